@@ -1,0 +1,1 @@
+//! spofsim desktop GUI (filled in by the GUI issue).

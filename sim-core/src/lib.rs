@@ -1,0 +1,23 @@
+//! spofsim's engine: the scenario language, the compiled model, and (in later
+//! modules) the analyses and the simulator. It does no IO: it takes text and returns
+//! data, so the CLI, the desktop GUI and the browser demo share it unchanged, and it
+//! compiles for `wasm32-unknown-unknown`.
+//!
+//! Data flows one way: text → [`syntax`] → [`scenario`] (decode + lower through the
+//! [`mechanisms`] registry) → [`model`] → [`export`] / analyses → reports.
+
+pub mod de;
+pub mod diagnostics;
+pub mod export;
+pub mod mechanisms;
+pub mod model;
+pub mod scenario;
+pub mod schema;
+pub mod syntax;
+pub mod units;
+
+pub use diagnostics::{Code, Diagnostic, Severity};
+pub use scenario::{load, Loaded};
+
+/// The spofsim version, printed in reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

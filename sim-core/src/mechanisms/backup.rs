@@ -1,0 +1,98 @@
+//! Backups (DOMAIN.md §9): copies elsewhere plus a restore. The interval bounds the RPO
+//! (data since the last backup is lost); the restore time is part of the RTO. A system
+//! backup (OS, middleware) needs the service stopped; a data backup runs online and
+//! must be consistent.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::Ref;
+use crate::diagnostics::Code;
+use crate::model::{Attr, EdgeKind, Layer, LowerCx, NodeRef};
+use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
+use crate::units::Duration;
+
+pub static KINDS: &[&dyn Kind] = &[&KindOf::<BackupSpec>::NEW];
+
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackupType {
+    /// OS and middleware, after builds, patches and big changes; service stopped.
+    System,
+    /// Frequent, online, consistent copies of data.
+    Data,
+}
+
+/// A backup job.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackupSpec {
+    #[serde(rename = "type")]
+    pub backup: BackupType,
+    /// What is backed up.
+    pub of: Vec<Ref>,
+    /// Time between backups: the worst-case data loss.
+    pub interval: Duration,
+    /// Time to restore from the backup.
+    pub restore: Duration,
+    /// Where the copies are kept (a site other than the data's protects from disasters).
+    pub stored_at: Option<Ref>,
+}
+
+impl Spec for BackupSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "backup",
+        section: Section::Backups,
+        layer: Layer::Operations,
+        doc: "A system or data backup with interval (RPO) and restore time (RTO).",
+        failure: None,
+    };
+
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(me) = cx.me_element() else { return };
+        if self.interval.secs <= 0.0 {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "backup interval must be longer than zero",
+                "e.g. \"interval\": \"1d\"",
+            );
+            return;
+        }
+        if self.of.is_empty() {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "a backup of nothing",
+                "list what is backed up in \"of\"",
+            );
+            return;
+        }
+        cx.attr(
+            "type",
+            Attr::Text(
+                if self.backup == BackupType::System {
+                    "system"
+                } else {
+                    "data"
+                }
+                .into(),
+            ),
+        );
+        cx.attr("interval", Attr::Secs(self.interval.secs));
+        cx.attr("restore", Attr::Secs(self.restore.secs));
+        for target in &self.of {
+            if let Some(t) = cx.resolve_any_element(target, "a backup source") {
+                cx.builder
+                    .edge(NodeRef::Element(me), NodeRef::Element(t), EdgeKind::Backs);
+            }
+        }
+        if let Some(site) = &self.stored_at {
+            if let Some(s) = cx.resolve_element(site, &["site"], "a backup's storage site") {
+                cx.attr("stored_at", Attr::Text(site.value.clone()));
+                cx.builder
+                    .edge(NodeRef::Element(me), NodeRef::Element(s), EdgeKind::Site);
+            }
+        }
+    }
+}

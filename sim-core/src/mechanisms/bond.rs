@@ -1,0 +1,294 @@
+//! NICs and Linux bonding (DOMAIN.md §1).
+//!
+//! A bond is a switchover group over NICs. Active-backup fails over after its monitor
+//! notices: MII (miimon, default 100 ms, times downdelay) sees only the local port, so
+//! a failure upstream of the switch goes unnoticed; ARP monitoring (arp_interval ×
+//! missed probes) sees the path to its target. LACP (802.3ad) uses all members at once.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::Ref;
+use crate::diagnostics::Code;
+use crate::model::{
+    Arrangement, Attr, EdgeKind, ElementId, GroupId, Layer, LowerCx, Medium, Req, Switchover,
+    Target, Visibility,
+};
+use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
+use crate::units::Duration;
+
+pub static KINDS: &[&dyn Kind] = &[&KindOf::<NicSpec>::NEW, &KindOf::<BondSpec>::NEW];
+
+/// A network interface card port, cabled to a switch.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NicSpec {
+    /// The server the NIC is in.
+    pub server: Ref,
+    /// The switch its cable goes to.
+    pub switch: Ref,
+}
+
+impl Spec for NicSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "nic",
+        section: Section::Components,
+        layer: Layer::Network,
+        doc: "A NIC port in a server, cabled to a switch.",
+        failure: Some(("30y", "4h")),
+    };
+
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(me) = cx.me_element() else { return };
+        let server = cx.resolve_element(&self.server, &["server"], "a NIC's server");
+        let switch = cx.resolve_element(&self.switch, &["switch", "router"], "a NIC's switch");
+        if let (Some(server), Some(switch)) = (server, switch) {
+            cx.need(me, Req::Element(server), EdgeKind::Hosting);
+            cx.attach(server, me);
+            let name = cx.me_name();
+            cx.link(
+                format!("{name}~{}", self.switch.value),
+                me,
+                switch,
+                Medium::Access,
+                self.switch.span,
+            );
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum BondMode {
+    /// One NIC carries traffic; another takes over when it is seen to fail.
+    #[default]
+    ActiveBackup,
+    /// IEEE 802.3ad link aggregation: all NICs carry traffic.
+    Lacp,
+}
+
+/// How the bond notices a failed member.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum BondMonitor {
+    /// Link state of the local port (no traffic; blind beyond the switch port).
+    Mii {
+        /// Polling interval (Linux miimon; default 100ms).
+        interval: Option<Duration>,
+        /// Polls a link must stay down before failover (Linux downdelay / miimon; default 0).
+        downdelay: Option<Duration>,
+    },
+    /// ARP probes to a target address (sees failures further away; costs broadcasts).
+    Arp {
+        /// Probe interval (Linux arp_interval; default 1s).
+        interval: Option<Duration>,
+        /// The element whose address is probed (usually the gateway).
+        target: Ref,
+        /// Missed probes before failover (Linux arp_missed_max; default 2).
+        missed: Option<u32>,
+    },
+}
+
+/// A bond written inside a server: one NIC per switch in `to`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InlineBond {
+    #[serde(default)]
+    pub mode: BondMode,
+    /// One NIC cabled to each of these switches.
+    pub to: Vec<Ref>,
+    /// MII by default.
+    pub monitor: Option<BondMonitor>,
+}
+
+/// A bond over NICs declared on their own.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BondSpec {
+    #[serde(default)]
+    pub mode: BondMode,
+    /// The member NICs, primary first.
+    pub members: Vec<Ref>,
+    pub monitor: Option<BondMonitor>,
+}
+
+impl Spec for BondSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "bond",
+        section: Section::Groups,
+        layer: Layer::Network,
+        doc: "A Linux bond over NICs: active-backup or LACP, monitored by MII or ARP.",
+        failure: None,
+    };
+
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(g) = cx.me_group() else { return };
+        super::check_distinct(cx, &self.members, "bond members");
+        let nics = super::resolve_elements(cx, &self.members, &["nic"], "a bond member");
+        if nics.len() != self.members.len() {
+            return;
+        }
+        let servers: Vec<ElementId> = nics.iter().filter_map(|&n| host_of(cx, n)).collect();
+        if servers.windows(2).any(|w| w[0] != w[1]) {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "bond members are in different servers",
+                "a bond joins NICs of one server",
+            );
+            return;
+        }
+        lower_bond(
+            cx,
+            g,
+            servers.first().copied(),
+            nics,
+            self.mode,
+            &self.monitor,
+        );
+    }
+}
+
+fn host_of(cx: &LowerCx, nic: ElementId) -> Option<ElementId> {
+    match &cx.builder.model.elements[nic.0 as usize].needs {
+        Req::Element(h) => Some(*h),
+        Req::All(of) => of.iter().find_map(|r| match r {
+            Req::Element(h) if cx.builder.model.elements[h.0 as usize].kind == "server" => Some(*h),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// Creates `<server>/nic-N` parts and a `<server>/bond` group.
+pub fn lower_inline_bond(
+    cx: &mut LowerCx,
+    server: ElementId,
+    bond: &InlineBond,
+    first_index: usize,
+) {
+    let name = cx.me_name();
+    let mut nics = Vec::new();
+    for (i, switch) in bond.to.iter().enumerate() {
+        let Some(sw) = cx.resolve_element(switch, &["switch", "router"], "a bond's switch") else {
+            continue;
+        };
+        let idx = first_index + i;
+        let nic = cx.part(
+            format!("{name}/eth{idx}"),
+            "nic",
+            Layer::Network,
+            switch.span,
+        );
+        cx.need(nic, Req::Element(server), EdgeKind::Hosting);
+        cx.attach(server, nic);
+        cx.link(
+            format!("{name}/eth{idx}~{}", switch.value),
+            nic,
+            sw,
+            Medium::Access,
+            switch.span,
+        );
+        nics.push(nic);
+    }
+    if nics.len() != bond.to.len() {
+        return;
+    }
+    let span = cx.span;
+    let g = cx.part_group(format!("{name}/bond"), "bond", span);
+    let outer = cx.me;
+    cx.me = Target::Group(g);
+    lower_bond(cx, g, Some(server), nics, bond.mode, &bond.monitor);
+    cx.me = outer;
+}
+
+fn lower_bond(
+    cx: &mut LowerCx,
+    g: GroupId,
+    server: Option<ElementId>,
+    nics: Vec<ElementId>,
+    mode: BondMode,
+    monitor: &Option<BondMonitor>,
+) {
+    if nics.len() < 2 {
+        cx.error(
+            Code::ImpossibleValue,
+            cx.span,
+            format!("a bond needs at least two members, found {}", nics.len()),
+            "add a second NIC (ideally to a second switch), or drop the bond",
+        );
+        return;
+    }
+    let (detect_secs, sees, label) = match monitor {
+        None => (0.1, Visibility::LocalLink, "mii"),
+        Some(BondMonitor::Mii {
+            interval,
+            downdelay,
+        }) => {
+            let i = interval.map_or(0.1, |d| d.secs);
+            (
+                i + downdelay.map_or(0.0, |d| d.secs),
+                Visibility::LocalLink,
+                "mii",
+            )
+        }
+        Some(BondMonitor::Arp {
+            interval,
+            target,
+            missed,
+        }) => {
+            let Some(t) = cx.resolve_any_element(target, "an ARP target") else {
+                return;
+            };
+            let missed = missed.unwrap_or(2);
+            if missed == 0 {
+                cx.error(
+                    Code::ImpossibleValue,
+                    target.span,
+                    "ARP monitoring needs at least one missed probe",
+                    "set \"missed\" to 1 or more (Linux default 2)",
+                );
+            }
+            (
+                interval.map_or(1.0, |d| d.secs) * f64::from(missed.max(1)),
+                Visibility::PathTo(t),
+                "arp",
+            )
+        }
+    };
+    if detect_secs <= 0.0 {
+        cx.error(
+            Code::ImpossibleValue,
+            cx.span,
+            "a bond monitor interval must be longer than zero",
+            "Linux defaults: miimon 100ms, arp_interval 1s",
+        );
+    }
+    cx.set_members(nics);
+    let group = &mut cx.builder.model.groups[g.0 as usize];
+    group.arrangement = match mode {
+        BondMode::ActiveBackup => Arrangement::ActiveStandby,
+        BondMode::Lacp => Arrangement::ActiveActive { need: 1 },
+    };
+    group.switchover = Some(Switchover {
+        detect_secs,
+        takeover_secs: 0.0,
+        sees,
+    });
+    cx.attr(
+        "mode",
+        Attr::Text(
+            if mode == BondMode::Lacp {
+                "lacp"
+            } else {
+                "active-backup"
+            }
+            .into(),
+        ),
+    );
+    cx.attr("monitor", Attr::Text(label.into()));
+    if let Some(server) = server {
+        let server_name = cx.element_name(server);
+        cx.attr("server", Attr::Text(server_name));
+    }
+}

@@ -1,0 +1,198 @@
+//! Database clusters (DOMAIN.md §5).
+//!
+//! Active-standby (Pacemaker + Corosync, MSSQL FCI): nodes exchange heartbeats; after
+//! `deadtime` without one, the standby takes over (`takeover`). If heartbeats are lost
+//! while both nodes live, only a quorum / voting device decides who runs: without it,
+//! split brain. Active-active: shared everything (all nodes on the same disks; RAC) or
+//! shared nothing (each node owns a partition; losing a node loses its partition
+//! unless partitions are replicated, as in MySQL Cluster).
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::power::{lower_power, PowerSpec};
+use super::Ref;
+use crate::diagnostics::Code;
+use crate::model::{
+    Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover, Target, Visibility,
+};
+use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
+use crate::units::Duration;
+
+pub static KINDS: &[&dyn Kind] = &[
+    &KindOf::<QuorumDeviceSpec>::NEW,
+    &KindOf::<ClusterSpec>::NEW,
+];
+
+/// A quorum / voting device (disk or qdevice) that breaks ties.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuorumDeviceSpec {
+    pub power: Option<PowerSpec>,
+    pub draw_watts: Option<f64>,
+}
+
+impl Spec for QuorumDeviceSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "quorum-device",
+        section: Section::Components,
+        layer: Layer::Software,
+        doc: "A quorum / voting device that breaks a cluster's tie.",
+        failure: Some(("10y", "4h")),
+    };
+    fn lower(&self, cx: &mut LowerCx) {
+        lower_power(cx, &self.power, self.draw_watts);
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClusterMode {
+    ActiveStandby,
+    ActiveActive,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sharing {
+    /// Every node sees the same disks (Oracle RAC).
+    SharedEverything,
+    /// Each node owns a partition (MySQL Cluster, most clouds).
+    SharedNothing,
+}
+
+/// Heartbeat settings.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeartbeatSpec {
+    /// Time between heartbeats (default 1s).
+    pub interval: Option<Duration>,
+    /// Silence after which a node is declared dead (default 10s).
+    pub deadtime: Option<Duration>,
+}
+
+/// A database cluster.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    pub mode: ClusterMode,
+    /// DB servers or processes; for active-standby, the preferred active first.
+    pub members: Vec<Ref>,
+    pub heartbeat: Option<HeartbeatSpec>,
+    /// The tie-breaker: a quorum device. Without one a two-node cluster can split-brain.
+    pub quorum: Option<Ref>,
+    /// Time to start the service on the standby after detection (default 30s).
+    pub takeover: Option<Duration>,
+    /// Active-active only: how the nodes share data.
+    pub sharing: Option<Sharing>,
+    /// Shared storage (a RAID group or array) the nodes use.
+    pub storage: Option<Ref>,
+    /// Shared nothing: whether each partition is replicated to another node.
+    pub replicated_partitions: Option<bool>,
+}
+
+impl Spec for ClusterSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "cluster",
+        section: Section::Groups,
+        layer: Layer::Software,
+        doc: "A DB cluster: active-standby with heartbeat and quorum, or active-active.",
+        failure: None,
+    };
+
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(g) = cx.me_group() else { return };
+        super::check_distinct(cx, &self.members, "the cluster");
+        let members = super::resolve_elements(
+            cx,
+            &self.members,
+            &["server", "process"],
+            "a cluster member",
+        );
+        if self.members.len() < 2 {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!(
+                    "a cluster needs at least two members, found {}",
+                    self.members.len()
+                ),
+                "add the standby node",
+            );
+            return;
+        }
+        let interval = self
+            .heartbeat
+            .as_ref()
+            .and_then(|h| h.interval)
+            .map_or(1.0, |d| d.secs);
+        let deadtime = self
+            .heartbeat
+            .as_ref()
+            .and_then(|h| h.deadtime)
+            .map_or(10.0, |d| d.secs);
+        if interval <= 0.0 || deadtime <= interval {
+            cx.error(Code::ImpossibleValue, cx.span, format!("deadtime ({}) must exceed the heartbeat interval ({})", Duration::from_secs(deadtime), Duration::from_secs(interval)), "a node is declared dead after several missed heartbeats: e.g. interval 1s, deadtime 10s");
+            return;
+        }
+        let takeover = self.takeover.map_or(30.0, |d| d.secs);
+        match (self.mode, self.sharing) {
+            (ClusterMode::ActiveStandby, Some(_)) => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "\"sharing\" applies to active-active clusters only",
+                "drop \"sharing\" or set \"mode\": \"active-active\"",
+            ),
+            (ClusterMode::ActiveActive, None) => cx.error(
+                Code::MissingField,
+                cx.span,
+                "an active-active cluster needs \"sharing\"",
+                "write \"sharing\": \"shared-everything\" or \"shared-nothing\"",
+            ),
+            _ => {}
+        }
+        let n = members.len() as u32;
+        let replicated = self.replicated_partitions.unwrap_or(false);
+        cx.set_members(members);
+        let (arrangement, sharing) = match (self.mode, self.sharing) {
+            (ClusterMode::ActiveActive, Some(Sharing::SharedNothing)) => (
+                Arrangement::ActiveActive {
+                    need: if replicated { 1 } else { n },
+                },
+                "shared-nothing",
+            ),
+            (ClusterMode::ActiveActive, _) => {
+                (Arrangement::ActiveActive { need: 1 }, "shared-everything")
+            }
+            (ClusterMode::ActiveStandby, _) => (Arrangement::ActiveStandby, "none"),
+        };
+        if let Some(grp) = cx.group_mut() {
+            grp.arrangement = arrangement;
+            grp.switchover = Some(Switchover {
+                detect_secs: deadtime,
+                takeover_secs: takeover,
+                sees: Visibility::Peers,
+            });
+        }
+        cx.attr("heartbeat_interval", Attr::Secs(interval));
+        cx.attr("deadtime", Attr::Secs(deadtime));
+        cx.attr("sharing", Attr::Text(sharing.into()));
+        if let Some(q) = &self.quorum {
+            if let Some(qd) = cx.resolve_element(q, &["quorum-device"], "a cluster's quorum") {
+                cx.attr("quorum", Attr::Text(q.value.clone()));
+                cx.builder.edge(
+                    crate::model::NodeRef::Group(g),
+                    crate::model::NodeRef::Element(qd),
+                    EdgeKind::Quorum,
+                );
+            }
+        }
+        if let Some(s) = &self.storage {
+            match cx.resolve(s, &["raid", "storage-array"], "a cluster's shared storage") {
+                Some(Target::Element(e)) => cx.group_need(g, Req::Element(e), EdgeKind::Storage),
+                Some(Target::Group(r)) => cx.group_need(g, Req::Group(r), EdgeKind::Storage),
+                _ => {}
+            }
+        }
+    }
+}

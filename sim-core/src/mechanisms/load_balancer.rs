@@ -1,0 +1,219 @@
+//! Load balancers and their pools (DOMAIN.md §3, §4).
+//!
+//! A pool spreads requests over its members (round robin, least connections, response
+//! time, source hash). A health or content check (HAProxy defaults: every 2 s, 3 misses
+//! to mark down, 2 successes to mark up) removes a dead member; until then its share of
+//! requests fails. Persistence keeps a client on one member, and loses its session on
+//! failover unless sessions are replicated. The balancer itself is a SPOF unless it is
+//! a pair sharing a VIP (a `vrrp` group of load balancers).
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::power::{lower_power, PowerSpec};
+use super::Ref;
+use crate::diagnostics::Code;
+use crate::model::{
+    Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover, Target, Visibility,
+};
+use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
+use crate::units::Duration;
+
+pub static KINDS: &[&dyn Kind] = &[&KindOf::<LoadBalancerSpec>::NEW, &KindOf::<PoolSpec>::NEW];
+
+/// A load balancer (appliance or software such as HAProxy or NGINX).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerSpec {
+    pub power: Option<PowerSpec>,
+    pub draw_watts: Option<f64>,
+    /// L4 (TCP) or L7 (HTTP).
+    pub layer: Option<u8>,
+}
+
+impl Spec for LoadBalancerSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "load-balancer",
+        section: Section::Components,
+        layer: Layer::Network,
+        doc: "A load balancer (L4/L7).",
+        failure: Some(("10y", "4h")),
+    };
+    fn lower(&self, cx: &mut LowerCx) {
+        lower_power(cx, &self.power, self.draw_watts);
+        match self.layer {
+            None => {}
+            Some(l @ (4 | 7)) => cx.attr("osi_layer", Attr::Count(l.into())),
+            Some(l) => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!("load balancers work at layer 4 or 7, not {l}"),
+                "write \"layer\": 4 or \"layer\": 7",
+            ),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Algorithm {
+    #[default]
+    RoundRobin,
+    LeastConnections,
+    ResponseTime,
+    SourceHash,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Persistence {
+    #[default]
+    None,
+    /// An inserted cookie names the member.
+    Cookie,
+    /// Client address hashing.
+    SourceIp,
+    /// The balancer's session table.
+    SessionTable,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckKind {
+    /// TCP connect.
+    #[default]
+    Tcp,
+    /// HTTP GET, status only.
+    Http,
+    /// HTTP GET of a registered URL, checking the content.
+    Content,
+}
+
+/// A health or content check.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    #[serde(default, rename = "type")]
+    pub check: CheckKind,
+    /// The URL fetched by http and content checks.
+    pub url: Option<String>,
+    /// Time between checks (HAProxy default 2s).
+    pub interval: Option<Duration>,
+    /// Failed checks before a member is marked down (HAProxy default 3).
+    pub fall: Option<u32>,
+    /// Successful checks before it is marked up again (HAProxy default 2).
+    pub rise: Option<u32>,
+}
+
+/// Lowers a check to (detection delay, recovery delay) and records it.
+pub fn lower_check(cx: &mut LowerCx, check: &CheckSpec) -> Option<(f64, f64)> {
+    let interval = check.interval.map_or(2.0, |d| d.secs);
+    let fall = check.fall.unwrap_or(3);
+    let rise = check.rise.unwrap_or(2);
+    if interval <= 0.0 || fall == 0 || rise == 0 {
+        cx.error(
+            Code::ImpossibleValue,
+            cx.span,
+            "check interval, fall and rise must be above zero",
+            "HAProxy defaults: interval 2s, fall 3, rise 2",
+        );
+        return None;
+    }
+    if check.check == CheckKind::Content && check.url.is_none() {
+        cx.error(
+            Code::MissingField,
+            cx.span,
+            "a content check needs a \"url\"",
+            "add \"url\": \"/health\" (a page that exercises the application)",
+        );
+    }
+    let kind = match check.check {
+        CheckKind::Tcp => "tcp",
+        CheckKind::Http => "http",
+        CheckKind::Content => "content",
+    };
+    cx.attr("check", Attr::Text(kind.into()));
+    cx.attr("check_interval", Attr::Secs(interval));
+    cx.attr("check_fall", Attr::Count(fall.into()));
+    cx.attr("check_rise", Attr::Count(rise.into()));
+    Some((interval * f64::from(fall), interval * f64::from(rise)))
+}
+
+/// A pool of members behind a load balancer (or an LB pair's VRRP group).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PoolSpec {
+    /// The load balancer, or the `vrrp` group of an LB pair.
+    pub balancer: Ref,
+    /// Servers or processes that serve the requests.
+    pub members: Vec<Ref>,
+    #[serde(default)]
+    pub algorithm: Algorithm,
+    pub check: Option<CheckSpec>,
+    #[serde(default)]
+    pub persistence: Persistence,
+    /// Members needed to carry the load (default 1).
+    pub need: Option<u32>,
+}
+
+impl Spec for PoolSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "lb-pool",
+        section: Section::Groups,
+        layer: Layer::Compute,
+        doc: "Members behind a load balancer, with algorithm, health check and persistence.",
+        failure: None,
+    };
+
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(g) = cx.me_group() else { return };
+        let balancer = cx.resolve(
+            &self.balancer,
+            &["load-balancer", "vrrp"],
+            "a pool's balancer",
+        );
+        super::check_distinct(cx, &self.members, "the pool");
+        let members =
+            super::resolve_elements(cx, &self.members, &["server", "process"], "a pool member");
+        let need = self.need.unwrap_or(1);
+        if need == 0 || need as usize > self.members.len() {
+            cx.error(Code::ImpossibleValue, cx.span, format!("need = {need} but the pool has {} members", self.members.len()), "need is how many members must work to carry the load: between 1 and the member count");
+            return;
+        }
+        let (detect, sees) = match &self.check {
+            Some(c) => match lower_check(cx, c) {
+                Some((d, _)) => (d, Visibility::Peers),
+                None => return,
+            },
+            None => (f64::INFINITY, Visibility::Nothing),
+        };
+        cx.set_members(members);
+        if let Some(grp) = cx.group_mut() {
+            grp.arrangement = Arrangement::ActiveActive { need };
+            grp.switchover = detect.is_finite().then_some(Switchover {
+                detect_secs: detect,
+                takeover_secs: 0.0,
+                sees,
+            });
+        }
+        let alg = match self.algorithm {
+            Algorithm::RoundRobin => "round-robin",
+            Algorithm::LeastConnections => "least-connections",
+            Algorithm::ResponseTime => "response-time",
+            Algorithm::SourceHash => "source-hash",
+        };
+        let persistence = match self.persistence {
+            Persistence::None => "none",
+            Persistence::Cookie => "cookie",
+            Persistence::SourceIp => "source-ip",
+            Persistence::SessionTable => "session-table",
+        };
+        cx.attr("algorithm", Attr::Text(alg.into()));
+        cx.attr("persistence", Attr::Text(persistence.into()));
+        match balancer {
+            Some(Target::Element(b)) => cx.group_need(g, Req::Element(b), EdgeKind::Serves),
+            Some(Target::Group(b)) => cx.group_need(g, Req::Group(b), EdgeKind::Serves),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The mechanism registry. Each file declares the kinds of one mechanism (its
+//! vocabulary), what they lower into, and their timing parameters. Adding a mechanism
+//! means adding a file and one line to [`REGISTRY`].
+
+pub mod backup;
+pub mod bond;
+pub mod cluster;
+pub mod dns;
+pub mod firewall;
+pub mod load_balancer;
+pub mod monitor;
+pub mod network;
+pub mod power;
+pub mod raid;
+pub mod replication;
+pub mod san;
+pub mod server;
+pub mod service;
+pub mod session;
+pub mod site;
+pub mod stp;
+pub mod vrrp;
+
+use crate::de::Spanned;
+use crate::model::{ElementId, GroupId, LowerCx, Target};
+use crate::scenario::Kind;
+
+/// One line per mechanism file.
+pub static REGISTRY: &[&[&dyn Kind]] = &[
+    site::KINDS,
+    power::KINDS,
+    server::KINDS,
+    bond::KINDS,
+    raid::KINDS,
+    san::KINDS,
+    network::KINDS,
+    stp::KINDS,
+    vrrp::KINDS,
+    load_balancer::KINDS,
+    dns::KINDS,
+    session::KINDS,
+    firewall::KINDS,
+    cluster::KINDS,
+    replication::KINDS,
+    monitor::KINDS,
+    backup::KINDS,
+    service::KINDS,
+];
+
+/// Passes that need every declaration lowered first (e.g. PSUs declared apart from
+/// their device), run in this order after lowering.
+pub static FINISHERS: &[fn(&mut crate::model::ModelBuilder)] = &[power::finish];
+
+/// Every registered kind, in registry order.
+pub fn all() -> impl Iterator<Item = &'static dyn Kind> {
+    REGISTRY.iter().flat_map(|kinds| kinds.iter().copied())
+}
+
+pub fn find(name: &str) -> Option<&'static dyn Kind> {
+    all().find(|k| k.info().name == name)
+}
+
+/// A reference to another declaration by id, with its span.
+pub type Ref = Spanned<String>;
+
+/// Kinds a network link may join.
+pub const NETWORK_NODES: &[&str] = &[
+    "switch",
+    "router",
+    "firewall",
+    "load-balancer",
+    "entry",
+    "server",
+    "storage-array",
+    "dns-server",
+];
+/// Kinds that run on power inputs.
+pub const POWER_SOURCES: &[&str] = &["pdu", "ups", "power-feed"];
+/// Things a process, pool or cluster can stand for.
+pub const HOSTS: &[&str] = &["server"];
+
+/// Resolves a list of element references, skipping (and reporting) bad ones.
+pub fn resolve_elements(
+    cx: &mut LowerCx,
+    refs: &[Ref],
+    kinds: &[&str],
+    role: &str,
+) -> Vec<ElementId> {
+    refs.iter()
+        .filter_map(|r| cx.resolve_element(r, kinds, role))
+        .collect()
+}
+
+/// Resolves a reference that may name an element or a group.
+pub fn resolve_node(cx: &mut LowerCx, r: &Ref, kinds: &[&str], role: &str) -> Option<Target> {
+    cx.resolve(r, kinds, role)
+}
+
+/// The members of a group target, or the element itself.
+pub fn members_of(cx: &LowerCx, t: Target) -> Vec<ElementId> {
+    match t {
+        Target::Element(e) => vec![e],
+        Target::Group(GroupId(g)) => cx.builder.model.groups[g as usize].members.clone(),
+        Target::Service(_) => Vec::new(),
+    }
+}
+
+/// Reports a list that repeats an id.
+pub fn check_distinct(cx: &mut LowerCx, refs: &[Ref], what: &str) {
+    for (i, r) in refs.iter().enumerate() {
+        if refs[..i].iter().any(|p| p.value == r.value) {
+            cx.error(
+                crate::diagnostics::Code::DuplicateId,
+                r.span,
+                format!("\"{}\" is listed twice in {what}", r.value),
+                "list each member once",
+            );
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Monitoring (DOMAIN.md §8): what notices a failure, and how fast. Repair starts only
+//! once someone knows, so a monitor's detection delay is part of every outage it covers;
+//! an unmonitored failure waits until users notice (`noticed_by_users_after`).
+//! SNMP traps are not retransmitted: a lost trap (`trap_loss`) means nobody is told.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::Ref;
+use crate::diagnostics::Code;
+use crate::model::{Attr, EdgeKind, Layer, LowerCx, NodeRef};
+use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
+use crate::units::{Duration, Fraction};
+
+pub static KINDS: &[&dyn Kind] = &[&KindOf::<MonitorSpec>::NEW];
+
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// ICMP liveness of every device.
+    Ping,
+    /// Process monitoring (ps) of the important processes.
+    Process,
+    /// Log monitoring: middleware errors, exhausted space.
+    Log,
+    /// Performance monitoring: disk, memory, latency (df, vmstat, sar).
+    Performance,
+    /// SNMP manager polling.
+    SnmpPoll,
+    /// SNMP agent traps (not retransmitted).
+    SnmpTrap,
+    /// Content checks: HTTP GET of a registered URL.
+    Content,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Ping => "ping",
+            Method::Process => "process",
+            Method::Log => "log",
+            Method::Performance => "performance",
+            Method::SnmpPoll => "snmp-poll",
+            Method::SnmpTrap => "snmp-trap",
+            Method::Content => "content",
+        }
+    }
+}
+
+/// A monitor watching some elements.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorSpec {
+    pub method: Method,
+    /// What it watches.
+    pub targets: Vec<Ref>,
+    /// Time between probes (traps: not used; default 1m).
+    pub interval: Option<Duration>,
+    /// Consecutive failed probes before an alert (default 1).
+    pub threshold: Option<u32>,
+    /// SNMP traps only: the fraction of traps lost, e.g. "5%".
+    pub trap_loss: Option<Fraction>,
+    /// Time from alert to someone starting the repair (default 0s).
+    pub response: Option<Duration>,
+}
+
+impl Spec for MonitorSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "monitor",
+        section: Section::Monitors,
+        layer: Layer::Operations,
+        doc: "A monitor: ping, process, log, performance, SNMP poll/trap or content check.",
+        failure: None,
+    };
+
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(me) = cx.me_element() else { return };
+        if self.targets.is_empty() {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "a monitor with no targets watches nothing",
+                "list what it watches in \"targets\"",
+            );
+            return;
+        }
+        super::check_distinct(cx, &self.targets, "the monitor's targets");
+        let interval = self.interval.map_or(60.0, |d| d.secs);
+        let threshold = self.threshold.unwrap_or(1);
+        if (self.method != Method::SnmpTrap && interval <= 0.0) || threshold == 0 {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "interval and threshold must be above zero",
+                "e.g. \"interval\": \"1m\", \"threshold\": 3",
+            );
+            return;
+        }
+        match (self.method, self.trap_loss) {
+            (Method::SnmpTrap, None) => cx.attr("trap_loss", Attr::Ratio(0.0)),
+            (Method::SnmpTrap, Some(f)) => cx.attr("trap_loss", Attr::Ratio(f.0)),
+            (_, Some(_)) => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "trap_loss applies to snmp-trap monitors only",
+                "drop \"trap_loss\" or set \"method\": \"snmp-trap\"",
+            ),
+            _ => {}
+        }
+        // Traps arrive at once (when they arrive); probes notice after threshold intervals.
+        let detect = if self.method == Method::SnmpTrap {
+            0.0
+        } else {
+            interval * f64::from(threshold)
+        };
+        cx.attr("method", Attr::Text(self.method.as_str().into()));
+        cx.attr(
+            "detect",
+            Attr::Secs(detect + self.response.map_or(0.0, |d| d.secs)),
+        );
+        for target in &self.targets {
+            if let Some(t) = cx.resolve_any_element(target, "a monitor target") {
+                cx.builder.edge(
+                    NodeRef::Element(me),
+                    NodeRef::Element(t),
+                    EdgeKind::Monitors,
+                );
+            }
+        }
+    }
+}

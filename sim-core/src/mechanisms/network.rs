@@ -1,0 +1,210 @@
+//! L2/L3 network: switches, routers (gateways), the entry point users come from, and
+//! links (DOMAIN.md §6). Links are elements too: cables and ports fail. Two switches
+//! are cascaded by a link; a trunk carries several VLANs.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::power::{lower_power, PowerSpec};
+use super::{Ref, NETWORK_NODES};
+use crate::diagnostics::Code;
+use crate::model::{Attr, EdgeKind, Layer, LowerCx, Medium, NodeRef};
+use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
+
+pub static KINDS: &[&dyn Kind] = &[
+    &KindOf::<EntrySpec>::NEW,
+    &KindOf::<SwitchSpec>::NEW,
+    &KindOf::<RouterSpec>::NEW,
+    &KindOf::<LinkSpec>::NEW,
+];
+
+/// Where users come from (the internet, a branch office). It never fails by itself.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntrySpec {}
+
+impl Spec for EntrySpec {
+    const INFO: KindInfo = KindInfo {
+        name: "entry",
+        section: Section::Components,
+        layer: Layer::Entry,
+        doc: "The outside world users come from; services start here.",
+        failure: None,
+    };
+    fn lower(&self, _: &mut LowerCx) {}
+}
+
+/// An L2 switch (or L3 switch used at L2).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchSpec {
+    pub power: Option<PowerSpec>,
+    pub draw_watts: Option<f64>,
+    /// VLANs configured on the switch.
+    #[serde(default)]
+    pub vlans: Vec<u16>,
+}
+
+impl Spec for SwitchSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "switch",
+        section: Section::Components,
+        layer: Layer::Network,
+        doc: "An L2 switch.",
+        // Enterprise access switches: vendor MTBFs of 20+ years; 4 h hardware replacement.
+        failure: Some(("20y", "4h")),
+    };
+    fn lower(&self, cx: &mut LowerCx) {
+        lower_power(cx, &self.power, self.draw_watts);
+        if !self.vlans.is_empty() {
+            cx.attr("vlans", Attr::Text(join_vlans(&self.vlans)));
+        }
+    }
+}
+
+/// An L3 gateway: a router or L3 switch. Pair two with VRRP or HSRP.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouterSpec {
+    pub power: Option<PowerSpec>,
+    pub draw_watts: Option<f64>,
+}
+
+impl Spec for RouterSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "router",
+        section: Section::Components,
+        layer: Layer::Network,
+        doc: "An L3 gateway (router or L3 switch).",
+        failure: Some(("15y", "4h")),
+    };
+    fn lower(&self, cx: &mut LowerCx) {
+        lower_power(cx, &self.power, self.draw_watts);
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum MediumSpec {
+    Access,
+    Cascade,
+    Trunk,
+    Uplink,
+    Fc,
+}
+
+/// A cable between two devices: `{ "between": ["sw-1", "sw-2"] }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSpec {
+    /// An id, if drills or reports need a name; otherwise "a~b".
+    pub id: Option<String>,
+    /// The two ends.
+    pub between: Vec<Ref>,
+    /// Inferred when absent: cascade between switches, fc on the SAN, uplink otherwise.
+    pub medium: Option<MediumSpec>,
+    /// VLANs carried (makes the link a trunk).
+    #[serde(default)]
+    pub vlans: Vec<u16>,
+}
+
+/// Kinds on the storage network.
+pub const SAN_NODES: &[&str] = &["hba", "san-switch", "storage-array"];
+
+impl Spec for LinkSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "link",
+        section: Section::Links,
+        layer: Layer::Network,
+        doc: "A cable and its two ports.",
+        // Cables and transceivers: rarely fail, quickly replaced.
+        failure: Some(("50y", "1h")),
+    };
+
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(me) = cx.me_element() else { return };
+        if self.between.len() != 2 {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!(
+                    "a link joins exactly two ends, found {}",
+                    self.between.len()
+                ),
+                "write \"between\": [\"a\", \"b\"]",
+            );
+            return;
+        }
+        if self.between[0].value == self.between[1].value {
+            cx.error(
+                Code::ImpossibleValue,
+                self.between[1].span,
+                "a link cannot join a device to itself",
+                "name two different devices",
+            );
+            return;
+        }
+        let mut ends: Vec<&str> = NETWORK_NODES.iter().chain(SAN_NODES).copied().collect();
+        ends.sort_unstable();
+        ends.dedup();
+        let a = cx.resolve_element(&self.between[0], &ends, "a link end");
+        let b = cx.resolve_element(&self.between[1], &ends, "a link end");
+        let (Some(a), Some(b)) = (a, b) else { return };
+        let (ka, kb) = (cx.element_kind(a), cx.element_kind(b));
+        let san = (SAN_NODES.contains(&ka), SAN_NODES.contains(&kb));
+        if san.0 != san.1 && !(ka == "storage-array" || kb == "storage-array") {
+            cx.error(
+                Code::WrongKind,
+                self.between[1].span,
+                format!("cannot link a {ka} to a {kb}"),
+                "Fibre Channel (hba, san-switch) and Ethernet are separate networks",
+            );
+            return;
+        }
+        let medium = match self.medium {
+            Some(MediumSpec::Access) => Medium::Access,
+            Some(MediumSpec::Cascade) => Medium::Cascade,
+            Some(MediumSpec::Uplink) => Medium::Uplink,
+            Some(MediumSpec::Fc) => Medium::FibreChannel,
+            Some(MediumSpec::Trunk) => Medium::Trunk {
+                vlans: self.vlans.clone(),
+            },
+            None if san.0 || san.1 => Medium::FibreChannel,
+            None if !self.vlans.is_empty() => Medium::Trunk {
+                vlans: self.vlans.clone(),
+            },
+            None if ka == "switch" && kb == "switch" => Medium::Cascade,
+            None => Medium::Uplink,
+        };
+        if !self.vlans.is_empty() && !matches!(medium, Medium::Trunk { .. }) {
+            cx.warn(
+                cx.span,
+                "VLANs listed on a link that is not a trunk",
+                "set \"medium\": \"trunk\" or drop \"vlans\"",
+            );
+        }
+        if !self.vlans.is_empty() {
+            cx.attr("vlans", Attr::Text(join_vlans(&self.vlans)));
+        }
+        for end in [a, b] {
+            cx.builder.edge(
+                NodeRef::Element(me),
+                NodeRef::Element(end),
+                EdgeKind::Network,
+            );
+        }
+        cx.builder.model.links.push(crate::model::Link {
+            element: me,
+            a,
+            b,
+            medium,
+        });
+    }
+}
+
+fn join_vlans(vlans: &[u16]) -> String {
+    let mut v = vlans.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v.iter().map(u16::to_string).collect::<Vec<_>>().join(",")
+}

@@ -1,0 +1,318 @@
+//! Power: feeds → UPS → PDUs / rack taps → PSUs → devices (DOMAIN.md §1).
+//!
+//! Lowers to: a UPS needs its feed (its battery only bridges outages shorter than
+//! `battery_runtime`, which the simulator plays out); a PDU needs its source; a PSU
+//! needs its PDU; a device needs at least k of its PSUs, where k is the fewest PSUs
+//! whose capacity covers the device's draw. Redundancy is only real when ONE PSU can
+//! carry the whole draw: otherwise k = 2 and each PSU becomes a single point of failure.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::{Ref, POWER_SOURCES};
+use crate::diagnostics::Code;
+use crate::model::{Attr, EdgeKind, ElementId, Layer, LowerCx, ModelBuilder, Req};
+use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
+use crate::units::Duration;
+
+pub static KINDS: &[&dyn Kind] = &[
+    &KindOf::<FeedSpec>::NEW,
+    &KindOf::<UpsSpec>::NEW,
+    &KindOf::<PduSpec>::NEW,
+    &KindOf::<PsuSpec>::NEW,
+];
+
+/// A utility power feed.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedSpec {}
+
+impl Spec for FeedSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "power-feed",
+        section: Section::Components,
+        layer: Layer::Power,
+        doc: "A utility power feed.",
+        // Utility grids: of the order of one sustained outage a year, a few hours long.
+        failure: Some(("1y", "3h")),
+    };
+    fn lower(&self, _: &mut LowerCx) {}
+}
+
+/// An uninterruptible power supply on a feed.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpsSpec {
+    /// The feed that charges the UPS.
+    pub feed: Ref,
+    /// How long the battery carries the load when the feed fails, e.g. "15m".
+    pub battery_runtime: Duration,
+    pub capacity_watts: Option<f64>,
+}
+
+impl Spec for UpsSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "ups",
+        section: Section::Components,
+        layer: Layer::Power,
+        doc: "A UPS: bridges feed outages for its battery runtime.",
+        failure: Some(("10y", "8h")),
+    };
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(me) = cx.me_element() else { return };
+        cx.attr("battery_runtime", Attr::Secs(self.battery_runtime.secs));
+        if let Some(w) = positive_watts(cx, self.capacity_watts, "capacity_watts") {
+            cx.attr("capacity_watts", Attr::Watts(w));
+        }
+        if let Some(feed) = cx.resolve_element(&self.feed, &["power-feed"], "a UPS's feed") {
+            cx.need(me, Req::Element(feed), EdgeKind::Power);
+        }
+    }
+}
+
+/// A power distribution unit or rack power tap.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PduSpec {
+    /// What feeds this PDU: a UPS, a feed, or an upstream PDU.
+    pub from: Ref,
+    /// The most the PDU can deliver; devices on it must fit.
+    pub capacity_watts: Option<f64>,
+}
+
+impl Spec for PduSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "pdu",
+        section: Section::Components,
+        layer: Layer::Power,
+        doc: "A PDU / rack power tap: one power side of a rack.",
+        failure: Some(("25y", "4h")),
+    };
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(me) = cx.me_element() else { return };
+        if let Some(w) = positive_watts(cx, self.capacity_watts, "capacity_watts") {
+            cx.attr("capacity_watts", Attr::Watts(w));
+        }
+        if let Some(src) = cx.resolve_element(&self.from, POWER_SOURCES, "a PDU's source") {
+            cx.need(me, Req::Element(src), EdgeKind::Power);
+        }
+    }
+}
+
+/// A power supply unit written on its own (usually written inline with `power`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PsuSpec {
+    /// The device this PSU is in.
+    pub device: Ref,
+    /// The PDU (or UPS, or feed) it is plugged into.
+    pub from: Ref,
+    pub capacity_watts: Option<f64>,
+}
+
+/// Kinds that have PSUs.
+pub const POWERED: &[&str] = &[
+    "server",
+    "switch",
+    "router",
+    "firewall",
+    "load-balancer",
+    "storage-array",
+    "san-switch",
+    "dns-server",
+    "quorum-device",
+];
+
+impl Spec for PsuSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "psu",
+        section: Section::Components,
+        layer: Layer::Power,
+        doc: "A power supply unit inside a device.",
+        failure: Some(("15y", "4h")),
+    };
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(me) = cx.me_element() else { return };
+        let capacity = positive_watts(cx, self.capacity_watts, "capacity_watts");
+        let device = cx.resolve_element(&self.device, POWERED, "a PSU's device");
+        let src = cx.resolve_element(&self.from, POWER_SOURCES, "a PSU's source");
+        if let (Some(device), Some(src)) = (device, src) {
+            cx.need(me, Req::Element(src), EdgeKind::Power);
+            if let Some(w) = capacity {
+                cx.attr("capacity_watts", Attr::Watts(w));
+            }
+            cx.builder
+                .power_inputs
+                .entry(device)
+                .or_default()
+                .push((me, capacity));
+        }
+    }
+}
+
+/// A device's power inputs: `["pdu-a", "pdu-b"]` (one PSU on each), or
+/// `{ "from": [...], "psu_capacity_watts": 500 }`.
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum PowerSpec {
+    /// One PSU on each source.
+    Sources(Vec<Ref>),
+    Detailed(PowerDetail),
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PowerDetail {
+    /// One PSU on each of these sources.
+    pub from: Vec<Ref>,
+    /// Capacity of each PSU.
+    pub psu_capacity_watts: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for PowerSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PowerSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of power sources or an object with \"from\"")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PowerSpec, A::Error> {
+                let mut refs = Vec::new();
+                while let Some(r) = seq.next_element()? {
+                    refs.push(r);
+                }
+                Ok(PowerSpec::Sources(refs))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PowerSpec, A::Error> {
+                PowerDetail::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(PowerSpec::Detailed)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn positive_watts(cx: &mut LowerCx, watts: Option<f64>, field: &str) -> Option<f64> {
+    let w = watts?;
+    if !(w > 0.0 && w.is_finite()) {
+        cx.error(
+            Code::ImpossibleValue,
+            cx.span,
+            format!("{field} must be a positive number of watts, not {w}"),
+            format!("e.g. \"{field}\": 500"),
+        );
+        return None;
+    }
+    Some(w)
+}
+
+/// Lowers a powered device's `power` and `draw_watts`: one PSU part per source.
+pub fn lower_power(cx: &mut LowerCx, power: &Option<PowerSpec>, draw_watts: Option<f64>) {
+    let Some(me) = cx.me_element() else { return };
+    if let Some(draw) = positive_watts(cx, draw_watts, "draw_watts") {
+        cx.attr("draw_watts", Attr::Watts(draw));
+        cx.builder.power_draw.insert(me, draw);
+    }
+    let (sources, capacity) = match power {
+        None => return,
+        Some(PowerSpec::Sources(s)) => (s, None),
+        Some(PowerSpec::Detailed(d)) => (
+            &d.from,
+            positive_watts(cx, d.psu_capacity_watts, "psu_capacity_watts"),
+        ),
+    };
+    super::check_distinct(cx, sources, "power sources");
+    let name = cx.me_name();
+    for (i, source) in sources.iter().enumerate() {
+        let Some(src) = cx.resolve_element(source, POWER_SOURCES, "a power source") else {
+            continue;
+        };
+        let psu = cx.part(
+            format!("{name}/psu-{}", i + 1),
+            "psu",
+            Layer::Power,
+            source.span,
+        );
+        if let Some(w) = capacity {
+            cx.element_attr(psu, "capacity_watts", Attr::Watts(w));
+        }
+        cx.need(psu, Req::Element(src), EdgeKind::Power);
+        cx.builder
+            .power_inputs
+            .entry(me)
+            .or_default()
+            .push((psu, capacity));
+    }
+}
+
+/// After all kinds lowered: each device needs the fewest PSUs that carry its draw.
+pub fn finish(b: &mut ModelBuilder) {
+    let inputs = std::mem::take(&mut b.power_inputs);
+    for (device, psus) in inputs {
+        let draw = b.power_draw.get(&device).copied();
+        let k = needed_psus(draw, &psus);
+        let span = b.model.elements[device.0 as usize].span;
+        let name = b.model.elements[device.0 as usize].name.clone();
+        let k = match k {
+            Some(k) => k,
+            None => {
+                let total: f64 = psus.iter().filter_map(|p| p.1).sum();
+                b.error(
+                    Code::ImpossibleValue,
+                    span,
+                    format!(
+                        "\"{name}\" draws {} W but its PSUs together deliver only {total} W",
+                        draw.unwrap_or(0.0)
+                    ),
+                    "use larger PSUs, add PSUs, or lower draw_watts",
+                );
+                continue;
+            }
+        };
+        let of: Vec<Req> = psus.iter().map(|&(p, _)| Req::Element(p)).collect();
+        let mut cx = LowerCx {
+            builder: b,
+            me: crate::model::Target::Element(device),
+            span,
+            site: None,
+        };
+        cx.element_attr(device, "psus_needed", Attr::Count(k as u64));
+        cx.need(device, Req::AtLeast { k, of }, EdgeKind::Power);
+    }
+}
+
+/// The fewest PSUs (largest first) whose capacity covers `draw`; 1 if unknown.
+fn needed_psus(draw: Option<f64>, psus: &[(ElementId, Option<f64>)]) -> Option<u32> {
+    let Some(draw) = draw else { return Some(1) };
+    if psus.iter().any(|p| p.1.is_none()) {
+        return Some(1);
+    }
+    let mut caps: Vec<f64> = psus.iter().filter_map(|p| p.1).collect();
+    caps.sort_by(|a, b| b.total_cmp(a));
+    let mut sum = 0.0;
+    for (i, c) in caps.iter().enumerate() {
+        sum += c;
+        if sum >= draw {
+            return Some(i as u32 + 1);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn psus_needed() {
+        let p = |w: f64| (ElementId(0), Some(w));
+        assert_eq!(needed_psus(Some(400.0), &[p(500.0), p(500.0)]), Some(1));
+        assert_eq!(needed_psus(Some(700.0), &[p(500.0), p(500.0)]), Some(2));
+        assert_eq!(needed_psus(Some(1200.0), &[p(500.0), p(500.0)]), None);
+        assert_eq!(needed_psus(None, &[p(500.0)]), Some(1));
+    }
+}

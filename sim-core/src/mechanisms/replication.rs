@@ -1,0 +1,119 @@
+//! Data replication (DOMAIN.md §5, §7): synchronous (a commit waits for the replica:
+//! RPO 0, slower, and a down replica can block commits) or asynchronous (fast; RPO =
+//! replication lag). MySQL replication, PostgreSQL streaming, AlwaysOn, remote copy.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::Ref;
+use crate::diagnostics::Code;
+use crate::model::{Arrangement, Attr, Layer, LowerCx};
+use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
+use crate::units::Duration;
+
+pub static KINDS: &[&dyn Kind] = &[&KindOf::<ReplicationSpec>::NEW];
+
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReplicationMode {
+    Sync,
+    Async,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum WhenReplicaDown {
+    /// Commits wait for the replica: writes stop (PostgreSQL synchronous_commit).
+    #[default]
+    Block,
+    /// Fall back to asynchronous until the replica returns (MySQL semi-sync timeout).
+    DegradeToAsync,
+}
+
+/// Replication from a primary to replicas.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicationSpec {
+    /// The primary: a DB process or server, a cluster, or an array.
+    pub from: Ref,
+    /// The replicas.
+    pub to: Vec<Ref>,
+    pub mode: ReplicationMode,
+    /// Async only: typical lag, the data lost on failover (default 1s).
+    pub lag: Option<Duration>,
+    /// Sync only: what writes do when no replica answers.
+    pub when_replica_down: Option<WhenReplicaDown>,
+}
+
+const DATA_HOLDERS: &[&str] = &["process", "server", "storage-array"];
+
+impl Spec for ReplicationSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "replication",
+        section: Section::Groups,
+        layer: Layer::Storage,
+        doc: "Sync or async replication; sets the RPO.",
+        failure: None,
+    };
+
+    fn lower(&self, cx: &mut LowerCx) {
+        if self.to.is_empty() {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "replication needs at least one replica",
+                "list the replicas in \"to\"",
+            );
+            return;
+        }
+        if self.to.iter().any(|t| t.value == self.from.value) {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "a database cannot replicate to itself",
+                "name a different replica",
+            );
+            return;
+        }
+        super::check_distinct(cx, &self.to, "the replicas");
+        let from = cx.resolve_element(&self.from, DATA_HOLDERS, "a replication primary");
+        let to = super::resolve_elements(cx, &self.to, DATA_HOLDERS, "a replica");
+        match (self.mode, self.lag, self.when_replica_down) {
+            (ReplicationMode::Sync, Some(_), _) => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "synchronous replication has no lag",
+                "drop \"lag\", or use \"mode\": \"async\"",
+            ),
+            (ReplicationMode::Async, _, Some(_)) => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "\"when_replica_down\" applies to sync replication only",
+                "async replication never waits for the replica",
+            ),
+            _ => {}
+        }
+        let Some(from) = from else { return };
+        let mut members = vec![from];
+        members.extend(to);
+        cx.set_members(members);
+        if let Some(g) = cx.group_mut() {
+            g.arrangement = Arrangement::ActiveStandby;
+        }
+        match self.mode {
+            ReplicationMode::Sync => {
+                cx.attr("mode", Attr::Text("sync".into()));
+                cx.attr("rpo", Attr::Secs(0.0));
+                let down = match self.when_replica_down.unwrap_or_default() {
+                    WhenReplicaDown::Block => "block",
+                    WhenReplicaDown::DegradeToAsync => "degrade-to-async",
+                };
+                cx.attr("when_replica_down", Attr::Text(down.into()));
+            }
+            ReplicationMode::Async => {
+                cx.attr("mode", Attr::Text("async".into()));
+                cx.attr("rpo", Attr::Secs(self.lag.map_or(1.0, |d| d.secs)));
+            }
+        }
+    }
+}

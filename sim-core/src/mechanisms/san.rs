@@ -1,0 +1,186 @@
+//! Storage networks: HBAs, SAN switches, storage arrays and multipath (DOMAIN.md §2).
+//!
+//! A server reaches its array over Fibre Channel paths (HBA → SAN switch → array,
+//! written as `fc` links). DM-Multipath spreads I/O over the paths and fails over when
+//! its path checker (polling_interval, default 5 s) sees a path fail.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::power::{lower_power, PowerSpec};
+use super::Ref;
+use crate::diagnostics::Code;
+use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover, Visibility};
+use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
+use crate::units::Duration;
+
+pub static KINDS: &[&dyn Kind] = &[
+    &KindOf::<HbaSpec>::NEW,
+    &KindOf::<SanSwitchSpec>::NEW,
+    &KindOf::<ArraySpec>::NEW,
+    &KindOf::<MultipathSpec>::NEW,
+];
+
+/// A host bus adapter (FC port) in a server.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HbaSpec {
+    pub server: Ref,
+    /// World-wide name, for reports.
+    pub wwn: Option<String>,
+}
+
+impl Spec for HbaSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "hba",
+        section: Section::Components,
+        layer: Layer::Storage,
+        doc: "A Fibre Channel host bus adapter in a server.",
+        failure: Some(("30y", "4h")),
+    };
+
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(me) = cx.me_element() else { return };
+        // Attached, not needed: the server needs its storage through the HBA.
+        if let Some(server) = cx.resolve_element(&self.server, &["server"], "an HBA's server") {
+            cx.attach(server, me);
+        }
+        if let Some(w) = &self.wwn {
+            cx.attr("wwn", Attr::Text(w.clone()));
+        }
+    }
+}
+
+/// A Fibre Channel switch.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SanSwitchSpec {
+    pub power: Option<PowerSpec>,
+    pub draw_watts: Option<f64>,
+}
+
+impl Spec for SanSwitchSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "san-switch",
+        section: Section::Components,
+        layer: Layer::Storage,
+        doc: "A Fibre Channel SAN switch.",
+        failure: Some(("20y", "4h")),
+    };
+    fn lower(&self, cx: &mut LowerCx) {
+        lower_power(cx, &self.power, self.draw_watts);
+    }
+}
+
+/// A storage array (its disks and RAID groups are declared with `in`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArraySpec {
+    pub power: Option<PowerSpec>,
+    pub draw_watts: Option<f64>,
+    /// Redundant controllers inside the array (default 2).
+    pub controllers: Option<u32>,
+}
+
+impl Spec for ArraySpec {
+    const INFO: KindInfo = KindInfo {
+        name: "storage-array",
+        section: Section::Components,
+        layer: Layer::Storage,
+        doc: "A storage array (SAN or IP storage).",
+        failure: Some(("30y", "6h")),
+    };
+    fn lower(&self, cx: &mut LowerCx) {
+        lower_power(cx, &self.power, self.draw_watts);
+        match self.controllers {
+            Some(0) => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "an array needs at least one controller",
+                "most arrays have 2",
+            ),
+            c => cx.attr("controllers", Attr::Count(c.unwrap_or(2).into())),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PathPolicy {
+    /// One path at a time; fail over to the next.
+    #[default]
+    Failover,
+    /// I/O spread over all working paths.
+    RoundRobin,
+}
+
+/// DM-Multipath: a server's storage paths to an array.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MultipathSpec {
+    pub server: Ref,
+    /// The HBAs the paths start from.
+    pub hbas: Vec<Ref>,
+    /// The array the paths lead to.
+    pub array: Ref,
+    #[serde(default)]
+    pub policy: PathPolicy,
+    /// Path checker interval (DM-Multipath polling_interval; default 5s).
+    pub polling_interval: Option<Duration>,
+}
+
+impl Spec for MultipathSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "multipath",
+        section: Section::Groups,
+        layer: Layer::Storage,
+        doc: "DM-Multipath over a server's HBAs to a storage array.",
+        failure: None,
+    };
+
+    fn lower(&self, cx: &mut LowerCx) {
+        let server = cx.resolve_element(&self.server, &["server"], "a multipath server");
+        let array = cx.resolve_element(&self.array, &["storage-array"], "a multipath array");
+        super::check_distinct(cx, &self.hbas, "multipath HBAs");
+        let hbas = super::resolve_elements(cx, &self.hbas, &["hba"], "a multipath HBA");
+        let (Some(server), Some(array)) = (server, array) else {
+            return;
+        };
+        if hbas.is_empty() {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "multipath needs at least one HBA",
+                "list the server's HBAs in \"hbas\"",
+            );
+            return;
+        }
+        if hbas.len() == 1 {
+            cx.warn(
+                cx.span,
+                "multipath over a single HBA has no redundant path",
+                "add a second HBA, cabled to a second SAN switch",
+            );
+        }
+        let poll = self.polling_interval.map_or(5.0, |d| d.secs);
+        let paths: Vec<Req> = hbas
+            .iter()
+            .map(|&h| Req::Path { from: h, to: array })
+            .collect();
+        cx.set_members(hbas);
+        if let Some(g) = cx.group_mut() {
+            g.arrangement = match self.policy {
+                PathPolicy::Failover => Arrangement::ActiveStandby,
+                PathPolicy::RoundRobin => Arrangement::ActiveActive { need: 1 },
+            };
+            g.switchover = Some(Switchover {
+                detect_secs: poll,
+                takeover_secs: 0.0,
+                sees: Visibility::PathTo(array),
+            });
+        }
+        let Some(g) = cx.me_group() else { return };
+        cx.group_need(g, Req::any(paths), EdgeKind::Storage);
+        cx.need(server, Req::Group(g), EdgeKind::Storage);
+    }
+}

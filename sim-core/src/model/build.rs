@@ -1,0 +1,633 @@
+//! Building a [`Model`]: the context mechanisms lower into, reference resolution with
+//! precise diagnostics, cycle detection and the final renumbering by name.
+
+use std::collections::BTreeMap;
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::DiGraph;
+
+use super::*;
+use crate::de::Spanned;
+use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+
+/// What a scenario id names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Element(ElementId),
+    Group(GroupId),
+    Service(u32),
+}
+
+impl Target {
+    pub fn node(self) -> NodeRef {
+        match self {
+            Target::Element(e) => NodeRef::Element(e),
+            Target::Group(g) => NodeRef::Group(g),
+            Target::Service(s) => NodeRef::Service(s),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct NameEntry {
+    target: Target,
+    kind: &'static str,
+    span: Span,
+}
+
+/// Accumulates the model while mechanisms lower their declarations into it.
+#[derive(Default)]
+pub struct ModelBuilder {
+    pub model: Model,
+    names: BTreeMap<String, NameEntry>,
+    edges: Vec<(NodeRef, NodeRef, EdgeKind)>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Failure model per kind after the scenario's `defaults`.
+    pub kind_failure: BTreeMap<&'static str, Option<FailureModel>>,
+    /// PSUs of each powered device, with their capacity (power mechanism, finished last).
+    pub power_inputs: BTreeMap<ElementId, Vec<(ElementId, Option<f64>)>>,
+    pub power_draw: BTreeMap<ElementId, f64>,
+    broken: std::collections::BTreeSet<String>,
+}
+
+/// The lowering context handed to a mechanism for one declaration.
+pub struct LowerCx<'a> {
+    pub builder: &'a mut ModelBuilder,
+    /// The target the current declaration created.
+    pub me: Target,
+    pub span: Span,
+    pub site: Option<ElementId>,
+}
+
+impl ModelBuilder {
+    /// Registers a declared id; reports duplicates (across all sections: one namespace).
+    pub fn declare(&mut self, name: &Spanned<String>, kind: &'static str, target: Target) -> bool {
+        if let Some(first) = self.names.get(&name.value) {
+            self.diagnostics.push(
+                Diagnostic::error(Code::DuplicateId, name.span, format!("duplicate id \"{}\"", name.value))
+                    .with_related(first.span, "first declared here")
+                    .with_help("ids are shared by every section; give each component, group and service its own id"),
+            );
+            return false;
+        }
+        self.names.insert(
+            name.value.clone(),
+            NameEntry {
+                target,
+                kind,
+                span: name.span,
+            },
+        );
+        true
+    }
+
+    pub fn new_element(
+        &mut self,
+        name: String,
+        kind: &'static str,
+        layer: Layer,
+        span: Span,
+    ) -> ElementId {
+        let id = ElementId(self.model.elements.len() as u32);
+        self.model.elements.push(Element {
+            id,
+            name,
+            kind,
+            layer,
+            site: None,
+            failure: None,
+            needs: Req::Always,
+            attrs: Attrs::new(),
+            span,
+        });
+        id
+    }
+
+    pub fn new_group(&mut self, name: String, kind: &'static str, span: Span) -> GroupId {
+        let id = GroupId(self.model.groups.len() as u32);
+        self.model.groups.push(Group {
+            id,
+            name,
+            kind,
+            members: Vec::new(),
+            arrangement: Arrangement::ActiveStandby,
+            switchover: None,
+            needs: Req::Always,
+            attrs: Attrs::new(),
+            span,
+        });
+        id
+    }
+
+    /// Marks an id whose declaration had errors: references to it stay silent.
+    pub fn broken(&mut self, name: String) {
+        self.broken.insert(name);
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<(Target, &'static str)> {
+        self.names.get(name).map(|e| (e.target, e.kind))
+    }
+
+    /// Resolves a reference that must name one of `kinds`; reports unknown ids and
+    /// wrong kinds with a suggestion. `role` completes "expected ..." ("a pdu").
+    pub fn resolve(&mut self, r: &Spanned<String>, kinds: &[&str], role: &str) -> Option<Target> {
+        match self.names.get(&r.value) {
+            None if self.broken.contains(&r.value) => None,
+            None => {
+                let others = self
+                    .names
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|n| !n.contains('~'));
+                let help = did_you_mean(&r.value, self.names_of_kinds(kinds))
+                    .or_else(|| did_you_mean(&r.value, others))
+                    .unwrap_or_else(|| match kinds {
+                        [] => format!("declare \"{}\", or name an existing id", r.value),
+                        _ => format!(
+                            "declare \"{}\", or name an existing {}",
+                            r.value,
+                            kinds_phrase(kinds)
+                        ),
+                    });
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::UnknownId,
+                        r.span,
+                        format!("unknown id \"{}\"", r.value),
+                    )
+                    .with_help(help),
+                );
+                None
+            }
+            Some(entry) if !kinds.contains(&entry.kind) => {
+                let entry = entry.clone();
+                let help = match did_you_mean(&r.value, self.names_of_kinds(kinds)) {
+                    Some(s) => s,
+                    None => {
+                        let candidates: Vec<&str> = self.names_of_kinds(kinds).take(5).collect();
+                        if candidates.is_empty() {
+                            format!("declare a {} and refer to it here", kinds_phrase(kinds))
+                        } else {
+                            format!(
+                                "refer to a {}, such as: {}",
+                                kinds_phrase(kinds),
+                                candidates.join(", ")
+                            )
+                        }
+                    }
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::WrongKind,
+                        r.span,
+                        format!(
+                            "\"{}\" is a {}, but {role} must be a {}",
+                            r.value,
+                            entry.kind,
+                            kinds_phrase(kinds)
+                        ),
+                    )
+                    .with_related(entry.span, format!("\"{}\" is declared here", r.value))
+                    .with_help(help),
+                );
+                None
+            }
+            Some(entry) => Some(entry.target),
+        }
+    }
+
+    fn names_of_kinds<'a>(&'a self, kinds: &'a [&str]) -> impl Iterator<Item = &'a str> + 'a {
+        self.names
+            .iter()
+            .filter(|(_, e)| kinds.contains(&e.kind))
+            .map(|(n, _)| n.as_str())
+    }
+
+    pub fn edge(&mut self, from: NodeRef, to: NodeRef, kind: EdgeKind) {
+        self.edges.push((from, to, kind));
+    }
+
+    pub fn error(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::error(code, span, message).with_help(help));
+    }
+
+    /// Checks for dependency cycles, renumbers ids by sorted name and builds the graph.
+    pub fn finish(mut self) -> (Model, Vec<Diagnostic>) {
+        self.check_cycles();
+        let mut model = self.model;
+        let (emap, gmap) = renumber(&mut model);
+        let mut graph = DiGraph::new();
+        let mut node_of = BTreeMap::new();
+        let remap = |n: NodeRef| match n {
+            NodeRef::Element(e) => NodeRef::Element(emap[e.0 as usize]),
+            NodeRef::Group(g) => NodeRef::Group(gmap[g.0 as usize]),
+            s => s,
+        };
+        let mut nodes: Vec<NodeRef> = (0..model.elements.len() as u32)
+            .map(|i| NodeRef::Element(ElementId(i)))
+            .chain((0..model.groups.len() as u32).map(|i| NodeRef::Group(GroupId(i))))
+            .chain((0..model.services.len() as u32).map(NodeRef::Service))
+            .collect();
+        nodes.sort();
+        for n in nodes {
+            node_of.insert(n, graph.add_node(n));
+        }
+        let mut edges: Vec<_> = self
+            .edges
+            .into_iter()
+            .map(|(a, b, k)| (remap(a), remap(b), k))
+            .collect();
+        edges.sort();
+        edges.dedup();
+        for (a, b, k) in edges {
+            graph.add_edge(node_of[&a], node_of[&b], k);
+        }
+        model.graph = graph;
+        model.node_of = node_of;
+        (model, self.diagnostics)
+    }
+
+    fn check_cycles(&mut self) {
+        // Only "cannot work without" edges form cycles; network paths and monitoring may loop.
+        let mut g: DiGraph<NodeRef, ()> = DiGraph::new();
+        let mut idx = BTreeMap::new();
+        for &(a, b, k) in &self.edges {
+            if matches!(
+                k,
+                EdgeKind::Power
+                    | EdgeKind::Hosting
+                    | EdgeKind::Storage
+                    | EdgeKind::Site
+                    | EdgeKind::Quorum
+                    | EdgeKind::Member
+            ) {
+                let ia = *idx.entry(a).or_insert_with(|| g.add_node(a));
+                let ib = *idx.entry(b).or_insert_with(|| g.add_node(b));
+                g.add_edge(ia, ib, ());
+            }
+        }
+        let mut cycles: Vec<Vec<NodeRef>> = tarjan_scc(&g)
+            .into_iter()
+            .filter(|scc| scc.len() > 1 || g.contains_edge(scc[0], scc[0]))
+            .map(|scc| scc.into_iter().map(|i| g[i]).collect())
+            .collect();
+        for cycle in &mut cycles {
+            cycle.sort_by(|a, b| self.node_name(*a).cmp(self.node_name(*b)));
+        }
+        cycles.sort_by(|a, b| self.node_name(a[0]).cmp(self.node_name(b[0])));
+        for cycle in cycles {
+            let names: Vec<String> = cycle
+                .iter()
+                .map(|n| self.node_name(*n).to_string())
+                .collect();
+            let span = self.node_span(cycle[0]);
+            let mut d = Diagnostic::error(Code::DependencyCycle, span, format!("dependency cycle: {} -> {}", names.join(" -> "), names[0]))
+                .with_help("a component cannot depend on itself, even through others; break the loop (e.g. feed a PDU from a UPS, not from another PDU of the same chain)");
+            for n in &cycle[1..] {
+                d = d.with_related(
+                    self.node_span(*n),
+                    format!("\"{}\" is part of the cycle", self.node_name(*n)),
+                );
+            }
+            self.diagnostics.push(d);
+        }
+    }
+
+    fn node_name(&self, n: NodeRef) -> &str {
+        match n {
+            NodeRef::Element(e) => &self.model.elements[e.0 as usize].name,
+            NodeRef::Group(g) => &self.model.groups[g.0 as usize].name,
+            NodeRef::Service(s) => &self.model.services[s as usize].name,
+        }
+    }
+
+    fn node_span(&self, n: NodeRef) -> Span {
+        match n {
+            NodeRef::Element(e) => self.model.elements[e.0 as usize].span,
+            NodeRef::Group(g) => self.model.groups[g.0 as usize].span,
+            NodeRef::Service(s) => self.model.services[s as usize].span,
+        }
+    }
+}
+
+/// "pdu, ups or power-feed".
+fn kinds_phrase(kinds: &[&str]) -> String {
+    match kinds {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Renumbers elements and groups in name order so ids do not depend on text order.
+fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
+    let mut order: Vec<usize> = (0..model.elements.len()).collect();
+    order.sort_by(|&a, &b| model.elements[a].name.cmp(&model.elements[b].name));
+    let mut emap = vec![ElementId(0); order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        emap[old] = ElementId(new as u32);
+    }
+    let mut gorder: Vec<usize> = (0..model.groups.len()).collect();
+    gorder.sort_by(|&a, &b| model.groups[a].name.cmp(&model.groups[b].name));
+    let mut gmap = vec![GroupId(0); gorder.len()];
+    for (new, &old) in gorder.iter().enumerate() {
+        gmap[old] = GroupId(new as u32);
+    }
+    let e = |id: &mut ElementId| *id = emap[id.0 as usize];
+    fn req(r: &mut Req, emap: &[ElementId], gmap: &[GroupId]) {
+        match r {
+            Req::Always => {}
+            Req::Element(id) => *id = emap[id.0 as usize],
+            Req::Group(id) => *id = gmap[id.0 as usize],
+            Req::All(of) | Req::AtLeast { of, .. } => {
+                of.iter_mut().for_each(|r| req(r, emap, gmap))
+            }
+            Req::Path { from, to } => {
+                *from = emap[from.0 as usize];
+                *to = emap[to.0 as usize];
+            }
+        }
+    }
+    let mut elements = std::mem::take(&mut model.elements);
+    for el in &mut elements {
+        e(&mut el.id);
+        if let Some(s) = &mut el.site {
+            e(s);
+        }
+        req(&mut el.needs, &emap, &gmap);
+    }
+    elements.sort_by_key(|el| el.id);
+    model.elements = elements;
+    for l in &mut model.links {
+        e(&mut l.element);
+        e(&mut l.a);
+        e(&mut l.b);
+    }
+    model.links.sort_by_key(|l| l.element);
+    for (a, b) in &mut model.attachments {
+        e(a);
+        e(b);
+        if b < a {
+            std::mem::swap(a, b);
+        }
+    }
+    model.attachments.sort();
+    let mut groups = std::mem::take(&mut model.groups);
+    for g in &mut groups {
+        g.id = gmap[g.id.0 as usize];
+        g.members.iter_mut().for_each(e);
+        req(&mut g.needs, &emap, &gmap);
+        if let Some(Switchover {
+            sees: Visibility::PathTo(t),
+            ..
+        }) = &mut g.switchover
+        {
+            e(t);
+        }
+    }
+    groups.sort_by_key(|g| g.id);
+    model.groups = groups;
+    for s in &mut model.services {
+        e(&mut s.from);
+        for t in &mut s.through {
+            match t {
+                NodeRef::Element(id) => e(id),
+                NodeRef::Group(id) => *id = gmap[id.0 as usize],
+                NodeRef::Service(_) => {}
+            }
+        }
+        req(&mut s.needs, &emap, &gmap);
+    }
+    for d in &mut model.drills {
+        e(&mut d.element);
+    }
+    (emap, gmap)
+}
+
+impl LowerCx<'_> {
+    /// The element this declaration created (panics never: callers only use it for
+    /// element kinds, and a group kind gets a fresh placeholder id check).
+    pub fn me_element(&self) -> Option<ElementId> {
+        match self.me {
+            Target::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn me_group(&self) -> Option<GroupId> {
+        match self.me {
+            Target::Group(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    pub fn resolve(&mut self, r: &Spanned<String>, kinds: &[&str], role: &str) -> Option<Target> {
+        self.builder.resolve(r, kinds, role)
+    }
+
+    /// Resolves a reference to any element (component, link or site).
+    pub fn resolve_any_element(&mut self, r: &Spanned<String>, role: &str) -> Option<ElementId> {
+        match self.builder.lookup(&r.value) {
+            Some((Target::Element(e), _)) => Some(e),
+            Some((_, kind)) => {
+                self.error(
+                    Code::WrongKind,
+                    r.span,
+                    format!(
+                        "\"{}\" is a {kind}, but {role} must be a component, link or site",
+                        r.value
+                    ),
+                    "name a member instead of the group",
+                );
+                None
+            }
+            None => {
+                self.builder.resolve(r, &[], role);
+                None
+            }
+        }
+    }
+
+    /// Creates a group written inline (a bond inside a server).
+    pub fn part_group(&mut self, name: String, kind: &'static str, span: Span) -> GroupId {
+        let id = self.builder.new_group(name.clone(), kind, span);
+        self.builder.names.insert(
+            name,
+            NameEntry {
+                target: Target::Group(id),
+                kind,
+                span,
+            },
+        );
+        id
+    }
+
+    pub fn resolve_element(
+        &mut self,
+        r: &Spanned<String>,
+        kinds: &[&str],
+        role: &str,
+    ) -> Option<ElementId> {
+        match self.resolve(r, kinds, role)? {
+            Target::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Adds `req` to what `who` needs and records the dependency edges.
+    pub fn need(&mut self, who: ElementId, req: Req, edge: EdgeKind) {
+        self.record_edges(NodeRef::Element(who), &req, edge);
+        let el = &mut self.builder.model.elements[who.0 as usize];
+        el.needs = std::mem::replace(&mut el.needs, Req::Always).and(req);
+    }
+
+    pub fn group_need(&mut self, who: GroupId, req: Req, edge: EdgeKind) {
+        self.record_edges(NodeRef::Group(who), &req, edge);
+        let g = &mut self.builder.model.groups[who.0 as usize];
+        g.needs = std::mem::replace(&mut g.needs, Req::Always).and(req);
+    }
+
+    fn record_edges(&mut self, from: NodeRef, req: &Req, edge: EdgeKind) {
+        let mut targets = Vec::new();
+        req.visit(&mut |r| match r {
+            Req::Element(e) => targets.push(NodeRef::Element(*e)),
+            Req::Group(g) => targets.push(NodeRef::Group(*g)),
+            Req::Path { to, .. } => targets.push(NodeRef::Element(*to)),
+            _ => {}
+        });
+        for t in targets {
+            self.builder.edge(from, t, edge);
+        }
+    }
+
+    /// Creates a part written inline (a PSU inside a server), in the declaration's site.
+    pub fn part(
+        &mut self,
+        name: String,
+        kind: &'static str,
+        layer: Layer,
+        span: Span,
+    ) -> ElementId {
+        let id = self.builder.new_element(name.clone(), kind, layer, span);
+        self.builder.names.insert(
+            name,
+            NameEntry {
+                target: Target::Element(id),
+                kind,
+                span,
+            },
+        );
+        self.builder.model.elements[id.0 as usize].failure =
+            self.builder.kind_failure.get(kind).copied().flatten();
+        if let Some(site) = self.site {
+            self.builder.model.elements[id.0 as usize].site = Some(site);
+            self.need(id, Req::Element(site), EdgeKind::Site);
+        }
+        id
+    }
+
+    /// Adds a network (or FC) link between two endpoints; the link is an element.
+    pub fn link(
+        &mut self,
+        name: String,
+        a: ElementId,
+        b: ElementId,
+        medium: Medium,
+        span: Span,
+    ) -> ElementId {
+        let id = self.part(name, "link", Layer::Network, span);
+        self.builder
+            .edge(NodeRef::Element(id), NodeRef::Element(a), EdgeKind::Network);
+        self.builder
+            .edge(NodeRef::Element(id), NodeRef::Element(b), EdgeKind::Network);
+        self.builder.model.links.push(Link {
+            element: id,
+            a,
+            b,
+            medium,
+        });
+        id
+    }
+
+    /// Connects two elements for network paths without a failable link between them.
+    pub fn attach(&mut self, a: ElementId, b: ElementId) {
+        self.builder.model.attachments.push((a, b));
+    }
+
+    pub fn attr(&mut self, key: &'static str, value: Attr) {
+        match self.me {
+            Target::Element(e) => {
+                self.builder.model.elements[e.0 as usize]
+                    .attrs
+                    .insert(key, value);
+            }
+            Target::Group(g) => {
+                self.builder.model.groups[g.0 as usize]
+                    .attrs
+                    .insert(key, value);
+            }
+            Target::Service(_) => {}
+        }
+    }
+
+    pub fn element_attr(&mut self, e: ElementId, key: &'static str, value: Attr) {
+        self.builder.model.elements[e.0 as usize]
+            .attrs
+            .insert(key, value);
+    }
+
+    pub fn group_mut(&mut self) -> Option<&mut Group> {
+        let g = self.me_group()?;
+        Some(&mut self.builder.model.groups[g.0 as usize])
+    }
+
+    /// Sets the members of this group and records membership edges.
+    pub fn set_members(&mut self, members: Vec<ElementId>) {
+        if let Some(g) = self.me_group() {
+            for &m in &members {
+                self.builder
+                    .edge(NodeRef::Group(g), NodeRef::Element(m), EdgeKind::Member);
+            }
+            self.builder.model.groups[g.0 as usize].members = members;
+        }
+    }
+
+    pub fn error(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.builder.error(code, span, message, help);
+    }
+
+    pub fn warn(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.builder
+            .diagnostics
+            .push(Diagnostic::warning(span, message).with_help(help));
+    }
+
+    pub fn element_kind(&self, e: ElementId) -> &'static str {
+        self.builder.model.elements[e.0 as usize].kind
+    }
+
+    pub fn element_name(&self, e: ElementId) -> String {
+        self.builder.model.elements[e.0 as usize].name.clone()
+    }
+
+    pub fn me_name(&self) -> String {
+        match self.me {
+            Target::Element(e) => self.builder.model.elements[e.0 as usize].name.clone(),
+            Target::Group(g) => self.builder.model.groups[g.0 as usize].name.clone(),
+            Target::Service(s) => self.builder.model.services[s as usize].name.clone(),
+        }
+    }
+}

@@ -1,0 +1,482 @@
+//! The compiled model: the small generic core every mechanism lowers into.
+//!
+//! - **Elements** fail and are repaired: components, links and sites.
+//! - **Requirements** (`Req`) say what an element or a service needs to work:
+//!   all / any / at-least-k gates over other elements, groups and network paths.
+//! - **Links** join network endpoints; whether a path exists is a graph question.
+//! - **Groups** are redundancy sets (bond, RAID, VRRP, cluster, LB pool, ...), with the
+//!   switchover timing (detection, takeover) and what their detector can see.
+//!
+//! Ids are dense indices assigned in sorted-name order, so they are stable for a given
+//! scenario whatever the order of its text. The petgraph [`Model::graph`] mirrors the
+//! dependencies for traversal, export and display.
+
+mod build;
+mod reach;
+
+pub use build::{LowerCx, ModelBuilder, Target};
+pub use reach::service_path_gaps;
+
+use std::collections::BTreeMap;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::syntax::Span;
+use crate::units::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ElementId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupId(pub u32);
+
+/// The architectural layer an element belongs to; drives layout and export styling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Layer {
+    Site,
+    Power,
+    Entry,
+    Network,
+    Compute,
+    Storage,
+    Software,
+    Operations,
+}
+
+impl Layer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Site => "site",
+            Layer::Power => "power",
+            Layer::Entry => "entry",
+            Layer::Network => "network",
+            Layer::Compute => "compute",
+            Layer::Storage => "storage",
+            Layer::Software => "software",
+            Layer::Operations => "operations",
+        }
+    }
+}
+
+/// Time-to-failure distribution.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Distribution {
+    Exponential,
+    /// Weibull with this shape; the scale is chosen so the mean equals the MTBF.
+    Weibull {
+        shape: f64,
+    },
+    /// Lognormal with this sigma; mu is chosen so the mean equals the MTBF.
+    Lognormal {
+        sigma: f64,
+    },
+}
+
+/// How an element fails and is repaired.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FailureModel {
+    pub mtbf_secs: f64,
+    pub mttr_secs: f64,
+    pub distribution: Distribution,
+}
+
+impl FailureModel {
+    /// Steady-state availability MTBF / (MTBF + MTTR).
+    pub fn availability(&self) -> f64 {
+        self.mtbf_secs / (self.mtbf_secs + self.mttr_secs)
+    }
+}
+
+/// A typed attribute kept for reports, the inspector and the simulator.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Attr {
+    Secs(f64),
+    Watts(f64),
+    Count(u64),
+    Ratio(f64),
+    Text(String),
+    Flag(bool),
+}
+
+impl std::fmt::Display for Attr {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Attr::Secs(s) => write!(f, "{}", Duration::from_secs(*s)),
+            Attr::Watts(w) => write!(f, "{w} W"),
+            Attr::Count(n) => write!(f, "{n}"),
+            Attr::Ratio(r) => write!(f, "{}%", r * 100.0),
+            Attr::Text(t) => f.write_str(t),
+            Attr::Flag(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+pub type Attrs = BTreeMap<&'static str, Attr>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Element {
+    pub id: ElementId,
+    /// The scenario id ("web-1"), or a derived one for parts written inline ("web-1/psu-1").
+    pub name: String,
+    pub kind: &'static str,
+    pub layer: Layer,
+    pub site: Option<ElementId>,
+    /// `None`: never fails on its own (e.g. the internet entry point).
+    pub failure: Option<FailureModel>,
+    /// What must hold for this element to work, besides being up itself.
+    pub needs: Req,
+    pub attrs: Attrs,
+    pub span: Span,
+}
+
+/// A requirement gate. `Any` is `AtLeast { k: 1 }`; `All` is `AtLeast { k: n }`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Req {
+    Always,
+    Element(ElementId),
+    Group(GroupId),
+    All(Vec<Req>),
+    AtLeast {
+        k: u32,
+        of: Vec<Req>,
+    },
+    /// A working network path between two endpoints.
+    Path {
+        from: ElementId,
+        to: ElementId,
+    },
+}
+
+impl Req {
+    pub fn any(of: Vec<Req>) -> Req {
+        Req::AtLeast { k: 1, of }
+    }
+
+    /// Conjunction that keeps the tree flat and drops `Always`.
+    pub fn and(self, other: Req) -> Req {
+        match (self, other) {
+            (Req::Always, r) | (r, Req::Always) => r,
+            (Req::All(mut a), Req::All(b)) => {
+                a.extend(b);
+                Req::All(a)
+            }
+            (Req::All(mut a), r) => {
+                a.push(r);
+                Req::All(a)
+            }
+            (r, Req::All(mut b)) => {
+                b.insert(0, r);
+                Req::All(b)
+            }
+            (a, b) => Req::All(vec![a, b]),
+        }
+    }
+
+    /// Every element and group this requirement mentions, in order.
+    pub fn visit(&self, f: &mut impl FnMut(&Req)) {
+        f(self);
+        match self {
+            Req::All(of) | Req::AtLeast { of, .. } => of.iter().for_each(|r| r.visit(f)),
+            _ => {}
+        }
+    }
+}
+
+/// The physical medium of a link; export styles edges by it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Medium {
+    /// A server NIC cabled to a switch port.
+    Access,
+    /// Inter-switch link carrying one VLAN.
+    Cascade,
+    /// Inter-switch link carrying several VLANs.
+    Trunk { vlans: Vec<u16> },
+    /// An uplink to a router, firewall, load balancer or the entry point.
+    Uplink,
+    /// Fibre Channel, on the storage network.
+    FibreChannel,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    /// The link is itself an element: cables and ports fail.
+    pub element: ElementId,
+    pub a: ElementId,
+    pub b: ElementId,
+    pub medium: Medium,
+}
+
+/// What a group's failure detector can observe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Only the local link state (bond MII): blind to failures further upstream.
+    LocalLink,
+    /// End-to-end probes to a target (bond ARP monitoring, LB health checks).
+    PathTo(ElementId),
+    /// Heartbeats or adverts between the members (VRRP, cluster, STP BPDUs).
+    Peers,
+    /// Nothing: clients find out themselves (DNS round robin).
+    Nothing,
+}
+
+/// How a group fails over.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Switchover {
+    pub detect_secs: f64,
+    pub takeover_secs: f64,
+    pub sees: Visibility,
+}
+
+/// How many members a group needs, and in which arrangement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arrangement {
+    /// One member serves at a time; the others wait (members in priority order).
+    ActiveStandby,
+    /// Members serve together; the group works while at least `need` members work.
+    ActiveActive { need: u32 },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub id: GroupId,
+    pub name: String,
+    pub kind: &'static str,
+    pub members: Vec<ElementId>,
+    pub arrangement: Arrangement,
+    pub switchover: Option<Switchover>,
+    /// Requirements of the group itself beyond its members (e.g. a quorum device).
+    pub needs: Req,
+    pub attrs: Attrs,
+    pub span: Span,
+}
+
+/// A dependency edge kind, for traversal, export and explanations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EdgeKind {
+    Power,
+    Network,
+    Storage,
+    Hosting,
+    Member,
+    Quorum,
+    Replication,
+    Site,
+    Monitors,
+    Backs,
+    Serves,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Power => "power",
+            EdgeKind::Network => "network",
+            EdgeKind::Storage => "storage",
+            EdgeKind::Hosting => "hosting",
+            EdgeKind::Member => "member",
+            EdgeKind::Quorum => "quorum",
+            EdgeKind::Replication => "replication",
+            EdgeKind::Site => "site",
+            EdgeKind::Monitors => "monitors",
+            EdgeKind::Backs => "backs",
+            EdgeKind::Serves => "serves",
+        }
+    }
+}
+
+/// A graph node: an element, a group or a service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NodeRef {
+    Element(ElementId),
+    Group(GroupId),
+    Service(u32),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub name: String,
+    /// The entry point users come from.
+    pub from: ElementId,
+    /// The tiers a request passes through, in order (elements or groups).
+    pub through: Vec<NodeRef>,
+    pub needs: Req,
+    pub span: Span,
+}
+
+/// Targets a CI run checks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expectation {
+    pub service: Option<usize>,
+    pub min_availability: Option<f64>,
+    pub max_spofs: Option<u32>,
+    pub max_rpo_secs: Option<f64>,
+    pub max_rto_secs: Option<f64>,
+    pub max_downtime_per_year_secs: Option<f64>,
+    pub span: Span,
+}
+
+/// A scripted failure: fail `element` at `at_secs` for `for_secs`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drill {
+    pub element: ElementId,
+    pub at_secs: f64,
+    pub for_secs: f64,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub name: String,
+    pub description: String,
+    pub elements: Vec<Element>,
+    pub links: Vec<Link>,
+    /// Connections that cannot fail on their own (a NIC in its server, a process on
+    /// its host): network paths pass through them.
+    pub attachments: Vec<(ElementId, ElementId)>,
+    pub groups: Vec<Group>,
+    pub services: Vec<Service>,
+    pub expectations: Vec<Expectation>,
+    pub drills: Vec<Drill>,
+    /// How long an unmonitored failure goes unnoticed (users report it).
+    pub noticed_by_users_secs: f64,
+    /// Dependencies as a graph: an edge `a → b` means "a depends on b".
+    pub graph: DiGraph<NodeRef, EdgeKind>,
+    pub node_of: BTreeMap<NodeRef, NodeIndex>,
+}
+
+impl Model {
+    pub fn element(&self, id: ElementId) -> &Element {
+        &self.elements[id.0 as usize]
+    }
+
+    pub fn group(&self, id: GroupId) -> &Group {
+        &self.groups[id.0 as usize]
+    }
+
+    pub fn element_by_name(&self, name: &str) -> Option<&Element> {
+        self.elements
+            .binary_search_by(|e| e.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.elements[i])
+    }
+
+    pub fn name_of(&self, node: NodeRef) -> &str {
+        match node {
+            NodeRef::Element(e) => &self.element(e).name,
+            NodeRef::Group(g) => &self.group(g).name,
+            NodeRef::Service(s) => &self.services[s as usize].name,
+        }
+    }
+
+    /// A stable one-line-per-item text summary, used by snapshot tests and `validate -v`.
+    pub fn summary(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "model {}: {} elements, {} links, {} groups, {} services, {} dependencies",
+            self.name,
+            self.elements.len(),
+            self.links.len(),
+            self.groups.len(),
+            self.services.len(),
+            self.graph.edge_count()
+        );
+        for e in &self.elements {
+            let fm = e.failure.map_or("never fails".to_string(), |f| {
+                format!("A={:.6}", f.availability())
+            });
+            let _ = write!(out, "  {} {} [{}] {fm}", e.kind, e.name, e.layer.as_str());
+            write_attrs(&mut out, &e.attrs);
+            if !matches!(e.needs, Req::Always) {
+                let _ = write!(out, " needs {}", self.show_req(&e.needs));
+            }
+            let _ = writeln!(out);
+        }
+        for l in &self.links {
+            let _ = writeln!(
+                out,
+                "  link {} = {} -- {} ({:?})",
+                self.element(l.element).name,
+                self.element(l.a).name,
+                self.element(l.b).name,
+                l.medium
+            );
+        }
+        for g in &self.groups {
+            let members: Vec<&str> = g
+                .members
+                .iter()
+                .map(|&m| self.element(m).name.as_str())
+                .collect();
+            let _ = write!(
+                out,
+                "  group {} {} {:?} of [{}]",
+                g.kind,
+                g.name,
+                g.arrangement,
+                members.join(", ")
+            );
+            if let Some(s) = &g.switchover {
+                let _ = write!(
+                    out,
+                    " detect {} takeover {}",
+                    Duration::from_secs(s.detect_secs),
+                    Duration::from_secs(s.takeover_secs)
+                );
+            }
+            write_attrs(&mut out, &g.attrs);
+            let _ = writeln!(out);
+        }
+        for s in &self.services {
+            let _ = writeln!(
+                out,
+                "  service {} needs {}",
+                s.name,
+                self.show_req(&s.needs)
+            );
+        }
+        out
+    }
+
+    /// Renders a requirement as text, e.g. `all(pdu-a, any(psu-1, psu-2))`.
+    pub fn show_req(&self, req: &Req) -> String {
+        match req {
+            Req::Always => "always".into(),
+            Req::Element(e) => self.element(*e).name.clone(),
+            Req::Group(g) => format!("group:{}", self.group(*g).name),
+            Req::All(of) => format!(
+                "all({})",
+                of.iter()
+                    .map(|r| self.show_req(r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Req::AtLeast { k, of } => {
+                let inner = of
+                    .iter()
+                    .map(|r| self.show_req(r))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if *k == 1 {
+                    format!("any({inner})")
+                } else {
+                    format!("{k}-of({inner})")
+                }
+            }
+            Req::Path { from, to } => format!(
+                "path({} -> {})",
+                self.element(*from).name,
+                self.element(*to).name
+            ),
+        }
+    }
+}
+
+fn write_attrs(out: &mut String, attrs: &Attrs) {
+    use std::fmt::Write;
+    if !attrs.is_empty() {
+        let text: Vec<String> = attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = write!(out, " {{{}}}", text.join(", "));
+    }
+}

@@ -1,0 +1,613 @@
+//! The scenario language (v1): one JSONC document per design.
+//!
+//! Pipeline: text → [`crate::syntax`] tree → per-entry decode through the mechanism
+//! registry → lowering into [`crate::model`] → checks (cycles, paths). Every stage
+//! collects diagnostics and carries on, so one run reports every problem it can.
+
+mod common;
+mod kind;
+mod toplevel;
+
+pub use common::{
+    builtin_failure, resolve_failure, CommonSpec, DistributionSpec, FailureSpec, COMMON_FIELDS,
+    GROUP_COMMON_FIELDS,
+};
+pub use kind::{Kind, KindInfo, KindOf, Lower, Section, Spec};
+pub use toplevel::{DrillSpec, ExpectSpec, TOP_LEVEL_FIELDS};
+
+use std::collections::BTreeMap;
+
+use crate::de::{from_node, DeError, Spanned};
+use crate::diagnostics::{self, did_you_mean, Code, Diagnostic};
+use crate::mechanisms;
+use crate::model::{self, EdgeKind, FailureModel, LowerCx, Model, ModelBuilder, Req, Target};
+use crate::syntax::{self, Key, Node, Span, Value};
+use crate::units::Duration;
+
+/// The result of loading one scenario text: a model if there were no errors, and all
+/// diagnostics (errors and warnings), sorted by position.
+#[derive(Debug)]
+pub struct Loaded {
+    pub model: Option<Model>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The built-in failure model of a kind, before scenario defaults.
+pub fn default_failure(kind: &str) -> Option<FailureModel> {
+    mechanisms::find(kind).and_then(|k| builtin_failure(k.info().failure))
+}
+
+struct Entry {
+    id: Spanned<String>,
+    kind: &'static dyn Kind,
+    common: CommonSpec,
+    spec: Box<dyn Lower>,
+    span: Span,
+}
+
+/// Loads one scenario. Never panics, whatever the text.
+pub fn load(text: &str) -> Loaded {
+    let (root, mut diagnostics) = syntax::parse(text);
+    let Some(root) = root else {
+        return Loaded {
+            model: None,
+            diagnostics,
+        };
+    };
+    let mut loader = Loader {
+        diagnostics: Vec::new(),
+        entries: Vec::new(),
+        builder: ModelBuilder::default(),
+    };
+    let model = loader.document(&root);
+    diagnostics.append(&mut loader.diagnostics);
+    diagnostics::sort(&mut diagnostics);
+    let model = if diagnostics.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        model
+    };
+    Loaded { model, diagnostics }
+}
+
+struct Loader {
+    diagnostics: Vec<Diagnostic>,
+    entries: Vec<Entry>,
+    builder: ModelBuilder,
+}
+
+fn members(node: &Node) -> &[(Key, Node)] {
+    match &node.value {
+        Value::Object(m) => m,
+        _ => &[],
+    }
+}
+
+/// A copy of an object node with only the members `keep` accepts.
+fn filtered(node: &Node, keep: impl Fn(&str) -> bool) -> Node {
+    let kept = members(node)
+        .iter()
+        .filter(|(k, _)| keep(&k.name))
+        .cloned()
+        .collect();
+    Node {
+        span: node.span,
+        value: Value::Object(kept),
+    }
+}
+
+impl Loader {
+    fn push(&mut self, e: DeError, fallback: Span) {
+        self.diagnostics.push(e.into_diagnostic(fallback));
+    }
+
+    fn wrong_type(&mut self, node: &Node, expected: &str, help: &str) {
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::WrongType,
+                node.span.head(),
+                format!("expected {expected}, found {}", node.value.describe()),
+            )
+            .with_help(help),
+        );
+    }
+
+    fn document(&mut self, root: &Node) -> Option<Model> {
+        if !matches!(root.value, Value::Object(_)) {
+            self.wrong_type(
+                root,
+                "an object",
+                "a scenario is a JSON object: { \"name\": \"...\", \"components\": { ... } }",
+            );
+            return None;
+        }
+        let mut name = String::new();
+        let mut description = String::new();
+        let mut noticed_by_users_secs = 3600.0;
+        let mut defaults: BTreeMap<&'static str, FailureSpec> = BTreeMap::new();
+        let mut expect = Vec::new();
+        let mut drills = Vec::new();
+        let mut sections: Vec<(Section, &Node)> = Vec::new();
+        for (key, value) in members(root) {
+            match key.name.as_str() {
+                "$schema" => self.decode::<String>(value).map(drop).unwrap_or(()),
+                "version" => match self.decode::<u32>(value) {
+                    Some(1) | None => {}
+                    Some(v) => self.diagnostics.push(
+                        Diagnostic::error(Code::ImpossibleValue, value.span, format!("unsupported language version {v}"))
+                            .with_help("this spofsim reads version 1 scenarios; write \"version\": 1 or upgrade spofsim"),
+                    ),
+                },
+                "name" => name = self.decode(value).unwrap_or_default(),
+                "description" => description = self.decode(value).unwrap_or_default(),
+                "noticed_by_users_after" => {
+                    if let Some(d) = self.decode::<Duration>(value) {
+                        noticed_by_users_secs = d.secs;
+                    }
+                }
+                "defaults" => self.defaults(value, &mut defaults),
+                "expect" => expect = self.list::<ExpectSpec>(value),
+                "drills" => drills = self.list::<DrillSpec>(value),
+                other => match Section::ALL.iter().find(|s| s.key() == other) {
+                    Some(&s) => sections.push((s, value)),
+                    None => {
+                        let help = did_you_mean(other, TOP_LEVEL_FIELDS.iter().copied())
+                            .unwrap_or_else(|| format!("top-level fields are: {}", TOP_LEVEL_FIELDS.join(", ")));
+                        self.diagnostics.push(Diagnostic::error(Code::UnknownField, key.span, format!("unknown field \"{other}\"")).with_help(help));
+                    }
+                },
+            }
+        }
+        sections.sort_by_key(|(s, _)| *s);
+        for (section, node) in sections {
+            self.section(section, node);
+        }
+        self.builder.model.name = name;
+        self.builder.model.description = description;
+        self.builder.model.noticed_by_users_secs = noticed_by_users_secs;
+        self.lower_all(&defaults);
+        self.expectations(&expect);
+        self.drills(&drills);
+        let (model, mut diags) = std::mem::take(&mut self.builder).finish();
+        self.diagnostics.append(&mut diags);
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        for (si, tier) in model::service_path_gaps(&model) {
+            let s = &model.services[si];
+            let left = if tier == 0 {
+                model.element(s.from).name.clone()
+            } else {
+                model.name_of(s.through[tier - 1]).to_string()
+            };
+            let right = model.name_of(s.through[tier]).to_string();
+            self.diagnostics.push(
+                Diagnostic::error(Code::NoPath, s.span, format!("service \"{}\" has no network path from \"{left}\" to \"{right}\"", s.name))
+                    .with_help(format!("connect them: add a link (in \"links\") between a switch that reaches \"{left}\" and one that reaches \"{right}\"")),
+            );
+        }
+        Some(model)
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(&mut self, node: &Node) -> Option<T> {
+        match from_node(node) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.push(e, node.span);
+                None
+            }
+        }
+    }
+
+    fn list<T: serde::de::DeserializeOwned>(&mut self, node: &Node) -> Vec<T> {
+        let Value::Array(items) = &node.value else {
+            self.wrong_type(node, "a list", "write [ { ... }, { ... } ]");
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| self.decode_reporting_all(item, &[], |n| from_node::<T>(n)))
+            .collect()
+    }
+
+    /// Decodes with `f`; on an unknown field, reports it, drops it and tries again, so
+    /// every misspelt field of an object is reported in one run.
+    fn decode_reporting_all<T>(
+        &mut self,
+        node: &Node,
+        extra_fields: &[&str],
+        f: impl Fn(&Node) -> Result<T, DeError>,
+    ) -> Option<T> {
+        let mut current = node.clone();
+        for _ in 0..=members(node).len() {
+            match f(&current) {
+                Ok(v) => return Some(v),
+                Err(mut e) => {
+                    let Some(field) = e.unknown_field.take() else {
+                        self.push(e, node.span);
+                        return None;
+                    };
+                    if !extra_fields.is_empty() {
+                        // Suggest among the kind's fields and the shared ones.
+                        let known = e
+                            .help
+                            .as_deref()
+                            .and_then(|h| h.strip_prefix("expected one of: "))
+                            .map(|l| l.split(", ").map(str::to_string).collect::<Vec<_>>());
+                        let mut candidates: Vec<String> =
+                            extra_fields.iter().map(|s| s.to_string()).collect();
+                        candidates.extend(known.unwrap_or_default());
+                        candidates.sort();
+                        candidates.dedup();
+                        let known = candidates.join(", ");
+                        e.help = Some(
+                            did_you_mean(&field, candidates.iter().map(String::as_str))
+                                .unwrap_or_else(|| format!("expected one of: {known}")),
+                        );
+                    }
+                    self.push(e, node.span);
+                    current = filtered(&current, |k| k != field);
+                }
+            }
+        }
+        None
+    }
+
+    fn defaults(&mut self, node: &Node, out: &mut BTreeMap<&'static str, FailureSpec>) {
+        if !matches!(node.value, Value::Object(_)) {
+            return self.wrong_type(
+                node,
+                "an object",
+                "write { \"switch\": { \"mtbf\": \"20y\", \"mttr\": \"4h\" } }",
+            );
+        }
+        for (key, value) in members(node) {
+            let Some(kind) = mechanisms::find(&key.name) else {
+                self.unknown_kind(key, None);
+                continue;
+            };
+            if let Some(spec) = self.decode_reporting_all(value, &[], from_node::<FailureSpec>) {
+                out.insert(kind.info().name, spec);
+            }
+        }
+    }
+
+    fn unknown_kind(&mut self, key: &Key, section: Option<Section>) {
+        let names: Vec<&str> = mechanisms::all()
+            .filter(|k| section.is_none_or(|s| k.info().section == s))
+            .map(|k| k.info().name)
+            .collect();
+        let help = did_you_mean(&key.name, names.iter().copied())
+            .unwrap_or_else(|| format!("known kinds: {}", names.join(", ")));
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::UnknownKind,
+                key.span,
+                format!("unknown kind \"{}\"", key.name),
+            )
+            .with_help(help),
+        );
+    }
+
+    fn section(&mut self, section: Section, node: &Node) {
+        match (&node.value, section) {
+            (Value::Array(items), Section::Links) => {
+                let mut seen: BTreeMap<String, u32> = BTreeMap::new();
+                for item in items {
+                    let (mut id, generated) = auto_link_id(item);
+                    if generated {
+                        // Parallel links get "a~b", "a~b#2", ...
+                        let n = seen.entry(id.value.clone()).or_insert(0);
+                        *n += 1;
+                        if *n > 1 {
+                            id.value = format!("{}#{n}", id.value);
+                        }
+                    }
+                    self.entry(section, id, item, generated);
+                }
+            }
+            (_, Section::Links) => self.wrong_type(
+                node,
+                "a list",
+                "write \"links\": [ { \"between\": [\"sw-1\", \"sw-2\"] } ]",
+            ),
+            (Value::Object(members), _) => {
+                for (key, value) in members {
+                    self.entry(
+                        section,
+                        Spanned {
+                            span: key.span,
+                            value: key.name.clone(),
+                        },
+                        value,
+                        false,
+                    );
+                }
+            }
+            _ => self.wrong_type(
+                node,
+                "an object keyed by id",
+                &format!("write \"{}\": {{ \"my-id\": {{ ... }} }}", section.key()),
+            ),
+        }
+    }
+
+    fn entry(&mut self, section: Section, id: Spanned<String>, node: &Node, generated: bool) {
+        if !generated && !valid_id(&id.value) {
+            self.diagnostics.push(
+                Diagnostic::error(Code::ImpossibleValue, id.span, format!("invalid id \"{}\"", id.value))
+                    .with_help("ids use letters, digits, '-', '_' and '.', e.g. \"web-1\" ('/' and '~' are reserved for generated parts)"),
+            );
+            return;
+        }
+        if !matches!(node.value, Value::Object(_)) {
+            return self.wrong_type(
+                node,
+                "an object",
+                "describe the entry as { \"kind\": \"...\", ... }",
+            );
+        }
+        let kind = match section.implied_kind() {
+            Some(k) => mechanisms::find(k),
+            None => {
+                match node.get("kind") {
+                    None => {
+                        let names: Vec<&str> = mechanisms::all()
+                            .filter(|k| k.info().section == section)
+                            .map(|k| k.info().name)
+                            .collect();
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                Code::MissingField,
+                                node.span.head(),
+                                "missing field \"kind\"",
+                            )
+                            .with_help(format!(
+                                "say what \"{}\" is: one of {}",
+                                id.value,
+                                names.join(", ")
+                            )),
+                        );
+                        return;
+                    }
+                    Some((_, kind_node)) => {
+                        match kind_node.as_str() {
+                            None => {
+                                return self.wrong_type(
+                                    kind_node,
+                                    "a string",
+                                    "write \"kind\": \"switch\" (or another kind)",
+                                )
+                            }
+                            Some(name) => {
+                                match mechanisms::find(name).filter(|k| k.info().section == section)
+                                {
+                                    Some(k) => Some(k),
+                                    None => {
+                                        let key = Key {
+                                            name: name.to_string(),
+                                            span: kind_node.span,
+                                        };
+                                        match mechanisms::find(name) {
+                                Some(k) => self.diagnostics.push(
+                                    Diagnostic::error(Code::UnknownKind, kind_node.span, format!("kind \"{name}\" belongs in \"{}\", not \"{}\"", k.info().section.key(), section.key()))
+                                        .with_help(format!("move \"{}\" to the \"{}\" section", id.value, k.info().section.key())),
+                                ),
+                                None => self.unknown_kind(&key, Some(section)),
+                            }
+                                        return;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        let Some(kind) = kind else { return };
+        let common_fields = if section.makes_elements() {
+            COMMON_FIELDS
+        } else {
+            GROUP_COMMON_FIELDS
+        };
+        let common_node = filtered(node, |k| common_fields.contains(&k));
+        let spec_node = filtered(node, |k| k != "kind" && !common_fields.contains(&k));
+        let common = self.decode_reporting_all(&common_node, &[], from_node::<CommonSpec>);
+        let spec = self.decode_reporting_all(&spec_node, common_fields, |n| kind.decode(n));
+        match (common, spec) {
+            (Some(common), Some(spec)) => self.entries.push(Entry {
+                id,
+                kind,
+                common,
+                spec,
+                span: node.span,
+            }),
+            // Known but broken: references to it must not cascade into more errors.
+            _ => self.builder.broken(id.value),
+        }
+    }
+
+    fn lower_all(&mut self, defaults: &BTreeMap<&'static str, FailureSpec>) {
+        let b = &mut self.builder;
+        // Kind defaults: built-in, then the scenario's `defaults`.
+        for kind in mechanisms::all() {
+            let info = kind.info();
+            let base = builtin_failure(info.failure);
+            let resolved = match defaults.get(info.name) {
+                Some(spec) => match resolve_failure(spec, base) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        b.error(Code::ImpossibleValue, e.span, e.message, e.help);
+                        base
+                    }
+                },
+                None => base,
+            };
+            b.kind_failure.insert(info.name, resolved);
+        }
+        // Lower by section, then registry order, so parts written inline (`web-1/web`)
+        // exist before anything refers to them, whatever the order of the text.
+        let rank = |k: &'static dyn Kind| {
+            mechanisms::all()
+                .position(|m| m.info().name == k.info().name)
+                .unwrap_or(usize::MAX)
+        };
+        self.entries
+            .sort_by_key(|e| (e.kind.info().section, rank(e.kind)));
+        let b = &mut self.builder;
+        // Declare every id first so references resolve whatever the order.
+        let mut targets = Vec::with_capacity(self.entries.len());
+        for entry in &self.entries {
+            let info = entry.kind.info();
+            let target = match info.section {
+                Section::Groups => {
+                    Target::Group(b.new_group(entry.id.value.clone(), info.name, entry.span))
+                }
+                Section::Services => {
+                    let idx = b.model.services.len() as u32;
+                    b.model.services.push(model::Service {
+                        name: entry.id.value.clone(),
+                        from: model::ElementId(0),
+                        through: Vec::new(),
+                        needs: Req::Always,
+                        span: entry.id.span,
+                    });
+                    Target::Service(idx)
+                }
+                _ => {
+                    let id =
+                        b.new_element(entry.id.value.clone(), info.name, info.layer, entry.id.span);
+                    let base = b.kind_failure.get(info.name).copied().flatten();
+                    match resolve_failure(&entry.common.failure(), base) {
+                        Ok(f) => b.model.elements[id.0 as usize].failure = f,
+                        Err(e) => b.error(Code::ImpossibleValue, e.span, e.message, e.help),
+                    }
+                    Target::Element(id)
+                }
+            };
+            targets.push(if b.declare(&entry.id, info.name, target) {
+                Some(target)
+            } else {
+                None
+            });
+        }
+        // Sites first, so every other element can depend on its site.
+        for (entry, target) in self.entries.iter().zip(targets) {
+            let Some(target) = target else { continue };
+            let site =
+                entry
+                    .common
+                    .site
+                    .as_ref()
+                    .and_then(|s| match b.resolve(s, &["site"], "a site") {
+                        Some(Target::Element(site)) => Some(site),
+                        _ => None,
+                    });
+            let mut cx = LowerCx {
+                builder: b,
+                me: target,
+                span: entry.id.span,
+                site,
+            };
+            if let (Some(site), Target::Element(me)) = (site, target) {
+                cx.builder.model.elements[me.0 as usize].site = Some(site);
+                cx.need(me, Req::Element(site), EdgeKind::Site);
+            }
+            entry.spec.lower(&mut cx);
+        }
+        for finish in mechanisms::FINISHERS {
+            finish(b);
+        }
+    }
+
+    fn expectations(&mut self, specs: &[ExpectSpec]) {
+        for spec in specs {
+            let service = spec.service.as_ref().and_then(|s| {
+                match self
+                    .builder
+                    .resolve(s, &["service"], "an expectation's service")
+                {
+                    Some(Target::Service(i)) => Some(i as usize),
+                    _ => None,
+                }
+            });
+            if let Some(e) = spec.lower(service) {
+                self.builder.model.expectations.push(e);
+            } else if let Some(d) = spec.check() {
+                self.diagnostics.push(d);
+            }
+        }
+    }
+
+    fn drills(&mut self, specs: &[DrillSpec]) {
+        for spec in specs {
+            if let Some(d) = spec.check() {
+                self.diagnostics.push(d);
+                continue;
+            }
+            match self.builder.lookup(&spec.fail.value) {
+                Some((Target::Element(e), _)) => self.builder.model.drills.push(spec.lower(e)),
+                Some((t, kind)) => {
+                    let what = if matches!(t, Target::Group(_)) {
+                        "group"
+                    } else {
+                        "service"
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::error(Code::WrongKind, spec.fail.span, format!("\"{}\" is a {what} ({kind}); a drill fails a component, link or site", spec.fail.value))
+                            .with_help("name a member of the group instead"),
+                    );
+                }
+                None => {
+                    self.builder.resolve(&spec.fail, &[], "a component");
+                }
+            }
+        }
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_.:".contains(c))
+}
+
+/// Links may omit an id: "a~b" from their endpoints (with the span of the entry).
+fn auto_link_id(item: &Node) -> (Spanned<String>, bool) {
+    if let Some((_, id)) = item.get("id") {
+        if let Some(s) = id.as_str() {
+            return (
+                Spanned {
+                    span: id.span,
+                    value: s.to_string(),
+                },
+                false,
+            );
+        }
+    }
+    let ends: Vec<&str> = match item.get("between") {
+        Some((
+            _,
+            Node {
+                value: Value::Array(items),
+                ..
+            },
+        )) => items.iter().filter_map(Node::as_str).collect(),
+        _ => Vec::new(),
+    };
+    (
+        Spanned {
+            span: item.span.head(),
+            value: ends.join("~"),
+        },
+        true,
+    )
+}

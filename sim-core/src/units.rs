@@ -1,0 +1,239 @@
+//! Human units in scenario files: durations ("30s", "4h", "5y", "1h30m") and
+//! percentages ("99.95%"). Values are stored in SI base units (seconds, fractions).
+//! A year is 365 days (8,760 h), the convention of availability tables.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+use crate::de::value_error;
+
+pub const SECS_PER_YEAR: f64 = 365.0 * 86_400.0;
+
+const UNITS: &[(&str, f64)] = &[
+    ("ms", 0.001),
+    ("s", 1.0),
+    ("m", 60.0),
+    ("h", 3_600.0),
+    ("d", 86_400.0),
+    ("w", 7.0 * 86_400.0),
+    ("y", SECS_PER_YEAR),
+];
+
+/// A non-negative duration in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Default)]
+pub struct Duration {
+    pub secs: f64,
+}
+
+impl Duration {
+    pub const fn from_secs(secs: f64) -> Duration {
+        Duration { secs }
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        // Round away float noise (0.1 + 0.2) before choosing the largest exact unit.
+        let round = |v: f64| (v * 1e6).round() / 1e6;
+        let s = self.secs;
+        for &(unit, scale) in UNITS.iter().rev() {
+            let v = round(s / scale);
+            if s >= scale * 0.999_999 && v.fract() == 0.0 {
+                return write!(f, "{v}{unit}");
+            }
+        }
+        if s > 0.0 && s < 1.0 {
+            return write!(f, "{}ms", round(s * 1000.0));
+        }
+        write!(f, "{}s", round(s))
+    }
+}
+
+/// Parses "1h30m", "0.5s", "100ms", "5y".
+pub fn parse_duration(text: &str) -> Result<Duration, (String, String)> {
+    let help =
+        "write a number and a unit: ms, s, m, h, d, w or y (e.g. \"30s\", \"4h\", \"1h30m\")"
+            .to_string();
+    let t = text.trim();
+    if t.starts_with('-') {
+        return Err((
+            format!("negative duration \"{text}\""),
+            "durations cannot be negative".into(),
+        ));
+    }
+    if t.is_empty() {
+        return Err(("empty duration".into(), help));
+    }
+    let mut total = 0.0;
+    let mut rest = t;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let unit_len = rest[num_len..]
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len() - num_len);
+        let (num, unit) = (&rest[..num_len], rest[num_len..num_len + unit_len].trim());
+        let value: f64 = match num.parse() {
+            Ok(v) => v,
+            Err(_) => return Err((format!("invalid duration \"{text}\""), help)),
+        };
+        let Some(&(_, scale)) = UNITS.iter().find(|(u, _)| *u == unit) else {
+            let h = if unit.is_empty() {
+                format!("add a unit, e.g. \"{num}s\"")
+            } else {
+                help
+            };
+            return Err((
+                format!("invalid duration \"{text}\": unknown unit \"{unit}\""),
+                h,
+            ));
+        };
+        total += value * scale;
+        rest = &rest[num_len + unit_len..];
+    }
+    if !total.is_finite() {
+        return Err((format!("duration \"{text}\" is out of range"), help));
+    }
+    Ok(Duration { secs: total })
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Duration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration such as \"30s\" or \"4h\"")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Duration, E> {
+                parse_duration(s).map_err(|(m, h)| value_error(m, h))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Duration, E> {
+                Err(value_error(
+                    format!("duration {n} has no unit"),
+                    format!("write \"{n}s\" for seconds, or use ms, m, h, d, w, y"),
+                ))
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Duration, E> {
+                Err(value_error(
+                    format!("duration {n} has no unit"),
+                    format!("write \"{n}s\" for seconds, or use ms, m, h, d, w, y"),
+                ))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for Duration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d|w|y))+$",
+            "description": "A duration: a number and a unit (ms, s, m, h, d, w, y), e.g. \"30s\", \"4h\", \"1h30m\". A year is 365 days.",
+            "examples": ["100ms", "30s", "4h", "5y"]
+        })
+    }
+}
+
+/// A fraction in [0, 1], written as "99.95%" or as a number 0.9995.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Default)]
+pub struct Fraction(pub f64);
+
+fn fraction_from(value: f64, shown: String) -> Result<Fraction, (String, String)> {
+    if !(0.0..=1.0).contains(&value) {
+        let over = if value > 1.0 { "over 100%" } else { "below 0%" };
+        return Err((
+            format!("{shown} is {over}"),
+            "a percentage lies between 0% and 100%".into(),
+        ));
+    }
+    Ok(Fraction(value))
+}
+
+impl<'de> Deserialize<'de> for Fraction {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Fraction;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a percentage such as \"99.95%\"")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Fraction, E> {
+                let Some(num) = s.trim().strip_suffix('%') else {
+                    return Err(value_error(
+                        format!("invalid percentage \"{s}\""),
+                        "end it with %, e.g. \"99.95%\", or give a fraction 0.9995",
+                    ));
+                };
+                match num.trim().parse::<f64>() {
+                    Ok(p) if p.is_finite() => fraction_from(p / 100.0, format!("\"{s}\""))
+                        .map_err(|(m, h)| value_error(m, h)),
+                    _ => Err(value_error(
+                        format!("invalid percentage \"{s}\""),
+                        "write a number then %, e.g. \"99.95%\"",
+                    )),
+                }
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Fraction, E> {
+                self.visit_f64(n as f64)
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Fraction, E> {
+                fraction_from(n, format!("{n}")).map_err(|(m, h)| {
+                    value_error(m, format!("{h}; as a number, give a fraction 0..1"))
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for Fraction {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Percentage".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A percentage \"99.95%\" or a fraction 0..1.",
+            "oneOf": [
+                { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?\\s*%$" },
+                { "type": "number", "minimum": 0, "maximum": 1 }
+            ]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s").unwrap().secs, 30.0);
+        assert_eq!(parse_duration("1h30m").unwrap().secs, 5400.0);
+        assert_eq!(parse_duration("100ms").unwrap().secs, 0.1);
+        assert_eq!(parse_duration("5y").unwrap().secs, 5.0 * SECS_PER_YEAR);
+        assert_eq!(
+            parse_duration("-5s").unwrap_err().0,
+            "negative duration \"-5s\""
+        );
+        assert_eq!(
+            parse_duration("5").unwrap_err().1,
+            "add a unit, e.g. \"5s\""
+        );
+        assert_eq!(
+            parse_duration("5 hours").unwrap_err().0,
+            "invalid duration \"5 hours\": unknown unit \"hours\""
+        );
+        assert_eq!(Duration::from_secs(5400.0).to_string(), "90m");
+        assert_eq!(Duration::from_secs(0.1).to_string(), "100ms");
+        assert_eq!(Duration::from_secs(0.1 + 0.2).to_string(), "300ms");
+        assert_eq!(Duration::from_secs(3.609375).to_string(), "3.609375s");
+        assert_eq!(Duration::from_secs(0.0).to_string(), "0s");
+    }
+}

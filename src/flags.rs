@@ -1,0 +1,87 @@
+//! Command-line flags (clap derive). Every subcommand documents an example.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Examples:
+  spofsim validate scenarios/             check every scenario under a folder
+  spofsim validate shop.jsonc -v          print the compiled model of one file
+  spofsim export shop.jsonc --to dot | dot -Tsvg > shop.svg
+  spofsim schema > scenario.schema.json   JSON Schema for editor completion
+
+Exit status: 0 ok, 1 findings or failed expectations, 2 invalid input or usage.
+Colour: --color, or set NO_COLOR to disable it.";
+
+/// Find single points of failure and compute the availability of infrastructure designs.
+#[derive(Debug, Parser)]
+#[command(name = "spofsim", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check scenario files (or folders, searched recursively) and report every problem.
+    #[command(
+        after_help = "Examples:\n  spofsim validate scenarios/\n  spofsim validate a.jsonc b.jsonc --format json"
+    )]
+    Validate(ValidateArgs),
+    /// Print the JSON Schema (draft-07) of the scenario language.
+    #[command(after_help = "Example:\n  spofsim schema > scenarios/scenario.schema.json")]
+    Schema(SchemaArgs),
+    /// Draw a scenario as a Graphviz or Mermaid diagram.
+    #[command(
+        after_help = "Examples:\n  spofsim export shop.jsonc --to dot | dot -Tsvg > shop.svg\n  spofsim export shop.jsonc --to mermaid"
+    )]
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files or folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Also print each compiled model.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// Diagram format.
+    #[arg(long, value_enum)]
+    pub to: ExportFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Dot,
+    Mermaid,
+}

@@ -1,0 +1,71 @@
+//! Finding and reading scenario files. Folders are searched recursively; files come
+//! back sorted so output never depends on directory order.
+
+use std::path::{Path, PathBuf};
+
+/// A scenario file's text, or why it could not be read.
+pub struct Input {
+    pub path: PathBuf,
+    pub text: Result<String, String>,
+}
+
+fn is_scenario(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    (name.ends_with(".json") || name.ends_with(".jsonc")) && !name.ends_with(".schema.json")
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, String)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => return errors.push((dir.to_path_buf(), e.to_string())),
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out, errors);
+        } else if is_scenario(&path) {
+            out.push(path);
+        }
+    }
+}
+
+/// Expands `paths` into scenario inputs. Unreadable paths become inputs with an error.
+pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut files = Vec::new();
+            let mut errors = Vec::new();
+            walk(path, &mut files, &mut errors);
+            files.sort();
+            if files.is_empty() && errors.is_empty() {
+                errors.push((
+                    path.clone(),
+                    "no .json or .jsonc scenario files in this folder".into(),
+                ));
+            }
+            inputs.extend(
+                errors
+                    .into_iter()
+                    .map(|(path, e)| Input { path, text: Err(e) }),
+            );
+            inputs.extend(files.into_iter().map(read));
+        } else {
+            inputs.push(read(path.clone()));
+        }
+    }
+    inputs
+}
+
+pub fn read(path: PathBuf) -> Input {
+    let text = match std::fs::read(&path) {
+        Err(e) => Err(e.to_string()),
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "not valid UTF-8 at byte {}; save the file as UTF-8",
+                e.utf8_error().valid_up_to()
+            )
+        }),
+    };
+    Input { path, text }
+}

@@ -1,0 +1,41 @@
+//! `spofsim`: find single points of failure in infrastructure designs.
+//!
+//! This binary is the IO edge: it reads files, calls `sim-core`, renders results and
+//! picks the exit code (0 ok, 1 findings, 2 invalid input or usage). Machine output goes
+//! to stdout; diagnostics and progress go to stderr.
+
+mod commands;
+mod flags;
+mod inputs;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match flags::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let color = render::ColorMode::resolve(cli.color);
+    let status = match cli.command {
+        flags::Command::Validate(args) => commands::validate::run(&args, color),
+        flags::Command::Schema(args) => commands::schema::run(&args),
+        flags::Command::Export(args) => commands::export::run(&args, color),
+    };
+    ExitCode::from(status as u8)
+}
+
+/// Exit statuses, as documented in `--help`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Ok = 0,
+    #[allow(dead_code)] // used by analyze/check (next issues)
+    Findings = 1,
+    Invalid = 2,
+}

@@ -1,0 +1,1 @@
+//! spofsim web demo (filled in by the web issue).
