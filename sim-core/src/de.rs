@@ -71,6 +71,8 @@ pub struct DeError {
     pub help: Option<String>,
     /// For unknown fields: the field name, so the caller can drop it and go on.
     pub unknown_field: Option<String>,
+    /// For unknown fields: the fields the object accepts.
+    pub expected_fields: &'static [&'static str],
 }
 
 impl DeError {
@@ -103,6 +105,7 @@ fn plain(code: Code, message: String, help: Option<String>) -> DeError {
         message,
         help,
         unknown_field: None,
+        expected_fields: &[],
     }
 }
 
@@ -165,6 +168,7 @@ impl de::Error for DeError {
                 did_you_mean(field, expected.iter().copied()).unwrap_or_else(|| one_of(expected)),
             ),
             unknown_field: Some(field.to_string()),
+            expected_fields: expected,
         }
     }
 

@@ -219,8 +219,14 @@ impl ModelBuilder {
     }
 
     /// Checks for dependency cycles, renumbers ids by sorted name and builds the graph.
-    pub fn finish(mut self) -> (Model, Vec<Diagnostic>) {
+    /// `earlier_errors`: errors found before lowering (the model will be discarded).
+    pub fn finish(mut self, earlier_errors: bool) -> (Model, Vec<Diagnostic>) {
         self.check_cycles();
+        // With errors the model is discarded; placeholders (a service whose entry did
+        // not resolve) must not reach the renumbering.
+        if earlier_errors || self.diagnostics.iter().any(Diagnostic::is_error) {
+            return (Model::default(), self.diagnostics);
+        }
         let mut model = self.model;
         let (emap, gmap) = renumber(&mut model);
         let mut graph = DiGraph::new();

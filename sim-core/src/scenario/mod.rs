@@ -174,7 +174,8 @@ impl Loader {
         self.lower_all(&defaults);
         self.expectations(&expect);
         self.drills(&drills);
-        let (model, mut diags) = std::mem::take(&mut self.builder).finish();
+        let earlier_errors = self.diagnostics.iter().any(Diagnostic::is_error);
+        let (model, mut diags) = std::mem::take(&mut self.builder).finish(earlier_errors);
         self.diagnostics.append(&mut diags);
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return None;
@@ -235,21 +236,13 @@ impl Loader {
                     };
                     if !extra_fields.is_empty() {
                         // Suggest among the kind's fields and the shared ones.
-                        let known = e
-                            .help
-                            .as_deref()
-                            .and_then(|h| h.strip_prefix("expected one of: "))
-                            .map(|l| l.split(", ").map(str::to_string).collect::<Vec<_>>());
-                        let mut candidates: Vec<String> =
-                            extra_fields.iter().map(|s| s.to_string()).collect();
-                        candidates.extend(known.unwrap_or_default());
-                        candidates.sort();
+                        let mut candidates: Vec<&str> = extra_fields.to_vec();
+                        candidates.extend(e.expected_fields);
+                        candidates.sort_unstable();
                         candidates.dedup();
-                        let known = candidates.join(", ");
-                        e.help = Some(
-                            did_you_mean(&field, candidates.iter().map(String::as_str))
-                                .unwrap_or_else(|| format!("expected one of: {known}")),
-                        );
+                        e.help = Some(did_you_mean(&field, candidates.iter().copied()).unwrap_or_else(|| {
+                            format!("expected one of: {}", candidates.join(", "))
+                        }));
                     }
                     self.push(e, node.span);
                     current = filtered(&current, |k| k != field);
