@@ -117,6 +117,9 @@ impl Spec for RaidSpec {
             return;
         }
         let name = cx.me_name();
+        // Inline disks stand where their host stands.
+        let outer_site = cx.site;
+        cx.site = cx.builder.model.elements[host.0 as usize].site;
         for i in 0..self.disk_count.unwrap_or(0).min(1024) {
             let d = cx.part(
                 format!("{name}/disk-{}", i + 1),
@@ -126,6 +129,7 @@ impl Spec for RaidSpec {
             );
             disks.push(d);
         }
+        cx.site = outer_site;
         let n = disks.len();
         if n < min || (even && n % 2 == 1) {
             let parity = if even { " (an even number)" } else { "" };

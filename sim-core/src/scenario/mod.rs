@@ -240,9 +240,11 @@ impl Loader {
                         candidates.extend(e.expected_fields);
                         candidates.sort_unstable();
                         candidates.dedup();
-                        e.help = Some(did_you_mean(&field, candidates.iter().copied()).unwrap_or_else(|| {
-                            format!("expected one of: {}", candidates.join(", "))
-                        }));
+                        e.help = Some(
+                            did_you_mean(&field, candidates.iter().copied()).unwrap_or_else(|| {
+                                format!("expected one of: {}", candidates.join(", "))
+                            }),
+                        );
                     }
                     self.push(e, node.span);
                     current = filtered(&current, |k| k != field);
