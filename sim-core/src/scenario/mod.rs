@@ -606,3 +606,56 @@ fn auto_link_id(item: &Node) -> (Spanned<String>, bool) {
         true,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reverses the member order of every object (lists keep their order: it matters).
+    fn reversed(v: &serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => serde_json::Value::Object(
+                m.iter()
+                    .rev()
+                    .map(|(k, v)| (k.clone(), reversed(v)))
+                    .collect(),
+            ),
+            serde_json::Value::Array(a) => {
+                serde_json::Value::Array(a.iter().map(reversed).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    #[test]
+    fn model_does_not_depend_on_member_order() {
+        let text = include_str!("../../../scenarios/full-single-site.jsonc");
+        let forward = load(text).model.expect("loads");
+        let json = syntax::parse(text).0.expect("parses").to_json();
+        let backward = load(&serde_json::to_string_pretty(&reversed(&json)).unwrap())
+            .model
+            .expect("reordered loads");
+        assert_eq!(forward.summary(), backward.summary());
+        assert_eq!(
+            crate::export::to_dot(&forward),
+            crate::export::to_dot(&backward)
+        );
+    }
+
+    #[test]
+    fn errors_discard_the_model_but_keep_every_diagnostic() {
+        let loaded = load(
+            r#"{ "components": { "a": { "kind": "swich" }, "b": { "kind": "pdu", "from": "nowhere" } } }"#,
+        );
+        assert!(loaded.model.is_none());
+        let messages: Vec<&str> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            ["unknown kind \"swich\"", "unknown id \"nowhere\""]
+        );
+    }
+}
