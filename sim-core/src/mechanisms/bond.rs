@@ -43,16 +43,7 @@ impl Spec for NicSpec {
         let server = cx.resolve_element(&self.server, &["server"], "a NIC's server");
         let switch = cx.resolve_element(&self.switch, &["switch", "router"], "a NIC's switch");
         if let (Some(server), Some(switch)) = (server, switch) {
-            cx.need(me, Req::Element(server), EdgeKind::Hosting);
-            cx.attach(server, me);
-            let name = cx.me_name();
-            cx.link(
-                format!("{name}~{}", self.switch.value),
-                me,
-                switch,
-                Medium::Access,
-                self.switch.span,
-            );
+            cable(cx, server, me, &self.switch, switch);
         }
     }
 }
@@ -160,7 +151,42 @@ fn host_of(cx: &LowerCx, nic: ElementId) -> Option<ElementId> {
     }
 }
 
-/// Creates `<server>/nic-N` parts and a `<server>/bond` group.
+/// Cables `nic` (in `server`) to `switch`: it needs its server, network paths pass
+/// from the server through it, and an access link (itself an element) joins the switch.
+fn cable(cx: &mut LowerCx, server: ElementId, nic: ElementId, switch_ref: &Ref, switch: ElementId) {
+    cx.need(nic, Req::Element(server), EdgeKind::Hosting);
+    cx.attach(server, nic);
+    let name = cx.element_name(nic);
+    cx.link(
+        format!("{name}~{}", switch_ref.value),
+        nic,
+        switch,
+        Medium::Access,
+        switch_ref.span,
+    );
+}
+
+/// Creates the part `<server>/eth<index>` cabled to `switch_ref`.
+pub fn inline_nic(
+    cx: &mut LowerCx,
+    server: ElementId,
+    index: usize,
+    switch_ref: &Ref,
+    role: &str,
+) -> Option<ElementId> {
+    let switch = cx.resolve_element(switch_ref, &["switch", "router"], role)?;
+    let name = cx.element_name(server);
+    let nic = cx.part(
+        format!("{name}/eth{index}"),
+        "nic",
+        Layer::Network,
+        switch_ref.span,
+    );
+    cable(cx, server, nic, switch_ref, switch);
+    Some(nic)
+}
+
+/// Creates `<server>/ethN` parts and a `<server>/bond` group.
 pub fn lower_inline_bond(
     cx: &mut LowerCx,
     server: ElementId,
@@ -170,25 +196,9 @@ pub fn lower_inline_bond(
     let name = cx.me_name();
     let mut nics = Vec::new();
     for (i, switch) in bond.to.iter().enumerate() {
-        let Some(sw) = cx.resolve_element(switch, &["switch", "router"], "a bond's switch") else {
+        let Some(nic) = inline_nic(cx, server, first_index + i, switch, "a bond's switch") else {
             continue;
         };
-        let idx = first_index + i;
-        let nic = cx.part(
-            format!("{name}/eth{idx}"),
-            "nic",
-            Layer::Network,
-            switch.span,
-        );
-        cx.need(nic, Req::Element(server), EdgeKind::Hosting);
-        cx.attach(server, nic);
-        cx.link(
-            format!("{name}/eth{idx}~{}", switch.value),
-            nic,
-            sw,
-            Medium::Access,
-            switch.span,
-        );
         nics.push(nic);
     }
     if nics.len() != bond.to.len() {

@@ -8,10 +8,10 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::bond::{lower_inline_bond, InlineBond};
+use super::bond::{inline_nic, lower_inline_bond, InlineBond};
 use super::power::{lower_power, PowerSpec};
 use super::Ref;
-use crate::model::{Attr, EdgeKind, Layer, LowerCx, Medium, Req};
+use crate::model::{Attr, EdgeKind, Layer, LowerCx, Req};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 
 pub static KINDS: &[&dyn Kind] = &[&KindOf::<ServerSpec>::NEW, &KindOf::<ProcessSpec>::NEW];
@@ -73,20 +73,7 @@ impl Spec for ServerSpec {
         let name = cx.me_name();
         super::check_distinct(cx, &self.nics, "nics");
         for (i, switch) in self.nics.iter().enumerate() {
-            let Some(sw) = cx.resolve_element(switch, &["switch", "router"], "a NIC's switch")
-            else {
-                continue;
-            };
-            let nic = cx.part(format!("{name}/eth{i}"), "nic", Layer::Network, switch.span);
-            cx.need(nic, Req::Element(me), EdgeKind::Hosting);
-            cx.attach(me, nic);
-            cx.link(
-                format!("{name}/eth{i}~{}", switch.value),
-                nic,
-                sw,
-                Medium::Access,
-                switch.span,
-            );
+            inline_nic(cx, me, i, switch, "a NIC's switch");
         }
         if let Some(bond) = &self.bond {
             lower_inline_bond(cx, me, bond, self.nics.len());
