@@ -45,9 +45,14 @@ pub struct CommonSpec {
     pub site: Option<Spanned<String>>,
     /// Free text for people; ignored by the analysis.
     pub description: Option<String>,
+    /// Mean time between failures, e.g. "5y" (overrides the kind's default).
     pub mtbf: Option<Spanned<Duration>>,
+    /// Mean time to repair once the failure is known, e.g. "4h".
     pub mttr: Option<Spanned<Duration>>,
+    /// Steady-state availability instead of an MTBF, e.g. "99.95%".
     pub availability: Option<Spanned<Fraction>>,
+    /// Time-to-failure distribution: "exponential" (default), {"weibull": {"shape": k}}
+    /// or {"lognormal": {"sigma": s}}.
     pub distribution: Option<Spanned<DistributionSpec>>,
 }
 
