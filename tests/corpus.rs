@@ -33,6 +33,14 @@ fn malformed_inputs_report_exact_diagnostics() {
             "{path}: diagnostics must name file:line:column\n{}",
             run.stderr
         );
+        let reported =
+            run.stderr.matches("error[").count() + run.stderr.matches("warning[").count();
+        assert_eq!(
+            run.stderr.matches("= help: ").count(),
+            reported,
+            "{path}: every diagnostic needs a help line\n{}",
+            run.stderr
+        );
         expect_file(&case.with_extension("stderr"), &run.stderr);
     }
 }

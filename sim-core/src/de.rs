@@ -82,11 +82,10 @@ impl DeError {
     }
 
     pub fn into_diagnostic(self, fallback: Span) -> Diagnostic {
-        let d = Diagnostic::error(self.code, self.span.unwrap_or(fallback), self.message);
-        match self.help {
-            Some(h) => d.with_help(h),
-            None => d,
-        }
+        let help = self.help.unwrap_or_else(|| {
+            "`spofsim schema` prints what each field accepts; tests/cases/mechanisms has examples".to_string()
+        });
+        Diagnostic::error(self.code, self.span.unwrap_or(fallback), self.message).with_help(help)
     }
 }
 
@@ -134,18 +133,27 @@ impl de::Error for DeError {
     }
 
     fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        let (expected, help) = plain_words(&exp.to_string());
+        let help = help.map(|h| {
+            if matches!(unexp, de::Unexpected::Signed(n) if n < 0) {
+                "use a value of 0 or more".to_string()
+            } else {
+                h
+            }
+        });
         plain(
             Code::ImpossibleValue,
-            format!("invalid value {}: expected {exp}", describe(&unexp)),
-            None,
+            format!("invalid value {}: expected {expected}", describe(&unexp)),
+            help,
         )
     }
 
     fn invalid_length(len: usize, exp: &dyn de::Expected) -> Self {
+        let (expected, help) = plain_words(&exp.to_string());
         plain(
             Code::WrongType,
-            format!("expected {exp}, found a list of {len}"),
-            None,
+            format!("expected {expected}, found a list of {len}"),
+            help,
         )
     }
 
@@ -560,7 +568,11 @@ mod tests {
             )
         );
         let e = run(r#"{"name": "x", "count": -1}"#).unwrap_err();
-        assert_eq!(e.message, "invalid value integer `-1`: expected u32");
+        assert_eq!(
+            e.message,
+            "invalid value integer `-1`: expected a whole number"
+        );
+        assert_eq!(e.help.as_deref(), Some("use a value of 0 or more"));
         let e = run("{}").unwrap_err();
         assert_eq!(
             (e.message.as_str(), e.span),
