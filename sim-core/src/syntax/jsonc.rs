@@ -130,8 +130,17 @@ impl Parser<'_> {
         message: impl Into<String>,
         help: &str,
     ) -> PResult<T> {
+        // Spans always end inside the text on a character boundary.
+        let boundary = |mut i: usize| {
+            i = i.min(self.src.len());
+            while !self.src.is_char_boundary(i) {
+                i += 1;
+            }
+            i
+        };
+        let span = Span::new(boundary(start), boundary(end));
         Err(Box::new(
-            Diagnostic::error(Code::Syntax, Span::new(start, end), message).with_help(help),
+            Diagnostic::error(Code::Syntax, span, message).with_help(help),
         ))
     }
 
@@ -221,7 +230,7 @@ impl Parser<'_> {
         if depth >= MAX_DEPTH {
             return self.error(
                 self.pos,
-                self.pos + 1,
+                self.token_end(self.pos),
                 format!("nesting deeper than {MAX_DEPTH} levels"),
                 "flatten the structure; scenarios need only a few levels",
             );
@@ -631,5 +640,10 @@ mod tests {
         assert_eq!(err("{\"a\": 1, \"a\": 2}"), "duplicate key \"a\"");
         assert_eq!(err("\"\\u12"), "invalid unicode escape");
         assert_eq!(err("é"), "expected a value, found `é`");
+        // Found by fuzzing: the depth limit hit on a multi-byte character.
+        let deep = format!("{}é{}", "[".repeat(70), "]".repeat(70));
+        let (_, diags) = parse(&deep);
+        let span = diags[0].span.unwrap();
+        assert_eq!(&deep[span.range()], "é");
     }
 }
