@@ -34,6 +34,12 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Exact availability, minimal cut sets and importance of each service (or of an
+    /// Open-PSA MEF fault tree given as .xml).
+    #[command(
+        after_help = "Examples:\n  spofsim analyze scenarios/shop-two-tier.jsonc\n  spofsim analyze tree.xml --order all --format json"
+    )]
+    Analyze(AnalyzeArgs),
     /// Check scenario files (or folders, searched recursively) and report every problem.
     #[command(
         after_help = "Examples:\n  spofsim validate scenarios/\n  spofsim validate a.jsonc b.jsonc --format json"
@@ -84,4 +90,44 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     Dot,
     Mermaid,
+}
+
+/// A cut-set order limit: a number, or `all`.
+#[derive(Clone, Copy, Debug)]
+pub struct Order(pub Option<usize>);
+
+impl std::str::FromStr for Order {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Order, String> {
+        match s {
+            "all" => Ok(Order(None)),
+            n => match n.parse::<usize>() {
+                Ok(0) | Err(_) => Err(format!("expected a positive number or `all`, found `{n}`")),
+                Ok(k) => Ok(Order(Some(k))),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// A scenario file, or an Open-PSA MEF fault tree (.xml).
+    pub file: PathBuf,
+    /// Largest cut-set order to enumerate: a number or `all`.
+    #[arg(long, default_value = "3")]
+    pub order: Order,
+    /// Only this service (or fault tree).
+    #[arg(long)]
+    pub service: Option<String>,
+    /// Skip importance measures.
+    #[arg(long)]
+    pub no_importance: bool,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
 }

@@ -8,6 +8,7 @@ mod commands;
 mod flags;
 mod inputs;
 mod render;
+mod report;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
     };
     let color = render::ColorMode::resolve(cli.color);
     let status = match cli.command {
+        flags::Command::Analyze(args) => commands::analyze::run(&args, color),
         flags::Command::Validate(args) => commands::validate::run(&args, color),
         flags::Command::Schema(args) => commands::schema::run(&args),
         flags::Command::Export(args) => commands::export::run(&args, color),

@@ -37,6 +37,8 @@ pub enum Code {
     ImpossibleValue,
     /// A service that cannot be reached even with everything up.
     NoPath,
+    /// Valid input in a feature spofsim does not support (MEF parameters, CCF, ...).
+    Unsupported,
     /// Legal but questionable.
     Questionable,
 }
@@ -55,6 +57,7 @@ impl Code {
             Code::DependencyCycle => "E304",
             Code::ImpossibleValue => "E401",
             Code::NoPath => "E402",
+            Code::Unsupported => "E403",
             Code::Questionable => "W501",
         }
     }

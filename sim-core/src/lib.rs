@@ -6,10 +6,12 @@
 //! Data flows one way: text → [`syntax`] → [`scenario`] (decode + lower through the
 //! [`mechanisms`] registry) → [`model`] → [`export`] / analyses → reports.
 
+pub mod analysis;
 pub mod de;
 pub mod diagnostics;
 pub mod export;
 pub mod mechanisms;
+pub mod mef;
 pub mod model;
 pub mod scenario;
 pub mod schema;

@@ -1,0 +1,259 @@
+//! Reduced ordered binary decision diagrams (Bryant 1986), hash-consed, with an
+//! if-then-else operator and a computed table. Variables are levels: smaller is
+//! nearer the root. Complexity: each ITE is O(|f|·|g|·|h|) in the worst case and
+//! memoised; probability and restriction are O(|f|).
+
+use std::collections::HashMap;
+
+/// A BDD node handle. 0 is false, 1 is true.
+pub type NodeId = u32;
+pub const FALSE: NodeId = 0;
+pub const TRUE: NodeId = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Node {
+    var: u32,
+    lo: NodeId,
+    hi: NodeId,
+}
+
+/// A BDD manager owning every node.
+pub struct Bdd {
+    nodes: Vec<Node>,
+    unique: HashMap<Node, NodeId>,
+    ite_cache: HashMap<(NodeId, NodeId, NodeId), NodeId>,
+}
+
+impl Default for Bdd {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+const TERMINAL_VAR: u32 = u32::MAX;
+
+impl Bdd {
+    pub fn new() -> Bdd {
+        let t = Node {
+            var: TERMINAL_VAR,
+            lo: 0,
+            hi: 0,
+        };
+        Bdd {
+            nodes: vec![t, Node { hi: 1, lo: 1, ..t }],
+            unique: HashMap::new(),
+            ite_cache: HashMap::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.len() <= 2
+    }
+
+    pub fn var_of(&self, f: NodeId) -> Option<u32> {
+        let v = self.nodes[f as usize].var;
+        (v != TERMINAL_VAR).then_some(v)
+    }
+
+    /// (low, high) children of an inner node.
+    pub fn children(&self, f: NodeId) -> (NodeId, NodeId) {
+        let n = self.nodes[f as usize];
+        (n.lo, n.hi)
+    }
+
+    fn mk(&mut self, var: u32, lo: NodeId, hi: NodeId) -> NodeId {
+        if lo == hi {
+            return lo;
+        }
+        let node = Node { var, lo, hi };
+        if let Some(&id) = self.unique.get(&node) {
+            return id;
+        }
+        let id = self.nodes.len() as NodeId;
+        self.nodes.push(node);
+        self.unique.insert(node, id);
+        id
+    }
+
+    /// The function "variable `level` is true".
+    pub fn var(&mut self, level: u32) -> NodeId {
+        self.mk(level, FALSE, TRUE)
+    }
+
+    fn top_var(&self, f: NodeId) -> u32 {
+        self.nodes[f as usize].var
+    }
+
+    fn cofactors(&self, f: NodeId, var: u32) -> (NodeId, NodeId) {
+        let n = self.nodes[f as usize];
+        if n.var == var {
+            (n.lo, n.hi)
+        } else {
+            (f, f)
+        }
+    }
+
+    /// if f then g else h.
+    pub fn ite(&mut self, f: NodeId, g: NodeId, h: NodeId) -> NodeId {
+        if f == TRUE {
+            return g;
+        }
+        if f == FALSE {
+            return h;
+        }
+        if g == h {
+            return g;
+        }
+        if g == TRUE && h == FALSE {
+            return f;
+        }
+        if let Some(&r) = self.ite_cache.get(&(f, g, h)) {
+            return r;
+        }
+        let v = self.top_var(f).min(self.top_var(g)).min(self.top_var(h));
+        let (f0, f1) = self.cofactors(f, v);
+        let (g0, g1) = self.cofactors(g, v);
+        let (h0, h1) = self.cofactors(h, v);
+        let lo = self.ite(f0, g0, h0);
+        let hi = self.ite(f1, g1, h1);
+        let r = self.mk(v, lo, hi);
+        self.ite_cache.insert((f, g, h), r);
+        r
+    }
+
+    pub fn not(&mut self, f: NodeId) -> NodeId {
+        self.ite(f, FALSE, TRUE)
+    }
+
+    pub fn and(&mut self, f: NodeId, g: NodeId) -> NodeId {
+        self.ite(f, g, FALSE)
+    }
+
+    pub fn or(&mut self, f: NodeId, g: NodeId) -> NodeId {
+        self.ite(f, TRUE, g)
+    }
+
+    pub fn xor(&mut self, f: NodeId, g: NodeId) -> NodeId {
+        let ng = self.not(g);
+        self.ite(f, ng, g)
+    }
+
+    /// At least `k` of `fs` are true. O(n·k) ITE calls.
+    pub fn at_least(&mut self, k: usize, fs: &[NodeId]) -> NodeId {
+        // row[j] = "at least j of fs[i..] are true", built from the end.
+        let n = fs.len();
+        if k == 0 {
+            return TRUE;
+        }
+        if k > n {
+            return FALSE;
+        }
+        let mut row = vec![FALSE; k + 1];
+        row[0] = TRUE;
+        for &f in fs.iter().rev() {
+            for j in (1..=k).rev() {
+                row[j] = self.ite(f, row[j - 1], row[j]);
+            }
+        }
+        row[k]
+    }
+
+    /// The function with variable `var` fixed to `value`.
+    pub fn restrict(&mut self, f: NodeId, var: u32, value: bool) -> NodeId {
+        let mut memo = HashMap::new();
+        self.restrict_rec(f, var, value, &mut memo)
+    }
+
+    fn restrict_rec(
+        &mut self,
+        f: NodeId,
+        var: u32,
+        value: bool,
+        memo: &mut HashMap<NodeId, NodeId>,
+    ) -> NodeId {
+        let n = self.nodes[f as usize];
+        if n.var == TERMINAL_VAR || n.var > var {
+            return f;
+        }
+        if n.var == var {
+            return if value { n.hi } else { n.lo };
+        }
+        if let Some(&r) = memo.get(&f) {
+            return r;
+        }
+        let lo = self.restrict_rec(n.lo, var, value, memo);
+        let hi = self.restrict_rec(n.hi, var, value, memo);
+        let r = self.mk(n.var, lo, hi);
+        memo.insert(f, r);
+        r
+    }
+
+    /// P(f) when variable `level` is true with probability `p[level]`, independently.
+    pub fn probability(&self, f: NodeId, p: &[f64]) -> f64 {
+        let mut memo: HashMap<NodeId, f64> = HashMap::new();
+        self.prob_rec(f, p, &mut memo)
+    }
+
+    fn prob_rec(&self, f: NodeId, p: &[f64], memo: &mut HashMap<NodeId, f64>) -> f64 {
+        match f {
+            FALSE => 0.0,
+            TRUE => 1.0,
+            _ => {
+                if let Some(&r) = memo.get(&f) {
+                    return r;
+                }
+                let n = self.nodes[f as usize];
+                let pv = p.get(n.var as usize).copied().unwrap_or(0.0);
+                let r =
+                    pv * self.prob_rec(n.hi, p, memo) + (1.0 - pv) * self.prob_rec(n.lo, p, memo);
+                memo.insert(f, r);
+                r
+            }
+        }
+    }
+
+    /// Number of inner nodes reachable from `f`.
+    pub fn size(&self, f: NodeId) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![f];
+        while let Some(n) = stack.pop() {
+            if n > TRUE && seen.insert(n) {
+                let (lo, hi) = self.children(n);
+                stack.push(lo);
+                stack.push(hi);
+            }
+        }
+        seen.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_identities_and_probability() {
+        let mut b = Bdd::new();
+        let (x, y, z) = (b.var(0), b.var(1), b.var(2));
+        let xy = b.and(x, y);
+        let yx = b.and(y, x);
+        assert_eq!(xy, yx, "canonical");
+        let nx = b.not(x);
+        let taut = b.or(x, nx);
+        assert_eq!(taut, TRUE);
+        let two = b.at_least(2, &[x, y, z]);
+        let p = [0.1, 0.2, 0.3];
+        // P(at least 2 of 3) = xy + xz + yz - 2xyz
+        let expect = 0.1 * 0.2 + 0.1 * 0.3 + 0.2 * 0.3 - 2.0 * 0.1 * 0.2 * 0.3;
+        assert!((b.probability(two, &p) - expect).abs() < 1e-15);
+        let r = b.restrict(two, 0, true);
+        let y_or_z = b.or(y, z);
+        assert_eq!(r, y_or_z);
+        let xo = b.xor(x, y);
+        assert!((b.probability(xo, &p) - (0.1 * 0.8 + 0.9 * 0.2)).abs() < 1e-15);
+    }
+}

@@ -1,0 +1,73 @@
+//! JSON analysis report. Wire format (version 1), sorted, without timestamps:
+//! `{ version, spofsim, input, options: { max_order }, assumptions: [..],
+//!    results: [ { name, kind, unavailability, availability, nines,
+//!                 downtime_per_year_secs, bdd_nodes, coherent,
+//!                 cut_sets: { total, counts_by_order: { "1": n, .. }, truncated,
+//!                             listed: [ { order, probability, events: [..] } ] },
+//!                 importance: [ { event, birnbaum, criticality, fussell_vesely,
+//!                                 raw, rrw } ] } ] }`.
+//! Numbers that do not fit JSON (infinite RRW) are written as null.
+
+use serde_json::{json, Map, Value};
+use sim_core::units::SECS_PER_YEAR;
+
+use super::{nines, Analysed, ASSUMPTIONS};
+
+fn num(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed]) -> String {
+    let results: Vec<Value> = items
+        .iter()
+        .map(|a| {
+            let r = &a.result;
+            let name = |e: u32| a.tree.events[e as usize].name.clone();
+            let mut counts = Map::new();
+            for (order, &n) in r.counts_by_order.iter().enumerate().skip(1) {
+                counts.insert(order.to_string(), json!(u64::try_from(n).unwrap_or(u64::MAX)));
+            }
+            let listed: Vec<Value> = r
+                .cut_sets
+                .iter()
+                .map(|c| json!({ "order": c.events.len(), "probability": num(c.probability), "events": c.events.iter().map(|&e| name(e)).collect::<Vec<_>>() }))
+                .collect();
+            let importance: Vec<Value> = r
+                .importance
+                .iter()
+                .map(|i| {
+                    json!({ "event": name(i.event), "birnbaum": num(i.birnbaum), "criticality": num(i.criticality),
+                            "fussell_vesely": num(i.fussell_vesely), "raw": num(i.raw), "rrw": num(i.rrw) })
+                })
+                .collect();
+            json!({
+                "name": a.name,
+                "kind": a.what,
+                "unavailability": num(r.probability),
+                "availability": num(1.0 - r.probability),
+                "nines": num(nines(r.probability)),
+                "downtime_per_year_secs": num(r.probability * SECS_PER_YEAR),
+                "bdd_nodes": r.bdd_nodes,
+                "coherent": r.coherent,
+                "cut_sets": {
+                    "total": u64::try_from(r.total_cut_sets()).unwrap_or(u64::MAX),
+                    "counts_by_order": counts,
+                    "truncated": r.truncated,
+                    "listed": listed,
+                },
+                "importance": importance,
+            })
+        })
+        .collect();
+    let report = json!({
+        "version": 1,
+        "spofsim": sim_core::VERSION,
+        "input": input,
+        "options": { "max_order": max_order },
+        "assumptions": ASSUMPTIONS,
+        "results": results,
+    });
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,94 @@
+//! Human-readable analysis report.
+
+use std::fmt::Write;
+
+use sim_core::units::{Duration, SECS_PER_YEAR};
+
+use super::{nines, Analysed, ASSUMPTIONS};
+
+const LISTED: usize = 20;
+
+pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed]) -> String {
+    let mut out = String::new();
+    let order = max_order.map_or("all".to_string(), |n| n.to_string());
+    let _ = writeln!(
+        out,
+        "spofsim {} analysis of {input} (cut sets up to order {order})",
+        sim_core::VERSION
+    );
+    for a in items {
+        let r = &a.result;
+        let name = |e: u32| a.tree.events[e as usize].name.as_str();
+        let _ = writeln!(out, "\n{} {}", a.what, a.name);
+        if a.what == "service" {
+            let downtime = Duration::from_secs((r.probability * SECS_PER_YEAR).round());
+            let _ = writeln!(
+                out,
+                "  availability        {:.6}%  ({:.2} nines, {} down per year)",
+                (1.0 - r.probability) * 100.0,
+                nines(r.probability),
+                downtime
+            );
+        }
+        let _ = writeln!(out, "  top-event probability {:.6e}", r.probability);
+        let counts: Vec<String> = r
+            .counts_by_order
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, &n)| n > 0)
+            .map(|(o, n)| format!("order {o}: {n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  minimal cut sets    {} ({})",
+            r.total_cut_sets(),
+            if counts.is_empty() {
+                "none".to_string()
+            } else {
+                counts.join(", ")
+            }
+        );
+        if !r.cut_sets.is_empty() {
+            let _ = writeln!(out, "  most probable cut sets:");
+            for c in r.cut_sets.iter().take(LISTED) {
+                let names: Vec<&str> = c.events.iter().map(|&e| name(e)).collect();
+                let _ = writeln!(out, "    {:.3e}  {}", c.probability, names.join(" + "));
+            }
+            if r.cut_sets.len() > LISTED || r.truncated {
+                let _ = writeln!(out, "    ... (--format json lists up to 1000)");
+            }
+        }
+        if !r.importance.is_empty() {
+            let mut imp: Vec<_> = r.importance.iter().collect();
+            imp.sort_by(|a, b| {
+                b.fussell_vesely
+                    .total_cmp(&a.fussell_vesely)
+                    .then_with(|| name(a.event).cmp(name(b.event)))
+            });
+            let _ = writeln!(
+                out,
+                "  importance (top {} by Fussell-Vesely):",
+                imp.len().min(10)
+            );
+            let _ = writeln!(
+                out,
+                "    {:<24} {:>10} {:>10} {:>10} {:>10}",
+                "event", "F-V", "Birnbaum", "RAW", "RRW"
+            );
+            for i in imp.iter().take(10) {
+                let _ = writeln!(
+                    out,
+                    "    {:<24} {:>10.3e} {:>10.3e} {:>10.3e} {:>10.4}",
+                    name(i.event),
+                    i.fussell_vesely,
+                    i.birnbaum,
+                    i.raw,
+                    i.rrw
+                );
+            }
+        }
+    }
+    let _ = writeln!(out, "\nassumptions: {}.", ASSUMPTIONS.join("; "));
+    out
+}

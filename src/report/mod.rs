@@ -1,0 +1,31 @@
+//! Renderers for analysis results, one format per file.
+
+pub mod analysis_json;
+pub mod analysis_text;
+
+use sim_core::analysis::{FaultTree, TreeResult};
+
+/// One analysed top event: a scenario service or an imported fault tree.
+pub struct Analysed<'a> {
+    pub name: String,
+    /// "service" or "fault tree".
+    pub what: &'static str,
+    pub tree: &'a FaultTree,
+    pub result: TreeResult,
+}
+
+/// The assumptions every static result rests on.
+pub const ASSUMPTIONS: &[&str] = &[
+    "failures are independent (common causes are modelled as shared dependencies)",
+    "every failover completes instantly and correctly (the simulation measures delays)",
+    "each probability is the steady-state unavailability MTTR / (MTBF + MTTR)",
+];
+
+/// "4 nines" style: ⌊−log10(unavailability)⌋ as a decimal, e.g. 3.97.
+pub fn nines(unavailability: f64) -> f64 {
+    if unavailability <= 0.0 {
+        f64::INFINITY
+    } else {
+        -unavailability.log10()
+    }
+}
