@@ -81,15 +81,19 @@ pub struct SchemaArgs {}
 pub struct ExportArgs {
     /// The scenario file.
     pub file: PathBuf,
-    /// Diagram format.
+    /// Diagram format, or `openpsa` for a service's fault tree (Open-PSA MEF XML).
     #[arg(long, value_enum)]
     pub to: ExportFormat,
+    /// With `--to openpsa`: the service to export (required if there are several).
+    #[arg(long)]
+    pub service: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Dot,
     Mermaid,
+    Openpsa,
 }
 
 /// A cut-set order limit: a number, or `all`.

@@ -26,6 +26,30 @@ pub fn run(args: &ExportArgs, color: ColorMode) -> Status {
     let out = match args.to {
         ExportFormat::Dot => sim_core::export::to_dot(&model),
         ExportFormat::Mermaid => sim_core::export::to_mermaid(&model),
+        ExportFormat::Openpsa => {
+            let trees = sim_core::analysis::structure::service_trees(&model);
+            let names: Vec<&str> = trees.iter().map(|t| t.name.as_str()).collect();
+            let picked = match (&args.service, trees.len()) {
+                (Some(s), _) => trees.iter().find(|t| &t.name == s),
+                (None, 1) => trees.first(),
+                (None, _) => None,
+            };
+            let Some(tree) = picked else {
+                let why = match &args.service {
+                    Some(s) => format!("no service named \"{s}\""),
+                    None if names.is_empty() => "the scenario declares no service".to_string(),
+                    None => "several services; pick one with --service".to_string(),
+                };
+                let _ = writeln!(
+                    stderr,
+                    "error: {}: {why} (services: {})",
+                    input.path.display(),
+                    names.join(", ")
+                );
+                return Status::Invalid;
+            };
+            sim_core::mef::to_mef(tree)
+        }
     };
     let _ = std::io::stdout().write_all(out.as_bytes());
     Status::Ok

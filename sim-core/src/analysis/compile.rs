@@ -33,19 +33,12 @@ fn variable_order(tree: &FaultTree, top: Ref) -> Vec<u32> {
             }
             Ref::Gate(g) if !seen_gate[g as usize] => {
                 seen_gate[g as usize] = true;
-                stack.extend(gate_args(&tree.gates[g as usize].gate).iter().rev());
+                stack.extend(tree.gates[g as usize].gate.args().iter().rev());
             }
             _ => {}
         }
     }
     order
-}
-
-fn gate_args(gate: &Gate) -> Vec<Ref> {
-    match gate {
-        Gate::And(a) | Gate::Or(a) | Gate::AtLeast(_, a) | Gate::Xor(a) => a.clone(),
-        Gate::Not(a) => vec![*a],
-    }
 }
 
 /// Compiles the tree's top event. `None` if the tree has no top.
@@ -65,7 +58,7 @@ pub fn compile(tree: &FaultTree) -> Option<Compiled> {
         if memo.contains_key(&g) {
             continue;
         }
-        let args = gate_args(&tree.gates[g as usize].gate);
+        let args = tree.gates[g as usize].gate.args();
         if !expanded {
             stack.push((r, true));
             stack.extend(

@@ -46,6 +46,7 @@ fn identifiers<'a>(
 
 /// The tree as MEF XML text.
 pub fn to_mef(tree: &FaultTree) -> String {
+    let used = tree.used_gates();
     let mut taken = BTreeSet::new();
     let gate_ids = identifiers(tree.gates.iter().map(|g| g.name.as_str()), &mut taken);
     let event_ids = identifiers(tree.events.iter().map(|e| e.name.as_str()), &mut taken);
@@ -77,7 +78,7 @@ pub fn to_mef(tree: &FaultTree) -> String {
         }
         None => None,
     };
-    for (i, g) in tree.gates.iter().enumerate() {
+    for (i, g) in tree.gates.iter().enumerate().filter(|(i, _)| used[*i]) {
         let (open, args): (String, Vec<Ref>) = match &g.gate {
             Gate::And(a) => ("and".into(), a.clone()),
             Gate::Or(a) => ("or".into(), a.clone()),
