@@ -110,10 +110,8 @@ impl FaultTree {
                 }
             }
         }
-        for g in 0..self.gates.len() {
-            if used[g] {
-                eval(self, Ref::Gate(g as u32), failed, &mut value);
-            }
+        for (g, _) in used.iter().enumerate().filter(|(_, &u)| u) {
+            eval(self, Ref::Gate(g as u32), failed, &mut value);
         }
         value.into_iter().map(|v| v.unwrap_or(false)).collect()
     }
