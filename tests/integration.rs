@@ -8,3 +8,4 @@ mod harness;
 mod cli;
 mod corpus;
 mod schema;
+mod scram;

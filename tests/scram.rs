@@ -1,0 +1,214 @@
+//! External verification against SCRAM 0.16 (Debian package `scram`): minimal cut-set
+//! counts (in total and per order) must match exactly, and the top-event probability
+//! must equal SCRAM's to the 6 significant digits SCRAM prints. CI installs SCRAM and
+//! sets SPOFSIM_REQUIRE_SCRAM=1; elsewhere the live comparison is skipped with a note,
+//! while the Aralia reference answers (from the dataset README) are always checked.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::harness::{files, root, spofsim};
+
+/// (tree, minimal cut sets, top-event probability) from tests/data/aralia/README.md.
+const ARALIA: &[(&str, u64, &str)] = &[
+    ("chinese", 392, "0.00117058"),
+    ("baobab2", 4805, "0.000713018"),
+    ("das9201", 14217, "0.0134237"),
+    ("das9601", 4259, "0.0042344"),
+    ("isp9605", 5630, "1.37171e-05"),
+    ("edf9205", 21308, "0.209351"),
+    ("ftr10", 305, "0.448677"),
+    ("isp9607", 150436, "9.4951e-07"),
+    ("das9205", 17280, "1.38408e-08"),
+];
+
+struct Figures {
+    total: u64,
+    by_order: Vec<u64>,
+    probability: f64,
+}
+
+/// Our figures for the one result of `spofsim analyze FILE --order all --format json`.
+fn ours(path: &str, extra: &[&str]) -> Figures {
+    let mut args = vec![
+        "analyze",
+        path,
+        "--order",
+        "all",
+        "--no-importance",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let run = spofsim(&args);
+    assert_eq!(run.code, 0, "{path}: {}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let r = &v["results"][0];
+    let counts = r["cut_sets"]["counts_by_order"].as_object().unwrap();
+    let max = counts
+        .keys()
+        .filter_map(|k| k.parse::<usize>().ok())
+        .max()
+        .unwrap_or(0);
+    let by_order = (1..=max)
+        .map(|o| {
+            counts
+                .get(&o.to_string())
+                .and_then(|c| c.as_u64())
+                .unwrap_or(0)
+        })
+        .collect();
+    Figures {
+        total: r["cut_sets"]["total"].as_u64().unwrap(),
+        by_order,
+        probability: r["unavailability"].as_f64().unwrap(),
+    }
+}
+
+/// SCRAM prints probabilities with 6 significant digits: compare at that precision.
+fn same_6_digits(ours: f64, scram: &str) -> bool {
+    let theirs: f64 = scram.parse().unwrap();
+    format!("{ours:.5e}") == format!("{theirs:.5e}")
+}
+
+#[test]
+fn aralia_trees_match_the_reference_answers() {
+    for &(tree, count, probability) in ARALIA {
+        let f = ours(&format!("tests/data/aralia/{tree}.xml"), &[]);
+        assert_eq!(f.total, count, "{tree}: minimal cut sets");
+        assert!(
+            same_6_digits(f.probability, probability),
+            "{tree}: probability {} vs {probability}",
+            f.probability
+        );
+    }
+}
+
+fn scram_available() -> bool {
+    let ok = Command::new("scram")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("SPOFSIM_REQUIRE_SCRAM").is_none(),
+            "SCRAM is required (CI installs the Debian package `scram`)"
+        );
+        eprintln!("skipped: scram not installed");
+    }
+    ok
+}
+
+/// Runs SCRAM on an MEF file: (products, distribution by order, probability text).
+fn scram(mef: &Path) -> (u64, Vec<u64>, String) {
+    let out = std::env::temp_dir().join(format!(
+        "spofsim-scram-{}-{}.xml",
+        std::process::id(),
+        mef.file_stem().unwrap().to_string_lossy()
+    ));
+    let status = Command::new("scram")
+        .args(["--bdd", "--probability", "true", "--limit-order", "64"])
+        .arg(mef)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("scram runs");
+    assert!(
+        status.status.success(),
+        "scram failed on {}: {}",
+        mef.display(),
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let _ = std::fs::remove_file(&out);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let sop: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("sum-of-products"))
+        .collect();
+    assert_eq!(
+        sop.len(),
+        1,
+        "{}: SCRAM found {} top events",
+        mef.display(),
+        sop.len()
+    );
+    let n = sop[0];
+    let mut dist: Vec<u64> = n
+        .attribute("distribution")
+        .unwrap_or("")
+        .split_whitespace()
+        .map(|d| d.parse().unwrap())
+        .collect();
+    while dist.last() == Some(&0) {
+        dist.pop();
+    }
+    (
+        n.attribute("products").unwrap().parse().unwrap(),
+        dist,
+        n.attribute("probability").unwrap().to_string(),
+    )
+}
+
+fn compare(label: &str, ours: &Figures, theirs: (u64, Vec<u64>, String)) {
+    assert_eq!(
+        ours.total, theirs.0,
+        "{label}: minimal cut sets, spofsim vs SCRAM"
+    );
+    assert_eq!(
+        ours.by_order, theirs.1,
+        "{label}: cut sets per order, spofsim vs SCRAM"
+    );
+    assert!(
+        same_6_digits(ours.probability, &theirs.2),
+        "{label}: probability {} vs SCRAM {}",
+        ours.probability,
+        theirs.2
+    );
+}
+
+#[test]
+fn aralia_trees_match_live_scram() {
+    if !scram_available() {
+        return;
+    }
+    for &(tree, _, _) in ARALIA {
+        let path = format!("tests/data/aralia/{tree}.xml");
+        compare(tree, &ours(&path, &[]), scram(&root().join(&path)));
+    }
+}
+
+#[test]
+fn every_bundled_scenario_matches_live_scram() {
+    if !scram_available() {
+        return;
+    }
+    let mut compared = 0;
+    for scenario in files("scenarios", "jsonc") {
+        let path = scenario.to_str().unwrap();
+        let text = std::fs::read_to_string(root().join(path)).unwrap();
+        let model = sim_core::load(&text).model.expect("bundled scenarios load");
+        for s in &model.services {
+            let run = spofsim(&["export", path, "--to", "openpsa", "--service", &s.name]);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            let mef = std::env::temp_dir().join(format!(
+                "spofsim-{}-{}-{}.xml",
+                std::process::id(),
+                scenario.file_stem().unwrap().to_string_lossy(),
+                s.name
+            ));
+            std::fs::write(&mef, &run.stdout).unwrap();
+            let label = format!("{path} service {}", s.name);
+            compare(&label, &ours(path, &["--service", &s.name]), scram(&mef));
+            // Our own analysis of the exported MEF agrees too (import/export round trip).
+            compare(
+                &format!("{label} (MEF)"),
+                &ours(mef.to_str().unwrap(), &[]),
+                scram(&mef),
+            );
+            let _ = std::fs::remove_file(&mef);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 2, "compared {compared} services");
+}
