@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod de;
 pub mod diagnostics;
 pub mod export;
+pub mod generate;
 pub mod mechanisms;
 pub mod mef;
 pub mod model;

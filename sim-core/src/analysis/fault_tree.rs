@@ -83,45 +83,61 @@ impl FaultTree {
         used
     }
 
-    /// Values of every gate with the given events failed (true) and the rest working.
-    pub fn evaluate(&self, failed: &[bool]) -> Vec<bool> {
+    /// Values of the gates under `r` with the given events failed (true) and the rest
+    /// working; gates not under `r` stay `None`. Iterative, so deep trees are fine.
+    pub fn evaluate_from(&self, r: Ref, failed: &[bool]) -> Vec<Option<bool>> {
         let mut value: Vec<Option<bool>> = vec![None; self.gates.len()];
-        let used = self.used_gates();
-        // Gates only refer to earlier gates when built bottom-up; evaluate on demand.
-        fn eval(t: &FaultTree, r: Ref, failed: &[bool], value: &mut Vec<Option<bool>>) -> bool {
-            match r {
-                Ref::Const(b) => b,
-                Ref::Event(e) => failed.get(e as usize).copied().unwrap_or(false),
-                Ref::Gate(g) => {
-                    if let Some(v) = value[g as usize] {
-                        return v;
-                    }
-                    let args = t.gates[g as usize].gate.args();
-                    let vals: Vec<bool> = args.iter().map(|&a| eval(t, a, failed, value)).collect();
-                    let v = match &t.gates[g as usize].gate {
-                        Gate::And(_) => vals.iter().all(|&b| b),
-                        Gate::Or(_) => vals.iter().any(|&b| b),
-                        Gate::Xor(_) => vals.iter().filter(|&&b| b).count() % 2 == 1,
-                        Gate::Not(_) => !vals[0],
-                        Gate::AtLeast(k, _) => vals.iter().filter(|&&b| b).count() >= *k as usize,
-                    };
-                    value[g as usize] = Some(v);
-                    v
-                }
+        let leaf = |a: Ref, value: &[Option<bool>]| match a {
+            Ref::Const(b) => Some(b),
+            Ref::Event(e) => Some(failed.get(e as usize).copied().unwrap_or(false)),
+            Ref::Gate(g) => value[g as usize],
+        };
+        let mut stack = vec![r];
+        while let Some(top) = stack.last().copied() {
+            let Ref::Gate(g) = top else {
+                stack.pop();
+                continue;
+            };
+            if value[g as usize].is_some() {
+                stack.pop();
+                continue;
             }
+            let gate = &self.gates[g as usize].gate;
+            let args = gate.args();
+            let pending: Vec<Ref> = args
+                .iter()
+                .copied()
+                .filter(|&a| leaf(a, &value).is_none())
+                .collect();
+            if !pending.is_empty() {
+                stack.extend(pending);
+                continue;
+            }
+            let vals = args.iter().map(|&a| leaf(a, &value).unwrap_or(false));
+            let v = match gate {
+                Gate::And(_) => vals.fold(true, |acc, b| acc && b),
+                Gate::Or(_) => vals.fold(false, |acc, b| acc || b),
+                Gate::Xor(_) => vals.filter(|&b| b).count() % 2 == 1,
+                Gate::Not(_) => !vals.take(1).any(|b| b),
+                Gate::AtLeast(k, _) => vals.filter(|&b| b).count() >= *k as usize,
+            };
+            value[g as usize] = Some(v);
+            stack.pop();
         }
-        for (g, _) in used.iter().enumerate().filter(|(_, &u)| u) {
-            eval(self, Ref::Gate(g as u32), failed, &mut value);
-        }
-        value.into_iter().map(|v| v.unwrap_or(false)).collect()
+        value
     }
 
-    /// Value of a reference after [`FaultTree::evaluate`].
-    pub fn value_of(r: Ref, failed: &[bool], gates: &[bool]) -> bool {
+    /// Whether the top event happens with these events failed.
+    pub fn top_happens(&self, failed: &[bool]) -> bool {
+        self.is_true(self.top.unwrap_or(Ref::Const(false)), failed)
+    }
+
+    /// Whether `r` is true with these events failed.
+    pub fn is_true(&self, r: Ref, failed: &[bool]) -> bool {
         match r {
             Ref::Const(b) => b,
             Ref::Event(e) => failed.get(e as usize).copied().unwrap_or(false),
-            Ref::Gate(g) => gates[g as usize],
+            Ref::Gate(g) => self.evaluate_from(r, failed)[g as usize].unwrap_or(false),
         }
     }
 }

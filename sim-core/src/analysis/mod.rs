@@ -11,6 +11,9 @@ pub mod fault_tree;
 pub mod structure;
 pub mod zbdd;
 
+#[cfg(test)]
+mod property_tests;
+
 pub use fault_tree::{BasicEvent, FaultTree, Gate, GateDef, Ref};
 
 use zbdd::Zbdd;

@@ -12,6 +12,7 @@
 //! dependencies for traversal, export and display.
 
 mod build;
+pub mod eval;
 mod reach;
 
 pub use build::{LowerCx, ModelBuilder, Target};

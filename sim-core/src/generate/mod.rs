@@ -1,0 +1,18 @@
+//! Scenario generators: valid scenario text for tests, benchmarks and demos.
+//! Deterministic: the same parameters (and seed) give byte-identical text on every
+//! platform (ChaCha8 is a portable generator).
+
+mod fat_tree;
+mod random;
+
+pub use fat_tree::fat_tree;
+pub use random::random;
+
+use serde_json::Value;
+
+/// Pretty JSON text with a trailing newline.
+fn to_text(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
