@@ -113,10 +113,10 @@ impl FaultTree {
                 stack.extend(pending);
                 continue;
             }
-            let vals = args.iter().map(|&a| leaf(a, &value).unwrap_or(false));
+            let mut vals = args.iter().map(|&a| leaf(a, &value).unwrap_or(false));
             let v = match gate {
-                Gate::And(_) => vals.fold(true, |acc, b| acc && b),
-                Gate::Or(_) => vals.fold(false, |acc, b| acc || b),
+                Gate::And(_) => vals.all(|b| b),
+                Gate::Or(_) => vals.any(|b| b),
                 Gate::Xor(_) => vals.filter(|&b| b).count() % 2 == 1,
                 Gate::Not(_) => !vals.take(1).any(|b| b),
                 Gate::AtLeast(k, _) => vals.filter(|&b| b).count() >= *k as usize,
