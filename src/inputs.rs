@@ -39,16 +39,9 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
             walk(path, &mut files, &mut errors);
             files.sort();
             if files.is_empty() && errors.is_empty() {
-                errors.push((
-                    path.clone(),
-                    "no .json or .jsonc scenario files in this folder".into(),
-                ));
+                errors.push((path.clone(), "no .json or .jsonc scenario files in this folder".into()));
             }
-            inputs.extend(
-                errors
-                    .into_iter()
-                    .map(|(path, e)| Input { path, text: Err(e) }),
-            );
+            inputs.extend(errors.into_iter().map(|(path, e)| Input { path, text: Err(e) }));
             inputs.extend(files.into_iter().map(read));
         } else {
             inputs.push(read(path.clone()));
@@ -60,12 +53,8 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
 pub fn read(path: PathBuf) -> Input {
     let text = match std::fs::read(&path) {
         Err(e) => Err(e.to_string()),
-        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "not valid UTF-8 at byte {}; save the file as UTF-8",
-                e.utf8_error().valid_up_to()
-            )
-        }),
+        Ok(bytes) => String::from_utf8(bytes)
+            .map_err(|e| format!("not valid UTF-8 at byte {}; save the file as UTF-8", e.utf8_error().valid_up_to())),
     };
     Input { path, text }
 }

@@ -30,12 +30,7 @@ impl ColorMode {
 }
 
 /// Renders diagnostics of one file as text.
-pub fn diagnostics_text(
-    path: &Path,
-    text: &str,
-    diagnostics: &[Diagnostic],
-    color: ColorMode,
-) -> String {
+pub fn diagnostics_text(path: &Path, text: &str, diagnostics: &[Diagnostic], color: ColorMode) -> String {
     let file = SimpleFile::new(path.display().to_string(), text);
     let config = term::Config::default();
     let mut buffer = match color {

@@ -8,24 +8,13 @@ const BAD: &str = "tests/cases/malformed/unknown-id.jsonc";
 #[test]
 fn version_and_help() {
     let run = spofsim(&["--version"]);
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, concat!("spofsim ", env!("CARGO_PKG_VERSION"), "\n"))
-    );
+    assert_eq!((run.code, run.stdout.as_str()), (0, concat!("spofsim ", env!("CARGO_PKG_VERSION"), "\n")));
     let run = spofsim(&["--help"]);
     assert_eq!(run.code, 0);
-    assert!(
-        run.stdout.contains("Examples:") && run.stdout.contains("Exit status: 0 ok, 1 findings"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("Examples:") && run.stdout.contains("Exit status: 0 ok, 1 findings"), "{}", run.stdout);
     for sub in ["validate", "schema", "export"] {
         let run = spofsim(&[sub, "--help"]);
-        assert!(
-            run.code == 0 && run.stdout.contains("Example"),
-            "{sub}: {}",
-            run.stdout
-        );
+        assert!(run.code == 0 && run.stdout.contains("Example"), "{sub}: {}", run.stdout);
     }
 }
 
@@ -38,36 +27,12 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn every_file_is_reported_and_one_bad_file_fails_the_run() {
-    let run = spofsim(&[
-        "--color",
-        "never",
-        "validate",
-        GOOD,
-        "does/not/exist.jsonc",
-        BAD,
-    ]);
+    let run = spofsim(&["--color", "never", "validate", GOOD, "does/not/exist.jsonc", BAD]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stdout.contains(&format!("ok    {GOOD}")),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains(&format!("error {BAD}: 1 error(s)")),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stderr
-            .contains("error: does/not/exist.jsonc: No such file or directory"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.ends_with("1 valid, 2 invalid\n"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stdout.contains(&format!("ok    {GOOD}")), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!("error {BAD}: 1 error(s)")), "{}", run.stdout);
+    assert!(run.stderr.contains("error: does/not/exist.jsonc: No such file or directory"), "{}", run.stderr);
+    assert!(run.stderr.ends_with("1 valid, 2 invalid\n"), "{}", run.stderr);
 }
 
 #[test]
@@ -77,10 +42,7 @@ fn colour_follows_flag_and_no_color() {
     // Not a terminal: auto is plain; NO_COLOR keeps it plain too.
     let auto = spofsim_env(&["validate", BAD], &[("NO_COLOR", "1")]);
     assert!(!auto.stderr.contains("\u{1b}["), "{}", auto.stderr);
-    assert_eq!(
-        auto.stderr,
-        spofsim(&["--color", "never", "validate", BAD]).stderr
-    );
+    assert_eq!(auto.stderr, spofsim(&["--color", "never", "validate", BAD]).stderr);
 }
 
 #[test]
@@ -92,10 +54,7 @@ fn json_report_is_machine_readable() {
     assert_eq!(v["files"][0]["valid"], true);
     assert_eq!(v["files"][0]["model"]["services"], 1);
     let d = &v["files"][1]["diagnostics"][0];
-    assert_eq!(
-        (d["code"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
-        (Some("E301"), Some(5), Some(44))
-    );
+    assert_eq!((d["code"].as_str(), d["line"].as_u64(), d["column"].as_u64()), (Some("E301"), Some(5), Some(44)));
     assert_eq!(d["message"], "unknown id \"pdu-c\"");
     assert_eq!(d["help"], "did you mean `pdu-a`?");
 }
@@ -105,10 +64,7 @@ fn export_dot_renders_with_graphviz() {
     let run = spofsim(&["export", GOOD, "--to", "dot"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with("digraph \"shop-two-tier\" {"));
-    assert!(
-        run.stdout.contains("subgraph") || !run.stdout.contains("site"),
-        "sites are clusters"
-    );
+    assert!(run.stdout.contains("subgraph") || !run.stdout.contains("site"), "sites are clusters");
     let dot = std::process::Command::new("dot")
         .arg("-Tsvg")
         .stdin(std::process::Stdio::piped())
@@ -116,31 +72,15 @@ fn export_dot_renders_with_graphviz() {
         .stderr(std::process::Stdio::piped())
         .spawn();
     let Ok(mut child) = dot else {
-        assert!(
-            std::env::var_os("SPOFSIM_REQUIRE_GRAPHVIZ").is_none(),
-            "graphviz `dot` is required (CI installs it)"
-        );
+        assert!(std::env::var_os("SPOFSIM_REQUIRE_GRAPHVIZ").is_none(), "graphviz `dot` is required (CI installs it)");
         eprintln!("skipped: graphviz `dot` not installed");
         return;
     };
     use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(run.stdout.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(run.stdout.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "dot failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "dot warned: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "dot failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "dot warned: {}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
 }
 
@@ -148,11 +88,7 @@ fn export_dot_renders_with_graphviz() {
 fn export_mermaid_and_invalid_input() {
     let run = spofsim(&["export", GOOD, "--to", "mermaid"]);
     assert_eq!(run.code, 0);
-    assert!(
-        run.stdout.starts_with("flowchart TB\n") && run.stdout.contains("---|"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.starts_with("flowchart TB\n") && run.stdout.contains("---|"), "{}", run.stdout);
     let run = spofsim(&["--color", "never", "export", BAD, "--to", "dot"]);
     assert_eq!((run.code, run.stdout.as_str()), (2, ""));
     assert!(run.stderr.contains("unknown id"));

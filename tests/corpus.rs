@@ -8,33 +8,18 @@ use crate::harness::{expect_file, files, spofsim};
 #[test]
 fn malformed_inputs_report_exact_diagnostics() {
     let cases = files("tests/cases/malformed", "jsonc");
-    assert!(
-        cases.len() >= 40,
-        "the corpus must hold at least 40 malformed inputs, found {}",
-        cases.len()
-    );
+    assert!(cases.len() >= 40, "the corpus must hold at least 40 malformed inputs, found {}", cases.len());
     for case in cases {
         let path = case.to_str().unwrap();
         let run = spofsim(&["--color", "never", "validate", path]);
-        let warn_only = case
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("warn-");
-        assert_eq!(
-            run.code,
-            if warn_only { 0 } else { 2 },
-            "{path}: exit code\n{}",
-            run.stderr
-        );
+        let warn_only = case.file_name().unwrap().to_str().unwrap().starts_with("warn-");
+        assert_eq!(run.code, if warn_only { 0 } else { 2 }, "{path}: exit code\n{}", run.stderr);
         assert!(
             run.stderr.contains(&format!("{path}:")),
             "{path}: diagnostics must name file:line:column\n{}",
             run.stderr
         );
-        let reported =
-            run.stderr.matches("error[").count() + run.stderr.matches("warning[").count();
+        let reported = run.stderr.matches("error[").count() + run.stderr.matches("warning[").count();
         assert_eq!(
             run.stderr.matches("= help: ").count(),
             reported,
@@ -57,10 +42,7 @@ fn every_mechanism_loads_into_the_model() {
         expect_file(&case.with_extension("model"), &run.stdout);
     }
     // Every registered kind is exercised by at least one mechanism scenario.
-    let all: String = cases
-        .iter()
-        .map(|c| std::fs::read_to_string(crate::harness::root().join(c)).unwrap())
-        .collect();
+    let all: String = cases.iter().map(|c| std::fs::read_to_string(crate::harness::root().join(c)).unwrap()).collect();
     for kind in sim_core::mechanisms::all().map(|k| k.info().name) {
         let mentioned = all.contains(&format!("\"kind\": \"{kind}\""))
             || matches!(kind, "site" | "link" | "monitor" | "backup" | "service");
@@ -73,9 +55,5 @@ fn every_mechanism_loads_into_the_model() {
 fn bundled_scenarios_validate() {
     let run = spofsim(&["--color", "never", "validate", "scenarios/"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.ends_with(" invalid\n") && run.stderr.contains(" 0 invalid"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.ends_with(" invalid\n") && run.stderr.contains(" 0 invalid"), "{}", run.stderr);
 }

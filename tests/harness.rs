@@ -21,10 +21,7 @@ pub fn spofsim(args: &[&str]) -> Run {
 
 pub fn spofsim_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_spofsim"));
-    cmd.current_dir(root())
-        .args(args)
-        .env_remove("NO_COLOR")
-        .env_remove("GITHUB_ACTIONS");
+    cmd.current_dir(root()).args(args).env_remove("NO_COLOR").env_remove("GITHUB_ACTIONS");
     for (k, v) in env {
         cmd.env(k, v);
     }

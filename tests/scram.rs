@@ -30,34 +30,15 @@ struct Figures {
 
 /// Our figures for the one result of `spofsim analyze FILE --order all --format json`.
 fn ours(path: &str, extra: &[&str]) -> Figures {
-    let mut args = vec![
-        "analyze",
-        path,
-        "--order",
-        "all",
-        "--no-importance",
-        "--format",
-        "json",
-    ];
+    let mut args = vec!["analyze", path, "--order", "all", "--no-importance", "--format", "json"];
     args.extend_from_slice(extra);
     let run = spofsim(&args);
     assert_eq!(run.code, 0, "{path}: {}", run.stderr);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
     let r = &v["results"][0];
     let counts = r["cut_sets"]["counts_by_order"].as_object().unwrap();
-    let max = counts
-        .keys()
-        .filter_map(|k| k.parse::<usize>().ok())
-        .max()
-        .unwrap_or(0);
-    let by_order = (1..=max)
-        .map(|o| {
-            counts
-                .get(&o.to_string())
-                .and_then(|c| c.as_u64())
-                .unwrap_or(0)
-        })
-        .collect();
+    let max = counts.keys().filter_map(|k| k.parse::<usize>().ok()).max().unwrap_or(0);
+    let by_order = (1..=max).map(|o| counts.get(&o.to_string()).and_then(|c| c.as_u64()).unwrap_or(0)).collect();
     Figures {
         total: r["cut_sets"]["total"].as_u64().unwrap(),
         by_order,
@@ -76,19 +57,12 @@ fn aralia_trees_match_the_reference_answers() {
     for &(tree, count, probability) in ARALIA {
         let f = ours(&format!("tests/data/aralia/{tree}.xml"), &[]);
         assert_eq!(f.total, count, "{tree}: minimal cut sets");
-        assert!(
-            same_6_digits(f.probability, probability),
-            "{tree}: probability {} vs {probability}",
-            f.probability
-        );
+        assert!(same_6_digits(f.probability, probability), "{tree}: probability {} vs {probability}", f.probability);
     }
 }
 
 fn scram_available() -> bool {
-    let ok = Command::new("scram")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let ok = Command::new("scram").arg("--version").output().is_ok_and(|o| o.status.success());
     if !ok {
         assert!(
             std::env::var_os("SPOFSIM_REQUIRE_SCRAM").is_none(),
@@ -113,52 +87,24 @@ fn scram(mef: &Path) -> (u64, Vec<u64>, String) {
         .arg(&out)
         .output()
         .expect("scram runs");
-    assert!(
-        status.status.success(),
-        "scram failed on {}: {}",
-        mef.display(),
-        String::from_utf8_lossy(&status.stderr)
-    );
+    assert!(status.status.success(), "scram failed on {}: {}", mef.display(), String::from_utf8_lossy(&status.stderr));
     let text = std::fs::read_to_string(&out).unwrap();
     let _ = std::fs::remove_file(&out);
     let doc = roxmltree::Document::parse(&text).unwrap();
-    let sop: Vec<_> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("sum-of-products"))
-        .collect();
-    assert_eq!(
-        sop.len(),
-        1,
-        "{}: SCRAM found {} top events",
-        mef.display(),
-        sop.len()
-    );
+    let sop: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("sum-of-products")).collect();
+    assert_eq!(sop.len(), 1, "{}: SCRAM found {} top events", mef.display(), sop.len());
     let n = sop[0];
-    let mut dist: Vec<u64> = n
-        .attribute("distribution")
-        .unwrap_or("")
-        .split_whitespace()
-        .map(|d| d.parse().unwrap())
-        .collect();
+    let mut dist: Vec<u64> =
+        n.attribute("distribution").unwrap_or("").split_whitespace().map(|d| d.parse().unwrap()).collect();
     while dist.last() == Some(&0) {
         dist.pop();
     }
-    (
-        n.attribute("products").unwrap().parse().unwrap(),
-        dist,
-        n.attribute("probability").unwrap().to_string(),
-    )
+    (n.attribute("products").unwrap().parse().unwrap(), dist, n.attribute("probability").unwrap().to_string())
 }
 
 fn compare(label: &str, ours: &Figures, theirs: (u64, Vec<u64>, String)) {
-    assert_eq!(
-        ours.total, theirs.0,
-        "{label}: minimal cut sets, spofsim vs SCRAM"
-    );
-    assert_eq!(
-        ours.by_order, theirs.1,
-        "{label}: cut sets per order, spofsim vs SCRAM"
-    );
+    assert_eq!(ours.total, theirs.0, "{label}: minimal cut sets, spofsim vs SCRAM");
+    assert_eq!(ours.by_order, theirs.1, "{label}: cut sets per order, spofsim vs SCRAM");
     assert!(
         same_6_digits(ours.probability, &theirs.2),
         "{label}: probability {} vs SCRAM {}",
@@ -201,11 +147,7 @@ fn every_bundled_scenario_matches_live_scram() {
             let label = format!("{path} service {}", s.name);
             compare(&label, &ours(path, &["--service", &s.name]), scram(&mef));
             // Our own analysis of the exported MEF agrees too (import/export round trip).
-            compare(
-                &format!("{label} (MEF)"),
-                &ours(mef.to_str().unwrap(), &[]),
-                scram(&mef),
-            );
+            compare(&format!("{label} (MEF)"), &ours(mef.to_str().unwrap(), &[]), scram(&mef));
             let _ = std::fs::remove_file(&mef);
             compared += 1;
         }

@@ -20,10 +20,7 @@ pub static EXAMPLES: &[Example] = examples!["full-single-site.jsonc", "shop-two-
 
 /// The example a fresh window (or the web page) opens on.
 pub fn default_example() -> &'static Example {
-    EXAMPLES
-        .iter()
-        .find(|e| e.file == "full-single-site.jsonc")
-        .unwrap_or(&EXAMPLES[0])
+    EXAMPLES.iter().find(|e| e.file == "full-single-site.jsonc").unwrap_or(&EXAMPLES[0])
 }
 
 #[cfg(test)]

@@ -36,13 +36,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
                 let end: Option<(String, u32)> = map.next_entry()?;
                 let value: Option<(String, T)> = map.next_entry()?;
                 match (start, end, value) {
-                    (Some((_, s)), Some((_, e)), Some((_, value))) => Ok(Spanned {
-                        span: Span { start: s, end: e },
-                        value,
-                    }),
-                    _ => Err(de::Error::custom(
-                        "spanned value outside the scenario loader",
-                    )),
+                    (Some((_, s)), Some((_, e)), Some((_, value))) => {
+                        Ok(Spanned { span: Span { start: s, end: e }, value })
+                    }
+                    _ => Err(de::Error::custom("spanned value outside the scenario loader")),
                 }
             }
         }
@@ -98,14 +95,7 @@ impl fmt::Display for DeError {
 impl std::error::Error for DeError {}
 
 fn plain(code: Code, message: String, help: Option<String>) -> DeError {
-    DeError {
-        span: None,
-        code,
-        message,
-        help,
-        unknown_field: None,
-        expected_fields: &[],
-    }
+    DeError { span: None, code, message, help, unknown_field: None, expected_fields: &[] }
 }
 
 /// Builds an error from inside a custom `Deserialize` impl (units, references).
@@ -125,11 +115,7 @@ impl de::Error for DeError {
 
     fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
         let (expected, help) = plain_words(&exp.to_string());
-        plain(
-            Code::WrongType,
-            format!("expected {expected}, found {}", describe(&unexp)),
-            help,
-        )
+        plain(Code::WrongType, format!("expected {expected}, found {}", describe(&unexp)), help)
     }
 
     fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
@@ -141,29 +127,19 @@ impl de::Error for DeError {
                 h
             }
         });
-        plain(
-            Code::ImpossibleValue,
-            format!("invalid value {}: expected {expected}", describe(&unexp)),
-            help,
-        )
+        plain(Code::ImpossibleValue, format!("invalid value {}: expected {expected}", describe(&unexp)), help)
     }
 
     fn invalid_length(len: usize, exp: &dyn de::Expected) -> Self {
         let (expected, help) = plain_words(&exp.to_string());
-        plain(
-            Code::WrongType,
-            format!("expected {expected}, found a list of {len}"),
-            help,
-        )
+        plain(Code::WrongType, format!("expected {expected}, found a list of {len}"), help)
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
         plain(
             Code::ImpossibleValue,
             format!("unknown value \"{variant}\""),
-            Some(
-                did_you_mean(variant, expected.iter().copied()).unwrap_or_else(|| one_of(expected)),
-            ),
+            Some(did_you_mean(variant, expected.iter().copied()).unwrap_or_else(|| one_of(expected))),
         )
     }
 
@@ -172,9 +148,7 @@ impl de::Error for DeError {
             span: None,
             code: Code::UnknownField,
             message: format!("unknown field \"{field}\""),
-            help: Some(
-                did_you_mean(field, expected.iter().copied()).unwrap_or_else(|| one_of(expected)),
-            ),
+            help: Some(did_you_mean(field, expected.iter().copied()).unwrap_or_else(|| one_of(expected))),
             unknown_field: Some(field.to_string()),
             expected_fields: expected,
         }
@@ -189,11 +163,7 @@ impl de::Error for DeError {
     }
 
     fn duplicate_field(field: &'static str) -> Self {
-        plain(
-            Code::DuplicateId,
-            format!("duplicate field \"{field}\""),
-            None,
-        )
+        plain(Code::DuplicateId, format!("duplicate field \"{field}\""), None)
     }
 }
 
@@ -202,21 +172,14 @@ fn plain_words(expected: &str) -> (String, Option<String>) {
     let number_help = Some("write a plain number without quotes or units, e.g. 350".to_string());
     match expected {
         "f64" | "f32" => ("a number".into(), number_help),
-        "u8" | "u16" | "u32" | "u64" | "usize" => (
-            "a whole number".into(),
-            Some("write a whole number without quotes, e.g. 3".into()),
-        ),
+        "u8" | "u16" | "u32" | "u64" | "usize" => {
+            ("a whole number".into(), Some("write a whole number without quotes, e.g. 3".into()))
+        }
         "i8" | "i16" | "i32" | "i64" => ("a whole number".into(), number_help),
         "a sequence" => ("a list".into(), Some("write a list: [\"a\", \"b\"]".into())),
-        "a map" => (
-            "an object".into(),
-            Some("write an object: { \"key\": value }".into()),
-        ),
+        "a map" => ("an object".into(), Some("write an object: { \"key\": value }".into())),
         "a boolean" => ("true or false".into(), None),
-        "a string" => (
-            "a string".into(),
-            Some("put the value in double quotes".into()),
-        ),
+        "a string" => ("a string".into(), Some("put the value in double quotes".into())),
         other => (other.to_string(), None),
     }
 }
@@ -278,14 +241,8 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
             Value::Number(Number::Int(i)) => v.visit_i64(*i),
             Value::Number(Number::Float(f)) => v.visit_f64(*f),
             Value::String(s) => v.visit_str(s),
-            Value::Array(items) => v.visit_seq(SeqDe {
-                items: items.iter(),
-                index: 0,
-            }),
-            Value::Object(members) => v.visit_map(MapDe {
-                members: members.iter(),
-                value: None,
-            }),
+            Value::Array(items) => v.visit_seq(SeqDe { items: items.iter(), index: 0 }),
+            Value::Object(members) => v.visit_map(MapDe { members: members.iter(), value: None }),
         };
         r.map_err(|e| e.at(span))
     }
@@ -304,20 +261,14 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
         v: V,
     ) -> Result<V::Value, DeError> {
         if name == SPANNED {
-            return v.visit_map(SpannedDe {
-                node: self.0,
-                step: 0,
-            });
+            return v.visit_map(SpannedDe { node: self.0, step: 0 });
         }
         match &self.0.value {
             Value::Object(_) => self.deserialize_any(v),
             other => Err(plain(
                 Code::WrongType,
                 format!("expected an object, found {}", other.describe()),
-                Some(format!(
-                    "write {{ ... }} with fields such as: {}",
-                    fields.join(", ")
-                )),
+                Some(format!("write {{ ... }} with fields such as: {}", fields.join(", "))),
             )
             .at(self.span())),
         }
@@ -334,30 +285,18 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
             Value::String(s) => v.visit_enum(s.as_str().into_deserializer()),
             Value::Object(members) if members.len() == 1 => {
                 let (key, value) = &members[0];
-                v.visit_enum(EnumDe {
-                    key: &key.name,
-                    key_span: key.span,
-                    value,
-                })
+                v.visit_enum(EnumDe { key: &key.name, key_span: key.span, value })
             }
             other => Err(plain(
                 Code::WrongType,
-                format!(
-                    "expected one of {}, found {}",
-                    quote_all(variants),
-                    other.describe()
-                ),
+                format!("expected one of {}, found {}", quote_all(variants), other.describe()),
                 None,
             )),
         };
         r.map_err(|e| e.at(span))
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        v: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, v: V) -> Result<V::Value, DeError> {
         v.visit_newtype_struct(self)
     }
 
@@ -372,32 +311,19 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
         deserialize_unit deserialize_seq deserialize_map deserialize_identifier
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        v: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, v: V) -> Result<V::Value, DeError> {
         self.deserialize_any(v)
     }
     fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, v: V) -> Result<V::Value, DeError> {
         self.deserialize_any(v)
     }
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        _: usize,
-        v: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _: &'static str, _: usize, v: V) -> Result<V::Value, DeError> {
         self.deserialize_any(v)
     }
 }
 
 fn quote_all(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
+    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
 }
 
 struct SeqDe<'a> {
@@ -407,16 +333,11 @@ struct SeqDe<'a> {
 
 impl<'de> de::SeqAccess<'de> for SeqDe<'_> {
     type Error = DeError;
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, DeError> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
         match self.items.next() {
             Some(node) => {
                 self.index += 1;
-                seed.deserialize(NodeDe(node))
-                    .map(Some)
-                    .map_err(|e| e.at(node.span))
+                seed.deserialize(NodeDe(node)).map(Some).map_err(|e| e.at(node.span))
             }
             None => Ok(None),
         }
@@ -433,10 +354,7 @@ struct MapDe<'a> {
 
 impl<'de> de::MapAccess<'de> for MapDe<'_> {
     type Error = DeError;
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
         match self.members.next() {
             Some((key, value)) => {
                 self.value = Some(value);
@@ -449,11 +367,7 @@ impl<'de> de::MapAccess<'de> for MapDe<'_> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         match self.value.take() {
             Some(node) => seed.deserialize(NodeDe(node)).map_err(|e| e.at(node.span)),
-            None => Err(plain(
-                Code::WrongType,
-                "value requested before key".into(),
-                None,
-            )),
+            None => Err(plain(Code::WrongType, "value requested before key".into(), None)),
         }
     }
 }
@@ -465,15 +379,11 @@ struct SpannedDe<'a> {
 
 impl<'de> de::MapAccess<'de> for SpannedDe<'_> {
     type Error = DeError;
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
         let Some(&name) = SPANNED_FIELDS.get(self.step as usize) else {
             return Ok(None);
         };
-        seed.deserialize(de::value::StrDeserializer::<DeError>::new(name))
-            .map(Some)
+        seed.deserialize(de::value::StrDeserializer::<DeError>::new(name)).map(Some)
     }
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         self.step += 1;
@@ -494,10 +404,7 @@ struct EnumDe<'a> {
 impl<'de, 'a> de::EnumAccess<'de> for EnumDe<'a> {
     type Error = DeError;
     type Variant = NodeDe<'a>;
-    fn variant_seed<V: DeserializeSeed<'de>>(
-        self,
-        seed: V,
-    ) -> Result<(V::Value, NodeDe<'a>), DeError> {
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, NodeDe<'a>), DeError> {
         let k: de::value::StrDeserializer<DeError> = self.key.into_deserializer();
         let v = seed.deserialize(k).map_err(|e| e.at(self.key_span))?;
         Ok((v, NodeDe(self.value)))
@@ -507,12 +414,8 @@ impl<'de, 'a> de::EnumAccess<'de> for EnumDe<'a> {
 impl<'de> de::VariantAccess<'de> for NodeDe<'_> {
     type Error = DeError;
     fn unit_variant(self) -> Result<(), DeError> {
-        Err(plain(
-            Code::WrongType,
-            "this value takes no settings".into(),
-            Some("write it as a plain string".into()),
-        )
-        .at(self.span()))
+        Err(plain(Code::WrongType, "this value takes no settings".into(), Some("write it as a plain string".into()))
+            .at(self.span()))
     }
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, DeError> {
         seed.deserialize(self)
@@ -520,11 +423,7 @@ impl<'de> de::VariantAccess<'de> for NodeDe<'_> {
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, v: V) -> Result<V::Value, DeError> {
         de::Deserializer::deserialize_any(self, v)
     }
-    fn struct_variant<V: Visitor<'de>>(
-        self,
-        fields: &'static [&'static str],
-        v: V,
-    ) -> Result<V::Value, DeError> {
+    fn struct_variant<V: Visitor<'de>>(self, fields: &'static [&'static str], v: V) -> Result<V::Value, DeError> {
         de::Deserializer::deserialize_struct(self, "", fields, v)
     }
 }
@@ -553,30 +452,14 @@ mod tests {
         let e = run(r#"{"name": "x", "cout": 1}"#).unwrap_err();
         assert_eq!(
             (e.message.as_str(), e.span, e.help.as_deref()),
-            (
-                "unknown field \"cout\"",
-                Some(Span::new(14, 20)),
-                Some("did you mean `count`?")
-            )
+            ("unknown field \"cout\"", Some(Span::new(14, 20)), Some("did you mean `count`?"))
         );
         let e = run(r#"{"name": 3}"#).unwrap_err();
-        assert_eq!(
-            (e.message.as_str(), e.span),
-            (
-                "expected a string, found integer `3`",
-                Some(Span::new(9, 10))
-            )
-        );
+        assert_eq!((e.message.as_str(), e.span), ("expected a string, found integer `3`", Some(Span::new(9, 10))));
         let e = run(r#"{"name": "x", "count": -1}"#).unwrap_err();
-        assert_eq!(
-            e.message,
-            "invalid value integer `-1`: expected a whole number"
-        );
+        assert_eq!(e.message, "invalid value integer `-1`: expected a whole number");
         assert_eq!(e.help.as_deref(), Some("use a value of 0 or more"));
         let e = run("{}").unwrap_err();
-        assert_eq!(
-            (e.message.as_str(), e.span),
-            ("missing field \"name\"", Some(Span::new(0, 1)))
-        );
+        assert_eq!((e.message.as_str(), e.span), ("missing field \"name\"", Some(Span::new(0, 1))));
     }
 }

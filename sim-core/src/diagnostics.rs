@@ -94,10 +94,7 @@ impl Diagnostic {
     }
 
     pub fn warning(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(Code::Questionable, span, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(Code::Questionable, span, message) }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -106,10 +103,7 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.related.push(Related {
-            span,
-            message: message.into(),
-        });
+        self.related.push(Related { span, message: message.into() });
         self
     }
 
@@ -119,10 +113,7 @@ impl Diagnostic {
 }
 
 /// "did you mean `x`?" for a misspelt name, if some candidate is close enough.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
         let score = strsim::jaro_winkler(name, candidate);

@@ -9,19 +9,13 @@ use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
 use crate::mechanisms;
-use crate::scenario::{
-    CommonSpec, DrillSpec, ExpectSpec, FailureSpec, Section, COMMON_FIELDS, GROUP_COMMON_FIELDS,
-};
+use crate::scenario::{CommonSpec, DrillSpec, ExpectSpec, FailureSpec, Section, COMMON_FIELDS, GROUP_COMMON_FIELDS};
 
 /// `$id` of the schema; scenarios refer to it with `"$schema"`.
 pub const SCHEMA_ID: &str = "https://spofsim.dev/schema/scenario-v1.json";
 
 fn object_properties(schema: &Value) -> Map<String, Value> {
-    schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
+    schema.get("properties").and_then(Value::as_object).cloned().unwrap_or_default()
 }
 
 /// The complete draft-07 schema, as pretty JSON text with a trailing newline.
@@ -37,11 +31,7 @@ pub fn scenario_schema() -> Value {
     let common_props = object_properties(&common);
     let mut sections = Map::new();
     for section in Section::ALL {
-        let shared = if section.makes_elements() {
-            COMMON_FIELDS
-        } else {
-            GROUP_COMMON_FIELDS
-        };
+        let shared = if section.makes_elements() { COMMON_FIELDS } else { GROUP_COMMON_FIELDS };
         let mut entries = Vec::new();
         for kind in mechanisms::all().filter(|k| k.info().section == section) {
             let info = kind.info();
@@ -52,16 +42,9 @@ pub fn scenario_schema() -> Value {
                     props.insert(f.to_string(), p.clone());
                 }
             }
-            let mut required: Vec<Value> = spec
-                .get("required")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+            let mut required: Vec<Value> = spec.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
             if section.implied_kind().is_none() {
-                props.insert(
-                    "kind".into(),
-                    json!({ "const": info.name, "description": info.doc }),
-                );
+                props.insert("kind".into(), json!({ "const": info.name, "description": info.doc }));
                 required.insert(0, json!("kind"));
             }
             let mut entry = json!({
@@ -76,11 +59,7 @@ pub fn scenario_schema() -> Value {
             }
             entries.push(entry);
         }
-        let entry = if entries.len() == 1 {
-            entries.remove(0)
-        } else {
-            json!({ "oneOf": entries })
-        };
+        let entry = if entries.len() == 1 { entries.remove(0) } else { json!({ "oneOf": entries }) };
         let schema = if section == Section::Links {
             json!({ "type": "array", "items": entry })
         } else {
@@ -92,9 +71,7 @@ pub fn scenario_schema() -> Value {
     let kinds: Vec<&str> = mechanisms::all().map(|k| k.info().name).collect();
     let expect = ExpectSpec::json_schema(&mut generator).to_value();
     let drill = DrillSpec::json_schema(&mut generator).to_value();
-    let duration = generator
-        .subschema_for::<crate::units::Duration>()
-        .to_value();
+    let duration = generator.subschema_for::<crate::units::Duration>().to_value();
     let mut properties = json!({
         "$schema": { "type": "string" },
         "version": { "const": 1, "description": "Language version." },

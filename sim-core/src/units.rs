@@ -32,6 +32,26 @@ impl Duration {
     }
 }
 
+impl Duration {
+    /// For people: the two largest units, rounded ("3h 33m", "52m 34s", "0.3s").
+    pub fn human(self) -> String {
+        let s = self.secs;
+        if s < 1.0 {
+            return format!("{}s", (s * 1000.0).round() / 1000.0);
+        }
+        let units = [("y", SECS_PER_YEAR), ("d", 86_400.0), ("h", 3_600.0), ("m", 60.0), ("s", 1.0)];
+        let total = s.round();
+        let Some(i) = units.iter().position(|&(_, u)| total >= u) else { return "0s".into() };
+        let (big, bu) = units[i];
+        let major = (total / bu).floor();
+        let rest = total - major * bu;
+        match units.get(i + 1) {
+            Some(&(small, su)) if (rest / su).floor() > 0.0 => format!("{major}{big} {}{small}", (rest / su).floor()),
+            _ => format!("{major}{big}"),
+        }
+    }
+}
+
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         // Round away float noise (0.1 + 0.2) before choosing the largest exact unit.
@@ -52,15 +72,10 @@ impl fmt::Display for Duration {
 
 /// Parses "1h30m", "0.5s", "100ms", "5y".
 pub fn parse_duration(text: &str) -> Result<Duration, (String, String)> {
-    let help =
-        "write a number and a unit: ms, s, m, h, d, w or y (e.g. \"30s\", \"4h\", \"1h30m\")"
-            .to_string();
+    let help = "write a number and a unit: ms, s, m, h, d, w or y (e.g. \"30s\", \"4h\", \"1h30m\")".to_string();
     let t = text.trim();
     if t.starts_with('-') {
-        return Err((
-            format!("negative duration \"{text}\""),
-            "durations cannot be negative".into(),
-        ));
+        return Err((format!("negative duration \"{text}\""), "durations cannot be negative".into()));
     }
     if t.is_empty() {
         return Err(("empty duration".into(), help));
@@ -68,27 +83,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, (String, String)> {
     let mut total = 0.0;
     let mut rest = t;
     while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let unit_len = rest[num_len..]
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len() - num_len);
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let unit_len = rest[num_len..].find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len() - num_len);
         let (num, unit) = (&rest[..num_len], rest[num_len..num_len + unit_len].trim());
         let value: f64 = match num.parse() {
             Ok(v) => v,
             Err(_) => return Err((format!("invalid duration \"{text}\""), help)),
         };
         let Some(&(_, scale)) = UNITS.iter().find(|(u, _)| *u == unit) else {
-            let h = if unit.is_empty() {
-                format!("add a unit, e.g. \"{num}s\"")
-            } else {
-                help
-            };
-            return Err((
-                format!("invalid duration \"{text}\": unknown unit \"{unit}\""),
-                h,
-            ));
+            let h = if unit.is_empty() { format!("add a unit, e.g. \"{num}s\"") } else { help };
+            return Err((format!("invalid duration \"{text}\": unknown unit \"{unit}\""), h));
         };
         total += value * scale;
         rest = &rest[num_len + unit_len..];
@@ -148,10 +152,7 @@ pub struct Fraction(pub f64);
 fn fraction_from(value: f64, shown: String) -> Result<Fraction, (String, String)> {
     if !(0.0..=1.0).contains(&value) {
         let over = if value > 1.0 { "over 100%" } else { "below 0%" };
-        return Err((
-            format!("{shown} is {over}"),
-            "a percentage lies between 0% and 100%".into(),
-        ));
+        return Err((format!("{shown} is {over}"), "a percentage lies between 0% and 100%".into()));
     }
     Ok(Fraction(value))
 }
@@ -172,8 +173,9 @@ impl<'de> Deserialize<'de> for Fraction {
                     ));
                 };
                 match num.trim().parse::<f64>() {
-                    Ok(p) if p.is_finite() => fraction_from(p / 100.0, format!("\"{s}\""))
-                        .map_err(|(m, h)| value_error(m, h)),
+                    Ok(p) if p.is_finite() => {
+                        fraction_from(p / 100.0, format!("\"{s}\"")).map_err(|(m, h)| value_error(m, h))
+                    }
                     _ => Err(value_error(
                         format!("invalid percentage \"{s}\""),
                         "write a number then %, e.g. \"99.95%\"",
@@ -184,9 +186,8 @@ impl<'de> Deserialize<'de> for Fraction {
                 self.visit_f64(n as f64)
             }
             fn visit_f64<E: de::Error>(self, n: f64) -> Result<Fraction, E> {
-                fraction_from(n, format!("{n}")).map_err(|(m, h)| {
-                    value_error(m, format!("{h}; as a number, give a fraction 0..1"))
-                })
+                fraction_from(n, format!("{n}"))
+                    .map_err(|(m, h)| value_error(m, format!("{h}; as a number, give a fraction 0..1")))
             }
         }
         d.deserialize_any(V)
@@ -218,22 +219,16 @@ mod tests {
         assert_eq!(parse_duration("1h30m").unwrap().secs, 5400.0);
         assert_eq!(parse_duration("100ms").unwrap().secs, 0.1);
         assert_eq!(parse_duration("5y").unwrap().secs, 5.0 * SECS_PER_YEAR);
-        assert_eq!(
-            parse_duration("-5s").unwrap_err().0,
-            "negative duration \"-5s\""
-        );
-        assert_eq!(
-            parse_duration("5").unwrap_err().1,
-            "add a unit, e.g. \"5s\""
-        );
-        assert_eq!(
-            parse_duration("5 hours").unwrap_err().0,
-            "invalid duration \"5 hours\": unknown unit \"hours\""
-        );
+        assert_eq!(parse_duration("-5s").unwrap_err().0, "negative duration \"-5s\"");
+        assert_eq!(parse_duration("5").unwrap_err().1, "add a unit, e.g. \"5s\"");
+        assert_eq!(parse_duration("5 hours").unwrap_err().0, "invalid duration \"5 hours\": unknown unit \"hours\"");
         assert_eq!(Duration::from_secs(5400.0).to_string(), "90m");
         assert_eq!(Duration::from_secs(0.1).to_string(), "100ms");
         assert_eq!(Duration::from_secs(0.1 + 0.2).to_string(), "300ms");
         assert_eq!(Duration::from_secs(3.609375).to_string(), "3.609375s");
         assert_eq!(Duration::from_secs(0.0).to_string(), "0s");
+        assert_eq!(Duration::from_secs(12827.0).human(), "3h 33m");
+        assert_eq!(Duration::from_secs(3154.0).human(), "52m 34s");
+        assert_eq!(Duration::from_secs(86_400.0).human(), "1d");
     }
 }

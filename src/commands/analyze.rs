@@ -21,37 +21,27 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
         }
     };
     let is_mef = input.path.extension().is_some_and(|e| e == "xml");
+    let mut model = None;
     let (trees, what): (Vec<FaultTree>, &'static str) = if is_mef {
         let imported = sim_core::mef::import(&text);
-        let _ = stderr.write_all(
-            render::diagnostics_text(&input.path, &text, &imported.diagnostics, color).as_bytes(),
-        );
+        let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &imported.diagnostics, color).as_bytes());
         if imported.diagnostics.iter().any(|d| d.is_error()) {
             return Status::Invalid;
         }
         (imported.trees, "fault tree")
     } else {
         let loaded = sim_core::load(&text);
-        let _ = stderr.write_all(
-            render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes(),
-        );
-        let Some(model) = loaded.model else {
-            return Status::Invalid;
-        };
-        (
-            sim_core::analysis::structure::service_trees(&model),
-            "service",
-        )
+        let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes());
+        let Some(m) = loaded.model else { return Status::Invalid };
+        let trees = sim_core::analysis::structure::service_trees(&m);
+        model = Some(m);
+        (trees, "service")
     };
     let trees: Vec<FaultTree> = match &args.service {
         Some(s) => {
             let picked: Vec<FaultTree> = trees.into_iter().filter(|t| &t.name == s).collect();
             if picked.is_empty() {
-                let _ = writeln!(
-                    stderr,
-                    "error: no {what} named \"{s}\" in {}",
-                    input.path.display()
-                );
+                let _ = writeln!(stderr, "error: no {what} named \"{s}\" in {}", input.path.display());
                 return Status::Invalid;
             }
             picked
@@ -59,26 +49,30 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
         None => trees,
     };
     let max_order = args.order.0;
-    let options = Options {
-        max_order: max_order.unwrap_or(usize::MAX),
-        max_listed: 1000,
-        importance: !args.no_importance,
-    };
+    let options =
+        Options { max_order: max_order.unwrap_or(usize::MAX), max_listed: 1000, importance: !args.no_importance };
     let items: Vec<Analysed> = trees
         .iter()
         .filter_map(|t| {
-            analyze_tree(t, &options).map(|result| Analysed {
-                name: t.name.clone(),
-                what,
-                tree: t,
-                result,
-            })
+            analyze_tree(t, &options).map(|result| Analysed { name: t.name.clone(), what, tree: t, result })
         })
         .collect();
+    // Single points of failure, explained, for scenarios (all services, not only --service).
+    let spofs = match &model {
+        Some(m) => {
+            let structures = sim_core::analysis::structure::service_structures(m);
+            let results: Vec<_> = structures
+                .iter()
+                .filter_map(|st| analyze_tree(&st.tree, &Options { max_order: 1, max_listed: 0, importance: false }))
+                .collect();
+            sim_core::analysis::findings::spofs(m, &structures, &results)
+        }
+        None => Vec::new(),
+    };
     let shown = input.path.display().to_string();
     let out = match args.format {
-        ReportFormat::Text => analysis_text::render(&shown, max_order, &items),
-        ReportFormat::Json => analysis_json::render(&shown, max_order, &items),
+        ReportFormat::Text => analysis_text::render(&shown, max_order, &items, &spofs),
+        ReportFormat::Json => analysis_json::render(&shown, max_order, &items, &spofs),
     };
     let _ = std::io::stdout().write_all(out.as_bytes());
     Status::Ok

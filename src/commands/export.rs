@@ -17,9 +17,7 @@ pub fn run(args: &ExportArgs, color: ColorMode) -> Status {
         }
     };
     let loaded = sim_core::load(&text);
-    let _ = stderr.write_all(
-        render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes(),
-    );
+    let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes());
     let Some(model) = loaded.model else {
         return Status::Invalid;
     };
@@ -40,12 +38,7 @@ pub fn run(args: &ExportArgs, color: ColorMode) -> Status {
                     None if names.is_empty() => "the scenario declares no service".to_string(),
                     None => "several services; pick one with --service".to_string(),
                 };
-                let _ = writeln!(
-                    stderr,
-                    "error: {}: {why} (services: {})",
-                    input.path.display(),
-                    names.join(", ")
-                );
+                let _ = writeln!(stderr, "error: {}: {why} (services: {})", input.path.display(), names.join(", "));
                 return Status::Invalid;
             };
             sim_core::mef::to_mef(tree)

@@ -11,12 +11,8 @@ use crate::render::{self, ColorMode};
 use crate::{inputs, Status};
 
 fn diagnostic_json(text: &str, index: &LineIndex, d: &Diagnostic) -> serde_json::Value {
-    let (line, column) = d
-        .span
-        .map_or((0, 0), |s| index.line_col(text, s.start as usize));
-    let (end_line, end_column) = d
-        .span
-        .map_or((0, 0), |s| index.line_col(text, s.end as usize));
+    let (line, column) = d.span.map_or((0, 0), |s| index.line_col(text, s.start as usize));
+    let (end_line, end_column) = d.span.map_or((0, 0), |s| index.line_col(text, s.end as usize));
     json!({
         "severity": if d.is_error() { "error" } else { "warning" },
         "code": d.code.as_str(),
@@ -48,9 +44,7 @@ pub fn run(args: &ValidateArgs, color: ColorMode) -> Status {
             }
         };
         let loaded = sim_core::load(&text);
-        let _ = stderr.write_all(
-            render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes(),
-        );
+        let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes());
         let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = loaded.diagnostics.len() - errors;
         if errors > 0 {
@@ -68,11 +62,7 @@ pub fn run(args: &ValidateArgs, color: ColorMode) -> Status {
                         m.links.len(),
                         m.groups.len(),
                         m.services.len(),
-                        if warnings > 0 {
-                            format!(", {warnings} warning(s)")
-                        } else {
-                            String::new()
-                        }
+                        if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
                     ),
                     None => format!("error {path}: {errors} error(s), {warnings} warning(s)\n"),
                 };
@@ -83,11 +73,8 @@ pub fn run(args: &ValidateArgs, color: ColorMode) -> Status {
             }
             ValidateFormat::Json => {
                 let index = LineIndex::new(&text);
-                let diagnostics: Vec<_> = loaded
-                    .diagnostics
-                    .iter()
-                    .map(|d| diagnostic_json(&text, &index, d))
-                    .collect();
+                let diagnostics: Vec<_> =
+                    loaded.diagnostics.iter().map(|d| diagnostic_json(&text, &index, d)).collect();
                 let model = loaded.model.as_ref().map(|m| {
                     json!({ "name": m.name, "elements": m.elements.len(), "links": m.links.len(), "groups": m.groups.len(), "services": m.services.len() })
                 });
@@ -97,11 +84,7 @@ pub fn run(args: &ValidateArgs, color: ColorMode) -> Status {
     }
     if args.format == ValidateFormat::Json {
         let report = json!({ "spofsim": sim_core::VERSION, "format": 1, "files": files });
-        let _ = writeln!(
-            stdout,
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
+        let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     }
     let _ = writeln!(stderr, "{ok} valid, {bad} invalid");
     status

@@ -5,11 +5,15 @@
 //!                 cut_sets: { total, counts_by_order: { "1": n, .. }, truncated,
 //!                             listed: [ { order, probability, events: [..] } ] },
 //!                 importance: [ { event, birnbaum, criticality, fussell_vesely,
-//!                                 raw, rrw } ] } ] }`.
+//!                                 raw, rrw } ] } ],
+//!    spofs: [ { element, kind, unavailability, services: [ { service, reasons } ],
+//!               explanation, chain: [[..]], defeats: [..] } ] }`.
 //! Numbers that do not fit JSON (infinite RRW) are written as null.
 
 use serde_json::{json, Map, Value};
 use sim_core::units::SECS_PER_YEAR;
+
+use sim_core::analysis::findings::Spof;
 
 use super::{nines, Analysed, ASSUMPTIONS};
 
@@ -17,7 +21,7 @@ fn num(x: f64) -> Value {
     serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
 }
 
-pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed]) -> String {
+pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: &[Spof]) -> String {
     let results: Vec<Value> = items
         .iter()
         .map(|a| {
@@ -59,8 +63,23 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed]) -> Stri
             })
         })
         .collect();
+    let spofs: Vec<Value> = spofs
+        .iter()
+        .map(|s| {
+            json!({
+                "element": s.element,
+                "kind": s.kind,
+                "unavailability": num(s.probability),
+                "services": s.blast.services_down.iter().map(|(n, r)| json!({ "service": n, "reasons": r })).collect::<Vec<_>>(),
+                "explanation": s.blast.chain_text(),
+                "chain": s.blast.chain,
+                "defeats": s.blast.defeats,
+            })
+        })
+        .collect();
     let report = json!({
         "version": 1,
+        "spofs": spofs,
         "spofsim": sim_core::VERSION,
         "input": input,
         "options": { "max_order": max_order },

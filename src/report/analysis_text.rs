@@ -4,24 +4,40 @@ use std::fmt::Write;
 
 use sim_core::units::{Duration, SECS_PER_YEAR};
 
+use sim_core::analysis::findings::Spof;
+
 use super::{nines, Analysed, ASSUMPTIONS};
 
 const LISTED: usize = 20;
 
-pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed]) -> String {
+pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: &[Spof]) -> String {
     let mut out = String::new();
     let order = max_order.map_or("all".to_string(), |n| n.to_string());
-    let _ = writeln!(
-        out,
-        "spofsim {} analysis of {input} (cut sets up to order {order})",
-        sim_core::VERSION
-    );
+    let _ = writeln!(out, "spofsim {} analysis of {input} (cut sets up to order {order})", sim_core::VERSION);
+    if items.iter().any(|a| a.what == "service") {
+        let _ = writeln!(out, "\nsingle points of failure: {}", spofs.len());
+        for s in spofs {
+            let services: Vec<&str> = s.blast.services_down.iter().map(|(n, _)| n.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "  {} ({}, unavailability {:.2e}) takes down {}",
+                s.element,
+                s.kind,
+                s.probability,
+                services.join(", ")
+            );
+            let _ = writeln!(out, "    why: {}", s.blast.chain_text());
+            for d in &s.blast.defeats {
+                let _ = writeln!(out, "    defeats {d}");
+            }
+        }
+    }
     for a in items {
         let r = &a.result;
         let name = |e: u32| a.tree.events[e as usize].name.as_str();
         let _ = writeln!(out, "\n{} {}", a.what, a.name);
         if a.what == "service" {
-            let downtime = Duration::from_secs((r.probability * SECS_PER_YEAR).round());
+            let downtime = Duration::from_secs(r.probability * SECS_PER_YEAR).human();
             let _ = writeln!(
                 out,
                 "  availability        {:.6}%  ({:.2} nines, {} down per year)",
@@ -43,11 +59,7 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed]) -> Stri
             out,
             "  minimal cut sets    {} ({})",
             r.total_cut_sets(),
-            if counts.is_empty() {
-                "none".to_string()
-            } else {
-                counts.join(", ")
-            }
+            if counts.is_empty() { "none".to_string() } else { counts.join(", ") }
         );
         if !r.cut_sets.is_empty() {
             let _ = writeln!(out, "  most probable cut sets:");
@@ -62,20 +74,10 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed]) -> Stri
         if !r.importance.is_empty() {
             let mut imp: Vec<_> = r.importance.iter().collect();
             imp.sort_by(|a, b| {
-                b.fussell_vesely
-                    .total_cmp(&a.fussell_vesely)
-                    .then_with(|| name(a.event).cmp(name(b.event)))
+                b.fussell_vesely.total_cmp(&a.fussell_vesely).then_with(|| name(a.event).cmp(name(b.event)))
             });
-            let _ = writeln!(
-                out,
-                "  importance (top {} by Fussell-Vesely):",
-                imp.len().min(10)
-            );
-            let _ = writeln!(
-                out,
-                "    {:<24} {:>10} {:>10} {:>10} {:>10}",
-                "event", "F-V", "Birnbaum", "RAW", "RRW"
-            );
+            let _ = writeln!(out, "  importance (top {} by Fussell-Vesely):", imp.len().min(10));
+            let _ = writeln!(out, "    {:<24} {:>10} {:>10} {:>10} {:>10}", "event", "F-V", "Birnbaum", "RAW", "RRW");
             for i in imp.iter().take(10) {
                 let _ = writeln!(
                     out,

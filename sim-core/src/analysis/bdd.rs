@@ -34,16 +34,8 @@ const TERMINAL_VAR: u32 = u32::MAX;
 
 impl Bdd {
     pub fn new() -> Bdd {
-        let t = Node {
-            var: TERMINAL_VAR,
-            lo: 0,
-            hi: 0,
-        };
-        Bdd {
-            nodes: vec![t, Node { hi: 1, lo: 1, ..t }],
-            unique: HashMap::new(),
-            ite_cache: HashMap::new(),
-        }
+        let t = Node { var: TERMINAL_VAR, lo: 0, hi: 0 };
+        Bdd { nodes: vec![t, Node { hi: 1, lo: 1, ..t }], unique: HashMap::new(), ite_cache: HashMap::new() }
     }
 
     pub fn len(&self) -> usize {
@@ -168,13 +160,7 @@ impl Bdd {
         self.restrict_rec(f, var, value, &mut memo)
     }
 
-    fn restrict_rec(
-        &mut self,
-        f: NodeId,
-        var: u32,
-        value: bool,
-        memo: &mut HashMap<NodeId, NodeId>,
-    ) -> NodeId {
+    fn restrict_rec(&mut self, f: NodeId, var: u32, value: bool, memo: &mut HashMap<NodeId, NodeId>) -> NodeId {
         let n = self.nodes[f as usize];
         if n.var == TERMINAL_VAR || n.var > var {
             return f;
@@ -208,8 +194,7 @@ impl Bdd {
                 }
                 let n = self.nodes[f as usize];
                 let pv = p.get(n.var as usize).copied().unwrap_or(0.0);
-                let r =
-                    pv * self.prob_rec(n.hi, p, memo) + (1.0 - pv) * self.prob_rec(n.lo, p, memo);
+                let r = pv * self.prob_rec(n.hi, p, memo) + (1.0 - pv) * self.prob_rec(n.lo, p, memo);
                 memo.insert(f, r);
                 r
             }

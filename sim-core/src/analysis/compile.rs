@@ -62,9 +62,7 @@ pub fn compile(tree: &FaultTree) -> Option<Compiled> {
         if !expanded {
             stack.push((r, true));
             stack.extend(
-                args.iter()
-                    .filter(|a| matches!(a, Ref::Gate(x) if !memo.contains_key(x)))
-                    .map(|&a| (a, false)),
+                args.iter().filter(|a| matches!(a, Ref::Gate(x) if !memo.contains_key(x))).map(|&a| (a, false)),
             );
             continue;
         }
@@ -90,9 +88,5 @@ pub fn compile(tree: &FaultTree) -> Option<Compiled> {
         Ref::Event(e) => bdd.var(level_of[e as usize]),
         Ref::Gate(g) => memo[&g],
     };
-    Some(Compiled {
-        bdd,
-        order,
-        top: top_node,
-    })
+    Some(Compiled { bdd, order, top: top_node })
 }

@@ -52,10 +52,7 @@ impl FaultTree {
     /// Whether no gate negates (NOT, XOR). Minimal cut sets of a non-coherent tree are
     /// the minimal failure sets that raise the top event (others working).
     pub fn is_coherent(&self) -> bool {
-        !self
-            .gates
-            .iter()
-            .any(|g| matches!(g.gate, Gate::Not(_) | Gate::Xor(_)))
+        !self.gates.iter().any(|g| matches!(g.gate, Gate::Not(_) | Gate::Xor(_)))
     }
 }
 
@@ -104,11 +101,7 @@ impl FaultTree {
             }
             let gate = &self.gates[g as usize].gate;
             let args = gate.args();
-            let pending: Vec<Ref> = args
-                .iter()
-                .copied()
-                .filter(|&a| leaf(a, &value).is_none())
-                .collect();
+            let pending: Vec<Ref> = args.iter().copied().filter(|&a| leaf(a, &value).is_none()).collect();
             if !pending.is_empty() {
                 stack.extend(pending);
                 continue;

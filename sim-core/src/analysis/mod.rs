@@ -8,6 +8,7 @@
 pub mod bdd;
 pub mod compile;
 pub mod fault_tree;
+pub mod findings;
 pub mod structure;
 pub mod zbdd;
 
@@ -30,11 +31,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            max_order: 3,
-            max_listed: 1000,
-            importance: true,
-        }
+        Options { max_order: 3, max_listed: 1000, importance: true }
     }
 }
 
@@ -76,13 +73,13 @@ pub struct TreeResult {
     pub importance: Vec<Importance>,
     pub bdd_nodes: usize,
     pub coherent: bool,
+    /// Events that alone cause the top event (order-1 cut sets), however many are listed.
+    pub single_points: Vec<u32>,
 }
 
 impl TreeResult {
     pub fn total_cut_sets(&self) -> u128 {
-        self.counts_by_order
-            .iter()
-            .fold(0u128, |a, &b| a.saturating_add(b))
+        self.counts_by_order.iter().fold(0u128, |a, &b| a.saturating_add(b))
     }
 }
 
@@ -93,19 +90,13 @@ const ENUMERATION_CAP: usize = 2_000_000;
 pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Option<TreeResult> {
     let mut c = compile::compile(tree)?;
     // Probabilities by BDD level.
-    let p: Vec<f64> = c
-        .order
-        .iter()
-        .map(|&e| tree.events[e as usize].probability)
-        .collect();
+    let p: Vec<f64> = c.order.iter().map(|&e| tree.events[e as usize].probability).collect();
     let probability = c.bdd.probability(c.top, &p);
     let mut z = Zbdd::new();
     let mcs = z.minimal_solutions(&c.bdd, c.top);
     let max_order = options.max_order.min(c.order.len());
     let counts_by_order = z.count_by_order(mcs, max_order);
-    let total: u128 = counts_by_order
-        .iter()
-        .fold(0u128, |a, &b| a.saturating_add(b));
+    let total: u128 = counts_by_order.iter().fold(0u128, |a, &b| a.saturating_add(b));
     let enumerate = (total.min(ENUMERATION_CAP as u128)) as usize;
     let name = |e: u32| tree.events[e as usize].name.as_str();
     let mut cut_sets: Vec<CutSet> = z
@@ -114,14 +105,8 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Option<TreeResult> {
         .map(|levels| {
             let mut events: Vec<u32> = levels.iter().map(|&l| c.order[l as usize]).collect();
             events.sort_by(|&a, &b| name(a).cmp(name(b)));
-            let probability = events
-                .iter()
-                .map(|&e| tree.events[e as usize].probability)
-                .product();
-            CutSet {
-                events,
-                probability,
-            }
+            let probability = events.iter().map(|&e| tree.events[e as usize].probability).product();
+            CutSet { events, probability }
         })
         .collect();
     cut_sets.sort_by(|a, b| {
@@ -131,6 +116,9 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Option<TreeResult> {
             an.cmp(&bn)
         })
     });
+    let mut single_points: Vec<u32> =
+        z.sets(mcs, 1, usize::MAX).into_iter().filter(|s| s.len() == 1).map(|s| c.order[s[0] as usize]).collect();
+    single_points.sort_by(|&a, &b| name(a).cmp(name(b)));
     let truncated = cut_sets.len() > options.max_listed || (total as usize) > cut_sets.len();
     cut_sets.truncate(options.max_listed);
     let mut importance = Vec::new();
@@ -147,11 +135,7 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Option<TreeResult> {
                 criticality: birnbaum * pe / probability,
                 fussell_vesely: pe * p1 / probability,
                 raw: p1 / probability,
-                rrw: if p0 > 0.0 {
-                    probability / p0
-                } else {
-                    f64::INFINITY
-                },
+                rrw: if p0 > 0.0 { probability / p0 } else { f64::INFINITY },
             });
         }
         importance.sort_by(|a, b| name(a.event).cmp(name(b.event)));
@@ -164,5 +148,6 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Option<TreeResult> {
         importance,
         bdd_nodes: c.bdd.size(c.top),
         coherent: tree.is_coherent(),
+        single_points,
     })
 }

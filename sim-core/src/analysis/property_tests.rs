@@ -32,12 +32,7 @@ fn subsets(n: usize, max: usize) -> Vec<Vec<usize>> {
 }
 
 fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
-    let failable: Vec<ElementId> = model
-        .elements
-        .iter()
-        .filter(|e| e.failure.is_some())
-        .map(|e| e.id)
-        .collect();
+    let failable: Vec<ElementId> = model.elements.iter().filter(|e| e.failure.is_some()).map(|e| e.id).collect();
     let mut probability_checked = false;
     let mut oracle = Evaluator::new(model);
     for st in service_structures(model) {
@@ -67,9 +62,7 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
                 o,
                 t,
                 "seed {seed}: failing {:?}: oracle down={o}, tree down={t}",
-                s.iter()
-                    .map(|&i| &model.element(failable[i]).name)
-                    .collect::<Vec<_>>()
+                s.iter().map(|&i| &model.element(failable[i]).name).collect::<Vec<_>>()
             );
             if o {
                 if !down_sets.iter().any(|d| d.iter().all(|x| s.contains(x))) {
@@ -84,15 +77,8 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
                 down_sets.push(s.clone());
             }
         }
-        let result = analyze_tree(
-            tree,
-            &Options {
-                max_order: order,
-                max_listed: usize::MAX,
-                importance: false,
-            },
-        )
-        .unwrap();
+        let result =
+            analyze_tree(tree, &Options { max_order: order, max_listed: usize::MAX, importance: false }).unwrap();
         let zbdd: BTreeSet<Vec<String>> = result
             .cut_sets
             .iter()
@@ -105,10 +91,7 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
                     .collect()
             })
             .collect();
-        assert_eq!(
-            zbdd, minimal,
-            "seed {seed}: minimal cut sets up to order {order}"
-        );
+        assert_eq!(zbdd, minimal, "seed {seed}: minimal cut sets up to order {order}");
         // Exact probability by enumerating every state of the tree's events.
         let n = tree.events.len();
         if n <= 16 {
@@ -119,13 +102,7 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
                     .events
                     .iter()
                     .enumerate()
-                    .map(|(i, e)| {
-                        if failed[i] {
-                            e.probability
-                        } else {
-                            1.0 - e.probability
-                        }
-                    })
+                    .map(|(i, e)| if failed[i] { e.probability } else { 1.0 - e.probability })
                     .product();
                 if tree.top_happens(&failed) {
                     total += p;
@@ -147,9 +124,7 @@ fn fault_trees_agree_with_brute_force_on_random_scenarios() {
     let mut probability_checks = 0;
     let scenarios = 1000;
     for seed in 0..scenarios {
-        let model = crate::load(&random(8, seed))
-            .model
-            .expect("generated scenarios load");
+        let model = crate::load(&random(8, seed)).model.expect("generated scenarios load");
         let order = if seed < 20 { 3 } else { 2 };
         let (_, p) = check(&model, order, seed);
         probability_checks += usize::from(p);
@@ -166,8 +141,5 @@ fn probability_matches_enumeration_on_tiny_scenarios() {
         let (_, p) = check(&model, 1, seed);
         checked += usize::from(p);
     }
-    assert!(
-        checked >= 100,
-        "only {checked} tiny scenarios had ≤ 16 events"
-    );
+    assert!(checked >= 100, "only {checked} tiny scenarios had ≤ 16 events");
 }

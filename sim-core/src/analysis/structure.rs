@@ -21,14 +21,7 @@ use super::fault_tree::{BasicEvent, FaultTree, Gate, Ref};
 use crate::model::{Arrangement, EdgeKind, ElementId, GroupId, Model, NodeRef, Req};
 
 /// Kinds that forward traffic between other devices.
-pub const FORWARDING: &[&str] = &[
-    "switch",
-    "router",
-    "firewall",
-    "load-balancer",
-    "san-switch",
-    "entry",
-];
+pub const FORWARDING: &[&str] = &["switch", "router", "firewall", "load-balancer", "san-switch", "entry"];
 
 /// A service's fault tree plus where each element's and group's "down" gate is, so
 /// findings can explain themselves.
@@ -47,19 +40,13 @@ pub struct ServiceTree {
 
 /// One fault tree per service, in service-name order.
 pub fn service_trees(model: &Model) -> Vec<FaultTree> {
-    service_structures(model)
-        .into_iter()
-        .map(|s| s.tree)
-        .collect()
+    service_structures(model).into_iter().map(|s| s.tree).collect()
 }
 
 pub fn service_structures(model: &Model) -> Vec<ServiceTree> {
     let mut order: Vec<usize> = (0..model.services.len()).collect();
     order.sort_by(|&a, &b| model.services[a].name.cmp(&model.services[b].name));
-    order
-        .into_iter()
-        .map(|s| Builder::new(model).service(s))
-        .collect()
+    order.into_iter().map(|s| Builder::new(model).service(s)).collect()
 }
 
 struct Builder<'m> {
@@ -89,11 +76,7 @@ impl<'m> Builder<'m> {
             attached[a.0 as usize].push(b);
             attached[b.0 as usize].push(a);
         }
-        let forwarding = model
-            .elements
-            .iter()
-            .map(|e| FORWARDING.contains(&e.kind))
-            .collect();
+        let forwarding = model.elements.iter().map(|e| FORWARDING.contains(&e.kind)).collect();
         Builder {
             model,
             tree: FaultTree::default(),
@@ -146,10 +129,7 @@ impl<'m> Builder<'m> {
     /// At least `k` of `args` are true (duplicates count separately).
     fn at_least(&mut self, name: String, k: usize, args: Vec<Ref>) -> Ref {
         let trues = args.iter().filter(|a| **a == Ref::Const(true)).count();
-        let rest: Vec<Ref> = args
-            .into_iter()
-            .filter(|a| !matches!(a, Ref::Const(_)))
-            .collect();
+        let rest: Vec<Ref> = args.into_iter().filter(|a| !matches!(a, Ref::Const(_))).collect();
         let k = k.saturating_sub(trues);
         if k == 0 {
             return Ref::Const(true);
@@ -197,10 +177,7 @@ impl<'m> Builder<'m> {
         let x = self.event(e);
         let needs = self.model.element(e).needs.clone();
         let needs_down = self.req_down(&needs, &self.model.element(e).name.clone());
-        let r = self.or(
-            format!("down:{}", self.model.element(e).name),
-            vec![x, needs_down],
-        );
+        let r = self.or(format!("down:{}", self.model.element(e).name), vec![x, needs_down]);
         self.in_progress.remove(&NodeRef::Element(e));
         self.down_memo.insert(e, r);
         r
@@ -218,11 +195,7 @@ impl<'m> Builder<'m> {
             Req::AtLeast { k, of } => {
                 let parts: Vec<Ref> = of.iter().map(|r| self.req_down(r, owner)).collect();
                 let n = parts.len();
-                self.at_least(
-                    format!("needs-{k}-of-{n}:{owner}"),
-                    n + 1 - (*k as usize).min(n + 1),
-                    parts,
-                )
+                self.at_least(format!("needs-{k}-of-{n}:{owner}"), n + 1 - (*k as usize).min(n + 1), parts)
             }
             Req::Path { from, to } => self.unreachable(&[*from], &[*to], &format!("{owner}:path")),
         }
@@ -246,27 +219,18 @@ impl<'m> Builder<'m> {
                 let majority = votes / 2 + 1;
                 let mut all = downs.clone();
                 all.push(self.down(q));
-                let lost = self.at_least(
-                    format!("quorum-lost:{}", group.name),
-                    votes - majority + 1,
-                    all,
-                );
+                let lost = self.at_least(format!("quorum-lost:{}", group.name), votes - majority + 1, all);
                 let all_down = self.and(format!("all-down:{}", group.name), downs);
                 self.or(format!("members-down:{}", group.name), vec![lost, all_down])
             }
-            (Arrangement::ActiveStandby, None) => {
-                self.and(format!("members-down:{}", group.name), downs)
-            }
+            (Arrangement::ActiveStandby, None) => self.and(format!("members-down:{}", group.name), downs),
             (Arrangement::ActiveActive { need }, _) => {
                 let k = n + 1 - (*need as usize).min(n + 1);
                 self.at_least(format!("members-down:{}", group.name), k, downs)
             }
         };
         let needs = self.req_down(&group.needs, &group.name);
-        let r = self.or(
-            format!("group-down:{}", group.name),
-            vec![arrangement, needs],
-        );
+        let r = self.or(format!("group-down:{}", group.name), vec![arrangement, needs]);
         self.in_progress.remove(&NodeRef::Group(g));
         self.group_memo.insert(g, r);
         r
@@ -275,10 +239,7 @@ impl<'m> Builder<'m> {
     fn quorum_device(&self, g: GroupId) -> Option<ElementId> {
         let node = *self.model.node_of.get(&NodeRef::Group(g))?;
         self.model.graph.edges(node).find_map(|e| {
-            match (
-                *e.weight(),
-                self.model.graph[petgraph::visit::EdgeRef::target(&e)],
-            ) {
+            match (*e.weight(), self.model.graph[petgraph::visit::EdgeRef::target(&e)]) {
                 (EdgeKind::Quorum, NodeRef::Element(q)) => Some(q),
                 _ => None,
             }
@@ -313,20 +274,13 @@ impl<'m> Builder<'m> {
             for v in self.closure(a) {
                 source_side[v.0 as usize] = true;
                 let dv = self.down(v);
-                let not_here = self.or(
-                    format!("unreached0:{label}:{}", self.model.element(v).name),
-                    vec![da, dv],
-                );
+                let not_here = self.or(format!("unreached0:{label}:{}", self.model.element(v).name), vec![da, dv]);
                 let prev = u.get(&v).copied().unwrap_or(Ref::Const(true));
-                let both = self.and(
-                    format!("unreached0:{label}:{}", self.model.element(v).name),
-                    vec![prev, not_here],
-                );
+                let both = self.and(format!("unreached0:{label}:{}", self.model.element(v).name), vec![prev, not_here]);
                 u.insert(v, both);
             }
         }
-        let target_closures: Vec<(ElementId, Vec<ElementId>)> =
-            targets.iter().map(|&b| (b, self.closure(b))).collect();
+        let target_closures: Vec<(ElementId, Vec<ElementId>)> = targets.iter().map(|&b| (b, self.closure(b))).collect();
         for (_, c) in &target_closures {
             for v in c {
                 target_side[v.0 as usize] = true;
@@ -334,10 +288,7 @@ impl<'m> Builder<'m> {
         }
         // Only nodes from which a target can still be reached matter.
         let mut relevant = target_side.clone();
-        let mut queue: Vec<ElementId> = (0..n as u32)
-            .map(ElementId)
-            .filter(|v| target_side[v.0 as usize])
-            .collect();
+        let mut queue: Vec<ElementId> = (0..n as u32).map(ElementId).filter(|v| target_side[v.0 as usize]).collect();
         while let Some(x) = queue.pop() {
             for &(w, _) in &self.adjacency[x.0 as usize] {
                 let wi = w.0 as usize;
@@ -349,13 +300,7 @@ impl<'m> Builder<'m> {
                 }
             }
         }
-        let rounds = self
-            .forwarding
-            .iter()
-            .zip(&relevant)
-            .filter(|(&f, &r)| f && r)
-            .count()
-            + 2;
+        let rounds = self.forwarding.iter().zip(&relevant).filter(|(&f, &r)| f && r).count() + 2;
         for round in 1..=rounds {
             let mut next = u.clone();
             let mut changed = false;
@@ -386,10 +331,7 @@ impl<'m> Builder<'m> {
                         }
                         let dl = self.down(link);
                         terms.push(self.or(
-                            format!(
-                                "unreached{round}:{label}:{name}<-{}",
-                                self.model.element(w).name
-                            ),
+                            format!("unreached{round}:{label}:{name}<-{}", self.model.element(w).name),
                             vec![uw, dl, dv],
                         ));
                     }
@@ -408,18 +350,9 @@ impl<'m> Builder<'m> {
         let mut per_target = Vec::new();
         for (b, closure) in target_closures {
             let db = self.down(b);
-            let unreached: Vec<Ref> = closure
-                .iter()
-                .map(|v| u.get(v).copied().unwrap_or(Ref::Const(true)))
-                .collect();
-            let none = self.and(
-                format!("unreached:{label}:{}", self.model.element(b).name),
-                unreached,
-            );
-            per_target.push(self.or(
-                format!("lost:{label}:{}", self.model.element(b).name),
-                vec![db, none],
-            ));
+            let unreached: Vec<Ref> = closure.iter().map(|v| u.get(v).copied().unwrap_or(Ref::Const(true))).collect();
+            let none = self.and(format!("unreached:{label}:{}", self.model.element(b).name), unreached);
+            per_target.push(self.or(format!("lost:{label}:{}", self.model.element(b).name), vec![db, none]));
         }
         self.and(format!("unreachable:{label}"), per_target)
     }
@@ -445,10 +378,7 @@ impl<'m> Builder<'m> {
         self.tree.name = svc.name.clone();
         let mut terms = Vec::new();
         let entry_down = self.down(svc.from);
-        terms.push((
-            format!("entry {} down", self.model.element(svc.from).name),
-            entry_down,
-        ));
+        terms.push((format!("entry {} down", self.model.element(svc.from).name), entry_down));
         let mut previous = NodeRef::Element(svc.from);
         for &tier in &svc.through {
             let tier_name = self.model.name_of(tier).to_string();
@@ -461,10 +391,7 @@ impl<'m> Builder<'m> {
             terms.push((format!("{prev_name} cannot reach {tier_name}"), cut));
             previous = tier;
         }
-        let top = self.or(
-            format!("service-down:{}", svc.name),
-            terms.iter().map(|t| t.1).collect(),
-        );
+        let top = self.or(format!("service-down:{}", svc.name), terms.iter().map(|t| t.1).collect());
         self.tree.top = Some(top);
         ServiceTree {
             service: s,

@@ -35,16 +35,8 @@ impl Default for Zbdd {
 
 impl Zbdd {
     pub fn new() -> Zbdd {
-        let t = Node {
-            var: TERMINAL_VAR,
-            lo: 0,
-            hi: 0,
-        };
-        Zbdd {
-            nodes: vec![t, t],
-            unique: HashMap::new(),
-            without_cache: HashMap::new(),
-        }
+        let t = Node { var: TERMINAL_VAR, lo: 0, hi: 0 };
+        Zbdd { nodes: vec![t, t], unique: HashMap::new(), without_cache: HashMap::new() }
     }
 
     fn mk(&mut self, var: u32, lo: ZNode, hi: ZNode) -> ZNode {
@@ -81,11 +73,7 @@ impl Zbdd {
             return EMPTY;
         }
         if p == BASE {
-            return if self.contains_empty_set(q) {
-                EMPTY
-            } else {
-                BASE
-            };
+            return if self.contains_empty_set(q) { EMPTY } else { BASE };
         }
         if let Some(&r) = self.without_cache.get(&(p, q)) {
             return r;
@@ -145,12 +133,7 @@ impl Zbdd {
         counts
     }
 
-    fn count_rec(
-        &self,
-        p: ZNode,
-        max_order: usize,
-        memo: &mut HashMap<ZNode, Vec<u128>>,
-    ) -> Vec<u128> {
+    fn count_rec(&self, p: ZNode, max_order: usize, memo: &mut HashMap<ZNode, Vec<u128>>) -> Vec<u128> {
         if p == EMPTY {
             return vec![0; max_order + 1];
         }
@@ -182,14 +165,7 @@ impl Zbdd {
         out
     }
 
-    fn sets_rec(
-        &self,
-        p: ZNode,
-        max_order: usize,
-        limit: usize,
-        current: &mut Vec<u32>,
-        out: &mut Vec<Vec<u32>>,
-    ) {
+    fn sets_rec(&self, p: ZNode, max_order: usize, limit: usize, current: &mut Vec<u32>, out: &mut Vec<Vec<u32>>) {
         if out.len() >= limit || p == EMPTY {
             return;
         }

@@ -48,15 +48,7 @@ fn edge_style(kind: EdgeKind) -> &'static str {
 /// Renders the model as a DOT digraph; `a -> b` reads "a depends on b".
 pub fn to_dot(model: &Model) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "digraph {} {{",
-        quote(if model.name.is_empty() {
-            "scenario"
-        } else {
-            &model.name
-        })
-    );
+    let _ = writeln!(out, "digraph {} {{", quote(if model.name.is_empty() { "scenario" } else { &model.name }));
     out.push_str("  rankdir=TB;\n  compound=true;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=8];\n");
     let sites: Vec<_> = model.elements.iter().filter(|e| e.kind == "site").collect();
     let elements: Vec<_> = drawn_elements(model).collect();

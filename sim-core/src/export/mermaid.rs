@@ -33,12 +33,7 @@ pub fn to_mermaid(model: &Model) -> String {
         }
     };
     for site in model.elements.iter().filter(|e| e.kind == "site") {
-        let _ = writeln!(
-            out,
-            "  subgraph site_{}[\"site {}\"]",
-            site.id.0,
-            label(&site.name)
-        );
+        let _ = writeln!(out, "  subgraph site_{}[\"site {}\"]", site.id.0, label(&site.name));
         for e in elements.iter().filter(|e| e.site == Some(site.id)) {
             let _ = writeln!(out, "    {}", node(e));
         }
@@ -48,25 +43,13 @@ pub fn to_mermaid(model: &Model) -> String {
         let _ = writeln!(out, "  {}", node(e));
     }
     for g in &model.groups {
-        let _ = writeln!(
-            out,
-            "  g{}{{{{\"{}<br/><small>{}</small>\"}}}}",
-            g.id.0,
-            label(&g.name),
-            g.kind
-        );
+        let _ = writeln!(out, "  g{}{{{{\"{}<br/><small>{}</small>\"}}}}", g.id.0, label(&g.name), g.kind);
     }
     for (i, s) in model.services.iter().enumerate() {
         let _ = writeln!(out, "  s{i}[/\"service {}\"\\]", label(&s.name));
     }
     for l in &model.links {
-        let _ = writeln!(
-            out,
-            "  e{} ---|\"{}\"| e{}",
-            l.a.0,
-            label(&model.element(l.element).name),
-            l.b.0
-        );
+        let _ = writeln!(out, "  e{} ---|\"{}\"| e{}", l.a.0, label(&model.element(l.element).name), l.b.0);
     }
     for (a, b, k) in drawn_edges(model) {
         let arrow = match k {
@@ -83,11 +66,8 @@ pub fn to_mermaid(model: &Model) -> String {
         (Layer::Storage, "#e8dcf5"),
         (Layer::Software, "#f5f5dc"),
     ] {
-        let members: Vec<String> = elements
-            .iter()
-            .filter(|e| e.layer == layer)
-            .map(|e| format!("e{}", e.id.0))
-            .collect();
+        let members: Vec<String> =
+            elements.iter().filter(|e| e.layer == layer).map(|e| format!("e{}", e.id.0)).collect();
         if !members.is_empty() {
             let _ = writeln!(out, "  classDef {} fill:{color}", layer.as_str());
             let _ = writeln!(out, "  class {} {}", members.join(","), layer.as_str());

@@ -13,8 +13,7 @@ use crate::model::{EdgeKind, ElementId, Model, NodeRef};
 
 /// Dependency edges worth drawing (links are drawn as links; site membership as clusters).
 fn drawn_edges(model: &Model) -> Vec<(NodeRef, NodeRef, EdgeKind)> {
-    let link_elements: std::collections::BTreeSet<ElementId> =
-        model.links.iter().map(|l| l.element).collect();
+    let link_elements: std::collections::BTreeSet<ElementId> = model.links.iter().map(|l| l.element).collect();
     let mut out: Vec<_> = model
         .graph
         .edge_indices()
@@ -22,9 +21,7 @@ fn drawn_edges(model: &Model) -> Vec<(NodeRef, NodeRef, EdgeKind)> {
             let (a, b) = model.graph.edge_endpoints(e)?;
             Some((model.graph[a], model.graph[b], model.graph[e]))
         })
-        .filter(|(a, _, k)| {
-            *k != EdgeKind::Site && !matches!(a, NodeRef::Element(e) if link_elements.contains(e))
-        })
+        .filter(|(a, _, k)| *k != EdgeKind::Site && !matches!(a, NodeRef::Element(e) if link_elements.contains(e)))
         .collect();
     out.sort();
     out
@@ -32,10 +29,6 @@ fn drawn_edges(model: &Model) -> Vec<(NodeRef, NodeRef, EdgeKind)> {
 
 /// Elements drawn as nodes: everything but links and sites.
 fn drawn_elements(model: &Model) -> impl Iterator<Item = &crate::model::Element> {
-    let links: std::collections::BTreeSet<ElementId> =
-        model.links.iter().map(|l| l.element).collect();
-    model
-        .elements
-        .iter()
-        .filter(move |e| !links.contains(&e.id) && e.kind != "site")
+    let links: std::collections::BTreeSet<ElementId> = model.links.iter().map(|l| l.element).collect();
+    model.elements.iter().filter(move |e| !links.contains(&e.id) && e.kind != "site")
 }

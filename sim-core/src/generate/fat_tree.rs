@@ -19,36 +19,23 @@ pub fn fat_tree(k: usize, feeds_per_pod: usize) -> String {
     for p in 0..k {
         for f in 0..feeds {
             comps.insert(format!("p{p}-feed-{f}"), json!({ "kind": "power-feed" }));
-            comps.insert(
-                format!("p{p}-pdu-{f}"),
-                json!({ "kind": "pdu", "from": format!("p{p}-feed-{f}") }),
-            );
+            comps.insert(format!("p{p}-pdu-{f}"), json!({ "kind": "pdu", "from": format!("p{p}-feed-{f}") }));
         }
         let pdu = |i: usize| format!("p{p}-pdu-{}", i % feeds);
         for a in 0..half {
-            comps.insert(
-                format!("p{p}-agg-{a}"),
-                json!({ "kind": "switch", "power": [pdu(a)] }),
-            );
+            comps.insert(format!("p{p}-agg-{a}"), json!({ "kind": "switch", "power": [pdu(a)] }));
             for c in 0..half {
                 links.push(json!({ "between": [format!("p{p}-agg-{a}"), format!("core-{}", a * half + c)] }));
             }
         }
         for e in 0..half {
-            comps.insert(
-                format!("p{p}-edge-{e}"),
-                json!({ "kind": "switch", "power": [pdu(e + 1)] }),
-            );
+            comps.insert(format!("p{p}-edge-{e}"), json!({ "kind": "switch", "power": [pdu(e + 1)] }));
             for a in 0..half {
-                links.push(
-                    json!({ "between": [format!("p{p}-edge-{e}"), format!("p{p}-agg-{a}")] }),
-                );
+                links.push(json!({ "between": [format!("p{p}-edge-{e}"), format!("p{p}-agg-{a}")] }));
             }
             for h in 0..half {
-                comps.insert(
-                    format!("p{p}-e{e}-h{h}"),
-                    json!({ "kind": "server", "nics": [format!("p{p}-edge-{e}")] }),
-                );
+                comps
+                    .insert(format!("p{p}-e{e}-h{h}"), json!({ "kind": "server", "nics": [format!("p{p}-edge-{e}")] }));
             }
         }
     }

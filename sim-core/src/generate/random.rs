@@ -28,30 +28,20 @@ pub fn random(components: usize, seed: u64) -> String {
     comps.insert("internet".into(), json!({ "kind": "entry" }));
     let feeds = rng.random_range(1..=2usize);
     for f in 0..feeds {
-        comps.insert(
-            format!("feed-{f}"),
-            with(json!({ "kind": "power-feed" }), failure(&mut rng)),
-        );
+        comps.insert(format!("feed-{f}"), with(json!({ "kind": "power-feed" }), failure(&mut rng)));
     }
     let pdus = rng.random_range(1..=3usize);
     for p in 0..pdus {
         let feed = rng.random_range(0..feeds);
         comps.insert(
             format!("pdu-{p}"),
-            with(
-                json!({ "kind": "pdu", "from": format!("feed-{feed}") }),
-                failure(&mut rng),
-            ),
+            with(json!({ "kind": "pdu", "from": format!("feed-{feed}") }), failure(&mut rng)),
         );
     }
     // Tiny designs (≤ 6 components) skip PSUs so exhaustive checks stay cheap.
     let tiny = budget <= 6;
     let power = |rng: &mut ChaCha8Rng| -> Value {
-        let n = if tiny {
-            0
-        } else {
-            rng.random_range(0..=2usize.min(pdus))
-        };
+        let n = if tiny { 0 } else { rng.random_range(0..=2usize.min(pdus)) };
         let mut chosen: Vec<String> = Vec::new();
         while chosen.len() < n {
             let p = format!("pdu-{}", rng.random_range(0..pdus));
@@ -65,25 +55,13 @@ pub fn random(components: usize, seed: u64) -> String {
     let switches = rng.random_range(1..=3usize.max(budget / 6));
     let mut net: Vec<String> = vec!["internet".into()];
     if !tiny && rng.random_bool(0.5) {
-        comps.insert(
-            "gw".into(),
-            with(
-                json!({ "kind": "router", "power": power(&mut rng) }),
-                failure(&mut rng),
-            ),
-        );
+        comps.insert("gw".into(), with(json!({ "kind": "router", "power": power(&mut rng) }), failure(&mut rng)));
         links.push(json!({ "between": ["internet", "gw"] }));
         net.push("gw".into());
     }
     for s in 0..switches {
         let name = format!("sw-{s}");
-        comps.insert(
-            name.clone(),
-            with(
-                json!({ "kind": "switch", "power": power(&mut rng) }),
-                failure(&mut rng),
-            ),
-        );
+        comps.insert(name.clone(), with(json!({ "kind": "switch", "power": power(&mut rng) }), failure(&mut rng)));
         let peer = net[rng.random_range(0..net.len())].clone();
         links.push(json!({ "between": [peer, name.clone()] }));
         net.push(name);
@@ -95,13 +73,8 @@ pub fn random(components: usize, seed: u64) -> String {
             links.push(json!({ "between": [a, b] }));
         }
     }
-    let switch_names: Vec<String> = net
-        .iter()
-        .filter(|n| n.starts_with("sw-"))
-        .cloned()
-        .collect();
-    let pick_switch =
-        |rng: &mut ChaCha8Rng| switch_names[rng.random_range(0..switch_names.len())].clone();
+    let switch_names: Vec<String> = net.iter().filter(|n| n.starts_with("sw-")).cloned().collect();
+    let pick_switch = |rng: &mut ChaCha8Rng| switch_names[rng.random_range(0..switch_names.len())].clone();
     // Load balancer(s).
     let lb_pair = !tiny && rng.random_bool(0.5);
     let lbs = if lb_pair { 2 } else { 1 };
@@ -109,28 +82,19 @@ pub fn random(components: usize, seed: u64) -> String {
         let name = format!("lb-{l}");
         comps.insert(
             name.clone(),
-            with(
-                json!({ "kind": "load-balancer", "power": power(&mut rng) }),
-                failure(&mut rng),
-            ),
+            with(json!({ "kind": "load-balancer", "power": power(&mut rng) }), failure(&mut rng)),
         );
         links.push(json!({ "between": [name, pick_switch(&mut rng)] }));
     }
     let balancer = if lb_pair {
-        groups.insert(
-            "lb-vip".into(),
-            json!({ "kind": "vrrp", "members": ["lb-0", "lb-1"] }),
-        );
+        groups.insert("lb-vip".into(), json!({ "kind": "vrrp", "members": ["lb-0", "lb-1"] }));
         "lb-vip"
     } else {
         "lb-0"
     };
     // Servers.
     let server = |rng: &mut ChaCha8Rng, comps: &mut Map<String, Value>, name: &str, role: &str| {
-        let mut spec = with(
-            json!({ "kind": "server", "power": power(rng), "runs": [role] }),
-            failure(rng),
-        );
+        let mut spec = with(json!({ "kind": "server", "power": power(rng), "runs": [role] }), failure(rng));
         if !tiny && rng.random_bool(0.6) && !switch_names.is_empty() {
             let a = pick_switch(rng);
             let b = pick_switch(rng);
@@ -149,14 +113,14 @@ pub fn random(components: usize, seed: u64) -> String {
         server(&mut rng, &mut comps, &format!("db-{d}"), "db");
     }
     let web_members: Vec<String> = (0..webs).map(|w| format!("web-{w}/web")).collect();
-    groups.insert("web-pool".into(), json!({ "kind": "lb-pool", "balancer": balancer, "members": web_members, "need": rng.random_range(1..=webs) }));
+    groups.insert(
+        "web-pool".into(),
+        json!({ "kind": "lb-pool", "balancer": balancer, "members": web_members, "need": rng.random_range(1..=webs) }),
+    );
     let db_tier = if dbs == 2 {
         let mut cluster = json!({ "kind": "cluster", "mode": "active-standby", "members": ["db-0/db", "db-1/db"] });
         if rng.random_bool(0.5) {
-            comps.insert(
-                "qdev".into(),
-                with(json!({ "kind": "quorum-device" }), failure(&mut rng)),
-            );
+            comps.insert("qdev".into(), with(json!({ "kind": "quorum-device" }), failure(&mut rng)));
             cluster["quorum"] = json!("qdev");
         }
         groups.insert("db".into(), cluster);
@@ -185,11 +149,7 @@ mod tests {
         for seed in 0..200 {
             let text = super::random(12, seed);
             let loaded = crate::load(&text);
-            assert!(
-                !loaded.has_errors(),
-                "seed {seed}: {:?}\n{text}",
-                loaded.diagnostics
-            );
+            assert!(!loaded.has_errors(), "seed {seed}: {:?}\n{text}", loaded.diagnostics);
             assert_eq!(text, super::random(12, seed));
         }
     }

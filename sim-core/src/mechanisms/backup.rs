@@ -60,38 +60,21 @@ impl Spec for BackupSpec {
             return;
         }
         if self.of.is_empty() {
-            cx.error(
-                Code::ImpossibleValue,
-                cx.span,
-                "a backup of nothing",
-                "list what is backed up in \"of\"",
-            );
+            cx.error(Code::ImpossibleValue, cx.span, "a backup of nothing", "list what is backed up in \"of\"");
             return;
         }
-        cx.attr(
-            "type",
-            Attr::Text(
-                if self.backup == BackupType::System {
-                    "system"
-                } else {
-                    "data"
-                }
-                .into(),
-            ),
-        );
+        cx.attr("type", Attr::Text(if self.backup == BackupType::System { "system" } else { "data" }.into()));
         cx.attr("interval", Attr::Secs(self.interval.secs));
         cx.attr("restore", Attr::Secs(self.restore.secs));
         for target in &self.of {
             if let Some(t) = cx.resolve_any_element(target, "a backup source") {
-                cx.builder
-                    .edge(NodeRef::Element(me), NodeRef::Element(t), EdgeKind::Backs);
+                cx.builder.edge(NodeRef::Element(me), NodeRef::Element(t), EdgeKind::Backs);
             }
         }
         if let Some(site) = &self.stored_at {
             if let Some(s) = cx.resolve_element(site, &["site"], "a backup's storage site") {
                 cx.attr("stored_at", Attr::Text(site.value.clone()));
-                cx.builder
-                    .edge(NodeRef::Element(me), NodeRef::Element(s), EdgeKind::Site);
+                cx.builder.edge(NodeRef::Element(me), NodeRef::Element(s), EdgeKind::Site);
             }
         }
     }

@@ -11,8 +11,7 @@ use serde::Deserialize;
 use super::Ref;
 use crate::diagnostics::Code;
 use crate::model::{
-    Arrangement, Attr, EdgeKind, ElementId, GroupId, Layer, LowerCx, Medium, Req, Switchover,
-    Target, Visibility,
+    Arrangement, Attr, EdgeKind, ElementId, GroupId, Layer, LowerCx, Medium, Req, Switchover, Target, Visibility,
 };
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
@@ -129,14 +128,7 @@ impl Spec for BondSpec {
             );
             return;
         }
-        lower_bond(
-            cx,
-            g,
-            servers.first().copied(),
-            nics,
-            self.mode,
-            &self.monitor,
-        );
+        lower_bond(cx, g, servers.first().copied(), nics, self.mode, &self.monitor);
     }
 }
 
@@ -157,13 +149,7 @@ fn cable(cx: &mut LowerCx, server: ElementId, nic: ElementId, switch_ref: &Ref, 
     cx.need(nic, Req::Element(server), EdgeKind::Hosting);
     cx.attach(server, nic);
     let name = cx.element_name(nic);
-    cx.link(
-        format!("{name}~{}", switch_ref.value),
-        nic,
-        switch,
-        Medium::Access,
-        switch_ref.span,
-    );
+    cx.link(format!("{name}~{}", switch_ref.value), nic, switch, Medium::Access, switch_ref.span);
 }
 
 /// Creates the part `<server>/eth<index>` cabled to `switch_ref`.
@@ -176,23 +162,13 @@ pub fn inline_nic(
 ) -> Option<ElementId> {
     let switch = cx.resolve_element(switch_ref, &["switch", "router"], role)?;
     let name = cx.element_name(server);
-    let nic = cx.part(
-        format!("{name}/eth{index}"),
-        "nic",
-        Layer::Network,
-        switch_ref.span,
-    );
+    let nic = cx.part(format!("{name}/eth{index}"), "nic", Layer::Network, switch_ref.span);
     cable(cx, server, nic, switch_ref, switch);
     Some(nic)
 }
 
 /// Creates `<server>/ethN` parts and a `<server>/bond` group.
-pub fn lower_inline_bond(
-    cx: &mut LowerCx,
-    server: ElementId,
-    bond: &InlineBond,
-    first_index: usize,
-) {
+pub fn lower_inline_bond(cx: &mut LowerCx, server: ElementId, bond: &InlineBond, first_index: usize) {
     let name = cx.me_name();
     let mut nics = Vec::new();
     for (i, switch) in bond.to.iter().enumerate() {
@@ -231,22 +207,11 @@ fn lower_bond(
     }
     let (detect_secs, sees, label) = match monitor {
         None => (0.1, Visibility::LocalLink, "mii"),
-        Some(BondMonitor::Mii {
-            interval,
-            downdelay,
-        }) => {
+        Some(BondMonitor::Mii { interval, downdelay }) => {
             let i = interval.map_or(0.1, |d| d.secs);
-            (
-                i + downdelay.map_or(0.0, |d| d.secs),
-                Visibility::LocalLink,
-                "mii",
-            )
+            (i + downdelay.map_or(0.0, |d| d.secs), Visibility::LocalLink, "mii")
         }
-        Some(BondMonitor::Arp {
-            interval,
-            target,
-            missed,
-        }) => {
+        Some(BondMonitor::Arp { interval, target, missed }) => {
             let Some(t) = cx.resolve_any_element(target, "an ARP target") else {
                 return;
             };
@@ -259,11 +224,7 @@ fn lower_bond(
                     "set \"missed\" to 1 or more (Linux default 2)",
                 );
             }
-            (
-                interval.map_or(1.0, |d| d.secs) * f64::from(missed.max(1)),
-                Visibility::PathTo(t),
-                "arp",
-            )
+            (interval.map_or(1.0, |d| d.secs) * f64::from(missed.max(1)), Visibility::PathTo(t), "arp")
         }
     };
     if detect_secs <= 0.0 {
@@ -280,22 +241,8 @@ fn lower_bond(
         BondMode::ActiveBackup => Arrangement::ActiveStandby,
         BondMode::Lacp => Arrangement::ActiveActive { need: 1 },
     };
-    group.switchover = Some(Switchover {
-        detect_secs,
-        takeover_secs: 0.0,
-        sees,
-    });
-    cx.attr(
-        "mode",
-        Attr::Text(
-            if mode == BondMode::Lacp {
-                "lacp"
-            } else {
-                "active-backup"
-            }
-            .into(),
-        ),
-    );
+    group.switchover = Some(Switchover { detect_secs, takeover_secs: 0.0, sees });
+    cx.attr("mode", Attr::Text(if mode == BondMode::Lacp { "lacp" } else { "active-backup" }.into()));
     cx.attr("monitor", Attr::Text(label.into()));
     if let Some(server) = server {
         let server_name = cx.element_name(server);

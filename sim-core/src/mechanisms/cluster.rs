@@ -13,16 +13,11 @@ use serde::Deserialize;
 use super::power::{lower_power, PowerSpec};
 use super::Ref;
 use crate::diagnostics::Code;
-use crate::model::{
-    Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover, Target, Visibility,
-};
+use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover, Target, Visibility};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
-pub static KINDS: &[&dyn Kind] = &[
-    &KindOf::<QuorumDeviceSpec>::NEW,
-    &KindOf::<ClusterSpec>::NEW,
-];
+pub static KINDS: &[&dyn Kind] = &[&KindOf::<QuorumDeviceSpec>::NEW, &KindOf::<ClusterSpec>::NEW];
 
 /// A quorum / voting device (disk or qdevice) that breaks ties.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -103,36 +98,29 @@ impl Spec for ClusterSpec {
     fn lower(&self, cx: &mut LowerCx) {
         let Some(g) = cx.me_group() else { return };
         super::check_distinct(cx, &self.members, "the cluster");
-        let members = super::resolve_elements(
-            cx,
-            &self.members,
-            &["server", "process"],
-            "a cluster member",
-        );
+        let members = super::resolve_elements(cx, &self.members, &["server", "process"], "a cluster member");
         if self.members.len() < 2 {
             cx.error(
                 Code::ImpossibleValue,
                 cx.span,
-                format!(
-                    "a cluster needs at least two members, found {}",
-                    self.members.len()
-                ),
+                format!("a cluster needs at least two members, found {}", self.members.len()),
                 "add the standby node",
             );
             return;
         }
-        let interval = self
-            .heartbeat
-            .as_ref()
-            .and_then(|h| h.interval)
-            .map_or(1.0, |d| d.secs);
-        let deadtime = self
-            .heartbeat
-            .as_ref()
-            .and_then(|h| h.deadtime)
-            .map_or(10.0, |d| d.secs);
+        let interval = self.heartbeat.as_ref().and_then(|h| h.interval).map_or(1.0, |d| d.secs);
+        let deadtime = self.heartbeat.as_ref().and_then(|h| h.deadtime).map_or(10.0, |d| d.secs);
         if interval <= 0.0 || deadtime <= interval {
-            cx.error(Code::ImpossibleValue, cx.span, format!("deadtime ({}) must exceed the heartbeat interval ({})", Duration::from_secs(deadtime), Duration::from_secs(interval)), "a node is declared dead after several missed heartbeats: e.g. interval 1s, deadtime 10s");
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!(
+                    "deadtime ({}) must exceed the heartbeat interval ({})",
+                    Duration::from_secs(deadtime),
+                    Duration::from_secs(interval)
+                ),
+                "a node is declared dead after several missed heartbeats: e.g. interval 1s, deadtime 10s",
+            );
             return;
         }
         let takeover = self.takeover.map_or(30.0, |d| d.secs);
@@ -155,24 +143,16 @@ impl Spec for ClusterSpec {
         let replicated = self.replicated_partitions.unwrap_or(false);
         cx.set_members(members);
         let (arrangement, sharing) = match (self.mode, self.sharing) {
-            (ClusterMode::ActiveActive, Some(Sharing::SharedNothing)) => (
-                Arrangement::ActiveActive {
-                    need: if replicated { 1 } else { n },
-                },
-                "shared-nothing",
-            ),
-            (ClusterMode::ActiveActive, _) => {
-                (Arrangement::ActiveActive { need: 1 }, "shared-everything")
+            (ClusterMode::ActiveActive, Some(Sharing::SharedNothing)) => {
+                (Arrangement::ActiveActive { need: if replicated { 1 } else { n } }, "shared-nothing")
             }
+            (ClusterMode::ActiveActive, _) => (Arrangement::ActiveActive { need: 1 }, "shared-everything"),
             (ClusterMode::ActiveStandby, _) => (Arrangement::ActiveStandby, "none"),
         };
         if let Some(grp) = cx.group_mut() {
             grp.arrangement = arrangement;
-            grp.switchover = Some(Switchover {
-                detect_secs: deadtime,
-                takeover_secs: takeover,
-                sees: Visibility::Peers,
-            });
+            grp.switchover =
+                Some(Switchover { detect_secs: deadtime, takeover_secs: takeover, sees: Visibility::Peers });
         }
         cx.attr("heartbeat_interval", Attr::Secs(interval));
         cx.attr("deadtime", Attr::Secs(deadtime));
@@ -180,11 +160,7 @@ impl Spec for ClusterSpec {
         if let Some(q) = &self.quorum {
             if let Some(qd) = cx.resolve_element(q, &["quorum-device"], "a cluster's quorum") {
                 cx.attr("quorum", Attr::Text(q.value.clone()));
-                cx.builder.edge(
-                    crate::model::NodeRef::Group(g),
-                    crate::model::NodeRef::Element(qd),
-                    EdgeKind::Quorum,
-                );
+                cx.builder.edge(crate::model::NodeRef::Group(g), crate::model::NodeRef::Element(qd), EdgeKind::Quorum);
             }
         }
         if let Some(s) = &self.storage {

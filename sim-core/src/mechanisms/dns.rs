@@ -16,11 +16,8 @@ use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover,
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
-pub static KINDS: &[&dyn Kind] = &[
-    &KindOf::<DnsServerSpec>::NEW,
-    &KindOf::<RoundRobinSpec>::NEW,
-    &KindOf::<GslbSpec>::NEW,
-];
+pub static KINDS: &[&dyn Kind] =
+    &[&KindOf::<DnsServerSpec>::NEW, &KindOf::<RoundRobinSpec>::NEW, &KindOf::<GslbSpec>::NEW];
 
 /// An authoritative DNS server.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -100,10 +97,7 @@ fn lower_dns(
         cx.error(
             Code::ImpossibleValue,
             cx.span,
-            format!(
-                "DNS load distribution needs at least two answers, found {}",
-                members.len()
-            ),
+            format!("DNS load distribution needs at least two answers, found {}", members.len()),
             "list every address the name resolves to",
         );
         return None;
@@ -115,11 +109,7 @@ fn lower_dns(
         cx.attr("dns_name", Attr::Text(n.clone()));
     }
     if let (Some(g), false) = (cx.me_group(), dns.is_empty()) {
-        cx.group_need(
-            g,
-            Req::any(dns.into_iter().map(Req::Element).collect()),
-            EdgeKind::Serves,
-        );
+        cx.group_need(g, Req::any(dns.into_iter().map(Req::Element).collect()), EdgeKind::Serves);
     }
     Some(ttl)
 }
@@ -139,11 +129,7 @@ impl Spec for RoundRobinSpec {
         if let Some(g) = cx.group_mut() {
             g.arrangement = Arrangement::ActiveActive { need: 1 };
             // Nobody detects; clients give up on the dead address after the TTL.
-            g.switchover = Some(Switchover {
-                detect_secs: ttl,
-                takeover_secs: 0.0,
-                sees: Visibility::Nothing,
-            });
+            g.switchover = Some(Switchover { detect_secs: ttl, takeover_secs: 0.0, sees: Visibility::Nothing });
         }
     }
 }
@@ -174,17 +160,7 @@ impl Spec for GslbSpec {
                 f64::INFINITY
             }
         };
-        cx.attr(
-            "answers",
-            Attr::Text(
-                if self.answers == Answers::All {
-                    "all"
-                } else {
-                    "single"
-                }
-                .into(),
-            ),
-        );
+        cx.attr("answers", Attr::Text(if self.answers == Answers::All { "all" } else { "single" }.into()));
         if let Some(g) = cx.group_mut() {
             g.arrangement = match self.answers {
                 Answers::Single => Arrangement::ActiveStandby,

@@ -39,12 +39,7 @@ impl Spec for FirewallSpec {
         lower_power(cx, &self.power, self.draw_watts);
         let idle = self.idle_timeout.map_or(3600.0, |d| d.secs);
         if idle <= 0.0 {
-            cx.error(
-                Code::ImpossibleValue,
-                cx.span,
-                "idle_timeout must be longer than zero",
-                "typical firewalls: 1h",
-            );
+            cx.error(Code::ImpossibleValue, cx.span, "idle_timeout must be longer than zero", "typical firewalls: 1h");
         }
         cx.attr("idle_timeout", Attr::Secs(idle));
     }
@@ -106,25 +101,15 @@ impl Spec for PoolSpec {
         if let Some(k) = self.keepalive {
             cx.attr("keepalive", Attr::Secs(k.secs));
         }
-        if let Some(owner) = cx.resolve_element(&self.on, &["process", "server"], "a pool's owner")
-        {
+        if let Some(owner) = cx.resolve_element(&self.on, &["process", "server"], "a pool's owner") {
             cx.need(me, Req::Element(owner), EdgeKind::Hosting);
         }
-        match cx.resolve(
-            &self.to,
-            &["process", "server", "cluster"],
-            "a pool's database",
-        ) {
+        match cx.resolve(&self.to, &["process", "server", "cluster"], "a pool's database") {
             Some(Target::Element(db)) => cx.need(me, Req::Element(db), EdgeKind::Serves),
             Some(Target::Group(db)) => cx.need(me, Req::Group(db), EdgeKind::Serves),
             _ => {}
         }
-        for fw in super::resolve_elements(
-            cx,
-            &self.through,
-            &["firewall"],
-            "a firewall on the pool's path",
-        ) {
+        for fw in super::resolve_elements(cx, &self.through, &["firewall"], "a firewall on the pool's path") {
             cx.need(me, Req::Element(fw), EdgeKind::Network);
         }
     }

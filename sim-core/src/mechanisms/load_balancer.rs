@@ -13,9 +13,7 @@ use serde::Deserialize;
 use super::power::{lower_power, PowerSpec};
 use super::Ref;
 use crate::diagnostics::Code;
-use crate::model::{
-    Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover, Target, Visibility,
-};
+use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover, Target, Visibility};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
@@ -167,17 +165,17 @@ impl Spec for PoolSpec {
 
     fn lower(&self, cx: &mut LowerCx) {
         let Some(g) = cx.me_group() else { return };
-        let balancer = cx.resolve(
-            &self.balancer,
-            &["load-balancer", "vrrp"],
-            "a pool's balancer",
-        );
+        let balancer = cx.resolve(&self.balancer, &["load-balancer", "vrrp"], "a pool's balancer");
         super::check_distinct(cx, &self.members, "the pool");
-        let members =
-            super::resolve_elements(cx, &self.members, &["server", "process"], "a pool member");
+        let members = super::resolve_elements(cx, &self.members, &["server", "process"], "a pool member");
         let need = self.need.unwrap_or(1);
         if need == 0 || need as usize > self.members.len() {
-            cx.error(Code::ImpossibleValue, cx.span, format!("need = {need} but the pool has {} members", self.members.len()), "need is how many members must work to carry the load: between 1 and the member count");
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!("need = {need} but the pool has {} members", self.members.len()),
+                "need is how many members must work to carry the load: between 1 and the member count",
+            );
             return;
         }
         let (detect, sees) = match &self.check {
@@ -190,11 +188,7 @@ impl Spec for PoolSpec {
         cx.set_members(members);
         if let Some(grp) = cx.group_mut() {
             grp.arrangement = Arrangement::ActiveActive { need };
-            grp.switchover = detect.is_finite().then_some(Switchover {
-                detect_secs: detect,
-                takeover_secs: 0.0,
-                sees,
-            });
+            grp.switchover = detect.is_finite().then_some(Switchover { detect_secs: detect, takeover_secs: 0.0, sees });
         }
         let alg = match self.algorithm {
             Algorithm::RoundRobin => "round-robin",

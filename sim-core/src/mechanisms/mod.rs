@@ -64,31 +64,16 @@ pub fn find(name: &str) -> Option<&'static dyn Kind> {
 pub type Ref = Spanned<String>;
 
 /// Kinds a network link may join.
-pub const NETWORK_NODES: &[&str] = &[
-    "switch",
-    "router",
-    "firewall",
-    "load-balancer",
-    "entry",
-    "server",
-    "storage-array",
-    "dns-server",
-];
+pub const NETWORK_NODES: &[&str] =
+    &["switch", "router", "firewall", "load-balancer", "entry", "server", "storage-array", "dns-server"];
 /// Kinds that run on power inputs.
 pub const POWER_SOURCES: &[&str] = &["pdu", "ups", "power-feed"];
 /// Things a process, pool or cluster can stand for.
 pub const HOSTS: &[&str] = &["server"];
 
 /// Resolves a list of element references, skipping (and reporting) bad ones.
-pub fn resolve_elements(
-    cx: &mut LowerCx,
-    refs: &[Ref],
-    kinds: &[&str],
-    role: &str,
-) -> Vec<ElementId> {
-    refs.iter()
-        .filter_map(|r| cx.resolve_element(r, kinds, role))
-        .collect()
+pub fn resolve_elements(cx: &mut LowerCx, refs: &[Ref], kinds: &[&str], role: &str) -> Vec<ElementId> {
+    refs.iter().filter_map(|r| cx.resolve_element(r, kinds, role)).collect()
 }
 
 /// Resolves a reference that may name an element or a group.

@@ -108,23 +108,12 @@ impl Spec for MonitorSpec {
             _ => {}
         }
         // Traps arrive at once (when they arrive); probes notice after threshold intervals.
-        let detect = if self.method == Method::SnmpTrap {
-            0.0
-        } else {
-            interval * f64::from(threshold)
-        };
+        let detect = if self.method == Method::SnmpTrap { 0.0 } else { interval * f64::from(threshold) };
         cx.attr("method", Attr::Text(self.method.as_str().into()));
-        cx.attr(
-            "detect",
-            Attr::Secs(detect + self.response.map_or(0.0, |d| d.secs)),
-        );
+        cx.attr("detect", Attr::Secs(detect + self.response.map_or(0.0, |d| d.secs)));
         for target in &self.targets {
             if let Some(t) = cx.resolve_any_element(target, "a monitor target") {
-                cx.builder.edge(
-                    NodeRef::Element(me),
-                    NodeRef::Element(t),
-                    EdgeKind::Monitors,
-                );
+                cx.builder.edge(NodeRef::Element(me), NodeRef::Element(t), EdgeKind::Monitors);
             }
         }
     }

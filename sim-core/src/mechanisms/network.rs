@@ -11,12 +11,8 @@ use crate::diagnostics::Code;
 use crate::model::{Attr, EdgeKind, Layer, LowerCx, Medium, NodeRef};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 
-pub static KINDS: &[&dyn Kind] = &[
-    &KindOf::<EntrySpec>::NEW,
-    &KindOf::<SwitchSpec>::NEW,
-    &KindOf::<RouterSpec>::NEW,
-    &KindOf::<LinkSpec>::NEW,
-];
+pub static KINDS: &[&dyn Kind] =
+    &[&KindOf::<EntrySpec>::NEW, &KindOf::<SwitchSpec>::NEW, &KindOf::<RouterSpec>::NEW, &KindOf::<LinkSpec>::NEW];
 
 /// Where users come from (the internet, a branch office). It never fails by itself.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -127,10 +123,7 @@ impl Spec for LinkSpec {
             cx.error(
                 Code::ImpossibleValue,
                 cx.span,
-                format!(
-                    "a link joins exactly two ends, found {}",
-                    self.between.len()
-                ),
+                format!("a link joins exactly two ends, found {}", self.between.len()),
                 "write \"between\": [\"a\", \"b\"]",
             );
             return;
@@ -166,13 +159,9 @@ impl Spec for LinkSpec {
             Some(MediumSpec::Cascade) => Medium::Cascade,
             Some(MediumSpec::Uplink) => Medium::Uplink,
             Some(MediumSpec::Fc) => Medium::FibreChannel,
-            Some(MediumSpec::Trunk) => Medium::Trunk {
-                vlans: self.vlans.clone(),
-            },
+            Some(MediumSpec::Trunk) => Medium::Trunk { vlans: self.vlans.clone() },
             None if san.0 || san.1 => Medium::FibreChannel,
-            None if !self.vlans.is_empty() => Medium::Trunk {
-                vlans: self.vlans.clone(),
-            },
+            None if !self.vlans.is_empty() => Medium::Trunk { vlans: self.vlans.clone() },
             None if ka == "switch" && kb == "switch" => Medium::Cascade,
             None => Medium::Uplink,
         };
@@ -187,18 +176,9 @@ impl Spec for LinkSpec {
             cx.attr("vlans", Attr::Text(join_vlans(&self.vlans)));
         }
         for end in [a, b] {
-            cx.builder.edge(
-                NodeRef::Element(me),
-                NodeRef::Element(end),
-                EdgeKind::Network,
-            );
+            cx.builder.edge(NodeRef::Element(me), NodeRef::Element(end), EdgeKind::Network);
         }
-        cx.builder.model.links.push(crate::model::Link {
-            element: me,
-            a,
-            b,
-            medium,
-        });
+        cx.builder.model.links.push(crate::model::Link { element: me, a, b, medium });
     }
 }
 

@@ -18,12 +18,8 @@ use crate::model::{Attr, EdgeKind, ElementId, Layer, LowerCx, ModelBuilder, Req}
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
-pub static KINDS: &[&dyn Kind] = &[
-    &KindOf::<FeedSpec>::NEW,
-    &KindOf::<UpsSpec>::NEW,
-    &KindOf::<PduSpec>::NEW,
-    &KindOf::<PsuSpec>::NEW,
-];
+pub static KINDS: &[&dyn Kind] =
+    &[&KindOf::<FeedSpec>::NEW, &KindOf::<UpsSpec>::NEW, &KindOf::<PduSpec>::NEW, &KindOf::<PsuSpec>::NEW];
 
 /// A utility power feed.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -144,11 +140,7 @@ impl Spec for PsuSpec {
             if let Some(w) = capacity {
                 cx.attr("capacity_watts", Attr::Watts(w));
             }
-            cx.builder
-                .power_inputs
-                .entry(device)
-                .or_default()
-                .push((me, capacity));
+            cx.builder.power_inputs.entry(device).or_default().push((me, capacity));
         }
     }
 }
@@ -188,8 +180,7 @@ impl<'de> Deserialize<'de> for PowerSpec {
                 Ok(PowerSpec::Sources(refs))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PowerSpec, A::Error> {
-                PowerDetail::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(PowerSpec::Detailed)
+                PowerDetail::deserialize(de::value::MapAccessDeserializer::new(map)).map(PowerSpec::Detailed)
             }
         }
         d.deserialize_any(V)
@@ -220,10 +211,7 @@ pub fn lower_power(cx: &mut LowerCx, power: &Option<PowerSpec>, draw_watts: Opti
     let (sources, capacity) = match power {
         None => return,
         Some(PowerSpec::Sources(s)) => (s, None),
-        Some(PowerSpec::Detailed(d)) => (
-            &d.from,
-            positive_watts(cx, d.psu_capacity_watts, "psu_capacity_watts"),
-        ),
+        Some(PowerSpec::Detailed(d)) => (&d.from, positive_watts(cx, d.psu_capacity_watts, "psu_capacity_watts")),
     };
     super::check_distinct(cx, sources, "power sources");
     let name = cx.me_name();
@@ -231,21 +219,12 @@ pub fn lower_power(cx: &mut LowerCx, power: &Option<PowerSpec>, draw_watts: Opti
         let Some(src) = cx.resolve_element(source, POWER_SOURCES, "a power source") else {
             continue;
         };
-        let psu = cx.part(
-            format!("{name}/psu-{}", i + 1),
-            "psu",
-            Layer::Power,
-            source.span,
-        );
+        let psu = cx.part(format!("{name}/psu-{}", i + 1), "psu", Layer::Power, source.span);
         if let Some(w) = capacity {
             cx.element_attr(psu, "capacity_watts", Attr::Watts(w));
         }
         cx.need(psu, Req::Element(src), EdgeKind::Power);
-        cx.builder
-            .power_inputs
-            .entry(me)
-            .or_default()
-            .push((psu, capacity));
+        cx.builder.power_inputs.entry(me).or_default().push((psu, capacity));
     }
 }
 
@@ -264,22 +243,14 @@ pub fn finish(b: &mut ModelBuilder) {
                 b.error(
                     Code::ImpossibleValue,
                     span,
-                    format!(
-                        "\"{name}\" draws {} W but its PSUs together deliver only {total} W",
-                        draw.unwrap_or(0.0)
-                    ),
+                    format!("\"{name}\" draws {} W but its PSUs together deliver only {total} W", draw.unwrap_or(0.0)),
                     "use larger PSUs, add PSUs, or lower draw_watts",
                 );
                 continue;
             }
         };
         let of: Vec<Req> = psus.iter().map(|&(p, _)| Req::Element(p)).collect();
-        let mut cx = LowerCx {
-            builder: b,
-            me: crate::model::Target::Element(device),
-            span,
-            site: None,
-        };
+        let mut cx = LowerCx { builder: b, me: crate::model::Target::Element(device), span, site: None };
         cx.element_attr(device, "psus_needed", Attr::Count(k as u64));
         cx.need(device, Req::AtLeast { k, of }, EdgeKind::Power);
     }

@@ -36,10 +36,7 @@ impl Spec for DiskSpec {
     };
 
     fn lower(&self, cx: &mut LowerCx) {
-        if cx
-            .resolve_element(&self.host, HOSTS, "a disk's host")
-            .is_some()
-        {
+        if cx.resolve_element(&self.host, HOSTS, "a disk's host").is_some() {
             cx.attr("in", Attr::Text(self.host.value.clone()));
         }
     }
@@ -121,12 +118,7 @@ impl Spec for RaidSpec {
         let outer_site = cx.site;
         cx.site = cx.builder.model.elements[host.0 as usize].site;
         for i in 0..self.disk_count.unwrap_or(0).min(1024) {
-            let d = cx.part(
-                format!("{name}/disk-{}", i + 1),
-                "disk",
-                Layer::Storage,
-                cx.span,
-            );
+            let d = cx.part(format!("{name}/disk-{}", i + 1), "disk", Layer::Storage, cx.span);
             disks.push(d);
         }
         cx.site = outer_site;
@@ -136,10 +128,7 @@ impl Spec for RaidSpec {
             cx.error(
                 Code::ImpossibleValue,
                 cx.span,
-                format!(
-                    "RAID{} needs at least {min} disks{parity}, found {n}",
-                    self.level
-                ),
+                format!("RAID{} needs at least {min} disks{parity}, found {n}", self.level),
                 format!("add disks, or choose a level that fits {n} disks"),
             );
             return;
@@ -153,10 +142,7 @@ impl Spec for RaidSpec {
             _ => n / 2,
         } as u32;
         let pairs: Vec<Req> = if self.level == 10 {
-            disks
-                .chunks(2)
-                .map(|p| Req::any(p.iter().map(|&d| Req::Element(d)).collect()))
-                .collect()
+            disks.chunks(2).map(|p| Req::any(p.iter().map(|&d| Req::Element(d)).collect())).collect()
         } else {
             Vec::new()
         };

@@ -14,12 +14,8 @@ use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover,
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
-pub static KINDS: &[&dyn Kind] = &[
-    &KindOf::<HbaSpec>::NEW,
-    &KindOf::<SanSwitchSpec>::NEW,
-    &KindOf::<ArraySpec>::NEW,
-    &KindOf::<MultipathSpec>::NEW,
-];
+pub static KINDS: &[&dyn Kind] =
+    &[&KindOf::<HbaSpec>::NEW, &KindOf::<SanSwitchSpec>::NEW, &KindOf::<ArraySpec>::NEW, &KindOf::<MultipathSpec>::NEW];
 
 /// A host bus adapter (FC port) in a server.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -93,12 +89,9 @@ impl Spec for ArraySpec {
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
         match self.controllers {
-            Some(0) => cx.error(
-                Code::ImpossibleValue,
-                cx.span,
-                "an array needs at least one controller",
-                "most arrays have 2",
-            ),
+            Some(0) => {
+                cx.error(Code::ImpossibleValue, cx.span, "an array needs at least one controller", "most arrays have 2")
+            }
             c => cx.attr("controllers", Attr::Count(c.unwrap_or(2).into())),
         }
     }
@@ -163,21 +156,14 @@ impl Spec for MultipathSpec {
             );
         }
         let poll = self.polling_interval.map_or(5.0, |d| d.secs);
-        let paths: Vec<Req> = hbas
-            .iter()
-            .map(|&h| Req::Path { from: h, to: array })
-            .collect();
+        let paths: Vec<Req> = hbas.iter().map(|&h| Req::Path { from: h, to: array }).collect();
         cx.set_members(hbas);
         if let Some(g) = cx.group_mut() {
             g.arrangement = match self.policy {
                 PathPolicy::Failover => Arrangement::ActiveStandby,
                 PathPolicy::RoundRobin => Arrangement::ActiveActive { need: 1 },
             };
-            g.switchover = Some(Switchover {
-                detect_secs: poll,
-                takeover_secs: 0.0,
-                sees: Visibility::PathTo(array),
-            });
+            g.switchover = Some(Switchover { detect_secs: poll, takeover_secs: 0.0, sees: Visibility::PathTo(array) });
         }
         let Some(g) = cx.me_group() else { return };
         cx.group_need(g, Req::any(paths), EdgeKind::Storage);

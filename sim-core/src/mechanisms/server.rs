@@ -84,12 +84,7 @@ impl Spec for ServerSpec {
             if roles[..i].contains(role) {
                 continue;
             }
-            let p = cx.part(
-                format!("{name}/{}", role.as_str()),
-                "process",
-                Layer::Software,
-                cx.span,
-            );
+            let p = cx.part(format!("{name}/{}", role.as_str()), "process", Layer::Software, cx.span);
             cx.element_attr(p, "role", Attr::Text(role.as_str().into()));
             cx.need(p, Req::Element(me), EdgeKind::Hosting);
             cx.attach(me, p);

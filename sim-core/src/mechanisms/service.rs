@@ -34,7 +34,12 @@ impl Spec for ServiceSpec {
     fn lower(&self, cx: &mut LowerCx) {
         let Target::Service(s) = cx.me else { return };
         if self.through.is_empty() {
-            cx.error(Code::ImpossibleValue, cx.span, "a service passes through no tier", "list the tiers in order, e.g. \"through\": [\"lb-vip\", \"web-pool\", \"db-cluster\"]");
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "a service passes through no tier",
+                "list the tiers in order, e.g. \"through\": [\"lb-vip\", \"web-pool\", \"db-cluster\"]",
+            );
             return;
         }
         let from = cx.resolve_element(&self.from, &["entry"], "a service's entry point");

@@ -43,12 +43,8 @@ impl Spec for SessionReplicationSpec {
 
     fn lower(&self, cx: &mut LowerCx) {
         super::check_distinct(cx, &self.members, "session replication");
-        let members = super::resolve_elements(
-            cx,
-            &self.members,
-            &["server", "process"],
-            "a session-replication member",
-        );
+        let members =
+            super::resolve_elements(cx, &self.members, &["server", "process"], "a session-replication member");
         if self.members.len() < 2 {
             cx.error(
                 Code::ImpossibleValue,

@@ -57,17 +57,13 @@ impl Spec for StpSpec {
 
     fn lower(&self, cx: &mut LowerCx) {
         super::check_distinct(cx, &self.switches, "an STP domain");
-        let switches =
-            super::resolve_elements(cx, &self.switches, &["switch", "router"], "an STP member");
+        let switches = super::resolve_elements(cx, &self.switches, &["switch", "router"], "an STP member");
         if let Some(root) = &self.root {
             if !self.switches.iter().any(|s| s.value == root.value) {
                 cx.error(
                     Code::ImpossibleValue,
                     root.span,
-                    format!(
-                        "root bridge \"{}\" is not in this domain's switches",
-                        root.value
-                    ),
+                    format!("root bridge \"{}\" is not in this domain's switches", root.value),
                     "add it to \"switches\" or pick one of them",
                 );
             }
@@ -86,7 +82,11 @@ impl Spec for StpSpec {
         }
         // 802.1D §8.10.2: 2 × (forward_delay − 1 s) ≥ max_age ≥ 2 × (hello + 1 s).
         if 2.0 * (fwd - 1.0) < max_age || max_age < 2.0 * (hello + 1.0) {
-            cx.warn(cx.span, "STP timers break the 802.1D rule 2 × (forward_delay − 1s) ≥ max_age ≥ 2 × (hello + 1s)", "bridges may reject these timers; keep the defaults (2s, 15s, 20s) unless you must");
+            cx.warn(
+                cx.span,
+                "STP timers break the 802.1D rule 2 × (forward_delay − 1s) ≥ max_age ≥ 2 × (hello + 1s)",
+                "bridges may reject these timers; keep the defaults (2s, 15s, 20s) unless you must",
+            );
         }
         let (direct, indirect) = match self.mode {
             StpMode::Stp => (2.0 * fwd, max_age + 2.0 * fwd),

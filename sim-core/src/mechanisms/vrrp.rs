@@ -67,10 +67,7 @@ fn lower_pair(
         cx.error(
             Code::ImpossibleValue,
             cx.span,
-            format!(
-                "a redundancy group needs at least two members, found {}",
-                members.len()
-            ),
+            format!("a redundancy group needs at least two members, found {}", members.len()),
             "add the standby member",
         );
         return;
@@ -79,22 +76,14 @@ fn lower_pair(
         cx.error(
             Code::ImpossibleValue,
             cx.span,
-            format!(
-                "{} priorities for {} members",
-                priorities.len(),
-                members.len()
-            ),
+            format!("{} priorities for {} members", priorities.len(), members.len()),
             "give one priority per member, in the same order",
         );
     }
     cx.set_members(resolved);
     if let Some(g) = cx.group_mut() {
         g.arrangement = Arrangement::ActiveStandby;
-        g.switchover = Some(Switchover {
-            detect_secs,
-            takeover_secs: 0.0,
-            sees: Visibility::Peers,
-        });
+        g.switchover = Some(Switchover { detect_secs, takeover_secs: 0.0, sees: Visibility::Peers });
     }
     cx.attr("preempt", Attr::Flag(preempt.unwrap_or(true)));
     if let Some(v) = vip {
@@ -136,14 +125,7 @@ impl Spec for VrrpSpec {
         let master_down = 3.0 * advert + skew;
         cx.attr("advert_interval", Attr::Secs(advert));
         cx.attr("master_down", Attr::Secs(master_down));
-        lower_pair(
-            cx,
-            &self.members,
-            &self.priorities,
-            master_down,
-            self.preempt,
-            &self.vip,
-        );
+        lower_pair(cx, &self.members, &self.priorities, master_down, self.preempt, &self.vip);
     }
 }
 
@@ -163,24 +145,13 @@ impl Spec for HsrpSpec {
             cx.error(
                 Code::ImpossibleValue,
                 cx.span,
-                format!(
-                    "hold time ({}) must exceed hello ({})",
-                    Duration::from_secs(hold),
-                    Duration::from_secs(hello)
-                ),
+                format!("hold time ({}) must exceed hello ({})", Duration::from_secs(hold), Duration::from_secs(hello)),
                 "HSRP defaults: hello 3s, hold 10s (hold ≥ 3 × hello)",
             );
             return;
         }
         cx.attr("hello", Attr::Secs(hello));
         cx.attr("hold", Attr::Secs(hold));
-        lower_pair(
-            cx,
-            &self.members,
-            &self.priorities,
-            hold,
-            self.preempt,
-            &self.vip,
-        );
+        lower_pair(cx, &self.members, &self.priorities, hold, self.preempt, &self.vip);
     }
 }

@@ -7,29 +7,15 @@ use std::fmt::Write;
 use crate::analysis::{FaultTree, Gate, Ref};
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Valid, unique MEF identifiers for `names`, in order.
-fn identifiers<'a>(
-    names: impl Iterator<Item = &'a str>,
-    taken: &mut BTreeSet<String>,
-) -> Vec<String> {
+fn identifiers<'a>(names: impl Iterator<Item = &'a str>, taken: &mut BTreeSet<String>) -> Vec<String> {
     names
         .map(|n| {
-            let mut id: String = n
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
+            let mut id: String =
+                n.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
             if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 id.insert_str(0, "x_");
             }
@@ -57,11 +43,7 @@ pub fn to_mef(tree: &FaultTree) -> String {
     };
     let mut out = String::from("<?xml version=\"1.0\"?>\n<opsa-mef>\n");
     let tree_name = identifiers(
-        std::iter::once(if tree.name.is_empty() {
-            "tree"
-        } else {
-            tree.name.as_str()
-        }),
+        std::iter::once(if tree.name.is_empty() { "tree" } else { tree.name.as_str() }),
         &mut BTreeSet::new(),
     );
     let _ = writeln!(out, "<define-fault-tree name=\"{}\">", tree_name[0]);
@@ -69,11 +51,7 @@ pub fn to_mef(tree: &FaultTree) -> String {
     let top_gate = match tree.top {
         Some(Ref::Gate(g)) => Some(g as usize),
         Some(r) => {
-            let _ = writeln!(
-                out,
-                "<define-gate name=\"top\">\n<or>{}</or>\n</define-gate>",
-                arg(r)
-            );
+            let _ = writeln!(out, "<define-gate name=\"top\">\n<or>{}</or>\n</define-gate>", arg(r));
             None
         }
         None => None,
@@ -88,11 +66,7 @@ pub fn to_mef(tree: &FaultTree) -> String {
         };
         let close = open.split(' ').next().unwrap_or("and").to_string();
         let body: Vec<String> = args.into_iter().map(arg).collect();
-        let label = if Some(i) == top_gate {
-            "\n<label>top event</label>"
-        } else {
-            ""
-        };
+        let label = if Some(i) == top_gate { "\n<label>top event</label>" } else { "" };
         let _ = writeln!(
             out,
             "<define-gate name=\"{}\">{label}\n<{open}>{}</{close}>\n</define-gate>",
@@ -121,33 +95,19 @@ mod tests {
 
     #[test]
     fn round_trips_through_import() {
-        let mut t = FaultTree {
-            name: "svc/a".into(),
-            ..FaultTree::default()
-        };
+        let mut t = FaultTree { name: "svc/a".into(), ..FaultTree::default() };
         for (n, p) in [("web-1/psu-1", 0.01), ("sw~1", 0.02), ("3rd", 0.5)] {
-            t.events.push(BasicEvent {
-                name: n.into(),
-                probability: p,
-                element: None,
-            });
+            t.events.push(BasicEvent { name: n.into(), probability: p, element: None });
         }
         t.gates.push(GateDef {
             name: "inner".into(),
             gate: Gate::AtLeast(2, vec![Ref::Event(0), Ref::Event(1), Ref::Event(2)]),
         });
-        t.gates.push(GateDef {
-            name: "down:svc".into(),
-            gate: Gate::Or(vec![Ref::Gate(0), Ref::Const(false)]),
-        });
+        t.gates.push(GateDef { name: "down:svc".into(), gate: Gate::Or(vec![Ref::Gate(0), Ref::Const(false)]) });
         t.top = Some(Ref::Gate(1));
         let text = to_mef(&t);
         let back = crate::mef::import(&text);
-        assert!(
-            back.diagnostics.is_empty(),
-            "{:?}\n{text}",
-            back.diagnostics
-        );
+        assert!(back.diagnostics.is_empty(), "{:?}\n{text}", back.diagnostics);
         assert_eq!(back.trees.len(), 1);
         let opts = crate::analysis::Options::default();
         let a = crate::analysis::analyze_tree(&t, &opts).unwrap();

@@ -19,26 +19,13 @@ pub struct Imported {
 
 fn span_of(node: &roxmltree::Node) -> Span {
     let r = node.range();
-    Span::new(
-        r.start,
-        r.end
-            .min(r.start + node.tag_name().name().len() + 1)
-            .max(r.start + 1),
-    )
+    Span::new(r.start, r.end.min(r.start + node.tag_name().name().len() + 1).max(r.start + 1))
 }
 
 fn text_offset(text: &str, row: u32, col: u32) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(row.saturating_sub(1) as usize)
-        .map(str::len)
-        .sum();
+    let line_start: usize = text.split_inclusive('\n').take(row.saturating_sub(1) as usize).map(str::len).sum();
     let line = &text[line_start.min(text.len())..];
-    let col_bytes: usize = line
-        .chars()
-        .take(col.saturating_sub(1) as usize)
-        .map(char::len_utf8)
-        .sum();
+    let col_bytes: usize = line.chars().take(col.saturating_sub(1) as usize).map(char::len_utf8).sum();
     (line_start + col_bytes).min(text.len())
 }
 
@@ -65,15 +52,8 @@ struct Importer {
 }
 
 impl Importer {
-    fn error(
-        &mut self,
-        span: Span,
-        code: Code,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.diagnostics
-            .push(Diagnostic::error(code, span, message).with_help(help));
+    fn error(&mut self, span: Span, code: Code, message: impl Into<String>, help: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(code, span, message).with_help(help));
     }
 
     fn unsupported(&mut self, node: &roxmltree::Node, what: &str) {
@@ -115,9 +95,7 @@ impl Importer {
     }
 
     fn elements<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> Vec<roxmltree::Node<'a, 'i>> {
-        node.children()
-            .filter(|c| c.is_element() && !matches!(c.tag_name().name(), "label" | "attributes"))
-            .collect()
+        node.children().filter(|c| c.is_element() && !matches!(c.tag_name().name(), "label" | "attributes")).collect()
     }
 
     fn define_gate(&mut self, node: roxmltree::Node) {
@@ -129,10 +107,7 @@ impl Importer {
             self.error(
                 span_of(&node),
                 Code::WrongType,
-                format!(
-                    "gate \"{name}\" must hold exactly one formula, found {}",
-                    body.len()
-                ),
+                format!("gate \"{name}\" must hold exactly one formula, found {}", body.len()),
                 "write one <and>, <or>, <atleast>, ... inside <define-gate>",
             );
             return;
@@ -143,13 +118,9 @@ impl Importer {
         if let Some((_, first)) = self.gates.get(&name) {
             let first = *first;
             self.diagnostics.push(
-                Diagnostic::error(
-                    Code::DuplicateId,
-                    span_of(&node),
-                    format!("gate \"{name}\" is defined twice"),
-                )
-                .with_related(first, "first defined here")
-                .with_help("give each gate one definition"),
+                Diagnostic::error(Code::DuplicateId, span_of(&node), format!("gate \"{name}\" is defined twice"))
+                    .with_related(first, "first defined here")
+                    .with_help("give each gate one definition"),
             );
             return;
         }
@@ -159,21 +130,12 @@ impl Importer {
     fn formula(&mut self, node: roxmltree::Node) -> Option<Formula> {
         let tag = node.tag_name().name();
         let span = span_of(&node);
-        let arg = |kind| {
-            node.attribute("name")
-                .map(|n| Formula::Arg(n.to_string(), span, kind))
-        };
+        let arg = |kind| node.attribute("name").map(|n| Formula::Arg(n.to_string(), span, kind));
         match tag {
-            "gate" => {
-                arg(ArgKind::Gate).or_else(|| self.name_attr(&node).map(|_| Formula::Const(false)))
-            }
-            "basic-event" => arg(ArgKind::BasicEvent)
-                .or_else(|| self.name_attr(&node).map(|_| Formula::Const(false))),
-            "house-event" => arg(ArgKind::HouseEvent)
-                .or_else(|| self.name_attr(&node).map(|_| Formula::Const(false))),
-            "event" => {
-                arg(ArgKind::Any).or_else(|| self.name_attr(&node).map(|_| Formula::Const(false)))
-            }
+            "gate" => arg(ArgKind::Gate).or_else(|| self.name_attr(&node).map(|_| Formula::Const(false))),
+            "basic-event" => arg(ArgKind::BasicEvent).or_else(|| self.name_attr(&node).map(|_| Formula::Const(false))),
+            "house-event" => arg(ArgKind::HouseEvent).or_else(|| self.name_attr(&node).map(|_| Formula::Const(false))),
+            "event" => arg(ArgKind::Any).or_else(|| self.name_attr(&node).map(|_| Formula::Const(false))),
             "constant" => match node.attribute("value") {
                 Some("true") => Some(Formula::Const(true)),
                 Some("false") => Some(Formula::Const(false)),
@@ -213,10 +175,7 @@ impl Importer {
                 } else {
                     None
                 };
-                let args: Vec<Formula> = Self::elements(node)
-                    .into_iter()
-                    .filter_map(|c| self.formula(c))
-                    .collect();
+                let args: Vec<Formula> = Self::elements(node).into_iter().filter_map(|c| self.formula(c)).collect();
                 let n = args.len();
                 let ok = match op {
                     "not" => n == 1,
@@ -229,12 +188,7 @@ impl Importer {
                     } else {
                         "check the number of arguments"
                     };
-                    self.error(
-                        span,
-                        Code::ImpossibleValue,
-                        format!("<{tag}> has {n} argument(s)"),
-                        help,
-                    );
+                    self.error(span, Code::ImpossibleValue, format!("<{tag}> has {n} argument(s)"), help);
                     return None;
                 }
                 Some(Formula::Op(op, min, args))
@@ -253,9 +207,7 @@ impl Importer {
         let span = span_of(&node);
         let body = Self::elements(node);
         let value = match body.as_slice() {
-            [v] if v.tag_name().name() == "float" => v
-                .attribute("value")
-                .and_then(|s| s.trim().parse::<f64>().ok()),
+            [v] if v.tag_name().name() == "float" => v.attribute("value").and_then(|s| s.trim().parse::<f64>().ok()),
             [v] => {
                 self.unsupported(v, " as a probability (only <float value=\"...\"/>)");
                 return;
@@ -285,23 +237,16 @@ impl Importer {
         let Some(name) = self.name_attr(&node) else {
             return;
         };
-        let value = Self::elements(node)
-            .first()
-            .and_then(|c| c.attribute("value"))
-            .map(|v| v == "true")
-            .unwrap_or(false);
+        let value =
+            Self::elements(node).first().and_then(|c| c.attribute("value")).map(|v| v == "true").unwrap_or(false);
         self.house.insert(name, (value, span_of(&node)));
     }
 }
 
 /// Imports MEF text. Never panics.
 pub fn import(text: &str) -> Imported {
-    let mut imp = Importer {
-        diagnostics: Vec::new(),
-        gates: BTreeMap::new(),
-        basic: BTreeMap::new(),
-        house: BTreeMap::new(),
-    };
+    let mut imp =
+        Importer { diagnostics: Vec::new(), gates: BTreeMap::new(), basic: BTreeMap::new(), house: BTreeMap::new() };
     let doc = match roxmltree::Document::parse(text) {
         Ok(d) => d,
         Err(e) => {
@@ -314,10 +259,7 @@ pub fn import(text: &str) -> Imported {
                 format!("invalid XML: {e}"),
                 "fix the XML syntax (an MEF file is an <opsa-mef> XML document)",
             );
-            return Imported {
-                trees: Vec::new(),
-                diagnostics: imp.diagnostics,
-            };
+            return Imported { trees: Vec::new(), diagnostics: imp.diagnostics };
         }
     };
     let root = doc.root_element();
@@ -328,20 +270,13 @@ pub fn import(text: &str) -> Imported {
             format!("expected <opsa-mef>, found <{}>", root.tag_name().name()),
             "an Open-PSA MEF file has <opsa-mef> as its root element",
         );
-        return Imported {
-            trees: Vec::new(),
-            diagnostics: imp.diagnostics,
-        };
+        return Imported { trees: Vec::new(), diagnostics: imp.diagnostics };
     }
     imp.container(root);
     let trees = imp.build();
     crate::diagnostics::sort(&mut imp.diagnostics);
     Imported {
-        trees: if imp.diagnostics.iter().any(Diagnostic::is_error) {
-            Vec::new()
-        } else {
-            trees
-        },
+        trees: if imp.diagnostics.iter().any(Diagnostic::is_error) { Vec::new() } else { trees },
         diagnostics: imp.diagnostics,
     }
 }
@@ -362,25 +297,13 @@ impl Importer {
         for (f, _) in self.gates.values() {
             visit(f, &mut used);
         }
-        let tops: Vec<String> = self
-            .gates
-            .keys()
-            .filter(|g| !used.contains(*g))
-            .cloned()
-            .collect();
+        let tops: Vec<String> = self.gates.keys().filter(|g| !used.contains(*g)).cloned().collect();
         if tops.is_empty() && !self.gates.is_empty() {
-            let (name, (_, span)) = self
-                .gates
-                .iter()
-                .next()
-                .map(|(n, v)| (n.clone(), v.clone()))
-                .unwrap_or_default();
+            let (name, (_, span)) = self.gates.iter().next().map(|(n, v)| (n.clone(), v.clone())).unwrap_or_default();
             self.error(
                 span,
                 Code::DependencyCycle,
-                format!(
-                    "every gate is used by another: the gates form a cycle (through \"{name}\")"
-                ),
+                format!("every gate is used by another: the gates form a cycle (through \"{name}\")"),
                 "a fault tree needs a top gate that no other gate uses",
             );
         }
@@ -388,10 +311,7 @@ impl Importer {
         for top in tops {
             let mut b = TreeBuilder {
                 imp: self,
-                tree: FaultTree {
-                    name: top.clone(),
-                    ..FaultTree::default()
-                },
+                tree: FaultTree { name: top.clone(), ..FaultTree::default() },
                 gate_ids: BTreeMap::new(),
                 event_ids: BTreeMap::new(),
                 in_progress: BTreeSet::new(),
@@ -445,18 +365,13 @@ impl TreeBuilder<'_> {
         if let Some(&r) = self.event_ids.get(name) {
             return Some(r);
         }
-        let gate_ok =
-            matches!(kind, ArgKind::Gate | ArgKind::Any) && self.imp.gates.contains_key(name);
+        let gate_ok = matches!(kind, ArgKind::Gate | ArgKind::Any) && self.imp.gates.contains_key(name);
         if gate_ok {
             return self.gate(name, span);
         }
         if matches!(kind, ArgKind::BasicEvent | ArgKind::Any) {
             if let Some(&(p, _)) = self.imp.basic.get(name) {
-                self.tree.events.push(BasicEvent {
-                    name: name.to_string(),
-                    probability: p,
-                    element: None,
-                });
+                self.tree.events.push(BasicEvent { name: name.to_string(), probability: p, element: None });
                 let r = Ref::Event(self.tree.events.len() as u32 - 1);
                 self.event_ids.insert(name.to_string(), r);
                 return Some(r);
@@ -486,14 +401,8 @@ impl TreeBuilder<'_> {
                 .map(String::as_str)
                 .collect(),
         };
-        let help = did_you_mean(name, candidates)
-            .unwrap_or_else(|| format!("define the {what} \"{name}\""));
-        self.imp.error(
-            span,
-            Code::UnknownId,
-            format!("undefined {what} \"{name}\""),
-            help,
-        );
+        let help = did_you_mean(name, candidates).unwrap_or_else(|| format!("define the {what} \"{name}\""));
+        self.imp.error(span, Code::UnknownId, format!("undefined {what} \"{name}\""), help);
         None
     }
 
@@ -502,14 +411,8 @@ impl TreeBuilder<'_> {
             Formula::Const(b) => Some(Ref::Const(*b)),
             Formula::Arg(n, span, kind) => self.event(n, *span, *kind),
             Formula::Op(op, min, args) => {
-                let refs: Vec<Ref> = args
-                    .iter()
-                    .map(|a| self.formula(a, None))
-                    .collect::<Option<Vec<_>>>()?;
-                let gate_name = name.map_or_else(
-                    || format!("{}#{}", op, self.tree.gates.len()),
-                    str::to_string,
-                );
+                let refs: Vec<Ref> = args.iter().map(|a| self.formula(a, None)).collect::<Option<Vec<_>>>()?;
+                let gate_name = name.map_or_else(|| format!("{}#{}", op, self.tree.gates.len()), str::to_string);
                 let gate = match *op {
                     "and" => Gate::And(refs),
                     "or" => Gate::Or(refs),
@@ -517,15 +420,11 @@ impl TreeBuilder<'_> {
                     "not" => Gate::Not(refs[0]),
                     "atleast" => Gate::AtLeast(min.unwrap_or(1), refs),
                     "nand" => {
-                        let inner = self
-                            .tree
-                            .add_gate(format!("{gate_name}/and"), Gate::And(refs));
+                        let inner = self.tree.add_gate(format!("{gate_name}/and"), Gate::And(refs));
                         Gate::Not(inner)
                     }
                     _ => {
-                        let inner = self
-                            .tree
-                            .add_gate(format!("{gate_name}/or"), Gate::Or(refs));
+                        let inner = self.tree.add_gate(format!("{gate_name}/or"), Gate::Or(refs));
                         Gate::Not(inner)
                     }
                 };

@@ -70,24 +70,11 @@ impl ModelBuilder {
             );
             return false;
         }
-        self.names.insert(
-            name.value.clone(),
-            NameEntry {
-                target,
-                kind,
-                span: name.span,
-            },
-        );
+        self.names.insert(name.value.clone(), NameEntry { target, kind, span: name.span });
         true
     }
 
-    pub fn new_element(
-        &mut self,
-        name: String,
-        kind: &'static str,
-        layer: Layer,
-        span: Span,
-    ) -> ElementId {
+    pub fn new_element(&mut self, name: String, kind: &'static str, layer: Layer, span: Span) -> ElementId {
         let id = ElementId(self.model.elements.len() as u32);
         self.model.elements.push(Element {
             id,
@@ -134,28 +121,15 @@ impl ModelBuilder {
         match self.names.get(&r.value) {
             None if self.broken.contains(&r.value) => None,
             None => {
-                let others = self
-                    .names
-                    .keys()
-                    .map(String::as_str)
-                    .filter(|n| !n.contains('~'));
+                let others = self.names.keys().map(String::as_str).filter(|n| !n.contains('~'));
                 let help = did_you_mean(&r.value, self.names_of_kinds(kinds))
                     .or_else(|| did_you_mean(&r.value, others))
                     .unwrap_or_else(|| match kinds {
                         [] => format!("declare \"{}\", or name an existing id", r.value),
-                        _ => format!(
-                            "declare \"{}\", or name an existing {}",
-                            r.value,
-                            kinds_phrase(kinds)
-                        ),
+                        _ => format!("declare \"{}\", or name an existing {}", r.value, kinds_phrase(kinds)),
                     });
                 self.diagnostics.push(
-                    Diagnostic::error(
-                        Code::UnknownId,
-                        r.span,
-                        format!("unknown id \"{}\"", r.value),
-                    )
-                    .with_help(help),
+                    Diagnostic::error(Code::UnknownId, r.span, format!("unknown id \"{}\"", r.value)).with_help(help),
                 );
                 None
             }
@@ -168,11 +142,7 @@ impl ModelBuilder {
                         if candidates.is_empty() {
                             format!("declare a {} and refer to it here", kinds_phrase(kinds))
                         } else {
-                            format!(
-                                "refer to a {}, such as: {}",
-                                kinds_phrase(kinds),
-                                candidates.join(", ")
-                            )
+                            format!("refer to a {}, such as: {}", kinds_phrase(kinds), candidates.join(", "))
                         }
                     }
                 };
@@ -180,12 +150,7 @@ impl ModelBuilder {
                     Diagnostic::error(
                         Code::WrongKind,
                         r.span,
-                        format!(
-                            "\"{}\" is a {}, but {role} must be a {}",
-                            r.value,
-                            entry.kind,
-                            kinds_phrase(kinds)
-                        ),
+                        format!("\"{}\" is a {}, but {role} must be a {}", r.value, entry.kind, kinds_phrase(kinds)),
                     )
                     .with_related(entry.span, format!("\"{}\" is declared here", r.value))
                     .with_help(help),
@@ -197,25 +162,15 @@ impl ModelBuilder {
     }
 
     fn names_of_kinds<'a>(&'a self, kinds: &'a [&str]) -> impl Iterator<Item = &'a str> + 'a {
-        self.names
-            .iter()
-            .filter(|(_, e)| kinds.contains(&e.kind))
-            .map(|(n, _)| n.as_str())
+        self.names.iter().filter(|(_, e)| kinds.contains(&e.kind)).map(|(n, _)| n.as_str())
     }
 
     pub fn edge(&mut self, from: NodeRef, to: NodeRef, kind: EdgeKind) {
         self.edges.push((from, to, kind));
     }
 
-    pub fn error(
-        &mut self,
-        code: Code,
-        span: Span,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.diagnostics
-            .push(Diagnostic::error(code, span, message).with_help(help));
+    pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(code, span, message).with_help(help));
     }
 
     /// Checks for dependency cycles, renumbers ids by sorted name and builds the graph.
@@ -245,11 +200,7 @@ impl ModelBuilder {
         for n in nodes {
             node_of.insert(n, graph.add_node(n));
         }
-        let mut edges: Vec<_> = self
-            .edges
-            .into_iter()
-            .map(|(a, b, k)| (remap(a), remap(b), k))
-            .collect();
+        let mut edges: Vec<_> = self.edges.into_iter().map(|(a, b, k)| (remap(a), remap(b), k)).collect();
         edges.sort();
         edges.dedup();
         for (a, b, k) in edges {
@@ -289,18 +240,12 @@ impl ModelBuilder {
         }
         cycles.sort_by(|a, b| self.node_name(a[0]).cmp(self.node_name(b[0])));
         for cycle in cycles {
-            let names: Vec<String> = cycle
-                .iter()
-                .map(|n| self.node_name(*n).to_string())
-                .collect();
+            let names: Vec<String> = cycle.iter().map(|n| self.node_name(*n).to_string()).collect();
             let span = self.node_span(cycle[0]);
             let mut d = Diagnostic::error(Code::DependencyCycle, span, format!("dependency cycle: {} -> {}", names.join(" -> "), names[0]))
                 .with_help("a component cannot depend on itself, even through others; break the loop (e.g. feed a PDU from a UPS, not from another PDU of the same chain)");
             for n in &cycle[1..] {
-                d = d.with_related(
-                    self.node_span(*n),
-                    format!("\"{}\" is part of the cycle", self.node_name(*n)),
-                );
+                d = d.with_related(self.node_span(*n), format!("\"{}\" is part of the cycle", self.node_name(*n)));
             }
             self.diagnostics.push(d);
         }
@@ -352,9 +297,7 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
             Req::Always => {}
             Req::Element(id) => *id = emap[id.0 as usize],
             Req::Group(id) => *id = gmap[id.0 as usize],
-            Req::All(of) | Req::AtLeast { of, .. } => {
-                of.iter_mut().for_each(|r| req(r, emap, gmap))
-            }
+            Req::All(of) | Req::AtLeast { of, .. } => of.iter_mut().for_each(|r| req(r, emap, gmap)),
             Req::Path { from, to } => {
                 *from = emap[from.0 as usize];
                 *to = emap[to.0 as usize];
@@ -390,11 +333,7 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
         g.id = gmap[g.id.0 as usize];
         g.members.iter_mut().for_each(e);
         req(&mut g.needs, &emap, &gmap);
-        if let Some(Switchover {
-            sees: Visibility::PathTo(t),
-            ..
-        }) = &mut g.switchover
-        {
+        if let Some(Switchover { sees: Visibility::PathTo(t), .. }) = &mut g.switchover {
             e(t);
         }
     }
@@ -446,10 +385,7 @@ impl LowerCx<'_> {
                 self.error(
                     Code::WrongKind,
                     r.span,
-                    format!(
-                        "\"{}\" is a {kind}, but {role} must be a component, link or site",
-                        r.value
-                    ),
+                    format!("\"{}\" is a {kind}, but {role} must be a component, link or site", r.value),
                     "name a member instead of the group",
                 );
                 None
@@ -464,23 +400,11 @@ impl LowerCx<'_> {
     /// Creates a group written inline (a bond inside a server).
     pub fn part_group(&mut self, name: String, kind: &'static str, span: Span) -> GroupId {
         let id = self.builder.new_group(name.clone(), kind, span);
-        self.builder.names.insert(
-            name,
-            NameEntry {
-                target: Target::Group(id),
-                kind,
-                span,
-            },
-        );
+        self.builder.names.insert(name, NameEntry { target: Target::Group(id), kind, span });
         id
     }
 
-    pub fn resolve_element(
-        &mut self,
-        r: &Spanned<String>,
-        kinds: &[&str],
-        role: &str,
-    ) -> Option<ElementId> {
+    pub fn resolve_element(&mut self, r: &Spanned<String>, kinds: &[&str], role: &str) -> Option<ElementId> {
         match self.resolve(r, kinds, role)? {
             Target::Element(e) => Some(e),
             _ => None,
@@ -514,24 +438,10 @@ impl LowerCx<'_> {
     }
 
     /// Creates a part written inline (a PSU inside a server), in the declaration's site.
-    pub fn part(
-        &mut self,
-        name: String,
-        kind: &'static str,
-        layer: Layer,
-        span: Span,
-    ) -> ElementId {
+    pub fn part(&mut self, name: String, kind: &'static str, layer: Layer, span: Span) -> ElementId {
         let id = self.builder.new_element(name.clone(), kind, layer, span);
-        self.builder.names.insert(
-            name,
-            NameEntry {
-                target: Target::Element(id),
-                kind,
-                span,
-            },
-        );
-        self.builder.model.elements[id.0 as usize].failure =
-            self.builder.kind_failure.get(kind).copied().flatten();
+        self.builder.names.insert(name, NameEntry { target: Target::Element(id), kind, span });
+        self.builder.model.elements[id.0 as usize].failure = self.builder.kind_failure.get(kind).copied().flatten();
         if let Some(site) = self.site {
             self.builder.model.elements[id.0 as usize].site = Some(site);
             self.need(id, Req::Element(site), EdgeKind::Site);
@@ -540,25 +450,11 @@ impl LowerCx<'_> {
     }
 
     /// Adds a network (or FC) link between two endpoints; the link is an element.
-    pub fn link(
-        &mut self,
-        name: String,
-        a: ElementId,
-        b: ElementId,
-        medium: Medium,
-        span: Span,
-    ) -> ElementId {
+    pub fn link(&mut self, name: String, a: ElementId, b: ElementId, medium: Medium, span: Span) -> ElementId {
         let id = self.part(name, "link", Layer::Network, span);
-        self.builder
-            .edge(NodeRef::Element(id), NodeRef::Element(a), EdgeKind::Network);
-        self.builder
-            .edge(NodeRef::Element(id), NodeRef::Element(b), EdgeKind::Network);
-        self.builder.model.links.push(Link {
-            element: id,
-            a,
-            b,
-            medium,
-        });
+        self.builder.edge(NodeRef::Element(id), NodeRef::Element(a), EdgeKind::Network);
+        self.builder.edge(NodeRef::Element(id), NodeRef::Element(b), EdgeKind::Network);
+        self.builder.model.links.push(Link { element: id, a, b, medium });
         id
     }
 
@@ -570,23 +466,17 @@ impl LowerCx<'_> {
     pub fn attr(&mut self, key: &'static str, value: Attr) {
         match self.me {
             Target::Element(e) => {
-                self.builder.model.elements[e.0 as usize]
-                    .attrs
-                    .insert(key, value);
+                self.builder.model.elements[e.0 as usize].attrs.insert(key, value);
             }
             Target::Group(g) => {
-                self.builder.model.groups[g.0 as usize]
-                    .attrs
-                    .insert(key, value);
+                self.builder.model.groups[g.0 as usize].attrs.insert(key, value);
             }
             Target::Service(_) => {}
         }
     }
 
     pub fn element_attr(&mut self, e: ElementId, key: &'static str, value: Attr) {
-        self.builder.model.elements[e.0 as usize]
-            .attrs
-            .insert(key, value);
+        self.builder.model.elements[e.0 as usize].attrs.insert(key, value);
     }
 
     pub fn group_mut(&mut self) -> Option<&mut Group> {
@@ -598,27 +488,18 @@ impl LowerCx<'_> {
     pub fn set_members(&mut self, members: Vec<ElementId>) {
         if let Some(g) = self.me_group() {
             for &m in &members {
-                self.builder
-                    .edge(NodeRef::Group(g), NodeRef::Element(m), EdgeKind::Member);
+                self.builder.edge(NodeRef::Group(g), NodeRef::Element(m), EdgeKind::Member);
             }
             self.builder.model.groups[g.0 as usize].members = members;
         }
     }
 
-    pub fn error(
-        &mut self,
-        code: Code,
-        span: Span,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
+    pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.builder.error(code, span, message, help);
     }
 
     pub fn warn(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
-        self.builder
-            .diagnostics
-            .push(Diagnostic::warning(span, message).with_help(help));
+        self.builder.diagnostics.push(Diagnostic::warning(span, message).with_help(help));
     }
 
     pub fn element_kind(&self, e: ElementId) -> &'static str {

@@ -42,26 +42,14 @@ impl<'m> Evaluator<'m> {
             attached[a.0 as usize].push(b);
             attached[b.0 as usize].push(a);
         }
-        let forwarding = model
-            .elements
-            .iter()
-            .map(|e| FORWARDING.contains(&e.kind))
-            .collect();
-        Evaluator {
-            model,
-            works: vec![true; n],
-            adjacency,
-            attached,
-            forwarding,
-        }
+        let forwarding = model.elements.iter().map(|e| FORWARDING.contains(&e.kind)).collect();
+        Evaluator { model, works: vec![true; n], adjacency, attached, forwarding }
     }
 
     pub fn evaluate(&mut self, failed: &[bool]) -> Evaluation {
         let model = self.model;
         let n = model.elements.len();
-        self.works = (0..n)
-            .map(|i| !failed.get(i).copied().unwrap_or(false))
-            .collect();
+        self.works = (0..n).map(|i| !failed.get(i).copied().unwrap_or(false)).collect();
         // Greatest fixpoint: start from "everything not failed works", knock out until stable.
         loop {
             let mut changed = false;
@@ -75,15 +63,9 @@ impl<'m> Evaluator<'m> {
                 break;
             }
         }
-        let group_works = (0..model.groups.len() as u32)
-            .map(|g| self.group(GroupId(g)))
-            .collect();
+        let group_works = (0..model.groups.len() as u32).map(|g| self.group(GroupId(g))).collect();
         let service_up = (0..model.services.len()).map(|s| self.service(s)).collect();
-        Evaluation {
-            element_works: self.works.clone(),
-            group_works,
-            service_up,
-        }
+        Evaluation { element_works: self.works.clone(), group_works, service_up }
     }
 }
 
@@ -101,11 +83,7 @@ impl Evaluator<'_> {
 
     fn group(&self, g: GroupId) -> bool {
         let group = self.model.group(g);
-        let up = group
-            .members
-            .iter()
-            .filter(|m| self.works[m.0 as usize])
-            .count();
+        let up = group.members.iter().filter(|m| self.works[m.0 as usize]).count();
         let arrangement_ok = match &group.arrangement {
             Arrangement::ActiveActive { need } => up >= *need as usize,
             Arrangement::ActiveStandby => match self.quorum_device(g) {
@@ -123,10 +101,7 @@ impl Evaluator<'_> {
     fn quorum_device(&self, g: GroupId) -> Option<ElementId> {
         let node = *self.model.node_of.get(&NodeRef::Group(g))?;
         self.model.graph.edges(node).find_map(|e| {
-            match (
-                *e.weight(),
-                self.model.graph[petgraph::visit::EdgeRef::target(&e)],
-            ) {
+            match (*e.weight(), self.model.graph[petgraph::visit::EdgeRef::target(&e)]) {
                 (EdgeKind::Quorum, NodeRef::Element(q)) => Some(q),
                 _ => None,
             }
@@ -164,8 +139,7 @@ impl Evaluator<'_> {
                 }
             }
         }
-        let target_closures: Vec<(ElementId, Vec<ElementId>)> =
-            targets.iter().map(|&b| (b, self.closure(b))).collect();
+        let target_closures: Vec<(ElementId, Vec<ElementId>)> = targets.iter().map(|&b| (b, self.closure(b))).collect();
         for (_, c) in &target_closures {
             for v in c {
                 target_side[v.0 as usize] = true;
@@ -188,9 +162,7 @@ impl Evaluator<'_> {
                 }
             }
         }
-        target_closures
-            .iter()
-            .any(|(b, c)| self.works[b.0 as usize] && c.iter().any(|v| reached[v.0 as usize]))
+        target_closures.iter().any(|(b, c)| self.works[b.0 as usize] && c.iter().any(|v| reached[v.0 as usize]))
     }
 
     fn anchors(&self, node: NodeRef) -> Vec<ElementId> {
@@ -216,9 +188,7 @@ impl Evaluator<'_> {
         }
         let mut previous = NodeRef::Element(svc.from);
         for &tier in &svc.through {
-            if !self.tier_works(tier)
-                || !self.connected(&self.anchors(previous), &self.anchors(tier))
-            {
+            if !self.tier_works(tier) || !self.connected(&self.anchors(previous), &self.anchors(tier)) {
                 return false;
             }
             previous = tier;

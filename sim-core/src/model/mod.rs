@@ -355,10 +355,7 @@ impl Model {
     }
 
     pub fn element_by_name(&self, name: &str) -> Option<&Element> {
-        self.elements
-            .binary_search_by(|e| e.name.as_str().cmp(name))
-            .ok()
-            .map(|i| &self.elements[i])
+        self.elements.binary_search_by(|e| e.name.as_str().cmp(name)).ok().map(|i| &self.elements[i])
     }
 
     pub fn name_of(&self, node: NodeRef) -> &str {
@@ -384,9 +381,7 @@ impl Model {
             self.graph.edge_count()
         );
         for e in &self.elements {
-            let fm = e.failure.map_or("never fails".to_string(), |f| {
-                format!("A={:.6}", f.availability())
-            });
+            let fm = e.failure.map_or("never fails".to_string(), |f| format!("A={:.6}", f.availability()));
             let _ = write!(out, "  {} {} [{}] {fm}", e.kind, e.name, e.layer.as_str());
             write_attrs(&mut out, &e.attrs);
             if !matches!(e.needs, Req::Always) {
@@ -405,19 +400,8 @@ impl Model {
             );
         }
         for g in &self.groups {
-            let members: Vec<&str> = g
-                .members
-                .iter()
-                .map(|&m| self.element(m).name.as_str())
-                .collect();
-            let _ = write!(
-                out,
-                "  group {} {} {:?} of [{}]",
-                g.kind,
-                g.name,
-                g.arrangement,
-                members.join(", ")
-            );
+            let members: Vec<&str> = g.members.iter().map(|&m| self.element(m).name.as_str()).collect();
+            let _ = write!(out, "  group {} {} {:?} of [{}]", g.kind, g.name, g.arrangement, members.join(", "));
             if let Some(s) = &g.switchover {
                 let _ = write!(
                     out,
@@ -430,12 +414,7 @@ impl Model {
             let _ = writeln!(out);
         }
         for s in &self.services {
-            let _ = writeln!(
-                out,
-                "  service {} needs {}",
-                s.name,
-                self.show_req(&s.needs)
-            );
+            let _ = writeln!(out, "  service {} needs {}", s.name, self.show_req(&s.needs));
         }
         out
     }
@@ -446,30 +425,16 @@ impl Model {
             Req::Always => "always".into(),
             Req::Element(e) => self.element(*e).name.clone(),
             Req::Group(g) => format!("group:{}", self.group(*g).name),
-            Req::All(of) => format!(
-                "all({})",
-                of.iter()
-                    .map(|r| self.show_req(r))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Req::All(of) => format!("all({})", of.iter().map(|r| self.show_req(r)).collect::<Vec<_>>().join(", ")),
             Req::AtLeast { k, of } => {
-                let inner = of
-                    .iter()
-                    .map(|r| self.show_req(r))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let inner = of.iter().map(|r| self.show_req(r)).collect::<Vec<_>>().join(", ");
                 if *k == 1 {
                     format!("any({inner})")
                 } else {
                     format!("{k}-of({inner})")
                 }
             }
-            Req::Path { from, to } => format!(
-                "path({} -> {})",
-                self.element(*from).name,
-                self.element(*to).name
-            ),
+            Req::Path { from, to } => format!("path({} -> {})", self.element(*from).name, self.element(*to).name),
         }
     }
 }

@@ -41,17 +41,11 @@ pub fn service_path_gaps(model: &Model) -> Vec<(usize, usize)> {
     }
     let mut gaps = Vec::new();
     for (si, s) in model.services.iter().enumerate() {
-        let tiers: Vec<NodeRef> = std::iter::once(NodeRef::Element(s.from))
-            .chain(s.through.iter().copied())
-            .collect();
+        let tiers: Vec<NodeRef> = std::iter::once(NodeRef::Element(s.from)).chain(s.through.iter().copied()).collect();
         for (i, pair) in tiers.windows(2).enumerate() {
             let left = anchors(model, pair[0]);
             let right = anchors(model, pair[1]);
-            let connected = left.iter().any(|&a| {
-                right
-                    .iter()
-                    .any(|&b| find(&mut parent, a) == find(&mut parent, b))
-            });
+            let connected = left.iter().any(|&a| right.iter().any(|&b| find(&mut parent, a) == find(&mut parent, b)));
             if !connected {
                 gaps.push((si, i));
             }

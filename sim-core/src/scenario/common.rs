@@ -57,14 +57,7 @@ pub struct CommonSpec {
 }
 
 /// Keys of [`CommonSpec`] (split off an entry before its kind's spec decodes it).
-pub const COMMON_FIELDS: &[&str] = &[
-    "site",
-    "description",
-    "mtbf",
-    "mttr",
-    "availability",
-    "distribution",
-];
+pub const COMMON_FIELDS: &[&str] = &["site", "description", "mtbf", "mttr", "availability", "distribution"];
 /// Keys accepted by group-like entries besides their spec.
 pub const GROUP_COMMON_FIELDS: &[&str] = &["description"];
 
@@ -87,36 +80,26 @@ pub struct FailureError {
 }
 
 /// Applies `spec` on top of `base`; `base` is the kind's (possibly overridden) default.
-pub fn resolve_failure(
-    spec: &FailureSpec,
-    base: Option<FailureModel>,
-) -> Result<Option<FailureModel>, FailureError> {
-    let distribution =
-        match &spec.distribution {
-            None => base.map_or(Distribution::Exponential, |b| b.distribution),
-            Some(d) => match d.value {
-                DistributionSpec::Exponential => Distribution::Exponential,
-                DistributionSpec::Weibull { shape } if shape > 0.0 && shape.is_finite() => {
-                    Distribution::Weibull { shape }
-                }
-                DistributionSpec::Lognormal { sigma } if sigma > 0.0 && sigma.is_finite() => {
-                    Distribution::Lognormal { sigma }
-                }
-                _ => return Err(FailureError {
+pub fn resolve_failure(spec: &FailureSpec, base: Option<FailureModel>) -> Result<Option<FailureModel>, FailureError> {
+    let distribution = match &spec.distribution {
+        None => base.map_or(Distribution::Exponential, |b| b.distribution),
+        Some(d) => match d.value {
+            DistributionSpec::Exponential => Distribution::Exponential,
+            DistributionSpec::Weibull { shape } if shape > 0.0 && shape.is_finite() => Distribution::Weibull { shape },
+            DistributionSpec::Lognormal { sigma } if sigma > 0.0 && sigma.is_finite() => {
+                Distribution::Lognormal { sigma }
+            }
+            _ => {
+                return Err(FailureError {
                     span: d.span,
                     message: "distribution parameter must be positive".into(),
-                    help:
-                        "e.g. {\"weibull\": {\"shape\": 1.5}} or {\"lognormal\": {\"sigma\": 0.8}}"
-                            .into(),
-                }),
-            },
-        };
+                    help: "e.g. {\"weibull\": {\"shape\": 1.5}} or {\"lognormal\": {\"sigma\": 0.8}}".into(),
+                })
+            }
+        },
+    };
     if let (Some(m), Some(a)) = (&spec.mtbf, &spec.availability) {
-        let span = if a.span.start > m.span.start {
-            a.span
-        } else {
-            m.span
-        };
+        let span = if a.span.start > m.span.start { a.span } else { m.span };
         return Err(FailureError {
             span,
             message: "both mtbf and availability are given".into(),
@@ -128,17 +111,11 @@ pub fn resolve_failure(
             return Err(FailureError {
                 span: m.span,
                 message: "mtbf must be longer than zero".into(),
-                help: "a component that never fails needs no mtbf; use \"availability\": \"100%\""
-                    .into(),
+                help: "a component that never fails needs no mtbf; use \"availability\": \"100%\"".into(),
             });
         }
     }
-    let mttr_secs = spec
-        .mttr
-        .as_ref()
-        .map(|m| m.value.secs)
-        .or(base.map(|b| b.mttr_secs))
-        .unwrap_or(4.0 * 3600.0);
+    let mttr_secs = spec.mttr.as_ref().map(|m| m.value.secs).or(base.map(|b| b.mttr_secs)).unwrap_or(4.0 * 3600.0);
     if let Some(a) = &spec.availability {
         let av = a.value.0;
         if av >= 1.0 {
@@ -158,22 +135,14 @@ pub fn resolve_failure(
                 help: "add \"mttr\": \"4h\" (or similar)".into(),
             });
         }
-        return Ok(Some(FailureModel {
-            mtbf_secs: mttr_secs * av / (1.0 - av),
-            mttr_secs,
-            distribution,
-        }));
+        return Ok(Some(FailureModel { mtbf_secs: mttr_secs * av / (1.0 - av), mttr_secs, distribution }));
     }
     let mtbf_secs = match (&spec.mtbf, base) {
         (Some(m), _) => m.value.secs,
         (None, Some(b)) => b.mtbf_secs,
         (None, None) if spec.mttr.is_some() || spec.distribution.is_some() => {
-            let span = spec
-                .mttr
-                .as_ref()
-                .map(|m| m.span)
-                .or(spec.distribution.as_ref().map(|d| d.span))
-                .unwrap_or_default();
+            let span =
+                spec.mttr.as_ref().map(|m| m.span).or(spec.distribution.as_ref().map(|d| d.span)).unwrap_or_default();
             return Err(FailureError {
                 span,
                 message: "this kind does not fail by default, so it needs an mtbf".into(),
@@ -182,11 +151,7 @@ pub fn resolve_failure(
         }
         (None, None) => return Ok(None),
     };
-    Ok(Some(FailureModel {
-        mtbf_secs,
-        mttr_secs,
-        distribution,
-    }))
+    Ok(Some(FailureModel { mtbf_secs, mttr_secs, distribution }))
 }
 
 /// A kind's built-in failure model from its [`crate::scenario::KindInfo`].
@@ -194,9 +159,5 @@ pub fn builtin_failure(failure: Option<(&str, &str)>) -> Option<FailureModel> {
     let (mtbf, mttr) = failure?;
     let mtbf_secs = parse_duration(mtbf).ok()?.secs;
     let mttr_secs = parse_duration(mttr).ok()?.secs;
-    Some(FailureModel {
-        mtbf_secs,
-        mttr_secs,
-        distribution: Distribution::Exponential,
-    })
+    Some(FailureModel { mtbf_secs, mttr_secs, distribution: Distribution::Exponential })
 }

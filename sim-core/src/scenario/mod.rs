@@ -9,8 +9,7 @@ mod kind;
 mod toplevel;
 
 pub use common::{
-    builtin_failure, resolve_failure, CommonSpec, DistributionSpec, FailureSpec, COMMON_FIELDS,
-    GROUP_COMMON_FIELDS,
+    builtin_failure, resolve_failure, CommonSpec, DistributionSpec, FailureSpec, COMMON_FIELDS, GROUP_COMMON_FIELDS,
 };
 pub use kind::{Kind, KindInfo, KindOf, Lower, Section, Spec};
 pub use toplevel::{DrillSpec, ExpectSpec, TOP_LEVEL_FIELDS};
@@ -55,24 +54,13 @@ struct Entry {
 pub fn load(text: &str) -> Loaded {
     let (root, mut diagnostics) = syntax::parse(text);
     let Some(root) = root else {
-        return Loaded {
-            model: None,
-            diagnostics,
-        };
+        return Loaded { model: None, diagnostics };
     };
-    let mut loader = Loader {
-        diagnostics: Vec::new(),
-        entries: Vec::new(),
-        builder: ModelBuilder::default(),
-    };
+    let mut loader = Loader { diagnostics: Vec::new(), entries: Vec::new(), builder: ModelBuilder::default() };
     let model = loader.document(&root);
     diagnostics.append(&mut loader.diagnostics);
     diagnostics::sort(&mut diagnostics);
-    let model = if diagnostics.iter().any(Diagnostic::is_error) {
-        None
-    } else {
-        model
-    };
+    let model = if diagnostics.iter().any(Diagnostic::is_error) { None } else { model };
     Loaded { model, diagnostics }
 }
 
@@ -91,15 +79,8 @@ fn members(node: &Node) -> &[(Key, Node)] {
 
 /// A copy of an object node with only the members `keep` accepts.
 fn filtered(node: &Node, keep: impl Fn(&str) -> bool) -> Node {
-    let kept = members(node)
-        .iter()
-        .filter(|(k, _)| keep(&k.name))
-        .cloned()
-        .collect();
-    Node {
-        span: node.span,
-        value: Value::Object(kept),
-    }
+    let kept = members(node).iter().filter(|(k, _)| keep(&k.name)).cloned().collect();
+    Node { span: node.span, value: Value::Object(kept) }
 }
 
 impl Loader {
@@ -140,8 +121,12 @@ impl Loader {
                 "version" => match self.decode::<u32>(value) {
                     Some(1) | None => {}
                     Some(v) => self.diagnostics.push(
-                        Diagnostic::error(Code::ImpossibleValue, value.span, format!("unsupported language version {v}"))
-                            .with_help("this spofsim reads version 1 scenarios; write \"version\": 1 or upgrade spofsim"),
+                        Diagnostic::error(
+                            Code::ImpossibleValue,
+                            value.span,
+                            format!("unsupported language version {v}"),
+                        )
+                        .with_help("this spofsim reads version 1 scenarios; write \"version\": 1 or upgrade spofsim"),
                     ),
                 },
                 "name" => name = self.decode(value).unwrap_or_default(),
@@ -159,7 +144,10 @@ impl Loader {
                     None => {
                         let help = did_you_mean(other, TOP_LEVEL_FIELDS.iter().copied())
                             .unwrap_or_else(|| format!("top-level fields are: {}", TOP_LEVEL_FIELDS.join(", ")));
-                        self.diagnostics.push(Diagnostic::error(Code::UnknownField, key.span, format!("unknown field \"{other}\"")).with_help(help));
+                        self.diagnostics.push(
+                            Diagnostic::error(Code::UnknownField, key.span, format!("unknown field \"{other}\""))
+                                .with_help(help),
+                        );
                     }
                 },
             }
@@ -211,10 +199,7 @@ impl Loader {
             self.wrong_type(node, "a list", "write [ { ... }, { ... } ]");
             return Vec::new();
         };
-        items
-            .iter()
-            .filter_map(|item| self.decode_reporting_all(item, &[], |n| from_node::<T>(n)))
-            .collect()
+        items.iter().filter_map(|item| self.decode_reporting_all(item, &[], |n| from_node::<T>(n))).collect()
     }
 
     /// Decodes with `f`; on an unknown field, reports it, drops it and tries again, so
@@ -241,9 +226,8 @@ impl Loader {
                         candidates.sort_unstable();
                         candidates.dedup();
                         e.help = Some(
-                            did_you_mean(&field, candidates.iter().copied()).unwrap_or_else(|| {
-                                format!("expected one of: {}", candidates.join(", "))
-                            }),
+                            did_you_mean(&field, candidates.iter().copied())
+                                .unwrap_or_else(|| format!("expected one of: {}", candidates.join(", "))),
                         );
                     }
                     self.push(e, node.span);
@@ -256,11 +240,7 @@ impl Loader {
 
     fn defaults(&mut self, node: &Node, out: &mut BTreeMap<&'static str, FailureSpec>) {
         if !matches!(node.value, Value::Object(_)) {
-            return self.wrong_type(
-                node,
-                "an object",
-                "write { \"switch\": { \"mtbf\": \"20y\", \"mttr\": \"4h\" } }",
-            );
+            return self.wrong_type(node, "an object", "write { \"switch\": { \"mtbf\": \"20y\", \"mttr\": \"4h\" } }");
         }
         for (key, value) in members(node) {
             let Some(kind) = mechanisms::find(&key.name) else {
@@ -281,12 +261,7 @@ impl Loader {
         let help = did_you_mean(&key.name, names.iter().copied())
             .unwrap_or_else(|| format!("known kinds: {}", names.join(", ")));
         self.diagnostics.push(
-            Diagnostic::error(
-                Code::UnknownKind,
-                key.span,
-                format!("unknown kind \"{}\"", key.name),
-            )
-            .with_help(help),
+            Diagnostic::error(Code::UnknownKind, key.span, format!("unknown kind \"{}\"", key.name)).with_help(help),
         );
     }
 
@@ -307,22 +282,12 @@ impl Loader {
                     self.entry(section, id, item, generated);
                 }
             }
-            (_, Section::Links) => self.wrong_type(
-                node,
-                "a list",
-                "write \"links\": [ { \"between\": [\"sw-1\", \"sw-2\"] } ]",
-            ),
+            (_, Section::Links) => {
+                self.wrong_type(node, "a list", "write \"links\": [ { \"between\": [\"sw-1\", \"sw-2\"] } ]")
+            }
             (Value::Object(members), _) => {
                 for (key, value) in members {
-                    self.entry(
-                        section,
-                        Spanned {
-                            span: key.span,
-                            value: key.name.clone(),
-                        },
-                        value,
-                        false,
-                    );
+                    self.entry(section, Spanned { span: key.span, value: key.name.clone() }, value, false);
                 }
             }
             _ => self.wrong_type(
@@ -342,87 +307,61 @@ impl Loader {
             return;
         }
         if !matches!(node.value, Value::Object(_)) {
-            return self.wrong_type(
-                node,
-                "an object",
-                "describe the entry as { \"kind\": \"...\", ... }",
-            );
+            return self.wrong_type(node, "an object", "describe the entry as { \"kind\": \"...\", ... }");
         }
         let kind = match section.implied_kind() {
             Some(k) => mechanisms::find(k),
-            None => {
-                match node.get("kind") {
+            None => match node.get("kind") {
+                None => {
+                    let names: Vec<&str> =
+                        mechanisms::all().filter(|k| k.info().section == section).map(|k| k.info().name).collect();
+                    self.diagnostics.push(
+                        Diagnostic::error(Code::MissingField, node.span.head(), "missing field \"kind\"")
+                            .with_help(format!("say what \"{}\" is: one of {}", id.value, names.join(", "))),
+                    );
+                    return;
+                }
+                Some((_, kind_node)) => match kind_node.as_str() {
                     None => {
-                        let names: Vec<&str> = mechanisms::all()
-                            .filter(|k| k.info().section == section)
-                            .map(|k| k.info().name)
-                            .collect();
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                Code::MissingField,
-                                node.span.head(),
-                                "missing field \"kind\"",
-                            )
-                            .with_help(format!(
-                                "say what \"{}\" is: one of {}",
-                                id.value,
-                                names.join(", ")
-                            )),
-                        );
-                        return;
+                        return self.wrong_type(kind_node, "a string", "write \"kind\": \"switch\" (or another kind)")
                     }
-                    Some((_, kind_node)) => {
-                        match kind_node.as_str() {
-                            None => {
-                                return self.wrong_type(
-                                    kind_node,
-                                    "a string",
-                                    "write \"kind\": \"switch\" (or another kind)",
-                                )
-                            }
-                            Some(name) => {
-                                match mechanisms::find(name).filter(|k| k.info().section == section)
-                                {
-                                    Some(k) => Some(k),
-                                    None => {
-                                        let key = Key {
-                                            name: name.to_string(),
-                                            span: kind_node.span,
-                                        };
-                                        match mechanisms::find(name) {
+                    Some(name) => match mechanisms::find(name).filter(|k| k.info().section == section) {
+                        Some(k) => Some(k),
+                        None => {
+                            let key = Key { name: name.to_string(), span: kind_node.span };
+                            match mechanisms::find(name) {
                                 Some(k) => self.diagnostics.push(
-                                    Diagnostic::error(Code::UnknownKind, kind_node.span, format!("kind \"{name}\" belongs in \"{}\", not \"{}\"", k.info().section.key(), section.key()))
-                                        .with_help(format!("move \"{}\" to the \"{}\" section", id.value, k.info().section.key())),
+                                    Diagnostic::error(
+                                        Code::UnknownKind,
+                                        kind_node.span,
+                                        format!(
+                                            "kind \"{name}\" belongs in \"{}\", not \"{}\"",
+                                            k.info().section.key(),
+                                            section.key()
+                                        ),
+                                    )
+                                    .with_help(format!(
+                                        "move \"{}\" to the \"{}\" section",
+                                        id.value,
+                                        k.info().section.key()
+                                    )),
                                 ),
                                 None => self.unknown_kind(&key, Some(section)),
                             }
-                                        return;
-                                    }
-                                }
-                            }
+                            return;
                         }
-                    }
-                }
-            }
+                    },
+                },
+            },
         };
         let Some(kind) = kind else { return };
-        let common_fields = if section.makes_elements() {
-            COMMON_FIELDS
-        } else {
-            GROUP_COMMON_FIELDS
-        };
+        let common_fields = if section.makes_elements() { COMMON_FIELDS } else { GROUP_COMMON_FIELDS };
         let common_node = filtered(node, |k| common_fields.contains(&k));
         let spec_node = filtered(node, |k| k != "kind" && !common_fields.contains(&k));
         let common = self.decode_reporting_all(&common_node, &[], from_node::<CommonSpec>);
         let spec = self.decode_reporting_all(&spec_node, common_fields, |n| kind.decode(n));
         match (common, spec) {
-            (Some(common), Some(spec)) => self.entries.push(Entry {
-                id,
-                kind,
-                common,
-                spec,
-                span: node.span,
-            }),
+            (Some(common), Some(spec)) => self.entries.push(Entry { id, kind, common, spec, span: node.span }),
             // Known but broken: references to it must not cascade into more errors.
             _ => self.builder.broken(id.value),
         }
@@ -448,22 +387,16 @@ impl Loader {
         }
         // Lower by section, then registry order, so parts written inline (`web-1/web`)
         // exist before anything refers to them, whatever the order of the text.
-        let rank = |k: &'static dyn Kind| {
-            mechanisms::all()
-                .position(|m| m.info().name == k.info().name)
-                .unwrap_or(usize::MAX)
-        };
-        self.entries
-            .sort_by_key(|e| (e.kind.info().section, rank(e.kind)));
+        let rank =
+            |k: &'static dyn Kind| mechanisms::all().position(|m| m.info().name == k.info().name).unwrap_or(usize::MAX);
+        self.entries.sort_by_key(|e| (e.kind.info().section, rank(e.kind)));
         let b = &mut self.builder;
         // Declare every id first so references resolve whatever the order.
         let mut targets = Vec::with_capacity(self.entries.len());
         for entry in &self.entries {
             let info = entry.kind.info();
             let target = match info.section {
-                Section::Groups => {
-                    Target::Group(b.new_group(entry.id.value.clone(), info.name, entry.span))
-                }
+                Section::Groups => Target::Group(b.new_group(entry.id.value.clone(), info.name, entry.span)),
                 Section::Services => {
                     let idx = b.model.services.len() as u32;
                     b.model.services.push(model::Service {
@@ -476,8 +409,7 @@ impl Loader {
                     Target::Service(idx)
                 }
                 _ => {
-                    let id =
-                        b.new_element(entry.id.value.clone(), info.name, info.layer, entry.id.span);
+                    let id = b.new_element(entry.id.value.clone(), info.name, info.layer, entry.id.span);
                     let base = b.kind_failure.get(info.name).copied().flatten();
                     match resolve_failure(&entry.common.failure(), base) {
                         Ok(f) => b.model.elements[id.0 as usize].failure = f,
@@ -486,30 +418,16 @@ impl Loader {
                     Target::Element(id)
                 }
             };
-            targets.push(if b.declare(&entry.id, info.name, target) {
-                Some(target)
-            } else {
-                None
-            });
+            targets.push(if b.declare(&entry.id, info.name, target) { Some(target) } else { None });
         }
         // Sites first, so every other element can depend on its site.
         for (entry, target) in self.entries.iter().zip(targets) {
             let Some(target) = target else { continue };
-            let site =
-                entry
-                    .common
-                    .site
-                    .as_ref()
-                    .and_then(|s| match b.resolve(s, &["site"], "a site") {
-                        Some(Target::Element(site)) => Some(site),
-                        _ => None,
-                    });
-            let mut cx = LowerCx {
-                builder: b,
-                me: target,
-                span: entry.id.span,
-                site,
-            };
+            let site = entry.common.site.as_ref().and_then(|s| match b.resolve(s, &["site"], "a site") {
+                Some(Target::Element(site)) => Some(site),
+                _ => None,
+            });
+            let mut cx = LowerCx { builder: b, me: target, span: entry.id.span, site };
             if let (Some(site), Target::Element(me)) = (site, target) {
                 cx.builder.model.elements[me.0 as usize].site = Some(site);
                 cx.need(me, Req::Element(site), EdgeKind::Site);
@@ -524,10 +442,7 @@ impl Loader {
     fn expectations(&mut self, specs: &[ExpectSpec]) {
         for spec in specs {
             let service = spec.service.as_ref().and_then(|s| {
-                match self
-                    .builder
-                    .resolve(s, &["service"], "an expectation's service")
-                {
+                match self.builder.resolve(s, &["service"], "an expectation's service") {
                     Some(Target::Service(i)) => Some(i as usize),
                     _ => None,
                 }
@@ -549,14 +464,17 @@ impl Loader {
             match self.builder.lookup(&spec.fail.value) {
                 Some((Target::Element(e), _)) => self.builder.model.drills.push(spec.lower(e)),
                 Some((t, kind)) => {
-                    let what = if matches!(t, Target::Group(_)) {
-                        "group"
-                    } else {
-                        "service"
-                    };
+                    let what = if matches!(t, Target::Group(_)) { "group" } else { "service" };
                     self.diagnostics.push(
-                        Diagnostic::error(Code::WrongKind, spec.fail.span, format!("\"{}\" is a {what} ({kind}); a drill fails a component, link or site", spec.fail.value))
-                            .with_help("name a member of the group instead"),
+                        Diagnostic::error(
+                            Code::WrongKind,
+                            spec.fail.span,
+                            format!(
+                                "\"{}\" is a {what} ({kind}); a drill fails a component, link or site",
+                                spec.fail.value
+                            ),
+                        )
+                        .with_help("name a member of the group instead"),
                     );
                 }
                 None => {
@@ -568,43 +486,21 @@ impl Loader {
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 128
-        && id
-            .chars()
-            .all(|c| c.is_alphanumeric() || "-_.:".contains(c))
+    !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_alphanumeric() || "-_.:".contains(c))
 }
 
 /// Links may omit an id: "a~b" from their endpoints (with the span of the entry).
 fn auto_link_id(item: &Node) -> (Spanned<String>, bool) {
     if let Some((_, id)) = item.get("id") {
         if let Some(s) = id.as_str() {
-            return (
-                Spanned {
-                    span: id.span,
-                    value: s.to_string(),
-                },
-                false,
-            );
+            return (Spanned { span: id.span, value: s.to_string() }, false);
         }
     }
     let ends: Vec<&str> = match item.get("between") {
-        Some((
-            _,
-            Node {
-                value: Value::Array(items),
-                ..
-            },
-        )) => items.iter().filter_map(Node::as_str).collect(),
+        Some((_, Node { value: Value::Array(items), .. })) => items.iter().filter_map(Node::as_str).collect(),
         _ => Vec::new(),
     };
-    (
-        Spanned {
-            span: item.span.head(),
-            value: ends.join("~"),
-        },
-        true,
-    )
+    (Spanned { span: item.span.head(), value: ends.join("~") }, true)
 }
 
 #[cfg(test)]
@@ -614,15 +510,10 @@ mod tests {
     /// Reverses the member order of every object (lists keep their order: it matters).
     fn reversed(v: &serde_json::Value) -> serde_json::Value {
         match v {
-            serde_json::Value::Object(m) => serde_json::Value::Object(
-                m.iter()
-                    .rev()
-                    .map(|(k, v)| (k.clone(), reversed(v)))
-                    .collect(),
-            ),
-            serde_json::Value::Array(a) => {
-                serde_json::Value::Array(a.iter().map(reversed).collect())
+            serde_json::Value::Object(m) => {
+                serde_json::Value::Object(m.iter().rev().map(|(k, v)| (k.clone(), reversed(v))).collect())
             }
+            serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(reversed).collect()),
             other => other.clone(),
         }
     }
@@ -632,30 +523,17 @@ mod tests {
         let text = include_str!("../../../scenarios/full-single-site.jsonc");
         let forward = load(text).model.expect("loads");
         let json = syntax::parse(text).0.expect("parses").to_json();
-        let backward = load(&serde_json::to_string_pretty(&reversed(&json)).unwrap())
-            .model
-            .expect("reordered loads");
+        let backward = load(&serde_json::to_string_pretty(&reversed(&json)).unwrap()).model.expect("reordered loads");
         assert_eq!(forward.summary(), backward.summary());
-        assert_eq!(
-            crate::export::to_dot(&forward),
-            crate::export::to_dot(&backward)
-        );
+        assert_eq!(crate::export::to_dot(&forward), crate::export::to_dot(&backward));
     }
 
     #[test]
     fn errors_discard_the_model_but_keep_every_diagnostic() {
-        let loaded = load(
-            r#"{ "components": { "a": { "kind": "swich" }, "b": { "kind": "pdu", "from": "nowhere" } } }"#,
-        );
+        let loaded =
+            load(r#"{ "components": { "a": { "kind": "swich" }, "b": { "kind": "pdu", "from": "nowhere" } } }"#);
         assert!(loaded.model.is_none());
-        let messages: Vec<&str> = loaded
-            .diagnostics
-            .iter()
-            .map(|d| d.message.as_str())
-            .collect();
-        assert_eq!(
-            messages,
-            ["unknown kind \"swich\"", "unknown id \"nowhere\""]
-        );
+        let messages: Vec<&str> = loaded.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["unknown kind \"swich\"", "unknown id \"nowhere\""]);
     }
 }

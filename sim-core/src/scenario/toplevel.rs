@@ -98,21 +98,12 @@ pub struct DrillSpec {
 impl DrillSpec {
     pub fn check(&self) -> Option<Diagnostic> {
         (self.duration.value.secs <= 0.0).then(|| {
-            Diagnostic::error(
-                Code::ImpossibleValue,
-                self.duration.span,
-                "a drill must last longer than zero",
-            )
-            .with_help("write e.g. \"for\": \"10m\"")
+            Diagnostic::error(Code::ImpossibleValue, self.duration.span, "a drill must last longer than zero")
+                .with_help("write e.g. \"for\": \"10m\"")
         })
     }
 
     pub fn lower(&self, element: ElementId) -> Drill {
-        Drill {
-            element,
-            at_secs: self.at.value.secs,
-            for_secs: self.duration.value.secs,
-            span: self.fail.span,
-        }
+        Drill { element, at_secs: self.at.value.secs, for_secs: self.duration.value.secs, span: self.fail.span }
     }
 }

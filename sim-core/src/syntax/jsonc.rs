@@ -56,10 +56,7 @@ impl Value {
 impl Node {
     pub fn get(&self, key: &str) -> Option<(&Key, &Node)> {
         match &self.value {
-            Value::Object(members) => members
-                .iter()
-                .find(|(k, _)| k.name == key)
-                .map(|(k, v)| (k, v)),
+            Value::Object(members) => members.iter().find(|(k, _)| k.name == key).map(|(k, v)| (k, v)),
             _ => None,
         }
     }
@@ -71,17 +68,10 @@ impl Node {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Number(Number::Int(i)) => J::from(*i),
-            Value::Number(Number::Float(f)) => {
-                serde_json::Number::from_f64(*f).map_or(J::Null, J::Number)
-            }
+            Value::Number(Number::Float(f)) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
             Value::String(s) => J::String(s.clone()),
             Value::Array(items) => J::Array(items.iter().map(Node::to_json).collect()),
-            Value::Object(members) => J::Object(
-                members
-                    .iter()
-                    .map(|(k, v)| (k.name.clone(), v.to_json()))
-                    .collect(),
-            ),
+            Value::Object(members) => J::Object(members.iter().map(|(k, v)| (k.name.clone(), v.to_json())).collect()),
         }
     }
 
@@ -96,12 +86,7 @@ impl Node {
 /// Parses one document. Returns the tree (if the syntax allowed one) and every
 /// diagnostic found; syntax errors stop the parse, duplicate keys do not.
 pub fn parse(text: &str) -> (Option<Node>, Vec<Diagnostic>) {
-    let mut p = Parser {
-        text: text.as_bytes(),
-        src: text,
-        pos: 0,
-        diagnostics: Vec::new(),
-    };
+    let mut p = Parser { text: text.as_bytes(), src: text, pos: 0, diagnostics: Vec::new() };
     let result = p.document();
     let mut diagnostics = p.diagnostics;
     match result {
@@ -123,13 +108,7 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn error<T>(
-        &self,
-        start: usize,
-        end: usize,
-        message: impl Into<String>,
-        help: &str,
-    ) -> PResult<T> {
+    fn error<T>(&self, start: usize, end: usize, message: impl Into<String>, help: &str) -> PResult<T> {
         // Spans always end inside the text on a character boundary.
         let boundary = |mut i: usize| {
             i = i.min(self.src.len());
@@ -139,9 +118,7 @@ impl Parser<'_> {
             i
         };
         let span = Span::new(boundary(start), boundary(end));
-        Err(Box::new(
-            Diagnostic::error(Code::Syntax, span, message).with_help(help),
-        ))
+        Err(Box::new(Diagnostic::error(Code::Syntax, span, message).with_help(help)))
     }
 
     fn document(&mut self) -> PResult<Node> {
@@ -197,12 +174,7 @@ impl Parser<'_> {
                         }
                     }
                     _ => {
-                        return self.error(
-                            self.pos,
-                            self.pos + 1,
-                            "unexpected `/`",
-                            "comments start with `//` or `/*`",
-                        )
+                        return self.error(self.pos, self.pos + 1, "unexpected `/`", "comments start with `//` or `/*`")
                     }
                 },
                 _ => return Ok(()),
@@ -247,10 +219,7 @@ impl Parser<'_> {
             Some(b'[') => self.array(depth),
             Some(b'"') => {
                 let s = self.string()?;
-                Ok(Node {
-                    span: Span::new(start, self.pos),
-                    value: Value::String(s),
-                })
+                Ok(Node { span: Span::new(start, self.pos), value: Value::String(s) })
             }
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => {
@@ -263,28 +232,16 @@ impl Parser<'_> {
                     _ => {
                         let help = match word {
                             "True" | "TRUE" => "write booleans in lower case: `true`".to_string(),
-                            "False" | "FALSE" => {
-                                "write booleans in lower case: `false`".to_string()
-                            }
+                            "False" | "FALSE" => "write booleans in lower case: `false`".to_string(),
                             "None" | "NULL" | "nil" => "write `null`".to_string(),
-                            w if w.starts_with('\'') => {
-                                "strings use double quotes: \"...\"".to_string()
-                            }
+                            w if w.starts_with('\'') => "strings use double quotes: \"...\"".to_string(),
                             w => format!("if this is text, quote it: \"{}\"", w.trim_matches('\'')),
                         };
-                        return self.error(
-                            start,
-                            end,
-                            format!("expected a value, found `{word}`"),
-                            &help,
-                        );
+                        return self.error(start, end, format!("expected a value, found `{word}`"), &help);
                     }
                 };
                 self.pos = end;
-                Ok(Node {
-                    span: Span::new(start, end),
-                    value,
-                })
+                Ok(Node { span: Span::new(start, end), value })
             }
         }
     }
@@ -307,17 +264,13 @@ impl Parser<'_> {
                 && !digits.contains(".E")
         };
         if !valid {
-            let help = if word
-                .chars()
-                .any(|c| c.is_ascii_alphabetic() && !"eE".contains(c))
-            {
+            let help = if word.chars().any(|c| c.is_ascii_alphabetic() && !"eE".contains(c)) {
                 format!("values with units are strings: \"{word}\"")
             } else {
                 "write a JSON number such as 3, 0.5 or 1e-3".to_string()
             };
             return Err(Box::new(
-                Diagnostic::error(Code::Syntax, span, format!("invalid number `{word}`"))
-                    .with_help(help),
+                Diagnostic::error(Code::Syntax, span, format!("invalid number `{word}`")).with_help(help),
             ));
         }
         let number = match word.parse::<i64>() {
@@ -326,21 +279,14 @@ impl Parser<'_> {
                 let f: f64 = word.parse().unwrap_or(f64::NAN);
                 if !f.is_finite() {
                     return Err(Box::new(
-                        Diagnostic::error(
-                            Code::Syntax,
-                            span,
-                            format!("number `{word}` is out of range"),
-                        )
-                        .with_help("use a number of reasonable size"),
+                        Diagnostic::error(Code::Syntax, span, format!("number `{word}` is out of range"))
+                            .with_help("use a number of reasonable size"),
                     ));
                 }
                 Number::Float(f)
             }
         };
-        Ok(Node {
-            span,
-            value: Value::Number(number),
-        })
+        Ok(Node { span, value: Value::Number(number) })
     }
 
     fn string(&mut self) -> PResult<String> {
@@ -349,12 +295,7 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let Some(&b) = self.text.get(self.pos) else {
-                return self.error(
-                    start,
-                    self.pos,
-                    "unterminated string",
-                    "close the string with `\"`",
-                );
+                return self.error(start, self.pos, "unterminated string", "close the string with `\"`");
             };
             match b {
                 b'"' => {
@@ -372,12 +313,7 @@ impl Parser<'_> {
                 b'\\' => {
                     let esc = self.pos;
                     let Some(&c) = self.text.get(self.pos + 1) else {
-                        return self.error(
-                            start,
-                            self.pos + 1,
-                            "unterminated string",
-                            "close the string with `\"`",
-                        );
+                        return self.error(start, self.pos + 1, "unterminated string", "close the string with `\"`");
                     };
                     self.pos += 2;
                     match c {
@@ -392,8 +328,7 @@ impl Parser<'_> {
                         b'u' => {
                             let hi = self.hex4(esc)?;
                             let ch = if (0xD800..0xDC00).contains(&hi) {
-                                if self.text.get(self.pos) == Some(&b'\\')
-                                    && self.text.get(self.pos + 1) == Some(&b'u')
+                                if self.text.get(self.pos) == Some(&b'\\') && self.text.get(self.pos + 1) == Some(&b'u')
                                 {
                                     self.pos += 2;
                                     let lo = self.hex4(esc)?;
@@ -409,13 +344,18 @@ impl Parser<'_> {
                             };
                             match ch {
                                 Some(ch) => out.push(ch),
-                                None => return self.error(esc, self.pos, "invalid unicode escape", "escape a character as \\uXXXX (a surrogate pair for characters above U+FFFF)"),
+                                None => {
+                                    return self.error(
+                                        esc,
+                                        self.pos,
+                                        "invalid unicode escape",
+                                        "escape a character as \\uXXXX (a surrogate pair for characters above U+FFFF)",
+                                    )
+                                }
                             }
                         }
                         _ => {
-                            let end = esc
-                                + 1
-                                + self.src[esc + 1..].chars().next().map_or(0, char::len_utf8);
+                            let end = esc + 1 + self.src[esc + 1..].chars().next().map_or(0, char::len_utf8);
                             return self.error(
                                 esc,
                                 end,
@@ -434,10 +374,7 @@ impl Parser<'_> {
                     )
                 }
                 _ => {
-                    let ch_len = self.src[self.pos..]
-                        .chars()
-                        .next()
-                        .map_or(1, char::len_utf8);
+                    let ch_len = self.src[self.pos..].chars().next().map_or(1, char::len_utf8);
                     out.push_str(&self.src[self.pos..self.pos + ch_len]);
                     self.pos += ch_len;
                 }
@@ -446,10 +383,7 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self, esc: usize) -> PResult<u32> {
-        let digits = self
-            .src
-            .get(self.pos..self.pos + 4)
-            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
+        let digits = self.src.get(self.pos..self.pos + 4).filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
         match digits {
             Some(d) => {
                 self.pos += 4;
@@ -473,14 +407,9 @@ impl Parser<'_> {
             match self.text.get(self.pos) {
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Node {
-                        span: Span::new(start, self.pos),
-                        value: Value::Array(items),
-                    });
+                    return Ok(Node { span: Span::new(start, self.pos), value: Value::Array(items) });
                 }
-                None => {
-                    return self.error(start, start + 1, "unclosed `[`", "add the matching `]`")
-                }
+                None => return self.error(start, start + 1, "unclosed `[`", "add the matching `]`"),
                 _ => {}
             }
             items.push(self.value(depth + 1)?);
@@ -488,17 +417,10 @@ impl Parser<'_> {
             match self.text.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {}
-                None => {
-                    return self.error(start, start + 1, "unclosed `[`", "add the matching `]`")
-                }
+                None => return self.error(start, start + 1, "unclosed `[`", "add the matching `]`"),
                 Some(_) => {
                     let end = self.token_end(self.pos);
-                    return self.error(
-                        self.pos,
-                        end,
-                        "expected `,` or `]` in list",
-                        "separate list items with commas",
-                    );
+                    return self.error(self.pos, end, "expected `,` or `]` in list", "separate list items with commas");
                 }
             }
         }
@@ -514,15 +436,10 @@ impl Parser<'_> {
             match self.text.get(self.pos) {
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Node {
-                        span: Span::new(start, self.pos),
-                        value: Value::Object(members),
-                    });
+                    return Ok(Node { span: Span::new(start, self.pos), value: Value::Object(members) });
                 }
                 Some(b'"') => {}
-                None => {
-                    return self.error(start, start + 1, "unclosed `{`", "add the matching `}`")
-                }
+                None => return self.error(start, start + 1, "unclosed `{`", "add the matching `}`"),
                 Some(_) => {
                     let end = self.token_end(self.pos);
                     let word = &self.src[self.pos..end];
@@ -535,10 +452,7 @@ impl Parser<'_> {
                 }
             }
             let name = self.string()?;
-            let key = Key {
-                name,
-                span: Span::new(key_start, self.pos),
-            };
+            let key = Key { name, span: Span::new(key_start, self.pos) };
             self.skip_trivia()?;
             if self.text.get(self.pos) != Some(&b':') {
                 let end = self.token_end(self.pos);
@@ -554,13 +468,9 @@ impl Parser<'_> {
             let value = self.value(depth + 1)?;
             if let Some((first, _)) = members.iter().find(|(k, _)| k.name == key.name) {
                 self.diagnostics.push(
-                    Diagnostic::error(
-                        Code::DuplicateId,
-                        key.span,
-                        format!("duplicate key \"{}\"", key.name),
-                    )
-                    .with_related(first.span, "first defined here")
-                    .with_help("each key may appear once in an object; rename or remove one"),
+                    Diagnostic::error(Code::DuplicateId, key.span, format!("duplicate key \"{}\"", key.name))
+                        .with_related(first.span, "first defined here")
+                        .with_help("each key may appear once in an object; rename or remove one"),
                 );
             } else {
                 members.push((key, value));
@@ -569,17 +479,10 @@ impl Parser<'_> {
             match self.text.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {}
-                None => {
-                    return self.error(start, start + 1, "unclosed `{`", "add the matching `}`")
-                }
+                None => return self.error(start, start + 1, "unclosed `{`", "add the matching `}`"),
                 Some(_) => {
                     let end = self.token_end(self.pos);
-                    return self.error(
-                        self.pos,
-                        end,
-                        "expected `,` or `}` in object",
-                        "separate members with commas",
-                    );
+                    return self.error(self.pos, end, "expected `,` or `}` in object", "separate members with commas");
                 }
             }
         }
@@ -608,14 +511,8 @@ mod tests {
         assert_eq!(
             m[0].1.value,
             Value::Array(vec![
-                Node {
-                    span: Span::new(21, 22),
-                    value: Value::Number(Number::Int(1))
-                },
-                Node {
-                    span: Span::new(24, 25),
-                    value: Value::Number(Number::Int(2))
-                },
+                Node { span: Span::new(21, 22), value: Value::Number(Number::Int(1)) },
+                Node { span: Span::new(24, 25), value: Value::Number(Number::Int(2)) },
             ])
         );
         assert_eq!(m[1].1.value, Value::Number(Number::Float(-150.0)));
@@ -623,10 +520,7 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(
-            ok(r#""a\n\u00e9\ud83d\ude00""#),
-            Value::String("a\né😀".into())
-        );
+        assert_eq!(ok(r#""a\n\u00e9\ud83d\ude00""#), Value::String("a\né😀".into()));
     }
 
     #[test]

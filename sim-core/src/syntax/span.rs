@@ -9,18 +9,12 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
-        Span {
-            start: start as u32,
-            end: end.max(start) as u32,
-        }
+        Span { start: start as u32, end: end.max(start) as u32 }
     }
 
     /// The first byte only; used to point at an object's `{` rather than all of it.
     pub fn head(self) -> Span {
-        Span {
-            start: self.start,
-            end: (self.start + 1).min(self.end.max(self.start + 1)),
-        }
+        Span { start: self.start, end: (self.start + 1).min(self.end.max(self.start + 1)) }
     }
 
     pub fn range(self) -> std::ops::Range<usize> {
@@ -46,10 +40,7 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start);
+        let col = text.get(start..offset).map(|s| s.chars().count()).unwrap_or(offset - start);
         (line + 1, col + 1)
     }
 }

@@ -1,0 +1,207 @@
+//! Findings that explain themselves: for a set of failed elements, what goes down with
+//! them (the blast radius), the chain a person can check ("pdu-a fails → sw-1/psu-1,
+//! sw-2/psu-1 down → sw-1, sw-2 down → lb-vip cannot reach web-pool → service shop
+//! down"), and which redundancy the failure defeats. Single points of failure are the
+//! order-1 minimal cut sets of any service, each explained this way.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+use super::structure::ServiceTree;
+use super::TreeResult;
+use crate::model::eval::Evaluator;
+use crate::model::{ElementId, Medium, Model, NodeRef};
+
+/// Everything a failure takes down, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Blast {
+    /// The failed elements, by name.
+    pub failed: Vec<String>,
+    /// Layers of the dependency chain: what went down because the previous layer did.
+    pub chain: Vec<Vec<String>>,
+    /// Every element down besides the failed ones, sorted.
+    pub down_elements: Vec<String>,
+    /// Groups that stopped working, sorted.
+    pub down_groups: Vec<String>,
+    /// Services down, with the reasons their fault tree gives (sorted by service).
+    pub services_down: Vec<(String, Vec<String>)>,
+    /// Redundancy the failure defeats ("bond web-1/bond: every NIC goes to sw-1").
+    pub defeats: Vec<String>,
+}
+
+/// A single point of failure of one or more services.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spof {
+    pub element: String,
+    pub kind: &'static str,
+    /// Steady-state unavailability of the element.
+    pub probability: f64,
+    pub blast: Blast,
+}
+
+impl Blast {
+    /// "pdu-a fails → sw-1, sw-2 down → lb-vip cannot reach web-pool → service shop down".
+    pub fn chain_text(&self) -> String {
+        let mut parts =
+            vec![format!("{} {}", self.failed.join(" + "), if self.failed.len() == 1 { "fails" } else { "fail" })];
+        for layer in self.chain.iter().skip(1) {
+            parts.push(format!("{} down", abbreviate(layer)));
+        }
+        for (service, reasons) in &self.services_down {
+            let shown: Vec<&String> =
+                reasons.iter().filter(|r| !r.starts_with("tier ") || reasons.len() == 1).take(2).collect();
+            let why: Vec<&str> = if shown.is_empty() {
+                reasons.iter().take(1).map(String::as_str).collect()
+            } else {
+                shown.into_iter().map(String::as_str).collect()
+            };
+            parts.push(format!("{} → service {service} down", why.join(", ")));
+        }
+        parts.join(" → ")
+    }
+}
+
+fn abbreviate(names: &[String]) -> String {
+    const SHOWN: usize = 6;
+    if names.len() <= SHOWN {
+        names.join(", ")
+    } else {
+        format!("{} and {} more", names[..SHOWN].join(", "), names.len() - SHOWN)
+    }
+}
+
+/// What failing `failed` does to the model and its services.
+pub fn blast(model: &Model, structures: &[ServiceTree], failed: &[ElementId]) -> Blast {
+    let mut mask = vec![false; model.elements.len()];
+    for f in failed {
+        mask[f.0 as usize] = true;
+    }
+    let eval = Evaluator::new(model).evaluate(&mask);
+    let is_down = |e: ElementId| !eval.element_works[e.0 as usize];
+    // Chain: breadth-first over dependents that are down.
+    let mut layers: Vec<Vec<String>> = Vec::new();
+    let mut seen: BTreeSet<NodeRef> = failed.iter().map(|&e| NodeRef::Element(e)).collect();
+    let mut frontier: Vec<NodeRef> = seen.iter().copied().collect();
+    while !frontier.is_empty() {
+        let mut names: Vec<String> = frontier.iter().map(|&n| model.name_of(n).to_string()).collect();
+        names.sort();
+        layers.push(names);
+        let mut next = BTreeSet::new();
+        for &n in &frontier {
+            let Some(&idx) = model.node_of.get(&n) else { continue };
+            for edge in model.graph.edges_directed(idx, Direction::Incoming) {
+                let dependent = model.graph[edge.source()];
+                let down = match dependent {
+                    NodeRef::Element(e) => is_down(e),
+                    NodeRef::Group(g) => !eval.group_works[g.0 as usize],
+                    NodeRef::Service(_) => false,
+                };
+                if down && !seen.contains(&dependent) {
+                    next.insert(dependent);
+                }
+            }
+        }
+        seen.extend(next.iter().copied());
+        frontier = next.into_iter().collect();
+    }
+    let failed_names: Vec<String> = layers.first().cloned().unwrap_or_default();
+    let mut down_elements: Vec<String> =
+        model.elements.iter().filter(|e| is_down(e.id) && !mask[e.id.0 as usize]).map(|e| e.name.clone()).collect();
+    down_elements.sort();
+    let mut down_groups: Vec<String> =
+        model.groups.iter().filter(|g| !eval.group_works[g.id.0 as usize]).map(|g| g.name.clone()).collect();
+    down_groups.sort();
+    // Service reasons from each fault tree's top-level terms.
+    let mut services_down = Vec::new();
+    let mut defeats: BTreeSet<String> = BTreeSet::new();
+    for st in structures {
+        if eval.service_up[st.service] {
+            continue;
+        }
+        let mut events = vec![false; st.tree.events.len()];
+        for f in failed {
+            if let Some(&ev) = st.event_of.get(f) {
+                events[ev as usize] = true;
+            }
+        }
+        let reasons: Vec<String> =
+            st.terms.iter().filter(|(_, r)| st.tree.is_true(*r, &events)).map(|(label, _)| label.clone()).collect();
+        for (label, _) in st.terms.iter().filter(|(_, r)| st.tree.is_true(*r, &events)) {
+            if let Some((from, to)) = label.split_once(" cannot reach ") {
+                for tier in [from, to] {
+                    if let Some(g) = model.groups.iter().find(|g| g.name == tier && g.members.len() > 1) {
+                        defeats.insert(format!("{} {}: no member can reach the next tier", g.kind, g.name));
+                    }
+                }
+            }
+        }
+        services_down.push((model.services[st.service].name.clone(), reasons));
+    }
+    services_down.sort();
+    for g in &model.groups {
+        if g.members.len() > 1 && !eval.group_works[g.id.0 as usize] {
+            let lost: Vec<&str> =
+                g.members.iter().filter(|m| is_down(**m)).map(|m| model.element(*m).name.as_str()).collect();
+            defeats.insert(format!("{} {}: {} down together", g.kind, g.name, lost.join(" and ")));
+        }
+    }
+    // Bonds whose every member's cable ends at something down.
+    let mut access: BTreeMap<ElementId, Vec<(ElementId, ElementId)>> = BTreeMap::new();
+    for l in model.links.iter().filter(|l| l.medium == Medium::Access) {
+        access.entry(l.a).or_default().push((l.element, l.b));
+    }
+    for g in model.groups.iter().filter(|g| g.kind == "bond" && g.members.len() > 1) {
+        let cut = g
+            .members
+            .iter()
+            .all(|m| access.get(m).is_some_and(|ls| ls.iter().all(|&(link, peer)| is_down(link) || is_down(peer))));
+        let nic_down = g.members.iter().all(|m| is_down(*m));
+        if cut && !nic_down {
+            let mut peers: Vec<&str> = g
+                .members
+                .iter()
+                .flat_map(|m| access.get(m).into_iter().flatten().map(|&(_, p)| model.element(p).name.as_str()))
+                .collect();
+            peers.sort_unstable();
+            peers.dedup();
+            defeats.insert(format!("bond {}: every NIC is cabled to {}", g.name, peers.join(" and ")));
+        }
+    }
+    Blast {
+        failed: failed_names,
+        chain: layers,
+        down_elements,
+        down_groups,
+        services_down,
+        defeats: defeats.into_iter().collect(),
+    }
+}
+
+/// Single points of failure of any service (order-1 cut sets), explained; sorted by
+/// probability (highest first), then name.
+pub fn spofs(model: &Model, structures: &[ServiceTree], results: &[TreeResult]) -> Vec<Spof> {
+    let mut singles: BTreeSet<ElementId> = BTreeSet::new();
+    for (st, r) in structures.iter().zip(results) {
+        for &ev in &r.single_points {
+            if let Some(e) = st.tree.events[ev as usize].element {
+                singles.insert(e);
+            }
+        }
+    }
+    let mut out: Vec<Spof> = singles
+        .into_iter()
+        .map(|e| {
+            let el = model.element(e);
+            Spof {
+                element: el.name.clone(),
+                kind: el.kind,
+                probability: el.failure.map_or(0.0, |f| 1.0 - f.availability()),
+                blast: blast(model, structures, &[e]),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.probability.total_cmp(&a.probability).then_with(|| a.element.cmp(&b.element)));
+    out
+}
