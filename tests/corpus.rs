@@ -57,3 +57,43 @@ fn bundled_scenarios_validate() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.ends_with(" invalid\n") && run.stderr.contains(" 0 invalid"), "{}", run.stderr);
 }
+
+/// Designs that look redundant but are not: each file names the SPOFs it must yield
+/// (`// expect-spofs: a, b`), and the explained report is kept as a snapshot.
+#[test]
+fn hidden_spofs_are_found_and_explained() {
+    let cases = files("tests/cases/hidden-spofs", "jsonc");
+    assert!(cases.len() >= 6);
+    for case in cases {
+        let path = case.to_str().unwrap();
+        let text = std::fs::read_to_string(crate::harness::root().join(&case)).unwrap();
+        let expected: Vec<&str> = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("// expect-spofs:"))
+            .unwrap_or_else(|| panic!("{path}: no `// expect-spofs:` line"))
+            .split(',')
+            .map(str::trim)
+            .collect();
+        let run = spofsim(&["analyze", path, "--format", "json"]);
+        assert_eq!(run.code, 0, "{path}: {}", run.stderr);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let mut found: Vec<&str> =
+            v["spofs"].as_array().unwrap().iter().map(|s| s["element"].as_str().unwrap()).collect();
+        found.sort_unstable();
+        assert_eq!(found, expected, "{path}: single points of failure");
+        for s in v["spofs"].as_array().unwrap() {
+            let why = s["explanation"].as_str().unwrap();
+            assert!(
+                why.starts_with(&format!("{} fails → ", s["element"].as_str().unwrap())) && why.contains("→ service "),
+                "{path}: {why}"
+            );
+            assert!(
+                !s["defeats"].as_array().unwrap().is_empty(),
+                "{path}: {} names no defeated redundancy",
+                s["element"]
+            );
+        }
+        let report = spofsim(&["analyze", path]);
+        expect_file(&case.with_extension("analysis"), &report.stdout);
+    }
+}

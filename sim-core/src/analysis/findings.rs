@@ -131,7 +131,11 @@ pub fn blast(model: &Model, structures: &[ServiceTree], failed: &[ElementId]) ->
         for (label, _) in st.terms.iter().filter(|(_, r)| st.tree.is_true(*r, &events)) {
             if let Some((from, to)) = label.split_once(" cannot reach ") {
                 for tier in [from, to] {
-                    if let Some(g) = model.groups.iter().find(|g| g.name == tier && g.members.len() > 1) {
+                    if let Some(g) = model
+                        .groups
+                        .iter()
+                        .find(|g| g.name == tier && g.members.len() > 1 && eval.group_works[g.id.0 as usize])
+                    {
                         defeats.insert(format!("{} {}: no member can reach the next tier", g.kind, g.name));
                     }
                 }
@@ -144,7 +148,12 @@ pub fn blast(model: &Model, structures: &[ServiceTree], failed: &[ElementId]) ->
         if g.members.len() > 1 && !eval.group_works[g.id.0 as usize] {
             let lost: Vec<&str> =
                 g.members.iter().filter(|m| is_down(**m)).map(|m| model.element(*m).name.as_str()).collect();
-            defeats.insert(format!("{} {}: {} down together", g.kind, g.name, lost.join(" and ")));
+            let text = if lost.is_empty() {
+                format!("{} {}: stops although its members work (they share the failed dependency)", g.kind, g.name)
+            } else {
+                format!("{} {}: {} down together", g.kind, g.name, lost.join(" and "))
+            };
+            defeats.insert(text);
         }
     }
     // Bonds whose every member's cable ends at something down.
@@ -166,7 +175,10 @@ pub fn blast(model: &Model, structures: &[ServiceTree], failed: &[ElementId]) ->
                 .collect();
             peers.sort_unstable();
             peers.dedup();
-            defeats.insert(format!("bond {}: every NIC is cabled to {}", g.name, peers.join(" and ")));
+            defeats.insert(match peers.as_slice() {
+                [one] => format!("bond {}: every NIC is cabled to {one}", g.name),
+                many => format!("bond {}: every NIC lost its switch ({})", g.name, many.join(", ")),
+            });
         }
     }
     Blast {
