@@ -11,6 +11,7 @@ pub mod de;
 pub mod diagnostics;
 pub mod export;
 pub mod generate;
+pub mod lints;
 pub mod mechanisms;
 pub mod mef;
 pub mod model;

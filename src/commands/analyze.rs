@@ -7,7 +7,7 @@ use sim_core::analysis::{analyze_tree, FaultTree, Options};
 
 use crate::flags::{AnalyzeArgs, ReportFormat};
 use crate::render::{self, ColorMode};
-use crate::report::{analysis_json, analysis_text, Analysed};
+use crate::report::{analysis_json, analysis_text, Analysed, LintRow};
 use crate::{inputs, Status};
 
 pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
@@ -69,10 +69,19 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
         }
         None => Vec::new(),
     };
+    let lints = model.as_ref().map(sim_core::lints::run).unwrap_or_default();
+    let index = sim_core::syntax::LineIndex::new(&text);
+    let lint_rows: Vec<LintRow> = lints
+        .iter()
+        .map(|f| {
+            let (line, column) = index.line_col(&text, f.span.start as usize);
+            LintRow { finding: f, line, column }
+        })
+        .collect();
     let shown = input.path.display().to_string();
     let out = match args.format {
-        ReportFormat::Text => analysis_text::render(&shown, max_order, &items, &spofs),
-        ReportFormat::Json => analysis_json::render(&shown, max_order, &items, &spofs),
+        ReportFormat::Text => analysis_text::render(&shown, max_order, &items, &spofs, &lint_rows),
+        ReportFormat::Json => analysis_json::render(&shown, max_order, &items, &spofs, &lint_rows),
     };
     let _ = std::io::stdout().write_all(out.as_bytes());
     Status::Ok

@@ -7,7 +7,8 @@
 //!                 importance: [ { event, birnbaum, criticality, fussell_vesely,
 //!                                 raw, rrw } ] } ],
 //!    spofs: [ { element, kind, unavailability, services: [ { service, reasons } ],
-//!               explanation, chain: [[..]], defeats: [..] } ] }`.
+//!               explanation, chain: [[..]], defeats: [..] } ],
+//!    lints: [ { code, name, severity, subject, message, fix, line, column } ] }`.
 //! Numbers that do not fit JSON (infinite RRW) are written as null.
 
 use serde_json::{json, Map, Value};
@@ -15,13 +16,13 @@ use sim_core::units::SECS_PER_YEAR;
 
 use sim_core::analysis::findings::Spof;
 
-use super::{nines, Analysed, ASSUMPTIONS};
+use super::{nines, Analysed, LintRow, ASSUMPTIONS};
 
 fn num(x: f64) -> Value {
     serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
 }
 
-pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: &[Spof]) -> String {
+pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: &[Spof], lints: &[LintRow]) -> String {
     let results: Vec<Value> = items
         .iter()
         .map(|a| {
@@ -77,9 +78,18 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
             })
         })
         .collect();
+    let lints: Vec<Value> = lints
+        .iter()
+        .map(|l| {
+            let f = l.finding;
+            json!({ "code": f.code, "name": f.name, "severity": f.severity.as_str(), "subject": f.subject,
+                    "message": f.message, "fix": f.fix, "line": l.line, "column": l.column })
+        })
+        .collect();
     let report = json!({
         "version": 1,
         "spofs": spofs,
+        "lints": lints,
         "spofsim": sim_core::VERSION,
         "input": input,
         "options": { "max_order": max_order },

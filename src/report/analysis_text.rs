@@ -6,11 +6,11 @@ use sim_core::units::{Duration, SECS_PER_YEAR};
 
 use sim_core::analysis::findings::Spof;
 
-use super::{nines, Analysed, ASSUMPTIONS};
+use super::{nines, Analysed, LintRow, ASSUMPTIONS};
 
 const LISTED: usize = 20;
 
-pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: &[Spof]) -> String {
+pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: &[Spof], lints: &[LintRow]) -> String {
     let mut out = String::new();
     let order = max_order.map_or("all".to_string(), |n| n.to_string());
     let _ = writeln!(out, "spofsim {} analysis of {input} (cut sets up to order {order})", sim_core::VERSION);
@@ -30,6 +30,22 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
             for d in &s.blast.defeats {
                 let _ = writeln!(out, "    defeats {d}");
             }
+        }
+        let _ = writeln!(out, "\ndesign lints: {}", lints.len());
+        for l in lints {
+            let f = l.finding;
+            let _ = writeln!(
+                out,
+                "  {}:{}:{} {} {} [{}] {}",
+                input,
+                l.line,
+                l.column,
+                f.severity.as_str(),
+                f.code,
+                f.name,
+                f.message
+            );
+            let _ = writeln!(out, "    fix: {}", f.fix);
         }
     }
     for a in items {

@@ -14,6 +14,13 @@ pub struct Analysed<'a> {
     pub result: TreeResult,
 }
 
+/// A lint finding with its position in the scenario file.
+pub struct LintRow<'a> {
+    pub finding: &'a sim_core::lints::Finding,
+    pub line: usize,
+    pub column: usize,
+}
+
 /// The assumptions every static result rests on.
 pub const ASSUMPTIONS: &[&str] = &[
     "failures are independent (common causes are modelled as shared dependencies)",

@@ -396,7 +396,7 @@ impl Loader {
         for entry in &self.entries {
             let info = entry.kind.info();
             let target = match info.section {
-                Section::Groups => Target::Group(b.new_group(entry.id.value.clone(), info.name, entry.span)),
+                Section::Groups => Target::Group(b.new_group(entry.id.value.clone(), info.name, entry.id.span)),
                 Section::Services => {
                     let idx = b.model.services.len() as u32;
                     b.model.services.push(model::Service {

@@ -1,0 +1,79 @@
+//! SPOF-L014 backups: data with no backup, or backups further apart than the RPO target.
+
+use super::{edge_sources, hit, req_elements, secs_attr, text_attr, Hit, Lint, Severity};
+use crate::model::{EdgeKind, ElementId, Model, NodeRef};
+use crate::units::Duration;
+
+pub static LINT: Lint = Lint {
+    code: "SPOF-L014",
+    name: "backups",
+    severity: Severity::Warning,
+    summary: "Data has no backup, or the backup interval exceeds the RPO target.",
+    rationale: "DOMAIN.md §9 Backup: redundancy is no backup — cluster software can misbehave and RAID loses data in a rebuild window (§2, §5); the backup interval bounds how much data a restore loses (RPO).",
+    fix: "Add a data backup covering the database (or its host), with an interval within the RPO target.",
+    check,
+};
+
+fn backed_up(model: &Model, e: ElementId) -> bool {
+    let mut candidates = vec![e];
+    candidates.extend(req_elements(&model.element(e).needs));
+    candidates.iter().any(|c| !edge_sources(model, NodeRef::Element(*c), EdgeKind::Backs).is_empty())
+}
+
+fn check(model: &Model) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for e in model
+        .elements
+        .iter()
+        .filter(|e| (e.kind == "process" && text_attr(&e.attrs, "role") == Some("db")) || e.kind == "storage-array")
+    {
+        if !backed_up(model, e.id) {
+            out.push(hit(e.span, &e.name, format!("{} holds data that no backup covers", e.name)));
+        }
+    }
+    let rpo = model.expectations.iter().filter_map(|x| x.max_rpo_secs).fold(f64::INFINITY, f64::min);
+    for b in model.elements.iter().filter(|e| e.kind == "backup") {
+        if let Some(interval) = secs_attr(&b.attrs, "interval") {
+            if text_attr(&b.attrs, "type") == Some("data") && interval > rpo {
+                out.push(hit(
+                    b.span,
+                    &b.name,
+                    format!(
+                        "{} runs every {}, but the RPO target is {}: a restore loses more than allowed",
+                        b.name,
+                        Duration::from_secs(interval),
+                        Duration::from_secs(rpo)
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lints::codes_for;
+
+    const BAD: &str = r#"{ "components": { "internet": { "kind": "entry" }, "db-1": { "kind": "server", "runs": ["db"] }, "db-2": { "kind": "server", "runs": ["db"] } },
+      "links": [ { "between": ["internet", "db-1"] } ],
+      "services": { "s": { "from": "internet", "through": ["db-1"] } },
+      "backups": { "nightly": { "type": "data", "of": ["db-1/db"], "interval": "1d", "restore": "2h" } },
+      "expect": [ { "service": "s", "max_rpo": "1h" } ] }"#;
+
+    #[test]
+    fn fires_on_missing_backup_and_slow_interval() {
+        let codes = codes_for(BAD);
+        assert!(
+            codes.contains(&"SPOF-L014 db-2/db".to_string()) && codes.contains(&"SPOF-L014 nightly".to_string()),
+            "{codes:?}"
+        );
+    }
+
+    #[test]
+    fn quiet_when_every_database_is_backed_up_in_time() {
+        let good =
+            BAD.replace(r#""of": ["db-1/db"], "interval": "1d""#, r#""of": ["db-1/db", "db-2"], "interval": "30m""#);
+        assert!(!codes_for(&good).iter().any(|c| c.starts_with("SPOF-L014")), "{:?}", codes_for(&good));
+    }
+}

@@ -1,0 +1,40 @@
+//! SPOF-L010 cluster-no-quorum: an active-standby cluster with no tie-breaker.
+
+use super::{groups_of_kind, hit, text_attr, Hit, Lint, Severity};
+use crate::model::{Arrangement, Model};
+
+pub static LINT: Lint = Lint {
+    code: "SPOF-L010",
+    name: "cluster-no-quorum",
+    severity: Severity::Warning,
+    summary: "An active-standby cluster has no quorum (voting) device.",
+    rationale: "DOMAIN.md §5 Active-standby cluster: if heartbeats are lost while both nodes live, the cluster cannot decide: split brain (both active, data diverges) unless a quorum device breaks the tie.",
+    fix: "Add a quorum-device and name it in the cluster's \"quorum\".",
+    check,
+};
+
+fn check(model: &Model) -> Vec<Hit> {
+    groups_of_kind(model, "cluster")
+        .filter(|g| g.arrangement == Arrangement::ActiveStandby && text_attr(&g.attrs, "quorum").is_none())
+        .map(|g| hit(g.span, &g.name, format!("{}: lost heartbeats with both nodes alive means split brain", g.name)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lints::codes_for;
+
+    const BAD: &str = r#"{ "components": { "db-1": { "kind": "server" }, "db-2": { "kind": "server" }, "q": { "kind": "quorum-device" } },
+      "groups": { "db": { "kind": "cluster", "mode": "active-standby", "members": ["db-1", "db-2"] } } }"#;
+
+    #[test]
+    fn fires_without_quorum() {
+        assert!(codes_for(BAD).contains(&"SPOF-L010 db".to_string()));
+    }
+
+    #[test]
+    fn quiet_with_a_quorum_device() {
+        let good = BAD.replace(r#""members": ["db-1", "db-2"]"#, r#""members": ["db-1", "db-2"], "quorum": "q""#);
+        assert!(!codes_for(&good).iter().any(|c| c.starts_with("SPOF-L010")));
+    }
+}

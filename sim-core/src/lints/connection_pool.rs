@@ -1,0 +1,73 @@
+//! SPOF-L011 connection-pool: pool sizes that pay set-up cost again, or idle pooled
+//! connections that a firewall silently drops.
+
+use super::{count_attr, hit, req_elements, secs_attr, Hit, Lint, Severity};
+use crate::model::Model;
+use crate::units::Duration;
+
+pub static LINT: Lint = Lint {
+    code: "SPOF-L011",
+    name: "connection-pool",
+    severity: Severity::Warning,
+    summary: "A connection pool has min ≠ max, or keeps connections idle longer than a firewall allows.",
+    rationale: "DOMAIN.md §4 DB connection redundancy: pools use min = max so connection set-up is paid once; a firewall between AP and DB may silently drop idle pooled connections.",
+    fix: "Set min = max, and make the pool close or validate idle connections before the firewall's idle timeout (\"keepalive\" shorter than it).",
+    check,
+};
+
+fn check(model: &Model) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for pool in model.elements.iter().filter(|e| e.kind == "connection-pool") {
+        let (min, max) = (count_attr(&pool.attrs, "min").unwrap_or(0), count_attr(&pool.attrs, "max").unwrap_or(0));
+        if min != max {
+            out.push(hit(
+                pool.span,
+                &pool.name,
+                format!("{} grows from {min} to {max} connections: set-up cost is paid under load", pool.name),
+            ));
+        }
+        let idle = secs_attr(&pool.attrs, "idle_timeout").unwrap_or(f64::INFINITY);
+        let keepalive = secs_attr(&pool.attrs, "keepalive").unwrap_or(f64::INFINITY);
+        for fw in req_elements(&pool.needs).into_iter().filter(|e| model.element(*e).kind == "firewall") {
+            let fw = model.element(fw);
+            let Some(fw_idle) = secs_attr(&fw.attrs, "idle_timeout") else { continue };
+            if idle > fw_idle && keepalive >= fw_idle {
+                let kept = if idle.is_finite() {
+                    format!("up to {}", Duration::from_secs(idle))
+                } else {
+                    "forever".to_string()
+                };
+                out.push(hit(
+                    pool.span,
+                    &pool.name,
+                    format!(
+                        "{} keeps idle connections {kept}, but {} drops them after {}",
+                        pool.name,
+                        fw.name,
+                        Duration::from_secs(fw_idle)
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lints::codes_for;
+
+    const BAD: &str = r#"{ "components": { "fw": { "kind": "firewall", "idle_timeout": "30m" }, "ap": { "kind": "server" }, "db": { "kind": "server" },
+        "pool": { "kind": "connection-pool", "on": "ap", "to": "db", "through": ["fw"], "min": 5, "max": 20 } } }"#;
+
+    #[test]
+    fn fires_on_growing_pools_and_idle_drops() {
+        assert_eq!(codes_for(BAD).iter().filter(|c| c.starts_with("SPOF-L011")).count(), 2);
+    }
+
+    #[test]
+    fn quiet_with_fixed_size_and_keepalive() {
+        let good = BAD.replace(r#""min": 5, "max": 20"#, r#""min": 20, "max": 20, "keepalive": "10m""#);
+        assert!(!codes_for(&good).iter().any(|c| c.starts_with("SPOF-L011")), "{:?}", codes_for(&good));
+    }
+}

@@ -1,0 +1,62 @@
+//! SPOF-L015 dr-rto: a DR site recovers more slowly than the service allows.
+
+use super::{hit, secs_attr, text_attr, Hit, Lint, Severity};
+use crate::model::Model;
+use crate::units::Duration;
+
+pub static LINT: Lint = Lint {
+    code: "SPOF-L015",
+    name: "dr-rto",
+    severity: Severity::Error,
+    summary: "A DR tier's recovery time exceeds the service's RTO target.",
+    rationale: "DOMAIN.md §7 Sites: DR sites are hot (low RTO and RPO), warm (partly running) or cold (days); §9: shorter RTO is harder and costlier — the tier must match the target.",
+    fix: "Choose a faster DR tier (warm → hot) or relax the RTO target.",
+    check,
+};
+
+fn check(model: &Model) -> Vec<Hit> {
+    let rto = model.expectations.iter().filter_map(|x| x.max_rto_secs).fold(f64::INFINITY, f64::min);
+    model
+        .elements
+        .iter()
+        .filter(|e| e.kind == "site")
+        .filter_map(|s| {
+            let dr = secs_attr(&s.attrs, "dr_rto")?;
+            (dr > rto).then(|| {
+                let tier = text_attr(&s.attrs, "dr_tier").unwrap_or("?");
+                hit(
+                    s.span,
+                    &s.name,
+                    format!(
+                        "{} is a {tier} DR site taking {} to recover, but the RTO target is {}",
+                        s.name,
+                        Duration::from_secs(dr),
+                        Duration::from_secs(rto)
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lints::codes_for;
+
+    const BAD: &str = r#"{ "sites": { "main": {}, "dr": { "dr": { "of": "main", "tier": "cold" } } },
+      "components": { "internet": { "kind": "entry" }, "web": { "kind": "server", "site": "main" } },
+      "links": [ { "between": ["internet", "web"] } ],
+      "services": { "s": { "from": "internet", "through": ["web"] } },
+      "expect": [ { "service": "s", "max_rto": "1h" } ] }"#;
+
+    #[test]
+    fn fires_when_the_tier_is_too_slow() {
+        assert!(codes_for(BAD).contains(&"SPOF-L015 dr".to_string()));
+    }
+
+    #[test]
+    fn quiet_with_a_hot_site() {
+        let good = BAD.replace(r#""tier": "cold""#, r#""tier": "hot""#);
+        assert!(!codes_for(&good).iter().any(|c| c.starts_with("SPOF-L015")));
+    }
+}

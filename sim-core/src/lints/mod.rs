@@ -1,0 +1,218 @@
+//! Design lints: known mistakes, each in its own file with a stable code, its
+//! rationale (citing DOMAIN.md), and tests that it fires on a bad design and stays
+//! quiet on a good one. Adding a lint: a file and a line in [`LINTS`].
+
+mod backups;
+mod bond_one_switch;
+mod cluster_quorum;
+mod connection_pool;
+mod dns_no_check;
+mod dr_rto;
+mod l2_loop;
+mod lb_single;
+mod mii_blind;
+mod monitoring;
+mod persistence;
+mod power_overload;
+mod raid_spare;
+mod single_site;
+mod sync_replication;
+mod traps_only;
+
+use crate::model::{Attr, ElementId, Model, NodeRef, Req};
+use crate::syntax::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A lint rule.
+pub struct Lint {
+    /// Stable code, e.g. "SPOF-L001"; never reused.
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what is wrong.
+    pub summary: &'static str,
+    /// Why it matters, citing DOMAIN.md.
+    pub rationale: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+    pub check: fn(&Model) -> Vec<Hit>,
+}
+
+/// Where a lint fired, before it becomes a [`Finding`].
+pub struct Hit {
+    pub span: Span,
+    pub subject: String,
+    pub message: String,
+}
+
+/// A lint finding, ready for reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// The element, group or service concerned.
+    pub subject: String,
+    pub message: String,
+    pub fix: &'static str,
+    pub span: Span,
+}
+
+/// Every lint, in code order.
+pub static LINTS: &[&Lint] = &[
+    &power_overload::LINT,
+    &bond_one_switch::LINT,
+    &mii_blind::LINT,
+    &l2_loop::LINT,
+    &dns_no_check::LINT,
+    &lb_single::LINT,
+    &persistence::LINT,
+    &sync_replication::LINT,
+    &raid_spare::LINT,
+    &cluster_quorum::LINT,
+    &connection_pool::LINT,
+    &monitoring::LINT,
+    &traps_only::LINT,
+    &backups::LINT,
+    &dr_rto::LINT,
+    &single_site::LINT,
+];
+
+/// Runs every lint; findings sorted by code, then subject, then message.
+pub fn run(model: &Model) -> Vec<Finding> {
+    let mut out: Vec<Finding> = LINTS
+        .iter()
+        .flat_map(|lint| {
+            (lint.check)(model).into_iter().map(move |h| Finding {
+                code: lint.code,
+                name: lint.name,
+                severity: lint.severity,
+                subject: h.subject,
+                message: h.message,
+                fix: lint.fix,
+                span: h.span,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.code, &a.subject, &a.message).cmp(&(b.code, &b.subject, &b.message)));
+    out
+}
+
+pub fn find(code: &str) -> Option<&'static Lint> {
+    LINTS.iter().copied().find(|l| l.code.eq_ignore_ascii_case(code) || l.name == code)
+}
+
+// --- helpers shared by the lints ---
+
+fn hit(span: Span, subject: &str, message: String) -> Hit {
+    Hit { span, subject: subject.to_string(), message }
+}
+
+fn text_attr<'a>(attrs: &'a crate::model::Attrs, key: &str) -> Option<&'a str> {
+    match attrs.get(key) {
+        Some(Attr::Text(t)) => Some(t),
+        _ => None,
+    }
+}
+
+fn secs_attr(attrs: &crate::model::Attrs, key: &str) -> Option<f64> {
+    match attrs.get(key) {
+        Some(Attr::Secs(s)) => Some(*s),
+        _ => None,
+    }
+}
+
+fn count_attr(attrs: &crate::model::Attrs, key: &str) -> Option<u64> {
+    match attrs.get(key) {
+        Some(Attr::Count(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+fn watts_attr(attrs: &crate::model::Attrs, key: &str) -> Option<f64> {
+    match attrs.get(key) {
+        Some(Attr::Watts(w)) => Some(*w),
+        _ => None,
+    }
+}
+
+/// Targets of edges of `kind` leaving `node`.
+fn edge_targets(model: &Model, node: NodeRef, kind: crate::model::EdgeKind) -> Vec<NodeRef> {
+    use petgraph::visit::EdgeRef;
+    let Some(&idx) = model.node_of.get(&node) else { return Vec::new() };
+    let mut out: Vec<NodeRef> =
+        model.graph.edges(idx).filter(|e| *e.weight() == kind).map(|e| model.graph[e.target()]).collect();
+    out.sort();
+    out
+}
+
+/// Sources of edges of `kind` entering `node`.
+fn edge_sources(model: &Model, node: NodeRef, kind: crate::model::EdgeKind) -> Vec<NodeRef> {
+    use petgraph::visit::EdgeRef;
+    let Some(&idx) = model.node_of.get(&node) else { return Vec::new() };
+    let mut out: Vec<NodeRef> = model
+        .graph
+        .edges_directed(idx, petgraph::Direction::Incoming)
+        .filter(|e| *e.weight() == kind)
+        .map(|e| model.graph[e.source()])
+        .collect();
+    out.sort();
+    out
+}
+
+/// Elements named directly in a requirement (not through groups or paths).
+fn req_elements(req: &Req) -> Vec<ElementId> {
+    let mut out = Vec::new();
+    req.visit(&mut |r| {
+        if let Req::Element(e) = r {
+            out.push(*e);
+        }
+    });
+    out
+}
+
+fn groups_of_kind<'m>(model: &'m Model, kind: &'static str) -> impl Iterator<Item = &'m crate::model::Group> + 'm {
+    model.groups.iter().filter(move |g| g.kind == kind)
+}
+
+/// Findings of one lint only, as "CODE subject" lines (test helper).
+#[cfg(test)]
+pub(crate) fn only(code: &str, text: &str) -> Vec<String> {
+    codes_for(text).into_iter().filter(|c| c.starts_with(code)).collect()
+}
+
+#[cfg(test)]
+pub(crate) fn codes_for(text: &str) -> Vec<String> {
+    let loaded = crate::load(text);
+    let model = loaded.model.unwrap_or_else(|| panic!("fixture loads: {:?}", loaded.diagnostics));
+    run(&model).into_iter().map(|f| format!("{} {}", f.code, f.subject)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn codes_are_unique_and_documented() {
+        let mut codes: Vec<&str> = super::LINTS.iter().map(|l| l.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), super::LINTS.len());
+        for l in super::LINTS {
+            assert!(l.rationale.contains("DOMAIN.md"), "{} cites DOMAIN.md", l.code);
+            assert!(!l.fix.is_empty() && !l.summary.is_empty());
+        }
+    }
+}

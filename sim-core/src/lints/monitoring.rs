@@ -1,0 +1,76 @@
+//! SPOF-L012 unmonitored: a component no monitor covers.
+
+use super::{edge_sources, hit, Hit, Lint, Severity};
+use crate::model::{EdgeKind, Model, NodeRef};
+
+pub static LINT: Lint = Lint {
+    code: "SPOF-L012",
+    name: "unmonitored",
+    severity: Severity::Warning,
+    summary: "A component is covered by no monitor.",
+    rationale: "DOMAIN.md §8 Monitoring: detection delay is part of every outage; repair starts only once someone knows. Liveness (ping) belongs on every device.",
+    fix: "Add the component to a monitor's targets (ping for devices, process checks for important processes).",
+    check,
+};
+
+/// Kinds an operator must watch (parts written inline are covered through their device).
+const WATCHED: &[&str] = &[
+    "server",
+    "process",
+    "switch",
+    "router",
+    "firewall",
+    "load-balancer",
+    "storage-array",
+    "san-switch",
+    "dns-server",
+    "quorum-device",
+    "ups",
+    "pdu",
+];
+
+fn check(model: &Model) -> Vec<Hit> {
+    let watched: Vec<_> = model
+        .elements
+        .iter()
+        .filter(|e| WATCHED.contains(&e.kind) && !e.name.contains('/') && e.failure.is_some())
+        .collect();
+    if !model.elements.iter().any(|e| e.kind == "monitor") {
+        if let Some(first) = watched.first() {
+            let subject = if model.name.is_empty() { "scenario" } else { model.name.as_str() };
+            return vec![hit(
+                first.span,
+                subject,
+                format!(
+                    "no monitors at all: none of {} components is watched, failures wait for users to notice",
+                    watched.len()
+                ),
+            )];
+        }
+        return Vec::new();
+    }
+    watched
+        .into_iter()
+        .filter(|e| edge_sources(model, NodeRef::Element(e.id), EdgeKind::Monitors).is_empty())
+        .map(|e| hit(e.span, &e.name, format!("no monitor watches {} ({})", e.name, e.kind)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lints::{codes_for, only};
+
+    const BAD: &str = r#"{ "components": { "sw-1": { "kind": "switch" }, "web-1": { "kind": "server" } },
+      "monitors": { "ping": { "method": "ping", "targets": ["sw-1"] } } }"#;
+
+    #[test]
+    fn fires_on_an_unwatched_server() {
+        assert_eq!(only("SPOF-L012", BAD), ["SPOF-L012 web-1"]);
+    }
+
+    #[test]
+    fn quiet_when_everything_is_watched() {
+        let good = BAD.replace(r#""targets": ["sw-1"]"#, r#""targets": ["sw-1", "web-1"]"#);
+        assert!(codes_for(&good).is_empty(), "{:?}", codes_for(&good));
+    }
+}
