@@ -47,7 +47,6 @@ struct Entry {
     kind: &'static dyn Kind,
     common: CommonSpec,
     spec: Box<dyn Lower>,
-    span: Span,
 }
 
 /// Loads one scenario. Never panics, whatever the text.
@@ -361,7 +360,7 @@ impl Loader {
         let common = self.decode_reporting_all(&common_node, &[], from_node::<CommonSpec>);
         let spec = self.decode_reporting_all(&spec_node, common_fields, |n| kind.decode(n));
         match (common, spec) {
-            (Some(common), Some(spec)) => self.entries.push(Entry { id, kind, common, spec, span: node.span }),
+            (Some(common), Some(spec)) => self.entries.push(Entry { id, kind, common, spec }),
             // Known but broken: references to it must not cascade into more errors.
             _ => self.builder.broken(id.value),
         }
