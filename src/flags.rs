@@ -45,6 +45,12 @@ pub enum Command {
         after_help = "Examples:\n  spofsim validate scenarios/\n  spofsim validate a.jsonc b.jsonc --format json"
     )]
     Validate(ValidateArgs),
+    /// Generate a valid scenario (fat-tree data centre, random design) on stdout.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  spofsim generate fat-tree --k 48 > dc.json\n  spofsim generate random --components 12 --seed 7"
+    )]
+    Generate(GenerateCommand),
     /// Print the JSON Schema (draft-07) of the scenario language.
     #[command(after_help = "Example:\n  spofsim schema > scenarios/scenario.schema.json")]
     Schema(SchemaArgs),
@@ -134,4 +140,24 @@ pub struct AnalyzeArgs {
 pub enum ReportFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// A k-ary fat-tree data centre: k pods, (k/2)² core switches, k³/4 hosts.
+    FatTree {
+        /// Switch radix (even, ≥ 2); 48 gives 27,648 hosts and 2,880 switches.
+        #[arg(long)]
+        k: usize,
+        /// Power feeds per pod, each with one PDU powering the pod's switches in turn.
+        #[arg(long, default_value_t = 2)]
+        feeds_per_pod: usize,
+    },
+    /// A random small design, for property tests.
+    Random {
+        #[arg(long, default_value_t = 12)]
+        components: usize,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
 }

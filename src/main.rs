@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         flags::Command::Analyze(args) => commands::analyze::run(&args, color),
         flags::Command::Validate(args) => commands::validate::run(&args, color),
         flags::Command::Schema(args) => commands::schema::run(&args),
+        flags::Command::Generate(what) => commands::generate::run(&what),
         flags::Command::Export(args) => commands::export::run(&args, color),
     };
     ExitCode::from(status as u8)

@@ -1,9 +1,11 @@
-//! `spofsim analyze FILE`: exact availability, minimal cut sets and importance, for a
-//! scenario (one result per service) or an Open-PSA MEF fault tree (`.xml`).
+//! `spofsim analyze FILE`: single points of failure (explained), exact availability,
+//! minimal cut sets, importance and design lints for a scenario (one result per
+//! service), or cut sets, probability and importance for an Open-PSA MEF fault tree
+//! (`.xml`). Always exits 0 on valid input: it reports; `check` gates.
 
 use std::io::Write;
 
-use sim_core::analysis::{analyze_tree, FaultTree, Options};
+use sim_core::analysis::{analyze_tree, findings, single_failures, structure, FaultTree, Options};
 
 use crate::flags::{AnalyzeArgs, ReportFormat};
 use crate::render::{self, ColorMode};
@@ -22,24 +24,31 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
     };
     let is_mef = input.path.extension().is_some_and(|e| e == "xml");
     let mut model = None;
-    let (trees, what): (Vec<FaultTree>, &'static str) = if is_mef {
+    // (name, exact tree or why there is none)
+    let (trees, what): (Vec<(String, Result<FaultTree, String>)>, &'static str) = if is_mef {
         let imported = sim_core::mef::import(&text);
         let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &imported.diagnostics, color).as_bytes());
         if imported.diagnostics.iter().any(|d| d.is_error()) {
             return Status::Invalid;
         }
-        (imported.trees, "fault tree")
+        (imported.trees.into_iter().map(|t| (t.name.clone(), Ok(t))).collect(), "fault tree")
     } else {
         let loaded = sim_core::load(&text);
         let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes());
         let Some(m) = loaded.model else { return Status::Invalid };
-        let trees = sim_core::analysis::structure::service_trees(&m);
+        let mut names: Vec<String> = m.services.iter().map(|s| s.name.clone()).collect();
+        names.sort();
+        let trees = names
+            .into_iter()
+            .zip(structure::service_trees(&m))
+            .map(|(n, t)| (n, t.map_err(|e| e.to_string())))
+            .collect();
         model = Some(m);
         (trees, "service")
     };
-    let trees: Vec<FaultTree> = match &args.service {
+    let trees: Vec<(String, Result<FaultTree, String>)> = match &args.service {
         Some(s) => {
-            let picked: Vec<FaultTree> = trees.into_iter().filter(|t| &t.name == s).collect();
+            let picked: Vec<_> = trees.into_iter().filter(|(n, _)| n == s).collect();
             if picked.is_empty() {
                 let _ = writeln!(stderr, "error: no {what} named \"{s}\" in {}", input.path.display());
                 return Status::Invalid;
@@ -53,22 +62,17 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
         Options { max_order: max_order.unwrap_or(usize::MAX), max_listed: 1000, importance: !args.no_importance };
     let items: Vec<Analysed> = trees
         .iter()
-        .filter_map(|t| {
-            analyze_tree(t, &options).map(|result| Analysed { name: t.name.clone(), what, tree: t, result })
+        .map(|(name, tree)| Analysed {
+            name: name.clone(),
+            what,
+            result: tree
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|t| analyze_tree(t, &options).map(|r| (t, r)).ok_or_else(|| "no top event".to_string())),
         })
         .collect();
-    // Single points of failure, explained, for scenarios (all services, not only --service).
-    let spofs = match &model {
-        Some(m) => {
-            let structures = sim_core::analysis::structure::service_structures(m);
-            let results: Vec<_> = structures
-                .iter()
-                .filter_map(|st| analyze_tree(&st.tree, &Options { max_order: 1, max_listed: 0, importance: false }))
-                .collect();
-            sim_core::analysis::findings::spofs(m, &structures, &results)
-        }
-        None => Vec::new(),
-    };
+    // Single points of failure of every service, explained (fast at any size).
+    let spofs = model.as_ref().map(|m| findings::spofs(m, &single_failures::single_failures(m))).unwrap_or_default();
     let lints = model.as_ref().map(sim_core::lints::run).unwrap_or_default();
     let index = sim_core::syntax::LineIndex::new(&text);
     let lint_rows: Vec<LintRow> = lints

@@ -25,7 +25,17 @@ pub fn run(args: &ExportArgs, color: ColorMode) -> Status {
         ExportFormat::Dot => sim_core::export::to_dot(&model),
         ExportFormat::Mermaid => sim_core::export::to_mermaid(&model),
         ExportFormat::Openpsa => {
-            let trees = sim_core::analysis::structure::service_trees(&model);
+            let mut trees = Vec::new();
+            for t in sim_core::analysis::structure::service_trees(&model) {
+                match t {
+                    Ok(t) => trees.push(t),
+                    Err(e) if args.service.as_ref().is_none_or(|s| *s == e.service) => {
+                        let _ = writeln!(stderr, "error: {}: {e}", input.path.display());
+                        return Status::Invalid;
+                    }
+                    Err(_) => {}
+                }
+            }
             let names: Vec<&str> = trees.iter().map(|t| t.name.as_str()).collect();
             let picked = match (&args.service, trees.len()) {
                 (Some(s), _) => trees.iter().find(|t| &t.name == s),

@@ -2,5 +2,6 @@
 
 pub mod analyze;
 pub mod export;
+pub mod generate;
 pub mod schema;
 pub mod validate;

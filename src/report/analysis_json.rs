@@ -1,6 +1,6 @@
 //! JSON analysis report. Wire format (version 1), sorted, without timestamps:
 //! `{ version, spofsim, input, options: { max_order }, assumptions: [..],
-//!    results: [ { name, kind, unavailability, availability, nines,
+//!    results: [ { name, kind, unavailability, availability, nines, (or `skipped`: why)
 //!                 downtime_per_year_secs, bdd_nodes, coherent,
 //!                 cut_sets: { total, counts_by_order: { "1": n, .. }, truncated,
 //!                             listed: [ { order, probability, events: [..] } ] },
@@ -26,8 +26,11 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
     let results: Vec<Value> = items
         .iter()
         .map(|a| {
-            let r = &a.result;
-            let name = |e: u32| a.tree.events[e as usize].name.clone();
+            let (tree, r) = match &a.result {
+                Ok((tree, r)) => (*tree, r),
+                Err(why) => return json!({ "name": a.name, "kind": a.what, "skipped": why }),
+            };
+            let name = |e: u32| tree.events[e as usize].name.clone();
             let mut counts = Map::new();
             for (order, &n) in r.counts_by_order.iter().enumerate().skip(1) {
                 counts.insert(order.to_string(), json!(u64::try_from(n).unwrap_or(u64::MAX)));

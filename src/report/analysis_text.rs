@@ -49,9 +49,15 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
         }
     }
     for a in items {
-        let r = &a.result;
-        let name = |e: u32| a.tree.events[e as usize].name.as_str();
         let _ = writeln!(out, "\n{} {}", a.what, a.name);
+        let (tree, r) = match &a.result {
+            Ok((tree, r)) => (*tree, r),
+            Err(why) => {
+                let _ = writeln!(out, "  exact analysis skipped: {why}");
+                continue;
+            }
+        };
+        let name = |e: u32| tree.events[e as usize].name.as_str();
         if a.what == "service" {
             let downtime = Duration::from_secs(r.probability * SECS_PER_YEAR).human();
             let _ = writeln!(

@@ -10,8 +10,8 @@ pub struct Analysed<'a> {
     pub name: String,
     /// "service" or "fault tree".
     pub what: &'static str,
-    pub tree: &'a FaultTree,
-    pub result: TreeResult,
+    /// The tree and its results, or why exact analysis was not done.
+    pub result: Result<(&'a FaultTree, TreeResult), String>,
 }
 
 /// A lint finding with its position in the scenario file.

@@ -9,8 +9,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-use super::structure::ServiceTree;
-use super::TreeResult;
 use crate::model::eval::Evaluator;
 use crate::model::{ElementId, Medium, Model, NodeRef};
 
@@ -73,12 +71,18 @@ fn abbreviate(names: &[String]) -> String {
 }
 
 /// What failing `failed` does to the model and its services.
-pub fn blast(model: &Model, structures: &[ServiceTree], failed: &[ElementId]) -> Blast {
+pub fn blast(model: &Model, failed: &[ElementId]) -> Blast {
+    blast_with(&mut Evaluator::new(model), failed)
+}
+
+/// [`blast`] reusing an evaluator (its network tables) across many failure sets.
+pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Blast {
+    let model = evaluator.model();
     let mut mask = vec![false; model.elements.len()];
     for f in failed {
         mask[f.0 as usize] = true;
     }
-    let eval = Evaluator::new(model).evaluate(&mask);
+    let eval = evaluator.evaluate(&mask);
     let is_down = |e: ElementId| !eval.element_works[e.0 as usize];
     // Chain: breadth-first over dependents that are down.
     let mut layers: Vec<Vec<String>> = Vec::new();
@@ -113,22 +117,15 @@ pub fn blast(model: &Model, structures: &[ServiceTree], failed: &[ElementId]) ->
     let mut down_groups: Vec<String> =
         model.groups.iter().filter(|g| !eval.group_works[g.id.0 as usize]).map(|g| g.name.clone()).collect();
     down_groups.sort();
-    // Service reasons from each fault tree's top-level terms.
+    // Service reasons: the same top-level terms as the services' fault trees.
     let mut services_down = Vec::new();
     let mut defeats: BTreeSet<String> = BTreeSet::new();
-    for st in structures {
-        if eval.service_up[st.service] {
+    for (s, svc) in model.services.iter().enumerate() {
+        if eval.service_up[s] {
             continue;
         }
-        let mut events = vec![false; st.tree.events.len()];
-        for f in failed {
-            if let Some(&ev) = st.event_of.get(f) {
-                events[ev as usize] = true;
-            }
-        }
-        let reasons: Vec<String> =
-            st.terms.iter().filter(|(_, r)| st.tree.is_true(*r, &events)).map(|(label, _)| label.clone()).collect();
-        for (label, _) in st.terms.iter().filter(|(_, r)| st.tree.is_true(*r, &events)) {
+        let reasons = evaluator.service_reasons(s);
+        for label in &reasons {
             if let Some((from, to)) = label.split_once(" cannot reach ") {
                 for tier in [from, to] {
                     if let Some(g) = model
@@ -141,7 +138,7 @@ pub fn blast(model: &Model, structures: &[ServiceTree], failed: &[ElementId]) ->
                 }
             }
         }
-        services_down.push((model.services[st.service].name.clone(), reasons));
+        services_down.push((svc.name.clone(), reasons));
     }
     services_down.sort();
     for g in &model.groups {
@@ -191,18 +188,12 @@ pub fn blast(model: &Model, structures: &[ServiceTree], failed: &[ElementId]) ->
     }
 }
 
-/// Single points of failure of any service (order-1 cut sets), explained; sorted by
-/// probability (highest first), then name.
-pub fn spofs(model: &Model, structures: &[ServiceTree], results: &[TreeResult]) -> Vec<Spof> {
-    let mut singles: BTreeSet<ElementId> = BTreeSet::new();
-    for (st, r) in structures.iter().zip(results) {
-        for &ev in &r.single_points {
-            if let Some(e) = st.tree.events[ev as usize].element {
-                singles.insert(e);
-            }
-        }
-    }
-    let mut out: Vec<Spof> = singles
+/// Single points of failure of any service (from the single-failure dataflow),
+/// explained; sorted by probability (highest first), then name.
+pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>]) -> Vec<Spof> {
+    let all: BTreeSet<ElementId> = singles.iter().flatten().flatten().copied().collect();
+    let mut evaluator = Evaluator::new(model);
+    let mut out: Vec<Spof> = all
         .into_iter()
         .map(|e| {
             let el = model.element(e);
@@ -210,7 +201,7 @@ pub fn spofs(model: &Model, structures: &[ServiceTree], results: &[TreeResult]) 
                 element: el.name.clone(),
                 kind: el.kind,
                 probability: el.failure.map_or(0.0, |f| 1.0 - f.availability()),
-                blast: blast(model, structures, &[e]),
+                blast: blast_with(&mut evaluator, &[e]),
             }
         })
         .collect();

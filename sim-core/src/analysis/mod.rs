@@ -9,6 +9,7 @@ pub mod bdd;
 pub mod compile;
 pub mod fault_tree;
 pub mod findings;
+pub mod single_failures;
 pub mod structure;
 pub mod zbdd;
 

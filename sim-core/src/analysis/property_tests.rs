@@ -35,7 +35,8 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
     let failable: Vec<ElementId> = model.elements.iter().filter(|e| e.failure.is_some()).map(|e| e.id).collect();
     let mut probability_checked = false;
     let mut oracle = Evaluator::new(model);
-    for st in service_structures(model) {
+    let dataflow = super::single_failures::single_failures(model);
+    for st in service_structures(model).into_iter().map(|s| s.expect("small scenarios build exact trees")) {
         let tree = &st.tree;
         let mut down_oracle = |set: &[usize]| {
             let mut failed = vec![false; model.elements.len()];
@@ -92,6 +93,14 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
             })
             .collect();
         assert_eq!(zbdd, minimal, "seed {seed}: minimal cut sets up to order {order}");
+        let singles: BTreeSet<Vec<String>> = minimal.iter().filter(|s| s.len() == 1).cloned().collect();
+        let flow: BTreeSet<Vec<String>> = dataflow[st.service]
+            .as_ref()
+            .expect("generated services can work")
+            .iter()
+            .map(|e| vec![model.element(*e).name.clone()])
+            .collect();
+        assert_eq!(flow, singles, "seed {seed}: single-failure dataflow vs brute force");
         // Exact probability by enumerating every state of the tree's events.
         let n = tree.events.len();
         if n <= 16 {

@@ -38,12 +38,34 @@ pub struct ServiceTree {
     pub event_of: BTreeMap<ElementId, u32>,
 }
 
-/// One fault tree per service, in service-name order.
-pub fn service_trees(model: &Model) -> Vec<FaultTree> {
-    service_structures(model).into_iter().map(|s| s.tree).collect()
+/// Exact fault trees are built only up to this many gates (reachability unrolling is
+/// quadratic in the network's size); larger designs get single-failure analysis only.
+pub const MAX_GATES: usize = 2_000_000;
+
+/// A service whose exact fault tree would exceed [`MAX_GATES`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct TooLarge {
+    pub service: String,
+    pub forwarding_devices: usize,
 }
 
-pub fn service_structures(model: &Model) -> Vec<ServiceTree> {
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "service {}: the exact fault tree would exceed {MAX_GATES} gates ({} forwarding devices on its paths); single points of failure still come from the single-failure dataflow",
+            self.service, self.forwarding_devices
+        )
+    }
+}
+
+/// One fault tree per service, in service-name order.
+pub fn service_trees(model: &Model) -> Vec<Result<FaultTree, TooLarge>> {
+    service_structures(model).into_iter().map(|s| s.map(|s| s.tree)).collect()
+}
+
+/// One structure per service, in service-name order.
+pub fn service_structures(model: &Model) -> Vec<Result<ServiceTree, TooLarge>> {
     let mut order: Vec<usize> = (0..model.services.len()).collect();
     order.sort_by(|&a, &b| model.services[a].name.cmp(&model.services[b].name));
     order.into_iter().map(|s| Builder::new(model).service(s)).collect()
@@ -61,6 +83,8 @@ struct Builder<'m> {
     /// Per element: elements attached to it (NIC in server, process on host).
     attached: Vec<Vec<ElementId>>,
     forwarding: Vec<bool>,
+    /// Forwarding devices of the largest network that was too big to unroll.
+    too_large: Option<usize>,
 }
 
 impl<'m> Builder<'m> {
@@ -87,6 +111,7 @@ impl<'m> Builder<'m> {
             adjacency,
             attached,
             forwarding,
+            too_large: None,
         }
     }
 
@@ -301,6 +326,11 @@ impl<'m> Builder<'m> {
             }
         }
         let rounds = self.forwarding.iter().zip(&relevant).filter(|(&f, &r)| f && r).count() + 2;
+        let nodes = relevant.iter().filter(|&&r| r).count();
+        if self.too_large.is_some() || rounds.saturating_mul(nodes) + self.tree.gates.len() > MAX_GATES {
+            self.too_large = Some(self.too_large.unwrap_or(0).max(rounds - 2));
+            return Ref::Const(false);
+        }
         for round in 1..=rounds {
             let mut next = u.clone();
             let mut changed = false;
@@ -373,7 +403,7 @@ impl<'m> Builder<'m> {
         }
     }
 
-    fn service(mut self, s: usize) -> ServiceTree {
+    fn service(mut self, s: usize) -> Result<ServiceTree, TooLarge> {
         let svc = self.model.services[s].clone();
         self.tree.name = svc.name.clone();
         let mut terms = Vec::new();
@@ -392,14 +422,17 @@ impl<'m> Builder<'m> {
             previous = tier;
         }
         let top = self.or(format!("service-down:{}", svc.name), terms.iter().map(|t| t.1).collect());
+        if let Some(forwarding_devices) = self.too_large {
+            return Err(TooLarge { service: svc.name.clone(), forwarding_devices });
+        }
         self.tree.top = Some(top);
-        ServiceTree {
+        Ok(ServiceTree {
             service: s,
             tree: self.tree,
             element_down: self.down_memo,
             group_down: self.group_memo,
             terms,
             event_of: self.event_of,
-        }
+        })
     }
 }

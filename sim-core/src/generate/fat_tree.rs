@@ -13,7 +13,8 @@ pub fn fat_tree(k: usize, feeds_per_pod: usize) -> String {
     let mut links: Vec<Value> = Vec::new();
     comps.insert("internet".into(), json!({ "kind": "entry" }));
     for c in 0..half * half {
-        comps.insert(format!("core-{c}"), json!({ "kind": "switch" }));
+        // Fabric switches route (L3, ECMP), as fat-trees are built: kind "router".
+        comps.insert(format!("core-{c}"), json!({ "kind": "router" }));
         links.push(json!({ "between": ["internet", format!("core-{c}")] }));
     }
     for p in 0..k {
@@ -23,13 +24,13 @@ pub fn fat_tree(k: usize, feeds_per_pod: usize) -> String {
         }
         let pdu = |i: usize| format!("p{p}-pdu-{}", i % feeds);
         for a in 0..half {
-            comps.insert(format!("p{p}-agg-{a}"), json!({ "kind": "switch", "power": [pdu(a)] }));
+            comps.insert(format!("p{p}-agg-{a}"), json!({ "kind": "router", "power": [pdu(a)] }));
             for c in 0..half {
                 links.push(json!({ "between": [format!("p{p}-agg-{a}"), format!("core-{}", a * half + c)] }));
             }
         }
         for e in 0..half {
-            comps.insert(format!("p{p}-edge-{e}"), json!({ "kind": "switch", "power": [pdu(e + 1)] }));
+            comps.insert(format!("p{p}-edge-{e}"), json!({ "kind": "router", "power": [pdu(e + 1)] }));
             for a in 0..half {
                 links.push(json!({ "between": [format!("p{p}-edge-{e}"), format!("p{p}-agg-{a}")] }));
             }
@@ -48,4 +49,15 @@ pub fn fat_tree(k: usize, feeds_per_pod: usize) -> String {
         "services": { "host-0": { "from": "internet", "through": ["p0-e0-h0"] } },
     });
     super::to_text(&doc)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn k4_has_the_textbook_counts_and_loads() {
+        let model = crate::load(&super::fat_tree(4, 2)).model.expect("loads");
+        let count = |kind: &str| model.elements.iter().filter(|e| e.kind == kind && !e.name.contains('/')).count();
+        // k³/4 hosts, 5k²/4 switches, 2 feeds per pod.
+        assert_eq!((count("server"), count("router"), count("power-feed")), (16, 20, 8));
+    }
 }

@@ -15,6 +15,16 @@ pub static LINT: Lint = Lint {
     check,
 };
 
+/// "a, b, c and 12 more".
+fn short_list(names: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    if names.len() <= SHOWN {
+        names.join(", ")
+    } else {
+        format!("{} and {} more", names[..SHOWN].join(", "), names.len() - SHOWN)
+    }
+}
+
 fn find(parent: &mut [usize], mut x: usize) -> usize {
     while parent[x] != x {
         parent[x] = parent[parent[x]];
@@ -52,15 +62,10 @@ fn check(model: &Model) -> Vec<Hit> {
             members.iter().filter(|m| !protected.contains(m)).map(|m| model.element(*m).name.as_str()).collect();
         if !bare.is_empty() {
             let first = model.element(members[0]);
-            out.push(hit(
-                first.span,
-                &first.name,
-                format!(
-                    "switches {} form a loop, and {} run no spanning tree",
-                    members.iter().map(|m| model.element(*m).name.as_str()).collect::<Vec<_>>().join(", "),
-                    bare.join(", ")
-                ),
-            ));
+            let names: Vec<&str> = members.iter().map(|m| model.element(*m).name.as_str()).collect();
+            let message =
+                format!("switches {} form a loop, and {} run no spanning tree", short_list(&names), short_list(&bare));
+            out.push(hit(first.span, &first.name, message));
         }
     }
     out

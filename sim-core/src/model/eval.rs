@@ -69,6 +69,12 @@ impl<'m> Evaluator<'m> {
     }
 }
 
+impl<'m> Evaluator<'m> {
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+}
+
 impl Evaluator<'_> {
     fn holds(&self, req: &Req) -> bool {
         match req {
@@ -182,17 +188,28 @@ impl Evaluator<'_> {
     }
 
     fn service(&self, s: usize) -> bool {
+        self.service_reasons(s).is_empty()
+    }
+
+    /// Why service `s` is down after the last [`Evaluator::evaluate`], in the words of
+    /// the fault tree's top-level terms; empty when it is up.
+    pub fn service_reasons(&self, s: usize) -> Vec<String> {
         let svc = &self.model.services[s];
+        let mut reasons = Vec::new();
         if !self.works[svc.from.0 as usize] {
-            return false;
+            reasons.push(format!("entry {} down", self.model.element(svc.from).name));
         }
         let mut previous = NodeRef::Element(svc.from);
         for &tier in &svc.through {
-            if !self.tier_works(tier) || !self.connected(&self.anchors(previous), &self.anchors(tier)) {
-                return false;
+            let tier_name = self.model.name_of(tier);
+            if !self.tier_works(tier) {
+                reasons.push(format!("tier {tier_name} down"));
+            }
+            if !self.connected(&self.anchors(previous), &self.anchors(tier)) {
+                reasons.push(format!("{} cannot reach {tier_name}", self.model.name_of(previous)));
             }
             previous = tier;
         }
-        true
+        reasons
     }
 }

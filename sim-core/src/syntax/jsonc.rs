@@ -430,6 +430,8 @@ impl Parser<'_> {
         let start = self.pos;
         self.pos += 1;
         let mut members: Vec<(Key, Node)> = Vec::new();
+        // Key → index, built once an object is large, so duplicate checks stay O(1).
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         loop {
             self.skip_trivia()?;
             let key_start = self.pos;
@@ -466,13 +468,24 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_trivia()?;
             let value = self.value(depth + 1)?;
-            if let Some((first, _)) = members.iter().find(|(k, _)| k.name == key.name) {
+            let existing = if members.len() < 16 {
+                members.iter().position(|(k, _)| k.name == key.name)
+            } else {
+                if index.is_empty() {
+                    index = members.iter().enumerate().map(|(i, (k, _))| (k.name.clone(), i)).collect();
+                }
+                index.get(&key.name).copied()
+            };
+            if let Some(first) = existing.map(|i| &members[i].0) {
                 self.diagnostics.push(
                     Diagnostic::error(Code::DuplicateId, key.span, format!("duplicate key \"{}\"", key.name))
                         .with_related(first.span, "first defined here")
                         .with_help("each key may appear once in an object; rename or remove one"),
                 );
             } else {
+                if !index.is_empty() {
+                    index.insert(key.name.clone(), members.len());
+                }
                 members.push((key, value));
             }
             self.skip_trivia()?;
