@@ -129,7 +129,7 @@ impl Flow<'_> {
             Req::Always => Some(Vec::new()),
             Req::Element(d) => self.down(*d),
             Req::Group(g) => self.group(*g),
-            Req::All(rs) => rs.iter().fold(Some(Vec::new()), |acc, r| union(&acc, &self.req(r))),
+            Req::All(rs) => rs.iter().try_fold(Vec::new(), |acc, r| union(&Some(acc), &self.req(r))),
             Req::AtLeast { k, of } => {
                 let sets: Vec<Set> = of.iter().map(|r| self.req(r)).collect();
                 at_least(sets.len() + 1 - (*k as usize).min(sets.len() + 1), &sets)
