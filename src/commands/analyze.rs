@@ -12,6 +12,9 @@ use crate::render::{self, ColorMode};
 use crate::report::{analysis_json, analysis_text, Analysed, LintRow};
 use crate::{inputs, Status};
 
+/// A top event's name with its exact tree, or why there is none.
+type Named = (String, Result<FaultTree, String>);
+
 pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
     let input = inputs::read(args.file.clone());
     let mut stderr = std::io::stderr().lock();
@@ -24,8 +27,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
     };
     let is_mef = input.path.extension().is_some_and(|e| e == "xml");
     let mut model = None;
-    // (name, exact tree or why there is none)
-    let (trees, what): (Vec<(String, Result<FaultTree, String>)>, &'static str) = if is_mef {
+    let (trees, what): (Vec<Named>, &'static str) = if is_mef {
         let imported = sim_core::mef::import(&text);
         let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &imported.diagnostics, color).as_bytes());
         if imported.diagnostics.iter().any(|d| d.is_error()) {
@@ -46,7 +48,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
         model = Some(m);
         (trees, "service")
     };
-    let trees: Vec<(String, Result<FaultTree, String>)> = match &args.service {
+    let trees: Vec<Named> = match &args.service {
         Some(s) => {
             let picked: Vec<_> = trees.into_iter().filter(|(n, _)| n == s).collect();
             if picked.is_empty() {
