@@ -154,3 +154,50 @@ fn every_bundled_scenario_matches_live_scram() {
     }
     assert!(compared >= 2, "compared {compared} services");
 }
+
+/// Birnbaum (MIF), criticality (CIF), Fussell-Vesely (DIF), RAW and RRW of every basic
+/// event equal SCRAM's `--importance` output to its 6 printed digits.
+#[test]
+fn importance_matches_live_scram() {
+    if !scram_available() {
+        return;
+    }
+    for &(tree, _, _) in ARALIA {
+        let path = format!("tests/data/aralia/{tree}.xml");
+        let out = std::env::temp_dir().join(format!("spofsim-imp-{}-{tree}.xml", std::process::id()));
+        let status = Command::new("scram")
+            .args(["--bdd", "--probability", "true", "--importance", "true"])
+            .arg(root().join(&path))
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(status.status.success());
+        let text = std::fs::read_to_string(&out).unwrap();
+        let _ = std::fs::remove_file(&out);
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let theirs: Vec<_> =
+            doc.descendants().filter(|n| n.has_tag_name("basic-event") && n.attribute("MIF").is_some()).collect();
+        let run = spofsim(&["analyze", &path, "--order", "1", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let ours = v["results"][0]["importance"].as_array().unwrap();
+        // SCRAM lists events that occur in some cut set; we list every event of the tree
+        // (in non-coherent trees, events only under NOT too).
+        assert!(ours.len() >= theirs.len() && !theirs.is_empty(), "{tree}: events with importance");
+        for t in theirs {
+            let name = t.attribute("name").unwrap();
+            let o =
+                ours.iter().find(|o| o["event"] == name).unwrap_or_else(|| panic!("{tree}: no importance for {name}"));
+            for (attr, field) in
+                [("MIF", "birnbaum"), ("CIF", "criticality"), ("DIF", "fussell_vesely"), ("RAW", "raw"), ("RRW", "rrw")]
+            {
+                let ours = o[field].as_f64().unwrap();
+                assert!(
+                    same_6_digits(ours, t.attribute(attr).unwrap()),
+                    "{tree} {name} {attr}: {ours} vs SCRAM {}",
+                    t.attribute(attr).unwrap()
+                );
+            }
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! nearer the root. Complexity: each ITE is O(|f|·|g|·|h|) in the worst case and
 //! memoised; probability and restriction are O(|f|).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A BDD node handle. 0 is false, 1 is true.
 pub type NodeId = u32;
@@ -35,7 +35,7 @@ const TERMINAL_VAR: u32 = u32::MAX;
 impl Bdd {
     pub fn new() -> Bdd {
         let t = Node { var: TERMINAL_VAR, lo: 0, hi: 0 };
-        Bdd { nodes: vec![t, Node { hi: 1, lo: 1, ..t }], unique: HashMap::new(), ite_cache: HashMap::new() }
+        Bdd { nodes: vec![t, Node { hi: 1, lo: 1, ..t }], unique: HashMap::default(), ite_cache: HashMap::default() }
     }
 
     pub fn len(&self) -> usize {
@@ -156,7 +156,7 @@ impl Bdd {
 
     /// The function with variable `var` fixed to `value`.
     pub fn restrict(&mut self, f: NodeId, var: u32, value: bool) -> NodeId {
-        let mut memo = HashMap::new();
+        let mut memo = HashMap::default();
         self.restrict_rec(f, var, value, &mut memo)
     }
 
@@ -180,7 +180,7 @@ impl Bdd {
 
     /// P(f) when variable `level` is true with probability `p[level]`, independently.
     pub fn probability(&self, f: NodeId, p: &[f64]) -> f64 {
-        let mut memo: HashMap<NodeId, f64> = HashMap::new();
+        let mut memo: HashMap<NodeId, f64> = HashMap::default();
         self.prob_rec(f, p, &mut memo)
     }
 
@@ -203,7 +203,7 @@ impl Bdd {
 
     /// Number of inner nodes reachable from `f`.
     pub fn size(&self, f: NodeId) -> usize {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut stack = vec![f];
         while let Some(n) = stack.pop() {
             if n > TRUE && seen.insert(n) {

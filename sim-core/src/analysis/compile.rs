@@ -6,7 +6,7 @@
 //! minimal-solutions recursion on this same exact BDD yields exactly those, as SCRAM
 //! reports them by default.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::bdd::{Bdd, NodeId, FALSE, TRUE};
 use super::fault_tree::{FaultTree, Gate, Ref};
@@ -50,7 +50,7 @@ pub fn compile(tree: &FaultTree) -> Option<Compiled> {
         level_of[e as usize] = level as u32;
     }
     let mut bdd = Bdd::new();
-    let mut memo: HashMap<u32, NodeId> = HashMap::new();
+    let mut memo: HashMap<u32, NodeId> = HashMap::default();
     // Iterative post-order over gates, so deep trees cannot overflow the stack.
     let mut stack = vec![(top, false)];
     while let Some((r, expanded)) = stack.pop() {

@@ -2,7 +2,7 @@
 //! minimal-solutions algorithm (1993) turning a monotone BDD into the ZBDD of its
 //! minimal cut sets. Each operation is memoised: O(|P|·|Q|) nodes in the worst case.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::bdd::{Bdd, NodeId as BddNode, FALSE as BDD_FALSE, TRUE as BDD_TRUE};
 
@@ -36,7 +36,7 @@ impl Default for Zbdd {
 impl Zbdd {
     pub fn new() -> Zbdd {
         let t = Node { var: TERMINAL_VAR, lo: 0, hi: 0 };
-        Zbdd { nodes: vec![t, t], unique: HashMap::new(), without_cache: HashMap::new() }
+        Zbdd { nodes: vec![t, t], unique: HashMap::default(), without_cache: HashMap::default() }
     }
 
     fn mk(&mut self, var: u32, lo: ZNode, hi: ZNode) -> ZNode {
@@ -99,7 +99,7 @@ impl Zbdd {
 
     /// Minimal solutions of a monotone BDD: its minimal cut sets.
     pub fn minimal_solutions(&mut self, bdd: &Bdd, f: BddNode) -> ZNode {
-        let mut memo = HashMap::new();
+        let mut memo = HashMap::default();
         self.minsol(bdd, f, &mut memo)
     }
 
@@ -125,7 +125,7 @@ impl Zbdd {
     /// Number of sets of each size (index = size), up to `max_order` (sizes above
     /// are not counted). Saturates at u128::MAX.
     pub fn count_by_order(&self, p: ZNode, max_order: usize) -> Vec<u128> {
-        let mut memo: HashMap<ZNode, Vec<u128>> = HashMap::new();
+        let mut memo: HashMap<ZNode, Vec<u128>> = HashMap::default();
         let mut counts = self.count_rec(p, max_order, &mut memo);
         while counts.len() > 1 && counts.last() == Some(&0) {
             counts.pop();
