@@ -44,11 +44,15 @@ pub struct CutSet {
     pub probability: f64,
 }
 
-/// Importance of one basic event, as SCRAM defines it.
+/// Importance of one basic event: the textbook definitions, which are SCRAM's (MIF,
+/// CIF, DIF, RAW, RRW) on coherent trees. On non-coherent trees SCRAM flips the sign
+/// of events it complements internally and derives RAW/RRW from that (giving e.g. a
+/// negative RAW); we keep the exact conditional probabilities instead.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Importance {
     pub event: u32,
-    /// Birnbaum (marginal importance factor): P(top | e) − P(top | ¬e).
+    /// Birnbaum (marginal importance factor): P(top | e) − P(top | ¬e). Negative only
+    /// in non-coherent trees, where failing e can make the top event less likely.
     pub birnbaum: f64,
     /// Criticality: Birnbaum × p(e) / P(top).
     pub criticality: f64,
@@ -124,19 +128,28 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Option<TreeResult> {
     cut_sets.truncate(options.max_listed);
     let mut importance = Vec::new();
     if options.importance && probability > 0.0 {
+        // Events that occur in some minimal cut set (SCRAM lists only those).
+        let occurring = z.variables(mcs);
+        let pf = probability;
         for (level, &e) in c.order.clone().iter().enumerate() {
+            if !occurring.contains(&(level as u32)) {
+                continue;
+            }
             let f1 = c.bdd.restrict(c.top, level as u32, true);
             let f0 = c.bdd.restrict(c.top, level as u32, false);
             let (p1, p0) = (c.bdd.probability(f1, &p), c.bdd.probability(f0, &p));
             let pe = tree.events[e as usize].probability;
-            let birnbaum = p1 - p0;
+            // P(f1 ∧ ¬f0) − P(f0 ∧ ¬f1): no cancellation when p1 ≈ p0.
+            let (n0, n1) = (c.bdd.not(f0), c.bdd.not(f1));
+            let (gain, loss) = (c.bdd.and(f1, n0), c.bdd.and(f0, n1));
+            let birnbaum = c.bdd.probability(gain, &p) - c.bdd.probability(loss, &p);
             importance.push(Importance {
                 event: e,
                 birnbaum,
-                criticality: birnbaum * pe / probability,
-                fussell_vesely: pe * p1 / probability,
-                raw: p1 / probability,
-                rrw: if p0 > 0.0 { probability / p0 } else { f64::INFINITY },
+                criticality: birnbaum * pe / pf,
+                fussell_vesely: pe * p1 / pf,
+                raw: p1 / pf,
+                rrw: if p0 > 0.0 { pf / p0 } else { f64::INFINITY },
             });
         }
         importance.sort_by(|a, b| name(a.event).cmp(name(b.event)));

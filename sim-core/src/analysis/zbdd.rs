@@ -122,6 +122,22 @@ impl Zbdd {
         r
     }
 
+    /// Variables that occur in some set of the family.
+    pub fn variables(&self, p: ZNode) -> rustc_hash::FxHashSet<u32> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut vars = rustc_hash::FxHashSet::default();
+        let mut stack = vec![p];
+        while let Some(n) = stack.pop() {
+            if n > BASE && seen.insert(n) {
+                let node = self.nodes[n as usize];
+                vars.insert(node.var);
+                stack.push(node.lo);
+                stack.push(node.hi);
+            }
+        }
+        vars
+    }
+
     /// Number of sets of each size (index = size), up to `max_order` (sizes above
     /// are not counted). Saturates at u128::MAX.
     pub fn count_by_order(&self, p: ZNode, max_order: usize) -> Vec<u128> {
