@@ -45,6 +45,11 @@ pub enum Command {
         after_help = "Examples:\n  spofsim validate scenarios/\n  spofsim validate a.jsonc b.jsonc --format json"
     )]
     Validate(ValidateArgs),
+    /// Blast radius: what goes down when these components fail together, and why.
+    #[command(
+        after_help = "Examples:\n  spofsim blast scenarios/shop-two-tier.jsonc pdu-a\n  spofsim blast scenarios/full-single-site.jsonc sw-1 sw-2 --format json"
+    )]
+    Blast(BlastArgs),
     /// Generate a valid scenario (fat-tree data centre, random design) on stdout.
     #[command(
         subcommand,
@@ -160,4 +165,15 @@ pub enum GenerateCommand {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct BlastArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// Ids of the components, links or sites that fail together.
+    #[arg(required = true)]
+    pub failed: Vec<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
     let color = render::ColorMode::resolve(cli.color);
     let status = match cli.command {
         flags::Command::Analyze(args) => commands::analyze::run(&args, color),
+        flags::Command::Blast(args) => commands::blast::run(&args, color),
         flags::Command::Validate(args) => commands::validate::run(&args, color),
         flags::Command::Schema(args) => commands::schema::run(&args),
         flags::Command::Generate(what) => commands::generate::run(&what),

@@ -93,3 +93,43 @@ fn export_mermaid_and_invalid_input() {
     assert_eq!((run.code, run.stdout.as_str()), (2, ""));
     assert!(run.stderr.contains("unknown id"));
 }
+
+#[test]
+fn blast_radius_of_a_set_of_components() {
+    let run = spofsim(&["blast", "scenarios/full-single-site.jsonc", "sw-1", "sw-2", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["failed"], serde_json::json!(["sw-1", "sw-2"]));
+    assert_eq!(v["down_groups"], serde_json::json!(["core"]));
+    assert_eq!(v["services_down"][0]["service"], "shop");
+    assert!(v["defeats"].as_array().unwrap().iter().any(|d| d == "stp core: sw-1 and sw-2 down together"));
+    // One PDU is survivable in the reference design.
+    let run = spofsim(&["blast", "scenarios/full-single-site.jsonc", "pdu-a"]);
+    assert!(
+        run.stdout.contains("services: all still up") && run.stdout.contains("down with it (19)"),
+        "{}",
+        run.stdout
+    );
+    let run = spofsim(&["blast", "scenarios/full-single-site.jsonc", "sw-3"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no component, link or site named \"sw-3\"; did you mean `sw-1`?"), "{}", run.stderr);
+}
+
+#[test]
+fn analyze_reports_spofs_availability_and_lints() {
+    let run = spofsim(&["analyze", GOOD, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    let spofs: Vec<&str> = v["spofs"].as_array().unwrap().iter().map(|s| s["element"].as_str().unwrap()).collect();
+    assert_eq!(spofs, ["gw", "internet~gw"]);
+    let r = &v["results"][0];
+    assert_eq!(r["cut_sets"]["counts_by_order"]["1"], 2);
+    let a = r["availability"].as_f64().unwrap();
+    assert!((a - (1.0 - r["unavailability"].as_f64().unwrap())).abs() < 1e-15);
+    assert!(r["downtime_per_year_secs"].as_f64().unwrap() > 0.0);
+    let codes: Vec<&str> = v["lints"].as_array().unwrap().iter().map(|l| l["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"SPOF-L010"), "{codes:?}");
+    let text = spofsim(&["analyze", GOOD]).stdout;
+    assert!(text.contains("nines") && text.contains("down per year") && text.contains("assumptions:"), "{text}");
+}

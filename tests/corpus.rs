@@ -97,3 +97,21 @@ fn hidden_spofs_are_found_and_explained() {
         expect_file(&case.with_extension("analysis"), &report.stdout);
     }
 }
+
+/// Malformed or unsupported MEF input gets located, explained errors (exit 2).
+#[test]
+fn malformed_mef_reports_exact_diagnostics() {
+    let cases = files("tests/cases/mef-malformed", "xml");
+    assert!(cases.len() >= 5);
+    for case in cases {
+        let path = case.to_str().unwrap();
+        let run = spofsim(&["--color", "never", "analyze", path]);
+        assert_eq!(run.code, 2, "{path}: exit code\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("{path}:")),
+            "{path}: diagnostics must name file:line:column\n{}",
+            run.stderr
+        );
+        expect_file(&case.with_extension("stderr"), &run.stderr);
+    }
+}

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod analyze;
+pub mod blast;
 pub mod export;
 pub mod generate;
 pub mod schema;

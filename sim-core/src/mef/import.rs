@@ -49,6 +49,8 @@ struct Importer {
     gates: BTreeMap<String, (Formula, Span)>,
     basic: BTreeMap<String, (f64, Span)>,
     house: BTreeMap<String, (bool, Span)>,
+    /// Events whose definition had errors: references to them stay silent.
+    broken: std::collections::BTreeSet<String>,
 }
 
 impl Importer {
@@ -210,6 +212,7 @@ impl Importer {
             [v] if v.tag_name().name() == "float" => v.attribute("value").and_then(|s| s.trim().parse::<f64>().ok()),
             [v] => {
                 self.unsupported(v, " as a probability (only <float value=\"...\"/>)");
+                self.broken.insert(name);
                 return;
             }
             _ => None,
@@ -218,18 +221,16 @@ impl Importer {
             Some(p) if (0.0..=1.0).contains(&p) => {
                 self.basic.insert(name, (p, span));
             }
-            Some(p) => self.error(
-                span,
-                Code::ImpossibleValue,
-                format!("probability {p} of \"{name}\" is outside [0, 1]"),
-                "a probability lies between 0 and 1",
-            ),
-            None => self.error(
-                span,
-                Code::MissingField,
-                format!("basic event \"{name}\" has no probability"),
-                "add <float value=\"1e-3\"/>",
-            ),
+            Some(p) => {
+                let message = format!("probability {p} of \"{name}\" is outside [0, 1]");
+                self.error(span, Code::ImpossibleValue, message, "a probability lies between 0 and 1");
+                self.broken.insert(name);
+            }
+            None => {
+                let message = format!("basic event \"{name}\" has no probability");
+                self.error(span, Code::MissingField, message, "add <float value=\"1e-3\"/>");
+                self.broken.insert(name);
+            }
         }
     }
 
@@ -245,8 +246,13 @@ impl Importer {
 
 /// Imports MEF text. Never panics.
 pub fn import(text: &str) -> Imported {
-    let mut imp =
-        Importer { diagnostics: Vec::new(), gates: BTreeMap::new(), basic: BTreeMap::new(), house: BTreeMap::new() };
+    let mut imp = Importer {
+        diagnostics: Vec::new(),
+        gates: BTreeMap::new(),
+        basic: BTreeMap::new(),
+        house: BTreeMap::new(),
+        broken: Default::default(),
+    };
     let doc = match roxmltree::Document::parse(text) {
         Ok(d) => d,
         Err(e) => {
@@ -381,6 +387,9 @@ impl TreeBuilder<'_> {
             if let Some(&(v, _)) = self.imp.house.get(name) {
                 return Some(Ref::Const(v));
             }
+        }
+        if self.imp.broken.contains(name) {
+            return None;
         }
         let what = match kind {
             ArgKind::Gate => "gate",

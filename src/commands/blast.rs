@@ -1,0 +1,86 @@
+//! `spofsim blast FILE ID...`: everything that goes down with the given components,
+//! the dependency chain, the services affected and the redundancy defeated.
+
+use std::io::Write;
+
+use serde_json::json;
+use sim_core::analysis::findings::blast;
+use sim_core::diagnostics::did_you_mean;
+
+use crate::flags::{BlastArgs, ReportFormat};
+use crate::render::{self, ColorMode};
+use crate::{inputs, Status};
+
+pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
+    let input = inputs::read(args.file.clone());
+    let mut stderr = std::io::stderr().lock();
+    let text = match input.text {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = stderr.write_all(render::file_error(&input.path, &e).as_bytes());
+            return Status::Invalid;
+        }
+    };
+    let loaded = sim_core::load(&text);
+    let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes());
+    let Some(model) = loaded.model else { return Status::Invalid };
+    let mut failed = Vec::new();
+    let mut unknown = false;
+    for name in &args.failed {
+        match model.element_by_name(name) {
+            Some(e) => failed.push(e.id),
+            None => {
+                let hint = did_you_mean(name, model.elements.iter().map(|e| e.name.as_str()))
+                    .unwrap_or_else(|| "name a component, link or site of the scenario".to_string());
+                let _ = writeln!(
+                    stderr,
+                    "error: {}: no component, link or site named \"{name}\"; {hint}",
+                    input.path.display()
+                );
+                unknown = true;
+            }
+        }
+    }
+    if unknown {
+        return Status::Invalid;
+    }
+    failed.sort();
+    failed.dedup();
+    let b = blast(&model, &failed);
+    let out = match args.format {
+        ReportFormat::Json => {
+            let v = json!({
+                "version": 1,
+                "spofsim": sim_core::VERSION,
+                "input": input.path.display().to_string(),
+                "failed": b.failed,
+                "explanation": b.chain_text(),
+                "chain": b.chain,
+                "down_elements": b.down_elements,
+                "down_groups": b.down_groups,
+                "services_down": b.services_down.iter().map(|(s, r)| json!({ "service": s, "reasons": r })).collect::<Vec<_>>(),
+                "defeats": b.defeats,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        ReportFormat::Text => {
+            let mut o = format!("blast radius of {} in {}\n", b.failed.join(" + "), input.path.display());
+            o.push_str(&format!("  why: {}\n", b.chain_text()));
+            let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
+            o.push_str(&format!("  down with it ({}): {}\n", b.down_elements.len(), list(&b.down_elements)));
+            o.push_str(&format!("  groups stopped ({}): {}\n", b.down_groups.len(), list(&b.down_groups)));
+            if b.services_down.is_empty() {
+                o.push_str("  services: all still up\n");
+            }
+            for (s, reasons) in &b.services_down {
+                o.push_str(&format!("  service {s} down: {}\n", reasons.join("; ")));
+            }
+            for d in &b.defeats {
+                o.push_str(&format!("  defeats {d}\n"));
+            }
+            o
+        }
+    };
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    Status::Ok
+}
