@@ -58,3 +58,31 @@ pub fn read(path: PathBuf) -> Input {
     };
     Input { path, text }
 }
+
+/// Reads one file, reporting a read error on stderr as an invalid-input status.
+pub fn read_text(path: &Path) -> Result<String, crate::Status> {
+    match read(path.to_path_buf()).text {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            eprint!("{}", crate::render::file_error(path, &e));
+            Err(crate::Status::Invalid)
+        }
+    }
+}
+
+/// Loads a scenario text, printing its diagnostics; the model unless there were errors.
+pub fn load_model(
+    path: &Path,
+    text: &str,
+    color: crate::render::ColorMode,
+) -> Result<sim_core::model::Model, crate::Status> {
+    let loaded = sim_core::load(text);
+    eprint!("{}", crate::render::diagnostics_text(path, text, &loaded.diagnostics, color));
+    loaded.model.ok_or(crate::Status::Invalid)
+}
+
+/// [`read_text`] then [`load_model`]: the scenario at `path`, or the exit status.
+pub fn model_at(path: &Path, color: crate::render::ColorMode) -> Result<sim_core::model::Model, crate::Status> {
+    let text = read_text(path)?;
+    load_model(path, &text, color)
+}

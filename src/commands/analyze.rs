@@ -16,28 +16,25 @@ use crate::{inputs, Status};
 type Named = (String, Result<FaultTree, String>);
 
 pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
-    let input = inputs::read(args.file.clone());
-    let mut stderr = std::io::stderr().lock();
-    let text = match input.text {
+    let text = match inputs::read_text(&args.file) {
         Ok(t) => t,
-        Err(e) => {
-            let _ = stderr.write_all(render::file_error(&input.path, &e).as_bytes());
-            return Status::Invalid;
-        }
+        Err(status) => return status,
     };
-    let is_mef = input.path.extension().is_some_and(|e| e == "xml");
+    let mut stderr = std::io::stderr().lock();
+    let is_mef = args.file.extension().is_some_and(|e| e == "xml");
     let mut model = None;
     let (trees, what): (Vec<Named>, &'static str) = if is_mef {
         let imported = sim_core::mef::import(&text);
-        let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &imported.diagnostics, color).as_bytes());
+        let _ = stderr.write_all(render::diagnostics_text(&args.file, &text, &imported.diagnostics, color).as_bytes());
         if imported.diagnostics.iter().any(|d| d.is_error()) {
             return Status::Invalid;
         }
         (imported.trees.into_iter().map(|t| (t.name.clone(), Ok(t))).collect(), "fault tree")
     } else {
-        let loaded = sim_core::load(&text);
-        let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes());
-        let Some(m) = loaded.model else { return Status::Invalid };
+        let m = match inputs::load_model(&args.file, &text, color) {
+            Ok(m) => m,
+            Err(status) => return status,
+        };
         let mut names: Vec<String> = m.services.iter().map(|s| s.name.clone()).collect();
         names.sort();
         let trees = names
@@ -52,7 +49,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
         Some(s) => {
             let picked: Vec<_> = trees.into_iter().filter(|(n, _)| n == s).collect();
             if picked.is_empty() {
-                let _ = writeln!(stderr, "error: no {what} named \"{s}\" in {}", input.path.display());
+                let _ = writeln!(stderr, "error: no {what} named \"{s}\" in {}", args.file.display());
                 return Status::Invalid;
             }
             picked
@@ -84,7 +81,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
             LintRow { finding: f, line, column }
         })
         .collect();
-    let shown = input.path.display().to_string();
+    let shown = args.file.display().to_string();
     let out = match args.format {
         ReportFormat::Text => analysis_text::render(&shown, max_order, &items, &spofs, &lint_rows),
         ReportFormat::Json => analysis_json::render(&shown, max_order, &items, &spofs, &lint_rows),

@@ -8,22 +8,15 @@ use sim_core::analysis::findings::blast;
 use sim_core::diagnostics::did_you_mean;
 
 use crate::flags::{BlastArgs, ReportFormat};
-use crate::render::{self, ColorMode};
+use crate::render::ColorMode;
 use crate::{inputs, Status};
 
 pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
-    let input = inputs::read(args.file.clone());
-    let mut stderr = std::io::stderr().lock();
-    let text = match input.text {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = stderr.write_all(render::file_error(&input.path, &e).as_bytes());
-            return Status::Invalid;
-        }
+    let model = match inputs::model_at(&args.file, color) {
+        Ok(m) => m,
+        Err(status) => return status,
     };
-    let loaded = sim_core::load(&text);
-    let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes());
-    let Some(model) = loaded.model else { return Status::Invalid };
+    let mut stderr = std::io::stderr().lock();
     let mut failed = Vec::new();
     let mut unknown = false;
     for name in &args.failed {
@@ -35,7 +28,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
                 let _ = writeln!(
                     stderr,
                     "error: {}: no component, link or site named \"{name}\"; {hint}",
-                    input.path.display()
+                    args.file.display()
                 );
                 unknown = true;
             }
@@ -52,7 +45,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
             let v = json!({
                 "version": 1,
                 "spofsim": sim_core::VERSION,
-                "input": input.path.display().to_string(),
+                "input": args.file.display().to_string(),
                 "failed": b.failed,
                 "explanation": b.chain_text(),
                 "chain": b.chain,
@@ -64,7 +57,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
         ReportFormat::Text => {
-            let mut o = format!("blast radius of {} in {}\n", b.failed.join(" + "), input.path.display());
+            let mut o = format!("blast radius of {} in {}\n", b.failed.join(" + "), args.file.display());
             o.push_str(&format!("  why: {}\n", b.chain_text()));
             let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
             o.push_str(&format!("  down with it ({}): {}\n", b.down_elements.len(), list(&b.down_elements)));

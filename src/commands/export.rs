@@ -3,24 +3,15 @@
 use std::io::Write;
 
 use crate::flags::{ExportArgs, ExportFormat};
-use crate::render::{self, ColorMode};
+use crate::render::ColorMode;
 use crate::{inputs, Status};
 
 pub fn run(args: &ExportArgs, color: ColorMode) -> Status {
-    let input = inputs::read(args.file.clone());
+    let model = match inputs::model_at(&args.file, color) {
+        Ok(m) => m,
+        Err(status) => return status,
+    };
     let mut stderr = std::io::stderr().lock();
-    let text = match input.text {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = stderr.write_all(render::file_error(&input.path, &e).as_bytes());
-            return Status::Invalid;
-        }
-    };
-    let loaded = sim_core::load(&text);
-    let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes());
-    let Some(model) = loaded.model else {
-        return Status::Invalid;
-    };
     let out = match args.to {
         ExportFormat::Dot => sim_core::export::to_dot(&model),
         ExportFormat::Mermaid => sim_core::export::to_mermaid(&model),
@@ -30,7 +21,7 @@ pub fn run(args: &ExportArgs, color: ColorMode) -> Status {
                 match t {
                     Ok(t) => trees.push(t),
                     Err(e) if args.service.as_ref().is_none_or(|s| *s == e.service) => {
-                        let _ = writeln!(stderr, "error: {}: {e}", input.path.display());
+                        let _ = writeln!(stderr, "error: {}: {e}", args.file.display());
                         return Status::Invalid;
                     }
                     Err(_) => {}
@@ -48,7 +39,7 @@ pub fn run(args: &ExportArgs, color: ColorMode) -> Status {
                     None if names.is_empty() => "the scenario declares no service".to_string(),
                     None => "several services; pick one with --service".to_string(),
                 };
-                let _ = writeln!(stderr, "error: {}: {why} (services: {})", input.path.display(), names.join(", "));
+                let _ = writeln!(stderr, "error: {}: {why} (services: {})", args.file.display(), names.join(", "));
                 return Status::Invalid;
             };
             sim_core::mef::to_mef(tree)

@@ -13,8 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use super::structure::FORWARDING;
-use crate::model::{Arrangement, EdgeKind, ElementId, GroupId, Model, NodeRef, Req};
+use crate::model::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req};
 
 /// A set of single failures; `None` = all.
 type Set = Option<Vec<u32>>;
@@ -89,9 +88,7 @@ struct Flow<'m> {
     model: &'m Model,
     down: Vec<Option<Set>>,
     group_down: Vec<Option<Set>>,
-    adjacency: Vec<Vec<(ElementId, ElementId)>>,
-    attached: Vec<Vec<ElementId>>,
-    forwarding: Vec<bool>,
+    net: NetworkIndex,
     in_progress: Vec<bool>,
 }
 
@@ -145,7 +142,7 @@ impl Flow<'_> {
         let group = self.model.group(g).clone();
         let sets: Vec<Set> = group.members.iter().map(|&m| self.down(m)).collect();
         let n = sets.len();
-        let quorum = quorum_device(self.model, g);
+        let quorum = self.model.quorum_device(g);
         let arrangement = match (&group.arrangement, quorum) {
             (Arrangement::ActiveStandby, Some(q)) => {
                 let votes = n + 1;
@@ -161,20 +158,6 @@ impl Flow<'_> {
         s
     }
 
-    fn closure(&self, e: ElementId) -> Vec<ElementId> {
-        let mut seen = vec![e];
-        let mut i = 0;
-        while i < seen.len() {
-            for &w in &self.attached[seen[i].0 as usize] {
-                if !seen.contains(&w) {
-                    seen.push(w);
-                }
-            }
-            i += 1;
-        }
-        seen
-    }
-
     /// Single failures after which no working source reaches any working target.
     fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId]) -> Set {
         let n = self.model.elements.len();
@@ -184,13 +167,14 @@ impl Flow<'_> {
         let mut seed: Vec<Set> = vec![None; n];
         for &a in sources {
             let da = self.down(a);
-            for v in self.closure(a) {
+            for v in self.net.closure(a) {
                 source_side[v.0 as usize] = true;
                 let dv = self.down(v);
                 seed[v.0 as usize] = intersect(&seed[v.0 as usize], &union(&da, &dv));
             }
         }
-        let target_closures: Vec<(ElementId, Vec<ElementId>)> = targets.iter().map(|&b| (b, self.closure(b))).collect();
+        let target_closures: Vec<(ElementId, Vec<ElementId>)> =
+            targets.iter().map(|&b| (b, self.net.closure(b))).collect();
         for (_, c) in &target_closures {
             for v in c {
                 target_side[v.0 as usize] = true;
@@ -209,13 +193,13 @@ impl Flow<'_> {
         while let Some(u) = queue.pop_front() {
             let ui = u.0 as usize;
             queued[ui] = false;
-            if !(self.forwarding[ui] || source_side[ui]) {
+            if !(self.net.forwarding[ui] || source_side[ui]) {
                 continue;
             }
-            for i in 0..self.adjacency[ui].len() {
-                let (v, link) = self.adjacency[ui][i];
+            for i in 0..self.net.adjacency[ui].len() {
+                let (v, link) = self.net.adjacency[ui][i];
                 let vi = v.0 as usize;
-                if !(self.forwarding[vi] || target_side[vi]) {
+                if !(self.net.forwarding[vi] || target_side[vi]) {
                     continue;
                 }
                 self.ensure(v);
@@ -260,45 +244,17 @@ impl Flow<'_> {
             NodeRef::Service(_) => Some(Vec::new()),
         }
     }
-
-    fn anchors(&self, node: NodeRef) -> Vec<ElementId> {
-        match node {
-            NodeRef::Element(e) => vec![e],
-            NodeRef::Group(g) => self.model.group(g).members.clone(),
-            NodeRef::Service(_) => Vec::new(),
-        }
-    }
-}
-
-fn quorum_device(model: &Model, g: GroupId) -> Option<ElementId> {
-    let node = *model.node_of.get(&NodeRef::Group(g))?;
-    model.graph.edges(node).find_map(|e| match (*e.weight(), model.graph[petgraph::visit::EdgeRef::target(&e)]) {
-        (EdgeKind::Quorum, NodeRef::Element(q)) => Some(q),
-        _ => None,
-    })
 }
 
 /// For each service (by index), the elements whose failure alone stops it, sorted by
 /// name. `None` means every element would (the service can never work).
 pub fn single_failures(model: &Model) -> Vec<Option<Vec<ElementId>>> {
     let n = model.elements.len();
-    let mut adjacency = vec![Vec::new(); n];
-    for l in &model.links {
-        adjacency[l.a.0 as usize].push((l.b, l.element));
-        adjacency[l.b.0 as usize].push((l.a, l.element));
-    }
-    let mut attached = vec![Vec::new(); n];
-    for &(a, b) in &model.attachments {
-        attached[a.0 as usize].push(b);
-        attached[b.0 as usize].push(a);
-    }
     let mut flow = Flow {
         model,
         down: vec![None; n],
         group_down: vec![None; model.groups.len()],
-        adjacency,
-        attached,
-        forwarding: model.elements.iter().map(|e| FORWARDING.contains(&e.kind)).collect(),
+        net: NetworkIndex::new(model),
         in_progress: vec![false; n],
     };
     model
@@ -309,7 +265,7 @@ pub fn single_failures(model: &Model) -> Vec<Option<Vec<ElementId>>> {
             let mut previous = NodeRef::Element(svc.from);
             for &tier in &svc.through {
                 set = union(&set, &flow.tier(tier));
-                let (from, to) = (flow.anchors(previous), flow.anchors(tier));
+                let (from, to) = (model.anchors(previous), model.anchors(tier));
                 set = union(&set, &flow.unreachable(&from, &to));
                 previous = tier;
             }

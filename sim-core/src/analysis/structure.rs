@@ -18,10 +18,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::fault_tree::{BasicEvent, FaultTree, Gate, Ref};
-use crate::model::{Arrangement, EdgeKind, ElementId, GroupId, Model, NodeRef, Req};
+use crate::model::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req};
 
-/// Kinds that forward traffic between other devices.
-pub const FORWARDING: &[&str] = &["switch", "router", "firewall", "load-balancer", "san-switch", "entry"];
+pub use crate::model::FORWARDING;
 
 /// A service's fault tree plus where each element's and group's "down" gate is, so
 /// findings can explain themselves.
@@ -78,29 +77,13 @@ struct Builder<'m> {
     down_memo: BTreeMap<ElementId, Ref>,
     group_memo: BTreeMap<GroupId, Ref>,
     in_progress: BTreeSet<NodeRef>,
-    /// Per element: (neighbour, link element) over network links.
-    adjacency: Vec<Vec<(ElementId, ElementId)>>,
-    /// Per element: elements attached to it (NIC in server, process on host).
-    attached: Vec<Vec<ElementId>>,
-    forwarding: Vec<bool>,
+    net: NetworkIndex,
     /// Forwarding devices of the largest network that was too big to unroll.
     too_large: Option<usize>,
 }
 
 impl<'m> Builder<'m> {
     fn new(model: &'m Model) -> Builder<'m> {
-        let n = model.elements.len();
-        let mut adjacency = vec![Vec::new(); n];
-        for l in &model.links {
-            adjacency[l.a.0 as usize].push((l.b, l.element));
-            adjacency[l.b.0 as usize].push((l.a, l.element));
-        }
-        let mut attached = vec![Vec::new(); n];
-        for &(a, b) in &model.attachments {
-            attached[a.0 as usize].push(b);
-            attached[b.0 as usize].push(a);
-        }
-        let forwarding = model.elements.iter().map(|e| FORWARDING.contains(&e.kind)).collect();
         Builder {
             model,
             tree: FaultTree::default(),
@@ -108,9 +91,7 @@ impl<'m> Builder<'m> {
             down_memo: BTreeMap::new(),
             group_memo: BTreeMap::new(),
             in_progress: BTreeSet::new(),
-            adjacency,
-            attached,
-            forwarding,
+            net: NetworkIndex::new(model),
             too_large: None,
         }
     }
@@ -236,7 +217,7 @@ impl<'m> Builder<'m> {
         let group = self.model.group(g).clone();
         let downs: Vec<Ref> = group.members.iter().map(|&m| self.down(m)).collect();
         let n = downs.len();
-        let quorum = self.quorum_device(g);
+        let quorum = self.model.quorum_device(g);
         let arrangement = match (&group.arrangement, quorum) {
             (Arrangement::ActiveStandby, Some(q)) => {
                 // Votes: members + the device; a majority must stand.
@@ -261,31 +242,7 @@ impl<'m> Builder<'m> {
         r
     }
 
-    fn quorum_device(&self, g: GroupId) -> Option<ElementId> {
-        let node = *self.model.node_of.get(&NodeRef::Group(g))?;
-        self.model.graph.edges(node).find_map(|e| {
-            match (*e.weight(), self.model.graph[petgraph::visit::EdgeRef::target(&e)]) {
-                (EdgeKind::Quorum, NodeRef::Element(q)) => Some(q),
-                _ => None,
-            }
-        })
-    }
-
     // --- network reachability ---
-
-    /// Everything attached to `e`, transitively (a process, its server, the NICs).
-    fn closure(&self, e: ElementId) -> Vec<ElementId> {
-        let mut seen = BTreeSet::from([e]);
-        let mut stack = vec![e];
-        while let Some(v) = stack.pop() {
-            for &w in &self.attached[v.0 as usize] {
-                if seen.insert(w) {
-                    stack.push(w);
-                }
-            }
-        }
-        seen.into_iter().collect()
-    }
 
     /// "No working source reaches any working target".
     fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId], label: &str) -> Ref {
@@ -296,7 +253,7 @@ impl<'m> Builder<'m> {
         let mut u: BTreeMap<ElementId, Ref> = BTreeMap::new();
         for &a in sources {
             let da = self.down(a);
-            for v in self.closure(a) {
+            for v in self.net.closure(a) {
                 source_side[v.0 as usize] = true;
                 let dv = self.down(v);
                 let not_here = self.or(format!("unreached0:{label}:{}", self.model.element(v).name), vec![da, dv]);
@@ -305,7 +262,8 @@ impl<'m> Builder<'m> {
                 u.insert(v, both);
             }
         }
-        let target_closures: Vec<(ElementId, Vec<ElementId>)> = targets.iter().map(|&b| (b, self.closure(b))).collect();
+        let target_closures: Vec<(ElementId, Vec<ElementId>)> =
+            targets.iter().map(|&b| (b, self.net.closure(b))).collect();
         for (_, c) in &target_closures {
             for v in c {
                 target_side[v.0 as usize] = true;
@@ -315,17 +273,17 @@ impl<'m> Builder<'m> {
         let mut relevant = target_side.clone();
         let mut queue: Vec<ElementId> = (0..n as u32).map(ElementId).filter(|v| target_side[v.0 as usize]).collect();
         while let Some(x) = queue.pop() {
-            for &(w, _) in &self.adjacency[x.0 as usize] {
+            for &(w, _) in &self.net.adjacency[x.0 as usize] {
                 let wi = w.0 as usize;
-                if !relevant[wi] && (self.forwarding[wi] || source_side[wi]) {
+                if !relevant[wi] && (self.net.forwarding[wi] || source_side[wi]) {
                     relevant[wi] = true;
-                    if self.forwarding[wi] {
+                    if self.net.forwarding[wi] {
                         queue.push(w);
                     }
                 }
             }
         }
-        let rounds = self.forwarding.iter().zip(&relevant).filter(|(&f, &r)| f && r).count() + 2;
+        let rounds = self.net.forwarding.iter().zip(&relevant).filter(|(&f, &r)| f && r).count() + 2;
         let nodes = relevant.iter().filter(|&&r| r).count();
         if self.too_large.is_some() || rounds.saturating_mul(nodes) + self.tree.gates.len() > MAX_GATES {
             self.too_large = Some(self.too_large.unwrap_or(0).max(rounds - 2));
@@ -337,9 +295,9 @@ impl<'m> Builder<'m> {
             // Candidates: neighbours of nodes reached so far.
             let frontier: BTreeSet<ElementId> = u
                 .keys()
-                .filter(|&&s| self.forwarding[s.0 as usize] || source_side[s.0 as usize])
-                .flat_map(|&s| self.adjacency[s.0 as usize].iter().map(|&(w, _)| w))
-                .filter(|w| self.forwarding[w.0 as usize] || target_side[w.0 as usize])
+                .filter(|&&s| self.net.forwarding[s.0 as usize] || source_side[s.0 as usize])
+                .flat_map(|&s| self.net.adjacency[s.0 as usize].iter().map(|&(w, _)| w))
+                .filter(|w| self.net.forwarding[w.0 as usize] || target_side[w.0 as usize])
                 .collect();
             let mut receivers: BTreeSet<ElementId> = u.keys().copied().collect();
             receivers.extend(frontier);
@@ -350,11 +308,11 @@ impl<'m> Builder<'m> {
                 let name = self.model.element(v).name.clone();
                 let dv = self.down(v);
                 let mut terms = vec![u.get(&v).copied().unwrap_or(Ref::Const(true))];
-                let neighbours = self.adjacency[v.0 as usize].clone();
-                let can_receive = self.forwarding[v.0 as usize] || target_side[v.0 as usize];
+                let neighbours = self.net.adjacency[v.0 as usize].clone();
+                let can_receive = self.net.forwarding[v.0 as usize] || target_side[v.0 as usize];
                 if can_receive {
                     for (w, link) in neighbours {
-                        let can_send = self.forwarding[w.0 as usize] || source_side[w.0 as usize];
+                        let can_send = self.net.forwarding[w.0 as usize] || source_side[w.0 as usize];
                         let Some(&uw) = u.get(&w) else { continue };
                         if !can_send || uw == Ref::Const(true) {
                             continue;
@@ -387,14 +345,6 @@ impl<'m> Builder<'m> {
         self.and(format!("unreachable:{label}"), per_target)
     }
 
-    fn anchors(&self, node: NodeRef) -> Vec<ElementId> {
-        match node {
-            NodeRef::Element(e) => vec![e],
-            NodeRef::Group(g) => self.model.group(g).members.clone(),
-            NodeRef::Service(_) => Vec::new(),
-        }
-    }
-
     fn tier_down(&mut self, node: NodeRef) -> Ref {
         match node {
             NodeRef::Element(e) => self.down(e),
@@ -414,8 +364,8 @@ impl<'m> Builder<'m> {
             let tier_name = self.model.name_of(tier).to_string();
             let td = self.tier_down(tier);
             terms.push((format!("tier {tier_name} down"), td));
-            let from = self.anchors(previous);
-            let to = self.anchors(tier);
+            let from = self.model.anchors(previous);
+            let to = self.model.anchors(tier);
             let prev_name = self.model.name_of(previous).to_string();
             let cut = self.unreachable(&from, &to, &format!("{prev_name}->{tier_name}"));
             terms.push((format!("{prev_name} cannot reach {tier_name}"), cut));

@@ -6,8 +6,7 @@
 
 use std::collections::VecDeque;
 
-use super::{Arrangement, EdgeKind, ElementId, GroupId, Model, NodeRef, Req};
-use crate::analysis::structure::FORWARDING;
+use super::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req};
 
 pub struct Evaluation {
     pub element_works: Vec<bool>,
@@ -19,9 +18,7 @@ pub struct Evaluation {
 pub struct Evaluator<'m> {
     model: &'m Model,
     works: Vec<bool>,
-    adjacency: Vec<Vec<(ElementId, ElementId)>>,
-    attached: Vec<Vec<ElementId>>,
-    forwarding: Vec<bool>,
+    net: NetworkIndex,
 }
 
 /// Evaluates the model with `failed[e]` elements failed.
@@ -31,19 +28,7 @@ pub fn evaluate(model: &Model, failed: &[bool]) -> Evaluation {
 
 impl<'m> Evaluator<'m> {
     pub fn new(model: &'m Model) -> Evaluator<'m> {
-        let n = model.elements.len();
-        let mut adjacency = vec![Vec::new(); n];
-        for l in &model.links {
-            adjacency[l.a.0 as usize].push((l.b, l.element));
-            adjacency[l.b.0 as usize].push((l.a, l.element));
-        }
-        let mut attached = vec![Vec::new(); n];
-        for &(a, b) in &model.attachments {
-            attached[a.0 as usize].push(b);
-            attached[b.0 as usize].push(a);
-        }
-        let forwarding = model.elements.iter().map(|e| FORWARDING.contains(&e.kind)).collect();
-        Evaluator { model, works: vec![true; n], adjacency, attached, forwarding }
+        Evaluator { model, works: vec![true; model.elements.len()], net: NetworkIndex::new(model) }
     }
 
     pub fn evaluate(&mut self, failed: &[bool]) -> Evaluation {
@@ -92,7 +77,7 @@ impl Evaluator<'_> {
         let up = group.members.iter().filter(|m| self.works[m.0 as usize]).count();
         let arrangement_ok = match &group.arrangement {
             Arrangement::ActiveActive { need } => up >= *need as usize,
-            Arrangement::ActiveStandby => match self.quorum_device(g) {
+            Arrangement::ActiveStandby => match self.model.quorum_device(g) {
                 None => up >= 1,
                 Some(q) => {
                     let votes = group.members.len() + 1;
@@ -104,30 +89,6 @@ impl Evaluator<'_> {
         arrangement_ok && self.holds(&group.needs)
     }
 
-    fn quorum_device(&self, g: GroupId) -> Option<ElementId> {
-        let node = *self.model.node_of.get(&NodeRef::Group(g))?;
-        self.model.graph.edges(node).find_map(|e| {
-            match (*e.weight(), self.model.graph[petgraph::visit::EdgeRef::target(&e)]) {
-                (EdgeKind::Quorum, NodeRef::Element(q)) => Some(q),
-                _ => None,
-            }
-        })
-    }
-
-    fn closure(&self, e: ElementId) -> Vec<ElementId> {
-        let mut seen = vec![e];
-        let mut i = 0;
-        while i < seen.len() {
-            for &w in &self.attached[seen[i].0 as usize] {
-                if !seen.contains(&w) {
-                    seen.push(w);
-                }
-            }
-            i += 1;
-        }
-        seen
-    }
-
     /// Some working source reaches some working target over working links, crossing
     /// only forwarding devices in between.
     fn connected(&self, sources: &[ElementId], targets: &[ElementId]) -> bool {
@@ -137,7 +98,7 @@ impl Evaluator<'_> {
         let mut reached = vec![false; n];
         let mut queue = VecDeque::new();
         for &a in sources.iter().filter(|a| self.works[a.0 as usize]) {
-            for v in self.closure(a) {
+            for v in self.net.closure(a) {
                 source_side[v.0 as usize] = true;
                 if self.works[v.0 as usize] && !reached[v.0 as usize] {
                     reached[v.0 as usize] = true;
@@ -145,7 +106,8 @@ impl Evaluator<'_> {
                 }
             }
         }
-        let target_closures: Vec<(ElementId, Vec<ElementId>)> = targets.iter().map(|&b| (b, self.closure(b))).collect();
+        let target_closures: Vec<(ElementId, Vec<ElementId>)> =
+            targets.iter().map(|&b| (b, self.net.closure(b))).collect();
         for (_, c) in &target_closures {
             for v in c {
                 target_side[v.0 as usize] = true;
@@ -153,15 +115,15 @@ impl Evaluator<'_> {
         }
         while let Some(u) = queue.pop_front() {
             let ui = u.0 as usize;
-            if !(self.forwarding[ui] || source_side[ui]) {
+            if !(self.net.forwarding[ui] || source_side[ui]) {
                 continue;
             }
-            for &(w, link) in &self.adjacency[ui] {
+            for &(w, link) in &self.net.adjacency[ui] {
                 let wi = w.0 as usize;
                 if !reached[wi]
                     && self.works[wi]
                     && self.works[link.0 as usize]
-                    && (self.forwarding[wi] || target_side[wi])
+                    && (self.net.forwarding[wi] || target_side[wi])
                 {
                     reached[wi] = true;
                     queue.push_back(w);
@@ -169,14 +131,6 @@ impl Evaluator<'_> {
             }
         }
         target_closures.iter().any(|(b, c)| self.works[b.0 as usize] && c.iter().any(|v| reached[v.0 as usize]))
-    }
-
-    fn anchors(&self, node: NodeRef) -> Vec<ElementId> {
-        match node {
-            NodeRef::Element(e) => vec![e],
-            NodeRef::Group(g) => self.model.group(g).members.clone(),
-            NodeRef::Service(_) => Vec::new(),
-        }
     }
 
     fn tier_works(&self, node: NodeRef) -> bool {
@@ -205,7 +159,7 @@ impl Evaluator<'_> {
             if !self.tier_works(tier) {
                 reasons.push(format!("tier {tier_name} down"));
             }
-            if !self.connected(&self.anchors(previous), &self.anchors(tier)) {
+            if !self.connected(&self.model.anchors(previous), &self.model.anchors(tier)) {
                 reasons.push(format!("{} cannot reach {tier_name}", self.model.name_of(previous)));
             }
             previous = tier;

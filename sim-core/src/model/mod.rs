@@ -13,9 +13,11 @@
 
 mod build;
 pub mod eval;
+mod network;
 mod reach;
 
 pub use build::{LowerCx, ModelBuilder, Target};
+pub use network::{NetworkIndex, FORWARDING};
 pub use reach::service_path_gaps;
 
 use std::collections::BTreeMap;
