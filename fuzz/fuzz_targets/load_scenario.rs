@@ -1,6 +1,7 @@
 //! Fuzz target for the scenario loader: any bytes must load without panicking, every
 //! diagnostic span must lie inside the text on character boundaries, and a model that
-//! loads must export.
+//! loads must export, lint and (when small) analyse without panicking; the single-failure
+//! dataflow must agree with the fault trees' order-1 cut sets.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -21,5 +22,25 @@ fuzz_target!(|data: &[u8]| {
         let _ = sim_core::export::to_dot(model);
         let _ = sim_core::export::to_mermaid(model);
         let _ = model.summary();
+        let _ = sim_core::lints::run(model);
+        if model.elements.len() <= 60 {
+            let singles = sim_core::analysis::single_failures::single_failures(model);
+            let structures = sim_core::analysis::structure::service_structures(model);
+            let options = sim_core::analysis::Options { max_order: 1, max_listed: 100, importance: false };
+            for st in structures.into_iter().flatten() {
+                if st.tree.events.len() > 40 {
+                    continue;
+                }
+                let Some(r) = sim_core::analysis::analyze_tree(&st.tree, &options) else { continue };
+                let mut from_tree: Vec<&str> = r.single_points.iter().map(|&e| st.tree.events[e as usize].name.as_str()).collect();
+                from_tree.sort_unstable();
+                if let Some(flow) = &singles[st.service] {
+                    let mut from_flow: Vec<&str> = flow.iter().map(|e| model.element(*e).name.as_str()).collect();
+                    from_flow.sort_unstable();
+                    assert_eq!(from_flow, from_tree, "dataflow and fault tree disagree on single points of failure");
+                }
+            }
+            let _ = sim_core::analysis::findings::spofs(model, &singles);
+        }
     }
 });

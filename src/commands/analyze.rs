@@ -83,7 +83,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
         .collect();
     let shown = args.file.display().to_string();
     let out = match args.format {
-        ReportFormat::Text => analysis_text::render(&shown, max_order, &items, &spofs, &lint_rows),
+        ReportFormat::Text => analysis_text::render(&shown, !is_mef, max_order, &items, &spofs, &lint_rows),
         ReportFormat::Json => analysis_json::render(&shown, max_order, &items, &spofs, &lint_rows),
     };
     let _ = std::io::stdout().write_all(out.as_bytes());

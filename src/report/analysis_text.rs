@@ -10,11 +10,21 @@ use super::{nines, Analysed, LintRow, ASSUMPTIONS};
 
 const LISTED: usize = 20;
 
-pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: &[Spof], lints: &[LintRow]) -> String {
+pub fn render(
+    input: &str,
+    scenario: bool,
+    max_order: Option<usize>,
+    items: &[Analysed],
+    spofs: &[Spof],
+    lints: &[LintRow],
+) -> String {
     let mut out = String::new();
     let order = max_order.map_or("all".to_string(), |n| n.to_string());
     let _ = writeln!(out, "spofsim {} analysis of {input} (cut sets up to order {order})", sim_core::VERSION);
-    if items.iter().any(|a| a.what == "service") {
+    if scenario && items.is_empty() {
+        let _ = writeln!(out, "\nno services: declare one in \"services\" (an entry and the tiers a request passes) to analyse availability");
+    }
+    if scenario {
         let _ = writeln!(out, "\nsingle points of failure: {}", spofs.len());
         for s in spofs {
             let services: Vec<&str> = s.blast.services_down.iter().map(|(n, _)| n.as_str()).collect();
