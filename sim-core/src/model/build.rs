@@ -357,8 +357,7 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
 }
 
 impl LowerCx<'_> {
-    /// The element this declaration created (panics never: callers only use it for
-    /// element kinds, and a group kind gets a fresh placeholder id check).
+    /// The element this declaration created; `None` for groups and services.
     pub fn me_element(&self) -> Option<ElementId> {
         match self.me {
             Target::Element(e) => Some(e),
@@ -366,6 +365,7 @@ impl LowerCx<'_> {
         }
     }
 
+    /// The group this declaration created; `None` for elements and services.
     pub fn me_group(&self) -> Option<GroupId> {
         match self.me {
             Target::Group(g) => Some(g),
