@@ -48,14 +48,10 @@ impl Blast {
             parts.push(format!("{} down", abbreviate(layer)));
         }
         for (service, reasons) in &self.services_down {
-            let shown: Vec<&String> =
-                reasons.iter().filter(|r| !r.starts_with("tier ") || reasons.len() == 1).take(2).collect();
-            let why: Vec<&str> = if shown.is_empty() {
-                reasons.iter().take(1).map(String::as_str).collect()
-            } else {
-                shown.into_iter().map(String::as_str).collect()
-            };
-            parts.push(format!("{} → service {service} down", why.join(", ")));
+            // A tier that is down explains a lost path to it, not the other way round.
+            let tiers: Vec<&str> = reasons.iter().filter(|r| r.starts_with("tier ")).map(String::as_str).collect();
+            let why: Vec<&str> = if tiers.is_empty() { reasons.iter().map(String::as_str).collect() } else { tiers };
+            parts.push(format!("{} → service {service} down", why[..why.len().min(2)].join(", ")));
         }
         parts.join(" → ")
     }

@@ -131,7 +131,7 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
 #[test]
 fn fault_trees_agree_with_brute_force_on_random_scenarios() {
     let mut probability_checks = 0;
-    let scenarios = 1000;
+    let scenarios = 2000;
     for seed in 0..scenarios {
         let model = crate::load(&random(8, seed)).model.expect("generated scenarios load");
         let order = if seed < 20 { 3 } else { 2 };

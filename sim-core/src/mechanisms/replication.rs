@@ -1,13 +1,16 @@
 //! Data replication (DOMAIN.md §5, §7): synchronous (a commit waits for the replica:
 //! RPO 0, slower, and a down replica can block commits) or asynchronous (fast; RPO =
 //! replication lag). MySQL replication, PostgreSQL streaming, AlwaysOn, remote copy.
+//!
+//! Lowers to: a replication group (primary first); with sync replication that blocks
+//! when no replica answers, the primary needs at least one working replica.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::Ref;
 use crate::diagnostics::Code;
-use crate::model::{Arrangement, Attr, Layer, LowerCx};
+use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
@@ -94,6 +97,7 @@ impl Spec for ReplicationSpec {
             _ => {}
         }
         let Some(from) = from else { return };
+        let replicas = to.clone();
         let mut members = vec![from];
         members.extend(to);
         cx.set_members(members);
@@ -109,6 +113,11 @@ impl Spec for ReplicationSpec {
                     WhenReplicaDown::DegradeToAsync => "degrade-to-async",
                 };
                 cx.attr("when_replica_down", Attr::Text(down.into()));
+                if down == "block" && replicas.len() == self.to.len() {
+                    // A commit waits for a replica: with none working, writes stop.
+                    let any_replica = Req::any(replicas.into_iter().map(Req::Element).collect());
+                    cx.need(from, any_replica, EdgeKind::Replication);
+                }
             }
             ReplicationMode::Async => {
                 cx.attr("mode", Attr::Text("async".into()));
