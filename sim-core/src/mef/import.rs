@@ -17,9 +17,20 @@ pub struct Imported {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The span of an element's opening `<name`, scanned in the text itself (a namespace
+/// prefix makes the name shorter than what is written), ending on a char boundary.
 fn span_of(node: &roxmltree::Node) -> Span {
+    let text = node.document().input_text();
     let r = node.range();
-    Span::new(r.start, r.end.min(r.start + node.tag_name().name().len() + 1).max(r.start + 1))
+    let bytes = text.as_bytes();
+    let mut end = (r.start + 1).min(text.len());
+    while end < r.end.min(text.len()) && !matches!(bytes[end], b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>') {
+        end += 1;
+    }
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(r.start, end)
 }
 
 fn text_offset(text: &str, row: u32, col: u32) -> usize {
@@ -439,6 +450,21 @@ impl TreeBuilder<'_> {
                 };
                 Some(self.tree.add_gate(gate_name, gate))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spans_never_split_characters() {
+        // Found by fuzzing: an empty namespace prefix before a non-ASCII tag name.
+        let text = "<opsa-mef><define-fault-tree name=\"t\"><define-gate name=\"g\"><and><:gat\u{e9} name=\"x\"/></and></define-gate></define-fault-tree></opsa-mef>";
+        let imported = super::import(text);
+        assert!(!imported.diagnostics.is_empty());
+        for d in &imported.diagnostics {
+            let r = d.span.unwrap().range();
+            assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end), "{r:?}");
         }
     }
 }
