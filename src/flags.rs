@@ -34,6 +34,12 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Evaluate every scenario's `expect` blocks for CI: a table of target, measured and
+    /// verdict; exit 1 when an expectation fails or a finding reaches --fail-on.
+    #[command(
+        after_help = "Examples:\n  spofsim check scenarios/\n  spofsim check scenarios/ --format junit --output report.xml\n  spofsim check shop.jsonc --fail-on warning"
+    )]
+    Check(CheckArgs),
     /// Exact availability, minimal cut sets and importance of each service (or of an
     /// Open-PSA MEF fault tree given as .xml).
     #[command(
@@ -176,4 +182,37 @@ pub struct BlastArgs {
     pub failed: Vec<String>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario files or folders (searched recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Write the report here; the human summary still goes to stderr.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Lint findings at or above this severity fail the run.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// No human summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Markdown,
+    Junit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Never,
+    Warning,
+    Error,
 }

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     let status = match cli.command {
         flags::Command::Analyze(args) => commands::analyze::run(&args, color),
         flags::Command::Blast(args) => commands::blast::run(&args, color),
+        flags::Command::Check(args) => commands::check::run(&args, color),
         flags::Command::Validate(args) => commands::validate::run(&args, color),
         flags::Command::Schema(args) => commands::schema::run(&args),
         flags::Command::Generate(what) => commands::generate::run(&what),
@@ -39,7 +40,6 @@ fn main() -> ExitCode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     Ok = 0,
-    #[allow(dead_code)] // used by analyze/check (next issues)
     Findings = 1,
     Invalid = 2,
 }

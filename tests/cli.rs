@@ -133,3 +133,38 @@ fn analyze_reports_spofs_availability_and_lints() {
     let text = spofsim(&["analyze", GOOD]).stdout;
     assert!(text.contains("nines") && text.contains("down per year") && text.contains("assumptions:"), "{text}");
 }
+
+/// `check`: exit codes, and each format's output kept as a snapshot.
+#[test]
+fn check_gates_ci_in_every_format() {
+    use crate::harness::expect_file;
+    let holds = "tests/cases/check/holds.jsonc";
+    let fails = "tests/cases/check/fails.jsonc";
+    assert_eq!(spofsim(&["check", holds]).code, 0);
+    assert_eq!(spofsim(&["check", fails]).code, 1);
+    assert_eq!(spofsim(&["check", holds, fails]).code, 1);
+    assert_eq!(spofsim(&["--color", "never", "check", holds, BAD]).code, 2, "invalid input wins");
+    // A warning-level lint fails the run only when asked to.
+    assert_eq!(spofsim(&["check", "tests/cases/hidden-spofs/db-pair-one-array.jsonc"]).code, 0);
+    assert_eq!(spofsim(&["check", "tests/cases/hidden-spofs/db-pair-one-array.jsonc", "--fail-on", "warning"]).code, 1);
+    for (format, ext) in [("text", "txt"), ("json", "json"), ("markdown", "md"), ("junit", "xml")] {
+        let run = spofsim(&["check", "tests/cases/check/", "--format", format]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        // Kept outside the scanned folder, or check would load them as scenarios.
+        expect_file(std::path::Path::new(&format!("tests/cases/check-reports/report.{ext}")), &run.stdout);
+    }
+    let junit = spofsim(&["check", "tests/cases/check/", "--format", "junit"]).stdout;
+    let doc = roxmltree::Document::parse(&junit).expect("JUnit is XML");
+    let root = doc.root_element();
+    assert_eq!((root.attribute("tests"), root.attribute("failures")), (Some("6"), Some("3")));
+    let failure = doc.descendants().find(|n| n.has_tag_name("failure")).unwrap();
+    assert!(failure.attribute("message").unwrap().starts_with("target "), "{junit}");
+    // --output writes the report and keeps the human table on stderr.
+    let out = std::env::temp_dir().join(format!("spofsim-check-{}.json", std::process::id()));
+    let run = spofsim(&["check", "tests/cases/check/", "--format", "json", "--output", out.to_str().unwrap()]);
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("3 passed, 3 failed"), "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["version"], 1);
+    let _ = std::fs::remove_file(out);
+}

@@ -7,6 +7,7 @@
 //! [`mechanisms`] registry) → [`model`] → [`export`] / analyses → reports.
 
 pub mod analysis;
+pub mod check;
 pub mod de;
 pub mod diagnostics;
 pub mod export;

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod blast;
+pub mod check;
 pub mod export;
 pub mod generate;
 pub mod schema;

@@ -2,6 +2,16 @@
 
 pub mod analysis_json;
 pub mod analysis_text;
+pub mod check_json;
+pub mod check_junit;
+pub mod check_markdown;
+pub mod check_text;
+
+/// One checked scenario: its path and results, or why it could not be checked.
+pub struct Checked {
+    pub path: String,
+    pub result: Result<sim_core::check::ScenarioCheck, String>,
+}
 
 use sim_core::analysis::{FaultTree, TreeResult};
 

@@ -1,0 +1,178 @@
+//! Expectations: evaluates a scenario's `expect` blocks against what the analysis
+//! measures, for the CI gate (`spofsim check`). Static figures only for now:
+//! availability and downtime (exact BDD), single points of failure (dataflow). RPO and
+//! RTO need simulated figures; until the simulator lands they are reported as not
+//! measured, and an expectation that cannot be measured fails (never passes silently).
+
+use crate::analysis::{analyze_tree, findings, single_failures, structure, Options};
+use crate::lints::{self, Finding};
+use crate::model::{Expectation, Model};
+use crate::syntax::Span;
+use crate::units::{Duration, SECS_PER_YEAR};
+
+/// The verdict on one target of one `expect` block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// The service, or `None` for a design-wide expectation.
+    pub service: Option<String>,
+    /// "min_availability", "max_spofs", "max_downtime_per_year", "max_rpo", "max_rto".
+    pub measure: &'static str,
+    pub target: String,
+    /// The measured value, or why it could not be measured.
+    pub measured: Result<String, String>,
+    pub passed: bool,
+    pub span: Span,
+}
+
+/// Everything `check` needs about one scenario.
+#[derive(Clone, Debug)]
+pub struct ScenarioCheck {
+    pub verdicts: Vec<Verdict>,
+    pub spofs: Vec<findings::Spof>,
+    pub lints: Vec<Finding>,
+}
+
+impl ScenarioCheck {
+    pub fn failed(&self) -> usize {
+        self.verdicts.iter().filter(|v| !v.passed).count()
+    }
+}
+
+/// Enough digits to tell 99.99999% from 100%.
+fn percent(a: f64) -> String {
+    format!("{:.6}%", a * 100.0)
+}
+
+/// Evaluates every expectation of the model.
+pub fn check(model: &Model) -> ScenarioCheck {
+    let singles = single_failures::single_failures(model);
+    let spofs = findings::spofs(model, &singles);
+    let lints = lints::run(model);
+    // Exact unavailability per service (by index), when the exact analysis is possible.
+    let mut order: Vec<usize> = (0..model.services.len()).collect();
+    order.sort_by(|&a, &b| model.services[a].name.cmp(&model.services[b].name));
+    let mut unavailability: Vec<Result<f64, String>> = vec![Err(String::new()); model.services.len()];
+    let needed = |s: usize| {
+        model
+            .expectations
+            .iter()
+            .any(|x| x.service == Some(s) && (x.min_availability.is_some() || x.max_downtime_per_year_secs.is_some()))
+    };
+    for (i, t) in order.iter().zip(structure::service_trees(model)) {
+        if !needed(*i) {
+            continue;
+        }
+        let options = Options { max_order: 1, max_listed: 0, importance: false };
+        unavailability[*i] = match t {
+            Ok(tree) => analyze_tree(&tree, &options).map(|r| r.probability).ok_or_else(|| "no top event".to_string()),
+            Err(e) => Err(format!("exact analysis skipped: {e}")),
+        };
+    }
+    let mut verdicts = Vec::new();
+    for x in &model.expectations {
+        verdicts.extend(evaluate(model, x, &singles, &unavailability));
+    }
+    verdicts.sort_by(|a, b| (&a.service, a.measure, a.span).cmp(&(&b.service, b.measure, b.span)));
+    ScenarioCheck { verdicts, spofs, lints }
+}
+
+fn evaluate(
+    model: &Model,
+    x: &Expectation,
+    singles: &[Option<Vec<crate::model::ElementId>>],
+    unavailability: &[Result<f64, String>],
+) -> Vec<Verdict> {
+    let service = x.service.map(|s| model.services[s].name.clone());
+    let verdict = |measure, target: String, measured: Result<String, String>, passed| Verdict {
+        service: service.clone(),
+        measure,
+        target,
+        measured,
+        passed,
+        span: x.span,
+    };
+    let mut out = Vec::new();
+    let whole_design = || "design-wide availability is not defined; name a service".to_string();
+    if let Some(min) = x.min_availability {
+        let measured = match x.service {
+            Some(s) => unavailability[s].clone().map(|u| 1.0 - u),
+            None => Err(whole_design()),
+        };
+        let passed = measured.as_ref().is_ok_and(|&a| a >= min);
+        out.push(verdict("min_availability", format!("≥ {}", percent(min)), measured.map(percent), passed));
+    }
+    if let Some(max) = x.max_downtime_per_year_secs {
+        let measured = match x.service {
+            Some(s) => unavailability[s].clone().map(|u| u * SECS_PER_YEAR),
+            None => Err(whole_design()),
+        };
+        let passed = measured.as_ref().is_ok_and(|&d| d <= max);
+        out.push(verdict(
+            "max_downtime_per_year",
+            format!("≤ {}", Duration::from_secs(max).human()),
+            measured.map(|d| Duration::from_secs(d).human()),
+            passed,
+        ));
+    }
+    if let Some(max) = x.max_spofs {
+        let count = match x.service {
+            Some(s) => singles[s].as_ref().map(Vec::len),
+            None => {
+                let mut all: Vec<_> = singles.iter().flatten().flatten().collect();
+                all.sort();
+                all.dedup();
+                Some(all.len())
+            }
+        };
+        let measured = count.ok_or_else(|| "the service can never work: every element is critical".to_string());
+        let passed = measured.as_ref().is_ok_and(|&n| n <= max as usize);
+        out.push(verdict("max_spofs", format!("≤ {max}"), measured.map(|n| n.to_string()), passed));
+    }
+    let needs_simulation = "needs simulated failover timings (`spofsim simulate`, not available yet)".to_string();
+    if let Some(max) = x.max_rpo_secs {
+        out.push(verdict(
+            "max_rpo",
+            format!("≤ {}", Duration::from_secs(max).human()),
+            Err(needs_simulation.clone()),
+            false,
+        ));
+    }
+    if let Some(max) = x.max_rto_secs {
+        out.push(verdict("max_rto", format!("≤ {}", Duration::from_secs(max).human()), Err(needs_simulation), false));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    const TEXT: &str = r#"{ "components": { "internet": { "kind": "entry" }, "gw": { "kind": "router", "availability": "99.9%", "mttr": "1h" } },
+      "links": [ { "between": ["internet", "gw"], "availability": "100%" } ],
+      "services": { "web": { "from": "internet", "through": ["gw"] } },
+      "expect": [ { "service": "web", "min_availability": "99.8%", "max_spofs": 0, "max_downtime_per_year": "8h", "max_rpo": "5s" } ] }"#;
+
+    #[test]
+    fn verdicts_state_target_and_measure() {
+        let model = crate::load(TEXT).model.unwrap();
+        let c = super::check(&model);
+        let rows: Vec<(&str, &str, String, bool)> = c
+            .verdicts
+            .iter()
+            .map(|v| (v.measure, v.target.as_str(), v.measured.clone().unwrap_or_else(|e| e), v.passed))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("max_downtime_per_year", "≤ 8h", "8h 45m".to_string(), false),
+                (
+                    "max_rpo",
+                    "≤ 5s",
+                    "needs simulated failover timings (`spofsim simulate`, not available yet)".to_string(),
+                    false
+                ),
+                ("max_spofs", "≤ 0", "1".to_string(), false),
+                ("min_availability", "≥ 99.800000%", "99.900000%".to_string(), true),
+            ]
+        );
+        assert_eq!(c.failed(), 3);
+    }
+}

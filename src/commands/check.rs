@@ -1,0 +1,73 @@
+//! `spofsim check PATH...`: evaluate every scenario's expectations for CI. Every file
+//! is reported; one bad file never hides the others. Exit 0 when everything passes, 1
+//! when an expectation fails or a lint finding reaches `--fail-on`, 2 on invalid input.
+
+use std::io::Write;
+
+use sim_core::lints::Severity;
+
+use crate::flags::{CheckArgs, CheckFormat, FailOn};
+use crate::render::{self, ColorMode};
+use crate::report::{check_json, check_junit, check_markdown, check_text, Checked};
+use crate::{inputs, Status};
+
+pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
+    let mut checked = Vec::new();
+    let mut invalid = false;
+    for input in inputs::collect(&args.paths) {
+        let path = input.path.display().to_string();
+        let text = match input.text {
+            Ok(t) => t,
+            Err(e) => {
+                eprint!("{}", render::file_error(&input.path, &e));
+                invalid = true;
+                checked.push(Checked { path, result: Err(e) });
+                continue;
+            }
+        };
+        match inputs::load_model(&input.path, &text, color) {
+            Ok(model) => checked.push(Checked { path, result: Ok(sim_core::check::check(&model)) }),
+            Err(_) => {
+                invalid = true;
+                checked.push(Checked { path, result: Err("invalid scenario (see the diagnostics above)".into()) });
+            }
+        }
+    }
+    checked.sort_by(|a, b| a.path.cmp(&b.path));
+    let threshold = match args.fail_on {
+        FailOn::Never => None,
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Error => Some(Severity::Error),
+    };
+    let report = match args.format {
+        CheckFormat::Text => check_text::render(&checked, threshold),
+        CheckFormat::Json => check_json::render(&checked, threshold),
+        CheckFormat::Markdown => check_markdown::render(&checked),
+        CheckFormat::Junit => check_junit::render(&checked),
+    };
+    match &args.output {
+        Some(file) => {
+            if let Err(e) = std::fs::write(file, &report) {
+                eprintln!("error: cannot write {}: {e}", file.display());
+                return Status::Invalid;
+            }
+            if !args.quiet {
+                eprint!("{}", check_text::render(&checked, threshold));
+            }
+        }
+        None => {
+            let _ = std::io::stdout().write_all(report.as_bytes());
+        }
+    }
+    let failing = checked
+        .iter()
+        .filter_map(|c| c.result.as_ref().ok())
+        .any(|c| c.failed() > 0 || threshold.is_some_and(|t| c.lints.iter().any(|f| f.severity >= t)));
+    if invalid {
+        Status::Invalid
+    } else if failing {
+        Status::Findings
+    } else {
+        Status::Ok
+    }
+}

@@ -1,0 +1,44 @@
+//! `check` as JSON. Wire format (version 1), sorted, no timestamps:
+//! `{ version, spofsim, scenarios: [ { path, error?, failed, verdicts: [ { service,
+//!   measure, target, measured | not_measured, passed } ], spofs: [..names],
+//!   findings: [ { code, name, severity, subject, message, fails_run } ] } ] }`.
+
+use serde_json::{json, Value};
+use sim_core::lints::Severity;
+
+use super::Checked;
+
+pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
+    let scenarios: Vec<Value> = checked
+        .iter()
+        .map(|c| match &c.result {
+            Err(why) => json!({ "path": c.path, "error": why }),
+            Ok(r) => {
+                let verdicts: Vec<Value> = r
+                    .verdicts
+                    .iter()
+                    .map(|v| {
+                        let mut o = json!({ "service": v.service, "measure": v.measure, "target": v.target, "passed": v.passed });
+                        match &v.measured {
+                            Ok(m) => o["measured"] = json!(m),
+                            Err(why) => o["not_measured"] = json!(why),
+                        }
+                        o
+                    })
+                    .collect();
+                let findings: Vec<Value> = r
+                    .lints
+                    .iter()
+                    .map(|f| {
+                        json!({ "code": f.code, "name": f.name, "severity": f.severity.as_str(), "subject": f.subject,
+                                "message": f.message, "fails_run": fail_on.is_some_and(|t| f.severity >= t) })
+                    })
+                    .collect();
+                json!({ "path": c.path, "failed": r.failed(), "verdicts": verdicts,
+                        "spofs": r.spofs.iter().map(|s| s.element.clone()).collect::<Vec<_>>(), "findings": findings })
+            }
+        })
+        .collect();
+    let v = json!({ "version": 1, "spofsim": sim_core::VERSION, "scenarios": scenarios });
+    format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+}

@@ -1,0 +1,66 @@
+//! `check` as JUnit XML: one testsuite per scenario, one testcase per expectation, with
+//! a failure message stating target against measured. Invalid scenarios are errors.
+
+use std::fmt::Write;
+
+use super::Checked;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+pub fn render(checked: &[Checked]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let tests: usize = checked.iter().map(|c| c.result.as_ref().map_or(1, |r| r.verdicts.len())).sum();
+    let failures: usize = checked.iter().filter_map(|c| c.result.as_ref().ok()).map(|r| r.failed()).sum();
+    let errors = checked.iter().filter(|c| c.result.is_err()).count();
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"spofsim check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
+    );
+    for c in checked {
+        match &c.result {
+            Err(why) => {
+                let _ =
+                    writeln!(out, "  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\">", esc(&c.path));
+                let _ = writeln!(
+                    out,
+                    "    <testcase name=\"load\" classname=\"{}\"><error message=\"{}\"/></testcase>",
+                    esc(&c.path),
+                    esc(why)
+                );
+            }
+            Ok(r) => {
+                let _ = writeln!(
+                    out,
+                    "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
+                    esc(&c.path),
+                    r.verdicts.len(),
+                    r.failed()
+                );
+                for v in &r.verdicts {
+                    let name = format!("{} {}", v.service.as_deref().unwrap_or("(design)"), v.measure);
+                    if v.passed {
+                        let _ = writeln!(out, "    <testcase name=\"{}\" classname=\"{}\"/>", esc(&name), esc(&c.path));
+                    } else {
+                        let measured = match &v.measured {
+                            Ok(m) => format!("measured {m}"),
+                            Err(why) => format!("not measured: {why}"),
+                        };
+                        let message = format!("target {}, {measured}", v.target);
+                        let _ = writeln!(
+                            out,
+                            "    <testcase name=\"{}\" classname=\"{}\"><failure message=\"{}\"/></testcase>",
+                            esc(&name),
+                            esc(&c.path),
+                            esc(&message)
+                        );
+                    }
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
