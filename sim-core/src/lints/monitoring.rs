@@ -13,28 +13,15 @@ pub static LINT: Lint = Lint {
     check,
 };
 
-/// Kinds an operator must watch (parts written inline are covered through their device).
-const WATCHED: &[&str] = &[
-    "server",
-    "process",
-    "switch",
-    "router",
-    "firewall",
-    "load-balancer",
-    "storage-array",
-    "san-switch",
-    "dns-server",
-    "quorum-device",
-    "ups",
-    "pdu",
-];
+/// Kinds an operator must watch: every powered device, plus processes and the power
+/// chain (parts written inline are covered through their device).
+fn watched(kind: &str) -> bool {
+    crate::mechanisms::power::POWERED.contains(&kind) || ["process", "ups", "pdu"].contains(&kind)
+}
 
 fn check(model: &Model) -> Vec<Hit> {
-    let watched: Vec<_> = model
-        .elements
-        .iter()
-        .filter(|e| WATCHED.contains(&e.kind) && !e.name.contains('/') && e.failure.is_some())
-        .collect();
+    let watched: Vec<_> =
+        model.elements.iter().filter(|e| watched(e.kind) && !e.name.contains('/') && e.failure.is_some()).collect();
     if !model.elements.iter().any(|e| e.kind == "monitor") {
         if let Some(first) = watched.first() {
             let subject = if model.name.is_empty() { "scenario" } else { model.name.as_str() };
