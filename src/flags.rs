@@ -189,8 +189,9 @@ pub struct CheckArgs {
     /// Scenario files or folders (searched recursively).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-    pub format: CheckFormat,
+    /// Report format; `github` is the default when GITHUB_ACTIONS=true, text otherwise.
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormat>,
     /// Write the report here; the human summary still goes to stderr.
     #[arg(long)]
     pub output: Option<PathBuf>,
@@ -208,6 +209,8 @@ pub enum CheckFormat {
     Json,
     Markdown,
     Junit,
+    /// GitHub Actions annotations; also appends the Markdown summary to $GITHUB_STEP_SUMMARY.
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -168,3 +168,18 @@ fn check_gates_ci_in_every_format() {
     assert_eq!(v["version"], 1);
     let _ = std::fs::remove_file(out);
 }
+
+/// In GitHub Actions, `check` annotates files and lines and writes the step summary.
+#[test]
+fn check_speaks_github_actions() {
+    let summary = std::env::temp_dir().join(format!("spofsim-summary-{}.md", std::process::id()));
+    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())];
+    let run = spofsim_env(&["check", "tests/cases/check/"], &env);
+    assert_eq!(run.code, 1);
+    crate::harness::expect_file(std::path::Path::new("tests/cases/check-reports/report.github"), &run.stdout);
+    assert!(run.stdout.contains("::error file=tests/cases/check/fails.jsonc,line=11,col=28,title=spofsim site max_spofs::site max_spofs: target ≤ 0, measured 6"), "{}", run.stdout);
+    assert!(run.stdout.contains("%25"), "percent signs are escaped: {}", run.stdout);
+    let written = std::fs::read_to_string(&summary).expect("step summary written");
+    assert!(written.starts_with("## spofsim check"), "{written}");
+    let _ = std::fs::remove_file(summary);
+}

@@ -8,7 +8,7 @@ use sim_core::lints::Severity;
 
 use crate::flags::{CheckArgs, CheckFormat, FailOn};
 use crate::render::{self, ColorMode};
-use crate::report::{check_json, check_junit, check_markdown, check_text, Checked};
+use crate::report::{check_github, check_json, check_junit, check_markdown, check_text, Checked};
 use crate::{inputs, Status};
 
 pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
@@ -21,15 +21,19 @@ pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
             Err(e) => {
                 eprint!("{}", render::file_error(&input.path, &e));
                 invalid = true;
-                checked.push(Checked { path, result: Err(e) });
+                checked.push(Checked { path, result: Err(e), text: String::new() });
                 continue;
             }
         };
         match inputs::load_model(&input.path, &text, color) {
-            Ok(model) => checked.push(Checked { path, result: Ok(sim_core::check::check(&model)) }),
+            Ok(model) => checked.push(Checked { path, result: Ok(sim_core::check::check(&model)), text }),
             Err(_) => {
                 invalid = true;
-                checked.push(Checked { path, result: Err("invalid scenario (see the diagnostics above)".into()) });
+                checked.push(Checked {
+                    path,
+                    result: Err("invalid scenario (see the diagnostics above)".into()),
+                    text,
+                });
             }
         }
     }
@@ -39,7 +43,25 @@ pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Error => Some(Severity::Error),
     };
-    let report = match args.format {
+    let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    let format = args.format.unwrap_or(if in_actions { CheckFormat::Github } else { CheckFormat::Text });
+    if format == CheckFormat::Github {
+        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+            let appended = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&summary)
+                .and_then(|mut f| f.write_all(check_markdown::render(&checked).as_bytes()));
+            if let Err(e) = appended {
+                eprintln!(
+                    "warning: cannot write the step summary to {}: {e}",
+                    std::path::Path::new(&summary).display()
+                );
+            }
+        }
+    }
+    let report = match format {
+        CheckFormat::Github => check_github::render(&checked, threshold),
         CheckFormat::Text => check_text::render(&checked, threshold),
         CheckFormat::Json => check_json::render(&checked, threshold),
         CheckFormat::Markdown => check_markdown::render(&checked),

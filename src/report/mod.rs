@@ -2,6 +2,7 @@
 
 pub mod analysis_json;
 pub mod analysis_text;
+pub mod check_github;
 pub mod check_json;
 pub mod check_junit;
 pub mod check_markdown;
@@ -11,6 +12,8 @@ pub mod check_text;
 pub struct Checked {
     pub path: String,
     pub result: Result<sim_core::check::ScenarioCheck, String>,
+    /// The scenario text, to turn spans into line:column.
+    pub text: String,
 }
 
 use sim_core::analysis::{FaultTree, TreeResult};

@@ -1,0 +1,75 @@
+//! `check` as GitHub Actions workflow commands: an `::error` annotation (file, line,
+//! column) for each failed expectation and each lint finding that fails the run, a
+//! `::warning` for other findings.
+
+use std::fmt::Write;
+
+use sim_core::lints::Severity;
+use sim_core::syntax::{LineIndex, Span};
+
+use super::Checked;
+
+/// Escapes a message: GitHub decodes %25, %0D and %0A.
+fn data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property value (file, title): also ':' and ','.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn annotation(out: &mut String, level: &str, c: &Checked, index: &LineIndex, span: Span, title: &str, message: &str) {
+    let (line, col) = index.line_col(&c.text, span.start as usize);
+    let _ = writeln!(
+        out,
+        "::{level} file={},line={line},col={col},title={}::{}",
+        property(&c.path),
+        property(title),
+        data(message)
+    );
+}
+
+pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
+    let mut out = String::new();
+    for c in checked {
+        let r = match &c.result {
+            Ok(r) => r,
+            Err(why) => {
+                let _ = writeln!(out, "::error file={},title=spofsim::{}", property(&c.path), data(why));
+                continue;
+            }
+        };
+        let index = LineIndex::new(&c.text);
+        for v in r.verdicts.iter().filter(|v| !v.passed) {
+            let measured = match &v.measured {
+                Ok(m) => format!("measured {m}"),
+                Err(why) => format!("not measured: {why}"),
+            };
+            let service = v.service.as_deref().unwrap_or("(design)");
+            let title = format!("spofsim {} {}", service, v.measure);
+            annotation(
+                &mut out,
+                "error",
+                c,
+                &index,
+                v.span,
+                &title,
+                &format!("{service} {}: target {}, {measured}", v.measure, v.target),
+            );
+        }
+        for f in &r.lints {
+            let level = if fail_on.is_some_and(|t| f.severity >= t) { "error" } else { "warning" };
+            annotation(
+                &mut out,
+                level,
+                c,
+                &index,
+                f.span,
+                &format!("{} {}", f.code, f.name),
+                &format!("{} Fix: {}", f.message, f.fix),
+            );
+        }
+    }
+    out
+}
