@@ -99,35 +99,30 @@ impl<'m> Builder<'m> {
     // --- gates with constant folding ---
 
     fn or(&mut self, name: String, args: Vec<Ref>) -> Ref {
-        let mut kept: Vec<Ref> = Vec::new();
-        for a in args {
-            match a {
-                Ref::Const(true) => return Ref::Const(true),
-                Ref::Const(false) => {}
-                a if !kept.contains(&a) => kept.push(a),
-                _ => {}
-            }
-        }
-        match kept.len() {
-            0 => Ref::Const(false),
-            1 => kept[0],
-            _ => self.tree.add_gate(name, Gate::Or(kept)),
-        }
+        self.fold(name, args, true)
     }
 
     fn and(&mut self, name: String, args: Vec<Ref>) -> Ref {
+        self.fold(name, args, false)
+    }
+
+    /// OR (`disjunction`) or AND of `args`, folding constants and repeats: the
+    /// absorbing constant wins, the neutral one drops out, one argument needs no gate.
+    fn fold(&mut self, name: String, args: Vec<Ref>, disjunction: bool) -> Ref {
+        let absorbing = Ref::Const(disjunction);
         let mut kept: Vec<Ref> = Vec::new();
         for a in args {
-            match a {
-                Ref::Const(false) => return Ref::Const(false),
-                Ref::Const(true) => {}
-                a if !kept.contains(&a) => kept.push(a),
-                _ => {}
+            if a == absorbing {
+                return absorbing;
+            }
+            if !matches!(a, Ref::Const(_)) && !kept.contains(&a) {
+                kept.push(a);
             }
         }
         match kept.len() {
-            0 => Ref::Const(true),
+            0 => Ref::Const(!disjunction),
             1 => kept[0],
+            _ if disjunction => self.tree.add_gate(name, Gate::Or(kept)),
             _ => self.tree.add_gate(name, Gate::And(kept)),
         }
     }
