@@ -56,6 +56,17 @@ pub enum Command {
         after_help = "Examples:\n  spofsim blast scenarios/shop-two-tier.jsonc pdu-a\n  spofsim blast scenarios/full-single-site.jsonc sw-1 sw-2 --format json"
     )]
     Blast(BlastArgs),
+    /// Simulate years of failures with real failover timings: availability with a 95%
+    /// confidence interval, downtime percentiles, outages by mechanism, data lost.
+    #[command(
+        after_help = "Examples:\n  spofsim simulate scenarios/shop-two-tier.jsonc\n  spofsim simulate shop.jsonc --years 1000 --replications 100 --seed 7 --format json\n  spofsim simulate shop.jsonc --shard 0/4 --output shard-0.json   (then: spofsim merge shard-*.json)\n  spofsim simulate shop.jsonc --drills-only   exact timeline of the scenario's drills"
+    )]
+    Simulate(SimulateArgs),
+    /// Merge shard files written by `simulate --shard` into the report of the whole run.
+    #[command(
+        after_help = "Example:\n  spofsim merge shard-0.json shard-1.json shard-2.json shard-3.json --format json"
+    )]
+    Merge(MergeArgs),
     /// Generate a valid scenario (fat-tree data centre, random design) on stdout.
     #[command(
         subcommand,
@@ -93,6 +104,79 @@ pub enum ValidateFormat {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {}
+
+/// `i/n`: shard i (from 0) of n.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShardSpec {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl std::str::FromStr for ShardSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<ShardSpec, String> {
+        let bad = || format!("expected i/n with 0 <= i < n (e.g. 0/4), found `{s}`");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count): (u64, u64) = (i.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(ShardSpec { index, count })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// Simulated years per replication.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub years: u32,
+    /// Independent replications (each its own random stream).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub replications: u64,
+    /// Random seed; printed in every report.
+    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Run only shard i of n and write a mergeable shard file (JSON).
+    #[arg(long)]
+    pub shard: Option<ShardSpec>,
+    /// No random failures: only the scenario's drills, for their exact timeline.
+    #[arg(long)]
+    pub drills_only: bool,
+    /// Zero every delay and make every detector perfect (the analyzer's assumptions).
+    #[arg(long)]
+    pub ideal: bool,
+    #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+    pub format: SimFormat,
+    /// Write the report (or shard) to this file instead of stdout.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SimFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard files from `spofsim simulate --shard i/n`.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+    pub format: SimFormat,
+    /// Write the report to this file instead of stdout.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {

@@ -28,6 +28,8 @@ fn main() -> ExitCode {
         flags::Command::Analyze(args) => commands::analyze::run(&args, color),
         flags::Command::Blast(args) => commands::blast::run(&args, color),
         flags::Command::Check(args) => commands::check::run(&args, color),
+        flags::Command::Simulate(args) => commands::simulate::run(&args, color),
+        flags::Command::Merge(args) => commands::simulate::merge(&args),
         flags::Command::Validate(args) => commands::validate::run(&args, color),
         flags::Command::Schema(args) => commands::schema::run(&args),
         flags::Command::Generate(what) => commands::generate::run(&what),

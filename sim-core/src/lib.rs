@@ -18,6 +18,7 @@ pub mod mef;
 pub mod model;
 pub mod scenario;
 pub mod schema;
+pub mod simulate;
 pub mod syntax;
 pub mod units;
 

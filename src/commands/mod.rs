@@ -6,4 +6,5 @@ pub mod check;
 pub mod export;
 pub mod generate;
 pub mod schema;
+pub mod simulate;
 pub mod validate;

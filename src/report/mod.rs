@@ -7,6 +7,8 @@ pub mod check_json;
 pub mod check_junit;
 pub mod check_markdown;
 pub mod check_text;
+pub mod simulate_json;
+pub mod simulate_text;
 
 /// One checked scenario: its path and results, or why it could not be checked.
 pub struct Checked {

@@ -249,3 +249,12 @@ fn lower_bond(
         cx.attr("server", Attr::Text(server_name));
     }
 }
+
+/// Simulated timing: active-backup switches over after its monitor (MII or ARP) sees
+/// the loss; LACP spreads traffic over the links and absorbs a loss.
+pub fn behaviour(g: &crate::model::Group) -> crate::simulate::Behaviour {
+    match g.arrangement {
+        crate::model::Arrangement::ActiveStandby => crate::simulate::Behaviour::Switchover,
+        crate::model::Arrangement::ActiveActive { .. } => crate::simulate::Behaviour::Absorb,
+    }
+}

@@ -172,3 +172,14 @@ impl Spec for ClusterSpec {
         }
     }
 }
+
+/// Simulated timing: active-standby fails over after deadtime + takeover (and can split
+/// brain without a quorum device); shared nothing loses a partition's share; shared
+/// everything absorbs a node's loss.
+pub fn behaviour(g: &crate::model::Group) -> crate::simulate::Behaviour {
+    match (&g.arrangement, g.attrs.get("sharing")) {
+        (crate::model::Arrangement::ActiveStandby, _) => crate::simulate::Behaviour::Switchover,
+        (_, Some(crate::model::Attr::Text(s))) if s == "shared-nothing" => crate::simulate::Behaviour::Share,
+        _ => crate::simulate::Behaviour::Absorb,
+    }
+}

@@ -211,3 +211,9 @@ impl Spec for PoolSpec {
         }
     }
 }
+
+/// Simulated timing: a dead backend keeps its share of requests (failing) until the
+/// health check takes it out (interval × fall).
+pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
+    crate::simulate::Behaviour::Share
+}

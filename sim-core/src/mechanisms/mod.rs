@@ -51,6 +51,38 @@ pub static REGISTRY: &[&[&dyn Kind]] = &[
 /// their device), run in this order after lowering.
 pub static FINISHERS: &[fn(&mut crate::model::ModelBuilder)] = &[power::finish];
 
+/// A mechanism's simulated behaviour for one of its groups.
+pub type BehaviourOf = fn(&crate::model::Group) -> crate::simulate::Behaviour;
+
+/// How each group kind behaves in the simulator: one line per mechanism file.
+pub static BEHAVIOURS: &[(&str, BehaviourOf)] = &[
+    ("bond", bond::behaviour),
+    ("raid", raid::behaviour),
+    ("multipath", san::behaviour),
+    ("stp", stp::behaviour),
+    ("vrrp", vrrp::behaviour),
+    ("hsrp", vrrp::behaviour),
+    ("lb-pool", load_balancer::behaviour),
+    ("dns-rr", dns::behaviour),
+    ("gslb", dns::behaviour),
+    ("session-replication", session::behaviour),
+    ("cluster", cluster::behaviour),
+    ("replication", replication::behaviour),
+];
+
+/// The simulated behaviour of a group; kinds without an entry follow their arrangement.
+pub fn behaviour(g: &crate::model::Group) -> crate::simulate::Behaviour {
+    use crate::simulate::Behaviour;
+    match BEHAVIOURS.iter().find(|(kind, _)| *kind == g.kind) {
+        Some((_, f)) => f(g),
+        None => match (&g.arrangement, &g.switchover) {
+            (crate::model::Arrangement::ActiveStandby, Some(_)) => Behaviour::Switchover,
+            (crate::model::Arrangement::ActiveStandby, None) => Behaviour::Primary,
+            (crate::model::Arrangement::ActiveActive { .. }, _) => Behaviour::Absorb,
+        },
+    }
+}
+
 /// Every registered kind, in registry order.
 pub fn all() -> impl Iterator<Item = &'static dyn Kind> {
     REGISTRY.iter().flat_map(|kinds| kinds.iter().copied())

@@ -158,3 +158,8 @@ impl Spec for RaidSpec {
         cx.need(host, Req::Group(g), EdgeKind::Storage);
     }
 }
+
+/// Simulated timing: a lost disk leaves the array degraded until its slot is rebuilt.
+pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
+    crate::simulate::Behaviour::Rebuild
+}

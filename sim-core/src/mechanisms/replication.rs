@@ -126,3 +126,8 @@ impl Spec for ReplicationSpec {
         }
     }
 }
+
+/// Simulated timing: a change of primary loses the async lag.
+pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
+    crate::simulate::Behaviour::Primary
+}

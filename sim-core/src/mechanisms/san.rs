@@ -170,3 +170,12 @@ impl Spec for MultipathSpec {
         cx.need(server, Req::Group(g), EdgeKind::Storage);
     }
 }
+
+/// Simulated timing: failover multipath switches after the path checker sees the loss;
+/// round robin absorbs it.
+pub fn behaviour(g: &crate::model::Group) -> crate::simulate::Behaviour {
+    match g.arrangement {
+        crate::model::Arrangement::ActiveStandby => crate::simulate::Behaviour::Switchover,
+        crate::model::Arrangement::ActiveActive { .. } => crate::simulate::Behaviour::Absorb,
+    }
+}

@@ -65,3 +65,8 @@ impl Spec for SessionReplicationSpec {
         cx.attr("mode", Attr::Text(mode.into()));
     }
 }
+
+/// Simulated timing: replicated sessions survive a member's loss with no gap.
+pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
+    crate::simulate::Behaviour::Absorb
+}

@@ -115,3 +115,9 @@ impl Spec for StpSpec {
         }
     }
 }
+
+/// Simulated timing: a change of the active tree stops the affected switches for the
+/// direct or indirect reconvergence time.
+pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
+    crate::simulate::Behaviour::Reconverge
+}

@@ -155,3 +155,8 @@ impl Spec for HsrpSpec {
         lower_pair(cx, &self.members, &self.priorities, hold, self.preempt, &self.vip);
     }
 }
+
+/// Simulated timing (VRRP and HSRP): the backup takes over after Master_Down / hold time.
+pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
+    crate::simulate::Behaviour::Switchover
+}

@@ -1,0 +1,1328 @@
+//! One replication: an event queue over simulated time.
+//!
+//! Each instant runs in three steps: apply the events due (failures, repairs, drills,
+//! timers), *settle* (propagate through the circuit, then let each touched group react
+//! — start a switchover, take a member out of rotation, rebuild a slot, reconverge —
+//! until nothing changes), then *observe* each service's served fraction and account
+//! the time since the previous instant. Zero-length blips inside one instant are never
+//! observed. Ties in time are broken by insertion order, so a run is a pure function
+//! of `(compiled model, seed, replication index)`.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap};
+
+use rand_chacha::ChaCha8Rng;
+
+use super::circuit::{Expr, NodeKind};
+use super::params::Compiled;
+use super::record::{outage_bin, Interval, IntervalState, ReplicationRecord, ServiceRecord};
+use super::sample;
+use super::spanning_tree::{root_ports, RootPort};
+use super::{Behaviour, YEAR_SECS};
+use crate::model::{ElementId, Visibility};
+
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    Fail(u32),
+    Repair(u32),
+    DrillStart(u32),
+    DrillEnd(u32),
+    BatteryEmpty { element: u32, token: u32 },
+    SwitchDone { group: u32, token: u32 },
+    OutOfRotation { group: u32, member: u32, token: u32 },
+    SlotRebuilt { group: u32, member: u32, token: u32 },
+    RestoreDone { group: u32, token: u32 },
+    Reconverged { group: u32 },
+    Promote { group: u32, member: u32, token: u32 },
+}
+
+struct Scheduled {
+    at: f64,
+    seq: u64,
+    event: Event,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.at.total_cmp(&other.at).then(self.seq.cmp(&other.seq))
+    }
+}
+
+/// Mutable state of one group.
+#[derive(Clone, Default)]
+struct GroupState {
+    token: u32,
+    // Switchover
+    active: Option<usize>,
+    excluding: Vec<bool>,
+    switching_to: Option<usize>,
+    window: bool,
+    // Share
+    in_rotation: Vec<bool>,
+    removal_token: Vec<u32>,
+    removal_pending: Vec<bool>,
+    // Rebuild
+    slot_ok: Vec<bool>,
+    on_spare: Vec<bool>,
+    rebuilding: Vec<bool>,
+    spares: u32,
+    data_lost: bool,
+    restoring: bool,
+    // Reconverge
+    ports: Vec<RootPort>,
+    root: Option<usize>,
+    reconverging_until: Vec<f64>,
+    // Primary
+    primary: Option<usize>,
+    // A standby that stopped hearing the active and promoted itself (both serve).
+    also_active: Option<usize>,
+    promote_pending: bool,
+    split_since: Option<f64>,
+    // Members seen working at the last reaction.
+    was_working: Vec<bool>,
+}
+
+impl GroupState {
+    fn new(m: usize, spares: u32) -> GroupState {
+        GroupState {
+            excluding: vec![false; m],
+            in_rotation: vec![true; m],
+            removal_token: vec![0; m],
+            removal_pending: vec![false; m],
+            slot_ok: vec![true; m],
+            on_spare: vec![false; m],
+            rebuilding: vec![false; m],
+            spares,
+            reconverging_until: vec![0.0; m],
+            was_working: vec![true; m],
+            ..GroupState::default()
+        }
+    }
+}
+
+/// Per service: what is being accounted.
+#[derive(Default)]
+struct Track {
+    fraction: f64,
+    /// What keeps the service from full service now ("" when fully up).
+    mechanism: String,
+    since: f64,
+    /// The open outage: its start and root cause, and its seconds per mechanism.
+    outage: Option<(f64, String)>,
+    slices: BTreeMap<String, f64>,
+    record: ServiceRecord,
+}
+
+pub fn run(cx: &Compiled, index: u64) -> ReplicationRecord {
+    Sim::new(cx, index).run()
+}
+
+struct Sim<'c, 'm> {
+    cx: &'c Compiled<'m>,
+    index: u64,
+    rng: ChaCha8Rng,
+    horizon: f64,
+    now: f64,
+    queue: BinaryHeap<Reverse<Scheduled>>,
+    seq: u64,
+    events: u64,
+    failed: Vec<bool>,
+    drilled: Vec<u32>,
+    value: Vec<bool>,
+    /// Standby in some switchover group, or reconverging: carries no traffic.
+    excluded: Vec<u32>,
+    battery_since: Vec<Option<f64>>,
+    battery_token: Vec<u32>,
+    groups: Vec<GroupState>,
+    dirty: BinaryHeap<Reverse<(u32, u32)>>,
+    in_dirty: Vec<bool>,
+    touched: Vec<bool>,
+    touched_list: Vec<u32>,
+    net_changed: bool,
+    /// Groups that watch the whole network (path detectors, STP, heartbeats).
+    net_watchers: Vec<u32>,
+    /// Per element: groups watching it besides those it is a member of.
+    watchers: Vec<Vec<u32>>,
+    cause: Option<u32>,
+    services: Vec<Track>,
+    record_timeline: bool,
+    timeline: Vec<Vec<Interval>>,
+    // Breadth-first search scratch, stamped to avoid clearing.
+    stamp: u32,
+    source_mark: Vec<u32>,
+    target_mark: Vec<u32>,
+    reached_mark: Vec<u32>,
+    queue_scratch: Vec<u32>,
+}
+
+impl<'c, 'm> Sim<'c, 'm> {
+    fn new(cx: &'c Compiled<'m>, index: u64) -> Sim<'c, 'm> {
+        let model = cx.model;
+        let n = model.elements.len();
+        let nodes = cx.circuit.kinds.len();
+        let mut watchers = vec![Vec::new(); n];
+        let mut net_watchers = Vec::new();
+        for (j, p) in cx.groups.iter().enumerate() {
+            if matches!(p.sees, Visibility::PathTo(_)) || p.stp.is_some() || p.peers_networked {
+                net_watchers.push(j as u32);
+            }
+            if let Some(stp) = &p.stp {
+                for &(_, _, l) in &stp.links {
+                    watchers[l.0 as usize].push(j as u32);
+                }
+            }
+            for links in &p.local_links {
+                for &(l, far) in links {
+                    watchers[l.0 as usize].push(j as u32);
+                    watchers[far.0 as usize].push(j as u32);
+                }
+            }
+        }
+        for w in &mut watchers {
+            w.sort_unstable();
+            w.dedup();
+        }
+        let horizon = f64::from(cx.options.years) * YEAR_SECS;
+        Sim {
+            cx,
+            index,
+            rng: sample::stream(cx.options.seed, index),
+            horizon,
+            now: 0.0,
+            queue: BinaryHeap::new(),
+            seq: 0,
+            events: 0,
+            failed: vec![false; n],
+            drilled: vec![0; n],
+            value: vec![false; nodes],
+            excluded: vec![0; n],
+            battery_since: vec![None; n],
+            battery_token: vec![0; n],
+            groups: model
+                .groups
+                .iter()
+                .zip(&cx.groups)
+                .map(|(g, p)| GroupState::new(g.members.len(), p.hot_spares))
+                .collect(),
+            dirty: BinaryHeap::new(),
+            in_dirty: vec![false; nodes],
+            touched: vec![false; model.groups.len()],
+            touched_list: Vec::new(),
+            net_changed: false,
+            net_watchers,
+            watchers,
+            cause: None,
+            services: (0..model.services.len())
+                .map(|_| Track { record: empty_service_record(cx.options.years), ..Track::default() })
+                .collect(),
+            record_timeline: index == 0,
+            timeline: vec![Vec::new(); model.services.len()],
+            stamp: 0,
+            source_mark: vec![0; n],
+            target_mark: vec![0; n],
+            reached_mark: vec![0; n],
+            queue_scratch: Vec::new(),
+        }
+    }
+
+    fn schedule(&mut self, at: f64, event: Event) {
+        self.seq += 1;
+        self.queue.push(Reverse(Scheduled { at, seq: self.seq, event }));
+    }
+
+    fn up(&self, e: u32) -> bool {
+        !self.failed[e as usize] && self.drilled[e as usize] == 0
+    }
+
+    fn works(&self, e: ElementId) -> bool {
+        self.value[e.0 as usize]
+    }
+
+    fn carries(&self, e: ElementId) -> bool {
+        self.value[e.0 as usize] && self.excluded[e.0 as usize] == 0
+    }
+
+    fn run(mut self) -> ReplicationRecord {
+        let cx = self.cx;
+        let model = cx.model;
+        if cx.options.random_failures {
+            for e in &model.elements {
+                if let Some(f) = e.failure {
+                    let at = sample::time_to_failure(&mut self.rng, &f);
+                    self.schedule(at, Event::Fail(e.id.0));
+                }
+            }
+        }
+        for &(e, at, dur) in &cx.drills {
+            self.schedule(at, Event::DrillStart(e));
+            self.schedule(at + dur, Event::DrillEnd(e));
+        }
+        self.initialise();
+        while let Some(Reverse(next)) = self.queue.peek() {
+            if next.at > self.horizon {
+                break;
+            }
+            let at = next.at;
+            self.advance(at);
+            while let Some(Reverse(s)) = self.queue.peek() {
+                if s.at != at {
+                    break;
+                }
+                let Some(Reverse(s)) = self.queue.pop() else { break };
+                self.events += 1;
+                self.handle(s.event);
+            }
+            self.settle();
+            self.observe();
+        }
+        self.advance(self.horizon);
+        self.finish()
+    }
+
+    /// Every node evaluated once, then each group's initial state.
+    fn initialise(&mut self) {
+        let circuit = &self.cx.circuit;
+        for c in 0..circuit.components.len() {
+            let members = circuit.components[c].clone();
+            self.solve_component(&members);
+        }
+        for j in 0..self.groups.len() {
+            let p = &self.cx.groups[j];
+            let members = &self.cx.model.groups[j].members;
+            let m = members.len();
+            let working: Vec<bool> = members.iter().map(|&e| self.works(e)).collect();
+            let st = &mut self.groups[j];
+            st.was_working = working.clone();
+            st.primary = working.iter().position(|w| *w);
+            if p.behaviour == Behaviour::Switchover {
+                let first = (0..m).find(|&i| working[i]);
+                self.set_active(j, first);
+            }
+            if let Some(stp) = &p.stp {
+                let root = self.elect_root(j);
+                let ports = self.ports_of(j, root);
+                let st = &mut self.groups[j];
+                st.root = root;
+                st.ports = ports;
+                let _ = stp;
+            }
+            self.mark(self.cx.circuit.group_node(crate::model::GroupId(j as u32)));
+        }
+        self.settle();
+        for s in 0..self.services.len() {
+            let (f, mechanism) = self.service_state(s);
+            let track = &mut self.services[s];
+            track.fraction = f;
+            track.mechanism = mechanism;
+            track.since = 0.0;
+            if f == 0.0 {
+                track.outage = Some((0.0, "initial state".into()));
+            }
+        }
+    }
+
+    fn handle(&mut self, event: Event) {
+        let cx = self.cx;
+        match event {
+            Event::Fail(e) => {
+                self.failed[e as usize] = true;
+                self.cause = Some(e);
+                let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
+                let detect = self.detection_delay(e);
+                let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
+                self.schedule(self.now + detect + repair, Event::Repair(e));
+                self.mark(e);
+            }
+            Event::Repair(e) => {
+                self.failed[e as usize] = false;
+                self.cause = Some(e);
+                let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
+                let next = sample::time_to_failure(&mut self.rng, &failure);
+                self.schedule(self.now + next, Event::Fail(e));
+                self.mark(e);
+            }
+            Event::DrillStart(e) => {
+                self.drilled[e as usize] += 1;
+                self.cause = Some(e);
+                self.mark(e);
+            }
+            Event::DrillEnd(e) => {
+                self.drilled[e as usize] -= 1;
+                self.cause = Some(e);
+                self.mark(e);
+            }
+            Event::BatteryEmpty { element, token } => {
+                if self.battery_token[element as usize] == token {
+                    self.mark(element);
+                }
+            }
+            Event::SwitchDone { group, token } => {
+                let j = group as usize;
+                if self.groups[j].token == token && self.groups[j].window {
+                    self.groups[j].window = false;
+                    let target = self.groups[j].switching_to.take();
+                    let choice = target.filter(|&i| self.seen_ok(j, i)).or_else(|| self.first_ok(j, None));
+                    self.set_active(j, choice);
+                    self.touch(group);
+                }
+            }
+            Event::OutOfRotation { group, member, token } => {
+                let (j, i) = (group as usize, member as usize);
+                let st = &mut self.groups[j];
+                if st.removal_token[i] == token && st.removal_pending[i] {
+                    st.removal_pending[i] = false;
+                    st.in_rotation[i] = false;
+                }
+            }
+            Event::SlotRebuilt { group, member, token } => {
+                let (j, i) = (group as usize, member as usize);
+                if self.groups[j].token == token && self.groups[j].rebuilding[i] {
+                    let on_spare = !self.up(self.cx.model.groups[j].members[i].0);
+                    let st = &mut self.groups[j];
+                    st.rebuilding[i] = false;
+                    st.slot_ok[i] = true;
+                    st.on_spare[i] = on_spare;
+                    self.mark_group(j);
+                    self.touch(group);
+                }
+            }
+            Event::RestoreDone { group, token } => {
+                let j = group as usize;
+                if self.groups[j].token == token && self.groups[j].restoring {
+                    self.groups[j].restoring = false;
+                    self.groups[j].data_lost = false;
+                    self.mark_group(j);
+                }
+            }
+            Event::Reconverged { group } => {
+                let j = group as usize;
+                let members = &cx.model.groups[j].members;
+                for (i, m) in members.iter().enumerate() {
+                    let until = self.groups[j].reconverging_until[i];
+                    if until > 0.0 && until <= self.now {
+                        self.groups[j].reconverging_until[i] = 0.0;
+                        self.set_excluded(m.0, false);
+                    }
+                }
+            }
+            Event::Promote { group, member, token } => {
+                let (j, i) = (group as usize, member as usize);
+                if self.groups[j].token == token && self.groups[j].promote_pending {
+                    self.groups[j].promote_pending = false;
+                    let active = self.groups[j].active;
+                    let m = cx.model.groups[j].members[i];
+                    let partitioned = match active {
+                        Some(a) => {
+                            let am = cx.model.groups[j].members[a];
+                            self.works(am) && self.works(m) && !self.reach(&[am], &[m], false, None)
+                        }
+                        None => false,
+                    };
+                    if partitioned {
+                        self.groups[j].also_active = Some(i);
+                        self.apply_exclusion(j);
+                        self.mark_group(j);
+                        if cx.groups[j].counts_split_brain {
+                            self.groups[j].split_since = Some(self.now);
+                            for s in self.services_with_group(j) {
+                                self.services[s].record.split_brain_events += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// How long a failure of `e` goes unnoticed: its fastest monitor whose alert is not
+    /// lost, else the users.
+    fn detection_delay(&mut self, e: u32) -> f64 {
+        let cx = self.cx;
+        for d in &cx.detectors[e as usize] {
+            if !sample::chance(&mut self.rng, d.loss) {
+                return d.detect_secs;
+            }
+        }
+        cx.noticed_by_users_secs
+    }
+
+    // ---------------------------------------------------------------- propagation
+
+    fn mark(&mut self, node: u32) {
+        if !self.in_dirty[node as usize] {
+            self.in_dirty[node as usize] = true;
+            self.dirty.push(Reverse((self.cx.circuit.rank[node as usize], node)));
+        }
+    }
+
+    fn mark_group(&mut self, j: usize) {
+        self.mark(self.cx.circuit.group_node(crate::model::GroupId(j as u32)));
+    }
+
+    fn touch(&mut self, j: u32) {
+        if !self.touched[j as usize] {
+            self.touched[j as usize] = true;
+            self.touched_list.push(j);
+        }
+    }
+
+    fn set_excluded(&mut self, e: u32, on: bool) {
+        let was = self.excluded[e as usize] > 0;
+        if on {
+            self.excluded[e as usize] += 1;
+        } else {
+            self.excluded[e as usize] -= 1;
+        }
+        if was != (self.excluded[e as usize] > 0) && self.cx.circuit.networked[e as usize] {
+            self.mark(self.cx.circuit.net_node());
+        }
+    }
+
+    fn propagate(&mut self) {
+        let circuit = &self.cx.circuit;
+        while let Some(Reverse((_, node))) = self.dirty.pop() {
+            if !self.in_dirty[node as usize] {
+                continue;
+            }
+            self.in_dirty[node as usize] = false;
+            let c = circuit.component_of[node as usize] as usize;
+            if circuit.components[c].len() == 1 {
+                let v = self.eval(node);
+                if node == circuit.net_node() || v != self.value[node as usize] {
+                    self.value[node as usize] = v;
+                    self.changed(node);
+                }
+            } else {
+                let members = circuit.components[c].clone();
+                for &m in &members {
+                    self.in_dirty[m as usize] = false;
+                }
+                self.solve_component(&members);
+            }
+        }
+    }
+
+    /// Greatest fixpoint over a strongly connected component: start optimistic, knock out.
+    fn solve_component(&mut self, members: &[u32]) {
+        let old: Vec<bool> = members.iter().map(|&m| self.value[m as usize]).collect();
+        for &m in members {
+            self.value[m as usize] = match self.cx.circuit.kinds[m as usize] {
+                NodeKind::Element(e) => self.up(e),
+                _ => true,
+            };
+        }
+        loop {
+            let mut changed = false;
+            for &m in members {
+                let v = self.eval(m);
+                if v != self.value[m as usize] {
+                    self.value[m as usize] = v;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let c = self.cx.circuit.component_of[members[0] as usize];
+        for (k, &m) in members.iter().enumerate() {
+            if self.value[m as usize] != old[k] || m == self.cx.circuit.net_node() {
+                self.changed_outside(m, c);
+            }
+        }
+    }
+
+    fn changed(&mut self, node: u32) {
+        self.changed_outside(node, u32::MAX);
+    }
+
+    /// Marks the dependents of a changed node (outside component `c`) and wakes the
+    /// groups that watch it.
+    fn changed_outside(&mut self, node: u32, c: u32) {
+        let circuit = &self.cx.circuit;
+        for &d in &circuit.dependents[node as usize] {
+            if circuit.component_of[d as usize] != c {
+                self.mark(d);
+            }
+        }
+        match circuit.kinds[node as usize] {
+            NodeKind::Element(e) => {
+                for &g in &circuit.member_of[e as usize] {
+                    self.touch(g.0);
+                }
+                for k in 0..self.watchers[e as usize].len() {
+                    self.touch(self.watchers[e as usize][k]);
+                }
+            }
+            NodeKind::Net => self.net_changed = true,
+            _ => {}
+        }
+    }
+
+    fn eval(&mut self, node: u32) -> bool {
+        match self.cx.circuit.kinds[node as usize] {
+            NodeKind::Element(e) => self.eval_element(e),
+            NodeKind::Group(g) => self.eval_group(g as usize),
+            NodeKind::Path(p) => {
+                let q = &self.cx.circuit.paths[p as usize];
+                self.reach(&q.sources, &q.targets, true, None)
+            }
+            NodeKind::Service(s) => {
+                let sn = &self.cx.circuit.services[s as usize];
+                self.value[sn.entry as usize]
+                    && sn.tiers.iter().all(|&t| self.value[t as usize])
+                    && sn.hops.iter().all(|&h| self.value[h as usize])
+            }
+            NodeKind::Net => true,
+        }
+    }
+
+    fn holds(&self, e: &Expr) -> bool {
+        match e {
+            Expr::True => true,
+            Expr::Node(x) => self.value[*x as usize],
+            Expr::All(of) => of.iter().all(|x| self.holds(x)),
+            Expr::AtLeast(k, of) => of.iter().filter(|x| self.holds(x)).count() >= *k as usize,
+        }
+    }
+
+    fn eval_element(&mut self, e: u32) -> bool {
+        if !self.up(e) {
+            return false;
+        }
+        let i = e as usize;
+        if self.holds(&self.cx.circuit.element_needs[i]) {
+            if self.battery_since[i].take().is_some() {
+                self.battery_token[i] += 1;
+            }
+            return true;
+        }
+        // A UPS rides through a lost input on its battery.
+        let runtime = self.cx.battery_secs[i];
+        if runtime <= 0.0 {
+            return false;
+        }
+        match self.battery_since[i] {
+            None => {
+                self.battery_since[i] = Some(self.now);
+                self.battery_token[i] += 1;
+                let token = self.battery_token[i];
+                self.schedule(self.now + runtime, Event::BatteryEmpty { element: e, token });
+                true
+            }
+            Some(since) => self.now < since + runtime,
+        }
+    }
+
+    fn eval_group(&self, j: usize) -> bool {
+        let cx = self.cx;
+        let p = &cx.groups[j];
+        let group = &cx.model.groups[j];
+        let st = &self.groups[j];
+        if !self.holds(&cx.circuit.group_needs[j]) {
+            return false;
+        }
+        let working = group.members.iter().filter(|&&m| self.works(m)).count();
+        let quorum_ok = match p.quorum {
+            Some(q) => {
+                let votes = group.members.len() + 1;
+                working + usize::from(self.works(q)) > votes / 2
+            }
+            None => true,
+        };
+        match p.behaviour {
+            Behaviour::Switchover => {
+                !st.window
+                    && quorum_ok
+                    && [st.active, st.also_active].iter().flatten().any(|&a| self.works(group.members[a]))
+            }
+            Behaviour::Primary => working >= 1 && quorum_ok,
+            Behaviour::Share => working >= 1,
+            Behaviour::Absorb | Behaviour::Reconverge => working >= p.need && quorum_ok,
+            Behaviour::Rebuild => {
+                !st.data_lost
+                    && group
+                        .members
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, &m)| st.slot_ok[i] && (st.on_spare[i] || self.works(m)))
+                        .count()
+                        >= p.need
+            }
+        }
+    }
+
+    /// Some carrying source reaches some carrying target, crossing only forwarding
+    /// devices. `honour_exclusion: false` lets standby members take part (heartbeats,
+    /// path detectors); `force` counts one element as carrying.
+    fn reach(
+        &mut self,
+        sources: &[ElementId],
+        targets: &[ElementId],
+        honour_exclusion: bool,
+        force: Option<ElementId>,
+    ) -> bool {
+        let circuit = &self.cx.circuit;
+        let ok = |s: &Self, e: ElementId| {
+            Some(e) == force && s.works(e) || if honour_exclusion { s.carries(e) } else { s.works(e) }
+        };
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.source_mark.fill(0);
+            self.target_mark.fill(0);
+            self.reached_mark.fill(0);
+            self.stamp = 1;
+        }
+        let stamp = self.stamp;
+        let mut queue = std::mem::take(&mut self.queue_scratch);
+        queue.clear();
+        for &b in targets {
+            if ok(self, b) {
+                for v in &circuit.closures[b.0 as usize] {
+                    self.target_mark[v.0 as usize] = stamp;
+                }
+            }
+        }
+        for &a in sources {
+            if !ok(self, a) {
+                continue;
+            }
+            for &v in &circuit.closures[a.0 as usize] {
+                let vi = v.0 as usize;
+                self.source_mark[vi] = stamp;
+                if ok(self, v) && self.reached_mark[vi] != stamp {
+                    if self.target_mark[vi] == stamp {
+                        self.queue_scratch = queue;
+                        return true;
+                    }
+                    self.reached_mark[vi] = stamp;
+                    queue.push(v.0);
+                }
+            }
+        }
+        let mut head = 0;
+        let mut found = false;
+        'bfs: while head < queue.len() {
+            let u = queue[head] as usize;
+            head += 1;
+            if !(circuit.net.forwarding[u] || self.source_mark[u] == stamp) {
+                continue;
+            }
+            for &(w, link) in &circuit.net.adjacency[u] {
+                let wi = w.0 as usize;
+                if self.reached_mark[wi] != stamp
+                    && ok(self, w)
+                    && self.works(link)
+                    && (circuit.net.forwarding[wi] || self.target_mark[wi] == stamp)
+                {
+                    if self.target_mark[wi] == stamp {
+                        found = true;
+                        break 'bfs;
+                    }
+                    self.reached_mark[wi] = stamp;
+                    queue.push(w.0);
+                }
+            }
+        }
+        self.queue_scratch = queue;
+        found
+    }
+
+    // ---------------------------------------------------------------- reactions
+
+    fn settle(&mut self) {
+        for _ in 0..256 {
+            self.propagate();
+            if std::mem::take(&mut self.net_changed) {
+                for k in 0..self.net_watchers.len() {
+                    self.touch(self.net_watchers[k]);
+                }
+            }
+            if self.touched_list.is_empty() {
+                break;
+            }
+            let touched = std::mem::take(&mut self.touched_list);
+            for &j in &touched {
+                self.touched[j as usize] = false;
+            }
+            for j in touched {
+                self.react(j as usize);
+            }
+        }
+    }
+
+    fn react(&mut self, j: usize) {
+        match self.cx.groups[j].behaviour {
+            Behaviour::Switchover => self.react_switchover(j),
+            Behaviour::Share => self.react_share(j),
+            Behaviour::Rebuild => self.react_rebuild(j),
+            Behaviour::Reconverge => self.react_reconverge(j),
+            Behaviour::Primary => self.react_primary(j),
+            Behaviour::Absorb => {}
+        }
+        let working: Vec<bool> = self.cx.model.groups[j].members.iter().map(|&m| self.works(m)).collect();
+        self.groups[j].was_working = working;
+    }
+
+    /// Whether the group's detector sees member `i` as healthy. Peers judge the active
+    /// member by its adverts; a standby judges itself, so it stands in when it hears nothing.
+    fn seen_ok(&mut self, j: usize, i: usize) -> bool {
+        let cx = self.cx;
+        let m = cx.model.groups[j].members[i];
+        match &cx.groups[j].sees {
+            Visibility::Peers if self.groups[j].active == Some(i) => self.works(m) && self.peers_hear(j, m),
+            Visibility::Peers => self.works(m),
+            Visibility::Nothing => true,
+            Visibility::LocalLink => {
+                self.works(m) && cx.groups[j].local_links[i].iter().all(|&(l, far)| self.works(l) && self.works(far))
+            }
+            Visibility::PathTo(t) => self.works(m) && self.reach(&[m], &[*t], true, Some(m)),
+        }
+    }
+
+    /// Adverts and heartbeats cross the network: peers that cannot hear a member take
+    /// it for dead even if it runs (a member with no working peer is not judged).
+    fn peers_hear(&mut self, j: usize, m: ElementId) -> bool {
+        if !self.cx.groups[j].peers_networked {
+            return true;
+        }
+        let peers: Vec<ElementId> =
+            self.cx.model.groups[j].members.iter().copied().filter(|&o| o != m && self.works(o)).collect();
+        peers.is_empty() || self.reach(&[m], &peers, false, None)
+    }
+
+    fn first_ok(&mut self, j: usize, except: Option<usize>) -> Option<usize> {
+        let n = self.cx.model.groups[j].members.len();
+        (0..n).find(|&i| Some(i) != except && self.works(self.cx.model.groups[j].members[i]) && self.seen_ok(j, i))
+    }
+
+    /// Standby members (and every member during a switchover) carry no traffic.
+    fn apply_exclusion(&mut self, j: usize) {
+        let members = &self.cx.model.groups[j].members;
+        for (i, m) in members.iter().enumerate() {
+            let st = &self.groups[j];
+            let want = st.window || (st.active != Some(i) && st.also_active != Some(i));
+            if want != st.excluding[i] {
+                self.groups[j].excluding[i] = want;
+                self.set_excluded(m.0, want);
+            }
+        }
+    }
+
+    fn set_active(&mut self, j: usize, active: Option<usize>) {
+        self.groups[j].active = active;
+        self.apply_exclusion(j);
+        self.mark_group(j);
+    }
+
+    fn begin_window(&mut self, j: usize, target: usize, delay: f64) {
+        if delay <= 0.0 {
+            self.set_active(j, Some(target));
+            return;
+        }
+        let st = &mut self.groups[j];
+        st.active = None;
+        st.window = true;
+        st.switching_to = Some(target);
+        st.token += 1;
+        let token = st.token;
+        self.apply_exclusion(j);
+        self.mark_group(j);
+        self.schedule(self.now + delay, Event::SwitchDone { group: j as u32, token });
+    }
+
+    fn react_switchover(&mut self, j: usize) {
+        let p = &self.cx.groups[j];
+        if self.groups[j].window {
+            return;
+        }
+        let members = &self.cx.model.groups[j].members;
+        match self.groups[j].active {
+            Some(a) => {
+                if let Some(b) = self.groups[j].also_active {
+                    // A partition: heal when the two hear each other again, or keep the
+                    // survivor when one of them dies.
+                    let (am, bm) = (members[a], members[b]);
+                    let healed = !self.works(am) || !self.works(bm) || self.reach(&[am], &[bm], false, None);
+                    if healed {
+                        self.end_split(j);
+                        self.groups[j].also_active = None;
+                        let keep = if self.works(am) || !self.works(bm) { a } else { b };
+                        self.set_active(j, Some(keep));
+                    }
+                    return;
+                }
+                let works = self.works(members[a]);
+                if works && p.sees == Visibility::Peers && p.peers_networked && !self.peers_hear(j, members[a]) {
+                    // The standby hears nothing: it promotes itself after the detection
+                    // time, while the active (cut off, not dead) keeps running.
+                    if p.quorum.is_none() && !self.groups[j].promote_pending {
+                        if let Some(t) = self.first_ok(j, Some(a)) {
+                            let st = &mut self.groups[j];
+                            st.promote_pending = true;
+                            st.token += 1;
+                            let token = st.token;
+                            let at = self.now + p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
+                            self.schedule(at, Event::Promote { group: j as u32, member: t as u32, token });
+                        }
+                    }
+                    return;
+                }
+                if self.groups[j].promote_pending {
+                    self.groups[j].promote_pending = false;
+                }
+                if !self.seen_ok(j, a) {
+                    match self.first_ok(j, Some(a)) {
+                        Some(t) => {
+                            let delay = p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
+                            self.begin_window(j, t, delay);
+                        }
+                        None if !works => self.set_active(j, None),
+                        None => {}
+                    }
+                } else if p.preempt {
+                    if let Some(better) = (0..a).find(|&i| self.works(members[i])) {
+                        self.set_active(j, Some(better));
+                    }
+                }
+            }
+            None => {
+                if let Some(t) = self.first_ok(j, None) {
+                    let delay = p.takeover_secs.max(p.dr_rto_secs[t]);
+                    self.begin_window(j, t, delay);
+                }
+            }
+        }
+    }
+
+    fn end_split(&mut self, j: usize) {
+        if let Some(since) = self.groups[j].split_since.take() {
+            let secs = self.now - since;
+            for s in self.services_with_group(j) {
+                self.services[s].record.split_brain_secs += secs;
+            }
+        }
+    }
+
+    fn react_share(&mut self, j: usize) {
+        let cx = self.cx;
+        let p = &cx.groups[j];
+        let members = &cx.model.groups[j].members;
+        for (i, &m) in members.iter().enumerate() {
+            let works = self.works(m);
+            let was = self.groups[j].was_working[i];
+            if !works && was && p.loses_sessions {
+                for s in self.services_with_group(j) {
+                    self.services[s].record.sessions_lost += 1;
+                }
+            }
+            let st = &mut self.groups[j];
+            if works {
+                if st.removal_pending[i] {
+                    st.removal_pending[i] = false;
+                    st.removal_token[i] += 1;
+                }
+                st.in_rotation[i] = true;
+            } else if st.in_rotation[i] && !st.removal_pending[i] {
+                if p.detect_secs <= 0.0 && p.sees != Visibility::Nothing {
+                    st.in_rotation[i] = false;
+                } else if p.sees != Visibility::Nothing {
+                    st.removal_pending[i] = true;
+                    st.removal_token[i] += 1;
+                    let token = st.removal_token[i];
+                    let at = self.now + p.detect_secs;
+                    self.schedule(at, Event::OutOfRotation { group: j as u32, member: i as u32, token });
+                }
+            }
+        }
+    }
+
+    fn react_rebuild(&mut self, j: usize) {
+        let cx = self.cx;
+        let p = &cx.groups[j];
+        let members = &cx.model.groups[j].members;
+        let mut changed = false;
+        for (i, &m) in members.iter().enumerate() {
+            let up = self.up(m.0);
+            let st = &mut self.groups[j];
+            if !up && st.slot_ok[i] && !st.on_spare[i] {
+                // The disk and its data are gone; a hot spare takes its place at once.
+                st.slot_ok[i] = false;
+                changed = true;
+                if st.spares > 0 {
+                    st.spares -= 1;
+                    st.rebuilding[i] = true;
+                    let token = st.token;
+                    self.schedule(
+                        self.now + p.rebuild_secs,
+                        Event::SlotRebuilt { group: j as u32, member: i as u32, token },
+                    );
+                }
+            } else if up && st.on_spare[i] {
+                // The replaced disk comes back as the new spare.
+                st.on_spare[i] = false;
+                st.spares += 1;
+            } else if up && !st.slot_ok[i] && !st.rebuilding[i] {
+                st.rebuilding[i] = true;
+                let token = st.token;
+                self.schedule(
+                    self.now + p.rebuild_secs,
+                    Event::SlotRebuilt { group: j as u32, member: i as u32, token },
+                );
+            }
+        }
+        let st = &mut self.groups[j];
+        let ok_slots = st.slot_ok.iter().filter(|x| **x).count();
+        if ok_slots < p.need && !st.data_lost {
+            st.data_lost = true;
+            changed = true;
+            let lost = match p.backup {
+                Some((interval, _)) if interval > 0.0 => self.now % interval,
+                _ => self.now,
+            };
+            for s in self.services_with_group(j) {
+                let r = &mut self.services[s].record;
+                r.rpo_events += 1;
+                r.data_lost_secs += lost;
+                r.max_data_lost_secs = r.max_data_lost_secs.max(lost);
+            }
+        }
+        let st = &mut self.groups[j];
+        if st.data_lost && !st.restoring && ok_slots >= p.need {
+            st.restoring = true;
+            st.token += 1;
+            let token = st.token;
+            let restore = p.backup.map_or(0.0, |b| b.1);
+            self.schedule(self.now + restore, Event::RestoreDone { group: j as u32, token });
+        }
+        if changed {
+            self.mark_group(j);
+        }
+    }
+
+    fn elect_root(&self, j: usize) -> Option<usize> {
+        let members = &self.cx.model.groups[j].members;
+        let configured = self.cx.groups[j].stp.as_ref().map_or(0, |s| s.root);
+        if self.works(members[configured]) {
+            return Some(configured);
+        }
+        (0..members.len()).find(|&i| self.works(members[i]))
+    }
+
+    fn ports_of(&self, j: usize, root: Option<usize>) -> Vec<RootPort> {
+        let members = &self.cx.model.groups[j].members;
+        let stp = self.cx.groups[j].stp.as_ref().expect("STP group");
+        root_ports(members.len(), root, &stp.links, |i| self.works(members[i]), |l| self.works(l))
+    }
+
+    fn react_reconverge(&mut self, j: usize) {
+        let cx = self.cx;
+        let Some(stp) = &cx.groups[j].stp else { return };
+        let members = &cx.model.groups[j].members;
+        let root = self.elect_root(j);
+        let ports = self.ports_of(j, root);
+        let old_root = self.groups[j].root;
+        let mut latest: f64 = 0.0;
+        for i in 0..members.len() {
+            let (old, new) = (self.groups[j].ports[i], ports[i]);
+            if old == new || new == RootPort::Isolated || !self.works(members[i]) {
+                continue;
+            }
+            // A switch that saw its own root port go down (or a better port come up)
+            // moves after listening + learning; one that must first age out stale BPDUs
+            // (the root died, or the failure was elsewhere) waits max_age too.
+            let own_port_changed = match old {
+                RootPort::Via(l) => !self.works(l) || matches!(new, RootPort::Via(nl) if self.works(nl)),
+                _ => true,
+            };
+            let cost = if old_root != root || !own_port_changed { stp.indirect_secs } else { stp.direct_secs };
+            if cost <= 0.0 {
+                continue;
+            }
+            let until = self.now + cost;
+            if self.groups[j].reconverging_until[i] == 0.0 {
+                self.set_excluded(members[i].0, true);
+            }
+            let st = &mut self.groups[j];
+            st.reconverging_until[i] = st.reconverging_until[i].max(until);
+            latest = latest.max(until);
+        }
+        let st = &mut self.groups[j];
+        st.ports = ports;
+        st.root = root;
+        if latest > 0.0 {
+            self.schedule(latest, Event::Reconverged { group: j as u32 });
+        }
+    }
+
+    fn react_primary(&mut self, j: usize) {
+        let members = &self.cx.model.groups[j].members;
+        let primary = (0..members.len()).find(|&i| self.works(members[i]));
+        let old = self.groups[j].primary;
+        if let (Some(o), Some(n)) = (old, primary) {
+            if o != n && !self.works(members[o]) && self.cx.groups[j].records_rpo {
+                let lost = self.cx.groups[j].lag_secs;
+                for s in self.services_with_element_of(j) {
+                    let r = &mut self.services[s].record;
+                    r.rpo_events += 1;
+                    r.data_lost_secs += lost;
+                    r.max_data_lost_secs = r.max_data_lost_secs.max(lost);
+                }
+            }
+        }
+        self.groups[j].primary = primary;
+    }
+
+    fn services_with_group(&self, j: usize) -> Vec<usize> {
+        let g = crate::model::GroupId(j as u32);
+        (0..self.services.len()).filter(|&s| self.cx.circuit.service_groups[s].contains(&g)).collect()
+    }
+
+    /// Services that use a member of group `j` (replication groups are not tiers).
+    fn services_with_element_of(&self, j: usize) -> Vec<usize> {
+        let members = &self.cx.model.groups[j].members;
+        (0..self.services.len())
+            .filter(|&s| members.iter().any(|m| self.cx.circuit.service_elements[s][m.0 as usize]))
+            .collect()
+    }
+
+    // ---------------------------------------------------------------- accounting
+
+    /// The share of requests service `s` serves now.
+    fn service_fraction(&self, s: usize) -> f64 {
+        let circuit = &self.cx.circuit;
+        if !self.value[circuit.service_node(s)] {
+            return 0.0;
+        }
+        let mut f = 1.0;
+        for g in &circuit.service_groups[s] {
+            let j = g.0 as usize;
+            if self.cx.groups[j].behaviour != Behaviour::Share {
+                continue;
+            }
+            let members = &self.cx.model.groups[j].members;
+            let st = &self.groups[j];
+            let rotation = st.in_rotation.iter().filter(|x| **x).count();
+            let serving = members.iter().enumerate().filter(|&(i, &m)| st.in_rotation[i] && self.works(m)).count();
+            let working = members.iter().filter(|&&m| self.works(m)).count();
+            if rotation == 0 {
+                return 0.0;
+            }
+            let need = self.cx.groups[j].need.max(1);
+            f *= serving as f64 / rotation as f64 * (working as f64 / need as f64).min(1.0);
+        }
+        f
+    }
+
+    /// What keeps service `s` down now, for attribution.
+    fn mechanism(&self, s: usize) -> String {
+        let cx = self.cx;
+        for g in &cx.circuit.service_groups[s] {
+            let j = g.0 as usize;
+            let st = &self.groups[j];
+            let kind = cx.model.groups[j].kind;
+            match cx.groups[j].behaviour {
+                Behaviour::Switchover if st.window => return format!("{kind} failover"),
+                Behaviour::Switchover
+                    if st.active.is_some_and(|a| !self.works(cx.model.groups[j].members[a]))
+                        && cx.model.groups[j].members.iter().any(|&m| self.works(m)) =>
+                {
+                    return format!("{kind} blind spot");
+                }
+                Behaviour::Rebuild if st.data_lost => return "restore from backup".into(),
+                _ => {}
+            }
+        }
+        for (j, p) in cx.groups.iter().enumerate() {
+            if let Some(stp) = &p.stp {
+                if self.groups[j].reconverging_until.iter().any(|&u| u > self.now) {
+                    return format!("{} reconvergence", stp.mode);
+                }
+            }
+        }
+        "repair".into()
+    }
+
+    /// Accounts the time from the last instant to `t` at the current fractions.
+    fn advance(&mut self, t: f64) {
+        let t = t.min(self.horizon);
+        if t <= self.now {
+            return;
+        }
+        let from = self.now;
+        for track in &mut self.services {
+            let f = track.fraction;
+            let dt = t - from;
+            if let (0.0, Some((_, cause))) = (f, &track.outage) {
+                *track.slices.entry(track.mechanism.clone()).or_default() += dt;
+                *track
+                    .record
+                    .attribution
+                    .entry(cause.clone())
+                    .or_default()
+                    .entry(track.mechanism.clone())
+                    .or_default() += dt;
+            }
+            let r = &mut track.record;
+            if f < 1.0 {
+                r.lost_request_secs += (1.0 - f) * dt;
+                let mut a = from;
+                while a < t {
+                    let year = ((a / YEAR_SECS) as usize).min(r.down_secs_by_year.len().saturating_sub(1));
+                    let end = (((year + 1) as f64) * YEAR_SECS).min(t);
+                    let end = if end <= a { t } else { end };
+                    r.not_full_secs_by_year[year] += end - a;
+                    if f == 0.0 {
+                        r.down_secs_by_year[year] += end - a;
+                    }
+                    a = end;
+                }
+                if f > 0.0 {
+                    r.degraded_secs += dt;
+                }
+            }
+        }
+        self.now = t;
+    }
+
+    /// The served fraction of service `s` and, below 1, the mechanism holding it back.
+    fn service_state(&self, s: usize) -> (f64, String) {
+        let f = self.service_fraction(s);
+        let mechanism = if f == 0.0 {
+            self.mechanism(s)
+        } else if f < 1.0 {
+            self.mechanism_degraded(s)
+        } else {
+            String::new()
+        };
+        (f, mechanism)
+    }
+
+    fn observe(&mut self) {
+        for s in 0..self.services.len() {
+            let (f, mechanism) = self.service_state(s);
+            let old = self.services[s].fraction;
+            if f == old && mechanism == self.services[s].mechanism {
+                continue;
+            }
+            if self.record_timeline {
+                self.push_interval(s);
+            }
+            if old == 0.0 && f != 0.0 {
+                self.end_outage(s);
+            }
+            if f == 0.0 && old != 0.0 {
+                let cause =
+                    self.cause.map_or("unknown".to_string(), |e| self.cx.model.elements[e as usize].name.clone());
+                self.services[s].outage = Some((self.now, cause));
+            }
+            let track = &mut self.services[s];
+            track.fraction = f;
+            track.mechanism = mechanism;
+            track.since = self.now;
+        }
+    }
+
+    fn push_interval(&mut self, s: usize) {
+        let track = &self.services[s];
+        // Random runs keep the first year (for the timeline plot); drill runs keep all.
+        let kept = !self.cx.options.random_failures || track.since < YEAR_SECS;
+        if track.fraction >= 1.0 || self.now <= track.since || !kept {
+            return;
+        }
+        let state = if track.fraction == 0.0 { IntervalState::Down } else { IntervalState::Degraded };
+        let interval = Interval {
+            start_secs: track.since,
+            end_secs: self.now,
+            state,
+            fraction: track.fraction,
+            mechanism: track.mechanism.clone(),
+        };
+        self.timeline[s].push(interval);
+    }
+
+    fn mechanism_degraded(&self, s: usize) -> String {
+        for g in &self.cx.circuit.service_groups[s] {
+            let j = g.0 as usize;
+            if self.cx.groups[j].behaviour == Behaviour::Share {
+                let st = &self.groups[j];
+                let members = &self.cx.model.groups[j].members;
+                if members.iter().enumerate().any(|(i, &m)| st.in_rotation[i] && !self.works(m)) {
+                    return format!("{} detection", self.cx.model.groups[j].kind);
+                }
+                if members.iter().any(|&m| !self.works(m)) {
+                    return format!("{} capacity", self.cx.model.groups[j].kind);
+                }
+            }
+        }
+        "partial".into()
+    }
+
+    /// Closes the open outage; it is counted under the mechanism that held it longest.
+    fn end_outage(&mut self, s: usize) {
+        let track = &mut self.services[s];
+        if let Some((start, _)) = track.outage.take() {
+            let secs = self.now - start;
+            let slices = std::mem::take(&mut track.slices);
+            let mechanism = slices
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map_or_else(|| track.mechanism.clone(), |(m, _)| m.clone());
+            let r = &mut track.record;
+            r.outages += 1;
+            r.outage_secs += secs;
+            r.max_outage_secs = r.max_outage_secs.max(secs);
+            let bin = outage_bin(secs);
+            r.outage_histogram[bin] += 1;
+            r.by_mechanism.entry(mechanism).or_insert_with(|| vec![0; r.outage_histogram.len()])[bin] += 1;
+        }
+    }
+
+    fn finish(mut self) -> ReplicationRecord {
+        for s in 0..self.services.len() {
+            if self.record_timeline {
+                self.push_interval(s);
+            }
+            if self.services[s].fraction == 0.0 {
+                self.end_outage(s);
+            }
+        }
+        for j in 0..self.groups.len() {
+            self.end_split(j);
+        }
+        let timeline = std::mem::take(&mut self.timeline);
+        let services = self
+            .services
+            .into_iter()
+            .zip(timeline)
+            .map(|(t, tl)| {
+                let mut r = t.record;
+                r.timeline = tl;
+                r
+            })
+            .collect();
+        ReplicationRecord { index: self.index, events: self.events, services }
+    }
+}
+
+/// Per-service record with the year vectors sized.
+pub fn empty_service_record(years: u32) -> ServiceRecord {
+    ServiceRecord {
+        down_secs_by_year: vec![0.0; years.max(1) as usize],
+        not_full_secs_by_year: vec![0.0; years.max(1) as usize],
+        outage_histogram: vec![0; super::record::OUTAGE_BINS.len() + 1],
+        attribution: BTreeMap::new(),
+        ..ServiceRecord::default()
+    }
+}

@@ -1,0 +1,153 @@
+//! The discrete-event simulator: years of failures and repairs with real failover
+//! timings, measured per service.
+//!
+//! Pipeline: [`Model`] → [`Compiled`] (circuit + timing parameters, built once and
+//! shared by every replication) → one [`engine`] run per replication → a
+//! [`ReplicationRecord`] each → [`aggregate`] → [`SimReport`]. A replication depends
+//! only on `(seed, index)`, and aggregation always runs over the records in index
+//! order, so one run, any thread count, and shards merged later give byte-identical
+//! reports.
+//!
+//! Timing behaviour comes from the mechanisms: each group kind declares a
+//! [`Behaviour`] in its mechanism file ([`crate::mechanisms::behaviour`]), with its
+//! delays in the group's switchover and attributes.
+
+mod circuit;
+mod engine;
+mod params;
+mod record;
+mod sample;
+pub mod shard;
+mod spanning_tree;
+
+#[cfg(test)]
+mod tests;
+
+pub use params::{Compiled, GroupParams};
+pub use record::{
+    aggregate, AttributionRow, Interval, IntervalState, ReplicationRecord, ServiceRecord, ServiceStats, SimReport,
+    OUTAGE_BINS,
+};
+pub use spanning_tree::{root_ports, RootPort};
+
+use crate::model::Model;
+
+/// Seconds in a simulated year (8,760 hours, as availability tables count).
+pub const YEAR_SECS: f64 = 8760.0 * 3600.0;
+
+/// The default seed, so CI runs are stable unless told otherwise.
+pub const DEFAULT_SEED: u64 = 20_261_122;
+
+/// How a group behaves over time when members fail and return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Behaviour {
+    /// Members serve together; a loss is absorbed with no gap while `need` remain
+    /// (LACP bond, shared-everything cluster, round-robin multipath).
+    Absorb,
+    /// One member serves. Its loss must be seen by the group's detector; then the group
+    /// is down for detect + takeover (VRRP, HSRP, active-backup bond, cluster, GSLB).
+    Switchover,
+    /// Members share the requests. A lost member's share fails until the detector takes
+    /// it out of rotation; below `need` members the capacity falls short (load-balancer
+    /// pool, DNS round robin, shared-nothing cluster). The service is degraded, not down.
+    Share,
+    /// RAID: a lost disk's slot is back only after a rebuild (onto a hot spare at once,
+    /// or onto the replacement); beyond tolerance the data is lost and restored from backup.
+    Rebuild,
+    /// STP: a change of the active tree stops the switches whose root port changed while
+    /// they reconverge.
+    Reconverge,
+    /// Replication: the first working member is the primary; when it is lost, async
+    /// replication loses its lag.
+    Primary,
+}
+
+/// What to simulate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimOptions {
+    pub years: u32,
+    pub replications: u64,
+    pub seed: u64,
+    /// Random failures on (off: only the scenario's drills happen, for exact timings).
+    pub random_failures: bool,
+    /// Every delay zero and every detector perfect: the analyzer's assumptions, used to
+    /// check the simulator against the exact figures.
+    pub ideal: bool,
+}
+
+impl Default for SimOptions {
+    fn default() -> SimOptions {
+        SimOptions { years: 100, replications: 10, seed: DEFAULT_SEED, random_failures: true, ideal: false }
+    }
+}
+
+/// Runs replications `range` (in index order) of `compiled`. With the `parallel`
+/// feature they run on the current rayon pool; the records come back in index order
+/// either way.
+pub fn run_replications(compiled: &Compiled, range: std::ops::Range<u64>) -> Vec<ReplicationRecord> {
+    run_replications_with(compiled, range, &|| {})
+}
+
+/// [`run_replications`], calling `done` after each replication (for progress bars).
+pub fn run_replications_with(
+    compiled: &Compiled,
+    range: std::ops::Range<u64>,
+    done: &(dyn Fn() + Sync),
+) -> Vec<ReplicationRecord> {
+    let one = |i: u64| {
+        let r = engine::run(compiled, i);
+        done();
+        r
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let indices: Vec<u64> = range.collect();
+        indices.par_iter().map(|&i| one(i)).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        range.map(one).collect()
+    }
+}
+
+/// Runs every replication and aggregates them.
+pub fn simulate(model: &Model, options: &SimOptions) -> SimReport {
+    let compiled = Compiled::new(model, options.clone());
+    let records = run_replications(&compiled, 0..options.replications);
+    aggregate(&model.name, &service_names(model), options, &records)
+}
+
+pub fn service_names(model: &Model) -> Vec<String> {
+    model.services.iter().map(|s| s.name.clone()).collect()
+}
+
+/// A simulation run a few replications at a time, for callers that must not block
+/// (the browser runs one chunk per frame).
+pub struct Chunked<'m> {
+    model: &'m Model,
+    compiled: Compiled<'m>,
+    records: Vec<ReplicationRecord>,
+}
+
+impl<'m> Chunked<'m> {
+    pub fn new(model: &'m Model, options: SimOptions) -> Chunked<'m> {
+        Chunked { model, compiled: Compiled::new(model, options), records: Vec::new() }
+    }
+
+    /// Runs up to `count` more replications; returns how many are done in all.
+    pub fn step(&mut self, count: u64) -> u64 {
+        let done = self.records.len() as u64;
+        let end = (done + count).min(self.compiled.options.replications);
+        self.records.extend((done..end).map(|i| engine::run(&self.compiled, i)));
+        self.records.len() as u64
+    }
+
+    pub fn finished(&self) -> bool {
+        self.records.len() as u64 >= self.compiled.options.replications
+    }
+
+    pub fn report(&self) -> SimReport {
+        aggregate(&self.model.name, &service_names(self.model), &self.compiled.options, &self.records)
+    }
+}

@@ -1,0 +1,252 @@
+//! Everything a replication needs that does not change during a run: the circuit,
+//! each group's timing parameters, each element's detectors and battery. Built once
+//! per model; `ideal` mode zeroes every delay and makes every detector perfect here,
+//! so the engine has a single code path.
+
+use petgraph::visit::EdgeRef;
+
+use super::circuit::Circuit;
+use super::spanning_tree::DomainLink;
+use super::{Behaviour, SimOptions};
+use crate::model::{Arrangement, Attr, EdgeKind, ElementId, Group, Model, NodeRef, Visibility};
+
+/// A monitor watching an element: how long until it alerts, and how often its alert is lost.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Detector {
+    pub detect_secs: f64,
+    pub loss: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct StpParams {
+    pub mode: String,
+    pub direct_secs: f64,
+    pub indirect_secs: f64,
+    /// The configured root bridge (member index), elected first while it works.
+    pub root: usize,
+    pub links: Vec<DomainLink>,
+}
+
+#[derive(Clone, Debug)]
+pub struct GroupParams {
+    pub behaviour: Behaviour,
+    pub need: usize,
+    pub detect_secs: f64,
+    pub takeover_secs: f64,
+    pub sees: Visibility,
+    pub preempt: bool,
+    /// Per member: the DR recovery time of its site (0 when none).
+    pub dr_rto_secs: Vec<f64>,
+    /// Per member: (link, far end) of each of its network links, for local-link detectors.
+    pub local_links: Vec<Vec<(ElementId, ElementId)>>,
+    pub rebuild_secs: f64,
+    pub hot_spares: u32,
+    /// Backup covering the group's data: (interval, restore time).
+    pub backup: Option<(f64, f64)>,
+    /// Replication: data lost when the primary is lost (async lag; 0 for sync).
+    pub lag_secs: f64,
+    pub records_rpo: bool,
+    pub loses_sessions: bool,
+    pub stp: Option<StpParams>,
+    /// A cluster: two actives (a standby promoted while the active still runs) is split
+    /// brain, counted; a quorum device prevents it.
+    pub counts_split_brain: bool,
+    pub quorum: Option<ElementId>,
+    /// Members talk over the network, so peer detectors depend on it.
+    pub peers_networked: bool,
+}
+
+pub struct Compiled<'m> {
+    pub model: &'m Model,
+    pub options: SimOptions,
+    pub circuit: Circuit,
+    pub groups: Vec<GroupParams>,
+    /// Per element: its detectors, fastest first.
+    pub detectors: Vec<Vec<Detector>>,
+    pub battery_secs: Vec<f64>,
+    pub noticed_by_users_secs: f64,
+    /// Drills as (element, at, for), sorted.
+    pub drills: Vec<(u32, f64, f64)>,
+}
+
+fn secs(attrs: &crate::model::Attrs, key: &str) -> Option<f64> {
+    match attrs.get(key) {
+        Some(Attr::Secs(s)) => Some(*s),
+        _ => None,
+    }
+}
+
+fn text<'a>(attrs: &'a crate::model::Attrs, key: &str) -> Option<&'a str> {
+    match attrs.get(key) {
+        Some(Attr::Text(t)) => Some(t),
+        _ => None,
+    }
+}
+
+fn edge_sources(model: &Model, node: NodeRef, kind: EdgeKind) -> Vec<ElementId> {
+    let Some(&idx) = model.node_of.get(&node) else { return Vec::new() };
+    let mut out: Vec<ElementId> = model
+        .graph
+        .edges_directed(idx, petgraph::Direction::Incoming)
+        .filter(|e| *e.weight() == kind)
+        .filter_map(|e| match model.graph[e.source()] {
+            NodeRef::Element(x) => Some(x),
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+impl<'m> Compiled<'m> {
+    pub fn new(model: &'m Model, options: SimOptions) -> Compiled<'m> {
+        let circuit = Circuit::new(model);
+        let ideal = options.ideal;
+        let zero = |x: f64| if ideal { 0.0 } else { x };
+        let groups = model.groups.iter().map(|g| group_params(model, &circuit, g, ideal)).collect();
+        let detectors = model
+            .elements
+            .iter()
+            .map(|e| {
+                // A monitor on a device also covers the parts written inside it ("web-1/eth0").
+                let mut watched = vec![e.id];
+                if let Some((host, _)) = e.name.split_once('/') {
+                    watched.extend(model.element_by_name(host).map(|h| h.id));
+                }
+                let mut list: Vec<Detector> = watched
+                    .iter()
+                    .flat_map(|&w| edge_sources(model, NodeRef::Element(w), EdgeKind::Monitors))
+                    .map(|m| {
+                        let attrs = &model.element(m).attrs;
+                        let loss = match attrs.get("trap_loss") {
+                            Some(Attr::Ratio(r)) => *r,
+                            _ => 0.0,
+                        };
+                        Detector { detect_secs: zero(secs(attrs, "detect").unwrap_or(0.0)), loss: zero(loss) }
+                    })
+                    .collect();
+                list.sort_by(|a, b| a.detect_secs.total_cmp(&b.detect_secs).then(a.loss.total_cmp(&b.loss)));
+                list
+            })
+            .collect();
+        let battery_secs =
+            model.elements.iter().map(|e| zero(secs(&e.attrs, "battery_runtime").unwrap_or(0.0))).collect();
+        let mut drills: Vec<(u32, f64, f64)> =
+            model.drills.iter().map(|d| (d.element.0, d.at_secs, d.for_secs)).collect();
+        drills.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)).then(a.2.total_cmp(&b.2)));
+        Compiled {
+            model,
+            noticed_by_users_secs: zero(model.noticed_by_users_secs),
+            options,
+            circuit,
+            groups,
+            detectors,
+            battery_secs,
+            drills,
+        }
+    }
+}
+
+fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> GroupParams {
+    let zero = |x: f64| if ideal { 0.0 } else { x };
+    // Ideal failover is the analyzer's: any working member serves, at once.
+    let behaviour = match circuit.behaviours[g.id.0 as usize] {
+        Behaviour::Switchover if ideal => Behaviour::Primary,
+        b => b,
+    };
+    let need = match g.arrangement {
+        Arrangement::ActiveActive { need } => need as usize,
+        Arrangement::ActiveStandby => 1,
+    };
+    let (detect_secs, takeover_secs, sees) = match &g.switchover {
+        Some(s) => (zero(s.detect_secs), zero(s.takeover_secs), if ideal { Visibility::Peers } else { s.sees.clone() }),
+        None => (0.0, 0.0, Visibility::Peers),
+    };
+    let dr_rto_secs = g
+        .members
+        .iter()
+        .map(|&m| {
+            let site = model.element(m).site;
+            zero(site.and_then(|s| secs(&model.element(s).attrs, "dr_rto")).unwrap_or(0.0))
+        })
+        .collect();
+    let local_links = g
+        .members
+        .iter()
+        .map(|&m| circuit.net.adjacency[m.0 as usize].iter().map(|&(far, l)| (l, far)).collect())
+        .collect();
+    let loses_sessions = text(&g.attrs, "persistence").is_some_and(|p| p != "none")
+        && !g.members.iter().all(|m| {
+            model.groups.iter().any(|o| o.kind == "session-replication" && o.members.contains(m) && o.members.len() > 1)
+        });
+    let stp = (behaviour == Behaviour::Reconverge).then(|| {
+        let index_of = |e: ElementId| g.members.iter().position(|&m| m == e);
+        let links =
+            model.links.iter().filter_map(|l| Some((index_of(l.a)?, index_of(l.b)?, l.element))).collect::<Vec<_>>();
+        let root = text(&g.attrs, "root").and_then(|r| g.members.iter().position(|&m| model.element(m).name == r));
+        StpParams {
+            mode: text(&g.attrs, "mode").unwrap_or("stp").to_string(),
+            direct_secs: zero(secs(&g.attrs, "reconverge_direct").unwrap_or(0.0)),
+            indirect_secs: zero(secs(&g.attrs, "reconverge_indirect").unwrap_or(0.0)),
+            root: root.unwrap_or(0),
+            links,
+        }
+    });
+    let quorum = model.quorum_device(g.id);
+    let networked = g
+        .members
+        .iter()
+        .all(|&m| circuit.closures[m.0 as usize].iter().any(|x| !circuit.net.adjacency[x.0 as usize].is_empty()));
+    let counts_split_brain = g.kind == "cluster";
+    GroupParams {
+        behaviour,
+        need,
+        detect_secs,
+        takeover_secs,
+        sees,
+        preempt: matches!(g.attrs.get("preempt"), Some(Attr::Flag(true))),
+        dr_rto_secs,
+        local_links,
+        rebuild_secs: zero(secs(&g.attrs, "rebuild").unwrap_or(0.0)),
+        hot_spares: match g.attrs.get("hot_spares") {
+            Some(Attr::Count(n)) => *n as u32,
+            _ => 0,
+        },
+        backup: backup_of(model, g).map(|(i, r)| (i, zero(r))),
+        lag_secs: if text(&g.attrs, "mode") == Some("async") { secs(&g.attrs, "rpo").unwrap_or(0.0) } else { 0.0 },
+        records_rpo: g.kind == "replication",
+        loses_sessions,
+        stp,
+        counts_split_brain,
+        quorum,
+        peers_networked: networked && !ideal,
+    }
+}
+
+/// The backup that restores a RAID group's data: one targeting a member, or an element
+/// that needs the group (its array or server). Data backups first, then the most frequent.
+fn backup_of(model: &Model, g: &Group) -> Option<(f64, f64)> {
+    let covers = |t: ElementId| {
+        g.members.contains(&t) || {
+            let mut hit = false;
+            model.element(t).needs.visit(&mut |r| hit |= *r == crate::model::Req::Group(g.id));
+            hit
+        }
+    };
+    model
+        .elements
+        .iter()
+        .filter(|e| e.kind == "backup")
+        .filter(|b| {
+            let node = model.node_of[&NodeRef::Element(b.id)];
+            model.graph.edges(node).any(|e| {
+                *e.weight() == EdgeKind::Backs && matches!(model.graph[e.target()], NodeRef::Element(t) if covers(t))
+            })
+        })
+        .filter_map(|b| {
+            let data = text(&b.attrs, "type") == Some("data");
+            Some((!data, secs(&b.attrs, "interval")?, secs(&b.attrs, "restore")?))
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.total_cmp(&b.2)))
+        .map(|(_, i, r)| (i, r))
+}

@@ -1,0 +1,162 @@
+//! `spofsim simulate FILE` and `spofsim merge SHARD...`: the discrete-event simulation,
+//! on every core, optionally one shard of it at a time. Reports are the same for any
+//! thread count, and merged shards give the single run's report byte for byte.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sim_core::simulate::shard::{self, Shard};
+use sim_core::simulate::{self, Compiled, SimOptions};
+
+use crate::flags::{MergeArgs, SimFormat, SimulateArgs};
+use crate::render::ColorMode;
+use crate::report::{simulate_json, simulate_text};
+use crate::{inputs, Status};
+
+pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
+    let text = match inputs::read_text(&args.file) {
+        Ok(t) => t,
+        Err(status) => return status,
+    };
+    let model = match inputs::load_model(&args.file, &text, color) {
+        Ok(m) => m,
+        Err(status) => return status,
+    };
+    if args.drills_only && model.drills.is_empty() {
+        eprintln!(
+            "error: {} has no drills to run\n  help: add e.g. \"drills\": [{{ \"fail\": \"sw-1\", \"at\": \"1h\", \"for\": \"10m\" }}], or drop --drills-only",
+            args.file.display()
+        );
+        return Status::Invalid;
+    }
+    if model.services.is_empty() {
+        eprintln!("warning: {} declares no services: there is nothing to measure", args.file.display());
+    }
+    let options = SimOptions {
+        years: args.years,
+        replications: args.replications,
+        seed: args.seed,
+        random_failures: !args.drills_only,
+        ideal: args.ideal,
+    };
+    let compiled = Compiled::new(&model, options.clone());
+    let range = match args.shard {
+        Some(s) => shard::shard_range(s.index, s.count, args.replications),
+        None => 0..args.replications,
+    };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0) as usize).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot start worker threads: {e}");
+            return Status::Invalid;
+        }
+    };
+    let bar = progress_bar(range.end - range.start, args.quiet);
+    let records = pool.install(|| simulate::run_replications_with(&compiled, range, &|| bar.inc(1)));
+    bar.finish_and_clear();
+    let hash = shard::scenario_hash(&text);
+    let services = simulate::service_names(&model);
+    let out = match args.shard {
+        Some(s) => {
+            let shard = Shard {
+                format: shard::SHARD_FORMAT.into(),
+                version: shard::SHARD_VERSION,
+                spofsim: sim_core::VERSION.into(),
+                scenario: model.name.clone(),
+                scenario_hash: hash,
+                services,
+                seed: options.seed,
+                years: options.years,
+                replications: options.replications,
+                ideal: options.ideal,
+                random_failures: options.random_failures,
+                shard: [s.index, s.count],
+                records,
+            };
+            if !args.quiet {
+                eprintln!(
+                    "shard {}/{}: {} replications of {}; merge all {} with `spofsim merge`",
+                    s.index,
+                    s.count,
+                    shard.records.len(),
+                    options.replications,
+                    s.count
+                );
+            }
+            match serde_json::to_string(&shard) {
+                Ok(t) => t + "\n",
+                Err(e) => {
+                    eprintln!("error: cannot encode the shard: {e}");
+                    return Status::Invalid;
+                }
+            }
+        }
+        None => {
+            let report = simulate::aggregate(&model.name, &services, &options, &records);
+            render(&report, &hash, args.format)
+        }
+    };
+    write_out(args.output.as_deref(), &out)
+}
+
+pub fn merge(args: &MergeArgs) -> Status {
+    let mut shards = Vec::new();
+    let mut errors = Vec::new();
+    for path in &args.shards {
+        match std::fs::read_to_string(path) {
+            Ok(t) => match serde_json::from_str::<Shard>(&t) {
+                Ok(s) => shards.push((path.display().to_string(), s)),
+                Err(e) => errors.push(format!("{}: not a spofsim shard: {e}", path.display())),
+            },
+            Err(e) => errors.push(format!("{}: cannot read: {e}", path.display())),
+        }
+    }
+    let merged = if errors.is_empty() { shard::merge(shards) } else { Err(errors) };
+    let merged = match merged {
+        Ok(m) => m,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            return Status::Invalid;
+        }
+    };
+    let report = simulate::aggregate(&merged.scenario, &merged.services, &merged.options, &merged.records);
+    write_out(args.output.as_deref(), &render(&report, &merged.scenario_hash, args.format))
+}
+
+fn render(report: &simulate::SimReport, hash: &str, format: SimFormat) -> String {
+    match format {
+        SimFormat::Text => simulate_text::render(report, hash),
+        SimFormat::Json => simulate_json::render(report, hash),
+    }
+}
+
+fn write_out(output: Option<&Path>, text: &str) -> Status {
+    match output {
+        Some(file) => {
+            if let Err(e) = std::fs::write(file, text) {
+                eprintln!("error: cannot write {}: {e}", PathBuf::from(file).display());
+                return Status::Invalid;
+            }
+        }
+        None => {
+            let _ = std::io::stdout().write_all(text.as_bytes());
+        }
+    }
+    Status::Ok
+}
+
+/// A bar on stderr; hidden when stderr is not a terminal or with --quiet.
+fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} simulating {pos}/{len} replications {wide_bar} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -1,0 +1,22 @@
+//! `simulate --format json`: the versioned wire format. Sorted, no timestamps, so two
+//! runs with the same seed diff clean; it names the seed, the spofsim version and a
+//! hash of the scenario. Documented in ARCHITECTURE.md ("Simulation JSON").
+
+use serde_json::{json, Value};
+
+pub const FORMAT: &str = "spofsim-simulate";
+pub const VERSION: u32 = 1;
+
+pub fn render(report: &sim_core::simulate::SimReport, scenario_hash: &str) -> String {
+    let mut body = serde_json::to_value(report).unwrap_or(Value::Null);
+    let mut out = json!({
+        "format": FORMAT,
+        "version": VERSION,
+        "spofsim": sim_core::VERSION,
+        "scenario_hash": scenario_hash,
+    });
+    if let (Some(o), Some(b)) = (out.as_object_mut(), body.as_object_mut()) {
+        o.append(b);
+    }
+    serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
+}

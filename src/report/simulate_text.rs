@@ -1,0 +1,137 @@
+//! `simulate --format text`: per service, availability with its interval, downtime
+//! percentiles, outages by duration and mechanism, data loss, and the top causes.
+
+use std::fmt::Write;
+
+use sim_core::simulate::{IntervalState, SimReport};
+use sim_core::units::Duration;
+
+fn human(secs: f64) -> String {
+    Duration::from_secs(secs).human()
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.5}%", x * 100.0)
+}
+
+pub fn render(report: &SimReport, scenario_hash: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "simulate {}: {} replications x {} years = {} simulated years, seed {}, {} events{}",
+        report.scenario,
+        report.replications,
+        report.years,
+        report.simulated_years,
+        report.seed,
+        report.events,
+        match (report.ideal, report.random_failures) {
+            (_, false) => " (drills only)",
+            (true, _) => " (ideal: no delays, perfect detection)",
+            _ => "",
+        }
+    );
+    let _ = writeln!(out, "scenario {scenario_hash}, spofsim {}", sim_core::VERSION);
+    for s in &report.services {
+        let _ = writeln!(out, "\nservice {}", s.name);
+        let unavailability = 1.0 - s.availability;
+        let _ = writeln!(
+            out,
+            "  availability     {} (95% CI {} .. {}), {:.2} nines",
+            pct(s.availability),
+            pct(s.availability_ci95[0]),
+            pct(s.availability_ci95[1]),
+            super::nines(unavailability)
+        );
+        let _ = writeln!(
+            out,
+            "  full service     {} (95% CI {} .. {}); requests served {}",
+            pct(s.full_service),
+            pct(s.full_service_ci95[0]),
+            pct(s.full_service_ci95[1]),
+            pct(s.requests_served)
+        );
+        let d = &s.downtime_secs_per_year;
+        let _ = writeln!(
+            out,
+            "  downtime/year    mean {}, p50 {}, p95 {}, p99 {}, worst {}",
+            human(d.mean),
+            human(d.p50),
+            human(d.p95),
+            human(d.p99),
+            human(d.max)
+        );
+        let _ = writeln!(out, "  degraded/year    {}", human(s.degraded_secs_per_year));
+        let _ = write!(out, "  outages          {} ({:.3}/year)", s.outages, s.outages_per_year);
+        if let (Some(mtbf), Some(mttr)) = (s.mtbf_secs, s.mttr_secs) {
+            let _ = write!(out, ", MTBF {}, MTTR {}, longest {}", human(mtbf), human(mttr), human(s.max_outage_secs));
+        }
+        let _ = writeln!(out);
+        if s.outages > 0 {
+            let bins: Vec<String> = report
+                .outage_bins
+                .iter()
+                .zip(&s.outage_histogram)
+                .filter(|(_, c)| **c > 0)
+                .map(|(label, c)| format!("{label}: {c}"))
+                .collect();
+            let _ = writeln!(out, "  durations        {}", bins.join(", "));
+            for (mechanism, bins) in &s.outage_histogram_by_mechanism {
+                let count: u64 = bins.iter().sum();
+                let _ = writeln!(out, "    {mechanism}: {count}");
+            }
+        }
+        if s.rpo_events > 0 {
+            let _ = writeln!(
+                out,
+                "  data loss (RPO)  {} events, {} lost in all, worst {}",
+                s.rpo_events,
+                human(s.data_lost_secs),
+                human(s.max_data_lost_secs)
+            );
+        }
+        if s.split_brain_events > 0 {
+            let _ = writeln!(
+                out,
+                "  split brain      {} events, {} with two actives",
+                s.split_brain_events,
+                human(s.split_brain_secs)
+            );
+        }
+        if s.sessions_lost > 0 {
+            let _ = writeln!(out, "  sessions lost    {} failovers dropped the sessions of a member", s.sessions_lost);
+        }
+        if !s.attribution.is_empty() {
+            let _ = writeln!(out, "  downtime by cause:");
+            for row in s.attribution.iter().take(10) {
+                let _ = writeln!(
+                    out,
+                    "    {:>6.2}%  {:<24} {:<24} {}",
+                    row.share * 100.0,
+                    row.component,
+                    row.mechanism,
+                    human(row.downtime_secs)
+                );
+            }
+        }
+        if !report.random_failures && !s.timeline.is_empty() {
+            let _ = writeln!(out, "  timeline:");
+            for i in &s.timeline {
+                let state = match i.state {
+                    IntervalState::Down => "down".to_string(),
+                    IntervalState::Degraded => format!("degraded ({:.1}% served)", i.fraction * 100.0),
+                };
+                let _ = writeln!(
+                    out,
+                    "    {} .. {}  {}  {} for {}",
+                    Duration::from_secs(i.start_secs),
+                    Duration::from_secs(i.end_secs),
+                    state,
+                    i.mechanism,
+                    Duration::from_secs(i.end_secs - i.start_secs)
+                );
+            }
+        }
+    }
+    out
+}
