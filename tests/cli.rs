@@ -183,3 +183,69 @@ fn check_speaks_github_actions() {
     assert!(written.starts_with("## spofsim check"), "{written}");
     let _ = std::fs::remove_file(summary);
 }
+
+/// Same seed, same bytes: for 1 and 2 threads, and for shards merged later.
+#[test]
+fn simulate_is_deterministic_across_threads_and_shards() {
+    let file = "scenarios/shop-two-tier.jsonc";
+    let base = ["simulate", file, "--years", "20", "--replications", "6", "--seed", "9", "--format", "json", "-q"];
+    let one = spofsim(&[&base[..], &["--threads", "1"]].concat());
+    let two = spofsim(&[&base[..], &["--threads", "2"]].concat());
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert_eq!(one.stdout, two.stdout);
+    let v: serde_json::Value = serde_json::from_str(&one.stdout).unwrap();
+    assert_eq!(v["format"], "spofsim-simulate");
+    assert_eq!(v["seed"], 9);
+    assert!(v["scenario_hash"].as_str().unwrap().starts_with("fnv1a64:"));
+    let dir = std::env::temp_dir().join(format!("spofsim-shards-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut shards = Vec::new();
+    for i in 0..3 {
+        let out = dir.join(format!("shard-{i}.json"));
+        let out_s = out.to_str().unwrap().to_string();
+        let shard = format!("{i}/3");
+        let run = spofsim(&[&base[..], &["--shard", &shard, "--output", &out_s]].concat());
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        shards.push(out_s);
+    }
+    // Shards in any order.
+    let merged = spofsim(&["merge", &shards[2], &shards[0], &shards[1], "--format", "json"]);
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    assert_eq!(merged.stdout, one.stdout);
+    // A missing shard and a shard from another run are refused, each named.
+    let missing = spofsim(&["merge", &shards[0], &shards[1]]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("missing shards: 2/3"), "{}", missing.stderr);
+    let other = dir.join("other.json");
+    let other_s = other.to_str().unwrap();
+    let run = spofsim(&[
+        "simulate",
+        file,
+        "--years",
+        "20",
+        "--replications",
+        "6",
+        "--seed",
+        "10",
+        "--shard",
+        "2/3",
+        "--output",
+        other_s,
+        "-q",
+    ]);
+    assert_eq!(run.code, 0);
+    let mixed = spofsim(&["merge", &shards[0], &shards[1], other_s]);
+    assert_eq!(mixed.code, 2);
+    assert!(mixed.stderr.contains("other.json: from a different run"), "{}", mixed.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn simulate_rejects_bad_flags_and_empty_drills() {
+    let bad = spofsim(&["simulate", "scenarios/shop-two-tier.jsonc", "--shard", "3/3"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("expected i/n with 0 <= i < n"), "{}", bad.stderr);
+    let none = spofsim(&["simulate", "scenarios/shop-two-tier.jsonc", "--drills-only"]);
+    assert_eq!(none.code, 2);
+    assert!(none.stderr.contains("has no drills"), "{}", none.stderr);
+}

@@ -115,3 +115,68 @@ fn malformed_mef_reports_exact_diagnostics() {
         expect_file(&case.with_extension("stderr"), &run.stderr);
     }
 }
+
+/// One drill scenario per mechanism, run with no random failures. Each file lists every
+/// period its services are not fully up, in order, with exact durations:
+/// `// expect-outage: SERVICE down|degraded@FRACTION DURATION MECHANISM`, and may check a
+/// figure: `// expect-field: SERVICE FIELD VALUE`. The text report is a snapshot.
+#[test]
+fn drills_give_exact_outage_timings() {
+    let cases = files("tests/cases/drills", "jsonc");
+    assert!(cases.len() >= 12, "one drill scenario per mechanism");
+    for case in cases {
+        let path = case.to_str().unwrap();
+        let text = std::fs::read_to_string(crate::harness::root().join(&case)).unwrap();
+        let run =
+            spofsim(&["simulate", path, "--drills-only", "--years", "1", "--replications", "1", "--format", "json"]);
+        assert_eq!(run.code, 0, "{path}: {}", run.stderr);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let mut actual = Vec::new();
+        for s in v["services"].as_array().unwrap() {
+            for i in s["timeline"].as_array().unwrap() {
+                let secs = i["end_secs"].as_f64().unwrap() - i["start_secs"].as_f64().unwrap();
+                let state = match i["state"].as_str().unwrap() {
+                    "down" => "down".to_string(),
+                    other => format!("{other}@{}", i["fraction"].as_f64().unwrap()),
+                };
+                actual.push((
+                    s["name"].as_str().unwrap().to_string(),
+                    state,
+                    secs,
+                    i["mechanism"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+        let expected: Vec<(String, String, f64, String)> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("// expect-outage:"))
+            .map(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                let secs = sim_core::units::parse_duration(words[2]).unwrap_or_else(|e| panic!("{path}: {}", e.0)).secs;
+                (words[0].to_string(), words[1].to_string(), secs, words[3..].join(" "))
+            })
+            .collect();
+        // Services in any order; each one's periods in time order.
+        let mut expected = expected;
+        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        actual.sort_by(|a, b| a.0.cmp(&b.0));
+        let show = |xs: &[(String, String, f64, String)]| {
+            xs.iter().map(|(s, st, d, m)| format!("{s} {st} {d}s {m}")).collect::<Vec<_>>().join("\n")
+        };
+        let same = actual.len() == expected.len()
+            && actual
+                .iter()
+                .zip(&expected)
+                .all(|(a, e)| a.0 == e.0 && a.1 == e.1 && (a.2 - e.2).abs() < 1e-6 && a.3 == e.3);
+        assert!(same, "{path}: outages\n--- expected\n{}\n--- actual\n{}", show(&expected), show(&actual));
+        for l in text.lines().filter_map(|l| l.trim().strip_prefix("// expect-field:")) {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let service = v["services"].as_array().unwrap().iter().find(|s| s["name"] == words[0]).unwrap();
+            let want: f64 = words[2].parse().unwrap();
+            let got = service[words[1]].as_f64().unwrap_or_else(|| panic!("{path}: no field {}", words[1]));
+            assert!((got - want).abs() < 1e-6, "{path}: {} {} = {got}, expected {want}", words[0], words[1]);
+        }
+        let report = spofsim(&["simulate", path, "--drills-only", "--years", "1", "--replications", "1"]);
+        expect_file(&case.with_extension("timeline"), &report.stdout);
+    }
+}

@@ -68,6 +68,8 @@ pub struct Circuit {
     /// Per service: groups and elements its result depends on (not through the network hub).
     pub service_groups: Vec<Vec<GroupId>>,
     pub service_elements: Vec<Vec<bool>>,
+    /// Per group: some service needs it (not only through the network).
+    pub needed: Vec<bool>,
 }
 
 impl Circuit {
@@ -225,9 +227,23 @@ impl Circuit {
                 stack.extend(inputs[x as usize].iter().copied().filter(|&d| d != net_node));
             }
             service_groups.push((0..g).filter(|&j| seen[(n + j) as usize]).map(GroupId).collect());
-            service_elements.push(seen[..n as usize].to_vec());
+            // Plus what attaches the cone to the network: NICs and their cables.
+            let mut elements = seen[..n as usize].to_vec();
+            for e in 0..n as usize {
+                if seen[e] {
+                    for v in net.closure(ElementId(e as u32)) {
+                        elements[v.0 as usize] = true;
+                        for &(_, link) in &net.adjacency[v.0 as usize] {
+                            elements[link.0 as usize] = true;
+                        }
+                    }
+                }
+            }
+            service_elements.push(elements);
         }
         let behaviours = model.groups.iter().map(crate::mechanisms::behaviour).collect();
+        let needed =
+            (0..g).map(|j| service_groups.iter().any(|list: &Vec<GroupId>| list.contains(&GroupId(j)))).collect();
         Circuit {
             kinds,
             element_needs,
@@ -245,6 +261,7 @@ impl Circuit {
             member_of,
             service_groups,
             service_elements,
+            needed,
         }
     }
 }

@@ -88,6 +88,8 @@ struct GroupState {
     // A standby that stopped hearing the active and promoted itself (both serve).
     also_active: Option<usize>,
     promote_pending: bool,
+    /// A member deposed for losing quorum in a partition, kept out until it is heard again.
+    fenced: Option<usize>,
     split_since: Option<f64>,
     // Members seen working at the last reaction.
     was_working: Vec<bool>,
@@ -154,7 +156,8 @@ struct Sim<'c, 'm> {
     net_watchers: Vec<u32>,
     /// Per element: groups watching it besides those it is a member of.
     watchers: Vec<Vec<u32>>,
-    cause: Option<u32>,
+    /// Elements that changed at the current instant, in event order.
+    causes: Vec<u32>,
     services: Vec<Track>,
     record_timeline: bool,
     timeline: Vec<Vec<Interval>>,
@@ -222,7 +225,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             net_changed: false,
             net_watchers,
             watchers,
-            cause: None,
+            causes: Vec::new(),
             services: (0..model.services.len())
                 .map(|_| Track { record: empty_service_record(cx.options.years), ..Track::default() })
                 .collect(),
@@ -275,6 +278,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             let at = next.at;
             self.advance(at);
+            self.causes.clear();
             while let Some(Reverse(s)) = self.queue.peek() {
                 if s.at != at {
                     break;
@@ -337,7 +341,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         match event {
             Event::Fail(e) => {
                 self.failed[e as usize] = true;
-                self.cause = Some(e);
+                self.causes.push(e);
                 let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
                 let detect = self.detection_delay(e);
                 let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
@@ -346,7 +350,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             Event::Repair(e) => {
                 self.failed[e as usize] = false;
-                self.cause = Some(e);
+                self.causes.push(e);
                 let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
                 let next = sample::time_to_failure(&mut self.rng, &failure);
                 self.schedule(self.now + next, Event::Fail(e));
@@ -354,12 +358,12 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             Event::DrillStart(e) => {
                 self.drilled[e as usize] += 1;
-                self.cause = Some(e);
+                self.causes.push(e);
                 self.mark(e);
             }
             Event::DrillEnd(e) => {
                 self.drilled[e as usize] -= 1;
-                self.cause = Some(e);
+                self.causes.push(e);
                 self.mark(e);
             }
             Event::BatteryEmpty { element, token } => {
@@ -797,14 +801,25 @@ impl<'c, 'm> Sim<'c, 'm> {
         if !self.cx.groups[j].peers_networked {
             return true;
         }
-        let peers: Vec<ElementId> =
-            self.cx.model.groups[j].members.iter().copied().filter(|&o| o != m && self.works(o)).collect();
+        let fenced = self.groups[j].fenced.map(|f| self.cx.model.groups[j].members[f]);
+        let peers: Vec<ElementId> = self.cx.model.groups[j]
+            .members
+            .iter()
+            .copied()
+            .filter(|&o| o != m && self.works(o) && Some(o) != fenced)
+            .collect();
         peers.is_empty() || self.reach(&[m], &peers, false, None)
     }
 
     fn first_ok(&mut self, j: usize, except: Option<usize>) -> Option<usize> {
         let n = self.cx.model.groups[j].members.len();
-        (0..n).find(|&i| Some(i) != except && self.works(self.cx.model.groups[j].members[i]) && self.seen_ok(j, i))
+        let fenced = self.groups[j].fenced;
+        (0..n).find(|&i| {
+            Some(i) != except
+                && Some(i) != fenced
+                && self.works(self.cx.model.groups[j].members[i])
+                && self.seen_ok(j, i)
+        })
     }
 
     /// Standby members (and every member during a switchover) carry no traffic.
@@ -848,6 +863,11 @@ impl<'c, 'm> Sim<'c, 'm> {
             return;
         }
         let members = &self.cx.model.groups[j].members;
+        if let (Some(f), Some(a)) = (self.groups[j].fenced, self.groups[j].active) {
+            if !self.works(members[f]) || self.reach(&[members[a]], &[members[f]], false, None) {
+                self.groups[j].fenced = None;
+            }
+        }
         match self.groups[j].active {
             Some(a) => {
                 if let Some(b) = self.groups[j].also_active {
@@ -865,9 +885,16 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
                 let works = self.works(members[a]);
                 if works && p.sees == Visibility::Peers && p.peers_networked && !self.peers_hear(j, members[a]) {
-                    // The standby hears nothing: it promotes itself after the detection
-                    // time, while the active (cut off, not dead) keeps running.
-                    if p.quorum.is_none() && !self.groups[j].promote_pending {
+                    // The standby hears nothing. With a quorum device the cut-off active
+                    // loses quorum and stands down: a plain switchover. Without one the
+                    // standby promotes itself while the active keeps running.
+                    if p.quorum.is_some() {
+                        if let Some(t) = self.first_ok(j, Some(a)) {
+                            let delay = p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
+                            self.groups[j].fenced = Some(a);
+                            self.begin_window(j, t, delay);
+                        }
+                    } else if !self.groups[j].promote_pending {
                         if let Some(t) = self.first_ok(j, Some(a)) {
                             let st = &mut self.groups[j];
                             st.promote_pending = true;
@@ -1046,7 +1073,8 @@ impl<'c, 'm> Sim<'c, 'm> {
                 RootPort::Via(l) => !self.works(l) || matches!(new, RootPort::Via(nl) if self.works(nl)),
                 _ => true,
             };
-            let cost = if old_root != root || !own_port_changed { stp.indirect_secs } else { stp.direct_secs };
+            let root_died = old_root != root && old_root.is_some_and(|r| !self.works(members[r]));
+            let cost = if root_died || !own_port_changed { stp.indirect_secs } else { stp.direct_secs };
             if cost <= 0.0 {
                 continue;
             }
@@ -1120,7 +1148,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                 return 0.0;
             }
             let need = self.cx.groups[j].need.max(1);
-            f *= serving as f64 / rotation as f64 * (working as f64 / need as f64).min(1.0);
+            // Requests to members still in rotation but dead fail; what is left is capped
+            // by the capacity of the working members.
+            f *= (serving as f64 / rotation as f64).min(working as f64 / need as f64);
         }
         f
     }
@@ -1133,7 +1163,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             let st = &self.groups[j];
             let kind = cx.model.groups[j].kind;
             match cx.groups[j].behaviour {
-                Behaviour::Switchover if st.window => return format!("{kind} failover"),
+                Behaviour::Switchover if st.window || st.promote_pending => return format!("{kind} failover"),
                 Behaviour::Switchover
                     if st.active.is_some_and(|a| !self.works(cx.model.groups[j].members[a]))
                         && cx.model.groups[j].members.iter().any(|&m| self.works(m)) =>
@@ -1142,6 +1172,14 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
                 Behaviour::Rebuild if st.data_lost => return "restore from backup".into(),
                 _ => {}
+            }
+        }
+        // Network failovers (bonds, gateways) reach services through paths, not needs:
+        // groups no service needs directly.
+        for (j, p) in cx.groups.iter().enumerate() {
+            let st = &self.groups[j];
+            if p.behaviour == Behaviour::Switchover && (st.window || st.promote_pending) && !cx.circuit.needed[j] {
+                return format!("{} failover", cx.model.groups[j].kind);
             }
         }
         for (j, p) in cx.groups.iter().enumerate() {
@@ -1223,8 +1261,14 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.end_outage(s);
             }
             if f == 0.0 && old != 0.0 {
-                let cause =
-                    self.cause.map_or("unknown".to_string(), |e| self.cx.model.elements[e as usize].name.clone());
+                // The instant's first change inside the service's own dependencies, else the last.
+                let cone = &self.cx.circuit.service_elements[s];
+                let cause = self
+                    .causes
+                    .iter()
+                    .find(|&&e| cone[e as usize])
+                    .or(self.causes.last())
+                    .map_or("unknown".to_string(), |&e| self.cx.model.elements[e as usize].name.clone());
                 self.services[s].outage = Some((self.now, cause));
             }
             let track = &mut self.services[s];
@@ -1259,7 +1303,11 @@ impl<'c, 'm> Sim<'c, 'm> {
                 let st = &self.groups[j];
                 let members = &self.cx.model.groups[j].members;
                 if members.iter().enumerate().any(|(i, &m)| st.in_rotation[i] && !self.works(m)) {
-                    return format!("{} detection", self.cx.model.groups[j].kind);
+                    let kind = self.cx.model.groups[j].kind;
+                    return match self.cx.groups[j].sees {
+                        Visibility::Nothing => format!("{kind} serves a dead address"),
+                        _ => format!("{kind} detection"),
+                    };
                 }
                 if members.iter().any(|&m| !self.works(m)) {
                     return format!("{} capacity", self.cx.model.groups[j].kind);

@@ -168,9 +168,12 @@ pub fn aggregate(
     let mut records: Vec<&ReplicationRecord> = records.iter().collect();
     records.sort_by_key(|r| r.index);
     let simulated_years = records.len() as f64 * f64::from(options.years);
-    let services = service_names
-        .iter()
-        .enumerate()
+    // Services by name, so reports do not depend on declaration order.
+    let mut order: Vec<usize> = (0..service_names.len()).collect();
+    order.sort_by(|&a, &b| service_names[a].cmp(&service_names[b]));
+    let services = order
+        .into_iter()
+        .map(|s| (s, &service_names[s]))
         .map(|(s, name)| {
             let rs: Vec<&ServiceRecord> = records.iter().filter_map(|r| r.services.get(s)).collect();
             let mut down: Vec<f64> = rs.iter().flat_map(|r| r.down_secs_by_year.iter().copied()).collect();

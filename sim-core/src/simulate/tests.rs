@@ -124,3 +124,40 @@ fn replications_do_not_depend_on_how_they_are_run() {
     let back: Vec<ReplicationRecord> = serde_json::from_str(&json).expect("parse");
     assert_eq!(back, records);
 }
+
+/// One server (MTBF 30 days, MTTR 1 hour) watched by `monitors`; the mean outage.
+fn mean_outage_with(monitors: &str, noticed: &str) -> f64 {
+    let text = format!(
+        r#"{{ "name": "monitoring", "noticed_by_users_after": "{noticed}",
+             "defaults": {{ "link": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }} }},
+             "components": {{ "internet": {{ "kind": "entry" }},
+                              "web-1": {{ "kind": "server", "mtbf": "30d", "mttr": "1h" }} }},
+             "links": [ {{ "between": ["internet", "web-1"] }} ],
+             "monitors": {{ {monitors} }},
+             "services": {{ "s": {{ "from": "internet", "through": ["web-1"] }} }} }}"#
+    );
+    let m = model(&text);
+    let r = simulate(&m, &SimOptions { years: 400, replications: 4, seed: 3, random_failures: true, ideal: false });
+    r.services[0].mean_outage_secs
+}
+
+#[test]
+fn repair_starts_when_the_failure_is_detected() {
+    let close = |got: f64, want: f64| assert!((got - want).abs() < 0.04 * want, "mean outage {got}, expected {want}");
+    // Unmonitored: users notice after the configured delay.
+    close(mean_outage_with("", "1h"), 3600.0 + 3600.0);
+    // Ping every 30s, alert after 3 misses: 90s.
+    close(
+        mean_outage_with(
+            r#""ping": { "method": "ping", "targets": ["web-1"], "interval": "30s", "threshold": 3 }"#,
+            "1h",
+        ),
+        3690.0,
+    );
+    // Every trap lost: the next poll (5m) finds it.
+    let traps = r#""traps": { "method": "snmp-trap", "targets": ["web-1"], "trap_loss": "100%" },
+                   "poll": { "method": "snmp-poll", "targets": ["web-1"], "interval": "5m" }"#;
+    close(mean_outage_with(traps, "1h"), 3900.0);
+    // Traps that arrive are immediate.
+    close(mean_outage_with(r#""traps": { "method": "snmp-trap", "targets": ["web-1"] }"#, "1h"), 3600.0);
+}
