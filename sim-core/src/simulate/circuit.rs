@@ -229,8 +229,8 @@ impl Circuit {
             service_groups.push((0..g).filter(|&j| seen[(n + j) as usize]).map(GroupId).collect());
             // Plus what attaches the cone to the network: NICs and their cables.
             let mut elements = seen[..n as usize].to_vec();
-            for e in 0..n as usize {
-                if seen[e] {
+            for (e, _) in seen[..n as usize].iter().enumerate().filter(|(_, s)| **s) {
+                {
                     for v in net.closure(ElementId(e as u32)) {
                         elements[v.0 as usize] = true;
                         for &(_, link) in &net.adjacency[v.0 as usize] {
