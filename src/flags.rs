@@ -194,6 +194,8 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     Dot,
     Mermaid,
+    /// The compiled model as plain JSON (elements, requirements, groups, links, services).
+    ModelJson,
     Openpsa,
 }
 

@@ -15,6 +15,7 @@ pub fn run(args: &ExportArgs, color: ColorMode) -> Status {
     let out = match args.to {
         ExportFormat::Dot => sim_core::export::to_dot(&model),
         ExportFormat::Mermaid => sim_core::export::to_mermaid(&model),
+        ExportFormat::ModelJson => sim_core::export::to_model_json(&model),
         ExportFormat::Openpsa => {
             let mut trees = Vec::new();
             for t in sim_core::analysis::structure::service_trees(&model) {

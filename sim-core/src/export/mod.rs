@@ -1,13 +1,15 @@
-//! Exports of the model as diagrams: Graphviz DOT and Mermaid. Sites are clusters
+//! Exports of the model as diagrams (Graphviz DOT, Mermaid) and as plain JSON. Sites are clusters
 //! (subgraphs); power, network, storage and other dependencies are styled apart; links
 //! are undirected edges; groups are nodes joined to their members by dotted edges.
 //! Output is sorted by id, so the same model always gives the same text.
 
 mod dot;
 mod mermaid;
+mod model_json;
 
 pub use dot::to_dot;
 pub use mermaid::to_mermaid;
+pub use model_json::to_model_json;
 
 use crate::model::{EdgeKind, ElementId, Model, NodeRef};
 
