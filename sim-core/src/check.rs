@@ -1,12 +1,13 @@
 //! Expectations: evaluates a scenario's `expect` blocks against what the analysis
-//! measures, for the CI gate (`spofsim check`). Static figures only for now:
-//! availability and downtime (exact BDD), single points of failure (dataflow). RPO and
-//! RTO need simulated figures; until the simulator lands they are reported as not
-//! measured, and an expectation that cannot be measured fails (never passes silently).
+//! measures, for the CI gate (`spofsim check`): availability and downtime (exact BDD),
+//! single points of failure (dataflow), and RPO and RTO from a simulation with the
+//! fixed [`CHECK_SIMULATION`] settings (run only when an expectation needs them), so
+//! CI results are stable. A figure that cannot be measured fails, never passes silently.
 
 use crate::analysis::{analyze_tree, findings, single_failures, structure, Options};
 use crate::lints::{self, Finding};
 use crate::model::{Expectation, Model};
+use crate::simulate::{SimOptions, SimReport, DEFAULT_SEED};
 use crate::syntax::Span;
 use crate::units::{Duration, SECS_PER_YEAR};
 
@@ -43,6 +44,10 @@ fn percent(a: f64) -> String {
     format!("{:.6}%", a * 100.0)
 }
 
+/// The simulation behind RPO and RTO verdicts: fixed, so a CI run is reproducible.
+pub const CHECK_SIMULATION: SimOptions =
+    SimOptions { years: 100, replications: 20, seed: DEFAULT_SEED, random_failures: true, ideal: false };
+
 /// Evaluates every expectation of the model.
 pub fn check(model: &Model) -> ScenarioCheck {
     let singles = single_failures::single_failures(model);
@@ -68,9 +73,14 @@ pub fn check(model: &Model) -> ScenarioCheck {
             Err(e) => Err(format!("exact analysis skipped: {e}")),
         };
     }
+    let simulated = model
+        .expectations
+        .iter()
+        .any(|x| x.max_rpo_secs.is_some() || x.max_rto_secs.is_some())
+        .then(|| crate::simulate::simulate(model, &CHECK_SIMULATION));
     let mut verdicts = Vec::new();
     for x in &model.expectations {
-        verdicts.extend(evaluate(model, x, &singles, &unavailability));
+        verdicts.extend(evaluate(model, x, &singles, &unavailability, simulated.as_ref()));
     }
     verdicts.sort_by(|a, b| (&a.service, a.measure, a.span).cmp(&(&b.service, b.measure, b.span)));
     ScenarioCheck { verdicts, spofs, lints }
@@ -81,6 +91,7 @@ fn evaluate(
     x: &Expectation,
     singles: &[Option<Vec<crate::model::ElementId>>],
     unavailability: &[Result<f64, String>],
+    simulated: Option<&SimReport>,
 ) -> Vec<Verdict> {
     let service = x.service.map(|s| model.services[s].name.clone());
     let verdict = |measure, target: String, measured: Result<String, String>, passed| Verdict {
@@ -128,17 +139,26 @@ fn evaluate(
         let passed = measured.as_ref().is_ok_and(|&n| n <= max as usize);
         out.push(verdict("max_spofs", format!("≤ {max}"), measured.map(|n| n.to_string()), passed));
     }
-    let needs_simulation = "needs simulated failover timings (`spofsim simulate`, not available yet)".to_string();
+    let stats = x.service.and_then(|s| simulated?.services.iter().find(|st| st.name == model.services[s].name));
+    let run = simulated.map_or(String::new(), |r| format!("{} simulated years, seed {}", r.simulated_years, r.seed));
+    let design_wide = || "RPO and RTO are per service; name a service".to_string();
     if let Some(max) = x.max_rpo_secs {
-        out.push(verdict(
-            "max_rpo",
-            format!("≤ {}", Duration::from_secs(max).human()),
-            Err(needs_simulation.clone()),
-            false,
-        ));
+        let measured = stats.map(|st| st.max_data_lost_secs).ok_or_else(design_wide);
+        let passed = measured.as_ref().is_ok_and(|&d| d <= max);
+        let shown = measured.map(|d| match stats.map_or(0, |st| st.rpo_events) {
+            0 => format!("0s (no data lost in {run})"),
+            n => format!("{} (worst of {n} data-loss events in {run})", Duration::from_secs(d).human()),
+        });
+        out.push(verdict("max_rpo", format!("≤ {}", Duration::from_secs(max).human()), shown, passed));
     }
     if let Some(max) = x.max_rto_secs {
-        out.push(verdict("max_rto", format!("≤ {}", Duration::from_secs(max).human()), Err(needs_simulation), false));
+        let measured = stats.map(|st| st.max_outage_secs).ok_or_else(design_wide);
+        let passed = measured.as_ref().is_ok_and(|&d| d <= max);
+        let shown = measured.map(|d| match stats.map_or(0, |st| st.outages) {
+            0 => format!("0s (no outage in {run})"),
+            n => format!("{} (longest of {n} outages in {run})", Duration::from_secs(d).human()),
+        });
+        out.push(verdict("max_rto", format!("≤ {}", Duration::from_secs(max).human()), shown, passed));
     }
     out
 }
@@ -148,7 +168,7 @@ mod tests {
     const TEXT: &str = r#"{ "components": { "internet": { "kind": "entry" }, "gw": { "kind": "router", "availability": "99.9%", "mttr": "1h" } },
       "links": [ { "between": ["internet", "gw"], "availability": "100%" } ],
       "services": { "web": { "from": "internet", "through": ["gw"] } },
-      "expect": [ { "service": "web", "min_availability": "99.8%", "max_spofs": 0, "max_downtime_per_year": "8h", "max_rpo": "5s" } ] }"#;
+      "expect": [ { "service": "web", "min_availability": "99.8%", "max_spofs": 0, "max_downtime_per_year": "8h", "max_rpo": "5s", "max_rto": "30m" } ] }"#;
 
     #[test]
     fn verdicts_state_target_and_measure() {
@@ -158,21 +178,21 @@ mod tests {
             .verdicts
             .iter()
             .map(|v| (v.measure, v.target.as_str(), v.measured.clone().unwrap_or_else(|e| e), v.passed))
+            .filter(|r| r.0 != "max_rto")
             .collect();
         assert_eq!(
             rows,
             [
                 ("max_downtime_per_year", "≤ 8h", "8h 45m".to_string(), false),
-                (
-                    "max_rpo",
-                    "≤ 5s",
-                    "needs simulated failover timings (`spofsim simulate`, not available yet)".to_string(),
-                    false
-                ),
+                ("max_rpo", "≤ 5s", "0s (no data lost in 2000 simulated years, seed 20261122)".to_string(), true),
                 ("max_spofs", "≤ 0", "1".to_string(), false),
                 ("min_availability", "≥ 99.800000%", "99.900000%".to_string(), true),
             ]
         );
+        // The router's repairs (MTTR 1h, exponential) run far past 30 minutes.
+        let rto = c.verdicts.iter().find(|v| v.measure == "max_rto").expect("max_rto verdict");
+        let measured = rto.measured.as_ref().expect("measured");
+        assert!(!rto.passed && measured.contains("(longest of ") && measured.ends_with("seed 20261122)"), "{measured}");
         assert_eq!(c.failed(), 3);
     }
 }
