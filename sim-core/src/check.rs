@@ -142,23 +142,27 @@ fn evaluate(
     let stats = x.service.and_then(|s| simulated?.services.iter().find(|st| st.name == model.services[s].name));
     let run = simulated.map_or(String::new(), |r| format!("{} simulated years, seed {}", r.simulated_years, r.seed));
     let design_wide = || "RPO and RTO are per service; name a service".to_string();
-    if let Some(max) = x.max_rpo_secs {
-        let measured = stats.map(|st| st.max_data_lost_secs).ok_or_else(design_wide);
-        let passed = measured.as_ref().is_ok_and(|&d| d <= max);
-        let shown = measured.map(|d| match stats.map_or(0, |st| st.rpo_events) {
-            0 => format!("0s (no data lost in {run})"),
-            n => format!("{} (worst of {n} data-loss events in {run})", Duration::from_secs(d).human()),
+    // (target, measure, worst value, event count, what a zero count means, what the count counts)
+    type Pick = fn(&crate::simulate::ServiceStats) -> (f64, u64);
+    let simulated_targets: [(Option<f64>, &'static str, Pick, &str, &str); 2] = [
+        (
+            x.max_rpo_secs,
+            "max_rpo",
+            |st| (st.max_data_lost_secs, st.rpo_events),
+            "no data lost",
+            "worst of {} data-loss events",
+        ),
+        (x.max_rto_secs, "max_rto", |st| (st.max_outage_secs, st.outages), "no outage", "longest of {} outages"),
+    ];
+    for (target, measure, pick, none, some) in simulated_targets {
+        let Some(max) = target else { continue };
+        let measured = stats.map(pick).ok_or_else(design_wide);
+        let passed = measured.as_ref().is_ok_and(|&(d, _)| d <= max);
+        let shown = measured.map(|(d, n)| match n {
+            0 => format!("0s ({none} in {run})"),
+            n => format!("{} ({} in {run})", Duration::from_secs(d).human(), some.replace("{}", &n.to_string())),
         });
-        out.push(verdict("max_rpo", format!("≤ {}", Duration::from_secs(max).human()), shown, passed));
-    }
-    if let Some(max) = x.max_rto_secs {
-        let measured = stats.map(|st| st.max_outage_secs).ok_or_else(design_wide);
-        let passed = measured.as_ref().is_ok_and(|&d| d <= max);
-        let shown = measured.map(|d| match stats.map_or(0, |st| st.outages) {
-            0 => format!("0s (no outage in {run})"),
-            n => format!("{} (longest of {n} outages in {run})", Duration::from_secs(d).human()),
-        });
-        out.push(verdict("max_rto", format!("≤ {}", Duration::from_secs(max).human()), shown, passed));
+        out.push(verdict(measure, format!("≤ {}", Duration::from_secs(max).human()), shown, passed));
     }
     out
 }

@@ -34,21 +34,14 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
     let _ = writeln!(out, "scenario {scenario_hash}, spofsim {}", sim_core::VERSION);
     for s in &report.services {
         let _ = writeln!(out, "\nservice {}", s.name);
-        let unavailability = 1.0 - s.availability;
+        let with_ci = |x: f64, ci: [f64; 2]| format!("{} (95% CI {} .. {})", pct(x), pct(ci[0]), pct(ci[1]));
+        let nines = super::nines(1.0 - s.availability);
+        let nines = if nines.is_finite() { format!("{nines:.2} nines") } else { "no downtime".into() };
+        let _ = writeln!(out, "  availability     {}, {nines}", with_ci(s.availability, s.availability_ci95));
         let _ = writeln!(
             out,
-            "  availability     {} (95% CI {} .. {}), {:.2} nines",
-            pct(s.availability),
-            pct(s.availability_ci95[0]),
-            pct(s.availability_ci95[1]),
-            super::nines(unavailability)
-        );
-        let _ = writeln!(
-            out,
-            "  full service     {} (95% CI {} .. {}); requests served {}",
-            pct(s.full_service),
-            pct(s.full_service_ci95[0]),
-            pct(s.full_service_ci95[1]),
+            "  full service     {}; requests served {}",
+            with_ci(s.full_service, s.full_service_ci95),
             pct(s.requests_served)
         );
         let d = &s.downtime_secs_per_year;
