@@ -78,6 +78,11 @@ pub fn scenario_schema() -> Value {
         "name": { "type": "string" },
         "description": { "type": "string" },
         "noticed_by_users_after": duration,
+        "repair_crews": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Repairs that can run at once (default: no limit); the rest wait in turn."
+        },
         "defaults": {
             "description": "Failure behaviour per kind, overriding the built-in defaults.",
             "type": "object",

@@ -56,6 +56,17 @@ pub enum Sharing {
     SharedNothing,
 }
 
+/// Whether an active-standby cluster's standby runs (and wears) while it waits.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Standby {
+    /// Powered and running: it can fail while it waits (the default).
+    #[default]
+    Hot,
+    /// Powered off until needed: it does not fail while it waits.
+    Cold,
+}
+
 /// Heartbeat settings.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -82,6 +93,8 @@ pub struct ClusterSpec {
     pub sharing: Option<Sharing>,
     /// Shared storage (a RAID group or array) the nodes use.
     pub storage: Option<Ref>,
+    /// Active-standby only: a hot (running) or cold (off until needed) standby.
+    pub standby: Option<Standby>,
     /// Shared nothing: whether each partition is replicated to another node.
     pub replicated_partitions: Option<bool>,
 }
@@ -153,6 +166,16 @@ impl Spec for ClusterSpec {
             grp.arrangement = arrangement;
             grp.switchover =
                 Some(Switchover { detect_secs: deadtime, takeover_secs: takeover, sees: Visibility::Peers });
+        }
+        match (self.mode, self.standby) {
+            (ClusterMode::ActiveActive, Some(_)) => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "\"standby\" applies to active-standby clusters only",
+                "drop \"standby\" or set \"mode\": \"active-standby\"",
+            ),
+            (_, Some(Standby::Cold)) => cx.attr("standby", Attr::Text("cold".into())),
+            _ => {}
         }
         cx.attr("heartbeat_interval", Attr::Secs(interval));
         cx.attr("deadtime", Attr::Secs(deadtime));

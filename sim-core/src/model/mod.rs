@@ -342,6 +342,8 @@ pub struct Model {
     pub drills: Vec<Drill>,
     /// How long an unmonitored failure goes unnoticed (users report it).
     pub noticed_by_users_secs: f64,
+    /// Repairs that can run at once; `None`: no limit.
+    pub repair_crews: Option<u32>,
     /// Dependencies as a graph: an edge `a → b` means "a depends on b".
     pub graph: DiGraph<NodeRef, EdgeKind>,
     pub node_of: BTreeMap<NodeRef, NodeIndex>,

@@ -110,6 +110,7 @@ impl Loader {
         let mut name = String::new();
         let mut description = String::new();
         let mut noticed_by_users_secs = 3600.0;
+        let mut repair_crews = None;
         let mut defaults: BTreeMap<&'static str, FailureSpec> = BTreeMap::new();
         let mut expect = Vec::new();
         let mut drills = Vec::new();
@@ -135,6 +136,13 @@ impl Loader {
                         noticed_by_users_secs = d.secs;
                     }
                 }
+                "repair_crews" => match self.decode::<u32>(value) {
+                    Some(0) => self.diagnostics.push(
+                        Diagnostic::error(Code::ImpossibleValue, value.span, "with no repair crew nothing is ever repaired")
+                            .with_help("give the number of repairs that can run at once, e.g. \"repair_crews\": 1, or drop the field for no limit"),
+                    ),
+                    n => repair_crews = n,
+                },
                 "defaults" => self.defaults(value, &mut defaults),
                 "expect" => expect = self.list::<ExpectSpec>(value),
                 "drills" => drills = self.list::<DrillSpec>(value),
@@ -158,6 +166,7 @@ impl Loader {
         self.builder.model.name = name;
         self.builder.model.description = description;
         self.builder.model.noticed_by_users_secs = noticed_by_users_secs;
+        self.builder.model.repair_crews = repair_crews;
         self.lower_all(&defaults);
         self.expectations(&expect);
         self.drills(&drills);

@@ -16,6 +16,7 @@ pub const TOP_LEVEL_FIELDS: &[&str] = &[
     "description",
     "defaults",
     "noticed_by_users_after",
+    "repair_crews",
     "sites",
     "components",
     "links",

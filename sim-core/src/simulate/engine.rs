@@ -24,16 +24,41 @@ use crate::model::{ElementId, Visibility};
 #[derive(Clone, Copy, Debug)]
 enum Event {
     Fail(u32),
+    /// A failure has been noticed: its repair starts (or queues for a crew).
+    Noticed(u32),
     Repair(u32),
     DrillStart(u32),
     DrillEnd(u32),
-    BatteryEmpty { element: u32, token: u32 },
-    SwitchDone { group: u32, token: u32 },
-    OutOfRotation { group: u32, member: u32, token: u32 },
-    SlotRebuilt { group: u32, member: u32, token: u32 },
-    RestoreDone { group: u32, token: u32 },
-    Reconverged { group: u32 },
-    Promote { group: u32, member: u32, token: u32 },
+    BatteryEmpty {
+        element: u32,
+        token: u32,
+    },
+    SwitchDone {
+        group: u32,
+        token: u32,
+    },
+    OutOfRotation {
+        group: u32,
+        member: u32,
+        token: u32,
+    },
+    SlotRebuilt {
+        group: u32,
+        member: u32,
+        token: u32,
+    },
+    RestoreDone {
+        group: u32,
+        token: u32,
+    },
+    Reconverged {
+        group: u32,
+    },
+    Promote {
+        group: u32,
+        member: u32,
+        token: u32,
+    },
 }
 
 struct Scheduled {
@@ -140,6 +165,10 @@ struct Sim<'c, 'm> {
     seq: u64,
     events: u64,
     failed: Vec<bool>,
+    /// A cold standby's failure clock, stopped while it waits.
+    paused: Vec<bool>,
+    crews_busy: u32,
+    repair_queue: std::collections::VecDeque<u32>,
     drilled: Vec<u32>,
     value: Vec<bool>,
     /// Standby in some switchover group, or reconverging: carries no traffic.
@@ -207,6 +236,9 @@ impl<'c, 'm> Sim<'c, 'm> {
             seq: 0,
             events: 0,
             failed: vec![false; n],
+            paused: vec![false; n],
+            crews_busy: 0,
+            repair_queue: std::collections::VecDeque::new(),
             drilled: vec![0; n],
             value: vec![false; nodes],
             excluded: vec![0; n],
@@ -339,16 +371,29 @@ impl<'c, 'm> Sim<'c, 'm> {
     fn handle(&mut self, event: Event) {
         let cx = self.cx;
         match event {
+            Event::Fail(e) if self.cold_standby(e) => self.paused[e as usize] = true,
             Event::Fail(e) => {
                 self.failed[e as usize] = true;
                 self.causes.push(e);
                 let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
                 let detect = self.detection_delay(e);
-                let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
-                self.schedule(self.now + detect + repair, Event::Repair(e));
+                if cx.repair_crews.is_some() {
+                    self.schedule(self.now + detect, Event::Noticed(e));
+                } else {
+                    let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
+                    self.schedule(self.now + detect + repair, Event::Repair(e));
+                }
                 self.mark(e);
             }
+            Event::Noticed(e) => {
+                self.repair_queue.push_back(e);
+                self.start_repairs();
+            }
             Event::Repair(e) => {
+                if cx.repair_crews.is_some() {
+                    self.crews_busy -= 1;
+                    self.start_repairs();
+                }
                 self.failed[e as usize] = false;
                 self.causes.push(e);
                 let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
@@ -444,6 +489,51 @@ impl<'c, 'm> Sim<'c, 'm> {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Starts queued repairs while crews are free (first noticed, first repaired).
+    fn start_repairs(&mut self) {
+        let crews = self.cx.repair_crews.unwrap_or(u32::MAX);
+        while self.crews_busy < crews {
+            let Some(e) = self.repair_queue.pop_front() else { break };
+            self.crews_busy += 1;
+            let failure = self.cx.model.elements[e as usize].failure.expect("only failing elements are repaired");
+            let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
+            self.schedule(self.now + repair, Event::Repair(e));
+        }
+    }
+
+    /// The member group `j` serves with now, if it has one serving member.
+    fn serving(&self, j: usize) -> Option<usize> {
+        match self.cx.groups[j].behaviour {
+            Behaviour::Switchover => self.groups[j].active,
+            _ => self.groups[j].primary,
+        }
+    }
+
+    /// Waiting in a cold standby: its failure clock is stopped.
+    fn cold_standby(&self, e: u32) -> bool {
+        self.cx.circuit.member_of[e as usize].iter().any(|g| {
+            let j = g.0 as usize;
+            self.cx.groups[j].cold && self.serving(j).map(|i| self.cx.model.groups[j].members[i].0) != Some(e)
+        })
+    }
+
+    /// A cold standby that starts serving starts ageing: its next failure is drawn now
+    /// (exact for exponential lifetimes, which are memoryless).
+    fn wake_cold(&mut self, j: usize) {
+        if !self.cx.groups[j].cold {
+            return;
+        }
+        if let Some(i) = self.serving(j) {
+            let e = self.cx.model.groups[j].members[i].0;
+            if std::mem::replace(&mut self.paused[e as usize], false) {
+                if let Some(f) = self.cx.model.elements[e as usize].failure {
+                    let at = self.now + sample::time_to_failure(&mut self.rng, &f);
+                    self.schedule(at, Event::Fail(e));
                 }
             }
         }
@@ -839,6 +929,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.groups[j].active = active;
         self.apply_exclusion(j);
         self.mark_group(j);
+        self.wake_cold(j);
     }
 
     fn begin_window(&mut self, j: usize, target: usize, delay: f64) {
@@ -1110,6 +1201,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
         }
         self.groups[j].primary = primary;
+        self.wake_cold(j);
     }
 
     fn services_with_group(&self, j: usize) -> Vec<usize> {

@@ -54,6 +54,8 @@ pub struct GroupParams {
     pub quorum: Option<ElementId>,
     /// Members talk over the network, so peer detectors depend on it.
     pub peers_networked: bool,
+    /// A cold standby: members not serving do not fail while they wait.
+    pub cold: bool,
 }
 
 pub struct Compiled<'m> {
@@ -65,6 +67,7 @@ pub struct Compiled<'m> {
     pub detectors: Vec<Vec<Detector>>,
     pub battery_secs: Vec<f64>,
     pub noticed_by_users_secs: f64,
+    pub repair_crews: Option<u32>,
     /// Drills as (element, at, for), sorted.
     pub drills: Vec<(u32, f64, f64)>,
 }
@@ -137,6 +140,7 @@ impl<'m> Compiled<'m> {
         Compiled {
             model,
             noticed_by_users_secs: zero(model.noticed_by_users_secs),
+            repair_crews: model.repair_crews,
             options,
             circuit,
             groups,
@@ -220,6 +224,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         counts_split_brain,
         quorum,
         peers_networked: networked && !ideal,
+        cold: text(&g.attrs, "standby") == Some("cold"),
     }
 }
 

@@ -161,3 +161,33 @@ fn repair_starts_when_the_failure_is_detected() {
     // Traps that arrive are immediate.
     close(mean_outage_with(r#""traps": { "method": "snmp-trap", "targets": ["web-1"] }"#, "1h"), 3600.0);
 }
+
+/// Two servers in an active-standby cluster with one repair crew. With a cold standby
+/// (it cannot fail while it waits) the Markov chain on "units down" (0 ⇄ 1 ⇄ 2, failure
+/// rate λ of the running unit only, repair rate μ one at a time) gives
+/// P(both down) = ρ² / (1 + ρ + ρ²), ρ = λ/μ. A hot standby with one crew: both units
+/// fail (2λ from state 0), P(both down) = 2ρ² / (1 + 2ρ + 2ρ²).
+#[test]
+fn standby_with_one_repair_crew_matches_its_markov_chain() {
+    let scenario = |standby: &str| {
+        format!(
+            r#"{{ "name": "standby", "repair_crews": 1,
+                 "defaults": {{ "link": {{ "availability": "100%" }} }},
+                 "components": {{ "internet": {{ "kind": "entry" }},
+                                  "s1": {{ "kind": "server", "mtbf": "10d", "mttr": "1d" }},
+                                  "s2": {{ "kind": "server", "mtbf": "10d", "mttr": "1d" }} }},
+                 "links": [ {{ "between": ["internet", "s1"] }}, {{ "between": ["internet", "s2"] }} ],
+                 "groups": {{ "pair": {{ "kind": "cluster", "mode": "active-standby", "members": ["s1", "s2"],
+                                         "standby": "{standby}" }} }},
+                 "services": {{ "s": {{ "from": "internet", "through": ["pair"] }} }} }}"#
+        )
+    };
+    let rho: f64 = 0.1;
+    let cold = model(&scenario("cold"));
+    let r = simulate(&cold, &ideal(4000, 8));
+    assert_close("cold standby, one crew", &r.services[0], 1.0 - rho * rho / (1.0 + rho + rho * rho), 4.0);
+    let hot = model(&scenario("hot"));
+    let r = simulate(&hot, &ideal(4000, 8));
+    let two = 2.0 * rho * rho;
+    assert_close("hot standby, one crew", &r.services[0], 1.0 - two / (1.0 + 2.0 * rho + two), 4.0);
+}
