@@ -1,7 +1,8 @@
 //! Fuzz target for the scenario loader: any bytes must load without panicking, every
 //! diagnostic span must lie inside the text on character boundaries, and a model that
 //! loads must export, lint and (when small) analyse without panicking; the single-failure
-//! dataflow must agree with the fault trees' order-1 cut sets.
+//! dataflow must agree with the fault trees' order-1 cut sets; a small model must also
+//! simulate (a year, and its drills) without panicking.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -41,6 +42,19 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
             let _ = sim_core::analysis::findings::spofs(model, &singles);
+            // Keep each run short: skip designs that would fail more than ~20k times a year.
+            let rate: f64 = model.elements.iter().filter_map(|e| e.failure).map(|f| 3.2e7 / f.mtbf_secs.max(1e-9)).sum();
+            if rate < 2e4 {
+                use sim_core::simulate::{simulate, SimOptions};
+                let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: true, ideal: false };
+                let report = simulate(model, &options);
+                for s in &report.services {
+                    assert!((0.0..=1.0).contains(&s.availability), "availability {}", s.availability);
+                }
+                if !model.drills.is_empty() && model.drills.iter().all(|d| d.at_secs + d.for_secs < 1e9) {
+                    let _ = simulate(model, &SimOptions { random_failures: false, ..options });
+                }
+            }
         }
     }
 });
