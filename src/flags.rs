@@ -67,6 +67,11 @@ pub enum Command {
         after_help = "Example:\n  spofsim merge shard-0.json shard-1.json shard-2.json shard-3.json --format json"
     )]
     Merge(MergeArgs),
+    /// What a finding or lint code means, why it matters, and how to fix it.
+    #[command(
+        after_help = "Examples:\n  spofsim explain SPOF-L009\n  spofsim explain raid-no-spare\n  spofsim explain          (list every code)"
+    )]
+    Explain(ExplainArgs),
     /// Generate a valid scenario (fat-tree data centre, random design) on stdout.
     #[command(
         subcommand,
@@ -104,6 +109,12 @@ pub enum ValidateFormat {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A code ("SPOF-L009") or rule name ("raid-no-spare"); none lists them all.
+    pub code: Option<String>,
+}
 
 /// `i/n`: shard i (from 0) of n.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         flags::Command::Check(args) => commands::check::run(&args, color),
         flags::Command::Simulate(args) => commands::simulate::run(&args, color),
         flags::Command::Merge(args) => commands::simulate::merge(&args),
+        flags::Command::Explain(args) => commands::explain::run(&args),
         flags::Command::Validate(args) => commands::validate::run(&args, color),
         flags::Command::Schema(args) => commands::schema::run(&args),
         flags::Command::Generate(what) => commands::generate::run(&what),

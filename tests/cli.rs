@@ -1,6 +1,6 @@
 //! Command-line behaviour: exit codes, streams, colour, help and version, export.
 
-use crate::harness::{spofsim, spofsim_env};
+use crate::harness::{expect_file, spofsim, spofsim_env};
 
 const GOOD: &str = "scenarios/shop-two-tier.jsonc";
 const BAD: &str = "tests/cases/malformed/unknown-id.jsonc";
@@ -137,7 +137,6 @@ fn analyze_reports_spofs_availability_and_lints() {
 /// `check`: exit codes, and each format's output kept as a snapshot.
 #[test]
 fn check_gates_ci_in_every_format() {
-    use crate::harness::expect_file;
     let holds = "tests/cases/check/holds.jsonc";
     let fails = "tests/cases/check/fails.jsonc";
     assert_eq!(spofsim(&["check", holds]).code, 0);
@@ -248,4 +247,26 @@ fn simulate_rejects_bad_flags_and_empty_drills() {
     let none = spofsim(&["simulate", "scenarios/shop-two-tier.jsonc", "--drills-only"]);
     assert_eq!(none.code, 2);
     assert!(none.stderr.contains("has no drills"), "{}", none.stderr);
+}
+
+#[test]
+fn explain_prints_meaning_rationale_fix_and_example() {
+    let list = spofsim(&["explain"]);
+    assert_eq!(list.code, 0);
+    let codes: Vec<&str> = list.stdout.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
+    assert!(codes.len() >= 18 && codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
+    for code in codes {
+        let run = spofsim(&["explain", code]);
+        assert_eq!(run.code, 0, "{code}");
+        for part in ["Why it matters", "DOMAIN.md", "How to fix it", "Example"] {
+            assert!(run.stdout.contains(part), "{code}: no {part}\n{}", run.stdout);
+        }
+    }
+    expect_file(
+        std::path::Path::new("tests/cases/explain/raid-no-spare.txt"),
+        &spofsim(&["explain", "raid-no-spare"]).stdout,
+    );
+    let unknown = spofsim(&["explain", "SPOF-L999"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("known codes: SPOF-L001"), "{}", unknown.stderr);
 }

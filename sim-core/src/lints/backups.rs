@@ -11,6 +11,7 @@ pub static LINT: Lint = Lint {
     summary: "Data has no backup, or the backup interval exceeds the RPO target.",
     rationale: "DOMAIN.md §9 Backup: redundancy is no backup — cluster software can misbehave and RAID loses data in a rebuild window (§2, §5); the backup interval bounds how much data a restore loses (RPO).",
     fix: "Add a data backup covering the database (or its host), with an interval within the RPO target.",
+    example: r#""nightly": { "type": "data", "of": ["db-1/db"], "interval": "1d", "restore": "2h", "stored_at": "vault" }"#,
     check,
 };
 

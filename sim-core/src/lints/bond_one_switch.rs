@@ -10,6 +10,7 @@ pub static LINT: Lint = Lint {
     summary: "All NICs of a bond go to one switch.",
     rationale: "DOMAIN.md §1 NICs: a bond whose members all go to the same switch does not survive that switch.",
     fix: "Cable the bond's NICs to two different switches (and keep those switches on different power sides).",
+    example: r#""web-1": { "kind": "server", "bond": { "to": ["sw-1", "sw-2"] } }"#,
     check,
 };
 

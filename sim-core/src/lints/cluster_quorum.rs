@@ -10,6 +10,7 @@ pub static LINT: Lint = Lint {
     summary: "An active-standby cluster has no quorum (voting) device.",
     rationale: "DOMAIN.md §5 Active-standby cluster: if heartbeats are lost while both nodes live, the cluster cannot decide: split brain (both active, data diverges) unless a quorum device breaks the tie.",
     fix: "Add a quorum-device and name it in the cluster's \"quorum\".",
+    example: r#""db": { "kind": "cluster", "mode": "active-standby", "members": ["db-1/db", "db-2/db"], "quorum": "qdev" }"#,
     check,
 };
 

@@ -11,6 +11,7 @@ pub static LINT: Lint = Lint {
     summary: "A DR tier's recovery time exceeds the service's RTO target.",
     rationale: "DOMAIN.md §7 Sites: DR sites are hot (low RTO and RPO), warm (partly running) or cold (days); §9: shorter RTO is harder and costlier — the tier must match the target.",
     fix: "Choose a faster DR tier (warm → hot) or relax the RTO target.",
+    example: r#""osaka": { "dr": { "of": "tokyo", "tier": "hot", "rto": "5m" } }"#,
     check,
 };
 

@@ -10,6 +10,7 @@ pub static LINT: Lint = Lint {
     summary: "A pool's balancer is a single load balancer.",
     rationale: "DOMAIN.md §3 Load balancer: the load balancer is itself a SPOF unless it is redundant (e.g. Keepalived + VRRP with a virtual IP, HAProxy pair).",
     fix: "Add a second load balancer and share a VIP over VRRP; point the pool's balancer at the vrrp group.",
+    example: r#""lb-vip": { "kind": "vrrp", "members": ["lb-1", "lb-2"], "vip": "203.0.113.10" }"#,
     check,
 };
 

@@ -49,6 +49,8 @@ pub struct Lint {
     pub rationale: &'static str,
     /// How to fix it.
     pub fix: &'static str,
+    /// The fixed declaration, as scenario text (one `"id": { ... }` entry).
+    pub example: &'static str,
     pub check: fn(&Model) -> Vec<Hit>,
 }
 
@@ -110,6 +112,22 @@ pub fn run(model: &Model) -> Vec<Finding> {
         .collect();
     out.sort_by(|a, b| (a.code, &a.subject, &a.message).cmp(&(b.code, &b.subject, &b.message)));
     out
+}
+
+/// Every lint's example is one `"id": { ... }` entry that decodes in some scenario
+/// section with no syntax, type or field error (the ids it refers to may be absent).
+#[cfg(test)]
+#[test]
+fn examples_decode_as_scenario_entries() {
+    use crate::diagnostics::Code;
+    let shape = [Code::Syntax, Code::WrongType, Code::UnknownField, Code::MissingField, Code::UnknownKind];
+    for lint in LINTS {
+        let decodes = ["components", "groups", "monitors", "backups", "sites"].iter().any(|section| {
+            let doc = format!("{{ \"{section}\": {{ {} }} }}", lint.example);
+            crate::load(&doc).diagnostics.iter().all(|d| !shape.contains(&d.code))
+        });
+        assert!(decodes, "{}: example does not decode: {}", lint.code, lint.example);
+    }
 }
 
 pub fn find(code: &str) -> Option<&'static Lint> {

@@ -12,6 +12,7 @@ pub static LINT: Lint = Lint {
     summary: "A pool uses persistence but its members do not replicate sessions.",
     rationale: "DOMAIN.md §3–§4: persistence keeps a client on its server; on failover of dynamic content the session is lost unless sessions are replicated (primary and secondary copies on different AP servers).",
     fix: "Add a \"session-replication\" group over the pool's members, or keep sessions outside the servers.",
+    example: r#""sessions": { "kind": "session-replication", "members": ["ap-1/ap", "ap-2/ap"] }"#,
     check,
 };
 

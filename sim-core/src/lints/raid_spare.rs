@@ -10,6 +10,7 @@ pub static LINT: Lint = Lint {
     summary: "A RAID group has no hot spare, or is RAID0.",
     rationale: "DOMAIN.md §2 RAID: a failed disk leaves the redundancy broken until a hot spare rebuilds it; another failure in that window, or with spares exhausted, loses data. RAID0 has no redundancy at all.",
     fix: "Add \"hot_spares\": 1 (or more); never keep data on RAID0.",
+    example: r#""data": { "kind": "raid", "level": 6, "in": "db-1", "disk_count": 6, "hot_spares": 1 }"#,
     check,
 };
 

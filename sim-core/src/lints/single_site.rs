@@ -11,6 +11,7 @@ pub static LINT: Lint = Lint {
     summary: "Every path of a service crosses one site.",
     rationale: "DOMAIN.md §7 Sites: redundancy inside a site does not survive the site; between sites, GSLB returns another site's address and remote copies keep the data.",
     fix: "Run the service in a second site (GSLB in front, replication between sites), or accept the site as a documented SPOF.",
+    example: r#""gslb": { "kind": "gslb", "name": "shop.example.com", "members": ["lb-tokyo", "lb-osaka"], "answers": "single", "check": { "type": "http" } }"#,
     check,
 };
 

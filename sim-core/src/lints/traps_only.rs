@@ -10,6 +10,7 @@ pub static LINT: Lint = Lint {
     summary: "A component's failures reach operators only as SNMP traps.",
     rationale: "DOMAIN.md §8 SNMP: traps are not retransmitted; a trap lost in a failure is gone (use polling or mail where every notice must arrive).",
     fix: "Add a polling monitor (ping or snmp-poll) for the component.",
+    example: r#""poll": { "method": "snmp-poll", "targets": ["sw-1"], "interval": "1m" }"#,
     check,
 };
 

@@ -1,0 +1,75 @@
+//! `spofsim explain CODE`: what each stable code means, why it matters (with its
+//! DOMAIN.md source), how to fix it, and an example. Lints explain themselves (their
+//! file holds the text); the other finding and diagnostic codes are listed here.
+
+use crate::lints;
+
+pub struct Explanation {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub rationale: &'static str,
+    pub fix: &'static str,
+    pub example: &'static str,
+}
+
+/// A single point of failure, found by `analyze` and `check`.
+pub const SPOF_FINDING: &str = "SPOF-S001";
+/// An `expect` target that does not hold.
+pub const EXPECTATION_FINDING: &str = "SPOF-X001";
+
+static OTHERS: &[Explanation] = &[
+    Explanation {
+        code: SPOF_FINDING,
+        name: "single-point-of-failure",
+        summary: "One component whose failure alone takes a service down.",
+        rationale: "DOMAIN.md, vocabulary and §1–§7: non-stop operation comes from redundancy at the component, system and site levels; a component with none (or whose redundancy shares a dependency: one PDU, one switch, one site) stops the service by itself. The report's chain says which redundancy it defeats.",
+        fix: "Double the component, and check that the two copies share no power, network, storage or site: the explanation chain names the shared dependency.",
+        example: r#""sw-1": { "kind": "switch", "power": ["pdu-a"] }, "sw-2": { "kind": "switch", "power": ["pdu-b"] }"#,
+    },
+    Explanation {
+        code: EXPECTATION_FINDING,
+        name: "expectation-failed",
+        summary: "An `expect` target (availability, SPOFs, downtime, RPO, RTO) is not met.",
+        rationale: "DOMAIN.md, vocabulary (availability, RTO, RPO) and §10 (test failover regularly): the scenario states what the design must achieve; `check` measures it (exactly, or by a fixed-seed simulation for RPO and RTO) and fails the run when a target is missed.",
+        fix: "Read the measured value next to the target; fix the SPOFs and slow failovers behind it (`spofsim analyze`, `spofsim simulate`), or change the target if it was wrong.",
+        example: r#"{ "service": "shop", "min_availability": "99.99%", "max_spofs": 0, "max_rpo": "5s" }"#,
+    },
+];
+
+/// The explanation of a code ("SPOF-L009", "raid-no-spare", "SPOF-S001"), any case.
+pub fn explain(code: &str) -> Option<Explanation> {
+    if let Some(l) = lints::find(code) {
+        return Some(Explanation {
+            code: l.code,
+            name: l.name,
+            summary: l.summary,
+            rationale: l.rationale,
+            fix: l.fix,
+            example: l.example,
+        });
+    }
+    OTHERS.iter().find(|e| e.code.eq_ignore_ascii_case(code) || e.name == code).map(|e| Explanation { ..*e })
+}
+
+/// Every explainable code, sorted.
+pub fn codes() -> Vec<(&'static str, &'static str)> {
+    let mut all: Vec<_> =
+        lints::LINTS.iter().map(|l| (l.code, l.name)).chain(OTHERS.iter().map(|e| (e.code, e.name))).collect();
+    all.sort();
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_code_explains_itself() {
+        for (code, name) in super::codes() {
+            let e = super::explain(code).expect("explained");
+            assert_eq!((e.code, e.name), (code, name));
+            assert!(super::explain(name).is_some() && super::explain(&code.to_lowercase()).is_some());
+            assert!(e.rationale.contains("DOMAIN.md"), "{code} cites no DOMAIN.md source");
+        }
+        assert!(super::explain("SPOF-L999").is_none());
+    }
+}
