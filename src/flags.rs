@@ -114,6 +114,9 @@ pub struct SchemaArgs {}
 pub struct ExplainArgs {
     /// A code ("SPOF-L009") or rule name ("raid-no-spare"); none lists them all.
     pub code: Option<String>,
+    /// Every code as one Markdown page (docs/RULES.md).
+    #[arg(long, conflicts_with = "code")]
+    pub markdown: bool,
 }
 
 /// `i/n`: shard i (from 0) of n.
@@ -308,6 +311,8 @@ pub enum CheckFormat {
     Junit,
     /// GitHub Actions annotations; also appends the Markdown summary to $GITHUB_STEP_SUMMARY.
     Github,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps).
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -270,3 +270,45 @@ fn explain_prints_meaning_rationale_fix_and_example() {
     assert_eq!(unknown.code, 2);
     assert!(unknown.stderr.contains("known codes: SPOF-L001"), "{}", unknown.stderr);
 }
+
+/// SARIF 2.1.0, validated against the OASIS schema (tests/data/sarif/), with every
+/// failed expectation, SPOF and lint located by file, line and column.
+#[test]
+fn check_sarif_validates_against_the_schema() {
+    let run = spofsim(&["check", "tests/cases/check/", "scenarios/", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let sarif: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let schema_text =
+        std::fs::read_to_string(crate::harness::root().join("tests/data/sarif/sarif-2.1.0-rtm.5.json")).unwrap();
+    // The published schema's `run.language` pattern has a stray `]`, which the validator's
+    // regex dialect rejects when it checks the schema itself; use its evident intent.
+    let schema_text = schema_text.replace(r"^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$", r"^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> =
+        validator.iter_errors(&sarif).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "SARIF does not validate:\n{}", errors.join("\n"));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let rules: Vec<&str> = results.iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
+    for code in ["SPOF-X001", "SPOF-S001", "SPOF-L012"] {
+        assert!(rules.contains(&code), "no {code} result in {rules:?}");
+    }
+    for r in results {
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1 && region["startColumn"].as_u64().unwrap() >= 1);
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(sarif["runs"][0]["tool"]["driver"]["rules"][index]["id"], r["ruleId"]);
+    }
+    expect_file(
+        std::path::Path::new("tests/cases/check-reports/report.sarif"),
+        &spofsim(&["check", "tests/cases/check/", "--format", "sarif"]).stdout,
+    );
+}
+
+/// docs/RULES.md is `spofsim explain --markdown`, so the SARIF help links never rot.
+#[test]
+fn rules_doc_is_generated() {
+    let run = spofsim(&["explain", "--markdown"]);
+    assert_eq!(run.code, 0);
+    expect_file(std::path::Path::new("docs/RULES.md"), &run.stdout);
+}

@@ -8,7 +8,7 @@ use sim_core::lints::Severity;
 
 use crate::flags::{CheckArgs, CheckFormat, FailOn};
 use crate::render::{self, ColorMode};
-use crate::report::{check_github, check_json, check_junit, check_markdown, check_text, Checked};
+use crate::report::{check_github, check_json, check_junit, check_markdown, check_sarif, check_text, Checked};
 use crate::{inputs, Status};
 
 pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
@@ -66,6 +66,7 @@ pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
         CheckFormat::Json => check_json::render(&checked, threshold),
         CheckFormat::Markdown => check_markdown::render(&checked),
         CheckFormat::Junit => check_junit::render(&checked),
+        CheckFormat::Sarif => check_sarif::render(&checked, threshold),
     };
     match &args.output {
         Some(file) => {

@@ -6,6 +6,7 @@ pub mod check_github;
 pub mod check_json;
 pub mod check_junit;
 pub mod check_markdown;
+pub mod check_sarif;
 pub mod check_text;
 pub mod simulate_json;
 pub mod simulate_text;

@@ -37,6 +37,8 @@ pub struct Spof {
     /// Steady-state unavailability of the element.
     pub probability: f64,
     pub blast: Blast,
+    /// Where the element is declared.
+    pub span: crate::syntax::Span,
 }
 
 impl Blast {
@@ -198,6 +200,7 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>]) -> Vec<Spof> {
                 kind: el.kind,
                 probability: el.failure.map_or(0.0, |f| 1.0 - f.availability()),
                 blast: blast_with(&mut evaluator, &[e]),
+                span: el.span,
             }
         })
         .collect();

@@ -1,0 +1,110 @@
+//! `check --format sarif`: SARIF 2.1.0 for code-scanning tools. One run; rules are
+//! the lint codes plus SPOF-S001 (single point of failure) and SPOF-X001 (failed
+//! expectation), each with its explanation and a help URI; results carry file, line
+//! and column. Files that could not be checked become tool-execution notifications.
+//! Validated against the OASIS schema in tests (tests/data/sarif/).
+
+use serde_json::{json, Value};
+use sim_core::explain::{self, EXPECTATION_FINDING, SPOF_FINDING};
+use sim_core::lints::Severity;
+use sim_core::syntax::{LineIndex, Span};
+
+use super::Checked;
+
+/// Where each rule is documented: `spofsim explain CODE` prints the same text.
+pub const RULES_DOC: &str = "https://github.com/spofsim/spofsim/blob/main/docs/RULES.md";
+
+fn location(c: &Checked, index: &LineIndex, span: Span) -> Value {
+    let (line, column) = index.line_col(&c.text, span.start as usize);
+    json!({ "physicalLocation": {
+        "artifactLocation": { "uri": c.path.replace('\\', "/") },
+        "region": { "startLine": line, "startColumn": column },
+    } })
+}
+
+fn rule(code: &str) -> Value {
+    let e = explain::explain(code).expect("every reported code is explainable");
+    json!({
+        "id": e.code,
+        "name": e.name,
+        "shortDescription": { "text": e.summary },
+        "fullDescription": { "text": e.rationale },
+        "help": {
+            "text": format!("{}\nExample: {}", e.fix, e.example),
+            "markdown": format!("{}\n\n```jsonc\n{}\n```", e.fix, e.example),
+        },
+        "helpUri": format!("{RULES_DOC}#{}", e.code.to_lowercase()),
+    })
+}
+
+pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
+    let codes: Vec<&str> = explain::codes().into_iter().map(|(c, _)| c).collect();
+    let rule_index = |code: &str| codes.iter().position(|c| *c == code).unwrap_or(0);
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for c in checked {
+        let r = match &c.result {
+            Ok(r) => r,
+            Err(why) => {
+                notifications.push(json!({
+                    "level": "error",
+                    "message": { "text": format!("{}: {why}", c.path) },
+                    "locations": [{ "physicalLocation": { "artifactLocation": { "uri": c.path.replace('\\', "/") } } }],
+                }));
+                continue;
+            }
+        };
+        let index = LineIndex::new(&c.text);
+        for v in r.verdicts.iter().filter(|v| !v.passed) {
+            let measured = match &v.measured {
+                Ok(m) => format!("measured {m}"),
+                Err(why) => format!("not measured: {why}"),
+            };
+            let service = v.service.as_deref().unwrap_or("(design)");
+            results.push(json!({
+                "ruleId": EXPECTATION_FINDING,
+                "ruleIndex": rule_index(EXPECTATION_FINDING),
+                "level": "error",
+                "message": { "text": format!("{service} {}: target {}, {measured}", v.measure, v.target) },
+                "locations": [location(c, &index, v.span)],
+            }));
+        }
+        for s in &r.spofs {
+            results.push(json!({
+                "ruleId": SPOF_FINDING,
+                "ruleIndex": rule_index(SPOF_FINDING),
+                "level": "warning",
+                "message": { "text": format!("{} is a single point of failure: {}", s.element, s.blast.chain_text()) },
+                "locations": [location(c, &index, s.span)],
+            }));
+        }
+        for f in &r.lints {
+            let level = if fail_on.is_some_and(|t| f.severity >= t) { "error" } else { "warning" };
+            results.push(json!({
+                "ruleId": f.code,
+                "ruleIndex": rule_index(f.code),
+                "level": level,
+                "message": { "text": format!("{} Fix: {}", f.message, f.fix) },
+                "locations": [location(c, &index, f.span)],
+            }));
+        }
+    }
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "spofsim",
+                "version": sim_core::VERSION,
+                "informationUri": RULES_DOC,
+                "rules": codes.iter().map(|c| rule(c)).collect::<Vec<_>>(),
+            } },
+            "invocations": [{
+                "executionSuccessful": notifications.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+}
