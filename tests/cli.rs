@@ -312,3 +312,47 @@ fn rules_doc_is_generated() {
     assert_eq!(run.code, 0);
     expect_file(std::path::Path::new("docs/RULES.md"), &run.stdout);
 }
+
+/// Accepted findings keep their reason in every report and fail nothing; a stale
+/// suppression is reported.
+#[test]
+fn suppressed_findings_are_shown_with_their_reason_and_fail_nothing() {
+    let file = "tests/cases/suppress/accepted.jsonc";
+    let text = spofsim(&["check", file, "--fail-on", "warning"]);
+    assert_eq!(text.code, 0, "{}{}", text.stdout, text.stderr);
+    for part in [
+        "0 (+1 accepted)",
+        "accepted SPOF-S001 [single-point-of-failure] gw: the ISP's managed router",
+        "accepted SPOF-L012 [unmonitored]",
+        "suppression of SPOF-L009 data matches no finding",
+    ] {
+        assert!(text.stdout.contains(part), "no {part:?} in\n{}", text.stdout);
+    }
+    let json: serde_json::Value = serde_json::from_str(&spofsim(&["check", file, "--format", "json"]).stdout).unwrap();
+    let scenario = &json["scenarios"][0];
+    assert_eq!(scenario["accepted_spofs"][0]["element"], "gw");
+    assert!(scenario["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| !f["suppressed"].is_null() && f["fails_run"] == false));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&spofsim(&["check", file, "--format", "sarif"]).stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r["suppressions"][0]["kind"] == "inSource"), "{results:?}");
+    let github = spofsim_env(&["check", file, "--format", "github"], &[("GITHUB_STEP_SUMMARY", "/dev/null")]);
+    assert!(
+        github.stdout.contains("::notice") && github.stdout.contains("accepted: monitored by the NOC"),
+        "{}",
+        github.stdout
+    );
+    // Without the suppression the same design fails.
+    let bare = std::fs::read_to_string(crate::harness::root().join(file)).unwrap();
+    let bare =
+        bare.replace(r#"{ "code": "SPOF-S001", "subject": "gw","#, r#"{ "code": "SPOF-S001", "subject": "nothing","#);
+    let path = std::env::temp_dir().join(format!("spofsim-unsuppressed-{}.jsonc", std::process::id()));
+    std::fs::write(&path, bare).unwrap();
+    assert_eq!(spofsim(&["check", path.to_str().unwrap()]).code, 1);
+    let _ = std::fs::remove_file(path);
+}

@@ -31,6 +31,8 @@ pub struct ScenarioCheck {
     pub verdicts: Vec<Verdict>,
     pub spofs: Vec<findings::Spof>,
     pub lints: Vec<Finding>,
+    /// Suppressions that matched no finding (stale: the design changed).
+    pub unused_suppressions: Vec<crate::model::Suppression>,
 }
 
 impl ScenarioCheck {
@@ -51,8 +53,23 @@ pub const CHECK_SIMULATION: SimOptions =
 /// Evaluates every expectation of the model.
 pub fn check(model: &Model) -> ScenarioCheck {
     let singles = single_failures::single_failures(model);
-    let spofs = findings::spofs(model, &singles);
-    let lints = lints::run(model);
+    let mut spofs = findings::spofs(model, &singles);
+    let mut lints = lints::run(model);
+    let mut used = vec![false; model.suppressions.len()];
+    let mut accept = |code: &str, subject: &str| {
+        let i = model.suppressions.iter().position(|s| s.covers(code, subject))?;
+        used[i] = true;
+        Some(model.suppressions[i].reason.clone())
+    };
+    for f in &mut lints {
+        f.suppressed = accept(f.code, &f.subject);
+    }
+    for s in &mut spofs {
+        s.suppressed = accept(crate::explain::SPOF_FINDING, &s.element);
+    }
+    let unused_suppressions =
+        model.suppressions.iter().zip(&used).filter(|(_, u)| !**u).map(|(s, _)| s.clone()).collect();
+    let accepted: Vec<&str> = spofs.iter().filter(|s| s.suppressed.is_some()).map(|s| s.element.as_str()).collect();
     // Exact unavailability per service (by index), when the exact analysis is possible.
     let mut order: Vec<usize> = (0..model.services.len()).collect();
     order.sort_by(|&a, &b| model.services[a].name.cmp(&model.services[b].name));
@@ -80,10 +97,10 @@ pub fn check(model: &Model) -> ScenarioCheck {
         .then(|| crate::simulate::simulate(model, &CHECK_SIMULATION));
     let mut verdicts = Vec::new();
     for x in &model.expectations {
-        verdicts.extend(evaluate(model, x, &singles, &unavailability, simulated.as_ref()));
+        verdicts.extend(evaluate(model, x, &singles, &unavailability, simulated.as_ref(), &accepted));
     }
     verdicts.sort_by(|a, b| (&a.service, a.measure, a.span).cmp(&(&b.service, b.measure, b.span)));
-    ScenarioCheck { verdicts, spofs, lints }
+    ScenarioCheck { verdicts, spofs, lints, unused_suppressions }
 }
 
 fn evaluate(
@@ -92,6 +109,7 @@ fn evaluate(
     singles: &[Option<Vec<crate::model::ElementId>>],
     unavailability: &[Result<f64, String>],
     simulated: Option<&SimReport>,
+    accepted: &[&str],
 ) -> Vec<Verdict> {
     let service = x.service.map(|s| model.services[s].name.clone());
     let verdict = |measure, target: String, measured: Result<String, String>, passed| Verdict {
@@ -126,18 +144,28 @@ fn evaluate(
         ));
     }
     if let Some(max) = x.max_spofs {
-        let count = match x.service {
-            Some(s) => singles[s].as_ref().map(Vec::len),
+        // Accepted (suppressed) SPOFs do not count against the target; the cell says so.
+        let names = |list: Vec<&crate::model::ElementId>| -> Vec<String> {
+            list.into_iter().map(|e| model.element(*e).name.clone()).collect()
+        };
+        let all = match x.service {
+            Some(s) => singles[s].as_ref().map(|l| names(l.iter().collect())),
             None => {
                 let mut all: Vec<_> = singles.iter().flatten().flatten().collect();
                 all.sort();
                 all.dedup();
-                Some(all.len())
+                Some(names(all))
             }
         };
-        let measured = count.ok_or_else(|| "the service can never work: every element is critical".to_string());
-        let passed = measured.as_ref().is_ok_and(|&n| n <= max as usize);
-        out.push(verdict("max_spofs", format!("≤ {max}"), measured.map(|n| n.to_string()), passed));
+        let measured = all
+            .map(|l| {
+                let open = l.iter().filter(|n| !accepted.contains(&n.as_str())).count();
+                (open, l.len() - open)
+            })
+            .ok_or_else(|| "the service can never work: every element is critical".to_string());
+        let passed = measured.as_ref().is_ok_and(|&(n, _)| n <= max as usize);
+        let shown = measured.map(|(n, a)| if a == 0 { n.to_string() } else { format!("{n} (+{a} accepted)") });
+        out.push(verdict("max_spofs", format!("≤ {max}"), shown, passed));
     }
     let stats = x.service.and_then(|s| simulated?.services.iter().find(|st| st.name == model.services[s].name));
     let run = simulated.map_or(String::new(), |r| format!("{} simulated years, seed {}", r.simulated_years, r.seed));

@@ -71,6 +71,7 @@ pub fn scenario_schema() -> Value {
     let kinds: Vec<&str> = mechanisms::all().map(|k| k.info().name).collect();
     let expect = ExpectSpec::json_schema(&mut generator).to_value();
     let drill = DrillSpec::json_schema(&mut generator).to_value();
+    let suppress = crate::scenario::SuppressSpec::json_schema(&mut generator).to_value();
     let duration = generator.subschema_for::<crate::units::Duration>().to_value();
     let mut properties = json!({
         "$schema": { "type": "string" },
@@ -91,6 +92,7 @@ pub fn scenario_schema() -> Value {
         },
         "expect": { "type": "array", "items": expect },
         "drills": { "type": "array", "items": drill },
+        "suppress": { "type": "array", "items": suppress, "description": "Accepted findings, each with a reason." },
     });
     if let Some(p) = properties.as_object_mut() {
         p.extend(sections);

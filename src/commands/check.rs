@@ -85,7 +85,7 @@ pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
     let failing = checked
         .iter()
         .filter_map(|c| c.result.as_ref().ok())
-        .any(|c| c.failed() > 0 || threshold.is_some_and(|t| c.lints.iter().any(|f| f.severity >= t)));
+        .any(|c| c.failed() > 0 || threshold.is_some_and(|t| c.lints.iter().any(|f| f.fails_run(Some(t)))));
     if invalid {
         Status::Invalid
     } else if failing {

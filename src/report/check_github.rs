@@ -59,7 +59,11 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
             );
         }
         for f in &r.lints {
-            let level = if fail_on.is_some_and(|t| f.severity >= t) { "error" } else { "warning" };
+            let level = match (&f.suppressed, f.fails_run(fail_on)) {
+                (Some(_), _) => "notice",
+                (None, true) => "error",
+                (None, false) => "warning",
+            };
             annotation(
                 &mut out,
                 level,
@@ -67,7 +71,10 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                 &index,
                 f.span,
                 &format!("{} {}", f.code, f.name),
-                &format!("{} Fix: {}", f.message, f.fix),
+                &match &f.suppressed {
+                    Some(why) => format!("{} (accepted: {why})", f.message),
+                    None => format!("{} Fix: {}", f.message, f.fix),
+                },
             );
         }
     }

@@ -31,11 +31,22 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                     .iter()
                     .map(|f| {
                         json!({ "code": f.code, "name": f.name, "severity": f.severity.as_str(), "subject": f.subject,
-                                "message": f.message, "fails_run": fail_on.is_some_and(|t| f.severity >= t) })
+                                "message": f.message, "fails_run": f.fails_run(fail_on), "suppressed": f.suppressed })
                     })
                     .collect();
+                let accepted: Vec<Value> = r
+                    .spofs
+                    .iter()
+                    .filter_map(|s| Some(json!({ "element": s.element, "reason": s.suppressed.as_ref()? })))
+                    .collect();
+                let unused: Vec<Value> = r
+                    .unused_suppressions
+                    .iter()
+                    .map(|s| json!({ "code": s.code, "subject": s.subject, "reason": s.reason }))
+                    .collect();
                 json!({ "path": c.path, "failed": r.failed(), "verdicts": verdicts,
-                        "spofs": r.spofs.iter().map(|s| s.element.clone()).collect::<Vec<_>>(), "findings": findings })
+                        "spofs": r.spofs.iter().filter(|s| s.suppressed.is_none()).map(|s| s.element.clone()).collect::<Vec<_>>(),
+                        "accepted_spofs": accepted, "findings": findings, "unused_suppressions": unused })
             }
         })
         .collect();

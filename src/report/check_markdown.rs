@@ -40,7 +40,10 @@ pub fn render(checked: &[Checked]) -> String {
         .iter()
         .filter_map(|c| c.result.as_ref().ok().map(|r| (c, r)))
         .flat_map(|(c, r)| {
-            r.spofs.iter().map(move |s| format!("- `{}`: **{}** — {}", c.path, s.element, s.blast.chain_text()))
+            r.spofs.iter().map(move |s| {
+                let accepted = s.suppressed.as_ref().map_or(String::new(), |why| format!(" (accepted: {why})"));
+                format!("- `{}`: **{}** — {}{accepted}", c.path, s.element, s.blast.chain_text())
+            })
         })
         .collect();
     if !spofs.is_empty() {

@@ -22,6 +22,14 @@ fn location(c: &Checked, index: &LineIndex, span: Span) -> Value {
     } })
 }
 
+/// Marks a result accepted in the scenario ("inSource"), with its written reason.
+fn suppressed(mut result: Value, reason: &Option<String>) -> Value {
+    if let Some(reason) = reason {
+        result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+    }
+    result
+}
+
 fn rule(code: &str) -> Value {
     let e = explain::explain(code).expect("every reported code is explainable");
     json!({
@@ -70,23 +78,26 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
             }));
         }
         for s in &r.spofs {
-            results.push(json!({
+            results.push(suppressed(json!({
                 "ruleId": SPOF_FINDING,
                 "ruleIndex": rule_index(SPOF_FINDING),
                 "level": "warning",
                 "message": { "text": format!("{} is a single point of failure: {}", s.element, s.blast.chain_text()) },
                 "locations": [location(c, &index, s.span)],
-            }));
+            }), &s.suppressed));
         }
         for f in &r.lints {
-            let level = if fail_on.is_some_and(|t| f.severity >= t) { "error" } else { "warning" };
-            results.push(json!({
-                "ruleId": f.code,
-                "ruleIndex": rule_index(f.code),
-                "level": level,
-                "message": { "text": format!("{} Fix: {}", f.message, f.fix) },
-                "locations": [location(c, &index, f.span)],
-            }));
+            let level = if f.fails_run(fail_on) { "error" } else { "warning" };
+            results.push(suppressed(
+                json!({
+                    "ruleId": f.code,
+                    "ruleIndex": rule_index(f.code),
+                    "level": level,
+                    "message": { "text": format!("{} Fix: {}", f.message, f.fix) },
+                    "locations": [location(c, &index, f.span)],
+                }),
+                &f.suppressed,
+            ));
         }
     }
     let log = json!({

@@ -46,12 +46,26 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
         }
     }
     let mut gating = 0;
-    if let Some(t) = fail_on {
-        for c in checked {
-            for f in c.result.iter().flat_map(|r| r.lints.iter()).filter(|f| f.severity >= t) {
-                gating += 1;
-                let _ = writeln!(out, "{}: {} {} [{}] {}", c.path, f.severity.as_str(), f.code, f.name, f.message);
-            }
+    for c in checked {
+        for f in c.result.iter().flat_map(|r| r.lints.iter()).filter(|f| f.fails_run(fail_on)) {
+            gating += 1;
+            let _ = writeln!(out, "{}: {} {} [{}] {}", c.path, f.severity.as_str(), f.code, f.name, f.message);
+        }
+    }
+    for c in checked {
+        let Ok(r) = &c.result else { continue };
+        for f in r.lints.iter().filter(|f| f.suppressed.is_some()) {
+            let reason = f.suppressed.as_deref().unwrap_or_default();
+            let _ = writeln!(out, "{}: accepted {} [{}] {}: {reason}", c.path, f.code, f.name, f.subject);
+        }
+        for s in r.spofs.iter().filter(|s| s.suppressed.is_some()) {
+            let reason = s.suppressed.as_deref().unwrap_or_default();
+            let _ = writeln!(out, "{}: accepted SPOF-S001 [single-point-of-failure] {}: {reason}", c.path, s.element);
+        }
+        for s in &r.unused_suppressions {
+            let subject = s.subject.as_deref().unwrap_or("(any)");
+            let _ =
+                writeln!(out, "{}: warning: suppression of {} {subject} matches no finding; remove it", c.path, s.code);
         }
     }
     let _ =

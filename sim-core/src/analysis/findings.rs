@@ -39,6 +39,8 @@ pub struct Spof {
     pub blast: Blast,
     /// Where the element is declared.
     pub span: crate::syntax::Span,
+    /// Accepted in the scenario, with this reason.
+    pub suppressed: Option<String>,
 }
 
 impl Blast {
@@ -201,6 +203,7 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>]) -> Vec<Spof> {
                 probability: el.failure.map_or(0.0, |f| 1.0 - f.availability()),
                 blast: blast_with(&mut evaluator, &[e]),
                 span: el.span,
+                suppressed: None,
             }
         })
         .collect();

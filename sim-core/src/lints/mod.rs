@@ -72,6 +72,16 @@ pub struct Finding {
     pub message: String,
     pub fix: &'static str,
     pub span: Span,
+    /// Accepted in the scenario, with this reason: reported, but it fails nothing.
+    pub suppressed: Option<String>,
+}
+
+impl Finding {
+    /// Whether this finding fails a run gated at `threshold` (`--fail-on`): suppressed
+    /// findings never do.
+    pub fn fails_run(&self, threshold: Option<Severity>) -> bool {
+        self.suppressed.is_none() && threshold.is_some_and(|t| self.severity >= t)
+    }
 }
 
 /// Every lint, in code order.
@@ -107,6 +117,7 @@ pub fn run(model: &Model) -> Vec<Finding> {
                 message: h.message,
                 fix: lint.fix,
                 span: h.span,
+                suppressed: None,
             })
         })
         .collect();

@@ -318,6 +318,21 @@ pub struct Expectation {
     pub span: Span,
 }
 
+/// An accepted finding: `code` (canonical) on `subject` (or on every subject).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suppression {
+    pub code: &'static str,
+    pub subject: Option<String>,
+    pub reason: String,
+    pub span: Span,
+}
+
+impl Suppression {
+    pub fn covers(&self, code: &str, subject: &str) -> bool {
+        self.code == code && self.subject.as_deref().is_none_or(|s| s == subject)
+    }
+}
+
 /// A scripted failure: fail `element` at `at_secs` for `for_secs`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Drill {
@@ -344,6 +359,8 @@ pub struct Model {
     pub noticed_by_users_secs: f64,
     /// Repairs that can run at once; `None`: no limit.
     pub repair_crews: Option<u32>,
+    /// Accepted findings, each with its reason.
+    pub suppressions: Vec<Suppression>,
     /// Dependencies as a graph: an edge `a → b` means "a depends on b".
     pub graph: DiGraph<NodeRef, EdgeKind>,
     pub node_of: BTreeMap<NodeRef, NodeIndex>,

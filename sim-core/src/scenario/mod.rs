@@ -12,7 +12,7 @@ pub use common::{
     builtin_failure, resolve_failure, CommonSpec, DistributionSpec, FailureSpec, COMMON_FIELDS, GROUP_COMMON_FIELDS,
 };
 pub use kind::{Kind, KindInfo, KindOf, Lower, Section, Spec};
-pub use toplevel::{DrillSpec, ExpectSpec, TOP_LEVEL_FIELDS};
+pub use toplevel::{DrillSpec, ExpectSpec, SuppressSpec, TOP_LEVEL_FIELDS};
 
 use std::collections::BTreeMap;
 
@@ -114,6 +114,7 @@ impl Loader {
         let mut defaults: BTreeMap<&'static str, FailureSpec> = BTreeMap::new();
         let mut expect = Vec::new();
         let mut drills = Vec::new();
+        let mut suppress = Vec::new();
         let mut sections: Vec<(Section, &Node)> = Vec::new();
         for (key, value) in members(root) {
             match key.name.as_str() {
@@ -146,6 +147,7 @@ impl Loader {
                 "defaults" => self.defaults(value, &mut defaults),
                 "expect" => expect = self.list::<ExpectSpec>(value),
                 "drills" => drills = self.list::<DrillSpec>(value),
+                "suppress" => suppress = self.list::<SuppressSpec>(value),
                 other => match Section::ALL.iter().find(|s| s.key() == other) {
                     Some(&s) => sections.push((s, value)),
                     None => {
@@ -170,6 +172,12 @@ impl Loader {
         self.lower_all(&defaults);
         self.expectations(&expect);
         self.drills(&drills);
+        for spec in &suppress {
+            match spec.lower() {
+                Ok(s) => self.builder.model.suppressions.push(s),
+                Err(d) => self.diagnostics.push(d),
+            }
+        }
         let earlier_errors = self.diagnostics.iter().any(Diagnostic::is_error);
         let (model, mut diags) = std::mem::take(&mut self.builder).finish(earlier_errors);
         self.diagnostics.append(&mut diags);

@@ -17,6 +17,7 @@ pub const TOP_LEVEL_FIELDS: &[&str] = &[
     "defaults",
     "noticed_by_users_after",
     "repair_crews",
+    "suppress",
     "sites",
     "components",
     "links",
@@ -79,6 +80,51 @@ impl ExpectSpec {
             max_rto_secs: self.max_rto.map(|d| d.secs),
             max_downtime_per_year_secs: self.max_downtime_per_year.map(|d| d.secs),
             span: self.service.as_ref().map(|s| s.span).unwrap_or_default(),
+        })
+    }
+}
+
+/// An accepted finding: reported with its reason, but it no longer fails the run.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuppressSpec {
+    /// The finding or lint code ("SPOF-L010") or rule name ("cluster-no-quorum").
+    pub code: Spanned<String>,
+    /// The element, group or service it concerns; without it, every finding of the code.
+    pub subject: Option<Spanned<String>>,
+    /// Why it is accepted (required, shown in every report).
+    pub reason: Spanned<String>,
+}
+
+impl SuppressSpec {
+    /// The suppression, or what is wrong with it.
+    pub fn lower(&self) -> Result<crate::model::Suppression, Diagnostic> {
+        let Some(e) = crate::explain::explain(&self.code.value) else {
+            let known = crate::explain::codes();
+            let help = crate::diagnostics::did_you_mean(&self.code.value, known.iter().map(|c| c.0))
+                .unwrap_or_else(|| "see `spofsim explain` for every code".into());
+            return Err(Diagnostic::error(
+                Code::ImpossibleValue,
+                self.code.span,
+                format!("no finding or lint has the code \"{}\"", self.code.value),
+            )
+            .with_help(help));
+        };
+        if self.reason.value.trim().is_empty() {
+            return Err(Diagnostic::error(
+                Code::ImpossibleValue,
+                self.reason.span,
+                "a suppression needs a written reason",
+            )
+            .with_help(
+                "say why the finding is accepted, e.g. \"reason\": \"the vendor's qdevice is outside this design\"",
+            ));
+        }
+        Ok(crate::model::Suppression {
+            code: e.code,
+            subject: self.subject.as_ref().map(|s| s.value.clone()),
+            reason: self.reason.value.trim().to_string(),
+            span: self.code.span,
         })
     }
 }
