@@ -301,6 +301,10 @@ pub struct CheckArgs {
     /// No human summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// A previous `check --format json` report: findings already in it do not fail the
+    /// run (only new ones do); they are still reported.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

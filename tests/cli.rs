@@ -356,3 +356,46 @@ fn suppressed_findings_are_shown_with_their_reason_and_fail_nothing() {
     assert_eq!(spofsim(&["check", path.to_str().unwrap()]).code, 1);
     let _ = std::fs::remove_file(path);
 }
+
+/// With `--baseline`, only findings new since the baseline report fail the run.
+#[test]
+fn baseline_fails_only_on_new_findings() {
+    let dir = std::env::temp_dir().join(format!("spofsim-baseline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = dir.join("design.jsonc");
+    let design = |raids: &str| {
+        format!(
+            r#"{{ "name": "b", "components": {{ "internet": {{ "kind": "entry" }}, "db": {{ "kind": "server" }} }},
+                 "links": [{{ "between": ["internet", "db"] }}],
+                 "groups": {{ {raids} }},
+                 "services": {{ "s": {{ "from": "internet", "through": ["db"] }} }} }}"#
+        )
+    };
+    let data = r#""data": { "kind": "raid", "level": 5, "in": "db", "disk_count": 4 }"#;
+    std::fs::write(&scenario, design(data)).unwrap();
+    let path = scenario.to_str().unwrap();
+    let base = dir.join("baseline.json");
+    let run = spofsim(&["check", path, "--format", "json", "--output", base.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let gated = ["check", path, "--fail-on", "warning"];
+    assert_eq!(spofsim(&gated).code, 1, "the design has warnings");
+    let known = spofsim(&[&gated[..], &["--baseline", base.to_str().unwrap()]].concat());
+    assert_eq!(known.code, 0, "{}", known.stdout);
+    assert!(known.stdout.contains("already in the baseline do not fail the run"), "{}", known.stdout);
+    // A second RAID without a spare is new: it fails, and only it is listed as failing.
+    let logs = r#""logs": { "kind": "raid", "level": 1, "in": "db", "disk_count": 2 }"#;
+    std::fs::write(&scenario, design(&format!("{data}, {logs}"))).unwrap();
+    let new = spofsim(&[&gated[..], &["--baseline", base.to_str().unwrap()]].concat());
+    assert_eq!(new.code, 1, "{}", new.stdout);
+    let failing: Vec<&str> = new.stdout.lines().filter(|l| l.contains(": warning SPOF-")).collect();
+    assert_eq!(failing.len(), 1, "{}", new.stdout);
+    assert!(failing[0].contains("logs"), "{}", failing[0]);
+    let sarif = spofsim(&["check", path, "--format", "sarif", "--baseline", base.to_str().unwrap()]);
+    assert!(
+        sarif.stdout.contains(r#""baselineState": "new""#) && sarif.stdout.contains(r#""baselineState": "unchanged""#)
+    );
+    let bad = spofsim(&["check", path, "--baseline", path]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("not a `check --format json` report"), "{}", bad.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -38,6 +38,25 @@ pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
         }
     }
     checked.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(file) = &args.baseline {
+        match baseline(file) {
+            Ok(known) => {
+                for c in &mut checked {
+                    let Ok(r) = &mut c.result else { continue };
+                    for f in &mut r.lints {
+                        f.in_baseline = known.contains(&(c.path.clone(), f.code.to_string(), f.subject.clone()));
+                    }
+                }
+            }
+            Err(why) => {
+                eprintln!(
+                    "error: {}: {why}\n  help: pass a report written by `spofsim check --format json`",
+                    file.display()
+                );
+                return Status::Invalid;
+            }
+        }
+    }
     let threshold = match args.fail_on {
         FailOn::Never => None,
         FailOn::Warning => Some(Severity::Warning),
@@ -66,7 +85,7 @@ pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
         CheckFormat::Json => check_json::render(&checked, threshold),
         CheckFormat::Markdown => check_markdown::render(&checked),
         CheckFormat::Junit => check_junit::render(&checked),
-        CheckFormat::Sarif => check_sarif::render(&checked, threshold),
+        CheckFormat::Sarif => check_sarif::render(&checked, threshold, args.baseline.is_some()),
     };
     match &args.output {
         Some(file) => {
@@ -93,4 +112,22 @@ pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
     } else {
         Status::Ok
     }
+}
+
+/// The findings of a baseline report, as (scenario path, code, subject).
+fn baseline(file: &std::path::Path) -> Result<std::collections::BTreeSet<(String, String, String)>, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read it: {e}"))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+    if v["version"] != 1 || !v["scenarios"].is_array() {
+        return Err("not a `check --format json` report (version 1)".into());
+    }
+    let mut known = std::collections::BTreeSet::new();
+    for s in v["scenarios"].as_array().into_iter().flatten() {
+        let path = s["path"].as_str().unwrap_or_default().to_string();
+        for f in s["findings"].as_array().into_iter().flatten() {
+            let field = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            known.insert((path.clone(), field("code"), field("subject")));
+        }
+    }
+    Ok(known)
 }

@@ -31,7 +31,7 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                     .iter()
                     .map(|f| {
                         json!({ "code": f.code, "name": f.name, "severity": f.severity.as_str(), "subject": f.subject,
-                                "message": f.message, "fails_run": f.fails_run(fail_on), "suppressed": f.suppressed })
+                                "message": f.message, "fails_run": f.fails_run(fail_on), "suppressed": f.suppressed, "in_baseline": f.in_baseline })
                     })
                     .collect();
                 let accepted: Vec<Value> = r

@@ -45,7 +45,8 @@ fn rule(code: &str) -> Value {
     })
 }
 
-pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
+/// `baseline`: a `--baseline` was given, so each lint result says whether it is new.
+pub fn render(checked: &[Checked], fail_on: Option<Severity>, baseline: bool) -> String {
     let codes: Vec<&str> = explain::codes().into_iter().map(|(c, _)| c).collect();
     let rule_index = |code: &str| codes.iter().position(|c| *c == code).unwrap_or(0);
     let mut results = Vec::new();
@@ -88,16 +89,17 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
         }
         for f in &r.lints {
             let level = if f.fails_run(fail_on) { "error" } else { "warning" };
-            results.push(suppressed(
-                json!({
-                    "ruleId": f.code,
-                    "ruleIndex": rule_index(f.code),
-                    "level": level,
-                    "message": { "text": format!("{} Fix: {}", f.message, f.fix) },
-                    "locations": [location(c, &index, f.span)],
-                }),
-                &f.suppressed,
-            ));
+            let mut result = json!({
+                "ruleId": f.code,
+                "ruleIndex": rule_index(f.code),
+                "level": level,
+                "message": { "text": format!("{} Fix: {}", f.message, f.fix) },
+                "locations": [location(c, &index, f.span)],
+            });
+            if baseline {
+                result["baselineState"] = json!(if f.in_baseline { "unchanged" } else { "new" });
+            }
+            results.push(suppressed(result, &f.suppressed));
         }
     }
     let log = json!({

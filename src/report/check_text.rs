@@ -68,6 +68,10 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                 writeln!(out, "{}: warning: suppression of {} {subject} matches no finding; remove it", c.path, s.code);
         }
     }
+    let known = checked.iter().flat_map(|c| c.result.iter()).flat_map(|r| &r.lints).filter(|f| f.in_baseline).count();
+    if known > 0 {
+        let _ = writeln!(out, "{known} finding(s) already in the baseline do not fail the run");
+    }
     let _ =
         writeln!(out, "\n{passed} passed, {failed} failed, {gating} failing finding(s), {} scenario(s)", checked.len());
     out

@@ -74,13 +74,15 @@ pub struct Finding {
     pub span: Span,
     /// Accepted in the scenario, with this reason: reported, but it fails nothing.
     pub suppressed: Option<String>,
+    /// Already present in the `--baseline` report: reported, but it fails nothing.
+    pub in_baseline: bool,
 }
 
 impl Finding {
     /// Whether this finding fails a run gated at `threshold` (`--fail-on`): suppressed
-    /// findings never do.
+    /// findings and findings already in the baseline never do.
     pub fn fails_run(&self, threshold: Option<Severity>) -> bool {
-        self.suppressed.is_none() && threshold.is_some_and(|t| self.severity >= t)
+        self.suppressed.is_none() && !self.in_baseline && threshold.is_some_and(|t| self.severity >= t)
     }
 }
 
@@ -118,6 +120,7 @@ pub fn run(model: &Model) -> Vec<Finding> {
                 fix: lint.fix,
                 span: h.span,
                 suppressed: None,
+                in_baseline: false,
             })
         })
         .collect();
