@@ -25,6 +25,16 @@ pub struct Verdict {
     pub span: Span,
 }
 
+impl Verdict {
+    /// "measured 99.9%", or "not measured: why", for failure messages.
+    pub fn measured_text(&self) -> String {
+        match &self.measured {
+            Ok(m) => format!("measured {m}"),
+            Err(why) => format!("not measured: {why}"),
+        }
+    }
+}
+
 /// Everything `check` needs about one scenario.
 #[derive(Clone, Debug)]
 pub struct ScenarioCheck {

@@ -42,10 +42,7 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
         };
         let index = LineIndex::new(&c.text);
         for v in r.verdicts.iter().filter(|v| !v.passed) {
-            let measured = match &v.measured {
-                Ok(m) => format!("measured {m}"),
-                Err(why) => format!("not measured: {why}"),
-            };
+            let measured = v.measured_text();
             let service = v.service.as_deref().unwrap_or("(design)");
             let title = format!("spofsim {} {}", service, v.measure);
             annotation(

@@ -43,10 +43,7 @@ pub fn render(checked: &[Checked]) -> String {
                     if v.passed {
                         let _ = writeln!(out, "    <testcase name=\"{}\" classname=\"{}\"/>", esc(&name), esc(&c.path));
                     } else {
-                        let measured = match &v.measured {
-                            Ok(m) => format!("measured {m}"),
-                            Err(why) => format!("not measured: {why}"),
-                        };
+                        let measured = v.measured_text();
                         let message = format!("target {}, {measured}", v.target);
                         let _ = writeln!(
                             out,
