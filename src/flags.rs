@@ -62,6 +62,11 @@ pub enum Command {
         after_help = "Examples:\n  spofsim simulate scenarios/shop-two-tier.jsonc\n  spofsim simulate shop.jsonc --years 1000 --replications 100 --seed 7 --format json\n  spofsim simulate shop.jsonc --shard 0/4 --output shard-0.json   (then: spofsim merge shard-*.json)\n  spofsim simulate shop.jsonc --drills-only   exact timeline of the scenario's drills"
     )]
     Simulate(SimulateArgs),
+    /// Write plots (PNG and SVG) and a self-contained index.html for one scenario.
+    #[command(
+        after_help = "Example:\n  spofsim report scenarios/shop-two-tier.jsonc --out report/   (then open report/index.html)"
+    )]
+    Report(ReportArgs),
     /// Merge shard files written by `simulate --shard` into the report of the whole run.
     #[command(
         after_help = "Example:\n  spofsim merge shard-0.json shard-1.json shard-2.json shard-3.json --format json"
@@ -178,6 +183,26 @@ pub struct SimulateArgs {
 pub enum SimFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// The folder to write (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Simulated years per replication.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub years: u32,
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub replications: u64,
+    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_SEED)]
+    pub seed: u64,
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

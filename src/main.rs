@@ -7,6 +7,7 @@
 mod commands;
 mod flags;
 mod inputs;
+mod plots;
 mod render;
 mod report;
 
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         flags::Command::Check(args) => commands::check::run(&args, color),
         flags::Command::Simulate(args) => commands::simulate::run(&args, color),
         flags::Command::Merge(args) => commands::simulate::merge(&args),
+        flags::Command::Report(args) => commands::report::run(&args, color),
         flags::Command::Explain(args) => commands::explain::run(&args),
         flags::Command::Validate(args) => commands::validate::run(&args, color),
         flags::Command::Schema(args) => commands::schema::run(&args),

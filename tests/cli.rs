@@ -399,3 +399,35 @@ fn baseline_fails_only_on_new_findings() {
     assert!(bad.stderr.contains("not a `check --format json` report"), "{}", bad.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The report folder: every plot as PNG and SVG (drawn with the embedded font), and one
+/// self-contained index.html with the plots inlined.
+#[test]
+fn report_writes_plots_and_a_self_contained_page() {
+    let dir = std::env::temp_dir().join(format!("spofsim-report-{}", std::process::id()));
+    let run = spofsim(&[
+        "report",
+        "scenarios/shop-two-tier.jsonc",
+        "--out",
+        dir.to_str().unwrap(),
+        "--years",
+        "20",
+        "--replications",
+        "4",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let stems = ["availability", "timeline", "downtime-shop", "outages-shop", "attribution-shop"];
+    for stem in stems {
+        let png = std::fs::read(dir.join(format!("{stem}.png"))).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 5_000, "{stem}.png is not a drawn PNG");
+        let svg = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).unwrap();
+        assert!(svg.contains("<svg") && svg.contains("<text"), "{stem}.svg has no labels");
+    }
+    let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert_eq!(html.matches("<svg").count(), stems.len(), "every plot inlined once");
+    for part in ["Expectations", "Single points of failure (2)", "Design lints", "Simulation", "seed 20261122"] {
+        assert!(html.contains(part), "index.html lacks {part:?}");
+    }
+    assert!(!html.contains("<script") && !html.contains("src=\"http"), "index.html must open from disk alone");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -6,6 +6,7 @@ pub mod check;
 pub mod explain;
 pub mod export;
 pub mod generate;
+pub mod report;
 pub mod schema;
 pub mod simulate;
 pub mod validate;

@@ -8,6 +8,7 @@ pub mod check_junit;
 pub mod check_markdown;
 pub mod check_sarif;
 pub mod check_text;
+pub mod html;
 pub mod simulate_json;
 pub mod simulate_text;
 

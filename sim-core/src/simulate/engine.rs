@@ -185,8 +185,10 @@ struct Sim<'c, 'm> {
     net_watchers: Vec<u32>,
     /// Per element: groups watching it besides those it is a member of.
     watchers: Vec<Vec<u32>>,
-    /// Elements that changed at the current instant, in event order.
+    /// Elements that changed at the latest instant with element events, in event order:
+    /// an outage that starts on a timer (a switchover, a drained battery) is blamed on them.
     causes: Vec<u32>,
+    causes_at: f64,
     services: Vec<Track>,
     record_timeline: bool,
     timeline: Vec<Vec<Interval>>,
@@ -258,6 +260,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             net_watchers,
             watchers,
             causes: Vec::new(),
+            causes_at: -1.0,
             services: (0..model.services.len())
                 .map(|_| Track { record: empty_service_record(cx.options.years), ..Track::default() })
                 .collect(),
@@ -310,7 +313,6 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             let at = next.at;
             self.advance(at);
-            self.causes.clear();
             while let Some(Reverse(s)) = self.queue.peek() {
                 if s.at != at {
                     break;
@@ -374,7 +376,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::Fail(e) if self.cold_standby(e) => self.paused[e as usize] = true,
             Event::Fail(e) => {
                 self.failed[e as usize] = true;
-                self.causes.push(e);
+                self.cause(e);
                 let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
                 let detect = self.detection_delay(e);
                 if cx.repair_crews.is_some() {
@@ -395,7 +397,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.start_repairs();
                 }
                 self.failed[e as usize] = false;
-                self.causes.push(e);
+                self.cause(e);
                 let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
                 let next = sample::time_to_failure(&mut self.rng, &failure);
                 self.schedule(self.now + next, Event::Fail(e));
@@ -403,16 +405,17 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             Event::DrillStart(e) => {
                 self.drilled[e as usize] += 1;
-                self.causes.push(e);
+                self.cause(e);
                 self.mark(e);
             }
             Event::DrillEnd(e) => {
                 self.drilled[e as usize] -= 1;
-                self.causes.push(e);
+                self.cause(e);
                 self.mark(e);
             }
             Event::BatteryEmpty { element, token } => {
                 if self.battery_token[element as usize] == token {
+                    self.cause(element);
                     self.mark(element);
                 }
             }
@@ -492,6 +495,14 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
             }
         }
+    }
+
+    fn cause(&mut self, e: u32) {
+        if self.causes_at != self.now {
+            self.causes.clear();
+            self.causes_at = self.now;
+        }
+        self.causes.push(e);
     }
 
     /// Starts queued repairs while crews are free (first noticed, first repaired).

@@ -99,6 +99,9 @@ pub struct ServiceStats {
     /// Time-average share of requests served.
     pub requests_served: f64,
     pub downtime_secs_per_year: Quantiles,
+    /// Simulated years by their downtime, in the outage-duration bins (a year with no
+    /// downtime counts in the first).
+    pub downtime_histogram: Vec<u64>,
     pub degraded_secs_per_year: f64,
     pub outages: u64,
     pub outages_per_year: f64,
@@ -242,6 +245,13 @@ pub fn aggregate(
                     p95: percentile(&down, 0.95),
                     p99: percentile(&down, 0.99),
                     max: down.last().copied().unwrap_or(0.0),
+                },
+                downtime_histogram: {
+                    let mut h = vec![0; OUTAGE_BINS.len() + 1];
+                    for d in &down {
+                        h[outage_bin(*d)] += 1;
+                    }
+                    h
                 },
                 degraded_secs_per_year: if simulated_years > 0.0 {
                     rs.iter().map(|r| r.degraded_secs).sum::<f64>() / simulated_years
