@@ -62,6 +62,12 @@ pub enum Command {
         after_help = "Examples:\n  spofsim simulate scenarios/shop-two-tier.jsonc\n  spofsim simulate shop.jsonc --years 1000 --replications 100 --seed 7 --format json\n  spofsim simulate shop.jsonc --shard 0/4 --output shard-0.json   (then: spofsim merge shard-*.json)\n  spofsim simulate shop.jsonc --drills-only   exact timeline of the scenario's drills"
     )]
     Simulate(SimulateArgs),
+    /// What changed between two versions of a design: SPOFs, cut sets, availability,
+    /// RPO/RTO and findings.
+    #[command(
+        after_help = "Examples:\n  spofsim diff old.jsonc new.jsonc\n  spofsim diff old.jsonc new.jsonc --format markdown --fail-on-regression"
+    )]
+    Diff(DiffArgs),
     /// Write plots (PNG and SVG) and a self-contained index.html for one scenario.
     #[command(
         after_help = "Example:\n  spofsim report scenarios/shop-two-tier.jsonc --out report/   (then open report/index.html)"
@@ -183,6 +189,27 @@ pub struct SimulateArgs {
 pub enum SimFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The design before.
+    pub before: PathBuf,
+    /// The design after.
+    pub after: PathBuf,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when something got worse (new SPOF or finding, lower availability,
+    /// longer worst data loss or outage, a service removed).
+    #[arg(long)]
+    pub fail_on_regression: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]

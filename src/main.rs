@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         flags::Command::Simulate(args) => commands::simulate::run(&args, color),
         flags::Command::Merge(args) => commands::simulate::merge(&args),
         flags::Command::Report(args) => commands::report::run(&args, color),
+        flags::Command::Diff(args) => commands::diff::run(&args, color),
         flags::Command::Explain(args) => commands::explain::run(&args),
         flags::Command::Validate(args) => commands::validate::run(&args, color),
         flags::Command::Schema(args) => commands::schema::run(&args),

@@ -431,3 +431,22 @@ fn report_writes_plots_and_a_self_contained_page() {
     assert!(!html.contains("<script") && !html.contains("src=\"http"), "index.html must open from disk alone");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `diff A B` in every format (snapshots), and `--fail-on-regression` in both directions.
+#[test]
+fn diff_reports_changes_and_gates_regressions() {
+    let (before, after) = ("tests/cases/diff/before.jsonc", "tests/cases/diff/after.jsonc");
+    for (format, ext) in [("text", "txt"), ("json", "json"), ("markdown", "md")] {
+        let run = spofsim(&["diff", before, after, "--format", format]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        expect_file(std::path::Path::new(&format!("tests/cases/diff/diff.{ext}")), &run.stdout);
+    }
+    let better = spofsim(&["diff", before, after, "--fail-on-regression"]);
+    assert_eq!(better.code, 0, "{}", better.stdout);
+    assert!(better.stdout.contains("single points of failure: +0 -3"), "{}", better.stdout);
+    let worse = spofsim(&["diff", after, before, "--fail-on-regression", "--format", "json"]);
+    assert_eq!(worse.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&worse.stdout).unwrap();
+    assert_eq!(v["spofs_added"], serde_json::json!(["gw", "gw~sw", "internet~gw"]));
+    assert!(v["regressions"].as_array().unwrap().iter().any(|r| r == "site: availability down"));
+}

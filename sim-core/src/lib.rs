@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod check;
 pub mod de;
 pub mod diagnostics;
+pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod generate;

@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod blast;
 pub mod check;
+pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod generate;

@@ -1,0 +1,35 @@
+//! `diff --format json`: the design diff as versioned JSON (`spofsim-diff` v1).
+
+use serde_json::{json, Value};
+use sim_core::diff::{DesignDiff, ServiceFigures};
+
+fn figures(f: &Option<ServiceFigures>) -> Value {
+    match f {
+        None => Value::Null,
+        Some(f) => json!({
+            "availability": f.availability,
+            "downtime_secs_per_year": f.downtime_per_year_secs(),
+            "cut_sets_by_order": f.cut_sets_by_order.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+            "worst_data_lost_secs": f.worst_data_lost_secs,
+            "longest_outage_secs": f.longest_outage_secs,
+        }),
+    }
+}
+
+pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
+    let finding = |(code, subject, message): &(String, String, String)| json!({ "code": code, "subject": subject, "message": message });
+    let v = json!({
+        "format": "spofsim-diff",
+        "version": 1,
+        "spofsim": sim_core::VERSION,
+        "before": before,
+        "after": after,
+        "spofs_added": d.spofs_added,
+        "spofs_removed": d.spofs_removed,
+        "services": d.services.iter().map(|s| json!({ "name": s.name, "before": figures(&s.before), "after": figures(&s.after) })).collect::<Vec<_>>(),
+        "findings_added": d.findings_added.iter().map(finding).collect::<Vec<_>>(),
+        "findings_removed": d.findings_removed.iter().map(finding).collect::<Vec<_>>(),
+        "regressions": d.regressions(),
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}

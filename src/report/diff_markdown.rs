@@ -1,0 +1,41 @@
+//! `diff --format markdown`: the design diff for a pull-request comment.
+
+use std::fmt::Write;
+
+use sim_core::diff::DesignDiff;
+use sim_core::units::Duration;
+
+pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
+    let mut o = format!("## spofsim diff\n\n`{before}` → `{after}`\n\n");
+    let _ =
+        writeln!(o, "| service | availability before | after | downtime/year before | after |\n|---|---|---|---|---|");
+    let pct = |a: Option<f64>| a.map_or("–".into(), |a| format!("{:.6}%", a * 100.0));
+    let down = |s: Option<f64>| s.map_or("–".into(), |s| Duration::from_secs(s).human());
+    for s in &d.services {
+        let (b, a) = (s.before.as_ref(), s.after.as_ref());
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} |",
+            s.name,
+            pct(b.and_then(|f| f.availability)),
+            pct(a.and_then(|f| f.availability)),
+            down(b.and_then(|f| f.downtime_per_year_secs())),
+            down(a.and_then(|f| f.downtime_per_year_secs()))
+        );
+    }
+    let list = |title: &str, items: Vec<String>, o: &mut String| {
+        if !items.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n**{title}**\n\n{}",
+                items.iter().map(|i| format!("- {i}")).collect::<Vec<_>>().join("\n")
+            );
+        }
+    };
+    list("New single points of failure", d.spofs_added.iter().map(|s| format!("`{s}`")).collect(), &mut o);
+    list("Single points of failure removed", d.spofs_removed.iter().map(|s| format!("`{s}`")).collect(), &mut o);
+    list("New findings", d.findings_added.iter().map(|(c, s, m)| format!("{c} `{s}`: {m}")).collect(), &mut o);
+    list("Findings resolved", d.findings_removed.iter().map(|(c, s, m)| format!("{c} `{s}`: {m}")).collect(), &mut o);
+    let _ = writeln!(o, "\nRegressions: {}", d.regressions().len());
+    o
+}

@@ -1,0 +1,93 @@
+//! `diff --format text`: what changed between two versions of a design.
+
+use std::fmt::Write;
+
+use sim_core::diff::{DesignDiff, ServiceFigures};
+use sim_core::units::Duration;
+
+fn human(secs: f64) -> String {
+    Duration::from_secs(secs).human()
+}
+
+fn signed(secs: f64) -> String {
+    if secs < 0.0 {
+        format!("-{}", human(-secs))
+    } else {
+        format!("+{}", human(secs))
+    }
+}
+
+fn pct(a: Option<f64>) -> String {
+    a.map_or("not computed".into(), |a| format!("{:.6}%", a * 100.0))
+}
+
+fn nines(a: Option<f64>) -> String {
+    a.map_or("-".into(), |a| format!("{:.2}", super::nines(1.0 - a)))
+}
+
+pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "diff {before} -> {after}");
+    let _ = writeln!(o, "single points of failure: +{} -{}", d.spofs_added.len(), d.spofs_removed.len());
+    for s in &d.spofs_added {
+        let _ = writeln!(o, "  + {s}");
+    }
+    for s in &d.spofs_removed {
+        let _ = writeln!(o, "  - {s}");
+    }
+    let empty = ServiceFigures {
+        availability: None,
+        cut_sets_by_order: vec![],
+        worst_data_lost_secs: 0.0,
+        longest_outage_secs: 0.0,
+    };
+    for s in &d.services {
+        let state = match (&s.before, &s.after) {
+            (None, Some(_)) => " (added)",
+            (Some(_), None) => " (removed)",
+            _ => "",
+        };
+        let _ = writeln!(o, "service {}{state}", s.name);
+        let (b, a) = (s.before.as_ref().unwrap_or(&empty), s.after.as_ref().unwrap_or(&empty));
+        let delta = match (b.availability, a.availability) {
+            (Some(x), Some(y)) => format!(" ({:+.6} pp)", (y - x) * 100.0),
+            _ => String::new(),
+        };
+        let _ = writeln!(o, "  availability     {} -> {}{delta}", pct(b.availability), pct(a.availability));
+        let _ = writeln!(o, "  nines            {} -> {}", nines(b.availability), nines(a.availability));
+        if let (Some(x), Some(y)) = (b.downtime_per_year_secs(), a.downtime_per_year_secs()) {
+            let _ = writeln!(o, "  downtime/year    {} -> {} ({})", human(x), human(y), signed(y - x));
+        }
+        let orders = b.cut_sets_by_order.len().max(a.cut_sets_by_order.len());
+        let cuts: Vec<String> = (1..orders)
+            .map(|k| {
+                let get = |f: &ServiceFigures| f.cut_sets_by_order.get(k).copied().unwrap_or(0);
+                format!("order {k}: {} -> {}", get(b), get(a))
+            })
+            .collect();
+        if !cuts.is_empty() {
+            let _ = writeln!(o, "  cut sets         {}", cuts.join(", "));
+        }
+        let _ = writeln!(
+            o,
+            "  worst data loss  {} -> {}; longest outage {} -> {} (simulated)",
+            human(b.worst_data_lost_secs),
+            human(a.worst_data_lost_secs),
+            human(b.longest_outage_secs),
+            human(a.longest_outage_secs)
+        );
+    }
+    let _ = writeln!(o, "findings: +{} -{}", d.findings_added.len(), d.findings_removed.len());
+    for (code, subject, message) in &d.findings_added {
+        let _ = writeln!(o, "  + {code} {subject}: {message}");
+    }
+    for (code, subject, message) in &d.findings_removed {
+        let _ = writeln!(o, "  - {code} {subject}: {message}");
+    }
+    let regressions = d.regressions();
+    let _ = writeln!(o, "regressions: {}", regressions.len());
+    for r in regressions {
+        let _ = writeln!(o, "  {r}");
+    }
+    o
+}
