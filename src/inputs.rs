@@ -81,6 +81,24 @@ pub fn load_model(
     loaded.model.ok_or(crate::Status::Invalid)
 }
 
+/// [`read_text`] then [`load_model`], keeping the text (for hashes and positions).
+pub fn scenario_at(
+    path: &Path,
+    color: crate::render::ColorMode,
+) -> Result<(String, sim_core::model::Model), crate::Status> {
+    let text = read_text(path)?;
+    let model = load_model(path, &text, color)?;
+    Ok((text, model))
+}
+
+/// A rayon pool of `threads` workers (default: one per core); results never depend on it.
+pub fn thread_pool(threads: Option<u32>) -> Result<rayon::ThreadPool, crate::Status> {
+    rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0) as usize).build().map_err(|e| {
+        eprintln!("error: cannot start worker threads: {e}");
+        crate::Status::Invalid
+    })
+}
+
 /// [`read_text`] then [`load_model`]: the scenario at `path`, or the exit status.
 pub fn model_at(path: &Path, color: crate::render::ColorMode) -> Result<sim_core::model::Model, crate::Status> {
     let text = read_text(path)?;

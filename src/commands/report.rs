@@ -7,12 +7,8 @@ use crate::report::html;
 use crate::{inputs, Status};
 
 pub fn run(args: &ReportArgs, color: ColorMode) -> Status {
-    let text = match inputs::read_text(&args.file) {
-        Ok(t) => t,
-        Err(status) => return status,
-    };
-    let model = match inputs::load_model(&args.file, &text, color) {
-        Ok(m) => m,
+    let (text, model) = match inputs::scenario_at(&args.file, color) {
+        Ok(loaded) => loaded,
         Err(status) => return status,
     };
     if let Err(e) = std::fs::create_dir_all(&args.out) {
@@ -27,12 +23,9 @@ pub fn run(args: &ReportArgs, color: ColorMode) -> Status {
         random_failures: true,
         ideal: false,
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0) as usize).build() {
+    let pool = match inputs::thread_pool(args.threads) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: cannot start worker threads: {e}");
-            return Status::Invalid;
-        }
+        Err(status) => return status,
     };
     let sim = pool.install(|| sim_core::simulate::simulate(&model, &options));
     let targets: Vec<(String, f64)> = model

@@ -14,12 +14,8 @@ use crate::report::{simulate_json, simulate_text};
 use crate::{inputs, Status};
 
 pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
-    let text = match inputs::read_text(&args.file) {
-        Ok(t) => t,
-        Err(status) => return status,
-    };
-    let model = match inputs::load_model(&args.file, &text, color) {
-        Ok(m) => m,
+    let (text, model) = match inputs::scenario_at(&args.file, color) {
+        Ok(loaded) => loaded,
         Err(status) => return status,
     };
     if args.drills_only && model.drills.is_empty() {
@@ -44,12 +40,9 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
         Some(s) => shard::shard_range(s.index, s.count, args.replications),
         None => 0..args.replications,
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0) as usize).build() {
+    let pool = match inputs::thread_pool(args.threads) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: cannot start worker threads: {e}");
-            return Status::Invalid;
-        }
+        Err(status) => return status,
     };
     let bar = progress_bar(range.end - range.start, args.quiet);
     let records = pool.install(|| simulate::run_replications_with(&compiled, range, &|| bar.inc(1)));

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use sim_core::simulate::{ServiceStats, SimReport};
 use sim_core::units::Duration;
 
-use super::{error, Figure, FAMILY};
+use super::{error, Figure};
 
 pub struct Downtime<'a> {
     pub report: &'a SimReport,
@@ -27,34 +27,20 @@ impl Figure for Downtime<'_> {
         let d = &s.downtime_secs_per_year;
         let bins = &self.report.outage_bins;
         let top = s.downtime_histogram.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.1;
-        let mut chart = ChartBuilder::on(area)
-            .caption(
-                format!(
-                    "{}: downtime per year (mean {}, p50 {}, p95 {}, p99 {})",
-                    s.name,
-                    human(d.mean),
-                    human(d.p50),
-                    human(d.p95),
-                    human(d.p99)
-                ),
-                (FAMILY, 18),
-            )
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(-0.5f64..bins.len() as f64 - 0.5, 0.0f64..top)
-            .map_err(error)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(bins.len())
-            .x_label_formatter(&|x| bins.get(x.round().max(0.0) as usize).map(|b| b.to_string()).unwrap_or_default())
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .x_desc("downtime in the year")
-            .y_desc("simulated years")
-            .label_style((FAMILY, 13))
-            .draw()
-            .map_err(error)?;
+        let mut chart = super::bins_chart(
+            area,
+            format!(
+                "{}: downtime per year (mean {}, p50 {}, p95 {}, p99 {})",
+                s.name,
+                human(d.mean),
+                human(d.p50),
+                human(d.p95),
+                human(d.p99)
+            ),
+            bins,
+            top,
+            ("downtime in the year", "simulated years"),
+        )?;
         chart
             .draw_series(s.downtime_histogram.iter().enumerate().map(|(i, &c)| {
                 Rectangle::new([(i as f64 - 0.4, 0.0), (i as f64 + 0.4, c as f64)], super::colour(0).filled())

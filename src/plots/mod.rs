@@ -104,6 +104,38 @@ pub fn write_all(report: &SimReport, targets: &[(String, f64)], dir: &Path) -> R
     Ok(out)
 }
 
+/// A chart over the duration bins (one bar slot per bin) with counts up the side.
+pub fn bins_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: String,
+    bins: &[&str],
+    top: f64,
+    (x_desc, y_desc): (&str, &str),
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    String,
+> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, (FAMILY, 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(-0.5f64..bins.len() as f64 - 0.5, 0.0f64..top.max(1.0))
+        .map_err(error)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(bins.len())
+        .x_label_formatter(&|x| bins.get(x.round().max(0.0) as usize).map(|b| b.to_string()).unwrap_or_default())
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style((FAMILY, 13))
+        .draw()
+        .map_err(error)?;
+    Ok(chart)
+}
+
 /// Colour of the i-th series, stable across figures.
 pub fn colour(i: usize) -> RGBColor {
     const COLOURS: [RGBColor; 8] = [

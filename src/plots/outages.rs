@@ -21,24 +21,13 @@ impl Figure for Outages<'_> {
         let s = self.service;
         let bins = &self.report.outage_bins;
         let top = s.outage_histogram.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.15;
-        let mut chart = ChartBuilder::on(area)
-            .caption(format!("{}: {} outages by duration and mechanism", s.name, s.outages), (FAMILY, 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(-0.5f64..bins.len() as f64 - 0.5, 0.0f64..top)
-            .map_err(error)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(bins.len())
-            .x_label_formatter(&|x| bins.get(x.round().max(0.0) as usize).map(|b| b.to_string()).unwrap_or_default())
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .x_desc("outage duration")
-            .y_desc("outages")
-            .label_style((FAMILY, 13))
-            .draw()
-            .map_err(error)?;
+        let mut chart = super::bins_chart(
+            area,
+            format!("{}: {} outages by duration and mechanism", s.name, s.outages),
+            bins,
+            top,
+            ("outage duration", "outages"),
+        )?;
         let mut base = vec![0u64; bins.len()];
         for (k, (mechanism, counts)) in s.outage_histogram_by_mechanism.iter().enumerate() {
             let colour = super::colour(k + 1);
