@@ -1,18 +1,29 @@
 //! `check` as JSON. Wire format (version 1), sorted, no timestamps:
-//! `{ version, spofsim, scenarios: [ { path, error?, failed, verdicts: [ { service,
-//!   measure, target, measured | not_measured, passed } ], spofs: [..names],
-//!   findings: [ { code, name, severity, subject, message, fails_run } ] } ] }`.
+//! `{ version, spofsim, simulation: { seed, years, replications }, scenarios: [ { path,
+//!   scenario_hash, error?, failed, verdicts: [ { service, measure, target, measured |
+//!   not_measured, passed } ], spofs: [..names], accepted_spofs: [ { element, reason } ],
+//!   findings: [ { code, name, severity, subject, message, fails_run, suppressed,
+//!   in_baseline } ], unused_suppressions } ] }`. The simulation block is the fixed run
+//!   behind RPO and RTO verdicts.
 
 use serde_json::{json, Value};
 use sim_core::lints::Severity;
 
 use super::Checked;
 
+fn hash(c: &Checked) -> Value {
+    if c.text.is_empty() {
+        Value::Null
+    } else {
+        json!(sim_core::simulate::shard::scenario_hash(&c.text))
+    }
+}
+
 pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
     let scenarios: Vec<Value> = checked
         .iter()
         .map(|c| match &c.result {
-            Err(why) => json!({ "path": c.path, "error": why }),
+            Err(why) => json!({ "path": c.path, "scenario_hash": hash(c), "error": why }),
             Ok(r) => {
                 let verdicts: Vec<Value> = r
                     .verdicts
@@ -44,12 +55,14 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                     .iter()
                     .map(|s| json!({ "code": s.code, "subject": s.subject, "reason": s.reason }))
                     .collect();
-                json!({ "path": c.path, "failed": r.failed(), "verdicts": verdicts,
+                json!({ "path": c.path, "scenario_hash": hash(c), "failed": r.failed(), "verdicts": verdicts,
                         "spofs": r.spofs.iter().filter(|s| s.suppressed.is_none()).map(|s| s.element.clone()).collect::<Vec<_>>(),
                         "accepted_spofs": accepted, "findings": findings, "unused_suppressions": unused })
             }
         })
         .collect();
-    let v = json!({ "version": 1, "spofsim": sim_core::VERSION, "scenarios": scenarios });
+    let sim = sim_core::check::CHECK_SIMULATION;
+    let simulation = json!({ "seed": sim.seed, "years": sim.years, "replications": sim.replications });
+    let v = json!({ "version": 1, "spofsim": sim_core::VERSION, "simulation": simulation, "scenarios": scenarios });
     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
 }
