@@ -68,6 +68,11 @@ pub enum Command {
         after_help = "Examples:\n  spofsim diff old.jsonc new.jsonc\n  spofsim diff old.jsonc new.jsonc --format markdown --fail-on-regression"
     )]
     Diff(DiffArgs),
+    /// Write a commented starter scenario (and the schema beside it) to begin a design.
+    #[command(
+        after_help = "Examples:\n  spofsim init            writes scenario.jsonc\n  spofsim init shop       writes shop.jsonc, then: spofsim check shop.jsonc"
+    )]
+    Init(InitArgs),
     /// Write plots (PNG and SVG) and a self-contained index.html for one scenario.
     #[command(
         after_help = "Example:\n  spofsim report scenarios/shop-two-tier.jsonc --out report/   (then open report/index.html)"
@@ -189,6 +194,12 @@ pub struct SimulateArgs {
 pub enum SimFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The file to write (".jsonc" is added when missing); default "scenario".
+    pub name: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         flags::Command::Merge(args) => commands::simulate::merge(&args),
         flags::Command::Report(args) => commands::report::run(&args, color),
         flags::Command::Diff(args) => commands::diff::run(&args, color),
+        flags::Command::Init(args) => commands::init::run(&args),
         flags::Command::Explain(args) => commands::explain::run(&args),
         flags::Command::Validate(args) => commands::validate::run(&args, color),
         flags::Command::Schema(args) => commands::schema::run(&args),

@@ -450,3 +450,26 @@ fn diff_reports_changes_and_gates_regressions() {
     assert_eq!(v["spofs_added"], serde_json::json!(["gw", "gw~sw", "internet~gw"]));
     assert!(v["regressions"].as_array().unwrap().iter().any(|r| r == "site: availability down"));
 }
+
+/// `init` writes a starter that `check` passes (no SPOF, its availability target met),
+/// with the schema beside it, and never overwrites.
+#[test]
+fn init_writes_a_starter_that_check_passes() {
+    let dir = std::env::temp_dir().join(format!("spofsim-init-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let name = dir.join("shop");
+    let run = spofsim(&["init", name.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let file = dir.join("shop.jsonc");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\"$schema\": \"./scenario.schema.json\"") && text.contains("\"name\": \"shop\""));
+    assert!(dir.join("scenario.schema.json").exists());
+    let check = spofsim(&["check", file.to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    assert!(check.stdout.contains("max_spofs") && check.stdout.contains("2 passed, 0 failed"), "{}", check.stdout);
+    let again = spofsim(&["init", name.to_str().unwrap()]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "init must not overwrite");
+    let _ = std::fs::remove_dir_all(&dir);
+}
