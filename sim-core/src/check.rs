@@ -26,11 +26,19 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// The measured value for a table cell, or "not measured: why".
+    pub fn measured_cell(&self) -> String {
+        match &self.measured {
+            Ok(m) => m.clone(),
+            Err(why) => format!("not measured: {why}"),
+        }
+    }
+
     /// "measured 99.9%", or "not measured: why", for failure messages.
     pub fn measured_text(&self) -> String {
         match &self.measured {
             Ok(m) => format!("measured {m}"),
-            Err(why) => format!("not measured: {why}"),
+            Err(_) => self.measured_cell(),
         }
     }
 }

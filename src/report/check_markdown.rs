@@ -17,10 +17,7 @@ pub fn render(checked: &[Checked]) -> String {
             }
             Ok(r) => {
                 for v in &r.verdicts {
-                    let measured = match &v.measured {
-                        Ok(m) => m.clone(),
-                        Err(why) => format!("not measured: {why}"),
-                    };
+                    let measured = v.measured_cell();
                     let verdict = if v.passed { "✅ pass" } else { "❌ fail" };
                     let service = v.service.as_deref().unwrap_or("(design)");
                     let _ = writeln!(

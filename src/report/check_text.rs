@@ -25,10 +25,7 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
             }
             Ok(r) => {
                 for v in &r.verdicts {
-                    let measured = match &v.measured {
-                        Ok(m) => m.clone(),
-                        Err(why) => format!("not measured: {why}"),
-                    };
+                    let measured = v.measured_cell();
                     let verdict = if v.passed { "pass" } else { "FAIL" };
                     if v.passed {
                         passed += 1;

@@ -47,10 +47,7 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
             "<table><tr><th>service</th><th>expectation</th><th>target</th><th>measured</th><th>verdict</th></tr>"
         );
         for v in &check.verdicts {
-            let measured = match &v.measured {
-                Ok(m) => m.clone(),
-                Err(why) => format!("not measured: {why}"),
-            };
+            let measured = v.measured_cell();
             let (class, verdict) = if v.passed { ("pass", "pass") } else { ("fail", "FAIL") };
             let _ = writeln!(
                 o,

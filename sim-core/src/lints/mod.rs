@@ -19,7 +19,7 @@ mod single_site;
 mod sync_replication;
 mod traps_only;
 
-use crate::model::{Attr, ElementId, Model, NodeRef, Req};
+use crate::model::{ElementId, Model, Req};
 use crate::syntax::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -150,60 +150,10 @@ pub fn find(code: &str) -> Option<&'static Lint> {
 
 // --- helpers shared by the lints ---
 
+use crate::model::{count_attr, edge_sources, edge_targets, secs_attr, text_attr, watts_attr};
+
 fn hit(span: Span, subject: &str, message: String) -> Hit {
     Hit { span, subject: subject.to_string(), message }
-}
-
-fn text_attr<'a>(attrs: &'a crate::model::Attrs, key: &str) -> Option<&'a str> {
-    match attrs.get(key) {
-        Some(Attr::Text(t)) => Some(t),
-        _ => None,
-    }
-}
-
-fn secs_attr(attrs: &crate::model::Attrs, key: &str) -> Option<f64> {
-    match attrs.get(key) {
-        Some(Attr::Secs(s)) => Some(*s),
-        _ => None,
-    }
-}
-
-fn count_attr(attrs: &crate::model::Attrs, key: &str) -> Option<u64> {
-    match attrs.get(key) {
-        Some(Attr::Count(n)) => Some(*n),
-        _ => None,
-    }
-}
-
-fn watts_attr(attrs: &crate::model::Attrs, key: &str) -> Option<f64> {
-    match attrs.get(key) {
-        Some(Attr::Watts(w)) => Some(*w),
-        _ => None,
-    }
-}
-
-/// Targets of edges of `kind` leaving `node`.
-fn edge_targets(model: &Model, node: NodeRef, kind: crate::model::EdgeKind) -> Vec<NodeRef> {
-    use petgraph::visit::EdgeRef;
-    let Some(&idx) = model.node_of.get(&node) else { return Vec::new() };
-    let mut out: Vec<NodeRef> =
-        model.graph.edges(idx).filter(|e| *e.weight() == kind).map(|e| model.graph[e.target()]).collect();
-    out.sort();
-    out
-}
-
-/// Sources of edges of `kind` entering `node`.
-fn edge_sources(model: &Model, node: NodeRef, kind: crate::model::EdgeKind) -> Vec<NodeRef> {
-    use petgraph::visit::EdgeRef;
-    let Some(&idx) = model.node_of.get(&node) else { return Vec::new() };
-    let mut out: Vec<NodeRef> = model
-        .graph
-        .edges_directed(idx, petgraph::Direction::Incoming)
-        .filter(|e| *e.weight() == kind)
-        .map(|e| model.graph[e.source()])
-        .collect();
-    out.sort();
-    out
 }
 
 /// Elements named directly in a requirement (not through groups or paths).

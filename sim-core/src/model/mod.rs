@@ -467,3 +467,57 @@ fn write_attrs(out: &mut String, attrs: &Attrs) {
         let _ = write!(out, " {{{}}}", text.join(", "));
     }
 }
+
+// --- typed attribute access and dependency-edge queries, shared by lints and simulator ---
+
+pub fn text_attr<'a>(attrs: &'a Attrs, key: &str) -> Option<&'a str> {
+    match attrs.get(key) {
+        Some(Attr::Text(t)) => Some(t),
+        _ => None,
+    }
+}
+
+pub fn secs_attr(attrs: &Attrs, key: &str) -> Option<f64> {
+    match attrs.get(key) {
+        Some(Attr::Secs(s)) => Some(*s),
+        _ => None,
+    }
+}
+
+pub fn count_attr(attrs: &Attrs, key: &str) -> Option<u64> {
+    match attrs.get(key) {
+        Some(Attr::Count(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+pub fn watts_attr(attrs: &Attrs, key: &str) -> Option<f64> {
+    match attrs.get(key) {
+        Some(Attr::Watts(w)) => Some(*w),
+        _ => None,
+    }
+}
+
+/// Targets of edges of `kind` leaving `node`.
+pub fn edge_targets(model: &Model, node: NodeRef, kind: EdgeKind) -> Vec<NodeRef> {
+    use petgraph::visit::EdgeRef;
+    let Some(&idx) = model.node_of.get(&node) else { return Vec::new() };
+    let mut out: Vec<NodeRef> =
+        model.graph.edges(idx).filter(|e| *e.weight() == kind).map(|e| model.graph[e.target()]).collect();
+    out.sort();
+    out
+}
+
+/// Sources of edges of `kind` entering `node`.
+pub fn edge_sources(model: &Model, node: NodeRef, kind: EdgeKind) -> Vec<NodeRef> {
+    use petgraph::visit::EdgeRef;
+    let Some(&idx) = model.node_of.get(&node) else { return Vec::new() };
+    let mut out: Vec<NodeRef> = model
+        .graph
+        .edges_directed(idx, petgraph::Direction::Incoming)
+        .filter(|e| *e.weight() == kind)
+        .map(|e| model.graph[e.source()])
+        .collect();
+    out.sort();
+    out
+}

@@ -8,7 +8,9 @@ use petgraph::visit::EdgeRef;
 use super::circuit::Circuit;
 use super::spanning_tree::DomainLink;
 use super::{Behaviour, SimOptions};
-use crate::model::{Arrangement, Attr, EdgeKind, ElementId, Group, Model, NodeRef, Visibility};
+use crate::model::{
+    edge_sources, secs_attr, text_attr, Arrangement, Attr, EdgeKind, ElementId, Group, Model, NodeRef, Visibility,
+};
 
 /// A monitor watching an element: how long until it alerts, and how often its alert is lost.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -72,33 +74,15 @@ pub struct Compiled<'m> {
     pub drills: Vec<(u32, f64, f64)>,
 }
 
-fn secs(attrs: &crate::model::Attrs, key: &str) -> Option<f64> {
-    match attrs.get(key) {
-        Some(Attr::Secs(s)) => Some(*s),
-        _ => None,
-    }
-}
-
-fn text<'a>(attrs: &'a crate::model::Attrs, key: &str) -> Option<&'a str> {
-    match attrs.get(key) {
-        Some(Attr::Text(t)) => Some(t),
-        _ => None,
-    }
-}
-
-fn edge_sources(model: &Model, node: NodeRef, kind: EdgeKind) -> Vec<ElementId> {
-    let Some(&idx) = model.node_of.get(&node) else { return Vec::new() };
-    let mut out: Vec<ElementId> = model
-        .graph
-        .edges_directed(idx, petgraph::Direction::Incoming)
-        .filter(|e| *e.weight() == kind)
-        .filter_map(|e| match model.graph[e.source()] {
-            NodeRef::Element(x) => Some(x),
+/// Elements with an edge of `kind` into `node` (monitors of an element, backups of a target).
+fn element_sources(model: &Model, node: NodeRef, kind: EdgeKind) -> Vec<ElementId> {
+    edge_sources(model, node, kind)
+        .into_iter()
+        .filter_map(|n| match n {
+            NodeRef::Element(e) => Some(e),
             _ => None,
         })
-        .collect();
-    out.sort();
-    out
+        .collect()
 }
 
 impl<'m> Compiled<'m> {
@@ -118,14 +102,14 @@ impl<'m> Compiled<'m> {
                 }
                 let mut list: Vec<Detector> = watched
                     .iter()
-                    .flat_map(|&w| edge_sources(model, NodeRef::Element(w), EdgeKind::Monitors))
+                    .flat_map(|&w| element_sources(model, NodeRef::Element(w), EdgeKind::Monitors))
                     .map(|m| {
                         let attrs = &model.element(m).attrs;
                         let loss = match attrs.get("trap_loss") {
                             Some(Attr::Ratio(r)) => *r,
                             _ => 0.0,
                         };
-                        Detector { detect_secs: zero(secs(attrs, "detect").unwrap_or(0.0)), loss: zero(loss) }
+                        Detector { detect_secs: zero(secs_attr(attrs, "detect").unwrap_or(0.0)), loss: zero(loss) }
                     })
                     .collect();
                 list.sort_by(|a, b| a.detect_secs.total_cmp(&b.detect_secs).then(a.loss.total_cmp(&b.loss)));
@@ -133,7 +117,7 @@ impl<'m> Compiled<'m> {
             })
             .collect();
         let battery_secs =
-            model.elements.iter().map(|e| zero(secs(&e.attrs, "battery_runtime").unwrap_or(0.0))).collect();
+            model.elements.iter().map(|e| zero(secs_attr(&e.attrs, "battery_runtime").unwrap_or(0.0))).collect();
         let mut drills: Vec<(u32, f64, f64)> =
             model.drills.iter().map(|d| (d.element.0, d.at_secs, d.for_secs)).collect();
         drills.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)).then(a.2.total_cmp(&b.2)));
@@ -171,7 +155,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         .iter()
         .map(|&m| {
             let site = model.element(m).site;
-            zero(site.and_then(|s| secs(&model.element(s).attrs, "dr_rto")).unwrap_or(0.0))
+            zero(site.and_then(|s| secs_attr(&model.element(s).attrs, "dr_rto")).unwrap_or(0.0))
         })
         .collect();
     let local_links = g
@@ -179,7 +163,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         .iter()
         .map(|&m| circuit.net.adjacency[m.0 as usize].iter().map(|&(far, l)| (l, far)).collect())
         .collect();
-    let loses_sessions = text(&g.attrs, "persistence").is_some_and(|p| p != "none")
+    let loses_sessions = text_attr(&g.attrs, "persistence").is_some_and(|p| p != "none")
         && !g.members.iter().all(|m| {
             model.groups.iter().any(|o| o.kind == "session-replication" && o.members.contains(m) && o.members.len() > 1)
         });
@@ -187,11 +171,11 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         let index_of = |e: ElementId| g.members.iter().position(|&m| m == e);
         let links =
             model.links.iter().filter_map(|l| Some((index_of(l.a)?, index_of(l.b)?, l.element))).collect::<Vec<_>>();
-        let root = text(&g.attrs, "root").and_then(|r| g.members.iter().position(|&m| model.element(m).name == r));
+        let root = text_attr(&g.attrs, "root").and_then(|r| g.members.iter().position(|&m| model.element(m).name == r));
         StpParams {
-            mode: text(&g.attrs, "mode").unwrap_or("stp").to_string(),
-            direct_secs: zero(secs(&g.attrs, "reconverge_direct").unwrap_or(0.0)),
-            indirect_secs: zero(secs(&g.attrs, "reconverge_indirect").unwrap_or(0.0)),
+            mode: text_attr(&g.attrs, "mode").unwrap_or("stp").to_string(),
+            direct_secs: zero(secs_attr(&g.attrs, "reconverge_direct").unwrap_or(0.0)),
+            indirect_secs: zero(secs_attr(&g.attrs, "reconverge_indirect").unwrap_or(0.0)),
             root: root.unwrap_or(0),
             links,
         }
@@ -211,20 +195,24 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         preempt: matches!(g.attrs.get("preempt"), Some(Attr::Flag(true))),
         dr_rto_secs,
         local_links,
-        rebuild_secs: zero(secs(&g.attrs, "rebuild").unwrap_or(0.0)),
+        rebuild_secs: zero(secs_attr(&g.attrs, "rebuild").unwrap_or(0.0)),
         hot_spares: match g.attrs.get("hot_spares") {
             Some(Attr::Count(n)) => *n as u32,
             _ => 0,
         },
         backup: backup_of(model, g).map(|(i, r)| (i, zero(r))),
-        lag_secs: if text(&g.attrs, "mode") == Some("async") { secs(&g.attrs, "rpo").unwrap_or(0.0) } else { 0.0 },
+        lag_secs: if text_attr(&g.attrs, "mode") == Some("async") {
+            secs_attr(&g.attrs, "rpo").unwrap_or(0.0)
+        } else {
+            0.0
+        },
         records_rpo: g.kind == "replication",
         loses_sessions,
         stp,
         counts_split_brain,
         quorum,
         peers_networked: networked && !ideal,
-        cold: text(&g.attrs, "standby") == Some("cold"),
+        cold: text_attr(&g.attrs, "standby") == Some("cold"),
     }
 }
 
@@ -249,8 +237,8 @@ fn backup_of(model: &Model, g: &Group) -> Option<(f64, f64)> {
             })
         })
         .filter_map(|b| {
-            let data = text(&b.attrs, "type") == Some("data");
-            Some((!data, secs(&b.attrs, "interval")?, secs(&b.attrs, "restore")?))
+            let data = text_attr(&b.attrs, "type") == Some("data");
+            Some((!data, secs_attr(&b.attrs, "interval")?, secs_attr(&b.attrs, "restore")?))
         })
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.total_cmp(&b.2)))
         .map(|(_, i, r)| (i, r))
