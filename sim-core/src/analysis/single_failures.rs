@@ -90,6 +90,8 @@ struct Flow<'m> {
     group_down: Vec<Option<Set>>,
     net: NetworkIndex,
     in_progress: Vec<bool>,
+    /// Elements found in progress (a loop), innermost last; see [`Flow::down`].
+    cycle_hits: Vec<u32>,
 }
 
 impl Flow<'_> {
@@ -98,27 +100,24 @@ impl Flow<'_> {
             return s.clone();
         }
         if std::mem::replace(&mut self.in_progress[e.0 as usize], true) {
+            // A loop (through a network path) counts as working, as in the fault tree;
+            // whatever is computed under this assumption is provisional.
+            self.cycle_hits.push(e.0);
             return Some(Vec::new());
         }
+        let mark = self.cycle_hits.len();
         let el = self.model.element(e);
         let own: Set = Some(if el.failure.is_some() { vec![e.0] } else { Vec::new() });
         let needs = el.needs.clone();
         let s = union(&own, &self.req(&needs));
         self.in_progress[e.0 as usize] = false;
-        self.down[e.0 as usize] = Some(s.clone());
-        s
-    }
-
-    /// Computes D(e) if it is not known yet.
-    fn ensure(&mut self, e: ElementId) {
-        if self.down[e.0 as usize].is_none() {
-            self.down(e);
+        // Memoize only values that rest on no loop still open further up.
+        let open: Vec<u32> = self.cycle_hits.drain(mark..).filter(|&x| x != e.0).collect();
+        if open.is_empty() {
+            self.down[e.0 as usize] = Some(s.clone());
         }
-    }
-
-    /// D(e) after [`Flow::ensure`].
-    fn known(&self, e: ElementId) -> &Set {
-        self.down[e.0 as usize].as_ref().unwrap_or(&None)
+        self.cycle_hits.extend(open);
+        s
     }
 
     fn req(&mut self, req: &Req) -> Set {
@@ -139,6 +138,7 @@ impl Flow<'_> {
         if let Some(s) = &self.group_down[g.0 as usize] {
             return s.clone();
         }
+        let mark = self.cycle_hits.len();
         let group = self.model.group(g).clone();
         let sets: Vec<Set> = group.members.iter().map(|&m| self.down(m)).collect();
         let n = sets.len();
@@ -154,7 +154,9 @@ impl Flow<'_> {
             (Arrangement::ActiveActive { need }, _) => at_least(n + 1 - (*need as usize).min(n + 1), &sets),
         };
         let s = union(&arrangement, &self.req(&group.needs));
-        self.group_down[g.0 as usize] = Some(s.clone());
+        if self.cycle_hits.len() == mark {
+            self.group_down[g.0 as usize] = Some(s.clone());
+        }
         s
     }
 
@@ -202,12 +204,11 @@ impl Flow<'_> {
                 if !(self.net.forwarding[vi] || target_side[vi]) {
                     continue;
                 }
-                self.ensure(v);
-                self.ensure(link);
+                let (dl, dv) = (self.down(link), self.down(v));
                 // K only shrinks, so folding in the changed sender's term is exact:
                 // K(v) ← K(v) ∩ (K(u) ∪ D(l) ∪ D(v)).
                 let next = {
-                    let (ku, dl, dv) = (&k[ui], self.known(link), self.known(v));
+                    let (ku, dl, dv) = (&k[ui], &dl, &dv);
                     match &k[vi] {
                         None => union(&union(ku, dl), dv),
                         Some(kv) => {
@@ -256,6 +257,7 @@ pub fn single_failures(model: &Model) -> Vec<Option<Vec<ElementId>>> {
         group_down: vec![None; model.groups.len()],
         net: NetworkIndex::new(model),
         in_progress: vec![false; n],
+        cycle_hits: Vec::new(),
     };
     model
         .services
@@ -276,4 +278,47 @@ pub fn single_failures(model: &Model) -> Vec<Option<Vec<ElementId>>> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// A loop through a network path (a server needs multipath, whose path starts at an
+    /// HBA attached to that same server): values computed while the server was in
+    /// progress must not be memoized, or the server itself drops out of its process's
+    /// failure set. Found by the fuzzer; the fault tree is the oracle.
+    #[test]
+    fn loops_through_paths_do_not_poison_memoized_sets() {
+        // db-1's multipath names hba-2, which sits in db-2: db-2 → group single →
+        // path from hba-3 → closure through db-2 → db-2/db, computed while db-2 is open.
+        let text = r#"{ "name": "loop",
+          "components": {
+            "internet": { "kind": "entry" }, "sw": { "kind": "switch" }, "array": { "kind": "storage-array" },
+            "fab-a": { "kind": "san-switch" }, "fab-b": { "kind": "san-switch" },
+            "hba-1": { "kind": "hba", "server": "db-1" },
+            "hba-2": { "kind": "hba", "server": "db-2" }, "hba-3": { "kind": "hba", "server": "db-2" },
+            "db-1": { "kind": "server", "nics": ["sw"], "runs": ["db"] },
+            "db-2": { "kind": "server", "nics": ["sw"], "runs": ["db"] } },
+          "links": [ { "between": ["internet", "sw"] }, { "between": ["hba-1", "fab-a"] },
+                     { "between": ["hba-2", "fab-b"] }, { "between": ["hba-3", "fab-b"] },
+                     { "between": ["fab-a", "array"] }, { "between": ["fab-b", "array"] } ],
+          "groups": { "mpath": { "kind": "multipath", "server": "db-1", "hbas": ["hba-1", "hba-2"], "array": "array" },
+                      "single": { "kind": "multipath", "server": "db-2", "hbas": ["hba-3"], "array": "array" } },
+          "services": { "multi": { "from": "internet", "through": ["db-1/db"] },
+                        "single-path": { "from": "internet", "through": ["db-2/db"] } } }"#;
+        let model = crate::load(text).model.expect("model");
+        let singles = super::single_failures(&model);
+        let options = crate::analysis::Options { max_order: 1, max_listed: 100, importance: false };
+        for st in crate::analysis::structure::service_structures(&model).into_iter().flatten() {
+            let r = crate::analysis::analyze_tree(&st.tree, &options).expect("analysis");
+            let mut from_tree: Vec<&str> =
+                r.single_points.iter().map(|&e| st.tree.events[e as usize].name.as_str()).collect();
+            from_tree.sort_unstable();
+            let flow = singles[st.service].as_ref().expect("the service can work");
+            let mut from_flow: Vec<&str> = flow.iter().map(|e| model.element(*e).name.as_str()).collect();
+            from_flow.sort_unstable();
+            assert_eq!(from_flow, from_tree, "service {}", model.services[st.service].name);
+        }
+        let single = model.services.iter().position(|s| s.name == "single-path").expect("service");
+        assert!(singles[single].as_ref().expect("works").iter().any(|e| model.element(*e).name == "db-2"));
+    }
 }
