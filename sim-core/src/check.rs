@@ -16,7 +16,8 @@ use crate::units::{Duration, SECS_PER_YEAR};
 pub struct Verdict {
     /// The service, or `None` for a design-wide expectation.
     pub service: Option<String>,
-    /// "min_availability", "max_spofs", "max_downtime_per_year", "max_rpo", "max_rto".
+    /// "min_availability", "max_spofs", "spofs", "findings", "max_downtime_per_year",
+    /// "max_rpo", "max_rto".
     pub measure: &'static str,
     pub target: String,
     /// The measured value, or why it could not be measured.
@@ -59,6 +60,9 @@ impl ScenarioCheck {
     }
 }
 
+/// The reason reports give for a finding the scenario's `expect` block asserts.
+pub const EXPECTED_FINDING: &str = "expected: the scenario asserts this finding (expect.findings)";
+
 /// Enough digits to tell 99.99999% from 100%.
 fn percent(a: f64) -> String {
     format!("{:.6}%", a * 100.0)
@@ -84,6 +88,11 @@ pub fn check(model: &Model) -> ScenarioCheck {
     }
     for s in &mut spofs {
         s.suppressed = accept(crate::explain::SPOF_FINDING, &s.element);
+    }
+    // Findings a scenario expects (its lesson) are reported but fail nothing.
+    let expected: Vec<&str> = model.expectations.iter().flat_map(|x| x.findings.iter().copied()).collect();
+    for f in lints.iter_mut().filter(|f| f.suppressed.is_none() && expected.contains(&f.code)) {
+        f.suppressed = Some(EXPECTED_FINDING.to_string());
     }
     let unused_suppressions =
         model.suppressions.iter().zip(&used).filter(|(_, u)| !**u).map(|(s, _)| s.clone()).collect();
@@ -116,9 +125,40 @@ pub fn check(model: &Model) -> ScenarioCheck {
     let mut verdicts = Vec::new();
     for x in &model.expectations {
         verdicts.extend(evaluate(model, x, &singles, &unavailability, simulated.as_ref(), &accepted));
+        verdicts.extend(expected_findings(x, &spofs, &lints, model));
     }
-    verdicts.sort_by(|a, b| (&a.service, a.measure, a.span).cmp(&(&b.service, b.measure, b.span)));
+    verdicts
+        .sort_by(|a, b| (&a.service, a.measure, a.span, &a.target).cmp(&(&b.service, b.measure, b.span, &b.target)));
     ScenarioCheck { verdicts, spofs, lints, unused_suppressions }
+}
+
+/// One verdict per finding the expectation asserts: reported (on which subjects) or not.
+fn expected_findings(x: &Expectation, spofs: &[findings::Spof], lints: &[Finding], model: &Model) -> Vec<Verdict> {
+    x.findings
+        .iter()
+        .map(|&code| {
+            let mut subjects: Vec<&str> = if code == crate::explain::SPOF_FINDING {
+                spofs.iter().map(|s| s.element.as_str()).collect()
+            } else {
+                lints.iter().filter(|f| f.code == code).map(|f| f.subject.as_str()).collect()
+            };
+            subjects.sort();
+            subjects.dedup();
+            let name = crate::explain::explain(code).map_or("", |e| e.name);
+            Verdict {
+                service: x.service.map(|s| model.services[s].name.clone()),
+                measure: "findings",
+                target: format!("{code} {name}"),
+                measured: Ok(if subjects.is_empty() {
+                    "not reported".to_string()
+                } else {
+                    format!("reported on {}", subjects.join(", "))
+                }),
+                passed: !subjects.is_empty(),
+                span: x.span,
+            }
+        })
+        .collect()
 }
 
 fn evaluate(
@@ -185,6 +225,23 @@ fn evaluate(
         let shown = measured.map(|(n, a)| if a == 0 { n.to_string() } else { format!("{n} (+{a} accepted)") });
         out.push(verdict("max_spofs", format!("≤ {max}"), shown, passed));
     }
+    if let Some(want) = &x.spofs {
+        let names = |ids: &mut dyn Iterator<Item = &crate::model::ElementId>| -> Vec<String> {
+            let mut v: Vec<String> = ids.map(|e| model.element(*e).name.clone()).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let want = names(&mut want.iter());
+        let found = match x.service {
+            Some(s) => singles[s].as_ref().map(|l| names(&mut l.iter())),
+            None => Some(names(&mut singles.iter().flatten().flatten())),
+        }
+        .ok_or_else(|| "the service can never work: every element is critical".to_string());
+        let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
+        let passed = found.as_ref().is_ok_and(|f| *f == want);
+        out.push(verdict("spofs", format!("= {}", list(&want)), found.map(|f| list(&f)), passed));
+    }
     let stats = x.service.and_then(|s| simulated?.services.iter().find(|st| st.name == model.services[s].name));
     let run = simulated.map_or(String::new(), |r| format!("{} simulated years, seed {}", r.simulated_years, r.seed));
     let design_wide = || "RPO and RTO are per service; name a service".to_string();
@@ -244,5 +301,41 @@ mod tests {
         let measured = rto.measured.as_ref().expect("measured");
         assert!(!rto.passed && measured.contains("(longest of ") && measured.ends_with("seed 20261122)"), "{measured}");
         assert_eq!(c.failed(), 3);
+    }
+
+    #[test]
+    fn expected_spofs_and_findings_are_proven() {
+        // Two switches on one PDU: it and its feed are the SPOFs; the pool has no health check.
+        let text = r#"{ "components": { "internet": { "kind": "entry" }, "feed": { "kind": "power-feed" }, "pdu-a": { "kind": "pdu", "from": "feed" },
+            "sw-1": { "kind": "switch", "power": ["pdu-a"] }, "sw-2": { "kind": "switch", "power": ["pdu-a"] },
+            "web-1": { "kind": "server", "nics": ["sw-1"], "runs": ["web"] },
+            "web-2": { "kind": "server", "nics": ["sw-2"], "runs": ["web"] } },
+          "links": [ { "between": ["internet", "sw-1"], "availability": "100%" },
+                     { "between": ["internet", "sw-2"], "availability": "100%" } ],
+          "groups": { "rr": { "kind": "dns-rr", "members": ["web-1/web", "web-2/web"] } },
+          "services": { "site": { "from": "internet", "through": ["rr"] } },
+          "expect": [ { "service": "site", "spofs": ["pdu-a", "feed"], "findings": ["dns-rr-no-health-check", "SPOF-S001"] },
+                      { "service": "site", "spofs": [], "findings": ["SPOF-L002"] } ] }"#;
+        let model = crate::load(text).model.unwrap();
+        let c = super::check(&model);
+        let rows: Vec<(&str, &str, String, bool)> = c
+            .verdicts
+            .iter()
+            .map(|v| (v.measure, v.target.as_str(), v.measured.clone().unwrap_or_else(|e| e), v.passed))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("findings", "SPOF-L005 dns-rr-no-health-check", "reported on rr".to_string(), true),
+                ("findings", "SPOF-S001 single-point-of-failure", "reported on feed, pdu-a".to_string(), true),
+                ("findings", "SPOF-L002 bond-one-switch", "not reported".to_string(), false),
+                ("spofs", "= feed, pdu-a", "feed, pdu-a".to_string(), true),
+                ("spofs", "= none", "feed, pdu-a".to_string(), false),
+            ]
+        );
+        // The expected lint fails nothing; the unexpected one (no monitors) still could.
+        let dns = c.lints.iter().find(|f| f.code == "SPOF-L005").unwrap();
+        assert_eq!(dns.suppressed.as_deref(), Some(super::EXPECTED_FINDING));
+        assert!(c.lints.iter().filter(|f| f.code != "SPOF-L005").all(|f| f.suppressed.is_none()));
     }
 }

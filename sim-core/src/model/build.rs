@@ -353,6 +353,14 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
     for d in &mut model.drills {
         e(&mut d.element);
     }
+    for x in &mut model.expectations {
+        for id in x.spofs.iter_mut().flatten() {
+            e(id);
+        }
+        if let Some(ids) = &mut x.spofs {
+            ids.sort();
+        }
+    }
     (emap, gmap)
 }
 

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use crate::de::{from_node, DeError, Spanned};
 use crate::diagnostics::{self, did_you_mean, Code, Diagnostic};
 use crate::mechanisms;
-use crate::model::{self, EdgeKind, FailureModel, LowerCx, Model, ModelBuilder, Req, Target};
+use crate::model::{self, EdgeKind, ElementId, FailureModel, LowerCx, Model, ModelBuilder, Req, Target};
 use crate::syntax::{self, Key, Node, Span, Value};
 use crate::units::Duration;
 
@@ -463,10 +463,52 @@ impl Loader {
                     _ => None,
                 }
             });
-            if let Some(e) = spec.lower(service) {
+            let spofs = spec.spofs.as_ref().map(|names| {
+                let mut ids: Vec<ElementId> =
+                    names.iter().filter_map(|n| self.any_element(n, "an expected SPOF")).collect();
+                ids.sort();
+                ids.dedup();
+                ids
+            });
+            let mut findings = Vec::new();
+            for name in spec.findings.iter().flatten() {
+                match toplevel::finding_code(name) {
+                    Ok(code) if !findings.contains(&code) => findings.push(code),
+                    Ok(_) => {}
+                    Err(d) => self.diagnostics.push(d),
+                }
+            }
+            findings.sort();
+            if let Some(e) = spec.lower(service, spofs, findings) {
                 self.builder.model.expectations.push(e);
             } else if let Some(d) = spec.check() {
                 self.diagnostics.push(d);
+            }
+        }
+    }
+
+    /// A component, link or site by id, or a diagnostic saying what `name` is instead.
+    fn any_element(&mut self, name: &Spanned<String>, role: &str) -> Option<ElementId> {
+        match self.builder.lookup(&name.value) {
+            Some((Target::Element(e), _)) => Some(e),
+            Some((t, kind)) => {
+                let (what, help) = match t {
+                    Target::Group(_) => (format!("a group ({kind})"), "name a member of the group instead"),
+                    _ => ("a service".to_string(), "name a component the service depends on"),
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::WrongKind,
+                        name.span,
+                        format!("\"{}\" is {what}; {role} is a component, link or site", name.value),
+                    )
+                    .with_help(help),
+                );
+                None
+            }
+            None => {
+                self.builder.resolve(name, &[], "a component");
+                None
             }
         }
     }
@@ -477,25 +519,8 @@ impl Loader {
                 self.diagnostics.push(d);
                 continue;
             }
-            match self.builder.lookup(&spec.fail.value) {
-                Some((Target::Element(e), _)) => self.builder.model.drills.push(spec.lower(e)),
-                Some((t, kind)) => {
-                    let what = if matches!(t, Target::Group(_)) { "group" } else { "service" };
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            Code::WrongKind,
-                            spec.fail.span,
-                            format!(
-                                "\"{}\" is a {what} ({kind}); a drill fails a component, link or site",
-                                spec.fail.value
-                            ),
-                        )
-                        .with_help("name a member of the group instead"),
-                    );
-                }
-                None => {
-                    self.builder.resolve(&spec.fail, &[], "a component");
-                }
+            if let Some(e) = self.any_element(&spec.fail, "a drill's target") {
+                self.builder.model.drills.push(spec.lower(e));
             }
         }
     }

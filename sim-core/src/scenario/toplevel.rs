@@ -45,6 +45,13 @@ pub struct ExpectSpec {
     pub max_rto: Option<Duration>,
     /// Most downtime per year, e.g. "52m".
     pub max_downtime_per_year: Option<Duration>,
+    /// Exactly these single points of failure (component, link or site ids): the
+    /// design's known weak points, proven on every run. `[]` means none.
+    pub spofs: Option<Vec<Spanned<String>>>,
+    /// Findings the design must produce (codes such as "SPOF-L002" or rule names such
+    /// as "bond-one-switch"): an anti-pattern's lesson. An expected finding is reported
+    /// but fails nothing; a missing one fails the expectation.
+    pub findings: Option<Vec<Spanned<String>>>,
 }
 
 impl ExpectSpec {
@@ -54,25 +61,34 @@ impl ExpectSpec {
             && self.max_rpo.is_none()
             && self.max_rto.is_none()
             && self.max_downtime_per_year.is_none()
+            && self.spofs.is_none()
+            && self.findings.as_ref().is_none_or(Vec::is_empty)
     }
 
     /// A problem that makes the block meaningless, if any.
     pub fn check(&self) -> Option<Diagnostic> {
         if self.is_empty() {
             let span = self.service.as_ref().map(|s| s.span).unwrap_or_default();
-            return Some(
-                Diagnostic::error(Code::MissingField, span, "expectation states no target")
-                    .with_help("add a target: min_availability, max_spofs, max_rpo, max_rto or max_downtime_per_year"),
-            );
+            return Some(Diagnostic::error(Code::MissingField, span, "expectation states no target").with_help(
+                "add a target: min_availability, max_spofs, spofs, findings, max_rpo, max_rto or max_downtime_per_year",
+            ));
         }
         None
     }
 
-    pub fn lower(&self, service: Option<usize>) -> Option<Expectation> {
+    /// The expectation, given its resolved service, SPOF ids and finding codes.
+    pub fn lower(
+        &self,
+        service: Option<usize>,
+        spofs: Option<Vec<ElementId>>,
+        findings: Vec<&'static str>,
+    ) -> Option<Expectation> {
         if self.is_empty() || (self.service.is_some() && service.is_none()) {
             return None;
         }
         Some(Expectation {
+            spofs,
+            findings,
             service,
             min_availability: self.min_availability.map(|f| f.0),
             max_spofs: self.max_spofs,
@@ -81,6 +97,24 @@ impl ExpectSpec {
             max_downtime_per_year_secs: self.max_downtime_per_year.map(|d| d.secs),
             span: self.service.as_ref().map(|s| s.span).unwrap_or_default(),
         })
+    }
+}
+
+/// The canonical code of a finding named by code or rule name, or why there is none.
+pub fn finding_code(name: &Spanned<String>) -> Result<&'static str, Diagnostic> {
+    match crate::explain::explain(&name.value) {
+        Some(e) => Ok(e.code),
+        None => {
+            let known = crate::explain::codes();
+            let help = crate::diagnostics::did_you_mean(&name.value, known.iter().flat_map(|c| [c.0, c.1]))
+                .unwrap_or_else(|| "see `spofsim explain` for every code".into());
+            Err(Diagnostic::error(
+                Code::ImpossibleValue,
+                name.span,
+                format!("no finding or lint has the code \"{}\"", name.value),
+            )
+            .with_help(help))
+        }
     }
 }
 
@@ -99,17 +133,7 @@ pub struct SuppressSpec {
 impl SuppressSpec {
     /// The suppression, or what is wrong with it.
     pub fn lower(&self) -> Result<crate::model::Suppression, Diagnostic> {
-        let Some(e) = crate::explain::explain(&self.code.value) else {
-            let known = crate::explain::codes();
-            let help = crate::diagnostics::did_you_mean(&self.code.value, known.iter().map(|c| c.0))
-                .unwrap_or_else(|| "see `spofsim explain` for every code".into());
-            return Err(Diagnostic::error(
-                Code::ImpossibleValue,
-                self.code.span,
-                format!("no finding or lint has the code \"{}\"", self.code.value),
-            )
-            .with_help(help));
-        };
+        let code = finding_code(&self.code)?;
         if self.reason.value.trim().is_empty() {
             return Err(Diagnostic::error(
                 Code::ImpossibleValue,
@@ -121,7 +145,7 @@ impl SuppressSpec {
             ));
         }
         Ok(crate::model::Suppression {
-            code: e.code,
+            code,
             subject: self.subject.as_ref().map(|s| s.value.clone()),
             reason: self.reason.value.trim().to_string(),
             span: self.code.span,
