@@ -68,6 +68,9 @@ pub struct Circuit {
     /// Per service: groups and elements its result depends on (not through the network hub).
     pub service_groups: Vec<Vec<GroupId>>,
     pub service_elements: Vec<Vec<bool>>,
+    /// Per service, per group: a member is in the service's cone or at the far end of a
+    /// cable in it (the switches a bond hangs on). Whose failover explains an outage.
+    pub service_near_groups: Vec<Vec<bool>>,
     /// Per group: some service needs it (not only through the network).
     pub needed: Vec<bool>,
 }
@@ -241,6 +244,17 @@ impl Circuit {
             }
             service_elements.push(elements);
         }
+        let service_near_groups = service_elements
+            .iter()
+            .map(|cone| {
+                let mut near = cone.clone();
+                for l in model.links.iter().filter(|l| cone[l.element.0 as usize]) {
+                    near[l.a.0 as usize] = true;
+                    near[l.b.0 as usize] = true;
+                }
+                model.groups.iter().map(|grp| grp.members.iter().any(|m| near[m.0 as usize])).collect()
+            })
+            .collect();
         let behaviours = model.groups.iter().map(crate::mechanisms::behaviour).collect();
         let needed =
             (0..g).map(|j| service_groups.iter().any(|list: &Vec<GroupId>| list.contains(&GroupId(j)))).collect();
@@ -261,6 +275,7 @@ impl Circuit {
             member_of,
             service_groups,
             service_elements,
+            service_near_groups,
             needed,
         }
     }

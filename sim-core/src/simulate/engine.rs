@@ -1278,19 +1278,32 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
         }
         // Network failovers (bonds, gateways) reach services through paths, not needs:
-        // groups no service needs directly.
-        for (j, p) in cx.groups.iter().enumerate() {
+        // groups no service needs directly. Prefer one whose members are in this
+        // service's cone (its own bond), then any (a gateway pair on the path).
+        let failing_over = |j: usize| {
             let st = &self.groups[j];
-            if p.behaviour == Behaviour::Switchover && (st.window || st.promote_pending) && !cx.circuit.needed[j] {
-                return format!("{} failover", cx.model.groups[j].kind);
-            }
+            cx.groups[j].behaviour == Behaviour::Switchover
+                && (st.window || st.promote_pending)
+                && !cx.circuit.needed[j]
+        };
+        let near = &cx.circuit.service_near_groups[s];
+        let own = |j: &usize| near[*j];
+        let mut network = (0..cx.groups.len()).filter(|&j| failing_over(j));
+        let chosen = network.clone().find(own).or_else(|| {
+            let bond = |j: &usize| cx.model.groups[*j].kind == "bond";
+            network.find(|j| !bond(j))
+        });
+        if let Some(j) = chosen {
+            return format!("{} failover", cx.model.groups[j].kind);
         }
-        for (j, p) in cx.groups.iter().enumerate() {
-            if let Some(stp) = &p.stp {
-                if self.groups[j].reconverging_until.iter().any(|&u| u > self.now) {
-                    return format!("{} reconvergence", stp.mode);
-                }
-            }
+        // A reconverging domain this service hangs on, else any (its traffic may cross it).
+        let reconverging = |j: &usize| {
+            cx.groups[*j].stp.is_some() && self.groups[*j].reconverging_until.iter().any(|&u| u > self.now)
+        };
+        let mut domains = (0..cx.groups.len()).filter(reconverging);
+        if let Some(j) = domains.clone().find(own).or_else(|| domains.next()) {
+            let mode = cx.groups[j].stp.as_ref().map_or("stp", |stp| &stp.mode);
+            return format!("{mode} reconvergence");
         }
         "repair".into()
     }
