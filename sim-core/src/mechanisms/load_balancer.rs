@@ -13,7 +13,9 @@ use serde::Deserialize;
 use super::power::{lower_power, PowerSpec};
 use super::Ref;
 use crate::diagnostics::Code;
-use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover, Target, Visibility};
+use crate::model::{
+    Arrangement, Attr, EdgeKind, Layer, LowerCx, ModelBuilder, NodeRef, Req, Switchover, Target, Visibility,
+};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
@@ -207,8 +209,36 @@ impl Spec for PoolSpec {
         match balancer {
             Some(Target::Element(b)) => cx.group_need(g, Req::Element(b), EdgeKind::Serves),
             Some(Target::Group(b)) => cx.group_need(g, Req::Group(b), EdgeKind::Serves),
-            _ => {}
+            _ => return,
         }
+        cx.attr("balancer", Attr::Text(self.balancer.value.clone()));
+    }
+}
+
+/// After all kinds lowered: requests reach a pool through its balancer, so a service
+/// that names the pool but not the balancer passes through the balancer first (its
+/// cables and switch are then on the path, as they are in the rack).
+pub fn finish(b: &mut ModelBuilder) {
+    for s in 0..b.model.services.len() {
+        let mut through = Vec::new();
+        for tier in b.model.services[s].through.clone() {
+            if let NodeRef::Group(g) = tier {
+                let balancer = match b.model.groups[g.0 as usize].attrs.get("balancer") {
+                    Some(Attr::Text(name)) => match b.lookup(name) {
+                        Some((Target::Element(e), _)) => Some(NodeRef::Element(e)),
+                        Some((Target::Group(v), _)) => Some(NodeRef::Group(v)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some(lb) = balancer.filter(|lb| !through.contains(lb)) {
+                    through.push(lb);
+                    b.edge(NodeRef::Service(s as u32), lb, EdgeKind::Serves);
+                }
+            }
+            through.push(tier);
+        }
+        b.model.services[s].through = through;
     }
 }
 
