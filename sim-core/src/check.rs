@@ -252,8 +252,8 @@ fn evaluate(
             x.max_rpo_secs,
             "max_rpo",
             |st| (st.max_data_lost_secs, st.rpo_events),
-            "no data lost",
-            "worst of {} data-loss events",
+            "no failover or restore",
+            "worst of {} failovers and restores",
         ),
         (x.max_rto_secs, "max_rto", |st| (st.max_outage_secs, st.outages), "no outage", "longest of {} outages"),
     ];
@@ -291,7 +291,12 @@ mod tests {
             rows,
             [
                 ("max_downtime_per_year", "≤ 8h", "8h 45m".to_string(), false),
-                ("max_rpo", "≤ 5s", "0s (no data lost in 2000 simulated years, seed 20261122)".to_string(), true),
+                (
+                    "max_rpo",
+                    "≤ 5s",
+                    "0s (no failover or restore in 2000 simulated years, seed 20261122)".to_string(),
+                    true
+                ),
                 ("max_spofs", "≤ 0", "1".to_string(), false),
                 ("min_availability", "≥ 99.800000%", "99.900000%".to_string(), true),
             ]

@@ -1297,9 +1297,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             return format!("{} failover", cx.model.groups[j].kind);
         }
         // A reconverging domain this service hangs on, else any (its traffic may cross it).
-        let reconverging = |j: &usize| {
-            cx.groups[*j].stp.is_some() && self.groups[*j].reconverging_until.iter().any(|&u| u > self.now)
-        };
+        let reconverging =
+            |j: &usize| cx.groups[*j].stp.is_some() && self.groups[*j].reconverging_until.iter().any(|&u| u > self.now);
         let mut domains = (0..cx.groups.len()).filter(reconverging);
         if let Some(j) = domains.clone().find(own).or_else(|| domains.next()) {
             let mode = cx.groups[j].stp.as_ref().map_or("stp", |stp| &stp.mode);
