@@ -17,7 +17,7 @@ pub struct Verdict {
     /// The service, or `None` for a design-wide expectation.
     pub service: Option<String>,
     /// "min_availability", "max_spofs", "spofs", "findings", "max_downtime_per_year",
-    /// "max_rpo", "max_rto".
+    /// "max_simulated_downtime_per_year", "max_p99_downtime_per_year", "max_rpo", "max_rto".
     pub measure: &'static str,
     pub target: String,
     /// The measured value, or why it could not be measured.
@@ -120,7 +120,12 @@ pub fn check(model: &Model) -> ScenarioCheck {
     let simulated = model
         .expectations
         .iter()
-        .any(|x| x.max_rpo_secs.is_some() || x.max_rto_secs.is_some())
+        .any(|x| {
+            x.max_rpo_secs.is_some()
+                || x.max_rto_secs.is_some()
+                || x.max_simulated_downtime_secs.is_some()
+                || x.max_p99_downtime_secs.is_some()
+        })
         .then(|| crate::simulate::simulate(model, &CHECK_SIMULATION));
     let mut verdicts = Vec::new();
     for x in &model.expectations {
@@ -244,10 +249,10 @@ fn evaluate(
     }
     let stats = x.service.and_then(|s| simulated?.services.iter().find(|st| st.name == model.services[s].name));
     let run = simulated.map_or(String::new(), |r| format!("{} simulated years, seed {}", r.simulated_years, r.seed));
-    let design_wide = || "RPO and RTO are per service; name a service".to_string();
+    let design_wide = || "simulated figures are per service; name a service".to_string();
     // (target, measure, worst value, event count, what a zero count means, what the count counts)
     type Pick = fn(&crate::simulate::ServiceStats) -> (f64, u64);
-    let simulated_targets: [(Option<f64>, &'static str, Pick, &str, &str); 2] = [
+    let simulated_targets: [(Option<f64>, &'static str, Pick, &str, &str); 4] = [
         (
             x.max_rpo_secs,
             "max_rpo",
@@ -256,6 +261,20 @@ fn evaluate(
             "worst of {} failovers and restores",
         ),
         (x.max_rto_secs, "max_rto", |st| (st.max_outage_secs, st.outages), "no outage", "longest of {} outages"),
+        (
+            x.max_simulated_downtime_secs,
+            "max_simulated_downtime_per_year",
+            |st| (st.downtime_secs_per_year.mean, st.outages),
+            "no outage",
+            "mean year, {} outages",
+        ),
+        (
+            x.max_p99_downtime_secs,
+            "max_p99_downtime_per_year",
+            |st| (st.downtime_secs_per_year.p99, st.outages),
+            "no outage",
+            "99th percentile year, {} outages",
+        ),
     ];
     for (target, measure, pick, none, some) in simulated_targets {
         let Some(max) = target else { continue };

@@ -1,6 +1,6 @@
 //! SPOF-L014 backups: data with no backup, or backups further apart than the RPO target.
 
-use super::{edge_sources, hit, req_elements, secs_attr, text_attr, Hit, Lint, Severity};
+use super::{edge_sources, edge_targets, hit, req_elements, secs_attr, text_attr, Hit, Lint, Severity};
 use crate::model::{EdgeKind, ElementId, Model, NodeRef};
 use crate::units::Duration;
 
@@ -32,8 +32,22 @@ fn check(model: &Model) -> Vec<Hit> {
             out.push(hit(e.span, &e.name, format!("{} holds data that no backup covers", e.name)));
         }
     }
-    let rpo = model.expectations.iter().filter_map(|x| x.max_rpo_secs).fold(f64::INFINITY, f64::min);
     for b in model.elements.iter().filter(|e| e.kind == "backup") {
+        // The tightest RPO target among design-wide ones and the services whose tiers
+        // hold the data this backup covers (a process, or one hosted on a covered server).
+        let covered = edge_targets(model, NodeRef::Element(b.id), EdgeKind::Backs);
+        // A covered element, or the host a covered process runs on.
+        let hosts: Vec<ElementId> = covered
+            .iter()
+            .filter_map(|c| match c {
+                NodeRef::Element(c) => Some(req_elements(&model.element(*c).needs)),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let holds = move |e: ElementId| covered.contains(&NodeRef::Element(e)) || hosts.contains(&e);
+        let rpo =
+            super::expectations_touching(model, holds).filter_map(|x| x.max_rpo_secs).fold(f64::INFINITY, f64::min);
         if let Some(interval) = secs_attr(&b.attrs, "interval") {
             if text_attr(&b.attrs, "type") == Some("data") && interval > rpo {
                 out.push(hit(

@@ -86,6 +86,24 @@ impl Finding {
     }
 }
 
+/// The expectations that apply to some elements: design-wide ones, and those of the
+/// services with a tier (or a tier member, or what that member directly needs, such
+/// as a process's host) for which `touches` holds.
+fn expectations_touching<'m>(
+    model: &'m Model,
+    touches: impl Fn(ElementId) -> bool + 'm,
+) -> impl Iterator<Item = &'m crate::model::Expectation> + 'm {
+    model.expectations.iter().filter(move |x| {
+        x.service.is_none_or(|s| {
+            model.services[s]
+                .through
+                .iter()
+                .flat_map(|&t| model.anchors(t))
+                .any(|a| touches(a) || req_elements(&model.element(a).needs).into_iter().any(&touches))
+        })
+    })
+}
+
 /// Every lint, in code order.
 pub static LINTS: &[&Lint] = &[
     &power_overload::LINT,

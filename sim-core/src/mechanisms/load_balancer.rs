@@ -143,7 +143,7 @@ pub fn lower_check(cx: &mut LowerCx, check: &CheckSpec) -> Option<(f64, f64)> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PoolSpec {
-    /// The load balancer, or the `vrrp` group of an LB pair.
+    /// The load balancer, the `vrrp` group of an LB pair, or a `gslb` across sites.
     pub balancer: Ref,
     /// Servers or processes that serve the requests.
     pub members: Vec<Ref>,
@@ -167,7 +167,7 @@ impl Spec for PoolSpec {
 
     fn lower(&self, cx: &mut LowerCx) {
         let Some(g) = cx.me_group() else { return };
-        let balancer = cx.resolve(&self.balancer, &["load-balancer", "vrrp"], "a pool's balancer");
+        let balancer = cx.resolve(&self.balancer, &["load-balancer", "vrrp", "gslb"], "a pool's balancer");
         super::check_distinct(cx, &self.members, "the pool");
         let members = super::resolve_elements(cx, &self.members, &["server", "process"], "a pool member");
         let need = self.need.unwrap_or(1);

@@ -315,6 +315,10 @@ pub struct Expectation {
     pub max_rpo_secs: Option<f64>,
     pub max_rto_secs: Option<f64>,
     pub max_downtime_per_year_secs: Option<f64>,
+    /// Simulated mean downtime per year.
+    pub max_simulated_downtime_secs: Option<f64>,
+    /// Simulated 99th-percentile downtime per year.
+    pub max_p99_downtime_secs: Option<f64>,
     /// Exactly these SPOFs, sorted by id.
     pub spofs: Option<Vec<ElementId>>,
     /// Canonical codes of findings that must be reported.

@@ -43,8 +43,13 @@ pub struct ExpectSpec {
     pub max_rpo: Option<Duration>,
     /// Longest acceptable recovery time, e.g. "1m".
     pub max_rto: Option<Duration>,
-    /// Most downtime per year, e.g. "52m".
+    /// Most downtime per year, e.g. "52m" (exact analysis: failover is instant).
     pub max_downtime_per_year: Option<Duration>,
+    /// Most mean downtime per year in the simulation, which counts detection,
+    /// failover and reconvergence delays and waits for repair.
+    pub max_simulated_downtime_per_year: Option<Duration>,
+    /// Most downtime in a bad year: the 99th percentile of simulated yearly downtime.
+    pub max_p99_downtime_per_year: Option<Duration>,
     /// Exactly these single points of failure (component, link or site ids): the
     /// design's known weak points, proven on every run. `[]` means none.
     pub spofs: Option<Vec<Spanned<String>>>,
@@ -61,6 +66,8 @@ impl ExpectSpec {
             && self.max_rpo.is_none()
             && self.max_rto.is_none()
             && self.max_downtime_per_year.is_none()
+            && self.max_simulated_downtime_per_year.is_none()
+            && self.max_p99_downtime_per_year.is_none()
             && self.spofs.is_none()
             && self.findings.as_ref().is_none_or(Vec::is_empty)
     }
@@ -70,7 +77,7 @@ impl ExpectSpec {
         if self.is_empty() {
             let span = self.service.as_ref().map(|s| s.span).unwrap_or_default();
             return Some(Diagnostic::error(Code::MissingField, span, "expectation states no target").with_help(
-                "add a target: min_availability, max_spofs, spofs, findings, max_rpo, max_rto or max_downtime_per_year",
+                "add a target: min_availability, max_spofs, spofs, findings, max_rpo, max_rto, max_downtime_per_year, max_simulated_downtime_per_year or max_p99_downtime_per_year",
             ));
         }
         None
@@ -95,6 +102,8 @@ impl ExpectSpec {
             max_rpo_secs: self.max_rpo.map(|d| d.secs),
             max_rto_secs: self.max_rto.map(|d| d.secs),
             max_downtime_per_year_secs: self.max_downtime_per_year.map(|d| d.secs),
+            max_simulated_downtime_secs: self.max_simulated_downtime_per_year.map(|d| d.secs),
+            max_p99_downtime_secs: self.max_p99_downtime_per_year.map(|d| d.secs),
             span: self.service.as_ref().map(|s| s.span).unwrap_or_default(),
         })
     }

@@ -1129,8 +1129,8 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
         let st = &mut self.groups[j];
         if st.data_lost && !st.restoring && ok_slots >= p.need {
+            // The shared token stays: bumping it would orphan rebuilds still running.
             st.restoring = true;
-            st.token += 1;
             let token = st.token;
             let restore = p.backup.map_or(0.0, |b| b.1);
             self.schedule(self.now + restore, Event::RestoreDone { group: j as u32, token });

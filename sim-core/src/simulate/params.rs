@@ -219,10 +219,16 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
 /// The backup that restores a RAID group's data: one targeting a member, or an element
 /// that needs the group (its array or server). Data backups first, then the most frequent.
 fn backup_of(model: &Model, g: &Group) -> Option<(f64, f64)> {
+    let needs_group = |t: ElementId| {
+        let mut hit = false;
+        model.element(t).needs.visit(&mut |r| hit |= *r == crate::model::Req::Group(g.id));
+        hit
+    };
+    // A member, what sits on the group (its array or server), or a process on that.
     let covers = |t: ElementId| {
-        g.members.contains(&t) || {
+        g.members.contains(&t) || needs_group(t) || {
             let mut hit = false;
-            model.element(t).needs.visit(&mut |r| hit |= *r == crate::model::Req::Group(g.id));
+            model.element(t).needs.visit(&mut |r| hit |= matches!(r, crate::model::Req::Element(h) if needs_group(*h)));
             hit
         }
     };
