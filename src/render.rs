@@ -18,13 +18,29 @@ pub enum ColorMode {
 }
 
 impl ColorMode {
+    /// Colour for stderr (diagnostics, summaries).
     pub fn resolve(choice: ColorChoice) -> ColorMode {
+        Self::resolve_for(choice, std::io::stderr().is_terminal())
+    }
+
+    /// Colour for a stream that is (or is not) a terminal: `auto` colours terminals
+    /// only, and never when NO_COLOR is set.
+    pub fn resolve_for(choice: ColorChoice, terminal: bool) -> ColorMode {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         match choice {
             ColorChoice::Always => ColorMode::Ansi,
             ColorChoice::Never => ColorMode::Plain,
-            ColorChoice::Auto if !no_color && std::io::stderr().is_terminal() => ColorMode::Ansi,
+            ColorChoice::Auto if !no_color && terminal => ColorMode::Ansi,
             ColorChoice::Auto => ColorMode::Plain,
+        }
+    }
+
+    /// `text` in bold green (good) or bold red (bad) when colouring.
+    pub fn verdict(self, text: &str, good: bool) -> String {
+        match self {
+            ColorMode::Plain => text.to_string(),
+            ColorMode::Ansi if good => format!("\x1b[1;32m{text}\x1b[0m"),
+            ColorMode::Ansi => format!("\x1b[1;31m{text}\x1b[0m"),
         }
     }
 }

@@ -144,8 +144,8 @@ fn check_gates_ci_in_every_format() {
     assert_eq!(spofsim(&["check", holds, fails]).code, 1);
     assert_eq!(spofsim(&["--color", "never", "check", holds, BAD]).code, 2, "invalid input wins");
     // A warning-level lint fails the run only when asked to.
-    assert_eq!(spofsim(&["check", "tests/cases/hidden-spofs/db-pair-one-array.jsonc"]).code, 0);
-    assert_eq!(spofsim(&["check", "tests/cases/hidden-spofs/db-pair-one-array.jsonc", "--fail-on", "warning"]).code, 1);
+    assert_eq!(spofsim(&["check", "scenarios/anti-patterns/db-pair-one-array.jsonc"]).code, 0);
+    assert_eq!(spofsim(&["check", "scenarios/anti-patterns/db-pair-one-array.jsonc", "--fail-on", "warning"]).code, 1);
     for (format, ext) in [("text", "txt"), ("json", "json"), ("markdown", "md"), ("junit", "xml")] {
         let run = spofsim(&["check", "tests/cases/check/", "--format", format]);
         assert_eq!(run.code, 1, "{format}: {}", run.stderr);

@@ -58,44 +58,108 @@ fn bundled_scenarios_validate() {
     assert!(run.stderr.ends_with(" invalid\n") && run.stderr.contains(" 0 invalid"), "{}", run.stderr);
 }
 
-/// Designs that look redundant but are not: each file names the SPOFs it must yield
-/// (`// expect-spofs: a, b`), and the explained report is kept as a snapshot.
+/// Every scenario under `scenarios/`, recursively.
+fn library() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "jsonc") {
+                out.push(p.strip_prefix(crate::harness::root()).unwrap().to_path_buf());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&crate::harness::root().join("scenarios"), &mut out);
+    out.sort();
+    out
+}
+
+/// The scenario library teaches: every file states a lesson and expectations that
+/// hold (`check` passes on each), and its analysis, check report and drill timeline
+/// are kept as golden outputs under `tests/golden/`.
 #[test]
-fn hidden_spofs_are_found_and_explained() {
-    let cases = files("tests/cases/hidden-spofs", "jsonc");
-    assert!(cases.len() >= 6);
+fn library_expectations_hold_and_outputs_match_their_goldens() {
+    let cases = library();
+    assert!(cases.len() >= 30, "{} scenarios", cases.len());
     for case in cases {
         let path = case.to_str().unwrap();
         let text = std::fs::read_to_string(crate::harness::root().join(&case)).unwrap();
-        let expected: Vec<&str> = text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("// expect-spofs:"))
-            .unwrap_or_else(|| panic!("{path}: no `// expect-spofs:` line"))
-            .split(',')
-            .map(str::trim)
-            .collect();
-        let run = spofsim(&["analyze", path, "--format", "json"]);
-        assert_eq!(run.code, 0, "{path}: {}", run.stderr);
+        assert!(text.starts_with("//") && text.contains("\"description\""), "{path}: no lesson comment or description");
+        let run = spofsim(&["check", path, "--format", "json"]);
+        assert_eq!(run.code, 0, "{path}: check failed\n{}{}", run.stdout, run.stderr);
         let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-        let mut found: Vec<&str> =
-            v["spofs"].as_array().unwrap().iter().map(|s| s["element"].as_str().unwrap()).collect();
-        found.sort_unstable();
-        assert_eq!(found, expected, "{path}: single points of failure");
-        for s in v["spofs"].as_array().unwrap() {
+        let verdicts = v["scenarios"][0]["verdicts"].as_array().unwrap();
+        assert!(!verdicts.is_empty(), "{path}: no expectation");
+        assert!(verdicts.iter().all(|x| x["passed"] == true), "{path}: {verdicts:?}");
+        let golden = std::path::Path::new("tests/golden").join(case.strip_prefix("scenarios").unwrap());
+        expect_file(&golden.with_extension("analysis"), &spofsim(&["analyze", path]).stdout);
+        expect_file(&golden.with_extension("check"), &spofsim(&["--color", "never", "check", path]).stdout);
+        if text.contains("\"drills\"") {
+            let drills = spofsim(&["simulate", path, "--drills-only", "--years", "1", "--replications", "1", "-q"]);
+            assert_eq!(drills.code, 0, "{path}: {}", drills.stderr);
+            expect_file(&golden.with_extension("drills"), &drills.stdout);
+        }
+    }
+}
+
+/// Designs that look redundant but are not: each anti-pattern's `expect` block names
+/// the finding (and SPOFs) it must yield, proven by `check`; every SPOF comes with an
+/// explanation chain, and a hidden one names the redundancy it defeats.
+#[test]
+fn anti_patterns_name_their_finding_and_explain_their_spofs() {
+    let cases: Vec<_> = library().into_iter().filter(|p| p.starts_with("scenarios/anti-patterns")).collect();
+    assert!(cases.len() >= 10, "{} anti-patterns", cases.len());
+    for case in cases {
+        let path = case.to_str().unwrap();
+        let run = spofsim(&["check", path, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let verdicts = v["scenarios"][0]["verdicts"].as_array().unwrap();
+        assert!(verdicts.iter().any(|x| x["measure"] == "findings" && x["passed"] == true), "{path}: names no finding");
+        let run = spofsim(&["analyze", path, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let spofs = v["spofs"].as_array().unwrap();
+        for s in spofs {
             let why = s["explanation"].as_str().unwrap();
             assert!(
                 why.starts_with(&format!("{} fails → ", s["element"].as_str().unwrap())) && why.contains("→ service "),
                 "{path}: {why}"
             );
-            assert!(
-                !s["defeats"].as_array().unwrap().is_empty(),
-                "{path}: {} names no defeated redundancy",
-                s["element"]
-            );
         }
-        let report = spofsim(&["analyze", path]);
-        expect_file(&case.with_extension("analysis"), &report.stdout);
+        // A hidden SPOF is one that defeats a redundancy the design meant to have.
+        assert!(
+            spofs.is_empty() || spofs.iter().any(|s| !s["defeats"].as_array().unwrap().is_empty()),
+            "{path}: no SPOF defeats a redundancy"
+        );
     }
+}
+
+/// `check scenarios/` covers every mechanism: each kind in the registry is used by
+/// at least one library scenario.
+#[test]
+fn library_uses_every_mechanism() {
+    let texts: Vec<String> =
+        library().iter().map(|p| std::fs::read_to_string(crate::harness::root().join(p)).unwrap()).collect();
+    let missing: Vec<&str> = sim_core::mechanisms::all()
+        .map(|k| k.info().name)
+        .filter(|&k| !["service", "site", "entry"].contains(&k))
+        .filter(|&k| {
+            // Kinds with a shorthand or a section of their own are used that way.
+            let written = match k {
+                "process" => "\"runs\"".to_string(),
+                "nic" => "\"nics\"".to_string(),
+                "bond" => "\"bond\": {".to_string(),
+                "disk" => "\"disk_count\"".to_string(),
+                "link" => "\"links\"".to_string(),
+                "monitor" => "\"monitors\"".to_string(),
+                "backup" => "\"backups\"".to_string(),
+                _ => format!("\"kind\": \"{k}\""),
+            };
+            !texts.iter().any(|t| t.contains(&written))
+        })
+        .collect();
+    assert!(missing.is_empty(), "no library scenario uses: {missing:?}");
 }
 
 /// Malformed or unsupported MEF input gets located, explained errors (exit 2).

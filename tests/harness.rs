@@ -38,6 +38,9 @@ pub fn spofsim_env(args: &[&str], env: &[(&str, &str)]) -> Run {
 pub fn expect_file(expected: &Path, actual: &str) {
     let path = root().join(expected);
     if std::env::var_os("UPDATE_EXPECT").is_some() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("create the expected file's folder");
+        }
         std::fs::write(&path, actual).expect("write expected file");
         return;
     }

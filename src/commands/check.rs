@@ -11,7 +11,7 @@ use crate::render::{self, ColorMode};
 use crate::report::{check_github, check_json, check_junit, check_markdown, check_sarif, check_text, Checked};
 use crate::{inputs, Status};
 
-pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
+pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Status {
     let mut checked = Vec::new();
     let mut invalid = false;
     for input in inputs::collect(&args.paths) {
@@ -81,7 +81,7 @@ pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
     }
     let report = match format {
         CheckFormat::Github => check_github::render(&checked, threshold),
-        CheckFormat::Text => check_text::render(&checked, threshold),
+        CheckFormat::Text => check_text::render(&checked, threshold, stdout_color),
         CheckFormat::Json => check_json::render(&checked, threshold),
         CheckFormat::Markdown => check_markdown::render(&checked),
         CheckFormat::Junit => check_junit::render(&checked),
@@ -94,7 +94,7 @@ pub fn run(args: &CheckArgs, color: ColorMode) -> Status {
                 return Status::Invalid;
             }
             if !args.quiet {
-                eprint!("{}", check_text::render(&checked, threshold));
+                eprint!("{}", check_text::render(&checked, threshold, color));
             }
         }
         None => {

@@ -1,43 +1,69 @@
-//! `check` as a table for people: scenario × expectation with target, measured and
-//! verdict, then the lint findings that fail the run, then a one-line total.
+//! `check` as a table for people: per scenario, each expectation's verdict, service,
+//! target and measured value; then the lint findings that fail the run, accepted
+//! findings with their reasons, and a one-line total. Colour only on request or a tty.
 
 use std::fmt::Write;
 
 use sim_core::lints::Severity;
 
 use super::Checked;
+use crate::render::ColorMode;
 
-pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
+/// The table, one block per scenario; columns are as wide as their widest cell and
+/// the verdict is coloured when `color` says so.
+pub fn render(checked: &[Checked], fail_on: Option<Severity>, color: ColorMode) -> String {
     let mut out = String::new();
+    let (mut passed, mut failed) = (0, 0);
+    let rows: Vec<[String; 4]> = checked
+        .iter()
+        .flat_map(|c| c.result.iter().flat_map(|r| &r.verdicts))
+        .map(|v| {
+            let service = v.service.as_deref().unwrap_or("(design)").to_string();
+            [service, v.measure.to_string(), v.target.clone(), v.measured_cell()]
+        })
+        .collect();
+    let width = |i: usize, header: &str| {
+        rows.iter().map(|r| r[i].chars().count()).chain([header.chars().count()]).max().unwrap_or(0)
+    };
+    let w = [width(0, "service"), width(1, "expectation"), width(2, "target")];
     let _ = writeln!(
         out,
-        "{:<40} {:<14} {:<22} {:<14} {:<24} verdict",
-        "scenario", "service", "expectation", "target", "measured"
+        "verdict  {:<w0$}  {:<w1$}  {:<w2$}  measured",
+        "service",
+        "expectation",
+        "target",
+        w0 = w[0],
+        w1 = w[1],
+        w2 = w[2]
     );
-    let (mut passed, mut failed) = (0, 0);
     for c in checked {
         match &c.result {
             Err(why) => {
-                let _ = writeln!(out, "{:<40} {why}", c.path);
+                let _ = writeln!(out, "{}: {why}", c.path);
             }
             Ok(r) if r.verdicts.is_empty() => {
-                let _ = writeln!(out, "{:<40} (no expectations)", c.path);
+                let _ = writeln!(out, "{}: (no expectations)", c.path);
             }
             Ok(r) => {
+                let _ = writeln!(out, "{}", c.path);
                 for v in &r.verdicts {
-                    let measured = v.measured_cell();
-                    let verdict = if v.passed { "pass" } else { "FAIL" };
                     if v.passed {
                         passed += 1;
                     } else {
                         failed += 1;
                     }
+                    let verdict = color.verdict(if v.passed { "pass" } else { "FAIL" }, v.passed);
                     let service = v.service.as_deref().unwrap_or("(design)");
-                    let _ = writeln!(
-                        out,
-                        "{:<40} {:<14} {:<22} {:<14} {:<24} {verdict}",
-                        c.path, service, v.measure, v.target, measured
+                    let line = format!(
+                        "  {verdict}   {service:<w0$}  {:<w1$}  {:<w2$}  {}",
+                        v.measure,
+                        v.target,
+                        v.measured_cell(),
+                        w0 = w[0],
+                        w1 = w[1],
+                        w2 = w[2]
                     );
+                    let _ = writeln!(out, "{}", line.trim_end());
                 }
             }
         }

@@ -32,11 +32,15 @@ fn check(model: &Model) -> Vec<Hit> {
             out.push(hit(
                 g.span,
                 &g.name,
-                format!(
-                    "{} uses MII, but {} has a single uplink whose failure MII cannot see",
-                    g.name,
-                    blind.join(" and ")
-                ),
+                if blind.len() == 1 {
+                    format!("{} uses MII, but {} has a single uplink whose failure MII cannot see", g.name, blind[0])
+                } else {
+                    format!(
+                        "{} uses MII, but {} each have a single uplink whose failure MII cannot see",
+                        g.name,
+                        blind.join(" and ")
+                    )
+                },
             ));
         }
     }
