@@ -244,3 +244,22 @@ fn drills_give_exact_outage_timings() {
         expect_file(&case.with_extension("timeline"), &report.stdout);
     }
 }
+
+/// `scenarios/README.md` indexes the whole library: every file, with its description.
+#[test]
+fn library_index_lists_every_scenario() {
+    let index = std::fs::read_to_string(crate::harness::root().join("scenarios/README.md")).unwrap();
+    for case in library() {
+        let rel = case.strip_prefix("scenarios").unwrap().to_str().unwrap().to_string();
+        let text = std::fs::read_to_string(crate::harness::root().join(&case)).unwrap();
+        let description = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("\"description\": \""))
+            .and_then(|l| l.strip_suffix("\","))
+            .unwrap_or_else(|| panic!("{rel}: no description line"));
+        assert!(
+            index.contains(&format!("[`{rel}`]({rel}) | {description} |")),
+            "scenarios/README.md does not list {rel} with its description"
+        );
+    }
+}
