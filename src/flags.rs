@@ -91,7 +91,7 @@ pub enum Command {
     /// Generate a valid scenario (fat-tree data centre, random design) on stdout.
     #[command(
         subcommand,
-        after_help = "Examples:\n  spofsim generate fat-tree --k 48 > dc.json\n  spofsim generate random --components 12 --seed 7"
+        after_help = "Examples:\n  spofsim generate fat-tree --k 48 > dc.json\n  spofsim generate three-tier --sites 2 --racks 4 --servers-per-rack 10 > shop.json\n  spofsim generate random --components 12 --seed 7"
     )]
     Generate(GenerateCommand),
     /// Print the JSON Schema (draft-07) of the scenario language.
@@ -326,6 +326,18 @@ pub enum GenerateCommand {
         /// Power feeds per pod, each with one PDU powering the pod's switches in turn.
         #[arg(long, default_value_t = 2)]
         feeds_per_pod: usize,
+    },
+    /// A three-tier design (web, AP, DB) with every layer doubled, at any scale.
+    ThreeTier {
+        /// Sites; two or more put GSLB in front and replicate the DB between sites.
+        #[arg(long, default_value_t = 1)]
+        sites: usize,
+        /// Racks per site, each with two top-of-rack switches.
+        #[arg(long, default_value_t = 2)]
+        racks: usize,
+        /// Servers per rack; they run web, ap and db in turn.
+        #[arg(long, default_value_t = 6)]
+        servers_per_rack: usize,
     },
     /// A random small design, for property tests.
     Random {

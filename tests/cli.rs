@@ -473,3 +473,39 @@ fn init_writes_a_starter_that_check_passes() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "init must not overwrite");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn generators_write_valid_scenarios() {
+    let dir = std::env::temp_dir().join(format!("spofsim-generate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases: [(&str, &[&str]); 4] = [
+        ("ft48.json", &["generate", "fat-tree", "--k", "48"]),
+        ("tt1.json", &["generate", "three-tier", "--sites", "1", "--racks", "2", "--servers-per-rack", "6"]),
+        ("tt3.json", &["generate", "three-tier", "--sites", "3", "--racks", "4", "--servers-per-rack", "10"]),
+        ("random.json", &["generate", "random", "--components", "30", "--seed", "5"]),
+    ];
+    for (file, args) in cases {
+        let run = spofsim(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        let path = dir.join(file);
+        std::fs::write(&path, &run.stdout).unwrap();
+        let valid = spofsim(&["--color", "never", "validate", path.to_str().unwrap()]);
+        assert_eq!(valid.code, 0, "{args:?}: {}", valid.stderr);
+        assert_eq!(spofsim(args).stdout, run.stdout, "{args:?}: deterministic");
+    }
+    // fat-tree k = 48: 27,648 hosts and 2,880 switches.
+    let ft = std::fs::read_to_string(dir.join("ft48.json")).unwrap();
+    assert_eq!(
+        (ft.matches("\"kind\": \"server\"").count(), ft.matches("\"kind\": \"router\"").count()),
+        (27_648, 2_880)
+    );
+    // One site with every layer doubled: the site itself is the only SPOF.
+    let one = spofsim(&["analyze", dir.join("tt1.json").to_str().unwrap(), "--format", "json", "--no-importance"]);
+    let v: serde_json::Value = serde_json::from_str(&one.stdout).unwrap();
+    let spofs: Vec<&str> = v["spofs"].as_array().unwrap().iter().map(|s| s["element"].as_str().unwrap()).collect();
+    assert_eq!(spofs, ["s0"]);
+    let bad = spofsim(&["generate", "three-tier", "--racks", "1", "--servers-per-rack", "2"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("three servers, one per tier"), "{}", bad.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -14,6 +14,15 @@ pub fn run(what: &GenerateCommand) -> Status {
             }
             sim_core::generate::fat_tree(k, feeds_per_pod)
         }
+        GenerateCommand::ThreeTier { sites, racks, servers_per_rack } => {
+            if sites == 0 || racks == 0 || racks * servers_per_rack < 3 {
+                eprintln!(
+                    "error: each site needs a rack and three servers, one per tier (got --sites {sites} --racks {racks} --servers-per-rack {servers_per_rack})"
+                );
+                return Status::Invalid;
+            }
+            sim_core::generate::three_tier(sites, racks, servers_per_rack)
+        }
         GenerateCommand::Random { components, seed } => sim_core::generate::random(components, seed),
     };
     let _ = std::io::stdout().write_all(text.as_bytes());

@@ -88,6 +88,10 @@ impl TreeResult {
     }
 }
 
+/// BDD nodes × events above which importance uses one derivative pass instead of
+/// per-event BDD operations (both exact in exact arithmetic; tested to agree).
+const IMPORTANCE_EXACT_WORK: u128 = 20_000_000;
+
 /// Enumerations stop here even when more is asked; counts stay exact.
 const ENUMERATION_CAP: usize = 2_000_000;
 
@@ -98,8 +102,12 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Option<TreeResult> {
     let p: Vec<f64> = c.order.iter().map(|&e| tree.events[e as usize].probability).collect();
     let probability = c.bdd.probability(c.top, &p);
     let mut z = Zbdd::new();
-    let mcs = z.minimal_solutions(&c.bdd, c.top);
     let max_order = options.max_order.min(c.order.len());
+    let mcs = if max_order < c.order.len() {
+        z.minimal_solutions_up_to(&c.bdd, c.top, max_order.max(1))
+    } else {
+        z.minimal_solutions(&c.bdd, c.top)
+    };
     let counts_by_order = z.count_by_order(mcs, max_order);
     let total: u128 = counts_by_order.iter().fold(0u128, |a, &b| a.saturating_add(b));
     let enumerate = (total.min(ENUMERATION_CAP as u128)) as usize;
@@ -128,21 +136,39 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Option<TreeResult> {
     cut_sets.truncate(options.max_listed);
     let mut importance = Vec::new();
     if options.importance && probability > 0.0 {
-        // Events that occur in some minimal cut set (SCRAM lists only those).
-        let occurring = z.variables(mcs);
+        // Events that occur in some minimal cut set (SCRAM lists only those): on a
+        // coherent tree, the BDD's support (the cut-set family may be cut at an order).
+        let occurring = if tree.is_coherent() {
+            c.bdd.support(c.top)
+        } else if max_order < c.order.len() {
+            let all = z.minimal_solutions(&c.bdd, c.top);
+            z.variables(all)
+        } else {
+            z.variables(mcs)
+        };
         let pf = probability;
+        // Per-event BDD operations are exact to the last digit but cost O(|BDD|) each;
+        // past this much work, one derivative pass gives every Birnbaum at once.
+        let nodes = c.bdd.size(c.top);
+        let fast = (nodes as u128) * (occurring.len() as u128) > IMPORTANCE_EXACT_WORK;
+        let derivatives = if fast { c.bdd.birnbaum_all(c.top, &p) } else { Vec::new() };
         for (level, &e) in c.order.clone().iter().enumerate() {
             if !occurring.contains(&(level as u32)) {
                 continue;
             }
-            let f1 = c.bdd.restrict(c.top, level as u32, true);
-            let f0 = c.bdd.restrict(c.top, level as u32, false);
-            let (p1, p0) = (c.bdd.probability(f1, &p), c.bdd.probability(f0, &p));
             let pe = tree.events[e as usize].probability;
-            // P(f1 ∧ ¬f0) − P(f0 ∧ ¬f1): no cancellation when p1 ≈ p0.
-            let (n0, n1) = (c.bdd.not(f0), c.bdd.not(f1));
-            let (gain, loss) = (c.bdd.and(f1, n0), c.bdd.and(f0, n1));
-            let birnbaum = c.bdd.probability(gain, &p) - c.bdd.probability(loss, &p);
+            let (birnbaum, p1, p0) = if fast {
+                let b = derivatives[level];
+                (b, pf + (1.0 - pe) * b, (pf - pe * b).max(0.0))
+            } else {
+                let f1 = c.bdd.restrict(c.top, level as u32, true);
+                let f0 = c.bdd.restrict(c.top, level as u32, false);
+                let (p1, p0) = (c.bdd.probability(f1, &p), c.bdd.probability(f0, &p));
+                // P(f1 ∧ ¬f0) − P(f0 ∧ ¬f1): no cancellation when p1 ≈ p0.
+                let (n0, n1) = (c.bdd.not(f0), c.bdd.not(f1));
+                let (gain, loss) = (c.bdd.and(f1, n0), c.bdd.and(f0, n1));
+                (c.bdd.probability(gain, &p) - c.bdd.probability(loss, &p), p1, p0)
+            };
             importance.push(Importance {
                 event: e,
                 birnbaum,

@@ -4,9 +4,11 @@
 
 mod fat_tree;
 mod random;
+mod three_tier;
 
 pub use fat_tree::fat_tree;
 pub use random::random;
+pub use three_tier::three_tier;
 
 use serde_json::Value;
 
