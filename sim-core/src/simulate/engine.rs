@@ -358,6 +358,35 @@ impl<'c, 'm> Sim<'c, 'm> {
             self.mark(self.cx.circuit.group_node(crate::model::GroupId(j as u32)));
         }
         self.settle();
+        // A group whose members depend on later groups (a cluster on multipathed
+        // storage) found none working in the pass above: at time 0 nothing has failed,
+        // so it starts on its first working member, with no switchover.
+        for _ in 0..self.groups.len() {
+            let mut changed = false;
+            for j in 0..self.groups.len() {
+                if self.cx.groups[j].behaviour != Behaviour::Switchover {
+                    continue;
+                }
+                let members = &self.cx.model.groups[j].members;
+                let active_works = self.groups[j].active.is_some_and(|a| self.works(members[a]));
+                if !active_works {
+                    if let Some(first) = (0..members.len()).find(|&i| self.works(members[i])) {
+                        let working: Vec<bool> = members.iter().map(|&e| self.works(e)).collect();
+                        let st = &mut self.groups[j];
+                        st.window = false;
+                        st.switching_to = None;
+                        st.token += 1;
+                        st.was_working = working;
+                        self.set_active(j, Some(first));
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+            self.settle();
+        }
         for s in 0..self.services.len() {
             let (f, mechanism) = self.service_state(s);
             let track = &mut self.services[s];
@@ -474,10 +503,11 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.groups[j].promote_pending = false;
                     let active = self.groups[j].active;
                     let m = cx.model.groups[j].members[i];
+                    let segment = cx.groups[j].peers_same_segment;
                     let partitioned = match active {
                         Some(a) => {
                             let am = cx.model.groups[j].members[a];
-                            self.works(am) && self.works(m) && !self.reach(&[am], &[m], false, None)
+                            self.works(am) && self.works(m) && !self.reach_within(&[am], &[m], false, None, segment)
                         }
                         None => false,
                     };
@@ -778,7 +808,21 @@ impl<'c, 'm> Sim<'c, 'm> {
         honour_exclusion: bool,
         force: Option<ElementId>,
     ) -> bool {
+        self.reach_within(sources, targets, honour_exclusion, force, false)
+    }
+
+    /// [`Self::reach`], optionally forwarding through switches only (one L2 segment).
+    fn reach_within(
+        &mut self,
+        sources: &[ElementId],
+        targets: &[ElementId],
+        honour_exclusion: bool,
+        force: Option<ElementId>,
+        segment: bool,
+    ) -> bool {
         let circuit = &self.cx.circuit;
+        let model = self.cx.model;
+        let forwards = |u: usize| circuit.net.forwarding[u] && (!segment || model.elements[u].kind == "switch");
         let ok = |s: &Self, e: ElementId| {
             Some(e) == force && s.works(e) || if honour_exclusion { s.carries(e) } else { s.works(e) }
         };
@@ -821,7 +865,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         'bfs: while head < queue.len() {
             let u = queue[head] as usize;
             head += 1;
-            if !(circuit.net.forwarding[u] || self.source_mark[u] == stamp) {
+            if !(forwards(u) || self.source_mark[u] == stamp) {
                 continue;
             }
             for &(w, link) in &circuit.net.adjacency[u] {
@@ -829,7 +873,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 if self.reached_mark[wi] != stamp
                     && ok(self, w)
                     && self.works(link)
-                    && (circuit.net.forwarding[wi] || self.target_mark[wi] == stamp)
+                    && (forwards(wi) || self.target_mark[wi] == stamp)
                 {
                     if self.target_mark[wi] == stamp {
                         found = true;
@@ -909,7 +953,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             .copied()
             .filter(|&o| o != m && self.works(o) && Some(o) != fenced)
             .collect();
-        peers.is_empty() || self.reach(&[m], &peers, false, None)
+        let segment = self.cx.groups[j].peers_same_segment;
+        peers.is_empty() || self.reach_within(&[m], &peers, false, None, segment)
     }
 
     fn first_ok(&mut self, j: usize, except: Option<usize>) -> Option<usize> {
@@ -976,7 +1021,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                     // A partition: heal when the two hear each other again, or keep the
                     // survivor when one of them dies.
                     let (am, bm) = (members[a], members[b]);
-                    let healed = !self.works(am) || !self.works(bm) || self.reach(&[am], &[bm], false, None);
+                    let segment = p.peers_same_segment;
+                    let healed =
+                        !self.works(am) || !self.works(bm) || self.reach_within(&[am], &[bm], false, None, segment);
                     if healed {
                         self.end_split(j);
                         self.groups[j].also_active = None;

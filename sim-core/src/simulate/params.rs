@@ -56,6 +56,9 @@ pub struct GroupParams {
     pub quorum: Option<ElementId>,
     /// Members talk over the network, so peer detectors depend on it.
     pub peers_networked: bool,
+    /// Peers hear each other only within one L2 segment (VRRP and HSRP adverts are
+    /// link-local multicast: they never cross a router, let alone the internet).
+    pub peers_same_segment: bool,
     /// A cold standby: members not serving do not fail while they wait.
     pub cold: bool,
 }
@@ -212,6 +215,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         counts_split_brain,
         quorum,
         peers_networked: networked && !ideal,
+        peers_same_segment: matches!(g.kind, "vrrp" | "hsrp"),
         cold: text_attr(&g.attrs, "standby") == Some("cold"),
     }
 }
