@@ -509,3 +509,42 @@ fn generators_write_valid_scenarios() {
     assert!(bad.stderr.contains("three servers, one per tier"), "{}", bad.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// GUIDE.md cannot rot: every command in its `sh` blocks runs from the repository
+/// root with the exit code it states (`# exit N`, else 0), and every line of the
+/// `text` block that follows appears in the last command's output.
+#[test]
+fn guide_commands_run_as_written() {
+    let guide = std::fs::read_to_string(crate::harness::root().join("GUIDE.md")).unwrap();
+    let _ = std::fs::remove_dir_all(crate::harness::root().join("target/guide"));
+    let (mut fence, mut output, mut commands, mut excerpts) = (None::<String>, String::new(), 0, 0);
+    for line in guide.lines() {
+        if let Some(lang) = line.strip_prefix("```") {
+            fence = if fence.is_some() { None } else { Some(lang.to_string()) };
+            continue;
+        }
+        let text = line.trim();
+        match fence.as_deref() {
+            Some("sh") if !text.is_empty() => {
+                let (command, code) = match text.split_once("# exit ") {
+                    Some((c, n)) => (c.trim(), n.trim().parse::<i32>().unwrap()),
+                    None => (text, 0),
+                };
+                let args: Vec<&str> = command.split_whitespace().collect();
+                assert_eq!(args[0], "spofsim", "GUIDE.md runs only spofsim: {text}");
+                let run = spofsim(&args[1..]);
+                assert_eq!(run.code, code, "GUIDE.md: `{command}`\n{}{}", run.stdout, run.stderr);
+                output = format!("{}{}", run.stdout, run.stderr);
+                commands += 1;
+            }
+            Some("text") if !text.is_empty() => {
+                assert!(output.contains(text), "GUIDE.md: `{text}` is not in the output:\n{output}");
+                excerpts += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(commands >= 12 && excerpts >= 20, "{commands} commands, {excerpts} excerpt lines");
+    assert!(crate::harness::root().join("target/guide/report/index.html").exists());
+    assert!(crate::harness::root().join("target/guide/check.sarif").exists());
+}
