@@ -8,6 +8,7 @@ mod commands;
 mod flags;
 mod inputs;
 mod plots;
+mod progress;
 mod render;
 mod report;
 

@@ -14,7 +14,10 @@ use crate::{inputs, Status};
 pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Status {
     let mut checked = Vec::new();
     let mut invalid = false;
-    for input in inputs::collect(&args.paths) {
+    let inputs = inputs::collect(&args.paths);
+    let bar = crate::progress::bar(inputs.len() as u64, "scenarios checked", args.quiet);
+    for input in inputs {
+        bar.inc(1);
         let path = input.path.display().to_string();
         let text = match input.text {
             Ok(t) => t,
@@ -37,6 +40,7 @@ pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Statu
             }
         }
     }
+    bar.finish_and_clear();
     checked.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(file) = &args.baseline {
         match baseline(file) {

@@ -27,7 +27,13 @@ pub fn run(args: &ReportArgs, color: ColorMode) -> Status {
         Ok(p) => p,
         Err(status) => return status,
     };
-    let sim = pool.install(|| sim_core::simulate::simulate(&model, &options));
+    let compiled = sim_core::simulate::Compiled::new(&model, options.clone());
+    let bar = crate::progress::bar(options.replications, "replications simulated", args.quiet);
+    let records =
+        pool.install(|| sim_core::simulate::run_replications_with(&compiled, 0..options.replications, &|| bar.inc(1)));
+    bar.finish_and_clear();
+    let names = sim_core::simulate::service_names(&model);
+    let sim = sim_core::simulate::aggregate(&model.name, &names, &options, &records);
     let targets: Vec<(String, f64)> = model
         .expectations
         .iter()

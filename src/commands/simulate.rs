@@ -44,7 +44,7 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
         Ok(p) => p,
         Err(status) => return status,
     };
-    let bar = progress_bar(range.end - range.start, args.quiet);
+    let bar = crate::progress::bar(range.end - range.start, "replications simulated", args.quiet);
     let records = pool.install(|| simulate::run_replications_with(&compiled, range, &|| bar.inc(1)));
     bar.finish_and_clear();
     let hash = shard::scenario_hash(&text);
@@ -138,18 +138,4 @@ fn write_out(output: Option<&Path>, text: &str) -> Status {
         }
     }
     Status::Ok
-}
-
-/// A bar on stderr; hidden when stderr is not a terminal or with --quiet.
-fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
-    if quiet {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} simulating {pos}/{len} replications {wide_bar} {eta}")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
