@@ -194,6 +194,7 @@ pub struct SimulateArgs {
 pub enum SimFormat {
     Text,
     Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -306,14 +307,28 @@ pub struct AnalyzeArgs {
     /// Skip importance measures.
     #[arg(long)]
     pub no_importance: bool,
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
+    pub format: AnalyzeFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     Text,
     Json,
+}
+
+/// `analyze` formats: the findings formats (junit, sarif, github) need a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AnalyzeFormat {
+    Text,
+    Json,
+    Markdown,
+    /// One test case per service: "no single point of failure".
+    Junit,
+    /// SPOFs and lints as SARIF 2.1.0 results.
+    Sarif,
+    /// `::error file=…,line=…::` annotations.
+    Github,
 }
 
 #[derive(Debug, Subcommand)]

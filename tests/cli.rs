@@ -278,6 +278,9 @@ fn check_sarif_validates_against_the_schema() {
     let run = spofsim(&["check", "tests/cases/check/", "scenarios/", "--format", "sarif"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let sarif: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    // `analyze --format sarif` shares the renderer; it must validate too.
+    let analyzed = spofsim(&["analyze", "scenarios/full-single-site.jsonc", "--format", "sarif"]);
+    let analyzed: serde_json::Value = serde_json::from_str(&analyzed.stdout).unwrap();
     let schema_text =
         std::fs::read_to_string(crate::harness::root().join("tests/data/sarif/sarif-2.1.0-rtm.5.json")).unwrap();
     // The published schema's `run.language` pattern has a stray `]`, which the validator's
@@ -285,8 +288,12 @@ fn check_sarif_validates_against_the_schema() {
     let schema_text = schema_text.replace(r"^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$", r"^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
     let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
-    let errors: Vec<String> =
-        validator.iter_errors(&sarif).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> = [&sarif, &analyzed]
+        .into_iter()
+        .flat_map(|doc| {
+            validator.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect::<Vec<_>>()
+        })
+        .collect();
     assert!(errors.is_empty(), "SARIF does not validate:\n{}", errors.join("\n"));
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let rules: Vec<&str> = results.iter().map(|r| r["ruleId"].as_str().unwrap()).collect();

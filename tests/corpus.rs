@@ -263,3 +263,31 @@ fn library_index_lists_every_scenario() {
         );
     }
 }
+
+/// Every output format of `check`, `analyze` and `simulate`, on the bundled library,
+/// kept as golden files in `tests/golden/formats/` (all are deterministic).
+#[test]
+fn every_format_matches_its_golden_output() {
+    let dir = std::path::Path::new("tests/golden/formats");
+    for (format, ext) in [
+        ("text", "txt"),
+        ("json", "json"),
+        ("markdown", "md"),
+        ("junit", "xml"),
+        ("sarif", "sarif"),
+        ("github", "github"),
+    ] {
+        let check = spofsim(&["--color", "never", "check", "scenarios/", "--format", format]);
+        assert_eq!(check.code, 0, "check --format {format}: {}", check.stderr);
+        expect_file(&dir.join(format!("check.{ext}")), &check.stdout);
+        let analyze = spofsim(&["analyze", "scenarios/full-single-site.jsonc", "--format", format]);
+        assert_eq!(analyze.code, 0, "analyze --format {format}: {}", analyze.stderr);
+        expect_file(&dir.join(format!("analyze-full-single-site.{ext}")), &analyze.stdout);
+    }
+    for (format, ext) in [("text", "txt"), ("json", "json"), ("markdown", "md")] {
+        let args = ["simulate", "scenarios/shop-two-tier.jsonc", "--years", "20", "--replications", "4", "-q"];
+        let run = spofsim(&[&args[..], &["--format", format]].concat());
+        assert_eq!(run.code, 0, "simulate --format {format}: {}", run.stderr);
+        expect_file(&dir.join(format!("simulate-shop-two-tier.{ext}")), &run.stdout);
+    }
+}

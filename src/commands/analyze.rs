@@ -7,9 +7,11 @@ use std::io::Write;
 
 use sim_core::analysis::{analyze_tree, findings, single_failures, structure, FaultTree, Options};
 
-use crate::flags::{AnalyzeArgs, ReportFormat};
+use crate::flags::{AnalyzeArgs, AnalyzeFormat};
 use crate::render::{self, ColorMode};
-use crate::report::{analysis_json, analysis_text, Analysed, LintRow};
+use crate::report::{
+    analysis_json, analysis_markdown, analysis_text, check_github, check_junit, check_sarif, Analysed, Checked, LintRow,
+};
 use crate::{inputs, Status};
 
 /// A top event's name with its exact tree, or why there is none.
@@ -82,10 +84,62 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
         })
         .collect();
     let shown = args.file.display().to_string();
-    let out = match args.format {
-        ReportFormat::Text => analysis_text::render(&shown, !is_mef, max_order, &items, &spofs, &lint_rows),
-        ReportFormat::Json => analysis_json::render(&shown, max_order, &items, &spofs, &lint_rows),
+    let findings = |model: &sim_core::model::Model| findings_as_check(&shown, &text, model, &spofs, &lints);
+    let out = match (args.format, &model) {
+        (AnalyzeFormat::Text, _) => analysis_text::render(&shown, !is_mef, max_order, &items, &spofs, &lint_rows),
+        (AnalyzeFormat::Json, _) => analysis_json::render(&shown, max_order, &items, &spofs, &lint_rows),
+        (AnalyzeFormat::Markdown, _) => analysis_markdown::render(&shown, max_order, &items, &spofs, &lint_rows),
+        (AnalyzeFormat::Junit, Some(m)) => check_junit::render(&[findings(m)]),
+        (AnalyzeFormat::Sarif, Some(m)) => check_sarif::render(&[findings(m)], None, false),
+        (AnalyzeFormat::Github, Some(m)) => check_github::render(&[findings(m)], None),
+        (_, None) => {
+            let _ = writeln!(
+                stderr,
+                "error: --format junit, sarif and github report a scenario's findings; a fault tree has none\n  help: use --format text, json or markdown for {}",
+                args.file.display()
+            );
+            return Status::Invalid;
+        }
     };
     let _ = std::io::stdout().write_all(out.as_bytes());
     Status::Ok
+}
+
+/// The analysis as `check` results with no expectations: one verdict per service
+/// ("no single point of failure"), its SPOFs and the lints, for the findings formats.
+fn findings_as_check(
+    path: &str,
+    text: &str,
+    model: &sim_core::model::Model,
+    spofs: &[findings::Spof],
+    lints: &[sim_core::lints::Finding],
+) -> Checked {
+    let mut services: Vec<&sim_core::model::Service> = model.services.iter().collect();
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    let verdicts = services
+        .iter()
+        .map(|s| {
+            let mut hit: Vec<&str> = spofs
+                .iter()
+                .filter(|f| f.blast.services_down.iter().any(|(n, _)| *n == s.name))
+                .map(|f| f.element.as_str())
+                .collect();
+            hit.sort_unstable();
+            sim_core::check::Verdict {
+                service: Some(s.name.clone()),
+                measure: "spofs",
+                target: "= none".into(),
+                measured: Ok(if hit.is_empty() { "none".into() } else { hit.join(", ") }),
+                passed: hit.is_empty(),
+                span: s.span,
+            }
+        })
+        .collect();
+    let result = sim_core::check::ScenarioCheck {
+        verdicts,
+        spofs: spofs.to_vec(),
+        lints: lints.to_vec(),
+        unused_suppressions: Vec::new(),
+    };
+    Checked { path: path.to_string(), result: Ok(result), text: text.to_string() }
 }

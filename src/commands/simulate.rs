@@ -10,7 +10,7 @@ use sim_core::simulate::{self, Compiled, SimOptions};
 
 use crate::flags::{MergeArgs, SimFormat, SimulateArgs};
 use crate::render::ColorMode;
-use crate::report::{simulate_json, simulate_text};
+use crate::report::{simulate_json, simulate_markdown, simulate_text};
 use crate::{inputs, Status};
 
 pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
@@ -122,6 +122,7 @@ fn render(report: &simulate::SimReport, hash: &str, format: SimFormat) -> String
     match format {
         SimFormat::Text => simulate_text::render(report, hash),
         SimFormat::Json => simulate_json::render(report, hash),
+        SimFormat::Markdown => simulate_markdown::render(report, hash),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Renderers for analysis results, one format per file.
 
 pub mod analysis_json;
+pub mod analysis_markdown;
 pub mod analysis_text;
 pub mod check_github;
 pub mod check_json;
@@ -13,6 +14,7 @@ pub mod diff_markdown;
 pub mod diff_text;
 pub mod html;
 pub mod simulate_json;
+pub mod simulate_markdown;
 pub mod simulate_text;
 
 /// One checked scenario: its path and results, or why it could not be checked.

@@ -1,0 +1,92 @@
+//! `analyze` as Markdown, for pull-request comments and wikis: per service the exact
+//! availability, then the SPOFs with their explanation chains, the design lints and
+//! the most probable cut sets. Lists keep the analysis's order (SPOFs by
+//! unavailability, lints by code, cut sets by probability).
+
+use std::fmt::Write;
+
+use sim_core::analysis::findings::Spof;
+use sim_core::units::{Duration, SECS_PER_YEAR};
+
+use super::{nines, Analysed, LintRow, ASSUMPTIONS};
+
+const LISTED: usize = 10;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: &[Spof], lints: &[LintRow]) -> String {
+    let mut out = String::new();
+    let order = max_order.map_or("all".to_string(), |n| n.to_string());
+    let _ = writeln!(out, "## spofsim analysis of `{}`\n", cell(input));
+    let _ = writeln!(out, "spofsim {}, cut sets up to order {order}.\n", sim_core::VERSION);
+    let _ = writeln!(out, "| {} | availability | nines | downtime per year | minimal cut sets |", "top event");
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for a in items {
+        match &a.result {
+            Ok((_, r)) => {
+                let _ = writeln!(
+                    out,
+                    "| {} {} | {:.6}% | {:.2} | {} | {} |",
+                    a.what,
+                    cell(&a.name),
+                    (1.0 - r.probability) * 100.0,
+                    nines(r.probability),
+                    Duration::from_secs(r.probability * SECS_PER_YEAR).human(),
+                    r.total_cut_sets()
+                );
+            }
+            Err(why) => {
+                let _ = writeln!(out, "| {} {} | not computed: {} | | | |", a.what, cell(&a.name), cell(why));
+            }
+        }
+    }
+    let _ = writeln!(out, "\n### Single points of failure: {}\n", spofs.len());
+    if !spofs.is_empty() {
+        let _ = writeln!(out, "| element | kind | unavailability | why |\n|---|---|---|---|");
+        for s in spofs {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {:.2e} | {} |",
+                cell(&s.element),
+                s.kind,
+                s.probability,
+                cell(&s.blast.chain_text())
+            );
+        }
+    }
+    let _ = writeln!(out, "\n### Design lints: {}\n", lints.len());
+    if !lints.is_empty() {
+        let _ = writeln!(out, "| where | severity | code | finding | fix |\n|---|---|---|---|---|");
+        for l in lints {
+            let f = l.finding;
+            let _ = writeln!(
+                out,
+                "| `{}:{}:{}` | {} | {} `{}` | {} | {} |",
+                cell(input),
+                l.line,
+                l.column,
+                f.severity.as_str(),
+                f.code,
+                f.name,
+                cell(&f.message),
+                cell(f.fix)
+            );
+        }
+    }
+    for a in items {
+        let Ok((tree, r)) = &a.result else { continue };
+        if r.cut_sets.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n### Most probable cut sets of {} `{}`\n", a.what, cell(&a.name));
+        let _ = writeln!(out, "| probability | events |\n|---|---|");
+        for c in r.cut_sets.iter().take(LISTED) {
+            let names: Vec<&str> = c.events.iter().map(|&e| tree.events[e as usize].name.as_str()).collect();
+            let _ = writeln!(out, "| {:.3e} | {} |", c.probability, cell(&names.join(" + ")));
+        }
+    }
+    let _ = writeln!(out, "\n*Assumptions: {}.*", ASSUMPTIONS.join("; "));
+    out
+}
