@@ -21,7 +21,7 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
     let order = max_order.map_or("all".to_string(), |n| n.to_string());
     let _ = writeln!(out, "## spofsim analysis of `{}`\n", cell(input));
     let _ = writeln!(out, "spofsim {}, cut sets up to order {order}.\n", sim_core::VERSION);
-    let _ = writeln!(out, "| {} | availability | nines | downtime per year | minimal cut sets |", "top event");
+    let _ = writeln!(out, "| top event | availability | nines | downtime per year | minimal cut sets |");
     let _ = writeln!(out, "|---|---|---|---|---|");
     for a in items {
         match &a.result {
