@@ -87,7 +87,10 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
     let findings = |model: &sim_core::model::Model| findings_as_check(&shown, &text, model, &spofs, &lints);
     let out = match (args.format, &model) {
         (AnalyzeFormat::Text, _) => analysis_text::render(&shown, !is_mef, max_order, &items, &spofs, &lint_rows),
-        (AnalyzeFormat::Json, _) => analysis_json::render(&shown, max_order, &items, &spofs, &lint_rows),
+        (AnalyzeFormat::Json, _) => {
+            let hash = sim_core::simulate::shard::scenario_hash(&text);
+            analysis_json::render(&shown, &hash, max_order, &items, &spofs, &lint_rows)
+        }
         (AnalyzeFormat::Markdown, _) => analysis_markdown::render(&shown, max_order, &items, &spofs, &lint_rows),
         (AnalyzeFormat::Junit, Some(m)) => check_junit::render(&[findings(m)]),
         (AnalyzeFormat::Sarif, Some(m)) => check_sarif::render(&[findings(m)], None, false),

@@ -1,5 +1,6 @@
 //! JSON analysis report. Wire format (version 1), sorted, without timestamps:
-//! `{ version, spofsim, input, options: { max_order }, assumptions: [..],
+//! `{ version, spofsim, input, input_hash (FNV-1a of the file), options: { max_order },
+//!    assumptions: [..],
 //!    results: [ { name, kind, unavailability, availability, nines, (or `skipped`: why)
 //!                 downtime_per_year_secs, bdd_nodes, coherent,
 //!                 cut_sets: { total, counts_by_order: { "1": n, .. }, truncated,
@@ -22,7 +23,14 @@ fn num(x: f64) -> Value {
     serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
 }
 
-pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: &[Spof], lints: &[LintRow]) -> String {
+pub fn render(
+    input: &str,
+    input_hash: &str,
+    max_order: Option<usize>,
+    items: &[Analysed],
+    spofs: &[Spof],
+    lints: &[LintRow],
+) -> String {
     let results: Vec<Value> = items
         .iter()
         .map(|a| {
@@ -95,6 +103,7 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
         "lints": lints,
         "spofsim": sim_core::VERSION,
         "input": input,
+        "input_hash": input_hash,
         "options": { "max_order": max_order },
         "assumptions": ASSUMPTIONS,
         "results": results,
