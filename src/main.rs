@@ -26,14 +26,15 @@ fn main() -> ExitCode {
         }
     };
     let color = render::ColorMode::resolve(cli.color);
+    // Reports on stdout colour only when stdout is a terminal (or `--color always`).
+    let stdout_color = {
+        use std::io::IsTerminal;
+        render::ColorMode::resolve_for(cli.color, std::io::stdout().is_terminal())
+    };
     let status = match cli.command {
-        flags::Command::Analyze(args) => commands::analyze::run(&args, color),
+        flags::Command::Analyze(args) => commands::analyze::run(&args, color, stdout_color),
         flags::Command::Blast(args) => commands::blast::run(&args, color),
-        flags::Command::Check(args) => {
-            use std::io::IsTerminal;
-            let stdout_color = render::ColorMode::resolve_for(cli.color, std::io::stdout().is_terminal());
-            commands::check::run(&args, color, stdout_color)
-        }
+        flags::Command::Check(args) => commands::check::run(&args, color, stdout_color),
         flags::Command::Simulate(args) => commands::simulate::run(&args, color),
         flags::Command::Merge(args) => commands::simulate::merge(&args),
         flags::Command::Report(args) => commands::report::run(&args, color),

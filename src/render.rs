@@ -35,6 +35,15 @@ impl ColorMode {
         }
     }
 
+    /// A lint severity: yellow warnings, bold red errors, when colouring.
+    pub fn severity(self, text: &str, error: bool) -> String {
+        match self {
+            ColorMode::Plain => text.to_string(),
+            ColorMode::Ansi if error => format!("\x1b[1;31m{text}\x1b[0m"),
+            ColorMode::Ansi => format!("\x1b[33m{text}\x1b[0m"),
+        }
+    }
+
     /// `text` in bold green (good) or bold red (bad) when colouring.
     pub fn verdict(self, text: &str, good: bool) -> String {
         match self {

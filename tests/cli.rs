@@ -555,3 +555,15 @@ fn guide_commands_run_as_written() {
     assert!(crate::harness::root().join("target/guide/report/index.html").exists());
     assert!(crate::harness::root().join("target/guide/check.sarif").exists());
 }
+
+#[test]
+fn text_reports_colour_only_on_request_or_a_terminal() {
+    let coloured = spofsim(&["--color", "always", "check", "scenarios/power/"]);
+    assert!(coloured.stdout.contains("\u{1b}[1;32mpass\u{1b}[0m"), "{}", coloured.stdout);
+    let analysed = spofsim(&["--color", "always", "analyze", "scenarios/shop-two-tier.jsonc"]);
+    assert!(analysed.stdout.contains("\u{1b}[1;31mgw\u{1b}[0m"), "{}", analysed.stdout);
+    // Tests run without a terminal: `auto` stays plain, and so does NO_COLOR.
+    assert!(!spofsim(&["check", "scenarios/power/"]).stdout.contains('\u{1b}'));
+    let no_color = spofsim_env(&["check", "scenarios/power/"], &[("NO_COLOR", "1")]);
+    assert!(!no_color.stdout.contains('\u{1b}') && !no_color.stderr.contains('\u{1b}'));
+}

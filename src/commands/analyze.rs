@@ -17,7 +17,7 @@ use crate::{inputs, Status};
 /// A top event's name with its exact tree, or why there is none.
 type Named = (String, Result<FaultTree, String>);
 
-pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
+pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Status {
     let text = match inputs::read_text(&args.file) {
         Ok(t) => t,
         Err(status) => return status,
@@ -86,7 +86,9 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode) -> Status {
     let shown = args.file.display().to_string();
     let findings = |model: &sim_core::model::Model| findings_as_check(&shown, &text, model, &spofs, &lints);
     let out = match (args.format, &model) {
-        (AnalyzeFormat::Text, _) => analysis_text::render(&shown, !is_mef, max_order, &items, &spofs, &lint_rows),
+        (AnalyzeFormat::Text, _) => {
+            analysis_text::render(&shown, !is_mef, max_order, &items, &spofs, &lint_rows, stdout_color)
+        }
         (AnalyzeFormat::Json, _) => {
             let hash = sim_core::simulate::shard::scenario_hash(&text);
             analysis_json::render(&shown, &hash, max_order, &items, &spofs, &lint_rows)

@@ -1,4 +1,5 @@
-//! Human-readable analysis report.
+//! Human-readable analysis report. SPOFs and lint severities are coloured when the
+//! caller's colour mode says so (a terminal, no NO_COLOR, or `--color always`).
 
 use std::fmt::Write;
 
@@ -7,6 +8,7 @@ use sim_core::units::{Duration, SECS_PER_YEAR};
 use sim_core::analysis::findings::Spof;
 
 use super::{nines, Analysed, LintRow, ASSUMPTIONS};
+use crate::render::ColorMode;
 
 const LISTED: usize = 20;
 
@@ -17,6 +19,7 @@ pub fn render(
     items: &[Analysed],
     spofs: &[Spof],
     lints: &[LintRow],
+    color: ColorMode,
 ) -> String {
     let mut out = String::new();
     let order = max_order.map_or("all".to_string(), |n| n.to_string());
@@ -25,13 +28,14 @@ pub fn render(
         let _ = writeln!(out, "\nno services: declare one in \"services\" (an entry and the tiers a request passes) to analyse availability");
     }
     if scenario {
-        let _ = writeln!(out, "\nsingle points of failure: {}", spofs.len());
+        let count = color.verdict(&spofs.len().to_string(), spofs.is_empty());
+        let _ = writeln!(out, "\nsingle points of failure: {count}");
         for s in spofs {
             let services: Vec<&str> = s.blast.services_down.iter().map(|(n, _)| n.as_str()).collect();
             let _ = writeln!(
                 out,
                 "  {} ({}, unavailability {:.2e}) takes down {}",
-                s.element,
+                color.verdict(&s.element, false),
                 s.kind,
                 s.probability,
                 services.join(", ")
@@ -50,7 +54,7 @@ pub fn render(
                 input,
                 l.line,
                 l.column,
-                f.severity.as_str(),
+                color.severity(f.severity.as_str(), f.severity == sim_core::lints::Severity::Error),
                 f.code,
                 f.name,
                 f.message
