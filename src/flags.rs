@@ -309,6 +309,12 @@ pub struct AnalyzeArgs {
     pub no_importance: bool,
     #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
     pub format: AnalyzeFormat,
+    /// Write the report to this file; a one-line summary still goes to stderr.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

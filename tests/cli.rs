@@ -567,3 +567,21 @@ fn text_reports_colour_only_on_request_or_a_terminal() {
     let no_color = spofsim_env(&["check", "scenarios/power/"], &[("NO_COLOR", "1")]);
     assert!(!no_color.stdout.contains('\u{1b}') && !no_color.stderr.contains('\u{1b}'));
 }
+
+#[test]
+fn analyze_output_writes_the_report_and_summarises_on_stderr() {
+    let file = std::env::temp_dir().join(format!("spofsim-analyze-{}.md", std::process::id()));
+    let args = ["analyze", "scenarios/shop-two-tier.jsonc", "--format", "markdown"];
+    let run = spofsim(&[&args[..], &["--output", file.to_str().unwrap()]].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.contains("1 service(s), 2 single point(s) of failure"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), spofsim(&args).stdout);
+    let quiet = spofsim(&[&args[..], &["--output", file.to_str().unwrap(), "-q"]].concat());
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+    // The findings formats need a scenario; a fault tree gets a clear error.
+    let tree = spofsim(&["analyze", "tests/data/aralia/baobab2.xml", "--format", "sarif"]);
+    assert_eq!(tree.code, 2);
+    assert!(tree.stderr.contains("use --format text, json or markdown"), "{}", tree.stderr);
+    let _ = std::fs::remove_file(&file);
+}

@@ -106,7 +106,28 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
             return Status::Invalid;
         }
     };
-    let _ = std::io::stdout().write_all(out.as_bytes());
+    match &args.output {
+        Some(file) => {
+            if let Err(e) = std::fs::write(file, &out) {
+                let _ = writeln!(stderr, "error: cannot write {}: {e}", file.display());
+                return Status::Invalid;
+            }
+            if !args.quiet {
+                let _ = writeln!(
+                    stderr,
+                    "{}: {} {what}(s), {} single point(s) of failure, {} lint finding(s); report written to {}",
+                    shown,
+                    items.len(),
+                    spofs.len(),
+                    lints.len(),
+                    file.display()
+                );
+            }
+        }
+        None => {
+            let _ = std::io::stdout().write_all(out.as_bytes());
+        }
+    }
     Status::Ok
 }
 
