@@ -275,6 +275,46 @@ impl Bdd {
     }
 }
 
+/// Random functions for property tests (here and in `zbdd`).
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A small deterministic generator for property tests.
+    pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        }
+    }
+
+    /// A random OR of ANDs over `vars` levels; with `negations`, some literals are negated
+    /// (a non-monotone function).
+    pub(crate) fn random_function(bdd: &mut Bdd, next: &mut impl FnMut() -> u64, vars: u32, negations: bool) -> NodeId {
+        let mut f = FALSE;
+        for _ in 0..(next() % 6 + 1) {
+            let mut term = TRUE;
+            for v in 0..vars {
+                let literal = match next() % 4 {
+                    0 => Some(bdd.var(v)),
+                    1 if negations && next().is_multiple_of(3) => {
+                        let x = bdd.var(v);
+                        Some(bdd.not(x))
+                    }
+                    _ => None,
+                };
+                if let Some(l) = literal {
+                    term = bdd.and(term, l);
+                }
+            }
+            f = bdd.or(f, term);
+        }
+        f
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,34 +345,10 @@ mod tests {
     /// random functions (monotone and not) with random probabilities.
     #[test]
     fn birnbaum_all_matches_restriction_per_level() {
-        let mut seed = 99u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = testing::xorshift(99);
         for _ in 0..50 {
             let mut bdd = Bdd::new();
-            let mut f = FALSE;
-            for _ in 0..(next() % 6 + 1) {
-                let mut term = TRUE;
-                for v in 0..8 {
-                    match next() % 4 {
-                        0 => {
-                            let x = bdd.var(v);
-                            term = bdd.and(term, x);
-                        }
-                        1 if next() % 3 == 0 => {
-                            let x = bdd.var(v);
-                            let nx = bdd.not(x);
-                            term = bdd.and(term, nx);
-                        }
-                        _ => {}
-                    }
-                }
-                f = bdd.or(f, term);
-            }
+            let f = testing::random_function(&mut bdd, &mut next, 8, true);
             let p: Vec<f64> = (0..8).map(|_| (next() % 1000) as f64 / 1000.0).collect();
             let fast = bdd.birnbaum_all(f, &p);
             for v in 0..8 {

@@ -266,30 +266,13 @@ mod tests {
     }
 
     /// The pruned family equals the full family cut at the same order, on random
-    /// monotone functions (brute force over every assignment decides minimality).
+    /// monotone functions.
     #[test]
     fn pruned_solutions_match_the_full_family_up_to_each_order() {
-        let mut seed = 7u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::analysis::bdd::testing::xorshift(7);
         for _ in 0..40 {
             let mut bdd = Bdd::new();
-            // A random monotone function: an OR of ANDs of variables.
-            let mut f = BDD_FALSE;
-            for _ in 0..(next() % 5 + 1) {
-                let mut term = BDD_TRUE;
-                for v in 0..7 {
-                    if next() % 3 == 0 {
-                        let x = bdd.var(v);
-                        term = bdd.and(term, x);
-                    }
-                }
-                f = bdd.or(f, term);
-            }
+            let f = crate::analysis::bdd::testing::random_function(&mut bdd, &mut next, 7, false);
             let mut z = Zbdd::new();
             let full = z.minimal_solutions(&bdd, f);
             for k in 0..=7 {
