@@ -585,3 +585,38 @@ fn analyze_output_writes_the_report_and_summarises_on_stderr() {
     assert!(tree.stderr.contains("use --format text, json or markdown"), "{}", tree.stderr);
     let _ = std::fs::remove_file(&file);
 }
+
+/// The README's sample outputs stay true: after each "(`spofsim …`, trimmed):" the
+/// `text` block's lines (but "...") appear in that command's output.
+#[test]
+fn readme_samples_match_the_commands() {
+    let readme = std::fs::read_to_string(crate::harness::root().join("README.md")).unwrap();
+    let mut samples = 0;
+    for (at, _) in readme.match_indices("(`spofsim ") {
+        let rest = &readme[at + 2..];
+        let command = rest[..rest.find('`').unwrap()].replace('\n', " ");
+        if !rest[command.len()..].starts_with("`, trimmed)") {
+            continue;
+        }
+        let block = &rest[rest.find("```text\n").unwrap() + 8..];
+        let block = &block[..block.find("```").unwrap()];
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let run = spofsim(
+            &[&args[..], &["-q"]]
+                .concat()
+                .iter()
+                .copied()
+                .filter(|a| *a != "-q" || args[0] == "simulate")
+                .collect::<Vec<_>>(),
+        );
+        for line in block.lines().filter(|l| !l.trim().is_empty() && l.trim() != "...") {
+            assert!(
+                run.stdout.contains(line),
+                "README sample of `{command}`: `{line}` is not in the output:\n{}",
+                run.stdout
+            );
+        }
+        samples += 1;
+    }
+    assert!(samples >= 2, "{samples} samples");
+}
