@@ -601,14 +601,7 @@ fn readme_samples_match_the_commands() {
         let block = &rest[rest.find("```text\n").unwrap() + 8..];
         let block = &block[..block.find("```").unwrap()];
         let args: Vec<&str> = command.split_whitespace().skip(1).collect();
-        let run = spofsim(
-            &[&args[..], &["-q"]]
-                .concat()
-                .iter()
-                .copied()
-                .filter(|a| *a != "-q" || args[0] == "simulate")
-                .collect::<Vec<_>>(),
-        );
+        let run = spofsim(&args);
         for line in block.lines().filter(|l| !l.trim().is_empty() && l.trim() != "...") {
             assert!(
                 run.stdout.contains(line),
