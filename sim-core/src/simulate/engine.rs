@@ -112,6 +112,8 @@ struct GroupState {
     primary: Option<usize>,
     // A standby that stopped hearing the active and promoted itself (both serve).
     also_active: Option<usize>,
+    /// The member that served last (cold standbys: a takeover from a dead one restores).
+    served: Option<usize>,
     promote_pending: bool,
     /// A member deposed for losing quorum in a partition, kept out until it is heard again.
     fenced: Option<usize>,
@@ -569,7 +571,28 @@ impl<'c, 'm> Sim<'c, 'm> {
         if !self.cx.groups[j].cold {
             return;
         }
-        if let Some(i) = self.serving(j) {
+        let serving = self.serving(j);
+        let previous = self.groups[j].served;
+        self.groups[j].served = serving.or(previous);
+        if let (Some(o), Some(n)) = (previous, serving) {
+            let remote = self.cx.groups[j].dr_rto_secs[n] > 0.0 || self.cx.groups[j].dr_rto_secs[o] > 0.0;
+            if o != n && remote && self.cx.groups[j].restores_on_takeover {
+                // Nothing replicated to the cold DR site: it starts from the last backup,
+                // whether or not the old member is back by the time it is up. (A local
+                // cold standby is assumed to share its primary's storage.)
+                let lost = match self.cx.groups[j].backup {
+                    Some((interval, _)) if interval > 0.0 => self.now % interval,
+                    _ => self.now,
+                };
+                for s in self.services_with_group(j) {
+                    let r = &mut self.services[s].record;
+                    r.rpo_events += 1;
+                    r.data_lost_secs += lost;
+                    r.max_data_lost_secs = r.max_data_lost_secs.max(lost);
+                }
+            }
+        }
+        if let Some(i) = serving {
             let e = self.cx.model.groups[j].members[i].0;
             if std::mem::replace(&mut self.paused[e as usize], false) {
                 if let Some(f) = self.cx.model.elements[e as usize].failure {
@@ -957,6 +980,26 @@ impl<'c, 'm> Sim<'c, 'm> {
         peers.is_empty() || self.reach_within(&[m], &peers, false, None, segment)
     }
 
+    /// The standby that promotes itself when the active goes silent: every cut-off
+    /// standby would, but only one that still reaches the network can serve, so prefer
+    /// a standby with a working link to a working forwarding device.
+    fn promote_candidate(&mut self, j: usize, active: usize) -> Option<usize> {
+        let circuit = &self.cx.circuit;
+        let members = &self.cx.model.groups[j].members;
+        let attached = |s: &Self, m: crate::model::ElementId| {
+            circuit.closures[m.0 as usize].iter().any(|x| {
+                circuit.net.adjacency[x.0 as usize]
+                    .iter()
+                    .any(|&(far, link)| s.works(link) && s.works(far) && circuit.net.forwarding[far.0 as usize])
+            })
+        };
+        let fenced = self.groups[j].fenced;
+        let candidates: Vec<usize> = (0..members.len())
+            .filter(|&i| i != active && Some(i) != fenced && self.works(members[i]) && self.seen_ok(j, i))
+            .collect();
+        candidates.iter().copied().find(|&i| attached(self, members[i])).or(candidates.first().copied())
+    }
+
     fn first_ok(&mut self, j: usize, except: Option<usize>) -> Option<usize> {
         let n = self.cx.model.groups[j].members.len();
         let fenced = self.groups[j].fenced;
@@ -1044,7 +1087,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                             self.begin_window(j, t, delay);
                         }
                     } else if !self.groups[j].promote_pending {
-                        if let Some(t) = self.first_ok(j, Some(a)) {
+                        if let Some(t) = self.promote_candidate(j, a) {
                             let st = &mut self.groups[j];
                             st.promote_pending = true;
                             st.token += 1;

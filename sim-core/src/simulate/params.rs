@@ -61,6 +61,9 @@ pub struct GroupParams {
     pub peers_same_segment: bool,
     /// A cold standby: members not serving do not fail while they wait.
     pub cold: bool,
+    /// A cold standby with no replication to it: taking over at (or back from) a DR
+    /// site restores the last backup, so the data since that backup is lost.
+    pub restores_on_takeover: bool,
 }
 
 pub struct Compiled<'m> {
@@ -217,6 +220,8 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         peers_networked: networked && !ideal,
         peers_same_segment: matches!(g.kind, "vrrp" | "hsrp"),
         cold: text_attr(&g.attrs, "standby") == Some("cold"),
+        restores_on_takeover: text_attr(&g.attrs, "standby") == Some("cold")
+            && !model.groups.iter().any(|o| o.kind == "replication" && o.members.iter().any(|m| g.members.contains(m))),
     }
 }
 

@@ -217,3 +217,39 @@ fn a_restore_does_not_orphan_running_rebuilds() {
     // Down from the loss at 2h until the restore ends at 13h + 2h.
     assert_eq!((s.outages, s.max_outage_secs), (1, 13.0 * 3600.0));
 }
+
+/// A cold DR standby with nothing replicated to it starts from the last backup: taking
+/// over at 30h loses the 6 hours since the daily backup at 24h. With async replication
+/// to it, only the replication lag is lost.
+#[test]
+fn a_cold_takeover_without_replication_restores_the_last_backup() {
+    let text = |replication: &str| {
+        format!(
+            r#"{{ "name": "cold-restore",
+             "defaults": {{ "link": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }} }},
+             "sites": {{ "main": {{}}, "dr": {{ "dr": {{ "of": "main", "tier": "cold", "rto": "10m" }} }} }},
+             "components": {{ "internet": {{ "kind": "entry" }}, "sw": {{ "kind": "switch" }},
+                              "db-1": {{ "kind": "server", "site": "main", "nics": ["sw"], "runs": ["db"] }},
+                              "db-2": {{ "kind": "server", "site": "dr", "nics": ["sw"], "runs": ["db"] }} }},
+             "links": [ {{ "between": ["internet", "sw"] }} ],
+             "groups": {{ "db": {{ "kind": "cluster", "mode": "active-standby", "standby": "cold",
+                                  "members": ["db-1/db", "db-2/db"], "takeover": "10m" }} {replication} }},
+             "backups": {{ "nightly": {{ "type": "data", "of": ["db-1/db", "db-2/db"], "interval": "1d", "restore": "1h" }} }},
+             "services": {{ "s": {{ "from": "internet", "through": ["db"] }} }},
+             "drills": [ {{ "fail": "db-1", "at": "30h", "for": "1h" }} ] }}"#
+        )
+    };
+    let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal: false };
+    let plain = simulate(&model(&text("")), &options);
+    let lost = plain.services[0].max_data_lost_secs;
+    assert_eq!(plain.services[0].rpo_events, 1);
+    // Detected after the heartbeat deadtime, up after the takeover: just over 6 hours.
+    assert!((6.0 * 3600.0..6.0 * 3600.0 + 900.0).contains(&lost), "{lost}");
+    let replicated = simulate(
+        &model(&text(
+            r#", "repl": { "kind": "replication", "from": "db-1/db", "to": ["db-2/db"], "mode": "async", "lag": "2s" }"#,
+        )),
+        &options,
+    );
+    assert_eq!((replicated.services[0].rpo_events, replicated.services[0].max_data_lost_secs), (1, 2.0));
+}
