@@ -4,6 +4,10 @@
 //! (min = max pays the set-up cost once). A firewall between them silently drops
 //! connections idle longer than its `idle_timeout`; a pool that keeps connections idle
 //! longer than that without a keepalive hands out dead connections.
+//!
+//! Lowers to: the pool's owner needs the pool, and the pool needs the database and
+//! every firewall on its way, so a firewall failure stops the AP processes whose pools
+//! cross it (in a pool of AP servers, each member with its own pool).
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -11,7 +15,7 @@ use serde::Deserialize;
 use super::power::{lower_power, PowerSpec};
 use super::Ref;
 use crate::diagnostics::Code;
-use crate::model::{Attr, EdgeKind, Layer, LowerCx, ModelBuilder, NodeRef, Req, Target};
+use crate::model::{Attr, EdgeKind, Layer, LowerCx, Req, Target};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
@@ -101,60 +105,21 @@ impl Spec for PoolSpec {
         if let Some(k) = self.keepalive {
             cx.attr("keepalive", Attr::Secs(k.secs));
         }
+        // The owner reaches its database only through its pool: the owner needs the
+        // pool (not the other way round, which would be a loop), and the pool needs the
+        // database and every firewall on the way.
         if let Some(owner) = cx.resolve_element(&self.on, &["process", "server"], "a pool's owner") {
-            cx.need(me, Req::Element(owner), EdgeKind::Hosting);
+            cx.need(owner, Req::Element(me), EdgeKind::Serves);
             cx.attach(me, owner);
-            cx.attr("owner", Attr::Text(self.on.value.clone()));
         }
         match cx.resolve(&self.to, &["process", "server", "cluster"], "a pool's database") {
             Some(Target::Element(db)) => cx.need(me, Req::Element(db), EdgeKind::Serves),
             Some(Target::Group(db)) => cx.need(me, Req::Group(db), EdgeKind::Serves),
             _ => {}
         }
-        cx.attr("database", Attr::Text(self.to.value.clone()));
+
         for fw in super::resolve_elements(cx, &self.through, &["firewall"], "a firewall on the pool's path") {
             cx.need(me, Req::Element(fw), EdgeKind::Network);
         }
-    }
-}
-
-/// After all kinds lowered: a service whose tiers go from a pool's owner straight to
-/// its database reaches the database through the pool (and its firewalls): the pool
-/// becomes a tier between them. (Owners inside a pool group are not rewritten.)
-pub fn finish(b: &mut ModelBuilder) {
-    let target = |b: &ModelBuilder, e: &crate::model::Element, key: &str| match e.attrs.get(key) {
-        Some(Attr::Text(name)) => match b.lookup(name) {
-            Some((Target::Element(x), _)) => Some(NodeRef::Element(x)),
-            Some((Target::Group(x), _)) => Some(NodeRef::Group(x)),
-            _ => None,
-        },
-        _ => None,
-    };
-    let pools: Vec<(NodeRef, NodeRef, NodeRef)> = b
-        .model
-        .elements
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind == "connection-pool")
-        .filter_map(|(i, e)| {
-            Some((
-                NodeRef::Element(crate::model::ElementId(i as u32)),
-                target(b, e, "owner")?,
-                target(b, e, "database")?,
-            ))
-        })
-        .collect();
-    for s in 0..b.model.services.len() {
-        let old = b.model.services[s].through.clone();
-        let mut through = Vec::with_capacity(old.len());
-        for (i, &tier) in old.iter().enumerate() {
-            through.push(tier);
-            let Some(&next) = old.get(i + 1) else { continue };
-            if let Some(&(pool, _, _)) = pools.iter().find(|(_, owner, db)| *owner == tier && *db == next) {
-                through.push(pool);
-                b.edge(NodeRef::Service(s as u32), pool, EdgeKind::Serves);
-            }
-        }
-        b.model.services[s].through = through;
     }
 }

@@ -49,8 +49,7 @@ pub static REGISTRY: &[&[&dyn Kind]] = &[
 
 /// Passes that need every declaration lowered first (e.g. PSUs declared apart from
 /// their device), run in this order after lowering.
-pub static FINISHERS: &[fn(&mut crate::model::ModelBuilder)] =
-    &[power::finish, load_balancer::finish, firewall::finish];
+pub static FINISHERS: &[fn(&mut crate::model::ModelBuilder)] = &[power::finish, load_balancer::finish];
 
 /// A mechanism's simulated behaviour for one of its groups.
 pub type BehaviourOf = fn(&crate::model::Group) -> crate::simulate::Behaviour;
