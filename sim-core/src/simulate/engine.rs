@@ -580,16 +580,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 // Nothing replicated to the cold DR site: it starts from the last backup,
                 // whether or not the old member is back by the time it is up. (A local
                 // cold standby is assumed to share its primary's storage.)
-                let lost = match self.cx.groups[j].backup {
-                    Some((interval, _)) if interval > 0.0 => self.now % interval,
-                    _ => self.now,
-                };
-                for s in self.services_with_group(j) {
-                    let r = &mut self.services[s].record;
-                    r.rpo_events += 1;
-                    r.data_lost_secs += lost;
-                    r.max_data_lost_secs = r.max_data_lost_secs.max(lost);
-                }
+                self.restore_from_backup(j);
             }
         }
         if let Some(i) = serving {
@@ -1206,16 +1197,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         if ok_slots < p.need && !st.data_lost {
             st.data_lost = true;
             changed = true;
-            let lost = match p.backup {
-                Some((interval, _)) if interval > 0.0 => self.now % interval,
-                _ => self.now,
-            };
-            for s in self.services_with_group(j) {
-                let r = &mut self.services[s].record;
-                r.rpo_events += 1;
-                r.data_lost_secs += lost;
-                r.max_data_lost_secs = r.max_data_lost_secs.max(lost);
-            }
+            self.restore_from_backup(j);
         }
         let st = &mut self.groups[j];
         if st.data_lost && !st.restoring && ok_slots >= p.need {
@@ -1292,17 +1274,33 @@ impl<'c, 'm> Sim<'c, 'm> {
         let old = self.groups[j].primary;
         if let (Some(o), Some(n)) = (old, primary) {
             if o != n && !self.works(members[o]) && self.cx.groups[j].records_rpo {
-                let lost = self.cx.groups[j].lag_secs;
-                for s in self.services_with_element_of(j) {
-                    let r = &mut self.services[s].record;
-                    r.rpo_events += 1;
-                    r.data_lost_secs += lost;
-                    r.max_data_lost_secs = r.max_data_lost_secs.max(lost);
-                }
+                let services = self.services_with_element_of(j);
+                self.record_data_loss(&services, self.cx.groups[j].lag_secs);
             }
         }
         self.groups[j].primary = primary;
         self.wake_cold(j);
+    }
+
+    /// Group `j` comes back from its last backup: the data since then is lost (all of
+    /// it when there is no backup) for every service that uses the group.
+    fn restore_from_backup(&mut self, j: usize) {
+        let lost = match self.cx.groups[j].backup {
+            Some((interval, _)) if interval > 0.0 => self.now % interval,
+            _ => self.now,
+        };
+        let services = self.services_with_group(j);
+        self.record_data_loss(&services, lost);
+    }
+
+    /// One data-loss (RPO) event of `lost_secs` for each of `services`.
+    fn record_data_loss(&mut self, services: &[usize], lost_secs: f64) {
+        for &s in services {
+            let r = &mut self.services[s].record;
+            r.rpo_events += 1;
+            r.data_lost_secs += lost_secs;
+            r.max_data_lost_secs = r.max_data_lost_secs.max(lost_secs);
+        }
     }
 
     fn services_with_group(&self, j: usize) -> Vec<usize> {
