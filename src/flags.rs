@@ -25,12 +25,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
+pub use crate::render::ColorChoice;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

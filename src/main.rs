@@ -7,10 +7,9 @@
 mod commands;
 mod flags;
 mod inputs;
-mod plots;
 mod progress;
-mod render;
-mod report;
+
+use spofsim::{render, report};
 
 use std::process::ExitCode;
 

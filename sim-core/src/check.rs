@@ -111,9 +111,9 @@ pub fn check(model: &Model) -> ScenarioCheck {
         if !needed(*i) {
             continue;
         }
-        let options = Options { max_order: 1, max_listed: 0, importance: false };
+        let options = Options { max_order: 1, max_listed: 0, importance: false, ..Options::default() };
         unavailability[*i] = match t {
-            Ok(tree) => analyze_tree(&tree, &options).map(|r| r.probability).ok_or_else(|| "no top event".to_string()),
+            Ok(tree) => analyze_tree(&tree, &options).map(|r| r.probability).map_err(|e| e.to_string()),
             Err(e) => Err(format!("exact analysis skipped: {e}")),
         };
     }

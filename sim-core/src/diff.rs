@@ -80,12 +80,12 @@ fn figures(model: &Model) -> Vec<(String, ServiceFigures)> {
     let mut names: Vec<(usize, String)> = model.services.iter().map(|s| s.name.clone()).enumerate().collect();
     names.sort_by(|a, b| a.1.cmp(&b.1));
     let trees = structure::service_trees(model);
-    let options = Options { max_order: 3, max_listed: 0, importance: false };
+    let options = Options { max_order: 3, max_listed: 0, importance: false, ..Options::default() };
     names
         .into_iter()
         .zip(trees)
         .map(|((_, name), tree)| {
-            let result = tree.ok().and_then(|t| analyze_tree(&t, &options));
+            let result = tree.ok().and_then(|t| analyze_tree(&t, &options).ok());
             let stats = sim.services.iter().find(|s| s.name == name);
             let figures = ServiceFigures {
                 availability: result.as_ref().map(|r| 1.0 - r.probability),

@@ -60,7 +60,12 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
     };
     let max_order = args.order.0;
     let options =
-        Options { max_order: max_order.unwrap_or(usize::MAX), max_listed: 1000, importance: !args.no_importance };
+        Options {
+        max_order: max_order.unwrap_or(usize::MAX),
+        max_listed: 1000,
+        importance: !args.no_importance,
+        ..Options::default()
+    };
     let items: Vec<Analysed> = trees
         .iter()
         .map(|(name, tree)| Analysed {
@@ -69,7 +74,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
             result: tree
                 .as_ref()
                 .map_err(Clone::clone)
-                .and_then(|t| analyze_tree(t, &options).map(|r| (t, r)).ok_or_else(|| "no top event".to_string())),
+                .and_then(|t| analyze_tree(t, &options).map(|r| (t, r)).map_err(|e| e.to_string())),
         })
         .collect();
     // Single points of failure of every service, explained (fast at any size).

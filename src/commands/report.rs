@@ -3,7 +3,6 @@
 
 use crate::flags::ReportArgs;
 use crate::render::ColorMode;
-use crate::report::html;
 use crate::{inputs, Status};
 
 pub fn run(args: &ReportArgs, color: ColorMode) -> Status {
@@ -11,10 +10,6 @@ pub fn run(args: &ReportArgs, color: ColorMode) -> Status {
         Ok(loaded) => loaded,
         Err(status) => return status,
     };
-    if let Err(e) = std::fs::create_dir_all(&args.out) {
-        eprintln!("error: cannot create {}: {e}", args.out.display());
-        return Status::Invalid;
-    }
     let check = sim_core::check::check(&model);
     let options = sim_core::simulate::SimOptions {
         years: args.years,
@@ -34,27 +29,16 @@ pub fn run(args: &ReportArgs, color: ColorMode) -> Status {
     bar.finish_and_clear();
     let names = sim_core::simulate::service_names(&model);
     let sim = sim_core::simulate::aggregate(&model.name, &names, &options, &records);
-    let targets: Vec<(String, f64)> = model
-        .expectations
-        .iter()
-        .filter_map(|x| Some((model.services[x.service?].name.clone(), x.min_availability?)))
-        .collect();
-    let plots = match crate::plots::write_all(&sim, &targets, &args.out) {
-        Ok(p) => p,
+    match crate::report::folder::write(&args.out, &args.file.display().to_string(), &text, &model, &check, &sim) {
+        Ok((index, plots)) => {
+            if !args.quiet {
+                eprintln!("wrote {} and {plots} plots (PNG and SVG) to {}", index.display(), args.out.display());
+            }
+            Status::Ok
+        }
         Err(e) => {
             eprintln!("error: {e}");
-            return Status::Invalid;
+            Status::Invalid
         }
-    };
-    let hash = sim_core::simulate::shard::scenario_hash(&text);
-    let page = html::render(&args.file.display().to_string(), &hash, &check, &sim, &plots);
-    let index = args.out.join("index.html");
-    if let Err(e) = std::fs::write(&index, page) {
-        eprintln!("error: cannot write {}: {e}", index.display());
-        return Status::Invalid;
     }
-    if !args.quiet {
-        eprintln!("wrote {} and {} plots (PNG and SVG) to {}", index.display(), plots.len(), args.out.display());
-    }
-    Status::Ok
 }

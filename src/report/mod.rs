@@ -12,6 +12,7 @@ pub mod check_text;
 pub mod diff_json;
 pub mod diff_markdown;
 pub mod diff_text;
+pub mod folder;
 pub mod html;
 pub mod simulate_json;
 pub mod simulate_markdown;

@@ -22,6 +22,10 @@ pub struct Bdd {
     nodes: Vec<Node>,
     unique: HashMap<Node, NodeId>,
     ite_cache: HashMap<(NodeId, NodeId, NodeId), NodeId>,
+    /// Node budget; past it `mk` stops allocating and the results are garbage, so
+    /// callers check [`Bdd::exceeded`] and give up.
+    limit: usize,
+    exceeded: bool,
 }
 
 impl Default for Bdd {
@@ -34,8 +38,24 @@ const TERMINAL_VAR: u32 = u32::MAX;
 
 impl Bdd {
     pub fn new() -> Bdd {
+        Bdd::with_limit(usize::MAX)
+    }
+
+    /// A manager that stops growing at `limit` nodes (see [`Bdd::exceeded`]).
+    pub fn with_limit(limit: usize) -> Bdd {
         let t = Node { var: TERMINAL_VAR, lo: 0, hi: 0 };
-        Bdd { nodes: vec![t, Node { hi: 1, lo: 1, ..t }], unique: HashMap::default(), ite_cache: HashMap::default() }
+        Bdd {
+            nodes: vec![t, Node { hi: 1, lo: 1, ..t }],
+            unique: HashMap::default(),
+            ite_cache: HashMap::default(),
+            limit,
+            exceeded: false,
+        }
+    }
+
+    /// Whether an operation needed more nodes than the limit (its result is wrong).
+    pub fn exceeded(&self) -> bool {
+        self.exceeded
     }
 
     pub fn len(&self) -> usize {
@@ -82,6 +102,10 @@ impl Bdd {
         let node = Node { var, lo, hi };
         if let Some(&id) = self.unique.get(&node) {
             return id;
+        }
+        if self.nodes.len() >= self.limit {
+            self.exceeded = true;
+            return FALSE;
         }
         let id = self.nodes.len() as NodeId;
         self.nodes.push(node);

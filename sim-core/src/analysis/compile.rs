@@ -41,15 +41,15 @@ fn variable_order(tree: &FaultTree, top: Ref) -> Vec<u32> {
     order
 }
 
-/// Compiles the tree's top event. `None` if the tree has no top.
-pub fn compile(tree: &FaultTree) -> Option<Compiled> {
-    let top = tree.top?;
+/// Compiles the tree's top event, within `max_nodes` BDD nodes.
+pub fn compile(tree: &FaultTree, max_nodes: usize) -> Result<Compiled, super::AnalysisError> {
+    let top = tree.top.ok_or(super::AnalysisError::NoTopEvent)?;
     let order = variable_order(tree, top);
     let mut level_of = vec![u32::MAX; tree.events.len()];
     for (level, &e) in order.iter().enumerate() {
         level_of[e as usize] = level as u32;
     }
-    let mut bdd = Bdd::new();
+    let mut bdd = Bdd::with_limit(max_nodes);
     let mut memo: HashMap<u32, NodeId> = HashMap::default();
     // Iterative post-order over gates, so deep trees cannot overflow the stack.
     let mut stack = vec![(top, false)];
@@ -80,6 +80,9 @@ pub fn compile(tree: &FaultTree) -> Option<Compiled> {
             Gate::Not(_) => bdd.not(vals[0]),
             Gate::AtLeast(k, _) => bdd.at_least(*k as usize, &vals),
         };
+        if bdd.exceeded() {
+            return Err(super::AnalysisError::TooLarge { max_bdd_nodes: max_nodes });
+        }
         memo.insert(g, n);
     }
     let top_node = match top {
@@ -88,5 +91,5 @@ pub fn compile(tree: &FaultTree) -> Option<Compiled> {
         Ref::Event(e) => bdd.var(level_of[e as usize]),
         Ref::Gate(g) => memo[&g],
     };
-    Some(Compiled { bdd, order, top: top_node })
+    Ok(Compiled { bdd, order, top: top_node })
 }

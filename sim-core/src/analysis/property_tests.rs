@@ -79,7 +79,7 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
             }
         }
         let result =
-            analyze_tree(tree, &Options { max_order: order, max_listed: usize::MAX, importance: false }).unwrap();
+            analyze_tree(tree, &Options { max_order: order, max_listed: usize::MAX, importance: false, ..Options::default() }).unwrap();
         let zbdd: BTreeSet<Vec<String>> = result
             .cut_sets
             .iter()

@@ -15,10 +15,10 @@
 mod circuit;
 mod engine;
 mod params;
-mod record;
+pub mod record;
 mod sample;
 pub mod shard;
-mod spanning_tree;
+pub mod spanning_tree;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,227 @@
+//! What the app shows about a design, computed from the model with the same sim-core
+//! calls the CLI makes: [`Facts`] (fast: SPOFs with their chains, lints, dependency
+//! closures) on every valid edit, and [`Exact`] (exact availability, cut sets by
+//! order, importance and the `expect` verdicts) as a background job, since it can take
+//! long on large meshed designs. No analysis logic of its own.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use sim_core::analysis::{analyze_tree, findings, single_failures, structure, Options};
+use sim_core::check::ScenarioCheck;
+use sim_core::lints::Finding;
+use sim_core::model::{ElementId, Model, NodeRef};
+
+/// Cut sets listed per service in the findings panel.
+pub const LISTED_CUT_SETS: usize = 200;
+/// Cut sets are enumerated up to this order (counts per order are exact).
+pub const MAX_ORDER: usize = 3;
+
+/// The app's BDD budget (about 200 MB): past it a service shows why it has no exact
+/// figure instead of the app running out of memory on a large meshed design.
+pub const MAX_BDD_NODES: usize = 5_000_000;
+
+/// The fast findings of one model.
+pub struct Facts {
+    pub model: Arc<Model>,
+    /// Sorted by element name.
+    pub spofs: Vec<findings::Spof>,
+    /// Sorted by position, then code.
+    pub lints: Vec<Finding>,
+    /// Element → index into `spofs`.
+    pub spof_index: BTreeMap<ElementId, usize>,
+    /// Per service (model order): every node it depends on, transitively.
+    pub support: Vec<BTreeSet<NodeRef>>,
+}
+
+impl Facts {
+    pub fn of(model: Arc<Model>) -> Facts {
+        let singles = single_failures::single_failures(&model);
+        let mut spofs = findings::spofs(&model, &singles);
+        spofs.sort_by(|a, b| a.element.cmp(&b.element));
+        let mut lints = sim_core::lints::run(&model);
+        lints.sort_by(|a, b| (a.span.start, a.code, &a.subject).cmp(&(b.span.start, b.code, &b.subject)));
+        let spof_index = spofs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((model.element_by_name(&s.element)?.id, i)))
+            .collect();
+        let support = (0..model.services.len()).map(|s| support(&model, s)).collect();
+        Facts { model, spofs, lints, spof_index, support }
+    }
+
+    pub fn spof_of(&self, element: ElementId) -> Option<&findings::Spof> {
+        self.spof_index.get(&element).map(|&i| &self.spofs[i])
+    }
+}
+
+/// Every node `start` depends on (following "depends on" edges), without `start`.
+/// O(V + E).
+pub fn closure(model: &Model, start: NodeRef) -> BTreeSet<NodeRef> {
+    let mut seen = BTreeSet::new();
+    let Some(&first) = model.node_of.get(&start) else { return seen };
+    let mut stack = vec![first];
+    while let Some(n) = stack.pop() {
+        for next in model.graph.neighbors(n) {
+            if seen.insert(model.graph[next]) {
+                stack.push(next);
+            }
+        }
+    }
+    seen.remove(&start);
+    seen
+}
+
+/// What service `s` may depend on: its dependency closure, plus the network it
+/// reaches through (cables and forwarding devices next to anything in the closure),
+/// since network paths are requirements, not graph edges. O(V + E).
+pub fn support(model: &Model, s: usize) -> BTreeSet<NodeRef> {
+    let mut out = closure(model, NodeRef::Service(s as u32));
+    let net = sim_core::model::NetworkIndex::new(model);
+    let mut stack: Vec<ElementId> = out
+        .iter()
+        .filter_map(|n| match n {
+            NodeRef::Element(e) => Some(*e),
+            _ => None,
+        })
+        .chain([model.services[s].from])
+        .collect();
+    let mut seen: BTreeSet<ElementId> = stack.iter().copied().collect();
+    let mut expand_from: BTreeSet<ElementId> = seen.clone();
+    while let Some(e) = stack.pop() {
+        out.insert(NodeRef::Element(e));
+        if !expand_from.contains(&e) && !sim_core::model::FORWARDING.contains(&model.element(e).kind) {
+            continue;
+        }
+        let attached = net.attached[e.0 as usize].iter().map(|&a| (a, None));
+        let linked = net.adjacency[e.0 as usize].iter().map(|&(far, link)| (far, Some(link)));
+        for (far, link) in attached.chain(linked).collect::<Vec<_>>() {
+            if let Some(l) = link {
+                out.insert(NodeRef::Element(l));
+            }
+            if seen.insert(far) {
+                if link.is_none() {
+                    expand_from.insert(far);
+                }
+                stack.push(far);
+            }
+        }
+    }
+    out
+}
+
+/// One service's exact figures.
+#[derive(Clone, Debug)]
+pub struct ServiceExact {
+    pub name: String,
+    /// Exact unavailability, or why it was not computed.
+    pub unavailability: Result<f64, String>,
+    /// Minimal cut sets per order (index = order), up to [`MAX_ORDER`].
+    pub counts_by_order: Vec<u128>,
+    /// Most probable first: (element names, probability).
+    pub cut_sets: Vec<(Vec<String>, f64)>,
+    /// Element name → (Birnbaum, Fussell-Vesely).
+    pub importance: BTreeMap<String, (f64, f64)>,
+}
+
+/// The slow results: per service (sorted by name) and the `expect` verdicts.
+pub struct Exact {
+    pub services: Vec<ServiceExact>,
+    pub check: ScenarioCheck,
+}
+
+impl Exact {
+    pub fn of(model: &Model) -> Exact {
+        let options =
+            Options { max_order: MAX_ORDER, max_listed: LISTED_CUT_SETS, importance: true, max_bdd_nodes: MAX_BDD_NODES };
+        let mut names: Vec<String> = model.services.iter().map(|s| s.name.clone()).collect();
+        names.sort();
+        let services = names
+            .into_iter()
+            .zip(structure::service_trees(model))
+            .map(|(name, tree)| match tree {
+                Err(e) => ServiceExact {
+                    name,
+                    unavailability: Err(e.to_string()),
+                    counts_by_order: Vec::new(),
+                    cut_sets: Vec::new(),
+                    importance: BTreeMap::new(),
+                },
+                Ok(tree) => match analyze_tree(&tree, &options) {
+                    Err(e) => ServiceExact {
+                        name,
+                        unavailability: Err(e.to_string()),
+                        counts_by_order: Vec::new(),
+                        cut_sets: Vec::new(),
+                        importance: BTreeMap::new(),
+                    },
+                    Ok(r) => {
+                        let event = |e: u32| tree.events[e as usize].name.clone();
+                        ServiceExact {
+                            name,
+                            unavailability: Ok(r.probability),
+                            counts_by_order: r.counts_by_order.clone(),
+                            cut_sets: r
+                                .cut_sets
+                                .iter()
+                                .map(|c| (c.events.iter().map(|&e| event(e)).collect(), c.probability))
+                                .collect(),
+                            importance: r
+                                .importance
+                                .iter()
+                                .map(|i| (event(i.event), (i.birnbaum, i.fussell_vesely)))
+                                .collect(),
+                        }
+                    }
+                },
+            })
+            .collect();
+        Exact { services, check: sim_core::check::check(model) }
+    }
+
+    pub fn service(&self, name: &str) -> Option<&ServiceExact> {
+        self.services.iter().find(|s| s.name == name)
+    }
+}
+
+/// "99.9952%" with enough digits to tell 99.99999% from 100%.
+pub fn percent(availability: f64) -> String {
+    format!("{:.6}%", availability * 100.0)
+}
+
+/// Nines of an unavailability: −log10(u), e.g. 4.3.
+pub fn nines(unavailability: f64) -> f64 {
+    if unavailability <= 0.0 {
+        f64::INFINITY
+    } else {
+        -unavailability.log10()
+    }
+}
+
+/// Downtime per year of an unavailability, as "52m 34s".
+pub fn downtime_per_year(unavailability: f64) -> String {
+    sim_core::units::Duration::from_secs(unavailability * sim_core::units::SECS_PER_YEAR).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_and_exact_figures_match_the_cli_engine() {
+        let text = crate::examples::find("anti-patterns/single-load-balancer.jsonc").unwrap().text;
+        let model = Arc::new(sim_core::load(text).model.unwrap());
+        let facts = Facts::of(model.clone());
+        assert!(!facts.spofs.is_empty());
+        let lb = model.element_by_name(&facts.spofs[0].element).unwrap().id;
+        assert!(facts.spof_of(lb).is_some());
+        let exact = Exact::of(&model);
+        let tree = &structure::service_trees(&model)[0];
+        let direct = analyze_tree(tree.as_ref().unwrap(), &Options::default()).unwrap().probability;
+        assert_eq!(model.services.len(), 1);
+        assert_eq!(exact.services[0].unavailability, Ok(direct));
+        // The order-1 cut sets are the SPOFs the dataflow finds.
+        assert_eq!(exact.services[0].counts_by_order[1], facts.spofs.len() as u128);
+        assert_eq!(exact.check.failed(), 0);
+    }
+}

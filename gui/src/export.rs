@@ -1,0 +1,252 @@
+//! Export: the topology as SVG (drawn from the same scene and looks as the screen) or
+//! PNG (a screenshot of the canvas, cropped), and the report folder through the CLI's
+//! renderer (`spofsim report`), native only.
+
+use std::fmt::Write;
+use std::sync::{Arc, Mutex};
+
+use egui::{Color32, ColorImage, Rect};
+
+use crate::app::App;
+use crate::layout::Scene;
+use crate::style::{edge_looks, node_looks, LookInputs, SPOF_RED};
+
+fn hex(c: Color32) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.r(), c.g(), c.b())
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The topology as a standalone SVG document.
+pub fn svg(scene: &Scene, inputs: &LookInputs, title: &str) -> String {
+    const MARGIN: f32 = 20.0;
+    let b = scene.bounds;
+    let (w, h) = (b.width() + 2.0 * MARGIN, b.height() + 2.0 * MARGIN + 24.0);
+    let at = |p: egui::Pos2| (p.x - b.min.x + MARGIN, p.y - b.min.y + MARGIN + 24.0);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="sans-serif">"#
+    );
+    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(out, r#"<text x="{MARGIN}" y="18" font-size="14" font-weight="bold">{}</text>"#, escape(title));
+    for f in &scene.frames {
+        let (x, y) = at(f.rect.min);
+        let _ = writeln!(
+            out,
+            r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="10" fill="none" stroke="#7a7a7a" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#555">{}</text>"##,
+            f.rect.width(),
+            f.rect.height(),
+            x + 8.0,
+            y + 14.0,
+            escape(&f.label)
+        );
+    }
+    for (title, y) in &scene.rows {
+        let (_, y) = at(egui::pos2(0.0, *y + crate::layout::NODE_SIZE.y / 2.0));
+        let _ = writeln!(out, r##"<text x="{MARGIN}" y="{y:.1}" font-size="11" fill="#888">{}</text>"##, escape(title));
+    }
+    for o in &scene.outlines {
+        let (x, y) = at(o.rect.min);
+        let _ = writeln!(
+            out,
+            r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="8" fill="none" stroke="#5b8" stroke-dasharray="5 4"><title>{}</title></rect>"##,
+            o.rect.width(),
+            o.rect.height(),
+            escape(&o.label)
+        );
+    }
+    for (e, look) in scene.edges.iter().zip(edge_looks(scene, inputs)) {
+        let (p, q) = edge_points(scene, e.a, e.b);
+        let ((x1, y1), (x2, y2)) = (at(p), at(q));
+        let dash = if look.dashed { r#" stroke-dasharray="6 4""# } else { "" };
+        let _ = writeln!(
+            out,
+            r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{}" stroke-width="{}"{dash}/>"#,
+            hex(look.color),
+            look.width
+        );
+    }
+    for (n, look) in scene.nodes.iter().zip(node_looks(scene, inputs)) {
+        let (x, y) = at(n.rect.min);
+        let _ = writeln!(
+            out,
+            r#"<g><title>{}</title><rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="6" fill="{}" stroke="{}" stroke-width="{}"/>"#,
+            escape(&n.label),
+            n.rect.width(),
+            n.rect.height(),
+            hex(look.fill),
+            hex(look.stroke),
+            look.stroke_width
+        );
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="middle" fill="{}">{}</text><text x="{:.1}" y="{:.1}" font-size="9" text-anchor="middle" fill="{}">{}</text>"#,
+            x + n.rect.width() / 2.0,
+            y + 19.0,
+            hex(look.text),
+            escape(&n.label),
+            x + n.rect.width() / 2.0,
+            y + 34.0,
+            hex(look.text),
+            escape(&n.kind)
+        );
+        if look.spofs > 0 {
+            let _ = writeln!(
+                out,
+                r#"<rect x="{:.1}" y="{:.1}" width="34" height="14" rx="7" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="9" text-anchor="middle" fill="white">SPOF</text>"#,
+                x + n.rect.width() - 26.0,
+                y - 7.0,
+                hex(SPOF_RED),
+                x + n.rect.width() - 9.0,
+                y + 3.5
+            );
+        }
+        out.push_str("</g>\n");
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// Where an edge between two nodes starts and ends: facing sides.
+pub fn edge_points(scene: &Scene, a: usize, b: usize) -> (egui::Pos2, egui::Pos2) {
+    let (ra, rb) = (scene.nodes[a].rect, scene.nodes[b].rect);
+    if (ra.center().y - rb.center().y).abs() < 1.0 {
+        if ra.center().x < rb.center().x {
+            (ra.right_center(), rb.left_center())
+        } else {
+            (ra.left_center(), rb.right_center())
+        }
+    } else if ra.center().y < rb.center().y {
+        (ra.center_bottom(), rb.center_top())
+    } else {
+        (ra.center_top(), rb.center_bottom())
+    }
+}
+
+/// A PNG wanted of the canvas: the screenshot lands in `slot`.
+pub struct PngRequest {
+    pub path: std::path::PathBuf,
+    pub slot: Arc<Mutex<Option<Arc<ColorImage>>>>,
+    pub rect: Rect,
+    /// Close the window once written (`spofsim-gui --screenshot`).
+    pub then_quit: bool,
+}
+
+/// Asks for a screenshot; [`poll_screenshot`] writes the PNG when it arrives.
+pub fn request_png(ui: &egui::Ui, app: &mut App, path: std::path::PathBuf) {
+    let slot = Arc::new(Mutex::new(None));
+    let filled = slot.clone();
+    let ctx = ui.ctx().clone();
+    ui.ctx().request_screenshot(move |image| {
+        if let Ok(mut s) = filled.lock() {
+            *s = Some(image);
+        }
+        ctx.request_repaint();
+    });
+    app.png_request = Some(PngRequest { path, slot, rect: app.canvas_rect, then_quit: false });
+}
+
+pub fn poll_screenshot(ui: &egui::Ui, app: &mut App) {
+    let Some(request) = &app.png_request else { return };
+    let image = request.slot.lock().ok().and_then(|mut s| s.take());
+    let Some(image) = image else { return };
+    let ppp = ui.ctx().pixels_per_point();
+    let result = encode_png(&image.region(&request.rect, Some(ppp)));
+    let path = request.path.clone();
+    let quit = request.then_quit;
+    app.png_request = None;
+    match result.and_then(|bytes| write_file(&path, &bytes)) {
+        Ok(()) => app.report(format!("wrote {}", path.display())),
+        Err(e) => app.report_error(e),
+    }
+    if quit {
+        app.screenshot_and_quit = None;
+        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+}
+
+/// RGBA PNG bytes of an image.
+pub fn encode_png(image: &ColorImage) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, image.size[0] as u32, image.size[1] as u32);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| format!("PNG: {e}"))?;
+        let raw: Vec<u8> = image.pixels.iter().flat_map(|p| p.to_array()).collect();
+        writer.write_image_data(&raw).map_err(|e| format!("PNG: {e}"))?;
+    }
+    Ok(bytes)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(target_arch = "wasm32")]
+pub fn write_file(path: &std::path::Path, _bytes: &[u8]) -> Result<(), String> {
+    Err(format!("cannot write {} in the browser", path.display()))
+}
+
+/// Writes the report folder (plots and index.html) for the open design, with the
+/// simulation the panel last ran (or one with the panel's settings).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn report_folder(app: &mut App, out: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    let facts = app.doc.facts.as_ref().ok_or("the design has errors; fix them first")?;
+    let model = facts.model.clone();
+    let sim = match &app.sim.report {
+        Some((_, report)) => report.clone(),
+        None => sim_core::simulate::simulate(&model, &app.settings.sim.options()),
+    };
+    app.doc.wait_exact();
+    let check = match &app.doc.exact {
+        Some(exact) => exact.check.clone(),
+        None => sim_core::check::check(&model),
+    };
+    let (index, _) =
+        spofsim::report::folder::write(out, &app.doc.source.label(), &app.doc.analysed_text, &model, &check, &sim)?;
+    Ok(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Facts;
+    use crate::whatif::WhatIf;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_svg_shows_every_node_and_marks_spofs() {
+        let text = crate::examples::find("anti-patterns/single-load-balancer.jsonc").unwrap().text;
+        let facts = Facts::of(Arc::new(sim_core::load(text).model.unwrap()));
+        let scene = crate::layout::layout(&facts.model, &Default::default());
+        let none = BTreeSet::new();
+        let inputs =
+            LookInputs { facts: &facts, whatif: &WhatIf::default(), selected: None, highlight: &none, blocked: &none };
+        let svg = svg(&scene, &inputs, "single LB");
+        assert!(roxmltree_free_check(&svg));
+        for n in &scene.nodes {
+            assert!(svg.contains(&format!("<title>{}</title>", escape(&n.label))), "{}", n.label);
+        }
+        assert_eq!(svg.matches(">SPOF</text>").count(), node_looks(&scene, &inputs).iter().filter(|l| l.spofs > 0).count());
+        assert!(svg.contains(">SPOF</text>"));
+    }
+
+    /// Balanced tags: every <g> closed, one root.
+    fn roxmltree_free_check(svg: &str) -> bool {
+        svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>") && svg.matches("<g>").count() == svg.matches("</g>").count()
+    }
+
+    #[test]
+    fn png_encoding_round_trips_size() {
+        let image = ColorImage::new([3, 2], vec![Color32::RED; 6]);
+        let bytes = encode_png(&image).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let reader = decoder.read_info().unwrap();
+        assert_eq!((reader.info().width, reader.info().height), (3, 2));
+    }
+}

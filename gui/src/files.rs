@@ -1,0 +1,190 @@
+//! The IO edge of the app: settings that persist between sessions (recent files, the
+//! last design, view and simulation settings), opening and saving files, dropped files.
+//! Native builds use the file system and rfd dialogs; the browser build has neither.
+
+use crate::app::App;
+use crate::document::Source;
+use crate::sim_run::SimSettings;
+
+/// Recent files kept in the menu.
+pub const RECENT_KEPT: usize = 10;
+
+/// What eframe persists (as RON, under the app key).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Most recent first; files and examples.
+    pub recent: Vec<Source>,
+    /// The design open when the app last closed.
+    pub last: Option<Source>,
+    pub sim: SimSettings,
+    pub show_power: bool,
+    pub show_editor: bool,
+}
+
+impl Settings {
+    pub fn remember(&mut self, source: &Source) {
+        if matches!(source, Source::Unsaved(_)) {
+            return;
+        }
+        self.recent.retain(|s| s != source);
+        self.recent.insert(0, source.clone());
+        self.recent.truncate(RECENT_KEPT);
+        self.last = Some(source.clone());
+    }
+}
+
+/// Reads a scenario file; the error names the file.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read(path: &std::path::Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
+}
+
+/// What to open at start: the file on the command line, else the last design, else
+/// the default example. A file that cannot be read is reported, not fatal.
+pub fn startup(file: Option<std::path::PathBuf>, settings: &Settings) -> (Source, String, Option<String>) {
+    let example = crate::examples::default_example();
+    let fallback = || (Source::Example(example.file.to_string()), example.text.to_string());
+    let wanted = file.map(Source::File).or_else(|| settings.last.clone());
+    match wanted {
+        #[cfg(not(target_arch = "wasm32"))]
+        Some(Source::File(path)) => match read(&path) {
+            Ok(text) => (Source::File(path), text, None),
+            Err(e) => {
+                let (s, t) = fallback();
+                (s, t, Some(e))
+            }
+        },
+        Some(Source::Example(f)) => match crate::examples::find(&f) {
+            Some(e) => (Source::Example(e.file.to_string()), e.text.to_string(), None),
+            None => {
+                let (s, t) = fallback();
+                (s, t, Some(format!("the example {f} is no longer bundled")))
+            }
+        },
+        _ => {
+            let (s, t) = fallback();
+            (s, t, None)
+        }
+    }
+}
+
+/// Opens what `source` names (a recent entry).
+pub fn reopen(app: &mut App, source: &Source) {
+    match source {
+        Source::Example(f) => app.open_example(f),
+        #[cfg(not(target_arch = "wasm32"))]
+        Source::File(path) => match read(path) {
+            Ok(text) => app.open(source.clone(), text),
+            Err(e) => app.report_error(e),
+        },
+        _ => app.report_error(format!("cannot reopen {}", source.label())),
+    }
+}
+
+/// File → Open: a native dialog.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn open_dialog(app: &mut App) {
+    let picked = rfd::FileDialog::new().add_filter("spofsim scenario", &["jsonc", "json"]).pick_file();
+    if let Some(path) = picked {
+        match read(&path) {
+            Ok(text) => app.open(Source::File(path), text),
+            Err(e) => app.report_error(e),
+        }
+    }
+}
+
+/// Save: to the open file, or ask where (examples and dropped text).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn save(app: &mut App) {
+    match app.doc.source.clone() {
+        Source::File(path) => save_to(app, path),
+        _ => save_as_dialog(app),
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn save_as_dialog(app: &mut App) {
+    let name = match &app.doc.source {
+        Source::File(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()),
+        Source::Example(f) => f.rsplit('/').next().map(String::from),
+        Source::Unsaved(n) => Some(n.clone()),
+    };
+    let dialog = rfd::FileDialog::new().add_filter("spofsim scenario", &["jsonc", "json"]);
+    let dialog = match name {
+        Some(n) => dialog.set_file_name(n),
+        None => dialog,
+    };
+    if let Some(path) = dialog.save_file() {
+        save_to(app, path);
+    }
+}
+
+/// Writes the text to `path`; it becomes the open file.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn save_to(app: &mut App, path: std::path::PathBuf) {
+    match std::fs::write(&path, &app.doc.text) {
+        Ok(()) => {
+            app.doc.saved_text = app.doc.text.clone();
+            app.doc.source = Source::File(path.clone());
+            app.settings.remember(&app.doc.source);
+            app.report(format!("saved {}", path.display()));
+        }
+        Err(e) => app.report_error(format!("cannot write {}: {e}", path.display())),
+    }
+}
+
+/// Opens the first scenario dropped on the window.
+pub fn handle_dropped_files(ui: &egui::Ui, app: &mut App) {
+    let dropped = ui.input(|i| i.raw.dropped_files.clone());
+    let Some(file) = dropped.first() else { return };
+    let name = file.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dropped".into());
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let path = file.path().to_path_buf();
+        match file.bytes().map(String::from_utf8) {
+            Ok(Ok(text)) if path.is_absolute() => app.open(Source::File(path), text),
+            Ok(Ok(text)) => app.open(Source::Unsaved(name), text),
+            Ok(Err(_)) => app.report_error(format!("{name} is not UTF-8 text")),
+            Err(e) => app.report_error(format!("cannot read the dropped {name}: {e}")),
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        app.report_error(format!("cannot read the dropped {name} here yet"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_are_most_recent_first_without_duplicates() {
+        let mut s = Settings::default();
+        for f in ["a", "b", "a", "c"] {
+            s.remember(&Source::File(f.into()));
+        }
+        s.remember(&Source::Unsaved("x".into()));
+        let names: Vec<String> = s.recent.iter().map(Source::label).collect();
+        assert_eq!(names, ["c", "a", "b"]);
+        assert_eq!(s.last, Some(Source::File("c".into())));
+        for i in 0..20 {
+            s.remember(&Source::File(format!("f{i}").into()));
+        }
+        assert_eq!(s.recent.len(), RECENT_KEPT);
+    }
+
+    #[test]
+    fn startup_prefers_the_command_line_then_the_last_design() {
+        let mut s = Settings::default();
+        s.remember(&Source::Example("shop-two-tier.jsonc".into()));
+        let (source, _, error) = startup(None, &s);
+        assert_eq!(source, Source::Example("shop-two-tier.jsonc".into()));
+        assert!(error.is_none());
+        let (source, _, error) = startup(Some("/no/such/file.jsonc".into()), &s);
+        assert_eq!(source, Source::Example("full-single-site.jsonc".into()));
+        assert!(error.unwrap().contains("/no/such/file.jsonc"));
+    }
+}

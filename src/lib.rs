@@ -1,0 +1,8 @@
+//! The renderers behind the `spofsim` CLI, as a library so the desktop app writes the
+//! same reports: one output format per file in [`report`], the plots in [`plots`], and
+//! the report folder ([`report::folder`]). Pure functions of sim-core results, except
+//! where a function says it writes files.
+
+pub mod plots;
+pub mod render;
+pub mod report;
