@@ -41,11 +41,8 @@ impl Facts {
         spofs.sort_by(|a, b| a.element.cmp(&b.element));
         let mut lints = sim_core::lints::run(&model);
         lints.sort_by(|a, b| (a.span.start, a.code, &a.subject).cmp(&(b.span.start, b.code, &b.subject)));
-        let spof_index = spofs
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| Some((model.element_by_name(&s.element)?.id, i)))
-            .collect();
+        let spof_index =
+            spofs.iter().enumerate().filter_map(|(i, s)| Some((model.element_by_name(&s.element)?.id, i))).collect();
         let support = (0..model.services.len()).map(|s| support(&model, s)).collect();
         Facts { model, spofs, lints, spof_index, support }
     }
@@ -132,8 +129,12 @@ pub struct Exact {
 
 impl Exact {
     pub fn of(model: &Model) -> Exact {
-        let options =
-            Options { max_order: MAX_ORDER, max_listed: LISTED_CUT_SETS, importance: true, max_bdd_nodes: MAX_BDD_NODES };
+        let options = Options {
+            max_order: MAX_ORDER,
+            max_listed: LISTED_CUT_SETS,
+            importance: true,
+            max_bdd_nodes: MAX_BDD_NODES,
+        };
         let mut names: Vec<String> = model.services.iter().map(|s| s.name.clone()).collect();
         names.sort();
         let services = names
@@ -182,6 +183,29 @@ impl Exact {
     pub fn service(&self, name: &str) -> Option<&ServiceExact> {
         self.services.iter().find(|s| s.name == name)
     }
+}
+
+/// Text from the engine with the few symbols egui's default font lacks spelled out
+/// ("→" as "->", "≥" as ">="), so nothing shows as a missing-glyph box.
+pub fn plain(text: &str) -> String {
+    const SPELLED: [(char, &str); 9] = [
+        ('→', "->"),
+        ('←', "<-"),
+        ('⇄', "<->"),
+        ('≥', ">="),
+        ('≤', "<="),
+        ('≈', "~"),
+        ('≠', "!="),
+        ('✔', "ok"),
+        ('✘', "x"),
+    ];
+    let mut out = text.to_string();
+    for (symbol, spelled) in SPELLED {
+        if out.contains(symbol) {
+            out = out.replace(symbol, spelled);
+        }
+    }
+    out
 }
 
 /// "99.9952%" with enough digits to tell 99.99999% from 100%.

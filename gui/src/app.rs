@@ -40,6 +40,8 @@ impl Tab {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Selection {
     Element(String),
+    /// A redundancy group (bond, VRRP, cluster, pool …), by name.
+    Group(String),
     Collapsed(String),
 }
 
@@ -223,6 +225,19 @@ impl App {
         }
         self.selection = Some(Selection::Element(name.to_string()));
         self.view.focus = Some(id);
+        self.tab = Tab::Inspector;
+    }
+
+    /// Shows a redundancy group in the inspector and highlights its members.
+    pub fn select_group(&mut self, name: &str) {
+        let Some(facts) = &self.doc.facts else { return };
+        let Some(g) = facts.model.groups.iter().find(|g| g.name == name) else {
+            self.report_error(format!("no group named {name}"));
+            return;
+        };
+        let members: Vec<String> = g.members.iter().map(|&m| facts.model.element(m).name.clone()).collect();
+        self.highlight_names(&format!("group {name}"), members.iter().map(String::as_str));
+        self.selection = Some(Selection::Group(name.to_string()));
         self.tab = Tab::Inspector;
     }
 

@@ -232,13 +232,18 @@ mod tests {
         for n in &scene.nodes {
             assert!(svg.contains(&format!("<title>{}</title>", escape(&n.label))), "{}", n.label);
         }
-        assert_eq!(svg.matches(">SPOF</text>").count(), node_looks(&scene, &inputs).iter().filter(|l| l.spofs > 0).count());
+        assert_eq!(
+            svg.matches(">SPOF</text>").count(),
+            node_looks(&scene, &inputs).iter().filter(|l| l.spofs > 0).count()
+        );
         assert!(svg.contains(">SPOF</text>"));
     }
 
     /// Balanced tags: every <g> closed, one root.
     fn roxmltree_free_check(svg: &str) -> bool {
-        svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>") && svg.matches("<g>").count() == svg.matches("</g>").count()
+        svg.starts_with("<svg")
+            && svg.trim_end().ends_with("</svg>")
+            && svg.matches("<g>").count() == svg.matches("</g>").count()
     }
 
     #[test]

@@ -27,6 +27,8 @@ const COLUMN_GAP: f32 = 34.0;
 const ROW_GAP: f32 = 84.0;
 const SITE_GAP: f32 = 60.0;
 const SITE_PADDING: f32 = 22.0;
+/// Width kept left of the frames for the row titles.
+pub const ROW_TITLE_WIDTH: f32 = 150.0;
 
 /// View options that change the layout.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -197,6 +199,17 @@ fn host_of(model: &Model, id: ElementId) -> Option<ElementId> {
         })
         .chain(attached)
         .collect();
+    if e.kind == "disk" {
+        // A RAID member belongs to what stores on its group (the array).
+        for g in model.groups.iter().filter(|g| g.members.contains(&id)) {
+            let idx = model.node_of.get(&NodeRef::Group(g.id));
+            let users = idx.into_iter().flat_map(|&i| model.graph.neighbors_directed(i, petgraph::Direction::Incoming));
+            candidates.extend(users.filter_map(|n| match model.graph[n] {
+                NodeRef::Element(o) => Some(o),
+                _ => None,
+            }));
+        }
+    }
     if e.kind == "connection-pool" {
         // A pool belongs to the process that needs it.
         let idx = model.node_of.get(&NodeRef::Element(id));
@@ -386,11 +399,17 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Scene {
             if !collapsed {
                 // The main element first, its parts after in name order.
                 elements.sort_by(|&a, &b| {
-                    (a != first).cmp(&(b != first)).then_with(|| natural_cmp(&model.element(a).name, &model.element(b).name))
+                    (a != first)
+                        .cmp(&(b != first))
+                        .then_with(|| natural_cmp(&model.element(a).name, &model.element(b).name))
                 });
             }
             Node {
-                kind: if collapsed { key.split(':').next().unwrap_or("").to_string() } else { model.element(first).kind.to_string() },
+                kind: if collapsed {
+                    key.split(':').next().unwrap_or("").to_string()
+                } else {
+                    model.element(first).kind.to_string()
+                },
                 label,
                 main: (!collapsed).then_some(first),
                 elements,
@@ -457,6 +476,8 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Scene {
     if !bounds.is_positive() {
         bounds = Rect::from_min_size(Pos2::ZERO, NODE_SIZE);
     }
+    // Room for the row titles left of the first frame.
+    bounds.min.x -= ROW_TITLE_WIDTH;
     let rows = used_rows.iter().map(|&r| (rows.titles[r].clone(), row_y[&r])).collect();
     Scene { nodes, edges, frames, outlines, rows, node_of, bounds, collapsed }
 }
@@ -520,8 +541,18 @@ fn edges(model: &Model, node_of: &BTreeMap<ElementId, usize>, show_power: bool) 
 }
 
 /// Group kinds drawn as outlines (the redundancy an architect wants to see).
-const OUTLINED: &[&str] =
-    &["bond", "vrrp", "hsrp", "cluster", "lb-pool", "multipath", "replication", "session-replication", "dns-rr", "gslb"];
+const OUTLINED: &[&str] = &[
+    "bond",
+    "vrrp",
+    "hsrp",
+    "cluster",
+    "lb-pool",
+    "multipath",
+    "replication",
+    "session-replication",
+    "dns-rr",
+    "gslb",
+];
 
 fn outlines(model: &Model, nodes: &[Node], node_of: &BTreeMap<ElementId, usize>) -> Vec<Outline> {
     let mut out = Vec::new();
@@ -559,7 +590,11 @@ mod tests {
     #[test]
     fn full_site_rows_follow_the_tiers_and_parts_fold_into_hosts() {
         let (model, s) = scene("full-single-site.jsonc", &LayoutOptions::default());
-        let row_of = |name: &str| s.rows[s.rows.iter().position(|(_, y)| *y == s.nodes[s.node_by_key(name).unwrap()].rect.min.y).unwrap()].0.clone();
+        let row_of = |name: &str| {
+            s.rows[s.rows.iter().position(|(_, y)| *y == s.nodes[s.node_by_key(name).unwrap()].rect.min.y).unwrap()]
+                .0
+                .clone()
+        };
         assert_eq!(row_of("internet"), "Entry");
         assert_eq!(row_of("gw-1"), "L3 gateways / firewalls");
         assert_eq!(row_of("sw-2"), "L2 switches");

@@ -77,7 +77,9 @@ pub fn node_looks(scene: &Scene, inputs: &LookInputs) -> Vec<NodeLook> {
             let spofs = n.elements.iter().filter(|e| inputs.facts.spof_index.contains_key(e)).count();
             let failed = n.elements.iter().any(|&e| inputs.whatif.is_failed(&model.element(e).name));
             let affected = !failed
-                && outcome.is_some_and(|o| n.main.map_or(n.elements.iter().all(|e| o.affected.contains(e)), |m| o.affected.contains(&m)));
+                && outcome.is_some_and(|o| {
+                    n.main.map_or(n.elements.iter().all(|e| o.affected.contains(e)), |m| o.affected.contains(&m))
+                });
             let lit = n.elements.iter().any(|e| inputs.highlight.contains(e));
             let (fill, text) = if failed {
                 (FAILED, Color32::WHITE)

@@ -59,8 +59,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         None => trees,
     };
     let max_order = args.order.0;
-    let options =
-        Options {
+    let options = Options {
         max_order: max_order.unwrap_or(usize::MAX),
         max_listed: 1000,
         importance: !args.no_importance,

@@ -39,8 +39,8 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
                         .find_map(|x| x.min_availability);
                     match target {
                         Some(t) => {
-                            let (color, mark) = if 1.0 - u >= t { (GREEN, "✔") } else { (SPOF_RED, "✘") };
-                            ui.colored_label(color, format!("{mark} ≥ {}", percent(t)));
+                            let (color, mark) = if 1.0 - u >= t { (GREEN, "pass") } else { (SPOF_RED, "FAIL") };
+                            ui.colored_label(color, format!("{mark}: >= {}", percent(t)));
                         }
                         None => {
                             ui.weak("none");
@@ -48,7 +48,7 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
                     }
                 }
                 Err(why) => {
-                    ui.label("not computed").on_hover_text(why);
+                    ui.label("not computed").on_hover_text(crate::analysis::plain(why));
                     ui.label("");
                     ui.label("");
                     ui.label("");
@@ -68,8 +68,8 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
             let (color, mark) = if v.passed { (GREEN, "pass") } else { (SPOF_RED, "FAIL") };
             ui.colored_label(color, mark);
             ui.label(v.service.as_deref().unwrap_or("(design)"));
-            ui.label(format!("{} {}", v.measure, v.target));
-            ui.label(v.measured_cell());
+            ui.label(crate::analysis::plain(&format!("{} {}", v.measure, v.target)));
+            ui.label(crate::analysis::plain(&v.measured_cell()));
             ui.end_row();
         }
     });

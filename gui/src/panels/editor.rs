@@ -36,7 +36,8 @@ pub fn editor_ui(ui: &mut egui::Ui, app: &mut App) {
         ui.memory_mut(|m| m.request_focus(id));
         jump_line = Some(app.doc.text[..offset.min(app.doc.text.len())].matches('\n').count());
     }
-    let mut scroll = egui::ScrollArea::vertical().id_salt("editor-scroll").max_height(ui.available_height() - problems_height);
+    let mut scroll =
+        egui::ScrollArea::vertical().id_salt("editor-scroll").max_height(ui.available_height() - problems_height);
     if let Some(line) = jump_line {
         let row = ui.text_style_height(&egui::TextStyle::Monospace);
         scroll = scroll.vertical_scroll_offset((line as f32 * row - 60.0).max(0.0));
@@ -45,11 +46,7 @@ pub fn editor_ui(ui: &mut egui::Ui, app: &mut App) {
     let changed = scroll
         .show(ui, |ui| {
             ui.add(
-                egui::TextEdit::multiline(&mut text)
-                    .id(id)
-                    .code_editor()
-                    .desired_width(f32::INFINITY)
-                    .desired_rows(30),
+                egui::TextEdit::multiline(&mut text).id(id).code_editor().desired_width(f32::INFINITY).desired_rows(30),
             )
             .changed()
         })
@@ -68,14 +65,21 @@ pub fn editor_ui(ui: &mut egui::Ui, app: &mut App) {
 
 fn problems_ui(ui: &mut egui::Ui, app: &mut App) {
     if app.doc.problems.is_empty() {
-        ui.colored_label(crate::style::GREEN, "✔ valid");
+        ui.colored_label(crate::style::GREEN, "valid: no problems");
         return;
     }
     let mut jump = None;
     egui::ScrollArea::vertical().id_salt("problems").show(ui, |ui| {
         for p in &app.doc.problems {
             let color = if p.error { SPOF_RED } else { AMBER };
-            let text = egui::RichText::new(format!("{}:{} {} {}", p.line, p.column, p.code, p.message)).color(color);
+            let text = egui::RichText::new(format!(
+                "{}:{} {} {}",
+                p.line,
+                p.column,
+                p.code,
+                crate::analysis::plain(&p.message)
+            ))
+            .color(color);
             if ui.link(text).clicked() {
                 jump = Some(p.offset);
             }

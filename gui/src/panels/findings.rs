@@ -30,10 +30,10 @@ pub fn findings_ui(ui: &mut egui::Ui, app: &mut App) {
                 highlight = Some((format!("SPOF {}", spof.element), names));
             }
             if let Some(reason) = &spof.suppressed {
-                ui.weak(format!("accepted: {reason}"));
+                ui.weak(format!("accepted: {}", crate::analysis::plain(reason)));
             }
         });
-        ui.label(spof.blast.chain_text().replace(" → ", " -> "));
+        ui.label(crate::analysis::plain(&spof.blast.chain_text()));
     }
     explain_ui(ui, sim_core::explain::SPOF_FINDING);
 
@@ -50,7 +50,7 @@ pub fn findings_ui(ui: &mut egui::Ui, app: &mut App) {
             for s in &exact.services {
                 egui::CollapsingHeader::new(format!("service {}", s.name)).default_open(true).show(ui, |ui| {
                     if let Err(why) = &s.unavailability {
-                        ui.colored_label(AMBER, why);
+                        ui.colored_label(AMBER, crate::analysis::plain(why));
                         return;
                     }
                     let counts: Vec<String> = s
@@ -68,7 +68,10 @@ pub fn findings_ui(ui: &mut egui::Ui, app: &mut App) {
                         }
                     }
                     if s.cut_sets.len() > SHOWN_CUT_SETS {
-                        ui.weak(format!("… and {} more listed by `spofsim analyze`", s.cut_sets.len() - SHOWN_CUT_SETS));
+                        ui.weak(format!(
+                            "… and {} more listed by `spofsim analyze`",
+                            s.cut_sets.len() - SHOWN_CUT_SETS
+                        ));
                     }
                 });
             }
@@ -89,7 +92,7 @@ pub fn findings_ui(ui: &mut egui::Ui, app: &mut App) {
             }
             ui.weak(format!("line {line}:{column}"));
         });
-        ui.label(&f.message);
+        ui.label(crate::analysis::plain(&f.message));
         explain_ui(ui, f.code);
     }
     if let Some((label, names)) = highlight {
@@ -111,13 +114,12 @@ pub fn findings_ui(ui: &mut egui::Ui, app: &mut App) {
 /// `spofsim explain CODE`, folded.
 fn explain_ui(ui: &mut egui::Ui, code: &str) {
     let Some(x) = sim_core::explain::explain(code) else { return };
-    egui::CollapsingHeader::new(format!("explain {code}: {}", x.name)).id_salt(("explain", code, ui.next_auto_id())).show(
-        ui,
-        |ui| {
-            ui.label(x.summary);
-            ui.label(format!("Why: {}", x.rationale));
-            ui.label(format!("Fix: {}", x.fix));
-            ui.monospace(x.example);
-        },
-    );
+    egui::CollapsingHeader::new(format!("explain {code}: {}", x.name))
+        .id_salt(("explain", code, ui.next_auto_id()))
+        .show(ui, |ui| {
+            ui.label(crate::analysis::plain(x.summary));
+            ui.label(format!("Why: {}", crate::analysis::plain(x.rationale)));
+            ui.label(format!("Fix: {}", crate::analysis::plain(x.fix)));
+            ui.monospace(crate::analysis::plain(x.example));
+        });
 }

@@ -29,6 +29,7 @@ pub fn inspector_ui(ui: &mut egui::Ui, app: &mut App) {
             ui.label("Click a component in the topology (or search its id) to inspect it.");
         }
         Some(Selection::Collapsed(key)) => collapsed_ui(ui, app, &key),
+        Some(Selection::Group(name)) => group_ui(ui, app, &name),
         Some(Selection::Element(name)) => element_ui(ui, app, &name),
     }
 }
@@ -73,9 +74,9 @@ fn element_ui(ui: &mut egui::Ui, app: &mut App, name: &str) {
     }
     if let Some(spof) = spof {
         ui.colored_label(SPOF_RED, "Single point of failure");
-        ui.label(spof.blast.chain_text().replace(" → ", " -> "));
+        ui.label(crate::analysis::plain(&spof.blast.chain_text()));
         if !spof.blast.defeats.is_empty() {
-            ui.label(format!("defeats: {}", spof.blast.defeats.join("; ")));
+            ui.label(format!("defeats: {}", crate::analysis::plain(&spof.blast.defeats.join("; "))));
         }
     }
     ui.separator();
@@ -96,10 +97,12 @@ fn element_ui(ui: &mut egui::Ui, app: &mut App, name: &str) {
     importance_ui(ui, app, &e.name);
     ui.separator();
     let mut go: Option<String> = None;
+    let mut go_group: Option<String> = None;
     if !parts.is_empty() {
         egui::CollapsingHeader::new(format!("Parts ({})", parts.len())).default_open(true).show(ui, |ui| {
             for (part, spof) in &parts {
-                let text = if *spof { egui::RichText::new(format!("{part}  SPOF")).color(SPOF_RED) } else { part.into() };
+                let text =
+                    if *spof { egui::RichText::new(format!("{part}  SPOF")).color(SPOF_RED) } else { part.into() };
                 if ui.link(text).clicked() {
                     go = Some(part.clone());
                 }
@@ -128,12 +131,20 @@ fn element_ui(ui: &mut egui::Ui, app: &mut App, name: &str) {
                             NodeRef::Service(_) => format!("service {}", model.name_of(t)),
                             NodeRef::Element(_) => model.name_of(t).to_string(),
                         };
-                        if let NodeRef::Element(x) = t {
-                            if ui.link(label).clicked() {
-                                go = Some(model.element(x).name.clone());
+                        match t {
+                            NodeRef::Element(x) => {
+                                if ui.link(label).clicked() {
+                                    go = Some(model.element(x).name.clone());
+                                }
                             }
-                        } else {
-                            ui.label(label);
+                            NodeRef::Group(g) => {
+                                if ui.link(label).clicked() {
+                                    go_group = Some(model.group(g).name.clone());
+                                }
+                            }
+                            NodeRef::Service(_) => {
+                                ui.label(label);
+                            }
                         }
                     }
                 });
@@ -147,8 +158,57 @@ fn element_ui(ui: &mut egui::Ui, app: &mut App, name: &str) {
         app.select_element(&n);
         return;
     }
+    if let Some(g) = go_group {
+        app.select_group(&g);
+        return;
+    }
     ui.separator();
     properties_ui(ui, app, e.span, &e.name, e.failure.is_some());
+}
+
+/// A redundancy group: kind, arrangement, members, failover timing and its fields
+/// (timers, mode), editable like a component's.
+fn group_ui(ui: &mut egui::Ui, app: &mut App, name: &str) {
+    let Some(facts) = &app.doc.facts else { return };
+    let model = facts.model.clone();
+    let Some(g) = model.groups.iter().find(|g| g.name == name) else {
+        ui.label(format!("{name} is no longer in the design."));
+        return;
+    };
+    ui.heading(&g.name);
+    let arrangement = match g.arrangement {
+        sim_core::model::Arrangement::ActiveStandby => "active-standby".to_string(),
+        sim_core::model::Arrangement::ActiveActive { need } => format!("active-active, needs {need}"),
+    };
+    ui.label(format!("{} group · {arrangement}", g.kind));
+    if let Some(s) = &g.switchover {
+        let d = |x: f64| sim_core::units::Duration::from_secs(x).to_string();
+        ui.label(format!(
+            "failover: detect {} + takeover {} · detector sees {:?}",
+            d(s.detect_secs),
+            d(s.takeover_secs),
+            s.sees
+        ));
+    }
+    for (key, value) in &g.attrs {
+        ui.label(format!("{key} = {}", crate::analysis::plain(&value.to_string())));
+    }
+    let mut go = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("members:");
+        for &m in &g.members {
+            let member = model.element(m);
+            if ui.link(&member.name).clicked() {
+                go = Some(member.name.clone());
+            }
+        }
+    });
+    if let Some(n) = go {
+        app.select_element(&n);
+        return;
+    }
+    ui.separator();
+    properties_ui(ui, app, g.span, &g.name, false);
 }
 
 fn importance_ui(ui: &mut egui::Ui, app: &App, name: &str) {
@@ -187,11 +247,13 @@ fn properties_ui(ui: &mut egui::Ui, app: &mut App, span: sim_core::syntax::Span,
     let mut commit: Option<(String, String)> = None;
     egui::Grid::new(id).num_columns(2).striped(true).show(ui, |ui| {
         for f in &fields {
-            ui.label(&f.path);
+            let label = ui.label(&f.path);
             let key = id.with(&f.path);
             let mut value = ui.data_mut(|d| d.get_temp::<String>(key)).unwrap_or_else(|| f.shown.clone());
             let hint = if f.shown.is_empty() { "kind default" } else { "" };
-            let response = ui.add(egui::TextEdit::singleline(&mut value).hint_text(hint).desired_width(160.0));
+            let response = ui
+                .add(egui::TextEdit::singleline(&mut value).hint_text(hint).desired_width(160.0))
+                .labelled_by(label.id);
             if response.changed() {
                 ui.data_mut(|d| d.insert_temp(key, value.clone()));
             }

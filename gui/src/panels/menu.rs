@@ -12,7 +12,7 @@ pub fn menu_ui(ui: &mut egui::Ui, app: &mut App) {
             ui.menu_button("Examples", |ui| examples_menu_ui(ui, app));
             ui.menu_button("View", |ui| view_menu_ui(ui, app));
             ui.separator();
-            let dirty = if app.doc.dirty() { " •" } else { "" };
+            let dirty = if app.doc.dirty() { " (edited)" } else { "" };
             ui.label(egui::RichText::new(format!("{}{dirty}", app.doc.source.label())).strong());
             ui.separator();
             services_ui(ui, app);
@@ -57,7 +57,9 @@ fn file_menu_ui(ui: &mut egui::Ui, app: &mut App) {
         }
         if ui.button("Export picture as PNG…").clicked() {
             ui.close();
-            if let Some(path) = rfd::FileDialog::new().add_filter("PNG", &["png"]).set_file_name("topology.png").save_file() {
+            if let Some(path) =
+                rfd::FileDialog::new().add_filter("PNG", &["png"]).set_file_name("topology.png").save_file()
+            {
                 crate::export::request_png(ui, app, path);
             }
         }
@@ -75,7 +77,8 @@ fn file_menu_ui(ui: &mut egui::Ui, app: &mut App) {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn export_svg(app: &mut App) {
-    let Some(path) = rfd::FileDialog::new().add_filter("SVG", &["svg"]).set_file_name("topology.svg").save_file() else {
+    let Some(path) = rfd::FileDialog::new().add_filter("SVG", &["svg"]).set_file_name("topology.svg").save_file()
+    else {
         return;
     };
     match crate::panels::topology::svg_of(app).ok_or_else(|| "nothing to export: the design has errors".to_string()) {

@@ -46,7 +46,9 @@ pub fn simulation_ui(ui: &mut egui::Ui, app: &mut App) {
     });
     if running {
         let (done, total) = app.sim.progress();
-        ui.add(egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(format!("{done} / {total} replications")));
+        ui.add(
+            egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(format!("{done} / {total} replications")),
+        );
     }
     let Some((settings, report)) = &app.sim.report else {
         ui.weak("No run yet. The same seed gives the same figures as `spofsim simulate --seed`.");

@@ -17,16 +17,10 @@ fn look_inputs<'a>(app: &'a App, facts: &'a crate::analysis::Facts) -> (LookInpu
             facts.model.element_by_name(name).and_then(|e| app.view.scene.node_of.get(&e.id).copied())
         }
         Some(Selection::Collapsed(key)) => app.view.scene.node_by_key(key),
-        None => None,
+        Some(Selection::Group(_)) | None => None,
     };
     (
-        LookInputs {
-            facts,
-            whatif: &app.whatif,
-            selected,
-            highlight: &app.highlight,
-            blocked: &app.view.blocked,
-        },
+        LookInputs { facts, whatif: &app.whatif, selected, highlight: &app.highlight, blocked: &app.view.blocked },
         selected,
     )
 }
@@ -72,20 +66,57 @@ pub fn topology_ui(ui: &mut egui::Ui, app: &mut App) {
         painter.rect_stroke(r, CornerRadius::same(10), Stroke::new(width, color), StrokeKind::Inside);
         if text {
             let label = if spof { format!("{} (SPOF: the whole site)", f.label) } else { f.label.clone() };
-            painter.text(r.min + vec2(8.0, 4.0), Align2::LEFT_TOP, label, FontId::proportional(13.0 * zoom.min(1.5)), color);
+            painter.text(
+                r.min + vec2(8.0, 4.0),
+                Align2::LEFT_TOP,
+                label,
+                FontId::proportional(13.0 * zoom.min(1.5)),
+                color,
+            );
         }
     }
     if text {
         for (title, y) in &scene.rows {
-            let p = to_screen(pos2(scene.frames.first().map_or(0.0, |f| f.rect.min.x), *y + crate::layout::NODE_SIZE.y / 2.0));
-            painter.text(p - vec2(8.0, 0.0), Align2::RIGHT_CENTER, title, FontId::proportional(11.0 * zoom.min(1.5)), Color32::from_gray(140));
+            let p = to_screen(pos2(
+                scene.frames.first().map_or(0.0, |f| f.rect.min.x),
+                *y + crate::layout::NODE_SIZE.y / 2.0,
+            ));
+            painter.text(
+                p - vec2(8.0, 0.0),
+                Align2::RIGHT_CENTER,
+                title,
+                FontId::proportional(11.0 * zoom.min(1.5)),
+                Color32::from_gray(140),
+            );
         }
     }
+    let mut clicked_group: Option<String> = None;
     if app.view.show_groups {
+        let green = Color32::from_rgb(60, 150, 100);
         for o in &scene.outlines {
             let r = Rect::from_min_max(to_screen(o.rect.min), to_screen(o.rect.max));
+            if !canvas.intersects(r) {
+                continue;
+            }
             let corners = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
-            painter.extend(Shape::dashed_line(&corners, Stroke::new(1.2, Color32::from_rgb(80, 170, 120)), 6.0, 4.0));
+            painter.extend(Shape::dashed_line(&corners, Stroke::new(1.2, green), 6.0, 4.0));
+            if text {
+                // The group's name on its outline; click it to inspect the group.
+                let label = painter.text(
+                    r.left_top() + vec2(4.0, -2.0),
+                    Align2::LEFT_BOTTOM,
+                    &o.label,
+                    FontId::proportional(10.0 * zoom.min(1.5)),
+                    green,
+                );
+                let group = &facts.model.group(o.group).name;
+                let response =
+                    ui.interact(label.intersect(canvas), ui.scope_id().with(("group", group)), Sense::click());
+                response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &o.label));
+                if response.on_hover_text("inspect this redundancy group").clicked() {
+                    clicked_group = Some(group.clone());
+                }
+            }
         }
     }
     for (e, look) in scene.edges.iter().zip(&edges) {
@@ -127,7 +158,13 @@ pub fn topology_ui(ui: &mut egui::Ui, app: &mut App) {
         }
     }
     if let Some(label) = (!app.highlight.is_empty()).then(|| app.highlight_label.clone()) {
-        painter.text(canvas.left_bottom() + vec2(8.0, -8.0), Align2::LEFT_BOTTOM, format!("highlighted: {label}"), FontId::proportional(12.0), Color32::from_rgb(160, 110, 0));
+        painter.text(
+            canvas.left_bottom() + vec2(8.0, -8.0),
+            Align2::LEFT_BOTTOM,
+            format!("highlighted: {label}"),
+            FontId::proportional(12.0),
+            Color32::from_rgb(160, 110, 0),
+        );
     }
     if let Some(i) = clicked {
         let node = &app.view.scene.nodes[i];
@@ -144,6 +181,9 @@ pub fn topology_ui(ui: &mut egui::Ui, app: &mut App) {
     if let Some(name) = toggled {
         app.toggle_failed(&name);
     }
+    if let Some(group) = clicked_group {
+        app.select_group(&group);
+    }
 }
 
 fn draw_node(painter: &egui::Painter, r: Rect, node: &crate::layout::Node, look: &NodeLook, text: bool, zoom: f32) {
@@ -155,15 +195,34 @@ fn draw_node(painter: &egui::Painter, r: Rect, node: &crate::layout::Node, look:
         painter.rect_stroke(inner, radius, Stroke::new(1.0, Color32::from_gray(120)), StrokeKind::Inside);
     }
     if text {
-        painter.text(r.center() - vec2(0.0, 7.0 * zoom), Align2::CENTER_CENTER, &node.label, FontId::proportional(12.0 * zoom), look.text);
+        painter.text(
+            r.center() - vec2(0.0, 7.0 * zoom),
+            Align2::CENTER_CENTER,
+            &node.label,
+            FontId::proportional(12.0 * zoom),
+            look.text,
+        );
         let sub = if node.collapsed() { "click to expand".to_string() } else { node.kind.clone() };
-        painter.text(r.center() + vec2(0.0, 10.0 * zoom), Align2::CENTER_CENTER, sub, FontId::proportional(9.0 * zoom), look.text);
+        painter.text(
+            r.center() + vec2(0.0, 10.0 * zoom),
+            Align2::CENTER_CENTER,
+            sub,
+            FontId::proportional(9.0 * zoom),
+            look.text,
+        );
     }
     if look.spofs > 0 {
-        let badge = Rect::from_center_size(r.right_top() + vec2(-12.0 * zoom, 0.0), vec2(38.0, 15.0) * zoom.clamp(0.6, 1.5));
+        let badge =
+            Rect::from_center_size(r.right_top() + vec2(-12.0 * zoom, 0.0), vec2(38.0, 15.0) * zoom.clamp(0.6, 1.5));
         painter.rect_filled(badge, CornerRadius::same(7), SPOF_RED);
         let label = if look.spofs == 1 { "SPOF".to_string() } else { format!("{} SPOF", look.spofs) };
-        painter.text(badge.center(), Align2::CENTER_CENTER, label, FontId::proportional(9.0 * zoom.clamp(0.6, 1.5)), Color32::WHITE);
+        painter.text(
+            badge.center(),
+            Align2::CENTER_CENTER,
+            label,
+            FontId::proportional(9.0 * zoom.clamp(0.6, 1.5)),
+            Color32::WHITE,
+        );
     }
     if look.failed {
         let s = Stroke::new(2.5, Color32::WHITE);
@@ -181,7 +240,11 @@ fn node_tooltip_ui(ui: &mut egui::Ui, app: &App, i: usize) {
         ui.label(format!("{} elements; click to expand", node.elements.len()));
     } else if let Some(main) = node.main {
         let e = model.element(main);
-        ui.label(format!("{} · {}", e.kind, e.site.map_or("no site".into(), |s| format!("site {}", model.element(s).name))));
+        ui.label(format!(
+            "{} · {}",
+            e.kind,
+            e.site.map_or("no site".into(), |s| format!("site {}", model.element(s).name))
+        ));
         if node.elements.len() > 1 {
             ui.label(format!("{} parts inside", node.elements.len() - 1));
         }
@@ -190,13 +253,13 @@ fn node_tooltip_ui(ui: &mut egui::Ui, app: &App, i: usize) {
         if let Some(spof) = facts.spof_of(e) {
             ui.separator();
             ui.colored_label(SPOF_RED, format!("Single point of failure: {}", spof.element));
-            ui.label(spof.blast.chain_text().replace(" → ", " -> "));
+            ui.label(crate::analysis::plain(&spof.blast.chain_text()));
         }
     }
     if let Some(o) = &app.whatif.outcome {
         if node.elements.iter().any(|e| o.affected.contains(e)) {
             ui.separator();
-            ui.label(format!("down in the what-if: {}", o.blast.chain_text().replace(" → ", " -> ")));
+            ui.label(format!("down in the what-if: {}", crate::analysis::plain(&o.blast.chain_text())));
         }
     }
 }
@@ -211,7 +274,9 @@ fn toolbar_ui(ui: &mut egui::Ui, app: &mut App) {
             app.relayout();
         }
         ui.checkbox(&mut app.view.show_groups, "Groups");
-        let search = ui.add(egui::TextEdit::singleline(&mut app.view.search).hint_text("find component by id").desired_width(180.0));
+        let search = ui.add(
+            egui::TextEdit::singleline(&mut app.view.search).hint_text("find component by id").desired_width(180.0),
+        );
         let go = search.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if (go || ui.button("Find").clicked()) && !app.view.search.trim().is_empty() {
             find(app);

@@ -21,7 +21,7 @@ pub fn whatif_ui(ui: &mut egui::Ui, app: &mut App) {
     });
     ui.horizontal_wrapped(|ui| {
         for name in &app.whatif.failed {
-            if ui.button(format!("✘ {name}")).on_hover_text("repair").clicked() {
+            if ui.button(format!("repair {name}")).on_hover_text("mark it working again").clicked() {
                 repair = Some(name.clone());
             }
         }
@@ -40,9 +40,9 @@ pub fn whatif_ui(ui: &mut egui::Ui, app: &mut App) {
             ui.colored_label(color, format!("service {}: {}", model.services[i].name, state.as_str()));
         }
         ui.separator();
-        ui.label(o.blast.chain_text().replace(" → ", " -> "));
+        ui.label(crate::analysis::plain(&o.blast.chain_text()));
         for d in &o.blast.defeats {
-            ui.label(format!("defeats: {d}"));
+            ui.label(format!("defeats: {}", crate::analysis::plain(d)));
         }
         ui.collapsing(format!("Affected components ({})", o.blast.down_elements.len()), |ui| {
             for n in &o.blast.down_elements {

@@ -48,7 +48,9 @@ impl Default for Options {
 pub enum AnalysisError {
     NoTopEvent,
     /// The BDD outgrew [`Options::max_bdd_nodes`].
-    TooLarge { max_bdd_nodes: usize },
+    TooLarge {
+        max_bdd_nodes: usize,
+    },
 }
 
 impl std::fmt::Display for AnalysisError {

@@ -78,8 +78,11 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
                 down_sets.push(s.clone());
             }
         }
-        let result =
-            analyze_tree(tree, &Options { max_order: order, max_listed: usize::MAX, importance: false, ..Options::default() }).unwrap();
+        let result = analyze_tree(
+            tree,
+            &Options { max_order: order, max_listed: usize::MAX, importance: false, ..Options::default() },
+        )
+        .unwrap();
         let zbdd: BTreeSet<Vec<String>> = result
             .cut_sets
             .iter()

@@ -307,7 +307,8 @@ mod tests {
                         "single-path": { "from": "internet", "through": ["db-2/db"] } } }"#;
         let model = crate::load(text).model.expect("model");
         let singles = super::single_failures(&model);
-        let options = crate::analysis::Options { max_order: 1, max_listed: 100, importance: false, ..Default::default() };
+        let options =
+            crate::analysis::Options { max_order: 1, max_listed: 100, importance: false, ..Default::default() };
         for st in crate::analysis::structure::service_structures(&model).into_iter().flatten() {
             let r = crate::analysis::analyze_tree(&st.tree, &options).expect("analysis");
             let mut from_tree: Vec<&str> =

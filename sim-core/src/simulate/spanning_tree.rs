@@ -62,13 +62,13 @@ pub fn blocked_links(model: &Model, works: impl Fn(ElementId) -> bool) -> Vec<El
         let index_of = |e: ElementId| g.members.iter().position(|&m| m == e);
         let links: Vec<DomainLink> =
             model.links.iter().filter_map(|l| Some((index_of(l.a)?, index_of(l.b)?, l.element))).collect();
-        let configured = text_attr(&g.attrs, "root").and_then(|r| g.members.iter().position(|&m| model.element(m).name == r));
-        let root = configured
-            .filter(|&r| works(g.members[r]))
-            .or_else(|| (0..g.members.len()).find(|&i| works(g.members[i])));
+        let configured =
+            text_attr(&g.attrs, "root").and_then(|r| g.members.iter().position(|&m| model.element(m).name == r));
+        let root =
+            configured.filter(|&r| works(g.members[r])).or_else(|| (0..g.members.len()).find(|&i| works(g.members[i])));
         let ports = root_ports(g.members.len(), root, &links, |i| works(g.members[i]), &works);
         for &(a, b, link) in &links {
-            let on_tree = ports.iter().any(|p| *p == RootPort::Via(link));
+            let on_tree = ports.contains(&RootPort::Via(link));
             if !on_tree && works(link) && works(g.members[a]) && works(g.members[b]) {
                 blocked.push(link);
             }

@@ -1,0 +1,337 @@
+//! The desktop app driven headless with egui_kittest (no GPU, no window): the flows a
+//! new user tries first, through the same widgets they would click.
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use spofsim_gui::app::{App, Tab};
+use spofsim_gui::document::Source;
+use spofsim_gui::files::Settings;
+
+fn app_on(file: &str) -> App {
+    let e = spofsim_gui::examples::find(file).expect("bundled example");
+    App::new(Source::Example(e.file.into()), e.text.into(), Settings::default())
+}
+
+fn harness(app: App) -> Harness<'static, App> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .with_max_steps(400)
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    settle(&mut h);
+    h
+}
+
+/// Lets background work (the exact analysis) finish and the UI catch up.
+fn settle(h: &mut Harness<'static, App>) {
+    h.state_mut().doc.wait_exact();
+    h.run_steps(3);
+}
+
+#[test]
+fn opens_an_example_from_the_examples_menu() {
+    let mut h = harness(app_on("full-single-site.jsonc"));
+    h.get_by_label("Examples").click();
+    h.run_steps(2);
+    h.get_by_label("anti-patterns").hover();
+    h.run_steps(2);
+    h.get_by_label("single-load-balancer").click();
+    settle(&mut h);
+    assert_eq!(h.state().doc.source, Source::Example("anti-patterns/single-load-balancer.jsonc".into()));
+    assert!(h.query_by_label("example: anti-patterns/single-load-balancer.jsonc").is_some());
+    // The topology shows the design's components as clickable nodes.
+    h.get_by_role_and_label(Role::Button, "lb");
+    h.get_by_role_and_label(Role::Button, "web-3");
+}
+
+#[test]
+fn lists_the_spofs_in_the_findings_panel() {
+    let mut h = harness(app_on("anti-patterns/single-load-balancer.jsonc"));
+    h.get_by_label("Findings").click();
+    h.run_steps(2);
+    h.get_by_label("Single points of failure (3)");
+    for spof in ["SPOF lb (load-balancer)", "SPOF lb~sw-1 (link)", "SPOF sw-1 (switch)"] {
+        h.get_by_label(spof);
+    }
+    h.get_by_label_contains("lb fails -> pool down");
+    // Cut sets by order come from the exact analysis.
+    h.get_by_label_contains("order 1: 3");
+    // Clicking a SPOF highlights its chain in the topology.
+    h.get_by_label("SPOF sw-1 (switch)").click();
+    h.run_steps(2);
+    let app = h.state();
+    assert_eq!(app.highlight_label, "SPOF sw-1");
+    let sw1 = app.doc.facts.as_ref().unwrap().model.element_by_name("sw-1").unwrap().id;
+    assert!(app.highlight.contains(&sw1));
+}
+
+#[test]
+fn clicking_a_component_shows_it_in_the_inspector() {
+    let mut h = harness(app_on("anti-patterns/single-load-balancer.jsonc"));
+    h.get_by_role_and_label(Role::Button, "lb").click();
+    h.run_steps(2);
+    assert_eq!(h.state().tab, Tab::Inspector);
+    h.get_by_label("load-balancer · layer network · no site");
+    h.get_by_label("Single point of failure");
+    h.get_by_label_contains("service site: Birnbaum");
+    h.get_by_label("Depends on");
+    h.get_by_label("Needed by");
+    // Its properties are editable text fields.
+    assert_eq!(h.get_by_role_and_label(Role::TextInput, "kind").value().as_deref(), Some("load-balancer"));
+}
+
+#[test]
+fn failing_a_spof_turns_the_service_red_and_clear_restores_it() {
+    let mut h = harness(app_on("anti-patterns/single-load-balancer.jsonc"));
+    h.get_by_label("site: up · 3 SPOF");
+    h.get_by_role_and_label(Role::Button, "lb").click();
+    h.run_steps(2);
+    h.get_by_label("Failed (what-if)").click();
+    h.run_steps(2);
+    h.get_by_label("site: down · 3 SPOF");
+    h.get_by_label("What-if").click();
+    h.run_steps(2);
+    h.get_by_label("service site: down");
+    h.get_by_label("Clear all failures").click();
+    h.run_steps(2);
+    h.get_by_label("site: up · 3 SPOF");
+    assert!(h.state().whatif.failed.is_empty());
+}
+
+#[test]
+fn a_redundant_failure_degrades_without_taking_the_service_down() {
+    let mut h = harness(app_on("full-single-site.jsonc"));
+    h.state_mut().toggle_failed("sw-1");
+    h.run_steps(2);
+    h.get_by_label("shop: degraded · 2 SPOF");
+}
+
+#[test]
+fn editing_an_mtbf_in_the_inspector_changes_the_availability() {
+    let mut h = harness(app_on("anti-patterns/single-load-balancer.jsonc"));
+    h.get_by_label("Availability").click();
+    h.run_steps(2);
+    h.get_by_label("99.992923%");
+    h.get_by_role_and_label(Role::Button, "lb").click();
+    h.run_steps(2);
+    let field = h.get_by_role_and_label(Role::TextInput, "mtbf");
+    field.focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, "mtbf").type_text("100y");
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert!(h.state().doc.text.contains(r#""lb": { "mtbf": "100y", "kind": "load-balancer""#));
+    settle(&mut h);
+    h.get_by_label("Availability").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("99.992923%").is_none());
+    let exact = h.state().doc.exact.as_ref().unwrap().services[0].unavailability.clone().unwrap();
+    h.get_by_label(&format!("{:.6}%", (1.0 - exact) * 100.0));
+    assert!(1.0 - exact > 0.99992923, "a longer MTBF raises availability");
+}
+
+#[test]
+fn a_short_simulation_runs_to_completion_with_progress() {
+    let mut app = app_on("shop-two-tier.jsonc");
+    app.settings.sim = spofsim_gui::sim_run::SimSettings { years: 2, replications: 5, seed: 7 };
+    let mut h = harness(app);
+    h.get_by_label("Simulation").click();
+    h.run_steps(2);
+    h.get_by_label("Run simulation").click();
+    h.step();
+    assert!(h.state().sim.is_running() || h.state().sim.report.is_some());
+    for _ in 0..200 {
+        if h.state().sim.report.is_some() {
+            break;
+        }
+        h.step();
+    }
+    h.run_steps(2);
+    let (_, report) = h.state().sim.report.clone().expect("finished");
+    assert_eq!((report.seed, report.replications, report.years), (7, 5, 2));
+    let summary = format!("seed 7 · 5 replications × 2 years = 10 simulated years · {} events", report.events);
+    h.get_by_label(&summary);
+    h.get_by_label("simulation finished: 5 replications");
+    h.get_by_label("Outage durations by mechanism");
+}
+
+#[test]
+fn the_editor_lists_every_problem_and_keeps_the_last_picture() {
+    let mut h = harness(app_on("anti-patterns/single-load-balancer.jsonc"));
+    let broken = h.state().doc.text.replace(r#""kind": "load-balancer""#, r#""kind": "load-balancr""#);
+    h.state_mut().settings.show_editor = true;
+    h.state_mut().edit(broken);
+    h.run_steps(2);
+    h.get_by_label_contains("unknown kind \"load-balancr\"");
+    h.get_by_label("(analysis of the last valid text)");
+    h.get_by_role_and_label(Role::Button, "lb");
+}
+
+#[test]
+fn every_example_renders_every_panel() {
+    for e in spofsim_gui::examples::EXAMPLES {
+        let mut h = harness(app_on(e.file));
+        for tab in ["Inspector", "Findings", "Availability", "What-if", "Simulation"] {
+            h.get_by_label(tab).click();
+            h.run_steps(2);
+        }
+        // The first SPOF (if any) selected, failed and shown in every panel too.
+        let spof = h.state().doc.facts.as_ref().unwrap().spofs.first().map(|s| s.element.clone());
+        if let Some(name) = spof {
+            h.state_mut().select_element(&name);
+            h.state_mut().toggle_failed(&name);
+            for tab in ["Inspector", "What-if", "Findings"] {
+                h.get_by_label(tab).click();
+                h.run_steps(2);
+            }
+        }
+        h.state_mut().settings.show_editor = true;
+        h.run_steps(2);
+        assert!(h.state().status.as_ref().is_none_or(|s| !s.error), "{}: {:?}", e.file, h.state().status);
+    }
+}
+
+#[test]
+fn a_fat_tree_with_1024_hosts_opens_collapsed_and_expands_on_click() {
+    let text = sim_core::generate::fat_tree(16, 2);
+    let app = App::new(Source::Unsaved("fat-tree-k16.jsonc".into()), text, Settings::default());
+    let mut h =
+        Harness::builder().with_size(egui::vec2(1500.0, 950.0)).build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    h.run_steps(3);
+    let scene = &h.state().view.scene;
+    assert!(scene.nodes.len() <= spofsim_gui::layout::COLLAPSE_ABOVE && scene.collapsed > 0);
+    h.get_by_role_and_label(Role::Button, "pod p3: 16 sw, 64 srv").click();
+    h.run_steps(2);
+    assert!(h.state().view.scene.node_by_key("rack:p3-edge-0").is_some());
+    // Search jumps to a host inside a collapsed rack, expanding it.
+    h.state_mut().select_element("p5-e2-h3");
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "p5-e2-h3");
+}
+
+#[test]
+fn a_group_outline_opens_the_group_and_its_mode_is_editable() {
+    let mut h = harness(app_on("full-single-site.jsonc"));
+    h.get_by_role_and_label(Role::Button, "vrrp gw-vip").click();
+    h.run_steps(2);
+    h.get_by_label("vrrp group · active-standby");
+    h.get_by_label_contains("failover: detect");
+    // The STP domain's mode (a group field) is written back and re-analysed.
+    h.state_mut().select_group("core");
+    h.run_steps(2);
+    let field = h.get_by_role_and_label(Role::TextInput, "mode");
+    assert_eq!(field.value().as_deref(), Some("rstp"));
+    field.focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, "mode").type_text("stp");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert!(
+        h.state().doc.text.contains(r#""core": { "kind": "stp", "mode": "stp","#),
+        "{}",
+        &h.state().doc.text[..200]
+    );
+    let facts = h.state().doc.facts.as_ref().unwrap();
+    let core = facts.model.groups.iter().find(|g| g.name == "core").unwrap();
+    assert_eq!(sim_core::model::text_attr(&core.attrs, "mode"), Some("stp"));
+}
+
+#[derive(Debug)]
+struct Dropped {
+    path: std::path::PathBuf,
+    bytes: Vec<u8>,
+}
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        Ok(self.bytes.clone())
+    }
+}
+
+#[test]
+fn a_dropped_file_opens_and_is_remembered() {
+    let dir = std::env::temp_dir().join(format!("spofsim-gui-drop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mine.jsonc");
+    let text = spofsim_gui::examples::find("shop-two-tier.jsonc").unwrap().text;
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(app_on("full-single-site.jsonc"));
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped { path: path.clone(), bytes: text.into() }));
+    h.run_steps(2);
+    assert_eq!(h.state().doc.source, Source::File(path.clone()));
+    assert_eq!(h.state().settings.recent.first(), Some(&Source::File(path.clone())));
+    h.get_by_role_and_label(Role::Button, "web-2");
+    // A dropped file that is not text is an error in the status bar, and nothing changes.
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped { path: dir.join("x.bin"), bytes: vec![0xff, 0xfe] }));
+    h.run_steps(2);
+    h.get_by_label("x.bin is not UTF-8 text");
+    assert_eq!(h.state().doc.source, Source::File(path));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// eframe's storage, in memory.
+#[derive(Default)]
+struct Memory(std::collections::BTreeMap<String, String>);
+
+impl eframe::Storage for Memory {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.into(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn the_last_session_and_recent_files_come_back() {
+    let mut first = spofsim_gui::create(None, Default::default());
+    assert_eq!(first.doc.source, Source::Example("full-single-site.jsonc".into()));
+    first.open_example("sites/dr-tiers.jsonc");
+    first.settings.sim.seed = 99;
+    first.view.layout.show_power = true;
+    first.settings.show_power = true;
+    let mut storage = Memory::default();
+    eframe::App::save(&mut first, &mut storage);
+    let second = spofsim_gui::create(Some(&storage), Default::default());
+    assert_eq!(second.doc.source, Source::Example("sites/dr-tiers.jsonc".into()));
+    assert_eq!(second.settings.sim.seed, 99);
+    assert!(second.view.layout.show_power);
+    let recent: Vec<String> = second.settings.recent.iter().map(Source::label).collect();
+    assert_eq!(recent, ["example: sites/dr-tiers.jsonc", "example: full-single-site.jsonc"]);
+    // The command line wins over the last session.
+    let launch = spofsim_gui::Launch { file: Some("/no/such.jsonc".into()), ..Default::default() };
+    let third = spofsim_gui::create(Some(&storage), launch);
+    assert!(third.status.as_ref().unwrap().text.contains("/no/such.jsonc"));
+}
+
+#[test]
+fn save_export_picture_and_report_folder() {
+    let dir = std::env::temp_dir().join(format!("spofsim-gui-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut app = app_on("anti-patterns/single-load-balancer.jsonc");
+    let span = app.doc.facts.as_ref().unwrap().model.element_by_name("lb").unwrap().span;
+    spofsim_gui::panels::inspector::set_property(&mut app, span, "mttr", "2h");
+    assert!(app.doc.dirty());
+    let path = dir.join("edited.jsonc");
+    spofsim_gui::files::save_to(&mut app, path.clone());
+    assert!(!app.doc.dirty());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), app.doc.text);
+    assert!(app.doc.text.contains(r#""mttr": "2h""#));
+    let svg = spofsim_gui::panels::topology::svg_of(&app).unwrap();
+    assert!(svg.contains("<title>lb</title>") && svg.contains(">SPOF</text>"));
+    app.settings.sim = spofsim_gui::sim_run::SimSettings { years: 1, replications: 2, seed: 3 };
+    let index = spofsim_gui::export::report_folder(&mut app, &dir.join("report")).unwrap();
+    let html = std::fs::read_to_string(&index).unwrap();
+    assert!(html.contains("single-load-balancer") || html.contains("edited.jsonc"), "{}", &html[..300]);
+    assert!(dir.join("report/availability.png").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
