@@ -10,7 +10,8 @@ use codespan_reporting::term::{self, termcolor};
 use sim_core::{Diagnostic, Severity};
 
 /// `--color`: when to colour output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ColorChoice {
     Auto,
     Always,

@@ -16,8 +16,13 @@ fuzz_target!(|data: &[u8]| {
     }
     for tree in &imported.trees {
         if tree.events.len() <= 24 && tree.gates.len() <= 200 {
-            let options = sim_core::analysis::Options { max_order: 4, max_listed: 100, importance: true };
-            if let Some(r) = sim_core::analysis::analyze_tree(tree, &options) {
+            let options = sim_core::analysis::Options {
+                max_order: 4,
+                max_listed: 100,
+                importance: true,
+                max_bdd_nodes: 1_000_000,
+            };
+            if let Ok(r) = sim_core::analysis::analyze_tree(tree, &options) {
                 assert!((0.0..=1.0 + 1e-9).contains(&r.probability), "probability {}", r.probability);
             }
         }

@@ -27,13 +27,19 @@ fuzz_target!(|data: &[u8]| {
         if model.elements.len() <= 60 {
             let singles = sim_core::analysis::single_failures::single_failures(model);
             let structures = sim_core::analysis::structure::service_structures(model);
-            let options = sim_core::analysis::Options { max_order: 1, max_listed: 100, importance: false };
+            let options = sim_core::analysis::Options {
+                max_order: 1,
+                max_listed: 100,
+                importance: false,
+                max_bdd_nodes: 1_000_000,
+            };
             for st in structures.into_iter().flatten() {
                 if st.tree.events.len() > 40 {
                     continue;
                 }
-                let Some(r) = sim_core::analysis::analyze_tree(&st.tree, &options) else { continue };
-                let mut from_tree: Vec<&str> = r.single_points.iter().map(|&e| st.tree.events[e as usize].name.as_str()).collect();
+                let Ok(r) = sim_core::analysis::analyze_tree(&st.tree, &options) else { continue };
+                let mut from_tree: Vec<&str> =
+                    r.single_points.iter().map(|&e| st.tree.events[e as usize].name.as_str()).collect();
                 from_tree.sort_unstable();
                 if let Some(flow) = &singles[st.service] {
                     let mut from_flow: Vec<&str> = flow.iter().map(|e| model.element(*e).name.as_str()).collect();
@@ -43,7 +49,8 @@ fuzz_target!(|data: &[u8]| {
             }
             let _ = sim_core::analysis::findings::spofs(model, &singles);
             // Keep each run short: skip designs that would fail more than ~20k times a year.
-            let rate: f64 = model.elements.iter().filter_map(|e| e.failure).map(|f| 3.2e7 / f.mtbf_secs.max(1e-9)).sum();
+            let rate: f64 =
+                model.elements.iter().filter_map(|e| e.failure).map(|f| 3.2e7 / f.mtbf_secs.max(1e-9)).sum();
             if rate < 2e4 {
                 use sim_core::simulate::{simulate, SimOptions};
                 let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: true, ideal: false };

@@ -91,6 +91,12 @@ pub struct App {
     /// `--screenshot`: write the window to this PNG once settled, then close.
     pub screenshot_and_quit: Option<std::path::PathBuf>,
     frames: u64,
+    /// Designs read asynchronously (browser file picker, dropped files, `?scenario=`).
+    pub inbox: crate::files::Inbox,
+    /// A report download waits for its simulation.
+    pub report_pending: bool,
+    /// A share link the user asked for (`#s=…`); the web page puts it in the URL.
+    pub share_link: Option<String>,
 }
 
 impl App {
@@ -124,6 +130,9 @@ impl App {
             edit_pending_since: None,
             screenshot_and_quit: None,
             frames: 0,
+            inbox: Default::default(),
+            report_pending: false,
+            share_link: None,
         };
         app.view.layout.show_power = app.settings.show_power;
         app.model_changed();
@@ -298,7 +307,9 @@ impl App {
             }
             ui.ctx().request_repaint();
         }
+        crate::export::poll_report(self);
         crate::files::handle_dropped_files(ui, self);
+        crate::files::drain_inbox(self);
         crate::export::poll_screenshot(ui, self);
         crate::panels::menu::menu_ui(ui, self);
         crate::panels::status::status_ui(ui, self);

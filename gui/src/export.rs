@@ -187,9 +187,52 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// In the browser "writing" a file downloads it under its file name.
 #[cfg(target_arch = "wasm32")]
-pub fn write_file(path: &std::path::Path, _bytes: &[u8]) -> Result<(), String> {
-    Err(format!("cannot write {} in the browser", path.display()))
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    let name = path.file_name().map_or("download".into(), |n| n.to_string_lossy().into_owned());
+    crate::files::download(&name, bytes)
+}
+
+/// The report as one self-contained HTML page (plots inline as SVG), with the last
+/// simulation the panel ran.
+pub fn report_html(app: &App) -> Result<String, String> {
+    let facts = app.doc.facts.as_ref().ok_or("the design has errors; fix them first")?;
+    let (_, sim) = app.sim.report.as_ref().ok_or("run a simulation first")?;
+    let check = match &app.doc.exact {
+        Some(exact) => exact.check.clone(),
+        None => sim_core::check::check(&facts.model),
+    };
+    spofsim::report::folder::html(&app.doc.source.label(), &app.doc.analysed_text, &facts.model, &check, sim)
+}
+
+/// "Download report": now if a simulation has run, else after one with the panel's
+/// settings (the page has no threads; it runs in chunks like the panel's).
+pub fn request_report(app: &mut App) {
+    if let Some(facts) = &app.doc.facts {
+        if app.sim.report.is_none() && !app.sim.is_running() {
+            let model = facts.model.clone();
+            app.sim.start(model, &app.settings.sim);
+        }
+        app.report_pending = true;
+        app.report("the report follows once the simulation has run".into());
+    } else {
+        app.report_error("the design has errors; fix them first".into());
+    }
+}
+
+/// Delivers a pending report once its simulation is done.
+pub fn poll_report(app: &mut App) {
+    if !app.report_pending || app.sim.is_running() || app.sim.report.is_none() {
+        return;
+    }
+    app.report_pending = false;
+    let name =
+        format!("spofsim-report-{}.html", app.doc.facts.as_ref().map_or("design".into(), |f| f.model.name.clone()));
+    match report_html(app) {
+        Ok(html) => crate::files::deliver(app, &name, html.as_bytes()),
+        Err(e) => app.report_error(e),
+    }
 }
 
 /// Writes the report folder (plots and index.html) for the open design, with the

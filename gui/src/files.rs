@@ -6,6 +6,26 @@ use crate::app::App;
 use crate::document::Source;
 use crate::sim_run::SimSettings;
 
+/// Designs that arrive later (async reads): (name, text), or an error to report.
+pub type Inbox = std::sync::Arc<std::sync::Mutex<Vec<Result<(String, String), String>>>>;
+
+/// Opens what arrived in the inbox since the last frame (the last design wins).
+pub fn drain_inbox(app: &mut App) {
+    let arrived: Vec<Result<(String, String), String>> =
+        app.inbox.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default();
+    for item in arrived {
+        match item {
+            Ok((name, text)) => app.open(Source::Unsaved(name), text),
+            Err(e) => app.report_error(e),
+        }
+    }
+}
+
+/// Bytes as text, or why not.
+pub fn utf8(name: &str, bytes: Vec<u8>) -> Result<(String, String), String> {
+    String::from_utf8(bytes).map(|t| (name.to_string(), t)).map_err(|_| format!("{name} is not UTF-8 text"))
+}
+
 /// Recent files kept in the menu.
 pub const RECENT_KEPT: usize = 10;
 
@@ -83,6 +103,56 @@ pub fn reopen(app: &mut App, source: &Source) {
     }
 }
 
+/// File → Open in the browser: the page's file picker, read asynchronously.
+#[cfg(target_arch = "wasm32")]
+pub fn open_dialog(app: &mut App) {
+    let inbox = app.inbox.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let picked = rfd::AsyncFileDialog::new().add_filter("spofsim scenario", &["jsonc", "json"]).pick_file().await;
+        if let Some(file) = picked {
+            let item = utf8(&file.file_name(), file.read().await);
+            if let Ok(mut v) = inbox.lock() {
+                v.push(item);
+            }
+        }
+    });
+}
+
+/// A browser download of `bytes` named `name`.
+#[cfg(target_arch = "wasm32")]
+pub fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let fail = |what: &str| format!("cannot download {name}: {what}");
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| fail("no Blob"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("no object URL"))?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("no document"))?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|_| fail("no <a>"))?.dyn_into().map_err(|_| fail("no <a>"))?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Hands `bytes` to the user as a file named `name`: a save dialog on the desktop, a
+/// download in the browser.
+pub fn deliver(app: &mut App, name: &str, bytes: &[u8]) {
+    #[cfg(not(target_arch = "wasm32"))]
+    let result = match rfd::FileDialog::new().set_file_name(name).save_file() {
+        Some(path) => crate::export::write_file(&path, bytes).map(|()| path.display().to_string()),
+        None => return,
+    };
+    #[cfg(target_arch = "wasm32")]
+    let result = download(name, bytes).map(|()| name.to_string());
+    match result {
+        Ok(where_) => app.report(format!("wrote {where_}")),
+        Err(e) => app.report_error(e),
+    }
+}
+
 /// File → Open: a native dialog.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn open_dialog(app: &mut App) {
@@ -152,7 +222,16 @@ pub fn handle_dropped_files(ui: &egui::Ui, app: &mut App) {
     }
     #[cfg(target_arch = "wasm32")]
     {
-        app.report_error(format!("cannot read the dropped {name} here yet"));
+        let (file, inbox) = (file.clone(), app.inbox.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let item = match file.bytes_async().await {
+                Ok(bytes) => utf8(&name, bytes),
+                Err(e) => Err(format!("cannot read the dropped {name}: {e}")),
+            };
+            if let Ok(mut v) = inbox.lock() {
+                v.push(item);
+            }
+        });
     }
 }
 

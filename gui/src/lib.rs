@@ -17,6 +17,7 @@ pub mod job;
 pub mod layout;
 pub mod panels;
 pub mod properties;
+pub mod share;
 pub mod sim_run;
 pub mod style;
 pub mod whatif;
@@ -38,9 +39,14 @@ pub struct Launch {
     pub screenshot: Option<std::path::PathBuf>,
 }
 
+/// The settings eframe persisted, or defaults.
+pub fn settings(storage: Option<&dyn eframe::Storage>) -> files::Settings {
+    storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default()
+}
+
 /// Builds the app from eframe's persisted settings and the launch options.
 pub fn create(storage: Option<&dyn eframe::Storage>, launch: Launch) -> App {
-    let settings: files::Settings = storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+    let settings = settings(storage);
     let (source, text, error) = files::startup(launch.file, &settings);
     let mut app = App::new(source.clone(), text, settings);
     app.settings.remember(&source);

@@ -9,12 +9,14 @@ mod downtime;
 mod outages;
 mod timeline;
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use sim_core::simulate::SimReport;
 
+#[cfg(not(target_arch = "wasm32"))]
 static FONT: &[u8] = include_bytes!("font/DejaVuSans.ttf");
 
 /// The font family every figure uses; registered from the embedded file.
@@ -37,10 +39,18 @@ fn error(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-/// Writes `DIR/STEM.png` and `DIR/STEM.svg`.
-pub fn write(figure: &impl Figure, dir: &Path, stem: &str, title: &str) -> Result<Written, String> {
-    // Registering twice is harmless; the first registration wins per style.
+/// Registers the embedded font (in the browser plotters measures text with the page's
+/// fonts instead). Registering twice is harmless; the first registration wins.
+fn register_font() -> Result<(), String> {
+    #[cfg(not(target_arch = "wasm32"))]
     plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).map_err(|_| "the embedded font is invalid")?;
+    Ok(())
+}
+
+/// Writes `DIR/STEM.png` and `DIR/STEM.svg`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn write(figure: &impl Figure, dir: &Path, stem: &str, title: &str) -> Result<Written, String> {
+    register_font()?;
     let size = figure.size();
     let png = dir.join(format!("{stem}.png"));
     {
@@ -49,16 +59,23 @@ pub fn write(figure: &impl Figure, dir: &Path, stem: &str, title: &str) -> Resul
         figure.draw(&root)?;
         root.present().map_err(|e| format!("cannot write {}: {e}", png.display()))?;
     }
+    let svg = svg(figure)?;
+    let svg_path = dir.join(format!("{stem}.svg"));
+    std::fs::write(&svg_path, &svg).map_err(|e| format!("cannot write {}: {e}", svg_path.display()))?;
+    Ok(Written { stem: stem.to_string(), title: title.to_string(), svg })
+}
+
+/// A figure as SVG text.
+pub fn svg(figure: &impl Figure) -> Result<String, String> {
+    register_font()?;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, figure.size()).into_drawing_area();
         root.fill(&WHITE).map_err(error)?;
         figure.draw(&root)?;
         root.present().map_err(error)?;
     }
-    let svg_path = dir.join(format!("{stem}.svg"));
-    std::fs::write(&svg_path, &svg).map_err(|e| format!("cannot write {}: {e}", svg_path.display()))?;
-    Ok(Written { stem: stem.to_string(), title: title.to_string(), svg })
+    Ok(svg)
 }
 
 /// A file-name-safe form of a service name.
@@ -66,42 +83,78 @@ pub fn slug(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
 }
 
-/// Every figure of a report, in a stable order. `targets`: (service, min availability).
+/// Receives each figure of a report in turn (files, or SVG in memory).
+pub trait Sink {
+    fn emit<F: Figure>(&mut self, figure: &F, stem: &str, title: &str) -> Result<(), String>;
+}
+
+/// Writes each figure as PNG and SVG into a folder.
+#[cfg(not(target_arch = "wasm32"))]
+struct Files<'a> {
+    dir: &'a Path,
+    written: Vec<Written>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Sink for Files<'_> {
+    fn emit<F: Figure>(&mut self, figure: &F, stem: &str, title: &str) -> Result<(), String> {
+        self.written.push(write(figure, self.dir, stem, title)?);
+        Ok(())
+    }
+}
+
+/// Keeps each figure's SVG text.
+struct Svgs(Vec<Written>);
+
+impl Sink for Svgs {
+    fn emit<F: Figure>(&mut self, figure: &F, stem: &str, title: &str) -> Result<(), String> {
+        self.0.push(Written { stem: stem.to_string(), title: title.to_string(), svg: svg(figure)? });
+        Ok(())
+    }
+}
+
+/// Every figure as `DIR/STEM.png` and `DIR/STEM.svg`. `targets`: (service, min availability).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn write_all(report: &SimReport, targets: &[(String, f64)], dir: &Path) -> Result<Vec<Written>, String> {
-    let mut out = vec![write(
+    let mut files = Files { dir, written: Vec::new() };
+    visit_all(report, targets, &mut files)?;
+    Ok(files.written)
+}
+
+/// Every figure as SVG text, written nowhere (the browser demo's report).
+pub fn svg_all(report: &SimReport, targets: &[(String, f64)]) -> Result<Vec<Written>, String> {
+    let mut svgs = Svgs(Vec::new());
+    visit_all(report, targets, &mut svgs)?;
+    Ok(svgs.0)
+}
+
+/// Every figure of a report, in a stable order. `targets`: (service, min availability).
+pub fn visit_all<S: Sink>(report: &SimReport, targets: &[(String, f64)], sink: &mut S) -> Result<(), String> {
+    sink.emit(
         &availability::Availability { report, targets },
-        dir,
         "availability",
         "Availability per service against its target",
-    )?];
-    out.push(write(
-        &timeline::Timeline { report },
-        dir,
-        "timeline",
-        "One simulated year: outages and degraded periods",
-    )?);
+    )?;
+    sink.emit(&timeline::Timeline { report }, "timeline", "One simulated year: outages and degraded periods")?;
     for s in &report.services {
         let slug = slug(&s.name);
-        out.push(write(
+        sink.emit(
             &downtime::Downtime { report, service: s },
-            dir,
             &format!("downtime-{slug}"),
             &format!("{}: downtime per simulated year", s.name),
-        )?);
-        out.push(write(
+        )?;
+        sink.emit(
             &outages::Outages { report, service: s },
-            dir,
             &format!("outages-{slug}"),
             &format!("{}: outage durations by mechanism", s.name),
-        )?);
-        out.push(write(
+        )?;
+        sink.emit(
             &attribution::Attribution { service: s },
-            dir,
             &format!("attribution-{slug}"),
             &format!("{}: downtime by root cause and mechanism", s.name),
-        )?);
+        )?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A chart over the duration bins (one bar slot per bin) with counts up the side.

@@ -21,12 +21,9 @@ pub fn menu_ui(ui: &mut egui::Ui, app: &mut App) {
 }
 
 fn file_menu_ui(ui: &mut egui::Ui, app: &mut App) {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        if ui.button("Open…").clicked() {
-            ui.close();
-            crate::files::open_dialog(app);
-        }
+    if ui.button("Open…").clicked() {
+        ui.close();
+        crate::files::open_dialog(app);
     }
     ui.menu_button("Open recent", |ui| {
         if app.settings.recent.is_empty() {
@@ -63,6 +60,10 @@ fn file_menu_ui(ui: &mut egui::Ui, app: &mut App) {
                 crate::export::request_png(ui, app, path);
             }
         }
+        if ui.button("Export report as one HTML file…").clicked() {
+            ui.close();
+            crate::export::request_report(app);
+        }
         if ui.button("Export report folder…").clicked() {
             ui.close();
             if let Some(dir) = rfd::FileDialog::new().pick_folder() {
@@ -72,6 +73,46 @@ fn file_menu_ui(ui: &mut egui::Ui, app: &mut App) {
                 }
             }
         }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        ui.separator();
+        if ui.button("Download scenario").clicked() {
+            ui.close();
+            let name = download_name(app);
+            let text = app.doc.text.clone();
+            crate::files::deliver(app, &name, text.as_bytes());
+        }
+        if ui.button("Download report (HTML)").clicked() {
+            ui.close();
+            crate::export::request_report(app);
+        }
+        if ui.button("Download picture (SVG)").clicked() {
+            ui.close();
+            match crate::panels::topology::svg_of(app) {
+                Some(svg) => crate::files::deliver(app, "topology.svg", svg.as_bytes()),
+                None => app.report_error("nothing to export: the design has errors".into()),
+            }
+        }
+        if ui.button("Download picture (PNG)").clicked() {
+            ui.close();
+            crate::export::request_png(ui, app, "topology.png".into());
+        }
+        ui.separator();
+        if ui.button("Share link").on_hover_text("put the design in the page address, to copy and send").clicked() {
+            ui.close();
+            app.share_link = Some(crate::share::encode(&app.doc.text));
+        }
+    }
+}
+
+/// The file name a download of the scenario gets.
+#[cfg(target_arch = "wasm32")]
+fn download_name(app: &App) -> String {
+    match &app.doc.source {
+        Source::Example(f) => f.rsplit('/').next().unwrap_or("scenario.jsonc").to_string(),
+        Source::Unsaved(n) => n.clone(),
+        Source::File(p) => p.file_name().map_or("scenario.jsonc".into(), |n| n.to_string_lossy().into_owned()),
     }
 }
 

@@ -1,0 +1,145 @@
+// The browser demo in a real browser: Debian's Chromium, headless, driven by
+// playwright-core (never `npx playwright install`). Run by web/test.sh, which builds
+// and serves the site and passes:
+//   SITE_URL   http://127.0.0.1:PORT/
+//   SPOFSIM    the CLI binary, to compare results with
+//   OUT_DIR    where the screenshot and the measurements go
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync, mkdirSync, statSync } from "node:fs";
+import { deflateRawSync, inflateSync } from "node:zlib";
+
+const site = process.env.SITE_URL;
+const cli = process.env.SPOFSIM;
+const out = process.env.OUT_DIR;
+mkdirSync(out, { recursive: true });
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures++;
+}
+
+// A PNG's pixels (8-bit RGB or RGBA, not interlaced: what Chromium writes).
+function pngPixels(buf) {
+  let pos = 8, width = 0, height = 0, channels = 0;
+  const idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos), type = buf.toString("ascii", pos + 4, pos + 8);
+    const data = buf.subarray(pos + 8, pos + 8 + len);
+    if (type === "IHDR") {
+      width = data.readUInt32BE(0); height = data.readUInt32BE(4);
+      channels = { 2: 3, 6: 4 }[data[9]];
+      if (data[8] !== 8 || !channels || data[12] !== 0) throw new Error("unsupported PNG");
+    } else if (type === "IDAT") idat.push(data);
+    pos += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat)), stride = width * channels;
+  const px = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)], row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? px[y * stride + x - channels] : 0;
+      const b = y > 0 ? px[(y - 1) * stride + x] : 0;
+      const c = x >= channels && y > 0 ? px[(y - 1) * stride + x - channels] : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][f];
+      px[y * stride + x] = (row[x] + pred) & 255;
+    }
+  }
+  return { width, height, channels, px };
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+const problems = [];
+page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+page.on("pageerror", (e) => problems.push(String(e)));
+const status = () => page.evaluate(() => window.spofsim);
+async function waitFor(pred, what, ms = 60000) {
+  try {
+    await page.waitForFunction(pred, null, { timeout: ms, polling: 100 });
+    return true;
+  } catch (e) {
+    console.log(`  (timed out waiting for ${what}; status: ${JSON.stringify(await status())})`);
+    return false;
+  }
+}
+
+// 1. Start-up: the full single-site example, analysed, with its SPOFs.
+const t0 = Date.now();
+await page.goto(site);
+check(await waitFor(() => window.spofsim && window.spofsim.state === "ready", "the first analysis"), "the page opens and analyses the default design");
+const wall = Date.now() - t0;
+let s = await status();
+check(s.scenario === "full-single-site", `it opens on full-single-site (got ${s.scenario})`);
+check(JSON.stringify(s.spofs) === JSON.stringify(["array", "dc1"]), `it reports 2 SPOFs, array and dc1 (got ${JSON.stringify(s.spofs)})`);
+
+// 2. The same analysis as the CLI: exact unavailability, to the last digit.
+const analysis = JSON.parse(execFileSync(cli, ["analyze", "--format", "json", "scenarios/full-single-site.jsonc"]));
+const cliU = analysis.results.find((r) => r.name === "shop").unavailability;
+const pageU = s.services.find((x) => x.name === "shop").unavailability;
+check(cliU === pageU, `exact unavailability of shop matches the CLI (${pageU} vs ${cliU})`);
+
+// 3. The canvas is drawn: a screenshot with many colours, not a blank page.
+await page.waitForTimeout(500);
+const shot = await page.screenshot({ path: `${out}/page.png` });
+const { width, height, channels, px } = pngPixels(shot);
+const colours = new Set();
+for (let i = 0; i < px.length; i += channels * 7) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+check(colours.size > 50, `the canvas renders (${colours.size} distinct colours in a ${width}x${height} screenshot)`);
+
+// 4. The same simulation as the CLI, byte for byte.
+const text = readFileSync("scenarios/shop-two-tier.jsonc", "utf8");
+const pageSim = await page.evaluate((t) => window.spofsimWasm.simulate_json(t, 2, 5, 7), text);
+const cliSim = execFileSync(cli, ["simulate", "scenarios/shop-two-tier.jsonc", "--years", "2", "--replications", "5", "--seed", "7", "--format", "json"]).toString();
+check(pageSim === cliSim, `simulate_json in the page equals \`spofsim simulate --format json\` (${pageSim.length} bytes)`);
+
+// 5. Measurements: the analysis of a generated 1,000-component design.
+const bench = JSON.parse(await page.evaluate(() => window.spofsimWasm.bench_analysis(1000, 1)));
+check(bench.elements > 0 && !bench.error, `bench_analysis(1000): ${JSON.stringify(bench)}`);
+
+// 6. A share link restores the design exactly.
+const shop = readFileSync("scenarios/shop-two-tier.jsonc", "utf8");
+const link = "s=" + deflateRawSync(Buffer.from(shop), { level: 9 }).toString("base64url");
+await page.goto(site + "#" + link);
+await page.reload();
+check(await waitFor(() => window.spofsim && window.spofsim.state === "ready" && window.spofsim.scenario === "shop-two-tier", "the shared design"), "a #s= link opens the shared design");
+s = await status();
+check(s.source === "shared design (not saved)", `it is marked as shared (${s.source})`);
+const cliShop = JSON.parse(execFileSync(cli, ["analyze", "--format", "json", "scenarios/shop-two-tier.jsonc"]));
+check(JSON.stringify(s.spofs) === JSON.stringify(cliShop.spofs.map((x) => x.element).sort()), `its SPOFs match the CLI (${JSON.stringify(s.spofs)})`);
+
+// 7. A damaged link: a clear error, the default design, no crash.
+await page.goto(site + "#s=AAAA-not-a-design");
+await page.reload();
+check(await waitFor(() => window.spofsim && window.spofsim.state === "ready", "the default after a bad link"), "a damaged link still opens the page");
+s = await status();
+check(s.scenario === "full-single-site" && s.status && s.status.error && s.status.text.includes("share link"), `it says why: ${JSON.stringify(s.status)}`);
+
+// 8. ?scenario= opens a file of the site.
+await page.goto(site + "?scenario=scenarios/sites/dr-tiers.jsonc");
+check(await waitFor(() => window.spofsim && window.spofsim.scenario === "dr-tiers" && window.spofsim.state === "ready", "?scenario="), "?scenario=scenarios/sites/dr-tiers.jsonc opens it");
+await page.goto(site + "?scenario=https://example.com/x.jsonc");
+check(await waitFor(() => window.spofsim && window.spofsim.status && window.spofsim.status.error, "the cross-origin refusal", 20000), "?scenario= on another origin is refused");
+s = await status();
+check(s.status.text.includes("only files from this site"), `with a reason: ${s.status.text}`);
+
+check(problems.length === 0, `no console errors (${JSON.stringify(problems)})`);
+const wasmBytes = statSync("target/site/pkg/spofsim_web_bg.wasm").size;
+const measured = { first_analysed_frame_ms: null, wall_to_ready_ms: wall, bench_analysis_1000: bench, wasm_bytes: wasmBytes };
+// The first page load's time to the first analysed frame (performance.now() since navigation).
+await page.goto(site);
+await waitFor(() => window.spofsim && window.spofsim.first_analysed_ms, "the first analysed frame");
+measured.first_analysed_frame_ms = (await status()).first_analysed_ms;
+writeFileSync(`${out}/measurements.json`, JSON.stringify(measured, null, 2) + "\n");
+console.log(JSON.stringify(measured));
+await browser.close();
+if (failures) {
+  console.log(`${failures} check(s) failed`);
+  process.exit(1);
+}
+console.log("all browser checks passed");
