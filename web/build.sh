@@ -22,6 +22,8 @@ if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{p
   cargo install -q wasm-bindgen-cli --version "=$bindgen_version"
 fi
 
+# WebAssembly SIMD (every current browser has it) keeps egui's rasteriser small.
+export RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128"
 build=(cargo build -p spofsim-web --lib --profile web --target wasm32-unknown-unknown --target-dir target/web)
 if rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
   "${build[@]}"
@@ -35,14 +37,14 @@ wasm=target/web/wasm32-unknown-unknown/web/spofsim_web.wasm
 
 rm -rf "$site"
 mkdir -p "$site/pkg"
-wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" "$wasm"
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$site/pkg" "$wasm"
 if [ "${WASM_OPT:-1}" != 0 ]; then
   if [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
     mkdir -p "$tools"
     (cd "$tools" && npm install --silent --no-audit --no-fund binaryen@132.0.0 >/dev/null)
   fi
   "$tools/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd --strip-debug --strip-producers \
     "$site/pkg/spofsim_web_bg.wasm" -o "$site/pkg/spofsim_web_bg.wasm"
 fi
 cp web/static/index.html "$site/"

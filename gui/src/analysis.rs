@@ -19,7 +19,12 @@ pub const MAX_ORDER: usize = 3;
 
 /// The app's BDD budget (about 200 MB): past it a service shows why it has no exact
 /// figure instead of the app running out of memory on a large meshed design.
+#[cfg(not(target_arch = "wasm32"))]
 pub const MAX_BDD_NODES: usize = 5_000_000;
+/// In the browser the analysis runs on the page's only thread, so it gives up early
+/// (a fraction of a second) rather than freeze the page.
+#[cfg(target_arch = "wasm32")]
+pub const MAX_BDD_NODES: usize = 300_000;
 
 /// The fast findings of one model.
 pub struct Facts {

@@ -309,7 +309,7 @@ impl App {
         }
         crate::export::poll_report(self);
         crate::files::handle_dropped_files(ui, self);
-        crate::files::drain_inbox(self);
+        crate::files::drain_inbox(ui.ctx(), self);
         crate::export::poll_screenshot(ui, self);
         crate::panels::menu::menu_ui(ui, self);
         crate::panels::status::status_ui(ui, self);
@@ -344,8 +344,8 @@ impl eframe::App for App {
         App::ui(self, ui);
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        self.settings.sim = self.sim_settings().clone();
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
     }
 
@@ -370,9 +370,5 @@ impl App {
             }
         }
         ui.ctx().request_repaint();
-    }
-
-    pub fn sim_settings(&self) -> &crate::sim_run::SimSettings {
-        &self.settings.sim
     }
 }

@@ -6,14 +6,38 @@ use crate::app::App;
 use crate::document::Source;
 use crate::sim_run::SimSettings;
 
-/// Designs that arrive later (async reads): (name, text), or an error to report.
-pub type Inbox = std::sync::Arc<std::sync::Mutex<Vec<Result<(String, String), String>>>>;
+/// A design read asynchronously: (name, text), or an error to report.
+pub type Arrival = Result<(String, String), String>;
 
-/// Opens what arrived in the inbox since the last frame (the last design wins).
-pub fn drain_inbox(app: &mut App) {
-    let arrived: Vec<Result<(String, String), String>> =
-        app.inbox.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default();
-    for item in arrived {
+/// Designs that arrive later (browser file picker, dropped files, `?scenario=`); a
+/// push wakes the UI, which opens them on its next frame.
+#[derive(Clone, Default)]
+pub struct Inbox(std::sync::Arc<std::sync::Mutex<(Vec<Arrival>, Option<egui::Context>)>>);
+
+impl Inbox {
+    pub fn push(&self, item: Arrival) {
+        if let Ok(mut inner) = self.0.lock() {
+            inner.0.push(item);
+            if let Some(ctx) = &inner.1 {
+                ctx.request_repaint();
+            }
+        }
+    }
+
+    fn take(&self, ctx: &egui::Context) -> Vec<Arrival> {
+        self.0
+            .lock()
+            .map(|mut inner| {
+                inner.1.get_or_insert_with(|| ctx.clone());
+                std::mem::take(&mut inner.0)
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Opens what arrived in the inbox since the last frame.
+pub fn drain_inbox(ctx: &egui::Context, app: &mut App) {
+    for item in app.inbox.take(ctx) {
         match item {
             Ok((name, text)) => app.open(Source::Unsaved(name), text),
             Err(e) => app.report_error(e),
@@ -110,10 +134,7 @@ pub fn open_dialog(app: &mut App) {
     wasm_bindgen_futures::spawn_local(async move {
         let picked = rfd::AsyncFileDialog::new().add_filter("spofsim scenario", &["jsonc", "json"]).pick_file().await;
         if let Some(file) = picked {
-            let item = utf8(&file.file_name(), file.read().await);
-            if let Ok(mut v) = inbox.lock() {
-                v.push(item);
-            }
+            inbox.push(utf8(&file.file_name(), file.read().await));
         }
     });
 }
@@ -224,13 +245,10 @@ pub fn handle_dropped_files(ui: &egui::Ui, app: &mut App) {
     {
         let (file, inbox) = (file.clone(), app.inbox.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            let item = match file.bytes_async().await {
+            inbox.push(match file.bytes_async().await {
                 Ok(bytes) => utf8(&name, bytes),
                 Err(e) => Err(format!("cannot read the dropped {name}: {e}")),
-            };
-            if let Ok(mut v) = inbox.lock() {
-                v.push(item);
-            }
+            });
         });
     }
 }

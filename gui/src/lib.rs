@@ -41,7 +41,13 @@ pub struct Launch {
 
 /// The settings eframe persisted, or defaults.
 pub fn settings(storage: Option<&dyn eframe::Storage>) -> files::Settings {
-    storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default()
+    #[cfg(not(target_arch = "wasm32"))]
+    return storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = storage;
+        files::Settings::default()
+    }
 }
 
 /// Builds the app from eframe's persisted settings and the launch options.

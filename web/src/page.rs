@@ -87,10 +87,6 @@ impl eframe::App for WebApp {
         }
     }
 
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::App::save(&mut self.app, storage);
-    }
-
     fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
         Some(&mut *self)
     }
@@ -100,9 +96,7 @@ impl eframe::App for WebApp {
 fn fetch_into(url: String, inbox: spofsim_gui::files::Inbox) {
     wasm_bindgen_futures::spawn_local(async move {
         let result = fetch_text(&url).await;
-        if let Ok(mut v) = inbox.lock() {
-            v.push(result.map(|t| (url.rsplit('/').next().unwrap_or(&url).to_string(), t)));
-        }
+        inbox.push(result.map(|t| (url.rsplit('/').next().unwrap_or(&url).to_string(), t)));
     });
 }
 

@@ -138,6 +138,19 @@ measured.first_analysed_frame_ms = (await status()).first_analysed_ms;
 writeFileSync(`${out}/measurements.json`, JSON.stringify(measured, null, 2) + "\n");
 console.log(JSON.stringify(measured));
 await browser.close();
+
+// 9. Without WebGL the page says so in words instead of failing silently.
+const noGl = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-webgl", "--disable-3d-apis", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const bare = await noGl.newPage();
+await bare.goto(site);
+await bare.waitForFunction(() => window.spofsim && window.spofsim.state === "error", null, { timeout: 20000 }).catch(() => {});
+const message = await bare.evaluate(() => document.getElementById("loading").textContent);
+check(message.includes("WebGL 2 is not available"), `without WebGL the page explains: "${message}"`);
+await noGl.close();
 if (failures) {
   console.log(`${failures} check(s) failed`);
   process.exit(1);

@@ -36,6 +36,9 @@ impl Default for Bdd {
 
 const TERMINAL_VAR: u32 = u32::MAX;
 
+/// Entries kept in the ite cache before it is cleared (about 300 MB).
+const ITE_CACHE_MAX: usize = 1 << 23;
+
 impl Bdd {
     pub fn new() -> Bdd {
         Bdd::with_limit(usize::MAX)
@@ -155,6 +158,11 @@ impl Bdd {
         let lo = self.ite(f0, g0, h0);
         let hi = self.ite(f1, g1, h1);
         let r = self.mk(v, lo, hi);
+        if self.ite_cache.len() >= ITE_CACHE_MAX {
+            // A cache, not a table: dropping it only costs recomputation, and keeps
+            // memory bounded on designs whose BDD explodes.
+            self.ite_cache.clear();
+        }
         self.ite_cache.insert((f, g, h), r);
         r
     }

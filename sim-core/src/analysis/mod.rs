@@ -179,39 +179,48 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, A
         // Per-event BDD operations are exact to the last digit but cost O(|BDD|) each;
         // past this much work, one derivative pass gives every Birnbaum at once.
         let nodes = c.bdd.size(c.top);
-        let fast = (nodes as u128) * (occurring.len() as u128) > IMPORTANCE_EXACT_WORK;
-        let derivatives = if fast { c.bdd.birnbaum_all(c.top, &p) } else { Vec::new() };
-        for (level, &e) in c.order.clone().iter().enumerate() {
-            if !occurring.contains(&(level as u32)) {
-                continue;
+        let mut fast = (nodes as u128) * (occurring.len() as u128) > IMPORTANCE_EXACT_WORK;
+        // Per-event operations add nodes; near the budget, the derivative pass (which
+        // adds none) is used instead, and also if the budget runs out midway.
+        let budget_before = c.bdd.len();
+        if budget_before.saturating_add(4 * nodes.saturating_mul(occurring.len())) > options.max_bdd_nodes {
+            fast = true;
+        }
+        for attempt in 0..2 {
+            importance.clear();
+            let derivatives = if fast { c.bdd.birnbaum_all(c.top, &p) } else { Vec::new() };
+            for (level, &e) in c.order.clone().iter().enumerate() {
+                if !occurring.contains(&(level as u32)) {
+                    continue;
+                }
+                let pe = tree.events[e as usize].probability;
+                let (birnbaum, p1, p0) = if fast {
+                    let b = derivatives[level];
+                    (b, pf + (1.0 - pe) * b, (pf - pe * b).max(0.0))
+                } else {
+                    let f1 = c.bdd.restrict(c.top, level as u32, true);
+                    let f0 = c.bdd.restrict(c.top, level as u32, false);
+                    let (p1, p0) = (c.bdd.probability(f1, &p), c.bdd.probability(f0, &p));
+                    // P(f1 ∧ ¬f0) − P(f0 ∧ ¬f1): no cancellation when p1 ≈ p0.
+                    let (n0, n1) = (c.bdd.not(f0), c.bdd.not(f1));
+                    let (gain, loss) = (c.bdd.and(f1, n0), c.bdd.and(f0, n1));
+                    (c.bdd.probability(gain, &p) - c.bdd.probability(loss, &p), p1, p0)
+                };
+                importance.push(Importance {
+                    event: e,
+                    birnbaum,
+                    criticality: birnbaum * pe / pf,
+                    fussell_vesely: pe * p1 / pf,
+                    raw: p1 / pf,
+                    rrw: if p0 > 0.0 { pf / p0 } else { f64::INFINITY },
+                });
             }
-            let pe = tree.events[e as usize].probability;
-            let (birnbaum, p1, p0) = if fast {
-                let b = derivatives[level];
-                (b, pf + (1.0 - pe) * b, (pf - pe * b).max(0.0))
-            } else {
-                let f1 = c.bdd.restrict(c.top, level as u32, true);
-                let f0 = c.bdd.restrict(c.top, level as u32, false);
-                let (p1, p0) = (c.bdd.probability(f1, &p), c.bdd.probability(f0, &p));
-                // P(f1 ∧ ¬f0) − P(f0 ∧ ¬f1): no cancellation when p1 ≈ p0.
-                let (n0, n1) = (c.bdd.not(f0), c.bdd.not(f1));
-                let (gain, loss) = (c.bdd.and(f1, n0), c.bdd.and(f0, n1));
-                (c.bdd.probability(gain, &p) - c.bdd.probability(loss, &p), p1, p0)
-            };
-            importance.push(Importance {
-                event: e,
-                birnbaum,
-                criticality: birnbaum * pe / pf,
-                fussell_vesely: pe * p1 / pf,
-                raw: p1 / pf,
-                rrw: if p0 > 0.0 { pf / p0 } else { f64::INFINITY },
-            });
+            if !c.bdd.exceeded() || fast || attempt == 1 {
+                break;
+            }
+            fast = true;
         }
         importance.sort_by(|a, b| name(a.event).cmp(name(b.event)));
-    }
-    // Importance restricts the BDD, which may also hit the budget.
-    if c.bdd.exceeded() {
-        return Err(AnalysisError::TooLarge { max_bdd_nodes: options.max_bdd_nodes });
     }
     Ok(TreeResult {
         probability,
@@ -223,4 +232,48 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, A
         coherent: tree.is_coherent(),
         single_points,
     })
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    fn full_site_tree() -> FaultTree {
+        let text = include_str!("../../../scenarios/full-single-site.jsonc");
+        let model = crate::load(text).model.unwrap();
+        structure::service_trees(&model).remove(0).unwrap()
+    }
+
+    #[test]
+    fn a_small_budget_stops_cleanly_and_importance_falls_back_near_it() {
+        let tree = full_site_tree();
+        let full = analyze_tree(&tree, &Options::default()).unwrap();
+        // Too small to build the BDD at all: an error, not a wrong answer.
+        let tiny = Options { max_bdd_nodes: 100, ..Options::default() };
+        assert_eq!(analyze_tree(&tree, &tiny).unwrap_err(), AnalysisError::TooLarge { max_bdd_nodes: 100 });
+        // Enough for the BDD but not for per-event importance: same probability and
+        // cut sets, importance from the derivative pass (agreeing closely).
+        // The least budget that builds the BDD, by bisection.
+        let builds = |n: usize| {
+            analyze_tree(&tree, &Options { max_bdd_nodes: n, importance: false, ..Options::default() }).is_ok()
+        };
+        let (mut lo, mut hi) = (100, 10_000_000);
+        while lo + 1 < hi {
+            let mid = (lo + hi) / 2;
+            if builds(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        let tight = Options { max_bdd_nodes: hi + 10, ..Options::default() };
+        let r = analyze_tree(&tree, &tight).unwrap();
+        assert_eq!(r.probability, full.probability);
+        assert_eq!(r.counts_by_order, full.counts_by_order);
+        assert_eq!(r.importance.len(), full.importance.len());
+        for (a, b) in r.importance.iter().zip(&full.importance) {
+            assert_eq!(a.event, b.event);
+            assert!((a.birnbaum - b.birnbaum).abs() <= 1e-9 * b.birnbaum.abs().max(1e-12), "{a:?} vs {b:?}");
+        }
+    }
 }
