@@ -126,6 +126,18 @@ pub struct ServiceExact {
     pub importance: BTreeMap<String, (f64, f64)>,
 }
 
+impl ServiceExact {
+    fn not_computed(name: String, why: String) -> ServiceExact {
+        ServiceExact {
+            name,
+            unavailability: Err(why),
+            counts_by_order: Vec::new(),
+            cut_sets: Vec::new(),
+            importance: BTreeMap::new(),
+        }
+    }
+}
+
 /// The slow results: per service (sorted by name) and the `expect` verdicts.
 pub struct Exact {
     pub services: Vec<ServiceExact>,
@@ -145,23 +157,13 @@ impl Exact {
         let services = names
             .into_iter()
             .zip(structure::service_trees(model))
-            .map(|(name, tree)| match tree {
-                Err(e) => ServiceExact {
-                    name,
-                    unavailability: Err(e.to_string()),
-                    counts_by_order: Vec::new(),
-                    cut_sets: Vec::new(),
-                    importance: BTreeMap::new(),
-                },
-                Ok(tree) => match analyze_tree(&tree, &options) {
-                    Err(e) => ServiceExact {
-                        name,
-                        unavailability: Err(e.to_string()),
-                        counts_by_order: Vec::new(),
-                        cut_sets: Vec::new(),
-                        importance: BTreeMap::new(),
-                    },
-                    Ok(r) => {
+            .map(|(name, tree)| {
+                match tree.map_err(|e| e.to_string()).and_then(|t| {
+                    let r = analyze_tree(&t, &options).map_err(|e| e.to_string())?;
+                    Ok((t, r))
+                }) {
+                    Err(why) => ServiceExact::not_computed(name, why),
+                    Ok((tree, r)) => {
                         let event = |e: u32| tree.events[e as usize].name.clone();
                         ServiceExact {
                             name,
@@ -179,7 +181,7 @@ impl Exact {
                                 .collect(),
                         }
                     }
-                },
+                }
             })
             .collect();
         Exact { services, check: sim_core::check::check(model) }

@@ -95,10 +95,39 @@ pub fn status(app: &App, first_analysed_ms: Option<f64>) -> serde_json::Value {
         "services": services,
         "errors": doc.problems.iter().filter(|p| p.error).count(),
         "failed": app.whatif.failed.iter().collect::<Vec<_>>(),
+        "service_states": app.whatif.outcome.as_ref().map(|o| {
+            facts.map(|f| f.model.services.iter().zip(&o.services).map(|(s, st)| (s.name.clone(), st.as_str())).collect::<std::collections::BTreeMap<_, _>>())
+        }),
+        "selected": match &app.selection {
+            Some(spofsim_gui::app::Selection::Element(n) | spofsim_gui::app::Selection::Group(n)) => Some(n.as_str()),
+            _ => None,
+        },
+        "tab": app.tab.title(),
+        "nodes": node_positions(app),
         "status": app.status.as_ref().map(|s| json!({ "text": s.text, "error": s.error })),
         "simulation": app.sim.report.as_ref().map(|(_, r)| json!({ "seed": r.seed, "replications": r.replications, "years": r.years, "events": r.events })),
         "first_analysed_ms": first_analysed_ms,
     })
+}
+
+/// Where each drawn node's centre is on the page (CSS pixels), so a test can click it;
+/// left out above 200 nodes.
+fn node_positions(app: &App) -> Option<std::collections::BTreeMap<String, [f32; 2]>> {
+    let scene = &app.view.scene;
+    if scene.nodes.len() > 200 || !app.canvas_rect.is_positive() {
+        return None;
+    }
+    let (canvas, center, zoom) = (app.canvas_rect.center(), app.view.center, app.view.zoom);
+    Some(
+        scene
+            .nodes
+            .iter()
+            .map(|n| {
+                let p = canvas + (n.rect.center() - center) * zoom;
+                (n.key.clone(), [p.x.round(), p.y.round()])
+            })
+            .collect(),
+    )
 }
 
 /// `spofsim simulate FILE --years Y --replications R --seed S --format json`, byte for

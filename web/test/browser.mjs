@@ -7,7 +7,7 @@
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync, statSync } from "node:fs";
-import { deflateRawSync, inflateSync } from "node:zlib";
+import { deflateRawSync, inflateRawSync, inflateSync } from "node:zlib";
 
 const site = process.env.SITE_URL;
 const cli = process.env.SPOFSIM;
@@ -91,6 +91,44 @@ const { width, height, channels, px } = pngPixels(shot);
 const colours = new Set();
 for (let i = 0; i < px.length; i += channels * 7) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
 check(colours.size > 50, `the canvas renders (${colours.size} distinct colours in a ${width}x${height} screenshot)`);
+
+// 3b. Clicking works as on the desktop: select a load balancer, fail it (right-click →
+// "Fail"), the service turns amber; the File menu downloads the scenario.
+const nodes = (await status()).nodes;
+await page.mouse.click(nodes["lb-1"][0], nodes["lb-1"][1]);
+check(await waitFor(() => window.spofsim.selected === "lb-1" && window.spofsim.tab === "Inspector", "selection"), "clicking lb-1 opens it in the inspector");
+await page.mouse.click(nodes["lb-1"][0], nodes["lb-1"][1], { button: "right" });
+await page.waitForTimeout(300);
+await page.mouse.click(nodes["lb-1"][0] + 40, nodes["lb-1"][1] + 12);
+check(await waitFor(() => JSON.stringify(window.spofsim.failed) === '["lb-1"]', "the what-if"), "right-click → Fail marks lb-1 failed");
+s = await status();
+check(s.service_states && s.service_states.shop === "degraded", `shop is degraded, not down, without lb-1 (${JSON.stringify(s.service_states)})`);
+await page.screenshot({ path: `${out}/what-if.png` });
+
+// File menu (positions of the items in a 1400x860 page, from its screenshot).
+async function fileMenu(x, y) {
+  await page.mouse.click(18, 12);
+  await page.waitForTimeout(300);
+  await page.mouse.click(x, y);
+}
+let download = page.waitForEvent("download", { timeout: 20000 });
+await fileMenu(70, 94);
+let file = await download;
+const saved = readFileSync(await file.path(), "utf8");
+check(file.suggestedFilename() === "full-single-site.jsonc" && saved === readFileSync("scenarios/full-single-site.jsonc", "utf8"),
+  `File → Download scenario gives the scenario (${file.suggestedFilename()}, ${saved.length} bytes)`);
+download = page.waitForEvent("download", { timeout: 120000 });
+await fileMenu(88, 117);
+file = await download;
+const report = readFileSync(await file.path(), "utf8");
+check(file.suggestedFilename() === "spofsim-report-full-single-site.html" && report.includes("spofsim report: full-single-site") && report.includes("<svg"),
+  `File → Download report runs the simulation and gives the HTML report with its plots (${report.length} bytes)`);
+writeFileSync(`${out}/report.html`, report);
+await fileMenu(45, 195);
+await page.waitForTimeout(300);
+const hash = await page.evaluate(() => location.hash);
+const shared = hash.startsWith("#s=") ? inflateRawSync(Buffer.from(hash.slice(3), "base64url")).toString() : "";
+check(shared === readFileSync("scenarios/full-single-site.jsonc", "utf8"), `File → Share link puts the design in the address (${hash.length} characters)`);
 
 // 4. The same simulation as the CLI, byte for byte.
 const text = readFileSync("scenarios/shop-two-tier.jsonc", "utf8");
