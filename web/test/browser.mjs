@@ -130,6 +130,21 @@ const hash = await page.evaluate(() => location.hash);
 const shared = hash.startsWith("#s=") ? inflateRawSync(Buffer.from(hash.slice(3), "base64url")).toString() : "";
 check(shared === readFileSync("scenarios/full-single-site.jsonc", "utf8"), `File → Share link puts the design in the address (${hash.length} characters)`);
 
+// File → Open… (the browser's file picker) and drag and drop of a file on the page.
+const chooser = page.waitForEvent("filechooser", { timeout: 20000 });
+await fileMenu(40, 40);
+await (await chooser).setFiles("scenarios/servers/lb-pair.jsonc");
+check(await waitFor(() => window.spofsim.scenario === "lb-pair" && window.spofsim.state === "ready", "the picked file"), "File → Open… opens the picked file");
+await page.evaluate((text) => {
+  const data = new DataTransfer();
+  data.items.add(new File([text], "dropped.json", { type: "application/json" }));
+  const canvas = document.getElementById("the_canvas_id");
+  for (const type of ["dragenter", "dragover", "drop"]) {
+    canvas.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+  }
+}, readFileSync("scenarios/database/quorum.jsonc", "utf8"));
+check(await waitFor(() => window.spofsim.scenario === "quorum" && window.spofsim.source === "dropped.json (not saved)", "the dropped file"), "a .json file dropped on the page opens");
+
 // 4. The same simulation as the CLI, byte for byte.
 const text = readFileSync("scenarios/shop-two-tier.jsonc", "utf8");
 const pageSim = await page.evaluate((t) => window.spofsimWasm.simulate_json(t, 2, 5, 7), text);
