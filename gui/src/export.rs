@@ -271,7 +271,8 @@ mod tests {
         let inputs =
             LookInputs { facts: &facts, whatif: &WhatIf::default(), selected: None, highlight: &none, blocked: &none };
         let svg = svg(&scene, &inputs, "single LB");
-        assert!(roxmltree_free_check(&svg));
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
         for n in &scene.nodes {
             assert!(svg.contains(&format!("<title>{}</title>", escape(&n.label))), "{}", n.label);
         }
