@@ -283,13 +283,6 @@ mod tests {
         assert!(svg.contains(">SPOF</text>"));
     }
 
-    /// Balanced tags: every <g> closed, one root.
-    fn roxmltree_free_check(svg: &str) -> bool {
-        svg.starts_with("<svg")
-            && svg.trim_end().ends_with("</svg>")
-            && svg.matches("<g>").count() == svg.matches("</g>").count()
-    }
-
     #[test]
     fn png_encoding_round_trips_size() {
         let image = ColorImage::new([3, 2], vec![Color32::RED; 6]);
