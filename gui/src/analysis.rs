@@ -24,7 +24,9 @@ pub const MAX_BDD_NODES: usize = 5_000_000;
 /// In the browser the analysis runs on the page's only thread, so it gives up early
 /// (a fraction of a second) rather than freeze the page.
 #[cfg(target_arch = "wasm32")]
-pub const MAX_BDD_NODES: usize = 300_000;
+pub const MAX_BDD_NODES: usize = WEB_MAX_BDD_NODES;
+/// The browser's budget; every bundled example fits it (tested natively).
+pub const WEB_MAX_BDD_NODES: usize = 100_000;
 
 /// The fast findings of one model.
 pub struct Facts {
@@ -146,12 +148,12 @@ pub struct Exact {
 
 impl Exact {
     pub fn of(model: &Model) -> Exact {
-        let options = Options {
-            max_order: MAX_ORDER,
-            max_listed: LISTED_CUT_SETS,
-            importance: true,
-            max_bdd_nodes: MAX_BDD_NODES,
-        };
+        Exact::with_budget(model, MAX_BDD_NODES)
+    }
+
+    /// [`Exact::of`] with another BDD node budget.
+    pub fn with_budget(model: &Model, max_bdd_nodes: usize) -> Exact {
+        let options = Options { max_order: MAX_ORDER, max_listed: LISTED_CUT_SETS, importance: true, max_bdd_nodes };
         let mut names: Vec<String> = model.services.iter().map(|s| s.name.clone()).collect();
         names.sort();
         let services = names
@@ -237,6 +239,17 @@ pub fn downtime_per_year(unavailability: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_example_gets_exact_figures_within_the_browsers_budget() {
+        for e in crate::examples::EXAMPLES {
+            let model = sim_core::load(e.text).model.unwrap();
+            let exact = Exact::with_budget(&model, WEB_MAX_BDD_NODES);
+            for s in &exact.services {
+                assert!(s.unavailability.is_ok(), "{} {}: {:?}", e.file, s.name, s.unavailability);
+            }
+        }
+    }
 
     #[test]
     fn facts_and_exact_figures_match_the_cli_engine() {
