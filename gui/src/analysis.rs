@@ -217,19 +217,8 @@ pub fn plain(text: &str) -> String {
     out
 }
 
-/// "99.9952%" with enough digits to tell 99.99999% from 100%.
-pub fn percent(availability: f64) -> String {
-    format!("{:.6}%", availability * 100.0)
-}
-
-/// Nines of an unavailability: −log10(u), e.g. 4.3.
-pub fn nines(unavailability: f64) -> f64 {
-    if unavailability <= 0.0 {
-        f64::INFINITY
-    } else {
-        -unavailability.log10()
-    }
-}
+pub use sim_core::check::percent;
+pub use spofsim::report::nines;
 
 /// Downtime per year of an unavailability, as "52m 34s".
 pub fn downtime_per_year(unavailability: f64) -> String {

@@ -248,7 +248,7 @@ const L2: usize = 2;
 const LB: usize = 3;
 
 impl Rows {
-    fn new(model: &Model, top: &[ElementId]) -> Rows {
+    fn new(model: &Model) -> Rows {
         let mut titles: Vec<String> =
             ["Entry", "L3 gateways / firewalls", "L2 switches", "Load balancers"].map(String::from).to_vec();
         // Tiers in the order services pass through them (services sorted by name).
@@ -277,7 +277,6 @@ impl Rows {
                 }
             }
         }
-        let _ = top;
         for t in ["Other servers", "Storage", "Operations", "Power"] {
             titles.push(t.to_string());
         }
@@ -330,7 +329,7 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Scene {
         .filter(|&t| options.show_power || !power_row_kinds.contains(&model.element(t).kind))
         .collect();
     top.sort_by(|&a, &b| natural_cmp(&model.element(a).name, &model.element(b).name));
-    let rows = Rows::new(model, &top);
+    let rows = Rows::new(model);
 
     // Collapse: key of the node each top-level element is drawn in.
     let mut key_of: BTreeMap<ElementId, String> = top.iter().map(|&t| (t, model.element(t).name.clone())).collect();
@@ -660,7 +659,7 @@ mod tests {
         let links: BTreeSet<ElementId> = model.links.iter().map(|l| l.element).collect();
         for e in &model.elements {
             if e.layer != Layer::Site && !links.contains(&e.id) && !["power-feed", "ups", "pdu"].contains(&e.kind) {
-                assert!(s2.node_of.contains_key(&e.id) || top_of(&model, e.id) != e.id, "{} not drawn", e.name);
+                assert!(s2.node_of.contains_key(&e.id), "{} not drawn", e.name);
             }
         }
     }

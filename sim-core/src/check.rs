@@ -63,8 +63,8 @@ impl ScenarioCheck {
 /// The reason reports give for a finding the scenario's `expect` block asserts.
 pub const EXPECTED_FINDING: &str = "expected: the scenario asserts this finding (expect.findings)";
 
-/// Enough digits to tell 99.99999% from 100%.
-fn percent(a: f64) -> String {
+/// An availability as text, with enough digits to tell 99.99999% from 100%.
+pub fn percent(a: f64) -> String {
     format!("{:.6}%", a * 100.0)
 }
 
