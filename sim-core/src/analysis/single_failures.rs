@@ -5,8 +5,9 @@
 //! K(v) = K₀(v) ∩ ⋂_{(u,l)} (K(u) ∪ D(l) ∪ D(v)), the set of single failures after
 //! which v is no longer reached, computed as a greatest fixpoint with a worklist (cycles
 //! converge from "everything"). A service's SPOFs are D(entry) ∪ the tiers' sets ∪ the
-//! connections' sets. The semantics are those of [`super::structure`]; tests check that
-//! both give the same order-1 cut sets.
+//! set after which no chain of eligible members runs through the tiers. The semantics
+//! are docs/SEMANTICS.md; tests check this against the fault trees' order-1 cut sets
+//! and the direct evaluator.
 //!
 //! Sets are sorted vectors (sparse); `None` stands for "every element". Cost:
 //! O(Σ updates × degree × set size), near linear on data-centre fabrics.
@@ -142,16 +143,13 @@ impl Flow<'_> {
         let group = self.model.group(g).clone();
         let sets: Vec<Set> = group.members.iter().map(|&m| self.down(m)).collect();
         let n = sets.len();
-        let quorum = self.model.quorum_device(g);
-        let arrangement = match (&group.arrangement, quorum) {
-            (Arrangement::ActiveStandby, Some(q)) => {
-                let votes = n + 1;
-                let mut all = sets.clone();
-                all.push(self.down(q));
-                union(&at_least(votes - (votes / 2 + 1) + 1, &all), &at_least(n, &sets))
+        let arrangement = match &group.arrangement {
+            Arrangement::ActiveStandby if group.vote_quorum => {
+                let inel: Vec<Set> = (0..n).map(|i| self.ineligible(g, i)).collect();
+                at_least(n, &inel)
             }
-            (Arrangement::ActiveStandby, None) => at_least(n, &sets),
-            (Arrangement::ActiveActive { need }, _) => at_least(n + 1 - (*need as usize).min(n + 1), &sets),
+            Arrangement::ActiveStandby => at_least(n, &sets),
+            Arrangement::ActiveActive { need } => at_least(n + 1 - (*need as usize).min(n + 1), &sets),
         };
         let s = union(&arrangement, &self.req(&group.needs));
         if self.cycle_hits.len() == mark {
@@ -162,17 +160,24 @@ impl Flow<'_> {
 
     /// Single failures after which no working source reaches any working target.
     fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId]) -> Set {
+        let seeds: Vec<(ElementId, Set)> = sources.iter().map(|&a| (a, self.down(a))).collect();
+        self.not_reached(&seeds, targets).iter().fold(None, |acc, t| intersect(&acc, t))
+    }
+
+    /// Per target b: the single failures after which b is down or not reached
+    /// (docs/SEMANTICS.md §2), each source `a` of `seeds` being inactive after the
+    /// failures of its set.
+    fn not_reached(&mut self, seeds: &[(ElementId, Set)], targets: &[ElementId]) -> Vec<Set> {
         let n = self.model.elements.len();
         let mut source_side = vec![false; n];
         let mut target_side = vec![false; n];
         let mut k: Vec<Set> = vec![None; n];
         let mut seed: Vec<Set> = vec![None; n];
-        for &a in sources {
-            let da = self.down(a);
-            for v in self.net.closure(a) {
+        for (a, inactive) in seeds {
+            for v in self.net.closure(*a) {
                 source_side[v.0 as usize] = true;
                 let dv = self.down(v);
-                seed[v.0 as usize] = intersect(&seed[v.0 as usize], &union(&da, &dv));
+                seed[v.0 as usize] = intersect(&seed[v.0 as usize], &union(inactive, &dv));
             }
         }
         let target_closures: Vec<(ElementId, Vec<ElementId>)> =
@@ -195,9 +200,14 @@ impl Flow<'_> {
         while let Some(u) = queue.pop_front() {
             let ui = u.0 as usize;
             queued[ui] = false;
-            if !(self.net.forwarding[ui] || source_side[ui]) {
+            // Endpoints never forward: a seeded endpoint sends only what it was seeded with.
+            let sent = if self.net.forwarding[ui] {
+                k[ui].clone()
+            } else if source_side[ui] {
+                seed[ui].clone()
+            } else {
                 continue;
-            }
+            };
             for i in 0..self.net.adjacency[ui].len() {
                 let (v, link) = self.net.adjacency[ui][i];
                 let vi = v.0 as usize;
@@ -208,7 +218,7 @@ impl Flow<'_> {
                 // K only shrinks, so folding in the changed sender's term is exact:
                 // K(v) ← K(v) ∩ (K(u) ∪ D(l) ∪ D(v)).
                 let next = {
-                    let (ku, dl, dv) = (&k[ui], &dl, &dv);
+                    let (ku, dl, dv) = (&sent, &dl, &dv);
                     match &k[vi] {
                         None => union(&union(ku, dl), dv),
                         Some(kv) => {
@@ -229,13 +239,51 @@ impl Flow<'_> {
                 }
             }
         }
-        let mut result: Set = None;
-        for (b, closure) in target_closures {
-            let db = self.down(b);
-            let unreached = closure.iter().fold(None, |acc: Set, w| intersect(&acc, &k[w.0 as usize]));
-            result = intersect(&result, &union(&db, &unreached));
+        target_closures
+            .into_iter()
+            .map(|(b, closure)| {
+                let db = self.down(b);
+                let unreached = closure.iter().fold(None, |acc: Set, w| intersect(&acc, &k[w.0 as usize]));
+                union(&db, &unreached)
+            })
+            .collect()
+    }
+
+    /// `¬Comm(x, y)`; never, when either is off the network.
+    fn no_comm(&mut self, x: ElementId, y: ElementId) -> Set {
+        if !self.net.on_network(x) || !self.net.on_network(y) {
+            return Some(Vec::new());
         }
-        result
+        let dx = self.down(x);
+        self.not_reached(&[(x, dx)], &[y]).swap_remove(0)
+    }
+
+    /// Single failures after which member `i` of group `g` is not eligible (down, or
+    /// under vote quorum without a majority in its partition).
+    fn ineligible(&mut self, g: GroupId, i: usize) -> Set {
+        let m = self.model.group(g).members[i];
+        let dm = self.down(m);
+        let Some(votes) = self.model.votes(g) else { return dm };
+        let mine = votes.nodes[votes.node_of_member[i]];
+        let mut lost = Vec::new();
+        for &node in &votes.nodes {
+            let dn = self.down(node);
+            lost.push(if node == mine { dn } else { union(&dn, &self.no_comm(mine, node)) });
+        }
+        if let Some(d) = votes.device {
+            let dd = self.down(d);
+            lost.push(union(&dd, &self.no_comm(mine, d)));
+        }
+        union(&dm, &at_least(votes.total() - votes.majority() + 1, &lost))
+    }
+
+    /// Per member of a tier: the single failures after which it is not eligible.
+    fn tier_ineligible(&mut self, node: NodeRef) -> Vec<Set> {
+        match node {
+            NodeRef::Element(e) => vec![self.down(e)],
+            NodeRef::Group(g) => (0..self.model.group(g).members.len()).map(|i| self.ineligible(g, i)).collect(),
+            NodeRef::Service(_) => Vec::new(),
+        }
     }
 
     fn tier(&mut self, node: NodeRef) -> Set {
@@ -263,14 +311,22 @@ pub fn single_failures(model: &Model) -> Vec<Option<Vec<ElementId>>> {
         .services
         .iter()
         .map(|svc| {
+            // The chain (docs/SEMANTICS.md §4): per member of the current tier, the
+            // single failures after which no chain of eligible members reaches it.
             let mut set = flow.down(svc.from);
-            let mut previous = NodeRef::Element(svc.from);
+            let mut chain_ends: Vec<(ElementId, Set)> = vec![(svc.from, set.clone())];
             for &tier in &svc.through {
                 set = union(&set, &flow.tier(tier));
-                let (from, to) = (model.anchors(previous), model.anchors(tier));
-                set = union(&set, &flow.unreachable(&from, &to));
-                previous = tier;
+                let members = model.anchors(tier);
+                let unreached = flow.not_reached(&chain_ends, &members);
+                let ineligible = flow.tier_ineligible(tier);
+                chain_ends = members
+                    .iter()
+                    .zip(unreached.iter().zip(&ineligible))
+                    .map(|(&m, (lost, inel))| (m, union(lost, inel)))
+                    .collect();
             }
+            set = union(&set, &chain_ends.iter().fold(None, |acc: Set, c| intersect(&acc, &c.1)));
             set.map(|ids| {
                 let mut ids: Vec<ElementId> = ids.into_iter().map(ElementId).collect();
                 ids.sort_by(|a, b| model.element(*a).name.cmp(&model.element(*b).name));

@@ -1,19 +1,23 @@
-//! Scenario model → one fault tree per service, in failure logic ("service down").
+//! Scenario model → one fault tree per service, in failure logic ("service down"),
+//! following docs/SEMANTICS.md.
 //!
 //! - An element is down if it failed itself or a requirement fails (power, hosting,
 //!   storage, site, ...): `down(e) = x_e ∨ needs_down(e)`.
-//! - A group is down when too few members work: active-standby when all are down,
-//!   active-active when more than n − need are down; a cluster with a quorum device
-//!   needs a majority of votes (members + device).
-//! - Network reachability is exact: multi-source reachability is unrolled as gates,
-//!   `U_{i+1}(v) = U_i(v) ∧ ⋀_{(u,l)} (U_i(u) ∨ down(l) ∨ down(v))`, for as many rounds
-//!   as there are forwarding nodes (+2), which covers every simple path. Traffic may
-//!   cross only forwarding devices (switches, routers, firewalls, load balancers, SAN
-//!   switches, the entry); servers are endpoints, reached through their NICs.
-//! - A service is down when its entry or a tier is down, or two consecutive tiers
-//!   cannot reach each other.
+//! - A group is down when too few members work: active-standby when no member is
+//!   eligible, active-active when more than n − need are down. Under vote quorum a
+//!   member is eligible only if its node's partition holds a majority of votes (one per
+//!   node, plus the quorum device), so partitions count.
+//! - Network reachability is exact: multi-source reachability is unrolled as gates
+//!   (see [`Builder::not_reached`]), for as many rounds as there are forwarding nodes
+//!   (+2), which covers every simple path. Traffic may cross only forwarding devices
+//!   (switches, routers, firewalls, load balancers, SAN switches, the entry); servers
+//!   are endpoints, reached through their NICs.
+//! - A service is down when its entry or a tier is down, or no chain of eligible
+//!   members runs through the tiers: the sources of each hop are the previous tier's
+//!   members, each active only if a chain reaches it, so the member that receives is
+//!   the one that forwards.
 //!
-//! Gate counts: O(rounds × nodes) per tier pair; constants are folded as gates are built.
+//! Gate counts: O(rounds × nodes) per hop; constants are folded as gates are built.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -76,6 +80,7 @@ struct Builder<'m> {
     event_of: BTreeMap<ElementId, u32>,
     down_memo: BTreeMap<ElementId, Ref>,
     group_memo: BTreeMap<GroupId, Ref>,
+    ineligible_memo: BTreeMap<(GroupId, usize), Ref>,
     in_progress: BTreeSet<NodeRef>,
     net: NetworkIndex,
     /// Forwarding devices of the largest network that was too big to unroll.
@@ -90,6 +95,7 @@ impl<'m> Builder<'m> {
             event_of: BTreeMap::new(),
             down_memo: BTreeMap::new(),
             group_memo: BTreeMap::new(),
+            ineligible_memo: BTreeMap::new(),
             in_progress: BTreeSet::new(),
             net: NetworkIndex::new(model),
             too_large: None,
@@ -212,20 +218,13 @@ impl<'m> Builder<'m> {
         let group = self.model.group(g).clone();
         let downs: Vec<Ref> = group.members.iter().map(|&m| self.down(m)).collect();
         let n = downs.len();
-        let quorum = self.model.quorum_device(g);
-        let arrangement = match (&group.arrangement, quorum) {
-            (Arrangement::ActiveStandby, Some(q)) => {
-                // Votes: members + the device; a majority must stand.
-                let votes = n + 1;
-                let majority = votes / 2 + 1;
-                let mut all = downs.clone();
-                all.push(self.down(q));
-                let lost = self.at_least(format!("quorum-lost:{}", group.name), votes - majority + 1, all);
-                let all_down = self.and(format!("all-down:{}", group.name), downs);
-                self.or(format!("members-down:{}", group.name), vec![lost, all_down])
+        let arrangement = match &group.arrangement {
+            Arrangement::ActiveStandby if group.vote_quorum => {
+                let inel: Vec<Ref> = (0..n).map(|i| self.ineligible(g, i)).collect();
+                self.and(format!("members-down:{}", group.name), inel)
             }
-            (Arrangement::ActiveStandby, None) => self.and(format!("members-down:{}", group.name), downs),
-            (Arrangement::ActiveActive { need }, _) => {
+            Arrangement::ActiveStandby => self.and(format!("members-down:{}", group.name), downs),
+            Arrangement::ActiveActive { need } => {
                 let k = n + 1 - (*need as usize).min(n + 1);
                 self.at_least(format!("members-down:{}", group.name), k, downs)
             }
@@ -239,24 +238,34 @@ impl<'m> Builder<'m> {
 
     // --- network reachability ---
 
-    /// "No working source reaches any working target".
+    /// "No working source reaches any working target" (docs/SEMANTICS.md §2).
     fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId], label: &str) -> Ref {
+        let seeds: Vec<(ElementId, Ref)> = sources.iter().map(|&a| (a, self.down(a))).collect();
+        let lost = self.not_reached(&seeds, targets, label);
+        self.and(format!("unreachable:{label}"), lost)
+    }
+
+    /// Per target b: "b is down or not reached" (`¬Reach(S, b)`, docs/SEMANTICS.md §2),
+    /// where each source `a` of `seeds` is active unless its gate `inactive` holds.
+    /// Reachability is unrolled as gates, U_{i+1}(v) = U_i(v) ∧ ⋀_{(u,l)} (S(u) ∨ down(l)
+    /// ∨ down(v)) with S(u) = U_i(u) for a forwarding u and the seed for an endpoint
+    /// (endpoints never forward), for as many rounds as there are forwarding nodes + 2.
+    fn not_reached(&mut self, seeds: &[(ElementId, Ref)], targets: &[ElementId], label: &str) -> Vec<Ref> {
         let n = self.model.elements.len();
-        let mut source_side = vec![false; n];
         let mut target_side = vec![false; n];
-        // U(v): v is not reached (as a working node) from a working source.
-        let mut u: BTreeMap<ElementId, Ref> = BTreeMap::new();
-        for &a in sources {
-            let da = self.down(a);
+        // seed(v): v is not seeded as a working element of an active source's closure.
+        let mut seed: BTreeMap<ElementId, Ref> = BTreeMap::new();
+        for &(a, inactive) in seeds {
             for v in self.net.closure(a) {
-                source_side[v.0 as usize] = true;
                 let dv = self.down(v);
-                let not_here = self.or(format!("unreached0:{label}:{}", self.model.element(v).name), vec![da, dv]);
-                let prev = u.get(&v).copied().unwrap_or(Ref::Const(true));
-                let both = self.and(format!("unreached0:{label}:{}", self.model.element(v).name), vec![prev, not_here]);
-                u.insert(v, both);
+                let name = format!("unseeded:{label}:{}", self.model.element(v).name);
+                let not_here = self.or(name.clone(), vec![inactive, dv]);
+                let prev = seed.get(&v).copied().unwrap_or(Ref::Const(true));
+                let both = self.and(name, vec![prev, not_here]);
+                seed.insert(v, both);
             }
         }
+        let source_side = |v: ElementId| seed.contains_key(&v);
         let target_closures: Vec<(ElementId, Vec<ElementId>)> =
             targets.iter().map(|&b| (b, self.net.closure(b))).collect();
         for (_, c) in &target_closures {
@@ -270,7 +279,7 @@ impl<'m> Builder<'m> {
         while let Some(x) = queue.pop() {
             for &(w, _) in &self.net.adjacency[x.0 as usize] {
                 let wi = w.0 as usize;
-                if !relevant[wi] && (self.net.forwarding[wi] || source_side[wi]) {
+                if !relevant[wi] && (self.net.forwarding[wi] || source_side(w)) {
                     relevant[wi] = true;
                     if self.net.forwarding[wi] {
                         queue.push(w);
@@ -282,15 +291,18 @@ impl<'m> Builder<'m> {
         let nodes = relevant.iter().filter(|&&r| r).count();
         if self.too_large.is_some() || rounds.saturating_mul(nodes) + self.tree.gates.len() > MAX_GATES {
             self.too_large = Some(self.too_large.unwrap_or(0).max(rounds - 2));
-            return Ref::Const(false);
+            return vec![Ref::Const(false); targets.len()];
         }
+        // U(v): v is not reached.
+        let mut u: BTreeMap<ElementId, Ref> = seed.clone();
         for round in 1..=rounds {
             let mut next = u.clone();
             let mut changed = false;
-            // Candidates: neighbours of nodes reached so far.
+            // Senders: forwarding nodes reached so far, and seeded endpoints.
+            let sends = |v: ElementId| self.net.forwarding[v.0 as usize] || seed.contains_key(&v);
             let frontier: BTreeSet<ElementId> = u
                 .keys()
-                .filter(|&&s| self.net.forwarding[s.0 as usize] || source_side[s.0 as usize])
+                .filter(|&&s| sends(s))
                 .flat_map(|&s| self.net.adjacency[s.0 as usize].iter().map(|&(w, _)| w))
                 .filter(|w| self.net.forwarding[w.0 as usize] || target_side[w.0 as usize])
                 .collect();
@@ -307,9 +319,9 @@ impl<'m> Builder<'m> {
                 let can_receive = self.net.forwarding[v.0 as usize] || target_side[v.0 as usize];
                 if can_receive {
                     for (w, link) in neighbours {
-                        let can_send = self.net.forwarding[w.0 as usize] || source_side[w.0 as usize];
-                        let Some(&uw) = u.get(&w) else { continue };
-                        if !can_send || uw == Ref::Const(true) {
+                        let sender = if self.net.forwarding[w.0 as usize] { u.get(&w) } else { seed.get(&w) };
+                        let Some(&uw) = sender else { continue };
+                        if uw == Ref::Const(true) {
                             continue;
                         }
                         let dl = self.down(link);
@@ -337,7 +349,75 @@ impl<'m> Builder<'m> {
             let none = self.and(format!("unreached:{label}:{}", self.model.element(b).name), unreached);
             per_target.push(self.or(format!("lost:{label}:{}", self.model.element(b).name), vec![db, none]));
         }
-        self.and(format!("unreachable:{label}"), per_target)
+        per_target
+    }
+
+    /// `¬Comm(x, y)`: no working path from x to y; never, when either is off the network.
+    fn no_comm(&mut self, x: ElementId, y: ElementId) -> Ref {
+        if !self.net.on_network(x) || !self.net.on_network(y) {
+            return Ref::Const(false);
+        }
+        let dx = self.down(x);
+        let label = format!("comm:{}->{}", self.model.element(x).name, self.model.element(y).name);
+        self.not_reached(&[(x, dx)], &[y], &label)[0]
+    }
+
+    /// Member `i` of group `g` may not carry the tier (docs/SEMANTICS.md §3): it is down,
+    /// or, under vote quorum, its partition holds no majority.
+    fn ineligible(&mut self, g: GroupId, i: usize) -> Ref {
+        if let Some(&r) = self.ineligible_memo.get(&(g, i)) {
+            return r;
+        }
+        let m = self.model.group(g).members[i];
+        let dm = self.down(m);
+        let r = match self.model.votes(g) {
+            None => dm,
+            Some(votes) => {
+                let mine = votes.nodes[votes.node_of_member[i]];
+                let mut lost = Vec::new();
+                for &node in &votes.nodes {
+                    let dn = self.down(node);
+                    if node == mine {
+                        lost.push(dn);
+                    } else {
+                        let cut = self.no_comm(mine, node);
+                        lost.push(self.or(
+                            format!("vote-lost:{}:{}", self.model.element(node).name, self.model.element(m).name),
+                            vec![dn, cut],
+                        ));
+                    }
+                }
+                if let Some(d) = votes.device {
+                    let dd = self.down(d);
+                    let cut = self.no_comm(mine, d);
+                    lost.push(self.or(
+                        format!("vote-lost:{}:{}", self.model.element(d).name, self.model.element(m).name),
+                        vec![dd, cut],
+                    ));
+                }
+                let total = votes.total();
+                let no_majority = self.at_least(
+                    format!("no-quorum:{}:{}", self.model.group(g).name, self.model.element(m).name),
+                    total - votes.majority() + 1,
+                    lost,
+                );
+                self.or(
+                    format!("ineligible:{}:{}", self.model.group(g).name, self.model.element(m).name),
+                    vec![dm, no_majority],
+                )
+            }
+        };
+        self.ineligible_memo.insert((g, i), r);
+        r
+    }
+
+    /// Per member of a tier: it holds no chain (docs/SEMANTICS.md §4).
+    fn tier_ineligible(&mut self, node: NodeRef) -> Vec<Ref> {
+        match node {
+            NodeRef::Element(e) => vec![self.down(e)],
+            NodeRef::Group(g) => (0..self.model.group(g).members.len()).map(|i| self.ineligible(g, i)).collect(),
+            NodeRef::Service(_) => Vec::new(),
+        }
     }
 
     fn tier_down(&mut self, node: NodeRef) -> Ref {
@@ -354,15 +434,29 @@ impl<'m> Builder<'m> {
         let mut terms = Vec::new();
         let entry_down = self.down(svc.from);
         terms.push((format!("entry {} down", self.model.element(svc.from).name), entry_down));
+        // The chain (docs/SEMANTICS.md §4): `no_chain[m]` holds when no chain of eligible
+        // members reaches member m of the current tier.
         let mut previous = NodeRef::Element(svc.from);
+        let mut chain_ends: Vec<(ElementId, Ref)> = vec![(svc.from, entry_down)];
         for &tier in &svc.through {
             let tier_name = self.model.name_of(tier).to_string();
             let td = self.tier_down(tier);
             terms.push((format!("tier {tier_name} down"), td));
-            let from = self.model.anchors(previous);
-            let to = self.model.anchors(tier);
             let prev_name = self.model.name_of(previous).to_string();
-            let cut = self.unreachable(&from, &to, &format!("{prev_name}->{tier_name}"));
+            let members = self.model.anchors(tier);
+            let label = format!("{prev_name}->{tier_name}");
+            let unreached = self.not_reached(&chain_ends, &members, &label);
+            let ineligible = self.tier_ineligible(tier);
+            chain_ends = members
+                .iter()
+                .zip(unreached.into_iter().zip(ineligible))
+                .map(|(&m, (lost, inel))| {
+                    let name = format!("no-chain:{}:{}", svc.name, self.model.element(m).name);
+                    (m, self.or(name, vec![lost, inel]))
+                })
+                .collect();
+            let broken = chain_ends.iter().map(|c| c.1).collect();
+            let cut = self.and(format!("no-chain:{}:{tier_name}", svc.name), broken);
             terms.push((format!("{prev_name} cannot reach {tier_name}"), cut));
             previous = tier;
         }

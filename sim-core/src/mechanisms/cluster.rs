@@ -180,11 +180,20 @@ impl Spec for ClusterSpec {
         cx.attr("heartbeat_interval", Attr::Secs(interval));
         cx.attr("deadtime", Attr::Secs(deadtime));
         cx.attr("sharing", Attr::Text(sharing.into()));
+        let mut has_device = false;
         if let Some(q) = &self.quorum {
             if let Some(qd) = cx.resolve_element(q, &["quorum-device"], "a cluster's quorum") {
+                has_device = true;
                 cx.attr("quorum", Attr::Text(q.value.clone()));
                 cx.builder.edge(crate::model::NodeRef::Group(g), crate::model::NodeRef::Element(qd), EdgeKind::Quorum);
             }
+        }
+        // Vote quorum (docs/SEMANTICS.md §3): Corosync's votequorum gives each node one
+        // vote and a qdevice one more; a partition runs resources only with a majority
+        // (Pacemaker `no-quorum-policy=stop`, the default). Two nodes and no device have
+        // no majority to lose: `two_node` mode, where either node may run.
+        if let Some(grp) = cx.group_mut() {
+            grp.vote_quorum = self.mode == ClusterMode::ActiveStandby && (has_device || grp.members.len() >= 3);
         }
         if let Some(s) = &self.storage {
             match cx.resolve(s, &["raid", "storage-array"], "a cluster's shared storage") {

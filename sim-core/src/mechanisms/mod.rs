@@ -96,8 +96,17 @@ pub fn find(name: &str) -> Option<&'static dyn Kind> {
 pub type Ref = Spanned<String>;
 
 /// Kinds a network link may join.
-pub const NETWORK_NODES: &[&str] =
-    &["switch", "router", "firewall", "load-balancer", "entry", "server", "storage-array", "dns-server"];
+pub const NETWORK_NODES: &[&str] = &[
+    "switch",
+    "router",
+    "firewall",
+    "load-balancer",
+    "entry",
+    "server",
+    "storage-array",
+    "dns-server",
+    "quorum-device",
+];
 /// Kinds that run on power inputs.
 pub const POWER_SOURCES: &[&str] = &["pdu", "ups", "power-feed"];
 /// Things a process, pool or cluster can stand for.

@@ -100,6 +100,7 @@ impl ModelBuilder {
             arrangement: Arrangement::ActiveStandby,
             switchover: None,
             needs: Req::Always,
+            vote_quorum: false,
             attrs: Attrs::new(),
             span,
         });

@@ -1,12 +1,33 @@
-//! Direct evaluation of the model for one set of failed elements: which elements,
-//! groups and services work once every failover has completed. It shares no code with
-//! the fault-tree path ([`crate::analysis::structure`]), so each checks the other:
-//! elements by a greatest fixpoint, network paths by breadth-first search.
-//! Complexity: O(iterations × (V + E)) per evaluation.
+//! The direct evaluator: for one set of failed elements, which elements, groups and
+//! services work once every failover has completed (the ideal view, perfect detection).
+//!
+//! It implements `docs/SEMANTICS.md` literally, written from that page alone, and shares
+//! no logic with the other engines (the fault tree of `analysis::structure`, the
+//! single-failure dataflow, the simulator): it is the brute-force oracle the property
+//! tests check them against. So it is written as plainly as the page reads:
+//!
+//! - §1 elements: the greatest fixpoint. Start from "everything not failed works" and
+//!   switch off every element whose `needs` fail under the current vector (needs may
+//!   ask for groups and network paths, evaluated against that same vector) until
+//!   nothing changes.
+//! - §2 `Reach(S, b)`: one explicit breadth-first search per question.
+//! - §3 groups: vote quorum counted member by member, with a pairwise `Comm` between
+//!   the member's node and every other voting node and the device.
+//! - §4 services: the chain as layers, `L_0 = {entry}` and `L_i` = the eligible members
+//!   of tier `T_i` reached from some member of `L_(i-1)`; a chain exists iff `L_k` is
+//!   not empty.
+//!
+//! Complexity, with n elements and l links and attachments: one `Reach` is O(n + l)
+//! (closures are precomputed). An active-standby cluster with vote quorum and m
+//! members costs O(m² · (n + l)) (one `Comm` per member and node); any other group
+//! O(m). The fixpoint runs at most n + 1 sweeps over every requirement, so an
+//! evaluation is O(n · q · m² · (n + l)) in the worst case, q being the number of
+//! requirement terms; a service adds O(Σ |T_i| · |T_(i+1)| · (n + l)) for its chain.
+//! Nothing is cached between questions: this is the oracle, not the fast path.
 
 use std::collections::VecDeque;
 
-use super::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req};
+use super::{edge_targets, Arrangement, EdgeKind, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req};
 
 pub struct Evaluation {
     pub element_works: Vec<bool>,
@@ -14,11 +35,32 @@ pub struct Evaluation {
     pub service_up: Vec<bool>,
 }
 
-/// Evaluates many failure sets of one model; the network tables are built once.
+/// The votes of a cluster with vote quorum (§3), fixed by the model's structure.
+struct Ballot {
+    /// Per member, in the group's member order: its node, the server hosting it (a
+    /// member that is a server is its own node).
+    node_of_member: Vec<ElementId>,
+    /// The distinct nodes; members on one server share its vote.
+    nodes: Vec<ElementId>,
+    /// The quorum device, one vote.
+    device: Option<ElementId>,
+    /// V = distinct nodes + (1 if a device).
+    total: usize,
+}
+
+/// Evaluates many failure sets of one model; the structural tables are built once.
 pub struct Evaluator<'m> {
     model: &'m Model,
-    works: Vec<bool>,
     net: NetworkIndex,
+    /// Per element: its closure, everything attached to it transitively (itself first).
+    closure: Vec<Vec<ElementId>>,
+    /// Per element: whether some element of its closure has a network link. One that
+    /// has none is not on the network and communicates with everyone (§3).
+    on_network: Vec<bool>,
+    /// Per group: its ballot when vote quorum applies, else `None`.
+    ballots: Vec<Option<Ballot>>,
+    /// Which elements work, after the last [`Evaluator::evaluate`].
+    works: Vec<bool>,
 }
 
 /// Evaluates the model with `failed[e]` elements failed.
@@ -28,14 +70,23 @@ pub fn evaluate(model: &Model, failed: &[bool]) -> Evaluation {
 
 impl<'m> Evaluator<'m> {
     pub fn new(model: &'m Model) -> Evaluator<'m> {
-        Evaluator { model, works: vec![true; model.elements.len()], net: NetworkIndex::new(model) }
+        let net = NetworkIndex::new(model);
+        let closure: Vec<Vec<ElementId>> = model.elements.iter().map(|e| net.closure(e.id)).collect();
+        let on_network = closure.iter().map(|c| c.iter().any(|v| !net.adjacency[v.0 as usize].is_empty())).collect();
+        let ballots = (0..model.groups.len() as u32).map(|g| ballot(model, GroupId(g))).collect();
+        Evaluator { model, net, closure, on_network, ballots, works: vec![true; model.elements.len()] }
+    }
+
+    pub fn model(&self) -> &'m Model {
+        self.model
     }
 
     pub fn evaluate(&mut self, failed: &[bool]) -> Evaluation {
         let model = self.model;
         let n = model.elements.len();
+        // §1: greatest fixpoint. Start from "everything not failed works"; switch off
+        // every element whose needs fail under the current vector, until stable.
         self.works = (0..n).map(|i| !failed.get(i).copied().unwrap_or(false)).collect();
-        // Greatest fixpoint: start from "everything not failed works", knock out until stable.
         loop {
             let mut changed = false;
             for i in 0..n {
@@ -48,122 +99,513 @@ impl<'m> Evaluator<'m> {
                 break;
             }
         }
-        let group_works = (0..model.groups.len() as u32).map(|g| self.group(GroupId(g))).collect();
-        let service_up = (0..model.services.len()).map(|s| self.service(s)).collect();
+        let group_works = (0..model.groups.len() as u32).map(|g| self.group_works(GroupId(g))).collect();
+        let service_up = (0..model.services.len()).map(|s| self.service_up(s)).collect();
         Evaluation { element_works: self.works.clone(), group_works, service_up }
+    }
+
+    /// Why service `s` is down after the last [`Evaluator::evaluate`]; empty when it is
+    /// up. In tier order: "entry X down", "tier T down", "C has no quorum: …" (an
+    /// active-standby cluster whose working members all lack a majority of votes), and
+    /// "A cannot reach B" at the first hop where no eligible member of B is reached by
+    /// a chain (A is the previous tier, or the entry).
+    pub fn service_reasons(&self, s: usize) -> Vec<String> {
+        let model = self.model;
+        let svc = &model.services[s];
+        let mut reasons = Vec::new();
+        if !self.works(svc.from) {
+            reasons.push(format!("entry {} down", model.element(svc.from).name));
+        }
+        let broken = self.first_broken_hop(s);
+        let mut previous = model.element(svc.from).name.as_str();
+        for (i, &tier) in svc.through.iter().enumerate() {
+            let name = model.name_of(tier);
+            if !self.tier_works(tier) {
+                reasons.push(format!("tier {name} down"));
+            }
+            if let NodeRef::Group(g) = tier {
+                if let Some(text) = self.no_quorum(g) {
+                    reasons.push(text);
+                }
+            }
+            if broken == Some(i) {
+                reasons.push(format!("{previous} cannot reach {name}"));
+            }
+            previous = name;
+        }
+        reasons
     }
 }
 
-impl<'m> Evaluator<'m> {
-    pub fn model(&self) -> &'m Model {
-        self.model
+/// §3: the ballot of group `g` if vote quorum applies to it: an active-standby cluster
+/// with a quorum device or at least three members.
+fn ballot(model: &Model, g: GroupId) -> Option<Ballot> {
+    let group = model.group(g);
+    let device = model.quorum_device(g);
+    let applies = group.kind == "cluster"
+        && group.arrangement == Arrangement::ActiveStandby
+        && (device.is_some() || group.members.len() >= 3);
+    if !applies {
+        return None;
     }
+    let node_of_member: Vec<ElementId> = group.members.iter().map(|&m| node_of(model, m)).collect();
+    let mut nodes = node_of_member.clone();
+    nodes.sort();
+    nodes.dedup();
+    let total = nodes.len() + usize::from(device.is_some());
+    Some(Ballot { node_of_member, nodes, device, total })
+}
+
+/// A member's node: itself if it is a server, else the server hosting it.
+fn node_of(model: &Model, m: ElementId) -> ElementId {
+    if model.element(m).kind == "server" {
+        return m;
+    }
+    edge_targets(model, NodeRef::Element(m), EdgeKind::Hosting)
+        .into_iter()
+        .find_map(|t| match t {
+            NodeRef::Element(h) if model.element(h).kind == "server" => Some(h),
+            _ => None,
+        })
+        // Not hosted on a server (the lowering does not produce this): its own node.
+        .unwrap_or(m)
 }
 
 impl Evaluator<'_> {
+    fn works(&self, e: ElementId) -> bool {
+        self.works[e.0 as usize]
+    }
+
+    /// Whether a requirement holds under the current `works` vector.
     fn holds(&self, req: &Req) -> bool {
         match req {
             Req::Always => true,
-            Req::Element(e) => self.works[e.0 as usize],
-            Req::Group(g) => self.group(*g),
-            Req::All(rs) => rs.iter().all(|r| self.holds(r)),
+            Req::Element(e) => self.works(*e),
+            Req::Group(g) => self.group_works(*g),
+            Req::All(of) => of.iter().all(|r| self.holds(r)),
             Req::AtLeast { k, of } => of.iter().filter(|r| self.holds(r)).count() >= *k as usize,
-            Req::Path { from, to } => self.connected(&[*from], &[*to]),
+            // A working network path from one endpoint to the other.
+            Req::Path { from, to } => self.reach(&[*from], *to),
         }
     }
 
-    fn group(&self, g: GroupId) -> bool {
-        let group = self.model.group(g);
-        let up = group.members.iter().filter(|m| self.works[m.0 as usize]).count();
-        let arrangement_ok = match &group.arrangement {
-            Arrangement::ActiveActive { need } => up >= *need as usize,
-            Arrangement::ActiveStandby => match self.model.quorum_device(g) {
-                None => up >= 1,
-                Some(q) => {
-                    let votes = group.members.len() + 1;
-                    let present = up + usize::from(self.works[q.0 as usize]);
-                    up >= 1 && present > votes / 2
-                }
-            },
-        };
-        arrangement_ok && self.holds(&group.needs)
-    }
-
-    /// Some working source reaches some working target over working links, crossing
-    /// only forwarding devices in between.
-    fn connected(&self, sources: &[ElementId], targets: &[ElementId]) -> bool {
+    /// §2 `Reach(S, b)`. Traffic starts at every working element of the closure of
+    /// every working a ∈ S (the seeded elements). It crosses a working link from u to
+    /// w when u is reached and is forwarding or seeded, w works, and w is forwarding
+    /// or in closure(b). b is reached when b works and some element of closure(b) is
+    /// reached.
+    fn reach(&self, sources: &[ElementId], b: ElementId) -> bool {
         let n = self.model.elements.len();
-        let mut source_side = vec![false; n];
-        let mut target_side = vec![false; n];
+        let mut seeded = vec![false; n];
         let mut reached = vec![false; n];
         let mut queue = VecDeque::new();
-        for &a in sources.iter().filter(|a| self.works[a.0 as usize]) {
-            for v in self.net.closure(a) {
-                source_side[v.0 as usize] = true;
-                if self.works[v.0 as usize] && !reached[v.0 as usize] {
+        for &a in sources {
+            if !self.works(a) {
+                continue;
+            }
+            for &v in &self.closure[a.0 as usize] {
+                if self.works(v) && !seeded[v.0 as usize] {
+                    seeded[v.0 as usize] = true;
                     reached[v.0 as usize] = true;
                     queue.push_back(v);
                 }
             }
         }
-        let target_closures: Vec<(ElementId, Vec<ElementId>)> =
-            targets.iter().map(|&b| (b, self.net.closure(b))).collect();
-        for (_, c) in &target_closures {
-            for v in c {
-                target_side[v.0 as usize] = true;
-            }
+        let mut in_closure_b = vec![false; n];
+        for &v in &self.closure[b.0 as usize] {
+            in_closure_b[v.0 as usize] = true;
         }
         while let Some(u) = queue.pop_front() {
             let ui = u.0 as usize;
-            if !(self.net.forwarding[ui] || source_side[ui]) {
+            // Endpoints never forward: only a forwarding device or a seed sends on.
+            if !(self.net.forwarding[ui] || seeded[ui]) {
                 continue;
             }
             for &(w, link) in &self.net.adjacency[ui] {
                 let wi = w.0 as usize;
-                if !reached[wi]
-                    && self.works[wi]
-                    && self.works[link.0 as usize]
-                    && (self.net.forwarding[wi] || target_side[wi])
-                {
+                if self.works(link) && self.works(w) && (self.net.forwarding[wi] || in_closure_b[wi]) && !reached[wi] {
                     reached[wi] = true;
                     queue.push_back(w);
                 }
             }
         }
-        target_closures.iter().any(|(b, c)| self.works[b.0 as usize] && c.iter().any(|v| reached[v.0 as usize]))
+        self.works(b) && self.closure[b.0 as usize].iter().any(|v| reached[v.0 as usize])
     }
 
-    fn tier_works(&self, node: NodeRef) -> bool {
-        match node {
-            NodeRef::Element(e) => self.works[e.0 as usize],
-            NodeRef::Group(g) => self.group(g),
-            NodeRef::Service(_) => true,
+    /// §3 `Comm(x, y)`: `Reach({x}, y)`, except that an element whose closure has no
+    /// network link at all communicates with everyone.
+    fn comm(&self, x: ElementId, y: ElementId) -> bool {
+        if !self.on_network[x.0 as usize] || !self.on_network[y.0 as usize] {
+            return true;
+        }
+        self.reach(&[x], y)
+    }
+
+    /// §3: the votes in member `i`'s partition: its own node's, every other voting
+    /// node's it communicates with, and the device's if it works and communicates. A
+    /// node votes when its server works.
+    fn votes_held(&self, ballot: &Ballot, i: usize) -> usize {
+        let own = ballot.node_of_member[i];
+        let mut held = usize::from(self.works(own));
+        for &node in &ballot.nodes {
+            if node != own && self.works(node) && self.comm(own, node) {
+                held += 1;
+            }
+        }
+        if let Some(device) = ballot.device {
+            if self.works(device) && self.comm(own, device) {
+                held += 1;
+            }
+        }
+        held
+    }
+
+    /// §3: member `i` of group `g` is eligible when it works and, for a cluster with
+    /// vote quorum, holds more than V / 2 votes in its partition.
+    fn eligible(&self, g: GroupId, i: usize) -> bool {
+        let member = self.model.group(g).members[i];
+        if !self.works(member) {
+            return false;
+        }
+        match &self.ballots[g.0 as usize] {
+            None => true,
+            Some(ballot) => 2 * self.votes_held(ballot, i) > ballot.total,
         }
     }
 
-    fn service(&self, s: usize) -> bool {
-        self.service_reasons(s).is_empty()
+    /// §3: a group works when its needs hold and, active-standby, some member is
+    /// eligible; active-active with `need` k, at least k members work.
+    fn group_works(&self, g: GroupId) -> bool {
+        let group = self.model.group(g);
+        if !self.holds(&group.needs) {
+            return false;
+        }
+        match group.arrangement {
+            Arrangement::ActiveStandby => (0..group.members.len()).any(|i| self.eligible(g, i)),
+            Arrangement::ActiveActive { need } => {
+                group.members.iter().filter(|&&m| self.works(m)).count() >= need as usize
+            }
+        }
     }
 
-    /// Why service `s` is down after the last [`Evaluator::evaluate`], in the words of
-    /// the fault tree's top-level terms; empty when it is up.
-    pub fn service_reasons(&self, s: usize) -> Vec<String> {
+    /// §4: an element tier works when the element works; a group tier when the group
+    /// works. (Services are never tiers; the lowering does not produce one.)
+    fn tier_works(&self, tier: NodeRef) -> bool {
+        match tier {
+            NodeRef::Element(e) => self.works(e),
+            NodeRef::Group(g) => self.group_works(g),
+            NodeRef::Service(_) => false,
+        }
+    }
+
+    /// §4: the eligible members of a tier. An element tier's member is the element,
+    /// eligible when it works; a group tier's members are the group's.
+    fn eligible_members(&self, tier: NodeRef) -> Vec<ElementId> {
+        match tier {
+            NodeRef::Element(e) => [e].into_iter().filter(|&e| self.works(e)).collect(),
+            NodeRef::Group(g) => {
+                let members = &self.model.group(g).members;
+                (0..members.len()).filter(|&i| self.eligible(g, i)).map(|i| members[i]).collect()
+            }
+            NodeRef::Service(_) => Vec::new(),
+        }
+    }
+
+    /// §4, the chain, layer by layer: `L_0 = {entry}`, `L_i` = the eligible members m of
+    /// tier i with `Reach({p}, m)` for some p in `L_(i-1)`. Returns the first tier
+    /// index whose layer is empty (no chain), or `None` when a chain runs through
+    /// every tier.
+    fn first_broken_hop(&self, s: usize) -> Option<usize> {
         let svc = &self.model.services[s];
-        let mut reasons = Vec::new();
-        if !self.works[svc.from.0 as usize] {
-            reasons.push(format!("entry {} down", self.model.element(svc.from).name));
-        }
-        let mut previous = NodeRef::Element(svc.from);
-        for &tier in &svc.through {
-            let tier_name = self.model.name_of(tier);
-            if !self.tier_works(tier) {
-                reasons.push(format!("tier {tier_name} down"));
+        let mut layer: Vec<ElementId> = vec![svc.from];
+        for (i, &tier) in svc.through.iter().enumerate() {
+            let next: Vec<ElementId> = self
+                .eligible_members(tier)
+                .into_iter()
+                .filter(|&m| layer.iter().any(|&p| self.reach(&[p], m)))
+                .collect();
+            if next.is_empty() {
+                return Some(i);
             }
-            if !self.connected(&self.model.anchors(previous), &self.model.anchors(tier)) {
-                reasons.push(format!("{} cannot reach {tier_name}", self.model.name_of(previous)));
-            }
-            previous = tier;
+            layer = next;
         }
-        reasons
+        None
+    }
+
+    /// §4: the service is up when its entry works, every tier works, and a chain of
+    /// eligible members runs from the entry through every tier.
+    fn service_up(&self, s: usize) -> bool {
+        let svc = &self.model.services[s];
+        self.works(svc.from) && svc.through.iter().all(|&t| self.tier_works(t)) && self.first_broken_hop(s).is_none()
+    }
+
+    /// "C has no quorum: …" when `g` is a cluster with vote quorum, some member works,
+    /// and no working member holds a majority of votes.
+    fn no_quorum(&self, g: GroupId) -> Option<String> {
+        let ballot = self.ballots[g.0 as usize].as_ref()?;
+        let group = self.model.group(g);
+        let best = (0..group.members.len())
+            .filter(|&i| self.works(group.members[i]))
+            .map(|i| self.votes_held(ballot, i))
+            .max()?;
+        (2 * best <= ballot.total).then(|| {
+            format!(
+                "{} has no quorum: no working member holds a majority of votes (the best holds {best} of {})",
+                group.name, ballot.total
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Model {
+        let loaded = crate::scenario::load(text);
+        assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+        loaded.model.expect("the scenario loads")
+    }
+
+    fn id(model: &Model, name: &str) -> ElementId {
+        model.element_by_name(name).unwrap_or_else(|| panic!("no element {name}")).id
+    }
+
+    fn failing(model: &Model, names: &[&str]) -> Vec<bool> {
+        let mut failed = vec![false; model.elements.len()];
+        for name in names {
+            failed[id(model, name).0 as usize] = true;
+        }
+        failed
+    }
+
+    /// Whether service `s` is up with `names` failed, and its reasons.
+    fn service(model: &Model, s: usize, names: &[&str]) -> (bool, Vec<String>) {
+        let mut ev = Evaluator::new(model);
+        let up = ev.evaluate(&failing(model, names)).service_up[s];
+        let reasons = ev.service_reasons(s);
+        assert_eq!(up, reasons.is_empty(), "failing {names:?}: up={up}, reasons {reasons:?}");
+        (up, reasons)
+    }
+
+    /// The eligible members of group `group`, by name, with `names` failed.
+    fn eligible(model: &Model, group: &str, names: &[&str]) -> Vec<String> {
+        let g = model.groups.iter().find(|g| g.name == group).expect("group").id;
+        let mut ev = Evaluator::new(model);
+        ev.evaluate(&failing(model, names));
+        let members = &model.group(g).members;
+        (0..members.len()).filter(|&i| ev.eligible(g, i)).map(|i| model.element(members[i]).name.clone()).collect()
+    }
+
+    const TWO_LBS: &str = r#"{ "components": { "internet": {"kind":"entry"}, "lb-1": {"kind":"load-balancer"}, "lb-2": {"kind":"load-balancer"},
+        "sw": {"kind":"switch"}, "web-1": {"kind":"server","nics":["sw"],"runs":["web"]} },
+      "links": [ {"between":["internet","lb-1"]}, {"between":["internet","lb-2"]}, {"between":["lb-2","sw"]} ],
+      "groups": { "vip": {"kind":"vrrp","members":["lb-1","lb-2"]} },
+      "services": { "s": {"from":"internet","through":["vip","web-1/web"]} } }"#;
+
+    #[test]
+    fn a_chain_enters_and_leaves_through_the_same_member() {
+        let m = load(TWO_LBS);
+        assert_eq!(service(&m, 0, &[]), (true, vec![]));
+        // lb-1 is reached but cannot forward to web-1 (its only way out is back
+        // through internet~lb-2); lb-2 forwards but cannot be reached.
+        assert_eq!(service(&m, 0, &["internet~lb-2"]), (false, vec!["vip cannot reach web-1/web".to_string()]));
+        assert_eq!(service(&m, 0, &["lb-1"]), (true, vec![]));
+        assert_eq!(service(&m, 0, &["lb-2"]), (false, vec!["vip cannot reach web-1/web".to_string()]));
+        assert_eq!(
+            service(&m, 0, &["web-1"]),
+            (false, vec!["tier web-1/web down".to_string(), "vip cannot reach web-1/web".to_string()])
+        );
+        // The VRRP pair (no vote quorum: not a cluster) works while either member does.
+        let ev = evaluate(&m, &failing(&m, &["lb-1"]));
+        assert_eq!(ev.group_works, vec![true]);
+        let ev = evaluate(&m, &failing(&m, &["lb-1", "lb-2"]));
+        assert_eq!(ev.group_works, vec![false]);
+    }
+
+    const QUORUM_DEVICE: &str = r#"{ "defaults": {"server":{"availability":"100%"},"nic":{"availability":"100%"},"switch":{"availability":"100%"},
+        "link":{"availability":"100%"},"process":{"mtbf":"180d","mttr":"15m"}},
+      "components": {"internet":{"kind":"entry"},"sw":{"kind":"switch"},"qdev":{"kind":"quorum-device","mtbf":"2y","mttr":"12h"},
+        "db-1":{"kind":"server","nics":["sw"],"runs":["db"]},"db-2":{"kind":"server","nics":["sw"],"runs":["db"]}},
+      "links": [{"between":["internet","sw"]}],
+      "groups": {"db":{"kind":"cluster","mode":"active-standby","members":["db-1/db","db-2/db"],"quorum":"qdev"}},
+      "services": {"orders":{"from":"internet","through":["db"]}} }"#;
+
+    #[test]
+    fn a_crashed_process_keeps_its_hosts_vote() {
+        let m = load(QUORUM_DEVICE);
+        assert_eq!(service(&m, 0, &[]), (true, vec![]));
+        assert_eq!(eligible(&m, "db", &[]), ["db-1/db", "db-2/db"]);
+        // db-1's host still votes: db-2 holds 3 of 3.
+        assert_eq!(service(&m, 0, &["db-1/db"]), (true, vec![]));
+        // db-2 holds its own vote and db-1's host: 2 of 3. (The device is not cabled,
+        // so it communicates with every node.)
+        assert_eq!(service(&m, 0, &["db-1/db", "qdev"]), (true, vec![]));
+        assert_eq!(eligible(&m, "db", &["db-1/db", "qdev"]), ["db-2/db"]);
+        let (up, reasons) = service(&m, 0, &["db-1/db", "db-2/db"]);
+        assert!(!up);
+        assert_eq!(reasons, ["tier db down", "internet cannot reach db"]);
+        // db-2 alone holds 1 of 3 votes.
+        let (up, reasons) = service(&m, 0, &["db-1", "qdev"]);
+        assert!(!up);
+        assert_eq!(
+            reasons,
+            [
+                "tier db down",
+                "db has no quorum: no working member holds a majority of votes (the best holds 1 of 3)",
+                "internet cannot reach db",
+            ]
+        );
+        assert!(eligible(&m, "db", &["db-1", "qdev"]).is_empty());
+        // With the device, db-2 holds 2 of 3.
+        assert_eq!(service(&m, 0, &["db-1"]), (true, vec![]));
+    }
+
+    #[test]
+    fn a_cabled_device_votes_only_where_it_is_reached() {
+        let m = load(
+            r#"{ "components": {"internet":{"kind":"entry"},"sw":{"kind":"switch"},"qdev":{"kind":"quorum-device"},
+                "db-1":{"kind":"server","nics":["sw"],"runs":["db"]},"db-2":{"kind":"server","nics":["sw"],"runs":["db"]}},
+              "links": [{"between":["internet","sw"]},{"between":["qdev","sw"]}],
+              "groups": {"db":{"kind":"cluster","mode":"active-standby","members":["db-1/db","db-2/db"],"quorum":"qdev"}},
+              "services": {"orders":{"from":"internet","through":["db"]}} }"#,
+        );
+        assert_eq!(eligible(&m, "db", &[]), ["db-1/db", "db-2/db"]);
+        // The device's cable cut: each node still holds 2 of 3 with the other.
+        assert_eq!(eligible(&m, "db", &["qdev~sw"]), ["db-1/db", "db-2/db"]);
+        // db-1 cut off holds 1 of 3; db-2 holds its own vote and the device's.
+        assert_eq!(eligible(&m, "db", &["db-1/eth0~sw"]), ["db-2/db"]);
+        assert_eq!(service(&m, 0, &["db-1/eth0~sw"]), (true, vec![]));
+        // db-1 down and the device cut off: db-2 holds 1 of 3.
+        assert!(!service(&m, 0, &["db-1", "qdev~sw"]).0);
+        assert!(service(&m, 0, &["db-1"]).0);
+    }
+
+    const THREE_NODES: &str = r#"{ "components": {"internet":{"kind":"entry"},"sw":{"kind":"switch"},
+        "db-1":{"kind":"server","nics":["sw"],"runs":["db"]},"db-2":{"kind":"server","nics":["sw"],"runs":["db"]},
+        "db-3":{"kind":"server","nics":["sw"],"runs":["db"]}},
+      "links": [{"between":["internet","sw"]}],
+      "groups": {"db":{"kind":"cluster","mode":"active-standby","members":["db-1/db","db-2/db","db-3/db"]}},
+      "services": {"orders":{"from":"internet","through":["db"]}} }"#;
+
+    #[test]
+    fn a_cut_off_node_loses_quorum_and_the_majority_keeps_it() {
+        let m = load(THREE_NODES);
+        assert_eq!(eligible(&m, "db", &[]), ["db-1/db", "db-2/db", "db-3/db"]);
+        // db-3 is cut off: it holds 1 of 3, the other two 2 of 3 each.
+        assert_eq!(eligible(&m, "db", &["db-3/eth0~sw"]), ["db-1/db", "db-2/db"]);
+        assert_eq!(service(&m, 0, &["db-3/eth0~sw"]), (true, vec![]));
+        // Crashed processes keep their hosts' votes.
+        assert_eq!(eligible(&m, "db", &["db-1/db", "db-2/db"]), ["db-3/db"]);
+        assert_eq!(service(&m, 0, &["db-1/db", "db-2/db"]), (true, vec![]));
+        // Two nodes cut off: every working member holds 1 of 3.
+        assert!(eligible(&m, "db", &["db-2/eth0~sw", "db-3/eth0~sw"]).is_empty());
+        let (up, reasons) = service(&m, 0, &["db-2/eth0~sw", "db-3/eth0~sw"]);
+        assert!(!up);
+        assert_eq!(
+            reasons,
+            [
+                "tier db down",
+                "db has no quorum: no working member holds a majority of votes (the best holds 1 of 3)",
+                "internet cannot reach db",
+            ]
+        );
+        // Two servers down: the survivor holds 1 of 3.
+        assert!(!service(&m, 0, &["db-1", "db-2"]).0);
+        // The switch down: every node is alone.
+        assert!(eligible(&m, "db", &["sw"]).is_empty());
+    }
+
+    #[test]
+    fn a_two_member_cluster_without_device_has_no_vote_quorum() {
+        let text = THREE_NODES.replace(r#","db-3/db"]"#, "]");
+        let m = load(&text);
+        assert_eq!(eligible(&m, "db", &["db-2/eth0~sw"]), ["db-1/db", "db-2/db"]);
+        assert_eq!(service(&m, 0, &["db-2/eth0~sw"]), (true, vec![]));
+        assert_eq!(service(&m, 0, &["db-1/eth0~sw"]), (true, vec![]));
+    }
+
+    #[test]
+    fn members_on_one_server_share_its_vote() {
+        let m = load(
+            r#"{ "components": {"internet":{"kind":"entry"},"sw":{"kind":"switch"},
+                "db-1":{"kind":"server","nics":["sw"]},"db-2":{"kind":"server","nics":["sw"]},
+                "pa":{"kind":"process","on":"db-1","role":"db"},"pb":{"kind":"process","on":"db-1","role":"db"},
+                "pc":{"kind":"process","on":"db-2","role":"db"}},
+              "links": [{"between":["internet","sw"]}],
+              "groups": {"db":{"kind":"cluster","mode":"active-standby","members":["pa","pb","pc"]}},
+              "services": {"orders":{"from":"internet","through":["db"]}} }"#,
+        );
+        // Three members, so vote quorum; two nodes, so V = 2 and a majority is 2.
+        assert_eq!(eligible(&m, "db", &[]), ["pa", "pb", "pc"]);
+        assert!(eligible(&m, "db", &["db-2"]).is_empty());
+        let (up, reasons) = service(&m, 0, &["db-2"]);
+        assert!(!up);
+        assert_eq!(
+            reasons,
+            [
+                "tier db down",
+                "db has no quorum: no working member holds a majority of votes (the best holds 1 of 2)",
+                "internet cannot reach db",
+            ]
+        );
+        assert!(eligible(&m, "db", &["db-1/eth0~sw"]).is_empty());
+        assert_eq!(eligible(&m, "db", &["pa", "pb"]), ["pc"]);
+    }
+
+    #[test]
+    fn endpoints_do_not_forward() {
+        let m = load(
+            r#"{ "components": {"internet":{"kind":"entry"},"sw-a":{"kind":"switch"},"sw-b":{"kind":"switch"},
+                "gw":{"kind":"server","nics":["sw-a","sw-b"]},
+                "app":{"kind":"server","nics":["sw-b"],"runs":["ap"]}},
+              "links": [{"between":["internet","sw-a"]}],
+              "services": {"direct":{"from":"internet","through":["app/ap"]},
+                           "via-gw":{"from":"internet","through":["gw","app/ap"]}} }"#,
+        );
+        let direct = m.services.iter().position(|s| s.name == "direct").unwrap();
+        let via_gw = m.services.iter().position(|s| s.name == "via-gw").unwrap();
+        // gw has a NIC on each switch but does not bridge them.
+        assert_eq!(service(&m, direct, &[]), (false, vec!["internet cannot reach app/ap".to_string()]));
+        // As a tier, gw is the source of the next hop: traffic leaves from its other NIC.
+        assert_eq!(service(&m, via_gw, &[]), (true, vec![]));
+        assert_eq!(service(&m, via_gw, &["gw/eth1"]), (false, vec!["gw cannot reach app/ap".to_string()]));
+        assert_eq!(service(&m, via_gw, &["gw/eth0~sw-a"]), (false, vec!["internet cannot reach gw".to_string()]));
+    }
+
+    #[test]
+    fn paths_in_needs_are_part_of_the_fixpoint() {
+        let m = load(
+            r#"{ "components": {"internet":{"kind":"entry"},"sw":{"kind":"switch"},
+                "db-1":{"kind":"server","nics":["sw"],"runs":["db"]},
+                "hba-1":{"kind":"hba","server":"db-1"},"hba-2":{"kind":"hba","server":"db-1"},
+                "fab-a":{"kind":"san-switch"},"fab-b":{"kind":"san-switch"},
+                "array":{"kind":"storage-array","controllers":2}},
+              "links": [{"between":["internet","sw"]},
+                {"between":["hba-1","fab-a"]},{"between":["hba-2","fab-b"]},
+                {"between":["fab-a","array"],"medium":"fc"},{"between":["fab-b","array"],"medium":"fc"}],
+              "groups": {"lun":{"kind":"raid","level":6,"in":"array","disk_count":8},
+                "mpath":{"kind":"multipath","server":"db-1","hbas":["hba-1","hba-2"],"array":"array","policy":"round-robin"}},
+              "services": {"orders":{"from":"internet","through":["db-1/db"]}} }"#,
+        );
+        assert_eq!(service(&m, 0, &[]), (true, vec![]));
+        assert_eq!(service(&m, 0, &["fab-a"]), (true, vec![]));
+        assert_eq!(service(&m, 0, &["hba-1", "fab-a"]), (true, vec![]));
+        // One HBA and the other fabric: neither path is left.
+        assert!(!service(&m, 0, &["hba-1", "fab-b"]).0);
+        // No path to the array: the multipath group, then db-1 and its process, stop.
+        let (up, reasons) = service(&m, 0, &["fab-a", "fab-b"]);
+        assert!(!up);
+        assert_eq!(reasons, ["tier db-1/db down", "internet cannot reach db-1/db"]);
+        let ev = evaluate(&m, &failing(&m, &["fab-a", "fab-b"]));
+        assert!(!ev.element_works[id(&m, "db-1").0 as usize]);
+        assert!(!ev.element_works[id(&m, "db-1/db").0 as usize]);
+        assert!(!service(&m, 0, &["hba-1", "hba-2"]).0);
+        // RAID 6 loses the array at the third disk: the array stops, so no path reaches it.
+        assert!(service(&m, 0, &["lun/disk-1", "lun/disk-2"]).0);
+        assert!(!service(&m, 0, &["lun/disk-1", "lun/disk-2", "lun/disk-3"]).0);
+        let ev = evaluate(&m, &failing(&m, &["lun/disk-1", "lun/disk-2", "lun/disk-3"]));
+        assert!(!ev.element_works[id(&m, "array").0 as usize]);
+        assert_eq!(ev.group_works, vec![false, false]);
     }
 }

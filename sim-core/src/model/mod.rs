@@ -14,10 +14,12 @@
 mod build;
 pub mod eval;
 mod network;
+mod quorum;
 mod reach;
 
 pub use build::{LowerCx, ModelBuilder, Target};
 pub use network::{NetworkIndex, FORWARDING};
+pub use quorum::Votes;
 pub use reach::service_path_gaps;
 
 use std::collections::BTreeMap;
@@ -247,8 +249,11 @@ pub struct Group {
     pub members: Vec<ElementId>,
     pub arrangement: Arrangement,
     pub switchover: Option<Switchover>,
-    /// Requirements of the group itself beyond its members (e.g. a quorum device).
+    /// Requirements of the group itself beyond its members.
     pub needs: Req,
+    /// Members hold the role only in a partition with a majority of votes (one per
+    /// node, plus the quorum device): see docs/SEMANTICS.md §3 and [`Model::votes`].
+    pub vote_quorum: bool,
     pub attrs: Attrs,
     pub span: Span,
 }

@@ -42,7 +42,9 @@ pub enum NodeKind {
 pub struct ServiceNodes {
     pub entry: u32,
     pub tiers: Vec<u32>,
-    pub hops: Vec<u32>,
+    /// Per tier: its members and, for a group tier, the group (docs/SEMANTICS.md §4:
+    /// the service needs a chain of eligible members through the tiers).
+    pub chain: Vec<(Vec<ElementId>, Option<GroupId>)>,
 }
 
 pub struct Circuit {
@@ -73,6 +75,8 @@ pub struct Circuit {
     pub service_near_groups: Vec<Vec<bool>>,
     /// Per group: some service needs it (not only through the network).
     pub needed: Vec<bool>,
+    /// Per group: the service nodes that pass through it as a tier.
+    pub tier_services: Vec<Vec<u32>>,
 }
 
 impl Circuit {
@@ -109,16 +113,6 @@ impl Circuit {
         let mut compile_req = |req: &Req| compile(req, n, &mut path_index);
         let element_needs: Vec<Expr> = model.elements.iter().map(|e| compile_req(&e.needs)).collect();
         let group_needs: Vec<Expr> = model.groups.iter().map(|grp| compile_req(&grp.needs)).collect();
-        let mut service_paths = Vec::new();
-        for svc in &model.services {
-            let mut previous = NodeRef::Element(svc.from);
-            let mut hops = Vec::new();
-            for &tier in &svc.through {
-                hops.push(path_index(PathQuery { sources: model.anchors(previous), targets: model.anchors(tier) }));
-                previous = tier;
-            }
-            service_paths.push(hops);
-        }
         let p = paths.len() as u32;
         let path_base = n + g;
         let service_base = path_base + p;
@@ -133,11 +127,20 @@ impl Circuit {
         let services: Vec<ServiceNodes> = model
             .services
             .iter()
-            .zip(&service_paths)
-            .map(|(svc, hops)| ServiceNodes {
+            .map(|svc| ServiceNodes {
                 entry: svc.from.0,
                 tiers: svc.through.iter().map(|&t| tier_node(t)).collect(),
-                hops: hops.iter().map(|h| path_base + h).collect(),
+                chain: svc
+                    .through
+                    .iter()
+                    .map(|&t| {
+                        let group = match t {
+                            NodeRef::Group(gr) => Some(gr),
+                            _ => None,
+                        };
+                        (model.anchors(t), group)
+                    })
+                    .collect(),
             })
             .collect();
 
@@ -170,8 +173,11 @@ impl Circuit {
                 inputs[node].push(m.0);
                 member_of[m.0 as usize].push(grp.id);
             }
-            if let Some(q) = model.quorum_device(grp.id) {
-                inputs[node].push(q.0);
+            if let Some(votes) = model.votes(grp.id) {
+                // Who holds a majority depends on the nodes, the device and the network.
+                inputs[node].extend(votes.nodes.iter().map(|v| v.0));
+                inputs[node].extend(votes.device.map(|d| d.0));
+                inputs[node].push(net_node);
             }
         }
         for i in 0..p {
@@ -181,7 +187,10 @@ impl Circuit {
             let node = (service_base as usize) + s;
             inputs[node].push(sn.entry);
             inputs[node].extend(&sn.tiers);
-            inputs[node].extend(&sn.hops);
+            for (members, _) in &sn.chain {
+                inputs[node].extend(members.iter().map(|m| m.0));
+            }
+            inputs[node].push(net_node);
         }
         for (i, &on) in networked.iter().enumerate() {
             if on {
@@ -258,7 +267,16 @@ impl Circuit {
         let behaviours = model.groups.iter().map(crate::mechanisms::behaviour).collect();
         let needed =
             (0..g).map(|j| service_groups.iter().any(|list: &Vec<GroupId>| list.contains(&GroupId(j)))).collect();
+        let mut tier_services = vec![Vec::new(); g as usize];
+        for (s, svc) in model.services.iter().enumerate() {
+            for t in &svc.through {
+                if let NodeRef::Group(gr) = t {
+                    tier_services[gr.0 as usize].push(service_base + s as u32);
+                }
+            }
+        }
         Circuit {
+            tier_services,
             kinds,
             element_needs,
             group_needs,

@@ -731,7 +731,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 let sn = &self.cx.circuit.services[s as usize];
                 self.value[sn.entry as usize]
                     && sn.tiers.iter().all(|&t| self.value[t as usize])
-                    && sn.hops.iter().all(|&h| self.value[h as usize])
+                    && self.chain(s as usize)
             }
             NodeKind::Net => true,
         }
@@ -774,31 +774,83 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
     }
 
-    fn eval_group(&self, j: usize) -> bool {
+    /// docs/SEMANTICS.md §4: a chain of eligible members through the service's tiers,
+    /// each reached from the previous one's member (the entry first).
+    fn chain(&mut self, s: usize) -> bool {
+        let cx = self.cx;
+        let sn = &cx.circuit.services[s];
+        let entry = ElementId(sn.entry);
+        if !self.carries(entry) {
+            return false;
+        }
+        let mut ends = vec![entry];
+        for (members, group) in &sn.chain {
+            let eligible: Vec<ElementId> = members
+                .iter()
+                .enumerate()
+                .filter(|&(i, &m)| match group {
+                    Some(g) => self.eligible(g.0 as usize, i),
+                    None => self.carries(m),
+                })
+                .map(|(_, &m)| m)
+                .collect();
+            let reached = self.reach_each(&ends, &eligible);
+            ends = eligible.into_iter().zip(reached).filter(|x| x.1).map(|x| x.0).collect();
+            if ends.is_empty() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Member `i` of group `j` may carry the tier now: it carries traffic (not a waiting
+    /// standby) and, under vote quorum, its partition holds a majority.
+    fn eligible(&mut self, j: usize, i: usize) -> bool {
+        let m = self.cx.model.groups[j].members[i];
+        self.carries(m) && self.has_majority(j, i)
+    }
+
+    /// docs/SEMANTICS.md §3: the votes member `i`'s node can count in its partition (its
+    /// own node, the voting nodes it reaches, the device if reached) exceed half.
+    fn has_majority(&mut self, j: usize, i: usize) -> bool {
+        let Some(votes) = &self.cx.groups[j].votes else { return true };
+        let mine = votes.nodes[votes.node_of_member[i]];
+        let mut count = 0;
+        for &node in votes.nodes.iter().chain(&votes.device) {
+            if self.works(node) && (node == mine || self.communicates(mine, node)) {
+                count += 1;
+            }
+        }
+        count >= votes.majority()
+    }
+
+    /// `Comm(x, y)`: a working path, or either is off the network.
+    fn communicates(&mut self, x: ElementId, y: ElementId) -> bool {
+        let circuit = &self.cx.circuit;
+        let on_network = |e: ElementId| {
+            circuit.closures[e.0 as usize].iter().any(|v| !circuit.net.adjacency[v.0 as usize].is_empty())
+        };
+        !on_network(x) || !on_network(y) || self.reach(&[x], &[y], false, None)
+    }
+
+    fn eval_group(&mut self, j: usize) -> bool {
         let cx = self.cx;
         let p = &cx.groups[j];
         let group = &cx.model.groups[j];
-        let st = &self.groups[j];
         if !self.holds(&cx.circuit.group_needs[j]) {
             return false;
         }
         let working = group.members.iter().filter(|&&m| self.works(m)).count();
-        let quorum_ok = match p.quorum {
-            Some(q) => {
-                let votes = group.members.len() + 1;
-                working + usize::from(self.works(q)) > votes / 2
-            }
-            None => true,
-        };
+        let st = &self.groups[j];
         match p.behaviour {
             Behaviour::Switchover => {
-                !st.window
-                    && quorum_ok
-                    && [st.active, st.also_active].iter().flatten().any(|&a| self.works(group.members[a]))
+                let actives: Vec<usize> = [st.active, st.also_active].iter().flatten().copied().collect();
+                !st.window && actives.into_iter().any(|a| self.works(group.members[a]) && self.has_majority(j, a))
             }
-            Behaviour::Primary => working >= 1 && quorum_ok,
+            Behaviour::Primary if p.votes.is_some() => (0..group.members.len()).any(|i| self.eligible(j, i)),
+            Behaviour::Primary => working >= 1,
             Behaviour::Share => working >= 1,
-            Behaviour::Absorb | Behaviour::Reconverge => working >= p.need && quorum_ok,
+            Behaviour::Absorb | Behaviour::Reconverge => working >= p.need,
             Behaviour::Rebuild => {
                 !st.data_lost
                     && group
@@ -823,6 +875,12 @@ impl<'c, 'm> Sim<'c, 'm> {
         force: Option<ElementId>,
     ) -> bool {
         self.reach_within(sources, targets, honour_exclusion, force, false)
+    }
+
+    /// Per target: whether some carrying source reaches it (docs/SEMANTICS.md §2).
+    fn reach_each(&mut self, sources: &[ElementId], targets: &[ElementId]) -> Vec<bool> {
+        // Few targets per tier: one search per target keeps the early exit.
+        targets.iter().map(|&b| self.reach(sources, &[b], true, None)).collect()
     }
 
     /// [`Self::reach`], optionally forwarding through switches only (one L2 segment).
@@ -1004,6 +1062,10 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     /// Standby members (and every member during a switchover) carry no traffic.
     fn apply_exclusion(&mut self, j: usize) {
+        // Which member carries changes the chain of the services passing through.
+        for k in 0..self.cx.circuit.tier_services[j].len() {
+            self.mark(self.cx.circuit.tier_services[j][k]);
+        }
         let members = &self.cx.model.groups[j].members;
         for (i, m) in members.iter().enumerate() {
             let st = &self.groups[j];
@@ -1071,7 +1133,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     // The standby hears nothing. With a quorum device the cut-off active
                     // loses quorum and stands down: a plain switchover. Without one the
                     // standby promotes itself while the active keeps running.
-                    if p.quorum.is_some() {
+                    if p.votes.is_some() {
                         if let Some(t) = self.first_ok(j, Some(a)) {
                             let delay = p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
                             self.groups[j].fenced = Some(a);

@@ -53,7 +53,8 @@ pub struct GroupParams {
     /// A cluster: two actives (a standby promoted while the active still runs) is split
     /// brain, counted; a quorum device prevents it.
     pub counts_split_brain: bool,
-    pub quorum: Option<ElementId>,
+    /// Vote quorum (docs/SEMANTICS.md §3): who votes.
+    pub votes: Option<crate::model::Votes>,
     /// Members talk over the network, so peer detectors depend on it.
     pub peers_networked: bool,
     /// Peers hear each other only within one L2 segment (VRRP and HSRP adverts are
@@ -186,7 +187,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
             links,
         }
     });
-    let quorum = model.quorum_device(g.id);
+    let votes = model.votes(g.id);
     let networked = g
         .members
         .iter()
@@ -216,7 +217,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         loses_sessions,
         stp,
         counts_split_brain,
-        quorum,
+        votes,
         peers_networked: networked && !ideal,
         peers_same_segment: matches!(g.kind, "vrrp" | "hsrp"),
         cold: text_attr(&g.attrs, "standby") == Some("cold"),
