@@ -291,3 +291,28 @@ fn every_format_matches_its_golden_output() {
         expect_file(&dir.join(format!("simulate-shop-two-tier.{ext}")), &run.stdout);
     }
 }
+
+/// Figures derived independently (tests/oracles/DERIVATIONS.md: closed forms, Markov
+/// chains solved in exact rationals, enumeration), pinned by two-sided targets to 1e-9
+/// relative in unavailability: series, parallel, majority quorum with a partition,
+/// votes per node, RAID rebuild windows and hot spares, cold standby with one crew, a
+/// UPS battery, and the tier chain's SPOFs.
+#[test]
+fn exact_figures_match_their_independent_derivations() {
+    let dir = crate::harness::root().join("tests/cases/exact");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "{} cases", cases.len());
+    for case in cases {
+        let path = case.strip_prefix(crate::harness::root()).unwrap().to_str().unwrap().to_string();
+        let run = spofsim(&["check", &path, "--format", "json"]);
+        assert_eq!(run.code, 0, "{path}: check failed\n{}{}", run.stdout, run.stderr);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let verdicts = v["scenarios"][0]["verdicts"].as_array().unwrap();
+        assert!(
+            verdicts.iter().any(|x| x["measure"] == "availability_between" || x["measure"] == "spofs"),
+            "{path}: pins nothing"
+        );
+        assert!(verdicts.iter().all(|x| x["passed"] == true), "{path}: {verdicts:?}");
+    }
+}

@@ -52,6 +52,9 @@ pub struct ScenarioCheck {
     pub lints: Vec<Finding>,
     /// Suppressions that matched no finding (stale: the design changed).
     pub unused_suppressions: Vec<crate::model::Suppression>,
+    /// Assumptions the exact figures behind the verdicts rest on, beyond the standard
+    /// ones ("service: note"), sorted.
+    pub notes: Vec<String>,
 }
 
 impl ScenarioCheck {
@@ -66,6 +69,11 @@ pub const EXPECTED_FINDING: &str = "expected: the scenario asserts this finding 
 /// An availability as text, with enough digits to tell 99.99999% from 100%.
 pub fn percent(a: f64) -> String {
     format!("{:.6}%", a * 100.0)
+}
+
+/// A percentage to ten decimals, for two-sided targets that pin a derived figure.
+pub fn percent_fine(a: f64) -> String {
+    format!("{:.10}%", a * 100.0)
 }
 
 /// The simulation behind RPO and RTO verdicts: fixed, so a CI run is reproducible.
@@ -101,11 +109,14 @@ pub fn check(model: &Model) -> ScenarioCheck {
     let mut order: Vec<usize> = (0..model.services.len()).collect();
     order.sort_by(|&a, &b| model.services[a].name.cmp(&model.services[b].name));
     let mut unavailability: Vec<Result<f64, String>> = vec![Err(String::new()); model.services.len()];
+    let mut notes: Vec<String> = Vec::new();
     let needed = |s: usize| {
-        model
-            .expectations
-            .iter()
-            .any(|x| x.service == Some(s) && (x.min_availability.is_some() || x.max_downtime_per_year_secs.is_some()))
+        model.expectations.iter().any(|x| {
+            x.service == Some(s)
+                && (x.min_availability.is_some()
+                    || x.availability_between.is_some()
+                    || x.max_downtime_per_year_secs.is_some())
+        })
     };
     for (i, t) in order.iter().zip(structure::service_trees(model)) {
         if !needed(*i) {
@@ -113,7 +124,12 @@ pub fn check(model: &Model) -> ScenarioCheck {
         }
         let options = Options { max_order: 1, max_listed: 0, importance: false, ..Options::default() };
         unavailability[*i] = match t {
-            Ok(tree) => analyze_tree(&tree, &options).map(|r| r.probability).map_err(|e| e.to_string()),
+            Ok(tree) => analyze_tree(&tree, &options)
+                .map(|r| {
+                    notes.extend(r.notes.iter().map(|n| format!("{}: {n}", model.services[*i].name)));
+                    r.probability
+                })
+                .map_err(|e| e.to_string()),
             Err(e) => Err(format!("exact analysis skipped: {e}")),
         };
     }
@@ -134,7 +150,9 @@ pub fn check(model: &Model) -> ScenarioCheck {
     }
     verdicts
         .sort_by(|a, b| (&a.service, a.measure, a.span, &a.target).cmp(&(&b.service, b.measure, b.span, &b.target)));
-    ScenarioCheck { verdicts, spofs, lints, unused_suppressions }
+    notes.sort();
+    notes.dedup();
+    ScenarioCheck { verdicts, spofs, lints, unused_suppressions, notes }
 }
 
 /// One verdict per finding the expectation asserts: reported (on which subjects) or not.
@@ -192,6 +210,15 @@ fn evaluate(
         };
         let passed = measured.as_ref().is_ok_and(|&a| a >= min);
         out.push(verdict("min_availability", format!("≥ {}", percent(min)), measured.map(percent), passed));
+    }
+    if let Some((low, high)) = x.availability_between {
+        let measured = match x.service {
+            Some(s) => unavailability[s].clone().map(|u| 1.0 - u),
+            None => Err(whole_design()),
+        };
+        let passed = measured.as_ref().is_ok_and(|&a| a >= low && a <= high);
+        let target = format!("{} .. {}", percent_fine(low), percent_fine(high));
+        out.push(verdict("availability_between", target, measured.map(percent_fine), passed));
     }
     if let Some(max) = x.max_downtime_per_year_secs {
         let measured = match x.service {

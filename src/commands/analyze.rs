@@ -170,6 +170,7 @@ fn findings_as_check(
         spofs: spofs.to_vec(),
         lints: lints.to_vec(),
         unused_suppressions: Vec::new(),
+        notes: Vec::new(),
     };
     Checked { path: path.to_string(), result: Ok(result), text: text.to_string() }
 }

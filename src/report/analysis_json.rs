@@ -63,6 +63,9 @@ pub fn render(
                 "availability": num(1.0 - r.probability),
                 "nines": num(nines(r.probability)),
                 "downtime_per_year_secs": num(r.probability * SECS_PER_YEAR),
+                "static_unavailability": num(r.static_probability),
+                "solved_modules": r.modules,
+                "notes": r.notes,
                 "bdd_nodes": r.bdd_nodes,
                 "coherent": r.coherent,
                 "cut_sets": {

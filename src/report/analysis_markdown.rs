@@ -87,6 +87,16 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
             let _ = writeln!(out, "| {:.3e} | {} |", c.probability, cell(&names.join(" + ")));
         }
     }
+    for a in items {
+        if let Ok((_, r)) = &a.result {
+            for m in &r.modules {
+                let _ = writeln!(out, "\n- {} {}: solved exactly: {}", a.what, cell(&a.name), cell(m));
+            }
+            for n in &r.notes {
+                let _ = writeln!(out, "\n- **Note** ({} {}): {}", a.what, cell(&a.name), cell(n));
+            }
+        }
+    }
     let _ = writeln!(out, "\n*Assumptions: {}.*", ASSUMPTIONS.join("; "));
     out
 }

@@ -83,6 +83,19 @@ pub fn render(
             );
         }
         let _ = writeln!(out, "  top-event probability {:.6e}", r.probability);
+        for m in &r.modules {
+            let _ = writeln!(out, "  solved exactly      {m}");
+        }
+        if !r.modules.is_empty() {
+            let _ = writeln!(
+                out,
+                "  (with every part independent and static: {:.6e}; cut sets and importance use that view)",
+                r.static_probability
+            );
+        }
+        for n in &r.notes {
+            let _ = writeln!(out, "  note: {n}");
+        }
         let counts: Vec<String> = r
             .counts_by_order
             .iter()

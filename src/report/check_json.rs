@@ -57,7 +57,7 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                     .collect();
                 json!({ "path": c.path, "scenario_hash": hash(c), "failed": r.failed(), "verdicts": verdicts,
                         "spofs": r.spofs.iter().filter(|s| s.suppressed.is_none()).map(|s| s.element.clone()).collect::<Vec<_>>(),
-                        "accepted_spofs": accepted, "findings": findings, "unused_suppressions": unused })
+                        "accepted_spofs": accepted, "findings": findings, "unused_suppressions": unused, "notes": r.notes })
             }
         })
         .collect();

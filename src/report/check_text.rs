@@ -85,6 +85,9 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, color: ColorMode) 
             let reason = s.suppressed.as_deref().unwrap_or_default();
             let _ = writeln!(out, "{}: accepted SPOF-S001 [single-point-of-failure] {}: {reason}", c.path, s.element);
         }
+        for n in &r.notes {
+            let _ = writeln!(out, "{}: note: {n}", c.path);
+        }
         for s in &r.unused_suppressions {
             let subject = s.subject.as_deref().unwrap_or("(any)");
             let _ =

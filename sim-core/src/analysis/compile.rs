@@ -44,7 +44,16 @@ fn variable_order(tree: &FaultTree, top: Ref) -> Vec<u32> {
 /// Compiles the tree's top event, within `max_nodes` BDD nodes.
 pub fn compile(tree: &FaultTree, max_nodes: usize) -> Result<Compiled, super::AnalysisError> {
     let top = tree.top.ok_or(super::AnalysisError::NoTopEvent)?;
-    let order = variable_order(tree, top);
+    let mut order = variable_order(tree, top);
+    // A dynamic module's events sit on adjacent levels (where its first one was), so its
+    // joint distribution applies to one block of levels.
+    for m in &tree.modules {
+        let Some(first) = order.iter().position(|e| m.events.contains(e)) else { continue };
+        let inside: Vec<u32> = m.events.iter().copied().filter(|e| order.contains(e)).collect();
+        order.retain(|e| !m.events.contains(e));
+        let at = first.min(order.len());
+        order.splice(at..at, inside);
+    }
     let mut level_of = vec![u32::MAX; tree.events.len()];
     for (level, &e) in order.iter().enumerate() {
         level_of[e as usize] = level as u32;

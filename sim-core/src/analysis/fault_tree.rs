@@ -35,12 +35,28 @@ pub struct GateDef {
     pub gate: Gate,
 }
 
+/// A dynamic part solved on its own ([`crate::analysis::dynamic`]): its events are not
+/// independent but follow `joint`, the steady-state probability of each combination
+/// (index: bit i set = `events[i]` happened). The tree's structure is unchanged, so cut
+/// sets stay per component; the exact probability conditions on the module's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Module {
+    pub events: Vec<u32>,
+    pub joint: Vec<f64>,
+    /// What was solved and how, for reports ("raid-1: 2 slots, 1 hot spare, Markov chain").
+    pub what: String,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FaultTree {
     pub name: String,
     pub events: Vec<BasicEvent>,
     pub gates: Vec<GateDef>,
     pub top: Option<Ref>,
+    pub modules: Vec<Module>,
+    /// Assumptions this tree's figure rests on beyond the standard ones, each with the
+    /// direction or size of its error.
+    pub notes: Vec<String>,
 }
 
 impl FaultTree {

@@ -7,6 +7,7 @@
 
 pub mod bdd;
 pub mod compile;
+pub mod dynamic;
 pub mod fault_tree;
 pub mod findings;
 pub mod single_failures;
@@ -16,7 +17,7 @@ pub mod zbdd;
 #[cfg(test)]
 mod property_tests;
 
-pub use fault_tree::{BasicEvent, FaultTree, Gate, GateDef, Ref};
+pub use fault_tree::{BasicEvent, FaultTree, Gate, GateDef, Module, Ref};
 
 use zbdd::Zbdd;
 
@@ -95,8 +96,16 @@ pub struct Importance {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TreeResult {
-    /// Exact top-event probability (unavailability, for a service).
+    /// Exact top-event probability (unavailability, for a service), with every dynamic
+    /// module at its solved probability.
     pub probability: f64,
+    /// The same with every event independent at its static probability (cut sets and
+    /// importance are computed on this view).
+    pub static_probability: f64,
+    /// Dynamic parts solved on their own, as text.
+    pub modules: Vec<String>,
+    /// Assumptions beyond the standard ones, with the size or direction of their error.
+    pub notes: Vec<String>,
     /// Minimal cut sets per order (index = order), up to `max_order`.
     pub counts_by_order: Vec<u128>,
     /// Listed cut sets, most probable first (ties: by event names).
@@ -129,7 +138,34 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, A
     let mut c = compile::compile(tree, options.max_bdd_nodes)?;
     // Probabilities by BDD level.
     let p: Vec<f64> = c.order.iter().map(|&e| tree.events[e as usize].probability).collect();
-    let probability = c.bdd.probability(c.top, &p);
+    let static_probability = c.bdd.probability(c.top, &p);
+    let probability = if tree.modules.is_empty() {
+        static_probability
+    } else {
+        let level_of = |e: u32| c.order.iter().position(|&x| x == e).map(|l| l as u32);
+        let blocks: Vec<bdd::Block> = tree
+            .modules
+            .iter()
+            .filter_map(|m| {
+                // Events of the module outside this tree are summed out.
+                let present: Vec<(usize, u32)> =
+                    m.events.iter().enumerate().filter_map(|(i, &e)| Some((i, level_of(e)?))).collect();
+                if present.is_empty() {
+                    return None;
+                }
+                let mut joint = vec![0.0; 1 << present.len()];
+                for (mask, &pr) in m.joint.iter().enumerate() {
+                    let sub = present.iter().enumerate().fold(0, |acc, (k, &(i, _))| acc | ((mask >> i) & 1) << k);
+                    joint[sub] += pr;
+                }
+                Some(bdd::Block { levels: present.iter().map(|x| x.1).collect(), joint })
+            })
+            .collect();
+        c.bdd.probability_with_blocks(c.top, &p, &blocks)
+    };
+    let mut notes = tree.notes.clone();
+    notes.sort();
+    notes.dedup();
     let mut z = Zbdd::new();
     let max_order = options.max_order.min(c.order.len());
     let mcs = if max_order < c.order.len() {
@@ -164,7 +200,7 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, A
     let truncated = cut_sets.len() > options.max_listed || (total as usize) > cut_sets.len();
     cut_sets.truncate(options.max_listed);
     let mut importance = Vec::new();
-    if options.importance && probability > 0.0 {
+    if options.importance && static_probability > 0.0 {
         // Events that occur in some minimal cut set (SCRAM lists only those): on a
         // coherent tree, the BDD's support (the cut-set family may be cut at an order).
         let occurring = if tree.is_coherent() {
@@ -175,7 +211,7 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, A
         } else {
             z.variables(mcs)
         };
-        let pf = probability;
+        let pf = static_probability;
         // Per-event BDD operations are exact to the last digit but cost O(|BDD|) each;
         // past this much work, one derivative pass gives every Birnbaum at once.
         let nodes = c.bdd.size(c.top);
@@ -224,6 +260,9 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, A
     }
     Ok(TreeResult {
         probability,
+        static_probability,
+        modules: tree.modules.iter().map(|m| m.what.clone()).collect(),
+        notes,
         counts_by_order,
         cut_sets,
         truncated,

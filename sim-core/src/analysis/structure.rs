@@ -21,8 +21,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::fault_tree::{BasicEvent, FaultTree, Gate, Ref};
-use crate::model::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req};
+use super::dynamic;
+use super::fault_tree::{BasicEvent, FaultTree, Gate, Module, Ref};
+use crate::model::{
+    edge_targets, Arrangement, Dynamics, EdgeKind, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req,
+};
 
 pub use crate::model::FORWARDING;
 
@@ -81,6 +84,12 @@ struct Builder<'m> {
     down_memo: BTreeMap<ElementId, Ref>,
     group_memo: BTreeMap<GroupId, Ref>,
     ineligible_memo: BTreeMap<(GroupId, usize), Ref>,
+    /// Per element: seconds a failure keeps it out beyond its repair (a RAID slot's
+    /// rebuild onto the replaced disk).
+    extra_down_secs: Vec<f64>,
+    /// Battery modules by (input element, runtime bits): one gate per pair, so UPSes on
+    /// one feed with one runtime share the outage they ride through.
+    battery_memo: BTreeMap<(ElementId, u64), Ref>,
     in_progress: BTreeSet<NodeRef>,
     net: NetworkIndex,
     /// Forwarding devices of the largest network that was too big to unroll.
@@ -96,6 +105,8 @@ impl<'m> Builder<'m> {
             down_memo: BTreeMap::new(),
             group_memo: BTreeMap::new(),
             ineligible_memo: BTreeMap::new(),
+            extra_down_secs: rebuild_windows(model),
+            battery_memo: BTreeMap::new(),
             in_progress: BTreeSet::new(),
             net: NetworkIndex::new(model),
             too_large: None,
@@ -163,9 +174,11 @@ impl<'m> Builder<'m> {
         let Some(f) = el.failure else {
             return Ref::Const(false);
         };
+        // A RAID slot is unprotected from the failure until its rebuild ends.
+        let down_secs = f.mttr_secs + self.extra_down_secs[e.0 as usize];
         self.tree.events.push(BasicEvent {
             name: el.name.clone(),
-            probability: 1.0 - f.availability(),
+            probability: down_secs / (f.mtbf_secs + down_secs),
             element: Some(e),
         });
         let ev = self.tree.events.len() as u32 - 1;
@@ -183,7 +196,10 @@ impl<'m> Builder<'m> {
         }
         let x = self.event(e);
         let needs = self.model.element(e).needs.clone();
-        let needs_down = self.req_down(&needs, &self.model.element(e).name.clone());
+        let needs_down = match self.model.element(e).battery_runtime_secs {
+            Some(battery) if battery > 0.0 => self.needs_down_on_battery(e, battery),
+            _ => self.req_down(&needs, &self.model.element(e).name.clone()),
+        };
         let r = self.or(format!("down:{}", self.model.element(e).name), vec![x, needs_down]);
         self.in_progress.remove(&NodeRef::Element(e));
         self.down_memo.insert(e, r);
@@ -208,6 +224,171 @@ impl<'m> Builder<'m> {
         }
     }
 
+    /// A UPS's needs, with its power input's own outages counted only beyond the
+    /// battery: the input's event x and a new event y, "the outage outlasts the
+    /// battery", form a module with P(y) = q · e^(−T/MTTR) ([`dynamic::beyond_battery`])
+    /// and y ⇒ x. The input's own dependencies (its site) are not bridged.
+    fn needs_down_on_battery(&mut self, ups: ElementId, battery_secs: f64) -> Ref {
+        let el = self.model.element(ups);
+        let name = el.name.clone();
+        let inputs: Vec<ElementId> = edge_targets(self.model, NodeRef::Element(ups), EdgeKind::Power)
+            .into_iter()
+            .filter_map(|n| match n {
+                NodeRef::Element(x) => Some(x),
+                _ => None,
+            })
+            .collect();
+        let items = match &el.needs {
+            Req::All(of) => of.clone(),
+            other => vec![other.clone()],
+        };
+        let mut parts = Vec::new();
+        for r in items {
+            let Req::Element(input) = r else {
+                parts.push(self.req_down(&r, &name));
+                continue;
+            };
+            let Some(f) = self.model.element(input).failure.filter(|_| inputs.contains(&input)) else {
+                parts.push(self.down(input));
+                continue;
+            };
+            let x = self.event(input);
+            let key = (input, battery_secs.to_bits());
+            let y = match self.battery_memo.get(&key) {
+                Some(&y) => y,
+                None if self.tree.modules.iter().any(|m| matches!(x, Ref::Event(e) if m.events.contains(&e))) => {
+                    // The same input behind batteries of different runtimes: not solved.
+                    self.tree.notes.push(format!(
+                        "{name}: its battery is not credited ({} also feeds a UPS with another runtime): pessimistic",
+                        self.model.element(input).name
+                    ));
+                    self.battery_memo.insert(key, x);
+                    x
+                }
+                None => {
+                    let Ref::Event(xe) = x else { continue };
+                    let q = self.tree.events[xe as usize].probability;
+                    let beyond = dynamic::beyond_battery(q, f.mttr_secs, battery_secs);
+                    let input_name = self.model.element(input).name.clone();
+                    self.tree.events.push(BasicEvent {
+                        name: format!("{input_name} (beyond {name}'s battery)"),
+                        probability: beyond,
+                        element: Some(input),
+                    });
+                    let ye = self.tree.events.len() as u32 - 1;
+                    self.tree.modules.push(Module {
+                        events: vec![xe, ye],
+                        // y implies x: no state with y alone.
+                        joint: vec![1.0 - q, q - beyond, 0.0, beyond],
+                        what: format!(
+                            "{name}: {input_name} outages beyond the {} battery",
+                            crate::units::Duration::from_secs(battery_secs)
+                        ),
+                    });
+                    self.battery_memo.insert(key, Ref::Event(ye));
+                    Ref::Event(ye)
+                }
+            };
+            let input_needs = self.model.element(input).needs.clone();
+            let input_name = self.model.element(input).name.clone();
+            parts.push(y);
+            parts.push(self.req_down(&input_needs, &input_name));
+        }
+        self.or(format!("needs:{name}"), parts)
+    }
+
+    /// Registers the joint distribution of a dynamic group's members' own failures
+    /// (RAID with hot spares, cold standby, limited repair crews), solved as a Markov
+    /// chain; notes what could not be solved.
+    fn dynamic_members(&mut self, g: GroupId) {
+        let group = self.model.group(g).clone();
+        let crews = self.model.repair_crews;
+        let n = group.members.len();
+        if !(2..=6).contains(&n) {
+            self.note_unsolved_dynamics(&group);
+            return;
+        }
+        let failures: Vec<Option<crate::model::FailureModel>> =
+            group.members.iter().map(|&m| self.model.element(m).failure).collect();
+        let Some(failures) = failures.into_iter().collect::<Option<Vec<_>>>() else {
+            self.note_unsolved_dynamics(&group);
+            return;
+        };
+        let (joint, what) = match (&group.dynamics, &group.arrangement) {
+            (Some(Dynamics::Rebuild { hot_spares, .. }), _) if *hot_spares == 0 => return,
+            (Some(Dynamics::Rebuild { rebuild_secs, hot_spares, .. }), _) => {
+                if failures.iter().any(|f| *f != failures[0]) {
+                    self.note_unsolved_dynamics(&group);
+                    return;
+                }
+                let f = failures[0];
+                let Some(by_count) =
+                    dynamic::raid_unprotected(n, *hot_spares as usize, f.mtbf_secs, f.mttr_secs, *rebuild_secs, crews)
+                else {
+                    self.note_unsolved_dynamics(&group);
+                    return;
+                };
+                // Identical slots: each set of k unprotected slots is equally likely.
+                let joint: Vec<f64> = (0..1usize << n)
+                    .map(|mask| {
+                        let k = mask.count_ones() as usize;
+                        by_count[k] / binomial(n, k)
+                    })
+                    .collect();
+                let spares =
+                    if *hot_spares == 1 { "1 hot spare".to_string() } else { format!("{hot_spares} hot spares") };
+                (
+                    joint,
+                    format!(
+                        "{}: {n} slots, {spares}, rebuild {} (Markov chain)",
+                        group.name,
+                        crate::units::Duration::from_secs(*rebuild_secs)
+                    ),
+                )
+            }
+            (dynamics, Arrangement::ActiveStandby) if !group.vote_quorum && (dynamics.is_some() || crews.is_some()) => {
+                let cold = matches!(dynamics, Some(Dynamics::ColdStandby));
+                let units: Vec<dynamic::Unit> =
+                    failures.iter().map(|f| dynamic::Unit { mtbf_secs: f.mtbf_secs, mttr_secs: f.mttr_secs }).collect();
+                let Some(joint) = dynamic::standby_failed_sets(&units, cold, crews) else {
+                    self.note_unsolved_dynamics(&group);
+                    return;
+                };
+                if cold && group.members.iter().any(|&m| !matches!(self.model.element(m).needs, Req::Always)) {
+                    self.tree.notes.push(format!(
+                        "{}: the cold standby's chain counts only the members' own failures; while a member is out for a dependency it is taken to age as if it served (slightly pessimistic)",
+                        group.name
+                    ));
+                }
+                let how = if cold { "cold standby" } else { "standby" };
+                let crew_text = match crews {
+                    Some(1) => ", 1 repair crew".to_string(),
+                    Some(c) => format!(", {c} repair crews"),
+                    None => String::new(),
+                };
+                (joint, format!("{}: {how} of {n}{crew_text} (Markov chain)", group.name))
+            }
+            _ => {
+                self.note_unsolved_dynamics(&group);
+                return;
+            }
+        };
+        let events: Vec<u32> = group
+            .members
+            .iter()
+            .filter_map(|&m| match self.event(m) {
+                Ref::Event(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        let taken = self.tree.modules.iter().any(|m| m.events.iter().any(|e| events.contains(e)));
+        if events.len() != n || taken {
+            self.tree.notes.push(format!("{}: not solved as a module (its members are shared with another dynamic part): each member is taken as independent", group.name));
+            return;
+        }
+        self.tree.modules.push(Module { events, joint, what });
+    }
+
     fn group_down(&mut self, g: GroupId) -> Ref {
         if let Some(&r) = self.group_memo.get(&g) {
             return r;
@@ -216,6 +397,7 @@ impl<'m> Builder<'m> {
             return Ref::Const(false);
         }
         let group = self.model.group(g).clone();
+        self.dynamic_members(g);
         let downs: Vec<Ref> = group.members.iter().map(|&m| self.down(m)).collect();
         let n = downs.len();
         let arrangement = match &group.arrangement {
@@ -420,6 +602,22 @@ impl<'m> Builder<'m> {
         }
     }
 
+    /// Notes for dynamic groups that could not be solved as modules.
+    fn note_unsolved_dynamics(&mut self, group: &crate::model::Group) {
+        let note = match &group.dynamics {
+            Some(Dynamics::Rebuild { hot_spares, .. }) if *hot_spares > 0 => format!(
+                "{}: its hot spares are not credited (disks differ in timing, or more than 6): each slot is counted unprotected for repair + rebuild, which is pessimistic; `spofsim simulate` plays the spares out",
+                group.name
+            ),
+            Some(Dynamics::ColdStandby) => format!(
+                "{}: the cold standby is analysed as hot (vote quorum, or more than 6 members): pessimistic; `spofsim simulate` plays it out",
+                group.name
+            ),
+            _ => return,
+        };
+        self.tree.notes.push(note);
+    }
+
     fn tier_down(&mut self, node: NodeRef) -> Ref {
         match node {
             NodeRef::Element(e) => self.down(e),
@@ -465,6 +663,16 @@ impl<'m> Builder<'m> {
             return Err(TooLarge { service: svc.name.clone(), forwarding_devices });
         }
         self.tree.top = Some(top);
+        // Crews matter where failures outside the solved modules can overlap.
+        let in_modules: BTreeSet<u32> = self.tree.modules.iter().flat_map(|m| m.events.iter().copied()).collect();
+        let others = (0..self.tree.events.len() as u32)
+            .filter(|e| !in_modules.contains(e) && self.tree.events[*e as usize].probability > 0.0)
+            .count();
+        if let Some(c) = self.model.repair_crews.filter(|_| others > 0) {
+            self.tree.notes.push(format!(
+                "repair_crews = {c}: outside the parts solved as Markov chains, every repair is taken to start at once; when failures overlap a crew may be busy, so the figure is optimistic by up to the share of downtime spent waiting for a crew; `spofsim simulate` queues repairs"
+            ));
+        }
         Ok(ServiceTree {
             service: s,
             tree: self.tree,
@@ -474,4 +682,24 @@ impl<'m> Builder<'m> {
             event_of: self.event_of,
         })
     }
+}
+
+/// Per element: the rebuild time a RAID slot adds to each failure of its disk, for
+/// RAID groups without hot spares and for those whose spares cannot be solved as a
+/// module (then the spares are not credited: pessimistic, and noted).
+fn rebuild_windows(model: &Model) -> Vec<f64> {
+    let mut extra = vec![0.0; model.elements.len()];
+    for g in &model.groups {
+        if let Some(Dynamics::Rebuild { rebuild_secs, .. }) = g.dynamics {
+            for &m in &g.members {
+                extra[m.0 as usize] = rebuild_secs;
+            }
+        }
+    }
+    extra
+}
+
+/// n choose k, as a float.
+fn binomial(n: usize, k: usize) -> f64 {
+    (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
 }

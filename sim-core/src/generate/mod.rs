@@ -3,10 +3,12 @@
 //! platform (ChaCha8 is a portable generator).
 
 mod fat_tree;
+mod multi_tier;
 mod random;
 mod three_tier;
 
 pub use fat_tree::fat_tree;
+pub use multi_tier::{half_cabled_members, multi_tier, MAX_FAILABLE as MULTI_TIER_MAX_FAILABLE};
 pub use random::random;
 pub use three_tier::three_tier;
 

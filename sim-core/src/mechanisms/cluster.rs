@@ -174,7 +174,12 @@ impl Spec for ClusterSpec {
                 "\"standby\" applies to active-standby clusters only",
                 "drop \"standby\" or set \"mode\": \"active-standby\"",
             ),
-            (_, Some(Standby::Cold)) => cx.attr("standby", Attr::Text("cold".into())),
+            (_, Some(Standby::Cold)) => {
+                cx.attr("standby", Attr::Text("cold".into()));
+                if let Some(grp) = cx.group_mut() {
+                    grp.dynamics = Some(crate::model::Dynamics::ColdStandby);
+                }
+            }
             _ => {}
         }
         cx.attr("heartbeat_interval", Attr::Secs(interval));

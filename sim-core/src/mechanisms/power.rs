@@ -60,6 +60,7 @@ impl Spec for UpsSpec {
     fn lower(&self, cx: &mut LowerCx) {
         let Some(me) = cx.me_element() else { return };
         cx.attr("battery_runtime", Attr::Secs(self.battery_runtime.secs));
+        cx.builder.model.elements[me.0 as usize].battery_runtime_secs = Some(self.battery_runtime.secs);
         if let Some(w) = positive_watts(cx, self.capacity_watts, "capacity_watts") {
             cx.attr("capacity_watts", Attr::Watts(w));
         }

@@ -84,6 +84,7 @@ impl ModelBuilder {
             site: None,
             failure: None,
             needs: Req::Always,
+            battery_runtime_secs: None,
             attrs: Attrs::new(),
             span,
         });
@@ -101,6 +102,7 @@ impl ModelBuilder {
             switchover: None,
             needs: Req::Always,
             vote_quorum: false,
+            dynamics: None,
             attrs: Attrs::new(),
             span,
         });

@@ -130,6 +130,8 @@ pub struct Element {
     pub failure: Option<FailureModel>,
     /// What must hold for this element to work, besides being up itself.
     pub needs: Req,
+    /// A UPS's battery: how long it carries its load after its input is lost.
+    pub battery_runtime_secs: Option<f64>,
     pub attrs: Attrs,
     pub span: Span,
 }
@@ -232,6 +234,16 @@ pub struct Switchover {
     pub sees: Visibility,
 }
 
+/// Group timing the static analysis must solve rather than multiply out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dynamics {
+    /// RAID: a slot stays unprotected until its rebuild ends, onto a hot spare at once
+    /// or onto the replacement disk after the repair.
+    Rebuild { rebuild_secs: f64, hot_spares: u32, tolerates: u32 },
+    /// An active-standby group whose standbys are off (do not fail) while they wait.
+    ColdStandby,
+}
+
 /// How many members a group needs, and in which arrangement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Arrangement {
@@ -254,6 +266,9 @@ pub struct Group {
     /// Members hold the role only in a partition with a majority of votes (one per
     /// node, plus the quorum device): see docs/SEMANTICS.md §3 and [`Model::votes`].
     pub vote_quorum: bool,
+    /// Timing that changes the steady-state figure, solved by the analyzer as a Markov
+    /// chain (see `analysis::dynamic`).
+    pub dynamics: Option<Dynamics>,
     pub attrs: Attrs,
     pub span: Span,
 }
@@ -316,6 +331,8 @@ pub struct Service {
 pub struct Expectation {
     pub service: Option<usize>,
     pub min_availability: Option<f64>,
+    /// Two-sided: (low, high) the exact availability must lie in.
+    pub availability_between: Option<(f64, f64)>,
     pub max_spofs: Option<u32>,
     pub max_rpo_secs: Option<f64>,
     pub max_rto_secs: Option<f64>,

@@ -37,6 +37,9 @@ pub struct ExpectSpec {
     pub service: Option<Spanned<String>>,
     /// Lowest acceptable availability, e.g. "99.99%".
     pub min_availability: Option<Fraction>,
+    /// Two-sided target: the exact availability must lie in [low, high], e.g.
+    /// ["99.99759%", "99.99760%"]: pins a figure derived by hand.
+    pub availability_between: Option<[Fraction; 2]>,
     /// Most single points of failure allowed (0: no SPOF).
     pub max_spofs: Option<u32>,
     /// Longest acceptable data-loss window, e.g. "5s".
@@ -62,6 +65,7 @@ pub struct ExpectSpec {
 impl ExpectSpec {
     fn is_empty(&self) -> bool {
         self.min_availability.is_none()
+            && self.availability_between.is_none()
             && self.max_spofs.is_none()
             && self.max_rpo.is_none()
             && self.max_rto.is_none()
@@ -77,7 +81,7 @@ impl ExpectSpec {
         if self.is_empty() {
             let span = self.service.as_ref().map(|s| s.span).unwrap_or_default();
             return Some(Diagnostic::error(Code::MissingField, span, "expectation states no target").with_help(
-                "add a target: min_availability, max_spofs, spofs, findings, max_rpo, max_rto, max_downtime_per_year, max_simulated_downtime_per_year or max_p99_downtime_per_year",
+                "add a target: min_availability, availability_between, max_spofs, spofs, findings, max_rpo, max_rto, max_downtime_per_year, max_simulated_downtime_per_year or max_p99_downtime_per_year",
             ));
         }
         None
@@ -98,6 +102,7 @@ impl ExpectSpec {
             findings,
             service,
             min_availability: self.min_availability.map(|f| f.0),
+            availability_between: self.availability_between.as_ref().map(|[a, b]| (a.0, b.0)),
             max_spofs: self.max_spofs,
             max_rpo_secs: self.max_rpo.map(|d| d.secs),
             max_rto_secs: self.max_rto.map(|d| d.secs),
