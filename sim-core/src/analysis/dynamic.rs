@@ -43,8 +43,9 @@ pub fn stationary(rates: &[Vec<f64>]) -> Option<Vec<f64>> {
         for r in 0..n {
             if r != col && a[r][col] != 0.0 {
                 let f = a[r][col] / a[col][col];
-                for c in col..=n {
-                    a[r][c] -= f * a[col][c];
+                let pivot_row = a[col].clone();
+                for (x, p) in a[r][col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= f * p;
                 }
             }
         }

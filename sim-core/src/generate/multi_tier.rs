@@ -173,6 +173,7 @@ fn draft(rng: &mut ChaCha8Rng, seed: u64, safe: bool) -> String {
         let size = if rng.random_bool(0.3) { 3 } else { 2 };
         let anchor = rng.random_range(0..size);
         let mut members = Vec::new();
+        #[allow(clippy::needless_range_loop)] // j also picks the anchor
         for j in 0..size {
             let name = format!("{prefix}{t}{}", LETTERS[j] as char);
             d.comp(&name, json!({ "kind": kind }), false);
