@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 
+use super::fault_tree::{FaultTree, Gate, Ref};
 use super::structure::service_structures;
 use super::{analyze_tree, Options};
 use crate::generate::{half_cabled_members, multi_tier, random, MULTI_TIER_MAX_FAILABLE};
@@ -34,6 +35,94 @@ fn subsets(n: usize, max: usize) -> Vec<Vec<usize>> {
     out
 }
 
+/// A fault tree evaluated on 64 failure states at once (bit j of every word is state
+/// j): one pass over the gates under the top, arguments first. Checked against
+/// [`FaultTree::top_happens`] by `check`, and much faster when every state is visited.
+struct Lanes<'t> {
+    tree: &'t FaultTree,
+    /// Gates under the top, each after its arguments.
+    order: Vec<u32>,
+    value: Vec<u64>,
+}
+
+impl<'t> Lanes<'t> {
+    fn new(tree: &'t FaultTree) -> Lanes<'t> {
+        let mut order = Vec::new();
+        let mut seen = vec![false; tree.gates.len()];
+        let mut stack: Vec<(Ref, bool)> = tree.top.into_iter().map(|r| (r, false)).collect();
+        while let Some((r, args_done)) = stack.pop() {
+            let Ref::Gate(g) = r else { continue };
+            if args_done {
+                order.push(g);
+            } else if !std::mem::replace(&mut seen[g as usize], true) {
+                stack.push((r, true));
+                stack.extend(tree.gates[g as usize].gate.args().into_iter().map(|a| (a, false)));
+            }
+        }
+        Lanes { tree, order, value: vec![0; tree.gates.len()] }
+    }
+
+    /// The top event in each of 64 states, `events[e]` holding event e's failures.
+    fn top(&mut self, events: &[u64]) -> u64 {
+        let value = |v: &[u64], r: Ref| match r {
+            Ref::Const(b) => 0u64.wrapping_sub(u64::from(b)),
+            Ref::Event(e) => events[e as usize],
+            Ref::Gate(g) => v[g as usize],
+        };
+        for &g in &self.order {
+            let v = match &self.tree.gates[g as usize].gate {
+                Gate::And(a) => a.iter().fold(!0, |acc, &r| acc & value(&self.value, r)),
+                Gate::Or(a) => a.iter().fold(0, |acc, &r| acc | value(&self.value, r)),
+                Gate::Xor(a) => a.iter().fold(0, |acc, &r| acc ^ value(&self.value, r)),
+                Gate::Not(r) => !value(&self.value, *r),
+                Gate::AtLeast(k, a) => {
+                    // at_least[j]: at least j of the arguments so far happen.
+                    let k = *k as usize;
+                    let mut at_least = vec![0u64; k + 1];
+                    at_least[0] = !0;
+                    for &r in a {
+                        let x = value(&self.value, r);
+                        for j in (1..=k).rev() {
+                            at_least[j] |= at_least[j - 1] & x;
+                        }
+                    }
+                    at_least[k]
+                }
+            };
+            self.value[g as usize] = v;
+        }
+        self.tree.top.map_or(0, |r| value(&self.value, r))
+    }
+}
+
+/// Bit j of word `base / 64` for event i in the enumeration of all states: state
+/// `base + j` has event i failed when bit i of `base + j` is set.
+fn state_word(base: u64, i: usize) -> u64 {
+    const LOW: [u64; 6] = [
+        0xAAAA_AAAA_AAAA_AAAA,
+        0xCCCC_CCCC_CCCC_CCCC,
+        0xF0F0_F0F0_F0F0_F0F0,
+        0xFF00_FF00_FF00_FF00,
+        0xFFFF_0000_FFFF_0000,
+        0xFFFF_FFFF_0000_0000,
+    ];
+    if i < 6 {
+        LOW[i]
+    } else {
+        0u64.wrapping_sub((base >> i) & 1)
+    }
+}
+
+/// The states `base..base + 64` that exist among 2^n.
+fn lanes_in_use(base: u64, n: usize) -> u64 {
+    let states = (1u64 << n) - base;
+    if states >= 64 {
+        !0
+    } else {
+        (1u64 << states) - 1
+    }
+}
+
 fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
     let failable: Vec<ElementId> = model.elements.iter().filter(|e| e.failure.is_some()).map(|e| e.id).collect();
     let mut probability_checked = false;
@@ -41,6 +130,8 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
     let dataflow = super::single_failures::single_failures(model);
     for st in service_structures(model).into_iter().map(|s| s.expect("small scenarios build exact trees")) {
         let tree = &st.tree;
+        let mut lanes = Lanes::new(tree);
+        let event_of: Vec<Option<u32>> = failable.iter().map(|e| st.event_of.get(e).copied()).collect();
         let mut down_oracle = |set: &[usize]| {
             let mut failed = vec![false; model.elements.len()];
             for &i in set {
@@ -51,17 +142,32 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
         let down_tree = |set: &[usize]| {
             let mut failed = vec![false; tree.events.len()];
             for &i in set {
-                if let Some(&ev) = st.event_of.get(&failable[i]) {
+                if let Some(ev) = event_of[i] {
                     failed[ev as usize] = true;
                 }
             }
             tree.top_happens(&failed)
         };
         let sets = subsets(failable.len(), order);
+        // The tree on every set, 64 sets at a time.
+        let mut tree_down = Vec::with_capacity(sets.len());
+        for chunk in sets.chunks(64) {
+            let mut events = vec![0u64; tree.events.len()];
+            for (j, s) in chunk.iter().enumerate() {
+                for ev in s.iter().filter_map(|&i| event_of[i]) {
+                    events[ev as usize] |= 1 << j;
+                }
+            }
+            let top = lanes.top(&events);
+            tree_down.extend((0..chunk.len()).map(|j| top >> j & 1 == 1));
+        }
         let mut minimal: BTreeSet<Vec<String>> = BTreeSet::new();
         let mut down_sets: Vec<Vec<usize>> = Vec::new();
-        for s in &sets {
-            let (o, t) = (down_oracle(s), down_tree(s));
+        for (s, &t) in sets.iter().zip(&tree_down) {
+            if s.len() <= 1 {
+                assert_eq!(t, down_tree(s), "seed {seed}: 64-lane evaluation vs top_happens on {s:?}");
+            }
+            let o = down_oracle(s);
             assert_eq!(
                 o,
                 t,
@@ -111,16 +217,18 @@ fn check(model: &Model, order: usize, seed: u64) -> (usize, bool) {
         let n = tree.events.len();
         if n <= 16 {
             let mut total = 0.0;
-            for mask in 0u32..(1 << n) {
-                let failed: Vec<bool> = (0..n).map(|i| mask & (1 << i) != 0).collect();
-                let p: f64 = tree
-                    .events
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| if failed[i] { e.probability } else { 1.0 - e.probability })
-                    .product();
-                if tree.top_happens(&failed) {
-                    total += p;
+            for base in (0u64..1 << n).step_by(64) {
+                let events: Vec<u64> = (0..n).map(|i| state_word(base, i)).collect();
+                let mut top = lanes.top(&events) & lanes_in_use(base, n);
+                while top != 0 {
+                    let state = base + u64::from(top.trailing_zeros());
+                    top &= top - 1;
+                    total += tree
+                        .events
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| if state >> i & 1 == 1 { e.probability } else { 1.0 - e.probability })
+                        .product::<f64>();
                 }
             }
             assert!(
@@ -159,11 +267,12 @@ fn probability_matches_enumeration_on_tiny_scenarios() {
     assert!(checked >= 100, "only {checked} tiny scenarios had ≤ 16 events");
 }
 
+/// Designs with at most this many failable elements are checked on every state.
+const ALL_STATES_UP_TO: usize = 14;
+
 /// Every state of every failable element (n ≤ [`ALL_STATES_UP_TO`]): the fault tree and
 /// the direct evaluator agree on each, and the BDD probability equals the sum of the
 /// probabilities of the states the direct evaluator finds down.
-const ALL_STATES_UP_TO: usize = 14;
-
 fn check_all_states(model: &Model, seed: u64) {
     let failable: Vec<ElementId> = model.elements.iter().filter(|e| e.failure.is_some()).map(|e| e.id).collect();
     let n = failable.len();
@@ -172,29 +281,48 @@ fn check_all_states(model: &Model, seed: u64) {
         failable.iter().map(|&e| 1.0 - model.element(e).failure.expect("failable").availability()).collect();
     let mut oracle = Evaluator::new(model);
     let structures: Vec<_> = service_structures(model).into_iter().map(|s| s.expect("exact trees")).collect();
+    let mut lanes: Vec<Lanes> = structures.iter().map(|st| Lanes::new(&st.tree)).collect();
     let mut down_probability = vec![0.0; structures.len()];
     let mut failed = vec![false; model.elements.len()];
-    for mask in 0u32..(1 << n) {
-        for (i, &e) in failable.iter().enumerate() {
-            failed[e.0 as usize] = mask & (1 << i) != 0;
-        }
-        let up = oracle.evaluate(&failed).service_up;
-        let p: f64 = (0..n).map(|i| if mask & (1 << i) != 0 { q[i] } else { 1.0 - q[i] }).product();
-        for (k, st) in structures.iter().enumerate() {
-            let mut events = vec![false; st.tree.events.len()];
-            for (&e, &ev) in &st.event_of {
-                events[ev as usize] = failed[e.0 as usize];
+    for base in (0u64..1 << n).step_by(64) {
+        // The tree of each service on these 64 states.
+        let tree_down: Vec<u64> = structures
+            .iter()
+            .zip(&mut lanes)
+            .map(|(st, lanes)| {
+                let mut events = vec![0u64; st.tree.events.len()];
+                for (i, e) in failable.iter().enumerate() {
+                    if let Some(&ev) = st.event_of.get(e) {
+                        events[ev as usize] = state_word(base, i);
+                    }
+                }
+                lanes.top(&events)
+            })
+            .collect();
+        let in_use = lanes_in_use(base, n);
+        for j in (0..64).filter(|j| in_use >> j & 1 == 1) {
+            let state = base + j;
+            for (i, e) in failable.iter().enumerate() {
+                failed[e.0 as usize] = state >> i & 1 == 1;
             }
-            let tree_down = st.tree.top_happens(&events);
-            assert_eq!(
-                !up[st.service],
-                tree_down,
-                "seed {seed}: failing {:?}: oracle down={}, tree down={tree_down}",
-                failable.iter().filter(|e| failed[e.0 as usize]).map(|&e| &model.element(e).name).collect::<Vec<_>>(),
-                !up[st.service]
-            );
-            if tree_down {
-                down_probability[k] += p;
+            let up = oracle.evaluate(&failed).service_up;
+            let p: f64 = (0..n).map(|i| if state >> i & 1 == 1 { q[i] } else { 1.0 - q[i] }).product();
+            for (k, st) in structures.iter().enumerate() {
+                let tree_down = tree_down[k] >> j & 1 == 1;
+                assert_eq!(
+                    !up[st.service],
+                    tree_down,
+                    "seed {seed}: failing {:?}: oracle down={}, tree down={tree_down}",
+                    failable
+                        .iter()
+                        .filter(|e| failed[e.0 as usize])
+                        .map(|&e| &model.element(e).name)
+                        .collect::<Vec<_>>(),
+                    !up[st.service]
+                );
+                if tree_down {
+                    down_probability[k] += p;
+                }
             }
         }
     }
@@ -217,7 +345,7 @@ fn check_all_states(model: &Model, seed: u64) {
 #[test]
 fn fault_trees_agree_with_brute_force_on_multi_tier_designs() {
     let started = std::time::Instant::now();
-    let designs = 1000;
+    let designs = 2000;
     let (mut half_cabled, mut cabled_device, mut three_nodes, mut shared_node) = (0, 0, 0, 0);
     let (mut all_states, mut tree_enumerated) = (0, 0);
     for seed in 0..designs {

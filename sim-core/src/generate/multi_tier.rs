@@ -173,9 +173,8 @@ fn draft(rng: &mut ChaCha8Rng, seed: u64, safe: bool) -> String {
         let size = if rng.random_bool(0.3) { 3 } else { 2 };
         let anchor = rng.random_range(0..size);
         let mut members = Vec::new();
-        #[allow(clippy::needless_range_loop)] // j also picks the anchor
-        for j in 0..size {
-            let name = format!("{prefix}{t}{}", LETTERS[j] as char);
+        for (j, &letter) in LETTERS.iter().take(size).enumerate() {
+            let name = format!("{prefix}{t}{}", letter as char);
             d.comp(&name, json!({ "kind": kind }), false);
             let cabling = if safe || j == anchor {
                 Cabling::Full
@@ -399,17 +398,6 @@ mod tests {
             let failable = model.elements.iter().filter(|e| e.failure.is_some()).count();
             assert!(failable <= super::MAX_FAILABLE, "seed {seed}: {failable} elements fail\n{text}");
             assert_eq!(text, super::multi_tier(seed));
-        }
-    }
-}
-
-#[cfg(test)]
-mod dump_tmp {
-    #[test]
-    #[ignore]
-    fn dump() {
-        for seed in 0..40 {
-            std::fs::write(format!("/tmp/mt/mt-{seed}.jsonc"), super::multi_tier(seed)).unwrap();
         }
     }
 }
