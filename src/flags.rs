@@ -310,6 +310,11 @@ pub struct AnalyzeArgs {
     /// No summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Time limit in seconds for the exact analysis of each service. Certified bounds
+    /// on the unavailability are computed alongside (within twice this limit) and
+    /// printed for every service the exact analysis did not finish.
+    #[arg(long, default_value_t = 5.0)]
+    pub budget_secs: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

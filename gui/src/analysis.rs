@@ -153,7 +153,13 @@ impl Exact {
 
     /// [`Exact::of`] with another BDD node budget.
     pub fn with_budget(model: &Model, max_bdd_nodes: usize) -> Exact {
-        let options = Options { max_order: MAX_ORDER, max_listed: LISTED_CUT_SETS, importance: true, max_bdd_nodes };
+        let options = Options {
+            max_order: MAX_ORDER,
+            max_listed: LISTED_CUT_SETS,
+            importance: true,
+            max_bdd_nodes,
+            cancel: None,
+        };
         let mut names: Vec<String> = model.services.iter().map(|s| s.name.clone()).collect();
         names.sort();
         let services = names

@@ -65,17 +65,35 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         importance: !args.no_importance,
         ..Options::default()
     };
-    let items: Vec<Analysed> = trees
-        .iter()
-        .map(|(name, tree)| Analysed {
-            name: name.clone(),
-            what,
-            result: tree
-                .as_ref()
-                .map_err(Clone::clone)
-                .and_then(|t| analyze_tree(t, &options).map(|r| (t, r)).map_err(|e| e.to_string())),
-        })
-        .collect();
+    // Certified bounds run beside the exact analysis (on the other core), so a design
+    // beyond exact reach costs one budget, not two; unused when every service is exact.
+    let bounds_stop = deadline(2.0 * args.budget_secs, "certified bounds", true);
+    let (items, bounds) = std::thread::scope(|scope| {
+        let worker = model
+            .as_ref()
+            .map(|m| scope.spawn(|| sim_core::analysis::bounds::certified_bounds(m, Some(bounds_stop.flag))));
+        let mut items: Vec<Analysed> = Vec::new();
+        for (name, tree) in &trees {
+            let result = tree.as_ref().map_err(Clone::clone).and_then(|t| {
+                let stop = deadline(args.budget_secs, &format!("exact analysis of {what} {name}"), args.quiet);
+                let r = analyze_tree(t, &Options { cancel: Some(stop.flag), ..options });
+                stop.finish();
+                r.map(|r| (t, r)).map_err(|e| e.to_string())
+            });
+            items.push(Analysed { name: name.clone(), what, result, bounds: None });
+        }
+        if items.iter().all(|a| a.result.is_ok()) {
+            bounds_stop.flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        (items, worker.and_then(|w| w.join().ok()))
+    });
+    bounds_stop.finish();
+    let mut items = items;
+    if let (Some(b), Some(m)) = (&bounds, &model) {
+        for a in items.iter_mut().filter(|a| a.result.is_err()) {
+            a.bounds = m.services.iter().position(|s| s.name == a.name).map(|i| b[i]);
+        }
+    }
     // Single points of failure of every service, explained (fast at any size).
     let spofs = model.as_ref().map(|m| findings::spofs(m, &single_failures::single_failures(m))).unwrap_or_default();
     let lints = model.as_ref().map(sim_core::lints::run).unwrap_or_default();
@@ -173,4 +191,53 @@ fn findings_as_check(
         notes: Vec::new(),
     };
     Checked { path: path.to_string(), result: Ok(result), text: text.to_string() }
+}
+
+/// A running deadline: `flag` is set after `secs`, and a spinner names the work on
+/// stderr once it has run a second (not with `--quiet` or off a terminal).
+struct Deadline {
+    flag: &'static std::sync::atomic::AtomicBool,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    spinner: indicatif::ProgressBar,
+}
+
+impl Deadline {
+    fn finish(self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.spinner.finish_and_clear();
+    }
+}
+
+fn deadline(secs: f64, what: &str, quiet: bool) -> Deadline {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // One flag per deadline, leaked: a few bytes per analysed service.
+    let flag: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
+    let done = std::sync::Arc::new(AtomicBool::new(false));
+    let spinner = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+        spinner.set_style(style);
+    }
+    let message = format!("{what} (budget {secs} s)");
+    let (timer_done, timer_spinner) = (done.clone(), spinner.clone());
+    let start = std::time::Instant::now();
+    std::thread::spawn(move || {
+        let limit = std::time::Duration::from_secs_f64(secs.max(0.0));
+        while !timer_done.load(Ordering::Relaxed) {
+            let elapsed = start.elapsed();
+            if elapsed >= limit {
+                flag.store(true, Ordering::Relaxed);
+                return;
+            }
+            if elapsed >= std::time::Duration::from_secs(1) {
+                timer_spinner.set_message(message.clone());
+                timer_spinner.tick();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    });
+    Deadline { flag, done, spinner }
 }

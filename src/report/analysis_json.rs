@@ -36,7 +36,14 @@ pub fn render(
         .map(|a| {
             let (tree, r) = match &a.result {
                 Ok((tree, r)) => (*tree, r),
-                Err(why) => return json!({ "name": a.name, "kind": a.what, "skipped": why }),
+                Err(why) => {
+                    let bounds = a.bounds.map(|b| {
+                        json!({ "unavailability_lower": num(b.lower), "unavailability_upper": num(b.upper),
+                                "relative_gap": num(b.relative_gap()), "complete": b.complete,
+                                "certified": true, "note": super::BOUNDS_NOTE })
+                    });
+                    return json!({ "name": a.name, "kind": a.what, "skipped": why, "bounds": bounds });
+                }
             };
             let name = |e: u32| tree.events[e as usize].name.clone();
             let mut counts = Map::new();

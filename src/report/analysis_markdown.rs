@@ -37,9 +37,24 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
                     r.total_cut_sets()
                 );
             }
-            Err(why) => {
-                let _ = writeln!(out, "| {} {} | not computed: {} | | | |", a.what, cell(&a.name), cell(why));
-            }
+            Err(why) => match a.bounds {
+                Some(b) => {
+                    let _ = writeln!(
+                        out,
+                        "| {} {} | {:.6}% .. {:.6}% (certified bounds; exact analysis skipped: {}) | {:.2} .. {:.2} | | |",
+                        a.what,
+                        cell(&a.name),
+                        (1.0 - b.upper) * 100.0,
+                        (1.0 - b.lower) * 100.0,
+                        cell(why),
+                        nines(b.upper),
+                        nines(b.lower)
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "| {} {} | not computed: {} | | | |", a.what, cell(&a.name), cell(why));
+                }
+            },
         }
     }
     let _ = writeln!(out, "\n### Single points of failure: {}\n", spofs.len());

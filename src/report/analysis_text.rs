@@ -7,7 +7,7 @@ use sim_core::units::{Duration, SECS_PER_YEAR};
 
 use sim_core::analysis::findings::Spof;
 
-use super::{nines, Analysed, LintRow, ASSUMPTIONS};
+use super::{nines, Analysed, LintRow, ASSUMPTIONS, BOUNDS_NOTE};
 use crate::render::ColorMode;
 
 const LISTED: usize = 20;
@@ -68,6 +68,23 @@ pub fn render(
             Ok((tree, r)) => (*tree, r),
             Err(why) => {
                 let _ = writeln!(out, "  exact analysis skipped: {why}");
+                if let Some(b) = a.bounds {
+                    let _ = writeln!(
+                        out,
+                        "  unavailability      between {:.6e} and {:.6e} (certified; gap {:.2}% of the upper bound{})",
+                        b.lower,
+                        b.upper,
+                        b.relative_gap() * 100.0,
+                        if b.complete { "" } else { ", time limit reached" }
+                    );
+                    let _ = writeln!(
+                        out,
+                        "  availability        between {:.6}% and {:.6}%",
+                        (1.0 - b.upper) * 100.0,
+                        (1.0 - b.lower) * 100.0
+                    );
+                    let _ = writeln!(out, "  note: {}", BOUNDS_NOTE);
+                }
                 continue;
             }
         };

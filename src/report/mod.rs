@@ -35,6 +35,8 @@ pub struct Analysed<'a> {
     pub what: &'static str,
     /// The tree and its results, or why exact analysis was not done.
     pub result: Result<(&'a FaultTree, TreeResult), String>,
+    /// Certified bounds on the unavailability, when the exact analysis was not done.
+    pub bounds: Option<sim_core::analysis::bounds::Bounds>,
 }
 
 /// A lint finding with its position in the scenario file.
@@ -43,6 +45,9 @@ pub struct LintRow<'a> {
     pub line: usize,
     pub column: usize,
 }
+
+/// What certified bounds rest on, printed with them.
+pub const BOUNDS_NOTE: &str = "the bounds count every state with a failed SPOF or a failed order-2 cut set as down and leave states with three or more failures (or pairs not reached before the time limit) undecided; they hold for the static model (hot spares, cold standby, repair crews and UPS batteries not credited); `spofsim simulate` measures the figure with timings";
 
 /// The assumptions every static result rests on.
 pub const ASSUMPTIONS: &[&str] = &[

@@ -26,6 +26,10 @@ pub struct Bdd {
     /// callers check [`Bdd::exceeded`] and give up.
     limit: usize,
     exceeded: bool,
+    /// Set from outside (a deadline): the manager then stops as at its node limit.
+    cancel: Option<&'static std::sync::atomic::AtomicBool>,
+    /// Node requests since the cancel flag was last read.
+    since_check: u32,
 }
 
 impl Default for Bdd {
@@ -53,7 +57,15 @@ impl Bdd {
             ite_cache: HashMap::default(),
             limit,
             exceeded: false,
+            cancel: None,
+            since_check: 0,
         }
+    }
+
+    /// Stops the manager (as [`Bdd::exceeded`]) once `flag` is set; read every 64k node
+    /// requests, so a deadline costs nothing measurable.
+    pub fn cancel_on(&mut self, flag: Option<&'static std::sync::atomic::AtomicBool>) {
+        self.cancel = flag;
     }
 
     /// Whether an operation needed more nodes than the limit (its result is wrong).
@@ -102,6 +114,16 @@ impl Bdd {
         if lo == hi {
             return lo;
         }
+        self.since_check += 1;
+        if self.since_check >= 1 << 16 {
+            self.since_check = 0;
+            if self.cancel.is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed)) {
+                self.exceeded = true;
+            }
+        }
+        if self.exceeded {
+            return FALSE;
+        }
         let node = Node { var, lo, hi };
         if let Some(&id) = self.unique.get(&node) {
             return id;
@@ -136,6 +158,10 @@ impl Bdd {
 
     /// if f then g else h.
     pub fn ite(&mut self, f: NodeId, g: NodeId, h: NodeId) -> NodeId {
+        // Stopped (budget or deadline): unwind at once; the result is discarded.
+        if self.exceeded {
+            return FALSE;
+        }
         if f == TRUE {
             return g;
         }

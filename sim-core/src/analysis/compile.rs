@@ -43,8 +43,20 @@ fn variable_order(tree: &FaultTree, top: Ref) -> Vec<u32> {
 
 /// Compiles the tree's top event, within `max_nodes` BDD nodes.
 pub fn compile(tree: &FaultTree, max_nodes: usize) -> Result<Compiled, super::AnalysisError> {
+    compile_with_cancel(tree, max_nodes, None)
+}
+
+/// [`compile`], stopping when `cancel` is set.
+pub fn compile_with_cancel(
+    tree: &FaultTree,
+    max_nodes: usize,
+    cancel: Option<&'static std::sync::atomic::AtomicBool>,
+) -> Result<Compiled, super::AnalysisError> {
     let top = tree.top.ok_or(super::AnalysisError::NoTopEvent)?;
     let mut order = variable_order(tree, top);
+    if let Some(rank) = &tree.order_hint {
+        order.sort_by_key(|&e| rank.get(e as usize).copied().unwrap_or(u64::MAX));
+    }
     // A dynamic module's events sit on adjacent levels (where its first one was), so its
     // joint distribution applies to one block of levels.
     for m in &tree.modules {
@@ -59,6 +71,7 @@ pub fn compile(tree: &FaultTree, max_nodes: usize) -> Result<Compiled, super::An
         level_of[e as usize] = level as u32;
     }
     let mut bdd = Bdd::with_limit(max_nodes);
+    bdd.cancel_on(cancel);
     let mut memo: HashMap<u32, NodeId> = HashMap::default();
     // Iterative post-order over gates, so deep trees cannot overflow the stack.
     let mut stack = vec![(top, false)];

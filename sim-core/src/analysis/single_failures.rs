@@ -16,8 +16,17 @@ use std::collections::BTreeMap;
 
 use crate::model::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req};
 
-/// A set of single failures; `None` = all.
-type Set = Option<Vec<u32>>;
+/// A set of single failures; `None` = all. Shared: memoized sets are handed out
+/// without copying.
+type Set = Option<std::rc::Rc<Vec<u32>>>;
+
+fn set(v: Vec<u32>) -> Set {
+    Some(std::rc::Rc::new(v))
+}
+
+fn empty() -> Set {
+    set(Vec::new())
+}
 
 fn union(a: &Set, b: &Set) -> Set {
     let (Some(a), Some(b)) = (a, b) else { return None };
@@ -42,7 +51,7 @@ fn union(a: &Set, b: &Set) -> Set {
     }
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
-    Some(out)
+    set(out)
 }
 
 fn intersect(a: &Set, b: &Set) -> Set {
@@ -62,7 +71,7 @@ fn intersect(a: &Set, b: &Set) -> Set {
                     }
                 }
             }
-            Some(out)
+            set(out)
         }
     }
 }
@@ -78,11 +87,11 @@ fn at_least(k: usize, sets: &[Set]) -> Set {
     }
     let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
     for s in sets.iter().flatten() {
-        for &x in s {
+        for &x in s.iter() {
             *counts.entry(x).or_default() += 1;
         }
     }
-    Some(counts.into_iter().filter(|&(_, c)| c + universe >= k).map(|(x, _)| x).collect())
+    set(counts.into_iter().filter(|&(_, c)| c + universe >= k).map(|(x, _)| x).collect())
 }
 
 struct Flow<'m> {
@@ -93,6 +102,8 @@ struct Flow<'m> {
     in_progress: Vec<bool>,
     /// Elements found in progress (a loop), innermost last; see [`Flow::down`].
     cycle_hits: Vec<u32>,
+    /// Elements failed before the single failure (their D is "every element").
+    pre_failed: Vec<bool>,
 }
 
 impl Flow<'_> {
@@ -100,15 +111,18 @@ impl Flow<'_> {
         if let Some(s) = &self.down[e.0 as usize] {
             return s.clone();
         }
+        if self.pre_failed[e.0 as usize] {
+            return None;
+        }
         if std::mem::replace(&mut self.in_progress[e.0 as usize], true) {
             // A loop (through a network path) counts as working, as in the fault tree;
             // whatever is computed under this assumption is provisional.
             self.cycle_hits.push(e.0);
-            return Some(Vec::new());
+            return empty();
         }
         let mark = self.cycle_hits.len();
         let el = self.model.element(e);
-        let own: Set = Some(if el.failure.is_some() { vec![e.0] } else { Vec::new() });
+        let own: Set = set(if el.failure.is_some() { vec![e.0] } else { Vec::new() });
         let needs = el.needs.clone();
         let s = union(&own, &self.req(&needs));
         self.in_progress[e.0 as usize] = false;
@@ -123,10 +137,19 @@ impl Flow<'_> {
 
     fn req(&mut self, req: &Req) -> Set {
         match req {
-            Req::Always => Some(Vec::new()),
+            Req::Always => empty(),
             Req::Element(d) => self.down(*d),
             Req::Group(g) => self.group(*g),
-            Req::All(rs) => rs.iter().try_fold(Vec::new(), |acc, r| union(&Some(acc), &self.req(r))),
+            Req::All(rs) => {
+                let mut acc = empty();
+                for r in rs {
+                    acc = union(&acc, &self.req(r));
+                    if acc.is_none() {
+                        break;
+                    }
+                }
+                acc
+            }
             Req::AtLeast { k, of } => {
                 let sets: Vec<Set> = of.iter().map(|r| self.req(r)).collect();
                 at_least(sets.len() + 1 - (*k as usize).min(sets.len() + 1), &sets)
@@ -225,7 +248,7 @@ impl Flow<'_> {
                             let keep = |x: &u32| {
                                 [ku, dl, dv].iter().any(|s| s.as_ref().is_none_or(|s| s.binary_search(x).is_ok()))
                             };
-                            Some(kv.iter().copied().filter(keep).collect())
+                            set(kv.iter().copied().filter(keep).collect())
                         }
                     }
                 };
@@ -252,7 +275,7 @@ impl Flow<'_> {
     /// `¬Comm(x, y)`; never, when either is off the network.
     fn no_comm(&mut self, x: ElementId, y: ElementId) -> Set {
         if !self.net.on_network(x) || !self.net.on_network(y) {
-            return Some(Vec::new());
+            return empty();
         }
         let dx = self.down(x);
         self.not_reached(&[(x, dx)], &[y]).swap_remove(0)
@@ -290,7 +313,7 @@ impl Flow<'_> {
         match node {
             NodeRef::Element(e) => self.down(e),
             NodeRef::Group(g) => self.group(g),
-            NodeRef::Service(_) => Some(Vec::new()),
+            NodeRef::Service(_) => empty(),
         }
     }
 }
@@ -298,6 +321,23 @@ impl Flow<'_> {
 /// For each service (by index), the elements whose failure alone stops it, sorted by
 /// name. `None` means every element would (the service can never work).
 pub fn single_failures(model: &Model) -> Vec<Option<Vec<ElementId>>> {
+    single_failures_given(model, &vec![false; model.elements.len()])
+        .into_iter()
+        .map(|set| {
+            set.map(|ids| {
+                let mut ids: Vec<ElementId> = ids.into_iter().map(ElementId).collect();
+                ids.sort_by(|a, b| model.element(*a).name.cmp(&model.element(*b).name));
+                ids
+            })
+        })
+        .collect()
+}
+
+/// For each service (by index), with the elements of `pre_failed` already failed: the
+/// single further failures that stop it, as sorted element ids; `None` when it is
+/// down already (or for every further failure). With one element pre-failed this
+/// gives the order-2 cut sets through it, in one near-linear pass.
+pub fn single_failures_given(model: &Model, pre_failed: &[bool]) -> Vec<Option<Vec<u32>>> {
     let n = model.elements.len();
     let mut flow = Flow {
         model,
@@ -306,6 +346,7 @@ pub fn single_failures(model: &Model) -> Vec<Option<Vec<ElementId>>> {
         net: NetworkIndex::new(model),
         in_progress: vec![false; n],
         cycle_hits: Vec::new(),
+        pre_failed: pre_failed.to_vec(),
     };
     model
         .services
@@ -326,12 +367,8 @@ pub fn single_failures(model: &Model) -> Vec<Option<Vec<ElementId>>> {
                     .map(|(&m, (lost, inel))| (m, union(lost, inel)))
                     .collect();
             }
-            set = union(&set, &chain_ends.iter().fold(None, |acc: Set, c| intersect(&acc, &c.1)));
-            set.map(|ids| {
-                let mut ids: Vec<ElementId> = ids.into_iter().map(ElementId).collect();
-                ids.sort_by(|a, b| model.element(*a).name.cmp(&model.element(*b).name));
-                ids
-            })
+            union(&set, &chain_ends.iter().fold(None, |acc: Set, c| intersect(&acc, &c.1)))
+                .map(|rc| std::rc::Rc::try_unwrap(rc).unwrap_or_else(|rc| rc.to_vec()))
         })
         .collect()
 }
