@@ -172,7 +172,9 @@ pub struct SimulateArgs {
     /// No random failures: only the scenario's drills, for their exact timeline.
     #[arg(long)]
     pub drills_only: bool,
-    /// Zero every delay and make every detector perfect (the analyzer's assumptions).
+    /// Zero every detection and failover delay and make every detector perfect; RAID
+    /// rebuilds, hot spares, UPS batteries, cold standby and repair crews stay (the
+    /// analyzer's model).
     #[arg(long)]
     pub ideal: bool,
     #[arg(long, value_enum, default_value_t = SimFormat::Text)]
@@ -313,7 +315,7 @@ pub struct AnalyzeArgs {
     /// Time limit in seconds for the exact analysis of each service. Certified bounds
     /// on the unavailability are computed alongside (within twice this limit) and
     /// printed for every service the exact analysis did not finish.
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = 5.0, value_parser = positive_secs)]
     pub budget_secs: f64,
 }
 
@@ -401,6 +403,10 @@ pub struct CheckArgs {
     /// run (only new ones do); they are still reported.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// Time limit in seconds for each service's exact analysis; past it, availability
+    /// targets are judged on certified bounds (a target they cannot decide fails).
+    #[arg(long, default_value_t = 5.0, value_parser = positive_secs)]
+    pub budget_secs: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -420,4 +426,13 @@ pub enum FailOn {
     Never,
     Warning,
     Error,
+}
+
+/// A time limit in seconds: a finite number above 0 (at most a day).
+fn positive_secs(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(s),
+        Ok(_) => Err(format!("expected seconds above 0 and at most 86400 (a day), found `{text}`")),
+        Err(_) => Err(format!("expected a number of seconds, e.g. 5 or 0.5, found `{text}`")),
+    }
 }

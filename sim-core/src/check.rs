@@ -82,6 +82,35 @@ pub const CHECK_SIMULATION: SimOptions =
 
 /// Evaluates every expectation of the model.
 pub fn check(model: &Model) -> ScenarioCheck {
+    check_with(model, None)
+}
+
+/// An availability figure behind a verdict: exact (`low == high`), or certified bounds
+/// on the unavailability when the exact analysis did not finish.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Unavailability {
+    low: f64,
+    high: f64,
+    exact: bool,
+}
+
+impl Unavailability {
+    /// Text for a figure derived from the unavailability by `f` (decreasing or not).
+    fn show(&self, f: impl Fn(f64) -> f64, fmt: impl Fn(f64) -> String) -> String {
+        if self.exact {
+            fmt(f(self.low))
+        } else {
+            let (a, b) = (f(self.low), f(self.high));
+            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            format!("between {} and {} (certified bounds; the exact analysis did not finish)", fmt(a), fmt(b))
+        }
+    }
+}
+
+/// [`check`], with the exact analysis stopped when `cancel` is set (a deadline); the
+/// availability verdicts then rest on certified bounds, and a verdict the bounds
+/// cannot decide fails with a note.
+pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::AtomicBool>) -> ScenarioCheck {
     let singles = single_failures::single_failures(model);
     let mut spofs = findings::spofs(model, &singles);
     let mut lints = lints::run(model);
@@ -108,7 +137,8 @@ pub fn check(model: &Model) -> ScenarioCheck {
     // Exact unavailability per service (by index), when the exact analysis is possible.
     let mut order: Vec<usize> = (0..model.services.len()).collect();
     order.sort_by(|&a, &b| model.services[a].name.cmp(&model.services[b].name));
-    let mut unavailability: Vec<Result<f64, String>> = vec![Err(String::new()); model.services.len()];
+    let mut unavailability: Vec<Result<Unavailability, String>> = vec![Err(String::new()); model.services.len()];
+    let mut bounds: Option<Vec<crate::analysis::bounds::Bounds>> = None;
     let mut notes: Vec<String> = Vec::new();
     let needed = |s: usize| {
         model.expectations.iter().any(|x| {
@@ -122,16 +152,24 @@ pub fn check(model: &Model) -> ScenarioCheck {
         if !needed(*i) {
             continue;
         }
-        let options = Options { max_order: 1, max_listed: 0, importance: false, ..Options::default() };
-        unavailability[*i] = match t {
+        let options = Options { max_order: 1, max_listed: 0, importance: false, cancel, ..Options::default() };
+        let exact = match t {
             Ok(tree) => analyze_tree(&tree, &options)
                 .map(|r| {
                     notes.extend(r.notes.iter().map(|n| format!("{}: {n}", model.services[*i].name)));
-                    r.probability
+                    Unavailability { low: r.probability, high: r.probability, exact: true }
                 })
                 .map_err(|e| e.to_string()),
             Err(e) => Err(format!("exact analysis skipped: {e}")),
         };
+        unavailability[*i] = exact.or_else(|why| {
+            let b = bounds.get_or_insert_with(|| crate::analysis::bounds::certified_bounds(model, None))[*i];
+            notes.push(format!(
+                "{}: {why}; the verdicts use certified bounds [{:e}, {:e}] on the unavailability (static model: hot spares, cold standby, repair crews and UPS batteries not credited)",
+                model.services[*i].name, b.lower, b.upper
+            ));
+            Ok(Unavailability { low: b.lower, high: b.upper, exact: false })
+        });
     }
     let simulated = model
         .expectations
@@ -188,7 +226,7 @@ fn evaluate(
     model: &Model,
     x: &Expectation,
     singles: &[Option<Vec<crate::model::ElementId>>],
-    unavailability: &[Result<f64, String>],
+    unavailability: &[Result<Unavailability, String>],
     simulated: Option<&SimReport>,
     accepted: &[&str],
 ) -> Vec<Verdict> {
@@ -203,35 +241,39 @@ fn evaluate(
     };
     let mut out = Vec::new();
     let whole_design = || "design-wide availability is not defined; name a service".to_string();
+    let figure = |s: Option<usize>| match s {
+        Some(s) => unavailability[s].clone(),
+        None => Err(whole_design()),
+    };
     if let Some(min) = x.min_availability {
-        let measured = match x.service {
-            Some(s) => unavailability[s].clone().map(|u| 1.0 - u),
-            None => Err(whole_design()),
-        };
-        let passed = measured.as_ref().is_ok_and(|&a| a >= min);
-        out.push(verdict("min_availability", format!("≥ {}", percent(min)), measured.map(percent), passed));
+        let measured = figure(x.service);
+        // With bounds: passes only if the worst case (highest unavailability) does.
+        let passed = measured.as_ref().is_ok_and(|u| 1.0 - u.high >= min);
+        let text = measured.map(|u| u.show(|u| 1.0 - u, percent));
+        out.push(verdict("min_availability", format!("≥ {}", percent(min)), text, passed));
     }
     if let Some((low, high)) = x.availability_between {
-        let measured = match x.service {
-            Some(s) => unavailability[s].clone().map(|u| 1.0 - u),
-            None => Err(whole_design()),
-        };
-        let passed = measured.as_ref().is_ok_and(|&a| a >= low && a <= high);
+        let measured = figure(x.service);
+        let passed = measured.as_ref().is_ok_and(|u| 1.0 - u.high >= low && 1.0 - u.low <= high);
         let target = format!("{} .. {}", percent_fine(low), percent_fine(high));
-        out.push(verdict("availability_between", target, measured.map(percent_fine), passed));
+        let text = measured.map(|u| {
+            let shown = u.show(|u| 1.0 - u, percent_fine);
+            let a = 1.0 - u.low;
+            if u.exact && a < low {
+                format!("{shown}, below the range by {:.3e}", low - a)
+            } else if u.exact && a > high {
+                format!("{shown}, above the range by {:.3e}", a - high)
+            } else {
+                shown
+            }
+        });
+        out.push(verdict("availability_between", target, text, passed));
     }
     if let Some(max) = x.max_downtime_per_year_secs {
-        let measured = match x.service {
-            Some(s) => unavailability[s].clone().map(|u| u * SECS_PER_YEAR),
-            None => Err(whole_design()),
-        };
-        let passed = measured.as_ref().is_ok_and(|&d| d <= max);
-        out.push(verdict(
-            "max_downtime_per_year",
-            format!("≤ {}", Duration::from_secs(max).human()),
-            measured.map(|d| Duration::from_secs(d).human()),
-            passed,
-        ));
+        let measured = figure(x.service);
+        let passed = measured.as_ref().is_ok_and(|u| u.high * SECS_PER_YEAR <= max);
+        let text = measured.map(|u| u.show(|u| u * SECS_PER_YEAR, |d| Duration::from_secs(d).human()));
+        out.push(verdict("max_downtime_per_year", format!("≤ {}", Duration::from_secs(max).human()), text, passed));
     }
     if let Some(max) = x.max_spofs {
         // Accepted (suppressed) SPOFs do not count against the target; the cell says so.

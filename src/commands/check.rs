@@ -29,7 +29,12 @@ pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Statu
             }
         };
         match inputs::load_model(&input.path, &text, color) {
-            Ok(model) => checked.push(Checked { path, result: Ok(sim_core::check::check(&model)), text }),
+            Ok(model) => {
+                let stop = crate::progress::deadline(args.budget_secs, "exact analysis", true);
+                let result = sim_core::check::check_with(&model, Some(stop.flag));
+                stop.finish();
+                checked.push(Checked { path, result: Ok(result), text })
+            }
             Err(_) => {
                 invalid = true;
                 checked.push(Checked {

@@ -41,14 +41,16 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
                 Some(b) => {
                     let _ = writeln!(
                         out,
-                        "| {} {} | {:.6}% .. {:.6}% (certified bounds; exact analysis skipped: {}) | {:.2} .. {:.2} | | |",
+                        "| {} {} | {:.6}% .. {:.6}% (certified bounds; exact analysis skipped: {}) | {:.2} .. {:.2} | {} .. {} | |",
                         a.what,
                         cell(&a.name),
                         (1.0 - b.upper) * 100.0,
                         (1.0 - b.lower) * 100.0,
                         cell(why),
                         nines(b.upper),
-                        nines(b.lower)
+                        nines(b.lower),
+                        Duration::from_secs(b.lower * SECS_PER_YEAR).human(),
+                        Duration::from_secs(b.upper * SECS_PER_YEAR).human()
                     );
                 }
                 None => {
@@ -101,6 +103,9 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
             let names: Vec<&str> = c.events.iter().map(|&e| tree.events[e as usize].name.as_str()).collect();
             let _ = writeln!(out, "| {:.3e} | {} |", c.probability, cell(&names.join(" + ")));
         }
+    }
+    if items.iter().any(|a| a.bounds.is_some()) {
+        let _ = writeln!(out, "\n- **Certified bounds**: {}.", cell(super::BOUNDS_NOTE));
     }
     for a in items {
         if let Ok((_, r)) = &a.result {

@@ -30,6 +30,8 @@ pub struct Bdd {
     cancel: Option<&'static std::sync::atomic::AtomicBool>,
     /// Node requests since the cancel flag was last read.
     since_check: u32,
+    /// Stopped by the cancel flag rather than the node limit.
+    cancelled: bool,
 }
 
 impl Default for Bdd {
@@ -59,6 +61,7 @@ impl Bdd {
             exceeded: false,
             cancel: None,
             since_check: 0,
+            cancelled: false,
         }
     }
 
@@ -66,6 +69,11 @@ impl Bdd {
     /// requests, so a deadline costs nothing measurable.
     pub fn cancel_on(&mut self, flag: Option<&'static std::sync::atomic::AtomicBool>) {
         self.cancel = flag;
+    }
+
+    /// Whether the cancel flag (a deadline) stopped the manager.
+    pub fn cancelled(&self) -> bool {
+        self.cancelled
     }
 
     /// Whether an operation needed more nodes than the limit (its result is wrong).
@@ -119,6 +127,7 @@ impl Bdd {
             self.since_check = 0;
             if self.cancel.is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed)) {
                 self.exceeded = true;
+                self.cancelled = true;
             }
         }
         if self.exceeded {

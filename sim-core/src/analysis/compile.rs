@@ -103,7 +103,11 @@ pub fn compile_with_cancel(
             Gate::AtLeast(k, _) => bdd.at_least(*k as usize, &vals),
         };
         if bdd.exceeded() {
-            return Err(super::AnalysisError::TooLarge { max_bdd_nodes: max_nodes });
+            return Err(if bdd.cancelled() {
+                super::AnalysisError::TimeLimit
+            } else {
+                super::AnalysisError::TooLarge { max_bdd_nodes: max_nodes }
+            });
         }
         memo.insert(g, n);
     }

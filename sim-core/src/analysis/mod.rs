@@ -56,6 +56,8 @@ pub enum AnalysisError {
     TooLarge {
         max_bdd_nodes: usize,
     },
+    /// The caller's deadline ([`Options::cancel`]) came first.
+    TimeLimit,
 }
 
 impl std::fmt::Display for AnalysisError {
@@ -64,7 +66,10 @@ impl std::fmt::Display for AnalysisError {
             AnalysisError::NoTopEvent => f.write_str("no top event"),
             AnalysisError::TooLarge { max_bdd_nodes } => write!(
                 f,
-                "the exact analysis stopped at its budget ({max_bdd_nodes} BDD nodes or the time limit, --budget-secs): the design is too meshed for it; certified bounds follow, single points of failure still come from the single-failure dataflow, and `spofsim simulate` measures availability"
+                "the exact analysis stopped at {max_bdd_nodes} BDD nodes (memory, not time: a longer --budget-secs will not help): the design is too meshed for it; single points of failure still come from the single-failure dataflow, and `spofsim simulate` measures availability"
+            ),
+            AnalysisError::TimeLimit => f.write_str(
+                "the exact analysis reached its time limit (--budget-secs; it may finish with more time): single points of failure still come from the single-failure dataflow, and `spofsim simulate` measures availability",
             ),
         }
     }

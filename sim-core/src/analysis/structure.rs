@@ -337,6 +337,10 @@ impl<'m> Builder<'m> {
                     .collect();
                 let spares =
                     if *hot_spares == 1 { "1 hot spare".to_string() } else { format!("{hot_spares} hot spares") };
+                self.tree.notes.push(format!(
+                    "{}: the hot-spare chain takes rebuild and replacement times as exponential (memoryless) and idle spares as never failing; with a fixed rebuild time, as the simulator plays it, a failure during a rebuild waits half as long on average, so this figure can be up to 2x pessimistic (RAID 1 with one spare, tests/cases/exact/raid1-hot-spare.jsonc: 1.85e-6 here, about 1.2e-6 simulated); `spofsim simulate --ideal` measures it",
+                    group.name
+                ));
                 (
                     joint,
                     format!(

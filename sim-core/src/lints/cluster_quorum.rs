@@ -7,8 +7,8 @@ pub static LINT: Lint = Lint {
     code: "SPOF-L010",
     name: "cluster-no-quorum",
     severity: Severity::Warning,
-    summary: "An active-standby cluster has no quorum (voting) device.",
-    rationale: "DOMAIN.md §5 Active-standby cluster: if heartbeats are lost while both nodes live, the cluster cannot decide: split brain (both active, data diverges) unless a quorum device breaks the tie.",
+    summary: "A two-node active-standby cluster has no quorum (voting) device.",
+    rationale: "DOMAIN.md §5 Active-standby cluster: if heartbeats are lost while both nodes of a two-node cluster live, the cluster cannot decide: split brain (both active, data diverges) unless a quorum device breaks the tie. Three nodes or more decide by majority and need no device.",
     fix: "Add a quorum-device and name it in the cluster's \"quorum\".",
     example: r#""db": { "kind": "cluster", "mode": "active-standby", "members": ["db-1/db", "db-2/db"], "quorum": "qdev" }"#,
     check,
@@ -16,7 +16,12 @@ pub static LINT: Lint = Lint {
 
 fn check(model: &Model) -> Vec<Hit> {
     groups_of_kind(model, "cluster")
-        .filter(|g| g.arrangement == Arrangement::ActiveStandby && text_attr(&g.attrs, "quorum").is_none())
+        // Three nodes or more decide by majority (docs/SEMANTICS.md §3): no tie to break.
+        .filter(|g| {
+            g.arrangement == Arrangement::ActiveStandby
+                && text_attr(&g.attrs, "quorum").is_none()
+                && g.members.len() < 3
+        })
         .map(|g| hit(g.span, &g.name, format!("{}: lost heartbeats with both nodes alive means split brain", g.name)))
         .collect()
 }
@@ -37,5 +42,17 @@ mod tests {
     fn quiet_with_a_quorum_device() {
         let good = BAD.replace(r#""members": ["db-1", "db-2"]"#, r#""members": ["db-1", "db-2"], "quorum": "q""#);
         assert!(!codes_for(&good).iter().any(|c| c.starts_with("SPOF-L010")));
+    }
+
+    #[test]
+    fn quiet_for_three_nodes_which_decide_by_majority() {
+        let three = BAD
+            .replace(
+                r#""db-2": { "kind": "server" },"#,
+                r#""db-2": { "kind": "server" }, "db-3": { "kind": "server" },"#,
+            )
+            .replace(r#""members": ["db-1", "db-2"]"#, r#""members": ["db-1", "db-2", "db-3"]"#);
+        assert!(three.contains("db-3"));
+        assert!(!codes_for(&three).iter().any(|c| c.starts_with("SPOF-L010")));
     }
 }

@@ -479,10 +479,10 @@ impl Loader {
                 }
             }
             findings.sort();
-            if let Some(e) = spec.lower(service, spofs, findings) {
-                self.builder.model.expectations.push(e);
-            } else if let Some(d) = spec.check() {
+            if let Some(d) = spec.check() {
                 self.diagnostics.push(d);
+            } else if let Some(e) = spec.lower(service, spofs, findings) {
+                self.builder.model.expectations.push(e);
             }
         }
     }

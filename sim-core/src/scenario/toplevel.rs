@@ -39,7 +39,7 @@ pub struct ExpectSpec {
     pub min_availability: Option<Fraction>,
     /// Two-sided target: the exact availability must lie in [low, high], e.g.
     /// ["99.99759%", "99.99760%"]: pins a figure derived by hand.
-    pub availability_between: Option<[Fraction; 2]>,
+    pub availability_between: Option<Spanned<Vec<Fraction>>>,
     /// Most single points of failure allowed (0: no SPOF).
     pub max_spofs: Option<u32>,
     /// Longest acceptable data-loss window, e.g. "5s".
@@ -84,6 +84,35 @@ impl ExpectSpec {
                 "add a target: min_availability, availability_between, max_spofs, spofs, findings, max_rpo, max_rto, max_downtime_per_year, max_simulated_downtime_per_year or max_p99_downtime_per_year",
             ));
         }
+        if let Some(between) = &self.availability_between {
+            match between.value.as_slice() {
+                [low, high] if low.0 > high.0 => {
+                    return Some(
+                        Diagnostic::error(
+                            Code::ImpossibleValue,
+                            between.span,
+                            format!(
+                                "availability_between's low end ({}%) is above its high end ({}%): no figure can pass",
+                                low.0 * 100.0,
+                                high.0 * 100.0
+                            ),
+                        )
+                        .with_help("write the range low first, e.g. [\"99.99%\", \"99.999%\"]"),
+                    )
+                }
+                [_, _] => {}
+                other => {
+                    return Some(
+                        Diagnostic::error(
+                            Code::ImpossibleValue,
+                            between.span,
+                            format!("availability_between takes two values, [low, high], found {}", other.len()),
+                        )
+                        .with_help("write e.g. \"availability_between\": [\"99.99%\", \"99.999%\"]"),
+                    )
+                }
+            }
+        }
         None
     }
 
@@ -102,7 +131,10 @@ impl ExpectSpec {
             findings,
             service,
             min_availability: self.min_availability.map(|f| f.0),
-            availability_between: self.availability_between.as_ref().map(|[a, b]| (a.0, b.0)),
+            availability_between: self.availability_between.as_ref().and_then(|b| match b.value.as_slice() {
+                [low, high] => Some((low.0, high.0)),
+                _ => None,
+            }),
             max_spofs: self.max_spofs,
             max_rpo_secs: self.max_rpo.map(|d| d.secs),
             max_rto_secs: self.max_rto.map(|d| d.secs),

@@ -101,6 +101,8 @@ struct GroupState {
     slot_ok: Vec<bool>,
     on_spare: Vec<bool>,
     rebuilding: Vec<bool>,
+    /// The slot's running rebuild writes onto a hot spare (not the replaced disk).
+    onto_spare: Vec<bool>,
     spares: u32,
     data_lost: bool,
     restoring: bool,
@@ -132,6 +134,7 @@ impl GroupState {
             slot_ok: vec![true; m],
             on_spare: vec![false; m],
             rebuilding: vec![false; m],
+            onto_spare: vec![false; m],
             spares,
             reconverging_until: vec![0.0; m],
             was_working: vec![true; m],
@@ -471,11 +474,22 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::SlotRebuilt { group, member, token } => {
                 let (j, i) = (group as usize, member as usize);
                 if self.groups[j].token == token && self.groups[j].rebuilding[i] {
-                    let on_spare = !self.up(self.cx.model.groups[j].members[i].0);
+                    let disk_back = self.up(self.cx.model.groups[j].members[i].0);
                     let st = &mut self.groups[j];
                     st.rebuilding[i] = false;
                     st.slot_ok[i] = true;
-                    st.on_spare[i] = on_spare;
+                    if std::mem::take(&mut st.onto_spare[i]) {
+                        // The spare now holds the slot. A disk replaced meanwhile becomes
+                        // the new spare (it must not be lost: the spare would leak).
+                        if disk_back {
+                            st.spares += 1;
+                            st.on_spare[i] = false;
+                        } else {
+                            st.on_spare[i] = true;
+                        }
+                    } else {
+                        st.on_spare[i] = false;
+                    }
                     self.mark_group(j);
                     self.touch(group);
                 }
@@ -1235,6 +1249,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 if st.spares > 0 {
                     st.spares -= 1;
                     st.rebuilding[i] = true;
+                    st.onto_spare[i] = true;
                     let token = st.token;
                     self.schedule(
                         self.now + p.rebuild_secs,

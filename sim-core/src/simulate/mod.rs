@@ -70,8 +70,9 @@ pub struct SimOptions {
     pub seed: u64,
     /// Random failures on (off: only the scenario's drills happen, for exact timings).
     pub random_failures: bool,
-    /// Every delay zero and every detector perfect: the analyzer's assumptions, used to
-    /// check the simulator against the exact figures.
+    /// Every detection and failover delay zero and every detector perfect, while RAID
+    /// rebuilds, hot spares, UPS batteries, cold standby and repair crews stay: the
+    /// analyzer's model, used to check the simulator against the exact figures.
     pub ideal: bool,
 }
 

@@ -123,8 +123,10 @@ impl<'m> Compiled<'m> {
                 list
             })
             .collect();
+        // Batteries stay in `ideal` mode: the analyzer credits them too (a steady-state
+        // effect, not a delay).
         let battery_secs =
-            model.elements.iter().map(|e| zero(secs_attr(&e.attrs, "battery_runtime").unwrap_or(0.0))).collect();
+            model.elements.iter().map(|e| secs_attr(&e.attrs, "battery_runtime").unwrap_or(0.0)).collect();
         let mut drills: Vec<(u32, f64, f64)> =
             model.drills.iter().map(|d| (d.element.0, d.at_secs, d.for_secs)).collect();
         drills.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)).then(a.2.total_cmp(&b.2)));
@@ -202,7 +204,9 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         preempt: matches!(g.attrs.get("preempt"), Some(Attr::Flag(true))),
         dr_rto_secs,
         local_links,
-        rebuild_secs: zero(secs_attr(&g.attrs, "rebuild").unwrap_or(0.0)),
+        // Rebuild windows stay in `ideal` mode: the analyzer counts them (docs/SEMANTICS.md
+        // is about who serves; how long a slot is unprotected is steady-state).
+        rebuild_secs: secs_attr(&g.attrs, "rebuild").unwrap_or(0.0),
         hot_spares: match g.attrs.get("hot_spares") {
             Some(Attr::Count(n)) => *n as u32,
             _ => 0,
