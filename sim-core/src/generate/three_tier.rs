@@ -108,11 +108,22 @@ pub fn three_tier(sites: usize, racks: usize, servers_per_rack: usize) -> String
     let check = json!({ "type": "http", "url": "/health" });
     groups.insert("web".into(), json!({ "kind": "lb-pool", "balancer": balancer, "members": web, "check": check }));
     groups.insert("ap".into(), json!({ "kind": "lb-pool", "balancer": balancer, "members": ap, "check": check }));
-    groups.insert(
-        "db".into(),
-        json!({ "kind": "cluster", "mode": "active-standby", "members": db,
-                "heartbeat": { "interval": "1s", "deadtime": "10s" }, "takeover": "30s" }),
-    );
+    // An even number of DB nodes splits into halves with no majority (two sites: losing
+    // one stops the cluster), so a witness breaks the tie: in a third location reached
+    // over the internet with several sites, on the core switches with one.
+    let mut cluster = json!({ "kind": "cluster", "mode": "active-standby", "members": db,
+                              "heartbeat": { "interval": "1s", "deadtime": "10s" }, "takeover": "30s" });
+    if db.len() % 2 == 0 {
+        comps.insert("db-witness".into(), json!({ "kind": "quorum-device" }));
+        if sites > 1 {
+            links.push(json!({ "between": ["internet", "db-witness"] }));
+        } else {
+            links.push(json!({ "between": ["s0-core-1", "db-witness"] }));
+            links.push(json!({ "between": ["s0-core-2", "db-witness"] }));
+        }
+        cluster["quorum"] = json!("db-witness");
+    }
+    groups.insert("db".into(), cluster);
     if sites > 1 {
         groups.insert(
             "db-repl".into(),
