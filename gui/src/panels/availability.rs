@@ -3,7 +3,7 @@
 
 use crate::analysis::{downtime_per_year, nines, percent};
 use crate::app::App;
-use crate::style::{GREEN, SPOF_RED};
+use crate::style::{AMBER, GREEN, SPOF_RED};
 
 pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
     let Some(facts) = &app.doc.facts else {
@@ -47,16 +47,41 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
                         }
                     }
                 }
-                Err(why) => {
-                    ui.label("not computed").on_hover_text(crate::analysis::plain(why));
-                    ui.label("");
-                    ui.label("");
-                    ui.label("");
-                }
+                Err(why) => match s.bounds {
+                    Some(b) => {
+                        ui.colored_label(
+                            AMBER,
+                            format!("{} .. {} (certified bounds)", percent(1.0 - b.upper), percent(1.0 - b.lower)),
+                        )
+                        .on_hover_text(format!(
+                            "{}\n\n{}",
+                            crate::analysis::plain(why),
+                            BOUNDS_HOVER
+                        ));
+                        ui.label(format!("{:.2} .. {:.2}", nines(b.upper), nines(b.lower)));
+                        ui.label(format!("{} .. {}", downtime_per_year(b.lower), downtime_per_year(b.upper)));
+                        ui.label("");
+                    }
+                    None => {
+                        ui.label("not computed").on_hover_text(crate::analysis::plain(why));
+                        ui.label("");
+                        ui.label("");
+                        ui.label("");
+                    }
+                },
             }
             ui.end_row();
         }
     });
+    // What each figure rests on beyond the standard assumptions: never silent.
+    for s in &exact.services {
+        for m in &s.modules {
+            ui.label(format!("{}: solved exactly: {m}", s.name));
+        }
+        for n in &s.notes {
+            ui.colored_label(AMBER, format!("{}: note: {n}", s.name));
+        }
+    }
     ui.separator();
     let check = &exact.check;
     ui.heading(format!("Expectations: {} passed, {} failed", check.verdicts.len() - check.failed(), check.failed()));
@@ -74,3 +99,6 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
         }
     });
 }
+
+/// What certified bounds mean, on hover.
+const BOUNDS_HOVER: &str = "Certified bounds: every state with a failed single point of failure or a failed order-2 cut set counts as down; states with three or more failures are left undecided. Static model: hot spares, cold standby and UPS batteries are not credited (the upper bound still holds), limited repair crews are not queued (the lower bound still holds). The simulation measures the figure with timings.";

@@ -48,6 +48,12 @@ impl Bounds {
 
 /// Bounds for every service (by index). `cancel` stops the pair enumeration early.
 pub fn certified_bounds(model: &Model, cancel: Option<&AtomicBool>) -> Vec<Bounds> {
+    certified_bounds_within(model, cancel, usize::MAX)
+}
+
+/// [`certified_bounds`] with at most `max_runs` dataflow runs (for a page with no
+/// threads to time it out): the pairs left undecided widen the gap.
+pub fn certified_bounds_within(model: &Model, cancel: Option<&AtomicBool>, max_runs: usize) -> Vec<Bounds> {
     let n = model.elements.len();
     let extra = super::structure::rebuild_windows(model);
     let q: Vec<f64> = model
@@ -88,7 +94,7 @@ pub fn certified_bounds(model: &Model, cancel: Option<&AtomicBool>) -> Vec<Bound
     let mut pair_sum = vec![0.0; services];
     let mut processed = 0;
     for (k, &i) in order.iter().enumerate() {
-        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) || k >= max_runs {
             break;
         }
         if (0..services).all(|s| spof[s][i]) {

@@ -54,9 +54,6 @@ pub fn compile_with_cancel(
 ) -> Result<Compiled, super::AnalysisError> {
     let top = tree.top.ok_or(super::AnalysisError::NoTopEvent)?;
     let mut order = variable_order(tree, top);
-    if let Some(rank) = &tree.order_hint {
-        order.sort_by_key(|&e| rank.get(e as usize).copied().unwrap_or(u64::MAX));
-    }
     // A dynamic module's events sit on adjacent levels (where its first one was), so its
     // joint distribution applies to one block of levels.
     for m in &tree.modules {

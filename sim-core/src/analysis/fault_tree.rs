@@ -54,9 +54,6 @@ pub struct FaultTree {
     pub gates: Vec<GateDef>,
     pub top: Option<Ref>,
     pub modules: Vec<Module>,
-    /// Optional BDD variable order: a rank per event (smaller nearer the root); events
-    /// of equal rank keep the depth-first order from the top.
-    pub order_hint: Option<Vec<u64>>,
     /// Assumptions this tree's figure rests on beyond the standard ones, each with the
     /// direction or size of its error.
     pub notes: Vec<String>,

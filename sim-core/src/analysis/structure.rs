@@ -667,9 +667,6 @@ impl<'m> Builder<'m> {
             return Err(TooLarge { service: svc.name.clone(), forwarding_devices });
         }
         self.tree.top = Some(top);
-        let rank = variable_ranks(self.model, &self.net, svc.from);
-        self.tree.order_hint =
-            Some(self.tree.events.iter().map(|ev| ev.element.map_or(u64::MAX, |e| rank[e.0 as usize])).collect());
         // Crews matter where failures outside the solved modules can overlap.
         let in_modules: BTreeSet<u32> = self.tree.modules.iter().flat_map(|m| m.events.iter().copied()).collect();
         let others = (0..self.tree.events.len() as u32)
@@ -709,56 +706,4 @@ pub(crate) fn rebuild_windows(model: &Model) -> Vec<f64> {
 /// n choose k, as a float.
 fn binomial(n: usize, k: usize) -> f64 {
     (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
-}
-
-/// A BDD variable order for a service's tree: common causes first (sites, then power),
-/// then the network in breadth-first order from the entry, each link right after the
-/// nearer of its ends and each device's attached parts with it, then the rest. Keeps
-/// the reachability functions' frontier narrow on layered fabrics. O(V + E).
-fn variable_ranks(model: &Model, net: &NetworkIndex, entry: ElementId) -> Vec<u64> {
-    use crate::model::Layer;
-    let n = model.elements.len();
-    let mut dist = vec![u64::MAX; n];
-    let mut queue = std::collections::VecDeque::new();
-    dist[entry.0 as usize] = 0;
-    queue.push_back(entry);
-    let mut link_rank = vec![u64::MAX; n];
-    while let Some(u) = queue.pop_front() {
-        let du = dist[u.0 as usize];
-        for &a in &net.attached[u.0 as usize] {
-            if dist[a.0 as usize] == u64::MAX {
-                dist[a.0 as usize] = du;
-                queue.push_front(a);
-            }
-        }
-        for &(w, link) in &net.adjacency[u.0 as usize] {
-            link_rank[link.0 as usize] = link_rank[link.0 as usize].min(2 * du + 1);
-            if dist[w.0 as usize] == u64::MAX {
-                dist[w.0 as usize] = du + 1;
-                queue.push_back(w);
-            }
-        }
-    }
-    model
-        .elements
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let class = match e.layer {
-                Layer::Site => 0u64,
-                Layer::Power => 1,
-                _ if link_rank[i] != u64::MAX => 2,
-                _ if dist[i] != u64::MAX => 2,
-                _ => 3,
-            };
-            let pos = if link_rank[i] != u64::MAX {
-                link_rank[i]
-            } else if dist[i] != u64::MAX {
-                2 * dist[i]
-            } else {
-                0
-            };
-            (class << 40) | (pos.min((1 << 40) - 1))
-        })
-        .collect()
 }
