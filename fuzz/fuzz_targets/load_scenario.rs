@@ -32,15 +32,25 @@ fuzz_target!(|data: &[u8]| {
                 max_listed: 100,
                 importance: false,
                 max_bdd_nodes: 1_000_000,
+                cancel: None,
             };
             for st in structures.into_iter().flatten() {
                 if st.tree.events.len() > 40 {
                     continue;
                 }
                 let Ok(r) = sim_core::analysis::analyze_tree(&st.tree, &options) else { continue };
-                let mut from_tree: Vec<&str> =
-                    r.single_points.iter().map(|&e| st.tree.events[e as usize].name.as_str()).collect();
+                // By element: a UPS's input also has an event for "the outage outlasts the
+                // battery", named after the input but standing for the same element.
+                let mut from_tree: Vec<&str> = r
+                    .single_points
+                    .iter()
+                    .map(|&e| {
+                        let ev = &st.tree.events[e as usize];
+                        ev.element.map_or(ev.name.as_str(), |x| model.element(x).name.as_str())
+                    })
+                    .collect();
                 from_tree.sort_unstable();
+                from_tree.dedup();
                 if let Some(flow) = &singles[st.service] {
                     let mut from_flow: Vec<&str> = flow.iter().map(|e| model.element(*e).name.as_str()).collect();
                     from_flow.sort_unstable();

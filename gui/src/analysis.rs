@@ -35,7 +35,13 @@ pub const WEB_MAX_BDD_NODES: usize = 400_000;
 #[cfg(not(target_arch = "wasm32"))]
 pub const MAX_BOUND_RUNS: usize = usize::MAX;
 #[cfg(target_arch = "wasm32")]
-pub const MAX_BOUND_RUNS: usize = 3_000;
+pub const MAX_BOUND_RUNS: usize = 1_500;
+
+/// Designs larger than this get bounds, not an exact attempt, on the page.
+#[cfg(not(target_arch = "wasm32"))]
+pub const MAX_EXACT_ELEMENTS: Option<usize> = None;
+#[cfg(target_arch = "wasm32")]
+pub const MAX_EXACT_ELEMENTS: Option<usize> = Some(600);
 
 /// The fast findings of one model.
 pub struct Facts {
@@ -180,11 +186,26 @@ impl Exact {
         let mut names: Vec<String> = model.services.iter().map(|s| s.name.clone()).collect();
         names.sort();
         let mut bounds: Option<Vec<sim_core::analysis::bounds::Bounds>> = None;
+        // On the page's only thread, building the unrolled fault tree of a large design
+        // alone takes about a second; go straight to the certified bounds there.
+        let too_large = MAX_EXACT_ELEMENTS.filter(|&m| model.elements.len() > m);
+        let trees: Vec<Result<sim_core::analysis::FaultTree, String>> = match too_large {
+            Some(max) => names
+                .iter()
+                .map(|_| {
+                    Err(format!(
+                        "the page skips the exact analysis above {max} elements (this design has {}); the desktop app and `spofsim analyze` run it",
+                        model.elements.len()
+                    ))
+                })
+                .collect(),
+            None => structure::service_trees(model).into_iter().map(|t| t.map_err(|e| e.to_string())).collect(),
+        };
         let services = names
             .into_iter()
-            .zip(structure::service_trees(model))
+            .zip(trees)
             .map(|(name, tree)| {
-                match tree.map_err(|e| e.to_string()).and_then(|t| {
+                match tree.and_then(|t| {
                     let r = analyze_tree(&t, &options).map_err(|e| e.to_string())?;
                     Ok((t, r))
                 }) {
