@@ -30,12 +30,12 @@ pub const MAX_BDD_NODES: usize = WEB_MAX_BDD_NODES;
 pub const WEB_MAX_BDD_NODES: usize = 400_000;
 
 /// Single-failure dataflow runs the certified bounds may take when the exact figure is
-/// out of reach: unlimited on the desktop (a background job), a few thousand on the
-/// page's only thread (about a second on a 1,000-element design).
+/// out of reach: unlimited on the desktop (a background job), a few hundred on the
+/// page's only thread (about 2 ms each in the browser on a 1,000-element design).
 #[cfg(not(target_arch = "wasm32"))]
 pub const MAX_BOUND_RUNS: usize = usize::MAX;
 #[cfg(target_arch = "wasm32")]
-pub const MAX_BOUND_RUNS: usize = 1_500;
+pub const MAX_BOUND_RUNS: usize = 250;
 
 /// Designs larger than this get bounds, not an exact attempt, on the page.
 #[cfg(not(target_arch = "wasm32"))]

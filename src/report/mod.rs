@@ -47,7 +47,7 @@ pub struct LintRow<'a> {
 }
 
 /// What certified bounds rest on, printed with them.
-pub const BOUNDS_NOTE: &str = "the bounds count every state with a failed SPOF or a failed order-2 cut set as down and leave states with three or more failures (or pairs not reached before the time limit) undecided, for the static model: independent elements, each down for its repair (a RAID slot also for its rebuild). Hot spares, cold standby and UPS batteries are not credited, which only lowers the true figure (the upper bound still holds); limited repair crews only raise it (the lower bound still holds). `spofsim simulate` measures the figure with timings";
+pub const BOUNDS_NOTE: &str = "the bounds decide every state with at most three failures (a failed SPOF, a failed order-2 cut set, then each remaining triple, most probable first, for designs of up to 2,000 failable elements and within the time limit) and leave the rest undecided, for the static model: independent elements, each down for its repair (a RAID slot also for its rebuild). Hot spares, cold standby and UPS batteries are not credited, which only lowers the true figure (the upper bound still holds); limited repair crews only raise it (the lower bound still holds). `spofsim simulate` measures the figure with timings";
 
 /// The assumptions every static result rests on.
 pub const ASSUMPTIONS: &[&str] = &[

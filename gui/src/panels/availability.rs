@@ -101,4 +101,4 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
 }
 
 /// What certified bounds mean, on hover.
-const BOUNDS_HOVER: &str = "Certified bounds: every state with a failed single point of failure or a failed order-2 cut set counts as down; states with three or more failures are left undecided. Static model: hot spares, cold standby and UPS batteries are not credited (the upper bound still holds), limited repair crews are not queued (the lower bound still holds). The simulation measures the figure with timings.";
+const BOUNDS_HOVER: &str = "Certified bounds: every state with at most three failures is decided (a failed single point of failure, a failed order-2 cut set, then each remaining triple, as far as the page's budget allows); the rest is left undecided. Static model: hot spares, cold standby and UPS batteries are not credited (the upper bound still holds), limited repair crews are not queued (the lower bound still holds). The simulation measures the figure with timings.";

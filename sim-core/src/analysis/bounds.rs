@@ -5,21 +5,23 @@
 //! no failure or one failure is up; a state with exactly two failures is down exactly
 //! when the pair is an order-2 cut set, found for each element i by one run of the
 //! single-failure dataflow with i already failed
-//! ([`super::single_failures::single_failures_given`]); states with three or more
-//! failures are left undecided. So, with r = q / (1 − q) and R = Π(1 − q) over the
-//! non-SPOF elements,
+//! ([`super::single_failures::single_failures_given`]). With every pair decided (and at
+//! most [`MAX_TRIPLE_ELEMENTS`] failable elements), one run per pair {i, j}, most
+//! probable first, decides the triples through it; a triple with an order-2 cut set
+//! inside is down without a run (its mass by inclusion-exclusion over the cut-pair
+//! graph). With r = q / (1 − q) and R = Π(1 − q) over the non-SPOF elements,
 //!
-//! - lower = P(some SPOF fails) + P(no SPOF) · R · Σ_{down pairs} r_i r_j,
-//! - upper = lower + P(no SPOF) · (P(≥ 3 non-SPOF failures) + R · Σ_{undecided pairs} r_i r_j).
+//! - lower = P(some SPOF fails) + P(no SPOF) · R · (Σ_{down pairs} r_i r_j + Σ_{down triples} r_i r_j r_k),
+//! - upper = lower + P(no SPOF) · (P(≥ 4 failures) + R · Σ_{undecided triples} r_i r_j r_k)
+//!   (or, stopping at pairs, P(≥ 3 failures) + R · Σ_{undecided pairs} r_i r_j).
 //!
 //! Both hold for the static model (independent elements, each unavailable for its
 //! repair, plus a RAID slot's rebuild); the solved dynamic parts (hot spares, cold
-//! standby, crews, UPS batteries) are not credited. Elements are processed most
-//! probable first; a deadline stops the loop and the pairs not yet decided widen the
-//! gap, so the bounds stay valid at any point. Cost: O(n) dataflow runs, each near
-//! linear in the design (Esary–Proschan-style state enumeration; see Li & Silvester,
-//! "Performance analysis of networks with unreliable components", IEEE Trans. Comm.
-//! 32(10), 1984, for most-probable-state bounds).
+//! standby, crews, UPS batteries) are not credited. A deadline or a run budget stops
+//! the enumeration and what is left undecided widens the gap, so the bounds stay valid
+//! at any point. Cost: O(n) dataflow runs for pairs and O(n²) for triples, each near
+//! linear in the design (most-probable-state bounds: Li & Silvester, "Performance
+//! analysis of networks with unreliable components", IEEE Trans. Comm. 32(10), 1984).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -29,7 +31,7 @@ use super::single_failures::single_failures_given;
 
 /// Designs with more failable elements than this stop at order 2 (the pairs to run
 /// grow as n²/2).
-const MAX_TRIPLE_ELEMENTS: usize = 2_000;
+pub const MAX_TRIPLE_ELEMENTS: usize = 2_000;
 use crate::model::Model;
 
 /// Certified bounds on one service's unavailability.

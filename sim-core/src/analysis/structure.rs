@@ -8,7 +8,7 @@
 //!   member is eligible only if its node's partition holds a majority of votes (one per
 //!   node, plus the quorum device), so partitions count.
 //! - Network reachability is exact: multi-source reachability is unrolled as gates
-//!   (see [`Builder::not_reached`]), for as many rounds as there are forwarding nodes
+//!   (see `Builder::not_reached`), for as many rounds as there are forwarding nodes
 //!   (+2), which covers every simple path. Traffic may cross only forwarding devices
 //!   (switches, routers, firewalls, load balancers, SAN switches, the entry); servers
 //!   are endpoints, reached through their NICs.
