@@ -127,13 +127,16 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
         let reasons = evaluator.service_reasons(s);
         for label in &reasons {
             if let Some((from, to)) = label.split_once(" cannot reach ") {
-                for tier in [from, to] {
+                // The chain breaks between two tiers: the sending group's members reach
+                // no member of the next, or the receiving group's members are reached
+                // by none of the previous.
+                for (tier, why) in [(from, "no member reaches the next tier"), (to, "no member can be reached")] {
                     if let Some(g) = model
                         .groups
                         .iter()
                         .find(|g| g.name == tier && g.members.len() > 1 && eval.group_works[g.id.0 as usize])
                     {
-                        defeats.insert(format!("{} {}: no member can reach the next tier", g.kind, g.name));
+                        defeats.insert(format!("{} {}: {why}", g.kind, g.name));
                     }
                 }
             }
