@@ -149,12 +149,8 @@ impl Spec for RaidSpec {
         cx.set_members(disks);
         let Target::Group(g) = cx.me else { return };
         cx.builder.model.groups[g.0 as usize].arrangement = Arrangement::ActiveActive { need };
-        cx.builder.model.groups[g.0 as usize].dynamics = Some(crate::model::Dynamics::Rebuild {
-            rebuild_secs: rebuild,
-            hot_spares: self.hot_spares,
-            // RAID 10 tolerates one loss per mirror pair: not a count (the pairs decide).
-            tolerates: if self.level == 10 { 0 } else { n as u32 - need },
-        });
+        cx.builder.model.groups[g.0 as usize].dynamics =
+            Some(crate::model::Dynamics::Rebuild { rebuild_secs: rebuild, hot_spares: self.hot_spares });
         if !pairs.is_empty() {
             cx.group_need(g, Req::All(pairs), EdgeKind::Member);
         }

@@ -27,7 +27,7 @@
 
 use std::collections::VecDeque;
 
-use super::{edge_targets, Arrangement, EdgeKind, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req};
+use super::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req};
 
 pub struct Evaluation {
     pub element_works: Vec<bool>,
@@ -137,38 +137,21 @@ impl<'m> Evaluator<'m> {
     }
 }
 
-/// §3: the ballot of group `g` if vote quorum applies to it: an active-standby cluster
-/// with a quorum device or at least three members.
+/// §3: the ballot of group `g` if vote quorum applies to it (the cluster mechanism
+/// decides that: an active-standby cluster with a quorum device or at least three
+/// members); the counting below is this file's own.
 fn ballot(model: &Model, g: GroupId) -> Option<Ballot> {
     let group = model.group(g);
-    let device = model.quorum_device(g);
-    let applies = group.kind == "cluster"
-        && group.arrangement == Arrangement::ActiveStandby
-        && (device.is_some() || group.members.len() >= 3);
-    if !applies {
+    if !group.vote_quorum {
         return None;
     }
-    let node_of_member: Vec<ElementId> = group.members.iter().map(|&m| node_of(model, m)).collect();
+    let device = model.quorum_device(g);
+    let node_of_member: Vec<ElementId> = group.members.iter().map(|&m| model.host_node(m)).collect();
     let mut nodes = node_of_member.clone();
     nodes.sort();
     nodes.dedup();
     let total = nodes.len() + usize::from(device.is_some());
     Some(Ballot { node_of_member, nodes, device, total })
-}
-
-/// A member's node: itself if it is a server, else the server hosting it.
-fn node_of(model: &Model, m: ElementId) -> ElementId {
-    if model.element(m).kind == "server" {
-        return m;
-    }
-    edge_targets(model, NodeRef::Element(m), EdgeKind::Hosting)
-        .into_iter()
-        .find_map(|t| match t {
-            NodeRef::Element(h) if model.element(h).kind == "server" => Some(h),
-            _ => None,
-        })
-        // Not hosted on a server (the lowering does not produce this): its own node.
-        .unwrap_or(m)
 }
 
 impl Evaluator<'_> {

@@ -239,7 +239,7 @@ pub struct Switchover {
 pub enum Dynamics {
     /// RAID: a slot stays unprotected until its rebuild ends, onto a hot spare at once
     /// or onto the replacement disk after the repair.
-    Rebuild { rebuild_secs: f64, hot_spares: u32, tolerates: u32 },
+    Rebuild { rebuild_secs: f64, hot_spares: u32 },
     /// An active-standby group whose standbys are off (do not fail) while they wait.
     ColdStandby,
 }
