@@ -252,9 +252,15 @@ fn lower_bond(
 
 /// Simulated timing: active-backup switches over after its monitor (MII or ARP) sees
 /// the loss; LACP spreads traffic over the links and absorbs a loss.
-pub fn behaviour(g: &crate::model::Group) -> crate::simulate::Behaviour {
+/// The idle NIC of an active-backup bond carries nothing (Linux bonding docs, "active-backup").
+pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+    use crate::simulate::{Behaviour, SimProfile};
     match g.arrangement {
-        crate::model::Arrangement::ActiveStandby => crate::simulate::Behaviour::Switchover,
-        crate::model::Arrangement::ActiveActive { .. } => crate::simulate::Behaviour::Absorb,
+        crate::model::Arrangement::ActiveStandby => {
+            SimProfile { standby_blocks_transit: true, host_local: true, ..SimProfile::plain(Behaviour::Switchover) }
+        }
+        crate::model::Arrangement::ActiveActive { .. } => {
+            SimProfile { host_local: true, ..SimProfile::plain(Behaviour::Absorb) }
+        }
     }
 }

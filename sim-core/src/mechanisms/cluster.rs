@@ -213,10 +213,18 @@ impl Spec for ClusterSpec {
 /// Simulated timing: active-standby fails over after deadtime + takeover (and can split
 /// brain without a quorum device); shared nothing loses a partition's share; shared
 /// everything absorbs a node's loss.
-pub fn behaviour(g: &crate::model::Group) -> crate::simulate::Behaviour {
-    match (&g.arrangement, g.attrs.get("sharing")) {
-        (crate::model::Arrangement::ActiveStandby, _) => crate::simulate::Behaviour::Switchover,
-        (_, Some(crate::model::Attr::Text(s))) if s == "shared-nothing" => crate::simulate::Behaviour::Share,
-        _ => crate::simulate::Behaviour::Absorb,
+pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+    use crate::simulate::{Behaviour, SimProfile};
+    let behaviour = match (&g.arrangement, g.attrs.get("sharing")) {
+        (crate::model::Arrangement::ActiveStandby, _) => Behaviour::Switchover,
+        (_, Some(crate::model::Attr::Text(s))) if s == "shared-nothing" => Behaviour::Share,
+        _ => Behaviour::Absorb,
+    };
+    let cold = crate::model::text_attr(&g.attrs, "standby") == Some("cold");
+    SimProfile {
+        counts_split_brain: true,
+        cold_standby: cold,
+        restores_on_takeover: cold && !super::replication::replicates_any(model, &g.members),
+        ..SimProfile::plain(behaviour)
     }
 }

@@ -177,10 +177,11 @@ impl Spec for GslbSpec {
 
 /// Simulated timing: round robin keeps handing out a dead address (its share fails);
 /// single-answer GSLB switches after check + TTL; all-answer GSLB shares.
-pub fn behaviour(g: &crate::model::Group) -> crate::simulate::Behaviour {
-    match g.arrangement {
-        crate::model::Arrangement::ActiveStandby if g.switchover.is_some() => crate::simulate::Behaviour::Switchover,
-        crate::model::Arrangement::ActiveStandby => crate::simulate::Behaviour::Primary,
-        crate::model::Arrangement::ActiveActive { .. } => crate::simulate::Behaviour::Share,
-    }
+pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+    use crate::simulate::{Behaviour, SimProfile};
+    SimProfile::plain(match g.arrangement {
+        crate::model::Arrangement::ActiveStandby if g.switchover.is_some() => Behaviour::Switchover,
+        crate::model::Arrangement::ActiveStandby => Behaviour::Primary,
+        crate::model::Arrangement::ActiveActive { .. } => Behaviour::Share,
+    })
 }

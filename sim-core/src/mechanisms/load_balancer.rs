@@ -244,6 +244,11 @@ pub fn finish(b: &mut ModelBuilder) {
 
 /// Simulated timing: a dead backend keeps its share of requests (failing) until the
 /// health check takes it out (interval × fall).
-pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
-    crate::simulate::Behaviour::Share
+pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+    use crate::simulate::{Behaviour, SimProfile};
+    let pinned = crate::model::text_attr(&g.attrs, "persistence").is_some_and(|p| p != "none");
+    SimProfile {
+        loses_sessions: pinned && !g.members.iter().all(|&m| super::session::replicated(model, m)),
+        ..SimProfile::plain(Behaviour::Share)
+    }
 }

@@ -51,36 +51,41 @@ pub static REGISTRY: &[&[&dyn Kind]] = &[
 /// their device), run in this order after lowering.
 pub static FINISHERS: &[fn(&mut crate::model::ModelBuilder)] = &[power::finish, load_balancer::finish];
 
-/// A mechanism's simulated behaviour for one of its groups.
-pub type BehaviourOf = fn(&crate::model::Group) -> crate::simulate::Behaviour;
+/// A mechanism's typed simulator parameters for one of its groups.
+pub type ProfileOf = fn(&crate::model::Model, &crate::model::Group) -> crate::simulate::SimProfile;
 
 /// How each group kind behaves in the simulator: one line per mechanism file.
-pub static BEHAVIOURS: &[(&str, BehaviourOf)] = &[
-    ("bond", bond::behaviour),
-    ("raid", raid::behaviour),
-    ("multipath", san::behaviour),
-    ("stp", stp::behaviour),
-    ("vrrp", vrrp::behaviour),
-    ("hsrp", vrrp::behaviour),
-    ("lb-pool", load_balancer::behaviour),
-    ("dns-rr", dns::behaviour),
-    ("gslb", dns::behaviour),
-    ("session-replication", session::behaviour),
-    ("cluster", cluster::behaviour),
-    ("replication", replication::behaviour),
+pub static PROFILES: &[(&str, ProfileOf)] = &[
+    ("bond", bond::profile),
+    ("raid", raid::profile),
+    ("multipath", san::profile),
+    ("stp", stp::profile),
+    ("vrrp", vrrp::profile),
+    ("hsrp", vrrp::profile),
+    ("lb-pool", load_balancer::profile),
+    ("dns-rr", dns::profile),
+    ("gslb", dns::profile),
+    ("session-replication", session::profile),
+    ("cluster", cluster::profile),
+    ("replication", replication::profile),
 ];
 
-/// The simulated behaviour of a group; kinds without an entry follow their arrangement.
-pub fn behaviour(g: &crate::model::Group) -> crate::simulate::Behaviour {
-    use crate::simulate::Behaviour;
-    match BEHAVIOURS.iter().find(|(kind, _)| *kind == g.kind) {
-        Some((_, f)) => f(g),
-        None => match (&g.arrangement, &g.switchover) {
+/// The simulator's view of a group; kinds without an entry follow their arrangement.
+pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+    use crate::simulate::{Behaviour, SimProfile};
+    match PROFILES.iter().find(|(kind, _)| *kind == g.kind) {
+        Some((_, f)) => f(model, g),
+        None => SimProfile::plain(match (&g.arrangement, &g.switchover) {
             (crate::model::Arrangement::ActiveStandby, Some(_)) => Behaviour::Switchover,
             (crate::model::Arrangement::ActiveStandby, None) => Behaviour::Primary,
             (crate::model::Arrangement::ActiveActive { .. }, _) => Behaviour::Absorb,
-        },
+        }),
     }
+}
+
+/// The simulated behaviour of a group.
+pub fn behaviour(model: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::Behaviour {
+    profile(model, g).behaviour
 }
 
 /// Every registered kind, in registry order.

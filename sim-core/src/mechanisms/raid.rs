@@ -162,6 +162,13 @@ impl Spec for RaidSpec {
 }
 
 /// Simulated timing: a lost disk leaves the array degraded until its slot is rebuilt.
-pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
-    crate::simulate::Behaviour::Rebuild
+pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+    use crate::simulate::{Behaviour, RebuildTiming, SimProfile};
+    let rebuild = match g.dynamics {
+        Some(crate::model::Dynamics::Rebuild { rebuild_secs, hot_spares }) => {
+            Some(RebuildTiming { rebuild_secs, hot_spares })
+        }
+        _ => None,
+    };
+    SimProfile { rebuild, ..SimProfile::plain(Behaviour::Rebuild) }
 }

@@ -128,6 +128,17 @@ impl Spec for ReplicationSpec {
 }
 
 /// Simulated timing: a change of primary loses the async lag.
-pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
-    crate::simulate::Behaviour::Primary
+pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+    use crate::simulate::{Behaviour, SimProfile};
+    let lag = match crate::model::text_attr(&g.attrs, "mode") {
+        Some("async") => crate::model::secs_attr(&g.attrs, "rpo").unwrap_or(0.0),
+        _ => 0.0,
+    };
+    SimProfile { replication_lag_secs: Some(lag), ..SimProfile::plain(Behaviour::Primary) }
+}
+
+/// Some replication group copies the data of one of `members` (so a cold standby
+/// among them starts from a replica, not from a backup).
+pub fn replicates_any(model: &crate::model::Model, members: &[crate::model::ElementId]) -> bool {
+    model.groups.iter().any(|o| o.kind == "replication" && o.members.iter().any(|m| members.contains(m)))
 }

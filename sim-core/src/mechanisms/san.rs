@@ -173,9 +173,14 @@ impl Spec for MultipathSpec {
 
 /// Simulated timing: failover multipath switches after the path checker sees the loss;
 /// round robin absorbs it.
-pub fn behaviour(g: &crate::model::Group) -> crate::simulate::Behaviour {
+/// Failover multipath sends I/O down the active path only (dm-multipath
+/// `path_grouping_policy failover`): a standby path carries nothing.
+pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+    use crate::simulate::{Behaviour, SimProfile};
     match g.arrangement {
-        crate::model::Arrangement::ActiveStandby => crate::simulate::Behaviour::Switchover,
-        crate::model::Arrangement::ActiveActive { .. } => crate::simulate::Behaviour::Absorb,
+        crate::model::Arrangement::ActiveStandby => {
+            SimProfile { standby_blocks_transit: true, ..SimProfile::plain(Behaviour::Switchover) }
+        }
+        crate::model::Arrangement::ActiveActive { .. } => SimProfile::plain(Behaviour::Absorb),
     }
 }

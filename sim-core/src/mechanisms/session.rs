@@ -67,6 +67,11 @@ impl Spec for SessionReplicationSpec {
 }
 
 /// Simulated timing: replicated sessions survive a member's loss with no gap.
-pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
-    crate::simulate::Behaviour::Absorb
+pub fn profile(_: &crate::model::Model, _: &crate::model::Group) -> crate::simulate::SimProfile {
+    crate::simulate::SimProfile::plain(crate::simulate::Behaviour::Absorb)
+}
+
+/// Sessions held by `member` are replicated to another member of a session group.
+pub fn replicated(model: &crate::model::Model, member: crate::model::ElementId) -> bool {
+    model.groups.iter().any(|o| o.kind == "session-replication" && o.members.contains(&member) && o.members.len() > 1)
 }

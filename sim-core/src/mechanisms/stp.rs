@@ -118,6 +118,19 @@ impl Spec for StpSpec {
 
 /// Simulated timing: a change of the active tree stops the affected switches for the
 /// direct or indirect reconvergence time.
-pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
-    crate::simulate::Behaviour::Reconverge
+pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+    use crate::model::{secs_attr, text_attr};
+    use crate::simulate::{Behaviour, SimProfile, StpTimers};
+    let mode = match text_attr(&g.attrs, "mode") {
+        Some("rstp") => "rstp",
+        Some("none") => "none",
+        _ => "stp",
+    };
+    let stp = StpTimers {
+        mode,
+        direct_secs: secs_attr(&g.attrs, "reconverge_direct").unwrap_or(0.0),
+        indirect_secs: secs_attr(&g.attrs, "reconverge_indirect").unwrap_or(0.0),
+        root: text_attr(&g.attrs, "root").and_then(|r| model.element_by_name(r)).map(|e| e.id),
+    };
+    SimProfile { stp: Some(stp), ..SimProfile::plain(Behaviour::Reconverge) }
 }

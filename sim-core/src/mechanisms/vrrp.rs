@@ -157,6 +157,14 @@ impl Spec for HsrpSpec {
 }
 
 /// Simulated timing (VRRP and HSRP): the backup takes over after Master_Down / hold time.
-pub fn behaviour(_: &crate::model::Group) -> crate::simulate::Behaviour {
-    crate::simulate::Behaviour::Switchover
+/// A backup router does not own the virtual IP, so it forwards no gateway traffic
+/// (RFC 5798 §6.4.2); adverts are link-local multicast (RFC 5798 §5.1.1.3).
+pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+    use crate::simulate::{Behaviour, SimProfile};
+    SimProfile {
+        standby_blocks_transit: true,
+        peers_same_segment: true,
+        preempt: matches!(g.attrs.get("preempt"), Some(Attr::Flag(true))),
+        ..SimProfile::plain(Behaviour::Switchover)
+    }
 }

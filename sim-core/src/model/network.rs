@@ -6,6 +6,9 @@ use petgraph::visit::EdgeRef;
 use super::{EdgeKind, ElementId, GroupId, Model, NodeRef};
 
 /// Kinds that forward traffic between other devices; servers are endpoints.
+/// Kinds that forward frames within one L2 segment.
+pub const SWITCHING: &[&str] = &["switch"];
+
 pub const FORWARDING: &[&str] = &["switch", "router", "firewall", "load-balancer", "san-switch", "entry"];
 
 pub struct NetworkIndex {
@@ -14,6 +17,9 @@ pub struct NetworkIndex {
     /// Per element: elements attached to it (a NIC in its server, a process on its host).
     pub attached: Vec<Vec<ElementId>>,
     pub forwarding: Vec<bool>,
+    /// Per element: forwards inside one L2 segment only (a switch), so link-local
+    /// multicast such as VRRP adverts crosses it while it stops at a router.
+    pub switching: Vec<bool>,
 }
 
 impl NetworkIndex {
@@ -31,7 +37,8 @@ impl NetworkIndex {
             attached[b.0 as usize].push(a);
         }
         let forwarding = model.elements.iter().map(|e| FORWARDING.contains(&e.kind)).collect();
-        NetworkIndex { adjacency, attached, forwarding }
+        let switching = model.elements.iter().map(|e| SWITCHING.contains(&e.kind)).collect();
+        NetworkIndex { adjacency, attached, forwarding, switching }
     }
 
     /// Everything attached to `e`, transitively (a process, its server, its NICs), `e` first.

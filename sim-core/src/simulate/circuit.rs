@@ -264,7 +264,7 @@ impl Circuit {
                 model.groups.iter().map(|grp| grp.members.iter().any(|m| near[m.0 as usize])).collect()
             })
             .collect();
-        let behaviours = model.groups.iter().map(crate::mechanisms::behaviour).collect();
+        let behaviours = model.groups.iter().map(|grp| crate::mechanisms::behaviour(model, grp)).collect();
         let needed =
             (0..g).map(|j| service_groups.iter().any(|list: &Vec<GroupId>| list.contains(&GroupId(j)))).collect();
         let mut tier_services = vec![Vec::new(); g as usize];

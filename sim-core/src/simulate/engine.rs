@@ -176,8 +176,14 @@ struct Sim<'c, 'm> {
     repair_queue: std::collections::VecDeque<u32>,
     drilled: Vec<u32>,
     value: Vec<bool>,
-    /// Standby in some switchover group, or reconverging: carries no traffic.
-    excluded: Vec<u32>,
+    /// Per element: how many transit-blocking groups hold it as standby, plus STP
+    /// domains it is reconverging in. Above zero it forwards nobody's traffic.
+    transit_blocked: Vec<u32>,
+    /// Per element: how many groups of any kind hold it as standby (a service naming the
+    /// element itself as a tier cannot use it then).
+    standby_in: Vec<u32>,
+    /// Per element: STP domains it is reconverging in.
+    reconverging: Vec<u32>,
     battery_since: Vec<Option<f64>>,
     battery_token: Vec<u32>,
     groups: Vec<GroupState>,
@@ -248,7 +254,9 @@ impl<'c, 'm> Sim<'c, 'm> {
             repair_queue: std::collections::VecDeque::new(),
             drilled: vec![0; n],
             value: vec![false; nodes],
-            excluded: vec![0; n],
+            transit_blocked: vec![0; n],
+            standby_in: vec![0; n],
+            reconverging: vec![0; n],
             battery_since: vec![None; n],
             battery_token: vec![0; n],
             groups: model
@@ -292,8 +300,10 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.value[e.0 as usize]
     }
 
+    /// Works and forwards traffic: no transit-blocking group holds it as standby and it
+    /// is not reconverging.
     fn carries(&self, e: ElementId) -> bool {
-        self.value[e.0 as usize] && self.excluded[e.0 as usize] == 0
+        self.value[e.0 as usize] && self.transit_blocked[e.0 as usize] == 0
     }
 
     fn run(mut self) -> ReplicationRecord {
@@ -509,7 +519,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     let until = self.groups[j].reconverging_until[i];
                     if until > 0.0 && until <= self.now {
                         self.groups[j].reconverging_until[i] = 0.0;
-                        self.set_excluded(m.0, false);
+                        self.set_reconverging(m.0, false);
                     }
                 }
             }
@@ -640,16 +650,17 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
     }
 
-    fn set_excluded(&mut self, e: u32, on: bool) {
-        let was = self.excluded[e as usize] > 0;
-        if on {
-            self.excluded[e as usize] += 1;
-        } else {
-            self.excluded[e as usize] -= 1;
-        }
-        if was != (self.excluded[e as usize] > 0) && self.cx.circuit.networked[e as usize] {
+    /// Adds (`on`) or removes one reason for `e` to forward no traffic.
+    fn set_transit_blocked(&mut self, e: u32, on: bool) {
+        if bump(&mut self.transit_blocked[e as usize], on) && self.cx.circuit.networked[e as usize] {
             self.mark(self.cx.circuit.net_node());
         }
+    }
+
+    /// Adds or removes one STP domain reconverging `e`: it forwards nothing meanwhile.
+    fn set_reconverging(&mut self, e: u32, on: bool) {
+        bump(&mut self.reconverging[e as usize], on);
+        self.set_transit_blocked(e, on);
     }
 
     fn propagate(&mut self) {
@@ -804,7 +815,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 .enumerate()
                 .filter(|&(i, &m)| match group {
                     Some(g) => self.eligible(g.0 as usize, i),
-                    None => self.carries(m),
+                    None => self.carries(m) && self.standby_in[m.0 as usize] == 0,
                 })
                 .map(|(_, &m)| m)
                 .collect();
@@ -817,11 +828,13 @@ impl<'c, 'm> Sim<'c, 'm> {
         true
     }
 
-    /// Member `i` of group `j` may carry the tier now: it carries traffic (not a waiting
-    /// standby) and, under vote quorum, its partition holds a majority.
+    /// Member `i` of group `j` may carry the tier now: it works, this group does not hold
+    /// it as standby (other groups' roles do not matter: a router backup for one VLAN
+    /// is master for another), it is not reconverging and, under vote quorum, its
+    /// partition holds a majority.
     fn eligible(&mut self, j: usize, i: usize) -> bool {
         let m = self.cx.model.groups[j].members[i];
-        self.carries(m) && self.has_majority(j, i)
+        self.works(m) && !self.groups[j].excluding[i] && self.reconverging[m.0 as usize] == 0 && self.has_majority(j, i)
     }
 
     /// docs/SEMANTICS.md §3: the votes member `i`'s node can count in its partition (its
@@ -891,10 +904,11 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.reach_within(sources, targets, honour_exclusion, force, false)
     }
 
-    /// Per target: whether some carrying source reaches it (docs/SEMANTICS.md §2).
+    /// Per target: whether some source reaches it (docs/SEMANTICS.md §2). Sources and
+    /// targets were found eligible for their tiers; only what lies between must carry.
     fn reach_each(&mut self, sources: &[ElementId], targets: &[ElementId]) -> Vec<bool> {
         // Few targets per tier: one search per target keeps the early exit.
-        targets.iter().map(|&b| self.reach(sources, &[b], true, None)).collect()
+        targets.iter().map(|&b| self.reach_from(sources, &[b], true, None, false, true)).collect()
     }
 
     /// [`Self::reach`], optionally forwarding through switches only (one L2 segment).
@@ -906,11 +920,26 @@ impl<'c, 'm> Sim<'c, 'm> {
         force: Option<ElementId>,
         segment: bool,
     ) -> bool {
+        self.reach_from(sources, targets, honour_exclusion, force, segment, false)
+    }
+
+    /// The search behind every reach query; `anchors_eligible`: the sources and targets
+    /// themselves need only work (their tier's eligibility was checked by the caller).
+    fn reach_from(
+        &mut self,
+        sources: &[ElementId],
+        targets: &[ElementId],
+        honour_exclusion: bool,
+        force: Option<ElementId>,
+        segment: bool,
+        anchors_eligible: bool,
+    ) -> bool {
         let circuit = &self.cx.circuit;
-        let model = self.cx.model;
-        let forwards = |u: usize| circuit.net.forwarding[u] && (!segment || model.elements[u].kind == "switch");
+        let forwards = |u: usize| circuit.net.forwarding[u] && (!segment || circuit.net.switching[u]);
         let ok = |s: &Self, e: ElementId| {
-            Some(e) == force && s.works(e) || if honour_exclusion { s.carries(e) } else { s.works(e) }
+            Some(e) == force && s.works(e)
+                || anchors_eligible && (sources.contains(&e) || targets.contains(&e)) && s.works(e)
+                || if honour_exclusion { s.carries(e) } else { s.works(e) }
         };
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
@@ -1081,12 +1110,19 @@ impl<'c, 'm> Sim<'c, 'm> {
             self.mark(self.cx.circuit.tier_services[j][k]);
         }
         let members = &self.cx.model.groups[j].members;
+        let blocks_transit = self.cx.groups[j].blocks_transit;
         for (i, m) in members.iter().enumerate() {
             let st = &self.groups[j];
             let want = st.window || (st.active != Some(i) && st.also_active != Some(i));
             if want != st.excluding[i] {
                 self.groups[j].excluding[i] = want;
-                self.set_excluded(m.0, want);
+                if bump(&mut self.standby_in[m.0 as usize], want) {
+                    // Services naming the member itself as a tier.
+                    self.mark(self.cx.circuit.net_node());
+                }
+                if blocks_transit {
+                    self.set_transit_blocked(m.0, want);
+                }
             }
         }
     }
@@ -1331,7 +1367,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             let until = self.now + cost;
             if self.groups[j].reconverging_until[i] == 0.0 {
-                self.set_excluded(members[i].0, true);
+                self.set_reconverging(members[i].0, true);
             }
             let st = &mut self.groups[j];
             st.reconverging_until[i] = st.reconverging_until[i].max(until);
@@ -1442,22 +1478,21 @@ impl<'c, 'm> Sim<'c, 'm> {
                 _ => {}
             }
         }
-        // Network failovers (bonds, gateways) reach services through paths, not needs:
-        // groups no service needs directly. Prefer one whose members are in this
-        // service's cone (its own bond), then any (a gateway pair on the path).
+        // Network failovers (bonds, gateways, multipath) reach services through paths,
+        // not needs: groups no service needs directly, whose standby forwards nothing.
+        // Prefer one whose members are in this service's cone (its own bond), then any
+        // (a gateway pair on the path). A group nothing uses is never to blame.
         let failing_over = |j: usize| {
             let st = &self.groups[j];
             cx.groups[j].behaviour == Behaviour::Switchover
+                && cx.groups[j].blocks_transit
                 && (st.window || st.promote_pending)
                 && !cx.circuit.needed[j]
         };
         let near = &cx.circuit.service_near_groups[s];
         let own = |j: &usize| near[*j];
         let mut network = (0..cx.groups.len()).filter(|&j| failing_over(j));
-        let chosen = network.clone().find(own).or_else(|| {
-            let bond = |j: &usize| cx.model.groups[*j].kind == "bond";
-            network.find(|j| !bond(j))
-        });
+        let chosen = network.clone().find(own).or_else(|| network.find(|j| !cx.groups[*j].host_local));
         if let Some(j) = chosen {
             return format!("{} failover", cx.model.groups[j].kind);
         }
@@ -1642,6 +1677,17 @@ impl<'c, 'm> Sim<'c, 'm> {
             .collect();
         ReplicationRecord { index: self.index, events: self.events, services }
     }
+}
+
+/// Counts one reason up or down; true when the count crossed zero.
+fn bump(count: &mut u32, on: bool) -> bool {
+    let was = *count > 0;
+    if on {
+        *count += 1;
+    } else {
+        *count -= 1;
+    }
+    was != (*count > 0)
 }
 
 /// Per-service record with the year vectors sized.

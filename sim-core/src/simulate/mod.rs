@@ -9,12 +9,13 @@
 //! reports.
 //!
 //! Timing behaviour comes from the mechanisms: each group kind declares a
-//! [`Behaviour`] in its mechanism file ([`crate::mechanisms::behaviour`]), with its
-//! delays in the group's switchover and attributes.
+//! [`SimProfile`] in its mechanism file ([`crate::mechanisms::profile`]): its
+//! [`Behaviour`] and typed timing, with its delays in the group's switchover.
 
 mod circuit;
 mod engine;
 mod params;
+mod profile;
 pub mod record;
 mod sample;
 pub mod shard;
@@ -24,6 +25,7 @@ pub mod spanning_tree;
 mod tests;
 
 pub use params::{Compiled, GroupParams};
+pub use profile::{RebuildTiming, SimProfile, StpTimers};
 pub use record::{
     aggregate, AttributionRow, Interval, IntervalState, ReplicationRecord, ServiceRecord, ServiceStats, SimReport,
     OUTAGE_BINS,

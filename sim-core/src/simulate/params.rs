@@ -21,7 +21,7 @@ pub struct Detector {
 
 #[derive(Clone, Debug)]
 pub struct StpParams {
-    pub mode: String,
+    pub mode: &'static str,
     pub direct_secs: f64,
     pub indirect_secs: f64,
     /// The configured root bridge (member index), elected first while it works.
@@ -43,6 +43,10 @@ pub struct GroupParams {
     pub local_links: Vec<Vec<(ElementId, ElementId)>>,
     pub rebuild_secs: f64,
     pub hot_spares: u32,
+    /// A standby member forwards nobody's traffic (see [`super::SimProfile`]).
+    pub blocks_transit: bool,
+    /// The failover is local to one host (a bond).
+    pub host_local: bool,
     /// Backup covering the group's data: (interval, restore time).
     pub backup: Option<(f64, f64)>,
     /// Replication: data lost when the primary is lost (async lag; 0 for sync).
@@ -146,8 +150,9 @@ impl<'m> Compiled<'m> {
 
 fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> GroupParams {
     let zero = |x: f64| if ideal { 0.0 } else { x };
+    let profile = crate::mechanisms::profile(model, g);
     // Ideal failover is the analyzer's: any working member serves, at once.
-    let behaviour = match circuit.behaviours[g.id.0 as usize] {
+    let behaviour = match profile.behaviour {
         Behaviour::Switchover if ideal => Behaviour::Primary,
         b => b,
     };
@@ -172,20 +177,15 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         .iter()
         .map(|&m| circuit.net.adjacency[m.0 as usize].iter().map(|&(far, l)| (l, far)).collect())
         .collect();
-    let loses_sessions = text_attr(&g.attrs, "persistence").is_some_and(|p| p != "none")
-        && !g.members.iter().all(|m| {
-            model.groups.iter().any(|o| o.kind == "session-replication" && o.members.contains(m) && o.members.len() > 1)
-        });
-    let stp = (behaviour == Behaviour::Reconverge).then(|| {
+    let stp = profile.stp.as_ref().filter(|_| behaviour == Behaviour::Reconverge).map(|timers| {
         let index_of = |e: ElementId| g.members.iter().position(|&m| m == e);
         let links =
             model.links.iter().filter_map(|l| Some((index_of(l.a)?, index_of(l.b)?, l.element))).collect::<Vec<_>>();
-        let root = text_attr(&g.attrs, "root").and_then(|r| g.members.iter().position(|&m| model.element(m).name == r));
         StpParams {
-            mode: text_attr(&g.attrs, "mode").unwrap_or("stp").to_string(),
-            direct_secs: zero(secs_attr(&g.attrs, "reconverge_direct").unwrap_or(0.0)),
-            indirect_secs: zero(secs_attr(&g.attrs, "reconverge_indirect").unwrap_or(0.0)),
-            root: root.unwrap_or(0),
+            mode: timers.mode,
+            direct_secs: zero(timers.direct_secs),
+            indirect_secs: zero(timers.indirect_secs),
+            root: timers.root.and_then(index_of).unwrap_or(0),
             links,
         }
     });
@@ -194,39 +194,33 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         .members
         .iter()
         .all(|&m| circuit.closures[m.0 as usize].iter().any(|x| !circuit.net.adjacency[x.0 as usize].is_empty()));
-    let counts_split_brain = g.kind == "cluster";
+    // Rebuild windows stay in `ideal` mode: the analyzer counts them (docs/SEMANTICS.md
+    // is about who serves; how long a slot is unprotected is steady-state).
+    let rebuild = profile.rebuild.unwrap_or(crate::simulate::RebuildTiming { rebuild_secs: 0.0, hot_spares: 0 });
     GroupParams {
         behaviour,
         need,
         detect_secs,
         takeover_secs,
         sees,
-        preempt: matches!(g.attrs.get("preempt"), Some(Attr::Flag(true))),
+        preempt: profile.preempt,
         dr_rto_secs,
         local_links,
-        // Rebuild windows stay in `ideal` mode: the analyzer counts them (docs/SEMANTICS.md
-        // is about who serves; how long a slot is unprotected is steady-state).
-        rebuild_secs: secs_attr(&g.attrs, "rebuild").unwrap_or(0.0),
-        hot_spares: match g.attrs.get("hot_spares") {
-            Some(Attr::Count(n)) => *n as u32,
-            _ => 0,
-        },
+        rebuild_secs: rebuild.rebuild_secs,
+        hot_spares: rebuild.hot_spares,
+        blocks_transit: profile.standby_blocks_transit,
+        host_local: profile.host_local,
         backup: backup_of(model, g).map(|(i, r)| (i, zero(r))),
-        lag_secs: if text_attr(&g.attrs, "mode") == Some("async") {
-            secs_attr(&g.attrs, "rpo").unwrap_or(0.0)
-        } else {
-            0.0
-        },
-        records_rpo: g.kind == "replication",
-        loses_sessions,
+        lag_secs: profile.replication_lag_secs.unwrap_or(0.0),
+        records_rpo: profile.replication_lag_secs.is_some(),
+        loses_sessions: profile.loses_sessions,
         stp,
-        counts_split_brain,
+        counts_split_brain: profile.counts_split_brain,
         votes,
         peers_networked: networked && !ideal,
-        peers_same_segment: matches!(g.kind, "vrrp" | "hsrp"),
-        cold: text_attr(&g.attrs, "standby") == Some("cold"),
-        restores_on_takeover: text_attr(&g.attrs, "standby") == Some("cold")
-            && !model.groups.iter().any(|o| o.kind == "replication" && o.members.iter().any(|m| g.members.contains(m))),
+        peers_same_segment: profile.peers_same_segment,
+        cold: profile.cold_standby,
+        restores_on_takeover: profile.restores_on_takeover,
     }
 }
 

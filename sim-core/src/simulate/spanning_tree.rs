@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use crate::model::{text_attr, ElementId, Model};
+use crate::model::{ElementId, Model};
 
 /// Where a switch gets its path to the root.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,14 +56,11 @@ pub fn root_ports(
 pub fn blocked_links(model: &Model, works: impl Fn(ElementId) -> bool) -> Vec<ElementId> {
     let mut blocked = Vec::new();
     for g in &model.groups {
-        if crate::mechanisms::behaviour(g) != super::Behaviour::Reconverge {
-            continue;
-        }
+        let Some(timers) = crate::mechanisms::profile(model, g).stp else { continue };
         let index_of = |e: ElementId| g.members.iter().position(|&m| m == e);
         let links: Vec<DomainLink> =
             model.links.iter().filter_map(|l| Some((index_of(l.a)?, index_of(l.b)?, l.element))).collect();
-        let configured =
-            text_attr(&g.attrs, "root").and_then(|r| g.members.iter().position(|&m| model.element(m).name == r));
+        let configured = timers.root.and_then(index_of);
         let root =
             configured.filter(|&r| works(g.members[r])).or_else(|| (0..g.members.len()).find(|&i| works(g.members[i])));
         let ports = root_ports(g.members.len(), root, &links, |i| works(g.members[i]), &works);

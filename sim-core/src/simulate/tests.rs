@@ -326,3 +326,38 @@ fn a_cold_takeover_without_replication_restores_the_last_backup() {
     );
     assert_eq!((replicated.services[0].rpo_events, replicated.services[0].max_data_lost_secs), (1, 2.0));
 }
+
+/// Issue 15 §1: a group's standby members are its own business. The same design, with a
+/// copy of one group under another name that no service uses, must simulate to the
+/// same figures. Copies of kinds whose standby only leaves their own tier (GSLB, DNS,
+/// clusters, pools) get much slower timings, so a leak between groups would show; a
+/// copy of a gateway group (whose backup forwards nothing for anyone) is verbatim.
+#[test]
+fn an_unused_copy_of_a_group_changes_nothing() {
+    let mut compared = 0;
+    for design in 0..40u64 {
+        let text = crate::generate::multi_tier(design);
+        let base: serde_json::Value = serde_json::from_str(&text).expect("generated JSON");
+        let groups = base["groups"].as_object().expect("groups").clone();
+        let options = SimOptions { years: 300, replications: 2, seed: 5 + design, ..SimOptions::default() };
+        let original = simulate(&model(&text), &options);
+        for (name, spec) in &groups {
+            let mut copy = spec.clone();
+            match spec["kind"].as_str().expect("kind") {
+                "gslb" | "dns-rr" => copy["ttl"] = "600s".into(),
+                "cluster" => copy["takeover"] = "20m".into(),
+                "lb-pool" => copy["check"] = serde_json::json!({ "type": "tcp", "interval": "60s", "fall": 5 }),
+                _ => {}
+            }
+            let mut doubled = base.clone();
+            doubled["groups"][format!("{name}-copy")] = copy;
+            let doubled = simulate(&model(&doubled.to_string()), &options);
+            assert_eq!(
+                doubled.services, original.services,
+                "design {design}: an unused copy of {name} changed the figures"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 80, "only {compared} groups copied");
+}

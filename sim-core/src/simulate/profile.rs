@@ -1,0 +1,85 @@
+//! What a mechanism tells the simulator about one of its groups, as typed values.
+//!
+//! Each mechanism file registers one `profile` function per group kind
+//! ([`crate::mechanisms::PROFILES`]) that reads what its own lowering wrote and returns a
+//! [`SimProfile`]. The simulator reads only this struct: it never tests a kind name or
+//! looks up a string-keyed attribute, so a new mechanism cannot be half-wired and a
+//! misspelt key cannot silently become zero.
+
+use super::Behaviour;
+use crate::model::ElementId;
+
+/// Spanning-tree timers of one domain (IEEE 802.1D-2004 §17.14 defaults are applied by
+/// the STP mechanism when it lowers).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StpTimers {
+    /// "stp" or "rstp", for attribution labels.
+    pub mode: &'static str,
+    /// A switch whose own root port failed and that has an alternate port: the time it
+    /// stops forwarding (802.1D: 2 × forward_delay; RSTP: the handshake).
+    pub direct_secs: f64,
+    /// A switch that must first age out stale information (802.1D: max_age +
+    /// 2 × forward_delay).
+    pub indirect_secs: f64,
+    /// The configured root bridge, when one is named.
+    pub root: Option<ElementId>,
+}
+
+/// RAID slot rebuild: how long a slot stays unprotected, and the spares on hand.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RebuildTiming {
+    pub rebuild_secs: f64,
+    pub hot_spares: u32,
+}
+
+/// The typed simulator parameters of one group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimProfile {
+    pub behaviour: Behaviour,
+    /// A standby member forwards nobody's traffic (an active-backup bond's idle NIC, a
+    /// backup gateway that does not own the VIP), so paths may not cross it. A member
+    /// named as a tier still serves its own hop when another group holds it as standby
+    /// (a router that is backup for one VLAN and master for another).
+    pub standby_blocks_transit: bool,
+    /// The failover is local to one host (a bond): attribution prefers a failover on
+    /// the path over it.
+    pub host_local: bool,
+    /// The preferred member takes its role back on return (VRRP `preempt`).
+    pub preempt: bool,
+    /// Peers hear each other only inside one L2 segment (VRRP/HSRP adverts are
+    /// link-local multicast, RFC 5798 §5.1.1.3: TTL 255, never routed).
+    pub peers_same_segment: bool,
+    /// Two actives at once is split brain and is counted (a database cluster).
+    pub counts_split_brain: bool,
+    /// A cold standby: members not serving are powered off and do not age.
+    pub cold_standby: bool,
+    /// A cold standby that nothing replicates to: taking over restores the last backup.
+    pub restores_on_takeover: bool,
+    pub rebuild: Option<RebuildTiming>,
+    pub stp: Option<StpTimers>,
+    /// A change of primary loses data: the async replication lag (0 for sync).
+    pub replication_lag_secs: Option<f64>,
+    /// Sessions pinned to a member are lost with it (persistence without session
+    /// replication).
+    pub loses_sessions: bool,
+}
+
+impl SimProfile {
+    /// A group with only a behaviour and none of the optional parts.
+    pub fn plain(behaviour: Behaviour) -> SimProfile {
+        SimProfile {
+            behaviour,
+            standby_blocks_transit: false,
+            host_local: false,
+            preempt: false,
+            peers_same_segment: false,
+            counts_split_brain: false,
+            cold_standby: false,
+            restores_on_takeover: false,
+            rebuild: None,
+            stp: None,
+            replication_lag_secs: None,
+            loses_sessions: false,
+        }
+    }
+}
