@@ -1501,7 +1501,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             |j: &usize| cx.groups[*j].stp.is_some() && self.groups[*j].reconverging_until.iter().any(|&u| u > self.now);
         let mut domains = (0..cx.groups.len()).filter(reconverging);
         if let Some(j) = domains.clone().find(own).or_else(|| domains.next()) {
-            let mode = cx.groups[j].stp.as_ref().map_or("stp", |stp| &stp.mode);
+            let mode = cx.groups[j].stp.as_ref().map_or("stp", |stp| stp.mode);
             return format!("{mode} reconvergence");
         }
         "repair".into()
