@@ -28,8 +28,12 @@ pub struct VrrpSpec {
     /// Priorities (1–254), in member order; default 200, 100, ...
     #[serde(default)]
     pub priorities: Vec<u8>,
-    /// Advertisement interval (default 1s).
+    /// Advertisement interval (default 1s, RFC 5798 §5.2.7; whole seconds 1–255 in
+    /// version 2, centiseconds up to 40.95s in version 3).
     pub advert_interval: Option<Duration>,
+    /// Protocol version: 3 (RFC 5798, the default) or 2 (RFC 3768). It decides how the
+    /// skew time scales (§6.1 of each).
+    pub version: Option<u8>,
     /// Whether a recovered higher-priority member takes the VIP back (default true).
     pub preempt: Option<bool>,
     /// The virtual IP address, for reports.
@@ -51,6 +55,24 @@ pub struct HsrpSpec {
     pub hold: Option<Duration>,
     pub preempt: Option<bool>,
     pub vip: Option<String>,
+}
+
+/// The priority a member gets when none is given: 200 for the first, then 100.
+fn default_priority(index: usize) -> u8 {
+    if index == 0 {
+        200
+    } else {
+        100
+    }
+}
+
+/// Master_Down_Interval of a backup at `priority`: 3 × Advertisement_Interval +
+/// Skew_Time, where Skew_Time is (256 − priority) / 256 s in version 2 (RFC 3768 §6.1)
+/// and (256 − priority) × Advertisement_Interval / 256 in version 3 (RFC 5798 §6.1).
+pub fn master_down_secs(version: u8, advert_secs: f64, priority: u8) -> f64 {
+    let skew_units = (256.0 - f64::from(priority)) / 256.0;
+    let skew = if version == 2 { skew_units } else { skew_units * advert_secs };
+    3.0 * advert_secs + skew
 }
 
 fn lower_pair(
@@ -78,6 +100,14 @@ fn lower_pair(
             cx.span,
             format!("{} priorities for {} members", priorities.len(), members.len()),
             "give one priority per member, in the same order",
+        );
+    }
+    if priorities.windows(2).any(|w| w[0] < w[1]) {
+        cx.error(
+            Code::ImpossibleValue,
+            cx.span,
+            format!("priorities {priorities:?} are not highest first"),
+            "list the members highest priority first (the first is the master)",
         );
     }
     cx.set_members(resolved);
@@ -119,11 +149,36 @@ impl Spec for VrrpSpec {
                 "use 1–254 (255 belongs to the address owner, 0 means resigning)",
             );
         }
-        // The backup (second member) decides when the master is down.
-        let backup_priority = self.priorities.get(1).copied().unwrap_or(100);
-        let skew = (256.0 - f64::from(backup_priority)) / 256.0;
-        let master_down = 3.0 * advert + skew;
+        let version = self.version.unwrap_or(3);
+        match version {
+            2 if advert.fract() != 0.0 || advert > 255.0 => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!("VRRP version 2 advertises in whole seconds (1–255), not {}", Duration::from_secs(advert)),
+                "RFC 3768 §5.3.7: use a whole number of seconds, or \"version\": 3 for centiseconds",
+            ),
+            3 if (advert * 100.0 - (advert * 100.0).round()).abs() > 1e-9 || advert > 40.95 => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!("VRRP version 3 advertises in centiseconds up to 40.95s, not {}", Duration::from_secs(advert)),
+                "RFC 5798 §5.2.7: a 12-bit count of centiseconds",
+            ),
+            2 | 3 => {}
+            v => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!("VRRP version {v} does not exist"),
+                "use 3 (RFC 5798, the default) or 2 (RFC 3768)",
+            ),
+        }
+        // The highest-priority backup is the first to declare the master down.
+        let backup_priority = (1..self.members.len())
+            .map(|i| self.priorities.get(i).copied().unwrap_or(default_priority(i)))
+            .max()
+            .unwrap_or(100);
+        let master_down = master_down_secs(version, advert, backup_priority);
         cx.attr("advert_interval", Attr::Secs(advert));
+        cx.attr("version", Attr::Count(version.into()));
         cx.attr("master_down", Attr::Secs(master_down));
         lower_pair(cx, &self.members, &self.priorities, master_down, self.preempt, &self.vip);
     }
@@ -166,5 +221,20 @@ pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simul
         peers_same_segment: true,
         preempt: matches!(g.attrs.get("preempt"), Some(Attr::Flag(true))),
         ..SimProfile::plain(Behaviour::Switchover)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::master_down_secs;
+
+    /// The RFCs' formulas, worked by hand (exact binary fractions, so compared exactly).
+    #[test]
+    fn master_down_follows_each_version() {
+        assert_eq!(master_down_secs(3, 1.0, 100), 3.609375);
+        assert_eq!(master_down_secs(3, 2.0, 100), 7.21875);
+        assert_eq!(master_down_secs(3, 1.0, 150), 3.4140625);
+        assert_eq!(master_down_secs(2, 1.0, 100), 3.609375);
+        assert_eq!(master_down_secs(2, 2.0, 100), 6.609375);
     }
 }
