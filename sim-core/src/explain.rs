@@ -17,6 +17,8 @@ pub struct Explanation {
 pub const SPOF_FINDING: &str = "SPOF-S001";
 /// An `expect` target that does not hold.
 pub const EXPECTATION_FINDING: &str = "SPOF-X001";
+/// The simulated availability and the static figure with timings disagree.
+pub const MODELS_DISAGREE: &str = "SPOF-X002";
 
 static OTHERS: &[Explanation] = &[
     Explanation {
@@ -34,6 +36,14 @@ static OTHERS: &[Explanation] = &[
         rationale: "DOMAIN.md, vocabulary (availability, RTO, RPO) and §10 (test failover regularly): the scenario states what the design must achieve; `check` measures it (exactly, or by a fixed-seed simulation for RPO and RTO) and fails the run when a target is missed.",
         fix: "Read the measured value next to the target; fix the SPOFs and slow failovers behind it (`spofsim analyze`, `spofsim simulate`), or change the target if it was wrong.",
         example: r#"{ "service": "shop", "min_availability": "99.99%", "max_spofs": 0, "max_rpo": "5s" }"#,
+    },
+    Explanation {
+        code: MODELS_DISAGREE,
+        name: "models-disagree",
+        summary: "The simulated availability and the static figure with timings (detection and failover time) disagree.",
+        rationale: "docs/SEMANTICS.md §5 (figures with timings): an availability target is checked on the static figure, which lengthens each repair by its detection delay and adds a first-order failover term. The simulation plays the same delays over years of random failures. When its 95% interval misses the static figure by more than the first-order term's tolerance, one of them misses an effect (overlapping failures, a failover that cannot complete, a long delay), and a gate that passed on the static figure alone would pass a design the simulation shows broken.",
+        fix: "Read the biggest contributors in the simulated attribution (the verdict names them): shorten that failover, add monitoring, or fix the design. Accept with a `suppress` entry and a reason only when the difference is understood.",
+        example: r#""suppress": [ { "code": "models-disagree", "subject": "shop", "reason": "10-minute DR takeover measured in drills" } ]"#,
     },
 ];
 
@@ -68,7 +78,10 @@ mod tests {
             let e = super::explain(code).expect("explained");
             assert_eq!((e.code, e.name), (code, name));
             assert!(super::explain(name).is_some() && super::explain(&code.to_lowercase()).is_some());
-            assert!(e.rationale.contains("DOMAIN.md"), "{code} cites no DOMAIN.md source");
+            assert!(
+                e.rationale.contains("DOMAIN.md") || e.rationale.contains("docs/SEMANTICS.md"),
+                "{code} cites no source"
+            );
         }
         assert!(super::explain("SPOF-L999").is_none());
     }

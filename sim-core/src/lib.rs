@@ -22,6 +22,7 @@ pub mod scenario;
 pub mod schema;
 pub mod simulate;
 pub mod syntax;
+pub mod timed;
 pub mod units;
 
 pub use diagnostics::{Code, Diagnostic, Severity};

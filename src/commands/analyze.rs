@@ -81,7 +81,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
                 stop.finish();
                 r.map(|r| (t, r)).map_err(|e| e.to_string())
             });
-            items.push(Analysed { name: name.clone(), what, result, bounds: None });
+            items.push(Analysed { name: name.clone(), what, result, bounds: None, timed: None });
         }
         if items.iter().all(|a| a.result.is_ok()) {
             bounds_stop.flag.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -96,7 +96,27 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         }
     }
     // Single points of failure of every service, explained (fast at any size).
-    let spofs = model.as_ref().map(|m| findings::spofs(m, &single_failures::single_failures(m))).unwrap_or_default();
+    let singles = model.as_ref().map(single_failures::single_failures).unwrap_or_default();
+    let spofs = model.as_ref().map(|m| findings::spofs(m, &singles)).unwrap_or_default();
+    // The figure with timings, for every service with an exact figure.
+    if let Some(m) = &model {
+        let index_of = |name: &str| m.services.iter().position(|s| s.name == name);
+        let mut wanted = vec![false; m.services.len()];
+        for a in items.iter().filter(|a| a.result.is_ok()) {
+            if let Some(i) = index_of(&a.name) {
+                wanted[i] = true;
+            }
+        }
+        if wanted.iter().any(|w| *w) {
+            let stop = deadline(args.budget_secs, "detection and failover time", args.quiet);
+            let figures =
+                sim_core::timed::timed_figures(m, &singles, &wanted, &Options { cancel: Some(stop.flag), ..options });
+            stop.finish();
+            for a in items.iter_mut().filter(|a| a.result.is_ok()) {
+                a.timed = index_of(&a.name).map(|i| figures[i].clone());
+            }
+        }
+    }
     let lints = model.as_ref().map(sim_core::lints::run).unwrap_or_default();
     let index = sim_core::syntax::LineIndex::new(&text);
     let lint_rows: Vec<LintRow> = lints

@@ -3,6 +3,10 @@
 //!    assumptions: [..],
 //!    results: [ { name, kind, unavailability, availability, nines, (or `skipped`: why)
 //!                 downtime_per_year_secs, bdd_nodes, coherent,
+//!                 with_timings: { unavailability, availability, detection_unavailability,
+//!                                 failover_unavailability, first_order_holds,
+//!                                 contributors: [ { element, outage_secs, share } ], note }
+//!                               (or { skipped: why }; absent for fault trees),
 //!                 cut_sets: { total, counts_by_order: { "1": n, .. }, truncated,
 //!                             listed: [ { order, probability, events: [..] } ] },
 //!                 importance: [ { event, birnbaum, criticality, fussell_vesely,
@@ -82,6 +86,20 @@ pub fn render(
                     "listed": listed,
                 },
                 "importance": importance,
+                "with_timings": a.timed.as_ref().map(|t| match t {
+                    Ok(t) => json!({
+                        "unavailability": num(t.unavailability()),
+                        "availability": num(1.0 - t.unavailability()),
+                        "detection_unavailability": num(t.detected),
+                        "failover_unavailability": num(t.failover),
+                        "first_order_holds": t.first_order_holds(),
+                        "contributors": t.contributors.iter().map(|c| json!({
+                            "element": c.element, "outage_secs": num(c.outage_secs), "share": num(c.share)
+                        })).collect::<Vec<_>>(),
+                        "note": super::TIMED_NOTE,
+                    }),
+                    Err(why) => json!({ "skipped": why }),
+                }),
             })
         })
         .collect();

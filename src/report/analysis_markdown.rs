@@ -36,6 +36,17 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
                     Duration::from_secs(r.probability * SECS_PER_YEAR).human(),
                     r.total_cut_sets()
                 );
+                if let Some(Ok(t)) = &a.timed {
+                    let u = t.unavailability();
+                    let _ = writeln!(
+                        out,
+                        "| ↳ with timings | {:.6}% | {:.2} | {} | failover {} |",
+                        (1.0 - u) * 100.0,
+                        nines(u),
+                        Duration::from_secs(u * SECS_PER_YEAR).human(),
+                        cell(&super::failover_text(t))
+                    );
+                }
             }
             Err(why) => match a.bounds {
                 Some(b) => {

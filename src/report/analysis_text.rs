@@ -7,7 +7,7 @@ use sim_core::units::{Duration, SECS_PER_YEAR};
 
 use sim_core::analysis::findings::Spof;
 
-use super::{nines, Analysed, LintRow, ASSUMPTIONS, BOUNDS_NOTE};
+use super::{failover_text, nines, Analysed, LintRow, ASSUMPTIONS, BOUNDS_NOTE, TIMED_NOTE};
 use crate::render::ColorMode;
 
 const LISTED: usize = 20;
@@ -98,6 +98,27 @@ pub fn render(
                 nines(r.probability),
                 downtime
             );
+        }
+        if let Some(timed) = &a.timed {
+            match timed {
+                Ok(t) => {
+                    let u = t.unavailability();
+                    let _ = writeln!(
+                        out,
+                        "  with timings        {:.6}%  ({:.2} nines, {} down per year)",
+                        (1.0 - u) * 100.0,
+                        nines(u),
+                        Duration::from_secs(u * SECS_PER_YEAR).human()
+                    );
+                    let _ =
+                        writeln!(out, "    detection         {:.6e} (repairs start when noticed; exact)", t.detected);
+                    let _ = writeln!(out, "    failover          +{}", failover_text(t));
+                    let _ = writeln!(out, "    note: {TIMED_NOTE}");
+                }
+                Err(why) => {
+                    let _ = writeln!(out, "  with timings        not computed: {why}");
+                }
+            }
         }
         let _ = writeln!(out, "  top-event probability {:.6e}", r.probability);
         for m in &r.modules {

@@ -118,3 +118,58 @@ impl Spec for MonitorSpec {
         }
     }
 }
+
+/// A monitor watching an element: how long until it alerts, and how often its alert is
+/// lost (an SNMP trap is sent once).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Detector {
+    pub detect_secs: f64,
+    pub loss: f64,
+}
+
+/// Per element (by id): the monitors watching it, fastest first. A monitor on a device
+/// also covers the parts written inside it ("web-1/eth0").
+pub fn detectors(model: &crate::model::Model) -> Vec<Vec<Detector>> {
+    let watchers = |node: NodeRef| {
+        crate::model::edge_sources(model, node, EdgeKind::Monitors).into_iter().filter_map(|n| match n {
+            NodeRef::Element(e) => Some(e),
+            _ => None,
+        })
+    };
+    model
+        .elements
+        .iter()
+        .map(|e| {
+            let mut watched = vec![e.id];
+            if let Some((host, _)) = e.name.split_once('/') {
+                watched.extend(model.element_by_name(host).map(|h| h.id));
+            }
+            let mut list: Vec<Detector> = watched
+                .iter()
+                .flat_map(|&w| watchers(NodeRef::Element(w)))
+                .map(|m| {
+                    let attrs = &model.element(m).attrs;
+                    let loss = match attrs.get("trap_loss") {
+                        Some(Attr::Ratio(r)) => *r,
+                        _ => 0.0,
+                    };
+                    Detector { detect_secs: crate::model::secs_attr(attrs, "detect").unwrap_or(0.0), loss }
+                })
+                .collect();
+            list.sort_by(|a, b| a.detect_secs.total_cmp(&b.detect_secs).then(a.loss.total_cmp(&b.loss)));
+            list
+        })
+        .collect()
+}
+
+/// The mean time from a failure to its repair starting: the fastest monitor whose alert
+/// is not lost, else the users after `noticed_by_users_secs`.
+pub fn mean_detection_secs(detectors: &[Detector], noticed_by_users_secs: f64) -> f64 {
+    let mut all_lost = 1.0;
+    let mut mean = 0.0;
+    for d in detectors {
+        mean += all_lost * (1.0 - d.loss) * d.detect_secs;
+        all_lost *= d.loss;
+    }
+    mean + all_lost * noticed_by_users_secs
+}

@@ -1072,19 +1072,22 @@ impl<'c, 'm> Sim<'c, 'm> {
         peers.is_empty() || self.reach_within(&[m], &peers, false, None, segment)
     }
 
+    /// `m` (or what it is attached to) has a working link to a working forwarding device.
+    fn attached(&self, m: ElementId) -> bool {
+        let circuit = &self.cx.circuit;
+        circuit.closures[m.0 as usize].iter().any(|x| {
+            circuit.net.adjacency[x.0 as usize]
+                .iter()
+                .any(|&(far, link)| self.works(link) && self.works(far) && circuit.net.forwarding[far.0 as usize])
+        })
+    }
+
     /// The standby that promotes itself when the active goes silent: every cut-off
     /// standby would, but only one that still reaches the network can serve, so prefer
     /// a standby with a working link to a working forwarding device.
     fn promote_candidate(&mut self, j: usize, active: usize) -> Option<usize> {
-        let circuit = &self.cx.circuit;
         let members = &self.cx.model.groups[j].members;
-        let attached = |s: &Self, m: crate::model::ElementId| {
-            circuit.closures[m.0 as usize].iter().any(|x| {
-                circuit.net.adjacency[x.0 as usize]
-                    .iter()
-                    .any(|&(far, link)| s.works(link) && s.works(far) && circuit.net.forwarding[far.0 as usize])
-            })
-        };
+        let attached = |s: &Self, m: ElementId| s.attached(m);
         let fenced = self.groups[j].fenced;
         let candidates: Vec<usize> = (0..members.len())
             .filter(|&i| i != active && Some(i) != fenced && self.works(members[i]) && self.seen_ok(j, i))
@@ -1184,7 +1187,24 @@ impl<'c, 'm> Sim<'c, 'm> {
                     // loses quorum and stands down: a plain switchover. Without one the
                     // standby promotes itself while the active keeps running.
                     if p.votes.is_some() {
-                        if let Some(t) = self.first_ok(j, Some(a)) {
+                        // The partition with a majority keeps the role (docs/SEMANTICS.md
+                        // §3). When both sides count one (a quorum device off the network
+                        // votes with either), the device sides with the active while the
+                        // active still has a working link into the network.
+                        if self.has_majority(j, a) && self.attached(members[a]) {
+                            return;
+                        }
+                        let candidates: Vec<usize> = (0..members.len())
+                            .filter(|&i| {
+                                i != a && self.works(members[i]) && self.seen_ok(j, i) && self.has_majority(j, i)
+                            })
+                            .collect();
+                        let target = candidates
+                            .iter()
+                            .copied()
+                            .find(|&i| self.attached(members[i]))
+                            .or(candidates.first().copied());
+                        if let Some(t) = target {
                             let delay = p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
                             self.groups[j].fenced = Some(a);
                             self.begin_window(j, t, delay);

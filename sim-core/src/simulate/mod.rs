@@ -121,6 +121,22 @@ pub fn simulate(model: &Model, options: &SimOptions) -> SimReport {
     aggregate(&model.name, &service_names(model), options, &records)
 }
 
+/// When a single failure starts in a [`single_failure_downtime`] drill (after every
+/// group has settled from time 0).
+const SINGLE_FAILURE_AT_SECS: f64 = 3600.0;
+
+/// Seconds each service is down (in service index order) when `element` alone fails
+/// from the all-up state for `for_secs` and is then back, with every mechanism's
+/// timing: a drill run on `compiled`, whose options must have random failures off.
+/// The run lasts until a year after the return, so delays up to a year are seen whole.
+pub fn single_failure_downtime(compiled: &mut Compiled, element: crate::model::ElementId, for_secs: f64) -> Vec<f64> {
+    debug_assert!(!compiled.options.random_failures);
+    compiled.drills = vec![(element.0, SINGLE_FAILURE_AT_SECS, for_secs)];
+    compiled.options.years = ((SINGLE_FAILURE_AT_SECS + for_secs) / YEAR_SECS).ceil() as u32 + 1;
+    let record = engine::run(compiled, 0);
+    record.services.iter().map(|s| s.down_secs_by_year.iter().sum()).collect()
+}
+
 pub fn service_names(model: &Model) -> Vec<String> {
     model.services.iter().map(|s| s.name.clone()).collect()
 }

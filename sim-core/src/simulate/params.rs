@@ -8,16 +8,9 @@ use petgraph::visit::EdgeRef;
 use super::circuit::Circuit;
 use super::spanning_tree::DomainLink;
 use super::{Behaviour, SimOptions};
-use crate::model::{
-    edge_sources, secs_attr, text_attr, Arrangement, Attr, EdgeKind, ElementId, Group, Model, NodeRef, Visibility,
-};
+use crate::model::{secs_attr, text_attr, Arrangement, EdgeKind, ElementId, Group, Model, NodeRef, Visibility};
 
-/// A monitor watching an element: how long until it alerts, and how often its alert is lost.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Detector {
-    pub detect_secs: f64,
-    pub loss: f64,
-}
+pub use crate::mechanisms::monitor::Detector;
 
 #[derive(Clone, Debug)]
 pub struct StpParams {
@@ -85,46 +78,16 @@ pub struct Compiled<'m> {
     pub drills: Vec<(u32, f64, f64)>,
 }
 
-/// Elements with an edge of `kind` into `node` (monitors of an element, backups of a target).
-fn element_sources(model: &Model, node: NodeRef, kind: EdgeKind) -> Vec<ElementId> {
-    edge_sources(model, node, kind)
-        .into_iter()
-        .filter_map(|n| match n {
-            NodeRef::Element(e) => Some(e),
-            _ => None,
-        })
-        .collect()
-}
-
 impl<'m> Compiled<'m> {
     pub fn new(model: &'m Model, options: SimOptions) -> Compiled<'m> {
         let circuit = Circuit::new(model);
         let ideal = options.ideal;
         let zero = |x: f64| if ideal { 0.0 } else { x };
         let groups = model.groups.iter().map(|g| group_params(model, &circuit, g, ideal)).collect();
-        let detectors = model
-            .elements
-            .iter()
-            .map(|e| {
-                // A monitor on a device also covers the parts written inside it ("web-1/eth0").
-                let mut watched = vec![e.id];
-                if let Some((host, _)) = e.name.split_once('/') {
-                    watched.extend(model.element_by_name(host).map(|h| h.id));
-                }
-                let mut list: Vec<Detector> = watched
-                    .iter()
-                    .flat_map(|&w| element_sources(model, NodeRef::Element(w), EdgeKind::Monitors))
-                    .map(|m| {
-                        let attrs = &model.element(m).attrs;
-                        let loss = match attrs.get("trap_loss") {
-                            Some(Attr::Ratio(r)) => *r,
-                            _ => 0.0,
-                        };
-                        Detector { detect_secs: zero(secs_attr(attrs, "detect").unwrap_or(0.0)), loss: zero(loss) }
-                    })
-                    .collect();
-                list.sort_by(|a, b| a.detect_secs.total_cmp(&b.detect_secs).then(a.loss.total_cmp(&b.loss)));
-                list
+        let detectors = crate::mechanisms::monitor::detectors(model)
+            .into_iter()
+            .map(|list| {
+                list.into_iter().map(|d| Detector { detect_secs: zero(d.detect_secs), loss: zero(d.loss) }).collect()
             })
             .collect();
         // Batteries stay in `ideal` mode: the analyzer credits them too (a steady-state

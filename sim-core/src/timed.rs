@@ -1,0 +1,214 @@
+//! The static figure with timings: what the exact analysis leaves out because it
+//! treats every failover as instant and every repair as starting at once.
+//!
+//! Two terms, both from the delays the simulator plays:
+//! - **Detection.** A repair starts only when a monitor (or, failing that, the users)
+//!   notices the failure, so each element is down for its mean detection delay D plus
+//!   its MTTR. Its steady-state unavailability is (D + MTTR) / (MTBF + D + MTTR) for any
+//!   lifetime distribution (a renewal argument), and the exact analysis is rerun with it.
+//! - **Failover.** Each element e that is not a single point of failure is failed once
+//!   from the all-up state, for D + MTTR, in a drill: the seconds the service is then
+//!   down (a switchover's detect + takeover, a spanning-tree reconvergence, a failure a
+//!   bond's monitor cannot see) are its outage per failure, o_e; for a single point of
+//!   failure, only what outlasts its return (its own outage is in the exact figure).
+//!   The term is
+//!   Σ_e o_e / (MTBF_e + D_e + MTTR_e): failures per second times outage per failure.
+//!
+//! The failover term is first order. It counts each failure as if everything else were
+//! up, and takes the member that is active at time 0 as the one that fails, so with
+//! members of unequal MTBF and no preemption the rate of active failures is off by their
+//! ratio; the relative error is of the order of the other elements' unavailability. When
+//! the term is not small (above [`FIRST_ORDER_LIMIT`]) the delays are comparable to the
+//! time between failures and only `simulate` can say how available the service is;
+//! every output says so.
+
+use crate::analysis::{analyze_tree, structure, Options};
+use crate::model::{ElementId, Model};
+use crate::simulate::{Compiled, SimOptions};
+
+/// Above this failover term (a fraction of time) the first-order sum is no longer an
+/// estimate: the delays are comparable to the time between failures.
+pub const FIRST_ORDER_LIMIT: f64 = 0.01;
+
+/// Drills run for at most this many elements; beyond, the failover term is left out and
+/// a note says so (each drill costs one simulator run over the whole model).
+pub const MAX_DRILLED_ELEMENTS: usize = 3000;
+
+/// An element behind a service's failover term.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contributor {
+    pub element: String,
+    /// Seconds the service is down per failure of the element.
+    pub outage_secs: f64,
+    /// Its share of the failover term, 0..1.
+    pub share: f64,
+}
+
+/// One service's figure with timings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimedFigure {
+    /// Exact unavailability with every repair lengthened by its mean detection delay.
+    pub detected: f64,
+    /// First-order failover downtime, as a fraction of time.
+    pub failover: f64,
+    /// The biggest contributors to `failover`, largest first (at most three).
+    pub contributors: Vec<Contributor>,
+}
+
+impl TimedFigure {
+    /// The unavailability with timings, capped at 1.
+    pub fn unavailability(&self) -> f64 {
+        (self.detected + self.failover).min(1.0)
+    }
+
+    /// The first-order failover term is within its range.
+    pub fn first_order_holds(&self) -> bool {
+        self.failover <= FIRST_ORDER_LIMIT
+    }
+}
+
+/// Whether the static figure of service `s` counts a shortfall of capacity as down: it
+/// passes a pool whose members share the load and that needs more than one of them.
+/// The simulation calls that state degraded, so its comparable figure is then the
+/// share of time in full service, not the share of time with some service.
+pub fn capacity_counts(model: &Model, s: usize) -> bool {
+    model.services[s].through.iter().any(|t| match t {
+        crate::model::NodeRef::Group(g) => {
+            let g = &model.groups[g.0 as usize];
+            matches!(g.arrangement, crate::model::Arrangement::ActiveActive { need } if need > 1)
+                && crate::mechanisms::behaviour(model, g) == crate::simulate::Behaviour::Share
+        }
+        _ => false,
+    })
+}
+
+/// Per service (by index): its figure with timings, or why there is none.
+pub fn timed_figures(
+    model: &Model,
+    singles: &[Option<Vec<ElementId>>],
+    wanted: &[bool],
+    options: &Options,
+) -> Vec<Result<TimedFigure, String>> {
+    let detectors = crate::mechanisms::monitor::detectors(model);
+    let detection: Vec<f64> = detectors
+        .iter()
+        .map(|list| crate::mechanisms::monitor::mean_detection_secs(list, model.noticed_by_users_secs))
+        .collect();
+    // The exact figure with detection-lengthened repairs.
+    let mut detected_model = model.clone();
+    for (e, d) in detected_model.elements.iter_mut().zip(&detection) {
+        if let Some(f) = &mut e.failure {
+            f.mttr_secs += d;
+        }
+    }
+    let mut order: Vec<usize> = (0..model.services.len()).collect();
+    order.sort_by(|&a, &b| model.services[a].name.cmp(&model.services[b].name));
+    let mut detected: Vec<Result<f64, String>> = vec![Err("not requested".into()); model.services.len()];
+    for (&s, tree) in order.iter().zip(structure::service_trees(&detected_model)) {
+        if !wanted[s] {
+            continue;
+        }
+        detected[s] = match tree {
+            Ok(tree) => analyze_tree(&tree, options).map(|r| r.probability).map_err(|e| e.to_string()),
+            Err(e) => Err(format!("exact analysis skipped: {e}")),
+        };
+    }
+    // The failover term, one drill per failing element.
+    let failing: Vec<ElementId> = model.elements.iter().filter(|e| e.failure.is_some()).map(|e| e.id).collect();
+    let drills = if failing.len() > MAX_DRILLED_ELEMENTS {
+        Err(format!(
+            "failover time not computed: {} failing elements, above the {MAX_DRILLED_ELEMENTS} drilled one by one; \
+             measure it with `spofsim simulate`",
+            failing.len()
+        ))
+    } else {
+        let sim =
+            SimOptions { years: 1, replications: 1, random_failures: false, ideal: false, ..SimOptions::default() };
+        let mut compiled = Compiled::new(model, sim);
+        Ok(failing
+            .iter()
+            .map(|&e| {
+                let f = model.element(e).failure.expect("failing element");
+                let down = detection[e.0 as usize] + f.mttr_secs;
+                let rate = 1.0 / (f.mtbf_secs + down);
+                (e, rate, crate::simulate::single_failure_downtime(&mut compiled, e, down))
+            })
+            .collect::<Vec<_>>())
+    };
+    (0..model.services.len())
+        .map(|s| {
+            if !wanted[s] {
+                return Err("not requested".into());
+            }
+            let detected = detected[s].clone()?;
+            let drills = drills.as_ref().map_err(Clone::clone)?;
+            let spofs = singles[s].as_deref().unwrap_or(&[]);
+            // A single point of failure's own outage is in the exact figure; only what
+            // outlasts its return (a takeover, a reconvergence) is added.
+            let mut terms: Vec<(ElementId, f64, f64)> = drills
+                .iter()
+                .map(|(e, rate, down)| {
+                    let f = model.element(*e).failure.expect("failing element");
+                    let extra = if spofs.contains(e) {
+                        (down[s] - detection[e.0 as usize] - f.mttr_secs).max(0.0)
+                    } else {
+                        down[s]
+                    };
+                    (*e, rate * extra, extra)
+                })
+                .filter(|t| t.1 > 0.0)
+                .collect();
+            let failover: f64 = terms.iter().map(|t| t.1).sum();
+            terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let contributors = terms
+                .iter()
+                .take(3)
+                .map(|&(e, term, outage)| Contributor {
+                    element: model.element(e).name.clone(),
+                    outage_secs: outage,
+                    share: term / failover,
+                })
+                .collect();
+            Ok(TimedFigure { detected, failover, contributors })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figure(text: &str) -> TimedFigure {
+        let loaded = crate::load(text);
+        let model = loaded.model.expect("model");
+        let singles = crate::analysis::single_failures::single_failures(&model);
+        timed_figures(&model, &singles, &[true], &Options::default()).remove(0).expect("timed figure")
+    }
+
+    /// tests/oracles/DERIVATIONS.md case 9: exact U = 1.228635e-4 from a semi-Markov
+    /// model with deterministic delays. The first-order figure must be within its stated
+    /// error (the other member's unavailability, 1%); it is in fact within 0.1%.
+    #[test]
+    fn a_failover_pair_matches_its_semi_markov_model() {
+        let text = include_str!("../../tests/cases/timed/failover-pair.jsonc");
+        let t = figure(text);
+        assert!((t.detected - 9.802960e-5).abs() < 1e-10, "detected {}", t.detected);
+        let exact = 1.228635e-4;
+        let err = (t.unavailability() - exact).abs() / exact;
+        assert!(err < 1e-3, "with timings {} vs exact {exact}: relative error {err}", t.unavailability());
+        assert!(t.first_order_holds());
+        assert_eq!(t.contributors[0].element, "db-1/db");
+        assert_eq!(t.contributors[0].outage_secs, 90.0);
+    }
+
+    /// The same pair with a 10-year takeover: the exact figure is 0.9888 (case 9); the
+    /// first-order sum is far beyond its range, so the figure is capped and says so.
+    #[test]
+    fn a_takeover_longer_than_the_time_between_failures_is_flagged() {
+        let text = include_str!("../../tests/cases/timed/failover-pair.jsonc").replace("\"60s\" }", "\"10y\" }");
+        assert!(text.contains("\"10y\""));
+        let t = figure(&text);
+        assert!(!t.first_order_holds(), "failover term {}", t.failover);
+        assert_eq!(t.unavailability(), 1.0);
+    }
+}
