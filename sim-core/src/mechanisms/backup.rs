@@ -79,3 +79,53 @@ impl Spec for BackupSpec {
         }
     }
 }
+
+/// How data held by any of `covered` (or by their hosts) is restored: the backup
+/// covering it (data backups first, then the most frequent), with where it is stored
+/// and how often a run succeeds (the backup's availability; 1 when none is given).
+pub fn restore_plan(
+    model: &crate::model::Model,
+    covered: &[crate::model::ElementId],
+) -> Option<crate::simulate::BackupPlan> {
+    let hosts: Vec<crate::model::ElementId> = covered
+        .iter()
+        .filter_map(|&c| {
+            model.element(c).name.split_once('/').and_then(|(h, _)| model.element_by_name(h)).map(|h| h.id)
+        })
+        .collect();
+    let covers = |t: crate::model::ElementId| covered.contains(&t) || hosts.contains(&t);
+    backups(model, &covers)
+}
+
+/// The backup whose `of` satisfies `covers`: data backups first, then the most frequent.
+pub fn backups(
+    model: &crate::model::Model,
+    covers: &dyn Fn(crate::model::ElementId) -> bool,
+) -> Option<crate::simulate::BackupPlan> {
+    use crate::model::{secs_attr, text_attr};
+    model
+        .elements
+        .iter()
+        .filter(|e| e.kind == "backup")
+        .filter(|b| {
+            crate::model::edge_targets(model, NodeRef::Element(b.id), EdgeKind::Backs)
+                .into_iter()
+                .any(|t| matches!(t, NodeRef::Element(t) if covers(t)))
+        })
+        .filter_map(|b| {
+            let data = text_attr(&b.attrs, "type") == Some("data");
+            let plan = crate::simulate::BackupPlan {
+                interval_secs: secs_attr(&b.attrs, "interval")?,
+                restore_secs: secs_attr(&b.attrs, "restore")?,
+                stored_at: text_attr(&b.attrs, "stored_at").and_then(|s| model.element_by_name(s)).map(|s| s.id),
+                success: b.failure.map_or(1.0, |f| f.availability()),
+            };
+            Some((!data, plan))
+        })
+        .min_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.interval_secs.total_cmp(&b.1.interval_secs))
+                .then(a.1.restore_secs.total_cmp(&b.1.restore_secs))
+        })
+        .map(|(_, plan)| plan)
+}

@@ -213,7 +213,7 @@ impl Spec for ClusterSpec {
 /// Simulated timing: active-standby fails over after deadtime + takeover (and can split
 /// brain without a quorum device); shared nothing loses a partition's share; shared
 /// everything absorbs a node's loss.
-pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
     use crate::simulate::{Behaviour, SimProfile};
     let behaviour = match (&g.arrangement, g.attrs.get("sharing")) {
         (crate::model::Arrangement::ActiveStandby, _) => Behaviour::Switchover,
@@ -221,10 +221,5 @@ pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::s
         _ => Behaviour::Absorb,
     };
     let cold = crate::model::text_attr(&g.attrs, "standby") == Some("cold");
-    SimProfile {
-        counts_split_brain: true,
-        cold_standby: cold,
-        restores_on_takeover: cold && !super::replication::replicates_any(model, &g.members),
-        ..SimProfile::plain(behaviour)
-    }
+    SimProfile { counts_split_brain: true, cold_standby: cold, ..SimProfile::plain(behaviour) }
 }

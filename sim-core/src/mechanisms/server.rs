@@ -125,3 +125,8 @@ impl Spec for ProcessSpec {
         }
     }
 }
+
+/// A database process: it holds data that a site disaster can destroy.
+pub fn holds_data(e: &crate::model::Element) -> bool {
+    e.kind == "process" && crate::model::text_attr(&e.attrs, "role") == Some("db")
+}

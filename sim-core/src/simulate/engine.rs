@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 use rand_chacha::ChaCha8Rng;
 
 use super::circuit::{Expr, NodeKind};
+use super::data::Loss;
 use super::params::Compiled;
 use super::record::{outage_bin, Interval, IntervalState, ReplicationRecord, ServiceRecord};
 use super::sample;
@@ -114,8 +115,6 @@ struct GroupState {
     primary: Option<usize>,
     // A standby that stopped hearing the active and promoted itself (both serve).
     also_active: Option<usize>,
-    /// The member that served last (cold standbys: a takeover from a dead one restores).
-    served: Option<usize>,
     promote_pending: bool,
     /// A member deposed for losing quorum in a partition, kept out until it is heard again.
     fenced: Option<usize>,
@@ -187,6 +186,8 @@ struct Sim<'c, 'm> {
     battery_since: Vec<Option<f64>>,
     battery_token: Vec<u32>,
     groups: Vec<GroupState>,
+    /// Per data set: its primary and destroyed copies.
+    data: Vec<super::data::DataState>,
     dirty: BinaryHeap<Reverse<(u32, u32)>>,
     in_dirty: Vec<bool>,
     touched: Vec<bool>,
@@ -265,6 +266,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 .zip(&cx.groups)
                 .map(|(g, p)| GroupState::new(g.members.len(), p.hot_spares))
                 .collect(),
+            data: cx.data_sets.iter().map(super::data::DataState::new).collect(),
             dirty: BinaryHeap::new(),
             in_dirty: vec![false; nodes],
             touched: vec![false; model.groups.len()],
@@ -337,6 +339,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.handle(s.event);
             }
             self.settle();
+            self.react_data();
             self.observe();
         }
         self.advance(self.horizon);
@@ -412,6 +415,14 @@ impl<'c, 'm> Sim<'c, 'm> {
                 track.outage = Some((0.0, "initial state".into()));
             }
         }
+        // Each data set starts on the copy its cluster made active (else its source).
+        for d in 0..self.data.len() {
+            let start = self.cx.data_choosers[d]
+                .iter()
+                .find_map(|&(j, i, k)| (self.groups[j].active == Some(i)).then_some(k))
+                .unwrap_or(0);
+            self.data[d].primary = start;
+        }
     }
 
     fn handle(&mut self, event: Event) {
@@ -420,6 +431,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::Fail(e) if self.cold_standby(e) => self.paused[e as usize] = true,
             Event::Fail(e) => {
                 self.failed[e as usize] = true;
+                self.site_event(e, true);
                 self.cause(e);
                 let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
                 let detect = self.detection_delay(e);
@@ -441,6 +453,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.start_repairs();
                 }
                 self.failed[e as usize] = false;
+                if self.up(e) {
+                    self.site_event(e, false);
+                }
                 self.cause(e);
                 let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
                 let next = sample::time_to_failure(&mut self.rng, &failure);
@@ -448,12 +463,18 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.mark(e);
             }
             Event::DrillStart(e) => {
+                if self.up(e) {
+                    self.site_event(e, true);
+                }
                 self.drilled[e as usize] += 1;
                 self.cause(e);
                 self.mark(e);
             }
             Event::DrillEnd(e) => {
                 self.drilled[e as usize] -= 1;
+                if self.up(e) {
+                    self.site_event(e, false);
+                }
                 self.cause(e);
                 self.mark(e);
             }
@@ -596,17 +617,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             return;
         }
         let serving = self.serving(j);
-        let previous = self.groups[j].served;
-        self.groups[j].served = serving.or(previous);
-        if let (Some(o), Some(n)) = (previous, serving) {
-            let remote = self.cx.groups[j].dr_rto_secs[n] > 0.0 || self.cx.groups[j].dr_rto_secs[o] > 0.0;
-            if o != n && remote && self.cx.groups[j].restores_on_takeover {
-                // Nothing replicated to the cold DR site: it starts from the last backup,
-                // whether or not the old member is back by the time it is up. (A local
-                // cold standby is assumed to share its primary's storage.)
-                self.restore_from_backup(j);
-            }
-        }
+        // (A takeover at a cold DR site restores the last backup: the data sets'
+        // business, see `react_data`.)
         if let Some(i) = serving {
             let e = self.cx.model.groups[j].members[i].0;
             if std::mem::replace(&mut self.paused[e as usize], false) {
@@ -1176,7 +1188,20 @@ impl<'c, 'm> Sim<'c, 'm> {
                     if healed {
                         self.end_split(j);
                         self.groups[j].also_active = None;
-                        let keep = if self.works(am) || !self.works(bm) { a } else { b };
+                        // A database cluster keeps the copy it promoted (the deposed
+                        // primary rejoins as its replica, as Patroni and orchestrator do);
+                        // gateways keep the preferred master (the higher VRRP priority).
+                        let keep = if p.counts_split_brain {
+                            if self.works(bm) || !self.works(am) {
+                                b
+                            } else {
+                                a
+                            }
+                        } else if self.works(am) || !self.works(bm) {
+                            a
+                        } else {
+                            b
+                        };
                         self.set_active(j, Some(keep));
                     }
                     return;
@@ -1330,14 +1355,14 @@ impl<'c, 'm> Sim<'c, 'm> {
         if ok_slots < p.need && !st.data_lost {
             st.data_lost = true;
             changed = true;
-            self.restore_from_backup(j);
+            self.restore_from_backup(j, None);
         }
         let st = &mut self.groups[j];
         if st.data_lost && !st.restoring && ok_slots >= p.need {
             // The shared token stays: bumping it would orphan rebuilds still running.
             st.restoring = true;
             let token = st.token;
-            let restore = p.backup.map_or(0.0, |b| b.1);
+            let restore = p.backup.map_or(0.0, |b| b.restore_secs);
             self.schedule(self.now + restore, Event::RestoreDone { group: j as u32, token });
         }
         if changed {
@@ -1401,29 +1426,119 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
     }
 
+    /// The first working member serves; what a change of primary loses is the data
+    /// sets' business ([`Self::react_data`]).
     fn react_primary(&mut self, j: usize) {
         let members = &self.cx.model.groups[j].members;
         let primary = (0..members.len()).find(|&i| self.works(members[i]));
-        let old = self.groups[j].primary;
-        if let (Some(o), Some(n)) = (old, primary) {
-            if o != n && !self.works(members[o]) && self.cx.groups[j].records_rpo {
-                let services = self.services_with_element_of(j);
-                self.record_data_loss(&services, self.cx.groups[j].lag_secs);
-            }
-        }
         self.groups[j].primary = primary;
         self.wake_cold(j);
     }
 
-    /// Group `j` comes back from its last backup: the data since then is lost (all of
-    /// it when there is no backup) for every service that uses the group.
-    fn restore_from_backup(&mut self, j: usize) {
-        let lost = match self.cx.groups[j].backup {
-            Some((interval, _)) if interval > 0.0 => self.now % interval,
-            _ => self.now,
-        };
+    /// Group `j` comes back from its last backup run that succeeded: the data since then
+    /// is lost for every service that uses the group. With no backup, or one stored at a
+    /// site that is down (or, after a site disaster, anywhere not named), all is lost.
+    fn restore_from_backup(&mut self, j: usize, disaster: Option<u32>) {
         let services = self.services_with_group(j);
-        self.record_data_loss(&services, lost);
+        let standing = |s: &Self, site: ElementId| s.up(site.0);
+        let loss = match self.cx.groups[j].backup {
+            Some(b) if disaster.is_none() && b.stored_at.is_none_or(|site| standing(self, site)) => {
+                Loss::Secs(b.since_last_good(self.now, &mut self.rng))
+            }
+            Some(b) if disaster.is_some() && b.stored_at.is_some_and(|site| standing(self, site)) => {
+                Loss::Secs(b.since_last_good(self.now, &mut self.rng))
+            }
+            _ => Loss::All,
+        };
+        self.record_loss(&services, loss);
+    }
+
+    /// One data-loss (RPO) event for each of `services`.
+    fn record_loss(&mut self, services: &[usize], loss: Loss) {
+        match loss {
+            Loss::Secs(secs) => self.record_data_loss(services, secs),
+            Loss::All => {
+                for &s in services {
+                    let r = &mut self.services[s].record;
+                    r.rpo_events += 1;
+                    r.total_losses += 1;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- data
+
+    /// Each data set's primary follows its copies ([`super::data::react`]).
+    fn react_data(&mut self) {
+        let cx = self.cx;
+        for d in 0..cx.data_sets.len() {
+            let set = &cx.data_sets[d];
+            let promoted = cx.data_choosers[d].iter().find_map(|&(j, i, k)| {
+                let st = &self.groups[j];
+                (st.also_active == Some(i) || (st.also_active.is_none() && st.active == Some(i))).then_some(k)
+            });
+            let works: Vec<bool> = set.copies.iter().map(|&c| self.works(c)).collect();
+            // Only the backup's storage site is ever asked about.
+            let storage_up = set.backup.and_then(|b| b.stored_at).is_some_and(|s| self.up(s.0));
+            let mut state = std::mem::take(&mut self.data[d]);
+            let loss =
+                super::data::react(set, &mut state, &|i| works[i], promoted, &|_| storage_up, self.now, &mut self.rng);
+            self.data[d] = state;
+            if let Some(loss) = loss {
+                let services = cx.data_services[d].clone();
+                self.record_loss(&services, loss);
+            }
+        }
+    }
+
+    /// A site goes down (`down`) or comes back: copies and RAID disks held there are
+    /// destroyed, or rebuilt from the primary.
+    fn site_event(&mut self, site: u32, down: bool) {
+        let cx = self.cx;
+        if !cx.holds_data[site as usize] {
+            return;
+        }
+        let site_id = ElementId(site);
+        for d in 0..cx.data_sets.len() {
+            if down {
+                super::data::destroy_at(&cx.data_sets[d], &mut self.data[d], site_id);
+            } else {
+                super::data::rebuild_at(&cx.data_sets[d], &mut self.data[d], site_id);
+            }
+        }
+        if !down {
+            return;
+        }
+        for j in 0..cx.raid_sites.len() {
+            if !cx.raid_sites[j].contains(&site_id) {
+                continue;
+            }
+            // Every disk at the site is gone with its data, spares included.
+            let members = &cx.model.groups[j].members;
+            let st = &mut self.groups[j];
+            let mut hit = false;
+            for (i, &m) in members.iter().enumerate() {
+                if super::data::site_of(cx.model, m) == Some(site_id) {
+                    st.slot_ok[i] = false;
+                    st.on_spare[i] = false;
+                    st.rebuilding[i] = false;
+                    st.onto_spare[i] = false;
+                    hit = true;
+                }
+            }
+            if hit {
+                st.spares = 0;
+                st.token += 1;
+                let need = cx.groups[j].need;
+                if st.slot_ok.iter().filter(|x| **x).count() < need && !st.data_lost {
+                    st.data_lost = true;
+                    self.restore_from_backup(j, Some(site));
+                }
+                self.mark_group(j);
+                self.touch(j as u32);
+            }
+        }
     }
 
     /// One data-loss (RPO) event of `lost_secs` for each of `services`.
@@ -1439,14 +1554,6 @@ impl<'c, 'm> Sim<'c, 'm> {
     fn services_with_group(&self, j: usize) -> Vec<usize> {
         let g = crate::model::GroupId(j as u32);
         (0..self.services.len()).filter(|&s| self.cx.circuit.service_groups[s].contains(&g)).collect()
-    }
-
-    /// Services that use a member of group `j` (replication groups are not tiers).
-    fn services_with_element_of(&self, j: usize) -> Vec<usize> {
-        let members = &self.cx.model.groups[j].members;
-        (0..self.services.len())
-            .filter(|&s| members.iter().any(|m| self.cx.circuit.service_elements[s][m.0 as usize]))
-            .collect()
     }
 
     // ---------------------------------------------------------------- accounting

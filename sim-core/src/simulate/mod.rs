@@ -13,6 +13,7 @@
 //! [`Behaviour`] and typed timing, with its delays in the group's switchover.
 
 mod circuit;
+pub mod data;
 mod engine;
 mod params;
 mod profile;
@@ -24,6 +25,7 @@ pub mod spanning_tree;
 #[cfg(test)]
 mod tests;
 
+pub use data::BackupPlan;
 pub use params::{Compiled, GroupParams};
 pub use profile::{RebuildTiming, SimProfile, StpTimers};
 pub use record::{

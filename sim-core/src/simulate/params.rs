@@ -3,13 +3,12 @@
 //! per model; `ideal` mode zeroes every delay and makes every detector perfect here,
 //! so the engine has a single code path.
 
-use petgraph::visit::EdgeRef;
-
 use super::circuit::Circuit;
 use super::spanning_tree::DomainLink;
 use super::{Behaviour, SimOptions};
-use crate::model::{secs_attr, text_attr, Arrangement, EdgeKind, ElementId, Group, Model, NodeRef, Visibility};
+use crate::model::{secs_attr, Arrangement, ElementId, Group, Model, Visibility};
 
+use super::data::{BackupPlan, DataSet};
 pub use crate::mechanisms::monitor::Detector;
 
 #[derive(Clone, Debug)]
@@ -40,11 +39,8 @@ pub struct GroupParams {
     pub blocks_transit: bool,
     /// The failover is local to one host (a bond).
     pub host_local: bool,
-    /// Backup covering the group's data: (interval, restore time).
-    pub backup: Option<(f64, f64)>,
-    /// Replication: data lost when the primary is lost (async lag; 0 for sync).
-    pub lag_secs: f64,
-    pub records_rpo: bool,
+    /// Backup covering the group's data (RAID).
+    pub backup: Option<BackupPlan>,
     pub loses_sessions: bool,
     pub stp: Option<StpParams>,
     /// A cluster: two actives (a standby promoted while the active still runs) is split
@@ -59,9 +55,6 @@ pub struct GroupParams {
     pub peers_same_segment: bool,
     /// A cold standby: members not serving do not fail while they wait.
     pub cold: bool,
-    /// A cold standby with no replication to it: taking over at (or back from) a DR
-    /// site restores the last backup, so the data since that backup is lost.
-    pub restores_on_takeover: bool,
 }
 
 pub struct Compiled<'m> {
@@ -76,6 +69,17 @@ pub struct Compiled<'m> {
     pub repair_crews: Option<u32>,
     /// Drills as (element, at, for), sorted.
     pub drills: Vec<(u32, f64, f64)>,
+    /// Every database's copies ([`super::data`]).
+    pub data_sets: Vec<DataSet>,
+    /// Per data set: the services whose dependencies hold one of its copies.
+    pub data_services: Vec<Vec<usize>>,
+    /// Per data set: (switchover group, member index, copy index) for members that are
+    /// copies: the cluster's choice of active decides the primary.
+    pub data_choosers: Vec<Vec<(usize, usize, usize)>>,
+    /// Per element: a site holding a copy or a RAID disk (its failure destroys data).
+    pub holds_data: Vec<bool>,
+    /// Per RAID group: the sites of its disks.
+    pub raid_sites: Vec<Vec<ElementId>>,
 }
 
 impl<'m> Compiled<'m> {
@@ -97,7 +101,57 @@ impl<'m> Compiled<'m> {
         let mut drills: Vec<(u32, f64, f64)> =
             model.drills.iter().map(|d| (d.element.0, d.at_secs, d.for_secs)).collect();
         drills.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)).then(a.2.total_cmp(&b.2)));
+        let data_sets = super::data::data_sets(model);
+        let data_services = data_sets
+            .iter()
+            .map(|set| {
+                (0..model.services.len())
+                    .filter(|&s| set.copies.iter().any(|c| circuit.service_elements[s][c.0 as usize]))
+                    .collect()
+            })
+            .collect();
+        let data_choosers = data_sets
+            .iter()
+            .map(|set| {
+                let mut list = Vec::new();
+                for (j, g) in model.groups.iter().enumerate() {
+                    if circuit.behaviours[j] != Behaviour::Switchover {
+                        continue;
+                    }
+                    for (i, m) in g.members.iter().enumerate() {
+                        if let Some(k) = set.copies.iter().position(|c| c == m) {
+                            list.push((j, i, k));
+                        }
+                    }
+                }
+                list
+            })
+            .collect();
+        let raid_sites: Vec<Vec<ElementId>> = model
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(j, g)| {
+                if circuit.behaviours[j] != Behaviour::Rebuild {
+                    return Vec::new();
+                }
+                let mut sites: Vec<ElementId> =
+                    g.members.iter().filter_map(|&m| super::data::site_of(model, m)).collect();
+                sites.sort();
+                sites.dedup();
+                sites
+            })
+            .collect();
+        let mut holds_data = vec![false; model.elements.len()];
+        for site in data_sets.iter().flat_map(|s| s.sites.iter().flatten()).chain(raid_sites.iter().flatten()) {
+            holds_data[site.0 as usize] = true;
+        }
         Compiled {
+            data_sets,
+            data_services,
+            data_choosers,
+            holds_data,
+            raid_sites,
             model,
             noticed_by_users_secs: zero(model.noticed_by_users_secs),
             repair_crews: model.repair_crews,
@@ -173,9 +227,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         hot_spares: rebuild.hot_spares,
         blocks_transit: profile.standby_blocks_transit,
         host_local: profile.host_local,
-        backup: backup_of(model, g).map(|(i, r)| (i, zero(r))),
-        lag_secs: profile.replication_lag_secs.unwrap_or(0.0),
-        records_rpo: profile.replication_lag_secs.is_some(),
+        backup: backup_of(model, g).map(|b| BackupPlan { restore_secs: zero(b.restore_secs), ..b }),
         loses_sessions: profile.loses_sessions,
         stp,
         counts_split_brain: profile.counts_split_brain,
@@ -183,19 +235,18 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         peers_networked: networked && !ideal,
         peers_same_segment: profile.peers_same_segment,
         cold: profile.cold_standby,
-        restores_on_takeover: profile.restores_on_takeover,
     }
 }
 
 /// The backup that restores a RAID group's data: one targeting a member, or an element
-/// that needs the group (its array or server). Data backups first, then the most frequent.
-fn backup_of(model: &Model, g: &Group) -> Option<(f64, f64)> {
+/// that needs the group (its array or server), or a process on that. Data backups
+/// first, then the most frequent.
+fn backup_of(model: &Model, g: &Group) -> Option<BackupPlan> {
     let needs_group = |t: ElementId| {
         let mut hit = false;
         model.element(t).needs.visit(&mut |r| hit |= *r == crate::model::Req::Group(g.id));
         hit
     };
-    // A member, what sits on the group (its array or server), or a process on that.
     let covers = |t: ElementId| {
         g.members.contains(&t) || needs_group(t) || {
             let mut hit = false;
@@ -203,20 +254,5 @@ fn backup_of(model: &Model, g: &Group) -> Option<(f64, f64)> {
             hit
         }
     };
-    model
-        .elements
-        .iter()
-        .filter(|e| e.kind == "backup")
-        .filter(|b| {
-            let node = model.node_of[&NodeRef::Element(b.id)];
-            model.graph.edges(node).any(|e| {
-                *e.weight() == EdgeKind::Backs && matches!(model.graph[e.target()], NodeRef::Element(t) if covers(t))
-            })
-        })
-        .filter_map(|b| {
-            let data = text_attr(&b.attrs, "type") == Some("data");
-            Some((!data, secs_attr(&b.attrs, "interval")?, secs_attr(&b.attrs, "restore")?))
-        })
-        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.total_cmp(&b.2)))
-        .map(|(_, i, r)| (i, r))
+    crate::mechanisms::backup::backups(model, &covers)
 }

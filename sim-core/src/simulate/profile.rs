@@ -53,12 +53,8 @@ pub struct SimProfile {
     pub counts_split_brain: bool,
     /// A cold standby: members not serving are powered off and do not age.
     pub cold_standby: bool,
-    /// A cold standby that nothing replicates to: taking over restores the last backup.
-    pub restores_on_takeover: bool,
     pub rebuild: Option<RebuildTiming>,
     pub stp: Option<StpTimers>,
-    /// A change of primary loses data: the async replication lag (0 for sync).
-    pub replication_lag_secs: Option<f64>,
     /// Sessions pinned to a member are lost with it (persistence without session
     /// replication).
     pub loses_sessions: bool,
@@ -75,10 +71,8 @@ impl SimProfile {
             peers_same_segment: false,
             counts_split_brain: false,
             cold_standby: false,
-            restores_on_takeover: false,
             rebuild: None,
             stp: None,
-            replication_lag_secs: None,
             loses_sessions: false,
         }
     }

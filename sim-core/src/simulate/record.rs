@@ -54,6 +54,8 @@ pub struct ServiceRecord {
     pub rpo_events: u64,
     pub data_lost_secs: f64,
     pub max_data_lost_secs: f64,
+    /// Events where no copy and no backup survived: all the data was lost.
+    pub total_losses: u64,
     pub split_brain_events: u64,
     pub split_brain_secs: f64,
     pub sessions_lost: u64,
@@ -115,6 +117,8 @@ pub struct ServiceStats {
     pub rpo_events: u64,
     pub data_lost_secs: f64,
     pub max_data_lost_secs: f64,
+    /// Events where no copy and no backup survived: all the data was lost.
+    pub total_losses: u64,
     pub split_brain_events: u64,
     pub split_brain_secs: f64,
     pub sessions_lost: u64,
@@ -267,6 +271,7 @@ pub fn aggregate(
                 mtbf_secs: (outages > 0).then(|| (total_secs - total_down) / outages as f64),
                 mttr_secs: (outages > 0).then(|| outage_secs / outages as f64),
                 rpo_events: rs.iter().map(|r| r.rpo_events).sum(),
+                total_losses: rs.iter().map(|r| r.total_losses).sum(),
                 data_lost_secs: rs.iter().map(|r| r.data_lost_secs).sum(),
                 max_data_lost_secs: rs.iter().map(|r| r.max_data_lost_secs).fold(0.0, f64::max),
                 split_brain_events: rs.iter().map(|r| r.split_brain_events).sum(),

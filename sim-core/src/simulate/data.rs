@@ -1,0 +1,289 @@
+//! Data: where each copy lives, what destroys it, and what a change of primary loses
+//! (the RPO the `check` gate judges).
+//!
+//! A *data set* is one database's data: the source and replicas of its replication
+//! groups (one set per source), plus the other members of a database cluster over
+//! them (a member beside a copy shares that copy's storage and lag), or a cluster or
+//! a database process that no replication covers. The simulator tracks which copy is the primary and which copies a site
+//! disaster destroyed:
+//! - When the primary stops working, the copy that takes over is the one a cluster
+//!   made active, else the most up-to-date working copy (a synchronous replica before
+//!   an asynchronous one, as Patroni and Pacemaker promote). The data lost is that
+//!   copy's own lag (the larger of the two copies' lags, since roles swap after a
+//!   failover): nothing from a synchronous standby, whatever other copies lag.
+//! - A cluster that promotes another copy while the primary still runs (a partition)
+//!   loses that copy's lag too.
+//! - A site disaster destroys every copy held at the site. With a copy left elsewhere,
+//!   the loss is that copy's lag. With none, the data comes back from the last backup
+//!   run that succeeded, if the backup is stored at a site still standing: the loss is
+//!   the time since that run. Otherwise all the data is lost.
+//! - A destroyed copy is rebuilt from the primary once its site is back.
+//!
+//! Each backup run succeeds with the backup's `success` probability (its availability),
+//! so the time since the last good run is the time since the last run plus a
+//! geometric number of intervals.
+
+use crate::model::{ElementId, Model};
+
+/// How a data set is restored from its backup.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BackupPlan {
+    pub interval_secs: f64,
+    pub restore_secs: f64,
+    /// The site holding the backup copies (`stored_at`), if any.
+    pub stored_at: Option<ElementId>,
+    /// Probability that one run succeeds, 0..=1.
+    pub success: f64,
+}
+
+impl BackupPlan {
+    /// Seconds since the last run that succeeded, at `now`, drawing the failed runs.
+    pub fn since_last_good(&self, now: f64, rng: &mut rand_chacha::ChaCha8Rng) -> f64 {
+        if self.interval_secs <= 0.0 {
+            return now;
+        }
+        let since_last_run = now % self.interval_secs;
+        let mut back = since_last_run;
+        let mut t = now - since_last_run;
+        while t > 0.0 && !super::sample::chance(rng, self.success) {
+            back += self.interval_secs;
+            t -= self.interval_secs;
+        }
+        back.min(now)
+    }
+}
+
+/// One database's copies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataSet {
+    /// The source first, then its replicas.
+    pub copies: Vec<ElementId>,
+    /// Per copy: how far behind the source it runs (0 for the source and sync replicas).
+    pub lag_secs: Vec<f64>,
+    /// Per copy: the site it lives at.
+    pub sites: Vec<Option<ElementId>>,
+    /// Per copy: it holds nothing until it takes over, and then starts from the last
+    /// backup (a cluster member at another site that nothing replicates to: cold DR).
+    pub from_backup: Vec<bool>,
+    pub backup: Option<BackupPlan>,
+}
+
+/// What a change of primary cost.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Loss {
+    Secs(f64),
+    /// No copy and no backup survived.
+    All,
+}
+
+/// Every data set of the model: one per replication source, and one per database
+/// process that no replication group covers.
+pub fn data_sets(model: &Model) -> Vec<DataSet> {
+    let mut sets: Vec<DataSet> = Vec::new();
+    for (source, replicas) in crate::mechanisms::replication::copies(model) {
+        let mut copies = vec![source];
+        let mut lag_secs = vec![0.0];
+        for (r, lag) in replicas {
+            if !copies.contains(&r) {
+                copies.push(r);
+                lag_secs.push(lag);
+            }
+        }
+        sets.push(DataSet { copies, lag_secs, sites: Vec::new(), backup: None, from_backup: Vec::new() });
+    }
+    // A group of databases (a cluster) shares its data: a member no replication names
+    // serves the data of the member beside it (shared storage at its site, so the same
+    // lag), else of the set's source; a group with no copy yet is one set, lag 0.
+    for g in &model.groups {
+        let holders = g.members.iter().all(|&m| crate::mechanisms::server::holds_data(model.element(m)));
+        if g.members.len() < 2 || !holders || crate::mechanisms::replication::is_replication(g) {
+            continue;
+        }
+        let found = g.members.iter().find_map(|m| sets.iter().position(|s| s.copies.contains(m)));
+        let set = match found {
+            Some(i) => i,
+            None => {
+                sets.push(DataSet {
+                    from_backup: Vec::new(),
+                    copies: Vec::new(),
+                    lag_secs: Vec::new(),
+                    sites: Vec::new(),
+                    backup: None,
+                });
+                sets.len() - 1
+            }
+        };
+        for &m in &g.members {
+            if sets.iter().any(|s| s.copies.contains(&m)) {
+                continue;
+            }
+            let site = site_of(model, m);
+            let s = &mut sets[set];
+            let beside = s.copies.iter().position(|&c| site_of(model, c) == site);
+            // A member at a site no copy is at restores the backup when it takes over.
+            let remote = !s.copies.is_empty() && beside.is_none();
+            let lag = beside.map_or(0.0, |i| s.lag_secs[i]);
+            s.copies.push(m);
+            s.lag_secs.push(lag);
+            s.from_backup.resize(s.copies.len() - 1, false);
+            s.from_backup.push(remote);
+        }
+    }
+    for e in &model.elements {
+        if crate::mechanisms::server::holds_data(e) && !sets.iter().any(|s| s.copies.contains(&e.id)) {
+            sets.push(DataSet {
+                from_backup: Vec::new(),
+                copies: vec![e.id],
+                lag_secs: vec![0.0],
+                sites: Vec::new(),
+                backup: None,
+            });
+        }
+    }
+    for set in &mut sets {
+        set.from_backup.resize(set.copies.len(), false);
+        set.sites = set.copies.iter().map(|&c| site_of(model, c)).collect();
+        set.backup = crate::mechanisms::backup::restore_plan(model, &set.copies);
+    }
+    sets
+}
+
+/// The site an element lives at: its own, else its host's (a process on a server).
+pub fn site_of(model: &Model, e: ElementId) -> Option<ElementId> {
+    let element = model.element(e);
+    element.site.or_else(|| {
+        let (host, _) = element.name.split_once('/')?;
+        model.element_by_name(host)?.site
+    })
+}
+
+/// Per data set: the primary copy and the copies a disaster destroyed.
+#[derive(Clone, Debug, Default)]
+pub struct DataState {
+    pub primary: usize,
+    pub destroyed: Vec<bool>,
+}
+
+impl DataState {
+    pub fn new(set: &DataSet) -> DataState {
+        DataState { primary: 0, destroyed: vec![false; set.copies.len()] }
+    }
+}
+
+/// The primary moves when it stops working or a cluster promotes another copy.
+/// `works`: whether a copy works now; `promoted`: the copy a cluster made active, if
+/// any. Returns the loss when the primary moved to a copy that was behind, or when the
+/// data had to be restored.
+pub fn react(
+    set: &DataSet,
+    state: &mut DataState,
+    works: &dyn Fn(usize) -> bool,
+    promoted: Option<usize>,
+    site_standing: &dyn Fn(ElementId) -> bool,
+    now: f64,
+    rng: &mut rand_chacha::ChaCha8Rng,
+) -> Option<Loss> {
+    let p = state.primary;
+    let alive = |i: usize| !state.destroyed[i];
+    // What taking over on copy `q` loses: its lag, or for a member that starts from the
+    // backup, the time since the last good run (all, with the backup's site down).
+    let mut take = |q: usize, state: &mut DataState| {
+        state.primary = q;
+        if set.from_backup[q] {
+            match set.backup {
+                Some(b) if b.stored_at.is_none_or(site_standing) => Loss::Secs(b.since_last_good(now, rng)),
+                _ => Loss::All,
+            }
+        } else {
+            // After a failover the roles swap: the old primary rejoins as a replica at
+            // the mode of the link it was on, so the distance between two copies is the
+            // larger of their lags (an async pair loses its lag in both directions).
+            Loss::Secs(set.lag_secs[q].max(set.lag_secs[p]))
+        }
+    };
+    // A partition: a cluster made another working copy active while the primary runs.
+    if let Some(q) = promoted.filter(|&q| q != p && works(q) && alive(q)) {
+        return Some(take(q, state));
+    }
+    if works(p) && alive(p) {
+        return None;
+    }
+    // The primary is down. While it is only down (not destroyed) and no other copy
+    // works, it comes back intact. Copies that hold data come before members that would
+    // restore a backup; then the least behind.
+    let best = (0..set.copies.len()).filter(|&i| i != p && works(i) && alive(i)).min_by(|&a, &b| {
+        (set.from_backup[a], set.lag_secs[a])
+            .partial_cmp(&(set.from_backup[b], set.lag_secs[b]))
+            .expect("finite lags")
+            .then(a.cmp(&b))
+    });
+    if let Some(q) = best.filter(|&q| !set.from_backup[q] || !alive(p)) {
+        return Some(take(q, state));
+    }
+    if alive(p) || (0..set.copies.len()).any(|i| alive(i) && !set.from_backup[i]) {
+        // Down, not destroyed (or a surviving copy that is down for now): wait for it.
+        if !alive(p) {
+            let survivor = (0..set.copies.len())
+                .filter(|&i| alive(i) && !set.from_backup[i])
+                .min_by(|&a, &b| set.lag_secs[a].total_cmp(&set.lag_secs[b]).then(a.cmp(&b)));
+            if let Some(q) = survivor {
+                return Some(take(q, state));
+            }
+        }
+        return None;
+    }
+    // Every copy destroyed: the backup, if it survived.
+    for d in &mut state.destroyed {
+        *d = false;
+    }
+    state.primary = 0;
+    // Backups with no `stored_at` are taken to live beside the data, so they went too.
+    match set.backup {
+        Some(b) if b.stored_at.is_some_and(site_standing) => Some(Loss::Secs(b.since_last_good(now, rng))),
+        _ => Some(Loss::All),
+    }
+}
+
+/// A site disaster: marks the copies held there destroyed.
+pub fn destroy_at(set: &DataSet, state: &mut DataState, site: ElementId) -> bool {
+    let mut hit = false;
+    for (i, s) in set.sites.iter().enumerate() {
+        if *s == Some(site) && !state.destroyed[i] {
+            state.destroyed[i] = true;
+            hit = true;
+        }
+    }
+    hit
+}
+
+/// A site is back: its destroyed copies are rebuilt from the primary (if one is left).
+pub fn rebuild_at(set: &DataSet, state: &mut DataState, site: ElementId) {
+    if state.destroyed[state.primary] {
+        return;
+    }
+    for (i, s) in set.sites.iter().enumerate() {
+        if *s == Some(site) {
+            state.destroyed[i] = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With each run succeeding with probability p, the time since the last good run is
+    /// the time since the last run plus a geometric number of intervals: mean
+    /// (now mod I) + I (1 − p) / p (the cut at time 0 is negligible 10 intervals in).
+    #[test]
+    fn failed_backup_runs_lengthen_the_loss_geometrically() {
+        let plan = BackupPlan { interval_secs: 100.0, restore_secs: 0.0, stored_at: None, success: 0.5 };
+        let mut rng = crate::simulate::sample::stream(7, 0);
+        let n = 200_000;
+        let mean = (0..n).map(|_| plan.since_last_good(1050.0, &mut rng)).sum::<f64>() / f64::from(n);
+        let want = 50.0 + 100.0 * 0.5 / 0.5;
+        assert!((mean - want).abs() / want < 0.01, "mean {mean}, want {want}");
+        let sure = BackupPlan { success: 1.0, ..plan };
+        assert_eq!(sure.since_last_good(1050.0, &mut rng), 50.0);
+    }
+}
