@@ -1385,6 +1385,28 @@ impl<'c, 'm> Sim<'c, 'm> {
         root_ports(members.len(), root, &stp.links, |i| self.works(members[i]), |l| self.works(l))
     }
 
+    /// Member `i`'s path to the root in the tree before this change still works.
+    fn old_path_works(&self, j: usize, i: usize) -> bool {
+        let members = &self.cx.model.groups[j].members;
+        let Some(stp) = &self.cx.groups[j].stp else { return false };
+        let ports = &self.groups[j].ports;
+        let mut at = i;
+        for _ in 0..members.len() {
+            match ports[at] {
+                RootPort::Root => return true,
+                RootPort::Isolated => return false,
+                RootPort::Via(l) => {
+                    let Some(&(a, b, _)) = stp.links.iter().find(|x| x.2 == l) else { return false };
+                    at = if a == at { b } else { a };
+                    if !self.works(l) || !self.works(members[at]) {
+                        return false;
+                    }
+                }
+            }
+        }
+        false
+    }
+
     fn react_reconverge(&mut self, j: usize) {
         let cx = self.cx;
         let Some(stp) = &cx.groups[j].stp else { return };
@@ -1398,15 +1420,25 @@ impl<'c, 'm> Sim<'c, 'm> {
             if old == new || new == RootPort::Isolated || !self.works(members[i]) {
                 continue;
             }
-            // A switch that saw its own root port go down (or a better port come up)
-            // moves after listening + learning; one that must first age out stale BPDUs
-            // (the root died, or the failure was elsewhere) waits max_age too.
-            let own_port_changed = match old {
-                RootPort::Via(l) => !self.works(l) || matches!(new, RootPort::Via(nl) if self.works(nl)),
+            // IEEE 802.1D §8.6.2.2 (BackboneFast notes: "max_age plus two times forward
+            // delay"). A switch moves after listening + learning (direct) when it gets
+            // better information at once: its root port died and it has an alternate
+            // (a blocked port of its own, towards the root), or its old path still works
+            // and a better one appeared (a repair). It waits max_age first (indirect)
+            // when it must age out stale information: the root died, or its path broke
+            // and it has no alternate, or the break was upstream.
+            let root_died = old_root != root && old_root.is_some_and(|r| !self.works(members[r]));
+            let old_ports = &self.groups[j].ports;
+            let direct = match old {
+                RootPort::Via(l) if !self.works(l) => {
+                    // Its own root port died: an alternate is a link that was no switch's
+                    // root port (so its far end does not hang below this switch).
+                    matches!(new, RootPort::Via(nl) if !old_ports.contains(&RootPort::Via(nl)))
+                }
+                RootPort::Via(_) => self.old_path_works(j, i),
                 _ => true,
             };
-            let root_died = old_root != root && old_root.is_some_and(|r| !self.works(members[r]));
-            let cost = if root_died || !own_port_changed { stp.indirect_secs } else { stp.direct_secs };
+            let cost = if root_died || !direct { stp.indirect_secs } else { stp.direct_secs };
             if cost <= 0.0 {
                 continue;
             }
