@@ -158,7 +158,8 @@ pub fn timed_figures(
                 })
                 .filter(|t| t.1 > 0.0)
                 .collect();
-            let failover: f64 = terms.iter().map(|t| t.1).sum();
+            // (`sum` of no terms is −0.0; start from +0.0.)
+            let failover: f64 = terms.iter().fold(0.0, |acc, t| acc + t.1);
             terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             let contributors = terms
                 .iter()

@@ -110,8 +110,11 @@ pub fn render(
                         nines(u),
                         Duration::from_secs(u * SECS_PER_YEAR).human()
                     );
-                    let _ =
-                        writeln!(out, "    detection         {:.6e} (repairs start when noticed; exact)", t.detected);
+                    let _ = writeln!(
+                        out,
+                        "    with detection    {:.6e} unavailability (repairs start when noticed; exact)",
+                        t.detected
+                    );
                     let _ = writeln!(out, "    failover          +{}", failover_text(t));
                     let _ = writeln!(out, "    note: {TIMED_NOTE}");
                 }

@@ -319,9 +319,13 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
             }
         }
-        for &(e, at, dur) in &cx.drills {
-            self.schedule(at, Event::DrillStart(e));
-            self.schedule(at + dur, Event::DrillEnd(e));
+        // Drills are scripted: they play in drill runs only, never on top of random
+        // failures (they would bias every figure of a random run).
+        if !cx.options.random_failures {
+            for &(e, at, dur) in &cx.drills {
+                self.schedule(at, Event::DrillStart(e));
+                self.schedule(at + dur, Event::DrillEnd(e));
+            }
         }
         self.initialise();
         while let Some(Reverse(next)) = self.queue.peek() {
@@ -1084,13 +1088,15 @@ impl<'c, 'm> Sim<'c, 'm> {
         peers.is_empty() || self.reach_within(&[m], &peers, false, None, segment)
     }
 
-    /// `m` (or what it is attached to) has a working link to a working forwarding device.
+    /// `m` (or what it is attached to) has a working link to a working forwarding device
+    /// from a working port (its NIC).
     fn attached(&self, m: ElementId) -> bool {
         let circuit = &self.cx.circuit;
         circuit.closures[m.0 as usize].iter().any(|x| {
-            circuit.net.adjacency[x.0 as usize]
-                .iter()
-                .any(|&(far, link)| self.works(link) && self.works(far) && circuit.net.forwarding[far.0 as usize])
+            self.works(*x)
+                && circuit.net.adjacency[x.0 as usize]
+                    .iter()
+                    .any(|&(far, link)| self.works(link) && self.works(far) && circuit.net.forwarding[far.0 as usize])
         })
     }
 
@@ -1322,6 +1328,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let mut changed = false;
         for (i, &m) in members.iter().enumerate() {
             let up = self.up(m.0);
+            let works = self.works(m);
             let st = &mut self.groups[j];
             if !up && st.slot_ok[i] && !st.on_spare[i] {
                 // The disk and its data are gone; a hot spare takes its place at once.
@@ -1341,7 +1348,8 @@ impl<'c, 'm> Sim<'c, 'm> {
                 // The replaced disk comes back as the new spare.
                 st.on_spare[i] = false;
                 st.spares += 1;
-            } else if up && !st.slot_ok[i] && !st.rebuilding[i] {
+            } else if up && works && !st.slot_ok[i] && !st.rebuilding[i] {
+                // (A rebuild needs the disk powered and its site standing.)
                 st.rebuilding[i] = true;
                 let token = st.token;
                 self.schedule(
@@ -1565,7 +1573,11 @@ impl<'c, 'm> Sim<'c, 'm> {
                 let need = cx.groups[j].need;
                 if st.slot_ok.iter().filter(|x| **x).count() < need && !st.data_lost {
                     st.data_lost = true;
-                    self.restore_from_backup(j, Some(site));
+                    // A database at the site records the loss through its data set.
+                    let counted = cx.data_sets.iter().any(|set| set.sites.contains(&Some(site_id)));
+                    if !counted {
+                        self.restore_from_backup(j, Some(site));
+                    }
                 }
                 self.mark_group(j);
                 self.touch(j as u32);
@@ -1633,7 +1645,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 {
                     return format!("{kind} blind spot");
                 }
-                Behaviour::Rebuild if st.data_lost => return "restore from backup".into(),
+                Behaviour::Rebuild if st.data_lost && st.restoring => return "restore from backup".into(),
                 _ => {}
             }
         }
