@@ -130,3 +130,8 @@ impl Spec for ProcessSpec {
 pub fn holds_data(e: &crate::model::Element) -> bool {
     e.kind == "process" && crate::model::text_attr(&e.attrs, "role") == Some("db")
 }
+
+/// A process (a role a server runs): the work a host does.
+pub fn is_process(e: &crate::model::Element) -> bool {
+    e.kind == "process"
+}

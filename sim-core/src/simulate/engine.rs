@@ -606,12 +606,15 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
     }
 
-    /// Waiting in a cold standby: its failure clock is stopped.
+    /// Waiting in a cold standby: its failure clock is stopped. That holds for the
+    /// member and for its host when the host runs nothing else (powered off with it).
     fn cold_standby(&self, e: u32) -> bool {
-        self.cx.circuit.member_of[e as usize].iter().any(|g| {
-            let j = g.0 as usize;
-            self.cx.groups[j].cold && self.serving(j).map(|i| self.cx.model.groups[j].members[i].0) != Some(e)
-        })
+        let waiting = |j: usize, member: u32| {
+            self.cx.groups[j].cold && self.serving(j).map(|i| self.cx.model.groups[j].members[i].0) != Some(member)
+        };
+        let hosted = &self.cx.cold_hosted[e as usize];
+        self.cx.circuit.member_of[e as usize].iter().any(|g| waiting(g.0 as usize, e))
+            || (!hosted.is_empty() && hosted.iter().all(|&(j, i)| waiting(j, self.cx.model.groups[j].members[i].0)))
     }
 
     /// A cold standby that starts serving starts ageing: its next failure is drawn now
@@ -624,11 +627,14 @@ impl<'c, 'm> Sim<'c, 'm> {
         // (A takeover at a cold DR site restores the last backup: the data sets'
         // business, see `react_data`.)
         if let Some(i) = serving {
-            let e = self.cx.model.groups[j].members[i].0;
-            if std::mem::replace(&mut self.paused[e as usize], false) {
-                if let Some(f) = self.cx.model.elements[e as usize].failure {
-                    let at = self.now + sample::time_to_failure(&mut self.rng, &f);
-                    self.schedule(at, Event::Fail(e));
+            let member = self.cx.model.groups[j].members[i];
+            let host = self.cx.model.host_node(member);
+            for e in [member.0, host.0] {
+                if std::mem::replace(&mut self.paused[e as usize], false) {
+                    if let Some(f) = self.cx.model.elements[e as usize].failure {
+                        let at = self.now + sample::time_to_failure(&mut self.rng, &f);
+                        self.schedule(at, Event::Fail(e));
+                    }
                 }
             }
         }

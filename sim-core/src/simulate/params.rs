@@ -80,6 +80,9 @@ pub struct Compiled<'m> {
     pub holds_data: Vec<bool>,
     /// Per RAID group: the sites of its disks.
     pub raid_sites: Vec<Vec<ElementId>>,
+    /// Per element: the cold-standby roles it hosts, (group, member index), when it
+    /// hosts nothing else: powered off with them while none of them serves.
+    pub cold_hosted: Vec<Vec<(usize, usize)>>,
 }
 
 impl<'m> Compiled<'m> {
@@ -87,7 +90,7 @@ impl<'m> Compiled<'m> {
         let circuit = Circuit::new(model);
         let ideal = options.ideal;
         let zero = |x: f64| if ideal { 0.0 } else { x };
-        let groups = model.groups.iter().map(|g| group_params(model, &circuit, g, ideal)).collect();
+        let groups: Vec<GroupParams> = model.groups.iter().map(|g| group_params(model, &circuit, g, ideal)).collect();
         let detectors = crate::mechanisms::monitor::detectors(model)
             .into_iter()
             .map(|list| {
@@ -146,7 +149,36 @@ impl<'m> Compiled<'m> {
         for site in data_sets.iter().flat_map(|s| s.sites.iter().flatten()).chain(raid_sites.iter().flatten()) {
             holds_data[site.0 as usize] = true;
         }
+        // A host whose every process is a cold-standby member (its NICs and PSUs are
+        // parts of it, not other work).
+        let mut hosted: Vec<Vec<ElementId>> = vec![Vec::new(); model.elements.len()];
+        for e in model.elements.iter().filter(|e| crate::mechanisms::server::is_process(e)) {
+            let host = model.host_node(e.id);
+            if host != e.id {
+                hosted[host.0 as usize].push(e.id);
+            }
+        }
+        let cold_hosted = hosted
+            .iter()
+            .map(|list| {
+                let roles: Vec<(usize, usize)> = list
+                    .iter()
+                    .filter_map(|&p| {
+                        groups.iter().enumerate().find_map(|(j, g): (usize, &GroupParams)| {
+                            let i = model.groups[j].members.iter().position(|&m| m == p)?;
+                            g.cold.then_some((j, i))
+                        })
+                    })
+                    .collect();
+                if roles.len() == list.len() {
+                    roles
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
         Compiled {
+            cold_hosted,
             data_sets,
             data_services,
             data_choosers,

@@ -263,6 +263,22 @@ fn standby_with_one_repair_crew_matches_its_markov_chain() {
     let r = simulate(&hot, &ideal(4000, 8));
     let two = 2.0 * rho * rho;
     assert_close("hot standby, one crew", &r.services[0], 1.0 - two / (1.0 + 2.0 * rho + two), 4.0);
+    // Issue 15 §5: the documented way, processes as members, on servers with NICs.
+    // The standby's host runs nothing else, so it is powered off with it and does not
+    // age either: servers of 1000 h / 100 h give the same chain with ρ = 0.1,
+    // U = ρ²/(1+ρ+ρ²) = 9.009e-3 (it used to give the hot-standby 1.64e-2).
+    let processes = r#"{ "name": "cold", "repair_crews": 1,
+      "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" },
+                    "switch": { "availability": "100%" }, "process": { "availability": "100%" } },
+      "components": { "internet": { "kind": "entry" }, "sw": { "kind": "switch" },
+        "db-1": { "kind": "server", "mtbf": "1000h", "mttr": "100h", "nics": ["sw"], "runs": ["db"] },
+        "db-2": { "kind": "server", "mtbf": "1000h", "mttr": "100h", "nics": ["sw"], "runs": ["db"] } },
+      "links": [ { "between": ["internet", "sw"] } ],
+      "groups": { "db": { "kind": "cluster", "mode": "active-standby", "members": ["db-1/db", "db-2/db"],
+                          "standby": "cold" } },
+      "services": { "orders": { "from": "internet", "through": ["db"] } } }"#;
+    let r = simulate(&model(processes), &ideal(40_000, 8));
+    assert_close("cold standby of processes, one crew", &r.services[0], 1.0 - rho * rho / (1.0 + rho + rho * rho), 4.0);
 }
 
 /// A restore that starts while another slot is still rebuilding must not orphan that
