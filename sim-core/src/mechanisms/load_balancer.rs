@@ -247,8 +247,17 @@ pub fn finish(b: &mut ModelBuilder) {
 pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
     use crate::simulate::{Behaviour, SimProfile};
     let pinned = crate::model::text_attr(&g.attrs, "persistence").is_some_and(|p| p != "none");
+    // The balancer checks the backends over the network (HAProxy `check`): what it
+    // cannot reach fails its checks.
+    let checked_from = crate::model::text_attr(&g.attrs, "balancer").and_then(|name| {
+        model
+            .element_by_name(name)
+            .map(|e| crate::model::NodeRef::Element(e.id))
+            .or_else(|| model.groups.iter().find(|o| o.name == name).map(|o| crate::model::NodeRef::Group(o.id)))
+    });
     SimProfile {
         loses_sessions: pinned && !g.members.iter().all(|&m| super::session::replicated(model, m)),
+        checked_from,
         ..SimProfile::plain(Behaviour::Share)
     }
 }

@@ -77,6 +77,9 @@ pub struct Circuit {
     pub needed: Vec<bool>,
     /// Per group: the service nodes that pass through it as a tier.
     pub tier_services: Vec<Vec<u32>>,
+    /// Per element: some service enters here (the internet): checks and heartbeats
+    /// inside the data centre never cross it.
+    pub entry: Vec<bool>,
 }
 
 impl Circuit {
@@ -275,7 +278,12 @@ impl Circuit {
                 }
             }
         }
+        let mut entry = vec![false; n as usize];
+        for svc in &model.services {
+            entry[svc.from.0 as usize] = true;
+        }
         Circuit {
+            entry,
             tier_services,
             kinds,
             element_needs,

@@ -96,6 +96,8 @@ struct GroupState {
     window: bool,
     // Share
     in_rotation: Vec<bool>,
+    /// Works and is reached by whoever checks it, at the last reaction.
+    healthy: Vec<bool>,
     removal_token: Vec<u32>,
     removal_pending: Vec<bool>,
     // Rebuild
@@ -128,6 +130,7 @@ impl GroupState {
         GroupState {
             excluding: vec![false; m],
             in_rotation: vec![true; m],
+            healthy: vec![true; m],
             removal_token: vec![0; m],
             removal_pending: vec![false; m],
             slot_ok: vec![true; m],
@@ -210,6 +213,8 @@ struct Sim<'c, 'm> {
     target_mark: Vec<u32>,
     reached_mark: Vec<u32>,
     queue_scratch: Vec<u32>,
+    /// The running search may not cross an entry (see [`Self::checks_reach`]).
+    in_data_centre: bool,
 }
 
 impl<'c, 'm> Sim<'c, 'm> {
@@ -220,7 +225,11 @@ impl<'c, 'm> Sim<'c, 'm> {
         let mut watchers = vec![Vec::new(); n];
         let mut net_watchers = Vec::new();
         for (j, p) in cx.groups.iter().enumerate() {
-            if matches!(p.sees, Visibility::PathTo(_)) || p.stp.is_some() || p.peers_networked {
+            if matches!(p.sees, Visibility::PathTo(_))
+                || p.stp.is_some()
+                || p.peers_networked
+                || p.checked_from.is_some()
+            {
                 net_watchers.push(j as u32);
             }
             if let Some(stp) = &p.stp {
@@ -286,6 +295,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             target_mark: vec![0; n],
             reached_mark: vec![0; n],
             queue_scratch: Vec::new(),
+            in_data_centre: false,
         }
     }
 
@@ -957,7 +967,10 @@ impl<'c, 'm> Sim<'c, 'm> {
         anchors_eligible: bool,
     ) -> bool {
         let circuit = &self.cx.circuit;
-        let forwards = |u: usize| circuit.net.forwarding[u] && (!segment || circuit.net.switching[u]);
+        let inside = self.in_data_centre;
+        let forwards = |u: usize| {
+            circuit.net.forwarding[u] && (!segment || circuit.net.switching[u]) && !(inside && circuit.entry[u])
+        };
         let ok = |s: &Self, e: ElementId| {
             Some(e) == force && s.works(e)
                 || anchors_eligible && (sources.contains(&e) || targets.contains(&e)) && s.works(e)
@@ -1294,12 +1307,51 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
     }
 
+    /// Member `i` of share group `j` works and whoever checks it reaches it (a backend
+    /// the active balancer cannot reach fails its health checks).
+    fn healthy(&mut self, j: usize, i: usize) -> bool {
+        let m = self.cx.model.groups[j].members[i];
+        if !self.works(m) {
+            return false;
+        }
+        let checkers: Vec<ElementId> = match self.cx.groups[j].checked_from {
+            None => return true,
+            Some(crate::model::NodeRef::Element(e)) => vec![e],
+            Some(crate::model::NodeRef::Group(g)) => {
+                // Every member that acts as master checks (two during a split).
+                let k = g.0 as usize;
+                let st = &self.groups[k];
+                let members = &self.cx.model.groups[k].members;
+                match self.cx.groups[k].behaviour {
+                    Behaviour::Switchover => {
+                        [st.active, st.also_active].iter().flatten().map(|&a| members[a]).collect()
+                    }
+                    _ => members.clone(),
+                }
+            }
+            Some(crate::model::NodeRef::Service(_)) => return true,
+        };
+        // Checks stay inside the data centre: through carrying devices, never out
+        // through the internet and back.
+        self.checks_reach(&checkers, m)
+    }
+
+    /// Some checker reaches `target` through carrying devices other than the entry.
+    fn checks_reach(&mut self, checkers: &[ElementId], target: ElementId) -> bool {
+        self.in_data_centre = true;
+        let found = self.reach(checkers, &[target], true, None);
+        self.in_data_centre = false;
+        found
+    }
+
     fn react_share(&mut self, j: usize) {
         let cx = self.cx;
         let p = &cx.groups[j];
         let members = &cx.model.groups[j].members;
         for (i, &m) in members.iter().enumerate() {
-            let works = self.works(m);
+            let _ = m;
+            let works = self.healthy(j, i);
+            self.groups[j].healthy[i] = works;
             let was = self.groups[j].was_working[i];
             if !works && was && p.loses_sessions {
                 for s in self.services_with_group(j) {
@@ -1623,8 +1675,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             let members = &self.cx.model.groups[j].members;
             let st = &self.groups[j];
             let rotation = st.in_rotation.iter().filter(|x| **x).count();
-            let serving = members.iter().enumerate().filter(|&(i, &m)| st.in_rotation[i] && self.works(m)).count();
-            let working = members.iter().filter(|&&m| self.works(m)).count();
+            let serving = (0..members.len()).filter(|&i| st.in_rotation[i] && st.healthy[i]).count();
+            let working = st.healthy.iter().filter(|h| **h).count();
             if rotation == 0 {
                 return 0.0;
             }
@@ -1794,14 +1846,14 @@ impl<'c, 'm> Sim<'c, 'm> {
             if self.cx.groups[j].behaviour == Behaviour::Share {
                 let st = &self.groups[j];
                 let members = &self.cx.model.groups[j].members;
-                if members.iter().enumerate().any(|(i, &m)| st.in_rotation[i] && !self.works(m)) {
+                if (0..members.len()).any(|i| st.in_rotation[i] && !st.healthy[i]) {
                     let kind = self.cx.model.groups[j].kind;
                     return match self.cx.groups[j].sees {
                         Visibility::Nothing => format!("{kind} serves a dead address"),
                         _ => format!("{kind} detection"),
                     };
                 }
-                if members.iter().any(|&m| !self.works(m)) {
+                if st.healthy.iter().any(|h| !h) {
                     return format!("{} capacity", self.cx.model.groups[j].kind);
                 }
             }

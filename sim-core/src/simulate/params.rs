@@ -39,6 +39,8 @@ pub struct GroupParams {
     pub blocks_transit: bool,
     /// The failover is local to one host (a bond).
     pub host_local: bool,
+    /// Who runs the members' health checks (see [`super::SimProfile::checked_from`]).
+    pub checked_from: Option<crate::model::NodeRef>,
     /// Backup covering the group's data (RAID).
     pub backup: Option<BackupPlan>,
     pub loses_sessions: bool,
@@ -259,6 +261,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         hot_spares: rebuild.hot_spares,
         blocks_transit: profile.standby_blocks_transit,
         host_local: profile.host_local,
+        checked_from: if ideal { None } else { profile.checked_from },
         backup: backup_of(model, g).map(|b| BackupPlan { restore_secs: zero(b.restore_secs), ..b }),
         loses_sessions: profile.loses_sessions,
         stp,

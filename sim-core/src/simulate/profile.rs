@@ -58,6 +58,10 @@ pub struct SimProfile {
     /// Sessions pinned to a member are lost with it (persistence without session
     /// replication).
     pub loses_sessions: bool,
+    /// Who runs the members' health checks (a pool's balancer, an element or a
+    /// redundancy group whose active member checks): a member it cannot reach counts
+    /// as failed, and is taken out of rotation by the check like any other failure.
+    pub checked_from: Option<crate::model::NodeRef>,
 }
 
 impl SimProfile {
@@ -74,6 +78,7 @@ impl SimProfile {
             rebuild: None,
             stp: None,
             loses_sessions: false,
+            checked_from: None,
         }
     }
 }
