@@ -261,7 +261,7 @@ fn explain_prints_meaning_rationale_fix_and_example() {
         for part in ["Why it matters", "How to fix it", "Example"] {
             assert!(run.stdout.contains(part), "{code}: no {part}\n{}", run.stdout);
         }
-        let sources = ["DOMAIN.md", "docs/SEMANTICS.md", "RFC", "IEEE", "NIST", "CIS Controls"];
+        let sources = ["DOMAIN.md", "docs/SEMANTICS.md", "RFC", "IEEE", "NIST", "CIS Controls", "corosync-qdevice(8)"];
         assert!(sources.iter().any(|s| run.stdout.contains(s)), "{code}: no source");
     }
     expect_file(

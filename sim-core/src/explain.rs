@@ -78,7 +78,8 @@ mod tests {
             let e = super::explain(code).expect("explained");
             assert_eq!((e.code, e.name), (code, name));
             assert!(super::explain(name).is_some() && super::explain(&code.to_lowercase()).is_some());
-            let sources = ["DOMAIN.md", "docs/SEMANTICS.md", "RFC", "IEEE", "NIST", "CIS Controls"];
+            let sources =
+                ["DOMAIN.md", "docs/SEMANTICS.md", "RFC", "IEEE", "NIST", "CIS Controls", "corosync-qdevice(8)"];
             assert!(sources.iter().any(|s| e.rationale.contains(s)), "{code} cites no source");
         }
         assert!(super::explain("SPOF-L999").is_none());

@@ -116,7 +116,6 @@ pub fn render(
                         t.detected
                     );
                     let _ = writeln!(out, "    failover          +{}", failover_text(t));
-                    let _ = writeln!(out, "    note: {TIMED_NOTE}");
                 }
                 Err(why) => {
                     let _ = writeln!(out, "  with timings        not computed: {why}");
@@ -182,5 +181,8 @@ pub fn render(
         }
     }
     let _ = writeln!(out, "\nassumptions: {}.", ASSUMPTIONS.join("; "));
+    if items.iter().any(|a| matches!(a.timed, Some(Ok(_)))) {
+        let _ = writeln!(out, "with timings: {TIMED_NOTE}.");
+    }
     out
 }

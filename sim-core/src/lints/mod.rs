@@ -15,6 +15,7 @@ mod mii_blind;
 mod monitoring;
 mod persistence;
 mod power_overload;
+mod quorum_device_uncabled;
 mod raid_spare;
 mod single_site;
 mod sync_replication;
@@ -124,6 +125,7 @@ pub static LINTS: &[&Lint] = &[
     &dr_rto::LINT,
     &single_site::LINT,
     &backup_unmonitored::LINT,
+    &quorum_device_uncabled::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.
@@ -213,7 +215,7 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), super::LINTS.len());
         for l in super::LINTS {
-            let sources = ["DOMAIN.md", "RFC", "IEEE", "NIST", "CIS Controls"];
+            let sources = ["DOMAIN.md", "RFC", "IEEE", "NIST", "CIS Controls", "corosync-qdevice(8)"];
             assert!(sources.iter().any(|s| l.rationale.contains(s)), "{} cites no source", l.code);
             assert!(!l.fix.is_empty() && !l.summary.is_empty());
         }
