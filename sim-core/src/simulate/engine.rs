@@ -188,6 +188,9 @@ struct Sim<'c, 'm> {
     reconverging: Vec<u32>,
     battery_since: Vec<Option<f64>>,
     battery_token: Vec<u32>,
+    /// Per UPS on battery: the element whose loss put it there (the outage beyond the
+    /// battery is that element's, not the UPS's).
+    battery_cause: Vec<Option<u32>>,
     groups: Vec<GroupState>,
     /// Per data set: its primary and destroyed copies.
     data: Vec<super::data::DataState>,
@@ -269,6 +272,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             reconverging: vec![0; n],
             battery_since: vec![None; n],
             battery_token: vec![0; n],
+            battery_cause: vec![None; n],
             groups: model
                 .groups
                 .iter()
@@ -494,7 +498,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             Event::BatteryEmpty { element, token } => {
                 if self.battery_token[element as usize] == token {
-                    self.cause(element);
+                    let cause = self.battery_cause[element as usize].unwrap_or(element);
+                    self.cause(cause);
                     self.mark(element);
                 }
             }
@@ -822,6 +827,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         match self.battery_since[i] {
             None => {
                 self.battery_since[i] = Some(self.now);
+                self.battery_cause[i] = (self.causes_at == self.now).then(|| self.causes.first().copied()).flatten();
                 self.battery_token[i] += 1;
                 let token = self.battery_token[i];
                 self.schedule(self.now + runtime, Event::BatteryEmpty { element: e, token });
@@ -1732,6 +1738,17 @@ impl<'c, 'm> Sim<'c, 'm> {
         if let Some(j) = domains.clone().find(own).or_else(|| domains.next()) {
             let mode = cx.groups[j].stp.as_ref().map_or("stp", |stp| stp.mode);
             return format!("{mode} reconvergence");
+        }
+        // A UPS in the service's cone ran out of battery: the outage is its input's,
+        // beyond what the battery bridges.
+        let cone = &cx.circuit.service_elements[s];
+        let drained = (0..cx.model.elements.len()).find(|&e| {
+            cone[e]
+                && self.battery_since[e].is_some_and(|since| self.now >= since + cx.battery_secs[e])
+                && !self.value[e]
+        });
+        if let Some(e) = drained {
+            return format!("beyond {} battery", cx.model.elements[e].name);
         }
         "repair".into()
     }
