@@ -94,6 +94,10 @@ struct GroupState {
     excluding: Vec<bool>,
     switching_to: Option<usize>,
     window: bool,
+    /// The active member a running window started from, and when its detection ends:
+    /// if it is seen working again before then, the failover is called off.
+    window_from: Option<usize>,
+    detect_until: f64,
     // Share
     in_rotation: Vec<bool>,
     /// Works and is reached by whoever checks it, at the last reaction.
@@ -507,6 +511,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 let j = group as usize;
                 if self.groups[j].token == token && self.groups[j].window {
                     self.groups[j].window = false;
+                    self.groups[j].window_from = None;
                     let target = self.groups[j].switching_to.take();
                     let choice = target.filter(|&i| self.seen_ok(j, i)).or_else(|| self.first_ok(j, None));
                     self.set_active(j, choice);
@@ -1188,6 +1193,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let st = &mut self.groups[j];
         st.active = None;
         st.window = true;
+        st.window_from = None;
         st.switching_to = Some(target);
         st.token += 1;
         let token = st.token;
@@ -1199,6 +1205,18 @@ impl<'c, 'm> Sim<'c, 'm> {
     fn react_switchover(&mut self, j: usize) {
         let p = &self.cx.groups[j];
         if self.groups[j].window {
+            // Still detecting, and the active is back (a stall shorter than the
+            // deadtime, such as a 5 s multipath switch): no failover after all.
+            if let Some(a) = self.groups[j].window_from {
+                if self.now < self.groups[j].detect_until && self.seen_ok(j, a) {
+                    let st = &mut self.groups[j];
+                    st.window = false;
+                    st.switching_to = None;
+                    st.window_from = None;
+                    st.token += 1;
+                    self.set_active(j, Some(a));
+                }
+            }
             return;
         }
         let members = &self.cx.model.groups[j].members;
@@ -1285,8 +1303,20 @@ impl<'c, 'm> Sim<'c, 'm> {
                         Some(t) => {
                             let delay = p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
                             self.begin_window(j, t, delay);
+                            if self.groups[j].window {
+                                let st = &mut self.groups[j];
+                                st.window_from = Some(a);
+                                st.detect_until = self.now + p.detect_secs;
+                            }
                         }
-                        None if !works => self.set_active(j, None),
+                        None if !works => {
+                            // Nobody to take over: the role waits. The member that held
+                            // it keeps it if it is back within the detection time.
+                            let st = &mut self.groups[j];
+                            st.window_from = Some(a);
+                            st.detect_until = self.now + p.detect_secs;
+                            self.set_active(j, None);
+                        }
                         None => {}
                     }
                 } else if p.preempt {
@@ -1297,6 +1327,12 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             None => {
                 if let Some(t) = self.first_ok(j, None) {
+                    let back_in_time = self.groups[j].window_from == Some(t) && self.now < self.groups[j].detect_until;
+                    if back_in_time {
+                        self.groups[j].window_from = None;
+                        self.set_active(j, Some(t));
+                        return;
+                    }
                     let delay = p.takeover_secs.max(p.dr_rto_secs[t]);
                     self.begin_window(j, t, delay);
                 }
