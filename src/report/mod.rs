@@ -42,7 +42,7 @@ pub struct Analysed<'a> {
 }
 
 /// How the figure with timings is made, printed with it.
-pub const TIMED_NOTE: &str = "repairs start only when a monitor or the users notice (each element down for its mean detection delay plus its MTTR, exact), plus the failover term: Σ over elements of failures per second × the service's outage when that element alone fails (a drill with every mechanism's timing), first order, its relative error about the other elements' unavailability; `spofsim simulate` measures it";
+pub const TIMED_NOTE: &str = "repairs start only when a monitor or the users notice (each element down for its mean detection delay plus its MTTR, exact), plus the failover term: Σ over elements of failures per second × the service's outage when that element alone fails (a drill with every mechanism's timing), first order (each failure counted as if everything else were up, and the member active at time 0 taken as the one that fails: with members of unequal MTBF and no preemption the term is off by their ratio), its relative error otherwise about the other elements' unavailability; `spofsim simulate` measures it";
 
 /// "1.2e-5 (first order; r-1 3.609375s per failure 60%, ...)" for a figure's failover term.
 pub fn failover_text(t: &sim_core::timed::TimedFigure) -> String {

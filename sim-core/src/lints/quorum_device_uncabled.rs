@@ -1,7 +1,7 @@
 //! SPOF-L018 quorum-device-uncabled: a cluster's quorum device with no network link.
 
 use super::{hit, Hit, Lint, Severity};
-use crate::model::{GroupId, Model};
+use crate::model::Model;
 
 pub static LINT: Lint = Lint {
     code: "SPOF-L018",
@@ -21,7 +21,7 @@ fn check(model: &Model) -> Vec<Hit> {
     let on_network =
         |e: crate::model::ElementId| net.closure(e).iter().any(|x| !net.adjacency[x.0 as usize].is_empty());
     for g in &model.groups {
-        let Some(device) = model.quorum_device(GroupId(g.id.0)) else { continue };
+        let Some(device) = model.quorum_device(g.id) else { continue };
         if !on_network(device) && g.members.iter().any(|&m| on_network(m)) {
             let name = &model.element(device).name;
             out.push(hit(

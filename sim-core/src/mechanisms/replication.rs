@@ -127,23 +127,17 @@ impl Spec for ReplicationSpec {
     }
 }
 
-/// Simulated timing: a change of primary loses the async lag.
-/// (What a change of primary loses is in [`copies`], read by the simulator's data sets.)
+/// Simulated timing: the first working member serves; what a change of primary loses
+/// is in [`copies`], read by the simulator's data sets.
 pub fn profile(_: &crate::model::Model, _: &crate::model::Group) -> crate::simulate::SimProfile {
     crate::simulate::SimProfile::plain(crate::simulate::Behaviour::Primary)
-}
-
-/// Some replication group copies the data of one of `members` (so a cold standby
-/// among them starts from a replica, not from a backup).
-pub fn replicates_any(model: &crate::model::Model, members: &[crate::model::ElementId]) -> bool {
-    model.groups.iter().any(|o| o.kind == "replication" && o.members.iter().any(|m| members.contains(m)))
 }
 
 /// Per replication source: its replicas and how far each runs behind (the async lag,
 /// 0 for sync), from every replication group, sources in group order.
 pub fn copies(model: &crate::model::Model) -> Vec<(crate::model::ElementId, Vec<(crate::model::ElementId, f64)>)> {
     let mut out: Vec<(crate::model::ElementId, Vec<(crate::model::ElementId, f64)>)> = Vec::new();
-    for g in model.groups.iter().filter(|g| g.kind == "replication") {
+    for g in model.groups.iter().filter(|g| is_replication(g)) {
         let Some((&source, replicas)) = g.members.split_first() else { continue };
         let lag = match crate::model::text_attr(&g.attrs, "mode") {
             Some("async") => crate::model::secs_attr(&g.attrs, "rpo").unwrap_or(0.0),

@@ -1390,8 +1390,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let cx = self.cx;
         let p = &cx.groups[j];
         let members = &cx.model.groups[j].members;
-        for (i, &m) in members.iter().enumerate() {
-            let _ = m;
+        for i in 0..members.len() {
             let works = self.healthy(j, i);
             self.groups[j].healthy[i] = works;
             let was = self.groups[j].was_working[i];
