@@ -12,8 +12,9 @@
 //! [`SimProfile`] in its mechanism file ([`crate::mechanisms::profile`]): its
 //! [`Behaviour`] and typed timing, with its delays in the group's switchover.
 
+mod behaviours;
 mod circuit;
-pub mod data;
+pub use behaviours::data;
 mod engine;
 mod params;
 mod profile;

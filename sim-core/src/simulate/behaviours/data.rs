@@ -45,7 +45,7 @@ impl BackupPlan {
         let since_last_run = now % self.interval_secs;
         let mut back = since_last_run;
         let mut t = now - since_last_run;
-        while t > 0.0 && !super::sample::chance(rng, self.success) {
+        while t > 0.0 && !crate::simulate::sample::chance(rng, self.success) {
             back += self.interval_secs;
             t -= self.interval_secs;
         }
@@ -285,5 +285,148 @@ mod tests {
         assert!((mean - want).abs() / want < 0.01, "mean {mean}, want {want}");
         let sure = BackupPlan { success: 1.0, ..plan };
         assert_eq!(sure.since_last_good(1050.0, &mut rng), 50.0);
+    }
+}
+
+// ------------------------------------------------------------ in the engine
+
+impl<'c, 'm> crate::simulate::engine::Sim<'c, 'm> {
+    /// The first working member serves; what a change of primary loses is the data
+    /// sets' business ([`Self::react_data`]).
+    pub(in crate::simulate) fn react_primary(&mut self, j: usize) {
+        let members = &self.cx.model.groups[j].members;
+        let primary = (0..members.len()).find(|&i| self.works(members[i]));
+        self.groups[j].primary = primary;
+        self.wake_cold(j);
+    }
+
+    /// Group `j` comes back from its last backup run that succeeded: the data since then
+    /// is lost for every service that uses the group. With no backup, or one stored at a
+    /// site that is down (or, after a site disaster, anywhere not named), all is lost.
+    pub(in crate::simulate) fn restore_from_backup(&mut self, j: usize, disaster: Option<u32>) {
+        let services = self.services_with_group(j);
+        let standing = |s: &Self, site: ElementId| s.up(site.0);
+        let loss = match self.cx.groups[j].backup {
+            Some(b) if disaster.is_none() && b.stored_at.is_none_or(|site| standing(self, site)) => {
+                Loss::Secs(b.since_last_good(self.now, &mut self.rng))
+            }
+            Some(b) if disaster.is_some() && b.stored_at.is_some_and(|site| standing(self, site)) => {
+                Loss::Secs(b.since_last_good(self.now, &mut self.rng))
+            }
+            _ => Loss::All,
+        };
+        self.record_loss(&services, loss);
+    }
+
+    /// One data-loss (RPO) event for each of `services`.
+    pub(in crate::simulate) fn record_loss(&mut self, services: &[usize], loss: Loss) {
+        match loss {
+            Loss::Secs(secs) => self.record_data_loss(services, secs),
+            Loss::All => {
+                for &s in services {
+                    let r = &mut self.services[s].record;
+                    r.rpo_events += 1;
+                    r.total_losses += 1;
+                }
+            }
+        }
+    }
+
+    /// Each data set's primary follows its copies ([`crate::simulate::data::react`]).
+    pub(in crate::simulate) fn react_data(&mut self) {
+        let cx = self.cx;
+        for d in 0..cx.data_sets.len() {
+            let set = &cx.data_sets[d];
+            let promoted = cx.data_choosers[d].iter().find_map(|&(j, i, k)| {
+                let st = &self.groups[j];
+                (st.also_active == Some(i) || (st.also_active.is_none() && st.active == Some(i))).then_some(k)
+            });
+            let works: Vec<bool> = set.copies.iter().map(|&c| self.works(c)).collect();
+            // Only the backup's storage site is ever asked about.
+            let storage_up = set.backup.and_then(|b| b.stored_at).is_some_and(|s| self.up(s.0));
+            let mut state = std::mem::take(&mut self.data[d]);
+            let loss = crate::simulate::data::react(
+                set,
+                &mut state,
+                &|i| works[i],
+                promoted,
+                &|_| storage_up,
+                self.now,
+                &mut self.rng,
+            );
+            self.data[d] = state;
+            if let Some(loss) = loss {
+                let services = cx.data_services[d].clone();
+                self.record_loss(&services, loss);
+            }
+        }
+    }
+
+    /// A site goes down (`down`) or comes back: copies and RAID disks held there are
+    /// destroyed, or rebuilt from the primary.
+    pub(in crate::simulate) fn site_event(&mut self, site: u32, down: bool) {
+        let cx = self.cx;
+        if !cx.holds_data[site as usize] {
+            return;
+        }
+        let site_id = ElementId(site);
+        for d in 0..cx.data_sets.len() {
+            if down {
+                crate::simulate::data::destroy_at(&cx.data_sets[d], &mut self.data[d], site_id);
+            } else {
+                crate::simulate::data::rebuild_at(&cx.data_sets[d], &mut self.data[d], site_id);
+            }
+        }
+        if !down {
+            return;
+        }
+        for j in 0..cx.raid_sites.len() {
+            if !cx.raid_sites[j].contains(&site_id) {
+                continue;
+            }
+            // Every disk at the site is gone with its data, spares included.
+            let members = &cx.model.groups[j].members;
+            let st = &mut self.groups[j];
+            let mut hit = false;
+            for (i, &m) in members.iter().enumerate() {
+                if crate::simulate::data::site_of(cx.model, m) == Some(site_id) {
+                    st.slot_ok[i] = false;
+                    st.on_spare[i] = false;
+                    st.rebuilding[i] = false;
+                    st.onto_spare[i] = false;
+                    hit = true;
+                }
+            }
+            if hit {
+                st.spares = 0;
+                st.token += 1;
+                let need = cx.groups[j].need;
+                if st.slot_ok.iter().filter(|x| **x).count() < need && !st.data_lost {
+                    st.data_lost = true;
+                    // A database at the site records the loss through its data set.
+                    let counted = cx.data_sets.iter().any(|set| set.sites.contains(&Some(site_id)));
+                    if !counted {
+                        self.restore_from_backup(j, Some(site));
+                    }
+                }
+                self.mark_group(j);
+                self.touch(j as u32);
+            }
+        }
+    }
+
+    /// One data-loss (RPO) event of `lost_secs` for each of `services`.
+    pub(in crate::simulate) fn record_data_loss(&mut self, services: &[usize], lost_secs: f64) {
+        for &s in services {
+            let r = &mut self.services[s].record;
+            r.rpo_events += 1;
+            r.data_lost_secs += lost_secs;
+            r.max_data_lost_secs = r.max_data_lost_secs.max(lost_secs);
+        }
+    }
+
+    pub(in crate::simulate) fn services_with_group(&self, j: usize) -> Vec<usize> {
+        let g = crate::model::GroupId(j as u32);
+        (0..self.services.len()).filter(|&s| self.cx.circuit.service_groups[s].contains(&g)).collect()
     }
 }

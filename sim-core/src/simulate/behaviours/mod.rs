@@ -1,0 +1,9 @@
+//! Simulator behaviours, one file each: a group's reaction to its members' changes,
+//! its timers and its state. The engine ([`super::engine`]) keeps the event loop and
+//! propagation; each mechanism picks its behaviour through its [`super::SimProfile`].
+
+pub mod data;
+mod rebuild;
+mod reconverge;
+mod share;
+mod switchover;

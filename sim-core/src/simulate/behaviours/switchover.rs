@@ -1,0 +1,346 @@
+//! Switchover: one member serves; a loss is detected, then the group is down for the
+//! takeover (VRRP, HSRP, active-backup bonds, clusters, GSLB). Also partitions (a standby
+//! promoting itself), fencing and cold standby.
+
+use crate::model::{ElementId, Visibility};
+use crate::simulate::engine::{bump, Event, Sim};
+use crate::simulate::{sample, Behaviour};
+
+impl<'c, 'm> Sim<'c, 'm> {
+    /// The member group `j` serves with now, if it has one serving member.
+    pub(in crate::simulate) fn serving(&self, j: usize) -> Option<usize> {
+        match self.cx.groups[j].behaviour {
+            Behaviour::Switchover => self.groups[j].active,
+            _ => self.groups[j].primary,
+        }
+    }
+
+    /// Waiting in a cold standby: its failure clock is stopped. That holds for the
+    /// member and for its host when the host runs nothing else (powered off with it).
+    pub(in crate::simulate) fn cold_standby(&self, e: u32) -> bool {
+        let waiting = |j: usize, member: u32| {
+            self.cx.groups[j].cold && self.serving(j).map(|i| self.cx.model.groups[j].members[i].0) != Some(member)
+        };
+        let hosted = &self.cx.cold_hosted[e as usize];
+        self.cx.circuit.member_of[e as usize].iter().any(|g| waiting(g.0 as usize, e))
+            || (!hosted.is_empty() && hosted.iter().all(|&(j, i)| waiting(j, self.cx.model.groups[j].members[i].0)))
+    }
+
+    /// A cold standby that starts serving starts ageing: its next failure is drawn now
+    /// (exact for exponential lifetimes, which are memoryless).
+    pub(in crate::simulate) fn wake_cold(&mut self, j: usize) {
+        if !self.cx.groups[j].cold {
+            return;
+        }
+        let serving = self.serving(j);
+        // (A takeover at a cold DR site restores the last backup: the data sets'
+        // business, see `react_data`.)
+        if let Some(i) = serving {
+            let member = self.cx.model.groups[j].members[i];
+            let host = self.cx.model.host_node(member);
+            for e in [member.0, host.0] {
+                if std::mem::replace(&mut self.paused[e as usize], false) {
+                    if let Some(f) = self.cx.model.elements[e as usize].failure {
+                        let at = self.now + sample::time_to_failure(&mut self.rng, &f);
+                        self.schedule(at, Event::Fail(e));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether the group's detector sees member `i` as healthy. Peers judge the active
+    /// member by its adverts; a standby judges itself, so it stands in when it hears nothing.
+    pub(in crate::simulate) fn seen_ok(&mut self, j: usize, i: usize) -> bool {
+        let cx = self.cx;
+        let m = cx.model.groups[j].members[i];
+        match &cx.groups[j].sees {
+            Visibility::Peers if self.groups[j].active == Some(i) => self.works(m) && self.peers_hear(j, m),
+            Visibility::Peers => self.works(m),
+            Visibility::Nothing => true,
+            Visibility::LocalLink => {
+                self.works(m) && cx.groups[j].local_links[i].iter().all(|&(l, far)| self.works(l) && self.works(far))
+            }
+            Visibility::PathTo(t) => self.works(m) && self.reach(&[m], &[*t], true, Some(m)),
+        }
+    }
+
+    /// Adverts and heartbeats cross the network: peers that cannot hear a member take
+    /// it for dead even if it runs (a member with no working peer is not judged).
+    pub(in crate::simulate) fn peers_hear(&mut self, j: usize, m: ElementId) -> bool {
+        if !self.cx.groups[j].peers_networked {
+            return true;
+        }
+        let fenced = self.groups[j].fenced.map(|f| self.cx.model.groups[j].members[f]);
+        let peers: Vec<ElementId> = self.cx.model.groups[j]
+            .members
+            .iter()
+            .copied()
+            .filter(|&o| o != m && self.works(o) && Some(o) != fenced)
+            .collect();
+        let segment = self.cx.groups[j].peers_same_segment;
+        peers.is_empty() || self.reach_within(&[m], &peers, false, None, segment)
+    }
+
+    /// The standby that promotes itself when the active goes silent: every cut-off
+    /// standby would, but only one that still reaches the network can serve, so prefer
+    /// a standby with a working link to a working forwarding device.
+    pub(in crate::simulate) fn promote_candidate(&mut self, j: usize, active: usize) -> Option<usize> {
+        let members = &self.cx.model.groups[j].members;
+        let attached = |s: &Self, m: ElementId| s.attached(m);
+        let fenced = self.groups[j].fenced;
+        let candidates: Vec<usize> = (0..members.len())
+            .filter(|&i| i != active && Some(i) != fenced && self.works(members[i]) && self.seen_ok(j, i))
+            .collect();
+        candidates.iter().copied().find(|&i| attached(self, members[i])).or(candidates.first().copied())
+    }
+
+    pub(in crate::simulate) fn first_ok(&mut self, j: usize, except: Option<usize>) -> Option<usize> {
+        let n = self.cx.model.groups[j].members.len();
+        let fenced = self.groups[j].fenced;
+        (0..n).find(|&i| {
+            Some(i) != except
+                && Some(i) != fenced
+                && self.works(self.cx.model.groups[j].members[i])
+                && self.seen_ok(j, i)
+        })
+    }
+
+    /// Standby members (and every member during a switchover) carry no traffic.
+    pub(in crate::simulate) fn apply_exclusion(&mut self, j: usize) {
+        // Which member carries changes the chain of the services passing through.
+        for k in 0..self.cx.circuit.tier_services[j].len() {
+            self.mark(self.cx.circuit.tier_services[j][k]);
+        }
+        let members = &self.cx.model.groups[j].members;
+        let blocks_transit = self.cx.groups[j].blocks_transit;
+        for (i, m) in members.iter().enumerate() {
+            let st = &self.groups[j];
+            let want = st.window || (st.active != Some(i) && st.also_active != Some(i));
+            if want != st.excluding[i] {
+                self.groups[j].excluding[i] = want;
+                if bump(&mut self.standby_in[m.0 as usize], want) {
+                    // Services naming the member itself as a tier.
+                    self.mark(self.cx.circuit.net_node());
+                }
+                if blocks_transit {
+                    self.set_transit_blocked(m.0, want);
+                }
+            }
+        }
+    }
+
+    pub(in crate::simulate) fn set_active(&mut self, j: usize, active: Option<usize>) {
+        self.groups[j].active = active;
+        self.apply_exclusion(j);
+        self.mark_group(j);
+        self.wake_cold(j);
+    }
+
+    pub(in crate::simulate) fn begin_window(&mut self, j: usize, target: usize, delay: f64) {
+        if delay <= 0.0 {
+            self.set_active(j, Some(target));
+            return;
+        }
+        let st = &mut self.groups[j];
+        st.active = None;
+        st.window = true;
+        st.window_from = None;
+        st.switching_to = Some(target);
+        st.token += 1;
+        let token = st.token;
+        self.apply_exclusion(j);
+        self.mark_group(j);
+        self.schedule(self.now + delay, Event::SwitchDone { group: j as u32, token });
+    }
+
+    pub(in crate::simulate) fn react_switchover(&mut self, j: usize) {
+        let p = &self.cx.groups[j];
+        if self.groups[j].window {
+            // Still detecting, and the active is back (a stall shorter than the
+            // deadtime, such as a 5 s multipath switch): no failover after all.
+            if let Some(a) = self.groups[j].window_from {
+                if self.now < self.groups[j].detect_until && self.seen_ok(j, a) {
+                    let st = &mut self.groups[j];
+                    st.window = false;
+                    st.switching_to = None;
+                    st.window_from = None;
+                    st.token += 1;
+                    self.set_active(j, Some(a));
+                }
+            }
+            return;
+        }
+        let members = &self.cx.model.groups[j].members;
+        if let (Some(f), Some(a)) = (self.groups[j].fenced, self.groups[j].active) {
+            if !self.works(members[f]) || self.reach(&[members[a]], &[members[f]], false, None) {
+                self.groups[j].fenced = None;
+            }
+        }
+        match self.groups[j].active {
+            Some(a) => {
+                if let Some(b) = self.groups[j].also_active {
+                    // A partition: heal when the two hear each other again, or keep the
+                    // survivor when one of them dies.
+                    let (am, bm) = (members[a], members[b]);
+                    let segment = p.peers_same_segment;
+                    let healed =
+                        !self.works(am) || !self.works(bm) || self.reach_within(&[am], &[bm], false, None, segment);
+                    if healed {
+                        self.end_split(j);
+                        self.groups[j].also_active = None;
+                        // A database cluster keeps the copy it promoted (the deposed
+                        // primary rejoins as its replica, as Patroni and orchestrator do);
+                        // gateways keep the preferred master (the higher VRRP priority).
+                        let keep = if p.counts_split_brain {
+                            if self.works(bm) || !self.works(am) {
+                                b
+                            } else {
+                                a
+                            }
+                        } else if self.works(am) || !self.works(bm) {
+                            a
+                        } else {
+                            b
+                        };
+                        self.set_active(j, Some(keep));
+                    }
+                    return;
+                }
+                let works = self.works(members[a]);
+                if works && p.sees == Visibility::Peers && p.peers_networked && !self.peers_hear(j, members[a]) {
+                    // The standby hears nothing. With a quorum device the cut-off active
+                    // loses quorum and stands down: a plain switchover. Without one the
+                    // standby promotes itself while the active keeps running.
+                    if p.votes.is_some() {
+                        // The partition with a majority keeps the role (docs/SEMANTICS.md
+                        // §3). When both sides count one (a quorum device off the network
+                        // votes with either), the device sides with the active while the
+                        // active still has a working link into the network.
+                        if self.has_majority(j, a) && self.attached(members[a]) {
+                            return;
+                        }
+                        let candidates: Vec<usize> = (0..members.len())
+                            .filter(|&i| {
+                                i != a && self.works(members[i]) && self.seen_ok(j, i) && self.has_majority(j, i)
+                            })
+                            .collect();
+                        let target = candidates
+                            .iter()
+                            .copied()
+                            .find(|&i| self.attached(members[i]))
+                            .or(candidates.first().copied());
+                        if let Some(t) = target {
+                            let delay = p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
+                            self.groups[j].fenced = Some(a);
+                            self.begin_window(j, t, delay);
+                        }
+                    } else if !self.groups[j].promote_pending {
+                        if let Some(t) = self.promote_candidate(j, a) {
+                            let st = &mut self.groups[j];
+                            st.promote_pending = true;
+                            st.token += 1;
+                            let token = st.token;
+                            let at = self.now + p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
+                            self.schedule(at, Event::Promote { group: j as u32, member: t as u32, token });
+                        }
+                    }
+                    return;
+                }
+                if self.groups[j].promote_pending {
+                    self.groups[j].promote_pending = false;
+                }
+                if !self.seen_ok(j, a) {
+                    match self.first_ok(j, Some(a)) {
+                        Some(t) => {
+                            let delay = p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
+                            self.begin_window(j, t, delay);
+                            if self.groups[j].window {
+                                let st = &mut self.groups[j];
+                                st.window_from = Some(a);
+                                st.detect_until = self.now + p.detect_secs;
+                            }
+                        }
+                        None if !works => {
+                            // Nobody to take over: the role waits. The member that held
+                            // it keeps it if it is back within the detection time.
+                            let st = &mut self.groups[j];
+                            st.window_from = Some(a);
+                            st.detect_until = self.now + p.detect_secs;
+                            self.set_active(j, None);
+                        }
+                        None => {}
+                    }
+                } else if p.preempt {
+                    if let Some(better) = (0..a).find(|&i| self.works(members[i])) {
+                        self.set_active(j, Some(better));
+                    }
+                }
+            }
+            None => {
+                if let Some(t) = self.first_ok(j, None) {
+                    let back_in_time = self.groups[j].window_from == Some(t) && self.now < self.groups[j].detect_until;
+                    if back_in_time {
+                        self.groups[j].window_from = None;
+                        self.set_active(j, Some(t));
+                        return;
+                    }
+                    let delay = p.takeover_secs.max(p.dr_rto_secs[t]);
+                    self.begin_window(j, t, delay);
+                }
+            }
+        }
+    }
+
+    pub(in crate::simulate) fn end_split(&mut self, j: usize) {
+        if let Some(since) = self.groups[j].split_since.take() {
+            let secs = self.now - since;
+            for s in self.services_with_group(j) {
+                self.services[s].record.split_brain_secs += secs;
+            }
+        }
+    }
+
+    /// Its switchover window ends: the chosen member (or the first one seen working) serves.
+    pub(in crate::simulate) fn on_switch_done(&mut self, group: u32, token: u32) {
+        let j = group as usize;
+        if self.groups[j].token == token && self.groups[j].window {
+            self.groups[j].window = false;
+            self.groups[j].window_from = None;
+            let target = self.groups[j].switching_to.take();
+            let choice = target.filter(|&i| self.seen_ok(j, i)).or_else(|| self.first_ok(j, None));
+            self.set_active(j, choice);
+            self.touch(group);
+        }
+    }
+
+    /// A standby that stopped hearing the active promotes itself; if the active still runs on the other side of a partition, both serve (split brain).
+    pub(in crate::simulate) fn on_promote(&mut self, group: u32, member: u32, token: u32) {
+        let cx = self.cx;
+        let (j, i) = (group as usize, member as usize);
+        if self.groups[j].token == token && self.groups[j].promote_pending {
+            self.groups[j].promote_pending = false;
+            let active = self.groups[j].active;
+            let m = cx.model.groups[j].members[i];
+            let segment = cx.groups[j].peers_same_segment;
+            let partitioned = match active {
+                Some(a) => {
+                    let am = cx.model.groups[j].members[a];
+                    self.works(am) && self.works(m) && !self.reach_within(&[am], &[m], false, None, segment)
+                }
+                None => false,
+            };
+            if partitioned {
+                self.groups[j].also_active = Some(i);
+                self.apply_exclusion(j);
+                self.mark_group(j);
+                if cx.groups[j].counts_split_brain {
+                    self.groups[j].split_since = Some(self.now);
+                    for s in self.services_with_group(j) {
+                        self.services[s].record.split_brain_events += 1;
+                    }
+                }
+            }
+        }
+    }
+}

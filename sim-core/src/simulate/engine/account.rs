@@ -1,0 +1,267 @@
+//! Accounting: each service's served fraction, what holds it back (attribution), and
+//! the time, outages and intervals recorded per replication.
+
+use crate::model::Visibility;
+use crate::simulate::engine::Sim;
+use crate::simulate::record::{outage_bin, Interval, IntervalState, ReplicationRecord};
+use crate::simulate::{Behaviour, YEAR_SECS};
+
+impl<'c, 'm> Sim<'c, 'm> {
+    /// The share of requests service `s` serves now.
+    pub(in crate::simulate) fn service_fraction(&self, s: usize) -> f64 {
+        let circuit = &self.cx.circuit;
+        if !self.value[circuit.service_node(s)] {
+            return 0.0;
+        }
+        let mut f = 1.0;
+        for g in &circuit.service_groups[s] {
+            let j = g.0 as usize;
+            if self.cx.groups[j].behaviour != Behaviour::Share {
+                continue;
+            }
+            let members = &self.cx.model.groups[j].members;
+            let st = &self.groups[j];
+            let rotation = st.in_rotation.iter().filter(|x| **x).count();
+            let serving = (0..members.len()).filter(|&i| st.in_rotation[i] && st.healthy[i]).count();
+            let working = st.healthy.iter().filter(|h| **h).count();
+            if rotation == 0 {
+                return 0.0;
+            }
+            let need = self.cx.groups[j].need.max(1);
+            // Requests to members still in rotation but dead fail; what is left is capped
+            // by the capacity of the working members.
+            f *= (serving as f64 / rotation as f64).min(working as f64 / need as f64);
+        }
+        f
+    }
+
+    /// What keeps service `s` down now, for attribution.
+    pub(in crate::simulate) fn mechanism(&self, s: usize) -> String {
+        let cx = self.cx;
+        for g in &cx.circuit.service_groups[s] {
+            let j = g.0 as usize;
+            let st = &self.groups[j];
+            let kind = cx.model.groups[j].kind;
+            match cx.groups[j].behaviour {
+                Behaviour::Switchover if st.window || st.promote_pending => return format!("{kind} failover"),
+                Behaviour::Switchover
+                    if st.active.is_some_and(|a| !self.works(cx.model.groups[j].members[a]))
+                        && cx.model.groups[j].members.iter().any(|&m| self.works(m)) =>
+                {
+                    return format!("{kind} blind spot");
+                }
+                Behaviour::Rebuild if st.data_lost && st.restoring => return "restore from backup".into(),
+                _ => {}
+            }
+        }
+        // Network failovers (bonds, gateways, multipath) reach services through paths,
+        // not needs: groups no service needs directly, whose standby forwards nothing.
+        // Prefer one whose members are in this service's cone (its own bond), then any
+        // (a gateway pair on the path). A group nothing uses is never to blame.
+        let failing_over = |j: usize| {
+            let st = &self.groups[j];
+            cx.groups[j].behaviour == Behaviour::Switchover
+                && cx.groups[j].blocks_transit
+                && (st.window || st.promote_pending)
+                && !cx.circuit.needed[j]
+        };
+        let near = &cx.circuit.service_near_groups[s];
+        let own = |j: &usize| near[*j];
+        let mut network = (0..cx.groups.len()).filter(|&j| failing_over(j));
+        let chosen = network.clone().find(own).or_else(|| network.find(|j| !cx.groups[*j].host_local));
+        if let Some(j) = chosen {
+            return format!("{} failover", cx.model.groups[j].kind);
+        }
+        // A reconverging domain this service hangs on, else any (its traffic may cross it).
+        let reconverging =
+            |j: &usize| cx.groups[*j].stp.is_some() && self.groups[*j].reconverging_until.iter().any(|&u| u > self.now);
+        let mut domains = (0..cx.groups.len()).filter(reconverging);
+        if let Some(j) = domains.clone().find(own).or_else(|| domains.next()) {
+            let mode = cx.groups[j].stp.as_ref().map_or("stp", |stp| stp.mode);
+            return format!("{mode} reconvergence");
+        }
+        // A UPS in the service's cone ran out of battery: the outage is its input's,
+        // beyond what the battery bridges.
+        let cone = &cx.circuit.service_elements[s];
+        let drained = (0..cx.model.elements.len()).find(|&e| {
+            cone[e]
+                && self.battery_since[e].is_some_and(|since| self.now >= since + cx.battery_secs[e])
+                && !self.value[e]
+        });
+        if let Some(e) = drained {
+            return format!("beyond {} battery", cx.model.elements[e].name);
+        }
+        "repair".into()
+    }
+
+    /// Accounts the time from the last instant to `t` at the current fractions.
+    pub(in crate::simulate) fn advance(&mut self, t: f64) {
+        let t = t.min(self.horizon);
+        if t <= self.now {
+            return;
+        }
+        let from = self.now;
+        for track in &mut self.services {
+            let f = track.fraction;
+            let dt = t - from;
+            if let (0.0, Some((_, cause))) = (f, &track.outage) {
+                *track.slices.entry(track.mechanism.clone()).or_default() += dt;
+                *track
+                    .record
+                    .attribution
+                    .entry(cause.clone())
+                    .or_default()
+                    .entry(track.mechanism.clone())
+                    .or_default() += dt;
+            }
+            let r = &mut track.record;
+            if f < 1.0 {
+                r.lost_request_secs += (1.0 - f) * dt;
+                let mut a = from;
+                while a < t {
+                    let year = ((a / YEAR_SECS) as usize).min(r.down_secs_by_year.len().saturating_sub(1));
+                    let end = (((year + 1) as f64) * YEAR_SECS).min(t);
+                    let end = if end <= a { t } else { end };
+                    r.not_full_secs_by_year[year] += end - a;
+                    if f == 0.0 {
+                        r.down_secs_by_year[year] += end - a;
+                    }
+                    a = end;
+                }
+                if f > 0.0 {
+                    r.degraded_secs += dt;
+                }
+            }
+        }
+        self.now = t;
+    }
+
+    /// The served fraction of service `s` and, below 1, the mechanism holding it back.
+    pub(in crate::simulate) fn service_state(&self, s: usize) -> (f64, String) {
+        let f = self.service_fraction(s);
+        let mechanism = if f == 0.0 {
+            self.mechanism(s)
+        } else if f < 1.0 {
+            self.mechanism_degraded(s)
+        } else {
+            String::new()
+        };
+        (f, mechanism)
+    }
+
+    pub(in crate::simulate) fn observe(&mut self) {
+        for s in 0..self.services.len() {
+            let (f, mechanism) = self.service_state(s);
+            let old = self.services[s].fraction;
+            if f == old && mechanism == self.services[s].mechanism {
+                continue;
+            }
+            if self.record_timeline {
+                self.push_interval(s);
+            }
+            if old == 0.0 && f != 0.0 {
+                self.end_outage(s);
+            }
+            if f == 0.0 && old != 0.0 {
+                // The instant's first change inside the service's own dependencies, else the last.
+                let cone = &self.cx.circuit.service_elements[s];
+                let cause = self
+                    .causes
+                    .iter()
+                    .find(|&&e| cone[e as usize])
+                    .or(self.causes.last())
+                    .map_or("unknown".to_string(), |&e| self.cx.model.elements[e as usize].name.clone());
+                self.services[s].outage = Some((self.now, cause));
+            }
+            let track = &mut self.services[s];
+            track.fraction = f;
+            track.mechanism = mechanism;
+            track.since = self.now;
+        }
+    }
+
+    pub(in crate::simulate) fn push_interval(&mut self, s: usize) {
+        let track = &self.services[s];
+        // Random runs keep the first year (for the timeline plot); drill runs keep all.
+        let kept = !self.cx.options.random_failures || track.since < YEAR_SECS;
+        if track.fraction >= 1.0 || self.now <= track.since || !kept {
+            return;
+        }
+        let state = if track.fraction == 0.0 { IntervalState::Down } else { IntervalState::Degraded };
+        let interval = Interval {
+            start_secs: track.since,
+            end_secs: self.now,
+            state,
+            fraction: track.fraction,
+            mechanism: track.mechanism.clone(),
+        };
+        self.timeline[s].push(interval);
+    }
+
+    pub(in crate::simulate) fn mechanism_degraded(&self, s: usize) -> String {
+        for g in &self.cx.circuit.service_groups[s] {
+            let j = g.0 as usize;
+            if self.cx.groups[j].behaviour == Behaviour::Share {
+                let st = &self.groups[j];
+                let members = &self.cx.model.groups[j].members;
+                if (0..members.len()).any(|i| st.in_rotation[i] && !st.healthy[i]) {
+                    let kind = self.cx.model.groups[j].kind;
+                    return match self.cx.groups[j].sees {
+                        Visibility::Nothing => format!("{kind} serves a dead address"),
+                        _ => format!("{kind} detection"),
+                    };
+                }
+                if st.healthy.iter().any(|h| !h) {
+                    return format!("{} capacity", self.cx.model.groups[j].kind);
+                }
+            }
+        }
+        "partial".into()
+    }
+
+    /// Closes the open outage; it is counted under the mechanism that held it longest.
+    pub(in crate::simulate) fn end_outage(&mut self, s: usize) {
+        let track = &mut self.services[s];
+        if let Some((start, _)) = track.outage.take() {
+            let secs = self.now - start;
+            let slices = std::mem::take(&mut track.slices);
+            let mechanism = slices
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map_or_else(|| track.mechanism.clone(), |(m, _)| m.clone());
+            let r = &mut track.record;
+            r.outages += 1;
+            r.outage_secs += secs;
+            r.max_outage_secs = r.max_outage_secs.max(secs);
+            let bin = outage_bin(secs);
+            r.outage_histogram[bin] += 1;
+            r.by_mechanism.entry(mechanism).or_insert_with(|| vec![0; r.outage_histogram.len()])[bin] += 1;
+        }
+    }
+
+    pub(in crate::simulate) fn finish(mut self) -> ReplicationRecord {
+        for s in 0..self.services.len() {
+            if self.record_timeline {
+                self.push_interval(s);
+            }
+            if self.services[s].fraction == 0.0 {
+                self.end_outage(s);
+            }
+        }
+        for j in 0..self.groups.len() {
+            self.end_split(j);
+        }
+        let timeline = std::mem::take(&mut self.timeline);
+        let services = self
+            .services
+            .into_iter()
+            .zip(timeline)
+            .map(|(t, tl)| {
+                let mut r = t.record;
+                r.timeline = tl;
+                r
+            })
+            .collect();
+        ReplicationRecord { index: self.index, events: self.events, services }
+    }
+}

@@ -1,0 +1,808 @@
+//! One replication: an event queue over simulated time.
+//!
+//! Each instant runs in three steps: apply the events due (failures, repairs, drills,
+//! timers), *settle* (propagate through the circuit, then let each touched group react
+//! — start a switchover, take a member out of rotation, rebuild a slot, reconverge —
+//! until nothing changes), then *observe* each service's served fraction and account
+//! the time since the previous instant. Zero-length blips inside one instant are never
+//! observed. Ties in time are broken by insertion order, so a run is a pure function
+//! of `(compiled model, seed, replication index)`.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap};
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::{ElementId, Visibility};
+use crate::simulate::circuit::{Expr, NodeKind};
+use crate::simulate::params::Compiled;
+use crate::simulate::record::{Interval, ReplicationRecord, ServiceRecord};
+use crate::simulate::sample;
+use crate::simulate::spanning_tree::RootPort;
+use crate::simulate::{Behaviour, YEAR_SECS};
+
+mod account;
+mod chain;
+mod reach;
+
+#[derive(Clone, Copy, Debug)]
+pub(in crate::simulate) enum Event {
+    Fail(u32),
+    /// A failure has been noticed: its repair starts (or queues for a crew).
+    Noticed(u32),
+    Repair(u32),
+    DrillStart(u32),
+    DrillEnd(u32),
+    BatteryEmpty {
+        element: u32,
+        token: u32,
+    },
+    SwitchDone {
+        group: u32,
+        token: u32,
+    },
+    OutOfRotation {
+        group: u32,
+        member: u32,
+        token: u32,
+    },
+    SlotRebuilt {
+        group: u32,
+        member: u32,
+        token: u32,
+    },
+    RestoreDone {
+        group: u32,
+        token: u32,
+    },
+    Reconverged {
+        group: u32,
+    },
+    Promote {
+        group: u32,
+        member: u32,
+        token: u32,
+    },
+}
+
+pub(in crate::simulate) struct Scheduled {
+    at: f64,
+    seq: u64,
+    event: Event,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.at.total_cmp(&other.at).then(self.seq.cmp(&other.seq))
+    }
+}
+
+/// Mutable state of one group.
+#[derive(Clone, Default)]
+pub(in crate::simulate) struct GroupState {
+    pub(in crate::simulate) token: u32,
+    // Switchover
+    pub(in crate::simulate) active: Option<usize>,
+    pub(in crate::simulate) excluding: Vec<bool>,
+    pub(in crate::simulate) switching_to: Option<usize>,
+    pub(in crate::simulate) window: bool,
+    /// The active member a running window started from, and when its detection ends:
+    /// if it is seen working again before then, the failover is called off.
+    pub(in crate::simulate) window_from: Option<usize>,
+    pub(in crate::simulate) detect_until: f64,
+    // Share
+    pub(in crate::simulate) in_rotation: Vec<bool>,
+    /// Works and is reached by whoever checks it, at the last reaction.
+    pub(in crate::simulate) healthy: Vec<bool>,
+    pub(in crate::simulate) removal_token: Vec<u32>,
+    pub(in crate::simulate) removal_pending: Vec<bool>,
+    // Rebuild
+    pub(in crate::simulate) slot_ok: Vec<bool>,
+    pub(in crate::simulate) on_spare: Vec<bool>,
+    pub(in crate::simulate) rebuilding: Vec<bool>,
+    /// The slot's running rebuild writes onto a hot spare (not the replaced disk).
+    pub(in crate::simulate) onto_spare: Vec<bool>,
+    pub(in crate::simulate) spares: u32,
+    pub(in crate::simulate) data_lost: bool,
+    pub(in crate::simulate) restoring: bool,
+    // Reconverge
+    pub(in crate::simulate) ports: Vec<RootPort>,
+    pub(in crate::simulate) root: Option<usize>,
+    pub(in crate::simulate) reconverging_until: Vec<f64>,
+    // Primary
+    pub(in crate::simulate) primary: Option<usize>,
+    // A standby that stopped hearing the active and promoted itself (both serve).
+    pub(in crate::simulate) also_active: Option<usize>,
+    pub(in crate::simulate) promote_pending: bool,
+    /// A member deposed for losing quorum in a partition, kept out until it is heard again.
+    pub(in crate::simulate) fenced: Option<usize>,
+    pub(in crate::simulate) split_since: Option<f64>,
+    // Members seen working at the last reaction.
+    pub(in crate::simulate) was_working: Vec<bool>,
+}
+
+impl GroupState {
+    fn new(m: usize, spares: u32) -> GroupState {
+        GroupState {
+            excluding: vec![false; m],
+            in_rotation: vec![true; m],
+            healthy: vec![true; m],
+            removal_token: vec![0; m],
+            removal_pending: vec![false; m],
+            slot_ok: vec![true; m],
+            on_spare: vec![false; m],
+            rebuilding: vec![false; m],
+            onto_spare: vec![false; m],
+            spares,
+            reconverging_until: vec![0.0; m],
+            was_working: vec![true; m],
+            ..GroupState::default()
+        }
+    }
+}
+
+/// Per service: what is being accounted.
+#[derive(Default)]
+pub(in crate::simulate) struct Track {
+    pub(in crate::simulate) fraction: f64,
+    /// What keeps the service from full service now ("" when fully up).
+    pub(in crate::simulate) mechanism: String,
+    pub(in crate::simulate) since: f64,
+    /// The open outage: its start and root cause, and its seconds per mechanism.
+    pub(in crate::simulate) outage: Option<(f64, String)>,
+    pub(in crate::simulate) slices: BTreeMap<String, f64>,
+    pub(in crate::simulate) record: ServiceRecord,
+}
+
+pub fn run(cx: &Compiled, index: u64) -> ReplicationRecord {
+    Sim::new(cx, index).run()
+}
+
+pub(in crate::simulate) struct Sim<'c, 'm> {
+    pub(in crate::simulate) cx: &'c Compiled<'m>,
+    pub(in crate::simulate) index: u64,
+    pub(in crate::simulate) rng: ChaCha8Rng,
+    pub(in crate::simulate) horizon: f64,
+    pub(in crate::simulate) now: f64,
+    pub(in crate::simulate) queue: BinaryHeap<Reverse<Scheduled>>,
+    pub(in crate::simulate) seq: u64,
+    pub(in crate::simulate) events: u64,
+    pub(in crate::simulate) failed: Vec<bool>,
+    /// A cold standby's failure clock, stopped while it waits.
+    pub(in crate::simulate) paused: Vec<bool>,
+    pub(in crate::simulate) crews_busy: u32,
+    pub(in crate::simulate) repair_queue: std::collections::VecDeque<u32>,
+    pub(in crate::simulate) drilled: Vec<u32>,
+    pub(in crate::simulate) value: Vec<bool>,
+    /// Per element: how many transit-blocking groups hold it as standby, plus STP
+    /// domains it is reconverging in. Above zero it forwards nobody's traffic.
+    pub(in crate::simulate) transit_blocked: Vec<u32>,
+    /// Per element: how many groups of any kind hold it as standby (a service naming the
+    /// element itself as a tier cannot use it then).
+    pub(in crate::simulate) standby_in: Vec<u32>,
+    /// Per element: STP domains it is reconverging in.
+    pub(in crate::simulate) reconverging: Vec<u32>,
+    pub(in crate::simulate) battery_since: Vec<Option<f64>>,
+    pub(in crate::simulate) battery_token: Vec<u32>,
+    /// Per UPS on battery: the element whose loss put it there (the outage beyond the
+    /// battery is that element's, not the UPS's).
+    pub(in crate::simulate) battery_cause: Vec<Option<u32>>,
+    pub(in crate::simulate) groups: Vec<GroupState>,
+    /// Per data set: its primary and destroyed copies.
+    pub(in crate::simulate) data: Vec<crate::simulate::data::DataState>,
+    pub(in crate::simulate) dirty: BinaryHeap<Reverse<(u32, u32)>>,
+    pub(in crate::simulate) in_dirty: Vec<bool>,
+    pub(in crate::simulate) touched: Vec<bool>,
+    pub(in crate::simulate) touched_list: Vec<u32>,
+    pub(in crate::simulate) net_changed: bool,
+    /// Groups that watch the whole network (path detectors, STP, heartbeats).
+    pub(in crate::simulate) net_watchers: Vec<u32>,
+    /// Per element: groups watching it besides those it is a member of.
+    pub(in crate::simulate) watchers: Vec<Vec<u32>>,
+    /// Elements that changed at the latest instant with element events, in event order:
+    /// an outage that starts on a timer (a switchover, a drained battery) is blamed on them.
+    pub(in crate::simulate) causes: Vec<u32>,
+    pub(in crate::simulate) causes_at: f64,
+    pub(in crate::simulate) services: Vec<Track>,
+    pub(in crate::simulate) record_timeline: bool,
+    pub(in crate::simulate) timeline: Vec<Vec<Interval>>,
+    // Breadth-first search scratch, stamped to avoid clearing.
+    pub(in crate::simulate) stamp: u32,
+    pub(in crate::simulate) source_mark: Vec<u32>,
+    pub(in crate::simulate) target_mark: Vec<u32>,
+    pub(in crate::simulate) reached_mark: Vec<u32>,
+    pub(in crate::simulate) queue_scratch: Vec<u32>,
+    /// The running search may not cross an entry (see [`Self::checks_reach`]).
+    pub(in crate::simulate) in_data_centre: bool,
+}
+
+impl<'c, 'm> Sim<'c, 'm> {
+    pub(in crate::simulate) fn new(cx: &'c Compiled<'m>, index: u64) -> Sim<'c, 'm> {
+        let model = cx.model;
+        let n = model.elements.len();
+        let nodes = cx.circuit.kinds.len();
+        let mut watchers = vec![Vec::new(); n];
+        let mut net_watchers = Vec::new();
+        for (j, p) in cx.groups.iter().enumerate() {
+            if matches!(p.sees, Visibility::PathTo(_))
+                || p.stp.is_some()
+                || p.peers_networked
+                || p.checked_from.is_some()
+            {
+                net_watchers.push(j as u32);
+            }
+            if let Some(stp) = &p.stp {
+                for &(_, _, l) in &stp.links {
+                    watchers[l.0 as usize].push(j as u32);
+                }
+            }
+            for links in &p.local_links {
+                for &(l, far) in links {
+                    watchers[l.0 as usize].push(j as u32);
+                    watchers[far.0 as usize].push(j as u32);
+                }
+            }
+        }
+        for w in &mut watchers {
+            w.sort_unstable();
+            w.dedup();
+        }
+        let horizon = f64::from(cx.options.years) * YEAR_SECS;
+        Sim {
+            cx,
+            index,
+            rng: sample::stream(cx.options.seed, index),
+            horizon,
+            now: 0.0,
+            queue: BinaryHeap::new(),
+            seq: 0,
+            events: 0,
+            failed: vec![false; n],
+            paused: vec![false; n],
+            crews_busy: 0,
+            repair_queue: std::collections::VecDeque::new(),
+            drilled: vec![0; n],
+            value: vec![false; nodes],
+            transit_blocked: vec![0; n],
+            standby_in: vec![0; n],
+            reconverging: vec![0; n],
+            battery_since: vec![None; n],
+            battery_token: vec![0; n],
+            battery_cause: vec![None; n],
+            groups: model
+                .groups
+                .iter()
+                .zip(&cx.groups)
+                .map(|(g, p)| GroupState::new(g.members.len(), p.hot_spares))
+                .collect(),
+            data: cx.data_sets.iter().map(crate::simulate::data::DataState::new).collect(),
+            dirty: BinaryHeap::new(),
+            in_dirty: vec![false; nodes],
+            touched: vec![false; model.groups.len()],
+            touched_list: Vec::new(),
+            net_changed: false,
+            net_watchers,
+            watchers,
+            causes: Vec::new(),
+            causes_at: -1.0,
+            services: (0..model.services.len())
+                .map(|_| Track { record: empty_service_record(cx.options.years), ..Track::default() })
+                .collect(),
+            record_timeline: index == 0,
+            timeline: vec![Vec::new(); model.services.len()],
+            stamp: 0,
+            source_mark: vec![0; n],
+            target_mark: vec![0; n],
+            reached_mark: vec![0; n],
+            queue_scratch: Vec::new(),
+            in_data_centre: false,
+        }
+    }
+
+    pub(in crate::simulate) fn schedule(&mut self, at: f64, event: Event) {
+        self.seq += 1;
+        self.queue.push(Reverse(Scheduled { at, seq: self.seq, event }));
+    }
+
+    pub(in crate::simulate) fn up(&self, e: u32) -> bool {
+        !self.failed[e as usize] && self.drilled[e as usize] == 0
+    }
+
+    pub(in crate::simulate) fn works(&self, e: ElementId) -> bool {
+        self.value[e.0 as usize]
+    }
+
+    /// Works and forwards traffic: no transit-blocking group holds it as standby and it
+    /// is not reconverging.
+    pub(in crate::simulate) fn carries(&self, e: ElementId) -> bool {
+        self.value[e.0 as usize] && self.transit_blocked[e.0 as usize] == 0
+    }
+
+    pub(in crate::simulate) fn run(mut self) -> ReplicationRecord {
+        let cx = self.cx;
+        let model = cx.model;
+        if cx.options.random_failures {
+            for e in &model.elements {
+                if let Some(f) = e.failure {
+                    let at = sample::time_to_failure(&mut self.rng, &f);
+                    self.schedule(at, Event::Fail(e.id.0));
+                }
+            }
+        }
+        // Drills are scripted: they play in drill runs only, never on top of random
+        // failures (they would bias every figure of a random run).
+        if !cx.options.random_failures {
+            for &(e, at, dur) in &cx.drills {
+                self.schedule(at, Event::DrillStart(e));
+                self.schedule(at + dur, Event::DrillEnd(e));
+            }
+        }
+        self.initialise();
+        while let Some(Reverse(next)) = self.queue.peek() {
+            if next.at > self.horizon {
+                break;
+            }
+            let at = next.at;
+            self.advance(at);
+            while let Some(Reverse(s)) = self.queue.peek() {
+                if s.at != at {
+                    break;
+                }
+                let Some(Reverse(s)) = self.queue.pop() else { break };
+                self.events += 1;
+                self.handle(s.event);
+            }
+            self.settle();
+            self.react_data();
+            self.observe();
+        }
+        self.advance(self.horizon);
+        self.finish()
+    }
+
+    /// Every node evaluated once, then each group's initial state.
+    pub(in crate::simulate) fn initialise(&mut self) {
+        let circuit = &self.cx.circuit;
+        for c in 0..circuit.components.len() {
+            let members = circuit.components[c].clone();
+            self.solve_component(&members);
+        }
+        for j in 0..self.groups.len() {
+            let p = &self.cx.groups[j];
+            let members = &self.cx.model.groups[j].members;
+            let m = members.len();
+            let working: Vec<bool> = members.iter().map(|&e| self.works(e)).collect();
+            let st = &mut self.groups[j];
+            st.was_working = working.clone();
+            st.primary = working.iter().position(|w| *w);
+            if p.behaviour == Behaviour::Switchover {
+                let first = (0..m).find(|&i| working[i]);
+                self.set_active(j, first);
+            }
+            if let Some(stp) = &p.stp {
+                let root = self.elect_root(j);
+                let ports = self.ports_of(j, root);
+                let st = &mut self.groups[j];
+                st.root = root;
+                st.ports = ports;
+                let _ = stp;
+            }
+            self.mark(self.cx.circuit.group_node(crate::model::GroupId(j as u32)));
+        }
+        self.settle();
+        // A group whose members depend on later groups (a cluster on multipathed
+        // storage) found none working in the pass above: at time 0 nothing has failed,
+        // so it starts on its first working member, with no switchover.
+        for _ in 0..self.groups.len() {
+            let mut changed = false;
+            for j in 0..self.groups.len() {
+                if self.cx.groups[j].behaviour != Behaviour::Switchover {
+                    continue;
+                }
+                let members = &self.cx.model.groups[j].members;
+                let active_works = self.groups[j].active.is_some_and(|a| self.works(members[a]));
+                if !active_works {
+                    if let Some(first) = (0..members.len()).find(|&i| self.works(members[i])) {
+                        let working: Vec<bool> = members.iter().map(|&e| self.works(e)).collect();
+                        let st = &mut self.groups[j];
+                        st.window = false;
+                        st.switching_to = None;
+                        st.token += 1;
+                        st.was_working = working;
+                        self.set_active(j, Some(first));
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+            self.settle();
+        }
+        for s in 0..self.services.len() {
+            let (f, mechanism) = self.service_state(s);
+            let track = &mut self.services[s];
+            track.fraction = f;
+            track.mechanism = mechanism;
+            track.since = 0.0;
+            if f == 0.0 {
+                track.outage = Some((0.0, "initial state".into()));
+            }
+        }
+        // Each data set starts on the copy its cluster made active (else its source).
+        for d in 0..self.data.len() {
+            let start = self.cx.data_choosers[d]
+                .iter()
+                .find_map(|&(j, i, k)| (self.groups[j].active == Some(i)).then_some(k))
+                .unwrap_or(0);
+            self.data[d].primary = start;
+        }
+    }
+
+    pub(in crate::simulate) fn handle(&mut self, event: Event) {
+        let cx = self.cx;
+        match event {
+            Event::Fail(e) if self.cold_standby(e) => self.paused[e as usize] = true,
+            Event::Fail(e) => {
+                self.failed[e as usize] = true;
+                self.site_event(e, true);
+                self.cause(e);
+                let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
+                let detect = self.detection_delay(e);
+                if cx.repair_crews.is_some() {
+                    self.schedule(self.now + detect, Event::Noticed(e));
+                } else {
+                    let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
+                    self.schedule(self.now + detect + repair, Event::Repair(e));
+                }
+                self.mark(e);
+            }
+            Event::Noticed(e) => {
+                self.repair_queue.push_back(e);
+                self.start_repairs();
+            }
+            Event::Repair(e) => {
+                if cx.repair_crews.is_some() {
+                    self.crews_busy -= 1;
+                    self.start_repairs();
+                }
+                self.failed[e as usize] = false;
+                if self.up(e) {
+                    self.site_event(e, false);
+                }
+                self.cause(e);
+                let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
+                let next = sample::time_to_failure(&mut self.rng, &failure);
+                self.schedule(self.now + next, Event::Fail(e));
+                self.mark(e);
+            }
+            Event::DrillStart(e) => {
+                if self.up(e) {
+                    self.site_event(e, true);
+                }
+                self.drilled[e as usize] += 1;
+                self.cause(e);
+                self.mark(e);
+            }
+            Event::DrillEnd(e) => {
+                self.drilled[e as usize] -= 1;
+                if self.up(e) {
+                    self.site_event(e, false);
+                }
+                self.cause(e);
+                self.mark(e);
+            }
+            Event::BatteryEmpty { element, token } => {
+                if self.battery_token[element as usize] == token {
+                    let cause = self.battery_cause[element as usize].unwrap_or(element);
+                    self.cause(cause);
+                    self.mark(element);
+                }
+            }
+            Event::SwitchDone { group, token } => self.on_switch_done(group, token),
+            Event::OutOfRotation { group, member, token } => self.on_out_of_rotation(group, member, token),
+            Event::SlotRebuilt { group, member, token } => self.on_slot_rebuilt(group, member, token),
+            Event::RestoreDone { group, token } => self.on_restore_done(group, token),
+            Event::Reconverged { group } => self.on_reconverged(group),
+            Event::Promote { group, member, token } => self.on_promote(group, member, token),
+        }
+    }
+
+    pub(in crate::simulate) fn cause(&mut self, e: u32) {
+        if self.causes_at != self.now {
+            self.causes.clear();
+            self.causes_at = self.now;
+        }
+        self.causes.push(e);
+    }
+
+    /// Starts queued repairs while crews are free (first noticed, first repaired).
+    pub(in crate::simulate) fn start_repairs(&mut self) {
+        let crews = self.cx.repair_crews.unwrap_or(u32::MAX);
+        while self.crews_busy < crews {
+            let Some(e) = self.repair_queue.pop_front() else { break };
+            self.crews_busy += 1;
+            let failure = self.cx.model.elements[e as usize].failure.expect("only failing elements are repaired");
+            let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
+            self.schedule(self.now + repair, Event::Repair(e));
+        }
+    }
+
+    /// How long a failure of `e` goes unnoticed: its fastest monitor whose alert is not
+    /// lost, else the users.
+    pub(in crate::simulate) fn detection_delay(&mut self, e: u32) -> f64 {
+        let cx = self.cx;
+        for d in &cx.detectors[e as usize] {
+            if !sample::chance(&mut self.rng, d.loss) {
+                return d.detect_secs;
+            }
+        }
+        cx.noticed_by_users_secs
+    }
+
+    pub(in crate::simulate) fn mark(&mut self, node: u32) {
+        if !self.in_dirty[node as usize] {
+            self.in_dirty[node as usize] = true;
+            self.dirty.push(Reverse((self.cx.circuit.rank[node as usize], node)));
+        }
+    }
+
+    pub(in crate::simulate) fn mark_group(&mut self, j: usize) {
+        self.mark(self.cx.circuit.group_node(crate::model::GroupId(j as u32)));
+    }
+
+    pub(in crate::simulate) fn touch(&mut self, j: u32) {
+        if !self.touched[j as usize] {
+            self.touched[j as usize] = true;
+            self.touched_list.push(j);
+        }
+    }
+
+    /// Adds (`on`) or removes one reason for `e` to forward no traffic.
+    pub(in crate::simulate) fn set_transit_blocked(&mut self, e: u32, on: bool) {
+        if bump(&mut self.transit_blocked[e as usize], on) && self.cx.circuit.networked[e as usize] {
+            self.mark(self.cx.circuit.net_node());
+        }
+    }
+
+    /// Adds or removes one STP domain reconverging `e`: it forwards nothing meanwhile.
+    pub(in crate::simulate) fn set_reconverging(&mut self, e: u32, on: bool) {
+        bump(&mut self.reconverging[e as usize], on);
+        self.set_transit_blocked(e, on);
+    }
+
+    pub(in crate::simulate) fn propagate(&mut self) {
+        let circuit = &self.cx.circuit;
+        while let Some(Reverse((_, node))) = self.dirty.pop() {
+            if !self.in_dirty[node as usize] {
+                continue;
+            }
+            self.in_dirty[node as usize] = false;
+            let c = circuit.component_of[node as usize] as usize;
+            if circuit.components[c].len() == 1 {
+                let v = self.eval(node);
+                if node == circuit.net_node() || v != self.value[node as usize] {
+                    self.value[node as usize] = v;
+                    self.changed(node);
+                }
+            } else {
+                let members = circuit.components[c].clone();
+                for &m in &members {
+                    self.in_dirty[m as usize] = false;
+                }
+                self.solve_component(&members);
+            }
+        }
+    }
+
+    /// Greatest fixpoint over a strongly connected component: start optimistic, knock out.
+    pub(in crate::simulate) fn solve_component(&mut self, members: &[u32]) {
+        let old: Vec<bool> = members.iter().map(|&m| self.value[m as usize]).collect();
+        for &m in members {
+            self.value[m as usize] = match self.cx.circuit.kinds[m as usize] {
+                NodeKind::Element(e) => self.up(e),
+                _ => true,
+            };
+        }
+        loop {
+            let mut changed = false;
+            for &m in members {
+                let v = self.eval(m);
+                if v != self.value[m as usize] {
+                    self.value[m as usize] = v;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let c = self.cx.circuit.component_of[members[0] as usize];
+        for (k, &m) in members.iter().enumerate() {
+            if self.value[m as usize] != old[k] || m == self.cx.circuit.net_node() {
+                self.changed_outside(m, c);
+            }
+        }
+    }
+
+    pub(in crate::simulate) fn changed(&mut self, node: u32) {
+        self.changed_outside(node, u32::MAX);
+    }
+
+    /// Marks the dependents of a changed node (outside component `c`) and wakes the
+    /// groups that watch it.
+    pub(in crate::simulate) fn changed_outside(&mut self, node: u32, c: u32) {
+        let circuit = &self.cx.circuit;
+        for &d in &circuit.dependents[node as usize] {
+            if circuit.component_of[d as usize] != c {
+                self.mark(d);
+            }
+        }
+        match circuit.kinds[node as usize] {
+            NodeKind::Element(e) => {
+                for &g in &circuit.member_of[e as usize] {
+                    self.touch(g.0);
+                }
+                for k in 0..self.watchers[e as usize].len() {
+                    self.touch(self.watchers[e as usize][k]);
+                }
+            }
+            NodeKind::Net => self.net_changed = true,
+            _ => {}
+        }
+    }
+
+    pub(in crate::simulate) fn eval(&mut self, node: u32) -> bool {
+        match self.cx.circuit.kinds[node as usize] {
+            NodeKind::Element(e) => self.eval_element(e),
+            NodeKind::Group(g) => self.eval_group(g as usize),
+            NodeKind::Path(p) => {
+                let q = &self.cx.circuit.paths[p as usize];
+                self.reach(&q.sources, &q.targets, true, None)
+            }
+            NodeKind::Service(s) => {
+                let sn = &self.cx.circuit.services[s as usize];
+                self.value[sn.entry as usize]
+                    && sn.tiers.iter().all(|&t| self.value[t as usize])
+                    && self.chain(s as usize)
+            }
+            NodeKind::Net => true,
+        }
+    }
+
+    pub(in crate::simulate) fn holds(&self, e: &Expr) -> bool {
+        match e {
+            Expr::True => true,
+            Expr::Node(x) => self.value[*x as usize],
+            Expr::All(of) => of.iter().all(|x| self.holds(x)),
+            Expr::AtLeast(k, of) => of.iter().filter(|x| self.holds(x)).count() >= *k as usize,
+        }
+    }
+
+    pub(in crate::simulate) fn eval_element(&mut self, e: u32) -> bool {
+        if !self.up(e) {
+            return false;
+        }
+        let i = e as usize;
+        if self.holds(&self.cx.circuit.element_needs[i]) {
+            if self.battery_since[i].take().is_some() {
+                self.battery_token[i] += 1;
+            }
+            return true;
+        }
+        // A UPS rides through a lost input on its battery.
+        let runtime = self.cx.battery_secs[i];
+        if runtime <= 0.0 {
+            return false;
+        }
+        match self.battery_since[i] {
+            None => {
+                self.battery_since[i] = Some(self.now);
+                self.battery_cause[i] = (self.causes_at == self.now).then(|| self.causes.first().copied()).flatten();
+                self.battery_token[i] += 1;
+                let token = self.battery_token[i];
+                self.schedule(self.now + runtime, Event::BatteryEmpty { element: e, token });
+                true
+            }
+            Some(since) => self.now < since + runtime,
+        }
+    }
+
+    pub(in crate::simulate) fn eval_group(&mut self, j: usize) -> bool {
+        let cx = self.cx;
+        let p = &cx.groups[j];
+        let group = &cx.model.groups[j];
+        if !self.holds(&cx.circuit.group_needs[j]) {
+            return false;
+        }
+        let working = group.members.iter().filter(|&&m| self.works(m)).count();
+        let st = &self.groups[j];
+        match p.behaviour {
+            Behaviour::Switchover => {
+                let actives: Vec<usize> = [st.active, st.also_active].iter().flatten().copied().collect();
+                !st.window && actives.into_iter().any(|a| self.works(group.members[a]) && self.has_majority(j, a))
+            }
+            Behaviour::Primary if p.votes.is_some() => (0..group.members.len()).any(|i| self.eligible(j, i)),
+            Behaviour::Primary => working >= 1,
+            Behaviour::Share => working >= 1,
+            Behaviour::Absorb | Behaviour::Reconverge => working >= p.need,
+            Behaviour::Rebuild => {
+                !st.data_lost
+                    && group
+                        .members
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, &m)| st.slot_ok[i] && (st.on_spare[i] || self.works(m)))
+                        .count()
+                        >= p.need
+            }
+        }
+    }
+
+    pub(in crate::simulate) fn settle(&mut self) {
+        for _ in 0..256 {
+            self.propagate();
+            if std::mem::take(&mut self.net_changed) {
+                for k in 0..self.net_watchers.len() {
+                    self.touch(self.net_watchers[k]);
+                }
+            }
+            if self.touched_list.is_empty() {
+                break;
+            }
+            let touched = std::mem::take(&mut self.touched_list);
+            for &j in &touched {
+                self.touched[j as usize] = false;
+            }
+            for j in touched {
+                self.react(j as usize);
+            }
+        }
+    }
+
+    pub(in crate::simulate) fn react(&mut self, j: usize) {
+        match self.cx.groups[j].behaviour {
+            Behaviour::Switchover => self.react_switchover(j),
+            Behaviour::Share => self.react_share(j),
+            Behaviour::Rebuild => self.react_rebuild(j),
+            Behaviour::Reconverge => self.react_reconverge(j),
+            Behaviour::Primary => self.react_primary(j),
+            Behaviour::Absorb => {}
+        }
+        let working: Vec<bool> = self.cx.model.groups[j].members.iter().map(|&m| self.works(m)).collect();
+        self.groups[j].was_working = working;
+    }
+}
+
+/// Counts one reason up or down; true when the count crossed zero.
+pub(in crate::simulate) fn bump(count: &mut u32, on: bool) -> bool {
+    let was = *count > 0;
+    if on {
+        *count += 1;
+    } else {
+        *count -= 1;
+    }
+    was != (*count > 0)
+}
+
+/// Per-service record with the year vectors sized.
+pub fn empty_service_record(years: u32) -> ServiceRecord {
+    ServiceRecord {
+        down_secs_by_year: vec![0.0; years.max(1) as usize],
+        not_full_secs_by_year: vec![0.0; years.max(1) as usize],
+        outage_histogram: vec![0; super::record::OUTAGE_BINS.len() + 1],
+        attribution: BTreeMap::new(),
+        ..ServiceRecord::default()
+    }
+}
