@@ -4,10 +4,15 @@
 //! depend on what changed (a worklist ordered by rank), so one failure costs its
 //! dependency cone, not the whole model.
 //!
-//! Network paths depend on one hub node, `NET`, which depends on every element that
-//! carries traffic; cycles (only possible through paths) are strongly connected
-//! components solved as a greatest fixpoint, as the direct evaluator does.
-//! Compile: O(V + E) plus Tarjan's SCC; per change: O(cone), a path query O(V + E).
+//! A network query (a path, a service's chain, a cluster's votes) depends on two kinds
+//! of input. Its *endpoints*: the closures of its anchors (a process, its server, its
+//! NICs) and the cables on them, which are direct inputs of the query's node. And the
+//! *topology*: forwarding devices and the links between them, which reach queries
+//! through one hub node, `NET`. So a server's failure re-evaluates only the queries
+//! anchored on it; a switch's failure re-evaluates every query. Cycles (only possible
+//! through paths) are strongly connected components solved as a greatest fixpoint, as
+//! the direct evaluator does.
+//! Compile: O(V + E) plus Tarjan's SCC; per change: O(cone).
 
 use petgraph::graph::DiGraph;
 
@@ -80,6 +85,38 @@ pub struct Circuit {
     /// Per element: some service enters here (the internet): checks and heartbeats
     /// inside the data centre never cross it.
     pub entry: Vec<bool>,
+    /// Per element: its change can alter paths between other elements (a forwarding
+    /// device, or a link between two); it reaches queries through `NET`.
+    pub topological: Vec<bool>,
+    /// The forwarding devices, ascending.
+    pub forwarders: Vec<u32>,
+    /// Per element: the query nodes (paths, services, vote-counting groups) it is an
+    /// endpoint of: in the closure of one of their anchors, or a cable on that closure.
+    pub endpoint_nodes: Vec<Vec<u32>>,
+    /// Per element: the hops `(service, hop)` of service chains it is an endpoint of.
+    /// Hop `h` leads from tier `h - 1` (the entry for `h = 0`) to tier `h`.
+    pub hops_of: Vec<Vec<(u32, u32)>>,
+    /// Per node: the services it is a tier of, once per occurrence (not `NET`).
+    pub tier_of_node: Vec<Vec<u32>>,
+    /// Per group: the `(service, tier)` positions it holds in service chains.
+    pub group_tiers: Vec<Vec<(u32, u32)>>,
+    /// Per group: the services whose figures depend on it (its cone).
+    pub group_services: Vec<Vec<u32>>,
+    /// Per service: its load-sharing groups (the served fraction depends on them).
+    pub share_groups: Vec<Vec<GroupId>>,
+}
+
+/// A query's endpoint: the anchor's closure plus the cables on it.
+pub fn endpoint_elements(net: &NetworkIndex, anchor: ElementId) -> Vec<ElementId> {
+    let mut out = net.closure(anchor);
+    for k in 0..out.len() {
+        for &(_, link) in &net.adjacency[out[k].0 as usize] {
+            out.push(link);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 impl Circuit {
@@ -178,25 +215,60 @@ impl Circuit {
             }
             if let Some(votes) = model.votes(grp.id) {
                 // Who holds a majority depends on the nodes, the device and the network.
-                inputs[node].extend(votes.nodes.iter().map(|v| v.0));
-                inputs[node].extend(votes.device.map(|d| d.0));
+                for &v in votes.nodes.iter().chain(&votes.device) {
+                    inputs[node].extend(endpoint_elements(&net, v).iter().map(|x| x.0));
+                }
                 inputs[node].push(net_node);
             }
         }
-        for i in 0..p {
-            inputs[(path_base + i) as usize].push(net_node);
+        for (i, q) in paths.iter().enumerate() {
+            let node = (path_base as usize) + i;
+            for &a in q.sources.iter().chain(&q.targets) {
+                inputs[node].extend(endpoint_elements(&net, a).iter().map(|x| x.0));
+            }
+            inputs[node].push(net_node);
         }
+        let mut hops_of: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n as usize];
         for (s, sn) in services.iter().enumerate() {
             let node = (service_base as usize) + s;
             inputs[node].push(sn.entry);
             inputs[node].extend(&sn.tiers);
-            for (members, _) in &sn.chain {
-                inputs[node].extend(members.iter().map(|m| m.0));
+            // Tier t's endpoints feed hops t and t + 1; the entry feeds hop 0.
+            let mut add = |anchor: ElementId, tier: Option<usize>, inputs: &mut Vec<Vec<u32>>| {
+                for x in endpoint_elements(&net, anchor) {
+                    inputs[node].push(x.0);
+                    let first = tier.map_or(0, |t| t);
+                    let last = tier.map_or(0, |t| (t + 1).min(sn.chain.len().saturating_sub(1)));
+                    for h in first..=last {
+                        hops_of[x.0 as usize].push((s as u32, h as u32));
+                    }
+                }
+            };
+            add(ElementId(sn.entry), None, &mut inputs);
+            for (t, (members, group)) in sn.chain.iter().enumerate() {
+                let mut anchors = members.clone();
+                if let Some(votes) = group.and_then(|g| model.votes(g)) {
+                    anchors.extend(votes.nodes.iter().chain(&votes.device));
+                }
+                for a in anchors {
+                    add(a, Some(t), &mut inputs);
+                }
             }
             inputs[node].push(net_node);
         }
-        for (i, &on) in networked.iter().enumerate() {
-            if on {
+        for list in &mut hops_of {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let forwarders: Vec<u32> = (0..n).filter(|&e| net.forwarding[e as usize]).collect();
+        let mut topological = net.forwarding.clone();
+        for l in &model.links {
+            if net.forwarding[l.a.0 as usize] && net.forwarding[l.b.0 as usize] {
+                topological[l.element.0 as usize] = true;
+            }
+        }
+        for (i, &on) in topological.iter().enumerate() {
+            if on && networked[i] {
                 inputs[net_node as usize].push(i as u32);
             }
         }
@@ -267,7 +339,8 @@ impl Circuit {
                 model.groups.iter().map(|grp| grp.members.iter().any(|m| near[m.0 as usize])).collect()
             })
             .collect();
-        let behaviours = model.groups.iter().map(|grp| crate::mechanisms::behaviour(model, grp)).collect();
+        let behaviours: Vec<Behaviour> =
+            model.groups.iter().map(|grp| crate::mechanisms::behaviour(model, grp)).collect();
         let needed =
             (0..g).map(|j| service_groups.iter().any(|list: &Vec<GroupId>| list.contains(&GroupId(j)))).collect();
         let mut tier_services = vec![Vec::new(); g as usize];
@@ -282,7 +355,45 @@ impl Circuit {
         for svc in &model.services {
             entry[svc.from.0 as usize] = true;
         }
+        let mut endpoint_nodes: Vec<Vec<u32>> = vec![Vec::new(); n as usize];
+        for (node, list) in inputs.iter().enumerate() {
+            if matches!(kinds[node], NodeKind::Path(_) | NodeKind::Service(_) | NodeKind::Group(_)) {
+                for &d in list.iter().filter(|&&d| d < n) {
+                    endpoint_nodes[d as usize].push(node as u32);
+                }
+            }
+        }
+        let mut tier_of_node = vec![Vec::new(); kinds.len()];
+        let mut group_tiers = vec![Vec::new(); g as usize];
+        for (s, (sn, svc)) in services.iter().zip(&model.services).enumerate() {
+            for &t in sn.tiers.iter().filter(|&&t| t != net_node) {
+                tier_of_node[t as usize].push(s as u32);
+            }
+            for (k, t) in svc.through.iter().enumerate() {
+                if let NodeRef::Group(gr) = t {
+                    group_tiers[gr.0 as usize].push((s as u32, k as u32));
+                }
+            }
+        }
+        let mut group_services = vec![Vec::new(); g as usize];
+        for (s, list) in service_groups.iter().enumerate() {
+            for gr in list {
+                group_services[gr.0 as usize].push(s as u32);
+            }
+        }
+        let share_groups = service_groups
+            .iter()
+            .map(|list| list.iter().copied().filter(|gr| behaviours[gr.0 as usize] == Behaviour::Share).collect())
+            .collect();
         Circuit {
+            topological,
+            forwarders,
+            endpoint_nodes,
+            hops_of,
+            tier_of_node,
+            group_tiers,
+            group_services,
+            share_groups,
             entry,
             tier_services,
             kinds,

@@ -335,7 +335,14 @@ impl<'c, 'm> crate::simulate::engine::Sim<'c, 'm> {
     /// Each data set's primary follows its copies ([`crate::simulate::data::react`]).
     pub(in crate::simulate) fn react_data(&mut self) {
         let cx = self.cx;
-        for d in 0..cx.data_sets.len() {
+        // Only the sets whose copies, choosers or backup site changed; in index order, as
+        // a restore draws from the random stream.
+        let mut list = std::mem::take(&mut self.data_list);
+        list.sort_unstable();
+        for &d in &list {
+            self.data_dirty[d as usize] = false;
+        }
+        for d in list.drain(..).map(|d| d as usize) {
             let set = &cx.data_sets[d];
             let promoted = cx.data_choosers[d].iter().find_map(|&(j, i, k)| {
                 let st = &self.groups[j];
@@ -371,6 +378,7 @@ impl<'c, 'm> crate::simulate::engine::Sim<'c, 'm> {
         }
         let site_id = ElementId(site);
         for d in 0..cx.data_sets.len() {
+            self.data_changed(d as u32);
             if down {
                 crate::simulate::data::destroy_at(&cx.data_sets[d], &mut self.data[d], site_id);
             } else {

@@ -112,6 +112,13 @@ impl<'c, 'm> Sim<'c, 'm> {
         for k in 0..self.cx.circuit.tier_services[j].len() {
             self.mark(self.cx.circuit.tier_services[j][k]);
         }
+        // The group's tier feeds its two hops.
+        for &(s, tier) in &self.cx.circuit.group_tiers[j] {
+            let hops = self.cx.circuit.services[s as usize].chain.len() as u32;
+            for h in tier..(tier + 2).min(hops) {
+                self.chains[s as usize].dirty(h);
+            }
+        }
         let members = &self.cx.model.groups[j].members;
         let blocks_transit = self.cx.groups[j].blocks_transit;
         for (i, m) in members.iter().enumerate() {
@@ -121,7 +128,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.groups[j].excluding[i] = want;
                 if bump(&mut self.standby_in[m.0 as usize], want) {
                     // Services naming the member itself as a tier.
-                    self.mark(self.cx.circuit.net_node());
+                    self.endpoint_changed(m.0, true);
                 }
                 if blocks_transit {
                     self.set_transit_blocked(m.0, want);

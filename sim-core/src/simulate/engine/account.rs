@@ -14,11 +14,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             return 0.0;
         }
         let mut f = 1.0;
-        for g in &circuit.service_groups[s] {
+        for g in &circuit.share_groups[s] {
             let j = g.0 as usize;
-            if self.cx.groups[j].behaviour != Behaviour::Share {
-                continue;
-            }
             let members = &self.cx.model.groups[j].members;
             let st = &self.groups[j];
             let rotation = st.in_rotation.iter().filter(|x| **x).count();
@@ -101,7 +98,9 @@ impl<'c, 'm> Sim<'c, 'm> {
             return;
         }
         let from = self.now;
-        for track in &mut self.services {
+        // Services at full service accrue nothing.
+        for &s in &self.degraded {
+            let track = &mut self.services[s as usize];
             let f = track.fraction;
             let dt = t - from;
             if let (0.0, Some((_, cause))) = (f, &track.outage) {
@@ -149,8 +148,17 @@ impl<'c, 'm> Sim<'c, 'm> {
         (f, mechanism)
     }
 
+    /// Observes the services marked this instant and every degraded one (what holds a
+    /// degraded service back can change anywhere).
     pub(in crate::simulate) fn observe(&mut self) {
-        for s in 0..self.services.len() {
+        let mut list = std::mem::take(&mut self.observe_list);
+        for &s in &list {
+            self.observe_mark[s as usize] = false;
+        }
+        list.extend(self.degraded.iter().copied());
+        list.sort_unstable();
+        list.dedup();
+        for s in list.drain(..).map(|s| s as usize) {
             let (f, mechanism) = self.service_state(s);
             let old = self.services[s].fraction;
             if f == old && mechanism == self.services[s].mechanism {
@@ -173,11 +181,17 @@ impl<'c, 'm> Sim<'c, 'm> {
                     .map_or("unknown".to_string(), |&e| self.cx.model.elements[e as usize].name.clone());
                 self.services[s].outage = Some((self.now, cause));
             }
+            if f < 1.0 {
+                self.degraded.insert(s as u32);
+            } else {
+                self.degraded.remove(&(s as u32));
+            }
             let track = &mut self.services[s];
             track.fraction = f;
             track.mechanism = mechanism;
             track.since = self.now;
         }
+        self.observe_list = list;
     }
 
     pub(in crate::simulate) fn push_interval(&mut self, s: usize) {

@@ -1,13 +1,215 @@
 //! The one definition of "the service is up" in the simulator (docs/SEMANTICS.md §4):
 //! a chain of eligible members through the service's tiers.
+//!
+//! Kept incrementally, so an event costs O(log tiers), not O(tiers): hop `h` is a
+//! boolean matrix, rows the eligible members of tier `h - 1` (the entry for `h = 0`),
+//! columns those of tier `h`, a one where the row's member reaches the column's. The
+//! chain exists iff the product of the hops has a one. A segment tree holds the
+//! products of ranges of hops; a change to a member's endpoint or eligibility
+//! recomputes its two hops and their O(log tiers) ancestors, a topology change every
+//! hop. [`Sim::chain_direct`] walks the tiers the simple way; debug builds check every
+//! answer against it.
 
 use crate::model::ElementId;
 use crate::simulate::engine::Sim;
+
+/// A boolean matrix, one bit per (row, column), rows of `words` 64-bit words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(in crate::simulate) struct BitMatrix {
+    rows: usize,
+    cols: usize,
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl BitMatrix {
+    fn new(rows: usize, cols: usize) -> BitMatrix {
+        let words = cols.div_ceil(64);
+        BitMatrix { rows, cols, words, bits: vec![0; rows * words] }
+    }
+
+    fn set(&mut self, r: usize, c: usize) {
+        self.bits[r * self.words + c / 64] |= 1 << (c % 64);
+    }
+
+    fn get(&self, r: usize, c: usize) -> bool {
+        self.bits[r * self.words + c / 64] & (1 << (c % 64)) != 0
+    }
+
+    fn any(&self) -> bool {
+        self.bits.iter().any(|&w| w != 0)
+    }
+
+    /// The boolean product into `out` (its buffer reused): O(rows × inner × words of
+    /// `other`).
+    fn times_into(&self, other: &BitMatrix, out: &mut BitMatrix) {
+        debug_assert_eq!(self.cols, other.rows);
+        out.rows = self.rows;
+        out.cols = other.cols;
+        out.words = other.words;
+        out.bits.clear();
+        out.bits.resize(self.rows * other.words, 0);
+        for r in 0..self.rows {
+            for k in 0..self.cols {
+                if self.get(r, k) {
+                    let (dst, src) = (r * out.words, k * other.words);
+                    for w in 0..out.words {
+                        out.bits[dst + w] |= other.bits[src + w];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One service's hops and their segment tree (leaves at `size..size + hops`; `None`
+/// is the identity, for padding).
+#[derive(Clone, Debug, Default)]
+pub(in crate::simulate) struct ChainState {
+    size: usize,
+    tree: Vec<Option<BitMatrix>>,
+    dirty: Vec<u32>,
+    is_dirty: Vec<bool>,
+    all_dirty: bool,
+    /// A spare buffer for products.
+    scratch: BitMatrix,
+}
+
+impl ChainState {
+    pub(in crate::simulate) fn new(hops: usize) -> ChainState {
+        let size = hops.max(1).next_power_of_two();
+        ChainState {
+            size,
+            tree: vec![None; 2 * size],
+            dirty: Vec::new(),
+            is_dirty: vec![false; hops],
+            all_dirty: true,
+            scratch: BitMatrix::default(),
+        }
+    }
+
+    /// Hop `h` must be recomputed before the next answer.
+    pub(in crate::simulate) fn dirty(&mut self, h: u32) {
+        if !self.all_dirty && !std::mem::replace(&mut self.is_dirty[h as usize], true) {
+            self.dirty.push(h);
+        }
+    }
+
+    /// Every hop must be recomputed (the topology changed).
+    pub(in crate::simulate) fn all_dirty(&mut self) {
+        self.all_dirty = true;
+    }
+
+    /// Node `i` becomes the product of its children, reusing its buffer; whether it
+    /// changed.
+    fn combine(&mut self, i: usize) -> bool {
+        let old = self.tree[i].take();
+        let mut out = std::mem::take(&mut self.scratch);
+        match (&self.tree[2 * i], &self.tree[2 * i + 1]) {
+            (Some(x), Some(y)) => x.times_into(y, &mut out),
+            (Some(x), None) | (None, Some(x)) => out.clone_from(x),
+            (None, None) => {
+                self.scratch = out;
+                return old.is_some();
+            }
+        }
+        let changed = old.as_ref() != Some(&out);
+        self.tree[i] = Some(out);
+        self.scratch = old.unwrap_or_default();
+        changed
+    }
+}
 
 impl<'c, 'm> Sim<'c, 'm> {
     /// docs/SEMANTICS.md §4: a chain of eligible members through the service's tiers,
     /// each reached from the previous one's member (the entry first).
     pub(in crate::simulate) fn chain(&mut self, s: usize) -> bool {
+        let entry = ElementId(self.cx.circuit.services[s].entry);
+        if !self.carries(entry) {
+            return false;
+        }
+        let hops = self.cx.circuit.services[s].chain.len();
+        if hops == 0 {
+            return true;
+        }
+        let mut st = std::mem::take(&mut self.chains[s]);
+        if st.all_dirty {
+            for h in 0..hops {
+                st.tree[st.size + h] = Some(self.hop(s, h));
+            }
+            for i in (1..st.size).rev() {
+                st.combine(i);
+            }
+        } else {
+            for k in 0..st.dirty.len() {
+                let h = st.dirty[k] as usize;
+                let mut i = st.size + h;
+                let leaf = Some(self.hop(s, h));
+                if st.tree[i] == leaf {
+                    continue;
+                }
+                st.tree[i] = leaf;
+                // Up to the root, or to the first product that did not change.
+                while i > 1 {
+                    i /= 2;
+                    if !st.combine(i) {
+                        break;
+                    }
+                }
+            }
+        }
+        for &h in &st.dirty {
+            st.is_dirty[h as usize] = false;
+        }
+        st.dirty.clear();
+        st.all_dirty = false;
+        let up = st.tree[1].as_ref().is_some_and(BitMatrix::any);
+        self.chains[s] = st;
+        debug_assert_eq!(up, self.chain_direct(s), "the incremental chain disagrees with the direct walk");
+        up
+    }
+
+    /// Whether member `i` of tier `t` of service `s` may carry the tier now.
+    fn tier_eligible(&mut self, s: usize, t: usize, i: usize) -> bool {
+        let (members, group) = &self.cx.circuit.services[s].chain[t];
+        match group {
+            Some(g) => self.eligible(g.0 as usize, i),
+            None => self.carries(members[i]) && self.standby_in[members[i].0 as usize] == 0,
+        }
+    }
+
+    /// Hop `h` of service `s`: which eligible member of tier `h - 1` (the entry for
+    /// `h = 0`) reaches which eligible member of tier `h`.
+    fn hop(&mut self, s: usize, h: usize) -> BitMatrix {
+        let cx = self.cx;
+        let sn = &cx.circuit.services[s];
+        let from: Vec<Option<ElementId>> = if h == 0 {
+            vec![Some(ElementId(sn.entry))]
+        } else {
+            (0..sn.chain[h - 1].0.len())
+                .map(|i| self.tier_eligible(s, h - 1, i).then_some(sn.chain[h - 1].0[i]))
+                .collect()
+        };
+        let to: Vec<Option<ElementId>> =
+            (0..sn.chain[h].0.len()).map(|i| self.tier_eligible(s, h, i).then_some(sn.chain[h].0[i])).collect();
+        let mut m = BitMatrix::new(from.len(), to.len());
+        for (r, a) in from.iter().enumerate() {
+            let Some(a) = *a else { continue };
+            for (c, b) in to.iter().enumerate() {
+                if let Some(b) = *b {
+                    if self.reach_from(&[a], &[b], true, None, false, true) {
+                        m.set(r, c);
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    /// The chain walked tier by tier from scratch: O(tiers) searches. The reference
+    /// for [`Self::chain`].
+    #[cfg_attr(not(debug_assertions), allow(dead_code))]
+    pub(in crate::simulate) fn chain_direct(&mut self, s: usize) -> bool {
         let cx = self.cx;
         let sn = &cx.circuit.services[s];
         let entry = ElementId(sn.entry);

@@ -169,6 +169,16 @@ pub fn run(cx: &Compiled, index: u64) -> ReplicationRecord {
     Sim::new(cx, index).run()
 }
 
+/// [`run`] with every query answered again and every network-watching group woken at
+/// every instant, as if nothing were incremental: the reference the incremental
+/// dependency tracking is tested against (the records must be identical).
+#[cfg(test)]
+pub fn run_exhaustive(cx: &Compiled, index: u64) -> ReplicationRecord {
+    let mut sim = Sim::new(cx, index);
+    sim.exhaustive = true;
+    sim.run()
+}
+
 pub(in crate::simulate) struct Sim<'c, 'm> {
     pub(in crate::simulate) cx: &'c Compiled<'m>,
     pub(in crate::simulate) index: u64,
@@ -225,6 +235,31 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     pub(in crate::simulate) queue_scratch: Vec<u32>,
     /// The running search may not cross an entry (see [`Self::checks_reach`]).
     pub(in crate::simulate) in_data_centre: bool,
+    /// Per label set ([`reach::label_variant`]): each forwarding device's component, and
+    /// whether it is up to date.
+    pub(in crate::simulate) labels: Vec<Vec<u32>>,
+    pub(in crate::simulate) labels_fresh: [bool; 8],
+    /// Per service: its hops, kept incrementally ([`chain`]).
+    pub(in crate::simulate) chains: Vec<chain::ChainState>,
+    /// Per service: how many of its tier nodes are down.
+    pub(in crate::simulate) tiers_down: Vec<u32>,
+    /// Per element: network-watching groups it is an endpoint for (a member's closure,
+    /// a checker's, a detector target's, a voter's).
+    pub(in crate::simulate) endpoint_groups: Vec<Vec<u32>>,
+    /// Services to observe at the end of the instant (besides every degraded one).
+    pub(in crate::simulate) observe_mark: Vec<bool>,
+    pub(in crate::simulate) observe_list: Vec<u32>,
+    /// Services below full service now.
+    pub(in crate::simulate) degraded: std::collections::BTreeSet<u32>,
+    /// Per element: data sets it holds a copy of or stores the backup of; per group:
+    /// data sets whose copy it chooses.
+    pub(in crate::simulate) data_watch: Vec<Vec<u32>>,
+    pub(in crate::simulate) group_data: Vec<Vec<u32>>,
+    /// Data sets to react at the end of the instant.
+    pub(in crate::simulate) data_dirty: Vec<bool>,
+    pub(in crate::simulate) data_list: Vec<u32>,
+    /// Test reference mode ([`run_exhaustive`]).
+    pub(in crate::simulate) exhaustive: bool,
 }
 
 impl<'c, 'm> Sim<'c, 'm> {
@@ -255,6 +290,44 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
         }
         for w in &mut watchers {
+            w.sort_unstable();
+            w.dedup();
+        }
+        // Network watchers react to their endpoints' changes (and to every topology change).
+        let mut endpoint_groups = vec![Vec::new(); n];
+        for &j in &net_watchers {
+            let p = &cx.groups[j as usize];
+            let mut anchors = model.groups[j as usize].members.clone();
+            if let Visibility::PathTo(t) = p.sees {
+                anchors.push(t);
+            }
+            if let Some(from) = p.checked_from {
+                anchors.extend(model.anchors(from));
+            }
+            if let Some(votes) = &p.votes {
+                anchors.extend(votes.nodes.iter().chain(&votes.device));
+            }
+            for a in anchors {
+                for x in crate::simulate::circuit::endpoint_elements(&cx.circuit.net, a) {
+                    endpoint_groups[x.0 as usize].push(j);
+                }
+            }
+        }
+        for w in &mut endpoint_groups {
+            w.sort_unstable();
+            w.dedup();
+        }
+        let mut data_watch = vec![Vec::new(); n];
+        let mut group_data = vec![Vec::new(); model.groups.len()];
+        for (d, set) in cx.data_sets.iter().enumerate() {
+            for c in set.copies.iter().chain(set.backup.and_then(|b| b.stored_at).as_ref()) {
+                data_watch[c.0 as usize].push(d as u32);
+            }
+            for &(j, _, _) in &cx.data_choosers[d] {
+                group_data[j].push(d as u32);
+            }
+        }
+        for w in data_watch.iter_mut().chain(&mut group_data) {
             w.sort_unstable();
             w.dedup();
         }
@@ -307,6 +380,24 @@ impl<'c, 'm> Sim<'c, 'm> {
             reached_mark: vec![0; n],
             queue_scratch: Vec::new(),
             in_data_centre: false,
+            labels: vec![Vec::new(); 8],
+            labels_fresh: [false; 8],
+            chains: cx.circuit.services.iter().map(|sn| chain::ChainState::new(sn.chain.len())).collect(),
+            tiers_down: cx
+                .circuit
+                .services
+                .iter()
+                .map(|sn| sn.tiers.iter().filter(|&&t| t != cx.circuit.net_node()).count() as u32)
+                .collect(),
+            endpoint_groups,
+            observe_mark: vec![false; model.services.len()],
+            observe_list: Vec::new(),
+            degraded: std::collections::BTreeSet::new(),
+            data_watch,
+            group_data,
+            data_dirty: vec![false; cx.data_sets.len()],
+            data_list: Vec::new(),
+            exhaustive: false,
         }
     }
 
@@ -362,6 +453,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                 let Some(Reverse(s)) = self.queue.pop() else { break };
                 self.events += 1;
                 self.handle(s.event);
+            }
+            if self.exhaustive {
+                self.wake_everything();
             }
             self.settle();
             self.react_data();
@@ -432,6 +526,9 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
         for s in 0..self.services.len() {
             let (f, mechanism) = self.service_state(s);
+            if f < 1.0 {
+                self.degraded.insert(s as u32);
+            }
             let track = &mut self.services[s];
             track.fraction = f;
             track.mechanism = mechanism;
@@ -452,6 +549,21 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     pub(in crate::simulate) fn handle(&mut self, event: Event) {
         let cx = self.cx;
+        match event {
+            // A backup's storage site is asked whether it is up, not whether it works.
+            Event::Fail(e) | Event::Repair(e) | Event::DrillStart(e) | Event::DrillEnd(e) => {
+                for k in 0..self.data_watch[e as usize].len() {
+                    self.data_changed(self.data_watch[e as usize][k]);
+                }
+            }
+            Event::SwitchDone { group, .. }
+            | Event::OutOfRotation { group, .. }
+            | Event::SlotRebuilt { group, .. }
+            | Event::RestoreDone { group, .. }
+            | Event::Reconverged { group }
+            | Event::Promote { group, .. } => self.group_changed(group as usize),
+            _ => {}
+        }
         match event {
             Event::Fail(e) if self.cold_standby(e) => self.paused[e as usize] = true,
             Event::Fail(e) => {
@@ -571,8 +683,13 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     /// Adds (`on`) or removes one reason for `e` to forward no traffic.
     pub(in crate::simulate) fn set_transit_blocked(&mut self, e: u32, on: bool) {
-        if bump(&mut self.transit_blocked[e as usize], on) && self.cx.circuit.networked[e as usize] {
-            self.mark(self.cx.circuit.net_node());
+        if bump(&mut self.transit_blocked[e as usize], on) {
+            if self.cx.circuit.topological[e as usize] {
+                self.topology_changed();
+                self.mark(self.cx.circuit.net_node());
+            } else {
+                self.endpoint_changed(e, true);
+            }
         }
     }
 
@@ -618,6 +735,14 @@ impl<'c, 'm> Sim<'c, 'm> {
         loop {
             let mut changed = false;
             for &m in members {
+                // Values inside a cycle move without notice: answer its queries from
+                // scratch.
+                if members.len() > 1 {
+                    self.topology_changed();
+                    if let NodeKind::Service(s) = self.cx.circuit.kinds[m as usize] {
+                        self.chains[s as usize].all_dirty();
+                    }
+                }
                 let v = self.eval(m);
                 if v != self.value[m as usize] {
                     self.value[m as usize] = v;
@@ -649,6 +774,10 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.mark(d);
             }
         }
+        let up = self.value[node as usize];
+        for &s in &circuit.tier_of_node[node as usize] {
+            bump(&mut self.tiers_down[s as usize], !up);
+        }
         match circuit.kinds[node as usize] {
             NodeKind::Element(e) => {
                 for &g in &circuit.member_of[e as usize] {
@@ -657,9 +786,68 @@ impl<'c, 'm> Sim<'c, 'm> {
                 for k in 0..self.watchers[e as usize].len() {
                     self.touch(self.watchers[e as usize][k]);
                 }
+                if circuit.topological[e as usize] {
+                    self.topology_changed();
+                } else {
+                    // Its query nodes are among the dependents marked above.
+                    self.endpoint_changed(e, false);
+                }
+                for k in 0..self.data_watch[e as usize].len() {
+                    let d = self.data_watch[e as usize][k];
+                    self.data_changed(d);
+                }
             }
-            NodeKind::Net => self.net_changed = true,
+            NodeKind::Net => {
+                self.net_changed = true;
+                for st in &mut self.chains {
+                    st.all_dirty();
+                }
+            }
             _ => {}
+        }
+    }
+
+    /// Something about element `e` other than the topology changed (it stopped or
+    /// started working or carrying): the queries it is an endpoint of must be answered
+    /// again. `mark_nodes`: also mark their nodes (not needed after a value change,
+    /// which marks its dependents).
+    pub(in crate::simulate) fn endpoint_changed(&mut self, e: u32, mark_nodes: bool) {
+        let circuit = &self.cx.circuit;
+        if mark_nodes {
+            for &node in &circuit.endpoint_nodes[e as usize] {
+                self.mark(node);
+            }
+        }
+        for &(s, h) in &circuit.hops_of[e as usize] {
+            self.chains[s as usize].dirty(h);
+        }
+        for k in 0..self.endpoint_groups[e as usize].len() {
+            self.touch(self.endpoint_groups[e as usize][k]);
+        }
+    }
+
+    /// Data set `d` must react at the end of the instant.
+    pub(in crate::simulate) fn data_changed(&mut self, d: u32) {
+        if !std::mem::replace(&mut self.data_dirty[d as usize], true) {
+            self.data_list.push(d);
+        }
+    }
+
+    /// Group `j`'s state changed: the services that depend on it are observed and the
+    /// data sets whose copy it chooses react.
+    pub(in crate::simulate) fn group_changed(&mut self, j: usize) {
+        for k in 0..self.cx.circuit.group_services[j].len() {
+            self.observe_service(self.cx.circuit.group_services[j][k]);
+        }
+        for k in 0..self.group_data[j].len() {
+            self.data_changed(self.group_data[j][k]);
+        }
+    }
+
+    /// Service `s` is observed at the end of the instant.
+    pub(in crate::simulate) fn observe_service(&mut self, s: u32) {
+        if !std::mem::replace(&mut self.observe_mark[s as usize], true) {
+            self.observe_list.push(s);
         }
     }
 
@@ -672,10 +860,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.reach(&q.sources, &q.targets, true, None)
             }
             NodeKind::Service(s) => {
+                self.observe_service(s);
                 let sn = &self.cx.circuit.services[s as usize];
-                self.value[sn.entry as usize]
-                    && sn.tiers.iter().all(|&t| self.value[t as usize])
-                    && self.chain(s as usize)
+                self.value[sn.entry as usize] && self.tiers_down[s as usize] == 0 && self.chain(s as usize)
             }
             NodeKind::Net => true,
         }
@@ -750,8 +937,40 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
     }
 
+    /// Reference mode: every query node and chain is stale, every network watcher wakes,
+    /// every data set reacts and every service is observed.
+    fn wake_everything(&mut self) {
+        self.requery_everything();
+        for k in 0..self.net_watchers.len() {
+            self.touch(self.net_watchers[k]);
+        }
+        for d in 0..self.data.len() {
+            self.data_changed(d as u32);
+        }
+        for s in 0..self.services.len() {
+            self.observe_service(s as u32);
+        }
+    }
+
+    fn requery_everything(&mut self) {
+        self.topology_changed();
+        for st in &mut self.chains {
+            st.all_dirty();
+        }
+        for node in 0..self.cx.circuit.kinds.len() as u32 {
+            if matches!(self.cx.circuit.kinds[node as usize], NodeKind::Path(_) | NodeKind::Service(_))
+                || matches!(self.cx.circuit.kinds[node as usize], NodeKind::Group(j) if self.cx.groups[j as usize].votes.is_some())
+            {
+                self.mark(node);
+            }
+        }
+    }
+
     pub(in crate::simulate) fn settle(&mut self) {
         for _ in 0..256 {
+            if self.exhaustive {
+                self.requery_everything();
+            }
             self.propagate();
             if std::mem::take(&mut self.net_changed) {
                 for k in 0..self.net_watchers.len() {
@@ -772,6 +991,7 @@ impl<'c, 'm> Sim<'c, 'm> {
     }
 
     pub(in crate::simulate) fn react(&mut self, j: usize) {
+        self.group_changed(j);
         match self.cx.groups[j].behaviour {
             Behaviour::Switchover => self.react_switchover(j),
             Behaviour::Share => self.react_share(j),

@@ -1,5 +1,22 @@
 //! Reachability queries over the network: whether a working source reaches a working
 //! target through forwarding devices (docs/SEMANTICS.md §2).
+//!
+//! Queries are answered from *labels*: the connected components of the working
+//! forwarding devices and the working links between them, kept per kind of query
+//! (standby members excluded or not, one L2 segment or not, the entry crossed or not)
+//! and rebuilt lazily after a topology change, O(V + E). A query then looks only at its
+//! endpoints: O(closure size × degree) instead of a search over the network, so a
+//! server's failure costs the same in a rack as in a data centre. The search the labels
+//! replace stays as the reference: debug builds check every answer against it.
+
+/// No label: not a working forwarding device.
+pub(in crate::simulate) const NO_LABEL: u32 = u32::MAX;
+
+/// The label set a query uses: standby members excluded (`honour`), switches only
+/// (`segment`), the entry not crossed (`inside`).
+pub(in crate::simulate) fn label_variant(honour: bool, segment: bool, inside: bool) -> usize {
+    usize::from(honour) | usize::from(segment) << 1 | usize::from(inside) << 2
+}
 
 use crate::model::ElementId;
 use crate::simulate::engine::Sim;
@@ -29,6 +46,7 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     /// Per target: whether some source reaches it (docs/SEMANTICS.md §2). Sources and
     /// targets were found eligible for their tiers; only what lies between must carry.
+    #[cfg_attr(not(debug_assertions), allow(dead_code))]
     pub(in crate::simulate) fn reach_each(&mut self, sources: &[ElementId], targets: &[ElementId]) -> Vec<bool> {
         // Few targets per tier: one search per target keeps the early exit.
         targets.iter().map(|&b| self.reach_from(sources, &[b], true, None, false, true)).collect()
@@ -46,9 +64,165 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.reach_from(sources, targets, honour_exclusion, force, segment, false)
     }
 
-    /// The search behind every reach query; `anchors_eligible`: the sources and targets
-    /// themselves need only work (their tier's eligibility was checked by the caller).
+    /// Every reach query; `anchors_eligible`: the sources and targets themselves need
+    /// only work (their tier's eligibility was checked by the caller). Answered from the
+    /// labels unless one element is forced to count as carrying.
     pub(in crate::simulate) fn reach_from(
+        &mut self,
+        sources: &[ElementId],
+        targets: &[ElementId],
+        honour_exclusion: bool,
+        force: Option<ElementId>,
+        segment: bool,
+        anchors_eligible: bool,
+    ) -> bool {
+        if force.is_some() {
+            return self.reach_search(sources, targets, honour_exclusion, force, segment, anchors_eligible);
+        }
+        let found = self.reach_labelled(sources, targets, honour_exclusion, segment, anchors_eligible);
+        debug_assert_eq!(
+            found,
+            self.reach_search(sources, targets, honour_exclusion, None, segment, anchors_eligible),
+            "labelled reach disagrees with the search: {sources:?} -> {targets:?}"
+        );
+        found
+    }
+
+    /// Forgets the labels: a forwarding device or a link between two changed.
+    pub(in crate::simulate) fn topology_changed(&mut self) {
+        self.labels_fresh = [false; 8];
+    }
+
+    /// Builds label set `v` if a topology change made it stale: each working forwarding
+    /// device is labelled with the lowest-found device of its component. O(V + E).
+    fn ensure_labels(&mut self, v: usize) {
+        if self.labels_fresh[v] {
+            return;
+        }
+        let circuit = &self.cx.circuit;
+        let (honour, segment, inside) = (v & 1 != 0, v & 2 != 0, v & 4 != 0);
+        let mut labels = std::mem::take(&mut self.labels[v]);
+        if labels.is_empty() {
+            labels = vec![NO_LABEL; circuit.closures.len()];
+        }
+        let included = |s: &Self, u: usize| {
+            (!segment || circuit.net.switching[u])
+                && !(inside && circuit.entry[u])
+                && if honour { s.carries(ElementId(u as u32)) } else { s.works(ElementId(u as u32)) }
+        };
+        for &u in &circuit.forwarders {
+            labels[u as usize] = NO_LABEL;
+        }
+        let mut stack = std::mem::take(&mut self.queue_scratch);
+        for &u in &circuit.forwarders {
+            if labels[u as usize] != NO_LABEL || !included(self, u as usize) {
+                continue;
+            }
+            labels[u as usize] = u;
+            stack.clear();
+            stack.push(u);
+            while let Some(x) = stack.pop() {
+                for &(w, link) in &circuit.net.adjacency[x as usize] {
+                    let wi = w.0 as usize;
+                    if labels[wi] == NO_LABEL && circuit.net.forwarding[wi] && self.works(link) && included(self, wi) {
+                        labels[wi] = u;
+                        stack.push(w.0);
+                    }
+                }
+            }
+        }
+        self.queue_scratch = stack;
+        self.labels[v] = labels;
+        self.labels_fresh[v] = true;
+    }
+
+    /// [`Self::reach_search`] from the labels: the targets' endpoints mark the labels
+    /// next to them, then a source's endpoint either shares an element with a target's,
+    /// is cabled to one, or touches a marked label.
+    fn reach_labelled(
+        &mut self,
+        sources: &[ElementId],
+        targets: &[ElementId],
+        honour_exclusion: bool,
+        segment: bool,
+        anchors_eligible: bool,
+    ) -> bool {
+        let v = label_variant(honour_exclusion, segment, self.in_data_centre);
+        self.ensure_labels(v);
+        let labels = std::mem::take(&mut self.labels[v]);
+        let circuit = &self.cx.circuit;
+        let ok = |s: &Self, e: ElementId| {
+            anchors_eligible && (sources.contains(&e) || targets.contains(&e)) && s.works(e)
+                || if honour_exclusion { s.carries(e) } else { s.works(e) }
+        };
+        let stamp = self.next_stamp();
+        for &b in targets {
+            if !ok(self, b) {
+                continue;
+            }
+            for &x in &circuit.closures[b.0 as usize] {
+                if !ok(self, x) {
+                    continue;
+                }
+                let xi = x.0 as usize;
+                self.target_mark[xi] = stamp;
+                if labels[xi] != NO_LABEL {
+                    self.reached_mark[labels[xi] as usize] = stamp;
+                }
+                for &(w, link) in &circuit.net.adjacency[xi] {
+                    let l = labels[w.0 as usize];
+                    if l != NO_LABEL && self.works(link) {
+                        self.reached_mark[l as usize] = stamp;
+                    }
+                }
+            }
+        }
+        let mut found = false;
+        'sources: for &a in sources {
+            if !ok(self, a) {
+                continue;
+            }
+            for &x in &circuit.closures[a.0 as usize] {
+                if !ok(self, x) {
+                    continue;
+                }
+                let xi = x.0 as usize;
+                if self.target_mark[xi] == stamp
+                    || labels[xi] != NO_LABEL && self.reached_mark[labels[xi] as usize] == stamp
+                {
+                    found = true;
+                    break 'sources;
+                }
+                for &(w, link) in &circuit.net.adjacency[xi] {
+                    let wi = w.0 as usize;
+                    let marked = self.target_mark[wi] == stamp
+                        || labels[wi] != NO_LABEL && self.reached_mark[labels[wi] as usize] == stamp;
+                    if marked && self.works(link) {
+                        found = true;
+                        break 'sources;
+                    }
+                }
+            }
+        }
+        self.labels[v] = labels;
+        found
+    }
+
+    /// A fresh stamp for the mark arrays (cleared when it wraps).
+    fn next_stamp(&mut self) -> u32 {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.source_mark.fill(0);
+            self.target_mark.fill(0);
+            self.reached_mark.fill(0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
+
+    /// The breadth-first search behind [`Self::reach_from`], kept as the reference for
+    /// the labels and for queries with a forced element. O(V + E).
+    fn reach_search(
         &mut self,
         sources: &[ElementId],
         targets: &[ElementId],
@@ -67,14 +241,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 || anchors_eligible && (sources.contains(&e) || targets.contains(&e)) && s.works(e)
                 || if honour_exclusion { s.carries(e) } else { s.works(e) }
         };
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.source_mark.fill(0);
-            self.target_mark.fill(0);
-            self.reached_mark.fill(0);
-            self.stamp = 1;
-        }
-        let stamp = self.stamp;
+        let stamp = self.next_stamp();
         let mut queue = std::mem::take(&mut self.queue_scratch);
         queue.clear();
         for &b in targets {
