@@ -24,6 +24,7 @@
 //! geometric number of intervals.
 
 use crate::model::{ElementId, Model};
+use crate::simulate::engine::Sim;
 
 /// How a data set is restored from its backup.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -268,29 +269,9 @@ pub fn rebuild_at(set: &DataSet, state: &mut DataState, site: ElementId) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// With each run succeeding with probability p, the time since the last good run is
-    /// the time since the last run plus a geometric number of intervals: mean
-    /// (now mod I) + I (1 − p) / p (the cut at time 0 is negligible 10 intervals in).
-    #[test]
-    fn failed_backup_runs_lengthen_the_loss_geometrically() {
-        let plan = BackupPlan { interval_secs: 100.0, restore_secs: 0.0, stored_at: None, success: 0.5 };
-        let mut rng = crate::simulate::sample::stream(7, 0);
-        let n = 200_000;
-        let mean = (0..n).map(|_| plan.since_last_good(1050.0, &mut rng)).sum::<f64>() / f64::from(n);
-        let want = 50.0 + 100.0 * 0.5 / 0.5;
-        assert!((mean - want).abs() / want < 0.01, "mean {mean}, want {want}");
-        let sure = BackupPlan { success: 1.0, ..plan };
-        assert_eq!(sure.since_last_good(1050.0, &mut rng), 50.0);
-    }
-}
-
 // ------------------------------------------------------------ in the engine
 
-impl<'c, 'm> crate::simulate::engine::Sim<'c, 'm> {
+impl<'c, 'm> Sim<'c, 'm> {
     /// The first working member serves; what a change of primary loses is the data
     /// sets' business ([`Self::react_data`]).
     pub(in crate::simulate) fn react_primary(&mut self, j: usize) {
@@ -436,5 +417,25 @@ impl<'c, 'm> crate::simulate::engine::Sim<'c, 'm> {
     pub(in crate::simulate) fn services_with_group(&self, j: usize) -> Vec<usize> {
         let g = crate::model::GroupId(j as u32);
         (0..self.services.len()).filter(|&s| self.cx.circuit.service_groups[s].contains(&g)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With each run succeeding with probability p, the time since the last good run is
+    /// the time since the last run plus a geometric number of intervals: mean
+    /// (now mod I) + I (1 − p) / p (the cut at time 0 is negligible 10 intervals in).
+    #[test]
+    fn failed_backup_runs_lengthen_the_loss_geometrically() {
+        let plan = BackupPlan { interval_secs: 100.0, restore_secs: 0.0, stored_at: None, success: 0.5 };
+        let mut rng = crate::simulate::sample::stream(7, 0);
+        let n = 200_000;
+        let mean = (0..n).map(|_| plan.since_last_good(1050.0, &mut rng)).sum::<f64>() / f64::from(n);
+        let want = 50.0 + 100.0 * 0.5 / 0.5;
+        assert!((mean - want).abs() / want < 0.01, "mean {mean}, want {want}");
+        let sure = BackupPlan { success: 1.0, ..plan };
+        assert_eq!(sure.since_last_good(1050.0, &mut rng), 50.0);
     }
 }
