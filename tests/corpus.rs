@@ -45,7 +45,8 @@ fn every_mechanism_loads_into_the_model() {
     let all: String = cases.iter().map(|c| std::fs::read_to_string(crate::harness::root().join(c)).unwrap()).collect();
     for kind in sim_core::mechanisms::all().map(|k| k.info().name) {
         let mentioned = all.contains(&format!("\"kind\": \"{kind}\""))
-            || matches!(kind, "site" | "link" | "monitor" | "backup" | "service");
+            || matches!(kind, "site" | "link" | "monitor" | "backup" | "service")
+            || kind == "array-controller" && all.contains("\"controllers\"");
         assert!(mentioned, "no mechanism scenario uses kind \"{kind}\"");
     }
 }
@@ -154,6 +155,7 @@ fn library_uses_every_mechanism() {
                 "link" => "\"links\"".to_string(),
                 "monitor" => "\"monitors\"".to_string(),
                 "backup" => "\"backups\"".to_string(),
+                "array-controller" => "\"controllers\"".to_string(),
                 _ => format!("\"kind\": \"{k}\""),
             };
             !texts.iter().any(|t| t.contains(&written))

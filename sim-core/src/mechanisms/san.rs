@@ -14,8 +14,13 @@ use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover,
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
-pub static KINDS: &[&dyn Kind] =
-    &[&KindOf::<HbaSpec>::NEW, &KindOf::<SanSwitchSpec>::NEW, &KindOf::<ArraySpec>::NEW, &KindOf::<MultipathSpec>::NEW];
+pub static KINDS: &[&dyn Kind] = &[
+    &KindOf::<HbaSpec>::NEW,
+    &KindOf::<SanSwitchSpec>::NEW,
+    &KindOf::<ArraySpec>::NEW,
+    &KindOf::<ControllerSpec>::NEW,
+    &KindOf::<MultipathSpec>::NEW,
+];
 
 /// A host bus adapter (FC port) in a server.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -74,7 +79,9 @@ impl Spec for SanSwitchSpec {
 pub struct ArraySpec {
     pub power: Option<PowerSpec>,
     pub draw_watts: Option<f64>,
-    /// Redundant controllers inside the array (default 2).
+    /// Controllers inside the array (default 2, the dual-controller design of midrange
+    /// arrays). Each is a part `{array}/ctrl-N` of kind `array-controller` that fails
+    /// on its own; the array serves while one works.
     pub controllers: Option<u32>,
 }
 
@@ -83,17 +90,60 @@ impl Spec for ArraySpec {
         name: "storage-array",
         section: Section::Components,
         layer: Layer::Storage,
-        doc: "A storage array (SAN or IP storage).",
+        doc: "A storage array (SAN or IP storage). Its own failure is the chassis \
+              (midplane, enclosure); its controllers fail separately (`controllers`).",
         failure: Some(("30y", "6h")),
     };
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
-        match self.controllers {
+        let Some(me) = cx.me_element() else { return };
+        let count = match self.controllers {
             Some(0) => {
-                cx.error(Code::ImpossibleValue, cx.span, "an array needs at least one controller", "most arrays have 2")
+                cx.error(
+                    Code::ImpossibleValue,
+                    cx.span,
+                    "an array needs at least one controller",
+                    "most arrays have 2",
+                );
+                return;
             }
-            c => cx.attr("controllers", Attr::Count(c.unwrap_or(2).into())),
-        }
+            c => c.unwrap_or(2),
+        };
+        cx.attr("controllers", Attr::Count(count.into()));
+        let name = cx.me_name();
+        let span = cx.span;
+        let of: Vec<Req> = (1..=count)
+            .map(|i| Req::Element(cx.part(format!("{name}/ctrl-{i}"), "array-controller", Layer::Storage, span)))
+            .collect();
+        // Takeover by the partner controller is taken as instant: hosts switch paths
+        // (ALUA) through multipath, whose path checker is timed there.
+        cx.need(me, Req::AtLeast { k: 1, of }, EdgeKind::Storage);
+    }
+}
+
+/// A storage array's controller: written as the array's `controllers` count, never
+/// declared on its own; its failure figures can be set under `"defaults"`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ControllerSpec {}
+
+impl Spec for ControllerSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "array-controller",
+        section: Section::Components,
+        layer: Layer::Storage,
+        doc: "A storage array's controller (a part of the array: set `controllers` on the array).",
+        // A field-replaceable unit swapped under a 4-hour support contract; the MTBF is
+        // an assumption to override with the vendor's figure.
+        failure: Some(("10y", "4h")),
+    };
+    fn lower(&self, cx: &mut LowerCx) {
+        cx.error(
+            Code::ImpossibleValue,
+            cx.span,
+            "an array controller is declared through its array",
+            "set \"controllers\": N on the storage-array",
+        );
     }
 }
 

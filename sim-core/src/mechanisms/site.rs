@@ -87,7 +87,9 @@ impl Spec for SiteSpec {
         }
         if let Some(primary) = cx.resolve_element(&dr.of, &["site"], "a DR site's primary") {
             cx.attr("dr_tier", Attr::Text(dr.tier.as_str().into()));
-            cx.attr("dr_rto", Attr::Secs(dr.rto.map_or(dr.tier.default_rto_secs(), |d| d.secs)));
+            let rto_secs = dr.rto.map_or(dr.tier.default_rto_secs(), |d| d.secs);
+            cx.attr("dr_rto", Attr::Secs(rto_secs));
+            cx.builder.model.elements[me.0 as usize].dr_rto_secs = Some(rto_secs);
             cx.builder.edge(NodeRef::Element(me), NodeRef::Element(primary), EdgeKind::Replication);
         }
     }

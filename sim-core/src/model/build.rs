@@ -85,6 +85,7 @@ impl ModelBuilder {
             failure: None,
             needs: Req::Always,
             battery_runtime_secs: None,
+            dr_rto_secs: None,
             attrs: Attrs::new(),
             span,
         });

@@ -132,6 +132,8 @@ pub struct Element {
     pub needs: Req,
     /// A UPS's battery: how long it carries its load after its input is lost.
     pub battery_runtime_secs: Option<f64>,
+    /// A DR site's recovery time objective: how long bringing it into service takes.
+    pub dr_rto_secs: Option<f64>,
     pub attrs: Attrs,
     pub span: Span,
 }

@@ -90,6 +90,9 @@ pub struct Circuit {
     pub topological: Vec<bool>,
     /// The forwarding devices, ascending.
     pub forwarders: Vec<u32>,
+    /// Per element: its links to forwarding devices `(device, link)` (only filled for
+    /// forwarding devices: what labelling walks).
+    pub forwarder_links: Vec<Vec<(u32, u32)>>,
     /// Per element: the query nodes (paths, services, vote-counting groups) it is an
     /// endpoint of: in the closure of one of their anchors, or a cable on that closure.
     pub endpoint_nodes: Vec<Vec<u32>>,
@@ -385,7 +388,16 @@ impl Circuit {
             .iter()
             .map(|list| list.iter().copied().filter(|gr| behaviours[gr.0 as usize] == Behaviour::Share).collect())
             .collect();
+        let forwarder_links = (0..n as usize)
+            .map(|u| {
+                if !net.forwarding[u] {
+                    return Vec::new();
+                }
+                net.adjacency[u].iter().filter(|(w, _)| net.forwarding[w.0 as usize]).map(|(w, l)| (w.0, l.0)).collect()
+            })
+            .collect();
         Circuit {
+            forwarder_links,
             topological,
             forwarders,
             endpoint_nodes,

@@ -6,7 +6,7 @@
 use super::circuit::Circuit;
 use super::spanning_tree::DomainLink;
 use super::{Behaviour, SimOptions};
-use crate::model::{secs_attr, Arrangement, ElementId, Group, Model, Visibility};
+use crate::model::{Arrangement, ElementId, Group, Model, Visibility};
 
 use super::data::{BackupPlan, DataSet};
 pub use crate::mechanisms::monitor::Detector;
@@ -101,8 +101,7 @@ impl<'m> Compiled<'m> {
             .collect();
         // Batteries stay in `ideal` mode: the analyzer credits them too (a steady-state
         // effect, not a delay).
-        let battery_secs =
-            model.elements.iter().map(|e| secs_attr(&e.attrs, "battery_runtime").unwrap_or(0.0)).collect();
+        let battery_secs = model.elements.iter().map(|e| e.battery_runtime_secs.unwrap_or(0.0)).collect();
         let mut drills: Vec<(u32, f64, f64)> =
             model.drills.iter().map(|d| (d.element.0, d.at_secs, d.for_secs)).collect();
         drills.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)).then(a.2.total_cmp(&b.2)));
@@ -220,7 +219,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         .iter()
         .map(|&m| {
             let site = model.element(m).site;
-            zero(site.and_then(|s| secs_attr(&model.element(s).attrs, "dr_rto")).unwrap_or(0.0))
+            zero(site.and_then(|s| model.element(s).dr_rto_secs).unwrap_or(0.0))
         })
         .collect();
     let local_links = g

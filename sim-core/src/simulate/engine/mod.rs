@@ -239,6 +239,9 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     /// whether it is up to date.
     pub(in crate::simulate) labels: Vec<Vec<u32>>,
     pub(in crate::simulate) labels_fresh: [bool; 8],
+    /// Forwarding devices that forward nobody's traffic now (a standby router): while
+    /// there are none, the labels with and without standby members are the same.
+    pub(in crate::simulate) blocked_forwarders: u32,
     /// Per service: its hops, kept incrementally ([`chain`]).
     pub(in crate::simulate) chains: Vec<chain::ChainState>,
     /// Per service: how many of its tier nodes are down.
@@ -382,6 +385,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             in_data_centre: false,
             labels: vec![Vec::new(); 8],
             labels_fresh: [false; 8],
+            blocked_forwarders: 0,
             chains: cx.circuit.services.iter().map(|sn| chain::ChainState::new(sn.chain.len())).collect(),
             tiers_down: cx
                 .circuit
@@ -684,6 +688,9 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// Adds (`on`) or removes one reason for `e` to forward no traffic.
     pub(in crate::simulate) fn set_transit_blocked(&mut self, e: u32, on: bool) {
         if bump(&mut self.transit_blocked[e as usize], on) {
+            if self.cx.circuit.net.forwarding[e as usize] {
+                bump(&mut self.blocked_forwarders, on);
+            }
             if self.cx.circuit.topological[e as usize] {
                 self.topology_changed();
                 self.mark(self.cx.circuit.net_node());
@@ -726,27 +733,33 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// Greatest fixpoint over a strongly connected component: start optimistic, knock out.
     pub(in crate::simulate) fn solve_component(&mut self, members: &[u32]) {
         let old: Vec<bool> = members.iter().map(|&m| self.value[m as usize]).collect();
+        let cycle = members.len() > 1;
         for &m in members {
             self.value[m as usize] = match self.cx.circuit.kinds[m as usize] {
                 NodeKind::Element(e) => self.up(e),
                 _ => true,
             };
         }
+        if cycle {
+            self.topology_changed();
+        }
         loop {
             let mut changed = false;
             for &m in members {
-                // Values inside a cycle move without notice: answer its queries from
-                // scratch.
-                if members.len() > 1 {
-                    self.topology_changed();
-                    if let NodeKind::Service(s) = self.cx.circuit.kinds[m as usize] {
-                        self.chains[s as usize].all_dirty();
-                    }
+                // Values inside a cycle move without notice: its chains are walked
+                // afresh, and the labels go stale when a forwarding device moves.
+                if let (true, NodeKind::Service(s)) = (cycle, self.cx.circuit.kinds[m as usize]) {
+                    self.chains[s as usize].all_dirty();
                 }
                 let v = self.eval(m);
                 if v != self.value[m as usize] {
                     self.value[m as usize] = v;
                     changed = true;
+                    if let NodeKind::Element(e) = self.cx.circuit.kinds[m as usize] {
+                        if self.cx.circuit.topological[e as usize] {
+                            self.topology_changed();
+                        }
+                    }
                 }
             }
             if !changed {

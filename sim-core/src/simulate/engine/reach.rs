@@ -122,16 +122,24 @@ impl<'c, 'm> Sim<'c, 'm> {
             stack.clear();
             stack.push(u);
             while let Some(x) = stack.pop() {
-                for &(w, link) in &circuit.net.adjacency[x as usize] {
-                    let wi = w.0 as usize;
-                    if labels[wi] == NO_LABEL && circuit.net.forwarding[wi] && self.works(link) && included(self, wi) {
+                for &(w, link) in &circuit.forwarder_links[x as usize] {
+                    let wi = w as usize;
+                    if labels[wi] == NO_LABEL && self.works(ElementId(link)) && included(self, wi) {
                         labels[wi] = u;
-                        stack.push(w.0);
+                        stack.push(w);
                     }
                 }
             }
         }
         self.queue_scratch = stack;
+        // With no standby forwarding device, standby members change nothing: the labels
+        // with them are the same.
+        if self.blocked_forwarders == 0 && !self.labels_fresh[v ^ 1] {
+            let mut twin = std::mem::take(&mut self.labels[v ^ 1]);
+            twin.clone_from(&labels);
+            self.labels[v ^ 1] = twin;
+            self.labels_fresh[v ^ 1] = true;
+        }
         self.labels[v] = labels;
         self.labels_fresh[v] = true;
     }
