@@ -16,7 +16,9 @@
 //! - A site disaster destroys every copy held at the site. With a copy left elsewhere,
 //!   the loss is that copy's lag. With none, the data comes back from the last backup
 //!   run that succeeded, if the backup is stored at a site still standing: the loss is
-//!   the time since that run. Otherwise all the data is lost.
+//!   the time since that run, and the restore (the backup's `restore` time) starts
+//!   once a copy's host works again: the services on the data stay down meanwhile.
+//!   Otherwise all the data is lost.
 //! - A destroyed copy is rebuilt from the primary once its site is back.
 //!
 //! Each backup run succeeds with the backup's `success` probability (its availability),
@@ -24,7 +26,7 @@
 //! geometric number of intervals.
 
 use crate::model::{ElementId, Model};
-use crate::simulate::engine::Sim;
+use crate::simulate::engine::{Event, Sim};
 
 /// How a data set is restored from its backup.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -163,11 +165,21 @@ pub fn site_of(model: &Model, e: ElementId) -> Option<ElementId> {
 pub struct DataState {
     pub primary: usize,
     pub destroyed: Vec<bool>,
+    /// Every copy was destroyed and the backup survived: the restore waits for a copy's
+    /// host to work again.
+    pub awaiting_restore: bool,
+    /// Set when that restore starts (the engine times it and clears the flag).
+    pub restore_started: bool,
 }
 
 impl DataState {
     pub fn new(set: &DataSet) -> DataState {
-        DataState { primary: 0, destroyed: vec![false; set.copies.len()] }
+        DataState {
+            primary: 0,
+            destroyed: vec![false; set.copies.len()],
+            awaiting_restore: false,
+            restore_started: false,
+        }
     }
 }
 
@@ -184,6 +196,15 @@ pub fn react(
     now: f64,
     rng: &mut rand_chacha::ChaCha8Rng,
 ) -> Option<Loss> {
+    if state.awaiting_restore {
+        // The backup is restored onto the first copy whose host works again.
+        if let Some(q) = (0..set.copies.len()).find(|&i| works(i)) {
+            state.primary = q;
+            state.awaiting_restore = false;
+            state.restore_started = true;
+        }
+        return None;
+    }
     let p = state.primary;
     let alive = |i: usize| !state.destroyed[i];
     // What taking over on copy `q` loses: its lag, or for a member that starts from the
@@ -240,7 +261,10 @@ pub fn react(
     state.primary = 0;
     // Backups with no `stored_at` are taken to live beside the data, so they went too.
     match set.backup {
-        Some(b) if b.stored_at.is_some_and(site_standing) => Some(Loss::Secs(b.since_last_good(now, rng))),
+        Some(b) if b.stored_at.is_some_and(site_standing) => {
+            state.awaiting_restore = true;
+            Some(Loss::Secs(b.since_last_good(now, rng)))
+        }
         _ => Some(Loss::All),
     }
 }
@@ -313,6 +337,35 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
     }
 
+    /// The backup of data set `d` is being restored: its services are down until it ends.
+    fn start_data_restore(&mut self, d: usize) {
+        let restore_secs = self.cx.data_sets[d].backup.map_or(0.0, |b| b.restore_secs);
+        if restore_secs <= 0.0 {
+            return;
+        }
+        self.data_restore_token[d] += 1;
+        for k in 0..self.cx.data_services[d].len() {
+            let s = self.cx.data_services[d][k];
+            self.data_restoring[s] += 1;
+            self.observe_service(s as u32);
+        }
+        let token = self.data_restore_token[d];
+        self.schedule(self.now + restore_secs, Event::DataRestored { set: d as u32, token });
+    }
+
+    /// A restore from backup finished.
+    pub(in crate::simulate) fn on_data_restored(&mut self, set: u32, token: u32) {
+        let d = set as usize;
+        if self.data_restore_token[d] != token {
+            return;
+        }
+        for k in 0..self.cx.data_services[d].len() {
+            let s = self.cx.data_services[d][k];
+            self.data_restoring[s] -= 1;
+            self.observe_service(s as u32);
+        }
+    }
+
     /// Each data set's primary follows its copies ([`crate::simulate::data::react`]).
     pub(in crate::simulate) fn react_data(&mut self) {
         let cx = self.cx;
@@ -342,10 +395,14 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.now,
                 &mut self.rng,
             );
+            let restore = std::mem::take(&mut state.restore_started);
             self.data[d] = state;
             if let Some(loss) = loss {
                 let services = cx.data_services[d].clone();
                 self.record_loss(&services, loss);
+            }
+            if restore {
+                self.start_data_restore(d);
             }
         }
     }

@@ -10,7 +10,7 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// The share of requests service `s` serves now.
     pub(in crate::simulate) fn service_fraction(&self, s: usize) -> f64 {
         let circuit = &self.cx.circuit;
-        if !self.value[circuit.service_node(s)] {
+        if !self.value[circuit.service_node(s)] || self.data_restoring[s] > 0 {
             return 0.0;
         }
         let mut f = 1.0;
@@ -35,6 +35,9 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// What keeps service `s` down now, for attribution.
     pub(in crate::simulate) fn mechanism(&self, s: usize) -> String {
         let cx = self.cx;
+        if self.data_restoring[s] > 0 && self.value[cx.circuit.service_node(s)] {
+            return "restore from backup".into();
+        }
         for g in &cx.circuit.service_groups[s] {
             let j = g.0 as usize;
             let st = &self.groups[j];

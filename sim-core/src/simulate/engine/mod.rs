@@ -63,6 +63,11 @@ pub(in crate::simulate) enum Event {
         member: u32,
         token: u32,
     },
+    /// A data set's restore from backup finished.
+    DataRestored {
+        set: u32,
+        token: u32,
+    },
 }
 
 pub(in crate::simulate) struct Scheduled {
@@ -261,6 +266,10 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     /// Data sets to react at the end of the instant.
     pub(in crate::simulate) data_dirty: Vec<bool>,
     pub(in crate::simulate) data_list: Vec<u32>,
+    /// Per service: data sets of it being restored from backup (down while above 0);
+    /// per data set: the running restore's token.
+    pub(in crate::simulate) data_restoring: Vec<u32>,
+    pub(in crate::simulate) data_restore_token: Vec<u32>,
     /// Test reference mode ([`run_exhaustive`]).
     pub(in crate::simulate) exhaustive: bool,
 }
@@ -401,6 +410,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             group_data,
             data_dirty: vec![false; cx.data_sets.len()],
             data_list: Vec::new(),
+            data_restoring: vec![0; model.services.len()],
+            data_restore_token: vec![0; cx.data_sets.len()],
             exhaustive: false,
         }
     }
@@ -632,6 +643,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::RestoreDone { group, token } => self.on_restore_done(group, token),
             Event::Reconverged { group } => self.on_reconverged(group),
             Event::Promote { group, member, token } => self.on_promote(group, member, token),
+            Event::DataRestored { set, token } => self.on_data_restored(set, token),
         }
     }
 
