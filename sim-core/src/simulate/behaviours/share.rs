@@ -49,8 +49,10 @@ impl<'c, 'm> Sim<'c, 'm> {
         let members = &cx.model.groups[j].members;
         for i in 0..members.len() {
             let works = self.healthy(j, i);
-            self.groups[j].healthy[i] = works;
-            let was = self.groups[j].was_working[i];
+            // Sessions are lost when the member stops serving the balancer (dies or
+            // drops out of its reach), once per loss: compared with the last reaction's
+            // health, not with whether the member itself ran.
+            let was = std::mem::replace(&mut self.groups[j].healthy[i], works);
             if !works && was && p.loses_sessions {
                 for s in self.services_with_group(j) {
                     self.services[s].record.sessions_lost += 1;
