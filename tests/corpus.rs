@@ -30,7 +30,7 @@ fn malformed_inputs_report_exact_diagnostics() {
     }
 }
 
-/// One scenario per DOMAIN.md mechanism loads and compiles to the expected model.
+/// One scenario per mechanism (sim-core/src/mechanisms/) loads and compiles to the expected model.
 #[test]
 fn every_mechanism_loads_into_the_model() {
     let cases = files("tests/cases/mechanisms", "jsonc");

@@ -1,5 +1,5 @@
 //! `spofsim explain CODE`: what each stable code means, why it matters (with its
-//! DOMAIN.md source), how to fix it, and an example. Lints explain themselves (their
+//! primary source), how to fix it, and an example. Lints explain themselves (their
 //! file holds the text); the other finding and diagnostic codes are listed here.
 
 use crate::lints;
@@ -25,7 +25,7 @@ static OTHERS: &[Explanation] = &[
         code: SPOF_FINDING,
         name: "single-point-of-failure",
         summary: "One component whose failure alone takes a service down.",
-        rationale: "DOMAIN.md, vocabulary and §1–§7: non-stop operation comes from redundancy at the component, system and site levels; a component with none (or whose redundancy shares a dependency: one PDU, one switch, one site) stops the service by itself. The report's chain says which redundancy it defeats.",
+        rationale: "docs/SEMANTICS.md §1–§4: a service is up while a chain of working members reaches from its entry through every tier; redundancy at the component, system and site levels (RAID, failover, UPS, clustering, alternate sites: NIST SP 800-34 Rev. 1 §3.4.1, §3.4.3) keeps that chain when one part fails. A component with none (or whose redundancy shares a dependency: one PDU, one switch, one site) stops the service by itself. The report's chain says which redundancy it defeats.",
         fix: "Double the component, and check that the two copies share no power, network, storage or site: the explanation chain names the shared dependency.",
         example: r#""sw-1": { "kind": "switch", "power": ["pdu-a"] }, "sw-2": { "kind": "switch", "power": ["pdu-b"] }"#,
     },
@@ -33,7 +33,7 @@ static OTHERS: &[Explanation] = &[
         code: EXPECTATION_FINDING,
         name: "expectation-failed",
         summary: "An `expect` target (availability, SPOFs, downtime, RPO, RTO) is not met.",
-        rationale: "DOMAIN.md, vocabulary (availability, RTO, RPO) and §10 (test failover regularly): the scenario states what the design must achieve; `check` measures it (exactly, or by a fixed-seed simulation for RPO and RTO) and fails the run when a target is missed.",
+        rationale: "NIST SP 800-34 Rev. 1 §3.2.1 (RTO, RPO) and §3.5 (testing; §3.5.4: a full-scale exercise includes a system failover): the scenario states what the design must achieve; `check` measures it (exactly, or by a fixed-seed simulation for RPO and RTO) and fails the run when a target is missed.",
         fix: "Read the measured value next to the target; fix the SPOFs and slow failovers behind it (`spofsim analyze`, `spofsim simulate`), or change the target if it was wrong.",
         example: r#"{ "service": "shop", "min_availability": "99.99%", "max_spofs": 0, "max_rpo": "5s" }"#,
     },
@@ -78,8 +78,21 @@ mod tests {
             let e = super::explain(code).expect("explained");
             assert_eq!((e.code, e.name), (code, name));
             assert!(super::explain(name).is_some() && super::explain(&code.to_lowercase()).is_some());
-            let sources =
-                ["DOMAIN.md", "docs/SEMANTICS.md", "RFC", "IEEE", "NIST", "CIS Controls", "corosync-qdevice(8)"];
+            let sources = [
+                "docs/SEMANTICS.md",
+                "RFC",
+                "IEEE",
+                "NIST",
+                "CIS Controls",
+                "corosync-qdevice(8)",
+                "Corosync",
+                "Linux kernel",
+                "md(4)",
+                "PostgreSQL",
+                "HAProxy",
+                "keepalived",
+                "HikariCP",
+            ];
             assert!(sources.iter().any(|s| e.rationale.contains(s)), "{code} cites no source");
         }
         assert!(super::explain("SPOF-L999").is_none());

@@ -1,4 +1,4 @@
-//! A classic three-tier design at scale (DOMAIN.md §7, "every layer doubled"), over
+//! A classic three-tier design at scale (every layer doubled), over
 //! `sites` sites of `racks` racks with `servers_per_rack` servers each. Per site: two
 //! power sides (feed → UPS → PDU), a VRRP gateway pair, an RSTP core pair with two
 //! top-of-rack switches per rack (each cabled to both cores), and an LB pair with a

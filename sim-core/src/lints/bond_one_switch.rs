@@ -8,7 +8,7 @@ pub static LINT: Lint = Lint {
     name: "bond-one-switch",
     severity: Severity::Error,
     summary: "All NICs of a bond go to one switch.",
-    rationale: "DOMAIN.md §1 NICs: a bond whose members all go to the same switch does not survive that switch.",
+    rationale: "Linux kernel Documentation/networking/bonding.rst, 'High Availability in a Single Switch Topology': with one switch there is no alternative access to fail over to if it fails, so a bond whose members all go to the same switch does not survive that switch.",
     fix: "Cable the bond's NICs to two different switches (and keep those switches on different power sides).",
     example: r#""web-1": { "kind": "server", "bond": { "to": ["sw-1", "sw-2"] } }"#,
     check,

@@ -8,7 +8,7 @@ pub static LINT: Lint = Lint {
     name: "cluster-no-quorum",
     severity: Severity::Warning,
     summary: "A two-node active-standby cluster has no quorum (voting) device.",
-    rationale: "DOMAIN.md §5 Active-standby cluster: if heartbeats are lost while both nodes of a two-node cluster live, the cluster cannot decide: split brain (both active, data diverges) unless a quorum device breaks the tie. Three nodes or more decide by majority and need no device.",
+    rationale: "Corosync votequorum(5), OVERVIEW and 'two_node': operations proceed only while a majority of votes is present, which neither half of a two-node cluster has; if heartbeats are lost while both nodes live, the cluster cannot decide: split brain (both active, data diverges) unless a quorum device breaks the tie (corosync-qdevice(8): highly recommended for 2 node clusters). Three nodes or more decide by majority and need no device.",
     fix: "Add a quorum-device and name it in the cluster's \"quorum\".",
     example: r#""db": { "kind": "cluster", "mode": "active-standby", "members": ["db-1/db", "db-2/db"], "quorum": "qdev" }"#,
     check,

@@ -10,7 +10,7 @@ pub static LINT: Lint = Lint {
     name: "connection-pool",
     severity: Severity::Warning,
     summary: "A connection pool has min ≠ max, or keeps connections idle longer than a firewall allows.",
-    rationale: "DOMAIN.md §4 DB connection redundancy: pools use min = max so connection set-up is paid once; a firewall between AP and DB may silently drop idle pooled connections.",
+    rationale: "HikariCP documentation, 'minimumIdle' and 'keepaliveTime': a fixed-size pool (min = max, the default) pays connection set-up once; idle pooled connections can be timed out by network infrastructure, so a firewall between AP and DB may drop them unless a keepalive runs.",
     fix: "Set min = max, and make the pool close or validate idle connections before the firewall's idle timeout (\"keepalive\" shorter than it).",
     example: r#""ds": { "kind": "connection-pool", "on": "ap-1/ap", "to": "db-1/db", "through": ["fw"], "min": 20, "max": 20, "idle_timeout": "1h", "keepalive": "10m" }"#,
     check,

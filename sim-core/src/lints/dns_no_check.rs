@@ -8,7 +8,7 @@ pub static LINT: Lint = Lint {
     name: "dns-rr-no-health-check",
     severity: Severity::Warning,
     summary: "DNS round robin distributes load with no health check.",
-    rationale: "DOMAIN.md §3 DNS round robin: DNS does not check health; it keeps handing out a dead server's address (clients fail until TTL/retry), and it knows nothing of sessions.",
+    rationale: "RFC 1034 §3.6: an address record is cached by resolvers for its TTL, and nothing in DNS checks that the address answers; round robin keeps handing out a dead server's address (clients fail until TTL/retry), and it knows nothing of sessions.",
     fix: "Put a load balancer with a health check in front of the servers, or use GSLB with a check.",
     example: r#""web-pool": { "kind": "lb-pool", "balancer": "lb-vip", "members": ["web-1/web", "web-2/web"], "check": { "type": "http", "url": "/health" } }"#,
     check,

@@ -9,7 +9,7 @@ pub static LINT: Lint = Lint {
     name: "dr-rto",
     severity: Severity::Error,
     summary: "A DR tier's recovery time exceeds the service's RTO target.",
-    rationale: "DOMAIN.md §7 Sites: DR sites are hot (low RTO and RPO), warm (partly running) or cold (days); §9: shorter RTO is harder and costlier — the tier must match the target.",
+    rationale: "NIST SP 800-34 Rev. 1 §5.1.5: DR sites are hot (take over quickly, data kept current: low RTO and RPO), warm (equipment in place, hours to days) or cold (days to weeks); §3.4.3 (alternate site criteria): the shorter the setup time, the higher the cost — the tier must match the target.",
     fix: "Choose a faster DR tier (warm → hot) or relax the RTO target.",
     example: r#""osaka": { "dr": { "of": "tokyo", "tier": "hot", "rto": "5m" } }"#,
     check,

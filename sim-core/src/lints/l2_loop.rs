@@ -10,7 +10,7 @@ pub static LINT: Lint = Lint {
     name: "l2-loop-without-stp",
     severity: Severity::Error,
     summary: "Switches form a loop with no STP/RSTP domain covering it.",
-    rationale: "DOMAIN.md §6 Topology: L2 must have exactly one active path between two points; redundant links form loops that Spanning Tree blocks. A loop without STP is a broadcast storm.",
+    rationale: "IEEE 802.1D-2004 §17 (RSTP): the active topology of a bridged LAN must be loop-free, one active path between two points; redundant links form loops that Spanning Tree blocks. A loop without STP is a broadcast storm.",
     fix: "Declare an \"stp\" group (mode \"rstp\") over the looped switches, or remove the redundant link.",
     example: r#""l2": { "kind": "stp", "mode": "rstp", "switches": ["sw-1", "sw-2"], "root": "sw-1" }"#,
     check,

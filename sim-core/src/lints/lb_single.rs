@@ -8,7 +8,7 @@ pub static LINT: Lint = Lint {
     name: "lb-no-peer",
     severity: Severity::Error,
     summary: "A pool's balancer is a single load balancer.",
-    rationale: "DOMAIN.md §3 Load balancer: the load balancer is itself a SPOF unless it is redundant (e.g. Keepalived + VRRP with a virtual IP, HAProxy pair).",
+    rationale: "keepalived documentation, 'Introduction': a load-balanced design must account for the availability of the load balancer itself, which is a SPOF unless it is redundant (e.g. Keepalived + VRRP, RFC 5798, with a virtual IP, HAProxy pair).",
     fix: "Add a second load balancer and share a VIP over VRRP; point the pool's balancer at the vrrp group.",
     example: r#""lb-vip": { "kind": "vrrp", "members": ["lb-1", "lb-2"], "vip": "203.0.113.10" }"#,
     check,

@@ -9,7 +9,7 @@ pub static LINT: Lint = Lint {
     name: "mii-blind-upstream",
     severity: Severity::Warning,
     summary: "A bond monitors link state (MII) while its switch hangs on a single uplink.",
-    rationale: "DOMAIN.md §1 NICs: MII sees only the directly attached switch port; ARP monitoring sees failures further away. When the switch's only uplink fails, the port stays up, MII never fails over, and the server is cut off until repair.",
+    rationale: "Linux kernel Documentation/networking/bonding.rst, 'MII Monitor Operation' and 'HA Link Monitoring Selection for Multiple Switch Topology': MII sees only the local carrier state; ARP monitoring sees failures further away. When the switch's only uplink fails, the port stays up, MII never fails over, and the server is cut off until repair.",
     fix: "Use ARP monitoring toward the gateway (\"monitor\": { \"arp\": { \"target\": \"gw\" } }), or give each member switch two uplinks.",
     example: r#""web-1": { "kind": "server", "bond": { "to": ["sw-1", "sw-2"], "monitor": { "arp": { "target": "gw", "interval": "1s", "missed": 3 } } } }"#,
     check,

@@ -1,5 +1,5 @@
 //! Design lints: known mistakes, each in its own file with a stable code, its
-//! rationale (citing DOMAIN.md), and tests that it fires on a bad design and stays
+//! rationale (citing a primary source), and tests that it fires on a bad design and stays
 //! quiet on a good one. Adding a lint: a file and a line in [`LINTS`].
 
 mod backup_unmonitored;
@@ -47,7 +47,7 @@ pub struct Lint {
     pub severity: Severity,
     /// One line: what is wrong.
     pub summary: &'static str,
-    /// Why it matters, citing DOMAIN.md.
+    /// Why it matters, citing a primary source (RFC, standard, vendor documentation).
     pub rationale: &'static str,
     /// How to fix it.
     pub fix: &'static str,
@@ -215,7 +215,21 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), super::LINTS.len());
         for l in super::LINTS {
-            let sources = ["DOMAIN.md", "RFC", "IEEE", "NIST", "CIS Controls", "corosync-qdevice(8)"];
+            let sources = [
+                "docs/SEMANTICS.md",
+                "RFC",
+                "IEEE",
+                "NIST",
+                "CIS Controls",
+                "corosync-qdevice(8)",
+                "Corosync",
+                "Linux kernel",
+                "md(4)",
+                "PostgreSQL",
+                "HAProxy",
+                "keepalived",
+                "HikariCP",
+            ];
             assert!(sources.iter().any(|s| l.rationale.contains(s)), "{} cites no source", l.code);
             assert!(!l.fix.is_empty() && !l.summary.is_empty());
         }

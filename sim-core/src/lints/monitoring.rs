@@ -8,7 +8,7 @@ pub static LINT: Lint = Lint {
     name: "unmonitored",
     severity: Severity::Warning,
     summary: "A component is covered by no monitor.",
-    rationale: "DOMAIN.md §8 Monitoring: detection delay is part of every outage; repair starts only once someone knows. Liveness (ping) belongs on every device.",
+    rationale: "docs/SEMANTICS.md §5 (Detection): a repair starts only when a monitor whose alert is not lost notices the failure, else when users do, so detection delay is part of every outage. Liveness (ping) belongs on every device.",
     fix: "Add the component to a monitor's targets (ping for devices, process checks for important processes).",
     example: r#""ping": { "method": "ping", "targets": ["sw-1", "sw-2", "web-1", "web-2"], "interval": "30s", "threshold": 3 }"#,
     check,

@@ -10,7 +10,7 @@ pub static LINT: Lint = Lint {
     name: "persistence-without-replication",
     severity: Severity::Warning,
     summary: "A pool uses persistence but its members do not replicate sessions.",
-    rationale: "DOMAIN.md §3–§4: persistence keeps a client on its server; on failover of dynamic content the session is lost unless sessions are replicated (primary and secondary copies on different AP servers).",
+    rationale: "HAProxy Configuration Manual, 'cookie' and 'option redispatch': persistence keeps a client on its server, and when that server is down the client is redispatched to another, where its session is lost unless sessions are replicated (Oracle WebLogic Server, 'HTTP Session State Replication': a primary copy on the serving server, a secondary replica on another).",
     fix: "Add a \"session-replication\" group over the pool's members, or keep sessions outside the servers.",
     example: r#""sessions": { "kind": "session-replication", "members": ["ap-1/ap", "ap-2/ap"] }"#,
     check,

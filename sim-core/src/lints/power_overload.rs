@@ -10,7 +10,7 @@ pub static LINT: Lint = Lint {
     name: "power-overload",
     severity: Severity::Error,
     summary: "A PSU, rack tap or PDU is smaller than the draw it must carry when the other side fails.",
-    rationale: "DOMAIN.md §1 Power: redundancy is only real if ONE tap can carry the whole rack; if the summed draw exceeds one side's capacity, losing a side overloads the other.",
+    rationale: "NIST SP 800-34 Rev. 1 §5.1.3: with dual power supplies, the second becomes the main power source when the first fails, so redundancy is only real if ONE tap can carry the whole rack; if the summed draw exceeds one side's capacity, losing a side overloads the other.",
     fix: "Size every PSU for the device's full draw and every PDU/tap for the summed draw of everything plugged into it, or move load to another circuit.",
     example: r#""web-1": { "kind": "server", "draw_watts": 450, "power": { "from": ["pdu-a", "pdu-b"], "psu_capacity_watts": 750 } }"#,
     check,

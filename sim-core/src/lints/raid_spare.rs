@@ -8,7 +8,7 @@ pub static LINT: Lint = Lint {
     name: "raid-no-spare",
     severity: Severity::Warning,
     summary: "A RAID group has no hot spare, or is RAID0.",
-    rationale: "DOMAIN.md §2 RAID: a failed disk leaves the redundancy broken until a hot spare rebuilds it; another failure in that window, or with spares exhausted, loses data. RAID0 has no redundancy at all.",
+    rationale: "md(4), 'RECOVERY': a failed disk is marked faulty and the array runs on without its redundancy until the data is recreated on a spare; an array survives only so many failures (one for RAID5, two for RAID6, md(4) DESCRIPTION), so another failure in that window, or with no spare left, loses data. RAID0 has zero redundancy (md(4), 'RAID0').",
     fix: "Add \"hot_spares\": 1 (or more); never keep data on RAID0.",
     example: r#""data": { "kind": "raid", "level": 6, "in": "db-1", "disk_count": 6, "hot_spares": 1 }"#,
     check,

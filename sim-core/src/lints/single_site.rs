@@ -9,7 +9,7 @@ pub static LINT: Lint = Lint {
     name: "single-site",
     severity: Severity::Warning,
     summary: "Every path of a service crosses one site.",
-    rationale: "DOMAIN.md §7 Sites: redundancy inside a site does not survive the site; between sites, GSLB returns another site's address and remote copies keep the data.",
+    rationale: "NIST SP 800-34 Rev. 1 §3.4.3: an alternate site must be unlikely to be hit by the same hazard, since redundancy inside a site does not survive the site; §5.1.5: between sites, users are moved to the other site (GSLB returns its address) and synchronized remote copies keep the data.",
     fix: "Run the service in a second site (GSLB in front, replication between sites), or accept the site as a documented SPOF.",
     example: r#""gslb": { "kind": "gslb", "name": "shop.example.com", "members": ["lb-tokyo", "lb-osaka"], "answers": "single", "check": { "type": "http" } }"#,
     check,

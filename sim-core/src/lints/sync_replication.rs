@@ -8,7 +8,7 @@ pub static LINT: Lint = Lint {
     name: "sync-single-standby",
     severity: Severity::Error,
     summary: "Synchronous replication to a single standby with no fallback: writes block when it is down.",
-    rationale: "DOMAIN.md §5 Replication: synchronous replication makes a commit wait for the replica (RPO 0); a down replica can block commits, so the standby becomes a single point of failure for writes.",
+    rationale: "PostgreSQL documentation, 'Synchronous Replication': a commit waits until a synchronous standby confirms it has the commit record (RPO 0); 'Planning for High Availability': such commits may never complete if the last, or only, synchronous standby crashes, so the standby becomes a single point of failure for writes.",
     fix: "Add a second synchronous standby, or set \"when_replica_down\": \"degrade-to-async\".",
     example: r#""pg-repl": { "kind": "replication", "from": "pg-1/db", "to": ["pg-2/db"], "mode": "sync", "when_replica_down": "degrade-to-async" }"#,
     check,

@@ -8,7 +8,7 @@ pub static LINT: Lint = Lint {
     name: "traps-only",
     severity: Severity::Warning,
     summary: "A component's failures reach operators only as SNMP traps.",
-    rationale: "DOMAIN.md §8 SNMP: traps are not retransmitted; a trap lost in a failure is gone (use polling or mail where every notice must arrive).",
+    rationale: "RFC 3413 (SNMP-NOTIFICATION-MIB, snmpNotifyType): traps are Unconfirmed-Class PDUs, so no response comes back and nothing retransmits them; a trap lost in a failure is gone (use polling or mail where every notice must arrive).",
     fix: "Add a polling monitor (ping or snmp-poll) for the component.",
     example: r#""poll": { "method": "snmp-poll", "targets": ["sw-1"], "interval": "1m" }"#,
     check,

@@ -1,7 +1,7 @@
-//! Backups (DOMAIN.md §9): copies elsewhere plus a restore. The interval bounds the RPO
-//! (data since the last backup is lost); the restore time is part of the RTO. A system
-//! backup (OS, middleware) needs the service stopped; a data backup runs online and
-//! must be consistent.
+//! Backups (NIST SP 800-34 Rev. 1 §3.2.1, §3.4.2): copies elsewhere plus a restore. The
+//! interval bounds the RPO (data since the last backup is lost); the restore time is part
+//! of the RTO. A system backup (OS, middleware) needs the service stopped; a data backup
+//! runs online and must be consistent.
 
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -1,4 +1,5 @@
-//! NICs and Linux bonding (DOMAIN.md §1).
+//! NICs and Linux bonding (Linux kernel Documentation/networking/bonding.rst, 'Link Monitoring'
+//! and 'Configuring Bonding for High Availability').
 //!
 //! A bond is a switchover group over NICs. Active-backup fails over after its monitor
 //! notices: MII (miimon, default 100 ms, times downdelay) sees only the local port, so

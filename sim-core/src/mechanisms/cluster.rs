@@ -1,4 +1,4 @@
-//! Database clusters (DOMAIN.md §5).
+//! Database clusters (Corosync votequorum(5), corosync-qdevice(8)).
 //!
 //! Active-standby (Pacemaker + Corosync, MSSQL FCI): nodes exchange heartbeats; after
 //! `deadtime` without one, the standby takes over (`takeover`). If heartbeats are lost

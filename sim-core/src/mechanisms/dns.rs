@@ -1,4 +1,4 @@
-//! DNS round robin and GSLB (DOMAIN.md §3, §7).
+//! DNS round robin and GSLB (caching for the TTL: RFC 1034 §3.6).
 //!
 //! Round robin hands out every address in turn and checks no health: clients keep
 //! reaching a dead member until they retry or the TTL expires (a partial outage).

@@ -1,4 +1,4 @@
-//! Firewalls and DB connection pools (DOMAIN.md §4).
+//! Firewalls and DB connection pools (HikariCP documentation: `minimumIdle`, `keepaliveTime`).
 //!
 //! A connection pool keeps `min`..`max` connections from an AP process to a database
 //! (min = max pays the set-up cost once). A firewall between them silently drops

@@ -1,4 +1,5 @@
-//! Load balancers and their pools (DOMAIN.md §3, §4).
+//! Load balancers and their pools (HAProxy Configuration Manual: `check`, `inter`, `fall`, `rise`,
+//! `cookie`, `option redispatch`; keepalived documentation, 'Introduction').
 //!
 //! A pool spreads requests over its members (round robin, least connections, response
 //! time, source hash). A health or content check (HAProxy defaults: every 2 s, 3 misses

@@ -1,7 +1,8 @@
-//! Monitoring (DOMAIN.md §8): what notices a failure, and how fast. Repair starts only
-//! once someone knows, so a monitor's detection delay is part of every outage it covers;
-//! an unmonitored failure waits until users notice (`noticed_by_users_after`).
-//! SNMP traps are not retransmitted: a lost trap (`trap_loss`) means nobody is told.
+//! Monitoring (docs/SEMANTICS.md §5; SNMP traps: RFC 3413): what notices a failure, and how
+//! fast. Repair starts only once someone knows, so a monitor's detection delay is part of
+//! every outage it covers; an unmonitored failure waits until users notice
+//! (`noticed_by_users_after`). SNMP traps are not retransmitted: a lost trap (`trap_loss`)
+//! means nobody is told.
 
 use schemars::JsonSchema;
 use serde::Deserialize;

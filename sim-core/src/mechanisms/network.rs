@@ -1,6 +1,6 @@
-//! L2/L3 network: switches, routers (gateways), the entry point users come from, and
-//! links (DOMAIN.md §6). Links are elements too: cables and ports fail. Two switches
-//! are cascaded by a link; a trunk carries several VLANs.
+//! L2/L3 network: switches, routers (gateways), the entry point users come from, and links
+//! (docs/SEMANTICS.md §2; VLAN trunks: IEEE 802.1Q). Links are elements too: cables and
+//! ports fail. Two switches are cascaded by a link; a trunk carries several VLANs.
 
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -1,4 +1,4 @@
-//! Power: feeds → UPS → PDUs / rack taps → PSUs → devices (DOMAIN.md §1).
+//! Power: feeds → UPS → PDUs / rack taps → PSUs → devices (NIST SP 800-34 Rev. 1 §5.1.3).
 //!
 //! Lowers to: a UPS needs its feed (its battery only bridges outages shorter than
 //! `battery_runtime`, which the simulator plays out); a PDU needs its source; a PSU

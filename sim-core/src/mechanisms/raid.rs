@@ -1,4 +1,4 @@
-//! Disks and RAID (DOMAIN.md §2).
+//! Disks and RAID (md(4): DESCRIPTION, 'RECOVERY').
 //!
 //! A RAID group is a logical unit over disks: it works while enough disks work
 //! (RAID0: all; RAID1: one; RAID5: all but one; RAID6: all but two; RAID10: one of each

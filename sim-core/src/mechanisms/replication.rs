@@ -1,6 +1,7 @@
-//! Data replication (DOMAIN.md §5, §7): synchronous (a commit waits for the replica:
-//! RPO 0, slower, and a down replica can block commits) or asynchronous (fast; RPO =
-//! replication lag). MySQL replication, PostgreSQL streaming, AlwaysOn, remote copy.
+//! Data replication (PostgreSQL documentation, 'Synchronous Replication'): synchronous (a
+//! commit waits for the replica: RPO 0, slower, and a down replica can block commits) or
+//! asynchronous (fast; RPO = replication lag). MySQL replication, PostgreSQL streaming,
+//! AlwaysOn, remote copy.
 //!
 //! Lowers to: a replication group (primary first); with sync replication that blocks
 //! when no replica answers, the primary needs at least one working replica.

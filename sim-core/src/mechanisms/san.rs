@@ -1,4 +1,5 @@
-//! Storage networks: HBAs, SAN switches, storage arrays and multipath (DOMAIN.md §2).
+//! Storage networks: HBAs, SAN switches, storage arrays and multipath (multipath.conf(5):
+//! `polling_interval`, `path_checker`).
 //!
 //! A server reaches its array over Fibre Channel paths (HBA → SAN switch → array,
 //! written as `fc` links). DM-Multipath spreads I/O over the paths and fails over when

@@ -1,4 +1,4 @@
-//! Servers and the software on them (DOMAIN.md §1, §3–§5).
+//! Servers and the software on them (docs/SEMANTICS.md §1–§2).
 //!
 //! A server needs its power (see `power`); its NICs, bond, disks and processes hang off
 //! it. The common case is written inline: `"power": ["pdu-a", "pdu-b"]`,

@@ -1,5 +1,6 @@
-//! Session replication between AP servers (DOMAIN.md §4): each session has a primary
-//! copy on the serving member and a secondary on another, so a failover keeps it.
+//! Session replication between AP servers (Oracle WebLogic Server, 'HTTP Session State
+//! Replication'): each session has a primary copy on the serving member and a secondary on
+//! another, so a failover keeps it.
 //! Without replication, persistence (cookie, session table) loses sessions on failover.
 
 use schemars::JsonSchema;

@@ -1,6 +1,6 @@
 //! Sites: a disaster takes down everything in the site at once (common cause).
 //! A site may be the disaster-recovery (DR) site of another, at a hot, warm or cold
-//! tier (DOMAIN.md §7); the tier sets the default RTO.
+//! tier (NIST SP 800-34 Rev. 1 §3.4.3, §5.1.5); the tier sets the default RTO.
 
 use schemars::JsonSchema;
 use serde::Deserialize;

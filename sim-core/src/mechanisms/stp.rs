@@ -1,4 +1,5 @@
-//! Spanning Tree (IEEE 802.1D) and Rapid STP (802.1w) domains (DOMAIN.md §6).
+//! Spanning Tree (IEEE 802.1D) and Rapid STP (802.1w) domains (timers: IEEE 802.1D-1998 §8;
+//! RSTP: IEEE 802.1D-2004 §17).
 //!
 //! Redundant L2 links form loops that STP blocks. When a link on the active tree fails,
 //! traffic across it stops until STP reconverges: 802.1D takes 2 × forward delay (≈30 s)

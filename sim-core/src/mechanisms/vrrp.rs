@@ -1,4 +1,5 @@
-//! Gateway redundancy: VRRP (RFC 5798) and HSRP (RFC 2281) (DOMAIN.md §6, §3).
+//! Gateway redundancy: VRRP (RFC 5798; timers: §6.1) and HSRP (RFC 2281); load-balancer
+//! pairs: keepalived documentation.
 //!
 //! Members share a virtual IP; the highest priority is master. Backups declare the
 //! master down after VRRP's Master_Down_Interval = 3 × advert + skew, with

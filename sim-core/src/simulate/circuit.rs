@@ -93,6 +93,8 @@ pub struct Circuit {
     /// Per element: its links to forwarding devices `(device, link)` (only filled for
     /// forwarding devices: what labelling walks).
     pub forwarder_links: Vec<Vec<(u32, u32)>>,
+    /// Per element: for a link between two forwarding devices, its ends.
+    pub link_ends: Vec<Option<(u32, u32)>>,
     /// Per element: the query nodes (paths, services, vote-counting groups) it is an
     /// endpoint of: in the closure of one of their anchors, or a cable on that closure.
     pub endpoint_nodes: Vec<Vec<u32>>,
@@ -396,7 +398,14 @@ impl Circuit {
                 net.adjacency[u].iter().filter(|(w, _)| net.forwarding[w.0 as usize]).map(|(w, l)| (w.0, l.0)).collect()
             })
             .collect();
+        let mut link_ends = vec![None; n as usize];
+        for l in &model.links {
+            if net.forwarding[l.a.0 as usize] && net.forwarding[l.b.0 as usize] {
+                link_ends[l.element.0 as usize] = Some((l.a.0, l.b.0));
+            }
+        }
         Circuit {
+            link_ends,
             forwarder_links,
             topological,
             forwarders,

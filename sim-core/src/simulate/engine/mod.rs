@@ -704,7 +704,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 bump(&mut self.blocked_forwarders, on);
             }
             if self.cx.circuit.topological[e as usize] {
-                self.topology_changed();
+                self.topology_changed_at(e);
                 self.mark(self.cx.circuit.net_node());
             } else {
                 self.endpoint_changed(e, true);
@@ -812,7 +812,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.touch(self.watchers[e as usize][k]);
                 }
                 if circuit.topological[e as usize] {
-                    self.topology_changed();
+                    self.topology_changed_at(e);
                 } else {
                     // Its query nodes are among the dependents marked above.
                     self.endpoint_changed(e, false);

@@ -9,6 +9,9 @@
 //! server's failure costs the same in a rack as in a data centre. The search the labels
 //! replace stays as the reference: debug builds check every answer against it.
 
+/// How many devices a search for a split may visit before the labels are rebuilt.
+const SPLIT_SEARCH_BUDGET: usize = 256;
+
 /// No label: not a working forwarding device.
 pub(in crate::simulate) const NO_LABEL: u32 = u32::MAX;
 
@@ -91,6 +94,119 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// Forgets the labels: a forwarding device or a link between two changed.
     pub(in crate::simulate) fn topology_changed(&mut self) {
         self.labels_fresh = [false; 8];
+    }
+
+    /// A forwarding device or a link between two changed (`e`): each up-to-date label
+    /// set is repaired where it can be, cheaply, and goes stale where it cannot. A device
+    /// that returns next to one component joins it; one that leaves (or a link that
+    /// breaks) keeps the labels if its neighbours still reach each other within
+    /// [`SPLIT_SEARCH_BUDGET`] devices. Merges and splits make the set stale.
+    pub(in crate::simulate) fn topology_changed_at(&mut self, e: u32) {
+        for v in 0..self.labels_fresh.len() {
+            if self.labels_fresh[v] && !self.repair_labels(v, e) {
+                self.labels_fresh[v] = false;
+            }
+        }
+    }
+
+    /// Whether forwarding device `u` belongs to label set `v` now.
+    fn in_label_set(&self, v: usize, u: usize) -> bool {
+        let circuit = &self.cx.circuit;
+        let (honour, segment, inside) = (v & 1 != 0, v & 2 != 0, v & 4 != 0);
+        circuit.net.forwarding[u]
+            && (!segment || circuit.net.switching[u])
+            && !(inside && circuit.entry[u])
+            && if honour { self.carries(ElementId(u as u32)) } else { self.works(ElementId(u as u32)) }
+    }
+
+    /// Repairs label set `v` after `e` changed; false when it must be rebuilt. The set
+    /// describes the state before the change for `e` alone (changes are applied one at
+    /// a time, as they happen).
+    fn repair_labels(&mut self, v: usize, e: u32) -> bool {
+        let circuit = &self.cx.circuit;
+        let ei = e as usize;
+        let mut labels = std::mem::take(&mut self.labels[v]);
+        let working = |s: &Self, l: u32| s.works(ElementId(l));
+        let kept = if circuit.net.forwarding[ei] {
+            let now = self.in_label_set(v, ei);
+            let was = labels[ei] != NO_LABEL;
+            let neighbours: Vec<u32> = circuit.forwarder_links[ei]
+                .iter()
+                .filter(|&&(w, l)| labels[w as usize] != NO_LABEL && working(self, l))
+                .map(|&(w, _)| w)
+                .collect();
+            if now == was {
+                true
+            } else if now {
+                // Joins its neighbours' component, if they share one.
+                let first = neighbours.first().map(|&w| labels[w as usize]);
+                match first {
+                    Some(l) if neighbours.iter().all(|&w| labels[w as usize] == l) => {
+                        labels[ei] = l;
+                        true
+                    }
+                    _ => false,
+                }
+            } else {
+                labels[ei] = NO_LABEL;
+                self.still_connected(&labels, &neighbours)
+            }
+        } else {
+            match circuit.link_ends[ei] {
+                Some((a, b)) if labels[a as usize] != NO_LABEL && labels[b as usize] != NO_LABEL => {
+                    if working(self, e) {
+                        labels[a as usize] == labels[b as usize]
+                    } else {
+                        labels[a as usize] != labels[b as usize] || self.still_connected(&labels, &[a, b])
+                    }
+                }
+                _ => true,
+            }
+        };
+        self.labels[v] = labels;
+        kept
+    }
+
+    /// Whether `ends` (labelled devices) still reach each other over labelled devices
+    /// and working links, searching at most [`SPLIT_SEARCH_BUDGET`] devices.
+    fn still_connected(&mut self, labels: &[u32], ends: &[u32]) -> bool {
+        if ends.len() <= 1 {
+            return true;
+        }
+        let circuit = &self.cx.circuit;
+        let stamp = self.next_stamp();
+        for &x in &ends[1..] {
+            self.target_mark[x as usize] = stamp;
+        }
+        let mut left = ends.len() - 1;
+        let mut stack = std::mem::take(&mut self.queue_scratch);
+        stack.clear();
+        stack.push(ends[0]);
+        self.source_mark[ends[0] as usize] = stamp;
+        let mut visited = 0;
+        while let Some(x) = stack.pop() {
+            visited += 1;
+            if visited > SPLIT_SEARCH_BUDGET {
+                break;
+            }
+            for &(w, l) in &circuit.forwarder_links[x as usize] {
+                let wi = w as usize;
+                if labels[wi] == NO_LABEL || self.source_mark[wi] == stamp || !self.works(ElementId(l)) {
+                    continue;
+                }
+                self.source_mark[wi] = stamp;
+                if self.target_mark[wi] == stamp {
+                    left -= 1;
+                    if left == 0 {
+                        self.queue_scratch = stack;
+                        return true;
+                    }
+                }
+                stack.push(w);
+            }
+        }
+        self.queue_scratch = stack;
+        false
     }
 
     /// Builds label set `v` if a topology change made it stale: each working forwarding
