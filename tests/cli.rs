@@ -261,21 +261,7 @@ fn explain_prints_meaning_rationale_fix_and_example() {
         for part in ["Why it matters", "How to fix it", "Example"] {
             assert!(run.stdout.contains(part), "{code}: no {part}\n{}", run.stdout);
         }
-        let sources = [
-            "docs/SEMANTICS.md",
-            "RFC",
-            "IEEE",
-            "NIST",
-            "CIS Controls",
-            "corosync-qdevice(8)",
-            "Corosync",
-            "Linux kernel",
-            "md(4)",
-            "PostgreSQL",
-            "HAProxy",
-            "keepalived",
-            "HikariCP",
-        ];
+        let sources = sim_core::explain::CITED_SOURCES;
         assert!(sources.iter().any(|s| run.stdout.contains(s)), "{code}: no source");
     }
     expect_file(

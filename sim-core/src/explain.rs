@@ -70,6 +70,25 @@ pub fn codes() -> Vec<(&'static str, &'static str)> {
     all
 }
 
+/// The primary sources a rationale may cite (each lint's and each explain entry's must
+/// name one): standards, vendor and project documentation, and the product's own
+/// semantics.
+pub const CITED_SOURCES: &[&str] = &[
+    "docs/SEMANTICS.md",
+    "RFC",
+    "IEEE",
+    "NIST",
+    "CIS Controls",
+    "corosync-qdevice(8)",
+    "Corosync",
+    "Linux kernel",
+    "md(4)",
+    "PostgreSQL",
+    "HAProxy",
+    "keepalived",
+    "HikariCP",
+];
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -78,21 +97,7 @@ mod tests {
             let e = super::explain(code).expect("explained");
             assert_eq!((e.code, e.name), (code, name));
             assert!(super::explain(name).is_some() && super::explain(&code.to_lowercase()).is_some());
-            let sources = [
-                "docs/SEMANTICS.md",
-                "RFC",
-                "IEEE",
-                "NIST",
-                "CIS Controls",
-                "corosync-qdevice(8)",
-                "Corosync",
-                "Linux kernel",
-                "md(4)",
-                "PostgreSQL",
-                "HAProxy",
-                "keepalived",
-                "HikariCP",
-            ];
+            let sources = super::CITED_SOURCES;
             assert!(sources.iter().any(|s| e.rationale.contains(s)), "{code} cites no source");
         }
         assert!(super::explain("SPOF-L999").is_none());

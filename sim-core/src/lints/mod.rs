@@ -215,21 +215,7 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), super::LINTS.len());
         for l in super::LINTS {
-            let sources = [
-                "docs/SEMANTICS.md",
-                "RFC",
-                "IEEE",
-                "NIST",
-                "CIS Controls",
-                "corosync-qdevice(8)",
-                "Corosync",
-                "Linux kernel",
-                "md(4)",
-                "PostgreSQL",
-                "HAProxy",
-                "keepalived",
-                "HikariCP",
-            ];
+            let sources = crate::explain::CITED_SOURCES;
             assert!(sources.iter().any(|s| l.rationale.contains(s)), "{} cites no source", l.code);
             assert!(!l.fix.is_empty() && !l.summary.is_empty());
         }
