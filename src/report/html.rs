@@ -111,7 +111,13 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
             s.outages_per_year,
             s.mttr_secs.map_or("-".into(), human),
             human(s.max_outage_secs),
-            if s.rpo_events == 0 { "none".into() } else { human(s.max_data_lost_secs) },
+            if s.total_losses > 0 {
+                "all data lost".into()
+            } else if s.rpo_events == 0 {
+                "none".into()
+            } else {
+                human(s.max_data_lost_secs)
+            },
             s.split_brain_events
         );
     }

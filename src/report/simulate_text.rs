@@ -74,11 +74,13 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
                 let _ = writeln!(out, "    {mechanism}: {count}");
             }
         }
-        if s.rpo_events > 0 {
+        // Total losses have no length: they are counted on their own line below.
+        let timed_losses = s.rpo_events - s.total_losses;
+        if timed_losses > 0 {
             let _ = writeln!(
                 out,
                 "  data loss (RPO)  {} events, {} lost in all, worst {}",
-                s.rpo_events,
+                timed_losses,
                 human(s.data_lost_secs),
                 human(s.max_data_lost_secs)
             );
@@ -99,7 +101,11 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
             );
         }
         if s.sessions_lost > 0 {
-            let _ = writeln!(out, "  sessions lost    {} failovers dropped the sessions of a member", s.sessions_lost);
+            let _ = writeln!(
+                out,
+                "  sessions lost    {} times a member's sessions were lost (it died, or the balancer took it out of rotation)",
+                s.sessions_lost
+            );
         }
         if !s.attribution.is_empty() {
             let _ = writeln!(out, "  downtime by cause:");

@@ -1,5 +1,11 @@
 //! Share: members share the requests; a lost member's share fails until the health
 //! check takes it out of rotation (load-balancer pools, DNS round robin).
+//!
+//! Sessions (persistence without session replication) live in a member's memory: they
+//! are lost when the member dies, or when the balancer takes a still-running member out
+//! of rotation and sends its clients elsewhere. A member briefly out of reach for less
+//! than the check's detection time keeps them, and so does a balancer failover (the
+//! cookie names the member; the new master checks the same pool).
 
 use crate::model::{ElementId, Visibility};
 use crate::simulate::engine::{Event, Sim};
@@ -30,6 +36,10 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             Some(crate::model::NodeRef::Service(_)) => return true,
         };
+        // No balancer checks now (it is failing over): the member keeps its last verdict.
+        if checkers.is_empty() {
+            return self.groups[j].healthy[i];
+        }
         // Checks stay inside the data centre: through carrying devices, never out
         // through the internet and back.
         self.checks_reach(&checkers, m)
@@ -48,16 +58,13 @@ impl<'c, 'm> Sim<'c, 'm> {
         let p = &cx.groups[j];
         let members = &cx.model.groups[j].members;
         for i in 0..members.len() {
-            let works = self.healthy(j, i);
-            // Sessions are lost when the member stops serving the balancer (dies or
-            // drops out of its reach), once per loss: compared with the last reaction's
-            // health, not with whether the member itself ran.
-            let was = std::mem::replace(&mut self.groups[j].healthy[i], works);
-            if !works && was && p.loses_sessions {
-                for s in self.services_with_group(j) {
-                    self.services[s].record.sessions_lost += 1;
-                }
+            let alive = self.works(members[i]);
+            if self.groups[j].was_working[i] && !alive && p.loses_sessions {
+                self.lose_sessions(j);
             }
+            let works = self.healthy(j, i);
+            self.groups[j].healthy[i] = works;
+            let mut sent_away = false;
             let st = &mut self.groups[j];
             if works {
                 if st.removal_pending[i] {
@@ -68,6 +75,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             } else if st.in_rotation[i] && !st.removal_pending[i] {
                 if p.detect_secs <= 0.0 && p.sees != Visibility::Nothing {
                     st.in_rotation[i] = false;
+                    sent_away = alive;
                 } else if p.sees != Visibility::Nothing {
                     st.removal_pending[i] = true;
                     st.removal_token[i] += 1;
@@ -75,6 +83,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                     let at = self.now + p.detect_secs;
                     self.schedule(at, Event::OutOfRotation { group: j as u32, member: i as u32, token });
                 }
+            }
+            if sent_away && p.loses_sessions {
+                self.lose_sessions(j);
             }
         }
     }
@@ -86,6 +97,17 @@ impl<'c, 'm> Sim<'c, 'm> {
         if st.removal_token[i] == token && st.removal_pending[i] {
             st.removal_pending[i] = false;
             st.in_rotation[i] = false;
+            // A running member sent out of rotation: its clients move, their sessions go.
+            if self.cx.groups[j].loses_sessions && self.works(self.cx.model.groups[j].members[i]) {
+                self.lose_sessions(j);
+            }
+        }
+    }
+
+    /// One member's sessions are lost, for every service through the group.
+    fn lose_sessions(&mut self, j: usize) {
+        for s in self.services_with_group(j) {
+            self.services[s].record.sessions_lost += 1;
         }
     }
 }
