@@ -57,8 +57,8 @@ impl<'c, 'm> Sim<'c, 'm> {
         let cx = self.cx;
         let p = &cx.groups[j];
         let members = &cx.model.groups[j].members;
-        for i in 0..members.len() {
-            let alive = self.works(members[i]);
+        for (i, &member) in members.iter().enumerate() {
+            let alive = self.works(member);
             if self.groups[j].was_working[i] && !alive && p.loses_sessions {
                 self.lose_sessions(j);
             }
