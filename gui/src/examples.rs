@@ -30,6 +30,7 @@ macro_rules! examples {
 
 /// Every scenario under `scenarios/` (a test keeps this list complete and sorted).
 pub static EXAMPLES: &[Example] = examples![
+    "anti-patterns/backup-beside-the-data.jsonc",
     "anti-patterns/bond-into-one-switch.jsonc",
     "anti-patterns/cluster-no-quorum.jsonc",
     "anti-patterns/db-pair-one-array.jsonc",

@@ -2,6 +2,7 @@
 //! rationale (citing a primary source), and tests that it fires on a bad design and stays
 //! quiet on a good one. Adding a lint: a file and a line in [`LINTS`].
 
+mod backup_same_site;
 mod backup_unmonitored;
 mod backups;
 mod bond_one_switch;
@@ -126,6 +127,7 @@ pub static LINTS: &[&Lint] = &[
     &single_site::LINT,
     &backup_unmonitored::LINT,
     &quorum_device_uncabled::LINT,
+    &backup_same_site::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.

@@ -83,6 +83,7 @@ pub struct ArraySpec {
     /// Controllers inside the array (default 2, the dual-controller design of midrange
     /// arrays). Each is a part `{array}/ctrl-N` of kind `array-controller` that fails
     /// on its own; the array serves while one works.
+    #[schemars(range(min = 1))]
     pub controllers: Option<u32>,
 }
 
