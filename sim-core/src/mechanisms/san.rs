@@ -93,7 +93,8 @@ impl Spec for ArraySpec {
         section: Section::Components,
         layer: Layer::Storage,
         doc: "A storage array (SAN or IP storage). Its own failure is the chassis \
-              (midplane, enclosure); its controllers fail separately (`controllers`).",
+              (midplane, enclosure); its controllers fail separately (`controllers`); \
+              a partner controller's takeover is taken as instant.",
         failure: Some(("30y", "6h")),
     };
     fn lower(&self, cx: &mut LowerCx) {

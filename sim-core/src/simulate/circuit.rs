@@ -68,8 +68,6 @@ pub struct Circuit {
     pub net: NetworkIndex,
     /// Per element: the attached closure (a process, its server, its NICs).
     pub closures: Vec<Vec<ElementId>>,
-    /// Per element: whether it takes part in the network (so its change reaches `NET`).
-    pub networked: Vec<bool>,
     /// Per element: groups it is a member of.
     pub member_of: Vec<Vec<GroupId>>,
     /// Per service: groups and elements its result depends on (not through the network hub).
@@ -109,6 +107,12 @@ pub struct Circuit {
     pub group_services: Vec<Vec<u32>>,
     /// Per service: its load-sharing groups (the served fraction depends on them).
     pub share_groups: Vec<Vec<GroupId>>,
+}
+
+/// The hops whose matrix reads tier `tier`'s members: the one into it and the one out
+/// of it (hop `h` leads from tier `h - 1` to tier `h`), within a chain of `hops`.
+pub fn hops_fed_by_tier(tier: u32, hops: u32) -> std::ops::Range<u32> {
+    tier..(tier + 2).min(hops)
 }
 
 /// A query's endpoint: the anchor's closure plus the cables on it.
@@ -242,10 +246,12 @@ impl Circuit {
             let mut add = |anchor: ElementId, tier: Option<usize>, inputs: &mut Vec<Vec<u32>>| {
                 for x in endpoint_elements(&net, anchor) {
                     inputs[node].push(x.0);
-                    let first = tier.map_or(0, |t| t);
-                    let last = tier.map_or(0, |t| (t + 1).min(sn.chain.len().saturating_sub(1)));
-                    for h in first..=last {
-                        hops_of[x.0 as usize].push((s as u32, h as u32));
+                    let hops = match tier {
+                        Some(t) => hops_fed_by_tier(t as u32, sn.chain.len() as u32),
+                        None => 0..1,
+                    };
+                    for h in hops {
+                        hops_of[x.0 as usize].push((s as u32, h));
                     }
                 }
             };
@@ -429,7 +435,6 @@ impl Circuit {
             component_of,
             net,
             closures,
-            networked,
             member_of,
             service_groups,
             service_elements,

@@ -115,7 +115,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         // The group's tier feeds its two hops.
         for &(s, tier) in &self.cx.circuit.group_tiers[j] {
             let hops = self.cx.circuit.services[s as usize].chain.len() as u32;
-            for h in tier..(tier + 2).min(hops) {
+            for h in crate::simulate::circuit::hops_fed_by_tier(tier, hops) {
                 self.chains[s as usize].dirty(h);
             }
         }
