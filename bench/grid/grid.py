@@ -1,7 +1,12 @@
 """Two-terminal reliability of an n x n grid of switches whose links fail (switches do
-not), by Graphillion (frontier-based ZDD; Inoue, Minato et al.), and the same design as
-an spofsim scenario. Usage: python3 grid.py N Q  -> prints the scenario path and the
-Graphillion unreliability with its wall time."""
+not), by Graphillion's `GraphSet.reliability` (frontier-based; Inoue, Minato et al.), and
+the same design as an spofsim scenario. Usage: python3 grid.py N Q  -> prints the
+scenario path and the Graphillion unreliability with its wall time.
+
+(An earlier version took `GraphSet.graphs(vertex_groups=[[s, t]])`, which holds only the
+edge sets whose every component contains a terminal, so stray working edges elsewhere
+were not counted: its 3x3 figure, 2.1194e-4, is not the two-terminal unreliability,
+2.0799e-4 by enumerating all 4,096 states.)"""
 import json, sys, time
 
 n, q = int(sys.argv[1]), float(sys.argv[2])
@@ -36,8 +41,7 @@ if len(sys.argv) > 3 and sys.argv[3] == "--scenario-only":
 from graphillion import GraphSet
 t0 = time.perf_counter()
 GraphSet.set_universe(edges)
-connected = GraphSet.graphs(vertex_groups=[[(0, 0), (n - 1, n - 1)]])
-r = connected.probability({e: 1 - q for e in edges})
+r = GraphSet.reliability({e: 1 - q for e in edges}, [(0, 0), (n - 1, n - 1)])
 t1 = time.perf_counter()
 print(path)
 print(f"graphillion unreliability {1 - r:.15e} wall {t1 - t0:.3f} s")

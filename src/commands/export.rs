@@ -43,7 +43,13 @@ pub fn run(args: &ExportArgs, color: ColorMode) -> Status {
                 let _ = writeln!(stderr, "error: {}: {why} (services: {})", args.file.display(), names.join(", "));
                 return Status::Invalid;
             };
-            sim_core::mef::to_mef(tree)
+            match sim_core::mef::to_mef(tree) {
+                Ok(text) => text,
+                Err(why) => {
+                    let _ = writeln!(stderr, "error: {}: service {}: {why}", args.file.display(), tree.name);
+                    return Status::Invalid;
+                }
+            }
         }
     };
     let _ = std::io::stdout().write_all(out.as_bytes());

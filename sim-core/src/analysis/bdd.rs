@@ -147,6 +147,45 @@ impl Bdd {
         id
     }
 
+    /// Garbage collection: keeps only the nodes reachable from `roots`, renumbers them
+    /// (rewriting `roots` in place) and clears the computed table; every other handle
+    /// becomes invalid. Children always precede parents, so one pass in id order
+    /// renumbers. O(nodes).
+    pub fn collect(&mut self, roots: &mut [NodeId]) {
+        let mut live = vec![false; self.nodes.len()];
+        live[FALSE as usize] = true;
+        live[TRUE as usize] = true;
+        let mut stack: Vec<NodeId> = roots.to_vec();
+        while let Some(f) = stack.pop() {
+            if !std::mem::replace(&mut live[f as usize], true) {
+                let n = self.nodes[f as usize];
+                stack.extend([n.lo, n.hi]);
+            }
+        }
+        let mut new_id = vec![FALSE; self.nodes.len()];
+        let mut kept: Vec<Node> = Vec::with_capacity(live.iter().filter(|&&l| l).count());
+        for (old, node) in self.nodes.iter().enumerate() {
+            if live[old] {
+                new_id[old] = kept.len() as NodeId;
+                let mut n = *node;
+                if n.var != TERMINAL_VAR {
+                    n.lo = new_id[n.lo as usize];
+                    n.hi = new_id[n.hi as usize];
+                }
+                kept.push(n);
+            }
+        }
+        self.unique.clear();
+        for (id, n) in kept.iter().enumerate().skip(2) {
+            self.unique.insert(*n, id as NodeId);
+        }
+        self.nodes = kept;
+        self.ite_cache.clear();
+        for r in roots.iter_mut() {
+            *r = new_id[*r as usize];
+        }
+    }
+
     /// The function "variable `level` is true".
     pub fn var(&mut self, level: u32) -> NodeId {
         self.mk(level, FALSE, TRUE)

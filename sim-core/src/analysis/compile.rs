@@ -11,6 +11,9 @@ use rustc_hash::FxHashMap as HashMap;
 use super::bdd::{Bdd, NodeId, FALSE, TRUE};
 use super::fault_tree::{FaultTree, Gate, Ref};
 
+/// Nodes allowed beyond twice the live ones before garbage is collected.
+const GC_SLACK: usize = 1 << 20;
+
 /// A compiled tree: level → event index, and the BDD of the top event.
 pub struct Compiled {
     pub bdd: Bdd,
@@ -20,7 +23,7 @@ pub struct Compiled {
 }
 
 /// Depth-first event order from the top (events not under the top are left out).
-fn variable_order(tree: &FaultTree, top: Ref) -> Vec<u32> {
+fn variable_order(tree: &FaultTree, top: Ref, args_of: &dyn Fn(u32) -> Vec<Ref>) -> Vec<u32> {
     let mut order = Vec::new();
     let mut seen_event = vec![false; tree.events.len()];
     let mut seen_gate = vec![false; tree.gates.len()];
@@ -33,7 +36,7 @@ fn variable_order(tree: &FaultTree, top: Ref) -> Vec<u32> {
             }
             Ref::Gate(g) if !seen_gate[g as usize] => {
                 seen_gate[g as usize] = true;
-                stack.extend(tree.gates[g as usize].gate.args().iter().rev());
+                stack.extend(args_of(g).iter().rev());
             }
             _ => {}
         }
@@ -47,13 +50,80 @@ pub fn compile(tree: &FaultTree, max_nodes: usize) -> Result<Compiled, super::An
 }
 
 /// [`compile`], stopping when `cancel` is set.
+///
+/// Network reachability is written twice by the scenario builder: unrolled into gates,
+/// and as [`Gate::Reach`] gates ([`FaultTree::reach_equivalents`]). The unrolled gates
+/// are compiled first; when their BDD outgrows the node budget, the tree is compiled
+/// again with each unrolled gate replaced by its Reach gate, which frontier search
+/// ([`super::frontier`]) builds without unrolling, in the tree's `order_hint`.
 pub fn compile_with_cancel(
     tree: &FaultTree,
     max_nodes: usize,
     cancel: Option<&'static std::sync::atomic::AtomicBool>,
 ) -> Result<Compiled, super::AnalysisError> {
-    let top = tree.top.ok_or(super::AnalysisError::NoTopEvent)?;
-    let mut order = variable_order(tree, top);
+    let first = compile_gates(tree, max_nodes, cancel, false);
+    match first {
+        Err(Stop::Analysis(super::AnalysisError::TooLarge { .. })) if !tree.reach_equivalents.is_empty() => {
+            compile_gates(tree, max_nodes, cancel, true).map_err(|e| e.into_error(max_nodes))
+        }
+        other => other.map_err(|e| e.into_error(max_nodes)),
+    }
+}
+
+/// Why [`compile_gates`] stopped.
+enum Stop {
+    Analysis(super::AnalysisError),
+    FrontierGaveUp,
+}
+
+impl Stop {
+    fn into_error(self, max_nodes: usize) -> super::AnalysisError {
+        match self {
+            Stop::Analysis(e) => e,
+            Stop::FrontierGaveUp => super::AnalysisError::TooLarge { max_bdd_nodes: max_nodes },
+        }
+    }
+}
+
+fn compile_gates(
+    tree: &FaultTree,
+    max_nodes: usize,
+    cancel: Option<&'static std::sync::atomic::AtomicBool>,
+    frontier: bool,
+) -> Result<Compiled, Stop> {
+    let replaced: HashMap<u32, Ref> = if frontier {
+        tree.reach_equivalents
+            .iter()
+            .filter_map(|&(u, r)| match u {
+                Ref::Gate(g) => Some((g, r)),
+                _ => None,
+            })
+            .collect()
+    } else {
+        HashMap::default()
+    };
+    let args_of = |g: u32| match replaced.get(&g) {
+        Some(&r) => vec![r],
+        None => tree.gates[g as usize].gate.args(),
+    };
+    let top = tree.top.ok_or(Stop::Analysis(super::AnalysisError::NoTopEvent))?;
+    let mut order = variable_order(tree, top, &args_of);
+    // The outward order keeps frontier search's conditions small; the unrolled gates
+    // do better in depth-first order.
+    if frontier && !tree.order_hint.is_empty() {
+        let mut used = vec![false; tree.events.len()];
+        for &e in &order {
+            used[e as usize] = true;
+        }
+        let mut hinted: Vec<u32> = Vec::with_capacity(order.len());
+        for &e in &tree.order_hint {
+            if std::mem::take(&mut used[e as usize]) {
+                hinted.push(e);
+            }
+        }
+        hinted.extend(order.iter().copied().filter(|&e| used[e as usize]));
+        order = hinted;
+    }
     // A dynamic module's events sit on adjacent levels (where its first one was), so its
     // joint distribution applies to one block of levels.
     for m in &tree.modules {
@@ -70,6 +140,7 @@ pub fn compile_with_cancel(
     let mut bdd = Bdd::with_limit(max_nodes);
     bdd.cancel_on(cancel);
     let mut memo: HashMap<u32, NodeId> = HashMap::default();
+    let mut live_after_collect = 0usize;
     // Iterative post-order over gates, so deep trees cannot overflow the stack.
     let mut stack = vec![(top, false)];
     while let Some((r, expanded)) = stack.pop() {
@@ -77,7 +148,7 @@ pub fn compile_with_cancel(
         if memo.contains_key(&g) {
             continue;
         }
-        let args = tree.gates[g as usize].gate.args();
+        let args = args_of(g);
         if !expanded {
             stack.push((r, true));
             stack.extend(
@@ -93,20 +164,41 @@ pub fn compile_with_cancel(
         };
         let vals: Vec<NodeId> = args.iter().map(|&a| value(&mut bdd, a)).collect();
         let n = match &tree.gates[g as usize].gate {
+            // Replaced by its Reach gate: the one argument is that gate's value.
+            _ if replaced.contains_key(&g) => vals[0],
             Gate::And(_) => vals.iter().fold(TRUE, |acc, &v| bdd.and(acc, v)),
             Gate::Or(_) => vals.iter().fold(FALSE, |acc, &v| bdd.or(acc, v)),
             Gate::Xor(_) => vals.iter().fold(FALSE, |acc, &v| bdd.xor(acc, v)),
             Gate::Not(_) => bdd.not(vals[0]),
             Gate::AtLeast(k, _) => bdd.at_least(*k as usize, &vals),
+            Gate::Reach(reach) => {
+                let args = super::frontier::ReachBdds::new(reach, &vals);
+                match super::frontier::no_chain(&mut bdd, &args) {
+                    Ok(n) => n,
+                    Err(super::frontier::GaveUp) if bdd.exceeded() => FALSE, // reported just below
+                    Err(super::frontier::GaveUp) => return Err(Stop::FrontierGaveUp),
+                }
+            }
         };
         if bdd.exceeded() {
-            return Err(if bdd.cancelled() {
+            return Err(Stop::Analysis(if bdd.cancelled() {
                 super::AnalysisError::TimeLimit
             } else {
                 super::AnalysisError::TooLarge { max_bdd_nodes: max_nodes }
-            });
+            }));
         }
         memo.insert(g, n);
+        // Frontier search leaves much garbage behind; collect it once it dominates.
+        if bdd.len() > 2 * live_after_collect + GC_SLACK {
+            let mut keys: Vec<u32> = memo.keys().copied().collect();
+            keys.sort_unstable();
+            let mut roots: Vec<NodeId> = keys.iter().map(|k| memo[k]).collect();
+            bdd.collect(&mut roots);
+            for (k, r) in keys.iter().zip(roots) {
+                memo.insert(*k, r);
+            }
+            live_after_collect = bdd.len();
+        }
     }
     let top_node = match top {
         Ref::Const(true) => TRUE,

@@ -19,6 +19,103 @@ pub enum Gate {
     AtLeast(u32, Vec<Ref>),
     Not(Ref),
     Xor(Vec<Ref>),
+    /// True when no chain runs through a network ([`Reach`]); compiled by frontier
+    /// search ([`crate::analysis::frontier`]), not unrolled.
+    Reach(Box<Reach>),
+}
+
+/// "No chain of members runs through every layer" over a network whose hubs and links
+/// can fail (docs/SEMANTICS.md §2 and §4), in failure logic: every [`Ref`] here is true
+/// when its thing is down.
+///
+/// - The working hubs, joined by working links, form components.
+/// - A member *touches* the component of hub `h` through a path `(h, down)` when the
+///   path and the hub work.
+/// - A member of layer 0 (a source) holds the chain when it is not `out`; a member of
+///   layer t ≥ 1 holds it when it is not `out` and touches a component that a holder of
+///   layer t − 1 touches.
+/// - The gate is true when no member of the last layer holds the chain.
+///
+/// Hubs are listed in the order the frontier search adds them (outward from the
+/// entry), which keeps the frontier narrow.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Reach {
+    /// Per hub: its "down" event or gate.
+    pub hubs: Vec<Ref>,
+    /// (hub a, hub b, link down).
+    pub links: Vec<(u32, u32, Ref)>,
+    /// `layers[0]` are the sources; at least two layers.
+    pub layers: Vec<Vec<ReachMember>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ReachMember {
+    /// The member cannot hold the chain (down, ineligible, an inactive source).
+    pub out: Ref,
+    /// (hub, path down): the member's ways onto the network.
+    pub paths: Vec<(u32, Ref)>,
+}
+
+impl Reach {
+    /// Every reference the gate reads, in a fixed order: hubs, links, then per member
+    /// its `out` and its paths.
+    pub fn args(&self) -> Vec<Ref> {
+        let mut a: Vec<Ref> = self.hubs.clone();
+        a.extend(self.links.iter().map(|l| l.2));
+        for m in self.layers.iter().flatten() {
+            a.push(m.out);
+            a.extend(m.paths.iter().map(|p| p.1));
+        }
+        a
+    }
+
+    /// The gate's value for one state, given each argument's value in [`Reach::args`]
+    /// order (true = down). Union-find over the working hubs, then the layers in turn:
+    /// O((hubs + links) α + paths).
+    pub fn evaluate(&self, args: &[bool]) -> bool {
+        let n = self.hubs.len();
+        let hub_down = &args[..n];
+        let link_down = &args[n..n + self.links.len()];
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn find(parent: &mut [usize], mut x: usize) -> usize {
+            while parent[x] != x {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            x
+        }
+        for (l, &(a, b, _)) in self.links.iter().enumerate() {
+            let (a, b) = (a as usize, b as usize);
+            if !link_down[l] && !hub_down[a] && !hub_down[b] {
+                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                parent[ra] = rb;
+            }
+        }
+        let mut at = n + self.links.len();
+        let mut holding: Vec<bool> = vec![false; n];
+        for (t, layer) in self.layers.iter().enumerate() {
+            let mut next = vec![false; n];
+            for m in layer {
+                let out = args[at];
+                at += 1;
+                let touched: Vec<usize> = m
+                    .paths
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, &(h, _))| !args[at + j] && !hub_down[h as usize])
+                    .map(|(_, &(h, _))| find(&mut parent, h as usize))
+                    .collect();
+                at += m.paths.len();
+                if !out && (t == 0 || touched.iter().any(|&c| holding[c])) {
+                    for c in touched {
+                        next[c] = true;
+                    }
+                }
+            }
+            holding = next;
+        }
+        !holding.iter().any(|&h| h)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +154,14 @@ pub struct FaultTree {
     /// Assumptions this tree's figure rests on beyond the standard ones, each with the
     /// direction or size of its error.
     pub notes: Vec<String>,
+    /// A preferred BDD variable order (event indices, first level first), from the
+    /// structure the tree was built from; events not listed follow in depth-first order.
+    pub order_hint: Vec<u32>,
+    /// Pairs (unrolled gate, [`Gate::Reach`] gate) that are the same function: the
+    /// builder writes network reachability both ways. Compilation takes the unrolled
+    /// gates and, when their BDD grows past its budget, frontier search on the Reach
+    /// gates instead ([`crate::analysis::compile`]).
+    pub reach_equivalents: Vec<(Ref, Ref)>,
 }
 
 impl FaultTree {
@@ -77,6 +182,7 @@ impl Gate {
         match self {
             Gate::And(a) | Gate::Or(a) | Gate::AtLeast(_, a) | Gate::Xor(a) => a.clone(),
             Gate::Not(a) => vec![*a],
+            Gate::Reach(r) => r.args(),
         }
     }
 }
@@ -129,6 +235,7 @@ impl FaultTree {
                 Gate::Xor(_) => vals.filter(|&b| b).count() % 2 == 1,
                 Gate::Not(_) => !vals.take(1).any(|b| b),
                 Gate::AtLeast(k, _) => vals.filter(|&b| b).count() >= *k as usize,
+                Gate::Reach(r) => r.evaluate(&vals.collect::<Vec<bool>>()),
             };
             value[g as usize] = Some(v);
             stack.pop();

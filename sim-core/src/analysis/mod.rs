@@ -11,14 +11,16 @@ pub mod compile;
 pub mod dynamic;
 pub mod fault_tree;
 pub mod findings;
+pub mod frontier;
 pub mod single_failures;
 pub mod structure;
+pub mod unroll;
 pub mod zbdd;
 
 #[cfg(test)]
 mod property_tests;
 
-pub use fault_tree::{BasicEvent, FaultTree, Gate, GateDef, Module, Ref};
+pub use fault_tree::{BasicEvent, FaultTree, Gate, GateDef, Module, Reach, ReachMember, Ref};
 
 use zbdd::Zbdd;
 

@@ -88,6 +88,16 @@ impl<'t> Lanes<'t> {
                     }
                     at_least[k]
                 }
+                Gate::Reach(reach) => {
+                    // One lane at a time, through the gate's own evaluator.
+                    let args: Vec<u64> = reach.args().into_iter().map(|r| value(&self.value, r)).collect();
+                    let mut out = 0u64;
+                    for lane in 0..64 {
+                        let bits: Vec<bool> = args.iter().map(|w| w >> lane & 1 == 1).collect();
+                        out |= u64::from(reach.evaluate(&bits)) << lane;
+                    }
+                    out
+                }
             };
             self.value[g as usize] = v;
         }

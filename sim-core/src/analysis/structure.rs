@@ -22,7 +22,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::dynamic;
-use super::fault_tree::{BasicEvent, FaultTree, Gate, Module, Ref};
+use super::fault_tree::{BasicEvent, FaultTree, Gate, Module, Reach, ReachMember, Ref};
 use crate::model::{
     edge_targets, Arrangement, Dynamics, EdgeKind, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req,
 };
@@ -94,6 +94,11 @@ struct Builder<'m> {
     net: NetworkIndex,
     /// Forwarding devices of the largest network that was too big to unroll.
     too_large: Option<usize>,
+    /// Per element: its rank outward from the service's entry (`usize::MAX` when
+    /// unreached); orders hubs and BDD variables for frontier search.
+    rank: Vec<usize>,
+    /// Reach gates built so far (the same question asked twice is one gate).
+    reach_memo: std::collections::HashMap<Reach, Ref>,
 }
 
 impl<'m> Builder<'m> {
@@ -110,6 +115,8 @@ impl<'m> Builder<'m> {
             in_progress: BTreeSet::new(),
             net: NetworkIndex::new(model),
             too_large: None,
+            rank: Vec::new(),
+            reach_memo: std::collections::HashMap::new(),
         }
     }
 
@@ -428,7 +435,141 @@ impl<'m> Builder<'m> {
     fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId], label: &str) -> Ref {
         let seeds: Vec<(ElementId, Ref)> = sources.iter().map(|&a| (a, self.down(a))).collect();
         let lost = self.not_reached(&seeds, targets, label);
-        self.and(format!("unreachable:{label}"), lost)
+        let unrolled = self.and(format!("unreachable:{label}"), lost);
+        let last: Vec<(ElementId, Ref)> = targets.iter().map(|&b| (b, self.down(b))).collect();
+        let reach = self.reach_gate(&[seeds, last], label);
+        self.equivalent(unrolled, reach)
+    }
+
+    /// Records that the unrolled gate `unrolled` and the [`Reach`] gate `reach` are one
+    /// function, so compilation can take either ([`FaultTree::reach_equivalents`]).
+    fn equivalent(&mut self, unrolled: Ref, reach: Ref) -> Ref {
+        if let (Ref::Gate(_), Ref::Gate(_)) = (unrolled, reach) {
+            self.tree.reach_equivalents.push((unrolled, reach));
+        }
+        unrolled
+    }
+
+    /// A [`Reach`] gate for a chain of layers of (member, "cannot hold the chain")
+    /// (docs/SEMANTICS.md §2, §4). Hubs are the forwarding devices, plus an endpoint
+    /// that two members' closures share (both sides reach it without any link) and a
+    /// link between two endpoints (it joins the two and nothing else). A member's paths
+    /// are its closure's forwarding devices, its shared endpoints, and each closure
+    /// endpoint's links to a forwarding device (down with the endpoint or the link) or
+    /// to another member's endpoint. Hubs are ordered outward from the entry.
+    fn reach_gate(&mut self, layers: &[Vec<(ElementId, Ref)>], label: &str) -> Ref {
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        enum Hub {
+            Device(ElementId),
+            Shared(ElementId),
+            Cable(ElementId),
+        }
+        let closures: Vec<Vec<Vec<ElementId>>> =
+            layers.iter().map(|l| l.iter().map(|&(m, _)| self.net.closure(m)).collect()).collect();
+        let mut in_closures: BTreeMap<ElementId, usize> = BTreeMap::new();
+        for c in closures.iter().flatten() {
+            for &v in c {
+                *in_closures.entry(v).or_default() += 1;
+            }
+        }
+        let fwd = |v: ElementId| self.net.forwarding[v.0 as usize];
+        // Forwarding devices reachable from the members' closures over device links.
+        let mut devices: BTreeSet<ElementId> = BTreeSet::new();
+        let mut stack: Vec<ElementId> = Vec::new();
+        for c in closures.iter().flatten() {
+            for &v in c {
+                if fwd(v) {
+                    stack.push(v);
+                }
+                stack.extend(self.net.adjacency[v.0 as usize].iter().map(|x| x.0).filter(|&w| fwd(w)));
+            }
+        }
+        while let Some(v) = stack.pop() {
+            if devices.insert(v) {
+                stack.extend(self.net.adjacency[v.0 as usize].iter().map(|x| x.0).filter(|&w| fwd(w)));
+            }
+        }
+        // Each member's paths, on hub keys.
+        let mut hubs: BTreeSet<Hub> = devices.iter().map(|&v| Hub::Device(v)).collect();
+        // Per layer, per member: (hub, the elements the path needs besides the hub).
+        type Paths = Vec<(Hub, Vec<ElementId>)>;
+        let mut member_paths: Vec<Vec<Paths>> = Vec::new();
+        for layer in &closures {
+            let mut lp = Vec::new();
+            for c in layer {
+                let mut paths: Vec<(Hub, Vec<ElementId>)> = Vec::new();
+                for &v in c {
+                    if fwd(v) {
+                        paths.push((Hub::Device(v), Vec::new()));
+                        continue;
+                    }
+                    if in_closures[&v] > 1 {
+                        hubs.insert(Hub::Shared(v));
+                        paths.push((Hub::Shared(v), Vec::new()));
+                    }
+                    for &(w, link) in &self.net.adjacency[v.0 as usize] {
+                        if fwd(w) {
+                            paths.push((Hub::Device(w), vec![v, link]));
+                        } else if in_closures.contains_key(&w) {
+                            hubs.insert(Hub::Cable(link));
+                            paths.push((Hub::Cable(link), vec![v]));
+                        }
+                    }
+                }
+                lp.push(paths);
+            }
+            member_paths.push(lp);
+        }
+        let rank = |h: &Hub| match *h {
+            Hub::Device(v) | Hub::Shared(v) => self.rank[v.0 as usize],
+            Hub::Cable(l) => self.rank[l.0 as usize],
+        };
+        let mut ordered: Vec<Hub> = hubs.into_iter().collect();
+        ordered.sort_by_key(|h| (rank(h), *h));
+        let index: BTreeMap<Hub, u32> = ordered.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
+        let hub_refs: Vec<Ref> = ordered
+            .iter()
+            .map(|h| match *h {
+                Hub::Device(v) | Hub::Shared(v) | Hub::Cable(v) => self.down(v),
+            })
+            .collect();
+        let mut links = Vec::new();
+        for (i, h) in ordered.iter().enumerate() {
+            let Hub::Device(v) = *h else { continue };
+            for &(w, link) in &self.net.adjacency[v.0 as usize].clone() {
+                match index.get(&Hub::Device(w)) {
+                    Some(&j) if j as usize > i => {
+                        let dl = self.down(link);
+                        links.push((i as u32, j, dl));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut spec_layers = Vec::new();
+        for (t, layer) in layers.iter().enumerate() {
+            let mut members = Vec::new();
+            for (i, &(m, out)) in layer.iter().enumerate() {
+                let mut paths = Vec::new();
+                for (hub, on) in &member_paths[t][i] {
+                    let downs: Vec<Ref> = on.iter().map(|&x| self.down(x)).collect();
+                    let name = format!("path-down:{label}:{}", self.model.element(m).name);
+                    let d = self.or(name, downs);
+                    if d != Ref::Const(true) {
+                        paths.push((index[hub], d));
+                    }
+                }
+                members.push(ReachMember { out, paths });
+            }
+            spec_layers.push(members);
+        }
+        let reach = Reach { hubs: hub_refs, links, layers: spec_layers };
+        if let Some(&r) = self.reach_memo.get(&reach) {
+            return r;
+        }
+        let r = self.tree.add_gate(format!("no-chain:{label}"), Gate::Reach(Box::new(reach.clone())));
+        self.reach_memo.insert(reach, r);
+        r
     }
 
     /// Per target b: "b is down or not reached" (`¬Reach(S, b)`, docs/SEMANTICS.md §2),
@@ -545,7 +686,10 @@ impl<'m> Builder<'m> {
         }
         let dx = self.down(x);
         let label = format!("comm:{}->{}", self.model.element(x).name, self.model.element(y).name);
-        self.not_reached(&[(x, dx)], &[y], &label)[0]
+        let unrolled = self.not_reached(&[(x, dx)], &[y], &label)[0];
+        let dy = self.down(y);
+        let reach = self.reach_gate(&[vec![(x, dx)], vec![(y, dy)]], &label);
+        self.equivalent(unrolled, reach)
     }
 
     /// Member `i` of group `g` may not carry the tier (docs/SEMANTICS.md §3): it is down,
@@ -630,9 +774,111 @@ impl<'m> Builder<'m> {
         }
     }
 
+    /// Breadth-first ranks from `entry` over links and attachments (a path
+    /// decomposition of layered fabrics: one layer of switches at a time).
+    fn ranks_from(&self, entry: ElementId) -> Vec<usize> {
+        let n = self.model.elements.len();
+        let mut rank = vec![usize::MAX; n];
+        let mut next = 0usize;
+        let mut queue = std::collections::VecDeque::new();
+        for s in self.net.closure(entry) {
+            rank[s.0 as usize] = next;
+            next += 1;
+            queue.push_back(s);
+        }
+        while let Some(v) = queue.pop_front() {
+            let links = self.net.adjacency[v.0 as usize].iter().map(|&(w, _)| w);
+            for w in links.chain(self.net.attached[v.0 as usize].iter().copied()) {
+                if rank[w.0 as usize] == usize::MAX {
+                    rank[w.0 as usize] = next;
+                    next += 1;
+                    queue.push_back(w);
+                }
+            }
+        }
+        // Links rank right after their later end.
+        for v in 0..n {
+            for &(w, link) in &self.net.adjacency[v] {
+                let later = rank[v].max(rank[w.0 as usize]);
+                if later != usize::MAX {
+                    rank[link.0 as usize] = rank[link.0 as usize].min(later);
+                }
+            }
+        }
+        rank
+    }
+
+    /// A BDD variable order that follows the network outward from the entry, so the
+    /// frontier search's conditions stay small: network elements by rank (a link
+    /// after its later end), and each requirement just before the first element that
+    /// needs it (shared power ahead of everything it feeds).
+    fn order_hint(&self) -> Vec<u32> {
+        let n = self.model.elements.len();
+        let mut pos: Vec<f64> = (0..n)
+            .map(|i| match self.rank[i] {
+                usize::MAX => f64::INFINITY,
+                r => r as f64,
+            })
+            .collect();
+        for l in &self.model.links {
+            let p = &mut pos[l.element.0 as usize];
+            if p.is_finite() {
+                *p += 0.5;
+            }
+        }
+        let mut direct: Vec<Vec<ElementId>> = vec![Vec::new(); n];
+        for (i, el) in self.model.elements.iter().enumerate() {
+            let mut stack = vec![&el.needs];
+            let mut seen_groups = BTreeSet::new();
+            while let Some(r) = stack.pop() {
+                match r {
+                    Req::Always | Req::Path { .. } => {}
+                    Req::Element(d) => direct[i].push(*d),
+                    Req::Group(g) => {
+                        if seen_groups.insert(*g) {
+                            let group = self.model.group(*g);
+                            direct[i].extend(group.members.iter().copied());
+                            stack.push(&group.needs);
+                        }
+                    }
+                    Req::All(of) | Req::AtLeast { of, .. } => stack.extend(of.iter()),
+                }
+            }
+        }
+        // Requirements move just ahead of their first dependant, transitively.
+        for _ in 0..64 {
+            let mut changed = false;
+            for i in 0..n {
+                if pos[i].is_finite() {
+                    for &d in &direct[i] {
+                        let p = pos[i] - 0.01;
+                        if p < pos[d.0 as usize] {
+                            pos[d.0 as usize] = p;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let mut events: Vec<(f64, u32)> = self
+            .tree
+            .events
+            .iter()
+            .enumerate()
+            .filter_map(|(i, ev)| ev.element.map(|e| (pos[e.0 as usize], i as u32)))
+            .filter(|(p, _)| p.is_finite())
+            .collect();
+        events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        events.into_iter().map(|(_, e)| e).collect()
+    }
+
     fn service(mut self, s: usize) -> Result<ServiceTree, TooLarge> {
         let svc = self.model.services[s].clone();
         self.tree.name = svc.name.clone();
+        self.rank = self.ranks_from(svc.from);
         let mut terms = Vec::new();
         let entry_down = self.down(svc.from);
         terms.push((format!("entry {} down", self.model.element(svc.from).name), entry_down));
@@ -640,6 +886,8 @@ impl<'m> Builder<'m> {
         // members reaches member m of the current tier.
         let mut previous = NodeRef::Element(svc.from);
         let mut chain_ends: Vec<(ElementId, Ref)> = vec![(svc.from, entry_down)];
+        // The same chain as Reach gates, one per prefix of the tiers (frontier search).
+        let mut layers: Vec<Vec<(ElementId, Ref)>> = vec![chain_ends.clone()];
         for &tier in &svc.through {
             let tier_name = self.model.name_of(tier).to_string();
             let td = self.tier_down(tier);
@@ -649,6 +897,7 @@ impl<'m> Builder<'m> {
             let label = format!("{prev_name}->{tier_name}");
             let unreached = self.not_reached(&chain_ends, &members, &label);
             let ineligible = self.tier_ineligible(tier);
+            let members_ineligible: Vec<(ElementId, Ref)> = members.iter().copied().zip(ineligible.clone()).collect();
             chain_ends = members
                 .iter()
                 .zip(unreached.into_iter().zip(ineligible))
@@ -659,6 +908,10 @@ impl<'m> Builder<'m> {
                 .collect();
             let broken = chain_ends.iter().map(|c| c.1).collect();
             let cut = self.and(format!("no-chain:{}:{tier_name}", svc.name), broken);
+            layers.push(members_ineligible);
+            let chain_label = format!("{}:{prev_name}->{tier_name}", svc.name);
+            let reach = self.reach_gate(&layers, &chain_label);
+            let cut = self.equivalent(cut, reach);
             terms.push((format!("{prev_name} cannot reach {tier_name}"), cut));
             previous = tier;
         }
@@ -667,6 +920,7 @@ impl<'m> Builder<'m> {
             return Err(TooLarge { service: svc.name.clone(), forwarding_devices });
         }
         self.tree.top = Some(top);
+        self.tree.order_hint = self.order_hint();
         // Crews matter where failures outside the solved modules can overlap.
         let in_modules: BTreeSet<u32> = self.tree.modules.iter().flat_map(|m| m.events.iter().copied()).collect();
         let others = (0..self.tree.events.len() as u32)

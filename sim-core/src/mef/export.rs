@@ -30,8 +30,20 @@ fn identifiers<'a>(names: impl Iterator<Item = &'a str>, taken: &mut BTreeSet<St
         .collect()
 }
 
-/// The tree as MEF XML text.
-pub fn to_mef(tree: &FaultTree) -> String {
+/// The tree as MEF XML text, its [`Gate::Reach`] gates unrolled into AND/OR gates
+/// ([`crate::analysis::unroll`]); an error when that would be too large.
+pub fn to_mef(tree: &FaultTree) -> Result<String, String> {
+    let Some(unrolled) = crate::analysis::unroll::unrolled(tree) else {
+        return Err(format!(
+            "the tree's network reachability, unrolled into standard gates, would exceed {} gates; spofsim analyses it by frontier search, but MEF has no gate for it",
+            crate::analysis::unroll::MAX_UNROLLED_GATES
+        ));
+    };
+    Ok(standard_to_mef(&unrolled))
+}
+
+/// A tree of standard gates only as MEF XML text.
+fn standard_to_mef(tree: &FaultTree) -> String {
     let used = tree.used_gates();
     let mut taken = BTreeSet::new();
     let gate_ids = identifiers(tree.gates.iter().map(|g| g.name.as_str()), &mut taken);
@@ -63,6 +75,7 @@ pub fn to_mef(tree: &FaultTree) -> String {
             Gate::Xor(a) => ("xor".into(), a.clone()),
             Gate::Not(a) => ("not".into(), vec![*a]),
             Gate::AtLeast(k, a) => (format!("atleast min=\"{k}\""), a.clone()),
+            Gate::Reach(_) => unreachable!("unrolled by to_mef"),
         };
         let close = open.split(' ').next().unwrap_or("and").to_string();
         let body: Vec<String> = args.into_iter().map(arg).collect();
@@ -105,7 +118,7 @@ mod tests {
         });
         t.gates.push(GateDef { name: "down:svc".into(), gate: Gate::Or(vec![Ref::Gate(0), Ref::Const(false)]) });
         t.top = Some(Ref::Gate(1));
-        let text = to_mef(&t);
+        let text = to_mef(&t).expect("no reach gates");
         let back = crate::mef::import(&text);
         assert!(back.diagnostics.is_empty(), "{:?}\n{text}", back.diagnostics);
         assert_eq!(back.trees.len(), 1);
