@@ -165,6 +165,27 @@ pub struct FaultTree {
 }
 
 impl FaultTree {
+    /// OR (`disjunction`) or AND of `args`, folding constants and repeats: the
+    /// absorbing constant wins, the neutral one drops out, one argument needs no gate.
+    pub fn fold(&mut self, name: String, args: Vec<Ref>, disjunction: bool) -> Ref {
+        let absorbing = Ref::Const(disjunction);
+        let mut kept: Vec<Ref> = Vec::new();
+        for a in args {
+            if a == absorbing {
+                return absorbing;
+            }
+            if !matches!(a, Ref::Const(_)) && !kept.contains(&a) {
+                kept.push(a);
+            }
+        }
+        match kept.len() {
+            0 => Ref::Const(!disjunction),
+            1 => kept[0],
+            _ if disjunction => self.add_gate(name, Gate::Or(kept)),
+            _ => self.add_gate(name, Gate::And(kept)),
+        }
+    }
+
     pub fn add_gate(&mut self, name: String, gate: Gate) -> Ref {
         self.gates.push(GateDef { name, gate });
         Ref::Gate(self.gates.len() as u32 - 1)

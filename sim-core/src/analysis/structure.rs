@@ -130,25 +130,8 @@ impl<'m> Builder<'m> {
         self.fold(name, args, false)
     }
 
-    /// OR (`disjunction`) or AND of `args`, folding constants and repeats: the
-    /// absorbing constant wins, the neutral one drops out, one argument needs no gate.
     fn fold(&mut self, name: String, args: Vec<Ref>, disjunction: bool) -> Ref {
-        let absorbing = Ref::Const(disjunction);
-        let mut kept: Vec<Ref> = Vec::new();
-        for a in args {
-            if a == absorbing {
-                return absorbing;
-            }
-            if !matches!(a, Ref::Const(_)) && !kept.contains(&a) {
-                kept.push(a);
-            }
-        }
-        match kept.len() {
-            0 => Ref::Const(!disjunction),
-            1 => kept[0],
-            _ if disjunction => self.tree.add_gate(name, Gate::Or(kept)),
-            _ => self.tree.add_gate(name, Gate::And(kept)),
-        }
+        self.tree.fold(name, args, disjunction)
     }
 
     /// At least `k` of `args` are true (duplicates count separately).

@@ -43,30 +43,11 @@ pub fn unrolled(tree: &FaultTree) -> Option<FaultTree> {
 }
 
 fn or(tree: &mut FaultTree, name: &str, args: Vec<Ref>) -> Ref {
-    fold(tree, name, args, true)
+    tree.fold(name.to_string(), args, true)
 }
 
 fn and(tree: &mut FaultTree, name: &str, args: Vec<Ref>) -> Ref {
-    fold(tree, name, args, false)
-}
-
-fn fold(tree: &mut FaultTree, name: &str, args: Vec<Ref>, disjunction: bool) -> Ref {
-    let absorbing = Ref::Const(disjunction);
-    let mut kept: Vec<Ref> = Vec::new();
-    for a in args {
-        if a == absorbing {
-            return absorbing;
-        }
-        if !matches!(a, Ref::Const(_)) && !kept.contains(&a) {
-            kept.push(a);
-        }
-    }
-    match kept.len() {
-        0 => Ref::Const(!disjunction),
-        1 => kept[0],
-        _ if disjunction => tree.add_gate(name.to_string(), Gate::Or(kept)),
-        _ => tree.add_gate(name.to_string(), Gate::And(kept)),
-    }
+    tree.fold(name.to_string(), args, false)
 }
 
 fn unroll(tree: &mut FaultTree, reach: &Reach, name: &str) -> Ref {
