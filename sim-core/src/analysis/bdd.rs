@@ -510,6 +510,30 @@ mod tests {
         assert!((b.probability(xo, &p) - (0.1 * 0.8 + 0.9 * 0.2)).abs() < 1e-15);
     }
 
+    /// Collection keeps the roots' functions (by closed-form probability and by
+    /// rebuilding them after), drops the garbage, and leaves the manager usable.
+    #[test]
+    fn collection_keeps_the_roots_and_drops_the_rest() {
+        let mut b = Bdd::new();
+        let x: Vec<NodeId> = (0..8).map(|l| b.var(l)).collect();
+        let p = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+        // Garbage: a function nobody keeps.
+        let _ = b.at_least(4, &x);
+        let two = b.at_least(2, &x[..3]);
+        let pair = b.and(x[6], x[7]);
+        let before = b.len();
+        let mut roots = [two, pair];
+        b.collect(&mut roots);
+        assert!(b.len() < before, "{} nodes before, {} after", before, b.len());
+        let expect_two = 0.1 * 0.2 + 0.1 * 0.3 + 0.2 * 0.3 - 2.0 * 0.1 * 0.2 * 0.3;
+        assert!((b.probability(roots[0], &p) - expect_two).abs() < 1e-15);
+        assert!((b.probability(roots[1], &p) - 0.7 * 0.8).abs() < 1e-15);
+        // Hash-consing still holds: building them again gives the same handles.
+        let x: Vec<NodeId> = (0..8).map(|l| b.var(l)).collect();
+        assert_eq!(b.at_least(2, &x[..3]), roots[0]);
+        assert_eq!(b.and(x[6], x[7]), roots[1]);
+    }
+
     /// The one-pass derivative equals P(f | v = 1) − P(f | v = 0) for every level, on
     /// random functions (monotone and not) with random probabilities.
     #[test]

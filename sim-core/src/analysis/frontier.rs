@@ -211,6 +211,24 @@ pub fn no_chain(bdd: &mut Bdd, r: &ReachBdds) -> Result<NodeId, GaveUp> {
             }
         };
         let mut moves: Vec<(Next, Next)> = Vec::with_capacity(states.len());
+        // Both successors of a decision, except the one a constant condition rules
+        // out: a part that never fails (or always does) must not spawn states that
+        // cannot happen, which would only multiply the search.
+        macro_rules! branch {
+            ($condition:expr, $holds:expr, $fails:expr) => {
+                match $condition {
+                    TRUE => {
+                        let hi = settle_into($holds, &remaining);
+                        (hi, hi)
+                    }
+                    FALSE => {
+                        let lo = settle_into($fails, &remaining);
+                        (lo, lo)
+                    }
+                    _ => (settle_into($holds, &remaining), settle_into($fails, &remaining)),
+                }
+            };
+        }
         let condition: NodeId;
         match *item {
             Item::Hub(h) => {
@@ -228,9 +246,7 @@ pub fn no_chain(bdd: &mut Bdd, r: &ReachBdds) -> Result<NodeId, GaveUp> {
                     up.labels.push(fresh);
                     let mut dead = s;
                     dead.labels.push(DEAD);
-                    let hi = settle_into(up, &remaining);
-                    let lo = settle_into(dead, &remaining);
-                    moves.push((hi, lo));
+                    moves.push(branch!(condition, up, dead));
                 }
             }
             Item::Link(l) => {
@@ -250,9 +266,7 @@ pub fn no_chain(bdd: &mut Bdd, r: &ReachBdds) -> Result<NodeId, GaveUp> {
                             *x = la;
                         }
                     }
-                    let hi = settle_into(merged, &remaining);
-                    let lo = settle_into(s, &remaining);
-                    moves.push((hi, lo));
+                    moves.push(branch!(condition, merged, s));
                 }
             }
             Item::MemberIn(t, i) => {
@@ -260,9 +274,7 @@ pub fn no_chain(bdd: &mut Bdd, r: &ReachBdds) -> Result<NodeId, GaveUp> {
                 for s in states.drain(..) {
                     let mut joining = s.clone();
                     joining.pending = Some(Vec::new());
-                    let hi = settle_into(joining, &remaining);
-                    let lo = settle_into(s, &remaining);
-                    moves.push((hi, lo));
+                    moves.push(branch!(condition, joining, s));
                 }
             }
             Item::Path(t, i, j) => {
@@ -285,9 +297,7 @@ pub fn no_chain(bdd: &mut Bdd, r: &ReachBdds) -> Result<NodeId, GaveUp> {
                         p.push(label);
                         p.sort_unstable();
                     }
-                    let hi = settle_into(with, &remaining);
-                    let lo = settle_into(s, &remaining);
-                    moves.push((hi, lo));
+                    moves.push(branch!(condition, with, s));
                 }
             }
             Item::MemberEnd(t) => {

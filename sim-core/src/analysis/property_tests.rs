@@ -345,6 +345,23 @@ fn check_all_states(model: &Model, seed: u64) {
             "seed {seed}: BDD {bdd} vs the direct evaluator over all {} states {exact}",
             1u64 << n
         );
+        // The same tree with every unrolled reachability gate swapped for its Reach
+        // gate, so frontier search builds it (the path `compile` takes when the
+        // unrolled BDD outgrows its budget), against the same direct evaluator.
+        let mut by_frontier = st.tree.clone();
+        for &(unrolled, reach) in &st.tree.reach_equivalents {
+            if let Ref::Gate(g) = unrolled {
+                by_frontier.gates[g as usize].gate = Gate::Or(vec![reach]);
+            }
+        }
+        by_frontier.reach_equivalents.clear();
+        let frontier =
+            analyze_tree(&by_frontier, &options).unwrap_or_else(|e| panic!("seed {seed}: {e:?}")).probability;
+        assert!(
+            (exact - frontier).abs() <= 1e-12 + 1e-9 * exact,
+            "seed {seed}: frontier search {frontier} vs the direct evaluator over all {} states {exact}",
+            1u64 << n
+        );
     }
 }
 
