@@ -29,6 +29,8 @@ echo "| tree | minimal cut sets (both) | SCRAM ms | spofsim ms | speed-up |"
 echo "|---|---:|---:|---:|---:|"
 for f in tests/data/aralia/*.xml; do
   name=$(basename "$f" .xml)
+  # SCRAM does not finish these in 300 s; BENCHMARKS.md gives their figures by hand.
+  case $name in das9701 | nus9601) continue ;; esac
   products=$($bin analyze "$f" --order all --no-importance --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["cut_sets"]["total"])')
   s=$(median_ms scram --bdd --probability true --limit-order 64 "$f" -o "$tmp/out.xml")
   o=$(median_ms "$bin" analyze "$f" --order all --no-importance --format json)

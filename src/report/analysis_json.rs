@@ -44,7 +44,9 @@ pub fn render(
                     let bounds = a.bounds.map(|b| {
                         json!({ "unavailability_lower": num(b.lower), "unavailability_upper": num(b.upper),
                                 "relative_gap": num(b.relative_gap()), "complete": b.complete,
-                                "certified": true, "note": super::BOUNDS_NOTE })
+                                "stopped": (!b.complete).then(|| super::bounds_halt(&b)),
+                                "certified": true, "notes": super::bounds_notes(&b),
+                                "subsetting_cuts": b.subsetting_cuts })
                     });
                     return json!({ "name": a.name, "kind": a.what, "skipped": why, "bounds": bounds });
                 }

@@ -52,11 +52,15 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
                 Some(b) => {
                     let _ = writeln!(
                         out,
-                        "| {} {} | {:.6}% .. {:.6}% (certified bounds; exact analysis skipped: {}) | {:.2} .. {:.2} | {} .. {} | |",
+                        "| {} {} | {:.6}% .. {:.6}% (certified bounds{}; exact analysis skipped: {}) | {:.2} .. {:.2} | {} .. {} | |",
                         a.what,
                         cell(&a.name),
                         (1.0 - b.upper) * 100.0,
                         (1.0 - b.lower) * 100.0,
+                        match super::bounds_halt(&b) {
+                            h if h.is_empty() => h,
+                            h => format!(", {}", cell(&h)),
+                        },
                         cell(why),
                         nines(b.upper),
                         nines(b.lower),
@@ -115,8 +119,11 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
             let _ = writeln!(out, "| {:.3e} | {} |", c.probability, cell(&names.join(" + ")));
         }
     }
-    if items.iter().any(|a| a.bounds.is_some()) {
-        let _ = writeln!(out, "\n- **Certified bounds**: {}.", cell(super::BOUNDS_NOTE));
+    let mut notes: Vec<&str> = items.iter().filter_map(|a| a.bounds.as_ref()).flat_map(super::bounds_notes).collect();
+    notes.sort_unstable();
+    notes.dedup();
+    for note in notes {
+        let _ = writeln!(out, "\n- **Certified bounds**: {}.", cell(note));
     }
     for a in items {
         if let Ok((_, r)) = &a.result {

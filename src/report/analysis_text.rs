@@ -7,7 +7,7 @@ use sim_core::units::{Duration, SECS_PER_YEAR};
 
 use sim_core::analysis::findings::Spof;
 
-use super::{failover_text, nines, Analysed, LintRow, ASSUMPTIONS, BOUNDS_NOTE, TIMED_NOTE};
+use super::{failover_text, nines, Analysed, LintRow, ASSUMPTIONS, TIMED_NOTE};
 use crate::render::ColorMode;
 
 const LISTED: usize = 20;
@@ -75,7 +75,10 @@ pub fn render(
                         b.lower,
                         b.upper,
                         b.relative_gap() * 100.0,
-                        if b.complete { "" } else { ", time limit reached" }
+                        match super::bounds_halt(&b) {
+                            h if h.is_empty() => h,
+                            h => format!(", {h}"),
+                        }
                     );
                     let _ = writeln!(
                         out,
@@ -83,7 +86,9 @@ pub fn render(
                         (1.0 - b.upper) * 100.0,
                         (1.0 - b.lower) * 100.0
                     );
-                    let _ = writeln!(out, "  note: {}", BOUNDS_NOTE);
+                    for note in super::bounds_notes(&b) {
+                        let _ = writeln!(out, "  note: {note}");
+                    }
                 }
                 continue;
             }

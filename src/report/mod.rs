@@ -83,6 +83,34 @@ pub struct LintRow<'a> {
 /// What certified bounds rest on, printed with them.
 pub const BOUNDS_NOTE: &str = "the bounds decide every state with at most three failures (a failed SPOF, a failed order-2 cut set, then each remaining triple, most probable first, for designs of up to 2,000 failable elements and within the time limit) and leave the rest undecided, for the static model: independent elements, each down for its repair (a RAID slot also for its rebuild). Hot spares, cold standby and UPS batteries are not credited, which only lowers the true figure (the upper bound still holds); limited repair crews only raise it (the lower bound still holds). `spofsim simulate` measures the figure with timings";
 
+/// How bounds from the fault tree's approximating BDDs are made, printed with them.
+pub const SUBSETTING_NOTE: &str = "the fault tree was compiled into two BDDs, one never true unless the top event is and one true whenever it is: each time one outgrew its size (4,096, then 16,384, then 65,536 nodes, as time allowed), the nodes carrying the least probability were replaced by false in the first and by true in the second, and both probabilities were computed exactly (with the joint distribution of every solved dynamic part), so the true figure lies between them";
+
+/// The notes that say what certified bounds rest on, one per method that contributed.
+pub fn bounds_notes(b: &sim_core::analysis::bounds::Bounds) -> Vec<&'static str> {
+    let mut notes = Vec::new();
+    if b.from_states {
+        notes.push(BOUNDS_NOTE);
+    }
+    if b.subsetting_cuts.is_some() {
+        notes.push(SUBSETTING_NOTE);
+    }
+    notes
+}
+
+/// Why certified bounds stopped early, as a clause for the renderers ("" when complete).
+pub fn bounds_halt(b: &sim_core::analysis::bounds::Bounds) -> String {
+    use sim_core::analysis::bounds::Halt;
+    match b.halt {
+        _ if b.complete => String::new(),
+        // No projected seconds here: a timing would make the report differ run to run.
+        Some(Halt::WouldNotFinish { runs_needed }) => format!(
+            "pairs of failures not tried: at the rate of the first runs, their {runs_needed} dataflow runs would not finish within the time limit (twice --budget-secs)"
+        ),
+        Some(Halt::TimeLimit) | None => "time limit reached".to_string(),
+    }
+}
+
 /// The assumptions every static result rests on.
 pub const ASSUMPTIONS: &[&str] = &[
     "failures are independent (common causes are modelled as shared dependencies)",

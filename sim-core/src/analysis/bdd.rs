@@ -118,7 +118,7 @@ impl Bdd {
         (n.lo, n.hi)
     }
 
-    fn mk(&mut self, var: u32, lo: NodeId, hi: NodeId) -> NodeId {
+    pub(crate) fn mk(&mut self, var: u32, lo: NodeId, hi: NodeId) -> NodeId {
         if lo == hi {
             return lo;
         }

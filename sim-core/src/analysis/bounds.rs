@@ -39,11 +39,73 @@ use crate::model::Model;
 pub struct Bounds {
     pub lower: f64,
     pub upper: f64,
-    /// Every pair was decided (false: the deadline stopped the enumeration).
+    /// Every pair was decided (false: the enumeration was stopped, see `halt`).
     pub complete: bool,
+    /// Why the enumeration stopped early, if it did.
+    pub halt: Option<Halt>,
+    /// The failure-state enumeration below contributed.
+    pub from_states: bool,
+    /// The fault tree's under- and over-approximating BDDs contributed
+    /// ([`super::approx`]): how many times one was cut back to size.
+    pub subsetting_cuts: Option<usize>,
+}
+
+/// Why the enumeration of failure states stopped before deciding them all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Halt {
+    /// The deadline (or the run budget) was reached.
+    TimeLimit,
+    /// The pass over failure pairs was stopped at its start because, at the rate of its
+    /// first runs, it could not finish in the time left.
+    WouldNotFinish {
+        /// Dataflow runs the pass over pairs needs (one per failable element).
+        runs_needed: usize,
+    },
+}
+
+/// Where the enumeration stands, passed to the caller's stop rule before each
+/// dataflow run.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    /// 2 for the pass over pairs, 3 for the pass over triples.
+    pub order: usize,
+    /// Runs done in this pass.
+    pub done: usize,
+    /// Runs this pass plans (an upper bound for triples: some are skipped).
+    pub planned: usize,
+    /// Runs done in earlier passes.
+    pub before: usize,
 }
 
 impl Bounds {
+    /// Bounds from the fault tree's approximating BDDs; `complete` when every size
+    /// tried finished within the time limit.
+    pub fn from_subsetting(b: super::approx::ProbabilityBounds, complete: bool) -> Bounds {
+        Bounds {
+            lower: b.lower,
+            upper: b.upper,
+            complete,
+            halt: (!complete).then_some(Halt::TimeLimit),
+            from_states: false,
+            subsetting_cuts: Some(b.cuts),
+        }
+    }
+
+    /// Both bounds of the same figure hold, so the tighter side of each does.
+    pub fn intersect(self, other: Bounds) -> Bounds {
+        Bounds {
+            lower: self.lower.max(other.lower),
+            upper: self.upper.min(other.upper).max(self.lower.max(other.lower)),
+            complete: self.complete && other.complete,
+            halt: self.halt.or(other.halt),
+            from_states: self.from_states || other.from_states,
+            subsetting_cuts: match (self.subsetting_cuts, other.subsetting_cuts) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            },
+        }
+    }
+
     /// (upper − lower) / upper; 0 when both are 0.
     pub fn relative_gap(&self) -> f64 {
         if self.upper > 0.0 {
@@ -62,6 +124,16 @@ pub fn certified_bounds(model: &Model, cancel: Option<&AtomicBool>) -> Vec<Bound
 /// [`certified_bounds`] with at most `max_runs` dataflow runs (for a page with no
 /// threads to time it out): the pairs left undecided widen the gap.
 pub fn certified_bounds_within(model: &Model, cancel: Option<&AtomicBool>, max_runs: usize) -> Vec<Bounds> {
+    certified_bounds_until(model, &|p: Progress| {
+        let runs = p.before + p.done;
+        (cancel.is_some_and(|c| c.load(Ordering::Relaxed)) || runs >= max_runs).then_some(Halt::TimeLimit)
+    })
+}
+
+/// [`certified_bounds`] stopped by the caller's rule, asked before every dataflow run
+/// (the CLI's rule projects the pass's end from its first runs' rate, which needs a
+/// clock; sim-core has none). Whatever is left undecided widens the gap.
+pub fn certified_bounds_until(model: &Model, stop: &dyn Fn(Progress) -> Option<Halt>) -> Vec<Bounds> {
     let n = model.elements.len();
     let extra = super::structure::rebuild_windows(model);
     let q: Vec<f64> = model
@@ -104,8 +176,10 @@ pub fn certified_bounds_within(model: &Model, cancel: Option<&AtomicBool>, max_r
     let mut down_pairs: Vec<HashSet<(u32, u32)>> = vec![HashSet::default(); services];
     let key = |a: usize, b: usize| (a.min(b) as u32, a.max(b) as u32);
     let mut processed = 0;
+    let mut halt = None;
     for (k, &i) in order.iter().enumerate() {
-        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) || k >= max_runs {
+        if let Some(h) = stop(Progress { order: 2, done: k, planned: order.len(), before: 0 }) {
+            halt = Some(h);
             break;
         }
         if (0..services).all(|s| spof[s][i]) {
@@ -161,9 +235,10 @@ pub fn certified_bounds_within(model: &Model, cancel: Option<&AtomicBool>, max_r
         }
         pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(key(x.1, x.2).cmp(&key(y.1, y.2))));
         let mut done: HashSet<(u32, u32)> = HashSet::default();
-        let mut runs = processed;
+        let mut runs = 0;
         for &(w, i, j) in &pairs {
-            if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) || runs >= max_runs {
+            if let Some(h) = stop(Progress { order: 3, done: runs, planned: pairs.len(), before: processed }) {
+                halt = Some(h);
                 triples_all_done = false;
                 break;
             }
@@ -205,7 +280,14 @@ pub fn certified_bounds_within(model: &Model, cancel: Option<&AtomicBool>, max_r
     (0..services)
         .map(|s| {
             if singles[s].is_none() {
-                return Bounds { lower: 1.0, upper: 1.0, complete: true };
+                return Bounds {
+                    lower: 1.0,
+                    upper: 1.0,
+                    complete: true,
+                    halt: None,
+                    from_states: true,
+                    subsetting_cuts: None,
+                };
             }
             // P(no SPOF fails), and 1 − that without cancellation.
             let log_no_spof: f64 = order.iter().filter(|&&i| spof[s][i]).map(|&i| libm::log1p(-q[i])).sum();
@@ -270,11 +352,25 @@ pub fn certified_bounds_within(model: &Model, cancel: Option<&AtomicBool>, max_r
                 let undecided3 = (e3 - with_cut_pair - triple_decided[s]).max(0.0);
                 let lower = some_spof + no_spof * big_r * (pair_sum[s] + with_cut_pair + triple_down[s]);
                 let upper = (lower + no_spof * (tail4 + big_r * undecided3)).min(1.0);
-                return Bounds { lower, upper, complete: triples_all_done };
+                return Bounds {
+                    lower,
+                    upper,
+                    complete: triples_all_done,
+                    halt: halt.filter(|_| !triples_all_done),
+                    from_states: true,
+                    subsetting_cuts: None,
+                };
             }
             let lower = some_spof + no_spof * big_r * pair_sum[s];
             let upper = (lower + no_spof * (tail + big_r * undecided)).min(1.0);
-            Bounds { lower, upper, complete: processed == order.len() }
+            Bounds {
+                lower,
+                upper,
+                complete: processed == order.len(),
+                halt: halt.filter(|_| processed < order.len()),
+                from_states: true,
+                subsetting_cuts: None,
+            }
         })
         .collect()
 }
@@ -325,5 +421,20 @@ mod tests {
         let cut = certified_bounds(&model, Some(&STOP))[0];
         assert!(!cut.complete);
         assert!(cut.lower <= full.lower && cut.upper >= full.upper, "{cut:?} vs {full:?}");
+    }
+
+    /// A caller's rule that stops the pass over pairs at once (the CLI's projection)
+    /// leaves valid, wider bounds and says why.
+    #[test]
+    fn a_projected_overrun_stops_the_pairs_and_says_so() {
+        let model = crate::load(&crate::generate::multi_tier(3)).model.unwrap();
+        let full = certified_bounds(&model, None)[0];
+        let cut = certified_bounds_until(&model, &|p: Progress| {
+            (p.order == 2 && p.done >= 2).then_some(Halt::WouldNotFinish { runs_needed: p.planned })
+        })[0];
+        assert!(!cut.complete);
+        assert!(matches!(cut.halt, Some(Halt::WouldNotFinish { runs_needed }) if runs_needed > 2), "{cut:?}");
+        assert!(cut.lower <= full.lower && cut.upper >= full.upper, "{cut:?} vs {full:?}");
+        assert_eq!(full.halt, None);
     }
 }

@@ -1,5 +1,7 @@
 //! Compiling a fault tree into a BDD of its top event. Variables are ordered by first
-//! visit in a depth-first walk from the top, which keeps related events adjacent.
+//! visit in a depth-first walk from the top, which keeps related events adjacent
+//! (arguments first to last, or last to first for imported trees:
+//! [`FaultTree::order_from_last_argument`]).
 //!
 //! Minimal cut sets of a non-coherent tree (NOT, XOR) are the minimal sets of events
 //! whose failure, with every other event working, makes the top event true: Rauzy's
@@ -23,7 +25,7 @@ pub struct Compiled {
 }
 
 /// Depth-first event order from the top (events not under the top are left out).
-fn variable_order(tree: &FaultTree, top: Ref, args_of: &dyn Fn(u32) -> Vec<Ref>) -> Vec<u32> {
+fn variable_order(tree: &FaultTree, top: Ref, args_of: &dyn Fn(u32) -> Vec<Ref>, from_last: bool) -> Vec<u32> {
     let mut order = Vec::new();
     let mut seen_event = vec![false; tree.events.len()];
     let mut seen_gate = vec![false; tree.gates.len()];
@@ -36,7 +38,12 @@ fn variable_order(tree: &FaultTree, top: Ref, args_of: &dyn Fn(u32) -> Vec<Ref>)
             }
             Ref::Gate(g) if !seen_gate[g as usize] => {
                 seen_gate[g as usize] = true;
-                stack.extend(args_of(g).iter().rev());
+                let args = args_of(g);
+                if from_last {
+                    stack.extend(args.iter());
+                } else {
+                    stack.extend(args.iter().rev());
+                }
             }
             _ => {}
         }
@@ -107,32 +114,7 @@ fn compile_gates(
         None => tree.gates[g as usize].gate.args(),
     };
     let top = tree.top.ok_or(Stop::Analysis(super::AnalysisError::NoTopEvent))?;
-    let mut order = variable_order(tree, top, &args_of);
-    // The outward order keeps frontier search's conditions small; the unrolled gates
-    // do better in depth-first order.
-    if frontier && !tree.order_hint.is_empty() {
-        let mut used = vec![false; tree.events.len()];
-        for &e in &order {
-            used[e as usize] = true;
-        }
-        let mut hinted: Vec<u32> = Vec::with_capacity(order.len());
-        for &e in &tree.order_hint {
-            if std::mem::take(&mut used[e as usize]) {
-                hinted.push(e);
-            }
-        }
-        hinted.extend(order.iter().copied().filter(|&e| used[e as usize]));
-        order = hinted;
-    }
-    // A dynamic module's events sit on adjacent levels (where its first one was), so its
-    // joint distribution applies to one block of levels.
-    for m in &tree.modules {
-        let Some(first) = order.iter().position(|e| m.events.contains(e)) else { continue };
-        let inside: Vec<u32> = m.events.iter().copied().filter(|e| order.contains(e)).collect();
-        order.retain(|e| !m.events.contains(e));
-        let at = first.min(order.len());
-        order.splice(at..at, inside);
-    }
+    let order = levels(tree, top, &args_of, frontier, tree.order_from_last_argument);
     let mut level_of = vec![u32::MAX; tree.events.len()];
     for (level, &e) in order.iter().enumerate() {
         level_of[e as usize] = level as u32;
@@ -141,21 +123,8 @@ fn compile_gates(
     bdd.cancel_on(cancel);
     let mut memo: HashMap<u32, NodeId> = HashMap::default();
     let mut live_after_collect = 0usize;
-    // Iterative post-order over gates, so deep trees cannot overflow the stack.
-    let mut stack = vec![(top, false)];
-    while let Some((r, expanded)) = stack.pop() {
-        let Ref::Gate(g) = r else { continue };
-        if memo.contains_key(&g) {
-            continue;
-        }
+    for g in post_order(top, &args_of) {
         let args = args_of(g);
-        if !expanded {
-            stack.push((r, true));
-            stack.extend(
-                args.iter().filter(|a| matches!(a, Ref::Gate(x) if !memo.contains_key(x))).map(|&a| (a, false)),
-            );
-            continue;
-        }
         let value = |bdd: &mut Bdd, a: Ref| match a {
             Ref::Const(true) => TRUE,
             Ref::Const(false) => FALSE,
@@ -207,4 +176,87 @@ fn compile_gates(
         Ref::Gate(g) => memo[&g],
     };
     Ok(Compiled { bdd, order, top: top_node })
+}
+
+/// The BDD variable order (event index per level): depth-first from the top through
+/// `args_of` (each gate's arguments last to first with `from_last`), the tree's `order_hint` first when `frontier` search will run, and each
+/// dynamic module's events on adjacent levels.
+pub(super) fn levels(
+    tree: &FaultTree,
+    top: Ref,
+    args_of: &dyn Fn(u32) -> Vec<Ref>,
+    frontier: bool,
+    from_last: bool,
+) -> Vec<u32> {
+    let mut order = variable_order(tree, top, args_of, from_last);
+    // The outward order keeps frontier search's conditions small; the unrolled gates
+    // do better in depth-first order.
+    if frontier && !tree.order_hint.is_empty() {
+        let mut used = vec![false; tree.events.len()];
+        for &e in &order {
+            used[e as usize] = true;
+        }
+        let mut hinted: Vec<u32> = Vec::with_capacity(order.len());
+        for &e in &tree.order_hint {
+            if std::mem::take(&mut used[e as usize]) {
+                hinted.push(e);
+            }
+        }
+        hinted.extend(order.iter().copied().filter(|&e| used[e as usize]));
+        order = hinted;
+    }
+    // A dynamic module's events sit on adjacent levels (where its first one was), so its
+    // joint distribution applies to one block of levels.
+    for m in &tree.modules {
+        let Some(first) = order.iter().position(|e| m.events.contains(e)) else { continue };
+        let inside: Vec<u32> = m.events.iter().copied().filter(|e| order.contains(e)).collect();
+        order.retain(|e| !m.events.contains(e));
+        let at = first.min(order.len());
+        order.splice(at..at, inside);
+    }
+    order
+}
+
+/// The joint distributions of the tree's solved dynamic modules, on the levels of
+/// `order` (events of a module outside the tree summed out).
+pub(super) fn module_blocks(tree: &FaultTree, order: &[u32]) -> Vec<super::bdd::Block> {
+    let level_of = |e: u32| order.iter().position(|&x| x == e).map(|l| l as u32);
+    tree.modules
+        .iter()
+        .filter_map(|m| {
+            let present: Vec<(usize, u32)> =
+                m.events.iter().enumerate().filter_map(|(i, &e)| Some((i, level_of(e)?))).collect();
+            if present.is_empty() {
+                return None;
+            }
+            let mut joint = vec![0.0; 1 << present.len()];
+            for (mask, &pr) in m.joint.iter().enumerate() {
+                let sub = present.iter().enumerate().fold(0, |acc, (k, &(i, _))| acc | ((mask >> i) & 1) << k);
+                joint[sub] += pr;
+            }
+            Some(super::bdd::Block { levels: present.iter().map(|x| x.1).collect(), joint })
+        })
+        .collect()
+}
+
+/// The gates under `top`, each after all gates among its arguments (`args_of`), each once.
+/// Iterative, so deep trees cannot overflow the stack. O(gates + arguments).
+pub(super) fn post_order(top: Ref, args_of: &dyn Fn(u32) -> Vec<Ref>) -> Vec<u32> {
+    let mut done: rustc_hash::FxHashSet<u32> = Default::default();
+    let mut out = Vec::new();
+    let mut stack = vec![(top, false)];
+    while let Some((r, expanded)) = stack.pop() {
+        let Ref::Gate(g) = r else { continue };
+        if done.contains(&g) {
+            continue;
+        }
+        if expanded {
+            done.insert(g);
+            out.push(g);
+            continue;
+        }
+        stack.push((r, true));
+        stack.extend(args_of(g).iter().filter(|a| matches!(a, Ref::Gate(x) if !done.contains(x))).map(|&a| (a, false)));
+    }
+    out
 }

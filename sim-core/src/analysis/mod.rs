@@ -5,6 +5,7 @@
 //! Assumptions (stated in every report): failures are independent, and every failover
 //! completes instantly; the simulator measures what happens in between.
 
+pub mod approx;
 pub mod bdd;
 pub mod bounds;
 pub mod compile;
@@ -153,25 +154,7 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, A
     let probability = if tree.modules.is_empty() {
         static_probability
     } else {
-        let level_of = |e: u32| c.order.iter().position(|&x| x == e).map(|l| l as u32);
-        let blocks: Vec<bdd::Block> = tree
-            .modules
-            .iter()
-            .filter_map(|m| {
-                // Events of the module outside this tree are summed out.
-                let present: Vec<(usize, u32)> =
-                    m.events.iter().enumerate().filter_map(|(i, &e)| Some((i, level_of(e)?))).collect();
-                if present.is_empty() {
-                    return None;
-                }
-                let mut joint = vec![0.0; 1 << present.len()];
-                for (mask, &pr) in m.joint.iter().enumerate() {
-                    let sub = present.iter().enumerate().fold(0, |acc, (k, &(i, _))| acc | ((mask >> i) & 1) << k);
-                    joint[sub] += pr;
-                }
-                Some(bdd::Block { levels: present.iter().map(|x| x.1).collect(), joint })
-            })
-            .collect();
+        let blocks = compile::module_blocks(tree, &c.order);
         c.bdd.probability_with_blocks(c.top, &p, &blocks)
     };
     let mut notes = tree.notes.clone();

@@ -328,7 +328,7 @@ impl Importer {
         for top in tops {
             let mut b = TreeBuilder {
                 imp: self,
-                tree: FaultTree { name: top.clone(), ..FaultTree::default() },
+                tree: FaultTree { name: top.clone(), order_from_last_argument: true, ..FaultTree::default() },
                 gate_ids: BTreeMap::new(),
                 event_ids: BTreeMap::new(),
                 in_progress: BTreeSet::new(),
