@@ -317,6 +317,10 @@ pub struct AnalyzeArgs {
     /// printed for every service the exact analysis did not finish.
     #[arg(long, default_value_t = 5.0, value_parser = positive_secs)]
     pub budget_secs: f64,
+    /// Memory budget of the exact analysis, in BDD nodes (about 40 bytes each, plus
+    /// tables): past it the exact analysis stops and certified bounds are printed.
+    #[arg(long, default_value_t = sim_core::analysis::DEFAULT_MAX_BDD_NODES)]
+    pub max_bdd_nodes: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

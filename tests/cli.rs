@@ -615,3 +615,47 @@ fn readme_samples_match_the_commands() {
     }
     assert!(samples >= 2, "{samples} samples");
 }
+
+/// One notion of accepted findings: `analyze`'s findings formats accept what `check`
+/// accepts (the `suppress` list), judge the file's `max_spofs` as `check` does, and name
+/// their own suite; the text report shows each acceptance with its reason.
+#[test]
+fn analyze_and_check_accept_the_same_findings() {
+    let file = "scenarios/full-single-site.jsonc";
+    let junit = spofsim(&["analyze", file, "--format", "junit"]).stdout;
+    let doc = roxmltree::Document::parse(&junit).expect("JUnit is XML");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("name"), Some("spofsim analyze"), "{junit}");
+    assert_eq!(root.attribute("failures"), Some("0"), "accepted SPOFs fail nothing: {junit}");
+    let case = doc.descendants().find(|n| n.has_tag_name("testcase")).unwrap();
+    assert_eq!(case.attribute("name"), Some("shop max_spofs"), "the file's own target: {junit}");
+    let check = spofsim(&["check", file, "--format", "junit"]).stdout;
+    assert!(check.contains("name=\"spofsim check\""), "{check}");
+    // SARIF and GitHub annotations mark the same SPOFs as suppressed, with the reason.
+    let sarif: serde_json::Value =
+        serde_json::from_str(&spofsim(&["analyze", file, "--format", "sarif"]).stdout).unwrap();
+    let spof_results: Vec<&serde_json::Value> =
+        sarif["runs"][0]["results"].as_array().unwrap().iter().filter(|r| r["ruleId"] == "SPOF-S001").collect();
+    assert_eq!(spof_results.len(), 2);
+    assert!(spof_results.iter().all(|r| r["suppressions"][0]["justification"].is_string()), "{spof_results:?}");
+    let text = spofsim(&["analyze", file]).stdout;
+    assert!(text.contains("single points of failure: 2 (2 accepted by the scenario's suppress list)"), "{text}");
+    assert!(text.contains("    accepted: dual-controller array"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&spofsim(&["analyze", file, "--format", "json"]).stdout).unwrap();
+    assert!(json["spofs"].as_array().unwrap().iter().all(|s| s["accepted"].is_string()), "{}", json["spofs"]);
+    // A design with an open SPOF and no target still fails "no single point of failure".
+    let path = std::env::temp_dir().join(format!("spofsim-open-spof-{}.jsonc", std::process::id()));
+    std::fs::write(
+        &path,
+        r#"{ "components": { "internet": {"kind": "entry"}, "sw": {"kind": "switch"},
+             "web-1": {"kind": "server", "nics": ["sw"], "runs": ["web"]} },
+             "links": [ {"between": ["internet", "sw"]} ],
+             "services": { "shop": {"from": "internet", "through": ["web-1/web"]} } }"#,
+    )
+    .unwrap();
+    let open = spofsim(&["analyze", path.to_str().unwrap(), "--format", "junit"]).stdout;
+    let _ = std::fs::remove_file(&path);
+    assert!(open.contains("name=\"shop spofs\""), "{open}");
+    assert!(open.contains("<failure message=\"target = none"), "{open}");
+}

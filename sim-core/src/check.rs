@@ -107,6 +107,80 @@ impl Unavailability {
     }
 }
 
+/// Marks the findings a scenario accepts, the one notion of "accepted" every command and
+/// report uses: a SPOF or lint covered by a `suppress` entry carries its reason, and a
+/// lint an expectation names (`findings`, the scenario's lesson) is reported but fails
+/// nothing. Returns, per suppression, whether it matched a finding.
+pub fn accept_findings(model: &Model, spofs: &mut [findings::Spof], lints: &mut [lints::Finding]) -> Vec<bool> {
+    let mut used = vec![false; model.suppressions.len()];
+    let mut accept = |code: &str, subject: &str| {
+        let i = model.suppressions.iter().position(|s| s.covers(code, subject))?;
+        used[i] = true;
+        Some(model.suppressions[i].reason.clone())
+    };
+    for f in lints.iter_mut() {
+        f.suppressed = accept(f.code, &f.subject);
+    }
+    for s in spofs.iter_mut() {
+        s.suppressed = accept(crate::explain::SPOF_FINDING, &s.element);
+    }
+    let expected: Vec<&str> = model.expectations.iter().flat_map(|x| x.findings.iter().copied()).collect();
+    for f in lints.iter_mut().filter(|f| f.suppressed.is_none() && expected.contains(&f.code)) {
+        f.suppressed = Some(EXPECTED_FINDING.to_string());
+    }
+    used
+}
+
+/// The SPOF verdicts alone, for `analyze`'s findings reports: every `max_spofs` and
+/// `spofs` target of the scenario's expectations, judged as `check` judges them, and for
+/// each service without such a target, "no single point of failure" (accepted SPOFs do
+/// not count). `spofs` must have been through [`accept_findings`].
+pub fn spof_verdicts(
+    model: &Model,
+    singles: &[Option<Vec<crate::model::ElementId>>],
+    spofs: &[findings::Spof],
+) -> Vec<Verdict> {
+    let accepted: Vec<&str> = spofs.iter().filter(|s| s.suppressed.is_some()).map(|s| s.element.as_str()).collect();
+    let mut verdicts: Vec<Verdict> = model
+        .expectations
+        .iter()
+        .filter(|x| x.max_spofs.is_some() || x.spofs.is_some())
+        .flat_map(|x| spof_targets(model, x, singles, &accepted))
+        .collect();
+    for (i, s) in model.services.iter().enumerate() {
+        let targeted = model
+            .expectations
+            .iter()
+            .any(|x| (x.service == Some(i) || x.service.is_none()) && (x.max_spofs.is_some() || x.spofs.is_some()));
+        if targeted {
+            continue;
+        }
+        let mut open: Vec<&str> = spofs
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.blast.services_down.iter().any(|(n, _)| *n == s.name))
+            .map(|f| f.element.as_str())
+            .collect();
+        open.sort_unstable();
+        let accepted_here =
+            spofs.iter().filter(|f| f.suppressed.is_some() && f.blast.services_down.iter().any(|(n, _)| *n == s.name));
+        let extra = match accepted_here.count() {
+            0 => String::new(),
+            n => format!(" (+{n} accepted)"),
+        };
+        verdicts.push(Verdict {
+            service: Some(s.name.clone()),
+            measure: "spofs",
+            target: "= none".into(),
+            measured: Ok(if open.is_empty() { format!("none{extra}") } else { format!("{}{extra}", open.join(", ")) }),
+            passed: open.is_empty(),
+            span: s.span,
+        });
+    }
+    verdicts
+        .sort_by(|a, b| (&a.service, a.measure, a.span, &a.target).cmp(&(&b.service, b.measure, b.span, &b.target)));
+    verdicts
+}
+
 /// [`check`], with the exact analysis stopped when `cancel` is set (a deadline); the
 /// availability verdicts then rest on certified bounds, and a verdict the bounds
 /// cannot decide fails with a note.
@@ -114,23 +188,7 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
     let singles = single_failures::single_failures(model);
     let mut spofs = findings::spofs(model, &singles);
     let mut lints = lints::run(model);
-    let mut used = vec![false; model.suppressions.len()];
-    let mut accept = |code: &str, subject: &str| {
-        let i = model.suppressions.iter().position(|s| s.covers(code, subject))?;
-        used[i] = true;
-        Some(model.suppressions[i].reason.clone())
-    };
-    for f in &mut lints {
-        f.suppressed = accept(f.code, &f.subject);
-    }
-    for s in &mut spofs {
-        s.suppressed = accept(crate::explain::SPOF_FINDING, &s.element);
-    }
-    // Findings a scenario expects (its lesson) are reported but fail nothing.
-    let expected: Vec<&str> = model.expectations.iter().flat_map(|x| x.findings.iter().copied()).collect();
-    for f in lints.iter_mut().filter(|f| f.suppressed.is_none() && expected.contains(&f.code)) {
-        f.suppressed = Some(EXPECTED_FINDING.to_string());
-    }
+    let mut used = accept_findings(model, &mut spofs, &mut lints);
     let accepted: Vec<&str> = spofs.iter().filter(|s| s.suppressed.is_some()).map(|s| s.element.as_str()).collect();
     // Exact unavailability per service (by index), when the exact analysis is possible.
     let mut order: Vec<usize> = (0..model.services.len()).collect();
@@ -381,6 +439,67 @@ struct Figures<'a> {
     timed: &'a [Result<crate::timed::TimedFigure, String>],
 }
 
+/// The verdicts of an expectation's `max_spofs` and `spofs` targets.
+fn spof_targets(
+    model: &Model,
+    x: &Expectation,
+    singles: &[Option<Vec<crate::model::ElementId>>],
+    accepted: &[&str],
+) -> Vec<Verdict> {
+    let service = x.service.map(|s| model.services[s].name.clone());
+    let verdict = |measure, target: String, measured: Result<String, String>, passed| Verdict {
+        service: service.clone(),
+        measure,
+        target,
+        measured,
+        passed,
+        span: x.span,
+    };
+    let mut out = Vec::new();
+    if let Some(max) = x.max_spofs {
+        // Accepted (suppressed) SPOFs do not count against the target; the cell says so.
+        let names = |list: Vec<&crate::model::ElementId>| -> Vec<String> {
+            list.into_iter().map(|e| model.element(*e).name.clone()).collect()
+        };
+        let all = match x.service {
+            Some(s) => singles[s].as_ref().map(|l| names(l.iter().collect())),
+            None => {
+                let mut all: Vec<_> = singles.iter().flatten().flatten().collect();
+                all.sort();
+                all.dedup();
+                Some(names(all))
+            }
+        };
+        let measured = all
+            .map(|l| {
+                let open = l.iter().filter(|n| !accepted.contains(&n.as_str())).count();
+                (open, l.len() - open)
+            })
+            .ok_or_else(|| "the service can never work: every element is critical".to_string());
+        let passed = measured.as_ref().is_ok_and(|&(n, _)| n <= max as usize);
+        let shown = measured.map(|(n, a)| if a == 0 { n.to_string() } else { format!("{n} (+{a} accepted)") });
+        out.push(verdict("max_spofs", format!("≤ {max}"), shown, passed));
+    }
+    if let Some(want) = &x.spofs {
+        let names = |ids: &mut dyn Iterator<Item = &crate::model::ElementId>| -> Vec<String> {
+            let mut v: Vec<String> = ids.map(|e| model.element(*e).name.clone()).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let want = names(&mut want.iter());
+        let found = match x.service {
+            Some(s) => singles[s].as_ref().map(|l| names(&mut l.iter())),
+            None => Some(names(&mut singles.iter().flatten().flatten())),
+        }
+        .ok_or_else(|| "the service can never work: every element is critical".to_string());
+        let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
+        let passed = found.as_ref().is_ok_and(|f| *f == want);
+        out.push(verdict("spofs", format!("= {}", list(&want)), found.map(|f| list(&f)), passed));
+    }
+    out
+}
+
 fn evaluate(
     model: &Model,
     x: &Expectation,
@@ -452,47 +571,7 @@ fn evaluate(
         });
         out.push(verdict("max_downtime_per_year", format!("≤ {}", Duration::from_secs(max).human()), text, passed));
     }
-    if let Some(max) = x.max_spofs {
-        // Accepted (suppressed) SPOFs do not count against the target; the cell says so.
-        let names = |list: Vec<&crate::model::ElementId>| -> Vec<String> {
-            list.into_iter().map(|e| model.element(*e).name.clone()).collect()
-        };
-        let all = match x.service {
-            Some(s) => singles[s].as_ref().map(|l| names(l.iter().collect())),
-            None => {
-                let mut all: Vec<_> = singles.iter().flatten().flatten().collect();
-                all.sort();
-                all.dedup();
-                Some(names(all))
-            }
-        };
-        let measured = all
-            .map(|l| {
-                let open = l.iter().filter(|n| !accepted.contains(&n.as_str())).count();
-                (open, l.len() - open)
-            })
-            .ok_or_else(|| "the service can never work: every element is critical".to_string());
-        let passed = measured.as_ref().is_ok_and(|&(n, _)| n <= max as usize);
-        let shown = measured.map(|(n, a)| if a == 0 { n.to_string() } else { format!("{n} (+{a} accepted)") });
-        out.push(verdict("max_spofs", format!("≤ {max}"), shown, passed));
-    }
-    if let Some(want) = &x.spofs {
-        let names = |ids: &mut dyn Iterator<Item = &crate::model::ElementId>| -> Vec<String> {
-            let mut v: Vec<String> = ids.map(|e| model.element(*e).name.clone()).collect();
-            v.sort();
-            v.dedup();
-            v
-        };
-        let want = names(&mut want.iter());
-        let found = match x.service {
-            Some(s) => singles[s].as_ref().map(|l| names(&mut l.iter())),
-            None => Some(names(&mut singles.iter().flatten().flatten())),
-        }
-        .ok_or_else(|| "the service can never work: every element is critical".to_string());
-        let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
-        let passed = found.as_ref().is_ok_and(|f| *f == want);
-        out.push(verdict("spofs", format!("= {}", list(&want)), found.map(|f| list(&f)), passed));
-    }
+    out.extend(spof_targets(model, x, singles, accepted));
     let stats = x.service.and_then(|s| simulated?.services.iter().find(|st| st.name == model.services[s].name));
     let run = simulated.map_or(String::new(), |r| format!("{} simulated years, seed {}", r.simulated_years, r.seed));
     let design_wide = || "simulated figures are per service; name a service".to_string();

@@ -64,6 +64,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         max_order: max_order.unwrap_or(usize::MAX),
         max_listed: 1000,
         importance: !args.no_importance,
+        max_bdd_nodes: args.max_bdd_nodes,
         ..Options::default()
     };
     // Certified bounds run beside the exact analysis (on the other core), so a design
@@ -103,7 +104,10 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
             continue;
         }
         let stop = deadline(args.budget_secs, &format!("certified bounds of {what} {}", a.name), args.quiet);
-        let found = sim_core::analysis::approx::ladder(tree, options.max_bdd_nodes, Some(stop.flag));
+        // Their live BDDs stay small (cut back to at most 65,536 nodes), so they keep
+        // the default node limit even when the exact analysis was given less.
+        let limit = options.max_bdd_nodes.max(sim_core::analysis::DEFAULT_MAX_BDD_NODES);
+        let found = sim_core::analysis::approx::ladder(tree, limit, Some(stop.flag));
         stop.finish();
         let Some((b, complete)) = found else { continue };
         let from_tree = sim_core::analysis::bounds::Bounds::from_subsetting(b, complete);
@@ -114,7 +118,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
     }
     // Single points of failure of every service, explained (fast at any size).
     let singles = model.as_ref().map(single_failures::single_failures).unwrap_or_default();
-    let spofs = model.as_ref().map(|m| findings::spofs(m, &singles)).unwrap_or_default();
+    let mut spofs = model.as_ref().map(|m| findings::spofs(m, &singles)).unwrap_or_default();
     // The figure with timings, for every service with an exact figure.
     if let Some(m) = &model {
         let index_of = |name: &str| m.services.iter().position(|s| s.name == name);
@@ -134,7 +138,11 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
             }
         }
     }
-    let lints = model.as_ref().map(sim_core::lints::run).unwrap_or_default();
+    let mut lints = model.as_ref().map(sim_core::lints::run).unwrap_or_default();
+    // Accepted as `check` accepts them: every report shows the reason.
+    if let Some(m) = &model {
+        sim_core::check::accept_findings(m, &mut spofs, &mut lints);
+    }
     let index = sim_core::syntax::LineIndex::new(&text);
     let lint_rows: Vec<LintRow> = lints
         .iter()
@@ -144,7 +152,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         })
         .collect();
     let shown = args.file.display().to_string();
-    let findings = |model: &sim_core::model::Model| findings_as_check(&shown, &text, model, &spofs, &lints);
+    let findings = |model: &sim_core::model::Model| findings_as_check(&shown, &text, model, &singles, &spofs, &lints);
     let out = match (args.format, &model) {
         (AnalyzeFormat::Text, _) => {
             analysis_text::render(&shown, !is_mef, max_order, &items, &spofs, &lint_rows, stdout_color)
@@ -154,7 +162,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
             analysis_json::render(&shown, &hash, max_order, &items, &spofs, &lint_rows)
         }
         (AnalyzeFormat::Markdown, _) => analysis_markdown::render(&shown, max_order, &items, &spofs, &lint_rows),
-        (AnalyzeFormat::Junit, Some(m)) => check_junit::render(&[findings(m)]),
+        (AnalyzeFormat::Junit, Some(m)) => check_junit::render(&[findings(m)], "spofsim analyze"),
         (AnalyzeFormat::Sarif, Some(m)) => check_sarif::render(&[findings(m)], None, false),
         (AnalyzeFormat::Github, Some(m)) => check_github::render(&[findings(m)], None),
         (_, None) => {
@@ -191,41 +199,33 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
     Status::Ok
 }
 
-/// The analysis as `check` results with no expectations: one verdict per service
-/// ("no single point of failure"), its SPOFs and the lints, for the findings formats.
+/// The analysis as `check` results for the findings formats: the scenario's `suppress`
+/// entries and expected findings accepted as `check` accepts them, its SPOF targets
+/// (`max_spofs`, `spofs`) judged as `check` judges them, and "no single point of failure"
+/// for every other service.
 fn findings_as_check(
     path: &str,
     text: &str,
     model: &sim_core::model::Model,
+    singles: &[Option<Vec<sim_core::model::ElementId>>],
     spofs: &[findings::Spof],
     lints: &[sim_core::lints::Finding],
 ) -> Checked {
-    let mut services: Vec<&sim_core::model::Service> = model.services.iter().collect();
-    services.sort_by(|a, b| a.name.cmp(&b.name));
-    let verdicts = services
+    let (mut spofs, mut lints) = (spofs.to_vec(), lints.to_vec());
+    let used = sim_core::check::accept_findings(model, &mut spofs, &mut lints);
+    // models-disagree suppressions are `check`'s alone (analyze runs no simulation).
+    let unused_suppressions = model
+        .suppressions
         .iter()
-        .map(|s| {
-            let mut hit: Vec<&str> = spofs
-                .iter()
-                .filter(|f| f.blast.services_down.iter().any(|(n, _)| *n == s.name))
-                .map(|f| f.element.as_str())
-                .collect();
-            hit.sort_unstable();
-            sim_core::check::Verdict {
-                service: Some(s.name.clone()),
-                measure: "spofs",
-                target: "= none".into(),
-                measured: Ok(if hit.is_empty() { "none".into() } else { hit.join(", ") }),
-                passed: hit.is_empty(),
-                span: s.span,
-            }
-        })
+        .zip(&used)
+        .filter(|(s, u)| !**u && s.code != sim_core::explain::MODELS_DISAGREE)
+        .map(|(s, _)| s.clone())
         .collect();
     let result = sim_core::check::ScenarioCheck {
-        verdicts,
-        spofs: spofs.to_vec(),
-        lints: lints.to_vec(),
-        unused_suppressions: Vec::new(),
+        verdicts: sim_core::check::spof_verdicts(model, singles, &spofs),
+        spofs,
+        lints,
+        unused_suppressions,
         notes: Vec::new(),
     };
     Checked { path: path.to_string(), result: Ok(result), text: text.to_string() }

@@ -93,7 +93,7 @@ pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Statu
         CheckFormat::Text => check_text::render(&checked, threshold, stdout_color),
         CheckFormat::Json => check_json::render(&checked, threshold),
         CheckFormat::Markdown => check_markdown::render(&checked),
-        CheckFormat::Junit => check_junit::render(&checked),
+        CheckFormat::Junit => check_junit::render(&checked, "spofsim check"),
         CheckFormat::Sarif => check_sarif::render(&checked, threshold, args.baseline.is_some()),
     };
     match &args.output {

@@ -11,9 +11,9 @@
 //!                             listed: [ { order, probability, events: [..] } ] },
 //!                 importance: [ { event, birnbaum, criticality, fussell_vesely,
 //!                                 raw, rrw } ] } ],
-//!    spofs: [ { element, kind, unavailability, services: [ { service, reasons } ],
+//!    spofs: [ { element, kind, unavailability, services: [ { service, reasons } ], accepted (reason or null),
 //!               explanation, chain: [[..]], defeats: [..] } ],
-//!    lints: [ { code, name, severity, subject, message, fix, line, column } ] }`.
+//!    lints: [ { code, name, severity, subject, message, fix, line, column, accepted } ] }`.
 //! Numbers that do not fit JSON (infinite RRW) are written as null.
 
 use serde_json::{json, Map, Value};
@@ -116,6 +116,7 @@ pub fn render(
                 "explanation": s.blast.chain_text(),
                 "chain": s.blast.chain,
                 "defeats": s.blast.defeats,
+                "accepted": s.suppressed,
             })
         })
         .collect();
@@ -124,7 +125,7 @@ pub fn render(
         .map(|l| {
             let f = l.finding;
             json!({ "code": f.code, "name": f.name, "severity": f.severity.as_str(), "subject": f.subject,
-                    "message": f.message, "fix": f.fix, "line": l.line, "column": l.column })
+                    "message": f.message, "fix": f.fix, "line": l.line, "column": l.column, "accepted": f.suppressed })
         })
         .collect();
     let report = json!({

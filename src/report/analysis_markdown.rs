@@ -84,7 +84,10 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
                 cell(&s.element),
                 s.kind,
                 s.probability,
-                cell(&s.blast.chain_text())
+                match &s.suppressed {
+                    Some(why) => cell(&format!("accepted: {why}. {}", s.blast.chain_text())),
+                    None => cell(&s.blast.chain_text()),
+                }
             );
         }
     }

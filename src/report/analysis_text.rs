@@ -28,8 +28,13 @@ pub fn render(
         let _ = writeln!(out, "\nno services: declare one in \"services\" (an entry and the tiers a request passes) to analyse availability");
     }
     if scenario {
-        let count = color.verdict(&spofs.len().to_string(), spofs.is_empty());
-        let _ = writeln!(out, "\nsingle points of failure: {count}");
+        let open = spofs.iter().filter(|s| s.suppressed.is_none()).count();
+        let count = color.verdict(&spofs.len().to_string(), open == 0);
+        let accepted = match spofs.len() - open {
+            0 => String::new(),
+            n => format!(" ({n} accepted by the scenario's suppress list)"),
+        };
+        let _ = writeln!(out, "\nsingle points of failure: {count}{accepted}");
         for s in spofs {
             let services: Vec<&str> = s.blast.services_down.iter().map(|(n, _)| n.as_str()).collect();
             let _ = writeln!(
@@ -40,6 +45,9 @@ pub fn render(
                 s.probability,
                 services.join(", ")
             );
+            if let Some(why) = &s.suppressed {
+                let _ = writeln!(out, "    accepted: {why}");
+            }
             let _ = writeln!(out, "    why: {}", s.blast.chain_text());
             for d in &s.blast.defeats {
                 let _ = writeln!(out, "    defeats {d}");
@@ -59,6 +67,9 @@ pub fn render(
                 f.name,
                 f.message
             );
+            if let Some(why) = &f.suppressed {
+                let _ = writeln!(out, "    accepted: {why}");
+            }
             let _ = writeln!(out, "    fix: {}", f.fix);
         }
     }

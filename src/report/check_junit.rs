@@ -9,14 +9,16 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-pub fn render(checked: &[Checked]) -> String {
+/// `suite` names the run ("spofsim check", "spofsim analyze").
+pub fn render(checked: &[Checked], suite: &str) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let tests: usize = checked.iter().map(|c| c.result.as_ref().map_or(1, |r| r.verdicts.len())).sum();
     let failures: usize = checked.iter().filter_map(|c| c.result.as_ref().ok()).map(|r| r.failed()).sum();
     let errors = checked.iter().filter(|c| c.result.is_err()).count();
     let _ = writeln!(
         out,
-        "<testsuites name=\"spofsim check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
+        "<testsuites name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">",
+        esc(suite)
     );
     for c in checked {
         match &c.result {

@@ -180,7 +180,8 @@ pub fn probability_bounds(
             return Err(stopped(&bdd));
         }
         memo.insert(g, pair);
-        if bdd.len() > 2 * live_after_collect + (1 << 20) {
+        // The kept BDDs are small, so garbage dominates: collect well before the limit.
+        if bdd.len() > (2 * live_after_collect + (1 << 20)).min(max_nodes / 2).max(2 * live_after_collect) {
             let mut keys: Vec<u32> = memo.keys().copied().collect();
             keys.sort_unstable();
             let mut roots: Vec<NodeId> = keys.iter().flat_map(|k| [memo[k].lower, memo[k].upper]).collect();

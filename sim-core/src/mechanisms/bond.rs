@@ -71,7 +71,9 @@ pub enum BondMonitor {
     },
     /// ARP probes to a target address (sees failures further away; costs broadcasts).
     Arp {
-        /// Probe interval (Linux arp_interval; default 1s).
+        /// Probe interval (Linux arp_interval). Default 1s, spofsim's own choice: the
+        /// kernel's default of 0 turns ARP monitoring off, so a real ARP monitor always
+        /// sets it; give the configured value.
         interval: Option<Duration>,
         /// The element whose address is probed (usually the gateway).
         target: Ref,
