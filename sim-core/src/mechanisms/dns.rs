@@ -83,12 +83,15 @@ pub enum Answers {
     All,
 }
 
+/// Lowers what DNS round robin and GSLB share; with `first_only`, the group keeps only
+/// the first answer as a member (a GSLB that never moves clients off it).
 fn lower_dns(
     cx: &mut LowerCx,
     members: &[Ref],
     servers: &[Ref],
     ttl: Option<Duration>,
     name: &Option<String>,
+    first_only: bool,
 ) -> Option<f64> {
     super::check_distinct(cx, members, "the DNS answers");
     let resolved = super::resolve_elements(cx, members, ANSWERS, "a DNS answer");
@@ -103,6 +106,7 @@ fn lower_dns(
         return None;
     }
     let ttl = ttl.map_or(300.0, |d| d.secs);
+    let resolved = if first_only { resolved.into_iter().take(1).collect() } else { resolved };
     cx.set_members(resolved);
     cx.attr("ttl", Attr::Secs(ttl));
     if let Some(n) = name {
@@ -123,7 +127,7 @@ impl Spec for RoundRobinSpec {
         failure: None,
     };
     fn lower(&self, cx: &mut LowerCx) {
-        let Some(ttl) = lower_dns(cx, &self.members, &self.servers, self.ttl, &self.name) else {
+        let Some(ttl) = lower_dns(cx, &self.members, &self.servers, self.ttl, &self.name, false) else {
             return;
         };
         if let Some(g) = cx.group_mut() {
@@ -143,7 +147,11 @@ impl Spec for GslbSpec {
         failure: None,
     };
     fn lower(&self, cx: &mut LowerCx) {
-        let Some(ttl) = lower_dns(cx, &self.members, &self.servers, self.ttl, &self.name) else {
+        // Without a health check a single-answer GSLB keeps handing out its first
+        // answer, so that site alone serves; an all-answer GSLB hands out every address
+        // and clients give up on a dead one after the TTL, as with DNS round robin.
+        let unchecked_single = self.check.is_none() && self.answers == Answers::Single;
+        let Some(ttl) = lower_dns(cx, &self.members, &self.servers, self.ttl, &self.name, unchecked_single) else {
             return;
         };
         let detect = match &self.check {
@@ -152,11 +160,13 @@ impl Spec for GslbSpec {
                 None => return,
             },
             None => {
-                cx.warn(
-                    cx.span,
-                    "GSLB without a health check never moves clients off a dead site",
-                    "add \"check\": { \"type\": \"http\" }",
-                );
+                let first = self.members.first().map_or(String::new(), |m| m.value.clone());
+                let message = if unchecked_single {
+                    format!("GSLB without a health check never moves clients off a dead site: it keeps answering {first}, so the service depends on it alone")
+                } else {
+                    "GSLB without a health check keeps answering with dead sites: clients give up on one only after the TTL".to_string()
+                };
+                cx.warn(cx.span, message, "add \"check\": { \"type\": \"http\" }");
                 f64::INFINITY
             }
         };
@@ -166,11 +176,15 @@ impl Spec for GslbSpec {
                 Answers::Single => Arrangement::ActiveStandby,
                 Answers::All => Arrangement::ActiveActive { need: 1 },
             };
-            g.switchover = detect.is_finite().then_some(Switchover {
-                detect_secs: detect,
-                takeover_secs: ttl,
-                sees: Visibility::Peers,
-            });
+            g.switchover = match (detect.is_finite(), self.answers) {
+                (true, _) => Some(Switchover { detect_secs: detect, takeover_secs: ttl, sees: Visibility::Peers }),
+                // Like DNS round robin: nobody detects, clients move on after the TTL.
+                (false, Answers::All) => {
+                    Some(Switchover { detect_secs: ttl, takeover_secs: 0.0, sees: Visibility::Nothing })
+                }
+                // One member: nothing to switch to.
+                (false, Answers::Single) => None,
+            };
         }
     }
 }
@@ -184,4 +198,47 @@ pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simul
         crate::model::Arrangement::ActiveStandby => Behaviour::Primary,
         crate::model::Arrangement::ActiveActive { .. } => Behaviour::Share,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Two sites behind GSLB, each one server on its own switch.
+    fn two_sites(gslb: &str) -> String {
+        format!(
+            r#"{{ "components": {{ "internet": {{"kind": "entry"}},
+                "a-sw": {{"kind": "switch"}}, "b-sw": {{"kind": "switch"}},
+                "a-web": {{"kind": "server", "nics": ["a-sw"], "runs": ["web"]}},
+                "b-web": {{"kind": "server", "nics": ["b-sw"], "runs": ["web"]}} }},
+              "links": [ {{"between": ["internet", "a-sw"]}}, {{"between": ["internet", "b-sw"]}} ],
+              "groups": {{ "g": {gslb} }},
+              "services": {{ "shop": {{"from": "internet", "through": ["g"]}} }} }}"#
+        )
+    }
+
+    fn spofs(gslb: &str) -> Vec<String> {
+        let loaded = crate::load(&two_sites(gslb));
+        let model = loaded.model.expect("valid");
+        let singles = crate::analysis::single_failures::single_failures(&model);
+        let mut names: Vec<String> =
+            singles[0].as_ref().unwrap().iter().map(|&e| model.element(e).name.clone()).collect();
+        names.sort();
+        names
+    }
+
+    /// A single-answer GSLB with no health check keeps answering its first site: every
+    /// part of that site's path is a SPOF (the warning said so while the figures did
+    /// not). With a check, or answering with every site, no single failure stops it.
+    #[test]
+    fn an_unchecked_single_answer_gslb_depends_on_its_first_site() {
+        let unchecked = spofs(r#"{ "kind": "gslb", "members": ["a-web/web", "b-web/web"] }"#);
+        assert_eq!(unchecked, ["a-sw", "a-web", "a-web/eth0", "a-web/eth0~a-sw", "a-web/web", "internet~a-sw"]);
+        let checked =
+            spofs(r#"{ "kind": "gslb", "members": ["a-web/web", "b-web/web"], "check": { "type": "http" } }"#);
+        assert!(checked.is_empty(), "{checked:?}");
+        let all = spofs(r#"{ "kind": "gslb", "members": ["a-web/web", "b-web/web"], "answers": "all" }"#);
+        assert!(all.is_empty(), "{all:?}");
+        let text = two_sites(r#"{ "kind": "gslb", "members": ["a-web/web", "b-web/web"] }"#);
+        let warnings: Vec<String> = crate::load(&text).diagnostics.iter().map(|d| d.message.clone()).collect();
+        assert!(warnings.iter().any(|w| w.contains("keeps answering a-web/web")), "{warnings:?}");
+    }
 }
