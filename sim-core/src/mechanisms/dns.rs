@@ -148,8 +148,8 @@ impl Spec for GslbSpec {
     };
     fn lower(&self, cx: &mut LowerCx) {
         // Without a health check a single-answer GSLB keeps handing out its first
-        // answer, so that site alone serves; an all-answer GSLB hands out every address
-        // and clients give up on a dead one after the TTL, as with DNS round robin.
+        // answer, so that site alone serves; an all-answer GSLB keeps handing out every
+        // address, a dead one too, as DNS round robin does.
         let unchecked_single = self.check.is_none() && self.answers == Answers::Single;
         let Some(ttl) = lower_dns(cx, &self.members, &self.servers, self.ttl, &self.name, unchecked_single) else {
             return;
@@ -164,7 +164,7 @@ impl Spec for GslbSpec {
                 let message = if unchecked_single {
                     format!("GSLB without a health check never moves clients off a dead site: it keeps answering {first}, so the service depends on it alone")
                 } else {
-                    "GSLB without a health check keeps answering with dead sites: clients give up on one only after the TTL".to_string()
+                    "GSLB without a health check keeps answering with dead sites: their share of clients fails until the site is repaired".to_string()
                 };
                 cx.warn(cx.span, message, "add \"check\": { \"type\": \"http\" }");
                 f64::INFINITY
@@ -178,7 +178,7 @@ impl Spec for GslbSpec {
             };
             g.switchover = match (detect.is_finite(), self.answers) {
                 (true, _) => Some(Switchover { detect_secs: detect, takeover_secs: ttl, sees: Visibility::Peers }),
-                // Like DNS round robin: nobody detects, clients move on after the TTL.
+                // As DNS round robin: nobody detects, a dead address keeps its share.
                 (false, Answers::All) => {
                     Some(Switchover { detect_secs: ttl, takeover_secs: 0.0, sees: Visibility::Nothing })
                 }

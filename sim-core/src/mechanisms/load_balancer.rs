@@ -181,17 +181,20 @@ impl Spec for PoolSpec {
             );
             return;
         }
+        // Without a check nobody takes a dead member out of rotation: its share of the
+        // requests fails until it is repaired (HAProxy sends to a server without `check`
+        // whatever its state). The service stays up through the others, degraded.
         let (detect, sees) = match &self.check {
             Some(c) => match lower_check(cx, c) {
                 Some((d, _)) => (d, Visibility::Peers),
                 None => return,
             },
-            None => (f64::INFINITY, Visibility::Nothing),
+            None => (0.0, Visibility::Nothing),
         };
         cx.set_members(members);
         if let Some(grp) = cx.group_mut() {
             grp.arrangement = Arrangement::ActiveActive { need };
-            grp.switchover = detect.is_finite().then_some(Switchover { detect_secs: detect, takeover_secs: 0.0, sees });
+            grp.switchover = Some(Switchover { detect_secs: detect, takeover_secs: 0.0, sees });
         }
         let alg = match self.algorithm {
             Algorithm::RoundRobin => "round-robin",
