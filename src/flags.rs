@@ -319,7 +319,7 @@ pub struct AnalyzeArgs {
     pub budget_secs: f64,
     /// Memory budget of the exact analysis, in BDD nodes (about 40 bytes each, plus
     /// tables): past it the exact analysis stops and certified bounds are printed.
-    #[arg(long, default_value_t = sim_core::analysis::DEFAULT_MAX_BDD_NODES)]
+    #[arg(long, default_value_t = sim_core::analysis::DEFAULT_MAX_BDD_NODES, value_parser = node_budget)]
     pub max_bdd_nodes: usize,
 }
 
@@ -438,5 +438,13 @@ fn positive_secs(text: &str) -> Result<f64, String> {
         Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(s),
         Ok(_) => Err(format!("expected seconds above 0 and at most 86400 (a day), found `{text}`")),
         Err(_) => Err(format!("expected a number of seconds, e.g. 5 or 0.5, found `{text}`")),
+    }
+}
+
+fn node_budget(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1_000 => Ok(n),
+        Ok(_) => Err(format!("expected at least 1000 BDD nodes, found `{text}`")),
+        Err(_) => Err(format!("expected a whole number of BDD nodes, e.g. 20000000, found `{text}`")),
     }
 }

@@ -248,8 +248,20 @@ fn aralia_trees_beyond_scram_get_exact_figures_or_certified_bounds() {
         assert!(same_6_digits(p, "0.0744694"), "das9701: {p}");
         // Monte Carlo: 0.074398 ± 0.000210 (95%).
         assert!((p - 0.074398).abs() < 0.000210, "das9701: {p} outside the Monte Carlo interval");
-        p
+        let mut singles: Vec<String> = v["results"][0]["cut_sets"]["listed"]
+            .as_array()
+            .map(|l| {
+                l.iter()
+                    .filter(|c| c["order"] == 1)
+                    .flat_map(|c| c["events"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        singles.sort();
+        (p, singles)
     };
+    let (exact, exact_singles) = exact;
+    assert_eq!(exact_singles.len(), 6, "{exact_singles:?}");
     // A small node budget stops the exact analysis within a second; the bounds then get
     // the time limit.
     for tree in ["das9701", "nus9601"] {
@@ -274,6 +286,9 @@ fn aralia_trees_beyond_scram_get_exact_figures_or_certified_bounds() {
         assert!(b["subsetting_cuts"].as_u64().is_some(), "{tree}: {b}");
         if tree == "das9701" {
             assert!(lower <= exact && exact <= upper, "das9701: {exact} not in [{lower}, {upper}]");
+            // Order-1 cut sets by direct evaluation, against the exact BDD/ZBDD's.
+            let direct: Vec<String> = serde_json::from_value(v["results"][0]["single_events"].clone()).unwrap();
+            assert_eq!(direct, exact_singles);
         }
     }
 }

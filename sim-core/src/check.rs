@@ -474,13 +474,20 @@ fn spof_targets(
             }
         };
         let measured = all
-            .map(|l| {
-                let open = l.iter().filter(|n| !accepted.contains(&n.as_str())).count();
-                (open, l.len() - open)
+            .map(|mut l| {
+                l.sort();
+                let (acc, open): (Vec<String>, Vec<String>) =
+                    l.into_iter().partition(|n| accepted.contains(&n.as_str()));
+                (open, acc.len())
             })
             .ok_or_else(|| "the service can never work: every element is critical".to_string());
-        let passed = measured.as_ref().is_ok_and(|&(n, _)| n <= max as usize);
-        let shown = measured.map(|(n, a)| if a == 0 { n.to_string() } else { format!("{n} (+{a} accepted)") });
+        let passed = measured.as_ref().is_ok_and(|(open, _)| open.len() <= max as usize);
+        // The count, and the SPOFs themselves when any fails the target.
+        let shown = measured.map(|(open, a)| {
+            let names = if open.len() > max as usize { format!(": {}", open.join(", ")) } else { String::new() };
+            let accepted = if a == 0 { String::new() } else { format!(" (+{a} accepted)") };
+            format!("{}{accepted}{names}", open.len())
+        });
         out.push(verdict("max_spofs", format!("≤ {max}"), shown, passed));
     }
     if let Some(want) = &x.spofs {

@@ -78,9 +78,20 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
                 let stop = deadline(args.budget_secs, &format!("exact analysis of {what} {name}"), args.quiet);
                 let r = analyze_tree(t, &Options { cancel: Some(stop.flag), ..options });
                 stop.finish();
-                r.map(|r| (t, r)).map_err(|e| e.to_string())
+                r.map(|r| (t, r)).map_err(|e| if is_mef { e.brief() } else { e.to_string() })
             });
-            items.push(Analysed { name: name.clone(), what, result, bounds: None, timed: None });
+            // A fault tree beyond the exact analysis still gets its order-1 cut sets, by
+            // direct evaluation (a scenario's SPOFs come from the dataflow instead).
+            let single_events = match (&result, tree) {
+                (Err(_), Ok(t)) if is_mef => {
+                    let mut names: Vec<String> =
+                        t.single_event_cut_sets().iter().map(|&e| t.events[e as usize].name.clone()).collect();
+                    names.sort();
+                    Some(names)
+                }
+                _ => None,
+            };
+            items.push(Analysed { name: name.clone(), what, result, bounds: None, timed: None, single_events });
         }
         if items.iter().all(|a| a.result.is_ok()) {
             bounds_stop.flag.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -48,7 +48,8 @@ pub fn render(
                                 "certified": true, "notes": super::bounds_notes(&b),
                                 "subsetting_cuts": b.subsetting_cuts })
                     });
-                    return json!({ "name": a.name, "kind": a.what, "skipped": why, "bounds": bounds });
+                    return json!({ "name": a.name, "kind": a.what, "skipped": why, "bounds": bounds,
+                                   "single_events": a.single_events });
                 }
             };
             let name = |e: u32| tree.events[e as usize].name.clone();

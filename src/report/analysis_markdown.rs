@@ -74,7 +74,26 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
             },
         }
     }
-    let _ = writeln!(out, "\n### Single points of failure: {}\n", spofs.len());
+    // A fault tree's single points of failure are its order-1 cut sets.
+    for a in items.iter().filter(|a| a.what == "fault tree") {
+        let events: Vec<String> = match &a.result {
+            Ok((t, r)) => r.single_points.iter().map(|&e| t.events[e as usize].name.clone()).collect(),
+            Err(_) => a.single_events.clone().unwrap_or_default(),
+        };
+        let _ = writeln!(
+            out,
+            "\n### Single points of failure of fault tree `{}` (order-1 cut sets): {}\n",
+            cell(&a.name),
+            events.len()
+        );
+        if !events.is_empty() {
+            let _ = writeln!(out, "{}", events.iter().map(|e| format!("`{}`", cell(e))).collect::<Vec<_>>().join(", "));
+        }
+    }
+    let scenario = items.iter().all(|a| a.what != "fault tree");
+    if scenario {
+        let _ = writeln!(out, "\n### Single points of failure: {}\n", spofs.len());
+    }
     if !spofs.is_empty() {
         let _ = writeln!(out, "| element | kind | unavailability | why |\n|---|---|---|---|");
         for s in spofs {

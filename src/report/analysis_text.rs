@@ -101,6 +101,14 @@ pub fn render(
                         let _ = writeln!(out, "  note: {note}");
                     }
                 }
+                if let Some(events) = &a.single_events {
+                    let list = if events.is_empty() { "none".to_string() } else { events.join(", ") };
+                    let _ = writeln!(
+                        out,
+                        "  single points of failure (events that alone cause the top event): {} ({list})",
+                        events.len()
+                    );
+                }
                 continue;
             }
         };

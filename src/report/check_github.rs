@@ -55,6 +55,16 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                 &format!("{service} {}: target {}, {measured}", v.measure, v.target),
             );
         }
+        // Each SPOF at its declaration, as SARIF reports them (the failing target, if
+        // any, is the error above): accepted ones as notices with their reason.
+        for sp in &r.spofs {
+            let (level, text) = match &sp.suppressed {
+                Some(why) => ("notice", format!("{} is a single point of failure (accepted: {why})", sp.element)),
+                None => ("warning", format!("{} is a single point of failure: {}", sp.element, sp.blast.chain_text())),
+            };
+            let title = format!("{} single-point-of-failure", sim_core::explain::SPOF_FINDING);
+            annotation(&mut out, level, c, &index, sp.span, &title, &text);
+        }
         for f in &r.lints {
             let level = match (&f.suppressed, f.fails_run(fail_on)) {
                 (Some(_), _) => "notice",

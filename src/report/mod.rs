@@ -39,6 +39,9 @@ pub struct Analysed<'a> {
     pub bounds: Option<sim_core::analysis::bounds::Bounds>,
     /// The figure with detection and failover time ([`sim_core::timed`]), for services.
     pub timed: Option<Result<sim_core::timed::TimedFigure, String>>,
+    /// For a fault tree beyond the exact analysis: its order-1 cut sets (event names,
+    /// sorted), found by direct evaluation.
+    pub single_events: Option<Vec<String>>,
 }
 
 /// How the figure with timings is made, printed with it.
@@ -81,7 +84,7 @@ pub struct LintRow<'a> {
 }
 
 /// What certified bounds rest on, printed with them.
-pub const BOUNDS_NOTE: &str = "the bounds decide every state with at most three failures (a failed SPOF, a failed order-2 cut set, then each remaining triple, most probable first, for designs of up to 2,000 failable elements and within the time limit) and leave the rest undecided, for the static model: independent elements, each down for its repair (a RAID slot also for its rebuild). Hot spares, cold standby and UPS batteries are not credited, which only lowers the true figure (the upper bound still holds); limited repair crews only raise it (the lower bound still holds). `spofsim simulate` measures the figure with timings";
+pub const BOUNDS_NOTE: &str = "the bounds sort failure states by how many elements have failed: a state with a failed SPOF is down and one with no other failure, or one, is up; then pairs are decided by one single-failure dataflow run per element and, for designs of up to 2,000 failable elements, triples by one run per pair, most probable first, as far as the time limit allows; every state left undecided counts as down in the upper bound and up in the lower, for the static model: independent elements, each down for its repair (a RAID slot also for its rebuild). Hot spares, cold standby and UPS batteries are not credited, which only lowers the true figure (the upper bound still holds); limited repair crews only raise it (the lower bound still holds). `spofsim simulate` measures the figure with timings";
 
 /// How bounds from the fault tree's approximating BDDs are made, printed with them.
 pub const SUBSETTING_NOTE: &str = "the fault tree was compiled into two BDDs, one never true unless the top event is and one true whenever it is: each time one outgrew its size (4,096, then 16,384, then 65,536 nodes, as time allowed), the nodes carrying the least probability were replaced by false in the first and by true in the second, and both probabilities were computed exactly (with the joint distribution of every solved dynamic part), so the true figure lies between them";
@@ -107,7 +110,7 @@ pub fn bounds_halt(b: &sim_core::analysis::bounds::Bounds) -> String {
         Some(Halt::WouldNotFinish { runs_needed }) => format!(
             "pairs of failures not tried: at the rate of the first runs, their {runs_needed} dataflow runs would not finish within the time limit (twice --budget-secs)"
         ),
-        Some(Halt::TimeLimit) | None => "time limit reached".to_string(),
+        Some(Halt::TimeLimit) | None => "time limit reached: a longer --budget-secs may narrow them".to_string(),
     }
 }
 

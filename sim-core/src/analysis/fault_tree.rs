@@ -275,6 +275,25 @@ impl FaultTree {
         self.is_true(self.top.unwrap_or(Ref::Const(false)), failed)
     }
 
+    /// The order-1 minimal cut sets, by direct evaluation: the events whose failure
+    /// alone (every other event working) makes the top event happen, when it does not
+    /// happen with none failed. Exact whatever the BDD's fate, for trees beyond it.
+    /// O(events × gates).
+    pub fn single_event_cut_sets(&self) -> Vec<u32> {
+        let mut failed = vec![false; self.events.len()];
+        if self.top_happens(&failed) {
+            return Vec::new();
+        }
+        (0..self.events.len() as u32)
+            .filter(|&e| {
+                failed[e as usize] = true;
+                let happens = self.top_happens(&failed);
+                failed[e as usize] = false;
+                happens
+            })
+            .collect()
+    }
+
     /// Whether `r` is true with these events failed.
     pub fn is_true(&self, r: Ref, failed: &[bool]) -> bool {
         match r {

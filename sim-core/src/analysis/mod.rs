@@ -63,6 +63,21 @@ pub enum AnalysisError {
     TimeLimit,
 }
 
+impl AnalysisError {
+    /// The reason alone, for fault trees (no scenario-specific advice).
+    pub fn brief(&self) -> String {
+        match self {
+            AnalysisError::NoTopEvent => "no top event".into(),
+            AnalysisError::TooLarge { max_bdd_nodes } => format!(
+                "the exact analysis stopped at {max_bdd_nodes} BDD nodes (--max-bdd-nodes; a longer --budget-secs will not help)"
+            ),
+            AnalysisError::TimeLimit => {
+                "the exact analysis reached its time limit (--budget-secs; it may finish with more time)".into()
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for AnalysisError {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
