@@ -442,6 +442,22 @@ struct Figures<'a> {
     timed: &'a [Result<crate::timed::TimedFigure, String>],
 }
 
+/// Makes the verdicts of one expectation (its service and span).
+fn verdict_of<'a>(
+    model: &'a Model,
+    x: &'a Expectation,
+) -> impl Fn(&'static str, String, Result<String, String>, bool) -> Verdict + 'a {
+    let service = x.service.map(|s| model.services[s].name.clone());
+    move |measure, target, measured, passed| Verdict {
+        service: service.clone(),
+        measure,
+        target,
+        measured,
+        passed,
+        span: x.span,
+    }
+}
+
 /// The verdicts of an expectation's `max_spofs` and `spofs` targets.
 fn spof_targets(
     model: &Model,
@@ -449,15 +465,7 @@ fn spof_targets(
     singles: &[Option<Vec<crate::model::ElementId>>],
     accepted: &[&str],
 ) -> Vec<Verdict> {
-    let service = x.service.map(|s| model.services[s].name.clone());
-    let verdict = |measure, target: String, measured: Result<String, String>, passed| Verdict {
-        service: service.clone(),
-        measure,
-        target,
-        measured,
-        passed,
-        span: x.span,
-    };
+    let verdict = verdict_of(model, x);
     let mut out = Vec::new();
     if let Some(max) = x.max_spofs {
         // Accepted (suppressed) SPOFs do not count against the target; the cell says so.
@@ -519,15 +527,7 @@ fn evaluate(
     accepted: &[&str],
 ) -> Vec<Verdict> {
     let unavailability = figures.exact;
-    let service = x.service.map(|s| model.services[s].name.clone());
-    let verdict = |measure, target: String, measured: Result<String, String>, passed| Verdict {
-        service: service.clone(),
-        measure,
-        target,
-        measured,
-        passed,
-        span: x.span,
-    };
+    let verdict = verdict_of(model, x);
     let mut out = Vec::new();
     let whole_design = || "design-wide availability is not defined; name a service".to_string();
     let figure = |s: Option<usize>| match s {
@@ -658,7 +658,7 @@ mod tests {
                     "0s (no failover or restore in 2000 simulated years, seed 20261122)".to_string(),
                     true
                 ),
-                ("max_spofs", "≤ 0", "1".to_string(), false),
+                ("max_spofs", "≤ 0", "1: gw".to_string(), false),
                 (
                     "min_availability",
                     "≥ 99.800000%",

@@ -11,36 +11,6 @@ use oxidd::{BooleanFunction, Function, HasLevel, HasWorkers, InnerNode, Manager,
 use oxidd::{VarNo, WorkerPool};
 use sim_core::analysis::{FaultTree, Gate, Ref as TreeRef};
 
-/// The gates under `top`, each after the gates among its arguments, each once: the same
-/// walk as `sim_core::analysis::compile::post_order` (private there), so the operations
-/// run in the same sequence as in our engine.
-fn post_order(tree: &FaultTree, top: TreeRef) -> Vec<u32> {
-    let mut done: HashSet<u32> = HashSet::new();
-    let mut out = Vec::new();
-    let mut stack = vec![(top, false)];
-    while let Some((r, expanded)) = stack.pop() {
-        let TreeRef::Gate(g) = r else { continue };
-        if done.contains(&g) {
-            continue;
-        }
-        if expanded {
-            done.insert(g);
-            out.push(g);
-            continue;
-        }
-        stack.push((r, true));
-        stack.extend(
-            tree.gates[g as usize]
-                .gate
-                .args()
-                .into_iter()
-                .filter(|a| matches!(a, TreeRef::Gate(x) if !done.contains(x)))
-                .map(|a| (a, false)),
-        );
-    }
-    out
-}
-
 /// Builds the top event of `tree` in the manager `mref`, with the variables created in
 /// `order` (`order[level]` = event index, as in `Compiled::order`).
 pub fn build<F: BooleanFunction>(mref: &F::ManagerRef, tree: &FaultTree, order: &[u32]) -> AllocResult<F> {
@@ -63,7 +33,9 @@ pub fn build<F: BooleanFunction>(mref: &F::ManagerRef, tree: &FaultTree, order: 
             TreeRef::Gate(g) => memo[&g].clone(),
         }
     };
-    for g in post_order(tree, top) {
+    // The same gate order as our engine, so the operations run in the same sequence.
+    let args_of = |g: u32| tree.gates[g as usize].gate.args();
+    for g in sim_core::analysis::compile::post_order(top, &args_of) {
         let gate = &tree.gates[g as usize].gate;
         let vals: Vec<F> = gate.args().into_iter().map(|a| value(&memo, a)).collect();
         let n = match gate {

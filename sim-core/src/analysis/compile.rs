@@ -241,7 +241,7 @@ pub(super) fn module_blocks(tree: &FaultTree, order: &[u32]) -> Vec<super::bdd::
 
 /// The gates under `top`, each after all gates among its arguments (`args_of`), each once.
 /// Iterative, so deep trees cannot overflow the stack. O(gates + arguments).
-pub(super) fn post_order(top: Ref, args_of: &dyn Fn(u32) -> Vec<Ref>) -> Vec<u32> {
+pub fn post_order(top: Ref, args_of: &dyn Fn(u32) -> Vec<Ref>) -> Vec<u32> {
     let mut done: rustc_hash::FxHashSet<u32> = Default::default();
     let mut out = Vec::new();
     let mut stack = vec![(top, false)];
