@@ -52,6 +52,37 @@ impl Duration {
     }
 }
 
+impl Duration {
+    /// An instant since the start of a run, to the millisecond: "60d 00:15:03.609",
+    /// "00:00:06.000" (days only when there are any).
+    pub fn clock(self) -> String {
+        let ms = (self.secs.max(0.0) * 1000.0).round() as u64;
+        let (days, rest) = (ms / 86_400_000, ms % 86_400_000);
+        let (h, m, s, milli) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
+        let time = format!("{h:02}:{m:02}:{s:02}.{milli:03}");
+        if days > 0 {
+            format!("{days}d {time}")
+        } else {
+            time
+        }
+    }
+
+    /// A length for people, to a tenth of a second below a minute ("3.6s", "6s") and
+    /// as [`Duration::human`] above it ("2h", "1h 15m").
+    pub fn span(self) -> String {
+        let s = self.secs;
+        if s >= 60.0 {
+            return self.human();
+        }
+        let tenths = (s * 10.0).round() / 10.0;
+        if tenths.fract() == 0.0 {
+            format!("{tenths:.0}s")
+        } else {
+            format!("{tenths:.1}s")
+        }
+    }
+}
+
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         // Round away float noise (0.1 + 0.2) before choosing the largest exact unit.
@@ -230,5 +261,14 @@ mod tests {
         assert_eq!(Duration::from_secs(12827.0).human(), "3h 33m");
         assert_eq!(Duration::from_secs(3154.0).human(), "52m 34s");
         assert_eq!(Duration::from_secs(86_400.0).human(), "1d");
+    }
+
+    #[test]
+    fn clock_and_span_read_as_people_write_them() {
+        assert_eq!(Duration::from_secs(60.0 * 86_400.0 + 903.609375).clock(), "60d 00:15:03.609");
+        assert_eq!(Duration::from_secs(6.0).clock(), "00:00:06.000");
+        assert_eq!(Duration::from_secs(3.609375).span(), "3.6s");
+        assert_eq!(Duration::from_secs(6.0).span(), "6s");
+        assert_eq!(Duration::from_secs(4500.0).span(), "1h 15m");
     }
 }

@@ -129,12 +129,12 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    "    {} .. {}  {}  {} for {}",
-                    Duration::from_secs(i.start_secs),
-                    Duration::from_secs(i.end_secs),
+                    "    {} → {}  {}  {} for {}",
+                    Duration::from_secs(i.start_secs).clock(),
+                    Duration::from_secs(i.end_secs).clock(),
                     state,
                     i.mechanism,
-                    Duration::from_secs(i.end_secs - i.start_secs)
+                    Duration::from_secs(i.end_secs - i.start_secs).span()
                 );
             }
         }
