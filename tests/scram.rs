@@ -30,13 +30,20 @@ struct Figures {
     probability: f64,
 }
 
-/// Our figures for the one result of `spofsim analyze FILE --order all --format json`.
-fn ours(path: &str, extra: &[&str]) -> Figures {
-    let mut args = vec!["analyze", path, "--order", "all", "--no-importance", "--format", "json"];
+/// The JSON report of `spofsim analyze FILE --no-importance --format json EXTRA...`.
+fn analyze_json(path: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["analyze", path, "--no-importance", "--format", "json"];
     args.extend_from_slice(extra);
     let run = spofsim(&args);
     assert_eq!(run.code, 0, "{path}: {}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    serde_json::from_str(&run.stdout).expect("JSON report")
+}
+
+/// Our figures for the one result of `spofsim analyze FILE --order all --format json`.
+fn ours(path: &str, extra: &[&str]) -> Figures {
+    let mut args = vec!["--order", "all"];
+    args.extend_from_slice(extra);
+    let v = analyze_json(path, &args);
     let r = &v["results"][0];
     let counts = r["cut_sets"]["counts_by_order"].as_object().unwrap();
     let max = counts.keys().filter_map(|k| k.parse::<usize>().ok()).max().unwrap_or(0);
@@ -231,19 +238,7 @@ fn importance_matches_live_scram() {
 #[test]
 fn aralia_trees_beyond_scram_get_exact_figures_or_certified_bounds() {
     let exact = {
-        let run = spofsim(&[
-            "analyze",
-            "tests/data/aralia/das9701.xml",
-            "--order",
-            "2",
-            "--no-importance",
-            "--format",
-            "json",
-            "--budget-secs",
-            "300",
-        ]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let v = analyze_json("tests/data/aralia/das9701.xml", &["--order", "2", "--budget-secs", "300"]);
         let p = v["results"][0]["unavailability"].as_f64().expect("exact figure");
         assert!(same_6_digits(p, "0.0744694"), "das9701: {p}");
         // Monte Carlo: 0.074398 ± 0.000210 (95%).
@@ -266,19 +261,7 @@ fn aralia_trees_beyond_scram_get_exact_figures_or_certified_bounds() {
     // the time limit.
     for tree in ["das9701", "nus9601"] {
         let path = format!("tests/data/aralia/{tree}.xml");
-        let run = spofsim(&[
-            "analyze",
-            &path,
-            "--no-importance",
-            "--format",
-            "json",
-            "--max-bdd-nodes",
-            "1000000",
-            "--budget-secs",
-            "30",
-        ]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let v = analyze_json(&path, &["--max-bdd-nodes", "1000000", "--budget-secs", "30"]);
         let b = &v["results"][0]["bounds"];
         let (lower, upper) = (b["unavailability_lower"].as_f64(), b["unavailability_upper"].as_f64());
         let (Some(lower), Some(upper)) = (lower, upper) else { panic!("{tree}: no bounds in {}", v["results"][0]) };

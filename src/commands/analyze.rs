@@ -151,9 +151,8 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
     }
     let mut lints = model.as_ref().map(sim_core::lints::run).unwrap_or_default();
     // Accepted as `check` accepts them: every report shows the reason.
-    if let Some(m) = &model {
-        sim_core::check::accept_findings(m, &mut spofs, &mut lints);
-    }
+    let used_suppressions =
+        model.as_ref().map(|m| sim_core::check::accept_findings(m, &mut spofs, &mut lints)).unwrap_or_default();
     let index = sim_core::syntax::LineIndex::new(&text);
     let lint_rows: Vec<LintRow> = lints
         .iter()
@@ -163,7 +162,9 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         })
         .collect();
     let shown = args.file.display().to_string();
-    let findings = |model: &sim_core::model::Model| findings_as_check(&shown, &text, model, &singles, &spofs, &lints);
+    let findings = |model: &sim_core::model::Model| {
+        findings_as_check(&shown, &text, model, &singles, (&spofs, &lints), &used_suppressions)
+    };
     let out = match (args.format, &model) {
         (AnalyzeFormat::Text, _) => {
             analysis_text::render(&shown, !is_mef, max_order, &items, &spofs, &lint_rows, stdout_color)
@@ -210,32 +211,30 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
     Status::Ok
 }
 
-/// The analysis as `check` results for the findings formats: the scenario's `suppress`
-/// entries and expected findings accepted as `check` accepts them, its SPOF targets
-/// (`max_spofs`, `spofs`) judged as `check` judges them, and "no single point of failure"
-/// for every other service.
+/// The analysis as `check` results for the findings formats: the SPOFs and lints as
+/// [`sim_core::check::accept_findings`] marked them (`used`: which suppressions matched),
+/// the scenario's SPOF targets (`max_spofs`, `spofs`) judged as `check` judges them, and
+/// "no single point of failure" for every other service.
 fn findings_as_check(
     path: &str,
     text: &str,
     model: &sim_core::model::Model,
     singles: &[Option<Vec<sim_core::model::ElementId>>],
-    spofs: &[findings::Spof],
-    lints: &[sim_core::lints::Finding],
+    (spofs, lints): (&[findings::Spof], &[sim_core::lints::Finding]),
+    used: &[bool],
 ) -> Checked {
-    let (mut spofs, mut lints) = (spofs.to_vec(), lints.to_vec());
-    let used = sim_core::check::accept_findings(model, &mut spofs, &mut lints);
     // models-disagree suppressions are `check`'s alone (analyze runs no simulation).
     let unused_suppressions = model
         .suppressions
         .iter()
-        .zip(&used)
+        .zip(used)
         .filter(|(s, u)| !**u && s.code != sim_core::explain::MODELS_DISAGREE)
         .map(|(s, _)| s.clone())
         .collect();
     let result = sim_core::check::ScenarioCheck {
-        verdicts: sim_core::check::spof_verdicts(model, singles, &spofs),
-        spofs,
-        lints,
+        verdicts: sim_core::check::spof_verdicts(model, singles, spofs),
+        spofs: spofs.to_vec(),
+        lints: lints.to_vec(),
         unused_suppressions,
         notes: Vec::new(),
     };

@@ -91,23 +91,24 @@ struct OxiddRun {
 /// One timed OxiDD run (`None`: the manager ran out of node slots).
 fn run_oxidd(kind: &str, threads: u32, cap: Capacity, tree: &FaultTree, order: &[u32], p: &[f64]) -> Option<OxiddRun> {
     match kind {
-        "BDD" => {
-            let t0 = Instant::now();
-            let mref = oxidd::bdd::new_manager(cap.nodes, cap.cache, threads);
-            let creation = t0.elapsed();
-            let (top, probability) = dd::build_and_probability::<BDDFunction>(&mref, tree, order, p).ok()?;
-            let total = t0.elapsed();
-            Some(OxiddRun { total, creation, probability, nodes: dd::inner_nodes(&top) })
-        }
-        _ => {
-            let t0 = Instant::now();
-            let mref = oxidd::bcdd::new_manager(cap.nodes, cap.cache, threads);
-            let creation = t0.elapsed();
-            let (top, probability) = dd::build_and_probability::<BCDDFunction>(&mref, tree, order, p).ok()?;
-            let total = t0.elapsed();
-            Some(OxiddRun { total, creation, probability, nodes: dd::inner_nodes(&top) })
-        }
+        "BDD" => timed::<BDDFunction>(|| oxidd::bdd::new_manager(cap.nodes, cap.cache, threads), tree, order, p),
+        _ => timed::<BCDDFunction>(|| oxidd::bcdd::new_manager(cap.nodes, cap.cache, threads), tree, order, p),
     }
+}
+
+/// Times creating a manager with `new`, building the top event and its probability.
+fn timed<F>(new: impl FnOnce() -> F::ManagerRef, tree: &FaultTree, order: &[u32], p: &[f64]) -> Option<OxiddRun>
+where
+    F: oxidd::BooleanFunction + Send,
+    F::ManagerRef: oxidd::HasWorkers,
+    for<'id> <F::Manager<'id> as oxidd::Manager>::InnerNode: oxidd::HasLevel,
+{
+    let t0 = Instant::now();
+    let mref = new();
+    let creation = t0.elapsed();
+    let (top, probability) = dd::build_and_probability::<F>(&mref, tree, order, p).ok()?;
+    let total = t0.elapsed();
+    Some(OxiddRun { total, creation, probability, nodes: dd::inner_nodes(&top) })
 }
 
 /// Runs both engines `runs` times on one tree; manager-creation times are appended to
