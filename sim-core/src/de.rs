@@ -119,7 +119,21 @@ impl de::Error for DeError {
     }
 
     fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
-        let (expected, help) = plain_words(&exp.to_string());
+        let rust_type = exp.to_string();
+        let largest = match rust_type.as_str() {
+            "u8" => Some(u64::from(u8::MAX)),
+            "u16" => Some(u64::from(u16::MAX)),
+            "u32" => Some(u64::from(u32::MAX)),
+            _ => None,
+        };
+        if let (Some(max), de::Unexpected::Unsigned(n)) = (largest, &unexp) {
+            return plain(
+                Code::ImpossibleValue,
+                format!("integer `{n}` is out of range: expected a whole number from 0 to {max}"),
+                Some(format!("use a value between 0 and {max}")),
+            );
+        }
+        let (expected, help) = plain_words(&rust_type);
         let help = help.map(|h| {
             if matches!(unexp, de::Unexpected::Signed(n) if n < 0) {
                 "use a value of 0 or more".to_string()

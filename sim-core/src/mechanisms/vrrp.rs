@@ -6,6 +6,7 @@
 //! skew = (256 − priority) / 256 s (≈3.6 s at defaults), or HSRP's hold time (10 s).
 //! Used for L3 gateways and for load-balancer pairs (Keepalived).
 
+use crate::de::Spanned;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -28,7 +29,7 @@ pub struct VrrpSpec {
     pub members: Vec<Ref>,
     /// Priorities (1–254), in member order; default 200, 100, ...
     #[serde(default)]
-    pub priorities: Vec<u8>,
+    pub priorities: Vec<Spanned<u32>>,
     /// Advertisement interval (default 1s, RFC 5798 §5.2.7; whole seconds 1–255 in
     /// version 2, centiseconds up to 40.95s in version 3).
     pub advert_interval: Option<Duration>,
@@ -49,7 +50,7 @@ pub struct HsrpSpec {
     pub members: Vec<Ref>,
     /// Priorities (0–255), in member order; default 110, 100, ...
     #[serde(default)]
-    pub priorities: Vec<u8>,
+    pub priorities: Vec<Spanned<u32>>,
     /// Hello interval (default 3s).
     pub hello: Option<Duration>,
     /// Hold time (default 10s).
@@ -74,6 +75,25 @@ pub fn master_down_secs(version: u8, advert_secs: f64, priority: u8) -> f64 {
     let skew_units = (256.0 - f64::from(priority)) / 256.0;
     let skew = if version == 2 { skew_units } else { skew_units * advert_secs };
     3.0 * advert_secs + skew
+}
+
+/// The priorities as bytes, with a range error at each value outside `range`.
+fn priorities_in_range(
+    cx: &mut LowerCx,
+    given: &[Spanned<u32>],
+    range: std::ops::RangeInclusive<u32>,
+    protocol: &str,
+    help: &str,
+) -> Vec<u8> {
+    for p in given.iter().filter(|p| !range.contains(&p.value)) {
+        cx.error(
+            Code::ImpossibleValue,
+            p.span,
+            format!("{protocol} priority {} is out of range {}–{}", p.value, range.start(), range.end()),
+            help,
+        );
+    }
+    given.iter().map(|p| p.value.clamp(*range.start(), *range.end()) as u8).collect()
 }
 
 fn lower_pair(
@@ -142,14 +162,13 @@ impl Spec for VrrpSpec {
             );
             return;
         }
-        if let Some(p) = self.priorities.iter().find(|&&p| p == 0 || p == 255) {
-            cx.error(
-                Code::ImpossibleValue,
-                cx.span,
-                format!("VRRP priority {p} is reserved"),
-                "use 1–254 (255 belongs to the address owner, 0 means resigning)",
-            );
-        }
+        let priorities = priorities_in_range(
+            cx,
+            &self.priorities,
+            1..=254,
+            "VRRP",
+            "RFC 5798 §5.2.4: 255 belongs to the address owner and 0 means the master resigns; backups use 1–254",
+        );
         let version = self.version.unwrap_or(3);
         match version {
             2 if advert.fract() != 0.0 || advert > 255.0 => cx.error(
@@ -174,14 +193,14 @@ impl Spec for VrrpSpec {
         }
         // The highest-priority backup is the first to declare the master down.
         let backup_priority = (1..self.members.len())
-            .map(|i| self.priorities.get(i).copied().unwrap_or(default_priority(i)))
+            .map(|i| priorities.get(i).copied().unwrap_or(default_priority(i)))
             .max()
             .unwrap_or(100);
         let master_down = master_down_secs(version, advert, backup_priority);
         cx.attr("advert_interval", Attr::Secs(advert));
         cx.attr("version", Attr::Count(version.into()));
         cx.attr("master_down", Attr::Secs(master_down));
-        lower_pair(cx, &self.members, &self.priorities, master_down, self.preempt, &self.vip);
+        lower_pair(cx, &self.members, &priorities, master_down, self.preempt, &self.vip);
     }
 }
 
@@ -206,9 +225,16 @@ impl Spec for HsrpSpec {
             );
             return;
         }
+        let priorities = priorities_in_range(
+            cx,
+            &self.priorities,
+            0..=255,
+            "HSRP",
+            "Cisco HSRP priorities are 0–255 (default 100)",
+        );
         cx.attr("hello", Attr::Secs(hello));
         cx.attr("hold", Attr::Secs(hold));
-        lower_pair(cx, &self.members, &self.priorities, hold, self.preempt, &self.vip);
+        lower_pair(cx, &self.members, &priorities, hold, self.preempt, &self.vip);
     }
 }
 

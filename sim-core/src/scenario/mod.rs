@@ -314,16 +314,27 @@ impl Loader {
         }
     }
 
+    /// Decodes one entry; an entry that fails to decode still defines its id, so
+    /// references to it do not cascade into "unknown id" errors (one typo, one error).
     fn entry(&mut self, section: Section, id: Spanned<String>, node: &Node, generated: bool) {
+        let name = id.value.clone();
+        if !self.decoded_entry(section, id, node, generated) {
+            self.builder.broken(name);
+        }
+    }
+
+    /// Whether the entry decoded and was queued for lowering.
+    fn decoded_entry(&mut self, section: Section, id: Spanned<String>, node: &Node, generated: bool) -> bool {
         if !generated && !valid_id(&id.value) {
             self.diagnostics.push(
                 Diagnostic::error(Code::ImpossibleValue, id.span, format!("invalid id \"{}\"", id.value))
                     .with_help("ids use letters, digits, '-', '_' and '.', e.g. \"web-1\" ('/' and '~' are reserved for generated parts)"),
             );
-            return;
+            return false;
         }
         if !matches!(node.value, Value::Object(_)) {
-            return self.wrong_type(node, "an object", "describe the entry as { \"kind\": \"...\", ... }");
+            self.wrong_type(node, "an object", "describe the entry as { \"kind\": \"...\", ... }");
+            return false;
         }
         let kind = match section.implied_kind() {
             Some(k) => mechanisms::find(k),
@@ -335,11 +346,12 @@ impl Loader {
                         Diagnostic::error(Code::MissingField, node.span.head(), "missing field \"kind\"")
                             .with_help(format!("say what \"{}\" is: one of {}", id.value, names.join(", "))),
                     );
-                    return;
+                    return false;
                 }
                 Some((_, kind_node)) => match kind_node.as_str() {
                     None => {
-                        return self.wrong_type(kind_node, "a string", "write \"kind\": \"switch\" (or another kind)")
+                        self.wrong_type(kind_node, "a string", "write \"kind\": \"switch\" (or another kind)");
+                        return false;
                     }
                     Some(name) => match mechanisms::find(name).filter(|k| k.info().section == section) {
                         Some(k) => Some(k),
@@ -364,22 +376,24 @@ impl Loader {
                                 ),
                                 None => self.unknown_kind(&key, Some(section)),
                             }
-                            return;
+                            return false;
                         }
                     },
                 },
             },
         };
-        let Some(kind) = kind else { return };
+        let Some(kind) = kind else { return false };
         let common_fields = if section.makes_elements() { COMMON_FIELDS } else { GROUP_COMMON_FIELDS };
         let common_node = filtered(node, |k| common_fields.contains(&k));
         let spec_node = filtered(node, |k| k != "kind" && !common_fields.contains(&k));
         let common = self.decode_reporting_all(&common_node, &[], from_node::<CommonSpec>);
         let spec = self.decode_reporting_all(&spec_node, common_fields, |n| kind.decode(n));
         match (common, spec) {
-            (Some(common), Some(spec)) => self.entries.push(Entry { id, kind, common, spec }),
-            // Known but broken: references to it must not cascade into more errors.
-            _ => self.builder.broken(id.value),
+            (Some(common), Some(spec)) => {
+                self.entries.push(Entry { id, kind, common, spec });
+                true
+            }
+            _ => false,
         }
     }
 

@@ -91,10 +91,41 @@ pub fn parse(text: &str) -> (Option<Node>, Vec<Diagnostic>) {
     let mut diagnostics = p.diagnostics;
     match result {
         Ok(node) => (Some(node), diagnostics),
-        Err(d) => {
+        Err(mut d) => {
+            if looks_like_yaml(text) {
+                d.message = format!("spofsim reads JSON/JSONC; this looks like YAML ({})", d.message);
+                d.help = Some(
+                    "convert it to JSON first, e.g. `yq -o=json . file.yaml > file.jsonc`, or start from `spofsim init`"
+                        .to_string(),
+                );
+            }
             diagnostics.push(*d);
             (None, diagnostics)
         }
+    }
+}
+
+/// Whether a text that failed to parse reads like YAML: its first meaningful line is a
+/// document marker (`---`) or a bare `key:` / `- item` line, which JSON never has.
+fn looks_like_yaml(text: &str) -> bool {
+    let Some(line) = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//"))
+    else {
+        return false;
+    };
+    if line == "---" || line.starts_with("- ") || line.starts_with("%YAML") {
+        return true;
+    }
+    match line.split_once(':') {
+        Some((key, rest)) => {
+            !key.is_empty()
+                && key.chars().all(|c| c.is_alphanumeric() || "-_. $".contains(c))
+                && (rest.is_empty() || rest.starts_with(' '))
+        }
+        None => false,
     }
 }
 
@@ -515,6 +546,16 @@ mod tests {
     fn err(text: &str) -> String {
         let (_, diags) = parse(text);
         diags.first().map(|d| d.message.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn yaml_is_named_as_yaml() {
+        assert!(err("# design\ncomponents:\n  a:\n    kind: server\n").contains("this looks like YAML"));
+        assert!(err("---\nname: x\n").contains("this looks like YAML"));
+        assert!(err("- a\n- b\n").contains("this looks like YAML"));
+        // A JSON typo is not called YAML.
+        assert!(!err("{ \"a\": }").contains("YAML"));
+        assert!(!err("{ a: 1 }").contains("YAML"));
     }
 
     #[test]
