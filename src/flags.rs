@@ -8,7 +8,9 @@ const AFTER_HELP: &str = "\
 Examples:
   spofsim validate scenarios/             check every scenario under a folder
   spofsim validate shop.jsonc -v          print the compiled model of one file
-  spofsim export shop.jsonc --to dot | dot -Tsvg > shop.svg
+  spofsim export shop.jsonc --to dot | dot -Tsvg > shop.svg   (or --to mermaid, --to openpsa)
+  spofsim generate three-tier --sites 2 --racks 4 --servers-per-rack 10 > shop.json
+  spofsim generate fat-tree --k 8 > dc.json
   spofsim schema > scenario.schema.json   JSON Schema for editor completion
 
 Exit status: 0 ok, 1 findings or failed expectations, 2 invalid input or usage.
@@ -83,7 +85,7 @@ pub enum Command {
         after_help = "Examples:\n  spofsim explain SPOF-L009\n  spofsim explain raid-no-spare\n  spofsim explain          (list every code)"
     )]
     Explain(ExplainArgs),
-    /// Generate a valid scenario (fat-tree data centre, random design) on stdout.
+    /// Generate a valid scenario (three-tier web/AP/DB design, fat-tree data centre, random design) on stdout.
     #[command(
         subcommand,
         after_help = "Examples:\n  spofsim generate fat-tree --k 48 > dc.json\n  spofsim generate three-tier --sites 2 --racks 4 --servers-per-rack 10 > shop.json\n  spofsim generate random --components 12 --seed 7"
@@ -92,7 +94,7 @@ pub enum Command {
     /// Print the JSON Schema (draft-07) of the scenario language.
     #[command(after_help = "Example:\n  spofsim schema > scenarios/scenario.schema.json")]
     Schema(SchemaArgs),
-    /// Draw a scenario as a Graphviz or Mermaid diagram.
+    /// Draw a scenario as a Graphviz (dot) or Mermaid diagram, or export a service's fault tree as Open-PSA MEF XML.
     #[command(
         after_help = "Examples:\n  spofsim export shop.jsonc --to dot | dot -Tsvg > shop.svg\n  spofsim export shop.jsonc --to mermaid"
     )]
@@ -155,10 +157,10 @@ pub struct SimulateArgs {
     /// The scenario file.
     pub file: PathBuf,
     /// Simulated years per replication.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_YEARS, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub years: u32,
     /// Independent replications (each its own random stream).
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub replications: u64,
     /// Random seed; printed in every report.
     #[arg(long, default_value_t = sim_core::simulate::DEFAULT_SEED)]
@@ -229,14 +231,19 @@ pub struct ReportArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// Simulated years per replication.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_YEARS, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub years: u32,
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Independent replications (each its own random stream); the default run size is
+    /// the one `simulate` and `check` use.
+    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub replications: u64,
+    /// Random seed; printed in the report.
     #[arg(long, default_value_t = sim_core::simulate::DEFAULT_SEED)]
     pub seed: u64,
+    /// Worker threads (default: all cores); results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
+    /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -29,7 +29,23 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, String)>)
     }
 }
 
+/// What spofsim output a JSON text is (a check, analyze, simulate or diff report, a
+/// shard, a SARIF log), from its top-level `"format"` or `"$schema"`; `None` for
+/// anything else, scenarios included (they have neither).
+pub fn spofsim_output(text: &str) -> Option<String> {
+    let serde_json::Value::Object(top) = serde_json::from_str::<serde_json::Value>(text).ok()? else {
+        return None;
+    };
+    if let Some(format) = top.get("format").and_then(|f| f.as_str()).filter(|f| f.starts_with("spofsim-")) {
+        return Some(format.to_string());
+    }
+    let sarif = top.get("$schema").and_then(|s| s.as_str()).is_some_and(|s| s.contains("sarif"));
+    sarif.then(|| "a SARIF log".to_string())
+}
+
 /// Expands `paths` into scenario inputs. Unreadable paths become inputs with an error.
+/// Files under a folder that are spofsim's own outputs (reports, shards, baselines) are
+/// skipped with one line on stderr; such a file named directly is an input error.
 pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
@@ -38,13 +54,35 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
             let mut errors = Vec::new();
             walk(path, &mut files, &mut errors);
             files.sort();
-            if files.is_empty() && errors.is_empty() {
+            let mut skipped = Vec::new();
+            let mut scenarios = Vec::new();
+            for input in files.into_iter().map(read) {
+                match input.text.as_deref().ok().and_then(spofsim_output) {
+                    Some(_) => skipped.push(input.path.display().to_string()),
+                    None => scenarios.push(input),
+                }
+            }
+            if !skipped.is_empty() {
+                eprintln!(
+                    "note: skipped {} spofsim output file(s) under {} (reports, shards, baselines): {}",
+                    skipped.len(),
+                    path.display(),
+                    skipped.join(", ")
+                );
+            }
+            if scenarios.is_empty() && errors.is_empty() {
                 errors.push((path.clone(), "no .json or .jsonc scenario files in this folder".into()));
             }
             inputs.extend(errors.into_iter().map(|(path, e)| Input { path, text: Err(e) }));
-            inputs.extend(files.into_iter().map(read));
+            inputs.extend(scenarios);
         } else {
-            inputs.push(read(path.clone()));
+            let mut input = read(path.clone());
+            if let Some(format) = input.text.as_deref().ok().and_then(spofsim_output) {
+                input.text = Err(format!(
+                    "this is spofsim output ({format}), not a scenario; pass the scenario file it was made from"
+                ));
+            }
+            inputs.push(input);
         }
     }
     inputs

@@ -268,9 +268,12 @@ fn explain_prints_meaning_rationale_fix_and_example() {
         std::path::Path::new("tests/cases/explain/raid-no-spare.txt"),
         &spofsim(&["explain", "raid-no-spare"]).stdout,
     );
+    // Diagnostic codes explain themselves too (a warning prints W501).
+    let warning = spofsim(&["explain", "W501"]);
+    assert!(warning.code == 0 && warning.stdout.contains("Why it matters"), "{}", warning.stderr);
     let unknown = spofsim(&["explain", "SPOF-L999"]);
     assert_eq!(unknown.code, 2);
-    assert!(unknown.stderr.contains("known codes: SPOF-L001"), "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("known codes: E101") && unknown.stderr.contains("SPOF-L001"), "{}", unknown.stderr);
 }
 
 /// SARIF 2.1.0, validated against the OASIS schema (tests/data/sarif/), with every
@@ -331,7 +334,7 @@ fn suppressed_findings_are_shown_with_their_reason_and_fail_nothing() {
     assert_eq!(text.code, 0, "{}{}", text.stdout, text.stderr);
     for part in [
         "0 (+1 accepted)",
-        "accepted SPOF-S001 [single-point-of-failure] gw: the ISP's managed router",
+        "accepted SPOF-S001 [single-point-of-failure] gw (reason: the ISP's managed router",
         "accepted SPOF-L012 [unmonitored]",
         "suppression of SPOF-L009 data matches no finding",
     ] {
@@ -658,4 +661,46 @@ fn analyze_and_check_accept_the_same_findings() {
     let _ = std::fs::remove_file(&path);
     assert!(open.contains("name=\"shop spofs\""), "{open}");
     assert!(open.contains("<failure message=\"target = none"), "{open}");
+}
+
+/// A folder that also holds spofsim's own outputs (a JSON report used as a baseline, a
+/// shard, a SARIF log) is checked without them, in one line; such a file named directly
+/// is an input error that says what it is.
+#[test]
+fn check_of_a_folder_skips_spofsims_own_outputs() {
+    let dir = std::env::temp_dir().join(format!("spofsim-outputs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("scenarios/shop-two-tier.jsonc", dir.join("shop.jsonc")).unwrap();
+    let shop = dir.join("shop.jsonc");
+    let shop = shop.to_str().unwrap();
+    for (name, args) in [
+        ("baseline.json", vec!["check", shop, "--format", "json"]),
+        ("report.sarif.json", vec!["check", shop, "--format", "sarif"]),
+        ("analysis.json", vec!["analyze", shop, "--format", "json"]),
+    ] {
+        let run = spofsim(&args);
+        std::fs::write(dir.join(name), run.stdout).unwrap();
+    }
+    let shard = dir.join("shard-0.json");
+    let run = spofsim(&[
+        "simulate",
+        shop,
+        "--years",
+        "1",
+        "--replications",
+        "2",
+        "--shard",
+        "0/2",
+        "--output",
+        shard.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let folder = spofsim(&["check", dir.to_str().unwrap()]);
+    assert_eq!(folder.code, 0, "{}{}", folder.stdout, folder.stderr);
+    assert_eq!(folder.stderr.matches("note: skipped 4 spofsim output file(s)").count(), 1, "{}", folder.stderr);
+    assert!(folder.stdout.contains("1 scenario(s)"), "{}", folder.stdout);
+    let direct = spofsim(&["validate", dir.join("baseline.json").to_str().unwrap()]);
+    assert_eq!(direct.code, 2);
+    assert!(direct.stderr.contains("this is spofsim output (spofsim-check), not a scenario"), "{}", direct.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -76,9 +76,15 @@ pub fn percent_fine(a: f64) -> String {
     format!("{:.10}%", a * 100.0)
 }
 
-/// The simulation behind RPO and RTO verdicts: fixed, so a CI run is reproducible.
-pub const CHECK_SIMULATION: SimOptions =
-    SimOptions { years: 100, replications: 20, seed: DEFAULT_SEED, random_failures: true, ideal: false };
+/// The simulation behind RPO and RTO verdicts: fixed, so a CI run is reproducible, and
+/// the same run size as `simulate` and `report` by default.
+pub const CHECK_SIMULATION: SimOptions = SimOptions {
+    years: crate::simulate::DEFAULT_YEARS,
+    replications: crate::simulate::DEFAULT_REPLICATIONS,
+    seed: DEFAULT_SEED,
+    random_failures: true,
+    ideal: false,
+};
 
 /// Evaluates every expectation of the model.
 pub fn check(model: &Model) -> ScenarioCheck {
@@ -655,7 +661,7 @@ mod tests {
                 (
                     "max_rpo",
                     "≤ 5s",
-                    "0s (no failover or restore in 2000 simulated years, seed 20261122)".to_string(),
+                    "0s (no failover or restore in 10000 simulated years, seed 20261122)".to_string(),
                     true
                 ),
                 ("max_spofs", "≤ 0", "1: gw".to_string(), false),
@@ -668,7 +674,7 @@ mod tests {
                 (
                     "models_agree",
                     "in simulated 95% CI ±10%",
-                    "static with timings 99.800200%, simulated 99.802002% (95% CI 99.798699% .. 99.805306%; 2000 simulated years, seed 20261122)".to_string(),
+                    "static with timings 99.800200%, simulated 99.800176% (95% CI 99.798688% .. 99.801663%; 10000 simulated years, seed 20261122)".to_string(),
                     true
                 ),
             ]

@@ -44,6 +44,23 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in order (each has an `spofsim explain` entry).
+    pub const ALL: [Code; 13] = [
+        Code::Syntax,
+        Code::WrongType,
+        Code::UnknownField,
+        Code::MissingField,
+        Code::UnknownKind,
+        Code::UnknownId,
+        Code::DuplicateId,
+        Code::WrongKind,
+        Code::DependencyCycle,
+        Code::ImpossibleValue,
+        Code::NoPath,
+        Code::Unsupported,
+        Code::Questionable,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Syntax => "E101",

@@ -1,6 +1,7 @@
 //! `spofsim explain CODE`: what each stable code means, why it matters (with its
 //! primary source), how to fix it, and an example. Lints explain themselves (their
-//! file holds the text); the other finding and diagnostic codes are listed here.
+//! file holds the text); the other finding codes and the diagnostic codes (E101…W501)
+//! are listed here.
 
 use crate::lints;
 
@@ -45,6 +46,110 @@ static OTHERS: &[Explanation] = &[
         fix: "Read the biggest contributors in the simulated attribution (the verdict names them): shorten that failover, add monitoring, or fix the design. Accept with a `suppress` entry and a reason only when the difference is understood.",
         example: r#""suppress": [ { "code": "models-disagree", "subject": "shop", "reason": "10-minute DR takeover measured in drills" } ]"#,
     },
+    Explanation {
+        code: "E101",
+        name: "syntax",
+        summary: "The file is not valid JSONC (JSON with comments and trailing commas).",
+        rationale: "RFC 8259 defines JSON; spofsim also accepts // and /* */ comments and trailing commas (JSONC). Nothing of a file is analysed until it parses, so a syntax error stops validation of that file. YAML and other formats are named as such in the message.",
+        fix: "Fix the text at the marked position: a missing comma or quote, an unclosed bracket. Convert YAML first (`yq -o=json . design.yaml`).",
+        example: r#"{ "components": { "sw-1": { "kind": "switch" }, } }   // trailing comma: allowed"#,
+    },
+    Explanation {
+        code: "E201",
+        name: "wrong-type",
+        summary: "A value has the wrong JSON type or shape (a string where a number belongs, an object where a list belongs).",
+        rationale: "GUIDE.md §1 and `spofsim schema`: every field has one type; a wrong one would otherwise be guessed at, and an architect would act on a figure computed from a guess.",
+        fix: "Write the value in the shape the message names; `spofsim schema` lists each field's type.",
+        example: r#""members": ["web-1", "web-2"]   // a list, not "web-1, web-2""#,
+    },
+    Explanation {
+        code: "E202",
+        name: "unknown-field",
+        summary: "An object has a field the scenario language does not know (often a typo).",
+        rationale: "GUIDE.md §1: a misspelt field (\"mtbf\" as \"mtfb\") would silently fall back to a default and change the figures, so unknown fields are errors, each reported with the closest known name.",
+        fix: "Use the suggested name, or remove the field; `spofsim schema` lists every field.",
+        example: r#""web-1": { "kind": "server", "mtbf": "5y" }"#,
+    },
+    Explanation {
+        code: "E203",
+        name: "missing-field",
+        summary: "A required field is absent (a component without `kind`, a UPS without `feed`).",
+        rationale: "GUIDE.md §1: required fields carry the structure the analysis depends on (what a component is, what powers it); spofsim never invents them.",
+        fix: "Add the field the message names.",
+        example: r#""ups-a": { "kind": "ups", "feed": "feed-a" }"#,
+    },
+    Explanation {
+        code: "E204",
+        name: "unknown-kind",
+        summary: "A `kind` that no mechanism declares, or a kind in the wrong section.",
+        rationale: "docs/MECHANISMS.md lists every kind with its section (components, groups, services); each kind brings its own failure model and protocol timing, so an unknown one cannot be analysed.",
+        fix: "Use the suggested kind, or move the entry to the section the message names.",
+        example: r#""lb-1": { "kind": "load-balancer" }"#,
+    },
+    Explanation {
+        code: "E301",
+        name: "unknown-id",
+        summary: "A reference names no declared id.",
+        rationale: "GUIDE.md §1: links, groups, services and expectations refer to components by id; a dangling reference would drop a dependency and hide a SPOF. An entry that failed to decode still defines its id, so one typo gives one error.",
+        fix: "Declare the id, or correct the reference (the message suggests the closest declared id).",
+        example: r#""links": [ { "between": ["sw-1", "web-1"] } ]"#,
+    },
+    Explanation {
+        code: "E302",
+        name: "duplicate-id",
+        summary: "Two declarations share one id (ids are shared by every section).",
+        rationale: "GUIDE.md §1: every component, group, service and generated part (`web-1/web`, `a~b`) lives in one namespace, so a reference always means one thing.",
+        fix: "Rename one of the two.",
+        example: r#""web-1": { "kind": "server" }, "web-2": { "kind": "server" }"#,
+    },
+    Explanation {
+        code: "E303",
+        name: "wrong-kind",
+        summary: "A reference names an id of the wrong kind (a PSU plugged into a switch, a group where a component belongs).",
+        rationale: "docs/MECHANISMS.md: each field accepts the kinds whose behaviour it models (power comes from a PDU or UPS, a bond bundles NICs); another kind would give the analysis a dependency that does not exist.",
+        fix: "Refer to one of the kinds the message lists.",
+        example: r#""web-1": { "kind": "server", "power": ["pdu-a", "pdu-b"] }"#,
+    },
+    Explanation {
+        code: "E304",
+        name: "dependency-cycle",
+        summary: "Dependencies form a cycle (a UPS fed by the PDU it powers).",
+        rationale: "docs/SEMANTICS.md §1: a component is up when it and everything it depends on is up; a cycle makes that definition circular, so the design is refused instead of resolved arbitrarily.",
+        fix: "Break the cycle: the message lists the members in order.",
+        example: r#""ups-a": { "kind": "ups", "feed": "feed-a" }, "pdu-a": { "kind": "pdu", "from": "ups-a" }"#,
+    },
+    Explanation {
+        code: "E401",
+        name: "impossible-value",
+        summary: "A value that cannot be true, or outside its range: a negative duration, k > n, RAID 5 on two disks, a VRRP priority of 300.",
+        rationale: "docs/MECHANISMS.md gives each parameter's range and the standard it comes from (for example RFC 5798 §5.2.4: VRRP priorities 1–254); a value outside it describes no real system.",
+        fix: "Use a value inside the range the message names.",
+        example: r#""priorities": [200, 100]"#,
+    },
+    Explanation {
+        code: "E402",
+        name: "no-path",
+        summary: "A service cannot be reached even with everything up.",
+        rationale: "docs/SEMANTICS.md §1: a service is up while a chain of working members reaches from its entry through every tier; when no chain exists at all, every figure would be zero, which is a modelling mistake rather than a finding.",
+        fix: "Add the missing link between the tiers the message names.",
+        example: r#""links": [ { "between": ["sw-1", "lb-1"] } ]"#,
+    },
+    Explanation {
+        code: "E403",
+        name: "unsupported",
+        summary: "Valid input in a feature spofsim does not support (Open-PSA MEF parameters, common-cause groups, ...).",
+        rationale: "docs/SEMANTICS.md: figures are only printed for models spofsim evaluates exactly or bounds with a stated error; an unsupported construct is refused rather than ignored.",
+        fix: "Rewrite the construct with supported ones (the message says which), or remove it.",
+        example: r#"<define-gate name="top"><or><basic-event name="a"/><basic-event name="b"/></or></define-gate>"#,
+    },
+    Explanation {
+        code: "W501",
+        name: "questionable",
+        summary: "Legal but questionable input: a design that is allowed but probably not what was meant (multipath over one HBA, a PDU capacity with no known draws, an STP group used as a service tier).",
+        rationale: "docs/MECHANISMS.md describes what each mechanism protects against; a warning marks a declaration that cannot deliver it (a redundancy group with nothing redundant, a capacity that checks nothing). Warnings do not stop the analysis.",
+        fix: "Follow the help line of the warning, or accept the design as it is.",
+        example: r#""db-1-path": { "kind": "multipath", "server": "db-1", "hbas": ["db-1-hba-1", "db-1-hba-2"], "array": "array" }"#,
+    },
 ];
 
 /// The explanation of a code ("SPOF-L009", "raid-no-spare", "SPOF-S001"), any case.
@@ -75,6 +180,8 @@ pub fn codes() -> Vec<(&'static str, &'static str)> {
 /// semantics.
 pub const CITED_SOURCES: &[&str] = &[
     "docs/SEMANTICS.md",
+    "docs/MECHANISMS.md",
+    "GUIDE.md",
     "RFC",
     "IEEE",
     "NIST",
@@ -101,5 +208,8 @@ mod tests {
             assert!(sources.iter().any(|s| e.rationale.contains(s)), "{code} cites no source");
         }
         assert!(super::explain("SPOF-L999").is_none());
+        for code in crate::diagnostics::Code::ALL {
+            assert!(super::explain(code.as_str()).is_some(), "{} has no explanation", code.as_str());
+        }
     }
 }

@@ -130,6 +130,7 @@ pub fn render(
         })
         .collect();
     let report = json!({
+        "format": "spofsim-analyze",
         "version": 1,
         "spofs": spofs,
         "lints": lints,

@@ -63,6 +63,6 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
         .collect();
     let sim = sim_core::check::CHECK_SIMULATION;
     let simulation = json!({ "seed": sim.seed, "years": sim.years, "replications": sim.replications });
-    let v = json!({ "version": 1, "spofsim": sim_core::VERSION, "simulation": simulation, "scenarios": scenarios });
+    let v = json!({ "format": "spofsim-check", "version": 1, "spofsim": sim_core::VERSION, "simulation": simulation, "scenarios": scenarios });
     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
 }

@@ -79,11 +79,16 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, color: ColorMode) 
         let Ok(r) = &c.result else { continue };
         for f in r.lints.iter().filter(|f| f.suppressed.is_some()) {
             let reason = f.suppressed.as_deref().unwrap_or_default();
-            let _ = writeln!(out, "{}: accepted {} [{}] {}: {reason}", c.path, f.code, f.name, f.subject);
+            // The message, not only the subject: one subject can carry two findings of a code.
+            let _ = writeln!(out, "{}: accepted {} [{}] {} (reason: {reason})", c.path, f.code, f.name, f.message);
         }
         for s in r.spofs.iter().filter(|s| s.suppressed.is_some()) {
             let reason = s.suppressed.as_deref().unwrap_or_default();
-            let _ = writeln!(out, "{}: accepted SPOF-S001 [single-point-of-failure] {}: {reason}", c.path, s.element);
+            let _ = writeln!(
+                out,
+                "{}: accepted SPOF-S001 [single-point-of-failure] {} (reason: {reason})",
+                c.path, s.element
+            );
         }
         for n in &r.notes {
             let _ = writeln!(out, "{}: note: {n}", c.path);

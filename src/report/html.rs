@@ -100,11 +100,10 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
         let d = &s.downtime_secs_per_year;
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{:.5}% ({:.5} – {:.5}%)</td><td>{} · {} · {}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{:.5}% ({})</td><td>{} · {} · {}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&s.name),
             s.availability * 100.0,
-            s.availability_ci95[0] * 100.0,
-            s.availability_ci95[1] * 100.0,
+            super::ci95_text(s.availability_ci95, sim.simulated_years, " – "),
             human(d.mean),
             human(d.p95),
             human(d.p99),

@@ -122,6 +122,25 @@ pub const ASSUMPTIONS: &[&str] = &[
 ];
 
 /// "4 nines" style: ⌊−log10(unavailability)⌋ as a decimal, e.g. 3.97.
+/// The 95% interval "lo .. hi" (percent, five decimals, joined by `sep`), or "n/a,
+/// 1 simulated year" when the run has fewer than two simulated years: batch means
+/// over a single year give no interval at all, not a zero-width one.
+pub fn ci95_text(ci: [f64; 2], simulated_years: f64, sep: &str) -> String {
+    if simulated_years < 2.0 {
+        return format!("n/a, {simulated_years} simulated year");
+    }
+    format!("{:.5}%{sep}{:.5}%", ci[0] * 100.0, ci[1] * 100.0)
+}
+
+/// "1 replication", "3 replications".
+pub fn plural(count: impl std::fmt::Display + Copy + PartialEq<u64>, word: &str) -> String {
+    if count == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
 pub fn nines(unavailability: f64) -> f64 {
     if unavailability <= 0.0 {
         f64::INFINITY

@@ -25,10 +25,10 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
     };
     let _ = writeln!(
         out,
-        "{} replications × {} years = {} simulated years, seed **{}**{mode}; scenario `{scenario_hash}`, spofsim {}.\n",
-        report.replications,
-        report.years,
-        report.simulated_years,
+        "{} × {} = {}, seed **{}**{mode}; scenario `{scenario_hash}`, spofsim {}.\n",
+        super::plural(report.replications, "replication"),
+        super::plural(u64::from(report.years), "year"),
+        super::plural(report.simulated_years as u64, "simulated year"),
         report.seed,
         sim_core::VERSION
     );
@@ -41,11 +41,10 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
         let d = &s.downtime_secs_per_year;
         let _ = writeln!(
             out,
-            "| {} | {:.5}% ({:.5}% .. {:.5}%) | {} | {} | {} | {:.3} | {} | {} |",
+            "| {} | {:.5}% ({}) | {} | {} | {} | {:.3} | {} | {} |",
             cell(&s.name),
             s.availability * 100.0,
-            s.availability_ci95[0] * 100.0,
-            s.availability_ci95[1] * 100.0,
+            super::ci95_text(s.availability_ci95, report.simulated_years, " .. "),
             human(d.mean),
             human(d.p99),
             human(d.max),

@@ -18,11 +18,11 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "simulate {}: {} replications x {} years = {} simulated years, seed {}, {} events{}",
+        "simulate {}: {} x {} = {}, seed {}, {} events{}",
         report.scenario,
-        report.replications,
-        report.years,
-        report.simulated_years,
+        super::plural(report.replications, "replication"),
+        super::plural(u64::from(report.years), "year"),
+        super::plural(report.simulated_years as u64, "simulated year"),
         report.seed,
         report.events,
         match (report.ideal, report.random_failures) {
@@ -34,7 +34,9 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
     let _ = writeln!(out, "scenario {scenario_hash}, spofsim {}", sim_core::VERSION);
     for s in &report.services {
         let _ = writeln!(out, "\nservice {}", s.name);
-        let with_ci = |x: f64, ci: [f64; 2]| format!("{} (95% CI {} .. {})", pct(x), pct(ci[0]), pct(ci[1]));
+        let with_ci = |x: f64, ci: [f64; 2]| {
+            format!("{} (95% CI {})", pct(x), super::ci95_text(ci, report.simulated_years, " .. "))
+        };
         let nines = super::nines(1.0 - s.availability);
         let nines = if nines.is_finite() { format!("{nines:.2} nines") } else { "no downtime".into() };
         let _ = writeln!(out, "  availability     {}, {nines}", with_ci(s.availability, s.availability_ci95));
@@ -84,6 +86,8 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
                 human(s.data_lost_secs),
                 human(s.max_data_lost_secs)
             );
+        } else if s.total_losses == 0 {
+            let _ = writeln!(out, "  data loss (RPO)  none");
         }
         if s.total_losses > 0 {
             let _ = writeln!(

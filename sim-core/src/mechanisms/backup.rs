@@ -83,10 +83,7 @@ impl Spec for BackupSpec {
 /// How data held by any of `covered` (or by their hosts) is restored: the backup
 /// covering it (data backups first, then the most frequent), with where it is stored
 /// and how often a run succeeds (the backup's availability; 1 when none is given).
-pub fn restore_plan(
-    model: &crate::model::Model,
-    covered: &[crate::model::ElementId],
-) -> Option<crate::simulate::BackupPlan> {
+pub fn restore_plan(model: &crate::model::Model, covered: &[crate::model::ElementId]) -> crate::simulate::Backups {
     let hosts: Vec<crate::model::ElementId> = covered
         .iter()
         .filter_map(|&c| {
@@ -97,13 +94,14 @@ pub fn restore_plan(
     backups(model, &covers)
 }
 
-/// The backup whose `of` satisfies `covers`: data backups first, then the most frequent.
+/// The backups whose `of` satisfies `covers`, best first: data backups, then the most
+/// frequent, then the fastest restore (ties by name, as elements are sorted).
 pub fn backups(
     model: &crate::model::Model,
     covers: &dyn Fn(crate::model::ElementId) -> bool,
-) -> Option<crate::simulate::BackupPlan> {
+) -> crate::simulate::Backups {
     use crate::model::{secs_attr, text_attr};
-    model
+    let mut found: Vec<(bool, crate::simulate::BackupPlan)> = model
         .elements
         .iter()
         .filter(|e| e.kind == "backup")
@@ -122,10 +120,12 @@ pub fn backups(
             };
             Some((!data, plan))
         })
-        .min_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(a.1.interval_secs.total_cmp(&b.1.interval_secs))
-                .then(a.1.restore_secs.total_cmp(&b.1.restore_secs))
-        })
-        .map(|(_, plan)| plan)
+        .collect();
+    // Stable: equal backups keep the order of their (sorted) names.
+    found.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.interval_secs.total_cmp(&b.1.interval_secs))
+            .then(a.1.restore_secs.total_cmp(&b.1.restore_secs))
+    });
+    crate::simulate::Backups(found.into_iter().map(|(_, plan)| plan).collect())
 }

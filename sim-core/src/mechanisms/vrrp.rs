@@ -225,13 +225,8 @@ impl Spec for HsrpSpec {
             );
             return;
         }
-        let priorities = priorities_in_range(
-            cx,
-            &self.priorities,
-            0..=255,
-            "HSRP",
-            "Cisco HSRP priorities are 0–255 (default 100)",
-        );
+        let priorities =
+            priorities_in_range(cx, &self.priorities, 0..=255, "HSRP", "Cisco HSRP priorities are 0–255 (default 100)");
         cx.attr("hello", Attr::Secs(hello));
         cx.attr("hold", Attr::Secs(hold));
         lower_pair(cx, &self.members, &priorities, hold, self.preempt, &self.vip);

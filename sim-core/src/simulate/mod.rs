@@ -26,7 +26,7 @@ pub mod spanning_tree;
 #[cfg(test)]
 mod tests;
 
-pub use data::BackupPlan;
+pub use data::{BackupPlan, Backups};
 pub use params::{Compiled, GroupParams};
 pub use profile::{RebuildTiming, SimProfile, StpTimers};
 pub use record::{
@@ -42,6 +42,10 @@ pub const YEAR_SECS: f64 = 8760.0 * 3600.0;
 
 /// The default seed, so CI runs are stable unless told otherwise.
 pub const DEFAULT_SEED: u64 = 20_261_122;
+/// The default run size of `simulate`, `check` and `report` alike (100 × 100 = 10,000
+/// simulated years), so the three show the same figure for one design.
+pub const DEFAULT_YEARS: u32 = 100;
+pub const DEFAULT_REPLICATIONS: u64 = 100;
 
 /// How a group behaves over time when members fail and return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +87,13 @@ pub struct SimOptions {
 
 impl Default for SimOptions {
     fn default() -> SimOptions {
-        SimOptions { years: 100, replications: 10, seed: DEFAULT_SEED, random_failures: true, ideal: false }
+        SimOptions {
+            years: DEFAULT_YEARS,
+            replications: DEFAULT_REPLICATIONS,
+            seed: DEFAULT_SEED,
+            random_failures: true,
+            ideal: false,
+        }
     }
 }
 

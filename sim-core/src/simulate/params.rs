@@ -8,7 +8,7 @@ use super::spanning_tree::DomainLink;
 use super::{Behaviour, SimOptions};
 use crate::model::{Arrangement, ElementId, Group, Model, Visibility};
 
-use super::data::{BackupPlan, DataSet};
+use super::data::{BackupPlan, Backups, DataSet};
 pub use crate::mechanisms::monitor::Detector;
 
 #[derive(Clone, Debug)]
@@ -42,7 +42,7 @@ pub struct GroupParams {
     /// Who runs the members' health checks (see [`super::SimProfile::checked_from`]).
     pub checked_from: Option<crate::model::NodeRef>,
     /// Backup covering the group's data (RAID).
-    pub backup: Option<BackupPlan>,
+    pub backups: Backups,
     pub loses_sessions: bool,
     pub stp: Option<StpParams>,
     /// A cluster: two actives (a standby promoted while the active still runs) is split
@@ -261,7 +261,13 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         blocks_transit: profile.standby_blocks_transit,
         host_local: profile.host_local,
         checked_from: if ideal { None } else { profile.checked_from },
-        backup: backup_of(model, g).map(|b| BackupPlan { restore_secs: zero(b.restore_secs), ..b }),
+        backups: Backups(
+            backups_of(model, g)
+                .0
+                .into_iter()
+                .map(|b| BackupPlan { restore_secs: zero(b.restore_secs), ..b })
+                .collect(),
+        ),
         loses_sessions: profile.loses_sessions,
         stp,
         counts_split_brain: profile.counts_split_brain,
@@ -272,10 +278,9 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
     }
 }
 
-/// The backup that restores a RAID group's data: one targeting a member, or an element
-/// that needs the group (its array or server), or a process on that. Data backups
-/// first, then the most frequent.
-fn backup_of(model: &Model, g: &Group) -> Option<BackupPlan> {
+/// The backups that restore a RAID group's data: those targeting a member, or an
+/// element that needs the group (its array or server), or a process on that; best first.
+fn backups_of(model: &Model, g: &Group) -> Backups {
     let needs_group = |t: ElementId| {
         let mut hit = false;
         model.element(t).needs.visit(&mut |r| hit |= *r == crate::model::Req::Group(g.id));

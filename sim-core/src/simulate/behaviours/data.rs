@@ -56,6 +56,43 @@ impl BackupPlan {
     }
 }
 
+/// Every backup of one data set, best first: data backups before system images, then
+/// the most frequent, then the fastest restore.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Backups(pub Vec<BackupPlan>);
+
+impl Backups {
+    /// The sites holding backup copies.
+    pub fn sites(&self) -> impl Iterator<Item = ElementId> + '_ {
+        self.0.iter().filter_map(|b| b.stored_at)
+    }
+
+    /// The restore that loses least among the `usable` backups, as (seconds of data
+    /// lost, restore seconds); `None` when no backup is usable (all data is lost).
+    /// Draws the failed runs of each usable backup, in order, so the random stream
+    /// does not depend on which one wins.
+    pub fn best_restore(
+        &self,
+        now: f64,
+        rng: &mut rand_chacha::ChaCha8Rng,
+        usable: &dyn Fn(&BackupPlan) -> bool,
+    ) -> Option<(f64, f64)> {
+        let mut best: Option<(f64, f64)> = None;
+        for b in self.0.iter().filter(|b| usable(b)) {
+            let lost = b.since_last_good(now, rng);
+            if best.is_none_or(|(l, r)| lost < l || (lost == l && b.restore_secs < r)) {
+                best = Some((lost, b.restore_secs));
+            }
+        }
+        best
+    }
+
+    /// The restore time of the first backup (the one a RAID restore plans on).
+    pub fn first_restore_secs(&self) -> f64 {
+        self.0.first().map_or(0.0, |b| b.restore_secs)
+    }
+}
+
 /// One database's copies.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataSet {
@@ -68,7 +105,7 @@ pub struct DataSet {
     /// Per copy: it holds nothing until it takes over, and then starts from the last
     /// backup (a cluster member at another site that nothing replicates to: cold DR).
     pub from_backup: Vec<bool>,
-    pub backup: Option<BackupPlan>,
+    pub backups: Backups,
 }
 
 /// What a change of primary cost.
@@ -92,7 +129,13 @@ pub fn data_sets(model: &Model) -> Vec<DataSet> {
                 lag_secs.push(lag);
             }
         }
-        sets.push(DataSet { copies, lag_secs, sites: Vec::new(), backup: None, from_backup: Vec::new() });
+        sets.push(DataSet {
+            copies,
+            lag_secs,
+            sites: Vec::new(),
+            backups: Backups::default(),
+            from_backup: Vec::new(),
+        });
     }
     // A group of databases (a cluster) shares its data: a member no replication names
     // serves the data of the member beside it (shared storage at its site, so the same
@@ -111,7 +154,7 @@ pub fn data_sets(model: &Model) -> Vec<DataSet> {
                     copies: Vec::new(),
                     lag_secs: Vec::new(),
                     sites: Vec::new(),
-                    backup: None,
+                    backups: Backups::default(),
                 });
                 sets.len() - 1
             }
@@ -139,14 +182,14 @@ pub fn data_sets(model: &Model) -> Vec<DataSet> {
                 copies: vec![e.id],
                 lag_secs: vec![0.0],
                 sites: Vec::new(),
-                backup: None,
+                backups: Backups::default(),
             });
         }
     }
     for set in &mut sets {
         set.from_backup.resize(set.copies.len(), false);
         set.sites = set.copies.iter().map(|&c| site_of(model, c)).collect();
-        set.backup = crate::mechanisms::backup::restore_plan(model, &set.copies);
+        set.backups = crate::mechanisms::backup::restore_plan(model, &set.copies);
     }
     sets
 }
@@ -170,6 +213,8 @@ pub struct DataState {
     pub awaiting_restore: bool,
     /// Set when that restore starts (the engine times it and clears the flag).
     pub restore_started: bool,
+    /// How long the chosen backup takes to restore.
+    pub restore_secs: f64,
 }
 
 impl DataState {
@@ -179,6 +224,7 @@ impl DataState {
             destroyed: vec![false; set.copies.len()],
             awaiting_restore: false,
             restore_started: false,
+            restore_secs: 0.0,
         }
     }
 }
@@ -212,9 +258,9 @@ pub fn react(
     let mut take = |q: usize, state: &mut DataState| {
         state.primary = q;
         if set.from_backup[q] {
-            match set.backup {
-                Some(b) if b.stored_at.is_none_or(site_standing) => Loss::Secs(b.since_last_good(now, rng)),
-                _ => Loss::All,
+            match set.backups.best_restore(now, rng, &|b| b.stored_at.is_none_or(site_standing)) {
+                Some((lost, _)) => Loss::Secs(lost),
+                None => Loss::All,
             }
         } else {
             // After a failover the roles swap: the old primary rejoins as a replica at
@@ -260,12 +306,13 @@ pub fn react(
     }
     state.primary = 0;
     // Backups with no `stored_at` are taken to live beside the data, so they went too.
-    match set.backup {
-        Some(b) if b.stored_at.is_some_and(site_standing) => {
+    match set.backups.best_restore(now, rng, &|b| b.stored_at.is_some_and(site_standing)) {
+        Some((lost, restore_secs)) => {
             state.awaiting_restore = true;
-            Some(Loss::Secs(b.since_last_good(now, rng)))
+            state.restore_secs = restore_secs;
+            Some(Loss::Secs(lost))
         }
-        _ => Some(Loss::All),
+        None => Some(Loss::All),
     }
 }
 
@@ -310,15 +357,22 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// site that is down (or, after a site disaster, anywhere not named), all is lost.
     pub(in crate::simulate) fn restore_from_backup(&mut self, j: usize, disaster: Option<u32>) {
         let services = self.services_with_group(j);
-        let standing = |s: &Self, site: ElementId| s.up(site.0);
-        let loss = match self.cx.groups[j].backup {
-            Some(b) if disaster.is_none() && b.stored_at.is_none_or(|site| standing(self, site)) => {
-                Loss::Secs(b.since_last_good(self.now, &mut self.rng))
+        let backups = &self.cx.groups[j].backups;
+        let standing: Vec<ElementId> = backups.sites().filter(|s| self.up(s.0)).collect();
+        let usable = |b: &BackupPlan| match b.stored_at {
+            Some(site) => standing.contains(&site),
+            // Stored beside the data: gone with a site disaster.
+            None => disaster.is_none(),
+        };
+        let loss = match backups.best_restore(self.now, &mut self.rng, &usable) {
+            Some((lost, restore_secs)) => {
+                self.groups[j].restore_secs = restore_secs;
+                Loss::Secs(lost)
             }
-            Some(b) if disaster.is_some() && b.stored_at.is_some_and(|site| standing(self, site)) => {
-                Loss::Secs(b.since_last_good(self.now, &mut self.rng))
+            None => {
+                self.groups[j].restore_secs = backups.first_restore_secs();
+                Loss::All
             }
-            _ => Loss::All,
         };
         self.record_loss(&services, loss);
     }
@@ -339,7 +393,7 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     /// The backup of data set `d` is being restored: its services are down until it ends.
     fn start_data_restore(&mut self, d: usize) {
-        let restore_secs = self.cx.data_sets[d].backup.map_or(0.0, |b| b.restore_secs);
+        let restore_secs = self.data[d].restore_secs;
         if restore_secs <= 0.0 {
             return;
         }
@@ -383,15 +437,15 @@ impl<'c, 'm> Sim<'c, 'm> {
                 (st.also_active == Some(i) || (st.also_active.is_none() && st.active == Some(i))).then_some(k)
             });
             let works: Vec<bool> = set.copies.iter().map(|&c| self.works(c)).collect();
-            // Only the backup's storage site is ever asked about.
-            let storage_up = set.backup.and_then(|b| b.stored_at).is_some_and(|s| self.up(s.0));
+            // Only the backups' storage sites are ever asked about.
+            let standing: Vec<ElementId> = set.backups.sites().filter(|s| self.up(s.0)).collect();
             let mut state = std::mem::take(&mut self.data[d]);
             let loss = crate::simulate::data::react(
                 set,
                 &mut state,
                 &|i| works[i],
                 promoted,
-                &|_| storage_up,
+                &|site| standing.contains(&site),
                 self.now,
                 &mut self.rng,
             );
@@ -451,7 +505,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                     st.data_lost = true;
                     // A database at the site records the loss through its data set.
                     let counted = cx.data_sets.iter().any(|set| set.sites.contains(&Some(site_id)));
-                    if !counted {
+                    if counted {
+                        self.groups[j].restore_secs = cx.groups[j].backups.first_restore_secs();
+                    } else {
                         self.restore_from_backup(j, Some(site));
                     }
                 }

@@ -53,7 +53,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             // The shared token stays: bumping it would orphan rebuilds still running.
             st.restoring = true;
             let token = st.token;
-            let restore = p.backup.map_or(0.0, |b| b.restore_secs);
+            let restore = st.restore_secs;
             self.schedule(self.now + restore, Event::RestoreDone { group: j as u32, token });
         }
         if changed {

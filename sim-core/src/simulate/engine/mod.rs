@@ -121,6 +121,8 @@ pub(in crate::simulate) struct GroupState {
     pub(in crate::simulate) spares: u32,
     pub(in crate::simulate) data_lost: bool,
     pub(in crate::simulate) restoring: bool,
+    /// How long the restore of lost data takes (the backup chosen when it was lost).
+    pub(in crate::simulate) restore_secs: f64,
     // Reconverge
     pub(in crate::simulate) ports: Vec<RootPort>,
     pub(in crate::simulate) root: Option<usize>,
@@ -332,7 +334,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let mut data_watch = vec![Vec::new(); n];
         let mut group_data = vec![Vec::new(); model.groups.len()];
         for (d, set) in cx.data_sets.iter().enumerate() {
-            for c in set.copies.iter().chain(set.backup.and_then(|b| b.stored_at).as_ref()) {
+            for c in set.copies.iter().copied().chain(set.backups.sites()) {
                 data_watch[c.0 as usize].push(d as u32);
             }
             for &(j, _, _) in &cx.data_choosers[d] {
