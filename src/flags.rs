@@ -270,6 +270,10 @@ pub struct ExportArgs {
     /// With `--to openpsa`: the service to export (required if there are several).
     #[arg(long)]
     pub service: Option<String>,
+    /// Draw each server's parts (PSUs, NICs, bond, processes) as nodes of their own;
+    /// by default they are folded into the server, which names them.
+    #[arg(long)]
+    pub expand: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -84,6 +84,36 @@ fn export_dot_renders_with_graphviz() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
 }
 
+/// Diagrams mark every SPOF `analyze` reports (red; accepted ones orange) and fold a
+/// server's parts into it unless `--expand`.
+#[test]
+fn diagrams_mark_spofs_and_fold_server_parts() {
+    let file = "scenarios/anti-patterns/two-switches-one-pdu.jsonc";
+    let analysis: serde_json::Value =
+        serde_json::from_str(&spofsim(&["analyze", file, "--format", "json"]).stdout).unwrap();
+    let spofs: Vec<&str> =
+        analysis["spofs"].as_array().unwrap().iter().map(|s| s["element"].as_str().unwrap()).collect();
+    assert!(!spofs.is_empty());
+    let dot = spofsim(&["export", file, "--to", "dot"]).stdout;
+    let mermaid = spofsim(&["export", file, "--to", "mermaid"]).stdout;
+    for spof in &spofs {
+        let node = dot.lines().find(|l| l.trim_start().starts_with(&format!("\"{spof}\" [label="))).unwrap();
+        let label_end = dot[dot.find(node).unwrap()..].find("];").unwrap();
+        let whole = &dot[dot.find(node).unwrap()..][..label_end];
+        assert!(whole.contains("SPOF") && whole.contains("color=\"#d00000\""), "{spof} not marked: {whole}");
+        assert!(mermaid.contains(&format!("{spof}<br/><small>")), "{spof} missing from mermaid");
+    }
+    assert!(mermaid.contains("classDef spof"), "{mermaid}");
+    // Folded: parts are named on their server, not drawn as nodes.
+    assert!(!dot.contains("\"web-1/psu-1\" [label=") && dot.contains("\"web-1\" [label=\"web-1\nserver\n+ "), "{dot}");
+    let expanded = spofsim(&["export", file, "--to", "dot", "--expand"]).stdout;
+    assert!(expanded.contains("\"web-1/psu-1\" [label="), "{expanded}");
+    assert!(expanded.lines().count() > dot.lines().count());
+    // An accepted SPOF is drawn apart from an open one.
+    let accepted = spofsim(&["export", "scenarios/full-single-site.jsonc", "--to", "mermaid"]).stdout;
+    assert!(accepted.contains("SPOF (accepted)") && accepted.contains("classDef accepted"), "{accepted}");
+}
+
 #[test]
 fn export_mermaid_and_invalid_input() {
     let run = spofsim(&["export", GOOD, "--to", "mermaid"]);
@@ -461,6 +491,11 @@ fn diff_reports_changes_and_gates_regressions() {
     let v: serde_json::Value = serde_json::from_str(&worse.stdout).unwrap();
     assert_eq!(v["spofs_added"], serde_json::json!(["gw", "gw~sw", "internet~gw"]));
     assert!(v["regressions"].as_array().unwrap().iter().any(|r| r == "site: availability down"));
+    assert!(v["services"][0]["before"]["cut_sets_by_order"][1].is_u64(), "counts are numbers");
+    // The pull-request comment lists each regression, not only their number.
+    let worse_md = spofsim(&["diff", after, before, "--format", "markdown"]);
+    expect_file(std::path::Path::new("tests/cases/diff/regressions.md"), &worse_md.stdout);
+    assert!(worse_md.stdout.contains("- site: availability down"), "{}", worse_md.stdout);
 }
 
 /// `init` writes a starter that `check` passes (no SPOF, its availability target met),
@@ -617,6 +652,11 @@ fn readme_samples_match_the_commands() {
         samples += 1;
     }
     assert!(samples >= 2, "{samples} samples");
+    // The trimmed scenario states the file's own expectation.
+    let expect = readme.lines().find(|l| l.trim_start().starts_with("\"expect\": [ {")).expect("README scenario");
+    let inner = &expect[expect.find('{').unwrap()..=expect.rfind('}').unwrap()];
+    let file = std::fs::read_to_string(crate::harness::root().join("scenarios/shop-two-tier.jsonc")).unwrap();
+    assert!(file.contains(inner), "README's {inner} is not the expectation of scenarios/shop-two-tier.jsonc");
 }
 
 /// One notion of accepted findings: `analyze`'s findings formats accept what `check`

@@ -13,8 +13,12 @@ pub fn run(args: &ExportArgs, color: ColorMode) -> Status {
     };
     let mut stderr = std::io::stderr().lock();
     let out = match args.to {
-        ExportFormat::Dot => sim_core::export::to_dot(&model),
-        ExportFormat::Mermaid => sim_core::export::to_mermaid(&model),
+        ExportFormat::Dot => {
+            sim_core::export::to_dot(&model, &sim_core::export::DiagramOptions::for_model(&model, args.expand))
+        }
+        ExportFormat::Mermaid => {
+            sim_core::export::to_mermaid(&model, &sim_core::export::DiagramOptions::for_model(&model, args.expand))
+        }
         ExportFormat::ModelJson => sim_core::export::to_model_json(&model),
         ExportFormat::Openpsa => {
             let mut trees = Vec::new();

@@ -9,7 +9,12 @@ fn figures(f: &Option<ServiceFigures>) -> Value {
         Some(f) => json!({
             "availability": f.availability,
             "downtime_secs_per_year": f.downtime_per_year_secs(),
-            "cut_sets_by_order": f.cut_sets_by_order.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+            // Numbers; a count beyond 2^64 (never seen in practice) is written as a
+            // decimal string, since JSON numbers that large lose digits in most readers.
+            "cut_sets_by_order": f.cut_sets_by_order.iter().map(|&n| match u64::try_from(n) {
+                Ok(small) => json!(small),
+                Err(_) => json!(n.to_string()),
+            }).collect::<Vec<_>>(),
             "worst_data_lost_secs": f.worst_data_lost_secs,
             "longest_outage_secs": f.longest_outage_secs,
         }),

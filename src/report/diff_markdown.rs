@@ -36,6 +36,11 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     list("Single points of failure removed", d.spofs_removed.iter().map(|s| format!("`{s}`")).collect(), &mut o);
     list("New findings", d.findings_added.iter().map(|(c, s, m)| format!("{c} `{s}`: {m}")).collect(), &mut o);
     list("Findings resolved", d.findings_removed.iter().map(|(c, s, m)| format!("{c} `{s}`: {m}")).collect(), &mut o);
-    let _ = writeln!(o, "\nRegressions: {}", d.regressions().len());
+    let regressions = d.regressions();
+    if regressions.is_empty() {
+        let _ = writeln!(o, "\nRegressions: none");
+    } else {
+        list(&format!("Regressions ({})", regressions.len()), regressions, &mut o);
+    }
     o
 }

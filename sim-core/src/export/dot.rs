@@ -2,8 +2,11 @@
 
 use std::fmt::Write;
 
-use super::{drawn_edges, drawn_elements};
+use super::{caption, drawn_edges, drawn_elements, drawn_links, mark, DiagramOptions, Folding, Mark};
 use crate::model::{EdgeKind, Layer, Medium, Model, NodeRef};
+
+const SPOF_RED: &str = "#d00000";
+const ACCEPTED_ORANGE: &str = "#d08000";
 
 fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
@@ -45,28 +48,48 @@ fn edge_style(kind: EdgeKind) -> &'static str {
     }
 }
 
-/// Renders the model as a DOT digraph; `a -> b` reads "a depends on b".
-pub fn to_dot(model: &Model) -> String {
+/// Renders the model as a DOT digraph; `a -> b` reads "a depends on b". SPOFs are red
+/// (accepted ones orange and dashed); a server's parts fold into it unless
+/// `options.expand`.
+pub fn to_dot(model: &Model, options: &DiagramOptions) -> String {
+    let folding = Folding::new(model, options);
     let mut out = String::new();
     let _ = writeln!(out, "digraph {} {{", quote(if model.name.is_empty() { "scenario" } else { &model.name }));
     out.push_str("  rankdir=TB;\n  compound=true;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=8];\n");
     let sites: Vec<_> = model.elements.iter().filter(|e| e.kind == "site").collect();
-    let elements: Vec<_> = drawn_elements(model).collect();
+    let elements: Vec<_> = drawn_elements(model, &folding).collect();
     let write_node = |out: &mut String, e: &crate::model::Element, indent: &str| {
+        let mut label = vec![e.name.clone()];
+        label.extend(caption(model, &folding, options, e));
+        let emphasis = match mark(model, &folding, options, e.id) {
+            Mark::None => String::new(),
+            Mark::Spof | Mark::PartIsSpof(_) => format!(", color=\"{SPOF_RED}\", fontcolor=\"{SPOF_RED}\", penwidth=3"),
+            Mark::Accepted => format!(", color=\"{ACCEPTED_ORANGE}\", fontcolor=\"{ACCEPTED_ORANGE}\", penwidth=2"),
+        };
         let _ = writeln!(
             out,
-            "{indent}{} [label={}, {}];",
+            "{indent}{} [label={}, {}{emphasis}];",
             quote(&e.name),
-            quote(&format!("{}\n{}", e.name, e.kind)),
+            quote(&label.join("\n")),
             layer_style(e.layer)
         );
     };
     for site in &sites {
+        let site_mark = match options.spofs.get(&site.name) {
+            Some(false) => format!("\n    color=\"{SPOF_RED}\";\n    fontcolor=\"{SPOF_RED}\";\n    penwidth=3;"),
+            Some(true) => format!("\n    color=\"{ACCEPTED_ORANGE}\";\n    fontcolor=\"{ACCEPTED_ORANGE}\";"),
+            None => String::new(),
+        };
+        let title = match options.spofs.get(&site.name) {
+            Some(false) => format!("site {} (SPOF)", site.name),
+            Some(true) => format!("site {} (SPOF, accepted)", site.name),
+            None => format!("site {}", site.name),
+        };
         let _ = writeln!(
             out,
-            "  subgraph {} {{\n    label={};\n    style=\"rounded,dashed\";",
+            "  subgraph {} {{\n    label={};\n    style=\"rounded,dashed\";{site_mark}",
             quote(&format!("cluster_{}", site.name)),
-            quote(&format!("site {}", site.name))
+            quote(&title)
         );
         for e in elements.iter().filter(|e| e.site == Some(site.id)) {
             write_node(&mut out, e, "    ");
@@ -76,7 +99,7 @@ pub fn to_dot(model: &Model) -> String {
     for e in elements.iter().filter(|e| e.site.is_none()) {
         write_node(&mut out, e, "  ");
     }
-    for g in &model.groups {
+    for g in model.groups.iter().filter(|g| folding.group_drawn(g.id)) {
         let _ = writeln!(
             out,
             "  {} [label={}, shape=hexagon, style=dashed];",
@@ -92,21 +115,30 @@ pub fn to_dot(model: &Model) -> String {
             quote(&format!("service {}", s.name))
         );
     }
-    for l in &model.links {
+    for (a, b, l, names) in drawn_links(model, &folding) {
         let style = match &l.medium {
             Medium::FibreChannel => "color=\"#7a3fb0\", penwidth=2",
             Medium::Trunk { .. } => "color=\"#1f5fbf\", penwidth=3",
             _ => "color=\"#1f5fbf\", penwidth=1.5",
         };
+        let spof: Vec<&str> = names.iter().copied().filter(|n| options.spofs.get(*n) == Some(&false)).collect();
+        let style = if spof.is_empty() {
+            style.to_string()
+        } else {
+            format!(
+                "color=\"{SPOF_RED}\", penwidth=3, fontcolor=\"{SPOF_RED}\", label={}",
+                quote(&format!("SPOF {}", spof.join(", ")))
+            )
+        };
         let _ = writeln!(
             out,
             "  {} -> {} [dir=none, {style}, tooltip={}];",
-            quote(&model.element(l.a).name),
-            quote(&model.element(l.b).name),
-            quote(&model.element(l.element).name)
+            quote(&model.element(a).name),
+            quote(&model.element(b).name),
+            quote(&names.join(", "))
         );
     }
-    for (a, b, k) in drawn_edges(model) {
+    for (a, b, k) in drawn_edges(model, &folding) {
         let _ = writeln!(
             out,
             "  {} -> {} [{}, tooltip={}];",

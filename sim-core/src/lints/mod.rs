@@ -6,6 +6,7 @@ mod backup_same_site;
 mod backup_unmonitored;
 mod backups;
 mod bond_one_switch;
+mod capacity_without_draws;
 mod cluster_quorum;
 mod connection_pool;
 mod dns_no_check;
@@ -19,8 +20,10 @@ mod power_overload;
 mod quorum_device_uncabled;
 mod raid_spare;
 mod single_site;
+mod stp_as_tier;
 mod sync_replication;
 mod traps_only;
+mod unreachable_member;
 
 use crate::model::{ElementId, Model, Req};
 use crate::syntax::Span;
@@ -128,6 +131,9 @@ pub static LINTS: &[&Lint] = &[
     &backup_unmonitored::LINT,
     &quorum_device_uncabled::LINT,
     &backup_same_site::LINT,
+    &capacity_without_draws::LINT,
+    &unreachable_member::LINT,
+    &stp_as_tier::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.
@@ -160,7 +166,7 @@ fn examples_decode_as_scenario_entries() {
     use crate::diagnostics::Code;
     let shape = [Code::Syntax, Code::WrongType, Code::UnknownField, Code::MissingField, Code::UnknownKind];
     for lint in LINTS {
-        let decodes = ["components", "groups", "monitors", "backups", "sites"].iter().any(|section| {
+        let decodes = ["components", "groups", "monitors", "backups", "sites", "services"].iter().any(|section| {
             let doc = format!("{{ \"{section}\": {{ {} }} }}", lint.example);
             crate::load(&doc).diagnostics.iter().all(|d| !shape.contains(&d.code))
         });

@@ -580,7 +580,8 @@ mod tests {
         let json = syntax::parse(text).0.expect("parses").to_json();
         let backward = load(&serde_json::to_string_pretty(&reversed(&json)).unwrap()).model.expect("reordered loads");
         assert_eq!(forward.summary(), backward.summary());
-        assert_eq!(crate::export::to_dot(&forward), crate::export::to_dot(&backward));
+        let options = crate::export::DiagramOptions::default();
+        assert_eq!(crate::export::to_dot(&forward, &options), crate::export::to_dot(&backward, &options));
     }
 
     #[test]
