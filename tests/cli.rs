@@ -466,8 +466,19 @@ fn report_writes_plots_and_a_self_contained_page() {
         assert!(svg.contains("<svg") && svg.contains("<text"), "{stem}.svg has no labels");
     }
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
-    assert_eq!(html.matches("<svg").count(), stems.len(), "every plot inlined once");
-    for part in ["Expectations", "Single points of failure (2)", "Design lints", "Simulation", "seed 20261122"] {
+    // The topology is drawn (and inlined) when Graphviz is installed; its DOT is always written.
+    let drawn = dir.join("topology.svg").exists();
+    assert!(drawn || std::env::var_os("SPOFSIM_REQUIRE_GRAPHVIZ").is_none(), "graphviz is required in CI");
+    assert_eq!(html.matches("<svg").count(), stems.len() + usize::from(drawn), "every plot inlined once");
+    let dot = std::fs::read_to_string(dir.join("topology.dot")).unwrap();
+    assert!(dot.contains("\"gw\" [label=\"gw\nrouter\n+ psu-1, psu-2\nSPOF\""), "the topology marks the SPOFs: {dot}");
+    let timeline = std::fs::read_to_string(dir.join("timeline.svg")).unwrap();
+    assert!(timeline.contains("Worst simulated year"), "the timeline shows the worst year");
+    let availability = std::fs::read_to_string(dir.join("availability.svg")).unwrap();
+    assert!(availability.contains("target (expect min_availability)"), "the target line has a legend");
+    for part in
+        ["Expectations", "Topology", "Single points of failure (2)", "Design lints", "Simulation", "seed 20261122"]
+    {
         assert!(html.contains(part), "index.html lacks {part:?}");
     }
     assert!(!html.contains("<script") && !html.contains("src=\"http"), "index.html must open from disk alone");

@@ -203,7 +203,8 @@ pub fn report_html(app: &App) -> Result<String, String> {
         Some(exact) => exact.check.clone(),
         None => sim_core::check::check(&facts.model),
     };
-    spofsim::report::folder::html(&app.doc.source.label(), &app.doc.analysed_text, &facts.model, &check, sim)
+    // The panel keeps the report, not the replications: the timeline is the first year.
+    spofsim::report::folder::html(&app.doc.source.label(), &app.doc.analysed_text, &facts.model, &check, sim, &[])
 }
 
 /// "Download report": now if a simulation has run, else after one with the panel's
@@ -250,8 +251,15 @@ pub fn report_folder(app: &mut App, out: &std::path::Path) -> Result<std::path::
         Some(exact) => exact.check.clone(),
         None => sim_core::check::check(&model),
     };
-    let (index, _) =
-        spofsim::report::folder::write(out, &app.doc.source.label(), &app.doc.analysed_text, &model, &check, &sim)?;
+    let (index, _) = spofsim::report::folder::write(
+        out,
+        &app.doc.source.label(),
+        &app.doc.analysed_text,
+        &model,
+        &check,
+        &sim,
+        &[],
+    )?;
     Ok(index)
 }
 

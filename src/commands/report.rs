@@ -29,7 +29,9 @@ pub fn run(args: &ReportArgs, color: ColorMode) -> Status {
     bar.finish_and_clear();
     let names = sim_core::simulate::service_names(&model);
     let sim = sim_core::simulate::aggregate(&model.name, &names, &options, &records);
-    match crate::report::folder::write(&args.out, &args.file.display().to_string(), &text, &model, &check, &sim) {
+    let worst = sim_core::simulate::worst_year_timelines(&compiled, &records);
+    match crate::report::folder::write(&args.out, &args.file.display().to_string(), &text, &model, &check, &sim, &worst)
+    {
         Ok((index, plots)) => {
             if !args.quiet {
                 eprintln!("wrote {} and {plots} plots (PNG and SVG) to {}", index.display(), args.out.display());

@@ -27,7 +27,8 @@ fn percent(n: &f64) -> String {
 
 impl Figure for Availability<'_> {
     fn size(&self) -> (u32, u32) {
-        (900, 140 + 60 * self.report.services.len() as u32)
+        // Room for the legend (three rows) above the first bar.
+        (900, 200 + 60 * self.report.services.len() as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -40,19 +41,24 @@ impl Figure for Availability<'_> {
                 (FAMILY, 20),
             )
             .margin(12)
+            // Room on the right for the last tick label ("99.99999%").
+            .margin_right(48)
             .x_label_area_size(40)
             .y_label_area_size(140)
-            .build_cartesian_2d(1.0f64..7.0, -0.5f64..n - 0.5)
+            .build_cartesian_2d(1.0f64..7.0, -0.5f64..n + 0.7)
             .map_err(error)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .x_labels(7)
             .x_label_formatter(&percent)
-            .y_labels(services.len().max(1))
+            .y_labels(services.len() + 2)
             .y_label_formatter(&|y| {
-                let i = y.round().max(0.0) as usize;
-                names.get(i).cloned().unwrap_or_default()
+                // Only at a service's row: the slot above the last holds the legend.
+                if (y - y.round()).abs() > 0.05 || *y < -0.05 {
+                    return String::new();
+                }
+                names.get(y.round() as usize).cloned().unwrap_or_default()
             })
             .x_desc("availability (nines)")
             .label_style((FAMILY, 14))
@@ -60,21 +66,45 @@ impl Figure for Availability<'_> {
             .map_err(error)?;
         for (i, s) in services.iter().enumerate() {
             let y = i as f64;
-            chart
+            let bar = chart
                 .draw_series([Rectangle::new(
                     [(1.0, y - 0.25), (nines(s.availability), y + 0.25)],
                     super::colour(0).filled(),
                 )])
                 .map_err(error)?;
+            if i == 0 {
+                bar.label("simulated availability")
+                    .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], super::colour(0).filled()));
+            }
             let (lo, hi) = (nines(s.availability_ci95[0]), nines(s.availability_ci95[1]));
-            chart.draw_series([PathElement::new(vec![(lo, y), (hi, y)], BLACK.stroke_width(2))]).map_err(error)?;
+            let whisker =
+                chart.draw_series([PathElement::new(vec![(lo, y), (hi, y)], BLACK.stroke_width(2))]).map_err(error)?;
+            if i == 0 {
+                whisker
+                    .label("95% confidence interval")
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2)));
+            }
             if let Some((_, t)) = self.targets.iter().find(|(name, _)| *name == s.name) {
                 let x = nines(*t);
-                chart
+                let mark = chart
                     .draw_series([PathElement::new(vec![(x, y - 0.4), (x, y + 0.4)], RED.stroke_width(3))])
                     .map_err(error)?;
+                if !self.targets.is_empty()
+                    && services.iter().position(|s| self.targets.iter().any(|(n, _)| *n == s.name)) == Some(i)
+                {
+                    mark.label("target (expect min_availability)")
+                        .legend(|(x, y)| PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], RED.stroke_width(3)));
+                }
             }
         }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font((FAMILY, 12))
+            .draw()
+            .map_err(error)?;
         Ok(())
     }
 }

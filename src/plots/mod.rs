@@ -115,27 +115,47 @@ impl Sink for Svgs {
 
 /// Every figure as `DIR/STEM.png` and `DIR/STEM.svg`. `targets`: (service, min availability).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn write_all(report: &SimReport, targets: &[(String, f64)], dir: &Path) -> Result<Vec<Written>, String> {
+pub fn write_all(
+    report: &SimReport,
+    targets: &[(String, f64)],
+    worst: &[sim_core::simulate::WorstYear],
+    dir: &Path,
+) -> Result<Vec<Written>, String> {
     let mut files = Files { dir, written: Vec::new() };
-    visit_all(report, targets, &mut files)?;
+    visit_all(report, targets, worst, &mut files)?;
     Ok(files.written)
 }
 
 /// Every figure as SVG text, written nowhere (the browser demo's report).
-pub fn svg_all(report: &SimReport, targets: &[(String, f64)]) -> Result<Vec<Written>, String> {
+pub fn svg_all(
+    report: &SimReport,
+    targets: &[(String, f64)],
+    worst: &[sim_core::simulate::WorstYear],
+) -> Result<Vec<Written>, String> {
     let mut svgs = Svgs(Vec::new());
-    visit_all(report, targets, &mut svgs)?;
+    visit_all(report, targets, worst, &mut svgs)?;
     Ok(svgs.0)
 }
 
-/// Every figure of a report, in a stable order. `targets`: (service, min availability).
-pub fn visit_all<S: Sink>(report: &SimReport, targets: &[(String, f64)], sink: &mut S) -> Result<(), String> {
+/// Every figure of a report, in a stable order. `targets`: (service, min availability);
+/// `worst`: each service's worst simulated year, or empty (the first year is drawn).
+pub fn visit_all<S: Sink>(
+    report: &SimReport,
+    targets: &[(String, f64)],
+    worst: &[sim_core::simulate::WorstYear],
+    sink: &mut S,
+) -> Result<(), String> {
     sink.emit(
         &availability::Availability { report, targets },
         "availability",
         "Availability per service against its target",
     )?;
-    sink.emit(&timeline::Timeline { report }, "timeline", "One simulated year: outages and degraded periods")?;
+    let timeline_title = if worst.is_empty() {
+        "The first simulated year: outages and degraded periods"
+    } else {
+        "The worst simulated year of each service: outages and degraded periods"
+    };
+    sink.emit(&timeline::Timeline { report, worst }, "timeline", timeline_title)?;
     for s in &report.services {
         let slug = slug(&s.name);
         sink.emit(

@@ -7,7 +7,41 @@ use std::path::{Path, PathBuf};
 
 use sim_core::check::ScenarioCheck;
 use sim_core::model::Model;
-use sim_core::simulate::SimReport;
+use sim_core::simulate::{SimReport, WorstYear};
+
+/// The topology as `index.html` shows it: the DOT source (SPOFs marked, servers'
+/// parts folded) and, when Graphviz could draw it, the SVG.
+pub struct Topology {
+    pub dot: String,
+    pub svg: Option<String>,
+}
+
+impl Topology {
+    /// The DOT source of `model`, not yet drawn.
+    pub fn of(model: &Model) -> Topology {
+        let options = sim_core::export::DiagramOptions::for_model(model, false);
+        Topology { dot: sim_core::export::to_dot(model, &options), svg: None }
+    }
+
+    /// Draws the picture with Graphviz (`dot -Tsvg`) when it is installed; `None`
+    /// leaves the page with the DOT source and how to draw it.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn drawn(mut self) -> Topology {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let child =
+            Command::new("dot").arg("-Tsvg").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn();
+        if let Ok(mut child) = child {
+            let fed = child.stdin.take().is_some_and(|mut stdin| stdin.write_all(self.dot.as_bytes()).is_ok());
+            if let Ok(out) = child.wait_with_output() {
+                if fed && out.status.success() {
+                    self.svg = String::from_utf8(out.stdout).ok();
+                }
+            }
+        }
+        self
+    }
+}
 
 /// (service, min availability) of every `expect` target, for the availability plot.
 pub fn targets(model: &Model) -> Vec<(String, f64)> {
@@ -22,6 +56,9 @@ pub fn targets(model: &Model) -> Vec<(String, f64)> {
 #[cfg(not(target_arch = "wasm32"))]
 /// `shown` is how the scenario is named in the page; `text` its source, for the hash.
 /// Returns the index path and the number of plots.
+/// `worst`: each service's worst simulated year (`simulate::worst_year_timelines`), or
+/// empty to draw the first year. The topology is drawn with Graphviz when installed and
+/// written beside the plots as `topology.dot` (and `topology.svg`).
 pub fn write(
     out: &Path,
     shown: &str,
@@ -29,19 +66,39 @@ pub fn write(
     model: &Model,
     check: &ScenarioCheck,
     sim: &SimReport,
+    worst: &[WorstYear],
 ) -> Result<(PathBuf, usize), String> {
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let plots = crate::plots::write_all(sim, &targets(model), out)?;
+    let plots = crate::plots::write_all(sim, &targets(model), worst, out)?;
     let hash = sim_core::simulate::shard::scenario_hash(text);
-    let page = super::html::render(shown, &hash, check, sim, &plots);
+    let topology = Topology::of(model).drawn();
+    let dot_path = out.join("topology.dot");
+    std::fs::write(&dot_path, &topology.dot).map_err(|e| format!("cannot write {}: {e}", dot_path.display()))?;
+    if let Some(svg) = &topology.svg {
+        let svg_path = out.join("topology.svg");
+        std::fs::write(&svg_path, svg).map_err(|e| format!("cannot write {}: {e}", svg_path.display()))?;
+    }
+    let page = super::html::render(shown, &hash, check, sim, &plots, &topology);
     let index = out.join("index.html");
     std::fs::write(&index, page).map_err(|e| format!("cannot write {}: {e}", index.display()))?;
     Ok((index, plots.len()))
 }
 
 /// The same `index.html` as one string, its plots inline, no files written.
-pub fn html(shown: &str, text: &str, model: &Model, check: &ScenarioCheck, sim: &SimReport) -> Result<String, String> {
-    let plots = crate::plots::svg_all(sim, &targets(model))?;
+/// Without Graphviz (the browser has none), the topology is the DOT source.
+pub fn html(
+    shown: &str,
+    text: &str,
+    model: &Model,
+    check: &ScenarioCheck,
+    sim: &SimReport,
+    worst: &[WorstYear],
+) -> Result<String, String> {
+    let plots = crate::plots::svg_all(sim, &targets(model), worst)?;
     let hash = sim_core::simulate::shard::scenario_hash(text);
-    Ok(super::html::render(shown, &hash, check, sim, &plots))
+    #[cfg(not(target_arch = "wasm32"))]
+    let topology = Topology::of(model).drawn();
+    #[cfg(target_arch = "wasm32")]
+    let topology = Topology::of(model);
+    Ok(super::html::render(shown, &hash, check, sim, &plots, &topology))
 }

@@ -18,7 +18,14 @@ fn human(secs: f64) -> String {
     Duration::from_secs(secs).human()
 }
 
-pub fn render(path: &str, hash: &str, check: &ScenarioCheck, sim: &SimReport, plots: &[Written]) -> String {
+pub fn render(
+    path: &str,
+    hash: &str,
+    check: &ScenarioCheck,
+    sim: &SimReport,
+    plots: &[Written],
+    topology: &super::folder::Topology,
+) -> String {
     let mut o = String::new();
     let title = format!("spofsim report: {}", sim.scenario);
     let _ = write!(
@@ -77,6 +84,23 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
             );
         }
         let _ = writeln!(o, "</ul>");
+    }
+    let _ = writeln!(o, "<h2>Topology</h2>");
+    match &topology.svg {
+        Some(svg) => {
+            let _ = writeln!(
+                o,
+                "<figure id=\"topology\">\n{}\n<figcaption>The design: single points of failure in red (accepted ones in orange); each server's parts are folded into it (<code>spofsim export FILE --to dot --expand</code> unfolds them). <a href=\"topology.svg\">SVG</a>, <a href=\"topology.dot\">DOT</a>.</figcaption></figure>",
+                strip_xml_header(svg)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "<p>Graphviz was not found, so the picture is not drawn: render <code>topology.dot</code> with <code>dot -Tsvg topology.dot &gt; topology.svg</code> (single points of failure are marked in red).</p>\n<details><summary>DOT source</summary><pre>{}</pre></details>",
+                esc(&topology.dot)
+            );
+        }
     }
     let _ = writeln!(o, "<h2>Design lints ({})</h2>", check.lints.len());
     if !check.lints.is_empty() {

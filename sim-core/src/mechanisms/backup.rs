@@ -27,15 +27,19 @@ pub enum BackupType {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupSpec {
+    /// "system" (OS and middleware, service stopped) or "data" (frequent online copies;
+    /// restores use a data backup first).
     #[serde(rename = "type")]
     pub backup: BackupType,
-    /// What is backed up.
+    /// What is backed up: components (a DB process or its server), links or sites, not
+    /// groups (name a cluster's members), e.g. `"of": ["db-1"]`.
     pub of: Vec<Ref>,
-    /// Time between backups: the worst-case data loss.
+    /// Time between backups, above zero: the worst-case data loss, e.g. `"interval": "1d"`.
     pub interval: Duration,
-    /// Time to restore from the backup.
+    /// Time to restore from the backup (part of the RTO), e.g. `"restore": "4h"`.
     pub restore: Duration,
-    /// Where the copies are kept (a site other than the data's protects from disasters).
+    /// The site where the copies are kept (a site other than the data's protects from
+    /// disasters).
     pub stored_at: Option<Ref>,
 }
 

@@ -25,7 +25,7 @@ pub static KINDS: &[&dyn Kind] = &[&KindOf::<NicSpec>::NEW, &KindOf::<BondSpec>:
 pub struct NicSpec {
     /// The server the NIC is in.
     pub server: Ref,
-    /// The switch its cable goes to.
+    /// The switch (or router) its cable goes to.
     pub switch: Ref,
 }
 
@@ -58,7 +58,7 @@ pub enum BondMode {
     Lacp,
 }
 
-/// How the bond notices a failed member.
+/// How the bond notices a failed member: `{ "mii": { ... } }` or `{ "arp": { ... } }`.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum BondMonitor {
@@ -66,7 +66,8 @@ pub enum BondMonitor {
     Mii {
         /// Polling interval (Linux miimon; default 100ms).
         interval: Option<Duration>,
-        /// Polls a link must stay down before failover (Linux downdelay / miimon; default 0).
+        /// How long a link must stay down before failover (Linux downdelay, a multiple of
+        /// miimon; default 0), e.g. `"downdelay": "200ms"`.
         downdelay: Option<Duration>,
     },
     /// ARP probes to a target address (sees failures further away; costs broadcasts).
@@ -75,9 +76,10 @@ pub enum BondMonitor {
         /// kernel's default of 0 turns ARP monitoring off, so a real ARP monitor always
         /// sets it; give the configured value.
         interval: Option<Duration>,
-        /// The element whose address is probed (usually the gateway).
+        /// The component whose address is probed, usually the gateway router (a group,
+        /// such as a `vrrp` VIP, is refused).
         target: Ref,
-        /// Missed probes before failover (Linux arp_missed_max; default 2).
+        /// Missed probes before failover, at least 1 (Linux arp_missed_max; default 2).
         missed: Option<u32>,
     },
 }
@@ -86,11 +88,14 @@ pub enum BondMonitor {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InlineBond {
+    /// "active-backup" (default: one NIC carries traffic, another takes over) or "lacp"
+    /// (IEEE 802.3ad: all NICs carry traffic).
     #[serde(default)]
     pub mode: BondMode,
-    /// One NIC cabled to each of these switches.
+    /// One NIC cabled to each of these switches or routers (at least two).
     pub to: Vec<Ref>,
-    /// MII by default.
+    /// How a failed member is noticed: MII by default (Linux miimon, 100ms), e.g.
+    /// `"monitor": { "arp": { "target": "gw-1" } }`.
     pub monitor: Option<BondMonitor>,
 }
 
@@ -98,10 +103,14 @@ pub struct InlineBond {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BondSpec {
+    /// "active-backup" (default: one NIC carries traffic, another takes over) or "lacp"
+    /// (IEEE 802.3ad: all NICs carry traffic).
     #[serde(default)]
     pub mode: BondMode,
-    /// The member NICs, primary first.
+    /// The member NICs (at least two, in one server), primary first.
     pub members: Vec<Ref>,
+    /// How a failed member is noticed: MII by default (Linux miimon, 100ms), e.g.
+    /// `"monitor": { "arp": { "target": "gw-1" } }`.
     pub monitor: Option<BondMonitor>,
 }
 

@@ -23,7 +23,11 @@ pub static KINDS: &[&dyn Kind] = &[&KindOf::<QuorumDeviceSpec>::NEW, &KindOf::<C
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuorumDeviceSpec {
+    /// Power sources (PDUs, UPSes or feeds), one PSU on each: `"power": ["pdu-a", "pdu-b"]`;
+    /// omitted, power is not modelled.
     pub power: Option<PowerSpec>,
+    /// Power draw in watts (positive); with PSU capacities, decides how many PSUs it
+    /// needs, e.g. `"draw_watts": 350`.
     pub draw_watts: Option<f64>,
 }
 
@@ -73,7 +77,7 @@ pub enum Standby {
 pub struct HeartbeatSpec {
     /// Time between heartbeats (default 1s).
     pub interval: Option<Duration>,
-    /// Silence after which a node is declared dead (default 10s).
+    /// Silence after which a node is declared dead (default 10s; must exceed the interval).
     pub deadtime: Option<Duration>,
 }
 
@@ -81,21 +85,26 @@ pub struct HeartbeatSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterSpec {
+    /// "active-standby" (the standby takes over after deadtime + takeover) or
+    /// "active-active" (needs `sharing`).
     pub mode: ClusterMode,
-    /// DB servers or processes; for active-standby, the preferred active first.
+    /// DB servers or processes (at least two); for active-standby, the preferred active first.
     pub members: Vec<Ref>,
+    /// Heartbeat timing (defaults: interval 1s, deadtime 10s), e.g.
+    /// `"heartbeat": { "interval": "1s", "deadtime": "10s" }`.
     pub heartbeat: Option<HeartbeatSpec>,
-    /// The tie-breaker: a quorum device. Without one a two-node cluster can split-brain.
+    /// The tie-breaker: a `quorum-device`. Without one a two-node cluster can split-brain.
     pub quorum: Option<Ref>,
     /// Time to start the service on the standby after detection (default 30s).
     pub takeover: Option<Duration>,
-    /// Active-active only: how the nodes share data.
+    /// Active-active only, and required there: "shared-everything" or "shared-nothing".
     pub sharing: Option<Sharing>,
-    /// Shared storage (a RAID group or array) the nodes use.
+    /// Shared storage (a `raid` group or `storage-array`) the nodes use.
     pub storage: Option<Ref>,
-    /// Active-standby only: a hot (running) or cold (off until needed) standby.
+    /// Active-standby only: "hot" (default, running) or "cold" (off until needed).
     pub standby: Option<Standby>,
-    /// Shared nothing: whether each partition is replicated to another node.
+    /// Shared nothing: whether each partition is replicated to another node (default
+    /// false: losing a node loses its partition).
     pub replicated_partitions: Option<bool>,
 }
 

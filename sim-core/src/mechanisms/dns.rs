@@ -23,7 +23,11 @@ pub static KINDS: &[&dyn Kind] =
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DnsServerSpec {
+    /// Power sources (PDUs, UPSes or feeds), one PSU on each: `"power": ["pdu-a", "pdu-b"]`;
+    /// omitted, power is not modelled.
     pub power: Option<PowerSpec>,
+    /// Power draw in watts (positive); with PSU capacities, decides how many PSUs it
+    /// needs, e.g. `"draw_watts": 350`.
     pub draw_watts: Option<f64>,
 }
 
@@ -47,13 +51,14 @@ const ANSWERS: &[&str] = &["server", "process", "load-balancer", "router", "fire
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoundRobinSpec {
-    /// The DNS name, for reports.
+    /// The DNS name, for reports, e.g. `"name": "www.example.com"`.
     pub name: Option<String>,
-    /// The addresses handed out.
+    /// The addresses handed out (at least two): servers, processes, load balancers,
+    /// routers or firewalls.
     pub members: Vec<Ref>,
-    /// Record TTL (default 300s).
+    /// Record TTL (default 300s): clients keep a dead address this long, e.g. `"ttl": "60s"`.
     pub ttl: Option<Duration>,
-    /// Authoritative servers answering for the name.
+    /// Authoritative `dns-server`s for the name; it resolves while any of them works.
     #[serde(default)]
     pub servers: Vec<Ref>,
 }
@@ -62,15 +67,21 @@ pub struct RoundRobinSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GslbSpec {
+    /// The DNS name, for reports, e.g. `"name": "www.example.com"`.
     pub name: Option<String>,
-    /// Each site's front door (its load balancer, VIP holder or web server).
+    /// Each site's front door, at least two: a load balancer, router, firewall, server or
+    /// process (not a group such as a `vrrp` VIP).
     pub members: Vec<Ref>,
+    /// Record TTL (default 300s): clients keep the old answer this long after a failover,
+    /// e.g. `"ttl": "60s"`.
     pub ttl: Option<Duration>,
-    /// How GSLB notices a dead site.
+    /// How GSLB notices a dead site (interval × fall), e.g. `"check": { "type": "http" }`;
+    /// without one it never moves clients off a dead site.
     pub check: Option<CheckSpec>,
-    /// "single": one address per answer (failover); "all": every healthy address.
+    /// "single" (default): one address per answer (failover); "all": every healthy address.
     #[serde(default)]
     pub answers: Answers,
+    /// Authoritative `dns-server`s for the name; it resolves while any of them works.
     #[serde(default)]
     pub servers: Vec<Ref>,
 }

@@ -25,7 +25,11 @@ pub static KINDS: &[&dyn Kind] = &[&KindOf::<FirewallSpec>::NEW, &KindOf::<PoolS
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirewallSpec {
+    /// Power sources (PDUs, UPSes or feeds), one PSU on each: `"power": ["pdu-a", "pdu-b"]`;
+    /// omitted, power is not modelled.
     pub power: Option<PowerSpec>,
+    /// Power draw in watts (positive); with PSU capacities, decides how many PSUs it
+    /// needs, e.g. `"draw_watts": 350`.
     pub draw_watts: Option<f64>,
     /// Idle connections are dropped (silently) after this long (default 1h).
     pub idle_timeout: Option<Duration>,

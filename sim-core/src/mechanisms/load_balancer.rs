@@ -26,9 +26,13 @@ pub static KINDS: &[&dyn Kind] = &[&KindOf::<LoadBalancerSpec>::NEW, &KindOf::<P
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancerSpec {
+    /// Power sources (PDUs, UPSes or feeds), one PSU on each: `"power": ["pdu-a", "pdu-b"]`;
+    /// omitted, power is not modelled.
     pub power: Option<PowerSpec>,
+    /// Power draw in watts (positive); with PSU capacities, decides how many PSUs it
+    /// needs, e.g. `"draw_watts": 350`.
     pub draw_watts: Option<f64>,
-    /// L4 (TCP) or L7 (HTTP).
+    /// OSI layer it balances at: 4 (TCP) or 7 (HTTP), e.g. `"layer": 7`.
     pub layer: Option<u8>,
 }
 
@@ -94,9 +98,12 @@ pub enum CheckKind {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckSpec {
+    /// "tcp" (default: TCP connect), "http" (HTTP GET, status only) or "content" (the
+    /// page's content; needs `url`).
     #[serde(default, rename = "type")]
     pub check: CheckKind,
-    /// The URL fetched by http and content checks.
+    /// The URL fetched by http and content checks (required for content), e.g.
+    /// `"url": "/health"`.
     pub url: Option<String>,
     /// Time between checks (HAProxy default 2s).
     pub interval: Option<Duration>,
@@ -148,12 +155,18 @@ pub struct PoolSpec {
     pub balancer: Ref,
     /// Servers or processes that serve the requests.
     pub members: Vec<Ref>,
+    /// "round-robin" (default), "least-connections", "response-time" or "source-hash";
+    /// recorded only: it does not change the analysis.
     #[serde(default)]
     pub algorithm: Algorithm,
+    /// Health check that takes a dead member out after interval × fall, e.g.
+    /// `"check": { "type": "http" }`; without one its share of requests fails until repair.
     pub check: Option<CheckSpec>,
+    /// "none" (default), "cookie", "source-ip" or "session-table": pinned clients lose
+    /// their session on failover unless the members are in a `session-replication` group.
     #[serde(default)]
     pub persistence: Persistence,
-    /// Members needed to carry the load (default 1).
+    /// Members needed to carry the load (default 1; at most the member count).
     pub need: Option<u32>,
 }
 

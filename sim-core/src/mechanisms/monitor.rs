@@ -52,14 +52,17 @@ impl Method {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MonitorSpec {
+    /// "ping", "process", "log", "performance", "snmp-poll", "snmp-trap" (alerts at once,
+    /// no interval; see `trap_loss`) or "content".
     pub method: Method,
-    /// What it watches.
+    /// What it watches: components, links or sites (not groups); watching a device also
+    /// covers its parts (`web-1/eth0`).
     pub targets: Vec<Ref>,
     /// Time between probes (traps: not used; default 1m).
     pub interval: Option<Duration>,
-    /// Consecutive failed probes before an alert (default 1).
+    /// Consecutive failed probes before an alert (default 1; at least 1).
     pub threshold: Option<u32>,
-    /// SNMP traps only: the fraction of traps lost, e.g. "5%".
+    /// SNMP traps only: the fraction of traps lost (default 0%), e.g. "5%".
     pub trap_loss: Option<Fraction>,
     /// Time from alert to someone starting the repair (default 0s).
     pub response: Option<Duration>,

@@ -34,7 +34,11 @@ impl Spec for EntrySpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SwitchSpec {
+    /// Power sources (PDUs, UPSes or feeds), one PSU on each: `"power": ["pdu-a", "pdu-b"]`;
+    /// omitted, power is not modelled.
     pub power: Option<PowerSpec>,
+    /// Power draw in watts (positive); with PSU capacities, decides how many PSUs it
+    /// needs, e.g. `"draw_watts": 350`.
     pub draw_watts: Option<f64>,
     /// VLANs configured on the switch.
     #[serde(default)]
@@ -62,7 +66,11 @@ impl Spec for SwitchSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouterSpec {
+    /// Power sources (PDUs, UPSes or feeds), one PSU on each: `"power": ["pdu-a", "pdu-b"]`;
+    /// omitted, power is not modelled.
     pub power: Option<PowerSpec>,
+    /// Power draw in watts (positive); with PSU capacities, decides how many PSUs it
+    /// needs, e.g. `"draw_watts": 350`.
     pub draw_watts: Option<f64>,
 }
 
@@ -93,13 +101,15 @@ pub enum MediumSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkSpec {
-    /// An id, if drills or reports need a name; otherwise "a~b".
+    /// An id, if drills or reports need a name; otherwise "a~b" ("a~b#2" for a parallel one).
     pub id: Option<String>,
-    /// The two ends.
+    /// The two ends, two different devices, e.g. `"between": ["sw-1", "sw-2"]`; Fibre
+    /// Channel ends (hba, san-switch) link only to each other or a storage array.
     pub between: Vec<Ref>,
-    /// Inferred when absent: cascade between switches, fc on the SAN, uplink otherwise.
+    /// Inferred when absent: fc if an end is an hba, san-switch or storage-array, trunk if
+    /// `vlans` are listed, cascade between two switches, uplink otherwise.
     pub medium: Option<MediumSpec>,
-    /// VLANs carried (makes the link a trunk).
+    /// VLANs carried; with no `medium`, they make the link a trunk.
     #[serde(default)]
     pub vlans: Vec<u16>,
 }

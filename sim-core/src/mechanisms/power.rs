@@ -46,6 +46,8 @@ pub struct UpsSpec {
     pub feed: Ref,
     /// How long the battery carries the load when the feed fails, e.g. "15m".
     pub battery_runtime: Duration,
+    /// The most the UPS can deliver, in watts; the draws below it must fit (SPOF-L001),
+    /// e.g. `"capacity_watts": 3000`.
     pub capacity_watts: Option<f64>,
 }
 
@@ -76,7 +78,8 @@ impl Spec for UpsSpec {
 pub struct PduSpec {
     /// What feeds this PDU: a UPS, a feed, or an upstream PDU.
     pub from: Ref,
-    /// The most the PDU can deliver; devices on it must fit.
+    /// The most the PDU can deliver, in watts; the draws of the devices on it must fit
+    /// (SPOF-L001), e.g. `"capacity_watts": 1000`.
     pub capacity_watts: Option<f64>,
 }
 
@@ -107,6 +110,8 @@ pub struct PsuSpec {
     pub device: Ref,
     /// The PDU (or UPS, or feed) it is plugged into.
     pub from: Ref,
+    /// What this PSU delivers, in watts; with the device's `draw_watts`, decides how many
+    /// PSUs the device needs (unknown: one is enough), e.g. `"capacity_watts": 500`.
     pub capacity_watts: Option<f64>,
 }
 
@@ -147,7 +152,7 @@ impl Spec for PsuSpec {
 }
 
 /// A device's power inputs: `["pdu-a", "pdu-b"]` (one PSU on each), or
-/// `{ "from": [...], "psu_capacity_watts": 500 }`.
+/// `{ "from": ["pdu-a", "pdu-b"], "psu_capacity_watts": 500 }`.
 #[derive(Debug, JsonSchema)]
 #[schemars(untagged)]
 pub enum PowerSpec {
@@ -161,7 +166,8 @@ pub enum PowerSpec {
 pub struct PowerDetail {
     /// One PSU on each of these sources.
     pub from: Vec<Ref>,
-    /// Capacity of each PSU.
+    /// Capacity of each PSU in watts; with `draw_watts`, decides how many PSUs the device
+    /// needs (unknown: one is enough).
     pub psu_capacity_watts: Option<f64>,
 }
 

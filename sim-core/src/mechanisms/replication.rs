@@ -38,14 +38,17 @@ pub enum WhenReplicaDown {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplicationSpec {
-    /// The primary: a DB process or server, a cluster, or an array.
+    /// The primary: a DB process, a server or a storage array (not a cluster or other
+    /// group: name its active member).
     pub from: Ref,
-    /// The replicas.
+    /// The replicas (at least one): DB processes, servers or storage arrays.
     pub to: Vec<Ref>,
+    /// "sync" (a commit waits for a replica: RPO 0) or "async" (RPO = `lag`).
     pub mode: ReplicationMode,
-    /// Async only: typical lag, the data lost on failover (default 1s).
+    /// Async only: typical lag, the data lost on failover (default 1s), e.g. `"lag": "5s"`.
     pub lag: Option<Duration>,
-    /// Sync only: what writes do when no replica answers.
+    /// Sync only: what writes do when no replica answers: "block" (default) or
+    /// "degrade-to-async".
     pub when_replica_down: Option<WhenReplicaDown>,
 }
 

@@ -27,6 +27,7 @@ pub static KINDS: &[&dyn Kind] = &[
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HbaSpec {
+    /// The server the HBA is in.
     pub server: Ref,
     /// World-wide name, for reports.
     pub wwn: Option<String>,
@@ -57,7 +58,11 @@ impl Spec for HbaSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SanSwitchSpec {
+    /// Power sources (PDUs, UPSes or feeds), one PSU on each: `"power": ["pdu-a", "pdu-b"]`;
+    /// omitted, power is not modelled.
     pub power: Option<PowerSpec>,
+    /// Power draw in watts (positive); with PSU capacities, decides how many PSUs it
+    /// needs, e.g. `"draw_watts": 350`.
     pub draw_watts: Option<f64>,
 }
 
@@ -78,7 +83,11 @@ impl Spec for SanSwitchSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArraySpec {
+    /// Power sources (PDUs, UPSes or feeds), one PSU on each: `"power": ["pdu-a", "pdu-b"]`;
+    /// omitted, power is not modelled.
     pub power: Option<PowerSpec>,
+    /// Power draw in watts (positive); with PSU capacities, decides how many PSUs it
+    /// needs, e.g. `"draw_watts": 350`.
     pub draw_watts: Option<f64>,
     /// Controllers inside the array (default 2, the dual-controller design of midrange
     /// arrays). Each is a part `{array}/ctrl-N` of kind `array-controller` that fails
@@ -164,11 +173,14 @@ pub enum PathPolicy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MultipathSpec {
+    /// The server whose storage paths these are; it needs the group.
     pub server: Ref,
-    /// The HBAs the paths start from.
+    /// The HBAs the paths start from (at least one; two for a redundant path).
     pub hbas: Vec<Ref>,
-    /// The array the paths lead to.
+    /// The storage array the paths lead to.
     pub array: Ref,
+    /// "failover" (default: one path at a time, dm-multipath path_grouping_policy
+    /// failover) or "round-robin" (I/O over all working paths).
     #[serde(default)]
     pub policy: PathPolicy,
     /// Path checker interval (DM-Multipath polling_interval; default 5s).

@@ -20,16 +20,20 @@ pub static KINDS: &[&dyn Kind] = &[&KindOf::<ServerSpec>::NEW, &KindOf::<Process
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServerSpec {
-    /// Power sources, one PSU on each: `["pdu-a", "pdu-b"]`.
+    /// Power sources (PDUs, UPSes or feeds), one PSU on each: `"power": ["pdu-a", "pdu-b"]`;
+    /// omitted, power is not modelled.
     pub power: Option<PowerSpec>,
-    /// The server's power draw; with PSU capacities, decides how many PSUs it needs.
+    /// Power draw in watts (positive); with PSU capacities, decides how many PSUs it
+    /// needs, e.g. `"draw_watts": 450`.
     pub draw_watts: Option<f64>,
-    /// A bond of NICs, one NIC per listed switch.
+    /// A bond of NICs (`<server>/bond`), one NIC per listed switch or router, e.g.
+    /// `"bond": { "to": ["sw-1", "sw-2"] }`.
     pub bond: Option<InlineBond>,
-    /// Unbonded NICs: one NIC per listed switch.
+    /// Unbonded NICs: one NIC (`<server>/ethN`) per listed switch or router.
     #[serde(default)]
     pub nics: Vec<Ref>,
-    /// Processes this server runs, by role: creates `<server>/<role>`.
+    /// Processes this server runs, by role ("web", "ap", "db", "other"): creates
+    /// `<server>/<role>`, e.g. `"runs": ["web"]`.
     #[serde(default)]
     pub runs: Vec<Role>,
 }
@@ -98,6 +102,7 @@ impl Spec for ServerSpec {
 pub struct ProcessSpec {
     /// The server it runs on.
     pub on: Ref,
+    /// What it runs: "web", "ap" (application server), "db" (holds data) or "other".
     pub role: Role,
     /// Worker processes or threads; a saturated web server answers with errors at once.
     pub workers: Option<u32>,

@@ -27,8 +27,10 @@ pub enum SessionMode {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionReplicationSpec {
-    /// The AP servers or processes that share sessions.
+    /// The AP servers or processes that share sessions (at least two).
     pub members: Vec<Ref>,
+    /// "primary-secondary" (default: one secondary copy on another member) or
+    /// "all-to-all" (every member holds every session).
     #[serde(default)]
     pub mode: SessionMode,
 }

@@ -23,8 +23,10 @@ pub struct SiteSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DrSpec {
-    /// The site this one takes over from.
+    /// The primary site this one takes over from.
     pub of: Ref,
+    /// "hot", "warm", "cold" or "cloud" (NIST SP 800-34 Rev. 1 §3.4.3); sets the default
+    /// RTO, e.g. `"tier": "warm"`.
     pub tier: DrTier,
     /// Time to bring service up here; defaults by tier (hot 5m, warm 4h, cold 3d, cloud 1h).
     pub rto: Option<Duration>,

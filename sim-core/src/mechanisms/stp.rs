@@ -33,17 +33,20 @@ pub enum StpMode {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StpSpec {
+    /// "rstp" (default, IEEE 802.1w), "stp" (IEEE 802.1D) or "none" (no spanning tree:
+    /// loops become broadcast storms).
     #[serde(default)]
     pub mode: StpMode,
-    /// The switches in the domain.
+    /// The switches (or routers) in the domain.
     pub switches: Vec<Ref>,
-    /// The root bridge (lowest bridge priority).
+    /// The root bridge (lowest bridge priority); one of `switches`.
     pub root: Option<Ref>,
-    /// Hello time (default 2s).
+    /// Hello time (default 2s, IEEE 802.1D); RSTP's indirect reconvergence is 3 × hello.
     pub hello: Option<Duration>,
-    /// Forward delay (default 15s).
+    /// Forward delay (default 15s, IEEE 802.1D); STP reconverges in 2 × forward delay.
     pub forward_delay: Option<Duration>,
-    /// Max age (default 20s).
+    /// Max age (default 20s, IEEE 802.1D); STP's indirect reconvergence is max age + 2 ×
+    /// forward delay.
     pub max_age: Option<Duration>,
 }
 

@@ -25,7 +25,8 @@ pub const VIP_HOLDERS: &[&str] = &["router", "switch", "load-balancer", "firewal
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VrrpSpec {
-    /// Members, highest priority first.
+    /// Members (routers, switches, load balancers or firewalls; at least two), highest
+    /// priority first.
     pub members: Vec<Ref>,
     /// Priorities (1–254), in member order; default 200, 100, ...
     #[serde(default)]
@@ -36,7 +37,8 @@ pub struct VrrpSpec {
     /// Protocol version: 3 (RFC 5798, the default) or 2 (RFC 3768). It decides how the
     /// skew time scales (§6.1 of each).
     pub version: Option<u8>,
-    /// Whether a recovered higher-priority member takes the VIP back (default true).
+    /// Whether a recovered higher-priority member takes the VIP back (default true, as
+    /// RFC 5798's Preempt_Mode).
     pub preempt: Option<bool>,
     /// The virtual IP address, for reports.
     pub vip: Option<String>,
@@ -46,16 +48,22 @@ pub struct VrrpSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HsrpSpec {
-    /// Members, highest priority first.
+    /// Members (routers, switches, load balancers or firewalls; at least two), highest
+    /// priority first.
     pub members: Vec<Ref>,
-    /// Priorities (0–255), in member order; default 110, 100, ...
+    /// Priorities (0–255; Cisco default 100), in member order, highest first; they do not
+    /// change the timing.
     #[serde(default)]
     pub priorities: Vec<Spanned<u32>>,
     /// Hello interval (default 3s).
     pub hello: Option<Duration>,
-    /// Hold time (default 10s).
+    /// Hold time (default 10s; must exceed hello): the standby takes over after it.
     pub hold: Option<Duration>,
+    /// Whether a recovered higher-priority member takes the VIP back (default false, as
+    /// Cisco HSRP: preemption is off until `standby preempt` is configured), e.g.
+    /// `"preempt": true`.
     pub preempt: Option<bool>,
+    /// The virtual IP address, for reports, e.g. `"vip": "10.0.0.1"`.
     pub vip: Option<String>,
 }
 
@@ -229,7 +237,8 @@ impl Spec for HsrpSpec {
             priorities_in_range(cx, &self.priorities, 0..=255, "HSRP", "Cisco HSRP priorities are 0–255 (default 100)");
         cx.attr("hello", Attr::Secs(hello));
         cx.attr("hold", Attr::Secs(hold));
-        lower_pair(cx, &self.members, &priorities, hold, self.preempt, &self.vip);
+        // Cisco HSRP does not preempt unless `standby preempt` is configured.
+        lower_pair(cx, &self.members, &priorities, hold, Some(self.preempt.unwrap_or(false)), &self.vip);
     }
 }
 

@@ -27,12 +27,16 @@ pub struct FailureSpec {
 #[serde(rename_all = "kebab-case")]
 pub enum DistributionSpec {
     Exponential,
-    /// Weibull with this shape (> 1: wear-out, < 1: infant mortality).
+    /// Weibull with this shape (> 1: wear-out, < 1: infant mortality); mean = the MTBF.
     Weibull {
+        /// Shape k, above zero (1 is exponential), e.g.
+        /// `"distribution": {"weibull": {"shape": 1.5}}`.
         shape: f64,
     },
-    /// Lognormal with this sigma.
+    /// Lognormal with this sigma; mean = the MTBF.
     Lognormal {
+        /// Sigma, the spread of ln(time to failure), above zero, e.g.
+        /// `"distribution": {"lognormal": {"sigma": 0.8}}`.
         sigma: f64,
     },
 }

@@ -127,6 +127,51 @@ pub fn run_replications_with(
     }
 }
 
+/// The worst simulated year of each service (most downtime; the earliest on ties):
+/// its replication, its year (0-based) and its intervals with times measured from the
+/// start of that year. The replication is run again with the same random stream, so
+/// the intervals are those the records counted. `records` are those of `compiled`.
+pub fn worst_year_timelines(compiled: &Compiled, records: &[ReplicationRecord]) -> Vec<WorstYear> {
+    let services = records.first().map_or(0, |r| r.services.len());
+    let mut reruns: std::collections::BTreeMap<(u64, u32), ReplicationRecord> = std::collections::BTreeMap::new();
+    (0..services)
+        .map(|s| {
+            let mut worst = (0u64, 0u32, -1.0f64);
+            for r in records {
+                for (y, &down) in r.services[s].down_secs_by_year.iter().enumerate() {
+                    if down > worst.2 || (down == worst.2 && (r.index, y as u32) < (worst.0, worst.1)) {
+                        worst = (r.index, y as u32, down);
+                    }
+                }
+            }
+            let (replication, year, down_secs) = worst;
+            let record =
+                reruns.entry((replication, year)).or_insert_with(|| engine::run_for_year(compiled, replication, year));
+            let start = f64::from(year) * YEAR_SECS;
+            let intervals = record.services[s]
+                .timeline
+                .iter()
+                .map(|iv| Interval {
+                    start_secs: (iv.start_secs - start).max(0.0),
+                    end_secs: (iv.end_secs - start).min(YEAR_SECS),
+                    ..iv.clone()
+                })
+                .collect();
+            WorstYear { replication, year, down_secs: down_secs.max(0.0), intervals }
+        })
+        .collect()
+}
+
+/// One service's worst simulated year ([`worst_year_timelines`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorstYear {
+    pub replication: u64,
+    pub year: u32,
+    pub down_secs: f64,
+    /// Times from the start of that year.
+    pub intervals: Vec<Interval>,
+}
+
 /// Runs every replication and aggregates them.
 pub fn simulate(model: &Model, options: &SimOptions) -> SimReport {
     let compiled = Compiled::new(model, options.clone());

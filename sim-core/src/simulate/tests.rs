@@ -484,3 +484,29 @@ fn a_pool_without_a_check_keeps_sending_to_a_dead_member() {
     assert!((unchecked.services[0].degraded_secs_per_year - 7200.0).abs() < 1e-6, "{:?}", unchecked.services[0]);
     assert!((checked.services[0].degraded_secs_per_year - 6.0).abs() < 1e-6, "{:?}", checked.services[0]);
 }
+
+/// The worst simulated year is replayed exactly: its down intervals add up to the
+/// downtime the records counted for that year, and no year has more.
+#[test]
+fn the_worst_year_timeline_is_the_year_the_records_counted() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/sites/active-active-gslb.jsonc"))
+            .expect("bundled scenario");
+    let model = model(&text);
+    let options = SimOptions { years: 20, replications: 6, ..SimOptions::default() };
+    let compiled = Compiled::new(&model, options.clone());
+    let records = run_replications(&compiled, 0..options.replications);
+    let worst = worst_year_timelines(&compiled, &records);
+    assert_eq!(worst.len(), model.services.len());
+    for (s, w) in worst.iter().enumerate() {
+        let most = records.iter().flat_map(|r| r.services[s].down_secs_by_year.iter().copied()).fold(0.0, f64::max);
+        assert_eq!(w.down_secs, most);
+        let down: f64 =
+            w.intervals.iter().filter(|iv| iv.state == IntervalState::Down).map(|iv| iv.end_secs - iv.start_secs).sum();
+        assert!(
+            (down - w.down_secs).abs() < 1e-6 * w.down_secs.max(1.0),
+            "replayed {down} s, counted {} s",
+            w.down_secs
+        );
+    }
+}

@@ -199,8 +199,10 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     pub(in crate::simulate) fn push_interval(&mut self, s: usize) {
         let track = &self.services[s];
-        // Random runs keep the first year (for the timeline plot); drill runs keep all.
-        let kept = !self.cx.options.random_failures || track.since < YEAR_SECS;
+        // Random runs keep one year (the first, or the one asked for: the timeline
+        // plot shows the worst); drill runs keep all.
+        let year_start = f64::from(self.timeline_year) * YEAR_SECS;
+        let kept = !self.cx.options.random_failures || (track.since < year_start + YEAR_SECS && self.now > year_start);
         if track.fraction >= 1.0 || self.now <= track.since || !kept {
             return;
         }

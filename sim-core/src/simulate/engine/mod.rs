@@ -176,6 +176,15 @@ pub fn run(cx: &Compiled, index: u64) -> ReplicationRecord {
     Sim::new(cx, index).run()
 }
 
+/// Replication `index` again (the same random stream, so the same record), keeping the
+/// timeline of simulated year `year` (0-based) instead of the first.
+pub fn run_for_year(cx: &Compiled, index: u64, year: u32) -> ReplicationRecord {
+    let mut sim = Sim::new(cx, index);
+    sim.record_timeline = true;
+    sim.timeline_year = year;
+    sim.run()
+}
+
 /// [`run`] with every query answered again and every network-watching group woken at
 /// every instant, as if nothing were incremental: the reference the incremental
 /// dependency tracking is tested against (the records must be identical).
@@ -233,6 +242,9 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     pub(in crate::simulate) causes_at: f64,
     pub(in crate::simulate) services: Vec<Track>,
     pub(in crate::simulate) record_timeline: bool,
+    /// With random failures: the simulated year whose intervals the timeline keeps
+    /// (0 by default; [`run_for_year`] picks another).
+    pub(in crate::simulate) timeline_year: u32,
     pub(in crate::simulate) timeline: Vec<Vec<Interval>>,
     // Breadth-first search scratch, stamped to avoid clearing.
     pub(in crate::simulate) stamp: u32,
@@ -387,6 +399,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 .map(|_| Track { record: empty_service_record(cx.options.years), ..Track::default() })
                 .collect(),
             record_timeline: index == 0,
+            timeline_year: 0,
             timeline: vec![Vec::new(); model.services.len()],
             stamp: 0,
             source_mark: vec![0; n],
