@@ -59,9 +59,9 @@ pub struct HsrpSpec {
     pub hello: Option<Duration>,
     /// Hold time (default 10s; must exceed hello): the standby takes over after it.
     pub hold: Option<Duration>,
-    /// Whether a recovered higher-priority member takes the VIP back (default false, as
-    /// Cisco HSRP: preemption is off until `standby preempt` is configured), e.g.
-    /// `"preempt": true`.
+    /// Whether a recovered higher-priority member takes the VIP back (default true here,
+    /// while Cisco HSRP preempts only with `standby preempt`: write `"preempt": false`
+    /// for such a box; its figure with timings is then less exact, see MECHANISMS.md).
     pub preempt: Option<bool>,
     /// The virtual IP address, for reports, e.g. `"vip": "10.0.0.1"`.
     pub vip: Option<String>,
@@ -237,8 +237,7 @@ impl Spec for HsrpSpec {
             priorities_in_range(cx, &self.priorities, 0..=255, "HSRP", "Cisco HSRP priorities are 0–255 (default 100)");
         cx.attr("hello", Attr::Secs(hello));
         cx.attr("hold", Attr::Secs(hold));
-        // Cisco HSRP does not preempt unless `standby preempt` is configured.
-        lower_pair(cx, &self.members, &priorities, hold, Some(self.preempt.unwrap_or(false)), &self.vip);
+        lower_pair(cx, &self.members, &priorities, hold, self.preempt, &self.vip);
     }
 }
 
