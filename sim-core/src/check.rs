@@ -222,7 +222,7 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
                     Unavailability { low: r.probability, high: r.probability, exact: true }
                 })
                 .map_err(|e| e.to_string()),
-            Err(e) => Err(format!("exact analysis skipped: {e}")),
+            Err(e) => Err(format!("exact figure not computed: {e}")),
         };
         unavailability[*i] = exact.or_else(|why| {
             // A run budget, not a clock, so the gate's verdict is the same on every

@@ -110,7 +110,7 @@ pub fn timed_figures(
         }
         detected[s] = match tree {
             Ok(tree) => analyze_tree(&tree, options).map(|r| r.probability).map_err(|e| e.to_string()),
-            Err(e) => Err(format!("exact analysis skipped: {e}")),
+            Err(e) => Err(format!("exact figure not computed: {e}")),
         };
     }
     // The failover term, one drill per failing element.

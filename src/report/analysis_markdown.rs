@@ -52,7 +52,7 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
                 Some(b) => {
                     let _ = writeln!(
                         out,
-                        "| {} {} | {:.6}% .. {:.6}% (certified bounds{}; exact analysis skipped: {}) | {:.2} .. {:.2} | {} .. {} | |",
+                        "| {} {} | {:.6}% .. {:.6}% (certified bounds{}; exact figure not computed: {}) | {:.2} .. {:.2} | {} .. {} | |",
                         a.what,
                         cell(&a.name),
                         (1.0 - b.upper) * 100.0,

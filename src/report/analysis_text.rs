@@ -78,7 +78,7 @@ pub fn render(
         let (tree, r) = match &a.result {
             Ok((tree, r)) => (*tree, r),
             Err(why) => {
-                let _ = writeln!(out, "  exact analysis skipped: {why}");
+                let _ = writeln!(out, "  exact figure not computed: {why}");
                 if let Some(b) = a.bounds {
                     let _ = writeln!(
                         out,

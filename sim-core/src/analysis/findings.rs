@@ -148,7 +148,10 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
         if g.members.len() > 1 && !eval.group_works[g.id.0 as usize] {
             let lost: Vec<&str> =
                 g.members.iter().filter(|m| is_down(**m)).map(|m| model.element(*m).name.as_str()).collect();
-            let text = if lost.is_empty() {
+            // A cluster whose survivors lack a majority: say so, and why (quorum).
+            let text = if let Some(shortfall) = evaluator.quorum_shortfall(g.id) {
+                format!("{} {}: no quorum: {shortfall}", g.kind, g.name)
+            } else if lost.is_empty() {
                 format!("{} {}: stops although its members work (they share the failed dependency)", g.kind, g.name)
             } else {
                 format!("{} {}: {} down together", g.kind, g.name, lost.join(" and "))
@@ -212,4 +215,35 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>]) -> Vec<Spof> {
         .collect();
     out.sort_by(|a, b| b.probability.total_cmp(&a.probability).then_with(|| a.element.cmp(&b.element)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Three database nodes and the quorum device: two nodes and the device in seoul,
+    /// one node in busan. Losing seoul leaves busan's node with 1 of 4 votes.
+    const TWO_SITES: &str = r#"{ "sites": { "seoul": {}, "busan": {} },
+      "components": { "internet": { "kind": "entry" },
+        "sw-s": { "kind": "switch", "site": "seoul" }, "sw-b": { "kind": "switch", "site": "busan" },
+        "s-db-1": { "kind": "server", "site": "seoul", "nics": ["sw-s"], "runs": ["db"] },
+        "s-db-2": { "kind": "server", "site": "seoul", "nics": ["sw-s"], "runs": ["db"] },
+        "b-db": { "kind": "server", "site": "busan", "nics": ["sw-b"], "runs": ["db"] },
+        "s-qd": { "kind": "quorum-device", "site": "seoul" } },
+      "links": [ { "between": ["internet", "sw-s"] }, { "between": ["internet", "sw-b"] },
+                 { "between": ["sw-s", "sw-b"] }, { "between": ["s-qd", "sw-s"] } ],
+      "groups": { "db": { "kind": "cluster", "mode": "active-standby", "members": ["s-db-1/db", "s-db-2/db", "b-db/db"], "quorum": "s-qd" } },
+      "services": { "app": { "from": "internet", "through": ["db"] } } }"#;
+
+    #[test]
+    fn a_survivor_without_a_majority_is_explained_by_quorum() {
+        let model = crate::load(TWO_SITES).model.expect("loads");
+        let seoul = model.element_by_name("seoul").unwrap().id;
+        let blast = super::blast(&model, &[seoul]);
+        assert_eq!(
+            blast.defeats,
+            ["cluster db: no quorum: b-db/db cannot take over: it holds 1 of 4 votes and quorum needs 3 (s-db-1, s-db-2 and s-qd were lost with seoul)"]
+        );
+        // One node down is not a quorum problem: the other two and the device hold 3 of 4.
+        let one = model.element_by_name("s-db-1").unwrap().id;
+        assert!(super::blast(&model, &[one]).defeats.is_empty());
+    }
 }

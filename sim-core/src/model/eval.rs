@@ -25,6 +25,7 @@
 //! requirement terms; a service adds O(Σ |T_i| · |T_(i+1)| · (n + l)) for its chain.
 //! Nothing is cached between questions: this is the oracle, not the fast path.
 
+use std::collections::BTreeMap;
 use std::collections::VecDeque;
 
 use super::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req};
@@ -320,6 +321,60 @@ impl Evaluator<'_> {
     fn service_up(&self, s: usize) -> bool {
         let svc = &self.model.services[s];
         self.works(svc.from) && svc.through.iter().all(|&t| self.tier_works(t)) && self.first_broken_hop(s).is_none()
+    }
+
+    /// Why a cluster with vote quorum has no member that may take over, in an
+    /// architect's words: "b-db/db cannot take over: it holds 1 of 4 votes, a majority
+    /// is 3 (s-db-1, s-db-2 and s-qd were lost with seoul)". `None` unless some member
+    /// works and none holds a majority, in the state last evaluated.
+    pub fn quorum_shortfall(&self, g: GroupId) -> Option<String> {
+        let ballot = self.ballots[g.0 as usize].as_ref()?;
+        let group = self.model.group(g);
+        let (best_votes, best) = (0..group.members.len())
+            .filter(|&i| self.works(group.members[i]))
+            .map(|i| (self.votes_held(ballot, i), i))
+            .max_by_key(|&(votes, i)| (votes, std::cmp::Reverse(i)))?;
+        if 2 * best_votes > ballot.total {
+            return None;
+        }
+        let own = ballot.node_of_member[best];
+        // The voters it does not count, by cause: a site that took them, down, or cut off.
+        let mut causes: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for v in ballot.nodes.iter().copied().chain(ballot.device) {
+            if v == own && self.works(v) {
+                continue;
+            }
+            let cause = if !self.works(v) {
+                match self.model.element(v).site.filter(|&site| !self.works(site)) {
+                    Some(site) => format!("lost with {}", self.model.element(site).name),
+                    None => "down".to_string(),
+                }
+            } else if self.comm(own, v) {
+                continue;
+            } else {
+                "cut off from it".to_string()
+            };
+            causes.entry(cause).or_default().push(self.model.element(v).name.as_str());
+        }
+        let why: Vec<String> = causes
+            .into_iter()
+            .map(|(cause, names)| {
+                let verb = if names.len() == 1 { "was" } else { "were" };
+                let list = match names.as_slice() {
+                    [one] => one.to_string(),
+                    [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+                    [] => String::new(),
+                };
+                format!("{list} {verb} {cause}")
+            })
+            .collect();
+        Some(format!(
+            "{} cannot take over: it holds {best_votes} of {} votes and quorum needs {} ({})",
+            self.model.element(group.members[best]).name,
+            ballot.total,
+            ballot.total / 2 + 1,
+            why.join("; ")
+        ))
     }
 
     /// "C has no quorum: …" when `g` is a cluster with vote quorum, some member works,
