@@ -62,6 +62,8 @@ impl Facts {
         let mut spofs = findings::spofs(&model, &singles);
         spofs.sort_by(|a, b| a.element.cmp(&b.element));
         let mut lints = sim_core::lints::run(&model);
+        // The scenario's `suppress` list: accepted SPOFs are drawn apart from open ones.
+        sim_core::check::accept_findings(&model, &mut spofs, &mut lints);
         lints.sort_by(|a, b| (a.span.start, a.code, &a.subject).cmp(&(b.span.start, b.code, &b.subject)));
         let spof_index =
             spofs.iter().enumerate().filter_map(|(i, s)| Some((model.element_by_name(&s.element)?.id, i))).collect();
@@ -71,6 +73,26 @@ impl Facts {
 
     pub fn spof_of(&self, element: ElementId) -> Option<&findings::Spof> {
         self.spof_index.get(&element).map(|&i| &self.spofs[i])
+    }
+
+    /// Whether `element` is a SPOF the scenario has not accepted.
+    pub fn open_spof(&self, element: ElementId) -> bool {
+        self.spof_of(element).is_some_and(|s| s.suppressed.is_none())
+    }
+
+    /// Whether `element` is a SPOF the scenario accepts (`suppress`, with a reason).
+    pub fn accepted_spof(&self, element: ElementId) -> bool {
+        self.spof_of(element).is_some_and(|s| s.suppressed.is_some())
+    }
+
+    /// Open SPOFs that the current picture does not draw (a hidden layer), by name.
+    pub fn hidden_spofs(&self, drawn: &BTreeMap<ElementId, usize>) -> Vec<&str> {
+        self.spofs
+            .iter()
+            .filter(|s| s.suppressed.is_none())
+            .filter(|s| self.model.element_by_name(&s.element).is_some_and(|e| !drawn.contains_key(&e.id)))
+            .map(|s| s.element.as_str())
+            .collect()
     }
 }
 

@@ -18,6 +18,8 @@ pub const HIGHLIGHT: Color32 = Color32::from_rgb(255, 190, 0);
 pub const SELECTED: Color32 = Color32::from_rgb(30, 110, 255);
 pub const GREEN: Color32 = Color32::from_rgb(44, 160, 44);
 pub const AMBER: Color32 = Color32::from_rgb(230, 150, 0);
+/// A SPOF the scenario accepts (`suppress`): still shown, but not as an open problem.
+pub const ACCEPTED: Color32 = Color32::from_rgb(208, 128, 0);
 
 /// The fill of a node by kind.
 pub fn kind_fill(kind: &str) -> Color32 {
@@ -42,8 +44,10 @@ pub struct NodeLook {
     pub stroke: Color32,
     pub stroke_width: f32,
     pub text: Color32,
-    /// Number of SPOFs shown by this node (itself or its parts); drawn as a badge.
+    /// Number of open SPOFs shown by this node (itself or its parts); drawn as a badge.
     pub spofs: usize,
+    /// Number of accepted SPOFs shown by this node; an orange "accepted" badge.
+    pub accepted: usize,
     pub failed: bool,
     pub affected: bool,
 }
@@ -74,7 +78,8 @@ pub fn node_looks(scene: &Scene, inputs: &LookInputs) -> Vec<NodeLook> {
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let spofs = n.elements.iter().filter(|e| inputs.facts.spof_index.contains_key(e)).count();
+            let spofs = n.elements.iter().filter(|&&e| inputs.facts.open_spof(e)).count();
+            let accepted = n.elements.iter().filter(|&&e| inputs.facts.accepted_spof(e)).count();
             let failed = n.elements.iter().any(|&e| inputs.whatif.is_failed(&model.element(e).name));
             let affected = !failed
                 && outcome.is_some_and(|o| {
@@ -94,10 +99,12 @@ pub fn node_looks(scene: &Scene, inputs: &LookInputs) -> Vec<NodeLook> {
                 (HIGHLIGHT, 3.0)
             } else if spofs > 0 {
                 (SPOF_RED, 2.5)
+            } else if accepted > 0 {
+                (ACCEPTED, 2.0)
             } else {
                 (Color32::from_gray(90), 1.0)
             };
-            NodeLook { fill, stroke, stroke_width, text, spofs, failed, affected }
+            NodeLook { fill, stroke, stroke_width, text, spofs, accepted, failed, affected }
         })
         .collect()
 }
@@ -113,7 +120,7 @@ pub fn edge_looks(scene: &Scene, inputs: &LookInputs) -> Vec<EdgeLook> {
                 && e.links.iter().all(|&l| {
                     inputs.whatif.is_failed(&model.element(l).name) || outcome.is_some_and(|o| o.affected.contains(&l))
                 });
-            let spof = e.links.iter().any(|l| inputs.facts.spof_index.contains_key(l));
+            let spof = e.links.iter().any(|&l| inputs.facts.open_spof(l));
             let lit = e.links.iter().any(|l| inputs.highlight.contains(l));
             let dashed = !e.links.is_empty() && e.links.iter().all(|l| inputs.blocked.contains(l));
             let (color, width) = if down {

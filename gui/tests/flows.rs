@@ -83,18 +83,19 @@ fn clicking_a_component_shows_it_in_the_inspector() {
 #[test]
 fn failing_a_spof_turns_the_service_red_and_clear_restores_it() {
     let mut h = harness(app_on("anti-patterns/single-load-balancer.jsonc"));
-    h.get_by_label("site: up · 3 SPOF");
+    h.get_by_label("site: up");
+    h.get_by_label("3 SPOF");
     h.get_by_role_and_label(Role::Button, "lb").click();
     h.run_steps(2);
     h.get_by_label("Failed (what-if)").click();
     h.run_steps(2);
-    h.get_by_label("site: down · 3 SPOF");
+    h.get_by_label("site: down");
     h.get_by_label("What-if").click();
     h.run_steps(2);
     h.get_by_label("service site: down");
     h.get_by_label("Clear all failures").click();
     h.run_steps(2);
-    h.get_by_label("site: up · 3 SPOF");
+    h.get_by_label("site: up");
     assert!(h.state().whatif.failed.is_empty());
 }
 
@@ -103,7 +104,9 @@ fn a_redundant_failure_degrades_without_taking_the_service_down() {
     let mut h = harness(app_on("full-single-site.jsonc"));
     h.state_mut().toggle_failed("sw-1");
     h.run_steps(2);
-    h.get_by_label("shop: degraded · 2 SPOF");
+    h.get_by_label("shop: degraded");
+    // Its two SPOFs (dc1, array) are accepted in the scenario: none is open.
+    h.get_by_label("no SPOF");
 }
 
 #[test]
@@ -334,4 +337,46 @@ fn save_export_picture_and_report_folder() {
     assert!(html.contains("single-load-balancer") || html.contains("edited.jsonc"), "{}", &html[..300]);
     assert!(dir.join("report/availability.png").exists());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Both core switches on one PDU: the SPOFs (pdu-a, ups-a, feed-a) live in the power
+/// layer, which is hidden by default. The canvas says so and offers to show it; the
+/// status bar counts the SPOFs as a problem.
+#[test]
+fn spofs_in_a_hidden_layer_are_announced_and_one_click_shows_them() {
+    let mut h = harness(app_on("anti-patterns/two-switches-one-pdu.jsonc"));
+    assert!(!h.state().view.layout.show_power, "the power layer starts hidden");
+    assert!(h.query_by_role_and_label(Role::Button, "pdu-a").is_none());
+    h.get_by_label("site: up");
+    h.get_by_label("3 SPOF");
+    h.get_by_role_and_label(Role::Button, "Show the power layer").click();
+    h.run_steps(3);
+    assert!(h.state().view.layout.show_power);
+    h.get_by_role_and_label(Role::Button, "pdu-a");
+    let app = h.state();
+    assert!(app.doc.facts.as_ref().unwrap().hidden_spofs(&app.view.scene.node_of).is_empty(), "every SPOF is drawn");
+    assert!(h.query_by_role_and_label(Role::Button, "Show the power layer").is_none(), "nothing is hidden now");
+}
+
+/// A SPOF the scenario accepts (`suppress`) is drawn apart and not counted as open.
+#[test]
+fn accepted_spofs_are_not_drawn_as_open_ones() {
+    let h = harness(app_on("full-single-site.jsonc"));
+    let app = h.state();
+    let facts = app.doc.facts.as_ref().unwrap();
+    let array = facts.model.element_by_name("array").unwrap().id;
+    assert!(facts.accepted_spof(array) && !facts.open_spof(array));
+    let scene = &app.view.scene;
+    let inputs = spofsim_gui::style::LookInputs {
+        facts,
+        whatif: &app.whatif,
+        selected: None,
+        highlight: &app.highlight,
+        blocked: &app.view.blocked,
+    };
+    let looks = spofsim_gui::style::node_looks(scene, &inputs);
+    let node = scene.node_of[&array];
+    assert_eq!((looks[node].spofs, looks[node].accepted), (0, 1));
+    assert_eq!(looks[node].stroke, spofsim_gui::style::ACCEPTED);
+    h.get_by_label("no SPOF");
 }

@@ -51,12 +51,16 @@ fn element_ui(ui: &mut egui::Ui, app: &mut App, name: &str) {
         return;
     };
     ui.heading(&e.name);
-    ui.label(format!(
-        "{} · layer {} · {}",
-        e.kind,
-        e.layer.as_str(),
-        e.site.map_or("no site".to_string(), |s| format!("site {}", model.element(s).name))
-    ));
+    ui.label(if e.kind == "site" {
+        "site: everything placed in it fails with it".to_string()
+    } else {
+        format!(
+            "{} · layer {} · {}",
+            e.kind,
+            e.layer.as_str(),
+            e.site.map_or("no site".to_string(), |s| format!("site {}", model.element(s).name))
+        )
+    });
     let spof = facts.spof_of(e.id).cloned();
     let parts: Vec<(String, bool)> = app
         .view

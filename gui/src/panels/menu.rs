@@ -191,9 +191,20 @@ fn services_ui(ui: &mut egui::Ui, app: &mut App) {
             ServiceState::Degraded => crate::style::AMBER,
             ServiceState::Down => crate::style::SPOF_RED,
         };
-        let spofs = facts.spofs.iter().filter(|s| s.blast.services_down.iter().any(|(n, _)| n == name)).count();
-        let text = format!("{name}: {} · {spofs} SPOF", state.as_str());
-        ui.label(egui::RichText::new(text).color(color)).on_hover_text("service state under the current what-if");
+        let spofs = facts
+            .spofs
+            .iter()
+            .filter(|s| s.suppressed.is_none() && s.blast.services_down.iter().any(|(n, _)| n == name))
+            .count();
+        ui.label(egui::RichText::new(format!("{name}: {}", state.as_str())).color(color))
+            .on_hover_text("service state under the current what-if");
+        // A SPOF count is a problem, whatever the service's state.
+        let (spof_text, spof_color) = match spofs {
+            0 => ("no SPOF".to_string(), crate::style::GREEN),
+            n => (format!("{n} SPOF"), crate::style::SPOF_RED),
+        };
+        ui.label(egui::RichText::new(spof_text).color(spof_color).strong())
+            .on_hover_text("open single points of failure of this service (accepted ones not counted)");
     }
     if app.doc.stale() {
         ui.label(egui::RichText::new("(analysis of the last valid text)").italics());

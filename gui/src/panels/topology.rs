@@ -6,7 +6,7 @@ use egui::{pos2, vec2, Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense,
 
 use crate::app::{App, Selection};
 use crate::layout::Scene;
-use crate::style::{edge_looks, node_looks, LookInputs, NodeLook, SPOF_RED};
+use crate::style::{edge_looks, node_looks, LookInputs, NodeLook, ACCEPTED, SPOF_RED};
 
 /// Text is not drawn below this zoom (it would be unreadable).
 const MIN_TEXT_ZOOM: f32 = 0.35;
@@ -61,7 +61,7 @@ pub fn topology_ui(ui: &mut egui::Ui, app: &mut App) {
 
     for f in &scene.frames {
         let r = Rect::from_min_max(to_screen(f.rect.min), to_screen(f.rect.max));
-        let spof = f.site.is_some_and(|s| facts.spof_index.contains_key(&s));
+        let spof = f.site.is_some_and(|s| facts.open_spof(s));
         let (color, width) = if spof { (SPOF_RED, 2.5) } else { (Color32::from_gray(130), 1.5) };
         painter.rect_stroke(r, CornerRadius::same(10), Stroke::new(width, color), StrokeKind::Inside);
         if text {
@@ -85,8 +85,8 @@ pub fn topology_ui(ui: &mut egui::Ui, app: &mut App) {
                 p - vec2(8.0, 0.0),
                 Align2::RIGHT_CENTER,
                 title,
-                FontId::proportional(11.0 * zoom.min(1.5)),
-                Color32::from_gray(140),
+                FontId::proportional(13.0 * zoom.min(1.5)),
+                Color32::from_gray(80),
             );
         }
     }
@@ -157,6 +157,8 @@ pub fn topology_ui(ui: &mut egui::Ui, app: &mut App) {
             });
         }
     }
+    let show_power = hidden_ui(ui, app, canvas, &painter);
+    services_overlay(app, canvas, &painter);
     if let Some(label) = (!app.highlight.is_empty()).then(|| app.highlight_label.clone()) {
         painter.text(
             canvas.left_bottom() + vec2(8.0, -8.0),
@@ -181,9 +183,82 @@ pub fn topology_ui(ui: &mut egui::Ui, app: &mut App) {
     if let Some(name) = toggled {
         app.toggle_failed(&name);
     }
+    if show_power {
+        app.view.layout.show_power = true;
+        app.settings.show_power = true;
+        app.relayout();
+    }
     if let Some(group) = clicked_group {
         app.select_group(&group);
     }
+}
+
+/// The canvas says when a SPOF or the selection is in a layer it does not draw, with a
+/// button that shows the power layer. Returns whether it was clicked.
+fn hidden_ui(ui: &mut egui::Ui, app: &App, canvas: Rect, painter: &egui::Painter) -> bool {
+    let Some(facts) = &app.doc.facts else { return false };
+    let scene = &app.view.scene;
+    let mut lines = Vec::new();
+    let hidden = facts.hidden_spofs(&scene.node_of);
+    if !hidden.is_empty() {
+        let shown: Vec<&str> = hidden.iter().copied().take(6).collect();
+        let more = if hidden.len() > 6 { format!(" and {} more", hidden.len() - 6) } else { String::new() };
+        lines.push(format!(
+            "{} single point(s) of failure not drawn (power layer hidden): {}{more}",
+            hidden.len(),
+            shown.join(", ")
+        ));
+    }
+    if let Some(Selection::Element(name)) = &app.selection {
+        if facts.model.element_by_name(name).is_some_and(|e| !scene.node_of.contains_key(&e.id)) {
+            lines.push(format!("the selected {name} is in a hidden layer"));
+        }
+    }
+    if lines.is_empty() {
+        return false;
+    }
+    let text = lines.join("\n");
+    let at = canvas.left_top() + vec2(8.0, 8.0);
+    let galley = painter.layout_no_wrap(text.clone(), FontId::proportional(14.0), SPOF_RED);
+    let frame = Rect::from_min_size(at, galley.size() + vec2(16.0, 12.0));
+    painter.rect_filled(frame, CornerRadius::same(6), Color32::from_rgba_unmultiplied(255, 235, 235, 240));
+    painter.rect_stroke(frame, CornerRadius::same(6), Stroke::new(1.5, SPOF_RED), StrokeKind::Inside);
+    painter.galley(at + vec2(8.0, 6.0), galley, SPOF_RED);
+    let button = Rect::from_min_size(frame.left_bottom() + vec2(0.0, 4.0), vec2(150.0, 24.0));
+    ui.put(button, egui::Button::new("Show the power layer")).clicked()
+}
+
+/// Each service's availability on the canvas (the exact figure, or the bounds), top right.
+fn services_overlay(app: &App, canvas: Rect, painter: &egui::Painter) {
+    let (Some(facts), Some(exact)) = (&app.doc.facts, &app.doc.exact) else { return };
+    let mut names: Vec<&str> = facts.model.services.iter().map(|s| s.name.as_str()).collect();
+    names.sort_unstable();
+    let lines: Vec<String> = names
+        .iter()
+        .filter_map(|name| {
+            let e = exact.service(name)?;
+            let figure = match &e.unavailability {
+                Ok(u) => crate::analysis::percent(1.0 - u),
+                Err(_) => "not computed".to_string(),
+            };
+            let spofs = facts
+                .spofs
+                .iter()
+                .filter(|s| s.suppressed.is_none())
+                .filter(|s| s.blast.services_down.iter().any(|(n, _)| n == name))
+                .count();
+            Some(format!("{name}: {figure} available, {spofs} SPOF"))
+        })
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    let galley = painter.layout_no_wrap(lines.join("\n"), FontId::proportional(14.0), Color32::from_gray(30));
+    let frame =
+        Rect::from_min_size(canvas.right_top() + vec2(-galley.size().x - 24.0, 8.0), galley.size() + vec2(16.0, 12.0));
+    painter.rect_filled(frame, CornerRadius::same(6), Color32::from_rgba_unmultiplied(255, 255, 255, 235));
+    painter.rect_stroke(frame, CornerRadius::same(6), Stroke::new(1.0, Color32::from_gray(150)), StrokeKind::Inside);
+    painter.galley(frame.min + vec2(8.0, 6.0), galley, Color32::from_gray(30));
 }
 
 fn draw_node(painter: &egui::Painter, r: Rect, node: &crate::layout::Node, look: &NodeLook, text: bool, zoom: f32) {
@@ -207,7 +282,7 @@ fn draw_node(painter: &egui::Painter, r: Rect, node: &crate::layout::Node, look:
             r.center() + vec2(0.0, 10.0 * zoom),
             Align2::CENTER_CENTER,
             sub,
-            FontId::proportional(9.0 * zoom),
+            FontId::proportional(10.5 * zoom),
             look.text,
         );
     }
@@ -220,6 +295,18 @@ fn draw_node(painter: &egui::Painter, r: Rect, node: &crate::layout::Node, look:
             badge.center(),
             Align2::CENTER_CENTER,
             label,
+            FontId::proportional(9.0 * zoom.clamp(0.6, 1.5)),
+            Color32::WHITE,
+        );
+    }
+    if look.spofs == 0 && look.accepted > 0 {
+        let badge =
+            Rect::from_center_size(r.right_top() + vec2(-12.0 * zoom, 0.0), vec2(52.0, 15.0) * zoom.clamp(0.6, 1.5));
+        painter.rect_filled(badge, CornerRadius::same(7), ACCEPTED);
+        painter.text(
+            badge.center(),
+            Align2::CENTER_CENTER,
+            "accepted",
             FontId::proportional(9.0 * zoom.clamp(0.6, 1.5)),
             Color32::WHITE,
         );
