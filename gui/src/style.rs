@@ -15,6 +15,8 @@ pub const SPOF_RED: Color32 = Color32::from_rgb(214, 39, 40);
 pub const FAILED: Color32 = Color32::from_rgb(120, 20, 20);
 pub const AFFECTED: Color32 = Color32::from_rgb(150, 150, 150);
 pub const HIGHLIGHT: Color32 = Color32::from_rgb(255, 190, 0);
+/// A node of which only a part is in the highlighted chain: it stays up.
+pub const TOUCHED: Color32 = Color32::from_rgb(235, 215, 150);
 pub const SELECTED: Color32 = Color32::from_rgb(30, 110, 255);
 pub const GREEN: Color32 = Color32::from_rgb(44, 160, 44);
 pub const AMBER: Color32 = Color32::from_rgb(230, 150, 0);
@@ -85,7 +87,13 @@ pub fn node_looks(scene: &Scene, inputs: &LookInputs) -> Vec<NodeLook> {
                 && outcome.is_some_and(|o| {
                     n.main.map_or(n.elements.iter().all(|e| o.affected.contains(e)), |m| o.affected.contains(&m))
                 });
-            let lit = n.elements.iter().any(|e| inputs.highlight.contains(e));
+            // Down: the node's own element (or, collapsed, all of it) is in the chain.
+            // Touched: only some part is (a PSU of a server that stays up).
+            let lit =
+                n.main.map_or(!n.elements.is_empty() && n.elements.iter().all(|e| inputs.highlight.contains(e)), |m| {
+                    inputs.highlight.contains(&m)
+                });
+            let touched = !lit && n.elements.iter().any(|e| inputs.highlight.contains(e));
             let (fill, text) = if failed {
                 (FAILED, Color32::WHITE)
             } else if affected {
@@ -96,9 +104,11 @@ pub fn node_looks(scene: &Scene, inputs: &LookInputs) -> Vec<NodeLook> {
             let (stroke, stroke_width) = if inputs.selected == Some(i) {
                 (SELECTED, 3.0)
             } else if lit {
-                (HIGHLIGHT, 3.0)
+                (HIGHLIGHT, 3.5)
             } else if spofs > 0 {
                 (SPOF_RED, 2.5)
+            } else if touched {
+                (TOUCHED, 1.5)
             } else if accepted > 0 {
                 (ACCEPTED, 2.0)
             } else {

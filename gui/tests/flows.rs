@@ -380,3 +380,50 @@ fn accepted_spofs_are_not_drawn_as_open_ones() {
     assert_eq!(looks[node].stroke, spofsim_gui::style::ACCEPTED);
     h.get_by_label("no SPOF");
 }
+
+/// A chain lights what goes down (sw-1, sw-2 lose their only PSU) apart from what is
+/// merely touched (web-1 loses one of two PSUs and stays up).
+#[test]
+fn a_chain_lights_what_goes_down_apart_from_what_it_touches() {
+    let mut h = harness(app_on("anti-patterns/two-switches-one-pdu.jsonc"));
+    let spof = h.state().doc.facts.as_ref().unwrap().spofs.iter().find(|s| s.element == "pdu-a").unwrap().clone();
+    let mut names = vec![spof.element.clone()];
+    names.extend(spof.blast.down_elements.iter().cloned());
+    assert!(names.iter().any(|n| n == "web-1/psu-1") && !names.iter().any(|n| n == "web-1"), "{names:?}");
+    h.state_mut().highlight_names("SPOF pdu-a", names.iter().map(String::as_str));
+    h.run_steps(2);
+    let app = h.state();
+    let facts = app.doc.facts.as_ref().unwrap();
+    let inputs = spofsim_gui::style::LookInputs {
+        facts,
+        whatif: &app.whatif,
+        selected: None,
+        highlight: &app.highlight,
+        blocked: &app.view.blocked,
+    };
+    let looks = spofsim_gui::style::node_looks(&app.view.scene, &inputs);
+    let look_of = |name: &str| &looks[app.view.scene.node_of[&facts.model.element_by_name(name).unwrap().id]];
+    assert_eq!(look_of("sw-1").stroke, spofsim_gui::style::HIGHLIGHT);
+    assert_eq!(look_of("web-1").stroke, spofsim_gui::style::TOUCHED);
+    let lit = looks.iter().filter(|l| l.stroke == spofsim_gui::style::HIGHLIGHT).count();
+    assert!(lit * 2 < looks.len(), "{lit} of {} nodes lit: the picture must not read 'everything fails'", looks.len());
+}
+
+/// Groups over the same members (a pool and its session replication) used to print
+/// their names over each other: no two group labels overlap.
+#[test]
+fn group_labels_do_not_overlap() {
+    let h = harness(app_on("servers/session-replication.jsonc"));
+    let labels: Vec<String> = h.state().view.scene.outlines.iter().map(|o| o.label.clone()).collect();
+    assert!(labels.len() >= 3, "{labels:?}");
+    let rects: Vec<(String, egui::Rect)> = labels
+        .iter()
+        .filter_map(|l| h.query_by_role_and_label(Role::Button, l).map(|n| (l.clone(), n.rect())))
+        .collect();
+    assert!(rects.len() >= 3, "group labels drawn: {rects:?}");
+    for (i, (a, ra)) in rects.iter().enumerate() {
+        for (b, rb) in &rects[i + 1..] {
+            assert!(!ra.shrink(0.5).intersects(rb.shrink(0.5)), "{a} at {ra:?} overlaps {b} at {rb:?}");
+        }
+    }
+}

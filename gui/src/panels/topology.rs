@@ -93,6 +93,7 @@ pub fn topology_ui(ui: &mut egui::Ui, app: &mut App) {
     let mut clicked_group: Option<String> = None;
     if app.view.show_groups {
         let green = Color32::from_rgb(60, 150, 100);
+        let mut placed: Vec<Rect> = Vec::new();
         for o in &scene.outlines {
             let r = Rect::from_min_max(to_screen(o.rect.min), to_screen(o.rect.max));
             if !canvas.intersects(r) {
@@ -101,14 +102,19 @@ pub fn topology_ui(ui: &mut egui::Ui, app: &mut App) {
             let corners = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
             painter.extend(Shape::dashed_line(&corners, Stroke::new(1.2, green), 6.0, 4.0));
             if text {
-                // The group's name on its outline; click it to inspect the group.
-                let label = painter.text(
-                    r.left_top() + vec2(4.0, -2.0),
-                    Align2::LEFT_BOTTOM,
-                    &o.label,
-                    FontId::proportional(10.0 * zoom.min(1.5)),
-                    green,
-                );
+                // The group's name on its outline; click it to inspect the group. Groups
+                // over the same members share a corner: each label moves right of the
+                // ones already placed, so none is printed over another.
+                let font = FontId::proportional(11.0 * zoom.min(1.5));
+                let galley = painter.layout_no_wrap(o.label.clone(), font, green);
+                let mut at = r.left_top() + vec2(4.0, -2.0 - galley.size().y);
+                let mut label = Rect::from_min_size(at, galley.size());
+                while let Some(taken) = placed.iter().find(|p: &&Rect| p.intersects(label)) {
+                    at.x = taken.max.x + 8.0;
+                    label = Rect::from_min_size(at, galley.size());
+                }
+                placed.push(label);
+                painter.galley(at, galley, green);
                 let group = &facts.model.group(o.group).name;
                 let response =
                     ui.interact(label.intersect(canvas), ui.scope_id().with(("group", group)), Sense::click());
