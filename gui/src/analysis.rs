@@ -273,29 +273,6 @@ impl Exact {
     }
 }
 
-/// Text from the engine with the few symbols egui's default font lacks spelled out
-/// ("→" as "->", "≥" as ">="), so nothing shows as a missing-glyph box.
-pub fn plain(text: &str) -> String {
-    const SPELLED: [(char, &str); 9] = [
-        ('→', "->"),
-        ('←', "<-"),
-        ('⇄', "<->"),
-        ('≥', ">="),
-        ('≤', "<="),
-        ('≈', "~"),
-        ('≠', "!="),
-        ('✔', "ok"),
-        ('✘', "x"),
-    ];
-    let mut out = text.to_string();
-    for (symbol, spelled) in SPELLED {
-        if out.contains(symbol) {
-            out = out.replace(symbol, spelled);
-        }
-    }
-    out
-}
-
 pub use sim_core::check::percent;
 pub use spofsim::report::nines;
 

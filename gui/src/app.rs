@@ -286,6 +286,9 @@ impl App {
 
     /// Draws the whole window. `ui` is the root (no margin).
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        if self.frames == 0 {
+            crate::style::install_fonts(ui.ctx());
+        }
         let ctx = ui.ctx().clone();
         self.doc.poll_exact(move || ctx.request_repaint());
         self.frames += 1;

@@ -23,6 +23,21 @@ pub const AMBER: Color32 = Color32::from_rgb(230, 150, 0);
 /// A SPOF the scenario accepts (`suppress`): still shown, but not as an open problem.
 pub const ACCEPTED: Color32 = Color32::from_rgb(208, 128, 0);
 
+/// Adds DejaVu Sans (the plots' font, bundled) after egui's own fonts, so the engine's
+/// text shows as the CLI writes it: arrows (→), comparisons (≥, ≤) and check marks have
+/// a glyph instead of a missing-glyph box.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "dejavu-sans".to_owned(),
+        std::sync::Arc::new(egui::FontData::from_static(include_bytes!("../../src/plots/font/DejaVuSans.ttf"))),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts.families.entry(family).or_default().push("dejavu-sans".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
 /// The fill of a node by kind.
 pub fn kind_fill(kind: &str) -> Color32 {
     match kind {

@@ -53,7 +53,7 @@ fn lists_the_spofs_in_the_findings_panel() {
     for spof in ["SPOF lb (load-balancer)", "SPOF lb~sw-1 (link)", "SPOF sw-1 (switch)"] {
         h.get_by_label(spof);
     }
-    h.get_by_label_contains("lb fails -> pool down");
+    h.get_by_label_contains("lb fails → pool down");
     // Cut sets by order come from the exact analysis.
     h.get_by_label_contains("order 1: 3");
     // Clicking a SPOF highlights its chain in the topology.

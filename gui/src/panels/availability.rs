@@ -53,17 +53,13 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
                             AMBER,
                             format!("{} .. {} (certified bounds)", percent(1.0 - b.upper), percent(1.0 - b.lower)),
                         )
-                        .on_hover_text(format!(
-                            "{}\n\n{}",
-                            crate::analysis::plain(why),
-                            BOUNDS_HOVER
-                        ));
+                        .on_hover_text(format!("{}\n\n{}", why, BOUNDS_HOVER));
                         ui.label(format!("{:.2} .. {:.2}", nines(b.upper), nines(b.lower)));
                         ui.label(format!("{} .. {}", downtime_per_year(b.lower), downtime_per_year(b.upper)));
                         ui.label("");
                     }
                     None => {
-                        ui.label("not computed").on_hover_text(crate::analysis::plain(why));
+                        ui.label("not computed").on_hover_text(why.to_string());
                         ui.label("");
                         ui.label("");
                         ui.label("");
@@ -93,8 +89,8 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
             let (color, mark) = if v.passed { (GREEN, "pass") } else { (SPOF_RED, "FAIL") };
             ui.colored_label(color, mark);
             ui.label(v.service.as_deref().unwrap_or("(design)"));
-            ui.label(crate::analysis::plain(&format!("{} {}", v.measure, v.target)));
-            ui.label(crate::analysis::plain(&v.measured_cell()));
+            ui.label(format!("{} {}", v.measure, v.target));
+            ui.label(v.measured_cell());
             ui.end_row();
         }
     });

@@ -72,14 +72,7 @@ fn problems_ui(ui: &mut egui::Ui, app: &mut App) {
     egui::ScrollArea::vertical().id_salt("problems").show(ui, |ui| {
         for p in &app.doc.problems {
             let color = if p.error { SPOF_RED } else { AMBER };
-            let text = egui::RichText::new(format!(
-                "{}:{} {} {}",
-                p.line,
-                p.column,
-                p.code,
-                crate::analysis::plain(&p.message)
-            ))
-            .color(color);
+            let text = egui::RichText::new(format!("{}:{} {} {}", p.line, p.column, p.code, p.message)).color(color);
             if ui.link(text).clicked() {
                 jump = Some(p.offset);
             }

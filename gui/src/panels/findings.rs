@@ -30,10 +30,10 @@ pub fn findings_ui(ui: &mut egui::Ui, app: &mut App) {
                 highlight = Some((format!("SPOF {}", spof.element), names));
             }
             if let Some(reason) = &spof.suppressed {
-                ui.weak(format!("accepted: {}", crate::analysis::plain(reason)));
+                ui.weak(format!("accepted: {}", reason));
             }
         });
-        ui.label(crate::analysis::plain(&spof.blast.chain_text()));
+        ui.label(spof.blast.chain_text());
     }
     explain_ui(ui, sim_core::explain::SPOF_FINDING);
 
@@ -50,7 +50,7 @@ pub fn findings_ui(ui: &mut egui::Ui, app: &mut App) {
             for s in &exact.services {
                 egui::CollapsingHeader::new(format!("service {}", s.name)).default_open(true).show(ui, |ui| {
                     if let Err(why) = &s.unavailability {
-                        ui.colored_label(AMBER, crate::analysis::plain(why));
+                        ui.colored_label(AMBER, why.to_string());
                         return;
                     }
                     let counts: Vec<String> = s
@@ -92,7 +92,7 @@ pub fn findings_ui(ui: &mut egui::Ui, app: &mut App) {
             }
             ui.weak(format!("line {line}:{column}"));
         });
-        ui.label(crate::analysis::plain(&f.message));
+        ui.label(f.message.to_string());
         explain_ui(ui, f.code);
     }
     if let Some((label, names)) = highlight {
@@ -117,9 +117,9 @@ fn explain_ui(ui: &mut egui::Ui, code: &str) {
     egui::CollapsingHeader::new(format!("explain {code}: {}", x.name))
         .id_salt(("explain", code, ui.next_auto_id()))
         .show(ui, |ui| {
-            ui.label(crate::analysis::plain(x.summary));
-            ui.label(format!("Why: {}", crate::analysis::plain(x.rationale)));
-            ui.label(format!("Fix: {}", crate::analysis::plain(x.fix)));
-            ui.monospace(crate::analysis::plain(x.example));
+            ui.label(x.summary.to_string());
+            ui.label(format!("Why: {}", x.rationale));
+            ui.label(format!("Fix: {}", x.fix));
+            ui.monospace(x.example.to_string());
         });
 }

@@ -78,9 +78,9 @@ fn element_ui(ui: &mut egui::Ui, app: &mut App, name: &str) {
     }
     if let Some(spof) = spof {
         ui.colored_label(SPOF_RED, "Single point of failure");
-        ui.label(crate::analysis::plain(&spof.blast.chain_text()));
+        ui.label(spof.blast.chain_text());
         if !spof.blast.defeats.is_empty() {
-            ui.label(format!("defeats: {}", crate::analysis::plain(&spof.blast.defeats.join("; "))));
+            ui.label(format!("defeats: {}", spof.blast.defeats.join("; ")));
         }
     }
     ui.separator();
@@ -195,7 +195,7 @@ fn group_ui(ui: &mut egui::Ui, app: &mut App, name: &str) {
         ));
     }
     for (key, value) in &g.attrs {
-        ui.label(format!("{key} = {}", crate::analysis::plain(&value.to_string())));
+        ui.label(format!("{key} = {}", value));
     }
     let mut go = None;
     ui.horizontal_wrapped(|ui| {

@@ -346,13 +346,13 @@ fn node_tooltip_ui(ui: &mut egui::Ui, app: &App, i: usize) {
         if let Some(spof) = facts.spof_of(e) {
             ui.separator();
             ui.colored_label(SPOF_RED, format!("Single point of failure: {}", spof.element));
-            ui.label(crate::analysis::plain(&spof.blast.chain_text()));
+            ui.label(spof.blast.chain_text());
         }
     }
     if let Some(o) = &app.whatif.outcome {
         if node.elements.iter().any(|e| o.affected.contains(e)) {
             ui.separator();
-            ui.label(format!("down in the what-if: {}", crate::analysis::plain(&o.blast.chain_text())));
+            ui.label(format!("down in the what-if: {}", o.blast.chain_text()));
         }
     }
 }

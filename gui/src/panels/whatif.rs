@@ -40,9 +40,9 @@ pub fn whatif_ui(ui: &mut egui::Ui, app: &mut App) {
             ui.colored_label(color, format!("service {}: {}", model.services[i].name, state.as_str()));
         }
         ui.separator();
-        ui.label(crate::analysis::plain(&o.blast.chain_text()));
+        ui.label(o.blast.chain_text());
         for d in &o.blast.defeats {
-            ui.label(format!("defeats: {}", crate::analysis::plain(d)));
+            ui.label(format!("defeats: {}", d));
         }
         ui.collapsing(format!("Affected components ({})", o.blast.down_elements.len()), |ui| {
             for n in &o.blast.down_elements {
