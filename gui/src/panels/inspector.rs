@@ -77,7 +77,10 @@ fn element_ui(ui: &mut egui::Ui, app: &mut App, name: &str) {
         app.toggle_failed(&e.name);
     }
     if let Some(spof) = spof {
-        ui.colored_label(SPOF_RED, "Single point of failure");
+        match &spof.suppressed {
+            None => ui.colored_label(SPOF_RED, "Single point of failure"),
+            Some(why) => ui.colored_label(crate::style::ACCEPTED, format!("Single point of failure, accepted: {why}")),
+        };
         ui.label(spof.blast.chain_text());
         if !spof.blast.defeats.is_empty() {
             ui.label(format!("defeats: {}", spof.blast.defeats.join("; ")));

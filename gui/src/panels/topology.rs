@@ -62,10 +62,23 @@ pub fn topology_ui(ui: &mut egui::Ui, app: &mut App) {
     for f in &scene.frames {
         let r = Rect::from_min_max(to_screen(f.rect.min), to_screen(f.rect.max));
         let spof = f.site.is_some_and(|s| facts.open_spof(s));
-        let (color, width) = if spof { (SPOF_RED, 2.5) } else { (Color32::from_gray(130), 1.5) };
+        let accepted = f.site.is_some_and(|s| facts.accepted_spof(s));
+        let (color, width) = if spof {
+            (SPOF_RED, 2.5)
+        } else if accepted {
+            (ACCEPTED, 2.0)
+        } else {
+            (Color32::from_gray(130), 1.5)
+        };
         painter.rect_stroke(r, CornerRadius::same(10), Stroke::new(width, color), StrokeKind::Inside);
         if text {
-            let label = if spof { format!("{} (SPOF: the whole site)", f.label) } else { f.label.clone() };
+            let label = if spof {
+                format!("{} (SPOF: the whole site)", f.label)
+            } else if accepted {
+                format!("{} (SPOF, accepted)", f.label)
+            } else {
+                f.label.clone()
+            };
             painter.text(
                 r.min + vec2(8.0, 4.0),
                 Align2::LEFT_TOP,
