@@ -204,7 +204,15 @@ pub fn report_html(app: &App) -> Result<String, String> {
         None => sim_core::check::check(&facts.model),
     };
     // The panel keeps the report, not the replications: the timeline is the first year.
-    spofsim::report::folder::html(&app.doc.source.label(), &app.doc.analysed_text, &facts.model, &check, sim, &[])
+    let shown = app.doc.source.label();
+    spofsim::report::folder::html(&spofsim::report::folder::Page {
+        shown: &shown,
+        text: &app.doc.analysed_text,
+        model: &facts.model,
+        check: &check,
+        sim,
+        worst: &[],
+    })
 }
 
 /// "Download report": now if a simulation has run, else after one with the panel's
@@ -251,15 +259,16 @@ pub fn report_folder(app: &mut App, out: &std::path::Path) -> Result<std::path::
         Some(exact) => exact.check.clone(),
         None => sim_core::check::check(&model),
     };
-    let (index, _) = spofsim::report::folder::write(
-        out,
-        &app.doc.source.label(),
-        &app.doc.analysed_text,
-        &model,
-        &check,
-        &sim,
-        &[],
-    )?;
+    let shown = app.doc.source.label();
+    let page = spofsim::report::folder::Page {
+        shown: &shown,
+        text: &app.doc.analysed_text,
+        model: &model,
+        check: &check,
+        sim: &sim,
+        worst: &[],
+    };
+    let (index, _) = spofsim::report::folder::write(out, &page)?;
     Ok(index)
 }
 

@@ -22,6 +22,18 @@ fn harness(app: App) -> Harness<'static, App> {
     h
 }
 
+/// How each node of the picture is drawn, nothing selected.
+fn node_looks_of(app: &App) -> Vec<spofsim_gui::style::NodeLook> {
+    let inputs = spofsim_gui::style::LookInputs {
+        facts: app.doc.facts.as_ref().expect("the design loads"),
+        whatif: &app.whatif,
+        selected: None,
+        highlight: &app.highlight,
+        blocked: &app.view.blocked,
+    };
+    spofsim_gui::style::node_looks(&app.view.scene, &inputs)
+}
+
 /// Lets background work (the exact analysis) finish and the UI catch up.
 fn settle(h: &mut Harness<'static, App>) {
     h.state_mut().doc.wait_exact();
@@ -367,14 +379,7 @@ fn accepted_spofs_are_not_drawn_as_open_ones() {
     let array = facts.model.element_by_name("array").unwrap().id;
     assert!(facts.accepted_spof(array) && !facts.open_spof(array));
     let scene = &app.view.scene;
-    let inputs = spofsim_gui::style::LookInputs {
-        facts,
-        whatif: &app.whatif,
-        selected: None,
-        highlight: &app.highlight,
-        blocked: &app.view.blocked,
-    };
-    let looks = spofsim_gui::style::node_looks(scene, &inputs);
+    let looks = node_looks_of(app);
     let node = scene.node_of[&array];
     assert_eq!((looks[node].spofs, looks[node].accepted), (0, 1));
     assert_eq!(looks[node].stroke, spofsim_gui::style::ACCEPTED);
@@ -394,14 +399,7 @@ fn a_chain_lights_what_goes_down_apart_from_what_it_touches() {
     h.run_steps(2);
     let app = h.state();
     let facts = app.doc.facts.as_ref().unwrap();
-    let inputs = spofsim_gui::style::LookInputs {
-        facts,
-        whatif: &app.whatif,
-        selected: None,
-        highlight: &app.highlight,
-        blocked: &app.view.blocked,
-    };
-    let looks = spofsim_gui::style::node_looks(&app.view.scene, &inputs);
+    let looks = node_looks_of(app);
     let look_of = |name: &str| &looks[app.view.scene.node_of[&facts.model.element_by_name(name).unwrap().id]];
     assert_eq!(look_of("sw-1").stroke, spofsim_gui::style::HIGHLIGHT);
     assert_eq!(look_of("web-1").stroke, spofsim_gui::style::TOUCHED);

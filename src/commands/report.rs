@@ -30,8 +30,16 @@ pub fn run(args: &ReportArgs, color: ColorMode) -> Status {
     let names = sim_core::simulate::service_names(&model);
     let sim = sim_core::simulate::aggregate(&model.name, &names, &options, &records);
     let worst = sim_core::simulate::worst_year_timelines(&compiled, &records);
-    match crate::report::folder::write(&args.out, &args.file.display().to_string(), &text, &model, &check, &sim, &worst)
-    {
+    let shown = args.file.display().to_string();
+    let page = crate::report::folder::Page {
+        shown: &shown,
+        text: &text,
+        model: &model,
+        check: &check,
+        sim: &sim,
+        worst: &worst,
+    };
+    match crate::report::folder::write(&args.out, &page) {
         Ok((index, plots)) => {
             if !args.quiet {
                 eprintln!("wrote {} and {plots} plots (PNG and SVG) to {}", index.display(), args.out.display());

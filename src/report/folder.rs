@@ -43,6 +43,19 @@ impl Topology {
     }
 }
 
+/// What a report shows: `shown` names the scenario in the page, `text` is its source
+/// (for the hash), `worst` each service's worst simulated year
+/// (`simulate::worst_year_timelines`) or empty to draw the first year.
+#[derive(Clone, Copy)]
+pub struct Page<'a> {
+    pub shown: &'a str,
+    pub text: &'a str,
+    pub model: &'a Model,
+    pub check: &'a ScenarioCheck,
+    pub sim: &'a SimReport,
+    pub worst: &'a [WorstYear],
+}
+
 /// (service, min availability) of every `expect` target, for the availability plot.
 pub fn targets(model: &Model) -> Vec<(String, f64)> {
     model
@@ -56,18 +69,10 @@ pub fn targets(model: &Model) -> Vec<(String, f64)> {
 #[cfg(not(target_arch = "wasm32"))]
 /// `shown` is how the scenario is named in the page; `text` its source, for the hash.
 /// Returns the index path and the number of plots.
-/// `worst`: each service's worst simulated year (`simulate::worst_year_timelines`), or
-/// empty to draw the first year. The topology is drawn with Graphviz when installed and
+/// The topology is drawn with Graphviz when installed and
 /// written beside the plots as `topology.dot` (and `topology.svg`).
-pub fn write(
-    out: &Path,
-    shown: &str,
-    text: &str,
-    model: &Model,
-    check: &ScenarioCheck,
-    sim: &SimReport,
-    worst: &[WorstYear],
-) -> Result<(PathBuf, usize), String> {
+pub fn write(out: &Path, page: &Page) -> Result<(PathBuf, usize), String> {
+    let Page { shown, text, model, check, sim, worst } = *page;
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let plots = crate::plots::write_all(sim, &targets(model), worst, out)?;
     let hash = sim_core::simulate::shard::scenario_hash(text);
@@ -86,14 +91,8 @@ pub fn write(
 
 /// The same `index.html` as one string, its plots inline, no files written.
 /// Without Graphviz (the browser has none), the topology is the DOT source.
-pub fn html(
-    shown: &str,
-    text: &str,
-    model: &Model,
-    check: &ScenarioCheck,
-    sim: &SimReport,
-    worst: &[WorstYear],
-) -> Result<String, String> {
+pub fn html(page: &Page) -> Result<String, String> {
+    let Page { shown, text, model, check, sim, worst } = *page;
     let plots = crate::plots::svg_all(sim, &targets(model), worst)?;
     let hash = sim_core::simulate::shard::scenario_hash(text);
     #[cfg(not(target_arch = "wasm32"))]

@@ -76,11 +76,10 @@ fn check(model: &Model) -> Vec<Hit> {
 mod tests {
     use crate::lints::only;
 
-    const BAD: &str = r#"{ "components": {
-        "feed": { "kind": "power-feed" },
+    /// Two servers on one PDU whose capacity is stated; neither states its draw.
+    const BAD: &str = r#"{ "components": { "feed": { "kind": "power-feed" },
         "pdu-a": { "kind": "pdu", "from": "feed", "capacity_watts": 1000 },
-        "web-1": { "kind": "server", "power": ["pdu-a"] },
-        "web-2": { "kind": "server", "power": ["pdu-a"] } } }"#;
+        "web-1": { "kind": "server", "power": ["pdu-a"] }, "web-2": { "kind": "server", "power": ["pdu-a"] } } }"#;
 
     #[test]
     fn fires_on_a_capacity_with_no_known_draw() {
