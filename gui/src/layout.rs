@@ -429,25 +429,47 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Scene {
         (_, None) => Ordering::Greater,
         (Some(x), Some(y)) => natural_cmp(&model.element(*x).name, &model.element(*y).name),
     });
-    // Rows that have nodes, in order, get y positions.
+    // At most this many columns per frame: the "(no site)" frame beside site frames holds
+    // the few shared parts (the entry, monitors, backups), so its long rows wrap into
+    // lines instead of widening it past the sites that hold the design.
+    let column_cap = |site: &Option<ElementId>| if site.is_none() && sites.len() > 1 { 2 } else { usize::MAX };
     let used_rows: BTreeSet<usize> = nodes.iter().map(|n| n.row).collect();
-    let row_y: BTreeMap<usize, f32> =
-        used_rows.iter().enumerate().map(|(i, &r)| (r, i as f32 * (NODE_SIZE.y + ROW_GAP))).collect();
+    let per_frame_row =
+        |site: &Option<ElementId>, r: usize| nodes.iter().filter(|n| n.row == r && site_of(n) == *site).count();
+    // Lines per row: the most any frame needs for it.
+    let lines_of: BTreeMap<usize, usize> = used_rows
+        .iter()
+        .map(|&r| {
+            (r, sites.iter().map(|site| per_frame_row(site, r).div_ceil(column_cap(site))).max().unwrap_or(1).max(1))
+        })
+        .collect();
+    // Rows that have nodes, in order, get y positions.
+    let mut row_y: BTreeMap<usize, f32> = BTreeMap::new();
+    let mut y = 0.0f32;
+    for &r in &used_rows {
+        row_y.insert(r, y);
+        y += lines_of[&r] as f32 * (NODE_SIZE.y + ROW_GAP);
+    }
     let mut order: Vec<usize> = (0..nodes.len()).collect();
     order.sort_by(|&a, &b| natural_cmp(&nodes[a].label, &nodes[b].label));
     let mut frames = Vec::new();
     let mut x = 0.0f32;
-    let height = row_y.values().last().copied().unwrap_or(0.0) + NODE_SIZE.y;
+    let height = (y - ROW_GAP).max(NODE_SIZE.y);
     for site in &sites {
+        let cap = column_cap(site);
         let mut columns_used = 0usize;
         for &r in &used_rows {
             let in_row: Vec<usize> =
                 order.iter().copied().filter(|&i| nodes[i].row == r && site_of(&nodes[i]) == *site).collect();
             for (c, &i) in in_row.iter().enumerate() {
-                let min = pos2(x + SITE_PADDING + c as f32 * (NODE_SIZE.x + COLUMN_GAP), row_y[&r]);
+                let (column, line) = (c % cap, c / cap);
+                let min = pos2(
+                    x + SITE_PADDING + column as f32 * (NODE_SIZE.x + COLUMN_GAP),
+                    row_y[&r] + line as f32 * (NODE_SIZE.y + ROW_GAP),
+                );
                 nodes[i].rect = Rect::from_min_size(min, NODE_SIZE);
             }
-            columns_used = columns_used.max(in_row.len());
+            columns_used = columns_used.max(in_row.len().min(cap));
         }
         let width = columns_used as f32 * (NODE_SIZE.x + COLUMN_GAP) - COLUMN_GAP + 2.0 * SITE_PADDING;
         let rect = Rect::from_min_size(pos2(x, -SITE_PADDING - 16.0), vec2(width, height + 2.0 * SITE_PADDING + 16.0));
@@ -619,6 +641,11 @@ mod tests {
             }
         }
         assert!(s.outlines.iter().any(|o| o.label.starts_with("vrrp")));
+        // The "(no site)" frame (the entry, six monitors and backups) wraps its rows
+        // rather than out-widening the site that holds the design.
+        let no_site = s.frames.iter().find(|f| f.site.is_none()).unwrap();
+        let dc1 = s.frames.iter().find(|f| f.site.is_some()).unwrap();
+        assert!(no_site.rect.width() < dc1.rect.width() / 1.5, "{no_site:?} against {dc1:?}");
         // The same input gives the same picture.
         assert_eq!(layout(&model, &LayoutOptions::default()).nodes, s.nodes);
     }
