@@ -85,12 +85,17 @@ impl Facts {
         self.spof_of(element).is_some_and(|s| s.suppressed.is_some())
     }
 
-    /// Open SPOFs that the current picture does not draw (a hidden layer), by name.
-    pub fn hidden_spofs(&self, drawn: &BTreeMap<ElementId, usize>) -> Vec<&str> {
+    /// Open SPOFs that the current picture does not draw (a hidden layer), by name:
+    /// neither in a node (`drawn`: element → node) nor carried by a drawn edge (`links`).
+    pub fn hidden_spofs(&self, drawn: &BTreeMap<ElementId, usize>, links: &BTreeSet<ElementId>) -> Vec<&str> {
         self.spofs
             .iter()
             .filter(|s| s.suppressed.is_none())
-            .filter(|s| self.model.element_by_name(&s.element).is_some_and(|e| !drawn.contains_key(&e.id)))
+            .filter(|s| {
+                self.model
+                    .element_by_name(&s.element)
+                    .is_some_and(|e| !drawn.contains_key(&e.id) && !links.contains(&e.id))
+            })
             .map(|s| s.element.as_str())
             .collect()
     }

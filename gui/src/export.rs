@@ -59,12 +59,18 @@ pub fn svg(scene: &Scene, inputs: &LookInputs, title: &str) -> String {
         );
     }
     for (e, look) in scene.edges.iter().zip(edge_looks(scene, inputs)) {
-        let (p, q) = edge_points(scene, e.a, e.b);
-        let ((x1, y1), (x2, y2)) = (at(p), at(q));
+        let points: Vec<String> = edge_path(scene, e.a, e.b)
+            .into_iter()
+            .map(|p| {
+                let (x, y) = at(p);
+                format!("{x:.1},{y:.1}")
+            })
+            .collect();
         let dash = if look.dashed { r#" stroke-dasharray="6 4""# } else { "" };
         let _ = writeln!(
             out,
-            r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{}" stroke-width="{}"{dash}/>"#,
+            r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="{}"{dash}/>"#,
+            points.join(" "),
             hex(look.color),
             look.width
         );
@@ -124,6 +130,58 @@ pub fn edge_points(scene: &Scene, a: usize, b: usize) -> (egui::Pos2, egui::Pos2
     } else {
         (ra.center_top(), rb.center_bottom())
     }
+}
+
+/// Whether the segment `p`–`q` crosses `r` (sampled every 2 units: nodes are far larger).
+fn segment_crosses(p: egui::Pos2, q: egui::Pos2, r: Rect) -> bool {
+    let steps = ((q - p).length() / 2.0).ceil().max(1.0) as usize;
+    (0..=steps).any(|i| r.contains(p + (q - p) * (i as f32 / steps as f32)))
+}
+
+/// The polyline an edge is drawn along: straight between its nodes, or, when that line
+/// would pass behind another node (and look like a cable through it), bent around the
+/// side of the nodes in the way: the first detour, left or right at growing distance,
+/// that clears every node. O(nodes) per try, a few tries.
+pub fn edge_path(scene: &Scene, a: usize, b: usize) -> Vec<egui::Pos2> {
+    let (p, q) = edge_points(scene, a, b);
+    let others =
+        || scene.nodes.iter().enumerate().filter(move |&(i, _)| i != a && i != b).map(|(_, n)| n.rect.expand(3.0));
+    let clear = |path: &[egui::Pos2]| path.windows(2).all(|w| others().all(|r| !segment_crosses(w[0], w[1], r)));
+    let straight = vec![p, q];
+    let blockers: Vec<Rect> = others().filter(|&r| segment_crosses(p, q, r)).collect();
+    let Some(blocked) = blockers.iter().copied().reduce(|u, r| u.union(r)) else { return straight };
+    let mid = blocked.center();
+    let horizontal = (q.x - p.x).abs() > (q.y - p.y).abs();
+    for step in 1..=4 {
+        let margin = 14.0 * step as f32;
+        // Around the left or right of the nodes in the way ...
+        let mut beside: Vec<Vec<egui::Pos2>> = [blocked.min.x - margin, blocked.max.x + margin]
+            .into_iter()
+            .map(|x| {
+                let (top, bottom) = (
+                    p.y.min(q.y).max(blocked.min.y - 6.0).min(mid.y),
+                    p.y.max(q.y).min(blocked.max.y + 6.0).max(mid.y),
+                );
+                let (first, second) = if p.y <= q.y { (top, bottom) } else { (bottom, top) };
+                vec![p, egui::pos2(x, first), egui::pos2(x, second), q]
+            })
+            .collect();
+        // ... or over or under them (an edge along a row).
+        let mut around: Vec<Vec<egui::Pos2>> = [blocked.min.y - margin, blocked.max.y + margin]
+            .into_iter()
+            .map(|y| vec![p, egui::pos2(p.x, y), egui::pos2(q.x, y), q])
+            .collect();
+        let (near_x, near_y) = ((p.x + q.x) / 2.0, (p.y + q.y) / 2.0);
+        beside.sort_by(|u, v| (u[1].x - near_x).abs().total_cmp(&(v[1].x - near_x).abs()));
+        around.sort_by(|u, v| (u[1].y - near_y).abs().total_cmp(&(v[1].y - near_y).abs()));
+        let candidates = if horizontal { around.into_iter().chain(beside) } else { beside.into_iter().chain(around) };
+        for path in candidates {
+            if clear(&path) {
+                return path;
+            }
+        }
+    }
+    straight
 }
 
 /// A PNG wanted of the canvas: the screenshot lands in `slot`.

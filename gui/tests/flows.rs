@@ -366,7 +366,11 @@ fn spofs_in_a_hidden_layer_are_announced_and_one_click_shows_them() {
     assert!(h.state().view.layout.show_power);
     h.get_by_role_and_label(Role::Button, "pdu-a");
     let app = h.state();
-    assert!(app.doc.facts.as_ref().unwrap().hidden_spofs(&app.view.scene.node_of).is_empty(), "every SPOF is drawn");
+    let links = app.view.scene.edges.iter().flat_map(|e| e.links.iter().copied()).collect();
+    assert!(
+        app.doc.facts.as_ref().unwrap().hidden_spofs(&app.view.scene.node_of, &links).is_empty(),
+        "every SPOF is drawn"
+    );
     assert!(h.query_by_role_and_label(Role::Button, "Show the power layer").is_none(), "nothing is hidden now");
 }
 
@@ -422,6 +426,39 @@ fn group_labels_do_not_overlap() {
     for (i, (a, ra)) in rects.iter().enumerate() {
         for (b, rb) in &rects[i + 1..] {
             assert!(!ra.shrink(0.5).intersects(rb.shrink(0.5)), "{a} at {ra:?} overlaps {b} at {rb:?}");
+        }
+    }
+}
+
+/// No cable is drawn behind a node it does not join (two independent SAN fabrics used
+/// to look cascaded through the switch in between): every edge's path clears every
+/// other node, and both its ends are its own nodes.
+#[test]
+fn edges_never_pass_behind_other_nodes() {
+    // A SPOF drawn as an edge (a cable) is not announced as hidden.
+    let h = harness(app_on("storage/san-multipath.jsonc"));
+    assert!(h.query_by_role_and_label(Role::Button, "Show the power layer").is_none());
+    for file in ["storage/san-multipath.jsonc", "full-single-site.jsonc", "shop-two-tier.jsonc", "sites/dr-tiers.jsonc"]
+    {
+        let h = harness(app_on(file));
+        let scene = &h.state().view.scene;
+        for e in &scene.edges {
+            let path = spofsim_gui::export::edge_path(scene, e.a, e.b);
+            assert!(scene.nodes[e.a].rect.expand(1.0).contains(path[0]), "{file}: edge starts off its node");
+            assert!(
+                scene.nodes[e.b].rect.expand(1.0).contains(*path.last().unwrap()),
+                "{file}: edge ends off its node"
+            );
+            for (i, n) in scene.nodes.iter().enumerate().filter(|&(i, _)| i != e.a && i != e.b) {
+                let r = n.rect.shrink(2.0);
+                let hit =
+                    path.windows(2).any(|w| (0..=200).any(|k| r.contains(w[0] + (w[1] - w[0]) * (k as f32 / 200.0))));
+                assert!(
+                    !hit,
+                    "{file}: the edge {} – {} passes behind {} (node {i})",
+                    scene.nodes[e.a].label, scene.nodes[e.b].label, n.label
+                );
+            }
         }
     }
 }

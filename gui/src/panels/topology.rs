@@ -139,16 +139,15 @@ pub fn topology_ui(ui: &mut egui::Ui, app: &mut App) {
         }
     }
     for (e, look) in scene.edges.iter().zip(&edges) {
-        let (p, q) = crate::export::edge_points(scene, e.a, e.b);
-        let (p, q) = (to_screen(p), to_screen(q));
-        if !canvas.intersects(Rect::from_two_pos(p, q)) {
+        let path: Vec<Pos2> = crate::export::edge_path(scene, e.a, e.b).into_iter().map(to_screen).collect();
+        if !canvas.intersects(Rect::from_points(&path)) {
             continue;
         }
         let stroke = Stroke::new(look.width * zoom.clamp(0.5, 2.0), look.color);
         if look.dashed {
-            painter.extend(Shape::dashed_line(&[p, q], stroke, 7.0, 5.0));
+            painter.extend(Shape::dashed_line(&path, stroke, 7.0, 5.0));
         } else {
-            painter.line_segment([p, q], stroke);
+            painter.line(path, stroke);
         }
     }
     let mut clicked: Option<usize> = None;
@@ -218,7 +217,8 @@ fn hidden_ui(ui: &mut egui::Ui, app: &App, canvas: Rect, painter: &egui::Painter
     let Some(facts) = &app.doc.facts else { return false };
     let scene = &app.view.scene;
     let mut lines = Vec::new();
-    let hidden = facts.hidden_spofs(&scene.node_of);
+    let drawn_links = scene.edges.iter().flat_map(|e| e.links.iter().copied()).collect();
+    let hidden = facts.hidden_spofs(&scene.node_of, &drawn_links);
     if !hidden.is_empty() {
         let shown: Vec<&str> = hidden.iter().copied().take(6).collect();
         let more = if hidden.len() > 6 { format!(" and {} more", hidden.len() - 6) } else { String::new() };
