@@ -20,8 +20,13 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Some(model) = &loaded.model {
         assert!(!loaded.has_errors());
-        let _ = sim_core::export::to_dot(model);
-        let _ = sim_core::export::to_mermaid(model);
+        // Both diagram modes: parts folded (no SPOF marks, which need the analysis
+        // below) and expanded.
+        for expand in [false, true] {
+            let options = sim_core::export::DiagramOptions { expand, ..Default::default() };
+            let _ = sim_core::export::to_dot(model, &options);
+            let _ = sim_core::export::to_mermaid(model, &options);
+        }
         let _ = model.summary();
         let _ = sim_core::lints::run(model);
         if model.elements.len() <= 60 {
