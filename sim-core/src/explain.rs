@@ -152,8 +152,16 @@ static OTHERS: &[Explanation] = &[
     },
 ];
 
-/// The explanation of a code ("SPOF-L009", "raid-no-spare", "SPOF-S001"), any case.
+/// The explanation of a code ("SPOF-L009", "L009", "raid-no-spare", "SPOF-S001"), any case.
 pub fn explain(code: &str) -> Option<Explanation> {
+    if let Some(e) = explain_exact(code) {
+        return Some(e);
+    }
+    // "L020" for "SPOF-L020": the number is what people remember.
+    explain_exact(&format!("SPOF-{code}"))
+}
+
+fn explain_exact(code: &str) -> Option<Explanation> {
     if let Some(l) = lints::find(code) {
         return Some(Explanation {
             code: l.code,
@@ -208,6 +216,7 @@ mod tests {
             assert!(sources.iter().any(|s| e.rationale.contains(s)), "{code} cites no source");
         }
         assert!(super::explain("SPOF-L999").is_none());
+        assert_eq!(super::explain("l020").map(|e| e.code), Some("SPOF-L020"));
         for code in crate::diagnostics::Code::ALL {
             assert!(super::explain(code.as_str()).is_some(), "{} has no explanation", code.as_str());
         }

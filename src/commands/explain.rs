@@ -13,7 +13,7 @@ pub fn run(args: &ExplainArgs) -> Status {
         for (code, _) in sim_core::explain::codes() {
             let e = sim_core::explain::explain(code).expect("listed codes explain");
             out.push_str(&format!(
-                "\n## {}\n\n`{}`: {}\n\n**Why it matters.** {}\n\n**How to fix it.** {}\n\n```jsonc\n{}\n```\n",
+                "\n## {}\n\n`{}`: {}\n\n**Why it matters.** {}\n\n**How to fix it.** {}\n\nExample (the fixed form):\n\n```jsonc\n{}\n```\n",
                 e.code.to_lowercase(),
                 e.name,
                 e.summary,
@@ -35,7 +35,7 @@ pub fn run(args: &ExplainArgs) -> Status {
     match sim_core::explain::explain(code) {
         Some(e) => {
             out.push_str(&format!(
-                "{} {}\n\n{}\n\nWhy it matters\n  {}\n\nHow to fix it\n  {}\n\nExample\n  {}\n",
+                "{} {}\n\n{}\n\nWhy it matters\n  {}\n\nHow to fix it\n  {}\n\nExample (the fixed form)\n  {}\n",
                 e.code, e.name, e.summary, e.rationale, e.fix, e.example
             ));
             let _ = std::io::stdout().write_all(out.as_bytes());

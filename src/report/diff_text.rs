@@ -77,6 +77,10 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
             human(a.longest_outage_secs)
         );
     }
+    let _ = writeln!(
+        o,
+        "(availability and downtime: exact static figures with instant failover; `spofsim check` judges targets with failover timings)"
+    );
     let _ = writeln!(o, "findings: +{} -{}", d.findings_added.len(), d.findings_removed.len());
     for (code, subject, message) in &d.findings_added {
         let _ = writeln!(o, "  + {code} {subject}: {message}");

@@ -141,7 +141,10 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
             } else {
                 human(s.max_data_lost_secs)
             },
-            s.split_brain_events
+            match s.split_brain_events {
+                0 => "none".to_string(),
+                n => format!("{n} events, {} with two actives", human(s.split_brain_secs)),
+            }
         );
     }
     let _ = writeln!(o, "</table>\n<h2>Plots</h2>");

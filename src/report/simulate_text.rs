@@ -62,6 +62,13 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
             let _ = write!(out, ", MTBF {}, MTTR {}, longest {}", human(mtbf), human(mttr), human(s.max_outage_secs));
         }
         let _ = writeln!(out);
+        if report.random_failures && s.outages < 30 {
+            let _ = writeln!(
+                out,
+                "  note             only {} outage(s) seen: the interval rests on so few events that it understates the uncertainty of rare failures; simulate more years (--years, --replications)",
+                s.outages
+            );
+        }
         if s.outages > 0 {
             let bins: Vec<String> = report
                 .outage_bins

@@ -35,7 +35,8 @@ fn layer_style(layer: Layer) -> &'static str {
 
 fn edge_style(kind: EdgeKind) -> &'static str {
     match kind {
-        EdgeKind::Power => "color=\"#d98200\", style=bold",
+        // Drawn from the source to what it powers (the edge still reads "depends on").
+        EdgeKind::Power => "color=\"#d98200\", style=bold, dir=back",
         EdgeKind::Network => "color=\"#1f5fbf\"",
         EdgeKind::Storage => "color=\"#7a3fb0\", style=bold",
         EdgeKind::Hosting => "color=\"#555555\"",
@@ -48,7 +49,8 @@ fn edge_style(kind: EdgeKind) -> &'static str {
     }
 }
 
-/// Renders the model as a DOT digraph; `a -> b` reads "a depends on b". SPOFs are red
+/// Renders the model as a DOT digraph; `a -> b` reads "a depends on b" (power edges
+/// carry `dir=back`, so their arrow shows power flowing from the source). SPOFs are red
 /// (accepted ones orange and dashed); a server's parts fold into it unless
 /// `options.expand`.
 pub fn to_dot(model: &Model, options: &DiagramOptions) -> String {

@@ -10,7 +10,8 @@ fn label(s: &str) -> String {
     s.replace('"', "#quot;")
 }
 
-/// Renders the model as a Mermaid `flowchart`; `a --> b` reads "a depends on b". SPOFs
+/// Renders the model as a Mermaid `flowchart`; `a --> b` reads "a depends on b", except
+/// power, drawn from the source to what it powers (`pdu ==>|powers| server`). SPOFs
 /// get the `spof` class (red; accepted ones `accepted`, orange); a server's parts fold
 /// into it unless `options.expand`.
 pub fn to_mermaid(model: &Model, options: &DiagramOptions) -> String {
@@ -72,7 +73,12 @@ pub fn to_mermaid(model: &Model, options: &DiagramOptions) -> String {
             EdgeKind::Power | EdgeKind::Storage => "==>",
             _ => "-->",
         };
-        let _ = writeln!(out, "  {} {arrow}|{}| {}", ids[&a], k.as_str(), ids[&b]);
+        if k == EdgeKind::Power {
+            // Power is drawn flowing from its source to what it powers.
+            let _ = writeln!(out, "  {} {arrow}|powers| {}", ids[&b], ids[&a]);
+        } else {
+            let _ = writeln!(out, "  {} {arrow}|{}| {}", ids[&a], k.as_str(), ids[&b]);
+        }
     }
     for (layer, color) in [
         (Layer::Power, "#fde2b4"),

@@ -146,12 +146,9 @@ fn mark(model: &Model, folding: &Folding, options: &DiagramOptions, e: ElementId
 fn caption(model: &Model, folding: &Folding, options: &DiagramOptions, e: &crate::model::Element) -> Vec<String> {
     let mut lines = vec![e.kind.to_string()];
     let parts = folding.parts(model, e.id);
-    if !parts.is_empty() {
-        lines.push(if parts.len() <= 4 {
-            format!("+ {}", parts.join(", "))
-        } else {
-            format!("+ {} parts", parts.len())
-        });
+    // Every folded part is named, four to a line.
+    for (i, chunk) in parts.chunks(4).enumerate() {
+        lines.push(format!("{} {}", if i == 0 { "+" } else { " " }, chunk.join(", ")));
     }
     match mark(model, folding, options, e.id) {
         Mark::None => {}

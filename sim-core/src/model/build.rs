@@ -122,12 +122,22 @@ impl ModelBuilder {
     /// Resolves a reference that must name one of `kinds`; reports unknown ids and
     /// wrong kinds with a suggestion. `role` completes "expected ..." ("a pdu").
     pub fn resolve(&mut self, r: &Spanned<String>, kinds: &[&str], role: &str) -> Option<Target> {
+        // A part (`web-1/web`) of an entry that failed to decode is as silent as the entry.
+        let host = r.value.split_once('/').map(|(host, _)| host);
         match self.names.get(&r.value) {
-            None if self.broken.contains(&r.value) => None,
+            None if self.broken.contains(&r.value) || host.is_some_and(|h| self.broken.contains(h)) => None,
             None => {
                 let others = self.names.keys().map(String::as_str).filter(|n| !n.contains('~'));
+                let part_help = host.filter(|h| self.names.contains_key(*h)).map(|h| {
+                    format!(
+                        "\"{}\" would be a part of {h}, which has none by that name: declare it on {h} (e.g. \"runs\": [\"{}\"]), or name one of its parts",
+                        r.value,
+                        r.value.split_once('/').map_or("", |(_, p)| p)
+                    )
+                });
                 let help = did_you_mean(&r.value, self.names_of_kinds(kinds))
                     .or_else(|| did_you_mean(&r.value, others))
+                    .or(part_help)
                     .unwrap_or_else(|| match kinds {
                         [] => format!("declare \"{}\", or name an existing id", r.value),
                         _ => format!("declare \"{}\", or name an existing {}", r.value, kinds_phrase(kinds)),

@@ -81,13 +81,17 @@ impl<'c, 'm> Sim<'c, 'm> {
             return format!("{mode} reconvergence");
         }
         // A UPS in the service's cone ran out of battery: the outage is its input's,
-        // beyond what the battery bridges.
+        // beyond what the battery bridges. With several drained (both feeds lost), the
+        // one that ran out last is the one that stopped the service.
         let cone = &cx.circuit.service_elements[s];
-        let drained = (0..cx.model.elements.len()).find(|&e| {
-            cone[e]
-                && self.battery_since[e].is_some_and(|since| self.now >= since + cx.battery_secs[e])
-                && !self.value[e]
-        });
+        let drained = (0..cx.model.elements.len())
+            .filter_map(|e| {
+                let since = self.battery_since[e]?;
+                let empty_at = since + cx.battery_secs[e];
+                (cone[e] && self.now >= empty_at && !self.value[e]).then_some((empty_at, e))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, e)| e);
         if let Some(e) = drained {
             return format!("beyond {} battery", cx.model.elements[e].name);
         }
