@@ -116,7 +116,10 @@ impl de::Error for DeError {
     fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
         let (expected, mut help) = plain_words(&exp.to_string());
         if expected == "a string" && matches!(unexp, de::Unexpected::Map | de::Unexpected::Seq) {
-            help = Some("give a plain string here (an id such as \"sw-1\", or a value such as \"4h\"), not an object or a list".into());
+            help = Some(
+                "give a plain string here (an id such as \"sw-1\", or a value such as \"4h\"), not an object or a list"
+                    .into(),
+            );
         }
         plain(Code::WrongType, format!("expected {expected}, found {}", describe(&unexp)), help)
     }

@@ -15,9 +15,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     let down = |s: Option<f64>| s.map_or("–".into(), |s| Duration::from_secs(s).human());
     for s in &d.services {
         let (b, a) = (s.before.as_ref(), s.after.as_ref());
-        let change = |f: fn(&sim_core::diff::ServiceFigures) -> f64| {
-            format!("{} → {}", down(b.map(f)), down(a.map(f)))
-        };
+        let change = |f: fn(&sim_core::diff::ServiceFigures) -> f64| format!("{} → {}", down(b.map(f)), down(a.map(f)));
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} | {} | {} |",

@@ -100,7 +100,8 @@ impl Folding {
         let mut parts: Vec<&str> = model
             .elements
             .iter()
-            .filter(|e| e.id != host && self.node_of[e.id.0 as usize] == host)
+            // Cables from a part (`web-1/eth0~sw-1`) are drawn as edges, not named.
+            .filter(|e| e.id != host && self.node_of[e.id.0 as usize] == host && !e.name.contains('~'))
             .map(|e| short(&e.name))
             .chain(
                 model.groups.iter().filter(|g| self.group_host[g.id.0 as usize] == Some(host)).map(|g| short(&g.name)),

@@ -135,9 +135,23 @@ impl ModelBuilder {
                         r.value.split_once('/').map_or("", |(_, p)| p)
                     )
                 });
-                let help = did_you_mean(&r.value, self.names_of_kinds(kinds))
-                    .or_else(|| did_you_mean(&r.value, others))
+                // A part of a declared host: another part of it, else where parts come from.
+                let sibling = host.filter(|h| self.names.contains_key(*h)).and_then(|h| {
+                    // Compared by the part's own name: the shared "host/" would make
+                    // every part look alike.
+                    let prefix = format!("{h}/");
+                    let part = &r.value[prefix.len()..];
+                    let parts = self.names.keys().filter_map(|n| n.strip_prefix(&prefix)).filter(|p| !p.contains('~'));
+                    let best = parts
+                        .map(|p| (strsim::jaro_winkler(part, p), p))
+                        .filter(|(score, _)| *score > 0.8)
+                        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)));
+                    best.map(|(_, p)| format!("did you mean `{prefix}{p}`?"))
+                });
+                let help = sibling
                     .or(part_help)
+                    .or_else(|| did_you_mean(&r.value, self.names_of_kinds(kinds)))
+                    .or_else(|| did_you_mean(&r.value, others))
                     .unwrap_or_else(|| match kinds {
                         [] => format!("declare \"{}\", or name an existing id", r.value),
                         _ => format!("declare \"{}\", or name an existing {}", r.value, kinds_phrase(kinds)),
