@@ -23,7 +23,9 @@ pub fn findings_ui(ui: &mut egui::Ui, app: &mut App) {
     }
     for spof in &facts.spofs {
         ui.horizontal(|ui| {
-            let text = egui::RichText::new(format!("SPOF {} ({})", spof.element, spof.kind)).color(SPOF_RED).strong();
+            // An accepted SPOF in the canvas's orange, an open one in red.
+            let color = if spof.suppressed.is_some() { crate::style::ACCEPTED } else { SPOF_RED };
+            let text = egui::RichText::new(format!("SPOF {} ({})", spof.element, spof.kind)).color(color).strong();
             if ui.link(text).on_hover_text("highlight its chain in the topology").clicked() {
                 let mut names = vec![spof.element.clone()];
                 names.extend(spof.blast.down_elements.iter().cloned());
