@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{hit, req_elements, watts_attr, Hit, Lint, Severity};
+use super::{hit, watts_attr, Hit, Lint, Severity};
 use crate::model::{ElementId, Model};
 
 pub static LINT: Lint = Lint {
@@ -16,28 +16,13 @@ pub static LINT: Lint = Lint {
     check,
 };
 
-const SOURCES: &[&str] = &["pdu", "ups", "power-feed"];
-
 fn check(model: &Model) -> Vec<Hit> {
     // Per power source: the devices it powers (through their PSUs, transitively), split
     // by whether their draw is known.
     let mut powered: BTreeMap<ElementId, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
-    let source_of = |e: ElementId| {
-        req_elements(&model.element(e).needs).into_iter().find(|s| SOURCES.contains(&model.element(*s).kind))
-    };
     for device in &model.elements {
-        let psus: Vec<ElementId> =
-            req_elements(&device.needs).into_iter().filter(|p| model.element(*p).kind == "psu").collect();
         let known = watts_attr(&device.attrs, "draw_watts").is_some();
-        let mut fed: Vec<ElementId> = Vec::new();
-        for psu in psus {
-            let mut s = source_of(psu);
-            while let Some(src) = s.filter(|src| !fed.contains(src)) {
-                fed.push(src);
-                s = source_of(src);
-            }
-        }
-        for src in fed {
+        for src in super::power_sources(model, device) {
             let entry = powered.entry(src).or_default();
             if known { &mut entry.0 } else { &mut entry.1 }.push(device.name.as_str());
         }

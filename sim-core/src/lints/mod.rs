@@ -197,6 +197,24 @@ fn req_elements(req: &Req) -> Vec<ElementId> {
     out
 }
 
+/// The power sources (PDUs, UPSes, feeds) a device draws from, through its PSUs and up
+/// each source's own input, each once, in walk order. Shared by the power lints.
+fn power_sources(model: &Model, device: &crate::model::Element) -> Vec<ElementId> {
+    const SOURCES: &[&str] = &["pdu", "ups", "power-feed"];
+    let source_of = |e: ElementId| {
+        req_elements(&model.element(e).needs).into_iter().find(|s| SOURCES.contains(&model.element(*s).kind))
+    };
+    let mut fed: Vec<ElementId> = Vec::new();
+    for psu in req_elements(&device.needs).into_iter().filter(|p| model.element(*p).kind == "psu") {
+        let mut s = source_of(psu);
+        while let Some(src) = s.filter(|src| !fed.contains(src)) {
+            fed.push(src);
+            s = source_of(src);
+        }
+    }
+    fed
+}
+
 fn groups_of_kind<'m>(model: &'m Model, kind: &'static str) -> impl Iterator<Item = &'m crate::model::Group> + 'm {
     model.groups.iter().filter(move |g| g.kind == kind)
 }

@@ -16,12 +16,6 @@ pub static LINT: Lint = Lint {
     check,
 };
 
-const SOURCES: &[&str] = &["pdu", "ups", "power-feed"];
-
-fn source_of(model: &Model, e: ElementId) -> Option<ElementId> {
-    req_elements(&model.element(e).needs).into_iter().find(|s| SOURCES.contains(&model.element(*s).kind))
-}
-
 fn check(model: &Model) -> Vec<Hit> {
     let mut out = Vec::new();
     // Load each source carries when every device's other side has failed.
@@ -30,17 +24,7 @@ fn check(model: &Model) -> Vec<Hit> {
         let Some(draw) = watts_attr(&device.attrs, "draw_watts") else { continue };
         let psus: Vec<ElementId> =
             req_elements(&device.needs).into_iter().filter(|p| model.element(*p).kind == "psu").collect();
-        let mut fed: Vec<ElementId> = Vec::new();
-        for psu in &psus {
-            let mut s = source_of(model, *psu);
-            while let Some(src) = s {
-                if !fed.contains(&src) {
-                    fed.push(src);
-                }
-                s = source_of(model, src);
-            }
-        }
-        for src in fed {
+        for src in super::power_sources(model, device) {
             *load.entry(src).or_default() += draw;
         }
         if matches!(device.attrs.get("psus_needed"), Some(Attr::Count(k)) if *k >= 2) && psus.len() >= 2 {
