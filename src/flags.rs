@@ -91,6 +91,12 @@ pub enum Command {
         after_help = "Examples:\n  spofsim generate fat-tree --k 48 > dc.json\n  spofsim generate three-tier --sites 2 --racks 4 --servers-per-rack 10 > shop.json\n  spofsim generate random --components 12 --seed 7"
     )]
     Generate(GenerateCommand),
+    /// Import a scenario from a source of truth (NetBox), to find the SPOFs in what runs.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  spofsim import netbox --from netbox-api/ --output dc1.jsonc\n  NETBOX_TOKEN=... spofsim import netbox --url https://netbox.example.com --site dc1 --output dc1.jsonc"
+    )]
+    Import(ImportCommand),
     /// Print the JSON Schema (draft-07) of the scenario language.
     #[command(after_help = "Example:\n  spofsim schema > scenarios/scenario.schema.json")]
     Schema(SchemaArgs),
@@ -458,4 +464,62 @@ fn node_budget(text: &str) -> Result<usize, String> {
         Ok(_) => Err(format!("expected at least 1000 BDD nodes, found `{text}`")),
         Err(_) => Err(format!("expected a whole number of BDD nodes, e.g. 20000000, found `{text}`")),
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Read NetBox (live over its REST API, or saved responses) and write a scenario.
+    /// Mapping rules: docs/NETBOX.md.
+    #[command(
+        after_help = "Examples:\n  spofsim import netbox --from api/ --from api-examples/ --output dc.jsonc\n  NETBOX_TOKEN=... spofsim import netbox --url https://netbox.example.com --site dc1 --output dc1.jsonc\n  spofsim import netbox --url http://127.0.0.1:8000 --save responses/ --output dc.jsonc\nThen write services in a file with \"extends\": \"dc.jsonc\" and run spofsim check on it."
+    )]
+    Netbox(NetboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NetboxArgs {
+    /// A folder of saved API responses, one JSON file per endpoint
+    /// (`dcim__devices.json` for /api/dcim/devices/); repeat to lay folders over each
+    /// other (a later folder's object replaces an earlier one with the same id).
+    #[arg(long = "from", value_name = "DIR", conflicts_with = "url")]
+    pub from: Vec<PathBuf>,
+    /// NetBox's base URL (https://netbox.example.com); the API is read below /api/.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The environment variable holding the API token (never put it on the command line).
+    #[arg(long, value_name = "NAME", default_value = "NETBOX_TOKEN")]
+    pub token_env: String,
+    /// Seconds to wait for each HTTP response.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
+    /// A PEM file of CA certificates to trust for --url (an internal CA); by default the
+    /// Mozilla roots (webpki-roots) are trusted.
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+    /// With --url: also save every response in this folder, for --from later.
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<PathBuf>,
+    /// Keep only devices of this site (slug); repeatable.
+    #[arg(long = "site", value_name = "SLUG")]
+    pub sites: Vec<String>,
+    /// Keep only devices with this tag (slug); repeatable (any of them).
+    #[arg(long = "tag", value_name = "SLUG")]
+    pub tags: Vec<String>,
+    /// Device statuses to keep, comma-separated.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "active,planned,staged")]
+    pub status: Vec<String>,
+    /// A JSON file mapping device role slugs to kinds (or "skip", "pass-through"),
+    /// over the built-in table: {"edge-router": "router", "console": "skip"}.
+    #[arg(long, value_name = "FILE")]
+    pub roles: Option<PathBuf>,
+    /// Availability assumed for provider circuits, which NetBox records without an SLA.
+    #[arg(long, value_name = "PCT", default_value = "99.9%")]
+    pub circuit_availability: String,
+    /// The scenario's name.
+    #[arg(long, default_value = "netbox")]
+    pub name: String,
+    /// Write the scenario here (default: stdout). An existing file is replaced only if
+    /// it was written by an import, so an architect's own file is never overwritten.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

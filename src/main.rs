@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         flags::Command::Schema(args) => commands::schema::run(&args),
         flags::Command::Generate(what) => commands::generate::run(&what),
         flags::Command::Export(args) => commands::export::run(&args, color),
+        flags::Command::Import(flags::ImportCommand::Netbox(args)) => commands::import::netbox(&args),
     };
     ExitCode::from(status as u8)
 }

@@ -18,6 +18,7 @@ pub mod lints;
 pub mod mechanisms;
 pub mod mef;
 pub mod model;
+pub mod netbox;
 pub mod scenario;
 pub mod schema;
 pub mod simulate;
@@ -26,7 +27,7 @@ pub mod timed;
 pub mod units;
 
 pub use diagnostics::{Code, Diagnostic, Severity};
-pub use scenario::{load, Loaded};
+pub use scenario::{load, load_layers, Loaded};
 
 /// The spofsim version, printed in reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -111,6 +111,10 @@ pub fn scenario_schema() -> Value {
             "type": "string",
             "description": "Path or URL of this schema, for editors, e.g. `\"$schema\": \"./scenario.schema.json\"`; spofsim ignores it."
         },
+        "extends": {
+            "type": "string",
+            "description": "A scenario file this one builds on (a path relative to this file), e.g. `\"extends\": \"netbox-dc1.jsonc\"`: its entries are kept, same-id entries here override them field by field, lists are appended."
+        },
         "version": { "const": 1, "description": "Language version: only 1 is accepted, e.g. `\"version\": 1`; optional." },
         "name": { "type": "string", "description": "The design's name, shown in reports, e.g. `\"name\": \"shop\"`." },
         "description": { "type": "string", "description": "Free text for people; ignored by the analysis." },

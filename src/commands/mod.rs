@@ -7,6 +7,7 @@ pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod generate;
+pub mod import;
 pub mod init;
 pub mod report;
 pub mod schema;

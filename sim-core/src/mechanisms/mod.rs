@@ -18,6 +18,7 @@ pub mod server;
 pub mod service;
 pub mod session;
 pub mod site;
+pub mod srlg;
 pub mod stp;
 pub mod vrrp;
 
@@ -34,6 +35,7 @@ pub static REGISTRY: &[&[&dyn Kind]] = &[
     raid::KINDS,
     san::KINDS,
     network::KINDS,
+    srlg::KINDS,
     stp::KINDS,
     vrrp::KINDS,
     load_balancer::KINDS,

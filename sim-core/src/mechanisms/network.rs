@@ -112,6 +112,10 @@ pub struct LinkSpec {
     /// VLANs carried; with no `medium`, they make the link a trunk.
     #[serde(default)]
     pub vlans: Vec<u16>,
+    /// Shared risks (`srlg` components: a conduit, fibre trunk or circuit) this link is
+    /// routed through; it fails when any of them fails, e.g. `"via": ["campus-fibre"]`.
+    #[serde(default)]
+    pub via: Vec<Ref>,
 }
 
 /// Kinds on the storage network.
@@ -188,6 +192,7 @@ impl Spec for LinkSpec {
         for end in [a, b] {
             cx.builder.edge(NodeRef::Element(me), NodeRef::Element(end), EdgeKind::Network);
         }
+        super::srlg::lower_via(cx, &self.via);
         cx.builder.model.links.push(crate::model::Link { element: me, a, b, medium });
     }
 }

@@ -6,12 +6,14 @@
 
 mod common;
 mod kind;
+mod layers;
 mod toplevel;
 
 pub use common::{
     builtin_failure, resolve_failure, CommonSpec, DistributionSpec, FailureSpec, COMMON_FIELDS, GROUP_COMMON_FIELDS,
 };
 pub use kind::{Kind, KindInfo, KindOf, Lower, Section, Spec};
+pub use layers::{extends_of, layer_offsets, locate};
 pub use toplevel::{DrillSpec, ExpectSpec, SuppressSpec, TOP_LEVEL_FIELDS};
 
 use std::collections::BTreeMap;
@@ -53,6 +55,22 @@ struct Entry {
 pub fn load(text: &str) -> Loaded {
     let (root, mut diagnostics) = syntax::parse(text);
     let Some(root) = root else {
+        return Loaded { model: None, diagnostics };
+    };
+    let mut loader = Loader { diagnostics: Vec::new(), entries: Vec::new(), builder: ModelBuilder::default() };
+    let model = loader.document(&root);
+    diagnostics.append(&mut loader.diagnostics);
+    diagnostics::sort(&mut diagnostics);
+    let model = if diagnostics.iter().any(Diagnostic::is_error) { None } else { model };
+    Loaded { model, diagnostics }
+}
+
+/// Loads a scenario made of layers, base first: each layer after the first `extends` the
+/// one before (see [`layers`]). Spans point into the layer they came from: map them back
+/// with [`locate`] and [`layer_offsets`]. Never panics.
+pub fn load_layers(texts: &[&str]) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let Some(root) = layers::parse_layers(texts, &mut diagnostics) else {
         return Loaded { model: None, diagnostics };
     };
     let mut loader = Loader { diagnostics: Vec::new(), entries: Vec::new(), builder: ModelBuilder::default() };
@@ -131,6 +149,15 @@ impl Loader {
                     ),
                 },
                 "name" => name = self.decode(value).unwrap_or_default(),
+                // Resolved layers never reach here (`load_layers` strips the key).
+                "extends" => self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::UnknownId,
+                        value.span,
+                        "this scenario extends another file, which was not read with it",
+                    )
+                    .with_help("run spofsim on this file from the command line (it reads the base file named here), or open the base file instead"),
+                ),
                 "description" => description = self.decode(value).unwrap_or_default(),
                 "noticed_by_users_after" => {
                     if let Some(d) = self.decode::<Duration>(value) {

@@ -11,6 +11,7 @@ use crate::units::{Duration, Fraction};
 /// Every top-level key of a scenario document.
 pub const TOP_LEVEL_FIELDS: &[&str] = &[
     "$schema",
+    "extends",
     "version",
     "name",
     "description",

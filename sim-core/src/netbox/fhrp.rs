@@ -1,0 +1,117 @@
+//! FHRP groups (NetBox `ipam/fhrp-groups` and `ipam/fhrp-group-assignments`) → `vrrp` and
+//! `hsrp` groups.
+//!
+//! NetBox protocols: `vrrp2` and `vrrp3` become `vrrp` with `version` 2 or 3 (RFC 3768,
+//! RFC 5798); `hsrp` becomes `hsrp`; `carp` (OpenBSD, VRRP-like adverts, advbase 1 s)
+//! becomes `vrrp` version 2 with a note; `glbp`, `clusterxl` and `other` are not modelled
+//! and are reported. Members are the devices of the assigned interfaces, highest
+//! priority first (ties by id), with their priorities; the first virtual IP is `vip`.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{display_of, id_of, str_of, url_of, Cx};
+use crate::mechanisms::vrrp::VIP_HOLDERS;
+use crate::netbox::write::Entry;
+
+pub fn import(cx: &mut Cx) {
+    let mut members: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+    let assignments: Vec<(Value, String)> =
+        cx.r.list("ipam/fhrp-group-assignments").map(|o| (o.value.clone(), o.at.clone())).collect();
+    for (a, at) in assignments {
+        let Some(group) = a.get("group").and_then(id_of) else { continue };
+        let kind = a.get("interface_type").and_then(Value::as_str).unwrap_or("");
+        if kind != "dcim.interface" {
+            cx.warn(
+                "NB501",
+                &at,
+                format!("an FHRP member on a {kind} (a virtual machine's interface) is not imported"),
+                Some("only device interfaces become group members".into()),
+            );
+            continue;
+        }
+        let device = a.get("interface").and_then(|i| i.get("device")).and_then(id_of);
+        let priority = a.get("priority").and_then(Value::as_i64).unwrap_or(100);
+        if let Some(device) = device {
+            members.entry(group).or_default().push((device, priority));
+        }
+    }
+    let groups: Vec<Value> = cx.r.list("ipam/fhrp-groups").map(|o| o.value.clone()).collect();
+    for g in groups {
+        let Some(gid) = id_of(&g) else { continue };
+        let protocol = str_of(&g, "protocol").unwrap_or("other");
+        let number = g.get("group_id").and_then(Value::as_i64).unwrap_or(0);
+        let (kind, version) = match protocol {
+            "vrrp2" => ("vrrp", Some(2)),
+            "vrrp3" => ("vrrp", Some(3)),
+            "carp" => ("vrrp", Some(2)),
+            "hsrp" => ("hsrp", None),
+            other => {
+                cx.warn(
+                    "NB502",
+                    &url_of(&g),
+                    format!("FHRP group {} uses {other}, which spofsim does not model; it is left out", display_of(&g)),
+                    Some("write the gateway redundancy by hand in the extending file (vrrp or hsrp)".into()),
+                );
+                continue;
+            }
+        };
+        let mut holders: Vec<(i64, String, String)> = Vec::new();
+        for (device, priority) in members.remove(&gid).unwrap_or_default() {
+            let Some(d) = cx.component(device).cloned() else { continue };
+            let Some(k) = cx.out.components.get(&d.id).and_then(|e| e.get("kind")).and_then(Value::as_str) else {
+                continue;
+            };
+            if !VIP_HOLDERS.contains(&k) {
+                cx.warn(
+                    "NB503",
+                    &url_of(&g),
+                    format!("{} is a member of FHRP group {}, but is imported as a {k}", d.display, display_of(&g)),
+                    Some(format!("map its role to one of {} with --roles", VIP_HOLDERS.join(", "))),
+                );
+                continue;
+            }
+            if !holders.iter().any(|h| h.1 == d.id) {
+                holders.push((priority, d.id.clone(), d.display.clone()));
+            }
+        }
+        if holders.len() < 2 {
+            cx.warn(
+                "NB504",
+                &url_of(&g),
+                format!(
+                    "FHRP group {} has {} member device(s) in scope; a group needs two, so it is left out",
+                    display_of(&g),
+                    holders.len()
+                ),
+                None,
+            );
+            continue;
+        }
+        holders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let name = str_of(&g, "name").map(str::to_owned).unwrap_or_else(|| format!("{protocol} {number}"));
+        let id = cx.ids.claim(&name, gid, "fhrp");
+        let mut entry = Entry::new(kind);
+        let vip = g
+            .get("ip_addresses")
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+            .and_then(|ip| str_of(ip, "address"));
+        entry.comment(format!(
+            "FHRP group {} ({protocol} {number}{}), {}",
+            display_of(&g),
+            if protocol == "carp" { "; CARP modelled with VRRPv2 timing" } else { "" },
+            url_of(&g)
+        ));
+        entry.field("members", serde_json::json!(holders.iter().map(|h| h.1.clone()).collect::<Vec<_>>()));
+        entry.field("priorities", serde_json::json!(holders.iter().map(|h| h.0).collect::<Vec<_>>()));
+        if let Some(v) = version {
+            entry.field("version", serde_json::json!(v));
+        }
+        if let Some(vip) = vip {
+            entry.field("vip", Value::String(vip.to_string()));
+        }
+        cx.out.groups.insert(id, entry);
+    }
+}

@@ -1,0 +1,82 @@
+//! Stable component ids from NetBox names.
+//!
+//! An id is the name in lower case with every run of other characters than `a-z 0-9 . _`
+//! made one `-` ("r105-torsw:1" → "r105-torsw-1"). Objects claim ids in NetBox id order,
+//! so the first keeps the plain name and a later one with the same name gets its NetBox
+//! id appended ("pp-mdf", "pp-mdf-91"): adding a device never renames an existing one.
+
+use std::collections::BTreeSet;
+
+#[derive(Debug, Default)]
+pub struct Ids {
+    taken: BTreeSet<String>,
+}
+
+impl Ids {
+    /// Claims an id for `name`; `netbox_id` and `what` ("device", "feed") break ties.
+    pub fn claim(&mut self, name: &str, netbox_id: i64, what: &str) -> String {
+        let base = match slug(name) {
+            s if s.is_empty() => format!("{what}-{netbox_id}"),
+            s => s,
+        };
+        let mut id = base.clone();
+        if self.taken.contains(&id) {
+            id = format!("{base}-{netbox_id}");
+        }
+        let mut n = 2;
+        while self.taken.contains(&id) {
+            id = format!("{base}-{netbox_id}-{n}");
+            n += 1;
+        }
+        self.taken.insert(id.clone());
+        id
+    }
+
+    /// Claims exactly `id` (for ids that must not change form); a clash gets a suffix.
+    pub fn claim_exact(&mut self, id: &str) -> String {
+        let mut out = id.to_string();
+        let mut n = 2;
+        while self.taken.contains(&out) {
+            out = format!("{id}-{n}");
+            n += 1;
+        }
+        self.taken.insert(out.clone());
+        out
+    }
+}
+
+/// `"PP:MDF"` → `"pp-mdf"`; `"Lenovo Flex system (106)"` → `"lenovo-flex-system-106"`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_clashes() {
+        assert_eq!(slug("r105-torsw:1"), "r105-torsw-1");
+        assert_eq!(slug("PP:MDF"), "pp-mdf");
+        assert_eq!(slug("Lenovo Flex system (106)"), "lenovo-flex-system-106");
+        assert_eq!(slug("  --  "), "");
+        let mut ids = Ids::default();
+        assert_eq!(ids.claim("PP:MDF", 90, "device"), "pp-mdf");
+        assert_eq!(ids.claim("pp mdf", 91, "device"), "pp-mdf-91");
+        assert_eq!(ids.claim("", 7, "feed"), "feed-7");
+        assert_eq!(ids.claim_exact("pp-mdf"), "pp-mdf-2");
+    }
+}

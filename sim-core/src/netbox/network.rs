@@ -1,0 +1,556 @@
+//! Network: interface cables traced through patch panels and circuits, LAGs, virtual
+//! chassis and provider circuits.
+//!
+//! Each cabled interface is traced the way NetBox traces a cable path (NetBox docs,
+//! "Cable Tracing"; dcim/models/cables.py `CablePath.from_origin`): over its cable to
+//! the far termination; a front port continues at its rear port (remembering the
+//! position); a rear port continues at the front port of the remembered position; a
+//! circuit termination continues at the circuit's other termination. The far interface
+//! found must equal the interface's own `connected_endpoints` (NetBox's stored trace);
+//! a mismatch is reported and NetBox's answer kept.
+//!
+//! Why trace ourselves when NetBox stores the far end: the path in between. Links that
+//! look redundant may share one fibre trunk or one circuit; every cable or circuit that
+//! two or more imported links run through becomes an `srlg` component in their `via`,
+//! and every circuit between two devices does too (it carries the circuit's assumed
+//! availability). Without `dcim/cables`, `dcim/front-ports` and `dcim/rear-ports` the
+//! import falls back to `connected_endpoints` and says that shared paths cannot be seen.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::{display_of, id_of, str_of, url_of, Cx};
+use crate::netbox::ids::slug;
+use crate::netbox::write::Entry;
+
+/// A cable termination: NetBox object type ("dcim.interface") and id.
+type Term = (String, i64);
+
+#[derive(Default)]
+struct Cabling {
+    /// Termination → (cable id, the far side's terminations).
+    far: BTreeMap<Term, (i64, Vec<(Term, Value)>)>,
+    /// Front port → (rear port, position).
+    front_to_rear: BTreeMap<i64, (i64, i64)>,
+    /// (Rear port, position) → front port.
+    rear_to_front: BTreeMap<(i64, i64), i64>,
+    /// Rear port → number of positions.
+    rear_positions: BTreeMap<i64, i64>,
+    /// Patch-panel device of a front or rear port.
+    port_device: BTreeMap<Term, i64>,
+    /// Circuit termination → (circuit id, circuit cid, side).
+    circuit_term: BTreeMap<i64, (i64, String, String)>,
+    /// (Circuit id, side) → termination.
+    circuit_side: BTreeMap<(i64, String), i64>,
+    complete: bool,
+}
+
+/// Where a trace from an interface ends.
+#[derive(Clone, Debug, PartialEq)]
+enum End {
+    Interface(i64),
+    /// A provider network, or a circuit whose far side is not recorded: (entry name,
+    /// circuit cid).
+    Provider(String, String),
+    Nowhere(String),
+}
+
+#[derive(Clone, Debug)]
+struct Trace {
+    end: End,
+    cables: Vec<i64>,
+    /// (circuit id, cid)
+    circuits: Vec<(i64, String)>,
+    /// Patch-panel devices passed.
+    panels: Vec<i64>,
+}
+
+fn cabling(cx: &Cx) -> Cabling {
+    let mut c = Cabling {
+        complete: cx.r.has("dcim/cables") && cx.r.has("dcim/front-ports") && cx.r.has("dcim/rear-ports"),
+        ..Cabling::default()
+    };
+    for cable in cx.r.list("dcim/cables") {
+        let Some(cable_id) = id_of(&cable.value) else { continue };
+        let side = |key: &str| -> Vec<(Term, Value)> {
+            cable
+                .value
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|terms| {
+                    terms
+                        .iter()
+                        .filter_map(|t| {
+                            let ty = t.get("object_type").and_then(Value::as_str)?.to_string();
+                            let id = t.get("object_id").and_then(Value::as_i64)?;
+                            Some(((ty, id), t.get("object").cloned().unwrap_or(Value::Null)))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (a, b) = (side("a_terminations"), side("b_terminations"));
+        for (term, object) in a.iter().chain(&b) {
+            if term.0 == "circuits.circuittermination" {
+                let circuit = object.get("circuit");
+                if let (Some(cid), Some(side)) =
+                    (circuit.and_then(id_of), object.get("term_side").and_then(Value::as_str))
+                {
+                    let name = circuit.and_then(|c| str_of(c, "cid")).unwrap_or("").to_string();
+                    c.circuit_term.insert(term.1, (cid, name, side.to_string()));
+                    c.circuit_side.insert((cid, side.to_string()), term.1);
+                }
+            }
+        }
+        for (term, _) in &a {
+            c.far.insert(term.clone(), (cable_id, b.clone()));
+        }
+        for (term, _) in &b {
+            c.far.insert(term.clone(), (cable_id, a.clone()));
+        }
+    }
+    for fp in cx.r.list("dcim/front-ports") {
+        let (Some(id), Some(rear)) = (id_of(&fp.value), fp.value.get("rear_port").and_then(id_of)) else { continue };
+        let position = fp.value.get("rear_port_position").and_then(Value::as_i64).unwrap_or(1);
+        c.front_to_rear.insert(id, (rear, position));
+        c.rear_to_front.insert((rear, position), id);
+        if let Some(d) = fp.value.get("device").and_then(id_of) {
+            c.port_device.insert(("dcim.frontport".into(), id), d);
+        }
+    }
+    for rp in cx.r.list("dcim/rear-ports") {
+        let Some(id) = id_of(&rp.value) else { continue };
+        c.rear_positions.insert(id, rp.value.get("positions").and_then(Value::as_i64).unwrap_or(1));
+        if let Some(d) = rp.value.get("device").and_then(id_of) {
+            c.port_device.insert(("dcim.rearport".into(), id), d);
+        }
+    }
+    c
+}
+
+/// Longest path followed before a trace is called a loop (NetBox paths are short: a
+/// few panels and a circuit).
+const MAX_TRACE_STEPS: usize = 256;
+
+fn trace(c: &Cabling, interface: i64) -> Trace {
+    let mut t =
+        Trace { end: End::Nowhere(String::new()), cables: Vec::new(), circuits: Vec::new(), panels: Vec::new() };
+    let mut at: Term = ("dcim.interface".into(), interface);
+    let mut positions: Vec<i64> = Vec::new();
+    let mut seen: BTreeSet<(Term, Vec<i64>)> = BTreeSet::new();
+    for _ in 0..MAX_TRACE_STEPS {
+        if !seen.insert((at.clone(), positions.clone())) {
+            t.end = End::Nowhere(format!("the path loops back to {} {}", at.0, at.1));
+            return t;
+        }
+        let Some((cable, far)) = c.far.get(&at) else {
+            t.end = End::Nowhere(if t.cables.is_empty() {
+                "no cable".into()
+            } else {
+                format!("{} {} has no cable onward", at.0, at.1)
+            });
+            return t;
+        };
+        t.cables.push(*cable);
+        let Some(((ty, id), object)) = far.first() else {
+            t.end = End::Nowhere(format!("cable #{cable} has no far end"));
+            return t;
+        };
+        match ty.as_str() {
+            "dcim.interface" => {
+                t.end = End::Interface(*id);
+                return t;
+            }
+            "dcim.frontport" => {
+                let Some(&(rear, position)) = c.front_to_rear.get(id) else {
+                    t.end = End::Nowhere(format!("front port {id} is not in dcim/front-ports"));
+                    return t;
+                };
+                t.panels.extend(c.port_device.get(&(ty.clone(), *id)));
+                positions.push(position);
+                at = ("dcim.rearport".into(), rear);
+            }
+            "dcim.rearport" => {
+                t.panels.extend(c.port_device.get(&(ty.clone(), *id)));
+                let count = c.rear_positions.get(id).copied().unwrap_or(1);
+                // Arriving at a rear port: leave at the front port of the position the
+                // path entered with (a one-position port has only position 1).
+                let position = match (positions.pop(), count) {
+                    (_, 1) => 1,
+                    (Some(p), _) => p,
+                    (None, _) => {
+                        t.end = End::Nowhere(format!("rear port {id} has {count} positions and the path gives none"));
+                        return t;
+                    }
+                };
+                let Some(&front) = c.rear_to_front.get(&(*id, position)) else {
+                    t.end = End::Nowhere(format!("rear port {id} position {position} has no front port"));
+                    return t;
+                };
+                at = ("dcim.frontport".into(), front);
+            }
+            "circuits.circuittermination" => {
+                let Some((circuit, cid, side)) = c.circuit_term.get(id).cloned().or_else(|| {
+                    let circuit = object.get("circuit")?;
+                    Some((
+                        id_of(circuit)?,
+                        str_of(circuit, "cid")?.to_string(),
+                        str_of(object, "term_side")?.to_string(),
+                    ))
+                }) else {
+                    t.end = End::Nowhere(format!("circuit termination {id} names no circuit"));
+                    return t;
+                };
+                t.circuits.push((circuit, cid.clone()));
+                let other = if side == "A" { "Z" } else { "A" };
+                match c.circuit_side.get(&(circuit, other.to_string())) {
+                    Some(&peer) => at = ("circuits.circuittermination".into(), peer),
+                    None => {
+                        t.end = End::Provider(String::new(), cid);
+                        return t;
+                    }
+                }
+            }
+            other => {
+                t.end = End::Nowhere(format!("the cable ends on a {other}"));
+                return t;
+            }
+        }
+    }
+    t.end = End::Nowhere("the path is longer than 256 steps (a loop of patch panels?)".into());
+    t
+}
+
+struct Connection {
+    a: i64,
+    b: i64,
+    a_iface: String,
+    b_iface: String,
+    trace: Trace,
+    lag_a: Option<i64>,
+}
+
+pub fn import(cx: &mut Cx) {
+    let cabling = cabling(cx);
+    let interfaces: Vec<(Value, String)> =
+        cx.r.list("dcim/interfaces")
+            .filter(|o| o.value.get("device").and_then(id_of).is_some_and(|d| cx.component(d).is_some()))
+            .map(|o| (o.value.clone(), o.at.clone()))
+            .collect();
+    let iface_device: BTreeMap<i64, (i64, String)> =
+        cx.r.list("dcim/interfaces")
+            .filter_map(|o| Some((id_of(&o.value)?, (o.value.get("device").and_then(id_of)?, display_of(&o.value)))))
+            .collect();
+    let mut connections: BTreeMap<(i64, i64), Connection> = BTreeMap::new();
+    let mut uplinks: BTreeMap<String, (i64, String, String, Value)> = BTreeMap::new();
+    let mut out_of_scope = 0usize;
+    for (iface, _) in &interfaces {
+        let Some(id) = id_of(iface) else { continue };
+        let Some(device) = iface.get("device").and_then(id_of) else { continue };
+        let cabled = iface.get("cable").is_some_and(|c| !c.is_null());
+        if !cabled {
+            continue;
+        }
+        let netbox_far = iface
+            .get("connected_endpoints")
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+            .map(|e| (iface.get("connected_endpoints_type").and_then(Value::as_str).unwrap_or(""), e));
+        let mut t = if cabling.complete {
+            trace(&cabling, id)
+        } else {
+            Trace {
+                end: End::Nowhere("NetBox traced no far end".into()),
+                cables: iface.get("cable").and_then(id_of).into_iter().collect(),
+                circuits: Vec::new(),
+                panels: Vec::new(),
+            }
+        };
+        // NetBox's stored trace decides the far end.
+        match netbox_far {
+            Some(("dcim.interface", e)) => {
+                let far = id_of(e).unwrap_or(0);
+                if cabling.complete && t.end != End::Interface(far) {
+                    cx.warn(
+                        "NB302",
+                        &url_of(iface),
+                        format!(
+                            "{} {}: NetBox's stored trace ends at interface {far}, the cables lead to {:?}; NetBox's is used",
+                            cx.devices[&device].display,
+                            display_of(iface),
+                            t.end
+                        ),
+                        Some("run `manage.py trace_paths` in NetBox to rebuild its cable paths".into()),
+                    );
+                }
+                t.end = End::Interface(far);
+            }
+            Some(("circuits.providernetwork", e)) => {
+                let cid = match &t.end {
+                    End::Provider(_, cid) => cid.clone(),
+                    _ => t.circuits.last().map(|c| c.1.clone()).unwrap_or_default(),
+                };
+                t.end = End::Provider(display_of(e), cid);
+            }
+            _ => {}
+        }
+        // A circuit whose far side NetBox does not record: the provider is the far end.
+        if let End::Provider(name, cid) = &t.end {
+            let peer = iface.get("link_peers").and_then(Value::as_array).and_then(|a| a.first());
+            let provider = peer
+                .and_then(|p| p.get("circuit"))
+                .and_then(|c| c.get("provider"))
+                .map(display_of)
+                .unwrap_or_else(|| "provider".into());
+            let cid = if cid.is_empty() {
+                peer.and_then(|p| p.get("circuit")).and_then(|c| str_of(c, "cid")).unwrap_or("").to_string()
+            } else {
+                cid.clone()
+            };
+            let entry_name = if name.is_empty() { provider } else { name.clone() };
+            uplinks.insert(
+                format!("{device:012}-{id:012}"),
+                (device, display_of(iface), cid, serde_json::json!(entry_name)),
+            );
+            continue;
+        }
+        if let End::Nowhere(why) = &t.end {
+            // Without the cabling, NetBox's answer above is all there is.
+            if netbox_far.is_some() && !cabling.complete {
+                continue;
+            }
+            // A circuit to nothing at all: an uplink to its provider.
+            if iface.get("link_peers_type").and_then(Value::as_str) == Some("circuits.circuittermination") {
+                let peer = iface.get("link_peers").and_then(Value::as_array).and_then(|a| a.first());
+                let circuit = peer.and_then(|p| p.get("circuit"));
+                let provider =
+                    circuit.and_then(|c| c.get("provider")).map(display_of).unwrap_or_else(|| "provider".into());
+                let cid = circuit.and_then(|c| str_of(c, "cid")).unwrap_or("").to_string();
+                uplinks.insert(
+                    format!("{device:012}-{id:012}"),
+                    (device, display_of(iface), cid, serde_json::json!(provider)),
+                );
+                continue;
+            }
+            let why = if why.is_empty() { String::new() } else { format!(" ({why})") };
+            cx.warn(
+                "NB301",
+                &url_of(iface),
+                format!("{} {}: the cable leads to no device{why}", cx.devices[&device].display, display_of(iface)),
+                Some("complete the cabling in NetBox (the far end, or the patch panel's rear cable)".into()),
+            );
+            continue;
+        }
+        let End::Interface(far) = t.end else { continue };
+        let Some((far_device, far_name)) = iface_device.get(&far).cloned() else { continue };
+        if cx.component(far_device).is_none() {
+            out_of_scope += 1;
+            continue;
+        }
+        if far_device == device {
+            continue;
+        }
+        let key = (id.min(far), id.max(far));
+        let lag = iface.get("lag").and_then(id_of);
+        connections.entry(key).or_insert_with(|| Connection {
+            a: device,
+            b: far_device,
+            a_iface: display_of(iface),
+            b_iface: far_name,
+            trace: t,
+            lag_a: lag,
+        });
+    }
+    if !cabling.complete && !connections.is_empty() {
+        cx.note(
+            "NB303",
+            "dcim/cables",
+            "dcim/cables, dcim/front-ports or dcim/rear-ports was not read: links are taken from NetBox's stored \
+             traces, so cables and circuits that several links share cannot be seen"
+                .into(),
+        );
+    }
+    if out_of_scope > 0 {
+        cx.note(
+            "NB304",
+            "dcim/interfaces",
+            format!("{out_of_scope} cable(s) lead to devices outside the import's scope and are left out"),
+        );
+    }
+    emit_links(cx, connections);
+    emit_uplinks(cx, uplinks);
+    virtual_chassis(cx);
+}
+
+fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>) {
+    // How many links run through each cable and circuit.
+    let mut cable_use: BTreeMap<i64, usize> = BTreeMap::new();
+    let mut circuit_use: BTreeMap<i64, usize> = BTreeMap::new();
+    for c in connections.values() {
+        for cable in c.trace.cables.iter().collect::<BTreeSet<_>>() {
+            *cable_use.entry(*cable).or_default() += 1;
+        }
+        for circuit in c.trace.circuits.iter().map(|x| x.0).collect::<BTreeSet<_>>() {
+            *circuit_use.entry(circuit).or_default() += 1;
+        }
+    }
+    for c in connections.values() {
+        let (a, b) = (cx.devices[&c.a].clone(), cx.devices[&c.b].clone());
+        let mut via = Vec::new();
+        for (circuit, cid) in &c.trace.circuits {
+            via.push(srlg_circuit(cx, *circuit, cid, circuit_use[circuit]));
+        }
+        for cable in &c.trace.cables {
+            if cable_use[cable] >= 2 {
+                via.push(srlg_cable(cx, *cable, cable_use[cable]));
+            }
+        }
+        via.sort();
+        via.dedup();
+        let first_cable = c.trace.cables.first().copied().unwrap_or(0);
+        let link_id = cx.ids.claim_exact(&format!("cable-{first_cable}"));
+        let mut entry = Entry::new("");
+        let mut path = String::new();
+        if !c.trace.panels.is_empty() || !c.trace.circuits.is_empty() {
+            let mut hops: Vec<String> = Vec::new();
+            let mut panels_seen = BTreeSet::new();
+            for p in &c.trace.panels {
+                if panels_seen.insert(*p) {
+                    hops.push(
+                        cx.r.get("dcim/devices", *p).map_or_else(|| format!("device {p}"), |o| display_of(&o.value)),
+                    );
+                }
+            }
+            hops.extend(c.trace.circuits.iter().map(|(_, cid)| format!("circuit {cid}")));
+            path = format!(" via {}", hops.join(", "));
+        }
+        let cables: Vec<String> = c.trace.cables.iter().map(|n| format!("#{n}")).collect();
+        let lag = c.lag_a.map(|_| " (LAG member, LACP)").unwrap_or("");
+        entry.comment(format!(
+            "{} {} ↔ {} {}{path}{lag}; cable {}",
+            a.display,
+            c.a_iface,
+            b.display,
+            c.b_iface,
+            cables.join(" ")
+        ));
+        entry.field("id", Value::String(link_id.clone()));
+        entry.field("between", serde_json::json!([a.id, b.id]));
+        if !via.is_empty() {
+            entry.field("via", serde_json::json!(via));
+        }
+        cx.out.links.insert(format!("{:012}-{:012}", first_cable, c.a), entry);
+    }
+}
+
+fn srlg_circuit(cx: &mut Cx, circuit: i64, cid: &str, uses: usize) -> String {
+    let key = format!("circuit#{circuit}");
+    if let Some(id) = cx.out.netbox_ids.get(&key) {
+        return id.clone();
+    }
+    let id = cx.ids.claim(&format!("circuit {cid}"), circuit, "circuit");
+    cx.out.netbox_ids.insert(key, id.clone());
+    let mut entry = Entry::new("srlg");
+    entry.comment(format!(
+        "circuit {cid}: {uses} link(s) run through it; availability ASSUMED {} (mttr 4h), replace with its SLA",
+        cx.options.circuit_availability
+    ));
+    entry.field("availability", Value::String(cx.options.circuit_availability.clone()));
+    entry.field("mttr", Value::String("4h".into()));
+    cx.out.components.insert(id.clone(), entry);
+    id
+}
+
+fn srlg_cable(cx: &mut Cx, cable: i64, uses: usize) -> String {
+    let key = format!("cable#{cable}");
+    if let Some(id) = cx.out.netbox_ids.get(&key) {
+        return id.clone();
+    }
+    let id = cx.ids.claim_exact(&format!("trunk-cable-{cable}"));
+    cx.out.netbox_ids.insert(key, id.clone());
+    let url = cx.r.get("dcim/cables", cable).map(|o| url_of(&o.value)).unwrap_or_default();
+    let mut entry = Entry::new("srlg");
+    entry.comment(format!("cable #{cable}: {uses} links run through it (a shared trunk), {url}"));
+    cx.out.components.insert(id.clone(), entry);
+    id
+}
+
+fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, (i64, String, String, Value)>) {
+    for (key, (device, iface, cid, entry_name)) in uplinks {
+        let name = entry_name.as_str().unwrap_or("provider").to_string();
+        let entry_key = format!("entry#{name}");
+        let entry_id = match cx.out.netbox_ids.get(&entry_key) {
+            Some(id) => id.clone(),
+            None => {
+                let id = cx.ids.claim_exact(&slug(&name));
+                cx.out.netbox_ids.insert(entry_key, id.clone());
+                let mut entry = Entry::new("entry");
+                entry.comment(format!("{name}: where provider circuits lead (start services here)"));
+                cx.out.components.insert(id.clone(), entry);
+                id
+            }
+        };
+        let d = cx.devices[&device].clone();
+        let link_id = cx.ids.claim_exact(&if cid.is_empty() {
+            format!("uplink-{}", d.id)
+        } else {
+            format!("circuit-{}", slug(&cid))
+        });
+        let mut entry = Entry::new("");
+        entry.comment(format!(
+            "{} {iface} → circuit {cid} → {name}; availability ASSUMED {} (mttr 4h), replace with the circuit's SLA",
+            d.display, cx.options.circuit_availability
+        ));
+        entry.field("id", Value::String(link_id));
+        entry.field("between", serde_json::json!([d.id, entry_id]));
+        entry.field("availability", Value::String(cx.options.circuit_availability.clone()));
+        entry.field("mttr", Value::String("4h".into()));
+        cx.out.links.insert(format!("~uplink-{key}"), entry);
+    }
+}
+
+/// Virtual chassis: members fail separately and reach each other over the stack
+/// (one link between consecutive members, by `vc_position`).
+fn virtual_chassis(cx: &mut Cx) {
+    let chassis: Vec<Value> = cx.r.list("dcim/virtual-chassis").map(|o| o.value.clone()).collect();
+    for vc in chassis {
+        let name = display_of(&vc);
+        let master = vc.get("master").and_then(id_of);
+        let mut members: Vec<(i64, i64)> =
+            cx.r.list("dcim/devices")
+                .filter(|d| d.value.get("virtual_chassis").and_then(id_of) == id_of(&vc))
+                .filter_map(|d| {
+                    let id = id_of(&d.value)?;
+                    Some((d.value.get("vc_position").and_then(Value::as_i64).unwrap_or(id), id))
+                })
+                .filter(|(_, id)| cx.component(*id).is_some())
+                .collect();
+        members.sort();
+        if let Some(m) = master.and_then(|m| cx.component(m).cloned()) {
+            if let Some(entry) = cx.out.components.get_mut(&m.id) {
+                entry.comment(format!("master of virtual chassis {name} (its control plane)"));
+            }
+        }
+        for pair in members.windows(2) {
+            let (a, b) = (cx.devices[&pair[0].1].clone(), cx.devices[&pair[1].1].clone());
+            let id = cx.ids.claim_exact(&format!("vc-{}-{}-{}", slug(&name), pair[0].0, pair[1].0));
+            let mut entry = Entry::new("");
+            entry.comment(format!("virtual chassis {name}: stack link {} ↔ {}, {}", a.display, b.display, url_of(&vc)));
+            entry.field("id", Value::String(id));
+            entry.field("between", serde_json::json!([a.id, b.id]));
+            cx.out.links.insert(format!("~vc-{:012}-{:012}", pair[0].1, pair[1].1), entry);
+        }
+    }
+}
+
+#[cfg(test)]
+pub(super) fn trace_interface_for_test(cx: &Cx, interface: i64) -> (Option<i64>, Vec<i64>, Vec<String>) {
+    let c = cabling(cx);
+    let t = trace(&c, interface);
+    let end = match t.end {
+        End::Interface(i) => Some(i),
+        _ => None,
+    };
+    (end, t.cables, t.circuits.into_iter().map(|c| c.1).collect())
+}

@@ -1,0 +1,290 @@
+//! Power: panel → feed → PDU → outlet → PSU, as NetBox records it (NetBox docs, "Power
+//! Tracking").
+//!
+//! - A power panel becomes a `power-feed` (the supply into the panel: one upstream source
+//!   whose loss drops every feed of the panel).
+//! - A power feed becomes a `pdu` fed from its panel, with `capacity_watts` = NetBox's
+//!   available power: voltage × amperage × max_utilization / 100, × √3 for three-phase
+//!   (NetBox `PowerFeed.save()`, dcim/models/power.py).
+//! - A PDU (a device whose role maps to `pdu`) is fed from the feed its inlet is cabled to.
+//! - A device's PSU (power port) is cabled to a PDU outlet or straight to a feed; NetBox
+//!   does not trace through a PDU, so the chain is outlet → its `power_port` (the PDU's
+//!   inlet) → that inlet's `connected_endpoints` (the feed).
+//! - Draw: the sum of the PSUs' `allocated_draw` (or `maximum_draw` where no allocated
+//!   draw is set), in watts, as `draw_watts`.
+//!
+//! Gaps NetBox leaves are findings, and assumed pessimistic: a PSU with no cable is a
+//! warning and supplies nothing; a device with no cabled PSU, or a PDU with no cabled
+//! inlet, hangs on its site's one "unrecorded power" source.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{choice, display_of, id_of, str_of, url_of, Cx, RoleMapping};
+use crate::netbox::write::Entry;
+
+pub fn import(cx: &mut Cx) {
+    let mut ports_of: BTreeMap<i64, Vec<Value>> = BTreeMap::new();
+    for port in cx.r.list("dcim/power-ports") {
+        if let Some(device) = port.value.get("device").and_then(id_of) {
+            ports_of.entry(device).or_default().push(port.value.clone());
+        }
+    }
+    let have_ports = cx.r.has("dcim/power-ports");
+    let devices: Vec<(i64, super::Device)> = cx.devices.iter().map(|(k, v)| (*k, v.clone())).collect();
+    let mut no_power: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+    for (id, device) in devices {
+        let RoleMapping::Kind(kind) = device.mapping else { continue };
+        let ports = ports_of.remove(&id).unwrap_or_default();
+        if kind == "pdu" {
+            pdu_source(cx, &device, &ports);
+            continue;
+        }
+        let mut sources = Vec::new();
+        let mut uncabled = Vec::new();
+        let mut draw = 0.0;
+        let mut any_draw = false;
+        for port in &ports {
+            let watts =
+                port.get("allocated_draw").and_then(Value::as_f64).or(port.get("maximum_draw").and_then(Value::as_f64));
+            if let Some(w) = watts.filter(|w| *w > 0.0) {
+                draw += w;
+                any_draw = true;
+            }
+            match psu_source(cx, port) {
+                Some(source) => sources.push(Value::String(source)),
+                None => uncabled.push(port),
+            }
+        }
+        // With no PSU cabled at all, the site-level warning below says it once.
+        if !sources.is_empty() {
+            for port in uncabled {
+                uncabled_psu(cx, &device, port);
+            }
+        }
+        if sources.is_empty() {
+            no_power.entry(device.site.clone()).or_default().push(device.display.clone());
+            sources.push(Value::String(cx.unrecorded_power_of(&device.site)));
+            cx.summary.devices_without_recorded_power += 1;
+        }
+        let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
+        entry.field("power", Value::Array(sources));
+        if any_draw {
+            entry.field("draw_watts", serde_json::json!(draw));
+        }
+    }
+    if !have_ports && !cx.devices.is_empty() {
+        cx.warn(
+            "NB201",
+            "dcim/power-ports",
+            "no response for /api/dcim/power-ports/ was read, so no device's power is known".into(),
+            Some("save GET /api/dcim/power-ports/ in the folder too".into()),
+        );
+    }
+    for (site, mut names) in no_power {
+        names.sort();
+        let n = names.len();
+        let shown: Vec<String> = names.iter().take(6).cloned().collect();
+        let more = if n > 6 { format!(" and {} more", n - 6) } else { String::new() };
+        let place = site.as_deref().map_or("with no site".to_string(), |s| format!("at site {s}"));
+        cx.warn(
+            "NB203",
+            &format!("site {}", site.as_deref().unwrap_or("-")),
+            format!(
+                "{n} device(s) {place} have no cabled PSU in NetBox ({}{more}); they are put on one assumed \
+                 \"unrecorded power\" source, which will show as their single point of failure",
+                shown.join(", ")
+            ),
+            Some("cable their power ports to PDU outlets or power feeds in NetBox, then import again".into()),
+        );
+    }
+}
+
+/// Where a PSU's cable leads: a PDU component or a feed component.
+fn psu_source(cx: &mut Cx, port: &Value) -> Option<String> {
+    let endpoint = port.get("connected_endpoints").and_then(Value::as_array).and_then(|a| a.first())?;
+    match port.get("connected_endpoints_type").and_then(Value::as_str)? {
+        "dcim.powerfeed" => Some(feed_component(cx, id_of(endpoint)?)),
+        "dcim.poweroutlet" => {
+            let outlet_id = id_of(endpoint)?;
+            let pdu =
+                cx.r.get("dcim/power-outlets", outlet_id)
+                    .and_then(|o| o.value.get("device").and_then(id_of))
+                    .or_else(|| endpoint.get("device").and_then(id_of))?;
+            match cx.component(pdu) {
+                Some(d) if d.mapping == RoleMapping::Kind("pdu") => Some(d.id.clone()),
+                Some(d) => {
+                    let (who, kind) = (d.display.clone(), format!("{:?}", d.mapping));
+                    cx.warn(
+                        "NB204",
+                        &url_of(port),
+                        format!("a PSU is plugged into an outlet of {who}, which is imported as {kind}, not a PDU"),
+                        Some("map that device's role to \"pdu\" with --roles".into()),
+                    );
+                    None
+                }
+                None => {
+                    let name = endpoint.get("device").map(display_of).unwrap_or_else(|| format!("device {pdu}"));
+                    cx.warn(
+                        "NB204",
+                        &url_of(port),
+                        format!("a PSU is plugged into {name}, which is outside the import's scope"),
+                        Some("widen --site/--tag/--status to include the PDU".into()),
+                    );
+                    None
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+fn uncabled_psu(cx: &mut Cx, device: &super::Device, port: &Value) {
+    let name = display_of(port);
+    let cabled = port.get("cable").is_some_and(|c| !c.is_null());
+    cx.summary.psus_uncabled += usize::from(!cabled);
+    let message = if cabled {
+        format!("PSU {name} of {} has a cable that leads to no power source", device.display)
+    } else {
+        format!(
+            "PSU {name} of {} is not cabled: it supplies nothing, so the cabled PSUs carry the device alone",
+            device.display
+        )
+    };
+    cx.warn(
+        "NB202",
+        &url_of(port),
+        message,
+        Some("cable it to a PDU outlet (on the other power side) in NetBox, or mark it as not present".into()),
+    );
+}
+
+/// A PDU's `from`: the feed its inlet is cabled to.
+fn pdu_source(cx: &mut Cx, device: &super::Device, ports: &[Value]) {
+    let mut feeds = Vec::new();
+    for port in ports {
+        let is_feed = port.get("connected_endpoints_type").and_then(Value::as_str) == Some("dcim.powerfeed");
+        let feed = port.get("connected_endpoints").and_then(Value::as_array).and_then(|a| a.first()).and_then(id_of);
+        if let (true, Some(feed)) = (is_feed, feed) {
+            feeds.push(feed);
+        }
+    }
+    let from = match feeds.as_slice() {
+        [] => {
+            cx.summary.devices_without_recorded_power += 1;
+            cx.warn(
+                "NB205",
+                &device.url,
+                format!("PDU {}'s inlet is not cabled to a power feed; it is put on its site's assumed \"unrecorded power\" source", device.display),
+                Some("cable the PDU's input power port to its power feed in NetBox".into()),
+            );
+            cx.unrecorded_power_of(&device.site)
+        }
+        [one] => feed_component(cx, *one),
+        [first, ..] => {
+            cx.warn(
+                "NB206",
+                &device.url,
+                format!(
+                    "PDU {} has {} cabled inlets; it is modelled as fed by the first only (a transfer switch is not modelled), the pessimistic case",
+                    device.display,
+                    feeds.len()
+                ),
+                None,
+            );
+            feed_component(cx, *first)
+        }
+    };
+    let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
+    entry.field("from", Value::String(from));
+}
+
+/// The component of NetBox power feed `id` (created with its panel on first use).
+fn feed_component(cx: &mut Cx, id: i64) -> String {
+    let key = format!("feed#{id}");
+    if let Some(existing) = cx.out.netbox_ids.get(&key) {
+        return existing.clone();
+    }
+    let Some(feed) = cx.r.get("dcim/power-feeds", id).map(|o| (o.value.clone(), o.at.clone())) else {
+        let comp = cx.ids.claim(&format!("power-feed-{id}"), id, "feed");
+        let mut entry = Entry::new("pdu");
+        entry.comment(format!("power feed #{id}: not in the dcim/power-feeds response"));
+        let site = None;
+        entry.field("from", Value::String(cx.unrecorded_power_of(&site)));
+        cx.out.components.insert(comp.clone(), entry);
+        cx.out.netbox_ids.insert(key, comp.clone());
+        return comp;
+    };
+    let (feed, at) = feed;
+    let comp = cx.ids.claim(&display_of(&feed), id, "feed");
+    cx.out.netbox_ids.insert(key, comp.clone());
+    let mut entry = Entry::new("pdu");
+    let panel = feed.get("power_panel").and_then(id_of);
+    let voltage = feed.get("voltage").and_then(Value::as_f64);
+    let amperage = feed.get("amperage").and_then(Value::as_f64);
+    let utilisation = feed.get("max_utilization").and_then(Value::as_f64).unwrap_or(100.0);
+    let three_phase = choice(&feed, "phase") == Some("three-phase");
+    let available = match (voltage, amperage) {
+        (Some(v), Some(a)) => {
+            let w = v.abs() * a * utilisation / 100.0 * if three_phase { 3f64.sqrt() } else { 1.0 };
+            Some(w.round())
+        }
+        _ => None,
+    };
+    let side = choice(&feed, "type").unwrap_or("primary");
+    let panel_name = feed.get("power_panel").map(display_of).unwrap_or_default();
+    entry.comment(format!(
+        "power feed {} ({side}, from {panel_name}{}), {}",
+        display_of(&feed),
+        available.map(|w| format!("; {w} W available")).unwrap_or_default(),
+        url_of(&feed)
+    ));
+    let site = panel.and_then(|p| panel_site(cx, p));
+    if let Some(s) = &site {
+        entry.field("site", Value::String(s.clone()));
+    }
+    let from = match panel {
+        Some(p) => panel_component(cx, p),
+        None => cx.unrecorded_power_of(&site),
+    };
+    entry.field("from", Value::String(from));
+    if let Some(w) = available.filter(|w| *w > 0.0) {
+        entry.field("capacity_watts", serde_json::json!(w));
+    }
+    cx.custom_failure_fields(&feed, &at, &mut entry);
+    cx.out.components.insert(comp.clone(), entry);
+    comp
+}
+
+fn panel_site(cx: &Cx, panel: i64) -> Option<String> {
+    let p = cx.r.get("dcim/power-panels", panel)?;
+    p.value.get("site").and_then(|s| str_of(s, "slug")).map(str::to_owned)
+}
+
+fn panel_component(cx: &mut Cx, id: i64) -> String {
+    let key = format!("panel#{id}");
+    if let Some(existing) = cx.out.netbox_ids.get(&key) {
+        return existing.clone();
+    }
+    let panel = cx.r.get("dcim/power-panels", id).map(|o| (o.value.clone(), o.at.clone()));
+    let site = panel.as_ref().and_then(|(p, _)| p.get("site").and_then(|s| str_of(s, "slug")).map(str::to_owned));
+    let name = panel.as_ref().map_or_else(|| format!("power panel {id}"), |(p, _)| display_of(p));
+    // Panel names repeat across sites ("Panel 1"), so the site leads the id.
+    let comp = cx.ids.claim(&format!("{} {name}", site.as_deref().unwrap_or("")), id, "panel");
+    cx.out.netbox_ids.insert(key, comp.clone());
+    let mut entry = Entry::new("power-feed");
+    match &panel {
+        Some((p, at)) => {
+            entry.comment(format!("power panel {name}: the supply into it, {}", url_of(p)));
+            let (p, at) = (p.clone(), at.clone());
+            cx.custom_failure_fields(&p, &at, &mut entry);
+        }
+        None => entry.comment(format!("power panel #{id}: not in the dcim/power-panels response")),
+    }
+    if let Some(s) = &site {
+        entry.fields.insert(1, ("site".into(), Value::String(s.clone())));
+    }
+    cx.out.components.insert(comp.clone(), entry);
+    comp
+}

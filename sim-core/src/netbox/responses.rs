@@ -1,0 +1,213 @@
+//! NetBox REST API responses: parse each page, merge pages and folders by object id.
+//!
+//! A list endpoint answers `{"count": N, "next": URL|null, "previous": …, "results": [...]}`
+//! (NetBox REST API, "Pagination"); a saved folder may also hold a bare JSON array. Pages
+//! of one endpoint, and the same endpoint read from several folders, merge by `id`: a
+//! later page or folder replaces an object with the same id (so `api-examples/` can be
+//! laid over `api/`). Objects are kept sorted by id, so the result never depends on the
+//! order the pages arrived in.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{ImportDiagnostic, Severity};
+
+/// One response body as read: from a saved file or a live request.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// The endpoint path below `/api/`, without a query: `"dcim/devices"`.
+    pub endpoint: String,
+    /// Where it came from, for messages: a file path or a URL.
+    pub source: String,
+    /// The body, as JSON text.
+    pub text: String,
+}
+
+/// An object and where it was read.
+#[derive(Clone, Debug)]
+pub struct Object {
+    pub value: Value,
+    /// `source` and index: `"api/dcim__devices.json results[3]"`.
+    pub at: String,
+}
+
+/// Every object of every endpoint, by endpoint then id.
+#[derive(Debug, Default)]
+pub struct Responses {
+    pub endpoints: BTreeMap<String, BTreeMap<i64, Object>>,
+    /// `netbox-version` from `status`, when it was read.
+    pub netbox_version: Option<String>,
+}
+
+impl Responses {
+    /// The objects of `endpoint`, by id (empty when the endpoint was not read).
+    pub fn list(&self, endpoint: &str) -> impl Iterator<Item = &Object> {
+        self.endpoints.get(endpoint).into_iter().flat_map(|m| m.values())
+    }
+
+    pub fn get(&self, endpoint: &str, id: i64) -> Option<&Object> {
+        self.endpoints.get(endpoint)?.get(&id)
+    }
+
+    pub fn has(&self, endpoint: &str) -> bool {
+        self.endpoints.contains_key(endpoint)
+    }
+}
+
+/// Parses `pages` (in order; later wins per id). Every problem becomes a diagnostic; a
+/// page that cannot be read contributes nothing.
+pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Responses {
+    let mut out = Responses::default();
+    for page in pages {
+        let value: Value = match serde_json::from_str(&page.text) {
+            Ok(v) => v,
+            Err(e) => {
+                let what = if e.is_eof() { "the response ends early (truncated?)" } else { "not valid JSON" };
+                diagnostics.push(ImportDiagnostic {
+                    severity: Severity::Error,
+                    code: "NB001",
+                    location: format!("{}:{}:{}", page.source, e.line(), e.column()),
+                    message: format!("{what}: {e}"),
+                    help: Some(format!(
+                        "save the response again (GET /api/{}/) or fetch it live with --url",
+                        page.endpoint
+                    )),
+                });
+                continue;
+            }
+        };
+        if page.endpoint == "status" {
+            out.netbox_version = value.get("netbox-version").and_then(Value::as_str).map(str::to_owned);
+            continue;
+        }
+        let results = match &value {
+            Value::Object(m) => match m.get("results") {
+                Some(Value::Array(a)) => a.as_slice(),
+                Some(other) => {
+                    wrong_shape(diagnostics, page, "results", "an array", other);
+                    continue;
+                }
+                None if m.contains_key("id") => std::slice::from_ref(&value),
+                None => {
+                    diagnostics.push(ImportDiagnostic {
+                        severity: Severity::Error,
+                        code: "NB001",
+                        location: page.source.clone(),
+                        message: "no \"results\" list: this is not a NetBox list response".into(),
+                        help: Some(format!("expected the body of GET /api/{}/", page.endpoint)),
+                    });
+                    continue;
+                }
+            },
+            Value::Array(a) => a.as_slice(),
+            other => {
+                wrong_shape(diagnostics, page, "the response", "an object with \"results\"", other);
+                continue;
+            }
+        };
+        let objects = out.endpoints.entry(page.endpoint.clone()).or_default();
+        for (i, object) in results.iter().enumerate() {
+            let at = format!("{} results[{i}]", page.source);
+            match object.get("id").and_then(Value::as_i64) {
+                Some(id) => {
+                    objects.insert(id, Object { value: object.clone(), at });
+                }
+                None => diagnostics.push(ImportDiagnostic {
+                    severity: Severity::Error,
+                    code: "NB002",
+                    location: at,
+                    message: "an object without a numeric \"id\"".into(),
+                    help: Some("every NetBox object has an integer id; is this file a NetBox response?".into()),
+                }),
+            }
+        }
+    }
+    out
+}
+
+fn wrong_shape(diagnostics: &mut Vec<ImportDiagnostic>, page: &Page, field: &str, expected: &str, found: &Value) {
+    diagnostics.push(ImportDiagnostic {
+        severity: Severity::Error,
+        code: "NB002",
+        location: page.source.clone(),
+        message: format!("{field}: expected {expected}, found {}", describe(found)),
+        help: Some(format!("expected the body of GET /api/{}/", page.endpoint)),
+    });
+}
+
+pub fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The endpoint a saved file holds, from its name: `dcim__power-ports.json` →
+/// `dcim/power-ports`; `dcim__devices__tag_importer-example.json` (a filtered list) →
+/// `dcim/devices`; `dcim__interfaces__863__trace.json` (a trace) → `None`.
+pub fn endpoint_of_file(name: &str) -> Option<String> {
+    let stem = name.strip_suffix(".json")?;
+    if stem == "index" {
+        return None;
+    }
+    if stem == "status" {
+        return Some("status".into());
+    }
+    let parts: Vec<&str> = stem.split("__").collect();
+    if parts.len() < 2 || parts.last() == Some(&"trace") {
+        return None;
+    }
+    Some(format!("{}/{}", parts[0], parts[1]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_map_to_endpoints() {
+        assert_eq!(endpoint_of_file("dcim__power-ports.json").as_deref(), Some("dcim/power-ports"));
+        assert_eq!(endpoint_of_file("dcim__devices__tag_importer-example.json").as_deref(), Some("dcim/devices"));
+        assert_eq!(endpoint_of_file("dcim__power-ports__mdf-examples.json").as_deref(), Some("dcim/power-ports"));
+        assert_eq!(endpoint_of_file("dcim__interfaces__863__trace.json"), None);
+        assert_eq!(endpoint_of_file("index.json"), None);
+        assert_eq!(endpoint_of_file("status.json").as_deref(), Some("status"));
+    }
+
+    #[test]
+    fn a_later_page_replaces_an_object_with_the_same_id() {
+        let page = |text: &str| Page { endpoint: "dcim/sites".into(), source: "t".into(), text: text.into() };
+        let mut d = Vec::new();
+        let r = parse(
+            &[
+                page(r#"{"count":2,"next":null,"results":[{"id":2,"name":"b"},{"id":1,"name":"a"}]}"#),
+                page(r#"[{"id":2,"name":"B"}]"#),
+            ],
+            &mut d,
+        );
+        assert!(d.is_empty());
+        let names: Vec<&str> = r.list("dcim/sites").map(|o| o.value["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["a", "B"]);
+    }
+
+    #[test]
+    fn a_truncated_page_is_an_error_with_line_and_column() {
+        let mut d = Vec::new();
+        parse(
+            &[Page {
+                endpoint: "dcim/sites".into(),
+                source: "s.json".into(),
+                text: "{\"results\": [{\"id\": 1,\n".into(),
+            }],
+            &mut d,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].location.starts_with("s.json:2:"), "{}", d[0].location);
+        assert!(d[0].message.contains("truncated"), "{}", d[0].message);
+    }
+}
