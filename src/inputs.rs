@@ -108,25 +108,94 @@ pub fn read_text(path: &Path) -> Result<String, crate::Status> {
     }
 }
 
-/// Loads a scenario text, printing its diagnostics; the model unless there were errors.
+/// Most files an `extends` chain may join (a longer chain is surely a mistake).
+const MAX_LAYERS: usize = 16;
+
+/// The files a scenario is made of: itself and, through `extends`, its bases (base
+/// first). A base that cannot be read, or a cycle, is a diagnostic at the `extends`
+/// value of the file naming it, returned with that file's path and text.
+pub fn resolve_layers(
+    path: &Path,
+    text: &str,
+) -> Result<spofsim::report::Sources, (PathBuf, String, sim_core::Diagnostic)> {
+    let mut layers = vec![(path.to_path_buf(), text.to_string())];
+    loop {
+        let (current, current_text) = layers[0].clone();
+        let Some((base, span)) = sim_core::scenario::extends_of(&current_text) else { break };
+        let base_path = current.parent().unwrap_or(Path::new("")).join(&base);
+        let error = |message: String, help: &str| {
+            (
+                current.clone(),
+                current_text.clone(),
+                sim_core::Diagnostic::error(sim_core::Code::UnknownId, span, message).with_help(help),
+            )
+        };
+        if layers.iter().any(|(p, _)| same_file(p, &base_path)) || layers.len() >= MAX_LAYERS {
+            let chain: Vec<String> = layers.iter().rev().map(|(p, _)| p.display().to_string()).collect();
+            return Err(error(
+                format!("\"extends\" goes round in a circle: {} → {}", chain.join(" → "), base_path.display()),
+                "a scenario can build on a base, and the base on another, but never back on itself",
+            ));
+        }
+        match read(base_path.clone()).text {
+            Ok(t) => layers.insert(0, (base_path, t)),
+            Err(e) => {
+                return Err(error(
+                    format!("cannot read the base file {}: {e}", base_path.display()),
+                    "\"extends\" names a scenario file relative to this one, e.g. \"extends\": \"netbox-dc1.jsonc\"",
+                ))
+            }
+        }
+    }
+    Ok(spofsim::report::Sources {
+        layers: layers.into_iter().map(|(p, t)| (p.display().to_string(), t)).collect(),
+    })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Loads a scenario (with the bases it `extends`), printing its diagnostics, each in the
+/// file it points into. Returns the files read and the model unless there were errors.
+pub fn load_scenario(
+    path: &Path,
+    text: &str,
+    color: crate::render::ColorMode,
+) -> (spofsim::report::Sources, Result<sim_core::model::Model, crate::Status>) {
+    let sources = match resolve_layers(path, text) {
+        Ok(s) => s,
+        Err((file, file_text, d)) => {
+            eprint!("{}", crate::render::diagnostics_text(&file, &file_text, &[d], color));
+            return (spofsim::report::Sources::single(&path.display().to_string(), text), Err(crate::Status::Invalid));
+        }
+    };
+    let loaded = if sources.layers.len() == 1 { sim_core::load(text) } else { sim_core::load_layers(&sources.texts()) };
+    eprint!("{}", crate::render::layered_diagnostics_text(&sources, &loaded.diagnostics, color));
+    (sources, loaded.model.ok_or(crate::Status::Invalid))
+}
+
+/// [`load_scenario`] without the sources: the model unless there were errors.
 pub fn load_model(
     path: &Path,
     text: &str,
     color: crate::render::ColorMode,
 ) -> Result<sim_core::model::Model, crate::Status> {
-    let loaded = sim_core::load(text);
-    eprint!("{}", crate::render::diagnostics_text(path, text, &loaded.diagnostics, color));
-    loaded.model.ok_or(crate::Status::Invalid)
+    load_scenario(path, text, color).1
 }
 
-/// [`read_text`] then [`load_model`], keeping the text (for hashes and positions).
+/// [`read_text`] then [`load_scenario`], keeping every file's text joined (for hashes):
+/// a change to a base file changes the scenario's hash too.
 pub fn scenario_at(
     path: &Path,
     color: crate::render::ColorMode,
 ) -> Result<(String, sim_core::model::Model), crate::Status> {
     let text = read_text(path)?;
-    let model = load_model(path, &text, color)?;
-    Ok((text, model))
+    let (sources, model) = load_scenario(path, &text, color);
+    Ok((sources.joined(), model?))
 }
 
 /// A rayon pool of `threads` workers (default: one per core); results never depend on it.

@@ -112,6 +112,41 @@ pub fn diagnostics_text(path: &Path, text: &str, diagnostics: &[Diagnostic], col
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }
 
+/// Renders diagnostics of a scenario made of layers (`extends`): each in the file its span
+/// points into; a related span in another file becomes a note naming that file's line.
+pub fn layered_diagnostics_text(sources: &crate::report::Sources, diagnostics: &[Diagnostic], color: ColorMode) -> String {
+    if let [(path, text)] = sources.layers.as_slice() {
+        return diagnostics_text(Path::new(path), text, diagnostics, color);
+    }
+    let mut out = String::new();
+    for d in diagnostics {
+        let Some(span) = d.span else {
+            let (path, text) = sources.layers.last().map(|(p, t)| (p.as_str(), t.as_str())).unwrap_or(("", ""));
+            out.push_str(&diagnostics_text(Path::new(path), text, std::slice::from_ref(d), color));
+            continue;
+        };
+        let (path, text, local) = sources.locate(span);
+        let mut shown = d.clone();
+        shown.span = Some(local);
+        shown.related.clear();
+        for r in &d.related {
+            let (rpath, _, rlocal) = sources.locate(r.span);
+            if rpath == path {
+                shown.related.push(sim_core::diagnostics::Related { span: rlocal, message: r.message.clone() });
+            } else {
+                let (_, line, column) = sources.position(r.span);
+                let note = format!("{} (at {rpath}:{line}:{column})", r.message);
+                shown.help = Some(match shown.help.take() {
+                    Some(h) => format!("{h}; {note}"),
+                    None => note,
+                });
+            }
+        }
+        out.push_str(&diagnostics_text(Path::new(path), text, std::slice::from_ref(&shown), color));
+    }
+    out
+}
+
 /// The source as a diagnostic shows it: the line holding the primary span, when longer
 /// than [`MAX_SNIPPET_LINE`], is cut to a window around the span (marked with `…`).
 /// Line and column numbers still refer to the original text.

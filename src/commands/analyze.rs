@@ -26,6 +26,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
     let mut stderr = std::io::stderr().lock();
     let is_mef = args.file.extension().is_some_and(|e| e == "xml");
     let mut model = None;
+    let mut sources = spofsim::report::Sources::single(&args.file.display().to_string(), &text);
     let (trees, what): (Vec<Named>, &'static str) = if is_mef {
         let imported = sim_core::mef::import(&text);
         let _ = stderr.write_all(render::diagnostics_text(&args.file, &text, &imported.diagnostics, color).as_bytes());
@@ -34,10 +35,12 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         }
         (imported.trees.into_iter().map(|t| (t.name.clone(), Ok(t))).collect(), "fault tree")
     } else {
-        let m = match inputs::load_model(&args.file, &text, color) {
+        let (files, loaded) = inputs::load_scenario(&args.file, &text, color);
+        let m = match loaded {
             Ok(m) => m,
             Err(status) => return status,
         };
+        sources = files;
         let mut names: Vec<String> = m.services.iter().map(|s| s.name.clone()).collect();
         names.sort();
         let trees = names
@@ -153,17 +156,16 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
     // Accepted as `check` accepts them: every report shows the reason.
     let used_suppressions =
         model.as_ref().map(|m| sim_core::check::accept_findings(m, &mut spofs, &mut lints)).unwrap_or_default();
-    let index = sim_core::syntax::LineIndex::new(&text);
     let lint_rows: Vec<LintRow> = lints
         .iter()
         .map(|f| {
-            let (line, column) = index.line_col(&text, f.span.start as usize);
-            LintRow { finding: f, line, column }
+            let (file, line, column) = sources.position(f.span);
+            LintRow { finding: f, file: file.to_string(), line, column }
         })
         .collect();
     let shown = args.file.display().to_string();
     let findings = |model: &sim_core::model::Model| {
-        findings_as_check(&shown, &text, model, &singles, (&spofs, &lints), &used_suppressions)
+        findings_as_check(&shown, &sources, model, &singles, (&spofs, &lints), &used_suppressions)
     };
     let out = match (args.format, &model) {
         (AnalyzeFormat::Text, _) => {
@@ -217,7 +219,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
 /// "no single point of failure" for every other service.
 fn findings_as_check(
     path: &str,
-    text: &str,
+    sources: &spofsim::report::Sources,
     model: &sim_core::model::Model,
     singles: &[Option<Vec<sim_core::model::ElementId>>],
     (spofs, lints): (&[findings::Spof], &[sim_core::lints::Finding]),
@@ -238,7 +240,7 @@ fn findings_as_check(
         unused_suppressions,
         notes: Vec::new(),
     };
-    Checked { path: path.to_string(), result: Ok(result), text: text.to_string() }
+    Checked { path: path.to_string(), result: Ok(result), sources: sources.clone() }
 }
 
 /// Certified bounds until `flag` is set, or at once when the pass over pairs could not

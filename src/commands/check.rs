@@ -24,23 +24,24 @@ pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Statu
             Err(e) => {
                 eprint!("{}", render::file_error(&input.path, &e));
                 invalid = true;
-                checked.push(Checked { path, result: Err(e), text: String::new() });
+                checked.push(Checked { path, result: Err(e), sources: Default::default() });
                 continue;
             }
         };
-        match inputs::load_model(&input.path, &text, color) {
+        let (sources, model) = inputs::load_scenario(&input.path, &text, color);
+        match model {
             Ok(model) => {
                 let stop = crate::progress::deadline(args.budget_secs, "exact analysis", true);
                 let result = sim_core::check::check_with(&model, Some(stop.flag));
                 stop.finish();
-                checked.push(Checked { path, result: Ok(result), text })
+                checked.push(Checked { path, result: Ok(result), sources })
             }
             Err(_) => {
                 invalid = true;
                 checked.push(Checked {
                     path,
                     result: Err("invalid scenario (see the diagnostics above)".into()),
-                    text,
+                    sources,
                 });
             }
         }

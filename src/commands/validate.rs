@@ -8,12 +8,22 @@ use sim_core::Diagnostic;
 
 use crate::flags::{ValidateArgs, ValidateFormat};
 use crate::render::{self, ColorMode};
+use spofsim::report::Sources;
 use crate::{inputs, Status};
 
-fn diagnostic_json(text: &str, index: &LineIndex, d: &Diagnostic) -> serde_json::Value {
-    let (line, column) = d.span.map_or((0, 0), |s| index.line_col(text, s.start as usize));
-    let (end_line, end_column) = d.span.map_or((0, 0), |s| index.line_col(text, s.end as usize));
+fn diagnostic_json(sources: &Sources, d: &Diagnostic) -> serde_json::Value {
+    let (file, text, local) = match d.span {
+        Some(span) => {
+            let (file, text, local) = sources.locate(span);
+            (file, text, Some(local))
+        }
+        None => sources.layers.last().map_or(("", "", None), |(p, t)| (p.as_str(), t.as_str(), None)),
+    };
+    let index = LineIndex::new(text);
+    let (line, column) = local.map_or((0, 0), |s| index.line_col(text, s.start as usize));
+    let (end_line, end_column) = local.map_or((0, 0), |s| index.line_col(text, s.end as usize));
     json!({
+        "file": file,
         "severity": if d.is_error() { "error" } else { "warning" },
         "code": d.code.as_str(),
         "message": d.message,
@@ -43,8 +53,18 @@ pub fn run(args: &ValidateArgs, color: ColorMode) -> Status {
                 continue;
             }
         };
-        let loaded = sim_core::load(&text);
-        let _ = stderr.write_all(render::diagnostics_text(&input.path, &text, &loaded.diagnostics, color).as_bytes());
+        let (sources, loaded) = match inputs::resolve_layers(&input.path, &text) {
+            Ok(sources) if sources.layers.len() > 1 => {
+                let loaded = sim_core::load_layers(&sources.texts());
+                (sources, loaded)
+            }
+            Ok(sources) => (sources, sim_core::load(&text)),
+            Err((file, file_text, d)) => {
+                let loaded = sim_core::Loaded { model: None, diagnostics: vec![d] };
+                (Sources::single(&file.display().to_string(), &file_text), loaded)
+            }
+        };
+        let _ = stderr.write_all(render::layered_diagnostics_text(&sources, &loaded.diagnostics, color).as_bytes());
         let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = loaded.diagnostics.len() - errors;
         if errors > 0 {
@@ -72,9 +92,7 @@ pub fn run(args: &ValidateArgs, color: ColorMode) -> Status {
                 }
             }
             ValidateFormat::Json => {
-                let index = LineIndex::new(&text);
-                let diagnostics: Vec<_> =
-                    loaded.diagnostics.iter().map(|d| diagnostic_json(&text, &index, d)).collect();
+                let diagnostics: Vec<_> = loaded.diagnostics.iter().map(|d| diagnostic_json(&sources, d)).collect();
                 let model = loaded.model.as_ref().map(|m| {
                     json!({ "name": m.name, "elements": m.elements.len(), "links": m.links.len(), "groups": m.groups.len(), "services": m.services.len() })
                 });

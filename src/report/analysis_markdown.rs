@@ -118,7 +118,7 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
             let _ = writeln!(
                 out,
                 "| `{}:{}:{}` | {} | {} `{}` | {} | {} |",
-                cell(input),
+                cell(&l.file),
                 l.line,
                 l.column,
                 f.severity.as_str(),

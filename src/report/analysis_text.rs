@@ -59,7 +59,7 @@ pub fn render(
             let _ = writeln!(
                 out,
                 "  {}:{}:{} {} {} [{}] {}",
-                input,
+                l.file,
                 l.line,
                 l.column,
                 color.severity(f.severity.as_str(), f.severity == sim_core::lints::Severity::Error),

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use sim_core::lints::Severity;
-use sim_core::syntax::{LineIndex, Span};
+use sim_core::syntax::Span;
 
 use super::Checked;
 
@@ -19,12 +19,12 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn annotation(out: &mut String, level: &str, c: &Checked, index: &LineIndex, span: Span, title: &str, message: &str) {
-    let (line, col) = index.line_col(&c.text, span.start as usize);
+fn annotation(out: &mut String, level: &str, c: &Checked, span: Span, title: &str, message: &str) {
+    let (path, line, col) = c.sources.position(span);
     let _ = writeln!(
         out,
         "::{level} file={},line={line},col={col},title={}::{}",
-        property(&c.path),
+        property(path),
         property(title),
         data(message)
     );
@@ -40,7 +40,6 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                 continue;
             }
         };
-        let index = LineIndex::new(&c.text);
         for v in r.verdicts.iter().filter(|v| !v.passed) {
             let measured = v.measured_text();
             let service = v.service.as_deref().unwrap_or("(design)");
@@ -49,7 +48,6 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                 &mut out,
                 "error",
                 c,
-                &index,
                 v.span,
                 &title,
                 &format!("{service} {}: target {}, {measured}", v.measure, v.target),
@@ -63,7 +61,7 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                 None => ("warning", format!("{} is a single point of failure: {}", sp.element, sp.blast.chain_text())),
             };
             let title = format!("{} single-point-of-failure", sim_core::explain::SPOF_FINDING);
-            annotation(&mut out, level, c, &index, sp.span, &title, &text);
+            annotation(&mut out, level, c, sp.span, &title, &text);
         }
         for f in &r.lints {
             let level = match (&f.suppressed, f.fails_run(fail_on)) {
@@ -75,7 +73,6 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                 &mut out,
                 level,
                 c,
-                &index,
                 f.span,
                 &format!("{} {}", f.code, f.name),
                 &match &f.suppressed {

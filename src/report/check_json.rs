@@ -12,10 +12,10 @@ use sim_core::lints::Severity;
 use super::Checked;
 
 fn hash(c: &Checked) -> Value {
-    if c.text.is_empty() {
+    if c.sources.is_empty() {
         Value::Null
     } else {
-        json!(sim_core::simulate::shard::scenario_hash(&c.text))
+        json!(sim_core::simulate::shard::scenario_hash(&c.sources.joined()))
     }
 }
 

@@ -7,17 +7,17 @@
 use serde_json::{json, Value};
 use sim_core::explain::{self, EXPECTATION_FINDING, SPOF_FINDING};
 use sim_core::lints::Severity;
-use sim_core::syntax::{LineIndex, Span};
+use sim_core::syntax::Span;
 
 use super::Checked;
 
 /// Where each rule is documented: `spofsim explain CODE` prints the same text.
 pub const RULES_DOC: &str = "https://github.com/spofsim/spofsim/blob/main/docs/RULES.md";
 
-fn location(c: &Checked, index: &LineIndex, span: Span) -> Value {
-    let (line, column) = index.line_col(&c.text, span.start as usize);
+fn location(c: &Checked, span: Span) -> Value {
+    let (path, line, column) = c.sources.position(span);
     json!({ "physicalLocation": {
-        "artifactLocation": { "uri": c.path.replace('\\', "/") },
+        "artifactLocation": { "uri": path.replace('\\', "/") },
         "region": { "startLine": line, "startColumn": column },
     } })
 }
@@ -63,7 +63,6 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, baseline: bool) ->
                 continue;
             }
         };
-        let index = LineIndex::new(&c.text);
         for v in r.verdicts.iter().filter(|v| !v.passed) {
             let measured = v.measured_text();
             let service = v.service.as_deref().unwrap_or("(design)");
@@ -72,7 +71,7 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, baseline: bool) ->
                 "ruleIndex": rule_index(EXPECTATION_FINDING),
                 "level": "error",
                 "message": { "text": format!("{service} {}: target {}, {measured}", v.measure, v.target) },
-                "locations": [location(c, &index, v.span)],
+                "locations": [location(c, v.span)],
             }));
         }
         for s in &r.spofs {
@@ -81,7 +80,7 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, baseline: bool) ->
                 "ruleIndex": rule_index(SPOF_FINDING),
                 "level": "warning",
                 "message": { "text": format!("{} is a single point of failure: {}", s.element, s.blast.chain_text()) },
-                "locations": [location(c, &index, s.span)],
+                "locations": [location(c, s.span)],
             }), &s.suppressed));
         }
         for f in &r.lints {
@@ -91,7 +90,7 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, baseline: bool) ->
                 "ruleIndex": rule_index(f.code),
                 "level": level,
                 "message": { "text": format!("{} Fix: {}", f.message, f.fix) },
-                "locations": [location(c, &index, f.span)],
+                "locations": [location(c, f.span)],
             });
             if baseline {
                 result["baselineState"] = json!(if f.in_baseline { "unchanged" } else { "new" });

@@ -18,12 +18,56 @@ pub mod simulate_json;
 pub mod simulate_markdown;
 pub mod simulate_text;
 
+/// A scenario's text as loaded: one file, or the files an `extends` chain joins, base
+/// first. Spans index the layers one after another (`sim_core::scenario::layer_offsets`).
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    /// (path as shown, text), base first; the last is the file named on the command line.
+    pub layers: Vec<(String, String)>,
+}
+
+impl Sources {
+    pub fn single(path: &str, text: &str) -> Sources {
+        Sources { layers: vec![(path.to_string(), text.to_string())] }
+    }
+
+    pub fn texts(&self) -> Vec<&str> {
+        self.layers.iter().map(|(_, t)| t.as_str()).collect()
+    }
+
+    /// Every layer's text, joined so that offsets match the spans (for hashes).
+    pub fn joined(&self) -> String {
+        self.texts().join("\n")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.layers.iter().all(|(_, t)| t.is_empty())
+    }
+
+    /// The layer holding `span` and the span within it.
+    pub fn locate(&self, span: sim_core::syntax::Span) -> (&str, &str, sim_core::syntax::Span) {
+        let offsets = sim_core::scenario::layer_offsets(&self.texts());
+        let (layer, local) = sim_core::scenario::locate(&offsets, span);
+        match self.layers.get(layer) {
+            Some((path, text)) => (path, text, local),
+            None => ("", "", local),
+        }
+    }
+
+    /// File, line and column (1-based) where `span` starts.
+    pub fn position(&self, span: sim_core::syntax::Span) -> (&str, usize, usize) {
+        let (path, text, local) = self.locate(span);
+        let (line, column) = sim_core::syntax::LineIndex::new(text).line_col(text, local.start as usize);
+        (path, line, column)
+    }
+}
+
 /// One checked scenario: its path and results, or why it could not be checked.
 pub struct Checked {
     pub path: String,
     pub result: Result<sim_core::check::ScenarioCheck, String>,
-    /// The scenario text, to turn spans into line:column.
-    pub text: String,
+    /// The scenario's files, to turn spans into file:line:column.
+    pub sources: Sources,
 }
 
 use sim_core::analysis::{FaultTree, TreeResult};
@@ -79,6 +123,8 @@ pub fn failover_text(t: &sim_core::timed::TimedFigure) -> String {
 /// A lint finding with its position in the scenario file.
 pub struct LintRow<'a> {
     pub finding: &'a sim_core::lints::Finding,
+    /// The file the finding points into (the base file for an entry it declares).
+    pub file: String,
     pub line: usize,
     pub column: usize,
 }
