@@ -108,8 +108,41 @@ pub fn read_text(path: &Path) -> Result<String, crate::Status> {
     }
 }
 
+/// Drops inputs that another input `extends` (a NetBox import under the architect's
+/// file): they are checked as part of that file, and alone they have no services.
+/// One line on stderr names each.
+pub fn skip_extended_bases(inputs: Vec<Input>) -> Vec<Input> {
+    let mut bases: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for input in &inputs {
+        let Ok(text) = &input.text else { continue };
+        if let Ok(sources) = resolve_layers(&input.path, text) {
+            for (base, _) in sources.layers.iter().rev().skip(1) {
+                bases.push((PathBuf::from(base), input.path.clone()));
+            }
+        }
+    }
+    inputs
+        .into_iter()
+        .filter(|input| match bases.iter().find(|(b, _)| same_file(b, &input.path)) {
+            Some((_, by)) => {
+                eprintln!("note: {} is checked through {}, which extends it", input.path.display(), by.display());
+                false
+            }
+            None => true,
+        })
+        .collect()
+}
+
 /// Most files an `extends` chain may join (a longer chain is surely a mistake).
 const MAX_LAYERS: usize = 16;
+
+/// An `extends` that cannot be followed: the diagnostic, and the file (path and text) it
+/// points into.
+pub struct LayerError {
+    pub file: PathBuf,
+    pub text: String,
+    pub diagnostic: sim_core::Diagnostic,
+}
 
 /// The files a scenario is made of: itself and, through `extends`, its bases (base
 /// first). A base that cannot be read, or a cycle, is a diagnostic at the `extends`
@@ -117,25 +150,34 @@ const MAX_LAYERS: usize = 16;
 pub fn resolve_layers(
     path: &Path,
     text: &str,
-) -> Result<spofsim::report::Sources, (PathBuf, String, sim_core::Diagnostic)> {
+) -> Result<spofsim::report::Sources, Box<LayerError>> {
     let mut layers = vec![(path.to_path_buf(), text.to_string())];
     loop {
         let (current, current_text) = layers[0].clone();
         let Some((base, span)) = sim_core::scenario::extends_of(&current_text) else { break };
         let base_path = current.parent().unwrap_or(Path::new("")).join(&base);
         let error = |message: String, help: &str| {
-            (
-                current.clone(),
-                current_text.clone(),
-                sim_core::Diagnostic::error(sim_core::Code::UnknownId, span, message).with_help(help),
-            )
+            Box::new(LayerError {
+                file: current.clone(),
+                text: current_text.clone(),
+                diagnostic: sim_core::Diagnostic::error(sim_core::Code::UnknownId, span, message).with_help(help),
+            })
         };
         if layers.iter().any(|(p, _)| same_file(p, &base_path)) || layers.len() >= MAX_LAYERS {
             let chain: Vec<String> = layers.iter().rev().map(|(p, _)| p.display().to_string()).collect();
-            return Err(error(
-                format!("\"extends\" goes round in a circle: {} → {}", chain.join(" → "), base_path.display()),
-                "a scenario can build on a base, and the base on another, but never back on itself",
-            ));
+            // Reported at the file the user named, whose chain it is.
+            let (top, top_text) = layers.last().cloned().unwrap_or_default();
+            let top_span = sim_core::scenario::extends_of(&top_text).map_or(span, |(_, s)| s);
+            return Err(Box::new(LayerError {
+                file: top,
+                text: top_text,
+                diagnostic: sim_core::Diagnostic::error(
+                    sim_core::Code::UnknownId,
+                    top_span,
+                    format!("\"extends\" goes round in a circle: {} → {}", chain.join(" → "), base_path.display()),
+                )
+                .with_help("a scenario can build on a base, and the base on another, but never back on itself"),
+            }));
         }
         match read(base_path.clone()).text {
             Ok(t) => layers.insert(0, (base_path, t)),
@@ -147,9 +189,7 @@ pub fn resolve_layers(
             }
         }
     }
-    Ok(spofsim::report::Sources {
-        layers: layers.into_iter().map(|(p, t)| (p.display().to_string(), t)).collect(),
-    })
+    Ok(spofsim::report::Sources { layers: layers.into_iter().map(|(p, t)| (p.display().to_string(), t)).collect() })
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -168,8 +208,8 @@ pub fn load_scenario(
 ) -> (spofsim::report::Sources, Result<sim_core::model::Model, crate::Status>) {
     let sources = match resolve_layers(path, text) {
         Ok(s) => s,
-        Err((file, file_text, d)) => {
-            eprint!("{}", crate::render::diagnostics_text(&file, &file_text, &[d], color));
+        Err(e) => {
+            eprint!("{}", crate::render::diagnostics_text(&e.file, &e.text, &[e.diagnostic], color));
             return (spofsim::report::Sources::single(&path.display().to_string(), text), Err(crate::Status::Invalid));
         }
     };

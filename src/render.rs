@@ -114,7 +114,11 @@ pub fn diagnostics_text(path: &Path, text: &str, diagnostics: &[Diagnostic], col
 
 /// Renders diagnostics of a scenario made of layers (`extends`): each in the file its span
 /// points into; a related span in another file becomes a note naming that file's line.
-pub fn layered_diagnostics_text(sources: &crate::report::Sources, diagnostics: &[Diagnostic], color: ColorMode) -> String {
+pub fn layered_diagnostics_text(
+    sources: &crate::report::Sources,
+    diagnostics: &[Diagnostic],
+    color: ColorMode,
+) -> String {
     if let [(path, text)] = sources.layers.as_slice() {
         return diagnostics_text(Path::new(path), text, diagnostics, color);
     }

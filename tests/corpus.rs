@@ -88,6 +88,10 @@ fn library_expectations_hold_and_outputs_match_their_goldens() {
         let path = case.to_str().unwrap();
         let text = std::fs::read_to_string(crate::harness::root().join(&case)).unwrap();
         assert!(text.starts_with("//") && text.contains("\"description\""), "{path}: no lesson comment or description");
+        // An imported base (NetBox) holds no services: the file that extends it is checked.
+        if text.starts_with("// Imported from NetBox") {
+            continue;
+        }
         let run = spofsim(&["check", path, "--format", "json"]);
         assert_eq!(run.code, 0, "{path}: check failed\n{}{}", run.stdout, run.stderr);
         let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();

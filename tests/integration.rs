@@ -7,5 +7,6 @@ mod harness;
 
 mod cli;
 mod corpus;
+mod netbox;
 mod schema;
 mod scram;

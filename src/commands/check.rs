@@ -14,7 +14,7 @@ use crate::{inputs, Status};
 pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Status {
     let mut checked = Vec::new();
     let mut invalid = false;
-    let inputs = inputs::collect(&args.paths);
+    let inputs = inputs::skip_extended_bases(inputs::collect(&args.paths));
     let bar = crate::progress::bar(inputs.len() as u64, "scenarios checked", args.quiet);
     for input in inputs {
         bar.inc(1);

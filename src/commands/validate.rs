@@ -8,8 +8,8 @@ use sim_core::Diagnostic;
 
 use crate::flags::{ValidateArgs, ValidateFormat};
 use crate::render::{self, ColorMode};
-use spofsim::report::Sources;
 use crate::{inputs, Status};
+use spofsim::report::Sources;
 
 fn diagnostic_json(sources: &Sources, d: &Diagnostic) -> serde_json::Value {
     let (file, text, local) = match d.span {
@@ -59,9 +59,9 @@ pub fn run(args: &ValidateArgs, color: ColorMode) -> Status {
                 (sources, loaded)
             }
             Ok(sources) => (sources, sim_core::load(&text)),
-            Err((file, file_text, d)) => {
-                let loaded = sim_core::Loaded { model: None, diagnostics: vec![d] };
-                (Sources::single(&file.display().to_string(), &file_text), loaded)
+            Err(e) => {
+                let loaded = sim_core::Loaded { model: None, diagnostics: vec![e.diagnostic] };
+                (Sources::single(&e.file.display().to_string(), &e.text), loaded)
             }
         };
         let _ = stderr.write_all(render::layered_diagnostics_text(&sources, &loaded.diagnostics, color).as_bytes());

@@ -187,7 +187,16 @@ pub fn import(pages: &[Page], options: &Options) -> Imported {
         ..cx.summary.clone()
     };
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let scenario = (!failed).then(|| write::render(&cx.out, &header(&responses, options, &summary), &options.name));
+    let description = format!(
+        "Imported from NetBox {}: {} devices in {} sites, {} links, {} groups.",
+        responses.netbox_version.as_deref().unwrap_or("(version not read)"),
+        summary.devices_imported,
+        summary.sites,
+        summary.links,
+        summary.groups
+    );
+    let scenario =
+        (!failed).then(|| write::render(&cx.out, &header(&responses, options, &summary), &options.name, &description));
     Imported { scenario, diagnostics, summary }
 }
 

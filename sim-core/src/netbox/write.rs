@@ -76,13 +76,14 @@ pub struct Scenario {
 }
 
 /// Renders the scenario with `header` comment lines on top.
-pub fn render(s: &Scenario, header: &[String], name: &str) -> String {
+pub fn render(s: &Scenario, header: &[String], name: &str, description: &str) -> String {
     let mut out = String::new();
     for line in header {
         out.push_str(&format!("// {line}\n"));
     }
     out.push_str("{\n");
     out.push_str(&format!("  \"name\": {},\n", Value::String(name.into())));
+    out.push_str(&format!("  \"description\": {},\n", Value::String(description.into())));
     keyed(&mut out, "sites", &s.sites);
     keyed(&mut out, "components", &s.components);
     if !s.links.is_empty() {
