@@ -147,10 +147,7 @@ pub struct LayerError {
 /// The files a scenario is made of: itself and, through `extends`, its bases (base
 /// first). A base that cannot be read, or a cycle, is a diagnostic at the `extends`
 /// value of the file naming it, returned with that file's path and text.
-pub fn resolve_layers(
-    path: &Path,
-    text: &str,
-) -> Result<spofsim::report::Sources, Box<LayerError>> {
+pub fn resolve_layers(path: &Path, text: &str) -> Result<spofsim::report::Sources, Box<LayerError>> {
     let mut layers = vec![(path.to_path_buf(), text.to_string())];
     loop {
         let (current, current_text) = layers[0].clone();
