@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a fuzz target (default load_scenario; also import_mef) for SECONDS (default 60)
+# Runs a fuzz target (default load_scenario; also import_mef, import_netbox) for SECONDS (default 60)
 # and prints libFuzzer's final statistics. Installs cargo-fuzz if needed. Uses the stable toolchain with
 # RUSTC_BOOTSTRAP=1 (cargo-fuzz needs nightly flags; only stable is installable here).
 # Seeds the corpus with every scenario and test case. Exit status 0 = no crash.
@@ -11,6 +11,8 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.1
 mkdir -p "corpus/$target"
 case "$target" in
   import_mef) find ../tests/data -name '*.xml' -exec cp {} "corpus/$target/" \; ;;
+  # NUL-separated NetBox responses, in sim_core::netbox::ENDPOINTS order.
+  import_netbox) cp seeds/import_netbox/* "corpus/$target/" ;;
   *) find ../scenarios ../tests/cases -name '*.jsonc' -exec cp {} "corpus/$target/" \; ;;
 esac
 export RUSTC_BOOTSTRAP=1

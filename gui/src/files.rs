@@ -139,6 +139,26 @@ pub fn open_dialog(app: &mut App) {
     });
 }
 
+/// File → Import from NetBox in the browser: pick the saved response files (one JSON
+/// file per endpoint, as `spofsim import netbox --save` writes them).
+#[cfg(target_arch = "wasm32")]
+pub fn import_netbox_dialog(app: &mut App) {
+    let inbox = app.inbox.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let Some(picked) = rfd::AsyncFileDialog::new().add_filter("NetBox API responses", &["json"]).pick_files().await
+        else {
+            return;
+        };
+        let mut files = Vec::new();
+        for file in picked {
+            if let Ok((name, text)) = utf8(&file.file_name(), file.read().await) {
+                files.push((name, text));
+            }
+        }
+        inbox.push(import_netbox("", &files).map(|(text, _)| (NETBOX_IMPORT_NAME.to_string(), text)));
+    });
+}
+
 /// A browser download of `bytes` named `name`.
 #[cfg(target_arch = "wasm32")]
 pub fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
@@ -170,6 +190,73 @@ pub fn deliver(app: &mut App, name: &str, bytes: &[u8]) {
     let result = download(name, bytes).map(|()| name.to_string());
     match result {
         Ok(where_) => app.report(format!("wrote {where_}")),
+        Err(e) => app.report_error(e),
+    }
+}
+
+/// The name an imported design opens under (save it, then extend it with services).
+pub const NETBOX_IMPORT_NAME: &str = "netbox-import.jsonc";
+
+/// Imports saved NetBox responses (file name, text) with the default options: the
+/// scenario text and a one-line summary, or the import's errors.
+pub fn import_netbox(folder: &str, files: &[(String, String)]) -> Result<(String, String), String> {
+    let pages = sim_core::netbox::pages_from_files(folder, files);
+    if pages.is_empty() {
+        return Err("no saved NetBox responses among the files (expected names like dcim__devices.json)".into());
+    }
+    let imported = sim_core::netbox::import(&pages, &sim_core::netbox::Options::default());
+    let count = |s: sim_core::netbox::Severity| imported.diagnostics.iter().filter(|d| d.severity == s).count();
+    let first = |s: sim_core::netbox::Severity| {
+        imported
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == s)
+            .map(|d| format!(" (first: {})", d.message))
+            .unwrap_or_default()
+    };
+    match imported.scenario {
+        Some(text) => {
+            let s = &imported.summary;
+            Ok((
+                text,
+                format!(
+                    "imported {} of {} devices from NetBox; {} warning(s){}",
+                    s.devices_imported,
+                    s.devices_read,
+                    count(sim_core::netbox::Severity::Warning),
+                    first(sim_core::netbox::Severity::Warning)
+                ),
+            ))
+        }
+        None => Err(format!(
+            "the NetBox import stopped: {} error(s){}",
+            count(sim_core::netbox::Severity::Error),
+            first(sim_core::netbox::Severity::Error)
+        )),
+    }
+}
+
+/// File → Import from NetBox on the desktop: pick the folder of saved responses.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn import_netbox_dialog(app: &mut App) {
+    let Some(dir) = rfd::FileDialog::new().set_title("Folder of saved NetBox API responses").pick_folder() else {
+        return;
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let (Ok(name), path) = (entry.file_name().into_string(), entry.path()) else { continue };
+        if name.ends_with(".json") && path.is_file() {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => files.push((name, text)),
+                Err(e) => return app.report_error(format!("cannot read {}: {e}", path.display())),
+            }
+        }
+    }
+    match import_netbox(&dir.display().to_string(), &files) {
+        Ok((text, summary)) => {
+            app.open(Source::Unsaved(NETBOX_IMPORT_NAME.into()), text);
+            app.report(summary);
+        }
         Err(e) => app.report_error(e),
     }
 }
@@ -283,5 +370,25 @@ mod tests {
         let (source, _, error) = startup(Some("/no/such/file.jsonc".into()), &s);
         assert_eq!(source, Source::Example("full-single-site.jsonc".into()));
         assert!(error.unwrap().contains("/no/such/file.jsonc"));
+    }
+}
+
+#[cfg(test)]
+mod netbox_tests {
+    /// File → Import from NetBox over the recorded demo responses opens a design, and a
+    /// folder with none says so.
+    #[test]
+    fn importing_saved_netbox_responses() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/netbox/api");
+        let files: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| (e.file_name().into_string().unwrap(), std::fs::read_to_string(e.path()).unwrap()))
+            .collect();
+        let (text, summary) = super::import_netbox("api", &files).unwrap();
+        assert!(summary.starts_with("imported 53 of 72 devices from NetBox"), "{summary}");
+        assert!(sim_core::load(&text).model.is_some());
+        let err = super::import_netbox("", &[("notes.json".into(), "{}".into())]).unwrap_err();
+        assert!(err.contains("no saved NetBox responses"), "{err}");
     }
 }

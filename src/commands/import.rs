@@ -130,31 +130,20 @@ fn format_diagnostic(d: &ImportDiagnostic) -> String {
     s
 }
 
-/// Reads a folder of saved responses: `index.json` (file → endpoint) when present,
-/// otherwise the file names (`dcim__devices.json` → dcim/devices).
+/// Reads a folder of saved responses (see `sim_core::netbox::pages_from_files`).
 fn read_folder(dir: &Path) -> Result<Vec<Page>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
-    let mut names: Vec<String> = entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
-    names.sort();
-    let index: Vec<(String, String)> = std::fs::read_to_string(dir.join("index.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .and_then(|v| v.as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|e| Some((e.get("file")?.as_str()?.to_string(), endpoint_of_path(e.get("endpoint")?.as_str()?)?)))
-        .collect();
-    let mut pages = Vec::new();
-    for name in names {
-        let endpoint = match index.iter().find(|(f, _)| *f == name) {
-            Some((_, e)) => Some(e.clone()),
-            None => netbox::endpoint_of_file(&name),
-        };
-        let Some(endpoint) = endpoint else { continue };
-        let path = dir.join(&name);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        pages.push(Page { endpoint, source: path.display().to_string(), text });
+    let mut files = Vec::new();
+    for entry in entries.flatten() {
+        let Ok(name) = entry.file_name().into_string() else { continue };
+        if !name.ends_with(".json") || !entry.path().is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path())
+            .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+        files.push((name, text));
     }
+    let pages = netbox::pages_from_files(&dir.display().to_string(), &files);
     if pages.is_empty() {
         return Err(format!(
             "{} holds no saved NetBox responses (expected files like dcim__devices.json)",
@@ -162,17 +151,6 @@ fn read_folder(dir: &Path) -> Result<Vec<Page>, String> {
         ));
     }
     Ok(pages)
-}
-
-/// `/api/dcim/devices/?tag=x/` → `dcim/devices`; a trace → None.
-fn endpoint_of_path(path: &str) -> Option<String> {
-    let path = path.split('?').next()?.trim_start_matches("/api/").trim_end_matches('/');
-    let parts: Vec<&str> = path.split('/').collect();
-    match parts.as_slice() {
-        ["status"] => Some("status".into()),
-        [app, model] => Some(format!("{app}/{model}")),
-        _ => None,
-    }
 }
 
 /// Fetches every endpoint the importer reads, following `next`.
@@ -293,10 +271,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn endpoints_from_index_paths() {
-        assert_eq!(endpoint_of_path("/api/dcim/devices/?tag=importer-example/").as_deref(), Some("dcim/devices"));
-        assert_eq!(endpoint_of_path("/api/status/").as_deref(), Some("status"));
-        assert_eq!(endpoint_of_path("/api/dcim/power-ports/82/trace/"), None);
+    fn next_keeps_our_host() {
         assert_eq!(
             rebase("http://netbox.example.com/api/dcim/devices/?limit=1000&offset=1000", "http://127.0.0.1:8000"),
             "http://127.0.0.1:8000/api/dcim/devices/?limit=1000&offset=1000"

@@ -25,6 +25,10 @@ fn file_menu_ui(ui: &mut egui::Ui, app: &mut App) {
         ui.close();
         crate::files::open_dialog(app);
     }
+    if ui.button("Import from NetBox (saved responses)…").clicked() {
+        ui.close();
+        crate::files::import_netbox_dialog(app);
+    }
     ui.menu_button("Open recent", |ui| {
         if app.settings.recent.is_empty() {
             ui.weak("(none yet)");

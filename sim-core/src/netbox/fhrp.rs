@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{display_of, id_of, str_of, url_of, Cx};
+use super::{at_url, display_of, id_of, str_of, url_of, Cx};
 use crate::mechanisms::vrrp::VIP_HOLDERS;
 use crate::netbox::write::Entry;
 
@@ -99,10 +99,10 @@ pub fn import(cx: &mut Cx) {
             .and_then(|a| a.first())
             .and_then(|ip| str_of(ip, "address"));
         entry.comment(format!(
-            "FHRP group {} ({protocol} {number}{}), {}",
+            "FHRP group {} ({protocol} {number}{}){}",
             display_of(&g),
             if protocol == "carp" { "; CARP modelled with VRRPv2 timing" } else { "" },
-            url_of(&g)
+            at_url(&url_of(&g))
         ));
         entry.field("members", serde_json::json!(holders.iter().map(|h| h.1.clone()).collect::<Vec<_>>()));
         entry.field("priorities", serde_json::json!(holders.iter().map(|h| h.0).collect::<Vec<_>>()));

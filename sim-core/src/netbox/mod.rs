@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-pub use responses::{endpoint_of_file, Page, Responses};
+pub use responses::{endpoint_of_file, endpoint_of_path, pages_from_files, Page, Responses};
 pub use roles::{default_table, parse_roles_file, RoleMapping, DEVICE_KINDS};
 
 use ids::Ids;
@@ -436,7 +436,7 @@ impl Cx<'_> {
             let name = display_of(&vm);
             let id = self.ids.claim(&name, id_of(&vm).unwrap_or(0), "vm");
             let mut entry = Entry::new("process");
-            entry.comment(format!("virtual machine {name} on {}, {}", device.display, url_of(&vm)));
+            entry.comment(format!("virtual machine {name} on {}{}", device.display, at_url(&url_of(&vm))));
             entry.field("on", Value::String(device.id.clone()));
             entry.field("role", Value::String(ids::slug(&name)));
             self.out.components.insert(id, entry);
@@ -468,7 +468,7 @@ impl Cx<'_> {
             let mut entry = Entry::new("");
             let name = display_of(&object.value);
             let facility = str_of(&object.value, "facility").map(|f| format!(", facility {f}")).unwrap_or_default();
-            entry.comment(format!("site {name}{facility}, {}", url_of(&object.value)));
+            entry.comment(format!("site {name}{facility}{}", at_url(&url_of(&object.value))));
             entry.field("description", Value::String(name));
             let (value, at) = (object.value.clone(), object.at.clone());
             self.custom_failure_fields(&value, &at, &mut entry);
@@ -507,13 +507,34 @@ fn unrecorded_power_id(site: &str) -> String {
 }
 
 fn device_comment(d: &Value, device: &Device) -> String {
-    let role = d.get("role").or_else(|| d.get("device_role")).map(display_of).unwrap_or_default();
-    let model = d.get("device_type").and_then(|t| str_of(t, "model")).unwrap_or("");
-    let rack = d.get("rack").filter(|r| !r.is_null()).map(|r| format!(", rack {}", display_of(r))).unwrap_or_default();
-    let location =
-        d.get("location").filter(|r| !r.is_null()).map(|r| format!(", location {}", display_of(r))).unwrap_or_default();
+    let mut about: Vec<String> = Vec::new();
+    if let Some(role) =
+        d.get("role").filter(|r| !r.is_null()).or_else(|| d.get("device_role")).and_then(|r| str_of(r, "name"))
+    {
+        about.push(role.to_string());
+    }
+    if let Some(model) = d.get("device_type").and_then(|t| str_of(t, "model")) {
+        about.push(model.to_string());
+    }
+    for (key, label) in [("location", "location"), ("rack", "rack")] {
+        if let Some(place) =
+            d.get(key).filter(|r| !r.is_null()).and_then(|r| str_of(r, "name").or_else(|| str_of(r, "display")))
+        {
+            about.push(format!("{label} {place}"));
+        }
+    }
     let status = choice(d, "status").filter(|s| *s != "active").map(|s| format!(" [{s}]")).unwrap_or_default();
-    format!("{} {}{status} ({role}, {model}{location}{rack}), {}", device.display, "", device.url).replace("  ", " ")
+    let about = if about.is_empty() { String::new() } else { format!(" ({})", about.join(", ")) };
+    format!("{}{status}{about}{}", device.display, at_url(&device.url))
+}
+
+/// `", URL"`, or nothing when the object came without one.
+pub(crate) fn at_url(url: &str) -> String {
+    if url.is_empty() {
+        String::new()
+    } else {
+        format!(", {url}")
+    }
 }
 
 #[cfg(test)]

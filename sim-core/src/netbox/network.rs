@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{display_of, id_of, str_of, url_of, Cx};
+use super::{at_url, display_of, id_of, str_of, url_of, Cx};
 use crate::netbox::ids::slug;
 use crate::netbox::write::Entry;
 
@@ -397,6 +397,14 @@ fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>) {
     }
     for c in connections.values() {
         let (a, b) = (cx.devices[&c.a].clone(), cx.devices[&c.b].clone());
+        if let Some(why) = unlinkable(kind_of(&a), kind_of(&b)) {
+            cx.note(
+                "NB305",
+                &a.url,
+                format!("the cable {} {} ↔ {} {} is left out: {why}", a.display, c.a_iface, b.display, c.b_iface),
+            );
+            continue;
+        }
         let mut via = Vec::new();
         for (circuit, cid) in &c.trace.circuits {
             via.push(srlg_circuit(cx, *circuit, cid, circuit_use[circuit]));
@@ -444,6 +452,30 @@ fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>) {
     }
 }
 
+fn kind_of(d: &super::Device) -> &'static str {
+    match d.mapping {
+        super::RoleMapping::Kind(k) => k,
+        _ => "",
+    }
+}
+
+/// Why a cable between devices of these kinds is not a network link in spofsim: a PDU's
+/// management port, or Ethernet into a Fibre Channel device (their management ports).
+fn unlinkable(a: &str, b: &str) -> Option<String> {
+    use crate::mechanisms::network::SAN_NODES;
+    use crate::mechanisms::NETWORK_NODES;
+    let network = |k: &str| NETWORK_NODES.contains(&k) || SAN_NODES.contains(&k);
+    if !network(a) || !network(b) {
+        let other = if network(a) { b } else { a };
+        return Some(format!("a {other} is not on the data network (a management port)"));
+    }
+    let (san_a, san_b) = (SAN_NODES.contains(&a), SAN_NODES.contains(&b));
+    if san_a != san_b && a != "storage-array" && b != "storage-array" {
+        return Some(format!("Ethernet between a {a} and a {b} (Fibre Channel and Ethernet are separate networks)"));
+    }
+    None
+}
+
 fn srlg_circuit(cx: &mut Cx, circuit: i64, cid: &str, uses: usize) -> String {
     let key = format!("circuit#{circuit}");
     if let Some(id) = cx.out.netbox_ids.get(&key) {
@@ -471,7 +503,7 @@ fn srlg_cable(cx: &mut Cx, cable: i64, uses: usize) -> String {
     cx.out.netbox_ids.insert(key, id.clone());
     let url = cx.r.get("dcim/cables", cable).map(|o| url_of(&o.value)).unwrap_or_default();
     let mut entry = Entry::new("srlg");
-    entry.comment(format!("cable #{cable}: {uses} links run through it (a shared trunk), {url}"));
+    entry.comment(format!("cable #{cable}: {uses} links run through it (a shared trunk){}", at_url(&url)));
     cx.out.components.insert(id.clone(), entry);
     id
 }
@@ -492,6 +524,10 @@ fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, (i64, String, String, Val
             }
         };
         let d = cx.devices[&device].clone();
+        if let Some(why) = unlinkable(kind_of(&d), "entry") {
+            cx.note("NB305", &d.url, format!("circuit {cid} of {} is left out: {why}", d.display));
+            continue;
+        }
         let link_id = cx.ids.claim_exact(&if cid.is_empty() {
             format!("uplink-{}", d.id)
         } else {
@@ -534,9 +570,17 @@ fn virtual_chassis(cx: &mut Cx) {
         }
         for pair in members.windows(2) {
             let (a, b) = (cx.devices[&pair[0].1].clone(), cx.devices[&pair[1].1].clone());
+            if unlinkable(kind_of(&a), kind_of(&b)).is_some() {
+                continue;
+            }
             let id = cx.ids.claim_exact(&format!("vc-{}-{}-{}", slug(&name), pair[0].0, pair[1].0));
             let mut entry = Entry::new("");
-            entry.comment(format!("virtual chassis {name}: stack link {} ↔ {}, {}", a.display, b.display, url_of(&vc)));
+            entry.comment(format!(
+                "virtual chassis {name}: stack link {} ↔ {}{}",
+                a.display,
+                b.display,
+                at_url(&url_of(&vc))
+            ));
             entry.field("id", Value::String(id));
             entry.field("between", serde_json::json!([a.id, b.id]));
             cx.out.links.insert(format!("~vc-{:012}-{:012}", pair[0].1, pair[1].1), entry);

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{choice, display_of, id_of, str_of, url_of, Cx, RoleMapping};
+use super::{at_url, choice, display_of, id_of, str_of, url_of, Cx, RoleMapping};
 use crate::netbox::write::Entry;
 
 pub fn import(cx: &mut Cx) {
@@ -235,10 +235,10 @@ fn feed_component(cx: &mut Cx, id: i64) -> String {
     let side = choice(&feed, "type").unwrap_or("primary");
     let panel_name = feed.get("power_panel").map(display_of).unwrap_or_default();
     entry.comment(format!(
-        "power feed {} ({side}, from {panel_name}{}), {}",
+        "power feed {} ({side}, from {panel_name}{}){}",
         display_of(&feed),
         available.map(|w| format!("; {w} W available")).unwrap_or_default(),
-        url_of(&feed)
+        at_url(&url_of(&feed))
     ));
     let site = panel.and_then(|p| panel_site(cx, p));
     if let Some(s) = &site {
@@ -276,7 +276,7 @@ fn panel_component(cx: &mut Cx, id: i64) -> String {
     let mut entry = Entry::new("power-feed");
     match &panel {
         Some((p, at)) => {
-            entry.comment(format!("power panel {name}: the supply into it, {}", url_of(p)));
+            entry.comment(format!("power panel {name}: the supply into it{}", at_url(&url_of(p))));
             let (p, at) = (p.clone(), at.clone());
             cx.custom_failure_fields(&p, &at, &mut entry);
         }

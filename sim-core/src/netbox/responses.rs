@@ -147,6 +147,47 @@ pub fn describe(v: &Value) -> &'static str {
     }
 }
 
+/// Pages from the files of a saved folder, (file name, text), in any order: `index.json`
+/// (a list of `{"file", "endpoint"}`) names each file's endpoint when present, otherwise
+/// the file name does ([`endpoint_of_file`]); traces and other files are left out. The
+/// result is sorted by file name, so folder listing order never matters.
+pub fn pages_from_files(folder: &str, files: &[(String, String)]) -> Vec<Page> {
+    let index: Vec<(String, String)> = files
+        .iter()
+        .find(|(name, _)| name == "index.json")
+        .and_then(|(_, text)| serde_json::from_str::<Value>(text).ok())
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| Some((e.get("file")?.as_str()?.to_string(), endpoint_of_path(e.get("endpoint")?.as_str()?)?)))
+        .collect();
+    let mut sorted: Vec<&(String, String)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted
+        .into_iter()
+        .filter_map(|(name, text)| {
+            let endpoint = match index.iter().find(|(f, _)| f == name) {
+                Some((_, e)) => Some(e.clone()),
+                None => endpoint_of_file(name),
+            }?;
+            let source =
+                if folder.is_empty() { name.clone() } else { format!("{}/{name}", folder.trim_end_matches('/')) };
+            Some(Page { endpoint, source, text: text.clone() })
+        })
+        .collect()
+}
+
+/// `/api/dcim/devices/?tag=x/` → `dcim/devices`; a trace → None.
+pub fn endpoint_of_path(path: &str) -> Option<String> {
+    let path = path.split('?').next()?.trim_start_matches("/api/").trim_end_matches('/');
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["status"] => Some("status".into()),
+        [app, model] => Some(format!("{app}/{model}")),
+        _ => None,
+    }
+}
+
 /// The endpoint a saved file holds, from its name: `dcim__power-ports.json` →
 /// `dcim/power-ports`; `dcim__devices__tag_importer-example.json` (a filtered list) →
 /// `dcim/devices`; `dcim__interfaces__863__trace.json` (a trace) → `None`.
@@ -177,6 +218,20 @@ mod tests {
         assert_eq!(endpoint_of_file("dcim__interfaces__863__trace.json"), None);
         assert_eq!(endpoint_of_file("index.json"), None);
         assert_eq!(endpoint_of_file("status.json").as_deref(), Some("status"));
+    }
+
+    #[test]
+    fn index_json_names_endpoints() {
+        let files = vec![
+            ("x.json".to_string(), "[]".to_string()),
+            ("dcim__sites.json".to_string(), "[]".to_string()),
+            ("dcim__interfaces__1__trace.json".to_string(), "[]".to_string()),
+            ("index.json".to_string(), r#"[{"file": "x.json", "endpoint": "/api/dcim/devices/?tag=a/"}]"#.to_string()),
+        ];
+        let pages = pages_from_files("saved", &files);
+        let got: Vec<(&str, &str)> = pages.iter().map(|p| (p.endpoint.as_str(), p.source.as_str())).collect();
+        assert_eq!(got, [("dcim/sites", "saved/dcim__sites.json"), ("dcim/devices", "saved/x.json")]);
+        assert_eq!(endpoint_of_path("/api/dcim/power-ports/82/trace/"), None);
     }
 
     #[test]

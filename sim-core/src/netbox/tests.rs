@@ -281,3 +281,30 @@ fn a_large_site_imports() {
     assert_eq!(imported.summary.devices_imported, 50_000);
     assert!(imported.scenario.is_some());
 }
+
+/// The fuzz seed (NUL-separated responses in ENDPOINTS order) imports into a scenario
+/// that loads: a router and switch with an FHRP group, a server behind a patch panel, a
+/// PDU on a feed of a panel, and an uncabled second PSU.
+#[test]
+fn the_fuzz_seed_imports_and_loads() {
+    let seed = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/import_netbox/seed-small-site"))
+        .unwrap();
+    let pages: Vec<Page> = seed
+        .split(|b| *b == 0)
+        .enumerate()
+        .map(|(i, chunk)| Page {
+            endpoint: ENDPOINTS[i % ENDPOINTS.len()].to_string(),
+            source: format!("page-{i}"),
+            text: String::from_utf8_lossy(chunk).into_owned(),
+        })
+        .collect();
+    let imported = import(&pages, &Options::default());
+    let text = imported.scenario.as_deref().unwrap_or_else(|| panic!("{:#?}", imported.diagnostics));
+    model_of(&imported);
+    assert!(component(text, "r1").contains(r#""power": ["pdu-a"], "draw_watts": 100"#), "{text}");
+    assert!(component(text, "pdu-a").contains(r#""from": "a""#), "{text}");
+    assert!(component(text, "a").contains(r#""capacity_watts": 2944"#), "230 V × 16 A × 80 %\n{text}");
+    assert!(text.contains(r#""between": ["sw1", "srv"]"#), "{text}");
+    assert!(text.contains(r#""gw": { "kind": "vrrp", "members": ["r1", "sw1"]"#), "{text}");
+    assert!(imported.diagnostics.iter().any(|d| d.code == "NB202" && d.message.contains("PSU1 of r1")));
+}
