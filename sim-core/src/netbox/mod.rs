@@ -278,7 +278,7 @@ impl Cx<'_> {
         self.diagnostics.push(ImportDiagnostic {
             severity: Severity::Warning,
             code,
-            location: location.into(),
+            location: located(location),
             message,
             help,
         });
@@ -298,7 +298,7 @@ impl Cx<'_> {
         self.diagnostics.push(ImportDiagnostic {
             severity: Severity::Error,
             code,
-            location: location.into(),
+            location: located(location),
             message,
             help: Some(help),
         });
@@ -309,11 +309,33 @@ impl Cx<'_> {
         self.devices.get(&id).filter(|d| d.mapping.is_component())
     }
 
-    /// The id of the "unrecorded power" source of `site` (created at the end).
+    /// The id of the "unrecorded power" source of `site` (a site id; created at the end).
     pub fn unrecorded_power_of(&mut self, site: &Option<String>) -> String {
         let site = site.clone().unwrap_or_default();
         self.unrecorded_power.insert(site.clone());
-        unrecorded_power_id(&site)
+        let key = format!("unrecorded#{site}");
+        if let Some(id) = self.out.netbox_ids.get(&key) {
+            return id.clone();
+        }
+        let id = self.ids.claim_exact(&unrecorded_power_id(&site));
+        self.out.netbox_ids.insert(key, id.clone());
+        id
+    }
+
+    /// The site id for NetBox site slug `raw` (a valid, unique id even when the slug is
+    /// not one).
+    pub fn site_id(&mut self, raw: &str) -> String {
+        let key = format!("site#{raw}");
+        if let Some(id) = self.out.netbox_ids.get(&key) {
+            return id.clone();
+        }
+        let base = match ids::slug(raw) {
+            s if s.is_empty() => "site".to_string(),
+            s => s,
+        };
+        let id = self.ids.claim_exact(&base);
+        self.out.netbox_ids.insert(key, id.clone());
+        id
     }
 
     /// Copies the `spofsim_*` custom fields of `object` into `entry`.
@@ -349,8 +371,8 @@ impl Cx<'_> {
             if !self.options.statuses.iter().any(|s| s == status) {
                 continue;
             }
-            let site = d.get("site").and_then(|s| str_of(s, "slug")).map(str::to_owned);
-            if !self.options.sites.is_empty() && !site.as_ref().is_some_and(|s| self.options.sites.contains(s)) {
+            let raw_site = d.get("site").and_then(|s| str_of(s, "slug")).map(str::to_owned);
+            if !self.options.sites.is_empty() && !raw_site.as_ref().is_some_and(|s| self.options.sites.contains(s)) {
                 continue;
             }
             if !self.options.tags.is_empty() {
@@ -360,6 +382,7 @@ impl Cx<'_> {
                 }
             }
             let display = display_of(d);
+            let site = raw_site.map(|s| self.site_id(&s));
             // NetBox 4 calls it `role`; NetBox 3 called it `device_role`.
             let role =
                 d.get("role").filter(|r| !r.is_null()).or_else(|| d.get("device_role")).and_then(|r| str_of(r, "slug"));
@@ -460,20 +483,21 @@ impl Cx<'_> {
                 used.insert(s.clone());
             }
         }
-        for object in self.r.list("dcim/sites") {
-            let Some(slug) = str_of(&object.value, "slug") else { continue };
-            if !used.contains(slug) {
+        let objects: Vec<(Value, String)> =
+            self.r.list("dcim/sites").map(|o| (o.value.clone(), o.at.clone())).collect();
+        for (object, at) in objects {
+            let Some(raw) = str_of(&object, "slug") else { continue };
+            let Some(id) = self.out.netbox_ids.get(&format!("site#{raw}")).cloned() else { continue };
+            if !used.remove(&id) {
                 continue;
             }
             let mut entry = Entry::new("");
-            let name = display_of(&object.value);
-            let facility = str_of(&object.value, "facility").map(|f| format!(", facility {f}")).unwrap_or_default();
-            entry.comment(format!("site {name}{facility}{}", at_url(&url_of(&object.value))));
+            let name = display_of(&object);
+            let facility = str_of(&object, "facility").map(|f| format!(", facility {f}")).unwrap_or_default();
+            entry.comment(format!("site {name}{facility}{}", at_url(&url_of(&object))));
             entry.field("description", Value::String(name));
-            let (value, at) = (object.value.clone(), object.at.clone());
-            self.custom_failure_fields(&value, &at, &mut entry);
-            self.out.sites.insert(slug.to_string(), entry);
-            used.remove(slug);
+            self.custom_failure_fields(&object, &at, &mut entry);
+            self.out.sites.insert(id, entry);
         }
         for missing in used {
             let mut entry = Entry::new("");
@@ -493,8 +517,18 @@ impl Cx<'_> {
             if !site.is_empty() {
                 entry.field("site", Value::String(site.clone()));
             }
-            self.out.components.insert(unrecorded_power_id(&site), entry);
+            let id = self.unrecorded_power_of(&Some(site).filter(|s| !s.is_empty()));
+            self.out.components.insert(id, entry);
         }
+    }
+}
+
+/// A location for messages: objects without a URL (hand-made responses) say so.
+fn located(location: &str) -> String {
+    if location.is_empty() {
+        "(object without a URL)".into()
+    } else {
+        location.into()
     }
 }
 

@@ -257,9 +257,10 @@ fn feed_component(cx: &mut Cx, id: i64) -> String {
     comp
 }
 
-fn panel_site(cx: &Cx, panel: i64) -> Option<String> {
+fn panel_site(cx: &mut Cx, panel: i64) -> Option<String> {
     let p = cx.r.get("dcim/power-panels", panel)?;
-    p.value.get("site").and_then(|s| str_of(s, "slug")).map(str::to_owned)
+    let raw = p.value.get("site").and_then(|s| str_of(s, "slug"))?.to_owned();
+    Some(cx.site_id(&raw))
 }
 
 fn panel_component(cx: &mut Cx, id: i64) -> String {
@@ -268,7 +269,7 @@ fn panel_component(cx: &mut Cx, id: i64) -> String {
         return existing.clone();
     }
     let panel = cx.r.get("dcim/power-panels", id).map(|o| (o.value.clone(), o.at.clone()));
-    let site = panel.as_ref().and_then(|(p, _)| p.get("site").and_then(|s| str_of(s, "slug")).map(str::to_owned));
+    let site = panel_site(cx, id);
     let name = panel.as_ref().map_or_else(|| format!("power panel {id}"), |(p, _)| display_of(p));
     // Panel names repeat across sites ("Panel 1"), so the site leads the id.
     let comp = cx.ids.claim(&format!("{} {name}", site.as_deref().unwrap_or("")), id, "panel");

@@ -308,3 +308,57 @@ fn the_fuzz_seed_imports_and_loads() {
     assert!(text.contains(r#""gw": { "kind": "vrrp", "members": ["r1", "sw1"]"#), "{text}");
     assert!(imported.diagnostics.iter().any(|d| d.code == "NB202" && d.message.contains("PSU1 of r1")));
 }
+
+/// The 13 branch access switches are single-homed: every link of dmi01-<x>-sw01 goes to
+/// dmi01-<x>-rtr01 (the two LAG members), so the router is their single upstream.
+#[test]
+fn branch_access_switches_are_single_homed() {
+    let imported = demo();
+    let text = imported.scenario.as_deref().unwrap();
+    let switches: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next())
+        .filter(|id| id.starts_with("dmi01-") && id.ends_with("-sw01"))
+        .collect();
+    assert_eq!(switches.len(), 13, "{switches:?}");
+    for sw in switches {
+        // The demo data spells one switch "dmi01-rochster-sw01" (its router is "rochester").
+        let router = sw.replace("-sw01", "-rtr01").replace("rochster", "rochester");
+        let links: Vec<&str> =
+            text.lines().filter(|l| l.contains("\"between\"") && l.contains(&format!("\"{sw}\""))).collect();
+        assert_eq!(links.len(), 2, "{sw}: {links:?}");
+        assert!(links.iter().all(|l| l.contains(&format!("\"{router}\""))), "{sw}: {links:?}");
+    }
+}
+
+/// Power sources per site, as the data records them: each branch site has one (its
+/// unrecorded supply: no feed is cabled); with the examples, the MDF (ncsu-065) reaches
+/// Panel 1 and Panel 2 (A and B) besides the unrecorded supply of its uncabled devices.
+#[test]
+fn power_sources_per_site() {
+    let sources = |text: &str, site: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.contains(r#""kind": "power-feed""#) && l.contains(&format!(r#""site": "{site}""#)))
+            .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next().map(str::to_owned))
+            .collect()
+    };
+    let demo = demo().scenario.unwrap();
+    for site in ["dm-akron", "dm-albany", "dm-yonkers"] {
+        assert_eq!(sources(&demo, site), [format!("{site}-unrecorded-power")], "{site}");
+    }
+    assert_eq!(sources(&demo, "ncsu-065"), ["ncsu-065-unrecorded-power"]);
+    let examples = with_examples().scenario.unwrap();
+    assert_eq!(sources(&examples, "ncsu-065"), ["ncsu-065-panel-1", "ncsu-065-panel-2", "ncsu-065-unrecorded-power"]);
+}
+
+/// A site slug that is not a valid id (found by fuzzing) still gives a valid scenario.
+#[test]
+fn odd_site_slugs_become_valid_ids() {
+    let sites = r#"{"results": [{"id": 1, "slug": "dc/1 east", "name": "East"}]}"#;
+    let devices =
+        r#"{"results": [{"id": 1, "name": "r1", "role": {"slug": "router"}, "site": {"slug": "dc/1 east"}}]}"#;
+    let imported = import(&[page("dcim/sites", sites), page("dcim/devices", devices)], &Options::default());
+    let text = imported.scenario.clone().unwrap();
+    assert!(text.contains(r#""dc-1-east": { "description": "East" }"#), "{text}");
+    model_of(&imported);
+}
