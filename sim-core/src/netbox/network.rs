@@ -30,7 +30,7 @@ type Term = (String, i64);
 #[derive(Default)]
 struct Cabling {
     /// Termination → (cable id, the far side's terminations).
-    far: BTreeMap<Term, (i64, Vec<(Term, Value)>)>,
+    far: BTreeMap<Term, (i64, Vec<Term>)>,
     /// Front port → (rear port, position).
     front_to_rear: BTreeMap<i64, (i64, i64)>,
     /// (Rear port, position) → front port.
@@ -73,7 +73,7 @@ fn cabling(cx: &Cx) -> Cabling {
     };
     for cable in cx.r.list("dcim/cables") {
         let Some(cable_id) = id_of(&cable.value) else { continue };
-        let side = |key: &str| -> Vec<(Term, Value)> {
+        let side = |key: &str| -> Vec<(Term, &Value)> {
             cable
                 .value
                 .get(key)
@@ -84,7 +84,7 @@ fn cabling(cx: &Cx) -> Cabling {
                         .filter_map(|t| {
                             let ty = t.get("object_type").and_then(Value::as_str)?.to_string();
                             let id = t.get("object_id").and_then(Value::as_i64)?;
-                            Some(((ty, id), t.get("object").cloned().unwrap_or(Value::Null)))
+                            Some(((ty, id), t.get("object").unwrap_or(&Value::Null)))
                         })
                         .collect()
                 })
@@ -103,10 +103,11 @@ fn cabling(cx: &Cx) -> Cabling {
                 }
             }
         }
-        for (term, _) in &a {
+        let (a, b): (Vec<Term>, Vec<Term>) = (a.into_iter().map(|x| x.0).collect(), b.into_iter().map(|x| x.0).collect());
+        for term in &a {
             c.far.insert(term.clone(), (cable_id, b.clone()));
         }
-        for (term, _) in &b {
+        for term in &b {
             c.far.insert(term.clone(), (cable_id, a.clone()));
         }
     }
@@ -153,7 +154,7 @@ fn trace(c: &Cabling, interface: i64) -> Trace {
             return t;
         };
         t.cables.push(*cable);
-        let Some(((ty, id), object)) = far.first() else {
+        let Some((ty, id)) = far.first() else {
             t.end = End::Nowhere(format!("cable #{cable} has no far end"));
             return t;
         };
@@ -191,14 +192,7 @@ fn trace(c: &Cabling, interface: i64) -> Trace {
                 at = ("dcim.frontport".into(), front);
             }
             "circuits.circuittermination" => {
-                let Some((circuit, cid, side)) = c.circuit_term.get(id).cloned().or_else(|| {
-                    let circuit = object.get("circuit")?;
-                    Some((
-                        id_of(circuit)?,
-                        str_of(circuit, "cid")?.to_string(),
-                        str_of(object, "term_side")?.to_string(),
-                    ))
-                }) else {
+                let Some((circuit, cid, side)) = c.circuit_term.get(id).cloned() else {
                     t.end = End::Nowhere(format!("circuit termination {id} names no circuit"));
                     return t;
                 };
@@ -233,11 +227,8 @@ struct Connection {
 
 pub fn import(cx: &mut Cx) {
     let cabling = cabling(cx);
-    let interfaces: Vec<(Value, String)> =
-        cx.r.list("dcim/interfaces")
-            .filter(|o| o.value.get("device").and_then(id_of).is_some_and(|d| cx.component(d).is_some()))
-            .map(|o| (o.value.clone(), o.at.clone()))
-            .collect();
+    // The responses outlive `cx`'s borrow: iterate them while `cx` records findings.
+    let r = cx.r;
     let iface_device: BTreeMap<i64, (i64, String)> =
         cx.r.list("dcim/interfaces")
             .filter_map(|o| Some((id_of(&o.value)?, (o.value.get("device").and_then(id_of)?, display_of(&o.value)))))
@@ -245,9 +236,13 @@ pub fn import(cx: &mut Cx) {
     let mut connections: BTreeMap<(i64, i64), Connection> = BTreeMap::new();
     let mut uplinks: BTreeMap<String, (i64, String, String, Value)> = BTreeMap::new();
     let mut out_of_scope = 0usize;
-    for (iface, _) in &interfaces {
+    for object in r.list("dcim/interfaces") {
+        let iface = &object.value;
         let Some(id) = id_of(iface) else { continue };
         let Some(device) = iface.get("device").and_then(id_of) else { continue };
+        if cx.component(device).is_none() {
+            continue;
+        }
         let cabled = iface.get("cable").is_some_and(|c| !c.is_null());
         if !cabled {
             continue;
