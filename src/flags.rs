@@ -497,7 +497,7 @@ pub struct NetboxArgs {
     #[arg(long, value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,
     /// With --url: also save every response in this folder, for --from later.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", requires = "url")]
     pub save: Option<PathBuf>,
     /// Keep only devices of this site (slug); repeatable.
     #[arg(long = "site", value_name = "SLUG")]

@@ -3,6 +3,8 @@
 //! the report folder ([`report::folder`]). Pure functions of sim-core results, except
 //! where a function says it writes files.
 
+#[cfg(feature = "netbox-http")]
+pub mod netbox_http;
 pub mod plots;
 pub mod render;
 pub mod report;

@@ -97,6 +97,8 @@ pub struct App {
     pub report_pending: bool,
     /// A share link the user asked for (`#s=…`); the web page puts it in the URL.
     pub share_link: Option<String>,
+    /// File → Import from NetBox (live URL): the open form (desktop only).
+    pub netbox_form: Option<crate::files::NetboxForm>,
 }
 
 impl App {
@@ -133,6 +135,7 @@ impl App {
             inbox: Default::default(),
             report_pending: false,
             share_link: None,
+            netbox_form: None,
         };
         app.view.layout.show_power = app.settings.show_power;
         app.model_changed();
@@ -315,6 +318,8 @@ impl App {
         crate::files::drain_inbox(ui.ctx(), self);
         crate::export::poll_screenshot(ui, self);
         crate::panels::menu::menu_ui(ui, self);
+        #[cfg(not(target_arch = "wasm32"))]
+        crate::files::netbox_form_ui(ui, self);
         crate::panels::status::status_ui(ui, self);
         if self.settings.show_editor {
             egui::Panel::left("editor").default_size(440.0).resizable(true).show(ui, |ui| {

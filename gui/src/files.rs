@@ -261,6 +261,78 @@ pub fn import_netbox_dialog(app: &mut App) {
     }
 }
 
+/// The live NetBox import form: base URL and API token (empty: `$NETBOX_TOKEN`).
+#[derive(Clone, Debug, Default)]
+pub struct NetboxForm {
+    pub url: String,
+    pub token: String,
+}
+
+/// File → Import from NetBox (live URL): the form; Import fetches on a thread (the window
+/// stays live) and the design arrives through the inbox.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn netbox_form_ui(ui: &mut egui::Ui, app: &mut App) {
+    let Some(mut form) = app.netbox_form.take() else { return };
+    let mut keep = true;
+    let mut start = false;
+    egui::Window::new("Import from NetBox").collapsible(false).resizable(false).show(ui.ctx(), |ui| {
+        egui::Grid::new("netbox-form").num_columns(2).show(ui, |ui| {
+            ui.label("NetBox URL");
+            ui.add(
+                egui::TextEdit::singleline(&mut form.url).hint_text("https://netbox.example.com").desired_width(320.0),
+            );
+            ui.end_row();
+            ui.label("API token");
+            ui.add(egui::TextEdit::singleline(&mut form.token).password(true).hint_text("empty: $NETBOX_TOKEN"));
+            ui.end_row();
+        });
+        ui.weak("Reads sites, devices, power, cables and FHRP groups (docs/NETBOX.md).");
+        ui.horizontal(|ui| {
+            start = ui.button("Import").clicked();
+            if ui.button("Cancel").clicked() {
+                keep = false;
+            }
+        });
+    });
+    if start {
+        let token = if form.token.trim().is_empty() {
+            std::env::var("NETBOX_TOKEN").unwrap_or_default()
+        } else {
+            form.token.clone()
+        };
+        let source = if form.token.trim().is_empty() { "$NETBOX_TOKEN" } else { "the token field" };
+        if token.is_empty() {
+            app.report_error("no API token: type one, or start the app with NETBOX_TOKEN set".into());
+        } else {
+            let (url, inbox) = (form.url.clone(), app.inbox.clone());
+            app.report(format!("importing from {url}…"));
+            std::thread::spawn(move || {
+                let request = spofsim::netbox_http::Request {
+                    base_url: &url,
+                    token: &token,
+                    token_source: source,
+                    timeout_secs: 60,
+                    ca_cert_pem: None,
+                    save_dir: None,
+                };
+                let result = spofsim::netbox_http::fetch(&request).and_then(|pages| {
+                    let imported = sim_core::netbox::import(&pages, &sim_core::netbox::Options::default());
+                    imported.scenario.map(|text| (NETBOX_IMPORT_NAME.to_string(), text)).ok_or_else(|| {
+                        let first =
+                            imported.diagnostics.iter().find(|d| d.severity == sim_core::netbox::Severity::Error);
+                        format!("the NetBox import stopped: {}", first.map_or("an error", |d| d.message.as_str()))
+                    })
+                });
+                inbox.push(result);
+            });
+            keep = false;
+        }
+    }
+    if keep {
+        app.netbox_form = Some(form);
+    }
+}
+
 /// File → Open: a native dialog.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn open_dialog(app: &mut App) {

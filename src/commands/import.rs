@@ -6,7 +6,6 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::time::Duration;
 
 use sim_core::netbox::{self, ImportDiagnostic, Page, Severity};
 
@@ -36,6 +35,13 @@ pub fn netbox(args: &NetboxArgs) -> Status {
                 return Status::Invalid;
             }
         }
+    }
+    if early.iter().any(|d| d.severity == Severity::Error) {
+        for d in &early {
+            let _ = write!(stderr, "{}", format_diagnostic(d));
+        }
+        let _ = writeln!(stderr, "error: fix the roles file; nothing was imported");
+        return Status::Invalid;
     }
     if let Err(why) = check_output(args.output.as_deref()) {
         let _ = writeln!(stderr, "error: {why}");
@@ -130,6 +136,29 @@ fn format_diagnostic(d: &ImportDiagnostic) -> String {
     s
 }
 
+/// Reads the token from the environment, then fetches (see `spofsim::netbox_http`).
+fn fetch(base: &str, args: &NetboxArgs) -> Result<Vec<Page>, String> {
+    let token = std::env::var(&args.token_env).map_err(|_| {
+        format!(
+            "the environment variable {} holds no NetBox API token (create one under your NetBox user's API Tokens, then export {}=...)",
+            args.token_env, args.token_env
+        )
+    })?;
+    let ca_cert = match &args.ca_cert {
+        Some(pem) => Some(std::fs::read(pem).map_err(|e| format!("cannot read the CA file {}: {e}", pem.display()))?),
+        None => None,
+    };
+    let request = spofsim::netbox_http::Request {
+        base_url: base,
+        token: &token,
+        token_source: &format!("${}", args.token_env),
+        timeout_secs: args.timeout,
+        ca_cert_pem: ca_cert.as_deref(),
+        save_dir: args.save.as_deref(),
+    };
+    spofsim::netbox_http::fetch(&request)
+}
+
 /// Reads a folder of saved responses (see `sim_core::netbox::pages_from_files`).
 fn read_folder(dir: &Path) -> Result<Vec<Page>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
@@ -151,130 +180,4 @@ fn read_folder(dir: &Path) -> Result<Vec<Page>, String> {
         ));
     }
     Ok(pages)
-}
-
-/// Fetches every endpoint the importer reads, following `next`.
-fn fetch(base: &str, args: &NetboxArgs) -> Result<Vec<Page>, String> {
-    let token = std::env::var(&args.token_env).map_err(|_| {
-        format!(
-            "the environment variable {} holds no NetBox API token (create one under your NetBox user's API Tokens, then export {}=...)",
-            args.token_env, args.token_env
-        )
-    })?;
-    let base = base.trim_end_matches('/').trim_end_matches("/api").to_string();
-    let mut config = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(args.timeout.max(1))))
-        .http_status_as_error(false)
-        .user_agent(concat!("spofsim/", env!("CARGO_PKG_VERSION")));
-    if let Some(pem) = &args.ca_cert {
-        let bytes = std::fs::read(pem).map_err(|e| format!("cannot read the CA file {}: {e}", pem.display()))?;
-        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&bytes)
-            .filter_map(|item| match item {
-                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
-                _ => None,
-            })
-            .collect();
-        if certs.is_empty() {
-            return Err(format!("{} holds no PEM certificate", pem.display()));
-        }
-        config = config.tls_config(
-            ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&certs)).build(),
-        );
-    }
-    let agent: ureq::Agent = config.build().into();
-    if let Some(dir) = &args.save {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    let mut pages = Vec::new();
-    for endpoint in netbox::ENDPOINTS {
-        let mut url = if *endpoint == "status" {
-            format!("{base}/api/status/")
-        } else {
-            format!("{base}/api/{endpoint}/?limit=1000")
-        };
-        let mut n = 0;
-        loop {
-            let text = get(&agent, &url, &token, &args.token_env, endpoint)?;
-            n += 1;
-            let next = serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .and_then(|v| v.get("next").and_then(|n| n.as_str()).map(str::to_owned));
-            if let Some(dir) = &args.save {
-                let name = format!(
-                    "{}{}.json",
-                    endpoint.replace('/', "__"),
-                    if n > 1 { format!("__page{n}") } else { String::new() }
-                );
-                std::fs::write(dir.join(&name), &text)
-                    .map_err(|e| format!("cannot write {}: {e}", dir.join(&name).display()))?;
-            }
-            pages.push(Page { endpoint: endpoint.to_string(), source: url.clone(), text });
-            match next {
-                // NetBox writes `next` with the host it was asked by; keep ours (a proxy
-                // may present another).
-                Some(next) => url = rebase(&next, &base),
-                None => break,
-            }
-            if n > 100_000 {
-                return Err(format!("{endpoint}: more than 100,000 pages; stopping"));
-            }
-        }
-    }
-    Ok(pages)
-}
-
-fn rebase(next: &str, base: &str) -> String {
-    match next.find("/api/") {
-        Some(i) => format!("{base}{}", &next[i..]),
-        None => next.to_string(),
-    }
-}
-
-fn get(agent: &ureq::Agent, url: &str, token: &str, token_env: &str, endpoint: &str) -> Result<String, String> {
-    let mut response = agent
-        .get(url)
-        .header("Authorization", &format!("Token {token}"))
-        .header("Accept", "application/json")
-        .call()
-        .map_err(|e| format!("GET {url}: {e}"))?;
-    let status = response.status().as_u16();
-    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let body = response.body_mut().read_to_string().map_err(|e| format!("GET {url}: reading the answer: {e}"))?;
-    match status {
-        200 => {}
-        401 | 403 => {
-            return Err(format!(
-                "GET {url}: HTTP {status}: NetBox refused the token; check that ${token_env} holds a valid API token, that it has not expired, and that its user may read {endpoint}"
-            ))
-        }
-        404 => {
-            return Err(format!(
-                "GET {url}: HTTP 404: this is not a NetBox API root (give NetBox's base URL, e.g. https://netbox.example.com; {endpoint} needs NetBox 3.x or 4.x)"
-            ))
-        }
-        other => {
-            let excerpt: String = body.chars().take(200).collect();
-            return Err(format!("GET {url}: HTTP {other}: {excerpt}"));
-        }
-    }
-    if !content_type.contains("json") || serde_json::from_str::<serde_json::Value>(&body).is_err() {
-        let excerpt: String = body.chars().take(120).collect::<String>().replace('\n', " ");
-        return Err(format!(
-            "GET {url}: the answer is not JSON (content type \"{content_type}\"; it begins \"{excerpt}\"): a login page or a proxy? give NetBox's own URL"
-        ));
-    }
-    Ok(body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_keeps_our_host() {
-        assert_eq!(
-            rebase("http://netbox.example.com/api/dcim/devices/?limit=1000&offset=1000", "http://127.0.0.1:8000"),
-            "http://127.0.0.1:8000/api/dcim/devices/?limit=1000&offset=1000"
-        );
-    }
 }

@@ -9,7 +9,8 @@ use sim_core::lints::Severity;
 use super::Checked;
 use crate::render::ColorMode;
 
-/// The table, one block per scenario; columns are as wide as their widest cell and
+/// The table, one block per scenario; columns are as wide as their widest cell (the
+/// target column at most 48 characters) and
 /// the verdict is coloured when `color` says so.
 pub fn render(checked: &[Checked], fail_on: Option<Severity>, color: ColorMode) -> String {
     let mut out = String::new();
@@ -25,7 +26,10 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, color: ColorMode) 
     let width = |i: usize, header: &str| {
         rows.iter().map(|r| r[i].chars().count()).chain([header.chars().count()]).max().unwrap_or(0)
     };
-    let w = [width(0, "service"), width(1, "expectation"), width(2, "target")];
+    // A long target (an exact SPOF list) keeps its row readable without widening every
+    // other row: past this width a cell runs on and only its own row loses alignment.
+    const MAX_TARGET: usize = 48;
+    let w = [width(0, "service"), width(1, "expectation"), width(2, "target").min(MAX_TARGET)];
     let _ = writeln!(
         out,
         "verdict  {:<w0$}  {:<w1$}  {:<w2$}  measured",

@@ -29,6 +29,14 @@ fn file_menu_ui(ui: &mut egui::Ui, app: &mut App) {
         ui.close();
         crate::files::import_netbox_dialog(app);
     }
+    #[cfg(not(target_arch = "wasm32"))]
+    if ui.button("Import from NetBox (live URL)…").clicked() {
+        ui.close();
+        app.netbox_form = Some(crate::files::NetboxForm {
+            url: std::env::var("NETBOX_URL").unwrap_or_default(),
+            token: String::new(),
+        });
+    }
     ui.menu_button("Open recent", |ui| {
         if app.settings.recent.is_empty() {
             ui.weak("(none yet)");

@@ -244,10 +244,14 @@ impl Spec for HsrpSpec {
 /// Simulated timing (VRRP and HSRP): the backup takes over after Master_Down / hold time.
 /// A backup router does not own the virtual IP, so it forwards no gateway traffic
 /// (RFC 5798 §6.4.2); adverts are link-local multicast (RFC 5798 §5.1.1.3).
-pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
     use crate::simulate::{Behaviour, SimProfile};
+    // A backup router, firewall or balancer forwards nothing for the virtual IP; a
+    // backup L3 switch still bridges its VLANs, so traffic crosses it as before (as the
+    // analysis has it).
+    let all_switches = g.members.iter().all(|&m| model.element(m).kind == "switch");
     SimProfile {
-        standby_blocks_transit: true,
+        standby_blocks_transit: !all_switches,
         peers_same_segment: true,
         preempt: matches!(g.attrs.get("preempt"), Some(Attr::Flag(true))),
         ..SimProfile::plain(Behaviour::Switchover)

@@ -170,6 +170,28 @@ pub fn import(pages: &[Page], options: &Options) -> Imported {
         }
     }
     cx.devices_in_scope();
+    if cx.devices.is_empty() && cx.summary.devices_read > 0 {
+        let sites: BTreeSet<&str> = responses
+            .list("dcim/devices")
+            .filter_map(|o| o.value.get("site").and_then(|s| str_of(s, "slug")))
+            .collect();
+        let statuses: BTreeSet<&str> =
+            responses.list("dcim/devices").filter_map(|o| choice(&o.value, "status")).collect();
+        let shown = |set: BTreeSet<&str>| set.into_iter().take(12).collect::<Vec<_>>().join(", ");
+        cx.error(
+            "NB006",
+            "dcim/devices",
+            format!(
+                "no device of the {} read matches the scope, so there is nothing to import",
+                cx.summary.devices_read
+            ),
+            format!(
+                "check --site (sites with devices: {}), --status (statuses present: {}) and --tag",
+                shown(sites),
+                shown(statuses)
+            ),
+        );
+    }
     power::import(&mut cx);
     network::import(&mut cx);
     fhrp::import(&mut cx);
@@ -212,6 +234,12 @@ fn header(r: &Responses, options: &Options, summary: &Summary) -> Vec<String> {
             list(&options.tags),
             summary.devices_imported,
             summary.devices_read
+        ),
+        "ASSUMED, not in NetBox: every site fails as the site kind's default (a disaster: MTBF 100y,".into(),
+        "MTTR 30d) unless NetBox custom fields spofsim_mtbf/spofsim_mttr say otherwise; provider circuits".into(),
+        format!(
+            "are {} available (mttr 4h); power NetBox does not record hangs on one supply per site.",
+            options.circuit_availability
         ),
         "Re-importing replaces this file: write services, expectations and overrides in a file".into(),
         "that \"extends\" it.".into(),
@@ -445,6 +473,10 @@ impl Cx<'_> {
         for vm in vms {
             let status = choice(&vm, "status").unwrap_or("active");
             if !self.options.statuses.iter().any(|s| s == status) {
+                continue;
+            }
+            let site = vm.get("site").and_then(|s| str_of(s, "slug"));
+            if !self.options.sites.is_empty() && !site.is_some_and(|s| self.options.sites.iter().any(|x| x == s)) {
                 continue;
             }
             let host = vm.get("device").and_then(id_of);

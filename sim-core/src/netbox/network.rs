@@ -103,7 +103,8 @@ fn cabling(cx: &Cx) -> Cabling {
                 }
             }
         }
-        let (a, b): (Vec<Term>, Vec<Term>) = (a.into_iter().map(|x| x.0).collect(), b.into_iter().map(|x| x.0).collect());
+        let (a, b): (Vec<Term>, Vec<Term>) =
+            (a.into_iter().map(|x| x.0).collect(), b.into_iter().map(|x| x.0).collect());
         for term in &a {
             c.far.insert(term.clone(), (cable_id, b.clone()));
         }
@@ -234,7 +235,7 @@ pub fn import(cx: &mut Cx) {
             .filter_map(|o| Some((id_of(&o.value)?, (o.value.get("device").and_then(id_of)?, display_of(&o.value)))))
             .collect();
     let mut connections: BTreeMap<(i64, i64), Connection> = BTreeMap::new();
-    let mut uplinks: BTreeMap<String, (i64, String, String, Value)> = BTreeMap::new();
+    let mut uplinks: BTreeMap<String, Uplink> = BTreeMap::new();
     let mut out_of_scope = 0usize;
     for object in r.list("dcim/interfaces") {
         let iface = &object.value;
@@ -304,9 +305,10 @@ pub fn import(cx: &mut Cx) {
                 cid.clone()
             };
             let entry_name = if name.is_empty() { provider } else { name.clone() };
+            let circuit = peer.and_then(|p| p.get("circuit")).and_then(id_of).or(t.circuits.last().map(|c| c.0));
             uplinks.insert(
                 format!("{device:012}-{id:012}"),
-                (device, display_of(iface), cid, serde_json::json!(entry_name)),
+                Uplink { device, iface: display_of(iface), circuit, cid, provider: entry_name },
             );
             continue;
         }
@@ -322,9 +324,10 @@ pub fn import(cx: &mut Cx) {
                 let provider =
                     circuit.and_then(|c| c.get("provider")).map(display_of).unwrap_or_else(|| "provider".into());
                 let cid = circuit.and_then(|c| str_of(c, "cid")).unwrap_or("").to_string();
+                let circuit = circuit.and_then(id_of);
                 uplinks.insert(
                     format!("{device:012}-{id:012}"),
-                    (device, display_of(iface), cid, serde_json::json!(provider)),
+                    Uplink { device, iface: display_of(iface), circuit, cid, provider },
                 );
                 continue;
             }
@@ -371,6 +374,36 @@ pub fn import(cx: &mut Cx) {
             "NB304",
             "dcim/interfaces",
             format!("{out_of_scope} cable(s) lead to devices outside the import's scope and are left out"),
+        );
+    }
+    // Devices NetBox records no network cable for (besides PDUs): islands.
+    let mut cabled: BTreeSet<i64> = BTreeSet::new();
+    for c in connections.values() {
+        cabled.insert(c.a);
+        cabled.insert(c.b);
+    }
+    cabled.extend(uplinks.values().map(|u| u.device));
+    let mut islands: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, d) in &cx.devices {
+        if let super::RoleMapping::Kind(kind) = d.mapping {
+            if kind != "pdu" && !cabled.contains(id) {
+                islands.entry(d.site.clone().unwrap_or_default()).or_default().push(d.display.clone());
+            }
+        }
+    }
+    for (site, mut names) in islands {
+        names.sort();
+        let n = names.len();
+        let shown: Vec<String> = names.iter().take(8).cloned().collect();
+        let more = if n > 8 { format!(" and {} more", n - 8) } else { String::new() };
+        cx.note(
+            "NB306",
+            &format!("site {site}"),
+            format!(
+                "{n} device(s) have no network cable in NetBox ({}{more}); a service through them needs its links \
+                 written in the extending file",
+                shown.join(", ")
+            ),
         );
     }
     emit_links(cx, connections);
@@ -480,7 +513,7 @@ fn srlg_circuit(cx: &mut Cx, circuit: i64, cid: &str, uses: usize) -> String {
     cx.out.netbox_ids.insert(key, id.clone());
     let mut entry = Entry::new("srlg");
     entry.comment(format!(
-        "circuit {cid}: {uses} link(s) run through it; availability ASSUMED {} (mttr 4h), replace with its SLA",
+        "circuit {cid}: {uses} link(s) run through it; availability ASSUMED {} (mttr 4h): override it with the SLA in your file",
         cx.options.circuit_availability
     ));
     entry.field("availability", Value::String(cx.options.circuit_availability.clone()));
@@ -503,40 +536,59 @@ fn srlg_cable(cx: &mut Cx, cable: i64, uses: usize) -> String {
     id
 }
 
-fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, (i64, String, String, Value)>) {
-    for (key, (device, iface, cid, entry_name)) in uplinks {
-        let name = entry_name.as_str().unwrap_or("provider").to_string();
-        let entry_key = format!("entry#{name}");
+/// An interface cabled to a provider circuit.
+struct Uplink {
+    device: i64,
+    iface: String,
+    /// The circuit's NetBox id and cid.
+    circuit: Option<i64>,
+    cid: String,
+    /// The provider network the circuit reaches, or the provider.
+    provider: String,
+}
+
+/// Provider uplinks: a link from the device to an `entry` for the provider network AT
+/// THE DEVICE'S SITE (one entry per network and site: a shared entry would let a path
+/// run from one branch's circuit through the provider to another branch), through the
+/// circuit as an `srlg` that carries the assumed availability and can be overridden.
+fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, Uplink>) {
+    for (key, up) in uplinks {
+        let d = cx.devices[&up.device].clone();
+        if let Some(why) = unlinkable(kind_of(&d), "entry") {
+            cx.note("NB305", &d.url, format!("circuit {} of {} is left out: {why}", up.cid, d.display));
+            continue;
+        }
+        let site = d.site.clone().unwrap_or_default();
+        let entry_key = format!("entry#{}#{site}", up.provider);
         let entry_id = match cx.out.netbox_ids.get(&entry_key) {
             Some(id) => id.clone(),
             None => {
-                let id = cx.ids.claim_exact(&slug(&name));
+                let base = if site.is_empty() { slug(&up.provider) } else { format!("{}-{site}", slug(&up.provider)) };
+                let id = cx.ids.claim_exact(&base);
                 cx.out.netbox_ids.insert(entry_key, id.clone());
                 let mut entry = Entry::new("entry");
-                entry.comment(format!("{name}: where provider circuits lead (start services here)"));
+                let at = if site.is_empty() { String::new() } else { format!(" as seen from site {site}") };
+                entry.comment(format!("{}{at}: where its provider circuits lead (start services here)", up.provider));
                 cx.out.components.insert(id.clone(), entry);
                 id
             }
         };
-        let d = cx.devices[&device].clone();
-        if let Some(why) = unlinkable(kind_of(&d), "entry") {
-            cx.note("NB305", &d.url, format!("circuit {cid} of {} is left out: {why}", d.display));
-            continue;
-        }
-        let link_id = cx.ids.claim_exact(&if cid.is_empty() {
-            format!("uplink-{}", d.id)
-        } else {
-            format!("circuit-{}", slug(&cid))
-        });
+        let via = match up.circuit {
+            Some(circuit) => Some(srlg_circuit(cx, circuit, &up.cid, 1)),
+            None => None,
+        };
+        let link_id = cx.ids.claim_exact(&format!("uplink-{}-{}", d.id, slug(&up.iface)));
         let mut entry = Entry::new("");
-        entry.comment(format!(
-            "{} {iface} → circuit {cid} → {name}; availability ASSUMED {} (mttr 4h), replace with the circuit's SLA",
-            d.display, cx.options.circuit_availability
-        ));
+        entry.comment(format!("{} {} → circuit {} → {}", d.display, up.iface, up.cid, up.provider));
         entry.field("id", Value::String(link_id));
         entry.field("between", serde_json::json!([d.id, entry_id]));
-        entry.field("availability", Value::String(cx.options.circuit_availability.clone()));
-        entry.field("mttr", Value::String("4h".into()));
+        match via {
+            Some(circuit) => entry.field("via", serde_json::json!([circuit])),
+            None => {
+                entry.field("availability", Value::String(cx.options.circuit_availability.clone()));
+                entry.field("mttr", Value::String("4h".into()));
+            }
+        }
         cx.out.links.insert(format!("~uplink-{key}"), entry);
     }
 }

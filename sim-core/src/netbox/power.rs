@@ -115,23 +115,31 @@ fn psu_source(cx: &mut Cx, port: &Value) -> Option<String> {
             match cx.component(pdu) {
                 Some(d) if d.mapping == RoleMapping::Kind("pdu") => Some(d.id.clone()),
                 Some(d) => {
-                    let (who, kind) = (d.display.clone(), format!("{:?}", d.mapping));
+                    let who = d.display.clone();
                     cx.warn(
                         "NB204",
                         &url_of(port),
-                        format!("a PSU is plugged into an outlet of {who}, which is imported as {kind}, not a PDU"),
+                        format!("a PSU is plugged into an outlet of {who}, whose role is not mapped to \"pdu\""),
                         Some("map that device's role to \"pdu\" with --roles".into()),
                     );
                     None
                 }
                 None => {
                     let name = endpoint.get("device").map(display_of).unwrap_or_else(|| format!("device {pdu}"));
-                    cx.warn(
-                        "NB204",
-                        &url_of(port),
-                        format!("a PSU is plugged into {name}, which is outside the import's scope"),
-                        Some("widen --site/--tag/--status to include the PDU".into()),
-                    );
+                    let (message, help) = match cx.devices.get(&pdu) {
+                        Some(d) => (
+                            format!(
+                                "a PSU is plugged into {name}, whose role is mapped to {:?}, not \"pdu\"",
+                                d.mapping
+                            ),
+                            "map the PDU's role to \"pdu\" with --roles",
+                        ),
+                        None => (
+                            format!("a PSU is plugged into {name}, which is outside the import's scope"),
+                            "widen --site/--tag/--status to include the PDU",
+                        ),
+                    };
+                    cx.warn("NB204", &url_of(port), message, Some(help.into()));
                     None
                 }
             }

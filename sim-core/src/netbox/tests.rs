@@ -362,3 +362,36 @@ fn odd_site_slugs_become_valid_ids() {
     assert!(text.contains(r#""dc-1-east": { "description": "East" }"#), "{text}");
     model_of(&imported);
 }
+
+/// Each branch reaches the MPLS network through its own entry: the one circuit of a
+/// branch is its single point of failure (with one shared entry, a path ran from one
+/// branch's circuit through the provider to another branch's, and hid it).
+#[test]
+fn a_branch_circuit_is_its_spof() {
+    let base = demo().scenario.unwrap();
+    let top = r#"{ "services": { "albany": { "from": "level3-mpls-dm-albany", "through": ["dmi01-albany-sw01"] } } }"#;
+    let loaded = crate::load_layers(&[&base, top]);
+    let model = loaded.model.unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
+    let singles = crate::analysis::single_failures::single_failures(&model);
+    let spofs: Vec<String> = singles[0].as_ref().unwrap().iter().map(|&e| model.element(e).name.clone()).collect();
+    assert!(spofs.contains(&"circuit-jhew3951".to_string()), "{spofs:?}");
+}
+
+#[test]
+fn a_scope_that_matches_nothing_is_an_error() {
+    let options = Options { sites: vec!["no-such-site".into()], ..Options::default() };
+    let imported = import(&folder("api"), &options);
+    assert!(imported.scenario.is_none());
+    let d = imported.diagnostics.iter().find(|d| d.code == "NB006").expect("NB006");
+    assert!(d.help.as_deref().unwrap().contains("dm-akron"), "{d:?}");
+}
+
+/// An override whose id is mistyped gets the id it probably meant.
+#[test]
+fn a_mistyped_override_names_the_entry_it_meant() {
+    let base = demo().scenario.unwrap();
+    let top = r#"{ "components": { "circuit-350972": { "availability": "99.99%" } } }"#;
+    let loaded = crate::load_layers(&[&base, top]);
+    let d = loaded.diagnostics.iter().find(|d| d.is_error()).expect("an error");
+    assert!(d.help.as_deref().unwrap().contains("did you mean `circuit-350927`?"), "{d:?}");
+}

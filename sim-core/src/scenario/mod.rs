@@ -57,7 +57,13 @@ pub fn load(text: &str) -> Loaded {
     let Some(root) = root else {
         return Loaded { model: None, diagnostics };
     };
-    let mut loader = Loader { diagnostics: Vec::new(), entries: Vec::new(), builder: ModelBuilder::default() };
+    let mut loader = Loader {
+        diagnostics: Vec::new(),
+        entries: Vec::new(),
+        builder: ModelBuilder::default(),
+        section_ids: Vec::new(),
+        layered: false,
+    };
     let model = loader.document(&root);
     diagnostics.append(&mut loader.diagnostics);
     diagnostics::sort(&mut diagnostics);
@@ -73,7 +79,13 @@ pub fn load_layers(texts: &[&str]) -> Loaded {
     let Some(root) = layers::parse_layers(texts, &mut diagnostics) else {
         return Loaded { model: None, diagnostics };
     };
-    let mut loader = Loader { diagnostics: Vec::new(), entries: Vec::new(), builder: ModelBuilder::default() };
+    let mut loader = Loader {
+        diagnostics: Vec::new(),
+        entries: Vec::new(),
+        builder: ModelBuilder::default(),
+        section_ids: Vec::new(),
+        layered: texts.len() > 1,
+    };
     let model = loader.document(&root);
     diagnostics.append(&mut loader.diagnostics);
     diagnostics::sort(&mut diagnostics);
@@ -85,6 +97,11 @@ struct Loader {
     diagnostics: Vec<Diagnostic>,
     entries: Vec<Entry>,
     builder: ModelBuilder,
+    /// Ids of the section being read: an entry without a kind is most often an override
+    /// of an entry whose id was mistyped (`extends`).
+    section_ids: Vec<String>,
+    /// Loading layers (`extends`): an entry may override one of a base file.
+    layered: bool,
 }
 
 fn members(node: &Node) -> &[(Key, Node)] {
@@ -329,9 +346,11 @@ impl Loader {
                 self.wrong_type(node, "a list", "write \"links\": [ { \"between\": [\"sw-1\", \"sw-2\"] } ]")
             }
             (Value::Object(members), _) => {
+                self.section_ids = members.iter().map(|(k, _)| k.name.clone()).collect();
                 for (key, value) in members {
                     self.entry(section, Spanned { span: key.span, value: key.name.clone() }, value, false);
                 }
+                self.section_ids.clear();
             }
             _ => self.wrong_type(
                 node,
@@ -369,9 +388,26 @@ impl Loader {
                 None => {
                     let names: Vec<&str> =
                         mechanisms::all().filter(|k| k.info().section == section).map(|k| k.info().name).collect();
+                    let near = self
+                        .layered
+                        .then(|| {
+                            did_you_mean(
+                                &id.value,
+                                self.section_ids.iter().map(String::as_str).filter(|o| *o != id.value),
+                            )
+                        })
+                        .flatten();
+                    let help = match near {
+                        Some(near) => format!(
+                            "to change an entry of the base file, name it exactly: {near} To add a new entry, say what \"{}\" is: one of {}",
+                            id.value,
+                            names.join(", ")
+                        ),
+                        None => format!("say what \"{}\" is: one of {}", id.value, names.join(", ")),
+                    };
                     self.diagnostics.push(
                         Diagnostic::error(Code::MissingField, node.span.head(), "missing field \"kind\"")
-                            .with_help(format!("say what \"{}\" is: one of {}", id.value, names.join(", "))),
+                            .with_help(help),
                     );
                     return false;
                 }

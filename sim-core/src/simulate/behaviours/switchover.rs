@@ -3,7 +3,7 @@
 //! promoting itself), fencing and cold standby.
 
 use crate::model::{ElementId, Visibility};
-use crate::simulate::engine::{bump, Event, Sim};
+use crate::simulate::engine::{Event, Sim};
 use crate::simulate::{sample, Behaviour};
 
 impl<'c, 'm> Sim<'c, 'm> {
@@ -126,10 +126,6 @@ impl<'c, 'm> Sim<'c, 'm> {
             let want = st.window || (st.active != Some(i) && st.also_active != Some(i));
             if want != st.excluding[i] {
                 self.groups[j].excluding[i] = want;
-                if bump(&mut self.standby_in[m.0 as usize], want) {
-                    // Services naming the member itself as a tier.
-                    self.endpoint_changed(m.0, true);
-                }
                 if blocks_transit {
                     self.set_transit_blocked(m.0, want);
                 }

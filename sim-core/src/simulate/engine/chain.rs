@@ -174,7 +174,10 @@ impl<'c, 'm> Sim<'c, 'm> {
         let (members, group) = &self.cx.circuit.services[s].chain[t];
         match group {
             Some(g) => self.eligible(g.0 as usize, i),
-            None => self.carries(members[i]) && self.standby_in[members[i].0 as usize] == 0,
+            // A device named as a tier of its own is up when it works, as in the
+            // analysis: a VRRP backup still switches frames (its group's standby state
+            // is the group's, judged where the group is the tier).
+            None => self.carries(members[i]),
         }
     }
 
@@ -223,7 +226,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 .enumerate()
                 .filter(|&(i, &m)| match group {
                     Some(g) => self.eligible(g.0 as usize, i),
-                    None => self.carries(m) && self.standby_in[m.0 as usize] == 0,
+                    None => self.carries(m),
                 })
                 .map(|(_, &m)| m)
                 .collect();

@@ -214,9 +214,6 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     /// Per element: how many transit-blocking groups hold it as standby, plus STP
     /// domains it is reconverging in. Above zero it forwards nobody's traffic.
     pub(in crate::simulate) transit_blocked: Vec<u32>,
-    /// Per element: how many groups of any kind hold it as standby (a service naming the
-    /// element itself as a tier cannot use it then).
-    pub(in crate::simulate) standby_in: Vec<u32>,
     /// Per element: STP domains it is reconverging in.
     pub(in crate::simulate) reconverging: Vec<u32>,
     pub(in crate::simulate) battery_since: Vec<Option<f64>>,
@@ -374,7 +371,6 @@ impl<'c, 'm> Sim<'c, 'm> {
             drilled: vec![0; n],
             value: vec![false; nodes],
             transit_blocked: vec![0; n],
-            standby_in: vec![0; n],
             reconverging: vec![0; n],
             battery_since: vec![None; n],
             battery_token: vec![0; n],
