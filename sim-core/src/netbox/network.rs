@@ -224,6 +224,8 @@ struct Connection {
     b_iface: String,
     trace: Trace,
     lag_a: Option<i64>,
+    /// The far interface's LAG.
+    lag_b: Option<i64>,
 }
 
 pub fn import(cx: &mut Cx) {
@@ -351,6 +353,7 @@ pub fn import(cx: &mut Cx) {
         }
         let key = (id.min(far), id.max(far));
         let lag = iface.get("lag").and_then(id_of);
+        let far_lag = r.get("dcim/interfaces", far).and_then(|o| o.value.get("lag")).and_then(id_of);
         connections.entry(key).or_insert_with(|| Connection {
             a: device,
             b: far_device,
@@ -358,6 +361,7 @@ pub fn import(cx: &mut Cx) {
             b_iface: far_name,
             trace: t,
             lag_a: lag,
+            lag_b: far_lag,
         });
     }
     if !cabling.complete && !connections.is_empty() {
@@ -423,7 +427,34 @@ fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>) {
             *circuit_use.entry(circuit).or_default() += 1;
         }
     }
+    // A server's LAG (its lowest-numbered one, as a server has one `bond`) becomes a
+    // LACP bond to the switches its members reach, when no member shares a path.
+    let server_lag = |c: &Connection, cx: &Cx| -> Option<(i64, i64, i64)> {
+        let (ka, kb) = (kind_of(&cx.devices[&c.a]), kind_of(&cx.devices[&c.b]));
+        let to_switch = |k: &str| k == "switch" || k == "router";
+        match (ka, kb, c.lag_a, c.lag_b) {
+            ("server", far, Some(lag), _) if to_switch(far) => Some((c.a, lag, c.b)),
+            (far, "server", _, Some(lag)) if to_switch(far) => Some((c.b, lag, c.a)),
+            _ => None,
+        }
+    };
+    let mut bond_lag: BTreeMap<i64, i64> = BTreeMap::new();
     for c in connections.values() {
+        let shared = c.trace.cables.iter().any(|x| cable_use[x] >= 2) || !c.trace.circuits.is_empty();
+        if let (Some((server, lag, _)), false) = (server_lag(c, cx), shared) {
+            let e = bond_lag.entry(server).or_insert(lag);
+            *e = (*e).min(lag);
+        }
+    }
+    let mut bonds: BTreeMap<i64, (i64, Vec<String>)> = BTreeMap::new();
+    for c in connections.values() {
+        let shared = c.trace.cables.iter().any(|x| cable_use[x] >= 2) || !c.trace.circuits.is_empty();
+        if let (Some((server, lag, far)), false) = (server_lag(c, cx), shared) {
+            if bond_lag.get(&server) == Some(&lag) {
+                bonds.entry(server).or_insert((lag, Vec::new())).1.push(cx.devices[&far].id.clone());
+                continue;
+            }
+        }
         let (a, b) = (cx.devices[&c.a].clone(), cx.devices[&c.b].clone());
         if let Some(why) = unlinkable(kind_of(&a), kind_of(&b)) {
             cx.note(
@@ -477,6 +508,15 @@ fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>) {
             entry.field("via", serde_json::json!(via));
         }
         cx.out.links.insert(format!("{:012}-{:012}", first_cable, c.a), entry);
+    }
+    for (server, (lag, mut to)) in bonds {
+        to.sort();
+        let d = cx.devices[&server].clone();
+        let lag_name = cx.r.get("dcim/interfaces", lag).map_or_else(|| format!("LAG {lag}"), |o| display_of(&o.value));
+        if let Some(entry) = cx.out.components.get_mut(&d.id) {
+            entry.comment(format!("bond: NetBox LAG {lag_name} (LACP) over {} member cable(s)", to.len()));
+            entry.field("bond", serde_json::json!({ "mode": "lacp", "to": to }));
+        }
     }
 }
 

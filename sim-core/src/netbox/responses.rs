@@ -111,7 +111,9 @@ pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Respons
             let at = format!("{} results[{i}]", page.source);
             match object.get("id").and_then(Value::as_i64) {
                 Some(id) => {
-                    objects.insert(id, Object { value: object.clone(), at });
+                    let mut value = object.clone();
+                    normalise_netbox_3(&mut value);
+                    objects.insert(id, Object { value, at });
                 }
                 None => diagnostics.push(ImportDiagnostic {
                     severity: Severity::Error,
@@ -124,6 +126,35 @@ pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Respons
         }
     }
     out
+}
+
+/// NetBox before 3.3 wrote one far end and one termination per cable end: an object's
+/// `connected_endpoint` / `connected_endpoint_type` and a cable's `termination_a_type`,
+/// `termination_a_id`, `termination_a` (and b). They become the lists NetBox 3.3+ and 4.x
+/// write (`connected_endpoints`, `a_terminations`), so the rest reads one shape.
+fn normalise_netbox_3(object: &mut Value) {
+    let Value::Object(map) = object else { return };
+    if !map.contains_key("connected_endpoints") {
+        if let Some(one) = map.get("connected_endpoint").cloned() {
+            let list = if one.is_null() { Value::Null } else { Value::Array(vec![one]) };
+            map.insert("connected_endpoints".into(), list);
+            let ty = map.get("connected_endpoint_type").cloned().unwrap_or(Value::Null);
+            map.insert("connected_endpoints_type".into(), ty);
+        }
+    }
+    for side in ["a", "b"] {
+        let list_key = format!("{side}_terminations");
+        let (ty, id) = (format!("termination_{side}_type"), format!("termination_{side}_id"));
+        if map.contains_key(&list_key) || !map.contains_key(&ty) {
+            continue;
+        }
+        let term = serde_json::json!({
+            "object_type": map.get(&ty).cloned().unwrap_or(Value::Null),
+            "object_id": map.get(&id).cloned().unwrap_or(Value::Null),
+            "object": map.get(&format!("termination_{side}")).cloned().unwrap_or(Value::Null),
+        });
+        map.insert(list_key, Value::Array(vec![term]));
+    }
 }
 
 fn wrong_shape(diagnostics: &mut Vec<ImportDiagnostic>, page: &Page, field: &str, expected: &str, found: &Value) {
@@ -218,6 +249,35 @@ mod tests {
         assert_eq!(endpoint_of_file("dcim__interfaces__863__trace.json"), None);
         assert_eq!(endpoint_of_file("index.json"), None);
         assert_eq!(endpoint_of_file("status.json").as_deref(), Some("status"));
+    }
+
+    #[test]
+    fn netbox_3_single_endpoints_become_lists() {
+        let mut d = Vec::new();
+        let r = parse(
+            &[
+                Page {
+                    endpoint: "dcim/interfaces".into(),
+                    source: "i".into(),
+                    text:
+                        r#"[{"id": 1, "connected_endpoint": {"id": 2}, "connected_endpoint_type": "dcim.interface"}]"#
+                            .into(),
+                },
+                Page {
+                    endpoint: "dcim/cables".into(),
+                    source: "c".into(),
+                    text: r#"[{"id": 9, "termination_a_type": "dcim.interface", "termination_a_id": 1,
+                               "termination_b_type": "dcim.interface", "termination_b_id": 2}]"#
+                        .into(),
+                },
+            ],
+            &mut d,
+        );
+        let iface = &r.get("dcim/interfaces", 1).unwrap().value;
+        assert_eq!(iface["connected_endpoints"][0]["id"], 2);
+        assert_eq!(iface["connected_endpoints_type"], "dcim.interface");
+        let cable = &r.get("dcim/cables", 9).unwrap().value;
+        assert_eq!(cable["b_terminations"][0]["object_id"], 2);
     }
 
     #[test]

@@ -395,3 +395,31 @@ fn a_mistyped_override_names_the_entry_it_meant() {
     let d = loaded.diagnostics.iter().find(|d| d.is_error()).expect("an error");
     assert!(d.help.as_deref().unwrap().contains("did you mean `circuit-350927`?"), "{d:?}");
 }
+
+/// A server's LAG becomes a LACP bond to the switches its members reach (NetBox cables
+/// members, never the LAG); a switch-to-switch LAG stays parallel links.
+#[test]
+fn a_server_lag_becomes_a_bond() {
+    let devices = r#"{"results": [
+        {"id": 1, "name": "srv", "role": {"slug": "server"}, "site": {"slug": "s"}},
+        {"id": 2, "name": "sw-a", "role": {"slug": "switch"}, "site": {"slug": "s"}},
+        {"id": 3, "name": "sw-b", "role": {"slug": "switch"}, "site": {"slug": "s"}}]}"#;
+    let interfaces = r#"{"results": [
+        {"id": 10, "name": "bond0", "device": {"id": 1}, "type": {"value": "lag"}, "cable": null},
+        {"id": 11, "name": "eth0", "device": {"id": 1}, "lag": {"id": 10}, "cable": {"id": 1},
+         "connected_endpoints_type": "dcim.interface", "connected_endpoints": [{"id": 21}]},
+        {"id": 12, "name": "eth1", "device": {"id": 1}, "lag": {"id": 10}, "cable": {"id": 2},
+         "connected_endpoints_type": "dcim.interface", "connected_endpoints": [{"id": 31}]},
+        {"id": 21, "name": "ge1", "device": {"id": 2}, "cable": {"id": 1},
+         "connected_endpoints_type": "dcim.interface", "connected_endpoints": [{"id": 11}]},
+        {"id": 31, "name": "ge1", "device": {"id": 3}, "cable": {"id": 2},
+         "connected_endpoints_type": "dcim.interface", "connected_endpoints": [{"id": 12}]}]}"#;
+    let imported = import(
+        &[page("dcim/sites", SITE), page("dcim/devices", devices), page("dcim/interfaces", interfaces)],
+        &Options::default(),
+    );
+    let text = imported.scenario.clone().unwrap();
+    assert!(component(&text, "srv").contains(r#""bond": { "mode": "lacp", "to": ["sw-a", "sw-b"] }"#), "{text}");
+    assert!(!text.contains(r#""between": ["srv""#), "{text}");
+    model_of(&imported);
+}
