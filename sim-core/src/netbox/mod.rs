@@ -435,15 +435,12 @@ impl Cx<'_> {
             let comp = if mapping.is_component() { self.ids.claim(&name, id, "device") } else { name.clone() };
             self.devices.insert(id, Device { id: comp, mapping, site, display, url: url_of(d) });
         }
-        for (role, mut devices) in unmapped {
-            devices.sort();
+        for (role, devices) in unmapped {
             let n = devices.len();
-            let shown: Vec<String> = devices.iter().take(8).cloned().collect();
-            let more = if n > 8 { format!(" and {} more", n - 8) } else { String::new() };
             self.error(
                 "NB102",
                 "dcim/devices",
-                format!("device role \"{role}\" has no kind ({n} device(s): {}{more})", shown.join(", ")),
+                format!("device role \"{role}\" has no kind ({n} device(s): {})", sample(devices, 8)),
                 format!(
                     "map it in a roles file, e.g. {{\"{role}\": \"switch\"}} (or \"skip\"), and pass --roles FILE; kinds: {}",
                     DEVICE_KINDS.join(", ")
@@ -552,6 +549,19 @@ impl Cx<'_> {
             let id = self.unrecorded_power_of(&Some(site).filter(|s| !s.is_empty()));
             self.out.components.insert(id, entry);
         }
+    }
+}
+
+/// Names for a message, sorted: the first `shown`, then "and N more".
+pub(crate) fn sample(mut names: Vec<String>, shown: usize) -> String {
+    names.sort();
+    let more = names.len().saturating_sub(shown);
+    names.truncate(shown);
+    let list = names.join(", ");
+    if more > 0 {
+        format!("{list} and {more} more")
+    } else {
+        list
     }
 }
 

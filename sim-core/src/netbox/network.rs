@@ -395,18 +395,15 @@ pub fn import(cx: &mut Cx) {
             }
         }
     }
-    for (site, mut names) in islands {
-        names.sort();
+    for (site, names) in islands {
         let n = names.len();
-        let shown: Vec<String> = names.iter().take(8).cloned().collect();
-        let more = if n > 8 { format!(" and {} more", n - 8) } else { String::new() };
         cx.note(
             "NB306",
             &format!("site {site}"),
             format!(
-                "{n} device(s) have no network cable in NetBox ({}{more}); a service through them needs its links \
+                "{n} device(s) have no network cable in NetBox ({}); a service through them needs its links \
                  written in the extending file",
-                shown.join(", ")
+                super::sample(names, 8)
             ),
         );
     }

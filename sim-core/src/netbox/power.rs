@@ -82,19 +82,16 @@ pub fn import(cx: &mut Cx) {
             Some("save GET /api/dcim/power-ports/ in the folder too".into()),
         );
     }
-    for (site, mut names) in no_power {
-        names.sort();
+    for (site, names) in no_power {
         let n = names.len();
-        let shown: Vec<String> = names.iter().take(6).cloned().collect();
-        let more = if n > 6 { format!(" and {} more", n - 6) } else { String::new() };
+        let shown = super::sample(names, 6);
         let place = site.as_deref().map_or("with no site".to_string(), |s| format!("at site {s}"));
         cx.warn(
             "NB203",
             &format!("site {}", site.as_deref().unwrap_or("-")),
             format!(
-                "{n} device(s) {place} have no cabled PSU in NetBox ({}{more}); they are put on one assumed \
-                 \"unrecorded power\" source, which will show as their single point of failure",
-                shown.join(", ")
+                "{n} device(s) {place} have no cabled PSU in NetBox ({shown}); they are put on one assumed \
+                 \"unrecorded power\" source, which will show as their single point of failure"
             ),
             Some("cable their power ports to PDU outlets or power feeds in NetBox, then import again".into()),
         );

@@ -53,7 +53,21 @@ struct Entry {
 
 /// Loads one scenario. Never panics, whatever the text.
 pub fn load(text: &str) -> Loaded {
-    let (root, mut diagnostics) = syntax::parse(text);
+    let (root, diagnostics) = syntax::parse(text);
+    load_root(root, diagnostics, false)
+}
+
+/// Loads a scenario made of layers, base first: each layer after the first `extends` the
+/// one before (see [`layers`]). Spans point into the layer they came from: map them back
+/// with [`locate`] and [`layer_offsets`]. Never panics.
+pub fn load_layers(texts: &[&str]) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let root = layers::parse_layers(texts, &mut diagnostics);
+    load_root(root, diagnostics, texts.len() > 1)
+}
+
+/// Decodes and lowers a parsed document, after its syntax `diagnostics`.
+fn load_root(root: Option<Node>, mut diagnostics: Vec<Diagnostic>, layered: bool) -> Loaded {
     let Some(root) = root else {
         return Loaded { model: None, diagnostics };
     };
@@ -62,29 +76,7 @@ pub fn load(text: &str) -> Loaded {
         entries: Vec::new(),
         builder: ModelBuilder::default(),
         section_ids: Vec::new(),
-        layered: false,
-    };
-    let model = loader.document(&root);
-    diagnostics.append(&mut loader.diagnostics);
-    diagnostics::sort(&mut diagnostics);
-    let model = if diagnostics.iter().any(Diagnostic::is_error) { None } else { model };
-    Loaded { model, diagnostics }
-}
-
-/// Loads a scenario made of layers, base first: each layer after the first `extends` the
-/// one before (see [`layers`]). Spans point into the layer they came from: map them back
-/// with [`locate`] and [`layer_offsets`]. Never panics.
-pub fn load_layers(texts: &[&str]) -> Loaded {
-    let mut diagnostics = Vec::new();
-    let Some(root) = layers::parse_layers(texts, &mut diagnostics) else {
-        return Loaded { model: None, diagnostics };
-    };
-    let mut loader = Loader {
-        diagnostics: Vec::new(),
-        entries: Vec::new(),
-        builder: ModelBuilder::default(),
-        section_ids: Vec::new(),
-        layered: texts.len() > 1,
+        layered,
     };
     let model = loader.document(&root);
     diagnostics.append(&mut loader.diagnostics);
