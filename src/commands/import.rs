@@ -29,7 +29,10 @@ pub fn netbox(args: &NetboxArgs) -> Status {
     let mut early = Vec::new();
     if let Some(path) = &args.roles {
         match std::fs::read_to_string(path) {
-            Ok(text) => netbox::parse_roles_file(&text, &path.display().to_string(), &mut options.roles, &mut early),
+            Ok(text) => {
+                options.roles_file_keys =
+                    netbox::parse_roles_file(&text, &path.display().to_string(), &mut options.roles, &mut early)
+            }
             Err(e) => {
                 let _ = writeln!(stderr, "error: cannot read the roles file {}: {e}", path.display());
                 return Status::Invalid;

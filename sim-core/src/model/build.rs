@@ -178,7 +178,12 @@ impl ModelBuilder {
                     Diagnostic::error(
                         Code::WrongKind,
                         r.span,
-                        format!("\"{}\" is a {}, but {role} must be a {}", r.value, entry.kind, kinds_phrase(kinds)),
+                        format!(
+                            "\"{}\" is {}, but {role} must be {}",
+                            r.value,
+                            with_article(entry.kind),
+                            with_article(&kinds_phrase(kinds))
+                        ),
                     )
                     .with_related(entry.span, format!("\"{}\" is declared here", r.value))
                     .with_help(help),
@@ -297,6 +302,12 @@ impl ModelBuilder {
 }
 
 /// "pdu, ups or power-feed".
+/// "a switch", "an entry", "an hba", "a ups" (said "you").
+fn with_article(noun: &str) -> String {
+    let vowel = (noun.starts_with(['a', 'e', 'i', 'o', 'u']) && !noun.starts_with("ups")) || noun.starts_with("hba");
+    format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
 fn kinds_phrase(kinds: &[&str]) -> String {
     match kinds {
         [] => String::new(),
@@ -421,7 +432,7 @@ impl LowerCx<'_> {
                 self.error(
                     Code::WrongKind,
                     r.span,
-                    format!("\"{}\" is a {kind}, but {role} must be a component, link or site", r.value),
+                    format!("\"{}\" is {}, but {role} must be a component, link or site", r.value, with_article(kind)),
                     "name a member instead of the group",
                 );
                 None

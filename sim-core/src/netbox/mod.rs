@@ -103,6 +103,8 @@ pub struct Options {
     pub circuit_availability: String,
     /// The scenario's `name`.
     pub name: String,
+    /// Role slugs a roles file named (each should match some device's role).
+    pub roles_file_keys: Vec<String>,
 }
 
 impl Default for Options {
@@ -116,6 +118,7 @@ impl Default for Options {
             // an assumption, printed in the output, to be replaced by the contract's figure.
             circuit_availability: "99.9%".into(),
             name: "netbox".into(),
+            roles_file_keys: Vec::new(),
         }
     }
 }
@@ -391,6 +394,12 @@ impl Cx<'_> {
     fn devices_in_scope(&mut self) {
         let mut unmapped: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let objects: Vec<&responses::Object> = self.r.list("dcim/devices").collect();
+        let r = self.r;
+        let seen_roles: BTreeSet<&str> = r
+            .list("dcim/devices")
+            .filter_map(|o| o.value.get("role").filter(|x| !x.is_null()).or_else(|| o.value.get("device_role")))
+            .filter_map(|x| str_of(x, "slug"))
+            .collect();
         self.summary.devices_read = objects.len();
         for object in objects {
             let d = &object.value;
@@ -434,6 +443,19 @@ impl Cx<'_> {
             let name = str_of(d, "name").map(str::to_owned).unwrap_or_else(|| display.clone());
             let comp = if mapping.is_component() { self.ids.claim(&name, id, "device") } else { name.clone() };
             self.devices.insert(id, Device { id: comp, mapping, site, display, url: url_of(d) });
+        }
+        for key in &self.options.roles_file_keys {
+            if !seen_roles.contains(key.as_str()) {
+                let near = crate::diagnostics::did_you_mean(key, seen_roles.iter().copied());
+                self.warn(
+                    "NB007",
+                    "roles file",
+                    format!("the roles file maps \"{key}\", which is no device's role"),
+                    Some(near.unwrap_or_else(|| {
+                        format!("roles present: {}", seen_roles.iter().copied().collect::<Vec<_>>().join(", "))
+                    })),
+                );
+            }
         }
         for (role, devices) in unmapped {
             let n = devices.len();

@@ -74,12 +74,13 @@ pub fn default_table() -> BTreeMap<String, RoleMapping> {
 }
 
 /// Reads a roles file over the default table. `source` names the file in messages.
+/// Returns the role slugs the file names (to warn about those no device has).
 pub fn parse_roles_file(
     text: &str,
     source: &str,
     table: &mut BTreeMap<String, RoleMapping>,
     diagnostics: &mut Vec<ImportDiagnostic>,
-) {
+) -> Vec<String> {
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -92,7 +93,7 @@ pub fn parse_roles_file(
                     "write an object, role slug → kind: {\"edge-router\": \"router\", \"console\": \"skip\"}".into(),
                 ),
             });
-            return;
+            return Vec::new();
         }
     };
     let Value::Object(map) = value else {
@@ -105,8 +106,9 @@ pub fn parse_roles_file(
                 "write an object, role slug → kind: {\"edge-router\": \"router\", \"console\": \"skip\"}".into(),
             ),
         });
-        return;
+        return Vec::new();
     };
+    let keys: Vec<String> = map.keys().cloned().collect();
     for (role, kind) in map {
         let mapping = match kind.as_str() {
             Some("skip") => Some(RoleMapping::Skip),
@@ -142,6 +144,7 @@ pub fn parse_roles_file(
             }
         }
     }
+    keys
 }
 
 #[cfg(test)]

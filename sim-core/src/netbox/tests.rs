@@ -423,3 +423,11 @@ fn a_server_lag_becomes_a_bond() {
     assert!(!text.contains(r#""between": ["srv""#), "{text}");
     model_of(&imported);
 }
+
+#[test]
+fn a_roles_file_key_no_device_has_is_a_warning() {
+    let options = Options { roles_file_keys: vec!["core-swtich".into()], ..Options::default() };
+    let imported = import(&folder("api"), &options);
+    let d = imported.diagnostics.iter().find(|d| d.code == "NB007").expect("NB007");
+    assert!(d.help.as_deref().unwrap().contains("did you mean `core-switch`?"), "{d:?}");
+}
