@@ -25,18 +25,6 @@ fn file_menu_ui(ui: &mut egui::Ui, app: &mut App) {
         ui.close();
         crate::files::open_dialog(app);
     }
-    if ui.button("Import from NetBox (saved responses)…").clicked() {
-        ui.close();
-        crate::files::import_netbox_dialog(app);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    if ui.button("Import from NetBox (live URL)…").clicked() {
-        ui.close();
-        app.netbox_form = Some(crate::files::NetboxForm {
-            url: std::env::var("NETBOX_URL").unwrap_or_default(),
-            token: String::new(),
-        });
-    }
     ui.menu_button("Open recent", |ui| {
         if app.settings.recent.is_empty() {
             ui.weak("(none yet)");
@@ -115,6 +103,20 @@ fn file_menu_ui(ui: &mut egui::Ui, app: &mut App) {
             ui.close();
             app.share_link = Some(crate::share::encode(&app.doc.text));
         }
+    }
+    // Last, so the items above keep their places (the browser test clicks by position).
+    ui.separator();
+    if ui.button("Import from NetBox (saved responses)…").clicked() {
+        ui.close();
+        crate::files::import_netbox_dialog(app);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if ui.button("Import from NetBox (live URL)…").clicked() {
+        ui.close();
+        app.netbox_form = Some(crate::files::NetboxForm {
+            url: std::env::var("NETBOX_URL").unwrap_or_default(),
+            token: String::new(),
+        });
     }
 }
 
