@@ -6,7 +6,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
-use crate::harness::{expect_file, root, spofsim, spofsim_env};
+use crate::harness::{expect_file, spofsim, spofsim_env};
 
 const API: &str = "tests/data/netbox/api";
 const EXAMPLES: &str = "tests/data/netbox/api-examples";
@@ -170,5 +170,4 @@ fn netbox_live_import_explains_wrong_urls() {
     let run = spofsim_env(&["import", "netbox", "--url", "http://127.0.0.1:9", "--timeout", "5"], &token);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("GET http://127.0.0.1:9/api/status/"), "{}", run.stderr);
-    let _ = root();
 }

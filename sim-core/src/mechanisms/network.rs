@@ -121,6 +121,18 @@ pub struct LinkSpec {
 /// Kinds on the storage network.
 pub const SAN_NODES: &[&str] = &["hba", "san-switch", "storage-array"];
 
+/// Whether a link may join kinds `a` and `b` (both already link ends): Fibre Channel
+/// (hba, san-switch) and Ethernet are separate networks; a storage array sits on both.
+pub fn ends_share_a_network(a: &str, b: &str) -> bool {
+    SAN_NODES.contains(&a) == SAN_NODES.contains(&b) || a == "storage-array" || b == "storage-array"
+}
+
+/// Whether a device of `kind` bridges frames (an L2 or L3 switch): it keeps forwarding
+/// whatever role a gateway group gives it.
+pub fn bridges(kind: &str) -> bool {
+    kind == "switch"
+}
+
 impl Spec for LinkSpec {
     const INFO: KindInfo = KindInfo {
         name: "link",
@@ -159,7 +171,7 @@ impl Spec for LinkSpec {
         let (Some(a), Some(b)) = (a, b) else { return };
         let (ka, kb) = (cx.element_kind(a), cx.element_kind(b));
         let san = (SAN_NODES.contains(&ka), SAN_NODES.contains(&kb));
-        if san.0 != san.1 && !(ka == "storage-array" || kb == "storage-array") {
+        if !ends_share_a_network(ka, kb) {
             cx.error(
                 Code::WrongKind,
                 self.between[1].span,

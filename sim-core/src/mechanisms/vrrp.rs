@@ -249,7 +249,7 @@ pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::s
     // A backup router, firewall or balancer forwards nothing for the virtual IP; a
     // backup L3 switch still bridges its VLANs, so traffic crosses it as before (as the
     // analysis has it).
-    let all_switches = g.members.iter().all(|&m| model.element(m).kind == "switch");
+    let all_switches = g.members.iter().all(|&m| super::network::bridges(model.element(m).kind));
     SimProfile {
         standby_blocks_transit: !all_switches,
         peers_same_segment: true,

@@ -435,18 +435,18 @@ fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>) {
             _ => None,
         }
     };
+    // A path through a shared cable or a circuit keeps its link (and its `via`).
+    let shares_path = |c: &Connection| c.trace.cables.iter().any(|x| cable_use[x] >= 2) || !c.trace.circuits.is_empty();
     let mut bond_lag: BTreeMap<i64, i64> = BTreeMap::new();
     for c in connections.values() {
-        let shared = c.trace.cables.iter().any(|x| cable_use[x] >= 2) || !c.trace.circuits.is_empty();
-        if let (Some((server, lag, _)), false) = (server_lag(c, cx), shared) {
+        if let (Some((server, lag, _)), false) = (server_lag(c, cx), shares_path(c)) {
             let e = bond_lag.entry(server).or_insert(lag);
             *e = (*e).min(lag);
         }
     }
     let mut bonds: BTreeMap<i64, (i64, Vec<String>)> = BTreeMap::new();
     for c in connections.values() {
-        let shared = c.trace.cables.iter().any(|x| cable_use[x] >= 2) || !c.trace.circuits.is_empty();
-        if let (Some((server, lag, far)), false) = (server_lag(c, cx), shared) {
+        if let (Some((server, lag, far)), false) = (server_lag(c, cx), shares_path(c)) {
             if bond_lag.get(&server) == Some(&lag) {
                 bonds.entry(server).or_insert((lag, Vec::new())).1.push(cx.devices[&far].id.clone());
                 continue;
@@ -534,8 +534,7 @@ fn unlinkable(a: &str, b: &str) -> Option<String> {
         let other = if network(a) { b } else { a };
         return Some(format!("a {other} is not on the data network (a management port)"));
     }
-    let (san_a, san_b) = (SAN_NODES.contains(&a), SAN_NODES.contains(&b));
-    if san_a != san_b && a != "storage-array" && b != "storage-array" {
+    if !crate::mechanisms::network::ends_share_a_network(a, b) {
         return Some(format!("Ethernet between a {a} and a {b} (Fibre Channel and Ethernet are separate networks)"));
     }
     None
