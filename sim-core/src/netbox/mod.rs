@@ -51,6 +51,8 @@ pub const ENDPOINTS: &[&str] = &[
     "ipam/fhrp-groups",
     "ipam/fhrp-group-assignments",
     "virtualization/virtual-machines",
+    // Last, so the fuzz seeds' page order (pages map to endpoints by position) holds.
+    "dcim/locations",
 ];
 
 /// Device statuses imported when `--status` is not given: what runs or will run.
@@ -156,6 +158,7 @@ pub fn import(pages: &[Page], options: &Options) -> Imported {
         devices: BTreeMap::new(),
         out: Scenario::default(),
         unrecorded_power: BTreeSet::new(),
+        locations: BTreeMap::new(),
         summary: Summary::default(),
     };
     for required in ["dcim/devices", "dcim/sites"] {
@@ -238,12 +241,13 @@ fn header(r: &Responses, options: &Options, summary: &Summary) -> Vec<String> {
             summary.devices_imported,
             summary.devices_read
         ),
-        "ASSUMED, not in NetBox: every site fails as the site kind's default (a disaster: MTBF 100y,".into(),
-        "MTTR 30d) unless NetBox custom fields spofsim_mtbf/spofsim_mttr say otherwise; provider circuits".into(),
+        "ASSUMED, not in NetBox: every site and location fails as the site kind's default (a".into(),
+        "disaster: MTBF 100y, MTTR 30d) unless NetBox custom fields spofsim_mtbf/spofsim_mttr say".into(),
         format!(
-            "are {} available (mttr 4h); power NetBox does not record hangs on one supply per site.",
+            "otherwise; provider circuits are {} available (mttr 4h); power NetBox does not record",
             options.circuit_availability
         ),
+        "hangs on one supply per site.".into(),
         "Re-importing replaces this file: write services, expectations and overrides in a file".into(),
         "that \"extends\" it.".into(),
     ]
@@ -255,7 +259,10 @@ pub(crate) struct Device {
     /// The component id (for pass-through devices, a name for messages only).
     pub id: String,
     pub mapping: RoleMapping,
+    /// The id of the device's NetBox site (the scope of `--site` and of unrecorded power).
     pub site: Option<String>,
+    /// Where it stands: the id of its location (a site nested in `site`), else `site`.
+    pub placement: Option<String>,
     /// NetBox's display name, for messages.
     pub display: String,
     /// The web UI URL (`display_url`), for comments and messages.
@@ -278,6 +285,8 @@ pub(crate) struct Cx<'a> {
     pub out: Scenario,
     /// Sites (slug, or "" for none) that need an "unrecorded power" source.
     pub unrecorded_power: BTreeSet<String>,
+    /// Location site ids → (NetBox location id, brief object seen on a device).
+    pub locations: BTreeMap<String, (i64, Value)>,
     pub summary: Summary,
 }
 
@@ -369,6 +378,25 @@ impl Cx<'_> {
         id
     }
 
+    /// The site id for NetBox location `brief` (a brief object with `id` and `slug`) in the
+    /// site with id `site`: `<site>-<location slug>`, unique.
+    pub fn location_id(&mut self, brief: &Value, site: Option<&str>) -> Option<String> {
+        let netbox_id = id_of(brief)?;
+        let key = format!("location#{netbox_id}");
+        if let Some(id) = self.out.netbox_ids.get(&key) {
+            return Some(id.clone());
+        }
+        let own = ids::slug(str_of(brief, "slug").or_else(|| str_of(brief, "name")).unwrap_or("location"));
+        let base = match site {
+            Some(site) => format!("{site}-{own}"),
+            None => own,
+        };
+        let id = self.ids.claim_exact(&base);
+        self.out.netbox_ids.insert(key, id.clone());
+        self.locations.insert(id.clone(), (netbox_id, brief.clone()));
+        Some(id)
+    }
+
     /// Copies the `spofsim_*` custom fields of `object` into `entry`.
     pub fn custom_failure_fields(&mut self, object: &Value, at: &str, entry: &mut Entry) {
         let Some(Value::Object(fields)) = object.get("custom_fields") else { return };
@@ -420,6 +448,10 @@ impl Cx<'_> {
             }
             let display = display_of(d);
             let site = raw_site.map(|s| self.site_id(&s));
+            let placement = match d.get("location").filter(|l| !l.is_null()) {
+                Some(location) => self.location_id(location, site.as_deref()).or_else(|| site.clone()),
+                None => site.clone(),
+            };
             // NetBox 4 calls it `role`; NetBox 3 called it `device_role`.
             let role =
                 d.get("role").filter(|r| !r.is_null()).or_else(|| d.get("device_role")).and_then(|r| str_of(r, "slug"));
@@ -442,7 +474,7 @@ impl Cx<'_> {
             // VC members have no name; NetBox displays them as "<chassis>:<position>".
             let name = str_of(d, "name").map(str::to_owned).unwrap_or_else(|| display.clone());
             let comp = if mapping.is_component() { self.ids.claim(&name, id, "device") } else { name.clone() };
-            self.devices.insert(id, Device { id: comp, mapping, site, display, url: url_of(d) });
+            self.devices.insert(id, Device { id: comp, mapping, site, placement, display, url: url_of(d) });
         }
         for key in &self.options.roles_file_keys {
             if !seen_roles.contains(key.as_str()) {
@@ -475,7 +507,7 @@ impl Cx<'_> {
             let RoleMapping::Kind(kind) = device.mapping else { continue };
             let object = self.r.get("dcim/devices", id).map(|o| (o.value.clone(), o.at.clone()));
             let mut entry = Entry::new(kind);
-            if let Some(site) = &device.site {
+            if let Some(site) = &device.placement {
                 entry.field("site", Value::String(site.clone()));
             }
             if let Some((object, at)) = &object {
@@ -534,6 +566,7 @@ impl Cx<'_> {
                 used.insert(s.clone());
             }
         }
+        self.location_sites(&mut used);
         let objects: Vec<(Value, String)> =
             self.r.list("dcim/sites").map(|o| (o.value.clone(), o.at.clone())).collect();
         for (object, at) in objects {
@@ -554,6 +587,46 @@ impl Cx<'_> {
             let mut entry = Entry::new("");
             entry.comment(format!("site {missing}: not in the dcim/sites response"));
             self.out.sites.insert(missing, entry);
+        }
+    }
+
+    /// Writes the locations among `used` as sites inside their parent location or site,
+    /// and marks those parents used (a location's failure takes what stands in it; its
+    /// site's failure takes the location).
+    fn location_sites(&mut self, used: &mut BTreeSet<String>) {
+        let mut queue: Vec<String> = used.iter().filter(|id| self.locations.contains_key(*id)).cloned().collect();
+        while let Some(id) = queue.pop() {
+            if self.out.sites.contains_key(&id) {
+                continue;
+            }
+            used.remove(&id);
+            let (netbox_id, brief) = self.locations[&id].clone();
+            let full = self.r.get("dcim/locations", netbox_id).map(|o| (o.value.clone(), o.at.clone()));
+            let object = full.as_ref().map_or(&brief, |(o, _)| o);
+            let site = object.get("site").and_then(|s| str_of(s, "slug")).map(str::to_owned);
+            let site = site.map(|s| self.site_id(&s));
+            let parent = match object.get("parent").filter(|p| !p.is_null()) {
+                Some(parent) => self.location_id(&parent.clone(), site.as_deref()),
+                None => site,
+            };
+            let mut entry = Entry::new("");
+            let name = display_of(object);
+            let within = parent.as_deref().map(|p| format!(" in {p}")).unwrap_or_default();
+            entry.comment(format!("location {name}{within}{}", at_url(&url_of(object))));
+            entry.field("description", Value::String(name));
+            if let Some(parent) = parent {
+                entry.field("site", Value::String(parent.clone()));
+                if self.locations.contains_key(&parent) {
+                    queue.push(parent.clone());
+                } else {
+                    used.insert(parent);
+                }
+            }
+            if let Some((object, at)) = &full {
+                let (object, at) = (object.clone(), at.clone());
+                self.custom_failure_fields(&object, &at, &mut entry);
+            }
+            self.out.sites.insert(id, entry);
         }
     }
 

@@ -246,8 +246,8 @@ fn feed_component(cx: &mut Cx, id: i64) -> String {
         at_url(&url_of(&feed))
     ));
     let site = panel.and_then(|p| panel_site(cx, p));
-    if let Some(s) = &site {
-        entry.field("site", Value::String(s.clone()));
+    if let Some(s) = panel.and_then(|p| panel_placement(cx, p)) {
+        entry.field("site", Value::String(s));
     }
     let from = match panel {
         Some(p) => panel_component(cx, p),
@@ -268,6 +268,16 @@ fn panel_site(cx: &mut Cx, panel: i64) -> Option<String> {
     Some(cx.site_id(&raw))
 }
 
+/// Where power panel `panel` stands: its location (a site inside its site), else its site.
+fn panel_placement(cx: &mut Cx, panel: i64) -> Option<String> {
+    let site = panel_site(cx, panel);
+    let location = cx.r.get("dcim/power-panels", panel)?.value.get("location").filter(|l| !l.is_null()).cloned();
+    match location {
+        Some(location) => cx.location_id(&location, site.as_deref()).or(site),
+        None => site,
+    }
+}
+
 fn panel_component(cx: &mut Cx, id: i64) -> String {
     let key = format!("panel#{id}");
     if let Some(existing) = cx.out.netbox_ids.get(&key) {
@@ -275,6 +285,7 @@ fn panel_component(cx: &mut Cx, id: i64) -> String {
     }
     let panel = cx.r.get("dcim/power-panels", id).map(|o| (o.value.clone(), o.at.clone()));
     let site = panel_site(cx, id);
+    let placement = panel_placement(cx, id);
     let name = panel.as_ref().map_or_else(|| format!("power panel {id}"), |(p, _)| display_of(p));
     // Panel names repeat across sites ("Panel 1"), so the site leads the id.
     let comp = cx.ids.claim(&format!("{} {name}", site.as_deref().unwrap_or("")), id, "panel");
@@ -288,8 +299,8 @@ fn panel_component(cx: &mut Cx, id: i64) -> String {
         }
         None => entry.comment(format!("power panel #{id}: not in the dcim/power-panels response")),
     }
-    if let Some(s) = &site {
-        entry.fields.insert(1, ("site".into(), Value::String(s.clone())));
+    if let Some(s) = placement {
+        entry.fields.insert(1, ("site".into(), Value::String(s)));
     }
     cx.out.components.insert(comp.clone(), entry);
     comp

@@ -149,6 +149,7 @@ fn the_cable_walk_matches_netbox_traces() {
         devices: BTreeMap::new(),
         out: Scenario::default(),
         unrecorded_power: BTreeSet::new(),
+        locations: BTreeMap::new(),
         summary: Summary::default(),
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/netbox/api");
@@ -430,4 +431,73 @@ fn a_roles_file_key_no_device_has_is_a_warning() {
     let imported = import(&folder("api"), &options);
     let d = imported.diagnostics.iter().find(|d| d.code == "NB007").expect("NB007");
     assert!(d.help.as_deref().unwrap().contains("did you mean `core-switch`?"), "{d:?}");
+}
+
+/// Facts found by hand in dcim__devices.json/dcim__locations.json: both core switches
+/// stand in location "Row 1" of site ncsu-065, so a failure of that row (fire, flooded
+/// floor) takes the campus core; the server in "Row 2" is not in it.
+#[test]
+fn locations_are_sites_inside_their_site() {
+    let imported = demo();
+    let text = imported.scenario.clone().unwrap();
+    assert!(text.contains(r#""ncsu-065-row-1": { "description": "Row 1", "site": "ncsu-065" }"#), "{text}");
+    assert!(component(&text, "ncsu-coreswitch1").contains(r#""site": "ncsu-065-row-1""#));
+    assert!(component(&text, "ncsu-coreswitch2").contains(r#""site": "ncsu-065-row-1""#));
+    assert!(component(&text, "lenovo-flex-system-106").contains(r#""site": "ncsu-065-row-2""#));
+    // Rows 3 and 4 hold no imported device.
+    assert!(!text.contains("ncsu-065-row-3"), "{text}");
+    let top = r#"{ "components": { "users-128": { "kind": "entry" } },
+        "links": [ { "between": ["users-128", "ncsu128-distswitch1"] } ],
+        "services": { "campus-128": { "from": "users-128", "through": ["mdf-vlan100-gw"] } } }"#;
+    let with_examples = with_examples().scenario.unwrap();
+    let loaded = crate::load_layers(&[&with_examples, top]);
+    let model = loaded.model.unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
+    let singles = crate::analysis::single_failures::single_failures(&model);
+    let spofs: Vec<String> = singles[0].as_ref().unwrap().iter().map(|&e| model.element(e).name.clone()).collect();
+    assert!(spofs.contains(&"ncsu-065-row-1".to_string()), "{spofs:?}");
+    assert!(!spofs.contains(&"ncsu-065-row-2".to_string()), "{spofs:?}");
+}
+
+/// A location inside a location: the hall is inside the building, the building inside
+/// the site; each level fails everything below it. A power panel in a location stands
+/// there too. Location custom fields override the failure figures.
+#[test]
+fn nested_locations_and_panels_in_locations() {
+    let locations = r#"{"results": [
+        {"id": 7, "slug": "building-a", "name": "Building A", "site": {"slug": "s"}, "parent": null},
+        {"id": 8, "slug": "hall-1", "name": "Hall 1", "site": {"slug": "s"}, "parent": {"id": 7, "slug": "building-a"},
+         "custom_fields": {"spofsim_mtbf": "50y"}}]}"#;
+    let devices = r#"{"results": [
+        {"id": 1, "name": "r1", "role": {"slug": "router"}, "site": {"slug": "s"}, "location": {"id": 8, "slug": "hall-1"}},
+        {"id": 2, "name": "r2", "role": {"slug": "router"}, "site": {"slug": "s"}}]}"#;
+    let panels = r#"{"results": [{"id": 3, "name": "P1", "site": {"slug": "s"}, "location": {"id": 7, "slug": "building-a"}}]}"#;
+    let feeds = r#"{"results": [{"id": 4, "name": "F1", "power_panel": {"id": 3}, "type": {"value": "primary"}}]}"#;
+    let ports = r#"{"results": [{"id": 5, "name": "PSU1", "device": {"id": 1},
+        "connected_endpoints_type": "dcim.powerfeed", "connected_endpoints": [{"id": 4}], "cable": {"id": 9}}]}"#;
+    let imported = import(
+        &[
+            page("dcim/sites", SITE),
+            page("dcim/locations", locations),
+            page("dcim/devices", devices),
+            page("dcim/power-panels", panels),
+            page("dcim/power-feeds", feeds),
+            page("dcim/power-ports", ports),
+        ],
+        &Options::default(),
+    );
+    let text = imported.scenario.clone().unwrap_or_else(|| panic!("{:#?}", imported.diagnostics));
+    assert!(text.contains(r#""s-building-a": { "description": "Building A", "site": "s" }"#), "{text}");
+    assert!(text.contains(r#""s-hall-1": { "description": "Hall 1", "site": "s-building-a", "mtbf": "50y" }"#), "{text}");
+    assert!(component(&text, "r1").contains(r#""site": "s-hall-1""#), "{text}");
+    assert!(component(&text, "r2").contains(r#""site": "s""#), "{text}");
+    assert!(component(&text, "s-p1").contains(r#""site": "s-building-a""#), "{text}");
+    let model = model_of(&imported);
+    // The building's failure takes r1 (through the hall), not r2.
+    let building = model.elements.iter().position(|e| e.name == "s-building-a").unwrap();
+    let r1 = model.elements.iter().position(|e| e.name == "r1").unwrap();
+    let r2 = model.elements.iter().position(|e| e.name == "r2").unwrap();
+    let mut failed = vec![false; model.elements.len()];
+    failed[building] = true;
+    let works = crate::model::eval::evaluate(&model, &failed).element_works;
+    assert!(!works[r1] && works[r2]);
 }
