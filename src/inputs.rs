@@ -133,9 +133,6 @@ pub fn skip_extended_bases(inputs: Vec<Input>) -> Vec<Input> {
         .collect()
 }
 
-/// Most files an `extends` chain may join (a longer chain is surely a mistake).
-const MAX_LAYERS: usize = 16;
-
 /// An `extends` that cannot be followed: the diagnostic, and the file (path and text) it
 /// points into.
 pub struct LayerError {
@@ -145,48 +142,23 @@ pub struct LayerError {
 }
 
 /// The files a scenario is made of: itself and, through `extends`, its bases (base
-/// first). A base that cannot be read, or a cycle, is a diagnostic at the `extends`
-/// value of the file naming it, returned with that file's path and text.
+/// first), read from disk relative to the file naming them
+/// ([`sim_core::scenario::resolve_bases`]).
 pub fn resolve_layers(path: &Path, text: &str) -> Result<spofsim::report::Sources, Box<LayerError>> {
-    let mut layers = vec![(path.to_path_buf(), text.to_string())];
-    loop {
-        let (current, current_text) = layers[0].clone();
-        let Some((base, span)) = sim_core::scenario::extends_of(&current_text) else { break };
-        let base_path = current.parent().unwrap_or(Path::new("")).join(&base);
-        let error = |message: String, help: &str| {
-            Box::new(LayerError {
-                file: current.clone(),
-                text: current_text.clone(),
-                diagnostic: sim_core::Diagnostic::error(sim_core::Code::UnknownId, span, message).with_help(help),
-            })
-        };
-        if layers.iter().any(|(p, _)| same_file(p, &base_path)) || layers.len() >= MAX_LAYERS {
-            let chain: Vec<String> = layers.iter().rev().map(|(p, _)| p.display().to_string()).collect();
-            // Reported at the file the user named, whose chain it is.
-            let (top, top_text) = layers.last().cloned().unwrap_or_default();
-            let top_span = sim_core::scenario::extends_of(&top_text).map_or(span, |(_, s)| s);
-            return Err(Box::new(LayerError {
-                file: top,
-                text: top_text,
-                diagnostic: sim_core::Diagnostic::error(
-                    sim_core::Code::UnknownId,
-                    top_span,
-                    format!("\"extends\" goes round in a circle: {} → {}", chain.join(" → "), base_path.display()),
-                )
-                .with_help("a scenario can build on a base, and the base on another, but never back on itself"),
-            }));
-        }
+    let key = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()).display().to_string();
+    let top =
+        sim_core::scenario::LayerFile { name: path.display().to_string(), key: key(path), text: text.to_string() };
+    let layers = sim_core::scenario::resolve_bases(top, |naming, base| {
+        let base_path = Path::new(&naming.name).parent().unwrap_or(Path::new("")).join(base);
         match read(base_path.clone()).text {
-            Ok(t) => layers.insert(0, (base_path, t)),
-            Err(e) => {
-                return Err(error(
-                    format!("cannot read the base file {}: {e}", base_path.display()),
-                    "\"extends\" names a scenario file relative to this one, e.g. \"extends\": \"netbox-dc1.jsonc\"",
-                ))
+            Ok(text) => {
+                Ok(sim_core::scenario::LayerFile { name: base_path.display().to_string(), key: key(&base_path), text })
             }
+            Err(e) => Err(format!("{}: {e}", base_path.display())),
         }
-    }
-    Ok(spofsim::report::Sources { layers: layers.into_iter().map(|(p, t)| (p.display().to_string(), t)).collect() })
+    })
+    .map_err(|e| Box::new(LayerError { file: PathBuf::from(e.file), text: e.text, diagnostic: e.diagnostic }))?;
+    Ok(spofsim::report::Sources { layers: layers.into_iter().map(|l| (l.name, l.text)).collect() })
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -293,7 +293,7 @@ mod tests {
     #[test]
     fn every_example_gets_exact_figures_within_the_browsers_budget() {
         for e in crate::examples::EXAMPLES {
-            let model = sim_core::load(e.text).model.unwrap();
+            let model = crate::examples::load(e).model.unwrap();
             let exact = Exact::with_budget(&model, WEB_MAX_BDD_NODES);
             for s in &exact.services {
                 assert!(s.unavailability.is_ok(), "{} {}: {:?}", e.file, s.name, s.unavailability);

@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use sim_core::syntax::LineIndex;
+use sim_core::scenario::LayerFile;
+use sim_core::syntax::{LineIndex, Span};
 use sim_core::Severity;
 
 use crate::analysis::{Exact, Facts};
@@ -42,6 +43,17 @@ pub struct Problem {
     pub error: bool,
     pub code: String,
     pub message: String,
+    /// The base file it points into (`extends`), or `None` for the open text.
+    pub file: Option<String>,
+}
+
+/// Where a span of the model lies: in the open text, or in a base it `extends`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Place<'a> {
+    /// In the open text (of the last analysis), at this span.
+    Here(Span),
+    /// In a base file, at this 1-based line and column.
+    Base { file: &'a str, line: usize, column: usize },
 }
 
 pub struct Document {
@@ -54,6 +66,11 @@ pub struct Document {
     /// The last valid analysis (of `analysed_text`).
     pub facts: Option<Facts>,
     pub analysed_text: String,
+    /// The files the open text `extends`, base first (empty for a plain scenario).
+    pub bases: Vec<LayerFile>,
+    /// The bases of the last valid analysis, and where each layer's spans start in it.
+    analysed_bases: Vec<LayerFile>,
+    analysed_offsets: Vec<u32>,
     pub exact: Option<Exact>,
     exact_job: Option<Job<(u64, Exact)>>,
     /// The newest analysis wanted while a job was running.
@@ -71,6 +88,9 @@ impl Document {
             problems: Vec::new(),
             facts: None,
             analysed_text: String::new(),
+            bases: Vec::new(),
+            analysed_bases: Vec::new(),
+            analysed_offsets: vec![0],
             exact: None,
             exact_job: None,
             exact_wanted: None,
@@ -96,36 +116,72 @@ impl Document {
     /// Validates the current text; when it is valid, re-runs the fast analysis and asks
     /// for the exact one. Returns whether a new model was loaded.
     pub fn reload(&mut self) -> bool {
-        let loaded = sim_core::load(&self.text);
-        let index = LineIndex::new(&self.text);
-        self.problems = loaded
-            .diagnostics
-            .iter()
-            .map(|d| {
-                let offset = d.span.map_or(0, |s| s.start as usize);
-                let (line, column) = index.line_col(&self.text, offset);
-                let mut message = d.message.clone();
-                if let Some(help) = &d.help {
-                    message.push_str(&format!(" (help: {help})"));
-                }
-                Problem {
-                    line,
-                    column,
-                    offset,
-                    error: d.severity == Severity::Error,
-                    code: d.code.as_str().to_string(),
-                    message,
-                }
-            })
-            .collect();
+        let (loaded, offsets) = match crate::bases::load(&self.source, &self.text) {
+            Ok(layered) => {
+                self.bases = layered.bases;
+                (layered.loaded, layered.offsets)
+            }
+            Err(chain) => {
+                self.bases.clear();
+                self.problems = vec![chain_problem(&chain, &self.text)];
+                return false;
+            }
+        };
+        self.problems = loaded.diagnostics.iter().map(|d| self.problem(d, &offsets)).collect();
         let Some(model) = loaded.model else { return false };
         let model = Arc::new(model);
         self.generation += 1;
         self.facts = Some(Facts::of(model.clone()));
         self.analysed_text = self.text.clone();
+        self.analysed_bases = self.bases.clone();
+        self.analysed_offsets = offsets;
         self.exact = None;
         self.exact_wanted = Some((self.generation, model));
         true
+    }
+
+    /// A diagnostic of the layered load as a problem of the open text or of a base.
+    fn problem(&self, d: &sim_core::Diagnostic, offsets: &[u32]) -> Problem {
+        let span = d.span.unwrap_or(Span { start: offsets[offsets.len() - 1], end: offsets[offsets.len() - 1] });
+        let (layer, local) = sim_core::scenario::locate(offsets, span);
+        let base = self.bases.get(layer);
+        let text = base.map_or(self.text.as_str(), |b| b.text.as_str());
+        let (line, column) = LineIndex::new(text).line_col(text, local.start as usize);
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str(&format!(" (help: {help})"));
+        }
+        Problem {
+            line,
+            column,
+            // A problem in a base has nothing to jump to in this editor.
+            offset: if base.is_some() { 0 } else { local.start as usize },
+            error: d.severity == Severity::Error,
+            code: d.code.as_str().to_string(),
+            message,
+            file: base.map(|b| b.name.clone()),
+        }
+    }
+
+    /// Where `span` (of the last analysed model) lies: in the open text or in a base.
+    pub fn place(&self, span: Span) -> Place<'_> {
+        let (layer, local) = sim_core::scenario::locate(&self.analysed_offsets, span);
+        match self.analysed_bases.get(layer) {
+            None => Place::Here(local),
+            Some(base) => {
+                let (line, column) = LineIndex::new(&base.text).line_col(&base.text, local.start as usize);
+                Place::Base { file: &base.name, line, column }
+            }
+        }
+    }
+
+    /// `span` (of the last analysed model) in the open text, or `None` when it lies in a
+    /// base the open file `extends`.
+    pub fn local_span(&self, span: Span) -> Option<Span> {
+        match self.place(span) {
+            Place::Here(local) => Some(local),
+            Place::Base { .. } => None,
+        }
     }
 
     /// Starts the wanted exact analysis when none is running, and collects finished
@@ -172,6 +228,26 @@ impl Document {
     }
 }
 
+/// An `extends` that cannot be followed, as a problem of the file it points into.
+fn chain_problem(chain: &sim_core::scenario::ChainError, open_text: &str) -> Problem {
+    let here = chain.text == open_text;
+    let offset = chain.diagnostic.span.map_or(0, |s| s.start as usize);
+    let (line, column) = LineIndex::new(&chain.text).line_col(&chain.text, offset);
+    let mut message = chain.diagnostic.message.clone();
+    if let Some(help) = &chain.diagnostic.help {
+        message.push_str(&format!(" (help: {help})"));
+    }
+    Problem {
+        line,
+        column,
+        offset: if here { offset } else { 0 },
+        error: true,
+        code: chain.diagnostic.code.as_str().to_string(),
+        message,
+        file: (!here).then(|| chain.file.clone()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +265,32 @@ mod tests {
         assert!(errors[0].line < errors[1].line && errors.iter().all(|e| e.message.contains("15q")), "{errors:?}");
         doc.wait_exact();
         assert!(doc.exact.is_some());
+    }
+
+    /// The NetBox audit opens with its imported base: the campus's findings, imported
+    /// components placed in the base, the architect's own in the open text, and a
+    /// mistake in the open text pointed at there.
+    #[test]
+    fn a_file_that_extends_an_import_opens_with_its_base() {
+        let campus = crate::examples::find("netbox/campus.jsonc").unwrap();
+        let mut doc = Document::new(Source::Example(campus.file.into()), campus.text.into());
+        assert!(!doc.has_errors(), "{:?}", doc.problems);
+        assert_eq!(doc.bases.len(), 1);
+        let facts = doc.facts.as_ref().unwrap();
+        let model = &facts.model;
+        let core = model.elements.iter().find(|e| e.name == "ncsu-coreswitch1").unwrap();
+        assert!(
+            matches!(doc.place(core.span), Place::Base { file: "netbox/netbox-demo.jsonc", .. }),
+            "{:?}",
+            doc.place(core.span)
+        );
+        let users = model.elements.iter().find(|e| e.name == "users-128").unwrap();
+        let local = doc.local_span(users.span).unwrap();
+        assert_eq!(&doc.text[local.start as usize..local.end as usize], "\"users-128\"");
+        let broken = doc.text.replacen("\"kind\": \"entry\"", "\"kind\": \"entri\"", 1);
+        assert!(!doc.set_text(broken));
+        let error = doc.problems.iter().find(|p| p.error).unwrap();
+        assert!(error.file.is_none() && error.message.contains("entri"), "{error:?}");
+        assert_eq!(&doc.text[error.offset..error.offset + 7], "\"entri\"");
     }
 }

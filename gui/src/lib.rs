@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod bases;
 pub mod document;
 pub mod examples;
 pub mod export;

@@ -72,8 +72,10 @@ fn problems_ui(ui: &mut egui::Ui, app: &mut App) {
     egui::ScrollArea::vertical().id_salt("problems").show(ui, |ui| {
         for p in &app.doc.problems {
             let color = if p.error { SPOF_RED } else { AMBER };
-            let text = egui::RichText::new(format!("{}:{} {} {}", p.line, p.column, p.code, p.message)).color(color);
-            if ui.link(text).clicked() {
+            let file = p.file.as_deref().map(|f| format!("{f}:")).unwrap_or_default();
+            let text =
+                egui::RichText::new(format!("{file}{}:{} {} {}", p.line, p.column, p.code, p.message)).color(color);
+            if ui.link(text).clicked() && p.file.is_none() {
                 jump = Some(p.offset);
             }
         }

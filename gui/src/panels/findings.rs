@@ -84,15 +84,21 @@ pub fn findings_ui(ui: &mut egui::Ui, app: &mut App) {
     ui.heading(format!("Lints ({})", facts.lints.len()));
     let index = sim_core::syntax::LineIndex::new(&app.doc.analysed_text);
     for f in &facts.lints {
-        let (line, column) = index.line_col(&app.doc.analysed_text, f.span.start as usize);
+        let (at, local) = match app.doc.place(f.span) {
+            crate::document::Place::Here(local) => {
+                let (line, column) = index.line_col(&app.doc.analysed_text, local.start as usize);
+                (format!("line {line}:{column}"), Some(local.start as usize))
+            }
+            crate::document::Place::Base { file, line, column } => (format!("{file}:{line}:{column}"), None),
+        };
         ui.horizontal_wrapped(|ui| {
             let color = if f.severity == sim_core::lints::Severity::Error { SPOF_RED } else { AMBER };
             let head = egui::RichText::new(format!("{} {}", f.code, f.subject)).color(color).strong();
             if ui.link(head).on_hover_text("highlight it and show the line in the editor").clicked() {
                 highlight = Some((format!("{} {}", f.code, f.subject), vec![f.subject.clone()]));
-                jump = Some(f.span.start as usize);
+                jump = local;
             }
-            ui.weak(format!("line {line}:{column}"));
+            ui.weak(at);
         });
         ui.label(f.message.to_string());
         explain_ui(ui, f.code);

@@ -237,6 +237,16 @@ fn importance_ui(ui: &mut egui::Ui, app: &App, name: &str) {
 
 /// The declaration's fields; MTBF and MTTR are always offered.
 fn properties_ui(ui: &mut egui::Ui, app: &mut App, span: sim_core::syntax::Span, name: &str, fails: bool) {
+    let span = match app.doc.place(span) {
+        crate::document::Place::Here(local) => local,
+        crate::document::Place::Base { file, line, column } => {
+            ui.weak(format!(
+                "{name} is declared in {file}:{line}:{column}, which this file extends; to change a field, \
+                 write an entry with the same id in this file (it overrides only the fields you write)."
+            ));
+            return;
+        }
+    };
     let mut fields = properties::fields(&app.doc.text, span);
     if fields.is_empty() {
         ui.weak(format!("{name} is declared inside another component; edit it there (or in the editor)."));

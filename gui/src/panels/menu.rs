@@ -99,7 +99,18 @@ fn file_menu_ui(ui: &mut egui::Ui, app: &mut App) {
             crate::export::request_png(ui, app, "topology.png".into());
         }
         ui.separator();
-        if ui.button("Share link").on_hover_text("put the design in the page address, to copy and send").clicked() {
+        let layered = !app.doc.bases.is_empty();
+        let hover = if layered {
+            "a link carries one file, and this design extends another: share both files instead"
+        } else {
+            "put the design in the page address, to copy and send"
+        };
+        if ui
+            .add_enabled(!layered, egui::Button::new("Share link"))
+            .on_hover_text(hover)
+            .on_disabled_hover_text(hover)
+            .clicked()
+        {
             ui.close();
             app.share_link = Some(crate::share::encode(&app.doc.text));
         }

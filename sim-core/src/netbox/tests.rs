@@ -470,7 +470,8 @@ fn nested_locations_and_panels_in_locations() {
     let devices = r#"{"results": [
         {"id": 1, "name": "r1", "role": {"slug": "router"}, "site": {"slug": "s"}, "location": {"id": 8, "slug": "hall-1"}},
         {"id": 2, "name": "r2", "role": {"slug": "router"}, "site": {"slug": "s"}}]}"#;
-    let panels = r#"{"results": [{"id": 3, "name": "P1", "site": {"slug": "s"}, "location": {"id": 7, "slug": "building-a"}}]}"#;
+    let panels =
+        r#"{"results": [{"id": 3, "name": "P1", "site": {"slug": "s"}, "location": {"id": 7, "slug": "building-a"}}]}"#;
     let feeds = r#"{"results": [{"id": 4, "name": "F1", "power_panel": {"id": 3}, "type": {"value": "primary"}}]}"#;
     let ports = r#"{"results": [{"id": 5, "name": "PSU1", "device": {"id": 1},
         "connected_endpoints_type": "dcim.powerfeed", "connected_endpoints": [{"id": 4}], "cable": {"id": 9}}]}"#;
@@ -487,7 +488,10 @@ fn nested_locations_and_panels_in_locations() {
     );
     let text = imported.scenario.clone().unwrap_or_else(|| panic!("{:#?}", imported.diagnostics));
     assert!(text.contains(r#""s-building-a": { "description": "Building A", "site": "s" }"#), "{text}");
-    assert!(text.contains(r#""s-hall-1": { "description": "Hall 1", "site": "s-building-a", "mtbf": "50y" }"#), "{text}");
+    assert!(
+        text.contains(r#""s-hall-1": { "description": "Hall 1", "site": "s-building-a", "mtbf": "50y" }"#),
+        "{text}"
+    );
     assert!(component(&text, "r1").contains(r#""site": "s-hall-1""#), "{text}");
     assert!(component(&text, "r2").contains(r#""site": "s""#), "{text}");
     assert!(component(&text, "s-p1").contains(r#""site": "s-building-a""#), "{text}");

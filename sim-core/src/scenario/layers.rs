@@ -26,6 +26,71 @@ pub fn extends_of(text: &str) -> Option<(String, Span)> {
     })
 }
 
+/// Most files an `extends` chain may join (a longer chain is surely a mistake).
+pub const MAX_LAYERS: usize = 16;
+
+/// One file of a layered scenario, as [`resolve_bases`] returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerFile {
+    /// The name messages use (a path as the user wrote it, an example's path).
+    pub name: String,
+    /// What identifies the file, to find a chain that comes back to it (a canonical path).
+    pub key: String,
+    pub text: String,
+}
+
+/// An `extends` that cannot be followed: the diagnostic, and the file it points into.
+#[derive(Clone, Debug)]
+pub struct ChainError {
+    pub file: String,
+    pub text: String,
+    pub diagnostic: Diagnostic,
+}
+
+/// The files a scenario is made of: `top` and, through `extends`, its bases, base first
+/// (at most [`MAX_LAYERS`]). `read(naming, base)` reads the file that `naming` (a
+/// [`LayerFile`]) names in its `"extends": base`, or says why it cannot; the edges do the
+/// IO (the CLI from disk, the GUI from disk or its bundled examples). A base that cannot
+/// be read is an error at the `extends` value that names it; a chain that comes back to
+/// a file is an error at the top file's `extends`.
+pub fn resolve_bases(
+    top: LayerFile,
+    mut read: impl FnMut(&LayerFile, &str) -> Result<LayerFile, String>,
+) -> Result<Vec<LayerFile>, Box<ChainError>> {
+    let mut layers = vec![top];
+    while let Some((base, span)) = extends_of(&layers[0].text) {
+        let current = layers[0].clone();
+        let next = read(&current, &base).map_err(|e| {
+            Box::new(ChainError {
+                file: current.name.clone(),
+                text: current.text.clone(),
+                diagnostic: Diagnostic::error(Code::UnknownId, span, format!("cannot read the base file {e}"))
+                    .with_help(
+                    "\"extends\" names a scenario file relative to this one, e.g. \"extends\": \"netbox-dc1.jsonc\"",
+                ),
+            })
+        })?;
+        if layers.iter().any(|l| l.key == next.key) || layers.len() >= MAX_LAYERS {
+            let chain: Vec<&str> = layers.iter().rev().map(|l| l.name.as_str()).collect();
+            // Reported at the file the user named, whose chain it is.
+            let top = layers.last().cloned().expect("the top layer");
+            let top_span = extends_of(&top.text).map_or(span, |(_, s)| s);
+            return Err(Box::new(ChainError {
+                diagnostic: Diagnostic::error(
+                    Code::UnknownId,
+                    top_span,
+                    format!("\"extends\" goes round in a circle: {} → {}", chain.join(" → "), next.name),
+                )
+                .with_help("a scenario can build on a base, and the base on another, but never back on itself"),
+                file: top.name,
+                text: top.text,
+            }));
+        }
+        layers.insert(0, next);
+    }
+    Ok(layers)
+}
+
 /// Where each layer's spans start: layer i at the sum of the earlier layers' lengths
 /// plus one (a gap, so no span touches two layers).
 pub fn layer_offsets(texts: &[&str]) -> Vec<u32> {

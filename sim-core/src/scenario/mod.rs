@@ -13,7 +13,7 @@ pub use common::{
     builtin_failure, resolve_failure, CommonSpec, DistributionSpec, FailureSpec, COMMON_FIELDS, GROUP_COMMON_FIELDS,
 };
 pub use kind::{Kind, KindInfo, KindOf, Lower, Section, Spec};
-pub use layers::{extends_of, layer_offsets, locate};
+pub use layers::{extends_of, layer_offsets, locate, resolve_bases, ChainError, LayerFile, MAX_LAYERS};
 pub use toplevel::{DrillSpec, ExpectSpec, SuppressSpec, TOP_LEVEL_FIELDS};
 
 use std::collections::BTreeMap;
