@@ -109,6 +109,22 @@ pub fn parse_roles_file(
         return Vec::new();
     };
     let keys: Vec<String> = map.keys().cloned().collect();
+    // Where each role's value is written, for file:line:col (serde_json keeps no spans).
+    let (root, _) = crate::syntax::parse(text);
+    let index = crate::syntax::LineIndex::new(text);
+    let value_at = |role: &str| -> String {
+        let span = root.as_ref().and_then(|r| match &r.value {
+            crate::syntax::Value::Object(members) => members.iter().find(|(k, _)| k.name == role).map(|(_, v)| v.span),
+            _ => None,
+        });
+        match span {
+            Some(span) => {
+                let (line, column) = index.line_col(text, span.start as usize);
+                format!("{source}:{line}:{column}")
+            }
+            None => source.to_string(),
+        }
+    };
     for (role, kind) in map {
         let mapping = match kind.as_str() {
             Some("skip") => Some(RoleMapping::Skip),
@@ -131,7 +147,7 @@ pub fn parse_roles_file(
                 diagnostics.push(ImportDiagnostic {
                     severity: Severity::Error,
                     code: "NB003",
-                    location: source.into(),
+                    location: value_at(&role),
                     message: format!("role \"{role}\" maps to {written}, which is not a device kind"),
                     help: Some(match near {
                         Some(n) => format!(
@@ -166,5 +182,6 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("\"swich\""), "{}", d[0].message);
         assert!(d[0].help.as_deref().unwrap().contains("did you mean \"switch\""));
+        assert_eq!(d[0].location, "roles.json:1:51");
     }
 }
