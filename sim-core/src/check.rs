@@ -4,6 +4,8 @@
 //! fixed [`CHECK_SIMULATION`] settings (run only when an expectation needs them), so
 //! CI results are stable. A figure that cannot be measured fails, never passes silently.
 
+mod drills;
+
 use crate::analysis::{analyze_tree, findings, single_failures, structure, Options};
 use crate::lints::{self, Finding};
 use crate::model::{Expectation, Model};
@@ -17,7 +19,8 @@ pub struct Verdict {
     /// The service, or `None` for a design-wide expectation.
     pub service: Option<String>,
     /// "min_availability", "max_spofs", "spofs", "findings", "max_downtime_per_year",
-    /// "max_simulated_downtime_per_year", "max_p99_downtime_per_year", "max_rpo", "max_rto".
+    /// "max_simulated_downtime_per_year", "max_p99_downtime_per_year", "max_rpo", "max_rto",
+    /// and for a named drill "max_outage", "max_data_loss", "max_degraded", "no_split_brain".
     pub measure: &'static str,
     pub target: String,
     /// The measured value, or why it could not be measured.
@@ -266,6 +269,7 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
         verdicts.extend(evaluate(model, x, &singles, figures, simulated.as_ref(), &accepted));
         verdicts.extend(expected_findings(x, &spofs, &lints, model));
     }
+    verdicts.extend(drills::drill_verdicts(model));
     // One agreement verdict per service whose availability is gated with timings.
     let mut gated: Vec<usize> = model
         .expectations

@@ -347,7 +347,24 @@ pub struct Expectation {
     pub spofs: Option<Vec<ElementId>>,
     /// Canonical codes of findings that must be reported.
     pub findings: Vec<&'static str>,
+    /// Targets on one named drill's outcome.
+    pub drill: Option<DrillTargets>,
     pub span: Span,
+}
+
+/// What an expectation asserts about one named drill, run alone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrillTargets {
+    /// The drill's name.
+    pub name: String,
+    /// Longest single outage allowed.
+    pub max_outage_secs: Option<f64>,
+    /// Longest window of lost writes allowed.
+    pub max_data_loss_secs: Option<f64>,
+    /// Most time partly serving allowed, in all.
+    pub max_degraded_secs: Option<f64>,
+    /// No moment with two primaries.
+    pub no_split_brain: bool,
 }
 
 /// An accepted finding: `code` (canonical) on `subject` (or on every subject).
@@ -368,6 +385,8 @@ impl Suppression {
 /// A scripted failure: fail `element` at `at_secs` for `for_secs`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Drill {
+    /// Its name, when it has one (expectations judge named drills).
+    pub name: Option<String>,
     pub element: ElementId,
     pub at_secs: f64,
     pub for_secs: f64,

@@ -206,8 +206,9 @@ impl Loader {
         self.builder.model.noticed_by_users_secs = noticed_by_users_secs;
         self.builder.model.repair_crews = repair_crews;
         self.lower_all(&defaults);
-        self.expectations(&expect);
         self.drills(&drills);
+        let drill_names: Vec<&str> = drills.iter().filter_map(|d| d.name.as_ref()).map(|n| n.value.as_str()).collect();
+        self.expectations(&expect, &drill_names);
         for spec in &suppress {
             match spec.lower() {
                 Ok(s) => self.builder.model.suppressions.push(s),
@@ -524,7 +525,7 @@ impl Loader {
         }
     }
 
-    fn expectations(&mut self, specs: &[ExpectSpec]) {
+    fn expectations(&mut self, specs: &[ExpectSpec], drills: &[&str]) {
         for spec in specs {
             let service = spec.service.as_ref().and_then(|s| {
                 match self.builder.resolve(s, &["service"], "an expectation's service") {
@@ -548,7 +549,7 @@ impl Loader {
                 }
             }
             findings.sort();
-            if let Some(d) = spec.check() {
+            if let Some(d) = spec.check(drills) {
                 self.diagnostics.push(d);
             } else if let Some(e) = spec.lower(service, spofs, findings) {
                 self.builder.model.expectations.push(e);

@@ -61,11 +61,33 @@ pub struct ExpectSpec {
     /// as "bond-one-switch"): an anti-pattern's lesson. An expected finding is reported
     /// but fails nothing; a missing one fails the expectation.
     pub findings: Option<Vec<Spanned<String>>>,
+    /// The named drill whose outcome `max_outage`, `max_data_loss`, `max_degraded` and
+    /// `no_split_brain` judge: `check` runs that drill alone, with no random failures
+    /// (as `simulate --drills-only`), e.g. "primary-db-dies".
+    pub drill: Option<Spanned<String>>,
+    /// Longest single outage the drill may cause (of `service`, or of any service), e.g. "5s".
+    pub max_outage: Option<Duration>,
+    /// Most data the drill may lose (the longest window of writes lost), e.g. "0s".
+    pub max_data_loss: Option<Duration>,
+    /// Most time, in all, the drill may leave the service partly serving (some requests
+    /// failing: a DNS answer pointing at a dead server, a pool short of a member), e.g. "10s".
+    pub max_degraded: Option<Duration>,
+    /// `true`: the drill must not leave two primaries (split brain) at any moment.
+    pub no_split_brain: Option<bool>,
 }
 
 impl ExpectSpec {
+    /// Whether it states a drill target.
+    fn has_drill_target(&self) -> bool {
+        self.max_outage.is_some()
+            || self.max_data_loss.is_some()
+            || self.max_degraded.is_some()
+            || self.no_split_brain.is_some()
+    }
+
     fn is_empty(&self) -> bool {
-        self.min_availability.is_none()
+        !self.has_drill_target()
+            && self.min_availability.is_none()
             && self.availability_between.is_none()
             && self.max_spofs.is_none()
             && self.max_rpo.is_none()
@@ -77,12 +99,61 @@ impl ExpectSpec {
             && self.findings.as_ref().is_none_or(Vec::is_empty)
     }
 
-    /// A problem that makes the block meaningless, if any.
-    pub fn check(&self) -> Option<Diagnostic> {
+    /// A problem that makes the block meaningless, if any. `drills` are the names the
+    /// scenario's drills have.
+    pub fn check(&self, drills: &[&str]) -> Option<Diagnostic> {
+        let span = self.drill.as_ref().or(self.service.as_ref()).map(|s| s.span).unwrap_or_default();
+        if let Some(drill) = &self.drill {
+            if !self.has_drill_target() {
+                return Some(
+                    Diagnostic::error(Code::MissingField, drill.span, "a drill expectation states no drill target")
+                        .with_help(
+                        "add max_outage, max_data_loss, max_degraded or no_split_brain, e.g. \"max_outage\": \"30s\"",
+                    ),
+                );
+            }
+            if !self.is_empty_apart_from_drill_targets() {
+                return Some(
+                    Diagnostic::error(
+                        Code::ImpossibleValue,
+                        drill.span,
+                        "a drill expectation judges the drill alone: only max_outage, max_data_loss, max_degraded and no_split_brain go with \"drill\"",
+                    )
+                    .with_help("put availability, SPOF, RPO and RTO targets in an expectation of their own"),
+                );
+            }
+            if !drills.contains(&drill.value.as_str()) {
+                let help = crate::diagnostics::did_you_mean(&drill.value, drills.iter().copied()).unwrap_or_else(|| {
+                    if drills.is_empty() {
+                        "no drill has a name: give the drill one, e.g. { \"name\": \"core-dies\", \"fail\": \"sw-1\", \"at\": \"1h\", \"for\": \"10m\" }".into()
+                    } else {
+                        format!("named drills: {}", drills.join(", "))
+                    }
+                });
+                return Some(
+                    Diagnostic::error(Code::UnknownId, drill.span, format!("no drill is named \"{}\"", drill.value))
+                        .with_help(help),
+                );
+            }
+            if self.no_split_brain == Some(false) {
+                return Some(
+                    Diagnostic::error(Code::ImpossibleValue, drill.span, "\"no_split_brain\": false asserts nothing")
+                        .with_help("write \"no_split_brain\": true, or leave it out"),
+                );
+            }
+        } else if self.has_drill_target() {
+            return Some(
+                Diagnostic::error(
+                    Code::MissingField,
+                    span,
+                    "max_outage, max_data_loss, max_degraded and no_split_brain judge a drill, and this expectation names none",
+                )
+                .with_help("name the drill: \"drill\": \"<its name>\" (drills take a \"name\")"),
+            );
+        }
         if self.is_empty() {
-            let span = self.service.as_ref().map(|s| s.span).unwrap_or_default();
             return Some(Diagnostic::error(Code::MissingField, span, "expectation states no target").with_help(
-                "add a target: min_availability, availability_between, max_spofs, spofs, findings, max_rpo, max_rto, max_downtime_per_year, max_simulated_downtime_per_year or max_p99_downtime_per_year",
+                "add a target: min_availability, availability_between, max_spofs, spofs, findings, max_rpo, max_rto, max_downtime_per_year, max_simulated_downtime_per_year or max_p99_downtime_per_year; or, for a named drill, max_outage, max_data_loss, max_degraded or no_split_brain",
             ));
         }
         if let Some(between) = &self.availability_between {
@@ -117,6 +188,13 @@ impl ExpectSpec {
         None
     }
 
+    /// No target other than the drill targets.
+    fn is_empty_apart_from_drill_targets(&self) -> bool {
+        let mut other = self.clone();
+        (other.max_outage, other.max_data_loss, other.max_degraded, other.no_split_brain) = (None, None, None, None);
+        other.is_empty()
+    }
+
     /// The expectation, given its resolved service, SPOF ids and finding codes.
     pub fn lower(
         &self,
@@ -142,7 +220,14 @@ impl ExpectSpec {
             max_downtime_per_year_secs: self.max_downtime_per_year.map(|d| d.secs),
             max_simulated_downtime_secs: self.max_simulated_downtime_per_year.map(|d| d.secs),
             max_p99_downtime_secs: self.max_p99_downtime_per_year.map(|d| d.secs),
-            span: self.service.as_ref().map(|s| s.span).unwrap_or_default(),
+            drill: self.drill.as_ref().map(|d| crate::model::DrillTargets {
+                name: d.value.clone(),
+                max_outage_secs: self.max_outage.map(|d| d.secs),
+                max_data_loss_secs: self.max_data_loss.map(|d| d.secs),
+                max_degraded_secs: self.max_degraded.map(|d| d.secs),
+                no_split_brain: self.no_split_brain == Some(true),
+            }),
+            span: self.drill.as_ref().or(self.service.as_ref()).map(|s| s.span).unwrap_or_default(),
         })
     }
 }
@@ -204,6 +289,10 @@ impl SuppressSpec {
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DrillSpec {
+    /// A name, for expectations to judge its outcome (`"expect": [{ "drill": NAME, ... }]`).
+    /// Drills that share a name are one rehearsal: they run together (a partition is
+    /// several links failing at once).
+    pub name: Option<Spanned<String>>,
     /// The component, link or site to fail.
     pub fail: Spanned<String>,
     /// When, from the start of the simulation.
@@ -222,6 +311,12 @@ impl DrillSpec {
     }
 
     pub fn lower(&self, element: ElementId) -> Drill {
-        Drill { element, at_secs: self.at.value.secs, for_secs: self.duration.value.secs, span: self.fail.span }
+        Drill {
+            name: self.name.as_ref().map(|n| n.value.clone()),
+            element,
+            at_secs: self.at.value.secs,
+            for_secs: self.duration.value.secs,
+            span: self.fail.span,
+        }
     }
 }

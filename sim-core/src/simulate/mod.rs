@@ -195,6 +195,26 @@ pub fn single_failure_downtime(compiled: &mut Compiled, element: crate::model::E
     record.services.iter().map(|s| s.down_secs_by_year.iter().sum()).collect()
 }
 
+/// The drills of the model named `name` (one rehearsal: drills that share a name run
+/// together), run without the others from the all-up state, with no random failures and
+/// the default seed (as `simulate --drills-only` runs them, so the outcome is the same on
+/// every run): the one replication's record, which runs until a year after the last
+/// failure ends, so slow recoveries are seen whole. `None` when no drill has the name.
+pub fn named_drill(model: &Model, name: &str) -> Option<ReplicationRecord> {
+    let drills: Vec<(u32, f64, f64)> = model
+        .drills
+        .iter()
+        .filter(|d| d.name.as_deref() == Some(name))
+        .map(|d| (d.element.0, d.at_secs, d.for_secs))
+        .collect();
+    let end_secs = drills.iter().map(|&(_, at, dur)| at + dur).reduce(f64::max)?;
+    let years = (end_secs / YEAR_SECS).ceil() as u32 + 1;
+    let options = SimOptions { years, replications: 1, seed: DEFAULT_SEED, random_failures: false, ideal: false };
+    let mut compiled = Compiled::new(model, options);
+    compiled.drills = drills;
+    Some(engine::run(&compiled, 0))
+}
+
 pub fn service_names(model: &Model) -> Vec<String> {
     model.services.iter().map(|s| s.name.clone()).collect()
 }
