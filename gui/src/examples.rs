@@ -46,6 +46,7 @@ pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/vrrp-single-uplink.jsonc",
     "database/active-active.jsonc",
     "database/connection-pool.jsonc",
+    "database/control-plane-failover.jsonc",
     "database/quorum.jsonc",
     "database/replication.jsonc",
     "full-single-site.jsonc",

@@ -27,6 +27,8 @@ pub struct Verdict {
     pub measured: Result<String, String>,
     pub passed: bool,
     pub span: Span,
+    /// The named drill a drill target judges (`"drill": NAME`), else `None`.
+    pub drill: Option<String>,
 }
 
 impl Verdict {
@@ -183,6 +185,7 @@ pub fn spof_verdicts(
             measured: Ok(if open.is_empty() { format!("none{extra}") } else { format!("{}{extra}", open.join(", ")) }),
             passed: open.is_empty(),
             span: s.span,
+            drill: None,
         });
     }
     verdicts
@@ -326,6 +329,7 @@ fn expected_findings(x: &Expectation, spofs: &[findings::Spof], lints: &[Finding
                 }),
                 passed: !subjects.is_empty(),
                 span: x.span,
+                drill: None,
             }
         })
         .collect()
@@ -440,6 +444,7 @@ fn models_agree(
         measured: Ok(text),
         passed: agree || accepted.is_some(),
         span,
+        drill: None,
     }
 }
 
@@ -465,6 +470,7 @@ fn verdict_of<'a>(
         measured,
         passed,
         span: x.span,
+        drill: None,
     }
 }
 

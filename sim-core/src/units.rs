@@ -83,6 +83,35 @@ impl Duration {
     }
 }
 
+impl Duration {
+    /// A length to the millisecond, for figures a gate compares with a target: every
+    /// unit from the largest present down to the last that is not zero ("3h 0m 30s",
+    /// "10m", "1m 10s", "3.609s", "0s"), so a failing figure never reads as its target.
+    pub fn exact(self) -> String {
+        let ms = (self.secs.max(0.0) * 1000.0).round() as u64;
+        let milli = ms % 1000;
+        let seconds = if milli == 0 {
+            format!("{}s", ms / 1000 % 60)
+        } else {
+            format!("{}.{}s", ms / 1000 % 60, format!("{milli:03}").trim_end_matches('0'))
+        };
+        let mut parts: Vec<(u64, String)> = vec![
+            (ms / 86_400_000, format!("{}d", ms / 86_400_000)),
+            (ms / 3_600_000 % 24, format!("{}h", ms / 3_600_000 % 24)),
+            (ms / 60_000 % 60, format!("{}m", ms / 60_000 % 60)),
+            (ms % 60_000, seconds),
+        ];
+        // From the largest unit present, down to the last that is not zero.
+        while parts.len() > 1 && parts[0].0 == 0 {
+            parts.remove(0);
+        }
+        while parts.len() > 1 && parts[parts.len() - 1].0 == 0 {
+            parts.pop();
+        }
+        parts.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(" ")
+    }
+}
+
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         // Round away float noise (0.1 + 0.2) before choosing the largest exact unit.
@@ -243,6 +272,19 @@ impl schemars::JsonSchema for Fraction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exact_lengths_keep_every_unit_to_the_millisecond() {
+        let exact = |s: f64| Duration::from_secs(s).exact();
+        assert_eq!(exact(10830.0), "3h 0m 30s");
+        assert_eq!(exact(3.609375), "3.609s");
+        assert_eq!(exact(70.0), "1m 10s");
+        assert_eq!(exact(0.0), "0s");
+        assert_eq!(exact(0.25), "0.25s");
+        assert_eq!(exact(14.0 * 86_400.0 + 30.0), "14d 0h 0m 30s");
+        assert_eq!(exact(600.0), "10m");
+        assert_eq!(exact(3600.0 * 4.0), "4h");
+    }
 
     #[test]
     fn durations() {

@@ -25,6 +25,17 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
         );
         return Status::Invalid;
     }
+    let horizon_secs = f64::from(args.years) * sim_core::units::SECS_PER_YEAR;
+    for d in model.drills.iter().filter(|d| d.at_secs >= horizon_secs) {
+        let name = d.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
+        eprintln!(
+            "warning: drill{name} on {} starts at {}, after the {}-year run ends: it never happens\n  help: run with --years {}",
+            model.element(d.element).name,
+            sim_core::units::Duration::from_secs(d.at_secs).human(),
+            args.years,
+            (d.at_secs / sim_core::units::SECS_PER_YEAR).floor() as u64 + 1
+        );
+    }
     if model.services.is_empty() {
         eprintln!("warning: {} declares no services: there is nothing to measure", args.file.display());
     }

@@ -1,7 +1,7 @@
 //! `check` as JSON. Wire format (version 1), sorted, no timestamps:
 //! `{ version, spofsim, simulation: { seed, years, replications }, scenarios: [ { path,
-//!   scenario_hash, error?, failed, verdicts: [ { service, measure, target, measured |
-//!   not_measured, passed } ], spofs: [..names], accepted_spofs: [ { element, reason } ],
+//!   scenario_hash, error?, failed, verdicts: [ { service, measure, drill?, target,
+//!   measured | not_measured, passed } ], spofs: [..names], accepted_spofs: [ { element, reason } ],
 //!   findings: [ { code, name, severity, subject, message, fails_run, suppressed,
 //!   in_baseline } ], unused_suppressions } ] }`. The simulation block is the fixed run
 //!   behind RPO and RTO verdicts.
@@ -30,6 +30,9 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                     .iter()
                     .map(|v| {
                         let mut o = json!({ "service": v.service, "measure": v.measure, "target": v.target, "passed": v.passed });
+                        if let Some(d) = &v.drill {
+                            o["drill"] = json!(d);
+                        }
                         match &v.measured {
                             Ok(m) => o["measured"] = json!(m),
                             Err(why) => o["not_measured"] = json!(why),

@@ -41,7 +41,8 @@ pub fn render(checked: &[Checked], suite: &str) -> String {
                     r.failed()
                 );
                 for v in &r.verdicts {
-                    let name = format!("{} {}", v.service.as_deref().unwrap_or("(design)"), v.measure);
+                    let drill = v.drill.as_ref().map(|d| format!(" (drill {d})")).unwrap_or_default();
+                    let name = format!("{} {}{drill}", v.service.as_deref().unwrap_or("(design)"), v.measure);
                     if v.passed {
                         let _ = writeln!(out, "    <testcase name=\"{}\" classname=\"{}\"/>", esc(&name), esc(&c.path));
                     } else {

@@ -167,7 +167,7 @@ impl Flow<'_> {
         let sets: Vec<Set> = group.members.iter().map(|&m| self.down(m)).collect();
         let n = sets.len();
         let arrangement = match &group.arrangement {
-            Arrangement::ActiveStandby if group.vote_quorum => {
+            Arrangement::ActiveStandby if group.vote_quorum || group.takeover_requires.is_some() => {
                 let inel: Vec<Set> = (0..n).map(|i| self.ineligible(g, i)).collect();
                 at_least(n, &inel)
             }
@@ -285,7 +285,22 @@ impl Flow<'_> {
     /// under vote quorum without a majority in its partition).
     fn ineligible(&mut self, g: GroupId, i: usize) -> Set {
         let m = self.model.group(g).members[i];
-        let dm = self.down(m);
+        let mut dm = self.down(m);
+        // Failover preconditions (docs/SEMANTICS.md §3): a takeover needs them.
+        if let Some(t) = self.model.group(g).takeover_requires.clone() {
+            let members = self.model.group(g).members.clone();
+            let req = self.req(&t.req);
+            let needed = if t.preempts {
+                (i > 0).then_some(req)
+            } else {
+                let downs: Vec<Set> = members.iter().map(|&x| self.down(x)).collect();
+                let any = downs.iter().fold(empty(), |acc, d| union(&acc, d));
+                Some(intersect(&req, &any))
+            };
+            if let Some(needed) = needed {
+                dm = union(&dm, &needed);
+            }
+        }
         let Some(votes) = self.model.votes(g) else { return dm };
         let mine = votes.nodes[votes.node_of_member[i]];
         let mut lost = Vec::new();

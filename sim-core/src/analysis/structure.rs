@@ -392,10 +392,24 @@ impl<'m> Builder<'m> {
         }
         let group = self.model.group(g).clone();
         self.dynamic_members(g);
+        if let Some(t) = &group.takeover_requires {
+            let first = self.model.element(group.members[0]).name.clone();
+            self.tree.notes.push(if t.preempts {
+                format!(
+                    "{}: its takeover needs preconditions, counted as needed whenever {first} is down: pessimistic, since a takeover done before a precondition failed needs it no more; the error is at most P({first} down and a precondition down); `spofsim simulate --ideal` measures it",
+                    group.name
+                )
+            } else {
+                format!(
+                    "{}: its takeover needs preconditions and it does not fail back, so which member is active is not known statically; a precondition is counted as needed whenever any member is down: pessimistic, by at most P(a member down and a precondition down); `spofsim simulate --ideal` measures it",
+                    group.name
+                )
+            });
+        }
         let downs: Vec<Ref> = group.members.iter().map(|&m| self.down(m)).collect();
         let n = downs.len();
         let arrangement = match &group.arrangement {
-            Arrangement::ActiveStandby if group.vote_quorum => {
+            Arrangement::ActiveStandby if group.vote_quorum || group.takeover_requires.is_some() => {
                 let inel: Vec<Ref> = (0..n).map(|i| self.ineligible(g, i)).collect();
                 self.and(format!("members-down:{}", group.name), inel)
             }
@@ -683,6 +697,10 @@ impl<'m> Builder<'m> {
         }
         let m = self.model.group(g).members[i];
         let dm = self.down(m);
+        let dm = match self.model.group(g).takeover_requires.clone() {
+            None => dm,
+            Some(t) => self.precondition_ineligible(g, i, dm, &t),
+        };
         let r = match self.model.votes(g) {
             None => dm,
             Some(votes) => {
@@ -722,6 +740,26 @@ impl<'m> Builder<'m> {
         };
         self.ineligible_memo.insert((g, i), r);
         r
+    }
+
+    /// Member `i` down, or needing a takeover whose preconditions are down (docs/SEMANTICS.md
+    /// §3): with preemption every member but the first needs one; without it, any member
+    /// while another is down (which one is active is not known statically).
+    fn precondition_ineligible(&mut self, g: GroupId, i: usize, dm: Ref, t: &crate::model::TakeoverRequires) -> Ref {
+        let group = self.model.group(g).clone();
+        let (gname, mname) = (group.name.clone(), self.model.element(group.members[i]).name.clone());
+        let req = self.req_down(&t.req, &gname);
+        let takeover_needed = if t.preempts {
+            if i == 0 {
+                return dm;
+            }
+            req
+        } else {
+            let downs: Vec<Ref> = group.members.iter().map(|&m| self.down(m)).collect();
+            let any = self.or(format!("a-member-down:{gname}"), downs);
+            self.and(format!("takeover-blocked:{gname}"), vec![req, any])
+        };
+        self.or(format!("cannot-take-over:{gname}:{mname}"), vec![dm, takeover_needed])
     }
 
     /// Per member of a tier: it holds no chain (docs/SEMANTICS.md §4).

@@ -46,6 +46,7 @@ fn edge_style(kind: EdgeKind) -> &'static str {
         EdgeKind::Monitors | EdgeKind::Backs => "color=\"#999999\", style=dashed",
         EdgeKind::Site => "style=invis",
         EdgeKind::Serves => "color=\"#333333\"",
+        EdgeKind::Precondition => "color=\"#b03030\", style=dotted",
     }
 }
 

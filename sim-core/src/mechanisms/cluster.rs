@@ -106,6 +106,11 @@ pub struct ClusterSpec {
     /// Shared nothing: whether each partition is replicated to another node (default
     /// false: losing a node loses its partition).
     pub replicated_partitions: Option<bool>,
+    /// Failover preconditions: components, links or sites a takeover needs at that
+    /// moment but not in steady state (a regional control plane, an orchestrator), e.g.
+    /// `"require": ["control-plane"]`. A takeover waits until they work again.
+    #[serde(default)]
+    pub require: Vec<Ref>,
 }
 
 impl Spec for ClusterSpec {
@@ -190,6 +195,17 @@ impl Spec for ClusterSpec {
                 }
             }
             _ => {}
+        }
+        match self.mode {
+            // A database cluster stays on the member it promoted: no preemption.
+            ClusterMode::ActiveStandby => super::precondition::lower_requires(cx, &self.require, false),
+            ClusterMode::ActiveActive if !self.require.is_empty() => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "\"require\" names what a takeover needs, and an active-active cluster has no takeover",
+                "drop \"require\", or set \"mode\": \"active-standby\"",
+            ),
+            ClusterMode::ActiveActive => {}
         }
         cx.attr("heartbeat_interval", Attr::Secs(interval));
         cx.attr("deadtime", Attr::Secs(deadtime));

@@ -84,6 +84,12 @@ pub struct GslbSpec {
     /// Authoritative `dns-server`s for the name; it resolves while any of them works.
     #[serde(default)]
     pub servers: Vec<Ref>,
+    /// Failover preconditions: components, links or sites a takeover needs at that
+    /// moment but not in steady state (a DNS provider's API, an orchestrator), e.g.
+    /// `"require": ["dns-api"]`. A takeover waits until they work again. Single answers
+    /// only.
+    #[serde(default)]
+    pub require: Vec<Ref>,
 }
 
 #[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
@@ -181,6 +187,17 @@ impl Spec for GslbSpec {
                 f64::INFINITY
             }
         };
+        match self.answers {
+            // A healthy first site gets its clients back: preemption.
+            Answers::Single => super::precondition::lower_requires(cx, &self.require, true),
+            Answers::All if !self.require.is_empty() => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "\"require\" names what a takeover needs, and a GSLB answering with every site has no takeover",
+                "drop \"require\", or answer with one site: \"answers\": \"single\"",
+            ),
+            Answers::All => {}
+        }
         cx.attr("answers", Attr::Text(if self.answers == Answers::All { "all" } else { "single" }.into()));
         if let Some(g) = cx.group_mut() {
             g.arrangement = match self.answers {

@@ -11,6 +11,7 @@ pub mod load_balancer;
 pub mod monitor;
 pub mod network;
 pub mod power;
+pub mod precondition;
 pub mod raid;
 pub mod replication;
 pub mod san;

@@ -40,6 +40,11 @@ pub struct VrrpSpec {
     /// Whether a recovered higher-priority member takes the VIP back (default true, as
     /// RFC 5798's Preempt_Mode).
     pub preempt: Option<bool>,
+    /// Failover preconditions: components, links or sites a takeover needs at that
+    /// moment but not in steady state (a regional control plane, an orchestrator), e.g.
+    /// `"require": ["control-plane"]`. A takeover waits until they work again.
+    #[serde(default)]
+    pub require: Vec<Ref>,
     /// The virtual IP address, for reports.
     pub vip: Option<String>,
 }
@@ -63,6 +68,11 @@ pub struct HsrpSpec {
     /// while Cisco HSRP preempts only with `standby preempt`: write `"preempt": false`
     /// for such a box; its figure with timings is then less exact, see MECHANISMS.md).
     pub preempt: Option<bool>,
+    /// Failover preconditions: components, links or sites a takeover needs at that
+    /// moment but not in steady state (a regional control plane, an orchestrator), e.g.
+    /// `"require": ["control-plane"]`. A takeover waits until they work again.
+    #[serde(default)]
+    pub require: Vec<Ref>,
     /// The virtual IP address, for reports, e.g. `"vip": "10.0.0.1"`.
     pub vip: Option<String>,
 }
@@ -111,6 +121,7 @@ fn lower_pair(
     detect_secs: f64,
     preempt: Option<bool>,
     vip: &Option<String>,
+    require: &[Ref],
 ) {
     super::check_distinct(cx, members, "the group's members");
     let resolved = super::resolve_elements(cx, members, VIP_HOLDERS, "a virtual-IP member");
@@ -145,6 +156,7 @@ fn lower_pair(
         g.switchover = Some(Switchover { detect_secs, takeover_secs: 0.0, sees: Visibility::Peers });
     }
     cx.attr("preempt", Attr::Flag(preempt.unwrap_or(true)));
+    super::precondition::lower_requires(cx, require, preempt.unwrap_or(true));
     if let Some(v) = vip {
         cx.attr("vip", Attr::Text(v.clone()));
     }
@@ -208,7 +220,7 @@ impl Spec for VrrpSpec {
         cx.attr("advert_interval", Attr::Secs(advert));
         cx.attr("version", Attr::Count(version.into()));
         cx.attr("master_down", Attr::Secs(master_down));
-        lower_pair(cx, &self.members, &priorities, master_down, self.preempt, &self.vip);
+        lower_pair(cx, &self.members, &priorities, master_down, self.preempt, &self.vip, &self.require);
     }
 }
 
@@ -237,7 +249,7 @@ impl Spec for HsrpSpec {
             priorities_in_range(cx, &self.priorities, 0..=255, "HSRP", "Cisco HSRP priorities are 0–255 (default 100)");
         cx.attr("hello", Attr::Secs(hello));
         cx.attr("hold", Attr::Secs(hold));
-        lower_pair(cx, &self.members, &priorities, hold, self.preempt, &self.vip);
+        lower_pair(cx, &self.members, &priorities, hold, self.preempt, &self.vip, &self.require);
     }
 }
 

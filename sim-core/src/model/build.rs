@@ -104,6 +104,7 @@ impl ModelBuilder {
             needs: Req::Always,
             vote_quorum: false,
             dynamics: None,
+            takeover_requires: None,
             attrs: Attrs::new(),
             span,
         });
@@ -372,6 +373,9 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
         g.id = gmap[g.id.0 as usize];
         g.members.iter_mut().for_each(e);
         req(&mut g.needs, &emap, &gmap);
+        if let Some(t) = &mut g.takeover_requires {
+            req(&mut t.req, &emap, &gmap);
+        }
         if let Some(Switchover { sees: Visibility::PathTo(t), .. }) = &mut g.switchover {
             e(t);
         }
@@ -529,6 +533,14 @@ impl LowerCx<'_> {
     pub fn group_mut(&mut self) -> Option<&mut Group> {
         let g = self.me_group()?;
         Some(&mut self.builder.model.groups[g.0 as usize])
+    }
+
+    /// Records what this group's takeover needs at that moment (a failover precondition).
+    pub fn takeover_requires(&mut self, req: Req, preempts: bool) {
+        let Some(g) = self.me_group() else { return };
+        self.record_edges(NodeRef::Group(g), &req, EdgeKind::Precondition);
+        self.builder.model.groups[g.0 as usize].takeover_requires =
+            Some(crate::model::TakeoverRequires { req, preempts });
     }
 
     /// Sets the members of this group and records membership edges.

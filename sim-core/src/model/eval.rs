@@ -247,9 +247,18 @@ impl Evaluator<'_> {
     /// §3: member `i` of group `g` is eligible when it works and, for a cluster with
     /// vote quorum, holds more than V / 2 votes in its partition.
     fn eligible(&self, g: GroupId, i: usize) -> bool {
-        let member = self.model.group(g).members[i];
+        let group = self.model.group(g);
+        let member = group.members[i];
         if !self.works(member) {
             return false;
+        }
+        // §3, failover preconditions: a member that must take over to carry is eligible
+        // only while what a takeover needs works.
+        if let Some(t) = &group.takeover_requires {
+            let no_takeover_needed = if t.preempts { i == 0 } else { group.members.iter().all(|&m| self.works(m)) };
+            if !no_takeover_needed && !self.holds(&t.req) {
+                return false;
+            }
         }
         match &self.ballots[g.0 as usize] {
             None => true,

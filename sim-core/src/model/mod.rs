@@ -271,8 +271,22 @@ pub struct Group {
     /// Timing that changes the steady-state figure, solved by the analyzer as a Markov
     /// chain (see `analysis::dynamic`).
     pub dynamics: Option<Dynamics>,
+    /// What a takeover needs at the moment it happens (active-standby only; see
+    /// docs/SEMANTICS.md §3 and `mechanisms::precondition`).
+    pub takeover_requires: Option<TakeoverRequires>,
     pub attrs: Attrs,
     pub span: Span,
+}
+
+/// Failover preconditions of an active-standby group: components its takeover needs at
+/// the moment it happens (a control plane, an orchestrator), not in steady state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TakeoverRequires {
+    pub req: Req,
+    /// The group returns to its first member whenever that member works (VRRP/HSRP
+    /// preemption): only a takeover by another member needs `req`. Without it the
+    /// active member is not known statically, and any takeover may need `req`.
+    pub preempts: bool,
 }
 
 /// A dependency edge kind, for traversal, export and explanations.
@@ -289,6 +303,8 @@ pub enum EdgeKind {
     Monitors,
     Backs,
     Serves,
+    /// A takeover needs it at that moment (a failover precondition).
+    Precondition,
 }
 
 impl EdgeKind {
@@ -305,6 +321,7 @@ impl EdgeKind {
             EdgeKind::Monitors => "monitors",
             EdgeKind::Backs => "backs",
             EdgeKind::Serves => "serves",
+            EdgeKind::Precondition => "precondition",
         }
     }
 }

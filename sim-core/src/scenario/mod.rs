@@ -141,6 +141,7 @@ impl Loader {
         let mut defaults: BTreeMap<&'static str, FailureSpec> = BTreeMap::new();
         let mut expect = Vec::new();
         let mut drills = Vec::new();
+        let mut drill_names_written: Vec<String> = Vec::new();
         let mut suppress = Vec::new();
         let mut sections: Vec<(Section, &Node)> = Vec::new();
         for (key, value) in members(root) {
@@ -182,7 +183,19 @@ impl Loader {
                 },
                 "defaults" => self.defaults(value, &mut defaults),
                 "expect" => expect = self.list::<ExpectSpec>(value),
-                "drills" => drills = self.list::<DrillSpec>(value),
+                "drills" => {
+                    drills = self.list::<DrillSpec>(value);
+                    // Names as written, even of drills with errors (reported already),
+                    // so an expectation naming one gets no second, misleading error.
+                    if let Value::Array(items) = &value.value {
+                        drill_names_written.extend(items.iter().filter_map(|item| {
+                            members(item).iter().find(|(k, _)| k.name == "name").and_then(|(_, v)| match &v.value {
+                                Value::String(s) => Some(s.clone()),
+                                _ => None,
+                            })
+                        }));
+                    }
+                }
                 "suppress" => suppress = self.list::<SuppressSpec>(value),
                 other => match Section::ALL.iter().find(|s| s.key() == other) {
                     Some(&s) => sections.push((s, value)),
@@ -207,7 +220,7 @@ impl Loader {
         self.builder.model.repair_crews = repair_crews;
         self.lower_all(&defaults);
         self.drills(&drills);
-        let drill_names: Vec<&str> = drills.iter().filter_map(|d| d.name.as_ref()).map(|n| n.value.as_str()).collect();
+        let drill_names: Vec<&str> = drill_names_written.iter().map(String::as_str).collect();
         self.expectations(&expect, &drill_names);
         for spec in &suppress {
             match spec.lower() {
@@ -588,6 +601,16 @@ impl Loader {
             if let Some(d) = spec.check() {
                 self.diagnostics.push(d);
                 continue;
+            }
+            if let Some(name) = spec.name.as_ref().filter(|n| !valid_id(&n.value)) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::ImpossibleValue,
+                        name.span,
+                        format!("a drill's name must be an id (letters, digits, - _ . :), not \"{}\"", name.value),
+                    )
+                    .with_help("name it like \"core-switch-dies\""),
+                );
             }
             if let Some(e) = self.any_element(&spec.fail, "a drill's target") {
                 self.builder.model.drills.push(spec.lower(e));

@@ -57,6 +57,12 @@ pub struct GroupParams {
     pub peers_same_segment: bool,
     /// A cold standby: members not serving do not fail while they wait.
     pub cold: bool,
+    /// Failover preconditions (`mechanisms::precondition`): elements a takeover needs
+    /// at that moment; empty when it needs none.
+    pub takeover_requires: Vec<ElementId>,
+    /// With preconditions: the group returns to its first member whenever it works, so
+    /// moving to the first member needs none.
+    pub takeover_preempts: bool,
 }
 
 pub struct Compiled<'m> {
@@ -201,9 +207,11 @@ impl<'m> Compiled<'m> {
 fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> GroupParams {
     let zero = |x: f64| if ideal { 0.0 } else { x };
     let profile = crate::mechanisms::profile(model, g);
-    // Ideal failover is the analyzer's: any working member serves, at once.
+    // Ideal failover is the analyzer's: any working member serves, at once. A takeover
+    // with preconditions still plays them (instantly), so `--ideal` measures how
+    // pessimistic the analyzer's static view of them is.
     let behaviour = match profile.behaviour {
-        Behaviour::Switchover if ideal => Behaviour::Primary,
+        Behaviour::Switchover if ideal && g.takeover_requires.is_none() => Behaviour::Primary,
         b => b,
     };
     let need = match g.arrangement {
@@ -275,6 +283,16 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         peers_networked: networked && !ideal,
         peers_same_segment: profile.peers_same_segment,
         cold: profile.cold_standby,
+        takeover_requires: g.takeover_requires.as_ref().map_or_else(Vec::new, |t| {
+            let mut ids = Vec::new();
+            t.req.visit(&mut |r| {
+                if let crate::model::Req::Element(e) = r {
+                    ids.push(*e);
+                }
+            });
+            ids
+        }),
+        takeover_preempts: g.takeover_requires.as_ref().is_some_and(|t| t.preempts),
     }
 }
 

@@ -141,6 +141,19 @@ impl<'c, 'm> Sim<'c, 'm> {
     }
 
     pub(in crate::simulate) fn begin_window(&mut self, j: usize, target: usize, delay: f64) {
+        if delay <= 0.0 && !self.takeover_allowed(j, target) {
+            // An instant takeover (an ideal run) still waits for its preconditions.
+            let st = &mut self.groups[j];
+            st.active = None;
+            st.window = true;
+            st.window_from = None;
+            st.switching_to = Some(target);
+            st.awaiting_requires = true;
+            st.token += 1;
+            self.apply_exclusion(j);
+            self.mark_group(j);
+            return;
+        }
         if delay <= 0.0 {
             self.set_active(j, Some(target));
             return;
@@ -157,8 +170,43 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.schedule(self.now + delay, Event::SwitchDone { group: j as u32, token });
     }
 
+    /// Whether member `i` may take the role now: a takeover needs its preconditions to
+    /// work, except a return to the first member of a group that preempts.
+    pub(in crate::simulate) fn takeover_allowed(&self, j: usize, i: usize) -> bool {
+        let p = &self.cx.groups[j];
+        (p.takeover_preempts && i == 0) || p.takeover_requires.iter().all(|&e| self.works(e))
+    }
+
     pub(in crate::simulate) fn react_switchover(&mut self, j: usize) {
         let p = &self.cx.groups[j];
+        if self.groups[j].window && self.groups[j].awaiting_requires {
+            // The takeover waits for its preconditions: the member that held the role
+            // (or, preempting, the first) takes it back if it returns first; otherwise
+            // the takeover runs its usual time once the preconditions work again.
+            let back = self.groups[j].window_from.filter(|&a| self.seen_ok(j, a));
+            let back = back.or_else(|| (p.takeover_preempts && self.seen_ok(j, 0)).then_some(0));
+            if let Some(a) = back {
+                let st = &mut self.groups[j];
+                st.window = false;
+                st.awaiting_requires = false;
+                st.switching_to = None;
+                st.window_from = None;
+                st.token += 1;
+                self.set_active(j, Some(a));
+                return;
+            }
+            let target = self.groups[j].switching_to.filter(|&i| self.seen_ok(j, i)).or_else(|| self.first_ok(j, None));
+            if let Some(t) = target.filter(|&t| self.takeover_allowed(j, t)) {
+                let st = &mut self.groups[j];
+                st.awaiting_requires = false;
+                st.switching_to = Some(t);
+                st.token += 1;
+                let token = st.token;
+                let delay = p.takeover_secs.max(p.dr_rto_secs[t]);
+                self.schedule(self.now + delay, Event::SwitchDone { group: j as u32, token });
+            }
+            return;
+        }
         if self.groups[j].window {
             // Still detecting, and the active is back (a stall shorter than the
             // deadtime, such as a 5 s multipath switch): no failover after all.
@@ -308,10 +356,18 @@ impl<'c, 'm> Sim<'c, 'm> {
     pub(in crate::simulate) fn on_switch_done(&mut self, group: u32, token: u32) {
         let j = group as usize;
         if self.groups[j].token == token && self.groups[j].window {
-            self.groups[j].window = false;
-            self.groups[j].window_from = None;
             let target = self.groups[j].switching_to.take();
             let choice = target.filter(|&i| self.seen_ok(j, i)).or_else(|| self.first_ok(j, None));
+            if let Some(i) = choice.filter(|&i| !self.takeover_allowed(j, i)) {
+                // A precondition is down: the window stays open until it returns (and
+                // the member that held the role may still take it back).
+                let st = &mut self.groups[j];
+                st.switching_to = Some(i);
+                st.awaiting_requires = true;
+                return;
+            }
+            self.groups[j].window = false;
+            self.groups[j].window_from = None;
             self.set_active(j, choice);
             self.touch(group);
         }
@@ -323,6 +379,11 @@ impl<'c, 'm> Sim<'c, 'm> {
         let (j, i) = (group as usize, member as usize);
         if self.groups[j].token == token && self.groups[j].promote_pending {
             self.groups[j].promote_pending = false;
+            if !self.takeover_allowed(j, i) {
+                // No promotion without its preconditions; the group tries again when
+                // they return (they are watched).
+                return;
+            }
             let active = self.groups[j].active;
             let m = cx.model.groups[j].members[i];
             let segment = cx.groups[j].peers_same_segment;

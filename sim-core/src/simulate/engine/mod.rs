@@ -106,6 +106,8 @@ pub(in crate::simulate) struct GroupState {
     /// if it is seen working again before then, the failover is called off.
     pub(in crate::simulate) window_from: Option<usize>,
     pub(in crate::simulate) detect_until: f64,
+    /// The window's takeover waits for a failover precondition to work again.
+    pub(in crate::simulate) awaiting_requires: bool,
     // Share
     pub(in crate::simulate) in_rotation: Vec<bool>,
     /// Works and is reached by whoever checks it, at the last reaction.
@@ -310,6 +312,10 @@ impl<'c, 'm> Sim<'c, 'm> {
                     watchers[l.0 as usize].push(j as u32);
                     watchers[far.0 as usize].push(j as u32);
                 }
+            }
+            // A takeover waiting for its preconditions resumes when they return.
+            for &e in &p.takeover_requires {
+                watchers[e.0 as usize].push(j as u32);
             }
         }
         for w in &mut watchers {
