@@ -37,6 +37,7 @@ pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/dns-rr-no-health-check.jsonc",
     "anti-patterns/l2-loop-without-stp.jsonc",
     "anti-patterns/lb-checks-one-switch.jsonc",
+    "anti-patterns/oversized-stp.jsonc",
     "anti-patterns/persistence-without-replication.jsonc",
     "anti-patterns/psus-on-one-pdu.jsonc",
     "anti-patterns/replicas-one-site.jsonc",

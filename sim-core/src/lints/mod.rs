@@ -21,6 +21,7 @@ mod quorum_device_uncabled;
 mod raid_spare;
 mod single_site;
 mod stp_as_tier;
+mod stp_diameter;
 mod sync_replication;
 mod traps_only;
 mod unreachable_member;
@@ -134,6 +135,7 @@ pub static LINTS: &[&Lint] = &[
     &capacity_without_draws::LINT,
     &unreachable_member::LINT,
     &stp_as_tier::LINT,
+    &stp_diameter::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.

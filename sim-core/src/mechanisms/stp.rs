@@ -112,6 +112,9 @@ impl Spec for StpSpec {
             });
         }
         cx.attr("mode", Attr::Text(mode.into()));
+        cx.attr("hello", Attr::Secs(hello));
+        cx.attr("forward_delay", Attr::Secs(fwd));
+        cx.attr("max_age", Attr::Secs(max_age));
         cx.attr("reconverge_direct", Attr::Secs(direct));
         cx.attr("reconverge_indirect", Attr::Secs(indirect));
         if let Some(root) = &self.root {
