@@ -33,6 +33,7 @@ pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/backup-beside-the-data.jsonc",
     "anti-patterns/bond-into-one-switch.jsonc",
     "anti-patterns/cluster-no-quorum.jsonc",
+    "anti-patterns/cluster-qdevice-no-fencing.jsonc",
     "anti-patterns/db-pair-one-array.jsonc",
     "anti-patterns/dns-rr-no-health-check.jsonc",
     "anti-patterns/l2-loop-without-stp.jsonc",

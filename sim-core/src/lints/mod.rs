@@ -7,6 +7,7 @@ mod backup_unmonitored;
 mod backups;
 mod bond_one_switch;
 mod capacity_without_draws;
+mod cluster_fencing;
 mod cluster_quorum;
 mod connection_pool;
 mod dns_no_check;
@@ -136,6 +137,7 @@ pub static LINTS: &[&Lint] = &[
     &unreachable_member::LINT,
     &stp_as_tier::LINT,
     &stp_diameter::LINT,
+    &cluster_fencing::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.

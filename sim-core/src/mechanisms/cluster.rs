@@ -81,6 +81,24 @@ pub struct HeartbeatSpec {
     pub deadtime: Option<Duration>,
 }
 
+/// STONITH fencing ("shoot the other node in the head"): before a standby takes over,
+/// it powers the old active off through a fencing device, so a partition never leaves
+/// two primaries (ClusterLabs, "Pacemaker Explained", chapter "Fencing": "a cluster
+/// without fencing is not supported").
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FencingSpec {
+    /// The fencing device: a component (a BMC such as IPMI or iLO, a switched PDU, a cloud
+    /// API). It can fail: while it is down, no takeover can happen (a failover
+    /// precondition), e.g. `"device": "ipmi-a"`. Omitted: fencing that cannot fail on its
+    /// own, such as SBD watchdog self-fencing (sbd(8): a node that loses quorum resets
+    /// itself through its hardware watchdog).
+    pub device: Option<Ref>,
+    /// Fence delay (Pacemaker `pcmk_delay_base`, default 0s), waited before each takeover
+    /// so two nodes do not shoot each other at once, e.g. `"delay": "5s"`.
+    pub delay: Option<Duration>,
+}
+
 /// A database cluster.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -111,6 +129,9 @@ pub struct ClusterSpec {
     /// `"require": ["control-plane"]`. A takeover waits until they work again.
     #[serde(default)]
     pub require: Vec<Ref>,
+    /// STONITH: the device that powers off the old active before a takeover, e.g.
+    /// `"fencing": { "device": "ipmi-a", "delay": "5s" }`. Active-standby only.
+    pub fencing: Option<FencingSpec>,
 }
 
 impl Spec for ClusterSpec {
@@ -150,7 +171,8 @@ impl Spec for ClusterSpec {
             );
             return;
         }
-        let takeover = self.takeover.map_or(30.0, |d| d.secs);
+        let fence_delay = self.fencing.as_ref().and_then(|f| f.delay).map_or(0.0, |d| d.secs);
+        let takeover = self.takeover.map_or(30.0, |d| d.secs) + fence_delay;
         match (self.mode, self.sharing) {
             (ClusterMode::ActiveStandby, Some(_)) => cx.error(
                 Code::ImpossibleValue,
@@ -197,8 +219,26 @@ impl Spec for ClusterSpec {
             _ => {}
         }
         match self.mode {
-            // A database cluster stays on the member it promoted: no preemption.
-            ClusterMode::ActiveStandby => super::precondition::lower_requires(cx, &self.require, false),
+            // A database cluster stays on the member it promoted: no preemption. A
+            // takeover needs the fencing device too: Pacemaker fences a lost node before
+            // it recovers its resources elsewhere.
+            ClusterMode::ActiveStandby => {
+                let mut needs = self.require.clone();
+                if let Some(f) = &self.fencing {
+                    let device = f.device.as_ref().map_or("watchdog", |d| d.value.as_str());
+                    cx.attr("fencing", Attr::Text(device.to_string()));
+                    if let Some(d) = f.device.as_ref().filter(|d| !needs.iter().any(|r| r.value == d.value)) {
+                        needs.push(d.clone());
+                    }
+                }
+                super::precondition::lower_requires(cx, &needs, false);
+            }
+            ClusterMode::ActiveActive if self.fencing.is_some() => cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "\"fencing\" guards a takeover, and an active-active cluster has no takeover",
+                "drop \"fencing\", or set \"mode\": \"active-standby\"",
+            ),
             ClusterMode::ActiveActive if !self.require.is_empty() => cx.error(
                 Code::ImpossibleValue,
                 cx.span,
@@ -246,5 +286,6 @@ pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simul
         _ => Behaviour::Absorb,
     };
     let cold = crate::model::text_attr(&g.attrs, "standby") == Some("cold");
-    SimProfile { counts_split_brain: true, cold_standby: cold, ..SimProfile::plain(behaviour) }
+    let fences = crate::model::text_attr(&g.attrs, "fencing").is_some();
+    SimProfile { counts_split_brain: true, cold_standby: cold, fences, ..SimProfile::plain(behaviour) }
 }

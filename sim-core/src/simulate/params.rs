@@ -48,6 +48,8 @@ pub struct GroupParams {
     /// A cluster: two actives (a standby promoted while the active still runs) is split
     /// brain, counted; a quorum device prevents it.
     pub counts_split_brain: bool,
+    /// STONITH: a promoting standby powers the old active off first (no split brain).
+    pub fences: bool,
     /// Vote quorum (docs/SEMANTICS.md §3): who votes.
     pub votes: Option<crate::model::Votes>,
     /// Members talk over the network, so peer detectors depend on it.
@@ -279,6 +281,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         loses_sessions: profile.loses_sessions,
         stp,
         counts_split_brain: profile.counts_split_brain,
+        fences: profile.fences,
         votes,
         peers_networked: networked && !ideal,
         peers_same_segment: profile.peers_same_segment,

@@ -51,6 +51,9 @@ pub struct SimProfile {
     pub peers_same_segment: bool,
     /// Two actives at once is split brain and is counted (a database cluster).
     pub counts_split_brain: bool,
+    /// A standby that stops hearing the active powers it off before taking over (STONITH
+    /// fencing): a partition gives one primary, not two.
+    pub fences: bool,
     /// A cold standby: members not serving are powered off and do not age.
     pub cold_standby: bool,
     pub rebuild: Option<RebuildTiming>,
@@ -74,6 +77,7 @@ impl SimProfile {
             preempt: false,
             peers_same_segment: false,
             counts_split_brain: false,
+            fences: false,
             cold_standby: false,
             rebuild: None,
             stp: None,

@@ -394,7 +394,13 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
                 None => false,
             };
-            if partitioned {
+            if partitioned && cx.groups[j].fences {
+                // STONITH: the old active is powered off before the standby serves.
+                if let Some(a) = active {
+                    self.groups[j].fenced = Some(a);
+                }
+                self.set_active(j, Some(i));
+            } else if partitioned {
                 self.groups[j].also_active = Some(i);
                 self.apply_exclusion(j);
                 self.mark_group(j);
