@@ -266,6 +266,7 @@ pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::s
         standby_blocks_transit: !all_switches,
         peers_same_segment: true,
         preempt: matches!(g.attrs.get("preempt"), Some(Attr::Flag(true))),
+        listens_before_claiming: true,
         ..SimProfile::plain(Behaviour::Switchover)
     }
 }

@@ -50,6 +50,8 @@ pub struct GroupParams {
     pub counts_split_brain: bool,
     /// STONITH: a promoting standby powers the old active off first (no split brain).
     pub fences: bool,
+    /// See [`super::SimProfile::listens_before_claiming`].
+    pub listens_before_claiming: bool,
     /// Vote quorum (docs/SEMANTICS.md §3): who votes.
     pub votes: Option<crate::model::Votes>,
     /// Members talk over the network, so peer detectors depend on it.
@@ -282,6 +284,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         stp,
         counts_split_brain: profile.counts_split_brain,
         fences: profile.fences,
+        listens_before_claiming: profile.listens_before_claiming,
         votes,
         peers_networked: networked && !ideal,
         peers_same_segment: profile.peers_same_segment,

@@ -54,6 +54,10 @@ pub struct SimProfile {
     /// A standby that stops hearing the active powers it off before taking over (STONITH
     /// fencing): a partition gives one primary, not two.
     pub fences: bool,
+    /// A member that starts when no member holds the role listens for the detection
+    /// time before it claims it (VRRP: Master_Down_Interval, RFC 5798 §6.4.1; HSRP: the
+    /// hold time, RFC 2281 §5.4), instead of claiming it at once.
+    pub listens_before_claiming: bool,
     /// A cold standby: members not serving are powered off and do not age.
     pub cold_standby: bool,
     pub rebuild: Option<RebuildTiming>,
@@ -78,6 +82,7 @@ impl SimProfile {
             peers_same_segment: false,
             counts_split_brain: false,
             fences: false,
+            listens_before_claiming: false,
             cold_standby: false,
             rebuild: None,
             stp: None,

@@ -336,7 +336,11 @@ impl<'c, 'm> Sim<'c, 'm> {
                         self.set_active(j, Some(t));
                         return;
                     }
-                    let delay = p.takeover_secs.max(p.dr_rto_secs[t]);
+                    // A VRRP or HSRP router that starts with no master listens first (the
+                    // group's detection time: the highest-priority backup's interval,
+                    // within the skew, under a second, of the member's own).
+                    let listen = if p.listens_before_claiming { p.detect_secs } else { 0.0 };
+                    let delay = listen + p.takeover_secs.max(p.dr_rto_secs[t]);
                     self.begin_window(j, t, delay);
                 }
             }
