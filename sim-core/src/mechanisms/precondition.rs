@@ -34,11 +34,21 @@ pub fn lower_requires(cx: &mut LowerCx, require: &[Ref], preempts: bool) {
         return;
     }
     super::check_distinct(cx, require, "a takeover's preconditions");
-    let ids: Vec<Req> = require
-        .iter()
-        .filter_map(|r| cx.resolve_any_element(r, "a takeover's precondition"))
-        .map(Req::Element)
-        .collect();
+    let members = cx.me_group().map(|g| cx.builder.model.groups[g.0 as usize].members.clone()).unwrap_or_default();
+    let mut ids: Vec<Req> = Vec::new();
+    for r in require {
+        let Some(e) = cx.resolve_any_element(r, "a takeover's precondition") else { continue };
+        if members.contains(&e) {
+            cx.error(
+                crate::diagnostics::Code::ImpossibleValue,
+                r.span,
+                format!("\"{}\" is a member of this group, so it cannot be what a takeover needs", r.value),
+                "name what the takeover needs besides the members: a control plane, an orchestrator, an API",
+            );
+            continue;
+        }
+        ids.push(Req::Element(e));
+    }
     if ids.len() == require.len() {
         let req = ids.into_iter().fold(Req::Always, Req::and);
         cx.takeover_requires(req, preempts);
@@ -123,5 +133,13 @@ mod tests {
             }
         }
         assert!((enumerated - expected).abs() < 1e-12, "{enumerated} vs {expected}");
+    }
+
+    #[test]
+    fn a_member_cannot_be_its_own_groups_precondition() {
+        let text = TEXT.replace(r#""require": ["orchestrator"]"#, r#""require": ["lb-b"]"#);
+        let loaded = crate::load(&text);
+        assert!(loaded.model.is_none());
+        assert!(loaded.diagnostics.iter().any(|d| d.message.contains("\"lb-b\" is a member of this group")));
     }
 }

@@ -135,6 +135,9 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     pub(in crate::simulate) fn set_active(&mut self, j: usize, active: Option<usize>) {
         self.groups[j].active = active;
+        if active.is_some() {
+            self.groups[j].last_active = active;
+        }
         self.apply_exclusion(j);
         self.mark_group(j);
         self.wake_cold(j);
@@ -174,7 +177,9 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// work, except a return to the first member of a group that preempts.
     pub(in crate::simulate) fn takeover_allowed(&self, j: usize, i: usize) -> bool {
         let p = &self.cx.groups[j];
-        (p.takeover_preempts && i == 0) || p.takeover_requires.iter().all(|&e| self.works(e))
+        (p.takeover_preempts && i == 0)
+            || self.groups[j].last_active == Some(i)
+            || p.takeover_requires.iter().all(|&e| self.works(e))
     }
 
     pub(in crate::simulate) fn react_switchover(&mut self, j: usize) {
@@ -329,7 +334,19 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
             }
             None => {
-                if let Some(t) = self.first_ok(j, None) {
+                // Under vote quorum only a member whose partition holds a majority may
+                // claim the role (docs/SEMANTICS.md §3).
+                let t = self.first_ok(j, None);
+                let t = match t {
+                    Some(t) if p.votes.is_some() && !self.has_majority(j, t) => {
+                        let fenced = self.groups[j].fenced;
+                        (0..members.len()).find(|&i| {
+                            Some(i) != fenced && self.works(members[i]) && self.seen_ok(j, i) && self.has_majority(j, i)
+                        })
+                    }
+                    t => t,
+                };
+                if let Some(t) = t {
                     let back_in_time = self.groups[j].window_from == Some(t) && self.now < self.groups[j].detect_until;
                     if back_in_time {
                         self.groups[j].window_from = None;

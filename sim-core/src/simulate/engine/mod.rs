@@ -108,6 +108,8 @@ pub(in crate::simulate) struct GroupState {
     pub(in crate::simulate) detect_until: f64,
     /// The window's takeover waits for a failover precondition to work again.
     pub(in crate::simulate) awaiting_requires: bool,
+    /// The member that held the role last: taking it back needs no takeover.
+    pub(in crate::simulate) last_active: Option<usize>,
     // Share
     pub(in crate::simulate) in_rotation: Vec<bool>,
     /// Works and is reached by whoever checks it, at the last reaction.
