@@ -200,8 +200,14 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.set_active(j, Some(a));
                 return;
             }
-            let target = self.groups[j].switching_to.filter(|&i| self.seen_ok(j, i)).or_else(|| self.first_ok(j, None));
-            if let Some(t) = target.filter(|&t| self.takeover_allowed(j, t)) {
+            // The member chosen, else any member seen working that may take over now.
+            let n = self.cx.model.groups[j].members.len();
+            let fenced = self.groups[j].fenced;
+            let chosen = self.groups[j].switching_to.into_iter().chain(0..n);
+            let target = chosen.filter(|&i| Some(i) != fenced).find(|&i| {
+                self.works(self.cx.model.groups[j].members[i]) && self.seen_ok(j, i) && self.takeover_allowed(j, i)
+            });
+            if let Some(t) = target {
                 let st = &mut self.groups[j];
                 st.awaiting_requires = false;
                 st.switching_to = Some(t);
