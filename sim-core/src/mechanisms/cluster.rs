@@ -233,19 +233,15 @@ impl Spec for ClusterSpec {
                 }
                 super::precondition::lower_requires(cx, &needs, false);
             }
-            ClusterMode::ActiveActive if self.fencing.is_some() => cx.error(
-                Code::ImpossibleValue,
-                cx.span,
-                "\"fencing\" guards a takeover, and an active-active cluster has no takeover",
-                "drop \"fencing\", or set \"mode\": \"active-standby\"",
-            ),
-            ClusterMode::ActiveActive if !self.require.is_empty() => cx.error(
-                Code::ImpossibleValue,
-                cx.span,
-                "\"require\" names what a takeover needs, and an active-active cluster has no takeover",
-                "drop \"require\", or set \"mode\": \"active-standby\"",
-            ),
-            ClusterMode::ActiveActive => {}
+            ClusterMode::ActiveActive => {
+                let fix = "set \"mode\": \"active-standby\"";
+                if self.fencing.is_some() {
+                    super::precondition::no_takeover(cx, "fencing", "an active-active cluster", fix);
+                }
+                if !self.require.is_empty() {
+                    super::precondition::no_takeover(cx, "require", "an active-active cluster", fix);
+                }
+            }
         }
         cx.attr("heartbeat_interval", Attr::Secs(interval));
         cx.attr("deadtime", Attr::Secs(deadtime));

@@ -190,11 +190,11 @@ impl Spec for GslbSpec {
         match self.answers {
             // A healthy first site gets its clients back: preemption.
             Answers::Single => super::precondition::lower_requires(cx, &self.require, true),
-            Answers::All if !self.require.is_empty() => cx.error(
-                Code::ImpossibleValue,
-                cx.span,
-                "\"require\" names what a takeover needs, and a GSLB answering with every site has no takeover",
-                "drop \"require\", or answer with one site: \"answers\": \"single\"",
+            Answers::All if !self.require.is_empty() => super::precondition::no_takeover(
+                cx,
+                "require",
+                "a GSLB answering with every site",
+                "answer with one site: \"answers\": \"single\"",
             ),
             Answers::All => {}
         }

@@ -55,6 +55,17 @@ pub fn lower_requires(cx: &mut LowerCx, require: &[Ref], preempts: bool) {
     }
 }
 
+/// The error for `field` ("require", "fencing") on a group that has no takeover
+/// (`what`: "an active-active cluster"), with the change that gives it one (`fix`).
+pub fn no_takeover(cx: &mut LowerCx, field: &str, what: &str, fix: &str) {
+    cx.error(
+        crate::diagnostics::Code::ImpossibleValue,
+        cx.span,
+        format!("\"{field}\" concerns a takeover, and {what} has no takeover"),
+        format!("drop \"{field}\", or {fix}"),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::single_failures::single_failures;
@@ -141,5 +152,18 @@ mod tests {
         let loaded = crate::load(&text);
         assert!(loaded.model.is_none());
         assert!(loaded.diagnostics.iter().any(|d| d.message.contains("\"lb-b\" is a member of this group")));
+    }
+
+    #[test]
+    fn a_group_with_no_takeover_rejects_require_and_fencing() {
+        let text = TEXT.replace(
+            r#""vip": { "kind": "vrrp", "members": ["lb-a", "lb-b"], "require": ["orchestrator"] }"#,
+            r#""db": { "kind": "cluster", "mode": "active-active", "sharing": "shared-everything", "members": ["orchestrator", "lb-a"], "require": ["sw"], "fencing": { "device": "sw" } }"#,
+        );
+        let messages: Vec<String> = crate::load(&text).diagnostics.iter().map(|d| d.message.clone()).collect();
+        for field in ["require", "fencing"] {
+            let wanted = format!("\"{field}\" concerns a takeover, and an active-active cluster has no takeover");
+            assert!(messages.contains(&wanted), "{messages:?}");
+        }
     }
 }

@@ -173,6 +173,18 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.schedule(self.now + delay, Event::SwitchDone { group: j as u32, token });
     }
 
+    /// Calls off the running switchover window: member `a` holds the role again, with no
+    /// takeover (its pending `SwitchDone` is dropped by the new token).
+    fn call_off_window(&mut self, j: usize, a: usize) {
+        let st = &mut self.groups[j];
+        st.window = false;
+        st.awaiting_requires = false;
+        st.switching_to = None;
+        st.window_from = None;
+        st.token += 1;
+        self.set_active(j, Some(a));
+    }
+
     /// Whether member `i` may take the role now: a takeover needs its preconditions to
     /// work, except a return to the first member of a group that preempts.
     pub(in crate::simulate) fn takeover_allowed(&self, j: usize, i: usize) -> bool {
@@ -191,13 +203,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             let back = self.groups[j].window_from.filter(|&a| self.seen_ok(j, a));
             let back = back.or_else(|| (p.takeover_preempts && self.seen_ok(j, 0)).then_some(0));
             if let Some(a) = back {
-                let st = &mut self.groups[j];
-                st.window = false;
-                st.awaiting_requires = false;
-                st.switching_to = None;
-                st.window_from = None;
-                st.token += 1;
-                self.set_active(j, Some(a));
+                self.call_off_window(j, a);
                 return;
             }
             // The member chosen, else any member seen working that may take over now.
@@ -223,12 +229,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             // deadtime, such as a 5 s multipath switch): no failover after all.
             if let Some(a) = self.groups[j].window_from {
                 if self.now < self.groups[j].detect_until && self.seen_ok(j, a) {
-                    let st = &mut self.groups[j];
-                    st.window = false;
-                    st.switching_to = None;
-                    st.window_from = None;
-                    st.token += 1;
-                    self.set_active(j, Some(a));
+                    self.call_off_window(j, a);
                 }
             }
             return;
