@@ -90,6 +90,31 @@ pub fn import(cx: &mut Cx) {
             continue;
         }
         holders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // The scenario takes the protocol's priority range (RFC 5798 §5.2.4: VRRP backups
+        // 1–254, 255 is the address owner; Cisco HSRP 0–255). NetBox stores 0–255 for both;
+        // a value outside is moved to the nearest end, keeping the member order above.
+        let range = if kind == "vrrp" { 1..=254 } else { 0..=255 };
+        for h in holders.iter_mut().filter(|h| !range.contains(&h.0)) {
+            let moved = h.0.clamp(*range.start(), *range.end());
+            cx.warn(
+                "NB505",
+                &url_of(&g),
+                format!(
+                    "{} has priority {} in FHRP group {}, outside {kind}'s {}–{}; imported as {moved}",
+                    h.2,
+                    h.0,
+                    display_of(&g),
+                    range.start(),
+                    range.end()
+                ),
+                Some(if kind == "vrrp" && h.0 == 255 {
+                    "255 marks the address owner, which is always master; it is still listed first".into()
+                } else {
+                    "members stay in NetBox's priority order; set the priority in NetBox to silence this".into()
+                }),
+            );
+            h.0 = moved;
+        }
         let name = str_of(&g, "name").map(str::to_owned).unwrap_or_else(|| format!("{protocol} {number}"));
         let id = cx.ids.claim(&name, gid, "fhrp");
         let mut entry = Entry::new(kind);

@@ -505,3 +505,39 @@ fn nested_locations_and_panels_in_locations() {
     let works = crate::model::eval::evaluate(&model, &failed).element_works;
     assert!(!works[r1] && works[r2]);
 }
+
+/// NetBox stores FHRP priorities 0–255 for every protocol; a VRRP scenario takes 1–254
+/// (RFC 5798 §5.2.4). The address owner (255) and out-of-range values are moved to the
+/// nearest end with NB505, and the member order stays NetBox's.
+#[test]
+fn fhrp_priorities_outside_the_protocol_range_are_moved_with_a_warning() {
+    let devices = r#"{"results": [
+        {"id": 1, "name": "r1", "role": {"slug": "router"}, "site": {"slug": "s"}},
+        {"id": 2, "name": "r2", "role": {"slug": "router"}, "site": {"slug": "s"}}]}"#;
+    let groups = r#"{"results": [
+        {"id": 1, "name": "gw", "protocol": "vrrp3", "group_id": 1},
+        {"id": 2, "name": "hs", "protocol": "hsrp", "group_id": 2}]}"#;
+    let assignments = r#"{"results": [
+        {"id": 1, "group": {"id": 1}, "interface_type": "dcim.interface", "interface": {"id": 10, "device": {"id": 2}}, "priority": 255},
+        {"id": 2, "group": {"id": 1}, "interface_type": "dcim.interface", "interface": {"id": 11, "device": {"id": 1}}, "priority": 0},
+        {"id": 3, "group": {"id": 2}, "interface_type": "dcim.interface", "interface": {"id": 12, "device": {"id": 1}}, "priority": 2100},
+        {"id": 4, "group": {"id": 2}, "interface_type": "dcim.interface", "interface": {"id": 13, "device": {"id": 2}}, "priority": 0}]}"#;
+    let imported = import(
+        &[
+            page("dcim/sites", SITE),
+            page("dcim/devices", devices),
+            page("ipam/fhrp-groups", groups),
+            page("ipam/fhrp-group-assignments", assignments),
+        ],
+        &Options::default(),
+    );
+    let text = imported.scenario.clone().unwrap();
+    assert!(text.contains(r#""members": ["r2", "r1"], "priorities": [254, 1]"#), "{text}");
+    assert!(text.contains(r#""members": ["r1", "r2"], "priorities": [255, 0]"#), "{text}");
+    let nb505: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB505").map(|d| d.message.as_str()).collect();
+    assert_eq!(nb505.len(), 3, "{nb505:?}");
+    assert!(nb505.iter().any(|m| m.contains("r2 has priority 255") && m.contains("imported as 254")), "{nb505:?}");
+    assert!(nb505.iter().any(|m| m.contains("r1 has priority 2100") && m.contains("imported as 255")), "{nb505:?}");
+    model_of(&imported);
+}
