@@ -41,6 +41,7 @@ pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/oversized-stp.jsonc",
     "anti-patterns/persistence-without-replication.jsonc",
     "anti-patterns/psus-on-one-pdu.jsonc",
+    "anti-patterns/raid5-large-disks.jsonc",
     "anti-patterns/replicas-one-site.jsonc",
     "anti-patterns/single-load-balancer.jsonc",
     "anti-patterns/sync-replication-blocks.jsonc",

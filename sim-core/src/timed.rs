@@ -13,6 +13,8 @@
 //!   failure, only what outlasts its return (its own outage is in the exact figure).
 //!   The term is
 //!   Σ_e o_e / (MTBF_e + D_e + MTTR_e): failures per second times outage per failure.
+//!   For a RAID disk whose rebuild can meet an unrecoverable read error with chance q,
+//!   o_e = (1 − q) · o_clean + q · o_error, both drilled (the error costs a restore).
 //!
 //! The failover term is first order. It counts each failure as if everything else were
 //! up, and takes the member that is active at time 0 as the one that fails, so with
@@ -125,13 +127,24 @@ pub fn timed_figures(
         let sim =
             SimOptions { years: 1, replications: 1, random_failures: false, ideal: false, ..SimOptions::default() };
         let mut compiled = Compiled::new(model, sim);
+        let read_error = read_error_chances(model);
         Ok(failing
             .iter()
             .map(|&e| {
                 let f = model.element(e).failure.expect("failing element");
                 let down = detection[e.0 as usize] + f.mttr_secs;
                 let rate = 1.0 / (f.mtbf_secs + down);
-                (e, rate, crate::simulate::single_failure_downtime(&mut compiled, e, down))
+                let mut outage = crate::simulate::single_failure_downtime(&mut compiled, e, down, false);
+                // A disk whose rebuild meets a read error with chance q: the expected
+                // outage over both outcomes.
+                let q = read_error[e.0 as usize];
+                if q > 0.0 {
+                    let failed = crate::simulate::single_failure_downtime(&mut compiled, e, down, true);
+                    for (o, f) in outage.iter_mut().zip(failed) {
+                        *o = (1.0 - q) * *o + q * f;
+                    }
+                }
+                (e, rate, outage)
             })
             .collect::<Vec<_>>())
     };
@@ -173,6 +186,23 @@ pub fn timed_figures(
             Ok(TimedFigure { detected, failover, contributors })
         })
         .collect()
+}
+
+/// Per element: the chance that the rebuild after its failure from the all-up state
+/// meets a read error (a disk of a RAID group whose rebuild then has no redundancy left:
+/// RAID1 of two, RAID5, RAID10), else 0.
+fn read_error_chances(model: &Model) -> Vec<f64> {
+    let mut q = vec![0.0; model.elements.len()];
+    for g in &model.groups {
+        let Some(crate::model::Dynamics::Rebuild { read_errors: Some(risk), .. }) = g.dynamics else { continue };
+        let crate::model::Arrangement::ActiveActive { need } = g.arrangement else { continue };
+        if risk.exposed(g.members.len() - 1, need as usize) {
+            for &m in &g.members {
+                q[m.0 as usize] = risk.failure_probability();
+            }
+        }
+    }
+    q
 }
 
 #[cfg(test)]

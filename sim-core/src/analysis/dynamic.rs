@@ -90,52 +90,106 @@ pub fn raid_unprotected(
     rebuild_secs: f64,
     crews: Option<u32>,
 ) -> Option<Vec<f64>> {
-    let (lambda, repair, rebuild) = (1.0 / mtbf_secs, 1.0 / mttr_secs, 1.0 / rebuild_secs.max(1e-9));
-    let mut states: Vec<(usize, usize, usize)> = Vec::new();
-    for w in 0..=slots {
-        for b in 0..=slots - w {
-            for sp in 0..=hot_spares {
-                // Disks away for replacement: h + w − sp ≥ 0.
-                if hot_spares + w >= sp {
-                    states.push((w, b, sp));
-                }
-            }
-        }
-    }
-    if states.len() > 2000 {
-        return None;
-    }
-    let index = |s: (usize, usize, usize)| states.iter().position(|&x| x == s);
-    let mut rates = vec![vec![0.0; states.len()]; states.len()];
-    for (i, &(w, b, sp)) in states.iter().enumerate() {
-        let healthy = slots - w - b;
-        let away = hot_spares + w - sp;
-        let mut add = |to: (usize, usize, usize), r: f64| {
-            if r > 0.0 {
-                if let Some(j) = index(to) {
-                    rates[i][j] += r;
-                }
-            }
-        };
-        if healthy > 0 {
-            let to = if sp > 0 { (w, b + 1, sp - 1) } else { (w + 1, b, sp) };
-            add(to, healthy as f64 * lambda);
-        }
-        let replacing = crews.map_or(away, |c| away.min(c as usize));
-        if replacing > 0 {
-            let to = if w > 0 { (w - 1, b + 1, sp) } else { (w, b, sp + 1) };
-            add(to, replacing as f64 * repair);
-        }
-        if b > 0 {
-            add((w, b - 1, sp), b as f64 * rebuild);
-        }
-    }
-    let pi = stationary(&rates)?;
+    let chain = RaidChain::new(slots, hot_spares, mtbf_secs, mttr_secs, rebuild_secs, crews)?;
+    let pi = stationary(&chain.rates)?;
     let mut by_count = vec![0.0; slots + 1];
-    for (&(w, b, _), p) in states.iter().zip(&pi) {
+    for (&(w, b, _), p) in chain.states.iter().zip(&pi) {
         by_count[w + b] += p;
     }
     Some(by_count)
+}
+
+/// The long-run rate (per second) of rebuild starts in the RAID chain of
+/// [`raid_unavailability`] after which `exposed(ok_others)` holds, with `ok_others`
+/// the slots other than the one starting that still hold data: the rebuilds an
+/// unrecoverable read error can fail (`mechanisms::raid`). A rebuild starts when a
+/// slot's disk fails while a spare is free, or when a replacement fills a waiting slot.
+pub fn raid_rebuild_starts(
+    slots: usize,
+    hot_spares: usize,
+    mtbf_secs: f64,
+    mttr_secs: f64,
+    rebuild_secs: f64,
+    crews: Option<u32>,
+    exposed: impl Fn(usize) -> bool,
+) -> Option<f64> {
+    let chain = RaidChain::new(slots, hot_spares, mtbf_secs, mttr_secs, rebuild_secs, crews)?;
+    let pi = stationary(&chain.rates)?;
+    let mut rate = 0.0;
+    for (&(w, b, sp), p) in chain.states.iter().zip(&pi) {
+        let healthy = slots - w - b;
+        let away = hot_spares + w - sp;
+        // A failure onto a free spare: the unprotected count becomes w + b + 1.
+        if healthy > 0 && sp > 0 && exposed(slots - (w + b + 1)) {
+            rate += p * healthy as f64 / mtbf_secs;
+        }
+        // A replacement filling a waiting slot: the count stays w + b.
+        let replacing = crews.map_or(away, |c| away.min(c as usize));
+        if replacing > 0 && w > 0 && exposed(slots - (w + b)) {
+            rate += p * replacing as f64 / mttr_secs;
+        }
+    }
+    Some(rate)
+}
+
+/// The RAID chain's states (slots waiting for a disk, slots rebuilding, free spares)
+/// and transition rates.
+struct RaidChain {
+    states: Vec<(usize, usize, usize)>,
+    rates: Vec<Vec<f64>>,
+}
+
+impl RaidChain {
+    fn new(
+        slots: usize,
+        hot_spares: usize,
+        mtbf_secs: f64,
+        mttr_secs: f64,
+        rebuild_secs: f64,
+        crews: Option<u32>,
+    ) -> Option<RaidChain> {
+        let (lambda, repair, rebuild) = (1.0 / mtbf_secs, 1.0 / mttr_secs, 1.0 / rebuild_secs.max(1e-9));
+        let mut states: Vec<(usize, usize, usize)> = Vec::new();
+        for w in 0..=slots {
+            for b in 0..=slots - w {
+                for sp in 0..=hot_spares {
+                    // Disks away for replacement: h + w − sp ≥ 0.
+                    if hot_spares + w >= sp {
+                        states.push((w, b, sp));
+                    }
+                }
+            }
+        }
+        if states.len() > 2000 {
+            return None;
+        }
+        let index = |s: (usize, usize, usize)| states.iter().position(|&x| x == s);
+        let mut rates = vec![vec![0.0; states.len()]; states.len()];
+        for (i, &(w, b, sp)) in states.iter().enumerate() {
+            let healthy = slots - w - b;
+            let away = hot_spares + w - sp;
+            let mut add = |to: (usize, usize, usize), r: f64| {
+                if r > 0.0 {
+                    if let Some(j) = index(to) {
+                        rates[i][j] += r;
+                    }
+                }
+            };
+            if healthy > 0 {
+                let to = if sp > 0 { (w, b + 1, sp - 1) } else { (w + 1, b, sp) };
+                add(to, healthy as f64 * lambda);
+            }
+            let replacing = crews.map_or(away, |c| away.min(c as usize));
+            if replacing > 0 {
+                let to = if w > 0 { (w - 1, b + 1, sp) } else { (w, b, sp + 1) };
+                add(to, replacing as f64 * repair);
+            }
+            if b > 0 {
+                add((w, b - 1, sp), b as f64 * rebuild);
+            }
+        }
+        Some(RaidChain { states, rates })
+    }
 }
 
 /// One member of an active-standby group: failure and repair rates (per second).
@@ -247,6 +301,21 @@ mod tests {
     fn raid1_with_a_hot_spare_matches_the_independent_chain() {
         let u = raid_unavailability(2, 1, 1, 5.0 * YEAR, 7.0 * DAY, 2.0 * DAY, None).unwrap();
         close(u, 1.84530543378e-6, 1e-9);
+    }
+
+    /// Oracle: DERIVATIONS.md case 10 (an independent CTMC and renewal closed form):
+    /// RAID 5 of 3, MTBF 1 y (8760 h), replacement 24 h, rebuild 12 h; rebuild starts
+    /// with both other slots protected, per 8760-h year: 2.96332 without a spare,
+    /// 2.99033 with one.
+    #[test]
+    fn exposed_rebuild_starts_match_the_independent_chain() {
+        let year = 8760.0 * HOUR;
+        let starts = |spares| {
+            raid_rebuild_starts(3, spares, year, 24.0 * HOUR, 12.0 * HOUR, None, |ok_others| ok_others == 2).unwrap()
+                * year
+        };
+        close(starts(0), 2.96332, 2e-6);
+        close(starts(1), 2.99033, 2e-6);
     }
 
     /// RAID 5 of 4 without spares: 2-of-4 slots down, slots independent.

@@ -392,6 +392,7 @@ impl<'m> Builder<'m> {
         }
         let group = self.model.group(g).clone();
         self.dynamic_members(g);
+        self.note_read_errors(&group);
         if let Some(t) = &group.takeover_requires {
             let first = self.model.element(group.members[0]).name.clone();
             self.tree.notes.push(if t.preempts {
@@ -769,6 +770,48 @@ impl<'m> Builder<'m> {
             NodeRef::Group(g) => (0..self.model.group(g).members.len()).map(|i| self.ineligible(g, i)).collect(),
             NodeRef::Service(_) => Vec::new(),
         }
+    }
+
+    /// A RAID group whose exposed rebuilds can meet unrecoverable read errors: how often
+    /// that loses the data. The exact figure is the ideal view, where a restore takes no
+    /// time, so the note gives the loss rate the figures with timings and `simulate` act on.
+    fn note_read_errors(&mut self, group: &crate::model::Group) {
+        let (
+            Some(Dynamics::Rebuild { rebuild_secs, hot_spares, read_errors: Some(risk) }),
+            Arrangement::ActiveActive { need },
+        ) = (&group.dynamics, &group.arrangement)
+        else {
+            return;
+        };
+        let q = risk.failure_probability();
+        let slots = group.members.len();
+        let need = *need as usize;
+        let failures: Vec<_> = group.members.iter().map(|&m| self.model.element(m).failure).collect();
+        let rate = match failures.first().copied().flatten() {
+            Some(f) if failures.iter().all(|x| *x == Some(f)) => dynamic::raid_rebuild_starts(
+                slots,
+                *hot_spares as usize,
+                f.mtbf_secs,
+                f.mttr_secs,
+                *rebuild_secs,
+                self.model.repair_crews,
+                |ok_others| if risk.always_exposed { ok_others >= need } else { ok_others == need },
+            ),
+            _ => None,
+        };
+        let how_often = match rate {
+            Some(r) => format!(
+                "about {:.3} such rebuilds a year, so {:.3} data losses a year from read errors, each restored from backup",
+                r * crate::simulate::YEAR_SECS,
+                r * q * crate::simulate::YEAR_SECS
+            ),
+            None => "their rate is not computed (disks differ in timing, or too many states)".to_string(),
+        };
+        self.tree.notes.push(format!(
+            "{}: a rebuild with no redundancy left fails on an unrecoverable read error with probability {:.1}%; {how_often}. The exact figure takes restores as instant (the ideal view); the figure with timings adds the restore after one disk's failure, and `spofsim simulate` plays every rebuild",
+            group.name,
+            q * 100.0
+        ));
     }
 
     /// Notes for dynamic groups that could not be solved as modules.

@@ -19,6 +19,7 @@ mod monitoring;
 mod persistence;
 mod power_overload;
 mod quorum_device_uncabled;
+mod raid_read_error;
 mod raid_spare;
 mod single_site;
 mod stp_as_tier;
@@ -138,6 +139,7 @@ pub static LINTS: &[&Lint] = &[
     &stp_as_tier::LINT,
     &stp_diameter::LINT,
     &cluster_fencing::LINT,
+    &raid_read_error::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.

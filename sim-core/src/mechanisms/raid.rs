@@ -9,8 +9,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::Ref;
+use crate::de::Spanned;
 use crate::diagnostics::Code;
-use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Target};
+use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, ReadErrorRisk, Req, Target};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
@@ -63,6 +64,33 @@ pub struct RaidSpec {
     pub hot_spares: u32,
     /// Time to rebuild onto a spare (default 12h).
     pub rebuild: Option<Duration>,
+    /// Capacity of each member disk in decimal terabytes (10^12 bytes, as datasheets
+    /// count), e.g. `"disk_size_tb": 12`. With it, rebuilds can fail on an unrecoverable
+    /// read error; without it, they are taken to read cleanly.
+    pub disk_size_tb: Option<Spanned<f64>>,
+    /// Unrecoverable read errors per bit read (datasheets' "nonrecoverable read errors
+    /// per bits read"). Default 1e-14, the consumer class (Seagate BarraCuda product
+    /// manual: 1 per 10^14 bits); enterprise disks state 1e-15 (Seagate Exos X16
+    /// datasheet: 1 sector per 10^15 bits). Needs `disk_size_tb`.
+    pub ure_per_bit: Option<Spanned<f64>>,
+}
+
+/// Default unrecoverable read errors per bit read: the consumer class (Seagate BarraCuda
+/// product manual, "Nonrecoverable read errors per bits read, max: 1 per 10E14").
+pub const DEFAULT_URE_PER_BIT: f64 = 1e-14;
+
+/// The read-error risk of a RAID group, from its level, disk count, disk size and error
+/// rate: how many disks an exposed rebuild reads (RAID1 and RAID10 one mirror copy,
+/// RAID5 the n − 1 others, RAID6 the n − 2 left after two losses; RAID0 never rebuilds).
+pub fn read_error_risk(level: u8, disks: usize, disk_size_tb: f64, ure_per_bit: f64) -> Option<ReadErrorRisk> {
+    let disks_read = match level {
+        1 | 10 => 1,
+        5 => disks - 1,
+        6 => disks - 2,
+        _ => return None,
+    };
+    let bits = disks_read as f64 * disk_size_tb * 1e12 * 8.0;
+    Some(ReadErrorRisk { expected_errors: -bits * (-ure_per_bit).ln_1p(), always_exposed: level == 10 })
 }
 
 /// The fewest disks a level needs, and whether the count must be even.
@@ -134,6 +162,7 @@ impl Spec for RaidSpec {
             return;
         }
         let rebuild = self.rebuild.map_or(12.0 * 3600.0, |d| d.secs);
+        let read_errors = self.read_errors(cx, n);
         let need = match self.level {
             0 => n,
             1 => 1,
@@ -150,7 +179,7 @@ impl Spec for RaidSpec {
         let Target::Group(g) = cx.me else { return };
         cx.builder.model.groups[g.0 as usize].arrangement = Arrangement::ActiveActive { need };
         cx.builder.model.groups[g.0 as usize].dynamics =
-            Some(crate::model::Dynamics::Rebuild { rebuild_secs: rebuild, hot_spares: self.hot_spares });
+            Some(crate::model::Dynamics::Rebuild { rebuild_secs: rebuild, hot_spares: self.hot_spares, read_errors });
         if !pairs.is_empty() {
             cx.group_need(g, Req::All(pairs), EdgeKind::Member);
         }
@@ -161,14 +190,73 @@ impl Spec for RaidSpec {
     }
 }
 
+impl RaidSpec {
+    /// Checks `disk_size_tb` and `ure_per_bit` and lowers them to the group's risk.
+    fn read_errors(&self, cx: &mut LowerCx, disks: usize) -> Option<ReadErrorRisk> {
+        if let Some(p) = &self.ure_per_bit {
+            if !(0.0..1.0).contains(&p.value) {
+                cx.error(
+                    Code::ImpossibleValue,
+                    p.span,
+                    format!("ure_per_bit must be a probability per bit, 0 ≤ p < 1, not {}", p.value),
+                    "datasheets give 1e-14 (consumer) or 1e-15 (enterprise)",
+                );
+                return None;
+            }
+            if self.disk_size_tb.is_none() {
+                cx.error(
+                    Code::ImpossibleValue,
+                    p.span,
+                    "ure_per_bit needs disk_size_tb: the risk grows with the bits a rebuild reads",
+                    "add e.g. \"disk_size_tb\": 4",
+                );
+                return None;
+            }
+        }
+        let tb = self.disk_size_tb.as_ref()?;
+        if !(tb.value > 0.0 && tb.value <= 10_000.0) {
+            cx.error(
+                Code::ImpossibleValue,
+                tb.span,
+                format!("disk_size_tb must be a size in terabytes above 0 (at most 10000), not {}", tb.value),
+                "e.g. \"disk_size_tb\": 4 for a 4 TB disk",
+            );
+            return None;
+        }
+        read_error_risk(self.level, disks, tb.value, self.ure_per_bit.as_ref().map_or(DEFAULT_URE_PER_BIT, |p| p.value))
+    }
+}
+
 /// Simulated timing: a lost disk leaves the array degraded until its slot is rebuilt.
 pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
     use crate::simulate::{Behaviour, RebuildTiming, SimProfile};
     let rebuild = match g.dynamics {
-        Some(crate::model::Dynamics::Rebuild { rebuild_secs, hot_spares }) => {
-            Some(RebuildTiming { rebuild_secs, hot_spares })
+        Some(crate::model::Dynamics::Rebuild { rebuild_secs, hot_spares, read_errors }) => {
+            Some(RebuildTiming { rebuild_secs, hot_spares, read_errors })
         }
         _ => None,
     };
     SimProfile { rebuild, ..SimProfile::plain(Behaviour::Rebuild) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Oracle: tests/oracles/DERIVATIONS.md case 10, q = 1 − (1 − p)^bits.
+    #[test]
+    fn rebuild_failure_probabilities_match_the_closed_form() {
+        let q = |level, disks, tb, p| read_error_risk(level, disks, tb, p).unwrap().failure_probability();
+        let close = |a: f64, b: f64| assert!((a - b).abs() < 5e-6 * b, "{a} vs {b}");
+        close(q(5, 3, 2.0, 1e-14), 0.273851);
+        close(q(5, 3, 2.0, 1e-15), 0.0314934);
+        close(q(1, 2, 2.0, 1e-14), 0.147856);
+        close(q(6, 6, 12.0, 1e-15), 0.318869);
+        close(q(10, 4, 4.0, 1e-14), 0.273851);
+        assert!(read_error_risk(0, 4, 4.0, 1e-14).is_none());
+        let raid10 = read_error_risk(10, 4, 4.0, 1e-14).unwrap();
+        assert!(raid10.exposed(3, 2) && raid10.exposed(2, 2));
+        let raid6 = read_error_risk(6, 6, 12.0, 1e-15).unwrap();
+        assert!(!raid6.exposed(5, 4) && raid6.exposed(4, 4));
+    }
 }

@@ -241,9 +241,34 @@ pub struct Switchover {
 pub enum Dynamics {
     /// RAID: a slot stays unprotected until its rebuild ends, onto a hot spare at once
     /// or onto the replacement disk after the repair.
-    Rebuild { rebuild_secs: f64, hot_spares: u32 },
+    Rebuild { rebuild_secs: f64, hot_spares: u32, read_errors: Option<ReadErrorRisk> },
     /// An active-standby group whose standbys are off (do not fail) while they wait.
     ColdStandby,
+}
+
+/// The chance that a RAID rebuild with no redundancy left meets an unrecoverable read
+/// error (URE) and loses the data (`mechanisms::raid`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReadErrorRisk {
+    /// Expected read errors in one exposed rebuild: −bits · ln(1 − p), with p the error
+    /// rate per bit read; the first error falls where this Poisson stream puts it.
+    pub expected_errors: f64,
+    /// RAID10 reads the one mirror partner, always the last copy; other levels are
+    /// exposed only when the slot being rebuilt leaves no other redundancy.
+    pub always_exposed: bool,
+}
+
+impl ReadErrorRisk {
+    /// Probability that an exposed rebuild fails: 1 − (1 − p)^bits = 1 − e^(−λ).
+    pub fn failure_probability(&self) -> f64 {
+        -(-self.expected_errors).exp_m1()
+    }
+
+    /// Whether a rebuild that starts with `ok_others` of the other slots holding data,
+    /// in a group that needs `need` slots, has no redundancy left to correct an error.
+    pub fn exposed(&self, ok_others: usize, need: usize) -> bool {
+        self.always_exposed || ok_others <= need
+    }
 }
 
 /// How many members a group needs, and in which arrangement.
@@ -407,6 +432,9 @@ pub struct Drill {
     pub element: ElementId,
     pub at_secs: f64,
     pub for_secs: f64,
+    /// The rebuild this disk's failure starts meets an unrecoverable read error, when it
+    /// has no redundancy left (the worst case of a RAID rebuild, rehearsed).
+    pub read_error: bool,
     pub span: Span,
 }
 

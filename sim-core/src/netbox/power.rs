@@ -70,7 +70,8 @@ pub fn import(cx: &mut Cx) {
         }
         let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
         entry.field("power", Value::Array(sources));
-        if any_draw {
+        // A sum past f64's range (no real rack) would write no number at all.
+        if any_draw && draw.is_finite() {
             entry.field("draw_watts", serde_json::json!(draw));
         }
     }
@@ -254,7 +255,7 @@ fn feed_component(cx: &mut Cx, id: i64) -> String {
         None => cx.unrecorded_power_of(&site),
     };
     entry.field("from", Value::String(from));
-    if let Some(w) = available.filter(|w| *w > 0.0) {
+    if let Some(w) = available.filter(|w| *w > 0.0 && w.is_finite()) {
         entry.field("capacity_watts", serde_json::json!(w));
     }
     cx.custom_failure_fields(&feed, &at, &mut entry);

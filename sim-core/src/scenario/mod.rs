@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use crate::de::{from_node, DeError, Spanned};
 use crate::diagnostics::{self, did_you_mean, Code, Diagnostic};
 use crate::mechanisms;
-use crate::model::{self, EdgeKind, ElementId, FailureModel, LowerCx, Model, ModelBuilder, Req, Target};
+use crate::model::{self, Dynamics, EdgeKind, ElementId, FailureModel, LowerCx, Model, ModelBuilder, Req, Target};
 use crate::syntax::{self, Key, Node, Span, Value};
 use crate::units::Duration;
 
@@ -613,6 +613,25 @@ impl Loader {
                 );
             }
             if let Some(e) = self.any_element(&spec.fail, "a drill's target") {
+                if let Some(flag) = spec.read_error.as_ref().filter(|f| f.value) {
+                    if !self.builder.model.groups.iter().any(|g| {
+                        g.members.contains(&e)
+                            && matches!(g.dynamics, Some(Dynamics::Rebuild { read_errors: Some(_), .. }))
+                    }) {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                Code::ImpossibleValue,
+                                flag.span,
+                                format!(
+                                    "\"read_error\" rehearses a failed RAID rebuild, but {} is not a disk of a RAID group with \"disk_size_tb\"",
+                                    spec.fail.value
+                                ),
+                            )
+                            .with_help("fail a disk of a RAID group and give the group \"disk_size_tb\", or drop \"read_error\""),
+                        );
+                        continue;
+                    }
+                }
                 self.builder.model.drills.push(spec.lower(e));
             }
         }

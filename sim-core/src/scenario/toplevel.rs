@@ -300,6 +300,12 @@ pub struct DrillSpec {
     /// For how long.
     #[serde(rename = "for")]
     pub duration: Spanned<Duration>,
+    /// The rebuild after this disk's failure meets an unrecoverable read error when it
+    /// has no redundancy left, so the data is lost and restored from backup: the worst
+    /// case of a rebuild, rehearsed. Only for a disk in a RAID group with
+    /// `disk_size_tb`. Default false: the rebuild reads cleanly.
+    #[serde(default)]
+    pub read_error: Option<Spanned<bool>>,
 }
 
 impl DrillSpec {
@@ -316,6 +322,7 @@ impl DrillSpec {
             element,
             at_secs: self.at.value.secs,
             for_secs: self.duration.value.secs,
+            read_error: self.read_error.as_ref().is_some_and(|r| r.value),
             span: self.fail.span,
         }
     }

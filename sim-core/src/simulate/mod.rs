@@ -187,9 +187,17 @@ const SINGLE_FAILURE_AT_SECS: f64 = 3600.0;
 /// from the all-up state for `for_secs` and is then back, with every mechanism's
 /// timing: a drill run on `compiled`, whose options must have random failures off.
 /// The run lasts until a year after the return, so delays up to a year are seen whole.
-pub fn single_failure_downtime(compiled: &mut Compiled, element: crate::model::ElementId, for_secs: f64) -> Vec<f64> {
+/// With `read_error`, the rebuild the failure starts meets an unrecoverable read error
+/// when it has no redundancy left (`mechanisms::raid`).
+pub fn single_failure_downtime(
+    compiled: &mut Compiled,
+    element: crate::model::ElementId,
+    for_secs: f64,
+    read_error: bool,
+) -> Vec<f64> {
     debug_assert!(!compiled.options.random_failures);
     compiled.drills = vec![(element.0, SINGLE_FAILURE_AT_SECS, for_secs)];
+    compiled.forced_read_errors = if read_error { vec![element.0] } else { Vec::new() };
     compiled.options.years = ((SINGLE_FAILURE_AT_SECS + for_secs) / YEAR_SECS).ceil() as u32 + 1;
     let record = engine::run(compiled, 0);
     record.services.iter().map(|s| s.down_secs_by_year.iter().sum()).collect()
@@ -207,12 +215,22 @@ pub fn named_drill(model: &Model, name: &str) -> Option<ReplicationRecord> {
         .filter(|d| d.name.as_deref() == Some(name))
         .map(|d| (d.element.0, d.at_secs, d.for_secs))
         .collect();
+    let forced_read_errors = forced_read_errors(model.drills.iter().filter(|d| d.name.as_deref() == Some(name)));
     let end_secs = drills.iter().map(|&(_, at, dur)| at + dur).reduce(f64::max)?;
     let years = (end_secs / YEAR_SECS).ceil() as u32 + 1;
     let options = SimOptions { years, replications: 1, seed: DEFAULT_SEED, random_failures: false, ideal: false };
     let mut compiled = Compiled::new(model, options);
     compiled.drills = drills;
+    compiled.forced_read_errors = forced_read_errors;
     Some(engine::run(&compiled, 0))
+}
+
+/// The disks whose drilled failure's rebuild is to meet a read error, sorted.
+pub(crate) fn forced_read_errors<'a>(drills: impl Iterator<Item = &'a crate::model::Drill>) -> Vec<u32> {
+    let mut elements: Vec<u32> = drills.filter(|d| d.read_error).map(|d| d.element.0).collect();
+    elements.sort_unstable();
+    elements.dedup();
+    elements
 }
 
 pub fn service_names(model: &Model) -> Vec<String> {

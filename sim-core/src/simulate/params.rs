@@ -35,6 +35,8 @@ pub struct GroupParams {
     pub local_links: Vec<Vec<(ElementId, ElementId)>>,
     pub rebuild_secs: f64,
     pub hot_spares: u32,
+    /// Rebuilds with no redundancy left can fail on a read error (`mechanisms::raid`).
+    pub read_errors: Option<crate::model::ReadErrorRisk>,
     /// A standby member forwards nobody's traffic (see [`super::SimProfile`]).
     pub blocks_transit: bool,
     /// The failover is local to one host (a bond).
@@ -81,6 +83,9 @@ pub struct Compiled<'m> {
     pub repair_crews: Option<u32>,
     /// Drills as (element, at, for), sorted.
     pub drills: Vec<(u32, f64, f64)>,
+    /// Disks whose drilled failure's rebuild meets a read error when it has no
+    /// redundancy left (a drill's `read_error`), sorted.
+    pub forced_read_errors: Vec<u32>,
     /// Every database's copies ([`super::data`]).
     pub data_sets: Vec<DataSet>,
     /// Per data set: the services whose dependencies hold one of its copies.
@@ -204,6 +209,7 @@ impl<'m> Compiled<'m> {
             detectors,
             battery_secs,
             drills,
+            forced_read_errors: super::forced_read_errors(model.drills.iter()),
         }
     }
 }
@@ -258,7 +264,11 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         .all(|&m| circuit.closures[m.0 as usize].iter().any(|x| !circuit.net.adjacency[x.0 as usize].is_empty()));
     // Rebuild windows stay in `ideal` mode: the analyzer counts them (docs/SEMANTICS.md
     // is about who serves; how long a slot is unprotected is steady-state).
-    let rebuild = profile.rebuild.unwrap_or(crate::simulate::RebuildTiming { rebuild_secs: 0.0, hot_spares: 0 });
+    let rebuild = profile.rebuild.unwrap_or(crate::simulate::RebuildTiming {
+        rebuild_secs: 0.0,
+        hot_spares: 0,
+        read_errors: None,
+    });
     GroupParams {
         behaviour,
         need,
@@ -270,6 +280,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         local_links,
         rebuild_secs: rebuild.rebuild_secs,
         hot_spares: rebuild.hot_spares,
+        read_errors: rebuild.read_errors,
         blocks_transit: profile.standby_blocks_transit,
         host_local: profile.host_local,
         checked_from: if ideal { None } else { profile.checked_from },

@@ -30,6 +30,8 @@ pub struct StpTimers {
 pub struct RebuildTiming {
     pub rebuild_secs: f64,
     pub hot_spares: u32,
+    /// Rebuilds with no redundancy left can fail on an unrecoverable read error.
+    pub read_errors: Option<crate::model::ReadErrorRisk>,
 }
 
 /// The typed simulator parameters of one group.

@@ -51,6 +51,17 @@ pub fn time_to_failure(rng: &mut ChaCha8Rng, failure: &FailureModel) -> f64 {
     }
 }
 
+/// Where the first event of a Poisson stream with `expected` events per unit falls in
+/// [0, 1), or `None` when none falls there (probability e^(−expected)): the first
+/// arrival is exponential with mean 1 / `expected`.
+pub fn first_event_fraction(rng: &mut ChaCha8Rng, expected: f64) -> Option<f64> {
+    if expected <= 0.0 {
+        return None;
+    }
+    let at = exponential(rng, 1.0 / expected);
+    (at < 1.0).then_some(at)
+}
+
 /// Whether an event of probability `p` happens.
 pub fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
     p > 0.0 && rng.random::<f64>() < p

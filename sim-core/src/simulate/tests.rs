@@ -510,3 +510,33 @@ fn the_worst_year_timeline_is_the_year_the_records_counted() {
         );
     }
 }
+
+/// Oracle: tests/oracles/DERIVATIONS.md case 10 (renewal closed forms by an independent
+/// helper): RAID 5 of three 2 TB disks at 1e-14 errors per bit, MTBF 1 y (8760 h),
+/// replacement 1 d, rebuild 12 h, no spare. Data losses a year: 0.811507 from rebuilds
+/// that meet a read error plus 0.0243560 from a second failure in a window. The count
+/// over 10,000 simulated years is Poisson; the 95% interval must hold the sum.
+#[test]
+fn raid5_read_error_losses_match_the_closed_form() {
+    let text = r#"{ "name": "raid5-read-errors",
+        "defaults": { "disk": { "mtbf": "1y", "mttr": "1d" }, "link": { "availability": "100%" }, "nic": { "availability": "100%" } },
+        "components": { "internet": { "kind": "entry" }, "sw": { "kind": "switch", "availability": "100%" },
+                        "db": { "kind": "server", "nics": ["sw"], "runs": ["db"], "availability": "100%" } },
+        "links": [{ "between": ["internet", "sw"] }],
+        "groups": { "data": { "kind": "raid", "level": 5, "in": "db", "disk_count": 3, "rebuild": "12h", "disk_size_tb": 2 } },
+        "backups": { "nightly": { "type": "data", "of": ["db"], "interval": "1d", "restore": "4h" } },
+        "services": { "app": { "from": "internet", "through": ["db/db"] } } }"#;
+    let m = model(text);
+    let (years, replications) = (100, 100);
+    let report = simulate(&m, &ideal(years, replications));
+    let simulated_years = f64::from(years) * replications as f64;
+    let losses = report.services[0].rpo_events as f64;
+    let expected = (0.811507 + 0.0243560) * simulated_years;
+    let half_width = 1.96 * expected.sqrt();
+    assert!((losses - expected).abs() < half_width, "{losses} losses, expected {expected} ± {half_width}");
+    // Without the disk size, only second failures lose data.
+    let clean = model(&text.replace(r#", "disk_size_tb": 2"#, ""));
+    let losses = simulate(&clean, &ideal(years, replications)).services[0].rpo_events as f64;
+    let expected = 0.0243560 * simulated_years;
+    assert!((losses - expected).abs() < 1.96 * expected.sqrt(), "{losses} losses, expected {expected}");
+}

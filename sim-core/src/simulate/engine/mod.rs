@@ -51,6 +51,12 @@ pub(in crate::simulate) enum Event {
         member: u32,
         token: u32,
     },
+    /// A rebuild with no redundancy left met an unrecoverable read error.
+    ReadError {
+        group: u32,
+        member: u32,
+        token: u32,
+    },
     RestoreDone {
         group: u32,
         token: u32,
@@ -214,6 +220,8 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     pub(in crate::simulate) crews_busy: u32,
     pub(in crate::simulate) repair_queue: std::collections::VecDeque<u32>,
     pub(in crate::simulate) drilled: Vec<u32>,
+    /// Per element: a drill asked that the next rebuild of this disk meet a read error.
+    pub(in crate::simulate) read_error_due: Vec<bool>,
     pub(in crate::simulate) value: Vec<bool>,
     /// Per element: how many transit-blocking groups hold it as standby, plus STP
     /// domains it is reconverging in. Above zero it forwards nobody's traffic.
@@ -377,6 +385,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             crews_busy: 0,
             repair_queue: std::collections::VecDeque::new(),
             drilled: vec![0; n],
+            read_error_due: vec![false; n],
             value: vec![false; nodes],
             transit_blocked: vec![0; n],
             reconverging: vec![0; n],
@@ -593,6 +602,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::SwitchDone { group, .. }
             | Event::OutOfRotation { group, .. }
             | Event::SlotRebuilt { group, .. }
+            | Event::ReadError { group, .. }
             | Event::RestoreDone { group, .. }
             | Event::Reconverged { group }
             | Event::Promote { group, .. } => self.group_changed(group as usize),
@@ -638,6 +648,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.site_event(e, true);
                 }
                 self.drilled[e as usize] += 1;
+                if cx.forced_read_errors.binary_search(&e).is_ok() {
+                    self.read_error_due[e as usize] = true;
+                }
                 self.cause(e);
                 self.mark(e);
             }
@@ -659,6 +672,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::SwitchDone { group, token } => self.on_switch_done(group, token),
             Event::OutOfRotation { group, member, token } => self.on_out_of_rotation(group, member, token),
             Event::SlotRebuilt { group, member, token } => self.on_slot_rebuilt(group, member, token),
+            Event::ReadError { group, member, token } => self.on_read_error(group, member, token),
             Event::RestoreDone { group, token } => self.on_restore_done(group, token),
             Event::Reconverged { group } => self.on_reconverged(group),
             Event::Promote { group, member, token } => self.on_promote(group, member, token),
