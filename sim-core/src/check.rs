@@ -340,7 +340,7 @@ fn expected_findings(x: &Expectation, spofs: &[findings::Spof], lints: &[Finding
 fn rpo_text(st: &crate::simulate::ServiceStats, run: &str) -> String {
     if st.total_losses > 0 {
         return format!(
-            "all data lost {} times (a site disaster left no copy and no backup standing) in {run}",
+            "all data lost {} times (no copy and no backup survived (a site disaster, or a RAID array lost with no backup)) in {run}",
             st.total_losses
         );
     }

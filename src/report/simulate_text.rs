@@ -99,7 +99,7 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
         if s.total_losses > 0 {
             let _ = writeln!(
                 out,
-                "  ALL DATA LOST    {} times: a site disaster left no copy and no backup standing",
+                "  ALL DATA LOST    {} times: no copy and no backup survived (a site disaster, or a RAID array lost with no backup)",
                 s.total_losses
             );
         }

@@ -136,17 +136,7 @@ pub fn certified_bounds_within(model: &Model, cancel: Option<&AtomicBool>, max_r
 pub fn certified_bounds_until(model: &Model, stop: &dyn Fn(Progress) -> Option<Halt>) -> Vec<Bounds> {
     let n = model.elements.len();
     let extra = super::structure::rebuild_windows(model);
-    let q: Vec<f64> = model
-        .elements
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            e.failure.map_or(0.0, |f| {
-                let down = f.mttr_secs + extra[i];
-                down / (f.mtbf_secs + down)
-            })
-        })
-        .collect();
+    let q: Vec<f64> = model.elements.iter().enumerate().map(|(i, e)| e.unavailability(extra[i])).collect();
     let services = model.services.len();
     let singles = single_failures_given(model, &vec![false; n]);
     // Per service: SPOF flags.

@@ -99,12 +99,14 @@ pub fn raid_unprotected(
     Some(by_count)
 }
 
-/// The long-run rate (per second) of rebuild starts in the RAID chain of
-/// [`raid_unavailability`] after which `exposed(ok_others)` holds, with `ok_others`
-/// the slots other than the one starting that still hold data: the rebuilds an
-/// unrecoverable read error can fail (`mechanisms::raid`). A rebuild starts when a
-/// slot's disk fails while a spare is free, or when a replacement fills a waiting slot.
-pub fn raid_rebuild_starts(
+/// The long-run rate (per second) at which rebuilds become exposed in the RAID chain of
+/// [`raid_unavailability`]: `exposed(ok_others)` holds, with `ok_others` the slots other
+/// than the rebuilding one that still hold data, either when the rebuild starts (a
+/// slot's disk fails while a spare is free, or a replacement fills a waiting slot) or
+/// midway, when another slot fails. These are the rebuilds an unrecoverable read error
+/// can fail (`mechanisms::raid`); with exponential rebuilds the reads left after a
+/// midway exposure are a whole rebuild's, on average.
+pub fn raid_exposed_rebuilds(
     slots: usize,
     hot_spares: usize,
     mtbf_secs: f64,
@@ -119,9 +121,16 @@ pub fn raid_rebuild_starts(
     for (&(w, b, sp), p) in chain.states.iter().zip(&pi) {
         let healthy = slots - w - b;
         let away = hot_spares + w - sp;
-        // A failure onto a free spare: the unprotected count becomes w + b + 1.
-        if healthy > 0 && sp > 0 && exposed(slots - (w + b + 1)) {
-            rate += p * healthy as f64 / mtbf_secs;
+        if healthy > 0 {
+            let after = slots - (w + b + 1);
+            // A failure onto a free spare starts a rebuild with w + b + 1 unprotected.
+            if sp > 0 && exposed(after) {
+                rate += p * healthy as f64 / mtbf_secs;
+            }
+            // Any failure leaves the b running rebuilds with one slot fewer to lean on.
+            if b > 0 && exposed(after) && !exposed(after + 1) {
+                rate += p * healthy as f64 / mtbf_secs * b as f64;
+            }
         }
         // A replacement filling a waiting slot: the count stays w + b.
         let replacing = crews.map_or(away, |c| away.min(c as usize));
@@ -311,7 +320,7 @@ mod tests {
     fn exposed_rebuild_starts_match_the_independent_chain() {
         let year = 8760.0 * HOUR;
         let starts = |spares| {
-            raid_rebuild_starts(3, spares, year, 24.0 * HOUR, 12.0 * HOUR, None, |ok_others| ok_others == 2).unwrap()
+            raid_exposed_rebuilds(3, spares, year, 24.0 * HOUR, 12.0 * HOUR, None, |ok_others| ok_others == 2).unwrap()
                 * year
         };
         close(starts(0), 2.96332, 2e-6);

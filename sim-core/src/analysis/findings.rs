@@ -206,7 +206,7 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>]) -> Vec<Spof> {
             Spof {
                 element: el.name.clone(),
                 kind: el.kind,
-                probability: el.failure.map_or(0.0, |f| 1.0 - f.availability()),
+                probability: el.unavailability(0.0),
                 blast: blast_with(&mut evaluator, &[e]),
                 span: el.span,
                 suppressed: None,

@@ -161,14 +161,13 @@ impl<'m> Builder<'m> {
             return Ref::Event(ev);
         }
         let el = self.model.element(e);
-        let Some(f) = el.failure else {
+        if el.failure.is_none() && el.generator.is_none() {
             return Ref::Const(false);
-        };
+        }
         // A RAID slot is unprotected from the failure until its rebuild ends.
-        let down_secs = f.mttr_secs + self.extra_down_secs[e.0 as usize];
         self.tree.events.push(BasicEvent {
             name: el.name.clone(),
-            probability: down_secs / (f.mtbf_secs + down_secs),
+            probability: el.unavailability(self.extra_down_secs[e.0 as usize]),
             element: Some(e),
         });
         let ev = self.tree.events.len() as u32 - 1;
@@ -234,57 +233,82 @@ impl<'m> Builder<'m> {
         };
         let mut parts = Vec::new();
         for r in items {
-            let Req::Element(input) = r else {
-                parts.push(self.req_down(&r, &name));
-                continue;
-            };
-            let Some(f) = self.model.element(input).failure.filter(|_| inputs.contains(&input)) else {
-                parts.push(self.down(input));
-                continue;
-            };
-            let x = self.event(input);
-            let key = (input, battery_secs.to_bits());
-            let y = match self.battery_memo.get(&key) {
-                Some(&y) => y,
-                None if self.tree.modules.iter().any(|m| matches!(x, Ref::Event(e) if m.events.contains(&e))) => {
-                    // The same input behind batteries of different runtimes: not solved.
-                    self.tree.notes.push(format!(
-                        "{name}: its battery is not credited ({} also feeds a UPS with another runtime): pessimistic",
-                        self.model.element(input).name
-                    ));
-                    self.battery_memo.insert(key, x);
-                    x
+            match &r {
+                Req::Element(input) => match self.bridged_input_down(ups, &inputs, *input, battery_secs) {
+                    Some((beyond, needs_down)) => parts.extend([beyond, needs_down]),
+                    None => parts.push(self.down(*input)),
+                },
+                // A feed backed by a generator (`mechanisms::generator`): the battery
+                // bridges the feed's outages, and the generator stands in for the rest.
+                Req::AtLeast { k: 1, of } if of.len() == 2 => {
+                    let (Req::Element(input), other) = (&of[0], &of[1]) else {
+                        parts.push(self.req_down(&r, &name));
+                        continue;
+                    };
+                    let input_down = match self.bridged_input_down(ups, &inputs, *input, battery_secs) {
+                        Some((beyond, needs_down)) => self.or(format!("bridged:{name}"), vec![beyond, needs_down]),
+                        None => self.down(*input),
+                    };
+                    let other_down = self.req_down(other, &name);
+                    parts.push(self.and(format!("needs-either:{name}"), vec![input_down, other_down]));
                 }
-                None => {
-                    let Ref::Event(xe) = x else { continue };
-                    let q = self.tree.events[xe as usize].probability;
-                    let beyond = dynamic::beyond_battery(q, f.mttr_secs, battery_secs);
-                    let input_name = self.model.element(input).name.clone();
-                    self.tree.events.push(BasicEvent {
-                        name: format!("{input_name} (beyond {name}'s battery)"),
-                        probability: beyond,
-                        element: Some(input),
-                    });
-                    let ye = self.tree.events.len() as u32 - 1;
-                    self.tree.modules.push(Module {
-                        events: vec![xe, ye],
-                        // y implies x: no state with y alone.
-                        joint: vec![1.0 - q, q - beyond, 0.0, beyond],
-                        what: format!(
-                            "{name}: {input_name} outages beyond the {} battery",
-                            crate::units::Duration::from_secs(battery_secs)
-                        ),
-                    });
-                    self.battery_memo.insert(key, Ref::Event(ye));
-                    Ref::Event(ye)
-                }
-            };
-            let input_needs = self.model.element(input).needs.clone();
-            let input_name = self.model.element(input).name.clone();
-            parts.push(y);
-            parts.push(self.req_down(&input_needs, &input_name));
+                _ => parts.push(self.req_down(&r, &name)),
+            }
         }
         self.or(format!("needs:{name}"), parts)
+    }
+
+    /// A UPS input's outages beyond the battery, and its own needs failing: `None` when
+    /// the input has no failure of its own to bridge (it is then counted whole).
+    fn bridged_input_down(
+        &mut self,
+        ups: ElementId,
+        inputs: &[ElementId],
+        input: ElementId,
+        battery_secs: f64,
+    ) -> Option<(Ref, Ref)> {
+        let name = self.model.element(ups).name.clone();
+        let f = self.model.element(input).failure.filter(|_| inputs.contains(&input))?;
+        let x = self.event(input);
+        let key = (input, battery_secs.to_bits());
+        let y = match self.battery_memo.get(&key) {
+            Some(&y) => y,
+            None if self.tree.modules.iter().any(|m| matches!(x, Ref::Event(e) if m.events.contains(&e))) => {
+                // The same input behind batteries of different runtimes: not solved.
+                self.tree.notes.push(format!(
+                    "{name}: its battery is not credited ({} also feeds a UPS with another runtime): pessimistic",
+                    self.model.element(input).name
+                ));
+                self.battery_memo.insert(key, x);
+                x
+            }
+            None => {
+                let Ref::Event(xe) = x else { return None };
+                let q = self.tree.events[xe as usize].probability;
+                let beyond = dynamic::beyond_battery(q, f.mttr_secs, battery_secs);
+                let input_name = self.model.element(input).name.clone();
+                self.tree.events.push(BasicEvent {
+                    name: format!("{input_name} (beyond {name}'s battery)"),
+                    probability: beyond,
+                    element: Some(input),
+                });
+                let ye = self.tree.events.len() as u32 - 1;
+                self.tree.modules.push(Module {
+                    events: vec![xe, ye],
+                    // y implies x: no state with y alone.
+                    joint: vec![1.0 - q, q - beyond, 0.0, beyond],
+                    what: format!(
+                        "{name}: {input_name} outages beyond the {} battery",
+                        crate::units::Duration::from_secs(battery_secs)
+                    ),
+                });
+                self.battery_memo.insert(key, Ref::Event(ye));
+                Ref::Event(ye)
+            }
+        };
+        let input_needs = self.model.element(input).needs.clone();
+        let input_name = self.model.element(input).name.clone();
+        Some((y, self.req_down(&input_needs, &input_name)))
     }
 
     /// Registers the joint distribution of a dynamic group's members' own failures
@@ -788,7 +812,7 @@ impl<'m> Builder<'m> {
         let need = *need as usize;
         let failures: Vec<_> = group.members.iter().map(|&m| self.model.element(m).failure).collect();
         let rate = match failures.first().copied().flatten() {
-            Some(f) if failures.iter().all(|x| *x == Some(f)) => dynamic::raid_rebuild_starts(
+            Some(f) if failures.iter().all(|x| *x == Some(f)) => dynamic::raid_exposed_rebuilds(
                 slots,
                 *hot_spares as usize,
                 f.mtbf_secs,
@@ -799,18 +823,27 @@ impl<'m> Builder<'m> {
             ),
             _ => None,
         };
+        if q <= 0.0 {
+            return;
+        }
+        let year = crate::simulate::YEAR_SECS;
         let how_often = match rate {
             Some(r) => format!(
-                "about {:.3} such rebuilds a year, so {:.3} data losses a year from read errors, each restored from backup",
-                r * crate::simulate::YEAR_SECS,
-                r * q * crate::simulate::YEAR_SECS
+                "about {} exposed rebuilds a year (from the Markov chain with exponential rebuild and replacement times; a fixed rebuild, as simulated, exposes fewer when spares are involved), so at most {} array losses a year from read errors (two rebuilds exposed by one incident count twice)",
+                significant(r * year),
+                significant(r * q * year)
             ),
             None => "their rate is not computed (disks differ in timing, or too many states)".to_string(),
         };
+        let timed = if risk.exposed(slots - 1, need) {
+            "the figure with timings adds q × the restore to each disk's failure"
+        } else {
+            "exposure needs two losses, so the figure with timings (first order) leaves these restores out"
+        };
         self.tree.notes.push(format!(
-            "{}: a rebuild with no redundancy left fails on an unrecoverable read error with probability {:.1}%; {how_often}. The exact figure takes restores as instant (the ideal view); the figure with timings adds the restore after one disk's failure, and `spofsim simulate` plays every rebuild",
+            "{}: a rebuild with no redundancy left fails on an unrecoverable read error with probability {}%; {how_often}. Each loses the array's data: the backup is restored, or the array comes back empty. The exact figure takes restores as instant (the ideal view); {timed}; `spofsim simulate` plays every rebuild",
             group.name,
-            q * 100.0
+            significant(q * 100.0)
         ));
     }
 
@@ -1024,4 +1057,19 @@ pub(crate) fn rebuild_windows(model: &Model) -> Vec<f64> {
 /// n choose k, as a float.
 fn binomial(n: usize, k: usize) -> f64 {
     (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
+}
+
+/// A figure with three significant digits, in scientific notation below 0.01.
+fn significant(x: f64) -> String {
+    if x != 0.0 && x.abs() < 0.01 {
+        format!("{x:.2e}")
+    } else if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 10.0 {
+        format!("{x:.1}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
 }

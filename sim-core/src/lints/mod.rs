@@ -12,6 +12,7 @@ mod cluster_quorum;
 mod connection_pool;
 mod dns_no_check;
 mod dr_rto;
+mod generator_start;
 mod l2_loop;
 mod lb_single;
 mod mii_blind;
@@ -140,6 +141,7 @@ pub static LINTS: &[&Lint] = &[
     &stp_diameter::LINT,
     &cluster_fencing::LINT,
     &raid_read_error::LINT,
+    &generator_start::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.

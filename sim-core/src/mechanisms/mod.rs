@@ -7,6 +7,7 @@ pub mod bond;
 pub mod cluster;
 pub mod dns;
 pub mod firewall;
+pub mod generator;
 pub mod load_balancer;
 pub mod monitor;
 pub mod network;
@@ -31,6 +32,7 @@ use crate::scenario::Kind;
 pub static REGISTRY: &[&[&dyn Kind]] = &[
     site::KINDS,
     power::KINDS,
+    generator::KINDS,
     server::KINDS,
     bond::KINDS,
     raid::KINDS,
@@ -52,7 +54,8 @@ pub static REGISTRY: &[&[&dyn Kind]] = &[
 
 /// Passes that need every declaration lowered first (e.g. PSUs declared apart from
 /// their device), run in this order after lowering.
-pub static FINISHERS: &[fn(&mut crate::model::ModelBuilder)] = &[power::finish, load_balancer::finish];
+pub static FINISHERS: &[fn(&mut crate::model::ModelBuilder)] =
+    &[power::finish, generator::finish, load_balancer::finish];
 
 /// A mechanism's typed simulator parameters for one of its groups.
 pub type ProfileOf = fn(&crate::model::Model, &crate::model::Group) -> crate::simulate::SimProfile;

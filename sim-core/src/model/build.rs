@@ -85,6 +85,7 @@ impl ModelBuilder {
             failure: None,
             needs: Req::Always,
             battery_runtime_secs: None,
+            generator: None,
             dr_rto_secs: None,
             attrs: Attrs::new(),
             span,
@@ -349,6 +350,9 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
         e(&mut el.id);
         if let Some(s) = &mut el.site {
             e(s);
+        }
+        if let Some(g) = &mut el.generator {
+            e(&mut g.feed);
         }
         req(&mut el.needs, &emap, &gmap);
     }

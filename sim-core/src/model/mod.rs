@@ -134,8 +134,39 @@ pub struct Element {
     pub battery_runtime_secs: Option<f64>,
     /// A DR site's recovery time objective: how long bringing it into service takes.
     pub dr_rto_secs: Option<f64>,
+    /// A standby generator behind a utility feed (`mechanisms::generator`).
+    pub generator: Option<Generator>,
     pub attrs: Attrs,
     pub span: Span,
+}
+
+impl Element {
+    /// Steady-state probability of being down in the ideal view, with `extra_down_secs`
+    /// added to every repair (a RAID slot's rebuild): (MTTR + extra) / (MTBF + MTTR +
+    /// extra), and for a generator also failing to start when called on, independently:
+    /// 1 − (1 − that) · (1 − p_start).
+    pub fn unavailability(&self, extra_down_secs: f64) -> f64 {
+        let own = self.failure.map_or(0.0, |f| {
+            let down = f.mttr_secs + extra_down_secs;
+            down / (f.mtbf_secs + down)
+        });
+        match self.generator {
+            Some(g) => 1.0 - (1.0 - own) * (1.0 - g.fail_to_start),
+            None => own,
+        }
+    }
+}
+
+/// A standby generator: idle while the feed it backs has utility power; started when
+/// it loses it (an automatic transfer switch moves the load once it runs).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Generator {
+    /// The utility feed it backs.
+    pub feed: ElementId,
+    /// From the utility's loss to carrying the load.
+    pub start_secs: f64,
+    /// Probability that a start fails (per demand).
+    pub fail_to_start: f64,
 }
 
 /// A requirement gate. `Any` is `AtLeast { k: 1 }`; `All` is `AtLeast { k: n }`.

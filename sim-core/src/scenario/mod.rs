@@ -614,10 +614,14 @@ impl Loader {
             }
             if let Some(e) = self.any_element(&spec.fail, "a drill's target") {
                 if let Some(flag) = spec.read_error.as_ref().filter(|f| f.value) {
-                    if !self.builder.model.groups.iter().any(|g| {
-                        g.members.contains(&e)
-                            && matches!(g.dynamics, Some(Dynamics::Rebuild { read_errors: Some(_), .. }))
-                    }) {
+                    let raid = self.builder.model.groups.iter().find_map(|g| match (&g.dynamics, &g.arrangement) {
+                        (
+                            Some(Dynamics::Rebuild { read_errors: Some(risk), .. }),
+                            model::Arrangement::ActiveActive { need },
+                        ) if g.members.contains(&e) => Some((g.name.clone(), *risk, g.members.len(), *need as usize)),
+                        _ => None,
+                    });
+                    if raid.is_none() {
                         self.diagnostics.push(
                             Diagnostic::error(
                                 Code::ImpossibleValue,
@@ -635,6 +639,47 @@ impl Loader {
                 self.builder.model.drills.push(spec.lower(e));
             }
         }
+        self.unexposed_read_error_drills();
+    }
+
+    /// A `read_error` drill whose rebuild keeps redundancy (RAID6 after one loss, a
+    /// three-way mirror) rehearses nothing unless its rehearsal fails another disk of
+    /// the group too.
+    fn unexposed_read_error_drills(&mut self) {
+        let model = &self.builder.model;
+        let mut warnings = Vec::new();
+        for d in model.drills.iter().filter(|d| d.read_error) {
+            let Some(g) = model.groups.iter().find(|g| g.members.contains(&d.element)) else { continue };
+            let (Some(Dynamics::Rebuild { read_errors: Some(risk), .. }), model::Arrangement::ActiveActive { need }) =
+                (&g.dynamics, &g.arrangement)
+            else {
+                continue;
+            };
+            let others_in_rehearsal = model
+                .drills
+                .iter()
+                .filter(|o| {
+                    o.name.is_some() && o.name == d.name && o.element != d.element && g.members.contains(&o.element)
+                })
+                .count();
+            if !risk.exposed(g.members.len() - 1 - others_in_rehearsal, *need as usize) {
+                let disk = &model.element(d.element).name;
+                warnings.push(
+                    Diagnostic::warning(
+                        d.span,
+                        format!(
+                            "{} still has redundancy while {disk} is rebuilt, so that rebuild corrects a read error: the drill loses nothing",
+                            g.name
+                        ),
+                    )
+                    .with_help(format!(
+                        "fail more disks of {} in the same rehearsal (drills that share a \"name\" run together) so the rebuild has no redundancy left",
+                        g.name
+                    )),
+                );
+            }
+        }
+        self.diagnostics.extend(warnings);
     }
 }
 

@@ -71,6 +71,14 @@ pub struct GroupParams {
     pub takeover_preempts: bool,
 }
 
+/// A feed's standby generator, as the simulator plays it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GeneratorBackup {
+    pub generator: u32,
+    /// Zero in `ideal` mode (a delay).
+    pub start_secs: f64,
+}
+
 pub struct Compiled<'m> {
     pub model: &'m Model,
     pub options: SimOptions,
@@ -86,6 +94,8 @@ pub struct Compiled<'m> {
     /// Disks whose drilled failure's rebuild meets a read error when it has no
     /// redundancy left (a drill's `read_error`), sorted.
     pub forced_read_errors: Vec<u32>,
+    /// Per element: the standby generator backing this feed, if any.
+    pub generators: Vec<Option<GeneratorBackup>>,
     /// Every database's copies ([`super::data`]).
     pub data_sets: Vec<DataSet>,
     /// Per data set: the services whose dependencies hold one of its copies.
@@ -210,6 +220,16 @@ impl<'m> Compiled<'m> {
             battery_secs,
             drills,
             forced_read_errors: super::forced_read_errors(model.drills.iter()),
+            generators: {
+                let mut by_feed = vec![None; model.elements.len()];
+                for e in &model.elements {
+                    if let Some(g) = e.generator {
+                        by_feed[g.feed.0 as usize] =
+                            Some(GeneratorBackup { generator: e.id.0, start_secs: zero(g.start_secs) });
+                    }
+                }
+                by_feed
+            },
         }
     }
 }

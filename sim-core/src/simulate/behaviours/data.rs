@@ -356,6 +356,7 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// is lost for every service that uses the group. With no backup, or one stored at a
     /// site that is down (or, after a site disaster, anywhere not named), all is lost.
     pub(in crate::simulate) fn restore_from_backup(&mut self, j: usize, disaster: Option<u32>) {
+        self.groups[j].losses += 1;
         let services = self.services_with_group(j);
         let backups = &self.cx.groups[j].backups;
         let standing: Vec<ElementId> = backups.sites().filter(|s| self.up(s.0)).collect();

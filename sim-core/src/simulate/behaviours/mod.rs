@@ -3,6 +3,7 @@
 //! propagation; each mechanism picks its behaviour through its [`super::SimProfile`].
 
 pub mod data;
+mod generator;
 mod rebuild;
 mod reconverge;
 mod share;

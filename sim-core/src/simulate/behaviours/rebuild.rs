@@ -6,7 +6,6 @@ use crate::simulate::engine::{Event, Sim};
 impl<'c, 'm> Sim<'c, 'm> {
     pub(in crate::simulate) fn react_rebuild(&mut self, j: usize) {
         let cx = self.cx;
-        let p = &cx.groups[j];
         let members = &cx.model.groups[j].members;
         let mut changed = false;
         for (i, &m) in members.iter().enumerate() {
@@ -31,6 +30,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.start_rebuild(j, i);
             }
         }
+        let p = &cx.groups[j];
         let st = &mut self.groups[j];
         let ok_slots = st.slot_ok.iter().filter(|x| **x).count();
         if ok_slots < p.need && !st.data_lost {
@@ -46,52 +46,79 @@ impl<'c, 'm> Sim<'c, 'm> {
             let restore = st.restore_secs;
             self.schedule(self.now + restore, Event::RestoreDone { group: j as u32, token });
         }
+        self.expose_rebuilds(j);
         if changed {
             self.mark_group(j);
         }
     }
 
-    /// Starts the rebuild of slot `i`. With no redundancy left, a read error can meet
-    /// it (`mechanisms::raid`): where the first error of the rebuild's reads falls, or
-    /// at its end when a drill asked for one. The slot still counts as rebuilt when the
-    /// rebuild time ends (the array is recreated and restored), so slots keep their own
-    /// cycles whatever happens to the data.
+    /// Starts the rebuild of slot `i`; [`Self::expose_rebuilds`] decides its read-error
+    /// risk. The slot counts as rebuilt when the rebuild time ends, whatever happens to
+    /// the data meanwhile, so slots keep their own cycles.
     fn start_rebuild(&mut self, j: usize, i: usize) {
-        let p = &self.cx.groups[j];
-        let rebuild_secs = p.rebuild_secs;
-        let disk = self.cx.model.groups[j].members[i].0 as usize;
+        let rebuild_secs = self.cx.groups[j].rebuild_secs;
         let st = &mut self.groups[j];
         st.rebuilding[i] = true;
+        st.exposure_decided[i] = false;
+        st.rebuild_ends_at[i] = self.now + rebuild_secs;
         let token = st.token;
-        let ok_others = st.slot_ok.iter().enumerate().filter(|&(k, ok)| k != i && *ok).count();
-        let exposed = p.read_errors.filter(|r| !st.data_lost && r.exposed(ok_others, p.need));
-        let error_at = match exposed {
-            Some(_) if std::mem::take(&mut self.read_error_due[disk]) => Some(1.0),
-            Some(risk) if self.cx.options.random_failures => {
-                crate::simulate::sample::first_event_fraction(&mut self.rng, risk.expected_errors)
-            }
-            _ => None,
-        };
-        // Scheduled first: an error at the rebuild's last moment comes before its end.
-        if let Some(fraction) = error_at {
-            self.schedule(
-                self.now + fraction * rebuild_secs,
-                Event::ReadError { group: j as u32, member: i as u32, token },
-            );
-        }
         self.schedule(self.now + rebuild_secs, Event::SlotRebuilt { group: j as u32, member: i as u32, token });
     }
 
+    /// Every running rebuild that has no redundancy left, from its start or since a
+    /// further loss midway (`mechanisms::raid`), meets a read error where the first
+    /// error of its remaining reads falls: sampled once, in random runs; in drills only
+    /// for a disk whose drill asked for one, halfway through what remains.
+    fn expose_rebuilds(&mut self, j: usize) {
+        let p = &self.cx.groups[j];
+        let Some(risk) = p.read_errors else { return };
+        for i in 0..self.groups[j].rebuilding.len() {
+            let st = &self.groups[j];
+            if !st.rebuilding[i] || st.exposure_decided[i] || st.data_lost {
+                continue;
+            }
+            let ok_others = st.slot_ok.iter().enumerate().filter(|&(k, ok)| k != i && *ok).count();
+            if ok_others < p.need || !risk.exposed(ok_others, p.need) {
+                continue;
+            }
+            let remaining_secs = (st.rebuild_ends_at[i] - self.now).max(0.0);
+            let share = remaining_secs / p.rebuild_secs.max(1e-9);
+            self.groups[j].exposure_decided[i] = true;
+            let disk = self.cx.model.groups[j].members[i].0 as usize;
+            let error_at = if std::mem::take(&mut self.read_error_due[disk]) {
+                Some(0.5)
+            } else if self.cx.options.random_failures {
+                crate::simulate::sample::first_event_fraction(&mut self.rng, risk.expected_errors * share)
+            } else {
+                None
+            };
+            if let Some(fraction) = error_at {
+                let st = &mut self.groups[j];
+                st.read_error_epoch[i] = st.losses;
+                let token = st.token;
+                self.schedule(
+                    self.now + fraction * remaining_secs,
+                    Event::ReadError { group: j as u32, member: i as u32, token },
+                );
+            }
+        }
+    }
+
     /// A rebuild met an unrecoverable read error: the data is lost and restored from
-    /// backup once enough slots hold disks again.
+    /// backup; without one, the array comes back empty when the rebuild time ends.
     pub(in crate::simulate) fn on_read_error(&mut self, group: u32, member: u32, token: u32) {
         let (j, i) = (group as usize, member as usize);
         let st = &self.groups[j];
-        if st.token != token || !st.rebuilding[i] || st.data_lost {
+        if st.token != token || !st.rebuilding[i] || st.data_lost || st.read_error_epoch[i] != st.losses {
             return;
         }
         self.groups[j].data_lost = true;
         self.restore_from_backup(j, None);
+        let st = &mut self.groups[j];
+        let recreated_secs = st.rebuild_ends_at[i] - self.now;
+        if self.cx.groups[j].backups.0.is_empty() {
+            st.restore_secs = st.restore_secs.max(recreated_secs);
+        }
         self.mark_group(j);
         self.touch(group);
     }

@@ -50,7 +50,13 @@ impl<'c, 'm> Sim<'c, 'm> {
                 {
                     return format!("{kind} blind spot");
                 }
-                Behaviour::Rebuild if st.data_lost && st.restoring => return "restore from backup".into(),
+                Behaviour::Rebuild if st.data_lost && st.restoring => {
+                    return if cx.groups[j].backups.0.is_empty() {
+                        "array recreated empty (no backup)".into()
+                    } else {
+                        "restore from backup".into()
+                    };
+                }
                 _ => {}
             }
         }

@@ -51,6 +51,11 @@ pub(in crate::simulate) enum Event {
         member: u32,
         token: u32,
     },
+    /// A standby generator's start time ended.
+    GeneratorStarted {
+        generator: u32,
+        token: u32,
+    },
     /// A rebuild with no redundancy left met an unrecoverable read error.
     ReadError {
         group: u32,
@@ -133,6 +138,15 @@ pub(in crate::simulate) struct GroupState {
     pub(in crate::simulate) restoring: bool,
     /// How long the restore of lost data takes (the backup chosen when it was lost).
     pub(in crate::simulate) restore_secs: f64,
+    /// Per slot: when its running rebuild ends.
+    pub(in crate::simulate) rebuild_ends_at: Vec<f64>,
+    /// Per slot: its running rebuild's read-error risk was decided (it became exposed).
+    pub(in crate::simulate) exposure_decided: Vec<bool>,
+    /// Per slot: the group's loss count when a read error was scheduled; a loss since
+    /// (the array recreated) voids it.
+    pub(in crate::simulate) read_error_epoch: Vec<u32>,
+    /// How many times the group's data was lost.
+    pub(in crate::simulate) losses: u32,
     // Reconverge
     pub(in crate::simulate) ports: Vec<RootPort>,
     pub(in crate::simulate) root: Option<usize>,
@@ -161,6 +175,9 @@ impl GroupState {
             on_spare: vec![false; m],
             rebuilding: vec![false; m],
             onto_spare: vec![false; m],
+            rebuild_ends_at: vec![0.0; m],
+            exposure_decided: vec![false; m],
+            read_error_epoch: vec![0; m],
             spares,
             reconverging_until: vec![0.0; m],
             was_working: vec![true; m],
@@ -222,6 +239,10 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     pub(in crate::simulate) drilled: Vec<u32>,
     /// Per element: a drill asked that the next rebuild of this disk meet a read error.
     pub(in crate::simulate) read_error_due: Vec<bool>,
+    /// Per element: a standby generator not carrying load (its feed has utility power,
+    /// it is starting, or its start failed). Idle counts as down.
+    pub(in crate::simulate) generator_idle: Vec<bool>,
+    pub(in crate::simulate) generator_token: Vec<u32>,
     pub(in crate::simulate) value: Vec<bool>,
     /// Per element: how many transit-blocking groups hold it as standby, plus STP
     /// domains it is reconverging in. Above zero it forwards nobody's traffic.
@@ -386,6 +407,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             repair_queue: std::collections::VecDeque::new(),
             drilled: vec![0; n],
             read_error_due: vec![false; n],
+            generator_idle: cx.model.elements.iter().map(|e| e.generator.is_some()).collect(),
+            generator_token: vec![0; n],
             value: vec![false; nodes],
             transit_blocked: vec![0; n],
             reconverging: vec![0; n],
@@ -450,7 +473,7 @@ impl<'c, 'm> Sim<'c, 'm> {
     }
 
     pub(in crate::simulate) fn up(&self, e: u32) -> bool {
-        !self.failed[e as usize] && self.drilled[e as usize] == 0
+        !self.failed[e as usize] && self.drilled[e as usize] == 0 && !self.generator_idle[e as usize]
     }
 
     pub(in crate::simulate) fn works(&self, e: ElementId) -> bool {
@@ -623,6 +646,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.schedule(self.now + detect + repair, Event::Repair(e));
                 }
                 self.mark(e);
+                self.feed_changed(e);
             }
             Event::Noticed(e) => {
                 self.repair_queue.push_back(e);
@@ -642,6 +666,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 let next = sample::time_to_failure(&mut self.rng, &failure);
                 self.schedule(self.now + next, Event::Fail(e));
                 self.mark(e);
+                self.feed_changed(e);
             }
             Event::DrillStart(e) => {
                 if self.up(e) {
@@ -653,6 +678,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
                 self.cause(e);
                 self.mark(e);
+                self.feed_changed(e);
             }
             Event::DrillEnd(e) => {
                 self.drilled[e as usize] -= 1;
@@ -661,6 +687,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
                 self.cause(e);
                 self.mark(e);
+                self.feed_changed(e);
             }
             Event::BatteryEmpty { element, token } => {
                 if self.battery_token[element as usize] == token {
@@ -673,6 +700,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::OutOfRotation { group, member, token } => self.on_out_of_rotation(group, member, token),
             Event::SlotRebuilt { group, member, token } => self.on_slot_rebuilt(group, member, token),
             Event::ReadError { group, member, token } => self.on_read_error(group, member, token),
+            Event::GeneratorStarted { generator, token } => self.on_generator_started(generator, token),
             Event::RestoreDone { group, token } => self.on_restore_done(group, token),
             Event::Reconverged { group } => self.on_reconverged(group),
             Event::Promote { group, member, token } => self.on_promote(group, member, token),

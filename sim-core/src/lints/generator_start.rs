@@ -1,0 +1,71 @@
+//! SPOF-L026 battery-shorter-than-generator-start: what hangs on a generator-backed
+//! feed loses power at every utility outage, because no UPS battery outlasts the
+//! generator's start.
+
+use super::{hit, req_elements, Hit, Lint, Severity};
+use crate::model::Model;
+use crate::units::Duration;
+
+pub static LINT: Lint = Lint {
+    code: "SPOF-L026",
+    name: "battery-shorter-than-generator-start",
+    severity: Severity::Warning,
+    summary: "A load on a generator-backed feed is not bridged through the generator's start: its UPS battery is shorter than the start, or it has no UPS.",
+    rationale: "A standby generator carries the load only once it has started, run up and the transfer switch has moved the load: up to 10 s for an NFPA 110 Type 10 system, longer for large sets. Until then the utility outage reaches the load unless a UPS bridges it; NFPA 110 and IEEE Std 446 (Orange Book, emergency and standby power) pair the generator with a UPS for loads that cannot take the interruption. A battery (or flywheel) shorter than the start drops the load at every utility outage, however reliable the generator.",
+    fix: "Put the load behind a UPS whose battery_runtime outlasts the generator's start (with margin for a second start attempt), or shorten the start.",
+    example: r#""ups-a": { "kind": "ups", "feed": "utility", "battery_runtime": "10m" }"#,
+    check,
+};
+
+fn check(model: &Model) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for g in model.elements.iter().filter(|e| e.generator.is_some()) {
+        let backup = g.generator.expect("filtered");
+        let start = Duration::from_secs(backup.start_secs);
+        let feed = &model.element(backup.feed).name;
+        for x in model.elements.iter().filter(|x| x.id != g.id && req_elements(&x.needs).contains(&backup.feed)) {
+            let message = match x.battery_runtime_secs {
+                Some(battery) if battery >= backup.start_secs => continue,
+                Some(battery) => format!(
+                    "{}: its {} battery cannot bridge {}'s {start} start: each outage of {feed} drops its load for {}",
+                    x.name,
+                    Duration::from_secs(battery),
+                    g.name,
+                    Duration::from_secs(backup.start_secs - battery)
+                ),
+                None => format!(
+                    "{} hangs on {feed} with no UPS: each outage of {feed} drops its load for {}'s {start} start",
+                    x.name, g.name
+                ),
+            };
+            out.push(hit(x.span, &x.name, message));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lints::{codes_for, only};
+
+    #[test]
+    fn fires_on_a_short_battery_and_on_a_load_without_ups() {
+        let bad = r#"{ "components": {
+            "utility": { "kind": "power-feed" },
+            "gen": { "kind": "generator", "backs": "utility", "start": "30s" },
+            "flywheel": { "kind": "ups", "feed": "utility", "battery_runtime": "15s" },
+            "pdu-a": { "kind": "pdu", "from": "flywheel" },
+            "pdu-b": { "kind": "pdu", "from": "utility" } } }"#;
+        assert_eq!(only("SPOF-L026", bad), ["SPOF-L026 flywheel", "SPOF-L026 pdu-b"]);
+    }
+
+    #[test]
+    fn quiet_when_the_battery_outlasts_the_start() {
+        let good = r#"{ "components": {
+            "utility": { "kind": "power-feed" },
+            "gen": { "kind": "generator", "backs": "utility" },
+            "ups": { "kind": "ups", "feed": "utility", "battery_runtime": "10m" },
+            "pdu-a": { "kind": "pdu", "from": "ups" } } }"#;
+        assert!(!codes_for(good).iter().any(|c| c.starts_with("SPOF-L026")), "{:?}", codes_for(good));
+    }
+}
