@@ -70,6 +70,7 @@ pub static EXAMPLES: &[Example] = examples![
     "shop-two-tier.jsonc",
     "sites/active-active-gslb.jsonc",
     "sites/dr-tiers.jsonc",
+    "sites/gslb-client-cache.jsonc",
     "storage/raid-levels.jsonc",
     "storage/san-multipath.jsonc",
 ];

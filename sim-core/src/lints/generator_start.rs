@@ -23,6 +23,9 @@ fn check(model: &Model) -> Vec<Hit> {
         let backup = g.generator.expect("filtered");
         let start = Duration::from_secs(backup.start_secs);
         let feed = &model.element(backup.feed).name;
+        if backup.start_secs <= 0.0 {
+            continue;
+        }
         for x in model.elements.iter().filter(|x| x.id != g.id && req_elements(&x.needs).contains(&backup.feed)) {
             let message = match x.battery_runtime_secs {
                 Some(battery) if battery >= backup.start_secs => continue,

@@ -15,9 +15,10 @@ pub static LINT: Lint = Lint {
 };
 
 /// Kinds an operator must watch: every powered device, plus processes and the power
-/// chain (parts written inline are covered through their device).
+/// chain (parts written inline are covered through their device). A standby generator
+/// most of all: idle, its failure shows only at the next demand.
 fn watched(kind: &str) -> bool {
-    crate::mechanisms::power::POWERED.contains(&kind) || ["process", "ups", "pdu"].contains(&kind)
+    crate::mechanisms::power::POWERED.contains(&kind) || ["process", "ups", "pdu", "generator"].contains(&kind)
 }
 
 fn check(model: &Model) -> Vec<Hit> {

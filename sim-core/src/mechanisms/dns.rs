@@ -4,6 +4,15 @@
 //! reaching a dead member until they retry or the TTL expires (a partial outage).
 //! GSLB answers with one healthy site's address, after its check notices a failure;
 //! clients hold the old answer for the TTL (a full outage for single-answer GSLB).
+//!
+//! Clients may cache an answer longer than its TTL (`client_cache`): the JVM keeps a
+//! successful lookup for `networkaddress.cache.ttl`, 30 s by default and forever when a
+//! security manager is installed (Java SE `java.security` file, "networkaddress.cache.ttl";
+//! `InetAddress` API documentation, "InetAddress Caching"), and connection pools hold
+//! their connections' addresses until they reconnect. They then hold a dead answer for
+//! max(TTL, cache); with `"forever"` they never move off it (until the client restarts,
+//! which spofsim does not model): a single-answer GSLB then fails over nobody, and a dead
+//! round-robin address keeps its share until its repair.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -15,6 +24,58 @@ use crate::diagnostics::Code;
 use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover, Visibility};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
+
+/// How long clients keep a DNS answer whatever its TTL: a duration, or `"forever"`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ClientCache {
+    For(Duration),
+    Forever,
+}
+
+impl<'de> Deserialize<'de> for ClientCache {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = ClientCache;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a duration such as \"30s\", or \"forever\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<ClientCache, E> {
+                if s.trim() == "forever" {
+                    return Ok(ClientCache::Forever);
+                }
+                crate::units::parse_duration(s)
+                    .map(ClientCache::For)
+                    .map_err(|(m, h)| crate::de::value_error(m, format!("{h}, or \"forever\"")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for ClientCache {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ClientCache".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^(forever|([0-9]+(\\.[0-9]+)?(ms|s|m|h|d|w|y))+)$",
+            "description": "How long clients keep an answer whatever its TTL: a duration (e.g. \"30s\", the JVM's default networkaddress.cache.ttl) or \"forever\".",
+            "examples": ["30s", "forever"]
+        })
+    }
+}
+
+/// How long clients hold an answer: its TTL, or longer with a client cache; infinite
+/// for a cache that never expires.
+fn held_secs(ttl: f64, cache: Option<ClientCache>) -> f64 {
+    match cache {
+        None => ttl,
+        Some(ClientCache::For(d)) => ttl.max(d.secs),
+        Some(ClientCache::Forever) => f64::INFINITY,
+    }
+}
 
 pub static KINDS: &[&dyn Kind] =
     &[&KindOf::<DnsServerSpec>::NEW, &KindOf::<RoundRobinSpec>::NEW, &KindOf::<GslbSpec>::NEW];
@@ -58,6 +119,9 @@ pub struct RoundRobinSpec {
     pub members: Vec<Ref>,
     /// Record TTL (default 300s): clients keep a dead address this long, e.g. `"ttl": "60s"`.
     pub ttl: Option<Duration>,
+    /// Clients cache answers this long whatever the TTL (default: they honour the TTL,
+    /// RFC 1034 §3.6), e.g. `"client_cache": "30s"` (the JVM's default) or `"forever"`.
+    pub client_cache: Option<ClientCache>,
     /// Authoritative `dns-server`s for the name; it resolves while any of them works.
     #[serde(default)]
     pub servers: Vec<Ref>,
@@ -75,6 +139,9 @@ pub struct GslbSpec {
     /// Record TTL (default 300s): clients keep the old answer this long after a failover,
     /// e.g. `"ttl": "60s"`.
     pub ttl: Option<Duration>,
+    /// Clients cache answers this long whatever the TTL (default: they honour the TTL,
+    /// RFC 1034 §3.6), e.g. `"client_cache": "30s"` (the JVM's default) or `"forever"`.
+    pub client_cache: Option<ClientCache>,
     /// How GSLB notices a dead site (interval × fall), e.g. `"check": { "type": "http" }`;
     /// without one it never moves clients off a dead site.
     pub check: Option<CheckSpec>,
@@ -147,10 +214,19 @@ impl Spec for RoundRobinSpec {
         let Some(ttl) = lower_dns(cx, &self.members, &self.servers, self.ttl, &self.name, false) else {
             return;
         };
+        let held = held_secs(ttl, self.client_cache);
+        if let Some(ClientCache::For(d)) = self.client_cache {
+            cx.attr("client_cache", Attr::Secs(d.secs));
+        }
         if let Some(g) = cx.group_mut() {
             g.arrangement = Arrangement::ActiveActive { need: 1 };
-            // Nobody detects; clients give up on the dead address after the TTL.
-            g.switchover = Some(Switchover { detect_secs: ttl, takeover_secs: 0.0, sees: Visibility::Nothing });
+            // Nobody detects; clients give up on the dead address after the TTL (or
+            // their cache), never with a cache that does not expire.
+            g.switchover = held.is_finite().then_some(Switchover {
+                detect_secs: held,
+                takeover_secs: 0.0,
+                sees: Visibility::Nothing,
+            });
         }
     }
 }
@@ -167,10 +243,23 @@ impl Spec for GslbSpec {
         // Without a health check a single-answer GSLB keeps handing out its first
         // answer, so that site alone serves; an all-answer GSLB keeps handing out every
         // address, a dead one too, as DNS round robin does.
-        let unchecked_single = self.check.is_none() && self.answers == Answers::Single;
+        // A client cache that never expires keeps clients on the first answer too.
+        let forever = self.client_cache == Some(ClientCache::Forever);
+        let unchecked_single = (self.check.is_none() || forever) && self.answers == Answers::Single;
         let Some(ttl) = lower_dns(cx, &self.members, &self.servers, self.ttl, &self.name, unchecked_single) else {
             return;
         };
+        let held = held_secs(ttl, self.client_cache);
+        if let Some(ClientCache::For(d)) = self.client_cache {
+            cx.attr("client_cache", Attr::Secs(d.secs));
+        }
+        if forever {
+            cx.warn(
+                cx.span,
+                "clients cache the answer forever, so a failover reaches none of them: the first answer's site alone serves (and a dead address keeps its share)",
+                "bound the cache, e.g. networkaddress.cache.ttl=30 in the JVM's java.security, and write \"client_cache\": \"30s\"",
+            );
+        }
         let detect = match &self.check {
             Some(c) => match lower_check(cx, c) {
                 Some((d, _)) => d,
@@ -204,12 +293,14 @@ impl Spec for GslbSpec {
                 Answers::Single => Arrangement::ActiveStandby,
                 Answers::All => Arrangement::ActiveActive { need: 1 },
             };
-            g.switchover = match (detect.is_finite(), self.answers) {
-                (true, _) => Some(Switchover { detect_secs: detect, takeover_secs: ttl, sees: Visibility::Peers }),
+            g.switchover = match (detect.is_finite() && held.is_finite(), self.answers) {
+                (true, _) => Some(Switchover { detect_secs: detect, takeover_secs: held, sees: Visibility::Peers }),
                 // As DNS round robin: nobody detects, a dead address keeps its share.
-                (false, Answers::All) => {
-                    Some(Switchover { detect_secs: ttl, takeover_secs: 0.0, sees: Visibility::Nothing })
-                }
+                (false, Answers::All) => held.is_finite().then_some(Switchover {
+                    detect_secs: held,
+                    takeover_secs: 0.0,
+                    sees: Visibility::Nothing,
+                }),
                 // One member: nothing to switch to.
                 (false, Answers::Single) => None,
             };
@@ -268,5 +359,27 @@ mod tests {
         let text = two_sites(r#"{ "kind": "gslb", "members": ["a-web/web", "b-web/web"] }"#);
         let warnings: Vec<String> = crate::load(&text).diagnostics.iter().map(|d| d.message.clone()).collect();
         assert!(warnings.iter().any(|w| w.contains("keeps answering a-web/web")), "{warnings:?}");
+    }
+
+    /// Clients that cache answers forever never follow a failover: a checked,
+    /// single-answer GSLB then depends on its first site as if unchecked, and says so.
+    /// A bounded cache changes no SPOF (only the failover time, `tests/cases/drills/
+    /// dns-client-cache.jsonc`).
+    #[test]
+    fn a_client_cache_that_never_expires_pins_the_first_site() {
+        let checked = r#"{ "kind": "gslb", "members": ["a-web/web", "b-web/web"], "check": { "type": "http" } }"#;
+        assert!(spofs(checked).is_empty());
+        let bounded = checked.replace(r#""check""#, r#""client_cache": "30s", "check""#);
+        assert!(spofs(&bounded).is_empty());
+        let forever = checked.replace(r#""check""#, r#""client_cache": "forever", "check""#);
+        assert_eq!(spofs(&forever), ["a-sw", "a-web", "a-web/eth0", "a-web/eth0~a-sw", "a-web/web", "internet~a-sw"]);
+        let loaded = crate::load(&two_sites(&forever));
+        assert!(loaded.diagnostics.iter().any(|d| d.message.contains("cache the answer forever")));
+        let bad = crate::load(&two_sites(&checked.replace(r#""check""#, r#""client_cache": "always", "check""#)));
+        assert!(
+            bad.diagnostics.iter().any(|d| d.is_error() && d.help.as_deref().is_some_and(|h| h.contains("forever"))),
+            "{:#?}",
+            bad.diagnostics
+        );
     }
 }
