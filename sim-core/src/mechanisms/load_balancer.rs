@@ -199,7 +199,10 @@ impl Spec for PoolSpec {
         // whatever its state). The service stays up through the others, degraded.
         let (detect, sees) = match &self.check {
             Some(c) => match lower_check(cx, c) {
-                Some((d, _)) => (d, Visibility::Peers),
+                Some((d, rise)) => {
+                    cx.attr("readmit", Attr::Secs(rise));
+                    (d, Visibility::Peers)
+                }
                 None => return,
             },
             None => (0.0, Visibility::Nothing),
@@ -275,6 +278,8 @@ pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::s
     SimProfile {
         loses_sessions: pinned && !g.members.iter().all(|&m| super::session::replicated(model, m)),
         checked_from,
+        // A repaired backend serves again after `rise` good checks.
+        readmit_secs: crate::model::secs_attr(&g.attrs, "readmit").unwrap_or(0.0),
         ..SimProfile::plain(Behaviour::Share)
     }
 }

@@ -37,6 +37,8 @@ pub struct GroupParams {
     pub hot_spares: u32,
     /// Rebuilds with no redundancy left can fail on a read error (`mechanisms::raid`).
     pub read_errors: Option<crate::model::ReadErrorRisk>,
+    /// A healthy member re-enters the rotation after this long (zero in `ideal` mode).
+    pub readmit_secs: f64,
     /// A standby member forwards nobody's traffic (see [`super::SimProfile`]).
     pub blocks_transit: bool,
     /// The failover is local to one host (a bond).
@@ -301,6 +303,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         rebuild_secs: rebuild.rebuild_secs,
         hot_spares: rebuild.hot_spares,
         read_errors: rebuild.read_errors,
+        readmit_secs: if ideal { 0.0 } else { profile.readmit_secs },
         blocks_transit: profile.standby_blocks_transit,
         host_local: profile.host_local,
         checked_from: if ideal { None } else { profile.checked_from },

@@ -71,6 +71,9 @@ pub struct SimProfile {
     /// redundancy group whose active member checks): a member it cannot reach counts
     /// as failed, and is taken out of rotation by the check like any other failure.
     pub checked_from: Option<crate::model::NodeRef>,
+    /// A member back in health re-enters the rotation only after this long (HAProxy
+    /// `rise` good checks × `inter`).
+    pub readmit_secs: f64,
 }
 
 impl SimProfile {
@@ -90,6 +93,7 @@ impl SimProfile {
             stp: None,
             loses_sessions: false,
             checked_from: None,
+            readmit_secs: 0.0,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Share: members share the requests; a lost member's share fails until the health
-//! check takes it out of rotation (load-balancer pools, DNS round robin).
+//! check takes it out of rotation (load-balancer pools, DNS round robin). A member taken
+//! out re-enters after `rise` good checks (load-balancer pools).
 //!
 //! Sessions (persistence without session replication) live in a member's memory: they
 //! are lost when the member dies, or when the balancer takes a still-running member out
@@ -21,7 +22,10 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
         let checkers: Vec<ElementId> = match self.cx.groups[j].checked_from {
             None => return true,
-            Some(crate::model::NodeRef::Element(e)) => vec![e],
+            // A balancer that is down checks nothing (and a restarted one starts from
+            // its members' last state, HAProxy's servers being up at start).
+            Some(crate::model::NodeRef::Element(e)) if self.works(e) => vec![e],
+            Some(crate::model::NodeRef::Element(_)) => Vec::new(),
             Some(crate::model::NodeRef::Group(g)) => {
                 // Every member that acts as master checks (two during a split).
                 let k = g.0 as usize;
@@ -71,7 +75,22 @@ impl<'c, 'm> Sim<'c, 'm> {
                     st.removal_pending[i] = false;
                     st.removal_token[i] += 1;
                 }
-                st.in_rotation[i] = true;
+                if !st.in_rotation[i] && p.readmit_secs > 0.0 {
+                    // Back only after `rise` good checks in a row.
+                    if !st.readmit_pending[i] {
+                        st.readmit_pending[i] = true;
+                        st.removal_token[i] += 1;
+                        let token = st.removal_token[i];
+                        let at = self.now + p.readmit_secs;
+                        self.schedule(at, Event::BackInRotation { group: j as u32, member: i as u32, token });
+                    }
+                } else {
+                    st.in_rotation[i] = true;
+                }
+            } else if st.readmit_pending[i] {
+                // Failed a check while rising: the count starts again when it is healthy.
+                st.readmit_pending[i] = false;
+                st.removal_token[i] += 1;
             } else if st.in_rotation[i] && !st.removal_pending[i] {
                 if p.detect_secs <= 0.0 && p.sees != Visibility::Nothing {
                     st.in_rotation[i] = false;
@@ -101,6 +120,16 @@ impl<'c, 'm> Sim<'c, 'm> {
             if self.cx.groups[j].loses_sessions && self.works(self.cx.model.groups[j].members[i]) {
                 self.lose_sessions(j);
             }
+        }
+    }
+
+    /// A member passed its `rise` checks: it serves again.
+    pub(in crate::simulate) fn on_back_in_rotation(&mut self, group: u32, member: u32, token: u32) {
+        let (j, i) = (group as usize, member as usize);
+        let st = &mut self.groups[j];
+        if st.removal_token[i] == token && st.readmit_pending[i] {
+            st.readmit_pending[i] = false;
+            st.in_rotation[i] = true;
         }
     }
 

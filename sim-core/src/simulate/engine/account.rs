@@ -20,14 +20,14 @@ impl<'c, 'm> Sim<'c, 'm> {
             let st = &self.groups[j];
             let rotation = st.in_rotation.iter().filter(|x| **x).count();
             let serving = (0..members.len()).filter(|&i| st.in_rotation[i] && st.healthy[i]).count();
-            let working = st.healthy.iter().filter(|h| **h).count();
             if rotation == 0 {
                 return 0.0;
             }
             let need = self.cx.groups[j].need.max(1);
             // Requests to members still in rotation but dead fail; what is left is capped
-            // by the capacity of the working members.
-            f *= (serving as f64 / rotation as f64).min(working as f64 / need as f64);
+            // by the capacity of the members serving (a healthy member waiting for its
+            // `rise` checks takes no requests yet).
+            f *= (serving as f64 / rotation as f64).min(serving as f64 / need as f64);
         }
         f
     }
@@ -100,6 +100,16 @@ impl<'c, 'm> Sim<'c, 'm> {
             .map(|(_, e)| e);
         if let Some(e) = drained {
             return format!("beyond {} battery", cx.model.elements[e].name);
+        }
+        // A pool whose healthy members all wait for their `rise` checks.
+        for g in &cx.circuit.service_groups[s] {
+            let st = &self.groups[g.0 as usize];
+            if cx.groups[g.0 as usize].behaviour == Behaviour::Share
+                && st.readmit_pending.iter().any(|&w| w)
+                && !st.in_rotation.iter().zip(&st.healthy).any(|(&r, &h)| r && h)
+            {
+                return format!("{} rise checks", cx.model.groups[g.0 as usize].kind);
+            }
         }
         "repair".into()
     }
@@ -242,6 +252,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
                 if st.healthy.iter().any(|h| !h) {
                     return format!("{} capacity", self.cx.model.groups[j].kind);
+                }
+                if st.readmit_pending.iter().any(|&w| w) {
+                    return format!("{} rise checks", self.cx.model.groups[j].kind);
                 }
             }
         }

@@ -46,6 +46,12 @@ pub(in crate::simulate) enum Event {
         member: u32,
         token: u32,
     },
+    /// A healthy member passed its `rise` checks: back in the rotation.
+    BackInRotation {
+        group: u32,
+        member: u32,
+        token: u32,
+    },
     SlotRebuilt {
         group: u32,
         member: u32,
@@ -127,6 +133,8 @@ pub(in crate::simulate) struct GroupState {
     pub(in crate::simulate) healthy: Vec<bool>,
     pub(in crate::simulate) removal_token: Vec<u32>,
     pub(in crate::simulate) removal_pending: Vec<bool>,
+    /// Healthy again, waiting for its `rise` checks to re-enter the rotation.
+    pub(in crate::simulate) readmit_pending: Vec<bool>,
     // Rebuild
     pub(in crate::simulate) slot_ok: Vec<bool>,
     pub(in crate::simulate) on_spare: Vec<bool>,
@@ -171,6 +179,7 @@ impl GroupState {
             healthy: vec![true; m],
             removal_token: vec![0; m],
             removal_pending: vec![false; m],
+            readmit_pending: vec![false; m],
             slot_ok: vec![true; m],
             on_spare: vec![false; m],
             rebuilding: vec![false; m],
@@ -624,6 +633,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             Event::SwitchDone { group, .. }
             | Event::OutOfRotation { group, .. }
+            | Event::BackInRotation { group, .. }
             | Event::SlotRebuilt { group, .. }
             | Event::ReadError { group, .. }
             | Event::RestoreDone { group, .. }
@@ -698,6 +708,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             Event::SwitchDone { group, token } => self.on_switch_done(group, token),
             Event::OutOfRotation { group, member, token } => self.on_out_of_rotation(group, member, token),
+            Event::BackInRotation { group, member, token } => self.on_back_in_rotation(group, member, token),
             Event::SlotRebuilt { group, member, token } => self.on_slot_rebuilt(group, member, token),
             Event::ReadError { group, member, token } => self.on_read_error(group, member, token),
             Event::GeneratorStarted { generator, token } => self.on_generator_started(generator, token),
