@@ -76,87 +76,33 @@ pub fn raid_unavailability(
     rebuild_secs: f64,
     crews: Option<u32>,
 ) -> Option<f64> {
-    let by_count = raid_unprotected(slots, hot_spares, mtbf_secs, mttr_secs, rebuild_secs, crews)?;
+    let by_count =
+        SolvedRaidChain::new(slots, hot_spares, mtbf_secs, mttr_secs, rebuild_secs, crews)?.unprotected_by_count();
     Some(by_count.iter().skip(tolerates + 1).sum())
 }
 
-/// The steady-state distribution of the number of unprotected slots (index = count)
-/// of the RAID chain described at [`raid_unavailability`].
-pub fn raid_unprotected(
-    slots: usize,
-    hot_spares: usize,
-    mtbf_secs: f64,
-    mttr_secs: f64,
-    rebuild_secs: f64,
-    crews: Option<u32>,
-) -> Option<Vec<f64>> {
-    let chain = RaidChain::new(slots, hot_spares, mtbf_secs, mttr_secs, rebuild_secs, crews)?;
-    let pi = stationary(&chain.rates)?;
-    let mut by_count = vec![0.0; slots + 1];
-    for (&(w, b, _), p) in chain.states.iter().zip(&pi) {
-        by_count[w + b] += p;
-    }
-    Some(by_count)
-}
-
-/// The long-run rate (per second) at which rebuilds become exposed in the RAID chain of
-/// [`raid_unavailability`]: `exposed(ok_others)` holds, with `ok_others` the slots other
-/// than the rebuilding one that still hold data, either when the rebuild starts (a
-/// slot's disk fails while a spare is free, or a replacement fills a waiting slot) or
-/// midway, when another slot fails. These are the rebuilds an unrecoverable read error
-/// can fail (`mechanisms::raid`); with exponential rebuilds the reads left after a
-/// midway exposure are a whole rebuild's, on average.
-pub fn raid_exposed_rebuilds(
-    slots: usize,
-    hot_spares: usize,
-    mtbf_secs: f64,
-    mttr_secs: f64,
-    rebuild_secs: f64,
-    crews: Option<u32>,
-    exposed: impl Fn(usize) -> bool,
-) -> Option<f64> {
-    let chain = RaidChain::new(slots, hot_spares, mtbf_secs, mttr_secs, rebuild_secs, crews)?;
-    let pi = stationary(&chain.rates)?;
-    let mut rate = 0.0;
-    for (&(w, b, sp), p) in chain.states.iter().zip(&pi) {
-        let healthy = slots - w - b;
-        let away = hot_spares + w - sp;
-        if healthy > 0 {
-            let after = slots - (w + b + 1);
-            // A failure onto a free spare starts a rebuild with w + b + 1 unprotected.
-            if sp > 0 && exposed(after) {
-                rate += p * healthy as f64 / mtbf_secs;
-            }
-            // Any failure leaves the b running rebuilds with one slot fewer to lean on.
-            if b > 0 && exposed(after) && !exposed(after + 1) {
-                rate += p * healthy as f64 / mtbf_secs * b as f64;
-            }
-        }
-        // A replacement filling a waiting slot: the count stays w + b.
-        let replacing = crews.map_or(away, |c| away.min(c as usize));
-        if replacing > 0 && w > 0 && exposed(slots - (w + b)) {
-            rate += p * replacing as f64 / mttr_secs;
-        }
-    }
-    Some(rate)
-}
-
-/// The RAID chain's states (slots waiting for a disk, slots rebuilding, free spares)
-/// and transition rates.
-struct RaidChain {
+/// The RAID chain of [`raid_unavailability`] with its stationary distribution.
+/// States: (slots waiting for a disk, slots rebuilding, free spares).
+pub struct SolvedRaidChain {
     states: Vec<(usize, usize, usize)>,
-    rates: Vec<Vec<f64>>,
+    pi: Vec<f64>,
+    slots: usize,
+    hot_spares: usize,
+    mtbf_secs: f64,
+    mttr_secs: f64,
+    crews: Option<u32>,
 }
 
-impl RaidChain {
-    fn new(
+impl SolvedRaidChain {
+    /// `None` when the chain has too many states or is not irreducible.
+    pub fn new(
         slots: usize,
         hot_spares: usize,
         mtbf_secs: f64,
         mttr_secs: f64,
         rebuild_secs: f64,
         crews: Option<u32>,
-    ) -> Option<RaidChain> {
+    ) -> Option<SolvedRaidChain> {
         let (lambda, repair, rebuild) = (1.0 / mtbf_secs, 1.0 / mttr_secs, 1.0 / rebuild_secs.max(1e-9));
         let mut states: Vec<(usize, usize, usize)> = Vec::new();
         for w in 0..=slots {
@@ -197,7 +143,50 @@ impl RaidChain {
                 add((w, b - 1, sp), b as f64 * rebuild);
             }
         }
-        Some(RaidChain { states, rates })
+        let pi = stationary(&rates)?;
+        Some(SolvedRaidChain { states, pi, slots, hot_spares, mtbf_secs, mttr_secs, crews })
+    }
+
+    /// P(k slots unprotected), index k.
+    pub fn unprotected_by_count(&self) -> Vec<f64> {
+        let mut by_count = vec![0.0; self.slots + 1];
+        for (&(w, b, _), p) in self.states.iter().zip(&self.pi) {
+            by_count[w + b] += p;
+        }
+        by_count
+    }
+
+    /// The long-run rate (per second) at which rebuilds become exposed: `exposed(ok_others)`
+    /// holds, with `ok_others` the slots other than the rebuilding one that still hold
+    /// data, either when the rebuild starts (a slot's disk fails while a spare is free,
+    /// or a replacement fills a waiting slot) or midway, when another slot fails. These
+    /// are the rebuilds an unrecoverable read error can fail (`mechanisms::raid`); with
+    /// exponential rebuilds the reads left after a midway exposure are a whole rebuild's,
+    /// on average.
+    pub fn exposed_rebuilds(&self, exposed: impl Fn(usize) -> bool) -> f64 {
+        let slots = self.slots;
+        let mut rate = 0.0;
+        for (&(w, b, sp), p) in self.states.iter().zip(&self.pi) {
+            let healthy = slots - w - b;
+            let away = self.hot_spares + w - sp;
+            if healthy > 0 {
+                let after = slots - (w + b + 1);
+                // A failure onto a free spare starts a rebuild with w + b + 1 unprotected.
+                if sp > 0 && exposed(after) {
+                    rate += p * healthy as f64 / self.mtbf_secs;
+                }
+                // Any failure leaves the b running rebuilds with one slot fewer to lean on.
+                if b > 0 && exposed(after) && !exposed(after + 1) {
+                    rate += p * healthy as f64 / self.mtbf_secs * b as f64;
+                }
+            }
+            // A replacement filling a waiting slot: the count stays w + b.
+            let replacing = self.crews.map_or(away, |c| away.min(c as usize));
+            if replacing > 0 && w > 0 && exposed(slots - (w + b)) {
+                rate += p * replacing as f64 / self.mttr_secs;
+            }
+        }
+        rate
     }
 }
 
@@ -320,7 +309,9 @@ mod tests {
     fn exposed_rebuild_starts_match_the_independent_chain() {
         let year = 8760.0 * HOUR;
         let starts = |spares| {
-            raid_exposed_rebuilds(3, spares, year, 24.0 * HOUR, 12.0 * HOUR, None, |ok_others| ok_others == 2).unwrap()
+            SolvedRaidChain::new(3, spares, year, 24.0 * HOUR, 12.0 * HOUR, None)
+                .unwrap()
+                .exposed_rebuilds(|ok_others| ok_others == 2)
                 * year
         };
         close(starts(0), 2.96332, 2e-6);

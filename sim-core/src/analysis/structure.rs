@@ -336,9 +336,15 @@ impl<'m> Builder<'m> {
                     return;
                 }
                 let f = failures[0];
-                let Some(by_count) =
-                    dynamic::raid_unprotected(n, *hot_spares as usize, f.mtbf_secs, f.mttr_secs, *rebuild_secs, crews)
-                else {
+                let Some(by_count) = dynamic::SolvedRaidChain::new(
+                    n,
+                    *hot_spares as usize,
+                    f.mtbf_secs,
+                    f.mttr_secs,
+                    *rebuild_secs,
+                    crews,
+                )
+                .map(|c| c.unprotected_by_count()) else {
                     self.note_unsolved_dynamics(&group);
                     return;
                 };
@@ -812,15 +818,25 @@ impl<'m> Builder<'m> {
         let need = *need as usize;
         let failures: Vec<_> = group.members.iter().map(|&m| self.model.element(m).failure).collect();
         let rate = match failures.first().copied().flatten() {
-            Some(f) if failures.iter().all(|x| *x == Some(f)) => dynamic::raid_exposed_rebuilds(
+            Some(f) if failures.iter().all(|x| *x == Some(f)) => dynamic::SolvedRaidChain::new(
                 slots,
                 *hot_spares as usize,
                 f.mtbf_secs,
                 f.mttr_secs,
                 *rebuild_secs,
                 self.model.repair_crews,
-                |ok_others| if risk.always_exposed { ok_others >= need } else { ok_others == need },
-            ),
+            )
+            .map(|chain| {
+                chain.exposed_rebuilds(
+                    |ok_others| {
+                        if risk.always_exposed {
+                            ok_others >= need
+                        } else {
+                            ok_others == need
+                        }
+                    },
+                )
+            }),
             _ => None,
         };
         if q <= 0.0 {
