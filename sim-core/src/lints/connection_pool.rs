@@ -33,21 +33,24 @@ fn check(model: &Model) -> Vec<Hit> {
             let fw = model.element(fw);
             let Some(fw_idle) = secs_attr(&fw.attrs, "idle_timeout") else { continue };
             if idle > fw_idle && keepalive >= fw_idle {
-                let kept = if idle.is_finite() {
-                    format!("up to {}", Duration::from_secs(idle))
-                } else {
-                    "forever".to_string()
-                };
-                out.push(hit(
-                    pool.span,
-                    &pool.name,
-                    format!(
-                        "{} keeps idle connections {kept}, but {} drops them after {}",
+                let drops = format!("{} drops idle connections after {}", fw.name, Duration::from_secs(fw_idle));
+                // Name the setting to change: a keepalive that runs too rarely, or none.
+                let message = match (keepalive.is_finite(), idle.is_finite()) {
+                    (true, _) => format!(
+                        "{} keeps its connections alive every {}, but {drops}: the keepalive interval is too long",
                         pool.name,
-                        fw.name,
-                        Duration::from_secs(fw_idle)
+                        Duration::from_secs(keepalive)
                     ),
-                ));
+                    (false, true) => format!(
+                        "{} keeps idle connections up to {} with no keepalive, but {drops}",
+                        pool.name,
+                        Duration::from_secs(idle)
+                    ),
+                    (false, false) => {
+                        format!("{} never closes idle connections and sends no keepalive, but {drops}", pool.name)
+                    }
+                };
+                out.push(hit(pool.span, &pool.name, message));
             }
         }
     }
@@ -64,6 +67,23 @@ mod tests {
     #[test]
     fn fires_on_growing_pools_and_idle_drops() {
         assert_eq!(codes_for(BAD).iter().filter(|c| c.starts_with("SPOF-L011")).count(), 2);
+    }
+
+    /// The message names the setting at fault: a keepalive that runs too rarely is not
+    /// "keeping idle connections forever".
+    #[test]
+    fn names_the_keepalive_when_it_is_too_long() {
+        let slow = BAD.replace(r#""min": 5, "max": 20"#, r#""min": 20, "max": 20, "keepalive": "45m""#);
+        let loaded = crate::load(&slow);
+        let messages: Vec<String> = crate::lints::run(loaded.model.as_ref().unwrap())
+            .into_iter()
+            .filter(|f| f.code == "SPOF-L011")
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(
+            messages,
+            ["pool keeps its connections alive every 45m, but fw drops idle connections after 30m: the keepalive interval is too long"]
+        );
     }
 
     #[test]
