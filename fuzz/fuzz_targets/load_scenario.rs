@@ -62,7 +62,7 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(from_flow, from_tree, "dataflow and fault tree disagree on single points of failure");
                 }
             }
-            let _ = sim_core::analysis::findings::spofs(model, &singles);
+            let _ = sim_core::analysis::findings::spofs(model, &singles, &[]);
             // Keep each run short: skip designs that would fail more than ~20k times a year.
             let rate: f64 =
                 model.elements.iter().filter_map(|e| e.failure).map(|f| 3.2e7 / f.mtbf_secs.max(1e-9)).sum();

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use sim_core::analysis::{analyze_tree, findings, single_failures, structure, Options};
+use sim_core::analysis::{analyze_tree, findings, structure, Options};
 use sim_core::check::ScenarioCheck;
 use sim_core::lints::Finding;
 use sim_core::model::{ElementId, Model, NodeRef};
@@ -58,8 +58,8 @@ pub struct Facts {
 
 impl Facts {
     pub fn of(model: Arc<Model>) -> Facts {
-        let singles = single_failures::single_failures(&model);
-        let mut spofs = findings::spofs(&model, &singles);
+        let points = sim_core::timed::single_points(&model);
+        let mut spofs = findings::spofs(&model, &points.all, &points.unseen);
         spofs.sort_by(|a, b| a.element.cmp(&b.element));
         let mut lints = sim_core::lints::run(&model);
         // The scenario's `suppress` list: accepted SPOFs are drawn apart from open ones.

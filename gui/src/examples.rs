@@ -48,6 +48,7 @@ pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/sync-replication-blocks.jsonc",
     "anti-patterns/two-switches-one-pdu.jsonc",
     "anti-patterns/vrrp-single-uplink.jsonc",
+    "anti-patterns/vrrp-untracked-uplink.jsonc",
     "database/active-active.jsonc",
     "database/connection-pool.jsonc",
     "database/control-plane-failover.jsonc",

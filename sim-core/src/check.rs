@@ -6,7 +6,7 @@
 
 mod drills;
 
-use crate::analysis::{analyze_tree, findings, single_failures, structure, Options};
+use crate::analysis::{analyze_tree, findings, structure, Options};
 use crate::lints::{self, Finding};
 use crate::model::{Expectation, Model};
 use crate::simulate::{SimOptions, SimReport, DEFAULT_SEED};
@@ -197,8 +197,9 @@ pub fn spof_verdicts(
 /// availability verdicts then rest on certified bounds, and a verdict the bounds
 /// cannot decide fails with a note.
 pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::AtomicBool>) -> ScenarioCheck {
-    let singles = single_failures::single_failures(model);
-    let mut spofs = findings::spofs(model, &singles);
+    let points = crate::timed::single_points(model);
+    let singles = points.all.clone();
+    let mut spofs = findings::spofs(model, &singles, &points.unseen);
     let mut lints = lints::run(model);
     let mut used = accept_findings(model, &mut spofs, &mut lints);
     let accepted: Vec<&str> = spofs.iter().filter(|s| s.suppressed.is_some()).map(|s| s.element.as_str()).collect();
@@ -208,6 +209,9 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
     let mut unavailability: Vec<Result<Unavailability, String>> = vec![Err(String::new()); model.services.len()];
     let mut bounds: Option<Vec<crate::analysis::bounds::Bounds>> = None;
     let mut notes: Vec<String> = Vec::new();
+    if let Some(why) = &points.unseen_not_checked {
+        notes.push(why.clone());
+    }
     let needed = |s: usize| {
         model.expectations.iter().any(|x| {
             x.service == Some(s)
@@ -251,7 +255,7 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
     }
     let timed = if wanted.iter().any(|w| *w) {
         let options = Options { max_order: 1, max_listed: 0, importance: false, cancel, ..Options::default() };
-        crate::timed::timed_figures(model, &singles, &wanted, &options)
+        crate::timed::timed_figures(model, &points.static_singles, &wanted, &options, &points.drills)
     } else {
         vec![Err("not requested".into()); model.services.len()]
     };

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::analysis::{analyze_tree, findings, single_failures, structure, Options};
+use crate::analysis::{analyze_tree, findings, structure, Options};
 use crate::check::CHECK_SIMULATION;
 use crate::model::Model;
 use crate::units::SECS_PER_YEAR;
@@ -99,8 +99,8 @@ fn figures(model: &Model) -> Vec<(String, ServiceFigures)> {
 }
 
 fn spofs(model: &Model) -> BTreeSet<String> {
-    let singles = single_failures::single_failures(model);
-    findings::spofs(model, &singles).into_iter().map(|s| s.element).collect()
+    let points = crate::timed::single_points(model);
+    findings::spofs(model, &points.all, &points.unseen).into_iter().map(|s| s.element).collect()
 }
 
 fn lint_keys(model: &Model) -> Vec<FindingKey> {

@@ -84,21 +84,172 @@ pub fn capacity_counts(model: &Model, s: usize) -> bool {
     })
 }
 
-/// Per service (by index): its figure with timings, or why there is none.
+/// One element failed alone from the all-up state, for its mean detection delay plus
+/// its MTTR, in a drill with every mechanism's timing.
+#[derive(Clone, Debug)]
+struct Drilled {
+    element: ElementId,
+    /// Failures per second: 1 / (MTBF + D + MTTR).
+    rate: f64,
+    /// How long the drilled failure lasts, D + MTTR, in seconds.
+    window_secs: f64,
+    /// Seconds each service (by index) is down.
+    outage_secs: Vec<f64>,
+}
+
+/// Every failing element's single-failure drill, run once and shared by the figure with
+/// timings ([`timed_figures`]) and the failures the failover does not see
+/// ([`unseen_single_failures`]).
+#[derive(Clone, Debug)]
+pub struct Drills {
+    /// Per element: the mean detection delay in seconds (`mechanisms::monitor`).
+    detection: Vec<f64>,
+    runs: Result<Vec<Drilled>, String>,
+}
+
+impl Drills {
+    /// Runs one drill per failing element (at most [`MAX_DRILLED_ELEMENTS`]; beyond,
+    /// the error says why none ran). Cost: one simulator run over the model per element.
+    pub fn run(model: &Model) -> Drills {
+        let detectors = crate::mechanisms::monitor::detectors(model);
+        let detection: Vec<f64> = detectors
+            .iter()
+            .map(|list| crate::mechanisms::monitor::mean_detection_secs(list, model.noticed_by_users_secs))
+            .collect();
+        let failing: Vec<ElementId> = model.elements.iter().filter(|e| e.failure.is_some()).map(|e| e.id).collect();
+        if failing.len() > MAX_DRILLED_ELEMENTS {
+            let runs = Err(format!(
+                "failover time not computed, and single failures the failover does not see not looked for: {} failing elements, above the {MAX_DRILLED_ELEMENTS} drilled one by one; \
+                 measure them with `spofsim simulate`",
+                failing.len()
+            ));
+            return Drills { detection, runs };
+        }
+        let sim =
+            SimOptions { years: 1, replications: 1, random_failures: false, ideal: false, ..SimOptions::default() };
+        let mut compiled = Compiled::new(model, sim);
+        let read_error = read_error_chances(model);
+        let runs = failing
+            .iter()
+            .map(|&e| {
+                let f = model.element(e).failure.expect("failing element");
+                let window_secs = detection[e.0 as usize] + f.mttr_secs;
+                let rate = 1.0 / (f.mtbf_secs + window_secs);
+                let mut outage_secs = crate::simulate::single_failure_downtime(&mut compiled, e, window_secs, false);
+                // A disk whose rebuild meets a read error with chance q: the expected
+                // outage over both outcomes.
+                let q = read_error[e.0 as usize];
+                if q > 0.0 {
+                    let failed = crate::simulate::single_failure_downtime(&mut compiled, e, window_secs, true);
+                    for (o, f) in outage_secs.iter_mut().zip(failed) {
+                        *o = (1.0 - q) * *o + q * f;
+                    }
+                }
+                Drilled { element: e, rate, window_secs, outage_secs }
+            })
+            .collect();
+        Drills { detection, runs: Ok(runs) }
+    }
+}
+
+/// A single failure the failover does not see: alone, from the all-up state, it keeps
+/// a service down for as long as it lasts, although the exact analysis (every failover
+/// instant and every detector perfect) finds a member to carry on. A VRRP master whose
+/// uplink fails keeps the virtual IP while its adverts still reach the backup; an MII
+/// bond keeps a NIC whose switch lost its uplink. It is a single point of failure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unseen {
+    pub element: ElementId,
+    /// The service, by index.
+    pub service: usize,
+    /// Seconds the drilled service was down.
+    pub outage_secs: f64,
+    /// Seconds the drilled failure lasted (mean detection delay + MTTR).
+    pub window_secs: f64,
+}
+
+/// Per service (by index): the failures the failover does not see ([`Unseen`]), sorted
+/// by element; elements already in `singles` are not repeated. The error says why the
+/// drills did not run (too many elements).
+pub fn unseen_single_failures(
+    model: &Model,
+    singles: &[Option<Vec<ElementId>>],
+    drills: &Drills,
+) -> Result<Vec<Vec<Unseen>>, String> {
+    let runs = drills.runs.as_ref().map_err(Clone::clone)?;
+    let mut out = vec![Vec::new(); model.services.len()];
+    for d in runs {
+        for (s, &outage_secs) in d.outage_secs.iter().enumerate() {
+            let static_spof = singles[s].as_ref().is_none_or(|l| l.contains(&d.element));
+            // Down until the failure ends: the service's outage covers the whole window
+            // (to a nanosecond per second: the drill's clock adds up floating seconds).
+            if !static_spof && outage_secs >= d.window_secs * (1.0 - 1e-9) {
+                out[s].push(Unseen { element: d.element, service: s, outage_secs, window_secs: d.window_secs });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `singles` with the failures the failover does not see added (each list sorted by
+/// element id): the single points of failure a person acts on.
+pub fn with_unseen(singles: &[Option<Vec<ElementId>>], unseen: &[Vec<Unseen>]) -> Vec<Option<Vec<ElementId>>> {
+    singles
+        .iter()
+        .zip(unseen)
+        .map(|(list, extra)| {
+            list.as_ref().map(|l| {
+                let mut all = l.clone();
+                all.extend(extra.iter().map(|u| u.element));
+                all.sort_unstable();
+                all.dedup();
+                all
+            })
+        })
+        .collect()
+}
+
+/// The single points of failure a person acts on, per service (by index).
+#[derive(Clone, Debug)]
+pub struct SinglePoints {
+    /// From the single-failure dataflow (instant failover, perfect detectors).
+    pub static_singles: Vec<Option<Vec<ElementId>>>,
+    /// The failures the failover does not see, per service; empty when not drilled.
+    pub unseen: Vec<Vec<Unseen>>,
+    /// Why the drills did not run, if they did not.
+    pub unseen_not_checked: Option<String>,
+    /// Both, per service, sorted by element id.
+    pub all: Vec<Option<Vec<ElementId>>>,
+    /// The drills, for [`timed_figures`].
+    pub drills: Drills,
+}
+
+/// [`SinglePoints`] of `model`: the dataflow, then one drill per failing element.
+pub fn single_points(model: &Model) -> SinglePoints {
+    let static_singles = crate::analysis::single_failures::single_failures(model);
+    let drills = Drills::run(model);
+    let (unseen, unseen_not_checked) = match unseen_single_failures(model, &static_singles, &drills) {
+        Ok(u) => (u, None),
+        Err(why) => (vec![Vec::new(); model.services.len()], Some(why)),
+    };
+    let all = with_unseen(&static_singles, &unseen);
+    SinglePoints { static_singles, unseen, unseen_not_checked, all, drills }
+}
+
+/// Per service (by index): its figure with timings, or why there is none. `singles` are
+/// the static single points of failure (without the unseen ones: their outage is not in
+/// the exact figure, so all of it is failover time).
 pub fn timed_figures(
     model: &Model,
     singles: &[Option<Vec<ElementId>>],
     wanted: &[bool],
     options: &Options,
+    drills: &Drills,
 ) -> Vec<Result<TimedFigure, String>> {
-    let detectors = crate::mechanisms::monitor::detectors(model);
-    let detection: Vec<f64> = detectors
-        .iter()
-        .map(|list| crate::mechanisms::monitor::mean_detection_secs(list, model.noticed_by_users_secs))
-        .collect();
+    let detection = &drills.detection;
     // The exact figure with detection-lengthened repairs.
     let mut detected_model = model.clone();
-    for (e, d) in detected_model.elements.iter_mut().zip(&detection) {
+    for (e, d) in detected_model.elements.iter_mut().zip(detection) {
         if let Some(f) = &mut e.failure {
             f.mttr_secs += d;
         }
@@ -115,62 +266,26 @@ pub fn timed_figures(
             Err(e) => Err(format!("exact figure not computed: {e}")),
         };
     }
-    // The failover term, one drill per failing element.
-    let failing: Vec<ElementId> = model.elements.iter().filter(|e| e.failure.is_some()).map(|e| e.id).collect();
-    let drills = if failing.len() > MAX_DRILLED_ELEMENTS {
-        Err(format!(
-            "failover time not computed: {} failing elements, above the {MAX_DRILLED_ELEMENTS} drilled one by one; \
-             measure it with `spofsim simulate`",
-            failing.len()
-        ))
-    } else {
-        let sim =
-            SimOptions { years: 1, replications: 1, random_failures: false, ideal: false, ..SimOptions::default() };
-        let mut compiled = Compiled::new(model, sim);
-        let read_error = read_error_chances(model);
-        Ok(failing
-            .iter()
-            .map(|&e| {
-                let f = model.element(e).failure.expect("failing element");
-                let down = detection[e.0 as usize] + f.mttr_secs;
-                let rate = 1.0 / (f.mtbf_secs + down);
-                let mut outage = crate::simulate::single_failure_downtime(&mut compiled, e, down, false);
-                // A disk whose rebuild meets a read error with chance q: the expected
-                // outage over both outcomes.
-                let q = read_error[e.0 as usize];
-                if q > 0.0 {
-                    let failed = crate::simulate::single_failure_downtime(&mut compiled, e, down, true);
-                    for (o, f) in outage.iter_mut().zip(failed) {
-                        *o = (1.0 - q) * *o + q * f;
-                    }
-                }
-                (e, rate, outage)
-            })
-            .collect::<Vec<_>>())
-    };
     (0..model.services.len())
         .map(|s| {
             if !wanted[s] {
                 return Err("not requested".into());
             }
             let detected = detected[s].clone()?;
-            let drills = drills.as_ref().map_err(Clone::clone)?;
+            let drills = drills.runs.as_ref().map_err(Clone::clone)?;
             let spofs = singles[s].as_deref().unwrap_or(&[]);
             // A single point of failure's own outage is in the exact figure; only what
             // outlasts its return (a takeover, a reconvergence) is added.
             let mut terms: Vec<(ElementId, f64, f64)> = drills
                 .iter()
-                .map(|(e, rate, down)| {
-                    let f = model.element(*e).failure.expect("failing element");
-                    let extra = if spofs.contains(e) {
-                        (down[s] - detection[e.0 as usize] - f.mttr_secs).max(0.0)
-                    } else {
-                        down[s]
-                    };
-                    (*e, rate * extra, extra)
+                .map(|d| {
+                    let down = d.outage_secs[s];
+                    let extra = if spofs.contains(&d.element) { (down - d.window_secs).max(0.0) } else { down };
+                    (d.element, d.rate * extra, extra)
                 })
                 .filter(|t| t.1 > 0.0)
                 .collect();
+
             // (`sum` of no terms is −0.0; start from +0.0.)
             let failover: f64 = terms.iter().fold(0.0, |acc, t| acc + t.1);
             terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -213,7 +328,9 @@ mod tests {
         let loaded = crate::load(text);
         let model = loaded.model.expect("model");
         let singles = crate::analysis::single_failures::single_failures(&model);
-        timed_figures(&model, &singles, &[true], &Options::default()).remove(0).expect("timed figure")
+        timed_figures(&model, &singles, &[true], &Options::default(), &Drills::run(&model))
+            .remove(0)
+            .expect("timed figure")
     }
 
     /// tests/oracles/DERIVATIONS.md case 9: exact U = 1.228635e-4 from a semi-Markov

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use sim_core::analysis::{analyze_tree, findings, single_failures, structure, FaultTree, Options};
+use sim_core::analysis::{analyze_tree, findings, structure, FaultTree, Options};
 
 use crate::flags::{AnalyzeArgs, AnalyzeFormat};
 use crate::progress::deadline;
@@ -130,11 +130,16 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
             None => from_tree,
         });
     }
-    // Single points of failure of every service, explained (fast at any size).
-    let singles = model.as_ref().map(single_failures::single_failures).unwrap_or_default();
-    let mut spofs = model.as_ref().map(|m| findings::spofs(m, &singles)).unwrap_or_default();
+    // Single points of failure of every service, explained: the dataflow's (fast at any
+    // size) and the failures the failover does not see (one drill per element).
+    let points = model.as_ref().map(sim_core::timed::single_points);
+    let singles = points.as_ref().map(|p| p.all.clone()).unwrap_or_default();
+    let mut spofs = match (&model, &points) {
+        (Some(m), Some(p)) => findings::spofs(m, &p.all, &p.unseen),
+        _ => Vec::new(),
+    };
     // The figure with timings, for every service with an exact figure.
-    if let Some(m) = &model {
+    if let (Some(m), Some(points)) = (&model, &points) {
         let index_of = |name: &str| m.services.iter().position(|s| s.name == name);
         let mut wanted = vec![false; m.services.len()];
         for a in items.iter().filter(|a| a.result.is_ok()) {
@@ -144,8 +149,13 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         }
         if wanted.iter().any(|w| *w) {
             let stop = deadline(args.budget_secs, "detection and failover time", args.quiet);
-            let figures =
-                sim_core::timed::timed_figures(m, &singles, &wanted, &Options { cancel: Some(stop.flag), ..options });
+            let figures = sim_core::timed::timed_figures(
+                m,
+                &points.static_singles,
+                &wanted,
+                &Options { cancel: Some(stop.flag), ..options },
+                &points.drills,
+            );
             stop.finish();
             for a in items.iter_mut().filter(|a| a.result.is_ok()) {
                 a.timed = index_of(&a.name).map(|i| figures[i].clone());

@@ -194,20 +194,27 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
     }
 }
 
-/// Single points of failure of any service (from the single-failure dataflow),
-/// explained; sorted by probability (highest first), then name.
-pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>]) -> Vec<Spof> {
-    let all: BTreeSet<ElementId> = singles.iter().flatten().flatten().copied().collect();
+/// Single points of failure of any service (from the single-failure dataflow), and the
+/// failures the failover does not see (`unseen`, per service, from the drills of
+/// [`crate::timed::unseen_single_failures`]; empty slices when not drilled), explained;
+/// sorted by probability (highest first), then name.
+pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<crate::timed::Unseen>]) -> Vec<Spof> {
+    let mut all: BTreeSet<ElementId> = singles.iter().flatten().flatten().copied().collect();
+    all.extend(unseen.iter().flatten().map(|u| u.element));
     let mut evaluator = Evaluator::new(model);
     let mut out: Vec<Spof> = all
         .into_iter()
         .map(|e| {
             let el = model.element(e);
+            let mut blast = blast_with(&mut evaluator, &[e]);
+            for u in unseen.iter().flatten().filter(|u| u.element == e) {
+                explain_unseen(model, &mut evaluator, &mut blast, u);
+            }
             Spof {
                 element: el.name.clone(),
                 kind: el.kind,
                 probability: el.unavailability(0.0),
-                blast: blast_with(&mut evaluator, &[e]),
+                blast,
                 span: el.span,
                 suppressed: None,
             }
@@ -215,6 +222,70 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>]) -> Vec<Spof> {
         .collect();
     out.sort_by(|a, b| b.probability.total_cmp(&a.probability).then_with(|| a.element.cmp(&b.element)));
     out
+}
+
+/// Adds to `blast` (the instant, perfect-detector view, where the service stays up)
+/// why service `u.service` stays down while `u.element` is down: the redundancy on its
+/// path whose first member still works, and what its detector watches instead.
+fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u: &crate::timed::Unseen) {
+    let svc = &model.services[u.service];
+    let failed_text = blast.failed.join(" + ");
+    // The culprit: an active-standby group on the path whose first member still works
+    // and which, held to that member (its other members taken out), leaves the service
+    // down, so another member would carry if the failover switched.
+    let mut holders = Vec::new();
+    let mut mask = vec![false; model.elements.len()];
+    mask[u.element.0 as usize] = true;
+    let first_works: Vec<bool> = {
+        let eval = evaluator.evaluate(&mask);
+        model.groups.iter().map(|g| eval.element_works[g.members[0].0 as usize]).collect()
+    };
+    for tier in &svc.through {
+        let NodeRef::Group(g) = tier else { continue };
+        let g = model.group(*g);
+        let Some(s) = &g.switchover else { continue };
+        if g.members.len() < 2
+            || g.arrangement != crate::model::Arrangement::ActiveStandby
+            || !first_works[g.id.0 as usize]
+        {
+            continue;
+        }
+        let mut held = mask.clone();
+        for m in &g.members[1..] {
+            held[m.0 as usize] = true;
+        }
+        if evaluator.evaluate(&held).service_up[u.service] {
+            continue;
+        }
+        let first = model.element(g.members[0]).name.as_str();
+        let watches = match &s.sees {
+            crate::model::Visibility::Peers => "its peers still hear it".to_string(),
+            crate::model::Visibility::LocalLink => "its own link still works".to_string(),
+            crate::model::Visibility::PathTo(t) => format!("it still reaches {}", model.element(*t).name),
+            crate::model::Visibility::Nothing => "nothing checks it".to_string(),
+        };
+        holders.push(format!(
+            "{} {}: keeps {first} active ({watches}), though {first} cannot carry the service without {failed_text}",
+            g.kind, g.name
+        ));
+    }
+    let (outage, window) =
+        (crate::units::Duration::from_secs(u.outage_secs), crate::units::Duration::from_secs(u.window_secs));
+    let reason = if u.outage_secs > u.window_secs * 1.01 {
+        format!("down {outage} for a {window} failure (a drill): the takeover outlasts the repair")
+    } else {
+        format!("down until {failed_text} returns (a drill: {outage}), though another member could carry: the failover does not see it")
+    };
+    if !blast.services_down.iter().any(|(name, _)| name == &svc.name) {
+        blast.services_down.push((svc.name.clone(), vec![reason]));
+        blast.services_down.sort();
+    }
+    for h in holders {
+        if !blast.defeats.contains(&h) {
+            blast.defeats.push(h);
+        }
+    }
+    blast.defeats.sort();
 }
 
 #[cfg(test)]

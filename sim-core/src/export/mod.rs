@@ -33,8 +33,8 @@ impl DiagramOptions {
     /// The model's SPOFs (any service, as `analyze` reports them, with the scenario's
     /// acceptances applied), folded unless `expand`.
     pub fn for_model(model: &Model, expand: bool) -> DiagramOptions {
-        let singles = crate::analysis::single_failures::single_failures(model);
-        let mut spofs = crate::analysis::findings::spofs(model, &singles);
+        let points = crate::timed::single_points(model);
+        let mut spofs = crate::analysis::findings::spofs(model, &points.all, &points.unseen);
         let mut lints = crate::lints::run(model);
         crate::check::accept_findings(model, &mut spofs, &mut lints);
         DiagramOptions { spofs: spofs.into_iter().map(|s| (s.element, s.suppressed.is_some())).collect(), expand }

@@ -88,7 +88,9 @@ pub fn three_tier(sites: usize, racks: usize, servers_per_rack: usize) -> String
         );
         groups.insert(
             format!("{p}-gw"),
-            json!({ "kind": "vrrp", "members": [format!("{p}-gw-1"), format!("{p}-gw-2")], "priorities": [200, 100] }),
+            // Each gateway tracks its internet link, or a master that loses it keeps the VIP.
+            json!({ "kind": "vrrp", "members": [format!("{p}-gw-1"), format!("{p}-gw-2")], "priorities": [200, 100],
+                    "track": { format!("{p}-gw-1"): [format!("internet~{p}-gw-1")], format!("{p}-gw-2"): [format!("internet~{p}-gw-2")] } }),
         );
         groups.insert(
             format!("{p}-lb"),

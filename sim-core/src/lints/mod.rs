@@ -28,6 +28,7 @@ mod stp_diameter;
 mod sync_replication;
 mod traps_only;
 mod unreachable_member;
+mod vrrp_untracked;
 
 use crate::model::{ElementId, Model, Req};
 use crate::syntax::Span;
@@ -142,6 +143,7 @@ pub static LINTS: &[&Lint] = &[
     &cluster_fencing::LINT,
     &raid_read_error::LINT,
     &generator_start::LINT,
+    &vrrp_untracked::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.

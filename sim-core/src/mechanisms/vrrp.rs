@@ -47,6 +47,18 @@ pub struct VrrpSpec {
     pub require: Vec<Ref>,
     /// The virtual IP address, for reports.
     pub vip: Option<String>,
+    /// Interface and object tracking (keepalived `track_interface`/`track_script`): per
+    /// member, the links or components it watches, e.g.
+    /// `"track": { "gw-1": ["edge~gw-1"], "gw-2": ["edge~gw-2"] }`. Adverts alone never
+    /// show that a master lost its uplink; a tracked failure hands the VIP over.
+    #[serde(default)]
+    pub track: std::collections::BTreeMap<String, Vec<Ref>>,
+    /// Priority a member loses per failed tracked object (keepalived `weight`). Default:
+    /// none, so the member goes to FAULT and serves no more while a tracked object is
+    /// down (keepalived's default, weight 0), sending priority 0 so the backup takes over
+    /// after Skew_Time (RFC 5798 §6.4.2). With a decrement the backup preempts only if the
+    /// master falls below it, after its Master_Down_Interval.
+    pub track_decrement: Option<Spanned<u32>>,
 }
 
 /// An HSRP group (Cisco): active and standby routers.
@@ -75,6 +87,63 @@ pub struct HsrpSpec {
     pub require: Vec<Ref>,
     /// The virtual IP address, for reports, e.g. `"vip": "10.0.0.1"`.
     pub vip: Option<String>,
+    /// Object tracking (Cisco `standby track`): per member, the links or components it
+    /// watches, e.g. `"track": { "r1": ["r1~core"] }`. A failed object lowers the
+    /// member's priority by `track_decrement`; a standby with a higher priority then
+    /// takes over at its next hello (preemption).
+    #[serde(default)]
+    pub track: std::collections::BTreeMap<String, Vec<Ref>>,
+    /// Priority lost per failed tracked object (default 10, Cisco IOS `standby track`).
+    pub track_decrement: Option<Spanned<u32>>,
+}
+
+/// Lowers `track` into the group's [`Track`]: each key must be a member, each object a
+/// component or link other than that member. `priorities` are per member (defaults
+/// filled in); `switch_secs` as [`Track::switch_secs`] for the chosen mode.
+fn lower_track(
+    cx: &mut LowerCx,
+    members: &[Ref],
+    track: &std::collections::BTreeMap<String, Vec<Ref>>,
+    priorities: Vec<u32>,
+    decrement: Option<u32>,
+    switch_secs: f64,
+) {
+    if track.is_empty() {
+        return;
+    }
+    let ids = cx.me_group().map(|g| cx.builder.model.groups[g.0 as usize].members.clone()).unwrap_or_default();
+    let mut objects = vec![Vec::new(); members.len()];
+    for (member, tracked) in track {
+        let Some(i) = members.iter().position(|m| &m.value == member) else {
+            let names: Vec<&str> = members.iter().map(|m| m.value.as_str()).collect();
+            // (Map keys carry no position: point at the member's first tracked object.)
+            let span = tracked.first().map_or(cx.span, |r| r.span);
+            cx.error(
+                Code::UnknownId,
+                span,
+                format!("track: \"{member}\" is not a member of this group"),
+                format!("track lists objects per member: {}", names.join(", ")),
+            );
+            continue;
+        };
+        super::check_distinct(cx, tracked, "a member's tracked objects");
+        for r in tracked {
+            let Some(e) = cx.resolve_any_element(r, "a tracked object") else { continue };
+            if ids.get(i) == Some(&e) {
+                cx.error(
+                    Code::ImpossibleValue,
+                    r.span,
+                    format!("{member} cannot track itself: its own failure already ends its adverts"),
+                    "track its uplinks (links or the upstream device), e.g. \"edge~gw-1\"",
+                );
+                continue;
+            }
+            objects[i].push(e);
+        }
+    }
+    if let Some(g) = cx.group_mut() {
+        g.track = Some(crate::model::Track { objects, priorities, decrement, switch_secs });
+    }
 }
 
 /// The priority a member gets when none is given: 200 for the first, then 100.
@@ -221,6 +290,14 @@ impl Spec for VrrpSpec {
         cx.attr("version", Attr::Count(version.into()));
         cx.attr("master_down", Attr::Secs(master_down));
         lower_pair(cx, &self.members, &priorities, master_down, self.preempt, &self.vip, &self.require);
+        let decrement = self.track_decrement.as_ref().map(|d| d.value);
+        // FAULT sends priority 0: the backup waits Skew_Time only (RFC 5798 §6.4.2).
+        let skew = master_down - 3.0 * advert;
+        let per_member = (0..self.members.len())
+            .map(|i| u32::from(priorities.get(i).copied().unwrap_or(default_priority(i))))
+            .collect();
+        let switch = if decrement.is_some() { master_down } else { skew };
+        lower_track(cx, &self.members, &self.track, per_member, decrement, switch);
     }
 }
 
@@ -250,6 +327,12 @@ impl Spec for HsrpSpec {
         cx.attr("hello", Attr::Secs(hello));
         cx.attr("hold", Attr::Secs(hold));
         lower_pair(cx, &self.members, &priorities, hold, self.preempt, &self.vip, &self.require);
+        // Cisco: a standby with a higher priority and preemption sends a coup on the
+        // active's next hello, which carries the lowered priority.
+        let per_member =
+            (0..self.members.len()).map(|i| u32::from(priorities.get(i).copied().unwrap_or(100))).collect();
+        let decrement = self.track_decrement.as_ref().map_or(10, |d| d.value);
+        lower_track(cx, &self.members, &self.track, per_member, Some(decrement), hello);
     }
 }
 

@@ -106,6 +106,7 @@ impl ModelBuilder {
             vote_quorum: false,
             dynamics: None,
             takeover_requires: None,
+            track: None,
             attrs: Attrs::new(),
             span,
         });
@@ -379,6 +380,9 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
         req(&mut g.needs, &emap, &gmap);
         if let Some(t) = &mut g.takeover_requires {
             req(&mut t.req, &emap, &gmap);
+        }
+        if let Some(t) = &mut g.track {
+            t.objects.iter_mut().flatten().for_each(e);
         }
         if let Some(Switchover { sees: Visibility::PathTo(t), .. }) = &mut g.switchover {
             e(t);

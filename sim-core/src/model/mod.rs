@@ -330,8 +330,30 @@ pub struct Group {
     /// What a takeover needs at the moment it happens (active-standby only; see
     /// docs/SEMANTICS.md §3 and `mechanisms::precondition`).
     pub takeover_requires: Option<TakeoverRequires>,
+    /// Interface and object tracking of a VRRP/HSRP group (`mechanisms::vrrp`): what
+    /// each member watches besides its peers' adverts.
+    pub track: Option<Track>,
     pub attrs: Attrs,
     pub span: Span,
+}
+
+/// Interface and object tracking (keepalived `track_interface`, Cisco HSRP `track`): a
+/// member whose tracked objects fail gives up the virtual IP, which the backups'
+/// adverts alone never see.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Track {
+    /// Per member (group order): the components and links it tracks.
+    pub objects: Vec<Vec<ElementId>>,
+    /// Per member: its configured priority.
+    pub priorities: Vec<u32>,
+    /// Priority lost per failed object; `None`: the member goes to FAULT and serves no
+    /// more while any tracked object is down (keepalived's default, weight 0).
+    pub decrement: Option<u32>,
+    /// Seconds from the tracked failure to the backup's takeover: VRRP Skew_Time after
+    /// the master's priority-0 advert (RFC 5798 §6.4.2) in FAULT mode, the backup's
+    /// Master_Down_Interval when the priority only drops (the backup discards the
+    /// lower-priority adverts and preempts), HSRP one hello (the standby's coup).
+    pub switch_secs: f64,
 }
 
 /// Failover preconditions of an active-standby group: components its takeover needs at

@@ -68,6 +68,8 @@ pub struct GroupParams {
     /// Failover preconditions (`mechanisms::precondition`): elements a takeover needs
     /// at that moment; empty when it needs none.
     pub takeover_requires: Vec<ElementId>,
+    /// Interface and object tracking (VRRP/HSRP; `behaviours::switchover`).
+    pub track: Option<crate::model::Track>,
     /// With preconditions: the group returns to its first member whenever it works, so
     /// moving to the first member needs none.
     pub takeover_preempts: bool,
@@ -323,6 +325,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         peers_networked: networked && !ideal,
         peers_same_segment: profile.peers_same_segment,
         cold: profile.cold_standby,
+        track: g.track.clone(),
         takeover_requires: g.takeover_requires.as_ref().map_or_else(Vec::new, |t| {
             let mut ids = Vec::new();
             t.req.visit(&mut |r| {

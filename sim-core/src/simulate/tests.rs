@@ -400,7 +400,10 @@ fn the_static_figure_with_timings_agrees_with_the_simulation_on_random_designs()
             continue;
         }
         let singles = crate::analysis::single_failures::single_failures(&m);
-        let Ok(t) = crate::timed::timed_figures(&m, &singles, &[true], &Options::default()).remove(0) else {
+        let Ok(t) =
+            crate::timed::timed_figures(&m, &singles, &[true], &Options::default(), &crate::timed::Drills::run(&m))
+                .remove(0)
+        else {
             continue;
         };
         let u = t.unavailability();

@@ -55,13 +55,77 @@ impl<'c, 'm> Sim<'c, 'm> {
         let cx = self.cx;
         let m = cx.model.groups[j].members[i];
         match &cx.groups[j].sees {
-            Visibility::Peers if self.groups[j].active == Some(i) => self.works(m) && self.peers_hear(j, m),
-            Visibility::Peers => self.works(m),
+            Visibility::Peers if self.groups[j].active == Some(i) => {
+                self.works(m) && !self.track_faulted(j, i) && !self.track_outranked(j, i) && self.peers_hear(j, m)
+            }
+            Visibility::Peers => self.works(m) && !self.track_faulted(j, i),
             Visibility::Nothing => true,
             Visibility::LocalLink => {
                 self.works(m) && cx.groups[j].local_links[i].iter().all(|&(l, far)| self.works(l) && self.works(far))
             }
             Visibility::PathTo(t) => self.works(m) && self.reach(&[m], &[*t], true, Some(m)),
+        }
+    }
+
+    /// Whether member `i` may hold the role now: seen working and, with tracking by
+    /// decrement, not outranked by another working member (else handing the role back
+    /// and forth at one instant).
+    fn may_hold(&mut self, j: usize, i: usize) -> bool {
+        self.seen_ok(j, i) && !self.track_outranked(j, i)
+    }
+
+    /// Tracking in FAULT mode (no decrement): a tracked object of member `i` is down, so
+    /// it gives up the role and takes none.
+    fn track_faulted(&self, j: usize, i: usize) -> bool {
+        let Some(t) = &self.cx.groups[j].track else { return false };
+        t.decrement.is_none() && t.objects[i].iter().any(|&e| !self.works(e))
+    }
+
+    /// Member `i`'s priority with its tracked objects' decrements taken off (VRRP
+    /// priorities stop at 0, HSRP's too).
+    fn tracked_priority(&self, j: usize, i: usize) -> i64 {
+        let Some(t) = &self.cx.groups[j].track else { return 0 };
+        let down = t.objects[i].iter().filter(|&&e| !self.works(e)).count() as i64;
+        (i64::from(t.priorities[i]) - down * i64::from(t.decrement.unwrap_or(0))).max(0)
+    }
+
+    /// Tracking with a decrement: member `i` lost priority to a failed tracked object
+    /// and now advertises less than another working member, which preempts (RFC 5798
+    /// §6.4.2: a backup with Preempt_Mode discards lower-priority adverts; equal
+    /// priority does not preempt). (A member outranked only because another one's
+    /// objects returned is preempted at once, with no gap: `preempts_over`.)
+    fn track_outranked(&self, j: usize, i: usize) -> bool {
+        let p = &self.cx.groups[j];
+        let Some(t) = &p.track else { return false };
+        if t.decrement.is_none() || !p.preempt || t.objects[i].iter().all(|&e| self.works(e)) {
+            return false;
+        }
+        let mine = self.tracked_priority(j, i);
+        let members = &self.cx.model.groups[j].members;
+        (0..members.len()).any(|k| k != i && self.works(members[k]) && self.tracked_priority(j, k) > mine)
+    }
+
+    /// Whether the active member `a`, working and heard, gives up the role only because
+    /// of its tracking: the backup then takes over after [`crate::model::Track::switch_secs`].
+    fn track_handover(&mut self, j: usize, a: usize) -> bool {
+        let m = self.cx.model.groups[j].members[a];
+        self.cx.groups[j].track.is_some()
+            && self.works(m)
+            && (self.track_faulted(j, a) || self.track_outranked(j, a))
+            && self.peers_hear(j, m)
+    }
+
+    /// Whether member `i` would take the role from the active `a` under preemption: it
+    /// works, is not in FAULT, and (with tracking) its priority now beats `a`'s.
+    fn preempts_over(&self, j: usize, i: usize, a: usize) -> bool {
+        let m = self.cx.model.groups[j].members[i];
+        if !self.works(m) || self.track_faulted(j, i) {
+            return false;
+        }
+        match &self.cx.groups[j].track {
+            Some(t) if t.decrement.is_some() => self.tracked_priority(j, i) > self.tracked_priority(j, a),
+            // Members are listed highest priority first.
+            _ => i < a,
         }
     }
 
@@ -102,7 +166,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Some(i) != except
                 && Some(i) != fenced
                 && self.works(self.cx.model.groups[j].members[i])
-                && self.seen_ok(j, i)
+                && self.may_hold(j, i)
         })
     }
 
@@ -200,8 +264,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             // The takeover waits for its preconditions: the member that held the role
             // (or, preempting, the first) takes it back if it returns first; otherwise
             // the takeover runs its usual time once the preconditions work again.
-            let back = self.groups[j].window_from.filter(|&a| self.seen_ok(j, a));
-            let back = back.or_else(|| (p.takeover_preempts && self.seen_ok(j, 0)).then_some(0));
+            let back = self.groups[j].window_from.filter(|&a| self.may_hold(j, a));
+            let back = back.or_else(|| (p.takeover_preempts && self.may_hold(j, 0)).then_some(0));
             if let Some(a) = back {
                 self.call_off_window(j, a);
                 return;
@@ -228,7 +292,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             // Still detecting, and the active is back (a stall shorter than the
             // deadtime, such as a 5 s multipath switch): no failover after all.
             if let Some(a) = self.groups[j].window_from {
-                if self.now < self.groups[j].detect_until && self.seen_ok(j, a) {
+                if self.now < self.groups[j].detect_until && self.may_hold(j, a) {
                     self.call_off_window(j, a);
                 }
             }
@@ -314,14 +378,18 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.groups[j].promote_pending = false;
                 }
                 if !self.seen_ok(j, a) {
+                    let detect = match &p.track {
+                        Some(t) if self.track_handover(j, a) => t.switch_secs,
+                        _ => p.detect_secs,
+                    };
                     match self.first_ok(j, Some(a)) {
                         Some(t) => {
-                            let delay = p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
+                            let delay = detect + p.takeover_secs.max(p.dr_rto_secs[t]);
                             self.begin_window(j, t, delay);
                             if self.groups[j].window {
                                 let st = &mut self.groups[j];
                                 st.window_from = Some(a);
-                                st.detect_until = self.now + p.detect_secs;
+                                st.detect_until = self.now + detect;
                             }
                         }
                         None if !works => {
@@ -335,7 +403,17 @@ impl<'c, 'm> Sim<'c, 'm> {
                         None => {}
                     }
                 } else if p.preempt {
-                    if let Some(better) = (0..a).find(|&i| self.works(members[i])) {
+                    // The preempting member with the highest priority (the first listed
+                    // among equals).
+                    let n = members.len();
+                    let mut better: Option<usize> = None;
+                    for i in (0..n).filter(|&i| i != a && self.preempts_over(j, i, a)) {
+                        let beats = better.is_none_or(|b| self.preempts_over(j, i, b) && !self.preempts_over(j, b, i));
+                        if beats {
+                            better = Some(i);
+                        }
+                    }
+                    if let Some(better) = better {
                         self.set_active(j, Some(better));
                     }
                 }

@@ -357,6 +357,10 @@ impl<'c, 'm> Sim<'c, 'm> {
             for &e in &p.takeover_requires {
                 watchers[e.0 as usize].push(j as u32);
             }
+            // A tracked object's failure or return moves the virtual IP.
+            for &e in p.track.iter().flat_map(|t| t.objects.iter().flatten()) {
+                watchers[e.0 as usize].push(j as u32);
+            }
         }
         for w in &mut watchers {
             w.sort_unstable();

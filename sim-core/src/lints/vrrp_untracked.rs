@@ -1,0 +1,165 @@
+//! SPOF-L027 vrrp-untracked-uplink: a VRRP/HSRP master whose uplink fails keeps the
+//! virtual IP, because its adverts still reach the backup, and black-holes traffic.
+
+use super::{hit, Hit, Lint, Severity};
+use crate::model::eval::Evaluator;
+use crate::model::{ElementId, Group, Model, NetworkIndex, NodeRef};
+
+pub static LINT: Lint = Lint {
+    code: "SPOF-L027",
+    name: "vrrp-untracked-uplink",
+    severity: Severity::Warning,
+    summary: "A VRRP/HSRP master does not track a link that only it forwards over: when that link fails it keeps the virtual IP and black-holes traffic until the repair.",
+    rationale: "RFC 5798 §6.4.3: a master keeps the role while it sends adverts, and §6.4.2: a backup takes over only when adverts stop or carry a lower priority. Adverts cross the segment the virtual IP lives on, not the uplink, so an uplink failure is invisible to the backups. Keepalived's track_interface / track_script and Cisco's `standby track` exist for this: the master lowers its priority (or goes to FAULT) when a tracked object fails. Without it the failover does not see the failure; spofsim counts the link as a single point of failure (the drill keeps the service down for the whole repair). With a decrement, the master's lowered priority must fall below the backup's, and the backup must preempt, or the tracking changes nothing.",
+    fix: "Track the master's uplinks in the group (\"track\": { \"gw-1\": [\"edge~gw-1\"] }); with \"track_decrement\", make it larger than the gap to the backup's priority and keep preemption on.",
+    example: r#""gw-vip": { "kind": "vrrp", "members": ["gw-1", "gw-2"], "track": { "gw-1": ["edge~gw-1"], "gw-2": ["edge~gw-2"] } }"#,
+    check,
+};
+
+/// Groups whose members hold a virtual IP by adverts.
+const GATEWAY_GROUPS: &[&str] = &["vrrp", "hsrp"];
+
+fn check(model: &Model) -> Vec<Hit> {
+    let net = NetworkIndex::new(model);
+    let mut evaluator = Evaluator::new(model);
+    let mut out = Vec::new();
+    for g in model.groups.iter().filter(|g| GATEWAY_GROUPS.contains(&g.kind) && g.members.len() >= 2) {
+        let services: Vec<usize> =
+            (0..model.services.len()).filter(|&s| model.services[s].through.contains(&NodeRef::Group(g.id))).collect();
+        if services.is_empty() {
+            continue;
+        }
+        let master = g.members[0];
+        let master_name = &model.element(master).name;
+        let tracked: Vec<ElementId> = g.track.as_ref().map(|t| t.objects[0].clone()).unwrap_or_default();
+        if let Some(t) = &g.track {
+            if let Some(message) = weak_decrement(model, g, t) {
+                out.push(hit(g.span, &g.name, message));
+            }
+        }
+        for &(far, link) in &net.adjacency[master.0 as usize] {
+            if tracked.contains(&link) || tracked.contains(&far) || !adverts_still_heard(model, &net, g, link) {
+                continue;
+            }
+            let mut failed = vec![false; model.elements.len()];
+            failed[link.0 as usize] = true;
+            let alone = evaluator.evaluate(&failed);
+            for m in &g.members[1..] {
+                failed[m.0 as usize] = true;
+            }
+            let held = evaluator.evaluate(&failed);
+            let lost: Vec<&str> = services
+                .iter()
+                .filter(|&&s| alone.service_up[s] && !held.service_up[s])
+                .map(|&s| model.services[s].name.as_str())
+                .collect();
+            if !lost.is_empty() {
+                let link_name = &model.element(link).name;
+                let backups: Vec<&str> = g.members[1..].iter().map(|&m| model.element(m).name.as_str()).collect();
+                out.push(hit(
+                    g.span,
+                    &g.name,
+                    format!(
+                        "{}: {master_name} does not track {link_name}: when it fails, {master_name} keeps the virtual IP (its adverts still reach {}) and black-holes {} until the repair",
+                        g.name,
+                        backups.join(", "),
+                        lost.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// With a decrement, one failed object must take the master below the best backup's
+/// priority, and the backups must preempt, else the tracking never moves the VIP.
+fn weak_decrement(model: &Model, g: &Group, t: &crate::model::Track) -> Option<String> {
+    let decrement = t.decrement?;
+    let master = &model.element(g.members[0]).name;
+    if t.objects[0].is_empty() {
+        return None;
+    }
+    if !matches!(g.attrs.get("preempt"), Some(crate::model::Attr::Flag(true))) {
+        return Some(format!(
+            "{}: {master} tracks with a priority decrement, but preemption is off: a backup never takes over from a master that still advertises",
+            g.name
+        ));
+    }
+    let lowered = t.priorities[0].saturating_sub(decrement);
+    let best = t.priorities[1..].iter().copied().max().unwrap_or(0);
+    (lowered >= best).then(|| {
+        format!(
+            "{}: track_decrement {decrement} leaves {master} at priority {lowered}, not below the backup's {best}: a tracked failure never moves the virtual IP",
+            g.name
+        )
+    })
+}
+
+/// Whether the master's adverts still reach another member once `link` is down:
+/// link-local multicast crosses switches but no router (RFC 5798 §5.1.1.3).
+fn adverts_still_heard(model: &Model, net: &NetworkIndex, g: &Group, link: ElementId) -> bool {
+    let master = g.members[0];
+    let mut seen = vec![false; model.elements.len()];
+    seen[master.0 as usize] = true;
+    let mut stack = vec![master];
+    while let Some(v) = stack.pop() {
+        for &(w, l) in &net.adjacency[v.0 as usize] {
+            if l == link || seen[w.0 as usize] {
+                continue;
+            }
+            if g.members.contains(&w) {
+                return true;
+            }
+            seen[w.0 as usize] = true;
+            if net.switching[w.0 as usize] {
+                stack.push(w);
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lints::only;
+
+    /// The gateway pair of scenarios/anti-patterns/vrrp-untracked-uplink.jsonc.
+    const UNTRACKED: &str = r#"{ "components": { "internet": { "kind": "entry" },
+        "gw-1": { "kind": "router" }, "gw-2": { "kind": "router" }, "sw": { "kind": "switch" },
+        "web": { "kind": "server", "nics": ["sw"], "runs": ["web"] } },
+      "links": [ { "between": ["internet", "gw-1"] }, { "between": ["internet", "gw-2"] },
+                 { "between": ["gw-1", "sw"] }, { "between": ["gw-2", "sw"] } ],
+      "groups": { "gw-vip": { "kind": "vrrp", "members": ["gw-1", "gw-2"] } },
+      "services": { "site": { "from": "internet", "through": ["gw-vip", "web/web"] } } }"#;
+
+    #[test]
+    fn fires_on_the_masters_untracked_uplink_only() {
+        // gw-1~sw carries the adverts: its failure is seen, so only the uplink is named.
+        let hits = crate::lints::run(&crate::load(UNTRACKED).model.unwrap());
+        let ours: Vec<&str> = hits.iter().filter(|h| h.code == "SPOF-L027").map(|h| h.message.as_str()).collect();
+        assert_eq!(ours, ["gw-vip: gw-1 does not track internet~gw-1: when it fails, gw-1 keeps the virtual IP (its adverts still reach gw-2) and black-holes site until the repair"]);
+    }
+
+    #[test]
+    fn quiet_when_the_uplink_is_tracked() {
+        let good = UNTRACKED.replace(
+            r#""members": ["gw-1", "gw-2"] }"#,
+            r#""members": ["gw-1", "gw-2"], "track": { "gw-1": ["internet~gw-1"] } }"#,
+        );
+        assert!(only("SPOF-L027", &good).is_empty());
+    }
+
+    #[test]
+    fn fires_when_the_decrement_cannot_move_the_vip() {
+        let weak = UNTRACKED.replace(
+            r#""members": ["gw-1", "gw-2"] }"#,
+            r#""members": ["gw-1", "gw-2"], "track": { "gw-1": ["internet~gw-1"] }, "track_decrement": 20 }"#,
+        );
+        let hits = crate::lints::run(&crate::load(&weak).model.unwrap());
+        let ours: Vec<&str> = hits.iter().filter(|h| h.code == "SPOF-L027").map(|h| h.message.as_str()).collect();
+        assert_eq!(ours, ["gw-vip: track_decrement 20 leaves gw-1 at priority 180, not below the backup's 100: a tracked failure never moves the virtual IP"]);
+        let strong = weak.replace("\"track_decrement\": 20", "\"track_decrement\": 150");
+        assert!(only("SPOF-L027", &strong).is_empty());
+    }
+}
