@@ -191,6 +191,29 @@ pub fn unseen_single_failures(
     Ok(out)
 }
 
+/// The services (by index) that element `e` alone takes down only because the failover
+/// does not see it ([`Unseen`]): up in the exact view, down for all of a drill of `e`.
+/// Empty when `e` does not fail. One simulator run.
+pub fn unseen_single_failure(model: &Model, e: ElementId) -> Vec<Unseen> {
+    let Some(f) = model.element(e).failure else { return Vec::new() };
+    let detectors = crate::mechanisms::monitor::detectors(model);
+    let detection =
+        crate::mechanisms::monitor::mean_detection_secs(&detectors[e.0 as usize], model.noticed_by_users_secs);
+    let window_secs = detection + f.mttr_secs;
+    let sim = SimOptions { years: 1, replications: 1, random_failures: false, ideal: false, ..SimOptions::default() };
+    let mut compiled = Compiled::new(model, sim);
+    let outage = crate::simulate::single_failure_downtime(&mut compiled, e, window_secs, false);
+    let mut failed = vec![false; model.elements.len()];
+    failed[e.0 as usize] = true;
+    let exact = crate::model::eval::evaluate(model, &failed);
+    outage
+        .iter()
+        .enumerate()
+        .filter(|&(s, &o)| exact.service_up[s] && o >= window_secs * (1.0 - 1e-9))
+        .map(|(service, &outage_secs)| Unseen { element: e, service, outage_secs, window_secs })
+        .collect()
+}
+
 /// `singles` with the failures the failover does not see added (each list sorted by
 /// element id): the single points of failure a person acts on.
 pub fn with_unseen(singles: &[Option<Vec<ElementId>>], unseen: &[Vec<Unseen>]) -> Vec<Option<Vec<ElementId>>> {

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use serde_json::json;
-use sim_core::analysis::findings::blast;
+use sim_core::analysis::findings::blast_with_timings;
 use sim_core::diagnostics::did_you_mean;
 
 use crate::flags::{BlastArgs, ReportFormat};
@@ -39,7 +39,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
     }
     failed.sort();
     failed.dedup();
-    let b = blast(&model, &failed);
+    let b = blast_with_timings(&model, &failed);
     let out = match args.format {
         ReportFormat::Json => {
             let v = json!({

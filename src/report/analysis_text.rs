@@ -153,7 +153,7 @@ pub fn render(
         if !r.modules.is_empty() {
             let _ = writeln!(
                 out,
-                "  (with every part independent and static: {:.6e}; cut sets and importance use that view)",
+                "  (with every part independent and static: {:.6e}; cut-set probabilities and importance use the solved parts' joint distributions)",
                 r.static_probability
             );
         }

@@ -194,6 +194,19 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
     }
 }
 
+/// [`blast`], and for one failed element, the services it keeps down only because the
+/// failover does not see it (one drill: [`crate::timed::unseen_single_failure`]).
+pub fn blast_with_timings(model: &Model, failed: &[ElementId]) -> Blast {
+    let mut evaluator = Evaluator::new(model);
+    let mut b = blast_with(&mut evaluator, failed);
+    if let [e] = failed {
+        for u in crate::timed::unseen_single_failure(model, *e) {
+            explain_unseen(model, &mut evaluator, &mut b, &u);
+        }
+    }
+    b
+}
+
 /// Single points of failure of any service (from the single-failure dataflow), and the
 /// failures the failover does not see (`unseen`, per service, from the drills of
 /// [`crate::timed::unseen_single_failures`]; empty slices when not drilled), explained;
@@ -269,8 +282,10 @@ fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u
             g.kind, g.name
         ));
     }
-    let (outage, window) =
-        (crate::units::Duration::from_secs(u.outage_secs), crate::units::Duration::from_secs(u.window_secs));
+    let (outage, window) = (
+        crate::units::Duration::from_secs(u.outage_secs).span(),
+        crate::units::Duration::from_secs(u.window_secs).span(),
+    );
     let reason = if u.outage_secs > u.window_secs * 1.01 {
         format!("down {outage} for a {window} failure (a drill): the takeover outlasts the repair")
     } else {

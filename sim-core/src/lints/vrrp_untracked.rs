@@ -11,7 +11,7 @@ pub static LINT: Lint = Lint {
     severity: Severity::Warning,
     summary: "A VRRP/HSRP master does not track a link that only it forwards over: when that link fails it keeps the virtual IP and black-holes traffic until the repair.",
     rationale: "RFC 5798 §6.4.3: a master keeps the role while it sends adverts, and §6.4.2: a backup takes over only when adverts stop or carry a lower priority. Adverts cross the segment the virtual IP lives on, not the uplink, so an uplink failure is invisible to the backups. Keepalived's track_interface / track_script and Cisco's `standby track` exist for this: the master lowers its priority (or goes to FAULT) when a tracked object fails. Without it the failover does not see the failure; spofsim counts the link as a single point of failure (the drill keeps the service down for the whole repair). With a decrement, the master's lowered priority must fall below the backup's, and the backup must preempt, or the tracking changes nothing.",
-    fix: "Track the master's uplinks in the group (\"track\": { \"gw-1\": [\"edge~gw-1\"] }); with \"track_decrement\", make it larger than the gap to the backup's priority and keep preemption on.",
+    fix: "Track the master's uplinks in the group (\"track\": { \"gw-1\": [\"edge~gw-1\"] }); with \"track_decrement\", make it larger than the gap to the backup's priority and keep preemption on. If the link named is on the virtual IP's own segment (its adverts stop with it), name that segment's switches instead (\"segment\": [\"sw\"]): the members also share another switch.",
     example: r#""gw-vip": { "kind": "vrrp", "members": ["gw-1", "gw-2"], "track": { "gw-1": ["edge~gw-1"], "gw-2": ["edge~gw-2"] } }"#,
     check,
 };
@@ -29,22 +29,46 @@ fn check(model: &Model) -> Vec<Hit> {
         if services.is_empty() {
             continue;
         }
-        let master = g.members[0];
-        let master_name = &model.element(master).name;
-        let tracked: Vec<ElementId> = g.track.as_ref().map(|t| t.objects[0].clone()).unwrap_or_default();
         if let Some(t) = &g.track {
             if let Some(message) = weak_decrement(model, g, t) {
                 out.push(hit(g.span, &g.name, message));
             }
         }
+        // With preemption the first member is master whenever it works; without it,
+        // any member may hold the role for good after a failover.
+        let preempts = matches!(g.attrs.get("preempt"), Some(crate::model::Attr::Flag(true)));
+        let masters = if preempts { 1 } else { g.members.len() };
+        for (i, &master) in g.members.iter().enumerate().take(masters) {
+            out.extend(untracked_links(model, &net, &mut evaluator, g, i, master, &services));
+        }
+    }
+    out
+}
+
+/// The links of member `i` (as master) that only it forwards over, that it does not
+/// track, and whose failure its peers cannot hear.
+fn untracked_links(
+    model: &Model,
+    net: &NetworkIndex,
+    evaluator: &mut Evaluator,
+    g: &Group,
+    i: usize,
+    master: ElementId,
+    services: &[usize],
+) -> Vec<Hit> {
+    let mut out = Vec::new();
+    let master_name = &model.element(master).name;
+    let tracked: Vec<ElementId> = g.track.as_ref().map(|t| t.objects[i].clone()).unwrap_or_default();
+    let others: Vec<ElementId> = g.members.iter().copied().filter(|&m| m != master).collect();
+    {
         for &(far, link) in &net.adjacency[master.0 as usize] {
-            if tracked.contains(&link) || tracked.contains(&far) || !adverts_still_heard(model, &net, g, link) {
+            if tracked.contains(&link) || tracked.contains(&far) || !adverts_still_heard(model, net, g, master, link) {
                 continue;
             }
             let mut failed = vec![false; model.elements.len()];
             failed[link.0 as usize] = true;
             let alone = evaluator.evaluate(&failed);
-            for m in &g.members[1..] {
+            for m in &others {
                 failed[m.0 as usize] = true;
             }
             let held = evaluator.evaluate(&failed);
@@ -55,13 +79,13 @@ fn check(model: &Model) -> Vec<Hit> {
                 .collect();
             if !lost.is_empty() {
                 let link_name = &model.element(link).name;
-                let backups: Vec<&str> = g.members[1..].iter().map(|&m| model.element(m).name.as_str()).collect();
+                let backups: Vec<&str> = others.iter().map(|&m| model.element(m).name.as_str()).collect();
+                let when = if i == 0 { "" } else { " (as master after a failover: the group does not preempt)" };
                 out.push(hit(
                     g.span,
                     &g.name,
                     format!(
-                        "{}: {master_name} does not track {link_name}: when it fails, {master_name} keeps the virtual IP (its adverts still reach {}) and black-holes {} until the repair",
-                        g.name,
+                        "{master_name} does not track {link_name}: when it fails, {master_name}{when} keeps the virtual IP (its adverts still reach {}) and black-holes {} until the repair",
                         backups.join(", "),
                         lost.join(", ")
                     ),
@@ -82,24 +106,23 @@ fn weak_decrement(model: &Model, g: &Group, t: &crate::model::Track) -> Option<S
     }
     if !matches!(g.attrs.get("preempt"), Some(crate::model::Attr::Flag(true))) {
         return Some(format!(
-            "{}: {master} tracks with a priority decrement, but preemption is off: a backup never takes over from a master that still advertises",
-            g.name
+            "{master} tracks with a priority decrement, but preemption is off: a backup never takes over from a master that still advertises"
         ));
     }
     let lowered = t.priorities[0].saturating_sub(decrement);
     let best = t.priorities[1..].iter().copied().max().unwrap_or(0);
+    let given = if t.decrement_given { "" } else { " (the default)" };
     (lowered >= best).then(|| {
         format!(
-            "{}: track_decrement {decrement} leaves {master} at priority {lowered}, not below the backup's {best}: a tracked failure never moves the virtual IP",
-            g.name
+            "track_decrement {decrement}{given} leaves {master} at priority {lowered}, not below the backup's {best}: a tracked failure never moves the virtual IP"
         )
     })
 }
 
 /// Whether the master's adverts still reach another member once `link` is down:
-/// link-local multicast crosses switches but no router (RFC 5798 §5.1.1.3).
-fn adverts_still_heard(model: &Model, net: &NetworkIndex, g: &Group, link: ElementId) -> bool {
-    let master = g.members[0];
+/// link-local multicast crosses switches but no router (RFC 5798 §5.1.1.3), and only
+/// the group's `segment` when it names one.
+fn adverts_still_heard(model: &Model, net: &NetworkIndex, g: &Group, master: ElementId, link: ElementId) -> bool {
     let mut seen = vec![false; model.elements.len()];
     seen[master.0 as usize] = true;
     let mut stack = vec![master];
@@ -112,7 +135,9 @@ fn adverts_still_heard(model: &Model, net: &NetworkIndex, g: &Group, link: Eleme
                 return true;
             }
             seen[w.0 as usize] = true;
-            if net.switching[w.0 as usize] {
+            let carries =
+                if g.advert_segment.is_empty() { net.switching[w.0 as usize] } else { g.advert_segment.contains(&w) };
+            if carries {
                 stack.push(w);
             }
         }
@@ -138,7 +163,18 @@ mod tests {
         // gw-1~sw carries the adverts: its failure is seen, so only the uplink is named.
         let hits = crate::lints::run(&crate::load(UNTRACKED).model.unwrap());
         let ours: Vec<&str> = hits.iter().filter(|h| h.code == "SPOF-L027").map(|h| h.message.as_str()).collect();
-        assert_eq!(ours, ["gw-vip: gw-1 does not track internet~gw-1: when it fails, gw-1 keeps the virtual IP (its adverts still reach gw-2) and black-holes site until the repair"]);
+        assert_eq!(ours, ["gw-1 does not track internet~gw-1: when it fails, gw-1 keeps the virtual IP (its adverts still reach gw-2) and black-holes site until the repair"]);
+    }
+
+    #[test]
+    fn without_preemption_every_members_uplink_counts() {
+        let no_preempt = UNTRACKED.replace(
+            r#""members": ["gw-1", "gw-2"] }"#,
+            r#""members": ["gw-1", "gw-2"], "preempt": false, "track": { "gw-1": ["internet~gw-1"] } }"#,
+        );
+        let hits = crate::lints::run(&crate::load(&no_preempt).model.unwrap());
+        let ours: Vec<&str> = hits.iter().filter(|h| h.code == "SPOF-L027").map(|h| h.message.as_str()).collect();
+        assert_eq!(ours, ["gw-2 does not track internet~gw-2: when it fails, gw-2 (as master after a failover: the group does not preempt) keeps the virtual IP (its adverts still reach gw-1) and black-holes site until the repair"]);
     }
 
     #[test]
@@ -158,7 +194,7 @@ mod tests {
         );
         let hits = crate::lints::run(&crate::load(&weak).model.unwrap());
         let ours: Vec<&str> = hits.iter().filter(|h| h.code == "SPOF-L027").map(|h| h.message.as_str()).collect();
-        assert_eq!(ours, ["gw-vip: track_decrement 20 leaves gw-1 at priority 180, not below the backup's 100: a tracked failure never moves the virtual IP"]);
+        assert_eq!(ours, ["track_decrement 20 leaves gw-1 at priority 180, not below the backup's 100: a tracked failure never moves the virtual IP"]);
         let strong = weak.replace("\"track_decrement\": 20", "\"track_decrement\": 150");
         assert!(only("SPOF-L027", &strong).is_empty());
     }

@@ -53,12 +53,19 @@ pub struct VrrpSpec {
     /// show that a master lost its uplink; a tracked failure hands the VIP over.
     #[serde(default)]
     pub track: std::collections::BTreeMap<String, Vec<Ref>>,
-    /// Priority a member loses per failed tracked object (keepalived `weight`). Default:
+    /// Priority a member loses per failed tracked object, 1–255 (keepalived's negative
+    /// `weight`, written positive). Default:
     /// none, so the member goes to FAULT and serves no more while a tracked object is
     /// down (keepalived's default, weight 0), sending priority 0 so the backup takes over
     /// after Skew_Time (RFC 5798 §6.4.2). With a decrement the backup preempts only if the
     /// master falls below it, after its Master_Down_Interval.
-    pub track_decrement: Option<Spanned<u32>>,
+    pub track_decrement: Option<Spanned<i64>>,
+    /// The switches of the L2 segment the virtual IP and the adverts live on (the VRRP
+    /// instance's interface), e.g. `"segment": ["sw-1", "sw-2"]`. Default: any switched
+    /// path between the members, which also counts a shared upstream switch (then a
+    /// failure on the virtual IP's side looks unseen: pessimistic).
+    #[serde(default)]
+    pub segment: Vec<Ref>,
 }
 
 /// An HSRP group (Cisco): active and standby routers.
@@ -93,21 +100,49 @@ pub struct HsrpSpec {
     /// takes over at its next hello (preemption).
     #[serde(default)]
     pub track: std::collections::BTreeMap<String, Vec<Ref>>,
-    /// Priority lost per failed tracked object (default 10, Cisco IOS `standby track`).
-    pub track_decrement: Option<Spanned<u32>>,
+    /// Priority lost per failed tracked object, 1–255 (default 10, Cisco IOS
+    /// `standby track`).
+    pub track_decrement: Option<Spanned<i64>>,
+    /// The switches of the L2 segment the virtual IP and the adverts live on (the VRRP
+    /// instance's interface), e.g. `"segment": ["sw-1", "sw-2"]`. Default: any switched
+    /// path between the members, which also counts a shared upstream switch (then a
+    /// failure on the virtual IP's side looks unseen: pessimistic).
+    #[serde(default)]
+    pub segment: Vec<Ref>,
 }
 
 /// Lowers `track` into the group's [`Track`]: each key must be a member, each object a
-/// component or link other than that member. `priorities` are per member (defaults
-/// filled in); `switch_secs` as [`Track::switch_secs`] for the chosen mode.
+/// component or link other than a member. A tracked link also stands for the device at
+/// its far end (a dead neighbour drops the carrier, which interface tracking sees).
+/// `priorities` are per member (defaults filled in); `decrement` as written (checked
+/// here: 1–255) or the kind's `default_decrement`; `switch_secs` per mode, as
+/// [`Track::switch_secs`].
 fn lower_track(
     cx: &mut LowerCx,
     members: &[Ref],
     track: &std::collections::BTreeMap<String, Vec<Ref>>,
     priorities: Vec<u32>,
-    decrement: Option<u32>,
-    switch_secs: f64,
+    decrement: Option<&Spanned<i64>>,
+    default_decrement: Option<u32>,
+    switch_secs: impl Fn(bool) -> f64,
 ) {
+    if let Some(d) = decrement {
+        if track.is_empty() {
+            cx.error(
+                Code::ImpossibleValue,
+                d.span,
+                "track_decrement without track: nothing can lower a member's priority",
+                "name what each member watches, e.g. \"track\": { \"gw-1\": [\"edge~gw-1\"] }",
+            );
+        } else if !(1..=255).contains(&d.value) {
+            cx.error(
+                Code::ImpossibleValue,
+                d.span,
+                format!("track_decrement {} is out of range 1–255", d.value),
+                "write the priority a failed object takes off as a positive number (a keepalived weight of -50 is 50); leave track_decrement out for FAULT (keepalived's weight 0)",
+            );
+        }
+    }
     if track.is_empty() {
         return;
     }
@@ -126,6 +161,14 @@ fn lower_track(
             );
             continue;
         };
+        if tracked.is_empty() {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!("track: {member} tracks nothing"),
+                "list the links or components it watches, or leave the member out of track",
+            );
+        }
         super::check_distinct(cx, tracked, "a member's tracked objects");
         for r in tracked {
             let Some(e) = cx.resolve_any_element(r, "a tracked object") else { continue };
@@ -138,11 +181,56 @@ fn lower_track(
                 );
                 continue;
             }
+            if ids.contains(&e) {
+                cx.error(
+                    Code::ImpossibleValue,
+                    r.span,
+                    format!(
+                        "{member} tracks {}, another member of this group: the pair would go down together",
+                        r.value
+                    ),
+                    "track the links or devices on the member's own path; the peers' adverts already cover each other",
+                );
+                continue;
+            }
             objects[i].push(e);
+            let far = cx.builder.model.links.iter().find(|l| l.element == e).and_then(|l| match ids.get(i) {
+                Some(&m) if l.a == m => Some(l.b),
+                Some(&m) if l.b == m => Some(l.a),
+                _ => None,
+            });
+            if let Some(far) = far.filter(|f| !ids.contains(f) && !objects[i].contains(f)) {
+                objects[i].push(far);
+            }
+        }
+    }
+    let given = decrement.map(|d| d.value.clamp(1, 255) as u32);
+    let decrement = given.or(default_decrement);
+    let switch = switch_secs(decrement.is_some());
+    if let Some(g) = cx.group_mut() {
+        g.track = Some(crate::model::Track {
+            objects,
+            priorities,
+            decrement,
+            decrement_given: given.is_some(),
+            switch_secs: switch,
+        });
+    }
+}
+
+/// Lowers `segment`: switches only.
+fn lower_segment(cx: &mut LowerCx, segment: &[Ref]) {
+    super::check_distinct(cx, segment, "the segment's switches");
+    let mut ids = Vec::new();
+    for r in segment {
+        if let Some(crate::model::Target::Element(e)) =
+            cx.resolve(r, crate::model::SWITCHING, "a switch of the segment")
+        {
+            ids.push(e);
         }
     }
     if let Some(g) = cx.group_mut() {
-        g.track = Some(crate::model::Track { objects, priorities, decrement, switch_secs });
+        g.advert_segment = ids;
     }
 }
 
@@ -290,14 +378,17 @@ impl Spec for VrrpSpec {
         cx.attr("version", Attr::Count(version.into()));
         cx.attr("master_down", Attr::Secs(master_down));
         lower_pair(cx, &self.members, &priorities, master_down, self.preempt, &self.vip, &self.require);
-        let decrement = self.track_decrement.as_ref().map(|d| d.value);
-        // FAULT sends priority 0: the backup waits Skew_Time only (RFC 5798 §6.4.2).
+        // FAULT sends priority 0: the backup waits Skew_Time only (RFC 5798 §6.4.2). A
+        // lowered priority is discarded by a preempting backup, whose Master_Down_Timer
+        // then runs out: Master_Down_Interval after the last advert it accepted, the
+        // worst case from the failure (2 adverts + skew after the first lower one).
         let skew = master_down - 3.0 * advert;
         let per_member = (0..self.members.len())
             .map(|i| u32::from(priorities.get(i).copied().unwrap_or(default_priority(i))))
             .collect();
-        let switch = if decrement.is_some() { master_down } else { skew };
-        lower_track(cx, &self.members, &self.track, per_member, decrement, switch);
+        let switch = |lowered: bool| if lowered { master_down } else { skew };
+        lower_track(cx, &self.members, &self.track, per_member, self.track_decrement.as_ref(), None, switch);
+        lower_segment(cx, &self.segment);
     }
 }
 
@@ -331,8 +422,9 @@ impl Spec for HsrpSpec {
         // active's next hello, which carries the lowered priority.
         let per_member =
             (0..self.members.len()).map(|i| u32::from(priorities.get(i).copied().unwrap_or(100))).collect();
-        let decrement = self.track_decrement.as_ref().map_or(10, |d| d.value);
-        lower_track(cx, &self.members, &self.track, per_member, Some(decrement), hello);
+        // At most one hello: the worst case from the failure.
+        lower_track(cx, &self.members, &self.track, per_member, self.track_decrement.as_ref(), Some(10), |_| hello);
+        lower_segment(cx, &self.segment);
     }
 }
 

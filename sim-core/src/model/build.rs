@@ -107,6 +107,7 @@ impl ModelBuilder {
             dynamics: None,
             takeover_requires: None,
             track: None,
+            advert_segment: Vec::new(),
             attrs: Attrs::new(),
             span,
         });
@@ -384,6 +385,7 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
         if let Some(t) = &mut g.track {
             t.objects.iter_mut().flatten().for_each(e);
         }
+        g.advert_segment.iter_mut().for_each(e);
         if let Some(Switchover { sees: Visibility::PathTo(t), .. }) = &mut g.switchover {
             e(t);
         }

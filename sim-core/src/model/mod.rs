@@ -18,7 +18,7 @@ mod quorum;
 mod reach;
 
 pub use build::{LowerCx, ModelBuilder, Target};
-pub use network::{NetworkIndex, FORWARDING};
+pub use network::{NetworkIndex, FORWARDING, SWITCHING};
 pub use quorum::Votes;
 pub use reach::service_path_gaps;
 
@@ -333,6 +333,9 @@ pub struct Group {
     /// Interface and object tracking of a VRRP/HSRP group (`mechanisms::vrrp`): what
     /// each member watches besides its peers' adverts.
     pub track: Option<Track>,
+    /// The switches of the L2 segment a VRRP/HSRP group's virtual IP and adverts live
+    /// on (`segment`); empty: any L2 path between the members carries them.
+    pub advert_segment: Vec<ElementId>,
     pub attrs: Attrs,
     pub span: Span,
 }
@@ -349,6 +352,8 @@ pub struct Track {
     /// Priority lost per failed object; `None`: the member goes to FAULT and serves no
     /// more while any tracked object is down (keepalived's default, weight 0).
     pub decrement: Option<u32>,
+    /// Whether the scenario wrote the decrement (else it is the kind's default).
+    pub decrement_given: bool,
     /// Seconds from the tracked failure to the backup's takeover: VRRP Skew_Time after
     /// the master's priority-0 advert (RFC 5798 §6.4.2) in FAULT mode, the backup's
     /// Master_Down_Interval when the priority only drops (the backup discards the

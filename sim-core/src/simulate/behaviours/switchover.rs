@@ -142,8 +142,35 @@ impl<'c, 'm> Sim<'c, 'm> {
             .copied()
             .filter(|&o| o != m && self.works(o) && Some(o) != fenced)
             .collect();
-        let segment = self.cx.groups[j].peers_same_segment;
-        peers.is_empty() || self.reach_within(&[m], &peers, false, None, segment)
+        peers.is_empty() || self.adverts_reach(j, m, &peers)
+    }
+
+    /// Whether `from`'s adverts or heartbeats reach one of `to`: over the group's
+    /// declared advert segment (its switches only) when it has one (VRRP/HSRP
+    /// `segment`), else over any path its mechanism allows (one L2 segment for VRRP).
+    pub(in crate::simulate) fn adverts_reach(&mut self, j: usize, from: ElementId, to: &[ElementId]) -> bool {
+        let cx = self.cx;
+        let segment = &cx.model.groups[j].advert_segment;
+        if segment.is_empty() {
+            return self.reach_within(&[from], to, false, None, cx.groups[j].peers_same_segment);
+        }
+        let mut seen = vec![from];
+        let mut stack = vec![from];
+        while let Some(v) = stack.pop() {
+            for &(w, link) in &cx.circuit.net.adjacency[v.0 as usize] {
+                if seen.contains(&w) || !self.works(link) || !self.works(w) {
+                    continue;
+                }
+                if to.contains(&w) {
+                    return true;
+                }
+                seen.push(w);
+                if segment.contains(&w) {
+                    stack.push(w);
+                }
+            }
+        }
+        false
     }
 
     /// The standby that promotes itself when the active goes silent: every cut-off
@@ -310,9 +337,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     // A partition: heal when the two hear each other again, or keep the
                     // survivor when one of them dies.
                     let (am, bm) = (members[a], members[b]);
-                    let segment = p.peers_same_segment;
-                    let healed =
-                        !self.works(am) || !self.works(bm) || self.reach_within(&[am], &[bm], false, None, segment);
+                    let healed = !self.works(am) || !self.works(bm) || self.adverts_reach(j, am, &[bm]);
                     if healed {
                         self.end_split(j);
                         self.groups[j].also_active = None;
@@ -492,11 +517,10 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             let active = self.groups[j].active;
             let m = cx.model.groups[j].members[i];
-            let segment = cx.groups[j].peers_same_segment;
             let partitioned = match active {
                 Some(a) => {
                     let am = cx.model.groups[j].members[a];
-                    self.works(am) && self.works(m) && !self.reach_within(&[am], &[m], false, None, segment)
+                    self.works(am) && self.works(m) && !self.adverts_reach(j, am, &[m])
                 }
                 None => false,
             };
