@@ -243,7 +243,7 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<cr
 fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u: &crate::timed::Unseen) {
     let svc = &model.services[u.service];
     let failed_text = blast.failed.join(" + ");
-    // The culprit: an active-standby group on the path whose first member still works
+    // The culprit: an active-standby group whose first member still works
     // and which, held to that member (its other members taken out), leaves the service
     // down, so another member would carry if the failover switched.
     let mut holders = Vec::new();
@@ -253,9 +253,9 @@ fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u
         let eval = evaluator.evaluate(&mask);
         model.groups.iter().map(|g| eval.element_works[g.members[0].0 as usize]).collect()
     };
-    for tier in &svc.through {
-        let NodeRef::Group(g) = tier else { continue };
-        let g = model.group(*g);
+    // Every group can hold the culprit, not only the tiers: a bond sits in a server's
+    // needs.
+    for g in &model.groups {
         let Some(s) = &g.switchover else { continue };
         if g.members.len() < 2
             || g.arrangement != crate::model::Arrangement::ActiveStandby

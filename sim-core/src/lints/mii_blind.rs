@@ -10,8 +10,8 @@ pub static LINT: Lint = Lint {
     severity: Severity::Warning,
     summary: "A bond monitors link state (MII) while its switch hangs on a single uplink.",
     rationale: "Linux kernel Documentation/networking/bonding.rst, 'MII Monitor Operation' and 'HA Link Monitoring Selection for Multiple Switch Topology': MII sees only the local carrier state; ARP monitoring sees failures further away. When the switch's only uplink fails, the port stays up, MII never fails over, and the server is cut off until repair.",
-    fix: "Use ARP monitoring toward the gateway (\"monitor\": { \"arp\": { \"target\": \"gw\" } }), or give each member switch two uplinks.",
-    example: r#""web-1": { "kind": "server", "bond": { "to": ["sw-1", "sw-2"], "monitor": { "arp": { "target": "gw", "interval": "1s", "missed": 3 } } } }"#,
+    fix: "Use ARP monitoring toward the gateway, with validation (\"monitor\": { \"arp\": { \"target\": \"gw\", \"validate\": \"all\" } }), or give each member switch two uplinks.",
+    example: r#""web-1": { "kind": "server", "bond": { "to": ["sw-1", "sw-2"], "monitor": { "arp": { "target": "gw", "interval": "1s", "missed": 3, "validate": "all" } } } }"#,
     check,
 };
 

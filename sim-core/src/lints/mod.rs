@@ -2,6 +2,7 @@
 //! rationale (citing a primary source), and tests that it fires on a bad design and stays
 //! quiet on a good one. Adding a lint: a file and a line in [`LINTS`].
 
+mod arp_validate;
 mod backup_same_site;
 mod backup_unmonitored;
 mod backups;
@@ -144,6 +145,7 @@ pub static LINTS: &[&Lint] = &[
     &raid_read_error::LINT,
     &generator_start::LINT,
     &vrrp_untracked::LINT,
+    &arp_validate::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.

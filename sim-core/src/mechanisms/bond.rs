@@ -81,7 +81,35 @@ pub enum BondMonitor {
         target: Ref,
         /// Missed probes before failover, at least 1 (Linux arp_missed_max; default 2).
         missed: Option<u32>,
+        /// Which NICs check that what they receive answers their own probes (Linux
+        /// arp_validate): "none" (the kernel's default), "active", "backup" or "all".
+        /// Without validation of the active NIC, any traffic it receives (other hosts'
+        /// ARP broadcasts on its switch) keeps it "up", so the monitor sees no further
+        /// than its switch, as MII.
+        validate: Option<ArpValidate>,
     },
+}
+
+/// Linux `arp_validate` (Documentation/networking/bonding.rst, "arp_validate").
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArpValidate {
+    /// No validation (the kernel's default, 0): any traffic counts.
+    #[default]
+    None,
+    /// Only the active NIC's replies are validated (1).
+    Active,
+    /// Only the backups' (2).
+    Backup,
+    /// Every NIC's (3).
+    All,
+}
+
+impl ArpValidate {
+    /// Whether the active NIC's liveness rests on replies to its own probes.
+    pub fn validates_active(self) -> bool {
+        matches!(self, ArpValidate::Active | ArpValidate::All)
+    }
 }
 
 /// A bond written inside a server: one NIC per switch in `to`.
@@ -223,7 +251,7 @@ fn lower_bond(
             let i = interval.map_or(0.1, |d| d.secs);
             (i + downdelay.map_or(0.0, |d| d.secs), Visibility::LocalLink, "mii")
         }
-        Some(BondMonitor::Arp { interval, target, missed }) => {
+        Some(BondMonitor::Arp { interval, target, missed, validate }) => {
             let Some(t) = cx.resolve_any_element(target, "an ARP target") else {
                 return;
             };
@@ -236,7 +264,12 @@ fn lower_bond(
                     "set \"missed\" to 1 or more (Linux default 2)",
                 );
             }
-            (interval.map_or(1.0, |d| d.secs) * f64::from(missed.max(1)), Visibility::PathTo(t), "arp")
+            // Without validation of the active NIC, other hosts' broadcasts on its switch
+            // keep it up: it sees its own link and switch, no further.
+            let validated = validate.unwrap_or_default().validates_active();
+            let sees = if validated { Visibility::PathTo(t) } else { Visibility::LocalLink };
+            cx.attr("arp_validate", Attr::Text(format!("{:?}", validate.unwrap_or_default()).to_lowercase()));
+            (interval.map_or(1.0, |d| d.secs) * f64::from(missed.max(1)), sees, "arp")
         }
     };
     if detect_secs <= 0.0 {
