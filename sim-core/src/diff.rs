@@ -104,7 +104,10 @@ fn spofs(model: &Model) -> BTreeSet<String> {
 }
 
 fn lint_keys(model: &Model) -> Vec<FindingKey> {
-    crate::lints::run(model).into_iter().map(|f| (f.code.to_string(), f.subject, f.message)).collect()
+    // A finding about the whole design names the scenario: renaming the scenario is not
+    // a new finding.
+    let design = |subject: String| if subject == model.name { "(design)".to_string() } else { subject };
+    crate::lints::run(model).into_iter().map(|f| (f.code.to_string(), design(f.subject), f.message)).collect()
 }
 
 /// Findings of `a` whose (code, subject) `b` does not have: a reworded message (a count

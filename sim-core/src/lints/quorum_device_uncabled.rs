@@ -22,7 +22,11 @@ fn check(model: &Model) -> Vec<Hit> {
         |e: crate::model::ElementId| net.closure(e).iter().any(|x| !net.adjacency[x.0 as usize].is_empty());
     for g in &model.groups {
         let Some(device) = model.quorum_device(g.id) else { continue };
-        if !on_network(device) && g.members.iter().any(|&m| on_network(m)) {
+        // A quorum disk (`in` a storage array) is reached over the storage, not cabled.
+        let on_storage =
+            !crate::model::edge_targets(model, crate::model::NodeRef::Element(device), crate::model::EdgeKind::Storage)
+                .is_empty();
+        if !on_network(device) && !on_storage && g.members.iter().any(|&m| on_network(m)) {
             let name = &model.element(device).name;
             out.push(hit(
                 g.span,

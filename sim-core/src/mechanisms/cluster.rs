@@ -29,6 +29,12 @@ pub struct QuorumDeviceSpec {
     /// Power draw in watts (positive); with PSU capacities, decides how many PSUs it
     /// needs, e.g. `"draw_watts": 350`.
     pub draw_watts: Option<f64>,
+    /// The storage it lives on, for a quorum disk (a LUN on an array, as Windows Server
+    /// Failover Clustering's disk witness or the Linux `sbd`/`qdisk` devices): a
+    /// `storage-array` or `raid` group, e.g. `"in": "array"`. It fails with that storage
+    /// and is reached over it, not over the network.
+    #[serde(rename = "in")]
+    pub in_storage: Option<Ref>,
 }
 
 impl Spec for QuorumDeviceSpec {
@@ -41,6 +47,13 @@ impl Spec for QuorumDeviceSpec {
     };
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
+        if let (Some(storage), Some(me)) = (&self.in_storage, cx.me_element()) {
+            match cx.resolve(storage, &["storage-array", "raid"], "the storage a quorum disk lives on") {
+                Some(Target::Element(e)) => cx.need(me, Req::Element(e), EdgeKind::Storage),
+                Some(Target::Group(r)) => cx.need(me, Req::Group(r), EdgeKind::Storage),
+                _ => {}
+            }
+        }
     }
 }
 
