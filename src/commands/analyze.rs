@@ -161,6 +161,19 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
                 a.timed = index_of(&a.name).map(|i| figures[i].clone());
             }
         }
+        // The exact figure, its cut sets and importance assume every detector sees every
+        // failure: say which single points of failure they leave out.
+        for a in items.iter_mut() {
+            let (Some(i), Ok((_, r))) = (index_of(&a.name), &mut a.result) else { continue };
+            let mut names: Vec<&str> = points.unseen[i].iter().map(|u| m.element(u.element).name.as_str()).collect();
+            names.sort_unstable();
+            if !names.is_empty() {
+                r.notes.push(format!(
+                    "not in this figure, its cut sets or importance: {} (single failures the failover does not see; the figure with timings counts them)",
+                    names.join(", ")
+                ));
+            }
+        }
     }
     let mut lints = model.as_ref().map(sim_core::lints::run).unwrap_or_default();
     // Accepted as `check` accepts them: every report shows the reason.

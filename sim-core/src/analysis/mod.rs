@@ -104,6 +104,26 @@ pub struct CutSet {
     pub probability: f64,
 }
 
+/// BDD levels of the events that occur in some minimal cut set (SCRAM lists importance
+/// for those only): on a coherent tree, the BDD's support (the cut-set family may be cut
+/// at an order); otherwise the variables of every minimal solution.
+fn occurring_levels(
+    tree: &FaultTree,
+    c: &mut compile::Compiled,
+    z: &mut Zbdd,
+    mcs: zbdd::ZNode,
+    max_order: usize,
+) -> rustc_hash::FxHashSet<u32> {
+    if tree.is_coherent() {
+        c.bdd.support(c.top)
+    } else if max_order < c.order.len() {
+        let all = z.minimal_solutions(&c.bdd, c.top);
+        z.variables(all)
+    } else {
+        z.variables(mcs)
+    }
+}
+
 /// P(every event of `events` occurs): independent events multiply; events of one module
 /// take the sum of the module's joint probability over the states where they all hold.
 fn joint_probability(tree: &FaultTree, events: &[u32]) -> f64 {
@@ -240,14 +260,7 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, A
     let blocks = (!tree.modules.is_empty()).then(|| compile::module_blocks(tree, &c.order));
     if options.importance && blocks.is_some() && probability > 0.0 {
         let blocks = blocks.as_deref().unwrap_or(&[]);
-        let occurring = if tree.is_coherent() {
-            c.bdd.support(c.top)
-        } else if max_order < c.order.len() {
-            let all = z.minimal_solutions(&c.bdd, c.top);
-            z.variables(all)
-        } else {
-            z.variables(mcs)
-        };
+        let occurring = occurring_levels(tree, &mut c, &mut z, mcs, max_order);
         let nodes = c.bdd.size(c.top);
         let within = (nodes as u128) * (occurring.len() as u128) <= IMPORTANCE_EXACT_WORK
             && c.bdd.len().saturating_add(4 * nodes.saturating_mul(occurring.len())) <= options.max_bdd_nodes;
@@ -289,14 +302,7 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, A
     if options.importance && importance.is_empty() && static_probability > 0.0 {
         // Events that occur in some minimal cut set (SCRAM lists only those): on a
         // coherent tree, the BDD's support (the cut-set family may be cut at an order).
-        let occurring = if tree.is_coherent() {
-            c.bdd.support(c.top)
-        } else if max_order < c.order.len() {
-            let all = z.minimal_solutions(&c.bdd, c.top);
-            z.variables(all)
-        } else {
-            z.variables(mcs)
-        };
+        let occurring = occurring_levels(tree, &mut c, &mut z, mcs, max_order);
         let pf = static_probability;
         // Per-event BDD operations are exact to the last digit but cost O(|BDD|) each;
         // past this much work, one derivative pass gives every Birnbaum at once.

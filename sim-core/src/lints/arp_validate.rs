@@ -8,7 +8,7 @@ pub static LINT: Lint = Lint {
     code: "SPOF-L028",
     name: "arp-no-validate",
     severity: Severity::Warning,
-    summary: "A bond monitors by ARP without validating the active NIC (arp_validate none, the kernel's default) on a switch other hosts use: their broadcasts keep the NIC up.",
+    summary: "A bond monitors by ARP without validating the active NIC (arp_validate none, the kernel's default) on a switch that anything else is linked to: that device's broadcasts (a gateway's, another host's) keep the NIC up.",
     rationale: "Linux kernel Documentation/networking/bonding.rst, 'arp_validate': without validation a NIC counts as up when it has received any traffic recently, and on a shared segment other hosts' ARP broadcasts arrive whether or not the probed target answers. The ARP monitor then sees the NIC's own link and switch but no failure beyond the switch, exactly what it was chosen to see (an upstream switch or uplink failure black-holes the server until the repair). spofsim models the monitor so: as link-state only.",
     fix: "Set validation for the active NIC (\"validate\": \"active\" or \"all\", Linux arp_validate=active/all; with arp_all_targets for several targets).",
     example: r#""web-1": { "kind": "server", "bond": { "to": ["sw-1", "sw-2"], "monitor": { "arp": { "target": "gw", "validate": "all" } } } }"#,
@@ -42,7 +42,7 @@ fn check(model: &Model) -> Vec<Hit> {
                 g.span,
                 &g.name,
                 format!(
-                    "{} monitors by ARP with arp_validate \"{validate}\": other hosts' broadcasts on {} keep the active NIC up, so a failure beyond the switch goes unseen",
+                    "{} monitors by ARP with arp_validate \"{validate}\": broadcasts from the other devices on {} (the gateway's, other hosts') keep the active NIC up, so a failure beyond the switch goes unseen",
                     g.name,
                     shared.join(", ")
                 ),

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::power::{lower_power, PowerSpec};
 use super::Ref;
 use crate::diagnostics::Code;
-use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req, Switchover, Target, Visibility};
+use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, NodeRef, Req, Switchover, Target, Visibility};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
@@ -52,6 +52,55 @@ impl Spec for QuorumDeviceSpec {
                 Some(Target::Element(e)) => cx.need(me, Req::Element(e), EdgeKind::Storage),
                 Some(Target::Group(r)) => cx.need(me, Req::Group(r), EdgeKind::Storage),
                 _ => {}
+            }
+        }
+    }
+}
+
+/// A quorum disk `in` a RAID group also needs the group's host, which holds the disks
+/// (a RAID group is its host's storage, not the other way round), and that host must be
+/// shared storage: a quorum disk on a server's local RAID is an error. Runs after every
+/// group is lowered (RAID groups lower after the components that refer to them).
+pub fn finish_quorum_disks(b: &mut crate::model::ModelBuilder) {
+    let devices: Vec<crate::model::ElementId> =
+        b.model.elements.iter().filter(|e| e.kind == "quorum-device").map(|e| e.id).collect();
+    for device in devices {
+        let mut groups = Vec::new();
+        b.model.elements[device.0 as usize].needs.visit(&mut |r| {
+            if let Req::Group(g) = r {
+                groups.push(*g);
+            }
+        });
+        for g in groups {
+            let hosts: Vec<crate::model::ElementId> = b
+                .model
+                .elements
+                .iter()
+                .filter(|e| e.id != device)
+                .filter(|e| {
+                    let mut needs_group = false;
+                    e.needs.visit(&mut |r| needs_group |= *r == Req::Group(g));
+                    needs_group
+                })
+                .map(|e| e.id)
+                .collect();
+            for host in hosts {
+                let (kind, host_name) =
+                    (b.model.elements[host.0 as usize].kind, b.model.elements[host.0 as usize].name.clone());
+                if kind == "storage-array" {
+                    let el = &mut b.model.elements[device.0 as usize];
+                    el.needs = std::mem::replace(&mut el.needs, Req::Always).and(Req::Element(host));
+                    b.edge(NodeRef::Element(device), NodeRef::Element(host), EdgeKind::Storage);
+                } else {
+                    let span = b.model.elements[device.0 as usize].span;
+                    let name = b.model.elements[device.0 as usize].name.clone();
+                    b.error(
+                        Code::WrongKind,
+                        span,
+                        format!("quorum disk {name} is on a RAID group in {host_name}, a {kind}: no other node can reach it"),
+                        "a quorum disk lives on shared storage: put it \"in\" a storage-array, or a RAID group in one",
+                    );
+                }
             }
         }
     }
