@@ -84,6 +84,19 @@ pub fn capacity_counts(model: &Model, s: usize) -> bool {
     })
 }
 
+/// The simulator's options for single-failure drills: no random failures, every timing
+/// on (`simulate::single_failure_downtime` sets the length of the run).
+const DRILL_OPTIONS: SimOptions =
+    SimOptions { years: 1, replications: 1, seed: crate::simulate::DEFAULT_SEED, random_failures: false, ideal: false };
+
+/// Per element: its mean detection delay in seconds (`mechanisms::monitor`).
+fn detection_secs(model: &Model) -> Vec<f64> {
+    crate::mechanisms::monitor::detectors(model)
+        .iter()
+        .map(|list| crate::mechanisms::monitor::mean_detection_secs(list, model.noticed_by_users_secs))
+        .collect()
+}
+
 /// One element failed alone from the all-up state, for its mean detection delay plus
 /// its MTTR, in a drill with every mechanism's timing.
 #[derive(Clone, Debug)]
@@ -111,11 +124,7 @@ impl Drills {
     /// Runs one drill per failing element (at most [`MAX_DRILLED_ELEMENTS`]; beyond,
     /// the error says why none ran). Cost: one simulator run over the model per element.
     pub fn run(model: &Model) -> Drills {
-        let detectors = crate::mechanisms::monitor::detectors(model);
-        let detection: Vec<f64> = detectors
-            .iter()
-            .map(|list| crate::mechanisms::monitor::mean_detection_secs(list, model.noticed_by_users_secs))
-            .collect();
+        let detection = detection_secs(model);
         let failing: Vec<ElementId> = model.elements.iter().filter(|e| e.failure.is_some()).map(|e| e.id).collect();
         if failing.len() > MAX_DRILLED_ELEMENTS {
             let runs = Err(format!(
@@ -125,9 +134,7 @@ impl Drills {
             ));
             return Drills { detection, runs };
         }
-        let sim =
-            SimOptions { years: 1, replications: 1, random_failures: false, ideal: false, ..SimOptions::default() };
-        let mut compiled = Compiled::new(model, sim);
+        let mut compiled = Compiled::new(model, DRILL_OPTIONS);
         let read_error = read_error_chances(model);
         let runs = failing
             .iter()
@@ -196,12 +203,8 @@ pub fn unseen_single_failures(
 /// Empty when `e` does not fail. One simulator run.
 pub fn unseen_single_failure(model: &Model, e: ElementId) -> Vec<Unseen> {
     let Some(f) = model.element(e).failure else { return Vec::new() };
-    let detectors = crate::mechanisms::monitor::detectors(model);
-    let detection =
-        crate::mechanisms::monitor::mean_detection_secs(&detectors[e.0 as usize], model.noticed_by_users_secs);
-    let window_secs = detection + f.mttr_secs;
-    let sim = SimOptions { years: 1, replications: 1, random_failures: false, ideal: false, ..SimOptions::default() };
-    let mut compiled = Compiled::new(model, sim);
+    let window_secs = detection_secs(model)[e.0 as usize] + f.mttr_secs;
+    let mut compiled = Compiled::new(model, DRILL_OPTIONS);
     let outage = crate::simulate::single_failure_downtime(&mut compiled, e, window_secs, false);
     let mut failed = vec![false; model.elements.len()];
     failed[e.0 as usize] = true;
