@@ -138,12 +138,25 @@ fn segment_crosses(p: egui::Pos2, q: egui::Pos2, r: Rect) -> bool {
     (0..=steps).any(|i| r.contains(p + (q - p) * (i as f32 / steps as f32)))
 }
 
+/// The frames (sites) an edge's ends sit in, as one rectangle: a detour should stay
+/// inside it. None when an end is in no frame.
+pub fn edge_frame(scene: &Scene, a: usize, b: usize) -> Option<Rect> {
+    let frame_of = |n: usize| {
+        let c = scene.nodes[n].rect.center();
+        scene.frames.iter().filter(|f| f.rect.contains(c)).map(|f| f.rect).reduce(|u, r| u.intersect(r))
+    };
+    Some(frame_of(a)?.union(frame_of(b)?))
+}
+
 /// The polyline an edge is drawn along: straight between its nodes, or, when that line
 /// would pass behind another node (and look like a cable through it), bent around the
 /// side of the nodes in the way: the first detour, left or right at growing distance,
-/// that clears every node. O(nodes) per try, a few tries.
+/// that clears every node, preferring one that stays inside its ends' frames
+/// ([`edge_frame`]). O(nodes) per try, a few tries.
 pub fn edge_path(scene: &Scene, a: usize, b: usize) -> Vec<egui::Pos2> {
     let (p, q) = edge_points(scene, a, b);
+    let frame = edge_frame(scene, a, b).map(|r| r.shrink(2.0));
+    let inside = |path: &[egui::Pos2]| frame.is_none_or(|f| path.iter().all(|&x| f.contains(x)));
     let others =
         || scene.nodes.iter().enumerate().filter(move |&(i, _)| i != a && i != b).map(|(_, n)| n.rect.expand(3.0));
     let clear = |path: &[egui::Pos2]| path.windows(2).all(|w| others().all(|r| !segment_crosses(w[0], w[1], r)));
@@ -152,6 +165,7 @@ pub fn edge_path(scene: &Scene, a: usize, b: usize) -> Vec<egui::Pos2> {
     let Some(blocked) = blockers.iter().copied().reduce(|u, r| u.union(r)) else { return straight };
     let mid = blocked.center();
     let horizontal = (q.x - p.x).abs() > (q.y - p.y).abs();
+    let mut outside = None;
     for step in 1..=4 {
         let margin = 14.0 * step as f32;
         // Around the left or right of the nodes in the way ...
@@ -177,11 +191,14 @@ pub fn edge_path(scene: &Scene, a: usize, b: usize) -> Vec<egui::Pos2> {
         let candidates = if horizontal { around.into_iter().chain(beside) } else { beside.into_iter().chain(around) };
         for path in candidates {
             if clear(&path) {
-                return path;
+                if inside(&path) {
+                    return path;
+                }
+                outside.get_or_insert(path);
             }
         }
     }
-    straight
+    outside.unwrap_or(straight)
 }
 
 /// A PNG wanted of the canvas: the screenshot lands in `slot`.
@@ -261,7 +278,6 @@ pub fn report_html(app: &App) -> Result<String, String> {
         Some(exact) => exact.check.clone(),
         None => sim_core::check::check(&facts.model),
     };
-    // The panel keeps the report, not the replications: the timeline is the first year.
     let shown = app.doc.source.label();
     spofsim::report::folder::html(&spofsim::report::folder::Page {
         shown: &shown,
@@ -269,7 +285,7 @@ pub fn report_html(app: &App) -> Result<String, String> {
         model: &facts.model,
         check: &check,
         sim,
-        worst: &[],
+        worst: &app.sim.worst,
     })
 }
 
@@ -308,9 +324,16 @@ pub fn poll_report(app: &mut App) {
 pub fn report_folder(app: &mut App, out: &std::path::Path) -> Result<std::path::PathBuf, String> {
     let facts = app.doc.facts.as_ref().ok_or("the design has errors; fix them first")?;
     let model = facts.model.clone();
-    let sim = match &app.sim.report {
-        Some((_, report)) => report.clone(),
-        None => sim_core::simulate::simulate(&model, &app.settings.sim.options()),
+    let (sim, worst) = match &app.sim.report {
+        Some((_, report)) => (report.clone(), app.sim.worst.clone()),
+        None => {
+            use sim_core::simulate as sim;
+            let options = app.settings.sim.options();
+            let compiled = sim::Compiled::new(&model, options.clone());
+            let records = sim::run_replications(&compiled, 0..options.replications);
+            let report = sim::aggregate(&model.name, &sim::service_names(&model), &options, &records);
+            (report, sim::worst_year_timelines(&compiled, &records))
+        }
     };
     app.doc.wait_exact();
     let check = match &app.doc.exact {
@@ -324,7 +347,7 @@ pub fn report_folder(app: &mut App, out: &std::path::Path) -> Result<std::path::
         model: &model,
         check: &check,
         sim: &sim,
-        worst: &[],
+        worst: &worst,
     };
     let (index, _) = spofsim::report::folder::write(out, &page)?;
     Ok(index)

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use sim_core::model::Model;
-use sim_core::simulate::{Chunked, SimOptions, SimReport, DEFAULT_SEED};
+use sim_core::simulate::{Chunked, SimOptions, SimReport, WorstYear, DEFAULT_SEED};
 
 self_cell::self_cell!(
     /// The model and the run that borrows it.
@@ -50,6 +50,9 @@ pub struct SimRun {
     total: u64,
     /// The last finished run, with the settings it used.
     pub report: Option<(SimSettings, SimReport)>,
+    /// Each service's worst simulated year of that run (report order), as the CLI's
+    /// `report` draws it.
+    pub worst: Vec<WorstYear>,
     settings_running: Option<SimSettings>,
 }
 
@@ -92,6 +95,7 @@ impl SimRun {
         });
         if finished {
             let report = running.borrow_dependent().report();
+            self.worst = running.borrow_dependent().worst_years();
             let settings = self.settings_running.take().unwrap_or_default();
             self.report = Some((settings, report));
             self.running = None;
@@ -103,6 +107,7 @@ impl SimRun {
     pub fn reset(&mut self) {
         self.cancel();
         self.report = None;
+        self.worst.clear();
     }
 }
 
@@ -126,6 +131,16 @@ mod tests {
         let (used, report) = run.report.clone().unwrap();
         assert_eq!(used, settings);
         assert_eq!(report, sim_core::simulate::simulate(&model, &settings.options()));
+        // The worst years are those `spofsim report` draws for the same run.
+        let compiled = sim_core::simulate::Compiled::new(&model, settings.options());
+        let records = sim_core::simulate::run_replications(&compiled, 0..settings.replications);
+        assert_eq!(run.worst, sim_core::simulate::worst_year_timelines(&compiled, &records));
+        assert_eq!(run.worst.len(), report.services.len());
+        for (index, (worst, service)) in run.worst.iter().zip(&report.services).enumerate() {
+            let most =
+                records.iter().flat_map(|r| r.services[index].down_secs_by_year.iter().copied()).fold(0.0, f64::max);
+            assert_eq!(worst.down_secs, most, "{}: the year with the most downtime", service.name);
+        }
         // Cancel stops a run and keeps the last report.
         run.start(model, &settings);
         run.step(0.0);

@@ -1,11 +1,12 @@
 //! Simulation: years, replications and seed; Run runs the discrete-event simulation a
 //! few replications per frame (progress bar, Cancel), then shows per-service figures
 //! and plots (egui_plot): downtime per year, outage durations by mechanism, downtime
-//! attribution, and one simulated year as a timeline.
+//! attribution, and each service's worst simulated year as a timeline (the year the
+//! CLI's `report` draws).
 
 use egui_plot::{Bar, BarChart, Legend, Plot};
 use sim_core::simulate::record::{IntervalState, OUTAGE_BIN_LABELS};
-use sim_core::simulate::SimReport;
+use sim_core::simulate::{SimReport, WorstYear};
 
 use crate::app::App;
 use crate::style::{AMBER, SPOF_RED};
@@ -62,10 +63,12 @@ pub fn simulation_ui(ui: &mut egui::Ui, app: &mut App) {
     if settings != &app.settings.sim {
         ui.weak("(figures of the last run; the settings above changed since)");
     }
-    results_ui(ui, report);
+    results_ui(ui, report, &app.sim.worst);
 }
 
-fn results_ui(ui: &mut egui::Ui, report: &SimReport) {
+/// `worst`: each service's worst year (report order), or empty for replication 0's
+/// first year.
+fn results_ui(ui: &mut egui::Ui, report: &SimReport, worst: &[WorstYear]) {
     egui::Grid::new("sim-results").num_columns(5).striped(true).show(ui, |ui| {
         for h in ["service", "availability", "mean downtime / yr", "p99 downtime / yr", "outages / yr"] {
             ui.strong(h);
@@ -81,7 +84,7 @@ fn results_ui(ui: &mut egui::Ui, report: &SimReport) {
             ui.end_row();
         }
     });
-    for s in &report.services {
+    for (index, s) in report.services.iter().enumerate() {
         ui.separator();
         ui.strong(format!("service {}", s.name));
         let bins = |mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| {
@@ -139,10 +142,23 @@ fn results_ui(ui: &mut egui::Ui, report: &SimReport) {
                 })
                 .show(ui, |p| p.bar_chart(BarChart::new("share %", bars).horizontal().color(AMBER)));
         }
-        ui.label("One simulated year (replication 0): down in red, degraded in amber; x in days");
         let year = sim_core::units::SECS_PER_YEAR;
-        let bars: Vec<Bar> = s
-            .timeline
+        let (intervals, caption) = match worst.get(index).filter(|_| worst.len() == report.services.len()) {
+            Some(w) => (
+                &w.intervals,
+                format!(
+                    "Worst simulated year ({} down; rep {}, year {}): down in red, degraded in amber; x in days",
+                    sim_core::units::Duration::from_secs(w.down_secs).human(),
+                    w.replication,
+                    w.year + 1
+                ),
+            ),
+            None => {
+                (&s.timeline, "One simulated year (replication 0): down in red, degraded in amber; x in days".into())
+            }
+        };
+        ui.label(caption);
+        let bars: Vec<Bar> = intervals
             .iter()
             .filter(|i| i.start_secs < year)
             .map(|i| {

@@ -265,4 +265,10 @@ impl<'m> Chunked<'m> {
     pub fn report(&self) -> SimReport {
         aggregate(&self.model.name, &service_names(self.model), &self.compiled.options, &self.records)
     }
+
+    /// Each service's worst simulated year among the replications run so far
+    /// ([`worst_year_timelines`]; replays one year per service).
+    pub fn worst_years(&self) -> Vec<WorstYear> {
+        worst_year_timelines(&self.compiled, &self.records)
+    }
 }
