@@ -40,7 +40,7 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
                     let u = t.unavailability();
                     let _ = writeln!(
                         out,
-                        "| ↳ with timings | {:.6}% | {:.2} | {} | failover {} |",
+                        "| ↳ with timings | {:.6}% | {:.2} | {} | failover and restart {} |",
                         (1.0 - u) * 100.0,
                         nines(u),
                         Duration::from_secs(u * SECS_PER_YEAR).human(),

@@ -139,7 +139,7 @@ pub fn render(
                         "    with detection    {:.6e} unavailability (repairs start when noticed; exact)",
                         t.detected
                     );
-                    let _ = writeln!(out, "    failover          +{}", failover_text(t));
+                    let _ = writeln!(out, "    failover, restart +{}", failover_text(t));
                 }
                 Err(why) => {
                     let _ = writeln!(out, "  with timings        not computed: {why}");

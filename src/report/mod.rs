@@ -89,7 +89,7 @@ pub struct Analysed<'a> {
 }
 
 /// How the figure with timings is made, printed with it.
-pub const TIMED_NOTE: &str = "repairs start only when a monitor or the users notice (each element down for its mean detection delay plus its MTTR, exact), plus the failover term: Σ over elements of failures per second × the service's outage when that element alone fails (a drill with every mechanism's timing), first order (each failure counted as if everything else were up, and the member active at time 0 taken as the one that fails: with members of unequal MTBF and no preemption the term is off by their ratio), its relative error otherwise about the other elements' unavailability; `spofsim simulate` measures it";
+pub const TIMED_NOTE: &str = "repairs start only when a monitor or the users notice (each element down for its mean detection delay plus its MTTR, exact), plus the failover term: Σ over elements of failures per second × the service's outage when that element alone fails (a drill with every mechanism's timing, failover delays and devices booting after a power loss alike), first order (each failure counted as if everything else were up, and the member active at time 0 taken as the one that fails: with members of unequal MTBF and no preemption the term is off by their ratio), its relative error otherwise about the other elements' unavailability; `spofsim simulate` measures it";
 
 /// "1.2e-5 (first order; r-1 3.609375s per failure 60%, ...)" for a figure's failover term.
 pub fn failover_text(t: &sim_core::timed::TimedFigure) -> String {
@@ -163,7 +163,7 @@ pub fn bounds_halt(b: &sim_core::analysis::bounds::Bounds) -> String {
 /// The assumptions every static result rests on.
 pub const ASSUMPTIONS: &[&str] = &[
     "failures are independent (common causes are modelled as shared dependencies)",
-    "every failover completes instantly and correctly, and repairs start at once (the `with timings` figure and the simulation add detection and failover delays)",
+    "every failover completes instantly and correctly, repairs start at once and devices are back the instant their power returns (the `with timings` figure and the simulation add detection and failover delays and boot times)",
     "each probability is the steady-state unavailability MTTR / (MTBF + MTTR)",
 ];
 

@@ -50,6 +50,7 @@ impl Spec for BackupSpec {
         layer: Layer::Operations,
         doc: "A system or data backup with interval (RPO) and restore time (RTO).",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

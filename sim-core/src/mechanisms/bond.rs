@@ -36,6 +36,7 @@ impl Spec for NicSpec {
         layer: Layer::Network,
         doc: "A NIC port in a server, cabled to a switch.",
         failure: Some(("30y", "4h")),
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {
@@ -149,6 +150,7 @@ impl Spec for BondSpec {
         layer: Layer::Network,
         doc: "A Linux bond over NICs: active-backup or LACP, monitored by MII or ARP.",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

@@ -44,6 +44,8 @@ impl Spec for QuorumDeviceSpec {
         layer: Layer::Software,
         doc: "A quorum / voting device that breaks a cluster's tie.",
         failure: Some(("10y", "4h")),
+        // Restart: a server's (a qdevice host; see `server`).
+        restart: Some("10m"),
     };
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
@@ -203,6 +205,7 @@ impl Spec for ClusterSpec {
         layer: Layer::Software,
         doc: "A DB cluster: active-standby with heartbeat and quorum, or active-active.",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

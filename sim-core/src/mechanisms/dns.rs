@@ -99,6 +99,8 @@ impl Spec for DnsServerSpec {
         layer: Layer::Network,
         doc: "An authoritative DNS server (or a managed DNS service).",
         failure: Some(("10y", "2h")),
+        // Restart: a server's (see `server`).
+        restart: Some("10m"),
     };
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
@@ -209,6 +211,7 @@ impl Spec for RoundRobinSpec {
         layer: Layer::Network,
         doc: "DNS round robin: several addresses, no health check.",
         failure: None,
+        restart: None,
     };
     fn lower(&self, cx: &mut LowerCx) {
         let Some(ttl) = lower_dns(cx, &self.members, &self.servers, self.ttl, &self.name, false) else {
@@ -238,6 +241,7 @@ impl Spec for GslbSpec {
         layer: Layer::Network,
         doc: "Global server load balancing: DNS answers with a healthy site.",
         failure: None,
+        restart: None,
     };
     fn lower(&self, cx: &mut LowerCx) {
         // Without a health check a single-answer GSLB keeps handing out its first

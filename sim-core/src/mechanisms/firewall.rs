@@ -42,6 +42,9 @@ impl Spec for FirewallSpec {
         layer: Layer::Network,
         doc: "A stateful firewall that drops idle connections.",
         failure: Some(("15y", "4h")),
+        // Restart: no vendor figure found; a spofsim default, as for switches (NVIDIA: up to
+        // five minutes).
+        restart: Some("5m"),
     };
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
@@ -81,6 +84,7 @@ impl Spec for PoolSpec {
         layer: Layer::Software,
         doc: "A DB connection pool (data source) with size and idle timeout.",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

@@ -59,6 +59,7 @@ impl Spec for GeneratorSpec {
         layer: Layer::Power,
         doc: "A standby generator behind a utility feed (through an automatic transfer switch).",
         failure: Some(("2y", "8h")),
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

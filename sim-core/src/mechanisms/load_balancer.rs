@@ -43,6 +43,9 @@ impl Spec for LoadBalancerSpec {
         layer: Layer::Network,
         doc: "A load balancer (L4/L7).",
         failure: Some(("10y", "4h")),
+        // Restart: no vendor figure found; a spofsim default, as for switches (NVIDIA: up to
+        // five minutes).
+        restart: Some("5m"),
     };
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
@@ -177,6 +180,7 @@ impl Spec for PoolSpec {
         layer: Layer::Compute,
         doc: "Members behind a load balancer, with algorithm, health check and persistence.",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

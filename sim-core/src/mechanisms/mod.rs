@@ -15,6 +15,7 @@ pub mod power;
 pub mod precondition;
 pub mod raid;
 pub mod replication;
+pub mod restart;
 pub mod san;
 pub mod server;
 pub mod service;

@@ -75,6 +75,7 @@ impl Spec for MonitorSpec {
         layer: Layer::Operations,
         doc: "A monitor: ping, process, log, performance, SNMP poll/trap or content check.",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

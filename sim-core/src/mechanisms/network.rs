@@ -26,6 +26,7 @@ impl Spec for EntrySpec {
         layer: Layer::Entry,
         doc: "The outside world users come from; services start here.",
         failure: None,
+        restart: None,
     };
     fn lower(&self, _: &mut LowerCx) {}
 }
@@ -53,6 +54,9 @@ impl Spec for SwitchSpec {
         doc: "An L2 switch.",
         // Enterprise access switches: vendor MTBFs of 20+ years; 4 h hardware replacement.
         failure: Some(("20y", "4h")),
+        // Restart: "It may take up to five minutes to turn on the system" (NVIDIA SN2010
+        // Quick Installation Guide; the same in the Spectrum SN2000 Hardware User Manual).
+        restart: Some("5m"),
     };
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
@@ -81,6 +85,9 @@ impl Spec for RouterSpec {
         layer: Layer::Network,
         doc: "An L3 gateway (router or L3 switch).",
         failure: Some(("15y", "4h")),
+        // Restart: no vendor figure found; a spofsim default, as for switches (NVIDIA: up to
+        // five minutes).
+        restart: Some("5m"),
     };
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
@@ -141,6 +148,7 @@ impl Spec for LinkSpec {
         doc: "A cable and its two ports.",
         // Cables and transceivers: rarely fail, quickly replaced.
         failure: Some(("50y", "1h")),
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

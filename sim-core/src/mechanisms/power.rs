@@ -34,6 +34,7 @@ impl Spec for FeedSpec {
         doc: "A utility power feed.",
         // Utility grids: of the order of one sustained outage a year, a few hours long.
         failure: Some(("1y", "3h")),
+        restart: None,
     };
     fn lower(&self, _: &mut LowerCx) {}
 }
@@ -58,6 +59,7 @@ impl Spec for UpsSpec {
         layer: Layer::Power,
         doc: "A UPS: bridges feed outages for its battery runtime.",
         failure: Some(("10y", "8h")),
+        restart: None,
     };
     fn lower(&self, cx: &mut LowerCx) {
         let Some(me) = cx.me_element() else { return };
@@ -90,6 +92,7 @@ impl Spec for PduSpec {
         layer: Layer::Power,
         doc: "A PDU / rack power tap: one power side of a rack.",
         failure: Some(("25y", "4h")),
+        restart: None,
     };
     fn lower(&self, cx: &mut LowerCx) {
         let Some(me) = cx.me_element() else { return };
@@ -135,6 +138,7 @@ impl Spec for PsuSpec {
         layer: Layer::Power,
         doc: "A power supply unit inside a device.",
         failure: Some(("15y", "4h")),
+        restart: None,
     };
     fn lower(&self, cx: &mut LowerCx) {
         let Some(me) = cx.me_element() else { return };
@@ -257,6 +261,8 @@ pub fn finish(b: &mut ModelBuilder) {
             }
         };
         let of: Vec<Req> = psus.iter().map(|&(p, _)| Req::Element(p)).collect();
+        b.model.elements[device.0 as usize].psus = psus.iter().map(|&(p, _)| p).collect();
+        b.model.elements[device.0 as usize].psus_needed = k;
         let mut cx = LowerCx { builder: b, me: crate::model::Target::Element(device), span, site: None };
         cx.element_attr(device, "psus_needed", Attr::Count(k as u64));
         cx.need(device, Req::AtLeast { k, of }, EdgeKind::Power);

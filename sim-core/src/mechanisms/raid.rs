@@ -34,6 +34,7 @@ impl Spec for DiskSpec {
         doc: "A disk in a server or storage array.",
         // ~1–2% annualised failure rate (Backblaze drive stats) ≈ 50–100 y MTBF; 1 d to swap.
         failure: Some(("60y", "1d")),
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {
@@ -112,6 +113,7 @@ impl Spec for RaidSpec {
         layer: Layer::Storage,
         doc: "A RAID group (0, 1, 5, 6, 10) with hot spares and rebuild time.",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

@@ -61,6 +61,7 @@ impl Spec for ReplicationSpec {
         layer: Layer::Storage,
         doc: "Sync or async replication; sets the RPO.",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

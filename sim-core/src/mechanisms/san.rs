@@ -40,6 +40,7 @@ impl Spec for HbaSpec {
         layer: Layer::Storage,
         doc: "A Fibre Channel host bus adapter in a server.",
         failure: Some(("30y", "4h")),
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {
@@ -73,6 +74,9 @@ impl Spec for SanSwitchSpec {
         layer: Layer::Storage,
         doc: "A Fibre Channel SAN switch.",
         failure: Some(("20y", "4h")),
+        // Restart: "Boot time with POST is usually about 1 to 3 minutes" (EMC Connectrix
+        // DS-5300B hardware reference manual).
+        restart: Some("3m"),
     };
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
@@ -105,6 +109,9 @@ impl Spec for ArraySpec {
               (midplane, enclosure); its controllers fail separately (`controllers`); \
               a partner controller's takeover is taken as instant.",
         failure: Some(("30y", "6h")),
+        // Restart: "Initial booting may take up to eight minutes" (NetApp AFF A400 detailed
+        // installation guide; the same in the AFF/FAS/ASA guides).
+        restart: Some("8m"),
     };
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
@@ -148,6 +155,7 @@ impl Spec for ControllerSpec {
         // A field-replaceable unit swapped under a 4-hour support contract; the MTBF is
         // an assumption to override with the vendor's figure.
         failure: Some(("10y", "4h")),
+        restart: None,
     };
     fn lower(&self, cx: &mut LowerCx) {
         cx.error(
@@ -194,6 +202,7 @@ impl Spec for MultipathSpec {
         layer: Layer::Storage,
         doc: "DM-Multipath over a server's HBAs to a storage array.",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

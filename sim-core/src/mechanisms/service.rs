@@ -29,6 +29,7 @@ impl Spec for ServiceSpec {
         layer: Layer::Entry,
         doc: "A service: an entry point and the tiers a request passes through.",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

@@ -42,6 +42,7 @@ impl Spec for SessionReplicationSpec {
         layer: Layer::Software,
         doc: "Session replication: sessions survive the loss of their server.",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

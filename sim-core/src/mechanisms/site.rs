@@ -73,6 +73,7 @@ impl Spec for SiteSpec {
         doc: "A site; a disaster there fails everything in it at once.",
         // Published regional-disaster frequencies are of the order of one per century.
         failure: Some(("100y", "30d")),
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

@@ -28,6 +28,7 @@ impl Spec for SrlgSpec {
         doc: "A shared risk link group (RFC 4202): a conduit, fibre trunk or circuit several links run through.",
         // As a cable (the link kind's default); a carrier circuit should carry its SLA.
         failure: Some(("50y", "1h")),
+        restart: None,
     };
     fn lower(&self, _: &mut LowerCx) {}
 }

@@ -57,6 +57,7 @@ impl Spec for StpSpec {
         layer: Layer::Network,
         doc: "A spanning-tree domain (STP or RSTP) with its timers.",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

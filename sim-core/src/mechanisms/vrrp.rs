@@ -326,6 +326,7 @@ impl Spec for VrrpSpec {
         layer: Layer::Network,
         doc: "A VRRP group sharing a virtual IP (gateways, Keepalived LB pairs).",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {
@@ -399,6 +400,7 @@ impl Spec for HsrpSpec {
         layer: Layer::Network,
         doc: "An HSRP group (active/standby gateways with a virtual IP).",
         failure: None,
+        restart: None,
     };
 
     fn lower(&self, cx: &mut LowerCx) {

@@ -44,6 +44,8 @@ pub struct ModelBuilder {
     pub diagnostics: Vec<Diagnostic>,
     /// Failure model per kind after the scenario's `defaults`.
     pub kind_failure: BTreeMap<&'static str, Option<FailureModel>>,
+    /// Restart seconds per kind after the scenario's `defaults` (`mechanisms::restart`).
+    pub kind_restart_secs: BTreeMap<&'static str, f64>,
     /// PSUs of each powered device, with their capacity (power mechanism, finished last).
     pub power_inputs: BTreeMap<ElementId, Vec<(ElementId, Option<f64>)>>,
     pub power_draw: BTreeMap<ElementId, f64>,
@@ -85,6 +87,9 @@ impl ModelBuilder {
             failure: None,
             needs: Req::Always,
             battery_runtime_secs: None,
+            restart_secs: 0.0,
+            psus: Vec::new(),
+            psus_needed: 0,
             generator: None,
             dr_rto_secs: None,
             attrs: Attrs::new(),
@@ -356,6 +361,7 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
         if let Some(g) = &mut el.generator {
             e(&mut g.feed);
         }
+        el.psus.iter_mut().for_each(e);
         req(&mut el.needs, &emap, &gmap);
     }
     elements.sort_by_key(|el| el.id);
@@ -503,6 +509,8 @@ impl LowerCx<'_> {
         let id = self.builder.new_element(name.clone(), kind, layer, span);
         self.builder.names.insert(name, NameEntry { target: Target::Element(id), kind, span });
         self.builder.model.elements[id.0 as usize].failure = self.builder.kind_failure.get(kind).copied().flatten();
+        self.builder.model.elements[id.0 as usize].restart_secs =
+            self.builder.kind_restart_secs.get(kind).copied().unwrap_or(0.0);
         if let Some(site) = self.site {
             self.builder.model.elements[id.0 as usize].site = Some(site);
             self.need(id, Req::Element(site), EdgeKind::Site);

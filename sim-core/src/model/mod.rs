@@ -136,6 +136,13 @@ pub struct Element {
     pub dr_rto_secs: Option<f64>,
     /// A standby generator behind a utility feed (`mechanisms::generator`).
     pub generator: Option<Generator>,
+    /// Seconds it takes to return to service once its power is back: self test, boot,
+    /// services started (`mechanisms::restart`); 0: at once.
+    pub restart_secs: f64,
+    /// Its PSUs and how many of them it needs (`mechanisms::power`); empty when power is
+    /// not modelled. Losing them is what makes it restart.
+    pub psus: Vec<ElementId>,
+    pub psus_needed: u32,
     pub attrs: Attrs,
     pub span: Span,
 }

@@ -21,6 +21,9 @@ pub struct FailureSpec {
     pub availability: Option<Spanned<Fraction>>,
     /// Time-to-failure distribution; exponential unless stated.
     pub distribution: Option<Spanned<DistributionSpec>>,
+    /// Time to return to service once its power is back, for kinds that boot,
+    /// e.g. "5m" (`mechanisms::restart` gives each kind's default and its source).
+    pub restart: Option<Spanned<Duration>>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -58,10 +61,14 @@ pub struct CommonSpec {
     /// Time-to-failure distribution: "exponential" (default), {"weibull": {"shape": k}}
     /// or {"lognormal": {"sigma": s}}.
     pub distribution: Option<Spanned<DistributionSpec>>,
+    /// Time to return to service once its power is back: self test, boot,
+    /// services started, e.g. "8m" (overrides the kind's default; devices that boot
+    /// only).
+    pub restart: Option<Spanned<Duration>>,
 }
 
 /// Keys of [`CommonSpec`] (split off an entry before its kind's spec decodes it).
-pub const COMMON_FIELDS: &[&str] = &["site", "description", "mtbf", "mttr", "availability", "distribution"];
+pub const COMMON_FIELDS: &[&str] = &["site", "description", "mtbf", "mttr", "availability", "distribution", "restart"];
 /// Keys accepted by group-like entries besides their spec.
 pub const GROUP_COMMON_FIELDS: &[&str] = &["description"];
 
@@ -72,6 +79,7 @@ impl CommonSpec {
             mttr: self.mttr.clone(),
             availability: self.availability.clone(),
             distribution: self.distribution.clone(),
+            restart: self.restart.clone(),
         }
     }
 }

@@ -72,6 +72,10 @@ pub struct KindInfo {
     pub doc: &'static str,
     /// Built-in MTBF and MTTR ("5y", "4h"); `None` for things that do not fail alone.
     pub failure: Option<(&'static str, &'static str)>,
+    /// Built-in time to return to service once its power is back: power-on
+    /// self test, boot, services started ("5m"); `None`: at once
+    /// (`mechanisms::restart`).
+    pub restart: Option<&'static str>,
 }
 
 /// A kind's spec: the fields an architect writes, and how they lower into the model.

@@ -483,6 +483,12 @@ impl Loader {
                 None => base,
             };
             b.kind_failure.insert(info.name, resolved);
+            match mechanisms::restart::kind_restart_secs(info, defaults.get(info.name)) {
+                Ok(secs) => {
+                    b.kind_restart_secs.insert(info.name, secs);
+                }
+                Err(e) => b.error(e.code, e.span, e.message, e.help),
+            }
         }
         // Lower by section, then registry order, so parts written inline (`web-1/web`)
         // exist before anything refers to them, whatever the order of the text.
@@ -513,6 +519,11 @@ impl Loader {
                     match resolve_failure(&entry.common.failure(), base) {
                         Ok(f) => b.model.elements[id.0 as usize].failure = f,
                         Err(e) => b.error(Code::ImpossibleValue, e.span, e.message, e.help),
+                    }
+                    let kind_secs = b.kind_restart_secs.get(info.name).copied().unwrap_or(0.0);
+                    match mechanisms::restart::element_restart_secs(info, &entry.common, kind_secs) {
+                        Ok(secs) => b.model.elements[id.0 as usize].restart_secs = secs,
+                        Err(e) => b.error(e.code, e.span, e.message, e.help),
                     }
                     Target::Element(id)
                 }

@@ -91,6 +91,8 @@ pub struct Compiled<'m> {
     /// Per element: its detectors, fastest first.
     pub detectors: Vec<Vec<Detector>>,
     pub battery_secs: Vec<f64>,
+    /// Per element: its boot after a power loss (`mechanisms::restart`); 0 with `ideal`.
+    pub restart_secs: Vec<f64>,
     pub noticed_by_users_secs: f64,
     pub repair_crews: Option<u32>,
     /// Drills as (element, at, for), sorted.
@@ -222,6 +224,7 @@ impl<'m> Compiled<'m> {
             groups,
             detectors,
             battery_secs,
+            restart_secs: model.elements.iter().map(|e| zero(e.restart_secs)).collect(),
             drills,
             forced_read_errors: super::forced_read_errors(model.drills.iter()),
             generators: {

@@ -543,3 +543,43 @@ fn raid5_read_error_losses_match_the_closed_form() {
     let expected = 0.0243560 * simulated_years;
     assert!((losses - expected).abs() < 1.96 * expected.sqrt(), "{losses} losses, expected {expected}");
 }
+
+/// Restart after a power loss against its renewal closed form: one server (perfect
+/// itself) on one unmonitored feed (MTBF 30 d, MTTR 4 h, exponential; users notice
+/// after d = 1 h, the default), booting for r = 2 h once power returns; a feed failure
+/// during the boot starts it over after the next repair. With λ = 1/MTBF, μ = 1/MTTR:
+/// a down period lasts D = d + repair + boot, again if the feed fails within the boot,
+/// so E[D] = (d + 1/μ + (1 − e^(−λr))/λ) / e^(−λr), and U = E[D] / (E[D] + 1/λ).
+/// Without the boot U would be (d + MTTR) / (MTBF + d + MTTR), which the interval must
+/// exclude; `--ideal` (no detection delay, no boot) gives MTTR / (MTBF + MTTR).
+#[test]
+fn restart_after_power_loss_matches_the_renewal_closed_form() {
+    let m = model(
+        r#"{ "name": "restart-closed-form",
+             "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" },
+                           "psu": { "availability": "100%" }, "pdu": { "availability": "100%" },
+                           "switch": { "availability": "100%" }, "process": { "availability": "100%" } },
+             "components": { "internet": { "kind": "entry" },
+                             "feed": { "kind": "power-feed", "mtbf": "30d", "mttr": "4h" },
+                             "pdu": { "kind": "pdu", "from": "feed" },
+                             "sw": { "kind": "switch", "restart": "0s" },
+                             "web": { "kind": "server", "availability": "100%", "power": ["pdu"],
+                                      "nics": ["sw"], "runs": ["web"], "restart": "2h" } },
+             "links": [ { "between": ["internet", "sw"] } ],
+             "services": { "s": { "from": "internet", "through": ["web/web"] } } }"#,
+    );
+    let (lambda, mu, r): (f64, f64, f64) = (1.0 / (30.0 * 86400.0), 1.0 / (4.0 * 3600.0), 2.0 * 3600.0);
+    let detect = 3600.0;
+    let survive = (-lambda * r).exp();
+    let down = (detect + 1.0 / mu + (1.0 - survive) / lambda) / survive;
+    let exact = 1.0 - down / (down + 1.0 / lambda);
+    let options = SimOptions { years: 400, replications: 20, seed: 5, random_failures: true, ideal: false };
+    let r = simulate(&m, &options);
+    assert_close("restart", &r.services[0], exact, 4.0);
+    let without_boot = 30.0 * 24.0 / (30.0 * 24.0 + 5.0);
+    let [lo, hi] = r.services[0].full_service_ci95;
+    assert!(!(lo..=hi).contains(&without_boot), "the boot must show: {lo}..{hi} holds {without_boot}");
+    // `--ideal` notices and boots at once.
+    let ideal_run = simulate(&m, &SimOptions { ideal: true, ..options });
+    assert_close("ideal", &ideal_run.services[0], 30.0 * 24.0 / (30.0 * 24.0 + 4.0), 4.0);
+}

@@ -6,5 +6,6 @@ pub mod data;
 mod generator;
 mod rebuild;
 mod reconverge;
+mod restart;
 mod share;
 mod switchover;

@@ -86,10 +86,16 @@ impl<'c, 'm> Sim<'c, 'm> {
             let mode = cx.groups[j].stp.as_ref().map_or("stp", |stp| stp.mode);
             return format!("{mode} reconvergence");
         }
+        // A device the service needs, or a forwarding device (its path), still booting
+        // after its power came back.
+        let cone = &cx.circuit.service_elements[s];
+        let on_path = |e: usize| cone[e] || cx.circuit.topological[e];
+        if (0..cx.model.elements.len()).any(|e| on_path(e) && !self.value[e] && self.restarting(e)) {
+            return "restart after power loss".into();
+        }
         // A UPS in the service's cone ran out of battery: the outage is its input's,
         // beyond what the battery bridges. With several drained (both feeds lost), the
         // one that ran out last is the one that stopped the service.
-        let cone = &cx.circuit.service_elements[s];
         let drained = (0..cx.model.elements.len())
             .filter_map(|e| {
                 let since = self.battery_since[e]?;

@@ -37,6 +37,11 @@ pub(in crate::simulate) enum Event {
         element: u32,
         token: u32,
     },
+    /// A device's boot after a power loss ended.
+    Restarted {
+        element: u32,
+        token: u32,
+    },
     SwitchDone {
         group: u32,
         token: u32,
@@ -263,6 +268,11 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     /// Per UPS on battery: the element whose loss put it there (the outage beyond the
     /// battery is that element's, not the UPS's).
     pub(in crate::simulate) battery_cause: Vec<Option<u32>>,
+    /// Per element that boots: lost its needs while working (boots when they return);
+    /// when its boot ends; the boot's token (behaviours/restart.rs).
+    pub(in crate::simulate) restart_starved: Vec<bool>,
+    pub(in crate::simulate) restart_until: Vec<Option<f64>>,
+    pub(in crate::simulate) restart_token: Vec<u32>,
     pub(in crate::simulate) groups: Vec<GroupState>,
     /// Per data set: its primary and destroyed copies.
     pub(in crate::simulate) data: Vec<crate::simulate::data::DataState>,
@@ -428,6 +438,9 @@ impl<'c, 'm> Sim<'c, 'm> {
             battery_since: vec![None; n],
             battery_token: vec![0; n],
             battery_cause: vec![None; n],
+            restart_starved: vec![false; n],
+            restart_until: vec![None; n],
+            restart_token: vec![0; n],
             groups: model
                 .groups
                 .iter()
@@ -710,6 +723,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.mark(element);
                 }
             }
+            Event::Restarted { element, token } => self.on_restarted(element, token),
             Event::SwitchDone { group, token } => self.on_switch_done(group, token),
             Event::OutOfRotation { group, member, token } => self.on_out_of_rotation(group, member, token),
             Event::BackInRotation { group, member, token } => self.on_back_in_rotation(group, member, token),
@@ -979,16 +993,18 @@ impl<'c, 'm> Sim<'c, 'm> {
     }
 
     pub(in crate::simulate) fn eval_element(&mut self, e: u32) -> bool {
+        let i = e as usize;
         if !self.up(e) {
+            self.restart_lost(i, false);
             return false;
         }
-        let i = e as usize;
         if self.holds(&self.cx.circuit.element_needs[i]) {
             if self.battery_since[i].take().is_some() {
                 self.battery_token[i] += 1;
             }
-            return true;
+            return self.restart_done(i);
         }
+        self.restart_lost(i, self.unpowered(i));
         // A UPS rides through a lost input on its battery.
         let runtime = self.cx.battery_secs[i];
         if runtime <= 0.0 {
