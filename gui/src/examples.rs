@@ -48,6 +48,7 @@ pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/single-load-balancer.jsonc",
     "anti-patterns/sync-replication-blocks.jsonc",
     "anti-patterns/two-switches-one-pdu.jsonc",
+    "anti-patterns/vrrp-multicast-on-cloud-network.jsonc",
     "anti-patterns/vrrp-single-uplink.jsonc",
     "anti-patterns/vrrp-untracked-uplink.jsonc",
     "database/active-active.jsonc",

@@ -108,6 +108,10 @@ struct Drilled {
     window_secs: f64,
     /// Seconds each service (by index) is down.
     outage_secs: Vec<f64>,
+    /// The same drill with instant failover and instant restarts (batteries kept, as
+    /// the exact analysis has them): the part of the outage the exact figure already
+    /// counts (a SPOF's window, or only what outlasts a UPS battery).
+    ideal_outage_secs: Vec<f64>,
 }
 
 /// Every failing element's single-failure drill, run once and shared by the figure with
@@ -135,6 +139,7 @@ impl Drills {
             return Drills { detection, runs };
         }
         let mut compiled = Compiled::new(model, DRILL_OPTIONS);
+        let mut ideal = Compiled::new(model, SimOptions { ideal: true, ..DRILL_OPTIONS });
         let read_error = read_error_chances(model);
         let runs = failing
             .iter()
@@ -152,7 +157,14 @@ impl Drills {
                         *o = (1.0 - q) * *o + q * f;
                     }
                 }
-                Drilled { element: e, rate, window_secs, outage_secs }
+                // Only a drill that took a service down can have a part the exact
+                // figure counts.
+                let ideal_outage_secs = if outage_secs.iter().any(|&o| o > 0.0) {
+                    crate::simulate::single_failure_downtime(&mut ideal, e, window_secs, false)
+                } else {
+                    vec![0.0; outage_secs.len()]
+                };
+                Drilled { element: e, rate, window_secs, outage_secs, ideal_outage_secs }
             })
             .collect();
         Drills { detection, runs: Ok(runs) }
@@ -300,13 +312,18 @@ pub fn timed_figures(
             let detected = detected[s].clone()?;
             let drills = drills.runs.as_ref().map_err(Clone::clone)?;
             let spofs = singles[s].as_deref().unwrap_or(&[]);
-            // A single point of failure's own outage is in the exact figure; only what
-            // outlasts its return (a takeover, a reconvergence) is added.
+            // What the exact figure counts of a failure's outage (a SPOF's own window, or
+            // what outlasts a UPS battery: the same drill with instant failover and
+            // restarts) is not added again; only what outlasts it (a takeover, a
+            // reconvergence, a boot) is. A failure the exact view finds harmless adds
+            // its whole outage.
             let mut terms: Vec<(ElementId, f64, f64)> = drills
                 .iter()
                 .map(|d| {
                     let down = d.outage_secs[s];
-                    let extra = if spofs.contains(&d.element) { (down - d.window_secs).max(0.0) } else { down };
+                    let counted =
+                        if spofs.contains(&d.element) { d.ideal_outage_secs[s].min(d.window_secs) } else { 0.0 };
+                    let extra = (down - counted).max(0.0);
                     (d.element, d.rate * extra, extra)
                 })
                 .filter(|t| t.1 > 0.0)

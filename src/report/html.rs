@@ -141,9 +141,15 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
             } else {
                 human(s.max_data_lost_secs)
             },
-            match s.split_brain_events {
-                0 => "none".to_string(),
-                n => format!("{n} events, {} with two actives", human(s.split_brain_secs)),
+            match (s.split_brain_events, s.dual_master_events) {
+                (0, 0) => "none".to_string(),
+                (n, 0) => format!("{n} events, {} with two actives", human(s.split_brain_secs)),
+                (0, d) => format!("none; two VRRP/HSRP masters: {d} events, {}", human(s.dual_master_secs)),
+                (n, d) => format!(
+                    "{n} events, {} with two actives; two VRRP/HSRP masters: {d} events, {}",
+                    human(s.split_brain_secs),
+                    human(s.dual_master_secs)
+                ),
             }
         );
     }

@@ -86,6 +86,14 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
                 s.sessions_lost
             );
         }
+        if s.dual_master_events > 0 {
+            let _ = writeln!(
+                out,
+                "\nTwo VRRP/HSRP masters answering for one virtual IP: {} events ({}).",
+                s.dual_master_events,
+                human(s.dual_master_secs)
+            );
+        }
     }
     out
 }

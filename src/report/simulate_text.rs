@@ -111,6 +111,14 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
                 human(s.split_brain_secs)
             );
         }
+        if s.dual_master_events > 0 {
+            let _ = writeln!(
+                out,
+                "  two masters      {} events, {} with two VRRP/HSRP masters answering for one virtual IP",
+                s.dual_master_events,
+                human(s.dual_master_secs)
+            );
+        }
         if s.sessions_lost > 0 {
             let _ = writeln!(
                 out,

@@ -30,14 +30,14 @@ fn check(model: &Model) -> Vec<Hit> {
             let message = match x.battery_runtime_secs {
                 Some(battery) if battery >= backup.start_secs => continue,
                 Some(battery) => format!(
-                    "{}: its {} battery cannot bridge {}'s {start} start: each outage of {feed} drops its load for {}",
+                    "{}: its {} battery cannot bridge {}'s {start} start: each outage of {feed} drops its load for {}, and every device on it boots again (its `restart`)",
                     x.name,
                     Duration::from_secs(battery),
                     g.name,
                     Duration::from_secs(backup.start_secs - battery)
                 ),
                 None => format!(
-                    "{} hangs on {feed} with no UPS: each outage of {feed} drops its load for {}'s {start} start",
+                    "{} hangs on {feed} with no UPS: each outage of {feed} drops its load for {}'s {start} start, and it boots again (its `restart`)",
                     x.name, g.name
                 ),
             };

@@ -29,6 +29,7 @@ mod stp_diameter;
 mod sync_replication;
 mod traps_only;
 mod unreachable_member;
+mod vrrp_multicast;
 mod vrrp_untracked;
 
 use crate::model::{ElementId, Model, Req};
@@ -146,6 +147,7 @@ pub static LINTS: &[&Lint] = &[
     &generator_start::LINT,
     &vrrp_untracked::LINT,
     &arp_validate::LINT,
+    &vrrp_multicast::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.

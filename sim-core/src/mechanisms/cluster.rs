@@ -348,5 +348,11 @@ pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simul
     };
     let cold = crate::model::text_attr(&g.attrs, "standby") == Some("cold");
     let fences = crate::model::text_attr(&g.attrs, "fencing").is_some();
-    SimProfile { counts_split_brain: true, cold_standby: cold, fences, ..SimProfile::plain(behaviour) }
+    SimProfile {
+        counts_split_brain: true,
+        keeps_promoted: true,
+        cold_standby: cold,
+        fences,
+        ..SimProfile::plain(behaviour)
+    }
 }

@@ -44,6 +44,11 @@ pub struct SwitchSpec {
     /// VLANs configured on the switch.
     #[serde(default)]
     pub vlans: Vec<u16>,
+    /// Whether it forwards multicast (default true). `false` for a network that drops
+    /// it: a cloud virtual network (an AWS VPC carries no multicast without a Transit
+    /// Gateway multicast domain) or a virtual switch whose IGMP snooping or security
+    /// policy filters it. VRRP/HSRP multicast adverts cannot cross such a switch.
+    pub multicast: Option<bool>,
 }
 
 impl Spec for SwitchSpec {
@@ -62,6 +67,11 @@ impl Spec for SwitchSpec {
         lower_power(cx, &self.power, self.draw_watts);
         if !self.vlans.is_empty() {
             cx.attr("vlans", Attr::Text(join_vlans(&self.vlans)));
+        }
+        if self.multicast == Some(false) {
+            if let Some(me) = cx.me_element() {
+                cx.builder.drops_multicast.insert(me);
+            }
         }
     }
 }

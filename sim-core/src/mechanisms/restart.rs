@@ -54,11 +54,33 @@ pub fn element_restart_secs(info: &KindInfo, common: &CommonSpec, kind_secs: f64
     }
 }
 
+/// Warns about a `restart` given to a device whose power is not modelled: it never
+/// loses power, so the boot never happens (runs after `power::finish`).
+pub fn finish(b: &mut crate::model::ModelBuilder) {
+    for (e, span) in std::mem::take(&mut b.explicit_restarts) {
+        if b.model.elements[e.0 as usize].psus.is_empty() {
+            let name = b.model.elements[e.0 as usize].name.clone();
+            b.diagnostics.push(
+                crate::diagnostics::Diagnostic::warning(
+                    span,
+                    format!("\"{name}\" never restarts: its power is not modelled"),
+                )
+                .with_help(
+                    "add \"power\": [...] (its PDUs, UPSes or feeds) so losing them makes it boot, or remove `restart`",
+                ),
+            );
+        }
+    }
+}
+
 fn not_booting(kind: &str, span: Span) -> RestartError {
     RestartError {
         code: Code::ImpossibleValue,
         span,
-        message: format!("a {kind} does not boot: `restart` applies to devices that restart after a power loss"),
+        message: format!(
+            "{} {kind} does not boot: `restart` applies to devices that restart after a power loss",
+            if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+        ),
         help: format!("remove it; kinds that take `restart`: {}", booting_kinds()),
     }
 }

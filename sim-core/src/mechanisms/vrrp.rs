@@ -66,6 +66,21 @@ pub struct VrrpSpec {
     /// failure on the virtual IP's side looks unseen: pessimistic).
     #[serde(default)]
     pub segment: Vec<Ref>,
+    /// How adverts travel: `"multicast"` (default: to 224.0.0.18, RFC 5798 §5.1.1.2) or
+    /// `"unicast"` (keepalived `unicast_peer`: straight to each peer, which any IP
+    /// network carries). Multicast adverts cannot cross a switch with
+    /// `"multicast": false`; then each member hears nothing and both become master.
+    pub adverts: Option<AdvertMode>,
+}
+
+/// How VRRP adverts travel ([`VrrpSpec::adverts`]).
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum AdvertMode {
+    /// To the VRRP multicast group 224.0.0.18 (RFC 5798 §5.1.1.2).
+    Multicast,
+    /// To each peer's address (keepalived `unicast_peer`).
+    Unicast,
 }
 
 /// An HSRP group (Cisco): active and standby routers.
@@ -106,7 +121,9 @@ pub struct HsrpSpec {
     /// The switches of the L2 segment the virtual IP and the adverts live on (the VRRP
     /// instance's interface), e.g. `"segment": ["sw-1", "sw-2"]`. Default: any switched
     /// path between the members, which also counts a shared upstream switch (then a
-    /// failure on the virtual IP's side looks unseen: pessimistic).
+    /// failure on the virtual IP's side looks unseen: pessimistic). Hellos are
+    /// multicast (224.0.0.2 in version 1, 224.0.0.102 in version 2; Cisco has no
+    /// unicast mode), so they cannot cross a switch with `"multicast": false`.
     #[serde(default)]
     pub segment: Vec<Ref>,
 }
@@ -215,6 +232,15 @@ fn lower_track(
             decrement_given: given.is_some(),
             switch_secs: switch,
         });
+    }
+}
+
+/// Multicast adverts cannot cross a switch that drops multicast: the group keeps them
+/// as its `advert_blockers` (read when adverts are searched for).
+fn lower_multicast(cx: &mut LowerCx, multicast: bool) {
+    let blockers: Vec<_> = if multicast { cx.builder.drops_multicast.iter().copied().collect() } else { Vec::new() };
+    if let Some(g) = cx.group_mut() {
+        g.advert_blockers = blockers;
     }
 }
 
@@ -390,6 +416,7 @@ impl Spec for VrrpSpec {
         let switch = |lowered: bool| if lowered { master_down } else { skew };
         lower_track(cx, &self.members, &self.track, per_member, self.track_decrement.as_ref(), None, switch);
         lower_segment(cx, &self.segment);
+        lower_multicast(cx, self.adverts != Some(AdvertMode::Unicast));
     }
 }
 
@@ -427,6 +454,7 @@ impl Spec for HsrpSpec {
         // At most one hello: the worst case from the failure.
         lower_track(cx, &self.members, &self.track, per_member, self.track_decrement.as_ref(), Some(10), |_| hello);
         lower_segment(cx, &self.segment);
+        lower_multicast(cx, true);
     }
 }
 
@@ -444,6 +472,8 @@ pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::s
         peers_same_segment: true,
         preempt: matches!(g.attrs.get("preempt"), Some(Attr::Flag(true))),
         listens_before_claiming: true,
+        // Two masters answer for the virtual IP while the adverts are cut.
+        counts_dual_masters: true,
         ..SimProfile::plain(Behaviour::Switchover)
     }
 }

@@ -49,6 +49,12 @@ pub struct ModelBuilder {
     /// PSUs of each powered device, with their capacity (power mechanism, finished last).
     pub power_inputs: BTreeMap<ElementId, Vec<(ElementId, Option<f64>)>>,
     pub power_draw: BTreeMap<ElementId, f64>,
+    /// Switches that drop multicast (`"multicast": false`; `mechanisms::network`), read
+    /// by VRRP/HSRP lowering: multicast adverts cannot cross them.
+    pub drops_multicast: std::collections::BTreeSet<ElementId>,
+    /// Devices given a `restart` of their own, with its span (`mechanisms::restart`
+    /// warns when their power is not modelled).
+    pub explicit_restarts: Vec<(ElementId, crate::syntax::Span)>,
     broken: std::collections::BTreeSet<String>,
 }
 
@@ -113,6 +119,7 @@ impl ModelBuilder {
             takeover_requires: None,
             track: None,
             advert_segment: Vec::new(),
+            advert_blockers: Vec::new(),
             attrs: Attrs::new(),
             span,
         });
@@ -392,6 +399,7 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
             t.objects.iter_mut().flatten().for_each(e);
         }
         g.advert_segment.iter_mut().for_each(e);
+        g.advert_blockers.iter_mut().for_each(e);
         if let Some(Switchover { sees: Visibility::PathTo(t), .. }) = &mut g.switchover {
             e(t);
         }

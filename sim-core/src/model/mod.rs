@@ -343,6 +343,9 @@ pub struct Group {
     /// The switches of the L2 segment a VRRP/HSRP group's virtual IP and adverts live
     /// on (`segment`); empty: any L2 path between the members carries them.
     pub advert_segment: Vec<ElementId>,
+    /// Switches a VRRP/HSRP group's multicast adverts cannot cross (they drop multicast:
+    /// a cloud network, a misconfigured virtual switch); empty with unicast adverts.
+    pub advert_blockers: Vec<ElementId>,
     pub attrs: Attrs,
     pub span: Span,
 }

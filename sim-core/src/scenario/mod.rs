@@ -522,7 +522,12 @@ impl Loader {
                     }
                     let kind_secs = b.kind_restart_secs.get(info.name).copied().unwrap_or(0.0);
                     match mechanisms::restart::element_restart_secs(info, &entry.common, kind_secs) {
-                        Ok(secs) => b.model.elements[id.0 as usize].restart_secs = secs,
+                        Ok(secs) => {
+                            b.model.elements[id.0 as usize].restart_secs = secs;
+                            if let Some(r) = &entry.common.restart {
+                                b.explicit_restarts.push((id, r.span));
+                            }
+                        }
                         Err(e) => b.error(e.code, e.span, e.message, e.help),
                     }
                     Target::Element(id)

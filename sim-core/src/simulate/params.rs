@@ -52,6 +52,9 @@ pub struct GroupParams {
     /// A cluster: two actives (a standby promoted while the active still runs) is split
     /// brain, counted; a quorum device prevents it.
     pub counts_split_brain: bool,
+    /// VRRP/HSRP: two masters at once are counted as such.
+    pub counts_dual_masters: bool,
+    pub keeps_promoted: bool,
     /// STONITH: a promoting standby powers the old active off first (no split brain).
     pub fences: bool,
     /// See [`super::SimProfile::listens_before_claiming`].
@@ -322,6 +325,8 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         loses_sessions: profile.loses_sessions,
         stp,
         counts_split_brain: profile.counts_split_brain,
+        counts_dual_masters: profile.counts_dual_masters,
+        keeps_promoted: profile.keeps_promoted,
         fences: profile.fences,
         listens_before_claiming: profile.listens_before_claiming,
         votes,

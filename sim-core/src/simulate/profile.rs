@@ -51,8 +51,15 @@ pub struct SimProfile {
     /// Peers hear each other only inside one L2 segment (VRRP/HSRP adverts are
     /// link-local multicast, RFC 5798 §5.1.1.3: TTL 255, never routed).
     pub peers_same_segment: bool,
-    /// Two actives at once is split brain and is counted (a database cluster).
+    /// Two actives at once is split brain and is counted (a database cluster: two
+    /// primaries accepting writes).
     pub counts_split_brain: bool,
+    /// Two actives at once are two masters answering for one virtual IP (VRRP/HSRP),
+    /// counted apart from split brain.
+    pub counts_dual_masters: bool,
+    /// When a partition heals, the member promoted during it keeps the role (a database
+    /// cluster keeps the copy it promoted); otherwise the preferred member does (VRRP).
+    pub keeps_promoted: bool,
     /// A standby that stops hearing the active powers it off before taking over (STONITH
     /// fencing): a partition gives one primary, not two.
     pub fences: bool,
@@ -86,6 +93,8 @@ impl SimProfile {
             preempt: false,
             peers_same_segment: false,
             counts_split_brain: false,
+            counts_dual_masters: false,
+            keeps_promoted: false,
             fences: false,
             listens_before_claiming: false,
             cold_standby: false,

@@ -58,6 +58,12 @@ pub struct ServiceRecord {
     pub total_losses: u64,
     pub split_brain_events: u64,
     pub split_brain_secs: f64,
+    /// VRRP/HSRP partitions: two masters answering for one virtual IP (not writes at
+    /// risk, so apart from split brain).
+    #[serde(default)]
+    pub dual_master_events: u64,
+    #[serde(default)]
+    pub dual_master_secs: f64,
     pub sessions_lost: u64,
     /// Replication 0 only: every period not fully up.
     pub timeline: Vec<Interval>,
@@ -121,6 +127,9 @@ pub struct ServiceStats {
     pub total_losses: u64,
     pub split_brain_events: u64,
     pub split_brain_secs: f64,
+    /// Times two VRRP/HSRP masters answered for one virtual IP, and for how long.
+    pub dual_master_events: u64,
+    pub dual_master_secs: f64,
     pub sessions_lost: u64,
     pub attribution: Vec<AttributionRow>,
     pub timeline: Vec<Interval>,
@@ -293,6 +302,8 @@ pub fn aggregate(
                 max_data_lost_secs: rs.iter().map(|r| r.max_data_lost_secs).fold(0.0, f64::max),
                 split_brain_events: rs.iter().map(|r| r.split_brain_events).sum(),
                 split_brain_secs: rs.iter().map(|r| r.split_brain_secs).sum(),
+                dual_master_events: rs.iter().map(|r| r.dual_master_events).sum(),
+                dual_master_secs: rs.iter().map(|r| r.dual_master_secs).sum(),
                 sessions_lost: rs.iter().map(|r| r.sessions_lost).sum(),
                 attribution,
                 timeline,

@@ -147,13 +147,27 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     /// Whether `from`'s adverts or heartbeats reach one of `to`: over the group's
     /// declared advert segment (its switches only) when it has one (VRRP/HSRP
-    /// `segment`), else over any path its mechanism allows (one L2 segment for VRRP).
+    /// `segment`), else over any path its mechanism allows (one L2 segment for VRRP),
+    /// never across a switch that drops the group's multicast adverts. O(V + E) when
+    /// searched, else a label lookup.
     pub(in crate::simulate) fn adverts_reach(&mut self, j: usize, from: ElementId, to: &[ElementId]) -> bool {
         let cx = self.cx;
         let segment = &cx.model.groups[j].advert_segment;
-        if segment.is_empty() {
+        let blockers = &cx.model.groups[j].advert_blockers;
+        if segment.is_empty() && blockers.is_empty() {
             return self.reach_within(&[from], to, false, None, cx.groups[j].peers_same_segment);
         }
+        let net = &cx.circuit.net;
+        let same_segment = cx.groups[j].peers_same_segment;
+        let carries = |w: ElementId| {
+            let i = w.0 as usize;
+            !blockers.contains(&w)
+                && if segment.is_empty() {
+                    net.forwarding[i] && (!same_segment || net.switching[i])
+                } else {
+                    segment.contains(&w)
+                }
+        };
         let mut seen = vec![from];
         let mut stack = vec![from];
         while let Some(v) = stack.pop() {
@@ -165,7 +179,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     return true;
                 }
                 seen.push(w);
-                if segment.contains(&w) {
+                if carries(w) {
                     stack.push(w);
                 }
             }
@@ -344,7 +358,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                         // A database cluster keeps the copy it promoted (the deposed
                         // primary rejoins as its replica, as Patroni and orchestrator do);
                         // gateways keep the preferred master (the higher VRRP priority).
-                        let keep = if p.counts_split_brain {
+                        let keep = if p.keeps_promoted {
                             if self.works(bm) || !self.works(am) {
                                 b
                             } else {
@@ -477,8 +491,14 @@ impl<'c, 'm> Sim<'c, 'm> {
     pub(in crate::simulate) fn end_split(&mut self, j: usize) {
         if let Some(since) = self.groups[j].split_since.take() {
             let secs = self.now - since;
+            let split = self.cx.groups[j].counts_split_brain;
             for s in self.services_with_group(j) {
-                self.services[s].record.split_brain_secs += secs;
+                let record = &mut self.services[s].record;
+                if split {
+                    record.split_brain_secs += secs;
+                } else {
+                    record.dual_master_secs += secs;
+                }
             }
         }
     }
@@ -534,10 +554,16 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.groups[j].also_active = Some(i);
                 self.apply_exclusion(j);
                 self.mark_group(j);
-                if cx.groups[j].counts_split_brain {
+                let (split, dual) = (cx.groups[j].counts_split_brain, cx.groups[j].counts_dual_masters);
+                if split || dual {
                     self.groups[j].split_since = Some(self.now);
                     for s in self.services_with_group(j) {
-                        self.services[s].record.split_brain_events += 1;
+                        let record = &mut self.services[s].record;
+                        if split {
+                            record.split_brain_events += 1;
+                        } else {
+                            record.dual_master_events += 1;
+                        }
                     }
                 }
             }

@@ -78,6 +78,13 @@ impl<'c, 'm> Sim<'c, 'm> {
         if let Some(j) = chosen {
             return format!("{} failover", cx.model.groups[j].kind);
         }
+        // A device the service needs, or a forwarding device (its path), still booting
+        // after its power came back (before a reconvergence that ends within the boot).
+        let cone = &cx.circuit.service_elements[s];
+        let on_path = |e: usize| cone[e] || cx.circuit.topological[e];
+        if (0..cx.model.elements.len()).any(|e| on_path(e) && !self.value[e] && self.restarting(e)) {
+            return "restart after power loss".into();
+        }
         // A reconverging domain this service hangs on, else any (its traffic may cross it).
         let reconverging =
             |j: &usize| cx.groups[*j].stp.is_some() && self.groups[*j].reconverging_until.iter().any(|&u| u > self.now);
@@ -85,13 +92,6 @@ impl<'c, 'm> Sim<'c, 'm> {
         if let Some(j) = domains.clone().find(own).or_else(|| domains.next()) {
             let mode = cx.groups[j].stp.as_ref().map_or("stp", |stp| stp.mode);
             return format!("{mode} reconvergence");
-        }
-        // A device the service needs, or a forwarding device (its path), still booting
-        // after its power came back.
-        let cone = &cx.circuit.service_elements[s];
-        let on_path = |e: usize| cone[e] || cx.circuit.topological[e];
-        if (0..cx.model.elements.len()).any(|e| on_path(e) && !self.value[e] && self.restarting(e)) {
-            return "restart after power loss".into();
         }
         // A UPS in the service's cone ran out of battery: the outage is its input's,
         // beyond what the battery bridges. With several drained (both feeds lost), the
