@@ -20,7 +20,7 @@ pub struct Verdict {
     pub service: Option<String>,
     /// "min_availability", "max_spofs", "spofs", "findings", "max_downtime_per_year",
     /// "max_simulated_downtime_per_year", "max_p99_downtime_per_year", "max_rpo", "max_rto",
-    /// and for a named drill "max_outage", "max_data_loss", "max_degraded", "no_split_brain".
+    /// and for a named drill "max_outage", "max_data_loss", "max_degraded", "no_split_brain", "no_two_masters".
     pub measure: &'static str,
     pub target: String,
     /// The measured value, or why it could not be measured.

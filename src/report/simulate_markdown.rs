@@ -54,7 +54,7 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
         );
     }
     for s in &report.services {
-        if s.outages == 0 && s.attribution.is_empty() {
+        if s.outages == 0 && s.attribution.is_empty() && s.split_brain_events == 0 && s.dual_master_events == 0 {
             continue;
         }
         let _ = writeln!(out, "\n### {}\n", cell(&s.name));

@@ -123,6 +123,21 @@ fn judge(model: &Model, x: &Expectation, t: &DrillTargets, record: Option<&Repli
         let passed = measured.is_ok() && split.is_empty();
         out.push(verdict("no_split_brain", "none".into(), measured, passed));
     }
+    if t.no_two_masters {
+        let dual: Vec<&(&str, &ServiceRecord)> = services.iter().filter(|(_, r)| r.dual_master_events > 0).collect();
+        let measured = match (record, dual.first()) {
+            (None, _) => Err(missing()),
+            (Some(_), None) => Ok("never two masters".to_string()),
+            (Some(_), Some((name, r))) => Ok(format!(
+                "{}{} time(s) two VRRP/HSRP masters, for {}",
+                who(name),
+                r.dual_master_events,
+                human(r.dual_master_secs)
+            )),
+        };
+        let passed = measured.is_ok() && dual.is_empty();
+        out.push(verdict("no_two_masters", "none".into(), measured, passed));
+    }
     out
 }
 
@@ -190,6 +205,40 @@ mod tests {
                     false
                 ),
                 ("no_split_brain none (drill a-dies)".to_string(), "no split brain".to_string(), true),
+            ]
+        );
+    }
+
+    /// Two gateways whose adverts cross sw-1 – isl – sw-2: cutting the inter-switch link
+    /// for 10 minutes leaves each hearing nothing, and gw-2 claims the virtual IP after
+    /// its Master_Down_Interval (3 + 156/256 = 3.609375 s): two masters for
+    /// 600 − 3.609375 = 596.390625 s. Failing gw-2's own link instead puts it in FAULT:
+    /// never two masters.
+    #[test]
+    fn two_masters_are_judged_apart_from_split_brain() {
+        let text = r#"{
+          "components": { "users": { "kind": "entry" }, "gw-1": { "kind": "router" }, "gw-2": { "kind": "router" },
+            "sw-1": { "kind": "switch" }, "sw-2": { "kind": "switch" },
+            "web": { "kind": "server", "nics": ["sw-1"], "runs": ["web"] } },
+          "links": [ { "between": ["users", "gw-1"] }, { "between": ["users", "gw-2"] },
+                     { "between": ["gw-1", "sw-1"] }, { "between": ["gw-2", "sw-2"] },
+                     { "id": "isl", "between": ["sw-1", "sw-2"] } ],
+          "groups": { "gw-vip": { "kind": "vrrp", "members": ["gw-1", "gw-2"] } },
+          "services": { "site": { "from": "users", "through": ["gw-vip", "web/web"] } },
+          "drills": [ { "name": "isl-cut", "fail": "isl", "at": "1h", "for": "10m" },
+                      { "name": "gw-2-link", "fail": "gw-2~sw-2", "at": "1h", "for": "10m" } ],
+          "expect": [ { "drill": "isl-cut", "no_two_masters": true, "no_split_brain": true },
+                      { "drill": "gw-2-link", "no_two_masters": true } ] }"#;
+        assert_eq!(
+            rows(text),
+            [
+                ("no_split_brain none (drill isl-cut)".to_string(), "no split brain".to_string(), true),
+                ("no_two_masters none (drill gw-2-link)".to_string(), "never two masters".to_string(), true),
+                (
+                    "no_two_masters none (drill isl-cut)".to_string(),
+                    "site: 1 time(s) two VRRP/HSRP masters, for 9m 56.391s".to_string(),
+                    false
+                ),
             ]
         );
     }

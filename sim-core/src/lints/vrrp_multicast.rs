@@ -11,7 +11,7 @@ pub static LINT: Lint = Lint {
     severity: Severity::Warning,
     summary: "A VRRP/HSRP group sends its adverts by multicast across a switch that drops multicast (\"multicast\": false: a cloud network, a filtering virtual switch): its members never hear each other and all become master.",
     rationale: "RFC 5798 §5.1.1.2 sends VRRP adverts to the multicast group 224.0.0.18; Cisco HSRP hellos go to 224.0.0.2 (version 1) or 224.0.0.102 (version 2). A backup that hears no adverts for Master_Down_Interval becomes master (RFC 5798 §6.4.2), so where the network drops multicast (Amazon VPC forwards no multicast outside a Transit Gateway multicast domain; a virtual switch with IGMP snooping and no querier, or a security policy, filters it) every member claims the virtual IP at once: two gateways answer ARP for one address, and traffic splits or flaps between them. keepalived's unicast_peer sends the adverts to each peer's address instead, which any IP network carries. spofsim plays it: the members never hear each other and the simulation counts the time with two masters.",
-    fix: "Send the adverts by unicast (\"adverts\": \"unicast\", keepalived unicast_peer), or let the switch carry multicast (an IGMP querier, or a policy that admits 224.0.0.18).",
+    fix: "VRRP: send the adverts by unicast (\"adverts\": \"unicast\", keepalived unicast_peer). HSRP has no unicast mode: let the switch carry multicast (an IGMP querier, or a policy that admits 224.0.0.2 and 224.0.0.102; for VRRP 224.0.0.18), or cable the members to a switch that carries it and name it as the group's \"segment\".",
     example: r#""gw-vip": { "kind": "vrrp", "members": ["gw-1", "gw-2"], "adverts": "unicast" }"#,
     check,
 };
@@ -40,12 +40,13 @@ fn check(model: &Model) -> Vec<Hit> {
             g.span,
             &g.name,
             format!(
-                "{} sends its adverts by multicast, which {} drop{} (\"multicast\": false): {} and {} never hear each other, so each becomes master and both answer for the virtual IP",
+                "{} sends its adverts by multicast, which {} drop{} (\"multicast\": false): {} and {} never hear each other, so {} becomes master and answers for the virtual IP",
                 g.name,
                 droppers.join(", "),
                 if droppers.len() == 1 { "s" } else { "" },
                 model.element(first).name,
-                cut_off.join(", ")
+                cut_off.join(" and "),
+                if cut_off.len() == 1 { "each" } else { "more than one" }
             ),
         ));
     }
@@ -114,7 +115,7 @@ mod tests {
         let hits = messages(&design(r#"{ "kind": "vrrp", "members": ["gw-1", "gw-2"] }"#, r#", "multicast": false"#));
         assert_eq!(hits.len(), 1, "{hits:#?}");
         assert!(hits[0].contains("which vsw drops"), "{}", hits[0]);
-        assert!(hits[0].contains("gw-1 and gw-2 never hear each other"), "{}", hits[0]);
+        assert!(hits[0].contains("gw-1 and gw-2 never hear each other, so each becomes master"), "{}", hits[0]);
         // HSRP hellos are multicast too.
         let hsrp =
             only("SPOF-L029", &design(r#"{ "kind": "hsrp", "members": ["gw-1", "gw-2"] }"#, r#", "multicast": false"#));

@@ -135,8 +135,13 @@ fn adverts_still_heard(model: &Model, net: &NetworkIndex, g: &Group, master: Ele
                 return true;
             }
             seen[w.0 as usize] = true;
-            let carries =
-                if g.advert_segment.is_empty() { net.switching[w.0 as usize] } else { g.advert_segment.contains(&w) };
+            // A switch that drops the group's multicast adverts carries none of them.
+            let carries = !g.advert_blockers.contains(&w)
+                && if g.advert_segment.is_empty() {
+                    net.switching[w.0 as usize]
+                } else {
+                    g.advert_segment.contains(&w)
+                };
             if carries {
                 stack.push(w);
             }

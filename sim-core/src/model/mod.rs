@@ -475,6 +475,8 @@ pub struct DrillTargets {
     pub max_degraded_secs: Option<f64>,
     /// No moment with two primaries.
     pub no_split_brain: bool,
+    /// No moment with two VRRP/HSRP masters.
+    pub no_two_masters: bool,
 }
 
 /// An accepted finding: `code` (canonical) on `subject` (or on every subject).

@@ -74,6 +74,9 @@ pub struct ExpectSpec {
     pub max_degraded: Option<Duration>,
     /// `true`: the drill must not leave two primaries (split brain) at any moment.
     pub no_split_brain: Option<bool>,
+    /// `true`: the drill must not leave two VRRP/HSRP masters answering for one virtual
+    /// IP at any moment (their adverts cut off from each other).
+    pub no_two_masters: Option<bool>,
 }
 
 impl ExpectSpec {
@@ -83,6 +86,7 @@ impl ExpectSpec {
             || self.max_data_loss.is_some()
             || self.max_degraded.is_some()
             || self.no_split_brain.is_some()
+            || self.no_two_masters.is_some()
     }
 
     fn is_empty(&self) -> bool {
@@ -108,7 +112,7 @@ impl ExpectSpec {
                 return Some(
                     Diagnostic::error(Code::MissingField, drill.span, "a drill expectation states no drill target")
                         .with_help(
-                        "add max_outage, max_data_loss, max_degraded or no_split_brain, e.g. \"max_outage\": \"30s\"",
+                        "add max_outage, max_data_loss, max_degraded, no_split_brain or no_two_masters, e.g. \"max_outage\": \"30s\"",
                     ),
                 );
             }
@@ -117,7 +121,7 @@ impl ExpectSpec {
                     Diagnostic::error(
                         Code::ImpossibleValue,
                         drill.span,
-                        "a drill expectation judges the drill alone: only max_outage, max_data_loss, max_degraded and no_split_brain go with \"drill\"",
+                        "a drill expectation judges the drill alone: only max_outage, max_data_loss, max_degraded, no_split_brain and no_two_masters go with \"drill\"",
                     )
                     .with_help("put availability, SPOF, RPO and RTO targets in an expectation of their own"),
                 );
@@ -135,25 +139,37 @@ impl ExpectSpec {
                         .with_help(help),
                 );
             }
-            if self.no_split_brain == Some(false) {
-                return Some(
-                    Diagnostic::error(Code::ImpossibleValue, drill.span, "\"no_split_brain\": false asserts nothing")
-                        .with_help("write \"no_split_brain\": true, or leave it out"),
-                );
+            for (key, value) in [("no_split_brain", self.no_split_brain), ("no_two_masters", self.no_two_masters)] {
+                if value == Some(false) {
+                    return Some(
+                        Diagnostic::error(
+                            Code::ImpossibleValue,
+                            drill.span,
+                            format!("\"{key}\": false asserts nothing"),
+                        )
+                        .with_help(format!("write \"{key}\": true, or leave it out")),
+                    );
+                }
             }
         } else if self.has_drill_target() {
             return Some(
                 Diagnostic::error(
                     Code::MissingField,
                     span,
-                    "max_outage, max_data_loss, max_degraded and no_split_brain judge a drill, and this expectation names none",
+                    "max_outage, max_data_loss, max_degraded, no_split_brain and no_two_masters judge a drill, and this expectation names none",
                 )
                 .with_help("name the drill: \"drill\": \"<its name>\" (drills take a \"name\")"),
             );
         }
+        if self.findings.as_ref().is_some_and(Vec::is_empty) {
+            return Some(
+                Diagnostic::error(Code::MissingField, span, "\"findings\": [] names no finding")
+                    .with_help("list the findings the design must produce, e.g. [\"SPOF-L002\"], or remove the key"),
+            );
+        }
         if self.is_empty() {
             return Some(Diagnostic::error(Code::MissingField, span, "expectation states no target").with_help(
-                "add a target: min_availability, availability_between, max_spofs, spofs, findings, max_rpo, max_rto, max_downtime_per_year, max_simulated_downtime_per_year or max_p99_downtime_per_year; or, for a named drill, max_outage, max_data_loss, max_degraded or no_split_brain",
+                "add a target: min_availability, availability_between, max_spofs, spofs, findings, max_rpo, max_rto, max_downtime_per_year, max_simulated_downtime_per_year or max_p99_downtime_per_year; or, for a named drill, max_outage, max_data_loss, max_degraded, no_split_brain or no_two_masters",
             ));
         }
         if let Some(between) = &self.availability_between {
@@ -191,7 +207,8 @@ impl ExpectSpec {
     /// No target other than the drill targets.
     fn is_empty_apart_from_drill_targets(&self) -> bool {
         let mut other = self.clone();
-        (other.max_outage, other.max_data_loss, other.max_degraded, other.no_split_brain) = (None, None, None, None);
+        (other.max_outage, other.max_data_loss, other.max_degraded, other.no_split_brain, other.no_two_masters) =
+            (None, None, None, None, None);
         other.is_empty()
     }
 
@@ -226,6 +243,7 @@ impl ExpectSpec {
                 max_data_loss_secs: self.max_data_loss.map(|d| d.secs),
                 max_degraded_secs: self.max_degraded.map(|d| d.secs),
                 no_split_brain: self.no_split_brain == Some(true),
+                no_two_masters: self.no_two_masters == Some(true),
             }),
             span: self.drill.as_ref().or(self.service.as_ref()).map(|s| s.span).unwrap_or_default(),
         })

@@ -187,6 +187,17 @@ impl<'c, 'm> Sim<'c, 'm> {
         false
     }
 
+    /// Whether member `m`'s interface on the group's advert segment is up: a working
+    /// link to a working switch of it (its `segment`, else any switch). True when the
+    /// design cables `m` to no such switch (the segment is not modelled).
+    fn segment_link_up(&self, j: usize, m: ElementId) -> bool {
+        let (net, segment) = (&self.cx.circuit.net, &self.cx.model.groups[j].advert_segment);
+        let on_segment =
+            |w: ElementId| if segment.is_empty() { net.switching[w.0 as usize] } else { segment.contains(&w) };
+        let mut links = net.adjacency[m.0 as usize].iter().filter(|&&(w, _)| on_segment(w)).peekable();
+        links.peek().is_none() || links.any(|&(w, link)| self.works(link) && self.works(w))
+    }
+
     /// The standby that promotes itself when the active goes silent: every cut-off
     /// standby would, but only one that still reaches the network can serve, so prefer
     /// a standby with a working link to a working forwarding device.
@@ -194,8 +205,13 @@ impl<'c, 'm> Sim<'c, 'm> {
         let members = &self.cx.model.groups[j].members;
         let attached = |s: &Self, m: ElementId| s.attached(m);
         let fenced = self.groups[j].fenced;
+        // A VRRP/HSRP member whose own link to the segment is down is in FAULT
+        // (keepalived; HSRP: Init): it claims nothing.
+        let fault = |s: &Self, i: usize| s.cx.groups[j].counts_dual_masters && !s.segment_link_up(j, members[i]);
         let candidates: Vec<usize> = (0..members.len())
-            .filter(|&i| i != active && Some(i) != fenced && self.works(members[i]) && self.seen_ok(j, i))
+            .filter(|&i| {
+                i != active && Some(i) != fenced && self.works(members[i]) && self.seen_ok(j, i) && !fault(self, i)
+            })
             .collect();
         candidates.iter().copied().find(|&i| attached(self, members[i])).or(candidates.first().copied())
     }
