@@ -229,6 +229,44 @@ fn power_sources(model: &Model, device: &crate::model::Element) -> Vec<ElementId
     fed
 }
 
+/// Whether a VRRP/HSRP group's adverts from `from` reach an element `to` accepts, with
+/// everything working but `cut` (a link): link-local multicast crosses switches but no
+/// router (RFC 5798 §5.1.1.3), only the group's `segment` when it names one, and, with
+/// `honour_blockers`, never a switch that drops multicast. O(V + E).
+fn adverts_reach(
+    net: &crate::model::NetworkIndex,
+    g: &crate::model::Group,
+    from: crate::model::ElementId,
+    to: impl Fn(crate::model::ElementId) -> bool,
+    cut: Option<crate::model::ElementId>,
+    honour_blockers: bool,
+) -> bool {
+    let mut seen = vec![false; net.adjacency.len()];
+    seen[from.0 as usize] = true;
+    let mut stack = vec![from];
+    while let Some(v) = stack.pop() {
+        for &(w, link) in &net.adjacency[v.0 as usize] {
+            if Some(link) == cut || seen[w.0 as usize] {
+                continue;
+            }
+            if to(w) {
+                return true;
+            }
+            seen[w.0 as usize] = true;
+            let carries = !(honour_blockers && g.advert_blockers.contains(&w))
+                && if g.advert_segment.is_empty() {
+                    net.switching[w.0 as usize]
+                } else {
+                    g.advert_segment.contains(&w)
+                };
+            if carries {
+                stack.push(w);
+            }
+        }
+    }
+    false
+}
+
 fn groups_of_kind<'m>(model: &'m Model, kind: &'static str) -> impl Iterator<Item = &'m crate::model::Group> + 'm {
     model.groups.iter().filter(move |g| g.kind == kind)
 }

@@ -3,7 +3,7 @@
 //! becomes master.
 
 use super::{hit, Hit, Lint, Severity};
-use crate::model::{ElementId, Group, Model, NetworkIndex};
+use crate::model::{Model, NetworkIndex};
 
 pub static LINT: Lint = Lint {
     code: "SPOF-L029",
@@ -23,7 +23,10 @@ fn check(model: &Model) -> Vec<Hit> {
         let first = g.members[0];
         let cut_off: Vec<&str> = g.members[1..]
             .iter()
-            .filter(|&&m| heard(&net, g, first, m, true) != heard(&net, g, first, m, false))
+            .filter(|&&m| {
+                super::adverts_reach(&net, g, first, |w| w == m, None, true)
+                    != super::adverts_reach(&net, g, first, |w| w == m, None, false)
+            })
             .map(|&m| model.element(m).name.as_str())
             .collect();
         if cut_off.is_empty() {
@@ -32,7 +35,7 @@ fn check(model: &Model) -> Vec<Hit> {
         let mut droppers: Vec<&str> = g
             .advert_blockers
             .iter()
-            .filter(|&&b| g.members.iter().any(|&m| reaches_blocker(&net, g, m, b)))
+            .filter(|&&b| g.members.iter().any(|&m| super::adverts_reach(&net, g, m, |w| w == b, None, true)))
             .map(|&b| model.element(b).name.as_str())
             .collect();
         droppers.sort_unstable();
@@ -51,40 +54,6 @@ fn check(model: &Model) -> Vec<Hit> {
         ));
     }
     out
-}
-
-/// Whether a switch carries the group's adverts: its `segment` when it names one, else
-/// any switch; with `blocked`, never one that drops multicast.
-fn carries(net: &NetworkIndex, g: &Group, w: ElementId, blocked: bool) -> bool {
-    (!blocked || !g.advert_blockers.contains(&w))
-        && if g.advert_segment.is_empty() { net.switching[w.0 as usize] } else { g.advert_segment.contains(&w) }
-}
-
-/// Whether `from`'s adverts reach `to` with everything working. O(V + E).
-fn heard(net: &NetworkIndex, g: &Group, from: ElementId, to: ElementId, blocked: bool) -> bool {
-    let mut seen = vec![false; net.adjacency.len()];
-    seen[from.0 as usize] = true;
-    let mut stack = vec![from];
-    while let Some(v) = stack.pop() {
-        for &(w, _) in &net.adjacency[v.0 as usize] {
-            if seen[w.0 as usize] {
-                continue;
-            }
-            if w == to {
-                return true;
-            }
-            seen[w.0 as usize] = true;
-            if carries(net, g, w, blocked) {
-                stack.push(w);
-            }
-        }
-    }
-    false
-}
-
-/// Whether member `m`'s adverts get as far as `blocker` (so it is one that drops them).
-fn reaches_blocker(net: &NetworkIndex, g: &Group, m: ElementId, blocker: ElementId) -> bool {
-    heard(net, g, m, blocker, true)
 }
 
 #[cfg(test)]

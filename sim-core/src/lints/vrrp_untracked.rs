@@ -62,7 +62,10 @@ fn untracked_links(
     let others: Vec<ElementId> = g.members.iter().copied().filter(|&m| m != master).collect();
     {
         for &(far, link) in &net.adjacency[master.0 as usize] {
-            if tracked.contains(&link) || tracked.contains(&far) || !adverts_still_heard(model, net, g, master, link) {
+            if tracked.contains(&link)
+                || tracked.contains(&far)
+                || !super::adverts_reach(net, g, master, |w| g.members.contains(&w), Some(link), true)
+            {
                 continue;
             }
             let mut failed = vec![false; model.elements.len()];
@@ -117,37 +120,6 @@ fn weak_decrement(model: &Model, g: &Group, t: &crate::model::Track) -> Option<S
             "track_decrement {decrement}{given} leaves {master} at priority {lowered}, not below the backup's {best}: a tracked failure never moves the virtual IP"
         )
     })
-}
-
-/// Whether the master's adverts still reach another member once `link` is down:
-/// link-local multicast crosses switches but no router (RFC 5798 §5.1.1.3), and only
-/// the group's `segment` when it names one.
-fn adverts_still_heard(model: &Model, net: &NetworkIndex, g: &Group, master: ElementId, link: ElementId) -> bool {
-    let mut seen = vec![false; model.elements.len()];
-    seen[master.0 as usize] = true;
-    let mut stack = vec![master];
-    while let Some(v) = stack.pop() {
-        for &(w, l) in &net.adjacency[v.0 as usize] {
-            if l == link || seen[w.0 as usize] {
-                continue;
-            }
-            if g.members.contains(&w) {
-                return true;
-            }
-            seen[w.0 as usize] = true;
-            // A switch that drops the group's multicast adverts carries none of them.
-            let carries = !g.advert_blockers.contains(&w)
-                && if g.advert_segment.is_empty() {
-                    net.switching[w.0 as usize]
-                } else {
-                    g.advert_segment.contains(&w)
-                };
-            if carries {
-                stack.push(w);
-            }
-        }
-    }
-    false
 }
 
 #[cfg(test)]
