@@ -180,6 +180,16 @@ pub struct SimulateArgs {
     /// No random failures: only the scenario's drills, for their exact timeline.
     #[arg(long)]
     pub drills_only: bool,
+    /// Rare-event estimator for highly available designs: regenerative cycles with
+    /// forced, biased failures and likelihood ratios (docs/RARE_EVENTS.md). Estimates
+    /// steady-state unavailability, downtime and outage frequency with every mechanism
+    /// on; needs exponential lifetimes.
+    #[arg(long, conflicts_with_all = ["years", "replications", "drills_only"])]
+    pub rare_event: bool,
+    /// Regenerative cycles of `--rare-event` (run in batches of 1,000).
+    #[arg(long, requires = "rare_event", default_value_t = sim_core::simulate::rare::DEFAULT_CYCLES,
+          value_parser = clap::value_parser!(u64).range(2..=10_000_000_000))]
+    pub cycles: u64,
     /// Zero every detection and failover delay and make every detector perfect; RAID
     /// rebuilds, hot spares, UPS batteries, cold standby and repair crews stay (the
     /// analyzer's model).

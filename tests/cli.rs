@@ -269,6 +269,58 @@ fn simulate_is_deterministic_across_threads_and_shards() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `simulate --rare-event`: same seed, same bytes on 1 and 2 threads and from shards
+/// merged in any order; the report names its estimator and the pilot's choice; a
+/// design with Weibull lifetimes is refused with the elements named.
+#[test]
+fn rare_event_runs_are_deterministic_and_shard_like_crude_ones() {
+    let file = "scenarios/servers/lb-pair.jsonc";
+    let base = ["simulate", file, "--rare-event", "--cycles", "3500", "--seed", "4", "--format", "json", "-q"];
+    let one = spofsim(&[&base[..], &["--threads", "1"]].concat());
+    let two = spofsim(&[&base[..], &["--threads", "2"]].concat());
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert_eq!(one.stdout, two.stdout);
+    let v: serde_json::Value = serde_json::from_str(&one.stdout).unwrap();
+    assert_eq!(v["format"], "spofsim-rare-event");
+    assert_eq!(v["cycles"], 3500);
+    assert_eq!(v["batches"], 4);
+    assert!(v["estimator"].as_str().unwrap().contains("regenerative importance sampling"));
+    assert!(v["force_cap"].as_f64().unwrap() > 0.0);
+    let dir = std::env::temp_dir().join(format!("spofsim-rare-shards-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shards: Vec<String> = (0..3)
+        .map(|i| {
+            let out = dir.join(format!("shard-{i}.json")).to_str().unwrap().to_string();
+            let shard = format!("{i}/3");
+            let run = spofsim(&[&base[..], &["--shard", &shard, "--output", &out]].concat());
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            out
+        })
+        .collect();
+    let merged = spofsim(&["merge", &shards[1], &shards[2], &shards[0], "--format", "json"]);
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    assert_eq!(merged.stdout, one.stdout);
+    let text = spofsim(&["simulate", file, "--rare-event", "--cycles", "2000", "-q"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(text.stdout.contains("unavailability   "), "{}", text.stdout);
+    assert!(text.stdout.contains("(pilot)"), "{}", text.stdout);
+    let weibull = dir.join("weibull.jsonc");
+    std::fs::write(
+        &weibull,
+        r#"{ "components": { "internet": { "kind": "entry" },
+             "w": { "kind": "server", "mtbf": "1y", "mttr": "4h", "distribution": { "weibull": { "shape": 1.5 } } } },
+           "links": [ { "between": ["internet", "w"] } ],
+           "services": { "s": { "from": "internet", "through": ["w"] } } }"#,
+    )
+    .unwrap();
+    let refused = spofsim(&["simulate", weibull.to_str().unwrap(), "--rare-event", "-q"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("w: Weibull"), "{}", refused.stderr);
+    let conflict = spofsim(&["simulate", file, "--rare-event", "--years", "5"]);
+    assert_eq!(conflict.code, 2, "{}", conflict.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn simulate_rejects_bad_flags_and_empty_drills() {
     let bad = spofsim(&["simulate", "scenarios/shop-two-tier.jsonc", "--shard", "3/3"]);

@@ -5,12 +5,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use sim_core::model::Model;
 use sim_core::simulate::shard::{self, Shard};
-use sim_core::simulate::{self, Compiled, SimOptions};
+use sim_core::simulate::{self, rare, Compiled, SimOptions};
 
 use crate::flags::{MergeArgs, SimFormat, SimulateArgs};
 use crate::render::ColorMode;
-use crate::report::{simulate_json, simulate_markdown, simulate_text};
+use crate::report::{rare_json, rare_markdown, rare_text, simulate_json, simulate_markdown, simulate_text};
 use crate::{inputs, Status};
 
 pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
@@ -38,6 +39,9 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
     }
     if model.services.is_empty() {
         eprintln!("warning: {} declares no services: there is nothing to measure", args.file.display());
+    }
+    if args.rare_event {
+        return run_rare(args, &text, &model);
     }
     let options = SimOptions {
         years: args.years,
@@ -76,6 +80,8 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
                 random_failures: options.random_failures,
                 shard: [s.index, s.count],
                 records,
+                rare_cycles: None,
+                batches: Vec::new(),
             };
             if !args.quiet {
                 eprintln!(
@@ -125,8 +131,106 @@ pub fn merge(args: &MergeArgs) -> Status {
             return Status::Invalid;
         }
     };
+    if merged.rare_cycles.is_some() {
+        let report = rare::aggregate(
+            &merged.scenario,
+            &merged.services,
+            merged.options.seed,
+            merged.options.ideal,
+            &merged.batches,
+        );
+        return write_out(args.output.as_deref(), &render_rare(&report, &merged.scenario_hash, args.format));
+    }
     let report = simulate::aggregate(&merged.scenario, &merged.services, &merged.options, &merged.records);
     write_out(args.output.as_deref(), &render(&report, &merged.scenario_hash, args.format))
+}
+
+/// `simulate --rare-event`: batches of regenerative cycles, or one shard of them.
+fn run_rare(args: &SimulateArgs, text: &str, model: &Model) -> Status {
+    let unsupported = rare::unsupported(model);
+    if !unsupported.is_empty() {
+        eprintln!(
+            "error: {}: --rare-event needs exponential lifetimes (it forces failures and redraws running failure clocks, which only memoryless lifetimes allow); {} element(s) have others:",
+            args.file.display(),
+            unsupported.len()
+        );
+        for u in &unsupported {
+            eprintln!("  {u}");
+        }
+        eprintln!("  help: drop their \"distribution\" (exponential is the default), or run the crude simulation without --rare-event");
+        return Status::Invalid;
+    }
+    let options = rare::options(args.seed, args.cycles, args.ideal);
+    let compiled = Compiled::new(model, options.clone());
+    let batches = rare::batch_count(args.cycles);
+    let range = match args.shard {
+        Some(s) => shard::shard_range(s.index, s.count, batches),
+        None => 0..batches,
+    };
+    let pool = match inputs::thread_pool(args.threads) {
+        Ok(p) => p,
+        Err(status) => return status,
+    };
+    let bar = crate::progress::bar(range.end - range.start, "batches of 1,000 cycles simulated", args.quiet);
+    let done = pool.install(|| {
+        let cap = rare::choose_force_cap(&compiled);
+        rare::run_batches(&compiled, range, args.cycles, cap, &|| bar.inc(1))
+    });
+    bar.finish_and_clear();
+    let hash = shard::scenario_hash(text);
+    let services = simulate::service_names(model);
+    let out = match args.shard {
+        Some(s) => {
+            let shard = Shard {
+                format: shard::SHARD_FORMAT.into(),
+                version: shard::SHARD_VERSION,
+                spofsim: sim_core::VERSION.into(),
+                scenario: model.name.clone(),
+                scenario_hash: hash,
+                services,
+                seed: options.seed,
+                years: options.years,
+                replications: options.replications,
+                ideal: options.ideal,
+                random_failures: options.random_failures,
+                shard: [s.index, s.count],
+                records: Vec::new(),
+                rare_cycles: Some(args.cycles),
+                batches: done,
+            };
+            if !args.quiet {
+                eprintln!(
+                    "shard {}/{}: {} batches of {} (rare-event, {} cycles); merge all {} with `spofsim merge`",
+                    s.index,
+                    s.count,
+                    shard.batches.len(),
+                    batches,
+                    args.cycles,
+                    s.count
+                );
+            }
+            match serde_json::to_string(&shard) {
+                Ok(t) => t + "\n",
+                Err(e) => {
+                    eprintln!("error: cannot encode the shard: {e}");
+                    return Status::Invalid;
+                }
+            }
+        }
+        None => {
+            let report = rare::aggregate(&model.name, &services, options.seed, options.ideal, &done);
+            render_rare(&report, &hash, args.format)
+        }
+    };
+    write_out(args.output.as_deref(), &out)
+}
+
+fn render_rare(report: &rare::RareReport, hash: &str, format: SimFormat) -> String {
+    match format {
+        SimFormat::Text => rare_text::render(report, hash),
+        SimFormat::Json => rare_json::render(report, hash),
+        SimFormat::Markdown => rare_markdown::render(report, hash),
+    }
 }
 
 fn render(report: &simulate::SimReport, hash: &str, format: SimFormat) -> String {

@@ -18,6 +18,7 @@ pub use behaviours::data;
 mod engine;
 mod params;
 mod profile;
+pub mod rare;
 pub mod record;
 mod sample;
 pub mod shard;

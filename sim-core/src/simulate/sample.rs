@@ -23,6 +23,11 @@ fn unit(rng: &mut ChaCha8Rng) -> f64 {
     1.0 - rng.random::<f64>()
 }
 
+/// Uniform in [0, 1).
+pub fn uniform(rng: &mut ChaCha8Rng) -> f64 {
+    rng.random::<f64>()
+}
+
 /// Exponential with this mean.
 pub fn exponential(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
     -mean * libm::log(unit(rng))

@@ -1,9 +1,10 @@
-//! Shards: a slice of the replications, written as JSON and merged later into exactly
-//! the report a single run gives. Records round-trip through JSON bit for bit
+//! Shards: a slice of the replications (or, for a rare-event run, of its batches of
+//! cycles), written as JSON and merged later into exactly the report a single run gives. Records round-trip through JSON bit for bit
 //! (serde_json writes the shortest float that parses back to the same value).
 
 use serde::{Deserialize, Serialize};
 
+use super::rare::RareBatch;
 use super::{ReplicationRecord, SimOptions};
 
 pub const SHARD_FORMAT: &str = "spofsim-shard";
@@ -26,6 +27,12 @@ pub struct Shard {
     /// `[i, n]`: this is shard i of n (from 0).
     pub shard: [u64; 2],
     pub records: Vec<ReplicationRecord>,
+    /// A rare-event run (`simulate --rare-event`): its cycles in all. Its batches are
+    /// the "replications" (`years` is 1), and `batches` holds this shard's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rare_cycles: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub batches: Vec<RareBatch>,
 }
 
 /// The replications shard `i` of `n` runs: contiguous, covering `0..total` exactly once.
@@ -53,6 +60,9 @@ pub struct Merged {
     pub services: Vec<String>,
     pub options: SimOptions,
     pub records: Vec<ReplicationRecord>,
+    /// A rare-event run: its cycles and every batch, in index order.
+    pub rare_cycles: Option<u64>,
+    pub batches: Vec<RareBatch>,
 }
 
 /// Checks that the shards belong to one run and cover it exactly once; every problem
@@ -70,6 +80,7 @@ pub fn merge(shards: Vec<(String, Shard)>) -> Result<Merged, Vec<String>> {
         let same_run = s.scenario_hash == first.scenario_hash
             && s.options() == first.options()
             && s.services == first.services
+            && s.rare_cycles == first.rare_cycles
             && s.shard[1] == n;
         if !same_run {
             errors.push(format!(
@@ -84,7 +95,10 @@ pub fn merge(shards: Vec<(String, Shard)>) -> Result<Merged, Vec<String>> {
             errors.push(format!("{name}: shard {i}/{n} given twice"));
         } else {
             let want: Vec<u64> = shard_range(i, n, s.replications).collect();
-            let have: Vec<u64> = s.records.iter().map(|r| r.index).collect();
+            let have: Vec<u64> = match s.rare_cycles {
+                Some(_) => s.batches.iter().map(|b| b.index).collect(),
+                None => s.records.iter().map(|r| r.index).collect(),
+            };
             if want != have {
                 errors.push(format!("{name}: records do not match shard {i}/{n} (truncated or edited?)"));
             }
@@ -99,12 +113,16 @@ pub fn merge(shards: Vec<(String, Shard)>) -> Result<Merged, Vec<String>> {
     }
     let mut records: Vec<ReplicationRecord> = shards.iter().flat_map(|(_, s)| s.records.iter().cloned()).collect();
     records.sort_by_key(|r| r.index);
+    let mut batches: Vec<RareBatch> = shards.iter().flat_map(|(_, s)| s.batches.iter().cloned()).collect();
+    batches.sort_by_key(|b| b.index);
     Ok(Merged {
         scenario: first.scenario.clone(),
         scenario_hash: first.scenario_hash.clone(),
         services: first.services.clone(),
         options: first.options(),
         records,
+        rare_cycles: first.rare_cycles,
+        batches,
     })
 }
 

@@ -583,3 +583,162 @@ fn restart_after_power_loss_matches_the_renewal_closed_form() {
     let ideal_run = simulate(&m, &SimOptions { ideal: true, ..options });
     assert_close("ideal", &ideal_run.services[0], 30.0 * 24.0 / (30.0 * 24.0 + 4.0), 4.0);
 }
+
+// ---------------------------------------------------------------------------------
+// The rare-event estimator (rare.rs) against closed forms where crude simulation
+// sees nothing.
+
+/// Asserts the rare-event interval of service 0's full-service unavailability holds
+/// `exact` and is tighter than `max_relative` of it.
+fn assert_rare(what: &str, r: &rare::RareReport, exact: f64, max_relative: f64) {
+    let s = &r.services[0];
+    let u = &s.full_service_unavailability;
+    assert!(
+        u.ci95[0] <= exact && exact <= u.ci95[1],
+        "{what}: estimate {:e} (95% CI {:e}..{:e}), exact {exact:e}; {:?}",
+        u.value,
+        u.ci95[0],
+        u.ci95[1],
+        s.warnings
+    );
+    assert!(u.relative_half_width < max_relative, "{what}: relative half-width {}", u.relative_half_width);
+    assert!(s.reliable, "{what}: {:?}", s.warnings);
+}
+
+/// Three servers (MTBF 999 days, MTTR 1 day) in a pool that needs `need`.
+fn reliable_pool(need: usize) -> Model {
+    let pool = format!(
+        r#""pool": {{ "kind": "lb-pool", "balancer": "lb", "members": ["w1", "w2", "w3"], "need": {need},
+                     "check": {{ "type": "http" }} }}"#
+    );
+    model(&servers(3, &pool, r#"["pool"]"#).replace(r#""mtbf": "10d""#, r#""mtbf": "999d""#))
+}
+
+/// One of three needed: U = q³ = 1e-9, q = 1/1000.
+#[test]
+fn rare_event_estimate_holds_the_parallel_closed_form() {
+    let q: f64 = 1.0 / 1000.0;
+    let r = rare::estimate(&reliable_pool(1), 3, 200_000, true);
+    assert_rare("1-of-3", &r, q.powi(3), 0.1);
+}
+
+/// Two of three needed: U = 1 − (1−q)³ − 3q(1−q)².
+#[test]
+fn rare_event_estimate_holds_the_two_of_three_closed_form() {
+    let q: f64 = 1.0 / 1000.0;
+    let exact = 1.0 - (1.0 - q).powi(3) - 3.0 * q * (1.0 - q).powi(2);
+    let r = rare::estimate(&reliable_pool(2), 4, 200_000, true);
+    assert_rare("2-of-3", &r, exact, 0.1);
+}
+
+/// A single point of failure: one server (MTBF 999 d, MTTR 1 d), U = q = 1/1000.
+#[test]
+fn rare_event_estimate_handles_a_spof() {
+    let m = model(&servers(1, "", r#"["w1"]"#).replace(r#""mtbf": "10d""#, r#""mtbf": "999d""#));
+    let r = rare::estimate(&m, 5, 20_000, true);
+    assert_rare("SPOF", &r, 1.0 / 1000.0, 0.05);
+}
+
+/// Nothing fails: zero, with no interval to give and a plain warning (no division by
+/// zero, no NaN).
+#[test]
+fn rare_event_estimate_of_a_design_that_never_fails_is_zero_and_says_so() {
+    let m = model(&servers(1, "", r#"["w1"]"#).replace(r#""mtbf": "10d", "mttr": "1d""#, r#""availability": "100%""#));
+    let r = rare::estimate(&m, 5, 2_000, true);
+    let s = &r.services[0];
+    assert_eq!(s.full_service_unavailability.value, 0.0);
+    assert_eq!(s.unavailability.ci95, [0.0, 0.0]);
+    assert!(!s.reliable);
+    assert!(s.warnings.iter().any(|w| w.contains("no cycle")), "{:?}", s.warnings);
+    assert!(serde_json::to_string(&r).is_ok());
+}
+
+/// With timings on (health-check detection and rise checks of the pool), the estimator
+/// and crude simulation agree within their intervals where crude simulation still
+/// works (q = 1/11, U ≈ 2.5e-2).
+#[test]
+fn rare_event_estimate_agrees_with_crude_simulation_with_timings() {
+    let pool = r#""pool": { "kind": "lb-pool", "balancer": "lb", "members": ["w1", "w2", "w3"], "need": 2,
+                            "check": { "type": "http", "interval": "1h", "fall": 3, "rise": 2 } }"#;
+    let m = model(&servers(3, pool, r#"["pool"]"#));
+    let options = SimOptions { years: 500, replications: 8, seed: 9, random_failures: true, ideal: false };
+    let crude = &simulate(&m, &options).services[0];
+    let r = rare::estimate(&m, 9, 40_000, false);
+    let u = &r.services[0].full_service_unavailability;
+    let crude_u = 1.0 - crude.full_service;
+    let crude_half = (crude.full_service_ci95[1] - crude.full_service_ci95[0]) / 2.0;
+    let rare_half = (u.ci95[1] - u.ci95[0]) / 2.0;
+    // Against the static figure, the timings add detection time: both must see it.
+    let ideal = 1.0 - (A * A * A + 3.0 * A * A * (1.0 - A));
+    assert!(crude_u > ideal * 1.05 && u.value > ideal * 1.05, "crude {crude_u}, rare {}, ideal {ideal}", u.value);
+    assert!(
+        (u.value - crude_u).abs() <= 1.5 * (crude_half + rare_half),
+        "rare {} ± {rare_half}, crude {crude_u} ± {crude_half}",
+        u.value
+    );
+}
+
+/// Issue 17's gate: on 100 multi-tier designs made reliable (every MTBF scaled by the
+/// smallest power of ten from 10 to 10⁴ that puts the exact unavailability between
+/// 1e-12 and 1e-6), the exact figure from the analyzer (BDD, no simulation) lies
+/// inside the estimator's 95% interval. For intervals that truly cover 95%, the
+/// misses are Binomial(100, 0.05), and 11 or more happen with probability 1.1%: the
+/// test fails then. With the seeds below 6 of 100 miss (3 above, 3 below; 6 again at
+/// 20,000 cycles), so the 95% is met within chance but not to the letter. Each design
+/// runs under its own fixed seed, so the outcome is fixed.
+#[test]
+fn rare_event_estimate_agrees_with_the_exact_analysis_on_reliable_designs() {
+    const DESIGNS: usize = 100;
+    const CYCLES: u64 = 10_000;
+    let (mut compared, mut design) = (0, 0u64);
+    let mut misses = Vec::new();
+    let mut left_out = Vec::new();
+    let mut smallest = f64::INFINITY;
+    while compared < DESIGNS {
+        let m = model(&crate::generate::multi_tier(design));
+        design += 1;
+        if m.groups.iter().any(|g| g.dynamics.is_some()) || m.repair_crews.is_some() {
+            left_out.push(design - 1);
+            continue;
+        }
+        // One tree; each scaling sets its events' probabilities from the scaled parts
+        // (designs whose events are not plain part unavailabilities are left out).
+        let Ok(tree) = structure::service_trees(&m).remove(0) else {
+            left_out.push(design - 1);
+            continue;
+        };
+        let plain =
+            tree.events.iter().all(|ev| ev.element.is_some_and(|e| ev.probability == m.element(e).unavailability(0.0)));
+        let reliable = [10.0, 100.0, 1000.0, 10_000.0].into_iter().filter(|_| plain).find_map(|k| {
+            let mut scaled = m.clone();
+            for f in scaled.elements.iter_mut().filter_map(|e| e.failure.as_mut()) {
+                f.mtbf_secs *= k;
+            }
+            let mut tree = tree.clone();
+            for ev in &mut tree.events {
+                ev.probability = scaled.element(ev.element.expect("plain")).unavailability(0.0);
+            }
+            let exact = analyze_tree(&tree, &Options::default()).ok()?.probability;
+            (1e-12..=1e-6).contains(&exact).then_some((scaled, exact))
+        });
+        let Some((scaled, exact)) = reliable else {
+            left_out.push(design - 1);
+            continue;
+        };
+        smallest = smallest.min(exact);
+        let r = rare::estimate(&scaled, DEFAULT_SEED + design - 1, CYCLES, true);
+        let u = &r.services[0].full_service_unavailability;
+        compared += 1;
+        if !(u.ci95[0]..=u.ci95[1]).contains(&exact) {
+            misses.push(format!(
+                "design {}: exact {exact:e}, estimate {:e} (95% CI {:e}..{:e})",
+                design - 1,
+                u.value,
+                u.ci95[0],
+                u.ci95[1]
+            ));
+        }
+    }
+    eprintln!("{compared} designs (smallest exact {smallest:e}), left out {left_out:?}, misses: {misses:#?}");
+    assert!(misses.len() <= 10, "{} of {compared} outside the 95% interval: {misses:#?}", misses.len());
+}

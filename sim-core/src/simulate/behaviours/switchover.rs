@@ -4,7 +4,7 @@
 
 use crate::model::{ElementId, Visibility};
 use crate::simulate::engine::{Event, Sim};
-use crate::simulate::{sample, Behaviour};
+use crate::simulate::Behaviour;
 
 impl<'c, 'm> Sim<'c, 'm> {
     /// The member group `j` serves with now, if it has one serving member.
@@ -39,11 +39,10 @@ impl<'c, 'm> Sim<'c, 'm> {
             let member = self.cx.model.groups[j].members[i];
             let host = self.cx.model.host_node(member);
             for e in [member.0, host.0] {
-                if std::mem::replace(&mut self.paused[e as usize], false) {
-                    if let Some(f) = self.cx.model.elements[e as usize].failure {
-                        let at = self.now + sample::time_to_failure(&mut self.rng, &f);
-                        self.schedule(at, Event::Fail(e));
-                    }
+                if std::mem::replace(&mut self.paused[e as usize], false)
+                    && self.cx.model.elements[e as usize].failure.is_some()
+                {
+                    self.schedule_failure(e);
                 }
             }
         }

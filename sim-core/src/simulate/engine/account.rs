@@ -127,6 +127,15 @@ impl<'c, 'm> Sim<'c, 'm> {
             return;
         }
         let from = self.now;
+        if self.rare.is_some() {
+            let degraded: Vec<(usize, f64)> =
+                self.degraded.iter().map(|&s| (s as usize, self.services[s as usize].fraction)).collect();
+            for (s, f) in degraded {
+                self.cycle_account(s, f, t - from);
+            }
+            self.now = t;
+            return;
+        }
         // Services at full service accrue nothing.
         for &s in &self.degraded {
             let track = &mut self.services[s as usize];
@@ -167,7 +176,10 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// The served fraction of service `s` and, below 1, the mechanism holding it back.
     pub(in crate::simulate) fn service_state(&self, s: usize) -> (f64, String) {
         let f = self.service_fraction(s);
-        let mechanism = if f == 0.0 {
+        // Rare-event runs estimate time and outages only: no attribution.
+        let mechanism = if self.rare.is_some() {
+            String::new()
+        } else if f == 0.0 {
             self.mechanism(s)
         } else if f < 1.0 {
             self.mechanism_degraded(s)
@@ -209,6 +221,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     .or(self.causes.last())
                     .map_or("unknown".to_string(), |&e| self.cx.model.elements[e as usize].name.clone());
                 self.services[s].outage = Some((self.now, cause));
+                self.cycle_outage(s);
             }
             if f < 1.0 {
                 self.degraded.insert(s as u32);

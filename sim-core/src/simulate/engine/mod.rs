@@ -23,6 +23,7 @@ use crate::simulate::{Behaviour, YEAR_SECS};
 
 mod account;
 mod chain;
+mod cycles;
 mod reach;
 
 #[derive(Clone, Copy, Debug)]
@@ -226,6 +227,12 @@ pub fn run_for_year(cx: &Compiled, index: u64, year: u32) -> ReplicationRecord {
     sim.run()
 }
 
+/// Batch `index` of a rare-event run: `cycles` regenerative cycles with forced,
+/// biased failures ([`cycles`]).
+pub fn run_cycles(cx: &Compiled, index: u64, cycles: u64, force_cap: f64) -> crate::simulate::rare::RareBatch {
+    Sim::new(cx, index).run_cycles(cycles, force_cap)
+}
+
 /// [`run`] with every query answered again and every network-watching group woken at
 /// every instant, as if nothing were incremental: the reference the incremental
 /// dependency tracking is tested against (the records must be identical).
@@ -335,6 +342,8 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     pub(in crate::simulate) data_restore_token: Vec<u32>,
     /// Test reference mode ([`run_exhaustive`]).
     pub(in crate::simulate) exhaustive: bool,
+    /// Rare-event runs only: regenerative cycles with failure biasing ([`cycles`]).
+    pub(in crate::simulate) rare: Option<Box<cycles::Cycles>>,
 }
 
 impl<'c, 'm> Sim<'c, 'm> {
@@ -490,6 +499,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             data_restoring: vec![0; model.services.len()],
             data_restore_token: vec![0; cx.data_sets.len()],
             exhaustive: false,
+            rare: None,
         }
     }
 
@@ -517,9 +527,8 @@ impl<'c, 'm> Sim<'c, 'm> {
         let model = cx.model;
         if cx.options.random_failures {
             for e in &model.elements {
-                if let Some(f) = e.failure {
-                    let at = sample::time_to_failure(&mut self.rng, &f);
-                    self.schedule(at, Event::Fail(e.id.0));
+                if e.failure.is_some() {
+                    self.schedule_failure(e.id.0);
                 }
             }
         }
@@ -689,9 +698,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.site_event(e, false);
                 }
                 self.cause(e);
-                let failure = cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
-                let next = sample::time_to_failure(&mut self.rng, &failure);
-                self.schedule(self.now + next, Event::Fail(e));
+                self.schedule_failure(e);
                 self.mark(e);
                 self.feed_changed(e);
             }
@@ -735,6 +742,18 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::Promote { group, member, token } => self.on_promote(group, member, token),
             Event::DataRestored { set, token } => self.on_data_restored(set, token),
         }
+    }
+
+    /// Draws element `e`'s next failure from now (its lifetime distribution; in
+    /// rare-event runs, exponential at the current mode's rate).
+    pub(in crate::simulate) fn schedule_failure(&mut self, e: u32) {
+        // Rare-event runs decide failures themselves (cycles.rs).
+        if self.rare.is_some() {
+            return;
+        }
+        let failure = self.cx.model.elements[e as usize].failure.expect("only failing elements are scheduled");
+        let at = self.now + sample::time_to_failure(&mut self.rng, &failure);
+        self.schedule(at, Event::Fail(e));
     }
 
     pub(in crate::simulate) fn cause(&mut self, e: u32) {
