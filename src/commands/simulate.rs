@@ -173,7 +173,7 @@ fn run_rare(args: &SimulateArgs, text: &str, model: &Model) -> Status {
     };
     let bar = crate::progress::bar(range.end - range.start, "batches of 1,000 cycles simulated", args.quiet);
     let done = pool.install(|| {
-        let cap = rare::choose_force_cap(&compiled);
+        let cap = rare::choose_force_cap(&compiled, args.cycles);
         rare::run_batches(&compiled, range, args.cycles, cap, &|| bar.inc(1))
     });
     bar.finish_and_clear();

@@ -22,10 +22,11 @@ pub fn render(report: &RareReport, scenario_hash: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "simulate {} --rare-event: {} in {}, seed {}, {} events{}",
+        "simulate {} --rare-event: {} in {} {}, seed {}, {} events{}",
         report.scenario,
         super::plural(report.cycles, "regenerative cycle"),
-        super::plural(report.batches, "batch"),
+        report.batches,
+        if report.batches == 1 { "batch" } else { "batches" },
         report.seed,
         report.events,
         if report.ideal { " (ideal: no delays, perfect detection)" } else { "" }
@@ -57,8 +58,9 @@ pub fn render(report: &RareReport, scenario_hash: &str) -> String {
         let _ = writeln!(out, "  availability     {:.9}%{nines}", 100.0 * (1.0 - u.value));
         let _ = writeln!(
             out,
-            "  below full       {} (what `analyze` computes)",
-            estimate_text(&s.full_service_unavailability)
+            "  below full       {}{}",
+            estimate_text(&s.full_service_unavailability),
+            if report.ideal { " (what `analyze` computes)" } else { " (with --ideal: what `analyze` computes)" }
         );
         let _ = writeln!(out, "  downtime/year    {}", Duration::from_secs(s.downtime_secs_per_year).human());
         let _ = writeln!(out, "  outages/year     {}", estimate_text(&s.outages_per_year));

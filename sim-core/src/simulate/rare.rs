@@ -48,6 +48,9 @@ pub const FORCE_CAPS: [f64; 3] = [0.5, 0.25, 0.1];
 pub const MAX_PILOT_RATIO_VARIANCE: f64 = 2.0;
 /// Cycles of each pilot run.
 pub const PILOT_CYCLES: u64 = 10_000;
+/// A cycle with more events than this is cut short (and the estimate flagged): a guard
+/// against designs that rarely or never return to their initial roles.
+pub const MAX_EVENTS_PER_CYCLE: u64 = 200_000;
 /// The likelihood ratios' variance above which an estimate is called unreliable.
 pub const MAX_RATIO_VARIANCE: f64 = 10.0;
 /// Away from all-up, failures are forced at this many per mean repair time (β·τ),
@@ -241,12 +244,14 @@ fn run_indexed(
     }
 }
 
-/// The largest of [`FORCE_CAPS`] whose pilot run ([`PILOT_CYCLES`] cycles on random
+/// The largest of [`FORCE_CAPS`] whose pilot run ([`PILOT_CYCLES`] cycles, or the
+/// run's own count when smaller, on random
 /// streams of their own, apart from the run's) gives likelihood ratios with variance at
 /// most [`MAX_PILOT_RATIO_VARIANCE`]; the smallest when none does. Every shard computes
 /// the same choice, so shards still merge byte for byte.
-pub fn choose_force_cap(compiled: &Compiled) -> f64 {
-    let pilot_batches = batch_count(PILOT_CYCLES);
+pub fn choose_force_cap(compiled: &Compiled, cycles: u64) -> f64 {
+    // Never longer than the run itself.
+    let pilot_batches = batch_count(PILOT_CYCLES.min(cycles));
     for (k, &cap) in FORCE_CAPS.iter().enumerate() {
         // Streams far from the run's batches (which count up from 0).
         let first = u64::MAX / 2 + k as u64 * pilot_batches;
@@ -390,8 +395,19 @@ pub fn aggregate(
                 ci95: [per_year.ci95[0] * YEAR_SECS, per_year.ci95[1] * YEAR_SECS],
                 relative_half_width: per_year.relative_half_width,
             };
-            let ess = if sums.not_full.sum_sq > 0.0 { sums.not_full.sum * sums.not_full.sum / sums.not_full.sum_sq } else { 0.0 };
+            // Judged on the headline figure (down), and on the full-service one beside it.
+            let ess = if sums.down.sum_sq > 0.0 { sums.down.sum * sums.down.sum / sums.down.sum_sq } else { 0.0 };
             let mut warnings = Vec::new();
+            if sums.cycles_down == 0 && sums.cycles_not_full > 0 {
+                warnings.push(format!(
+                    "no cycle of {cycles} saw the service down (only below full service): the unavailability cannot be given"
+                ));
+            } else if sums.cycles_down > 0 && sums.cycles_down < MIN_CYCLES_SEEN {
+                warnings.push(format!(
+                    "only {} of {cycles} cycles saw the service down: too few to trust the interval; run more cycles (--cycles)",
+                    sums.cycles_down
+                ));
+            }
             if sums.cycles_not_full == 0 {
                 warnings.push(format!(
                     "no cycle of {cycles} left full service, even with failures biased: no figure can be given (no single or multiple failure seen brought it down)"
@@ -402,14 +418,20 @@ pub fn aggregate(
                     sums.cycles_not_full
                 ));
             }
-            if sums.cycles_not_full > 0 && ess < MIN_CYCLES_SEEN as f64 {
+            if sums.cycles_down > 0 && ess < MIN_CYCLES_SEEN as f64 {
                 warnings.push(format!(
                     "a few cycles carry the estimate (effective sample size {ess:.1}): the likelihood ratios vary too much to trust the interval"
                 ));
             }
-            if full.relative_half_width > 0.5 && sums.cycles_not_full > 0 {
+            if unavailability.relative_half_width > 0.5 && unavailability.value > 0.0 {
                 warnings.push(format!(
-                    "the 95% interval is ±{:.0}% of the estimate",
+                    "the 95% interval of the unavailability is ±{:.0}% of the estimate",
+                    100.0 * unavailability.relative_half_width
+                ));
+            }
+            if full.relative_half_width > 0.5 && full.value > 0.0 {
+                warnings.push(format!(
+                    "the 95% interval below full service is ±{:.0}% of the estimate",
                     100.0 * full.relative_half_width
                 ));
             }
@@ -421,7 +443,7 @@ pub fn aggregate(
                     "the likelihood ratios' variance is {lr_var:.1} (above {MAX_RATIO_VARIANCE}): rare, heavily weighted cycles decide the figure, which is then usually too low"
                 ));
             }
-            if lr_off {
+            if lr_off && truncated == 0 {
                 warnings.push(format!(
                     "the likelihood ratios average {lr_mean:.4}, not 1: the biasing is too strong for this design"
                 ));
@@ -461,7 +483,7 @@ pub fn aggregate(
 /// [`super::SimOptions::ideal`]), on the current rayon pool.
 pub fn estimate(model: &Model, seed: u64, cycles: u64, ideal: bool) -> RareReport {
     let compiled = Compiled::new(model, options(seed, cycles, ideal));
-    let cap = choose_force_cap(&compiled);
+    let cap = choose_force_cap(&compiled, cycles);
     let batches = run_batches(&compiled, 0..batch_count(cycles), cycles, cap, &|| {});
     aggregate(&model.name, &super::service_names(model), seed, ideal, &batches)
 }

@@ -25,7 +25,7 @@
 //! delays and every other random choice are drawn as usual.
 
 use super::{Event, Sim};
-use crate::simulate::rare::{CycleSums, RareBatch};
+use crate::simulate::rare::{CycleSums, RareBatch, MAX_EVENTS_PER_CYCLE};
 use crate::simulate::sample;
 
 /// The estimator's state inside one batch of cycles.
@@ -53,11 +53,6 @@ pub(in crate::simulate) struct Cycles {
     /// The regeneration state's key ([`Sim::regeneration_key`]).
     initial: Vec<u64>,
 }
-
-/// A cycle that runs longer than this many events is cut short and counted as such
-/// (the estimate then says it is unreliable): a guard against designs that never
-/// return to their initial state.
-const MAX_EVENTS_PER_CYCLE: u64 = 5_000_000;
 
 impl<'c, 'm> Sim<'c, 'm> {
     /// Runs `cycles` regenerative cycles (a batch) and returns their sums.
