@@ -66,23 +66,7 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
     let services = simulate::service_names(&model);
     let out = match args.shard {
         Some(s) => {
-            let shard = Shard {
-                format: shard::SHARD_FORMAT.into(),
-                version: shard::SHARD_VERSION,
-                spofsim: sim_core::VERSION.into(),
-                scenario: model.name.clone(),
-                scenario_hash: hash,
-                services,
-                seed: options.seed,
-                years: options.years,
-                replications: options.replications,
-                ideal: options.ideal,
-                random_failures: options.random_failures,
-                shard: [s.index, s.count],
-                records,
-                rare_cycles: None,
-                batches: Vec::new(),
-            };
+            let shard = Shard { records, ..Shard::new(&model.name, hash, services, &options, [s.index, s.count]) };
             if !args.quiet {
                 eprintln!(
                     "shard {}/{}: {} replications of {}; merge all {} with `spofsim merge`",
@@ -93,12 +77,9 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
                     s.count
                 );
             }
-            match serde_json::to_string(&shard) {
-                Ok(t) => t + "\n",
-                Err(e) => {
-                    eprintln!("error: cannot encode the shard: {e}");
-                    return Status::Invalid;
-                }
+            match encode_shard(&shard) {
+                Ok(t) => t,
+                Err(status) => return status,
             }
         }
         None => {
@@ -182,21 +163,9 @@ fn run_rare(args: &SimulateArgs, text: &str, model: &Model) -> Status {
     let out = match args.shard {
         Some(s) => {
             let shard = Shard {
-                format: shard::SHARD_FORMAT.into(),
-                version: shard::SHARD_VERSION,
-                spofsim: sim_core::VERSION.into(),
-                scenario: model.name.clone(),
-                scenario_hash: hash,
-                services,
-                seed: options.seed,
-                years: options.years,
-                replications: options.replications,
-                ideal: options.ideal,
-                random_failures: options.random_failures,
-                shard: [s.index, s.count],
-                records: Vec::new(),
                 rare_cycles: Some(args.cycles),
                 batches: done,
+                ..Shard::new(&model.name, hash, services, &options, [s.index, s.count])
             };
             if !args.quiet {
                 eprintln!(
@@ -209,12 +178,9 @@ fn run_rare(args: &SimulateArgs, text: &str, model: &Model) -> Status {
                     s.count
                 );
             }
-            match serde_json::to_string(&shard) {
-                Ok(t) => t + "\n",
-                Err(e) => {
-                    eprintln!("error: cannot encode the shard: {e}");
-                    return Status::Invalid;
-                }
+            match encode_shard(&shard) {
+                Ok(t) => t,
+                Err(status) => return status,
             }
         }
         None => {
@@ -223,6 +189,14 @@ fn run_rare(args: &SimulateArgs, text: &str, model: &Model) -> Status {
         }
     };
     write_out(args.output.as_deref(), &out)
+}
+
+/// A shard as one line of JSON.
+fn encode_shard(shard: &Shard) -> Result<String, Status> {
+    serde_json::to_string(shard).map(|t| t + "\n").map_err(|e| {
+        eprintln!("error: cannot encode the shard: {e}");
+        Status::Invalid
+    })
 }
 
 fn render_rare(report: &rare::RareReport, hash: &str, format: SimFormat) -> String {

@@ -8,10 +8,16 @@ pub const FORMAT: &str = "spofsim-simulate";
 pub const VERSION: u32 = 1;
 
 pub fn render(report: &sim_core::simulate::SimReport, scenario_hash: &str) -> String {
-    let mut body = serde_json::to_value(report).unwrap_or(Value::Null);
+    envelope(FORMAT, VERSION, report, scenario_hash)
+}
+
+/// `body`'s fields after the header every simulation format starts with: its format
+/// name and version, spofsim's version and the scenario's hash.
+pub fn envelope(format: &str, version: u32, body: &impl serde::Serialize, scenario_hash: &str) -> String {
+    let mut body = serde_json::to_value(body).unwrap_or(Value::Null);
     let mut out = json!({
-        "format": FORMAT,
-        "version": VERSION,
+        "format": format,
+        "version": version,
         "spofsim": sim_core::VERSION,
         "scenario_hash": scenario_hash,
     });

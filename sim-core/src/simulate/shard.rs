@@ -42,6 +42,33 @@ pub fn shard_range(i: u64, n: u64, total: u64) -> std::ops::Range<u64> {
 }
 
 impl Shard {
+    /// Shard `[i, n]` of the run `options` of a scenario, with no records yet.
+    pub fn new(
+        scenario: &str,
+        scenario_hash: String,
+        services: Vec<String>,
+        options: &SimOptions,
+        shard: [u64; 2],
+    ) -> Shard {
+        Shard {
+            format: SHARD_FORMAT.into(),
+            version: SHARD_VERSION,
+            spofsim: crate::VERSION.into(),
+            scenario: scenario.to_string(),
+            scenario_hash,
+            services,
+            seed: options.seed,
+            years: options.years,
+            replications: options.replications,
+            ideal: options.ideal,
+            random_failures: options.random_failures,
+            shard,
+            records: Vec::new(),
+            rare_cycles: None,
+            batches: Vec::new(),
+        }
+    }
+
     pub fn options(&self) -> SimOptions {
         SimOptions {
             years: self.years,
