@@ -330,9 +330,9 @@ pub fn report_folder(app: &mut App, out: &std::path::Path) -> Result<std::path::
             use sim_core::simulate as sim;
             let options = app.settings.sim.options();
             let compiled = sim::Compiled::new(&model, options.clone());
-            let records = sim::run_replications(&compiled, 0..options.replications);
-            let report = sim::aggregate(&model.name, &sim::service_names(&model), &options, &records);
-            (report, sim::worst_year_timelines(&compiled, &records))
+            let fold = sim::run_folded(&compiled, 0..options.replications, &|| {});
+            let report = fold.report(&model.name, &sim::service_names(&model), &options);
+            (report, sim::worst_year_timelines(&compiled, &fold.worst_years()))
         }
     };
     app.doc.wait_exact();

@@ -133,12 +133,12 @@ mod tests {
         assert_eq!(report, sim_core::simulate::simulate(&model, &settings.options()));
         // The worst years are those `spofsim report` draws for the same run.
         let compiled = sim_core::simulate::Compiled::new(&model, settings.options());
-        let records = sim_core::simulate::run_replications(&compiled, 0..settings.replications);
-        assert_eq!(run.worst, sim_core::simulate::worst_year_timelines(&compiled, &records));
+        let fold = sim_core::simulate::run_folded(&compiled, 0..settings.replications, &|| {});
+        assert_eq!(run.worst, sim_core::simulate::worst_year_timelines(&compiled, &fold.worst_years()));
         assert_eq!(run.worst.len(), report.services.len());
+        let records = sim_core::simulate::run_replications(&compiled, 0..settings.replications);
         for (index, (worst, service)) in run.worst.iter().zip(&report.services).enumerate() {
-            let most =
-                records.iter().flat_map(|r| r.services[index].down_secs_by_year.iter().copied()).fold(0.0, f64::max);
+            let most = records.iter().map(|r| r.services[index].years.worst_down_secs).fold(0.0, f64::max);
             assert_eq!(worst.down_secs, most, "{}: the year with the most downtime", service.name);
         }
         // Cancel stops a run and keeps the last report.

@@ -24,12 +24,11 @@ pub fn run(args: &ReportArgs, color: ColorMode) -> Status {
     };
     let compiled = sim_core::simulate::Compiled::new(&model, options.clone());
     let bar = crate::progress::bar(options.replications, "replications simulated", args.quiet);
-    let records =
-        pool.install(|| sim_core::simulate::run_replications_with(&compiled, 0..options.replications, &|| bar.inc(1)));
+    let fold = pool.install(|| sim_core::simulate::run_folded(&compiled, 0..options.replications, &|| bar.inc(1)));
     bar.finish_and_clear();
     let names = sim_core::simulate::service_names(&model);
-    let sim = sim_core::simulate::aggregate(&model.name, &names, &options, &records);
-    let worst = sim_core::simulate::worst_year_timelines(&compiled, &records);
+    let sim = fold.report(&model.name, &names, &options);
+    let worst = sim_core::simulate::worst_year_timelines(&compiled, &fold.worst_years());
     let shown = args.file.display().to_string();
     let page = crate::report::folder::Page {
         shown: &shown,

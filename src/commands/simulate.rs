@@ -60,12 +60,14 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
         Err(status) => return status,
     };
     let bar = crate::progress::bar(range.end - range.start, "replications simulated", args.quiet);
-    let records = pool.install(|| simulate::run_replications_with(&compiled, range, &|| bar.inc(1)));
-    bar.finish_and_clear();
     let hash = shard::scenario_hash(&text);
     let services = simulate::service_names(&model);
     let out = match args.shard {
         Some(s) => {
+            // A shard keeps its records (each O(histogram buckets), never O(years)) for
+            // `merge` to fold in index order with the other shards'.
+            let records = pool.install(|| simulate::run_replications_with(&compiled, range, &|| bar.inc(1)));
+            bar.finish_and_clear();
             let shard = Shard { records, ..Shard::new(&model.name, hash, services, &options, [s.index, s.count]) };
             if !args.quiet {
                 eprintln!(
@@ -83,8 +85,9 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
             }
         }
         None => {
-            let report = simulate::aggregate(&model.name, &services, &options, &records);
-            render(&report, &hash, args.format)
+            let fold = pool.install(|| simulate::run_folded(&compiled, range, &|| bar.inc(1)));
+            bar.finish_and_clear();
+            render(&fold.report(&model.name, &services, &options), &hash, args.format)
         }
     };
     write_out(args.output.as_deref(), &out)

@@ -25,12 +25,13 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
     };
     let _ = writeln!(
         out,
-        "{} × {} = {}, seed **{}**{mode}; scenario `{scenario_hash}`, spofsim {}.\n",
+        "{} × {} = {}, seed **{}**{mode}; scenario `{scenario_hash}`, spofsim {}. Downtime/year p99 from a histogram: at most {}% above the exact value.\n",
         super::plural(report.replications, "replication"),
         super::plural(u64::from(report.years), "year"),
         super::plural(report.simulated_years as u64, "simulated year"),
         report.seed,
-        sim_core::VERSION
+        sim_core::VERSION,
+        report.percentile_relative_error * 100.0
     );
     let _ = writeln!(
         out,

@@ -32,6 +32,14 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
         }
     );
     let _ = writeln!(out, "scenario {scenario_hash}, spofsim {}", sim_core::VERSION);
+    // One simulated year has exact percentiles (each is that year, capped at its exact value).
+    if report.simulated_years > 1.0 {
+        let _ = writeln!(
+            out,
+            "downtime/year percentiles from a histogram: each at most {}% above the exact value",
+            report.percentile_relative_error * 100.0
+        );
+    }
     for s in &report.services {
         let _ = writeln!(out, "\nservice {}", s.name);
         let with_ci = |x: f64, ci: [f64; 2]| {

@@ -23,6 +23,7 @@ pub mod record;
 mod sample;
 pub mod shard;
 pub mod spanning_tree;
+pub mod years;
 
 #[cfg(test)]
 mod tests;
@@ -31,8 +32,8 @@ pub use data::{BackupPlan, Backups};
 pub use params::{Compiled, GroupParams};
 pub use profile::{RebuildTiming, SimProfile, StpTimers};
 pub use record::{
-    aggregate, AttributionRow, Interval, IntervalState, ReplicationRecord, ServiceRecord, ServiceStats, SimReport,
-    OUTAGE_BINS,
+    aggregate, Aggregate, AttributionRow, Interval, IntervalState, ReplicationRecord, ServiceRecord, ServiceStats,
+    SimReport, OUTAGE_BINS,
 };
 pub use spanning_tree::{root_ports, RootPort};
 
@@ -128,24 +129,45 @@ pub fn run_replications_with(
     }
 }
 
+/// Replications held in memory at once by [`run_folded`]: two per thread, enough to
+/// keep every core busy, few enough that a run of any length needs the same memory.
+fn fold_chunk() -> u64 {
+    #[cfg(feature = "parallel")]
+    let threads = rayon::current_num_threads() as u64;
+    #[cfg(not(feature = "parallel"))]
+    let threads = 1;
+    2 * threads
+}
+
+/// Runs replications `range` of `compiled` and folds them into an [`Aggregate`] in index
+/// order, a chunk at a time, calling `done` after each replication. Memory is
+/// O(services × histogram buckets + chunk), whatever the run's length; the result is
+/// the one [`aggregate`] gives over [`run_replications`]' records, bit for bit.
+pub fn run_folded(compiled: &Compiled, range: std::ops::Range<u64>, done: &(dyn Fn() + Sync)) -> Aggregate {
+    let mut fold = Aggregate::new(compiled.model.services.len());
+    let chunk = fold_chunk();
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + chunk).min(range.end);
+        for r in run_replications_with(compiled, start..end, done) {
+            fold.add(&r);
+        }
+        start = end;
+    }
+    fold
+}
+
 /// The worst simulated year of each service (most downtime; the earliest on ties):
 /// its replication, its year (0-based) and its intervals with times measured from the
-/// start of that year. The replication is run again with the same random stream, so
-/// the intervals are those the records counted. `records` are those of `compiled`.
-pub fn worst_year_timelines(compiled: &Compiled, records: &[ReplicationRecord]) -> Vec<WorstYear> {
-    let services = records.first().map_or(0, |r| r.services.len());
+/// start of that year. `worst` is [`Aggregate::worst_years`] of a run of `compiled`;
+/// each replication named is run again with the same random stream, so the intervals
+/// are those the run counted.
+pub fn worst_year_timelines(compiled: &Compiled, worst: &[(u64, u32, f64)]) -> Vec<WorstYear> {
     let mut reruns: std::collections::BTreeMap<(u64, u32), ReplicationRecord> = std::collections::BTreeMap::new();
-    (0..services)
-        .map(|s| {
-            let mut worst = (0u64, 0u32, -1.0f64);
-            for r in records {
-                for (y, &down) in r.services[s].down_secs_by_year.iter().enumerate() {
-                    if down > worst.2 || (down == worst.2 && (r.index, y as u32) < (worst.0, worst.1)) {
-                        worst = (r.index, y as u32, down);
-                    }
-                }
-            }
-            let (replication, year, down_secs) = worst;
+    worst
+        .iter()
+        .enumerate()
+        .map(|(s, &(replication, year, down_secs))| {
             let record =
                 reruns.entry((replication, year)).or_insert_with(|| engine::run_for_year(compiled, replication, year));
             let start = f64::from(year) * YEAR_SECS;
@@ -176,8 +198,7 @@ pub struct WorstYear {
 /// Runs every replication and aggregates them.
 pub fn simulate(model: &Model, options: &SimOptions) -> SimReport {
     let compiled = Compiled::new(model, options.clone());
-    let records = run_replications(&compiled, 0..options.replications);
-    aggregate(&model.name, &service_names(model), options, &records)
+    run_folded(&compiled, 0..options.replications, &|| {}).report(&model.name, &service_names(model), options)
 }
 
 /// When a single failure starts in a [`single_failure_downtime`] drill (after every
@@ -201,7 +222,7 @@ pub fn single_failure_downtime(
     compiled.forced_read_errors = if read_error { vec![element.0] } else { Vec::new() };
     compiled.options.years = ((SINGLE_FAILURE_AT_SECS + for_secs) / YEAR_SECS).ceil() as u32 + 1;
     let record = engine::run(compiled, 0);
-    record.services.iter().map(|s| s.down_secs_by_year.iter().sum()).collect()
+    record.services.iter().map(|s| s.years.down_secs()).collect()
 }
 
 /// The drills of the model named `name` (one rehearsal: drills that share a name run
@@ -239,37 +260,40 @@ pub fn service_names(model: &Model) -> Vec<String> {
 }
 
 /// A simulation run a few replications at a time, for callers that must not block
-/// (the browser runs one chunk per frame).
+/// (the browser runs one chunk per frame). It keeps the folded statistics, not the
+/// records.
 pub struct Chunked<'m> {
     model: &'m Model,
     compiled: Compiled<'m>,
-    records: Vec<ReplicationRecord>,
+    fold: Aggregate,
 }
 
 impl<'m> Chunked<'m> {
     pub fn new(model: &'m Model, options: SimOptions) -> Chunked<'m> {
-        Chunked { model, compiled: Compiled::new(model, options), records: Vec::new() }
+        Chunked { model, compiled: Compiled::new(model, options), fold: Aggregate::new(model.services.len()) }
     }
 
     /// Runs up to `count` more replications; returns how many are done in all.
     pub fn step(&mut self, count: u64) -> u64 {
-        let done = self.records.len() as u64;
+        let done = self.fold.replications();
         let end = (done + count).min(self.compiled.options.replications);
-        self.records.extend((done..end).map(|i| engine::run(&self.compiled, i)));
-        self.records.len() as u64
+        for i in done..end {
+            self.fold.add(&engine::run(&self.compiled, i));
+        }
+        self.fold.replications()
     }
 
     pub fn finished(&self) -> bool {
-        self.records.len() as u64 >= self.compiled.options.replications
+        self.fold.replications() >= self.compiled.options.replications
     }
 
     pub fn report(&self) -> SimReport {
-        aggregate(&self.model.name, &service_names(self.model), &self.compiled.options, &self.records)
+        self.fold.report(&self.model.name, &service_names(self.model), &self.compiled.options)
     }
 
     /// Each service's worst simulated year among the replications run so far
     /// ([`worst_year_timelines`]; replays one year per service).
     pub fn worst_years(&self) -> Vec<WorstYear> {
-        worst_year_timelines(&self.compiled, &self.records)
+        worst_year_timelines(&self.compiled, &self.fold.worst_years())
     }
 }

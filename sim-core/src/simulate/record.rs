@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::years::{RunYears, YearTally};
 use super::{SimOptions, YEAR_SECS};
 
 /// Upper bounds of the outage-duration histogram bins (seconds); one more bin above.
@@ -38,9 +39,9 @@ pub struct Interval {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceRecord {
-    pub down_secs_by_year: Vec<f64>,
-    /// Time not fully serving (down or degraded), per year: the analyzer's "down".
-    pub not_full_secs_by_year: Vec<f64>,
+    /// Downtime and time below full service per simulated year, streamed
+    /// ([`YearTally`]: sums, a sparse percentile histogram, the worst year).
+    pub years: YearTally,
     pub degraded_secs: f64,
     /// ∫ (1 − served fraction) dt.
     pub lost_request_secs: f64,
@@ -146,16 +147,10 @@ pub struct SimReport {
     pub simulated_years: f64,
     pub events: u64,
     pub outage_bins: Vec<&'static str>,
+    /// Per-year downtime percentiles (p50, p95, p99) come from a histogram: each is at
+    /// most this fraction above the exact nearest-rank value (`years::PERCENTILE_SIGFIG`).
+    pub percentile_relative_error: f64,
     pub services: Vec<ServiceStats>,
-}
-
-/// Nearest-rank percentile of sorted values.
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
 
 /// Student's t quantile t(0.975, df): the table for df ≤ 30 (Abramowitz & Stegun,
@@ -174,21 +169,221 @@ fn t975(df: usize) -> f64 {
     z + (z.powi(3) + z) / (4.0 * n) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
 }
 
-/// Mean and 95% interval of per-year fractions up (batch means over simulated years,
-/// with Student's t for n − 1 degrees of freedom, so a short run gets the wide interval
-/// it deserves).
-fn mean_ci(values: &[f64]) -> (f64, [f64; 2]) {
-    let n = values.len() as f64;
-    if values.is_empty() {
+/// Mean and 95% interval of the per-year fraction of time up, from the per-year
+/// time-down sums over `years` years (batch means over simulated years, with Student's t
+/// for n − 1 degrees of freedom, so a short run gets the wide interval it deserves).
+fn mean_ci(sums: &super::years::Sums, years: u64) -> (f64, [f64; 2]) {
+    if years == 0 {
         return (1.0, [1.0, 1.0]);
     }
-    let mean = values.iter().sum::<f64>() / n;
-    if values.len() < 2 {
+    let (mean_down, var_down) = sums.mean_var_secs(years);
+    let mean = 1.0 - mean_down / YEAR_SECS;
+    if years < 2 {
         return (mean, [mean, mean]);
     }
-    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
-    let half = t975(values.len() - 1) * (var / n).sqrt();
+    let half = t975((years - 1) as usize) * (var_down / years as f64).sqrt() / YEAR_SECS;
     (mean, [mean - half, (mean + half).min(1.0)])
+}
+
+/// One service's statistics, folded replication by replication in index order.
+#[derive(Default)]
+struct ServiceFold {
+    years: RunYears,
+    lost_request_secs: f64,
+    degraded_secs: f64,
+    outages: u64,
+    outage_secs: f64,
+    max_outage_secs: f64,
+    histogram: Vec<u64>,
+    by_mechanism: BTreeMap<String, Vec<u64>>,
+    attribution: BTreeMap<(String, String), f64>,
+    rpo_events: u64,
+    total_losses: u64,
+    data_lost_secs: f64,
+    max_data_lost_secs: f64,
+    split_brain_events: u64,
+    split_brain_secs: f64,
+    dual_master_events: u64,
+    dual_master_secs: f64,
+    sessions_lost: u64,
+    timeline: Vec<Interval>,
+}
+
+impl ServiceFold {
+    fn add(&mut self, index: u64, r: &ServiceRecord) {
+        self.years.add(index, &r.years);
+        self.lost_request_secs += r.lost_request_secs;
+        self.degraded_secs += r.degraded_secs;
+        self.outages += r.outages;
+        self.outage_secs += r.outage_secs;
+        self.max_outage_secs = self.max_outage_secs.max(r.max_outage_secs);
+        if self.histogram.is_empty() {
+            self.histogram = vec![0; OUTAGE_BINS.len() + 1];
+        }
+        for (b, c) in r.outage_histogram.iter().enumerate() {
+            self.histogram[b] += c;
+        }
+        for (m, bins) in &r.by_mechanism {
+            let entry = self.by_mechanism.entry(m.clone()).or_insert_with(|| vec![0; OUTAGE_BINS.len() + 1]);
+            for (b, c) in bins.iter().enumerate() {
+                entry[b] += c;
+            }
+        }
+        for (component, mechanisms) in &r.attribution {
+            for (mechanism, secs) in mechanisms {
+                *self.attribution.entry((component.clone(), mechanism.clone())).or_default() += secs;
+            }
+        }
+        self.rpo_events += r.rpo_events;
+        self.total_losses += r.total_losses;
+        self.data_lost_secs += r.data_lost_secs;
+        self.max_data_lost_secs = self.max_data_lost_secs.max(r.max_data_lost_secs);
+        self.split_brain_events += r.split_brain_events;
+        self.split_brain_secs += r.split_brain_secs;
+        self.dual_master_events += r.dual_master_events;
+        self.dual_master_secs += r.dual_master_secs;
+        self.sessions_lost += r.sessions_lost;
+        if index == 0 {
+            self.timeline = r.timeline.clone();
+        }
+    }
+
+    fn stats(&self, name: &str, simulated_years: f64) -> ServiceStats {
+        let y = &self.years;
+        let (availability, availability_ci95) = mean_ci(&y.down, y.years);
+        let (full_service, full_service_ci95) = mean_ci(&y.not_full, y.years);
+        let total_secs = simulated_years * YEAR_SECS;
+        let total_down = y.down.micros as f64 / 1e6;
+        let outages = self.outages;
+        let attributed: f64 = self.attribution.values().sum();
+        let mut attribution: Vec<AttributionRow> = self
+            .attribution
+            .iter()
+            .map(|((component, mechanism), &downtime_secs)| AttributionRow {
+                component: component.clone(),
+                mechanism: mechanism.clone(),
+                downtime_secs,
+                share: if attributed > 0.0 { downtime_secs / attributed } else { 0.0 },
+            })
+            .collect();
+        attribution.sort_by(|a, b| {
+            b.downtime_secs
+                .total_cmp(&a.downtime_secs)
+                .then_with(|| a.component.cmp(&b.component))
+                .then_with(|| a.mechanism.cmp(&b.mechanism))
+        });
+        ServiceStats {
+            name: name.to_string(),
+            availability,
+            availability_ci95,
+            full_service,
+            full_service_ci95,
+            requests_served: if total_secs > 0.0 { 1.0 - self.lost_request_secs / total_secs } else { 1.0 },
+            downtime_secs_per_year: Quantiles {
+                mean: if y.years == 0 { 0.0 } else { total_down / y.years as f64 },
+                p50: y.percentile_secs(0.50),
+                p95: y.percentile_secs(0.95),
+                p99: y.percentile_secs(0.99),
+                max: y.max_secs(),
+            },
+            downtime_histogram: y.down_bins.clone(),
+            degraded_secs_per_year: if simulated_years > 0.0 { self.degraded_secs / simulated_years } else { 0.0 },
+            outages,
+            outages_per_year: if simulated_years > 0.0 { outages as f64 / simulated_years } else { 0.0 },
+            mean_outage_secs: if outages > 0 { self.outage_secs / outages as f64 } else { 0.0 },
+            max_outage_secs: self.max_outage_secs,
+            outage_histogram: if self.histogram.is_empty() {
+                vec![0; OUTAGE_BINS.len() + 1]
+            } else {
+                self.histogram.clone()
+            },
+            outage_histogram_by_mechanism: self.by_mechanism.clone(),
+            mtbf_secs: (outages > 0).then(|| (total_secs - total_down) / outages as f64),
+            mttr_secs: (outages > 0).then(|| self.outage_secs / outages as f64),
+            rpo_events: self.rpo_events,
+            total_losses: self.total_losses,
+            data_lost_secs: self.data_lost_secs,
+            max_data_lost_secs: self.max_data_lost_secs,
+            split_brain_events: self.split_brain_events,
+            split_brain_secs: self.split_brain_secs,
+            dual_master_events: self.dual_master_events,
+            dual_master_secs: self.dual_master_secs,
+            sessions_lost: self.sessions_lost,
+            attribution,
+            timeline: self.timeline.clone(),
+        }
+    }
+}
+
+/// A run's statistics, folded one replication at a time, so memory does not grow with
+/// the run: O(services × histogram buckets). Records must come in index order (the
+/// floating-point sums are then the same whatever produced the records: threads,
+/// chunks or shards).
+pub struct Aggregate {
+    services: Vec<ServiceFold>,
+    replications: u64,
+    events: u64,
+    next_index: Option<u64>,
+}
+
+impl Aggregate {
+    pub fn new(service_count: usize) -> Aggregate {
+        Aggregate {
+            services: (0..service_count).map(|_| ServiceFold::default()).collect(),
+            replications: 0,
+            events: 0,
+            next_index: None,
+        }
+    }
+
+    /// Folds in the next replication. Records must arrive in increasing index order
+    /// (checked in debug builds).
+    pub fn add(&mut self, record: &ReplicationRecord) {
+        debug_assert!(self.next_index.is_none_or(|n| record.index >= n), "records out of index order");
+        self.next_index = Some(record.index + 1);
+        self.replications += 1;
+        self.events += record.events;
+        for (fold, r) in self.services.iter_mut().zip(&record.services) {
+            fold.add(record.index, r);
+        }
+    }
+
+    /// Replications folded so far.
+    pub fn replications(&self) -> u64 {
+        self.replications
+    }
+
+    /// Each service's worst simulated year so far: (replication, year, seconds down);
+    /// the earliest on ties, (0, 0, 0) before any replication.
+    pub fn worst_years(&self) -> Vec<(u64, u32, f64)> {
+        self.services.iter().map(|s| s.years.worst.unwrap_or((0, 0, 0.0))).collect()
+    }
+
+    /// The report of the scenario `scenario` with these services (in declaration order).
+    pub fn report(&self, scenario: &str, service_names: &[String], options: &SimOptions) -> SimReport {
+        let simulated_years = self.replications as f64 * f64::from(options.years);
+        // Services by name, so reports do not depend on declaration order.
+        let mut order: Vec<usize> = (0..service_names.len()).collect();
+        order.sort_by(|&a, &b| service_names[a].cmp(&service_names[b]));
+        let empty = ServiceFold::default();
+        let services = order
+            .into_iter()
+            .map(|s| self.services.get(s).unwrap_or(&empty).stats(&service_names[s], simulated_years))
+            .collect();
+        SimReport {
+            scenario: scenario.to_string(),
+            seed: options.seed,
+            years: options.years,
+            replications: self.replications,
+            ideal: options.ideal,
+            random_failures: options.random_failures,
+            simulated_years,
+            events: self.events,
+            outage_bins: OUTAGE_BIN_LABELS.to_vec(),
+            percentile_relative_error: super::years::percentile_relative_error(),
+            services,
+        }
+    }
 }
 
 /// Statistics over `records` (any order) of the scenario `scenario` with these services.
@@ -198,130 +393,13 @@ pub fn aggregate(
     options: &SimOptions,
     records: &[ReplicationRecord],
 ) -> SimReport {
-    let mut records: Vec<&ReplicationRecord> = records.iter().collect();
-    records.sort_by_key(|r| r.index);
-    let simulated_years = records.len() as f64 * f64::from(options.years);
-    // Services by name, so reports do not depend on declaration order.
-    let mut order: Vec<usize> = (0..service_names.len()).collect();
-    order.sort_by(|&a, &b| service_names[a].cmp(&service_names[b]));
-    let services = order
-        .into_iter()
-        .map(|s| (s, &service_names[s]))
-        .map(|(s, name)| {
-            let rs: Vec<&ServiceRecord> = records.iter().filter_map(|r| r.services.get(s)).collect();
-            let mut down: Vec<f64> = rs.iter().flat_map(|r| r.down_secs_by_year.iter().copied()).collect();
-            let up_by_year: Vec<f64> = down.iter().map(|d| 1.0 - d / YEAR_SECS).collect();
-            let full_by_year: Vec<f64> =
-                rs.iter().flat_map(|r| r.not_full_secs_by_year.iter().map(|d| 1.0 - d / YEAR_SECS)).collect();
-            let (availability, availability_ci95) = mean_ci(&up_by_year);
-            let (full_service, full_service_ci95) = mean_ci(&full_by_year);
-            let total_secs = simulated_years * YEAR_SECS;
-            let total_down: f64 = down.iter().sum();
-            let lost: f64 = rs.iter().map(|r| r.lost_request_secs).sum();
-            down.sort_by(f64::total_cmp);
-            let outages: u64 = rs.iter().map(|r| r.outages).sum();
-            let outage_secs: f64 = rs.iter().map(|r| r.outage_secs).sum();
-            let mut histogram = vec![0; OUTAGE_BINS.len() + 1];
-            let mut by_mechanism: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-            let mut attribution: BTreeMap<(String, String), f64> = BTreeMap::new();
-            for r in &rs {
-                for (b, c) in r.outage_histogram.iter().enumerate() {
-                    histogram[b] += c;
-                }
-                for (m, bins) in &r.by_mechanism {
-                    let entry = by_mechanism.entry(m.clone()).or_insert_with(|| vec![0; OUTAGE_BINS.len() + 1]);
-                    for (b, c) in bins.iter().enumerate() {
-                        entry[b] += c;
-                    }
-                }
-                for (component, mechanisms) in &r.attribution {
-                    for (mechanism, secs) in mechanisms {
-                        *attribution.entry((component.clone(), mechanism.clone())).or_default() += secs;
-                    }
-                }
-            }
-            let attributed: f64 = attribution.values().sum();
-            let mut attribution: Vec<AttributionRow> = attribution
-                .into_iter()
-                .map(|((component, mechanism), downtime_secs)| AttributionRow {
-                    component,
-                    mechanism,
-                    downtime_secs,
-                    share: if attributed > 0.0 { downtime_secs / attributed } else { 0.0 },
-                })
-                .collect();
-            attribution.sort_by(|a, b| {
-                b.downtime_secs
-                    .total_cmp(&a.downtime_secs)
-                    .then_with(|| a.component.cmp(&b.component))
-                    .then_with(|| a.mechanism.cmp(&b.mechanism))
-            });
-            let timeline = records
-                .first()
-                .filter(|r| r.index == 0)
-                .and_then(|r| r.services.get(s))
-                .map(|r| r.timeline.clone())
-                .unwrap_or_default();
-            ServiceStats {
-                name: name.clone(),
-                availability,
-                availability_ci95,
-                full_service,
-                full_service_ci95,
-                requests_served: if total_secs > 0.0 { 1.0 - lost / total_secs } else { 1.0 },
-                downtime_secs_per_year: Quantiles {
-                    mean: if down.is_empty() { 0.0 } else { total_down / down.len() as f64 },
-                    p50: percentile(&down, 0.50),
-                    p95: percentile(&down, 0.95),
-                    p99: percentile(&down, 0.99),
-                    max: down.last().copied().unwrap_or(0.0),
-                },
-                downtime_histogram: {
-                    let mut h = vec![0; OUTAGE_BINS.len() + 1];
-                    for d in &down {
-                        h[outage_bin(*d)] += 1;
-                    }
-                    h
-                },
-                degraded_secs_per_year: if simulated_years > 0.0 {
-                    rs.iter().map(|r| r.degraded_secs).sum::<f64>() / simulated_years
-                } else {
-                    0.0
-                },
-                outages,
-                outages_per_year: if simulated_years > 0.0 { outages as f64 / simulated_years } else { 0.0 },
-                mean_outage_secs: if outages > 0 { outage_secs / outages as f64 } else { 0.0 },
-                max_outage_secs: rs.iter().map(|r| r.max_outage_secs).fold(0.0, f64::max),
-                outage_histogram: histogram,
-                outage_histogram_by_mechanism: by_mechanism,
-                mtbf_secs: (outages > 0).then(|| (total_secs - total_down) / outages as f64),
-                mttr_secs: (outages > 0).then(|| outage_secs / outages as f64),
-                rpo_events: rs.iter().map(|r| r.rpo_events).sum(),
-                total_losses: rs.iter().map(|r| r.total_losses).sum(),
-                data_lost_secs: rs.iter().map(|r| r.data_lost_secs).sum(),
-                max_data_lost_secs: rs.iter().map(|r| r.max_data_lost_secs).fold(0.0, f64::max),
-                split_brain_events: rs.iter().map(|r| r.split_brain_events).sum(),
-                split_brain_secs: rs.iter().map(|r| r.split_brain_secs).sum(),
-                dual_master_events: rs.iter().map(|r| r.dual_master_events).sum(),
-                dual_master_secs: rs.iter().map(|r| r.dual_master_secs).sum(),
-                sessions_lost: rs.iter().map(|r| r.sessions_lost).sum(),
-                attribution,
-                timeline,
-            }
-        })
-        .collect();
-    SimReport {
-        scenario: scenario.to_string(),
-        seed: options.seed,
-        years: options.years,
-        replications: records.len() as u64,
-        ideal: options.ideal,
-        random_failures: options.random_failures,
-        simulated_years,
-        events: records.iter().map(|r| r.events).sum(),
-        outage_bins: OUTAGE_BIN_LABELS.to_vec(),
-        services,
+    let mut sorted: Vec<&ReplicationRecord> = records.iter().collect();
+    sorted.sort_by_key(|r| r.index);
+    let mut fold = Aggregate::new(service_names.len());
+    for r in sorted {
+        fold.add(r);
     }
+    fold.report(scenario, service_names, options)
 }
 
 #[cfg(test)]
@@ -336,8 +414,16 @@ mod interval_tests {
         }
         // Two simulated years: the interval is t(1)/1.96 = 6.5 times the normal one.
         // (The upper end is capped at 1, so the half-width is read below the mean.)
-        let (mean, [lo, hi]) = super::mean_ci(&[0.9999, 0.99998]);
+        // Years 99.99% and 99.998% up: down 0.0001 and 0.00002 of a year.
+        let mut tally = super::YearTally::default();
+        tally.add_year(0, 0.0001 * super::YEAR_SECS, 0.0001 * super::YEAR_SECS);
+        tally.add_year(1, 0.00002 * super::YEAR_SECS, 0.00002 * super::YEAR_SECS);
+        tally.finish(2);
+        let (mean, [lo, hi]) = super::mean_ci(&tally.down, tally.years);
+        assert!((mean - 0.99994).abs() < 1e-12, "{mean}");
         let normal_half = 1.96 * (0.00008f64 / 2f64.sqrt() / 2f64.sqrt());
         assert!(mean - lo > 6.0 * normal_half, "[{lo}, {hi}]");
+        // t(1) · s/√n exactly: s = 0.00008/√2 of a year.
+        assert!(((mean - lo) - 12.706 * 0.00008 / 2.0).abs() < 1e-9, "[{lo}, {hi}]");
     }
 }

@@ -2,7 +2,7 @@
 //! the time, outages and intervals recorded per replication.
 
 use crate::model::Visibility;
-use crate::simulate::engine::Sim;
+use crate::simulate::engine::{Sim, Track};
 use crate::simulate::record::{outage_bin, Interval, IntervalState, ReplicationRecord};
 use crate::simulate::{Behaviour, YEAR_SECS};
 
@@ -137,6 +137,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             return;
         }
         // Services at full service accrue nothing.
+        let years = self.cx.options.years.max(1);
         for &s in &self.degraded {
             let track = &mut self.services[s as usize];
             let f = track.fraction;
@@ -151,20 +152,24 @@ impl<'c, 'm> Sim<'c, 'm> {
                     .entry(track.mechanism.clone())
                     .or_default() += dt;
             }
-            let r = &mut track.record;
             if f < 1.0 {
-                r.lost_request_secs += (1.0 - f) * dt;
+                track.record.lost_request_secs += (1.0 - f) * dt;
                 let mut a = from;
                 while a < t {
-                    let year = ((a / YEAR_SECS) as usize).min(r.down_secs_by_year.len().saturating_sub(1));
-                    let end = (((year + 1) as f64) * YEAR_SECS).min(t);
+                    let year = ((a / YEAR_SECS) as u32).min(years.saturating_sub(1));
+                    let end = ((f64::from(year) + 1.0) * YEAR_SECS).min(t);
                     let end = if end <= a { t } else { end };
-                    r.not_full_secs_by_year[year] += end - a;
+                    if year != track.year {
+                        close_year(track);
+                        track.year = year;
+                    }
+                    track.year_not_full_secs += end - a;
                     if f == 0.0 {
-                        r.down_secs_by_year[year] += end - a;
+                        track.year_down_secs += end - a;
                     }
                     a = end;
                 }
+                let r = &mut track.record;
                 if f > 0.0 {
                     r.degraded_secs += dt;
                 }
@@ -308,6 +313,9 @@ impl<'c, 'm> Sim<'c, 'm> {
             if self.services[s].fraction == 0.0 {
                 self.end_outage(s);
             }
+            let track = &mut self.services[s];
+            close_year(track);
+            track.record.years.finish(self.cx.options.years);
         }
         for j in 0..self.groups.len() {
             self.end_split(j);
@@ -325,4 +333,13 @@ impl<'c, 'm> Sim<'c, 'm> {
             .collect();
         ReplicationRecord { index: self.index, events: self.events, services }
     }
+}
+
+/// Counts the track's open year into its record, if anything was accounted in it.
+fn close_year(track: &mut Track) {
+    if track.year_not_full_secs > 0.0 {
+        track.record.years.add_year(track.year, track.year_down_secs, track.year_not_full_secs);
+    }
+    track.year_down_secs = 0.0;
+    track.year_not_full_secs = 0.0;
 }

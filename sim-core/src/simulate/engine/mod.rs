@@ -211,6 +211,11 @@ pub(in crate::simulate) struct Track {
     /// The open outage: its start and root cause, and its seconds per mechanism.
     pub(in crate::simulate) outage: Option<(f64, String)>,
     pub(in crate::simulate) slices: BTreeMap<String, f64>,
+    /// The simulated year being accounted, and its seconds down and below full service
+    /// so far (closed into `record.years` when time passes into a later year).
+    pub(in crate::simulate) year: u32,
+    pub(in crate::simulate) year_down_secs: f64,
+    pub(in crate::simulate) year_not_full_secs: f64,
     pub(in crate::simulate) record: ServiceRecord,
 }
 
@@ -467,7 +472,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             causes: Vec::new(),
             causes_at: -1.0,
             services: (0..model.services.len())
-                .map(|_| Track { record: empty_service_record(cx.options.years), ..Track::default() })
+                .map(|_| Track { record: empty_service_record(), ..Track::default() })
                 .collect(),
             record_timeline: index == 0,
             timeline_year: 0,
@@ -1152,11 +1157,9 @@ pub(in crate::simulate) fn bump(count: &mut u32, on: bool) -> bool {
     was != (*count > 0)
 }
 
-/// Per-service record with the year vectors sized.
-pub fn empty_service_record(years: u32) -> ServiceRecord {
+/// An empty per-service record.
+pub fn empty_service_record() -> ServiceRecord {
     ServiceRecord {
-        down_secs_by_year: vec![0.0; years.max(1) as usize],
-        not_full_secs_by_year: vec![0.0; years.max(1) as usize],
         outage_histogram: vec![0; super::record::OUTAGE_BINS.len() + 1],
         attribution: BTreeMap::new(),
         ..ServiceRecord::default()
