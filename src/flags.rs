@@ -523,7 +523,7 @@ pub struct NetboxArgs {
     #[arg(long, value_name = "FILE")]
     pub roles: Option<PathBuf>,
     /// Availability assumed for provider circuits, which NetBox records without an SLA.
-    #[arg(long, value_name = "PCT", default_value = "99.9%")]
+    #[arg(long, value_name = "PCT", default_value = "99.9%", allow_hyphen_values = true)]
     pub circuit_availability: String,
     /// The scenario's name.
     #[arg(long, default_value = "netbox")]

@@ -172,7 +172,25 @@ fn explain_exact(code: &str) -> Option<Explanation> {
             example: l.example,
         });
     }
-    OTHERS.iter().find(|e| e.code.eq_ignore_ascii_case(code) || e.name == code).map(|e| Explanation { ..*e })
+    OTHERS
+        .iter()
+        .find(|e| e.code.eq_ignore_ascii_case(code) || e.name == code)
+        .map(|e| Explanation { ..*e })
+        .or_else(|| netbox_code(code))
+}
+
+/// An importer code (`spofsim import netbox`): its meaning from the importer's table.
+fn netbox_code(code: &str) -> Option<Explanation> {
+    let &(code, severity, meaning) =
+        crate::netbox::codes::CODES.iter().find(|(c, _, _)| c.eq_ignore_ascii_case(code))?;
+    Some(Explanation {
+        code,
+        name: severity,
+        summary: meaning,
+        rationale: "docs/NETBOX.md (\"Diagnostics\" and the mapping rule it names): the NetBox importer reports what it could not read, or what NetBox leaves out, instead of guessing; an error writes no scenario, a warning or note writes one with the gap filled pessimistically and said in the file's comments.",
+        fix: "Follow the help line printed under the finding (it names the NetBox object, endpoint or option to fix), then import again.",
+        example: "spofsim import netbox --from nb-responses/ --output netbox-dc1.jsonc",
+    })
 }
 
 /// Every explainable code, sorted.
@@ -217,6 +235,11 @@ mod tests {
         }
         assert!(super::explain("SPOF-L999").is_none());
         assert_eq!(super::explain("l020").map(|e| e.code), Some("SPOF-L020"));
+        for (code, _, meaning) in crate::netbox::codes::CODES {
+            let e = super::explain(code).expect("importer codes explain themselves");
+            assert_eq!(e.summary, *meaning);
+            assert!(super::explain(&code.to_lowercase()).is_some());
+        }
         for code in crate::diagnostics::Code::ALL {
             assert!(super::explain(code.as_str()).is_some(), "{} has no explanation", code.as_str());
         }

@@ -224,7 +224,8 @@ pub fn lower_power(cx: &mut LowerCx, power: &Option<PowerSpec>, draw_watts: Opti
         Some(PowerSpec::Sources(s)) => (s, None),
         Some(PowerSpec::Detailed(d)) => (&d.from, positive_watts(cx, d.psu_capacity_watts, "psu_capacity_watts")),
     };
-    super::check_distinct(cx, sources, "power sources");
+    // A source listed twice is two PSUs plugged into it (NetBox records such devices):
+    // legal, and the analysis shows that source as the single point of failure it is.
     let name = cx.me_name();
     for (i, source) in sources.iter().enumerate() {
         let Some(src) = cx.resolve_element(source, POWER_SOURCES, "a power source") else {

@@ -16,6 +16,7 @@
 //! leaves a gap that could hide a SPOF (a PSU with no cable, a PDU inlet with no feed), the
 //! import says so and assumes the pessimistic case: one unrecorded supply per site.
 
+pub mod codes;
 mod fhrp;
 mod ids;
 mod network;
@@ -175,6 +176,22 @@ pub fn import(pages: &[Page], options: &Options) -> Imported {
             });
         }
     }
+    // Written as the circuits' `availability` string, which must be a percentage.
+    let percent = options.circuit_availability.trim().strip_suffix('%').map(|n| n.trim().parse::<f64>());
+    let bad_circuit = match percent {
+        None => Some("it does not end with %"),
+        Some(Err(_)) => Some("it is not a number before the %"),
+        Some(Ok(p)) if !(p > 0.0 && p <= 100.0) => Some("it is not above 0% and at most 100%"),
+        Some(Ok(_)) => None,
+    };
+    if let Some(why) = bad_circuit {
+        cx.error(
+            "NB009",
+            "--circuit-availability",
+            format!("\"{}\" is not an availability for provider circuits: {why}", options.circuit_availability),
+            "give a percentage above 0% and at most 100%, e.g. 99.95% (the circuits' SLA)".into(),
+        );
+    }
     cx.devices_in_scope();
     if cx.devices.is_empty() && cx.summary.devices_read > 0 {
         let sites: BTreeSet<&str> = responses
@@ -183,7 +200,7 @@ pub fn import(pages: &[Page], options: &Options) -> Imported {
             .collect();
         let statuses: BTreeSet<&str> =
             responses.list("dcim/devices").filter_map(|o| choice(&o.value, "status")).collect();
-        let shown = |set: BTreeSet<&str>| set.into_iter().take(12).collect::<Vec<_>>().join(", ");
+        let shown = |set: BTreeSet<&str>| sample(set.into_iter().map(str::to_string).collect(), 40);
         cx.error(
             "NB006",
             "dcim/devices",

@@ -269,15 +269,39 @@ pub fn import(cx: &mut Cx) {
         match netbox_far {
             Some(("dcim.interface", e)) => {
                 let far = id_of(e).unwrap_or(0);
-                if cabling.complete && t.end != End::Interface(far) {
+                let own_cable = iface.get("cable").and_then(id_of);
+                if cabling.complete && t.cables.is_empty() {
+                    // The interface's own cable is not among the cables read.
+                    let cable = own_cable.map_or("its cable".to_string(), |c| format!("cable #{c}"));
                     cx.warn(
                         "NB302",
                         &url_of(iface),
                         format!(
-                            "{} {}: NetBox's stored trace ends at interface {far}, the cables lead to {:?}; NetBox's is used",
+                            "{} {}: {cable} is not in dcim/cables; NetBox's stored far end ({}) is used, and any \
+                             cable or circuit this link shares with others cannot be seen",
                             cx.devices[&device].display,
                             display_of(iface),
-                            t.end
+                            display_of(e)
+                        ),
+                        Some("save dcim/cables again, every page, or import live with --url".into()),
+                    );
+                    t.cables.extend(own_cable);
+                } else if cabling.complete && t.end != End::Interface(far) {
+                    let ours = match &t.end {
+                        End::Interface(i) => iface_device
+                            .get(i)
+                            .map_or(format!("interface {i}"), |(_, name)| format!("interface {name} ({i})")),
+                        End::Provider(name, cid) => format!("provider {name} (circuit {cid})"),
+                        End::Nowhere(why) => format!("nowhere: {why}"),
+                    };
+                    cx.warn(
+                        "NB302",
+                        &url_of(iface),
+                        format!(
+                            "{} {}: NetBox's stored trace ends at {} ({far}), the cables read lead to {ours}; NetBox's is used",
+                            cx.devices[&device].display,
+                            display_of(iface),
+                            display_of(e)
                         ),
                         Some("run `manage.py trace_paths` in NetBox to rebuild its cable paths".into()),
                     );
@@ -401,8 +425,9 @@ pub fn import(cx: &mut Cx) {
             "NB306",
             &format!("site {site}"),
             format!(
-                "{n} device(s) have no network cable in NetBox ({}); a service through them needs its links \
-                 written in the extending file",
+                "{n} device(s) have no network link to another imported device ({}): NetBox records no \
+                 cable for them, or only cables that leave the scope or end nowhere; a service through them \
+                 needs its links written in the extending file",
                 super::sample(names, 8)
             ),
         );

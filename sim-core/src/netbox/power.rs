@@ -65,8 +65,23 @@ pub fn import(cx: &mut Cx) {
         }
         if sources.is_empty() {
             no_power.entry(device.site.clone()).or_default().push(device.display.clone());
-            sources.push(Value::String(cx.unrecorded_power_of(&device.site)));
+            // The PSUs NetBox records (at least one), all on the assumed source: their
+            // own redundancy stays, the unknown supply is the single point of failure.
+            let source = Value::String(cx.unrecorded_power_of(&device.site));
+            sources.extend(std::iter::repeat_n(source, ports.len().max(1)));
             cx.summary.devices_without_recorded_power += 1;
+        } else if sources.len() > 1 && sources.iter().all(|s| *s == sources[0]) {
+            let on = sources[0].as_str().unwrap_or_default().to_string();
+            cx.warn(
+                "NB207",
+                &device.url,
+                format!(
+                    "all {} cabled PSUs of {} are on {on}: it is a single point of failure for the device",
+                    sources.len(),
+                    device.display
+                ),
+                Some("move one PSU to the other side's PDU (A and B feeds) in the rack and in NetBox".into()),
+            );
         }
         let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
         entry.field("power", Value::Array(sources));
@@ -227,9 +242,33 @@ fn feed_component(cx: &mut Cx, id: i64) -> String {
     cx.out.netbox_ids.insert(key, comp.clone());
     let mut entry = Entry::new("pdu");
     let panel = feed.get("power_panel").and_then(id_of);
-    let voltage = feed.get("voltage").and_then(Value::as_f64);
-    let amperage = feed.get("amperage").and_then(Value::as_f64);
-    let utilisation = feed.get("max_utilization").and_then(Value::as_f64).unwrap_or(100.0);
+    // NetBox requires all three (max_utilization defaults to 80, POWERFEED_MAX_UTILIZATION_DEFAULT
+    // in dcim/constants.py); anything else is a response NetBox did not write as is.
+    let mut number = |field: &str| -> Option<f64> {
+        let value = feed.get(field).unwrap_or(&Value::Null);
+        let n = value.as_f64();
+        if n.is_none() {
+            cx.warn(
+                "NB208",
+                &url_of(&feed),
+                format!(
+                    "power feed {}: {field} is {}, not a number{}",
+                    display_of(&feed),
+                    super::responses::describe(value),
+                    if field == "max_utilization" {
+                        "; NetBox's default, 80%, is used"
+                    } else {
+                        "; the feed's available power is not known, so no capacity is checked against it"
+                    }
+                ),
+                Some(format!("set the feed's {field} in NetBox")),
+            );
+        }
+        n
+    };
+    let voltage = number("voltage");
+    let amperage = number("amperage");
+    let utilisation = number("max_utilization").unwrap_or(80.0);
     let three_phase = choice(&feed, "phase") == Some("three-phase");
     let available = match (voltage, amperage) {
         (Some(v), Some(a)) => {

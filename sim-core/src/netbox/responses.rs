@@ -59,6 +59,8 @@ impl Responses {
 /// page that cannot be read contributes nothing.
 pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Responses {
     let mut out = Responses::default();
+    // Per listing (its pages together): NetBox's `count`, the objects read, and a source.
+    let mut listings: BTreeMap<(String, String), (Option<u64>, usize, String)> = BTreeMap::new();
     for page in pages {
         let value: Value = match serde_json::from_str(&page.text) {
             Ok(v) => v,
@@ -106,6 +108,12 @@ pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Respons
                 continue;
             }
         };
+        let listing =
+            listings.entry((page.endpoint.clone(), listing_of(&page.source))).or_insert((None, 0, page.source.clone()));
+        listing.1 += results.len();
+        if let Some(count) = value.get("count").and_then(Value::as_u64) {
+            listing.0 = Some(listing.0.map_or(count, |c: u64| c.max(count)));
+        }
         let objects = out.endpoints.entry(page.endpoint.clone()).or_default();
         for (i, object) in results.iter().enumerate() {
             let at = format!("{} results[{i}]", page.source);
@@ -125,7 +133,39 @@ pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Respons
             }
         }
     }
+    for ((endpoint, _), (count, read, source)) in listings {
+        if let Some(count) = count.filter(|&c| (read as u64) < c) {
+            diagnostics.push(ImportDiagnostic {
+                severity: Severity::Error,
+                code: "NB008",
+                location: source,
+                message: format!(
+                    "NetBox counted {count} object(s) here but only {read} were read: a page is missing or \
+                     the data changed during the read, and what is missing (cables, PSUs) would hide or invent \
+                     single points of failure"
+                ),
+                help: Some(format!(
+                    "save every page of GET /api/{endpoint}/ (follow \"next\" to the end), or import live with --url again"
+                )),
+            });
+        }
+    }
     out
+}
+
+/// The listing a page belongs to: its source without the page part, so the pages of one
+/// listing count together: `…/dcim__cables__page3.json` → `…/dcim__cables.json`, and
+/// a URL without its query (a live import reads every listing whole).
+fn listing_of(source: &str) -> String {
+    if source.contains("://") {
+        return source.split('?').next().unwrap_or(source).to_string();
+    }
+    match source.rfind("__page") {
+        Some(at) if source[at + 6..].trim_end_matches(".json").chars().all(|c| c.is_ascii_digit()) => {
+            format!("{}.json", &source[..at])
+        }
+        _ => source.to_string(),
+    }
 }
 
 /// NetBox before 3.3 wrote one far end and one termination per cable end: an object's
@@ -308,6 +348,36 @@ mod tests {
         assert!(d.is_empty());
         let names: Vec<&str> = r.list("dcim/sites").map(|o| o.value["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["a", "B"]);
+    }
+
+    #[test]
+    fn a_listing_with_fewer_objects_than_its_count_is_an_error() {
+        let page = |source: &str, text: &str| Page {
+            endpoint: "dcim/cables".into(),
+            source: source.into(),
+            text: text.into(),
+        };
+        // Two saved pages of one listing: 3 counted, 3 read.
+        let whole = [
+            page("f/dcim__cables.json", r#"{"count":3,"next":"x","results":[{"id":1},{"id":2}]}"#),
+            page("f/dcim__cables__page2.json", r#"{"count":3,"next":null,"results":[{"id":3}]}"#),
+        ];
+        let mut diagnostics = Vec::new();
+        parse(&whole, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        // The second page lost.
+        parse(&whole[..1], &mut diagnostics);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].code, "NB008");
+        assert!(diagnostics[0].message.contains("counted 3 object(s) here but only 2"), "{}", diagnostics[0].message);
+        // Live pages of one URL count together too.
+        let live = [
+            Page { source: "https://nb/api/dcim/cables/?limit=2".into(), ..whole[0].clone() },
+            Page { source: "https://nb/api/dcim/cables/?limit=2&offset=2".into(), ..whole[1].clone() },
+        ];
+        let mut diagnostics = Vec::new();
+        parse(&live, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
     }
 
     #[test]

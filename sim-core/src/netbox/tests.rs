@@ -541,3 +541,96 @@ fn fhrp_priorities_outside_the_protocol_range_are_moved_with_a_warning() {
     assert!(nb505.iter().any(|m| m.contains("r1 has priority 2100") && m.contains("imported as 255")), "{nb505:?}");
     model_of(&imported);
 }
+
+/// Both PSUs of r105-torsw:1 on PDU A (port 61 moved from outlet 161 on PDU B to outlet
+/// 155 on PDU A, as a miscabled rack would be recorded): the PDU is listed twice, the
+/// scenario loads, and NB207 names the device.
+#[test]
+fn two_psus_on_one_pdu_are_that_pdu_twice_with_a_warning() {
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let ports = pages.iter().find(|p| p.source.ends_with("dcim__power-ports__mdf-examples.json")).unwrap();
+    let mut port: serde_json::Value = serde_json::from_str::<serde_json::Value>(&ports.text).unwrap()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == 61)
+        .unwrap()
+        .clone();
+    port["connected_endpoints"][0]["id"] = 155.into();
+    port["link_peers"][0]["id"] = 155.into();
+    pages.push(Page {
+        endpoint: "dcim/power-ports".into(),
+        source: "overlay/dcim__power-ports.json".into(),
+        text: serde_json::json!({ "count": 1, "next": null, "results": [port] }).to_string(),
+    });
+    let imported = import(&pages, &Options::default());
+    let model = model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(component(text, "r105-torsw-1").contains(r#""power": ["mdf-r105-pdu-a", "mdf-r105-pdu-a"]"#), "{text}");
+    let warned: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB207").map(|d| d.message.as_str()).collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(warned[0].contains("all 2 cabled PSUs of r105-torsw:1 are on mdf-r105-pdu-a"), "{warned:?}");
+    // Two PSUs, each needing PDU A.
+    let e = model.elements.iter().find(|e| e.name == "r105-torsw-1").unwrap();
+    assert_eq!(e.psus.len(), 2);
+}
+
+/// A device with PSUs NetBox records but none cabled (ncsu128-distswitch1: PSU0 and
+/// PSU1, found by hand in dcim__power-ports.json) keeps both PSUs, on the assumed source.
+#[test]
+fn uncabled_psus_stay_as_many_on_the_assumed_source() {
+    let imported = demo();
+    let text = imported.scenario.as_deref().unwrap();
+    let line = component(text, "ncsu128-distswitch1");
+    assert!(line.contains(r#""power": ["ncsu-128-unrecorded-power", "ncsu-128-unrecorded-power"]"#), "{line}");
+}
+
+/// `--circuit-availability` is checked before anything is written: a value the scenario
+/// would reject later (no %, over 100%, 0%) is NB009 and no scenario.
+#[test]
+fn a_circuit_availability_that_is_no_percentage_is_an_error() {
+    for bad in ["abc", "101%", "0%", "99.95", "-5%"] {
+        let options = Options { circuit_availability: bad.into(), ..Options::default() };
+        let imported = import(&folder("api"), &options);
+        assert!(imported.scenario.is_none(), "{bad}");
+        let errors: Vec<_> = imported.diagnostics.iter().filter(|d| d.code == "NB009").collect();
+        assert_eq!(errors.len(), 1, "{bad}: {:#?}", imported.diagnostics);
+        assert!(errors[0].message.contains(bad), "{}", errors[0].message);
+    }
+    let options = Options { circuit_availability: "99.95%".into(), ..Options::default() };
+    assert!(import(&folder("api"), &options).scenario.is_some());
+}
+
+/// A feed whose voltage is text and whose max_utilization is null (NetBox writes
+/// neither): NB208 for each, no capacity from the bad voltage, and nothing silent.
+#[test]
+fn a_power_feed_with_fields_of_the_wrong_type_is_reported() {
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let feeds = pages.iter().find(|p| p.source.ends_with("api-examples/dcim__power-feeds.json")).unwrap();
+    let mut feed: serde_json::Value = serde_json::from_str::<serde_json::Value>(&feeds.text).unwrap()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == 9)
+        .unwrap()
+        .clone();
+    feed["voltage"] = "220".into();
+    feed["max_utilization"] = serde_json::Value::Null;
+    pages.push(Page {
+        endpoint: "dcim/power-feeds".into(),
+        source: "overlay/dcim__power-feeds.json".into(),
+        text: serde_json::json!({ "count": 1, "next": null, "results": [feed] }).to_string(),
+    });
+    let imported = import(&pages, &Options::default());
+    model_of(&imported);
+    let warned: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB208").map(|d| d.message.as_str()).collect();
+    assert_eq!(warned.len(), 2, "{warned:?}");
+    assert!(warned.iter().any(|m| m.contains("voltage is a string")), "{warned:?}");
+    assert!(warned.iter().any(|m| m.contains("max_utilization is null") && m.contains("80%")), "{warned:?}");
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(!component(text, "p1-5a").contains("capacity_watts"), "{}", component(text, "p1-5a"));
+}

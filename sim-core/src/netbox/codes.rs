@@ -1,0 +1,73 @@
+//! The importer's diagnostic codes (NB001…NB505), each with its severity and meaning:
+//! one table for `spofsim explain NB…` and for docs/NETBOX.md's "Diagnostics" table,
+//! which a test keeps equal to it.
+
+/// (code, severity, what it means), sorted by code.
+pub const CODES: &[(&str, &str, &str)] = &[
+    ("NB001", "error", "a response is not JSON, ends early, or has no `results` list"),
+    ("NB002", "error", "a response or object has the wrong shape (no numeric `id`, `results` not a list)"),
+    ("NB003", "error", "the roles file is not JSON, not an object, or maps a role to an unknown kind"),
+    ("NB004", "error", "`dcim/devices` or `dcim/sites` was not read"),
+    ("NB005", "warning", "a `spofsim_*` custom field is not text"),
+    ("NB006", "error", "no device matches the scope (`--site`, `--status`, `--tag`); names what is there"),
+    ("NB007", "warning", "the roles file maps a role no device has (a typo?)"),
+    ("NB008", "error", "a listing holds fewer objects than NetBox's `count` (a page missing, or the data changed during the read)"),
+    ("NB009", "error", "`--circuit-availability` is not a percentage above 0% and at most 100%"),
+    ("NB101", "error", "a device has no role"),
+    ("NB102", "error", "a device role has no kind (names the role and its devices)"),
+    ("NB201", "warning", "`dcim/power-ports` was not read: no device's power is known"),
+    ("NB202", "warning", "a PSU is not cabled (or its cable leads nowhere) while the device's other PSUs are"),
+    ("NB203", "warning", "devices of a site have no cabled PSU: they hang on the site's unrecorded power"),
+    ("NB204", "warning", "a PSU is plugged into a device that is not an imported PDU"),
+    ("NB205", "warning", "a PDU's inlet is not cabled to a feed: it hangs on the site's unrecorded power"),
+    ("NB206", "warning", "a PDU has several cabled inlets; the first is modelled"),
+    ("NB207", "warning", "every cabled PSU of a device is on one PDU or feed: it is the device's single point of failure"),
+    ("NB208", "warning", "a power feed's voltage, amperage or max_utilization is not a number (max_utilization then NetBox's default 80%)"),
+    ("NB301", "warning", "a cable leads to no device (a dead end, a loop of patch panels)"),
+    ("NB302", "warning", "NetBox's stored trace and the cables read disagree, or an interface's cable is not in dcim/cables; NetBox's far end is used"),
+    ("NB303", "note", "the cabling endpoints were not read: shared paths cannot be seen"),
+    ("NB304", "note", "cables lead to devices outside the scope"),
+    ("NB305", "note", "a cable between kinds spofsim does not link (a PDU's management port, Ethernet into Fibre Channel)"),
+    ("NB306", "note", "devices with no network link to another imported device (no cable, or only cables out of scope or to nowhere)"),
+    ("NB401", "note", "virtual machines without a host device are not imported"),
+    ("NB501", "warning", "an FHRP member on a virtual machine interface is not imported"),
+    ("NB502", "warning", "an FHRP protocol spofsim does not model"),
+    ("NB503", "warning", "an FHRP member whose kind cannot hold a virtual IP"),
+    ("NB504", "warning", "an FHRP group with fewer than two members in scope"),
+    ("NB505", "warning", "an FHRP priority outside the protocol's range, moved to the nearest end"),
+];
+
+#[cfg(test)]
+mod tests {
+    /// docs/NETBOX.md lists exactly these rows, and the importer uses exactly these codes.
+    #[test]
+    fn the_table_matches_the_docs_and_the_code() {
+        let doc = include_str!("../../../docs/NETBOX.md");
+        let rows: Vec<String> = doc.lines().filter(|l| l.starts_with("| NB")).map(str::to_string).collect();
+        let ours: Vec<String> = super::CODES.iter().map(|(c, s, m)| format!("| {c} | {s} | {m} |")).collect();
+        assert_eq!(rows, ours);
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("power.rs"),
+            include_str!("network.rs"),
+            include_str!("fhrp.rs"),
+            include_str!("responses.rs"),
+            include_str!("roles.rs"),
+            include_str!("ids.rs"),
+            include_str!("write.rs"),
+        ];
+        let mut used: Vec<String> = Vec::new();
+        for text in sources {
+            for (i, _) in text.match_indices("\"NB") {
+                let code = &text[i + 1..(i + 6).min(text.len())];
+                if code[2..].chars().all(|c| c.is_ascii_digit()) {
+                    used.push(code.to_string());
+                }
+            }
+        }
+        used.sort();
+        used.dedup();
+        let listed: Vec<String> = super::CODES.iter().map(|c| c.0.to_string()).collect();
+        assert_eq!(used, listed);
+    }
+}
