@@ -266,6 +266,7 @@ fn simulate_is_deterministic_across_threads_and_shards() {
     let mixed = spofsim(&["merge", &shards[0], &shards[1], other_s]);
     assert_eq!(mixed.code, 2);
     assert!(mixed.stderr.contains("other.json: from a different run"), "{}", mixed.stderr);
+    assert!(mixed.stderr.contains("seed 10 vs"), "names what differs: {}", mixed.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -300,6 +301,17 @@ fn rare_event_runs_are_deterministic_and_shard_like_crude_ones() {
     let merged = spofsim(&["merge", &shards[1], &shards[2], &shards[0], "--format", "json"]);
     assert_eq!(merged.code, 0, "{}", merged.stderr);
     assert_eq!(merged.stdout, one.stdout);
+    // A shard of a run with another cycle count: the error names the difference.
+    let other = dir.join("other-cycles.json").to_str().unwrap().to_string();
+    let mut other_run = base.to_vec();
+    other_run[4] = "7000";
+    let run = spofsim(&[&other_run[..], &["--shard", "2/3", "--output", &other]].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mixed = spofsim(&["merge", &shards[0], &shards[1], &other]);
+    assert_eq!(mixed.code, 2);
+    assert!(mixed.stderr.contains("--cycles 7000 vs 3500"), "{}", mixed.stderr);
+    let markdown = spofsim(&[&base[..7], &["--format", "markdown", "-q"]].concat());
+    assert!(markdown.stdout.contains("Force cap "), "{}", markdown.stdout);
     let text = spofsim(&["simulate", file, "--rare-event", "--cycles", "2000", "-q"]);
     assert_eq!(text.code, 0, "{}", text.stderr);
     assert!(text.stdout.contains("unavailability   "), "{}", text.stdout);

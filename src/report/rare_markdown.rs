@@ -39,8 +39,8 @@ pub fn render(report: &RareReport, scenario_hash: &str) -> String {
     }
     let _ = writeln!(
         out,
-        "\nEstimator: {}. Likelihood ratio mean {:.4} (1 expected), variance {:.3}.",
-        report.estimator, report.likelihood_ratio_mean, report.likelihood_ratio_variance
+        "\nEstimator: {}. Force cap {} per wait (pilot). Likelihood ratio mean {:.4} (1 expected), variance {:.3}.",
+        report.estimator, report.force_cap, report.likelihood_ratio_mean, report.likelihood_ratio_variance
     );
     for n in &report.notes {
         let _ = writeln!(out, "\nNote: {n}");

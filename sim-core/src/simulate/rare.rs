@@ -113,6 +113,9 @@ pub struct RareBatch {
     /// [`RareReport::notes`].
     #[serde(default)]
     pub replicated_data: bool,
+    /// The design restores data from scheduled backups: see [`RareReport::notes`].
+    #[serde(default)]
+    pub scheduled_backups: bool,
     /// The most a failure was forced per wait ([`FORCE_CAPS`], chosen by the pilot).
     #[serde(default)]
     pub force_cap: f64,
@@ -140,6 +143,7 @@ impl RareBatch {
             truncated: 0,
             events: 0,
             replicated_data: false,
+            scheduled_backups: false,
             force_cap: 0.0,
             length: Moments::default(),
             ratio: Moments::default(),
@@ -230,6 +234,7 @@ fn run_indexed(
         let mut b = engine::run_cycles(compiled, i, cycles_of(i), force_cap);
         b.force_cap = force_cap;
         b.replicated_data = compiled.data_sets.iter().any(|d| d.copies.len() > 1);
+        b.scheduled_backups = compiled.data_sets.iter().any(|d| !d.backups.0.is_empty());
         done();
         b
     };
@@ -319,8 +324,15 @@ pub struct RareReport {
 }
 
 /// The assumptions of a run (see [`RareReport::notes`]).
-fn notes(replicated_data: bool) -> Vec<String> {
+fn notes(replicated_data: bool, scheduled_backups: bool) -> Vec<String> {
     let mut notes = Vec::new();
+    if scheduled_backups {
+        notes.push(
+            "backups run on a wall-clock schedule, which a cycle's start does not reset: the schedule's phase at a cycle \
+             start is taken as it comes, not averaged; only outages and losses that restore from backup depend on it"
+                .to_string(),
+        );
+    }
     if replicated_data {
         notes.push(
             "a cycle ends when every element is up and every group holds its first role, wherever a data set's primary copy \
@@ -474,7 +486,7 @@ pub fn aggregate(
         mean_cycle_secs: if cycles > 0 { length.sum / n } else { 0.0 },
         likelihood_ratio_mean: lr_mean,
         likelihood_ratio_variance: lr_var,
-        notes: notes(batches.iter().any(|b| b.replicated_data)),
+        notes: notes(batches.iter().any(|b| b.replicated_data), batches.iter().any(|b| b.scheduled_backups)),
         services,
     }
 }

@@ -104,15 +104,29 @@ pub fn merge(shards: Vec<(String, Shard)>) -> Result<Merged, Vec<String>> {
             errors.push(format!("{name}: not a spofsim shard (format {} version {})", s.format, s.version));
             continue;
         }
-        let same_run = s.scenario_hash == first.scenario_hash
-            && s.options() == first.options()
-            && s.services == first.services
-            && s.rare_cycles == first.rare_cycles
-            && s.shard[1] == n;
-        if !same_run {
-            errors.push(format!(
-                "{name}: from a different run than {first_name} (scenario, seed, years, replications or shard count differ)"
-            ));
+        let differs: Vec<String> = [
+            (s.scenario_hash != first.scenario_hash, "scenario".to_string()),
+            (s.services != first.services, "services".into()),
+            (s.seed != first.seed, format!("seed {} vs {}", s.seed, first.seed)),
+            (s.rare_cycles != first.rare_cycles, match (s.rare_cycles, first.rare_cycles) {
+                (Some(a), Some(b)) => format!("--cycles {a} vs {b}"),
+                (Some(_), None) | (None, Some(_)) => "one is a --rare-event run, the other not".into(),
+                (None, None) => String::new(),
+            }),
+            (s.rare_cycles.is_none() && s.years != first.years, format!("--years {} vs {}", s.years, first.years)),
+            (
+                s.rare_cycles.is_none() && s.replications != first.replications,
+                format!("--replications {} vs {}", s.replications, first.replications),
+            ),
+            (s.ideal != first.ideal, format!("--ideal {} vs {}", s.ideal, first.ideal)),
+            (s.random_failures != first.random_failures, "--drills-only on one, not the other".into()),
+            (s.shard[1] != n, format!("shard count {} vs {n}", s.shard[1])),
+        ]
+        .into_iter()
+        .filter_map(|(d, what)| d.then_some(what))
+        .collect();
+        if !differs.is_empty() {
+            errors.push(format!("{name}: from a different run than {first_name} ({})", differs.join(", ")));
             continue;
         }
         let i = s.shard[0];
