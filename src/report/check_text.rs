@@ -76,7 +76,10 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, color: ColorMode) 
     for c in checked {
         for f in c.result.iter().flat_map(|r| r.lints.iter()).filter(|f| f.fails_run(fail_on)) {
             gating += 1;
-            let _ = writeln!(out, "{}: {} {} [{}] {}", c.path, f.severity.as_str(), f.code, f.name, f.message);
+            // Where the finding points: in an imported base, the base's file and line.
+            let (path, line, column) = c.sources.position(f.span);
+            let _ =
+                writeln!(out, "{path}:{line}:{column}: {} {} [{}] {}", f.severity.as_str(), f.code, f.name, f.message);
         }
     }
     for c in checked {
@@ -84,7 +87,12 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, color: ColorMode) 
         for f in r.lints.iter().filter(|f| f.suppressed.is_some()) {
             let reason = f.suppressed.as_deref().unwrap_or_default();
             // The message, not only the subject: one subject can carry two findings of a code.
-            let _ = writeln!(out, "{}: accepted {} [{}] {} (reason: {reason})", c.path, f.code, f.name, f.message);
+            let (path, line, column) = c.sources.position(f.span);
+            let _ = writeln!(
+                out,
+                "{path}:{line}:{column}: accepted {} [{}] {} (reason: {reason})",
+                f.code, f.name, f.message
+            );
         }
         for s in r.spofs.iter().filter(|s| s.suppressed.is_some()) {
             let reason = s.suppressed.as_deref().unwrap_or_default();

@@ -108,11 +108,14 @@ pub fn merge(shards: Vec<(String, Shard)>) -> Result<Merged, Vec<String>> {
             (s.scenario_hash != first.scenario_hash, "scenario".to_string()),
             (s.services != first.services, "services".into()),
             (s.seed != first.seed, format!("seed {} vs {}", s.seed, first.seed)),
-            (s.rare_cycles != first.rare_cycles, match (s.rare_cycles, first.rare_cycles) {
-                (Some(a), Some(b)) => format!("--cycles {a} vs {b}"),
-                (Some(_), None) | (None, Some(_)) => "one is a --rare-event run, the other not".into(),
-                (None, None) => String::new(),
-            }),
+            (
+                s.rare_cycles != first.rare_cycles,
+                match (s.rare_cycles, first.rare_cycles) {
+                    (Some(a), Some(b)) => format!("--cycles {a} vs {b}"),
+                    (Some(_), None) | (None, Some(_)) => "one is a --rare-event run, the other not".into(),
+                    (None, None) => String::new(),
+                },
+            ),
             (s.rare_cycles.is_none() && s.years != first.years, format!("--years {} vs {}", s.years, first.years)),
             (
                 s.rare_cycles.is_none() && s.replications != first.replications,
