@@ -13,6 +13,7 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("NB007", "warning", "the roles file maps a role no device has (a typo?)"),
     ("NB008", "error", "a listing holds fewer objects than NetBox's `count` (a page missing, or the data changed during the read)"),
     ("NB009", "error", "`--circuit-availability` is not a percentage above 0% and at most 100%"),
+    ("NB010", "warning", "a `--tag` no device read carries (a typo? tags are slugs)"),
     ("NB101", "error", "a device has no role"),
     ("NB102", "error", "a device role has no kind (names the role and its devices)"),
     ("NB201", "warning", "`dcim/power-ports` was not read: no device's power is known"),

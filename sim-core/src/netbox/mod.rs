@@ -473,10 +473,18 @@ impl Cx<'_> {
             let role =
                 d.get("role").filter(|r| !r.is_null()).or_else(|| d.get("device_role")).and_then(|r| str_of(r, "slug"));
             let Some(role) = role else {
+                let field = d.get("role").filter(|r| !r.is_null()).or_else(|| d.get("device_role"));
+                let message = match field {
+                    Some(other) if !other.is_null() => format!(
+                        "device {display}'s role is {}, not NetBox's nested object with a \"slug\"",
+                        responses::describe(other)
+                    ),
+                    _ => format!("device {display} has no role"),
+                };
                 self.error(
                     "NB101",
                     &url_of(d),
-                    format!("device {display} has no role"),
+                    message,
                     "give it a role in NetBox (every device needs one since NetBox 4.0), or leave it out with --status or --tag".into(),
                 );
                 continue;
@@ -492,6 +500,26 @@ impl Cx<'_> {
             let name = str_of(d, "name").map(str::to_owned).unwrap_or_else(|| display.clone());
             let comp = if mapping.is_component() { self.ids.claim(&name, id, "device") } else { name.clone() };
             self.devices.insert(id, Device { id: comp, mapping, site, placement, display, url: url_of(d) });
+        }
+        // A --tag no device carries is a typo or a tag from another NetBox: say so.
+        let seen_tags: BTreeSet<&str> = r
+            .list("dcim/devices")
+            .flat_map(|o| o.value.get("tags").and_then(Value::as_array).into_iter().flatten())
+            .filter_map(|t| str_of(t, "slug"))
+            .collect();
+        for tag in &self.options.tags {
+            if !seen_tags.contains(tag.as_str()) {
+                let near = crate::diagnostics::did_you_mean(tag, seen_tags.iter().copied());
+                self.warn(
+                    "NB010",
+                    "--tag",
+                    format!("no device read carries the tag {tag}"),
+                    Some(match near {
+                        Some(n) => format!("{n} (tags are given by slug)"),
+                        None => "tags are given by slug, as in NetBox's URLs".into(),
+                    }),
+                );
+            }
         }
         for key in &self.options.roles_file_keys {
             if !seen_roles.contains(key.as_str()) {

@@ -177,7 +177,7 @@ fn uncabled_psu(cx: &mut Cx, device: &super::Device, port: &Value) {
         "NB202",
         &url_of(port),
         message,
-        Some("cable it to a PDU outlet (on the other power side) in NetBox, or mark it as not present".into()),
+        Some("cable it to a PDU outlet (on the other power side) in NetBox; a PSU bay that is empty is best deleted from the device there".into()),
     );
 }
 

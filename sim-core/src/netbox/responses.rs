@@ -62,7 +62,9 @@ pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Respons
     // Per listing (its pages together): NetBox's `count`, the objects read, and a source.
     let mut listings: BTreeMap<(String, String), (Option<u64>, usize, String)> = BTreeMap::new();
     for page in pages {
-        let value: Value = match serde_json::from_str(&page.text) {
+        // A byte-order mark (some editors and Windows tools save one) is not JSON.
+        let text = page.text.strip_prefix('\u{feff}').unwrap_or(&page.text);
+        let value: Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
                 let what = if e.is_eof() { "the response ends early (truncated?)" } else { "not valid JSON" };

@@ -634,3 +634,26 @@ fn a_power_feed_with_fields_of_the_wrong_type_is_reported() {
     let text = imported.scenario.as_deref().unwrap();
     assert!(!component(text, "p1-5a").contains("capacity_watts"), "{}", component(text, "p1-5a"));
 }
+
+/// A tag no device carries is NB010 with the tag it probably meant; a role written as a
+/// plain string says so; a byte-order mark before the JSON is read past.
+#[test]
+fn tag_typos_string_roles_and_byte_order_marks() {
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let options = Options { tags: vec!["importer-exampel".into()], ..Options::default() };
+    let imported = import(&pages, &options);
+    let nb010: Vec<_> = imported.diagnostics.iter().filter(|d| d.code == "NB010").collect();
+    assert_eq!(nb010.len(), 1, "{:#?}", imported.diagnostics);
+    assert!(nb010[0].help.as_deref().unwrap_or("").contains("importer-example"), "{:?}", nb010[0]);
+    let devices = r#"{"count":1,"next":null,"results":[{"id":1,"name":"r1","role":"router","status":{"value":"active"},"site":{"id":1,"slug":"s"}}]}"#;
+    let sites = "\u{feff}{\"count\":1,\"next\":null,\"results\":[{\"id\":1,\"slug\":\"s\",\"name\":\"S\"}]}";
+    let pages = vec![
+        Page { endpoint: "dcim/devices".into(), source: "d.json".into(), text: devices.into() },
+        Page { endpoint: "dcim/sites".into(), source: "s.json".into(), text: sites.into() },
+    ];
+    let imported = import(&pages, &Options::default());
+    let messages: Vec<String> = imported.diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
+    assert!(messages.iter().any(|m| m.starts_with("NB101") && m.contains("role is a string")), "{messages:?}");
+    assert!(!messages.iter().any(|m| m.starts_with("NB001")), "the BOM is read past: {messages:?}");
+}
