@@ -501,6 +501,24 @@ impl Cx<'_> {
             let comp = if mapping.is_component() { self.ids.claim(&name, id, "device") } else { name.clone() };
             self.devices.insert(id, Device { id: comp, mapping, site, placement, display, url: url_of(d) });
         }
+        // Device statuses NetBox knows (DeviceStatusChoices, dcim/choices.py).
+        const STATUSES: [&str; 7] =
+            ["offline", "active", "planned", "staged", "failed", "inventory", "decommissioning"];
+        for status in &self.options.statuses {
+            if !STATUSES.contains(&status.as_str()) {
+                let near = crate::diagnostics::did_you_mean(status, STATUSES);
+                self.warn(
+                    "NB011",
+                    "--status",
+                    format!("{status} is not a NetBox device status, so no device can match it"),
+                    Some(format!(
+                        "{}NetBox's statuses: {}",
+                        near.map(|n| format!("{n} ")).unwrap_or_default(),
+                        STATUSES.join(", ")
+                    )),
+                );
+            }
+        }
         // A --tag no device carries is a typo or a tag from another NetBox: say so.
         let seen_tags: BTreeSet<&str> = r
             .list("dcim/devices")

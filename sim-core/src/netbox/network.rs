@@ -287,10 +287,13 @@ pub fn import(cx: &mut Cx) {
                     );
                     t.cables.extend(own_cable);
                 } else if cabling.complete && t.end != End::Interface(far) {
+                    let device_name = |d: i64| {
+                        r.get("dcim/devices", d).map_or_else(|| format!("device {d}"), |o| display_of(&o.value))
+                    };
                     let ours = match &t.end {
-                        End::Interface(i) => iface_device
-                            .get(i)
-                            .map_or(format!("interface {i}"), |(_, name)| format!("interface {name} ({i})")),
+                        End::Interface(i) => iface_device.get(i).map_or(format!("interface {i}"), |(d, name)| {
+                            format!("{} {name} (interface {i})", device_name(*d))
+                        }),
                         End::Provider(name, cid) => format!("provider {name} (circuit {cid})"),
                         End::Nowhere(why) => format!("nowhere: {why}"),
                     };
@@ -298,9 +301,10 @@ pub fn import(cx: &mut Cx) {
                         "NB302",
                         &url_of(iface),
                         format!(
-                            "{} {}: NetBox's stored trace ends at {} ({far}), the cables read lead to {ours}; NetBox's is used",
+                            "{} {}: NetBox's stored trace ends at {} {} (interface {far}), the cables read lead to {ours}; NetBox's is used",
                             cx.devices[&device].display,
                             display_of(iface),
+                            e.get("device").map(display_of).unwrap_or_default(),
                             display_of(e)
                         ),
                         Some("run `manage.py trace_paths` in NetBox to rebuild its cable paths".into()),

@@ -4,7 +4,7 @@
 //! - A power panel becomes a `power-feed` (the supply into the panel: one upstream source
 //!   whose loss drops every feed of the panel).
 //! - A power feed becomes a `pdu` fed from its panel, with `capacity_watts` = NetBox's
-//!   available power: voltage × amperage × max_utilization / 100, × √3 for three-phase
+//!   available power: voltage × amperage × max_utilization / 100, × 1.732 for three-phase
 //!   (NetBox `PowerFeed.save()`, dcim/models/power.py).
 //! - A PDU (a device whose role maps to `pdu`) is fed from the feed its inlet is cabled to.
 //! - A device's PSU (power port) is cabled to a PDU outlet or straight to a feed; NetBox
@@ -34,11 +34,15 @@ pub fn import(cx: &mut Cx) {
     let have_ports = cx.r.has("dcim/power-ports");
     let devices: Vec<(i64, super::Device)> = cx.devices.iter().map(|(k, v)| (*k, v.clone())).collect();
     let mut no_power: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+    // PDU → the PDU it is plugged into (daisy chains).
+    let mut chains: BTreeMap<String, (String, super::Device)> = BTreeMap::new();
     for (id, device) in devices {
         let RoleMapping::Kind(kind) = device.mapping else { continue };
         let ports = ports_of.remove(&id).unwrap_or_default();
         if kind == "pdu" {
-            pdu_source(cx, &device, &ports);
+            if let Some(upstream) = pdu_source(cx, &device, &ports) {
+                chains.insert(device.id.clone(), (upstream, device.clone()));
+            }
             continue;
         }
         let mut sources = Vec::new();
@@ -88,6 +92,22 @@ pub fn import(cx: &mut Cx) {
         // A sum past f64's range (no real rack) would write no number at all.
         if any_draw && draw.is_finite() {
             entry.field("draw_watts", serde_json::json!(draw));
+        }
+    }
+    // Repeated until no loop is left (each pass cuts one).
+    for _ in 0..chains.len() {
+        let before: Vec<String> = chains.keys().cloned().collect();
+        break_pdu_loops(cx, &chains);
+        chains.retain(|pdu, _| {
+            cx.out
+                .components
+                .get(pdu)
+                .and_then(|e| e.get("from"))
+                .and_then(Value::as_str)
+                .is_some_and(|f| !f.ends_with("-unrecorded-power"))
+        });
+        if chains.len() == before.len() {
+            break;
         }
     }
     if !have_ports && !cx.devices.is_empty() {
@@ -181,44 +201,87 @@ fn uncabled_psu(cx: &mut Cx, device: &super::Device, port: &Value) {
     );
 }
 
-/// A PDU's `from`: the feed its inlet is cabled to.
-fn pdu_source(cx: &mut Cx, device: &super::Device, ports: &[Value]) {
-    let mut feeds = Vec::new();
+/// A PDU's `from`: what its inlet is cabled to, a power feed or an outlet of another
+/// PDU (a daisy chain). Returns the source when it is another PDU, for the loop check.
+fn pdu_source(cx: &mut Cx, device: &super::Device, ports: &[Value]) -> Option<String> {
+    let mut sources: Vec<String> = Vec::new();
     for port in ports {
-        let is_feed = port.get("connected_endpoints_type").and_then(Value::as_str) == Some("dcim.powerfeed");
-        let feed = port.get("connected_endpoints").and_then(Value::as_array).and_then(|a| a.first()).and_then(id_of);
-        if let (true, Some(feed)) = (is_feed, feed) {
-            feeds.push(feed);
+        if let Some(source) = psu_source(cx, port) {
+            if source == device.id {
+                cx.warn(
+                    "NB209",
+                    &url_of(port),
+                    format!(
+                        "PDU {}'s inlet is plugged into one of its own outlets; that cable is left out",
+                        device.display
+                    ),
+                    Some("correct the cabling in NetBox".into()),
+                );
+            } else {
+                sources.push(source);
+            }
         }
     }
-    let from = match feeds.as_slice() {
+    let from = match sources.as_slice() {
         [] => {
             cx.summary.devices_without_recorded_power += 1;
             cx.warn(
                 "NB205",
                 &device.url,
-                format!("PDU {}'s inlet is not cabled to a power feed; it is put on its site's assumed \"unrecorded power\" source", device.display),
-                Some("cable the PDU's input power port to its power feed in NetBox".into()),
+                format!("PDU {}'s inlet is not cabled to a power feed or another PDU; it is put on its site's assumed \"unrecorded power\" source", device.display),
+                Some("cable the PDU's input power port to its power feed (or upstream PDU) in NetBox".into()),
             );
             cx.unrecorded_power_of(&device.site)
         }
-        [one] => feed_component(cx, *one),
+        [one] => one.clone(),
         [first, ..] => {
             cx.warn(
                 "NB206",
                 &device.url,
                 format!(
-                    "PDU {} has {} cabled inlets; it is modelled as fed by the first only (a transfer switch is not modelled), the pessimistic case",
+                    "PDU {} has {} cabled inlets; it is modelled as fed by the first only, so PSUs on outlets of the \
+                     other inlets are counted on the first inlet's supply: a SPOF in the other inlets' supply can be missed",
                     device.display,
-                    feeds.len()
+                    sources.len()
                 ),
-                None,
+                Some("check that PDU's other inlets by hand; until then treat its figures as unverified".into()),
             );
-            feed_component(cx, *first)
+            first.clone()
         }
     };
+    let upstream_pdu =
+        cx.devices.values().any(|d| d.id == from && d.mapping == RoleMapping::Kind("pdu")).then(|| from.clone());
     let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
     entry.field("from", Value::String(from));
+    upstream_pdu
+}
+
+/// PDUs fed from PDUs must end at a feed: a loop of daisy-chained PDUs (a recording
+/// error) is cut at its first PDU by id, which is put on its site's assumed supply.
+fn break_pdu_loops(cx: &mut Cx, chains: &BTreeMap<String, (String, super::Device)>) {
+    for (start, (_, device)) in chains {
+        let mut at = start.clone();
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some((next, _)) = chains.get(&at) {
+            if !seen.insert(at.clone()) {
+                break;
+            }
+            if next == start {
+                cx.warn(
+                    "NB209",
+                    &device.url,
+                    format!("PDU {} is fed, through other PDUs, from itself; it is put on its site's assumed \"unrecorded power\" source", device.display),
+                    Some("correct the cabling in NetBox".into()),
+                );
+                let supply = cx.unrecorded_power_of(&device.site);
+                if let Some(entry) = cx.out.components.get_mut(start) {
+                    entry.field("from", Value::String(supply));
+                }
+                return;
+            }
+            at = next.clone();
+        }
+    }
 }
 
 /// The component of NetBox power feed `id` (created with its panel on first use).
@@ -272,8 +335,9 @@ fn feed_component(cx: &mut Cx, id: i64) -> String {
     let three_phase = choice(&feed, "phase") == Some("three-phase");
     let available = match (voltage, amperage) {
         (Some(v), Some(a)) => {
-            let w = v.abs() * a * utilisation / 100.0 * if three_phase { 3f64.sqrt() } else { 1.0 };
-            Some(w.round())
+            // As NetBox computes it: Python's round() rounds halves to even.
+            let w = v.abs() * a * utilisation / 100.0 * if three_phase { 1.732 } else { 1.0 };
+            Some(w.round_ties_even())
         }
         _ => None,
     };

@@ -60,7 +60,8 @@ impl Responses {
 pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Responses {
     let mut out = Responses::default();
     // Per listing (its pages together): NetBox's `count`, the objects read, and a source.
-    let mut listings: BTreeMap<(String, String), (Option<u64>, usize, String)> = BTreeMap::new();
+    // (Distinct ids, not rows: a page saved twice over another must not pass for it.)
+    let mut listings: BTreeMap<(String, String), Listing> = BTreeMap::new();
     for page in pages {
         // A byte-order mark (some editors and Windows tools save one) is not JSON.
         let text = page.text.strip_prefix('\u{feff}').unwrap_or(&page.text);
@@ -110,9 +111,12 @@ pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Respons
                 continue;
             }
         };
-        let listing =
-            listings.entry((page.endpoint.clone(), listing_of(&page.source))).or_insert((None, 0, page.source.clone()));
-        listing.1 += results.len();
+        let listing = listings.entry((page.endpoint.clone(), listing_of(&page.source))).or_insert((
+            None,
+            std::collections::BTreeSet::new(),
+            page.source.clone(),
+        ));
+        listing.1.extend(results.iter().filter_map(|o| o.get("id").and_then(Value::as_i64)));
         if let Some(count) = value.get("count").and_then(Value::as_u64) {
             listing.0 = Some(listing.0.map_or(count, |c: u64| c.max(count)));
         }
@@ -135,14 +139,15 @@ pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Respons
             }
         }
     }
-    for ((endpoint, _), (count, read, source)) in listings {
+    for ((endpoint, _), (count, ids, source)) in listings {
+        let read = ids.len();
         if let Some(count) = count.filter(|&c| (read as u64) < c) {
             diagnostics.push(ImportDiagnostic {
                 severity: Severity::Error,
                 code: "NB008",
                 location: source,
                 message: format!(
-                    "NetBox counted {count} object(s) here but only {read} were read: a page is missing or \
+                    "NetBox counted {count} object(s) here but only {read} distinct ones were read: a page is missing or \
                      the data changed during the read, and what is missing (cables, PSUs) would hide or invent \
                      single points of failure"
                 ),
@@ -154,6 +159,9 @@ pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Respons
     }
     out
 }
+
+/// One listing's pages together: NetBox's `count`, the distinct ids read, a source.
+type Listing = (Option<u64>, std::collections::BTreeSet<i64>, String);
 
 /// The listing a page belongs to: its source without the page part, so the pages of one
 /// listing count together: `…/dcim__cables__page3.json` → `…/dcim__cables.json`, and
@@ -372,6 +380,11 @@ mod tests {
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert_eq!(diagnostics[0].code, "NB008");
         assert!(diagnostics[0].message.contains("counted 3 object(s) here but only 2"), "{}", diagnostics[0].message);
+        // The first page saved again in place of the second: 4 rows, 2 distinct objects.
+        let mut diagnostics = Vec::new();
+        let twice = [whole[0].clone(), Page { source: "f/dcim__cables__page2.json".into(), ..whole[0].clone() }];
+        parse(&twice, &mut diagnostics);
+        assert_eq!(diagnostics.iter().filter(|d| d.code == "NB008").count(), 1, "{diagnostics:?}");
         // Live pages of one URL count together too.
         let live = [
             Page { source: "https://nb/api/dcim/cables/?limit=2".into(), ..whole[0].clone() },

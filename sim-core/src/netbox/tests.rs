@@ -646,6 +646,11 @@ fn tag_typos_string_roles_and_byte_order_marks() {
     let nb010: Vec<_> = imported.diagnostics.iter().filter(|d| d.code == "NB010").collect();
     assert_eq!(nb010.len(), 1, "{:#?}", imported.diagnostics);
     assert!(nb010[0].help.as_deref().unwrap_or("").contains("importer-example"), "{:?}", nb010[0]);
+    let options = Options { statuses: vec!["active".into(), "plannd".into()], ..Options::default() };
+    let imported = import(&folder("api"), &options);
+    let nb011: Vec<_> = imported.diagnostics.iter().filter(|d| d.code == "NB011").collect();
+    assert_eq!(nb011.len(), 1, "{:#?}", imported.diagnostics);
+    assert!(nb011[0].help.as_deref().unwrap_or("").contains("`planned`"), "{:?}", nb011[0]);
     let devices = r#"{"count":1,"next":null,"results":[{"id":1,"name":"r1","role":"router","status":{"value":"active"},"site":{"id":1,"slug":"s"}}]}"#;
     let sites = "\u{feff}{\"count\":1,\"next\":null,\"results\":[{\"id\":1,\"slug\":\"s\",\"name\":\"S\"}]}";
     let pages = vec![
@@ -656,4 +661,49 @@ fn tag_typos_string_roles_and_byte_order_marks() {
     let messages: Vec<String> = imported.diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
     assert!(messages.iter().any(|m| m.starts_with("NB101") && m.contains("role is a string")), "{messages:?}");
     assert!(!messages.iter().any(|m| m.starts_with("NB001")), "the BOM is read past: {messages:?}");
+}
+
+/// The recorded pages with power ports replaced: (port id, outlet id) → that port now
+/// plugs into that outlet.
+fn with_ports_on_outlets(moves: &[(i64, i64)]) -> Vec<Page> {
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let ports = pages.iter().find(|p| p.source.ends_with("dcim__power-ports__mdf-examples.json")).unwrap();
+    let all: serde_json::Value = serde_json::from_str(&ports.text).unwrap();
+    let moved: Vec<serde_json::Value> = moves
+        .iter()
+        .map(|&(port, outlet)| {
+            let mut p = all["results"].as_array().unwrap().iter().find(|p| p["id"] == port).unwrap().clone();
+            p["connected_endpoints_type"] = "dcim.poweroutlet".into();
+            p["connected_endpoints"] = serde_json::json!([{ "id": outlet }]);
+            p
+        })
+        .collect();
+    pages.push(Page {
+        endpoint: "dcim/power-ports".into(),
+        source: "overlay/dcim__power-ports.json".into(),
+        text: serde_json::json!({ "count": moved.len(), "next": null, "results": moved }).to_string(),
+    });
+    pages
+}
+
+/// A daisy chain: PDU B's inlet (port 83) plugged into Outlet 4 of PDU A (outlet 156):
+/// PDU B is fed from PDU A, so PDU A, its feed P1-5A and Panel 1 are what both PSUs of
+/// the r105 switches hang on. A loop of two PDUs is cut with NB209, and still loads.
+#[test]
+fn daisy_chained_pdus_feed_each_other() {
+    let imported = import(&with_ports_on_outlets(&[(83, 156)]), &Options::default());
+    model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(
+        component(text, "mdf-r105-pdu-b").contains(r#""from": "mdf-r105-pdu-a""#),
+        "{}",
+        component(text, "mdf-r105-pdu-b")
+    );
+    assert!(!imported.diagnostics.iter().any(|d| d.code == "NB205" && d.message.contains("mdf-r105-pdu-b")));
+    let looped = import(&with_ports_on_outlets(&[(83, 156), (82, 163)]), &Options::default());
+    model_of(&looped);
+    let nb209: Vec<_> = looped.diagnostics.iter().filter(|d| d.code == "NB209").collect();
+    assert_eq!(nb209.len(), 1, "{:#?}", looped.diagnostics);
+    assert!(nb209[0].message.contains("from itself"), "{}", nb209[0].message);
 }
