@@ -341,6 +341,20 @@ fn feed_component(cx: &mut Cx, id: i64) -> String {
         }
         _ => None,
     };
+    // A feed NetBox marks failed or offline supplies nothing today; the scenario has no
+    // "down now" state, so it is imported as working and the figures assume it repaired.
+    if let Some(status @ ("failed" | "offline")) = choice(&feed, "status") {
+        cx.warn(
+            "NB210",
+            &url_of(&feed),
+            format!(
+                "power feed {} is {status} in NetBox; it is imported as a working supply, so every figure assumes it is \
+                 back: until it is, what it feeds runs on its other supply alone",
+                display_of(&feed)
+            ),
+            Some("repair the feed (or move its load) and mark it active in NetBox; to see today's risk, add a drill that fails it".into()),
+        );
+    }
     let side = choice(&feed, "type").unwrap_or("primary");
     let panel_name = feed.get("power_panel").map(display_of).unwrap_or_default();
     entry.comment(format!(

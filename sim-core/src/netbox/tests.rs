@@ -604,7 +604,8 @@ fn a_circuit_availability_that_is_no_percentage_is_an_error() {
 }
 
 /// A feed whose voltage is text and whose max_utilization is null (NetBox writes
-/// neither): NB208 for each, no capacity from the bad voltage, and nothing silent.
+/// neither): NB208 for each, no capacity from the bad voltage, and nothing silent; the
+/// same feed marked failed in NetBox is NB210.
 #[test]
 fn a_power_feed_with_fields_of_the_wrong_type_is_reported() {
     let mut pages = folder("api");
@@ -619,6 +620,7 @@ fn a_power_feed_with_fields_of_the_wrong_type_is_reported() {
         .clone();
     feed["voltage"] = "220".into();
     feed["max_utilization"] = serde_json::Value::Null;
+    feed["status"] = serde_json::json!({ "value": "failed", "label": "Failed" });
     pages.push(Page {
         endpoint: "dcim/power-feeds".into(),
         source: "overlay/dcim__power-feeds.json".into(),
@@ -631,6 +633,10 @@ fn a_power_feed_with_fields_of_the_wrong_type_is_reported() {
     assert_eq!(warned.len(), 2, "{warned:?}");
     assert!(warned.iter().any(|m| m.contains("voltage is a string")), "{warned:?}");
     assert!(warned.iter().any(|m| m.contains("max_utilization is null") && m.contains("80%")), "{warned:?}");
+    let failed: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB210").map(|d| d.message.as_str()).collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(failed[0].contains("P1-5A is failed"), "{failed:?}");
     let text = imported.scenario.as_deref().unwrap();
     assert!(!component(text, "p1-5a").contains("capacity_watts"), "{}", component(text, "p1-5a"));
 }
