@@ -94,21 +94,9 @@ pub fn import(cx: &mut Cx) {
             entry.field("draw_watts", serde_json::json!(draw));
         }
     }
-    // Repeated until no loop is left (each pass cuts one).
-    for _ in 0..chains.len() {
-        let before: Vec<String> = chains.keys().cloned().collect();
-        break_pdu_loops(cx, &chains);
-        chains.retain(|pdu, _| {
-            cx.out
-                .components
-                .get(pdu)
-                .and_then(|e| e.get("from"))
-                .and_then(Value::as_str)
-                .is_some_and(|f| !f.ends_with("-unrecorded-power"))
-        });
-        if chains.len() == before.len() {
-            break;
-        }
+    // Each pass cuts one loop; a cut PDU no longer chains.
+    while let Some(cut) = break_pdu_loops(cx, &chains) {
+        chains.remove(&cut);
     }
     if !have_ports && !cx.devices.is_empty() {
         cx.warn(
@@ -258,7 +246,8 @@ fn pdu_source(cx: &mut Cx, device: &super::Device, ports: &[Value]) -> Option<St
 
 /// PDUs fed from PDUs must end at a feed: a loop of daisy-chained PDUs (a recording
 /// error) is cut at its first PDU by id, which is put on its site's assumed supply.
-fn break_pdu_loops(cx: &mut Cx, chains: &BTreeMap<String, (String, super::Device)>) {
+/// Returns the PDU cut, if any loop was found.
+fn break_pdu_loops(cx: &mut Cx, chains: &BTreeMap<String, (String, super::Device)>) -> Option<String> {
     for (start, (_, device)) in chains {
         let mut at = start.clone();
         let mut seen = std::collections::BTreeSet::new();
@@ -277,11 +266,12 @@ fn break_pdu_loops(cx: &mut Cx, chains: &BTreeMap<String, (String, super::Device
                 if let Some(entry) = cx.out.components.get_mut(start) {
                     entry.field("from", Value::String(supply));
                 }
-                return;
+                return Some(start.clone());
             }
             at = next.clone();
         }
     }
+    None
 }
 
 /// The component of NetBox power feed `id` (created with its panel on first use).

@@ -547,23 +547,7 @@ fn fhrp_priorities_outside_the_protocol_range_are_moved_with_a_warning() {
 /// scenario loads, and NB207 names the device.
 #[test]
 fn two_psus_on_one_pdu_are_that_pdu_twice_with_a_warning() {
-    let mut pages = folder("api");
-    pages.extend(folder("api-examples"));
-    let ports = pages.iter().find(|p| p.source.ends_with("dcim__power-ports__mdf-examples.json")).unwrap();
-    let mut port: serde_json::Value = serde_json::from_str::<serde_json::Value>(&ports.text).unwrap()["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["id"] == 61)
-        .unwrap()
-        .clone();
-    port["connected_endpoints"][0]["id"] = 155.into();
-    port["link_peers"][0]["id"] = 155.into();
-    pages.push(Page {
-        endpoint: "dcim/power-ports".into(),
-        source: "overlay/dcim__power-ports.json".into(),
-        text: serde_json::json!({ "count": 1, "next": null, "results": [port] }).to_string(),
-    });
+    let pages = with_ports_on_outlets(&[(61, 155)]);
     let imported = import(&pages, &Options::default());
     let model = model_of(&imported);
     let text = imported.scenario.as_deref().unwrap();
