@@ -64,6 +64,7 @@ pub static EXAMPLES: &[Example] = examples![
     "network/l3-gateways.jsonc",
     "operations/backups.jsonc",
     "operations/monitoring-gaps.jsonc",
+    "power/dual-inlet-pdu.jsonc",
     "power/dual-power-path.jsonc",
     "power/generator-backup.jsonc",
     "power/undersized-psu.jsonc",

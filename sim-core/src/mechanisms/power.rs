@@ -18,8 +18,13 @@ use crate::model::{Attr, EdgeKind, ElementId, Layer, LowerCx, ModelBuilder, Req}
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
-pub static KINDS: &[&dyn Kind] =
-    &[&KindOf::<FeedSpec>::NEW, &KindOf::<UpsSpec>::NEW, &KindOf::<PduSpec>::NEW, &KindOf::<PsuSpec>::NEW];
+pub static KINDS: &[&dyn Kind] = &[
+    &KindOf::<FeedSpec>::NEW,
+    &KindOf::<UpsSpec>::NEW,
+    &KindOf::<PduSpec>::NEW,
+    &KindOf::<EnclosureSpec>::NEW,
+    &KindOf::<PsuSpec>::NEW,
+];
 
 /// A utility power feed.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -83,6 +88,10 @@ pub struct PduSpec {
     /// The most the PDU can deliver, in watts; the draws of the devices on it must fit
     /// (SPOF-L001), e.g. `"capacity_watts": 1000`.
     pub capacity_watts: Option<f64>,
+    /// The housing this PDU shares with others (an `enclosure`): a dual-inlet PDU is one
+    /// PDU per inlet, each fed on its own, all in one enclosure whose failure stops every
+    /// one of them, e.g. `"enclosure": "pdu-1"`.
+    pub enclosure: Option<Ref>,
 }
 
 impl Spec for PduSpec {
@@ -102,7 +111,33 @@ impl Spec for PduSpec {
         if let Some(src) = cx.resolve_element(&self.from, POWER_SOURCES, "a PDU's source") {
             cx.need(me, Req::Element(src), EdgeKind::Power);
         }
+        if let Some(enclosure) = &self.enclosure {
+            if let Some(unit) = cx.resolve_element(enclosure, &["enclosure"], "a PDU's enclosure") {
+                cx.need(me, Req::Element(unit), EdgeKind::Power);
+            }
+        }
     }
+}
+
+/// The housing of a unit that is several power paths in one box: a dual-inlet (dual
+/// circuit) PDU, whose inlets each feed their own outlets (NetBox records this as the
+/// outlets' `power_port`). Each inlet's PDU fails on its own (a tripped breaker, its
+/// cord); the enclosure's failure (its controller, its replacement) stops them all.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnclosureSpec {}
+
+impl Spec for EnclosureSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "enclosure",
+        section: Section::Components,
+        layer: Layer::Power,
+        doc: "The housing several PDUs share (a dual-inlet PDU): its failure stops every PDU in it.",
+        // As a PDU's own: the unit it houses.
+        failure: Some(("25y", "4h")),
+        restart: None,
+    };
+    fn lower(&self, _: &mut LowerCx) {}
 }
 
 /// A power supply unit written on its own (usually written inline with `power`).
@@ -299,5 +334,53 @@ mod tests {
         assert_eq!(needed_psus(Some(700.0), &[p(500.0), p(500.0)]), Some(2));
         assert_eq!(needed_psus(Some(1200.0), &[p(500.0), p(500.0)]), None);
         assert_eq!(needed_psus(None, &[p(500.0)]), Some(1));
+    }
+
+    /// A dual-inlet PDU: inlet A on feed-a, inlet B on feed-b, one enclosure. A server
+    /// with a PSU on each inlet survives either feed or either inlet, not the enclosure.
+    /// Closed form (everything else never fails): U = 1 − (1 − q_e)(1 − (1 − a)²) with
+    /// a = (1 − q_feed)(1 − q_inlet) the availability of one inlet's path.
+    #[test]
+    fn a_dual_inlet_pdu_is_two_supplies_in_one_enclosure() {
+        let text = r#"{ "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" },
+              "psu": { "availability": "100%" }, "process": { "availability": "100%" } },
+          "components": { "internet": { "kind": "entry" },
+            "feed-a": { "kind": "power-feed", "mtbf": "1y", "mttr": "3h" },
+            "feed-b": { "kind": "power-feed", "mtbf": "1y", "mttr": "3h" },
+            "pdu-1": { "kind": "enclosure", "mtbf": "25y", "mttr": "4h" },
+            "pdu-1-a": { "kind": "pdu", "from": "feed-a", "enclosure": "pdu-1", "mtbf": "20y", "mttr": "5h" },
+            "pdu-1-b": { "kind": "pdu", "from": "feed-b", "enclosure": "pdu-1", "mtbf": "20y", "mttr": "5h" },
+            "sw": { "kind": "switch", "availability": "100%" },
+            "app": { "kind": "server", "nics": ["sw"], "runs": ["web"], "availability": "100%",
+                     "power": ["pdu-1-a", "pdu-1-b"] } },
+          "links": [{ "between": ["internet", "sw"] }],
+          "services": { "s": { "from": "internet", "through": ["app/web"] } } }"#;
+        let loaded = crate::load(text);
+        assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+        let m = loaded.model.unwrap();
+        let year = 8760.0; // hours; spofsim's year is 365 days (units.rs)
+        let q = |mtbf_h: f64, mttr_h: f64| mttr_h / (mtbf_h + mttr_h);
+        let (q_feed, q_inlet, q_enclosure) = (q(year, 3.0), q(20.0 * year, 5.0), q(25.0 * year, 4.0));
+        let a = (1.0 - q_feed) * (1.0 - q_inlet);
+        let expected = 1.0 - (1.0 - q_enclosure) * (1.0 - (1.0 - a) * (1.0 - a));
+        let tree = crate::analysis::structure::service_trees(&m).remove(0).unwrap();
+        let u = crate::analysis::analyze_tree(&tree, &crate::analysis::Options::default()).unwrap().probability;
+        assert!((u - expected).abs() < 1e-9 * expected, "{u:e} against {expected:e}");
+        let singles = crate::analysis::single_failures::single_failures(&m);
+        let names: Vec<&str> =
+            singles[0].as_deref().unwrap().iter().map(|e| m.elements[e.0 as usize].name.as_str()).collect();
+        assert_eq!(names, ["pdu-1"], "only the enclosure is a SPOF");
+        // An enclosure must be an enclosure.
+        let wrong = crate::load(
+            &text.replace(r#""enclosure": "pdu-1", "mtbf": "20y""#, r#""enclosure": "feed-a", "mtbf": "20y""#),
+        );
+        assert!(
+            wrong
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.message.contains("a PDU's enclosure must be an enclosure")),
+            "{:#?}",
+            wrong.diagnostics
+        );
     }
 }

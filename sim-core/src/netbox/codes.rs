@@ -22,7 +22,7 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("NB203", "warning", "devices of a site have no cabled PSU: they hang on the site's unrecorded power"),
     ("NB204", "warning", "a PSU is plugged into a device that is not an imported PDU"),
     ("NB205", "warning", "a PDU's inlet is not cabled to a feed or another PDU: it hangs on the site's unrecorded power"),
-    ("NB206", "warning", "a PDU has several cabled inlets; the first is modelled, so a SPOF in the others' supply can be missed"),
+    ("NB206", "warning", "an outlet of a dual-inlet PDU records no inlet; it is put on the first, so a SPOF in the others' supply can be missed"),
     ("NB207", "warning", "every cabled PSU of a device is on one PDU or feed: it is the device's single point of failure"),
     ("NB208", "warning", "a power feed's voltage, amperage or max_utilization is not a number (max_utilization then NetBox's default 80%)"),
     ("NB209", "warning", "a PDU's inlet is plugged into its own outlet, or PDUs feed each other in a loop; the loop is cut"),

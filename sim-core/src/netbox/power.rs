@@ -7,6 +7,9 @@
 //!   available power: voltage × amperage × max_utilization / 100, × 1.732 for three-phase
 //!   (NetBox `PowerFeed.save()`, dcim/models/power.py).
 //! - A PDU (a device whose role maps to `pdu`) is fed from the feed its inlet is cabled to.
+//!   A PDU with two or more cabled inlets (a dual-inlet, dual-circuit PDU) becomes an
+//!   `enclosure` with one `pdu` per inlet, each fed from its own inlet's cable; an outlet
+//!   is on the inlet NetBox records as its `power_port`.
 //! - A device's PSU (power port) is cabled to a PDU outlet or straight to a feed; NetBox
 //!   does not trace through a PDU, so the chain is outlet → its `power_port` (the PDU's
 //!   inlet) → that inlet's `connected_endpoints` (the feed).
@@ -32,6 +35,7 @@ pub fn import(cx: &mut Cx) {
         }
     }
     let have_ports = cx.r.has("dcim/power-ports");
+    let banks = split_dual_inlet_pdus(cx, &ports_of);
     let devices: Vec<(i64, super::Device)> = cx.devices.iter().map(|(k, v)| (*k, v.clone())).collect();
     let mut no_power: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
     // PDU → the PDU it is plugged into (daisy chains).
@@ -40,8 +44,8 @@ pub fn import(cx: &mut Cx) {
         let RoleMapping::Kind(kind) = device.mapping else { continue };
         let ports = ports_of.remove(&id).unwrap_or_default();
         if kind == "pdu" {
-            if let Some(upstream) = pdu_source(cx, &device, &ports) {
-                chains.insert(device.id.clone(), (upstream, device.clone()));
+            for (pdu, upstream) in pdu_source(cx, &banks, &device, &ports) {
+                chains.insert(pdu, (upstream, device.clone()));
             }
             continue;
         }
@@ -56,7 +60,7 @@ pub fn import(cx: &mut Cx) {
                 draw += w;
                 any_draw = true;
             }
-            match psu_source(cx, port) {
+            match psu_source(cx, &banks, port) {
                 Some(source) => sources.push(Value::String(source)),
                 None => uncabled.push(port),
             }
@@ -86,6 +90,26 @@ pub fn import(cx: &mut Cx) {
                 ),
                 Some("move one PSU to the other side's PDU (A and B feeds) in the rack and in NetBox".into()),
             );
+        } else if sources.len() > 1 {
+            let units: Vec<&str> =
+                sources.iter().map(|s| s.as_str().unwrap_or_default()).map(|s| banks.unit_of(s)).collect();
+            if units.iter().all(|u| *u == units[0]) {
+                let inlets: std::collections::BTreeSet<&str> =
+                    sources.iter().map(|s| s.as_str().unwrap_or_default()).collect();
+                cx.warn(
+                    "NB207",
+                    &device.url,
+                    format!(
+                        "all {} cabled PSUs of {} are on one dual-inlet PDU ({}: {}): its enclosure is a single point of \
+                         failure for the device",
+                        sources.len(),
+                        device.display,
+                        units[0],
+                        inlets.into_iter().collect::<Vec<_>>().join(", ")
+                    ),
+                    Some("move one PSU to a PDU in another enclosure (the rack's other power side)".into()),
+                );
+            }
         }
         let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
         entry.field("power", Value::Array(sources));
@@ -122,8 +146,9 @@ pub fn import(cx: &mut Cx) {
     }
 }
 
-/// Where a PSU's cable leads: a PDU component or a feed component.
-fn psu_source(cx: &mut Cx, port: &Value) -> Option<String> {
+/// Where a PSU's cable leads: a PDU component (one inlet's, for a dual-inlet PDU) or a
+/// feed component.
+fn psu_source(cx: &mut Cx, banks: &Banks, port: &Value) -> Option<String> {
     let endpoint = port.get("connected_endpoints").and_then(Value::as_array).and_then(|a| a.first())?;
     match port.get("connected_endpoints_type").and_then(Value::as_str)? {
         "dcim.powerfeed" => Some(feed_component(cx, id_of(endpoint)?)),
@@ -134,6 +159,10 @@ fn psu_source(cx: &mut Cx, port: &Value) -> Option<String> {
                     .and_then(|o| o.value.get("device").and_then(id_of))
                     .or_else(|| endpoint.get("device").and_then(id_of))?;
             match cx.component(pdu) {
+                Some(d) if d.mapping == RoleMapping::Kind("pdu") && banks.first.contains_key(&pdu) => {
+                    let display = d.display.clone();
+                    Some(banks.of_outlet(cx, pdu, outlet_id, &display))
+                }
                 Some(d) if d.mapping == RoleMapping::Kind("pdu") => Some(d.id.clone()),
                 Some(d) => {
                     let who = d.display.clone();
@@ -190,25 +219,58 @@ fn uncabled_psu(cx: &mut Cx, device: &super::Device, port: &Value) {
 }
 
 /// A PDU's `from`: what its inlet is cabled to, a power feed or an outlet of another
-/// PDU (a daisy chain). Returns the source when it is another PDU, for the loop check.
-fn pdu_source(cx: &mut Cx, device: &super::Device, ports: &[Value]) -> Option<String> {
+/// PDU (a daisy chain); for a dual-inlet PDU, each inlet's. Returns (PDU component, the
+/// PDU component it is plugged into) for each inlet fed from another PDU, for the loop
+/// check.
+fn pdu_source(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value]) -> Vec<(String, String)> {
+    let mut chained = Vec::new();
     let mut sources: Vec<String> = Vec::new();
     for port in ports {
-        if let Some(source) = psu_source(cx, port) {
-            if source == device.id {
-                cx.warn(
-                    "NB209",
-                    &url_of(port),
-                    format!(
-                        "PDU {}'s inlet is plugged into one of its own outlets; that cable is left out",
-                        device.display
-                    ),
-                    Some("correct the cabling in NetBox".into()),
-                );
-            } else {
-                sources.push(source);
-            }
+        let source = psu_source(cx, banks, port);
+        let own = source.as_deref().is_some_and(|s| banks.unit_of(s) == device.id);
+        if own {
+            cx.warn(
+                "NB209",
+                &url_of(port),
+                format!(
+                    "PDU {}'s inlet is plugged into one of its own outlets; that cable is left out",
+                    device.display
+                ),
+                Some("correct the cabling in NetBox".into()),
+            );
         }
+        let source = source.filter(|_| !own);
+        // A dual-inlet PDU: this inlet's own PDU component.
+        if let Some(bank) = id_of(port).and_then(|p| banks.of_inlet.get(&p)) {
+            let from = match source {
+                Some(s) => s,
+                None => {
+                    cx.warn(
+                        "NB205",
+                        &url_of(port),
+                        format!(
+                            "inlet {} of PDU {} is not cabled to a power feed or another PDU; its outlets are put on \
+                             the site's assumed \"unrecorded power\" source",
+                            display_of(port),
+                            device.display
+                        ),
+                        Some("cable that input power port to its power feed (or upstream PDU) in NetBox".into()),
+                    );
+                    cx.unrecorded_power_of(&device.site)
+                }
+            };
+            if banks.is_pdu(cx, &from) {
+                chained.push((bank.clone(), from.clone()));
+            }
+            let entry = cx.out.components.get_mut(bank).expect("every inlet has an entry");
+            entry.field("from", Value::String(from));
+            entry.field("enclosure", Value::String(device.id.clone()));
+            continue;
+        }
+        sources.extend(source);
+    }
+    if banks.enclosure_of.values().any(|unit| *unit == device.id) {
+        return chained;
     }
     let from = match sources.as_slice() {
         [] => {
@@ -221,27 +283,106 @@ fn pdu_source(cx: &mut Cx, device: &super::Device, ports: &[Value]) -> Option<St
             );
             cx.unrecorded_power_of(&device.site)
         }
-        [one] => one.clone(),
-        [first, ..] => {
-            cx.warn(
-                "NB206",
-                &device.url,
-                format!(
-                    "PDU {} has {} cabled inlets; it is modelled as fed by the first only, so PSUs on outlets of the \
-                     other inlets are counted on the first inlet's supply: a SPOF in the other inlets' supply can be missed",
-                    device.display,
-                    sources.len()
-                ),
-                Some("check that PDU's other inlets by hand; until then treat its figures as unverified".into()),
-            );
-            first.clone()
-        }
+        [one, ..] => one.clone(),
     };
-    let upstream_pdu =
-        cx.devices.values().any(|d| d.id == from && d.mapping == RoleMapping::Kind("pdu")).then(|| from.clone());
+    if banks.is_pdu(cx, &from) {
+        chained.push((device.id.clone(), from.clone()));
+    }
     let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
     entry.field("from", Value::String(from));
-    upstream_pdu
+    chained
+}
+
+/// Dual-inlet PDUs, split into one `pdu` per inlet inside an `enclosure`.
+#[derive(Default)]
+struct Banks {
+    /// NetBox power port id (a PDU's inlet) → its PDU component.
+    of_inlet: BTreeMap<i64, String>,
+    /// NetBox device id of a split PDU → the component of its first inlet.
+    first: BTreeMap<i64, String>,
+    /// An inlet's PDU component → its enclosure (the device's component).
+    enclosure_of: BTreeMap<String, String>,
+}
+
+impl Banks {
+    /// The unit a power source stands in: an inlet's enclosure, else the source itself.
+    fn unit_of<'a>(&'a self, source: &'a str) -> &'a str {
+        self.enclosure_of.get(source).map_or(source, String::as_str)
+    }
+
+    /// Whether component `id` is a PDU (a PDU device's, or one inlet's).
+    fn is_pdu(&self, cx: &Cx, id: &str) -> bool {
+        self.enclosure_of.contains_key(id)
+            || cx.devices.values().any(|d| d.id == id && d.mapping == RoleMapping::Kind("pdu"))
+    }
+
+    /// The inlet PDU component of outlet `outlet` on split PDU `pdu`: the inlet NetBox
+    /// records as the outlet's `power_port`, else (NB206) the PDU's first inlet.
+    fn of_outlet(&self, cx: &mut Cx, pdu: i64, outlet: i64, display: &str) -> String {
+        let object = cx.r.get("dcim/power-outlets", outlet).map(|o| o.value.clone());
+        let inlet = object.as_ref().and_then(|o| o.get("power_port")).and_then(id_of);
+        if let Some(bank) = inlet.and_then(|i| self.of_inlet.get(&i)) {
+            return bank.clone();
+        }
+        let first = self.first[&pdu].clone();
+        let (url, name) = match &object {
+            Some(o) => (url_of(o), display_of(o)),
+            None => (format!("dcim/power-outlets {outlet}"), format!("#{outlet}")),
+        };
+        cx.warn(
+            "NB206",
+            &url,
+            format!(
+                "outlet {name} of dual-inlet PDU {display} records no inlet (power_port) NetBox knows; what is plugged \
+                 into it is put on the first inlet ({first}), so a SPOF in the other inlets' supply can be missed"
+            ),
+            Some("set the outlet's input power port in NetBox".into()),
+        );
+        first
+    }
+}
+
+/// Turns every PDU with two or more cabled inlets into an `enclosure` holding one `pdu`
+/// per inlet (each inlet's `from` is set by [`pdu_source`]).
+fn split_dual_inlet_pdus(cx: &mut Cx, ports_of: &BTreeMap<i64, Vec<Value>>) -> Banks {
+    let mut banks = Banks::default();
+    let pdus: Vec<(i64, super::Device)> = cx
+        .devices
+        .iter()
+        .filter(|(_, d)| d.mapping == RoleMapping::Kind("pdu"))
+        .map(|(k, v)| (*k, v.clone()))
+        .collect();
+    for (id, device) in pdus {
+        let ports = ports_of.get(&id).map(Vec::as_slice).unwrap_or_default();
+        let cabled = ports
+            .iter()
+            .filter(|p| p.get("connected_endpoints").and_then(Value::as_array).is_some_and(|a| !a.is_empty()))
+            .count();
+        if cabled < 2 {
+            continue;
+        }
+        let site = cx.out.components.get(&device.id).and_then(|e| e.get("site")).cloned();
+        let enclosure = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
+        enclosure.field("kind", Value::String("enclosure".into()));
+        enclosure.comment(format!(
+            "a PDU with {} inlets: the enclosure, with one pdu per inlet (its outlets' supply)",
+            ports.len()
+        ));
+        for port in ports {
+            let Some(port_id) = id_of(port) else { continue };
+            let bank = cx.ids.claim(&format!("{} {}", device.display, display_of(port)), port_id, "inlet");
+            let mut entry = Entry::new("pdu");
+            entry.comment(format!("inlet {} of PDU {}{}", display_of(port), device.display, at_url(&url_of(port))));
+            if let Some(site) = &site {
+                entry.field("site", site.clone());
+            }
+            cx.out.components.insert(bank.clone(), entry);
+            banks.first.entry(id).or_insert_with(|| bank.clone());
+            banks.enclosure_of.insert(bank.clone(), device.id.clone());
+            banks.of_inlet.insert(port_id, bank);
+        }
+    }
+    banks
 }
 
 /// PDUs fed from PDUs must end at a feed: a loop of daisy-chained PDUs (a recording

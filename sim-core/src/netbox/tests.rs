@@ -697,3 +697,119 @@ fn daisy_chained_pdus_feed_each_other() {
     assert_eq!(nb209.len(), 1, "{:#?}", looped.diagnostics);
     assert!(nb209[0].message.contains("from itself"), "{}", nb209[0].message);
 }
+
+/// PDU A made dual-inlet, as NetBox records one: a second inlet ("Input B", power port
+/// 9001, cabled to feed P2-5B) and its Outlets 3 and 5 (ids 155, 157) on that inlet; then
+/// `moves` as in [`with_ports_on_outlets`].
+fn with_second_inlet_on_pdu_a(moves: &[(i64, i64)]) -> Vec<Page> {
+    let mut pages = with_ports_on_outlets(moves);
+    let listing = |pages: &[Page], suffix: &str| -> serde_json::Value {
+        serde_json::from_str(&pages.iter().find(|p| p.source.ends_with(suffix)).unwrap().text).unwrap()
+    };
+    let ports = listing(&pages, "api-examples/dcim__power-ports__mdf-examples.json");
+    let mut inlet = ports["results"].as_array().unwrap().iter().find(|p| p["id"] == 82).unwrap().clone();
+    inlet["id"] = 9001.into();
+    inlet["name"] = "Input B".into();
+    inlet["display"] = "Input B".into();
+    inlet["url"] = "http://netbox.example.com/api/dcim/power-ports/9001/".into();
+    inlet["connected_endpoints"] = serde_json::json!([{ "id": 10 }]);
+    let outlets = listing(&pages, "api-examples/dcim__power-outlets__mdf-examples.json");
+    let moved: Vec<serde_json::Value> = [155, 157]
+        .iter()
+        .map(|&id| {
+            let mut o = outlets["results"].as_array().unwrap().iter().find(|o| o["id"] == id).unwrap().clone();
+            o["power_port"] = serde_json::json!({ "id": 9001, "name": "Input B", "display": "Input B" });
+            o
+        })
+        .collect();
+    for (endpoint, results) in [("dcim/power-ports", vec![inlet]), ("dcim/power-outlets", moved)] {
+        pages.push(Page {
+            endpoint: endpoint.into(),
+            source: format!("overlay/{}__second-inlet.json", endpoint.replace('/', "__")),
+            text: serde_json::json!({ "count": results.len(), "next": null, "results": results }).to_string(),
+        });
+    }
+    pages
+}
+
+/// A dual-inlet PDU is an enclosure with one PDU per inlet, each on its own inlet's feed.
+/// - PSU1 of both r105 switches on Outlets 3 and 5 of PDU A (inlet B, feed P2-5B): each
+///   switch has one PSU per inlet of one PDU, so the enclosure is its SPOF (NB207), and
+///   feed P1-5A is not (it was, counted on the first inlet, before this mapping).
+/// - PSU0 of torsw:1 on Outlet 3 (inlet B, P2-5B) and PSU1 left on PDU B (also P2-5B):
+///   feed P2-5B and Panel 2 are its SPOFs, which counting every outlet on the first
+///   inlet (P1-5A) hid.
+#[test]
+fn a_dual_inlet_pdu_is_one_pdu_per_inlet_in_an_enclosure() {
+    let spofs_of = |imported: &Imported, device: &str| -> Vec<String> {
+        let top = format!(
+            r#"{{ "components": {{ "users": {{ "kind": "entry" }} }},
+                "links": [ {{ "between": ["users", "{device}"] }} ],
+                "services": {{ "s": {{ "from": "users", "through": ["{device}"] }} }} }}"#
+        );
+        let loaded = crate::load_layers(&[imported.scenario.as_deref().unwrap(), &top]);
+        let model = loaded.model.unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
+        let singles = crate::analysis::single_failures::single_failures(&model);
+        singles[0].as_ref().unwrap().iter().map(|&e| model.element(e).name.clone()).collect()
+    };
+    let imported = import(&with_second_inlet_on_pdu_a(&[(61, 155), (63, 157)]), &Options::default());
+    model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(component(text, "mdf-r105-pdu-a").contains(r#""kind": "enclosure""#), "{text}");
+    assert!(component(text, "mdf-r105-pdu-a-input").contains(r#""from": "p1-5a", "enclosure": "mdf-r105-pdu-a""#));
+    assert!(component(text, "mdf-r105-pdu-a-input-b").contains(r#""from": "p2-5b", "enclosure": "mdf-r105-pdu-a""#));
+    for member in ["r105-torsw-1", "r105-torsw-2"] {
+        assert!(
+            component(text, member).contains(r#""power": ["mdf-r105-pdu-a-input", "mdf-r105-pdu-a-input-b"]"#),
+            "{}",
+            component(text, member)
+        );
+    }
+    let nb207: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB207").map(|d| d.message.as_str()).collect();
+    assert_eq!(nb207.len(), 2, "{nb207:?}");
+    assert!(nb207.iter().all(|m| m.contains("one dual-inlet PDU (mdf-r105-pdu-a: ")), "{nb207:?}");
+    assert!(!imported.diagnostics.iter().any(|d| d.code == "NB206"), "{:#?}", imported.diagnostics);
+    let spofs = spofs_of(&imported, "r105-torsw-1");
+    assert!(spofs.contains(&"mdf-r105-pdu-a".to_string()), "{spofs:?}");
+    assert!(!spofs.iter().any(|s| s.starts_with("p1-5a") || s.starts_with("p2-5b")), "{spofs:?}");
+
+    let imported = import(&with_second_inlet_on_pdu_a(&[(60, 155)]), &Options::default());
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(
+        component(text, "r105-torsw-1").contains(r#""power": ["mdf-r105-pdu-a-input-b", "mdf-r105-pdu-b"]"#),
+        "{}",
+        component(text, "r105-torsw-1")
+    );
+    let spofs = spofs_of(&imported, "r105-torsw-1");
+    for expected in ["p2-5b", "ncsu-065-panel-2"] {
+        assert!(spofs.contains(&expected.to_string()), "{expected} missing from {spofs:?}");
+    }
+    assert!(!spofs.iter().any(|s| s.starts_with("mdf-r105-pdu")), "{spofs:?}");
+}
+
+/// An outlet of a dual-inlet PDU with no inlet recorded goes on the first inlet, with
+/// NB206 naming it.
+#[test]
+fn an_outlet_with_no_inlet_on_a_dual_inlet_pdu_is_nb206() {
+    let mut pages = with_second_inlet_on_pdu_a(&[]);
+    let outlets: serde_json::Value = serde_json::from_str(
+        &pages.iter().find(|p| p.source.ends_with("dcim__power-outlets__mdf-examples.json")).unwrap().text,
+    )
+    .unwrap();
+    let mut outlet = outlets["results"].as_array().unwrap().iter().find(|o| o["id"] == 153).unwrap().clone();
+    outlet["power_port"] = serde_json::Value::Null;
+    pages.push(Page {
+        endpoint: "dcim/power-outlets".into(),
+        source: "overlay/dcim__power-outlets__no-inlet.json".into(),
+        text: serde_json::json!({ "count": 1, "next": null, "results": [outlet] }).to_string(),
+    });
+    let imported = import(&pages, &Options::default());
+    model_of(&imported);
+    let nb206: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB206").map(|d| d.message.as_str()).collect();
+    assert_eq!(nb206.len(), 1, "{nb206:?}");
+    assert!(nb206[0].contains("outlet Outlet 1 of dual-inlet PDU mdf-r105-pdu-a records no inlet"), "{nb206:?}");
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(component(text, "r105-torsw-1").contains(r#""power": ["mdf-r105-pdu-a-input", "mdf-r105-pdu-b"]"#));
+}
