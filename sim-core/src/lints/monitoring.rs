@@ -18,7 +18,8 @@ pub static LINT: Lint = Lint {
 /// chain (parts written inline are covered through their device). A standby generator
 /// most of all: idle, its failure shows only at the next demand.
 fn watched(kind: &str) -> bool {
-    crate::mechanisms::power::POWERED.contains(&kind) || ["process", "ups", "pdu", "generator"].contains(&kind)
+    crate::mechanisms::power::POWERED.contains(&kind)
+        || ["process", "ups", "pdu", "enclosure", "generator"].contains(&kind)
 }
 
 fn check(model: &Model) -> Vec<Hit> {

@@ -342,10 +342,14 @@ impl Banks {
     }
 }
 
-/// Turns every PDU with two or more cabled inlets into an `enclosure` holding one `pdu`
-/// per inlet (each inlet's `from` is set by [`pdu_source`]).
+/// Turns every PDU with two or more inlets in use (cabled, or named as an outlet's
+/// `power_port`) into an `enclosure` holding one `pdu` per such inlet (each inlet's
+/// `from` is set by [`pdu_source`]; an uncabled one is NB205).
 fn split_dual_inlet_pdus(cx: &mut Cx, ports_of: &BTreeMap<i64, Vec<Value>>) -> Banks {
     let mut banks = Banks::default();
+    // Inlets that feed an outlet, whatever their cable.
+    let feeding: std::collections::BTreeSet<i64> =
+        cx.r.list("dcim/power-outlets").filter_map(|o| o.value.get("power_port").and_then(id_of)).collect();
     let pdus: Vec<(i64, super::Device)> = cx
         .devices
         .iter()
@@ -354,21 +358,24 @@ fn split_dual_inlet_pdus(cx: &mut Cx, ports_of: &BTreeMap<i64, Vec<Value>>) -> B
         .collect();
     for (id, device) in pdus {
         let ports = ports_of.get(&id).map(Vec::as_slice).unwrap_or_default();
-        let cabled = ports
+        let in_use: Vec<&Value> = ports
             .iter()
-            .filter(|p| p.get("connected_endpoints").and_then(Value::as_array).is_some_and(|a| !a.is_empty()))
-            .count();
-        if cabled < 2 {
+            .filter(|p| {
+                p.get("connected_endpoints").and_then(Value::as_array).is_some_and(|a| !a.is_empty())
+                    || id_of(p).is_some_and(|i| feeding.contains(&i))
+            })
+            .collect();
+        if in_use.len() < 2 {
             continue;
         }
         let site = cx.out.components.get(&device.id).and_then(|e| e.get("site")).cloned();
         let enclosure = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
         enclosure.field("kind", Value::String("enclosure".into()));
         enclosure.comment(format!(
-            "a PDU with {} inlets: the enclosure, with one pdu per inlet (its outlets' supply)",
-            ports.len()
+            "a PDU with {} inlets in use: the enclosure, with one pdu per inlet (its outlets' supply)",
+            in_use.len()
         ));
-        for port in ports {
+        for port in in_use {
             let Some(port_id) = id_of(port) else { continue };
             let bank = cx.ids.claim(&format!("{} {}", device.display, display_of(port)), port_id, "inlet");
             let mut entry = Entry::new("pdu");

@@ -813,3 +813,50 @@ fn an_outlet_with_no_inlet_on_a_dual_inlet_pdu_is_nb206() {
     let text = imported.scenario.as_deref().unwrap();
     assert!(component(text, "r105-torsw-1").contains(r#""power": ["mdf-r105-pdu-a-input", "mdf-r105-pdu-b"]"#));
 }
+
+/// An inlet of a dual-inlet PDU with no cable, while outlets are on it: that inlet is
+/// on the site's unrecorded power (NB205), never on the other inlet's feed. Found by a
+/// new-user trial: with one of two inlets cabled, the PDU was one pdu on the cabled
+/// inlet's feed, so PSUs on the other inlet's outlets hung on a feed NetBox never
+/// records for them (a false SPOF: Panel 2 for both switches).
+#[test]
+fn an_uncabled_inlet_of_a_dual_inlet_pdu_is_on_unrecorded_power() {
+    for (uncabled, name, other, other_feed) in
+        [(82, "Input", "mdf-r105-pdu-a-input-b", "p2-5b"), (9001, "Input B", "mdf-r105-pdu-a-input", "p1-5a")]
+    {
+        let mut pages = with_second_inlet_on_pdu_a(&[(61, 155)]);
+        // The last page that lists the port is the one the import keeps.
+        let mut port = pages
+            .iter()
+            .filter(|p| p.endpoint == "dcim/power-ports")
+            .flat_map(|p| {
+                serde_json::from_str::<serde_json::Value>(&p.text).unwrap()["results"].as_array().unwrap().clone()
+            })
+            .rfind(|p| p["id"] == uncabled)
+            .unwrap();
+        port["connected_endpoints"] = serde_json::Value::Null;
+        port["connected_endpoints_type"] = serde_json::Value::Null;
+        port["cable"] = serde_json::Value::Null;
+        pages.push(Page {
+            endpoint: "dcim/power-ports".into(),
+            source: "overlay/dcim__power-ports__uncabled.json".into(),
+            text: serde_json::json!({ "count": 1, "next": null, "results": [port] }).to_string(),
+        });
+        let imported = import(&pages, &Options::default());
+        model_of(&imported);
+        let text = imported.scenario.as_deref().unwrap();
+        let bank = if uncabled == 82 { "mdf-r105-pdu-a-input" } else { "mdf-r105-pdu-a-input-b" };
+        assert!(
+            component(text, bank).contains(r#""from": "ncsu-065-unrecorded-power", "enclosure": "mdf-r105-pdu-a""#),
+            "{}",
+            component(text, bank)
+        );
+        assert!(component(text, other).contains(&format!(r#""from": "{other_feed}""#)), "{}", component(text, other));
+        let nb205: Vec<&str> =
+            imported.diagnostics.iter().filter(|d| d.code == "NB205").map(|d| d.message.as_str()).collect();
+        assert!(
+            nb205.iter().any(|m| m.contains(&format!("inlet {name} of PDU mdf-r105-pdu-a is not cabled"))),
+            "{nb205:?}"
+        );
+    }
+}
