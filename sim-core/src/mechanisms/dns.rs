@@ -313,14 +313,24 @@ impl Spec for GslbSpec {
 }
 
 /// Simulated timing: round robin keeps handing out a dead address (its share fails);
-/// single-answer GSLB switches after check + TTL; all-answer GSLB shares.
-pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
+/// single-answer GSLB switches after check + TTL, and answers its first site again once
+/// that site is healthy (fail-back, with no outage: clients still holding the other
+/// answer reach a working site), except towards a DR site, whose failback is a planned
+/// operation; all-answer GSLB shares.
+pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
     use crate::simulate::{Behaviour, SimProfile};
-    SimProfile::plain(match g.arrangement {
+    let behaviour = match g.arrangement {
         crate::model::Arrangement::ActiveStandby if g.switchover.is_some() => Behaviour::Switchover,
         crate::model::Arrangement::ActiveStandby => Behaviour::Primary,
         crate::model::Arrangement::ActiveActive { .. } => Behaviour::Share,
-    })
+    };
+    SimProfile {
+        // BIG-IP DNS "Global Availability" answers the first available pool member;
+        // Route 53 failover routing answers the primary whenever its check passes.
+        preempt: behaviour == Behaviour::Switchover
+            && g.members.iter().all(|&m| model.element(m).site.and_then(|s| model.element(s).dr_rto_secs).is_none()),
+        ..SimProfile::plain(behaviour)
+    }
 }
 
 #[cfg(test)]

@@ -31,12 +31,14 @@ impl<'c, 'm> Sim<'c, 'm> {
                 let k = g.0 as usize;
                 let st = &self.groups[k];
                 let members = &self.cx.model.groups[k].members;
-                match self.cx.groups[k].behaviour {
+                let acting: Vec<ElementId> = match self.cx.groups[k].behaviour {
                     Behaviour::Switchover => {
                         [st.active, st.also_active].iter().flatten().map(|&a| members[a]).collect()
                     }
                     _ => members.clone(),
-                }
+                };
+                // A dead master checks nothing.
+                acting.into_iter().filter(|&a| self.works(a)).collect()
             }
             Some(crate::model::NodeRef::Service(_)) => return true,
         };
@@ -61,6 +63,32 @@ impl<'c, 'm> Sim<'c, 'm> {
         let cx = self.cx;
         let p = &cx.groups[j];
         let members = &cx.model.groups[j].members;
+        // Another balancer now runs the rotation (a GSLB or VRRP failover): it has been
+        // checking all along (HAProxy checks from every instance), so a member it
+        // reaches is in its rotation at once, with no `rise` to wait for. At the start
+        // of a run the balancers have been checking for long: a member none reaches is
+        // out at once (at the end of the instant, once the network has settled).
+        if std::mem::take(&mut self.groups[j].checker_switched) {
+            for i in 0..members.len() {
+                let works = self.healthy(j, i);
+                let st = &mut self.groups[j];
+                st.healthy[i] = works;
+                if works {
+                    st.in_rotation[i] = true;
+                    if st.removal_pending[i] || st.readmit_pending[i] {
+                        st.removal_pending[i] = false;
+                        st.readmit_pending[i] = false;
+                        st.removal_token[i] += 1;
+                    }
+                } else if self.now == 0.0 && st.in_rotation[i] {
+                    st.readmit_pending[i] = false;
+                    st.removal_pending[i] = true;
+                    st.removal_token[i] += 1;
+                    let token = st.removal_token[i];
+                    self.schedule(self.now, Event::OutOfRotation { group: j as u32, member: i as u32, token });
+                }
+            }
+        }
         for (i, &member) in members.iter().enumerate() {
             let alive = self.works(member);
             if self.groups[j].was_working[i] && !alive && p.loses_sessions {

@@ -228,6 +228,12 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     /// Standby members (and every member during a switchover) carry no traffic.
     pub(in crate::simulate) fn apply_exclusion(&mut self, j: usize) {
+        // Pools whose checks this group's active member runs judge by the new one.
+        for k in 0..self.checked_by[j].len() {
+            let pool = self.checked_by[j][k];
+            self.groups[pool as usize].checker_switched = true;
+            self.touch(pool);
+        }
         // Which member carries changes the chain of the services passing through.
         for k in 0..self.cx.circuit.tier_services[j].len() {
             self.mark(self.cx.circuit.tier_services[j][k]);

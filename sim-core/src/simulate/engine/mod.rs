@@ -175,6 +175,9 @@ pub(in crate::simulate) struct GroupState {
     pub(in crate::simulate) split_since: Option<f64>,
     // Members seen working at the last reaction.
     pub(in crate::simulate) was_working: Vec<bool>,
+    /// Share: the group running the checks changed its active member since the last
+    /// reaction (set and used within one instant).
+    pub(in crate::simulate) checker_switched: bool,
 }
 
 impl GroupState {
@@ -329,6 +332,9 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     /// Per element: network-watching groups it is an endpoint for (a member's closure,
     /// a checker's, a detector target's, a voter's).
     pub(in crate::simulate) endpoint_groups: Vec<Vec<u32>>,
+    /// Per group: the share groups whose health checks it runs (a pool behind a VRRP
+    /// pair or a GSLB name); they re-judge their members when its active member changes.
+    pub(in crate::simulate) checked_by: Vec<Vec<u32>>,
     /// Services to observe at the end of the instant (besides every degraded one).
     pub(in crate::simulate) observe_mark: Vec<bool>,
     pub(in crate::simulate) observe_list: Vec<u32>,
@@ -414,6 +420,12 @@ impl<'c, 'm> Sim<'c, 'm> {
             w.sort_unstable();
             w.dedup();
         }
+        let mut checked_by = vec![Vec::new(); model.groups.len()];
+        for (k, p) in cx.groups.iter().enumerate() {
+            if let Some(crate::model::NodeRef::Group(g)) = p.checked_from {
+                checked_by[g.0 as usize].push(k as u32);
+            }
+        }
         let mut data_watch = vec![Vec::new(); n];
         let mut group_data = vec![Vec::new(); model.groups.len()];
         for (d, set) in cx.data_sets.iter().enumerate() {
@@ -494,6 +506,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 .map(|sn| sn.tiers.iter().filter(|&&t| t != cx.circuit.net_node()).count() as u32)
                 .collect(),
             endpoint_groups,
+            checked_by,
             observe_mark: vec![false; model.services.len()],
             observe_list: Vec::new(),
             degraded: std::collections::BTreeSet::new(),
@@ -599,6 +612,12 @@ impl<'c, 'm> Sim<'c, 'm> {
                 let _ = stp;
             }
             self.mark(self.cx.circuit.group_node(crate::model::GroupId(j as u32)));
+            // At time 0 the balancers have been checking for long: a member one cannot
+            // reach is out of its rotation already.
+            if p.behaviour == Behaviour::Share && p.checked_from.is_some() {
+                self.groups[j].checker_switched = true;
+                self.touch(j as u32);
+            }
         }
         self.settle();
         // A group whose members depend on later groups (a cluster on multipathed
