@@ -184,9 +184,9 @@ impl ModelBuilder {
                     None => {
                         let candidates: Vec<&str> = self.names_of_kinds(kinds).take(5).collect();
                         if candidates.is_empty() {
-                            format!("declare a {} and refer to it here", kinds_phrase(kinds))
+                            format!("declare {} and refer to it here", with_article(&kinds_phrase(kinds)))
                         } else {
-                            format!("refer to a {}, such as: {}", kinds_phrase(kinds), candidates.join(", "))
+                            format!("refer to {}, such as: {}", with_article(&kinds_phrase(kinds)), candidates.join(", "))
                         }
                     }
                 };
