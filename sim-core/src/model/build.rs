@@ -186,7 +186,11 @@ impl ModelBuilder {
                         if candidates.is_empty() {
                             format!("declare {} and refer to it here", with_article(&kinds_phrase(kinds)))
                         } else {
-                            format!("refer to {}, such as: {}", with_article(&kinds_phrase(kinds)), candidates.join(", "))
+                            format!(
+                                "refer to {}, such as: {}",
+                                with_article(&kinds_phrase(kinds)),
+                                candidates.join(", ")
+                            )
                         }
                     }
                 };

@@ -605,11 +605,7 @@ fn a_power_feed_with_fields_of_the_wrong_type_is_reported() {
     feed["voltage"] = "220".into();
     feed["max_utilization"] = serde_json::Value::Null;
     feed["status"] = serde_json::json!({ "value": "failed", "label": "Failed" });
-    pages.push(Page {
-        endpoint: "dcim/power-feeds".into(),
-        source: "overlay/dcim__power-feeds.json".into(),
-        text: serde_json::json!({ "count": 1, "next": null, "results": [feed] }).to_string(),
-    });
+    pages.push(overlay("dcim/power-feeds", "overlay/dcim__power-feeds.json", vec![feed]));
     let imported = import(&pages, &Options::default());
     model_of(&imported);
     let warned: Vec<&str> =
@@ -653,6 +649,16 @@ fn tag_typos_string_roles_and_byte_order_marks() {
     assert!(!messages.iter().any(|m| m.starts_with("NB001")), "the BOM is read past: {messages:?}");
 }
 
+/// One saved listing page of `endpoint` holding `results` (laid over the recorded pages:
+/// a later page's object replaces the earlier one with the same id).
+fn overlay(endpoint: &str, source: &str, results: Vec<serde_json::Value>) -> Page {
+    Page {
+        endpoint: endpoint.into(),
+        source: source.into(),
+        text: serde_json::json!({ "count": results.len(), "next": null, "results": results }).to_string(),
+    }
+}
+
 /// The recorded pages with power ports replaced: (port id, outlet id) → that port now
 /// plugs into that outlet.
 fn with_ports_on_outlets(moves: &[(i64, i64)]) -> Vec<Page> {
@@ -669,11 +675,7 @@ fn with_ports_on_outlets(moves: &[(i64, i64)]) -> Vec<Page> {
             p
         })
         .collect();
-    pages.push(Page {
-        endpoint: "dcim/power-ports".into(),
-        source: "overlay/dcim__power-ports.json".into(),
-        text: serde_json::json!({ "count": moved.len(), "next": null, "results": moved }).to_string(),
-    });
+    pages.push(overlay("dcim/power-ports", "overlay/dcim__power-ports.json", moved));
     pages
 }
 
@@ -723,11 +725,7 @@ fn with_second_inlet_on_pdu_a(moves: &[(i64, i64)]) -> Vec<Page> {
         })
         .collect();
     for (endpoint, results) in [("dcim/power-ports", vec![inlet]), ("dcim/power-outlets", moved)] {
-        pages.push(Page {
-            endpoint: endpoint.into(),
-            source: format!("overlay/{}__second-inlet.json", endpoint.replace('/', "__")),
-            text: serde_json::json!({ "count": results.len(), "next": null, "results": results }).to_string(),
-        });
+        pages.push(overlay(endpoint, &format!("overlay/{}__second-inlet.json", endpoint.replace('/', "__")), results));
     }
     pages
 }
@@ -799,11 +797,7 @@ fn an_outlet_with_no_inlet_on_a_dual_inlet_pdu_is_nb206() {
     .unwrap();
     let mut outlet = outlets["results"].as_array().unwrap().iter().find(|o| o["id"] == 153).unwrap().clone();
     outlet["power_port"] = serde_json::Value::Null;
-    pages.push(Page {
-        endpoint: "dcim/power-outlets".into(),
-        source: "overlay/dcim__power-outlets__no-inlet.json".into(),
-        text: serde_json::json!({ "count": 1, "next": null, "results": [outlet] }).to_string(),
-    });
+    pages.push(overlay("dcim/power-outlets", "overlay/dcim__power-outlets__no-inlet.json", vec![outlet]));
     let imported = import(&pages, &Options::default());
     model_of(&imported);
     let nb206: Vec<&str> =
@@ -837,11 +831,7 @@ fn an_uncabled_inlet_of_a_dual_inlet_pdu_is_on_unrecorded_power() {
         port["connected_endpoints"] = serde_json::Value::Null;
         port["connected_endpoints_type"] = serde_json::Value::Null;
         port["cable"] = serde_json::Value::Null;
-        pages.push(Page {
-            endpoint: "dcim/power-ports".into(),
-            source: "overlay/dcim__power-ports__uncabled.json".into(),
-            text: serde_json::json!({ "count": 1, "next": null, "results": [port] }).to_string(),
-        });
+        pages.push(overlay("dcim/power-ports", "overlay/dcim__power-ports__uncabled.json", vec![port]));
         let imported = import(&pages, &Options::default());
         model_of(&imported);
         let text = imported.scenario.as_deref().unwrap();
