@@ -329,6 +329,10 @@ pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::s
         // Route 53 failover routing answers the primary whenever its check passes.
         preempt: behaviour == Behaviour::Switchover
             && g.members.iter().all(|&m| model.element(m).site.and_then(|s| model.element(s).dr_rto_secs).is_none()),
+        // An all-answer GSLB drops a site its checkers (on the internet, where the
+        // clients are) cannot reach, as a single-answer one moves off it.
+        checked_from_entries: behaviour == Behaviour::Share
+            && g.switchover.as_ref().is_some_and(|s| s.sees == crate::model::Visibility::Peers),
         ..SimProfile::plain(behaviour)
     }
 }

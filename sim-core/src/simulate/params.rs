@@ -45,6 +45,8 @@ pub struct GroupParams {
     pub host_local: bool,
     /// Who runs the members' health checks (see [`super::SimProfile::checked_from`]).
     pub checked_from: Option<crate::model::NodeRef>,
+    /// See [`super::SimProfile::checked_from_entries`]; off in `ideal` runs.
+    pub checked_from_entries: bool,
     /// Backup covering the group's data (RAID).
     pub backups: Backups,
     pub loses_sessions: bool,
@@ -315,6 +317,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         blocks_transit: profile.standby_blocks_transit,
         host_local: profile.host_local,
         checked_from: if ideal { None } else { profile.checked_from },
+        checked_from_entries: profile.checked_from_entries && networked && !ideal,
         backups: Backups(
             backups_of(model, g)
                 .0

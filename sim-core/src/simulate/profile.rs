@@ -48,6 +48,10 @@ pub struct SimProfile {
     pub host_local: bool,
     /// The preferred member takes its role back on return (VRRP `preempt`).
     pub preempt: bool,
+    /// Share: a member is healthy only while the entries of the services through the
+    /// group reach it (an all-answer GSLB's checkers probe from the internet), not merely
+    /// while it works.
+    pub checked_from_entries: bool,
     /// Peers hear each other only inside one L2 segment (VRRP/HSRP adverts are
     /// link-local multicast, RFC 5798 §5.1.1.3: TTL 255, never routed).
     pub peers_same_segment: bool,
@@ -91,6 +95,7 @@ impl SimProfile {
             standby_blocks_transit: false,
             host_local: false,
             preempt: false,
+            checked_from_entries: false,
             peers_same_segment: false,
             counts_split_brain: false,
             counts_dual_masters: false,

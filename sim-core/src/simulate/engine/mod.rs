@@ -649,6 +649,14 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             self.settle();
         }
+        // Health judged from the services' entries needs the settled network (spanning
+        // trees elected): judge again, so no member starts out as failing its checks.
+        for j in 0..self.groups.len() {
+            if self.cx.groups[j].checked_from_entries {
+                self.touch(j as u32);
+            }
+        }
+        self.settle();
         for s in 0..self.services.len() {
             let (f, mechanism) = self.service_state(s);
             if f < 1.0 {
