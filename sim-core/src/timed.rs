@@ -185,6 +185,20 @@ pub struct Unseen {
     pub outage_secs: f64,
     /// Seconds the drilled failure lasted (mean detection delay + MTTR).
     pub window_secs: f64,
+    /// When the failover does see it but takes longer than the repair (a move to a DR
+    /// site whose recovery time exceeds the repair, called off when the primary
+    /// returns): the outage when the failure lasts a year longer, the takeover's own
+    /// length. `None` when the failover does not see it at all.
+    pub takeover_secs: Option<f64>,
+}
+
+/// The outage of service `s` when `e` fails for a year longer than `window_secs`,
+/// when it ends before the failure does: the failover sees the failure but takes
+/// longer than the repair. One simulator run.
+fn takeover_beyond_repair(compiled: &mut Compiled, e: ElementId, s: usize, window_secs: f64) -> Option<f64> {
+    let long_secs = window_secs + crate::simulate::YEAR_SECS;
+    let outage = crate::simulate::single_failure_downtime(compiled, e, long_secs, false)[s];
+    (outage < long_secs * (1.0 - 1e-9)).then_some(outage)
 }
 
 /// Per service (by index): the failures the failover does not see ([`Unseen`]), sorted
@@ -197,13 +211,21 @@ pub fn unseen_single_failures(
 ) -> Result<Vec<Vec<Unseen>>, String> {
     let runs = drills.runs.as_ref().map_err(Clone::clone)?;
     let mut out = vec![Vec::new(); model.services.len()];
+    let mut compiled = Compiled::new(model, DRILL_OPTIONS);
     for d in runs {
         for (s, &outage_secs) in d.outage_secs.iter().enumerate() {
             let static_spof = singles[s].as_ref().is_none_or(|l| l.contains(&d.element));
             // Down until the failure ends: the service's outage covers the whole window
             // (to a nanosecond per second: the drill's clock adds up floating seconds).
             if !static_spof && outage_secs >= d.window_secs * (1.0 - 1e-9) {
-                out[s].push(Unseen { element: d.element, service: s, outage_secs, window_secs: d.window_secs });
+                let takeover_secs = takeover_beyond_repair(&mut compiled, d.element, s, d.window_secs);
+                out[s].push(Unseen {
+                    element: d.element,
+                    service: s,
+                    outage_secs,
+                    window_secs: d.window_secs,
+                    takeover_secs,
+                });
             }
         }
     }
@@ -225,7 +247,13 @@ pub fn unseen_single_failure(model: &Model, e: ElementId) -> Vec<Unseen> {
         .iter()
         .enumerate()
         .filter(|&(s, &o)| exact.service_up[s] && o >= window_secs * (1.0 - 1e-9))
-        .map(|(service, &outage_secs)| Unseen { element: e, service, outage_secs, window_secs })
+        .map(|(service, &outage_secs)| (service, outage_secs))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(service, outage_secs)| {
+            let takeover_secs = takeover_beyond_repair(&mut compiled, e, service, window_secs);
+            Unseen { element: e, service, outage_secs, window_secs, takeover_secs }
+        })
         .collect()
 }
 

@@ -276,6 +276,14 @@ fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u
             crate::model::Visibility::LocalLink => "its own link still works".to_string(),
             crate::model::Visibility::PathTo(t) => format!("it still reaches {}", model.element(*t).name),
             crate::model::Visibility::Nothing => "nothing checks it".to_string(),
+            crate::model::Visibility::Probes { onward_tiers } => {
+                let depth = onward_tiers.first().copied().unwrap_or(0);
+                match depth {
+                    0 => "its front door still answers the checks".to_string(),
+                    u32::MAX => "its checks still pass".to_string(),
+                    _ => "its checks' requests still get an answer from the next tier".to_string(),
+                }
+            }
         };
         holders.push(format!(
             "{} {}: keeps {first} active ({watches}), though {first} cannot carry the service without {failed_text}",
@@ -288,6 +296,9 @@ fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u
     );
     let reason = if u.outage_secs > u.window_secs * 1.01 {
         format!("down {outage} for a {window} failure (a drill): the takeover outlasts the repair")
+    } else if let Some(t) = u.takeover_secs {
+        let takeover = crate::units::Duration::from_secs(t).span();
+        format!("down until {failed_text} returns (a drill: {outage}): the failover sees it, but its takeover ({takeover}) lasts as long as the repair or longer")
     } else {
         format!("down until {failed_text} returns (a drill: {outage}), though another member could carry: the failover does not see it")
     };

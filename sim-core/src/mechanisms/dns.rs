@@ -292,13 +292,18 @@ impl Spec for GslbSpec {
             Answers::All => {}
         }
         cx.attr("answers", Attr::Text(if self.answers == Answers::All { "all" } else { "single" }.into()));
+        let depths = probe_depths(cx, self.check.as_ref());
         if let Some(g) = cx.group_mut() {
             g.arrangement = match self.answers {
                 Answers::Single => Arrangement::ActiveStandby,
                 Answers::All => Arrangement::ActiveActive { need: 1 },
             };
             g.switchover = match (detect.is_finite() && held.is_finite(), self.answers) {
-                (true, _) => Some(Switchover { detect_secs: detect, takeover_secs: held, sees: Visibility::Peers }),
+                (true, _) => Some(Switchover {
+                    detect_secs: detect,
+                    takeover_secs: held,
+                    sees: Visibility::Probes { onward_tiers: depths },
+                }),
                 // As DNS round robin: nobody detects, a dead address keeps its share.
                 (false, Answers::All) => held.is_finite().then_some(Switchover {
                     detect_secs: held,
@@ -310,6 +315,29 @@ impl Spec for GslbSpec {
             };
         }
     }
+}
+
+/// Per member (the group's resolved members), how far along the service a GSLB check's
+/// request travels ([`Visibility::Probes`]): a `tcp` check connects to the front door
+/// only; an `http` check's status comes from the member itself when it is a server or
+/// process, and from the next tier when the member passes requests on (a load balancer
+/// answers 503 with no server to send to: HAProxy Configuration Manual, "503 Service
+/// Unavailable"; a router or firewall lets the request through); a `content` check's
+/// page (its `url`) exercises every tier.
+fn probe_depths(cx: &LowerCx, check: Option<&CheckSpec>) -> Vec<u32> {
+    use super::load_balancer::CheckKind;
+    let members = cx.me_group().map_or_else(Vec::new, |g| cx.builder.model.groups[g.0 as usize].members.clone());
+    members
+        .iter()
+        .map(|&m| match check.map(|c| c.check) {
+            None | Some(CheckKind::Tcp) => 0,
+            Some(CheckKind::Content) => u32::MAX,
+            Some(CheckKind::Http) => match cx.builder.model.element(m).kind {
+                "server" | "process" => 0,
+                _ => 1,
+            },
+        })
+        .collect()
 }
 
 /// Simulated timing: round robin keeps handing out a dead address (its share fails);
@@ -329,10 +357,12 @@ pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::s
         // Route 53 failover routing answers the primary whenever its check passes.
         preempt: behaviour == Behaviour::Switchover
             && g.members.iter().all(|&m| model.element(m).site.and_then(|s| model.element(s).dr_rto_secs).is_none()),
-        // An all-answer GSLB drops a site its checkers (on the internet, where the
-        // clients are) cannot reach, as a single-answer one moves off it.
-        checked_from_entries: behaviour == Behaviour::Share
-            && g.switchover.as_ref().is_some_and(|s| s.sees == crate::model::Visibility::Peers),
+        // Its checkers probe from the internet, where the clients are: a site they
+        // cannot reach is dropped (all answers) or failed over from (single answer).
+        checked_from_entries: g
+            .switchover
+            .as_ref()
+            .is_some_and(|s| matches!(s.sees, crate::model::Visibility::Probes { .. })),
         ..SimProfile::plain(behaviour)
     }
 }

@@ -264,6 +264,13 @@ pub enum Visibility {
     Peers,
     /// Nothing: clients find out themselves (DNS round robin).
     Nothing,
+    /// Probes from the clients' side (the entries of the services through the group:
+    /// GSLB checkers sit on the internet). Per member, how many tiers further along the
+    /// service's chain a probe's request is carried: 0 for a TCP connect to the front
+    /// door, 1 for an HTTP status through a balancer (HAProxy answers 503 when no
+    /// server is available), `u32::MAX` for a content check whose page exercises
+    /// every tier.
+    Probes { onward_tiers: Vec<u32> },
 }
 
 /// How a group fails over.

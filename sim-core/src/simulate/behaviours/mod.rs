@@ -4,6 +4,7 @@
 
 pub mod data;
 mod generator;
+mod probes;
 mod rebuild;
 mod reconverge;
 mod restart;

@@ -21,12 +21,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             return false;
         }
         let checkers: Vec<ElementId> = match self.cx.groups[j].checked_from {
-            None if self.cx.groups[j].checked_from_entries => {
-                let entries: Vec<ElementId> =
-                    self.services_with_group(j).into_iter().map(|s| self.cx.model.services[s].from).collect();
-                // A VRRP backup listed as an answer is probed too (its own address).
-                return entries.is_empty() || self.reach(&entries, &[m], false, None);
-            }
+            // Probed from the clients' side (an all-answer GSLB).
+            None if matches!(self.cx.groups[j].sees, Visibility::Probes { .. }) => return self.probed_ok(j, i),
             None => return true,
             // A balancer that is down checks nothing (and a restarted one starts from
             // its members' last state, HAProxy's servers being up at start).

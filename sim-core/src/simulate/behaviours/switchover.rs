@@ -63,6 +63,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.works(m) && cx.groups[j].local_links[i].iter().all(|&(l, far)| self.works(l) && self.works(far))
             }
             Visibility::PathTo(t) => self.works(m) && self.reach(&[m], &[*t], true, Some(m)),
+            Visibility::Probes { .. } => self.works(m) && self.probed_ok(j, i),
         }
     }
 
@@ -356,6 +357,19 @@ impl<'c, 'm> Sim<'c, 'm> {
             if let Some(a) = self.groups[j].window_from {
                 if self.now < self.groups[j].detect_until && self.may_hold(j, a) {
                     self.call_off_window(j, a);
+                } else if self.groups[j].switching_to.is_some_and(|t| p.dr_rto_secs[t] > 0.0)
+                    && !self.groups[j].awaiting_requires
+                    && self.may_hold(j, a)
+                {
+                    // A DR site is not brought up for a primary that came back first
+                    // (a local failover behind it ended, a link returned): the move to
+                    // DR is called off, and the member that served takes the role back
+                    // after its own takeover time (a GSLB's clients, sent to the DR
+                    // site, return within the TTL).
+                    let st = &mut self.groups[j];
+                    st.window_from = None;
+                    st.switching_to = None;
+                    self.begin_window(j, a, p.takeover_secs);
                 }
             }
             return;
@@ -467,7 +481,15 @@ impl<'c, 'm> Sim<'c, 'm> {
                     // among equals).
                     let n = members.len();
                     let mut better: Option<usize> = None;
-                    for i in (0..n).filter(|&i| i != a && self.preempts_over(j, i, a)) {
+                    // A probed member preempts only once it passes its probes (a GSLB
+                    // answers its first site again when the site's check passes).
+                    let probed = matches!(p.sees, Visibility::Probes { .. });
+                    let mut candidates: Vec<usize> =
+                        (0..n).filter(|&i| i != a && self.preempts_over(j, i, a)).collect();
+                    if probed {
+                        candidates.retain(|&i| self.seen_ok(j, i));
+                    }
+                    for i in candidates {
                         let beats = better.is_none_or(|b| self.preempts_over(j, i, b) && !self.preempts_over(j, b, i));
                         if beats {
                             better = Some(i);

@@ -8,18 +8,40 @@ use crate::simulate::{Behaviour, YEAR_SECS};
 
 impl<'c, 'm> Sim<'c, 'm> {
     /// The share of requests service `s` serves now.
-    pub(in crate::simulate) fn service_fraction(&self, s: usize) -> f64 {
-        let circuit = &self.cx.circuit;
+    pub(in crate::simulate) fn service_fraction(&mut self, s: usize) -> f64 {
+        let cx = self.cx;
+        let circuit = &cx.circuit;
         if !self.value[circuit.service_node(s)] || self.data_restoring[s] > 0 {
             return 0.0;
         }
         let mut f = 1.0;
+        self.services[s].stranded = None;
         for g in &circuit.share_groups[s] {
             let j = g.0 as usize;
-            let members = &self.cx.model.groups[j].members;
-            let st = &self.groups[j];
-            let rotation = st.in_rotation.iter().filter(|x| **x).count();
-            let serving = (0..members.len()).filter(|&i| st.in_rotation[i] && st.healthy[i]).count();
+            let members = &cx.model.groups[j].members;
+            let rotation = self.groups[j].in_rotation.iter().filter(|x| **x).count();
+            // A request sent to a member fails unless the member carries it on through
+            // the service's later tiers (docs/SEMANTICS.md §4, from that member): a
+            // pool member cut off from the database, a GSLB site whose backends are
+            // gone while its front door still answers the checks.
+            // (Ideal runs detect it at once, as the analyzer assumes: no such member.)
+            let tier = circuit.group_tiers[j]
+                .iter()
+                .find(|&&(sv, _)| sv as usize == s && !cx.options.ideal)
+                .map(|&(_, t)| t as usize);
+            let mut serving = 0;
+            for i in 0..members.len() {
+                let st = &self.groups[j];
+                if !(st.in_rotation[i] && st.healthy[i]) {
+                    continue;
+                }
+                match tier {
+                    Some(t) if !self.carries_onward(s, t, i, usize::MAX) => {
+                        self.services[s].stranded = Some(j as u32);
+                    }
+                    _ => serving += 1,
+                }
+            }
             if rotation == 0 {
                 return 0.0;
             }
@@ -179,7 +201,7 @@ impl<'c, 'm> Sim<'c, 'm> {
     }
 
     /// The served fraction of service `s` and, below 1, the mechanism holding it back.
-    pub(in crate::simulate) fn service_state(&self, s: usize) -> (f64, String) {
+    pub(in crate::simulate) fn service_state(&mut self, s: usize) -> (f64, String) {
         let f = self.service_fraction(s);
         // Rare-event runs estimate time and outages only: no attribution.
         let mechanism = if self.rare.is_some() {
@@ -262,6 +284,10 @@ impl<'c, 'm> Sim<'c, 'm> {
     }
 
     pub(in crate::simulate) fn mechanism_degraded(&self, s: usize) -> String {
+        if let Some(j) = self.services[s].stranded {
+            // Requests go to a member that cannot carry them on: nothing takes it out.
+            return format!("{} sends to a member cut off from the next tier", self.cx.model.groups[j as usize].kind);
+        }
         for g in &self.cx.circuit.service_groups[s] {
             let j = g.0 as usize;
             if self.cx.groups[j].behaviour == Behaviour::Share {

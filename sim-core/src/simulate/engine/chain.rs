@@ -239,6 +239,46 @@ impl<'c, 'm> Sim<'c, 'm> {
         true
     }
 
+    /// Whether member `i` of tier `t` of service `s` carries a request onward through
+    /// the next `depth` tiers (fewer when the chain ends first): the chain of the
+    /// definition above, from that member, whatever its own group's role (a GSLB's
+    /// standby site, a pool member). A health check that makes a request and the share
+    /// of requests a pool member receives are judged this way. O(depth) searches.
+    pub(in crate::simulate) fn carries_onward(&mut self, s: usize, t: usize, i: usize, depth: usize) -> bool {
+        let cx = self.cx;
+        let sn = &cx.circuit.services[s];
+        let end = sn.chain.len().min(t.saturating_add(1).saturating_add(depth));
+        let mut ends = vec![sn.chain[t].0[i]];
+        for (members, group) in &sn.chain[t + 1..end] {
+            let eligible: Vec<ElementId> = members
+                .iter()
+                .enumerate()
+                .filter(|&(k, &m)| match group {
+                    Some(g) => self.eligible(g.0 as usize, k),
+                    None => self.carries(m),
+                })
+                .map(|(_, &m)| m)
+                .collect();
+            // A balancer sends to the pool members its own checks pass: those it
+            // reaches inside the data centre, not through the internet and back.
+            let reached = match group {
+                Some(g) if cx.groups[g.0 as usize].checked_from.is_some() => {
+                    self.in_data_centre = true;
+                    let reached =
+                        eligible.iter().map(|&m| self.reach_from(&ends, &[m], true, None, false, true)).collect();
+                    self.in_data_centre = false;
+                    reached
+                }
+                _ => self.reach_each(&ends, &eligible),
+            };
+            ends = eligible.into_iter().zip(reached).filter(|x| x.1).map(|x| x.0).collect();
+            if ends.is_empty() {
+                return false;
+            }
+        }
+        true
+    }
+
     /// Member `i` of group `j` may carry the tier now: it works, this group does not hold
     /// it as standby (other groups' roles do not matter: a router backup for one VLAN
     /// is master for another), it is not reconverging and, under vote quorum, its

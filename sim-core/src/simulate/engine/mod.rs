@@ -178,6 +178,8 @@ pub(in crate::simulate) struct GroupState {
     /// Share: the group running the checks changed its active member since the last
     /// reaction (set and used within one instant).
     pub(in crate::simulate) checker_switched: bool,
+    /// Probing groups: each member's verdict at the last re-judging (`behaviours::probes`).
+    pub(in crate::simulate) probe_verdicts: Vec<bool>,
 }
 
 impl GroupState {
@@ -208,6 +210,9 @@ impl GroupState {
 #[derive(Default)]
 pub(in crate::simulate) struct Track {
     pub(in crate::simulate) fraction: f64,
+    /// A share group sending some of the requests to a member in rotation that cannot
+    /// carry them on, at the last [`Sim::service_fraction`].
+    pub(in crate::simulate) stranded: Option<u32>,
     /// What keeps the service from full service now ("" when fully up).
     pub(in crate::simulate) mechanism: String,
     pub(in crate::simulate) since: f64,
@@ -298,6 +303,8 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     pub(in crate::simulate) net_changed: bool,
     /// Groups that watch the whole network (path detectors, STP, heartbeats).
     pub(in crate::simulate) net_watchers: Vec<u32>,
+    /// Groups whose probes look behind their members (`behaviours::probes`).
+    pub(in crate::simulate) probe_groups: Vec<u32>,
     /// Per element: groups watching it besides those it is a member of.
     pub(in crate::simulate) watchers: Vec<Vec<u32>>,
     /// Elements that changed at the latest instant with element events, in event order:
@@ -480,6 +487,13 @@ impl<'c, 'm> Sim<'c, 'm> {
             touched_list: Vec::new(),
             net_changed: false,
             net_watchers,
+            probe_groups: cx
+                .groups
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| matches!(&p.sees, Visibility::Probes { onward_tiers } if onward_tiers.iter().any(|&d| d > 0)))
+                .map(|(j, _)| j as u32)
+                .collect(),
             watchers,
             causes: Vec::new(),
             causes_at: -1.0,
@@ -657,6 +671,20 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
         }
         self.settle();
+        // Those checks have been running for long: a member failing them at the start
+        // is out of rotation already (as a pool's unreachable members are).
+        for j in 0..self.groups.len() {
+            if self.cx.groups[j].checked_from_entries && self.cx.groups[j].behaviour == Behaviour::Share {
+                let st = &mut self.groups[j];
+                for i in 0..st.healthy.len() {
+                    if !st.healthy[i] && st.in_rotation[i] {
+                        st.in_rotation[i] = false;
+                        st.removal_pending[i] = false;
+                        st.removal_token[i] += 1;
+                    }
+                }
+            }
+        }
         for s in 0..self.services.len() {
             let (f, mechanism) = self.service_state(s);
             if f < 1.0 {
@@ -1145,7 +1173,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.touch(self.net_watchers[k]);
                 }
             }
-            if self.touched_list.is_empty() {
+            // Once the rest has settled, probes that look behind their members judge
+            // again what lies there.
+            if self.touched_list.is_empty() && !self.probes_changed() {
                 break;
             }
             let touched = std::mem::take(&mut self.touched_list);
