@@ -27,7 +27,7 @@ pub fn run(args: &ReportArgs, color: ColorMode) -> Status {
     let fold = pool.install(|| sim_core::simulate::run_folded(&compiled, 0..options.replications, &|| bar.inc(1)));
     bar.finish_and_clear();
     let names = sim_core::simulate::service_names(&model);
-    let sim = fold.report(&model.name, &names, &options);
+    let sim = fold.report(&model.name, &names, &options).with_notes(compiled.approximations());
     let worst = sim_core::simulate::worst_year_timelines(&compiled, &fold.worst_years());
     let shown = args.file.display().to_string();
     let page = crate::report::folder::Page {

@@ -68,7 +68,11 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
             // `merge` to fold in index order with the other shards'.
             let records = pool.install(|| simulate::run_replications_with(&compiled, range, &|| bar.inc(1)));
             bar.finish_and_clear();
-            let shard = Shard { records, ..Shard::new(&model.name, hash, services, &options, [s.index, s.count]) };
+            let shard = Shard {
+                records,
+                notes: compiled.approximations(),
+                ..Shard::new(&model.name, hash, services, &options, [s.index, s.count])
+            };
             if !args.quiet {
                 eprintln!(
                     "shard {}/{}: {} replications of {}; merge all {} with `spofsim merge`",
@@ -87,7 +91,11 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
         None => {
             let fold = pool.install(|| simulate::run_folded(&compiled, range, &|| bar.inc(1)));
             bar.finish_and_clear();
-            render(&fold.report(&model.name, &services, &options), &hash, args.format)
+            render(
+                &fold.report(&model.name, &services, &options).with_notes(compiled.approximations()),
+                &hash,
+                args.format,
+            )
         }
     };
     write_out(args.output.as_deref(), &out)
@@ -125,7 +133,8 @@ pub fn merge(args: &MergeArgs) -> Status {
         );
         return write_out(args.output.as_deref(), &render_rare(&report, &merged.scenario_hash, args.format));
     }
-    let report = simulate::aggregate(&merged.scenario, &merged.services, &merged.options, &merged.records);
+    let report = simulate::aggregate(&merged.scenario, &merged.services, &merged.options, &merged.records)
+        .with_notes(merged.notes);
     write_out(args.output.as_deref(), &render(&report, &merged.scenario_hash, args.format))
 }
 

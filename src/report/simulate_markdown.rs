@@ -33,6 +33,9 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
         sim_core::VERSION,
         report.percentile_relative_error * 100.0
     );
+    for n in &report.notes {
+        let _ = writeln!(out, "> **Note:** {}\n", cell(n));
+    }
     let _ = writeln!(
         out,
         "| service | availability (95% CI) | downtime/year mean | p99 | worst year | outages/year | longest outage | data lost (worst) |"

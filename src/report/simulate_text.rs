@@ -40,6 +40,9 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
             report.percentile_relative_error * 100.0
         );
     }
+    for n in &report.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
     for s in &report.services {
         let _ = writeln!(out, "\nservice {}", s.name);
         let with_ci = |x: f64, ci: [f64; 2]| {

@@ -69,6 +69,10 @@ pub fn simulation_ui(ui: &mut egui::Ui, app: &mut App) {
 /// `worst`: each service's worst year (report order), or empty for replication 0's
 /// first year.
 fn results_ui(ui: &mut egui::Ui, report: &SimReport, worst: &[WorstYear]) {
+    // What the figures rest on, before the figures.
+    for n in &report.notes {
+        ui.label(egui::RichText::new(format!("note: {n}")).weak());
+    }
     egui::Grid::new("sim-results").num_columns(5).striped(true).show(ui, |ui| {
         for h in ["service", "availability", "mean downtime / yr", "p99 downtime / yr", "outages / yr"] {
             ui.strong(h);

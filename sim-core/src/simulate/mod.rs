@@ -16,6 +16,7 @@ mod behaviours;
 mod circuit;
 pub use behaviours::data;
 mod engine;
+mod notes;
 mod params;
 mod profile;
 pub mod rare;
@@ -198,7 +199,9 @@ pub struct WorstYear {
 /// Runs every replication and aggregates them.
 pub fn simulate(model: &Model, options: &SimOptions) -> SimReport {
     let compiled = Compiled::new(model, options.clone());
-    run_folded(&compiled, 0..options.replications, &|| {}).report(&model.name, &service_names(model), options)
+    run_folded(&compiled, 0..options.replications, &|| {})
+        .report(&model.name, &service_names(model), options)
+        .with_notes(compiled.approximations())
 }
 
 /// When a single failure starts in a [`single_failure_downtime`] drill (after every
@@ -288,7 +291,9 @@ impl<'m> Chunked<'m> {
     }
 
     pub fn report(&self) -> SimReport {
-        self.fold.report(&self.model.name, &service_names(self.model), &self.compiled.options)
+        self.fold
+            .report(&self.model.name, &service_names(self.model), &self.compiled.options)
+            .with_notes(self.compiled.approximations())
     }
 
     /// Each service's worst simulated year among the replications run so far

@@ -150,7 +150,18 @@ pub struct SimReport {
     /// Per-year downtime percentiles (p50, p95, p99) come from a histogram: each is at
     /// most this fraction above the exact nearest-rank value (`years::PERCENTILE_SIGFIG`).
     pub percentile_relative_error: f64,
+    /// The simulator's simplifications this scenario meets, with the direction and
+    /// size of their error (`Compiled::approximations`); sorted.
+    pub notes: Vec<String>,
     pub services: Vec<ServiceStats>,
+}
+
+impl SimReport {
+    /// The report with the simplifications it rests on.
+    pub fn with_notes(mut self, notes: Vec<String>) -> SimReport {
+        self.notes = notes;
+        self
+    }
 }
 
 /// Student's t quantile t(0.975, df): the table for df ≤ 30 (Abramowitz & Stegun,
@@ -381,6 +392,7 @@ impl Aggregate {
             events: self.events,
             outage_bins: OUTAGE_BIN_LABELS.to_vec(),
             percentile_relative_error: super::years::percentile_relative_error(),
+            notes: Vec::new(),
             services,
         }
     }

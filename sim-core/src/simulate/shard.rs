@@ -33,6 +33,9 @@ pub struct Shard {
     pub rare_cycles: Option<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub batches: Vec<RareBatch>,
+    /// The simulator's simplifications the scenario meets (`Compiled::approximations`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// The replications shard `i` of `n` runs: contiguous, covering `0..total` exactly once.
@@ -66,6 +69,7 @@ impl Shard {
             records: Vec::new(),
             rare_cycles: None,
             batches: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -90,6 +94,7 @@ pub struct Merged {
     /// A rare-event run: its cycles and every batch, in index order.
     pub rare_cycles: Option<u64>,
     pub batches: Vec<RareBatch>,
+    pub notes: Vec<String>,
 }
 
 /// Checks that the shards belong to one run and cover it exactly once; every problem
@@ -167,6 +172,7 @@ pub fn merge(shards: Vec<(String, Shard)>) -> Result<Merged, Vec<String>> {
         records,
         rare_cycles: first.rare_cycles,
         batches,
+        notes: first.notes.clone(),
     })
 }
 

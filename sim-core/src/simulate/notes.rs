@@ -1,0 +1,87 @@
+//! What a simulated figure rests on beyond the scenario: the simplifications the
+//! simulator makes, each with the direction and the size of the error it can cause,
+//! printed with every simulation (no silent approximation).
+
+use super::params::Compiled;
+use super::Behaviour;
+use crate::model::{NodeRef, Visibility};
+use crate::units::Duration;
+
+impl Compiled<'_> {
+    /// One sentence per simplification this model meets, sorted; empty for `ideal`
+    /// runs (instant, perfect failover is their premise and is printed as such).
+    pub fn approximations(&self) -> Vec<String> {
+        if self.options.ideal {
+            return Vec::new();
+        }
+        let model = self.model;
+        let span = |secs: f64| Duration::from_secs(secs).span();
+        let mut notes = Vec::new();
+        for (g, p) in model.groups.iter().zip(&self.groups) {
+            // A pool checked by a group of balancers keeps one rotation for all of them.
+            if let (Behaviour::Share, Some(NodeRef::Group(b))) = (p.behaviour, p.checked_from) {
+                let balancers = &model.groups[b.0 as usize];
+                notes.push(format!(
+                    "{} {}: one rotation for the pool, not one per balancer of {} {}: after the balancer changes, a member the new one cannot reach stays in rotation for its check's interval × fall ({}), failing its share (pessimistic, up to that long degraded per change), and a member it reaches is in rotation at once, even one back within the last interval × rise ({}; optimistic by up to that long)",
+                    g.kind,
+                    g.name,
+                    balancers.kind,
+                    balancers.name,
+                    span(p.detect_secs),
+                    span(p.readmit_secs),
+                ));
+            }
+            // A single-answer GSLB with nobody passing its checks keeps answering the
+            // last site; the service is counted down for a takeover once one returns.
+            if p.behaviour == Behaviour::Switchover && matches!(p.sees, Visibility::Probes { .. }) {
+                notes.push(format!(
+                    "{} {}: when every site fails its checks, the first to pass again is counted as a takeover (the TTL, {}), even when it is the site the clients' answers still name, which they reach at once (pessimistic, up to that long per such outage)",
+                    g.kind,
+                    g.name,
+                    span(p.takeover_secs),
+                ));
+            }
+        }
+        notes.sort();
+        notes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::simulate::{Compiled, SimOptions};
+
+    /// A pool behind a GSLB pair: the rotation note with the pool's own timers (2 s ×
+    /// 3 and 2 s × 2, HAProxy's defaults) and the GSLB's takeover note with its TTL; a
+    /// pool behind one balancer and `--ideal` runs get none.
+    #[test]
+    fn notes_name_the_groups_and_their_error_bounds() {
+        let text = |balancer: &str| {
+            format!(
+                r#"{{ "components": {{ "internet": {{"kind": "entry"}},
+                    "lb-1": {{"kind": "load-balancer"}}, "lb-2": {{"kind": "load-balancer"}},
+                    "w1": {{"kind": "server"}}, "w2": {{"kind": "server"}} }},
+                  "links": [ {{"between": ["internet", "lb-1"]}}, {{"between": ["internet", "lb-2"]}},
+                             {{"between": ["lb-1", "w1"]}}, {{"between": ["lb-2", "w2"]}} ],
+                  "groups": {{ "www": {{"kind": "gslb", "members": ["lb-1", "lb-2"], "ttl": "60s", "check": {{"type": "http"}} }},
+                              "pool": {{"kind": "lb-pool", "balancer": "{balancer}", "members": ["w1", "w2"], "check": {{"type": "tcp"}} }} }},
+                  "services": {{ "s": {{"from": "internet", "through": ["pool"]}} }} }}"#
+            )
+        };
+        let options = |ideal| SimOptions { years: 1, replications: 1, seed: 1, random_failures: true, ideal };
+        let loaded = crate::load(&text("www"));
+        let model = loaded.model.expect("valid");
+        let notes = Compiled::new(&model, options(false)).approximations();
+        assert_eq!(notes.len(), 2, "{notes:#?}");
+        assert!(notes[0].starts_with("gslb www:") && notes[0].contains("(the TTL, 1m)"), "{}", notes[0]);
+        assert!(
+            notes[1].starts_with("lb-pool pool:") && notes[1].contains("(6s)") && notes[1].contains("(4s;"),
+            "{}",
+            notes[1]
+        );
+        assert!(Compiled::new(&model, options(true)).approximations().is_empty());
+        let single = crate::load(&text("lb-1")).model.expect("valid");
+        let notes = Compiled::new(&single, options(false)).approximations();
+        assert!(notes.iter().all(|n| !n.starts_with("lb-pool")), "{notes:#?}");
+    }
+}
