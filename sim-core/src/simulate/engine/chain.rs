@@ -221,15 +221,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
         let mut ends = vec![entry];
         for (members, group) in &sn.chain {
-            let eligible: Vec<ElementId> = members
-                .iter()
-                .enumerate()
-                .filter(|&(i, &m)| match group {
-                    Some(g) => self.eligible(g.0 as usize, i),
-                    None => self.carries(m),
-                })
-                .map(|(_, &m)| m)
-                .collect();
+            let eligible = self.eligible_members(members, *group);
             let reached = self.reach_each(&ends, &eligible);
             ends = eligible.into_iter().zip(reached).filter(|x| x.1).map(|x| x.0).collect();
             if ends.is_empty() {
@@ -237,6 +229,20 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
         }
         true
+    }
+
+    /// The members of a tier (`members`, of `group` when the tier is a group) that may
+    /// carry it now ([`Self::tier_eligible`]'s rule).
+    fn eligible_members(&mut self, members: &[ElementId], group: Option<crate::model::GroupId>) -> Vec<ElementId> {
+        members
+            .iter()
+            .enumerate()
+            .filter(|&(i, &m)| match group {
+                Some(g) => self.eligible(g.0 as usize, i),
+                None => self.carries(m),
+            })
+            .map(|(_, &m)| m)
+            .collect()
     }
 
     /// Whether member `i` of tier `t` of service `s` carries a request onward through
@@ -250,15 +256,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let end = sn.chain.len().min(t.saturating_add(1).saturating_add(depth));
         let mut ends = vec![sn.chain[t].0[i]];
         for (members, group) in &sn.chain[t + 1..end] {
-            let eligible: Vec<ElementId> = members
-                .iter()
-                .enumerate()
-                .filter(|&(k, &m)| match group {
-                    Some(g) => self.eligible(g.0 as usize, k),
-                    None => self.carries(m),
-                })
-                .map(|(_, &m)| m)
-                .collect();
+            let eligible = self.eligible_members(members, *group);
             // A balancer sends to the pool members its own checks pass: those it
             // reaches inside the data centre, not through the internet and back.
             let reached = match group {
