@@ -42,6 +42,26 @@ impl Compiled<'_> {
                 ));
             }
         }
+        // The served fraction multiplies the load-sharing tiers' own fractions.
+        for (s, svc) in model.services.iter().enumerate() {
+            let sharing: Vec<String> = self.circuit.services[s]
+                .chain
+                .iter()
+                .filter_map(|(_, g)| *g)
+                .filter(|g| self.circuit.share_groups[s].contains(g))
+                .map(|g| {
+                    let grp = &model.groups[g.0 as usize];
+                    format!("{} {}", grp.kind, grp.name)
+                })
+                .collect();
+            if sharing.len() >= 2 {
+                notes.push(format!(
+                    "service {}: its served fraction multiplies the fractions of its load-sharing tiers ({}), as if each request chose a member of each at random: a failure two of them see (a site's balancer and its own servers) is charged twice while both still list it (until the quicker of their checks drops it), so the served fraction errs low (pessimistic) meanwhile; availability, which counts only full outages, is unaffected",
+                    svc.name,
+                    sharing.join(", ")
+                ));
+            }
+        }
         notes.sort();
         notes
     }

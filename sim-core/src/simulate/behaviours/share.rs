@@ -37,6 +37,11 @@ impl<'c, 'm> Sim<'c, 'm> {
                     Behaviour::Switchover => {
                         [st.active, st.also_active].iter().flatten().map(|&a| members[a]).collect()
                     }
+                    // An all-answer GSLB: the balancers it sends clients to (one it
+                    // dropped gets no requests to forward).
+                    Behaviour::Share => {
+                        members.iter().enumerate().filter(|&(i, _)| st.in_rotation[i]).map(|(_, &m)| m).collect()
+                    }
                     _ => members.clone(),
                 };
                 // A dead master checks nothing.
@@ -146,6 +151,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         if st.removal_token[i] == token && st.removal_pending[i] {
             st.removal_pending[i] = false;
             st.in_rotation[i] = false;
+            self.checkers_changed(j);
             // A running member sent out of rotation: its clients move, their sessions go.
             if self.cx.groups[j].loses_sessions && self.works(self.cx.model.groups[j].members[i]) {
                 self.lose_sessions(j);
@@ -160,6 +166,17 @@ impl<'c, 'm> Sim<'c, 'm> {
         if st.removal_token[i] == token && st.readmit_pending[i] {
             st.readmit_pending[i] = false;
             st.in_rotation[i] = true;
+            self.checkers_changed(j);
+        }
+    }
+
+    /// Share group `j`'s rotation changed: the pools whose checks its members in
+    /// rotation run (an all-answer GSLB's) judge by the balancers now forwarding.
+    fn checkers_changed(&mut self, j: usize) {
+        for k in 0..self.checked_by[j].len() {
+            let pool = self.checked_by[j][k];
+            self.groups[pool as usize].checker_switched = true;
+            self.touch(pool);
         }
     }
 

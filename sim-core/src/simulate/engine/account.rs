@@ -16,6 +16,11 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
         let mut f = 1.0;
         self.services[s].stranded = None;
+        // Only the first load-sharing tier of the chain strands requests: whether its
+        // member carries them on already counts what lies behind (a later tier's member
+        // that cannot would be charged twice for one failure).
+        let first_share_tier =
+            circuit.services[s].chain.iter().position(|(_, g)| g.is_some_and(|g| circuit.share_groups[s].contains(&g)));
         for g in &circuit.share_groups[s] {
             let j = g.0 as usize;
             let members = &cx.model.groups[j].members;
@@ -27,7 +32,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             // (Ideal runs detect it at once, as the analyzer assumes: no such member.)
             let tier = circuit.group_tiers[j]
                 .iter()
-                .find(|&&(sv, _)| sv as usize == s && !cx.options.ideal)
+                .find(|&&(sv, t)| sv as usize == s && !cx.options.ideal && Some(t as usize) == first_share_tier)
                 .map(|&(_, t)| t as usize);
             let mut serving = 0;
             for i in 0..members.len() {
@@ -288,18 +293,25 @@ impl<'c, 'm> Sim<'c, 'm> {
             // Requests go to a member that cannot carry them on: nothing takes it out.
             return format!("{} sends to a member cut off from the next tier", self.cx.model.groups[j as usize].kind);
         }
+        // A member still in rotation while unhealthy (waiting for detection) comes
+        // first, in any group: it is why requests fail now.
         for g in &self.cx.circuit.service_groups[s] {
             let j = g.0 as usize;
             if self.cx.groups[j].behaviour == Behaviour::Share {
                 let st = &self.groups[j];
-                let members = &self.cx.model.groups[j].members;
-                if (0..members.len()).any(|i| st.in_rotation[i] && !st.healthy[i]) {
+                if st.in_rotation.iter().zip(&st.healthy).any(|(&r, &h)| r && !h) {
                     let kind = self.cx.model.groups[j].kind;
                     return match self.cx.groups[j].sees {
                         Visibility::Nothing => format!("{kind} serves a dead address"),
                         _ => format!("{kind} detection"),
                     };
                 }
+            }
+        }
+        for g in &self.cx.circuit.service_groups[s] {
+            let j = g.0 as usize;
+            if self.cx.groups[j].behaviour == Behaviour::Share {
+                let st = &self.groups[j];
                 if st.healthy.iter().any(|h| !h) {
                     return format!("{} capacity", self.cx.model.groups[j].kind);
                 }
