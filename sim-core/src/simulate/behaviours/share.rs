@@ -60,8 +60,20 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     /// Some checker reaches `target` through carrying devices other than the entry.
     pub(in crate::simulate) fn checks_reach(&mut self, checkers: &[ElementId], target: ElementId) -> bool {
+        self.reach_in_data_centre(checkers, target, false)
+    }
+
+    /// `sources` reach `target` through carrying devices other than the entry (never
+    /// out through the internet and back); `anchors_eligible`: the sources and the
+    /// target need only work (see [`Self::reach_from`]).
+    pub(in crate::simulate) fn reach_in_data_centre(
+        &mut self,
+        sources: &[ElementId],
+        target: ElementId,
+        anchors_eligible: bool,
+    ) -> bool {
         self.in_data_centre = true;
-        let found = self.reach(checkers, &[target], true, None);
+        let found = self.reach_from(sources, &[target], true, None, false, anchors_eligible);
         self.in_data_centre = false;
         found
     }

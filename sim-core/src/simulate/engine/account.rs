@@ -19,8 +19,13 @@ impl<'c, 'm> Sim<'c, 'm> {
         // Only the first load-sharing tier of the chain strands requests: whether its
         // member carries them on already counts what lies behind (a later tier's member
         // that cannot would be charged twice for one failure).
-        let first_share_tier =
-            circuit.services[s].chain.iter().position(|(_, g)| g.is_some_and(|g| circuit.share_groups[s].contains(&g)));
+        // (Ideal runs detect it at once, as the analyzer assumes: no such member.)
+        let stranding = circuit.services[s]
+            .chain
+            .iter()
+            .enumerate()
+            .find_map(|(t, &(_, g))| g.filter(|g| circuit.share_groups[s].contains(g)).map(|g| (g, t)))
+            .filter(|_| !cx.options.ideal);
         for g in &circuit.share_groups[s] {
             let j = g.0 as usize;
             let members = &cx.model.groups[j].members;
@@ -29,11 +34,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             // the service's later tiers (docs/SEMANTICS.md §4, from that member): a
             // pool member cut off from the database, a GSLB site whose backends are
             // gone while its front door still answers the checks.
-            // (Ideal runs detect it at once, as the analyzer assumes: no such member.)
-            let tier = circuit.group_tiers[j]
-                .iter()
-                .find(|&&(sv, t)| sv as usize == s && !cx.options.ideal && Some(t as usize) == first_share_tier)
-                .map(|&(_, t)| t as usize);
+            let tier = stranding.filter(|&(sg, _)| sg == *g).map(|(_, t)| t);
             let mut serving = 0;
             for i in 0..members.len() {
                 let st = &self.groups[j];

@@ -261,11 +261,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             // reaches inside the data centre, not through the internet and back.
             let reached = match group {
                 Some(g) if cx.groups[g.0 as usize].checked_from.is_some() => {
-                    self.in_data_centre = true;
-                    let reached =
-                        eligible.iter().map(|&m| self.reach_from(&ends, &[m], true, None, false, true)).collect();
-                    self.in_data_centre = false;
-                    reached
+                    eligible.iter().map(|&m| self.reach_in_data_centre(&ends, m, true)).collect()
                 }
                 _ => self.reach_each(&ends, &eligible),
             };
