@@ -185,14 +185,14 @@ fn check_gates_ci_in_every_format() {
     let junit = spofsim(&["check", "tests/cases/check/", "--format", "junit"]).stdout;
     let doc = roxmltree::Document::parse(&junit).expect("JUnit is XML");
     let root = doc.root_element();
-    assert_eq!((root.attribute("tests"), root.attribute("failures")), (Some("10"), Some("4")));
+    assert_eq!((root.attribute("tests"), root.attribute("failures")), (Some("14"), Some("5")));
     let failure = doc.descendants().find(|n| n.has_tag_name("failure")).unwrap();
     assert!(failure.attribute("message").unwrap().starts_with("target "), "{junit}");
     // --output writes the report and keeps the human table on stderr.
     let out = std::env::temp_dir().join(format!("spofsim-check-{}.json", std::process::id()));
     let run = spofsim(&["check", "tests/cases/check/", "--format", "json", "--output", out.to_str().unwrap()]);
     assert_eq!(run.stdout, "");
-    assert!(run.stderr.contains("6 passed, 4 failed"), "{}", run.stderr);
+    assert!(run.stderr.contains("9 passed, 5 failed"), "{}", run.stderr);
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["version"], 1);
     let _ = std::fs::remove_file(out);

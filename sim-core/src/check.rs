@@ -9,6 +9,7 @@ mod drills;
 use crate::analysis::{analyze_tree, findings, structure, Options};
 use crate::lints::{self, Finding};
 use crate::model::{Expectation, Model};
+use crate::simulate::rare::{self, RareReport, RareServiceStats};
 use crate::simulate::{SimOptions, SimReport, DEFAULT_SEED};
 use crate::syntax::Span;
 use crate::units::{Duration, SECS_PER_YEAR};
@@ -29,6 +30,28 @@ pub struct Verdict {
     pub span: Span,
     /// The named drill a drill target judges (`"drill": NAME`), else `None`.
     pub drill: Option<String>,
+    /// Which estimator measured it: one of [`measured_by`]'s constants.
+    pub measured_by: &'static str,
+}
+
+/// The estimators a verdict can rest on, as every report names them.
+pub mod measured_by {
+    /// The exact BDD of the static model (instant failover).
+    pub const EXACT: &str = "exact BDD";
+    /// The exact BDD plus detection delays and the first-order failover term.
+    pub const EXACT_TIMED: &str = "exact BDD + first-order timings";
+    /// Certified bounds (the exact analysis did not finish).
+    pub const BOUNDS: &str = "certified bounds";
+    /// The single-failure dataflow (one run per element).
+    pub const DATAFLOW: &str = "single-failure dataflow";
+    /// The design lints and the dataflow (`findings` targets).
+    pub const FINDINGS: &str = "lints and dataflow";
+    /// The crude Monte Carlo simulation ([`super::CHECK_SIMULATION`]).
+    pub const CRUDE: &str = "crude Monte Carlo";
+    /// The rare-event estimator (`simulate --rare-event`, [`super::CHECK_RARE_CYCLES`]).
+    pub const RARE_EVENT: &str = "rare-event importance sampling";
+    /// A deterministic drill with every mechanism's timing.
+    pub const DRILL: &str = "drill";
 }
 
 impl Verdict {
@@ -38,6 +61,11 @@ impl Verdict {
             Ok(m) => m.clone(),
             Err(why) => format!("not measured: {why}"),
         }
+    }
+
+    /// "measured 99.9% [by exact BDD]", or "not measured: why", for failure messages.
+    pub fn measured_text_by(&self) -> String {
+        format!("{} [by {}]", self.measured_text(), self.measured_by)
     }
 
     /// "measured 99.9%", or "not measured: why", for failure messages.
@@ -71,9 +99,14 @@ impl ScenarioCheck {
 /// The reason reports give for a finding the scenario's `expect` block asserts.
 pub const EXPECTED_FINDING: &str = "expected: the scenario asserts this finding (expect.findings)";
 
-/// An availability as text, with enough digits to tell 99.99999% from 100%.
+/// An availability as text: six decimals, and more for higher availabilities, so that
+/// the unavailability keeps two significant digits (1 - 1.13e-9 is "99.9999998870%", not
+/// "100.000000%"); at most twelve.
 pub fn percent(a: f64) -> String {
-    format!("{:.6}%", a * 100.0)
+    let u = 1.0 - a;
+    // (less a thousandth of a decade, so 1 - (1 - 1e-9) rounding below 1e-9 keeps ten decimals)
+    let decimals = if u > 0.0 { ((-u.log10() - 1e-3).ceil() as i64 + 1).clamp(6, 12) as usize } else { 6 };
+    format!("{:.*}%", decimals, a * 100.0)
 }
 
 /// A percentage to ten decimals, for two-sided targets that pin a derived figure.
@@ -90,6 +123,12 @@ pub const CHECK_SIMULATION: SimOptions = SimOptions {
     random_failures: true,
     ideal: false,
 };
+
+/// The rare-event run behind a simulated verdict that the crude run cannot measure (it
+/// saw fewer than [`MIN_REPAIR_OUTAGES`] outages ending in a repair): fixed, so a CI run
+/// is reproducible, with the seed of [`CHECK_SIMULATION`]. It is the default of
+/// `simulate --rare-event` (docs/RARE_EVENTS.md).
+pub const CHECK_RARE_CYCLES: u64 = rare::DEFAULT_CYCLES;
 
 /// Evaluates every expectation of the model.
 pub fn check(model: &Model) -> ScenarioCheck {
@@ -186,6 +225,7 @@ pub fn spof_verdicts(
             passed: open.is_empty(),
             span: s.span,
             drill: None,
+            measured_by: measured_by::DATAFLOW,
         });
     }
     verdicts
@@ -270,10 +310,25 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
                 || x.service.is_some_and(|s| timed[s].is_ok())
         })
         .then(|| crate::simulate::simulate(model, &CHECK_SIMULATION));
+    // Where a service's simulated figure rests on too few outages ending in a repair, the
+    // rare-event estimator measures it (one run for the whole design).
+    let simulated_target = |s: usize| {
+        timed[s].is_ok()
+            || model.expectations.iter().any(|x| x.service == Some(s) && x.max_simulated_downtime_secs.is_some())
+    };
+    let rare = simulated.as_ref().and_then(|report| {
+        let thin = (0..model.services.len())
+            .any(|s| simulated_target(s) && stats_of(report, model, s).is_some_and(thin_evidence));
+        thin.then(|| match rare::unsupported(model) {
+            none if none.is_empty() => Ok(rare::estimate(model, DEFAULT_SEED, CHECK_RARE_CYCLES, false)),
+            why => Err(format!("the rare-event estimator cannot run on this design: {}", why.join("; "))),
+        })
+    });
     let mut verdicts = Vec::new();
     for x in &model.expectations {
         let figures = Figures { exact: &unavailability, timed: &timed };
-        verdicts.extend(evaluate(model, x, &singles, figures, simulated.as_ref(), &accepted));
+        let runs = simulated.as_ref().map(|crude| Runs { crude, rare: rare.as_ref() });
+        verdicts.extend(evaluate(model, x, &singles, figures, runs, &accepted));
         verdicts.extend(expected_findings(x, &spofs, &lints, model));
     }
     verdicts.extend(drills::drill_verdicts(model));
@@ -288,7 +343,7 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
     gated.dedup();
     for s in gated {
         let (Ok(t), Some(report)) = (&timed[s], &simulated) else { continue };
-        let Some(stats) = report.services.iter().find(|st| st.name == model.services[s].name) else { continue };
+        let Some(stats) = stats_of(report, model, s) else { continue };
         let span = model.expectations.iter().find(|x| x.service == Some(s)).map(|x| x.span).unwrap_or_default();
         let reason = model
             .suppressions
@@ -298,7 +353,8 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
                 used[i] = true;
                 model.suppressions[i].reason.clone()
             });
-        verdicts.push(models_agree(model, s, t, stats, report, reason, span));
+        let runs = Runs { crude: report, rare: rare.as_ref() };
+        verdicts.push(models_agree(model, s, t, stats, runs, reason, span));
     }
     let unused_suppressions =
         model.suppressions.iter().zip(&used).filter(|(_, u)| !**u).map(|(s, _)| s.clone()).collect();
@@ -334,6 +390,11 @@ fn expected_findings(x: &Expectation, spofs: &[findings::Spof], lints: &[Finding
                 passed: !subjects.is_empty(),
                 span: x.span,
                 drill: None,
+                measured_by: if code == crate::explain::SPOF_FINDING {
+                    measured_by::DATAFLOW
+                } else {
+                    measured_by::FINDINGS
+                },
             }
         })
         .collect()
@@ -377,13 +438,63 @@ pub const AGREEMENT_TOLERANCE: f64 = 0.1;
 /// the static one is not evidence against it (rare double failures went unsampled).
 pub const MIN_REPAIR_OUTAGES: u64 = 30;
 
-/// The verdict on whether the simulation and the static figure with timings agree.
+/// The crude simulation's statistics of service `s`.
+fn stats_of<'a>(report: &'a SimReport, model: &Model, s: usize) -> Option<&'a crate::simulate::ServiceStats> {
+    report.services.iter().find(|st| st.name == model.services[s].name)
+}
+
+/// Outages the crude simulation saw end in a repair: the multiple failures behind the
+/// exact part, as opposed to failover windows.
+fn repair_outages(stats: &crate::simulate::ServiceStats) -> u64 {
+    stats.outage_histogram_by_mechanism.get("repair").map_or(0, |bins| bins.iter().sum())
+}
+
+/// The crude run saw too few multiple failures to measure the service's figure.
+fn thin_evidence(stats: &crate::simulate::ServiceStats) -> bool {
+    repair_outages(stats) < MIN_REPAIR_OUTAGES
+}
+
+/// The simulation runs behind simulated verdicts.
+#[derive(Clone, Copy)]
+struct Runs<'a> {
+    crude: &'a SimReport,
+    /// Run only when some service's crude evidence is thin; `Err` when the design
+    /// cannot be estimated (non-exponential lifetimes).
+    rare: Option<&'a Result<RareReport, String>>,
+}
+
+impl<'a> Runs<'a> {
+    /// The rare-event estimate of a service whose crude evidence is thin: `Ok` when it
+    /// can be trusted, else why not (for the verdict's text). `None` when the crude run
+    /// suffices.
+    fn rare_for(
+        &self,
+        name: &str,
+        stats: &crate::simulate::ServiceStats,
+    ) -> Option<Result<(&'a RareReport, &'a RareServiceStats), String>> {
+        if !thin_evidence(stats) {
+            return None;
+        }
+        Some(match self.rare? {
+            Err(why) => Err(why.clone()),
+            Ok(report) => match report.services.iter().find(|r| r.name == name) {
+                Some(r) if r.reliable => Ok((report, r)),
+                Some(r) => Err(format!("the rare-event estimator could not decide either: {}", r.warnings.join("; "))),
+                None => Err("the rare-event estimator did not measure this service".into()),
+            },
+        })
+    }
+}
+
+/// The verdict on whether the simulation and the static figure with timings agree. The
+/// crude simulation judges, or where it saw fewer than [`MIN_REPAIR_OUTAGES`] outages
+/// ending in a repair, the rare-event estimator when it can be trusted.
 fn models_agree(
     model: &Model,
     s: usize,
     t: &crate::timed::TimedFigure,
     stats: &crate::simulate::ServiceStats,
-    report: &SimReport,
+    runs: Runs,
     accepted: Option<String>,
     span: Span,
 ) -> Verdict {
@@ -391,17 +502,63 @@ fn models_agree(
     // Compare like with like: a static figure that counts a capacity shortfall as down
     // is the simulation's full-service share.
     let full = crate::timed::capacity_counts(model, s);
+    let slack = AGREEMENT_TOLERANCE * u;
+    let repairs = repair_outages(stats);
+    let report = runs.crude;
+    let beyond_first_order = |text: &mut String| {
+        if !t.first_order_holds() {
+            text.push_str(&format!(
+                "; the failover term {:.3e} is beyond first order (> {:e}): the delays rival the time between failures",
+                t.failover,
+                crate::timed::FIRST_ORDER_LIMIT
+            ));
+        }
+    };
+    let verdict = |mut text: String, agree: bool, measured_by: &'static str| {
+        if let Some(reason) = &accepted {
+            text.push_str(&format!("; accepted: {reason}"));
+        }
+        Verdict {
+            service: Some(model.services[s].name.clone()),
+            measure: "models_agree",
+            target: format!("in simulated 95% CI ±{:.0}%", AGREEMENT_TOLERANCE * 100.0),
+            measured: Ok(text),
+            passed: agree || accepted.is_some(),
+            span,
+            drill: None,
+            measured_by,
+        }
+    };
+    let rare = runs.rare_for(&model.services[s].name, stats);
+    if let Some(Ok((rare_report, r))) = rare {
+        // The crude run did not sample the multiple failures; the estimator did, so a
+        // static figure outside its interval either way is a disagreement.
+        let e = if full { &r.full_service_unavailability } else { &r.unavailability };
+        let agree = t.first_order_holds() && u >= e.ci95[0] - slack && u <= e.ci95[1] + slack;
+        let mut text = format!(
+            "static with timings unavailability {:.4e}, rare-event {}{:.4e} (95% CI {:.4e} .. {:.4e}, ±{:.1}%; {} cycles, seed {}); the crude run saw {repairs} outages ending in a repair in {} simulated years",
+            u,
+            if full { "below full service " } else { "" },
+            e.value,
+            e.ci95[0],
+            e.ci95[1],
+            e.relative_half_width * 100.0,
+            rare_report.cycles,
+            rare_report.seed,
+            report.simulated_years
+        );
+        beyond_first_order(&mut text);
+        return verdict(text, agree, measured_by::RARE_EVENT);
+    }
     let (simulated, [lo, hi]) = if full {
         (stats.full_service, stats.full_service_ci95)
     } else {
         (stats.availability, stats.availability_ci95)
     };
     let (u_lo, u_hi) = (1.0 - hi, 1.0 - lo);
-    let slack = AGREEMENT_TOLERANCE * u;
-    // Outages the simulation saw that were not failovers: the double failures behind the
-    // exact part are rare, and a run that saw few of them cannot say the static figure
-    // is too pessimistic (the rare-event estimator's job), only that it is too optimistic.
-    let repairs: u64 = stats.outage_histogram_by_mechanism.get("repair").map_or(0, |bins| bins.iter().sum());
+    // A crude run that saw few outages ending in a repair cannot say the static figure is
+    // too pessimistic (the double failures behind the exact part went unsampled), only
+    // that it is too optimistic.
     let static_worse = u > u_hi + slack;
     let undecided = static_worse && repairs < MIN_REPAIR_OUTAGES;
     let agree = t.first_order_holds() && u >= u_lo - slack && (!static_worse || undecided);
@@ -415,17 +572,14 @@ fn models_agree(
         report.simulated_years,
         report.seed
     );
-    if !t.first_order_holds() {
-        text.push_str(&format!(
-            "; the failover term {:.3e} is beyond first order (> {:e}): the delays rival the time between failures",
-            t.failover,
-            crate::timed::FIRST_ORDER_LIMIT
-        ));
-    }
+    beyond_first_order(&mut text);
     if undecided && agree {
         text.push_str(&format!(
             "; the simulation is more available, but it saw only {repairs} outages ending in a repair (fewer than {MIN_REPAIR_OUTAGES}): rare multiple failures are under-sampled, so only a simulated figure worse than the static one would be a disagreement"
         ));
+    }
+    if let Some(Err(why)) = &rare {
+        text.push_str(&format!("; {why}"));
     }
     if !agree {
         let top: Vec<String> = stats
@@ -438,18 +592,7 @@ fn models_agree(
             text.push_str(&format!("; simulated downtime mostly from {}", top.join(", ")));
         }
     }
-    if let Some(reason) = &accepted {
-        text.push_str(&format!("; accepted: {reason}"));
-    }
-    Verdict {
-        service: Some(model.services[s].name.clone()),
-        measure: "models_agree",
-        target: format!("in simulated 95% CI ±{:.0}%", AGREEMENT_TOLERANCE * 100.0),
-        measured: Ok(text),
-        passed: agree || accepted.is_some(),
-        span,
-        drill: None,
-    }
+    verdict(text, agree, measured_by::CRUDE)
 }
 
 /// The figures behind availability verdicts, by service index.
@@ -465,9 +608,9 @@ struct Figures<'a> {
 fn verdict_of<'a>(
     model: &'a Model,
     x: &'a Expectation,
-) -> impl Fn(&'static str, String, Result<String, String>, bool) -> Verdict + 'a {
+) -> impl Fn(&'static str, String, Result<String, String>, bool, &'static str) -> Verdict + 'a {
     let service = x.service.map(|s| model.services[s].name.clone());
-    move |measure, target, measured, passed| Verdict {
+    move |measure, target, measured, passed, measured_by| Verdict {
         service: service.clone(),
         measure,
         target,
@@ -475,6 +618,7 @@ fn verdict_of<'a>(
         passed,
         span: x.span,
         drill: None,
+        measured_by,
     }
 }
 
@@ -516,7 +660,7 @@ fn spof_targets(
             let accepted = if a == 0 { String::new() } else { format!(" (+{a} accepted)") };
             format!("{}{accepted}{names}", open.len())
         });
-        out.push(verdict("max_spofs", format!("≤ {max}"), shown, passed));
+        out.push(verdict("max_spofs", format!("≤ {max}"), shown, passed, measured_by::DATAFLOW));
     }
     if let Some(want) = &x.spofs {
         let names = |ids: &mut dyn Iterator<Item = &crate::model::ElementId>| -> Vec<String> {
@@ -533,7 +677,13 @@ fn spof_targets(
         .ok_or_else(|| "the service can never work: every element is critical".to_string());
         let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
         let passed = found.as_ref().is_ok_and(|f| *f == want);
-        out.push(verdict("spofs", format!("= {}", list(&want)), found.map(|f| list(&f)), passed));
+        out.push(verdict(
+            "spofs",
+            format!("= {}", list(&want)),
+            found.map(|f| list(&f)),
+            passed,
+            measured_by::DATAFLOW,
+        ));
     }
     out
 }
@@ -543,7 +693,7 @@ fn evaluate(
     x: &Expectation,
     singles: &[Option<Vec<crate::model::ElementId>>],
     figures: Figures,
-    simulated: Option<&SimReport>,
+    runs: Option<Runs>,
     accepted: &[&str],
 ) -> Vec<Verdict> {
     let unavailability = figures.exact;
@@ -560,6 +710,12 @@ fn evaluate(
         Some(t) => Unavailability { low: u.low.max(t.unavailability()), high: u.high.max(t.unavailability()), ..u },
         None => u,
     };
+    // Which estimator a figure came from; `timings`: the verdict adds the timed figure.
+    let by = |m: &Result<Unavailability, String>, timings: bool| match m {
+        Ok(u) if !u.exact => measured_by::BOUNDS,
+        _ if timings && timed(x.service).is_some() => measured_by::EXACT_TIMED,
+        _ => measured_by::EXACT,
+    };
     let instant = |u: &Unavailability, f: &dyn Fn(f64) -> String| match timed(x.service) {
         Some(_) => format!(" with timings (instant failover: {})", u.show(|u| 1.0 - u, f)),
         None => String::new(),
@@ -568,13 +724,15 @@ fn evaluate(
         let measured = figure(x.service);
         // With bounds: passes only if the worst case (highest unavailability) does.
         let passed = measured.as_ref().is_ok_and(|&u| 1.0 - with_timings(u).high >= min);
+        let by = by(&measured, true);
         let text = measured.map(|u| format!("{}{}", with_timings(u).show(|u| 1.0 - u, percent), instant(&u, &percent)));
-        out.push(verdict("min_availability", format!("≥ {}", percent(min)), text, passed));
+        out.push(verdict("min_availability", format!("≥ {}", percent(min)), text, passed, by));
     }
     if let Some((low, high)) = x.availability_between {
         let measured = figure(x.service);
         let passed = measured.as_ref().is_ok_and(|u| 1.0 - u.high >= low && 1.0 - u.low <= high);
         let target = format!("{} .. {}", percent_fine(low), percent_fine(high));
+        let by = by(&measured, false);
         let text = measured.map(|u| {
             // The pinned figure is the exact one (instant failover), not the one with
             // timings that min_availability judges.
@@ -588,12 +746,13 @@ fn evaluate(
                 shown
             }
         });
-        out.push(verdict("availability_between", target, text, passed));
+        out.push(verdict("availability_between", target, text, passed, by));
     }
     if let Some(max) = x.max_downtime_per_year_secs {
         let measured = figure(x.service);
         let passed = measured.as_ref().is_ok_and(|&u| with_timings(u).high * SECS_PER_YEAR <= max);
         let human = |d: f64| Duration::from_secs(d).human();
+        let by = by(&measured, true);
         let text = measured.map(|u| {
             let instant = match timed(x.service) {
                 Some(_) => format!(" with timings (instant failover: {})", u.show(|u| u * SECS_PER_YEAR, human)),
@@ -601,11 +760,12 @@ fn evaluate(
             };
             format!("{}{instant}", with_timings(u).show(|u| u * SECS_PER_YEAR, human))
         });
-        out.push(verdict("max_downtime_per_year", format!("≤ {}", Duration::from_secs(max).human()), text, passed));
+        out.push(verdict("max_downtime_per_year", format!("≤ {}", Duration::from_secs(max).human()), text, passed, by));
     }
     out.extend(spof_targets(model, x, singles, accepted));
-    let stats = x.service.and_then(|s| simulated?.services.iter().find(|st| st.name == model.services[s].name));
-    let run = simulated.map_or(String::new(), |r| format!("{} simulated years, seed {}", r.simulated_years, r.seed));
+    let stats = x.service.and_then(|s| stats_of(runs?.crude, model, s));
+    let run =
+        runs.map_or(String::new(), |r| format!("{} simulated years, seed {}", r.crude.simulated_years, r.crude.seed));
     let design_wide = || "simulated figures are per service; name a service".to_string();
     // (target, measure, worst value, event count, what a zero count means, what the count counts)
     if let Some(max) = x.max_rpo_secs {
@@ -613,7 +773,13 @@ fn evaluate(
         let passed = measured
             .as_ref()
             .is_ok_and(|_| stats.is_some_and(|st| st.total_losses == 0 && st.max_data_lost_secs <= max));
-        out.push(verdict("max_rpo", format!("≤ {}", Duration::from_secs(max).human()), measured, passed));
+        out.push(verdict(
+            "max_rpo",
+            format!("≤ {}", Duration::from_secs(max).human()),
+            measured,
+            passed,
+            measured_by::CRUDE,
+        ));
     }
     type Pick = fn(&crate::simulate::ServiceStats) -> (f64, u64);
     let simulated_targets: [(Option<f64>, &'static str, Pick, &str, &str); 3] = [
@@ -635,13 +801,57 @@ fn evaluate(
     ];
     for (target, measure, pick, none, some) in simulated_targets {
         let Some(max) = target else { continue };
+        // The mean year from the rare-event estimator, where the crude run saw too few
+        // multiple failures and the estimator can be trusted.
+        let rare = match (measure, runs, stats) {
+            ("max_simulated_downtime_per_year", Some(runs), Some(st)) => runs.rare_for(&st.name, st),
+            _ => None,
+        };
+        if let Some(Ok((report, r))) = rare {
+            let year = |u: f64| Duration::from_secs(u * SECS_PER_YEAR).human();
+            let [lo, hi] = r.unavailability.ci95;
+            let shown = format!(
+                "{} (mean year, rare-event estimate, 95% CI {} .. {}; {} cycles, seed {}; the crude run saw {} outages ending in a repair in {run})",
+                Duration::from_secs(r.downtime_secs_per_year).human(),
+                year(lo),
+                year(hi),
+                report.cycles,
+                report.seed,
+                stats.map_or(0, repair_outages)
+            );
+            let passed = r.downtime_secs_per_year <= max;
+            out.push(verdict(
+                measure,
+                format!("≤ {}", Duration::from_secs(max).human()),
+                Ok(shown),
+                passed,
+                measured_by::RARE_EVENT,
+            ));
+            continue;
+        }
         let measured = stats.map(pick).ok_or_else(design_wide);
         let passed = measured.as_ref().is_ok_and(|&(d, _)| d <= max);
+        let why_not_rare = match &rare {
+            Some(Err(why)) => format!(
+                "; too few outages ending in a repair to measure it (fewer than {MIN_REPAIR_OUTAGES}), and {why}"
+            ),
+            _ => String::new(),
+        };
         let shown = measured.map(|(d, n)| match n {
-            0 => format!("0s ({none} in {run})"),
-            n => format!("{} ({} in {run})", Duration::from_secs(d).human(), some.replace("{}", &n.to_string())),
+            0 => format!("0s ({none} in {run}){why_not_rare}"),
+            n => format!(
+                "{} ({} in {run}){why_not_rare}",
+                Duration::from_secs(d).human(),
+                some.replace("{}", &n.to_string())
+            ),
         });
-        out.push(verdict(measure, format!("≤ {}", Duration::from_secs(max).human()), shown, passed));
+        out.push(verdict(
+            measure,
+            format!("≤ {}", Duration::from_secs(max).human()),
+            shown,
+            passed,
+            measured_by::CRUDE,
+        ));
     }
     out
 }
@@ -652,6 +862,15 @@ mod tests {
       "links": [ { "between": ["internet", "gw"], "availability": "100%" } ],
       "services": { "web": { "from": "internet", "through": ["gw"] } },
       "expect": [ { "service": "web", "min_availability": "99.8%", "max_spofs": 0, "max_downtime_per_year": "8h", "max_rpo": "5s", "max_rto": "30m" } ] }"#;
+
+    #[test]
+    fn percentages_keep_the_unavailability_visible() {
+        assert_eq!(super::percent(0.999), "99.900000%");
+        assert_eq!(super::percent(1.0 - 1.13e-9), "99.9999998870%");
+        assert_eq!(super::percent(1.0 - 2e-7), "99.99998000%");
+        assert_eq!(super::percent(1.0), "100.000000%");
+        assert_eq!(super::percent(1.0 - 1e-13), "99.999999999990%");
+    }
 
     #[test]
     fn verdicts_state_target_and_measure() {
@@ -700,6 +919,46 @@ mod tests {
         let measured = rto.measured.as_ref().expect("measured");
         assert!(!rto.passed && measured.contains("(longest of ") && measured.ends_with("seed 20261122)"), "{measured}");
         assert_eq!(c.failed(), 3);
+    }
+
+    /// Where the crude run sees no outage, `check` measures simulated targets with the
+    /// rare-event estimator. Oracle: the closed form in the scenario's header, U = q³
+    /// with q = 25 h / (999 d + 25 h), 35.66 ms of downtime a year (derived by hand,
+    /// apart from the code); 20 ms must fail and 50 ms hold, which the crude run (no
+    /// outage in 10,000 years) cannot tell apart.
+    #[test]
+    fn thin_crude_evidence_hands_simulated_targets_to_the_rare_event_estimator() {
+        let text = include_str!("../../tests/cases/check/rare-three-way.jsonc");
+        let model = crate::load(text).model.unwrap();
+        let c = super::check(&model);
+        let q = 25.0 / (999.0 * 24.0 + 25.0);
+        let closed_form_secs = q * q * q * crate::units::SECS_PER_YEAR;
+        assert!((closed_form_secs - 0.03566).abs() < 1e-4, "{closed_form_secs}");
+        let downtime: Vec<&super::Verdict> =
+            c.verdicts.iter().filter(|v| v.measure == "max_simulated_downtime_per_year").collect();
+        assert_eq!(downtime.len(), 2);
+        for v in &downtime {
+            assert_eq!(v.measured_by, super::measured_by::RARE_EVENT);
+            let m = v.measured.as_ref().unwrap();
+            assert!(m.contains("the crude run saw 0 outages ending in a repair"), "{m}");
+            // "95% CI 0.034s .. 0.038s": the interval holds the closed form.
+            let ci = m.split("95% CI ").nth(1).unwrap();
+            let bound = |s: &str| s.trim().trim_end_matches('s').parse::<f64>().unwrap();
+            let (lo, hi) = (
+                bound(ci.split(" .. ").next().unwrap()),
+                bound(ci.split(" .. ").nth(1).unwrap().split(';').next().unwrap()),
+            );
+            assert!(lo <= closed_form_secs && closed_form_secs <= hi, "{m}");
+        }
+        assert_eq!(
+            downtime.iter().map(|v| (v.target.as_str(), v.passed)).collect::<Vec<_>>(),
+            [("≤ 0.02s", false), ("≤ 0.05s", true)]
+        );
+        let agree = c.verdicts.iter().find(|v| v.measure == "models_agree").unwrap();
+        assert_eq!((agree.measured_by, agree.passed), (super::measured_by::RARE_EVENT, true), "{:?}", agree.measured);
+        let min = c.verdicts.iter().find(|v| v.measure == "min_availability").unwrap();
+        assert_eq!(min.measured_by, super::measured_by::EXACT_TIMED);
+        assert!(min.measured.as_ref().unwrap().starts_with("99.9999998870%"), "{:?}", min.measured);
     }
 
     #[test]

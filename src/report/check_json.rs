@@ -1,10 +1,11 @@
 //! `check` as JSON. Wire format (version 1), sorted, no timestamps:
 //! `{ version, spofsim, simulation: { seed, years, replications }, scenarios: [ { path,
 //!   scenario_hash, error?, failed, verdicts: [ { service, measure, drill?, target,
-//!   measured | not_measured, passed } ], spofs: [..names], accepted_spofs: [ { element, reason } ],
+//!   measured | not_measured, measured_by, passed } ], spofs: [..names], accepted_spofs: [ { element, reason } ],
 //!   findings: [ { code, name, severity, subject, message, fails_run, suppressed,
 //!   in_baseline } ], unused_suppressions } ] }`. The simulation block is the fixed run
-//!   behind RPO and RTO verdicts.
+//!   behind RPO and RTO verdicts, and the rare-event run that takes over where it saw too
+//!   few outages ending in a repair; `measured_by` names the estimator of each verdict.
 
 use serde_json::{json, Value};
 use sim_core::lints::Severity;
@@ -29,7 +30,7 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
                     .verdicts
                     .iter()
                     .map(|v| {
-                        let mut o = json!({ "service": v.service, "measure": v.measure, "target": v.target, "passed": v.passed });
+                        let mut o = json!({ "service": v.service, "measure": v.measure, "target": v.target, "passed": v.passed, "measured_by": v.measured_by });
                         if let Some(d) = &v.drill {
                             o["drill"] = json!(d);
                         }
@@ -65,7 +66,10 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
         })
         .collect();
     let sim = sim_core::check::CHECK_SIMULATION;
-    let simulation = json!({ "seed": sim.seed, "years": sim.years, "replications": sim.replications });
+    let rare_event = json!({ "cycles": sim_core::check::CHECK_RARE_CYCLES, "seed": sim.seed,
+                             "when_fewer_repair_outages_than": sim_core::check::MIN_REPAIR_OUTAGES });
+    let simulation =
+        json!({ "seed": sim.seed, "years": sim.years, "replications": sim.replications, "rare_event": rare_event });
     let v = json!({ "format": "spofsim-check", "version": 1, "spofsim": sim_core::VERSION, "simulation": simulation, "scenarios": scenarios });
     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
 }

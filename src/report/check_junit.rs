@@ -46,7 +46,7 @@ pub fn render(checked: &[Checked], suite: &str) -> String {
                     if v.passed {
                         let _ = writeln!(out, "    <testcase name=\"{}\" classname=\"{}\"/>", esc(&name), esc(&c.path));
                     } else {
-                        let measured = v.measured_text();
+                        let measured = v.measured_text_by();
                         let message = format!("target {}, {measured}", v.target);
                         let _ = writeln!(
                             out,

@@ -9,11 +9,11 @@ fn cell(s: &str) -> String {
 }
 
 pub fn render(checked: &[Checked]) -> String {
-    let mut out = String::from("## spofsim check\n\n| scenario | service | expectation | target | measured | verdict |\n|---|---|---|---|---|---|\n");
+    let mut out = String::from("## spofsim check\n\n| scenario | service | expectation | target | measured | measured by | verdict |\n|---|---|---|---|---|---|---|\n");
     for c in checked {
         match &c.result {
             Err(why) => {
-                let _ = writeln!(out, "| `{}` | | | | {} | ❌ invalid |", cell(&c.path), cell(why));
+                let _ = writeln!(out, "| `{}` | | | | {} | | ❌ invalid |", cell(&c.path), cell(why));
             }
             Ok(r) => {
                 for v in &r.verdicts {
@@ -22,12 +22,13 @@ pub fn render(checked: &[Checked]) -> String {
                     let service = v.service.as_deref().unwrap_or("(design)");
                     let _ = writeln!(
                         out,
-                        "| `{}` | {} | {} | {} | {} | {verdict} |",
+                        "| `{}` | {} | {} | {} | {} | {} | {verdict} |",
                         cell(&c.path),
                         cell(service),
                         v.measure,
                         cell(&v.target),
-                        cell(&measured)
+                        cell(&measured),
+                        v.measured_by
                     );
                 }
             }

@@ -64,7 +64,7 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, baseline: bool) ->
             }
         };
         for v in r.verdicts.iter().filter(|v| !v.passed) {
-            let measured = v.measured_text();
+            let measured = v.measured_text_by();
             let service = v.service.as_deref().unwrap_or("(design)");
             results.push(json!({
                 "ruleId": EXPECTATION_FINDING,

@@ -1,5 +1,5 @@
 //! `check` as a table for people: per scenario, each expectation's verdict, service,
-//! target and measured value; then the lint findings that fail the run, accepted
+//! target and measured value with the estimator that measured it; then the lint findings that fail the run, accepted
 //! findings with their reasons, and a one-line total. Colour only on request or a tty.
 
 use std::fmt::Write;
@@ -15,12 +15,12 @@ use crate::render::ColorMode;
 pub fn render(checked: &[Checked], fail_on: Option<Severity>, color: ColorMode) -> String {
     let mut out = String::new();
     let (mut passed, mut failed) = (0, 0);
-    let rows: Vec<[String; 4]> = checked
+    let rows: Vec<[String; 3]> = checked
         .iter()
         .flat_map(|c| c.result.iter().flat_map(|r| &r.verdicts))
         .map(|v| {
             let service = v.service.as_deref().unwrap_or("(design)").to_string();
-            [service, v.measure.to_string(), v.target.clone(), v.measured_cell()]
+            [service, v.measure.to_string(), v.target.clone()]
         })
         .collect();
     let width = |i: usize, header: &str| {
@@ -59,10 +59,11 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, color: ColorMode) 
                     let verdict = color.verdict(if v.passed { "pass" } else { "FAIL" }, v.passed);
                     let service = v.service.as_deref().unwrap_or("(design)");
                     let line = format!(
-                        "  {verdict}   {service:<w0$}  {:<w1$}  {:<w2$}  {}",
+                        "  {verdict}   {service:<w0$}  {:<w1$}  {:<w2$}  {} [by {}]",
                         v.measure,
                         v.target,
                         v.measured_cell(),
+                        v.measured_by,
                         w0 = w[0],
                         w1 = w[1],
                         w2 = w[2]

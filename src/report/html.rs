@@ -51,18 +51,19 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
     } else {
         let _ = writeln!(
             o,
-            "<table><tr><th>service</th><th>expectation</th><th>target</th><th>measured</th><th>verdict</th></tr>"
+            "<table><tr><th>service</th><th>expectation</th><th>target</th><th>measured</th><th>measured by</th><th>verdict</th></tr>"
         );
         for v in &check.verdicts {
             let measured = v.measured_cell();
             let (class, verdict) = if v.passed { ("pass", "pass") } else { ("fail", "FAIL") };
             let _ = writeln!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{verdict}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{verdict}</td></tr>",
                 esc(v.service.as_deref().unwrap_or("(design)")),
                 v.measure,
                 esc(&v.target),
-                esc(&measured)
+                esc(&measured),
+                esc(v.measured_by)
             );
         }
         let _ = writeln!(o, "</table>");

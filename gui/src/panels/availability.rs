@@ -84,13 +84,14 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
     if check.verdicts.is_empty() {
         ui.weak("The scenario has no expect block.");
     }
-    egui::Grid::new("verdicts").num_columns(4).striped(true).show(ui, |ui| {
+    egui::Grid::new("verdicts").num_columns(5).striped(true).show(ui, |ui| {
         for v in &check.verdicts {
             let (color, mark) = if v.passed { (GREEN, "pass") } else { (SPOF_RED, "FAIL") };
             ui.colored_label(color, mark);
             ui.label(v.service.as_deref().unwrap_or("(design)"));
             ui.label(format!("{} {}", v.measure, v.target));
             ui.label(v.measured_cell());
+            ui.weak(v.measured_by);
             ui.end_row();
         }
     });

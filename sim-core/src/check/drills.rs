@@ -46,6 +46,7 @@ fn judge(model: &Model, x: &Expectation, t: &DrillTargets, record: Option<&Repli
         passed,
         span: x.span,
         drill: Some(t.name.clone()),
+        measured_by: super::measured_by::DRILL,
     };
     let mut out = Vec::new();
     if let Some(max) = t.max_outage_secs {

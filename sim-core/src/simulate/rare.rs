@@ -50,7 +50,7 @@ pub const MAX_PILOT_RATIO_VARIANCE: f64 = 2.0;
 pub const PILOT_CYCLES: u64 = 10_000;
 /// A cycle with more events than this is cut short (and the estimate flagged): a guard
 /// against designs that rarely or never return to their initial roles.
-pub const MAX_EVENTS_PER_CYCLE: u64 = 200_000;
+pub const MAX_EVENTS_PER_CYCLE: u64 = 20_000;
 /// The likelihood ratios' variance above which an estimate is called unreliable.
 pub const MAX_RATIO_VARIANCE: f64 = 10.0;
 /// Away from all-up, failures are forced at this many per mean repair time (β·τ),
