@@ -312,14 +312,15 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
         .then(|| crate::simulate::simulate(model, &CHECK_SIMULATION));
     // Where a service's simulated figure rests on too few outages ending in a repair, the
     // rare-event estimator measures it (one run for the whole design).
-    let simulated_target = |s: usize| {
-        timed[s].is_ok()
-            || model.expectations.iter().any(|x| x.service == Some(s) && x.max_simulated_downtime_secs.is_some())
-    };
-    let rare = simulated.as_ref().and_then(|report| {
-        let thin = (0..model.services.len())
-            .any(|s| simulated_target(s) && stats_of(report, model, s).is_some_and(thin_evidence));
-        thin.then(|| match rare::unsupported(model) {
+    // Services with a verdict the crude run cannot decide ([`crude_undecided`]).
+    let needs_rare: Vec<bool> = (0..model.services.len())
+        .map(|s| {
+            let stats = simulated.as_ref().and_then(|report| stats_of(report, model, s));
+            stats.is_some_and(|st| crude_undecided(model, s, &timed[s], st))
+        })
+        .collect();
+    let rare = simulated.as_ref().and_then(|_| {
+        needs_rare.iter().any(|&n| n).then(|| match rare::unsupported(model) {
             none if none.is_empty() => Ok(rare::estimate(model, DEFAULT_SEED, CHECK_RARE_CYCLES, false)),
             why => Err(format!("the rare-event estimator cannot run on this design: {}", why.join("; "))),
         })
@@ -327,7 +328,7 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
     let mut verdicts = Vec::new();
     for x in &model.expectations {
         let figures = Figures { exact: &unavailability, timed: &timed };
-        let runs = simulated.as_ref().map(|crude| Runs { crude, rare: rare.as_ref() });
+        let runs = simulated.as_ref().map(|crude| Runs { crude, rare: rare.as_ref(), needs_rare: &needs_rare });
         verdicts.extend(evaluate(model, x, &singles, figures, runs, &accepted));
         verdicts.extend(expected_findings(x, &spofs, &lints, model));
     }
@@ -353,7 +354,7 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
                 used[i] = true;
                 model.suppressions[i].reason.clone()
             });
-        let runs = Runs { crude: report, rare: rare.as_ref() };
+        let runs = Runs { crude: report, rare: rare.as_ref(), needs_rare: &needs_rare };
         verdicts.push(models_agree(model, s, t, stats, runs, reason, span));
     }
     let unused_suppressions =
@@ -449,30 +450,58 @@ fn repair_outages(stats: &crate::simulate::ServiceStats) -> u64 {
     stats.outage_histogram_by_mechanism.get("repair").map_or(0, |bins| bins.iter().sum())
 }
 
-/// The crude run saw too few multiple failures to measure the service's figure.
-fn thin_evidence(stats: &crate::simulate::ServiceStats) -> bool {
-    repair_outages(stats) < MIN_REPAIR_OUTAGES
+/// The crude run's 95% interval of service `s`'s unavailability: below full service
+/// when its static figure counts a capacity shortfall as down (like with like).
+fn crude_unavailability(model: &Model, s: usize, stats: &crate::simulate::ServiceStats) -> [f64; 2] {
+    let [lo, hi] =
+        if crate::timed::capacity_counts(model, s) { stats.full_service_ci95 } else { stats.availability_ci95 };
+    [1.0 - hi, 1.0 - lo]
+}
+
+/// The crude run saw too few outages ending in a repair ([`MIN_REPAIR_OUTAGES`]) and
+/// shows service `s` better than a figure it is gated on: the static figure with
+/// timings (the agreement check, when first order) or a simulated mean-year target.
+/// Unsampled multiple failures could only make it worse, so the crude run cannot tell
+/// and the rare-event estimator measures it. Where the crude run already shows the
+/// service worse, or its interval holds the static figure, it decides alone.
+fn crude_undecided(
+    model: &Model,
+    s: usize,
+    timed: &Result<crate::timed::TimedFigure, String>,
+    stats: &crate::simulate::ServiceStats,
+) -> bool {
+    if repair_outages(stats) >= MIN_REPAIR_OUTAGES {
+        return false;
+    }
+    let [_, u_hi] = crude_unavailability(model, s, stats);
+    let agreement = timed.as_ref().is_ok_and(|t| {
+        let u = t.unavailability();
+        t.first_order_holds() && u > u_hi + AGREEMENT_TOLERANCE * u
+    });
+    let mean_year = model.expectations.iter().any(|x| {
+        x.service == Some(s)
+            && x.max_simulated_downtime_secs.is_some_and(|max| stats.downtime_secs_per_year.mean <= max)
+    });
+    agreement || mean_year
 }
 
 /// The simulation runs behind simulated verdicts.
 #[derive(Clone, Copy)]
 struct Runs<'a> {
     crude: &'a SimReport,
-    /// Run only when some service's crude evidence is thin; `Err` when the design
+    /// Run only when the crude run cannot decide some service ([`crude_undecided`]); `Err` when the design
     /// cannot be estimated (non-exponential lifetimes).
     rare: Option<&'a Result<RareReport, String>>,
+    /// Per service: the crude run cannot decide a verdict ([`crude_undecided`]).
+    needs_rare: &'a [bool],
 }
 
 impl<'a> Runs<'a> {
-    /// The rare-event estimate of a service whose crude evidence is thin: `Ok` when it
+    /// The rare-event estimate of a service the crude run cannot decide: `Ok` when it
     /// can be trusted, else why not (for the verdict's text). `None` when the crude run
     /// suffices.
-    fn rare_for(
-        &self,
-        name: &str,
-        stats: &crate::simulate::ServiceStats,
-    ) -> Option<Result<(&'a RareReport, &'a RareServiceStats), String>> {
-        if !thin_evidence(stats) {
+    fn rare_for(&self, s: usize, name: &str) -> Option<Result<(&'a RareReport, &'a RareServiceStats), String>> {
+        if !self.needs_rare.get(s).copied().unwrap_or(false) {
             return None;
         }
         Some(match self.rare? {
@@ -529,7 +558,7 @@ fn models_agree(
             measured_by,
         }
     };
-    let rare = runs.rare_for(&model.services[s].name, stats);
+    let rare = runs.rare_for(s, &model.services[s].name);
     if let Some(Ok((rare_report, r))) = rare {
         // The crude run did not sample the multiple failures; the estimator did, so a
         // static figure outside its interval either way is a disagreement.
@@ -555,7 +584,7 @@ fn models_agree(
     } else {
         (stats.availability, stats.availability_ci95)
     };
-    let (u_lo, u_hi) = (1.0 - hi, 1.0 - lo);
+    let [u_lo, u_hi] = crude_unavailability(model, s, stats);
     // A crude run that saw few outages ending in a repair cannot say the static figure is
     // too pessimistic (the double failures behind the exact part went unsampled), only
     // that it is too optimistic.
@@ -804,7 +833,9 @@ fn evaluate(
         // The mean year from the rare-event estimator, where the crude run saw too few
         // multiple failures and the estimator can be trusted.
         let rare = match (measure, runs, stats) {
-            ("max_simulated_downtime_per_year", Some(runs), Some(st)) => runs.rare_for(&st.name, st),
+            ("max_simulated_downtime_per_year", Some(runs), Some(st)) => {
+                x.service.and_then(|s| runs.rare_for(s, &st.name))
+            }
             _ => None,
         };
         if let Some(Ok((report, r))) = rare {
