@@ -664,6 +664,32 @@ fn rare_event_estimate_handles_a_spof() {
     assert_rare("SPOF", &r, 1.0 / 1000.0, 0.05);
 }
 
+/// Two VRRP routers (MTBF 999 d, MTTR 1 d) with no segment between them: the backup
+/// hears no advertisement and is master too from Master_Down_Interval on (RFC 5798
+/// §6.4.2). The regeneration state is where the design settles, so every cycle ends
+/// (none cut short). Two masters serve either way, so the service is down only while
+/// both routers are: U = q², q = 1/1000, without timings; with them each router is
+/// down 1 h longer, until users notice (nothing is monitored): q = 25 h / 24,001 h.
+#[test]
+fn rare_event_cycles_regenerate_when_vrrp_peers_start_as_two_masters() {
+    let text = r#"{ "name": "two-masters",
+        "defaults": { "link": { "availability": "100%" }, "router": { "mtbf": "999d", "mttr": "1d" } },
+        "components": { "internet": { "kind": "entry" }, "gw-1": { "kind": "router" }, "gw-2": { "kind": "router" },
+                        "web": { "kind": "server", "availability": "100%" } },
+        "links": [ { "between": ["internet", "gw-1"] }, { "between": ["internet", "gw-2"] },
+                   { "between": ["gw-1", "web"] }, { "between": ["gw-2", "web"] } ],
+        "groups": { "vip": { "kind": "vrrp", "members": ["gw-1", "gw-2"] } },
+        "services": { "s": { "from": "internet", "through": ["vip", "web"] } } }"#;
+    let ideal = rare::estimate(&model(text), 6, 100_000, true);
+    assert_eq!(ideal.truncated_cycles, 0, "{:?}", ideal.services[0].warnings);
+    let q: f64 = 1.0 / 1000.0;
+    assert_rare("two masters, ideal", &ideal, q * q, 0.1);
+    let timed = rare::estimate(&model(text), 6, 100_000, false);
+    assert_eq!(timed.truncated_cycles, 0, "{:?}", timed.services[0].warnings);
+    let q: f64 = 25.0 / 24_001.0;
+    assert_rare("two masters, timed", &timed, q * q, 0.1);
+}
+
 /// Nothing fails: zero, with no interval to give and a plain warning (no division by
 /// zero, no NaN).
 #[test]
