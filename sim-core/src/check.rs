@@ -328,7 +328,7 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
     let mut verdicts = Vec::new();
     for x in &model.expectations {
         let figures = Figures { exact: &unavailability, timed: &timed };
-        let runs = simulated.as_ref().map(|crude| Runs { crude, rare: rare.as_ref(), needs_rare: &needs_rare });
+        let runs = simulated.as_ref().map(|crude| Runs { crude, rare: rare.as_ref() });
         verdicts.extend(evaluate(model, x, &singles, figures, runs, &accepted));
         verdicts.extend(expected_findings(x, &spofs, &lints, model));
     }
@@ -354,7 +354,7 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
                 used[i] = true;
                 model.suppressions[i].reason.clone()
             });
-        let runs = Runs { crude: report, rare: rare.as_ref(), needs_rare: &needs_rare };
+        let runs = Runs { crude: report, rare: rare.as_ref() };
         verdicts.push(models_agree(model, s, t, stats, runs, reason, span));
     }
     let unused_suppressions =
@@ -458,52 +458,91 @@ fn crude_unavailability(model: &Model, s: usize, stats: &crate::simulate::Servic
     [1.0 - hi, 1.0 - lo]
 }
 
-/// The crude run saw too few outages ending in a repair ([`MIN_REPAIR_OUTAGES`]) and
-/// shows service `s` better than a figure it is gated on: the static figure with
-/// timings (the agreement check, when first order) or a simulated mean-year target.
-/// Unsampled multiple failures could only make it worse, so the crude run cannot tell
-/// and the rare-event estimator measures it. Where the crude run already shows the
-/// service worse, or its interval holds the static figure, it decides alone.
+/// `secs` as [`Duration::human`], with the seconds to as many decimals (up to 6) as it
+/// takes to tell it from each of `others` that differs ("5.28s" beside a target of 5 s,
+/// not "5s").
+fn human_beside(secs: f64, others: &[f64]) -> String {
+    let human = |x: f64| Duration::from_secs(x).human();
+    let shown = human(secs);
+    if !others.iter().any(|&o| o != secs && human(o) == shown) {
+        return shown;
+    }
+    let mut precise = String::new();
+    for decimals in 1..=6 {
+        precise = format!("{secs:.decimals$}s");
+        if !others.iter().any(|&o| o != secs && format!("{o:.decimals$}s") == precise) {
+            break;
+        }
+    }
+    if secs < 60.0 {
+        precise
+    } else {
+        format!("{shown} ({precise})")
+    }
+}
+
+/// The crude run saw fewer than [`MIN_REPAIR_OUTAGES`] outages ending in a repair: its
+/// figure rests on a handful of multiple failures, or none.
+fn thin_evidence(stats: &crate::simulate::ServiceStats) -> bool {
+    repair_outages(stats) < MIN_REPAIR_OUTAGES
+}
+
+/// The agreement check of service `s` cannot be decided by the crude run: its evidence
+/// is thin and it shows the service better than the (first-order) static figure with
+/// timings. Unsampled multiple failures could only make it worse, so the rare-event
+/// estimator measures it. Where the crude interval holds the static figure, or lies
+/// above it, the crude run decides alone.
+fn agreement_undecided(
+    model: &Model,
+    s: usize,
+    timed: Option<&crate::timed::TimedFigure>,
+    stats: &crate::simulate::ServiceStats,
+) -> bool {
+    let [_, u_hi] = crude_unavailability(model, s, stats);
+    thin_evidence(stats)
+        && timed.is_some_and(|t| {
+            let u = t.unavailability();
+            t.first_order_holds() && u > u_hi + AGREEMENT_TOLERANCE * u
+        })
+}
+
+/// A mean-year target of `max_secs` cannot be decided by the crude run: its evidence is
+/// thin and its 95% interval does not already put the mean year above the target (a
+/// crude mean above it from a few lucky multiple failures is not evidence either).
+fn mean_year_undecided(stats: &crate::simulate::ServiceStats, max_secs: f64) -> bool {
+    let lowest_mean_year = (1.0 - stats.availability_ci95[1]) * SECS_PER_YEAR;
+    thin_evidence(stats) && lowest_mean_year <= max_secs
+}
+
+/// Service `s` has a verdict the crude run cannot decide ([`agreement_undecided`],
+/// [`mean_year_undecided`]).
 fn crude_undecided(
     model: &Model,
     s: usize,
     timed: &Result<crate::timed::TimedFigure, String>,
     stats: &crate::simulate::ServiceStats,
 ) -> bool {
-    if repair_outages(stats) >= MIN_REPAIR_OUTAGES {
-        return false;
-    }
-    let [_, u_hi] = crude_unavailability(model, s, stats);
-    let agreement = timed.as_ref().is_ok_and(|t| {
-        let u = t.unavailability();
-        t.first_order_holds() && u > u_hi + AGREEMENT_TOLERANCE * u
-    });
-    let mean_year = model.expectations.iter().any(|x| {
-        x.service == Some(s)
-            && x.max_simulated_downtime_secs.is_some_and(|max| stats.downtime_secs_per_year.mean <= max)
-    });
-    agreement || mean_year
+    agreement_undecided(model, s, timed.as_ref().ok(), stats)
+        || model.expectations.iter().any(|x| {
+            x.service == Some(s) && x.max_simulated_downtime_secs.is_some_and(|max| mean_year_undecided(stats, max))
+        })
 }
 
 /// The simulation runs behind simulated verdicts.
 #[derive(Clone, Copy)]
 struct Runs<'a> {
     crude: &'a SimReport,
-    /// Run only when the crude run cannot decide some service ([`crude_undecided`]); `Err` when the design
-    /// cannot be estimated (non-exponential lifetimes).
+    /// Run only when the crude run cannot decide some service's verdict
+    /// ([`crude_undecided`]); `Err` when the design cannot be estimated
+    /// (non-exponential lifetimes).
     rare: Option<&'a Result<RareReport, String>>,
-    /// Per service: the crude run cannot decide a verdict ([`crude_undecided`]).
-    needs_rare: &'a [bool],
 }
 
 impl<'a> Runs<'a> {
-    /// The rare-event estimate of a service the crude run cannot decide: `Ok` when it
-    /// can be trusted, else why not (for the verdict's text). `None` when the crude run
-    /// suffices.
-    fn rare_for(&self, s: usize, name: &str) -> Option<Result<(&'a RareReport, &'a RareServiceStats), String>> {
-        if !self.needs_rare.get(s).copied().unwrap_or(false) {
-            return None;
-        }
+    /// The rare-event estimate of service `name`, for a verdict the crude run cannot
+    /// decide: `Ok` when it can be trusted, else why not (for the verdict's text).
+    /// `None` when no estimate was made.
+    fn rare_for(&self, name: &str) -> Option<Result<(&'a RareReport, &'a RareServiceStats), String>> {
         Some(match self.rare? {
             Err(why) => Err(why.clone()),
             Ok(report) => match report.services.iter().find(|r| r.name == name) {
@@ -558,7 +597,8 @@ fn models_agree(
             measured_by,
         }
     };
-    let rare = runs.rare_for(s, &model.services[s].name);
+    let rare =
+        if agreement_undecided(model, s, Some(t), stats) { runs.rare_for(&model.services[s].name) } else { None };
     if let Some(Ok((rare_report, r))) = rare {
         // The crude run did not sample the multiple failures; the estimator did, so a
         // static figure outside its interval either way is a disagreement.
@@ -833,19 +873,19 @@ fn evaluate(
         // The mean year from the rare-event estimator, where the crude run saw too few
         // multiple failures and the estimator can be trusted.
         let rare = match (measure, runs, stats) {
-            ("max_simulated_downtime_per_year", Some(runs), Some(st)) => {
-                x.service.and_then(|s| runs.rare_for(s, &st.name))
+            ("max_simulated_downtime_per_year", Some(runs), Some(st)) if mean_year_undecided(st, max) => {
+                runs.rare_for(&st.name)
             }
             _ => None,
         };
         if let Some(Ok((report, r))) = rare {
-            let year = |u: f64| Duration::from_secs(u * SECS_PER_YEAR).human();
             let [lo, hi] = r.unavailability.ci95;
+            let (lo, hi) = (lo * SECS_PER_YEAR, hi * SECS_PER_YEAR);
             let shown = format!(
                 "{} (mean year, rare-event estimate, 95% CI {} .. {}; {} cycles, seed {}; the crude run saw {} outages ending in a repair in {run})",
-                Duration::from_secs(r.downtime_secs_per_year).human(),
-                year(lo),
-                year(hi),
+                human_beside(r.downtime_secs_per_year, &[max]),
+                human_beside(lo, &[hi]),
+                human_beside(hi, &[lo]),
                 report.cycles,
                 report.seed,
                 stats.map_or(0, repair_outages)
@@ -853,7 +893,7 @@ fn evaluate(
             let passed = r.downtime_secs_per_year <= max;
             out.push(verdict(
                 measure,
-                format!("≤ {}", Duration::from_secs(max).human()),
+                format!("≤ {}", human_beside(max, &[r.downtime_secs_per_year])),
                 Ok(shown),
                 passed,
                 measured_by::RARE_EVENT,
@@ -861,24 +901,27 @@ fn evaluate(
             continue;
         }
         let measured = stats.map(pick).ok_or_else(design_wide);
-        let passed = measured.as_ref().is_ok_and(|&(d, _)| d <= max);
+        // A mean year the crude run cannot decide, and the estimator could not measure,
+        // is not measured: the target fails rather than pass on a blind figure.
+        let unmeasured = matches!(rare, Some(Err(_)));
+        let passed = !unmeasured && measured.as_ref().is_ok_and(|&(d, _)| d <= max);
+        let repairs = stats.map_or(0, repair_outages);
         let why_not_rare = match &rare {
             Some(Err(why)) => format!(
-                "; too few outages ending in a repair to measure it (fewer than {MIN_REPAIR_OUTAGES}), and {why}"
+                "; not measured: too few outages ending in a repair (fewer than {MIN_REPAIR_OUTAGES}) to trust it, and {why}"
+            ),
+            _ if measure == "max_simulated_downtime_per_year" && stats.is_some_and(thin_evidence) => format!(
+                "; it rests on {repairs} outages ending in a repair (fewer than {MIN_REPAIR_OUTAGES}), but its 95% interval already puts the mean year above the target"
             ),
             _ => String::new(),
         };
         let shown = measured.map(|(d, n)| match n {
             0 => format!("0s ({none} in {run}){why_not_rare}"),
-            n => format!(
-                "{} ({} in {run}){why_not_rare}",
-                Duration::from_secs(d).human(),
-                some.replace("{}", &n.to_string())
-            ),
+            n => format!("{} ({} in {run}){why_not_rare}", human_beside(d, &[max]), some.replace("{}", &n.to_string())),
         });
         out.push(verdict(
             measure,
-            format!("≤ {}", Duration::from_secs(max).human()),
+            format!("≤ {}", human_beside(max, &stats.map(pick).map(|(d, _)| d).into_iter().collect::<Vec<_>>())),
             shown,
             passed,
             measured_by::CRUDE,
@@ -893,6 +936,15 @@ mod tests {
       "links": [ { "between": ["internet", "gw"], "availability": "100%" } ],
       "services": { "web": { "from": "internet", "through": ["gw"] } },
       "expect": [ { "service": "web", "min_availability": "99.8%", "max_spofs": 0, "max_downtime_per_year": "8h", "max_rpo": "5s", "max_rto": "30m" } ] }"#;
+
+    #[test]
+    fn durations_beside_a_target_show_the_difference() {
+        assert_eq!(super::human_beside(5.28, &[5.0]), "5.3s");
+        assert_eq!(super::human_beside(36.05, &[35.5]), "36.0s");
+        assert_eq!(super::human_beside(35.5, &[36.05]), "35.5s");
+        assert_eq!(super::human_beside(2.0, &[3.0]), "2s");
+        assert_eq!(super::human_beside(7200.4, &[7200.0]), "2h (7200.4s)");
+    }
 
     #[test]
     fn percentages_keep_the_unavailability_visible() {
@@ -990,6 +1042,27 @@ mod tests {
         let min = c.verdicts.iter().find(|v| v.measure == "min_availability").unwrap();
         assert_eq!(min.measured_by, super::measured_by::EXACT_TIMED);
         assert!(min.measured.as_ref().unwrap().starts_with("99.9999998870%"), "{:?}", min.measured);
+    }
+
+    /// The same design with Weibull lifetimes (q³ holds for any lifetime shape, so it is
+    /// down about 36 ms a year): the crude run sees no outage and the estimator cannot
+    /// run, so a mean-year target is not measured and fails, where a blind 0 s would pass.
+    #[test]
+    fn a_mean_year_target_nothing_can_measure_fails() {
+        let text = include_str!("../../tests/cases/check/rare-three-way.jsonc");
+        let weibull = text
+            .replace(r#""kind": "server","#, r#""kind": "server", "distribution": { "weibull": { "shape": 1.5 } },"#);
+        assert_ne!(weibull, text, "the servers must get Weibull lifetimes");
+        let model = crate::load(&weibull).model.unwrap();
+        let c = super::check(&model);
+        let downtime: Vec<&super::Verdict> =
+            c.verdicts.iter().filter(|v| v.measure == "max_simulated_downtime_per_year").collect();
+        assert_eq!(downtime.len(), 2);
+        for v in downtime {
+            let m = v.measured.as_ref().unwrap();
+            assert!(!v.passed, "{m}");
+            assert!(m.contains("not measured") && m.contains("not memoryless"), "{m}");
+        }
     }
 
     #[test]

@@ -42,9 +42,17 @@ pub fn render(checked: &[Checked], suite: &str) -> String {
                 );
                 for v in &r.verdicts {
                     let drill = v.drill.as_ref().map(|d| format!(" (drill {d})")).unwrap_or_default();
-                    let name = format!("{} {}{drill}", v.service.as_deref().unwrap_or("(design)"), v.measure);
+                    // The target too, so two targets on one measure are two distinct tests.
+                    let name =
+                        format!("{} {} {}{drill}", v.service.as_deref().unwrap_or("(design)"), v.measure, v.target);
                     if v.passed {
-                        let _ = writeln!(out, "    <testcase name=\"{}\" classname=\"{}\"/>", esc(&name), esc(&c.path));
+                        let _ = writeln!(
+                            out,
+                            "    <testcase name=\"{}\" classname=\"{}\"><system-out>{}</system-out></testcase>",
+                            esc(&name),
+                            esc(&c.path),
+                            esc(&v.measured_text_by())
+                        );
                     } else {
                         let measured = v.measured_text_by();
                         let message = format!("target {}, {measured}", v.target);

@@ -74,6 +74,26 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.seen_ok(j, i) && !self.track_outranked(j, i)
     }
 
+    /// Member `i`, holding the role, would stand down for want of quorum: under vote
+    /// quorum its peers do not hear it and its side of the partition holds no majority
+    /// with a working link into the network (docs/SEMANTICS.md §3).
+    fn lacks_quorum(&mut self, j: usize, i: usize) -> bool {
+        let p = &self.cx.groups[j];
+        let m = self.cx.model.groups[j].members[i];
+        p.votes.is_some()
+            && p.sees == Visibility::Peers
+            && p.peers_networked
+            && self.works(m)
+            && !self.peers_hear(j, m)
+            && !(self.has_majority(j, i) && self.attached(m))
+    }
+
+    /// Member `i`, which held the role before a switchover window opened, may take it
+    /// back: it may hold it, and it has its quorum again.
+    fn may_take_back(&mut self, j: usize, i: usize) -> bool {
+        self.may_hold(j, i) && !self.lacks_quorum(j, i)
+    }
+
     /// Tracking in FAULT mode (no decrement): a tracked object of member `i` is down, so
     /// it gives up the role and takes none.
     fn track_faulted(&self, j: usize, i: usize) -> bool {
@@ -304,6 +324,9 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// takeover (its pending `SwitchDone` is dropped by the new token).
     fn call_off_window(&mut self, j: usize, a: usize) {
         let st = &mut self.groups[j];
+        if st.fenced == Some(a) {
+            st.fenced = None;
+        }
         st.window = false;
         st.awaiting_requires = false;
         st.switching_to = None;
@@ -327,7 +350,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             // The takeover waits for its preconditions: the member that held the role
             // (or, preempting, the first) takes it back if it returns first; otherwise
             // the takeover runs its usual time once the preconditions work again.
-            let back = self.groups[j].window_from.filter(|&a| self.may_hold(j, a));
+            let back = self.groups[j].window_from.filter(|&a| self.may_take_back(j, a));
             let back = back.or_else(|| (p.takeover_preempts && self.may_hold(j, 0)).then_some(0));
             if let Some(a) = back {
                 self.call_off_window(j, a);
@@ -355,11 +378,11 @@ impl<'c, 'm> Sim<'c, 'm> {
             // Still detecting, and the active is back (a stall shorter than the
             // deadtime, such as a 5 s multipath switch): no failover after all.
             if let Some(a) = self.groups[j].window_from {
-                if self.now < self.groups[j].detect_until && self.may_hold(j, a) {
+                if self.now < self.groups[j].detect_until && self.may_take_back(j, a) {
                     self.call_off_window(j, a);
                 } else if self.groups[j].switching_to.is_some_and(|t| p.dr_rto_secs[t] > 0.0)
                     && !self.groups[j].awaiting_requires
-                    && self.may_hold(j, a)
+                    && self.may_take_back(j, a)
                 {
                     // A DR site is not brought up for a primary that came back first
                     // (a local failover behind it ended, a link returned): the move to
@@ -369,6 +392,11 @@ impl<'c, 'm> Sim<'c, 'm> {
                     let st = &mut self.groups[j];
                     st.window_from = None;
                     st.switching_to = None;
+                    // A member that stood down for want of quorum is not fenced off the
+                    // role it takes back.
+                    if st.fenced == Some(a) {
+                        st.fenced = None;
+                    }
                     self.begin_window(j, a, p.takeover_secs);
                 }
             }
@@ -435,6 +463,13 @@ impl<'c, 'm> Sim<'c, 'm> {
                             let delay = p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
                             self.groups[j].fenced = Some(a);
                             self.begin_window(j, t, delay);
+                            // The member that stood down is the one a partition that heals
+                            // before the takeover ends gives the role back to (below).
+                            if self.groups[j].window {
+                                let st = &mut self.groups[j];
+                                st.window_from = Some(a);
+                                st.detect_until = self.now + p.detect_secs;
+                            }
                         }
                     } else if !self.groups[j].promote_pending {
                         if let Some(t) = self.promote_candidate(j, a) {
