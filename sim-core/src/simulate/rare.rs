@@ -420,7 +420,11 @@ pub fn aggregate(
                     sums.cycles_down
                 ));
             }
-            if sums.cycles_not_full == 0 {
+            if cycles == 0 {
+                warnings.push(
+                    "no cycle ended: nothing in the design fails (every element at 100%), so the service is never down, or no cycles were asked for; there is no interval to give".into(),
+                );
+            } else if sums.cycles_not_full == 0 {
                 warnings.push(format!(
                     "no cycle of {cycles} left full service, even with failures biased: no figure can be given (no single or multiple failure seen brought it down)"
                 ));

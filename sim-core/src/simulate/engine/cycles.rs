@@ -84,28 +84,9 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.decide_failure();
         while batch.cycles < cycles {
             let Some(std::cmp::Reverse(next)) = self.queue.peek() else { break };
-            let at = next.at;
-            self.advance(at);
-            while let Some(std::cmp::Reverse(s)) = self.queue.peek() {
-                if s.at != at {
-                    break;
-                }
-                let Some(std::cmp::Reverse(s)) = self.queue.pop() else { break };
-                if let Event::Fail(e) = s.event {
-                    if self.cycles_mut().pending != Some((e, at)) {
-                        continue;
-                    }
-                    let c = self.cycles_mut();
-                    c.pending = None;
-                    c.excursion_start.get_or_insert(at);
-                }
-                self.events += 1;
-                cycle_events += 1;
-                self.handle(s.event);
-            }
-            self.settle();
-            self.react_data();
-            self.observe();
+            let handled = self.step_to(next.at);
+            self.events += handled;
+            cycle_events += handled;
             if self.quiet() && self.regeneration_key() == self.cycles_mut().initial {
                 self.end_cycle(&mut batch, false);
                 cycle_events = 0;
@@ -136,19 +117,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let mut events = 0u64;
         while !self.quiet() && events <= MAX_EVENTS_PER_CYCLE {
             let Some(std::cmp::Reverse(next)) = self.queue.peek() else { break };
-            let at = next.at;
-            self.advance(at);
-            while let Some(std::cmp::Reverse(s)) = self.queue.peek() {
-                if s.at != at {
-                    break;
-                }
-                let Some(std::cmp::Reverse(s)) = self.queue.pop() else { break };
-                events += 1;
-                self.handle(s.event);
-            }
-            self.settle();
-            self.react_data();
-            self.observe();
+            events += self.step_to(next.at);
         }
         let c = self.cycles_mut();
         c.log_lr = 0.0;
@@ -156,6 +125,34 @@ impl<'c, 'm> Sim<'c, 'm> {
         c.down.iter_mut().for_each(|x| *x = 0.0);
         c.not_full.iter_mut().for_each(|x| *x = 0.0);
         c.outages.iter_mut().for_each(|x| *x = 0.0);
+    }
+
+    /// Advances to `at`, handles every event queued for that instant (a failure only
+    /// when it is the one decided: [`Self::decide_failure`]) and settles: the number of
+    /// events handled.
+    fn step_to(&mut self, at: f64) -> u64 {
+        self.advance(at);
+        let mut handled = 0;
+        while let Some(std::cmp::Reverse(s)) = self.queue.peek() {
+            if s.at != at {
+                break;
+            }
+            let Some(std::cmp::Reverse(s)) = self.queue.pop() else { break };
+            if let Event::Fail(e) = s.event {
+                if self.cycles_mut().pending != Some((e, at)) {
+                    continue;
+                }
+                let c = self.cycles_mut();
+                c.pending = None;
+                c.excursion_start.get_or_insert(at);
+            }
+            handled += 1;
+            self.handle(s.event);
+        }
+        self.settle();
+        self.react_data();
+        self.observe();
+        handled
     }
 
     /// At a regeneration: the mean of the all-up sojourn that follows.
