@@ -320,13 +320,30 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.schedule(self.now + delay, Event::SwitchDone { group: j as u32, token });
     }
 
+    /// A window [`Self::begin_window`] opened (none when the takeover was instant) left
+    /// member `a`: it keeps the role if it is back within `detect_secs`, and takes it
+    /// back from a move to DR that has not ended.
+    fn window_opened_from(&mut self, j: usize, a: usize, detect_secs: f64) {
+        if self.groups[j].window {
+            let st = &mut self.groups[j];
+            st.window_from = Some(a);
+            st.detect_until = self.now + detect_secs;
+        }
+    }
+
+    /// Member `a` takes the role back: if it stood down for want of quorum (fenced), it
+    /// is not fenced off it any more.
+    fn unfence(&mut self, j: usize, a: usize) {
+        if self.groups[j].fenced == Some(a) {
+            self.groups[j].fenced = None;
+        }
+    }
+
     /// Calls off the running switchover window: member `a` holds the role again, with no
     /// takeover (its pending `SwitchDone` is dropped by the new token).
     fn call_off_window(&mut self, j: usize, a: usize) {
+        self.unfence(j, a);
         let st = &mut self.groups[j];
-        if st.fenced == Some(a) {
-            st.fenced = None;
-        }
         st.window = false;
         st.awaiting_requires = false;
         st.switching_to = None;
@@ -392,11 +409,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     let st = &mut self.groups[j];
                     st.window_from = None;
                     st.switching_to = None;
-                    // A member that stood down for want of quorum is not fenced off the
-                    // role it takes back.
-                    if st.fenced == Some(a) {
-                        st.fenced = None;
-                    }
+                    self.unfence(j, a);
                     self.begin_window(j, a, p.takeover_secs);
                 }
             }
@@ -465,11 +478,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                             self.begin_window(j, t, delay);
                             // The member that stood down is the one a partition that heals
                             // before the takeover ends gives the role back to (below).
-                            if self.groups[j].window {
-                                let st = &mut self.groups[j];
-                                st.window_from = Some(a);
-                                st.detect_until = self.now + p.detect_secs;
-                            }
+                            self.window_opened_from(j, a, p.detect_secs);
                         }
                     } else if !self.groups[j].promote_pending {
                         if let Some(t) = self.promote_candidate(j, a) {
@@ -495,11 +504,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                         Some(t) => {
                             let delay = detect + p.takeover_secs.max(p.dr_rto_secs[t]);
                             self.begin_window(j, t, delay);
-                            if self.groups[j].window {
-                                let st = &mut self.groups[j];
-                                st.window_from = Some(a);
-                                st.detect_until = self.now + detect;
-                            }
+                            self.window_opened_from(j, a, detect);
                         }
                         None if !works => {
                             // Nobody to take over: the role waits. The member that held
