@@ -15,25 +15,43 @@ pub fn bar(total: u64, what: &str, quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-/// A running deadline: `flag` is set after `secs`, and a spinner names the work on
-/// stderr once it has run a second (not with `--quiet` or off a terminal).
+/// A running work budget ([`sim_core::analysis::budget::Budget`]): `secs` seconds of
+/// work on the reference machine, counted in work units so the result is the same on
+/// every machine and under any load, with a wall-clock safety net at [`CLOCK_FACTOR`]
+/// times `secs`. A spinner names the work on stderr once it has run a second (not with
+/// `--quiet` or off a terminal).
 pub struct Deadline {
-    pub flag: &'static std::sync::atomic::AtomicBool,
+    pub budget: sim_core::analysis::budget::Budget,
     done: std::sync::Arc<std::sync::atomic::AtomicBool>,
     spinner: indicatif::ProgressBar,
 }
 
+/// The wall-clock limit, as a multiple of the work budget's seconds: only a machine (or
+/// a load) this many times slower than the reference machine reaches it first.
+pub const CLOCK_FACTOR: f64 = 4.0;
+
 impl Deadline {
+    /// Stops the work now (its result is no longer wanted).
+    pub fn stop_now(&self) {
+        if let Some(clock) = self.budget.clock {
+            clock.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
     pub fn finish(self) {
         self.done.store(true, std::sync::atomic::Ordering::Relaxed);
         self.spinner.finish_and_clear();
     }
 }
 
-pub fn deadline(secs: f64, what: &str, quiet: bool) -> Deadline {
+/// A budget of `secs` seconds' work at `units_per_sec` (one of the calibrations in
+/// [`sim_core::analysis::budget`]).
+pub fn deadline(secs: f64, units_per_sec: u64, what: &str, quiet: bool) -> Deadline {
     use std::sync::atomic::{AtomicBool, Ordering};
-    // One flag per deadline, leaked: a few bytes per analysed service.
+    // One flag per budget, leaked: a few bytes per analysed service.
     let flag: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
+    let units = (secs.max(0.0) * units_per_sec as f64).min(u64::MAX as f64) as u64;
+    let budget = sim_core::analysis::budget::Budget::of_work(units, Some(flag));
     let done = std::sync::Arc::new(AtomicBool::new(false));
     let spinner = if quiet {
         indicatif::ProgressBar::hidden()
@@ -43,11 +61,11 @@ pub fn deadline(secs: f64, what: &str, quiet: bool) -> Deadline {
     if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
         spinner.set_style(style);
     }
-    let message = format!("{what} (budget {secs} s)");
+    let message = format!("{what} (budget {secs} s of work)");
     let (timer_done, timer_spinner) = (done.clone(), spinner.clone());
     let start = std::time::Instant::now();
     std::thread::spawn(move || {
-        let limit = std::time::Duration::from_secs_f64(secs.max(0.0));
+        let limit = std::time::Duration::from_secs_f64((CLOCK_FACTOR * secs).max(0.0));
         while !timer_done.load(Ordering::Relaxed) {
             let elapsed = start.elapsed();
             if elapsed >= limit {
@@ -61,5 +79,5 @@ pub fn deadline(secs: f64, what: &str, quiet: bool) -> Deadline {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
     });
-    Deadline { flag, done, spinner }
+    Deadline { budget, done, spinner }
 }

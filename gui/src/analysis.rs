@@ -208,7 +208,7 @@ impl Exact {
             max_listed: LISTED_CUT_SETS,
             importance: true,
             max_bdd_nodes,
-            cancel: None,
+            budget: sim_core::analysis::budget::Budget::UNLIMITED,
         };
         let mut names: Vec<String> = model.services.iter().map(|s| s.name.clone()).collect();
         names.sort();
@@ -239,7 +239,12 @@ impl Exact {
                     Err(why) => {
                         // Beyond exact reach: certified bounds (computed once for all services).
                         let all = bounds.get_or_insert_with(|| {
-                            sim_core::analysis::bounds::certified_bounds_within(model, None, MAX_BOUND_RUNS)
+                            let runs = MAX_BOUND_RUNS as u64;
+                            let budget = match runs.checked_mul(sim_core::analysis::bounds::run_cost(model)) {
+                                Some(units) => sim_core::analysis::budget::Budget::of_work(units, None),
+                                None => sim_core::analysis::budget::Budget::UNLIMITED,
+                            };
+                            sim_core::analysis::bounds::certified_bounds_within(model, budget)
                         });
                         let index = model.services.iter().position(|s| s.name == name);
                         let mut s = ServiceExact::not_computed(name, why);

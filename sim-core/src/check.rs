@@ -132,7 +132,7 @@ pub const CHECK_RARE_CYCLES: u64 = rare::DEFAULT_CYCLES;
 
 /// Evaluates every expectation of the model.
 pub fn check(model: &Model) -> ScenarioCheck {
-    check_with(model, None)
+    check_with(model, crate::analysis::budget::Budget::UNLIMITED)
 }
 
 /// An availability figure behind a verdict: exact (`low == high`), or certified bounds
@@ -233,10 +233,10 @@ pub fn spof_verdicts(
     verdicts
 }
 
-/// [`check`], with the exact analysis stopped when `cancel` is set (a deadline); the
+/// [`check`], with the exact analysis stopped when `budget` is spent; the
 /// availability verdicts then rest on certified bounds, and a verdict the bounds
 /// cannot decide fails with a note.
-pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::AtomicBool>) -> ScenarioCheck {
+pub fn check_with(model: &Model, budget: crate::analysis::budget::Budget) -> ScenarioCheck {
     let points = crate::timed::single_points(model);
     let singles = points.all.clone();
     let mut spofs = findings::spofs(model, &singles, &points.unseen);
@@ -264,7 +264,7 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
         if !needed(*i) {
             continue;
         }
-        let options = Options { max_order: 1, max_listed: 0, importance: false, cancel, ..Options::default() };
+        let options = Options { max_order: 1, max_listed: 0, importance: false, budget, ..Options::default() };
         let exact = match t {
             Ok(tree) => analyze_tree(&tree, &options)
                 .map(|r| {
@@ -275,10 +275,11 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
             Err(e) => Err(format!("exact figure not computed: {e}")),
         };
         unavailability[*i] = exact.or_else(|why| {
-            // A run budget, not a clock, so the gate's verdict is the same on every
-            // machine: about 5·10^7 element visits (each dataflow run visits the design once).
-            let runs = (50_000_000 / model.elements.len().max(1)).clamp(100, 200_000);
-            let b = bounds.get_or_insert_with(|| crate::analysis::bounds::certified_bounds_within(model, None, runs))[*i];
+            // A work budget of its own, not a clock, so the gate's verdict is the same on
+            // every machine: 5 s of dataflow work on the reference machine.
+            let budget =
+                crate::analysis::budget::Budget::of_work(5 * crate::analysis::budget::DATAFLOW_UNITS_PER_SEC, None);
+            let b = bounds.get_or_insert_with(|| crate::analysis::bounds::certified_bounds_within(model, budget))[*i];
             notes.push(format!(
                 "{}: {why}; the verdicts use certified bounds [{:e}, {:e}] on the unavailability (static model: hot spares, cold standby, repair crews and UPS batteries not credited)",
                 model.services[*i].name, b.lower, b.upper
@@ -294,7 +295,7 @@ pub fn check_with(model: &Model, cancel: Option<&'static std::sync::atomic::Atom
         }
     }
     let timed = if wanted.iter().any(|w| *w) {
-        let options = Options { max_order: 1, max_listed: 0, importance: false, cancel, ..Options::default() };
+        let options = Options { max_order: 1, max_listed: 0, importance: false, budget, ..Options::default() };
         crate::timed::timed_figures(model, &points.static_singles, &wanted, &options, &points.drills)
     } else {
         vec![Err("not requested".into()); model.services.len()]

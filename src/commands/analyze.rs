@@ -14,6 +14,8 @@ use crate::report::{
     analysis_json, analysis_markdown, analysis_text, check_github, check_junit, check_sarif, Analysed, Checked, LintRow,
 };
 use crate::{inputs, Status};
+use sim_core::analysis::bounds::certified_bounds_within;
+use sim_core::analysis::budget::{BDD_REQUESTS_PER_SEC, DATAFLOW_UNITS_PER_SEC};
 
 /// A top event's name with its exact tree, or why there is none.
 type Named = (String, Result<FaultTree, String>);
@@ -72,14 +74,19 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
     };
     // Certified bounds run beside the exact analysis (on the other core), so a design
     // beyond exact reach costs one budget, not two; unused when every service is exact.
-    let bounds_stop = deadline(2.0 * args.budget_secs, "certified bounds", true);
+    let bounds_stop = deadline(2.0 * args.budget_secs, DATAFLOW_UNITS_PER_SEC, "certified bounds", true);
     let (items, bounds) = std::thread::scope(|scope| {
-        let worker = model.as_ref().map(|m| scope.spawn(|| bounds_within(m, bounds_stop.flag, 2.0 * args.budget_secs)));
+        let worker = model.as_ref().map(|m| scope.spawn(|| certified_bounds_within(m, bounds_stop.budget)));
         let mut items: Vec<Analysed> = Vec::new();
         for (name, tree) in &trees {
             let result = tree.as_ref().map_err(Clone::clone).and_then(|t| {
-                let stop = deadline(args.budget_secs, &format!("exact analysis of {what} {name}"), args.quiet);
-                let r = analyze_tree(t, &Options { cancel: Some(stop.flag), ..options });
+                let stop = deadline(
+                    args.budget_secs,
+                    BDD_REQUESTS_PER_SEC,
+                    &format!("exact analysis of {what} {name}"),
+                    args.quiet,
+                );
+                let r = analyze_tree(t, &Options { budget: stop.budget, ..options });
                 stop.finish();
                 r.map(|r| (t, r)).map_err(|e| if is_mef { e.brief() } else { e.to_string() })
             });
@@ -97,7 +104,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
             items.push(Analysed { name: name.clone(), what, result, bounds: None, timed: None, single_events });
         }
         if items.iter().all(|a| a.result.is_ok()) {
-            bounds_stop.flag.store(true, std::sync::atomic::Ordering::Relaxed);
+            bounds_stop.stop_now();
         }
         (items, worker.and_then(|w| w.join().ok()))
     });
@@ -117,14 +124,19 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         if a.bounds.is_some_and(|b| b.relative_gap() <= 0.01 || !tree.modules.is_empty()) {
             continue;
         }
-        let stop = deadline(args.budget_secs, &format!("certified bounds of {what} {}", a.name), args.quiet);
+        let stop = deadline(
+            args.budget_secs,
+            BDD_REQUESTS_PER_SEC,
+            &format!("certified bounds of {what} {}", a.name),
+            args.quiet,
+        );
         // Their live BDDs stay small (cut back to at most 65,536 nodes), so they keep
         // the default node limit even when the exact analysis was given less.
         let limit = options.max_bdd_nodes.max(sim_core::analysis::DEFAULT_MAX_BDD_NODES);
-        let found = sim_core::analysis::approx::ladder(tree, limit, Some(stop.flag));
+        let found = sim_core::analysis::approx::ladder(tree, limit, stop.budget);
         stop.finish();
-        let Some((b, complete)) = found else { continue };
-        let from_tree = sim_core::analysis::bounds::Bounds::from_subsetting(b, complete);
+        let Some((b, stopped)) = found else { continue };
+        let from_tree = sim_core::analysis::bounds::Bounds::from_subsetting(b, stopped);
         a.bounds = Some(match a.bounds {
             Some(states) => states.intersect(from_tree),
             None => from_tree,
@@ -148,12 +160,12 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
             }
         }
         if wanted.iter().any(|w| *w) {
-            let stop = deadline(args.budget_secs, "detection and failover time", args.quiet);
+            let stop = deadline(args.budget_secs, BDD_REQUESTS_PER_SEC, "detection and failover time", args.quiet);
             let figures = sim_core::timed::timed_figures(
                 m,
                 &points.static_singles,
                 &wanted,
-                &Options { cancel: Some(stop.flag), ..options },
+                &Options { budget: stop.budget, ..options },
                 &points.drills,
             );
             stop.finish();
@@ -264,42 +276,4 @@ fn findings_as_check(
         notes: Vec::new(),
     };
     Checked { path: path.to_string(), result: Ok(result), sources: sources.clone() }
-}
-
-/// Certified bounds until `flag` is set, or at once when the pass over pairs could not
-/// finish in `limit_secs` at the rate of its first runs (a 30,000-element fat-tree would
-/// otherwise spend its whole budget on a pass it cannot complete, and gain nothing).
-fn bounds_within(
-    model: &sim_core::model::Model,
-    flag: &std::sync::atomic::AtomicBool,
-    limit_secs: f64,
-) -> Vec<sim_core::analysis::bounds::Bounds> {
-    use sim_core::analysis::bounds::{certified_bounds_until, Halt, Progress};
-    let started = std::time::Instant::now();
-    let pass_started = std::cell::Cell::new(None::<std::time::Instant>);
-    certified_bounds_until(model, &|p: Progress| {
-        if flag.load(std::sync::atomic::Ordering::Relaxed) {
-            return Some(Halt::TimeLimit);
-        }
-        if p.order != 2 {
-            return None;
-        }
-        let pass = pass_started.get().unwrap_or_else(|| {
-            let now = std::time::Instant::now();
-            pass_started.set(Some(now));
-            now
-        });
-        // The rate from the pass's own runs (setup excluded), once it is measurable;
-        // stopping only at ten times the time left keeps a pass whose partial progress
-        // (most probable pairs first) still narrows the gap.
-        let spent = pass.elapsed().as_secs_f64();
-        if p.done >= 4 && spent >= 0.1 {
-            let projected_secs = spent / p.done as f64 * (p.planned - p.done) as f64;
-            let left = limit_secs - started.elapsed().as_secs_f64();
-            if projected_secs > 10.0 * left.max(0.0) {
-                return Some(Halt::WouldNotFinish { runs_needed: p.planned });
-            }
-        }
-        None
-    })
 }

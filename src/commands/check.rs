@@ -31,8 +31,13 @@ pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Statu
         let (sources, model) = inputs::load_scenario(&input.path, &text, color);
         match model {
             Ok(model) => {
-                let stop = crate::progress::deadline(args.budget_secs, "exact analysis", true);
-                let result = sim_core::check::check_with(&model, Some(stop.flag));
+                let stop = crate::progress::deadline(
+                    args.budget_secs,
+                    sim_core::analysis::budget::BDD_REQUESTS_PER_SEC,
+                    "exact analysis",
+                    true,
+                );
+                let result = sim_core::check::check_with(&model, stop.budget);
                 stop.finish();
                 checked.push(Checked { path, result: Ok(result), sources })
             }

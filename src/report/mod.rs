@@ -133,10 +133,10 @@ pub struct LintRow<'a> {
 }
 
 /// What certified bounds rest on, printed with them.
-pub const BOUNDS_NOTE: &str = "the bounds sort failure states by how many elements have failed: a state with a failed SPOF is down and one with no other failure, or one, is up; then pairs are decided by one single-failure dataflow run per element and, for designs of up to 2,000 failable elements, triples by one run per pair, most probable first, as far as the time limit allows; every state left undecided counts as down in the upper bound and up in the lower, for the static model: independent elements, each down for its repair (a RAID slot also for its rebuild). Hot spares, cold standby and UPS batteries are not credited, which only lowers the true figure (the upper bound still holds); limited repair crews only raise it (the lower bound still holds). `spofsim simulate` measures the figure with timings";
+pub const BOUNDS_NOTE: &str = "the bounds sort failure states by how many elements have failed: a state with a failed SPOF is down and one with no other failure, or one, is up; then pairs are decided by one single-failure dataflow run per element and, for designs of up to 2,000 failable elements, triples by one run per pair, most probable first, as far as the work budget allows; every state left undecided counts as down in the upper bound and up in the lower, for the static model: independent elements, each down for its repair (a RAID slot also for its rebuild). Hot spares, cold standby and UPS batteries are not credited, which only lowers the true figure (the upper bound still holds); limited repair crews only raise it (the lower bound still holds). `spofsim simulate` measures the figure with timings";
 
 /// How bounds from the fault tree's approximating BDDs are made, printed with them.
-pub const SUBSETTING_NOTE: &str = "the fault tree was compiled into two BDDs, one never true unless the top event is and one true whenever it is: each time one outgrew its size (4,096, then 16,384, then 65,536 nodes, as time allowed), the nodes carrying the least probability were replaced by false in the first and by true in the second, and both probabilities were computed exactly (with the joint distribution of every solved dynamic part), so the true figure lies between them";
+pub const SUBSETTING_NOTE: &str = "the fault tree was compiled into two BDDs, one never true unless the top event is and one true whenever it is: each time one outgrew its size (4,096, then 16,384, then 65,536 nodes, as the work budget allowed), the nodes carrying the least probability were replaced by false in the first and by true in the second, and both probabilities were computed exactly (with the joint distribution of every solved dynamic part), so the true figure lies between them";
 
 /// The notes that say what certified bounds rest on, one per method that contributed.
 pub fn bounds_notes(b: &sim_core::analysis::bounds::Bounds) -> Vec<&'static str> {
@@ -155,11 +155,13 @@ pub fn bounds_halt(b: &sim_core::analysis::bounds::Bounds) -> String {
     use sim_core::analysis::bounds::Halt;
     match b.halt {
         _ if b.complete => String::new(),
-        // No projected seconds here: a timing would make the report differ run to run.
         Some(Halt::WouldNotFinish { runs_needed }) => format!(
-            "pairs of failures not tried: at the rate of the first runs, their {runs_needed} dataflow runs would not finish within the time limit (twice --budget-secs)"
+            "pairs of failures not tried: their {runs_needed} dataflow runs need more than ten times the work budget left (twice --budget-secs, counted in work)"
         ),
-        Some(Halt::TimeLimit) | None => "time limit reached: a longer --budget-secs may narrow them".to_string(),
+        Some(Halt::Budget(sim_core::analysis::budget::Spent::Clock)) => "wall-clock limit reached before the work budget, so these bounds depend on this machine's speed and load: a longer --budget-secs may narrow them".to_string(),
+        Some(Halt::Budget(sim_core::analysis::budget::Spent::Work)) | None => {
+            "work budget reached (--budget-secs, counted in work, so the same on every machine): a longer --budget-secs may narrow them".to_string()
+        }
     }
 }
 

@@ -43,19 +43,20 @@ pub const KEEP_LADDER: [usize; 3] = [1 << 12, 1 << 14, 1 << 16];
 
 /// [`probability_bounds`] at each size of [`KEEP_LADDER`] in turn, each in both
 /// depth-first variable orders (neither is better on every tree: das9701's bounds are
-/// tighter walking arguments last to first, nus9601's first to last), until `cancel` is
-/// set or an operation outgrows `max_nodes`. Every result is certified, so their
-/// intersection is returned, with whether every attempt finished. None when none did.
+/// tighter walking arguments last to first, nus9601's first to last), until `budget` is
+/// spent or an operation outgrows `max_nodes`. Every result is certified, so their
+/// intersection is returned, with what stopped the ladder early (None: every attempt
+/// finished). None when none did.
 pub fn ladder(
     tree: &FaultTree,
     max_nodes: usize,
-    cancel: Option<&'static std::sync::atomic::AtomicBool>,
-) -> Option<(ProbabilityBounds, bool)> {
+    budget: super::budget::Budget,
+) -> Option<(ProbabilityBounds, Option<super::budget::Spent>)> {
     let mut best: Option<ProbabilityBounds> = None;
-    let mut complete = true;
+    let mut stopped = None;
     'sizes: for keep in KEEP_LADDER {
         for from_last in [tree.order_from_last_argument, !tree.order_from_last_argument] {
-            match probability_bounds(tree, keep, from_last, max_nodes, cancel) {
+            match probability_bounds(tree, keep, from_last, max_nodes, budget) {
                 Ok(b) => {
                     best = Some(match best {
                         None => b,
@@ -69,8 +70,8 @@ pub fn ladder(
                         break 'sizes;
                     }
                 }
-                Err(super::AnalysisError::TimeLimit) => {
-                    complete = false;
+                Err(super::AnalysisError::OutOfBudget(spent)) => {
+                    stopped = Some(spent);
                     break 'sizes;
                 }
                 // Too large at this size in this order: the other order or the next
@@ -79,7 +80,7 @@ pub fn ladder(
             }
         }
     }
-    best.map(|b| (b, complete))
+    best.map(|b| (b, stopped))
 }
 
 /// Which way a cut errs.
@@ -90,19 +91,19 @@ enum Side {
 }
 
 /// Bounds on P(top), with no BDD of either side kept above `keep_nodes` nodes between
-/// operations, and the manager stopped at `max_nodes` (or by `cancel`). The variable
+/// operations, and the manager stopped at `max_nodes` (or by `budget`). The variable
 /// order is [`super::compile`]'s, walking each gate's arguments from the last when
 /// `from_last`. `p[event]` is each event's probability; solved
 /// dynamic modules enter through their joint distributions as in the exact analysis.
 ///
 /// Errors: [`super::AnalysisError::TooLarge`] when one operation alone outgrows
-/// `max_nodes`, [`super::AnalysisError::TimeLimit`] when `cancel` is set.
+/// `max_nodes`, [`super::AnalysisError::OutOfBudget`] when `budget` is spent.
 pub fn probability_bounds(
     tree: &FaultTree,
     keep_nodes: usize,
     from_last: bool,
     max_nodes: usize,
-    cancel: Option<&'static std::sync::atomic::AtomicBool>,
+    budget: super::budget::Budget,
 ) -> Result<ProbabilityBounds, super::AnalysisError> {
     let top = tree.top.ok_or(super::AnalysisError::NoTopEvent)?;
     let args_of = |g: u32| tree.gates[g as usize].gate.args();
@@ -113,13 +114,13 @@ pub fn probability_bounds(
     }
     let p: Vec<f64> = order.iter().map(|&e| tree.events[e as usize].probability).collect();
     let mut bdd = Bdd::with_limit(max_nodes);
-    bdd.cancel_on(cancel);
+    bdd.charge_to(budget);
     let mut cutter = Cutter { p: &p, keep: keep_nodes.max(2), cuts: 0 };
     let mut memo: HashMap<u32, Pair> = HashMap::default();
     let mut live_after_collect = 0usize;
     let stopped = |bdd: &Bdd| {
-        if bdd.cancelled() {
-            super::AnalysisError::TimeLimit
+        if let Some(spent) = bdd.spent() {
+            super::AnalysisError::OutOfBudget(spent)
         } else {
             super::AnalysisError::TooLarge { max_bdd_nodes: max_nodes }
         }
@@ -389,11 +390,15 @@ mod tests {
             }
             tree.top = Some(Ref::Gate(gates as u32 - 1));
             let exact = analyze_tree(&tree, &Options { importance: false, ..Options::default() }).unwrap().probability;
-            let roomy = probability_bounds(&tree, 1 << 20, false, usize::MAX, None).unwrap();
+            let roomy =
+                probability_bounds(&tree, 1 << 20, false, usize::MAX, crate::analysis::budget::Budget::UNLIMITED)
+                    .unwrap();
             assert_eq!(roomy.cuts, 0);
             assert!((roomy.lower - exact).abs() < 1e-12 && (roomy.upper - exact).abs() < 1e-12, "round {round}");
             for keep in [2, 4, 8] {
-                let b = probability_bounds(&tree, keep, keep == 4, usize::MAX, None).unwrap();
+                let b =
+                    probability_bounds(&tree, keep, keep == 4, usize::MAX, crate::analysis::budget::Budget::UNLIMITED)
+                        .unwrap();
                 assert!(
                     b.lower <= exact + 1e-12 && exact <= b.upper + 1e-12,
                     "round {round} keep {keep}: {exact} not in [{}, {}]",

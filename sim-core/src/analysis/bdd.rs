@@ -26,12 +26,13 @@ pub struct Bdd {
     /// callers check [`Bdd::exceeded`] and give up.
     limit: usize,
     exceeded: bool,
-    /// Set from outside (a deadline): the manager then stops as at its node limit.
-    cancel: Option<&'static std::sync::atomic::AtomicBool>,
-    /// Node requests since the cancel flag was last read.
+    /// The work budget charged per node request: once spent, the manager stops as at
+    /// its node limit.
+    budget: super::budget::Budget,
+    /// Node requests not yet charged to the budget.
     since_check: u32,
-    /// Stopped by the cancel flag rather than the node limit.
-    cancelled: bool,
+    /// Stopped by the budget rather than the node limit.
+    spent: Option<super::budget::Spent>,
 }
 
 impl Default for Bdd {
@@ -59,21 +60,23 @@ impl Bdd {
             ite_cache: HashMap::default(),
             limit,
             exceeded: false,
-            cancel: None,
+            budget: super::budget::Budget::UNLIMITED,
             since_check: 0,
-            cancelled: false,
+            spent: None,
         }
     }
 
-    /// Stops the manager (as [`Bdd::exceeded`]) once `flag` is set; read every 64k node
-    /// requests, so a deadline costs nothing measurable.
-    pub fn cancel_on(&mut self, flag: Option<&'static std::sync::atomic::AtomicBool>) {
-        self.cancel = flag;
+    /// Stops the manager (as [`Bdd::exceeded`]) once `budget` is spent; charged in
+    /// steps of 64k node requests (one unit each), so a budget costs nothing measurable
+    /// and runs out at the same request on every machine.
+    pub fn charge_to(&mut self, budget: super::budget::Budget) {
+        self.budget = budget;
     }
 
-    /// Whether the cancel flag (a deadline) stopped the manager.
-    pub fn cancelled(&self) -> bool {
-        self.cancelled
+    /// Whether the budget (rather than the node limit) stopped the manager, and which
+    /// of its limits.
+    pub fn spent(&self) -> Option<super::budget::Spent> {
+        self.spent
     }
 
     /// Whether an operation needed more nodes than the limit (its result is wrong).
@@ -125,9 +128,9 @@ impl Bdd {
         self.since_check += 1;
         if self.since_check >= 1 << 16 {
             self.since_check = 0;
-            if self.cancel.is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed)) {
+            if let Some(why) = self.budget.charge(1 << 16) {
                 self.exceeded = true;
-                self.cancelled = true;
+                self.spent = Some(why);
             }
         }
         if self.exceeded {

@@ -23,11 +23,9 @@
 //! linear in the design (most-probable-state bounds: Li & Silvester, "Performance
 //! analysis of networks with unreliable components", IEEE Trans. Comm. 32(10), 1984).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use rustc_hash::FxHashSet as HashSet;
 
-use super::single_failures::single_failures_given;
+use super::single_failures::single_failures_counted;
 
 /// Designs with more failable elements than this stop at order 2 (the pairs to run
 /// grow as n²/2).
@@ -53,10 +51,10 @@ pub struct Bounds {
 /// Why the enumeration of failure states stopped before deciding them all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Halt {
-    /// The deadline (or the run budget) was reached.
-    TimeLimit,
-    /// The pass over failure pairs was stopped at its start because, at the rate of its
-    /// first runs, it could not finish in the time left.
+    /// The work budget ran out (or its wall-clock safety limit came first).
+    Budget(super::budget::Spent),
+    /// The pass over failure pairs was stopped at its start because its runs need more
+    /// than ten times the work left.
     WouldNotFinish {
         /// Dataflow runs the pass over pairs needs (one per failable element).
         runs_needed: usize,
@@ -75,17 +73,20 @@ pub struct Progress {
     pub planned: usize,
     /// Runs done in earlier passes.
     pub before: usize,
+    /// Dataflow work done so far, every pass and the first run included, in the units
+    /// of [`single_failures_counted`].
+    pub work: u64,
 }
 
 impl Bounds {
-    /// Bounds from the fault tree's approximating BDDs; `complete` when every size
-    /// tried finished within the time limit.
-    pub fn from_subsetting(b: super::approx::ProbabilityBounds, complete: bool) -> Bounds {
+    /// Bounds from the fault tree's approximating BDDs; `stopped` says what ended the
+    /// ladder of sizes early (None: every size tried finished).
+    pub fn from_subsetting(b: super::approx::ProbabilityBounds, stopped: Option<super::budget::Spent>) -> Bounds {
         Bounds {
             lower: b.lower,
             upper: b.upper,
-            complete,
-            halt: (!complete).then_some(Halt::TimeLimit),
+            complete: stopped.is_none(),
+            halt: stopped.map(Halt::Budget),
             from_states: false,
             subsetting_cuts: Some(b.cuts),
         }
@@ -116,18 +117,39 @@ impl Bounds {
     }
 }
 
-/// Bounds for every service (by index). `cancel` stops the pair enumeration early.
-pub fn certified_bounds(model: &Model, cancel: Option<&AtomicBool>) -> Vec<Bounds> {
-    certified_bounds_within(model, cancel, usize::MAX)
+/// Bounds for every service (by index), every pass run to its end.
+pub fn certified_bounds(model: &Model) -> Vec<Bounds> {
+    certified_bounds_within(model, super::budget::Budget::UNLIMITED)
 }
 
-/// [`certified_bounds`] with at most `max_runs` dataflow runs (for a page with no
-/// threads to time it out): the pairs left undecided widen the gap.
-pub fn certified_bounds_within(model: &Model, cancel: Option<&AtomicBool>, max_runs: usize) -> Vec<Bounds> {
+/// [`certified_bounds`] within a work budget: each dataflow run is charged the work it
+/// did ([`single_failures_counted`]; [`super::budget::DATAFLOW_UNITS_PER_SEC`]
+/// calibrates it), so the bounds stop at the same run on every machine; the states
+/// left undecided widen the gap.
+///
+/// The pass over pairs is skipped at its start when its runs, each costing what the
+/// first run (no failure) did, need more than ten times the work left
+/// ([`Halt::WouldNotFinish`]: a 30,000-element fat-tree would otherwise spend its whole
+/// budget on a pass it cannot complete, and gain nothing); a pass that needs less runs
+/// until the budget is spent, most probable pairs first.
+pub fn certified_bounds_within(model: &Model, budget: super::budget::Budget) -> Vec<Bounds> {
+    let charged = std::cell::Cell::new(0u64);
     certified_bounds_until(model, &|p: Progress| {
-        let runs = p.before + p.done;
-        (cancel.is_some_and(|c| c.load(Ordering::Relaxed)) || runs >= max_runs).then_some(Halt::TimeLimit)
+        if p.order == 2 && p.done == 0 {
+            let left = budget.work_left.map_or(u64::MAX, |l| l.load(std::sync::atomic::Ordering::Relaxed));
+            if (p.planned as u64).saturating_mul(p.work) / 10 > left {
+                return Some(Halt::WouldNotFinish { runs_needed: p.planned });
+            }
+        }
+        let due = p.work - charged.replace(p.work);
+        budget.charge(due).map(Halt::Budget)
     })
+}
+
+/// About the work units of one single-failure dataflow run on `model` (the first run's,
+/// with nothing failed), for callers that budget in runs.
+pub fn run_cost(model: &Model) -> u64 {
+    single_failures_counted(model, &vec![false; model.elements.len()]).1.max(1)
 }
 
 /// [`certified_bounds`] stopped by the caller's rule, asked before every dataflow run
@@ -138,7 +160,8 @@ pub fn certified_bounds_until(model: &Model, stop: &dyn Fn(Progress) -> Option<H
     let extra = super::structure::rebuild_windows(model);
     let q: Vec<f64> = model.elements.iter().enumerate().map(|(i, e)| e.unavailability(extra[i])).collect();
     let services = model.services.len();
-    let singles = single_failures_given(model, &vec![false; n]);
+    let (singles, first_work) = single_failures_counted(model, &vec![false; n]);
+    let work = std::cell::Cell::new(first_work);
     // Per service: SPOF flags.
     let spof: Vec<Vec<bool>> = singles
         .iter()
@@ -168,7 +191,7 @@ pub fn certified_bounds_until(model: &Model, stop: &dyn Fn(Progress) -> Option<H
     let mut processed = 0;
     let mut halt = None;
     for (k, &i) in order.iter().enumerate() {
-        if let Some(h) = stop(Progress { order: 2, done: k, planned: order.len(), before: 0 }) {
+        if let Some(h) = stop(Progress { order: 2, done: k, planned: order.len(), before: 0, work: work.get() }) {
             halt = Some(h);
             break;
         }
@@ -178,7 +201,8 @@ pub fn certified_bounds_until(model: &Model, stop: &dyn Fn(Progress) -> Option<H
         }
         let mut pre = vec![false; n];
         pre[i] = true;
-        let sets = single_failures_given(model, &pre);
+        let (sets, run_work) = single_failures_counted(model, &pre);
+        work.set(work.get() + run_work);
         for s in 0..services {
             if spof[s][i] {
                 continue;
@@ -227,7 +251,9 @@ pub fn certified_bounds_until(model: &Model, stop: &dyn Fn(Progress) -> Option<H
         let mut done: HashSet<(u32, u32)> = HashSet::default();
         let mut runs = 0;
         for &(w, i, j) in &pairs {
-            if let Some(h) = stop(Progress { order: 3, done: runs, planned: pairs.len(), before: processed }) {
+            if let Some(h) =
+                stop(Progress { order: 3, done: runs, planned: pairs.len(), before: processed, work: work.get() })
+            {
                 halt = Some(h);
                 triples_all_done = false;
                 break;
@@ -238,7 +264,8 @@ pub fn certified_bounds_until(model: &Model, stop: &dyn Fn(Progress) -> Option<H
                 let mut pre = vec![false; n];
                 pre[i] = true;
                 pre[j] = true;
-                let sets = single_failures_given(model, &pre);
+                let (sets, run_work) = single_failures_counted(model, &pre);
+                work.set(work.get() + run_work);
                 runs += 1;
                 for s in relevant {
                     for &k in &candidates {
@@ -381,7 +408,7 @@ mod tests {
             if model.groups.iter().any(|g| g.dynamics.is_some()) {
                 continue;
             }
-            let bounds = certified_bounds(&model, None);
+            let bounds = certified_bounds(&model);
             for st in structure::service_structures(&model).into_iter().flatten() {
                 let exact = analyze_tree(&st.tree, &Options::default()).unwrap().probability;
                 let b = bounds[st.service];
@@ -405,11 +432,11 @@ mod tests {
     /// A cancelled run still gives valid (wider) bounds.
     #[test]
     fn a_deadline_widens_but_keeps_the_bounds() {
-        static STOP: AtomicBool = AtomicBool::new(true);
         let model = crate::load(&crate::generate::multi_tier(3)).model.unwrap();
-        let full = certified_bounds(&model, None)[0];
-        let cut = certified_bounds(&model, Some(&STOP))[0];
+        let full = certified_bounds(&model)[0];
+        let cut = certified_bounds_within(&model, super::super::budget::Budget::of_work(3 * run_cost(&model), None))[0];
         assert!(!cut.complete);
+        assert_eq!(cut.halt, Some(Halt::Budget(super::super::budget::Spent::Work)));
         assert!(cut.lower <= full.lower && cut.upper >= full.upper, "{cut:?} vs {full:?}");
     }
 
@@ -418,7 +445,7 @@ mod tests {
     #[test]
     fn a_projected_overrun_stops_the_pairs_and_says_so() {
         let model = crate::load(&crate::generate::multi_tier(3)).model.unwrap();
-        let full = certified_bounds(&model, None)[0];
+        let full = certified_bounds(&model)[0];
         let cut = certified_bounds_until(&model, &|p: Progress| {
             (p.order == 2 && p.done >= 2).then_some(Halt::WouldNotFinish { runs_needed: p.planned })
         })[0];

@@ -53,25 +53,25 @@ fn variable_order(tree: &FaultTree, top: Ref, args_of: &dyn Fn(u32) -> Vec<Ref>,
 
 /// Compiles the tree's top event, within `max_nodes` BDD nodes.
 pub fn compile(tree: &FaultTree, max_nodes: usize) -> Result<Compiled, super::AnalysisError> {
-    compile_with_cancel(tree, max_nodes, None)
+    compile_within(tree, max_nodes, super::budget::Budget::UNLIMITED)
 }
 
-/// [`compile`], stopping when `cancel` is set.
+/// [`compile`], stopping when `budget` is spent.
 ///
 /// Network reachability is written twice by the scenario builder: unrolled into gates,
 /// and as [`Gate::Reach`] gates ([`FaultTree::reach_equivalents`]). The unrolled gates
 /// are compiled first; when their BDD outgrows the node budget, the tree is compiled
 /// again with each unrolled gate replaced by its Reach gate, which frontier search
 /// ([`super::frontier`]) builds without unrolling, in the tree's `order_hint`.
-pub fn compile_with_cancel(
+pub fn compile_within(
     tree: &FaultTree,
     max_nodes: usize,
-    cancel: Option<&'static std::sync::atomic::AtomicBool>,
+    budget: super::budget::Budget,
 ) -> Result<Compiled, super::AnalysisError> {
-    let first = compile_gates(tree, max_nodes, cancel, false);
+    let first = compile_gates(tree, max_nodes, budget, false);
     match first {
         Err(Stop::Analysis(super::AnalysisError::TooLarge { .. })) if !tree.reach_equivalents.is_empty() => {
-            compile_gates(tree, max_nodes, cancel, true).map_err(|e| e.into_error(max_nodes))
+            compile_gates(tree, max_nodes, budget, true).map_err(|e| e.into_error(max_nodes))
         }
         other => other.map_err(|e| e.into_error(max_nodes)),
     }
@@ -95,7 +95,7 @@ impl Stop {
 fn compile_gates(
     tree: &FaultTree,
     max_nodes: usize,
-    cancel: Option<&'static std::sync::atomic::AtomicBool>,
+    budget: super::budget::Budget,
     frontier: bool,
 ) -> Result<Compiled, Stop> {
     let replaced: HashMap<u32, Ref> = if frontier {
@@ -120,7 +120,7 @@ fn compile_gates(
         level_of[e as usize] = level as u32;
     }
     let mut bdd = Bdd::with_limit(max_nodes);
-    bdd.cancel_on(cancel);
+    bdd.charge_to(budget);
     let mut memo: HashMap<u32, NodeId> = HashMap::default();
     let mut live_after_collect = 0usize;
     for g in post_order(top, &args_of) {
@@ -150,8 +150,8 @@ fn compile_gates(
             }
         };
         if bdd.exceeded() {
-            return Err(Stop::Analysis(if bdd.cancelled() {
-                super::AnalysisError::TimeLimit
+            return Err(Stop::Analysis(if let Some(spent) = bdd.spent() {
+                super::AnalysisError::OutOfBudget(spent)
             } else {
                 super::AnalysisError::TooLarge { max_bdd_nodes: max_nodes }
             }));

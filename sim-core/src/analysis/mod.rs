@@ -8,6 +8,7 @@
 pub mod approx;
 pub mod bdd;
 pub mod bounds;
+pub mod budget;
 pub mod compile;
 pub mod dynamic;
 pub mod fault_tree;
@@ -37,9 +38,9 @@ pub struct Options {
     /// nodes, rather than exhaust memory (each node costs about 40 bytes with its
     /// hash entries, plus the operation cache).
     pub max_bdd_nodes: usize,
-    /// A deadline: when the flag is set (by the caller's timer), the BDD stops as at
-    /// its node budget and the analysis returns [`AnalysisError::TooLarge`].
-    pub cancel: Option<&'static std::sync::atomic::AtomicBool>,
+    /// The work budget ([`budget::Budget`]): once spent, the BDD stops as at its node
+    /// budget and the analysis returns [`AnalysisError::OutOfBudget`].
+    pub budget: budget::Budget,
 }
 
 /// The default BDD budget: at most a few GB (fat-tree k=16 peaked at 3.4 GB with 30M).
@@ -47,7 +48,13 @@ pub const DEFAULT_MAX_BDD_NODES: usize = 20_000_000;
 
 impl Default for Options {
     fn default() -> Self {
-        Options { max_order: 3, max_listed: 1000, importance: true, max_bdd_nodes: DEFAULT_MAX_BDD_NODES, cancel: None }
+        Options {
+            max_order: 3,
+            max_listed: 1000,
+            importance: true,
+            max_bdd_nodes: DEFAULT_MAX_BDD_NODES,
+            budget: budget::Budget::UNLIMITED,
+        }
     }
 }
 
@@ -59,8 +66,9 @@ pub enum AnalysisError {
     TooLarge {
         max_bdd_nodes: usize,
     },
-    /// The caller's deadline ([`Options::cancel`]) came first.
-    TimeLimit,
+    /// The work budget ([`Options::budget`]) ran out, or its wall-clock safety limit
+    /// came first.
+    OutOfBudget(budget::Spent),
 }
 
 impl AnalysisError {
@@ -71,9 +79,7 @@ impl AnalysisError {
             AnalysisError::TooLarge { max_bdd_nodes } => format!(
                 "the exact analysis stopped at {max_bdd_nodes} BDD nodes (--max-bdd-nodes; a longer --budget-secs will not help)"
             ),
-            AnalysisError::TimeLimit => {
-                "the exact analysis reached its time limit (--budget-secs; it may finish with more time)".into()
-            }
+            AnalysisError::OutOfBudget(spent) => format!("the exact analysis {}", spent_clause(*spent)),
         }
     }
 }
@@ -86,10 +92,20 @@ impl std::fmt::Display for AnalysisError {
                 f,
                 "the exact analysis stopped at {max_bdd_nodes} BDD nodes (memory, not time: a longer --budget-secs will not help): the design is too meshed for it; single points of failure still come from the single-failure dataflow, and `spofsim simulate` measures availability"
             ),
-            AnalysisError::TimeLimit => f.write_str(
-                "the exact analysis reached its time limit (--budget-secs; it may finish with more time): single points of failure still come from the single-failure dataflow, and `spofsim simulate` measures availability",
+            AnalysisError::OutOfBudget(spent) => write!(
+                f,
+                "the exact analysis {}: single points of failure still come from the single-failure dataflow, and `spofsim simulate` measures availability",
+                spent_clause(*spent)
             ),
         }
+    }
+}
+
+/// What stopped an exact computation, as a clause after "the exact analysis".
+pub fn spent_clause(spent: budget::Spent) -> &'static str {
+    match spent {
+        budget::Spent::Work => "used its work budget (--budget-secs, counted in work so the result is the same on every machine; it may finish with more)",
+        budget::Spent::Clock => "reached the wall-clock limit (four times --budget-secs) before its work budget, so this result depends on this machine's speed and load; a longer --budget-secs may finish it",
     }
 }
 
@@ -207,7 +223,7 @@ const ENUMERATION_CAP: usize = 2_000_000;
 
 /// Analyses one fault tree.
 pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, AnalysisError> {
-    let mut c = compile::compile_with_cancel(tree, options.max_bdd_nodes, options.cancel)?;
+    let mut c = compile::compile_within(tree, options.max_bdd_nodes, options.budget)?;
     // Probabilities by BDD level.
     let p: Vec<f64> = c.order.iter().map(|&e| tree.events[e as usize].probability).collect();
     let static_probability = c.bdd.probability(c.top, &p);

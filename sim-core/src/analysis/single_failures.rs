@@ -28,8 +28,19 @@ fn empty() -> Set {
     set(Vec::new())
 }
 
+thread_local! {
+    /// Set elements merged by [`union`] and [`intersect`] on this thread: most of a run's
+    /// work, counted for [`single_failures_counted`].
+    static MERGED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn merged(units: usize) {
+    MERGED.with(|m| m.set(m.get() + units as u64));
+}
+
 fn union(a: &Set, b: &Set) -> Set {
     let (Some(a), Some(b)) = (a, b) else { return None };
+    merged(a.len() + b.len());
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
@@ -58,6 +69,7 @@ fn intersect(a: &Set, b: &Set) -> Set {
     match (a, b) {
         (None, x) | (x, None) => x.clone(),
         (Some(a), Some(b)) => {
+            merged(a.len() + b.len());
             let mut out = Vec::new();
             let (mut i, mut j) = (0, 0);
             while i < a.len() && j < b.len() {
@@ -104,6 +116,8 @@ struct Flow<'m> {
     cycle_hits: Vec<u32>,
     /// Elements failed before the single failure (their D is "every element").
     pre_failed: Vec<bool>,
+    /// Work done, in deterministic units (see [`single_failures_counted`]).
+    work: u64,
 }
 
 impl Flow<'_> {
@@ -192,6 +206,7 @@ impl Flow<'_> {
     /// failures of its set.
     fn not_reached(&mut self, seeds: &[(ElementId, Set)], targets: &[ElementId]) -> Vec<Set> {
         let n = self.model.elements.len();
+        self.work += n as u64;
         let mut source_side = vec![false; n];
         let mut target_side = vec![false; n];
         let mut k: Vec<Set> = vec![None; n];
@@ -238,6 +253,7 @@ impl Flow<'_> {
                     continue;
                 }
                 let (dl, dv) = (self.down(link), self.down(v));
+                self.work += 1 + k[vi].as_ref().map_or(0, |s| s.len() as u64);
                 // K only shrinks, so folding in the changed sender's term is exact:
                 // K(v) ← K(v) ∩ (K(u) ∪ D(l) ∪ D(v)).
                 let next = {
@@ -353,6 +369,15 @@ pub fn single_failures(model: &Model) -> Vec<Option<Vec<ElementId>>> {
 /// down already (or for every further failure). With one element pre-failed this
 /// gives the order-2 cut sets through it, in one near-linear pass.
 pub fn single_failures_given(model: &Model, pre_failed: &[bool]) -> Vec<Option<Vec<u32>>> {
+    single_failures_counted(model, pre_failed).0
+}
+
+/// [`single_failures_given`], with the work the run did in deterministic units: the
+/// design's size per pass over it (setup, and each tier's reachability) plus one per
+/// link relaxation and per set element it filters or merges. The certified bounds charge it to
+/// their budget ([`super::budget::DATAFLOW_UNITS_PER_SEC`] calibrates it), so they stop
+/// at the same run on every machine.
+pub fn single_failures_counted(model: &Model, pre_failed: &[bool]) -> (Vec<Option<Vec<u32>>>, u64) {
     let n = model.elements.len();
     let mut flow = Flow {
         model,
@@ -362,8 +387,10 @@ pub fn single_failures_given(model: &Model, pre_failed: &[bool]) -> Vec<Option<V
         in_progress: vec![false; n],
         cycle_hits: Vec::new(),
         pre_failed: pre_failed.to_vec(),
+        work: n as u64,
     };
-    model
+    let merged_before = MERGED.with(|m| m.get());
+    let sets = model
         .services
         .iter()
         .map(|svc| {
@@ -385,7 +412,8 @@ pub fn single_failures_given(model: &Model, pre_failed: &[bool]) -> Vec<Option<V
             union(&set, &chain_ends.iter().fold(None, |acc: Set, c| intersect(&acc, &c.1)))
                 .map(|rc| std::rc::Rc::try_unwrap(rc).unwrap_or_else(|rc| rc.to_vec()))
         })
-        .collect()
+        .collect();
+    (sets, flow.work + MERGED.with(|m| m.get()) - merged_before)
 }
 
 #[cfg(test)]
