@@ -35,6 +35,16 @@ fn every_file_is_reported_and_one_bad_file_fails_the_run() {
     assert!(run.stderr.ends_with("1 valid, 2 invalid\n"), "{}", run.stderr);
 }
 
+/// `check` on an invalid scenario exits 2 and its summary says the file was not
+/// checked, rather than reading as a clean "0 failed" under an empty table.
+#[test]
+fn check_says_an_invalid_scenario_was_not_checked() {
+    let run = spofsim(&["--color", "never", "check", BAD]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("1 scenario(s), 1 invalid and not checked"), "{}", run.stdout);
+    assert!(!run.stdout.contains("verdict  service"), "{}", run.stdout);
+}
+
 #[test]
 fn colour_follows_flag_and_no_color() {
     let ansi = spofsim(&["--color", "always", "validate", BAD]);

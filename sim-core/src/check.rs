@@ -403,8 +403,9 @@ fn expected_findings(x: &Expectation, spofs: &[findings::Spof], lints: &[Finding
 }
 
 /// The simulated RPO with its reason: all data lost, the worst loss of the changes of
-/// primary and restores, or why nothing was lost.
-fn rpo_text(st: &crate::simulate::ServiceStats, run: &str) -> String {
+/// primary and restores (with the digits that tell it from the target `max`), or why
+/// nothing was lost.
+fn rpo_text(st: &crate::simulate::ServiceStats, run: &str, max: f64) -> String {
     if st.total_losses > 0 {
         return format!(
             "all data lost {} times (no copy and no backup survived (a site disaster, or a RAID array lost with no backup)) in {run}",
@@ -414,7 +415,7 @@ fn rpo_text(st: &crate::simulate::ServiceStats, run: &str) -> String {
     if st.rpo_events > 0 {
         return format!(
             "{} (worst of {} promotions and restores in {run})",
-            Duration::from_secs(st.max_data_lost_secs).human(),
+            human_beside(st.max_data_lost_secs, &[max]),
             st.rpo_events
         );
     }
@@ -457,6 +458,12 @@ fn crude_unavailability(model: &Model, s: usize, stats: &crate::simulate::Servic
     let [lo, hi] =
         if crate::timed::capacity_counts(model, s) { stats.full_service_ci95 } else { stats.availability_ci95 };
     [1.0 - hi, 1.0 - lo]
+}
+
+/// A duration target as the architect wrote it, to the millisecond ("35.5s", "8h",
+/// "1h 0m 30s"): rounding it would show a 35.5 s target as 36 s.
+fn target_text(secs: f64) -> String {
+    Duration::from_secs(secs).exact()
 }
 
 /// `secs` as [`Duration::human`], with the seconds to as many decimals (up to 6) as it
@@ -822,7 +829,7 @@ fn evaluate(
     if let Some(max) = x.max_downtime_per_year_secs {
         let measured = figure(x.service);
         let passed = measured.as_ref().is_ok_and(|&u| with_timings(u).high * SECS_PER_YEAR <= max);
-        let human = |d: f64| Duration::from_secs(d).human();
+        let human = |d: f64| human_beside(d, &[max]);
         let by = by(&measured, true);
         let text = measured.map(|u| {
             let instant = match timed(x.service) {
@@ -831,7 +838,7 @@ fn evaluate(
             };
             format!("{}{instant}", with_timings(u).show(|u| u * SECS_PER_YEAR, human))
         });
-        out.push(verdict("max_downtime_per_year", format!("≤ {}", Duration::from_secs(max).human()), text, passed, by));
+        out.push(verdict("max_downtime_per_year", format!("≤ {}", target_text(max)), text, passed, by));
     }
     out.extend(spof_targets(model, x, singles, accepted));
     let stats = x.service.and_then(|s| stats_of(runs?.crude, model, s));
@@ -840,17 +847,11 @@ fn evaluate(
     let design_wide = || "simulated figures are per service; name a service".to_string();
     // (target, measure, worst value, event count, what a zero count means, what the count counts)
     if let Some(max) = x.max_rpo_secs {
-        let measured = stats.map(|st| rpo_text(st, &run)).ok_or_else(design_wide);
+        let measured = stats.map(|st| rpo_text(st, &run, max)).ok_or_else(design_wide);
         let passed = measured
             .as_ref()
             .is_ok_and(|_| stats.is_some_and(|st| st.total_losses == 0 && st.max_data_lost_secs <= max));
-        out.push(verdict(
-            "max_rpo",
-            format!("≤ {}", Duration::from_secs(max).human()),
-            measured,
-            passed,
-            measured_by::CRUDE,
-        ));
+        out.push(verdict("max_rpo", format!("≤ {}", target_text(max)), measured, passed, measured_by::CRUDE));
     }
     type Pick = fn(&crate::simulate::ServiceStats) -> (f64, u64);
     let simulated_targets: [(Option<f64>, &'static str, Pick, &str, &str); 3] = [
@@ -893,13 +894,7 @@ fn evaluate(
                 stats.map_or(0, repair_outages)
             );
             let passed = r.downtime_secs_per_year <= max;
-            out.push(verdict(
-                measure,
-                format!("≤ {}", human_beside(max, &[r.downtime_secs_per_year])),
-                Ok(shown),
-                passed,
-                measured_by::RARE_EVENT,
-            ));
+            out.push(verdict(measure, format!("≤ {}", target_text(max)), Ok(shown), passed, measured_by::RARE_EVENT));
             continue;
         }
         let measured = stats.map(pick).ok_or_else(design_wide);
@@ -921,13 +916,7 @@ fn evaluate(
             0 => format!("0s ({none} in {run}){why_not_rare}"),
             n => format!("{} ({} in {run}){why_not_rare}", human_beside(d, &[max]), some.replace("{}", &n.to_string())),
         });
-        out.push(verdict(
-            measure,
-            format!("≤ {}", human_beside(max, &stats.map(pick).map(|(d, _)| d).into_iter().collect::<Vec<_>>())),
-            shown,
-            passed,
-            measured_by::CRUDE,
-        ));
+        out.push(verdict(measure, format!("≤ {}", target_text(max)), shown, passed, measured_by::CRUDE));
     }
     out
 }
@@ -946,6 +935,18 @@ mod tests {
         assert_eq!(super::human_beside(35.5, &[36.05]), "35.5s");
         assert_eq!(super::human_beside(2.0, &[3.0]), "2s");
         assert_eq!(super::human_beside(7200.4, &[7200.0]), "2h (7200.4s)");
+    }
+
+    /// A target reads as written: 35.5 s is not "36s", 8 h stays "8h".
+    #[test]
+    fn targets_keep_the_digits_they_were_written_with() {
+        let text = TEXT.replace(r#""max_downtime_per_year": "8h""#, r#""max_downtime_per_year": "35.5s""#);
+        let model = crate::load(&text).model.unwrap();
+        let targets: Vec<String> = super::check(&model).verdicts.iter().map(|v| v.target.clone()).collect();
+        assert!(targets.iter().any(|t| t == "≤ 35.5s"), "{targets:?}");
+        assert!(targets.iter().any(|t| t == "≤ 30m"), "{targets:?}");
+        assert_eq!(super::target_text(8.0 * 3600.0), "8h");
+        assert_eq!(super::target_text(3630.0), "1h 0m 30s");
     }
 
     #[test]

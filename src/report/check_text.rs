@@ -30,16 +30,19 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, color: ColorMode) 
     // other row: past this width a cell runs on and only its own row loses alignment.
     const MAX_TARGET: usize = 48;
     let w = [width(0, "service"), width(1, "expectation"), width(2, "target").min(MAX_TARGET)];
-    let _ = writeln!(
-        out,
-        "verdict  {:<w0$}  {:<w1$}  {:<w2$}  measured",
-        "service",
-        "expectation",
-        "target",
-        w0 = w[0],
-        w1 = w[1],
-        w2 = w[2]
-    );
+    // No header over a table with no rows (every scenario invalid or without targets).
+    if !rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "verdict  {:<w0$}  {:<w1$}  {:<w2$}  measured",
+            "service",
+            "expectation",
+            "target",
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2]
+        );
+    }
     for c in checked {
         match &c.result {
             Err(why) => {
@@ -116,7 +119,14 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>, color: ColorMode) 
     if known > 0 {
         let _ = writeln!(out, "{known} finding(s) already in the baseline do not fail the run");
     }
-    let _ =
-        writeln!(out, "\n{passed} passed, {failed} failed, {gating} failing finding(s), {} scenario(s)", checked.len());
+    // Invalid scenarios were not checked at all: the summary says so rather than
+    // reading as a clean "0 failed".
+    let invalid = checked.iter().filter(|c| c.result.is_err()).count();
+    let not_checked = if invalid > 0 { format!(", {invalid} invalid and not checked") } else { String::new() };
+    let _ = writeln!(
+        out,
+        "\n{passed} passed, {failed} failed, {gating} failing finding(s), {} scenario(s){not_checked}",
+        checked.len()
+    );
     out
 }
