@@ -143,6 +143,7 @@ fn blast_radius_of_a_set_of_components() {
     assert_eq!(v["down_groups"], serde_json::json!(["core"]));
     assert_eq!(v["services_down"][0]["service"], "shop");
     assert!(v["defeats"].as_array().unwrap().iter().any(|d| d == "stp core: sw-1 and sw-2 down together"));
+    assert!(v["view"].as_str().unwrap().contains("is not shown: a drill measures it"), "{}", v["view"]);
     // One PDU is survivable in the reference design (it takes fw-1 and so ap-1's pool).
     let run = spofsim(&["blast", "scenarios/full-single-site.jsonc", "pdu-a"]);
     assert!(
@@ -150,6 +151,10 @@ fn blast_radius_of_a_set_of_components() {
         "{}",
         run.stdout
     );
+    // "All still up" is the state after failover; the output says the failover's own
+    // outage is not in it, and how to measure it.
+    assert!(run.stdout.contains("view: the state once failover has completed"), "{}", run.stdout);
+    assert!(run.stdout.contains("--drills-only"), "{}", run.stdout);
     let run = spofsim(&["blast", "scenarios/full-single-site.jsonc", "sw-3"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no component, link or site named \"sw-3\"; did you mean `sw-1`?"), "{}", run.stderr);

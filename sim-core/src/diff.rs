@@ -1,5 +1,6 @@
 //! What changed between two versions of a design: single points of failure, cut-set
-//! counts per order, exact availability (with nines and downtime), worst data loss and
+//! counts per order, exact availability (with nines and downtime) with instant failover
+//! and with failover timings (the figure `check` judges), worst data loss and
 //! longest outage from the `check` simulation, and lint findings. Services, SPOFs and
 //! findings are matched by name; every list is sorted.
 
@@ -13,7 +14,11 @@ use crate::units::SECS_PER_YEAR;
 /// One service's figures in one version; `None` where the exact analysis was skipped.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceFigures {
+    /// Exact static availability, instant failover.
     pub availability: Option<f64>,
+    /// The same with detection and failover times (first order, as `check` judges
+    /// availability targets); `None` where either was not computed.
+    pub availability_with_timings: Option<f64>,
     pub cut_sets_by_order: Vec<u128>,
     pub worst_data_lost_secs: f64,
     pub longest_outage_secs: f64,
@@ -61,6 +66,11 @@ impl DesignDiff {
                             out.push(format!("{}: availability down", s.name));
                         }
                     }
+                    if let (Some(x), Some(y)) = (b.availability_with_timings, a.availability_with_timings) {
+                        if y < x {
+                            out.push(format!("{}: availability with failover timings down", s.name));
+                        }
+                    }
                     if a.worst_data_lost_secs > b.worst_data_lost_secs {
                         out.push(format!("{}: worst data loss longer", s.name));
                     }
@@ -81,13 +91,18 @@ fn figures(model: &Model) -> Vec<(String, ServiceFigures)> {
     names.sort_by(|a, b| a.1.cmp(&b.1));
     let trees = structure::service_trees(model);
     let options = Options { max_order: 3, max_listed: 0, importance: false, ..Options::default() };
+    let points = crate::timed::single_points(model);
+    let wanted = vec![true; model.services.len()];
+    let timed = crate::timed::timed_figures(model, &points.static_singles, &wanted, &options, &points.drills);
     names
         .into_iter()
         .zip(trees)
-        .map(|((_, name), tree)| {
+        .map(|((index, name), tree)| {
             let result = tree.ok().and_then(|t| analyze_tree(&t, &options).ok());
             let stats = sim.services.iter().find(|s| s.name == name);
+            let with_timings = timed[index].as_ref().ok().map(|t| 1.0 - t.unavailability());
             let figures = ServiceFigures {
+                availability_with_timings: result.as_ref().and(with_timings),
                 availability: result.as_ref().map(|r| 1.0 - r.probability),
                 cut_sets_by_order: result.map(|r| r.counts_by_order).unwrap_or_default(),
                 worst_data_lost_secs: stats.map_or(0.0, |s| s.max_data_lost_secs),
@@ -149,6 +164,32 @@ mod tests {
         "gw": { "kind": "router" }, "web-1": { "kind": "server", "nics": ["sw"] }, "sw": { "kind": "switch" } },
         "links": [{ "between": ["internet", "gw"] }, { "between": ["gw", "sw"] }],
         "services": { "site": { "from": "internet", "through": ["web-1"] } } }"#;
+
+    /// A slower VRRP advert leaves the instant-failover figure as it was, but every
+    /// failover takes longer: the figure with timings drops, and that is a regression.
+    #[test]
+    fn slower_failover_is_a_regression_the_static_figure_hides() {
+        let pair = r#"{ "components": { "internet": { "kind": "entry" },
+            "gw-1": { "kind": "router" }, "gw-2": { "kind": "router" }, "sw": { "kind": "switch" },
+            "web-1": { "kind": "server", "nics": ["sw"] } },
+          "links": [{ "between": ["internet", "gw-1"] }, { "between": ["internet", "gw-2"] },
+                    { "between": ["gw-1", "sw"] }, { "between": ["gw-2", "sw"] }],
+          "groups": { "gw": { "kind": "vrrp", "members": ["gw-1", "gw-2"], "advert_interval": "1s" } },
+          "services": { "site": { "from": "internet", "through": ["gw", "web-1"] } } }"#;
+        let slow = pair.replace(r#""advert_interval": "1s""#, r#""advert_interval": "10s""#);
+        let d = super::compare(&model(pair), &model(&slow));
+        let s = &d.services[0];
+        let (b, a) = (s.before.as_ref().unwrap(), s.after.as_ref().unwrap());
+        assert_eq!(a.availability, b.availability);
+        // Master_Down_Interval (RFC 5798 §6.1) grows from about 3 s to about 30 s per
+        // failure of the master: the figure with timings must fall.
+        assert!(a.availability_with_timings.unwrap() < b.availability_with_timings.unwrap(), "{b:?} -> {a:?}");
+        assert!(
+            d.regressions().iter().any(|r| r == "site: availability with failover timings down"),
+            "{:?}",
+            d.regressions()
+        );
+    }
 
     #[test]
     fn a_second_gateway_removes_a_spof_and_raises_availability() {

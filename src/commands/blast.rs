@@ -1,5 +1,8 @@
 //! `spofsim blast FILE ID...`: everything that goes down with the given components,
-//! the dependency chain, the services affected and the redundancy defeated.
+//! the dependency chain, the services affected and the redundancy defeated. It shows
+//! the state once failover has completed (plus, for one component, what the failover
+//! never sees); every output says so, since the outage while failover runs is a
+//! drill's to measure.
 
 use std::io::Write;
 
@@ -40,6 +43,12 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
     failed.sort();
     failed.dedup();
     let b = blast_with_timings(&model, &failed);
+    let view = format!(
+        "the state once failover has completed{}; the outage while it runs (detection and takeover) is not shown: a drill measures it (add one that fails {} to the scenario's `drills`, then `spofsim simulate {} --drills-only`)",
+        if failed.len() == 1 { ", with failures the failover never sees" } else { "" },
+        b.failed.join(" and "),
+        args.file.display()
+    );
     let out = match args.format {
         ReportFormat::Json => {
             let v = json!({
@@ -53,6 +62,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
                 "down_groups": b.down_groups,
                 "services_down": b.services_down.iter().map(|(s, r)| json!({ "service": s, "reasons": r })).collect::<Vec<_>>(),
                 "defeats": b.defeats,
+                "view": view,
             });
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
@@ -71,6 +81,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
             for d in &b.defeats {
                 o.push_str(&format!("  defeats {d}\n"));
             }
+            o.push_str(&format!("  view: {view}\n"));
             o
         }
     };

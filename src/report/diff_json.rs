@@ -8,6 +8,7 @@ fn figures(f: &Option<ServiceFigures>) -> Value {
         None => Value::Null,
         Some(f) => json!({
             "availability": f.availability,
+            "availability_with_timings": f.availability_with_timings,
             "downtime_secs_per_year": f.downtime_per_year_secs(),
             // Numbers; a count beyond 2^64 (never seen in practice) is written as a
             // decimal string, since JSON numbers that large lose digits in most readers.

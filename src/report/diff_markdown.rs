@@ -9,7 +9,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     let mut o = format!("## spofsim diff\n\n`{before}` → `{after}`\n\n");
     let _ = writeln!(
         o,
-        "| service | availability before | after | downtime/year before | after | worst data loss | longest outage |\n|---|---|---|---|---|---|---|"
+        "| service | availability before | after | with timings before | after | downtime/year before | after | worst data loss | longest outage |\n|---|---|---|---|---|---|---|---|---|"
     );
     let pct = |a: Option<f64>| a.map_or("–".into(), |a| format!("{:.6}%", a * 100.0));
     let down = |s: Option<f64>| s.map_or("–".into(), |s| Duration::from_secs(s).human());
@@ -18,10 +18,12 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         let change = |f: fn(&sim_core::diff::ServiceFigures) -> f64| format!("{} → {}", down(b.map(f)), down(a.map(f)));
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             s.name,
             pct(b.and_then(|f| f.availability)),
             pct(a.and_then(|f| f.availability)),
+            pct(b.and_then(|f| f.availability_with_timings)),
+            pct(a.and_then(|f| f.availability_with_timings)),
             down(b.and_then(|f| f.downtime_per_year_secs())),
             down(a.and_then(|f| f.downtime_per_year_secs())),
             change(|f| f.worst_data_lost_secs),
@@ -30,7 +32,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     }
     let _ = writeln!(
         o,
-        "\nAvailability and downtime are the exact static figures (instant failover); `spofsim check` judges availability targets on the figure with failover timings. Data loss and outages are simulated."
+        "\nAvailability and downtime are the exact static figures (instant failover); *with timings* adds detection and failover times to first order, the figure `spofsim check` judges availability targets on. Data loss and outages are simulated."
     );
     let list = |title: &str, items: Vec<String>, o: &mut String| {
         if !items.is_empty() {

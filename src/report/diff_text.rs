@@ -37,6 +37,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     }
     let empty = ServiceFigures {
         availability: None,
+        availability_with_timings: None,
         cut_sets_by_order: vec![],
         worst_data_lost_secs: 0.0,
         longest_outage_secs: 0.0,
@@ -55,6 +56,16 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         };
         let _ = writeln!(o, "  availability     {} -> {}{delta}", pct(b.availability), pct(a.availability));
         let _ = writeln!(o, "  nines            {} -> {}", nines(b.availability), nines(a.availability));
+        let timed_delta = match (b.availability_with_timings, a.availability_with_timings) {
+            (Some(x), Some(y)) => format!(" ({:+.6} pp)", (y - x) * 100.0),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            o,
+            "  with timings     {} -> {}{timed_delta}",
+            pct(b.availability_with_timings),
+            pct(a.availability_with_timings)
+        );
         if let (Some(x), Some(y)) = (b.downtime_per_year_secs(), a.downtime_per_year_secs()) {
             let _ = writeln!(o, "  downtime/year    {} -> {} ({})", human(x), human(y), signed(y - x));
         }
@@ -79,7 +90,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     }
     let _ = writeln!(
         o,
-        "(availability and downtime: exact static figures with instant failover; `spofsim check` judges targets with failover timings)"
+        "(availability, nines and downtime: exact static figures with instant failover; `with timings` adds detection and failover times to first order, the figure `spofsim check` judges availability targets on; data loss and outages are simulated)"
     );
     let _ = writeln!(o, "findings: +{} -{}", d.findings_added.len(), d.findings_removed.len());
     for (code, subject, message) in &d.findings_added {
