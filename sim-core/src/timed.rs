@@ -312,14 +312,8 @@ pub fn timed_figures(
     options: &Options,
     drills: &Drills,
 ) -> Vec<Result<TimedFigure, String>> {
-    let detection = &drills.detection;
     // The exact figure with detection-lengthened repairs.
-    let mut detected_model = model.clone();
-    for (e, d) in detected_model.elements.iter_mut().zip(detection) {
-        if let Some(f) = &mut e.failure {
-            f.mttr_secs += d;
-        }
-    }
+    let detected_model = detected_model(model, drills);
     let mut order: Vec<usize> = (0..model.services.len()).collect();
     order.sort_by(|&a, &b| model.services[a].name.cmp(&model.services[b].name));
     let mut detected: Vec<Result<f64, String>> = vec![Err("not requested".into()); model.services.len()];
@@ -338,40 +332,64 @@ pub fn timed_figures(
                 return Err("not requested".into());
             }
             let detected = detected[s].clone()?;
-            let drills = drills.runs.as_ref().map_err(Clone::clone)?;
-            let spofs = singles[s].as_deref().unwrap_or(&[]);
-            // What the exact figure counts of a failure's outage (a SPOF's own window, or
-            // what outlasts a UPS battery: the same drill with instant failover and
-            // restarts) is not added again; only what outlasts it (a takeover, a
-            // reconvergence, a boot) is. A failure the exact view finds harmless adds
-            // its whole outage.
-            let mut terms: Vec<(ElementId, f64, f64)> = drills
-                .iter()
-                .map(|d| {
-                    let down = d.outage_secs[s];
-                    let counted =
-                        if spofs.contains(&d.element) { d.ideal_outage_secs[s].min(d.window_secs) } else { 0.0 };
-                    let extra = (down - counted).max(0.0);
-                    (d.element, d.rate * extra, extra)
-                })
-                .filter(|t| t.1 > 0.0)
-                .collect();
-
-            // (`sum` of no terms is −0.0; start from +0.0.)
-            let failover: f64 = terms.iter().fold(0.0, |acc, t| acc + t.1);
-            terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            let contributors = terms
-                .iter()
-                .take(3)
-                .map(|&(e, term, outage)| Contributor {
-                    element: model.element(e).name.clone(),
-                    outage_secs: outage,
-                    share: term / failover,
-                })
-                .collect();
+            let (failover, contributors) = failover_term(model, singles, drills, s)?;
             Ok(TimedFigure { detected, failover, contributors })
         })
         .collect()
+}
+
+/// `model` with every repair lengthened by its mean detection delay (the drills'): the
+/// model whose static figure is the "detected" part of the figure with timings.
+pub fn detected_model(model: &Model, drills: &Drills) -> Model {
+    let mut detected = model.clone();
+    for (e, d) in detected.elements.iter_mut().zip(&drills.detection) {
+        if let Some(f) = &mut e.failure {
+            f.mttr_secs += d;
+        }
+    }
+    detected
+}
+
+/// Service `s`'s first-order failover downtime as a fraction of time, with its biggest
+/// contributors (at most three), from one drill per single failure; `singles` as in
+/// [`timed_figures`].
+pub fn failover_term(
+    model: &Model,
+    singles: &[Option<Vec<ElementId>>],
+    drills: &Drills,
+    s: usize,
+) -> Result<(f64, Vec<Contributor>), String> {
+    let drills = drills.runs.as_ref().map_err(Clone::clone)?;
+    let spofs = singles[s].as_deref().unwrap_or(&[]);
+    // What the exact figure counts of a failure's outage (a SPOF's own window, or
+    // what outlasts a UPS battery: the same drill with instant failover and
+    // restarts) is not added again; only what outlasts it (a takeover, a
+    // reconvergence, a boot) is. A failure the exact view finds harmless adds
+    // its whole outage.
+    let mut terms: Vec<(ElementId, f64, f64)> = drills
+        .iter()
+        .map(|d| {
+            let down = d.outage_secs[s];
+            let counted = if spofs.contains(&d.element) { d.ideal_outage_secs[s].min(d.window_secs) } else { 0.0 };
+            let extra = (down - counted).max(0.0);
+            (d.element, d.rate * extra, extra)
+        })
+        .filter(|t| t.1 > 0.0)
+        .collect();
+
+    // (`sum` of no terms is −0.0; start from +0.0.)
+    let failover: f64 = terms.iter().fold(0.0, |acc, t| acc + t.1);
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let contributors = terms
+        .iter()
+        .take(3)
+        .map(|&(e, term, outage)| Contributor {
+            element: model.element(e).name.clone(),
+            outage_secs: outage,
+            share: term / failover,
+        })
+        .collect();
+    Ok((failover, contributors))
 }
 
 /// Per element: the chance that the rebuild after its failure from the all-up state

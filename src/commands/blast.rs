@@ -45,13 +45,18 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
     let b = blast_with_timings(&model, &failed);
     let view = format!(
         "the state once failover has completed{}; the outage while it runs (detection and takeover) is not shown: a drill measures it (add one that fails {} to the scenario's `drills`, then `spofsim simulate {} --drills-only`)",
-        if failed.len() == 1 { ", with failures the failover never sees" } else { "" },
+        if failed.len() == 1 {
+            ", with failures the failover never sees"
+        } else {
+            " (failures the failover never sees are checked for one component at a time: blast each alone)"
+        },
         b.failed.join(" and "),
         args.file.display()
     );
     let out = match args.format {
         ReportFormat::Json => {
             let v = json!({
+                "format": "spofsim-blast",
                 "version": 1,
                 "spofsim": sim_core::VERSION,
                 "input": args.file.display().to_string(),

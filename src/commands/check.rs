@@ -37,7 +37,9 @@ pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Statu
                     "exact analysis",
                     true,
                 );
-                let result = sim_core::check::check_with(&model, stop.budget);
+                let bounds_units = (args.budget_secs * sim_core::analysis::budget::DATAFLOW_UNITS_PER_SEC as f64)
+                    .min(u64::MAX as f64) as u64;
+                let result = sim_core::check::check_with(&model, stop.budget, bounds_units);
                 stop.finish();
                 checked.push(Checked { path, result: Ok(result), sources })
             }

@@ -52,11 +52,11 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
                 Some(b) => {
                     let _ = writeln!(
                         out,
-                        "| {} {} | {:.6}% .. {:.6}% (certified bounds{}; exact figure not computed: {}) | {:.2} .. {:.2} | {} .. {} | |",
+                        "| {} {} | {} .. {} (certified bounds{}; exact figure not computed: {}) | {:.2} .. {:.2} | {} .. {} | |",
                         a.what,
                         cell(&a.name),
-                        (1.0 - b.upper) * 100.0,
-                        (1.0 - b.lower) * 100.0,
+                        super::availability_bounds_percent(b.lower, b.upper).0,
+                        super::availability_bounds_percent(b.lower, b.upper).1,
                         match super::bounds_halt(&b) {
                             h if h.is_empty() => h,
                             h => format!(", {}", cell(&h)),

@@ -82,21 +82,17 @@ pub fn render(
                 if let Some(b) = a.bounds {
                     let _ = writeln!(
                         out,
-                        "  unavailability      between {:.6e} and {:.6e} (certified; gap {:.2}% of the upper bound{})",
-                        b.lower,
-                        b.upper,
+                        "  unavailability      between {} and {} (certified; gap {:.2}% of the upper bound{})",
+                        super::unavailability_bounds_sci(b.lower, b.upper).0,
+                        super::unavailability_bounds_sci(b.lower, b.upper).1,
                         b.relative_gap() * 100.0,
                         match super::bounds_halt(&b) {
                             h if h.is_empty() => h,
                             h => format!(", {h}"),
                         }
                     );
-                    let _ = writeln!(
-                        out,
-                        "  availability        between {:.6}% and {:.6}%",
-                        (1.0 - b.upper) * 100.0,
-                        (1.0 - b.lower) * 100.0
-                    );
+                    let (low, high) = super::availability_bounds_percent(b.lower, b.upper);
+                    let _ = writeln!(out, "  availability        between {low} and {high}");
                     for note in super::bounds_notes(&b) {
                         let _ = writeln!(out, "  note: {note}");
                     }

@@ -150,6 +150,19 @@ pub fn bounds_notes(b: &sim_core::analysis::bounds::Bounds) -> Vec<&'static str>
     notes
 }
 
+#[cfg(test)]
+mod bounds_rounding_tests {
+    /// The printed interval holds the certified one: 99.99996694..% is not "99.999967%".
+    #[test]
+    fn bounds_round_outward() {
+        let (low, high) = super::availability_bounds_percent(3.240744e-7, 3.306418e-7);
+        assert_eq!((low.as_str(), high.as_str()), ("99.999966%", "99.999968%"));
+        let (low, high) = super::unavailability_bounds_sci(3.2407449e-7, 3.2477881e-7);
+        assert_eq!((low.as_str(), high.as_str()), ("3.240744e-7", "3.247789e-7"));
+        assert_eq!(super::availability_bounds_percent(0.0, 0.0), ("100.000000%".into(), "100.000000%".into()));
+    }
+}
+
 /// Why certified bounds stopped early, as a clause for the renderers ("" when complete).
 pub fn bounds_halt(b: &sim_core::analysis::bounds::Bounds) -> String {
     use sim_core::analysis::bounds::Halt;
@@ -163,6 +176,37 @@ pub fn bounds_halt(b: &sim_core::analysis::bounds::Bounds) -> String {
             "work budget reached (--budget-secs, counted in work, so the same on every machine): a longer --budget-secs may narrow them".to_string()
         }
     }
+}
+
+/// Certified availability bounds as percentages to six decimals, rounded outward (the
+/// lower down, the upper up), so the printed interval still holds the true figure;
+/// `lower_u` and `upper_u` are the unavailability bounds.
+pub fn availability_bounds_percent(lower_u: f64, upper_u: f64) -> (String, String) {
+    let scale = 1e6;
+    let low = ((1.0 - upper_u) * 100.0 * scale).floor() / scale;
+    let high = (((1.0 - lower_u) * 100.0 * scale).ceil() / scale).min(100.0);
+    (format!("{low:.6}%"), format!("{high:.6}%"))
+}
+
+/// Certified unavailability bounds to seven significant digits, rounded outward.
+pub fn unavailability_bounds_sci(lower: f64, upper: f64) -> (String, String) {
+    let outward = |v: f64, up: bool| {
+        if v <= 0.0 || !v.is_finite() {
+            return v;
+        }
+        let step = 10f64.powi(v.log10().floor() as i32 - 6);
+        let n = v / step;
+        // A value already on the grid (within float noise) stays where it is.
+        let n = if (n - n.round()).abs() < 1e-6 {
+            n.round()
+        } else if up {
+            n.ceil()
+        } else {
+            n.floor()
+        };
+        n * step
+    };
+    (format!("{:.6e}", outward(lower, false)), format!("{:.6e}", outward(upper, true)))
 }
 
 /// The assumptions every static result rests on.

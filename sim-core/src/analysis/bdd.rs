@@ -71,6 +71,11 @@ impl Bdd {
     /// and runs out at the same request on every machine.
     pub fn charge_to(&mut self, budget: super::budget::Budget) {
         self.budget = budget;
+        // A budget spent already (by an earlier step) stops the manager at once.
+        if let Some(why) = budget.spent() {
+            self.exceeded = true;
+            self.spent = Some(why);
+        }
     }
 
     /// Whether the budget (rather than the node limit) stopped the manager, and which
