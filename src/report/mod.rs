@@ -150,19 +150,6 @@ pub fn bounds_notes(b: &sim_core::analysis::bounds::Bounds) -> Vec<&'static str>
     notes
 }
 
-#[cfg(test)]
-mod bounds_rounding_tests {
-    /// The printed interval holds the certified one: 99.99996694..% is not "99.999967%".
-    #[test]
-    fn bounds_round_outward() {
-        let (low, high) = super::availability_bounds_percent(3.240744e-7, 3.306418e-7);
-        assert_eq!((low.as_str(), high.as_str()), ("99.999966%", "99.999968%"));
-        let (low, high) = super::unavailability_bounds_sci(3.2407449e-7, 3.2477881e-7);
-        assert_eq!((low.as_str(), high.as_str()), ("3.240744e-7", "3.247789e-7"));
-        assert_eq!(super::availability_bounds_percent(0.0, 0.0), ("100.000000%".into(), "100.000000%".into()));
-    }
-}
-
 /// Why certified bounds stopped early, as a clause for the renderers ("" when complete).
 pub fn bounds_halt(b: &sim_core::analysis::bounds::Bounds) -> String {
     use sim_core::analysis::bounds::Halt;
@@ -241,5 +228,18 @@ pub fn nines(unavailability: f64) -> f64 {
         f64::INFINITY
     } else {
         -unavailability.log10()
+    }
+}
+
+#[cfg(test)]
+mod bounds_rounding_tests {
+    /// The printed interval holds the certified one: 99.99996694..% is not "99.999967%".
+    #[test]
+    fn bounds_round_outward() {
+        let (low, high) = super::availability_bounds_percent(3.240744e-7, 3.306418e-7);
+        assert_eq!((low.as_str(), high.as_str()), ("99.999966%", "99.999968%"));
+        let (low, high) = super::unavailability_bounds_sci(3.2407449e-7, 3.2477881e-7);
+        assert_eq!((low.as_str(), high.as_str()), ("3.240744e-7", "3.247789e-7"));
+        assert_eq!(super::availability_bounds_percent(0.0, 0.0), ("100.000000%".into(), "100.000000%".into()));
     }
 }
