@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
                 max_listed: 100,
                 importance: true,
                 max_bdd_nodes: 1_000_000,
-                cancel: None,
+                budget: sim_core::analysis::budget::Budget::UNLIMITED,
             };
             if let Ok(r) = sim_core::analysis::analyze_tree(tree, &options) {
                 assert!((0.0..=1.0 + 1e-9).contains(&r.probability), "probability {}", r.probability);

@@ -37,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
                 max_listed: 100,
                 importance: false,
                 max_bdd_nodes: 1_000_000,
-                cancel: None,
+                budget: sim_core::analysis::budget::Budget::UNLIMITED,
             };
             for st in structures.into_iter().flatten() {
                 if st.tree.events.len() > 40 {
