@@ -50,13 +50,12 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
             }
             Err(why) => match a.bounds {
                 Some(b) => {
+                    let (low, high) = super::availability_bounds_percent(b.lower, b.upper);
                     let _ = writeln!(
                         out,
-                        "| {} {} | {} .. {} (certified bounds{}; exact figure not computed: {}) | {:.2} .. {:.2} | {} .. {} | |",
+                        "| {} {} | {low} .. {high} (certified bounds{}; exact figure not computed: {}) | {:.2} .. {:.2} | {} .. {} | |",
                         a.what,
                         cell(&a.name),
-                        super::availability_bounds_percent(b.lower, b.upper).0,
-                        super::availability_bounds_percent(b.lower, b.upper).1,
                         match super::bounds_halt(&b) {
                             h if h.is_empty() => h,
                             h => format!(", {}", cell(&h)),

@@ -80,11 +80,10 @@ pub fn render(
             Err(why) => {
                 let _ = writeln!(out, "  exact figure not computed: {why}");
                 if let Some(b) = a.bounds {
+                    let (lower_u, upper_u) = super::unavailability_bounds_sci(b.lower, b.upper);
                     let _ = writeln!(
                         out,
-                        "  unavailability      between {} and {} (certified; gap {:.2}% of the upper bound{})",
-                        super::unavailability_bounds_sci(b.lower, b.upper).0,
-                        super::unavailability_bounds_sci(b.lower, b.upper).1,
+                        "  unavailability      between {lower_u} and {upper_u} (certified; gap {:.2}% of the upper bound{})",
                         b.relative_gap() * 100.0,
                         match super::bounds_halt(&b) {
                             h if h.is_empty() => h,

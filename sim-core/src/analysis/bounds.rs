@@ -135,11 +135,8 @@ pub fn certified_bounds(model: &Model) -> Vec<Bounds> {
 pub fn certified_bounds_within(model: &Model, budget: super::budget::Budget) -> Vec<Bounds> {
     let charged = std::cell::Cell::new(0u64);
     certified_bounds_until(model, &|p: Progress| {
-        if p.order == 2 && p.done == 0 {
-            let left = budget.work_left.map_or(u64::MAX, |l| l.load(std::sync::atomic::Ordering::Relaxed));
-            if (p.planned as u64).saturating_mul(p.work) / 10 > left {
-                return Some(Halt::WouldNotFinish { runs_needed: p.planned });
-            }
+        if p.order == 2 && p.done == 0 && (p.planned as u64).saturating_mul(p.work) / 10 > budget.left() {
+            return Some(Halt::WouldNotFinish { runs_needed: p.planned });
         }
         let due = p.work - charged.replace(p.work);
         budget.charge(due).map(Halt::Budget)

@@ -71,6 +71,11 @@ impl Budget {
         self.clock.filter(|c| c.load(Ordering::Relaxed)).map(|_| Spent::Clock)
     }
 
+    /// Work units left (`u64::MAX` when unlimited).
+    pub fn left(&self) -> u64 {
+        self.work_left.map_or(u64::MAX, |l| l.load(Ordering::Relaxed))
+    }
+
     /// Whether the budget is spent, without charging anything.
     pub fn spent(&self) -> Option<Spent> {
         if self.work_left.is_some_and(|l| l.load(Ordering::Relaxed) == 0) {
