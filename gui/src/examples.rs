@@ -31,6 +31,7 @@ macro_rules! examples {
 /// Every scenario under `scenarios/` (a test keeps this list complete and sorted).
 pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/arp-monitor-without-validation.jsonc",
+    "anti-patterns/arp-single-target.jsonc",
     "anti-patterns/backup-beside-the-data.jsonc",
     "anti-patterns/bond-into-one-switch.jsonc",
     "anti-patterns/cluster-no-quorum.jsonc",

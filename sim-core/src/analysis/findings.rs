@@ -274,7 +274,10 @@ fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u
         let watches = match &s.sees {
             crate::model::Visibility::Peers => "its peers still hear it".to_string(),
             crate::model::Visibility::LocalLink => "its own link still works".to_string(),
-            crate::model::Visibility::PathTo(t) => format!("it still reaches {}", model.element(*t).name),
+            crate::model::Visibility::PathTo { targets, .. } => {
+                let names: Vec<&str> = targets.iter().map(|t| model.element(*t).name.as_str()).collect();
+                format!("it still reaches {}", names.join(" or "))
+            }
             crate::model::Visibility::Nothing => "nothing checks it".to_string(),
             crate::model::Visibility::Probes { onward_tiers } => {
                 let depth = onward_tiers.first().copied().unwrap_or(0);

@@ -168,7 +168,7 @@ impl Flow<'_> {
                 let sets: Vec<Set> = of.iter().map(|r| self.req(r)).collect();
                 at_least(sets.len() + 1 - (*k as usize).min(sets.len() + 1), &sets)
             }
-            Req::Path { from, to } => self.unreachable(&[*from], &[*to]),
+            Req::Path { from, to, .. } => self.unreachable(&[*from], &[*to]),
         }
     }
 

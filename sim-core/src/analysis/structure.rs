@@ -209,7 +209,19 @@ impl<'m> Builder<'m> {
                 let n = parts.len();
                 self.at_least(format!("needs-{k}-of-{n}:{owner}"), n + 1 - (*k as usize).min(n + 1), parts)
             }
-            Req::Path { from, to } => self.unreachable(&[*from], &[*to], &format!("{owner}:path")),
+            Req::Path { from, to, probe } => {
+                if *probe {
+                    let note = format!(
+                        "a bond's ARP probes to {} are taken to get through over any working path, routers included; ARP stays within one L2 segment, so where the switches' own path to {} is cut while a detour through other routers remains, this figure errs optimistic by cut sets of two elements or more (a link and a link, or a link and a switch; `spofsim simulate` keeps probes within the segment)",
+                        self.model.element(*to).name,
+                        self.model.element(*to).name
+                    );
+                    if !self.tree.notes.contains(&note) {
+                        self.tree.notes.push(note);
+                    }
+                }
+                self.unreachable(&[*from], &[*to], &format!("{owner}:path"))
+            }
         }
     }
 

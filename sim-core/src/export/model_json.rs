@@ -14,7 +14,7 @@ fn req(r: &Req) -> Value {
         Req::Group(g) => json!({ "g": g.0 }),
         Req::All(of) => json!({ "all": of.iter().map(req).collect::<Vec<_>>() }),
         Req::AtLeast { k, of } => json!({ "atleast": [k, of.iter().map(req).collect::<Vec<_>>()] }),
-        Req::Path { from, to } => json!({ "path": [from.0, to.0] }),
+        Req::Path { from, to, .. } => json!({ "path": [from.0, to.0] }),
     }
 }
 

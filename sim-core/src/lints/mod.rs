@@ -2,6 +2,7 @@
 //! rationale (citing a primary source), and tests that it fires on a bad design and stays
 //! quiet on a good one. Adding a lint: a file and a line in [`LINTS`].
 
+mod arp_single_target;
 mod arp_validate;
 mod backup_same_site;
 mod backup_unmonitored;
@@ -148,6 +149,7 @@ pub static LINTS: &[&Lint] = &[
     &vrrp_untracked::LINT,
     &arp_validate::LINT,
     &vrrp_multicast::LINT,
+    &arp_single_target::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.

@@ -77,16 +77,23 @@ pub enum BondMonitor {
         /// kernel's default of 0 turns ARP monitoring off, so a real ARP monitor always
         /// sets it; give the configured value.
         interval: Option<Duration>,
-        /// The component whose address is probed, usually the gateway router (a group,
-        /// such as a `vrrp` VIP, is refused).
-        target: Ref,
+        /// The component whose address is probed (Linux arp_ip_target), usually the
+        /// gateway router. A group, such as a `vrrp` VIP, is refused: name its routers
+        /// in `targets`.
+        target: Option<Ref>,
+        /// Several probed components instead of one `target` (Linux takes up to 16
+        /// arp_ip_target addresses); a NIC counts as up while it reaches any of them
+        /// (Linux's default `arp_all_targets any`), e.g. `"targets": ["gw-1", "gw-2"]`.
+        targets: Option<Vec<Ref>>,
         /// Missed probes before failover, at least 1 (Linux arp_missed_max; default 2).
         missed: Option<u32>,
         /// Which NICs check that what they receive answers their own probes (Linux
         /// arp_validate): "none" (the kernel's default), "active", "backup" or "all".
         /// Without validation of the active NIC, any traffic it receives (other hosts'
         /// ARP broadcasts on its switch) keeps it "up", so the monitor sees no further
-        /// than its switch, as MII.
+        /// than its switch, as MII. With it ("active" or "all"), a NIC that reaches no
+        /// target is down, so when every target is lost the whole bond is down: the
+        /// targets join what the server's network needs.
         validate: Option<ArpValidate>,
     },
 }
@@ -139,7 +146,7 @@ pub struct BondSpec {
     /// The member NICs (at least two, in one server), primary first.
     pub members: Vec<Ref>,
     /// How a failed member is noticed: MII by default (Linux miimon, 100ms), e.g.
-    /// `"monitor": { "arp": { "target": "gw-1" } }`.
+    /// `"monitor": { "arp": { "targets": ["gw-1", "gw-2"], "validate": "all" } }`.
     pub monitor: Option<BondMonitor>,
 }
 
@@ -253,23 +260,57 @@ fn lower_bond(
             let i = interval.map_or(0.1, |d| d.secs);
             (i + downdelay.map_or(0.0, |d| d.secs), Visibility::LocalLink, "mii")
         }
-        Some(BondMonitor::Arp { interval, target, missed, validate }) => {
-            let Some(t) = cx.resolve_any_element(target, "an ARP target") else {
-                return;
+        Some(BondMonitor::Arp { interval, target, targets, missed, validate }) => {
+            let refs: Vec<&Ref> = match (target, targets) {
+                (Some(t), None) => vec![t],
+                (None, Some(ts)) if !ts.is_empty() => ts.iter().collect(),
+                _ => {
+                    cx.error(
+                        Code::ImpossibleValue,
+                        cx.span,
+                        "ARP monitoring needs its probed address: one \"target\" or a non-empty \"targets\" list",
+                        "write \"target\": \"gw-1\", or \"targets\": [\"gw-1\", \"gw-2\"] (Linux arp_ip_target)",
+                    );
+                    return;
+                }
             };
+            let resolved: Vec<ElementId> =
+                refs.iter().filter_map(|r| cx.resolve_any_element(r, "an ARP target")).collect();
+            if resolved.len() != refs.len() {
+                return;
+            }
             let missed = missed.unwrap_or(2);
             if missed == 0 {
                 cx.error(
                     Code::ImpossibleValue,
-                    target.span,
+                    refs[0].span,
                     "ARP monitoring needs at least one missed probe",
                     "set \"missed\" to 1 or more (Linux default 2)",
                 );
             }
             // Without validation of the active NIC, other hosts' broadcasts on its switch
-            // keep it up: it sees its own link and switch, no further.
+            // keep it up: it sees its own link and switch, no further. With it, a NIC
+            // that reaches no target is marked down, so when no NIC reaches one the bond
+            // has no NIC left and carries nothing (bonding.rst, "ARP Monitor Operation").
+            // With "active" alone, the backups are not validated: the bond flaps from
+            // NIC to NIC, each marked down after its missed probes; spofsim counts the
+            // bond down throughout, the conservative reading.
             let validated = validate.unwrap_or_default().validates_active();
-            let sees = if validated { Visibility::PathTo(t) } else { Visibility::LocalLink };
+            let sees = if validated {
+                let paths: Vec<Req> = nics
+                    .iter()
+                    .flat_map(|&nic| resolved.iter().map(move |&t| Req::Path { from: nic, to: t, probe: true }))
+                    .collect();
+                // Each NIC needs some NIC's path to some target (not the bond group:
+                // the group is down during its own switchover, which would take the
+                // NIC it switches to down with it).
+                for &nic in &nics {
+                    cx.need(nic, Req::any(paths.clone()), EdgeKind::Network);
+                }
+                Visibility::PathTo { targets: resolved, l2: true }
+            } else {
+                Visibility::LocalLink
+            };
             cx.attr("arp_validate", Attr::Text(format!("{:?}", validate.unwrap_or_default()).to_lowercase()));
             (interval.map_or(1.0, |d| d.secs) * f64::from(missed.max(1)), sees, "arp")
         }

@@ -230,14 +230,18 @@ impl Spec for MultipathSpec {
             );
         }
         let poll = self.polling_interval.map_or(5.0, |d| d.secs);
-        let paths: Vec<Req> = hbas.iter().map(|&h| Req::Path { from: h, to: array }).collect();
+        let paths: Vec<Req> = hbas.iter().map(|&h| Req::Path { from: h, to: array, probe: false }).collect();
         cx.set_members(hbas);
         if let Some(g) = cx.group_mut() {
             g.arrangement = match self.policy {
                 PathPolicy::Failover => Arrangement::ActiveStandby,
                 PathPolicy::RoundRobin => Arrangement::ActiveActive { need: 1 },
             };
-            g.switchover = Some(Switchover { detect_secs: poll, takeover_secs: 0.0, sees: Visibility::PathTo(array) });
+            g.switchover = Some(Switchover {
+                detect_secs: poll,
+                takeover_secs: 0.0,
+                sees: Visibility::PathTo { targets: vec![array], l2: false },
+            });
         }
         let Some(g) = cx.me_group() else { return };
         cx.group_need(g, Req::any(paths), EdgeKind::Storage);

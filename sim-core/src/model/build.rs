@@ -357,7 +357,7 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
             Req::Element(id) => *id = emap[id.0 as usize],
             Req::Group(id) => *id = gmap[id.0 as usize],
             Req::All(of) | Req::AtLeast { of, .. } => of.iter_mut().for_each(|r| req(r, emap, gmap)),
-            Req::Path { from, to } => {
+            Req::Path { from, to, .. } => {
                 *from = emap[from.0 as usize];
                 *to = emap[to.0 as usize];
             }
@@ -404,8 +404,8 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
         }
         g.advert_segment.iter_mut().for_each(e);
         g.advert_blockers.iter_mut().for_each(e);
-        if let Some(Switchover { sees: Visibility::PathTo(t), .. }) = &mut g.switchover {
-            e(t);
+        if let Some(Switchover { sees: Visibility::PathTo { targets, .. }, .. }) = &mut g.switchover {
+            targets.iter_mut().for_each(e);
         }
     }
     groups.sort_by_key(|g| g.id);

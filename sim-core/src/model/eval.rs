@@ -169,7 +169,7 @@ impl Evaluator<'_> {
             Req::All(of) => of.iter().all(|r| self.holds(r)),
             Req::AtLeast { k, of } => of.iter().filter(|r| self.holds(r)).count() >= *k as usize,
             // A working network path from one endpoint to the other.
-            Req::Path { from, to } => self.reach(&[*from], *to),
+            Req::Path { from, to, .. } => self.reach(&[*from], *to),
         }
     }
 

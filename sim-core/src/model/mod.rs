@@ -191,6 +191,13 @@ pub enum Req {
     Path {
         from: ElementId,
         to: ElementId,
+        /// A probe (a bond's ARP request and reply) rather than traffic: a standby
+        /// member of a transit-blocking group sends and hears it too, and it crosses
+        /// switches only (one L2 segment). Only the simulator distinguishes: the static
+        /// engines judge the state after failover, where no role blocks a path, and let
+        /// the probe cross routers too (optimistic where the segment is cut but a detour
+        /// through other routers remains; their analyses say so in a note).
+        probe: bool,
     },
 }
 
@@ -258,8 +265,12 @@ pub struct Link {
 pub enum Visibility {
     /// Only the local link state (bond MII): blind to failures further upstream.
     LocalLink,
-    /// End-to-end probes to a target (bond ARP monitoring, LB health checks).
-    PathTo(ElementId),
+    /// End-to-end probes to targets: a member looks healthy while it reaches any of
+    /// them (bond ARP monitoring with Linux's default `arp_all_targets any`, multipath
+    /// path checkers). `l2`: the probe is ARP, which stays within one L2 segment
+    /// (switches only) and is answered by a target whatever its role in a group (a
+    /// VRRP backup answers for its own address).
+    PathTo { targets: Vec<ElementId>, l2: bool },
     /// Heartbeats or adverts between the members (VRRP, cluster, STP BPDUs).
     Peers,
     /// Nothing: clients find out themselves (DNS round robin).
@@ -628,7 +639,7 @@ impl Model {
                     format!("{k}-of({inner})")
                 }
             }
-            Req::Path { from, to } => format!("path({} -> {})", self.element(*from).name, self.element(*to).name),
+            Req::Path { from, to, .. } => format!("path({} -> {})", self.element(*from).name, self.element(*to).name),
         }
     }
 }

@@ -33,6 +33,11 @@ pub enum Expr {
 pub struct PathQuery {
     pub sources: Vec<ElementId>,
     pub targets: Vec<ElementId>,
+    /// Standby members of transit-blocking groups block the path (traffic); `false`
+    /// for probes ([`Req::Path`]'s `probe`).
+    pub honour_exclusion: bool,
+    /// Through switches only: an ARP probe stays in its L2 segment.
+    pub segment: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -322,6 +327,18 @@ impl Circuit {
                 if std::mem::replace(&mut seen[x as usize], true) || x == net_node {
                     continue;
                 }
+                // A probe's target (a bond's ARP target, a gateway) is what the service
+                // needs to reach, not part of its cone: its neighbours' groups (other
+                // switches' spanning trees) would be taken for the service's own.
+                if let NodeKind::Path(q) = kinds[x as usize] {
+                    let q = &paths[q as usize];
+                    if !q.honour_exclusion {
+                        for &a in &q.sources {
+                            stack.extend(endpoint_elements(&net, a).iter().map(|e| e.0));
+                        }
+                        continue;
+                    }
+                }
                 stack.extend(inputs[x as usize].iter().copied().filter(|&d| d != net_node));
             }
             service_groups.push((0..g).filter(|&j| seen[(n + j) as usize]).map(GroupId).collect());
@@ -453,9 +470,15 @@ fn compile(req: &Req, n: u32, path_index: &mut impl FnMut(PathQuery) -> u32) -> 
         Req::Group(g) => Expr::Node(n + g.0),
         Req::All(of) => Expr::All(of.iter().map(|r| compile(r, n, path_index)).collect()),
         Req::AtLeast { k, of } => Expr::AtLeast(*k, of.iter().map(|r| compile(r, n, path_index)).collect()),
-        Req::Path { from, to } => {
-            Expr::Node(u32::MAX - path_index(PathQuery { sources: vec![*from], targets: vec![*to] }))
-        }
+        Req::Path { from, to, probe } => Expr::Node(
+            u32::MAX
+                - path_index(PathQuery {
+                    sources: vec![*from],
+                    targets: vec![*to],
+                    honour_exclusion: !*probe,
+                    segment: *probe,
+                }),
+        ),
     }
 }
 

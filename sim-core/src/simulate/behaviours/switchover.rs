@@ -62,7 +62,17 @@ impl<'c, 'm> Sim<'c, 'm> {
             Visibility::LocalLink => {
                 self.works(m) && cx.groups[j].local_links[i].iter().all(|&(l, far)| self.works(l) && self.works(far))
             }
-            Visibility::PathTo(t) => self.works(m) && self.reach(&[m], &[*t], true, Some(m)),
+            // An ARP probe leaves by the NIC's own cable, crosses switches only, and
+            // any router answers it, master or backup (not through a sibling NIC, which
+            // sharing the server would otherwise allow); a path checker's probe takes
+            // the data path.
+            Visibility::PathTo { targets, l2: true } => {
+                self.works(m)
+                    && cx.groups[j].local_links[i].iter().any(|&(link, far)| {
+                        self.works(link) && self.works(far) && self.reach_within(&[far], targets, false, None, true)
+                    })
+            }
+            Visibility::PathTo { targets, l2: false } => self.works(m) && self.reach(&[m], targets, true, Some(m)),
             Visibility::Probes { .. } => self.works(m) && self.probed_ok(j, i),
         }
     }

@@ -372,7 +372,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let mut watchers = vec![Vec::new(); n];
         let mut net_watchers = Vec::new();
         for (j, p) in cx.groups.iter().enumerate() {
-            if matches!(p.sees, Visibility::PathTo(_))
+            if matches!(p.sees, Visibility::PathTo { .. })
                 || p.stp.is_some()
                 || p.peers_networked
                 || p.checked_from.is_some()
@@ -408,8 +408,8 @@ impl<'c, 'm> Sim<'c, 'm> {
         for &j in &net_watchers {
             let p = &cx.groups[j as usize];
             let mut anchors = model.groups[j as usize].members.clone();
-            if let Visibility::PathTo(t) = p.sees {
-                anchors.push(t);
+            if let Visibility::PathTo { targets, .. } = &p.sees {
+                anchors.extend(targets);
             }
             if let Some(from) = p.checked_from {
                 anchors.extend(model.anchors(from));
@@ -1051,7 +1051,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             NodeKind::Group(g) => self.eval_group(g as usize),
             NodeKind::Path(p) => {
                 let q = &self.cx.circuit.paths[p as usize];
-                self.reach(&q.sources, &q.targets, true, None)
+                self.reach_within(&q.sources, &q.targets, q.honour_exclusion, None, q.segment)
             }
             NodeKind::Service(s) => {
                 self.observe_service(s);
