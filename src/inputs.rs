@@ -175,16 +175,43 @@ pub fn load_scenario(
     text: &str,
     color: crate::render::ColorMode,
 ) -> (spofsim::report::Sources, Result<sim_core::model::Model, crate::Status>) {
+    let (sources, model) = load_scenario_explained(path, text, color);
+    (sources, model.map_err(|_| crate::Status::Invalid))
+}
+
+/// [`load_scenario`], with the errors on one line each (`file:line:column: error[CODE]:
+/// message`, sorted as reported) when the scenario is invalid, for reports that carry
+/// them (check's JSON, Markdown, JUnit and SARIF).
+pub fn load_scenario_explained(
+    path: &Path,
+    text: &str,
+    color: crate::render::ColorMode,
+) -> (spofsim::report::Sources, Result<sim_core::model::Model, Vec<String>>) {
+    let one_line = |sources: &spofsim::report::Sources, d: &sim_core::diagnostics::Diagnostic| match d.span {
+        Some(span) => {
+            let (file, line, column) = sources.position(span);
+            format!("{file}:{line}:{column}: error[{}]: {}", d.code.as_str(), d.message)
+        }
+        None => format!("{}: error[{}]: {}", path.display(), d.code.as_str(), d.message),
+    };
     let sources = match resolve_layers(path, text) {
         Ok(s) => s,
         Err(e) => {
-            eprint!("{}", crate::render::diagnostics_text(&e.file, &e.text, &[e.diagnostic], color));
-            return (spofsim::report::Sources::single(&path.display().to_string(), text), Err(crate::Status::Invalid));
+            eprint!(
+                "{}",
+                crate::render::diagnostics_text(&e.file, &e.text, std::slice::from_ref(&e.diagnostic), color)
+            );
+            let base = spofsim::report::Sources::single(&e.file.display().to_string(), &e.text);
+            let errors = vec![one_line(&base, &e.diagnostic)];
+            return (spofsim::report::Sources::single(&path.display().to_string(), text), Err(errors));
         }
     };
     let loaded = if sources.layers.len() == 1 { sim_core::load(text) } else { sim_core::load_layers(&sources.texts()) };
     eprint!("{}", crate::render::layered_diagnostics_text(&sources, &loaded.diagnostics, color));
-    (sources, loaded.model.ok_or(crate::Status::Invalid))
+    let errors: Vec<String> =
+        loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| one_line(&sources, d)).collect();
+    let model = loaded.model.ok_or(errors);
+    (sources, model)
 }
 
 /// [`load_scenario`] without the sources: the model unless there were errors.

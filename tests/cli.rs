@@ -190,6 +190,13 @@ fn check_gates_ci_in_every_format() {
     assert_eq!(spofsim(&["check", fails]).code, 1);
     assert_eq!(spofsim(&["check", holds, fails]).code, 1);
     assert_eq!(spofsim(&["--color", "never", "check", holds, BAD]).code, 2, "invalid input wins");
+    // A report read apart from the terminal (a CI's JUnit, a Markdown summary, JSON)
+    // carries the errors themselves, with file, line and column.
+    for format in ["json", "markdown", "junit"] {
+        let run = spofsim(&["--color", "never", "check", BAD, "--format", format]);
+        assert_eq!(run.code, 2, "{format}");
+        assert!(run.stdout.contains("unknown-id.jsonc:5:44: error[E301]: unknown id"), "{format}: {}", run.stdout);
+    }
     // A warning-level lint fails the run only when asked to.
     assert_eq!(spofsim(&["check", "scenarios/anti-patterns/db-pair-one-array.jsonc"]).code, 0);
     assert_eq!(spofsim(&["check", "scenarios/anti-patterns/db-pair-one-array.jsonc", "--fail-on", "warning"]).code, 1);

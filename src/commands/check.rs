@@ -28,7 +28,7 @@ pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Statu
                 continue;
             }
         };
-        let (sources, model) = inputs::load_scenario(&input.path, &text, color);
+        let (sources, model) = inputs::load_scenario_explained(&input.path, &text, color);
         match model {
             Ok(model) => {
                 let stop = crate::progress::deadline(
@@ -43,13 +43,16 @@ pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Statu
                 stop.finish();
                 checked.push(Checked { path, result: Ok(result), sources })
             }
-            Err(_) => {
+            Err(errors) => {
                 invalid = true;
-                checked.push(Checked {
-                    path,
-                    result: Err("invalid scenario (see the diagnostics above)".into()),
-                    sources,
-                });
+                // The errors themselves, so a report read apart from the terminal (a
+                // CI's JUnit or Markdown summary) says what to fix.
+                let why = if errors.is_empty() {
+                    "invalid scenario (see the diagnostics above)".to_string()
+                } else {
+                    format!("invalid scenario: {}", errors.join("; "))
+                };
+                checked.push(Checked { path, result: Err(why), sources });
             }
         }
     }
