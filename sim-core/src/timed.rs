@@ -17,9 +17,11 @@
 //!   o_e = (1 − q) · o_clean + q · o_error, both drilled (the error costs a restore).
 //!
 //! The failover term is first order. It counts each failure as if everything else were
-//! up, and takes the member that is active at time 0 as the one that fails, so with
-//! members of unequal MTBF and no preemption the rate of active failures is off by their
-//! ratio; the relative error is of the order of the other elements' unavailability. When
+//! up, and takes each group as serving from its first member, so with members of
+//! unequal MTBF and no preemption the rate of active failures is off by their ratio, and
+//! a group that does not fail back also serves from another member, whose own unseen
+//! single failures are left out (optimistic; docs/SEMANTICS.md §5); the relative error
+//! is otherwise of the order of the other elements' unavailability. When
 //! the term is not small (above [`FIRST_ORDER_LIMIT`]) the delays are comparable to the
 //! time between failures and only `simulate` can say how available the service is;
 //! every output says so.

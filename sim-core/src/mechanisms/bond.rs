@@ -78,8 +78,8 @@ pub enum BondMonitor {
         /// sets it; give the configured value.
         interval: Option<Duration>,
         /// The component whose address is probed (Linux arp_ip_target), usually the
-        /// gateway router. A group, such as a `vrrp` VIP, is refused: name its routers
-        /// in `targets`.
+        /// gateway router. A group, such as a `vrrp` VIP, is refused (name its routers
+        /// in `targets`), and so are links and sites, which have no address.
         target: Option<Ref>,
         /// Several probed components instead of one `target` (Linux takes up to 16
         /// arp_ip_target addresses); a NIC counts as up while it reaches any of them
@@ -264,18 +264,54 @@ fn lower_bond(
             let refs: Vec<&Ref> = match (target, targets) {
                 (Some(t), None) => vec![t],
                 (None, Some(ts)) if !ts.is_empty() => ts.iter().collect(),
-                _ => {
+                (Some(t), Some(_)) => {
+                    cx.error(
+                        Code::ImpossibleValue,
+                        t.span,
+                        "ARP monitoring takes \"target\" or \"targets\", not both",
+                        "keep one: \"targets\": [\"gw-1\", \"gw-2\"] lists every address probed (Linux arp_ip_target)",
+                    );
+                    return;
+                }
+                (None, _) => {
                     cx.error(
                         Code::ImpossibleValue,
                         cx.span,
-                        "ARP monitoring needs its probed address: one \"target\" or a non-empty \"targets\" list",
+                        "ARP monitoring needs the address it probes: \"target\", or a non-empty \"targets\" list",
                         "write \"target\": \"gw-1\", or \"targets\": [\"gw-1\", \"gw-2\"] (Linux arp_ip_target)",
                     );
                     return;
                 }
             };
-            let resolved: Vec<ElementId> =
-                refs.iter().filter_map(|r| cx.resolve_any_element(r, "an ARP target")).collect();
+            let mut resolved = Vec::new();
+            for r in &refs {
+                // A virtual IP is a group: say what to write instead.
+                if let Some((Target::Group(_), kind)) = cx.builder.lookup(&r.value) {
+                    cx.error(
+                        Code::WrongKind,
+                        r.span,
+                        format!(
+                            "\"{}\" is a {kind} group; spofsim does not take a virtual IP as an ARP target",
+                            r.value
+                        ),
+                        "probe its routers instead: \"targets\": [\"gw-1\", \"gw-2\"] with their ids",
+                    );
+                    continue;
+                }
+                let Some(t) = cx.resolve_any_element(r, "an ARP target") else { continue };
+                // ARP is answered by a device with an address, not by a cable or a site.
+                let kind = cx.builder.model.elements[t.0 as usize].kind;
+                if matches!(kind, "link" | "site" | "entry") {
+                    cx.error(
+                        Code::WrongKind,
+                        r.span,
+                        format!("\"{}\" is a {kind}, which cannot answer ARP probes", r.value),
+                        "name the device whose address is probed: usually the gateway router",
+                    );
+                    continue;
+                }
+                resolved.push(t);
+            }
             if resolved.len() != refs.len() {
                 return;
             }
@@ -349,6 +385,81 @@ pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simul
         }
         crate::model::Arrangement::ActiveActive { .. } => {
             SimProfile { host_local: true, ..SimProfile::plain(Behaviour::Absorb) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{analyze_tree, structure, Options};
+
+    /// Two servers' worth of cabling at 100%, so that only the routers fail: gw-1 with
+    /// q₁ = 1e-3, gw-2 with q₂ = 2e-3, each cabled to both switches and the internet.
+    fn design(monitor: &str) -> String {
+        format!(
+            r#"{{ "defaults": {{ "link": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }},
+                "switch": {{ "availability": "100%" }}, "server": {{ "availability": "100%" }},
+                "process": {{ "availability": "100%" }} }},
+              "components": {{ "internet": {{ "kind": "entry" }},
+                "gw-1": {{ "kind": "router", "availability": "99.9%" }}, "gw-2": {{ "kind": "router", "availability": "99.8%" }},
+                "sw-1": {{ "kind": "switch" }}, "sw-2": {{ "kind": "switch" }},
+                "web-1": {{ "kind": "server", "runs": ["web"], "bond": {{ "to": ["sw-1", "sw-2"], "monitor": {{ "arp": {monitor} }} }} }} }},
+              "links": [ {{ "between": ["internet", "gw-1"] }}, {{ "between": ["internet", "gw-2"] }},
+                {{ "between": ["gw-1", "sw-1"] }}, {{ "between": ["gw-1", "sw-2"] }},
+                {{ "between": ["gw-2", "sw-1"] }}, {{ "between": ["gw-2", "sw-2"] }} ],
+              "groups": {{ "gw": {{ "kind": "vrrp", "members": ["gw-1", "gw-2"] }} }},
+              "services": {{ "s": {{ "from": "internet", "through": ["gw", "web-1/web"] }} }} }}"#
+        )
+    }
+
+    fn unavailability(monitor: &str) -> (f64, Vec<String>) {
+        let loaded = crate::load(&design(monitor));
+        assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+        let m = loaded.model.unwrap();
+        let tree = structure::service_trees(&m).remove(0).unwrap();
+        let u = analyze_tree(&tree, &Options::default()).unwrap().probability;
+        let singles = crate::analysis::single_failures::single_failures(&m);
+        let spofs = singles[0].clone().unwrap_or_default().iter().map(|&e| m.element(e).name.clone()).collect();
+        (u, spofs)
+    }
+
+    /// Closed forms from Linux bonding.rst ("ARP Monitor Operation", "arp_validate"):
+    /// with the active NIC validated, a NIC is up only while a target answers, so with
+    /// one target the service needs gw-1 (U = q₁); with both, or without validation,
+    /// either router carries it (U = q₁q₂).
+    #[test]
+    fn validated_targets_join_what_the_server_needs() {
+        let (u, spofs) = unavailability(r#"{ "target": "gw-1", "validate": "all" }"#);
+        assert!((u - 1e-3).abs() < 1e-12, "{u:e}");
+        assert_eq!(spofs, ["gw-1"]);
+        let (u, spofs) = unavailability(r#"{ "target": "gw-1", "validate": "active" }"#);
+        assert!((u - 1e-3).abs() < 1e-12, "{u:e}");
+        assert_eq!(spofs, ["gw-1"]);
+        for monitor in [
+            r#"{ "targets": ["gw-1", "gw-2"], "validate": "all" }"#,
+            r#"{ "target": "gw-1" }"#,
+            r#"{ "target": "gw-1", "validate": "backup" }"#,
+        ] {
+            let (u, spofs) = unavailability(monitor);
+            assert!((u - 2e-6).abs() < 1e-15, "{monitor}: {u:e}");
+            assert!(spofs.is_empty(), "{monitor}: {spofs:?}");
+        }
+    }
+
+    #[test]
+    fn bad_targets_are_clear_errors() {
+        for (monitor, expected) in [
+            (r#"{ "target": "gw-1", "targets": ["gw-2"] }"#, "\"target\" or \"targets\", not both"),
+            (r#"{ "targets": [] }"#, "a non-empty \"targets\" list"),
+            (r#"{ "validate": "all" }"#, "a non-empty \"targets\" list"),
+            (r#"{ "target": "gw" }"#, "\"gw\" is a vrrp group; spofsim does not take a virtual IP as an ARP target"),
+            (r#"{ "targets": ["gw-1", "gw-1~sw-1"] }"#, "\"gw-1~sw-1\" is a link, which cannot answer ARP probes"),
+            (r#"{ "targets": ["gw-1", "gw-3"] }"#, "gw-3"),
+        ] {
+            let loaded = crate::load(&design(monitor));
+            let errors: Vec<&str> =
+                loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
+            assert!(errors.iter().any(|e| e.contains(expected)), "{monitor}: {errors:?}");
         }
     }
 }
