@@ -393,8 +393,9 @@ pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simul
 mod tests {
     use crate::analysis::{analyze_tree, structure, Options};
 
-    /// Two servers' worth of cabling at 100%, so that only the routers fail: gw-1 with
-    /// q₁ = 1e-3, gw-2 with q₂ = 2e-3, each cabled to both switches and the internet.
+    /// One server's cabling, switches, server and process at 100%, so that only the
+    /// routers fail: gw-1 with q₁ = 1e-3, gw-2 with q₂ = 2e-3, each cabled to both
+    /// switches and the internet.
     fn design(monitor: &str) -> String {
         format!(
             r#"{{ "defaults": {{ "link": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }},
