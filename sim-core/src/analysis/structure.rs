@@ -211,10 +211,9 @@ impl<'m> Builder<'m> {
             }
             Req::Path { from, to, probe } => {
                 if *probe {
+                    let target = &self.model.element(*to).name;
                     let note = format!(
-                        "a bond's ARP probes to {} are taken to get through over any working path, routers included; ARP stays within one L2 segment, so where the switches' own path to {} is cut while a detour through other routers remains, this figure errs optimistic by cut sets of two elements or more (a link and a link, or a link and a switch; `spofsim simulate` keeps probes within the segment)",
-                        self.model.element(*to).name,
-                        self.model.element(*to).name
+                        "a bond's ARP probes to {target} are taken to get through over any working path, routers included; ARP stays within one L2 segment, so where the switches' own path to {target} is cut while a detour through other routers remains, this figure errs optimistic by cut sets of two elements or more (a link and a link, or a link and a switch; `spofsim simulate` keeps probes within the segment)"
                     );
                     if !self.tree.notes.contains(&note) {
                         self.tree.notes.push(note);

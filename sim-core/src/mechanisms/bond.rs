@@ -185,7 +185,7 @@ fn host_of(cx: &LowerCx, nic: ElementId) -> Option<ElementId> {
     match &cx.builder.model.elements[nic.0 as usize].needs {
         Req::Element(h) => Some(*h),
         Req::All(of) => of.iter().find_map(|r| match r {
-            Req::Element(h) if cx.builder.model.elements[h.0 as usize].kind == "server" => Some(*h),
+            Req::Element(h) if cx.builder.model.elements[h.0 as usize].layer == Layer::Compute => Some(*h),
             _ => None,
         }),
         _ => None,
@@ -301,7 +301,7 @@ fn lower_bond(
                 let Some(t) = cx.resolve_any_element(r, "an ARP target") else { continue };
                 // ARP is answered by a device with an address, not by a cable or a site.
                 let kind = cx.builder.model.elements[t.0 as usize].kind;
-                if matches!(kind, "link" | "site" | "entry") {
+                if !crate::model::has_address(kind) {
                     cx.error(
                         Code::WrongKind,
                         r.span,

@@ -18,7 +18,7 @@ mod quorum;
 mod reach;
 
 pub use build::{LowerCx, ModelBuilder, Target};
-pub use network::{NetworkIndex, FORWARDING, SWITCHING};
+pub use network::{has_address, NetworkIndex, FORWARDING, SWITCHING};
 pub use quorum::Votes;
 pub use reach::service_path_gaps;
 

@@ -11,6 +11,15 @@ pub const SWITCHING: &[&str] = &["switch"];
 
 pub const FORWARDING: &[&str] = &["switch", "router", "firewall", "load-balancer", "san-switch", "entry"];
 
+/// Kinds with no IP address of their own, so no probe (ARP, ICMP) can be answered by
+/// them: a cable, a site, the outside world.
+const WITHOUT_ADDRESS: &[&str] = &["link", "site", "entry"];
+
+/// Whether `kind` names a device with an address that a probe can get an answer from.
+pub fn has_address(kind: &str) -> bool {
+    !WITHOUT_ADDRESS.contains(&kind)
+}
+
 pub struct NetworkIndex {
     /// Per element: (neighbour, link element) over network links.
     pub adjacency: Vec<Vec<(ElementId, ElementId)>>,
