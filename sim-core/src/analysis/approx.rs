@@ -125,7 +125,7 @@ pub fn probability_bounds(
             super::AnalysisError::TooLarge { max_bdd_nodes: max_nodes }
         }
     };
-    for g in super::compile::post_order(top, &args_of) {
+    for g in super::compile::post_order(top, tree.gates.len(), &args_of) {
         let args = args_of(g);
         let vals: Vec<Pair> = args
             .iter()

@@ -8,6 +8,8 @@
 //! minimal-solutions recursion on this same exact BDD yields exactly those, as SCRAM
 //! reports them by default.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::bdd::{Bdd, NodeId, FALSE, TRUE};
@@ -25,7 +27,7 @@ pub struct Compiled {
 }
 
 /// Depth-first event order from the top (events not under the top are left out).
-fn variable_order(tree: &FaultTree, top: Ref, args_of: &dyn Fn(u32) -> Vec<Ref>, from_last: bool) -> Vec<u32> {
+fn variable_order<'a>(tree: &FaultTree, top: Ref, args_of: &dyn Fn(u32) -> Cow<'a, [Ref]>, from_last: bool) -> Vec<u32> {
     let mut order = Vec::new();
     let mut seen_event = vec![false; tree.events.len()];
     let mut seen_gate = vec![false; tree.gates.len()];
@@ -110,7 +112,7 @@ fn compile_gates(
         HashMap::default()
     };
     let args_of = |g: u32| match replaced.get(&g) {
-        Some(&r) => vec![r],
+        Some(r) => Cow::Borrowed(std::slice::from_ref(r)),
         None => tree.gates[g as usize].gate.args(),
     };
     let top = tree.top.ok_or(Stop::Analysis(super::AnalysisError::NoTopEvent))?;
@@ -121,17 +123,23 @@ fn compile_gates(
     }
     let mut bdd = Bdd::with_limit(max_nodes);
     bdd.charge_to(budget);
-    let mut memo: HashMap<u32, NodeId> = HashMap::default();
+    // Per gate, its BDD once compiled (indexed by gate: no hashing on millions of gates).
+    let mut memo: Vec<Option<NodeId>> = vec![None; tree.gates.len()];
+    let mut compiled_gates: Vec<u32> = Vec::new();
     let mut live_after_collect = 0usize;
-    for g in post_order(top, &args_of) {
+    let mut vals: Vec<NodeId> = Vec::new();
+    for g in post_order(top, tree.gates.len(), &args_of) {
         let args = args_of(g);
-        let value = |bdd: &mut Bdd, a: Ref| match a {
-            Ref::Const(true) => TRUE,
-            Ref::Const(false) => FALSE,
-            Ref::Event(e) => bdd.var(level_of[e as usize]),
-            Ref::Gate(x) => memo[&x],
-        };
-        let vals: Vec<NodeId> = args.iter().map(|&a| value(&mut bdd, a)).collect();
+        vals.clear();
+        for &a in args.iter() {
+            vals.push(match a {
+                Ref::Const(true) => TRUE,
+                Ref::Const(false) => FALSE,
+                Ref::Event(e) => bdd.var(level_of[e as usize]),
+                // Post order: every argument gate is compiled before its parent.
+                Ref::Gate(x) => memo[x as usize].expect("post order compiles a gate's arguments first"),
+            });
+        }
         let n = match &tree.gates[g as usize].gate {
             // Replaced by its Reach gate: the one argument is that gate's value.
             _ if replaced.contains_key(&g) => vals[0],
@@ -156,15 +164,16 @@ fn compile_gates(
                 super::AnalysisError::TooLarge { max_bdd_nodes: max_nodes }
             }));
         }
-        memo.insert(g, n);
+        memo[g as usize] = Some(n);
+        compiled_gates.push(g);
         // Frontier search leaves much garbage behind; collect it once it dominates.
         if bdd.len() > 2 * live_after_collect + GC_SLACK {
-            let mut keys: Vec<u32> = memo.keys().copied().collect();
+            let mut keys = compiled_gates.clone();
             keys.sort_unstable();
-            let mut roots: Vec<NodeId> = keys.iter().map(|k| memo[k]).collect();
+            let mut roots: Vec<NodeId> = keys.iter().filter_map(|&k| memo[k as usize]).collect();
             bdd.collect(&mut roots);
-            for (k, r) in keys.iter().zip(roots) {
-                memo.insert(*k, r);
+            for (&k, r) in keys.iter().zip(roots) {
+                memo[k as usize] = Some(r);
             }
             live_after_collect = bdd.len();
         }
@@ -173,7 +182,7 @@ fn compile_gates(
         Ref::Const(true) => TRUE,
         Ref::Const(false) => FALSE,
         Ref::Event(e) => bdd.var(level_of[e as usize]),
-        Ref::Gate(g) => memo[&g],
+        Ref::Gate(g) => memo[g as usize].expect("the top gate is compiled last"),
     };
     Ok(Compiled { bdd, order, top: top_node })
 }
@@ -181,10 +190,10 @@ fn compile_gates(
 /// The BDD variable order (event index per level): depth-first from the top through
 /// `args_of` (each gate's arguments last to first with `from_last`), the tree's `order_hint` first when `frontier` search will run, and each
 /// dynamic module's events on adjacent levels.
-pub(super) fn levels(
+pub(super) fn levels<'a>(
     tree: &FaultTree,
     top: Ref,
-    args_of: &dyn Fn(u32) -> Vec<Ref>,
+    args_of: &dyn Fn(u32) -> Cow<'a, [Ref]>,
     frontier: bool,
     from_last: bool,
 ) -> Vec<u32> {
@@ -241,22 +250,23 @@ pub(super) fn module_blocks(tree: &FaultTree, order: &[u32]) -> Vec<super::bdd::
 
 /// The gates under `top`, each after all gates among its arguments (`args_of`), each once.
 /// Iterative, so deep trees cannot overflow the stack. O(gates + arguments).
-pub fn post_order(top: Ref, args_of: &dyn Fn(u32) -> Vec<Ref>) -> Vec<u32> {
-    let mut done: rustc_hash::FxHashSet<u32> = Default::default();
+pub fn post_order<'a>(top: Ref, gates: usize, args_of: &dyn Fn(u32) -> Cow<'a, [Ref]>) -> Vec<u32> {
+    // A bitmap, not a hash set: trees with unrolled reachability have millions of gates.
+    let mut done = vec![false; gates];
     let mut out = Vec::new();
     let mut stack = vec![(top, false)];
     while let Some((r, expanded)) = stack.pop() {
         let Ref::Gate(g) = r else { continue };
-        if done.contains(&g) {
+        if done[g as usize] {
             continue;
         }
         if expanded {
-            done.insert(g);
+            done[g as usize] = true;
             out.push(g);
             continue;
         }
         stack.push((r, true));
-        stack.extend(args_of(g).iter().filter(|a| matches!(a, Ref::Gate(x) if !done.contains(x))).map(|&a| (a, false)));
+        stack.extend(args_of(g).iter().filter(|a| matches!(a, Ref::Gate(x) if !done[*x as usize])).map(|&a| (a, false)));
     }
     out
 }

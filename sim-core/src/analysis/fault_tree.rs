@@ -2,6 +2,8 @@
 //! logic (the top event is "the service is down"). Both the scenario model and
 //! imported Open-PSA MEF files become this form; the BDD analysis consumes it.
 
+use std::borrow::Cow;
+
 use crate::model::ElementId;
 
 /// A reference to an event, a gate or a constant.
@@ -205,11 +207,13 @@ impl FaultTree {
 }
 
 impl Gate {
-    pub fn args(&self) -> Vec<Ref> {
+    /// The gate's arguments: borrowed for the logic gates (no copy: compiling a tree
+    /// walks every gate's arguments three times), built for a [`Reach`] gate.
+    pub fn args(&self) -> Cow<'_, [Ref]> {
         match self {
-            Gate::And(a) | Gate::Or(a) | Gate::AtLeast(_, a) | Gate::Xor(a) => a.clone(),
-            Gate::Not(a) => vec![*a],
-            Gate::Reach(r) => r.args(),
+            Gate::And(a) | Gate::Or(a) | Gate::AtLeast(_, a) | Gate::Xor(a) => Cow::Borrowed(a),
+            Gate::Not(a) => Cow::Borrowed(std::slice::from_ref(a)),
+            Gate::Reach(r) => Cow::Owned(r.args()),
         }
     }
 }
@@ -222,7 +226,7 @@ impl FaultTree {
         while let Some(r) = stack.pop() {
             if let Ref::Gate(g) = r {
                 if !std::mem::replace(&mut used[g as usize], true) {
-                    stack.extend(self.gates[g as usize].gate.args());
+                    stack.extend(self.gates[g as usize].gate.args().iter().copied());
                 }
             }
         }

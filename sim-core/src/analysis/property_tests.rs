@@ -56,7 +56,7 @@ impl<'t> Lanes<'t> {
                 order.push(g);
             } else if !std::mem::replace(&mut seen[g as usize], true) {
                 stack.push((r, true));
-                stack.extend(tree.gates[g as usize].gate.args().into_iter().map(|a| (a, false)));
+                stack.extend(tree.gates[g as usize].gate.args().iter().map(|&a| (a, false)));
             }
         }
         Lanes { tree, order, value: vec![0; tree.gates.len()] }
