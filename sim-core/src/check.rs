@@ -6,7 +6,7 @@
 
 mod drills;
 
-use crate::analysis::{analyze_tree, findings, structure, Options};
+use crate::analysis::{analyze_tree_keeping, findings, structure, Options};
 use crate::lints::{self, Finding};
 use crate::model::{Expectation, Model};
 use crate::simulate::rare::{self, RareReport, RareServiceStats};
@@ -266,15 +266,19 @@ pub fn check_with(model: &Model, budget: crate::analysis::budget::Budget, bounds
                     || x.max_downtime_per_year_secs.is_some())
         })
     };
+    // Per service, its tree and compiled BDD: the figure with timings reuses them.
+    let mut kept: Vec<Option<(crate::analysis::FaultTree, crate::analysis::compile::Compiled)>> =
+        (0..model.services.len()).map(|_| None).collect();
     for (i, t) in order.iter().zip(structure::service_trees(model)) {
         if !needed(*i) {
             continue;
         }
         let options = Options { max_order: 1, max_listed: 0, importance: false, budget, ..Options::default() };
         let exact = match t {
-            Ok(tree) => analyze_tree(&tree, &options)
-                .map(|r| {
+            Ok(tree) => analyze_tree_keeping(&tree, &options)
+                .map(|(r, c)| {
                     notes.extend(r.notes.iter().map(|n| format!("{}: {n}", model.services[*i].name)));
+                    kept[*i] = Some((tree, c));
                     Unavailability { low: r.probability, high: r.probability, exact: true }
                 })
                 .map_err(|e| e.to_string()),
@@ -317,7 +321,9 @@ pub fn check_with(model: &Model, budget: crate::analysis::budget::Budget, bounds
     }
     let timed = if wanted.iter().any(|w| *w) {
         let options = Options { max_order: 1, max_listed: 0, importance: false, budget, ..Options::default() };
-        crate::timed::timed_figures(model, &points.static_singles, &wanted, &options, &points.drills)
+        let reuse: Vec<Option<crate::timed::CompiledTree>> =
+            kept.iter().map(|k| k.as_ref().map(|(t, c)| (t, c))).collect();
+        crate::timed::timed_figures_reusing(model, &points.static_singles, &wanted, &options, &points.drills, &reuse)
     } else {
         vec![Err("not requested".into()); model.services.len()]
     };

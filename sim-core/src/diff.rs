@@ -6,7 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::analysis::{analyze_tree, findings, structure, Options};
+use crate::analysis::compile::Compiled;
+use crate::analysis::{analyze_tree_keeping, findings, structure, Options, TreeResult};
 use crate::check::CHECK_SIMULATION;
 use crate::model::Model;
 use crate::units::SECS_PER_YEAR;
@@ -89,16 +90,27 @@ fn figures(model: &Model) -> Vec<(String, ServiceFigures)> {
     let sim = crate::simulate::simulate(model, &CHECK_SIMULATION);
     let mut names: Vec<(usize, String)> = model.services.iter().map(|s| s.name.clone()).enumerate().collect();
     names.sort_by(|a, b| a.1.cmp(&b.1));
-    let trees = structure::service_trees(model);
     let options = Options { max_order: 3, max_listed: 0, importance: false, ..Options::default() };
+    // Per service (by index): its tree, and the result and BDD of its exact analysis,
+    // which the figure with timings reuses.
+    let mut analysed: Vec<Option<(crate::analysis::FaultTree, Option<(TreeResult, Compiled)>)>> =
+        (0..model.services.len()).map(|_| None).collect();
+    for ((index, _), tree) in names.iter().zip(structure::service_trees(model)) {
+        analysed[*index] = tree.ok().map(|t| {
+            let r = analyze_tree_keeping(&t, &options).ok();
+            (t, r)
+        });
+    }
     let points = crate::timed::single_points(model);
     let wanted = vec![true; model.services.len()];
-    let timed = crate::timed::timed_figures(model, &points.static_singles, &wanted, &options, &points.drills);
+    let reuse: Vec<Option<crate::timed::CompiledTree>> =
+        analysed.iter().map(|a| a.as_ref().and_then(|(t, r)| r.as_ref().map(|(_, c)| (t, c)))).collect();
+    let timed =
+        crate::timed::timed_figures_reusing(model, &points.static_singles, &wanted, &options, &points.drills, &reuse);
     names
         .into_iter()
-        .zip(trees)
-        .map(|((index, name), tree)| {
-            let result = tree.ok().and_then(|t| analyze_tree(&t, &options).ok());
+        .map(|(index, name)| {
+            let result = analysed[index].take().and_then(|(_, r)| r.map(|(r, _)| r));
             let stats = sim.services.iter().find(|s| s.name == name);
             let with_timings = timed[index].as_ref().ok().map(|t| 1.0 - t.unavailability());
             let figures = ServiceFigures {

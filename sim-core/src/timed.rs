@@ -26,7 +26,8 @@
 //! time between failures and only `simulate` can say how available the service is;
 //! every output says so.
 
-use crate::analysis::{analyze_tree, structure, Options};
+use crate::analysis::compile::Compiled as CompiledBdd;
+use crate::analysis::{analyze_tree, structure, FaultTree, Options};
 use crate::model::{ElementId, Model};
 use crate::simulate::{Compiled, SimOptions};
 
@@ -314,6 +315,24 @@ pub fn timed_figures(
     options: &Options,
     drills: &Drills,
 ) -> Vec<Result<TimedFigure, String>> {
+    timed_figures_reusing(model, singles, wanted, options, drills, &[])
+}
+
+/// A service's fault tree and its compiled BDD, from the exact analysis.
+pub type CompiledTree<'a> = (&'a FaultTree, &'a CompiledBdd);
+
+/// [`timed_figures`], with the exact analysis's compiled trees per service (by index;
+/// shorter or `None` where there is none): the detection-lengthened model has the same
+/// structure with other probabilities, so its figure is one pass over that BDD instead
+/// of a second compile (checked gate for gate; compiled anew when anything differs).
+pub fn timed_figures_reusing(
+    model: &Model,
+    singles: &[Option<Vec<ElementId>>],
+    wanted: &[bool],
+    options: &Options,
+    drills: &Drills,
+    compiled: &[Option<CompiledTree>],
+) -> Vec<Result<TimedFigure, String>> {
     // The exact figure with detection-lengthened repairs.
     let detected_model = detected_model(model, drills);
     let mut order: Vec<usize> = (0..model.services.len()).collect();
@@ -323,8 +342,15 @@ pub fn timed_figures(
         if !wanted[s] {
             continue;
         }
+        let same = |tree: &FaultTree| {
+            let (from, c) = compiled.get(s).copied().flatten()?;
+            c.probability_of_same_structure(from, tree)
+        };
         detected[s] = match tree {
-            Ok(tree) => analyze_tree(&tree, options).map(|r| r.probability).map_err(|e| e.to_string()),
+            Ok(tree) => match same(&tree) {
+                Some(p) => Ok(p),
+                None => analyze_tree(&tree, options).map(|r| r.probability).map_err(|e| e.to_string()),
+            },
             Err(e) => Err(format!("exact figure not computed: {e}")),
         };
     }
@@ -414,6 +440,53 @@ fn read_error_chances(model: &Model) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The figure with detection delays from the exact analysis's own BDD equals the one
+    /// from compiling the detection-lengthened model anew, to the bit, on designs with
+    /// solved modules (UPS batteries, a RAID rebuild) and without; a tree of another
+    /// structure is refused, not evaluated on the wrong BDD.
+    #[test]
+    fn the_detected_figure_reuses_the_exact_bdd_only_for_the_same_structure() {
+        let texts = [
+            include_str!("../../tests/cases/timed/failover-pair.jsonc"),
+            include_str!("../../tests/cases/exact/ups-unequal-batteries.jsonc"),
+            include_str!("../../tests/cases/exact/raid1-hot-spare.jsonc"),
+        ];
+        let trees: Vec<(Model, FaultTree)> = texts
+            .iter()
+            .map(|t| {
+                let model = crate::load(t).model.expect("model");
+                let tree = structure::service_trees(&model).remove(0).expect("tree");
+                (model, tree)
+            })
+            .collect();
+        for (k, (model, tree)) in trees.iter().enumerate() {
+            let (_, compiled) = crate::analysis::analyze_tree_keeping(tree, &Options::default()).expect("exact");
+            let singles = crate::analysis::single_failures::single_failures(model);
+            let drills = Drills::run(model);
+            let fresh = timed_figures(model, &singles, &[true], &Options::default(), &drills).remove(0).expect("fresh");
+            let detected_tree = structure::service_trees(&detected_model(model, &drills)).remove(0).expect("tree");
+            assert!(
+                compiled.probability_of_same_structure(tree, &detected_tree).is_some(),
+                "case {k}: same structure, other probabilities"
+            );
+            let reused = timed_figures_reusing(
+                model,
+                &singles,
+                &[true],
+                &Options::default(),
+                &drills,
+                &[Some((tree, &compiled))],
+            )
+            .remove(0)
+            .expect("reused");
+            assert_eq!(fresh.detected.to_bits(), reused.detected.to_bits(), "case {k}");
+            assert!(fresh.detected > 0.0);
+            for (j, (_, other)) in trees.iter().enumerate().filter(|&(j, _)| j != k) {
+                assert_eq!(compiled.probability_of_same_structure(tree, other), None, "case {k} against {j}");
+            }
+        }
+    }
 
     fn figure(text: &str) -> TimedFigure {
         let loaded = crate::load(text);

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use sim_core::analysis::{analyze_tree, findings, structure, FaultTree, Options};
+use sim_core::analysis::{analyze_tree_keeping, findings, structure, FaultTree, Options};
 
 use crate::flags::{AnalyzeArgs, AnalyzeFormat};
 use crate::progress::deadline;
@@ -75,10 +75,13 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
     // Certified bounds run beside the exact analysis (on the other core), so a design
     // beyond exact reach costs one budget, not two; unused when every service is exact.
     let bounds_stop = deadline(2.0 * args.budget_secs, DATAFLOW_UNITS_PER_SEC, "certified bounds", true);
-    let (items, bounds) = std::thread::scope(|scope| {
+    let (items, compiled, bounds) = std::thread::scope(|scope| {
         let worker = model.as_ref().map(|m| scope.spawn(|| certified_bounds_within(m, bounds_stop.budget)));
         let mut items: Vec<Analysed> = Vec::new();
+        // Per item, its compiled BDD: the figure with timings reuses it.
+        let mut compiled: Vec<Option<sim_core::analysis::compile::Compiled>> = Vec::new();
         for (name, tree) in &trees {
+            let mut kept = None;
             let result = tree.as_ref().map_err(Clone::clone).and_then(|t| {
                 let stop = deadline(
                     args.budget_secs,
@@ -86,9 +89,13 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
                     &format!("exact analysis of {what} {name}"),
                     args.quiet,
                 );
-                let r = analyze_tree(t, &Options { budget: stop.budget, ..options });
+                let r = analyze_tree_keeping(t, &Options { budget: stop.budget, ..options });
                 stop.finish();
-                r.map(|r| (t, r)).map_err(|e| if is_mef { e.brief() } else { e.to_string() })
+                r.map(|(r, c)| {
+                    kept = Some(c);
+                    (t, r)
+                })
+                .map_err(|e| if is_mef { e.brief() } else { e.to_string() })
             });
             // A fault tree beyond the exact analysis still gets its order-1 cut sets, by
             // direct evaluation (a scenario's SPOFs come from the dataflow instead).
@@ -102,11 +109,12 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
                 _ => None,
             };
             items.push(Analysed { name: name.clone(), what, result, bounds: None, timed: None, single_events });
+            compiled.push(kept);
         }
         if items.iter().all(|a| a.result.is_ok()) {
             bounds_stop.stop_now();
         }
-        (items, worker.and_then(|w| w.join().ok()))
+        (items, compiled, worker.and_then(|w| w.join().ok()))
     });
     bounds_stop.finish();
     let mut items = items;
@@ -161,12 +169,19 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         }
         if wanted.iter().any(|w| *w) {
             let stop = deadline(args.budget_secs, BDD_REQUESTS_PER_SEC, "detection and failover time", args.quiet);
-            let figures = sim_core::timed::timed_figures(
+            let mut reuse: Vec<Option<sim_core::timed::CompiledTree>> = vec![None; m.services.len()];
+            for (a, c) in items.iter().zip(&compiled) {
+                if let (Ok((tree, _)), Some(c), Some(i)) = (&a.result, c, index_of(&a.name)) {
+                    reuse[i] = Some((*tree, c));
+                }
+            }
+            let figures = sim_core::timed::timed_figures_reusing(
                 m,
                 &points.static_singles,
                 &wanted,
                 &Options { budget: stop.budget, ..options },
                 &points.drills,
+                &reuse,
             );
             stop.finish();
             for a in items.iter_mut().filter(|a| a.result.is_ok()) {

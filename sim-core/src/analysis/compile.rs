@@ -26,8 +26,35 @@ pub struct Compiled {
     pub top: NodeId,
 }
 
+impl Compiled {
+    /// The top event's probability under `tree`'s event probabilities and solved
+    /// modules, when `tree` has exactly the gates, top event, events and modules of
+    /// `from`, the tree this was compiled from: one pass over the BDD, O(|BDD|). `None`
+    /// when the structures differ in anything (the caller then compiles `tree`).
+    pub fn probability_of_same_structure(&self, from: &FaultTree, tree: &FaultTree) -> Option<f64> {
+        let same_events = from.events.len() == tree.events.len()
+            && from.events.iter().zip(&tree.events).all(|(a, b)| a.name == b.name);
+        let same_modules = from.modules.len() == tree.modules.len()
+            && from.modules.iter().zip(&tree.modules).all(|(a, b)| a.events == b.events);
+        if !(same_events && same_modules && from.top == tree.top && from.gates == tree.gates) {
+            return None;
+        }
+        let p: Vec<f64> = self.order.iter().map(|&e| tree.events[e as usize].probability).collect();
+        Some(if tree.modules.is_empty() {
+            self.bdd.probability(self.top, &p)
+        } else {
+            self.bdd.probability_with_blocks(self.top, &p, &module_blocks(tree, &self.order))
+        })
+    }
+}
+
 /// Depth-first event order from the top (events not under the top are left out).
-fn variable_order<'a>(tree: &FaultTree, top: Ref, args_of: &dyn Fn(u32) -> Cow<'a, [Ref]>, from_last: bool) -> Vec<u32> {
+fn variable_order<'a>(
+    tree: &FaultTree,
+    top: Ref,
+    args_of: &dyn Fn(u32) -> Cow<'a, [Ref]>,
+    from_last: bool,
+) -> Vec<u32> {
     let mut order = Vec::new();
     let mut seen_event = vec![false; tree.events.len()];
     let mut seen_gate = vec![false; tree.gates.len()];
@@ -266,7 +293,8 @@ pub fn post_order<'a>(top: Ref, gates: usize, args_of: &dyn Fn(u32) -> Cow<'a, [
             continue;
         }
         stack.push((r, true));
-        stack.extend(args_of(g).iter().filter(|a| matches!(a, Ref::Gate(x) if !done[*x as usize])).map(|&a| (a, false)));
+        stack
+            .extend(args_of(g).iter().filter(|a| matches!(a, Ref::Gate(x) if !done[*x as usize])).map(|&a| (a, false)));
     }
     out
 }

@@ -223,6 +223,16 @@ const ENUMERATION_CAP: usize = 2_000_000;
 
 /// Analyses one fault tree.
 pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, AnalysisError> {
+    analyze_tree_keeping(tree, options).map(|(r, _)| r)
+}
+
+/// [`analyze_tree`], also returning the compiled BDD, so that the same structure under
+/// other event probabilities (the figure with detection delays) costs one pass over it
+/// ([`compile::Compiled::probability_of_same_structure`]) instead of a second compile.
+pub fn analyze_tree_keeping(
+    tree: &FaultTree,
+    options: &Options,
+) -> Result<(TreeResult, compile::Compiled), AnalysisError> {
     let mut c = compile::compile_within(tree, options.max_bdd_nodes, options.budget)?;
     // Probabilities by BDD level.
     let p: Vec<f64> = c.order.iter().map(|&e| tree.events[e as usize].probability).collect();
@@ -366,7 +376,7 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, A
         }
         importance.sort_by(|a, b| name(a.event).cmp(name(b.event)));
     }
-    Ok(TreeResult {
+    let result = TreeResult {
         probability,
         static_probability,
         modules: tree.modules.iter().map(|m| m.what.clone()).collect(),
@@ -378,7 +388,8 @@ pub fn analyze_tree(tree: &FaultTree, options: &Options) -> Result<TreeResult, A
         bdd_nodes: c.bdd.size(c.top),
         coherent: tree.is_coherent(),
         single_points,
-    })
+    };
+    Ok((result, c))
 }
 
 #[cfg(test)]
