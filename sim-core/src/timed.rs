@@ -5,7 +5,9 @@
 //! - **Detection.** A repair starts only when a monitor (or, failing that, the users)
 //!   notices the failure, so each element is down for its mean detection delay D plus
 //!   its MTTR. Its steady-state unavailability is (D + MTTR) / (MTBF + D + MTTR) for any
-//!   lifetime distribution (a renewal argument), and the exact analysis is rerun with it.
+//!   lifetime distribution (a renewal argument). The structure is the same with these
+//!   probabilities, so the exact analysis's BDD is evaluated again with them (one pass;
+//!   compiled anew only when the callers have no BDD, or the trees differ).
 //! - **Failover.** Each element e that is not a single point of failure is failed once
 //!   from the all-up state, for D + MTTR, in a drill: the seconds the service is then
 //!   down (a switchover's detect + takeover, a spanning-tree reconvergence, a failure a
