@@ -86,6 +86,9 @@ impl DesignDiff {
     }
 }
 
+/// A service's fault tree, with its exact result and BDD when the analysis finished.
+type Analysed = (crate::analysis::FaultTree, Option<(TreeResult, Compiled)>);
+
 fn figures(model: &Model) -> Vec<(String, ServiceFigures)> {
     let sim = crate::simulate::simulate(model, &CHECK_SIMULATION);
     let mut names: Vec<(usize, String)> = model.services.iter().map(|s| s.name.clone()).enumerate().collect();
@@ -93,8 +96,7 @@ fn figures(model: &Model) -> Vec<(String, ServiceFigures)> {
     let options = Options { max_order: 3, max_listed: 0, importance: false, ..Options::default() };
     // Per service (by index): its tree, and the result and BDD of its exact analysis,
     // which the figure with timings reuses.
-    let mut analysed: Vec<Option<(crate::analysis::FaultTree, Option<(TreeResult, Compiled)>)>> =
-        (0..model.services.len()).map(|_| None).collect();
+    let mut analysed: Vec<Option<Analysed>> = (0..model.services.len()).map(|_| None).collect();
     for ((index, _), tree) in names.iter().zip(structure::service_trees(model)) {
         analysed[*index] = tree.ok().map(|t| {
             let r = analyze_tree_keeping(&t, &options).ok();
