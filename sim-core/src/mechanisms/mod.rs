@@ -126,7 +126,9 @@ pub const HOSTS: &[&str] = &["server"];
 
 /// Resolves a list of element references, skipping (and reporting) bad ones.
 pub fn resolve_elements(cx: &mut LowerCx, refs: &[Ref], kinds: &[&str], role: &str) -> Vec<ElementId> {
-    refs.iter().filter_map(|r| cx.resolve_element(r, kinds, role)).collect()
+    // An unknown entry is not told to be one the list already names.
+    let listed: Vec<&str> = refs.iter().map(|r| r.value.as_str()).collect();
+    refs.iter().filter_map(|r| cx.resolve_listed_element(r, kinds, role, &listed)).collect()
 }
 
 /// Resolves a reference that may name an element or a group.

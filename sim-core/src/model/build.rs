@@ -138,12 +138,25 @@ impl ModelBuilder {
     /// Resolves a reference that must name one of `kinds`; reports unknown ids and
     /// wrong kinds with a suggestion. `role` completes "expected ..." ("a pdu").
     pub fn resolve(&mut self, r: &Spanned<String>, kinds: &[&str], role: &str) -> Option<Target> {
+        self.resolve_in_list(r, kinds, role, &[])
+    }
+
+    /// [`ModelBuilder::resolve`] for one entry of a list whose other entries are
+    /// `listed`: an unknown id is never told to be one of those (a pair `["gw-1",
+    /// "gw-3"]` with gw-3 unknown suggests gw-2, not gw-1 again).
+    pub fn resolve_in_list(
+        &mut self,
+        r: &Spanned<String>,
+        kinds: &[&str],
+        role: &str,
+        listed: &[&str],
+    ) -> Option<Target> {
         // A part (`web-1/web`) of an entry that failed to decode is as silent as the entry.
         let host = r.value.split_once('/').map(|(host, _)| host);
         match self.names.get(&r.value) {
             None if self.broken.contains(&r.value) || host.is_some_and(|h| self.broken.contains(h)) => None,
             None => {
-                let others = self.names.keys().map(String::as_str).filter(|n| !n.contains('~'));
+                let others = self.names.keys().map(String::as_str).filter(|n| !n.contains('~') && !listed.contains(n));
                 let part_help = host.filter(|h| self.names.contains_key(*h)).map(|h| {
                     format!(
                         "\"{}\" would be a part of {h}, which has none by that name: declare it on {h} (e.g. \"runs\": [\"{}\"]), or name one of its parts",
@@ -157,7 +170,12 @@ impl ModelBuilder {
                     // every part look alike.
                     let prefix = format!("{h}/");
                     let part = &r.value[prefix.len()..];
-                    let parts = self.names.keys().filter_map(|n| n.strip_prefix(&prefix)).filter(|p| !p.contains('~'));
+                    let parts = self
+                        .names
+                        .keys()
+                        .filter(|n| !listed.contains(&n.as_str()))
+                        .filter_map(|n| n.strip_prefix(&prefix))
+                        .filter(|p| !p.contains('~'));
                     let best = parts
                         .map(|p| (strsim::jaro_winkler(part, p), p))
                         .filter(|(score, _)| *score > 0.8)
@@ -166,7 +184,7 @@ impl ModelBuilder {
                 });
                 let help = sibling
                     .or(part_help)
-                    .or_else(|| did_you_mean(&r.value, self.names_of_kinds(kinds)))
+                    .or_else(|| did_you_mean(&r.value, self.names_of_kinds(kinds).filter(|n| !listed.contains(n))))
                     .or_else(|| did_you_mean(&r.value, others))
                     .unwrap_or_else(|| match kinds {
                         [] => format!("declare \"{}\", or name an existing id", r.value),
@@ -484,7 +502,19 @@ impl LowerCx<'_> {
     }
 
     pub fn resolve_element(&mut self, r: &Spanned<String>, kinds: &[&str], role: &str) -> Option<ElementId> {
-        match self.resolve(r, kinds, role)? {
+        self.resolve_listed_element(r, kinds, role, &[])
+    }
+
+    /// [`LowerCx::resolve_element`] for one entry of a list whose other entries are
+    /// `listed` ([`ModelBuilder::resolve_in_list`]).
+    pub fn resolve_listed_element(
+        &mut self,
+        r: &Spanned<String>,
+        kinds: &[&str],
+        role: &str,
+        listed: &[&str],
+    ) -> Option<ElementId> {
+        match self.builder.resolve_in_list(r, kinds, role, listed)? {
             Target::Element(e) => Some(e),
             _ => None,
         }
