@@ -152,7 +152,6 @@ fn compile_gates(
     bdd.charge_to(budget);
     // Per gate, its BDD once compiled (indexed by gate: no hashing on millions of gates).
     let mut memo: Vec<Option<NodeId>> = vec![None; tree.gates.len()];
-    let mut compiled_gates: Vec<u32> = Vec::new();
     let mut live_after_collect = 0usize;
     let mut vals: Vec<NodeId> = Vec::new();
     for g in post_order(top, tree.gates.len(), &args_of) {
@@ -192,15 +191,14 @@ fn compile_gates(
             }));
         }
         memo[g as usize] = Some(n);
-        compiled_gates.push(g);
         // Frontier search leaves much garbage behind; collect it once it dominates.
         if bdd.len() > 2 * live_after_collect + GC_SLACK {
-            let mut keys = compiled_gates.clone();
-            keys.sort_unstable();
-            let mut roots: Vec<NodeId> = keys.iter().filter_map(|&k| memo[k as usize]).collect();
+            // The compiled gates, in gate order.
+            let keys: Vec<usize> = (0..memo.len()).filter(|&k| memo[k].is_some()).collect();
+            let mut roots: Vec<NodeId> = keys.iter().filter_map(|&k| memo[k]).collect();
             bdd.collect(&mut roots);
             for (&k, r) in keys.iter().zip(roots) {
-                memo[k as usize] = Some(r);
+                memo[k] = Some(r);
             }
             live_after_collect = bdd.len();
         }
