@@ -5,6 +5,9 @@
 //! notices: MII (miimon, default 100 ms, times downdelay) sees only the local port, so
 //! a failure upstream of the switch goes unnoticed; ARP monitoring (arp_interval ×
 //! missed probes) sees the path to its target. LACP (802.3ad) uses all members at once.
+//! Without `primary` an active-backup bond stays on whichever NIC a failover chose; with
+//! it (and `primary_reselect` "always", the kernel's default) it returns to the primary
+//! as soon as that NIC works ('primary', 'primary_reselect').
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -120,6 +123,28 @@ impl ArpValidate {
     }
 }
 
+/// Linux `primary_reselect` (Documentation/networking/bonding.rst, "primary_reselect"):
+/// when the `primary` NIC, back up, takes the traffic again.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrimaryReselect {
+    /// As soon as it is back (the kernel's default, 0): the bond fails back.
+    #[default]
+    Always,
+    /// Only if its speed and duplex beat the active NIC's (1). spofsim does not model
+    /// link speeds, so it takes the NICs as equal: no fail-back.
+    Better,
+    /// Only when the active NIC fails (2): no fail-back.
+    Failure,
+}
+
+/// A bond's preferred NIC, as written: the NIC and when it takes the traffic back.
+#[derive(Clone, Copy, Debug)]
+struct Primary<'a> {
+    nic: &'a Ref,
+    reselect: PrimaryReselect,
+}
+
 /// A bond written inside a server: one NIC per switch in `to`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -128,11 +153,20 @@ pub struct InlineBond {
     /// (IEEE 802.3ad: all NICs carry traffic).
     #[serde(default)]
     pub mode: BondMode,
-    /// One NIC cabled to each of these switches or routers (at least two).
+    /// One NIC cabled to each of these switches or routers (at least two), named
+    /// `eth0`, `eth1`, ... in this order (after the server's other inline NICs).
     pub to: Vec<Ref>,
     /// How a failed member is noticed: MII by default (Linux miimon, 100ms), e.g.
     /// `"monitor": { "arp": { "target": "gw-1" } }`.
     pub monitor: Option<BondMonitor>,
+    /// The NIC that carries traffic whenever it works (Linux `primary`), by its name in
+    /// the server (`"eth0"`) or its id (`"web-1/eth0"`); active-backup only. Without
+    /// it the bond starts on its first NIC and stays wherever a failover put it (no
+    /// fail-back).
+    pub primary: Option<Ref>,
+    /// When the primary takes the traffic back (Linux `primary_reselect`): "always"
+    /// (the kernel's default), "better" or "failure"; needs `primary`.
+    pub primary_reselect: Option<PrimaryReselect>,
 }
 
 /// A bond over NICs declared on their own.
@@ -143,11 +177,39 @@ pub struct BondSpec {
     /// (IEEE 802.3ad: all NICs carry traffic).
     #[serde(default)]
     pub mode: BondMode,
-    /// The member NICs (at least two, in one server), primary first.
+    /// The member NICs (at least two, in one server); the first is active at start.
     pub members: Vec<Ref>,
     /// How a failed member is noticed: MII by default (Linux miimon, 100ms), e.g.
     /// `"monitor": { "arp": { "targets": ["gw-1", "gw-2"], "validate": "all" } }`.
     pub monitor: Option<BondMonitor>,
+    /// The member NIC that carries traffic whenever it works (Linux `primary`), by id;
+    /// active-backup only. Without it the bond starts on its first member and stays
+    /// wherever a failover put it (no fail-back).
+    pub primary: Option<Ref>,
+    /// When the primary takes the traffic back (Linux `primary_reselect`): "always"
+    /// (the kernel's default), "better" or "failure"; needs `primary`.
+    pub primary_reselect: Option<PrimaryReselect>,
+}
+
+/// The primary as written, or an error when `primary_reselect` comes without it.
+fn primary_of<'a>(
+    cx: &mut LowerCx,
+    primary: &'a Option<Ref>,
+    reselect: Option<PrimaryReselect>,
+) -> Result<Option<Primary<'a>>, ()> {
+    match (primary, reselect) {
+        (Some(nic), reselect) => Ok(Some(Primary { nic, reselect: reselect.unwrap_or_default() })),
+        (None, Some(_)) => {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                "primary_reselect without primary: it says when the primary NIC takes the traffic back",
+                "name the preferred NIC: \"primary\": \"eth0\" (Linux bonding `primary`), or drop primary_reselect",
+            );
+            Err(())
+        }
+        (None, None) => Ok(None),
+    }
 }
 
 impl Spec for BondSpec {
@@ -177,7 +239,8 @@ impl Spec for BondSpec {
             );
             return;
         }
-        lower_bond(cx, g, servers.first().copied(), nics, self.mode, &self.monitor);
+        let Ok(primary) = primary_of(cx, &self.primary, self.primary_reselect) else { return };
+        lower_bond(cx, g, servers.first().copied(), nics, self.mode, &self.monitor, primary);
     }
 }
 
@@ -229,11 +292,12 @@ pub fn lower_inline_bond(cx: &mut LowerCx, server: ElementId, bond: &InlineBond,
     if nics.len() != bond.to.len() {
         return;
     }
+    let Ok(primary) = primary_of(cx, &bond.primary, bond.primary_reselect) else { return };
     let span = cx.span;
     let g = cx.part_group(format!("{name}/bond"), "bond", span);
     let outer = cx.me;
     cx.me = Target::Group(g);
-    lower_bond(cx, g, Some(server), nics, bond.mode, &bond.monitor);
+    lower_bond(cx, g, Some(server), nics, bond.mode, &bond.monitor, primary);
     cx.me = outer;
 }
 
@@ -241,9 +305,10 @@ fn lower_bond(
     cx: &mut LowerCx,
     g: GroupId,
     server: Option<ElementId>,
-    nics: Vec<ElementId>,
+    mut nics: Vec<ElementId>,
     mode: BondMode,
     monitor: &Option<BondMonitor>,
+    primary: Option<Primary>,
 ) {
     if nics.len() < 2 {
         cx.error(
@@ -359,7 +424,21 @@ fn lower_bond(
             "Linux defaults: miimon 100ms, arp_interval 1s",
         );
     }
+    // The primary goes first: the group starts on its first member and, preempting,
+    // returns to it.
+    let preempt = match primary {
+        None => None,
+        Some(p) => {
+            let Some(k) = primary_index(cx, &nics, server, mode, p) else { return };
+            let nic = nics.remove(k);
+            nics.insert(0, nic);
+            Some(p.reselect == PrimaryReselect::Always)
+        }
+    };
     cx.set_members(nics);
+    if let Some(preempt) = preempt {
+        cx.attr("preempt", Attr::Flag(preempt));
+    }
     let group = &mut cx.builder.model.groups[g.0 as usize];
     group.arrangement = match mode {
         BondMode::ActiveBackup => Arrangement::ActiveStandby,
@@ -374,15 +453,54 @@ fn lower_bond(
     }
 }
 
+/// Which of `nics` the primary names: by id, or by its name inside `server` (`eth0`);
+/// `None` after an error when it names none, or the bond is not active-backup.
+fn primary_index(
+    cx: &mut LowerCx,
+    nics: &[ElementId],
+    server: Option<ElementId>,
+    mode: BondMode,
+    p: Primary,
+) -> Option<usize> {
+    if mode != BondMode::ActiveBackup {
+        cx.error(
+            Code::ImpossibleValue,
+            p.nic.span,
+            "a primary NIC applies to active-backup bonds only: LACP carries traffic on every NIC at once",
+            "drop \"primary\", or use \"mode\": \"active-backup\"",
+        );
+        return None;
+    }
+    let prefix = server.map(|s| format!("{}/", cx.element_name(s)));
+    let names: Vec<String> = nics.iter().map(|&n| cx.element_name(n)).collect();
+    let short = |name: &str| prefix.as_deref().and_then(|p| name.strip_prefix(p)).unwrap_or(name).to_string();
+    if let Some(k) = names.iter().position(|n| *n == p.nic.value || short(n) == p.nic.value) {
+        return Some(k);
+    }
+    let members: Vec<String> = names.iter().map(|n| format!("\"{}\"", short(n))).collect();
+    cx.error(
+        Code::UnknownId,
+        p.nic.span,
+        format!("the primary \"{}\" is not a NIC of this bond", p.nic.value),
+        format!("name one of its NICs: {}", members.join(", ")),
+    );
+    None
+}
+
 /// Simulated timing: active-backup switches over after its monitor (MII or ARP) sees
 /// the loss; LACP spreads traffic over the links and absorbs a loss.
 /// The idle NIC of an active-backup bond carries nothing (Linux bonding docs, "active-backup").
+/// With a `primary` and `primary_reselect` "always" it takes the traffic back as soon as
+/// it works again, with no gap (the backup carries until then).
 pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
     use crate::simulate::{Behaviour, SimProfile};
     match g.arrangement {
-        crate::model::Arrangement::ActiveStandby => {
-            SimProfile { standby_blocks_transit: true, host_local: true, ..SimProfile::plain(Behaviour::Switchover) }
-        }
+        crate::model::Arrangement::ActiveStandby => SimProfile {
+            standby_blocks_transit: true,
+            host_local: true,
+            preempt: matches!(g.attrs.get("preempt"), Some(Attr::Flag(true))),
+            ..SimProfile::plain(Behaviour::Switchover)
+        },
         crate::model::Arrangement::ActiveActive { .. } => {
             SimProfile { host_local: true, ..SimProfile::plain(Behaviour::Absorb) }
         }
@@ -461,6 +579,63 @@ mod tests {
             let errors: Vec<&str> =
                 loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
             assert!(errors.iter().any(|e| e.contains(expected)), "{monitor}: {errors:?}");
+        }
+    }
+
+    /// A one-server design whose bond carries `keys` besides its two NICs.
+    fn primary_design(keys: &str) -> String {
+        format!(
+            r#"{{ "components": {{ "internet": {{ "kind": "entry" }}, "sw-1": {{ "kind": "switch" }}, "sw-2": {{ "kind": "switch" }},
+                "web-1": {{ "kind": "server", "runs": ["web"], "bond": {{ "to": ["sw-1", "sw-2"], {keys} }} }} }},
+              "links": [ {{ "between": ["internet", "sw-1"] }}, {{ "between": ["internet", "sw-2"] }} ],
+              "services": {{ "s": {{ "from": "internet", "through": ["web-1/web"] }} }} }}"#
+        )
+    }
+
+    /// bonding.rst: `primary` is an active-backup member, by its name; the bond starts on
+    /// it and (`primary_reselect` always, the default) returns to it.
+    #[test]
+    fn the_primary_goes_first_and_fails_back_only_when_reselected_always() {
+        for (keys, first, preempt) in [
+            (r#""primary": "eth1""#, "web-1/eth1", Some(true)),
+            (r#""primary": "web-1/eth0", "primary_reselect": "always""#, "web-1/eth0", Some(true)),
+            (r#""primary": "eth1", "primary_reselect": "failure""#, "web-1/eth1", Some(false)),
+            (r#""primary": "eth1", "primary_reselect": "better""#, "web-1/eth1", Some(false)),
+            (r#""mode": "active-backup""#, "web-1/eth0", None),
+        ] {
+            let loaded = crate::load(&primary_design(keys));
+            assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{keys}: {:#?}", loaded.diagnostics);
+            let m = loaded.model.unwrap();
+            let bond = m.groups.iter().find(|g| g.kind == "bond").unwrap();
+            assert_eq!(m.element(bond.members[0]).name, first, "{keys}");
+            let flag = match bond.attrs.get("preempt") {
+                Some(crate::model::Attr::Flag(f)) => Some(*f),
+                _ => None,
+            };
+            assert_eq!(flag, preempt, "{keys}");
+            assert_eq!(super::profile(&m, bond).preempt, preempt == Some(true), "{keys}");
+        }
+    }
+
+    #[test]
+    fn a_bad_primary_is_a_clear_error() {
+        for (keys, expected) in [
+            (r#""primary": "eth2""#, "the primary \"eth2\" is not a NIC of this bond"),
+            (r#""primary": "sw-1""#, "the primary \"sw-1\" is not a NIC of this bond"),
+            (r#""mode": "lacp", "primary": "eth0""#, "active-backup bonds only"),
+            (r#""primary_reselect": "failure""#, "primary_reselect without primary"),
+        ] {
+            let loaded = crate::load(&primary_design(keys));
+            let errors: Vec<(&str, &str)> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| (d.message.as_str(), d.help.as_deref().unwrap_or("")))
+                .collect();
+            assert!(errors.iter().any(|(e, _)| e.contains(expected)), "{keys}: {errors:?}");
+            if expected.contains("not a NIC") {
+                assert!(errors.iter().any(|(_, h)| h.contains("\"eth0\", \"eth1\"")), "{keys}: {errors:?}");
+            }
         }
     }
 }

@@ -531,14 +531,13 @@ impl<'c, 'm> Sim<'c, 'm> {
                     // among equals).
                     let n = members.len();
                     let mut better: Option<usize> = None;
-                    // A probed member preempts only once it passes its probes (a GSLB
-                    // answers its first site again when the site's check passes).
-                    let probed = matches!(p.sees, Visibility::Probes { .. });
+                    // A member preempts only once its detector sees it working: a GSLB
+                    // answers its first site again when the site's check passes, a bond
+                    // returns to its primary NIC when MII sees the link up (or its ARP
+                    // probes are answered), not merely when the NIC itself works.
                     let mut candidates: Vec<usize> =
                         (0..n).filter(|&i| i != a && self.preempts_over(j, i, a)).collect();
-                    if probed {
-                        candidates.retain(|&i| self.seen_ok(j, i));
-                    }
+                    candidates.retain(|&i| self.seen_ok(j, i));
                     for i in candidates {
                         let beats = better.is_none_or(|b| self.preempts_over(j, i, b) && !self.preempts_over(j, b, i));
                         if beats {
