@@ -237,6 +237,32 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<cr
     out
 }
 
+/// Groups among which [`explain_unseen`] looks for two that together keep a service
+/// down (every pair is evaluated once).
+const MAX_PAIRED_GROUPS: usize = 64;
+
+/// What the detector of group `g` watches, that still looks fine.
+fn watches(model: &Model, g: &crate::model::Group) -> String {
+    let Some(s) = &g.switchover else { return "nothing checks it".to_string() };
+    match &s.sees {
+        crate::model::Visibility::Peers => "its peers still hear it".to_string(),
+        crate::model::Visibility::LocalLink => "its own link still works".to_string(),
+        crate::model::Visibility::PathTo { targets, .. } => {
+            let names: Vec<&str> = targets.iter().map(|t| model.element(*t).name.as_str()).collect();
+            format!("it still reaches {}", names.join(" or "))
+        }
+        crate::model::Visibility::Nothing => "nothing checks it".to_string(),
+        crate::model::Visibility::Probes { onward_tiers } => {
+            let depth = onward_tiers.first().copied().unwrap_or(0);
+            match depth {
+                0 => "its front door still answers the checks".to_string(),
+                u32::MAX => "its checks still pass".to_string(),
+                _ => "its checks' requests still get an answer from the next tier".to_string(),
+            }
+        }
+    }
+}
+
 /// Adds to `blast` (the instant, perfect-detector view, where the service stays up)
 /// why service `u.service` stays down while `u.element` is down: the redundancy on its
 /// path whose first member still works, and what its detector watches instead.
@@ -255,43 +281,55 @@ fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u
     };
     // Every group can hold the culprit, not only the tiers: a bond sits in a server's
     // needs.
-    for g in &model.groups {
-        let Some(s) = &g.switchover else { continue };
-        if g.members.len() < 2
-            || g.arrangement != crate::model::Arrangement::ActiveStandby
-            || !first_works[g.id.0 as usize]
-        {
-            continue;
-        }
+    let candidates: Vec<&crate::model::Group> = model
+        .groups
+        .iter()
+        .filter(|g| {
+            g.switchover.is_some()
+                && g.members.len() >= 2
+                && g.arrangement == crate::model::Arrangement::ActiveStandby
+                && first_works[g.id.0 as usize]
+        })
+        .collect();
+    // Whether the service stays down with `groups` held to their first members.
+    let mut down_when_held = |groups: &[&crate::model::Group]| {
         let mut held = mask.clone();
-        for m in &g.members[1..] {
-            held[m.0 as usize] = true;
-        }
-        if evaluator.evaluate(&held).service_up[u.service] {
-            continue;
-        }
-        let first = model.element(g.members[0]).name.as_str();
-        let watches = match &s.sees {
-            crate::model::Visibility::Peers => "its peers still hear it".to_string(),
-            crate::model::Visibility::LocalLink => "its own link still works".to_string(),
-            crate::model::Visibility::PathTo { targets, .. } => {
-                let names: Vec<&str> = targets.iter().map(|t| model.element(*t).name.as_str()).collect();
-                format!("it still reaches {}", names.join(" or "))
+        for g in groups {
+            for m in &g.members[1..] {
+                held[m.0 as usize] = true;
             }
-            crate::model::Visibility::Nothing => "nothing checks it".to_string(),
-            crate::model::Visibility::Probes { onward_tiers } => {
-                let depth = onward_tiers.first().copied().unwrap_or(0);
-                match depth {
-                    0 => "its front door still answers the checks".to_string(),
-                    u32::MAX => "its checks still pass".to_string(),
-                    _ => "its checks' requests still get an answer from the next tier".to_string(),
+        }
+        !evaluator.evaluate(&held).service_up[u.service]
+    };
+    let keeps = |g: &crate::model::Group| {
+        format!("{} {}: keeps {} active ({})", g.kind, g.name, model.element(g.members[0]).name, watches(model, g))
+    };
+    for &g in &candidates {
+        if down_when_held(&[g]) {
+            let first = model.element(g.members[0]).name.as_str();
+            holders.push(format!("{}, though {first} cannot carry the service without {failed_text}", keeps(g)));
+        }
+    }
+    // No group alone: two together (a bond that keeps a NIC whose switch lost its link
+    // to the VRRP master, because the backup router still answers its ARP probes, and
+    // the VRRP group that keeps that master). Pairs are tried among at most
+    // MAX_PAIRED_GROUPS groups (quadratic); beyond, nothing is named, as before.
+    if holders.is_empty() && candidates.len() <= MAX_PAIRED_GROUPS {
+        for (i, &a) in candidates.iter().enumerate() {
+            for &b in &candidates[i + 1..] {
+                if down_when_held(&[a, b]) {
+                    let (fa, fb) =
+                        (model.element(a.members[0]).name.as_str(), model.element(b.members[0]).name.as_str());
+                    holders.push(format!(
+                        "{}, and {} {} keeps {fb} active ({}): together, {fa} and {fb} cannot carry the service without {failed_text}",
+                        keeps(a),
+                        b.kind,
+                        b.name,
+                        watches(model, b)
+                    ));
                 }
             }
-        };
-        holders.push(format!(
-            "{} {}: keeps {first} active ({watches}), though {first} cannot carry the service without {failed_text}",
-            g.kind, g.name
-        ));
+        }
     }
     let (outage, window) = (
         crate::units::Duration::from_secs(u.outage_secs).span(),
@@ -345,5 +383,39 @@ mod tests {
         // One node down is not a quorum problem: the other two and the device hold 3 of 4.
         let one = model.element_by_name("s-db-1").unwrap().id;
         assert!(super::blast(&model, &[one]).defeats.is_empty());
+    }
+
+    /// Cross-cabled: both routers on both switches, the bond's ARP monitor probing both
+    /// (validated). gw-1~sw-1 fails: the VRRP master gw-1 still hears gw-2 over sw-2,
+    /// and the bond's eth0 still gets gw-2's replies over sw-1 (Linux `arp_all_targets
+    /// any`), so neither fails over, yet eth0's frames for the virtual IP cannot reach
+    /// gw-1. Neither group alone keeps the service down; the explanation names both.
+    #[test]
+    fn an_unseen_failure_held_by_two_groups_names_both() {
+        let text = r#"{ "defaults": { "link": { "mtbf": "10y", "mttr": "2h" } },
+          "components": { "internet": { "kind": "entry" }, "gw-1": { "kind": "router" }, "gw-2": { "kind": "router" },
+            "sw-1": { "kind": "switch" }, "sw-2": { "kind": "switch" },
+            "web-1": { "kind": "server", "runs": ["web"], "bond": { "to": ["sw-1", "sw-2"],
+              "monitor": { "arp": { "targets": ["gw-1", "gw-2"], "validate": "all" } } } } },
+          "links": [ { "between": ["internet", "gw-1"] }, { "between": ["internet", "gw-2"] },
+            { "between": ["gw-1", "sw-1"] }, { "between": ["gw-1", "sw-2"] },
+            { "between": ["gw-2", "sw-1"] }, { "between": ["gw-2", "sw-2"] } ],
+          "groups": { "gw": { "kind": "vrrp", "members": ["gw-1", "gw-2"] } },
+          "services": { "s": { "from": "internet", "through": ["gw", "web-1/web"] } } }"#;
+        let model = crate::load(text).model.expect("loads");
+        let link = model.element_by_name("gw-1~sw-1").unwrap().id;
+        let b = super::blast_with_timings(&model, &[link]);
+        assert_eq!(b.services_down.len(), 1, "{b:#?}");
+        assert_eq!(
+            b.defeats,
+            ["vrrp gw: keeps gw-1 active (its peers still hear it), and bond web-1/bond keeps web-1/eth0 active (it still reaches gw-1 or gw-2): together, gw-1 and web-1/eth0 cannot carry the service without gw-1~sw-1"],
+        );
+        // The master's own uplink: VRRP alone holds it.
+        let uplink = model.element_by_name("internet~gw-1").unwrap().id;
+        let b = super::blast_with_timings(&model, &[uplink]);
+        assert_eq!(
+            b.defeats,
+            ["vrrp gw: keeps gw-1 active (its peers still hear it), though gw-1 cannot carry the service without internet~gw-1"],
+        );
     }
 }
