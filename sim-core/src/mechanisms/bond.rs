@@ -204,7 +204,7 @@ fn primary_of<'a>(
                 Code::ImpossibleValue,
                 cx.span,
                 "primary_reselect without primary: it says when the primary NIC takes the traffic back",
-                "name the preferred NIC: \"primary\": \"eth0\" (Linux bonding `primary`), or drop primary_reselect",
+                "name the preferred NIC (Linux bonding `primary`): \"primary\": \"eth0\" in a server's inline bond, a member's id in a bond group; or drop primary_reselect",
             );
             Err(())
         }
@@ -319,6 +319,8 @@ fn lower_bond(
         );
         return;
     }
+    // With only the active NIC validated: the targets it probes.
+    let mut validated_active_only: Option<Vec<ElementId>> = None;
     let (detect_secs, sees, label) = match monitor {
         None => (0.1, Visibility::LocalLink, "mii"),
         Some(BondMonitor::Mii { interval, downdelay }) => {
@@ -397,6 +399,9 @@ fn lower_bond(
             // NIC to NIC, each marked down after its missed probes; spofsim counts the
             // bond down throughout, the conservative reading.
             let validated = validate.unwrap_or_default().validates_active();
+            if validate.unwrap_or_default() == ArpValidate::Active {
+                validated_active_only = Some(resolved.clone());
+            }
             let sees = if validated {
                 let paths: Vec<Req> = nics
                     .iter()
@@ -435,6 +440,36 @@ fn lower_bond(
             Some(p.reselect == PrimaryReselect::Always)
         }
     };
+    // A primary that, as a backup, is not validated (arp_validate active) counts as up
+    // on any traffic, so reselect "always" takes it back while its probes still fail,
+    // it is marked down after its missed probes, and the bond flaps for as long as the
+    // primary reaches no target: counted down for all of it (conservative).
+    if let (Some(true), Some(targets)) = (preempt, &validated_active_only) {
+        // Its probes leave by its own cable (not through the other NICs of its server).
+        let own_links: Vec<(ElementId, ElementId)> = cx
+            .builder
+            .model
+            .links
+            .iter()
+            .filter_map(|l| match (l.a == nics[0], l.b == nics[0]) {
+                (true, _) => Some((l.element, l.b)),
+                (_, true) => Some((l.element, l.a)),
+                _ => None,
+            })
+            .collect();
+        let primary_paths: Vec<Req> = own_links
+            .iter()
+            .flat_map(|&(link, far)| {
+                targets
+                    .iter()
+                    .map(move |&t| Req::All(vec![Req::Element(link), Req::Path { from: far, to: t, probe: true }]))
+            })
+            .collect();
+        // On every NIC, as the validated probes' need is: the bond carries nothing.
+        for &nic in &nics {
+            cx.need(nic, Req::any(primary_paths.clone()), EdgeKind::Network);
+        }
+    }
     cx.set_members(nics);
     if let Some(preempt) = preempt {
         cx.attr("preempt", Attr::Flag(preempt));
