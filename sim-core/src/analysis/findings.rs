@@ -273,6 +273,29 @@ fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u
     // and which, held to that member (its other members taken out), leaves the service
     // down, so another member would carry if the failover switched.
     let mut holders = Vec::new();
+    // Only while a group that does not fail back serves from its second member: that
+    // group holds it.
+    if let Some((g, second)) = u.serving_from {
+        let (g, second) = (model.group(g), model.element(second).name.as_str());
+        let outage = crate::units::Duration::from_secs(u.outage_secs).span();
+        let reason = format!(
+            "down until {failed_text} returns (a drill: {outage}) while {} serves from {second}, where a failover leaves it, though another member could carry: the failover does not see it",
+            g.name
+        );
+        if !blast.services_down.iter().any(|(name, _)| name == &svc.name) {
+            blast.services_down.push((svc.name.clone(), vec![reason]));
+            blast.services_down.sort();
+        }
+        let holder = format!(
+            "{} {}: stays on {second} after a failover (it does not fail back), though {second} cannot carry the service without {failed_text}",
+            g.kind, g.name
+        );
+        if !blast.defeats.contains(&holder) {
+            blast.defeats.push(holder);
+            blast.defeats.sort();
+        }
+        return;
+    }
     let mut mask = vec![false; model.elements.len()];
     mask[u.element.0 as usize] = true;
     let first_works: Vec<bool> = {

@@ -228,6 +228,36 @@ pub fn single_failure_downtime(
     record.services.iter().map(|s| s.years.down_secs()).collect()
 }
 
+/// In a [`single_failure_downtime_after`] drill, how long after the members ahead
+/// return the failure starts: time for the failover and what it sets off to settle.
+const SETTLE_SECS: f64 = 3600.0;
+
+/// Each service's downtime (in service index order) over a drill that first fails the
+/// members in `ahead` together for `ahead_secs` and returns them, so that a group that
+/// does not fail back is left serving from the member after them, then, when given,
+/// fails `element` for `for_secs` once that has settled. The caller subtracts the run
+/// without `element` to keep the failure's own part. Options as for
+/// [`single_failure_downtime`].
+pub fn single_failure_downtime_after(
+    compiled: &mut Compiled,
+    ahead: &[crate::model::ElementId],
+    ahead_secs: f64,
+    element: Option<crate::model::ElementId>,
+    for_secs: f64,
+) -> Vec<f64> {
+    debug_assert!(!compiled.options.random_failures);
+    let at_secs = SINGLE_FAILURE_AT_SECS + ahead_secs + SETTLE_SECS;
+    let mut drills: Vec<(u32, f64, f64)> = ahead.iter().map(|m| (m.0, SINGLE_FAILURE_AT_SECS, ahead_secs)).collect();
+    if let Some(e) = element {
+        drills.push((e.0, at_secs, for_secs));
+    }
+    compiled.drills = drills;
+    compiled.forced_read_errors = Vec::new();
+    compiled.options.years = ((at_secs + for_secs) / YEAR_SECS).ceil() as u32 + 1;
+    let record = engine::run(compiled, 0);
+    record.services.iter().map(|s| s.years.down_secs()).collect()
+}
+
 /// The drills of the model named `name` (one rehearsal: drills that share a name run
 /// together), run without the others from the all-up state, with no random failures and
 /// the default seed (as `simulate --drills-only` runs them, so the outcome is the same on
