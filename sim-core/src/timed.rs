@@ -120,6 +120,11 @@ struct Drilled {
     /// Per [`FromSecond`] state (in [`Drills::from_second`]'s order): seconds each
     /// service is down when the element fails while that group serves from its second
     /// member (the first member too: failed again once it is back, as a standby).
+    /// `None` when it cannot differ from the all-up drill, so was not run: that drill took
+    /// no service down, and no service is down in the exact view with the element failed
+    /// and every group held to the member it serves from (its other members taken out,
+    /// so no failover, seen or not, is counted on), and it is no spanning-tree bridge
+    /// or link touching one (a reconvergence interrupts whichever member serves).
     from_second_secs: Vec<Option<Vec<f64>>>,
 }
 
@@ -227,6 +232,56 @@ fn from_second_states(model: &Model, compiled: &mut Compiled) -> Vec<FromSecond>
     out
 }
 
+/// Per element: whether its failure makes a group reconverge (a spanning-tree bridge, or
+/// a link between two), which interrupts paths whichever member serves: always drilled.
+fn reconverging(model: &Model) -> Vec<bool> {
+    let mut out = vec![false; model.elements.len()];
+    for g in &model.groups {
+        if crate::mechanisms::behaviour(model, g) != crate::simulate::Behaviour::Reconverge {
+            continue;
+        }
+        for &m in &g.members {
+            out[m.0 as usize] = true;
+        }
+        for l in &model.links {
+            if g.members.contains(&l.a) || g.members.contains(&l.b) {
+                out[l.element.0 as usize] = true;
+            }
+        }
+    }
+    out
+}
+
+/// Per element: whether it is a standby member (not the first) of an active-standby
+/// group with a switchover.
+fn standbys(model: &Model) -> Vec<bool> {
+    let mut held = vec![false; model.elements.len()];
+    for g in &model.groups {
+        if g.switchover.is_some() && g.arrangement == crate::model::Arrangement::ActiveStandby {
+            for m in g.members.iter().skip(1) {
+                held[m.0 as usize] = true;
+            }
+        }
+    }
+    held
+}
+
+/// Whether every service is up in the exact view with `e` failed while `state`'s group
+/// serves from its second member and every other group from its first, each held there
+/// (its other members taken out): then no failover is needed, seen or not.
+fn harmless_held(
+    evaluator: &mut crate::model::eval::Evaluator,
+    standbys: &[bool],
+    state: &FromSecond,
+    e: ElementId,
+) -> bool {
+    let mut mask = standbys.to_vec();
+    mask[state.first.0 as usize] = true;
+    mask[state.second.0 as usize] = false;
+    mask[e.0 as usize] = true;
+    evaluator.evaluate(&mask).service_up.iter().all(|&up| up)
+}
+
 /// Each service's downtime when `e` fails for `window_secs` while `state`'s group
 /// serves from its second member, the hand-over's own downtime taken off.
 fn downtime_from_second(compiled: &mut Compiled, state: &FromSecond, e: ElementId, window_secs: f64) -> Vec<f64> {
@@ -267,6 +322,9 @@ impl Drills {
             return Drills { detection, runs, from_second: Vec::new() };
         }
         let mut compiled = Compiled::new(model, DRILL_OPTIONS);
+        let mut evaluator = crate::model::eval::Evaluator::new(model);
+        let held = standbys(model);
+        let reconverges = reconverging(model);
         let mut from_second = from_second_states(model, &mut compiled);
         if from_second.len() * failing.len() > MAX_FROM_SECOND_DRILLS {
             from_second.clear();
@@ -296,9 +354,13 @@ impl Drills {
                 } else {
                     vec![0.0; outage_secs.len()]
                 };
+                let quiet = outage_secs.iter().all(|&o| o == 0.0) && !reconverges[e.0 as usize];
                 let from_second_secs = from_second
                     .iter()
-                    .map(|state| Some(downtime_from_second(&mut compiled, state, e, window_secs)))
+                    .map(|state| {
+                        (!quiet || !harmless_held(&mut evaluator, &held, state, e))
+                            .then(|| downtime_from_second(&mut compiled, state, e, window_secs))
+                    })
                     .collect();
                 Drilled { element: e, rate, window_secs, outage_secs, ideal_outage_secs, from_second_secs }
             })
