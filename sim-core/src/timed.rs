@@ -806,23 +806,26 @@ mod tests {
         let mut first_only = drills.clone();
         first_only.from_second.clear();
         let first_only = 1.0 - figure(&first_only).unavailability();
-        let sim = crate::simulate::simulate(
-            &model,
-            &SimOptions {
-                years: 100,
-                replications: 100,
-                seed: crate::simulate::DEFAULT_SEED,
-                random_failures: true,
-                ideal: false,
-            },
-        );
-        let [lo, hi] = sim.services[0].availability_ci95;
+        let [lo, hi] = simulated_ci95(&model);
         assert!(first_only > hi, "first member only {first_only} vs simulated [{lo}, {hi}]");
         assert!(lo <= with_second && with_second <= hi, "{with_second} vs simulated [{lo}, {hi}]");
         // sw-2's uplink is a single failure the failover does not see, from eth1.
         let unseen = unseen_single_failures(&model, &singles, &drills).expect("drilled");
         let uplink = unseen[0].iter().find(|u| model.element(u.element).name == "sw-2-uplink").expect("listed");
         assert_eq!(uplink.serving_from, Some((bond.group, bond.second)));
+    }
+
+    /// The simulated 95% interval of the first service's availability: 100 replications
+    /// × 100 years, the default seed (`simulate`'s and `check`'s default run).
+    fn simulated_ci95(model: &Model) -> [f64; 2] {
+        let options = SimOptions {
+            years: 100,
+            replications: 100,
+            seed: crate::simulate::DEFAULT_SEED,
+            random_failures: true,
+            ideal: false,
+        };
+        crate::simulate::simulate(model, &options).services[0].availability_ci95
     }
 
     /// VRRP without preemption whose first router tracks its uplink (FAULT mode): each
@@ -848,17 +851,7 @@ mod tests {
         assert_eq!(drills.from_second.len(), 1);
         assert!(drills.from_second[0].share > 0.85, "share {}", drills.from_second[0].share);
         let figure = timed_figures(&model, &singles, &[true], &Options::default(), &drills).remove(0).unwrap();
-        let sim = crate::simulate::simulate(
-            &model,
-            &SimOptions {
-                years: 100,
-                replications: 100,
-                seed: crate::simulate::DEFAULT_SEED,
-                random_failures: true,
-                ideal: false,
-            },
-        );
-        let [lo, hi] = sim.services[0].availability_ci95;
+        let [lo, hi] = simulated_ci95(&model);
         let a = 1.0 - figure.unavailability();
         assert!(lo <= a && a <= hi, "{a} vs simulated [{lo}, {hi}]");
     }
