@@ -98,9 +98,10 @@ pub struct HsrpSpec {
     pub hello: Option<Duration>,
     /// Hold time (default 10s; must exceed hello): the standby takes over after it.
     pub hold: Option<Duration>,
-    /// Whether a recovered higher-priority member takes the VIP back (default true here,
-    /// while Cisco HSRP preempts only with `standby preempt`: write `"preempt": false`
-    /// for such a box; its figure with timings is then less exact, see MECHANISMS.md).
+    /// Whether a recovered higher-priority member takes the VIP back, and whether a
+    /// standby takes over from an active whose tracked objects lowered its priority
+    /// (default false, as Cisco IOS: without `standby preempt` a router becomes active
+    /// only when no router is active; write `"preempt": true` for `standby preempt`).
     pub preempt: Option<bool>,
     /// Failover preconditions: components, links or sites a takeover needs at that
     /// moment but not in steady state (a regional control plane, an orchestrator), e.g.
@@ -302,7 +303,7 @@ fn lower_pair(
     members: &[Ref],
     priorities: &[u8],
     detect_secs: f64,
-    preempt: Option<bool>,
+    preempt: bool,
     vip: &Option<String>,
     require: &[Ref],
 ) {
@@ -338,8 +339,8 @@ fn lower_pair(
         g.arrangement = Arrangement::ActiveStandby;
         g.switchover = Some(Switchover { detect_secs, takeover_secs: 0.0, sees: Visibility::Peers });
     }
-    cx.attr("preempt", Attr::Flag(preempt.unwrap_or(true)));
-    super::precondition::lower_requires(cx, require, preempt.unwrap_or(true));
+    cx.attr("preempt", Attr::Flag(preempt));
+    super::precondition::lower_requires(cx, require, preempt);
     if let Some(v) = vip {
         cx.attr("vip", Attr::Text(v.clone()));
     }
@@ -404,7 +405,9 @@ impl Spec for VrrpSpec {
         cx.attr("advert_interval", Attr::Secs(advert));
         cx.attr("version", Attr::Count(version.into()));
         cx.attr("master_down", Attr::Secs(master_down));
-        lower_pair(cx, &self.members, &priorities, master_down, self.preempt, &self.vip, &self.require);
+        // RFC 5798 §6.1: Preempt_Mode defaults to True.
+        let preempt = self.preempt.unwrap_or(true);
+        lower_pair(cx, &self.members, &priorities, master_down, preempt, &self.vip, &self.require);
         // FAULT sends priority 0: the backup waits Skew_Time only (RFC 5798 §6.4.2). A
         // lowered priority is discarded by a preempting backup, whose Master_Down_Timer
         // then runs out: Master_Down_Interval after the last advert it accepted, the
@@ -446,7 +449,9 @@ impl Spec for HsrpSpec {
             priorities_in_range(cx, &self.priorities, 0..=255, "HSRP", "Cisco HSRP priorities are 0–255 (default 100)");
         cx.attr("hello", Attr::Secs(hello));
         cx.attr("hold", Attr::Secs(hold));
-        lower_pair(cx, &self.members, &priorities, hold, self.preempt, &self.vip, &self.require);
+        // Cisco IOS `standby preempt`: off unless configured.
+        let preempt = self.preempt.unwrap_or(false);
+        lower_pair(cx, &self.members, &priorities, hold, preempt, &self.vip, &self.require);
         // Cisco: a standby with a higher priority and preemption sends a coup on the
         // active's next hello, which carries the lowered priority.
         let per_member =
