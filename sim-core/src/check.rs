@@ -958,7 +958,8 @@ mod tests {
     #[test]
     fn durations_beside_a_target_show_the_difference() {
         assert_eq!(super::human_beside(5.28, &[5.0]), "5.3s");
-        assert_eq!(super::human_beside(36.05, &[35.5]), "36.0s");
+        assert_eq!(super::human_beside(36.05, &[35.5]), "36.1s");
+        assert_eq!(super::human_beside(5.04, &[5.0]), "5.04s");
         assert_eq!(super::human_beside(35.5, &[36.05]), "35.5s");
         assert_eq!(super::human_beside(2.0, &[3.0]), "2s");
         assert_eq!(super::human_beside(7200.4, &[7200.0]), "2h (7200.4s)");

@@ -33,11 +33,16 @@ impl Duration {
 }
 
 impl Duration {
-    /// For people: the two largest units, rounded ("3h 33m", "52m 34s", "0.3s").
+    /// For people: the two largest units, rounded ("3h 33m", "52m 34s"); below a
+    /// minute to a tenth of a second ("1.5s", "6s"), below a second to the millisecond
+    /// ("0.609s"), so a 1.49 s failover does not read as 1 s.
     pub fn human(self) -> String {
         let s = self.secs;
         if s < 1.0 {
             return format!("{}s", (s * 1000.0).round() / 1000.0);
+        }
+        if s < 59.95 {
+            return self.span();
         }
         let units = [("y", SECS_PER_YEAR), ("d", 86_400.0), ("h", 3_600.0), ("m", 60.0), ("s", 1.0)];
         let total = s.round();
@@ -303,6 +308,12 @@ mod tests {
         assert_eq!(Duration::from_secs(12827.0).human(), "3h 33m");
         assert_eq!(Duration::from_secs(3154.0).human(), "52m 34s");
         assert_eq!(Duration::from_secs(86_400.0).human(), "1d");
+        // Below a minute to a tenth: a 1.49 s failover is not "1s".
+        assert_eq!(Duration::from_secs(1.49).human(), "1.5s");
+        assert_eq!(Duration::from_secs(3.375).human(), "3.4s");
+        assert_eq!(Duration::from_secs(6.0).human(), "6s");
+        assert_eq!(Duration::from_secs(59.96).human(), "1m");
+        assert_eq!(Duration::from_secs(0.609375).human(), "0.609s");
     }
 
     #[test]
