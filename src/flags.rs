@@ -34,7 +34,7 @@ pub enum Command {
     /// Evaluate every scenario's `expect` blocks for CI: a table of target, measured and
     /// verdict; exit 1 when an expectation fails or a finding reaches --fail-on.
     #[command(
-        after_help = "Examples:\n  spofsim check scenarios/\n  spofsim check scenarios/ --format junit --output report.xml\n  spofsim check shop.jsonc --fail-on warning"
+        after_help = "Examples:\n  spofsim check scenarios/\n  spofsim check scenarios/ --format junit --output report.xml\n  spofsim check shop.jsonc --fail-on warning\n  spofsim check shop.jsonc --years 100 --replications 10   a smaller simulation behind simulated verdicts"
     )]
     Check(CheckArgs),
     /// Exact availability, minimal cut sets and importance of each service (or of an
@@ -445,6 +445,30 @@ pub struct CheckArgs {
     /// decide fails).
     #[arg(long, default_value_t = 5.0, value_parser = positive_secs)]
     pub budget_secs: f64,
+    /// Simulated years per replication of the simulation behind simulated verdicts
+    /// (RPO, RTO, simulated downtime, the models-agree check); run only when one is
+    /// needed. A smaller run is faster and decides fewer verdicts (wider intervals).
+    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_YEARS, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub years: u32,
+    /// Independent replications of that simulation.
+    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub replications: u64,
+    /// Random seed of that simulation (and of the rare-event run); printed with every
+    /// simulated verdict.
+    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+impl CheckArgs {
+    /// The simulation behind simulated verdicts, as the flags ask.
+    pub fn simulation(&self) -> sim_core::simulate::SimOptions {
+        sim_core::simulate::SimOptions {
+            years: self.years,
+            replications: self.replications,
+            seed: self.seed,
+            ..sim_core::check::CHECK_SIMULATION
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -220,6 +220,16 @@ fn check_gates_ci_in_every_format() {
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["version"], 1);
     let _ = std::fs::remove_file(out);
+    // --years/--replications/--seed size the simulation behind simulated verdicts; the
+    // report says which run it was.
+    let shop = "scenarios/shop-two-tier.jsonc";
+    let run = spofsim(&["check", shop, "--years", "7", "--replications", "3", "--seed", "5", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!((v["simulation"]["years"].as_u64(), v["simulation"]["replications"].as_u64()), (Some(7), Some(3)));
+    assert_eq!(v["simulation"]["seed"].as_u64(), Some(5));
+    let rpo = v["scenarios"][0]["verdicts"].as_array().unwrap().iter().find(|x| x["measure"] == "max_rpo").unwrap();
+    assert!(rpo["measured"].as_str().unwrap().ends_with("in 21 simulated years, seed 5)"), "{rpo}");
+    assert_eq!(spofsim(&["check", shop, "--years", "0"]).code, 2, "a run of no years is a usage error");
 }
 
 /// In GitHub Actions, `check` annotates files and lines and writes the step summary.

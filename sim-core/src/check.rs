@@ -241,6 +241,18 @@ pub fn spof_verdicts(
 /// ([`crate::analysis::budget::DATAFLOW_UNITS_PER_SEC`]), spent on the static model and
 /// again on the model with detection-lengthened repairs.
 pub fn check_with(model: &Model, budget: crate::analysis::budget::Budget, bounds_units: u64) -> ScenarioCheck {
+    check_with_simulation(model, budget, bounds_units, &CHECK_SIMULATION)
+}
+
+/// [`check_with`] with the crude simulation's run size and seed given (`check --years
+/// --replications --seed`); the rare-event run, when one is needed, takes the same seed.
+/// A smaller run widens the simulated intervals, so fewer verdicts are decided.
+pub fn check_with_simulation(
+    model: &Model,
+    budget: crate::analysis::budget::Budget,
+    bounds_units: u64,
+    simulation: &SimOptions,
+) -> ScenarioCheck {
     let points = crate::timed::single_points(model);
     let singles = points.all.clone();
     let mut spofs = findings::spofs(model, &singles, &points.unseen);
@@ -337,7 +349,7 @@ pub fn check_with(model: &Model, budget: crate::analysis::budget::Budget, bounds
                 || x.max_p99_downtime_secs.is_some()
                 || x.service.is_some_and(|s| timed[s].is_ok())
         })
-        .then(|| crate::simulate::simulate(model, &CHECK_SIMULATION));
+        .then(|| crate::simulate::simulate(model, simulation));
     // Where a service's simulated figure rests on too few outages ending in a repair, the
     // rare-event estimator measures it (one run for the whole design).
     // Services with a verdict the crude run cannot decide ([`crude_undecided`]).
@@ -349,7 +361,7 @@ pub fn check_with(model: &Model, budget: crate::analysis::budget::Budget, bounds
         .collect();
     let rare = simulated.as_ref().and_then(|_| {
         needs_rare.iter().any(|&n| n).then(|| match rare::unsupported(model) {
-            none if none.is_empty() => Ok(rare::estimate(model, DEFAULT_SEED, CHECK_RARE_CYCLES, false)),
+            none if none.is_empty() => Ok(rare::estimate(model, simulation.seed, CHECK_RARE_CYCLES, false)),
             why => Err(format!("the rare-event estimator cannot run on this design: {}", why.join("; "))),
         })
     });
@@ -782,13 +794,23 @@ fn spof_targets(
         .ok_or_else(|| "the service can never work: every element is critical".to_string());
         let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
         let passed = found.as_ref().is_ok_and(|f| *f == want);
-        out.push(verdict(
-            "spofs",
-            format!("= {}", list(&want)),
-            found.map(|f| list(&f)),
-            passed,
-            measured_by::DATAFLOW,
-        ));
+        // On a mismatch, the difference first: the lists can be long.
+        let shown = found.map(|f| {
+            if f == want {
+                return list(&f);
+            }
+            let unexpected: Vec<String> = f.iter().filter(|n| !want.contains(n)).cloned().collect();
+            let missing: Vec<String> = want.iter().filter(|n| !f.contains(n)).cloned().collect();
+            let mut diff = Vec::new();
+            if !unexpected.is_empty() {
+                diff.push(format!("unexpected {}", unexpected.join(", ")));
+            }
+            if !missing.is_empty() {
+                diff.push(format!("not a SPOF {}", missing.join(", ")));
+            }
+            format!("{} ({})", list(&f), diff.join("; "))
+        });
+        out.push(verdict("spofs", format!("= {}", list(&want)), shown, passed, measured_by::DATAFLOW));
     }
     out
 }
@@ -1140,7 +1162,8 @@ mod tests {
           "groups": { "rr": { "kind": "dns-rr", "members": ["web-1/web", "web-2/web"] } },
           "services": { "site": { "from": "internet", "through": ["rr"] } },
           "expect": [ { "service": "site", "spofs": ["pdu-a", "feed"], "findings": ["dns-rr-no-health-check", "SPOF-S001"] },
-                      { "service": "site", "spofs": [], "findings": ["SPOF-L002"] } ] }"#;
+                      { "service": "site", "spofs": [], "findings": ["SPOF-L002"] },
+                      { "service": "site", "spofs": ["pdu-a", "sw-1"] } ] }"#;
         let model = crate::load(text).model.unwrap();
         let c = super::check(&model);
         let rows: Vec<(&str, &str, String, bool)> = c
@@ -1155,7 +1178,8 @@ mod tests {
                 ("findings", "SPOF-S001 single-point-of-failure", "reported on feed, pdu-a".to_string(), true),
                 ("findings", "SPOF-L002 bond-one-switch", "not reported".to_string(), false),
                 ("spofs", "= feed, pdu-a", "feed, pdu-a".to_string(), true),
-                ("spofs", "= none", "feed, pdu-a".to_string(), false),
+                ("spofs", "= none", "feed, pdu-a (unexpected feed, pdu-a)".to_string(), false),
+                ("spofs", "= pdu-a, sw-1", "feed, pdu-a (unexpected feed; not a SPOF sw-1)".to_string(), false),
             ]
         );
         // The expected lint fails nothing; the unexpected one (no monitors) still could.

@@ -45,8 +45,13 @@ pub const MAX_DRILLED_ELEMENTS: usize = 3000;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Contributor {
     pub element: String,
-    /// Seconds the service is down per failure of the element.
+    /// Seconds the service is down per failure of the element (beyond what the exact
+    /// figure already counts), averaged over which member serves when
+    /// `averaged_over_serving_member`.
     pub outage_secs: f64,
+    /// Whether `outage_secs` is a mean over the serving member of groups that do not
+    /// fail back (the failure costs more from one member than from the other).
+    pub averaged_over_serving_member: bool,
     /// Its share of the failover term, 0..1.
     pub share: f64,
 }
@@ -393,8 +398,18 @@ pub struct Unseen {
     /// length. `None` when the failover does not see it at all.
     pub takeover_secs: Option<f64>,
     /// When it takes the service down only while a group that does not fail back serves
-    /// from its second member ([`FromSecond`]): the group and that member.
-    pub serving_from: Option<(crate::model::GroupId, ElementId)>,
+    /// from its second member ([`FromSecond`]): the group, that member and its share.
+    pub serving_from: Option<ServingFrom>,
+}
+
+/// A group that does not fail back, serving from its second member ([`FromSecond`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ServingFrom {
+    pub group: crate::model::GroupId,
+    /// The member it was left on by its first member's failure.
+    pub member: ElementId,
+    /// Share of time that member serves, 0..1 ([`FromSecond::share`]).
+    pub share: f64,
 }
 
 /// The outage of service `s` when `e` fails for a year longer than `window_secs`,
@@ -449,7 +464,7 @@ pub fn unseen_single_failures(
                     outage_secs: o,
                     window_secs: d.window_secs,
                     takeover_secs: None,
-                    serving_from: Some((state.group, state.second)),
+                    serving_from: Some(ServingFrom { group: state.group, member: state.second, share: state.share }),
                 });
             }
         }
@@ -497,7 +512,7 @@ pub fn unseen_single_failure(model: &Model, e: ElementId) -> Vec<Unseen> {
                     outage_secs: o,
                     window_secs,
                     takeover_secs: None,
-                    serving_from: Some((state.group, state.second)),
+                    serving_from: Some(ServingFrom { group: state.group, member: state.second, share: state.share }),
                 });
                 break;
             }
@@ -642,26 +657,26 @@ pub fn failover_term(
     // restarts) is not added again; only what outlasts it (a takeover, a
     // reconvergence, a boot) is. A failure the exact view finds harmless adds
     // its whole outage.
-    let mut terms: Vec<(ElementId, f64, f64)> = drills
+    let mut terms: Vec<(ElementId, f64, f64, bool)> = drills
         .iter()
         .map(|d| {
             let spof = spofs.contains(&d.element);
             // Each group that does not fail back serves from its second member for its
             // share of the time: the failure's outage then, in place of the all-up one
             // (a SPOF's outage is its own window either way).
-            let down = d.outage_secs[s]
-                + if spof {
-                    0.0
-                } else {
-                    from_second
-                        .iter()
-                        .zip(&d.from_second_secs)
-                        .filter_map(|(state, secs)| Some(state.share * (secs.as_ref()?[s] - d.outage_secs[s])))
-                        .sum::<f64>()
-                };
+            let differences: Vec<f64> = if spof {
+                Vec::new()
+            } else {
+                from_second
+                    .iter()
+                    .zip(&d.from_second_secs)
+                    .filter_map(|(state, secs)| Some(state.share * (secs.as_ref()?[s] - d.outage_secs[s])))
+                    .collect()
+            };
+            let down = d.outage_secs[s] + differences.iter().sum::<f64>();
             let counted = if spof { d.ideal_outage_secs[s].min(d.window_secs) } else { 0.0 };
             let extra = (down - counted).max(0.0);
-            (d.element, d.rate * extra, extra)
+            (d.element, d.rate * extra, extra, differences.iter().any(|&x| x != 0.0))
         })
         .filter(|t| t.1 > 0.0)
         .collect();
@@ -672,9 +687,10 @@ pub fn failover_term(
     let contributors = terms
         .iter()
         .take(3)
-        .map(|&(e, term, outage)| Contributor {
+        .map(|&(e, term, outage, averaged)| Contributor {
             element: model.element(e).name.clone(),
             outage_secs: outage,
+            averaged_over_serving_member: averaged,
             share: term / failover,
         })
         .collect();
@@ -812,7 +828,8 @@ mod tests {
         // sw-2's uplink is a single failure the failover does not see, from eth1.
         let unseen = unseen_single_failures(&model, &singles, &drills).expect("drilled");
         let uplink = unseen[0].iter().find(|u| model.element(u.element).name == "sw-2-uplink").expect("listed");
-        assert_eq!(uplink.serving_from, Some((bond.group, bond.second)));
+        let from = uplink.serving_from.expect("only from eth1");
+        assert_eq!((from.group, from.member, from.share), (bond.group, bond.second, bond.share));
     }
 
     /// The simulated 95% interval of the first service's availability: 100 replications

@@ -196,7 +196,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
             names.sort_unstable();
             if !names.is_empty() {
                 r.notes.push(format!(
-                    "not in this figure, its cut sets or importance: {} (single failures the failover does not see; the figure with timings counts them)",
+                    "counted only beside other failures in this figure, its cut sets and importance: {} (alone, a failure the failover does not see takes the service down; the figure with timings counts that)",
                     names.join(", ")
                 ));
             }

@@ -43,14 +43,27 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
     failed.sort();
     failed.dedup();
     let b = blast_with_timings(&model, &failed);
+    // A failure that bites only while a group serves from its second member: a drill
+    // from the all-up state shows nothing, so say how to reach that state first.
+    let drill = match b.held_on_second.first() {
+        Some(h) => format!(
+            "add drills that fail {} first (so {} serves from {} and stays there) and {} after it, e.g. {{ \"fail\": \"{}\", \"at\": \"1h\", \"for\": \"10m\" }}, {{ \"fail\": \"{}\", \"at\": \"2h\", \"for\": \"1h\" }}",
+            h.first,
+            h.group,
+            h.second,
+            b.failed.join(" and "),
+            h.first,
+            b.failed.join("+")
+        ),
+        None => format!("add one that fails {} to the scenario's `drills`", b.failed.join(" and ")),
+    };
     let view = format!(
-        "the state once failover has completed{}; the outage while it runs (detection and takeover) is not shown: a drill measures it (add one that fails {} to the scenario's `drills`, then `spofsim simulate {} --drills-only`)",
+        "the state once failover has completed{}; the outage while it runs (detection and takeover) is not shown: a drill measures it ({drill}, then `spofsim simulate {} --drills-only`)",
         if failed.len() == 1 {
             ", with failures the failover never sees"
         } else {
             " (failures the failover never sees are checked for one component at a time: blast each alone)"
         },
-        b.failed.join(" and "),
         args.file.display()
     );
     let out = match args.format {

@@ -5,7 +5,7 @@
 //!                 downtime_per_year_secs, bdd_nodes, coherent,
 //!                 with_timings: { unavailability, availability, detection_unavailability,
 //!                                 failover_unavailability, first_order_holds,
-//!                                 contributors: [ { element, outage_secs, share } ], note }
+//!                                 contributors: [ { element, outage_secs, averaged_over_serving_member, share } ], note }
 //!                               (or { skipped: why }; absent for fault trees),
 //!                 cut_sets: { total, counts_by_order: { "1": n, .. }, truncated,
 //!                             listed: [ { order, probability, events: [..] } ] },
@@ -97,7 +97,8 @@ pub fn render(
                         "failover_unavailability": num(t.failover),
                         "first_order_holds": t.first_order_holds(),
                         "contributors": t.contributors.iter().map(|c| json!({
-                            "element": c.element, "outage_secs": num(c.outage_secs), "share": num(c.share)
+                            "element": c.element, "outage_secs": num(c.outage_secs),
+                            "averaged_over_serving_member": c.averaged_over_serving_member, "share": num(c.share)
                         })).collect::<Vec<_>>(),
                         "note": super::TIMED_NOTE,
                     }),
@@ -113,6 +114,9 @@ pub fn render(
                 "element": s.element,
                 "kind": s.kind,
                 "unavailability": num(s.probability),
+                "only_while": s.only_while.as_ref().map(|h| json!({
+                    "group": h.group, "first": h.first, "serving_from": h.second, "share": num(h.share)
+                })),
                 "services": s.blast.services_down.iter().map(|(n, r)| json!({ "service": n, "reasons": r })).collect::<Vec<_>>(),
                 "explanation": s.blast.chain_text(),
                 "chain": s.blast.chain,

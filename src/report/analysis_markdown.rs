@@ -104,7 +104,7 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
                 s.probability,
                 match &s.suppressed {
                     Some(why) => cell(&format!("accepted: {why}. {}", s.blast.chain_text())),
-                    None => cell(&s.blast.chain_text()),
+                    None => cell(&format!("{}{}", s.blast.chain_text(), super::only_while_text(s))),
                 }
             );
         }

@@ -20,7 +20,7 @@ fn hash(c: &Checked) -> Value {
     }
 }
 
-pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
+pub fn render(checked: &[Checked], fail_on: Option<Severity>, sim: &sim_core::simulate::SimOptions) -> String {
     let scenarios: Vec<Value> = checked
         .iter()
         .map(|c| match &c.result {
@@ -65,7 +65,6 @@ pub fn render(checked: &[Checked], fail_on: Option<Severity>) -> String {
             }
         })
         .collect();
-    let sim = sim_core::check::CHECK_SIMULATION;
     let rare_event = json!({ "cycles": sim_core::check::CHECK_RARE_CYCLES, "seed": sim.seed,
                              "when_fewer_repair_outages_than": sim_core::check::MIN_REPAIR_OUTAGES });
     let simulation =

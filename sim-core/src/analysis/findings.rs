@@ -27,6 +27,23 @@ pub struct Blast {
     pub services_down: Vec<(String, Vec<String>)>,
     /// Redundancy the failure defeats ("bond web-1/bond: every NIC goes to sw-1").
     pub defeats: Vec<String>,
+    /// Groups that keep a service down with this failure only while they serve from
+    /// their second member (they do not fail back), sorted by group.
+    pub held_on_second: Vec<HeldOnSecond>,
+}
+
+/// A group that does not fail back, serving from its second member: a failure that
+/// group's detector does not see takes the service down only then. A drill reaches
+/// that state by failing `first` before the failure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeldOnSecond {
+    pub group: String,
+    /// The member whose failure moves the group (it stays moved).
+    pub first: String,
+    /// The member it then serves from.
+    pub second: String,
+    /// Share of time the second member serves, 0..1.
+    pub share: f64,
 }
 
 /// A single point of failure of one or more services.
@@ -36,6 +53,9 @@ pub struct Spof {
     pub kind: &'static str,
     /// Steady-state unavailability of the element.
     pub probability: f64,
+    /// When it takes services down only while a group serves from its second member:
+    /// that group (the list is ordered by `probability` × its share).
+    pub only_while: Option<HeldOnSecond>,
     pub blast: Blast,
     /// Where the element is declared.
     pub span: crate::syntax::Span,
@@ -191,6 +211,7 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
         down_groups,
         services_down,
         defeats: defeats.into_iter().collect(),
+        held_on_second: Vec::new(),
     }
 }
 
@@ -223,18 +244,48 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<cr
             for u in unseen.iter().flatten().filter(|u| u.element == e) {
                 explain_unseen(model, &mut evaluator, &mut blast, u);
             }
+            // Conditional: every service it takes down waits, for that, for a group to
+            // serve from its second member.
+            let conditional = singles.iter().enumerate().all(|(s, list)| {
+                !list.as_ref().is_some_and(|l| l.contains(&e))
+                    || unseen.get(s).is_some_and(|us| {
+                        us.iter().any(|u| u.element == e && u.serving_from.is_some())
+                            && !us.iter().any(|u| u.element == e && u.serving_from.is_none())
+                    })
+            });
+            let only_while = conditional
+                .then(|| blast.held_on_second.iter().max_by(|a, b| a.share.total_cmp(&b.share)).cloned())
+                .flatten();
             Spof {
                 element: el.name.clone(),
                 kind: el.kind,
                 probability: el.unavailability(0.0),
+                only_while,
                 blast,
                 span: el.span,
                 suppressed: None,
             }
         })
         .collect();
-    out.sort_by(|a, b| b.probability.total_cmp(&a.probability).then_with(|| a.element.cmp(&b.element)));
+    // By the probability the element takes a service down: a conditional one only for
+    // its group's share of the time.
+    let weight = |s: &Spof| s.probability * s.only_while.as_ref().map_or(1.0, |h| h.share);
+    out.sort_by(|a, b| weight(b).total_cmp(&weight(a)).then_with(|| a.element.cmp(&b.element)));
     out
+}
+
+/// A share of time for people: "52%", "3.5%", "0.27%", "under 0.01%".
+pub fn share_text(share: f64) -> String {
+    let pct = share * 100.0;
+    if pct >= 10.0 {
+        format!("{pct:.0}%")
+    } else if pct >= 1.0 {
+        format!("{pct:.1}%")
+    } else if pct >= 0.01 {
+        format!("{pct:.2}%")
+    } else {
+        "under 0.01%".to_string()
+    }
 }
 
 /// Groups among which [`explain_unseen`] looks for two that together keep a service
@@ -275,13 +326,25 @@ fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u
     let mut holders = Vec::new();
     // Only while a group that does not fail back serves from its second member: that
     // group holds it.
-    if let Some((g, second)) = u.serving_from {
-        let (g, second) = (model.group(g), model.element(second).name.as_str());
+    if let Some(from) = u.serving_from {
+        let (g, second) = (model.group(from.group), model.element(from.member).name.as_str());
+        let first = model.element(g.members[0]).name.as_str();
         let outage = crate::units::Duration::from_secs(u.outage_secs).span();
         let reason = format!(
-            "down until {failed_text} returns (a drill: {outage}) while {} serves from {second}, where a failover leaves it, though another member could carry: the failover does not see it",
-            g.name
+            "while {} serves from {second} (after {first} failed: it does not fail back; about {} of the time), down until {failed_text} returns (a drill from that state: {outage}): the failover does not see it, though {first} could carry",
+            g.name,
+            share_text(from.share)
         );
+        let held = HeldOnSecond {
+            group: g.name.clone(),
+            first: first.to_string(),
+            second: second.to_string(),
+            share: from.share,
+        };
+        if !blast.held_on_second.contains(&held) {
+            blast.held_on_second.push(held);
+            blast.held_on_second.sort_by(|a, b| a.group.cmp(&b.group));
+        }
         if !blast.services_down.iter().any(|(name, _)| name == &svc.name) {
             blast.services_down.push((svc.name.clone(), vec![reason]));
             blast.services_down.sort();
