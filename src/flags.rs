@@ -162,15 +162,8 @@ impl std::str::FromStr for ShardSpec {
 pub struct SimulateArgs {
     /// The scenario file.
     pub file: PathBuf,
-    /// Simulated years per replication.
-    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_YEARS, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-    pub years: u32,
-    /// Independent replications (each its own random stream).
-    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
-    pub replications: u64,
-    /// Random seed; printed in every report.
-    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_SEED)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub run: RunSize,
     /// Worker threads (default: all cores); results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
@@ -246,16 +239,8 @@ pub struct ReportArgs {
     /// The folder to write (created if missing).
     #[arg(long)]
     pub out: PathBuf,
-    /// Simulated years per replication.
-    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_YEARS, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-    pub years: u32,
-    /// Independent replications (each its own random stream); the default run size is
-    /// the one `simulate` and `check` use.
-    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
-    pub replications: u64,
-    /// Random seed; printed in the report.
-    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_SEED)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub run: RunSize,
     /// Worker threads (default: all cores); results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
@@ -445,23 +430,31 @@ pub struct CheckArgs {
     /// decide fails).
     #[arg(long, default_value_t = 5.0, value_parser = positive_secs)]
     pub budget_secs: f64,
-    /// Simulated years per replication of the simulation behind simulated verdicts
-    /// (RPO, RTO, simulated downtime, the models-agree check); run only when one is
-    /// needed. A smaller run is faster and decides fewer verdicts (wider intervals).
+    /// The simulation behind simulated verdicts (RPO, RTO, simulated downtime, the
+    /// models-agree check), run only when one is needed: a smaller run is faster and
+    /// decides fewer verdicts (wider intervals).
+    #[command(flatten)]
+    pub run: RunSize,
+}
+
+/// The size and seed of a crude simulation (`simulate`, `report`, `check`); the
+/// defaults are [`sim_core::check::CHECK_SIMULATION`]'s, so the three agree.
+#[derive(Debug, Args)]
+pub struct RunSize {
+    /// Simulated years per replication.
     #[arg(long, default_value_t = sim_core::simulate::DEFAULT_YEARS, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub years: u32,
-    /// Independent replications of that simulation.
+    /// Independent replications (each its own random stream).
     #[arg(long, default_value_t = sim_core::simulate::DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub replications: u64,
-    /// Random seed of that simulation (and of the rare-event run); printed with every
-    /// simulated verdict.
+    /// Random seed; printed in every report and with every simulated verdict.
     #[arg(long, default_value_t = sim_core::simulate::DEFAULT_SEED)]
     pub seed: u64,
 }
 
-impl CheckArgs {
-    /// The simulation behind simulated verdicts, as the flags ask.
-    pub fn simulation(&self) -> sim_core::simulate::SimOptions {
+impl RunSize {
+    /// The crude simulation these flags ask for, with random failures and timings on.
+    pub fn options(&self) -> sim_core::simulate::SimOptions {
         sim_core::simulate::SimOptions {
             years: self.years,
             replications: self.replications,

@@ -40,7 +40,7 @@ pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Statu
                 let bounds_units = (args.budget_secs * sim_core::analysis::budget::DATAFLOW_UNITS_PER_SEC as f64)
                     .min(u64::MAX as f64) as u64;
                 let result =
-                    sim_core::check::check_with_simulation(&model, stop.budget, bounds_units, &args.simulation());
+                    sim_core::check::check_with_simulation(&model, stop.budget, bounds_units, &args.run.options());
                 stop.finish();
                 checked.push(Checked { path, result: Ok(result), sources })
             }
@@ -103,7 +103,7 @@ pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Statu
     let report = match format {
         CheckFormat::Github => check_github::render(&checked, threshold),
         CheckFormat::Text => check_text::render(&checked, threshold, stdout_color),
-        CheckFormat::Json => check_json::render(&checked, threshold, &args.simulation()),
+        CheckFormat::Json => check_json::render(&checked, threshold, &args.run.options()),
         CheckFormat::Markdown => check_markdown::render(&checked),
         CheckFormat::Junit => check_junit::render(&checked, "spofsim check"),
         CheckFormat::Sarif => check_sarif::render(&checked, threshold, args.baseline.is_some()),

@@ -11,13 +11,7 @@ pub fn run(args: &ReportArgs, color: ColorMode) -> Status {
         Err(status) => return status,
     };
     let check = sim_core::check::check(&model);
-    let options = sim_core::simulate::SimOptions {
-        years: args.years,
-        replications: args.replications,
-        seed: args.seed,
-        random_failures: true,
-        ideal: false,
-    };
+    let options = args.run.options();
     let pool = match inputs::thread_pool(args.threads) {
         Ok(p) => p,
         Err(status) => return status,

@@ -26,14 +26,14 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
         );
         return Status::Invalid;
     }
-    let horizon_secs = f64::from(args.years) * sim_core::units::SECS_PER_YEAR;
+    let horizon_secs = f64::from(args.run.years) * sim_core::units::SECS_PER_YEAR;
     for d in model.drills.iter().filter(|d| d.at_secs >= horizon_secs) {
         let name = d.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
         eprintln!(
             "warning: drill{name} on {} starts at {}, after the {}-year run ends: it never happens\n  help: run with --years {}",
             model.element(d.element).name,
             sim_core::units::Duration::from_secs(d.at_secs).human(),
-            args.years,
+            args.run.years,
             (d.at_secs / sim_core::units::SECS_PER_YEAR).floor() as u64 + 1
         );
     }
@@ -43,17 +43,11 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
     if args.rare_event {
         return run_rare(args, &text, &model);
     }
-    let options = SimOptions {
-        years: args.years,
-        replications: args.replications,
-        seed: args.seed,
-        random_failures: !args.drills_only,
-        ideal: args.ideal,
-    };
+    let options = SimOptions { random_failures: !args.drills_only, ideal: args.ideal, ..args.run.options() };
     let compiled = Compiled::new(&model, options.clone());
     let range = match args.shard {
-        Some(s) => shard::shard_range(s.index, s.count, args.replications),
-        None => 0..args.replications,
+        Some(s) => shard::shard_range(s.index, s.count, args.run.replications),
+        None => 0..args.run.replications,
     };
     let pool = match inputs::thread_pool(args.threads) {
         Ok(p) => p,
@@ -153,7 +147,7 @@ fn run_rare(args: &SimulateArgs, text: &str, model: &Model) -> Status {
         eprintln!("  help: drop their \"distribution\" (exponential is the default), or run the crude simulation without --rare-event");
         return Status::Invalid;
     }
-    let options = rare::options(args.seed, args.cycles, args.ideal);
+    let options = rare::options(args.run.seed, args.cycles, args.ideal);
     let compiled = Compiled::new(model, options.clone());
     let batches = rare::batch_count(args.cycles);
     let range = match args.shard {
