@@ -53,7 +53,8 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
             h.second,
             b.failed.join(" and "),
             h.first,
-            b.failed.join("+")
+            // (Only a single failure is drilled for what the failover does not see.)
+            b.failed[0]
         ),
         None => format!("add one that fails {} to the scenario's `drills`", b.failed.join(" and ")),
     };

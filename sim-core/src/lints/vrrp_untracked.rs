@@ -109,8 +109,7 @@ fn weak_decrement(model: &Model, g: &Group, t: &crate::model::Track) -> Option<S
     }
     if !matches!(g.attrs.get("preempt"), Some(crate::model::Attr::Flag(true))) {
         return Some(format!(
-            "{master} tracks with a priority decrement, but preemption is off{}: a backup never takes over from a master that still advertises (write \"preempt\": true)",
-            if g.kind == "hsrp" { " (Cisco's default without `standby preempt`)" } else { "" }
+            "{master} tracks with a priority decrement, but preemption is off (HSRP's default, as Cisco without `standby preempt`): a backup never takes over from a master that still advertises (write \"preempt\": true)"
         ));
     }
     let lowered = t.priorities[0].saturating_sub(decrement);
