@@ -146,9 +146,10 @@ pub struct FromSecond {
     handover_secs: f64,
     /// Share of time the second member serves, r₁ / (r₁ + r₂ + r₁₂): each serves until
     /// a failure its detector sees, at rate rᵢ (single failures that take the member
-    /// down and, for a detector that watches its links, those links' and the far
-    /// ends'; objects it tracks in FAULT mode), and a failure of both at once (r₁₂: their server, its power) starts the
-    /// group again on its first member, so stints alternate with means 1/r₁ and
+    /// down; for a detector that watches its links, those links and their far ends;
+    /// objects it tracks in FAULT mode; for VRRP/HSRP, the member's own interface on
+    /// the segment: its link there, that switch), and a failure of both at once (r₁₂:
+    /// their server, its power) starts the group again on its first member, so stints alternate with means 1/r₁ and
     /// 1/(r₂ + r₁₂). Members beyond the second serve only while the first two are both
     /// out: left out (second order).
     pub share: f64,
@@ -190,13 +191,19 @@ fn from_second_states(model: &Model, compiled: &mut Compiled) -> Vec<FromSecond>
     let mut rates = vec![(0.0, 0.0, 0.0); groups.len()];
     let mut evaluator = crate::model::eval::Evaluator::new(model);
     let mut mask = vec![false; model.elements.len()];
+    let net = crate::model::NetworkIndex::new(model);
+    let resigns_off_segment: Vec<bool> =
+        groups.iter().map(|g| crate::mechanisms::profile(model, g).counts_dual_masters).collect();
     for e in model.elements.iter().filter(|e| e.failure.is_some()) {
         mask[e.id.0 as usize] = true;
         let works = evaluator.evaluate(&mask).element_works;
         mask[e.id.0 as usize] = false;
         let r = failure_rate(model, e.id);
-        for (g, rate) in groups.iter().zip(rates.iter_mut()) {
+        for ((g, rate), &resigns) in groups.iter().zip(rates.iter_mut()).zip(&resigns_off_segment) {
             let (first, second) = (g.members[0], g.members[1]);
+            // A VRRP/HSRP router that loses its interface on the segment resigns.
+            let off_segment =
+                |m: ElementId| resigns && !net.segment_link_up(&g.advert_segment, m, |x| works[x.0 as usize]);
             let watches_links = matches!(
                 g.switchover.as_ref().map(|s| &s.sees),
                 Some(Visibility::LocalLink | Visibility::PathTo { .. })
@@ -213,8 +220,8 @@ fn from_second_states(model: &Model, compiled: &mut Compiled) -> Vec<FromSecond>
             // decrement does not, in a group that does not preempt.
             let tracked_by =
                 |i: usize| g.track.as_ref().is_some_and(|t| t.decrement.is_none() && t.objects[i].contains(&e.id));
-            let first_out = !works[first.0 as usize] || on_link_of(first) || tracked_by(0);
-            let second_out = !works[second.0 as usize] || on_link_of(second) || tracked_by(1);
+            let first_out = !works[first.0 as usize] || on_link_of(first) || tracked_by(0) || off_segment(first);
+            let second_out = !works[second.0 as usize] || on_link_of(second) || tracked_by(1) || off_segment(second);
             match (first_out, second_out) {
                 (true, true) => rate.2 += r,
                 (true, false) => rate.0 += r,

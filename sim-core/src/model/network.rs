@@ -50,6 +50,18 @@ impl NetworkIndex {
         NetworkIndex { adjacency, attached, forwarding, switching }
     }
 
+    /// Whether member `m`'s interface on an advert segment is up: a link that `works` to
+    /// a switch of `segment` that `works` (any switch when `segment` is empty). True
+    /// when `m` is cabled to no such switch (the segment is not modelled). A VRRP/HSRP
+    /// router whose interface is down is in FAULT (keepalived) or Init (Cisco HSRP) and
+    /// holds no virtual IP. O(degree of `m`).
+    pub fn segment_link_up(&self, segment: &[ElementId], m: ElementId, works: impl Fn(ElementId) -> bool) -> bool {
+        let on_segment =
+            |w: ElementId| if segment.is_empty() { self.switching[w.0 as usize] } else { segment.contains(&w) };
+        let mut links = self.adjacency[m.0 as usize].iter().filter(|&&(w, _)| on_segment(w)).peekable();
+        links.peek().is_none() || links.any(|&(w, link)| works(link) && works(w))
+    }
+
     /// Everything attached to `e`, transitively (a process, its server, its NICs), `e` first.
     pub fn closure(&self, e: ElementId) -> Vec<ElementId> {
         let mut seen = vec![e];

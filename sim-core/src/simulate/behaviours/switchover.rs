@@ -55,9 +55,13 @@ impl<'c, 'm> Sim<'c, 'm> {
         let m = cx.model.groups[j].members[i];
         match &cx.groups[j].sees {
             Visibility::Peers if self.groups[j].active == Some(i) => {
-                self.works(m) && !self.track_faulted(j, i) && !self.track_outranked(j, i) && self.peers_hear(j, m)
+                self.works(m)
+                    && !self.in_fault(j, i)
+                    && !self.track_faulted(j, i)
+                    && !self.track_outranked(j, i)
+                    && self.peers_hear(j, m)
             }
-            Visibility::Peers => self.works(m) && !self.track_faulted(j, i),
+            Visibility::Peers => self.works(m) && !self.in_fault(j, i) && !self.track_faulted(j, i),
             Visibility::Nothing => true,
             Visibility::LocalLink => {
                 self.works(m) && cx.groups[j].local_links[i].iter().all(|&(l, far)| self.works(l) && self.works(far))
@@ -217,15 +221,18 @@ impl<'c, 'm> Sim<'c, 'm> {
         false
     }
 
-    /// Whether member `m`'s interface on the group's advert segment is up: a working
-    /// link to a working switch of it (its `segment`, else any switch). True when the
-    /// design cables `m` to no such switch (the segment is not modelled).
+    /// Whether member `m`'s interface on the group's advert segment is up
+    /// ([`crate::model::network::NetworkIndex::segment_link_up`]).
     fn segment_link_up(&self, j: usize, m: ElementId) -> bool {
-        let (net, segment) = (&self.cx.circuit.net, &self.cx.model.groups[j].advert_segment);
-        let on_segment =
-            |w: ElementId| if segment.is_empty() { net.switching[w.0 as usize] } else { segment.contains(&w) };
-        let mut links = net.adjacency[m.0 as usize].iter().filter(|&&(w, _)| on_segment(w)).peekable();
-        links.peek().is_none() || links.any(|&(w, link)| self.works(link) && self.works(w))
+        self.cx.circuit.net.segment_link_up(&self.cx.model.groups[j].advert_segment, m, |e| self.works(e))
+    }
+
+    /// A VRRP/HSRP member whose own interface on the advert segment is down is in FAULT
+    /// (keepalived) or Init (HSRP): it neither holds nor claims the virtual IP, so a
+    /// master that loses that interface resigns rather than serving on as a second
+    /// master, and its peers take over once they stop hearing it.
+    fn in_fault(&self, j: usize, i: usize) -> bool {
+        self.cx.groups[j].counts_dual_masters && !self.segment_link_up(j, self.cx.model.groups[j].members[i])
     }
 
     /// The standby that promotes itself when the active goes silent: every cut-off
@@ -235,13 +242,9 @@ impl<'c, 'm> Sim<'c, 'm> {
         let members = &self.cx.model.groups[j].members;
         let attached = |s: &Self, m: ElementId| s.attached(m);
         let fenced = self.groups[j].fenced;
-        // A VRRP/HSRP member whose own link to the segment is down is in FAULT
-        // (keepalived; HSRP: Init): it claims nothing.
-        let fault = |s: &Self, i: usize| s.cx.groups[j].counts_dual_masters && !s.segment_link_up(j, members[i]);
+        // `seen_ok` leaves out members in FAULT (`in_fault`): they claim nothing.
         let candidates: Vec<usize> = (0..members.len())
-            .filter(|&i| {
-                i != active && Some(i) != fenced && self.works(members[i]) && self.seen_ok(j, i) && !fault(self, i)
-            })
+            .filter(|&i| i != active && Some(i) != fenced && self.works(members[i]) && self.seen_ok(j, i))
             .collect();
         candidates.iter().copied().find(|&i| attached(self, members[i])).or(candidates.first().copied())
     }
@@ -460,7 +463,13 @@ impl<'c, 'm> Sim<'c, 'm> {
                     return;
                 }
                 let works = self.works(members[a]);
-                if works && p.sees == Visibility::Peers && p.peers_networked && !self.peers_hear(j, members[a]) {
+                // A master in FAULT resigns (below) instead of splitting the group.
+                if works
+                    && p.sees == Visibility::Peers
+                    && p.peers_networked
+                    && !self.in_fault(j, a)
+                    && !self.peers_hear(j, members[a])
+                {
                     // The standby hears nothing. With a quorum device the cut-off active
                     // loses quorum and stands down: a plain switchover. Without one the
                     // standby promotes itself while the active keeps running.
