@@ -149,8 +149,8 @@ pub struct FromSecond {
     /// down; for a detector that watches its links, those links and their far ends;
     /// objects it tracks in FAULT mode; for VRRP/HSRP, the member's own interface on
     /// the segment: its link there, that switch), and a failure of both at once (r₁₂:
-    /// their server, its power) starts the group again on its first member, so stints alternate with means 1/r₁ and
-    /// 1/(r₂ + r₁₂). Members beyond the second serve only while the first two are both
+    /// their server, its power) starts the group again on its first member, so stints
+    /// alternate with means 1/r₁ and 1/(r₂ + r₁₂). Members beyond the second serve only while the first two are both
     /// out: left out (second order).
     pub share: f64,
     /// Each service's downtime over the hand-over alone.

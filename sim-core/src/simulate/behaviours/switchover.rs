@@ -222,7 +222,7 @@ impl<'c, 'm> Sim<'c, 'm> {
     }
 
     /// Whether member `m`'s interface on the group's advert segment is up
-    /// ([`crate::model::network::NetworkIndex::segment_link_up`]).
+    /// ([`crate::model::NetworkIndex::segment_link_up`]).
     fn segment_link_up(&self, j: usize, m: ElementId) -> bool {
         self.cx.circuit.net.segment_link_up(&self.cx.model.groups[j].advert_segment, m, |e| self.works(e))
     }
