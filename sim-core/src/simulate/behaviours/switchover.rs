@@ -163,6 +163,30 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
     }
 
+    /// Which of two working masters that hear each other again keeps the role: the
+    /// higher priority, tracked decrements taken off, whatever preemption says (RFC
+    /// 5798 §6.4.3: a master that receives an advert of greater priority becomes
+    /// backup; RFC 2281 §5: an Active router that hears a higher-priority Active
+    /// router's Hello goes to Speak). A member in FAULT through tracking loses. Among
+    /// equals the one listed first wins: it stands in for the higher primary address,
+    /// the protocols' tie-break, which a scenario does not record.
+    fn election_winner(&self, j: usize, a: usize, b: usize) -> usize {
+        let (fa, fb) = (self.track_faulted(j, a), self.track_faulted(j, b));
+        if fa != fb {
+            return if fa { b } else { a };
+        }
+        let (pa, pb) = match &self.cx.groups[j].track {
+            Some(t) if t.decrement.is_some() => (self.tracked_priority(j, a), self.tracked_priority(j, b)),
+            // Members are listed highest priority first.
+            _ => (0, 0),
+        };
+        match pa.cmp(&pb) {
+            std::cmp::Ordering::Greater => a,
+            std::cmp::Ordering::Less => b,
+            std::cmp::Ordering::Equal => a.min(b),
+        }
+    }
+
     /// Adverts and heartbeats cross the network: peers that cannot hear a member take
     /// it for dead even if it runs (a member with no working peer is not judged).
     pub(in crate::simulate) fn peers_hear(&mut self, j: usize, m: ElementId) -> bool {
@@ -446,17 +470,19 @@ impl<'c, 'm> Sim<'c, 'm> {
                         self.groups[j].also_active = None;
                         // A database cluster keeps the copy it promoted (the deposed
                         // primary rejoins as its replica, as Patroni and orchestrator do);
-                        // gateways keep the preferred master (the higher VRRP priority).
+                        // two gateway masters that hear each other hold an election.
                         let keep = if p.keeps_promoted {
                             if self.works(bm) || !self.works(am) {
                                 b
                             } else {
                                 a
                             }
-                        } else if self.works(am) || !self.works(bm) {
+                        } else if !self.works(bm) {
                             a
-                        } else {
+                        } else if !self.works(am) {
                             b
+                        } else {
+                            self.election_winner(j, a, b)
                         };
                         self.set_active(j, Some(keep));
                     }
