@@ -162,6 +162,29 @@ fn blast_radius_of_a_set_of_components() {
     assert!(run.stderr.contains("no component, link or site named \"sw-3\"; did you mean `sw-1`?"), "{}", run.stderr);
 }
 
+/// A cut between two gateways' switches leaves every service up once failover is
+/// over, but both routers master: blast says so, and points at the drill the scenario
+/// already has (the drill's figures are in tests/cases/drills/*.timeline).
+#[test]
+fn blast_names_two_masters_and_the_drill_to_run() {
+    let file = "tests/cases/drills/vrrp-partition-heals-election.jsonc";
+    let run = spofsim(&["blast", file, "sw1~sw2", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["services_down"], serde_json::json!([]));
+    assert_eq!(v["two_masters"], serde_json::json!(["hsrp gw-a: r1 | r2"]));
+    let view = v["view"].as_str().unwrap();
+    assert!(view.contains("the scenario's `drills` already fail sw1~sw2"), "{view}");
+    assert!(view.contains("--drills-only --years 1 --replications 1"), "{view}");
+    // A member's own switch puts it in FAULT (Init): one master, not two.
+    let run = spofsim(&["blast", file, "sw1", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["two_masters"], serde_json::json!([]));
+    // Not drilled: the advice is to add a drill.
+    let run = spofsim(&["blast", file, "internet~r2"]);
+    assert!(run.stdout.contains("add one that fails internet~r2 to the scenario's `drills`"), "{}", run.stdout);
+}
+
 #[test]
 fn analyze_reports_spofs_availability_and_lints() {
     let run = spofsim(&["analyze", GOOD, "--format", "json"]);

@@ -56,10 +56,13 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
             // (Only a single failure is drilled for what the failover does not see.)
             b.failed[0]
         ),
+        None if failed.iter().all(|f| model.drills.iter().any(|d| d.element == *f)) => {
+            format!("the scenario's `drills` already fail {}", b.failed.join(" and "))
+        }
         None => format!("add one that fails {} to the scenario's `drills`", b.failed.join(" and ")),
     };
     let view = format!(
-        "the state once failover has completed{}; the outage while it runs (detection and takeover) is not shown: a drill measures it ({drill}, then `spofsim simulate {} --drills-only`)",
+        "the state once failover has completed{}; the outage while it runs (detection and takeover) is not shown: a drill measures it ({drill}, then `spofsim simulate {} --drills-only --years 1 --replications 1`)",
         if failed.len() == 1 {
             ", with failures the failover never sees"
         } else {
@@ -81,6 +84,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
                 "down_groups": b.down_groups,
                 "services_down": b.services_down.iter().map(|(s, r)| json!({ "service": s, "reasons": r })).collect::<Vec<_>>(),
                 "defeats": b.defeats,
+                "two_masters": b.two_masters,
                 "view": view,
             });
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
@@ -99,6 +103,11 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
             }
             for d in &b.defeats {
                 o.push_str(&format!("  defeats {d}\n"));
+            }
+            for t in &b.two_masters {
+                o.push_str(&format!(
+                    "  two masters {t}: the members no longer hear each other's adverts, so each side's first becomes master once its detection time (Master_Down_Interval, HSRP's hold time) passes and answers for the virtual IP until they do; meanwhile hosts on the side cut off from the old master have no gateway\n"
+                ));
             }
             o.push_str(&format!("  view: {view}\n"));
             o

@@ -30,6 +30,10 @@ pub struct Blast {
     /// Groups that keep a service down with this failure only while they serve from
     /// their second member (they do not fail back), sorted by group.
     pub held_on_second: Vec<HeldOnSecond>,
+    /// VRRP/HSRP groups whose working members no longer hear each other's adverts, so
+    /// that more than one is master: "gw-vip: r1 | r2", sorted. Filled by
+    /// [`blast_with_timings`] only.
+    pub two_masters: Vec<String>,
 }
 
 /// A group that does not fail back, serving from its second member: a failure that
@@ -212,6 +216,7 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
         services_down,
         defeats: defeats.into_iter().collect(),
         held_on_second: Vec::new(),
+        two_masters: Vec::new(),
     }
 }
 
@@ -220,12 +225,44 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
 pub fn blast_with_timings(model: &Model, failed: &[ElementId]) -> Blast {
     let mut evaluator = Evaluator::new(model);
     let mut b = blast_with(&mut evaluator, failed);
+    b.two_masters = two_masters(model, &mut evaluator, failed);
     if let [e] = failed {
         for u in crate::timed::unseen_single_failure(model, *e) {
             explain_unseen(model, &mut evaluator, &mut b, &u);
         }
     }
     b
+}
+
+/// The groups that count two masters ([`crate::simulate::SimProfile::counts_dual_masters`])
+/// whose working members split, with `failed` down, into sets that do not hear each
+/// other, while with everything working they all do: each set's member is master
+/// (`crate::model::NetworkIndex::master_sets`). O(groups × members × (V + E)).
+fn two_masters(model: &Model, evaluator: &mut Evaluator, failed: &[ElementId]) -> Vec<String> {
+    let mut mask = vec![false; model.elements.len()];
+    for f in failed {
+        mask[f.0 as usize] = true;
+    }
+    let works = evaluator.evaluate(&mask).element_works;
+    let net = crate::model::NetworkIndex::new(model);
+    let mut out: Vec<String> = model
+        .groups
+        .iter()
+        .filter(|g| g.members.len() >= 2 && crate::mechanisms::profile(model, g).counts_dual_masters)
+        .filter(|g| net.master_sets(g, |_| true).len() == 1)
+        .filter_map(|g| {
+            let sets = net.master_sets(g, |e| works[e.0 as usize]);
+            (sets.len() > 1).then(|| {
+                let sides: Vec<String> = sets
+                    .iter()
+                    .map(|s| s.iter().map(|&m| model.element(m).name.as_str()).collect::<Vec<_>>().join(", "))
+                    .collect();
+                format!("{} {}: {}", g.kind, g.name, sides.join(" | "))
+            })
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Single points of failure of any service (from the single-failure dataflow), and the

@@ -31,6 +31,7 @@ mod sync_replication;
 mod traps_only;
 mod unreachable_member;
 mod vrrp_multicast;
+mod vrrp_segment_split;
 mod vrrp_untracked;
 
 use crate::model::{ElementId, Model, Req};
@@ -150,6 +151,7 @@ pub static LINTS: &[&Lint] = &[
     &arp_validate::LINT,
     &vrrp_multicast::LINT,
     &arp_single_target::LINT,
+    &vrrp_segment_split::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.
@@ -232,9 +234,8 @@ fn power_sources(model: &Model, device: &crate::model::Element) -> Vec<ElementId
 }
 
 /// Whether a VRRP/HSRP group's adverts from `from` reach an element `to` accepts, with
-/// everything working but `cut` (a link): link-local multicast crosses switches but no
-/// router (RFC 5798 §5.1.1.3), only the group's `segment` when it names one, and, with
-/// `honour_blockers`, never a switch that drops multicast. O(V + E).
+/// everything working but `cut` (a link or a device):
+/// [`crate::model::NetworkIndex::adverts_reach`].
 fn adverts_reach(
     net: &crate::model::NetworkIndex,
     g: &crate::model::Group,
@@ -243,30 +244,7 @@ fn adverts_reach(
     cut: Option<crate::model::ElementId>,
     honour_blockers: bool,
 ) -> bool {
-    let mut seen = vec![false; net.adjacency.len()];
-    seen[from.0 as usize] = true;
-    let mut stack = vec![from];
-    while let Some(v) = stack.pop() {
-        for &(w, link) in &net.adjacency[v.0 as usize] {
-            if Some(link) == cut || seen[w.0 as usize] {
-                continue;
-            }
-            if to(w) {
-                return true;
-            }
-            seen[w.0 as usize] = true;
-            let carries = !(honour_blockers && g.advert_blockers.contains(&w))
-                && if g.advert_segment.is_empty() {
-                    net.switching[w.0 as usize]
-                } else {
-                    g.advert_segment.contains(&w)
-                };
-            if carries {
-                stack.push(w);
-            }
-        }
-    }
-    false
+    net.adverts_reach(g, from, to, |e| Some(e) != cut, honour_blockers)
 }
 
 fn groups_of_kind<'m>(model: &'m Model, kind: &'static str) -> impl Iterator<Item = &'m crate::model::Group> + 'm {

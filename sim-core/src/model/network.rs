@@ -62,6 +62,64 @@ impl NetworkIndex {
         links.peek().is_none() || links.any(|&(w, link)| works(link) && works(w))
     }
 
+    /// Whether `from`'s VRRP/HSRP adverts reach an element `to` accepts over elements
+    /// and links that `works`: link-local multicast crosses switches but no router (RFC
+    /// 5798 §5.1.1.3), only the group's `segment` when it names one, and, with
+    /// `honour_blockers`, never a switch that drops multicast. O(V + E).
+    pub fn adverts_reach(
+        &self,
+        g: &super::Group,
+        from: ElementId,
+        to: impl Fn(ElementId) -> bool,
+        works: impl Fn(ElementId) -> bool,
+        honour_blockers: bool,
+    ) -> bool {
+        let mut seen = vec![false; self.adjacency.len()];
+        seen[from.0 as usize] = true;
+        let mut stack = vec![from];
+        while let Some(v) = stack.pop() {
+            for &(w, link) in &self.adjacency[v.0 as usize] {
+                if seen[w.0 as usize] || !works(link) || !works(w) {
+                    continue;
+                }
+                if to(w) {
+                    return true;
+                }
+                seen[w.0 as usize] = true;
+                let carries = !(honour_blockers && g.advert_blockers.contains(&w))
+                    && if g.advert_segment.is_empty() {
+                        self.switching[w.0 as usize]
+                    } else {
+                        g.advert_segment.contains(&w)
+                    };
+                if carries {
+                    stack.push(w);
+                }
+            }
+        }
+        false
+    }
+
+    /// The members of VRRP/HSRP group `g` that would each be master, in sets that hear
+    /// each other, when only what `works` works: every working member whose interface
+    /// on the segment is up ([`Self::segment_link_up`]) and that hears no other set.
+    /// More than one set means more than one master answering for the virtual IP (RFC
+    /// 5798 §6.4.2: a backup that hears no adverts for Master_Down_Interval becomes
+    /// master). Sets in member order. O(members × (V + E)).
+    pub fn master_sets(&self, g: &super::Group, works: impl Fn(ElementId) -> bool) -> Vec<Vec<ElementId>> {
+        let mut sets: Vec<Vec<ElementId>> = Vec::new();
+        for &m in &g.members {
+            if !works(m) || !self.segment_link_up(&g.advert_segment, m, &works) {
+                continue;
+            }
+            match sets.iter_mut().find(|set| self.adverts_reach(g, m, |w| set.contains(&w), &works, true)) {
+                Some(set) => set.push(m),
+                None => sets.push(vec![m]),
+            }
+        }
+        sets
+    }
+
     /// Everything attached to `e`, transitively (a process, its server, its NICs), `e` first.
     pub fn closure(&self, e: ElementId) -> Vec<ElementId> {
         let mut seen = vec![e];

@@ -1,0 +1,148 @@
+//! SPOF-L031 vrrp-segment-split: one link or switch alone carries a VRRP/HSRP group's
+//! adverts between its members; when it fails, the members stop hearing each other and
+//! each becomes master.
+
+use super::{hit, Hit, Lint, Severity};
+use crate::model::{ElementId, Model, NetworkIndex, NodeRef};
+
+pub static LINT: Lint = Lint {
+    code: "SPOF-L031",
+    name: "vrrp-segment-split",
+    severity: Severity::Warning,
+    summary: "One link or switch alone carries a VRRP/HSRP group's adverts between its members: when it fails they stop hearing each other, both become master and answer for one virtual IP, and the servers cut off from the old master lose their gateway until the backup's detection time runs out.",
+    rationale: "RFC 5798 §5.1.1.3: VRRP adverts are link-local multicast and cross only the segment the virtual IP lives on (Cisco HSRP hellos too, to 224.0.0.2 or 224.0.0.102); §6.4.2: a backup that hears no advert for Master_Down_Interval becomes master, while the old master, still alive and still hearing no higher priority, stays master (§6.4.3). A single inter-switch link between two gateways' switches is therefore a partition waiting to happen: two routers answer ARP for the virtual IP, the hosts on the old master's far side wait Master_Down_Interval (3.61 s at VRRP defaults, the 10 s hold time for HSRP) before their side's router takes over, and returning traffic follows whichever router the upstream picks. When the link returns the two hold an election and the higher priority keeps the role. spofsim plays it: the simulation counts the time with two masters and the outage while the backup detects.",
+    fix: "Give the adverts a second path that shares nothing with the first: a second link between the switches (or a LAG of two, declared as two links), or cable each member to both switches, and name those switches as the group's \"segment\".",
+    example: r#""gw-vip": { "kind": "vrrp", "members": ["gw-1", "gw-2"], "segment": ["sw-1", "sw-2"] }"#,
+    check,
+};
+
+/// Groups whose members hold a virtual IP by adverts.
+const GATEWAY_GROUPS: &[&str] = &["vrrp", "hsrp"];
+
+/// O(groups × S × members × (V + E)), S the links and switches the adverts cross.
+fn check(model: &Model) -> Vec<Hit> {
+    let net = NetworkIndex::new(model);
+    let mut out = Vec::new();
+    for g in model.groups.iter().filter(|g| GATEWAY_GROUPS.contains(&g.kind) && g.members.len() >= 2) {
+        let used = model.services.iter().any(|s| s.through.contains(&NodeRef::Group(g.id)));
+        // Members that already never hear each other are SPOF-L029's (multicast dropped).
+        if !used || net.master_sets(g, |_| true).len() > 1 {
+            continue;
+        }
+        let mut splitters: Vec<(ElementId, Vec<Vec<ElementId>>)> = Vec::new();
+        for x in crossed(&net, g) {
+            let sets = net.master_sets(g, |e| e != x);
+            if sets.len() > 1 {
+                splitters.push((x, sets));
+            }
+        }
+        splitters.sort_by(|a, b| model.element(a.0).name.cmp(&model.element(b.0).name));
+        let names = |v: &[ElementId]| v.iter().map(|&m| model.element(m).name.as_str()).collect::<Vec<_>>().join(", ");
+        for (x, sets) in splitters {
+            let sides: Vec<String> = sets.iter().map(|s| names(s)).collect();
+            out.push(hit(
+                g.span,
+                &g.name,
+                format!(
+                    "{}'s adverts between {} cross {} alone: when it fails they stop hearing each other and {} become master, answering for one virtual IP until it returns",
+                    g.name,
+                    sides.join(" and "),
+                    model.element(x).name,
+                    if sides.len() == 2 { "both" } else { "each side's first" },
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// The links and switches the group's adverts cross with everything working, from any
+/// member, sorted and each once.
+fn crossed(net: &NetworkIndex, g: &crate::model::Group) -> Vec<ElementId> {
+    let mut seen = vec![false; net.adjacency.len()];
+    let mut out = Vec::new();
+    let mut stack: Vec<ElementId> = g.members.clone();
+    for &m in &g.members {
+        seen[m.0 as usize] = true;
+    }
+    while let Some(v) = stack.pop() {
+        for &(w, link) in &net.adjacency[v.0 as usize] {
+            let carries = !g.advert_blockers.contains(&w)
+                && if g.advert_segment.is_empty() {
+                    net.switching[w.0 as usize]
+                } else {
+                    g.advert_segment.contains(&w)
+                };
+            if !carries {
+                continue;
+            }
+            if !out.contains(&link) {
+                out.push(link);
+            }
+            if !seen[w.0 as usize] {
+                seen[w.0 as usize] = true;
+                out.push(w);
+                stack.push(w);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lints::only;
+
+    /// Two gateways, each on its own switch, the switches joined by `isl` links; the
+    /// servers hang on sw-2.
+    fn design(group: &str, isl: usize) -> String {
+        let isl = vec![r#"{ "between": ["sw-1", "sw-2"] }"#; isl].join(", ");
+        format!(
+            r#"{{ "components": {{ "internet": {{ "kind": "entry" }},
+                "gw-1": {{ "kind": "router" }}, "gw-2": {{ "kind": "router" }},
+                "sw-1": {{ "kind": "switch" }}, "sw-2": {{ "kind": "switch" }},
+                "web": {{ "kind": "server", "nics": ["sw-2"], "runs": ["web"] }} }},
+              "links": [ {{ "between": ["internet", "gw-1"] }}, {{ "between": ["internet", "gw-2"] }},
+                         {{ "between": ["gw-1", "sw-1"] }}, {{ "between": ["gw-2", "sw-2"] }} {} {isl} ],
+              "groups": {{ "gw-vip": {group} }},
+              "services": {{ "site": {{ "from": "internet", "through": ["gw-vip", "web/web"] }} }} }}"#,
+            if isl.is_empty() { "" } else { "," }
+        )
+    }
+
+    fn messages(text: &str) -> Vec<String> {
+        let model = crate::load(text).model.expect("fixture loads");
+        super::check(&model).into_iter().map(|h| h.message).collect()
+    }
+
+    #[test]
+    fn a_single_inter_switch_link_is_flagged() {
+        for kind in ["vrrp", "hsrp"] {
+            let group = format!(r#"{{ "kind": "{kind}", "members": ["gw-1", "gw-2"] }}"#);
+            let hits = messages(&design(&group, 1));
+            assert_eq!(hits.len(), 1, "{kind}: {hits:#?}");
+            assert!(hits[0].contains("gw-vip's adverts between gw-1 and gw-2 cross sw-1~sw-2 alone"), "{}", hits[0]);
+            assert!(hits[0].contains("both become master"), "{}", hits[0]);
+        }
+    }
+
+    #[test]
+    fn a_member_own_switch_or_cable_is_not_a_split() {
+        // sw-1 and gw-1~sw-1 are on the only path too, but when either fails gw-1's
+        // interface on the segment is down (FAULT / Init): one master, not two.
+        let hits = messages(&design(r#"{ "kind": "vrrp", "members": ["gw-1", "gw-2"] }"#, 1));
+        assert!(hits.iter().all(|h| !h.contains("cross sw-1 alone") && !h.contains("gw-1~sw-1")), "{hits:#?}");
+    }
+
+    #[test]
+    fn two_links_or_a_shared_switch_are_fine() {
+        let group = r#"{ "kind": "vrrp", "members": ["gw-1", "gw-2"] }"#;
+        assert!(only("SPOF-L031", &design(group, 2)).is_empty());
+        // Unused groups are not judged.
+        let unused = design(group, 1).replace(r#""through": ["gw-vip", "web/web"]"#, r#""through": ["web/web"]"#);
+        assert!(only("SPOF-L031", &unused).is_empty());
+        // Members that never hear each other are SPOF-L029's, not this lint's.
+        assert!(only("SPOF-L031", &design(group, 0)).is_empty());
+    }
+}
