@@ -880,6 +880,35 @@ mod tests {
         assert!(lo <= a && a <= hi, "{a} vs simulated [{lo}, {hi}]");
     }
 
+    /// VRRP without preemption, each router on the server switch by its own cable (the
+    /// only elements that fail). A router whose cable there fails resigns (keepalived
+    /// FAULT) and, without preemption, the other keeps the role after the repair, so
+    /// the cables move the group as the routers' own failures would. Oracle: the closed
+    /// form of that alternating renewal process: stints on the first member end at the
+    /// rate r₁ of its cable's failures, stints on the second at r₂, so the second
+    /// serves r₁ / (r₁ + r₂) of the time, rᵢ = 1 / (MTBFᵢ + MTTRᵢ). (Before the cable
+    /// counted, no failure moved the group: no share at all.)
+    #[test]
+    fn a_segment_cable_failure_counts_in_the_share_of_a_group_that_does_not_fail_back() {
+        let text = r#"{ "defaults": { "process": { "availability": "100%" }, "link": { "availability": "100%" }, "nic": { "availability": "100%" } },
+          "components": { "internet": { "kind": "entry" },
+            "gw-1": { "kind": "router", "availability": "100%" }, "gw-2": { "kind": "router", "availability": "100%" },
+            "sw": { "kind": "switch", "availability": "100%" },
+            "app": { "kind": "server", "availability": "100%", "runs": ["web"], "nics": ["sw"] } },
+          "links": [ { "between": ["internet", "gw-1"] }, { "between": ["internet", "gw-2"] },
+            { "id": "seg-1", "between": ["gw-1", "sw"], "mtbf": "8760h", "mttr": "4h" },
+            { "id": "seg-2", "between": ["gw-2", "sw"], "mtbf": "17520h", "mttr": "8h" } ],
+          "groups": { "gw": { "kind": "vrrp", "members": ["gw-1", "gw-2"], "preempt": false, "segment": ["sw"] } },
+          "services": { "web": { "from": "internet", "through": ["gw", "app/web"] } } }"#;
+        let model = crate::load(text).model.expect("model");
+        let drills = Drills::run(&model);
+        assert_eq!(drills.from_second.len(), 1);
+        let (r1, r2) = (1.0 / (8760.0 + 4.0), 1.0 / (17520.0 + 8.0));
+        let expected = r1 / (r1 + r2);
+        let share = drills.from_second[0].share;
+        assert!((share - expected).abs() < 1e-12, "share {share}, closed form {expected}");
+    }
+
     /// The same pair with a 10-year takeover: the exact figure is 0.9888 (case 9); the
     /// first-order sum is far beyond its range, so the figure is capped and says so.
     #[test]
