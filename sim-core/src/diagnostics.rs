@@ -131,6 +131,16 @@ impl Diagnostic {
 
 /// "did you mean `x`?" for a misspelt name, if some candidate is close enough.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    // A link's id names its ends in the order they were declared: "sw1~r1" for "r1~sw1".
+    if let Some((a, b)) = name.split_once('~') {
+        let swapped = format!("{b}~{a}");
+        if candidates.contains(&swapped.as_str()) {
+            return Some(format!(
+                "did you mean `{swapped}`? (a link's id names its ends in the order its `between` lists them)"
+            ));
+        }
+    }
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
         let score = strsim::jaro_winkler(name, candidate);
@@ -150,4 +160,16 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
             &b.message,
         ))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn did_you_mean_suggests_a_close_name_or_a_link_named_the_other_way() {
+        let names = ["r1", "sw1", "r1~sw1", "sw1~sw2"];
+        let swapped = super::did_you_mean("sw1~r1", names).expect("suggestion");
+        assert!(swapped.starts_with("did you mean `r1~sw1`?"), "{swapped}");
+        assert_eq!(super::did_you_mean("sw11", names).as_deref(), Some("did you mean `sw1`?"));
+        assert_eq!(super::did_you_mean("database", names), None);
+    }
 }
