@@ -33,7 +33,8 @@ impl Duration {
 }
 
 impl Duration {
-    /// For people: the two largest units, rounded ("3h 33m", "52m 34s"); below a
+    /// For people: the two largest units, rounded to the smaller ("3h 34m" for
+    /// 3 h 33 min 47 s, "52m 34s"); below a
     /// minute to a tenth of a second ("1.5s", "6s"), below a second to the millisecond
     /// ("0.609s"), so a 1.49 s failover does not read as 1 s.
     pub fn human(self) -> String {
@@ -46,13 +47,21 @@ impl Duration {
         }
         let units = [("y", SECS_PER_YEAR), ("d", 86_400.0), ("h", 3_600.0), ("m", 60.0), ("s", 1.0)];
         let total = s.round();
-        let Some(i) = units.iter().position(|&(_, u)| total >= u) else { return "0s".into() };
-        let (big, bu) = units[i];
-        let major = (total / bu).floor();
-        let rest = total - major * bu;
-        match units.get(i + 1) {
-            Some(&(small, su)) if (rest / su).floor() > 0.0 => format!("{major}{big} {}{small}", (rest / su).floor()),
-            _ => format!("{major}{big}"),
+        let Some(mut i) = units.iter().position(|&(_, u)| total >= u) else { return "0s".into() };
+        loop {
+            let (big, bu) = units[i];
+            let Some(&(small, su)) = units.get(i + 1) else { return format!("{total}{big}") };
+            // Rounded to the smaller unit, carried into the larger: 50 y less a second
+            // is "50y", not "49y 364d".
+            let count = (total / su).round();
+            let per = (bu / su).round();
+            let major = (count / per).floor();
+            let minor = count - major * per;
+            if i > 0 && major * bu >= units[i - 1].1 {
+                i -= 1;
+                continue;
+            }
+            return if minor > 0.0 { format!("{major}{big} {minor}{small}") } else { format!("{major}{big}") };
         }
     }
 }
@@ -305,7 +314,11 @@ mod tests {
         assert_eq!(Duration::from_secs(0.1 + 0.2).to_string(), "300ms");
         assert_eq!(Duration::from_secs(3.609375).to_string(), "3.609375s");
         assert_eq!(Duration::from_secs(0.0).to_string(), "0s");
-        assert_eq!(Duration::from_secs(12827.0).human(), "3h 33m");
+        // 12,827 s = 213.78 min: rounded to the minute, 3 h 34 min.
+        assert_eq!(Duration::from_secs(12827.0).human(), "3h 34m");
+        assert_eq!(Duration::from_secs(50.0 * SECS_PER_YEAR - 1.0).human(), "50y");
+        assert_eq!(Duration::from_secs(86_399.0).human(), "1d");
+        assert_eq!(Duration::from_secs(5_429.0).human(), "1h 30m");
         assert_eq!(Duration::from_secs(3154.0).human(), "52m 34s");
         assert_eq!(Duration::from_secs(86_400.0).human(), "1d");
         // Below a minute to a tenth: a 1.49 s failover is not "1s".

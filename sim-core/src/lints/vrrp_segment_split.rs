@@ -44,11 +44,11 @@ fn check(model: &Model) -> Vec<Hit> {
                 g.span,
                 &g.name,
                 format!(
-                    "{}'s adverts between {} cross {} alone: when it fails they stop hearing each other and {} become master, answering for one virtual IP until it returns",
+                    "{}'s adverts between {} cross {} alone: when it fails they stop hearing each other and {}, answering for one virtual IP until it returns",
                     g.name,
                     sides.join(" and "),
                     model.element(x).name,
-                    if sides.len() == 2 { "both" } else { "each side's first" },
+                    if sets.len() == 2 && sets.iter().all(|s| s.len() == 1) { "both become master" } else { "each side has its own master" },
                 ),
             ));
         }

@@ -259,6 +259,23 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.cx.groups[j].counts_dual_masters && !self.segment_link_up(j, self.cx.model.groups[j].members[i])
     }
 
+    /// Whether a backup would become master beside the active `a` although another
+    /// backup still hears `a`: working, not in FAULT, and out of reach of `a`'s
+    /// adverts (a group of three or more split with a backup alone on its side: it
+    /// hears no advert for Master_Down_Interval and becomes master, RFC 5798 §6.4.2).
+    fn deaf_backup(&mut self, j: usize, a: usize) -> bool {
+        let members = &self.cx.model.groups[j].members;
+        let am = members[a];
+        let fenced = self.groups[j].fenced;
+        (0..members.len()).any(|i| {
+            i != a
+                && Some(i) != fenced
+                && self.works(members[i])
+                && self.seen_ok(j, i)
+                && !self.adverts_reach(j, am, &[members[i]])
+        })
+    }
+
     /// The standby that promotes itself when the active goes silent: every cut-off
     /// standby would, but only one that still reaches the network can serve, so prefer
     /// a standby with a working link to a working forwarding device.
@@ -266,9 +283,17 @@ impl<'c, 'm> Sim<'c, 'm> {
         let members = &self.cx.model.groups[j].members;
         let attached = |s: &Self, m: ElementId| s.attached(m);
         let fenced = self.groups[j].fenced;
-        // `seen_ok` leaves out members in FAULT (`in_fault`): they claim nothing.
+        // `seen_ok` leaves out members in FAULT (`in_fault`): they claim nothing. A
+        // backup that still hears the active stays backup.
+        let am = members[active];
         let candidates: Vec<usize> = (0..members.len())
-            .filter(|&i| i != active && Some(i) != fenced && self.works(members[i]) && self.seen_ok(j, i))
+            .filter(|&i| {
+                i != active
+                    && Some(i) != fenced
+                    && self.works(members[i])
+                    && self.seen_ok(j, i)
+                    && !self.adverts_reach(j, am, &[members[i]])
+            })
             .collect();
         candidates.iter().copied().find(|&i| attached(self, members[i])).or(candidates.first().copied())
     }
@@ -494,7 +519,8 @@ impl<'c, 'm> Sim<'c, 'm> {
                     && p.sees == Visibility::Peers
                     && p.peers_networked
                     && !self.in_fault(j, a)
-                    && !self.peers_hear(j, members[a])
+                    && (!self.peers_hear(j, members[a])
+                        || (p.votes.is_none() && p.counts_dual_masters && self.deaf_backup(j, a)))
                 {
                     // The standby hears nothing. With a quorum device the cut-off active
                     // loses quorum and stands down: a plain switchover. Without one the
