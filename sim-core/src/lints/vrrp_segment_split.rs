@@ -11,27 +11,33 @@ pub static LINT: Lint = Lint {
     severity: Severity::Warning,
     summary: "One link or switch alone carries a VRRP/HSRP group's adverts between its members: when it fails they stop hearing each other, both become master and answer for one virtual IP, and the servers cut off from the old master lose their gateway until the backup's detection time runs out.",
     rationale: "RFC 5798 §5.1.1.3: VRRP adverts are link-local multicast and cross only the segment the virtual IP lives on (Cisco HSRP hellos too, to 224.0.0.2 or 224.0.0.102); §6.4.2: a backup that hears no advert for Master_Down_Interval becomes master, while the old master, still alive and still hearing no higher priority, stays master (§6.4.3). A single inter-switch link between two gateways' switches is therefore a partition waiting to happen: two routers answer ARP for the virtual IP, the hosts on the old master's far side wait Master_Down_Interval (3.61 s at VRRP defaults, the 10 s hold time for HSRP) before their side's router takes over, and returning traffic follows whichever router the upstream picks. When the link returns the two hold an election and the higher priority keeps the role. spofsim plays it: the simulation counts the time with two masters and the outage while the backup detects.",
-    fix: "Give the adverts a second path that shares nothing with the first: a second link between the switches (or a LAG of two, declared as two links), or cable each member to both switches, and name those switches as the group's \"segment\".",
-    example: r#""gw-vip": { "kind": "vrrp", "members": ["gw-1", "gw-2"], "segment": ["sw-1", "sw-2"] }"#,
+    fix: "Give the adverts a second path that shares nothing with the first (not the same conduit: a shared risk `via` both counts as one): a second link between the switches, with both switches in one STP/RSTP domain so the pair is not a loop (SPOF-L004), or cable each member to both switches.",
+    example: r#""l2": { "kind": "stp", "mode": "rstp", "switches": ["sw-1", "sw-2"], "root": "sw-1" }"#,
     check,
 };
 
-/// Groups whose members hold a virtual IP by adverts.
-const GATEWAY_GROUPS: &[&str] = &["vrrp", "hsrp"];
-
-/// O(groups × S × members × (V + E)), S the links and switches the adverts cross.
+/// O(groups × S × (V + E) × members), S the links and switches the adverts cross and
+/// the shared risks (SRLGs) those links run through.
 fn check(model: &Model) -> Vec<Hit> {
     let net = NetworkIndex::new(model);
+    let mut evaluator = crate::model::eval::Evaluator::new(model);
+    let mut failed = vec![false; model.elements.len()];
     let mut out = Vec::new();
-    for g in model.groups.iter().filter(|g| GATEWAY_GROUPS.contains(&g.kind) && g.members.len() >= 2) {
+    for g in
+        model.groups.iter().filter(|g| g.members.len() >= 2 && crate::mechanisms::profile(model, g).counts_dual_masters)
+    {
         let used = model.services.iter().any(|s| s.through.contains(&NodeRef::Group(g.id)));
         // Members that already never hear each other are SPOF-L029's (multicast dropped).
         if !used || net.master_sets(g, |_| true).len() > 1 {
             continue;
         }
         let mut splitters: Vec<(ElementId, Vec<Vec<ElementId>>)> = Vec::new();
-        for x in crossed(&net, g) {
-            let sets = net.master_sets(g, |e| e != x);
+        for x in crossed(&net, model, g) {
+            // What fails with x: a shared risk takes every link through it.
+            failed[x.0 as usize] = true;
+            let works = evaluator.evaluate(&failed).element_works;
+            failed[x.0 as usize] = false;
+            let sets = net.master_sets(g, |e| works[e.0 as usize]);
             if sets.len() > 1 {
                 splitters.push((x, sets));
             }
@@ -57,8 +63,8 @@ fn check(model: &Model) -> Vec<Hit> {
 }
 
 /// The links and switches the group's adverts cross with everything working, from any
-/// member, sorted and each once.
-fn crossed(net: &NetworkIndex, g: &crate::model::Group) -> Vec<ElementId> {
+/// member, and the shared risk link groups those links run through; sorted, each once.
+fn crossed(net: &NetworkIndex, model: &Model, g: &crate::model::Group) -> Vec<ElementId> {
     let mut seen = vec![false; net.adjacency.len()];
     let mut out = Vec::new();
     let mut stack: Vec<ElementId> = g.members.clone();
@@ -67,17 +73,18 @@ fn crossed(net: &NetworkIndex, g: &crate::model::Group) -> Vec<ElementId> {
     }
     while let Some(v) = stack.pop() {
         for &(w, link) in &net.adjacency[v.0 as usize] {
-            let carries = !g.advert_blockers.contains(&w)
-                && if g.advert_segment.is_empty() {
-                    net.switching[w.0 as usize]
-                } else {
-                    g.advert_segment.contains(&w)
-                };
-            if !carries {
+            if !net.carries_adverts(g, w, true) {
                 continue;
             }
             if !out.contains(&link) {
                 out.push(link);
+                model.element(link).needs.visit(&mut |r| {
+                    if let crate::model::Req::Element(risk) = r {
+                        if model.element(*risk).kind == "srlg" && !out.contains(risk) {
+                            out.push(*risk);
+                        }
+                    }
+                });
             }
             if !seen[w.0 as usize] {
                 seen[w.0 as usize] = true;
@@ -144,5 +151,20 @@ mod tests {
         assert!(only("SPOF-L031", &unused).is_empty());
         // Members that never hear each other are SPOF-L029's, not this lint's.
         assert!(only("SPOF-L031", &design(group, 0)).is_empty());
+    }
+
+    #[test]
+    fn two_links_through_one_conduit_are_flagged() {
+        let group = r#"{ "kind": "vrrp", "members": ["gw-1", "gw-2"] }"#;
+        let text = design(group, 2)
+            .replace(r#"{ "between": ["sw-1", "sw-2"] }"#, r#"{ "between": ["sw-1", "sw-2"], "via": ["trench"] }"#)
+            .replace(
+                r#""internet": { "kind": "entry" },"#,
+                r#""internet": { "kind": "entry" }, "trench": { "kind": "srlg" },"#,
+            );
+        assert_eq!(text.matches(r#""via": ["trench"]"#).count(), 2, "{text}");
+        let hits = messages(&text);
+        assert_eq!(hits.len(), 1, "{hits:#?}");
+        assert!(hits[0].contains("gw-vip's adverts between gw-1 and gw-2 cross trench alone"), "{}", hits[0]);
     }
 }

@@ -142,7 +142,7 @@ fn lower_track(
     priorities: Vec<u32>,
     decrement: Option<&Spanned<i64>>,
     default_decrement: Option<u32>,
-    switch_secs: impl Fn(bool) -> f64,
+    switch_secs: impl Fn(bool, usize) -> f64,
 ) {
     if let Some(d) = decrement {
         if track.is_empty() {
@@ -224,7 +224,7 @@ fn lower_track(
     }
     let given = decrement.map(|d| d.value.clamp(1, 255) as u32);
     let decrement = given.or(default_decrement);
-    let switch = switch_secs(decrement.is_some());
+    let switch = (0..members.len()).map(|i| switch_secs(decrement.is_some(), i)).collect();
     if let Some(g) = cx.group_mut() {
         g.track = Some(crate::model::Track {
             objects,
@@ -396,12 +396,18 @@ impl Spec for VrrpSpec {
                 "use 3 (RFC 5798, the default) or 2 (RFC 3768)",
             ),
         }
-        // The highest-priority backup is the first to declare the master down.
+        // The group's detection time (analyze's timed figure): the highest-priority
+        // backup's, the first to declare the first member down.
         let backup_priority = (1..self.members.len())
             .map(|i| priorities.get(i).copied().unwrap_or(default_priority(i)))
             .max()
             .unwrap_or(100);
         let master_down = master_down_secs(version, advert, backup_priority);
+        // Each backup waits its own interval: the one that takes over decides how long
+        // the gateway is gone (a backup at 100 waits 3.61 s, one at 200 3.22 s).
+        let member_master_down: Vec<f64> = (0..self.members.len())
+            .map(|i| master_down_secs(version, advert, priorities.get(i).copied().unwrap_or(default_priority(i))))
+            .collect();
         cx.attr("advert_interval", Attr::Secs(advert));
         cx.attr("version", Attr::Count(version.into()));
         cx.attr("master_down", Attr::Secs(master_down));
@@ -412,11 +418,20 @@ impl Spec for VrrpSpec {
         // lowered priority is discarded by a preempting backup, whose Master_Down_Timer
         // then runs out: Master_Down_Interval after the last advert it accepted, the
         // worst case from the failure (2 adverts + skew after the first lower one).
-        let skew = master_down - 3.0 * advert;
         let per_member = (0..self.members.len())
             .map(|i| u32::from(priorities.get(i).copied().unwrap_or(default_priority(i))))
             .collect();
-        let switch = |lowered: bool| if lowered { master_down } else { skew };
+        if let Some(g) = cx.group_mut() {
+            g.member_detect_secs = member_master_down.clone();
+        }
+        let switch = |lowered: bool, i: usize| {
+            let own = member_master_down[i];
+            if lowered {
+                own
+            } else {
+                own - 3.0 * advert
+            }
+        };
         lower_track(cx, &self.members, &self.track, per_member, self.track_decrement.as_ref(), None, switch);
         lower_segment(cx, &self.segment);
         lower_multicast(cx, self.adverts != Some(AdvertMode::Unicast));
@@ -457,7 +472,7 @@ impl Spec for HsrpSpec {
         let per_member =
             (0..self.members.len()).map(|i| u32::from(priorities.get(i).copied().unwrap_or(100))).collect();
         // At most one hello: the worst case from the failure.
-        lower_track(cx, &self.members, &self.track, per_member, self.track_decrement.as_ref(), Some(10), |_| hello);
+        lower_track(cx, &self.members, &self.track, per_member, self.track_decrement.as_ref(), Some(10), |_, _| hello);
         lower_segment(cx, &self.segment);
         lower_multicast(cx, true);
     }

@@ -113,6 +113,7 @@ impl ModelBuilder {
             members: Vec::new(),
             arrangement: Arrangement::ActiveStandby,
             switchover: None,
+            member_detect_secs: Vec::new(),
             needs: Req::Always,
             vote_quorum: false,
             dynamics: None,

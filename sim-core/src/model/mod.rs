@@ -344,6 +344,11 @@ pub struct Group {
     pub members: Vec<ElementId>,
     pub arrangement: Arrangement,
     pub switchover: Option<Switchover>,
+    /// Per member (group order): seconds until that member, as the backup that takes
+    /// over, declares the active down, when members differ (VRRP: each backup's own
+    /// Master_Down_Interval, whose Skew_Time falls with its priority, RFC 5798 §6.1).
+    /// Empty: every member detects in `switchover.detect_secs`.
+    pub member_detect_secs: Vec<f64>,
     /// Requirements of the group itself beyond its members.
     pub needs: Req,
     /// Members hold the role only in a partition with a majority of votes (one per
@@ -382,11 +387,12 @@ pub struct Track {
     pub decrement: Option<u32>,
     /// Whether the scenario wrote the decrement (else it is the kind's default).
     pub decrement_given: bool,
-    /// Seconds from the tracked failure to the backup's takeover: VRRP Skew_Time after
-    /// the master's priority-0 advert (RFC 5798 §6.4.2) in FAULT mode, the backup's
-    /// Master_Down_Interval when the priority only drops (the backup discards the
-    /// lower-priority adverts and preempts), HSRP one hello (the standby's coup).
-    pub switch_secs: f64,
+    /// Per member (group order), seconds from the tracked failure to that member's
+    /// takeover as the backup: its VRRP Skew_Time after the master's priority-0 advert
+    /// (RFC 5798 §6.4.2) in FAULT mode, its Master_Down_Interval when the priority only
+    /// drops (the backup discards the lower-priority adverts and preempts), HSRP one
+    /// hello (the standby's coup).
+    pub switch_secs: Vec<f64>,
 }
 
 /// Failover preconditions of an active-standby group: components its takeover needs at

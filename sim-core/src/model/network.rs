@@ -86,18 +86,20 @@ impl NetworkIndex {
                     return true;
                 }
                 seen[w.0 as usize] = true;
-                let carries = !(honour_blockers && g.advert_blockers.contains(&w))
-                    && if g.advert_segment.is_empty() {
-                        self.switching[w.0 as usize]
-                    } else {
-                        g.advert_segment.contains(&w)
-                    };
-                if carries {
+                if self.carries_adverts(g, w, honour_blockers) {
                     stack.push(w);
                 }
             }
         }
         false
+    }
+
+    /// Whether element `w` passes group `g`'s adverts on: a switch (link-local multicast
+    /// crosses no router, RFC 5798 §5.1.1.3), or only the group's `segment` when it
+    /// names one, and, with `honour_blockers`, not a switch that drops multicast.
+    pub fn carries_adverts(&self, g: &super::Group, w: ElementId, honour_blockers: bool) -> bool {
+        !(honour_blockers && g.advert_blockers.contains(&w))
+            && if g.advert_segment.is_empty() { self.switching[w.0 as usize] } else { g.advert_segment.contains(&w) }
     }
 
     /// The members of VRRP/HSRP group `g` that would each be master, in sets that hear

@@ -26,6 +26,9 @@ pub struct GroupParams {
     pub behaviour: Behaviour,
     pub need: usize,
     pub detect_secs: f64,
+    /// Per member: its detection time as the member that takes over (VRRP: its own
+    /// Master_Down_Interval); `detect_secs` for each when the kind has one for all.
+    pub member_detect_secs: Vec<f64>,
     pub takeover_secs: f64,
     pub sees: Visibility,
     pub preempt: bool,
@@ -264,6 +267,11 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         Some(s) => (zero(s.detect_secs), zero(s.takeover_secs), if ideal { Visibility::Peers } else { s.sees.clone() }),
         None => (0.0, 0.0, Visibility::Peers),
     };
+    let member_detect_secs = if g.member_detect_secs.len() == g.members.len() && g.switchover.is_some() {
+        g.member_detect_secs.iter().map(|&s| zero(s)).collect()
+    } else {
+        vec![detect_secs; g.members.len()]
+    };
     let dr_rto_secs = g
         .members
         .iter()
@@ -305,6 +313,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         behaviour,
         need,
         detect_secs,
+        member_detect_secs,
         takeover_secs,
         sees,
         preempt: profile.preempt,

@@ -264,16 +264,7 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// adverts (a group of three or more split with a backup alone on its side: it
     /// hears no advert for Master_Down_Interval and becomes master, RFC 5798 §6.4.2).
     fn deaf_backup(&mut self, j: usize, a: usize) -> bool {
-        let members = &self.cx.model.groups[j].members;
-        let am = members[a];
-        let fenced = self.groups[j].fenced;
-        (0..members.len()).any(|i| {
-            i != a
-                && Some(i) != fenced
-                && self.works(members[i])
-                && self.seen_ok(j, i)
-                && !self.adverts_reach(j, am, &[members[i]])
-        })
+        self.promote_candidate(j, a).is_some()
     }
 
     /// The standby that promotes itself when the active goes silent: every cut-off
@@ -487,9 +478,13 @@ impl<'c, 'm> Sim<'c, 'm> {
             Some(a) => {
                 if let Some(b) = self.groups[j].also_active {
                     // A partition: heal when the two hear each other again, or keep the
-                    // survivor when one of them dies.
+                    // survivor when one of them dies or resigns (FAULT: its interface on
+                    // the segment or a tracked object is down, RFC 5798 §6.4.3 / keepalived
+                    // track_interface).
                     let (am, bm) = (members[a], members[b]);
-                    let healed = !self.works(am) || !self.works(bm) || self.adverts_reach(j, am, &[bm]);
+                    let a_out = !self.works(am) || self.in_fault(j, a) || self.track_faulted(j, a);
+                    let b_out = !self.works(bm) || self.in_fault(j, b) || self.track_faulted(j, b);
+                    let healed = a_out || b_out || self.adverts_reach(j, am, &[bm]);
                     if healed {
                         self.end_split(j);
                         self.groups[j].also_active = None;
@@ -502,9 +497,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                             } else {
                                 a
                             }
-                        } else if !self.works(bm) {
+                        } else if b_out {
                             a
-                        } else if !self.works(am) {
+                        } else if a_out {
                             b
                         } else {
                             self.election_winner(j, a, b)
@@ -514,11 +509,13 @@ impl<'c, 'm> Sim<'c, 'm> {
                     return;
                 }
                 let works = self.works(members[a]);
-                // A master in FAULT resigns (below) instead of splitting the group.
+                // A master in FAULT (its segment interface or a tracked object down)
+                // resigns (below) instead of splitting the group.
                 if works
                     && p.sees == Visibility::Peers
                     && p.peers_networked
                     && !self.in_fault(j, a)
+                    && !self.track_faulted(j, a)
                     && (!self.peers_hear(j, members[a])
                         || (p.votes.is_none() && p.counts_dual_masters && self.deaf_backup(j, a)))
                 {
@@ -544,12 +541,13 @@ impl<'c, 'm> Sim<'c, 'm> {
                             .find(|&i| self.attached(members[i]))
                             .or(candidates.first().copied());
                         if let Some(t) = target {
-                            let delay = p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
+                            let detect = p.member_detect_secs[t];
+                            let delay = detect + p.takeover_secs.max(p.dr_rto_secs[t]);
                             self.groups[j].fenced = Some(a);
                             self.begin_window(j, t, delay);
                             // The member that stood down is the one a partition that heals
                             // before the takeover ends gives the role back to (below).
-                            self.window_opened_from(j, a, p.detect_secs);
+                            self.window_opened_from(j, a, detect);
                         }
                     } else if !self.groups[j].promote_pending {
                         if let Some(t) = self.promote_candidate(j, a) {
@@ -557,7 +555,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                             st.promote_pending = true;
                             st.token += 1;
                             let token = st.token;
-                            let at = self.now + p.detect_secs + p.takeover_secs.max(p.dr_rto_secs[t]);
+                            let at = self.now + p.member_detect_secs[t] + p.takeover_secs.max(p.dr_rto_secs[t]);
                             self.schedule(at, Event::Promote { group: j as u32, member: t as u32, token });
                         }
                     }
@@ -567,12 +565,13 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.groups[j].promote_pending = false;
                 }
                 if !self.seen_ok(j, a) {
-                    let detect = match &p.track {
-                        Some(t) if self.track_handover(j, a) => t.switch_secs,
-                        _ => p.detect_secs,
-                    };
                     match self.first_ok(j, Some(a)) {
                         Some(t) => {
+                            // The backup that takes over detects on its own clock.
+                            let detect = match &p.track {
+                                Some(track) if self.track_handover(j, a) => track.switch_secs[t],
+                                _ => p.member_detect_secs[t],
+                            };
                             let delay = detect + p.takeover_secs.max(p.dr_rto_secs[t]);
                             self.begin_window(j, t, delay);
                             self.window_opened_from(j, a, detect);
@@ -630,10 +629,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                         self.set_active(j, Some(t));
                         return;
                     }
-                    // A VRRP or HSRP router that starts with no master listens first (the
-                    // group's detection time: the highest-priority backup's interval,
-                    // within the skew, under a second, of the member's own).
-                    let listen = if p.listens_before_claiming { p.detect_secs } else { 0.0 };
+                    // A VRRP or HSRP router that starts with no master listens first, for
+                    // its own Master_Down_Interval (RFC 5798 §6.4.1) or the hold time.
+                    let listen = if p.listens_before_claiming { p.member_detect_secs[t] } else { 0.0 };
                     let delay = listen + p.takeover_secs.max(p.dr_rto_secs[t]);
                     self.begin_window(j, t, delay);
                 }
