@@ -11,7 +11,9 @@ select=${3:-array}
 if ! command -v Xvfb >/dev/null; then
   apt-get install -y -q xvfb libgl1-mesa-dri libegl1 libxkbcommon-x11-0 >/dev/null
 fi
-cargo build -q -p spofsim-gui --release
+# Every binary with the workspace's features: the release test build (`cargo test
+# --workspace --release`) already holds all their libraries.
+cargo build -q --workspace --bins --release
 mkdir -p "$(dirname "$out")"
 display=:$((90 + RANDOM % 100))
 Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp &

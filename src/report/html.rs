@@ -145,11 +145,16 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
             match (s.split_brain_events, s.dual_master_events) {
                 (0, 0) => "none".to_string(),
                 (n, 0) => format!("{n} events, {} with two actives", human(s.split_brain_secs)),
-                (0, d) => format!("none; two VRRP/HSRP masters: {d} events, {}", human(s.dual_master_secs)),
+                (0, d) => format!(
+                    "none; two VRRP/HSRP masters: {d} events, {} ({})",
+                    human(s.dual_master_secs),
+                    super::dual_master_caveat(s.dual_master_secs)
+                ),
                 (n, d) => format!(
-                    "{n} events, {} with two actives; two VRRP/HSRP masters: {d} events, {}",
+                    "{n} events, {} with two actives; two VRRP/HSRP masters: {d} events, {} ({})",
                     human(s.split_brain_secs),
-                    human(s.dual_master_secs)
+                    human(s.dual_master_secs),
+                    super::dual_master_caveat(s.dual_master_secs)
                 ),
             }
         );

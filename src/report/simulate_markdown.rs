@@ -93,9 +93,10 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
         if s.dual_master_events > 0 {
             let _ = writeln!(
                 out,
-                "\nTwo VRRP/HSRP masters answering for one virtual IP: {} events ({}).",
+                "\nTwo VRRP/HSRP masters answering for one virtual IP: {} events ({}), {}.",
                 s.dual_master_events,
-                human(s.dual_master_secs)
+                human(s.dual_master_secs),
+                super::dual_master_caveat(s.dual_master_secs)
             );
         }
     }

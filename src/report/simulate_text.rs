@@ -125,10 +125,11 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
         if s.dual_master_events > 0 {
             let _ = writeln!(
                 out,
-                "  two masters      {} event{}, {} with two VRRP/HSRP masters answering for one virtual IP",
+                "  two masters      {} event{}, {} with two VRRP/HSRP masters answering for one virtual IP ({})",
                 s.dual_master_events,
                 if s.dual_master_events == 1 { "" } else { "s" },
-                human(s.dual_master_secs)
+                human(s.dual_master_secs),
+                super::dual_master_caveat(s.dual_master_secs)
             );
         }
         if s.sessions_lost > 0 {

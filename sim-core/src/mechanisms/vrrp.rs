@@ -385,7 +385,14 @@ impl Spec for VrrpSpec {
             3 if (advert * 100.0 - (advert * 100.0).round()).abs() > 1e-9 || advert > 40.95 => cx.error(
                 Code::ImpossibleValue,
                 cx.span,
-                format!("VRRP version 3 advertises in centiseconds up to 40.95s, not {}", Duration::from_secs(advert)),
+                if advert > 40.95 {
+                    format!("VRRP version 3 advertises at most every 40.95s, not {}", Duration::from_secs(advert))
+                } else {
+                    format!(
+                        "VRRP version 3 counts its advert interval in whole centiseconds (10 ms steps), not {}",
+                        Duration::from_secs(advert)
+                    )
+                },
                 "RFC 5798 §5.2.7: a 12-bit count of centiseconds",
             ),
             2 | 3 => {}
@@ -456,7 +463,7 @@ impl Spec for HsrpSpec {
                 Code::ImpossibleValue,
                 cx.span,
                 format!("hold time ({}) must exceed hello ({})", Duration::from_secs(hold), Duration::from_secs(hello)),
-                "HSRP defaults: hello 3s, hold 10s (hold ≥ 3 × hello)",
+                "make hold longer than hello: Cisco's defaults are hello 3s, hold 10s, and it recommends hold ≥ 3 × hello",
             );
             return;
         }

@@ -365,6 +365,8 @@ impl<'c, 'm> Sim<'c, 'm> {
         st.active = None;
         st.window = true;
         st.window_from = None;
+        st.window_since = self.now;
+        st.window_by_track = false;
         st.switching_to = Some(target);
         st.token += 1;
         let token = st.token;
@@ -574,6 +576,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                             };
                             let delay = detect + p.takeover_secs.max(p.dr_rto_secs[t]);
                             self.begin_window(j, t, delay);
+                            self.groups[j].window_by_track = detect != p.member_detect_secs[t];
                             self.window_opened_from(j, a, detect);
                         }
                         None if !works => {
@@ -660,6 +663,23 @@ impl<'c, 'm> Sim<'c, 'm> {
         if self.groups[j].token == token && self.groups[j].window {
             let target = self.groups[j].switching_to.take();
             let choice = target.filter(|&i| self.seen_ok(j, i)).or_else(|| self.first_ok(j, None));
+            if let Some(c) = choice.filter(|&c| target.is_some_and(|t| t != c) && self.groups[j].window_from != Some(c))
+            {
+                // The member that was to take over failed while it counted down. The next
+                // one has been counting since the same failure, on its own clock (a VRRP
+                // backup at lower priority waits a longer Master_Down_Interval).
+                let p = &self.cx.groups[j];
+                let detect = match &p.track {
+                    Some(track) if self.groups[j].window_by_track => track.switch_secs[c],
+                    _ => p.member_detect_secs[c],
+                };
+                let due = self.groups[j].window_since + detect + p.takeover_secs.max(p.dr_rto_secs[c]);
+                if due > self.now {
+                    self.groups[j].switching_to = Some(c);
+                    self.schedule(due, Event::SwitchDone { group, token });
+                    return;
+                }
+            }
             if let Some(i) = choice.filter(|&i| !self.takeover_allowed(j, i)) {
                 // A precondition is down: the window stays open until it returns (and
                 // the member that held the role may still take it back).

@@ -129,6 +129,11 @@ pub(in crate::simulate) struct GroupState {
     /// if it is seen working again before then, the failover is called off.
     pub(in crate::simulate) window_from: Option<usize>,
     pub(in crate::simulate) detect_until: f64,
+    /// When the running window opened (the failure its members detect).
+    pub(in crate::simulate) window_since: f64,
+    /// The running window was opened by tracking (a resigning or outranked master):
+    /// another member that takes over waits its tracked switch time, not its detection.
+    pub(in crate::simulate) window_by_track: bool,
     /// The window's takeover waits for a failover precondition to work again.
     pub(in crate::simulate) awaiting_requires: bool,
     /// The member that held the role last: taking it back needs no takeover.
