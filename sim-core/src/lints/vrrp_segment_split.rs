@@ -80,7 +80,7 @@ fn crossed(net: &NetworkIndex, model: &Model, g: &crate::model::Group) -> Vec<El
                 out.push(link);
                 model.element(link).needs.visit(&mut |r| {
                     if let crate::model::Req::Element(risk) = r {
-                        if model.element(*risk).kind == "srlg" && !out.contains(risk) {
+                        if crate::mechanisms::srlg::is_shared_risk(model.element(*risk)) && !out.contains(risk) {
                             out.push(*risk);
                         }
                     }

@@ -33,6 +33,11 @@ impl Spec for SrlgSpec {
     fn lower(&self, _: &mut LowerCx) {}
 }
 
+/// Whether an element is a shared risk link group (links fail with it).
+pub fn is_shared_risk(e: &crate::model::Element) -> bool {
+    e.kind == "srlg"
+}
+
 /// The link being lowered runs through each of `via` (shared risk link groups).
 pub fn lower_via(cx: &mut LowerCx, via: &[Ref]) {
     let Some(me) = cx.me_element() else { return };

@@ -289,6 +289,17 @@ impl<'c, 'm> Sim<'c, 'm> {
         candidates.iter().copied().find(|&i| attached(self, members[i])).or(candidates.first().copied())
     }
 
+    /// How long member `t` takes to detect that it must take over, on its own clock: its
+    /// tracked switch time when the active resigned or was outranked by tracking
+    /// (`by_track`), else its detection time (VRRP: its own Master_Down_Interval).
+    fn takeover_detect_secs(&self, j: usize, t: usize, by_track: bool) -> f64 {
+        let p = &self.cx.groups[j];
+        match &p.track {
+            Some(track) if by_track => track.switch_secs[t],
+            _ => p.member_detect_secs[t],
+        }
+    }
+
     pub(in crate::simulate) fn first_ok(&mut self, j: usize, except: Option<usize>) -> Option<usize> {
         let n = self.cx.model.groups[j].members.len();
         let fenced = self.groups[j].fenced;
@@ -569,14 +580,11 @@ impl<'c, 'm> Sim<'c, 'm> {
                 if !self.seen_ok(j, a) {
                     match self.first_ok(j, Some(a)) {
                         Some(t) => {
-                            // The backup that takes over detects on its own clock.
-                            let detect = match &p.track {
-                                Some(track) if self.track_handover(j, a) => track.switch_secs[t],
-                                _ => p.member_detect_secs[t],
-                            };
+                            let by_track = self.track_handover(j, a);
+                            let detect = self.takeover_detect_secs(j, t, by_track);
                             let delay = detect + p.takeover_secs.max(p.dr_rto_secs[t]);
                             self.begin_window(j, t, delay);
-                            self.groups[j].window_by_track = detect != p.member_detect_secs[t];
+                            self.groups[j].window_by_track = by_track;
                             self.window_opened_from(j, a, detect);
                         }
                         None if !works => {
@@ -669,10 +677,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 // one has been counting since the same failure, on its own clock (a VRRP
                 // backup at lower priority waits a longer Master_Down_Interval).
                 let p = &self.cx.groups[j];
-                let detect = match &p.track {
-                    Some(track) if self.groups[j].window_by_track => track.switch_secs[c],
-                    _ => p.member_detect_secs[c],
-                };
+                let detect = self.takeover_detect_secs(j, c, self.groups[j].window_by_track);
                 let due = self.groups[j].window_since + detect + p.takeover_secs.max(p.dr_rto_secs[c]);
                 if due > self.now {
                     self.groups[j].switching_to = Some(c);
