@@ -11,9 +11,13 @@ select=${3:-array}
 if ! command -v Xvfb >/dev/null; then
   apt-get install -y -q xvfb libgl1-mesa-dri libegl1 libxkbcommon-x11-0 >/dev/null
 fi
-# Every binary with the workspace's features: the release test build (`cargo test
-# --workspace --release`) already holds all their libraries.
-cargo build -q --workspace --bins --release
+# SPOFSIM_GUI names an app binary already built (CI passes the one `cargo test
+# --workspace --release` built); otherwise a release build.
+gui=${SPOFSIM_GUI:-}
+if [ -z "$gui" ]; then
+  cargo build -q --release -p spofsim-gui
+  gui=target/release/spofsim-gui
+fi
 mkdir -p "$(dirname "$out")"
 display=:$((90 + RANDOM % 100))
 Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp &
@@ -22,5 +26,5 @@ trap 'kill $xvfb 2>/dev/null || true' EXIT
 sleep 1
 # Software OpenGL (llvmpipe) under Xvfb; a private config dir so no saved session leaks in.
 DISPLAY=$display LIBGL_ALWAYS_SOFTWARE=1 XDG_CONFIG_HOME=$(mktemp -d) XDG_DATA_HOME=$(mktemp -d) \
-  timeout 120 target/release/spofsim-gui "$scenario" --select "$select" --screenshot "$out"
+  timeout 120 "$gui" "$scenario" --select "$select" --screenshot "$out"
 echo "wrote $out"
