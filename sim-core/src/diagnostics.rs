@@ -140,9 +140,39 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
                 "did you mean `{swapped}`? (a link's id names its ends in the order its `between` lists them)"
             ));
         }
+        // Both ends exist but nothing joins them: name the links each end has.
+        if candidates.contains(&a) && candidates.contains(&b) {
+            let at = |end: &str| {
+                let mut links: Vec<&str> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|c| c.split_once('~').is_some_and(|(x, y)| x == end || y == end))
+                    .collect();
+                links.sort_unstable();
+                links.dedup();
+                match links.len() {
+                    0 => format!("`{end}` has no link"),
+                    n if n <= 6 => {
+                        format!("`{end}` has {}", links.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", "))
+                    }
+                    n => format!(
+                        "`{end}` has {} and {} more",
+                        links[..5].iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", "),
+                        n - 5
+                    ),
+                }
+            };
+            return Some(format!(
+                "no link joins `{a}` and `{b}`: {}; {} (a link's id is its `between` ends joined by `~`)",
+                at(a),
+                at(b)
+            ));
+        }
     }
+    // A link id is suggested only for a link id, a name only for a name.
+    let is_link = name.contains('~');
     let mut best: Option<(f64, &str)> = None;
-    for candidate in candidates {
+    for candidate in candidates.into_iter().filter(|c| c.contains('~') == is_link) {
         let score = strsim::jaro_winkler(name, candidate);
         if score > 0.8 && best.is_none_or(|(s, c)| score > s || (score == s && candidate < c)) {
             best = Some((score, candidate));
@@ -166,10 +196,16 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 mod tests {
     #[test]
     fn did_you_mean_suggests_a_close_name_or_a_link_named_the_other_way() {
-        let names = ["r1", "sw1", "r1~sw1", "sw1~sw2"];
+        let names = ["r1", "sw1", "sw2", "r1~sw1", "sw1~sw2"];
         let swapped = super::did_you_mean("sw1~r1", names).expect("suggestion");
         assert!(swapped.starts_with("did you mean `r1~sw1`?"), "{swapped}");
         assert_eq!(super::did_you_mean("sw11", names).as_deref(), Some("did you mean `sw1`?"));
         assert_eq!(super::did_you_mean("database", names), None);
+        // Both ends exist, no link between them: a name is no answer for a link id.
+        assert_eq!(
+            super::did_you_mean("r1~sw2", names).as_deref(),
+            Some("no link joins `r1` and `sw2`: `r1` has `r1~sw1`; `sw2` has `sw1~sw2` (a link's id is its `between` ends joined by `~`)")
+        );
+        assert_eq!(super::did_you_mean("r1~sw11", names).as_deref(), Some("did you mean `r1~sw1`?"));
     }
 }

@@ -233,12 +233,7 @@ pub fn ci95_text(ci: [f64; 2], simulated_years: f64, sep: &str) -> String {
 /// What the two-master time leaves out, with its bound: the service is counted up while
 /// two VRRP/HSRP masters answer for one virtual IP, though traffic sent to the master
 /// cut off from the servers is lost. `secs`: the two-master time.
-pub fn dual_master_caveat(secs: f64) -> String {
-    format!(
-        "counted as up, though traffic that the upstream routers or the hosts' ARP caches send to the master cut off from the servers is lost: not modelled, optimistic by up to {}",
-        sim_core::units::Duration::from_secs(secs).human()
-    )
-}
+pub use sim_core::simulate::dual_master_caveat;
 
 pub fn plural(count: impl std::fmt::Display + Copy + PartialEq<u64>, word: &str) -> String {
     if count == 1 {

@@ -11,7 +11,7 @@ pub static LINT: Lint = Lint {
     severity: Severity::Warning,
     summary: "A VRRP/HSRP master does not track a link that only it forwards over: when that link fails it keeps the virtual IP and black-holes traffic until the repair.",
     rationale: "RFC 5798 §6.4.3: a master keeps the role while it sends adverts, and §6.4.2: a backup takes over only when adverts stop or carry a lower priority. Adverts cross the segment the virtual IP lives on, not the uplink, so an uplink failure is invisible to the backups. Keepalived's track_interface / track_script and Cisco's `standby track` exist for this: the master lowers its priority (or goes to FAULT) when a tracked object fails. Without it the failover does not see the failure; spofsim counts the link as a single point of failure (the drill keeps the service down for the whole repair). With a decrement, the master's lowered priority must fall below the backup's, and the backup must preempt, or the tracking changes nothing.",
-    fix: "Track the master's uplinks in the group (\"track\": { \"gw-1\": [\"edge~gw-1\"] }); with \"track_decrement\", make it larger than the gap to the backup's priority and keep preemption on. If the link named is on the virtual IP's own segment (its adverts stop with it), name that segment's switches instead (\"segment\": [\"sw\"]): the members also share another switch.",
+    fix: "A link not tracked: track the master's uplinks in the group (\"track\": { \"gw-1\": [\"edge~gw-1\"] }). Tracked with a decrement that moves nothing: make \"track_decrement\" larger than the gap to the best backup's priority, and turn preemption on (\"preempt\": true), or drop the decrement so the master goes to FAULT. If the link named is on the virtual IP's own segment (its adverts stop with it), name that segment's switches instead (\"segment\": [\"sw\"]): the members also share another switch.",
     example: r#""gw-vip": { "kind": "vrrp", "members": ["gw-1", "gw-2"], "track": { "gw-1": ["edge~gw-1"], "gw-2": ["edge~gw-2"] } }"#,
     check,
 };
@@ -108,8 +108,12 @@ fn weak_decrement(model: &Model, g: &Group, t: &crate::model::Track) -> Option<S
         return None;
     }
     if !matches!(g.attrs.get("preempt"), Some(crate::model::Attr::Flag(true))) {
+        // HSRP does not preempt unless told to (Cisco `standby preempt`); VRRP does
+        // unless told not to (RFC 5798 §5.2.7, Preempt_Mode default True).
+        let why =
+            if g.kind == "hsrp" { "HSRP's default, as Cisco without `standby preempt`" } else { "\"preempt\": false" };
         return Some(format!(
-            "{master} tracks with a priority decrement, but preemption is off (HSRP's default, as Cisco without `standby preempt`): a backup never takes over from a master that still advertises (write \"preempt\": true)"
+            "{master} tracks with a priority decrement, but preemption is off ({why}): a backup never takes over from a master that still advertises (write \"preempt\": true)"
         ));
     }
     let lowered = t.priorities[0].saturating_sub(decrement);

@@ -157,7 +157,8 @@ impl ModelBuilder {
         match self.names.get(&r.value) {
             None if self.broken.contains(&r.value) || host.is_some_and(|h| self.broken.contains(h)) => None,
             None => {
-                let others = self.names.keys().map(String::as_str).filter(|n| !n.contains('~') && !listed.contains(n));
+                // Links too: `did_you_mean` offers a link id only for a link id.
+                let others = self.names.keys().map(String::as_str).filter(|n| !listed.contains(n));
                 let part_help = host.filter(|h| self.names.contains_key(*h)).map(|h| {
                     format!(
                         "\"{}\" would be a part of {h}, which has none by that name: declare it on {h} (e.g. \"runs\": [\"{}\"]), or name one of its parts",

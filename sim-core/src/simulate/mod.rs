@@ -33,8 +33,8 @@ pub use data::{BackupPlan, Backups};
 pub use params::{Compiled, GroupParams};
 pub use profile::{RebuildTiming, SimProfile, StpTimers};
 pub use record::{
-    aggregate, Aggregate, AttributionRow, Interval, IntervalState, ReplicationRecord, ServiceRecord, ServiceStats,
-    SimReport, OUTAGE_BINS,
+    aggregate, dual_master_caveat, Aggregate, AttributionRow, Interval, IntervalState, ReplicationRecord,
+    ServiceRecord, ServiceStats, SimReport, OUTAGE_BINS,
 };
 pub use spanning_tree::{root_ports, RootPort};
 

@@ -157,11 +157,38 @@ pub struct SimReport {
 }
 
 impl SimReport {
-    /// The report with the simplifications it rests on.
-    pub fn with_notes(mut self, notes: Vec<String>) -> SimReport {
+    /// The report with the simplifications it rests on: `notes` (sorted) plus what
+    /// this run's figures themselves rest on (two masters counted as up). Idempotent,
+    /// so a merged report can pass its shards' notes through again.
+    pub fn with_notes(mut self, mut notes: Vec<String>) -> SimReport {
+        // A shard's own two-master note gives way to the one from the merged figures.
+        notes.retain(|n| !n.starts_with(TWO_MASTERS_NOTE));
+        let two_masters = self.services.iter().map(|s| s.dual_master_secs).fold(0.0, f64::max);
+        if two_masters > 0.0 {
+            notes.push(format!("{TWO_MASTERS_NOTE}: {}", dual_master_loss(two_masters)));
+        }
+        notes.sort();
+        notes.dedup();
         self.notes = notes;
         self
     }
+}
+
+const TWO_MASTERS_NOTE: &str =
+    "two masters at once (a VRRP/HSRP group split by a failure between its members) are counted as up for every service";
+
+/// What a figure that counts two masters as up leaves out, for `secs` of two-master
+/// time: the requests the cut-off master receives. Every report states it next to the
+/// two-master time.
+pub fn dual_master_caveat(secs: f64) -> String {
+    format!("counted as up, though {}", dual_master_loss(secs))
+}
+
+fn dual_master_loss(secs: f64) -> String {
+    format!(
+        "traffic that the upstream routers or the hosts' ARP caches send to the master cut off from the servers is lost: not modelled, optimistic by up to {}",
+        crate::units::Duration::from_secs(secs).human()
+    )
 }
 
 /// Student's t quantile t(0.975, df): the table for df ≤ 30 (Abramowitz & Stegun,
