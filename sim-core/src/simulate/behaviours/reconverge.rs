@@ -1,6 +1,7 @@
 //! Reconverge: spanning-tree domains stop forwarding while they reconverge, for the
 //! IEEE 802.1D / 802.1w time the failure calls for.
 
+use crate::model::ElementId;
 use crate::simulate::engine::{Event, Sim};
 use crate::simulate::spanning_tree::{root_ports, RootPort};
 
@@ -78,8 +79,25 @@ impl<'c, 'm> Sim<'c, 'm> {
                 continue;
             }
             let until = self.now + cost;
-            if self.groups[j].reconverging_until[i] == 0.0 {
-                self.set_reconverging(members[i].0, true);
+            // IEEE 802.1D §8.4: a port that becomes the root port listens and learns
+            // (forward_delay each) before it forwards; the old root port, if its link
+            // still works, becomes an alternate and blocks at once. The switch keeps
+            // forwarding between its other ports (its own servers and gateways still
+            // talk), so the links are held, not the switch.
+            let mut held: Vec<ElementId> = Vec::new();
+            if let RootPort::Via(l) = new {
+                held.push(l);
+            }
+            if let RootPort::Via(l) = old {
+                if !held.contains(&l) && self.works(l) {
+                    held.push(l);
+                }
+            }
+            for l in held {
+                if !self.groups[j].reconverging_links[i].contains(&l) {
+                    self.set_reconverging(l.0, true);
+                    self.groups[j].reconverging_links[i].push(l);
+                }
             }
             let st = &mut self.groups[j];
             st.reconverging_until[i] = st.reconverging_until[i].max(until);
@@ -98,11 +116,13 @@ impl<'c, 'm> Sim<'c, 'm> {
         let cx = self.cx;
         let j = group as usize;
         let members = &cx.model.groups[j].members;
-        for (i, m) in members.iter().enumerate() {
+        for i in 0..members.len() {
             let until = self.groups[j].reconverging_until[i];
             if until > 0.0 && until <= self.now {
                 self.groups[j].reconverging_until[i] = 0.0;
-                self.set_reconverging(m.0, false);
+                for l in std::mem::take(&mut self.groups[j].reconverging_links[i]) {
+                    self.set_reconverging(l.0, false);
+                }
             }
         }
     }

@@ -230,7 +230,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let mut stack = vec![from];
         while let Some(v) = stack.pop() {
             for &(w, link) in &cx.circuit.net.adjacency[v.0 as usize] {
-                if seen.contains(&w) || !self.works(link) || !self.works(w) {
+                if seen.contains(&w) || !self.carries(link) || !self.works(w) {
                     continue;
                 }
                 if to.contains(&w) {

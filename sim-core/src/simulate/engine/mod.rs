@@ -170,6 +170,10 @@ pub(in crate::simulate) struct GroupState {
     pub(in crate::simulate) ports: Vec<RootPort>,
     pub(in crate::simulate) root: Option<usize>,
     pub(in crate::simulate) reconverging_until: Vec<f64>,
+    /// Per member (STP): the links its reconvergence holds out of forwarding, its new
+    /// root port's (listening, then learning) and its old one's if that still works
+    /// (now an alternate, blocking at once).
+    pub(in crate::simulate) reconverging_links: Vec<Vec<ElementId>>,
     // Primary
     pub(in crate::simulate) primary: Option<usize>,
     // A standby that stopped hearing the active and promoted itself (both serve).
@@ -205,6 +209,7 @@ impl GroupState {
             read_error_epoch: vec![0; m],
             spares,
             reconverging_until: vec![0.0; m],
+            reconverging_links: vec![Vec::new(); m],
             was_working: vec![true; m],
             ..GroupState::default()
         }
@@ -555,6 +560,7 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     /// Works and forwards traffic: no transit-blocking group holds it as standby and it
     /// is not reconverging.
+    /// For a link: it works and no STP domain holds its port out of forwarding.
     pub(in crate::simulate) fn carries(&self, e: ElementId) -> bool {
         self.value[e.0 as usize] && self.transit_blocked[e.0 as usize] == 0
     }
@@ -886,7 +892,8 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
     }
 
-    /// Adds or removes one STP domain reconverging `e`: it forwards nothing meanwhile.
+    /// Adds or removes one STP domain reconverging link `e`: its port forwards nothing
+    /// meanwhile (traffic and VRRP adverts alike).
     pub(in crate::simulate) fn set_reconverging(&mut self, e: u32, on: bool) {
         bump(&mut self.reconverging[e as usize], on);
         self.set_transit_blocked(e, on);

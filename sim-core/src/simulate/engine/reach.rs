@@ -126,7 +126,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let circuit = &self.cx.circuit;
         let ei = e as usize;
         let mut labels = std::mem::take(&mut self.labels[v]);
-        let working = |s: &Self, l: u32| s.works(ElementId(l));
+        let working = |s: &Self, l: u32| s.carries(ElementId(l));
         let kept = if circuit.net.forwarding[ei] {
             let now = self.in_label_set(v, ei);
             let was = labels[ei] != NO_LABEL;
@@ -191,7 +191,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             for &(w, l) in &circuit.forwarder_links[x as usize] {
                 let wi = w as usize;
-                if labels[wi] == NO_LABEL || self.source_mark[wi] == stamp || !self.works(ElementId(l)) {
+                if labels[wi] == NO_LABEL || self.source_mark[wi] == stamp || !self.carries(ElementId(l)) {
                     continue;
                 }
                 self.source_mark[wi] = stamp;
@@ -240,7 +240,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             while let Some(x) = stack.pop() {
                 for &(w, link) in &circuit.forwarder_links[x as usize] {
                     let wi = w as usize;
-                    if labels[wi] == NO_LABEL && self.works(ElementId(link)) && included(self, wi) {
+                    if labels[wi] == NO_LABEL && self.carries(ElementId(link)) && included(self, wi) {
                         labels[wi] = u;
                         stack.push(w);
                     }
@@ -295,7 +295,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
                 for &(w, link) in &circuit.net.adjacency[xi] {
                     let l = labels[w.0 as usize];
-                    if l != NO_LABEL && self.works(link) {
+                    if l != NO_LABEL && self.carries(link) {
                         self.reached_mark[l as usize] = stamp;
                     }
                 }
@@ -321,7 +321,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     let wi = w.0 as usize;
                     let marked = self.target_mark[wi] == stamp
                         || labels[wi] != NO_LABEL && self.reached_mark[labels[wi] as usize] == stamp;
-                    if marked && self.works(link) {
+                    if marked && self.carries(link) {
                         found = true;
                         break 'sources;
                     }
@@ -404,7 +404,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 let wi = w.0 as usize;
                 if self.reached_mark[wi] != stamp
                     && ok(self, w)
-                    && self.works(link)
+                    && self.carries(link)
                     && (forwards(wi) || self.target_mark[wi] == stamp)
                 {
                     if self.target_mark[wi] == stamp {
@@ -428,7 +428,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             self.works(*x)
                 && circuit.net.adjacency[x.0 as usize]
                     .iter()
-                    .any(|&(far, link)| self.works(link) && self.works(far) && circuit.net.forwarding[far.0 as usize])
+                    .any(|&(far, link)| self.carries(link) && self.works(far) && circuit.net.forwarding[far.0 as usize])
         })
     }
 }
