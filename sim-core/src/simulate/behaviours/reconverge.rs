@@ -50,7 +50,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let root = self.elect_root(j);
         let ports = self.ports_of(j, root);
         let old_root = self.groups[j].root;
-        let mut latest: f64 = 0.0;
+        let mut ends: Vec<f64> = Vec::new();
         for i in 0..members.len() {
             let (old, new) = (self.groups[j].ports[i], ports[i]);
             if old == new || new == RootPort::Isolated || !self.works(members[i]) {
@@ -61,20 +61,33 @@ impl<'c, 'm> Sim<'c, 'm> {
             // better information at once: its root port died and it has an alternate
             // (a blocked port of its own, towards the root), or its old path still works
             // and a better one appeared (a repair). It waits max_age first (indirect)
-            // when it must age out stale information: the root died, or its path broke
-            // and it has no alternate, or the break was upstream.
+            // when it must age out stale information: the root died (beyond its own
+            // root port), or its path broke and it has no alternate, or the break was
+            // upstream. A root port lost directly (its link or the switch at its far
+            // end died: loss of carrier) with an alternate moves at once, even when
+            // the switch that died was the root: the alternate's stored information
+            // ages out while it listens, and a port that stays root or designated
+            // keeps counting its forward delays (IEEE 802.1D-1998 §8.6, §8.7).
             let root_died = old_root != root && old_root.is_some_and(|r| !self.works(members[r]));
             let old_ports = &self.groups[j].ports;
+            let lost_directly = |l: ElementId| {
+                !self.works(l)
+                    || stp.links.iter().any(|&(a, b, x)| {
+                        x == l && ((a != i && !self.works(members[a])) || (b != i && !self.works(members[b])))
+                    })
+            };
+            let mut own_port_lost = false;
             let direct = match old {
-                RootPort::Via(l) if !self.works(l) => {
+                RootPort::Via(l) if lost_directly(l) => {
                     // Its own root port died: an alternate is a link that was no switch's
                     // root port (so its far end does not hang below this switch).
-                    matches!(new, RootPort::Via(nl) if !old_ports.contains(&RootPort::Via(nl)))
+                    own_port_lost = matches!(new, RootPort::Via(nl) if !old_ports.contains(&RootPort::Via(nl)));
+                    own_port_lost
                 }
                 RootPort::Via(_) => self.old_path_works(j, i),
                 _ => true,
             };
-            let cost = if root_died || !direct { stp.indirect_secs } else { stp.direct_secs };
+            let cost = if own_port_lost || direct && !root_died { stp.direct_secs } else { stp.indirect_secs };
             if cost <= 0.0 {
                 continue;
             }
@@ -101,13 +114,17 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
             let st = &mut self.groups[j];
             st.reconverging_until[i] = st.reconverging_until[i].max(until);
-            latest = latest.max(until);
+            ends.push(st.reconverging_until[i]);
         }
         let st = &mut self.groups[j];
         st.ports = ports;
         st.root = root;
-        if latest > 0.0 {
-            self.schedule(latest, Event::Reconverged { group: j as u32 });
+        // Each switch forwards again at its own time (a direct move ends before an
+        // indirect one elsewhere in the domain).
+        ends.sort_by(f64::total_cmp);
+        ends.dedup();
+        for end in ends {
+            self.schedule(end, Event::Reconverged { group: j as u32 });
         }
     }
 
