@@ -150,16 +150,15 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
                     .collect();
                 links.sort_unstable();
                 links.dedup();
-                match links.len() {
-                    0 => format!("`{end}` has no link"),
-                    n if n <= 6 => {
-                        format!("`{end}` has {}", links.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", "))
-                    }
-                    n => format!(
-                        "`{end}` has {} and {} more",
-                        links[..5].iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", "),
-                        n - 5
-                    ),
+                if links.is_empty() {
+                    return format!("`{end}` has no link");
+                }
+                // Up to six named; beyond that five and a count.
+                let shown = if links.len() <= 6 { links.len() } else { 5 };
+                let named = links[..shown].iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ");
+                match links.len() - shown {
+                    0 => format!("`{end}` has {named}"),
+                    more => format!("`{end}` has {named} and {more} more"),
                 }
             };
             return Some(format!(

@@ -108,12 +108,10 @@ fn weak_decrement(model: &Model, g: &Group, t: &crate::model::Track) -> Option<S
         return None;
     }
     if !matches!(g.attrs.get("preempt"), Some(crate::model::Attr::Flag(true))) {
-        // HSRP does not preempt unless told to (Cisco `standby preempt`); VRRP does
-        // unless told not to (RFC 5798 §5.2.7, Preempt_Mode default True).
-        let why =
-            if g.kind == "hsrp" { "HSRP's default, as Cisco without `standby preempt`" } else { "\"preempt\": false" };
+        // The defaults differ by protocol (HSRP off, as Cisco without `standby
+        // preempt`; VRRP on, RFC 5798 §5.2.7), so the message names both.
         return Some(format!(
-            "{master} tracks with a priority decrement, but preemption is off ({why}): a backup never takes over from a master that still advertises (write \"preempt\": true)"
+            "{master} tracks with a priority decrement, but preemption is off (\"preempt\": false, or unset on HSRP, whose default it is): a backup never takes over from a master that still advertises (write \"preempt\": true)"
         ));
     }
     let lowered = t.priorities[0].saturating_sub(decrement);

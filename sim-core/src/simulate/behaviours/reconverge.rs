@@ -76,16 +76,13 @@ impl<'c, 'm> Sim<'c, 'm> {
                         x == l && ((a != i && !self.works(members[a])) || (b != i && !self.works(members[b])))
                     })
             };
-            let mut own_port_lost = false;
-            let direct = match old {
-                RootPort::Via(l) if lost_directly(l) => {
-                    // Its own root port died: an alternate is a link that was no switch's
-                    // root port (so its far end does not hang below this switch).
-                    own_port_lost = matches!(new, RootPort::Via(nl) if !old_ports.contains(&RootPort::Via(nl)));
-                    own_port_lost
-                }
-                RootPort::Via(_) => self.old_path_works(j, i),
-                _ => true,
+            // An alternate is a link that was no switch's root port (so its far end does
+            // not hang below this switch).
+            let to_alternate = matches!(new, RootPort::Via(nl) if !old_ports.contains(&RootPort::Via(nl)));
+            let (direct, own_port_lost) = match old {
+                RootPort::Via(l) if lost_directly(l) => (to_alternate, to_alternate),
+                RootPort::Via(_) => (self.old_path_works(j, i), false),
+                _ => (true, false),
             };
             let cost = if own_port_lost || direct && !root_died { stp.direct_secs } else { stp.indirect_secs };
             if cost <= 0.0 {

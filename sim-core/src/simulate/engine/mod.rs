@@ -558,9 +558,8 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.value[e.0 as usize]
     }
 
-    /// Works and forwards traffic: no transit-blocking group holds it as standby and it
-    /// is not reconverging.
-    /// For a link: it works and no STP domain holds its port out of forwarding.
+    /// Works and forwards traffic: no transit-blocking group holds it as standby, and,
+    /// for a link, no reconverging STP domain holds its port out of forwarding.
     pub(in crate::simulate) fn carries(&self, e: ElementId) -> bool {
         self.value[e.0 as usize] && self.transit_blocked[e.0 as usize] == 0
     }
