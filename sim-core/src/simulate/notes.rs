@@ -18,6 +18,21 @@ impl Compiled<'_> {
         let span = |secs: f64| Duration::from_secs(secs).span();
         let mut notes = Vec::new();
         for (g, p) in model.groups.iter().zip(&self.groups) {
+            // The tree knows no bridge priorities or port costs: which end of a link off
+            // the tree blocks, and which ports were already forwarding, are not tracked.
+            // Only a domain with a loop (more links than a tree's members − 1) has a
+            // link off the tree.
+            if let Some(stp) = p.stp.as_ref().filter(|s| s.links.len() >= g.members.len() && s.indirect_secs > 0.0) {
+                notes.push(format!(
+                    "{} {}: a switch that loses its root port is counted as moving to an alternate ({}) whenever it has a working link off the tree, even where its own end of that link is the designated one and the standard makes it wait for the far switch to age out its information ({}): optimistic by up to {} per such failure; and a port that was already forwarding and becomes the root port is held as if it listened again (pessimistic, up to {})",
+                    g.kind,
+                    g.name,
+                    span(stp.direct_secs),
+                    span(stp.indirect_secs),
+                    span((stp.indirect_secs - stp.direct_secs).max(0.0)),
+                    span(stp.indirect_secs),
+                ));
+            }
             // A pool checked by a group of balancers keeps one rotation for all of them.
             if let (Behaviour::Share, Some(NodeRef::Group(b))) = (p.behaviour, p.checked_from) {
                 let balancers = &model.groups[b.0 as usize];
