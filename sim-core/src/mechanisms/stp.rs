@@ -2,9 +2,11 @@
 //! RSTP: IEEE 802.1D-2004 §17).
 //!
 //! Redundant L2 links form loops that STP blocks. When a link on the active tree fails,
-//! traffic across it stops until STP reconverges: 802.1D takes 2 × forward delay (≈30 s)
-//! for a directly attached failure and max age + 2 × forward delay (≈50 s) otherwise;
-//! RSTP takes under 2 s, or up to 3 × hello. A loop with no STP is a broadcast storm.
+//! traffic across it stops until STP reconverges: under 802.1D a blocked port listens
+//! and learns for 2 × forward delay (≈30 s) before it forwards, after stale information
+//! ages out (max age, ≈20 s) where the failure was not seen directly; RSTP takes under
+//! 2 s (counted as 1 s per port). The simulator's port model is in
+//! `simulate::behaviours::reconverge`. A loop with no STP is a broadcast storm.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -41,11 +43,12 @@ pub struct StpSpec {
     pub switches: Vec<Ref>,
     /// The root bridge (lowest bridge priority); one of `switches`.
     pub root: Option<Ref>,
-    /// Hello time (default 2s, IEEE 802.1D); RSTP's indirect reconvergence is 3 × hello.
+    /// Hello time (default 2s, IEEE 802.1D); checked against max age (§8.10.2).
     pub hello: Option<Duration>,
     /// Forward delay (default 15s, IEEE 802.1D); STP reconverges in 2 × forward delay.
     pub forward_delay: Option<Duration>,
-    /// Max age (default 20s, IEEE 802.1D); STP's indirect reconvergence is max age + 2 ×
+    /// Max age (default 20s, IEEE 802.1D): how long a bridge keeps information its
+    /// designated bridge no longer sends, so an indirect failure costs max age + 2 ×
     /// forward delay.
     pub max_age: Option<Duration>,
 }
@@ -124,8 +127,8 @@ impl Spec for StpSpec {
     }
 }
 
-/// Simulated timing: a change of the active tree stops the affected switches for the
-/// direct or indirect reconvergence time.
+/// Simulated timing: how long stale information lives and how long a blocked port
+/// takes to forward (see `simulate::behaviours::reconverge`).
 pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::simulate::SimProfile {
     use crate::model::{secs_attr, text_attr};
     use crate::simulate::{Behaviour, SimProfile, StpTimers};
@@ -136,8 +139,8 @@ pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::s
     };
     let stp = StpTimers {
         mode,
-        direct_secs: secs_attr(&g.attrs, "reconverge_direct").unwrap_or(0.0),
-        indirect_secs: secs_attr(&g.attrs, "reconverge_indirect").unwrap_or(0.0),
+        stale_info_secs: if mode == "stp" { secs_attr(&g.attrs, "max_age").unwrap_or(0.0) } else { 0.0 },
+        to_forwarding_secs: secs_attr(&g.attrs, "reconverge_direct").unwrap_or(0.0),
         root: text_attr(&g.attrs, "root").and_then(|r| model.element_by_name(r)).map(|e| e.id),
     };
     SimProfile { stp: Some(stp), ..SimProfile::plain(Behaviour::Reconverge) }

@@ -36,7 +36,7 @@ pub use record::{
     aggregate, dual_master_caveat, Aggregate, AttributionRow, Interval, IntervalState, ReplicationRecord,
     ServiceRecord, ServiceStats, SimReport, OUTAGE_BINS,
 };
-pub use spanning_tree::{root_ports, RootPort};
+pub use spanning_tree::{converged, Belief, Roles};
 
 use crate::model::Model;
 

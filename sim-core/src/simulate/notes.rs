@@ -18,20 +18,28 @@ impl Compiled<'_> {
         let span = |secs: f64| Duration::from_secs(secs).span();
         let mut notes = Vec::new();
         for (g, p) in model.groups.iter().zip(&self.groups) {
-            // The tree knows no bridge priorities or port costs: which end of a link off
-            // the tree blocks, and which ports were already forwarding, are not tracked.
-            // Only a domain with a loop (more links than a tree's members − 1) has a
-            // link off the tree.
-            if let Some(stp) = p.stp.as_ref().filter(|s| s.links.len() >= g.members.len() && s.indirect_secs > 0.0) {
-                notes.push(format!(
-                    "{} {}: a switch that loses its root port is counted as moving to an alternate ({}) whenever it has a working link off the tree, even where its own end of that link is the designated one and the standard makes it wait for the far switch to age out its information ({}): optimistic by up to {} per such failure; and a port that was already forwarding and becomes the root port is held as if it listened again (pessimistic, up to {})",
-                    g.kind,
-                    g.name,
-                    span(stp.direct_secs),
-                    span(stp.indirect_secs),
-                    span((stp.indirect_secs - stp.direct_secs).max(0.0)),
-                    span(stp.indirect_secs),
-                ));
+            // Bridge priorities and port costs are not in the scenario; 802.1D ages
+            // stale information from the failure, not from its last hello. Only a
+            // domain with a loop (as many links as members) has a blocked port.
+            if let Some(stp) = p.stp.as_ref().filter(|s| s.links.len() >= g.members.len() && s.to_forwarding_secs > 0.0)
+            {
+                let priorities = format!(
+                    "{} {}: bridge priorities and port costs are not in the scenario, so the root is the configured one, then the switches in their listed order, and every link costs the same; where the real ones differ, another end of a link off the tree blocks",
+                    g.kind, g.name
+                );
+                notes.push(if stp.stale_info_secs > 0.0 {
+                    format!(
+                        "{priorities}, and a failure counted as direct ({} to forward) can be indirect there ({} more, to age out stale information), or the reverse: off by up to {} per failure either way; stale information is counted to age out max_age after the failure, where a bridge ages it from its last hello and by the message age it was sent with (pessimistic, by a hello time plus a second per bridge between it and the root)",
+                        span(stp.to_forwarding_secs),
+                        span(stp.stale_info_secs),
+                        span(stp.stale_info_secs),
+                    )
+                } else {
+                    format!(
+                        "{priorities}; each port that moves from blocked to forwarding is counted as {} (the proposal/agreement handshake, well under a second on point-to-point links: pessimistic by under that per port)",
+                        span(stp.to_forwarding_secs),
+                    )
+                });
             }
             // A pool checked by a group of balancers keeps one rotation for all of them.
             if let (Behaviour::Share, Some(NodeRef::Group(b))) = (p.behaviour, p.checked_from) {

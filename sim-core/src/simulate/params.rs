@@ -14,10 +14,12 @@ pub use crate::mechanisms::monitor::Detector;
 #[derive(Clone, Debug)]
 pub struct StpParams {
     pub mode: &'static str,
-    pub direct_secs: f64,
-    pub indirect_secs: f64,
-    /// The configured root bridge (member index), elected first while it works.
-    pub root: usize,
+    /// How long bridges keep information their designated bridge no longer sends.
+    pub stale_info_secs: f64,
+    /// A blocked port that takes a forwarding role: the time until it forwards.
+    pub to_forwarding_secs: f64,
+    /// Per member: its bridge rank (the configured root first, then listed order).
+    pub ranks: Vec<u32>,
     pub links: Vec<DomainLink>,
 }
 
@@ -291,9 +293,9 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
             model.links.iter().filter_map(|l| Some((index_of(l.a)?, index_of(l.b)?, l.element))).collect::<Vec<_>>();
         StpParams {
             mode: timers.mode,
-            direct_secs: zero(timers.direct_secs),
-            indirect_secs: zero(timers.indirect_secs),
-            root: timers.root.and_then(index_of).unwrap_or(0),
+            stale_info_secs: zero(timers.stale_info_secs),
+            to_forwarding_secs: zero(timers.to_forwarding_secs),
+            ranks: super::spanning_tree::bridge_ranks(g.members.len(), timers.root.and_then(index_of).unwrap_or(0)),
             links,
         }
     });

@@ -15,12 +15,14 @@ use crate::model::ElementId;
 pub struct StpTimers {
     /// "stp" or "rstp", for attribution labels.
     pub mode: &'static str,
-    /// A switch whose own root port failed and that has an alternate port: the time it
-    /// stops forwarding (802.1D: 2 × forward_delay; RSTP: the handshake).
-    pub direct_secs: f64,
-    /// A switch that must first age out stale information (802.1D: max_age +
-    /// 2 × forward_delay).
-    pub indirect_secs: f64,
+    /// How long a bridge keeps information its designated bridge no longer sends
+    /// (802.1D: max_age, §8.7.5; RSTP: 0, as it accepts inferior information at once,
+    /// IEEE 802.1D-2004 §17.27).
+    pub stale_info_secs: f64,
+    /// A blocked port that becomes root or designated: the time until it forwards
+    /// (802.1D: listening + learning, 2 × forward_delay, §8.4; RSTP: the
+    /// proposal/agreement handshake, counted as 1 s).
+    pub to_forwarding_secs: f64,
     /// The configured root bridge, when one is named.
     pub root: Option<ElementId>,
 }

@@ -6,7 +6,7 @@ pub mod data;
 mod generator;
 mod probes;
 mod rebuild;
-mod reconverge;
+pub(in crate::simulate) mod reconverge;
 mod restart;
 mod share;
 mod switchover;

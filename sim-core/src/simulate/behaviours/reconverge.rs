@@ -1,143 +1,166 @@
-//! Reconverge: spanning-tree domains stop forwarding while they reconverge, for the
-//! IEEE 802.1D / 802.1w time the failure calls for.
+//! Reconverge: the ports of a spanning-tree domain over time (IEEE 802.1D-1998 §8;
+//! RSTP: IEEE 802.1D-2004 §17).
+//!
+//! Each domain keeps its port roles in force and, per port, the time from which it
+//! forwards. A port that takes the root or designated role while blocked listens and
+//! learns before it forwards (802.1D: 2 × forward_delay, §8.4; RSTP: the
+//! proposal/agreement handshake, counted as `to_forwarding_secs`); one that keeps
+//! forwarding through a role change (root ↔ designated) never stops (§8.6.11–12); one
+//! that loses both roles blocks at once. After a failure under 802.1D only the bridges
+//! that lost their root port directly react at once; the others keep their stale
+//! information until it ages out at max_age (`stale_info_secs`), and then the domain
+//! takes its converged roles. A repair brings better information, accepted at once.
+//! RSTP accepts inferior information at once (§17.27), so its stale time is zero.
+//! While any port of the domain waits, a link carries traffic (and VRRP adverts) only
+//! when both its ends forward; once all forward as the tree wants, the tree connects
+//! what the links do, and the blocked links are left carrying.
 
-use crate::model::ElementId;
 use crate::simulate::engine::{Event, Sim};
-use crate::simulate::spanning_tree::{root_ports, RootPort};
+use crate::simulate::spanning_tree::{after_direct_losses, converged, Roles};
+
+/// One domain's ports over time.
+#[derive(Clone, Debug, Default)]
+pub(in crate::simulate) struct StpState {
+    pub(in crate::simulate) roles: Roles,
+    /// Per domain link, per end: the time from which it forwards (`INFINITY`: blocked).
+    pub(in crate::simulate) forward_at: Vec<[f64; 2]>,
+    /// When the bridges' stale information ages out (802.1D, after a failure).
+    pub(in crate::simulate) age_out_at: Option<f64>,
+    /// Per domain link: held out of forwarding now.
+    pub(in crate::simulate) held: Vec<bool>,
+    /// Members and links seen working at the last reaction.
+    members_up: Vec<bool>,
+    links_up: Vec<bool>,
+}
+
+impl StpState {
+    /// Some port of the domain still waits to forward, or stale information to age out.
+    pub(in crate::simulate) fn in_transition(&self, now: f64) -> bool {
+        self.age_out_at.is_some() || self.forward_at.iter().flatten().any(|&t| t.is_finite() && t > now)
+    }
+
+    /// When the last port now waiting forwards (after the age-out, if one is due).
+    pub(in crate::simulate) fn settles_at(&self, now: f64, to_forwarding_secs: f64) -> f64 {
+        let waiting = self.forward_at.iter().flatten().copied().filter(|t| t.is_finite() && *t > now);
+        let aged = self.age_out_at.map_or(now, |t| t + to_forwarding_secs);
+        waiting.fold(aged, f64::max)
+    }
+}
 
 impl<'c, 'm> Sim<'c, 'm> {
-    pub(in crate::simulate) fn elect_root(&self, j: usize) -> Option<usize> {
-        let members = &self.cx.model.groups[j].members;
-        let configured = self.cx.groups[j].stp.as_ref().map_or(0, |s| s.root);
-        if self.works(members[configured]) {
-            return Some(configured);
-        }
-        (0..members.len()).find(|&i| self.works(members[i]))
-    }
-
-    pub(in crate::simulate) fn ports_of(&self, j: usize, root: Option<usize>) -> Vec<RootPort> {
+    fn stp_roles_now(&self, j: usize) -> Roles {
         let members = &self.cx.model.groups[j].members;
         let stp = self.cx.groups[j].stp.as_ref().expect("STP group");
-        root_ports(members.len(), root, &stp.links, |i| self.works(members[i]), |l| self.works(l))
+        converged(&stp.ranks, &stp.links, |i| self.works(members[i]), |l| self.works(l))
     }
 
-    /// Member `i`'s path to the root in the tree before this change still works.
-    pub(in crate::simulate) fn old_path_works(&self, j: usize, i: usize) -> bool {
+    /// The converged tree at the start of a run: every port as the tree wants, at once.
+    pub(in crate::simulate) fn start_spanning_tree(&mut self, j: usize) {
+        let roles = self.stp_roles_now(j);
+        let (members_up, links_up) = self.stp_seen(j);
+        let st = &mut self.groups[j].stp;
+        st.forward_at = roles.forwarding_role.iter().map(|r| r.map(|f| if f { 0.0 } else { f64::INFINITY })).collect();
+        st.held = vec![false; roles.forwarding_role.len()];
+        st.roles = roles;
+        st.age_out_at = None;
+        st.members_up = members_up;
+        st.links_up = links_up;
+    }
+
+    fn stp_seen(&self, j: usize) -> (Vec<bool>, Vec<bool>) {
         let members = &self.cx.model.groups[j].members;
-        let Some(stp) = &self.cx.groups[j].stp else { return false };
-        let ports = &self.groups[j].ports;
-        let mut at = i;
-        for _ in 0..members.len() {
-            match ports[at] {
-                RootPort::Root => return true,
-                RootPort::Isolated => return false,
-                RootPort::Via(l) => {
-                    let Some(&(a, b, _)) = stp.links.iter().find(|x| x.2 == l) else { return false };
-                    at = if a == at { b } else { a };
-                    if !self.works(l) || !self.works(members[at]) {
-                        return false;
-                    }
-                }
-            }
-        }
-        false
+        let stp = self.cx.groups[j].stp.as_ref().expect("STP group");
+        (members.iter().map(|&m| self.works(m)).collect(), stp.links.iter().map(|&(_, _, l)| self.works(l)).collect())
     }
 
     pub(in crate::simulate) fn react_reconverge(&mut self, j: usize) {
         let cx = self.cx;
         let Some(stp) = &cx.groups[j].stp else { return };
         let members = &cx.model.groups[j].members;
-        let root = self.elect_root(j);
-        let ports = self.ports_of(j, root);
-        let old_root = self.groups[j].root;
-        let mut ends: Vec<f64> = Vec::new();
-        for i in 0..members.len() {
-            let (old, new) = (self.groups[j].ports[i], ports[i]);
-            if old == new || new == RootPort::Isolated || !self.works(members[i]) {
-                continue;
-            }
-            // IEEE 802.1D §8.6.2.2 (BackboneFast notes: "max_age plus two times forward
-            // delay"). A switch moves after listening + learning (direct) when it gets
-            // better information at once: its root port died and it has an alternate
-            // (a blocked port of its own, towards the root), or its old path still works
-            // and a better one appeared (a repair). It waits max_age first (indirect)
-            // when it must age out stale information: the root died (beyond its own
-            // root port), or its path broke and it has no alternate, or the break was
-            // upstream. A root port lost directly (its link or the switch at its far
-            // end died: loss of carrier) with an alternate moves at once, even when
-            // the switch that died was the root: the alternate's stored information
-            // ages out while it listens, and a port that stays root or designated
-            // keeps counting its forward delays (IEEE 802.1D-1998 §8.6, §8.7).
-            let root_died = old_root != root && old_root.is_some_and(|r| !self.works(members[r]));
-            let old_ports = &self.groups[j].ports;
-            let lost_directly = |l: ElementId| {
-                !self.works(l)
-                    || stp.links.iter().any(|&(a, b, x)| {
-                        x == l && ((a != i && !self.works(members[a])) || (b != i && !self.works(members[b])))
-                    })
-            };
-            // An alternate is a link that was no switch's root port (so its far end does
-            // not hang below this switch).
-            let to_alternate = matches!(new, RootPort::Via(nl) if !old_ports.contains(&RootPort::Via(nl)));
-            let (direct, own_port_lost) = match old {
-                RootPort::Via(l) if lost_directly(l) => (to_alternate, to_alternate),
-                RootPort::Via(_) => (self.old_path_works(j, i), false),
-                _ => (true, false),
-            };
-            let cost = if own_port_lost || direct && !root_died { stp.direct_secs } else { stp.indirect_secs };
-            if cost <= 0.0 {
-                continue;
-            }
-            let until = self.now + cost;
-            // IEEE 802.1D §8.4: a port that becomes the root port listens and learns
-            // (forward_delay each) before it forwards; the old root port, if its link
-            // still works, becomes an alternate and blocks at once. The switch keeps
-            // forwarding between its other ports (its own servers and gateways still
-            // talk), so the links are held, not the switch.
-            let mut held: Vec<ElementId> = Vec::new();
-            if let RootPort::Via(l) = new {
-                held.push(l);
-            }
-            if let RootPort::Via(l) = old {
-                if !held.contains(&l) && self.works(l) {
-                    held.push(l);
-                }
-            }
-            for l in held {
-                if !self.groups[j].reconverging_links[i].contains(&l) {
-                    self.set_reconverging(l.0, true);
-                    self.groups[j].reconverging_links[i].push(l);
-                }
-            }
-            let st = &mut self.groups[j];
-            st.reconverging_until[i] = st.reconverging_until[i].max(until);
-            ends.push(st.reconverging_until[i]);
+        let (members_up, links_up) = self.stp_seen(j);
+        let st = &self.groups[j].stp;
+        if members_up == st.members_up && links_up == st.links_up {
+            return;
         }
-        let st = &mut self.groups[j];
-        st.ports = ports;
-        st.root = root;
-        // Each switch forwards again at its own time (a direct move ends before an
-        // indirect one elsewhere in the domain).
-        ends.sort_by(f64::total_cmp);
-        ends.dedup();
-        for end in ends {
-            self.schedule(end, Event::Reconverged { group: j as u32 });
+        let lost =
+            members_up.iter().zip(&st.members_up).chain(links_up.iter().zip(&st.links_up)).any(|(&n, &o)| o && !n);
+        let settled = self.stp_roles_now(j);
+        let roles = if lost && stp.stale_info_secs > 0.0 {
+            let now_roles =
+                after_direct_losses(&st.roles, &stp.ranks, &stp.links, |i| self.works(members[i]), |l| self.works(l));
+            if now_roles.forwarding_role == settled.forwarding_role {
+                self.groups[j].stp.age_out_at = None;
+                settled
+            } else {
+                // A failure while stale information waits: the new stale information
+                // ages out max_age after it.
+                let at = self.now + stp.stale_info_secs;
+                self.groups[j].stp.age_out_at = Some(at);
+                self.schedule(at, Event::Reconverged { group: j as u32 });
+                now_roles
+            }
+        } else {
+            // A repair: better information is accepted at once (§8.6.2.2), and the
+            // tree it builds replaces any stale information still waiting.
+            self.groups[j].stp.age_out_at = None;
+            settled
+        };
+        let st = &mut self.groups[j].stp;
+        st.members_up = members_up;
+        st.links_up = links_up;
+        self.apply_roles(j, roles);
+    }
+
+    /// Puts `roles` in force: blocked ports that take a forwarding role start listening.
+    fn apply_roles(&mut self, j: usize, roles: Roles) {
+        let stp = self.cx.groups[j].stp.as_ref().expect("STP group");
+        let now = self.now;
+        let ready = now + stp.to_forwarding_secs;
+        let mut wake = Vec::new();
+        let st = &mut self.groups[j].stp;
+        for (at, role) in st.forward_at.iter_mut().zip(&roles.forwarding_role) {
+            for end in 0..2 {
+                if !role[end] {
+                    at[end] = f64::INFINITY;
+                } else if at[end].is_infinite() {
+                    at[end] = ready;
+                    wake.push(ready);
+                }
+            }
+        }
+        st.roles = roles;
+        wake.dedup();
+        for at in wake {
+            self.schedule(at, Event::Reconverged { group: j as u32 });
+        }
+        self.sync_held(j);
+    }
+
+    /// Holds the links that cannot carry while the domain is in transition.
+    fn sync_held(&mut self, j: usize) {
+        let cx = self.cx;
+        let stp = cx.groups[j].stp.as_ref().expect("STP group");
+        let now = self.now;
+        let transition = self.groups[j].stp.in_transition(now);
+        for (k, &(_, _, link)) in stp.links.iter().enumerate() {
+            let st = &self.groups[j].stp;
+            let want = transition && st.forward_at[k].iter().any(|&t| t > now);
+            if want != st.held[k] {
+                self.groups[j].stp.held[k] = want;
+                self.set_reconverging(link.0, want);
+            }
         }
     }
 
-    /// Members whose reconvergence time is over forward again.
+    /// A port's listening and learning ended, or stale information aged out.
     pub(in crate::simulate) fn on_reconverged(&mut self, group: u32) {
-        let cx = self.cx;
         let j = group as usize;
-        let members = &cx.model.groups[j].members;
-        for i in 0..members.len() {
-            let until = self.groups[j].reconverging_until[i];
-            if until > 0.0 && until <= self.now {
-                self.groups[j].reconverging_until[i] = 0.0;
-                for l in std::mem::take(&mut self.groups[j].reconverging_links[i]) {
-                    self.set_reconverging(l.0, false);
-                }
-            }
+        if self.groups[j].stp.age_out_at.is_some_and(|t| t <= self.now) {
+            self.groups[j].stp.age_out_at = None;
+            let roles = self.stp_roles_now(j);
+            self.apply_roles(j, roles);
+        } else {
+            self.sync_held(j);
         }
     }
 }

@@ -377,6 +377,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         st.window = true;
         st.window_from = None;
         st.window_since = self.now;
+        st.window_until = self.now + delay;
         st.window_by_track = false;
         st.switching_to = Some(target);
         st.token += 1;
@@ -569,6 +570,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                             st.token += 1;
                             let token = st.token;
                             let at = self.now + p.member_detect_secs[t] + p.takeover_secs.max(p.dr_rto_secs[t]);
+                            self.groups[j].window_until = at;
                             self.schedule(at, Event::Promote { group: j as u32, member: t as u32, token });
                         }
                     }

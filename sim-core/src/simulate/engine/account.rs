@@ -66,12 +66,33 @@ impl<'c, 'm> Sim<'c, 'm> {
         if self.data_restoring[s] > 0 && self.value[cx.circuit.service_node(s)] {
             return "restore from backup".into();
         }
+        let near = &cx.circuit.service_near_groups[s];
+        let own = |j: &usize| near[*j];
+        // A reconverging domain this service hangs on, else any (its traffic may cross
+        // it), with the time its last waiting port forwards.
+        let reconverging = |j: &usize| cx.groups[*j].stp.is_some() && self.groups[*j].stp.in_transition(self.now);
+        let mut domains = (0..cx.groups.len()).filter(reconverging);
+        let reconvergence = domains.clone().find(own).or_else(|| domains.next()).map(|j| {
+            let stp = cx.groups[j].stp.as_ref().expect("STP group");
+            (format!("{} reconvergence", stp.mode), self.groups[j].stp.settles_at(self.now, stp.to_forwarding_secs))
+        });
+        // A switchover away from a member that still works, whose takeover would come
+        // after the domain forwards again (a backup that stopped hearing adverts while
+        // a port relearned), is not what the outage waits for: the reconvergence is.
+        let failover = |j: usize| {
+            let st = &self.groups[j];
+            let left_works = st.window_from.or(st.active).is_some_and(|a| self.works(cx.model.groups[j].members[a]));
+            match &reconvergence {
+                Some((label, settles)) if left_works && *settles < st.window_until => label.clone(),
+                _ => format!("{} failover", cx.model.groups[j].kind),
+            }
+        };
         for g in &cx.circuit.service_groups[s] {
             let j = g.0 as usize;
             let st = &self.groups[j];
             let kind = cx.model.groups[j].kind;
             match cx.groups[j].behaviour {
-                Behaviour::Switchover if st.window || st.promote_pending => return format!("{kind} failover"),
+                Behaviour::Switchover if st.window || st.promote_pending => return failover(j),
                 Behaviour::Switchover
                     if st.active.is_some_and(|a| !self.works(cx.model.groups[j].members[a]))
                         && cx.model.groups[j].members.iter().any(|&m| self.works(m)) =>
@@ -99,12 +120,10 @@ impl<'c, 'm> Sim<'c, 'm> {
                 && (st.window || st.promote_pending)
                 && !cx.circuit.needed[j]
         };
-        let near = &cx.circuit.service_near_groups[s];
-        let own = |j: &usize| near[*j];
         let mut network = (0..cx.groups.len()).filter(|&j| failing_over(j));
         let chosen = network.clone().find(own).or_else(|| network.find(|j| !cx.groups[*j].host_local));
         if let Some(j) = chosen {
-            return format!("{} failover", cx.model.groups[j].kind);
+            return failover(j);
         }
         // A device the service needs, or a forwarding device (its path), still booting
         // after its power came back (before a reconvergence that ends within the boot).
@@ -113,13 +132,8 @@ impl<'c, 'm> Sim<'c, 'm> {
         if (0..cx.model.elements.len()).any(|e| on_path(e) && !self.value[e] && self.restarting(e)) {
             return "restart after power loss".into();
         }
-        // A reconverging domain this service hangs on, else any (its traffic may cross it).
-        let reconverging =
-            |j: &usize| cx.groups[*j].stp.is_some() && self.groups[*j].reconverging_until.iter().any(|&u| u > self.now);
-        let mut domains = (0..cx.groups.len()).filter(reconverging);
-        if let Some(j) = domains.clone().find(own).or_else(|| domains.next()) {
-            let mode = cx.groups[j].stp.as_ref().map_or("stp", |stp| stp.mode);
-            return format!("{mode} reconvergence");
+        if let Some((label, _)) = reconvergence {
+            return label;
         }
         // A UPS in the service's cone ran out of battery: the outage is its input's,
         // beyond what the battery bridges. With several drained (both feeds lost), the

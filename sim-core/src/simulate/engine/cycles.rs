@@ -291,6 +291,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 && g.readmit_pending.iter().all(|&x| !x)
                 && g.rebuilding.iter().all(|&x| !x)
                 && g.slot_ok.iter().all(|&x| x)
+                && !g.stp.in_transition(self.now)
         });
         groups_quiet
             && self.degraded.is_empty()
@@ -321,16 +322,13 @@ impl<'c, 'm> Sim<'c, 'm> {
             // Two masters that cannot hear each other are a state the design can settle
             // in (see `settle_start_up`), so they are part of the key, not a reason to wait.
             key.extend([slot(g.active), slot(g.also_active), flag(g.split_since.is_some())]);
-            key.extend([slot(g.primary), slot(g.last_active), slot(g.root), u64::from(g.spares)]);
+            key.extend([slot(g.primary), slot(g.last_active), u64::from(g.spares)]);
             for list in [&g.excluding, &g.in_rotation, &g.healthy, &g.on_spare, &g.onto_spare, &g.was_working] {
                 key.push(list.len() as u64);
                 key.extend(list.iter().map(|&v| flag(v)));
             }
-            key.extend(g.ports.iter().map(|p| match p {
-                crate::simulate::RootPort::Root => u64::MAX - 1,
-                crate::simulate::RootPort::Isolated => u64::MAX,
-                crate::simulate::RootPort::Via(l) => u64::from(l.0),
-            }));
+            key.extend(g.stp.roles.root_port.iter().map(|&p| slot(p)));
+            key.extend(g.stp.roles.forwarding_role.iter().flatten().map(|&f| flag(f)));
         }
         // Not the data sets' primary copies: the simulator leaves a primary where a
         // failover put it, so a design whose cluster fails back may never return to

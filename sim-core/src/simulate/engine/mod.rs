@@ -18,7 +18,6 @@ use crate::simulate::circuit::{Expr, NodeKind};
 use crate::simulate::params::Compiled;
 use crate::simulate::record::{Interval, ReplicationRecord, ServiceRecord};
 use crate::simulate::sample;
-use crate::simulate::spanning_tree::RootPort;
 use crate::simulate::{Behaviour, YEAR_SECS};
 
 mod account;
@@ -131,6 +130,9 @@ pub(in crate::simulate) struct GroupState {
     pub(in crate::simulate) detect_until: f64,
     /// When the running window opened (the failure its members detect).
     pub(in crate::simulate) window_since: f64,
+    /// When the running switchover window's takeover (or a cut-off standby's
+    /// self-promotion) is due.
+    pub(in crate::simulate) window_until: f64,
     /// The running window was opened by tracking (a resigning or outranked master):
     /// another member that takes over waits its tracked switch time, not its detection.
     pub(in crate::simulate) window_by_track: bool,
@@ -167,13 +169,7 @@ pub(in crate::simulate) struct GroupState {
     /// How many times the group's data was lost.
     pub(in crate::simulate) losses: u32,
     // Reconverge
-    pub(in crate::simulate) ports: Vec<RootPort>,
-    pub(in crate::simulate) root: Option<usize>,
-    pub(in crate::simulate) reconverging_until: Vec<f64>,
-    /// Per member (STP): the links its reconvergence holds out of forwarding, its new
-    /// root port's (listening, then learning) and its old one's if that still works
-    /// (now an alternate, blocking at once).
-    pub(in crate::simulate) reconverging_links: Vec<Vec<ElementId>>,
+    pub(in crate::simulate) stp: crate::simulate::behaviours::reconverge::StpState,
     // Primary
     pub(in crate::simulate) primary: Option<usize>,
     // A standby that stopped hearing the active and promoted itself (both serve).
@@ -208,8 +204,6 @@ impl GroupState {
             exposure_decided: vec![false; m],
             read_error_epoch: vec![0; m],
             spares,
-            reconverging_until: vec![0.0; m],
-            reconverging_links: vec![Vec::new(); m],
             was_working: vec![true; m],
             ..GroupState::default()
         }
@@ -627,13 +621,8 @@ impl<'c, 'm> Sim<'c, 'm> {
                 let first = (0..m).find(|&i| working[i]);
                 self.set_active(j, first);
             }
-            if let Some(stp) = &p.stp {
-                let root = self.elect_root(j);
-                let ports = self.ports_of(j, root);
-                let st = &mut self.groups[j];
-                st.root = root;
-                st.ports = ports;
-                let _ = stp;
+            if p.stp.is_some() {
+                self.start_spanning_tree(j);
             }
             self.mark(self.cx.circuit.group_node(crate::model::GroupId(j as u32)));
             // At time 0 the balancers have been checking for long: a member one cannot
