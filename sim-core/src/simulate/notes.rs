@@ -29,14 +29,15 @@ impl Compiled<'_> {
                 );
                 notes.push(if stp.stale_info_secs > 0.0 {
                     format!(
-                        "{priorities}, and a failure counted as direct ({} to forward) can be indirect there ({} more, to age out stale information), or the reverse: off by up to {} per failure either way; stale information is counted to age out max_age after the failure, where a bridge ages it from its last hello and by the message age it was sent with (pessimistic, by a hello time plus a second per bridge between it and the root)",
-                        span(stp.to_forwarding_secs),
+                        "{priorities}, so another switch can be the one left without an alternate: a service can pay up to {} (max_age + 2 × forward_delay) more or less per failure; stale information is counted to age out max_age ({}) after the failure, where a bridge ages it from its last hello and by the message age it was sent with (pessimistic, by a hello time plus a second per bridge between it and the root); a second change while stale information waits is resolved max_age after the later failure, or at once for a repair (off by up to {} either way)",
+                        span(stp.stale_info_secs + stp.to_forwarding_secs),
                         span(stp.stale_info_secs),
                         span(stp.stale_info_secs),
                     )
                 } else {
                     format!(
-                        "{priorities}; each port that moves from blocked to forwarding is counted as {} (the proposal/agreement handshake, well under a second on point-to-point links: pessimistic by under that per port)",
+                        "{priorities} (off by up to {} per failure); each port that moves from blocked to forwarding is counted as {} (the proposal/agreement handshake, well under a second on point-to-point links: pessimistic by under that per port), and RSTP's sync, which holds non-edge designated ports for that handshake, is left out (optimistic, by under a second)",
+                        span(stp.to_forwarding_secs),
                         span(stp.to_forwarding_secs),
                     )
                 });

@@ -16,7 +16,7 @@ pub struct StpTimers {
     /// "stp" or "rstp", for attribution labels.
     pub mode: &'static str,
     /// How long a bridge keeps information its designated bridge no longer sends
-    /// (802.1D: max_age, §8.7.5; RSTP: 0, as it accepts inferior information at once,
+    /// (802.1D: max_age, §8.6.2.3, §8.7: the Message Age timer; RSTP: 0, as it accepts inferior information at once,
     /// IEEE 802.1D-2004 §17.27).
     pub stale_info_secs: f64,
     /// A blocked port that becomes root or designated: the time until it forwards

@@ -114,7 +114,7 @@ pub fn converged(
 /// The roles right after elements failed, while the other bridges still hold their
 /// stored information (IEEE 802.1D-1998 §8.6.2.2: inferior information from a port's
 /// designated bridge is not recorded; it is kept until its message age reaches max age,
-/// §8.7.5). Only a bridge that lost its root port directly (its link or the bridge at
+/// §8.6.2.3, §8.7: the Message Age timer). Only a bridge that lost its root port directly (its link or the bridge at
 /// its far end went down: loss of carrier, §8.8.2) reacts at once: it makes root the
 /// best of its blocked ports whose designated bridge still works (an alternate), or,
 /// with none, claims to be root. Its other ports keep their roles; so do all other

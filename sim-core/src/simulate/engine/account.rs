@@ -259,12 +259,26 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.end_outage(s);
             }
             if f == 0.0 && old != 0.0 {
-                // The instant's first change inside the service's own dependencies, else the last.
-                let cone = &self.cx.circuit.service_elements[s];
+                // The instant's first change inside the service's own dependencies, else
+                // in a spanning-tree domain it hangs on (its links are paths, not
+                // dependencies), else the last.
+                let cx = self.cx;
+                let cone = &cx.circuit.service_elements[s];
+                let near = &cx.circuit.service_near_groups[s];
+                let in_near_domain = |e: u32| {
+                    cx.groups.iter().enumerate().any(|(j, p)| {
+                        near[j]
+                            && p.stp.as_ref().is_some_and(|stp| {
+                                stp.links.iter().any(|&(_, _, l)| l.0 == e)
+                                    || cx.model.groups[j].members.iter().any(|m| m.0 == e)
+                            })
+                    })
+                };
                 let cause = self
                     .causes
                     .iter()
                     .find(|&&e| cone[e as usize])
+                    .or_else(|| self.causes.iter().find(|&&e| in_near_domain(e)))
                     .or(self.causes.last())
                     .map_or("unknown".to_string(), |&e| self.cx.model.elements[e as usize].name.clone());
                 self.services[s].outage = Some((self.now, cause));
