@@ -3,6 +3,7 @@
 //! when the text changes and the new text is valid; invalid text keeps the last good
 //! analysis on screen, marked stale.
 
+use sim_core::check::ScenarioCheck;
 use std::sync::Arc;
 
 use sim_core::scenario::LayerFile;
@@ -75,6 +76,12 @@ pub struct Document {
     exact_job: Option<Job<(u64, Exact)>>,
     /// The newest analysis wanted while a job was running.
     exact_wanted: Option<(u64, Arc<sim_core::model::Model>)>,
+    /// The scenario's `expect` verdicts, computed after the exact analysis: they
+    /// simulate (models_agree runs 10,000 years), which on the page's one thread would
+    /// hold the first figures back by seconds.
+    pub check: Option<ScenarioCheck>,
+    check_job: Option<Job<(u64, ScenarioCheck)>>,
+    check_wanted: Option<(u64, Arc<sim_core::model::Model>)>,
     /// Bumped on every reload; exact results of older generations are dropped.
     pub generation: u64,
 }
@@ -94,6 +101,9 @@ impl Document {
             exact: None,
             exact_job: None,
             exact_wanted: None,
+            check: None,
+            check_job: None,
+            check_wanted: None,
             generation: 0,
         };
         doc.reload();
@@ -136,6 +146,8 @@ impl Document {
         self.analysed_bases = self.bases.clone();
         self.analysed_offsets = offsets;
         self.exact = None;
+        self.check = None;
+        self.check_wanted = Some((self.generation, model.clone()));
         self.exact_wanted = Some((self.generation, model));
         true
     }
@@ -187,17 +199,38 @@ impl Document {
     /// Starts the wanted exact analysis when none is running, and collects finished
     /// ones. Call once per frame; `wake` requests a repaint when a job finishes.
     pub fn poll_exact(&mut self, wake: impl Fn() + Send + Clone + 'static) {
+        let mut figures_arrived = false;
         if let Some(job) = &mut self.exact_job {
             if let Some((generation, exact)) = job.poll() {
                 self.exact_job = None;
                 if generation == self.generation {
                     self.exact = Some(exact);
+                    figures_arrived = true;
                 }
             }
         }
         if self.exact_job.is_none() {
             if let Some((generation, model)) = self.exact_wanted.take() {
-                self.exact_job = Some(Job::spawn(move || (generation, Exact::of(&model)), wake));
+                self.exact_job = Some(Job::spawn(move || (generation, Exact::of(&model)), wake.clone()));
+            }
+        }
+        if let Some(job) = &mut self.check_job {
+            if let Some((generation, check)) = job.poll() {
+                self.check_job = None;
+                if generation == self.generation {
+                    self.check = Some(check);
+                }
+            }
+        }
+        // The verdicts start once the figures are in, from the next frame on (a job on
+        // the page runs at once: the frame with the figures is drawn first).
+        if figures_arrived && self.check_wanted.is_some() {
+            wake();
+            return;
+        }
+        if self.check_job.is_none() && !self.exact_pending() {
+            if let Some((generation, model)) = self.check_wanted.take() {
+                self.check_job = Some(Job::spawn(move || (generation, sim_core::check::check(&model)), wake));
             }
         }
     }
@@ -211,6 +244,21 @@ impl Document {
                 self.exact_job = None;
                 if generation == self.generation {
                     self.exact = Some(exact);
+                }
+            }
+        }
+    }
+
+    /// Blocks until the exact analysis and then the `expect` verdicts are done (tests).
+    pub fn wait_check(&mut self) {
+        self.wait_exact();
+        loop {
+            self.poll_exact(|| {});
+            let Some(job) = &mut self.check_job else { break };
+            if let Some((generation, check)) = job.wait() {
+                self.check_job = None;
+                if generation == self.generation {
+                    self.check = Some(check);
                 }
             }
         }
@@ -250,6 +298,21 @@ fn chain_problem(chain: &sim_core::scenario::ChainError, open_text: &str) -> Pro
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_expect_verdicts_follow_the_figures() {
+        let text = crate::examples::find("anti-patterns/single-load-balancer.jsonc").unwrap().text;
+        let mut doc = Document::new(Source::Example("single-load-balancer.jsonc".into()), text.into());
+        doc.wait_exact();
+        assert!(doc.exact.is_some());
+        // The verdicts are not part of the figures: they come after.
+        assert!(doc.check.is_none());
+        doc.wait_check();
+        let check = doc.check.as_ref().expect("verdicts");
+        let model = sim_core::load(text).model.unwrap();
+        assert_eq!(check.verdicts.len(), sim_core::check::check(&model).verdicts.len());
+        assert!(!check.verdicts.is_empty());
+    }
+
     use super::*;
 
     #[test]

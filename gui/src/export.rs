@@ -274,10 +274,7 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
 pub fn report_html(app: &App) -> Result<String, String> {
     let facts = app.doc.facts.as_ref().ok_or("the design has errors; fix them first")?;
     let (_, sim) = app.sim.report.as_ref().ok_or("run a simulation first")?;
-    let check = match &app.doc.exact {
-        Some(exact) => exact.check.clone(),
-        None => sim_core::check::check(&facts.model),
-    };
+    let check = sim_core::check::check(&facts.model);
     let shown = app.doc.source.label();
     spofsim::report::folder::html(&spofsim::report::folder::Page {
         shown: &shown,
@@ -335,11 +332,7 @@ pub fn report_folder(app: &mut App, out: &std::path::Path) -> Result<std::path::
             (report, sim::worst_year_timelines(&compiled, &fold.worst_years()))
         }
     };
-    app.doc.wait_exact();
-    let check = match &app.doc.exact {
-        Some(exact) => exact.check.clone(),
-        None => sim_core::check::check(&model),
-    };
+    let check = sim_core::check::check(&model);
     let shown = app.doc.source.label();
     let page = spofsim::report::folder::Page {
         shown: &shown,

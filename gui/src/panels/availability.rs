@@ -79,7 +79,14 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
         }
     }
     ui.separator();
-    let check = &exact.check;
+    let Some(check) = &app.doc.check else {
+        ui.heading("Expectations");
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("checking the expect blocks (drills and a 10,000-year simulation)…");
+        });
+        return;
+    };
     ui.heading(format!("Expectations: {} passed, {} failed", check.verdicts.len() - check.failed(), check.failed()));
     if check.verdicts.is_empty() {
         ui.weak("The scenario has no expect block.");
