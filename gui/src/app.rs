@@ -293,7 +293,8 @@ impl App {
             crate::style::install_fonts(ui.ctx());
         }
         let ctx = ui.ctx().clone();
-        self.doc.poll_exact(move || ctx.request_repaint());
+        let frame = ctx.cumulative_frame_nr();
+        self.doc.poll_exact(frame, move || ctx.request_repaint());
         self.frames += 1;
         self.screenshot_when_settled(ui);
         if let Some(since) = self.edit_pending_since {

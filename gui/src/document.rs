@@ -82,6 +82,8 @@ pub struct Document {
     pub check: Option<ScenarioCheck>,
     check_job: Option<Job<(u64, ScenarioCheck)>>,
     check_wanted: Option<(u64, Arc<sim_core::model::Model>)>,
+    /// The frame in which the figures arrived: the verdicts wait two frames more.
+    figures_frame: Option<u64>,
     /// Bumped on every reload; exact results of older generations are dropped.
     pub generation: u64,
 }
@@ -104,6 +106,7 @@ impl Document {
             check: None,
             check_job: None,
             check_wanted: None,
+            figures_frame: None,
             generation: 0,
         };
         doc.reload();
@@ -147,6 +150,7 @@ impl Document {
         self.analysed_offsets = offsets;
         self.exact = None;
         self.check = None;
+        self.figures_frame = None;
         self.check_wanted = Some((self.generation, model.clone()));
         self.exact_wanted = Some((self.generation, model));
         true
@@ -198,14 +202,16 @@ impl Document {
 
     /// Starts the wanted exact analysis when none is running, and collects finished
     /// ones. Call once per frame; `wake` requests a repaint when a job finishes.
-    pub fn poll_exact(&mut self, wake: impl Fn() + Send + Clone + 'static) {
-        let mut figures_arrived = false;
+    /// `frame` counts finished frames (egui's `cumulative_frame_nr`; a frame can run
+    /// the UI twice).
+    pub fn poll_exact(&mut self, frame: u64, wake: impl Fn() + Send + Clone + 'static) {
         if let Some(job) = &mut self.exact_job {
             if let Some((generation, exact)) = job.poll() {
                 self.exact_job = None;
                 if generation == self.generation {
                     self.exact = Some(exact);
-                    figures_arrived = true;
+                    // Tests and headless callers pass u64::MAX: nothing is drawn.
+                    self.figures_frame = (frame != u64::MAX).then_some(frame);
                 }
             }
         }
@@ -222,9 +228,9 @@ impl Document {
                 }
             }
         }
-        // The verdicts start once the figures are in, from the next frame on (a job on
-        // the page runs at once: the frame with the figures is drawn first).
-        if figures_arrived && self.check_wanted.is_some() {
+        // The verdicts start once the figures are in and drawn: a job on the page runs
+        // at once, in the frame that starts it.
+        if self.check_wanted.is_some() && self.figures_frame.is_some_and(|f| frame < f.saturating_add(2)) {
             wake();
             return;
         }
@@ -238,7 +244,7 @@ impl Document {
     /// Blocks until the exact analysis of the current text is done (tests, export).
     pub fn wait_exact(&mut self) {
         loop {
-            self.poll_exact(|| {});
+            self.poll_exact(u64::MAX, || {});
             let Some(job) = &mut self.exact_job else { break };
             if let Some((generation, exact)) = job.wait() {
                 self.exact_job = None;
@@ -253,7 +259,7 @@ impl Document {
     pub fn wait_check(&mut self) {
         self.wait_exact();
         loop {
-            self.poll_exact(|| {});
+            self.poll_exact(u64::MAX, || {});
             let Some(job) = &mut self.check_job else { break };
             if let Some((generation, check)) = job.wait() {
                 self.check_job = None;
