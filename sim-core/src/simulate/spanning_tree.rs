@@ -42,6 +42,15 @@ pub fn bridge_ranks(members: usize, configured_root: usize) -> Vec<u32> {
     (0..members).map(|i| if i == configured_root { 0 } else { i as u32 + 1 }).collect()
 }
 
+/// Per domain link: it and both its bridges work.
+fn links_working(
+    links: &[DomainLink],
+    works: impl Fn(usize) -> bool,
+    link_works: impl Fn(ElementId) -> bool,
+) -> Vec<bool> {
+    links.iter().map(|&(a, b, l)| works(a) && works(b) && link_works(l)).collect()
+}
+
 /// The converged roles (§8.6.8 root selection, §8.6.9 designated ports): every
 /// connected part of the working domain elects its best-ranked bridge as root; a
 /// bridge's root port is the link to the neighbour with the lowest (root path cost,
@@ -55,10 +64,8 @@ pub fn converged(
     link_works: impl Fn(ElementId) -> bool,
 ) -> Roles {
     let n = ranks.len();
-    let up = |k: usize| {
-        let (a, b, l) = links[k];
-        works(a) && works(b) && link_works(l)
-    };
+    let working = links_working(links, &works, &link_works);
+    let up = |k: usize| working[k];
     let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (k, &(a, b, _)) in links.iter().enumerate() {
         if a != b && up(k) {
@@ -128,10 +135,8 @@ pub fn after_direct_losses(
     link_works: impl Fn(ElementId) -> bool,
 ) -> Roles {
     let n = ranks.len();
-    let up = |k: usize| {
-        let (a, b, l) = links[k];
-        works(a) && works(b) && link_works(l)
-    };
+    let working = links_working(links, &works, &link_works);
+    let up = |k: usize| working[k];
     let far = |k: usize, i: usize| if links[k].0 == i { links[k].1 } else { links[k].0 };
     let end = |k: usize, i: usize| usize::from(links[k].0 != i);
     let mut next = prev.clone();
