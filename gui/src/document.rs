@@ -88,6 +88,15 @@ pub struct Document {
     pub generation: u64,
 }
 
+/// A finished job's result, when it belongs to `generation` (older ones are dropped);
+/// `block` waits for it. The job is cleared once it has answered.
+fn collect<T: Send + 'static>(job: &mut Option<Job<(u64, T)>>, generation: u64, block: bool) -> Option<T> {
+    let running = job.as_mut()?;
+    let (of, value) = if block { running.wait() } else { running.poll() }?;
+    *job = None;
+    (of == generation).then_some(value)
+}
+
 impl Document {
     pub fn new(source: Source, text: String) -> Document {
         let mut doc = Document {
@@ -205,28 +214,18 @@ impl Document {
     /// `frame` counts finished frames (egui's `cumulative_frame_nr`; a frame can run
     /// the UI twice).
     pub fn poll_exact(&mut self, frame: u64, wake: impl Fn() + Send + Clone + 'static) {
-        if let Some(job) = &mut self.exact_job {
-            if let Some((generation, exact)) = job.poll() {
-                self.exact_job = None;
-                if generation == self.generation {
-                    self.exact = Some(exact);
-                    // Tests and headless callers pass u64::MAX: nothing is drawn.
-                    self.figures_frame = (frame != u64::MAX).then_some(frame);
-                }
-            }
+        if let Some(exact) = collect(&mut self.exact_job, self.generation, false) {
+            self.exact = Some(exact);
+            // Tests and headless callers pass u64::MAX: nothing is drawn.
+            self.figures_frame = (frame != u64::MAX).then_some(frame);
         }
         if self.exact_job.is_none() {
             if let Some((generation, model)) = self.exact_wanted.take() {
                 self.exact_job = Some(Job::spawn(move || (generation, Exact::of(&model)), wake.clone()));
             }
         }
-        if let Some(job) = &mut self.check_job {
-            if let Some((generation, check)) = job.poll() {
-                self.check_job = None;
-                if generation == self.generation {
-                    self.check = Some(check);
-                }
-            }
+        if let Some(check) = collect(&mut self.check_job, self.generation, false) {
+            self.check = Some(check);
         }
         // The verdicts start once the figures are in and drawn: a job on the page runs
         // at once, in the frame that starts it.
@@ -245,12 +244,11 @@ impl Document {
     pub fn wait_exact(&mut self) {
         loop {
             self.poll_exact(u64::MAX, || {});
-            let Some(job) = &mut self.exact_job else { break };
-            if let Some((generation, exact)) = job.wait() {
-                self.exact_job = None;
-                if generation == self.generation {
-                    self.exact = Some(exact);
-                }
+            if self.exact_job.is_none() {
+                break;
+            }
+            if let Some(exact) = collect(&mut self.exact_job, self.generation, true) {
+                self.exact = Some(exact);
             }
         }
     }
@@ -260,12 +258,11 @@ impl Document {
         self.wait_exact();
         loop {
             self.poll_exact(u64::MAX, || {});
-            let Some(job) = &mut self.check_job else { break };
-            if let Some((generation, check)) = job.wait() {
-                self.check_job = None;
-                if generation == self.generation {
-                    self.check = Some(check);
-                }
+            if self.check_job.is_none() {
+                break;
+            }
+            if let Some(check) = collect(&mut self.check_job, self.generation, true) {
+                self.check = Some(check);
             }
         }
     }
