@@ -82,6 +82,9 @@ pub struct Document {
     pub check: Option<ScenarioCheck>,
     check_job: Option<Job<(u64, ScenarioCheck)>>,
     check_wanted: Option<(u64, Arc<sim_core::model::Model>)>,
+    /// Replications of the verdicts' simulation done so far, where it runs in slices
+    /// (the page); stays 0 on native, where it runs on a worker thread.
+    pub check_progress: Arc<std::sync::atomic::AtomicU64>,
     /// The frame in which the figures arrived: the verdicts wait two frames more.
     figures_frame: Option<u64>,
     /// Bumped on every reload; exact results of older generations are dropped.
@@ -115,6 +118,7 @@ impl Document {
             check: None,
             check_job: None,
             check_wanted: None,
+            check_progress: Arc::default(),
             figures_frame: None,
             generation: 0,
         };
@@ -227,15 +231,20 @@ impl Document {
         if let Some(check) = collect(&mut self.check_job, self.generation, false) {
             self.check = Some(check);
         }
-        // The verdicts start once the figures are in and drawn: a job on the page runs
-        // at once, in the frame that starts it.
+        // The verdicts start once the figures are in and drawn: on the page, the
+        // check's first slice (its static half, SPOF drills included) runs whole.
         if self.check_wanted.is_some() && self.figures_frame.is_some_and(|f| frame < f.saturating_add(2)) {
             wake();
             return;
         }
         if self.check_job.is_none() && !self.exact_pending() {
             if let Some((generation, model)) = self.check_wanted.take() {
-                self.check_job = Some(Job::spawn(move || (generation, sim_core::check::check(&model)), wake));
+                let mut steps = crate::check_run::CheckSteps::new(model.clone(), self.check_progress.clone());
+                self.check_job = Some(Job::stepped(
+                    move |budget_secs| steps.step(budget_secs).map(|check| (generation, check)),
+                    move || (generation, sim_core::check::check(&model)),
+                    wake,
+                ));
             }
         }
     }

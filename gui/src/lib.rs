@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod app;
 pub mod bases;
+pub mod check_run;
 pub mod document;
 pub mod examples;
 pub mod export;

@@ -132,8 +132,12 @@ pub const CHECK_RARE_CYCLES: u64 = rare::DEFAULT_CYCLES;
 
 /// Evaluates every expectation of the model.
 pub fn check(model: &Model) -> ScenarioCheck {
-    check_with(model, crate::analysis::budget::Budget::UNLIMITED, 5 * crate::analysis::budget::DATAFLOW_UNITS_PER_SEC)
+    check_with(model, crate::analysis::budget::Budget::UNLIMITED, CHECK_BOUNDS_UNITS)
 }
+
+/// The certified bounds' work budget of [`check`]: five seconds' worth of dataflow
+/// units, counted in work rather than time so every machine reaches the same verdict.
+pub const CHECK_BOUNDS_UNITS: u64 = 5 * crate::analysis::budget::DATAFLOW_UNITS_PER_SEC;
 
 /// An availability figure behind a verdict: exact (`low == high`), or certified bounds
 /// on the unavailability when the exact analysis did not finish.
@@ -253,50 +257,80 @@ pub fn check_with_simulation(
     bounds_units: u64,
     simulation: &SimOptions,
 ) -> ScenarioCheck {
-    let points = crate::timed::single_points(model);
-    let singles = points.all.clone();
-    let mut spofs = findings::spofs(model, &singles, &points.unseen);
-    let mut lints = lints::run(model);
-    let mut used = accept_findings(model, &mut spofs, &mut lints);
-    let accepted: Vec<&str> = spofs.iter().filter(|s| s.suppressed.is_some()).map(|s| s.element.as_str()).collect();
-    // Exact unavailability per service (by index), when the exact analysis is possible.
-    let mut order: Vec<usize> = (0..model.services.len()).collect();
-    order.sort_by(|&a, &b| model.services[a].name.cmp(&model.services[b].name));
-    let mut unavailability: Vec<Result<Unavailability, String>> = vec![Err(String::new()); model.services.len()];
-    // Certified bounds with timings, computed once for every service that needs them:
-    // (static bounds, bounds of the model with detection-lengthened repairs).
-    let mut bounds: Option<Vec<(crate::analysis::bounds::Bounds, crate::analysis::bounds::Bounds)>> = None;
-    let mut notes: Vec<String> = Vec::new();
-    if let Some(why) = &points.unseen_not_checked {
-        notes.push(why.clone());
+    let prepared = PreparedCheck::new(model, budget, bounds_units);
+    let simulated = prepared.needs_simulation.then(|| crate::simulate::simulate(model, simulation));
+    prepared.finish(model, simulated.as_ref(), simulation)
+}
+
+/// A check in two halves around its crude simulation, for callers that must not block
+/// for the whole run (the browser runs the simulation a few replications per frame
+/// with [`crate::simulate::Chunked`], whose report equals [`crate::simulate::simulate`]'s).
+/// [`check_with_simulation`] is `new`, the simulation when [`Self::needs_simulation`],
+/// then [`Self::finish`]: the verdicts are the same either way.
+pub struct PreparedCheck {
+    singles: Vec<Option<Vec<crate::model::ElementId>>>,
+    spofs: Vec<findings::Spof>,
+    lints: Vec<Finding>,
+    used: Vec<bool>,
+    unavailability: Vec<Result<Unavailability, String>>,
+    timed: Vec<Result<crate::timed::TimedFigure, String>>,
+    notes: Vec<String>,
+    /// Whether a verdict needs the crude simulation of the design.
+    pub needs_simulation: bool,
+}
+
+impl PreparedCheck {
+    /// [`check`]'s first half: the same budgets; finish with [`CHECK_SIMULATION`].
+    pub fn of(model: &Model) -> PreparedCheck {
+        PreparedCheck::new(model, crate::analysis::budget::Budget::UNLIMITED, CHECK_BOUNDS_UNITS)
     }
-    let needed = |s: usize| {
-        model.expectations.iter().any(|x| {
-            x.service == Some(s)
-                && (x.min_availability.is_some()
-                    || x.availability_between.is_some()
-                    || x.max_downtime_per_year_secs.is_some())
-        })
-    };
-    // Per service, its tree and compiled BDD: the figure with timings reuses them.
-    let mut kept: Vec<Option<(crate::analysis::FaultTree, crate::analysis::compile::Compiled)>> =
-        (0..model.services.len()).map(|_| None).collect();
-    for (i, t) in order.iter().zip(structure::service_trees(model)) {
-        if !needed(*i) {
-            continue;
+
+    /// Everything before the simulation: SPOFs (with the timed drills), lints, exact
+    /// figures or certified bounds, and the figures with timings.
+    pub fn new(model: &Model, budget: crate::analysis::budget::Budget, bounds_units: u64) -> PreparedCheck {
+        let points = crate::timed::single_points(model);
+        let singles = points.all.clone();
+        let mut spofs = findings::spofs(model, &singles, &points.unseen);
+        let mut lints = lints::run(model);
+        let used = accept_findings(model, &mut spofs, &mut lints);
+        // Exact unavailability per service (by index), when the exact analysis is possible.
+        let mut order: Vec<usize> = (0..model.services.len()).collect();
+        order.sort_by(|&a, &b| model.services[a].name.cmp(&model.services[b].name));
+        let mut unavailability: Vec<Result<Unavailability, String>> = vec![Err(String::new()); model.services.len()];
+        // Certified bounds with timings, computed once for every service that needs them:
+        // (static bounds, bounds of the model with detection-lengthened repairs).
+        let mut bounds: Option<Vec<(crate::analysis::bounds::Bounds, crate::analysis::bounds::Bounds)>> = None;
+        let mut notes: Vec<String> = Vec::new();
+        if let Some(why) = &points.unseen_not_checked {
+            notes.push(why.clone());
         }
-        let options = Options { max_order: 1, max_listed: 0, importance: false, budget, ..Options::default() };
-        let exact = match t {
-            Ok(tree) => analyze_tree_keeping(&tree, &options)
-                .map(|(r, c)| {
-                    notes.extend(r.notes.iter().map(|n| format!("{}: {n}", model.services[*i].name)));
-                    kept[*i] = Some((tree, c));
-                    Unavailability { low: r.probability, high: r.probability, exact: true }
-                })
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(format!("exact figure not computed: {e}")),
+        let needed = |s: usize| {
+            model.expectations.iter().any(|x| {
+                x.service == Some(s)
+                    && (x.min_availability.is_some()
+                        || x.availability_between.is_some()
+                        || x.max_downtime_per_year_secs.is_some())
+            })
         };
-        unavailability[*i] = exact.or_else(|why| {
+        // Per service, its tree and compiled BDD: the figure with timings reuses them.
+        let mut kept: Vec<Option<(crate::analysis::FaultTree, crate::analysis::compile::Compiled)>> =
+            (0..model.services.len()).map(|_| None).collect();
+        for (i, t) in order.iter().zip(structure::service_trees(model)) {
+            if !needed(*i) {
+                continue;
+            }
+            let options = Options { max_order: 1, max_listed: 0, importance: false, budget, ..Options::default() };
+            let exact = match t {
+                Ok(tree) => analyze_tree_keeping(&tree, &options)
+                    .map(|(r, c)| {
+                        notes.extend(r.notes.iter().map(|n| format!("{}: {n}", model.services[*i].name)));
+                        kept[*i] = Some((tree, c));
+                        Unavailability { low: r.probability, high: r.probability, exact: true }
+                    })
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(format!("exact figure not computed: {e}")),
+            };
+            unavailability[*i] = exact.or_else(|why| {
             // A work budget of their own, not a clock, so the gate's verdict is the same on
             // every machine.
             let (b, detected) = bounds.get_or_insert_with(|| {
@@ -323,87 +357,101 @@ pub fn check_with_simulation(
             ));
             Ok(Unavailability { low: b.lower, high, exact: false })
         });
-    }
-    // The figure with timings (detection and failover), for availability targets.
-    let mut wanted = vec![false; model.services.len()];
-    for x in &model.expectations {
-        if let (Some(s), true) = (x.service, x.min_availability.is_some() || x.max_downtime_per_year_secs.is_some()) {
-            wanted[s] = unavailability[s].as_ref().is_ok_and(|u| u.exact);
         }
-    }
-    let timed = if wanted.iter().any(|w| *w) {
-        let options = Options { max_order: 1, max_listed: 0, importance: false, budget, ..Options::default() };
-        let reuse: Vec<Option<crate::timed::CompiledTree>> =
-            kept.iter().map(|k| k.as_ref().map(|(t, c)| (t, c))).collect();
-        crate::timed::timed_figures_reusing(model, &points.static_singles, &wanted, &options, &points.drills, &reuse)
-    } else {
-        vec![Err("not requested".into()); model.services.len()]
-    };
-    let simulated = model
-        .expectations
-        .iter()
-        .any(|x| {
+        // The figure with timings (detection and failover), for availability targets.
+        let mut wanted = vec![false; model.services.len()];
+        for x in &model.expectations {
+            if let (Some(s), true) = (x.service, x.min_availability.is_some() || x.max_downtime_per_year_secs.is_some())
+            {
+                wanted[s] = unavailability[s].as_ref().is_ok_and(|u| u.exact);
+            }
+        }
+        let timed = if wanted.iter().any(|w| *w) {
+            let options = Options { max_order: 1, max_listed: 0, importance: false, budget, ..Options::default() };
+            let reuse: Vec<Option<crate::timed::CompiledTree>> =
+                kept.iter().map(|k| k.as_ref().map(|(t, c)| (t, c))).collect();
+            crate::timed::timed_figures_reusing(
+                model,
+                &points.static_singles,
+                &wanted,
+                &options,
+                &points.drills,
+                &reuse,
+            )
+        } else {
+            vec![Err("not requested".into()); model.services.len()]
+        };
+        let needs_simulation = model.expectations.iter().any(|x| {
             x.max_rpo_secs.is_some()
                 || x.max_rto_secs.is_some()
                 || x.max_simulated_downtime_secs.is_some()
                 || x.max_p99_downtime_secs.is_some()
                 || x.service.is_some_and(|s| timed[s].is_ok())
-        })
-        .then(|| crate::simulate::simulate(model, simulation));
-    // Where a service's simulated figure rests on too few outages ending in a repair, the
-    // rare-event estimator measures it (one run for the whole design).
-    // Services with a verdict the crude run cannot decide ([`crude_undecided`]).
-    let needs_rare: Vec<bool> = (0..model.services.len())
-        .map(|s| {
-            let stats = simulated.as_ref().and_then(|report| stats_of(report, model, s));
-            stats.is_some_and(|st| crude_undecided(model, s, &timed[s], st))
-        })
-        .collect();
-    let rare = simulated.as_ref().and_then(|_| {
-        needs_rare.iter().any(|&n| n).then(|| match rare::unsupported(model) {
-            none if none.is_empty() => Ok(rare::estimate(model, simulation.seed, CHECK_RARE_CYCLES, false)),
-            why => Err(format!("the rare-event estimator cannot run on this design: {}", why.join("; "))),
-        })
-    });
-    let mut verdicts = Vec::new();
-    for x in &model.expectations {
-        let figures = Figures { exact: &unavailability, timed: &timed };
-        let runs = simulated.as_ref().map(|crude| Runs { crude, rare: rare.as_ref() });
-        verdicts.extend(evaluate(model, x, &singles, figures, runs, &accepted));
-        verdicts.extend(expected_findings(x, &spofs, &lints, model));
+        });
+        PreparedCheck { singles, spofs, lints, used, unavailability, timed, notes, needs_simulation }
     }
-    verdicts.extend(drills::drill_verdicts(model));
-    // One agreement verdict per service whose availability is gated with timings.
-    let mut gated: Vec<usize> = model
-        .expectations
-        .iter()
-        .filter_map(|x| x.service.filter(|&s| timed[s].is_ok()).map(|s| (s, x.span)))
-        .map(|(s, _)| s)
-        .collect();
-    gated.sort_unstable();
-    gated.dedup();
-    for s in gated {
-        let (Ok(t), Some(report)) = (&timed[s], &simulated) else { continue };
-        let Some(stats) = stats_of(report, model, s) else { continue };
-        let span = model.expectations.iter().find(|x| x.service == Some(s)).map(|x| x.span).unwrap_or_default();
-        let reason = model
-            .suppressions
+
+    /// The verdicts, given the crude simulation run with `simulation` (`None` when
+    /// [`Self::needs_simulation`] is false). May run the rare-event estimator.
+    pub fn finish(self, model: &Model, simulated: Option<&SimReport>, simulation: &SimOptions) -> ScenarioCheck {
+        let PreparedCheck { singles, spofs, lints, mut used, unavailability, timed, mut notes, .. } = self;
+        let accepted: Vec<&str> = spofs.iter().filter(|s| s.suppressed.is_some()).map(|s| s.element.as_str()).collect();
+        // Where a service's simulated figure rests on too few outages ending in a repair, the
+        // rare-event estimator measures it (one run for the whole design).
+        // Services with a verdict the crude run cannot decide ([`crude_undecided`]).
+        let needs_rare: Vec<bool> = (0..model.services.len())
+            .map(|s| {
+                let stats = simulated.as_ref().and_then(|report| stats_of(report, model, s));
+                stats.is_some_and(|st| crude_undecided(model, s, &timed[s], st))
+            })
+            .collect();
+        let rare = simulated.as_ref().and_then(|_| {
+            needs_rare.iter().any(|&n| n).then(|| match rare::unsupported(model) {
+                none if none.is_empty() => Ok(rare::estimate(model, simulation.seed, CHECK_RARE_CYCLES, false)),
+                why => Err(format!("the rare-event estimator cannot run on this design: {}", why.join("; "))),
+            })
+        });
+        let mut verdicts = Vec::new();
+        for x in &model.expectations {
+            let figures = Figures { exact: &unavailability, timed: &timed };
+            let runs = simulated.as_ref().map(|crude| Runs { crude, rare: rare.as_ref() });
+            verdicts.extend(evaluate(model, x, &singles, figures, runs, &accepted));
+            verdicts.extend(expected_findings(x, &spofs, &lints, model));
+        }
+        verdicts.extend(drills::drill_verdicts(model));
+        // One agreement verdict per service whose availability is gated with timings.
+        let mut gated: Vec<usize> = model
+            .expectations
             .iter()
-            .position(|p| p.covers(crate::explain::MODELS_DISAGREE, &model.services[s].name))
-            .map(|i| {
-                used[i] = true;
-                model.suppressions[i].reason.clone()
-            });
-        let runs = Runs { crude: report, rare: rare.as_ref() };
-        verdicts.push(models_agree(model, s, t, stats, runs, reason, span));
+            .filter_map(|x| x.service.filter(|&s| timed[s].is_ok()).map(|s| (s, x.span)))
+            .map(|(s, _)| s)
+            .collect();
+        gated.sort_unstable();
+        gated.dedup();
+        for s in gated {
+            let (Ok(t), Some(report)) = (&timed[s], &simulated) else { continue };
+            let Some(stats) = stats_of(report, model, s) else { continue };
+            let span = model.expectations.iter().find(|x| x.service == Some(s)).map(|x| x.span).unwrap_or_default();
+            let reason = model
+                .suppressions
+                .iter()
+                .position(|p| p.covers(crate::explain::MODELS_DISAGREE, &model.services[s].name))
+                .map(|i| {
+                    used[i] = true;
+                    model.suppressions[i].reason.clone()
+                });
+            let runs = Runs { crude: report, rare: rare.as_ref() };
+            verdicts.push(models_agree(model, s, t, stats, runs, reason, span));
+        }
+        let unused_suppressions =
+            model.suppressions.iter().zip(&used).filter(|(_, u)| !**u).map(|(s, _)| s.clone()).collect();
+        verdicts.sort_by(|a, b| {
+            (&a.service, a.measure, a.span, &a.target).cmp(&(&b.service, b.measure, b.span, &b.target))
+        });
+        notes.sort();
+        notes.dedup();
+        ScenarioCheck { verdicts, spofs, lints, unused_suppressions, notes }
     }
-    let unused_suppressions =
-        model.suppressions.iter().zip(&used).filter(|(_, u)| !**u).map(|(s, _)| s.clone()).collect();
-    verdicts
-        .sort_by(|a, b| (&a.service, a.measure, a.span, &a.target).cmp(&(&b.service, b.measure, b.span, &b.target)));
-    notes.sort();
-    notes.dedup();
-    ScenarioCheck { verdicts, spofs, lints, unused_suppressions, notes }
 }
 
 /// One verdict per finding the expectation asserts: reported (on which subjects) or not.

@@ -107,6 +107,15 @@ pub fn status(app: &App, first_analysed_ms: Option<f64>) -> serde_json::Value {
         "status": app.status.as_ref().map(|s| json!({ "text": s.text, "error": s.error })),
         "simulation": app.sim.report.as_ref().map(|(_, r)| json!({ "seed": r.seed, "replications": r.replications, "years": r.years, "events": r.events })),
         "first_analysed_ms": first_analysed_ms,
+        // The `expect` verdicts once computed (after the figures, in slices), as the
+        // CLI's `check --format json` lists them.
+        "verdicts": doc.check.as_ref().map(|c| c.verdicts.iter().map(|v| json!({
+            "service": v.service,
+            "measure": v.measure,
+            "target": v.target,
+            "passed": v.passed,
+            "measured": v.measured_cell(),
+        })).collect::<Vec<_>>()),
     })
 }
 

@@ -84,6 +84,29 @@ const cliU = analysis.results.find((r) => r.name === "shop").unavailability;
 const pageU = s.services.find((x) => x.name === "shop").unavailability;
 check(cliU === pageU, `exact unavailability of shop matches the CLI (${pageU} vs ${cliU})`);
 
+// 2b. The `expect` verdicts follow without freezing the page: they simulate 10,000
+// years, a slice per frame. A requestAnimationFrame loop records the longest gap between
+// two frames until they arrive; they must equal `spofsim check --format json`'s.
+await page.evaluate(() => {
+  window.__longestGap = 0;
+  let last = performance.now();
+  const tick = (t) => {
+    window.__longestGap = Math.max(window.__longestGap, t - last);
+    last = t;
+    if (!window.spofsim.verdicts) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+});
+const checkStart = Date.now();
+check(await waitFor(() => window.spofsim.verdicts, "the expect verdicts", 180000), "the expect verdicts arrive");
+const verdictsMs = Date.now() - checkStart;
+const longestGapMs = await page.evaluate(() => window.__longestGap);
+const cliCheck = JSON.parse(execFileSync(cli, ["check", "--format", "json", "scenarios/full-single-site.jsonc"]));
+const cliVerdicts = cliCheck.scenarios[0].verdicts.map((v) => ({ service: v.service, measure: v.measure, target: v.target, passed: v.passed, measured: v.measured ?? `not measured: ${v.not_measured}` }));
+s = await status();
+check(JSON.stringify(s.verdicts) === JSON.stringify(cliVerdicts), `the page's verdicts equal \`spofsim check\`'s (${JSON.stringify(s.verdicts)} vs ${JSON.stringify(cliVerdicts)})`);
+check(longestGapMs < 3000, `the page keeps drawing while it checks (longest gap between frames ${Math.round(longestGapMs)} ms; verdicts in ${verdictsMs} ms)`);
+
 // 3. The canvas is drawn: a screenshot with many colours, not a blank page.
 await page.waitForTimeout(500);
 const shot = await page.screenshot({ path: `${out}/page.png` });
@@ -183,7 +206,7 @@ check(s.status.text.includes("only files from this site"), `with a reason: ${s.s
 
 check(problems.length === 0, `no console errors (${JSON.stringify(problems)})`);
 const wasmBytes = statSync("target/site/pkg/spofsim_web_bg.wasm").size;
-const measured = { first_analysed_frame_ms: null, wall_to_ready_ms: wall, bench_analysis_1000: bench, wasm_bytes: wasmBytes };
+const measured = { first_analysed_frame_ms: null, wall_to_ready_ms: wall, verdicts_ms: verdictsMs, longest_frame_gap_during_check_ms: longestGapMs, bench_analysis_1000: bench, wasm_bytes: wasmBytes };
 // The first page load's time to the first analysed frame (performance.now() since navigation).
 await page.goto(site);
 await waitFor(() => window.spofsim && window.spofsim.first_analysed_ms, "the first analysed frame");

@@ -83,7 +83,17 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
         ui.heading("Expectations");
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label("checking the expect blocks (drills and a 10,000-year simulation)…");
+            let done = app.doc.check_progress.load(std::sync::atomic::Ordering::Relaxed);
+            let run = sim_core::check::CHECK_SIMULATION;
+            let years = u64::from(run.years) * run.replications;
+            if done > 0 {
+                ui.label(format!(
+                    "checking the expect blocks: simulated {} of {years} years…",
+                    done * u64::from(run.years)
+                ));
+            } else {
+                ui.label(format!("checking the expect blocks (drills and a {years}-year simulation)…"));
+            }
         });
         return;
     };
