@@ -335,9 +335,9 @@ fn watches(model: &Model, g: &crate::model::Group) -> String {
     match &s.sees {
         crate::model::Visibility::Peers => "its peers still hear it".to_string(),
         crate::model::Visibility::LocalLink => "its own link still works".to_string(),
-        crate::model::Visibility::PathTo { targets, .. } => {
+        crate::model::Visibility::PathTo { targets, all, .. } => {
             let names: Vec<&str> = targets.iter().map(|t| model.element(*t).name.as_str()).collect();
-            format!("it still reaches {}", names.join(" or "))
+            format!("it still reaches {}", names.join(if *all { " and " } else { " or " }))
         }
         crate::model::Visibility::Nothing => "nothing checks it".to_string(),
         crate::model::Visibility::Probes { onward_tiers } => {

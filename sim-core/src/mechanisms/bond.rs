@@ -85,9 +85,16 @@ pub enum BondMonitor {
         /// in `targets`), and so are links and sites, which have no address.
         target: Option<Ref>,
         /// Several probed components instead of one `target` (Linux takes up to 16
-        /// arp_ip_target addresses); a NIC counts as up while it reaches any of them
-        /// (Linux's default `arp_all_targets any`), e.g. `"targets": ["gw-1", "gw-2"]`.
+        /// arp_ip_target addresses); a validated NIC counts as up while it reaches any
+        /// of them (Linux's default `arp_all_targets any`) or, with `"all_targets":
+        /// "all"`, only while it reaches every one, e.g. `"targets": ["gw-1", "gw-2"]`.
         targets: Option<Vec<Ref>>,
+        /// How many targets a validated NIC must reach to count as up (Linux
+        /// arp_all_targets, bonding.rst): "any" (the kernel's default, 0) or "all" (1).
+        /// It applies to validated NICs only (`validate`), as in the kernel. With
+        /// "all", losing any one target (the VRRP backup router too) takes every NIC
+        /// down, so each target becomes a single point of failure of the server.
+        all_targets: Option<ArpAllTargets>,
         /// Missed probes before failover, at least 1 (Linux arp_missed_max; default 2).
         missed: Option<u32>,
         /// Which NICs check that what they receive answers their own probes (Linux
@@ -121,6 +128,17 @@ impl ArpValidate {
     pub fn validates_active(self) -> bool {
         matches!(self, ArpValidate::Active | ArpValidate::All)
     }
+}
+
+/// Linux `arp_all_targets` (Documentation/networking/bonding.rst, "arp_all_targets").
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArpAllTargets {
+    /// A NIC is up while any target answers (the kernel's default, 0).
+    #[default]
+    Any,
+    /// A NIC is up only while every target answers (1).
+    All,
 }
 
 /// Linux `primary_reselect` (Documentation/networking/bonding.rst, "primary_reselect"):
@@ -319,15 +337,17 @@ fn lower_bond(
         );
         return;
     }
-    // With only the active NIC validated: the targets it probes.
+    // With only the active NIC validated: the targets it probes, and whether it must
+    // reach all of them.
     let mut validated_active_only: Option<Vec<ElementId>> = None;
+    let mut all_targets_active_only = false;
     let (detect_secs, sees, label) = match monitor {
         None => (0.1, Visibility::LocalLink, "mii"),
         Some(BondMonitor::Mii { interval, downdelay }) => {
             let i = interval.map_or(0.1, |d| d.secs);
             (i + downdelay.map_or(0.0, |d| d.secs), Visibility::LocalLink, "mii")
         }
-        Some(BondMonitor::Arp { interval, target, targets, missed, validate }) => {
+        Some(BondMonitor::Arp { interval, target, targets, missed, validate, all_targets }) => {
             let refs: Vec<&Ref> = match (target, targets) {
                 (Some(t), None) => vec![t],
                 (None, Some(ts)) if !ts.is_empty() => ts.iter().collect(),
@@ -399,21 +419,33 @@ fn lower_bond(
             // NIC to NIC, each marked down after its missed probes; spofsim counts the
             // bond down throughout, the conservative reading.
             let validated = validate.unwrap_or_default().validates_active();
+            let all = all_targets.unwrap_or_default() == ArpAllTargets::All;
+            if all && !validate.unwrap_or_default().validates_active() {
+                cx.warn(
+                    refs[0].span,
+                    "\"all_targets\" has no effect on the active NIC without validation: the kernel applies arp_all_targets to validated NICs only",
+                    "add \"validate\": \"active\" or \"all\" (Linux arp_validate), or drop \"all_targets\"",
+                );
+            }
             if validate.unwrap_or_default() == ArpValidate::Active {
                 validated_active_only = Some(resolved.clone());
+                all_targets_active_only = all;
             }
             let sees = if validated {
-                let paths: Vec<Req> = nics
-                    .iter()
-                    .flat_map(|&nic| resolved.iter().map(move |&t| Req::Path { from: nic, to: t, probe: true }))
-                    .collect();
-                // Each NIC needs some NIC's path to some target (not the bond group:
-                // the group is down during its own switchover, which would take the
-                // NIC it switches to down with it).
+                // Some NIC's probes pass: it reaches some target, or (all) every one.
+                let path = |nic: ElementId, t: ElementId| Req::Path { from: nic, to: t, probe: true };
+                let passing: Vec<Req> = if all {
+                    nics.iter().map(|&nic| Req::All(resolved.iter().map(|&t| path(nic, t)).collect())).collect()
+                } else {
+                    nics.iter().flat_map(|&nic| resolved.iter().map(move |&t| path(nic, t))).collect()
+                };
+                // Each NIC needs some NIC's probes to pass (not the bond group: the
+                // group is down during its own switchover, which would take the NIC it
+                // switches to down with it).
                 for &nic in &nics {
-                    cx.need(nic, Req::any(paths.clone()), EdgeKind::Network);
+                    cx.need(nic, Req::any(passing.clone()), EdgeKind::Network);
                 }
-                Visibility::PathTo { targets: resolved, l2: true }
+                Visibility::PathTo { targets: resolved, l2: true, all: validated && all }
             } else {
                 Visibility::LocalLink
             };
@@ -460,9 +492,14 @@ fn lower_bond(
         let primary_paths: Vec<Req> = own_links
             .iter()
             .flat_map(|&(link, far)| {
-                targets
+                let paths = targets
                     .iter()
-                    .map(move |&t| Req::All(vec![Req::Element(link), Req::Path { from: far, to: t, probe: true }]))
+                    .map(move |&t| Req::All(vec![Req::Element(link), Req::Path { from: far, to: t, probe: true }]));
+                if all_targets_active_only {
+                    vec![Req::All(paths.collect())]
+                } else {
+                    paths.collect()
+                }
             })
             .collect();
         // On every NIC, as the validated probes' need is: the bond carries nothing.
@@ -598,6 +635,38 @@ mod tests {
             assert!((u - 2e-6).abs() < 1e-15, "{monitor}: {u:e}");
             assert!(spofs.is_empty(), "{monitor}: {spofs:?}");
         }
+    }
+
+    /// bonding.rst, "arp_all_targets": with "all", a validated NIC is up only while
+    /// every target answers, so the service needs both routers: U = 1 − (1 − q₁)(1 − q₂)
+    /// = q₁ + q₂ − q₁q₂, and each router is a SPOF. The kernel applies it to validated
+    /// NICs only: without validation it changes nothing (U = q₁q₂), with a warning.
+    #[test]
+    fn all_targets_makes_every_target_needed() {
+        for validate in ["all", "active"] {
+            let monitor =
+                format!(r#"{{ "targets": ["gw-1", "gw-2"], "validate": "{validate}", "all_targets": "all" }}"#);
+            let (u, spofs) = unavailability(&monitor);
+            assert!((u - (1e-3 + 2e-3 - 2e-6)).abs() < 1e-15, "{monitor}: {u:e}");
+            assert_eq!(spofs, ["gw-1", "gw-2"], "{monitor}");
+        }
+        let monitor = r#"{ "targets": ["gw-1", "gw-2"], "validate": "all", "all_targets": "any" }"#;
+        let (u, spofs) = unavailability(monitor);
+        assert!((u - 2e-6).abs() < 1e-15, "{monitor}: {u:e}");
+        assert!(spofs.is_empty(), "{monitor}: {spofs:?}");
+        let monitor = r#"{ "targets": ["gw-1", "gw-2"], "all_targets": "all" }"#;
+        let (u, spofs) = unavailability(monitor);
+        assert!((u - 2e-6).abs() < 1e-15, "{monitor}: {u:e}");
+        assert!(spofs.is_empty(), "{monitor}: {spofs:?}");
+        let loaded = crate::load(&design(monitor));
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .any(|d| !d.is_error() && d.message.contains("no effect on the active NIC without validation")),
+            "{:#?}",
+            loaded.diagnostics
+        );
     }
 
     #[test]

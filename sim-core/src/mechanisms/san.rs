@@ -240,7 +240,7 @@ impl Spec for MultipathSpec {
             g.switchover = Some(Switchover {
                 detect_secs: poll,
                 takeover_secs: 0.0,
-                sees: Visibility::PathTo { targets: vec![array], l2: false },
+                sees: Visibility::PathTo { targets: vec![array], l2: false, all: false },
             });
         }
         let Some(g) = cx.me_group() else { return };

@@ -267,10 +267,11 @@ pub enum Visibility {
     LocalLink,
     /// End-to-end probes to targets: a member looks healthy while it reaches any of
     /// them (bond ARP monitoring with Linux's default `arp_all_targets any`, multipath
-    /// path checkers). `l2`: the probe is ARP, which stays within one L2 segment
-    /// (switches only) and is answered by a target whatever its role in a group (a
-    /// VRRP backup answers for its own address).
-    PathTo { targets: Vec<ElementId>, l2: bool },
+    /// path checkers), or with `all` every one (`arp_all_targets all`). `l2`: the
+    /// probe is ARP, which stays within one L2 segment (switches only) and is answered
+    /// by a target whatever its role in a group (a VRRP backup answers for its own
+    /// address).
+    PathTo { targets: Vec<ElementId>, l2: bool, all: bool },
     /// Heartbeats or adverts between the members (VRRP, cluster, STP BPDUs).
     Peers,
     /// Nothing: clients find out themselves (DNS round robin).

@@ -42,6 +42,24 @@ impl Compiled<'_> {
                     )
                 });
             }
+            // A validated ARP monitor's NICs need their targets (the lowering's needs),
+            // which hold or fail at once; the kernel marks a NIC down after its missed
+            // probes and up at the next check that sees a reply.
+            if let Some(crate::model::Switchover { sees: Visibility::PathTo { targets, l2: true, all }, .. }) =
+                &g.switchover
+            {
+                let lost = match (targets.len(), all) {
+                    (1, _) => "its target",
+                    (_, false) => "any of its targets",
+                    (_, true) => "every one of its targets (arp_all_targets all)",
+                };
+                notes.push(format!(
+                    "{} {}: its validated NICs are counted down together from the instant none of them reaches {lost}, not after their missed probes ({}): pessimistic by up to that long per such loss where the service did not need the lost target itself; they are counted up again when a target returns, where the kernel waits for its next check (optimistic by up to one arp_interval)",
+                    g.kind,
+                    g.name,
+                    span(p.detect_secs),
+                ));
+            }
             // A pool checked by a group of balancers keeps one rotation for all of them.
             if let (Behaviour::Share, Some(NodeRef::Group(b))) = (p.behaviour, p.checked_from) {
                 let balancers = &model.groups[b.0 as usize];

@@ -70,13 +70,19 @@ impl<'c, 'm> Sim<'c, 'm> {
             // any router answers it, master or backup (not through a sibling NIC, which
             // sharing the server would otherwise allow); a path checker's probe takes
             // the data path.
-            Visibility::PathTo { targets, l2: true } => {
+            Visibility::PathTo { targets, l2: true, all } => {
                 self.works(m)
                     && cx.groups[j].local_links[i].iter().any(|&(link, far)| {
-                        self.works(link) && self.works(far) && self.reach_within(&[far], targets, false, None, true)
+                        self.works(link)
+                            && self.works(far)
+                            && if *all {
+                                targets.iter().all(|&t| self.reach_within(&[far], &[t], false, None, true))
+                            } else {
+                                self.reach_within(&[far], targets, false, None, true)
+                            }
                     })
             }
-            Visibility::PathTo { targets, l2: false } => self.works(m) && self.reach(&[m], targets, true, Some(m)),
+            Visibility::PathTo { targets, l2: false, .. } => self.works(m) && self.reach(&[m], targets, true, Some(m)),
             Visibility::Probes { .. } => self.works(m) && self.probed_ok(j, i),
         }
     }
