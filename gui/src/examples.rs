@@ -30,6 +30,7 @@ macro_rules! examples {
 
 /// Every scenario under `scenarios/` (a test keeps this list complete and sorted).
 pub static EXAMPLES: &[Example] = examples![
+    "anti-patterns/arp-all-targets.jsonc",
     "anti-patterns/arp-monitor-without-validation.jsonc",
     "anti-patterns/arp-single-target.jsonc",
     "anti-patterns/backup-beside-the-data.jsonc",

@@ -45,10 +45,11 @@ fn check(model: &Model) -> Vec<Hit> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::lints::only;
 
-    const ONE: &str = r#"{ "components": { "internet": { "kind": "entry" },
+    /// A validated ARP bond probing gw-1 alone, of a cross-cabled VRRP pair.
+    pub(in crate::lints) const ONE: &str = r#"{ "components": { "internet": { "kind": "entry" },
         "gw-1": { "kind": "router" }, "gw-2": { "kind": "router" },
         "sw-1": { "kind": "switch" }, "sw-2": { "kind": "switch" },
         "web-1": { "kind": "server", "runs": ["web"],

@@ -2,6 +2,7 @@
 //! rationale (citing a primary source), and tests that it fires on a bad design and stays
 //! quiet on a good one. Adding a lint: a file and a line in [`LINTS`].
 
+mod arp_all_targets;
 mod arp_single_target;
 mod arp_validate;
 mod backup_same_site;
@@ -152,6 +153,7 @@ pub static LINTS: &[&Lint] = &[
     &vrrp_multicast::LINT,
     &arp_single_target::LINT,
     &vrrp_segment_split::LINT,
+    &arp_all_targets::LINT,
 ];
 
 /// Runs every lint; findings sorted by code, then subject, then message.
