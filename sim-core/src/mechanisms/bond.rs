@@ -94,7 +94,7 @@ pub enum BondMonitor {
         /// It applies to validated NICs only (`validate`), as in the kernel. With
         /// "all", losing any one target (the VRRP backup router too) takes every NIC
         /// down, so each target becomes a single point of failure of the server.
-        all_targets: Option<ArpAllTargets>,
+        all_targets: Option<crate::de::Spanned<ArpAllTargets>>,
         /// Missed probes before failover, at least 1 (Linux arp_missed_max; default 2).
         missed: Option<u32>,
         /// Which NICs check that what they receive answers their own probes (Linux
@@ -419,10 +419,10 @@ fn lower_bond(
             // NIC to NIC, each marked down after its missed probes; spofsim counts the
             // bond down throughout, the conservative reading.
             let validated = validate.unwrap_or_default().validates_active();
-            let all = all_targets.unwrap_or_default() == ArpAllTargets::All;
-            if all && !validate.unwrap_or_default().validates_active() {
+            let all = all_targets.as_ref().is_some_and(|a| a.value == ArpAllTargets::All);
+            if let Some(a) = all_targets.as_ref().filter(|_| all && !validated) {
                 cx.warn(
-                    refs[0].span,
+                    a.span,
                     "\"all_targets\" has no effect on the active NIC without validation: the kernel applies arp_all_targets to validated NICs only",
                     "add \"validate\": \"active\" or \"all\" (Linux arp_validate), or drop \"all_targets\"",
                 );
@@ -432,12 +432,23 @@ fn lower_bond(
                 all_targets_active_only = all;
             }
             let sees = if validated {
-                // Some NIC's probes pass: it reaches some target, or (all) every one.
-                let path = |nic: ElementId, t: ElementId| Req::Path { from: nic, to: t, probe: true };
+                // Some NIC's probes pass: it reaches some target, or (all) every one. A
+                // path from a NIC may leave by a sibling NIC of its server, which is
+                // the same for "some NIC reaches some target"; "every target" must be
+                // reached by one NIC, so its probes leave by its own cable.
                 let passing: Vec<Req> = if all {
-                    nics.iter().map(|&nic| Req::All(resolved.iter().map(|&t| path(nic, t)).collect())).collect()
+                    nics.iter()
+                        .flat_map(|&nic| own_links(cx, nic))
+                        .map(|(link, far)| {
+                            let mut each = vec![Req::Element(link)];
+                            each.extend(resolved.iter().map(|&t| Req::Path { from: far, to: t, probe: true }));
+                            Req::All(each)
+                        })
+                        .collect()
                 } else {
-                    nics.iter().flat_map(|&nic| resolved.iter().map(move |&t| path(nic, t))).collect()
+                    nics.iter()
+                        .flat_map(|&nic| resolved.iter().map(move |&t| Req::Path { from: nic, to: t, probe: true }))
+                        .collect()
                 };
                 // Each NIC needs some NIC's probes to pass (not the bond group: the
                 // group is down during its own switchover, which would take the NIC it
@@ -478,18 +489,7 @@ fn lower_bond(
     // primary reaches no target: counted down for all of it (conservative).
     if let (Some(true), Some(targets)) = (preempt, &validated_active_only) {
         // Its probes leave by its own cable (not through the other NICs of its server).
-        let own_links: Vec<(ElementId, ElementId)> = cx
-            .builder
-            .model
-            .links
-            .iter()
-            .filter_map(|l| match (l.a == nics[0], l.b == nics[0]) {
-                (true, _) => Some((l.element, l.b)),
-                (_, true) => Some((l.element, l.a)),
-                _ => None,
-            })
-            .collect();
-        let primary_paths: Vec<Req> = own_links
+        let primary_paths: Vec<Req> = own_links(cx, nics[0])
             .iter()
             .flat_map(|&(link, far)| {
                 let paths = targets
@@ -523,6 +523,20 @@ fn lower_bond(
         let server_name = cx.element_name(server);
         cx.attr("server", Attr::Text(server_name));
     }
+}
+
+/// The cables of `nic` as (link, far end): where its own probes leave.
+fn own_links(cx: &LowerCx, nic: ElementId) -> Vec<(ElementId, ElementId)> {
+    cx.builder
+        .model
+        .links
+        .iter()
+        .filter_map(|l| match (l.a == nic, l.b == nic) {
+            (true, _) => Some((l.element, l.b)),
+            (_, true) => Some((l.element, l.a)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Which of `nics` the primary names: by id, or by its name inside `server` (`eth0`);
@@ -667,6 +681,21 @@ mod tests {
             "{:#?}",
             loaded.diagnostics
         );
+    }
+
+    /// A mistake in a server's bond is read by more than one reader; it is reported once,
+    /// at the key, and a bad value names the choices.
+    #[test]
+    fn a_misspelt_or_bad_all_targets_is_reported_once() {
+        let loaded = crate::load(&design(r#"{ "targets": ["gw-1", "gw-2"], "validate": "all", "all_target": "all" }"#));
+        let errors: Vec<&str> =
+            loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
+        assert_eq!(errors, ["unknown field \"all_target\""], "{:#?}", loaded.diagnostics);
+        let text = design(r#"{ "targets": ["gw-1", "gw-2"], "all_targets": "all" }"#);
+        let loaded = crate::load(&text);
+        let warning = loaded.diagnostics.iter().find(|d| d.message.contains("no effect")).expect("a warning");
+        let at = warning.span.expect("a position").start as usize;
+        assert!(text[at..].starts_with("\"all\""), "the warning points at the value: {}", &text[at..at + 20]);
     }
 
     #[test]

@@ -81,6 +81,9 @@ fn load_root(root: Option<Node>, mut diagnostics: Vec<Diagnostic>, layered: bool
     let model = loader.document(&root);
     diagnostics.append(&mut loader.diagnostics);
     diagnostics::sort(&mut diagnostics);
+    // A value decoded by more than one reader (a server's bond, read for the server and
+    // for the bond) reports the same mistake once.
+    diagnostics.dedup();
     let model = if diagnostics.iter().any(Diagnostic::is_error) { None } else { model };
     Loaded { model, diagnostics }
 }
