@@ -11,14 +11,7 @@ use sim_core::check::{PreparedCheck, ScenarioCheck, CHECK_SIMULATION};
 use sim_core::model::Model;
 use sim_core::simulate::Chunked;
 
-self_cell::self_cell!(
-    /// The model and the check's simulation that borrows it.
-    struct Simulation {
-        owner: Arc<Model>,
-        #[covariant]
-        dependent: Chunked,
-    }
-);
+use crate::sim_run::Running as Simulation;
 
 enum Stage {
     Prepare,

@@ -9,8 +9,8 @@ use sim_core::model::Model;
 use sim_core::simulate::{Chunked, SimOptions, SimReport, WorstYear, DEFAULT_SEED};
 
 self_cell::self_cell!(
-    /// The model and the run that borrows it.
-    struct Running {
+    /// The model and the run that borrows it (also the `expect` check's simulation).
+    pub(crate) struct Running {
         owner: Arc<Model>,
         #[covariant]
         dependent: Chunked,

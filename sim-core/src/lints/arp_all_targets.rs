@@ -28,14 +28,9 @@ fn check(model: &Model) -> Vec<Hit> {
         // The targets that belong to a redundant group other than the bond.
         let mut paired: Vec<(&str, &str, &str)> = targets
             .iter()
-            .filter_map(|t| {
-                let mut groups: Vec<&crate::model::Group> = model
-                    .groups
-                    .iter()
-                    .filter(|r| r.id != g.id && r.members.len() > 1 && r.members.contains(t))
-                    .collect();
-                groups.sort_by(|a, b| a.name.cmp(&b.name));
-                groups.first().map(|r| (model.element(*t).name.as_str(), r.kind, r.name.as_str()))
+            .filter_map(|&t| {
+                super::redundant_group_of(model, g, t)
+                    .map(|r| (model.element(t).name.as_str(), r.kind, r.name.as_str()))
             })
             .collect();
         paired.sort_unstable();

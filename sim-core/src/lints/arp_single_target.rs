@@ -21,10 +21,7 @@ fn check(model: &Model) -> Vec<Hit> {
     for g in groups_of_kind(model, "bond") {
         let Some(Visibility::PathTo { targets, .. }) = g.switchover.as_ref().map(|s| &s.sees) else { continue };
         let [target] = targets.as_slice() else { continue };
-        let mut redundant: Vec<&crate::model::Group> =
-            model.groups.iter().filter(|r| r.id != g.id && r.members.len() > 1 && r.members.contains(target)).collect();
-        redundant.sort_by(|a, b| a.name.cmp(&b.name));
-        let Some(r) = redundant.first() else { continue };
+        let Some(r) = super::redundant_group_of(model, g, *target) else { continue };
         let target_name = &model.element(*target).name;
         let mut others: Vec<&str> =
             r.members.iter().filter(|m| *m != target).map(|m| model.element(*m).name.as_str()).collect();

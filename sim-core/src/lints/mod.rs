@@ -156,6 +156,20 @@ pub static LINTS: &[&Lint] = &[
     &arp_all_targets::LINT,
 ];
 
+/// The first (by name) group other than `bond` with two or more members that holds
+/// `target`: the redundancy an ARP target's own failure would leave behind.
+fn redundant_group_of<'m>(
+    model: &'m Model,
+    bond: &crate::model::Group,
+    target: crate::model::ElementId,
+) -> Option<&'m crate::model::Group> {
+    model
+        .groups
+        .iter()
+        .filter(|r| r.id != bond.id && r.members.len() > 1 && r.members.contains(&target))
+        .min_by(|a, b| a.name.cmp(&b.name))
+}
+
 /// Runs every lint; findings sorted by code, then subject, then message.
 pub fn run(model: &Model) -> Vec<Finding> {
     let mut out: Vec<Finding> = LINTS

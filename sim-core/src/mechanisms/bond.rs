@@ -456,7 +456,7 @@ fn lower_bond(
                 for &nic in &nics {
                     cx.need(nic, Req::any(passing.clone()), EdgeKind::Network);
                 }
-                Visibility::PathTo { targets: resolved, l2: true, all: validated && all }
+                Visibility::PathTo { targets: resolved, l2: true, all }
             } else {
                 Visibility::LocalLink
             };
