@@ -168,7 +168,7 @@ impl Flow<'_> {
                 let sets: Vec<Set> = of.iter().map(|r| self.req(r)).collect();
                 at_least(sets.len() + 1 - (*k as usize).min(sets.len() + 1), &sets)
             }
-            Req::Path { from, to, .. } => self.unreachable(&[*from], &[*to]),
+            Req::Path { from, to, probe } => self.unreachable(&[*from], &[*to], *probe),
         }
     }
 
@@ -196,15 +196,22 @@ impl Flow<'_> {
     }
 
     /// Single failures after which no working source reaches any working target.
-    fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId]) -> Set {
+    fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId], switches_only: bool) -> Set {
         let seeds: Vec<(ElementId, Set)> = sources.iter().map(|&a| (a, self.down(a))).collect();
-        self.not_reached(&seeds, targets).iter().fold(None, |acc, t| intersect(&acc, t))
+        self.not_reached_via(&seeds, targets, switches_only).iter().fold(None, |acc, t| intersect(&acc, t))
     }
 
     /// Per target b: the single failures after which b is down or not reached
     /// (docs/SEMANTICS.md §2), each source `a` of `seeds` being inactive after the
     /// failures of its set.
     fn not_reached(&mut self, seeds: &[(ElementId, Set)], targets: &[ElementId]) -> Vec<Set> {
+        self.not_reached_via(seeds, targets, false)
+    }
+
+    /// [`Self::not_reached`], with `switches_only` for a probe that stays within one L2
+    /// segment (docs/SEMANTICS.md §2 `Probe`).
+    fn not_reached_via(&mut self, seeds: &[(ElementId, Set)], targets: &[ElementId], switches_only: bool) -> Vec<Set> {
+        let forwarding = if switches_only { self.net.switching.clone() } else { self.net.forwarding.clone() };
         let n = self.model.elements.len();
         self.work += n as u64;
         let mut source_side = vec![false; n];
@@ -239,7 +246,7 @@ impl Flow<'_> {
             let ui = u.0 as usize;
             queued[ui] = false;
             // Endpoints never forward: a seeded endpoint sends only what it was seeded with.
-            let sent = if self.net.forwarding[ui] {
+            let sent = if forwarding[ui] {
                 k[ui].clone()
             } else if source_side[ui] {
                 seed[ui].clone()
@@ -249,7 +256,7 @@ impl Flow<'_> {
             for i in 0..self.net.adjacency[ui].len() {
                 let (v, link) = self.net.adjacency[ui][i];
                 let vi = v.0 as usize;
-                if !(self.net.forwarding[vi] || target_side[vi]) {
+                if !(forwarding[vi] || target_side[vi]) {
                     continue;
                 }
                 let (dl, dv) = (self.down(link), self.down(v));

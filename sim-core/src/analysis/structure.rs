@@ -209,17 +209,10 @@ impl<'m> Builder<'m> {
                 let n = parts.len();
                 self.at_least(format!("needs-{k}-of-{n}:{owner}"), n + 1 - (*k as usize).min(n + 1), parts)
             }
+            // A probe (ARP) crosses switches only: docs/SEMANTICS.md §2 `Probe`.
             Req::Path { from, to, probe } => {
-                if *probe {
-                    let target = &self.model.element(*to).name;
-                    let note = format!(
-                        "a bond's ARP probes to {target} are taken to get through over any working path, routers included; ARP stays within one L2 segment, so where the switches' own path to {target} is cut while a detour through other routers remains, this figure errs optimistic by cut sets of two elements or more (a link and a link, or a link and a switch; `spofsim simulate` keeps probes within the segment)"
-                    );
-                    if !self.tree.notes.contains(&note) {
-                        self.tree.notes.push(note);
-                    }
-                }
-                self.unreachable(&[*from], &[*to], &format!("{owner}:path"))
+                let label = format!("{owner}:{}", if *probe { "probe" } else { "path" });
+                self.unreachable(&[*from], &[*to], &label, *probe)
             }
         }
     }
@@ -471,12 +464,12 @@ impl<'m> Builder<'m> {
     // --- network reachability ---
 
     /// "No working source reaches any working target" (docs/SEMANTICS.md §2).
-    fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId], label: &str) -> Ref {
+    fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId], label: &str, switches_only: bool) -> Ref {
         let seeds: Vec<(ElementId, Ref)> = sources.iter().map(|&a| (a, self.down(a))).collect();
-        let lost = self.not_reached(&seeds, targets, label);
+        let lost = self.not_reached(&seeds, targets, label, switches_only);
         let unrolled = self.and(format!("unreachable:{label}"), lost);
         let last: Vec<(ElementId, Ref)> = targets.iter().map(|&b| (b, self.down(b))).collect();
-        let reach = self.reach_gate(&[seeds, last], label);
+        let reach = self.reach_gate(&[seeds, last], label, switches_only);
         self.equivalent(unrolled, reach)
     }
 
@@ -496,7 +489,9 @@ impl<'m> Builder<'m> {
     /// are its closure's forwarding devices, its shared endpoints, and each closure
     /// endpoint's links to a forwarding device (down with the endpoint or the link) or
     /// to another member's endpoint. Hubs are ordered outward from the entry.
-    fn reach_gate(&mut self, layers: &[Vec<(ElementId, Ref)>], label: &str) -> Ref {
+    /// With `switches_only`, switches are the only forwarding devices (a probe's path).
+    fn reach_gate(&mut self, layers: &[Vec<(ElementId, Ref)>], label: &str, switches_only: bool) -> Ref {
+        let forwarding = if switches_only { self.net.switching.clone() } else { self.net.forwarding.clone() };
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
         enum Hub {
             Device(ElementId),
@@ -511,7 +506,7 @@ impl<'m> Builder<'m> {
                 *in_closures.entry(v).or_default() += 1;
             }
         }
-        let fwd = |v: ElementId| self.net.forwarding[v.0 as usize];
+        let fwd = |v: ElementId| forwarding[v.0 as usize];
         // Forwarding devices reachable from the members' closures over device links.
         let mut devices: BTreeSet<ElementId> = BTreeSet::new();
         let mut stack: Vec<ElementId> = Vec::new();
@@ -616,7 +611,15 @@ impl<'m> Builder<'m> {
     /// Reachability is unrolled as gates, U_{i+1}(v) = U_i(v) ∧ ⋀_{(u,l)} (S(u) ∨ down(l)
     /// ∨ down(v)) with S(u) = U_i(u) for a forwarding u and the seed for an endpoint
     /// (endpoints never forward), for as many rounds as there are forwarding nodes + 2.
-    fn not_reached(&mut self, seeds: &[(ElementId, Ref)], targets: &[ElementId], label: &str) -> Vec<Ref> {
+    /// With `switches_only`, switches are the only forwarding devices (a probe's path).
+    fn not_reached(
+        &mut self,
+        seeds: &[(ElementId, Ref)],
+        targets: &[ElementId],
+        label: &str,
+        switches_only: bool,
+    ) -> Vec<Ref> {
+        let forwarding = if switches_only { self.net.switching.clone() } else { self.net.forwarding.clone() };
         let n = self.model.elements.len();
         let mut target_side = vec![false; n];
         // seed(v): v is not seeded as a working element of an active source's closure.
@@ -645,15 +648,15 @@ impl<'m> Builder<'m> {
         while let Some(x) = queue.pop() {
             for &(w, _) in &self.net.adjacency[x.0 as usize] {
                 let wi = w.0 as usize;
-                if !relevant[wi] && (self.net.forwarding[wi] || source_side(w)) {
+                if !relevant[wi] && (forwarding[wi] || source_side(w)) {
                     relevant[wi] = true;
-                    if self.net.forwarding[wi] {
+                    if forwarding[wi] {
                         queue.push(w);
                     }
                 }
             }
         }
-        let rounds = self.net.forwarding.iter().zip(&relevant).filter(|(&f, &r)| f && r).count() + 2;
+        let rounds = forwarding.iter().zip(&relevant).filter(|(&f, &r)| f && r).count() + 2;
         let nodes = relevant.iter().filter(|&&r| r).count();
         if self.too_large.is_some() || rounds.saturating_mul(nodes) + self.tree.gates.len() > MAX_GATES {
             self.too_large = Some(self.too_large.unwrap_or(0).max(rounds - 2));
@@ -665,12 +668,12 @@ impl<'m> Builder<'m> {
             let mut next = u.clone();
             let mut changed = false;
             // Senders: forwarding nodes reached so far, and seeded endpoints.
-            let sends = |v: ElementId| self.net.forwarding[v.0 as usize] || seed.contains_key(&v);
+            let sends = |v: ElementId| forwarding[v.0 as usize] || seed.contains_key(&v);
             let frontier: BTreeSet<ElementId> = u
                 .keys()
                 .filter(|&&s| sends(s))
                 .flat_map(|&s| self.net.adjacency[s.0 as usize].iter().map(|&(w, _)| w))
-                .filter(|w| self.net.forwarding[w.0 as usize] || target_side[w.0 as usize])
+                .filter(|w| forwarding[w.0 as usize] || target_side[w.0 as usize])
                 .collect();
             let mut receivers: BTreeSet<ElementId> = u.keys().copied().collect();
             receivers.extend(frontier);
@@ -682,10 +685,10 @@ impl<'m> Builder<'m> {
                 let dv = self.down(v);
                 let mut terms = vec![u.get(&v).copied().unwrap_or(Ref::Const(true))];
                 let neighbours = self.net.adjacency[v.0 as usize].clone();
-                let can_receive = self.net.forwarding[v.0 as usize] || target_side[v.0 as usize];
+                let can_receive = forwarding[v.0 as usize] || target_side[v.0 as usize];
                 if can_receive {
                     for (w, link) in neighbours {
-                        let sender = if self.net.forwarding[w.0 as usize] { u.get(&w) } else { seed.get(&w) };
+                        let sender = if forwarding[w.0 as usize] { u.get(&w) } else { seed.get(&w) };
                         let Some(&uw) = sender else { continue };
                         if uw == Ref::Const(true) {
                             continue;
@@ -725,9 +728,9 @@ impl<'m> Builder<'m> {
         }
         let dx = self.down(x);
         let label = format!("comm:{}->{}", self.model.element(x).name, self.model.element(y).name);
-        let unrolled = self.not_reached(&[(x, dx)], &[y], &label)[0];
+        let unrolled = self.not_reached(&[(x, dx)], &[y], &label, false)[0];
         let dy = self.down(y);
-        let reach = self.reach_gate(&[vec![(x, dx)], vec![(y, dy)]], &label);
+        let reach = self.reach_gate(&[vec![(x, dx)], vec![(y, dy)]], &label, false);
         self.equivalent(unrolled, reach)
     }
 
@@ -1019,7 +1022,7 @@ impl<'m> Builder<'m> {
             let prev_name = self.model.name_of(previous).to_string();
             let members = self.model.anchors(tier);
             let label = format!("{prev_name}->{tier_name}");
-            let unreached = self.not_reached(&chain_ends, &members, &label);
+            let unreached = self.not_reached(&chain_ends, &members, &label, false);
             let ineligible = self.tier_ineligible(tier);
             let members_ineligible: Vec<(ElementId, Ref)> = members.iter().copied().zip(ineligible.clone()).collect();
             chain_ends = members
@@ -1034,7 +1037,7 @@ impl<'m> Builder<'m> {
             let cut = self.and(format!("no-chain:{}:{tier_name}", svc.name), broken);
             layers.push(members_ineligible);
             let chain_label = format!("{}:{prev_name}->{tier_name}", svc.name);
-            let reach = self.reach_gate(&layers, &chain_label);
+            let reach = self.reach_gate(&layers, &chain_label, false);
             let cut = self.equivalent(cut, reach);
             terms.push((format!("{prev_name} cannot reach {tier_name}"), cut));
             previous = tier;

@@ -168,8 +168,9 @@ impl Evaluator<'_> {
             Req::Group(g) => self.group_works(*g),
             Req::All(of) => of.iter().all(|r| self.holds(r)),
             Req::AtLeast { k, of } => of.iter().filter(|r| self.holds(r)).count() >= *k as usize,
-            // A working network path from one endpoint to the other.
-            Req::Path { from, to, .. } => self.reach(&[*from], *to),
+            // A working network path from one endpoint to the other; a probe's crosses
+            // switches only (§2 `Probe`).
+            Req::Path { from, to, probe } => self.reach_via(&[*from], *to, *probe),
         }
     }
 
@@ -179,6 +180,13 @@ impl Evaluator<'_> {
     /// or in closure(b). b is reached when b works and some element of closure(b) is
     /// reached.
     fn reach(&self, sources: &[ElementId], b: ElementId) -> bool {
+        self.reach_via(sources, b, false)
+    }
+
+    /// `Reach(S, b)`, or with `switches_only` §2 `Probe(S, b)`: the same with switches
+    /// as the only forwarding devices (ARP stays within one L2 segment).
+    fn reach_via(&self, sources: &[ElementId], b: ElementId, switches_only: bool) -> bool {
+        let forwarding = if switches_only { &self.net.switching } else { &self.net.forwarding };
         let n = self.model.elements.len();
         let mut seeded = vec![false; n];
         let mut reached = vec![false; n];
@@ -202,12 +210,12 @@ impl Evaluator<'_> {
         while let Some(u) = queue.pop_front() {
             let ui = u.0 as usize;
             // Endpoints never forward: only a forwarding device or a seed sends on.
-            if !(self.net.forwarding[ui] || seeded[ui]) {
+            if !(forwarding[ui] || seeded[ui]) {
                 continue;
             }
             for &(w, link) in &self.net.adjacency[ui] {
                 let wi = w.0 as usize;
-                if self.works(link) && self.works(w) && (self.net.forwarding[wi] || in_closure_b[wi]) && !reached[wi] {
+                if self.works(link) && self.works(w) && (forwarding[wi] || in_closure_b[wi]) && !reached[wi] {
                     reached[wi] = true;
                     queue.push_back(w);
                 }

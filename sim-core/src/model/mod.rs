@@ -191,12 +191,11 @@ pub enum Req {
     Path {
         from: ElementId,
         to: ElementId,
-        /// A probe (a bond's ARP request and reply) rather than traffic: a standby
-        /// member of a transit-blocking group sends and hears it too, and it crosses
-        /// switches only (one L2 segment). Only the simulator distinguishes: the static
-        /// engines judge the state after failover, where no role blocks a path, and let
-        /// the probe cross routers too (optimistic where the segment is cut but a detour
-        /// through other routers remains; their analyses say so in a note).
+        /// A probe (a bond's ARP request and reply) rather than traffic: it crosses
+        /// switches only (one L2 segment; docs/SEMANTICS.md §2 `Probe`) in every
+        /// engine, and in the simulator a standby member of a transit-blocking group
+        /// sends and hears it too (the static engines judge the state after failover,
+        /// where no role blocks a path).
         probe: bool,
     },
 }
