@@ -68,13 +68,12 @@ fn untracked_links(
             {
                 continue;
             }
+            // The master keeps the role: its peers stay alive (a bond may still probe
+            // them) but neither hold the virtual IP nor route for it.
             let mut failed = vec![false; model.elements.len()];
             failed[link.0 as usize] = true;
             let alone = evaluator.evaluate(&failed);
-            for m in &others {
-                failed[m.0 as usize] = true;
-            }
-            let held = evaluator.evaluate(&failed);
+            let held = evaluator.evaluate_held(&failed, g.id, master);
             let lost: Vec<&str> = services
                 .iter()
                 .filter(|&&s| alone.service_up[s] && !held.service_up[s])
@@ -154,6 +153,30 @@ mod tests {
         let hits = crate::lints::run(&crate::load(&no_preempt).model.unwrap());
         let ours: Vec<&str> = hits.iter().filter(|h| h.code == "SPOF-L027").map(|h| h.message.as_str()).collect();
         assert_eq!(ours, ["gw-2 does not track internet~gw-2: when it fails, gw-2 (as master after a failover: the group does not preempt) keeps the virtual IP (its adverts still reach gw-1) and black-holes site until the repair"]);
+    }
+
+    /// A bond that probes both routers with arp_all_targets all needs the backup alive;
+    /// the held virtual IP must not be played by failing it (trial 17: the lint named
+    /// site-all for cables whose loss the bond survives by its other NIC).
+    #[test]
+    fn names_what_the_held_vip_black_holes_not_what_the_backups_failure_would() {
+        let all = r#"{ "components": { "internet": { "kind": "entry" },
+            "gw-1": { "kind": "router" }, "gw-2": { "kind": "router" },
+            "sw-1": { "kind": "switch" }, "sw-2": { "kind": "switch" },
+            "web-all": { "kind": "server", "runs": ["web"], "bond": { "mode": "active-backup", "to": ["sw-1", "sw-2"],
+                "monitor": { "arp": { "targets": ["gw-1", "gw-2"], "validate": "all", "all_targets": "all" } } } } },
+          "links": [ { "between": ["internet", "gw-1"] }, { "between": ["internet", "gw-2"] },
+                     { "between": ["gw-1", "sw-1"] }, { "between": ["gw-1", "sw-2"] },
+                     { "between": ["gw-2", "sw-1"] }, { "between": ["gw-2", "sw-2"] } ],
+          "groups": { "gw": { "kind": "vrrp", "members": ["gw-1", "gw-2"], "track": { "gw-1": ["internet~gw-1"], "gw-2": ["internet~gw-2"] } } },
+          "services": { "site-all": { "from": "internet", "through": ["gw", "web-all/web"] } } }"#;
+        assert!(only("SPOF-L027", all).is_empty(), "{:?}", only("SPOF-L027", all));
+        // Untracked, the uplink's loss black-holes site-all as it does site: gw-2 is
+        // alive (the bond's probes pass) but does not carry traffic for the held VIP.
+        let untracked = all.replace(r#", "track": { "gw-1": ["internet~gw-1"], "gw-2": ["internet~gw-2"] }"#, "");
+        let hits = crate::lints::run(&crate::load(&untracked).model.unwrap());
+        let ours: Vec<&str> = hits.iter().filter(|h| h.code == "SPOF-L027").map(|h| h.message.as_str()).collect();
+        assert_eq!(ours, ["gw-1 does not track internet~gw-1: when it fails, gw-1 keeps the virtual IP (its adverts still reach gw-2) and black-holes site-all until the repair"]);
     }
 
     #[test]

@@ -62,6 +62,10 @@ pub struct Evaluator<'m> {
     ballots: Vec<Option<Ballot>>,
     /// Which elements work, after the last [`Evaluator::evaluate`].
     works: Vec<bool>,
+    /// During [`Evaluator::evaluate_held`]: the group whose role one member holds, and
+    /// per element whether it is one of that group's other members (alive, but neither
+    /// eligible nor forwarding).
+    held: Option<(GroupId, Vec<bool>)>,
 }
 
 /// Evaluates the model with `failed[e]` elements failed.
@@ -75,11 +79,33 @@ impl<'m> Evaluator<'m> {
         let closure: Vec<Vec<ElementId>> = model.elements.iter().map(|e| net.closure(e.id)).collect();
         let on_network = closure.iter().map(|c| c.iter().any(|v| !net.adjacency[v.0 as usize].is_empty())).collect();
         let ballots = (0..model.groups.len() as u32).map(|g| ballot(model, GroupId(g))).collect();
-        Evaluator { model, net, closure, on_network, ballots, works: vec![true; model.elements.len()] }
+        Evaluator { model, net, closure, on_network, ballots, works: vec![true; model.elements.len()], held: None }
     }
 
     pub fn model(&self) -> &'m Model {
         self.model
+    }
+
+    /// [`Evaluator::evaluate`] with member `holder` of group `g` holding the group's
+    /// role whatever happens, as a VRRP master whose adverts still reach its peers
+    /// keeps the virtual IP (RFC 5798 §6.4.3): the other members work (they still
+    /// answer probes and hold their own state) but are not eligible, and carry no
+    /// traffic for anyone, since the routes through them lead to a virtual IP they do
+    /// not hold. Used by lints that ask what a held role black-holes.
+    pub fn evaluate_held(&mut self, failed: &[bool], g: GroupId, holder: ElementId) -> Evaluation {
+        let mut peers = vec![false; self.model.elements.len()];
+        for &m in self.model.group(g).members.iter().filter(|&&m| m != holder) {
+            peers[m.0 as usize] = true;
+        }
+        self.held = Some((g, peers));
+        let evaluation = self.evaluate(failed);
+        self.held = None;
+        evaluation
+    }
+
+    /// Whether `e` is a peer of a held group's holder ([`Evaluator::evaluate_held`]).
+    fn held_peer(&self, e: ElementId) -> bool {
+        self.held.as_ref().is_some_and(|(_, peers)| peers[e.0 as usize])
     }
 
     pub fn evaluate(&mut self, failed: &[bool]) -> Evaluation {
@@ -210,12 +236,13 @@ impl Evaluator<'_> {
         while let Some(u) = queue.pop_front() {
             let ui = u.0 as usize;
             // Endpoints never forward: only a forwarding device or a seed sends on.
-            if !(forwarding[ui] || seeded[ui]) {
+            let forwards = |v: ElementId| forwarding[v.0 as usize] && !self.held_peer(v);
+            if !(forwards(u) || seeded[ui]) {
                 continue;
             }
             for &(w, link) in &self.net.adjacency[ui] {
                 let wi = w.0 as usize;
-                if self.works(link) && self.works(w) && (forwarding[wi] || in_closure_b[wi]) && !reached[wi] {
+                if self.works(link) && self.works(w) && (forwards(w) || in_closure_b[wi]) && !reached[wi] {
                     reached[wi] = true;
                     queue.push_back(w);
                 }
@@ -257,7 +284,7 @@ impl Evaluator<'_> {
     fn eligible(&self, g: GroupId, i: usize) -> bool {
         let group = self.model.group(g);
         let member = group.members[i];
-        if !self.works(member) {
+        if !self.works(member) || self.held.as_ref().is_some_and(|(h, _)| *h == g) && self.held_peer(member) {
             return false;
         }
         // §3, failover preconditions: a member that must take over to carry is eligible
