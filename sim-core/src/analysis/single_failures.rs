@@ -211,7 +211,7 @@ impl Flow<'_> {
     /// [`Self::not_reached`], with `switches_only` for a probe that stays within one L2
     /// segment (docs/SEMANTICS.md §2 `Probe`).
     fn not_reached_via(&mut self, seeds: &[(ElementId, Set)], targets: &[ElementId], switches_only: bool) -> Vec<Set> {
-        let forwarding = if switches_only { self.net.switching.clone() } else { self.net.forwarding.clone() };
+        let forwarding = self.net.forwarders(switches_only).to_vec();
         let n = self.model.elements.len();
         self.work += n as u64;
         let mut source_side = vec![false; n];

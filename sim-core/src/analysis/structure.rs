@@ -491,7 +491,7 @@ impl<'m> Builder<'m> {
     /// to another member's endpoint. Hubs are ordered outward from the entry.
     /// With `switches_only`, switches are the only forwarding devices (a probe's path).
     fn reach_gate(&mut self, layers: &[Vec<(ElementId, Ref)>], label: &str, switches_only: bool) -> Ref {
-        let forwarding = if switches_only { self.net.switching.clone() } else { self.net.forwarding.clone() };
+        let forwarding = self.net.forwarders(switches_only).to_vec();
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
         enum Hub {
             Device(ElementId),
@@ -619,7 +619,7 @@ impl<'m> Builder<'m> {
         label: &str,
         switches_only: bool,
     ) -> Vec<Ref> {
-        let forwarding = if switches_only { self.net.switching.clone() } else { self.net.forwarding.clone() };
+        let forwarding = self.net.forwarders(switches_only).to_vec();
         let n = self.model.elements.len();
         let mut target_side = vec![false; n];
         // seed(v): v is not seeded as a working element of an active source's closure.

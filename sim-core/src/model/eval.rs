@@ -62,10 +62,9 @@ pub struct Evaluator<'m> {
     ballots: Vec<Option<Ballot>>,
     /// Which elements work, after the last [`Evaluator::evaluate`].
     works: Vec<bool>,
-    /// During [`Evaluator::evaluate_held`]: the group whose role one member holds, and
-    /// per element whether it is one of that group's other members (alive, but neither
-    /// eligible nor forwarding).
-    held: Option<(GroupId, Vec<bool>)>,
+    /// During [`Evaluator::evaluate_held`]: the group and the member that holds its
+    /// role; the group's other members are alive but neither eligible nor forwarding.
+    held: Option<(GroupId, ElementId)>,
 }
 
 /// Evaluates the model with `failed[e]` elements failed.
@@ -93,11 +92,7 @@ impl<'m> Evaluator<'m> {
     /// traffic for anyone, since the routes through them lead to a virtual IP they do
     /// not hold. Used by lints that ask what a held role black-holes.
     pub fn evaluate_held(&mut self, failed: &[bool], g: GroupId, holder: ElementId) -> Evaluation {
-        let mut peers = vec![false; self.model.elements.len()];
-        for &m in self.model.group(g).members.iter().filter(|&&m| m != holder) {
-            peers[m.0 as usize] = true;
-        }
-        self.held = Some((g, peers));
+        self.held = Some((g, holder));
         let evaluation = self.evaluate(failed);
         self.held = None;
         evaluation
@@ -105,7 +100,7 @@ impl<'m> Evaluator<'m> {
 
     /// Whether `e` is a peer of a held group's holder ([`Evaluator::evaluate_held`]).
     fn held_peer(&self, e: ElementId) -> bool {
-        self.held.as_ref().is_some_and(|(_, peers)| peers[e.0 as usize])
+        self.held.is_some_and(|(g, holder)| e != holder && self.model.group(g).members.contains(&e))
     }
 
     pub fn evaluate(&mut self, failed: &[bool]) -> Evaluation {
@@ -212,7 +207,7 @@ impl Evaluator<'_> {
     /// `Reach(S, b)`, or with `switches_only` §2 `Probe(S, b)`: the same with switches
     /// as the only forwarding devices (ARP stays within one L2 segment).
     fn reach_via(&self, sources: &[ElementId], b: ElementId, switches_only: bool) -> bool {
-        let forwarding = if switches_only { &self.net.switching } else { &self.net.forwarding };
+        let forwarding = self.net.forwarders(switches_only);
         let n = self.model.elements.len();
         let mut seeded = vec![false; n];
         let mut reached = vec![false; n];
@@ -284,7 +279,7 @@ impl Evaluator<'_> {
     fn eligible(&self, g: GroupId, i: usize) -> bool {
         let group = self.model.group(g);
         let member = group.members[i];
-        if !self.works(member) || self.held.as_ref().is_some_and(|(h, _)| *h == g) && self.held_peer(member) {
+        if !self.works(member) || self.held.is_some_and(|(h, holder)| h == g && member != holder) {
             return false;
         }
         // §3, failover preconditions: a member that must take over to carry is eligible

@@ -50,6 +50,17 @@ impl NetworkIndex {
         NetworkIndex { adjacency, attached, forwarding, switching }
     }
 
+    /// Per element: whether a path crosses it, a forwarding device, or with
+    /// `switches_only` a switch (an ARP probe stays in one L2 segment,
+    /// docs/SEMANTICS.md §2 `Probe`).
+    pub fn forwarders(&self, switches_only: bool) -> &[bool] {
+        if switches_only {
+            &self.switching
+        } else {
+            &self.forwarding
+        }
+    }
+
     /// Whether member `m`'s interface on an advert segment is up: a link that `works` to
     /// a switch of `segment` that `works` (any switch when `segment` is empty). True
     /// when `m` is cabled to no such switch (the segment is not modelled). A VRRP/HSRP
