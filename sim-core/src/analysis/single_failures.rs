@@ -198,20 +198,29 @@ impl Flow<'_> {
     /// Single failures after which no working source reaches any working target.
     fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId], switches_only: bool) -> Set {
         let seeds: Vec<(ElementId, Set)> = sources.iter().map(|&a| (a, self.down(a))).collect();
-        self.not_reached_via(&seeds, targets, switches_only).iter().fold(None, |acc, t| intersect(&acc, t))
+        self.not_reached_via(&seeds, targets, switches_only, &[]).iter().fold(None, |acc, t| intersect(&acc, t))
     }
 
     /// Per target b: the single failures after which b is down or not reached
     /// (docs/SEMANTICS.md §2), each source `a` of `seeds` being inactive after the
     /// failures of its set.
     fn not_reached(&mut self, seeds: &[(ElementId, Set)], targets: &[ElementId]) -> Vec<Set> {
-        self.not_reached_via(seeds, targets, false)
+        self.not_reached_via(seeds, targets, false, &[])
     }
 
     /// [`Self::not_reached`], with `switches_only` for a probe that stays within one L2
-    /// segment (docs/SEMANTICS.md §2 `Probe`).
-    fn not_reached_via(&mut self, seeds: &[(ElementId, Set)], targets: &[ElementId], switches_only: bool) -> Vec<Set> {
-        let forwarding = self.net.forwarders(switches_only).to_vec();
+    /// segment (docs/SEMANTICS.md §2 `Probe`), and with the elements marked in
+    /// `blocked` forwarding nothing (standby members, `model::roles`).
+    fn not_reached_via(
+        &mut self,
+        seeds: &[(ElementId, Set)],
+        targets: &[ElementId],
+        switches_only: bool,
+        blocked: &[bool],
+    ) -> Vec<Set> {
+        let forwarding: Vec<bool> = (self.net.forwarders(switches_only).iter().enumerate())
+            .map(|(i, &f)| f && !blocked.get(i).copied().unwrap_or(false))
+            .collect();
         let n = self.model.elements.len();
         self.work += n as u64;
         let mut source_side = vec![false; n];
@@ -397,27 +406,45 @@ pub fn single_failures_counted(model: &Model, pre_failed: &[bool]) -> (Vec<Optio
         work: n as u64,
     };
     let merged_before = MERGED.with(|m| m.get());
+    let choices = crate::model::roles::holder_choices(model, &flow.net).unwrap_or_else(|| vec![Vec::new()]);
     let sets = model
         .services
         .iter()
         .map(|svc| {
-            // The chain (docs/SEMANTICS.md §4): per member of the current tier, the
-            // single failures after which no chain of eligible members reaches it.
+            // The chain (docs/SEMANTICS.md §4), per choice of holders for the groups
+            // whose standby members forward nothing (`model::roles`; past the cap,
+            // every member forwards): per member of the current tier, the single
+            // failures after which no chain of eligible members reaches it. The
+            // service needs some choice to carry it.
             let mut set = flow.down(svc.from);
-            let mut chain_ends: Vec<(ElementId, Set)> = vec![(svc.from, set.clone())];
             for &tier in &svc.through {
                 set = union(&set, &flow.tier(tier));
-                let members = model.anchors(tier);
-                let unreached = flow.not_reached(&chain_ends, &members);
-                let ineligible = flow.tier_ineligible(tier);
-                chain_ends = members
-                    .iter()
-                    .zip(unreached.iter().zip(&ineligible))
-                    .map(|(&m, (lost, inel))| (m, union(lost, inel)))
-                    .collect();
             }
-            union(&set, &chain_ends.iter().fold(None, |acc: Set, c| intersect(&acc, &c.1)))
-                .map(|rc| std::rc::Rc::try_unwrap(rc).unwrap_or_else(|rc| rc.to_vec()))
+            let mut no_chain: Set = None;
+            for choice in &choices {
+                let blocked = crate::model::roles::blocked_by(model, choice);
+                let mut chain_ends: Vec<(ElementId, Set)> = vec![(svc.from, flow.down(svc.from))];
+                for &tier in &svc.through {
+                    let holder = match tier {
+                        NodeRef::Group(g) => choice.iter().find(|c| c.0 == g).map(|c| c.1),
+                        _ => None,
+                    };
+                    let anchors = model.anchors(tier);
+                    let kept: Vec<usize> =
+                        (0..anchors.len()).filter(|&i| holder.is_none_or(|h| h == anchors[i])).collect();
+                    let members: Vec<ElementId> = kept.iter().map(|&i| anchors[i]).collect();
+                    let unreached = flow.not_reached_via(&chain_ends, &members, false, &blocked);
+                    let ineligible = flow.tier_ineligible(tier);
+                    chain_ends = members
+                        .iter()
+                        .zip(unreached.iter().zip(kept.iter().map(|&i| &ineligible[i])))
+                        .map(|(&m, (lost, inel))| (m, union(lost, inel)))
+                        .collect();
+                }
+                let this_choice = chain_ends.iter().fold(None, |acc: Set, c| intersect(&acc, &c.1));
+                no_chain = intersect(&no_chain, &this_choice);
+            }
+            union(&set, &no_chain).map(|rc| std::rc::Rc::try_unwrap(rc).unwrap_or_else(|rc| rc.to_vec()))
         })
         .collect();
     (sets, flow.work + MERGED.with(|m| m.get()) - merged_before)

@@ -466,10 +466,10 @@ impl<'m> Builder<'m> {
     /// "No working source reaches any working target" (docs/SEMANTICS.md §2).
     fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId], label: &str, switches_only: bool) -> Ref {
         let seeds: Vec<(ElementId, Ref)> = sources.iter().map(|&a| (a, self.down(a))).collect();
-        let lost = self.not_reached(&seeds, targets, label, switches_only);
+        let lost = self.not_reached(&seeds, targets, label, switches_only, &[]);
         let unrolled = self.and(format!("unreachable:{label}"), lost);
         let last: Vec<(ElementId, Ref)> = targets.iter().map(|&b| (b, self.down(b))).collect();
-        let reach = self.reach_gate(&[seeds, last], label, switches_only);
+        let reach = self.reach_gate(&[seeds, last], label, switches_only, &[]);
         self.equivalent(unrolled, reach)
     }
 
@@ -489,9 +489,16 @@ impl<'m> Builder<'m> {
     /// are its closure's forwarding devices, its shared endpoints, and each closure
     /// endpoint's links to a forwarding device (down with the endpoint or the link) or
     /// to another member's endpoint. Hubs are ordered outward from the entry.
-    /// With `switches_only`, switches are the only forwarding devices (a probe's path).
-    fn reach_gate(&mut self, layers: &[Vec<(ElementId, Ref)>], label: &str, switches_only: bool) -> Ref {
-        let forwarding = self.net.forwarders(switches_only).to_vec();
+    /// With `switches_only`, switches are the only forwarding devices (a probe's path);
+    /// elements marked in `blocked` forward nothing (standby members, `model::roles`).
+    fn reach_gate(
+        &mut self,
+        layers: &[Vec<(ElementId, Ref)>],
+        label: &str,
+        switches_only: bool,
+        blocked: &[bool],
+    ) -> Ref {
+        let forwarding = forwarders_unblocked(self.net.forwarders(switches_only), blocked);
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
         enum Hub {
             Device(ElementId),
@@ -611,15 +618,17 @@ impl<'m> Builder<'m> {
     /// Reachability is unrolled as gates, U_{i+1}(v) = U_i(v) ∧ ⋀_{(u,l)} (S(u) ∨ down(l)
     /// ∨ down(v)) with S(u) = U_i(u) for a forwarding u and the seed for an endpoint
     /// (endpoints never forward), for as many rounds as there are forwarding nodes + 2.
-    /// With `switches_only`, switches are the only forwarding devices (a probe's path).
+    /// With `switches_only`, switches are the only forwarding devices (a probe's path);
+    /// elements marked in `blocked` forward nothing (standby members, `model::roles`).
     fn not_reached(
         &mut self,
         seeds: &[(ElementId, Ref)],
         targets: &[ElementId],
         label: &str,
         switches_only: bool,
+        blocked: &[bool],
     ) -> Vec<Ref> {
-        let forwarding = self.net.forwarders(switches_only).to_vec();
+        let forwarding = forwarders_unblocked(self.net.forwarders(switches_only), blocked);
         let n = self.model.elements.len();
         let mut target_side = vec![false; n];
         // seed(v): v is not seeded as a working element of an active source's closure.
@@ -728,9 +737,9 @@ impl<'m> Builder<'m> {
         }
         let dx = self.down(x);
         let label = format!("comm:{}->{}", self.model.element(x).name, self.model.element(y).name);
-        let unrolled = self.not_reached(&[(x, dx)], &[y], &label, false)[0];
+        let unrolled = self.not_reached(&[(x, dx)], &[y], &label, false, &[])[0];
         let dy = self.down(y);
-        let reach = self.reach_gate(&[vec![(x, dx)], vec![(y, dy)]], &label, false);
+        let reach = self.reach_gate(&[vec![(x, dx)], vec![(y, dy)]], &label, false, &[]);
         self.equivalent(unrolled, reach)
     }
 
@@ -1009,38 +1018,84 @@ impl<'m> Builder<'m> {
         let mut terms = Vec::new();
         let entry_down = self.down(svc.from);
         terms.push((format!("entry {} down", self.model.element(svc.from).name), entry_down));
-        // The chain (docs/SEMANTICS.md §4): `no_chain[m]` holds when no chain of eligible
-        // members reaches member m of the current tier.
-        let mut previous = NodeRef::Element(svc.from);
-        let mut chain_ends: Vec<(ElementId, Ref)> = vec![(svc.from, entry_down)];
-        // The same chain as Reach gates, one per prefix of the tiers (frontier search).
-        let mut layers: Vec<Vec<(ElementId, Ref)>> = vec![chain_ends.clone()];
-        for &tier in &svc.through {
-            let tier_name = self.model.name_of(tier).to_string();
-            let td = self.tier_down(tier);
-            terms.push((format!("tier {tier_name} down"), td));
-            let prev_name = self.model.name_of(previous).to_string();
-            let members = self.model.anchors(tier);
-            let label = format!("{prev_name}->{tier_name}");
-            let unreached = self.not_reached(&chain_ends, &members, &label, false);
-            let ineligible = self.tier_ineligible(tier);
-            let members_ineligible: Vec<(ElementId, Ref)> = members.iter().copied().zip(ineligible.clone()).collect();
-            chain_ends = members
-                .iter()
-                .zip(unreached.into_iter().zip(ineligible))
-                .map(|(&m, (lost, inel))| {
-                    let name = format!("no-chain:{}:{}", svc.name, self.model.element(m).name);
-                    (m, self.or(name, vec![lost, inel]))
-                })
-                .collect();
-            let broken = chain_ends.iter().map(|c| c.1).collect();
-            let cut = self.and(format!("no-chain:{}:{tier_name}", svc.name), broken);
-            layers.push(members_ineligible);
-            let chain_label = format!("{}:{prev_name}->{tier_name}", svc.name);
-            let reach = self.reach_gate(&layers, &chain_label, false);
-            let cut = self.equivalent(cut, reach);
-            terms.push((format!("{prev_name} cannot reach {tier_name}"), cut));
-            previous = tier;
+        // The chain (docs/SEMANTICS.md §4), once per choice of holders for the groups
+        // whose standby members forward nothing (`model::roles`): the service needs
+        // some choice to carry it, so each hop's term is the conjunction over choices.
+        let choices = match crate::model::roles::holder_choices(self.model, &self.net) {
+            Some(choices) => choices,
+            None => {
+                self.tree.notes.push(format!(
+                    "more than {} choices of role holders for the groups whose standby members forward nothing: every member is taken to forward, so a path may cross a standby (optimistic where one must)",
+                    crate::model::roles::MAX_HOLDER_CHOICES
+                ));
+                vec![Vec::new()]
+            }
+        };
+        let mut tier_terms: Vec<(String, Ref)> = Vec::new();
+        let mut hop_cuts: Vec<(String, Vec<Ref>)> = Vec::new();
+        for choice in &choices {
+            let blocked = crate::model::roles::blocked_by(self.model, choice);
+            let suffix = if choices.len() > 1 {
+                let holders: Vec<&str> = choice.iter().map(|&(_, h)| self.model.element(h).name.as_str()).collect();
+                format!("@{}", holders.join(","))
+            } else {
+                String::new()
+            };
+            // `no_chain[m]` holds when no chain of eligible members reaches member m of
+            // the current tier.
+            let mut previous = NodeRef::Element(svc.from);
+            let mut chain_ends: Vec<(ElementId, Ref)> = vec![(svc.from, entry_down)];
+            // The same chain as Reach gates, one per prefix of the tiers (frontier search).
+            let mut layers: Vec<Vec<(ElementId, Ref)>> = vec![chain_ends.clone()];
+            for (t, &tier) in svc.through.iter().enumerate() {
+                let tier_name = self.model.name_of(tier).to_string();
+                let td = self.tier_down(tier);
+                if tier_terms.len() == t {
+                    tier_terms.push((format!("tier {tier_name} down"), td));
+                }
+                let prev_name = self.model.name_of(previous).to_string();
+                // Of a holder-only group, the chain runs through this choice's holder.
+                let holder = match tier {
+                    NodeRef::Group(g) => choice.iter().find(|c| c.0 == g).map(|c| c.1),
+                    _ => None,
+                };
+                let anchors = self.model.anchors(tier);
+                let kept: Vec<usize> = (0..anchors.len()).filter(|&i| holder.is_none_or(|h| h == anchors[i])).collect();
+                let members: Vec<ElementId> = kept.iter().map(|&i| anchors[i]).collect();
+                let label = format!("{prev_name}->{tier_name}{suffix}");
+                let unreached = self.not_reached(&chain_ends, &members, &label, false, &blocked);
+                let ineligible_all = self.tier_ineligible(tier);
+                let ineligible: Vec<Ref> = kept.iter().map(|&i| ineligible_all[i]).collect();
+                let members_ineligible: Vec<(ElementId, Ref)> =
+                    members.iter().copied().zip(ineligible.clone()).collect();
+                chain_ends = members
+                    .iter()
+                    .zip(unreached.into_iter().zip(ineligible))
+                    .map(|(&m, (lost, inel))| {
+                        let name = format!("no-chain:{}:{}{suffix}", svc.name, self.model.element(m).name);
+                        (m, self.or(name, vec![lost, inel]))
+                    })
+                    .collect();
+                let broken = chain_ends.iter().map(|c| c.1).collect();
+                let cut = self.and(format!("no-chain:{}:{tier_name}{suffix}", svc.name), broken);
+                layers.push(members_ineligible);
+                let chain_label = format!("{}:{prev_name}->{tier_name}{suffix}", svc.name);
+                let reach = self.reach_gate(&layers, &chain_label, false, &blocked);
+                let cut = self.equivalent(cut, reach);
+                if hop_cuts.len() == t {
+                    hop_cuts.push((format!("{prev_name} cannot reach {tier_name}"), Vec::new()));
+                }
+                hop_cuts[t].1.push(cut);
+                previous = tier;
+            }
+        }
+        for (tier_term, (hop, cuts)) in tier_terms.into_iter().zip(hop_cuts) {
+            terms.push(tier_term);
+            let cut = match cuts.as_slice() {
+                [one] => *one,
+                _ => self.and(format!("no-chain-any-holder:{}:{hop}", svc.name), cuts),
+            };
+            terms.push((hop, cut));
         }
         let top = self.or(format!("service-down:{}", svc.name), terms.iter().map(|t| t.1).collect());
         if let Some(forwarding_devices) = self.too_large {
@@ -1067,6 +1122,11 @@ impl<'m> Builder<'m> {
             event_of: self.event_of,
         })
     }
+}
+
+/// `forwarding` with every element marked in `blocked` (which may be empty) taken out.
+fn forwarders_unblocked(forwarding: &[bool], blocked: &[bool]) -> Vec<bool> {
+    forwarding.iter().enumerate().map(|(i, &f)| f && !blocked.get(i).copied().unwrap_or(false)).collect()
 }
 
 /// Per element: the rebuild time a RAID slot adds to each failure of its disk, for

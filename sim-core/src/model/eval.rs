@@ -191,7 +191,7 @@ impl Evaluator<'_> {
             Req::AtLeast { k, of } => of.iter().filter(|r| self.holds(r)).count() >= *k as usize,
             // A working network path from one endpoint to the other; a probe's crosses
             // switches only (§2 `Probe`).
-            Req::Path { from, to, probe } => self.reach_via(&[*from], *to, *probe),
+            Req::Path { from, to, probe } => self.reach_via(&[*from], *to, *probe, &[]),
         }
     }
 
@@ -201,12 +201,13 @@ impl Evaluator<'_> {
     /// or in closure(b). b is reached when b works and some element of closure(b) is
     /// reached.
     fn reach(&self, sources: &[ElementId], b: ElementId) -> bool {
-        self.reach_via(sources, b, false)
+        self.reach_via(sources, b, false, &[])
     }
 
     /// `Reach(S, b)`, or with `switches_only` §2 `Probe(S, b)`: the same with switches
-    /// as the only forwarding devices (ARP stays within one L2 segment).
-    fn reach_via(&self, sources: &[ElementId], b: ElementId, switches_only: bool) -> bool {
+    /// as the only forwarding devices (ARP stays within one L2 segment). Elements in
+    /// `standbys` forward nothing (§4, a chain under one choice of role holders).
+    fn reach_via(&self, sources: &[ElementId], b: ElementId, switches_only: bool, standbys: &[ElementId]) -> bool {
         let forwarding = self.net.forwarders(switches_only);
         let n = self.model.elements.len();
         let mut seeded = vec![false; n];
@@ -231,7 +232,7 @@ impl Evaluator<'_> {
         while let Some(u) = queue.pop_front() {
             let ui = u.0 as usize;
             // Endpoints never forward: only a forwarding device or a seed sends on.
-            let forwards = |v: ElementId| forwarding[v.0 as usize] && !self.held_peer(v);
+            let forwards = |v: ElementId| forwarding[v.0 as usize] && !self.held_peer(v) && !standbys.contains(&v);
             if !(forwards(u) || seeded[ui]) {
                 continue;
             }
@@ -334,25 +335,75 @@ impl Evaluator<'_> {
         }
     }
 
-    /// §4, the chain, layer by layer: `L_0 = {entry}`, `L_i` = the eligible members m of
-    /// tier i with `Reach({p}, m)` for some p in `L_(i-1)`. Returns the first tier
-    /// index whose layer is empty (no chain), or `None` when a chain runs through
-    /// every tier.
+    /// §4, the chain, layer by layer, once per choice of role holders: `L_0 = {entry}`,
+    /// `L_i` = the eligible members m of tier i with `Reach({p}, m)` for some p in
+    /// `L_(i-1)`, where a group tier whose standbys forward nothing offers only its
+    /// chosen holder and every other member of such a group forwards nothing. Returns
+    /// the first tier index whose layer is empty under the choice that gets furthest
+    /// (no chain), or `None` when some choice runs a chain through every tier.
     fn first_broken_hop(&self, s: usize) -> Option<usize> {
         let svc = &self.model.services[s];
-        let mut layer: Vec<ElementId> = vec![svc.from];
-        for (i, &tier) in svc.through.iter().enumerate() {
-            let next: Vec<ElementId> = self
-                .eligible_members(tier)
-                .into_iter()
-                .filter(|&m| layer.iter().any(|&p| self.reach(&[p], m)))
+        // Every group whose standby members forward nothing, as the simulator plays it
+        // (`standby_blocks_transit`), with its members: one holder each, all choices.
+        // Only groups with a forwarding member: an endpoint forwards nothing anyway.
+        let forwarding = self.net.forwarders(false);
+        let exclusive: Vec<(GroupId, &Vec<ElementId>)> = self
+            .model
+            .groups
+            .iter()
+            .filter(|g| g.arrangement == Arrangement::ActiveStandby)
+            .filter(|g| g.members.iter().any(|m| forwarding[m.0 as usize]))
+            .filter(|g| crate::mechanisms::profile(self.model, g).standby_blocks_transit)
+            .map(|g| (g.id, &g.members))
+            .collect();
+        let mut pick = vec![0usize; exclusive.len()];
+        let mut furthest: Option<usize> = Some(0);
+        loop {
+            let holder_of = |g: GroupId| exclusive.iter().position(|x| x.0 == g).map(|k| exclusive[k].1[pick[k]]);
+            let standbys: Vec<ElementId> = exclusive
+                .iter()
+                .zip(&pick)
+                .flat_map(|((_, members), &k)| {
+                    members.iter().enumerate().filter(move |&(i, _)| i != k).map(|(_, &m)| m)
+                })
                 .collect();
-            if next.is_empty() {
-                return Some(i);
+            let mut layer: Vec<ElementId> = vec![svc.from];
+            let mut broken = None;
+            for (i, &tier) in svc.through.iter().enumerate() {
+                let holder = match tier {
+                    NodeRef::Group(g) => holder_of(g),
+                    _ => None,
+                };
+                let next: Vec<ElementId> = self
+                    .eligible_members(tier)
+                    .into_iter()
+                    .filter(|&m| holder.is_none_or(|h| h == m))
+                    .filter(|&m| layer.iter().any(|&p| self.reach_via(&[p], m, false, &standbys)))
+                    .collect();
+                if next.is_empty() {
+                    broken = Some(i);
+                    break;
+                }
+                layer = next;
             }
-            layer = next;
+            furthest = match (furthest, broken) {
+                (_, None) | (None, _) => None,
+                (Some(a), Some(b)) => Some(a.max(b)),
+            };
+            // The next choice, odometer style; done when it wraps.
+            let mut k = 0;
+            while k < pick.len() {
+                pick[k] += 1;
+                if pick[k] < exclusive[k].1.len() {
+                    break;
+                }
+                pick[k] = 0;
+                k += 1;
+            }
+            if k == pick.len() || furthest.is_none() {
+                return furthest;
+            }
         }
-        None
     }
 
     /// §4: the service is up when its entry works, every tier works, and a chain of

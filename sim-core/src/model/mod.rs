@@ -16,6 +16,7 @@ pub mod eval;
 mod network;
 mod quorum;
 mod reach;
+pub mod roles;
 
 pub use build::{LowerCx, ModelBuilder, Target};
 pub use network::{has_address, NetworkIndex, FORWARDING, SWITCHING};
@@ -194,8 +195,8 @@ pub enum Req {
         /// A probe (a bond's ARP request and reply) rather than traffic: it crosses
         /// switches only (one L2 segment; docs/SEMANTICS.md §2 `Probe`) in every
         /// engine, and in the simulator a standby member of a transit-blocking group
-        /// sends and hears it too (the static engines judge the state after failover,
-        /// where no role blocks a path).
+        /// sends and hears it too (no engine lets a role block a probe; roles block
+        /// only the service chain's paths, §4 "Only the holder forwards").
         probe: bool,
     },
 }

@@ -126,6 +126,10 @@ pub struct Compiled<'m> {
     /// Per element: the cold-standby roles it hosts, (group, member index), when it
     /// hosts nothing else: powered off with them while none of them serves.
     pub cold_hosted: Vec<Vec<(usize, usize)>>,
+    /// With `ideal`, when some group's standby members forward nothing: every choice of
+    /// one holder per such group (`model::roles`). The ideal chain holds when some
+    /// choice carries it, as in the exact analysis (docs/SEMANTICS.md §4).
+    pub ideal_holder_choices: Option<Vec<Vec<(crate::model::GroupId, ElementId)>>>,
 }
 
 impl<'m> Compiled<'m> {
@@ -219,7 +223,13 @@ impl<'m> Compiled<'m> {
                 }
             })
             .collect();
+        let ideal_holder_choices = if ideal {
+            crate::model::roles::holder_choices(model, &circuit.net).filter(|choices| choices.len() > 1)
+        } else {
+            None
+        };
         Compiled {
+            ideal_holder_choices,
             cold_hosted,
             data_sets,
             data_services,

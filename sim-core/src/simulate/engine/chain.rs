@@ -132,6 +132,9 @@ impl<'c, 'm> Sim<'c, 'm> {
         if hops == 0 {
             return true;
         }
+        if let Some(choices) = &self.cx.ideal_holder_choices {
+            return choices.iter().any(|choice| self.chain_with_holders(s, choice));
+        }
         let mut st = std::mem::take(&mut self.chains[s]);
         if st.all_dirty {
             for h in 0..hops {
@@ -229,6 +232,48 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
         }
         true
+    }
+
+    /// The ideal chain under one choice of role holders (docs/SEMANTICS.md §4, "Only the
+    /// holder forwards"): a group tier whose standbys forward nothing offers only its
+    /// chosen holder, and the other members of those groups carry nothing while the
+    /// walk runs. By search, not labels (the labels do not know the choice). O(tiers)
+    /// searches.
+    fn chain_with_holders(&mut self, s: usize, choice: &[(crate::model::GroupId, ElementId)]) -> bool {
+        let cx = self.cx;
+        let sn = &cx.circuit.services[s];
+        // Eligibility first (quorum asks its own questions of the network, unblocked).
+        let tiers: Vec<Vec<ElementId>> = sn
+            .chain
+            .iter()
+            .map(|(members, group)| {
+                let holder = group.and_then(|g| choice.iter().find(|c| c.0 == g).map(|c| c.1));
+                let eligible = self.eligible_members(members, *group);
+                eligible.into_iter().filter(|&m| holder.is_none_or(|h| h == m)).collect()
+            })
+            .collect();
+        let standbys: Vec<u32> = choice
+            .iter()
+            .flat_map(|&(g, h)| cx.model.group(g).members.iter().filter(move |&&m| m != h).map(|m| m.0))
+            .collect();
+        for &m in &standbys {
+            self.transit_blocked[m as usize] += 1;
+        }
+        let mut ends = vec![ElementId(sn.entry)];
+        let mut up = true;
+        for eligible in tiers {
+            let reached: Vec<bool> =
+                eligible.iter().map(|&b| self.reach_search(&ends, &[b], true, None, false, true)).collect();
+            ends = eligible.into_iter().zip(reached).filter(|x| x.1).map(|x| x.0).collect();
+            if ends.is_empty() {
+                up = false;
+                break;
+            }
+        }
+        for &m in &standbys {
+            self.transit_blocked[m as usize] -= 1;
+        }
+        up
     }
 
     /// The members of a tier (`members`, of `group` when the tier is a group) that may

@@ -346,7 +346,7 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     /// The breadth-first search behind [`Self::reach_from`], kept as the reference for
     /// the labels and for queries with a forced element. O(V + E).
-    fn reach_search(
+    pub(in crate::simulate) fn reach_search(
         &mut self,
         sources: &[ElementId],
         targets: &[ElementId],
