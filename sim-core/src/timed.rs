@@ -321,6 +321,22 @@ pub struct Drills {
     runs: Result<Vec<Drilled>, String>,
     /// The groups drilled again serving from their second member.
     pub from_second: Vec<FromSecond>,
+    /// Per service: down with nothing failed, the groups as elected (a VRRP master that
+    /// cannot carry what only a backup reaches, SPOF-L033). Every drill then shows it
+    /// down throughout, which says nothing about the drilled failure, so none of those
+    /// drills names a failure the failover does not see.
+    pub down_as_elected: Vec<bool>,
+}
+
+/// Down longer than this in a run with nothing failed: down as elected, not a start-up
+/// transient (an election or spanning-tree convergence lasts seconds).
+const DOWN_AS_ELECTED_SECS: f64 = 3600.0;
+
+/// Per service: whether a drill-less run from the all-up state has it down for more
+/// than [`DOWN_AS_ELECTED_SECS`]. One simulator run.
+fn down_as_elected(compiled: &mut Compiled) -> Vec<bool> {
+    let baseline = crate::simulate::single_failure_downtime_after(compiled, &[], 0.0, None, 0.0);
+    baseline.iter().map(|&down_secs| down_secs > DOWN_AS_ELECTED_SECS).collect()
 }
 
 impl Drills {
@@ -335,9 +351,15 @@ impl Drills {
                  measure them with `spofsim simulate`",
                 failing.len()
             ));
-            return Drills { detection, runs, from_second: Vec::new() };
+            return Drills {
+                detection,
+                runs,
+                from_second: Vec::new(),
+                down_as_elected: vec![false; model.services.len()],
+            };
         }
         let mut compiled = Compiled::new(model, DRILL_OPTIONS);
+        let down_as_elected = down_as_elected(&mut compiled);
         let mut evaluator = crate::model::eval::Evaluator::new(model);
         let held = standbys(model);
         let reconverges = reconverging(model);
@@ -381,7 +403,7 @@ impl Drills {
                 Drilled { element: e, rate, window_secs, outage_secs, ideal_outage_secs, from_second_secs }
             })
             .collect();
-        Drills { detection, runs: Ok(runs), from_second }
+        Drills { detection, runs: Ok(runs), from_second, down_as_elected }
     }
 }
 
@@ -442,7 +464,7 @@ pub fn unseen_single_failures(
     for d in runs {
         for (s, &outage_secs) in d.outage_secs.iter().enumerate() {
             let static_spof = singles[s].as_ref().is_none_or(|l| l.contains(&d.element));
-            if static_spof {
+            if static_spof || drills.down_as_elected[s] {
                 continue;
             }
             // Down until the failure ends: the service's outage covers the whole window
@@ -486,10 +508,15 @@ pub fn unseen_single_failure(model: &Model, e: ElementId) -> Vec<Unseen> {
     let Some(f) = model.element(e).failure else { return Vec::new() };
     let window_secs = detection_secs(model)[e.0 as usize] + f.mttr_secs;
     let mut compiled = Compiled::new(model, DRILL_OPTIONS);
+    let elected = down_as_elected(&mut compiled);
     let outage = crate::simulate::single_failure_downtime(&mut compiled, e, window_secs, false);
     let mut failed = vec![false; model.elements.len()];
     failed[e.0 as usize] = true;
-    let exact = crate::model::eval::evaluate(model, &failed);
+    let mut exact = crate::model::eval::evaluate(model, &failed);
+    // A service down as elected is down in every drill: no drill names an unseen failure.
+    for (up, &down) in exact.service_up.iter_mut().zip(&elected) {
+        *up &= !down;
+    }
     let whole = |o: f64| o >= window_secs * (1.0 - 1e-9);
     let mut out: Vec<Unseen> = outage
         .iter()

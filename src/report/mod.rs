@@ -247,7 +247,8 @@ pub fn nines(unavailability: f64) -> f64 {
     if unavailability <= 0.0 {
         f64::INFINITY
     } else {
-        -unavailability.log10()
+        // 0.0 - x, not -x: an unavailability of 1 has 0 nines, not "-0.00".
+        0.0 - unavailability.log10()
     }
 }
 

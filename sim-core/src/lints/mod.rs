@@ -25,6 +25,7 @@ mod power_overload;
 mod quorum_device_uncabled;
 mod raid_read_error;
 mod raid_spare;
+mod serves_only_from_backup;
 mod single_site;
 mod stp_as_tier;
 mod stp_diameter;
@@ -154,6 +155,7 @@ pub static LINTS: &[&Lint] = &[
     &arp_single_target::LINT,
     &vrrp_segment_split::LINT,
     &arp_all_targets::LINT,
+    &serves_only_from_backup::LINT,
 ];
 
 /// The first (by name) group other than `bond` with two or more members that holds

@@ -24,9 +24,10 @@ fn check(model: &Model) -> Vec<Hit> {
     let mut evaluator = Evaluator::new(model);
     let mut out = Vec::new();
     for g in model.groups.iter().filter(|g| GATEWAY_GROUPS.contains(&g.kind) && g.members.len() >= 2) {
-        let services: Vec<usize> =
-            (0..model.services.len()).filter(|&s| model.services[s].through.contains(&NodeRef::Group(g.id))).collect();
-        if services.is_empty() {
+        // Every service: a gateway pair on the path black-holes as much as one named as
+        // a tier (the held evaluation below decides which services it takes down).
+        let services: Vec<usize> = (0..model.services.len()).collect();
+        if services.is_empty() || !on_some_path(model, &net, g) {
             continue;
         }
         if let Some(t) = &g.track {
@@ -43,6 +44,13 @@ fn check(model: &Model) -> Vec<Hit> {
         }
     }
     out
+}
+
+/// Whether the group is a tier of some service or its members are cabled to the
+/// network at all (a pair with no cable carries no service's traffic).
+fn on_some_path(model: &Model, net: &NetworkIndex, g: &Group) -> bool {
+    model.services.iter().any(|s| s.through.contains(&NodeRef::Group(g.id)))
+        || g.members.iter().any(|m| !net.adjacency[m.0 as usize].is_empty())
 }
 
 /// The links of member `i` (as master) that only it forwards over, that it does not
@@ -140,6 +148,15 @@ mod tests {
     fn fires_on_the_masters_untracked_uplink_only() {
         // gw-1~sw carries the adverts: its failure is seen, so only the uplink is named.
         let hits = crate::lints::run(&crate::load(UNTRACKED).model.unwrap());
+        let ours: Vec<&str> = hits.iter().filter(|h| h.code == "SPOF-L027").map(|h| h.message.as_str()).collect();
+        assert_eq!(ours, ["gw-1 does not track internet~gw-1: when it fails, gw-1 keeps the virtual IP (its adverts still reach gw-2) and black-holes site until the repair"]);
+    }
+
+    #[test]
+    fn fires_on_a_gateway_pair_that_is_only_on_the_path() {
+        let on_path = UNTRACKED.replace(r#""through": ["gw-vip", "web/web"]"#, r#""through": ["web/web"]"#);
+        assert_ne!(on_path, UNTRACKED);
+        let hits = crate::lints::run(&crate::load(&on_path).model.unwrap());
         let ours: Vec<&str> = hits.iter().filter(|h| h.code == "SPOF-L027").map(|h| h.message.as_str()).collect();
         assert_eq!(ours, ["gw-1 does not track internet~gw-1: when it fails, gw-1 keeps the virtual IP (its adverts still reach gw-2) and black-holes site until the repair"]);
     }
