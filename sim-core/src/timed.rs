@@ -202,8 +202,7 @@ fn from_second_states(model: &Model, compiled: &mut Compiled) -> Vec<FromSecond>
         for ((g, rate), &resigns) in groups.iter().zip(rates.iter_mut()).zip(&resigns_off_segment) {
             let (first, second) = (g.members[0], g.members[1]);
             // A VRRP/HSRP router that loses its interface on the segment resigns.
-            let off_segment =
-                |m: ElementId| resigns && !net.segment_link_up(&g.advert_segment, m, |x| works[x.0 as usize]);
+            let off_segment = |m: ElementId| resigns && !net.segment_link_up(g, m, |x| works[x.0 as usize]);
             let watches_links = matches!(
                 g.switchover.as_ref().map(|s| &s.sees),
                 Some(Visibility::LocalLink | Visibility::PathTo { .. })

@@ -143,6 +143,25 @@ mod tests {
     }
 
     #[test]
+    fn a_members_leg_into_another_vlan_is_not_on_the_segment() {
+        // gw-1 also has a cable to sw-x, which no other member reaches: when gw-1~sw-1
+        // fails, gw-1's interface on the segment is down all the same (one master).
+        let text = design(r#"{ "kind": "vrrp", "members": ["gw-1", "gw-2"] }"#, 1)
+            .replace(
+                r#""sw-2": { "kind": "switch" },"#,
+                r#""sw-2": { "kind": "switch" }, "sw-x": { "kind": "switch" },"#,
+            )
+            .replace(
+                r#"{ "between": ["gw-1", "sw-1"] },"#,
+                r#"{ "between": ["gw-1", "sw-1"] }, { "between": ["gw-1", "sw-x"] },"#,
+            );
+        assert!(text.contains(r#"["gw-1", "sw-x"]"#), "{text}");
+        let hits = messages(&text);
+        assert!(hits.iter().all(|h| !h.contains("gw-1~sw-1")), "{hits:#?}");
+        assert!(hits.iter().any(|h| h.contains("cross sw-1~sw-2 alone")), "{hits:#?}");
+    }
+
+    #[test]
     fn two_links_or_a_shared_switch_are_fine() {
         let group = r#"{ "kind": "vrrp", "members": ["gw-1", "gw-2"] }"#;
         assert!(only("SPOF-L031", &design(group, 2)).is_empty());

@@ -29,6 +29,9 @@ pub struct NetworkIndex {
     /// Per element: forwards inside one L2 segment only (a switch), so link-local
     /// multicast such as VRRP adverts crosses it while it stops at a router.
     pub switching: Vec<bool>,
+    /// Per element: for a switch, its L2 domain (the switches it reaches over links
+    /// between switches, all working); `u32::MAX` for anything else.
+    pub switch_domain: Vec<u32>,
 }
 
 impl NetworkIndex {
@@ -46,8 +49,25 @@ impl NetworkIndex {
             attached[b.0 as usize].push(a);
         }
         let forwarding = model.elements.iter().map(|e| FORWARDING.contains(&e.kind)).collect();
-        let switching = model.elements.iter().map(|e| SWITCHING.contains(&e.kind)).collect();
-        NetworkIndex { adjacency, attached, forwarding, switching }
+        let switching: Vec<bool> = model.elements.iter().map(|e| SWITCHING.contains(&e.kind)).collect();
+        let mut switch_domain = vec![u32::MAX; n];
+        for start in 0..n {
+            if !switching[start] || switch_domain[start] != u32::MAX {
+                continue;
+            }
+            switch_domain[start] = start as u32;
+            let mut stack = vec![start];
+            while let Some(v) = stack.pop() {
+                for &(w, _) in &adjacency[v] {
+                    let wi = w.0 as usize;
+                    if switching[wi] && switch_domain[wi] == u32::MAX {
+                        switch_domain[wi] = start as u32;
+                        stack.push(wi);
+                    }
+                }
+            }
+        }
+        NetworkIndex { adjacency, attached, forwarding, switching, switch_domain }
     }
 
     /// Per element: whether a path crosses it, a forwarding device, or with
@@ -66,9 +86,27 @@ impl NetworkIndex {
     /// when `m` is cabled to no such switch (the segment is not modelled). A VRRP/HSRP
     /// router whose interface is down is in FAULT (keepalived) or Init (Cisco HSRP) and
     /// holds no virtual IP. O(degree of `m`).
-    pub fn segment_link_up(&self, segment: &[ElementId], m: ElementId, works: impl Fn(ElementId) -> bool) -> bool {
-        let on_segment =
-            |w: ElementId| if segment.is_empty() { self.switching[w.0 as usize] } else { segment.contains(&w) };
+    ///
+    /// With no `segment` given, the segment is the L2 domains that join `m` to another
+    /// member of `g`: a switch cabled to `m` alone (a leg into another VLAN) is another
+    /// interface, and losing the member's cable to the shared domain still puts it in
+    /// FAULT rather than making it a second master.
+    pub fn segment_link_up(&self, g: &super::Group, m: ElementId, works: impl Fn(ElementId) -> bool) -> bool {
+        let segment = &g.advert_segment;
+        let joins_another_member = |w: ElementId| {
+            let domain = self.switch_domain[w.0 as usize];
+            g.members
+                .iter()
+                .filter(|&&x| x != m)
+                .any(|&x| self.adjacency[x.0 as usize].iter().any(|&(y, _)| self.switch_domain[y.0 as usize] == domain))
+        };
+        let on_segment = |w: ElementId| {
+            if segment.is_empty() {
+                self.switching[w.0 as usize] && joins_another_member(w)
+            } else {
+                segment.contains(&w)
+            }
+        };
         let mut links = self.adjacency[m.0 as usize].iter().filter(|&&(w, _)| on_segment(w)).peekable();
         links.peek().is_none() || links.any(|&(w, link)| works(link) && works(w))
     }
@@ -122,7 +160,7 @@ impl NetworkIndex {
     pub fn master_sets(&self, g: &super::Group, works: impl Fn(ElementId) -> bool) -> Vec<Vec<ElementId>> {
         let mut sets: Vec<Vec<ElementId>> = Vec::new();
         for &m in &g.members {
-            if !works(m) || !self.segment_link_up(&g.advert_segment, m, &works) {
+            if !works(m) || !self.segment_link_up(g, m, &works) {
                 continue;
             }
             match sets.iter_mut().find(|set| self.adverts_reach(g, m, |w| set.contains(&w), &works, true)) {

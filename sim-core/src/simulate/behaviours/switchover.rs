@@ -254,7 +254,7 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// Whether member `m`'s interface on the group's advert segment is up
     /// ([`crate::model::NetworkIndex::segment_link_up`]).
     fn segment_link_up(&self, j: usize, m: ElementId) -> bool {
-        self.cx.circuit.net.segment_link_up(&self.cx.model.groups[j].advert_segment, m, |e| self.works(e))
+        self.cx.circuit.net.segment_link_up(&self.cx.model.groups[j], m, |e| self.works(e))
     }
 
     /// A VRRP/HSRP member whose own interface on the advert segment is down is in FAULT
