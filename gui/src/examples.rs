@@ -37,6 +37,7 @@ pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/bond-into-one-switch.jsonc",
     "anti-patterns/cluster-no-quorum.jsonc",
     "anti-patterns/cluster-qdevice-no-fencing.jsonc",
+    "anti-patterns/db-behind-the-backup.jsonc",
     "anti-patterns/db-pair-one-array.jsonc",
     "anti-patterns/dns-rr-no-health-check.jsonc",
     "anti-patterns/flywheel-shorter-than-generator-start.jsonc",
