@@ -218,9 +218,7 @@ impl Flow<'_> {
         switches_only: bool,
         blocked: &[bool],
     ) -> Vec<Set> {
-        let forwarding: Vec<bool> = (self.net.forwarders(switches_only).iter().enumerate())
-            .map(|(i, &f)| f && !blocked.get(i).copied().unwrap_or(false))
-            .collect();
+        let forwarding = self.net.forwarders_except(switches_only, blocked);
         let n = self.model.elements.len();
         self.work += n as u64;
         let mut source_side = vec![false; n];
@@ -425,13 +423,8 @@ pub fn single_failures_counted(model: &Model, pre_failed: &[bool]) -> (Vec<Optio
                 let blocked = crate::model::roles::blocked_by(model, choice);
                 let mut chain_ends: Vec<(ElementId, Set)> = vec![(svc.from, flow.down(svc.from))];
                 for &tier in &svc.through {
-                    let holder = match tier {
-                        NodeRef::Group(g) => choice.iter().find(|c| c.0 == g).map(|c| c.1),
-                        _ => None,
-                    };
                     let anchors = model.anchors(tier);
-                    let kept: Vec<usize> =
-                        (0..anchors.len()).filter(|&i| holder.is_none_or(|h| h == anchors[i])).collect();
+                    let kept = crate::model::roles::chain_members(tier, &anchors, choice);
                     let members: Vec<ElementId> = kept.iter().map(|&i| anchors[i]).collect();
                     let unreached = flow.not_reached_via(&chain_ends, &members, false, &blocked);
                     let ineligible = flow.tier_ineligible(tier);

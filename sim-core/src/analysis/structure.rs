@@ -498,7 +498,7 @@ impl<'m> Builder<'m> {
         switches_only: bool,
         blocked: &[bool],
     ) -> Ref {
-        let forwarding = forwarders_unblocked(self.net.forwarders(switches_only), blocked);
+        let forwarding = self.net.forwarders_except(switches_only, blocked);
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
         enum Hub {
             Device(ElementId),
@@ -628,7 +628,7 @@ impl<'m> Builder<'m> {
         switches_only: bool,
         blocked: &[bool],
     ) -> Vec<Ref> {
-        let forwarding = forwarders_unblocked(self.net.forwarders(switches_only), blocked);
+        let forwarding = self.net.forwarders_except(switches_only, blocked);
         let n = self.model.elements.len();
         let mut target_side = vec![false; n];
         // seed(v): v is not seeded as a working element of an active source's closure.
@@ -1055,12 +1055,8 @@ impl<'m> Builder<'m> {
                 }
                 let prev_name = self.model.name_of(previous).to_string();
                 // Of a holder-only group, the chain runs through this choice's holder.
-                let holder = match tier {
-                    NodeRef::Group(g) => choice.iter().find(|c| c.0 == g).map(|c| c.1),
-                    _ => None,
-                };
                 let anchors = self.model.anchors(tier);
-                let kept: Vec<usize> = (0..anchors.len()).filter(|&i| holder.is_none_or(|h| h == anchors[i])).collect();
+                let kept = crate::model::roles::chain_members(tier, &anchors, choice);
                 let members: Vec<ElementId> = kept.iter().map(|&i| anchors[i]).collect();
                 let label = format!("{prev_name}->{tier_name}{suffix}");
                 let unreached = self.not_reached(&chain_ends, &members, &label, false, &blocked);
@@ -1122,11 +1118,6 @@ impl<'m> Builder<'m> {
             event_of: self.event_of,
         })
     }
-}
-
-/// `forwarding` with every element marked in `blocked` (which may be empty) taken out.
-fn forwarders_unblocked(forwarding: &[bool], blocked: &[bool]) -> Vec<bool> {
-    forwarding.iter().enumerate().map(|(i, &f)| f && !blocked.get(i).copied().unwrap_or(false)).collect()
 }
 
 /// Per element: the rebuild time a RAID slot adds to each failure of its disk, for

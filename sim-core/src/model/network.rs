@@ -81,6 +81,13 @@ impl NetworkIndex {
         }
     }
 
+    /// [`Self::forwarders`] with every element marked in `blocked` (which may be
+    /// shorter, or empty) taken out: standby members that forward nothing.
+    pub fn forwarders_except(&self, switches_only: bool, blocked: &[bool]) -> Vec<bool> {
+        let forwarding = self.forwarders(switches_only);
+        forwarding.iter().enumerate().map(|(i, &f)| f && !blocked.get(i).copied().unwrap_or(false)).collect()
+    }
+
     /// Whether member `m`'s interface on an advert segment is up: a link that `works` to
     /// a switch of `segment` that `works` (any switch when `segment` is empty). True
     /// when `m` is cabled to no such switch (the segment is not modelled). A VRRP/HSRP

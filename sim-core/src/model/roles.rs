@@ -9,7 +9,7 @@
 //! chain, with the other members forwarding nothing. Each choice is a branch; the
 //! service is down when every branch is.
 
-use super::{Arrangement, ElementId, GroupId, Model, NetworkIndex};
+use super::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef};
 
 /// Above this many holder choices (the product of the groups' sizes) the static
 /// engines stop enumerating and let every member forward, saying so in a note: the
@@ -56,14 +56,27 @@ pub fn holder_choices(model: &Model, net: &NetworkIndex) -> Option<Vec<Vec<(Grou
     Some(choices)
 }
 
-/// Per element: whether choice `choice` stops it forwarding (a member of one of its
-/// groups that is not that group's holder).
+/// The members that choice `choice` stops forwarding: of each of its groups, every
+/// member but the holder.
+pub fn standbys<'a>(model: &'a Model, choice: &'a [(GroupId, ElementId)]) -> impl Iterator<Item = ElementId> + 'a {
+    choice.iter().flat_map(move |&(g, holder)| model.group(g).members.iter().copied().filter(move |&m| m != holder))
+}
+
+/// Per element: whether choice `choice` stops it forwarding ([`standbys`]).
 pub fn blocked_by(model: &Model, choice: &[(GroupId, ElementId)]) -> Vec<bool> {
     let mut blocked = vec![false; model.elements.len()];
-    for &(g, holder) in choice {
-        for &m in model.group(g).members.iter().filter(|&&m| m != holder) {
-            blocked[m.0 as usize] = true;
-        }
+    for m in standbys(model, choice) {
+        blocked[m.0 as usize] = true;
     }
     blocked
+}
+
+/// The indices, in `members`, of the tier members a chain may run through under
+/// `choice`: of a group the choice covers, its holder only; else every member.
+pub fn chain_members(tier: NodeRef, members: &[ElementId], choice: &[(GroupId, ElementId)]) -> Vec<usize> {
+    let holder = match tier {
+        NodeRef::Group(g) => choice.iter().find(|c| c.0 == g).map(|c| c.1),
+        _ => None,
+    };
+    (0..members.len()).filter(|&i| holder.is_none_or(|h| h == members[i])).collect()
 }

@@ -178,6 +178,30 @@ fn ideal_simulation_agrees_with_the_exact_analysis_on_multi_tier_designs() {
     assert!(misses.len() <= 7, "{} of {compared} designs outside the 95% interval: {misses:#?}", misses.len());
 }
 
+/// docs/SEMANTICS.md §4 "Only the holder forwards", in the ideal simulator, on the
+/// exact case of tests/oracles/DERIVATIONS.md case 14: with internet~lb-2 and
+/// lb-1~sw-b failed together for an hour, no holder carries the chain (lb-1 cannot
+/// reach sw-b, lb-2 cannot be reached), a minimal cut set of the enumeration. Were
+/// the standby to forward, the request would enter through lb-1 and cross lb-2.
+#[test]
+fn the_ideal_chain_crosses_no_standby() {
+    let text = include_str!("../../../tests/cases/exact/standby-forwards-nothing.jsonc");
+    let drilled = text.replacen(
+        r#""expect": ["#,
+        r#""drills": [ { "fail": "internet~lb-2", "at": "1h", "for": "1h" }, { "fail": "lb-1~sw-b", "at": "1h", "for": "1h" } ],
+  "expect": ["#,
+        1,
+    );
+    assert_ne!(drilled, text);
+    let options = SimOptions { years: 1, replications: 1, seed: 14, random_failures: false, ideal: true };
+    let down_secs = (1.0 - simulate(&model(&drilled), &options).services[0].availability) * YEAR_SECS;
+    assert!((down_secs - 3600.0).abs() < 1e-6, "down {down_secs} s, not the drill's hour");
+    // Either failure alone leaves a holder that carries it.
+    let one = drilled.replace(r#", { "fail": "lb-1~sw-b", "at": "1h", "for": "1h" }"#, "");
+    assert_ne!(one, drilled);
+    assert_eq!(simulate(&model(&one), &options).services[0].availability, 1.0);
+}
+
 #[test]
 fn replications_do_not_depend_on_how_they_are_run() {
     let m = model(&crate::generate::random(30, 5));

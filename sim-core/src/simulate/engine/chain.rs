@@ -247,15 +247,14 @@ impl<'c, 'm> Sim<'c, 'm> {
             .chain
             .iter()
             .map(|(members, group)| {
-                let holder = group.and_then(|g| choice.iter().find(|c| c.0 == g).map(|c| c.1));
+                let tier =
+                    group.map_or_else(|| crate::model::NodeRef::Element(members[0]), crate::model::NodeRef::Group);
+                let kept = crate::model::roles::chain_members(tier, members, choice);
                 let eligible = self.eligible_members(members, *group);
-                eligible.into_iter().filter(|&m| holder.is_none_or(|h| h == m)).collect()
+                eligible.into_iter().filter(|m| kept.iter().any(|&i| members[i] == *m)).collect()
             })
             .collect();
-        let standbys: Vec<u32> = choice
-            .iter()
-            .flat_map(|&(g, h)| cx.model.group(g).members.iter().filter(move |&&m| m != h).map(|m| m.0))
-            .collect();
+        let standbys: Vec<u32> = crate::model::roles::standbys(cx.model, choice).map(|m| m.0).collect();
         for &m in &standbys {
             self.transit_blocked[m as usize] += 1;
         }
