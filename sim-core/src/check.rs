@@ -692,6 +692,17 @@ fn models_agree(
             measured_by,
         }
     };
+    // Down with nothing failed (SPOF-L033): the static side has only the bound 0 %, no
+    // figure to compare.
+    if t.down_as_elected {
+        let text = format!(
+            "static with timings: only the bound 0% (down with nothing failed as the groups elect, SPOF-L033), no figure to compare; simulated {} ({} simulated years, seed {})",
+            percent(if full { stats.full_service } else { stats.availability }),
+            runs.crude.simulated_years,
+            runs.crude.seed
+        );
+        return verdict(text, false, measured_by::CRUDE);
+    }
     // Only the (first-order) static figure above the crude interval with thin evidence
     // needs the estimator; then the crude run alone can only pass it.
     let undecided = agreement_undecided(model, s, Some(t), stats);

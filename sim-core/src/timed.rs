@@ -65,6 +65,11 @@ pub struct TimedFigure {
     pub failover: f64,
     /// The biggest contributors to `failover`, largest first (at most three).
     pub contributors: Vec<Contributor>,
+    /// Down with nothing failed, the groups as elected ([`Drills::down_as_elected`],
+    /// SPOF-L033): the figure is then 1 (`failover` is 1 − `detected`), a bound rather
+    /// than a first-order sum, since the service is up only while failures move a role
+    /// to a member that can carry it (the simulation measures that).
+    pub down_as_elected: bool,
 }
 
 impl TimedFigure {
@@ -73,9 +78,10 @@ impl TimedFigure {
         (self.detected + self.failover).min(1.0)
     }
 
-    /// The first-order failover term is within its range.
+    /// The first-order failover term is within its range (a service down as elected
+    /// has no first-order term: its figure is the bound 1).
     pub fn first_order_holds(&self) -> bool {
-        self.failover <= FIRST_ORDER_LIMIT
+        self.down_as_elected || self.failover <= FIRST_ORDER_LIMIT
     }
 }
 
@@ -238,8 +244,7 @@ fn from_second_states(model: &Model, compiled: &mut Compiled) -> Vec<FromSecond>
         let (first, second) = (g.members[0], g.members[1]);
         // Long enough for the takeover to complete before the first member returns.
         let handover_secs = switchover.detect_secs + switchover.takeover_secs + 60.0;
-        let baseline_secs =
-            crate::simulate::single_failure_downtime_after(compiled, &[first], handover_secs, None, 0.0);
+        let baseline_secs = crate::simulate::single_failure_downtime_after(compiled, &[first], handover_secs, &[], 0.0);
         // Stints on the first member end at rate r1, on the second at r2 + both.
         let share = r1 / (r1 + r2 + both);
         out.push(FromSecond { group: g.id, first, second, handover_secs, share, baseline_secs });
@@ -297,14 +302,20 @@ fn harmless_held(
     evaluator.evaluate(&mask).service_up.iter().all(|&up| up)
 }
 
-/// Each service's downtime when `e` fails for `window_secs` while `state`'s group
-/// serves from its second member, the hand-over's own downtime taken off.
-fn downtime_from_second(compiled: &mut Compiled, state: &FromSecond, e: ElementId, window_secs: f64) -> Vec<f64> {
+/// Each service's downtime when the elements `failed` fail together for `window_secs`
+/// while `state`'s group serves from its second member, the hand-over's own downtime
+/// taken off.
+fn downtime_from_second(
+    compiled: &mut Compiled,
+    state: &FromSecond,
+    failed: &[ElementId],
+    window_secs: f64,
+) -> Vec<f64> {
     let total = crate::simulate::single_failure_downtime_after(
         compiled,
         &[state.first],
         state.handover_secs,
-        Some(e),
+        failed,
         window_secs,
     );
     total.iter().zip(&state.baseline_secs).map(|(t, b)| (t - b).max(0.0)).collect()
@@ -334,7 +345,7 @@ const DOWN_AS_ELECTED_SECS: f64 = 3600.0;
 /// Per service: whether a drill-less run from the all-up state has it down for more
 /// than [`DOWN_AS_ELECTED_SECS`]. One simulator run.
 fn down_as_elected(compiled: &mut Compiled) -> Vec<bool> {
-    let baseline = crate::simulate::single_failure_downtime_after(compiled, &[], 0.0, None, 0.0);
+    let baseline = crate::simulate::single_failure_downtime_after(compiled, &[], 0.0, &[], 0.0);
     baseline.iter().map(|&down_secs| down_secs > DOWN_AS_ELECTED_SECS).collect()
 }
 
@@ -396,7 +407,7 @@ impl Drills {
                     .iter()
                     .map(|state| {
                         (!quiet || !harmless_held(&mut evaluator, &held, state, e))
-                            .then(|| downtime_from_second(&mut compiled, state, e, window_secs))
+                            .then(|| downtime_from_second(&mut compiled, state, &[e], window_secs))
                     })
                     .collect();
                 Drilled { element: e, rate, window_secs, outage_secs, ideal_outage_secs, from_second_secs }
@@ -440,12 +451,12 @@ pub struct ServingFrom {
     pub share: f64,
 }
 
-/// The outage of service `s` when `e` fails for a year longer than `window_secs`,
-/// when it ends before the failure does: the failover sees the failure but takes
-/// longer than the repair. One simulator run.
-fn takeover_beyond_repair(compiled: &mut Compiled, e: ElementId, s: usize, window_secs: f64) -> Option<f64> {
+/// The outage of service `s` when the elements `failed` fail together for a year longer
+/// than `window_secs`, when it ends before the failure does: the failover sees the
+/// failure but takes longer than the repair. One simulator run.
+fn takeover_beyond_repair(compiled: &mut Compiled, failed: &[ElementId], s: usize, window_secs: f64) -> Option<f64> {
     let long_secs = window_secs + crate::simulate::YEAR_SECS;
-    let outage = crate::simulate::single_failure_downtime(compiled, e, long_secs, false)[s];
+    let outage = crate::simulate::failure_set_downtime(compiled, failed, long_secs)[s];
     (outage < long_secs * (1.0 - 1e-9)).then_some(outage)
 }
 
@@ -469,7 +480,7 @@ pub fn unseen_single_failures(
             // Down until the failure ends: the service's outage covers the whole window
             // (to a nanosecond per second: the drill's clock adds up floating seconds).
             if outage_secs >= d.window_secs * (1.0 - 1e-9) {
-                let takeover_secs = takeover_beyond_repair(&mut compiled, d.element, s, d.window_secs);
+                let takeover_secs = takeover_beyond_repair(&mut compiled, &[d.element], s, d.window_secs);
                 out[s].push(Unseen {
                     element: d.element,
                     service: s,
@@ -500,35 +511,41 @@ pub fn unseen_single_failures(
     Ok(out)
 }
 
-/// The services (by index) that element `e` alone takes down only because the failover
-/// does not see it ([`Unseen`]): up in the exact view, down for all of a drill of `e`.
-/// Empty when `e` does not fail. One simulator run.
-pub fn unseen_single_failure(model: &Model, e: ElementId) -> Vec<Unseen> {
-    let Some(f) = model.element(e).failure else { return Vec::new() };
-    let window_secs = detection_secs(model)[e.0 as usize] + f.mttr_secs;
+/// The services (by index) that the elements `failed`, failing together, take down only
+/// because the failover does not see it ([`Unseen`], its `element` the first of
+/// `failed`): up in the exact view, down for all of a drill that fails them at one
+/// instant for the longest of their mean detection delays plus MTTRs. Empty when none
+/// of them fails. A few simulator runs.
+pub fn unseen_failures(model: &Model, failed: &[ElementId]) -> Vec<Unseen> {
+    let detection = detection_secs(model);
+    let Some(window_secs) = failed
+        .iter()
+        .filter_map(|&e| model.element(e).failure.map(|f| detection[e.0 as usize] + f.mttr_secs))
+        .reduce(f64::max)
+    else {
+        return Vec::new();
+    };
     let mut compiled = Compiled::new(model, DRILL_OPTIONS);
     let elected = down_as_elected(&mut compiled);
-    let outage = crate::simulate::single_failure_downtime(&mut compiled, e, window_secs, false);
-    let mut failed = vec![false; model.elements.len()];
-    failed[e.0 as usize] = true;
-    let mut exact = crate::model::eval::evaluate(model, &failed);
+    let outage = crate::simulate::failure_set_downtime(&mut compiled, failed, window_secs);
+    let mut mask = vec![false; model.elements.len()];
+    for e in failed {
+        mask[e.0 as usize] = true;
+    }
+    let mut exact = crate::model::eval::evaluate(model, &mask);
     // A service down as elected is down in every drill: no drill names an unseen failure.
     for (up, &down) in exact.service_up.iter_mut().zip(&elected) {
         *up &= !down;
     }
     let whole = |o: f64| o >= window_secs * (1.0 - 1e-9);
-    let mut out: Vec<Unseen> = outage
-        .iter()
-        .enumerate()
-        .filter(|&(s, &o)| exact.service_up[s] && whole(o))
-        .map(|(service, &outage_secs)| (service, outage_secs))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|(service, outage_secs)| {
-            let takeover_secs = takeover_beyond_repair(&mut compiled, e, service, window_secs);
-            Unseen { element: e, service, outage_secs, window_secs, takeover_secs, serving_from: None }
-        })
-        .collect();
+    let element = failed[0];
+    let mut out: Vec<Unseen> = Vec::new();
+    for (service, &outage_secs) in outage.iter().enumerate() {
+        if exact.service_up[service] && whole(outage_secs) {
+            let takeover_secs = takeover_beyond_repair(&mut compiled, failed, service, window_secs);
+            out.push(Unseen { element, service, outage_secs, window_secs, takeover_secs, serving_from: None });
+        }
+    }
     // As in [`unseen_single_failures`]: or only while a group that does not fail back
     // serves from its second member.
     let states = from_second_states(model, &mut compiled);
@@ -537,10 +554,10 @@ pub fn unseen_single_failure(model: &Model, e: ElementId) -> Vec<Unseen> {
             continue;
         }
         for state in &states {
-            let o = downtime_from_second(&mut compiled, state, e, window_secs)[s];
+            let o = downtime_from_second(&mut compiled, state, failed, window_secs)[s];
             if whole(o) {
                 out.push(Unseen {
-                    element: e,
+                    element,
                     service: s,
                     outage_secs: o,
                     window_secs,
@@ -655,8 +672,12 @@ pub fn timed_figures_reusing(
                 return Err("not requested".into());
             }
             let detected = detected[s].clone()?;
+            if drills.down_as_elected[s] {
+                let failover = (1.0 - detected).max(0.0);
+                return Ok(TimedFigure { detected, failover, contributors: Vec::new(), down_as_elected: true });
+            }
             let (failover, contributors) = failover_term(model, singles, drills, s)?;
-            Ok(TimedFigure { detected, failover, contributors })
+            Ok(TimedFigure { detected, failover, contributors, down_as_elected: false })
         })
         .collect()
 }

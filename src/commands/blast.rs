@@ -1,7 +1,7 @@
 //! `spofsim blast FILE ID...`: everything that goes down with the given components,
 //! the dependency chain, the services affected and the redundancy defeated. It shows
-//! the state once failover has completed (plus, for one component, what the failover
-//! never sees); every output says so, since the outage while failover runs is a
+//! the state once failover has completed (plus what the failover never sees, from a
+//! drill that fails them all at one instant); every output says so, since the outage while failover runs is a
 //! drill's to measure.
 
 use std::io::Write;
@@ -53,8 +53,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
             h.second,
             b.failed.join(" and "),
             h.first,
-            // (Only a single failure is drilled for what the failover does not see.)
-            b.failed[0]
+            b.failed.join("\", \"at\": \"2h\", \"for\": \"1h\" }, { \"fail\": \"")
         ),
         None if failed.iter().all(|f| model.drills.iter().any(|d| d.element == *f)) => {
             format!("the scenario's `drills` already fail {}", b.failed.join(" and "))
@@ -62,12 +61,8 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
         None => format!("add one that fails {} to the scenario's `drills`", b.failed.join(" and ")),
     };
     let view = format!(
-        "the state once failover has completed{}; the outage while it runs (detection and takeover) is not shown: a drill measures it ({drill}, then `spofsim simulate {} --drills-only --years 1 --replications 1`)",
-        if failed.len() == 1 {
-            ", with failures the failover never sees"
-        } else {
-            " (failures the failover never sees are checked for one component at a time: blast each alone)"
-        },
+        "the state once failover has completed, with failures the failover never sees{}; the outage while it runs (detection and takeover) is not shown: a drill measures it ({drill}, then `spofsim simulate {} --drills-only --years 1 --replications 1`)",
+        if failed.len() == 1 { "" } else { " (all of them failed at one instant, for the longest of their detection delays plus repair times)" },
         args.file.display()
     );
     let out = match args.format {

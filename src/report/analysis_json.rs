@@ -4,7 +4,7 @@
 //!    results: [ { name, kind, unavailability, availability, nines, (or `skipped`: why)
 //!                 downtime_per_year_secs, bdd_nodes, coherent,
 //!                 with_timings: { unavailability, availability, detection_unavailability,
-//!                                 failover_unavailability, first_order_holds,
+//!                                 failover_unavailability, first_order_holds, down_as_elected,
 //!                                 contributors: [ { element, outage_secs, averaged_over_serving_member, share } ], note }
 //!                               (or { skipped: why }; absent for fault trees),
 //!                 cut_sets: { total, counts_by_order: { "1": n, .. }, truncated,
@@ -96,6 +96,7 @@ pub fn render(
                         "detection_unavailability": num(t.detected),
                         "failover_unavailability": num(t.failover),
                         "first_order_holds": t.first_order_holds(),
+                        "down_as_elected": t.down_as_elected,
                         "contributors": t.contributors.iter().map(|c| json!({
                             "element": c.element, "outage_secs": num(c.outage_secs),
                             "averaged_over_serving_member": c.averaged_over_serving_member, "share": num(c.share)

@@ -123,13 +123,20 @@ pub fn render(
             match timed {
                 Ok(t) => {
                     let u = t.unavailability();
-                    let _ = writeln!(
-                        out,
-                        "  with timings        {:.6}%  ({:.2} nines, {} down per year)",
-                        (1.0 - u) * 100.0,
-                        nines(u),
-                        Duration::from_secs(u * SECS_PER_YEAR).human()
-                    );
+                    if t.down_as_elected {
+                        let _ = writeln!(
+                            out,
+                            "  with timings        ≥ 0%  (down with nothing failed, SPOF-L033: a lower bound, not an estimate; `spofsim simulate` measures it)"
+                        );
+                    } else {
+                        let _ = writeln!(
+                            out,
+                            "  with timings        {:.6}%  ({:.2} nines, {} down per year)",
+                            (1.0 - u) * 100.0,
+                            nines(u),
+                            Duration::from_secs(u * SECS_PER_YEAR).human()
+                        );
+                    }
                     let _ = writeln!(
                         out,
                         "    with detection    {:.6e} unavailability (repairs start when noticed; exact)",

@@ -110,6 +110,12 @@ pub fn only_while_text(s: &sim_core::analysis::findings::Spof) -> String {
 
 /// "1.2e-5 (first order; r-1 3.609375s per failure 60%, ...)" for a figure's failover term.
 pub fn failover_text(t: &sim_core::timed::TimedFigure) -> String {
+    if t.down_as_elected {
+        return format!(
+            "{:.3e} (not a failover term: with nothing failed the members the groups elect cannot carry the service, which only a backup reaches, SPOF-L033, so it is counted down throughout; a lower bound on availability: it is up only while a failure moves the role to a member that can, which `spofsim simulate` measures)",
+            t.failover
+        );
+    }
     let who: Vec<String> = t
         .contributors
         .iter()

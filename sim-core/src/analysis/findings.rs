@@ -220,15 +220,31 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
     }
 }
 
-/// [`blast`], and for one failed element, the services it keeps down only because the
-/// failover does not see it (one drill: [`crate::timed::unseen_single_failure`]).
+/// [`blast`], and the services the failed elements (together) keep down only because the
+/// failover does not see them (a few drills: [`crate::timed::unseen_failures`]).
 pub fn blast_with_timings(model: &Model, failed: &[ElementId]) -> Blast {
     let mut evaluator = Evaluator::new(model);
     let mut b = blast_with(&mut evaluator, failed);
     b.two_masters = two_masters(model, &mut evaluator, failed);
-    if let [e] = failed {
-        for u in crate::timed::unseen_single_failure(model, *e) {
-            explain_unseen(model, &mut evaluator, &mut b, &u);
+    // A service one of the elements keeps down on its own is explained by that element
+    // alone (the others may be harmless); the set is named only where no element alone
+    // does it.
+    let mut alone: Vec<crate::timed::Unseen> = Vec::new();
+    if failed.len() > 1 {
+        for &e in failed {
+            for u in crate::timed::unseen_failures(model, &[e]) {
+                if !alone.iter().any(|a| a.service == u.service) {
+                    alone.push(u);
+                }
+            }
+        }
+    }
+    if !failed.is_empty() {
+        for u in crate::timed::unseen_failures(model, failed) {
+            match alone.iter().find(|a| a.service == u.service) {
+                Some(a) => explain_unseen(model, &mut evaluator, &mut b, &[a.element], a),
+                None => explain_unseen(model, &mut evaluator, &mut b, failed, &u),
+            }
         }
     }
     b
@@ -279,7 +295,7 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<cr
             let el = model.element(e);
             let mut blast = blast_with(&mut evaluator, &[e]);
             for u in unseen.iter().flatten().filter(|u| u.element == e) {
-                explain_unseen(model, &mut evaluator, &mut blast, u);
+                explain_unseen(model, &mut evaluator, &mut blast, &[e], u);
             }
             // Conditional: every service it takes down waits, for that, for a group to
             // serve from its second member.
@@ -352,11 +368,18 @@ fn watches(model: &Model, g: &crate::model::Group) -> String {
 }
 
 /// Adds to `blast` (the instant, perfect-detector view, where the service stays up)
-/// why service `u.service` stays down while `u.element` is down: the redundancy on its
+/// why service `u.service` stays down while the elements `failed` are down: the redundancy on its
 /// path whose first member still works, and what its detector watches instead.
-fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u: &crate::timed::Unseen) {
+fn explain_unseen(
+    model: &Model,
+    evaluator: &mut Evaluator,
+    blast: &mut Blast,
+    failed: &[ElementId],
+    u: &crate::timed::Unseen,
+) {
     let svc = &model.services[u.service];
-    let failed_text = blast.failed.join(" + ");
+    let failed_text = failed.iter().map(|&e| model.element(e).name.as_str()).collect::<Vec<_>>().join(" + ");
+    let (returns, it) = if failed.len() == 1 { ("returns", "it") } else { ("return", "them") };
     // The culprit: an active-standby group whose first member still works
     // and which, held to that member (its other members taken out), leaves the service
     // down, so another member would carry if the failover switched.
@@ -368,7 +391,7 @@ fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u
         let first = model.element(g.members[0]).name.as_str();
         let outage = crate::units::Duration::from_secs(u.outage_secs).span();
         let reason = format!(
-            "while {} serves from {second} (after {first} failed: it does not fail back; about {} of the time), down until {failed_text} returns (a drill from that state: {outage}): the failover does not see it, though {first} could carry",
+            "while {} serves from {second} (after {first} failed: it does not fail back; about {} of the time), down until {failed_text} {returns} (a drill from that state: {outage}): the failover does not see {it}, though {first} could carry",
             g.name,
             share_text(from.share)
         );
@@ -397,7 +420,9 @@ fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u
         return;
     }
     let mut mask = vec![false; model.elements.len()];
-    mask[u.element.0 as usize] = true;
+    for f in failed {
+        mask[f.0 as usize] = true;
+    }
     let first_works: Vec<bool> = {
         let eval = evaluator.evaluate(&mask);
         model.groups.iter().map(|g| eval.element_works[g.members[0].0 as usize]).collect()
@@ -462,9 +487,9 @@ fn explain_unseen(model: &Model, evaluator: &mut Evaluator, blast: &mut Blast, u
         format!("down {outage} for a {window} failure (a drill): the takeover outlasts the repair")
     } else if let Some(t) = u.takeover_secs {
         let takeover = crate::units::Duration::from_secs(t).span();
-        format!("down until {failed_text} returns (a drill: {outage}): the failover sees it, but its takeover ({takeover}) lasts as long as the repair or longer")
+        format!("down until {failed_text} {returns} (a drill: {outage}): the failover sees {it}, but its takeover ({takeover}) lasts as long as the repair or longer")
     } else {
-        format!("down until {failed_text} returns (a drill: {outage}), though another member could carry: the failover does not see it")
+        format!("down until {failed_text} {returns} (a drill: {outage}), though another member could carry: the failover does not see {it}")
     };
     if !blast.services_down.iter().any(|(name, _)| name == &svc.name) {
         blast.services_down.push((svc.name.clone(), vec![reason]));
@@ -536,6 +561,19 @@ mod tests {
         // The master's own uplink: VRRP alone holds it.
         let uplink = model.element_by_name("internet~gw-1").unwrap().id;
         let b = super::blast_with_timings(&model, &[uplink]);
+        assert_eq!(
+            b.defeats,
+            ["vrrp gw: keeps gw-1 active (its peers still hear it), though gw-1 cannot carry the service without internet~gw-1"],
+        );
+        // With a second failure that takes nothing down on its own (one of the bond's
+        // NICs), the service is still down: the drill fails both at one instant. (It
+        // said "all still up": only a single failure was drilled.) The uplink alone
+        // explains it, so the NIC is not blamed.
+        let nic = model.element_by_name("web-1/eth1").unwrap().id;
+        assert!(super::blast_with_timings(&model, &[nic]).services_down.is_empty());
+        let b = super::blast_with_timings(&model, &[uplink, nic]);
+        assert_eq!(b.services_down.len(), 1, "{b:#?}");
+        assert!(b.services_down[0].1[0].starts_with("down until internet~gw-1 returns (a drill: "), "{b:#?}");
         assert_eq!(
             b.defeats,
             ["vrrp gw: keeps gw-1 active (its peers still hear it), though gw-1 cannot carry the service without internet~gw-1"],

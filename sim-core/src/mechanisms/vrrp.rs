@@ -430,6 +430,7 @@ impl Spec for VrrpSpec {
             .collect();
         if let Some(g) = cx.group_mut() {
             g.member_detect_secs = member_master_down.clone();
+            g.member_preempt_secs = member_master_down.clone();
         }
         let switch = |lowered: bool, i: usize| {
             let own = member_master_down[i];
@@ -474,6 +475,10 @@ impl Spec for HsrpSpec {
         // Cisco IOS `standby preempt`: off unless configured.
         let preempt = self.preempt.unwrap_or(false);
         lower_pair(cx, &self.members, &priorities, hold, preempt, &self.vip, &self.require);
+        let n = self.members.len();
+        if let Some(g) = cx.group_mut() {
+            g.member_preempt_secs = vec![hello; n];
+        }
         // Cisco: a standby with a higher priority and preemption sends a coup on the
         // active's next hello, which carries the lowered priority.
         let per_member =

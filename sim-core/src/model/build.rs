@@ -114,6 +114,7 @@ impl ModelBuilder {
             arrangement: Arrangement::ActiveStandby,
             switchover: None,
             member_detect_secs: Vec::new(),
+            member_preempt_secs: Vec::new(),
             needs: Req::Always,
             vote_quorum: false,
             dynamics: None,

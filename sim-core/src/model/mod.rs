@@ -350,6 +350,12 @@ pub struct Group {
     /// Master_Down_Interval, whose Skew_Time falls with its priority, RFC 5798 §6.1).
     /// Empty: every member detects in `switchover.detect_secs`.
     pub member_detect_secs: Vec<f64>,
+    /// Per member (group order): seconds from the moment it outranks the active with
+    /// preemption on until it holds the role, the active serving meanwhile (VRRP: its
+    /// Master_Down_Interval, since a preempting backup discards the lower-priority
+    /// adverts until its timer fires, RFC 5798 §6.4.2; HSRP: one hello, whose coup it
+    /// answers, RFC 2281 §5). Empty: at once.
+    pub member_preempt_secs: Vec<f64>,
     /// Requirements of the group itself beyond its members.
     pub needs: Req,
     /// Members hold the role only in a partition with a majority of votes (one per

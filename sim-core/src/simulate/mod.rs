@@ -220,9 +220,20 @@ pub fn single_failure_downtime(
     for_secs: f64,
     read_error: bool,
 ) -> Vec<f64> {
-    debug_assert!(!compiled.options.random_failures);
-    compiled.drills = vec![(element.0, SINGLE_FAILURE_AT_SECS, for_secs)];
     compiled.forced_read_errors = if read_error { vec![element.0] } else { Vec::new() };
+    set_failure_downtime(compiled, &[element], for_secs)
+}
+
+/// As [`single_failure_downtime`] (no read errors), with every element of `elements`
+/// failed at the same instant for the same `for_secs`.
+pub fn failure_set_downtime(compiled: &mut Compiled, elements: &[crate::model::ElementId], for_secs: f64) -> Vec<f64> {
+    compiled.forced_read_errors = Vec::new();
+    set_failure_downtime(compiled, elements, for_secs)
+}
+
+fn set_failure_downtime(compiled: &mut Compiled, elements: &[crate::model::ElementId], for_secs: f64) -> Vec<f64> {
+    debug_assert!(!compiled.options.random_failures);
+    compiled.drills = elements.iter().map(|e| (e.0, SINGLE_FAILURE_AT_SECS, for_secs)).collect();
     compiled.options.years = ((SINGLE_FAILURE_AT_SECS + for_secs) / YEAR_SECS).ceil() as u32 + 1;
     let record = engine::run(compiled, 0);
     record.services.iter().map(|s| s.years.down_secs()).collect()
@@ -234,23 +245,21 @@ const SETTLE_SECS: f64 = 3600.0;
 
 /// Each service's downtime (in service index order) over a drill that first fails the
 /// members in `ahead` together for `ahead_secs` and returns them, so that a group that
-/// does not fail back is left serving from the member after them, then, when given,
-/// fails `element` for `for_secs` once that has settled. The caller subtracts the run
+/// does not fail back is left serving from the member after them, then fails the
+/// `elements` (none, one or several, together) for `for_secs` once that has settled. The caller subtracts the run
 /// without `element` to keep the failure's own part. Options as for
 /// [`single_failure_downtime`].
 pub fn single_failure_downtime_after(
     compiled: &mut Compiled,
     ahead: &[crate::model::ElementId],
     ahead_secs: f64,
-    element: Option<crate::model::ElementId>,
+    elements: &[crate::model::ElementId],
     for_secs: f64,
 ) -> Vec<f64> {
     debug_assert!(!compiled.options.random_failures);
     let at_secs = SINGLE_FAILURE_AT_SECS + ahead_secs + SETTLE_SECS;
     let mut drills: Vec<(u32, f64, f64)> = ahead.iter().map(|m| (m.0, SINGLE_FAILURE_AT_SECS, ahead_secs)).collect();
-    if let Some(e) = element {
-        drills.push((e.0, at_secs, for_secs));
-    }
+    drills.extend(elements.iter().map(|e| (e.0, at_secs, for_secs)));
     compiled.drills = drills;
     compiled.forced_read_errors = Vec::new();
     compiled.options.years = ((at_secs + for_secs) / YEAR_SECS).ceil() as u32 + 1;

@@ -63,15 +63,30 @@ impl Compiled<'_> {
             // A pool checked by a group of balancers keeps one rotation for all of them.
             if let (Behaviour::Share, Some(NodeRef::Group(b))) = (p.behaviour, p.checked_from) {
                 let balancers = &model.groups[b.0 as usize];
-                notes.push(format!(
-                    "{} {}: one rotation for the pool, not one per balancer of {} {}: after the balancer changes, a member the new one cannot reach stays in rotation for its check's interval × fall ({}), failing its share (pessimistic, up to that long degraded per change), and a member it reaches is in rotation at once, even one back within the last interval × rise ({}; optimistic by up to that long)",
+                // Each balancer of an active-standby pair brings its own verdicts
+                // (`behaviours::share::CheckView`); only two masters at once (members
+                // that no longer hear each other), or an all-answer GSLB's balancers,
+                // share one rotation.
+                let checkers = &self.groups[b.0 as usize];
+                let what = match checkers.behaviour {
+                    // Without a check nothing leaves or re-enters the rotation.
+                    _ if p.sees == Visibility::Nothing => None,
+                    Behaviour::Switchover if !checkers.peers_networked => None,
+                    Behaviour::Switchover => Some(format!(
+                        "whenever {} {} has two masters (its members cut apart; the \"two masters\" line counts them)",
+                        balancers.kind, balancers.name
+                    )),
+                    _ => Some(format!("across the balancers of {} {}", balancers.kind, balancers.name)),
+                };
+                if let Some(what) = what {
+                    notes.push(format!(
+                    "{} {}: one rotation for the pool {what}: when the balancers change, a member the new ones cannot reach stays in rotation for its check's interval × fall ({}), failing its share (pessimistic, up to that long degraded per change), and a member one of them reaches is in rotation at once, even one back within the last interval × rise ({}; optimistic by up to that long)",
                     g.kind,
                     g.name,
-                    balancers.kind,
-                    balancers.name,
                     span(p.detect_secs),
                     span(p.readmit_secs),
                 ));
+                }
             }
             // A single-answer GSLB with nobody passing its checks keeps answering the
             // last site; the service is counted down for a takeover once one returns.

@@ -31,6 +31,9 @@ pub struct GroupParams {
     /// Per member: its detection time as the member that takes over (VRRP: its own
     /// Master_Down_Interval); `detect_secs` for each when the kind has one for all.
     pub member_detect_secs: Vec<f64>,
+    /// Per member: how long its preemption takes, the active serving meanwhile
+    /// ([`crate::model::Group::member_preempt_secs`]); 0 in `ideal` runs.
+    pub member_preempt_secs: Vec<f64>,
     pub takeover_secs: f64,
     pub sees: Visibility,
     pub preempt: bool,
@@ -284,6 +287,11 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
     } else {
         vec![detect_secs; g.members.len()]
     };
+    let member_preempt_secs = if g.member_preempt_secs.len() == g.members.len() && g.switchover.is_some() {
+        g.member_preempt_secs.iter().map(|&s| zero(s)).collect()
+    } else {
+        vec![0.0; g.members.len()]
+    };
     let dr_rto_secs = g
         .members
         .iter()
@@ -326,6 +334,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         need,
         detect_secs,
         member_detect_secs,
+        member_preempt_secs,
         takeover_secs,
         sees,
         preempt: profile.preempt,

@@ -434,7 +434,8 @@ fn the_static_figure_with_timings_agrees_with_the_simulation_on_random_designs()
         let u = t.unavailability();
         let longest = m.elements.iter().filter_map(|e| e.failure).map(|f| f.mttr_secs).fold(0.0, f64::max) + 3600.0;
         let years = (OUTAGES * longest / (u * YEAR_SECS)).max(2000.0);
-        if years > MAX_YEARS || !t.first_order_holds() {
+        // A service down as elected has a bound (0 %), not a first-order figure.
+        if years > MAX_YEARS || !t.first_order_holds() || t.down_as_elected {
             continue;
         }
         let options = SimOptions {

@@ -8,5 +8,5 @@ mod probes;
 mod rebuild;
 pub(in crate::simulate) mod reconverge;
 mod restart;
-mod share;
+pub(in crate::simulate) mod share;
 mod switchover;

@@ -12,6 +12,35 @@ use crate::model::{ElementId, Visibility};
 use crate::simulate::engine::{Event, Sim};
 use crate::simulate::Behaviour;
 
+/// What one balancer's own health checks say of one pool member. Every balancer of a
+/// pair checks the pool all the time (HAProxy and keepalived's checkers run on the
+/// backup too), so the balancer that takes over brings its own verdicts: a member it
+/// has reached for less than `rise` checks is not in its rotation yet, and one it has
+/// not reached for `fall` checks is out already.
+#[derive(Clone, Copy, Debug)]
+pub(in crate::simulate) struct CheckView {
+    /// The balancer's checks reach the member (both work, a path joins them).
+    reach: bool,
+    /// Since when (seconds; minus infinity: since long before the run).
+    since_secs: f64,
+    /// Whether the member was in this balancer's rotation when `reach` last changed.
+    in_rotation_then: bool,
+}
+
+impl CheckView {
+    /// In this balancer's rotation at `now_secs`: a member out re-enters after
+    /// `readmit_secs` of reach (`rise` × `inter`), one in leaves after `detect_secs`
+    /// without (`fall` × `inter`).
+    fn in_rotation(&self, now_secs: f64, detect_secs: f64, readmit_secs: f64) -> bool {
+        let held_secs = now_secs - self.since_secs;
+        if self.reach {
+            self.in_rotation_then || held_secs >= readmit_secs
+        } else {
+            self.in_rotation_then && held_secs < detect_secs
+        }
+    }
+}
+
 impl<'c, 'm> Sim<'c, 'm> {
     /// Member `i` of share group `j` works and whoever checks it reaches it (a backend
     /// the active balancer cannot reach fails its health checks).
@@ -82,29 +111,57 @@ impl<'c, 'm> Sim<'c, 'm> {
         let cx = self.cx;
         let p = &cx.groups[j];
         let members = &cx.model.groups[j].members;
-        // Another balancer now runs the rotation (a GSLB or VRRP failover): it has been
-        // checking all along (HAProxy checks from every instance), so a member it
-        // reaches is in its rotation at once, with no `rise` to wait for. At the start
-        // of a run the balancers have been checking for long: a member none reaches is
-        // out at once (at the end of the instant, once the network has settled).
+        // Another balancer now runs the rotation (a VRRP failover): it has been checking
+        // all along, so its own verdicts hold (`CheckView`). Where the checkers are not
+        // one balancer of a pair (an all-answer GSLB's balancers, two masters during a
+        // split), a member one of them reaches is in rotation at once, with no `rise` to
+        // wait for (the approximation `notes` states). At the start of a run the
+        // balancers have been checking for long: a member none reaches is out at once
+        // (at the end of the instant, once the network has settled).
+        self.update_check_views(j);
         if std::mem::take(&mut self.groups[j].checker_switched) {
-            for i in 0..members.len() {
-                let works = self.healthy(j, i);
-                let st = &mut self.groups[j];
-                st.healthy[i] = works;
-                if works {
-                    st.in_rotation[i] = true;
-                    if st.removal_pending[i] || st.readmit_pending[i] {
-                        st.removal_pending[i] = false;
-                        st.readmit_pending[i] = false;
-                        st.removal_token[i] += 1;
-                    }
-                } else if self.now == 0.0 && st.in_rotation[i] {
+            if let Some(c) = self.sole_checking_balancer(j) {
+                // The new balancer's own verdicts: a member it has not reached for long
+                // enough is out, one it reaches again waits out the rest of its `rise`.
+                for i in 0..members.len() {
+                    let v = self.groups[j].check_views[c][i];
+                    let in_rotation = v.in_rotation(self.now, p.detect_secs, p.readmit_secs);
+                    let st = &mut self.groups[j];
+                    st.healthy[i] = v.reach;
+                    st.in_rotation[i] = in_rotation;
+                    st.removal_pending[i] = false;
                     st.readmit_pending[i] = false;
-                    st.removal_pending[i] = true;
                     st.removal_token[i] += 1;
                     let token = st.removal_token[i];
-                    self.schedule(self.now, Event::OutOfRotation { group: j as u32, member: i as u32, token });
+                    if v.reach && !in_rotation {
+                        st.readmit_pending[i] = true;
+                        let at = v.since_secs + p.readmit_secs;
+                        self.schedule(at, Event::BackInRotation { group: j as u32, member: i as u32, token });
+                    } else if !v.reach && in_rotation {
+                        st.removal_pending[i] = true;
+                        let at = v.since_secs + p.detect_secs;
+                        self.schedule(at, Event::OutOfRotation { group: j as u32, member: i as u32, token });
+                    }
+                }
+            } else {
+                for i in 0..members.len() {
+                    let works = self.healthy(j, i);
+                    let st = &mut self.groups[j];
+                    st.healthy[i] = works;
+                    if works {
+                        st.in_rotation[i] = true;
+                        if st.removal_pending[i] || st.readmit_pending[i] {
+                            st.removal_pending[i] = false;
+                            st.readmit_pending[i] = false;
+                            st.removal_token[i] += 1;
+                        }
+                    } else if self.now == 0.0 && st.in_rotation[i] {
+                        st.readmit_pending[i] = false;
+                        st.removal_pending[i] = true;
+                        st.removal_token[i] += 1;
+                        let token = st.removal_token[i];
+                        self.schedule(self.now, Event::OutOfRotation { group: j as u32, member: i as u32, token });
+                    }
                 }
             }
         }
@@ -122,8 +179,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                     st.removal_pending[i] = false;
                     st.removal_token[i] += 1;
                 }
-                if !st.in_rotation[i] && p.readmit_secs > 0.0 {
-                    // Back only after `rise` good checks in a row.
+                if !st.in_rotation[i] && p.readmit_secs > 0.0 && self.now > 0.0 {
+                    // Back only after `rise` good checks in a row (at the start of the
+                    // run, once the network has settled, the checks have long passed).
                     if !st.readmit_pending[i] {
                         st.readmit_pending[i] = true;
                         st.removal_token[i] += 1;
@@ -153,6 +211,72 @@ impl<'c, 'm> Sim<'c, 'm> {
             if sent_away && p.loses_sessions {
                 self.lose_sessions(j);
             }
+        }
+    }
+
+    /// The balancers of the active-standby group that checks share group `j`, if any
+    /// (and `j` checks at all): each one's checks are followed on their own.
+    fn check_balancers(&self, j: usize) -> Option<usize> {
+        match self.cx.groups[j].checked_from {
+            Some(crate::model::NodeRef::Group(g))
+                if self.cx.groups[g.0 as usize].behaviour == Behaviour::Switchover
+                    && self.cx.groups[j].sees != Visibility::Nothing =>
+            {
+                Some(g.0 as usize)
+            }
+            _ => None,
+        }
+    }
+
+    /// Brings each working balancer's `CheckView`s of share group `j` up to now. A
+    /// balancer that is down checks nothing. One that comes back starts afresh: HAProxy
+    /// starts its servers up and marks one down at its first failed check (one
+    /// `inter`), before a VRRP member that returns can hold the role (it listens for its
+    /// Master_Down_Interval first, over 3 advert intervals), so its verdicts are taken
+    /// as the reach it finds. At the start of the run every balancer has been checking
+    /// for long.
+    fn update_check_views(&mut self, j: usize) {
+        let Some(k) = self.check_balancers(j) else { return };
+        let (p, now) = (&self.cx.groups[j], self.now);
+        let members = &self.cx.model.groups[j].members;
+        let balancers = &self.cx.model.groups[k].members;
+        let first = self.groups[j].check_views.is_empty();
+        if first {
+            let blank = CheckView { reach: true, since_secs: f64::NEG_INFINITY, in_rotation_then: true };
+            self.groups[j].check_views = vec![vec![blank; members.len()]; balancers.len()];
+            self.groups[j].check_balancer_up = vec![true; balancers.len()];
+        }
+        for (c, &b) in balancers.iter().enumerate() {
+            let up = self.works(b);
+            let restarted = up && !self.groups[j].check_balancer_up[c];
+            self.groups[j].check_balancer_up[c] = up;
+            if !up {
+                continue;
+            }
+            for (i, &m) in members.iter().enumerate() {
+                // A standby checks too: it need only work itself (its own interfaces).
+                let reach = self.works(m) && self.reach_in_data_centre(&[b], m, true);
+                let v = &mut self.groups[j].check_views[c][i];
+                // Until the network has settled at the start of the run (spanning
+                // trees elected), every verdict is one of long standing.
+                if first || now == 0.0 || restarted {
+                    *v = CheckView { reach, since_secs: f64::NEG_INFINITY, in_rotation_then: reach };
+                } else if reach != v.reach {
+                    let in_rotation_then = v.in_rotation(now, p.detect_secs, p.readmit_secs);
+                    *v = CheckView { reach, since_secs: now, in_rotation_then };
+                }
+            }
+        }
+    }
+
+    /// The one balancer now running share group `j`'s checks, by its index in the
+    /// balancers' group, when a single member of an active-standby group does.
+    fn sole_checking_balancer(&self, j: usize) -> Option<usize> {
+        let k = self.check_balancers(j)?;
+        let st = &self.groups[k];
+        match (st.active, st.also_active) {
+            (Some(a), None) if self.works(self.cx.model.groups[k].members[a]) => Some(a),
+            _ => None,
         }
     }
 

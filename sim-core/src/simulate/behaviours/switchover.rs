@@ -340,7 +340,11 @@ impl<'c, 'm> Sim<'c, 'm> {
         let blocks_transit = self.cx.groups[j].blocks_transit;
         for (i, m) in members.iter().enumerate() {
             let st = &self.groups[j];
-            let want = st.window || (st.active != Some(i) && st.also_active != Some(i));
+            // A member whose preemption is under way is a backup still, but it forwards
+            // again (only the virtual IP waits for its timer): the old master keeps
+            // the role until then.
+            let want =
+                st.window || (st.active != Some(i) && st.also_active != Some(i) && st.preempt_pending != Some(i));
             if want != st.excluding[i] {
                 self.groups[j].excluding[i] = want;
                 if blocks_transit {
@@ -352,6 +356,7 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     pub(in crate::simulate) fn set_active(&mut self, j: usize, active: Option<usize>) {
         self.groups[j].active = active;
+        self.cancel_preempt(j);
         if active.is_some() {
             self.groups[j].last_active = active;
         }
@@ -361,6 +366,7 @@ impl<'c, 'm> Sim<'c, 'm> {
     }
 
     pub(in crate::simulate) fn begin_window(&mut self, j: usize, target: usize, delay: f64) {
+        self.cancel_preempt(j);
         if delay <= 0.0 && !self.takeover_allowed(j, target) {
             // An instant takeover (an ideal run) still waits for its preconditions.
             let st = &mut self.groups[j];
@@ -603,6 +609,17 @@ impl<'c, 'm> Sim<'c, 'm> {
                             st.detect_until = self.now + p.detect_secs;
                             self.set_active(j, None);
                         }
+                        None if self.in_fault(j, a) || self.track_faulted(j, a) => {
+                            // Every member is in FAULT (a shared segment switch or a
+                            // tracked object down on all of them): the master drops the
+                            // virtual IP too (keepalived FAULT, HSRP Init). On the way
+                            // back each member enters BACKUP and waits its own
+                            // Master_Down_Interval, so the highest priority claims the
+                            // role whoever held it before (RFC 5798 §6.4.1-6.4.2), even
+                            // without preemption (branch `None` below).
+                            self.groups[j].window_from = None;
+                            self.set_active(j, None);
+                        }
                         None => {}
                     }
                 } else if p.preempt {
@@ -623,8 +640,30 @@ impl<'c, 'm> Sim<'c, 'm> {
                             better = Some(i);
                         }
                     }
-                    if let Some(better) = better {
-                        self.set_active(j, Some(better));
+                    match better {
+                        // A VRRP backup preempts when its Master_Down_Timer fires (it
+                        // discards the master's lower-priority adverts meanwhile), an
+                        // HSRP router with its coup: the active serves until then.
+                        Some(better)
+                            if p.member_preempt_secs[better] > 0.0
+                                && self.groups[j].preempt_pending == Some(better) => {}
+                        Some(better) if p.member_preempt_secs[better] > 0.0 => {
+                            let st = &mut self.groups[j];
+                            st.preempt_pending = Some(better);
+                            st.preempt_token += 1;
+                            let token = st.preempt_token;
+                            let at = self.now + p.member_preempt_secs[better];
+                            self.schedule(at, Event::Preempt { group: j as u32, member: better as u32, token });
+                            self.apply_exclusion(j);
+                            self.mark_group(j);
+                        }
+                        Some(better) => self.set_active(j, Some(better)),
+                        None if self.groups[j].preempt_pending.is_some() => {
+                            self.cancel_preempt(j);
+                            self.apply_exclusion(j);
+                            self.mark_group(j);
+                        }
+                        None => {}
                     }
                 }
             }
@@ -706,6 +745,38 @@ impl<'c, 'm> Sim<'c, 'm> {
             self.set_active(j, choice);
             self.touch(group);
         }
+    }
+
+    /// Calls off a preemption under way (the role moved otherwise, or the member no
+    /// longer outranks the active).
+    fn cancel_preempt(&mut self, j: usize) {
+        let st = &mut self.groups[j];
+        if st.preempt_pending.take().is_some() {
+            st.preempt_token += 1;
+        }
+    }
+
+    /// A preempting member's timer fires: it takes the role if it still outranks the
+    /// active, which served until now (no gap).
+    pub(in crate::simulate) fn on_preempt(&mut self, group: u32, member: u32, token: u32) {
+        let (j, i) = (group as usize, member as usize);
+        if self.groups[j].preempt_token != token || self.groups[j].preempt_pending != Some(i) {
+            return;
+        }
+        self.groups[j].preempt_pending = None;
+        let still = match self.groups[j].active {
+            Some(a) => {
+                !self.groups[j].window
+                    && self.groups[j].also_active.is_none()
+                    && self.preempts_over(j, i, a)
+                    && self.seen_ok(j, i)
+            }
+            None => false,
+        };
+        if still {
+            self.set_active(j, Some(i));
+        }
+        self.touch(group);
     }
 
     /// A standby that stopped hearing the active promotes itself; if the active still runs on the other side of a partition, both serve (split brain).

@@ -85,6 +85,12 @@ pub(in crate::simulate) enum Event {
         member: u32,
         token: u32,
     },
+    /// A preempting member's timer fires: it takes the role (`behaviours::switchover`).
+    Preempt {
+        group: u32,
+        member: u32,
+        token: u32,
+    },
     /// A data set's restore from backup finished.
     DataRestored {
         set: u32,
@@ -175,6 +181,9 @@ pub(in crate::simulate) struct GroupState {
     // A standby that stopped hearing the active and promoted itself (both serve).
     pub(in crate::simulate) also_active: Option<usize>,
     pub(in crate::simulate) promote_pending: bool,
+    /// The member whose preemption is under way (its timer runs, the active serves).
+    pub(in crate::simulate) preempt_pending: Option<usize>,
+    pub(in crate::simulate) preempt_token: u32,
     /// A member deposed for losing quorum in a partition, kept out until it is heard again.
     pub(in crate::simulate) fenced: Option<usize>,
     pub(in crate::simulate) split_since: Option<f64>,
@@ -185,6 +194,12 @@ pub(in crate::simulate) struct GroupState {
     pub(in crate::simulate) checker_switched: bool,
     /// Probing groups: each member's verdict at the last re-judging (`behaviours::probes`).
     pub(in crate::simulate) probe_verdicts: Vec<bool>,
+    /// A pool checked by a group of balancers: per balancer (in that group's member
+    /// order) and pool member, what that balancer's own checks say
+    /// (`behaviours::share::CheckView`); empty until the pool first reacts.
+    pub(in crate::simulate) check_views: Vec<Vec<crate::simulate::behaviours::share::CheckView>>,
+    /// Per balancer of `check_views`: it worked at the pool's last reaction.
+    pub(in crate::simulate) check_balancer_up: Vec<bool>,
 }
 
 impl GroupState {
@@ -192,6 +207,7 @@ impl GroupState {
         GroupState {
             excluding: vec![false; m],
             in_rotation: vec![true; m],
+            check_views: Vec::new(),
             healthy: vec![true; m],
             removal_token: vec![0; m],
             removal_pending: vec![false; m],
@@ -723,7 +739,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             | Event::ReadError { group, .. }
             | Event::RestoreDone { group, .. }
             | Event::Reconverged { group }
-            | Event::Promote { group, .. } => self.group_changed(group as usize),
+            | Event::Promote { group, .. }
+            | Event::Preempt { group, .. } => self.group_changed(group as usize),
             _ => {}
         }
         match event {
@@ -799,6 +816,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::RestoreDone { group, token } => self.on_restore_done(group, token),
             Event::Reconverged { group } => self.on_reconverged(group),
             Event::Promote { group, member, token } => self.on_promote(group, member, token),
+            Event::Preempt { group, member, token } => self.on_preempt(group, member, token),
             Event::DataRestored { set, token } => self.on_data_restored(set, token),
         }
     }
