@@ -55,10 +55,17 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
             h.first,
             b.failed.join("\", \"at\": \"2h\", \"for\": \"1h\" }, { \"fail\": \"")
         ),
-        None if failed.iter().all(|f| model.drills.iter().any(|d| d.element == *f)) => {
-            format!("the scenario's `drills` already fail {}", b.failed.join(" and "))
-        }
-        None => format!("add one that fails {} to the scenario's `drills`", b.failed.join(" and ")),
+        None => match drilled_with(&model, &failed) {
+            Some(others) if others.is_empty() => {
+                format!("the scenario's `drills` already fail {}", b.failed.join(" and "))
+            }
+            Some(others) => format!(
+                "the scenario's `drills` already fail {}, though together with {} (whose effect the timeline shows too)",
+                b.failed.join(" and "),
+                others.join(", ")
+            ),
+            None => format!("add one that fails {} to the scenario's `drills`", b.failed.join(" and ")),
+        },
     };
     let view = format!(
         "the state once failover has completed, with failures the failover never sees{}; the outage while it runs (detection and takeover) is not shown: a drill measures it ({drill}, then `spofsim simulate {} --drills-only --years 1 --replications 1`)",
@@ -110,4 +117,36 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
     };
     let _ = std::io::stdout().write_all(out.as_bytes());
     Status::Ok
+}
+
+/// When the scenario's `drills` fail every element of `failed` at one instant: the
+/// other elements their drills fail while those run (sorted names; empty when they run
+/// alone), whose effect the timeline shows too. `None` when no such drill exists.
+fn drilled_with(model: &sim_core::model::Model, failed: &[sim_core::model::ElementId]) -> Option<Vec<String>> {
+    let &first = failed.first()?;
+    model
+        .drills
+        .iter()
+        .filter(|d| d.element == first)
+        .filter_map(|d0| {
+            let at = d0.at_secs;
+            let together: Vec<&sim_core::model::Drill> = failed
+                .iter()
+                .filter_map(|&f| model.drills.iter().find(|d| d.element == f && d.at_secs == at))
+                .collect();
+            if together.len() != failed.len() {
+                return None;
+            }
+            let end = together.iter().map(|d| d.at_secs + d.for_secs).fold(at, f64::max);
+            let mut others: Vec<String> = model
+                .drills
+                .iter()
+                .filter(|d| !failed.contains(&d.element) && d.at_secs < end && d.at_secs + d.for_secs > at)
+                .map(|d| model.element(d.element).name.clone())
+                .collect();
+            others.sort();
+            others.dedup();
+            Some(others)
+        })
+        .min_by_key(|others| others.len())
 }

@@ -77,11 +77,11 @@ pub fn run(args: &ValidateArgs, color: ColorMode) -> Status {
             ValidateFormat::Text => {
                 let line = match &loaded.model {
                     Some(m) => format!(
-                        "ok    {path}: {} elements, {} links, {} groups, {} services{}\n",
-                        m.elements.len(),
-                        m.links.len(),
-                        m.groups.len(),
-                        m.services.len(),
+                        "ok    {path}: {}, {}, {}, {}{}\n",
+                        crate::report::plural(m.elements.len() as u64, "element"),
+                        crate::report::plural(m.links.len() as u64, "link"),
+                        crate::report::plural(m.groups.len() as u64, "group"),
+                        crate::report::plural(m.services.len() as u64, "service"),
                         if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
                     ),
                     None => format!("error {path}: {errors} error(s), {warnings} warning(s)\n"),

@@ -483,7 +483,32 @@ fn explain_unseen(
         crate::units::Duration::from_secs(u.outage_secs).span(),
         crate::units::Duration::from_secs(u.window_secs).span(),
     );
-    let reason = if u.outage_secs > u.window_secs * 1.01 {
+    // Seen, but by tracking that moves the role off a first member that could carry to
+    // one that cannot (a tracked object the service does not need).
+    let moved_by_track = holders.is_empty().then(|| {
+        model.groups.iter().find_map(|g| {
+            let objects = g.track.as_ref()?.objects.first()?;
+            let object = objects.iter().find(|o| failed.contains(o))?;
+            if !first_works[g.id.0 as usize] {
+                return None;
+            }
+            let mut without_first = mask.clone();
+            without_first[g.members[0].0 as usize] = true;
+            (!evaluator.evaluate(&without_first).service_up[u.service]).then(|| {
+                format!(
+                    "{} {} tracks {} on {}, so the role moves off {}, which could carry the service, to a member that cannot",
+                    g.kind,
+                    g.name,
+                    model.element(*object).name,
+                    model.element(g.members[0]).name,
+                    model.element(g.members[0]).name
+                )
+            })
+        })
+    });
+    let reason = if let Some(Some(moved)) = &moved_by_track {
+        format!("down until {failed_text} {returns} (a drill: {outage}): {moved}")
+    } else if u.outage_secs > u.window_secs * 1.01 {
         format!("down {outage} for a {window} failure (a drill): the takeover outlasts the repair")
     } else if let Some(t) = u.takeover_secs {
         let takeover = crate::units::Duration::from_secs(t).span();
@@ -494,6 +519,10 @@ fn explain_unseen(
     if !blast.services_down.iter().any(|(name, _)| name == &svc.name) {
         blast.services_down.push((svc.name.clone(), vec![reason]));
         blast.services_down.sort();
+    }
+    if let Some(Some(moved)) = moved_by_track {
+        // "vrrp vip: tracks …", as the other groups' lines read.
+        holders.push(moved.replacen(" tracks ", ": tracks ", 1));
     }
     for h in holders {
         if !blast.defeats.contains(&h) {
@@ -578,5 +607,27 @@ mod tests {
             b.defeats,
             ["vrrp gw: keeps gw-1 active (its peers still hear it), though gw-1 cannot carry the service without internet~gw-1"],
         );
+    }
+
+    /// Tracking of a link the service does not need moves the role to a member that
+    /// cannot carry it: seen by the failover, moved the wrong way, and said so.
+    #[test]
+    fn tracking_that_moves_the_role_to_a_member_that_cannot_carry_is_named() {
+        let text = r#"{ "components": { "internet": { "kind": "entry" }, "sw-f": { "kind": "switch" },
+            "sw-x": { "kind": "switch" }, "lb-1": { "kind": "load-balancer" }, "lb-2": { "kind": "load-balancer" },
+            "web-1": { "kind": "server", "runs": ["web"] } },
+          "links": [ { "between": ["internet", "sw-f"] }, { "between": ["lb-1", "sw-f"] }, { "between": ["lb-2", "sw-f"] },
+            { "between": ["lb-1", "web-1"] }, { "between": ["lb-1", "sw-x"] } ],
+          "groups": { "vip": { "kind": "vrrp", "members": ["lb-1", "lb-2"], "track": { "lb-1": ["lb-1~sw-x"] } } },
+          "services": { "www": { "from": "internet", "through": ["vip", "web-1/web"] } } }"#;
+        let model = crate::load(text).model.expect("loads");
+        let link = model.element_by_name("lb-1~sw-x").unwrap().id;
+        let b = super::blast_with_timings(&model, &[link]);
+        assert_eq!(b.services_down.len(), 1, "{b:#?}");
+        assert!(
+            b.services_down[0].1[0].ends_with("vrrp vip tracks lb-1~sw-x on lb-1, so the role moves off lb-1, which could carry the service, to a member that cannot"),
+            "{b:#?}"
+        );
+        assert!(!b.services_down[0].1[0].contains("does not see"), "{b:#?}");
     }
 }

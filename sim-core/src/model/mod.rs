@@ -588,15 +588,19 @@ impl Model {
     pub fn summary(&self) -> String {
         use std::fmt::Write;
         let mut out = String::new();
+        let count = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
         let _ = writeln!(
             out,
-            "model {}: {} elements, {} links, {} groups, {} services, {} dependencies",
+            "model {}: {}, {}, {}, {}, {}",
             self.name,
-            self.elements.len(),
-            self.links.len(),
-            self.groups.len(),
-            self.services.len(),
-            self.graph.edge_count()
+            count(self.elements.len(), "element"),
+            count(self.links.len(), "link"),
+            count(self.groups.len(), "group"),
+            count(self.services.len(), "service"),
+            match self.graph.edge_count() {
+                1 => "1 dependency".to_string(),
+                n => format!("{n} dependencies"),
+            }
         );
         for e in &self.elements {
             let fm = e.failure.map_or("never fails".to_string(), |f| format!("A={:.6}", f.availability()));
