@@ -495,18 +495,17 @@ fn explain_unseen(
             let mut without_first = mask.clone();
             without_first[g.members[0].0 as usize] = true;
             (!evaluator.evaluate(&without_first).service_up[u.service]).then(|| {
-                format!(
-                    "{} {} tracks {} on {}, so the role moves off {}, which could carry the service, to a member that cannot",
-                    g.kind,
-                    g.name,
-                    model.element(*object).name,
-                    model.element(g.members[0]).name,
-                    model.element(g.members[0]).name
-                )
+                let first = &model.element(g.members[0]).name;
+                let what = format!(
+                    "tracks {} on {first}, so the role moves off {first}, which could carry the service, to a member that cannot",
+                    model.element(*object).name
+                );
+                // The reason reads "vrrp vip tracks …"; the defeated group "vrrp vip: tracks …".
+                (format!("{} {} {what}", g.kind, g.name), format!("{} {}: {what}", g.kind, g.name))
             })
         })
     });
-    let reason = if let Some(Some(moved)) = &moved_by_track {
+    let reason = if let Some(Some((moved, _))) = &moved_by_track {
         format!("down until {failed_text} {returns} (a drill: {outage}): {moved}")
     } else if u.outage_secs > u.window_secs * 1.01 {
         format!("down {outage} for a {window} failure (a drill): the takeover outlasts the repair")
@@ -520,9 +519,8 @@ fn explain_unseen(
         blast.services_down.push((svc.name.clone(), vec![reason]));
         blast.services_down.sort();
     }
-    if let Some(Some(moved)) = moved_by_track {
-        // "vrrp vip: tracks …", as the other groups' lines read.
-        holders.push(moved.replacen(" tracks ", ": tracks ", 1));
+    if let Some(Some((_, holder))) = moved_by_track {
+        holders.push(holder);
     }
     for h in holders {
         if !blast.defeats.contains(&h) {

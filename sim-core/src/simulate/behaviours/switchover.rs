@@ -644,9 +644,8 @@ impl<'c, 'm> Sim<'c, 'm> {
                         // A VRRP backup preempts when its Master_Down_Timer fires (it
                         // discards the master's lower-priority adverts meanwhile), an
                         // HSRP router with its coup: the active serves until then.
-                        Some(better)
-                            if p.member_preempt_secs[better] > 0.0
-                                && self.groups[j].preempt_pending == Some(better) => {}
+                        // Already under way (only a member with a timer is ever pending).
+                        Some(better) if self.groups[j].preempt_pending == Some(better) => {}
                         Some(better) if p.member_preempt_secs[better] > 0.0 => {
                             let st = &mut self.groups[j];
                             st.preempt_pending = Some(better);
