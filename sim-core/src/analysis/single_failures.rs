@@ -226,14 +226,14 @@ impl Flow<'_> {
         let mut k: Vec<Set> = vec![None; n];
         let mut seed: Vec<Set> = vec![None; n];
         for (a, inactive) in seeds {
-            for v in self.net.closure(*a) {
+            for v in self.net.closure_except(*a, blocked) {
                 source_side[v.0 as usize] = true;
                 let dv = self.down(v);
                 seed[v.0 as usize] = intersect(&seed[v.0 as usize], &union(inactive, &dv));
             }
         }
         let target_closures: Vec<(ElementId, Vec<ElementId>)> =
-            targets.iter().map(|&b| (b, self.net.closure(b))).collect();
+            targets.iter().map(|&b| (b, self.net.closure_except(b, blocked))).collect();
         for (_, c) in &target_closures {
             for v in c {
                 target_side[v.0 as usize] = true;

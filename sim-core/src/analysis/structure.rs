@@ -506,7 +506,7 @@ impl<'m> Builder<'m> {
             Cable(ElementId),
         }
         let closures: Vec<Vec<Vec<ElementId>>> =
-            layers.iter().map(|l| l.iter().map(|&(m, _)| self.net.closure(m)).collect()).collect();
+            layers.iter().map(|l| l.iter().map(|&(m, _)| self.net.closure_except(m, blocked)).collect()).collect();
         let mut in_closures: BTreeMap<ElementId, usize> = BTreeMap::new();
         for c in closures.iter().flatten() {
             for &v in c {
@@ -634,7 +634,7 @@ impl<'m> Builder<'m> {
         // seed(v): v is not seeded as a working element of an active source's closure.
         let mut seed: BTreeMap<ElementId, Ref> = BTreeMap::new();
         for &(a, inactive) in seeds {
-            for v in self.net.closure(a) {
+            for v in self.net.closure_except(a, blocked) {
                 let dv = self.down(v);
                 let name = format!("unseeded:{label}:{}", self.model.element(v).name);
                 let not_here = self.or(name.clone(), vec![inactive, dv]);
@@ -645,7 +645,7 @@ impl<'m> Builder<'m> {
         }
         let source_side = |v: ElementId| seed.contains_key(&v);
         let target_closures: Vec<(ElementId, Vec<ElementId>)> =
-            targets.iter().map(|&b| (b, self.net.closure(b))).collect();
+            targets.iter().map(|&b| (b, self.net.closure_except(b, blocked))).collect();
         for (_, c) in &target_closures {
             for v in c {
                 target_side[v.0 as usize] = true;
@@ -1031,6 +1031,11 @@ impl<'m> Builder<'m> {
                 vec![Vec::new()]
             }
         };
+        if crate::model::roles::choice_groups(self.model, &self.net).is_some_and(|(_, left_out)| left_out) {
+            if let Some(note) = self.split_bond_note(&svc) {
+                self.tree.notes.push(note);
+            }
+        }
         let mut tier_terms: Vec<(String, Ref)> = Vec::new();
         let mut hop_cuts: Vec<(String, Vec<Ref>)> = Vec::new();
         for choice in &choices {
@@ -1117,6 +1122,41 @@ impl<'m> Builder<'m> {
             terms,
             event_of: self.event_of,
         })
+    }
+}
+
+impl Builder<'_> {
+    /// The note for a service whose chain passes a member (one that receives requests
+    /// and sends them on) on a host with an active-backup bond that the holder choices
+    /// leave out for their cap (`model::roles::choice_groups`): its hops are then
+    /// judged with both NICs, so a request may arrive through one and leave through the
+    /// other, where the bond uses one at a time (Linux bonding.rst, "active-backup");
+    /// the simulator, which sends through the active NIC only, measures it.
+    /// O(bonds × chain members × closure).
+    fn split_bond_note(&self, svc: &crate::model::Service) -> Option<String> {
+        let passing = &svc.through[..svc.through.len().saturating_sub(1)];
+        let mut found: BTreeSet<(String, String)> = BTreeSet::new();
+        for g in crate::model::roles::interface_groups(self.model, &self.net) {
+            let nics = &self.model.group(g).members;
+            for &tier in passing {
+                for m in self.model.anchors(tier) {
+                    if self.net.closure(m).iter().any(|x| nics.contains(x)) {
+                        found.insert((self.model.element(m).name.clone(), self.model.group(g).name.clone()));
+                    }
+                }
+            }
+        }
+        let named: Vec<String> = found.iter().map(|(m, b)| format!("{m} (bond {b})")).collect();
+        let (verb, list) = match named.split_last() {
+            Some((last, [])) => ("receives requests and sends", last.clone()),
+            Some((last, rest)) => ("receive requests and send", format!("{} and {last}", rest.join(", "))),
+            None => return None,
+        };
+        Some(format!(
+            "{}: {list} {verb} them on, but with its active-backup bonds there would be more than {} choices of role holders, so the bonds are not chosen: a request may arrive through one NIC and leave through the other, while such a bond uses one NIC at a time (optimistic where the two directions work only through different NICs; `spofsim simulate` sends through the active NIC only and measures it)",
+            svc.name,
+            crate::model::roles::MAX_HOLDER_CHOICES,
+        ))
     }
 }
 

@@ -771,4 +771,89 @@ mod tests {
             }
         }
     }
+
+    /// An active-backup bond uses one NIC at a time (Linux bonding.rst,
+    /// "active-backup"), so a request arrives and leaves web-1 through the same NIC.
+    /// Its NICs go to two switches that share no link; the balancer is cabled to both,
+    /// the database to sw-2 only. Through eth1 the request comes over lb~sw-2; through
+    /// eth0 it comes over lb~sw-1 but reaches the database only back through the
+    /// balancer and lb~sw-2. Either way the service needs lb~sw-2: U = q(lb~sw-2) =
+    /// 1e-3, and lb~sw-2 is a SPOF. Judging each hop with both NICs would give U = 0
+    /// (in through eth0, out through eth1 straight to sw-2). The ideal simulation
+    /// (perfect detection puts the bond on the NIC that serves) is down exactly while
+    /// lb~sw-2 is.
+    #[test]
+    fn a_request_through_an_active_backup_bond_uses_one_nic() {
+        let text = r#"{ "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" },
+                "switch": { "availability": "100%" }, "server": { "availability": "100%" },
+                "process": { "availability": "100%" }, "load-balancer": { "availability": "100%" } },
+              "components": { "internet": { "kind": "entry" }, "lb": { "kind": "load-balancer" },
+                "sw-1": { "kind": "switch" }, "sw-2": { "kind": "switch" },
+                "web-1": { "kind": "server", "runs": ["web"], "bond": { "to": ["sw-1", "sw-2"] } },
+                "db-1": { "kind": "server", "runs": ["db"], "nics": ["sw-2"] } },
+              "links": [ { "between": ["internet", "lb"] }, { "between": ["lb", "sw-1"] },
+                { "between": ["lb", "sw-2"], "availability": "99.9%" } ],
+              "services": { "s": { "from": "internet", "through": ["lb", "web-1/web", "db-1/db"] } } }"#;
+        let loaded = crate::load(text);
+        assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+        let m = loaded.model.unwrap();
+        let tree = structure::service_trees(&m).remove(0).unwrap();
+        let u = analyze_tree(&tree, &Options::default()).unwrap().probability;
+        assert!((u - 1e-3).abs() < 1e-12, "{u:e}");
+        assert!(!tree.notes.iter().any(|n| n.contains("one NIC at a time")), "{:#?}", tree.notes);
+        let singles = crate::analysis::single_failures::single_failures(&m);
+        let spofs: Vec<String> =
+            singles[0].clone().unwrap_or_default().iter().map(|&e| m.element(e).name.clone()).collect();
+        assert_eq!(spofs, ["lb~sw-2"]);
+        let options =
+            crate::simulate::SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal: true };
+        let mut compiled = crate::simulate::Compiled::new(&m, options);
+        assert_eq!(crate::simulate::failure_set_downtime(&mut compiled, &[], 3600.0), [0.0]);
+        let link = m.elements.iter().find(|e| e.name == "lb~sw-2").unwrap().id;
+        assert_eq!(crate::simulate::failure_set_downtime(&mut compiled, &[link], 3600.0), [3600.0]);
+    }
+
+    /// Nine pool members behind active-backup bonds make 2⁹ = 512 choices of which NIC
+    /// each uses, past the cap of 256: the bonds are not chosen, and the analysis says
+    /// so for the service whose chain they carry. With the pool as the last tier no
+    /// request leaves through them, nothing is chosen and nothing is said.
+    #[test]
+    fn bonds_past_the_choice_cap_are_noted() {
+        let design = |through: &str| {
+            let servers: Vec<String> = (1..=9)
+                .map(|i| {
+                    format!(
+                        r#""web-{i}": {{ "kind": "server", "runs": ["web"], "bond": {{ "to": ["sw-1", "sw-2"] }} }}"#
+                    )
+                })
+                .collect();
+            let members: Vec<String> = (1..=9).map(|i| format!(r#""web-{i}/web""#)).collect();
+            format!(
+                r#"{{ "components": {{ "internet": {{ "kind": "entry" }}, "lb": {{ "kind": "load-balancer" }},
+                    "sw-1": {{ "kind": "switch" }}, "sw-2": {{ "kind": "switch" }}, {},
+                    "db-1": {{ "kind": "server", "runs": ["db"], "nics": ["sw-2"] }} }},
+                  "links": [ {{ "between": ["internet", "lb"] }}, {{ "between": ["lb", "sw-1"] }}, {{ "between": ["lb", "sw-2"] }} ],
+                  "groups": {{ "pool": {{ "kind": "lb-pool", "balancer": "lb", "members": [{}] }} }},
+                  "services": {{ "s": {{ "from": "internet", "through": {through} }} }} }}"#,
+                servers.join(", "),
+                members.join(", ")
+            )
+        };
+        let loaded = crate::load(&design(r#"["pool", "db-1/db"]"#));
+        assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+        let m = loaded.model.unwrap();
+        let tree = structure::service_trees(&m).remove(0).unwrap();
+        let notes: Vec<&String> = tree.notes.iter().filter(|n| n.contains("one NIC at a time")).collect();
+        assert_eq!(notes.len(), 1, "{:#?}", tree.notes);
+        assert!(
+            notes[0].starts_with("s: web-1/web (bond web-1/bond), web-2/web (bond web-2/bond)")
+                && notes[0].contains("web-9/web (bond web-9/bond) receive requests and send them on")
+                && notes[0].contains("more than 256 choices"),
+            "{}",
+            notes[0]
+        );
+        let last = crate::load(&design(r#"["pool"]"#)).model.unwrap();
+        let tree = structure::service_trees(&last).remove(0).unwrap();
+        assert!(!tree.notes.iter().any(|n| n.contains("one NIC at a time")), "{:#?}", tree.notes);
+    }
 }

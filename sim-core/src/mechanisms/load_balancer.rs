@@ -150,6 +150,15 @@ pub fn lower_check(cx: &mut LowerCx, check: &CheckSpec) -> Option<(f64, f64)> {
     Some((interval * f64::from(fall), interval * f64::from(rise)))
 }
 
+/// The seconds between a checked group's health checks (`check.interval`, lowered by
+/// [`lower_check`]); `None` when the group has no check.
+pub fn check_interval_secs(g: &crate::model::Group) -> Option<f64> {
+    match g.attrs.get("check_interval") {
+        Some(Attr::Secs(secs)) => Some(*secs),
+        _ => None,
+    }
+}
+
 /// A pool of members behind a load balancer (or an LB pair's VRRP group).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -210,6 +210,9 @@ impl Evaluator<'_> {
     fn reach_via(&self, sources: &[ElementId], b: ElementId, switches_only: bool, standbys: &[ElementId]) -> bool {
         let forwarding = self.net.forwarders(switches_only);
         let n = self.model.elements.len();
+        // A standby that forwards nothing in any case (a bond's idle NIC) carries
+        // nothing at all: it neither sends nor receives.
+        let idle = |v: ElementId| standbys.contains(&v) && !self.net.forwarding[v.0 as usize];
         let mut seeded = vec![false; n];
         let mut reached = vec![false; n];
         let mut queue = VecDeque::new();
@@ -218,7 +221,7 @@ impl Evaluator<'_> {
                 continue;
             }
             for &v in &self.closure[a.0 as usize] {
-                if self.works(v) && !seeded[v.0 as usize] {
+                if self.works(v) && !idle(v) && !seeded[v.0 as usize] {
                     seeded[v.0 as usize] = true;
                     reached[v.0 as usize] = true;
                     queue.push_back(v);
@@ -227,7 +230,7 @@ impl Evaluator<'_> {
         }
         let mut in_closure_b = vec![false; n];
         for &v in &self.closure[b.0 as usize] {
-            in_closure_b[v.0 as usize] = true;
+            in_closure_b[v.0 as usize] = !idle(v);
         }
         while let Some(u) = queue.pop_front() {
             let ui = u.0 as usize;
@@ -345,14 +348,18 @@ impl Evaluator<'_> {
         let svc = &self.model.services[s];
         // Every group whose standby members forward nothing, as the simulator plays it
         // (`standby_blocks_transit`), with its members: one holder each, all choices.
-        // Only groups with a forwarding member: an endpoint forwards nothing anyway.
+        // Groups with a forwarding member (an endpoint forwards nothing anyway), and
+        // host-local ones (an active-backup bond, whose idle NIC carries nothing).
         let forwarding = self.net.forwarders(false);
         let exclusive: Vec<(GroupId, &Vec<ElementId>)> = self
             .model
             .groups
             .iter()
             .filter(|g| g.arrangement == Arrangement::ActiveStandby)
-            .filter(|g| g.members.iter().any(|m| forwarding[m.0 as usize]))
+            .filter(|g| {
+                g.members.iter().any(|m| forwarding[m.0 as usize])
+                    || crate::mechanisms::profile(self.model, g).host_local
+            })
             .filter(|g| crate::mechanisms::profile(self.model, g).standby_blocks_transit)
             .map(|g| (g.id, &g.members))
             .collect();

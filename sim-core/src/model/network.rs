@@ -192,6 +192,16 @@ impl NetworkIndex {
         }
         seen
     }
+
+    /// [`Self::closure`] without the elements `blocked` marks that forward nothing: an
+    /// active-backup bond's idle NIC carries no traffic at all under a choice of holders
+    /// (docs/SEMANTICS.md §4, `model::roles`), while a blocked forwarding device (a
+    /// VRRP backup) stays in its own closure and only stops forwarding.
+    pub fn closure_except(&self, e: ElementId, blocked: &[bool]) -> Vec<ElementId> {
+        let mut c = self.closure(e);
+        c.retain(|v| !blocked.get(v.0 as usize).copied().unwrap_or(false) || self.forwarding[v.0 as usize]);
+        c
+    }
 }
 
 impl Model {

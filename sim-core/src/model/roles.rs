@@ -7,7 +7,9 @@
 //! static engines judge the state after failover, where the holder may be any eligible
 //! member: they ask whether *some* choice of one holder per such group carries the
 //! chain, with the other members forwarding nothing. Each choice is a branch; the
-//! service is down when every branch is.
+//! service is down when every branch is. An active-backup bond is chosen the same way
+//! where it matters to a chain: its idle NIC carries nothing, so a request arrives and
+//! leaves through one NIC.
 
 use super::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef};
 
@@ -31,15 +33,78 @@ pub fn holder_only_groups(model: &Model, net: &NetworkIndex) -> Vec<GroupId> {
         .collect()
 }
 
-/// One holder per group of [`holder_only_groups`], every combination, in member
-/// order; `None` when there are more than [`MAX_HOLDER_CHOICES`]. With no such group,
-/// one empty choice (nothing blocked).
-pub fn holder_choices(model: &Model, net: &NetworkIndex) -> Option<Vec<Vec<(GroupId, ElementId)>>> {
-    let groups = holder_only_groups(model, net);
-    let count = groups.iter().try_fold(1usize, |acc, &g| acc.checked_mul(model.group(g).members.len()))?;
-    if count > MAX_HOLDER_CHOICES {
+/// The host-local groups whose standby members carry nothing (an active-backup bond:
+/// one NIC at a time, Linux bonding.rst "active-backup") where the choice can change a
+/// chain: the host is in the closure of a member of a tier that sends requests on
+/// (every tier but a service's last), and its members reach different neighbours. A
+/// request must then arrive and leave through the same NIC. In group order.
+/// O(services × tiers × members × closure).
+pub fn interface_groups(model: &Model, net: &NetworkIndex) -> Vec<GroupId> {
+    let mut sending = vec![false; model.elements.len()];
+    for svc in &model.services {
+        for &tier in &svc.through[..svc.through.len().saturating_sub(1)] {
+            for m in model.anchors(tier) {
+                for v in net.closure(m) {
+                    sending[v.0 as usize] = true;
+                }
+            }
+        }
+    }
+    model
+        .groups
+        .iter()
+        .filter(|g| matches!(g.arrangement, Arrangement::ActiveStandby))
+        .filter(|g| {
+            let p = crate::mechanisms::profile(model, g);
+            p.host_local && p.standby_blocks_transit
+        })
+        .filter(|g| g.members.iter().all(|m| sending[m.0 as usize]))
+        .filter(|g| {
+            let mut sides: Vec<Vec<ElementId>> = g
+                .members
+                .iter()
+                .map(|m| {
+                    let mut far: Vec<ElementId> = net.adjacency[m.0 as usize].iter().map(|x| x.0).collect();
+                    far.sort();
+                    far
+                })
+                .collect();
+            sides.sort();
+            sides.dedup();
+            sides.len() >= 2
+        })
+        .map(|g| g.id)
+        .collect()
+}
+
+/// The groups the static engines choose a holder for: every group of
+/// [`holder_only_groups`], then the [`interface_groups`] when all of them fit within
+/// [`MAX_HOLDER_CHOICES`] too. The flag says that interface groups were left out for
+/// the cap (the figure may then let a request arrive through one NIC of a bond and
+/// leave through the other: optimistic, and noted). `None` when the holder-only groups
+/// alone pass the cap.
+pub fn choice_groups(model: &Model, net: &NetworkIndex) -> Option<(Vec<GroupId>, bool)> {
+    let count =
+        |groups: &[GroupId]| groups.iter().try_fold(1usize, |acc, &g| acc.checked_mul(model.group(g).members.len()));
+    let mut groups = holder_only_groups(model, net);
+    if count(&groups).is_none_or(|c| c > MAX_HOLDER_CHOICES) {
         return None;
     }
+    let interfaces = interface_groups(model, net);
+    let before = groups.len();
+    groups.extend(interfaces.iter().copied());
+    if count(&groups).is_none_or(|c| c > MAX_HOLDER_CHOICES) {
+        groups.truncate(before);
+        return Some((groups, !interfaces.is_empty()));
+    }
+    Some((groups, false))
+}
+
+/// One holder per group of [`choice_groups`], every combination, in member order;
+/// `None` when the holder-only groups alone have more than [`MAX_HOLDER_CHOICES`].
+/// With no such group, one empty choice (nothing blocked).
+pub fn holder_choices(model: &Model, net: &NetworkIndex) -> Option<Vec<Vec<(GroupId, ElementId)>>> {
+    let (groups, _) = choice_groups(model, net)?;
     let mut choices: Vec<Vec<(GroupId, ElementId)>> = vec![Vec::new()];
     for g in groups {
         choices = choices
@@ -57,7 +122,8 @@ pub fn holder_choices(model: &Model, net: &NetworkIndex) -> Option<Vec<Vec<(Grou
 }
 
 /// The members that choice `choice` stops forwarding: of each of its groups, every
-/// member but the holder.
+/// member but the holder. A blocked member that does not forward (a bond's idle NIC)
+/// carries nothing at all ([`NetworkIndex::closure_except`]).
 pub fn standbys<'a>(model: &'a Model, choice: &'a [(GroupId, ElementId)]) -> impl Iterator<Item = ElementId> + 'a {
     choice.iter().flat_map(move |&(g, holder)| model.group(g).members.iter().copied().filter(move |&m| m != holder))
 }

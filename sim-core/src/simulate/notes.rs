@@ -88,6 +88,38 @@ impl Compiled<'_> {
                 ));
                 }
             }
+            // A balancer that starts again is taken to know its pool's state at once
+            // (`behaviours::share::update_check_views`); HAProxy drops a member it
+            // cannot reach at its first failed check, one interval later. That matters
+            // only where the interval outlasts the wait before the balancer can hold
+            // the role (a VRRP member listens for its Master_Down_Interval first).
+            if let (Behaviour::Share, Some(NodeRef::Group(b)), Some(interval)) =
+                (p.behaviour, p.checked_from, crate::mechanisms::load_balancer::check_interval_secs(g))
+            {
+                let checkers = &self.groups[b.0 as usize];
+                let balancers = &model.groups[b.0 as usize];
+                let wait = if checkers.listens_before_claiming {
+                    checkers.member_detect_secs.iter().copied().fold(f64::INFINITY, f64::min)
+                } else {
+                    0.0
+                };
+                if checkers.behaviour == Behaviour::Switchover && interval > wait {
+                    let takes = if wait > 0.0 {
+                        format!("the balancer can hold the role after {}", span(wait))
+                    } else {
+                        "the balancer takes traffic at once".to_string()
+                    };
+                    notes.push(format!(
+                        "{} {}: a balancer of {} {} that starts again is taken to know at once which members it cannot reach; HAProxy starts with every server up and drops one at its first failed check, one interval ({}) later, and {takes}: optimistic by up to {} per start where a member is then out of its reach",
+                        g.kind,
+                        g.name,
+                        balancers.kind,
+                        balancers.name,
+                        span(interval),
+                        span(interval - wait),
+                    ));
+                }
+            }
             // A single-answer GSLB with nobody passing its checks keeps answering the
             // last site; the service is counted down for a takeover once one returns.
             if p.behaviour == Behaviour::Switchover && matches!(p.sees, Visibility::Probes { .. }) {
@@ -149,16 +181,64 @@ mod tests {
         let loaded = crate::load(&text("www"));
         let model = loaded.model.expect("valid");
         let notes = Compiled::new(&model, options(false)).approximations();
-        assert_eq!(notes.len(), 2, "{notes:#?}");
+        assert_eq!(notes.len(), 3, "{notes:#?}");
         assert!(notes[0].starts_with("gslb www:") && notes[0].contains("(the TTL, 1m)"), "{}", notes[0]);
+        // A GSLB answers a returning balancer at once, so its restart costs up to a
+        // whole check interval (HAProxy's 2 s).
         assert!(
-            notes[1].starts_with("lb-pool pool:") && notes[1].contains("(6s)") && notes[1].contains("(4s;"),
+            notes[1].starts_with("lb-pool pool: a balancer of gslb www that starts again")
+                && notes[1].contains("takes traffic at once: optimistic by up to 2s per start"),
             "{}",
             notes[1]
+        );
+        assert!(
+            notes[2].starts_with("lb-pool pool: one rotation")
+                && notes[2].contains("(6s)")
+                && notes[2].contains("(4s;"),
+            "{}",
+            notes[2]
         );
         assert!(Compiled::new(&model, options(true)).approximations().is_empty());
         let single = crate::load(&text("lb-1")).model.expect("valid");
         let notes = Compiled::new(&single, options(false)).approximations();
         assert!(notes.iter().all(|n| !n.starts_with("lb-pool")), "{notes:#?}");
+    }
+
+    /// A VRRP pair of balancers checking a pool, whose members' Master_Down_Intervals
+    /// are 3 + 56/256 s (priority 200) and 3 + 156/256 s (100): the restart note only
+    /// where the check interval (5 s) outlasts the shorter of them:
+    /// 5 − 3.21875 = 1.78125 s, printed to two figures. At HAProxy's 2 s there is no restart note.
+    #[test]
+    fn restarted_balancers_are_noted_where_their_first_check_matters() {
+        let text = |interval: &str| {
+            format!(
+                r#"{{ "components": {{ "internet": {{"kind": "entry"}}, "sw": {{"kind": "switch"}},
+                    "lb-1": {{"kind": "load-balancer"}}, "lb-2": {{"kind": "load-balancer"}},
+                    "w1": {{"kind": "server", "nics": ["sw"]}}, "w2": {{"kind": "server", "nics": ["sw"]}} }},
+                  "links": [ {{"between": ["internet", "lb-1"]}}, {{"between": ["internet", "lb-2"]}},
+                             {{"between": ["lb-1", "sw"]}}, {{"between": ["lb-2", "sw"]}} ],
+                  "groups": {{ "vip": {{"kind": "vrrp", "members": ["lb-1", "lb-2"], "priorities": [200, 100] }},
+                              "pool": {{"kind": "lb-pool", "balancer": "vip", "members": ["w1", "w2"], "check": {{"type": "tcp"{interval}}} }} }},
+                  "services": {{ "s": {{ "from": "internet", "through": ["pool"] }} }} }}"#
+            )
+        };
+        let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: true, ideal: false };
+        let loaded = crate::load(&text(r#", "interval": "5s""#));
+        assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+        let model = loaded.model.expect("valid");
+        let notes = Compiled::new(&model, options.clone()).approximations();
+        let restart: Vec<&String> = notes.iter().filter(|n| n.contains("starts again")).collect();
+        assert_eq!(restart.len(), 1, "{notes:#?}");
+        assert!(
+            restart[0].starts_with("lb-pool pool: a balancer of vrrp vip")
+                && restart[0].contains("(5s) later")
+                && restart[0].contains("after 3.2s")
+                && restart[0].contains("up to 1.8s per start"),
+            "{}",
+            restart[0]
+        );
+        let model = crate::load(&text("")).model.expect("valid");
+        let notes = Compiled::new(&model, options).approximations();
+        assert!(!notes.iter().any(|n| n.contains("starts again")), "{notes:#?}");
     }
 }

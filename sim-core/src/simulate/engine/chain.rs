@@ -258,6 +258,22 @@ impl<'c, 'm> Sim<'c, 'm> {
         for &m in &standbys {
             self.transit_blocked[m as usize] += 1;
         }
+        // The chosen holder carries, whichever member its group's own election holds
+        // off now (an ideal bond keeps its first working NIC, which need not be the
+        // one that serves).
+        let lifted: Vec<u32> = choice
+            .iter()
+            .filter(|&&(g, holder)| {
+                let j = g.0 as usize;
+                let i = cx.model.groups[j].members.iter().position(|&m| m == holder);
+                cx.groups[j].blocks_transit
+                    && i.is_some_and(|i| self.groups[j].excluding.get(i).copied().unwrap_or(false))
+            })
+            .map(|&(_, holder)| holder.0)
+            .collect();
+        for &m in &lifted {
+            self.transit_blocked[m as usize] -= 1;
+        }
         let mut ends = vec![ElementId(sn.entry)];
         let mut up = true;
         for eligible in tiers {
@@ -271,6 +287,9 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
         for &m in &standbys {
             self.transit_blocked[m as usize] -= 1;
+        }
+        for &m in &lifted {
+            self.transit_blocked[m as usize] += 1;
         }
         up
     }
