@@ -22,7 +22,8 @@
 //! up, and takes each group as serving from its first member, except a group that does
 //! not fail back: each failure is drilled again while it serves from its second member
 //! ([`FromSecond`]), and the two outages are weighted by each member's share of the
-//! time (docs/SEMANTICS.md §5); the relative error is otherwise of the order of the
+//! time (docs/SEMANTICS.md §5), the groups' states taken as independent (shortenings
+//! compound: [`failover_term`]); the relative error is otherwise of the order of the
 //! other elements' unavailability. When
 //! the term is not small (above [`FIRST_ORDER_LIMIT`]) the delays are comparable to the
 //! time between failures and only `simulate` can say how available the service is;
@@ -672,6 +673,11 @@ pub fn timed_figures_reusing(
                 return Err("not requested".into());
             }
             let detected = detected[s].clone()?;
+            // Down with nothing failed even with perfect failover: the figure is exact
+            // (0 %), not a bound on what the election leaves (SPOF-L033).
+            if detected >= 1.0 - 1e-12 {
+                return Ok(TimedFigure { detected, failover: 0.0, contributors: Vec::new(), down_as_elected: false });
+            }
             if drills.down_as_elected[s] {
                 let failover = (1.0 - detected).max(0.0);
                 return Ok(TimedFigure { detected, failover, contributors: Vec::new(), down_as_elected: true });
@@ -717,20 +723,31 @@ pub fn failover_term(
             let spof = spofs.contains(&d.element);
             // Each group that does not fail back serves from its second member for its
             // share of the time: the failure's outage then, in place of the all-up one
-            // (a SPOF's outage is its own window either way).
-            let differences: Vec<f64> = if spof {
-                Vec::new()
-            } else {
-                from_second
-                    .iter()
-                    .zip(&d.from_second_secs)
-                    .filter_map(|(state, secs)| Some(state.share * (secs.as_ref()?[s] - d.outage_secs[s])))
-                    .collect()
-            };
-            let down = d.outage_secs[s] + differences.iter().sum::<f64>();
+            // (a SPOF's outage is its own window either way). The groups' states are
+            // independent. One that shortens the outage (its second member carries on)
+            // does so unless another already has: those shortenings compound, the
+            // outage kept being Π (1 − share_g · cut_g) with cut_g the fraction it
+            // saves (four bonds each rescuing a failure alone, a quarter of the time
+            // each, keep 0.75⁴ of it, not 1 − 4 × 0.25 = none). One that lengthens it
+            // adds share_g × the extra, first order.
+            let outage = d.outage_secs[s];
+            let (mut kept, mut added, mut averaged) = (1.0, 0.0, false);
+            if !spof {
+                for (state, secs) in from_second.iter().zip(&d.from_second_secs) {
+                    let Some(secs) = secs.as_ref() else { continue };
+                    let difference = secs[s] - outage;
+                    averaged |= difference != 0.0;
+                    if difference < 0.0 {
+                        kept *= 1.0 - state.share * (-difference / outage);
+                    } else {
+                        added += state.share * difference;
+                    }
+                }
+            }
+            let down = outage * kept + added;
             let counted = if spof { d.ideal_outage_secs[s].min(d.window_secs) } else { 0.0 };
             let extra = (down - counted).max(0.0);
-            (d.element, d.rate * extra, extra, differences.iter().any(|&x| x != 0.0))
+            (d.element, d.rate * extra, extra, averaged)
         })
         .filter(|t| t.1 > 0.0)
         .collect();
@@ -965,5 +982,74 @@ mod tests {
         let t = figure(&text);
         assert!(!t.first_order_holds(), "failover term {}", t.failover);
         assert_eq!(t.unavailability(), 1.0);
+    }
+
+    /// Four pool members behind active-backup bonds (MII, no fail-back), the balancer
+    /// cabled to both switches, which share no link. lb~sw-1's failure is unseen by a
+    /// bond on eth0 and harmless to one on eth1; the service is down while every bond is
+    /// on eth0. The bonds' states are independent, so the drill's outage is kept with
+    /// probability Π (1 − share_g) = (1 − share)⁴, not 1 − 4 × share (which is below
+    /// zero here and dropped the term to nothing).
+    #[test]
+    fn groups_that_do_not_fail_back_shorten_an_outage_together_not_additively() {
+        let servers: Vec<String> = (1..=4)
+            .map(|i| format!(r#""web-{i}": {{ "kind": "server", "runs": ["web"], "bond": {{ "mode": "active-backup", "to": ["sw-1", "sw-2"] }} }}"#))
+            .collect();
+        let text = format!(
+            r#"{{ "defaults": {{ "server": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }},
+                "process": {{ "availability": "100%" }}, "switch": {{ "availability": "100%" }},
+                "load-balancer": {{ "availability": "100%" }}, "link": {{ "mtbf": "2y", "mttr": "2d" }} }},
+              "components": {{ "internet": {{ "kind": "entry" }}, "lb": {{ "kind": "load-balancer" }},
+                "sw-1": {{ "kind": "switch" }}, "sw-2": {{ "kind": "switch" }}, {},
+                "db-1": {{ "kind": "server", "runs": ["db"], "nics": ["sw-1", "sw-2"] }} }},
+              "links": [ {{ "between": ["internet", "lb"], "availability": "100%" }},
+                {{ "between": ["lb", "sw-1"], "mtbf": "8760h", "mttr": "2h" }},
+                {{ "between": ["lb", "sw-2"], "availability": "100%" }} ],
+              "groups": {{ "pool": {{ "kind": "lb-pool", "balancer": "lb", "members": ["web-1/web", "web-2/web", "web-3/web", "web-4/web"] }} }},
+              "services": {{ "app": {{ "from": "internet", "through": ["pool", "db-1/db"] }} }} }}"#,
+            servers.join(", ")
+        );
+        let model = crate::load(&text).model.expect("model");
+        let drills = Drills::run(&model);
+        assert_eq!(drills.from_second.len(), 4, "{:?}", drills.from_second.iter().map(|f| f.group).collect::<Vec<_>>());
+        let link = model.elements.iter().find(|e| e.name == "lb~sw-1").expect("link").id;
+        let run = drills.runs.as_ref().expect("drilled").iter().find(|d| d.element == link).expect("drill");
+        // From the all-up state (every bond on eth0) the drill is down for the whole
+        // failure; from any bond's second NIC it is up.
+        assert!((run.outage_secs[0] - run.window_secs).abs() < 1e-6, "{} vs {}", run.outage_secs[0], run.window_secs);
+        for secs in &run.from_second_secs {
+            assert_eq!(secs.as_ref().expect("drilled from the second NIC")[0], 0.0);
+        }
+        let kept: f64 = drills.from_second.iter().map(|f| 1.0 - f.share).product();
+        assert!(
+            drills.from_second.iter().all(|f| f.share > 0.25),
+            "{:?}",
+            drills.from_second.iter().map(|f| f.share).collect::<Vec<_>>()
+        );
+        let singles = crate::analysis::single_failures::single_failures(&model);
+        let (_, contributors) = failover_term(&model, &singles, &drills, 0).expect("term");
+        let c = contributors.iter().find(|c| c.element == "lb~sw-1").expect("lb~sw-1 contributes");
+        let expected = run.window_secs * kept;
+        assert!((c.outage_secs - expected).abs() < 1e-6 * expected, "{} vs {expected}", c.outage_secs);
+        assert!(c.averaged_over_serving_member);
+    }
+
+    /// web-1's one-NIC-at-a-time bond spans two switches that share no link, the
+    /// balancer on sw-1 only and the database on sw-2 only: no chain exists even with
+    /// perfect failover, so the exact figure is 1 and the figure with timings is that
+    /// same exact 1, not a bound on an election (SPOF-L033).
+    #[test]
+    fn a_service_down_even_with_perfect_failover_gets_an_exact_figure_not_a_bound() {
+        let t = figure(
+            r#"{ "components": { "internet": { "kind": "entry" }, "lb": { "kind": "load-balancer" },
+                "sw-1": { "kind": "switch" }, "sw-2": { "kind": "switch" },
+                "web-1": { "kind": "server", "runs": ["web"], "bond": { "to": ["sw-1", "sw-2"] } },
+                "db-1": { "kind": "server", "runs": ["db"], "nics": ["sw-2"] } },
+              "links": [ { "between": ["internet", "lb"] }, { "between": ["lb", "sw-1"] } ],
+              "services": { "s": { "from": "internet", "through": ["lb", "web-1/web", "db-1/db"] } } }"#,
+        );
+        assert!(!t.down_as_elected);
+        assert_eq!(t.unavailability(), 1.0);
+        assert_eq!(t.failover, 0.0);
     }
 }

@@ -119,6 +119,12 @@ pub fn render(
                 downtime
             );
         }
+        if r.probability >= 1.0 - 1e-12 {
+            let _ = writeln!(
+                out,
+                "  down with nothing failed: no chain of working members carries it, even with every failover perfect (docs/SEMANTICS.md §4)"
+            );
+        }
         if let Some(timed) = &a.timed {
             match timed {
                 Ok(t) => {

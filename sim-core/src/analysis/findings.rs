@@ -423,9 +423,27 @@ fn explain_unseen(
     for f in failed {
         mask[f.0 as usize] = true;
     }
+    // A group's first member still works, and a detector that watches its own link
+    // (MII) still sees carrier: the link and the device at its far end both work (a
+    // dead switch drops carrier as a cut cable does).
+    let net = crate::model::NetworkIndex::new(model);
     let first_works: Vec<bool> = {
         let eval = evaluator.evaluate(&mask);
-        model.groups.iter().map(|g| eval.element_works[g.members[0].0 as usize]).collect()
+        let works = |e: ElementId| eval.element_works[e.0 as usize];
+        model
+            .groups
+            .iter()
+            .map(|g| {
+                let first = g.members[0];
+                let carrier = match g.switchover.as_ref().map(|s| &s.sees) {
+                    Some(crate::model::Visibility::LocalLink) => {
+                        net.adjacency[first.0 as usize].iter().any(|&(far, link)| works(far) && works(link))
+                    }
+                    _ => true,
+                };
+                works(first) && carrier
+            })
+            .collect()
     };
     // Every group can hold the culprit, not only the tiers: a bond sits in a server's
     // needs.
@@ -507,6 +525,15 @@ fn explain_unseen(
     });
     let reason = if let Some(Some((moved, _))) = &moved_by_track {
         format!("down until {failed_text} {returns} (a drill: {outage}): {moved}")
+    } else if u.outage_secs >= u.window_secs + 0.99 * crate::simulate::YEAR_SECS
+        && !model.groups.iter().any(|g| g.switchover.as_ref().is_some_and(|s| s.takeover_secs >= u.window_secs))
+    {
+        // The drill runs a year past the return: still down then, with no takeover as
+        // long as the failure under way, nothing brings the service back (a group that
+        // does not fail back stays where the failure put it).
+        format!(
+            "down {outage} for a {window} failure (a drill): still down a year after {failed_text} {returns}, as the groups stay where the failure left them"
+        )
     } else if u.outage_secs > u.window_secs * 1.01 {
         format!("down {outage} for a {window} failure (a drill): the takeover outlasts the repair")
     } else if let Some(t) = u.takeover_secs {
@@ -627,5 +654,30 @@ mod tests {
             "{b:#?}"
         );
         assert!(!b.services_down[0].1[0].contains("does not see"), "{b:#?}");
+    }
+
+    /// Two balancers in VRRP, each on its own switch, hearing each other over their own
+    /// cable; web-1's active-backup bond (MII) on both switches, which share no link.
+    /// sw-1's death drops eth0's carrier, so the bond moves to eth1 (it does not keep
+    /// eth0), while lb-1, still heard by lb-2, keeps the virtual IP and reaches nothing:
+    /// only VRRP is named. Neither group fails back after the repair (the bond has no
+    /// `primary`), so the service stays down past it, which is not a long takeover.
+    #[test]
+    fn a_dead_switch_is_seen_by_mii_and_a_service_left_down_after_the_repair_says_so() {
+        let text = r#"{ "components": { "internet": { "kind": "entry" },
+            "lb-1": { "kind": "load-balancer" }, "lb-2": { "kind": "load-balancer" },
+            "sw-1": { "kind": "switch" }, "sw-2": { "kind": "switch" },
+            "web-1": { "kind": "server", "runs": ["web"], "bond": { "mode": "active-backup", "to": ["sw-1", "sw-2"] } },
+            "db-1": { "kind": "server", "runs": ["db"], "nics": ["sw-1", "sw-2"] } },
+          "links": [ { "between": ["internet", "lb-1"] }, { "between": ["internet", "lb-2"] }, { "between": ["lb-1", "lb-2"] },
+            { "between": ["lb-1", "sw-1"] }, { "between": ["lb-2", "sw-2"] } ],
+          "groups": { "lb-vip": { "kind": "vrrp", "members": ["lb-1", "lb-2"] } },
+          "services": { "app": { "from": "internet", "through": ["lb-vip", "web-1/web", "db-1/db"] } } }"#;
+        let model = crate::load(text).model.expect("loads");
+        let switch = model.element_by_name("sw-1").unwrap().id;
+        let b = super::blast_with_timings(&model, &[switch]);
+        assert_eq!(b.defeats, ["vrrp lb-vip: keeps lb-1 active (its peers still hear it), though lb-1 cannot carry the service without sw-1"], "{b:#?}");
+        assert_eq!(b.services_down.len(), 1, "{b:#?}");
+        assert!(b.services_down[0].1[0].contains("still down a year after sw-1 returns"), "{b:#?}");
     }
 }

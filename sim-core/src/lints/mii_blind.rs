@@ -18,30 +18,34 @@ pub static LINT: Lint = Lint {
 fn check(model: &Model) -> Vec<Hit> {
     let mut out = Vec::new();
     for g in groups_of_kind(model, "bond").filter(|g| text_attr(&g.attrs, "monitor") == Some("mii")) {
-        let mut blind: Vec<&str> = Vec::new();
+        // Per member switch: how many uplinks it has, when fewer than two.
+        let mut blind: Vec<(&str, usize)> = Vec::new();
         for l in model.links.iter().filter(|l| l.medium == Medium::Access && g.members.contains(&l.a)) {
             let uplinks =
                 model.links.iter().filter(|u| u.medium != Medium::Access && (u.a == l.b || u.b == l.b)).count();
             if uplinks < 2 {
-                blind.push(&model.element(l.b).name);
+                blind.push((&model.element(l.b).name, uplinks));
             }
         }
         blind.sort_unstable();
         blind.dedup();
-        if !blind.is_empty() {
-            out.push(hit(
-                g.span,
-                &g.name,
-                if blind.len() == 1 {
-                    format!("{} uses MII, but {} has a single uplink whose failure MII cannot see", g.name, blind[0])
-                } else {
-                    format!(
-                        "{} uses MII, but {} each have a single uplink whose failure MII cannot see",
-                        g.name,
-                        blind.join(" and ")
-                    )
-                },
-            ));
+        let names = |n: usize| blind.iter().filter(|b| b.1 == n).map(|b| b.0).collect::<Vec<_>>();
+        let (none, single) = (names(0), names(1));
+        let mut parts = Vec::new();
+        match none.as_slice() {
+            [] => {}
+            [one] => parts.push(format!("{one} has no uplink")),
+            many => parts.push(format!("{} have no uplink", many.join(" and "))),
+        }
+        match single.as_slice() {
+            [] => {}
+            [one] => parts.push(format!("{one} has a single uplink whose failure MII cannot see")),
+            many => {
+                parts.push(format!("{} each have a single uplink whose failure MII cannot see", many.join(" and ")))
+            }
+        }
+        if !parts.is_empty() {
+            out.push(hit(g.span, &g.name, format!("{} uses MII, but {}", g.name, parts.join(", and "))));
         }
     }
     out
@@ -59,6 +63,18 @@ mod tests {
     #[test]
     fn fires_on_mii_with_single_uplinks() {
         assert!(codes_for(BAD).contains(&"SPOF-L003 web-1/bond".to_string()));
+    }
+
+    /// A member switch with no uplink at all is named as such, not as "a single uplink".
+    #[test]
+    fn names_a_switch_with_no_uplink() {
+        let text = BAD.replace(r#", { "between": ["gw", "sw-2"] }"#, "");
+        let hits = crate::lints::run(&crate::load(&text).model.unwrap());
+        let message = hits.iter().find(|h| h.code == "SPOF-L003").map(|h| h.message.clone()).unwrap_or_default();
+        assert_eq!(
+            message,
+            "web-1/bond uses MII, but sw-2 has no uplink, and sw-1 has a single uplink whose failure MII cannot see"
+        );
     }
 
     #[test]

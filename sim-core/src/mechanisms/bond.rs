@@ -852,8 +852,16 @@ mod tests {
             "{}",
             notes[0]
         );
+        // The ideal simulation walks the same choices, and says so too.
+        let ideal =
+            crate::simulate::SimOptions { years: 1, replications: 1, seed: 1, random_failures: true, ideal: true };
+        let notes = crate::simulate::Compiled::new(&m, ideal).approximations();
+        assert!(notes.len() == 1 && notes[0].contains("more than 256 choices"), "{notes:#?}");
         let last = crate::load(&design(r#"["pool"]"#)).model.unwrap();
         let tree = structure::service_trees(&last).remove(0).unwrap();
         assert!(!tree.notes.iter().any(|n| n.contains("one NIC at a time")), "{:#?}", tree.notes);
+        let ideal =
+            crate::simulate::SimOptions { years: 1, replications: 1, seed: 1, random_failures: true, ideal: true };
+        assert!(crate::simulate::Compiled::new(&last, ideal).approximations().is_empty());
     }
 }

@@ -8,11 +8,23 @@ use crate::model::{NodeRef, Visibility};
 use crate::units::Duration;
 
 impl Compiled<'_> {
-    /// One sentence per simplification this model meets, sorted; empty for `ideal`
-    /// runs (instant, perfect failover is their premise and is printed as such).
+    /// One sentence per simplification this model meets, sorted. For `ideal` runs
+    /// (instant, perfect failover is their premise and is printed as such) only the
+    /// choice of holders left incomplete, as in the exact analysis.
     pub fn approximations(&self) -> Vec<String> {
         if self.options.ideal {
-            return Vec::new();
+            // Past the cap the ideal chain judges each hop with both NICs of a bond
+            // left out of the choices (`model::roles::choice_groups`).
+            let left_out =
+                crate::model::roles::choice_groups(self.model, &self.circuit.net).is_some_and(|(_, left_out)| left_out);
+            return if left_out {
+                vec![format!(
+                    "with its active-backup bonds there would be more than {} choices of role holders, so the bonds are not chosen: a request may arrive at a server through one NIC and leave through the other, while such a bond uses one NIC at a time (optimistic where the two directions work only through different NICs; a run without --ideal sends through the active NIC only)",
+                    crate::model::roles::MAX_HOLDER_CHOICES
+                )]
+            } else {
+                Vec::new()
+            };
         }
         let model = self.model;
         let span = |secs: f64| Duration::from_secs(secs).span();
