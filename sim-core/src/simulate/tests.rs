@@ -818,3 +818,26 @@ fn rare_event_estimate_agrees_with_the_exact_analysis_on_reliable_designs() {
     eprintln!("{compared} designs (smallest exact {smallest:e}), left out {left_out:?}, misses: {misses:#?}");
     assert!(misses.len() <= 10, "{} of {compared} outside the 95% interval: {misses:#?}", misses.len());
 }
+
+/// A service addressed to a VRRP backup's own address (its tier names lb-2 itself, which
+/// users reach only through lb-1): a backup refuses only the virtual router's MAC and
+/// addresses (RFC 5798 §6.4.2), so it answers and sends the request on, as the exact
+/// analysis says (U = 0, everything at 100%). It was counted down throughout.
+#[test]
+fn a_tier_naming_a_vrrp_backup_reaches_its_own_address() {
+    let text = r#"{ "defaults": { "server": { "availability": "100%" }, "nic": { "availability": "100%" },
+        "process": { "availability": "100%" }, "switch": { "availability": "100%" },
+        "load-balancer": { "availability": "100%" }, "link": { "availability": "100%" } },
+      "components": { "internet": { "kind": "entry" }, "lb-1": { "kind": "load-balancer" },
+        "lb-2": { "kind": "load-balancer" }, "sw": { "kind": "switch" },
+        "web-1": { "kind": "server", "runs": ["web"], "nics": ["sw"] } },
+      "links": [ { "between": ["internet", "lb-1"] }, { "between": ["lb-1", "sw"] }, { "between": ["lb-2", "sw"] } ],
+      "groups": { "vip": { "kind": "vrrp", "members": ["lb-1", "lb-2"] } },
+      "services": { "s": { "from": "internet", "through": ["lb-2", "web-1/web"] } } }"#;
+    let model = crate::load(text).model.expect("valid");
+    for ideal in [false, true] {
+        let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal };
+        let mut compiled = Compiled::new(&model, options);
+        assert_eq!(crate::simulate::failure_set_downtime(&mut compiled, &[], 3600.0), [0.0], "ideal {ideal}");
+    }
+}

@@ -178,9 +178,10 @@ impl<'c, 'm> Sim<'c, 'm> {
         match group {
             Some(g) => self.eligible(g.0 as usize, i),
             // A device named as a tier of its own is up when it works, as in the
-            // analysis: a VRRP backup still switches frames (its group's standby state
-            // is the group's, judged where the group is the tier).
-            None => self.carries(members[i]),
+            // analysis: a VRRP backup still answers on its own addresses (RFC 5798
+            // §6.4.2 refuses only the virtual router's), and its group's standby state
+            // is judged where the group is the tier (docs/SEMANTICS.md §4).
+            None => self.works(members[i]),
         }
     }
 
@@ -302,7 +303,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             .enumerate()
             .filter(|&(i, &m)| match group {
                 Some(g) => self.eligible(g.0 as usize, i),
-                None => self.carries(m),
+                None => self.works(m),
             })
             .map(|(_, &m)| m)
             .collect()
