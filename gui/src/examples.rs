@@ -49,6 +49,7 @@ pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/raid5-large-disks.jsonc",
     "anti-patterns/replicas-one-site.jsonc",
     "anti-patterns/single-load-balancer.jsonc",
+    "anti-patterns/slow-ats-single-corded.jsonc",
     "anti-patterns/sync-replication-blocks.jsonc",
     "anti-patterns/two-switches-one-pdu.jsonc",
     "anti-patterns/vrrp-multicast-on-cloud-network.jsonc",

@@ -220,6 +220,7 @@ pub const CITED_SOURCES: &[&str] = &[
     "HAProxy",
     "keepalived",
     "HikariCP",
+    "ITI (CBEMA) Curve",
 ];
 
 #[cfg(test)]

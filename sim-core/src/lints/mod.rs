@@ -5,6 +5,7 @@
 mod arp_all_targets;
 mod arp_single_target;
 mod arp_validate;
+mod ats_transfer;
 mod backup_same_site;
 mod backup_unmonitored;
 mod backups;
@@ -156,6 +157,7 @@ pub static LINTS: &[&Lint] = &[
     &vrrp_segment_split::LINT,
     &arp_all_targets::LINT,
     &serves_only_from_backup::LINT,
+    &ats_transfer::LINT,
 ];
 
 /// The first (by name) group other than `bond` with two or more members that holds
@@ -233,19 +235,29 @@ fn req_elements(req: &Req) -> Vec<ElementId> {
     out
 }
 
-/// The power sources (PDUs, UPSes, feeds) a device draws from, through its PSUs and up
-/// each source's own input, each once, in walk order. Shared by the power lints.
+/// The power sources (PDUs, UPSes, feeds, transfer switches) a device draws from,
+/// through its PSUs and up each source's own inputs (both of a transfer switch, as each
+/// carries the whole load when the other is lost), each once, in walk order. Shared by
+/// the power lints.
 fn power_sources(model: &Model, device: &crate::model::Element) -> Vec<ElementId> {
-    const SOURCES: &[&str] = &["pdu", "ups", "power-feed"];
-    let source_of = |e: ElementId| {
-        req_elements(&model.element(e).needs).into_iter().find(|s| SOURCES.contains(&model.element(*s).kind))
+    let sources_of = |e: ElementId| {
+        req_elements(&model.element(e).needs)
+            .into_iter()
+            .filter(|s| crate::mechanisms::POWER_SOURCES.contains(&model.element(*s).kind))
+            .collect::<Vec<_>>()
     };
     let mut fed: Vec<ElementId> = Vec::new();
     for psu in req_elements(&device.needs).into_iter().filter(|p| model.element(*p).kind == "psu") {
-        let mut s = source_of(psu);
-        while let Some(src) = s.filter(|src| !fed.contains(src)) {
+        let mut to_visit: Vec<ElementId> = sources_of(psu);
+        to_visit.reverse();
+        while let Some(src) = to_visit.pop() {
+            if fed.contains(&src) {
+                continue;
+            }
             fed.push(src);
-            s = source_of(src);
+            let mut up = sources_of(src);
+            up.reverse();
+            to_visit.extend(up);
         }
     }
     fed

@@ -19,7 +19,7 @@ pub static LINT: Lint = Lint {
 /// most of all: idle, its failure shows only at the next demand.
 fn watched(kind: &str) -> bool {
     crate::mechanisms::power::POWERED.contains(&kind)
-        || ["process", "ups", "pdu", "enclosure", "generator"].contains(&kind)
+        || ["process", "ups", "pdu", "enclosure", "generator", "ats"].contains(&kind)
 }
 
 fn check(model: &Model) -> Vec<Hit> {

@@ -23,6 +23,7 @@ pub mod session;
 pub mod site;
 pub mod srlg;
 pub mod stp;
+pub mod transfer_switch;
 pub mod vrrp;
 
 use crate::de::Spanned;
@@ -34,6 +35,7 @@ pub static REGISTRY: &[&[&dyn Kind]] = &[
     site::KINDS,
     power::KINDS,
     generator::KINDS,
+    transfer_switch::KINDS,
     server::KINDS,
     bond::KINDS,
     raid::KINDS,
@@ -120,7 +122,7 @@ pub const NETWORK_NODES: &[&str] = &[
     "quorum-device",
 ];
 /// Kinds that run on power inputs.
-pub const POWER_SOURCES: &[&str] = &["pdu", "ups", "power-feed"];
+pub const POWER_SOURCES: &[&str] = &["pdu", "ups", "power-feed", "ats"];
 /// Things a process, pool or cluster can stand for.
 pub const HOSTS: &[&str] = &["server"];
 

@@ -97,6 +97,7 @@ impl ModelBuilder {
             psus: Vec::new(),
             psus_needed: 0,
             generator: None,
+            transfer_switch: None,
             dr_rto_secs: None,
             attrs: Attrs::new(),
             span,
@@ -392,6 +393,10 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
         }
         if let Some(g) = &mut el.generator {
             e(&mut g.feed);
+        }
+        if let Some(t) = &mut el.transfer_switch {
+            e(&mut t.preferred);
+            e(&mut t.alternate);
         }
         el.psus.iter_mut().for_each(e);
         req(&mut el.needs, &emap, &gmap);

@@ -137,6 +137,8 @@ pub struct Element {
     pub dr_rto_secs: Option<f64>,
     /// A standby generator behind a utility feed (`mechanisms::generator`).
     pub generator: Option<Generator>,
+    /// An automatic transfer switch's inputs and timing (`mechanisms::transfer_switch`).
+    pub transfer_switch: Option<TransferSwitch>,
     /// Seconds it takes to return to service once its power is back: self test, boot,
     /// services started (`mechanisms::restart`); 0: at once.
     pub restart_secs: f64,
@@ -175,6 +177,19 @@ pub struct Generator {
     pub start_secs: f64,
     /// Probability that a start fails (per demand).
     pub fail_to_start: f64,
+}
+
+/// An automatic transfer switch: fed from `preferred` while it has power, else from
+/// `alternate`; each move breaks the output for `transfer_secs`, which drops the loads
+/// when longer than their `ride_through_secs`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TransferSwitch {
+    pub preferred: ElementId,
+    pub alternate: ElementId,
+    /// Seconds the output is off during a move (break before make).
+    pub transfer_secs: f64,
+    /// Seconds the loads bridge a total loss of voltage (their PSUs' hold-up).
+    pub ride_through_secs: f64,
 }
 
 /// A requirement gate. `Any` is `AtLeast { k: 1 }`; `All` is `AtLeast { k: n }`.

@@ -27,6 +27,7 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("NB208", "warning", "a power feed's voltage, amperage or max_utilization is not a number (max_utilization then NetBox's default 80%)"),
     ("NB209", "warning", "a PDU's inlet is plugged into its own outlet, or PDUs feed each other in a loop; the loop is cut"),
     ("NB210", "warning", "a power feed NetBox marks failed or offline is imported as working (the figures assume it repaired)"),
+    ("NB211", "warning", "a transfer switch has fewer than two cabled inlets (imported as a PDU on the one it has), or more than two (the first two by name are used)"),
     ("NB301", "warning", "a cable leads to no device (a dead end, a loop of patch panels)"),
     ("NB302", "warning", "NetBox's stored trace and the cables read disagree, or an interface's cable is not in dcim/cables; NetBox's far end is used"),
     ("NB303", "note", "the cabling endpoints were not read: shared paths cannot be seen"),

@@ -418,7 +418,7 @@ pub fn import(cx: &mut Cx) {
     let mut islands: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, d) in &cx.devices {
         if let super::RoleMapping::Kind(kind) = d.mapping {
-            if kind != "pdu" && !cabled.contains(id) {
+            if !["pdu", "ats"].contains(&kind) && !cabled.contains(id) {
                 islands.entry(d.site.clone().unwrap_or_default()).or_default().push(d.display.clone());
             }
         }

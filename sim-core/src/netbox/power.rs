@@ -49,6 +49,10 @@ pub fn import(cx: &mut Cx) {
             }
             continue;
         }
+        if kind == "ats" {
+            transfer_switch_inputs(cx, &banks, &device, &ports);
+            continue;
+        }
         let mut sources = Vec::new();
         let mut uncabled = Vec::new();
         let mut draw = 0.0;
@@ -163,7 +167,7 @@ fn psu_source(cx: &mut Cx, banks: &Banks, port: &Value) -> Option<String> {
                     let display = d.display.clone();
                     Some(banks.of_outlet(cx, pdu, outlet_id, &display))
                 }
-                Some(d) if d.mapping == RoleMapping::Kind("pdu") => Some(d.id.clone()),
+                Some(d) if matches!(d.mapping, RoleMapping::Kind("pdu" | "ats")) => Some(d.id.clone()),
                 Some(d) => {
                     let who = d.display.clone();
                     cx.warn(
@@ -291,6 +295,72 @@ fn pdu_source(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value
     let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
     entry.field("from", Value::String(from));
     chained
+}
+
+/// A transfer switch's `from`: its two cabled inlets, by inlet name (NetBox records no
+/// preferred source, so the first by name is taken as preferred, and its comment says
+/// so). With fewer than two it is imported as a `pdu` on the inlet it has (or on the
+/// site's unrecorded power), with NB211: one input is no transfer at all.
+fn transfer_switch_inputs(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value]) {
+    let mut inlets: Vec<(String, String)> = Vec::new();
+    let mut ports: Vec<&Value> = ports.iter().collect();
+    ports.sort_by(|a, b| display_of(a).cmp(&display_of(b)).then(id_of(a).cmp(&id_of(b))));
+    for port in ports {
+        // An inlet on its own outlet, or on the same source as another, adds no input.
+        match psu_source(cx, banks, port) {
+            Some(source) if source != device.id && !inlets.iter().any(|(_, s)| *s == source) => {
+                inlets.push((display_of(port), source));
+            }
+            _ => {}
+        }
+    }
+    let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
+    match inlets.as_slice() {
+        [(first, preferred), (second, alternate), rest @ ..] => {
+            let extra = rest.len();
+            entry.field("from", serde_json::json!([preferred, alternate]));
+            entry.comment(format!(
+                "transfer switch: preferred input {first} (ASSUMED: the first inlet by name; NetBox records no \
+                 preferred source), alternate {second}; transfer time not in NetBox: spofsim's default (set \
+                 \"transfer\" from the unit's datasheet in the extending file)"
+            ));
+            if extra > 0 {
+                cx.warn(
+                    "NB211",
+                    &device.url,
+                    format!(
+                        "transfer switch {} has {} inlets on distinct sources; only {first} and {second} are imported",
+                        device.display,
+                        extra + 2
+                    ),
+                    Some("a transfer switch takes two inputs; record the others as PDUs of their own".into()),
+                );
+            }
+        }
+        _ => {
+            let from = match inlets.first() {
+                Some((_, source)) => source.clone(),
+                None => cx.unrecorded_power_of(&device.site),
+            };
+            let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
+            entry.field("kind", Value::String("pdu".into()));
+            entry.field("from", Value::String(from.clone()));
+            entry.comment(
+                "transfer switch with fewer than two cabled inlets: imported as a PDU on the one it has".into(),
+            );
+            cx.warn(
+                "NB211",
+                &device.url,
+                format!(
+                    "transfer switch {} has {} cabled inlet(s) on distinct sources, not two: it has nothing to \
+                     transfer to, so it is imported as a PDU on {from}",
+                    device.display,
+                    inlets.len()
+                ),
+                Some("cable both of its input power ports to their feeds or PDUs (the A and B sides) in NetBox".into()),
+            );
+        }
+    }
 }
 
 /// Dual-inlet PDUs, split into one `pdu` per inlet inside an `enclosure`.

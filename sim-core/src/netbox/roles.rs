@@ -36,6 +36,7 @@ pub const DEVICE_KINDS: &[&str] = &[
     "dns-server",
     "quorum-device",
     "pdu",
+    "ats",
 ];
 
 /// The built-in table (role slug → mapping), used unless the roles file overrides a slug.
@@ -45,6 +46,8 @@ pub fn default_table() -> BTreeMap<String, RoleMapping> {
         ("access-switch", Kind("switch")),
         ("aggregation-switch", Kind("switch")),
         ("application-server", Kind("server")),
+        ("ats", Kind("ats")),
+        ("automatic-transfer-switch", Kind("ats")),
         ("compute", Kind("server")),
         ("core-switch", Kind("switch")),
         ("database-server", Kind("server")),
@@ -68,6 +71,7 @@ pub fn default_table() -> BTreeMap<String, RoleMapping> {
         ("storage-array", Kind("storage-array")),
         ("switch", Kind("switch")),
         ("tor-switch", Kind("switch")),
+        ("transfer-switch", Kind("ats")),
         ("web-server", Kind("server")),
     ];
     rows.iter().map(|(k, v)| (k.to_string(), *v)).collect()

@@ -850,3 +850,44 @@ fn an_uncabled_inlet_of_a_dual_inlet_pdu_is_on_unrecorded_power() {
         );
     }
 }
+
+/// A transfer switch (role mapped to `ats`): PDU A with its second inlet (on feed P2-5B)
+/// imported as an ATS, preferred input the first inlet by name. Both PSUs of each r105
+/// switch moved onto its outlets: the ATS is their single point of failure, and neither
+/// feed is. PDU B, mapped to `ats` too but with one inlet, is a PDU on it (NB211).
+#[test]
+fn a_transfer_switch_takes_its_two_inlets_and_is_its_loads_spof() {
+    let mut options = Options::default();
+    options.roles.insert("pdu".into(), RoleMapping::Kind("ats"));
+    let imported = import(&with_second_inlet_on_pdu_a(&[(61, 155), (63, 157)]), &options);
+    let model = model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    let ats = component(text, "mdf-r105-pdu-a");
+    assert!(ats.contains(r#""kind": "ats""#) && ats.contains(r#""from": ["p1-5a", "p2-5b"]"#), "{ats}");
+    let pdu_b = component(text, "mdf-r105-pdu-b");
+    assert!(pdu_b.contains(r#""kind": "pdu""#) && pdu_b.contains(r#""from": "p2-5b""#), "{pdu_b}");
+    // The demo's branch PDUs, mapped to `ats` too, have no cabled inlet at all.
+    let nb211: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB211").map(|d| d.message.as_str()).collect();
+    assert!(nb211.contains(&"transfer switch mdf-r105-pdu-b has 1 cabled inlet(s) on distinct sources, not two: it has nothing to transfer to, so it is imported as a PDU on p2-5b"), "{nb211:?}");
+    assert!(nb211.iter().all(|m| m.contains("mdf-r105-pdu-b") || m.contains("has 0 cabled inlet(s)")), "{nb211:?}");
+    assert!(!nb211.iter().any(|m| m.contains("mdf-r105-pdu-a")), "{nb211:?}");
+    assert!(
+        component(text, "r105-torsw-1").contains(r#""power": ["mdf-r105-pdu-a", "mdf-r105-pdu-a"]"#),
+        "{}",
+        component(text, "r105-torsw-1")
+    );
+    let ats = model.elements.iter().find(|e| e.name == "mdf-r105-pdu-a").unwrap();
+    let ts = ats.transfer_switch.expect("an ats");
+    assert_eq!(model.element(ts.preferred).name, "p1-5a");
+    assert_eq!(model.element(ts.alternate).name, "p2-5b");
+    let top = r#"{ "components": { "users": { "kind": "entry" } },
+        "links": [ { "between": ["users", "r105-torsw-1"] } ],
+        "services": { "s": { "from": "users", "through": ["r105-torsw-1"] } } }"#;
+    let loaded = crate::load_layers(&[text, top]);
+    let model = loaded.model.unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
+    let singles = crate::analysis::single_failures::single_failures(&model);
+    let spofs: Vec<&str> = singles[0].as_ref().unwrap().iter().map(|&e| model.element(e).name.as_str()).collect();
+    assert!(spofs.contains(&"mdf-r105-pdu-a"), "{spofs:?}");
+    assert!(!spofs.iter().any(|s| s.starts_with("p1-5a") || s.starts_with("p2-5b")), "{spofs:?}");
+}

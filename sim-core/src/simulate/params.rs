@@ -96,6 +96,16 @@ pub struct GeneratorBackup {
     pub start_secs: f64,
 }
 
+/// An automatic transfer switch, as the simulator plays it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TransferGap {
+    /// The input it returns to whenever that input has power.
+    pub preferred: u32,
+    /// How long each move drops its loads: its transfer when longer than their ride
+    /// through, else 0 (unnoticed); 0 in `ideal` mode (a delay).
+    pub gap_secs: f64,
+}
+
 pub struct Compiled<'m> {
     pub model: &'m Model,
     pub options: SimOptions,
@@ -115,6 +125,8 @@ pub struct Compiled<'m> {
     pub forced_read_errors: Vec<u32>,
     /// Per element: the standby generator backing this feed, if any.
     pub generators: Vec<Option<GeneratorBackup>>,
+    /// Per element: its transfer switch's inputs and break, if it is one.
+    pub transfer_switches: Vec<Option<TransferGap>>,
     /// Every database's copies ([`super::data`]).
     pub data_sets: Vec<DataSet>,
     /// Per data set: the services whose dependencies hold one of its copies.
@@ -260,6 +272,16 @@ impl<'m> Compiled<'m> {
                 }
                 by_feed
             },
+            transfer_switches: model
+                .elements
+                .iter()
+                .map(|e| {
+                    e.transfer_switch.map(|t| TransferGap {
+                        preferred: t.preferred.0,
+                        gap_secs: if t.transfer_secs > t.ride_through_secs { zero(t.transfer_secs) } else { 0.0 },
+                    })
+                })
+                .collect(),
         }
     }
 }

@@ -10,3 +10,4 @@ pub(in crate::simulate) mod reconverge;
 mod restart;
 pub(in crate::simulate) mod share;
 mod switchover;
+mod transfer_switch;

@@ -135,6 +135,14 @@ impl<'c, 'm> Sim<'c, 'm> {
         if let Some((label, _)) = reconvergence {
             return label;
         }
+        // A transfer switch moving its load while something the service needs, or a
+        // forwarding device, that it powers is down: the break its loads did not ride
+        // through.
+        if let Some(e) = (0..cx.model.elements.len())
+            .find(|&e| self.transfer_until[e].is_some_and(|t| self.now < t) && self.powers_down_element(e, &on_path))
+        {
+            return format!("{} transfer", cx.model.elements[e].name);
+        }
         // A UPS in the service's cone ran out of battery: the outage is its input's,
         // beyond what the battery bridges. With several drained (both feeds lost), the
         // one that ran out last is the one that stopped the service.

@@ -301,6 +301,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             && self.restart_until.iter().all(Option::is_none)
             && self.restart_starved.iter().all(|&x| !x)
             && self.battery_since.iter().all(Option::is_none)
+            && self.transfer_until.iter().all(Option::is_none)
             && self.reconverging.iter().all(|&r| r == 0)
             && self.data_restoring.iter().all(|&d| d == 0)
             && self.data.iter().all(|d| !d.awaiting_restore && !d.restore_started && d.destroyed.iter().all(|&x| !x))
@@ -317,6 +318,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         key.extend(self.value.iter().map(|&v| flag(v)));
         key.extend(self.transit_blocked.iter().map(|&v| u64::from(v)));
         key.extend(self.generator_idle.iter().map(|&v| flag(v)));
+        key.extend(self.on_alternate.iter().map(|&v| flag(v)));
         key.extend(self.drilled.iter().map(|&v| u64::from(v)));
         for g in &self.groups {
             // Two masters that cannot hear each other are a state the design can settle

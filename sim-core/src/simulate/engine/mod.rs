@@ -67,6 +67,11 @@ pub(in crate::simulate) enum Event {
         generator: u32,
         token: u32,
     },
+    /// A transfer switch's break ended: its output is back.
+    Transferred {
+        element: u32,
+        token: u32,
+    },
     /// A rebuild with no redundancy left met an unrecoverable read error.
     ReadError {
         group: u32,
@@ -297,6 +302,11 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     /// it is starting, or its start failed). Idle counts as down.
     pub(in crate::simulate) generator_idle: Vec<bool>,
     pub(in crate::simulate) generator_token: Vec<u32>,
+    /// Per element: a transfer switch fed from its alternate input.
+    pub(in crate::simulate) on_alternate: Vec<bool>,
+    /// Per element: the end of a transfer switch's break (its output off meanwhile).
+    pub(in crate::simulate) transfer_until: Vec<Option<f64>>,
+    pub(in crate::simulate) transfer_token: Vec<u32>,
     pub(in crate::simulate) value: Vec<bool>,
     /// Per element: how many transit-blocking groups hold it as standby, plus STP
     /// domains it is reconverging in. Above zero it forwards nobody's traffic.
@@ -485,6 +495,9 @@ impl<'c, 'm> Sim<'c, 'm> {
             read_error_due: vec![false; n],
             generator_idle: cx.model.elements.iter().map(|e| e.generator.is_some()).collect(),
             generator_token: vec![0; n],
+            on_alternate: vec![false; n],
+            transfer_until: vec![None; n],
+            transfer_token: vec![0; n],
             value: vec![false; nodes],
             transit_blocked: vec![0; n],
             reconverging: vec![0; n],
@@ -813,6 +826,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::SlotRebuilt { group, member, token } => self.on_slot_rebuilt(group, member, token),
             Event::ReadError { group, member, token } => self.on_read_error(group, member, token),
             Event::GeneratorStarted { generator, token } => self.on_generator_started(generator, token),
+            Event::Transferred { element, token } => self.on_transferred(element, token),
             Event::RestoreDone { group, token } => self.on_restore_done(group, token),
             Event::Reconverged { group } => self.on_reconverged(group),
             Event::Promote { group, member, token } => self.on_promote(group, member, token),
@@ -1098,6 +1112,9 @@ impl<'c, 'm> Sim<'c, 'm> {
         if self.holds(&self.cx.circuit.element_needs[i]) {
             if self.battery_since[i].take().is_some() {
                 self.battery_token[i] += 1;
+            }
+            if self.transfer_break(i) {
+                return false;
             }
             return self.restart_done(i);
         }

@@ -1,0 +1,204 @@
+//! Automatic transfer switches (ATS): one output from two power inputs, for
+//! single-corded equipment (a rack ATS) or a whole distribution board.
+//!
+//! - **Vocabulary:** `ats` with `from: [preferred, alternate]` (two power sources),
+//!   `transfer` (the break in the output while it moves the load), `ride_through` (how
+//!   long the loads it feeds bridge a total loss of voltage) and `capacity_watts`.
+//! - **Lowering:** the ATS needs its preferred or its alternate input; whatever is
+//!   plugged into it needs the ATS. Its own failure (relays, control board) stops the
+//!   output whatever its inputs do: it is the single point of failure of every
+//!   single-corded load on it.
+//! - **Timing (simulator):** it stays on its preferred input while that input has power,
+//!   moves the load to the alternate when it is lost, and back when it returns (a rack
+//!   ATS returns to its preferred source: APC Rack ATS AP44xx User Guide, "Preferred
+//!   Source"). Each move is break before make: the output is off for `transfer`. A
+//!   break no longer than `ride_through` goes unnoticed (the PSUs' hold-up bridges it);
+//!   a longer one drops every load, which then boots (`restart`). An output that had no
+//!   power at all comes back when either input does, with no break.
+//! - **Analyzer:** the exact figure takes each move as instant (a static view); the
+//!   figure with timings adds the reboots through the drills of the inputs' failures.
+//!
+//! Defaults: `ride_through` 20 ms, the ITI (CBEMA) Curve (Information Technology
+//! Industry Council, 2000): IT equipment is to ride through a loss of all voltage for
+//! 20 ms. `transfer` 10 ms: spofsim default (no external source), a unit built for IT
+//! loads switching within that tolerance; take the figure from the unit's datasheet.
+//! Failures: once in 20 years, 4 h to replace (spofsim default, no external source).
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{Ref, POWER_SOURCES};
+use crate::diagnostics::Code;
+use crate::model::{Attr, EdgeKind, Layer, LowerCx, Req, TransferSwitch};
+use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
+use crate::units::Duration;
+
+pub static KINDS: &[&dyn Kind] = &[&KindOf::<AtsSpec>::NEW];
+
+/// The ITI (CBEMA) Curve: IT equipment rides through 20 ms without voltage.
+pub const DEFAULT_RIDE_THROUGH_SECS: f64 = 0.020;
+/// spofsim default (no external source): a transfer within the ITI curve's tolerance.
+pub const DEFAULT_TRANSFER_SECS: f64 = 0.010;
+
+/// An automatic transfer switch: one output, fed from its preferred input or, when that
+/// input is lost, from its alternate.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AtsSpec {
+    /// Its two inputs, preferred first: PDUs, UPSes or feeds, e.g.
+    /// `"from": ["pdu-a", "pdu-b"]`.
+    pub from: Vec<Ref>,
+    /// How long the output is off while the load moves from one input to the other
+    /// (default 10ms; spofsim default, take the unit's datasheet figure).
+    pub transfer: Option<Duration>,
+    /// How long the loads it feeds bridge a total loss of voltage (their PSUs' hold-up
+    /// time); a longer transfer drops them (default 20ms: the ITI (CBEMA) Curve).
+    pub ride_through: Option<Duration>,
+    /// The most the ATS can deliver, in watts; the draws of the devices on it must fit
+    /// (SPOF-L001), e.g. `"capacity_watts": 3600`.
+    pub capacity_watts: Option<f64>,
+}
+
+impl Spec for AtsSpec {
+    const INFO: KindInfo = KindInfo {
+        name: "ats",
+        section: Section::Components,
+        layer: Layer::Power,
+        doc: "An automatic transfer switch: one output fed from its preferred input, or from its alternate when that input is lost.",
+        failure: Some(("20y", "4h")),
+        restart: None,
+    };
+
+    fn lower(&self, cx: &mut LowerCx) {
+        let Some(me) = cx.me_element() else { return };
+        if self.from.len() != 2 {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!("an ats has two inputs, preferred first; this one lists {}", self.from.len()),
+                "e.g. \"from\": [\"pdu-a\", \"pdu-b\"]",
+            );
+            return;
+        }
+        super::check_distinct(cx, &self.from, "an ats's inputs");
+        let transfer_secs = self.transfer.map_or(DEFAULT_TRANSFER_SECS, |d| d.secs);
+        let ride_through_secs = self.ride_through.map_or(DEFAULT_RIDE_THROUGH_SECS, |d| d.secs);
+        if let Some(w) = self.capacity_watts {
+            if !(w > 0.0 && w.is_finite()) {
+                cx.error(
+                    Code::ImpossibleValue,
+                    cx.span,
+                    format!("capacity_watts must be a positive number of watts, not {w}"),
+                    "e.g. \"capacity_watts\": 3600",
+                );
+            } else {
+                cx.attr("capacity_watts", Attr::Watts(w));
+            }
+        }
+        let inputs: Vec<_> =
+            self.from.iter().filter_map(|r| cx.resolve_element(r, POWER_SOURCES_OF_ATS, "an ats's input")).collect();
+        let [preferred, alternate] = inputs[..] else { return };
+        if preferred == alternate {
+            return;
+        }
+        cx.attr("transfer", Attr::Secs(transfer_secs));
+        cx.attr("ride_through", Attr::Secs(ride_through_secs));
+        cx.need(me, Req::AtLeast { k: 1, of: vec![Req::Element(preferred), Req::Element(alternate)] }, EdgeKind::Power);
+        cx.builder.model.elements[me.0 as usize].transfer_switch =
+            Some(TransferSwitch { preferred, alternate, transfer_secs, ride_through_secs });
+    }
+}
+
+/// What an ATS may take its inputs from: the power sources, not another ATS.
+const POWER_SOURCES_OF_ATS: &[&str] = &["pdu", "ups", "power-feed"];
+
+const _: () = assert!(POWER_SOURCES.len() == POWER_SOURCES_OF_ATS.len() + 1, "POWER_SOURCES is these and ats");
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{analyze_tree, structure, Options};
+
+    const DESIGN: &str = r#"{ "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" },
+          "process": { "availability": "100%" }, "switch": { "availability": "100%" } },
+      "components": { "internet": { "kind": "entry" }, "sw": { "kind": "switch" },
+        "feed-a": { "kind": "power-feed" }, "feed-b": { "kind": "power-feed" },
+        "pdu-a": { "kind": "pdu", "from": "feed-a" }, "pdu-b": { "kind": "pdu", "from": "feed-b" },
+        "ats": { "kind": "ats", "from": ["pdu-a", "pdu-b"] },
+        "web-1": { "kind": "server", "power": ["ats"], "nics": ["sw"], "runs": ["web"] } },
+      "links": [{ "between": ["internet", "sw"] }],
+      "services": { "s": { "from": "internet", "through": ["web-1/web"] } } }"#;
+
+    fn names(m: &crate::model::Model, ids: &[crate::model::ElementId]) -> Vec<String> {
+        ids.iter().map(|e| m.elements[e.0 as usize].name.clone()).collect()
+    }
+
+    /// Either input carries the load; the ATS itself is the single point of failure of a
+    /// single-corded server, beside the server and its PSU.
+    #[test]
+    fn either_input_carries_the_load_and_the_switch_itself_is_a_spof() {
+        let loaded = crate::load(DESIGN);
+        assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+        let m = loaded.model.unwrap();
+        let singles = crate::analysis::single_failures::single_failures(&m);
+        assert_eq!(names(&m, singles[0].as_deref().unwrap()), ["ats", "web-1", "web-1/psu-1"]);
+        // Closed form: U = 1 − a_web a_psu a_ats (1 − q_A q_B), q_X = 1 − a_feed a_pdu.
+        let year = 8760.0;
+        let a = |mtbf_h: f64, mttr_h: f64| mtbf_h / (mtbf_h + mttr_h);
+        let side = a(year, 3.0) * a(25.0 * year, 4.0);
+        let expected =
+            1.0 - a(5.0 * year, 4.0) * a(15.0 * year, 4.0) * a(20.0 * year, 4.0) * (1.0 - (1.0 - side) * (1.0 - side));
+        let tree = structure::service_trees(&m).remove(0).unwrap();
+        let u = analyze_tree(&tree, &Options::default()).unwrap().probability;
+        assert!((u - expected).abs() < 1e-9 * expected, "{u:e} against {expected:e}");
+    }
+
+    /// tests/cases/exact/ats-single-corded.jsonc's "single" service: the simulator against
+    /// the independent derivation (DERIVATIONS.md case 16). With no delays it finds the
+    /// exact 1.447113e-4; with the 100 ms transfer and 5 min boots it finds the figure
+    /// with timings, 1.447113e-4 + 2 × 300.1 s per failure of feed-a or pdu-a
+    /// (1.9787e-5) + a 5 min boot after each repair of the ATS or the PSU (1.1098e-6)
+    /// = 1.6557e-4, and not the static figure.
+    #[test]
+    fn the_simulation_plays_the_transfers_the_derivation_counts() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/cases/exact/ats-single-corded.jsonc"
+        ))
+        .unwrap()
+        // Repairs start at once: the derivation has no detection delay.
+        .replace(r#""name": "ats-single-corded","#, r#""name": "ats-single-corded", "noticed_by_users_after": "0s","#);
+        let loaded = crate::load(&text);
+        assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+        let m = loaded.model.unwrap();
+        let run = |ideal: bool| {
+            let options =
+                crate::simulate::SimOptions { years: 1000, replications: 200, seed: 1, random_failures: true, ideal };
+            let stats = crate::simulate::simulate(&m, &options);
+            stats.services.iter().find(|s| s.name == "single").unwrap().availability_ci95
+        };
+        let [lo, hi] = run(true);
+        let exact = 1.0 - 1.447113232e-4;
+        assert!(lo <= exact && exact <= hi, "ideal: exact {exact} outside [{lo}, {hi}]");
+        let [lo, hi] = run(false);
+        let timed = 1.0 - (1.447113232e-4 + 1.978697628e-5 + 4.756e-7 + 6.342e-7);
+        assert!(lo <= timed && timed <= hi, "with timings: {timed} outside [{lo}, {hi}]");
+        assert!(hi < exact, "the transfers cost nothing: [{lo}, {hi}]");
+    }
+
+    #[test]
+    fn an_ats_needs_two_distinct_power_inputs() {
+        for (from, message) in [
+            (r#"["pdu-a"]"#, "an ats has two inputs, preferred first; this one lists 1"),
+            (r#"["pdu-a", "pdu-a"]"#, "\"pdu-a\" is listed twice in an ats's inputs"),
+            (r#"["pdu-a", "sw"]"#, "an ats's input must be"),
+        ] {
+            let text = DESIGN.replace(r#""from": ["pdu-a", "pdu-b"]"#, &format!(r#""from": {from}"#));
+            let loaded = crate::load(&text);
+            assert!(
+                loaded.diagnostics.iter().any(|d| d.is_error() && d.message.contains(message)),
+                "{from}: {:#?}",
+                loaded.diagnostics
+            );
+        }
+    }
+}
