@@ -88,6 +88,10 @@ impl Duration {
         if s >= 60.0 {
             return self.human();
         }
+        // A break shorter than a tenth (a transfer switch's 21 ms) is not "0s".
+        if s > 0.0 && s < 0.05 {
+            return format!("{}ms", (s * 1000.0).round().max(1.0));
+        }
         let tenths = (s * 10.0).round() / 10.0;
         if tenths.fract() == 0.0 {
             format!("{tenths:.0}s")

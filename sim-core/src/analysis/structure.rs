@@ -74,11 +74,26 @@ pub fn service_trees(model: &Model) -> Vec<Result<FaultTree, TooLarge>> {
 pub fn service_structures(model: &Model) -> Vec<Result<ServiceTree, TooLarge>> {
     let mut order: Vec<usize> = (0..model.services.len()).collect();
     order.sort_by(|&a, &b| model.services[a].name.cmp(&model.services[b].name));
-    order.into_iter().map(|s| Builder::new(model).service(s)).collect()
+    // The holder choices depend on the model alone: worked out once for all services.
+    let net = NetworkIndex::new(model);
+    let roles = HolderRoles {
+        choices: crate::model::roles::holder_choices(model, &net),
+        bonds_left_out: crate::model::roles::choice_groups(model, &net).is_some_and(|(_, left_out)| left_out),
+    };
+    order.into_iter().map(|s| Builder::new(model, &roles).service(s)).collect()
+}
+
+/// The choices of role holders every service's chain is judged under
+/// (`model::roles::holder_choices`; `None` past the cap), and whether active-backup
+/// bonds were left out of them for the cap.
+struct HolderRoles {
+    choices: Option<Vec<Vec<(GroupId, ElementId)>>>,
+    bonds_left_out: bool,
 }
 
 struct Builder<'m> {
     model: &'m Model,
+    roles: &'m HolderRoles,
     tree: FaultTree,
     event_of: BTreeMap<ElementId, u32>,
     down_memo: BTreeMap<ElementId, Ref>,
@@ -102,9 +117,10 @@ struct Builder<'m> {
 }
 
 impl<'m> Builder<'m> {
-    fn new(model: &'m Model) -> Builder<'m> {
+    fn new(model: &'m Model, roles: &'m HolderRoles) -> Builder<'m> {
         Builder {
             model,
+            roles,
             tree: FaultTree::default(),
             event_of: BTreeMap::new(),
             down_memo: BTreeMap::new(),
@@ -1021,7 +1037,7 @@ impl<'m> Builder<'m> {
         // The chain (docs/SEMANTICS.md §4), once per choice of holders for the groups
         // whose standby members forward nothing (`model::roles`): the service needs
         // some choice to carry it, so each hop's term is the conjunction over choices.
-        let choices = match crate::model::roles::holder_choices(self.model, &self.net) {
+        let choices = match self.roles.choices.clone() {
             Some(choices) => choices,
             None => {
                 self.tree.notes.push(format!(
@@ -1031,7 +1047,7 @@ impl<'m> Builder<'m> {
                 vec![Vec::new()]
             }
         };
-        if crate::model::roles::choice_groups(self.model, &self.net).is_some_and(|(_, left_out)| left_out) {
+        if self.roles.bonds_left_out {
             if let Some(note) = self.split_bond_note(&svc) {
                 self.tree.notes.push(note);
             }
@@ -1134,15 +1150,13 @@ impl Builder<'_> {
     /// the simulator, which sends through the active NIC only, measures it.
     /// O(bonds × chain members × closure).
     fn split_bond_note(&self, svc: &crate::model::Service) -> Option<String> {
-        let passing = &svc.through[..svc.through.len().saturating_sub(1)];
+        let sending = crate::model::roles::sending_anchors(self.model, svc);
         let mut found: BTreeSet<(String, String)> = BTreeSet::new();
         for g in crate::model::roles::interface_groups(self.model, &self.net) {
             let nics = &self.model.group(g).members;
-            for &tier in passing {
-                for m in self.model.anchors(tier) {
-                    if self.net.closure(m).iter().any(|x| nics.contains(x)) {
-                        found.insert((self.model.element(m).name.clone(), self.model.group(g).name.clone()));
-                    }
+            for &m in &sending {
+                if self.net.closure(m).iter().any(|x| nics.contains(x)) {
+                    found.insert((self.model.element(m).name.clone(), self.model.group(g).name.clone()));
                 }
             }
         }

@@ -150,15 +150,6 @@ pub fn lower_check(cx: &mut LowerCx, check: &CheckSpec) -> Option<(f64, f64)> {
     Some((interval * f64::from(fall), interval * f64::from(rise)))
 }
 
-/// The seconds between a checked group's health checks (`check.interval`, lowered by
-/// [`lower_check`]); `None` when the group has no check.
-pub fn check_interval_secs(g: &crate::model::Group) -> Option<f64> {
-    match g.attrs.get("check_interval") {
-        Some(Attr::Secs(secs)) => Some(*secs),
-        _ => None,
-    }
-}
-
 /// A pool of members behind a load balancer (or an LB pair's VRRP group).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -293,6 +284,7 @@ pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::s
         checked_from,
         // A repaired backend serves again after `rise` good checks.
         readmit_secs: crate::model::secs_attr(&g.attrs, "readmit").unwrap_or(0.0),
+        check_interval_secs: crate::model::secs_attr(&g.attrs, "check_interval").unwrap_or(0.0),
         ..SimProfile::plain(Behaviour::Share)
     }
 }

@@ -264,6 +264,9 @@ pub fn lower_power(cx: &mut LowerCx, power: &Option<PowerSpec>, draw_watts: Opti
     let name = cx.me_name();
     for (i, source) in sources.iter().enumerate() {
         let Some(src) = cx.resolve_element(source, POWER_SOURCES, "a power source") else {
+            // Its source is already reported: a reference to the PSU it would have
+            // been stays silent, not a second error.
+            cx.builder.broken(format!("{name}/psu-{}", i + 1));
             continue;
         };
         let psu = cx.part(format!("{name}/psu-{}", i + 1), "psu", Layer::Power, source.span);

@@ -14,7 +14,10 @@
 //!   Source"). Each move is break before make: the output is off for `transfer`. A
 //!   break no longer than `ride_through` goes unnoticed (the PSUs' hold-up bridges it);
 //!   a longer one drops every load, which then boots (`restart`). An output that had no
-//!   power at all comes back when either input does, with no break.
+//!   power at all comes back when either input does, with no break. A break within the
+//!   ride-through is unnoticed downstream, by a second transfer switch fed from this
+//!   one too (it does not move for it; a unit that senses faster than the break would,
+//!   and the loads would then see both breaks: optimistic there).
 //! - **Analyzer:** the exact figure takes each move as instant (a static view); the
 //!   figure with timings adds the reboots through the drills of the inputs' failures.
 //!
@@ -83,6 +86,15 @@ impl Spec for AtsSpec {
         super::check_distinct(cx, &self.from, "an ats's inputs");
         let transfer_secs = self.transfer.map_or(DEFAULT_TRANSFER_SECS, |d| d.secs);
         let ride_through_secs = self.ride_through.map_or(DEFAULT_RIDE_THROUGH_SECS, |d| d.secs);
+        if transfer_secs > MAX_TRANSFER_SECS {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!("a transfer of {} is no transfer switch's break", Duration::from_secs(transfer_secs)),
+                "the output is off for milliseconds while the load moves (a relay unit: tens of ms); a delay before moving back is not a break. Write e.g. \"transfer\": \"100ms\"",
+            );
+            return;
+        }
         if let Some(w) = self.capacity_watts {
             if !(w > 0.0 && w.is_finite()) {
                 cx.error(
@@ -96,9 +108,18 @@ impl Spec for AtsSpec {
             }
         }
         let inputs: Vec<_> =
-            self.from.iter().filter_map(|r| cx.resolve_element(r, POWER_SOURCES_OF_ATS, "an ats's input")).collect();
+            self.from.iter().filter_map(|r| cx.resolve_element(r, POWER_SOURCES, "an ats's input")).collect();
         let [preferred, alternate] = inputs[..] else { return };
         if preferred == alternate {
+            return;
+        }
+        if preferred == me || alternate == me {
+            cx.error(
+                Code::ImpossibleValue,
+                cx.span,
+                format!("{} is fed from itself", cx.me_name()),
+                "name the two sources it takes its load from, e.g. \"from\": [\"pdu-a\", \"pdu-b\"]",
+            );
             return;
         }
         cx.attr("transfer", Attr::Secs(transfer_secs));
@@ -109,10 +130,9 @@ impl Spec for AtsSpec {
     }
 }
 
-/// What an ATS may take its inputs from: the power sources, not another ATS.
-const POWER_SOURCES_OF_ATS: &[&str] = &["pdu", "ups", "power-feed"];
-
-const _: () = assert!(POWER_SOURCES.len() == POWER_SOURCES_OF_ATS.len() + 1, "POWER_SOURCES is these and ats");
+/// The longest break taken as a transfer: a minute, far beyond any unit's (a relay ATS
+/// breaks for tens of milliseconds); longer is a unit typo ("10m" for "10ms").
+const MAX_TRANSFER_SECS: f64 = 60.0;
 
 #[cfg(test)]
 mod tests {
@@ -191,6 +211,7 @@ mod tests {
             (r#"["pdu-a"]"#, "an ats has two inputs, preferred first; this one lists 1"),
             (r#"["pdu-a", "pdu-a"]"#, "\"pdu-a\" is listed twice in an ats's inputs"),
             (r#"["pdu-a", "sw"]"#, "an ats's input must be"),
+            (r#"["pdu-a", "pdu-b"], "transfer": "10m""#, "a transfer of 10m is no transfer switch's break"),
         ] {
             let text = DESIGN.replace(r#""from": ["pdu-a", "pdu-b"]"#, &format!(r#""from": {from}"#));
             let loaded = crate::load(&text);

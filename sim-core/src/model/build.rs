@@ -162,6 +162,13 @@ impl ModelBuilder {
                 // Links too: `did_you_mean` offers a link id only for a link id.
                 let others = self.names.keys().map(String::as_str).filter(|n| !listed.contains(n));
                 let part_help = host.filter(|h| self.names.contains_key(*h)).map(|h| {
+                    let part = r.value.split_once('/').map_or("", |(_, p)| p);
+                    if part.starts_with("psu-") {
+                        return format!(
+                            "\"{}\" would be a PSU of {h}, which has none by that number: its PSUs come from its \"power\" list, one per source (psu-1, psu-2, ...)",
+                            r.value
+                        );
+                    }
                     format!(
                         "\"{}\" would be a part of {h}, which has none by that name: declare it on {h} (e.g. \"runs\": [\"{}\"]), or name one of its parts",
                         r.value,

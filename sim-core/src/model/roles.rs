@@ -42,11 +42,9 @@ pub fn holder_only_groups(model: &Model, net: &NetworkIndex) -> Vec<GroupId> {
 pub fn interface_groups(model: &Model, net: &NetworkIndex) -> Vec<GroupId> {
     let mut sending = vec![false; model.elements.len()];
     for svc in &model.services {
-        for &tier in &svc.through[..svc.through.len().saturating_sub(1)] {
-            for m in model.anchors(tier) {
-                for v in net.closure(m) {
-                    sending[v.0 as usize] = true;
-                }
+        for m in sending_anchors(model, svc) {
+            for v in net.closure(m) {
+                sending[v.0 as usize] = true;
             }
         }
     }
@@ -75,6 +73,12 @@ pub fn interface_groups(model: &Model, net: &NetworkIndex) -> Vec<GroupId> {
         })
         .map(|g| g.id)
         .collect()
+}
+
+/// The members of the tiers of `svc` that receive requests and send them on (every
+/// tier but the last), in tier order: where an interface group's choice matters.
+pub fn sending_anchors(model: &Model, svc: &super::Service) -> Vec<ElementId> {
+    svc.through[..svc.through.len().saturating_sub(1)].iter().flat_map(|&t| model.anchors(t)).collect()
 }
 
 /// The groups the static engines choose a holder for: every group of

@@ -459,7 +459,10 @@ impl Loader {
         let common_node = filtered(node, |k| common_fields.contains(&k));
         let spec_node = filtered(node, |k| k != "kind" && !common_fields.contains(&k));
         let common = self.decode_reporting_all(&common_node, &[], from_node::<CommonSpec>);
-        let spec = self.decode_reporting_all(&spec_node, common_fields, |n| kind.decode(n));
+        // The help lists `restart` only for kinds that boot (a PSU, a PDU or an ATS refuse it).
+        let suggested: Vec<&str> =
+            common_fields.iter().copied().filter(|f| *f != "restart" || kind.info().restart.is_some()).collect();
+        let spec = self.decode_reporting_all(&spec_node, &suggested, |n| kind.decode(n));
         match (common, spec) {
             (Some(common), Some(spec)) => {
                 self.entries.push(Entry { id, kind, common, spec });

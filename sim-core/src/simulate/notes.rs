@@ -105,8 +105,8 @@ impl Compiled<'_> {
             // cannot reach at its first failed check, one interval later. That matters
             // only where the interval outlasts the wait before the balancer can hold
             // the role (a VRRP member listens for its Master_Down_Interval first).
-            if let (Behaviour::Share, Some(NodeRef::Group(b)), Some(interval)) =
-                (p.behaviour, p.checked_from, crate::mechanisms::load_balancer::check_interval_secs(g))
+            if let (Behaviour::Share, Some(NodeRef::Group(b)), interval) =
+                (p.behaviour, p.checked_from, p.check_interval_secs)
             {
                 let checkers = &self.groups[b.0 as usize];
                 let balancers = &model.groups[b.0 as usize];

@@ -47,6 +47,9 @@ pub struct GroupParams {
     pub read_errors: Option<crate::model::ReadErrorRisk>,
     /// A healthy member re-enters the rotation after this long (zero in `ideal` mode).
     pub readmit_secs: f64,
+    /// Seconds between the members' health checks; 0 without a check (or in `ideal`
+    /// mode).
+    pub check_interval_secs: f64,
     /// A standby member forwards nobody's traffic (see [`super::SimProfile`]).
     pub blocks_transit: bool,
     /// The failover is local to one host (a bond).
@@ -366,6 +369,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         hot_spares: rebuild.hot_spares,
         read_errors: rebuild.read_errors,
         readmit_secs: if ideal { 0.0 } else { profile.readmit_secs },
+        check_interval_secs: if ideal { 0.0 } else { profile.check_interval_secs },
         blocks_transit: profile.standby_blocks_transit,
         host_local: profile.host_local,
         checked_from: if ideal { None } else { profile.checked_from },

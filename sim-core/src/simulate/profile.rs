@@ -87,6 +87,8 @@ pub struct SimProfile {
     /// A member back in health re-enters the rotation only after this long (HAProxy
     /// `rise` good checks × `inter`).
     pub readmit_secs: f64,
+    /// Seconds between the members' health checks (HAProxy `inter`); 0 without a check.
+    pub check_interval_secs: f64,
 }
 
 impl SimProfile {
@@ -110,6 +112,7 @@ impl SimProfile {
             loses_sessions: false,
             checked_from: None,
             readmit_secs: 0.0,
+            check_interval_secs: 0.0,
         }
     }
 }
