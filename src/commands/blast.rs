@@ -86,6 +86,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
                 "down_groups": b.down_groups,
                 "services_down": b.services_down.iter().map(|(s, r)| json!({ "service": s, "reasons": r })).collect::<Vec<_>>(),
                 "defeats": b.defeats,
+                "transfers": b.transfers,
                 "two_masters": b.two_masters,
                 "view": view,
             });
@@ -105,6 +106,9 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
             }
             for d in &b.defeats {
                 o.push_str(&format!("  defeats {d}\n"));
+            }
+            for t in &b.transfers {
+                o.push_str(&format!("  transfer {t}\n"));
             }
             for t in &b.two_masters {
                 o.push_str(&format!(

@@ -162,7 +162,7 @@ pub fn render(
         if !r.modules.is_empty() {
             let _ = writeln!(
                 out,
-                "  (with every part independent and static: {:.6e}; cut-set probabilities and importance use the solved parts' joint distributions)",
+                "  (not the figure: the same tree read with every part independent and static, blind to how the solved parts tie their events together, gives {:.6e}; cut-set probabilities and importance use the solved parts' joint distributions)",
                 r.static_probability
             );
         }

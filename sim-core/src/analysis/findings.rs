@@ -27,6 +27,9 @@ pub struct Blast {
     pub services_down: Vec<(String, Vec<String>)>,
     /// Redundancy the failure defeats ("bond web-1/bond: every NIC goes to sw-1").
     pub defeats: Vec<String>,
+    /// Transfer switches the failure moves onto their alternate input, and what the move
+    /// costs their loads ("rack-ats moves its load to pdu-b: ..."), sorted.
+    pub transfers: Vec<String>,
     /// Groups that keep a service down with this failure only while they serve from
     /// their second member (they do not fail back), sorted by group.
     pub held_on_second: Vec<HeldOnSecond>,
@@ -208,6 +211,42 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
             });
         }
     }
+    // Transfer switches that work on their alternate input: the failure moved them.
+    let mut transfers: Vec<String> = model
+        .elements
+        .iter()
+        .filter_map(|ats| {
+            let ts = ats.transfer_switch?;
+            if is_down(ats.id) || !is_down(ts.preferred) || is_down(ts.alternate) {
+                return None;
+            }
+            let (always, on_loss) = crate::mechanisms::transfer_switch::rebooted_by_moves(model, ats.id);
+            let mut dropped: Vec<&str> = always.iter().chain(&on_loss).map(|&e| model.element(e).name.as_str()).collect();
+            dropped.sort_unstable();
+            let transfer = crate::units::Duration::from_secs(ts.transfer_secs);
+            let ride = crate::units::Duration::from_secs(ts.ride_through_secs);
+            let names = |v: &[ElementId]| v.iter().map(|&e| model.element(e).name.as_str()).collect::<Vec<_>>();
+            let preferred = &model.element(ts.preferred).name;
+            let cost = match (names(&always), names(&on_loss)) {
+                (a, l) if a.is_empty() && l.is_empty() => format!("a {transfer} break, which its loads ride through ({ride})"),
+                (a, l) if l.is_empty() => format!(
+                    "a {transfer} break, longer than the {ride} its loads ride through: {} lose power and boot again (their `restart`), now and when {preferred} returns",
+                    a.join(", ")
+                ),
+                (a, l) if a.is_empty() => format!(
+                    "a {transfer} break, longer than the {ride} its loads ride through: {} lose power and boot again (their `restart`)",
+                    l.join(", ")
+                ),
+                (a, _) => format!(
+                    "a {transfer} break, longer than the {ride} its loads ride through: {} lose power and boot again (their `restart`); {} again when {preferred} returns",
+                    dropped.join(", "),
+                    a.join(", ")
+                ),
+            };
+            Some(format!("{} moves its load to {}: {cost}", ats.name, model.element(ts.alternate).name))
+        })
+        .collect();
+    transfers.sort();
     Blast {
         failed: failed_names,
         chain: layers,
@@ -215,6 +254,7 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
         down_groups,
         services_down,
         defeats: defeats.into_iter().collect(),
+        transfers,
         held_on_second: Vec::new(),
         two_masters: Vec::new(),
     }

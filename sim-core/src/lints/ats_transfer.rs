@@ -21,43 +21,20 @@ fn check(model: &Model) -> Vec<Hit> {
     let mut out = Vec::new();
     for ats in model.elements.iter() {
         let Some(ts) = ats.transfer_switch else { continue };
-        if ts.transfer_secs <= ts.ride_through_secs {
-            continue;
-        }
-        // What can lose power with the preferred input: the input and what feeds it.
-        let mut with_preferred = super::upstream_power(model, ts.preferred);
-        with_preferred.push(ts.preferred);
-        // Per device: whether its PSUs off the transfer switch carry it through a move
-        // back (the preferred input has power then) and through a move away (its PSUs
-        // that lose power with the preferred input do not count).
-        let (mut always, mut on_loss): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
-        for d in model.elements.iter().filter(|d| !d.psus.is_empty()) {
-            let chains: Vec<Vec<ElementId>> = d.psus.iter().map(|&p| super::upstream_power(model, p)).collect();
-            if !chains.iter().any(|c| c.contains(&ats.id)) {
-                continue;
-            }
-            let off_ats: Vec<&Vec<ElementId>> = chains.iter().filter(|c| !c.contains(&ats.id)).collect();
-            let needed = d.psus_needed.max(1) as usize;
-            if off_ats.len() < needed {
-                always.push(&d.name);
-            } else if off_ats.iter().filter(|c| !c.iter().any(|s| with_preferred.contains(s))).count() < needed {
-                on_loss.push(&d.name);
-            }
-        }
+        let (always, on_loss) = crate::mechanisms::transfer_switch::rebooted_by_moves(model, ats.id);
         if always.is_empty() && on_loss.is_empty() {
             continue;
         }
-        always.sort_unstable();
-        on_loss.sort_unstable();
+        let names = |v: &[ElementId]| v.iter().map(|&e| model.element(e).name.as_str()).collect::<Vec<_>>().join(", ");
         let preferred = &model.element(ts.preferred).name;
         let mut what = Vec::new();
         if !always.is_empty() {
-            what.push(format!("each loss and each return of {preferred} reboots {}", always.join(", ")));
+            what.push(format!("each loss and each return of {preferred} reboots {}", names(&always)));
         }
         if !on_loss.is_empty() {
             what.push(format!(
                 "each loss of {preferred} reboots {} (their other PSUs lose power with it)",
-                on_loss.join(", ")
+                names(&on_loss)
             ));
         }
         out.push(hit(

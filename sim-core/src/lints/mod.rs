@@ -242,35 +242,11 @@ fn req_elements(req: &Req) -> Vec<ElementId> {
 fn power_sources(model: &Model, device: &crate::model::Element) -> Vec<ElementId> {
     let mut fed: Vec<ElementId> = Vec::new();
     for psu in req_elements(&device.needs).into_iter().filter(|p| model.element(*p).kind == "psu") {
-        for src in upstream_power(model, psu) {
+        for src in crate::mechanisms::power::upstream_power(model, psu) {
             if !fed.contains(&src) {
                 fed.push(src);
             }
         }
-    }
-    fed
-}
-
-/// The power sources element `e` (a PSU, a PDU, a transfer switch) draws from, up to
-/// the feeds, each once, in walk order (depth first, inputs in order).
-fn upstream_power(model: &Model, e: ElementId) -> Vec<ElementId> {
-    let sources_of = |e: ElementId| {
-        req_elements(&model.element(e).needs)
-            .into_iter()
-            .filter(|s| crate::mechanisms::POWER_SOURCES.contains(&model.element(*s).kind))
-            .collect::<Vec<_>>()
-    };
-    let mut fed: Vec<ElementId> = Vec::new();
-    let mut to_visit: Vec<ElementId> = sources_of(e);
-    to_visit.reverse();
-    while let Some(src) = to_visit.pop() {
-        if fed.contains(&src) {
-            continue;
-        }
-        fed.push(src);
-        let mut up = sources_of(src);
-        up.reverse();
-        to_visit.extend(up);
     }
     fed
 }

@@ -308,6 +308,36 @@ pub fn finish(b: &mut ModelBuilder) {
     }
 }
 
+/// The power sources element `e` (a PSU, a PDU, a transfer switch) draws from, up to
+/// the feeds, each once, in walk order (depth first, inputs in order).
+pub fn upstream_power(model: &crate::model::Model, e: ElementId) -> Vec<ElementId> {
+    let sources_of = |e: ElementId| {
+        let mut named = Vec::new();
+        model.element(e).needs.visit(&mut |r| {
+            if let Req::Element(x) = r {
+                named.push(*x);
+            }
+        });
+        named
+            .into_iter()
+            .filter(|s| crate::mechanisms::POWER_SOURCES.contains(&model.element(*s).kind))
+            .collect::<Vec<_>>()
+    };
+    let mut fed: Vec<ElementId> = Vec::new();
+    let mut to_visit: Vec<ElementId> = sources_of(e);
+    to_visit.reverse();
+    while let Some(src) = to_visit.pop() {
+        if fed.contains(&src) {
+            continue;
+        }
+        fed.push(src);
+        let mut up = sources_of(src);
+        up.reverse();
+        to_visit.extend(up);
+    }
+    fed
+}
+
 /// The fewest PSUs (largest first) whose capacity covers `draw`; 1 if unknown.
 fn needed_psus(draw: Option<f64>, psus: &[(ElementId, Option<f64>)]) -> Option<u32> {
     let Some(draw) = draw else { return Some(1) };

@@ -32,7 +32,7 @@ use serde::Deserialize;
 
 use super::{Ref, POWER_SOURCES};
 use crate::diagnostics::Code;
-use crate::model::{Attr, EdgeKind, Layer, LowerCx, Req, TransferSwitch};
+use crate::model::{Attr, EdgeKind, ElementId, Layer, LowerCx, Model, Req, TransferSwitch};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
@@ -130,6 +130,40 @@ impl Spec for AtsSpec {
     }
 }
 
+/// The devices a transfer switch's move drops, when its transfer is longer than their
+/// ride-through (empty lists otherwise), sorted by name: those its every move reboots
+/// (their PSUs off the switch cannot carry them) and those only a move away from the
+/// preferred input reboots (their other PSUs lose power with that input, and have it
+/// back when the switch moves back). A device carried by a PSU on the other side is in
+/// neither. O(devices × PSUs × power chain).
+pub fn rebooted_by_moves(model: &Model, ats: ElementId) -> (Vec<ElementId>, Vec<ElementId>) {
+    let (mut always, mut on_loss) = (Vec::new(), Vec::new());
+    let Some(ts) = model.element(ats).transfer_switch else { return (always, on_loss) };
+    if ts.transfer_secs <= ts.ride_through_secs {
+        return (always, on_loss);
+    }
+    // What can lose power with the preferred input: the input and what feeds it.
+    let mut with_preferred = super::power::upstream_power(model, ts.preferred);
+    with_preferred.push(ts.preferred);
+    for d in model.elements.iter().filter(|d| !d.psus.is_empty()) {
+        let chains: Vec<Vec<ElementId>> = d.psus.iter().map(|&p| super::power::upstream_power(model, p)).collect();
+        if !chains.iter().any(|c| c.contains(&ats)) {
+            continue;
+        }
+        let off_switch: Vec<&Vec<ElementId>> = chains.iter().filter(|c| !c.contains(&ats)).collect();
+        let needed = d.psus_needed.max(1) as usize;
+        if off_switch.len() < needed {
+            always.push(d.id);
+        } else if off_switch.iter().filter(|c| !c.iter().any(|s| with_preferred.contains(s))).count() < needed {
+            on_loss.push(d.id);
+        }
+    }
+    let by_name = |a: &ElementId, b: &ElementId| model.element(*a).name.cmp(&model.element(*b).name);
+    always.sort_by(by_name);
+    on_loss.sort_by(by_name);
+    (always, on_loss)
+}
+
 /// The longest break taken as a transfer: a minute, far beyond any unit's (a relay ATS
 /// breaks for tens of milliseconds); longer is a unit typo ("10m" for "10ms").
 const MAX_TRANSFER_SECS: f64 = 60.0;
@@ -203,6 +237,24 @@ mod tests {
         let timed = 1.0 - (1.447113232e-4 + 1.978697628e-5 + 4.756e-7 + 6.342e-7);
         assert!(lo <= timed && timed <= hi, "with timings: {timed} outside [{lo}, {hi}]");
         assert!(hi < exact, "the transfers cost nothing: [{lo}, {hi}]");
+    }
+
+    /// `blast` says what a failure of the preferred side does to the switch's loads.
+    #[test]
+    fn blast_tells_the_move_and_what_it_costs() {
+        let id = |m: &crate::model::Model, n: &str| m.element_by_name(n).unwrap().id;
+        let m = crate::load(DESIGN).model.unwrap();
+        let b = crate::analysis::findings::blast(&m, &[id(&m, "feed-a")]);
+        assert_eq!(b.transfers, ["ats moves its load to pdu-b: a 10ms break, which its loads ride through (20ms)"]);
+        assert!(crate::analysis::findings::blast(&m, &[id(&m, "feed-b")]).transfers.is_empty());
+        let slow =
+            DESIGN.replace(r#""from": ["pdu-a", "pdu-b"] }"#, r#""from": ["pdu-a", "pdu-b"], "transfer": "100ms" }"#);
+        let m = crate::load(&slow).model.unwrap();
+        let b = crate::analysis::findings::blast(&m, &[id(&m, "pdu-a")]);
+        assert_eq!(
+            b.transfers,
+            ["ats moves its load to pdu-b: a 100ms break, longer than the 20ms its loads ride through: web-1 lose power and boot again (their `restart`), now and when pdu-a returns"]
+        );
     }
 
     #[test]
