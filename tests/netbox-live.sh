@@ -44,8 +44,21 @@ live() { # $1: name; the live import, its saved responses, and the saved import
 live demo
 "$spofsim" import netbox --from tests/data/netbox/api --output "$out/demo-recorded.jsonc" 2>/dev/null
 cmp "$out/demo-live-as-recorded.jsonc" "$out/demo-recorded.jsonc"
+# The desktop app's File → Import from NetBox (live URL) opens the same design. Its test
+# binary is the one `cargo test --workspace --release` built (the same command with
+# --no-run names it without building again).
+gui_test=$(cargo test --workspace --release --no-run --message-format=json 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "spofsim_gui" and "lib" in m["target"]["kind"] and m.get("executable"):
+        print(m["executable"])')
+[ -n "$gui_test" ] || { echo "netbox-live: no spofsim-gui test binary" >&2; exit 1; }
+SPOFSIM_LIVE_NETBOX_URL="$url" NETBOX_TOKEN="$token" SPOFSIM_LIVE_EXPECT="$out/demo-live.jsonc" \
+  "$gui_test" --ignored --exact files::netbox_tests::importing_from_a_live_netbox_url > "$out/gui-live.log" 2>&1 \
+  || { cat "$out/gui-live.log" >&2; exit 1; }
 t2=$(date +%s)
-echo "netbox-live: demo data: live import == saved == recorded ($(wc -l < "$out/demo-live.jsonc") lines) in $((t2 - t1)) s"
+echo "netbox-live: demo data: live import == saved == recorded == the desktop app's live import ($(wc -l < "$out/demo-live.jsonc") lines) in $((t2 - t1)) s"
 python3 "$server/add-examples.py" "$token" >/dev/null
 live examples netbox-demo
 "$spofsim" import netbox --from tests/data/netbox/api --from tests/data/netbox/api-examples --name netbox-demo --output "$out/examples-recorded.jsonc" 2>/dev/null

@@ -261,6 +261,29 @@ pub fn import_netbox_dialog(app: &mut App) {
     }
 }
 
+/// The live import behind File → Import from NetBox (live URL): the NetBox REST API at
+/// `url` read with `token` (`token_source` names where it came from, for a 401/403
+/// message), imported with the CLI's defaults. Blocks for the whole fetch (60 s timeout
+/// per request): call it off the UI thread. The scenario text, or what stopped it.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn import_netbox_live(url: &str, token: &str, token_source: &str) -> Result<String, String> {
+    let request = spofsim::netbox_http::Request {
+        base_url: url,
+        token,
+        token_source,
+        timeout_secs: 60,
+        ca_cert_pem: None,
+        save_dir: None,
+    };
+    spofsim::netbox_http::fetch(&request).and_then(|pages| {
+        let imported = sim_core::netbox::import(&pages, &sim_core::netbox::Options::default());
+        imported.scenario.ok_or_else(|| {
+            let first = imported.diagnostics.iter().find(|d| d.severity == sim_core::netbox::Severity::Error);
+            format!("the NetBox import stopped: {}", first.map_or("an error", |d| d.message.as_str()))
+        })
+    })
+}
+
 /// The live NetBox import form: base URL and API token (empty: `$NETBOX_TOKEN`).
 #[derive(Clone, Debug, Default)]
 pub struct NetboxForm {
@@ -307,22 +330,8 @@ pub fn netbox_form_ui(ui: &mut egui::Ui, app: &mut App) {
             let (url, inbox) = (form.url.clone(), app.inbox.clone());
             app.report(format!("importing from {url}…"));
             std::thread::spawn(move || {
-                let request = spofsim::netbox_http::Request {
-                    base_url: &url,
-                    token: &token,
-                    token_source: source,
-                    timeout_secs: 60,
-                    ca_cert_pem: None,
-                    save_dir: None,
-                };
-                let result = spofsim::netbox_http::fetch(&request).and_then(|pages| {
-                    let imported = sim_core::netbox::import(&pages, &sim_core::netbox::Options::default());
-                    imported.scenario.map(|text| (NETBOX_IMPORT_NAME.to_string(), text)).ok_or_else(|| {
-                        let first =
-                            imported.diagnostics.iter().find(|d| d.severity == sim_core::netbox::Severity::Error);
-                        format!("the NetBox import stopped: {}", first.map_or("an error", |d| d.message.as_str()))
-                    })
-                });
+                let result =
+                    import_netbox_live(&url, &token, source).map(|text| (NETBOX_IMPORT_NAME.to_string(), text));
                 inbox.push(result);
             });
             keep = false;
@@ -462,5 +471,30 @@ mod netbox_tests {
         assert!(sim_core::load(&text).model.is_some());
         let err = super::import_netbox("", &[("notes.json".into(), "{}".into())]).unwrap_err();
         assert!(err.contains("no saved NetBox responses"), "{err}");
+    }
+
+    /// File → Import from NetBox (live URL) against a real NetBox: the design it opens
+    /// is byte for byte the CLI's live import of the same server. Run by
+    /// tests/netbox-live.sh, which starts NetBox and sets SPOFSIM_LIVE_NETBOX_URL,
+    /// NETBOX_TOKEN and SPOFSIM_LIVE_EXPECT (the CLI's output); ignored otherwise, as it
+    /// needs that server.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    #[ignore = "needs a live NetBox: run by tests/netbox-live.sh"]
+    fn importing_from_a_live_netbox_url() {
+        let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"));
+        let text = super::import_netbox_live(&var("SPOFSIM_LIVE_NETBOX_URL"), &var("NETBOX_TOKEN"), "$NETBOX_TOKEN")
+            .unwrap_or_else(|e| panic!("the live import failed: {e}"));
+        let expected = std::fs::read_to_string(var("SPOFSIM_LIVE_EXPECT")).unwrap();
+        assert!(
+            text == expected,
+            "the app's live import differs from the CLI's ({} against {} bytes)",
+            text.len(),
+            expected.len()
+        );
+        assert!(sim_core::load(&text).model.is_some());
+        let wrong =
+            super::import_netbox_live(&var("SPOFSIM_LIVE_NETBOX_URL"), "not-a-token", "the token field").unwrap_err();
+        assert!(wrong.contains("the token field"), "{wrong}");
     }
 }
