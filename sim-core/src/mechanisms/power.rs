@@ -233,7 +233,8 @@ impl<'de> Deserialize<'de> for PowerSpec {
     }
 }
 
-fn positive_watts(cx: &mut LowerCx, watts: Option<f64>, field: &str) -> Option<f64> {
+/// `watts` when it is a positive finite number; otherwise an error on `field` and `None`.
+pub(crate) fn positive_watts(cx: &mut LowerCx, watts: Option<f64>, field: &str) -> Option<f64> {
     let w = watts?;
     if !(w > 0.0 && w.is_finite()) {
         cx.error(

@@ -95,17 +95,8 @@ impl Spec for AtsSpec {
             );
             return;
         }
-        if let Some(w) = self.capacity_watts {
-            if !(w > 0.0 && w.is_finite()) {
-                cx.error(
-                    Code::ImpossibleValue,
-                    cx.span,
-                    format!("capacity_watts must be a positive number of watts, not {w}"),
-                    "e.g. \"capacity_watts\": 3600",
-                );
-            } else {
-                cx.attr("capacity_watts", Attr::Watts(w));
-            }
+        if let Some(w) = super::power::positive_watts(cx, self.capacity_watts, "capacity_watts") {
+            cx.attr("capacity_watts", Attr::Watts(w));
         }
         let inputs: Vec<_> =
             self.from.iter().filter_map(|r| cx.resolve_element(r, POWER_SOURCES, "an ats's input")).collect();
