@@ -221,27 +221,26 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
                 return None;
             }
             let (always, on_loss) = crate::mechanisms::transfer_switch::rebooted_by_moves(model, ats.id);
-            let mut dropped: Vec<&str> = always.iter().chain(&on_loss).map(|&e| model.element(e).name.as_str()).collect();
+            let names = |v: &[ElementId]| v.iter().map(|&e| model.element(e).name.as_str()).collect::<Vec<_>>();
+            let mut dropped = names(&always);
+            dropped.extend(names(&on_loss));
             dropped.sort_unstable();
             let transfer = crate::units::Duration::from_secs(ts.transfer_secs);
             let ride = crate::units::Duration::from_secs(ts.ride_through_secs);
-            let names = |v: &[ElementId]| v.iter().map(|&e| model.element(e).name.as_str()).collect::<Vec<_>>();
             let preferred = &model.element(ts.preferred).name;
-            let cost = match (names(&always), names(&on_loss)) {
-                (a, l) if a.is_empty() && l.is_empty() => format!("a {transfer} break, which its loads ride through ({ride})"),
-                (a, l) if l.is_empty() => format!(
-                    "a {transfer} break, longer than the {ride} its loads ride through: {} lose power and boot again (their `restart`), now and when {preferred} returns",
-                    a.join(", ")
-                ),
-                (a, l) if a.is_empty() => format!(
-                    "a {transfer} break, longer than the {ride} its loads ride through: {} lose power and boot again (their `restart`)",
-                    l.join(", ")
-                ),
-                (a, _) => format!(
-                    "a {transfer} break, longer than the {ride} its loads ride through: {} lose power and boot again (their `restart`); {} again when {preferred} returns",
-                    dropped.join(", "),
-                    a.join(", ")
-                ),
+            // Those its every move drops boot again when the preferred input returns.
+            let again = match (always.is_empty(), on_loss.is_empty()) {
+                (true, _) => String::new(),
+                (false, true) => format!(", now and when {preferred} returns"),
+                (false, false) => format!("; {} again when {preferred} returns", names(&always).join(", ")),
+            };
+            let cost = if dropped.is_empty() {
+                format!("a {transfer} break, which its loads ride through ({ride})")
+            } else {
+                format!(
+                    "a {transfer} break, longer than the {ride} its loads ride through: {} lose power and boot again (their `restart`){again}",
+                    dropped.join(", ")
+                )
             };
             Some(format!("{} moves its load to {}: {cost}", ats.name, model.element(ts.alternate).name))
         })

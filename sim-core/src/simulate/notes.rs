@@ -29,6 +29,22 @@ impl Compiled<'_> {
         let model = self.model;
         let span = |secs: f64| Duration::from_secs(secs).span();
         let mut notes = Vec::new();
+        // A break within the ride-through is not played, so a transfer switch fed
+        // through another does not move for it (`mechanisms::transfer_switch`).
+        for down in model.elements.iter().filter(|e| e.transfer_switch.is_some()) {
+            for up in crate::mechanisms::power::upstream_power(model, down.id) {
+                let Some(t) = model.element(up).transfer_switch else { continue };
+                if t.transfer_secs > 0.0 && t.transfer_secs <= t.ride_through_secs {
+                    notes.push(format!(
+                        "{}: fed through {}, whose {} transfer its loads ride through, so it does not move for that break; a unit that senses the loss sooner would move, and its loads would see both breaks (optimistic there: up to two boots per move of {})",
+                        down.name,
+                        model.element(up).name,
+                        span(t.transfer_secs),
+                        model.element(up).name
+                    ));
+                }
+            }
+        }
         for (g, p) in model.groups.iter().zip(&self.groups) {
             // Bridge priorities and port costs are not in the scenario; 802.1D ages
             // stale information from the failure, not from its last hello. Only a

@@ -36,6 +36,9 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// A transfer's break ended: the output carries the load again.
     pub(in crate::simulate) fn on_transferred(&mut self, element: u32, token: u32) {
         if self.transfer_token[element as usize] == token {
+            // Over now, even when the switch failed meanwhile (no evaluation would
+            // clear it until its repair, and the run would not look quiescent).
+            self.transfer_until[element as usize] = None;
             self.mark(element);
         }
     }
