@@ -344,49 +344,114 @@ impl Evaluator<'_> {
     /// chosen holder and every other member of such a group forwards nothing. Returns
     /// the first tier index whose layer is empty under the choice that gets furthest
     /// (no chain), or `None` when some choice runs a chain through every tier.
+    ///
+    /// A host-local group none of whose members forwards (an active-backup bond: its
+    /// idle NIC carries nothing) changes a `Reach` only where its members lie in the
+    /// closure of the source or of the target (nothing is sent on through them). When
+    /// they lie in the closures of one chain position only (the entry, or the members
+    /// of one tier), its choice is made per member instead of globally: a layer holds
+    /// (member, holders of the member's own such groups), and the hops into and out of
+    /// that member both use those holders, so a request leaves through the NIC it
+    /// arrived on. This is the same "some choice carries the chain" as enumerating
+    /// every combination, whose count is the product over all hosts (2^40 for 40
+    /// bonded servers); here it is a sum. Groups touching two positions (two tiers on
+    /// one host) stay in the global enumeration. O(global choices × tiers × (members ×
+    /// local choices)² × (V + E)).
     fn first_broken_hop(&self, s: usize) -> Option<usize> {
-        let svc = &self.model.services[s];
+        let model = self.model;
+        let svc = &model.services[s];
         // Every group whose standby members forward nothing, as the simulator plays it
         // (`standby_blocks_transit`), with its members: one holder each, all choices.
         // Groups with a forwarding member (an endpoint forwards nothing anyway), and
         // host-local ones (an active-backup bond, whose idle NIC carries nothing).
         let forwarding = self.net.forwarders(false);
-        let exclusive: Vec<(GroupId, &Vec<ElementId>)> = self
-            .model
+        let exclusive: Vec<(GroupId, &Vec<ElementId>)> = model
             .groups
             .iter()
             .filter(|g| g.arrangement == Arrangement::ActiveStandby)
             .filter(|g| {
-                g.members.iter().any(|m| forwarding[m.0 as usize])
-                    || crate::mechanisms::profile(self.model, g).host_local
+                g.members.iter().any(|m| forwarding[m.0 as usize]) || crate::mechanisms::profile(model, g).host_local
             })
-            .filter(|g| crate::mechanisms::profile(self.model, g).standby_blocks_transit)
+            .filter(|g| crate::mechanisms::profile(model, g).standby_blocks_transit)
             .map(|g| (g.id, &g.members))
             .collect();
-        let mut pick = vec![0usize; exclusive.len()];
+        // Chain positions: 0 the entry, i + 1 tier i. Which positions' closures hold a
+        // member of each host-local, non-forwarding group.
+        let positions: Vec<Vec<ElementId>> = std::iter::once(vec![svc.from])
+            .chain(svc.through.iter().map(|&t| match t {
+                NodeRef::Element(e) => vec![e],
+                NodeRef::Group(g) => model.group(g).members.clone(),
+                NodeRef::Service(_) => Vec::new(),
+            }))
+            .collect();
+        let mut at_position: BTreeMap<ElementId, Vec<usize>> = BTreeMap::new();
+        for (k, members) in positions.iter().enumerate() {
+            for &m in members {
+                for &v in &self.closure[m.0 as usize] {
+                    at_position.entry(v).or_default().push(k);
+                }
+            }
+        }
+        let is_local = |members: &[ElementId]| {
+            let mut touched: Vec<usize> =
+                members.iter().flat_map(|v| at_position.get(v).into_iter().flatten().copied()).collect();
+            touched.sort();
+            touched.dedup();
+            touched.len() <= 1 && members.iter().all(|m| !self.net.forwarding[m.0 as usize])
+        };
+        let (local, global): (Vec<_>, Vec<_>) = exclusive.into_iter().partition(|&(g, members)| {
+            crate::mechanisms::profile(model, model.group(g)).host_local && is_local(members)
+        });
+        // Per element of a chain position: its local groups' holder choices, each as
+        // the idle members it blocks (one empty choice when it has none).
+        let local_choices = |m: ElementId| -> Vec<Vec<ElementId>> {
+            let closure = &self.closure[m.0 as usize];
+            let mut choices: Vec<Vec<ElementId>> = vec![Vec::new()];
+            for (_, members) in local.iter().filter(|(_, ms)| ms.iter().any(|v| closure.contains(v))) {
+                choices = choices
+                    .into_iter()
+                    .flat_map(|idle| {
+                        members.iter().map(move |&holder| {
+                            let mut next = idle.clone();
+                            next.extend(members.iter().copied().filter(|&x| x != holder));
+                            next
+                        })
+                    })
+                    .collect();
+            }
+            choices
+        };
+        let mut pick = vec![0usize; global.len()];
         let mut furthest: Option<usize> = Some(0);
         loop {
-            let holder_of = |g: GroupId| exclusive.iter().position(|x| x.0 == g).map(|k| exclusive[k].1[pick[k]]);
-            let standbys: Vec<ElementId> = exclusive
+            let holder_of = |g: GroupId| global.iter().position(|x| x.0 == g).map(|k| global[k].1[pick[k]]);
+            let standbys: Vec<ElementId> = global
                 .iter()
                 .zip(&pick)
                 .flat_map(|((_, members), &k)| {
                     members.iter().enumerate().filter(move |&(i, _)| i != k).map(|(_, &m)| m)
                 })
                 .collect();
-            let mut layer: Vec<ElementId> = vec![svc.from];
+            let mut layer: Vec<(ElementId, Vec<ElementId>)> =
+                local_choices(svc.from).into_iter().map(|idle| (svc.from, idle)).collect();
             let mut broken = None;
             for (i, &tier) in svc.through.iter().enumerate() {
                 let holder = match tier {
                     NodeRef::Group(g) => holder_of(g),
                     _ => None,
                 };
-                let next: Vec<ElementId> = self
-                    .eligible_members(tier)
-                    .into_iter()
-                    .filter(|&m| holder.is_none_or(|h| h == m))
-                    .filter(|&m| layer.iter().any(|&p| self.reach_via(&[p], m, false, &standbys)))
-                    .collect();
+                let mut next: Vec<(ElementId, Vec<ElementId>)> = Vec::new();
+                for m in self.eligible_members(tier).into_iter().filter(|&m| holder.is_none_or(|h| h == m)) {
+                    for idle in local_choices(m) {
+                        let carried = layer.iter().any(|(p, p_idle)| {
+                            let blocked: Vec<ElementId> = standbys.iter().chain(p_idle).chain(&idle).copied().collect();
+                            self.reach_via(&[*p], m, false, &blocked)
+                        });
+                        if carried {
+                            next.push((m, idle));
+                        }
+                    }
+                }
                 if next.is_empty() {
                     broken = Some(i);
                     break;
@@ -401,7 +466,7 @@ impl Evaluator<'_> {
             let mut k = 0;
             while k < pick.len() {
                 pick[k] += 1;
-                if pick[k] < exclusive[k].1.len() {
+                if pick[k] < global[k].1.len() {
                     break;
                 }
                 pick[k] = 0;
@@ -556,6 +621,24 @@ mod tests {
         assert_eq!(ev.group_works, vec![true]);
         let ev = evaluate(&m, &failing(&m, &["lb-1", "lb-2"]));
         assert_eq!(ev.group_works, vec![false]);
+    }
+
+    /// One bonded host runs two tiers: the bond's choice is one for both hops.
+    const TWO_TIERS_ON_A_BONDED_HOST: &str = r#"{ "components": { "internet": {"kind":"entry"}, "lb": {"kind":"load-balancer"},
+        "sw-a": {"kind":"switch"}, "sw-b": {"kind":"switch"},
+        "x": {"kind":"server","bond":{"to":["sw-a","sw-b"]},"runs":["web","ap"]},
+        "db": {"kind":"server","nics":["sw-b"],"runs":["db"]} },
+      "links": [ {"between":["internet","lb"]}, {"between":["lb","sw-a"]}, {"between":["sw-a","sw-b"]} ],
+      "services": { "s": {"from":"internet","through":["x/web","x/ap","db/db"]} } }"#;
+
+    #[test]
+    fn a_bond_on_a_host_of_two_tiers_sends_both_hops_through_one_nic() {
+        let m = load(TWO_TIERS_ON_A_BONDED_HOST);
+        assert_eq!(service(&m, 0, &[]), (true, vec![]));
+        // The request must arrive from sw-a and leave to sw-b: with the switches apart,
+        // no one NIC does both. Judged per tier, eth0 would carry the first hop and
+        // eth1 the last.
+        assert_eq!(service(&m, 0, &["sw-a~sw-b"]), (false, vec!["x/ap cannot reach db/db".to_string()]));
     }
 
     const QUORUM_DEVICE: &str = r#"{ "defaults": {"server":{"availability":"100%"},"nic":{"availability":"100%"},"switch":{"availability":"100%"},
