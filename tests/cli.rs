@@ -687,6 +687,11 @@ fn generators_write_valid_scenarios() {
     let bad = spofsim(&["generate", "three-tier", "--racks", "1", "--servers-per-rack", "2"]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("three servers, one per tier"), "{}", bad.stderr);
+    // Three servers in one site make one database node: no cluster (E401 before).
+    let one_db = spofsim(&["generate", "three-tier", "--racks", "1", "--servers-per-rack", "3"]);
+    assert_eq!(one_db.code, 2);
+    assert!(one_db.stderr.contains("the database cluster needs two nodes"), "{}", one_db.stderr);
+    assert!(one_db.stdout.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -21,6 +21,13 @@ pub fn run(what: &GenerateCommand) -> Status {
                 );
                 return Status::Invalid;
             }
+            // Every third server of a site runs the database; its cluster needs two.
+            if sites * (racks * servers_per_rack / 3) < 2 {
+                eprintln!(
+                    "error: the database cluster needs two nodes, and every third server of a site runs one: use --servers-per-rack 6 or more with one site and one rack, or --sites 2 (got --sites {sites} --racks {racks} --servers-per-rack {servers_per_rack})"
+                );
+                return Status::Invalid;
+            }
             sim_core::generate::three_tier(sites, racks, servers_per_rack)
         }
         GenerateCommand::Random { components, seed } => sim_core::generate::random(components, seed),

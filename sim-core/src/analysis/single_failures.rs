@@ -198,25 +198,28 @@ impl Flow<'_> {
     /// Single failures after which no working source reaches any working target.
     fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId], switches_only: bool) -> Set {
         let seeds: Vec<(ElementId, Set)> = sources.iter().map(|&a| (a, self.down(a))).collect();
-        self.not_reached_via(&seeds, targets, switches_only, &[]).iter().fold(None, |acc, t| intersect(&acc, t))
+        self.not_reached_via(&seeds, targets, switches_only, &[], &[]).iter().fold(None, |acc, t| intersect(&acc, t))
     }
 
     /// Per target b: the single failures after which b is down or not reached
     /// (docs/SEMANTICS.md §2), each source `a` of `seeds` being inactive after the
     /// failures of its set.
     fn not_reached(&mut self, seeds: &[(ElementId, Set)], targets: &[ElementId]) -> Vec<Set> {
-        self.not_reached_via(seeds, targets, false, &[])
+        self.not_reached_via(seeds, targets, false, &[], &[])
     }
 
     /// [`Self::not_reached`], with `switches_only` for a probe that stays within one L2
     /// segment (docs/SEMANTICS.md §2 `Probe`), and with the elements marked in
-    /// `blocked` forwarding nothing (standby members, `model::roles`).
+    /// `blocked` forwarding nothing (standby members, `model::roles`). `idle[0][i]` and
+    /// `idle[1][j]`, where given, leave the closures of seed i and target j (the NICs a
+    /// member's variant does not use, `model::roles::member_variants`).
     fn not_reached_via(
         &mut self,
         seeds: &[(ElementId, Set)],
         targets: &[ElementId],
         switches_only: bool,
         blocked: &[bool],
+        idle: &[&[Vec<ElementId>]],
     ) -> Vec<Set> {
         let forwarding = self.net.forwarders_except(switches_only, blocked);
         let n = self.model.elements.len();
@@ -225,15 +228,22 @@ impl Flow<'_> {
         let mut target_side = vec![false; n];
         let mut k: Vec<Set> = vec![None; n];
         let mut seed: Vec<Set> = vec![None; n];
-        for (a, inactive) in seeds {
-            for v in self.net.closure_except(*a, blocked) {
+        let closure_of = |net: &NetworkIndex, m: ElementId, side: usize, i: usize| {
+            let mut c = net.closure_except(m, blocked);
+            if let Some(idle) = idle.get(side).and_then(|x| x.get(i)) {
+                c.retain(|v| !idle.contains(v));
+            }
+            c
+        };
+        for (i, (a, inactive)) in seeds.iter().enumerate() {
+            for v in closure_of(&self.net, *a, 0, i) {
                 source_side[v.0 as usize] = true;
                 let dv = self.down(v);
                 seed[v.0 as usize] = intersect(&seed[v.0 as usize], &union(inactive, &dv));
             }
         }
         let target_closures: Vec<(ElementId, Vec<ElementId>)> =
-            targets.iter().map(|&b| (b, self.net.closure_except(b, blocked))).collect();
+            targets.iter().enumerate().map(|(j, &b)| (b, closure_of(&self.net, b, 1, j))).collect();
         for (_, c) in &target_closures {
             for v in c {
                 target_side[v.0 as usize] = true;
@@ -405,6 +415,17 @@ pub fn single_failures_counted(model: &Model, pre_failed: &[bool]) -> (Vec<Optio
     };
     let merged_before = MERGED.with(|m| m.get());
     let choices = crate::model::roles::holder_choices(model, &flow.net).unwrap_or_else(|| vec![Vec::new()]);
+    // Per element: its variants, one per choice of NIC for its per-member bonds.
+    let per_member = crate::model::roles::member_interface_groups(model, &flow.net);
+    let mut variants_of: BTreeMap<ElementId, Vec<Vec<ElementId>>> = BTreeMap::new();
+    for svc in &model.services {
+        for m in std::iter::once(svc.from).chain(svc.through.iter().flat_map(|&t| model.anchors(t))) {
+            variants_of
+                .entry(m)
+                .or_insert_with(|| crate::model::roles::member_variants(model, &flow.net, &per_member, m));
+        }
+    }
+    let variants = |m: ElementId| variants_of.get(&m).cloned().unwrap_or_else(|| vec![Vec::new()]);
     let sets = model
         .services
         .iter()
@@ -421,18 +442,38 @@ pub fn single_failures_counted(model: &Model, pre_failed: &[bool]) -> (Vec<Optio
             let mut no_chain: Set = None;
             for choice in &choices {
                 let blocked = crate::model::roles::blocked_by(model, choice);
-                let mut chain_ends: Vec<(ElementId, Set)> = vec![(svc.from, flow.down(svc.from))];
+                // A chain end is a variant of a member (`model::roles::member_variants`).
+                let mut ends_idle: Vec<Vec<ElementId>> = variants(svc.from);
+                let entry_down = flow.down(svc.from);
+                let mut chain_ends: Vec<(ElementId, Set)> =
+                    ends_idle.iter().map(|_| (svc.from, entry_down.clone())).collect();
                 for &tier in &svc.through {
                     let anchors = model.anchors(tier);
                     let kept = crate::model::roles::chain_members(tier, &anchors, choice);
-                    let members: Vec<ElementId> = kept.iter().map(|&i| anchors[i]).collect();
-                    let unreached = flow.not_reached_via(&chain_ends, &members, false, &blocked);
+                    let mut members: Vec<ElementId> = Vec::new();
+                    let mut of_anchor: Vec<usize> = Vec::new();
+                    let mut idle: Vec<Vec<ElementId>> = Vec::new();
+                    for &i in &kept {
+                        for v in variants(anchors[i]) {
+                            members.push(anchors[i]);
+                            of_anchor.push(i);
+                            idle.push(v);
+                        }
+                    }
+                    let unreached = flow.not_reached_via(
+                        &chain_ends,
+                        &members,
+                        false,
+                        &blocked,
+                        &[ends_idle.as_slice(), idle.as_slice()],
+                    );
                     let ineligible = flow.tier_ineligible(tier);
                     chain_ends = members
                         .iter()
-                        .zip(unreached.iter().zip(kept.iter().map(|&i| &ineligible[i])))
+                        .zip(unreached.iter().zip(of_anchor.iter().map(|&i| &ineligible[i])))
                         .map(|(&m, (lost, inel))| (m, union(lost, inel)))
                         .collect();
+                    ends_idle = idle;
                 }
                 let this_choice = chain_ends.iter().fold(None, |acc: Set, c| intersect(&acc, &c.1));
                 no_chain = intersect(&no_chain, &this_choice);

@@ -79,6 +79,7 @@ pub fn service_structures(model: &Model) -> Vec<Result<ServiceTree, TooLarge>> {
     let roles = HolderRoles {
         choices: crate::model::roles::holder_choices(model, &net),
         bonds_left_out: crate::model::roles::choice_groups(model, &net).is_some_and(|(_, left_out)| left_out),
+        per_member: crate::model::roles::member_interface_groups(model, &net),
     };
     order.into_iter().map(|s| Builder::new(model, &roles).service(s)).collect()
 }
@@ -89,6 +90,8 @@ pub fn service_structures(model: &Model) -> Vec<Result<ServiceTree, TooLarge>> {
 struct HolderRoles {
     choices: Option<Vec<Vec<(GroupId, ElementId)>>>,
     bonds_left_out: bool,
+    /// The bonds whose NIC is chosen per chain member (`model::roles::member_variants`).
+    per_member: Vec<GroupId>,
 }
 
 struct Builder<'m> {
@@ -482,11 +485,21 @@ impl<'m> Builder<'m> {
     /// "No working source reaches any working target" (docs/SEMANTICS.md §2).
     fn unreachable(&mut self, sources: &[ElementId], targets: &[ElementId], label: &str, switches_only: bool) -> Ref {
         let seeds: Vec<(ElementId, Ref)> = sources.iter().map(|&a| (a, self.down(a))).collect();
-        let lost = self.not_reached(&seeds, targets, label, switches_only, &[]);
+        let lost = self.not_reached(&seeds, targets, label, switches_only, &[], &[]);
         let unrolled = self.and(format!("unreachable:{label}"), lost);
         let last: Vec<(ElementId, Ref)> = targets.iter().map(|&b| (b, self.down(b))).collect();
-        let reach = self.reach_gate(&[seeds, last], label, switches_only, &[]);
+        let reach = self.reach_gate(&[seeds, last], label, switches_only, &[], &[]);
         self.equivalent(unrolled, reach)
+    }
+
+    /// The closure of `m` with the members `blocked` marks that forward nothing taken out
+    /// (`NetworkIndex::closure_except`), and the NICs in `idle` (which never forward).
+    fn closure_of_variant(&self, m: ElementId, blocked: &[bool], idle: Option<&Vec<ElementId>>) -> Vec<ElementId> {
+        let mut c = self.net.closure_except(m, blocked);
+        if let Some(idle) = idle {
+            c.retain(|v| !idle.contains(v));
+        }
+        c
     }
 
     /// Records that the unrolled gate `unrolled` and the [`Reach`] gate `reach` are one
@@ -506,13 +519,16 @@ impl<'m> Builder<'m> {
     /// endpoint's links to a forwarding device (down with the endpoint or the link) or
     /// to another member's endpoint. Hubs are ordered outward from the entry.
     /// With `switches_only`, switches are the only forwarding devices (a probe's path);
-    /// elements marked in `blocked` forward nothing (standby members, `model::roles`).
+    /// elements marked in `blocked` forward nothing (standby members, `model::roles`);
+    /// `idle[l][i]`, where given, leaves the closure of member i of layer l (a bond's
+    /// NIC that this variant of the member does not use, `model::roles::member_variants`).
     fn reach_gate(
         &mut self,
         layers: &[Vec<(ElementId, Ref)>],
         label: &str,
         switches_only: bool,
         blocked: &[bool],
+        idle: &[Vec<Vec<ElementId>>],
     ) -> Ref {
         let forwarding = self.net.forwarders_except(switches_only, blocked);
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -521,8 +537,16 @@ impl<'m> Builder<'m> {
             Shared(ElementId),
             Cable(ElementId),
         }
-        let closures: Vec<Vec<Vec<ElementId>>> =
-            layers.iter().map(|l| l.iter().map(|&(m, _)| self.net.closure_except(m, blocked)).collect()).collect();
+        let closures: Vec<Vec<Vec<ElementId>>> = layers
+            .iter()
+            .enumerate()
+            .map(|(k, l)| {
+                l.iter()
+                    .enumerate()
+                    .map(|(i, &(m, _))| self.closure_of_variant(m, blocked, idle.get(k).and_then(|x| x.get(i))))
+                    .collect()
+            })
+            .collect();
         let mut in_closures: BTreeMap<ElementId, usize> = BTreeMap::new();
         for c in closures.iter().flatten() {
             for &v in c {
@@ -636,6 +660,8 @@ impl<'m> Builder<'m> {
     /// (endpoints never forward), for as many rounds as there are forwarding nodes + 2.
     /// With `switches_only`, switches are the only forwarding devices (a probe's path);
     /// elements marked in `blocked` forward nothing (standby members, `model::roles`).
+    /// `idle[0][i]` and `idle[1][j]`, where given, leave the closures of seed i and
+    /// target j (the NICs a member's variant does not use, `model::roles::member_variants`).
     fn not_reached(
         &mut self,
         seeds: &[(ElementId, Ref)],
@@ -643,14 +669,15 @@ impl<'m> Builder<'m> {
         label: &str,
         switches_only: bool,
         blocked: &[bool],
+        idle: &[&[Vec<ElementId>]],
     ) -> Vec<Ref> {
         let forwarding = self.net.forwarders_except(switches_only, blocked);
         let n = self.model.elements.len();
         let mut target_side = vec![false; n];
         // seed(v): v is not seeded as a working element of an active source's closure.
         let mut seed: BTreeMap<ElementId, Ref> = BTreeMap::new();
-        for &(a, inactive) in seeds {
-            for v in self.net.closure_except(a, blocked) {
+        for (i, &(a, inactive)) in seeds.iter().enumerate() {
+            for v in self.closure_of_variant(a, blocked, idle.first().and_then(|x| x.get(i))) {
                 let dv = self.down(v);
                 let name = format!("unseeded:{label}:{}", self.model.element(v).name);
                 let not_here = self.or(name.clone(), vec![inactive, dv]);
@@ -660,8 +687,11 @@ impl<'m> Builder<'m> {
             }
         }
         let source_side = |v: ElementId| seed.contains_key(&v);
-        let target_closures: Vec<(ElementId, Vec<ElementId>)> =
-            targets.iter().map(|&b| (b, self.net.closure_except(b, blocked))).collect();
+        let target_closures: Vec<(ElementId, Vec<ElementId>)> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| (b, self.closure_of_variant(b, blocked, idle.get(1).and_then(|x| x.get(i)))))
+            .collect();
         for (_, c) in &target_closures {
             for v in c {
                 target_side[v.0 as usize] = true;
@@ -753,9 +783,9 @@ impl<'m> Builder<'m> {
         }
         let dx = self.down(x);
         let label = format!("comm:{}->{}", self.model.element(x).name, self.model.element(y).name);
-        let unrolled = self.not_reached(&[(x, dx)], &[y], &label, false, &[])[0];
+        let unrolled = self.not_reached(&[(x, dx)], &[y], &label, false, &[], &[])[0];
         let dy = self.down(y);
-        let reach = self.reach_gate(&[vec![(x, dx)], vec![(y, dy)]], &label, false, &[]);
+        let reach = self.reach_gate(&[vec![(x, dx)], vec![(y, dy)]], &label, false, &[], &[]);
         self.equivalent(unrolled, reach)
     }
 
@@ -1065,9 +1095,14 @@ impl<'m> Builder<'m> {
             // `no_chain[m]` holds when no chain of eligible members reaches member m of
             // the current tier.
             let mut previous = NodeRef::Element(svc.from);
-            let mut chain_ends: Vec<(ElementId, Ref)> = vec![(svc.from, entry_down)];
+            // A chain end is a variant of a member: the NICs of its per-member bonds it
+            // does not use (`model::roles::member_variants`) are in `ends_idle`.
+            let entry_variants = self.variants(svc.from);
+            let mut chain_ends: Vec<(ElementId, Ref)> = entry_variants.iter().map(|_| (svc.from, entry_down)).collect();
+            let mut ends_idle: Vec<Vec<ElementId>> = entry_variants;
             // The same chain as Reach gates, one per prefix of the tiers (frontier search).
             let mut layers: Vec<Vec<(ElementId, Ref)>> = vec![chain_ends.clone()];
+            let mut layers_idle: Vec<Vec<Vec<ElementId>>> = vec![ends_idle.clone()];
             for (t, &tier) in svc.through.iter().enumerate() {
                 let tier_name = self.model.name_of(tier).to_string();
                 let td = self.tier_down(tier);
@@ -1078,26 +1113,49 @@ impl<'m> Builder<'m> {
                 // Of a holder-only group, the chain runs through this choice's holder.
                 let anchors = self.model.anchors(tier);
                 let kept = crate::model::roles::chain_members(tier, &anchors, choice);
-                let members: Vec<ElementId> = kept.iter().map(|&i| anchors[i]).collect();
-                let label = format!("{prev_name}->{tier_name}{suffix}");
-                let unreached = self.not_reached(&chain_ends, &members, &label, false, &blocked);
                 let ineligible_all = self.tier_ineligible(tier);
-                let ineligible: Vec<Ref> = kept.iter().map(|&i| ineligible_all[i]).collect();
+                // Every variant of every kept member, with its name suffix and idle NICs.
+                let mut members: Vec<ElementId> = Vec::new();
+                let mut ineligible: Vec<Ref> = Vec::new();
+                let mut idle: Vec<Vec<ElementId>> = Vec::new();
+                let mut variant_names: Vec<String> = Vec::new();
+                for &i in &kept {
+                    let variants = self.variants(anchors[i]);
+                    let named = variants.len() > 1;
+                    for v in variants {
+                        variant_names.push(if named { self.variant_name(anchors[i], &v) } else { String::new() });
+                        members.push(anchors[i]);
+                        ineligible.push(ineligible_all[i]);
+                        idle.push(v);
+                    }
+                }
+                let label = format!("{prev_name}->{tier_name}{suffix}");
+                let unreached = self.not_reached(
+                    &chain_ends,
+                    &members,
+                    &label,
+                    false,
+                    &blocked,
+                    &[ends_idle.as_slice(), idle.as_slice()],
+                );
                 let members_ineligible: Vec<(ElementId, Ref)> =
                     members.iter().copied().zip(ineligible.clone()).collect();
                 chain_ends = members
                     .iter()
                     .zip(unreached.into_iter().zip(ineligible))
-                    .map(|(&m, (lost, inel))| {
-                        let name = format!("no-chain:{}:{}{suffix}", svc.name, self.model.element(m).name);
+                    .zip(&variant_names)
+                    .map(|((&m, (lost, inel)), variant)| {
+                        let name = format!("no-chain:{}:{}{variant}{suffix}", svc.name, self.model.element(m).name);
                         (m, self.or(name, vec![lost, inel]))
                     })
                     .collect();
+                ends_idle = idle.clone();
                 let broken = chain_ends.iter().map(|c| c.1).collect();
                 let cut = self.and(format!("no-chain:{}:{tier_name}{suffix}", svc.name), broken);
                 layers.push(members_ineligible);
+                layers_idle.push(idle);
                 let chain_label = format!("{}:{prev_name}->{tier_name}{suffix}", svc.name);
-                let reach = self.reach_gate(&layers, &chain_label, false, &blocked);
+                let reach = self.reach_gate(&layers, &chain_label, false, &blocked, &layers_idle);
                 let cut = self.equivalent(cut, reach);
                 if hop_cuts.len() == t {
                     hop_cuts.push((format!("{prev_name} cannot reach {tier_name}"), Vec::new()));
@@ -1142,6 +1200,26 @@ impl<'m> Builder<'m> {
 }
 
 impl Builder<'_> {
+    /// The variants of chain member `m`: per choice of NIC for each of its per-member
+    /// bonds, the NICs left idle (`model::roles::member_variants`).
+    fn variants(&self, m: ElementId) -> Vec<Vec<ElementId>> {
+        crate::model::roles::member_variants(self.model, &self.net, &self.roles.per_member, m)
+    }
+
+    /// A variant's name suffix: `@` and the NICs it uses, of the bonds it chooses for.
+    fn variant_name(&self, m: ElementId, idle: &[ElementId]) -> String {
+        let closure = self.net.closure(m);
+        let used: Vec<&str> = self
+            .roles
+            .per_member
+            .iter()
+            .flat_map(|&g| self.model.group(g).members.iter())
+            .filter(|v| closure.contains(v) && !idle.contains(v))
+            .map(|&v| self.model.element(v).name.as_str())
+            .collect();
+        format!("@{}", used.join(","))
+    }
+
     /// The note for a service whose chain passes a member (one that receives requests
     /// and sends them on) on a host with an active-backup bond that the holder choices
     /// leave out for their cap (`model::roles::choice_groups`): its hops are then
@@ -1153,6 +1231,9 @@ impl Builder<'_> {
         let sending = crate::model::roles::sending_anchors(self.model, svc);
         let mut found: BTreeSet<(String, String)> = BTreeSet::new();
         for g in crate::model::roles::interface_groups(self.model, &self.net) {
+            if self.roles.per_member.contains(&g) {
+                continue;
+            }
             let nics = &self.model.group(g).members;
             for &m in &sending {
                 if self.net.closure(m).iter().any(|x| nics.contains(x)) {

@@ -10,8 +10,9 @@
 
 use serde_json::{json, Map, Value};
 
-/// The scenario text; `sites`, `racks` and `servers_per_rack` are at least 1, and
-/// each site needs at least three servers (one per tier).
+/// The scenario text; `sites`, `racks` and `servers_per_rack` are at least 1, each
+/// site needs at least three servers (one per tier), and every third server of a site
+/// runs the database, whose cluster needs two nodes in all (the CLI checks both).
 pub fn three_tier(sites: usize, racks: usize, servers_per_rack: usize) -> String {
     let (sites, racks, per_rack) = (sites.max(1), racks.max(1), servers_per_rack.max(1));
     let mut site_map = Map::new();

@@ -813,55 +813,67 @@ mod tests {
         assert_eq!(crate::simulate::failure_set_downtime(&mut compiled, &[link], 3600.0), [3600.0]);
     }
 
-    /// Nine pool members behind active-backup bonds make 2⁹ = 512 choices of which NIC
-    /// each uses, past the cap of 256: the bonds are not chosen, and the analysis says
-    /// so for the service whose chain they carry. With the pool as the last tier no
-    /// request leaves through them, nothing is chosen and nothing is said.
+    /// Nine bonded servers that each run two tiers (web and ap) make 2⁹ = 512 choices
+    /// of which NIC each uses, past the cap of 256 (a bond on a host of two tiers is
+    /// chosen once for both hops, so in the global product): the bonds are not chosen,
+    /// and the analysis says so for the service whose chain they carry. With one tier
+    /// per host each bond is chosen per member, which has no cap: nothing is said. With
+    /// the pool as the last tier no request leaves through them: nothing is said.
     #[test]
     fn bonds_past_the_choice_cap_are_noted() {
-        let design = |through: &str| {
+        let design = |runs: &str, pools: &str, through: &str| {
             let servers: Vec<String> = (1..=9)
                 .map(|i| {
                     format!(
-                        r#""web-{i}": {{ "kind": "server", "runs": ["web"], "bond": {{ "to": ["sw-1", "sw-2"] }} }}"#
+                        r#""web-{i}": {{ "kind": "server", "runs": {runs}, "bond": {{ "to": ["sw-1", "sw-2"] }} }}"#
                     )
                 })
                 .collect();
-            let members: Vec<String> = (1..=9).map(|i| format!(r#""web-{i}/web""#)).collect();
+            let members = |p: &str| (1..=9).map(|i| format!(r#""web-{i}/{p}""#)).collect::<Vec<String>>().join(", ");
+            let groups: Vec<String> = pools
+                .split(',')
+                .map(|p| {
+                    format!(r#""{p}-pool": {{ "kind": "lb-pool", "balancer": "lb", "members": [{}] }}"#, members(p))
+                })
+                .collect();
             format!(
                 r#"{{ "components": {{ "internet": {{ "kind": "entry" }}, "lb": {{ "kind": "load-balancer" }},
                     "sw-1": {{ "kind": "switch" }}, "sw-2": {{ "kind": "switch" }}, {},
                     "db-1": {{ "kind": "server", "runs": ["db"], "nics": ["sw-2"] }} }},
                   "links": [ {{ "between": ["internet", "lb"] }}, {{ "between": ["lb", "sw-1"] }}, {{ "between": ["lb", "sw-2"] }} ],
-                  "groups": {{ "pool": {{ "kind": "lb-pool", "balancer": "lb", "members": [{}] }} }},
+                  "groups": {{ {} }},
                   "services": {{ "s": {{ "from": "internet", "through": {through} }} }} }}"#,
                 servers.join(", "),
-                members.join(", ")
+                groups.join(", ")
             )
         };
-        let loaded = crate::load(&design(r#"["pool", "db-1/db"]"#));
+        let ideal =
+            || crate::simulate::SimOptions { years: 1, replications: 1, seed: 1, random_failures: true, ideal: true };
+        let two_tiers = design(r#"["web", "ap"]"#, "web,ap", r#"["web-pool", "ap-pool", "db-1/db"]"#);
+        let loaded = crate::load(&two_tiers);
         assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
         let m = loaded.model.unwrap();
         let tree = structure::service_trees(&m).remove(0).unwrap();
         let notes: Vec<&String> = tree.notes.iter().filter(|n| n.contains("one NIC at a time")).collect();
         assert_eq!(notes.len(), 1, "{:#?}", tree.notes);
         assert!(
-            notes[0].starts_with("s: web-1/web (bond web-1/bond), web-2/web (bond web-2/bond)")
+            notes[0]
+                .starts_with("s: web-1/ap (bond web-1/bond), web-1/web (bond web-1/bond), web-2/ap (bond web-2/bond)")
                 && notes[0].contains("web-9/web (bond web-9/bond) receive requests and send them on")
                 && notes[0].contains("more than 256 choices"),
             "{}",
             notes[0]
         );
         // The ideal simulation walks the same choices, and says so too.
-        let ideal =
-            crate::simulate::SimOptions { years: 1, replications: 1, seed: 1, random_failures: true, ideal: true };
-        let notes = crate::simulate::Compiled::new(&m, ideal).approximations();
+        let notes = crate::simulate::Compiled::new(&m, ideal()).approximations();
         assert!(notes.len() == 1 && notes[0].contains("more than 256 choices"), "{notes:#?}");
-        let last = crate::load(&design(r#"["pool"]"#)).model.unwrap();
-        let tree = structure::service_trees(&last).remove(0).unwrap();
-        assert!(!tree.notes.iter().any(|n| n.contains("one NIC at a time")), "{:#?}", tree.notes);
-        let ideal =
-            crate::simulate::SimOptions { years: 1, replications: 1, seed: 1, random_failures: true, ideal: true };
-        assert!(crate::simulate::Compiled::new(&last, ideal).approximations().is_empty());
+        for (runs, pools, through) in
+            [(r#"["web"]"#, "web", r#"["web-pool", "db-1/db"]"#), (r#"["web"]"#, "web", r#"["web-pool"]"#)]
+        {
+            let m = crate::load(&design(runs, pools, through)).model.unwrap();
+            let tree = structure::service_trees(&m).remove(0).unwrap();
+            assert!(!tree.notes.iter().any(|n| n.contains("one NIC at a time")), "{through}: {:#?}", tree.notes);
+            assert!(crate::simulate::Compiled::new(&m, ideal()).approximations().is_empty(), "{through}");
+        }
     }
 }

@@ -641,6 +641,103 @@ mod tests {
         assert_eq!(service(&m, 0, &["sw-a~sw-b"]), (false, vec!["x/ap cannot reach db/db".to_string()]));
     }
 
+    /// The chain under every combination of holders, every bond included in one
+    /// product: the definition (docs/SEMANTICS.md §4) before bonds were chosen per
+    /// member. `None` when the product passes `limit`.
+    fn chain_enumerating_every_choice(ev: &Evaluator, s: usize, limit: usize) -> Option<bool> {
+        let model = ev.model;
+        let svc = &model.services[s];
+        let forwarding = ev.net.forwarders(false);
+        let exclusive: Vec<&Vec<ElementId>> = model
+            .groups
+            .iter()
+            .filter(|g| g.arrangement == Arrangement::ActiveStandby)
+            .filter(|g| {
+                let p = crate::mechanisms::profile(model, g);
+                (g.members.iter().any(|m| forwarding[m.0 as usize]) || p.host_local) && p.standby_blocks_transit
+            })
+            .map(|g| &g.members)
+            .collect();
+        let product = exclusive.iter().try_fold(1usize, |acc, m| acc.checked_mul(m.len()))?;
+        if product > limit {
+            return None;
+        }
+        for mut k in 0..product {
+            let mut holders: Vec<ElementId> = Vec::new();
+            let mut standbys: Vec<ElementId> = Vec::new();
+            for members in &exclusive {
+                let pick = k % members.len();
+                k /= members.len();
+                holders.push(members[pick]);
+                standbys.extend(members.iter().enumerate().filter(|&(i, _)| i != pick).map(|(_, &m)| m));
+            }
+            let mut layer = vec![svc.from];
+            let mut carried = true;
+            for &tier in &svc.through {
+                let holder = match tier {
+                    NodeRef::Group(g) => {
+                        exclusive.iter().position(|m| **m == model.group(g).members).map(|i| holders[i])
+                    }
+                    _ => None,
+                };
+                layer = ev
+                    .eligible_members(tier)
+                    .into_iter()
+                    .filter(|&m| holder.is_none_or(|h| h == m))
+                    .filter(|&m| layer.iter().any(|&p| ev.reach_via(&[p], m, false, &standbys)))
+                    .collect();
+                if layer.is_empty() {
+                    carried = false;
+                    break;
+                }
+            }
+            if carried {
+                return Some(true);
+            }
+        }
+        Some(false)
+    }
+
+    /// Choosing a bond's NIC per chain member gives the chain that enumerating every
+    /// combination of NICs and holders gives, on generated multi-tier designs (bonds,
+    /// VRRP pairs, pools, clusters) in random failure states.
+    #[test]
+    fn bonds_chosen_per_member_match_every_combination() {
+        let mut compared = 0;
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for design in 0..60 {
+            let m = load(&crate::generate::multi_tier(design));
+            let mut ev = Evaluator::new(&m);
+            for round in 0..150u64 {
+                // Few failures and many, links and NICs more often than devices (where
+                // a bond's choice matters: one NIC's path leads back, the other's on).
+                let rate = [4, 8, 16][round as usize % 3];
+                let failed: Vec<bool> = m
+                    .elements
+                    .iter()
+                    .map(|e| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        let wired = matches!(e.kind, "link" | "nic");
+                        state.is_multiple_of(if wired { rate / 2 } else { rate })
+                    })
+                    .collect();
+                ev.evaluate(&failed);
+                for s in 0..m.services.len() {
+                    let svc = &m.services[s];
+                    if !ev.works(svc.from) || !svc.through.iter().all(|&t| ev.tier_works(t)) {
+                        continue;
+                    }
+                    let Some(every) = chain_enumerating_every_choice(&ev, s, 4096) else { continue };
+                    assert_eq!(ev.first_broken_hop(s).is_none(), every, "design {design}, service {s}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 500, "only {compared} states compared");
+    }
+
     const QUORUM_DEVICE: &str = r#"{ "defaults": {"server":{"availability":"100%"},"nic":{"availability":"100%"},"switch":{"availability":"100%"},
         "link":{"availability":"100%"},"process":{"mtbf":"180d","mttr":"15m"}},
       "components": {"internet":{"kind":"entry"},"sw":{"kind":"switch"},"qdev":{"kind":"quorum-device","mtbf":"2y","mttr":"12h"},

@@ -81,9 +81,72 @@ pub fn sending_anchors(model: &Model, svc: &super::Service) -> Vec<ElementId> {
     svc.through[..svc.through.len().saturating_sub(1)].iter().flat_map(|&t| model.anchors(t)).collect()
 }
 
+/// The [`interface_groups`] whose NIC is chosen per chain member instead of in the
+/// global product ([`member_variants`]): none of their members forwards (so their choice
+/// changes a `Reach` only where they lie in the closure of its source or target), and in
+/// every service they lie in the closures of one chain position at most (the entry, or
+/// the members of one tier). A request then meets the group at one member only, which
+/// it enters and leaves through the same NIC; judging that member's two hops under one
+/// choice of its own is the same as choosing for every host at once, at a cost that
+/// adds over hosts instead of multiplying. A host running two tiers of one service
+/// stays in the global product (its hops in both tiers must use one NIC). In group
+/// order. O(services × tiers × members × closure + interface groups × members).
+pub fn member_interface_groups(model: &Model, net: &NetworkIndex) -> Vec<GroupId> {
+    // Per element: the (service, chain position) pairs whose members' closures hold it.
+    let mut positions: Vec<Vec<(usize, usize)>> = vec![Vec::new(); model.elements.len()];
+    for (s, svc) in model.services.iter().enumerate() {
+        let tiers = std::iter::once(vec![svc.from]).chain(svc.through.iter().map(|&t| model.anchors(t)));
+        for (k, members) in tiers.enumerate() {
+            for m in members {
+                for v in net.closure(m) {
+                    positions[v.0 as usize].push((s, k));
+                }
+            }
+        }
+    }
+    interface_groups(model, net)
+        .into_iter()
+        .filter(|&g| {
+            let members = &model.group(g).members;
+            let mut touched: Vec<(usize, usize)> =
+                members.iter().flat_map(|m| positions[m.0 as usize].iter().copied()).collect();
+            touched.sort();
+            touched.dedup();
+            members.iter().all(|m| !net.forwarding[m.0 as usize]) && touched.windows(2).all(|w| w[0].0 != w[1].0)
+        })
+        .collect()
+}
+
+/// The ways chain member `m` may carry a request given the [`member_interface_groups`]
+/// `local`: per combination of one holder for each of them that has a member in `m`'s
+/// closure, the members left idle (they carry nothing for `m`; see
+/// [`NetworkIndex::closure_except`]). One empty combination when there is none. In
+/// member order, the first group's holder varying slowest.
+pub fn member_variants(model: &Model, net: &NetworkIndex, local: &[GroupId], m: ElementId) -> Vec<Vec<ElementId>> {
+    let closure = net.closure(m);
+    let mut variants: Vec<Vec<ElementId>> = vec![Vec::new()];
+    for &g in local {
+        let members = &model.group(g).members;
+        if !members.iter().any(|v| closure.contains(v)) {
+            continue;
+        }
+        variants = variants
+            .into_iter()
+            .flat_map(|idle| {
+                members.iter().map(move |&holder| {
+                    let mut next = idle.clone();
+                    next.extend(members.iter().copied().filter(|&x| x != holder));
+                    next
+                })
+            })
+            .collect();
+    }
+    variants
+}
+
 /// The groups the static engines choose a holder for: every group of
-/// [`holder_only_groups`], then the [`interface_groups`] when all of them fit within
-/// [`MAX_HOLDER_CHOICES`] too. The flag says that interface groups were left out for
+/// [`holder_only_groups`], then the [`interface_groups`] that are not chosen per member
+/// ([`member_interface_groups`]) when all of them fit within [`MAX_HOLDER_CHOICES`] too. The flag says that interface groups were left out for
 /// the cap (the figure may then let a request arrive through one NIC of a bond and
 /// leave through the other: optimistic, and noted). `None` when the holder-only groups
 /// alone pass the cap.
@@ -94,7 +157,9 @@ pub fn choice_groups(model: &Model, net: &NetworkIndex) -> Option<(Vec<GroupId>,
     if count(&groups).is_none_or(|c| c > MAX_HOLDER_CHOICES) {
         return None;
     }
-    let interfaces = interface_groups(model, net);
+    let per_member = member_interface_groups(model, net);
+    let interfaces: Vec<GroupId> =
+        interface_groups(model, net).into_iter().filter(|g| !per_member.contains(g)).collect();
     let before = groups.len();
     groups.extend(interfaces.iter().copied());
     if count(&groups).is_none_or(|c| c > MAX_HOLDER_CHOICES) {

@@ -148,6 +148,10 @@ pub struct Compiled<'m> {
     /// one holder per such group (`model::roles`). The ideal chain holds when some
     /// choice carries it, as in the exact analysis (docs/SEMANTICS.md §4).
     pub ideal_holder_choices: Option<Vec<Vec<(crate::model::GroupId, ElementId)>>>,
+    /// With `ideal`, per element: its variants as a chain member, one per choice of NIC
+    /// for its bonds chosen per member (`model::roles::member_variants`), each as (the
+    /// NICs it uses, the NICs it leaves idle). Empty for an element without such bonds.
+    pub ideal_variants: Vec<Vec<(Vec<ElementId>, Vec<ElementId>)>>,
 }
 
 impl<'m> Compiled<'m> {
@@ -241,13 +245,40 @@ impl<'m> Compiled<'m> {
                 }
             })
             .collect();
+        let per_member =
+            if ideal { crate::model::roles::member_interface_groups(model, &circuit.net) } else { Vec::new() };
+        let mut ideal_variants: Vec<Vec<(Vec<ElementId>, Vec<ElementId>)>> = vec![Vec::new(); model.elements.len()];
+        if !per_member.is_empty() {
+            for svc in &model.services {
+                for m in std::iter::once(svc.from).chain(svc.through.iter().flat_map(|&t| model.anchors(t))) {
+                    let closure = circuit.net.closure(m);
+                    let nics: Vec<ElementId> = per_member
+                        .iter()
+                        .flat_map(|&g| model.group(g).members.iter().copied())
+                        .filter(|v| closure.contains(v))
+                        .collect();
+                    if nics.is_empty() {
+                        continue;
+                    }
+                    ideal_variants[m.0 as usize] =
+                        crate::model::roles::member_variants(model, &circuit.net, &per_member, m)
+                            .into_iter()
+                            .map(|idle| (nics.iter().copied().filter(|v| !idle.contains(v)).collect(), idle))
+                            .collect();
+                }
+            }
+        }
+        // The ideal chain walks the choices whenever there is more than one, or a member
+        // has variants.
         let ideal_holder_choices = if ideal {
-            crate::model::roles::holder_choices(model, &circuit.net).filter(|choices| choices.len() > 1)
+            crate::model::roles::holder_choices(model, &circuit.net)
+                .filter(|choices| choices.len() > 1 || !per_member.is_empty())
         } else {
             None
         };
         Compiled {
             ideal_holder_choices,
+            ideal_variants,
             cold_hosted,
             data_sets,
             data_services,

@@ -275,12 +275,50 @@ impl<'c, 'm> Sim<'c, 'm> {
         for &m in &lifted {
             self.transit_blocked[m as usize] -= 1;
         }
-        let mut ends = vec![ElementId(sn.entry)];
+        // Chain ends are variants of members: (member, NICs used, NICs idle) of its bonds
+        // chosen per member (`Compiled::ideal_variants`; none for most members).
+        type Variant = (ElementId, Vec<ElementId>, Vec<ElementId>);
+        let variants = |m: ElementId| -> Vec<Variant> {
+            let of = &cx.ideal_variants[m.0 as usize];
+            if of.is_empty() {
+                vec![(m, Vec::new(), Vec::new())]
+            } else {
+                of.iter().map(|(used, idle)| (m, used.clone(), idle.clone())).collect()
+            }
+        };
+        let mut ends: Vec<Variant> = variants(ElementId(sn.entry));
         let mut up = true;
         for eligible in tiers {
-            let reached: Vec<bool> =
-                eligible.iter().map(|&b| self.reach_search(&ends, &[b], true, None, false, true)).collect();
-            ends = eligible.into_iter().zip(reached).filter(|x| x.1).map(|x| x.0).collect();
+            let targets: Vec<Variant> = eligible.iter().flat_map(|&b| variants(b)).collect();
+            // One search from every end at once: a NIC one end uses is seeded (the
+            // union of the ends' searches is the search from their union), one that
+            // every end leaves idle carries nothing.
+            let seeded: Vec<ElementId> = ends.iter().flat_map(|e| e.1.iter().copied()).collect();
+            let unused: Vec<ElementId> =
+                ends.iter().flat_map(|e| e.2.iter().copied()).filter(|v| !seeded.contains(v)).collect();
+            let mut sources: Vec<ElementId> = ends.iter().map(|e| e.0).collect();
+            sources.dedup();
+            let reached: Vec<bool> = targets
+                .iter()
+                .map(|(b, used, idle)| {
+                    let on: Vec<ElementId> = seeded.iter().chain(used).copied().collect();
+                    let off: Vec<ElementId> = unused.iter().chain(idle).copied().collect();
+                    let saved: Vec<(usize, u32)> =
+                        on.iter().chain(&off).map(|v| (v.0 as usize, self.transit_blocked[v.0 as usize])).collect();
+                    for v in &on {
+                        self.transit_blocked[v.0 as usize] = 0;
+                    }
+                    for v in &off {
+                        self.transit_blocked[v.0 as usize] = 1;
+                    }
+                    let found = self.reach_search(&sources, &[*b], true, None, false, true);
+                    for &(i, was) in saved.iter().rev() {
+                        self.transit_blocked[i] = was;
+                    }
+                    found
+                })
+                .collect();
+            ends = targets.into_iter().zip(reached).filter(|x| x.1).map(|x| x.0).collect();
             if ends.is_empty() {
                 up = false;
                 break;
