@@ -7,9 +7,10 @@
 //! static engines judge the state after failover, where the holder may be any eligible
 //! member: they ask whether *some* choice of one holder per such group carries the
 //! chain, with the other members forwarding nothing. Each choice is a branch; the
-//! service is down when every branch is. An active-backup bond is chosen the same way
-//! where it matters to a chain: its idle NIC carries nothing, so a request arrives and
-//! leaves through one NIC.
+//! service is down when every branch is. An active-backup bond is chosen where it
+//! matters to a chain (its idle NIC carries nothing, so a request arrives and leaves
+//! through one NIC): per chain member when its host is one chain position
+//! ([`member_interface_groups`], [`member_variants`]), else the same way as the holders.
 
 use super::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef};
 
