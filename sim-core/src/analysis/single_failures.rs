@@ -228,22 +228,18 @@ impl Flow<'_> {
         let mut target_side = vec![false; n];
         let mut k: Vec<Set> = vec![None; n];
         let mut seed: Vec<Set> = vec![None; n];
-        let closure_of = |net: &NetworkIndex, m: ElementId, side: usize, i: usize| {
-            let mut c = net.closure_except(m, blocked);
-            if let Some(idle) = idle.get(side).and_then(|x| x.get(i)) {
-                c.retain(|v| !idle.contains(v));
-            }
-            c
-        };
         for (i, (a, inactive)) in seeds.iter().enumerate() {
-            for v in closure_of(&self.net, *a, 0, i) {
+            for v in self.net.closure_of_variant(*a, blocked, idle.first().and_then(|x| x.get(i))) {
                 source_side[v.0 as usize] = true;
                 let dv = self.down(v);
                 seed[v.0 as usize] = intersect(&seed[v.0 as usize], &union(inactive, &dv));
             }
         }
-        let target_closures: Vec<(ElementId, Vec<ElementId>)> =
-            targets.iter().enumerate().map(|(j, &b)| (b, closure_of(&self.net, b, 1, j))).collect();
+        let target_closures: Vec<(ElementId, Vec<ElementId>)> = targets
+            .iter()
+            .enumerate()
+            .map(|(j, &b)| (b, self.net.closure_of_variant(b, blocked, idle.get(1).and_then(|x| x.get(j)))))
+            .collect();
         for (_, c) in &target_closures {
             for v in c {
                 target_side[v.0 as usize] = true;

@@ -492,16 +492,6 @@ impl<'m> Builder<'m> {
         self.equivalent(unrolled, reach)
     }
 
-    /// The closure of `m` with the members `blocked` marks that forward nothing taken out
-    /// (`NetworkIndex::closure_except`), and the NICs in `idle` (which never forward).
-    fn closure_of_variant(&self, m: ElementId, blocked: &[bool], idle: Option<&Vec<ElementId>>) -> Vec<ElementId> {
-        let mut c = self.net.closure_except(m, blocked);
-        if let Some(idle) = idle {
-            c.retain(|v| !idle.contains(v));
-        }
-        c
-    }
-
     /// Records that the unrolled gate `unrolled` and the [`Reach`] gate `reach` are one
     /// function, so compilation can take either ([`FaultTree::reach_equivalents`]).
     fn equivalent(&mut self, unrolled: Ref, reach: Ref) -> Ref {
@@ -543,7 +533,7 @@ impl<'m> Builder<'m> {
             .map(|(k, l)| {
                 l.iter()
                     .enumerate()
-                    .map(|(i, &(m, _))| self.closure_of_variant(m, blocked, idle.get(k).and_then(|x| x.get(i))))
+                    .map(|(i, &(m, _))| self.net.closure_of_variant(m, blocked, idle.get(k).and_then(|x| x.get(i))))
                     .collect()
             })
             .collect();
@@ -677,7 +667,7 @@ impl<'m> Builder<'m> {
         // seed(v): v is not seeded as a working element of an active source's closure.
         let mut seed: BTreeMap<ElementId, Ref> = BTreeMap::new();
         for (i, &(a, inactive)) in seeds.iter().enumerate() {
-            for v in self.closure_of_variant(a, blocked, idle.first().and_then(|x| x.get(i))) {
+            for v in self.net.closure_of_variant(a, blocked, idle.first().and_then(|x| x.get(i))) {
                 let dv = self.down(v);
                 let name = format!("unseeded:{label}:{}", self.model.element(v).name);
                 let not_here = self.or(name.clone(), vec![inactive, dv]);
@@ -690,7 +680,7 @@ impl<'m> Builder<'m> {
         let target_closures: Vec<(ElementId, Vec<ElementId>)> = targets
             .iter()
             .enumerate()
-            .map(|(i, &b)| (b, self.closure_of_variant(b, blocked, idle.get(1).and_then(|x| x.get(i)))))
+            .map(|(i, &b)| (b, self.net.closure_of_variant(b, blocked, idle.get(1).and_then(|x| x.get(i)))))
             .collect();
         for (_, c) in &target_closures {
             for v in c {

@@ -202,6 +202,17 @@ impl NetworkIndex {
         c.retain(|v| !blocked.get(v.0 as usize).copied().unwrap_or(false) || self.forwarding[v.0 as usize]);
         c
     }
+
+    /// [`Self::closure_except`] for one variant of a chain member: also without the
+    /// NICs in `idle`, those the variant does not use (`model::roles::member_variants`;
+    /// `None`: it uses every NIC).
+    pub fn closure_of_variant(&self, e: ElementId, blocked: &[bool], idle: Option<&Vec<ElementId>>) -> Vec<ElementId> {
+        let mut c = self.closure_except(e, blocked);
+        if let Some(idle) = idle {
+            c.retain(|v| !idle.contains(v));
+        }
+        c
+    }
 }
 
 impl Model {

@@ -147,10 +147,10 @@ pub fn member_variants(model: &Model, net: &NetworkIndex, local: &[GroupId], m: 
 
 /// The groups the static engines choose a holder for: every group of
 /// [`holder_only_groups`], then the [`interface_groups`] that are not chosen per member
-/// ([`member_interface_groups`]) when all of them fit within [`MAX_HOLDER_CHOICES`] too. The flag says that interface groups were left out for
-/// the cap (the figure may then let a request arrive through one NIC of a bond and
-/// leave through the other: optimistic, and noted). `None` when the holder-only groups
-/// alone pass the cap.
+/// ([`member_interface_groups`]) when all of them fit within [`MAX_HOLDER_CHOICES`] too.
+/// The flag says that interface groups were left out for the cap (the figure may then
+/// let a request arrive through one NIC of a bond and leave through the other:
+/// optimistic, and noted). `None` when the holder-only groups alone pass the cap.
 pub fn choice_groups(model: &Model, net: &NetworkIndex) -> Option<(Vec<GroupId>, bool)> {
     let count =
         |groups: &[GroupId]| groups.iter().try_fold(1usize, |acc, &g| acc.checked_mul(model.group(g).members.len()));
