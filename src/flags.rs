@@ -220,9 +220,23 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
     /// Exit 1 when something got worse (new SPOF or finding, lower availability,
-    /// longer worst data loss or outage, a service removed).
+    /// longer worst data loss or outage, a service removed). Where the exact analysis
+    /// did not finish, an availability change the certified bounds cannot decide counts
+    /// as a regression.
     #[arg(long)]
     pub fail_on_regression: bool,
+    /// Work budget of each version's exact analysis, in seconds of work on the reference
+    /// machine (counted in BDD node requests, so the result is the same on any machine;
+    /// a wall-clock limit at four times it stops a much slower one); past it, the
+    /// availability is given as certified bounds, computed within the same budget.
+    #[arg(long, default_value_t = sim_core::diff::DEFAULT_BUDGET_SECS as f64, value_parser = positive_secs)]
+    pub budget_secs: f64,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// The simulation of each version behind worst data loss and longest outage.
+    #[command(flatten)]
+    pub run: RunSize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

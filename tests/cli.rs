@@ -631,6 +631,55 @@ fn diff_reports_changes_and_gates_regressions() {
     assert!(worse_md.stdout.contains("- site: availability down"), "{}", worse_md.stdout);
 }
 
+/// `diff` on a design whose exact analysis does not fit `--budget-secs`: certified bounds
+/// stand in for the figure and say so, an unchanged design is no regression (same fault
+/// tree), and a change the bounds cannot decide fails the gate, while the exact analysis
+/// (default budget) shows that it is a real regression.
+#[test]
+fn diff_past_its_budget_compares_certified_bounds() {
+    let dir = std::env::temp_dir().join(format!("spofsim-diff-budget-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let generated = spofsim(&["generate", "three-tier", "--sites", "1", "--racks", "1", "--servers-per-rack", "6"]);
+    assert_eq!(generated.code, 0, "{}", generated.stderr);
+    let before = dir.join("before.json");
+    std::fs::write(&before, &generated.stdout).unwrap();
+    let mut worse: serde_json::Value = serde_json::from_str(&generated.stdout).unwrap();
+    // One web server repaired in 5 h instead of the default: slightly less available.
+    worse["components"]["s0-r0-web-3"]["mttr"] = serde_json::json!("5h");
+    let after = dir.join("after.json");
+    std::fs::write(&after, serde_json::to_string_pretty(&worse).unwrap()).unwrap();
+    let (b, a) = (before.to_str().unwrap(), after.to_str().unwrap());
+    let small_run = ["--years", "1", "--replications", "2", "--fail-on-regression"];
+    let diff = |x: &str, y: &str, budget: &str| {
+        let mut args = vec!["diff", x, y, "--budget-secs", budget];
+        args.extend(small_run);
+        spofsim(&args)
+    };
+    let same = diff(b, b, "0.001");
+    assert_eq!(same.code, 0, "{}", same.stdout);
+    assert!(same.stdout.contains("(certified bounds)") && same.stdout.contains("(same fault tree: unchanged)"), "{}", same.stdout);
+    assert!(same.stdout.contains("note: no exact figure: "), "says why: {}", same.stdout);
+    assert!(same.stdout.contains("simulated with seed 20261122, 2 replications × 1 years"), "prints the run: {}", same.stdout);
+    let undecided = diff(b, a, "0.001");
+    assert_eq!(undecided.code, 1, "{}", undecided.stdout);
+    assert!(undecided.stdout.contains("shop: availability may be down (certified bounds before"), "{}", undecided.stdout);
+    let exact = diff(b, a, "5");
+    assert_eq!(exact.code, 1, "{}", exact.stdout);
+    assert!(exact.stdout.contains("  shop: availability down\n"), "{}", exact.stdout);
+    assert!(!exact.stdout.contains("certified bounds)"), "{}", exact.stdout);
+    let json = {
+        let mut args = vec!["diff", b, a, "--budget-secs", "0.001", "--format", "json"];
+        args.extend(small_run);
+        spofsim(&args)
+    };
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let bounds = &v["services"][0]["after"]["availability_bounds"];
+    assert!(bounds["lowest"].as_f64().unwrap() < bounds["highest"].as_f64().unwrap(), "{bounds}");
+    assert!(v["services"][0]["after"]["availability"].is_null());
+    assert_eq!(v["simulation"]["seed"], 20261122);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `init` writes a starter that `check` passes (no SPOF, its availability target met),
 /// with the schema beside it, and never overwrites.
 #[test]

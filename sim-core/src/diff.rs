@@ -1,33 +1,54 @@
 //! What changed between two versions of a design: single points of failure, cut-set
-//! counts per order, exact availability (with nines and downtime) with instant failover
-//! and with failover timings (the figure `check` judges), worst data loss and
-//! longest outage from the `check` simulation, and lint findings. Services, SPOFs and
-//! findings are matched by name; every list is sorted.
+//! counts per order, availability (with nines and downtime) with instant failover and
+//! with failover timings (the figure `check` judges), worst data loss and longest
+//! outage from a crude simulation, and lint findings. Services, SPOFs and findings are
+//! matched by name; every list is sorted.
+//!
+//! Each version is measured within a work budget, as `analyze` and `check` are: where
+//! the exact analysis does not finish, certified bounds on the unavailability stand in
+//! for it and say so, and a change the bounds cannot decide is reported as a possible
+//! regression (a gate must not pass what it could not measure).
 
 use std::collections::BTreeSet;
 
+use crate::analysis::budget::Budget;
 use crate::analysis::compile::Compiled;
 use crate::analysis::{analyze_tree_keeping, findings, structure, Options, TreeResult};
 use crate::check::CHECK_SIMULATION;
 use crate::model::Model;
+use crate::simulate::{SimOptions, SimReport};
 use crate::units::SECS_PER_YEAR;
 
-/// One service's figures in one version; `None` where the exact analysis was skipped.
+/// One service's figures in one version.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceFigures {
-    /// Exact static availability, instant failover.
+    /// Exact static availability, instant failover; `None` where the exact analysis
+    /// did not finish (see [`Self::availability_bounds`]) or could not run.
     pub availability: Option<f64>,
-    /// The same with detection and failover times (first order, as `check` judges
-    /// availability targets); `None` where either was not computed.
+    /// Certified bounds (lowest, highest) on the static availability, where the exact
+    /// analysis did not finish within its budget; `None` when it did.
+    pub availability_bounds: Option<(f64, f64)>,
+    /// The exact figure with detection and failover times (first order, as `check`
+    /// judges availability targets); `None` where the exact figure is missing.
     pub availability_with_timings: Option<f64>,
+    /// Minimal cut sets per order (index = order, up to 3); empty without the exact analysis.
     pub cut_sets_by_order: Vec<u128>,
+    /// From the crude simulation ([`DesignDiff::simulation`]); 0 before it is added.
     pub worst_data_lost_secs: f64,
     pub longest_outage_secs: f64,
+    /// What the figures rest on: the analysis's own notes (assumptions, approximations),
+    /// why the exact figure is missing, and how the bounds were stopped. Sorted.
+    pub notes: Vec<String>,
 }
 
 impl ServiceFigures {
     pub fn downtime_per_year_secs(&self) -> Option<f64> {
         self.availability.map(|a| (1.0 - a) * SECS_PER_YEAR)
+    }
+
+    /// The availability as an interval (lowest, highest): a point when exact.
+    pub fn availability_interval(&self) -> Option<(f64, f64)> {
+        self.availability.map(|a| (a, a)).or(self.availability_bounds)
     }
 }
 
@@ -36,6 +57,10 @@ pub struct ServiceDiff {
     pub name: String,
     pub before: Option<ServiceFigures>,
     pub after: Option<ServiceFigures>,
+    /// Neither version has an exact figure, and their fault trees are the same event for
+    /// event and gate for gate (probabilities included): the static availability did not
+    /// change, whatever the bounds say.
+    pub same_fault_tree: bool,
 }
 
 /// A finding, as compared: (code, subject, message).
@@ -49,11 +74,18 @@ pub struct DesignDiff {
     pub services: Vec<ServiceDiff>,
     pub findings_added: Vec<FindingKey>,
     pub findings_removed: Vec<FindingKey>,
+    /// The crude simulation behind data loss and outages (seed, years, replications),
+    /// the same for both versions.
+    pub simulation: SimOptions,
+    /// Both versions' notes from the single-failure pass and the simulation, as
+    /// [`either_or_both`] gives them.
+    pub notes: Vec<String>,
 }
 
 impl DesignDiff {
-    /// What got worse: new SPOFs, new findings, lower availability, longer worst data
-    /// loss or outage, a service gone.
+    /// What got worse: new SPOFs, new findings, lower availability (or availability
+    /// bounds that cannot rule that out), longer worst data loss or outage, a service
+    /// gone or a figure that could not be computed after the change.
     pub fn regressions(&self) -> Vec<String> {
         let mut out: Vec<String> =
             self.spofs_added.iter().map(|s| format!("new single point of failure {s}")).collect();
@@ -62,10 +94,25 @@ impl DesignDiff {
             match (&s.before, &s.after) {
                 (Some(_), None) => out.push(format!("service {} removed", s.name)),
                 (Some(b), Some(a)) => {
-                    if let (Some(x), Some(y)) = (b.availability, a.availability) {
-                        if y < x {
-                            out.push(format!("{}: availability down", s.name));
+                    match (b.availability_interval(), a.availability_interval()) {
+                        (Some(x), Some(y)) => {
+                            if y.1 < x.0 {
+                                out.push(format!("{}: availability down", s.name));
+                            } else if y.0 < x.1 && !s.same_fault_tree {
+                                // Only bounds can overlap this way: exact figures that
+                                // are not lower are not a regression.
+                                out.push(format!(
+                                    "{}: availability may be down (certified bounds before {} .. {}, after {} .. {} overlap; a longer --budget-secs may decide it)",
+                                    s.name,
+                                    crate::check::percent_fine(x.0),
+                                    crate::check::percent_fine(x.1),
+                                    crate::check::percent_fine(y.0),
+                                    crate::check::percent_fine(y.1)
+                                ));
+                            }
                         }
+                        (Some(_), None) => out.push(format!("{}: availability not computed after the change", s.name)),
+                        _ => {}
                     }
                     if let (Some(x), Some(y)) = (b.availability_with_timings, a.availability_with_timings) {
                         if y < x {
@@ -86,50 +133,118 @@ impl DesignDiff {
     }
 }
 
-/// A service's fault tree, with its exact result and BDD when the analysis finished.
-type Analysed = (crate::analysis::FaultTree, Option<(TreeResult, Compiled)>);
+/// One version of a design, measured: [`measure`], then [`Version::add_simulation`].
+#[derive(Clone, Debug)]
+pub struct Version {
+    spofs: BTreeSet<String>,
+    lints: Vec<FindingKey>,
+    /// (service name, figures), sorted by name.
+    services: Vec<(String, ServiceFigures)>,
+    /// The fault trees of the services without an exact figure, by name.
+    inexact_trees: Vec<(String, crate::analysis::FaultTree)>,
+    notes: Vec<String>,
+}
 
-fn figures(model: &Model) -> Vec<(String, ServiceFigures)> {
-    let sim = crate::simulate::simulate(model, &CHECK_SIMULATION);
+impl Version {
+    /// Adds data loss and outages from a crude simulation of the same model (run with
+    /// [`crate::simulate::simulate`] or its progress-reporting twin).
+    pub fn add_simulation(&mut self, report: &SimReport) {
+        for (name, figures) in &mut self.services {
+            if let Some(stats) = report.services.iter().find(|s| &s.name == name) {
+                figures.worst_data_lost_secs = stats.max_data_lost_secs;
+                figures.longest_outage_secs = stats.max_outage_secs;
+            }
+        }
+        self.notes.extend(report.notes.iter().cloned());
+    }
+}
+
+/// A service's fault tree, with its exact result and BDD when the analysis finished.
+type Analysed = (crate::analysis::FaultTree, Result<(TreeResult, Compiled), String>);
+
+/// Everything but the simulation of one version: SPOFs, lints, and per service the
+/// exact figures (the exact analysis shares `budget`; cut sets counted to order 3), or
+/// certified bounds within `bounds_units` dataflow units
+/// ([`crate::analysis::budget::DATAFLOW_UNITS_PER_SEC`]) where it did not finish.
+pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
+    let points = crate::timed::single_points(model);
+    let spofs = findings::spofs(model, &points.all, &points.unseen).into_iter().map(|s| s.element).collect();
     let mut names: Vec<(usize, String)> = model.services.iter().map(|s| s.name.clone()).enumerate().collect();
     names.sort_by(|a, b| a.1.cmp(&b.1));
-    let options = Options { max_order: 3, max_listed: 0, importance: false, ..Options::default() };
+    let options = Options { max_order: 3, max_listed: 0, importance: false, budget, ..Options::default() };
     // Per service (by index): its tree, and the result and BDD of its exact analysis,
     // which the figure with timings reuses.
     let mut analysed: Vec<Option<Analysed>> = (0..model.services.len()).map(|_| None).collect();
+    let mut tree_errors: Vec<Option<String>> = vec![None; model.services.len()];
+    let mut inexact_trees = Vec::new();
     for ((index, _), tree) in names.iter().zip(structure::service_trees(model)) {
-        analysed[*index] = tree.ok().map(|t| {
-            let r = analyze_tree_keeping(&t, &options).ok();
-            (t, r)
-        });
+        match tree {
+            Ok(t) => {
+                let r = analyze_tree_keeping(&t, &options).map_err(|e| e.to_string());
+                analysed[*index] = Some((t, r));
+            }
+            Err(e) => tree_errors[*index] = Some(format!("exact figure not computed: {e}")),
+        }
     }
-    let points = crate::timed::single_points(model);
-    let wanted = vec![true; model.services.len()];
+    let wanted: Vec<bool> = analysed.iter().map(|a| a.as_ref().is_some_and(|(_, r)| r.is_ok())).collect();
     let reuse: Vec<Option<crate::timed::CompiledTree>> =
-        analysed.iter().map(|a| a.as_ref().and_then(|(t, r)| r.as_ref().map(|(_, c)| (t, c)))).collect();
+        analysed.iter().map(|a| a.as_ref().and_then(|(t, r)| r.as_ref().ok().map(|(_, c)| (t, c)))).collect();
     let timed =
         crate::timed::timed_figures_reusing(model, &points.static_singles, &wanted, &options, &points.drills, &reuse);
-    names
+    // Certified bounds, once for the whole design, when some service has no exact figure.
+    let bounds = (!wanted.iter().all(|w| *w))
+        .then(|| crate::analysis::bounds::certified_bounds_within(model, Budget::of_work(bounds_units, None)));
+    let services = names
         .into_iter()
         .map(|(index, name)| {
-            let result = analysed[index].take().and_then(|(_, r)| r.map(|(r, _)| r));
-            let stats = sim.services.iter().find(|s| s.name == name);
+            let mut notes: Vec<String> = Vec::new();
+            let result = match analysed[index].take() {
+                Some((_, Ok((r, _)))) => Some(r),
+                Some((tree, Err(why))) => {
+                    inexact_trees.push((name.clone(), tree));
+                    notes.push(format!("no exact figure: {why}"));
+                    None
+                }
+                None => {
+                    notes.extend(tree_errors[index].take());
+                    None
+                }
+            };
+            let availability_bounds = match (&result, &bounds) {
+                (None, Some(all)) => all.get(index).map(|b| {
+                    notes.push(format!(
+                        "availability from certified bounds on the static model (independent failures, instant failover; hot spares, cold standby and UPS batteries not credited, limited repair crews not charged){}",
+                        if b.complete { String::new() } else { "; the enumeration behind them stopped at its work budget".to_string() }
+                    ));
+                    (1.0 - b.upper, 1.0 - b.lower)
+                }),
+                _ => None,
+            };
+            if let Some(r) = &result {
+                notes.extend(r.notes.iter().cloned());
+            }
             let with_timings = timed[index].as_ref().ok().map(|t| 1.0 - t.unavailability());
+            if result.is_some() {
+                if let Err(e) = &timed[index] {
+                    notes.push(format!("availability with timings not computed: {e}"));
+                }
+            }
+            notes.sort();
+            notes.dedup();
             let figures = ServiceFigures {
                 availability_with_timings: result.as_ref().and(with_timings),
                 availability: result.as_ref().map(|r| 1.0 - r.probability),
+                availability_bounds,
                 cut_sets_by_order: result.map(|r| r.counts_by_order).unwrap_or_default(),
-                worst_data_lost_secs: stats.map_or(0.0, |s| s.max_data_lost_secs),
-                longest_outage_secs: stats.map_or(0.0, |s| s.max_outage_secs),
+                worst_data_lost_secs: 0.0,
+                longest_outage_secs: 0.0,
+                notes,
             };
             (name, figures)
         })
-        .collect()
-}
-
-fn spofs(model: &Model) -> BTreeSet<String> {
-    let points = crate::timed::single_points(model);
-    findings::spofs(model, &points.all, &points.unseen).into_iter().map(|s| s.element).collect()
+        .collect();
+    let notes = points.unseen_not_checked.iter().cloned().collect();
+    Version { spofs, lints: lint_keys(model), services, inexact_trees, notes }
 }
 
 fn lint_keys(model: &Model) -> Vec<FindingKey> {
@@ -146,26 +261,65 @@ fn only_in(a: &[FindingKey], b: &[FindingKey]) -> Vec<FindingKey> {
     a.iter().filter(|(c, s, _)| !keys.contains(&(c.as_str(), s.as_str()))).cloned().collect()
 }
 
-pub fn compare(before: &Model, after: &Model) -> DesignDiff {
-    let (sb, sa) = (spofs(before), spofs(after));
-    let (lb, la) = (lint_keys(before), lint_keys(after));
-    let (fb, fa) = (figures(before), figures(after));
-    let names: BTreeSet<&String> = fb.iter().chain(&fa).map(|(n, _)| n).collect();
+/// The diff of two measured versions whose simulations ran with `simulation`.
+pub fn compare_versions(before: &Version, after: &Version, simulation: &SimOptions) -> DesignDiff {
+    let names: BTreeSet<&String> = before.services.iter().chain(&after.services).map(|(n, _)| n).collect();
+    let find = |v: &Version, n: &String| v.services.iter().find(|(m, _)| m == n).map(|(_, f)| f.clone());
+    fn tree<'v>(v: &'v Version, n: &String) -> Option<&'v crate::analysis::FaultTree> {
+        v.inexact_trees.iter().find(|(m, _)| m == n).map(|(_, t)| t)
+    }
     let services = names
         .into_iter()
         .map(|n| ServiceDiff {
             name: n.clone(),
-            before: fb.iter().find(|(m, _)| m == n).map(|(_, f)| f.clone()),
-            after: fa.iter().find(|(m, _)| m == n).map(|(_, f)| f.clone()),
+            before: find(before, n),
+            after: find(after, n),
+            same_fault_tree: matches!((tree(before, n), tree(after, n)), (Some(x), Some(y)) if x == y),
         })
         .collect();
+    let notes = either_or_both(&before.notes, &after.notes);
     DesignDiff {
-        spofs_added: sa.difference(&sb).cloned().collect(),
-        spofs_removed: sb.difference(&sa).cloned().collect(),
+        spofs_added: after.spofs.difference(&before.spofs).cloned().collect(),
+        spofs_removed: before.spofs.difference(&after.spofs).cloned().collect(),
         services,
-        findings_added: only_in(&la, &lb),
-        findings_removed: only_in(&lb, &la),
+        findings_added: only_in(&after.lints, &before.lints),
+        findings_removed: only_in(&before.lints, &after.lints),
+        simulation: simulation.clone(),
+        notes,
     }
+}
+
+/// Notes of two versions, sorted: one in both as it is, the others prefixed with
+/// `before: ` or `after: `.
+pub fn either_or_both(before: &[String], after: &[String]) -> Vec<String> {
+    let mut notes: Vec<String> = before
+        .iter()
+        .map(|n| if after.contains(n) { n.clone() } else { format!("before: {n}") })
+        .chain(after.iter().filter(|n| !before.contains(n)).map(|n| format!("after: {n}")))
+        .collect();
+    notes.sort();
+    notes.dedup();
+    notes
+}
+
+/// The work budget of [`compare`]'s exact analysis per version: 5 s of BDD work, the
+/// default of `spofsim diff --budget-secs`.
+pub const DEFAULT_BUDGET_SECS: u64 = 5;
+
+/// Both versions measured with the default budgets (no wall clock, so the same result on
+/// every machine) and simulated with [`CHECK_SIMULATION`].
+pub fn compare(before: &Model, after: &Model) -> DesignDiff {
+    let version = |m: &Model| {
+        let work = DEFAULT_BUDGET_SECS * crate::analysis::budget::BDD_REQUESTS_PER_SEC;
+        let mut v = measure(
+            m,
+            Budget::of_work(work, None),
+            DEFAULT_BUDGET_SECS * crate::analysis::budget::DATAFLOW_UNITS_PER_SEC,
+        );
+        v.add_simulation(&crate::simulate::simulate(m, &CHECK_SIMULATION));
+        v
+    };
+    compare_versions(&version(before), &version(after), &CHECK_SIMULATION)
 }
 
 #[cfg(test)]
@@ -203,6 +357,56 @@ mod tests {
             "{:?}",
             d.regressions()
         );
+    }
+
+    /// The gate on availability, case by case: exact figures compare as numbers; bounds
+    /// that overlap cannot rule out a drop (a regression, unless the fault tree is the
+    /// same); bounds wholly below are a drop; bounds wholly above are not.
+    #[test]
+    fn bounds_gate_availability_only_where_they_decide_it() {
+        let figures = |availability: Option<f64>, bounds: Option<(f64, f64)>| super::ServiceFigures {
+            availability,
+            availability_bounds: bounds,
+            availability_with_timings: None,
+            cut_sets_by_order: vec![],
+            worst_data_lost_secs: 0.0,
+            longest_outage_secs: 0.0,
+            notes: vec![],
+        };
+        let gate = |before: super::ServiceFigures, after: super::ServiceFigures, same_fault_tree: bool| {
+            let d = super::DesignDiff {
+                spofs_added: vec![],
+                spofs_removed: vec![],
+                services: vec![super::ServiceDiff {
+                    name: "s".into(),
+                    before: Some(before),
+                    after: Some(after),
+                    same_fault_tree,
+                }],
+                findings_added: vec![],
+                findings_removed: vec![],
+                simulation: crate::check::CHECK_SIMULATION,
+                notes: vec![],
+            };
+            d.regressions()
+        };
+        let exact = |a: f64| figures(Some(a), None);
+        let bounds = |low: f64, high: f64| figures(None, Some((low, high)));
+        assert_eq!(gate(exact(0.999), exact(0.998), false), ["s: availability down"]);
+        assert!(gate(exact(0.999), exact(0.999), false).is_empty());
+        assert!(gate(exact(0.998), exact(0.999), false).is_empty());
+        // Overlapping bounds, even identical ones, may hide a drop.
+        let undecided = gate(bounds(0.997, 0.999), bounds(0.997, 0.999), false);
+        assert_eq!(undecided.len(), 1);
+        assert!(undecided[0].starts_with("s: availability may be down (certified bounds"), "{undecided:?}");
+        assert_eq!(gate(exact(0.998), bounds(0.9975, 0.999), false).len(), 1);
+        // The same fault tree has the same figure, whatever its bounds.
+        assert!(gate(bounds(0.997, 0.999), bounds(0.997, 0.999), true).is_empty());
+        assert_eq!(gate(bounds(0.998, 0.999), bounds(0.996, 0.9979), false), ["s: availability down"]);
+        assert!(gate(bounds(0.996, 0.9979), bounds(0.998, 0.999), false).is_empty());
+        assert!(gate(bounds(0.996, 0.998), exact(0.998), false).is_empty());
+        // A figure lost after the change is reported, not skipped.
+        assert_eq!(gate(exact(0.999), figures(None, None), false), ["s: availability not computed after the change"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ fn figures(f: &Option<ServiceFigures>) -> Value {
         None => Value::Null,
         Some(f) => json!({
             "availability": f.availability,
+            "availability_bounds": f.availability_bounds.map(|(lowest, highest)| json!({ "lowest": lowest, "highest": highest })),
             "availability_with_timings": f.availability_with_timings,
             "downtime_secs_per_year": f.downtime_per_year_secs(),
             // Numbers; a count beyond 2^64 (never seen in practice) is written as a
@@ -18,6 +19,7 @@ fn figures(f: &Option<ServiceFigures>) -> Value {
             }).collect::<Vec<_>>(),
             "worst_data_lost_secs": f.worst_data_lost_secs,
             "longest_outage_secs": f.longest_outage_secs,
+            "notes": f.notes,
         }),
     }
 }
@@ -32,9 +34,11 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         "after": after,
         "spofs_added": d.spofs_added,
         "spofs_removed": d.spofs_removed,
-        "services": d.services.iter().map(|s| json!({ "name": s.name, "before": figures(&s.before), "after": figures(&s.after) })).collect::<Vec<_>>(),
+        "services": d.services.iter().map(|s| json!({ "name": s.name, "before": figures(&s.before), "after": figures(&s.after), "same_fault_tree": s.same_fault_tree })).collect::<Vec<_>>(),
         "findings_added": d.findings_added.iter().map(finding).collect::<Vec<_>>(),
         "findings_removed": d.findings_removed.iter().map(finding).collect::<Vec<_>>(),
+        "simulation": { "seed": d.simulation.seed, "years": d.simulation.years, "replications": d.simulation.replications },
+        "notes": d.notes,
         "regressions": d.regressions(),
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"

@@ -11,7 +11,15 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         o,
         "| service | availability before | after | with timings before | after | downtime/year before | after | worst data loss | longest outage |\n|---|---|---|---|---|---|---|---|---|"
     );
-    let pct = |a: Option<f64>| a.map_or("–".into(), |a| format!("{:.6}%", a * 100.0));
+    let pct = |f: Option<&sim_core::diff::ServiceFigures>| match f.map(|f| (f.availability, f.availability_bounds)) {
+        Some((Some(a), _)) => format!("{:.6}%", a * 100.0),
+        Some((None, Some((low, high)))) => {
+            let (low, high) = super::availability_bounds_percent(1.0 - high, 1.0 - low);
+            format!("{low} – {high} (bounds)")
+        }
+        _ => "–".into(),
+    };
+    let pct_timed = |a: Option<f64>| a.map_or("–".into(), |a| format!("{:.6}%", a * 100.0));
     let down = |s: Option<f64>| s.map_or("–".into(), |s| Duration::from_secs(s).human());
     for s in &d.services {
         let (b, a) = (s.before.as_ref(), s.after.as_ref());
@@ -20,10 +28,10 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
             o,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             s.name,
-            pct(b.and_then(|f| f.availability)),
-            pct(a.and_then(|f| f.availability)),
-            pct(b.and_then(|f| f.availability_with_timings)),
-            pct(a.and_then(|f| f.availability_with_timings)),
+            pct(b),
+            pct(a),
+            pct_timed(b.and_then(|f| f.availability_with_timings)),
+            pct_timed(a.and_then(|f| f.availability_with_timings)),
             down(b.and_then(|f| f.downtime_per_year_secs())),
             down(a.and_then(|f| f.downtime_per_year_secs())),
             change(|f| f.worst_data_lost_secs),
@@ -32,7 +40,8 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     }
     let _ = writeln!(
         o,
-        "\nAvailability and downtime are the exact static figures (instant failover); *with timings* adds detection and failover times to first order, the figure `spofsim check` judges availability targets on. Data loss and outages are simulated."
+        "\nAvailability and downtime are the exact static figures (instant failover), or certified bounds where the exact analysis did not finish within `--budget-secs`; *with timings* adds detection and failover times to first order, the figure `spofsim check` judges availability targets on. Data loss and outages are simulated with seed {}, {} replications × {} years.",
+        d.simulation.seed, d.simulation.replications, d.simulation.years
     );
     let list = |title: &str, items: Vec<String>, o: &mut String| {
         if !items.is_empty() {
@@ -47,6 +56,19 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     list("Single points of failure removed", d.spofs_removed.iter().map(|s| format!("`{s}`")).collect(), &mut o);
     list("New findings", d.findings_added.iter().map(|(c, s, m)| format!("{c} `{s}`: {m}")).collect(), &mut o);
     list("Findings resolved", d.findings_removed.iter().map(|(c, s, m)| format!("{c} `{s}`: {m}")).collect(), &mut o);
+    let notes: Vec<String> = d
+        .services
+        .iter()
+        .flat_map(|s| {
+            let notes = |f: &Option<sim_core::diff::ServiceFigures>| f.as_ref().map(|f| f.notes.clone()).unwrap_or_default();
+            let unchanged = s.same_fault_tree.then(|| format!("{}: same fault tree in both versions, so its availability is unchanged", s.name));
+            unchanged.into_iter().chain(
+                sim_core::diff::either_or_both(&notes(&s.before), &notes(&s.after)).into_iter().map(|n| format!("{}: {n}", s.name)),
+            )
+        })
+        .chain(d.notes.iter().cloned())
+        .collect();
+    list("Notes", notes, &mut o);
     let regressions = d.regressions();
     if regressions.is_empty() {
         let _ = writeln!(o, "\nRegressions: none");

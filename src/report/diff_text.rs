@@ -21,6 +21,17 @@ fn pct(a: Option<f64>) -> String {
     a.map_or("not computed".into(), |a| format!("{:.6}%", a * 100.0))
 }
 
+/// The availability: exact, or its certified bounds rounded outward.
+fn availability(f: &ServiceFigures) -> String {
+    match (f.availability, f.availability_bounds) {
+        (None, Some((low, high))) => {
+            let (low, high) = super::availability_bounds_percent(1.0 - high, 1.0 - low);
+            format!("between {low} and {high} (certified bounds)")
+        }
+        (a, _) => pct(a),
+    }
+}
+
 fn nines(a: Option<f64>) -> String {
     a.map_or("-".into(), |a| format!("{:.2}", super::nines(1.0 - a)))
 }
@@ -37,10 +48,12 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     }
     let empty = ServiceFigures {
         availability: None,
+        availability_bounds: None,
         availability_with_timings: None,
         cut_sets_by_order: vec![],
         worst_data_lost_secs: 0.0,
         longest_outage_secs: 0.0,
+        notes: vec![],
     };
     for s in &d.services {
         let state = match (&s.before, &s.after) {
@@ -54,7 +67,8 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
             (Some(x), Some(y)) => format!(" ({:+.6} pp)", (y - x) * 100.0),
             _ => String::new(),
         };
-        let _ = writeln!(o, "  availability     {} -> {}{delta}", pct(b.availability), pct(a.availability));
+        let unchanged = if s.same_fault_tree { " (same fault tree: unchanged)" } else { "" };
+        let _ = writeln!(o, "  availability     {} -> {}{delta}{unchanged}", availability(b), availability(a));
         let _ = writeln!(o, "  nines            {} -> {}", nines(b.availability), nines(a.availability));
         let timed_delta = match (b.availability_with_timings, a.availability_with_timings) {
             (Some(x), Some(y)) => format!(" ({:+.6} pp)", (y - x) * 100.0),
@@ -87,11 +101,18 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
             human(b.longest_outage_secs),
             human(a.longest_outage_secs)
         );
+        for n in sim_core::diff::either_or_both(&b.notes, &a.notes) {
+            let _ = writeln!(o, "  note: {n}");
+        }
     }
     let _ = writeln!(
         o,
-        "(availability, nines and downtime: exact static figures with instant failover; `with timings` adds detection and failover times to first order, the figure `spofsim check` judges availability targets on; data loss and outages are simulated)"
+        "(availability, nines and downtime: exact static figures with instant failover, or certified bounds where the exact analysis did not finish within --budget-secs; `with timings` adds detection and failover times to first order, the figure `spofsim check` judges availability targets on; data loss and outages are simulated with seed {}, {} replications × {} years)",
+        d.simulation.seed, d.simulation.replications, d.simulation.years
     );
+    for n in &d.notes {
+        let _ = writeln!(o, "note: {n}");
+    }
     let _ = writeln!(o, "findings: +{} -{}", d.findings_added.len(), d.findings_removed.len());
     for (code, subject, message) in &d.findings_added {
         let _ = writeln!(o, "  + {code} {subject}: {message}");

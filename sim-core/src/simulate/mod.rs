@@ -198,8 +198,14 @@ pub struct WorstYear {
 
 /// Runs every replication and aggregates them.
 pub fn simulate(model: &Model, options: &SimOptions) -> SimReport {
+    simulate_reporting(model, options, &|| {})
+}
+
+/// [`simulate`], calling `done` once per finished replication (for a progress bar; from
+/// any worker thread). The report does not depend on it.
+pub fn simulate_reporting(model: &Model, options: &SimOptions, done: &(dyn Fn() + Sync)) -> SimReport {
     let compiled = Compiled::new(model, options.clone());
-    run_folded(&compiled, 0..options.replications, &|| {})
+    run_folded(&compiled, 0..options.replications, done)
         .report(&model.name, &service_names(model), options)
         .with_notes(compiled.approximations())
 }
