@@ -657,12 +657,24 @@ fn diff_past_its_budget_compares_certified_bounds() {
     };
     let same = diff(b, b, "0.001");
     assert_eq!(same.code, 0, "{}", same.stdout);
-    assert!(same.stdout.contains("(certified bounds)") && same.stdout.contains("(same fault tree: unchanged)"), "{}", same.stdout);
+    assert!(
+        same.stdout.contains("(certified bounds)") && same.stdout.contains("(same fault tree: unchanged)"),
+        "{}",
+        same.stdout
+    );
     assert!(same.stdout.contains("note: no exact figure: "), "says why: {}", same.stdout);
-    assert!(same.stdout.contains("simulated with seed 20261122, 2 replications × 1 years"), "prints the run: {}", same.stdout);
+    assert!(
+        same.stdout.contains("simulated with seed 20261122, 2 replications × 1 years"),
+        "prints the run: {}",
+        same.stdout
+    );
     let undecided = diff(b, a, "0.001");
     assert_eq!(undecided.code, 1, "{}", undecided.stdout);
-    assert!(undecided.stdout.contains("shop: availability may be down (certified bounds before"), "{}", undecided.stdout);
+    assert!(
+        undecided.stdout.contains("shop: availability may be down (certified bounds before"),
+        "{}",
+        undecided.stdout
+    );
     let exact = diff(b, a, "5");
     assert_eq!(exact.code, 1, "{}", exact.stdout);
     assert!(exact.stdout.contains("  shop: availability down\n"), "{}", exact.stdout);

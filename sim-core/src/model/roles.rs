@@ -216,3 +216,78 @@ pub fn chain_members(tier: NodeRef, members: &[ElementId], choice: &[(GroupId, E
     };
     (0..members.len()).filter(|&i| holder.is_none_or(|h| h == members[i])).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    /// Nine VRRP pairs in series make 2⁹ = 512 choices of holders, past
+    /// [`super::MAX_HOLDER_CHOICES`]: the fault tree and the ideal simulation let every
+    /// member forward and say so, and the direct evaluator judges the same way (it
+    /// agrees with the tree on every state of up to two failures).
+    #[test]
+    fn past_the_cap_every_engine_lets_every_member_forward_and_says_so() {
+        let mut components = vec![r#""internet": { "kind": "entry" }"#.to_string()];
+        let mut links = Vec::new();
+        let mut groups = Vec::new();
+        let mut through = Vec::new();
+        for i in 1..=9 {
+            let upstream = if i == 1 { "internet".to_string() } else { format!("sw-{}", i - 1) };
+            for side in ["a", "b"] {
+                components.push(format!(r#""r{i}{side}": {{ "kind": "router" }}"#));
+                links.push(format!(r#"{{ "between": ["{upstream}", "r{i}{side}"] }}"#));
+                links.push(format!(r#"{{ "between": ["r{i}{side}", "sw-{i}"] }}"#));
+            }
+            components.push(format!(r#""sw-{i}": {{ "kind": "switch" }}"#));
+            groups.push(format!(r#""g{i}": {{ "kind": "vrrp", "members": ["r{i}a", "r{i}b"] }}"#));
+            through.push(format!(r#""g{i}""#));
+        }
+        components.push(r#""web-1": { "kind": "server", "nics": ["sw-9"] }"#.to_string());
+        through.push(r#""web-1""#.to_string());
+        let text = format!(
+            r#"{{ "components": {{ {} }}, "links": [ {} ], "groups": {{ {} }},
+                "services": {{ "s": {{ "from": "internet", "through": [{}] }} }} }}"#,
+            components.join(", "),
+            links.join(", "),
+            groups.join(", "),
+            through.join(", ")
+        );
+        let loaded = crate::load(&text);
+        assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+        let model = loaded.model.unwrap();
+        let net = crate::model::NetworkIndex::new(&model);
+        assert_eq!(super::holder_only_groups(&model, &net).len(), 9);
+        assert!(super::choice_groups(&model, &net).is_none());
+        let structure = crate::analysis::structure::service_structures(&model).remove(0).expect("tree");
+        let cap_note = "more than 256 choices of role holders for the groups whose standby members forward nothing";
+        assert!(structure.tree.notes.iter().any(|n| n.starts_with(cap_note)), "{:#?}", structure.tree.notes);
+        let ideal =
+            crate::simulate::SimOptions { years: 1, replications: 1, seed: 1, random_failures: true, ideal: true };
+        let notes = crate::simulate::Compiled::new(&model, ideal).approximations();
+        assert!(notes.len() == 1 && notes[0].starts_with(cap_note), "{notes:#?}");
+        let failable: Vec<crate::model::ElementId> =
+            model.elements.iter().filter(|e| e.failure.is_some()).map(|e| e.id).collect();
+        let mut ev = crate::model::eval::Evaluator::new(&model);
+        let mut down = 0;
+        for (i, &x) in failable.iter().enumerate() {
+            for &y in &failable[i..] {
+                let mut failed = vec![false; model.elements.len()];
+                let mut events = vec![false; structure.tree.events.len()];
+                for e in [x, y] {
+                    failed[e.0 as usize] = true;
+                    if let Some(&k) = structure.event_of.get(&e) {
+                        events[k as usize] = true;
+                    }
+                }
+                let up = ev.evaluate(&failed).service_up[0];
+                assert_eq!(
+                    up,
+                    !structure.tree.top_happens(&events),
+                    "{} {}",
+                    model.element(x).name,
+                    model.element(y).name
+                );
+                down += usize::from(!up);
+            }
+        }
+        assert!(down > 100, "{down}");
+    }
+}

@@ -14,9 +14,16 @@ impl Compiled<'_> {
     pub fn approximations(&self) -> Vec<String> {
         if self.options.ideal {
             // Past the cap the ideal chain judges each hop with both NICs of a bond
-            // left out of the choices (`model::roles::choice_groups`).
-            let left_out =
-                crate::model::roles::choice_groups(self.model, &self.circuit.net).is_some_and(|(_, left_out)| left_out);
+            // left out of the choices (`model::roles::choice_groups`), or, when the
+            // holder groups alone pass it, with every member forwarding.
+            let groups = crate::model::roles::choice_groups(self.model, &self.circuit.net);
+            if groups.is_none() {
+                return vec![format!(
+                    "more than {} choices of role holders for the groups whose standby members forward nothing: every member is taken to forward, so a path may cross a standby (optimistic where one must; a run without --ideal sends through the holder only)",
+                    crate::model::roles::MAX_HOLDER_CHOICES
+                )];
+            }
+            let left_out = groups.is_some_and(|(_, left_out)| left_out);
             return if left_out {
                 vec![format!(
                     "with its active-backup bonds there would be more than {} choices of role holders, so the bonds are not chosen: a request may arrive at a server through one NIC and leave through the other, while such a bond uses one NIC at a time (optimistic where the two directions work only through different NICs; a run without --ideal sends through the active NIC only)",
