@@ -88,6 +88,47 @@ fn intersect(a: &Set, b: &Set) -> Set {
     }
 }
 
+/// Whether every element of `a` is in `b`.
+fn subset(a: &Set, b: &Set) -> bool {
+    match (a, b) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(a), Some(b)) => {
+            merged(a.len() + b.len());
+            let mut j = 0;
+            a.iter().all(|x| {
+                while j < b.len() && b[j] < *x {
+                    j += 1;
+                }
+                j < b.len() && b[j] == *x
+            })
+        }
+    }
+}
+
+/// The holder choices reordered so that the first ones differ in every group: the
+/// choice of each group's first member, then of each group's second, and so on (each
+/// group's members taken cyclically), then the rest in their order. The service's set
+/// intersects the choices' sets, and the loop stops once that intersection lies in
+/// what fails the service anyway; choices that share no holder shrink it fastest.
+fn spread_first(model: &Model, choices: Vec<Vec<(GroupId, ElementId)>>) -> Vec<Vec<(GroupId, ElementId)>> {
+    let widest = choices.first().map_or(0, |c| c.iter().map(|&(g, _)| model.group(g).members.len()).max().unwrap_or(0));
+    let diagonal = |c: &Vec<(GroupId, ElementId)>| {
+        let picks: Vec<usize> = c
+            .iter()
+            .map(|&(g, h)| model.group(g).members.iter().position(|&m| m == h).unwrap_or(0))
+            .collect();
+        (0..widest).find(|&j| c.iter().zip(&picks).all(|(&(g, _), &p)| p == j % model.group(g).members.len()))
+    };
+    let mut keyed: Vec<(usize, usize, Vec<(GroupId, ElementId)>)> = choices
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (diagonal(&c).unwrap_or(usize::MAX), i, c))
+        .collect();
+    keyed.sort_by_key(|&(d, i, _)| (d, i));
+    keyed.into_iter().map(|(_, _, c)| c).collect()
+}
+
 /// Elements present in at least `k` of `sets`.
 fn at_least(k: usize, sets: &[Set]) -> Set {
     if k == 0 {
@@ -410,7 +451,8 @@ pub fn single_failures_counted(model: &Model, pre_failed: &[bool]) -> (Vec<Optio
         work: n as u64,
     };
     let merged_before = MERGED.with(|m| m.get());
-    let choices = crate::model::roles::holder_choices(model, &flow.net).unwrap_or_else(|| vec![Vec::new()]);
+    let choices =
+        spread_first(model, crate::model::roles::holder_choices(model, &flow.net).unwrap_or_else(|| vec![Vec::new()]));
     // Per element: its variants, one per choice of NIC for its per-member bonds.
     let per_member = crate::model::roles::member_interface_groups(model, &flow.net);
     let mut variants_of: BTreeMap<ElementId, Vec<Vec<ElementId>>> = BTreeMap::new();
@@ -437,6 +479,10 @@ pub fn single_failures_counted(model: &Model, pre_failed: &[bool]) -> (Vec<Optio
             }
             let mut no_chain: Set = None;
             for choice in &choices {
+                // set ∪ (no_chain ∩ anything) = set: the other choices cannot change it.
+                if subset(&no_chain, &set) {
+                    break;
+                }
                 let blocked = crate::model::roles::blocked_by(model, choice);
                 // A chain end is a variant of a member (`model::roles::member_variants`).
                 let mut ends_idle: Vec<Vec<ElementId>> = variants(svc.from);
