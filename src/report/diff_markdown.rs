@@ -40,7 +40,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     }
     let _ = writeln!(
         o,
-        "\nAvailability and downtime are the exact static figures (instant failover), or certified bounds where the exact analysis did not finish within `--budget-secs`; *with timings* adds detection and failover times to first order, the figure `spofsim check` judges availability targets on. Data loss and outages are simulated with seed {}, {} replications × {} years.",
+        "\nAvailability and downtime are the exact static figures (instant failover), or certified bounds where the exact analysis did not finish within `--budget-secs`; *with timings* adds detection and failover times to first order, the figure `spofsim check` judges availability targets on. Data loss and outages are simulated (the longest outage is shown, not judged: one run's maximum moves with the random draws) with seed {}, {} replications × {} years.",
         d.simulation.seed, d.simulation.replications, d.simulation.years
     );
     let list = |title: &str, items: Vec<String>, o: &mut String| {
@@ -52,6 +52,9 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
             );
         }
     };
+    if !d.spofs_added.is_empty() || !d.spofs_removed.is_empty() {
+        let _ = writeln!(o, "\n{}.", super::diff_text::SPOF_NOTE);
+    }
     list("New single points of failure", d.spofs_added.iter().map(|s| format!("`{s}`")).collect(), &mut o);
     list("Single points of failure removed", d.spofs_removed.iter().map(|s| format!("`{s}`")).collect(), &mut o);
     list("New findings", d.findings_added.iter().map(|(c, s, m)| format!("{c} `{s}`: {m}")).collect(), &mut o);

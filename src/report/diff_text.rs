@@ -36,6 +36,9 @@ fn nines(a: Option<f64>) -> String {
     a.map_or("-".into(), |a| format!("{:.2}", super::nines(1.0 - a)))
 }
 
+/// Why a SPOF can change while the order-1 cut sets do not.
+pub const SPOF_NOTE: &str = "Single points of failure include those the timed drills find (a failover that leaves the service down until a repair) and those that hold only while a group serves from its second member, which are not order-1 cut sets of the static figure; `spofsim analyze` explains each";
+
 pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "diff {before} -> {after}");
@@ -45,6 +48,9 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     }
     for s in &d.spofs_removed {
         let _ = writeln!(o, "  - {s}");
+    }
+    if !d.spofs_added.is_empty() || !d.spofs_removed.is_empty() {
+        let _ = writeln!(o, "  note: {SPOF_NOTE}");
     }
     let empty = ServiceFigures {
         availability: None,
@@ -86,20 +92,28 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         let orders = b.cut_sets_by_order.len().max(a.cut_sets_by_order.len());
         let cuts: Vec<String> = (1..orders)
             .map(|k| {
-                let get = |f: &ServiceFigures| f.cut_sets_by_order.get(k).copied().unwrap_or(0);
-                format!("order {k}: {} -> {}", get(b), get(a))
+                let get = |side: &Option<ServiceFigures>| {
+                    side.as_ref()
+                        .filter(|f| !f.cut_sets_by_order.is_empty())
+                        .map_or("-".to_string(), |f| f.cut_sets_by_order.get(k).copied().unwrap_or(0).to_string())
+                };
+                format!("order {k}: {} -> {}", get(&s.before), get(&s.after))
             })
             .collect();
         if !cuts.is_empty() {
             let _ = writeln!(o, "  cut sets         {}", cuts.join(", "));
         }
+        // A side the service is missing from shows "-", not a perfect figure.
+        let simulated = |side: &Option<ServiceFigures>, f: fn(&ServiceFigures) -> f64| {
+            side.as_ref().map_or("-".to_string(), |x| human(f(x)))
+        };
         let _ = writeln!(
             o,
-            "  worst data loss  {} -> {}; longest outage {} -> {} (simulated)",
-            human(b.worst_data_lost_secs),
-            human(a.worst_data_lost_secs),
-            human(b.longest_outage_secs),
-            human(a.longest_outage_secs)
+            "  worst data loss  {} -> {}; longest outage {} -> {} (simulated; the longest outage is not judged)",
+            simulated(&s.before, |f| f.worst_data_lost_secs),
+            simulated(&s.after, |f| f.worst_data_lost_secs),
+            simulated(&s.before, |f| f.longest_outage_secs),
+            simulated(&s.after, |f| f.longest_outage_secs)
         );
         for n in sim_core::diff::either_or_both(&b.notes, &a.notes) {
             let _ = writeln!(o, "  note: {n}");

@@ -78,6 +78,16 @@ impl Bdd {
         }
     }
 
+    /// Charges `units` of work done beside node requests (frontier search's states, one
+    /// unit each) to the budget; once it is spent the manager stops as at its node
+    /// limit ([`Bdd::exceeded`]).
+    pub fn charge_work(&mut self, units: u64) {
+        if let Some(why) = self.budget.charge(units) {
+            self.exceeded = true;
+            self.spent = Some(why);
+        }
+    }
+
     /// Whether the budget (rather than the node limit) stopped the manager, and which
     /// of its limits.
     pub fn spent(&self) -> Option<super::budget::Spent> {

@@ -114,17 +114,12 @@ fn subset(a: &Set, b: &Set) -> bool {
 fn spread_first(model: &Model, choices: Vec<Vec<(GroupId, ElementId)>>) -> Vec<Vec<(GroupId, ElementId)>> {
     let widest = choices.first().map_or(0, |c| c.iter().map(|&(g, _)| model.group(g).members.len()).max().unwrap_or(0));
     let diagonal = |c: &Vec<(GroupId, ElementId)>| {
-        let picks: Vec<usize> = c
-            .iter()
-            .map(|&(g, h)| model.group(g).members.iter().position(|&m| m == h).unwrap_or(0))
-            .collect();
+        let picks: Vec<usize> =
+            c.iter().map(|&(g, h)| model.group(g).members.iter().position(|&m| m == h).unwrap_or(0)).collect();
         (0..widest).find(|&j| c.iter().zip(&picks).all(|(&(g, _), &p)| p == j % model.group(g).members.len()))
     };
-    let mut keyed: Vec<(usize, usize, Vec<(GroupId, ElementId)>)> = choices
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| (diagonal(&c).unwrap_or(usize::MAX), i, c))
-        .collect();
+    let mut keyed: Vec<(usize, usize, Vec<(GroupId, ElementId)>)> =
+        choices.into_iter().enumerate().map(|(i, c)| (diagonal(&c).unwrap_or(usize::MAX), i, c)).collect();
     keyed.sort_by_key(|&(d, i, _)| (d, i));
     keyed.into_iter().map(|(_, _, c)| c).collect()
 }
