@@ -106,19 +106,22 @@ fn subset(a: &Set, b: &Set) -> bool {
     }
 }
 
+/// One holder per group ([`crate::model::roles::holder_choices`]).
+type Choice = Vec<(GroupId, ElementId)>;
+
 /// The holder choices reordered so that the first ones differ in every group: the
 /// choice of each group's first member, then of each group's second, and so on (each
 /// group's members taken cyclically), then the rest in their order. The service's set
 /// intersects the choices' sets, and the loop stops once that intersection lies in
 /// what fails the service anyway; choices that share no holder shrink it fastest.
-fn spread_first(model: &Model, choices: Vec<Vec<(GroupId, ElementId)>>) -> Vec<Vec<(GroupId, ElementId)>> {
+fn spread_first(model: &Model, choices: Vec<Choice>) -> Vec<Choice> {
     let widest = choices.first().map_or(0, |c| c.iter().map(|&(g, _)| model.group(g).members.len()).max().unwrap_or(0));
-    let diagonal = |c: &Vec<(GroupId, ElementId)>| {
+    let diagonal = |c: &Choice| {
         let picks: Vec<usize> =
             c.iter().map(|&(g, h)| model.group(g).members.iter().position(|&m| m == h).unwrap_or(0)).collect();
         (0..widest).find(|&j| c.iter().zip(&picks).all(|(&(g, _), &p)| p == j % model.group(g).members.len()))
     };
-    let mut keyed: Vec<(usize, usize, Vec<(GroupId, ElementId)>)> =
+    let mut keyed: Vec<(usize, usize, Choice)> =
         choices.into_iter().enumerate().map(|(i, c)| (diagonal(&c).unwrap_or(usize::MAX), i, c)).collect();
     keyed.sort_by_key(|&(d, i, _)| (d, i));
     keyed.into_iter().map(|(_, _, c)| c).collect()

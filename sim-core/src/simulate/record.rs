@@ -165,7 +165,15 @@ impl SimReport {
         notes.retain(|n| !n.starts_with(TWO_MASTERS_NOTE));
         let two_masters = self.services.iter().map(|s| s.dual_master_secs).fold(0.0, f64::max);
         if two_masters > 0.0 {
-            notes.push(format!("{TWO_MASTERS_NOTE}: {}", dual_master_loss(two_masters)));
+            // Summed over the run (and over the groups of a service that split at
+            // once), so also per simulated year, at most a year.
+            let per_year = (two_masters / self.simulated_years.max(1.0)).min(crate::units::SECS_PER_YEAR);
+            notes.push(format!(
+                "{TWO_MASTERS_NOTE}: {} in {} simulated years, {} per year on average",
+                dual_master_loss(two_masters),
+                self.simulated_years,
+                crate::units::Duration::from_secs(per_year).human()
+            ));
         }
         notes.sort();
         notes.dedup();
