@@ -25,23 +25,35 @@ pub struct ServiceFigures {
     /// Exact static availability, instant failover; `None` where the exact analysis
     /// did not finish (see [`Self::availability_bounds`]) or could not run.
     pub availability: Option<f64>,
-    /// Certified bounds (lowest, highest) on the static availability, where the exact
-    /// analysis did not finish within its budget; `None` when it did.
+    /// Certified bounds (lowest, highest) on the availability, where the exact analysis
+    /// did not finish within its budget; `None` when it did. They come from the static
+    /// model, which credits no hot spare, cold standby or UPS battery (so where the
+    /// service's tree has such a part the highest is 1) and charges no shortage of
+    /// repair crews (so with `repair_crews` the lowest is 0): only then do they hold
+    /// for the figure an exact analysis gives.
     pub availability_bounds: Option<(f64, f64)>,
     /// The exact figure with detection and failover times (first order, as `check`
     /// judges availability targets); `None` where the exact figure is missing.
     pub availability_with_timings: Option<f64>,
     /// Minimal cut sets per order (index = order, up to 3); empty without the exact analysis.
     pub cut_sets_by_order: Vec<u128>,
-    /// From the crude simulation ([`DesignDiff::simulation`]); 0 before it is added.
+    /// Seconds of writes lost in the worst event of the crude simulation
+    /// ([`DesignDiff::simulation`]); 0 before it is added.
     pub worst_data_lost_secs: f64,
+    /// Seconds of the longest outage in the same simulation (shown, not judged).
     pub longest_outage_secs: f64,
+    /// Without an exact figure: what the figure with timings rests on besides the
+    /// fault tree (every element's mean detection delay and the service's first-order
+    /// failover downtime), so that an unchanged one can be told apart from one that
+    /// could not be compared.
+    pub timing_inputs: Option<String>,
     /// What the figures rest on: the analysis's own notes (assumptions, approximations),
     /// why the exact figure is missing, and how the bounds were stopped. Sorted.
     pub notes: Vec<String>,
 }
 
 impl ServiceFigures {
+    /// Seconds down per year, from the exact availability.
     pub fn downtime_per_year_secs(&self) -> Option<f64> {
         self.availability.map(|a| (1.0 - a) * SECS_PER_YEAR)
     }
@@ -96,6 +108,17 @@ impl DesignDiff {
             match (&s.before, &s.after) {
                 (Some(_), None) => out.push(format!("service {} removed", s.name)),
                 (Some(b), Some(a)) => {
+                    let shown = |(low, high): (f64, f64)| {
+                        if low == high {
+                            format!("exact {}", crate::check::percent_fine(low))
+                        } else {
+                            format!(
+                                "bounds {} .. {}",
+                                crate::check::percent_fine(low),
+                                crate::check::percent_fine(high)
+                            )
+                        }
+                    };
                     match (b.availability_interval(), a.availability_interval()) {
                         (Some(x), Some(y)) => {
                             if y.1 < x.0 {
@@ -104,22 +127,30 @@ impl DesignDiff {
                                 // Only bounds can overlap this way: exact figures that
                                 // are not lower are not a regression.
                                 out.push(format!(
-                                    "{}: availability may be down (certified bounds before {} .. {}, after {} .. {} overlap; a longer --budget-secs may decide it)",
+                                    "{}: availability may be down (before {}, after {}: they overlap; a longer --budget-secs may decide it)",
                                     s.name,
-                                    crate::check::percent_fine(x.0),
-                                    crate::check::percent_fine(x.1),
-                                    crate::check::percent_fine(y.0),
-                                    crate::check::percent_fine(y.1)
+                                    shown(x),
+                                    shown(y)
                                 ));
                             }
                         }
                         (Some(_), None) => out.push(format!("{}: availability not computed after the change", s.name)),
                         _ => {}
                     }
-                    if let (Some(x), Some(y)) = (b.availability_with_timings, a.availability_with_timings) {
-                        if y < x {
-                            out.push(format!("{}: availability with failover timings down", s.name));
+                    match (b.availability_with_timings, a.availability_with_timings) {
+                        (Some(x), Some(y)) => {
+                            if y < x {
+                                out.push(format!("{}: availability with failover timings down", s.name));
+                            }
                         }
+                        // Detection and failover times are not in the fault tree: the same
+                        // tree with the same timing inputs is the same figure; else the
+                        // change in it is unknown, and a gate must not pass it.
+                        _ if s.same_fault_tree && b.timing_inputs.is_some() && b.timing_inputs == a.timing_inputs => {}
+                        (Some(_), None) | (None, _) => out.push(format!(
+                            "{}: availability with failover timings not compared (no exact figure on both sides; a longer --budget-secs may decide it)",
+                            s.name
+                        )),
                     }
                     if a.worst_data_lost_secs > b.worst_data_lost_secs {
                         out.push(format!("{}: worst data loss longer", s.name));
@@ -202,6 +233,9 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
     // Certified bounds, once for the whole design, when some service has no exact figure.
     let bounds = (!wanted.iter().all(|w| *w))
         .then(|| crate::analysis::bounds::certified_bounds_within(model, Budget::of_work(bounds_units, None)));
+    // Every element's mean detection delay, by name: part of the figure with timings.
+    let detection: Vec<(&str, f64)> =
+        model.elements.iter().zip(&points.drills.detection).map(|(e, &d)| (e.name.as_str(), d)).collect();
     let services = names
         .into_iter()
         .map(|(index, name)| {
@@ -218,16 +252,27 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
                     None
                 }
             };
+            let dynamic = inexact_trees.iter().any(|(n, t): &(String, crate::analysis::FaultTree)| n == &name && !t.modules.is_empty());
             let availability_bounds = match (&result, &bounds) {
                 (None, Some(all)) => all.get(index).map(|b| {
                     notes.push(format!(
-                        "availability from certified bounds on the static model (independent failures, instant failover; hot spares, cold standby and UPS batteries not credited, limited repair crews not charged){}",
+                        "availability from certified bounds on the static model (independent failures, instant failover){}{}{}",
+                        if dynamic { "; its hot spares, cold standby or UPS batteries are not credited, so the highest is 100%" } else { "" },
+                        if model.repair_crews.is_some() { "; a shortage of repair crews is not charged, so the lowest is 0%" } else { "" },
                         if b.complete { String::new() } else { "; the enumeration behind them stopped at its work budget".to_string() }
                     ));
-                    (1.0 - b.upper, 1.0 - b.lower)
+                    (
+                        if model.repair_crews.is_some() { 0.0 } else { 1.0 - b.upper },
+                        if dynamic { 1.0 } else { 1.0 - b.lower },
+                    )
                 }),
                 _ => None,
             };
+            let timing_inputs = result.is_none().then(|| {
+                let failover = crate::timed::failover_term(model, &points.static_singles, &points.drills, index)
+                    .map(|(f, _)| f);
+                format!("detection {detection:?}; failover {failover:?}")
+            });
             if let Some(r) = &result {
                 notes.extend(r.notes.iter().cloned());
             }
@@ -246,6 +291,7 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
                 cut_sets_by_order: result.map(|r| r.counts_by_order).unwrap_or_default(),
                 worst_data_lost_secs: 0.0,
                 longest_outage_secs: 0.0,
+                timing_inputs,
                 notes,
             };
             (name, figures)
@@ -379,10 +425,12 @@ mod tests {
         let figures = |availability: Option<f64>, bounds: Option<(f64, f64)>| super::ServiceFigures {
             availability,
             availability_bounds: bounds,
-            availability_with_timings: None,
+            // The figure with timings follows the exact one; bounds carry their inputs.
+            availability_with_timings: availability,
             cut_sets_by_order: vec![],
             worst_data_lost_secs: 0.0,
             longest_outage_secs: 0.0,
+            timing_inputs: bounds.map(|_| "detection 1s; failover 1e-6".to_string()),
             notes: vec![],
         };
         let gate = |before: super::ServiceFigures, after: super::ServiceFigures, same_fault_tree: bool| {
@@ -404,21 +452,38 @@ mod tests {
         };
         let exact = |a: f64| figures(Some(a), None);
         let bounds = |low: f64, high: f64| figures(None, Some((low, high)));
-        assert_eq!(gate(exact(0.999), exact(0.998), false), ["s: availability down"]);
+        assert_eq!(
+            gate(exact(0.999), exact(0.998), false),
+            ["s: availability down", "s: availability with failover timings down"]
+        );
         assert!(gate(exact(0.999), exact(0.999), false).is_empty());
         assert!(gate(exact(0.998), exact(0.999), false).is_empty());
+        // Without an exact figure on both sides the figure with timings is not compared,
+        // unless the tree and the timing inputs are the same.
+        let not_compared = "s: availability with failover timings not compared (no exact figure on both sides; a longer --budget-secs may decide it)";
         // Overlapping bounds, even identical ones, may hide a drop.
         let undecided = gate(bounds(0.997, 0.999), bounds(0.997, 0.999), false);
-        assert_eq!(undecided.len(), 1);
-        assert!(undecided[0].starts_with("s: availability may be down (certified bounds"), "{undecided:?}");
-        assert_eq!(gate(exact(0.998), bounds(0.9975, 0.999), false).len(), 1);
-        // The same fault tree has the same figure, whatever its bounds.
+        assert_eq!(undecided.len(), 2);
+        assert_eq!(
+            undecided[0],
+            "s: availability may be down (before bounds 99.7000000000% .. 99.9000000000%, after bounds 99.7000000000% .. 99.9000000000%: they overlap; a longer --budget-secs may decide it)"
+        );
+        assert_eq!(undecided[1], not_compared);
+        assert_eq!(gate(exact(0.998), bounds(0.9975, 0.999), false).len(), 2);
+        // The same fault tree with the same timing inputs has the same figures, whatever
+        // its bounds; other timing inputs leave the figure with timings unknown.
         assert!(gate(bounds(0.997, 0.999), bounds(0.997, 0.999), true).is_empty());
-        assert_eq!(gate(bounds(0.998, 0.999), bounds(0.996, 0.9979), false), ["s: availability down"]);
-        assert!(gate(bounds(0.996, 0.9979), bounds(0.998, 0.999), false).is_empty());
-        assert!(gate(bounds(0.996, 0.998), exact(0.998), false).is_empty());
+        let mut slower = bounds(0.997, 0.999);
+        slower.timing_inputs = Some("detection 10s; failover 1e-5".into());
+        assert_eq!(gate(bounds(0.997, 0.999), slower, true), [not_compared]);
+        assert_eq!(gate(bounds(0.998, 0.999), bounds(0.996, 0.9979), false), ["s: availability down", not_compared]);
+        assert_eq!(gate(bounds(0.996, 0.9979), bounds(0.998, 0.999), false), [not_compared]);
+        assert_eq!(gate(bounds(0.996, 0.998), exact(0.998), false), [not_compared]);
         // A figure lost after the change is reported, not skipped.
-        assert_eq!(gate(exact(0.999), figures(None, None), false), ["s: availability not computed after the change"]);
+        assert_eq!(
+            gate(exact(0.999), figures(None, None), false),
+            ["s: availability not computed after the change", not_compared]
+        );
     }
 
     #[test]

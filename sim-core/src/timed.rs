@@ -328,7 +328,7 @@ fn downtime_from_second(
 #[derive(Clone, Debug)]
 pub struct Drills {
     /// Per element: the mean detection delay in seconds (`mechanisms::monitor`).
-    detection: Vec<f64>,
+    pub(crate) detection: Vec<f64>,
     runs: Result<Vec<Drilled>, String>,
     /// The groups drilled again serving from their second member.
     pub from_second: Vec<FromSecond>,

@@ -59,6 +59,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         cut_sets_by_order: vec![],
         worst_data_lost_secs: 0.0,
         longest_outage_secs: 0.0,
+        timing_inputs: None,
         notes: vec![],
     };
     for s in &d.services {

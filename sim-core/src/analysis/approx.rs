@@ -173,6 +173,8 @@ pub fn probability_bounds(
                 let upper = side(&mut bdd, |v| v.upper);
                 match (lower, upper) {
                     (Ok(lower), Ok(upper)) => cutter.cut_pair(&mut bdd, Pair { lower, upper }),
+                    // Stopped by the budget (frontier search charges its states to it).
+                    _ if bdd.exceeded() => return Err(stopped(&bdd)),
                     _ => return Err(super::AnalysisError::TooLarge { max_bdd_nodes: max_nodes }),
                 }
             }

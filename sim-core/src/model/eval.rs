@@ -65,6 +65,12 @@ pub struct Evaluator<'m> {
     /// During [`Evaluator::evaluate_held`]: the group and the member that holds its
     /// role; the group's other members are alive but neither eligible nor forwarding.
     held: Option<(GroupId, ElementId)>,
+    /// The static engines' decision at their cap on holder choices
+    /// ([`crate::model::roles::choice_groups`]): `None` when they choose no holder at
+    /// all, `Some(true)` when they leave the bonds out, `Some(false)` when they choose
+    /// every group. The evaluator follows it (the cap is a rule of the engines, not of
+    /// the definition), so its explanations agree with their figures.
+    engines_choose: Option<bool>,
 }
 
 /// Evaluates the model with `failed[e]` elements failed.
@@ -78,7 +84,17 @@ impl<'m> Evaluator<'m> {
         let closure: Vec<Vec<ElementId>> = model.elements.iter().map(|e| net.closure(e.id)).collect();
         let on_network = closure.iter().map(|c| c.iter().any(|v| !net.adjacency[v.0 as usize].is_empty())).collect();
         let ballots = (0..model.groups.len() as u32).map(|g| ballot(model, GroupId(g))).collect();
-        Evaluator { model, net, closure, on_network, ballots, works: vec![true; model.elements.len()], held: None }
+        let engines_choose = crate::model::roles::choice_groups(model, &net).map(|(_, bonds_left_out)| bonds_left_out);
+        Evaluator {
+            model,
+            net,
+            closure,
+            on_network,
+            ballots,
+            works: vec![true; model.elements.len()],
+            held: None,
+            engines_choose,
+        }
     }
 
     pub fn model(&self) -> &'m Model {
@@ -403,17 +419,23 @@ impl Evaluator<'_> {
         let host_local = |g: GroupId| crate::mechanisms::profile(model, model.group(g)).host_local;
         let (local, mut global): (Vec<_>, Vec<_>) =
             exclusive.into_iter().partition(|&(g, members)| host_local(g) && is_local(members));
-        // Past the static engines' cap on the product of global choices, they stop
+        // Past the static engines' cap on the product of holder choices, they stop
         // choosing and let every member forward, and say so (docs/SEMANTICS.md §4): bonds
-        // first, then, when the holder groups alone pass it, every group. Explanations
-        // agree with their figures that way, and a design of many bonded two-tier hosts
-        // cannot make this search exponential.
+        // first, then, when the holder groups alone pass it, every group. The evaluator
+        // takes their decision, so explanations agree with their figures, and a design
+        // of many bonded two-tier hosts cannot make this search exponential.
         let over = |groups: &[(GroupId, &Vec<ElementId>)]| {
             groups
                 .iter()
                 .try_fold(1usize, |acc, (_, members)| acc.checked_mul(members.len()))
                 .is_none_or(|c| c > crate::model::roles::MAX_HOLDER_CHOICES)
         };
+        match self.engines_choose {
+            None => global.clear(),
+            Some(true) => global.retain(|&(g, _)| !host_local(g)),
+            Some(false) => {}
+        }
+        // A safety net: groups the engines do not count can still pass the cap here.
         if over(&global) {
             global.retain(|&(g, _)| !host_local(g));
             if over(&global) {

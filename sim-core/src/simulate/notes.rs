@@ -15,11 +15,12 @@ impl Compiled<'_> {
         if self.options.ideal {
             // Past the cap the ideal chain judges each hop with both NICs of a bond
             // left out of the choices (`model::roles::choice_groups`), or, when the
-            // holder groups alone pass it, with every member forwarding.
+            // holder groups alone pass it, walks no choices at all (each group's own
+            // election, `Compiled::ideal_holder_choices` is None).
             let groups = crate::model::roles::choice_groups(self.model, &self.circuit.net);
             if groups.is_none() {
                 return vec![format!(
-                    "more than {} choices of role holders for the groups whose standby members forward nothing: every member is taken to forward, so a path may cross a standby (optimistic where one must; a run without --ideal sends through the holder only)",
+                    "more than {} choices of role holders for the groups whose standby members forward nothing: this run does not choose them, so each group keeps the holder its own election picked and its other members forward nothing (pessimistic where another holder would carry the chain; the exact analysis lets every member forward there instead, optimistic)",
                     crate::model::roles::MAX_HOLDER_CHOICES
                 )];
             }
