@@ -44,13 +44,19 @@ impl Deadline {
     }
 }
 
+/// `secs` seconds of work at `units_per_sec` (one of the calibrations in
+/// [`sim_core::analysis::budget`]), as work units; negative seconds are none.
+pub fn work_units(secs: f64, units_per_sec: u64) -> u64 {
+    (secs.max(0.0) * units_per_sec as f64).min(u64::MAX as f64) as u64
+}
+
 /// A budget of `secs` seconds' work at `units_per_sec` (one of the calibrations in
 /// [`sim_core::analysis::budget`]).
 pub fn deadline(secs: f64, units_per_sec: u64, what: &str, quiet: bool) -> Deadline {
     use std::sync::atomic::{AtomicBool, Ordering};
     // One flag per budget, leaked: a few bytes per analysed service.
     let flag: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
-    let units = (secs.max(0.0) * units_per_sec as f64).min(u64::MAX as f64) as u64;
+    let units = work_units(secs, units_per_sec);
     let budget = sim_core::analysis::budget::Budget::of_work(units, Some(flag));
     let done = std::sync::Arc::new(AtomicBool::new(false));
     let spinner = if quiet {

@@ -42,11 +42,6 @@ pub struct ServiceFigures {
     pub worst_data_lost_secs: f64,
     /// Seconds of the longest outage in the same simulation (shown, not judged).
     pub longest_outage_secs: f64,
-    /// Without an exact figure: what the figure with timings rests on besides the
-    /// fault tree (every element's mean detection delay and the service's first-order
-    /// failover downtime), so that an unchanged one can be told apart from one that
-    /// could not be compared.
-    pub timing_inputs: Option<String>,
     /// What the figures rest on: the analysis's own notes (assumptions, approximations),
     /// why the exact figure is missing, and how the bounds were stopped. Sorted.
     pub notes: Vec<String>,
@@ -73,6 +68,19 @@ pub struct ServiceDiff {
     /// event and gate for gate (probabilities included): the static availability did not
     /// change, whatever the bounds say.
     pub same_fault_tree: bool,
+    /// What the figure with timings rests on besides the fault tree is the same in both
+    /// versions: every element's mean detection delay and the service's first-order
+    /// failover downtime. With [`Self::same_fault_tree`], the figure with timings did
+    /// not change either.
+    pub same_timing_inputs: bool,
+}
+
+impl ServiceDiff {
+    /// Both versions' notes on this service, as [`either_or_both`] gives them.
+    pub fn notes(&self) -> Vec<String> {
+        let of = |f: &Option<ServiceFigures>| f.as_ref().map(|f| f.notes.clone()).unwrap_or_default();
+        either_or_both(&of(&self.before), &of(&self.after))
+    }
 }
 
 /// A finding, as compared: (code, subject, message).
@@ -146,7 +154,7 @@ impl DesignDiff {
                         // Detection and failover times are not in the fault tree: the same
                         // tree with the same timing inputs is the same figure; else the
                         // change in it is unknown, and a gate must not pass it.
-                        _ if s.same_fault_tree && b.timing_inputs.is_some() && b.timing_inputs == a.timing_inputs => {}
+                        _ if s.same_fault_tree && s.same_timing_inputs => {}
                         (Some(_), None) | (None, _) => out.push(format!(
                             "{}: availability with failover timings not compared (no exact figure on both sides; a longer --budget-secs may decide it)",
                             s.name
@@ -176,6 +184,10 @@ pub struct Version {
     services: Vec<(String, ServiceFigures)>,
     /// The fault trees of the services without an exact figure, by name.
     inexact_trees: Vec<(String, crate::analysis::FaultTree)>,
+    /// Every element's mean detection delay in seconds, by name.
+    detection_secs: Vec<(String, f64)>,
+    /// Per service, by name: its first-order failover downtime (a fraction of time).
+    failover: Vec<(String, Result<f64, String>)>,
     notes: Vec<String>,
 }
 
@@ -233,26 +245,33 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
     // Certified bounds, once for the whole design, when some service has no exact figure.
     let bounds = (!wanted.iter().all(|w| *w))
         .then(|| crate::analysis::bounds::certified_bounds_within(model, Budget::of_work(bounds_units, None)));
-    // Every element's mean detection delay, by name: part of the figure with timings.
-    let detection: Vec<(&str, f64)> =
-        model.elements.iter().zip(&points.drills.detection).map(|(e, &d)| (e.name.as_str(), d)).collect();
+    let detection_secs =
+        model.elements.iter().zip(&points.drills.detection).map(|(e, &d)| (e.name.clone(), d)).collect();
+    let failover = names
+        .iter()
+        .map(|(index, name)| {
+            let term = crate::timed::failover_term(model, &points.static_singles, &points.drills, *index);
+            (name.clone(), term.map(|(f, _)| f))
+        })
+        .collect();
     let services = names
         .into_iter()
         .map(|(index, name)| {
             let mut notes: Vec<String> = Vec::new();
-            let result = match analysed[index].take() {
-                Some((_, Ok((r, _)))) => Some(r),
+            // `dynamic`: the tree has solved dynamic parts the bounds do not credit.
+            let (result, dynamic) = match analysed[index].take() {
+                Some((_, Ok((r, _)))) => (Some(r), false),
                 Some((tree, Err(why))) => {
+                    let dynamic = !tree.modules.is_empty();
                     inexact_trees.push((name.clone(), tree));
                     notes.push(format!("no exact figure: {why}"));
-                    None
+                    (None, dynamic)
                 }
                 None => {
                     notes.extend(tree_errors[index].take());
-                    None
+                    (None, false)
                 }
             };
-            let dynamic = inexact_trees.iter().any(|(n, t): &(String, crate::analysis::FaultTree)| n == &name && !t.modules.is_empty());
             let availability_bounds = match (&result, &bounds) {
                 (None, Some(all)) => all.get(index).map(|b| {
                     notes.push(format!(
@@ -268,11 +287,6 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
                 }),
                 _ => None,
             };
-            let timing_inputs = result.is_none().then(|| {
-                let failover = crate::timed::failover_term(model, &points.static_singles, &points.drills, index)
-                    .map(|(f, _)| f);
-                format!("detection {detection:?}; failover {failover:?}")
-            });
             if let Some(r) = &result {
                 notes.extend(r.notes.iter().cloned());
             }
@@ -291,14 +305,13 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
                 cut_sets_by_order: result.map(|r| r.counts_by_order).unwrap_or_default(),
                 worst_data_lost_secs: 0.0,
                 longest_outage_secs: 0.0,
-                timing_inputs,
                 notes,
             };
             (name, figures)
         })
         .collect();
     let notes = points.unseen_not_checked.iter().cloned().collect();
-    Version { spofs, lints: lint_keys(model, lints), services, inexact_trees, notes }
+    Version { spofs, lints: lint_keys(model, lints), services, inexact_trees, detection_secs, failover, notes }
 }
 
 fn lint_keys(model: &Model, lints: Vec<crate::lints::Finding>) -> Vec<FindingKey> {
@@ -333,6 +346,10 @@ pub fn compare_versions(before: &Version, after: &Version, simulation: &SimOptio
             before: find(before, n),
             after: find(after, n),
             same_fault_tree: matches!((tree(before, n), tree(after, n)), (Some(x), Some(y)) if x == y),
+            same_timing_inputs: before.detection_secs == after.detection_secs && {
+                let failover = |v: &Version| v.failover.iter().find(|(m, _)| m == n).map(|(_, f)| f.clone());
+                failover(before).is_some() && failover(before) == failover(after)
+            },
         })
         .collect();
     let notes = either_or_both(&before.notes, &after.notes);
@@ -430,10 +447,12 @@ mod tests {
             cut_sets_by_order: vec![],
             worst_data_lost_secs: 0.0,
             longest_outage_secs: 0.0,
-            timing_inputs: bounds.map(|_| "detection 1s; failover 1e-6".to_string()),
             notes: vec![],
         };
-        let gate = |before: super::ServiceFigures, after: super::ServiceFigures, same_fault_tree: bool| {
+        let gate_timed = |before: super::ServiceFigures,
+                          after: super::ServiceFigures,
+                          same_fault_tree: bool,
+                          same_timing_inputs: bool| {
             let d = super::DesignDiff {
                 spofs_added: vec![],
                 spofs_removed: vec![],
@@ -442,6 +461,7 @@ mod tests {
                     before: Some(before),
                     after: Some(after),
                     same_fault_tree,
+                    same_timing_inputs,
                 }],
                 findings_added: vec![],
                 findings_removed: vec![],
@@ -450,6 +470,8 @@ mod tests {
             };
             d.regressions()
         };
+        // Unless said otherwise, the detection delays and failover terms are the same.
+        let gate = |before, after, same_fault_tree| gate_timed(before, after, same_fault_tree, true);
         let exact = |a: f64| figures(Some(a), None);
         let bounds = |low: f64, high: f64| figures(None, Some((low, high)));
         assert_eq!(
@@ -473,9 +495,7 @@ mod tests {
         // The same fault tree with the same timing inputs has the same figures, whatever
         // its bounds; other timing inputs leave the figure with timings unknown.
         assert!(gate(bounds(0.997, 0.999), bounds(0.997, 0.999), true).is_empty());
-        let mut slower = bounds(0.997, 0.999);
-        slower.timing_inputs = Some("detection 10s; failover 1e-5".into());
-        assert_eq!(gate(bounds(0.997, 0.999), slower, true), [not_compared]);
+        assert_eq!(gate_timed(bounds(0.997, 0.999), bounds(0.997, 0.999), true, false), [not_compared]);
         assert_eq!(gate(bounds(0.998, 0.999), bounds(0.996, 0.9979), false), ["s: availability down", not_compared]);
         assert_eq!(gate(bounds(0.996, 0.9979), bounds(0.998, 0.999), false), [not_compared]);
         assert_eq!(gate(bounds(0.996, 0.998), exact(0.998), false), [not_compared]);

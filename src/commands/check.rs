@@ -37,8 +37,8 @@ pub fn run(args: &CheckArgs, color: ColorMode, stdout_color: ColorMode) -> Statu
                     "exact analysis",
                     true,
                 );
-                let bounds_units = (args.budget_secs * sim_core::analysis::budget::DATAFLOW_UNITS_PER_SEC as f64)
-                    .min(u64::MAX as f64) as u64;
+                let bounds_units =
+                    crate::progress::work_units(args.budget_secs, sim_core::analysis::budget::DATAFLOW_UNITS_PER_SEC);
                 let result =
                     sim_core::check::check_with_simulation(&model, stop.budget, bounds_units, &args.run.options());
                 stop.finish();

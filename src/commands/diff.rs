@@ -17,7 +17,7 @@ pub fn run(args: &DiffArgs, color: ColorMode) -> Status {
     let after = inputs::model_at(&args.after, color);
     let (Ok(before), Ok(after)) = (before, after) else { return Status::Invalid };
     let simulation = args.run.options();
-    let bounds_units = (args.budget_secs * DATAFLOW_UNITS_PER_SEC as f64).min(u64::MAX as f64) as u64;
+    let bounds_units = crate::progress::work_units(args.budget_secs, DATAFLOW_UNITS_PER_SEC);
     let measure = |model: &sim_core::model::Model, which: &str| {
         let stop = crate::progress::deadline(
             args.budget_secs,

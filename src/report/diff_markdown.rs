@@ -63,16 +63,10 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         .services
         .iter()
         .flat_map(|s| {
-            let notes =
-                |f: &Option<sim_core::diff::ServiceFigures>| f.as_ref().map(|f| f.notes.clone()).unwrap_or_default();
             let unchanged = s
                 .same_fault_tree
                 .then(|| format!("{}: same fault tree in both versions, so its availability is unchanged", s.name));
-            unchanged.into_iter().chain(
-                sim_core::diff::either_or_both(&notes(&s.before), &notes(&s.after))
-                    .into_iter()
-                    .map(|n| format!("{}: {n}", s.name)),
-            )
+            unchanged.into_iter().chain(s.notes().into_iter().map(|n| format!("{}: {n}", s.name)))
         })
         .chain(d.notes.iter().cloned())
         .collect();

@@ -59,7 +59,6 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         cut_sets_by_order: vec![],
         worst_data_lost_secs: 0.0,
         longest_outage_secs: 0.0,
-        timing_inputs: None,
         notes: vec![],
     };
     for s in &d.services {
@@ -116,7 +115,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
             simulated(&s.before, |f| f.longest_outage_secs),
             simulated(&s.after, |f| f.longest_outage_secs)
         );
-        for n in sim_core::diff::either_or_both(&b.notes, &a.notes) {
+        for n in s.notes() {
             let _ = writeln!(o, "  note: {n}");
         }
     }

@@ -193,8 +193,8 @@ pub fn no_chain(bdd: &mut Bdd, r: &ReachBdds) -> Result<NodeId, GaveUp> {
     let mut states: Vec<State> = vec![State { labels: Vec::new(), bridges: Vec::new(), pending: None }];
     let mut work = 0usize;
     for item in &items {
-        let processed = states.len() as u64;
-        work += states.len();
+        let processed = states.len();
+        work += processed;
         let mut index: HashMap<State, u32> = HashMap::default();
         let mut next_states: Vec<State> = Vec::new();
         let mut settle_into = |s: State, remaining: &[usize]| -> Next {
@@ -329,7 +329,7 @@ pub fn no_chain(bdd: &mut Bdd, r: &ReachBdds) -> Result<NodeId, GaveUp> {
         transitions.push((condition, moves));
         // The states are work the node requests do not count: charged to the same
         // budget, so a search that cannot finish stops within it.
-        bdd.charge_work(processed);
+        bdd.charge_work(processed as u64);
         states = next_states;
         if bdd.exceeded() || states.len() > MAX_STATES || work > MAX_WORK {
             return Err(GaveUp);

@@ -443,7 +443,9 @@ impl Evaluator<'_> {
             }
         }
         // Per element of a chain position: its local groups' holder choices, each as
-        // the idle members it blocks (one empty choice when it has none).
+        // the idle members it blocks (one empty choice when it has none). Written apart
+        // from `roles::member_variants` on purpose: this is the oracle the engines that
+        // use that function are tested against.
         let local_choices = |m: ElementId| -> Vec<Vec<ElementId>> {
             let closure = &self.closure[m.0 as usize];
             let mut choices: Vec<Vec<ElementId>> = vec![Vec::new()];

@@ -17,21 +17,15 @@ impl Compiled<'_> {
             // left out of the choices (`model::roles::choice_groups`), or, when the
             // holder groups alone pass it, walks no choices at all (each group's own
             // election, `Compiled::ideal_holder_choices` is None).
-            let groups = crate::model::roles::choice_groups(self.model, &self.circuit.net);
-            if groups.is_none() {
-                return vec![format!(
-                    "more than {} choices of role holders for the groups whose standby members forward nothing: this run does not choose them, so each group keeps the holder its own election picked and its other members forward nothing (pessimistic where another holder would carry the chain; the exact analysis lets every member forward there instead, optimistic)",
-                    crate::model::roles::MAX_HOLDER_CHOICES
-                )];
-            }
-            let left_out = groups.is_some_and(|(_, left_out)| left_out);
-            return if left_out {
-                vec![format!(
-                    "with its active-backup bonds there would be more than {} choices of role holders, so the bonds are not chosen: a request may arrive at a server through one NIC and leave through the other, while such a bond uses one NIC at a time (optimistic where the two directions work only through different NICs; a run without --ideal sends through the active NIC only)",
-                    crate::model::roles::MAX_HOLDER_CHOICES
-                )]
-            } else {
-                Vec::new()
+            let cap = crate::model::roles::MAX_HOLDER_CHOICES;
+            return match crate::model::roles::choice_groups(self.model, &self.circuit.net) {
+                None => vec![format!(
+                    "more than {cap} choices of role holders for the groups whose standby members forward nothing: this run does not choose them, so each group keeps the holder its own election picked and its other members forward nothing (pessimistic where another holder would carry the chain; the exact analysis lets every member forward there instead, optimistic)"
+                )],
+                Some((_, true)) => vec![format!(
+                    "with its active-backup bonds there would be more than {cap} choices of role holders, so the bonds are not chosen: a request may arrive at a server through one NIC and leave through the other, while such a bond uses one NIC at a time (optimistic where the two directions work only through different NICs; a run without --ideal sends through the active NIC only)"
+                )],
+                Some((_, false)) => Vec::new(),
             };
         }
         let model = self.model;
