@@ -107,6 +107,60 @@ impl Spec for DnsServerSpec {
     }
 }
 
+/// A name resolves only while a resolver reaches one of its authoritative servers. A
+/// `dns-server` cabled into the design (an end of some link) must therefore be reached,
+/// over working paths, from the entry of every service that resolves the name: its
+/// switch or uplink is then on the service's failure logic like any other (RFC 1034
+/// §2.4: resolvers query the name servers over the network). One written without links
+/// stands for a name service off the design's network (a managed or anycast DNS
+/// provider) and only has to work, as a quorum device without cables is reached by
+/// every node (docs/SEMANTICS.md §3).
+///
+/// Runs after every service is lowered (the entries are known then); O(groups ×
+/// services + size of the DNS groups' needs).
+pub fn finish(b: &mut crate::model::ModelBuilder) {
+    use crate::model::{ElementId, GroupId, NodeRef};
+    let mut linked = vec![false; b.model.elements.len()];
+    for l in &b.model.links {
+        linked[l.a.0 as usize] = true;
+        linked[l.b.0 as usize] = true;
+    }
+    for g in 0..b.model.groups.len() {
+        if !matches!(b.model.groups[g].kind, "gslb" | "dns-rr") {
+            continue;
+        }
+        let tier = NodeRef::Group(GroupId(g as u32));
+        let mut entries: Vec<ElementId> =
+            b.model.services.iter().filter(|s| s.through.contains(&tier)).map(|s| s.from).collect();
+        entries.sort_unstable();
+        entries.dedup();
+        if entries.is_empty() {
+            continue;
+        }
+        let elements = &b.model.elements;
+        let reached = |d: ElementId| -> Option<Req> {
+            (elements[d.0 as usize].kind == "dns-server" && linked[d.0 as usize]).then(|| {
+                let paths = entries.iter().map(|&from| Req::Path { from, to: d, probe: false });
+                Req::All(std::iter::once(Req::Element(d)).chain(paths).collect())
+            })
+        };
+        let needs = std::mem::replace(&mut b.model.groups[g].needs, Req::Always);
+        b.model.groups[g].needs = with_servers_reached(needs, &reached);
+    }
+}
+
+/// `req` with every element `reached` maps replaced by what it maps to.
+fn with_servers_reached(req: Req, reached: &dyn Fn(crate::model::ElementId) -> Option<Req>) -> Req {
+    match req {
+        Req::Element(d) => reached(d).unwrap_or(Req::Element(d)),
+        Req::All(all) => Req::All(all.into_iter().map(|r| with_servers_reached(r, reached)).collect()),
+        Req::AtLeast { k, of } => {
+            Req::AtLeast { k, of: of.into_iter().map(|r| with_servers_reached(r, reached)).collect() }
+        }
+        other => other,
+    }
+}
+
 /// Members a name can resolve to.
 const ANSWERS: &[&str] = &["server", "process", "load-balancer", "router", "firewall"];
 

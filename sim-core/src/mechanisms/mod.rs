@@ -57,8 +57,14 @@ pub static REGISTRY: &[&[&dyn Kind]] = &[
 
 /// Passes that need every declaration lowered first (e.g. PSUs declared apart from
 /// their device), run in this order after lowering.
-pub static FINISHERS: &[fn(&mut crate::model::ModelBuilder)] =
-    &[power::finish, generator::finish, load_balancer::finish, cluster::finish_quorum_disks, restart::finish];
+pub static FINISHERS: &[fn(&mut crate::model::ModelBuilder)] = &[
+    power::finish,
+    generator::finish,
+    load_balancer::finish,
+    dns::finish,
+    cluster::finish_quorum_disks,
+    restart::finish,
+];
 
 /// A mechanism's typed simulator parameters for one of its groups.
 pub type ProfileOf = fn(&crate::model::Model, &crate::model::Group) -> crate::simulate::SimProfile;
