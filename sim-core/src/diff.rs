@@ -64,9 +64,10 @@ pub struct ServiceDiff {
     pub name: String,
     pub before: Option<ServiceFigures>,
     pub after: Option<ServiceFigures>,
-    /// Neither version has an exact figure, and their fault trees are the same event for
+    /// Some version has no exact figure (the shared budget can leave a service exact on
+    /// one side and bounded on the other), and their fault trees are the same event for
     /// event and gate for gate (probabilities included): the static availability did not
-    /// change, whatever the bounds say.
+    /// change, whatever the bounds say. False when both figures are exact (they decide).
     pub same_fault_tree: bool,
     /// What the figure with timings rests on besides the fault tree is the same in both
     /// versions: every element's mean detection delay and the service's first-order
@@ -183,7 +184,9 @@ pub struct Version {
     /// (service name, figures), sorted by name.
     services: Vec<(String, ServiceFigures)>,
     /// The fault trees of the services without an exact figure, by name.
-    inexact_trees: Vec<(String, crate::analysis::FaultTree)>,
+    /// Every service's fault tree (by name), to tell an unchanged service whose figure
+    /// is bounded on some side.
+    trees: Vec<(String, crate::analysis::FaultTree)>,
     /// Every element's mean detection delay in seconds, by name.
     detection_secs: Vec<(String, f64)>,
     /// Per service, by name: its first-order failover downtime (a fraction of time).
@@ -227,7 +230,7 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
     // which the figure with timings reuses.
     let mut analysed: Vec<Option<Analysed>> = (0..model.services.len()).map(|_| None).collect();
     let mut tree_errors: Vec<Option<String>> = vec![None; model.services.len()];
-    let mut inexact_trees = Vec::new();
+    let mut trees = Vec::new();
     for ((index, _), tree) in names.iter().zip(structure::service_trees(model)) {
         match tree {
             Ok(t) => {
@@ -260,10 +263,13 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
             let mut notes: Vec<String> = Vec::new();
             // `dynamic`: the tree has solved dynamic parts the bounds do not credit.
             let (result, dynamic) = match analysed[index].take() {
-                Some((_, Ok((r, _)))) => (Some(r), false),
+                Some((tree, Ok((r, _)))) => {
+                    trees.push((name.clone(), tree));
+                    (Some(r), false)
+                }
                 Some((tree, Err(why))) => {
                     let dynamic = !tree.modules.is_empty();
-                    inexact_trees.push((name.clone(), tree));
+                    trees.push((name.clone(), tree));
                     notes.push(format!("no exact figure: {why}"));
                     (None, dynamic)
                 }
@@ -311,7 +317,7 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
         })
         .collect();
     let notes = points.unseen_not_checked.iter().cloned().collect();
-    Version { spofs, lints: lint_keys(model, lints), services, inexact_trees, detection_secs, failover, notes }
+    Version { spofs, lints: lint_keys(model, lints), services, trees, detection_secs, failover, notes }
 }
 
 fn lint_keys(model: &Model, lints: Vec<crate::lints::Finding>) -> Vec<FindingKey> {
@@ -336,8 +342,9 @@ fn only_in(a: &[FindingKey], b: &[FindingKey]) -> Vec<FindingKey> {
 pub fn compare_versions(before: &Version, after: &Version, simulation: &SimOptions) -> DesignDiff {
     let names: BTreeSet<&String> = before.services.iter().chain(&after.services).map(|(n, _)| n).collect();
     let find = |v: &Version, n: &String| v.services.iter().find(|(m, _)| m == n).map(|(_, f)| f.clone());
+    let exact = |v: &Version, n: &String| find(v, n).is_some_and(|f| f.availability.is_some());
     fn tree<'v>(v: &'v Version, n: &String) -> Option<&'v crate::analysis::FaultTree> {
-        v.inexact_trees.iter().find(|(m, _)| m == n).map(|(_, t)| t)
+        v.trees.iter().find(|(m, _)| m == n).map(|(_, t)| t)
     }
     let services = names
         .into_iter()
@@ -345,7 +352,8 @@ pub fn compare_versions(before: &Version, after: &Version, simulation: &SimOptio
             name: n.clone(),
             before: find(before, n),
             after: find(after, n),
-            same_fault_tree: matches!((tree(before, n), tree(after, n)), (Some(x), Some(y)) if x == y),
+            same_fault_tree: !(exact(before, n) && exact(after, n))
+                && matches!((tree(before, n), tree(after, n)), (Some(x), Some(y)) if x == y),
             same_timing_inputs: before.detection_secs == after.detection_secs && {
                 let failover = |v: &Version| v.failover.iter().find(|(m, _)| m == n).map(|(_, f)| f.clone());
                 failover(before).is_some() && failover(before) == failover(after)
@@ -504,6 +512,36 @@ mod tests {
             gate(exact(0.999), figures(None, None), false),
             ["s: availability not computed after the change", not_compared]
         );
+    }
+
+    /// The same design, exact on one side and bounded on the other (a shared budget can
+    /// leave one service exact in one version only): the same fault tree, so no
+    /// regression, where the overlapping figures alone would fail the gate.
+    #[test]
+    fn an_unchanged_service_exact_on_one_side_only_is_unchanged() {
+        use crate::analysis::budget::{Budget, BDD_REQUESTS_PER_SEC, DATAFLOW_UNITS_PER_SEC};
+        let m = model(ONE);
+        let units = 5 * DATAFLOW_UNITS_PER_SEC;
+        let exact = super::measure(&m, Budget::of_work(5 * BDD_REQUESTS_PER_SEC, None), units);
+        let bounded = super::measure(&m, Budget::of_work(0, None), units);
+        for (before, after) in [(&exact, &bounded), (&bounded, &exact)] {
+            let d = super::compare_versions(before, after, &crate::check::CHECK_SIMULATION);
+            let s = &d.services[0];
+            let exact_sides = [&s.before, &s.after].map(|f| f.as_ref().unwrap().availability.is_some());
+            assert_eq!(exact_sides.iter().filter(|e| **e).count(), 1, "{s:?}");
+            assert!(s.same_fault_tree && s.same_timing_inputs, "{s:?}");
+            assert!(d.regressions().is_empty(), "{:?}", d.regressions());
+        }
+        // Both exact: the figures decide, and the trees are not compared.
+        let d = super::compare_versions(&exact, &exact, &crate::check::CHECK_SIMULATION);
+        assert!(!d.services[0].same_fault_tree && d.regressions().is_empty(), "{:?}", d.services[0]);
+        // A changed tree on the bounded side is not taken as unchanged.
+        let slower = ONE.replace(r#""gw": { "kind": "router" }"#, r#""gw": { "kind": "router", "mttr": "9h" }"#);
+        assert_ne!(slower, ONE);
+        let changed = super::measure(&model(&slower), Budget::of_work(0, None), units);
+        let d = super::compare_versions(&exact, &changed, &crate::check::CHECK_SIMULATION);
+        assert!(!d.services[0].same_fault_tree, "{:?}", d.services[0]);
+        assert!(!d.regressions().is_empty());
     }
 
     #[test]

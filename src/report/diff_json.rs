@@ -24,11 +24,11 @@ fn figures(f: &Option<ServiceFigures>) -> Value {
     }
 }
 
-/// Whether neither version has an exact figure: only then are fault trees compared
+/// Whether some version has no exact figure: only then are fault trees compared
 /// (`same_fault_tree` is null otherwise).
-fn both_bounded(s: &sim_core::diff::ServiceDiff) -> bool {
+fn some_bounded(s: &sim_core::diff::ServiceDiff) -> bool {
     let bounded = |f: &Option<ServiceFigures>| f.as_ref().is_some_and(|f| f.availability.is_none());
-    bounded(&s.before) && bounded(&s.after)
+    bounded(&s.before) || bounded(&s.after)
 }
 
 pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
@@ -41,7 +41,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         "after": after,
         "spofs_added": d.spofs_added,
         "spofs_removed": d.spofs_removed,
-        "services": d.services.iter().map(|s| json!({ "name": s.name, "before": figures(&s.before), "after": figures(&s.after), "same_fault_tree": both_bounded(s).then_some(s.same_fault_tree) })).collect::<Vec<_>>(),
+        "services": d.services.iter().map(|s| json!({ "name": s.name, "before": figures(&s.before), "after": figures(&s.after), "same_fault_tree": some_bounded(s).then_some(s.same_fault_tree) })).collect::<Vec<_>>(),
         "findings_added": d.findings_added.iter().map(finding).collect::<Vec<_>>(),
         "findings_removed": d.findings_removed.iter().map(finding).collect::<Vec<_>>(),
         "simulation": { "seed": d.simulation.seed, "years": d.simulation.years, "replications": d.simulation.replications },
