@@ -62,6 +62,7 @@ pub static FINISHERS: &[fn(&mut crate::model::ModelBuilder)] = &[
     generator::finish,
     load_balancer::finish,
     dns::finish,
+    replication::finish,
     cluster::finish_quorum_disks,
     restart::finish,
 ];

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::Ref;
 use crate::diagnostics::Code;
-use crate::model::{Arrangement, Attr, EdgeKind, Layer, LowerCx, Req};
+use crate::model::{Arrangement, Attr, EdgeKind, ElementId, Layer, LowerCx, Req};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
@@ -129,6 +129,73 @@ impl Spec for ReplicationSpec {
                 cx.attr("rpo", Attr::Secs(self.lag.map_or(1.0, |d| d.secs)));
             }
         }
+    }
+}
+
+/// A synchronous commit waits for a replica's acknowledgement, which travels over the
+/// network (PostgreSQL documentation, 'Synchronous Replication': with no synchronous
+/// standby connected, commits wait). So with `when_replica_down: block` the primary
+/// needs a replica that works and that its host reaches: a replica's server on the
+/// network must have a working path to the primary's server (`Reach({replica host},
+/// primary host)`), and the single inter-site link of a sync pair is a single point of
+/// failure of the primary. A replica or primary off the network (no link in its closure)
+/// only has to work, as before.
+///
+/// Only a primary hosted on a server (a database process) gets the path: the path is
+/// asked of its host, whose state does not depend on the primary. A primary that is a
+/// server or an array itself keeps the replica's working as its only need (its path
+/// would depend on its own state); `spofsim simulate` plays the same rule.
+///
+/// Runs after every link is lowered. O(replication groups × (replicas + edges) +
+/// network size).
+pub fn finish(b: &mut crate::model::ModelBuilder) {
+    let net = crate::model::NetworkIndex::new(&b.model);
+    let mut rewrites = Vec::new();
+    for g in b.model.groups.iter().filter(|g| is_replication(g)) {
+        let blocks = crate::model::text_attr(&g.attrs, "mode") == Some("sync")
+            && crate::model::text_attr(&g.attrs, "when_replica_down") == Some("block");
+        let Some((&primary, replicas)) = g.members.split_first() else { continue };
+        let primary_host = b.host_of(primary);
+        if !blocks || primary_host == primary || !net.on_network(primary_host) {
+            continue;
+        }
+        let reached: Vec<(ElementId, Req)> = replicas
+            .iter()
+            .map(|&r| {
+                let host = b.host_of(r);
+                let need = if net.on_network(host) {
+                    Req::All(vec![Req::Element(r), Req::Path { from: host, to: primary_host, probe: false }])
+                } else {
+                    Req::Element(r)
+                };
+                (r, need)
+            })
+            .collect();
+        rewrites.push((primary, reached));
+    }
+    for (primary, reached) in rewrites {
+        let needs = &mut b.model.elements[primary.0 as usize].needs;
+        *needs = with_replicas_reached(std::mem::replace(needs, Req::Always), &reached);
+    }
+}
+
+/// `req` with the "any replica works" gate that lowering gave the primary (one
+/// `Element` per replica under an at-least-one) asking for each replica's `reached`
+/// need instead.
+fn with_replicas_reached(req: Req, reached: &[(ElementId, Req)]) -> Req {
+    let replica_need = |r: &Req| match r {
+        Req::Element(e) => reached.iter().find(|(x, _)| x == e).map(|(_, need)| need.clone()),
+        _ => None,
+    };
+    match req {
+        Req::AtLeast { k: 1, of } if of.len() == reached.len() && of.iter().all(|r| replica_need(r).is_some()) => {
+            Req::AtLeast { k: 1, of: of.iter().filter_map(replica_need).collect() }
+        }
+        Req::All(all) => Req::All(all.into_iter().map(|r| with_replicas_reached(r, reached)).collect()),
+        Req::AtLeast { k, of } => {
+            Req::AtLeast { k, of: of.into_iter().map(|r| with_replicas_reached(r, reached)).collect() }
+        }
+        other => other,
     }
 }
 

@@ -251,6 +251,18 @@ impl ModelBuilder {
         self.edges.push((from, to, kind));
     }
 
+    /// The element hosting `e` (a process's server), or `e` itself when nothing hosts
+    /// it; for finishers, before [`crate::model::Model::host_node`] can be asked.
+    pub fn host_of(&self, e: ElementId) -> ElementId {
+        self.edges
+            .iter()
+            .find_map(|&(from, to, kind)| match (from, to, kind) {
+                (NodeRef::Element(f), NodeRef::Element(host), EdgeKind::Hosting) if f == e => Some(host),
+                _ => None,
+            })
+            .unwrap_or(e)
+    }
+
     pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.diagnostics.push(Diagnostic::error(code, span, message).with_help(help));
     }
