@@ -144,19 +144,27 @@ impl Spec for ReplicationSpec {
 /// Only a primary hosted on a server (a database process) gets the path: the path is
 /// asked of its host, whose state does not depend on the primary. A primary that is a
 /// server or an array itself keeps the replica's working as its only need (its path
-/// would depend on its own state); `spofsim simulate` plays the same rule.
+/// would depend on its own state), in every engine, and the scenario gets a warning
+/// saying so.
 ///
 /// Runs after every link is lowered. O(replication groups × (replicas + edges) +
 /// network size).
 pub fn finish(b: &mut crate::model::ModelBuilder) {
     let net = crate::model::NetworkIndex::new(&b.model);
     let mut rewrites = Vec::new();
+    let mut unrouted = Vec::new();
     for g in b.model.groups.iter().filter(|g| is_replication(g)) {
         let blocks = crate::model::text_attr(&g.attrs, "mode") == Some("sync")
             && crate::model::text_attr(&g.attrs, "when_replica_down") == Some("block");
         let Some((&primary, replicas)) = g.members.split_first() else { continue };
         let primary_host = b.host_of(primary);
-        if !blocks || primary_host == primary || !net.on_network(primary_host) {
+        if !blocks || !net.on_network(primary_host) {
+            continue;
+        }
+        if primary_host == primary {
+            if replicas.iter().any(|&r| net.on_network(b.host_of(r))) {
+                unrouted.push((g.span, b.model.elements[primary.0 as usize].name.clone()));
+            }
             continue;
         }
         let reached: Vec<(ElementId, Req)> = replicas
@@ -176,6 +184,13 @@ pub fn finish(b: &mut crate::model::ModelBuilder) {
     for (primary, reached) in rewrites {
         let needs = &mut b.model.elements[primary.0 as usize].needs;
         *needs = with_replicas_reached(std::mem::replace(needs, Req::Always), &reached);
+    }
+    for (span, primary) in unrouted {
+        b.warn(
+            span,
+            format!("sync replication from {primary}, which is not a process on a host: commits block without a replica, but the network path of the replicas' acknowledgements is not modelled, so a link or switch between them that can stop commits is missed (optimistic)"),
+            "name the database process as the primary, e.g. \"from\": \"db-1/db\" (with \"runs\": [\"db\"] on db-1)",
+        );
     }
 }
 

@@ -267,6 +267,10 @@ impl ModelBuilder {
         self.diagnostics.push(Diagnostic::error(code, span, message).with_help(help));
     }
 
+    pub fn warn(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::warning(span, message).with_help(help));
+    }
+
     /// Checks for dependency cycles, renumbers ids by sorted name and builds the graph.
     /// `earlier_errors`: errors found before lowering (the model will be discarded).
     pub fn finish(mut self, earlier_errors: bool) -> (Model, Vec<Diagnostic>) {
