@@ -231,6 +231,16 @@ impl Exact {
             .into_iter()
             .zip(trees)
             .map(|(name, tree)| {
+                // What the static model behind the bounds leaves out (docs: `Bounds::
+                // for_true_figure`); unknown without the tree, so any such part counts.
+                let dynamic = match &tree {
+                    Ok(t) => !t.modules.is_empty(),
+                    Err(_) => {
+                        model.groups.iter().any(|g| g.dynamics.is_some())
+                            || model.elements.iter().any(|e| e.battery_runtime_secs.is_some())
+                    }
+                };
+                let crews = model.repair_crews.is_some();
                 match tree.and_then(|t| {
                     let r = analyze_tree(&t, &options).map_err(|e| e.to_string())?;
                     Ok((t, r))
@@ -247,7 +257,7 @@ impl Exact {
                         });
                         let index = model.services.iter().position(|s| s.name == name);
                         let mut s = ServiceExact::not_computed(name, why);
-                        s.bounds = index.map(|i| all[i]);
+                        s.bounds = index.map(|i| all[i].for_true_figure(dynamic, crews));
                         s
                     }
                     Ok((tree, r)) => {

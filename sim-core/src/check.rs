@@ -358,8 +358,9 @@ impl PreparedCheck {
             // it their way: uncredited dynamic parts lower the unavailability (so the lowest
             // is 0), a shortage of repair crews raises it (so the highest is 1 and no target
             // can pass on them).
-            let low = if dynamic { 0.0 } else { b.lower };
-            let high = if model.repair_crews.is_some() { 1.0 } else { high };
+            let widened = crate::analysis::bounds::Bounds { upper: high, ..b }
+                .for_true_figure(dynamic, model.repair_crews.is_some());
+            let (low, high) = (widened.lower, widened.upper);
             let widened = match (dynamic, model.repair_crews) {
                 (false, None) => String::new(),
                 (true, None) => "; its hot spares, cold standby or UPS batteries are not credited, so the lower bound is 0".to_string(),

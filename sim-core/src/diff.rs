@@ -286,10 +286,8 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
                         if model.repair_crews.is_some() { "; a shortage of repair crews is not charged, so the lowest is 0%" } else { "" },
                         if b.complete { String::new() } else { "; the enumeration behind them stopped at its work budget".to_string() }
                     ));
-                    (
-                        if model.repair_crews.is_some() { 0.0 } else { 1.0 - b.upper },
-                        if dynamic { 1.0 } else { 1.0 - b.lower },
-                    )
+                    let b = b.for_true_figure(dynamic, model.repair_crews.is_some());
+                    (1.0 - b.upper, 1.0 - b.lower)
                 }),
                 _ => None,
             };

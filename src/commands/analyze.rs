@@ -108,7 +108,15 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
                 }
                 _ => None,
             };
-            items.push(Analysed { name: name.clone(), what, result, bounds: None, timed: None, single_events });
+            items.push(Analysed {
+                name: name.clone(),
+                what,
+                result,
+                bounds: None,
+                static_bounds: None,
+                timed: None,
+                single_events,
+            });
             compiled.push(kept);
         }
         if items.iter().all(|a| a.result.is_ok()) {
@@ -149,6 +157,18 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
             Some(states) => states.intersect(from_tree),
             None => from_tree,
         });
+    }
+    // Both kinds of bounds are on the static model (the tree's, too, leaves repair crews
+    // outside its solved parts uncharged): widened to hold for the true figure, as
+    // `check` and `diff` take them.
+    let crews = model.as_ref().is_some_and(|m| m.repair_crews.is_some());
+    for (a, (_, tree)) in items.iter_mut().zip(&trees) {
+        let (Some(b), Ok(tree)) = (a.bounds, tree) else { continue };
+        let dynamic = !tree.modules.is_empty();
+        if let Some(why) = crate::report::widening_note(dynamic, crews) {
+            a.static_bounds = Some((b, why));
+            a.bounds = Some(b.for_true_figure(dynamic, crews));
+        }
     }
     // Single points of failure of every service, explained: the dataflow's (fast at any
     // size) and the failures the failover does not see (one drill per element).

@@ -46,7 +46,10 @@ pub fn render(
                                 "relative_gap": num(b.relative_gap()), "complete": b.complete,
                                 "stopped": (!b.complete).then(|| super::bounds_halt(&b)),
                                 "certified": true, "notes": super::bounds_notes(&b),
-                                "subsetting_cuts": b.subsetting_cuts })
+                                "subsetting_cuts": b.subsetting_cuts,
+                                "static_model": a.static_bounds.map(|(s, why)| json!({
+                                    "unavailability_lower": num(s.lower), "unavailability_upper": num(s.upper),
+                                    "widened_because": why })) })
                     });
                     return json!({ "name": a.name, "kind": a.what, "skipped": why, "bounds": bounds,
                                    "single_events": a.single_events });

@@ -141,6 +141,7 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
         }
     }
     let mut notes: Vec<&str> = items.iter().filter_map(|a| a.bounds.as_ref()).flat_map(super::bounds_notes).collect();
+    notes.extend(items.iter().filter_map(|a| a.static_bounds.map(|(_, why)| why)));
     notes.sort_unstable();
     notes.dedup();
     for note in notes {

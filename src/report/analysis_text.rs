@@ -93,6 +93,11 @@ pub fn render(
                     );
                     let (low, high) = super::availability_bounds_percent(b.lower, b.upper);
                     let _ = writeln!(out, "  availability        between {low} and {high}");
+                    if let Some((s, why)) = a.static_bounds {
+                        let (lower_u, upper_u) = super::unavailability_bounds_sci(s.lower, s.upper);
+                        let _ = writeln!(out, "  static model        unavailability between {lower_u} and {upper_u}");
+                        let _ = writeln!(out, "  note: {why}; `spofsim simulate` measures the true figure");
+                    }
                     for note in super::bounds_notes(&b) {
                         let _ = writeln!(out, "  note: {note}");
                     }

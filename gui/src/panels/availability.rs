@@ -115,4 +115,4 @@ pub fn availability_ui(ui: &mut egui::Ui, app: &mut App) {
 }
 
 /// What certified bounds mean, on hover.
-const BOUNDS_HOVER: &str = "Certified bounds: every state with at most three failures is decided (a failed single point of failure, a failed order-2 cut set, then each remaining triple, as far as the page's budget allows); the rest is left undecided. Static model: hot spares, cold standby and UPS batteries are not credited (the upper bound still holds), limited repair crews are not queued (the lower bound still holds). The simulation measures the figure with timings.";
+const BOUNDS_HOVER: &str = "Certified bounds: every state with at most three failures is decided (a failed single point of failure, a failed order-2 cut set, then each remaining triple, as far as the page's budget allows); the rest is left undecided. They are computed on the static model, which credits no hot spare, cold standby or UPS battery and queues no repair for a crew: where the design has such parts the highest availability shown is 100%, and with repair_crews the lowest is 0%, so the interval holds the true figure. The simulation measures the figure with timings.";

@@ -107,6 +107,20 @@ impl Bounds {
         }
     }
 
+    /// These bounds as they hold for the service's true figure rather than for the static
+    /// model they were computed on (independent elements, each repaired at once, nothing
+    /// else credited): solved dynamic parts the static model leaves out (`dynamic`: hot
+    /// spares, cold standby, UPS batteries) can move the figure below the lower bound, so
+    /// it becomes 0; a shortage of repair crews (`repair_crews`) can move it above the
+    /// upper bound, so it becomes 1. With neither, unchanged.
+    pub fn for_true_figure(self, dynamic: bool, repair_crews: bool) -> Bounds {
+        Bounds {
+            lower: if dynamic { 0.0 } else { self.lower },
+            upper: if repair_crews { 1.0 } else { self.upper },
+            ..self
+        }
+    }
+
     /// (upper − lower) / upper; 0 when both are 0.
     pub fn relative_gap(&self) -> f64 {
         if self.upper > 0.0 {

@@ -188,7 +188,7 @@ pub fn finish(b: &mut crate::model::ModelBuilder) {
     for (span, primary) in unrouted {
         b.warn(
             span,
-            format!("sync replication from {primary}, which is not a process on a host: commits block without a replica, but the network path of the replicas' acknowledgements is not modelled, so a link or switch between them that can stop commits is missed (optimistic)"),
+            format!("sync replication from {primary}, which is not a process on a host: commits block without a replica, but the network path of the replicas' acknowledgements is not modelled, so a link or switch between them that can stop commits is missed (optimistic), and a lost replica takes down everything on {primary}, not only its writes (pessimistic for its other processes)"),
             "name the database process as the primary, e.g. \"from\": \"db-1/db\" (with \"runs\": [\"db\"] on db-1)",
         );
     }
