@@ -179,7 +179,13 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
             let text = if let Some(shortfall) = evaluator.quorum_shortfall(g.id) {
                 format!("{} {}: no quorum: {shortfall}", g.kind, g.name)
             } else if lost.is_empty() {
-                format!("{} {}: stops although its members work (they share the failed dependency)", g.kind, g.name)
+                match evaluator.failing_needs(g.id) {
+                    needs if needs.is_empty() => format!(
+                        "{} {}: stops although its members work (they share the failed dependency)",
+                        g.kind, g.name
+                    ),
+                    needs => format!("{} {}: stops although its members work: {}", g.kind, g.name, needs.join(", ")),
+                }
             } else {
                 format!("{} {}: {} down together", g.kind, g.name, lost.join(" and "))
             };

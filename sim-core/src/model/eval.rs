@@ -527,6 +527,34 @@ impl Evaluator<'_> {
         self.works(svc.from) && svc.through.iter().all(|&t| self.tier_works(t)) && self.first_broken_hop(s).is_none()
     }
 
+    /// The requirements of `group`'s needs that fail in the state last evaluated, in the
+    /// architect's words ("ns-1 down", "no path from internet to ns-2"), sorted; empty
+    /// when its needs hold.
+    pub fn failing_needs(&self, group: GroupId) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_failing(&self.model.groups[group.0 as usize].needs, &mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn collect_failing(&self, req: &Req, out: &mut Vec<String>) {
+        if self.holds(req) {
+            return;
+        }
+        match req {
+            Req::Always => {}
+            Req::Element(e) => out.push(format!("{} down", self.model.element(*e).name)),
+            Req::Group(g) => out.push(format!("{} {} down", self.model.group(*g).kind, self.model.group(*g).name)),
+            Req::All(of) | Req::AtLeast { of, .. } => of.iter().for_each(|r| self.collect_failing(r, out)),
+            Req::Path { from, to, .. } => out.push(format!(
+                "no working path from {} to {}",
+                self.model.element(*from).name,
+                self.model.element(*to).name
+            )),
+        }
+    }
+
     /// Why a cluster with vote quorum has no member that may take over, in an
     /// architect's words: "b-db/db cannot take over: it holds 1 of 4 votes, a majority
     /// is 3 (s-db-1, s-db-2 and s-qd were lost with seoul)". `None` unless some member
