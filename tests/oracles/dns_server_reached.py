@@ -31,9 +31,9 @@ prints U, 1 - U, the minimal cut sets and single points of failure of each
 service, and checks hand-derived closed forms.
 """
 
+import enumeration
 from fractions import Fraction
 from decimal import Decimal, getcontext
-from itertools import product
 
 # ---------------------------------------------------------------- model
 Q_LB = Fraction(1, 1000)     # load balancer unavailability
@@ -114,32 +114,10 @@ def make_service_up(servers):
 # ---------------------------------------------------------- enumeration
 def analyse(service_up):
     """Return (exact unavailability, list of minimal cut sets)."""
-    U = Fraction(0)
-    down_sets = []
-    for bits in product((True, False), repeat=len(NAMES)):
-        up = dict(zip(NAMES, bits))
-        p = Fraction(1)
-        for n in NAMES:
-            p *= (1 - COMPONENTS[n]) if up[n] else COMPONENTS[n]
-        if not service_up(up):
-            U += p
-            down_sets.append(frozenset(n for n in NAMES if not up[n]))
-    # Minimal cut sets: processing down sets by size, a set is minimal iff
-    # it contains no minimal cut found so far.
-    down_sets.sort(key=len)
-    mcs = []
-    for s in down_sets:
-        if not any(c <= s for c in mcs):
-            mcs.append(s)
-    mcs = sorted((tuple(sorted(c)) for c in mcs), key=lambda c: (len(c), c))
-    return U, mcs
+    return enumeration.analyse(NAMES, COMPONENTS, service_up)
 
 
-def dec(x, digits=12):
-    """Fraction -> Decimal string with `digits` significant digits."""
-    getcontext().prec = digits
-    d = Decimal(x.numerator) / Decimal(x.denominator)  # correctly rounded
-    return f"{d:.{digits - 1}E}"
+dec = enumeration.dec
 
 
 def pct(x, digits=12):
@@ -149,13 +127,7 @@ def pct(x, digits=12):
     return f"{d} %"
 
 
-def print_cuts(mcs):
-    orders = {}
-    for c in mcs:
-        orders[len(c)] = orders.get(len(c), 0) + 1
-        print(f"  order {len(c)}: {{{', '.join(c)}}}")
-    print("  count by order:",
-          ", ".join(f"{k}: {v}" for k, v in sorted(orders.items())))
+print_cuts = enumeration.print_cuts
 
 
 # ----------------------------------------------------------- closed forms

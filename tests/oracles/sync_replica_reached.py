@@ -29,9 +29,9 @@ service, checks hand-derived closed forms, and, for comparison, gives U
 when the network path to the replica is ignored (replica only has to work).
 """
 
+import enumeration
 from fractions import Fraction
 from decimal import Decimal, getcontext
-from itertools import product
 
 # ---------------------------------------------------------------- model
 Q_SWB = Fraction(1, 1000)    # switch sw-b unavailability
@@ -116,30 +116,10 @@ def make_service_up(primary, replicas, need_path=True):
 # ---------------------------------------------------------- enumeration
 def analyse(service_up):
     """Return (exact unavailability, list of minimal cut sets)."""
-    U = Fraction(0)
-    down_sets = []
-    for bits in product((True, False), repeat=len(NAMES)):
-        up = dict(zip(NAMES, bits))
-        p = Fraction(1)
-        for n in NAMES:
-            p *= (1 - COMPONENTS[n]) if up[n] else COMPONENTS[n]
-        if not service_up(up):
-            U += p
-            down_sets.append(frozenset(n for n in NAMES if not up[n]))
-    down_sets.sort(key=len)
-    mcs = []
-    for s in down_sets:
-        if not any(c <= s for c in mcs):
-            mcs.append(s)
-    mcs = sorted((tuple(sorted(c)) for c in mcs), key=lambda c: (len(c), c))
-    return U, mcs
+    return enumeration.analyse(NAMES, COMPONENTS, service_up)
 
 
-def dec(x, digits=12):
-    """Fraction -> Decimal string with `digits` significant digits."""
-    getcontext().prec = digits
-    d = Decimal(x.numerator) / Decimal(x.denominator)  # correctly rounded
-    return f"{d:.{digits - 1}E}"
+dec = enumeration.dec
 
 
 def pct(x, digits=13):
@@ -151,13 +131,7 @@ def pct(x, digits=13):
     return f"{d.quantize(Decimal(1).scaleb(exp))} %"
 
 
-def print_cuts(mcs):
-    orders = {}
-    for c in mcs:
-        orders[len(c)] = orders.get(len(c), 0) + 1
-        print(f"  order {len(c)}: {{{', '.join(c)}}}")
-    print("  count by order:",
-          ", ".join(f"{k}: {v}" for k, v in sorted(orders.items())))
+print_cuts = enumeration.print_cuts
 
 
 # ----------------------------------------------------------- closed forms
