@@ -231,16 +231,8 @@ impl Exact {
             .into_iter()
             .zip(trees)
             .map(|(name, tree)| {
-                // What the static model behind the bounds leaves out (docs: `Bounds::
-                // for_true_figure`); unknown without the tree, so any such part counts.
-                let dynamic = match &tree {
-                    Ok(t) => !t.modules.is_empty(),
-                    Err(_) => {
-                        model.groups.iter().any(|g| g.dynamics.is_some())
-                            || model.elements.iter().any(|e| e.battery_runtime_secs.is_some())
-                    }
-                };
-                let crews = model.repair_crews.is_some();
+                // What the static model behind the bounds leaves out (`bounds::uncredited`).
+                let (dynamic, crews) = sim_core::analysis::bounds::uncredited(model, tree.as_ref().ok());
                 match tree.and_then(|t| {
                     let r = analyze_tree(&t, &options).map_err(|e| e.to_string())?;
                     Ok((t, r))

@@ -320,9 +320,8 @@ impl PreparedCheck {
                 continue;
             }
             let options = Options { max_order: 1, max_listed: 0, importance: false, budget, ..Options::default() };
-            // Solved dynamic parts (hot spares, cold standby, UPS batteries) the bounds do
-            // not credit: the exact figure may lie below their lower one.
-            let dynamic = t.as_ref().is_ok_and(|tree| !tree.modules.is_empty());
+            // What the bounds' static model leaves out (`bounds::uncredited`).
+            let (dynamic, crews) = crate::analysis::bounds::uncredited(model, t.as_ref().ok());
             let exact = match t {
                 Ok(tree) => analyze_tree_keeping(&tree, &options)
                     .map(|(r, c)| {
@@ -358,14 +357,12 @@ impl PreparedCheck {
             // it their way: uncredited dynamic parts lower the unavailability (so the lowest
             // is 0), a shortage of repair crews raises it (so the highest is 1 and no target
             // can pass on them).
-            let widened = crate::analysis::bounds::Bounds { upper: high, ..b }
-                .for_true_figure(dynamic, model.repair_crews.is_some());
+            let widened = crate::analysis::bounds::Bounds { upper: high, ..b }.for_true_figure(dynamic, crews);
             let (low, high) = (widened.lower, widened.upper);
-            let widened = match (dynamic, model.repair_crews) {
-                (false, None) => String::new(),
-                (true, None) => "; its hot spares, cold standby or UPS batteries are not credited, so the lower bound is 0".to_string(),
-                (false, Some(c)) => format!("; a shortage of repair crews (repair_crews = {c}) is not charged, so the upper bound is 1 and no availability target passes on these bounds: give the analysis more time (--budget-secs) or gate on max_simulated_downtime_per_year, which queues repairs"),
-                (true, Some(c)) => format!("; its hot spares, cold standby or UPS batteries are not credited, so the lower bound is 0, and a shortage of repair crews (repair_crews = {c}) is not charged, so the upper bound is 1 and no availability target passes on these bounds: give the analysis more time (--budget-secs) or gate on max_simulated_downtime_per_year, which queues repairs"),
+            let widened = match crate::analysis::bounds::widening_note(dynamic, crews) {
+                None => String::new(),
+                Some(w) if crews => format!("; {w}: no availability target passes on these bounds; give the analysis more time (--budget-secs) or gate on max_simulated_downtime_per_year, which queues repairs"),
+                Some(w) => format!("; {w}"),
             };
             notes.push(format!(
                 "{name}: {why}; the verdicts use certified bounds [{low:e}, {high:e}] on the unavailability with timings: the static model's lower bound ({:e}), {timings}{widened}",
@@ -1125,11 +1122,34 @@ mod tests {
         }
         let note = checked.notes.iter().find(|n| n.contains("certified bounds")).expect("a note on the bounds");
         assert!(note.contains("[0e0, 1e0]"), "{note}");
-        assert!(note.contains("repair_crews = 1") && note.contains("not credited"), "{note}");
+        assert!(note.contains("repair_crews") && note.contains("do not credit"), "{note}");
         // The static bounds themselves bracket q² (checked apart from the widening).
         let q = 100.0 / 1100.0;
         let b = crate::analysis::bounds::certified_bounds(&model)[0];
         assert!(b.lower <= q * q * (1.0 + 1e-9) && q * q <= b.upper * (1.0 + 1e-9), "{b:?}");
+    }
+
+    /// A UPS battery alone (no repair crews): the bounds' static model counts every feed
+    /// outage in full (q_feed = 3.4e-4) where the battery bridges part of it (the exact
+    /// U = q_feed · e^(−T/MTTR) = 3.15e-4), so only the lower bound is widened (to 0): a
+    /// range pinned on the true figure cannot pass on bounds, but a lower availability
+    /// target the static upper bound clears still does.
+    #[test]
+    fn bounds_credit_no_battery_so_only_their_lower_end_is_widened() {
+        let text = include_str!("../../tests/cases/exact/ups-battery.jsonc")
+            .replace(r#""service": "s","#, r#""service": "s", "min_availability": "99.9%","#);
+        let model = crate::load(&text).model.expect("model");
+        assert!(model.repair_crews.is_none());
+        let out_of_budget = crate::analysis::budget::Budget::of_work(0, None);
+        let checked = super::check_with(&model, out_of_budget, 5 * crate::analysis::budget::DATAFLOW_UNITS_PER_SEC);
+        let pick = |measure: &str| checked.verdicts.iter().find(|v| v.measure == measure).cloned().expect("verdict");
+        let (min, between) = (pick("min_availability"), pick("availability_between"));
+        assert_eq!(min.measured_by, super::measured_by::BOUNDS, "{min:?}");
+        assert!(min.passed, "{min:?} {:?}", checked.notes);
+        assert!(!between.passed, "{between:?}");
+        let note = checked.notes.iter().find(|n| n.contains("certified bounds")).expect("a note on the bounds");
+        assert!(note.contains("[0e0, ") && !note.contains(", 1e0]"), "{note}");
+        assert!(note.contains("do not credit") && !note.contains("repair_crews"), "{note}");
     }
 
     /// A target reads as written: 35.5 s is not "36s", 8 h stays "8h".

@@ -129,10 +129,13 @@ impl DesignDiff {
                         }
                     };
                     match (b.availability_interval(), a.availability_interval()) {
+                        // The same fault tree is the same static figure, whatever the
+                        // bounds' rounding says.
+                        (Some(_), Some(_)) if s.same_fault_tree => {}
                         (Some(x), Some(y)) => {
                             if y.1 < x.0 {
                                 out.push(format!("{}: availability down", s.name));
-                            } else if y.0 < x.1 && !s.same_fault_tree {
+                            } else if y.0 < x.1 {
                                 // Only bounds can overlap this way: exact figures that
                                 // are not lower are not a regression.
                                 out.push(format!(
@@ -268,25 +271,25 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
                     (Some(r), false)
                 }
                 Some((tree, Err(why))) => {
-                    let dynamic = !tree.modules.is_empty();
+                    let dynamic = crate::analysis::bounds::uncredited(model, Some(&tree)).0;
                     trees.push((name.clone(), tree));
                     notes.push(format!("no exact figure: {why}"));
                     (None, dynamic)
                 }
                 None => {
                     notes.extend(tree_errors[index].take());
-                    (None, false)
+                    (None, crate::analysis::bounds::uncredited(model, None).0)
                 }
             };
             let availability_bounds = match (&result, &bounds) {
                 (None, Some(all)) => all.get(index).map(|b| {
+                    let crews = model.repair_crews.is_some();
                     notes.push(format!(
-                        "availability from certified bounds on the static model (independent failures, instant failover){}{}{}",
-                        if dynamic { "; its hot spares, cold standby or UPS batteries are not credited, so the highest is 100%" } else { "" },
-                        if model.repair_crews.is_some() { "; a shortage of repair crews is not charged, so the lowest is 0%" } else { "" },
+                        "availability from certified bounds on the static model (independent failures, instant failover){}{}",
+                        crate::analysis::bounds::widening_note(dynamic, crews).map_or(String::new(), |w| format!("; {w}")),
                         if b.complete { String::new() } else { "; the enumeration behind them stopped at its work budget".to_string() }
                     ));
-                    let b = b.for_true_figure(dynamic, model.repair_crews.is_some());
+                    let b = b.for_true_figure(dynamic, crews);
                     (1.0 - b.upper, 1.0 - b.lower)
                 }),
                 _ => None,

@@ -161,11 +161,10 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
     // Both kinds of bounds are on the static model (the tree's, too, leaves repair crews
     // outside its solved parts uncharged): widened to hold for the true figure, as
     // `check` and `diff` take them.
-    let crews = model.as_ref().is_some_and(|m| m.repair_crews.is_some());
     for (a, (_, tree)) in items.iter_mut().zip(&trees) {
-        let (Some(b), Ok(tree)) = (a.bounds, tree) else { continue };
-        let dynamic = !tree.modules.is_empty();
-        if let Some(why) = crate::report::widening_note(dynamic, crews) {
+        let (Some(b), Some(m)) = (a.bounds, &model) else { continue };
+        let (dynamic, crews) = sim_core::analysis::bounds::uncredited(m, tree.as_ref().ok());
+        if let Some(why) = sim_core::analysis::bounds::widening_note(dynamic, crews) {
             a.static_bounds = Some((b, why));
             a.bounds = Some(b.for_true_figure(dynamic, crews));
         }

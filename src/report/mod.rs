@@ -159,17 +159,6 @@ pub struct LintRow<'a> {
 /// What certified bounds rest on, printed with them.
 pub const BOUNDS_NOTE: &str = "the bounds sort failure states by how many elements have failed: a state with a failed SPOF is down and one with no other failure, or one, is up; then pairs are decided by one single-failure dataflow run per element and, for designs of up to 2,000 failable elements, triples by one run per pair, most probable first, as far as the work budget allows; every state left undecided counts as down in the upper bound and up in the lower, for the static model: independent elements, each down for its repair (a RAID slot also for its rebuild). Hot spares, cold standby and UPS batteries are not credited, which only lowers the true figure (the upper bound still holds); limited repair crews only raise it (the lower bound still holds). `spofsim simulate` measures the figure with timings";
 
-/// Why bounds on the static model were widened for the true figure, by what the
-/// static model leaves out: (solved dynamic parts, repair crews).
-pub fn widening_note(dynamic: bool, repair_crews: bool) -> Option<&'static str> {
-    match (dynamic, repair_crews) {
-        (false, false) => None,
-        (true, false) => Some("hot spares, cold standby or UPS batteries in this service's fault tree, which the bounds do not credit, can lower the true unavailability below the static model's lower bound, so the certified lower bound is 0"),
-        (false, true) => Some("with repair_crews, a failure may wait for a crew, which the bounds do not charge and which can raise the true unavailability above the static model's upper bound, so the certified upper bound is 1"),
-        (true, true) => Some("hot spares, cold standby or UPS batteries in this service's fault tree, which the bounds do not credit, can lower the true unavailability below the static model's lower bound, and with repair_crews a failure may wait for a crew, which can raise it above the upper bound, so the certified bounds are 0 and 1"),
-    }
-}
-
 /// How bounds from the fault tree's approximating BDDs are made, printed with them.
 pub const SUBSETTING_NOTE: &str = "the fault tree was compiled into two BDDs, one never true unless the top event is and one true whenever it is: each time one outgrew its size (4,096, then 16,384, then 65,536 nodes, as the work budget allowed), the nodes carrying the least probability were replaced by false in the first and by true in the second, and both probabilities were computed exactly (with the joint distribution of every solved dynamic part), so the true figure lies between them";
 

@@ -48,6 +48,36 @@ pub struct Bounds {
     pub subsetting_cuts: Option<usize>,
 }
 
+/// What the static model behind certified bounds leaves out for one service, as
+/// [`Bounds::for_true_figure`] takes it: (solved dynamic parts it does not credit, a
+/// repair-crew limit it does not charge). With the service's fault tree, its solved
+/// modules decide the first; without one (the tree could not be built), any dynamic part
+/// of the model counts: a group with dynamics or a UPS battery.
+pub fn uncredited(model: &Model, tree: Option<&super::FaultTree>) -> (bool, bool) {
+    let dynamic = match tree {
+        Some(t) => !t.modules.is_empty(),
+        None => {
+            model.groups.iter().any(|g| g.dynamics.is_some())
+                || model.elements.iter().any(|e| e.battery_runtime_secs.is_some())
+        }
+    };
+    (dynamic, model.repair_crews.is_some())
+}
+
+/// Why [`Bounds::for_true_figure`] widened bounds on the static model, as a clause for
+/// every renderer; `None` when it did not.
+pub fn widening_note(dynamic: bool, repair_crews: bool) -> Option<&'static str> {
+    const DYNAMIC: &str = "the bounds do not credit this service's solved dynamic parts (hot spares, cold standby, UPS batteries, or groups solved as Markov chains with repair crews), which can take the true unavailability below the static model's lower bound, so the certified lower bound is 0";
+    const CREWS: &str = "with repair_crews a failure may wait for a crew, which the bounds do not charge and which can take the true unavailability above the static model's upper bound, so the certified upper bound is 1";
+    const BOTH: &str = "the bounds do not credit this service's solved dynamic parts (hot spares, cold standby, UPS batteries, or groups solved as Markov chains with repair crews), which can take the true unavailability below the static model's lower bound, and with repair_crews a failure may wait for a crew, which can take it above the upper bound, so the certified bounds are 0 and 1";
+    match (dynamic, repair_crews) {
+        (false, false) => None,
+        (true, false) => Some(DYNAMIC),
+        (false, true) => Some(CREWS),
+        (true, true) => Some(BOTH),
+    }
+}
+
 /// Why the enumeration of failure states stopped before deciding them all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Halt {

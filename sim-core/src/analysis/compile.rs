@@ -209,6 +209,15 @@ fn compile_gates(
         Ref::Event(e) => bdd.var(level_of[e as usize]),
         Ref::Gate(g) => memo[g as usize].expect("the top gate is compiled last"),
     };
+    // A top that is one event makes its node here, past every gate's check: a manager
+    // stopped already (a budget spent by an earlier step) answers FALSE, which must not
+    // pass for "never fails".
+    if bdd.exceeded() {
+        return Err(Stop::Analysis(match bdd.spent() {
+            Some(spent) => super::AnalysisError::OutOfBudget(spent),
+            None => super::AnalysisError::TooLarge { max_bdd_nodes: max_nodes },
+        }));
+    }
     Ok(Compiled { bdd, order, top: top_node })
 }
 

@@ -444,6 +444,24 @@ mod budget_tests {
         structure::service_trees(&model).remove(0).unwrap()
     }
 
+    /// A tree whose top is one event (tests/cases/exact/ups-battery.jsonc: the feed's
+    /// outages beyond the battery) compiled with a spent budget: an error, never the
+    /// FALSE node a stopped manager answers (which read as 100% availability).
+    #[test]
+    fn a_spent_budget_is_an_error_even_when_the_top_is_one_event() {
+        let text = include_str!("../../../tests/cases/exact/ups-battery.jsonc");
+        let model = crate::load(text).model.expect("model");
+        let tree = crate::analysis::structure::service_trees(&model).into_iter().next().unwrap().unwrap();
+        assert!(matches!(tree.top, Some(crate::analysis::Ref::Event(_))), "{:?}", tree.top);
+        let spent = Options { budget: super::budget::Budget::of_work(0, None), ..Options::default() };
+        assert!(
+            matches!(analyze_tree(&tree, &spent), Err(AnalysisError::OutOfBudget(_))),
+            "{:?}",
+            analyze_tree(&tree, &spent).map(|r| r.probability)
+        );
+        assert!(analyze_tree(&tree, &Options::default()).unwrap().probability > 3e-4);
+    }
+
     #[test]
     fn a_small_budget_stops_cleanly_and_importance_falls_back_near_it() {
         let tree = full_site_tree();

@@ -116,15 +116,18 @@ impl Spec for DnsServerSpec {
 /// provider) and only has to work, as a quorum device without cables is reached by
 /// every node (docs/SEMANTICS.md §3).
 ///
-/// Runs after every service is lowered (the entries are known then); O(groups ×
-/// services + size of the DNS groups' needs).
+/// A name resolved by services with different entries needs its cabled servers reached
+/// from each (one set of needs per group; pessimistic for the services whose entry still
+/// reaches them), and the scenario gets a warning saying so.
+///
+/// Runs after every service is lowered (the entries are known then; it relies on
+/// `load_balancer::finish` having run, which puts balancers into `through`); O(groups ×
+/// services + size of the DNS groups' needs + network size).
 pub fn finish(b: &mut crate::model::ModelBuilder) {
     use crate::model::{ElementId, GroupId, NodeRef};
-    let mut linked = vec![false; b.model.elements.len()];
-    for l in &b.model.links {
-        linked[l.a.0 as usize] = true;
-        linked[l.b.0 as usize] = true;
-    }
+    let net = crate::model::NetworkIndex::new(&b.model);
+    let linked: Vec<bool> = b.model.elements.iter().map(|e| net.on_network(e.id)).collect();
+    let mut shared = Vec::new();
     for g in 0..b.model.groups.len() {
         if !matches!(b.model.groups[g].kind, "gslb" | "dns-rr") {
             continue;
@@ -138,6 +141,17 @@ pub fn finish(b: &mut crate::model::ModelBuilder) {
             continue;
         }
         let elements = &b.model.elements;
+        let group = &b.model.groups[g];
+        let mut cabled = false;
+        group.needs.visit(&mut |r| {
+            if let Req::Element(d) = r {
+                cabled |= elements[d.0 as usize].kind == "dns-server" && linked[d.0 as usize];
+            }
+        });
+        if cabled && entries.len() > 1 {
+            let names: Vec<String> = entries.iter().map(|e| elements[e.0 as usize].name.clone()).collect();
+            shared.push((group.span, group.name.clone(), names));
+        }
         let reached = |d: ElementId| -> Option<Req> {
             (elements[d.0 as usize].kind == "dns-server" && linked[d.0 as usize]).then(|| {
                 let paths = entries.iter().map(|&from| Req::Path { from, to: d, probe: false });
@@ -146,6 +160,13 @@ pub fn finish(b: &mut crate::model::ModelBuilder) {
         };
         let needs = std::mem::replace(&mut b.model.groups[g].needs, Req::Always);
         b.model.groups[g].needs = with_servers_reached(needs, &reached);
+    }
+    for (span, name, entries) in shared {
+        b.warn(
+            span,
+            format!("{name} is resolved by services entering at {}: its cabled name servers must be reached from each of them, so one entry's lost path to them takes every service through {name} down (pessimistic for the others)", entries.join(" and ")),
+            "give each entry's services their own name (a gslb or dns-rr group each), or leave the name servers uncabled when the resolvers reach them outside this design",
+        );
     }
 }
 

@@ -163,7 +163,8 @@ pub fn finish(b: &mut crate::model::ModelBuilder) {
         }
         if primary_host == primary {
             if replicas.iter().any(|&r| net.on_network(b.host_of(r))) {
-                unrouted.push((g.span, b.model.elements[primary.0 as usize].name.clone()));
+                let el = &b.model.elements[primary.0 as usize];
+                unrouted.push((g.span, el.name.clone(), el.kind == "storage-array"));
             }
             continue;
         }
@@ -185,11 +186,16 @@ pub fn finish(b: &mut crate::model::ModelBuilder) {
         let needs = &mut b.model.elements[primary.0 as usize].needs;
         *needs = with_replicas_reached(std::mem::replace(needs, Req::Always), &reached);
     }
-    for (span, primary) in unrouted {
+    for (span, primary, array) in unrouted {
+        let help = if array {
+            "an array's remote copy cannot name a process; where a link or switch between the arrays can stop commits, model it with \"when_replica_down\": \"degrade-to-async\" or check it with a drill"
+        } else {
+            "name the database process as the primary, e.g. \"from\": \"db-1/db\" (with \"runs\": [\"db\"] on db-1)"
+        };
         b.warn(
             span,
-            format!("sync replication from {primary}, which is not a process on a host: commits block without a replica, but the network path of the replicas' acknowledgements is not modelled, so a link or switch between them that can stop commits is missed (optimistic), and a lost replica takes down everything on {primary}, not only its writes (pessimistic for its other processes)"),
-            "name the database process as the primary, e.g. \"from\": \"db-1/db\" (with \"runs\": [\"db\"] on db-1)",
+            format!("sync replication from {primary}, which is not a process on a host: commits block without a replica, but the network path of the replicas' acknowledgements is not modelled, so a link or switch between them that can stop commits is missed (optimistic), and a lost replica takes down everything on {primary}, not only its writes (pessimistic for what else it serves)"),
+            help,
         );
     }
 }

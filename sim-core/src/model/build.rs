@@ -267,6 +267,7 @@ impl ModelBuilder {
         self.diagnostics.push(Diagnostic::error(code, span, message).with_help(help));
     }
 
+    /// A warning at `span` (the scenario still loads), with its help line; for finishers.
     pub fn warn(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.diagnostics.push(Diagnostic::warning(span, message).with_help(help));
     }

@@ -528,7 +528,7 @@ impl Evaluator<'_> {
     }
 
     /// The requirements of `group`'s needs that fail in the state last evaluated, in the
-    /// architect's words ("ns-1 down", "no path from internet to ns-2"), sorted; empty
+    /// architect's words ("ns-1 down", "no working path from internet to ns-2"), sorted; empty
     /// when its needs hold.
     pub fn failing_needs(&self, group: GroupId) -> Vec<String> {
         let mut out = Vec::new();
@@ -547,11 +547,15 @@ impl Evaluator<'_> {
             Req::Element(e) => out.push(format!("{} down", self.model.element(*e).name)),
             Req::Group(g) => out.push(format!("{} {} down", self.model.group(*g).kind, self.model.group(*g).name)),
             Req::All(of) | Req::AtLeast { of, .. } => of.iter().for_each(|r| self.collect_failing(r, out)),
-            Req::Path { from, to, .. } => out.push(format!(
-                "no working path from {} to {}",
-                self.model.element(*from).name,
-                self.model.element(*to).name
-            )),
+            // An end that is down is the reason, not the path.
+            Req::Path { from, to, .. } => match [*from, *to].into_iter().find(|&e| !self.works(e)) {
+                Some(e) => out.push(format!("{} down", self.model.element(e).name)),
+                None => out.push(format!(
+                    "no working path from {} to {}",
+                    self.model.element(*from).name,
+                    self.model.element(*to).name
+                )),
+            },
         }
     }
 
