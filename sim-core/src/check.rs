@@ -353,10 +353,6 @@ impl PreparedCheck {
                 ),
                 Err(e) => (b.upper, format!("failover timings not included ({e}), so a target may pass that the simulation misses")),
             };
-            // The bounds hold for the exact figure only where nothing they leave out moves
-            // it their way: uncredited dynamic parts lower the unavailability (so the lowest
-            // is 0), a shortage of repair crews raises it (so the highest is 1 and no target
-            // can pass on them).
             let widened = crate::analysis::bounds::Bounds { upper: high, ..b }.for_true_figure(dynamic, crews);
             let (low, high) = (widened.lower, widened.upper);
             let widened = match crate::analysis::bounds::widening_note(dynamic, crews) {

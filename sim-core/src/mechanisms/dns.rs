@@ -159,7 +159,7 @@ pub fn finish(b: &mut crate::model::ModelBuilder) {
             })
         };
         let needs = std::mem::replace(&mut b.model.groups[g].needs, Req::Always);
-        b.model.groups[g].needs = with_servers_reached(needs, &reached);
+        b.model.groups[g].needs = needs.with_elements_replaced(&reached);
     }
     for (span, name, entries) in shared {
         b.warn(
@@ -167,18 +167,6 @@ pub fn finish(b: &mut crate::model::ModelBuilder) {
             format!("{name} is resolved by services entering at {}: its cabled name servers must be reached from each of them, so one entry's lost path to them takes every service through {name} down (pessimistic for the others)", entries.join(" and ")),
             "give each entry's services their own name (a gslb or dns-rr group each), or leave the name servers uncabled when the resolvers reach them outside this design",
         );
-    }
-}
-
-/// `req` with every element `reached` maps replaced by what it maps to.
-fn with_servers_reached(req: Req, reached: &dyn Fn(crate::model::ElementId) -> Option<Req>) -> Req {
-    match req {
-        Req::Element(d) => reached(d).unwrap_or(Req::Element(d)),
-        Req::All(all) => Req::All(all.into_iter().map(|r| with_servers_reached(r, reached)).collect()),
-        Req::AtLeast { k, of } => {
-            Req::AtLeast { k, of: of.into_iter().map(|r| with_servers_reached(r, reached)).collect() }
-        }
-        other => other,
     }
 }
 

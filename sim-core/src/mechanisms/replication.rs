@@ -163,8 +163,7 @@ pub fn finish(b: &mut crate::model::ModelBuilder) {
         }
         if primary_host == primary {
             if replicas.iter().any(|&r| net.on_network(b.host_of(r))) {
-                let el = &b.model.elements[primary.0 as usize];
-                unrouted.push((g.span, el.name.clone(), el.kind == "storage-array"));
+                unrouted.push((g.span, b.model.elements[primary.0 as usize].name.clone()));
             }
             continue;
         }
@@ -184,39 +183,16 @@ pub fn finish(b: &mut crate::model::ModelBuilder) {
     }
     for (primary, reached) in rewrites {
         let needs = &mut b.model.elements[primary.0 as usize].needs;
-        *needs = with_replicas_reached(std::mem::replace(needs, Req::Always), &reached);
+        let reached = |e: ElementId| reached.iter().find(|(r, _)| *r == e).map(|(_, need)| need.clone());
+        *needs = std::mem::replace(needs, Req::Always).with_elements_replaced(&reached);
     }
-    for (span, primary, array) in unrouted {
-        let help = if array {
-            "an array's remote copy cannot name a process; where a link or switch between the arrays can stop commits, model it with \"when_replica_down\": \"degrade-to-async\" or check it with a drill"
-        } else {
-            "name the database process as the primary, e.g. \"from\": \"db-1/db\" (with \"runs\": [\"db\"] on db-1)"
-        };
+    let help = "name the database process as the primary, e.g. \"from\": \"db-1/db\" (with \"runs\": [\"db\"] on db-1); an array's remote copy has no process to name: where a link or switch between the arrays can stop commits, write \"when_replica_down\": \"degrade-to-async\" or check the path with a drill";
+    for (span, primary) in unrouted {
         b.warn(
             span,
             format!("sync replication from {primary}, which is not a process on a host: commits block without a replica, but the network path of the replicas' acknowledgements is not modelled, so a link or switch between them that can stop commits is missed (optimistic), and a lost replica takes down everything on {primary}, not only its writes (pessimistic for what else it serves)"),
             help,
         );
-    }
-}
-
-/// `req` with the "any replica works" gate that lowering gave the primary (one
-/// `Element` per replica under an at-least-one) asking for each replica's `reached`
-/// need instead.
-fn with_replicas_reached(req: Req, reached: &[(ElementId, Req)]) -> Req {
-    let replica_need = |r: &Req| match r {
-        Req::Element(e) => reached.iter().find(|(x, _)| x == e).map(|(_, need)| need.clone()),
-        _ => None,
-    };
-    match req {
-        Req::AtLeast { k: 1, of } if of.len() == reached.len() && of.iter().all(|r| replica_need(r).is_some()) => {
-            Req::AtLeast { k: 1, of: of.iter().filter_map(replica_need).collect() }
-        }
-        Req::All(all) => Req::All(all.into_iter().map(|r| with_replicas_reached(r, reached)).collect()),
-        Req::AtLeast { k, of } => {
-            Req::AtLeast { k, of: of.into_iter().map(|r| with_replicas_reached(r, reached)).collect() }
-        }
-        other => other,
     }
 }
 

@@ -241,6 +241,20 @@ impl Req {
         }
     }
 
+    /// This requirement with every `Element(e)` for which `f` gives a requirement
+    /// replaced by it (the rest kept); for finishers that refine a need once the whole
+    /// design is known (DNS servers and sync replicas that must also be reached).
+    pub fn with_elements_replaced(self, f: &dyn Fn(ElementId) -> Option<Req>) -> Req {
+        match self {
+            Req::Element(e) => f(e).unwrap_or(Req::Element(e)),
+            Req::All(all) => Req::All(all.into_iter().map(|r| r.with_elements_replaced(f)).collect()),
+            Req::AtLeast { k, of } => {
+                Req::AtLeast { k, of: of.into_iter().map(|r| r.with_elements_replaced(f)).collect() }
+            }
+            other => other,
+        }
+    }
+
     /// Every element and group this requirement mentions, in order.
     pub fn visit(&self, f: &mut impl FnMut(&Req)) {
         f(self);
