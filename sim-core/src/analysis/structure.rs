@@ -109,6 +109,9 @@ struct Builder<'m> {
     /// one feed with one runtime share the outage they ride through.
     battery_memo: BTreeMap<(ElementId, u64), Ref>,
     in_progress: BTreeSet<NodeRef>,
+    /// Loops found (a node met while in progress), innermost last: a value built on an
+    /// open loop assumed its node working, so it is not memoized (see [`Builder::down`]).
+    loop_hits: Vec<NodeRef>,
     net: NetworkIndex,
     /// Forwarding devices of the largest network that was too big to unroll.
     too_large: Option<usize>,
@@ -132,6 +135,7 @@ impl<'m> Builder<'m> {
             extra_down_secs: rebuild_windows(model),
             battery_memo: BTreeMap::new(),
             in_progress: BTreeSet::new(),
+            loop_hits: Vec::new(),
             net: NetworkIndex::new(model),
             too_large: None,
             rank: Vec::new(),
@@ -198,10 +202,13 @@ impl<'m> Builder<'m> {
         if let Some(&r) = self.down_memo.get(&e) {
             return r;
         }
-        // A dependency loop (only possible through network paths) counts as working.
+        // A dependency loop (through network paths, or sync replication both ways)
+        // counts as working: the greatest fixpoint, as in the evaluator.
         if !self.in_progress.insert(NodeRef::Element(e)) {
+            self.loop_hits.push(NodeRef::Element(e));
             return Ref::Const(false);
         }
+        let mark = self.loop_hits.len();
         let x = self.event(e);
         let needs = self.model.element(e).needs.clone();
         let needs_down = match self.model.element(e).battery_runtime_secs {
@@ -210,7 +217,9 @@ impl<'m> Builder<'m> {
         };
         let r = self.or(format!("down:{}", self.model.element(e).name), vec![x, needs_down]);
         self.in_progress.remove(&NodeRef::Element(e));
-        self.down_memo.insert(e, r);
+        if self.close_loops(mark, NodeRef::Element(e)) {
+            self.down_memo.insert(e, r);
+        }
         r
     }
 
@@ -441,8 +450,10 @@ impl<'m> Builder<'m> {
             return r;
         }
         if !self.in_progress.insert(NodeRef::Group(g)) {
+            self.loop_hits.push(NodeRef::Group(g));
             return Ref::Const(false);
         }
+        let mark = self.loop_hits.len();
         let group = self.model.group(g).clone();
         self.dynamic_members(g);
         self.note_read_errors(&group);
@@ -476,8 +487,23 @@ impl<'m> Builder<'m> {
         let needs = self.req_down(&group.needs, &group.name);
         let r = self.or(format!("group-down:{}", group.name), vec![arrangement, needs]);
         self.in_progress.remove(&NodeRef::Group(g));
-        self.group_memo.insert(g, r);
+        if self.close_loops(mark, NodeRef::Group(g)) {
+            self.group_memo.insert(g, r);
+        }
         r
+    }
+
+    /// Closes the loops through `node` found since `mark` and says whether the value
+    /// just built for `node` may be memoized: only when it rests on no loop still open
+    /// further up. A value built while an outer node was assumed working is right only
+    /// under that assumption; memoized, it would be reused where the outer node can fail
+    /// (db-1 and db-2 replicating synchronously to each other: db-1's value built inside
+    /// db-2's would ignore db-2's failure everywhere else).
+    fn close_loops(&mut self, mark: usize, node: NodeRef) -> bool {
+        let open: Vec<NodeRef> = self.loop_hits.drain(mark..).filter(|&x| x != node).collect();
+        let closed = open.is_empty();
+        self.loop_hits.extend(open);
+        closed
     }
 
     // --- network reachability ---
@@ -785,6 +811,7 @@ impl<'m> Builder<'m> {
         if let Some(&r) = self.ineligible_memo.get(&(g, i)) {
             return r;
         }
+        let mark = self.loop_hits.len();
         let m = self.model.group(g).members[i];
         let dm = self.down(m);
         let dm = match self.model.group(g).takeover_requires.clone() {
@@ -828,7 +855,9 @@ impl<'m> Builder<'m> {
                 )
             }
         };
-        self.ineligible_memo.insert((g, i), r);
+        if self.loop_hits.len() == mark {
+            self.ineligible_memo.insert((g, i), r);
+        }
         r
     }
 

@@ -5,7 +5,8 @@
 //! on one side only (toward the entry, or toward the next tier); then a web tier
 //! (processes on servers with NICs or bonds, behind an LB pool, DNS round robin or
 //! alone), and sometimes an active-standby DB cluster of two or three members, with or
-//! without a quorum device that may itself be cabled to the network.
+//! without a quorum device that may itself be cabled to the network, whose members
+//! sometimes replicate synchronously to each other (a loop of needs).
 //!
 //! At most [`MAX_FAILABLE`] elements can fail (the rest are written with availability
 //! 100%), so a property test can enumerate every failure set up to order 3, and every
@@ -284,6 +285,17 @@ fn draft(rng: &mut ChaCha8Rng, seed: u64, safe: bool) -> String {
                 for end in pick(rng, &segments[segment], n, None) {
                     d.link("qdev", &end, false);
                 }
+            }
+        }
+        // Now and then every member replicates synchronously to the others: needs that
+        // loop (each primary waits for a replica that waits for it).
+        if rng.random_bool(0.3) {
+            for (i, from) in members.iter().enumerate() {
+                let to: Vec<&String> = members.iter().filter(|m| *m != from).collect();
+                d.groups.insert(
+                    format!("sync-{}", i + 1),
+                    json!({ "kind": "replication", "from": from, "to": to, "mode": "sync" }),
+                );
             }
         }
         d.groups.insert("db".into(), cluster);
