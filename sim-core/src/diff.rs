@@ -38,8 +38,12 @@ pub struct ServiceFigures {
     /// Minimal cut sets per order (index = order, up to 3); empty without the exact analysis.
     pub cut_sets_by_order: Vec<u128>,
     /// Seconds of writes lost in the worst event of the crude simulation
-    /// ([`DesignDiff::simulation`]); 0 before it is added.
+    /// ([`DesignDiff::simulation`]); 0 before it is added. One run's maximum: judged
+    /// only where [`ServiceDiff::same_data_inputs`] does not hold.
     pub worst_data_lost_secs: f64,
+    /// Events of the same simulation in which all the data was lost (no copy and no
+    /// backup survived); judged as [`Self::worst_data_lost_secs`] is.
+    pub data_lost_entirely: u64,
     /// Seconds of the longest outage in the same simulation (shown, not judged).
     pub longest_outage_secs: f64,
     /// What the figures rest on: the analysis's own notes (assumptions, approximations),
@@ -74,6 +78,12 @@ pub struct ServiceDiff {
     /// failover downtime. With [`Self::same_fault_tree`], the figure with timings did
     /// not change either.
     pub same_timing_inputs: bool,
+    /// The data sets the service uses are the same in both versions: copies, lags,
+    /// sites and backups ([`crate::simulate::data::service_data_inputs`]). Each change of
+    /// primary or restore then loses the same data by design, so a different simulated
+    /// worst loss is the random draws (any change to the design moves them), not a
+    /// regression.
+    pub same_data_inputs: bool,
 }
 
 impl ServiceDiff {
@@ -106,8 +116,9 @@ pub struct DesignDiff {
 impl DesignDiff {
     /// What got worse: new SPOFs, new findings (neither accepted by the scenario's
     /// `suppress` or `expect.findings`), lower availability (or availability bounds that
-    /// cannot rule that out), longer worst data loss, a service gone or a figure that
-    /// could not be computed after the change. The simulated longest outage is reported,
+    /// cannot rule that out), a longer simulated worst data loss or data lost entirely
+    /// where the data's copies, lags, sites or backups changed, a service gone or a
+    /// figure that could not be computed after the change. The simulated longest outage is reported,
     /// not judged (a single run's maximum).
     pub fn regressions(&self) -> Vec<String> {
         let mut out: Vec<String> =
@@ -164,8 +175,21 @@ impl DesignDiff {
                             s.name
                         )),
                     }
-                    if a.worst_data_lost_secs > b.worst_data_lost_secs {
-                        out.push(format!("{}: worst data loss longer", s.name));
+                    // One run's worst loss moves with the random draws; only a change to
+                    // what the data's loss rests on can make it a regression.
+                    if !s.same_data_inputs {
+                        if a.data_lost_entirely > 0 && b.data_lost_entirely == 0 {
+                            out.push(format!(
+                                "{}: all data lost in {} simulated events (none before; the data's copies, sites or backups changed)",
+                                s.name, a.data_lost_entirely
+                            ));
+                        }
+                        if a.worst_data_lost_secs > b.worst_data_lost_secs {
+                            out.push(format!(
+                                "{}: worst data loss longer (simulated; the data's copies, lags, sites or backups changed)",
+                                s.name
+                            ));
+                        }
                     }
                     // The longest outage is not gated: one run's maximum of random repair
                     // times moves with any change to the random draws (a faster repair
@@ -194,6 +218,9 @@ pub struct Version {
     detection_secs: Vec<(String, f64)>,
     /// Per service, by name: its first-order failover downtime (a fraction of time).
     failover: Vec<(String, Result<f64, String>)>,
+    /// Per service, by name: what its data loss rests on
+    /// ([`crate::simulate::data::service_data_inputs`]).
+    data_inputs: Vec<(String, String)>,
     notes: Vec<String>,
 }
 
@@ -204,6 +231,7 @@ impl Version {
         for (name, figures) in &mut self.services {
             if let Some(stats) = report.services.iter().find(|s| &s.name == name) {
                 figures.worst_data_lost_secs = stats.max_data_lost_secs;
+                figures.data_lost_entirely = stats.total_losses;
                 figures.longest_outage_secs = stats.max_outage_secs;
             }
         }
@@ -260,6 +288,8 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
             (name.clone(), term.map(|(f, _)| f))
         })
         .collect();
+    let inputs = crate::simulate::data::service_data_inputs(model);
+    let data_inputs = names.iter().map(|(index, name)| (name.clone(), inputs[*index].clone())).collect();
     let services = names
         .into_iter()
         .map(|(index, name)| {
@@ -311,6 +341,7 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
                 availability_bounds,
                 cut_sets_by_order: result.map(|r| r.counts_by_order).unwrap_or_default(),
                 worst_data_lost_secs: 0.0,
+                data_lost_entirely: 0,
                 longest_outage_secs: 0.0,
                 notes,
             };
@@ -318,7 +349,7 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
         })
         .collect();
     let notes = points.unseen_not_checked.iter().cloned().collect();
-    Version { spofs, lints: lint_keys(model, lints), services, trees, detection_secs, failover, notes }
+    Version { spofs, lints: lint_keys(model, lints), services, trees, detection_secs, failover, data_inputs, notes }
 }
 
 fn lint_keys(model: &Model, lints: Vec<crate::lints::Finding>) -> Vec<FindingKey> {
@@ -358,6 +389,10 @@ pub fn compare_versions(before: &Version, after: &Version, simulation: &SimOptio
             same_timing_inputs: before.detection_secs == after.detection_secs && {
                 let failover = |v: &Version| v.failover.iter().find(|(m, _)| m == n).map(|(_, f)| f.clone());
                 failover(before).is_some() && failover(before) == failover(after)
+            },
+            same_data_inputs: {
+                let inputs = |v: &Version| v.data_inputs.iter().find(|(m, _)| m == n).map(|(_, d)| d.clone());
+                inputs(before).is_some() && inputs(before) == inputs(after)
             },
         })
         .collect();
@@ -455,6 +490,7 @@ mod tests {
             availability_with_timings: availability,
             cut_sets_by_order: vec![],
             worst_data_lost_secs: 0.0,
+            data_lost_entirely: 0,
             longest_outage_secs: 0.0,
             notes: vec![],
         };
@@ -471,6 +507,7 @@ mod tests {
                     after: Some(after),
                     same_fault_tree,
                     same_timing_inputs,
+                    same_data_inputs: true,
                 }],
                 findings_added: vec![],
                 findings_removed: vec![],
@@ -513,6 +550,70 @@ mod tests {
             gate(exact(0.999), figures(None, None), false),
             ["s: availability not computed after the change", not_compared]
         );
+    }
+
+    /// The simulated worst data loss and total losses are one run's draws: judged only
+    /// where what the data's loss rests on changed.
+    #[test]
+    fn simulated_data_loss_is_judged_only_where_the_data_inputs_changed() {
+        let figures = |worst: f64, entirely: u64| super::ServiceFigures {
+            availability: Some(0.999),
+            availability_bounds: None,
+            availability_with_timings: Some(0.999),
+            cut_sets_by_order: vec![],
+            worst_data_lost_secs: worst,
+            data_lost_entirely: entirely,
+            longest_outage_secs: 0.0,
+            notes: vec![],
+        };
+        let gate = |before, after, same_data_inputs| {
+            super::DesignDiff {
+                spofs_added: vec![],
+                spofs_removed: vec![],
+                services: vec![super::ServiceDiff {
+                    name: "s".into(),
+                    before: Some(before),
+                    after: Some(after),
+                    same_fault_tree: false,
+                    same_timing_inputs: true,
+                    same_data_inputs,
+                }],
+                findings_added: vec![],
+                findings_removed: vec![],
+                simulation: crate::check::CHECK_SIMULATION,
+                notes: vec![],
+            }
+            .regressions()
+        };
+        assert!(gate(figures(80_000.0, 0), figures(86_000.0, 3), true).is_empty());
+        assert_eq!(
+            gate(figures(80_000.0, 0), figures(86_000.0, 3), false),
+            [
+                "s: all data lost in 3 simulated events (none before; the data's copies, sites or backups changed)",
+                "s: worst data loss longer (simulated; the data's copies, lags, sites or backups changed)"
+            ]
+        );
+        assert!(gate(figures(86_000.0, 1), figures(80_000.0, 2), false).is_empty());
+    }
+
+    /// An unused switch moves every later random draw, and with it the simulated worst
+    /// loss of a nightly backup's restores: not a regression, since no copy, lag, site
+    /// or backup changed. A longer backup interval is.
+    #[test]
+    fn an_unrelated_change_is_no_data_loss_regression() {
+        let text = r#"{ "components": { "internet": {"kind":"entry"}, "sw": {"kind":"switch"},
+              "db-1": {"kind":"server","nics":["sw"],"runs":["db"]} },
+            "links": [ {"between":["internet","sw"]} ],
+            "groups": { "lun": {"kind":"raid","level":5,"in":"db-1","disk_count":4,"rebuild":"12h"} },
+            "backups": { "nightly": {"type":"data","of":["db-1/db"],"interval":"1d","restore":"4h"} },
+            "services": { "s": {"from":"internet","through":["db-1/db"]} } }"#;
+        let with_switch =
+            text.replace(r#""sw": {"kind":"switch"},"#, r#""sw": {"kind":"switch"}, "spare-sw": {"kind":"switch"},"#);
+        let weekly = text.replace(r#""interval":"1d""#, r#""interval":"7d""#);
+        let inputs = |t: &str| crate::simulate::data::service_data_inputs(&model(t));
+        assert_eq!(inputs(text), inputs(&with_switch));
+        assert_ne!(inputs(text), inputs(&weekly));
+        assert!(inputs(text)[0].contains("every 86400s restore 14400s"), "{:?}", inputs(text));
     }
 
     /// The same design, exact on one side and bounded on the other (a shared budget can

@@ -58,6 +58,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         availability_with_timings: None,
         cut_sets_by_order: vec![],
         worst_data_lost_secs: 0.0,
+        data_lost_entirely: 0,
         longest_outage_secs: 0.0,
         notes: vec![],
     };
@@ -107,9 +108,22 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         let simulated = |side: &Option<ServiceFigures>, f: fn(&ServiceFigures) -> f64| {
             side.as_ref().map_or("-".to_string(), |x| human(f(x)))
         };
+        // One run's worst loss is judged only where what the data's loss rests on changed.
+        let judged = if s.same_data_inputs {
+            "neither is judged: the data's copies, lags, sites and backups are unchanged, so a different worst loss is the random draws"
+        } else {
+            "the longest outage is not judged"
+        };
+        let entirely =
+            |side: &Option<ServiceFigures>| side.as_ref().map_or("-".to_string(), |x| x.data_lost_entirely.to_string());
+        let all_lost = if b.data_lost_entirely + a.data_lost_entirely > 0 {
+            format!("; all data lost {} -> {} times", entirely(&s.before), entirely(&s.after))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
-            "  worst data loss  {} -> {}; longest outage {} -> {} (simulated; the longest outage is not judged)",
+            "  worst data loss  {} -> {}{all_lost}; longest outage {} -> {} (simulated; {judged})",
             simulated(&s.before, |f| f.worst_data_lost_secs),
             simulated(&s.after, |f| f.worst_data_lost_secs),
             simulated(&s.before, |f| f.longest_outage_secs),

@@ -96,11 +96,18 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
         }
         // Total losses have no length: they are counted on their own line below.
         let timed_losses = s.rpo_events - s.total_losses;
-        if timed_losses > 0 {
+        let changes = if timed_losses == 1 {
+            "1 change of primary or restore".to_string()
+        } else {
+            format!("{timed_losses} changes of primary and restores")
+        };
+        if timed_losses > 0 && s.data_lost_secs == 0.0 {
+            // Promotions of a synchronous standby, or of a replica that had caught up.
+            let _ = writeln!(out, "  data loss (RPO)  none in {changes} (each from an up-to-date copy)");
+        } else if timed_losses > 0 {
             let _ = writeln!(
                 out,
-                "  data loss (RPO)  {} events, {} lost in all, worst {}",
-                timed_losses,
+                "  data loss (RPO)  {changes}, {} lost in all, worst {}",
                 human(s.data_lost_secs),
                 human(s.max_data_lost_secs)
             );

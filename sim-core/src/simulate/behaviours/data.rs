@@ -194,6 +194,62 @@ pub fn data_sets(model: &Model) -> Vec<DataSet> {
     sets
 }
 
+/// Per service (model order): what the data loss of its changes of primary and restores
+/// rests on, as one line of text: each data set the service uses (its copies with their
+/// lag, site and whether they start from the backup) with its backups (interval,
+/// restore, site, success). Two versions of a design with the same line for a service
+/// lose the same data per event by design; a different simulated worst loss between
+/// them is then the random draws, not the change (`spofsim diff` does not judge it).
+/// O(services × data sets × copies).
+pub fn service_data_inputs(model: &Model) -> Vec<String> {
+    let circuit = crate::simulate::circuit::Circuit::new(model);
+    let sets = data_sets(model);
+    let name = |e: Option<ElementId>| e.map_or("-", |e| model.element(e).name.as_str()).to_string();
+    let described: Vec<String> = sets
+        .iter()
+        .map(|set| {
+            let copies: Vec<String> = (0..set.copies.len())
+                .map(|i| {
+                    format!(
+                        "{} lag {}s at {}{}",
+                        model.element(set.copies[i]).name,
+                        set.lag_secs[i],
+                        name(set.sites[i]),
+                        if set.from_backup[i] { " from backup" } else { "" }
+                    )
+                })
+                .collect();
+            let backups: Vec<String> = set
+                .backups
+                .0
+                .iter()
+                .map(|b| {
+                    format!(
+                        "every {}s restore {}s at {} success {}",
+                        b.interval_secs,
+                        b.restore_secs,
+                        name(b.stored_at),
+                        b.success
+                    )
+                })
+                .collect();
+            format!("[{}; backups {}]", copies.join(", "), backups.join(", "))
+        })
+        .collect();
+    (0..model.services.len())
+        .map(|s| {
+            let mut used: Vec<&str> = sets
+                .iter()
+                .zip(&described)
+                .filter(|(set, _)| set.copies.iter().any(|c| circuit.service_elements[s][c.0 as usize]))
+                .map(|(_, d)| d.as_str())
+                .collect();
+            used.sort_unstable();
+            used.join(" ")
+        })
+        .collect()
+}
+
 /// The site an element lives at: its own, else its host's (a process on a server).
 pub fn site_of(model: &Model, e: ElementId) -> Option<ElementId> {
     let element = model.element(e);
