@@ -210,7 +210,13 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         // The exact figure, its cut sets and importance assume every detector sees every
         // failure: say which single points of failure they leave out.
         for a in items.iter_mut() {
-            let (Some(i), Ok((_, r))) = (index_of(&a.name), &mut a.result) else { continue };
+            let (Some(i), Ok((tree, r))) = (index_of(&a.name), &mut a.result) else { continue };
+            if let Some(wrong) = points.static_singles[i]
+                .as_deref()
+                .and_then(|flow| sim_core::analysis::findings::engines_disagree(m, tree, r, flow))
+            {
+                r.notes.push(wrong);
+            }
             let mut names: Vec<&str> = points.unseen[i].iter().map(|u| m.element(u.element).name.as_str()).collect();
             names.sort_unstable();
             if !names.is_empty() {

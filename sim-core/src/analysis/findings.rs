@@ -604,6 +604,26 @@ fn explain_unseen(
 
 #[cfg(test)]
 mod tests {
+    /// The engines' self-check stays quiet where they agree and names both sides where
+    /// they do not (here a dataflow that lost a SPOF, standing in for a defect).
+    #[test]
+    fn the_engines_self_check_names_what_each_side_alone_finds() {
+        let text = include_str!("../../../tests/cases/exact/two-way-sync.jsonc");
+        let model = crate::load(text).model.expect("loads");
+        let flow = super::super::single_failures::single_failures(&model);
+        let mut checked = 0;
+        for st in super::super::structure::service_structures(&model).into_iter().flatten() {
+            let result = super::super::analyze_tree(&st.tree, &super::super::Options::default()).expect("exact");
+            let spofs = flow[st.service].clone().expect("the service can work");
+            assert_eq!(super::engines_disagree(&model, &st.tree, &result, &spofs), None);
+            let lost = super::engines_disagree(&model, &st.tree, &result, &spofs[1..]).expect("a difference");
+            let first = &model.element(spofs[0]).name;
+            assert!(lost.contains(&format!("only in the tree: {first}; only in the dataflow: none")), "{lost}");
+            checked += 1;
+        }
+        assert_eq!(checked, 2);
+    }
+
     /// Three database nodes and the quorum device: two nodes and the device in seoul,
     /// one node in busan. Losing seoul leaves busan's node with 1 of 4 votes.
     const TWO_SITES: &str = r#"{ "sites": { "seoul": {}, "busan": {} },
@@ -725,4 +745,40 @@ mod tests {
         assert_eq!(b.services_down.len(), 1, "{b:#?}");
         assert!(b.services_down[0].1[0].contains("still down a year after sw-1 returns"), "{b:#?}");
     }
+}
+
+/// A self-check of two engines on one service: the fault tree's single points (events
+/// that alone cause the top) against the single-failure dataflow's SPOFs (`dataflow`).
+/// They are two formulations of one structure function and must name the same elements;
+/// a difference is a defect of spofsim, and this returns the note that says so. `None`
+/// when they agree, or when the tree has solved dynamic parts (a UPS-bridged outage is
+/// an event of its own there, not an element's plain failure). O(single points + SPOFs).
+pub fn engines_disagree(
+    model: &Model,
+    tree: &crate::analysis::FaultTree,
+    result: &crate::analysis::TreeResult,
+    dataflow: &[ElementId],
+) -> Option<String> {
+    if !tree.modules.is_empty() {
+        return None;
+    }
+    let from_tree: std::collections::BTreeSet<&str> =
+        result.single_points.iter().map(|&e| tree.events[e as usize].name.as_str()).collect();
+    let from_flow: std::collections::BTreeSet<&str> =
+        dataflow.iter().map(|&e| model.element(e).name.as_str()).collect();
+    if from_tree == from_flow {
+        return None;
+    }
+    let list = |v: Vec<&&str>| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
+        }
+    };
+    Some(format!(
+        "INTERNAL CHECK FAILED: the fault tree and the single-failure dataflow disagree on the single points of failure (only in the tree: {}; only in the dataflow: {}): one of the two is wrong, so this service's figures and SPOF list cannot be trusted; please report it with the scenario",
+        list(from_tree.difference(&from_flow).collect()),
+        list(from_flow.difference(&from_tree).collect())
+    ))
 }
