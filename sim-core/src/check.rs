@@ -502,6 +502,20 @@ fn expected_findings(x: &Expectation, spofs: &[findings::Spof], lints: &[Finding
 /// primary and restores (with the digits that tell it from the target `max`), or why
 /// nothing was lost.
 fn rpo_text(st: &crate::simulate::ServiceStats, run: &str, max: f64) -> String {
+    let text = rpo_loss_text(st, run, max);
+    // Writes on both sides of a split brain may be lost when the two are reconciled;
+    // the RPO does not count them, so the verdict says they exist.
+    if st.split_brain_events > 0 {
+        return format!(
+            "{text}; not counted: {} split-brain events, {} with two actives in all (writes at risk, which a drill's max_data_loss counts)",
+            st.split_brain_events,
+            crate::units::Duration::from_secs(st.split_brain_secs).human()
+        );
+    }
+    text
+}
+
+fn rpo_loss_text(st: &crate::simulate::ServiceStats, run: &str, max: f64) -> String {
     if st.total_losses > 0 {
         return format!(
             "all data lost {} times (no copy and no backup survived (a site disaster, or a RAID array lost with no backup)) in {run}",

@@ -184,7 +184,9 @@ impl DesignDiff {
                                 s.name, a.data_lost_entirely
                             ));
                         }
-                        if a.worst_data_lost_secs > b.worst_data_lost_secs {
+                        // Losing all the data is worse than any loss with a length: a
+                        // version that lost it all has no worse worst loss to fall to.
+                        if b.data_lost_entirely == 0 && a.worst_data_lost_secs > b.worst_data_lost_secs {
                             out.push(format!(
                                 "{}: worst data loss longer (simulated; the data's copies, lags, sites or backups changed)",
                                 s.name
@@ -594,6 +596,8 @@ mod tests {
             ]
         );
         assert!(gate(figures(86_000.0, 1), figures(80_000.0, 2), false).is_empty());
+        // A backup moved off the data's site: restores that lose a day replace losing it all.
+        assert!(gate(figures(0.0, 216), figures(86_000.0, 0), false).is_empty());
     }
 
     /// An unused switch moves every later random draw, and with it the simulated worst

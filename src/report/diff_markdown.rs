@@ -34,7 +34,14 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
             pct_timed(a.and_then(|f| f.availability_with_timings)),
             down(b.and_then(|f| f.downtime_per_year_secs())),
             down(a.and_then(|f| f.downtime_per_year_secs())),
-            change(|f| f.worst_data_lost_secs),
+            {
+                // Losing all the data has no length: it is shown as such.
+                let loss = |f: Option<&sim_core::diff::ServiceFigures>| match f {
+                    Some(f) if f.data_lost_entirely > 0 => format!("all data lost {}×", f.data_lost_entirely),
+                    f => down(f.map(|f| f.worst_data_lost_secs)),
+                };
+                format!("{} → {}", loss(b), loss(a))
+            },
             change(|f| f.longest_outage_secs)
         );
     }

@@ -32,6 +32,17 @@ fn availability(f: &ServiceFigures) -> String {
     }
 }
 
+/// The change in percentage points: six decimals, or three significant digits where a
+/// real change would round to zero (the gate judges the unrounded figures).
+fn pp_delta(before: f64, after: f64) -> String {
+    let d = (after - before) * 100.0;
+    if d != 0.0 && d.abs() < 5e-7 {
+        format!(" ({d:+.3e} pp)")
+    } else {
+        format!(" ({d:+.6} pp)")
+    }
+}
+
 fn nines(a: Option<f64>) -> String {
     a.map_or("-".into(), |a| format!("{:.2}", super::nines(1.0 - a)))
 }
@@ -71,14 +82,14 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         let _ = writeln!(o, "service {}{state}", s.name);
         let (b, a) = (s.before.as_ref().unwrap_or(&empty), s.after.as_ref().unwrap_or(&empty));
         let delta = match (b.availability, a.availability) {
-            (Some(x), Some(y)) => format!(" ({:+.6} pp)", (y - x) * 100.0),
+            (Some(x), Some(y)) => pp_delta(x, y),
             _ => String::new(),
         };
         let unchanged = if s.same_fault_tree { " (same fault tree: unchanged)" } else { "" };
         let _ = writeln!(o, "  availability     {} -> {}{delta}{unchanged}", availability(b), availability(a));
         let _ = writeln!(o, "  nines            {} -> {}", nines(b.availability), nines(a.availability));
         let timed_delta = match (b.availability_with_timings, a.availability_with_timings) {
-            (Some(x), Some(y)) => format!(" ({:+.6} pp)", (y - x) * 100.0),
+            (Some(x), Some(y)) => pp_delta(x, y),
             _ => String::new(),
         };
         let _ = writeln!(
@@ -129,6 +140,12 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
             simulated(&s.before, |f| f.longest_outage_secs),
             simulated(&s.after, |f| f.longest_outage_secs)
         );
+        if b.data_lost_entirely + a.data_lost_entirely > 0 {
+            let _ = writeln!(
+                o,
+                "  note: a version that lost all the data counts the service up again once its hosts work, on an empty database, where a surviving backup is restored first: its availability with timings is optimistic by the rebuilding it leaves out, so it can look better than a restore"
+            );
+        }
         for n in s.notes() {
             let _ = writeln!(o, "  note: {n}");
         }

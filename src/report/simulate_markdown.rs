@@ -54,7 +54,11 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
             human(d.max),
             s.outages_per_year,
             human(s.max_outage_secs),
-            human(s.max_data_lost_secs)
+            if s.total_losses > 0 {
+                format!("all data lost {}×; otherwise {}", s.total_losses, human(s.max_data_lost_secs))
+            } else {
+                human(s.max_data_lost_secs)
+            }
         );
     }
     for s in &report.services {

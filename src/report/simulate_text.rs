@@ -96,14 +96,17 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
         }
         // Total losses have no length: they are counted on their own line below.
         let timed_losses = s.rpo_events - s.total_losses;
+        // Every time the data's primary copy comes back or moves: a restart, a failover,
+        // a restore; those that lost all the data are counted on their own line.
+        let other = if s.total_losses > 0 { "other " } else { "" };
         let changes = if timed_losses == 1 {
-            "1 change of primary or restore".to_string()
+            format!("1 {other}recovery (failover, restart or restore)")
         } else {
-            format!("{timed_losses} changes of primary and restores")
+            format!("{timed_losses} {other}recoveries (failovers, restarts, restores)")
         };
         if timed_losses > 0 && s.data_lost_secs == 0.0 {
             // Promotions of a synchronous standby, or of a replica that had caught up.
-            let _ = writeln!(out, "  data loss (RPO)  none in {changes} (each from an up-to-date copy)");
+            let _ = writeln!(out, "  data loss (RPO)  none in {changes}, each from an up-to-date copy");
         } else if timed_losses > 0 {
             let _ = writeln!(
                 out,
@@ -117,7 +120,7 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
         if s.total_losses > 0 {
             let _ = writeln!(
                 out,
-                "  ALL DATA LOST    {} times: no copy and no backup survived (a site disaster, or a RAID array lost with no backup)",
+                "  ALL DATA LOST    {} times: no copy and no backup survived (a site disaster, or a RAID array lost with no backup); the service is counted up again once its hosts work, on an empty database, so its availability and outages leave out rebuilding the data (optimistic)",
                 s.total_losses
             );
         }
