@@ -146,7 +146,7 @@ impl<'m> Evaluator<'m> {
     /// up. In tier order: "entry X down", "tier T down", "C has no quorum: …" (an
     /// active-standby cluster whose working members all lack a majority of votes), and
     /// "A cannot reach B" at the first hop where no eligible member of B is reached by
-    /// a chain (A is the previous tier, or the entry).
+    /// a chain (A is the previous tier, or the entry), when B itself works.
     pub fn service_reasons(&self, s: usize) -> Vec<String> {
         let model = self.model;
         let svc = &model.services[s];
@@ -166,7 +166,9 @@ impl<'m> Evaluator<'m> {
                     reasons.push(text);
                 }
             }
-            if broken == Some(i) {
+            // A tier that is down is not reached either: saying so would blame the
+            // network for what the tier's own state explains.
+            if broken == Some(i) && self.tier_works(tier) {
                 reasons.push(format!("{previous} cannot reach {name}"));
             }
             previous = name;
@@ -686,10 +688,7 @@ mod tests {
         assert_eq!(service(&m, 0, &["internet~lb-2"]), (false, vec!["vip cannot reach web-1/web".to_string()]));
         assert_eq!(service(&m, 0, &["lb-1"]), (true, vec![]));
         assert_eq!(service(&m, 0, &["lb-2"]), (false, vec!["vip cannot reach web-1/web".to_string()]));
-        assert_eq!(
-            service(&m, 0, &["web-1"]),
-            (false, vec!["tier web-1/web down".to_string(), "vip cannot reach web-1/web".to_string()])
-        );
+        assert_eq!(service(&m, 0, &["web-1"]), (false, vec!["tier web-1/web down".to_string()]));
         // The VRRP pair (no vote quorum: not a cluster) works while either member does.
         let ev = evaluate(&m, &failing(&m, &["lb-1"]));
         assert_eq!(ev.group_works, vec![true]);
@@ -895,17 +894,13 @@ mod tests {
         assert_eq!(eligible(&m, "db", &["db-1/db", "qdev"]), ["db-2/db"]);
         let (up, reasons) = service(&m, 0, &["db-1/db", "db-2/db"]);
         assert!(!up);
-        assert_eq!(reasons, ["tier db down", "internet cannot reach db"]);
+        assert_eq!(reasons, ["tier db down"]);
         // db-2 alone holds 1 of 3 votes.
         let (up, reasons) = service(&m, 0, &["db-1", "qdev"]);
         assert!(!up);
         assert_eq!(
             reasons,
-            [
-                "tier db down",
-                "db has no quorum: no working member holds a majority of votes (the best holds 1 of 3)",
-                "internet cannot reach db",
-            ]
+            ["tier db down", "db has no quorum: no working member holds a majority of votes (the best holds 1 of 3)",]
         );
         assert!(eligible(&m, "db", &["db-1", "qdev"]).is_empty());
         // With the device, db-2 holds 2 of 3.
@@ -955,11 +950,7 @@ mod tests {
         assert!(!up);
         assert_eq!(
             reasons,
-            [
-                "tier db down",
-                "db has no quorum: no working member holds a majority of votes (the best holds 1 of 3)",
-                "internet cannot reach db",
-            ]
+            ["tier db down", "db has no quorum: no working member holds a majority of votes (the best holds 1 of 3)",]
         );
         // Two servers down: the survivor holds 1 of 3.
         assert!(!service(&m, 0, &["db-1", "db-2"]).0);
@@ -994,11 +985,7 @@ mod tests {
         assert!(!up);
         assert_eq!(
             reasons,
-            [
-                "tier db down",
-                "db has no quorum: no working member holds a majority of votes (the best holds 1 of 2)",
-                "internet cannot reach db",
-            ]
+            ["tier db down", "db has no quorum: no working member holds a majority of votes (the best holds 1 of 2)",]
         );
         assert!(eligible(&m, "db", &["db-1/eth0~sw"]).is_empty());
         assert_eq!(eligible(&m, "db", &["pa", "pb"]), ["pc"]);
@@ -1047,7 +1034,7 @@ mod tests {
         // No path to the array: the multipath group, then db-1 and its process, stop.
         let (up, reasons) = service(&m, 0, &["fab-a", "fab-b"]);
         assert!(!up);
-        assert_eq!(reasons, ["tier db-1/db down", "internet cannot reach db-1/db"]);
+        assert_eq!(reasons, ["tier db-1/db down"]);
         let ev = evaluate(&m, &failing(&m, &["fab-a", "fab-b"]));
         assert!(!ev.element_works[id(&m, "db-1").0 as usize]);
         assert!(!ev.element_works[id(&m, "db-1/db").0 as usize]);
