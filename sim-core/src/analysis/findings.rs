@@ -602,6 +602,42 @@ fn explain_unseen(
     blast.defeats.sort();
 }
 
+/// A self-check of two engines on one service: the fault tree's single points (events
+/// that alone cause the top) against the single-failure dataflow's SPOFs (`dataflow`).
+/// They are two formulations of one structure function and must name the same elements;
+/// a difference is a defect of spofsim, and this returns the note that says so. `None`
+/// when they agree, or when the tree has solved dynamic parts (a UPS-bridged outage is
+/// an event of its own there, not an element's plain failure). O(single points + SPOFs).
+pub fn engines_disagree(
+    model: &Model,
+    tree: &crate::analysis::FaultTree,
+    result: &crate::analysis::TreeResult,
+    dataflow: &[ElementId],
+) -> Option<String> {
+    if !tree.modules.is_empty() {
+        return None;
+    }
+    let from_tree: std::collections::BTreeSet<&str> =
+        result.single_points.iter().map(|&e| tree.events[e as usize].name.as_str()).collect();
+    let from_flow: std::collections::BTreeSet<&str> =
+        dataflow.iter().map(|&e| model.element(e).name.as_str()).collect();
+    if from_tree == from_flow {
+        return None;
+    }
+    let list = |v: Vec<&&str>| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
+        }
+    };
+    Some(format!(
+        "INTERNAL CHECK FAILED: the fault tree and the single-failure dataflow disagree on the single points of failure (only in the tree: {}; only in the dataflow: {}): one of the two is wrong, so this service's figures and SPOF list cannot be trusted; please report it with the scenario",
+        list(from_tree.difference(&from_flow).collect()),
+        list(from_flow.difference(&from_tree).collect())
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     /// The engines' self-check stays quiet where they agree and names both sides where
@@ -745,40 +781,4 @@ mod tests {
         assert_eq!(b.services_down.len(), 1, "{b:#?}");
         assert!(b.services_down[0].1[0].contains("still down a year after sw-1 returns"), "{b:#?}");
     }
-}
-
-/// A self-check of two engines on one service: the fault tree's single points (events
-/// that alone cause the top) against the single-failure dataflow's SPOFs (`dataflow`).
-/// They are two formulations of one structure function and must name the same elements;
-/// a difference is a defect of spofsim, and this returns the note that says so. `None`
-/// when they agree, or when the tree has solved dynamic parts (a UPS-bridged outage is
-/// an event of its own there, not an element's plain failure). O(single points + SPOFs).
-pub fn engines_disagree(
-    model: &Model,
-    tree: &crate::analysis::FaultTree,
-    result: &crate::analysis::TreeResult,
-    dataflow: &[ElementId],
-) -> Option<String> {
-    if !tree.modules.is_empty() {
-        return None;
-    }
-    let from_tree: std::collections::BTreeSet<&str> =
-        result.single_points.iter().map(|&e| tree.events[e as usize].name.as_str()).collect();
-    let from_flow: std::collections::BTreeSet<&str> =
-        dataflow.iter().map(|&e| model.element(e).name.as_str()).collect();
-    if from_tree == from_flow {
-        return None;
-    }
-    let list = |v: Vec<&&str>| {
-        if v.is_empty() {
-            "none".to_string()
-        } else {
-            v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
-        }
-    };
-    Some(format!(
-        "INTERNAL CHECK FAILED: the fault tree and the single-failure dataflow disagree on the single points of failure (only in the tree: {}; only in the dataflow: {}): one of the two is wrong, so this service's figures and SPOF list cannot be trusted; please report it with the scenario",
-        list(from_tree.difference(&from_flow).collect()),
-        list(from_flow.difference(&from_tree).collect())
-    ))
 }
