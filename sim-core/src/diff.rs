@@ -480,6 +480,27 @@ mod tests {
         );
     }
 
+    /// A diff of one service "s" with these figures and `[same_fault_tree,
+    /// same_timing_inputs, same_data_inputs]`.
+    fn one_service(before: super::ServiceFigures, after: super::ServiceFigures, same: [bool; 3]) -> super::DesignDiff {
+        super::DesignDiff {
+            spofs_added: vec![],
+            spofs_removed: vec![],
+            services: vec![super::ServiceDiff {
+                name: "s".into(),
+                before: Some(before),
+                after: Some(after),
+                same_fault_tree: same[0],
+                same_timing_inputs: same[1],
+                same_data_inputs: same[2],
+            }],
+            findings_added: vec![],
+            findings_removed: vec![],
+            simulation: crate::check::CHECK_SIMULATION,
+            notes: vec![],
+        }
+    }
+
     /// The gate on availability, case by case: exact figures compare as numbers; bounds
     /// that overlap cannot rule out a drop (a regression, unless the fault tree is the
     /// same); bounds wholly below are a drop; bounds wholly above are not.
@@ -496,27 +517,8 @@ mod tests {
             longest_outage_secs: 0.0,
             notes: vec![],
         };
-        let gate_timed = |before: super::ServiceFigures,
-                          after: super::ServiceFigures,
-                          same_fault_tree: bool,
-                          same_timing_inputs: bool| {
-            let d = super::DesignDiff {
-                spofs_added: vec![],
-                spofs_removed: vec![],
-                services: vec![super::ServiceDiff {
-                    name: "s".into(),
-                    before: Some(before),
-                    after: Some(after),
-                    same_fault_tree,
-                    same_timing_inputs,
-                    same_data_inputs: true,
-                }],
-                findings_added: vec![],
-                findings_removed: vec![],
-                simulation: crate::check::CHECK_SIMULATION,
-                notes: vec![],
-            };
-            d.regressions()
+        let gate_timed = |before, after, same_fault_tree, same_timing_inputs| {
+            one_service(before, after, [same_fault_tree, same_timing_inputs, true]).regressions()
         };
         // Unless said otherwise, the detection delays and failover terms are the same.
         let gate = |before, after, same_fault_tree| gate_timed(before, after, same_fault_tree, true);
@@ -568,25 +570,8 @@ mod tests {
             longest_outage_secs: 0.0,
             notes: vec![],
         };
-        let gate = |before, after, same_data_inputs| {
-            super::DesignDiff {
-                spofs_added: vec![],
-                spofs_removed: vec![],
-                services: vec![super::ServiceDiff {
-                    name: "s".into(),
-                    before: Some(before),
-                    after: Some(after),
-                    same_fault_tree: false,
-                    same_timing_inputs: true,
-                    same_data_inputs,
-                }],
-                findings_added: vec![],
-                findings_removed: vec![],
-                simulation: crate::check::CHECK_SIMULATION,
-                notes: vec![],
-            }
-            .regressions()
-        };
+        let gate =
+            |before, after, same_data_inputs| one_service(before, after, [false, true, same_data_inputs]).regressions();
         assert!(gate(figures(80_000.0, 0), figures(86_000.0, 3), true).is_empty());
         assert_eq!(
             gate(figures(80_000.0, 0), figures(86_000.0, 3), false),

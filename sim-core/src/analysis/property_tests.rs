@@ -426,6 +426,27 @@ fn scenario_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// Every scenario under `scenarios/` and `tests/cases/` that loads without errors, with
+/// its path, and how many files there are.
+fn bundled_models() -> (usize, Vec<(std::path::PathBuf, Model)>) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    scenario_files(&root.join("scenarios"), &mut files);
+    scenario_files(&root.join("tests/cases"), &mut files);
+    let count = files.len();
+    let models = files
+        .into_iter()
+        .filter_map(|path| {
+            let loaded = crate::load(&std::fs::read_to_string(&path).expect("readable scenario"));
+            if loaded.has_errors() {
+                return None;
+            }
+            loaded.model.map(|m| (path, m))
+        })
+        .collect();
+    (count, models)
+}
+
 /// Every bundled scenario and test case small enough to enumerate: the fault tree and
 /// the direct evaluator agree on every failure set up to order 3 (order 2 above 30
 /// failable elements). Hand-written designs have shapes the generators lack: the
@@ -433,20 +454,11 @@ fn scenario_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 /// inside that loop was reused outside it (a missed order-2 cut set).
 #[test]
 fn fault_trees_agree_with_brute_force_on_bundled_scenarios() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = Vec::new();
-    scenario_files(&root.join("scenarios"), &mut files);
-    scenario_files(&root.join("tests/cases"), &mut files);
+    let (files, models) = bundled_models();
     let mut checked = 0;
-    for path in &files {
-        let text = std::fs::read_to_string(path).expect("readable scenario");
-        let loaded = crate::load(&text);
-        if loaded.has_errors() {
-            continue;
-        }
-        let Some(model) = loaded.model else { continue };
+    for (path, model) in &models {
         let n = model.elements.iter().filter(|e| e.failure.is_some()).count();
-        let built = super::structure::service_structures(&model);
+        let built = super::structure::service_structures(model);
         // Trees with solved dynamic parts (batteries, rebuilds, standby) have events that
         // are not elements' plain failures: brute force over elements does not apply.
         if n > 60 || built.iter().any(|s| s.as_ref().map_or(true, |s| !s.tree.modules.is_empty())) {
@@ -454,14 +466,14 @@ fn fault_trees_agree_with_brute_force_on_bundled_scenarios() {
         }
         // Services that cannot work with nothing failed have no cut sets to compare.
         let nothing = vec![false; model.elements.len()];
-        if !crate::model::eval::evaluate(&model, &nothing).service_up.iter().all(|&up| up) {
+        if !crate::model::eval::evaluate(model, &nothing).service_up.iter().all(|&up| up) {
             continue;
         }
         eprintln!("{}", path.display());
-        check(&model, if n > 30 { 2 } else { 3 }, checked);
+        check(model, if n > 30 { 2 } else { 3 }, checked);
         checked += 1;
     }
-    eprintln!("{checked} of {} scenario files checked against brute force", files.len());
+    eprintln!("{checked} of {files} scenario files checked against brute force");
     assert!(checked >= 50, "only {checked} scenarios were small enough");
 }
 
@@ -473,20 +485,11 @@ fn fault_trees_agree_with_brute_force_on_bundled_scenarios() {
 #[test]
 fn order_one_cut_sets_are_the_dataflow_spofs_on_bundled_scenarios() {
     use super::budget::{Budget, BDD_REQUESTS_PER_SEC};
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = Vec::new();
-    scenario_files(&root.join("scenarios"), &mut files);
-    scenario_files(&root.join("tests/cases"), &mut files);
+    let (files, models) = bundled_models();
     let mut services_checked = 0;
-    for path in &files {
-        let text = std::fs::read_to_string(path).expect("readable scenario");
-        let loaded = crate::load(&text);
-        if loaded.has_errors() {
-            continue;
-        }
-        let Some(model) = loaded.model else { continue };
-        let dataflow = super::single_failures::single_failures(&model);
-        for st in service_structures(&model).into_iter().flatten() {
+    for (path, model) in &models {
+        let dataflow = super::single_failures::single_failures(model);
+        for st in service_structures(model).into_iter().flatten() {
             // Solved dynamic parts have events that are not elements' plain failures.
             if !st.tree.modules.is_empty() {
                 continue;
@@ -513,6 +516,6 @@ fn order_one_cut_sets_are_the_dataflow_spofs_on_bundled_scenarios() {
             services_checked += 1;
         }
     }
-    eprintln!("{services_checked} services of {} scenario files checked", files.len());
+    eprintln!("{services_checked} services of {files} scenario files checked");
     assert!(services_checked >= 150, "only {services_checked} services checked");
 }
