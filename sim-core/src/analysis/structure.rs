@@ -112,6 +112,12 @@ struct Builder<'m> {
     /// Loops found (a node met while in progress), innermost last: a value built on an
     /// open loop assumed its node working, so it is not memoized (see [`Builder::down`]).
     loop_hits: Vec<NodeRef>,
+    /// Values built on open loops, with the nodes they assumed working: reused while
+    /// every one of those is still in progress (the same assumptions give the same
+    /// function), so a loop's nodes are built once per open loop, not once per use.
+    loop_memo: BTreeMap<NodeRef, (Ref, Vec<NodeRef>)>,
+    /// Groups whose dynamic parts were looked at (modules and notes are made once).
+    dynamics_done: BTreeSet<GroupId>,
     net: NetworkIndex,
     /// Forwarding devices of the largest network that was too big to unroll.
     too_large: Option<usize>,
@@ -136,6 +142,8 @@ impl<'m> Builder<'m> {
             battery_memo: BTreeMap::new(),
             in_progress: BTreeSet::new(),
             loop_hits: Vec::new(),
+            loop_memo: BTreeMap::new(),
+            dynamics_done: BTreeSet::new(),
             net: NetworkIndex::new(model),
             too_large: None,
             rank: Vec::new(),
@@ -202,6 +210,9 @@ impl<'m> Builder<'m> {
         if let Some(&r) = self.down_memo.get(&e) {
             return r;
         }
+        if let Some(r) = self.loop_value(NodeRef::Element(e)) {
+            return r;
+        }
         // A dependency loop (through network paths, or sync replication both ways)
         // counts as working: the greatest fixpoint, as in the evaluator.
         if !self.in_progress.insert(NodeRef::Element(e)) {
@@ -217,7 +228,7 @@ impl<'m> Builder<'m> {
         };
         let r = self.or(format!("down:{}", self.model.element(e).name), vec![x, needs_down]);
         self.in_progress.remove(&NodeRef::Element(e));
-        if self.close_loops(mark, NodeRef::Element(e)) {
+        if self.close_loops(mark, NodeRef::Element(e), r) {
             self.down_memo.insert(e, r);
         }
         r
@@ -347,6 +358,9 @@ impl<'m> Builder<'m> {
     /// (RAID with hot spares, cold standby, limited repair crews), solved as a Markov
     /// chain; notes what could not be solved.
     fn dynamic_members(&mut self, g: GroupId) {
+        if !self.dynamics_done.insert(g) {
+            return;
+        }
         let group = self.model.group(g).clone();
         let crews = self.model.repair_crews;
         let n = group.members.len();
@@ -449,6 +463,9 @@ impl<'m> Builder<'m> {
         if let Some(&r) = self.group_memo.get(&g) {
             return r;
         }
+        if let Some(r) = self.loop_value(NodeRef::Group(g)) {
+            return r;
+        }
         if !self.in_progress.insert(NodeRef::Group(g)) {
             self.loop_hits.push(NodeRef::Group(g));
             return Ref::Const(false);
@@ -487,7 +504,7 @@ impl<'m> Builder<'m> {
         let needs = self.req_down(&group.needs, &group.name);
         let r = self.or(format!("group-down:{}", group.name), vec![arrangement, needs]);
         self.in_progress.remove(&NodeRef::Group(g));
-        if self.close_loops(mark, NodeRef::Group(g)) {
+        if self.close_loops(mark, NodeRef::Group(g), r) {
             self.group_memo.insert(g, r);
         }
         r
@@ -499,11 +516,29 @@ impl<'m> Builder<'m> {
     /// under that assumption; memoized, it would be reused where the outer node can fail
     /// (db-1 and db-2 replicating synchronously to each other: db-1's value built inside
     /// db-2's would ignore db-2's failure everywhere else).
-    fn close_loops(&mut self, mark: usize, node: NodeRef) -> bool {
-        let open: Vec<NodeRef> = self.loop_hits.drain(mark..).filter(|&x| x != node).collect();
+    fn close_loops(&mut self, mark: usize, node: NodeRef, value: Ref) -> bool {
+        let mut open: Vec<NodeRef> = self.loop_hits.drain(mark..).filter(|&x| x != node).collect();
+        open.sort_unstable();
+        open.dedup();
         let closed = open.is_empty();
+        if !closed {
+            self.loop_memo.insert(node, (value, open.clone()));
+        }
         self.loop_hits.extend(open);
         closed
+    }
+
+    /// A value built on open loops whose nodes are all still in progress: the same
+    /// assumptions, so the same value (it rests on them again, for the caller).
+    fn loop_value(&mut self, node: NodeRef) -> Option<Ref> {
+        let (r, open) = self.loop_memo.get(&node)?;
+        if !open.iter().all(|n| self.in_progress.contains(n)) {
+            return None;
+        }
+        let r = *r;
+        let open = open.clone();
+        self.loop_hits.extend(open);
+        Some(r)
     }
 
     // --- network reachability ---
