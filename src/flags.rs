@@ -220,10 +220,11 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
     /// Exit 1 when something got worse (new SPOF or finding not accepted by the
-    /// scenario, lower availability, longer simulated worst data loss, a service
-    /// removed). Where the exact analysis did not finish, an availability change the
-    /// certified bounds cannot decide counts as a regression. The simulated longest
-    /// outage is shown but not judged (one run's maximum moves with the random draws).
+    /// scenario, lower availability, a longer simulated worst data loss or data lost
+    /// entirely where something the service depends on changed, a service removed).
+    /// Where the exact analysis did not finish, an availability change the certified
+    /// bounds cannot decide counts as a regression. The simulated longest outage is
+    /// shown but not judged (one run's maximum moves with the random draws).
     #[arg(long)]
     pub fail_on_regression: bool,
     /// Work budget of each version's exact analysis, in seconds of work on the reference

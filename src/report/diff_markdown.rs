@@ -47,7 +47,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
     }
     let _ = writeln!(
         o,
-        "\nAvailability and downtime are the exact static figures (instant failover), or certified bounds where the exact analysis did not finish within `--budget-secs`; *with timings* adds detection and failover times to first order, the figure `spofsim check` judges availability targets on. Data loss and outages are simulated with seed {}, {} replications × {} years. The longest outage is shown, not judged: one run's maximum moves with the random draws. So does the worst data loss, which is judged only where the data's copies, lags, sites or backups changed.",
+        "\nAvailability and downtime are the exact static figures (instant failover), or certified bounds where the exact analysis did not finish within `--budget-secs`; *with timings* adds detection and failover times to first order, the figure `spofsim check` judges availability targets on. Data loss and outages are simulated with seed {}, {} replications × {} years. The longest outage is shown, not judged: one run's maximum moves with the random draws. So does the worst data loss, which is judged only where something the service depends on changed (its elements, groups, backups or data copies).",
         d.simulation.seed, d.simulation.replications, d.simulation.years
     );
     let list = |title: &str, items: Vec<String>, o: &mut String| {

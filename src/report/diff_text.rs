@@ -37,7 +37,7 @@ fn availability(f: &ServiceFigures) -> String {
 fn pp_delta(before: f64, after: f64) -> String {
     let d = (after - before) * 100.0;
     if d != 0.0 && d.abs() < 5e-7 {
-        format!(" ({d:+.3e} pp)")
+        format!(" ({d:+.2e} pp)")
     } else {
         format!(" ({d:+.6} pp)")
     }
@@ -121,7 +121,7 @@ pub fn render(before: &str, after: &str, d: &DesignDiff) -> String {
         };
         // One run's worst loss is judged only where what the data's loss rests on changed.
         let judged = if s.same_data_inputs {
-            "neither is judged: the data's copies, lags, sites and backups are unchanged, so a different worst loss is the random draws"
+            "neither is judged: nothing the service depends on changed (its elements, groups, backups and data copies), so a different worst loss is the random draws"
         } else {
             "the longest outage is not judged"
         };

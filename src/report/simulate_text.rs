@@ -96,13 +96,13 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
         }
         // Total losses have no length: they are counted on their own line below.
         let timed_losses = s.rpo_events - s.total_losses;
-        // Every time the data's primary copy comes back or moves: a restart, a failover,
-        // a restore; those that lost all the data are counted on their own line.
+        // Every promotion of another copy and every restore; those that lost all the
+        // data are counted on their own line.
         let other = if s.total_losses > 0 { "other " } else { "" };
         let changes = if timed_losses == 1 {
-            format!("1 {other}recovery (failover, restart or restore)")
+            format!("1 {other}change of primary or restore")
         } else {
-            format!("{timed_losses} {other}recoveries (failovers, restarts, restores)")
+            format!("{timed_losses} {other}changes of primary and restores")
         };
         if timed_losses > 0 && s.data_lost_secs == 0.0 {
             // Promotions of a synchronous standby, or of a replica that had caught up.

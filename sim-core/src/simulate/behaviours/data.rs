@@ -194,14 +194,19 @@ pub fn data_sets(model: &Model) -> Vec<DataSet> {
     sets
 }
 
-/// Per service (model order): what the data loss of its changes of primary and restores
-/// rests on, as one line of text: each data set the service uses (its copies with their
-/// lag, site and whether they start from the backup) with its backups (interval,
-/// restore, site, success). Two versions of a design with the same line for a service
-/// lose the same data per event by design; a different simulated worst loss between
-/// them is then the random draws, not the change (`spofsim diff` does not judge it).
-/// O(services × data sets × copies).
+/// Per service (model order): everything its simulated data loss can depend on, as
+/// one line of text with names for ids and no source positions: every element and
+/// group in its dependency cone (failure models, settings, members in order: which copy
+/// a cluster promotes, a RAID array's disks, spares and read errors), the backups that
+/// cover any of them, and the data sets it uses (copies with lag, site and whether they
+/// start from the backup; backups with interval, restore, site and success). Two
+/// versions with the same line for a service differ only outside what it depends on; a
+/// different simulated worst loss between them is then the random draws (any change
+/// moves them), not the change, and `spofsim diff` does not judge it. Conservative: a
+/// change to anything in the cone, even one that cannot touch the data, makes the
+/// simulated loss judged. O(services × (cone + data sets × copies)).
 pub fn service_data_inputs(model: &Model) -> Vec<String> {
+    use crate::model::{EdgeKind, NodeRef};
     let circuit = crate::simulate::circuit::Circuit::new(model);
     let sets = data_sets(model);
     let name = |e: Option<ElementId>| e.map_or("-", |e| model.element(e).name.as_str()).to_string();
@@ -236,18 +241,77 @@ pub fn service_data_inputs(model: &Model) -> Vec<String> {
             format!("[{}; backups {}]", copies.join(", "), backups.join(", "))
         })
         .collect();
+    let element_text = |e: &crate::model::Element| {
+        named(model, &format!("{:?}", crate::model::Element { span: Default::default(), ..e.clone() }))
+    };
     (0..model.services.len())
         .map(|s| {
-            let mut used: Vec<&str> = sets
+            let cone = &circuit.service_elements[s];
+            let mut parts: Vec<String> = sets
                 .iter()
                 .zip(&described)
-                .filter(|(set, _)| set.copies.iter().any(|c| circuit.service_elements[s][c.0 as usize]))
-                .map(|(_, d)| d.as_str())
+                .filter(|(set, _)| set.copies.iter().any(|c| cone[c.0 as usize]))
+                .map(|(_, d)| d.clone())
                 .collect();
-            used.sort_unstable();
-            used.join(" ")
+            for e in &model.elements {
+                let backs_cone = || {
+                    crate::model::edge_targets(model, NodeRef::Element(e.id), EdgeKind::Backs)
+                        .into_iter()
+                        .any(|t| matches!(t, NodeRef::Element(t) if cone[t.0 as usize]))
+                };
+                if cone[e.id.0 as usize] || (e.kind == "backup" && backs_cone()) {
+                    parts.push(element_text(e));
+                }
+            }
+            for &g in &circuit.service_groups[s] {
+                let group = model.group(g);
+                parts.push(named(
+                    model,
+                    &format!("{:?}", crate::model::Group { span: Default::default(), ..group.clone() }),
+                ));
+            }
+            parts.sort_unstable();
+            parts.join(" ")
         })
         .collect()
+}
+
+/// `text` (a `Debug` rendering) with every `ElementId(n)` and `GroupId(n)` replaced by
+/// the name it stands for: ids are positions in name order, which any added or removed
+/// element shifts.
+fn named(model: &Model, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("Id(") {
+        let (before, after) = rest.split_at(at + 3);
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        let close = after[digits.len()..].starts_with(')');
+        let which = if before.ends_with("ElementId(") {
+            Some(true)
+        } else if before.ends_with("GroupId(") {
+            Some(false)
+        } else {
+            None
+        };
+        match (which, digits.parse::<u32>().ok().filter(|_| close)) {
+            (Some(element), Some(n)) => {
+                out.push_str(&before[..before.len() - if element { 10 } else { 8 }]);
+                let label = if element {
+                    model.elements.get(n as usize).map(|e| e.name.as_str())
+                } else {
+                    model.groups.get(n as usize).map(|g| g.name.as_str())
+                };
+                out.push_str(&format!("{:?}", label.unwrap_or("?")));
+                rest = &after[digits.len() + 1..];
+            }
+            _ => {
+                out.push_str(before);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The site an element lives at: its own, else its host's (a process on a server).
