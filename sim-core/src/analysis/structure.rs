@@ -17,7 +17,9 @@
 //!   members, each active only if a chain reaches it, so the member that receives is
 //!   the one that forwards.
 //!
-//! Gate counts: O(rounds × nodes) per hop; constants are folded as gates are built.
+//! Gate counts: O(rounds × nodes) per hop; constants are folded as gates are built. A
+//! loop of needs (an ARP bond's probe paths through its own NICs, sync replication both
+//! ways) builds its nodes once per open loop rather than once (`loop_memo`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -110,7 +112,8 @@ struct Builder<'m> {
     battery_memo: BTreeMap<(ElementId, u64), Ref>,
     in_progress: BTreeSet<NodeRef>,
     /// Loops found (a node met while in progress), innermost last: a value built on an
-    /// open loop assumed its node working, so it is not memoized (see [`Builder::down`]).
+    /// open loop assumed its node working, so it goes to `loop_memo`, not the memos
+    /// that hold for every context ([`Builder::close_loops`]).
     loop_hits: Vec<NodeRef>,
     /// Values built on open loops, with the nodes they assumed working: reused while
     /// every one of those is still in progress (the same assumptions give the same
@@ -511,8 +514,8 @@ impl<'m> Builder<'m> {
     }
 
     /// Closes the loops through `node` found since `mark` and says whether the value
-    /// just built for `node` may be memoized: only when it rests on no loop still open
-    /// further up. A value built while an outer node was assumed working is right only
+    /// just built for `node` may be memoized for every context: only when it rests on
+    /// no loop still open further up (else it is kept in `loop_memo` with those loops). A value built while an outer node was assumed working is right only
     /// under that assumption; memoized, it would be reused where the outer node can fail
     /// (db-1 and db-2 replicating synchronously to each other: db-1's value built inside
     /// db-2's would ignore db-2's failure everywhere else).

@@ -99,6 +99,11 @@ pub fn restore_plan(model: &crate::model::Model, covered: &[crate::model::Elemen
     backups(model, &covers)
 }
 
+/// A backup job (an element of this mechanism's kind).
+pub fn is_backup(e: &crate::model::Element) -> bool {
+    e.kind == "backup"
+}
+
 /// The backups whose `of` satisfies `covers`, best first: data backups, then the most
 /// frequent, then the fastest restore (ties by name, as elements are sorted).
 pub fn backups(
@@ -109,7 +114,7 @@ pub fn backups(
     let mut found: Vec<(bool, crate::simulate::BackupPlan)> = model
         .elements
         .iter()
-        .filter(|e| e.kind == "backup")
+        .filter(|e| is_backup(e))
         .filter(|b| {
             crate::model::edge_targets(model, NodeRef::Element(b.id), EdgeKind::Backs)
                 .into_iter()

@@ -175,11 +175,7 @@ impl<'m> Compiled<'m> {
         let data_sets = super::data::data_sets(model);
         let data_services = data_sets
             .iter()
-            .map(|set| {
-                (0..model.services.len())
-                    .filter(|&s| set.copies.iter().any(|c| circuit.service_elements[s][c.0 as usize]))
-                    .collect()
-            })
+            .map(|set| (0..model.services.len()).filter(|&s| set.used_by(&circuit.service_elements[s])).collect())
             .collect();
         let data_choosers = data_sets
             .iter()

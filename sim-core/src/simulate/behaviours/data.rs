@@ -108,6 +108,13 @@ pub struct DataSet {
     pub backups: Backups,
 }
 
+impl DataSet {
+    /// Whether a service whose dependency cone is `cone` (per element) uses this data.
+    pub fn used_by(&self, cone: &[bool]) -> bool {
+        self.copies.iter().any(|c| cone[c.0 as usize])
+    }
+}
+
 /// What a change of primary cost.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Loss {
@@ -247,19 +254,15 @@ pub fn service_data_inputs(model: &Model) -> Vec<String> {
     (0..model.services.len())
         .map(|s| {
             let cone = &circuit.service_elements[s];
-            let mut parts: Vec<String> = sets
-                .iter()
-                .zip(&described)
-                .filter(|(set, _)| set.copies.iter().any(|c| cone[c.0 as usize]))
-                .map(|(_, d)| d.clone())
-                .collect();
+            let mut parts: Vec<String> =
+                sets.iter().zip(&described).filter(|(set, _)| set.used_by(cone)).map(|(_, d)| d.clone()).collect();
             for e in &model.elements {
                 let backs_cone = || {
                     crate::model::edge_targets(model, NodeRef::Element(e.id), EdgeKind::Backs)
                         .into_iter()
                         .any(|t| matches!(t, NodeRef::Element(t) if cone[t.0 as usize]))
                 };
-                if cone[e.id.0 as usize] || (e.kind == "backup" && backs_cone()) {
+                if cone[e.id.0 as usize] || (crate::mechanisms::backup::is_backup(e) && backs_cone()) {
                     parts.push(element_text(e));
                 }
             }
