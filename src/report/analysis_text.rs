@@ -148,9 +148,17 @@ pub fn render(
                             Duration::from_secs(u * SECS_PER_YEAR).human()
                         );
                     }
+                    // Inside a solved Markov chain the detection delay lengthens the
+                    // repair, holding a crew while nobody works on it (pessimistic with
+                    // repair_crews; a cold standby's chain is sensitive to the shape).
+                    let exactness = if r.modules.iter().any(|m| m.contains("repair crew")) {
+                        "exact outside the parts solved with repair crews; inside them detection and repair are one repair that holds a crew, which errs pessimistic"
+                    } else {
+                        "exact"
+                    };
                     let _ = writeln!(
                         out,
-                        "    with detection    {:.6e} unavailability (repairs start when noticed; exact)",
+                        "    with detection    {:.6e} unavailability (repairs start when noticed; {exactness})",
                         t.detected
                     );
                     let _ = writeln!(out, "    failover, restart +{}", failover_text(t));

@@ -30,6 +30,44 @@ fn check(model: &Model) -> Vec<Hit> {
     {
         if !backed_up(model, e.id) {
             out.push(hit(e.span, &e.name, format!("{} holds data that no backup covers", e.name)));
+            continue;
+        }
+        // Restored from a system image only (no data backup covers it): the image's
+        // interval bounds the loss, and the per-backup check below judges data backups only.
+        let mut holders = vec![e.id];
+        holders.extend(req_elements(&e.needs));
+        let covering: Vec<&crate::model::Element> = model
+            .elements
+            .iter()
+            .filter(|b| crate::mechanisms::backup::is_backup(b))
+            .filter(|b| {
+                edge_targets(model, NodeRef::Element(b.id), EdgeKind::Backs)
+                    .iter()
+                    .any(|t| matches!(t, NodeRef::Element(t) if holders.contains(t)))
+            })
+            .collect();
+        if covering.iter().any(|b| text_attr(&b.attrs, "type") == Some("data")) {
+            continue;
+        }
+        let rpo = super::expectations_touching(model, |x| holders.contains(&x))
+            .filter_map(|x| x.max_rpo_secs)
+            .fold(f64::INFINITY, f64::min);
+        let best = covering
+            .iter()
+            .filter_map(|b| secs_attr(&b.attrs, "interval").map(|i| (i, b)))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((interval, b)) = best.filter(|(interval, _)| *interval > rpo) {
+            out.push(hit(
+                e.span,
+                &e.name,
+                format!(
+                    "{} is restored from system backup {} only, every {}, but the RPO target is {}: a restore loses more than allowed",
+                    e.name,
+                    b.name,
+                    Duration::from_secs(interval),
+                    Duration::from_secs(rpo)
+                ),
+            ));
         }
     }
     for b in model.elements.iter().filter(|e| e.kind == "backup") {
@@ -83,6 +121,27 @@ mod tests {
             codes.contains(&"SPOF-L014 db-2/db".to_string()) && codes.contains(&"SPOF-L014 nightly".to_string()),
             "{codes:?}"
         );
+    }
+
+    #[test]
+    fn fires_when_only_a_rare_system_image_covers_a_database_with_an_rpo() {
+        let image = BAD
+            .replace(
+                r#""type": "data", "of": ["db-1/db"], "interval": "1d""#,
+                r#""type": "system", "of": ["db-1"], "interval": "30d""#,
+            )
+            .replace(r#""through": ["db-1"]"#, r#""through": ["db-1/db"]"#);
+        let codes = crate::lints::only("SPOF-L014", &image);
+        assert!(codes.contains(&"SPOF-L014 db-1/db".to_string()), "{codes:?}");
+        // A data backup within the RPO beside the image: the data backup is what restores.
+        let both = image.replace(
+            r#""nightly": {"#,
+            r#""hourly": { "type": "data", "of": ["db-1/db"], "interval": "30m", "restore": "1h" }, "nightly": {"#,
+        );
+        assert!(!crate::lints::only("SPOF-L014", &both).contains(&"SPOF-L014 db-1/db".to_string()));
+        // An image within the RPO is enough.
+        let frequent = image.replace(r#""interval": "30d""#, r#""interval": "30m""#);
+        assert!(!crate::lints::only("SPOF-L014", &frequent).contains(&"SPOF-L014 db-1/db".to_string()));
     }
 
     #[test]

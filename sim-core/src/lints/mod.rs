@@ -13,6 +13,7 @@ mod bond_one_switch;
 mod capacity_without_draws;
 mod cluster_fencing;
 mod cluster_quorum;
+mod cluster_storage_undeclared;
 mod connection_pool;
 mod dns_no_check;
 mod dr_rto;
@@ -158,6 +159,7 @@ pub static LINTS: &[&Lint] = &[
     &arp_all_targets::LINT,
     &serves_only_from_backup::LINT,
     &ats_transfer::LINT,
+    &cluster_storage_undeclared::LINT,
 ];
 
 /// The first (by name) group other than `bond` with two or more members that holds

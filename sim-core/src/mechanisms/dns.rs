@@ -420,6 +420,8 @@ pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::s
         // Route 53 failover routing answers the primary whenever its check passes.
         preempt: behaviour == Behaviour::Switchover
             && g.members.iter().all(|&m| model.element(m).site.and_then(|s| model.element(s).dr_rto_secs).is_none()),
+        // The takeover is the TTL running out in clients' caches.
+        takeover_is_client_caches: behaviour == Behaviour::Switchover,
         // Its checkers probe from the internet, where the clients are: a site they
         // cannot reach is dropped (all answers) or failed over from (single answer).
         checked_from_entries: g

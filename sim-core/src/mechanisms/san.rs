@@ -44,11 +44,14 @@ impl Spec for HbaSpec {
     };
 
     fn lower(&self, cx: &mut LowerCx) {
-        let Some(me) = cx.me_element() else { return };
-        // Attached, not needed: the server needs its storage through the HBA.
-        if let Some(server) = cx.resolve_element(&self.server, &["server"], "an HBA's server") {
-            cx.attach(server, me);
+        if cx.me_element().is_none() {
+            return;
         }
+        // Neither attached nor needed: the server needs its storage through the HBA
+        // (its multipath group), and Fibre Channel carries no IP, so the fabric is no
+        // path for the server's network traffic, heartbeats or acknowledgements
+        // (docs/SEMANTICS.md §2: a server's closure is its processes and NICs).
+        let _ = cx.resolve_element(&self.server, &["server"], "an HBA's server");
         if let Some(w) = &self.wwn {
             cx.attr("wwn", Attr::Text(w.clone()));
         }

@@ -469,12 +469,14 @@ impl Evaluator<'_> {
         let mut furthest: Option<usize> = Some(0);
         loop {
             let holder_of = |g: GroupId| global.iter().position(|x| x.0 == g).map(|k| global[k].1[pick[k]]);
+            // A member holding one group forwards, even where it is another's standby
+            // (RFC 5798 §4.2: each router master for one virtual router, backup for
+            // the other).
+            let holders: Vec<ElementId> = global.iter().zip(&pick).map(|((_, members), &k)| members[k]).collect();
             let standbys: Vec<ElementId> = global
                 .iter()
-                .zip(&pick)
-                .flat_map(|((_, members), &k)| {
-                    members.iter().enumerate().filter(move |&(i, _)| i != k).map(|(_, &m)| m)
-                })
+                .flat_map(|(_, members)| members.iter().copied())
+                .filter(|m| !holders.contains(m))
                 .collect();
             let mut layer: Vec<(ElementId, Vec<ElementId>)> =
                 local_choices(svc.from).into_iter().map(|idle| (svc.from, idle)).collect();

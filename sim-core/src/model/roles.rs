@@ -192,10 +192,14 @@ pub fn holder_choices(model: &Model, net: &NetworkIndex) -> Option<Vec<Vec<(Grou
 }
 
 /// The members that choice `choice` stops forwarding: of each of its groups, every
-/// member but the holder. A blocked member that does not forward (a bond's idle NIC)
-/// carries nothing at all ([`NetworkIndex::closure_except`]).
+/// member but the holder, unless it holds another group of the choice (a router that
+/// is master for one virtual router and backup for another forwards: RFC 5798 §4.2,
+/// "Sample Configuration 2"; a backup refuses only its own group's addresses,
+/// §6.4.2). A blocked member that does not forward (a bond's idle NIC) carries nothing
+/// at all ([`NetworkIndex::closure_except`]). May repeat a member.
 pub fn standbys<'a>(model: &'a Model, choice: &'a [(GroupId, ElementId)]) -> impl Iterator<Item = ElementId> + 'a {
-    choice.iter().flat_map(move |&(g, holder)| model.group(g).members.iter().copied().filter(move |&m| m != holder))
+    let holds = move |m: ElementId| choice.iter().any(|&(_, h)| h == m);
+    choice.iter().flat_map(move |&(g, _)| model.group(g).members.iter().copied().filter(move |&m| !holds(m)))
 }
 
 /// Per element: whether choice `choice` stops it forwarding ([`standbys`]).

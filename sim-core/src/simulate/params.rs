@@ -37,6 +37,8 @@ pub struct GroupParams {
     pub takeover_secs: f64,
     pub sees: Visibility,
     pub preempt: bool,
+    /// [`crate::simulate::SimProfile::takeover_is_client_caches`].
+    pub takeover_is_client_caches: bool,
     /// Per member: the DR recovery time of its site (0 when none).
     pub dr_rto_secs: Vec<f64>,
     /// Per member: (link, far end) of each of its network links, for local-link detectors.
@@ -390,6 +392,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         takeover_secs,
         sees,
         preempt: profile.preempt,
+        takeover_is_client_caches: profile.takeover_is_client_caches,
         dr_rto_secs,
         local_links,
         rebuild_secs: rebuild.rebuild_secs,
@@ -416,7 +419,10 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         fences: profile.fences,
         listens_before_claiming: profile.listens_before_claiming,
         votes,
-        peers_networked: networked && !ideal,
+        // An ideal run keeps the switchover of a group with preconditions (to play
+        // them); its peers must then see a partition too, or a cut-off active that
+        // lost its quorum would keep the role for the whole partition.
+        peers_networked: networked && (!ideal || g.takeover_requires.is_some()),
         peers_same_segment: profile.peers_same_segment,
         cold: profile.cold_standby,
         track: g.track.clone(),

@@ -50,6 +50,11 @@ pub struct SimProfile {
     pub host_local: bool,
     /// The preferred member takes its role back on return (VRRP `preempt`).
     pub preempt: bool,
+    /// The takeover is clients' caches running out (a single-answer GSLB's TTL): the
+    /// member that served, back and working before they do, ends the outage, since
+    /// clients still holding its answer reach it (RFC 1034 §3.6: a cached answer is
+    /// used until its TTL expires, whatever happened to the address meanwhile).
+    pub takeover_is_client_caches: bool,
     /// Share: a member is healthy only while the entries of the services through the
     /// group reach it (an all-answer GSLB's checkers probe from the internet), not merely
     /// while it works.
@@ -99,6 +104,7 @@ impl SimProfile {
             standby_blocks_transit: false,
             host_local: false,
             preempt: false,
+            takeover_is_client_caches: false,
             checked_from_entries: false,
             peers_same_segment: false,
             counts_split_brain: false,

@@ -371,8 +371,11 @@ fn a_cold_takeover_without_replication_restores_the_last_backup() {
 /// Issue 15 §1: a group's standby members are its own business. The same design, with a
 /// copy of one group under another name that no service uses, must simulate to the
 /// same figures. Copies of kinds whose standby only leaves their own tier (GSLB, DNS,
-/// clusters, pools) get much slower timings, so a leak between groups would show; a
-/// copy of a gateway group (whose backup forwards nothing for anyone) is verbatim.
+/// clusters, pools) get much slower timings, so a leak between groups would show. A
+/// copy of a gateway group is verbatim: with other timers its master, during its own
+/// elections, is a router the original holds as backup, and a router that is master
+/// of any virtual router forwards (RFC 5798 §4.2), so the figures may rightly change
+/// (`a_second_vrrp_group_over_the_balancers_leaves_the_pool_alone` covers its timers).
 #[test]
 fn an_unused_copy_of_a_group_changes_nothing() {
     let mut compared = 0;
@@ -401,6 +404,45 @@ fn an_unused_copy_of_a_group_changes_nothing() {
         }
     }
     assert!(compared >= 80, "only {compared} groups copied");
+}
+
+/// Issue 15 §1, found by an independent trial: a pool checked by a VRRP pair of
+/// balancers, beside a second VRRP group over the same two balancers that no service
+/// uses. With opposite priorities (RFC 5798 §4.2, "Sample Configuration 2") the
+/// service was down all year, because the master of the pool's group was a backup in
+/// the other and its checks reached nothing; with a slower advert interval in the
+/// other group, the failover took that group's 10.8 s instead of 3.6 s. Each variant
+/// must give the drill exactly the pool group's Master_Down_Interval, 3 × 1 s +
+/// (256 − 100) / 256 s (RFC 5798 §6.1).
+#[test]
+fn a_second_vrrp_group_over_the_balancers_leaves_the_pool_alone() {
+    let text = |other: &str| {
+        format!(
+            r#"{{ "name": "two-vrids",
+             "defaults": {{ "link": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }} }},
+             "components": {{ "internet": {{ "kind": "entry" }}, "sw": {{ "kind": "switch" }},
+               "lb-1": {{ "kind": "load-balancer" }}, "lb-2": {{ "kind": "load-balancer" }},
+               "web-1": {{ "kind": "server", "nics": ["sw"], "runs": ["web"] }},
+               "web-2": {{ "kind": "server", "nics": ["sw"], "runs": ["web"] }} }},
+             "links": [ {{ "between": ["internet", "lb-1"] }}, {{ "between": ["internet", "lb-2"] }},
+                        {{ "between": ["lb-1", "sw"] }}, {{ "between": ["lb-2", "sw"] }} ],
+             "groups": {{ "vip-a": {{ "kind": "vrrp", "members": ["lb-1", "lb-2"] }},
+               "pool": {{ "kind": "lb-pool", "balancer": "vip-a", "members": ["web-1/web", "web-2/web"], "check": {{ "type": "tcp" }} }}
+               {other} }},
+             "services": {{ "shop": {{ "from": "internet", "through": ["vip-a", "pool"] }} }},
+             "drills": [ {{ "fail": "lb-1", "at": "10d", "for": "1h" }} ] }}"#
+        )
+    };
+    let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal: false };
+    let master_down = 3.0 + (256.0 - 100.0) / 256.0;
+    for other in [
+        "",
+        r#", "vip-b": { "kind": "vrrp", "members": ["lb-2", "lb-1"] }"#,
+        r#", "vip-b": { "kind": "vrrp", "members": ["lb-1", "lb-2"], "advert_interval": "3s" }"#,
+    ] {
+        let s = &simulate(&model(&text(other)), &options).services[0];
+        assert_eq!((s.outages, s.max_outage_secs), (1, master_down), "with {other:?}");
+    }
 }
 
 /// Issue 15 §8: on random multi-tier designs with every timing on (default failover
@@ -839,5 +881,69 @@ fn a_tier_naming_a_vrrp_backup_reaches_its_own_address() {
         let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal };
         let mut compiled = Compiled::new(&model, options);
         assert_eq!(crate::simulate::failure_set_downtime(&mut compiled, &[], 3600.0), [0.0], "ideal {ideal}");
+    }
+}
+
+/// Found by an independent trial: an active-standby cluster with a failover
+/// precondition (`require`) or a fencing device, whose active node is cut off by a
+/// partition while it runs. db-b and the witness hold 2 of 3 votes and the
+/// precondition works, so the takeover happens: instantly in an `--ideal` run (no
+/// outage), after deadtime + takeover (10 s + 30 s) in a normal one. The ideal run was
+/// down for the whole 4 h partition.
+#[test]
+fn a_partitioned_active_is_replaced_when_the_takeover_may_run() {
+    let text = |extra: &str| {
+        format!(
+            r#"{{ "name": "part",
+             "defaults": {{ "link": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }} }},
+             "components": {{ "internet": {{ "kind": "entry" }}, "edge-a": {{ "kind": "router" }}, "edge-b": {{ "kind": "router" }},
+               "db-a": {{ "kind": "server", "nics": ["edge-a"], "runs": ["db"] }},
+               "db-b": {{ "kind": "server", "nics": ["edge-b"], "runs": ["db"] }},
+               "witness": {{ "kind": "quorum-device" }}, "cp": {{ "kind": "server" }} }},
+             "links": [ {{ "between": ["internet", "edge-a"] }}, {{ "between": ["internet", "edge-b"] }},
+                        {{ "between": ["edge-a", "edge-b"] }}, {{ "between": ["witness", "edge-a"] }},
+                        {{ "between": ["witness", "edge-b"] }} ],
+             "groups": {{ "orders-db": {{ "kind": "cluster", "mode": "active-standby", "members": ["db-a/db", "db-b/db"],
+                                        "quorum": "witness" {extra} }} }},
+             "services": {{ "orders": {{ "from": "internet", "through": ["orders-db"] }} }},
+             "drills": [ {{ "fail": "edge-a", "at": "1h", "for": "4h" }} ] }}"#
+        )
+    };
+    for extra in ["", r#", "require": ["cp"]"#, r#", "fencing": {}"#, r#", "fencing": { "device": "cp" }"#] {
+        let m = model(&text(extra));
+        for (ideal, expected) in [(true, (0, 0.0)), (false, (1, 40.0))] {
+            let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal };
+            let s = &simulate(&m, &options).services[0];
+            assert_eq!((s.outages, s.max_outage_secs), expected, "ideal {ideal} with {extra:?}");
+        }
+    }
+}
+
+/// Found by an independent trial: a single-answer GSLB (TTL 300 s, checks every 5 s,
+/// fall 2) whose first member is down for less than detection + TTL. Clients still
+/// holding its answer reach it again once it works (RFC 1034 §3.6), and those that
+/// re-resolved got the healthy second member: the outage ends when the member is back,
+/// not when the TTL runs out. Down 30 s → out 30 s (it was 310 s); 200 s → 200 s; down
+/// for an hour → 10 s + 300 s, the clients' caches moving them off first.
+#[test]
+fn a_gslb_member_back_within_the_ttl_ends_the_outage() {
+    let text = |secs: u32| {
+        format!(
+            r#"{{ "name": "gslb-short",
+             "defaults": {{ "link": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }} }},
+             "components": {{ "internet": {{ "kind": "entry" }}, "sw-1": {{ "kind": "switch" }}, "sw-2": {{ "kind": "switch" }},
+               "web-1": {{ "kind": "server", "nics": ["sw-1"], "runs": ["web"] }},
+               "web-2": {{ "kind": "server", "nics": ["sw-2"], "runs": ["web"] }} }},
+             "links": [ {{ "between": ["internet", "sw-1"] }}, {{ "between": ["internet", "sw-2"] }} ],
+             "groups": {{ "name": {{ "kind": "gslb", "members": ["web-1/web", "web-2/web"], "ttl": "300s",
+                                    "check": {{ "type": "tcp", "interval": "5s", "fall": 2, "rise": 3 }} }} }},
+             "services": {{ "svc": {{ "from": "internet", "through": ["name"] }} }},
+             "drills": [ {{ "fail": "web-1", "at": "30d", "for": "{secs}s" }} ] }}"#
+        )
+    };
+    let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal: false };
+    for (down, outage) in [(30, 30.0), (200, 200.0), (3600, 310.0)] {
+        let s = &simulate(&model(&text(down)), &options).services[0];
+        assert_eq!((s.outages, s.max_outage_secs), (1, outage), "web-1 down {down} s");
     }
 }

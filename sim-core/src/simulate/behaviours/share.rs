@@ -87,9 +87,13 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.checks_reach(&checkers, m)
     }
 
-    /// Some checker reaches `target` through carrying devices other than the entry.
+    /// Some checker reaches `target` through carrying devices other than the entry. The
+    /// checkers are their group's acting masters and the target is checked for working
+    /// by the caller, so both need only work: a balancer that is a backup in another
+    /// group over the same devices (RFC 5798 §4.2, "Sample Configuration 2") still
+    /// checks for the group it is master of.
     pub(in crate::simulate) fn checks_reach(&mut self, checkers: &[ElementId], target: ElementId) -> bool {
-        self.reach_in_data_centre(checkers, target, false)
+        self.reach_in_data_centre(checkers, target, true)
     }
 
     /// `sources` reach `target` through carrying devices other than the entry (never

@@ -348,7 +348,19 @@ impl<'c, 'm> Sim<'c, 'm> {
             if want != st.excluding[i] {
                 self.groups[j].excluding[i] = want;
                 if blocks_transit {
-                    self.set_transit_blocked(m.0, want);
+                    // Blocked while some group holds it as standby and none as master.
+                    let blocked = |(standby, master): (u32, u32)| standby > 0 && master == 0;
+                    let counts = &mut self.standby_in[m.0 as usize];
+                    let was = blocked(*counts);
+                    if want {
+                        *counts = (counts.0 + 1, counts.1 - 1);
+                    } else {
+                        *counts = (counts.0 - 1, counts.1 + 1);
+                    }
+                    let now = blocked(*counts);
+                    if now != was {
+                        self.set_transit_blocked(m.0, now);
+                    }
                 }
             }
         }
@@ -474,7 +486,11 @@ impl<'c, 'm> Sim<'c, 'm> {
             // Still detecting, and the active is back (a stall shorter than the
             // deadtime, such as a 5 s multipath switch): no failover after all.
             if let Some(a) = self.groups[j].window_from {
-                if self.now < self.groups[j].detect_until && self.may_take_back(j, a) {
+                // Clients still holding the answer for the member that served reach it
+                // again once it works, however long their caches have left to run.
+                let caches_still_point_back =
+                    p.takeover_is_client_caches && self.groups[j].switching_to.is_none_or(|t| p.dr_rto_secs[t] <= 0.0);
+                if (self.now < self.groups[j].detect_until || caches_still_point_back) && self.may_take_back(j, a) {
                     self.call_off_window(j, a);
                 } else if self.groups[j].switching_to.is_some_and(|t| p.dr_rto_secs[t] > 0.0)
                     && !self.groups[j].awaiting_requires

@@ -112,13 +112,16 @@ impl<'c, 'm> Sim<'c, 'm> {
         // Network failovers (bonds, gateways, multipath) reach services through paths,
         // not needs: groups no service needs directly, whose standby forwards nothing.
         // Prefer one whose members are in this service's cone (its own bond), then any
-        // (a gateway pair on the path). A group nothing uses is never to blame.
+        // (a gateway pair on the path). A group nothing uses is never to blame, nor one
+        // whose election holds back no working member (its standby is master of
+        // another group over the same devices, and forwards).
         let failing_over = |j: usize| {
             let st = &self.groups[j];
             cx.groups[j].behaviour == Behaviour::Switchover
                 && cx.groups[j].blocks_transit
                 && (st.window || st.promote_pending)
                 && !cx.circuit.needed[j]
+                && cx.model.groups[j].members.iter().any(|m| self.value[m.0 as usize] && !self.carries(*m))
         };
         let mut network = (0..cx.groups.len()).filter(|&j| failing_over(j));
         let chosen = network.clone().find(own).or_else(|| network.find(|j| !cx.groups[*j].host_local));

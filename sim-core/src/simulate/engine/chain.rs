@@ -259,19 +259,19 @@ impl<'c, 'm> Sim<'c, 'm> {
         for &m in &standbys {
             self.transit_blocked[m as usize] += 1;
         }
-        // The chosen holder carries, whichever member its group's own election holds
+        // The chosen holders carry, whichever member their groups' own elections hold
         // off now (an ideal bond keeps its first working NIC, which need not be the
-        // one that serves).
-        let lifted: Vec<u32> = choice
+        // one that serves): the live block of a member is one, whatever its reasons.
+        let mut lifted: Vec<u32> = choice
             .iter()
-            .filter(|&&(g, holder)| {
-                let j = g.0 as usize;
-                let i = cx.model.groups[j].members.iter().position(|&m| m == holder);
-                cx.groups[j].blocks_transit
-                    && i.is_some_and(|i| self.groups[j].excluding.get(i).copied().unwrap_or(false))
-            })
             .map(|&(_, holder)| holder.0)
+            .filter(|&h| {
+                let (standby, master) = self.standby_in[h as usize];
+                standby > 0 && master == 0
+            })
             .collect();
+        lifted.sort_unstable();
+        lifted.dedup();
         for &m in &lifted {
             self.transit_blocked[m as usize] -= 1;
         }

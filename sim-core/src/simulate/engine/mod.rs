@@ -308,9 +308,16 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     pub(in crate::simulate) transfer_until: Vec<Option<f64>>,
     pub(in crate::simulate) transfer_token: Vec<u32>,
     pub(in crate::simulate) value: Vec<bool>,
-    /// Per element: how many transit-blocking groups hold it as standby, plus STP
-    /// domains it is reconverging in. Above zero it forwards nobody's traffic.
+    /// Per element: one if transit-blocking groups hold it as standby and none as
+    /// master, plus STP domains it is reconverging in. Above zero it forwards nobody's
+    /// traffic.
     pub(in crate::simulate) transit_blocked: Vec<u32>,
+    /// Per element: (transit-blocking groups that hold it as standby, those in which it
+    /// holds the role). A router that is master for one virtual router and backup for
+    /// another forwards (RFC 5798 §4.2, "Sample Configuration 2": a backup refuses only
+    /// its own group's virtual addresses, §6.4.2), so the groups' states are kept per
+    /// (group, member) in `GroupState::excluding` and only summed here.
+    pub(in crate::simulate) standby_in: Vec<(u32, u32)>,
     /// Per element: STP domains it is reconverging in.
     pub(in crate::simulate) reconverging: Vec<u32>,
     pub(in crate::simulate) battery_since: Vec<Option<f64>>,
@@ -500,6 +507,17 @@ impl<'c, 'm> Sim<'c, 'm> {
             transfer_token: vec![0; n],
             value: vec![false; nodes],
             transit_blocked: vec![0; n],
+            standby_in: {
+                let mut counts = vec![(0u32, 0u32); n];
+                for (j, g) in model.groups.iter().enumerate() {
+                    if cx.groups[j].blocks_transit {
+                        for m in &g.members {
+                            counts[m.0 as usize].1 += 1;
+                        }
+                    }
+                }
+                counts
+            },
             reconverging: vec![0; n],
             battery_since: vec![None; n],
             battery_token: vec![0; n],
