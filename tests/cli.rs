@@ -1004,7 +1004,7 @@ fn crews_shared_across_solved_parts_are_noted() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("note: repair_crews = 1:")
-            && run.stdout.contains("(2 here) is given all 1 crew(s) to itself")
+            && run.stdout.contains("each of the 2 parts solved as Markov chains is given all 1 crew(s) to itself")
             && run.stdout.contains("errs pessimistic"),
         "{}",
         run.stdout

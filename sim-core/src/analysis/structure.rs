@@ -481,12 +481,12 @@ impl<'m> Builder<'m> {
             let first = self.model.element(group.members[0]).name.clone();
             self.tree.notes.push(if t.preempts {
                 format!(
-                    "{}: its takeover needs preconditions, counted as needed whenever {first} is down: pessimistic, since a takeover done before a precondition failed needs it no more; the error is at most P({first} down and a precondition down); `spofsim simulate --ideal` measures it",
+                    "{}: its takeover needs preconditions, counted as needed whenever {first} is down: pessimistic, since a takeover done before a precondition failed needs it no more; the error is at most P({first} down and a precondition down); a member that works but is cut off by a partition is not counted as down, so a precondition failing then is missed (optimistic, by at most P({first} cut off and a precondition down)); `spofsim simulate --ideal` measures both",
                     group.name
                 )
             } else {
                 format!(
-                    "{}: its takeover needs preconditions and it does not fail back, so which member is active is not known statically; a precondition is counted as needed whenever any member is down: pessimistic, by at most P(a member down and a precondition down); `spofsim simulate --ideal` measures it",
+                    "{}: its takeover needs preconditions and it does not fail back, so which member is active is not known statically; a precondition is counted as needed whenever any member is down: pessimistic, by at most P(a member down and a precondition down); a member that works but is cut off by a partition is not counted as down, so a precondition failing then is missed (optimistic, by at most P(a member cut off and a precondition down)); `spofsim simulate --ideal` measures both",
                     group.name
                 )
             });
@@ -1152,8 +1152,13 @@ impl<'m> Builder<'m> {
                 .iter()
                 .any(|&m| self.net.closure(m).iter().any(|v| !self.net.adjacency[v.0 as usize].is_empty()));
             if need >= 2 && networked {
+                let measured = if crate::mechanisms::profile(self.model, group).checked_from.is_some() {
+                    "; `spofsim simulate` (not `--ideal`) takes a member its balancer cannot reach out of rotation"
+                } else {
+                    ""
+                };
                 self.tree.notes.push(format!(
-                    "{} {} needs {need} members: a member that works counts even where no chain reaches it (cut off from the tier before), so the figure can be optimistic where the network can split the members; `spofsim simulate` takes a pool member its balancer cannot reach out of rotation",
+                    "{} {} needs {need} members: a member that works counts even where no chain reaches it (cut off from the tier before), so the figure can be optimistic where the network can split the members{measured}",
                     group.kind, group.name
                 ));
             }
@@ -1161,7 +1166,7 @@ impl<'m> Builder<'m> {
         let mut tier_terms: Vec<(String, Ref)> = Vec::new();
         let mut hop_cuts: Vec<(String, Vec<Ref>)> = Vec::new();
         for choice in &choices {
-            let blocked = crate::model::roles::blocked_by(self.model, choice);
+            let blocked = crate::model::roles::blocked_by(self.model, choice, &svc.through);
             let suffix = if choices.len() > 1 {
                 let holders: Vec<&str> = choice.iter().map(|&(_, h)| self.model.element(h).name.as_str()).collect();
                 format!("@{}", holders.join(","))
@@ -1264,8 +1269,13 @@ impl<'m> Builder<'m> {
         // sharing one crew: 15.55 % unavailability against 10.52 % reported).
         let modules = self.tree.modules.len();
         if let Some(c) = self.model.repair_crews.filter(|_| others > 0 || modules > 1) {
+            let shared = if modules > 1 {
+                format!(", and each of the {modules} parts solved as Markov chains is given all {c} crew(s) to itself")
+            } else {
+                String::new()
+            };
             self.tree.notes.push(format!(
-                "repair_crews = {c}: outside the parts solved as Markov chains every repair is taken to start at once, and each part solved as a Markov chain ({modules} here) is given all {c} crew(s) to itself; when failures overlap a crew may be busy elsewhere, so the figure is optimistic by up to the share of downtime spent waiting for a crew; `spofsim simulate` queues repairs for the whole design"
+                "repair_crews = {c}: outside the parts solved as Markov chains every repair is taken to start at once{shared}; when failures overlap a crew may be busy elsewhere, so the figure is optimistic by up to the share of downtime spent waiting for a crew; `spofsim simulate` queues repairs for the whole design"
             ));
         }
         Ok(ServiceTree {

@@ -8,10 +8,10 @@ pub static LINT: Lint = Lint {
     code: "SPOF-L014",
     name: "backups",
     severity: Severity::Warning,
-    summary: "Data has no backup, or the backup interval exceeds the RPO target.",
+    summary: "Data has no backup, or the backup that restores it runs less often than the RPO target.",
     rationale: "NIST SP 800-34 Rev. 1 §3.2.1: the RPO is the point to which data can be recovered given the most recent backup, so the backup interval bounds how much data a restore loses; §3.4.2: back up regularly. Redundancy is no backup: RAID guards against drive failures only (§5.1.2) and loses data when more disks fail than it tolerates, as in a rebuild window (md(4), 'RECOVERY').",
     fix: "Add a data backup covering the database (or its host), with an interval within the RPO target.",
-    example: r#""nightly": { "type": "data", "of": ["db-1/db"], "interval": "1d", "restore": "2h", "stored_at": "vault" }"#,
+    example: r#""nightly": { "type": "data", "of": ["db-1/db"], "interval": "1h", "restore": "2h", "stored_at": "vault" }"#,
     check,
 };
 

@@ -71,7 +71,6 @@ fn check(model: &Model) -> Vec<Hit> {
                 && g.members.iter().all(|&m| crate::mechanisms::server::holds_data(model.element(m)))
                 && text_attr(&g.attrs, "sharing") != Some("shared-nothing")
                 && crate::model::edge_targets(model, NodeRef::Group(g.id), EdgeKind::Storage).is_empty()
-                && !g.members.iter().any(|m| replicated.contains(m))
         })
         .filter_map(|g| {
             // Members that all stand on one array share storage the design does declare.
@@ -79,13 +78,15 @@ fn check(model: &Model) -> Vec<Hit> {
             if under[0].iter().any(|s| under[1..].iter().all(|u| u.contains(s))) {
                 return None;
             }
-            // Only members at one site are taken to share a copy; one at a site no other
-            // member is at restores the backup when it takes over (cold DR), as declared.
+            // A member no replication names is taken to share the copy of a member at its
+            // site; one at a site no other member is at restores the backup when it takes
+            // over (cold DR), as declared.
             let site = |m: ElementId| crate::simulate::data::site_of(model, m);
             let sharing: Vec<&str> = g
                 .members
                 .iter()
-                .filter(|&&m| g.members.iter().filter(|&&o| site(o) == site(m)).count() >= 2)
+                .filter(|&&m| !replicated.contains(&m) && !super::req_elements(&model.element(m).needs).iter().any(|h| replicated.contains(h)))
+                .filter(|&&m| g.members.iter().any(|&o| o != m && site(o) == site(m)))
                 .map(|&m| model.element(m).name.as_str())
                 .collect();
             (!sharing.is_empty()).then(|| {
@@ -93,9 +94,9 @@ fn check(model: &Model) -> Vec<Hit> {
                     g.span,
                     &g.name,
                     format!(
-                        "{}: nothing says where the data of {} lives (no \"storage\", no replication between them): \
-                         spofsim takes them to share one copy, so a failover between them loses no data and no storage \
-                         under it fails",
+                        "{}: nothing says where the data of {} lives (no \"storage\", and no replication names them): \
+                         spofsim takes each to share the copy of a member at its site, so a failover between them loses \
+                         no data and no storage under the copy fails",
                         g.name,
                         sharing.join(", ")
                     ),
@@ -130,6 +131,25 @@ mod tests {
             r#"}, "repl": { "kind": "replication", "from": "db-1/db", "to": ["db-2/db"], "mode": "async" } } }"#,
         );
         assert!(only("SPOF-L035", &replication).is_empty(), "{:?}", only("SPOF-L035", &replication));
+        // A third member that no replication names still shares a copy unstated.
+        let third = replication
+            .replace(
+                r#""san": { "kind": "storage-array" }"#,
+                r#""san": { "kind": "storage-array" }, "db-3": { "kind": "server", "runs": ["db"] }"#,
+            )
+            .replace(r#""members": ["db-1/db", "db-2/db"]"#, r#""members": ["db-1/db", "db-2/db", "db-3/db"]"#);
+        assert_eq!(only("SPOF-L035", &third), ["SPOF-L035 db"]);
+        // Replication from one member to a copy outside the cluster leaves the other unstated.
+        let outside = BAD
+            .replace(
+                r#""san": { "kind": "storage-array" }"#,
+                r#""san": { "kind": "storage-array" }, "dr": { "kind": "server", "runs": ["db"] }"#,
+            )
+            .replace(
+                r#"} } }"#,
+                r#"}, "repl": { "kind": "replication", "from": "db-1/db", "to": ["dr/db"], "mode": "async" } } }"#,
+            );
+        assert_eq!(only("SPOF-L035", &outside), ["SPOF-L035 db"]);
         // Both hosts on the same array through their multipath groups: storage is declared.
         let hosts_on_san = BAD
             .replace(

@@ -404,7 +404,8 @@ fn probe_depths(cx: &LowerCx, check: Option<&CheckSpec>) -> Vec<u32> {
 }
 
 /// Simulated timing: round robin keeps handing out a dead address (its share fails);
-/// single-answer GSLB switches after check + TTL, and answers its first site again once
+/// single-answer GSLB switches after check + TTL (or the outage ends sooner, when the
+/// member that served is back: clients still holding its answer reach it), and answers its first site again once
 /// that site is healthy (fail-back, with no outage: clients still holding the other
 /// answer reach a working site), except towards a DR site, whose failback is a planned
 /// operation; all-answer GSLB shares.

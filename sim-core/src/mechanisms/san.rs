@@ -51,7 +51,9 @@ impl Spec for HbaSpec {
         // (its multipath group), and Fibre Channel carries no IP, so the fabric is no
         // path for the server's network traffic, heartbeats or acknowledgements
         // (docs/SEMANTICS.md §2: a server's closure is its processes and NICs).
-        let _ = cx.resolve_element(&self.server, &["server"], "an HBA's server");
+        if cx.resolve_element(&self.server, &["server"], "an HBA's server").is_some() {
+            cx.attr("server", Attr::Text(self.server.value.clone()));
+        }
         if let Some(w) = &self.wwn {
             cx.attr("wwn", Attr::Text(w.clone()));
         }
@@ -224,6 +226,24 @@ impl Spec for MultipathSpec {
                 "list the server's HBAs in \"hbas\"",
             );
             return;
+        }
+        for spec in &self.hbas {
+            let Some(h) = hbas.iter().copied().find(|&h| cx.builder.model.element(h).name == spec.value) else {
+                continue;
+            };
+            let in_server = crate::model::text_attr(&cx.builder.model.element(h).attrs, "server").map(str::to_string);
+            if in_server.as_deref().is_some_and(|s| s != self.server.value) {
+                cx.warn(
+                    spec.span,
+                    format!(
+                        "HBA {} is in server {}, not in {}: its paths carry another server's I/O",
+                        spec.value,
+                        in_server.unwrap_or_default(),
+                        self.server.value
+                    ),
+                    "list the HBAs of the multipath's own server",
+                );
+            }
         }
         if hbas.len() == 1 {
             cx.warn(

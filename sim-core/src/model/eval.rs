@@ -469,13 +469,22 @@ impl Evaluator<'_> {
         let mut furthest: Option<usize> = Some(0);
         loop {
             let holder_of = |g: GroupId| global.iter().position(|x| x.0 == g).map(|k| global[k].1[pick[k]]);
-            // A member holding one group forwards, even where it is another's standby
-            // (RFC 5798 §4.2: each router master for one virtual router, backup for
-            // the other).
-            let holders: Vec<ElementId> = global.iter().zip(&pick).map(|((_, members), &k)| members[k]).collect();
+            // A member holding a group the service passes through forwards, even where
+            // it is another's standby (RFC 5798 §4.2: each router master for one
+            // virtual router, backup for the other); holding a group the service does
+            // not name frees nothing (its own election decides who holds it).
+            let holders: Vec<ElementId> = global
+                .iter()
+                .zip(&pick)
+                .filter(|((g, _), _)| svc.through.contains(&NodeRef::Group(*g)))
+                .map(|((_, members), &k)| members[k])
+                .collect();
             let standbys: Vec<ElementId> = global
                 .iter()
-                .flat_map(|(_, members)| members.iter().copied())
+                .zip(&pick)
+                .flat_map(|((_, members), &k)| {
+                    members.iter().enumerate().filter(move |&(i, _)| i != k).map(|(_, &m)| m)
+                })
                 .filter(|m| !holders.contains(m))
                 .collect();
             let mut layer: Vec<(ElementId, Vec<ElementId>)> =
@@ -733,6 +742,12 @@ mod tests {
             })
             .map(|g| &g.members)
             .collect();
+        let is_tier: Vec<bool> = exclusive
+            .iter()
+            .map(|members| {
+                svc.through.iter().any(|t| matches!(t, NodeRef::Group(g) if model.group(*g).members == **members))
+            })
+            .collect();
         let product = exclusive.iter().try_fold(1usize, |acc, m| acc.checked_mul(m.len()))?;
         if product > limit {
             return None;
@@ -746,6 +761,10 @@ mod tests {
                 holders.push(members[pick]);
                 standbys.extend(members.iter().enumerate().filter(|&(i, _)| i != pick).map(|(_, &m)| m));
             }
+            // The holder of a tier group forwards, whatever else holds it as standby.
+            let tier_holders: Vec<ElementId> =
+                holders.iter().zip(&is_tier).filter(|(_, &t)| t).map(|(&h, _)| h).collect();
+            standbys.retain(|m| !tier_holders.contains(m));
             let mut layer = vec![svc.from];
             let mut carried = true;
             for &tier in &svc.through {

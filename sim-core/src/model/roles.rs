@@ -191,21 +191,33 @@ pub fn holder_choices(model: &Model, net: &NetworkIndex) -> Option<Vec<Vec<(Grou
     Some(choices)
 }
 
-/// The members that choice `choice` stops forwarding: of each of its groups, every
-/// member but the holder, unless it holds another group of the choice (a router that
-/// is master for one virtual router and backup for another forwards: RFC 5798 §4.2,
-/// "Sample Configuration 2"; a backup refuses only its own group's addresses,
-/// §6.4.2). A blocked member that does not forward (a bond's idle NIC) carries nothing
-/// at all ([`NetworkIndex::closure_except`]). May repeat a member.
-pub fn standbys<'a>(model: &'a Model, choice: &'a [(GroupId, ElementId)]) -> impl Iterator<Item = ElementId> + 'a {
-    let holds = move |m: ElementId| choice.iter().any(|&(_, h)| h == m);
-    choice.iter().flat_map(move |&(g, _)| model.group(g).members.iter().copied().filter(move |&m| !holds(m)))
+/// The members that choice `choice` stops forwarding, for a service through `tiers`: of
+/// each of its groups, every member but the holder, unless it holds a group of the
+/// choice that is one of the service's tiers (a router that is master for one virtual
+/// router and backup for another forwards: RFC 5798 §4.2, "Sample Configuration 2"; a
+/// backup refuses only its own group's addresses, §6.4.2). Only a tier's holder is
+/// chosen to serve (perfect failover puts that role where it carries the chain); who
+/// holds a group the service does not name is its own election's business, so holding
+/// it frees nothing here (pessimistic where its election puts the role on a router
+/// the service needs; the simulator plays the elections). A blocked member that does
+/// not forward (a bond's idle NIC) carries nothing at all
+/// ([`NetworkIndex::closure_except`]). May repeat a member.
+pub fn standbys<'a>(
+    model: &'a Model,
+    choice: &'a [(GroupId, ElementId)],
+    tiers: &'a [NodeRef],
+) -> impl Iterator<Item = ElementId> + 'a {
+    let holds = move |m: ElementId| choice.iter().any(|&(g, h)| h == m && tiers.contains(&NodeRef::Group(g)));
+    choice
+        .iter()
+        .flat_map(move |&(g, holder)| model.group(g).members.iter().copied().filter(move |&m| m != holder && !holds(m)))
 }
 
-/// Per element: whether choice `choice` stops it forwarding ([`standbys`]).
-pub fn blocked_by(model: &Model, choice: &[(GroupId, ElementId)]) -> Vec<bool> {
+/// Per element: whether choice `choice` stops it forwarding for a service through
+/// `tiers` ([`standbys`]).
+pub fn blocked_by(model: &Model, choice: &[(GroupId, ElementId)], tiers: &[NodeRef]) -> Vec<bool> {
     let mut blocked = vec![false; model.elements.len()];
-    for m in standbys(model, choice) {
+    for m in standbys(model, choice, tiers) {
         blocked[m.0 as usize] = true;
     }
     blocked

@@ -32,9 +32,14 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
         // A standby at a DR site is brought into service by the DR plan, within its
         // site's recovery time (which the takeover takes), not found ready by a check:
-        // until it serves, only its front door is judged.
+        // until it serves, only its front door is judged. The member a running
+        // switchover left is judged in full: taking the role back is serving again.
         let p = &cx.groups[j];
-        if p.behaviour == Behaviour::Switchover && p.dr_rto_secs[i] > 0.0 && self.serving(j) != Some(i) {
+        if p.behaviour == Behaviour::Switchover
+            && p.dr_rto_secs[i] > 0.0
+            && self.serving(j) != Some(i)
+            && self.groups[j].window_from != Some(i)
+        {
             return true;
         }
         let depth = onward_tiers.get(i).copied().unwrap_or(0);

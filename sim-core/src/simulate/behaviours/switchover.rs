@@ -345,19 +345,25 @@ impl<'c, 'm> Sim<'c, 'm> {
             // the role until then.
             let want =
                 st.window || (st.active != Some(i) && st.also_active != Some(i) && st.preempt_pending != Some(i));
-            if want != st.excluding[i] {
+            let switching = want && st.window;
+            if want != st.excluding[i] || switching != st.switching[i] {
+                let was_role = (st.excluding[i], st.switching[i]);
                 self.groups[j].excluding[i] = want;
+                self.groups[j].switching[i] = switching;
                 if blocks_transit {
-                    // Blocked while some group holds it as standby and none as master.
-                    let blocked = |(standby, master): (u32, u32)| standby > 0 && master == 0;
-                    let counts = &mut self.standby_in[m.0 as usize];
-                    let was = blocked(*counts);
-                    if want {
-                        *counts = (counts.0 + 1, counts.1 - 1);
-                    } else {
-                        *counts = (counts.0 - 1, counts.1 + 1);
+                    let counts = &mut self.transit_roles[m.0 as usize];
+                    let was = counts.blocks();
+                    match was_role {
+                        (false, _) => counts.holding -= 1,
+                        (true, false) => counts.standby -= 1,
+                        (true, true) => counts.switching -= 1,
                     }
-                    let now = blocked(*counts);
+                    match (want, switching) {
+                        (false, _) => counts.holding += 1,
+                        (true, false) => counts.standby += 1,
+                        (true, true) => counts.switching += 1,
+                    }
+                    let now = counts.blocks();
                     if now != was {
                         self.set_transit_blocked(m.0, now);
                     }
@@ -511,8 +517,16 @@ impl<'c, 'm> Sim<'c, 'm> {
             return;
         }
         let members = &self.cx.model.groups[j].members;
-        if let (Some(f), Some(a)) = (self.groups[j].fenced, self.groups[j].active) {
-            if !self.works(members[f]) || self.reach(&[members[a]], &[members[f]], false, None) {
+        if let Some(f) = self.groups[j].fenced {
+            // A fenced node rejoins once it is heard again: by the active, or, with no
+            // member holding the role (the survivor died too), by a quorate partition
+            // (its own, under vote quorum: Pacemaker starts resources on a node that
+            // rejoins with quorum).
+            let heard = match self.groups[j].active {
+                Some(a) => self.reach(&[members[a]], &[members[f]], false, None),
+                None => p.votes.is_some() && self.has_majority(j, f),
+            };
+            if !self.works(members[f]) || heard {
                 self.groups[j].fenced = None;
             }
         }

@@ -255,21 +255,16 @@ impl<'c, 'm> Sim<'c, 'm> {
                 eligible.into_iter().filter(|m| kept.iter().any(|&i| members[i] == *m)).collect()
             })
             .collect();
-        let standbys: Vec<u32> = crate::model::roles::standbys(cx.model, choice).map(|m| m.0).collect();
+        let through = &cx.model.services[s].through;
+        let standbys: Vec<u32> = crate::model::roles::standbys(cx.model, choice, through).map(|m| m.0).collect();
         for &m in &standbys {
             self.transit_blocked[m as usize] += 1;
         }
         // The chosen holders carry, whichever member their groups' own elections hold
         // off now (an ideal bond keeps its first working NIC, which need not be the
         // one that serves): the live block of a member is one, whatever its reasons.
-        let mut lifted: Vec<u32> = choice
-            .iter()
-            .map(|&(_, holder)| holder.0)
-            .filter(|&h| {
-                let (standby, master) = self.standby_in[h as usize];
-                standby > 0 && master == 0
-            })
-            .collect();
+        let mut lifted: Vec<u32> =
+            choice.iter().map(|&(_, holder)| holder.0).filter(|&h| self.transit_roles[h as usize].blocks()).collect();
         lifted.sort_unstable();
         lifted.dedup();
         for &m in &lifted {

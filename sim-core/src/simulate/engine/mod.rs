@@ -133,6 +133,8 @@ pub(in crate::simulate) struct GroupState {
     // Switchover
     pub(in crate::simulate) active: Option<usize>,
     pub(in crate::simulate) excluding: Vec<bool>,
+    /// Per member: excluded because a switchover window is open (every member is).
+    pub(in crate::simulate) switching: Vec<bool>,
     pub(in crate::simulate) switching_to: Option<usize>,
     pub(in crate::simulate) window: bool,
     /// The active member a running window started from, and when its detection ends:
@@ -211,6 +213,7 @@ impl GroupState {
     fn new(m: usize, spares: u32) -> GroupState {
         GroupState {
             excluding: vec![false; m],
+            switching: vec![false; m],
             in_rotation: vec![true; m],
             check_views: Vec::new(),
             healthy: vec![true; m],
@@ -312,12 +315,12 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     /// master, plus STP domains it is reconverging in. Above zero it forwards nobody's
     /// traffic.
     pub(in crate::simulate) transit_blocked: Vec<u32>,
-    /// Per element: (transit-blocking groups that hold it as standby, those in which it
-    /// holds the role). A router that is master for one virtual router and backup for
-    /// another forwards (RFC 5798 §4.2, "Sample Configuration 2": a backup refuses only
-    /// its own group's virtual addresses, §6.4.2), so the groups' states are kept per
-    /// (group, member) in `GroupState::excluding` and only summed here.
-    pub(in crate::simulate) standby_in: Vec<(u32, u32)>,
+    /// Per element: its roles in the transit-blocking groups it belongs to. A router
+    /// that is master for one virtual router and backup for another forwards (RFC 5798
+    /// §4.2, "Sample Configuration 2": a backup refuses only its own group's virtual
+    /// addresses, §6.4.2), so the groups' states are kept per (group, member) in
+    /// `GroupState::excluding` and only counted here.
+    pub(in crate::simulate) transit_roles: Vec<RoleCounts>,
     /// Per element: STP domains it is reconverging in.
     pub(in crate::simulate) reconverging: Vec<u32>,
     pub(in crate::simulate) battery_since: Vec<Option<f64>>,
@@ -507,12 +510,12 @@ impl<'c, 'm> Sim<'c, 'm> {
             transfer_token: vec![0; n],
             value: vec![false; nodes],
             transit_blocked: vec![0; n],
-            standby_in: {
-                let mut counts = vec![(0u32, 0u32); n];
+            transit_roles: {
+                let mut counts = vec![RoleCounts::default(); n];
                 for (j, g) in model.groups.iter().enumerate() {
                     if cx.groups[j].blocks_transit {
                         for m in &g.members {
-                            counts[m.0 as usize].1 += 1;
+                            counts[m.0 as usize].holding += 1;
                         }
                     }
                 }
@@ -1265,6 +1268,24 @@ pub(in crate::simulate) fn bump(count: &mut u32, on: bool) -> bool {
         *count -= 1;
     }
     was != (*count > 0)
+}
+
+/// How many transit-blocking groups hold an element as standby, hold it in the role,
+/// or are switching over (a window, when no member holds the role yet).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(in crate::simulate) struct RoleCounts {
+    pub(in crate::simulate) standby: u32,
+    pub(in crate::simulate) holding: u32,
+    pub(in crate::simulate) switching: u32,
+}
+
+impl RoleCounts {
+    /// Forwards nothing: a group it belongs to is switching over (hosts using that
+    /// virtual IP have no gateway meanwhile, and a path cannot tell whose traffic it
+    /// carries), or some group holds it as standby and none in the role.
+    pub(in crate::simulate) fn blocks(self) -> bool {
+        self.switching > 0 || (self.standby > 0 && self.holding == 0)
+    }
 }
 
 /// An empty per-service record.
