@@ -419,6 +419,23 @@ impl<'m> Builder<'m> {
                     ),
                 )
             }
+            // Members that all run (active-active) fail and queue for the crews as hot
+            // standbys do: the same chain gives the joint distribution of failed members,
+            // and the tree asks its own question of it (k of n).
+            (None, Arrangement::ActiveActive { .. }) if crews.is_some() => {
+                let units: Vec<dynamic::Unit> =
+                    failures.iter().map(|f| dynamic::Unit { mtbf_secs: f.mtbf_secs, mttr_secs: f.mttr_secs }).collect();
+                let Some(joint) = dynamic::standby_failed_sets(&units, false, crews) else {
+                    self.note_unsolved_dynamics(&group);
+                    return;
+                };
+                let crew_text = match crews {
+                    Some(1) => "1 repair crew".to_string(),
+                    Some(c) => format!("{c} repair crews"),
+                    None => String::new(),
+                };
+                (joint, format!("{}: {n} members all running, {crew_text} (Markov chain)", group.name))
+            }
             (dynamics, Arrangement::ActiveStandby) if !group.vote_quorum && (dynamics.is_some() || crews.is_some()) => {
                 let cold = matches!(dynamics, Some(Dynamics::ColdStandby));
                 let units: Vec<dynamic::Unit> =
