@@ -301,8 +301,9 @@ fn every_format_matches_its_golden_output() {
 /// Figures derived independently (tests/oracles/DERIVATIONS.md: closed forms, Markov
 /// chains solved in exact rationals, enumeration), pinned by two-sided targets to 1e-9
 /// relative in unavailability: series, parallel, majority quorum with a partition,
-/// votes per node, RAID rebuild windows and hot spares, cold standby with one crew, a
-/// UPS battery, and the tier chain's SPOFs.
+/// votes per node, RAID rebuild windows and hot spares, cold standby with one crew, two
+/// running servers sharing one crew, a UPS battery, two VRRP groups over one router
+/// pair, Fibre Channel beside Ethernet, and the tier chain's SPOFs.
 #[test]
 fn exact_figures_match_their_independent_derivations() {
     let dir = crate::harness::root().join("tests/cases/exact");

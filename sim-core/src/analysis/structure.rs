@@ -374,6 +374,16 @@ impl<'m> Builder<'m> {
         let failures: Vec<Option<crate::model::FailureModel>> =
             group.members.iter().map(|&m| self.model.element(m).failure).collect();
         let Some(failures) = failures.into_iter().collect::<Option<Vec<_>>>() else {
+            let hosted = group.members.iter().any(|&m| {
+                let member = self.model.element(m);
+                member.failure.is_none() && !matches!(member.needs, Req::Always)
+            });
+            if let Some(c) = crews.filter(|_| hosted) {
+                self.tree.notes.push(format!(
+                    "{}: with repair_crews = {c}, its members do not fail themselves (what fails is what they depend on, such as their hosts), so no chain queues their repairs for a crew and they start at once: optimistic where a repair would wait; `spofsim simulate` queues them",
+                    group.name
+                ));
+            }
             self.note_unsolved_dynamics(&group);
             return;
         };
@@ -1284,7 +1294,9 @@ impl<'m> Builder<'m> {
         // Each solved module has the crews to itself: across two modules, a crew busy
         // in one is free in the other (found by an independent CTMC of two pairs
         // sharing one crew: 15.55 % unavailability against 10.52 % reported).
-        let modules = self.tree.modules.len();
+        // Parts solved as crew chains (RAID, standby and all-running groups), not the
+        // UPS batteries' closed forms.
+        let modules = self.tree.modules.iter().filter(|m| m.what.contains("Markov chain")).count();
         if let Some(c) = self.model.repair_crews.filter(|_| others > 0 || modules > 1) {
             let shared = if modules > 1 {
                 format!(", and each of the {modules} parts solved as Markov chains is given all {c} crew(s) to itself")

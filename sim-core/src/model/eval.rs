@@ -732,7 +732,7 @@ mod tests {
         let model = ev.model;
         let svc = &model.services[s];
         let forwarding = ev.net.forwarders(false);
-        let exclusive: Vec<&Vec<ElementId>> = model
+        let exclusive_groups: Vec<&crate::model::Group> = model
             .groups
             .iter()
             .filter(|g| g.arrangement == Arrangement::ActiveStandby)
@@ -740,14 +740,9 @@ mod tests {
                 let p = crate::mechanisms::profile(model, g);
                 (g.members.iter().any(|m| forwarding[m.0 as usize]) || p.host_local) && p.standby_blocks_transit
             })
-            .map(|g| &g.members)
             .collect();
-        let is_tier: Vec<bool> = exclusive
-            .iter()
-            .map(|members| {
-                svc.through.iter().any(|t| matches!(t, NodeRef::Group(g) if model.group(*g).members == **members))
-            })
-            .collect();
+        let exclusive: Vec<&Vec<ElementId>> = exclusive_groups.iter().map(|g| &g.members).collect();
+        let is_tier: Vec<bool> = exclusive_groups.iter().map(|g| svc.through.contains(&NodeRef::Group(g.id))).collect();
         let product = exclusive.iter().try_fold(1usize, |acc, m| acc.checked_mul(m.len()))?;
         if product > limit {
             return None;
@@ -769,9 +764,7 @@ mod tests {
             let mut carried = true;
             for &tier in &svc.through {
                 let holder = match tier {
-                    NodeRef::Group(g) => {
-                        exclusive.iter().position(|m| **m == model.group(g).members).map(|i| holders[i])
-                    }
+                    NodeRef::Group(g) => exclusive_groups.iter().position(|x| x.id == g).map(|i| holders[i]),
                     _ => None,
                 };
                 layer = ev
