@@ -151,7 +151,7 @@ pub fn render(
                     // Inside a solved Markov chain the detection delay lengthens the
                     // repair, holding a crew while nobody works on it (pessimistic with
                     // repair_crews; a cold standby's chain is sensitive to the shape).
-                    let exactness = if r.modules.iter().any(|m| m.contains("repair crew")) {
+                    let exactness = if r.crew_chains {
                         "exact outside the parts solved with repair crews; inside them detection and repair are one repair that holds a crew, which errs pessimistic"
                     } else {
                         "exact"

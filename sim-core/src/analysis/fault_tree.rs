@@ -144,6 +144,9 @@ pub struct Module {
     pub joint: Vec<f64>,
     /// What was solved and how, for reports ("raid-1: 2 slots, 1 hot spare, Markov chain").
     pub what: String,
+    /// The repair crews its Markov chain queues repairs for (`repair_crews`); `None` when
+    /// repairs start at once or the part is a closed form (a UPS battery).
+    pub crews: Option<u32>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

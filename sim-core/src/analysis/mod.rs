@@ -192,6 +192,9 @@ pub struct TreeResult {
     pub static_probability: f64,
     /// Dynamic parts solved on their own, as text.
     pub modules: Vec<String>,
+    /// Some solved part queues its repairs for limited crews (its figure with detection
+    /// then holds a crew through the detection delay: pessimistic).
+    pub crew_chains: bool,
     /// Assumptions beyond the standard ones, with the size or direction of their error.
     pub notes: Vec<String>,
     /// Minimal cut sets per order (index = order), up to `max_order`.
@@ -380,6 +383,7 @@ pub fn analyze_tree_keeping(
         probability,
         static_probability,
         modules: tree.modules.iter().map(|m| m.what.clone()).collect(),
+        crew_chains: tree.modules.iter().any(|m| m.crews.is_some()),
         notes,
         counts_by_order,
         cut_sets,

@@ -347,6 +347,7 @@ impl<'m> Builder<'m> {
                         "{name}: {input_name} outages beyond the {} battery",
                         crate::units::Duration::from_secs(battery_secs)
                     ),
+                    crews: None,
                 });
                 self.battery_memo.insert(key, Ref::Event(ye));
                 Ref::Event(ye)
@@ -486,7 +487,7 @@ impl<'m> Builder<'m> {
             self.tree.notes.push(format!("{}: not solved as a module (its members are shared with another dynamic part): each member is taken as independent", group.name));
             return;
         }
-        self.tree.modules.push(Module { events, joint, what });
+        self.tree.modules.push(Module { events, joint, what, crews });
     }
 
     fn group_down(&mut self, g: GroupId) -> Ref {
@@ -1296,7 +1297,7 @@ impl<'m> Builder<'m> {
         // sharing one crew: 15.55 % unavailability against 10.52 % reported).
         // Parts solved as crew chains (RAID, standby and all-running groups), not the
         // UPS batteries' closed forms.
-        let modules = self.tree.modules.iter().filter(|m| m.what.contains("Markov chain")).count();
+        let modules = self.tree.modules.iter().filter(|m| m.crews.is_some()).count();
         if let Some(c) = self.model.repair_crews.filter(|_| others > 0 || modules > 1) {
             let shared = if modules > 1 {
                 format!(", and each of the {modules} parts solved as Markov chains is given all {c} crew(s) to itself")

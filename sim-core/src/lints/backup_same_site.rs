@@ -16,7 +16,7 @@ pub static LINT: Lint = Lint {
 
 fn check(model: &Model) -> Vec<Hit> {
     let mut out = Vec::new();
-    for b in model.elements.iter().filter(|e| e.kind == "backup" && text_attr(&e.attrs, "type") == Some("data")) {
+    for b in model.elements.iter().filter(|e| crate::mechanisms::backup::is_data_backup(e)) {
         let stored_at = text_attr(&b.attrs, "stored_at").and_then(|s| model.element_by_name(s)).map(|s| s.id);
         let mut sites: Vec<_> = edge_targets(model, NodeRef::Element(b.id), EdgeKind::Backs)
             .into_iter()

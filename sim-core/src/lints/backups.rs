@@ -46,7 +46,7 @@ fn check(model: &Model) -> Vec<Hit> {
                     .any(|t| matches!(t, NodeRef::Element(t) if holders.contains(t)))
             })
             .collect();
-        if covering.iter().any(|b| text_attr(&b.attrs, "type") == Some("data")) {
+        if covering.iter().any(|b| crate::mechanisms::backup::is_data_backup(b)) {
             continue;
         }
         let rpo = super::expectations_touching(model, |x| holders.contains(&x))
@@ -87,7 +87,7 @@ fn check(model: &Model) -> Vec<Hit> {
         let rpo =
             super::expectations_touching(model, holds).filter_map(|x| x.max_rpo_secs).fold(f64::INFINITY, f64::min);
         if let Some(interval) = secs_attr(&b.attrs, "interval") {
-            if text_attr(&b.attrs, "type") == Some("data") && interval > rpo {
+            if crate::mechanisms::backup::is_data_backup(b) && interval > rpo {
                 out.push(hit(
                     b.span,
                     &b.name,

@@ -104,6 +104,12 @@ pub fn is_backup(e: &crate::model::Element) -> bool {
     e.kind == "backup"
 }
 
+/// A backup of the data (`"type": "data"`), which runs online, rather than a system
+/// image; a restore prefers it.
+pub fn is_data_backup(e: &crate::model::Element) -> bool {
+    is_backup(e) && crate::model::text_attr(&e.attrs, "type") == Some("data")
+}
+
 /// The backups whose `of` satisfies `covers`, best first: data backups, then the most
 /// frequent, then the fastest restore (ties by name, as elements are sorted).
 pub fn backups(
@@ -121,7 +127,7 @@ pub fn backups(
                 .any(|t| matches!(t, NodeRef::Element(t) if covers(t)))
         })
         .filter_map(|b| {
-            let data = text_attr(&b.attrs, "type") == Some("data");
+            let data = is_data_backup(b);
             let plan = crate::simulate::BackupPlan {
                 interval_secs: secs_attr(&b.attrs, "interval")?,
                 restore_secs: secs_attr(&b.attrs, "restore")?,

@@ -473,7 +473,7 @@ impl Evaluator<'_> {
             // it is another's standby (RFC 5798 §4.2: each router master for one
             // virtual router, backup for the other); holding a group the service does
             // not name frees nothing (its own election decides who holds it).
-            let holders: Vec<ElementId> = global
+            let tier_holders: Vec<ElementId> = global
                 .iter()
                 .zip(&pick)
                 .filter(|((g, _), _)| svc.through.contains(&NodeRef::Group(*g)))
@@ -485,7 +485,7 @@ impl Evaluator<'_> {
                 .flat_map(|((_, members), &k)| {
                     members.iter().enumerate().filter(move |&(i, _)| i != k).map(|(_, &m)| m)
                 })
-                .filter(|m| !holders.contains(m))
+                .filter(|m| !tier_holders.contains(m))
                 .collect();
             let mut layer: Vec<(ElementId, Vec<ElementId>)> =
                 local_choices(svc.from).into_iter().map(|idle| (svc.from, idle)).collect();
