@@ -159,7 +159,12 @@ impl de::Error for DeError {
         plain(
             Code::ImpossibleValue,
             format!("unknown value \"{variant}\""),
-            Some(did_you_mean(variant, expected.iter().copied()).unwrap_or_else(|| one_of(expected))),
+            // The values a variant takes are few: name them all, even beside a guess
+            // (a guess alone, `ap` for "app", does not say what else is allowed).
+            Some(match did_you_mean(variant, expected.iter().copied()) {
+                Some(guess) => format!("{guess} ({})", one_of(expected)),
+                None => one_of(expected),
+            }),
         )
     }
 

@@ -217,4 +217,38 @@ mod tests {
         let strong = weak.replace("\"track_decrement\": 20", "\"track_decrement\": 150");
         assert!(only("SPOF-L027", &strong).is_empty());
     }
+
+    /// Two VRRP groups over one pair with opposite priorities (RFC 5798 §4.2, "Sample
+    /// Configuration 2"): gw-2 stays master of the second group when gw-1's uplink
+    /// fails, so it forwards the request on to gw-1, which keeps the first group's
+    /// virtual IP. No black hole, whether or not a service names the second group (a
+    /// drill of internet~gw-1 on this design loses nothing: test
+    /// `a_master_of_another_group_carries_the_held_vips_traffic` in simulate). With the
+    /// same priorities in both groups gw-2 is backup of both and forwards nothing.
+    #[test]
+    fn a_peer_that_is_master_of_another_group_carries_the_traffic() {
+        let second = |members: &str| {
+            UNTRACKED.replace(
+                r#""gw-vip": { "kind": "vrrp", "members": ["gw-1", "gw-2"] } }"#,
+                &format!(r#""gw-vip": {{ "kind": "vrrp", "members": ["gw-1", "gw-2"] }}, "gw-other": {{ "kind": "vrrp", "members": {members} }} }}"#),
+            )
+        };
+        let opposite = second(r#"["gw-2", "gw-1"]"#);
+        assert_ne!(opposite, UNTRACKED);
+        assert!(only("SPOF-L027", &opposite).is_empty(), "{:?}", only("SPOF-L027", &opposite));
+        let both_tiers =
+            opposite.replace(r#""through": ["gw-vip", "web/web"]"#, r#""through": ["gw-vip", "gw-other", "web/web"]"#);
+        assert_ne!(both_tiers, opposite);
+        assert!(only("SPOF-L027", &both_tiers).is_empty(), "{:?}", only("SPOF-L027", &both_tiers));
+        // gw-2 is backup of both: it forwards nothing, so the held VIP black-holes.
+        let same = second(r#"["gw-1", "gw-2"]"#);
+        let hits = crate::lints::run(&crate::load(&same).model.unwrap());
+        let ours: Vec<&str> = hits.iter().filter(|h| h.code == "SPOF-L027").map(|h| h.message.as_str()).collect();
+        assert!(ours.contains(&"gw-1 does not track internet~gw-1: when it fails, gw-1 keeps the virtual IP (its adverts still reach gw-2) and black-holes site until the repair"), "{ours:?}");
+        // Without preemption the second group's master depends on history: nobody is freed.
+        let no_preempt =
+            opposite.replace(r#""members": ["gw-2", "gw-1"] }"#, r#""members": ["gw-2", "gw-1"], "preempt": false }"#);
+        assert_ne!(no_preempt, opposite);
+        assert!(!only("SPOF-L027", &no_preempt).is_empty());
+    }
 }

@@ -218,13 +218,18 @@ impl Spec for MultipathSpec {
         let (Some(server), Some(array)) = (server, array) else {
             return;
         };
-        if hbas.is_empty() {
+        // An HBA listed but not resolved already has its own error; "needs at least one"
+        // on top of it would be a follow-on, not a second mistake.
+        if hbas.is_empty() && self.hbas.is_empty() {
             cx.error(
                 Code::ImpossibleValue,
                 cx.span,
                 "multipath needs at least one HBA",
                 "list the server's HBAs in \"hbas\"",
             );
+            return;
+        }
+        if hbas.is_empty() {
             return;
         }
         for spec in &self.hbas {

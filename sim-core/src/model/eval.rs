@@ -65,6 +65,10 @@ pub struct Evaluator<'m> {
     /// During [`Evaluator::evaluate_held`]: the group and the member that holds its
     /// role; the group's other members are alive but neither eligible nor forwarding.
     held: Option<(GroupId, ElementId)>,
+    /// During [`Evaluator::evaluate_held`], once the needs are settled: the held group's
+    /// other members that are the master another group's own election gives (see
+    /// [`Evaluator::natural_masters`]); they forward for that group as any master does.
+    held_freed: Vec<ElementId>,
     /// The static engines' decision at their cap on holder choices
     /// ([`crate::model::roles::choice_groups`]): `None` when they choose no holder at
     /// all, `Some(true)` when they leave the bonds out, `Some(false)` when they choose
@@ -93,6 +97,7 @@ impl<'m> Evaluator<'m> {
             ballots,
             works: vec![true; model.elements.len()],
             held: None,
+            held_freed: Vec::new(),
             engines_choose,
         }
     }
@@ -111,12 +116,46 @@ impl<'m> Evaluator<'m> {
         self.held = Some((g, holder));
         let evaluation = self.evaluate(failed);
         self.held = None;
+        self.held_freed.clear();
         evaluation
     }
 
-    /// Whether `e` is a peer of a held group's holder ([`Evaluator::evaluate_held`]).
+    /// Whether `e` is a peer of a held group's holder ([`Evaluator::evaluate_held`])
+    /// that forwards nothing: one that is master of another group forwards for it
+    /// (RFC 5798 §4.2, each router master for one virtual router and backup for the
+    /// other), and so does, in a chain, one that holds a group the service passes
+    /// through (the chain frees those itself, per choice of holders).
     fn held_peer(&self, e: ElementId) -> bool {
-        self.held.is_some_and(|(g, holder)| e != holder && self.model.group(g).members.contains(&e))
+        self.held.is_some_and(|(g, holder)| {
+            e != holder && self.model.group(g).members.contains(&e) && !self.held_freed.contains(&e)
+        })
+    }
+
+    /// While a group's role is held ([`Evaluator::evaluate_held`]), the members of the
+    /// held group that are master of another group by that group's own election: the
+    /// group's standbys forward nothing (`standby_blocks_transit`), it preempts, so its
+    /// master is its first member (highest priority) that is eligible, and nothing that
+    /// member tracks has failed (a tracked failure may move the role; then nobody is
+    /// freed, the pessimistic side). Without preemption who holds the role depends on
+    /// history, so nobody is freed either.
+    fn natural_masters(&self, held: GroupId) -> Vec<ElementId> {
+        let model = self.model;
+        let peers = &model.group(held).members;
+        let mut out = Vec::new();
+        for g in model.groups.iter().filter(|g| g.id != held && g.arrangement == Arrangement::ActiveStandby) {
+            let profile = crate::mechanisms::profile(model, g);
+            if !profile.standby_blocks_transit || !profile.preempt {
+                continue;
+            }
+            let Some(i) = (0..g.members.len()).find(|&i| self.eligible(g.id, i)) else { continue };
+            let master = g.members[i];
+            let tracked_failed =
+                g.track.as_ref().is_some_and(|t| t.objects.get(i).is_some_and(|o| o.iter().any(|&x| !self.works(x))));
+            if peers.contains(&master) && !tracked_failed {
+                out.push(master);
+            }
+        }
+        out
     }
 
     pub fn evaluate(&mut self, failed: &[bool]) -> Evaluation {
@@ -136,6 +175,11 @@ impl<'m> Evaluator<'m> {
             if !changed {
                 break;
             }
+        }
+        // The needs above were judged with every held peer blocked (pessimistic); the
+        // chain frees the peers that are master of another group.
+        if let Some((g, _)) = self.held {
+            self.held_freed = self.natural_masters(g);
         }
         let group_works = (0..model.groups.len() as u32).map(|g| self.group_works(GroupId(g))).collect();
         let service_up = (0..model.services.len()).map(|s| self.service_up(s)).collect();
@@ -209,7 +253,7 @@ impl Evaluator<'_> {
             Req::AtLeast { k, of } => of.iter().filter(|r| self.holds(r)).count() >= *k as usize,
             // A working network path from one endpoint to the other; a probe's crosses
             // switches only (§2 `Probe`).
-            Req::Path { from, to, probe } => self.reach_via(&[*from], *to, *probe, &[]),
+            Req::Path { from, to, probe } => self.reach_via(&[*from], *to, *probe, &[], &[]),
         }
     }
 
@@ -219,13 +263,22 @@ impl Evaluator<'_> {
     /// or in closure(b). b is reached when b works and some element of closure(b) is
     /// reached.
     fn reach(&self, sources: &[ElementId], b: ElementId) -> bool {
-        self.reach_via(sources, b, false, &[])
+        self.reach_via(sources, b, false, &[], &[])
     }
 
     /// `Reach(S, b)`, or with `switches_only` §2 `Probe(S, b)`: the same with switches
     /// as the only forwarding devices (ARP stays within one L2 segment). Elements in
-    /// `standbys` forward nothing (§4, a chain under one choice of role holders).
-    fn reach_via(&self, sources: &[ElementId], b: ElementId, switches_only: bool, standbys: &[ElementId]) -> bool {
+    /// `standbys` forward nothing (§4, a chain under one choice of role holders);
+    /// `tier_holders` (that choice's holders of the service's tier groups) forward even
+    /// as a held group's peers ([`Evaluator::evaluate_held`]).
+    fn reach_via(
+        &self,
+        sources: &[ElementId],
+        b: ElementId,
+        switches_only: bool,
+        standbys: &[ElementId],
+        tier_holders: &[ElementId],
+    ) -> bool {
         let forwarding = self.net.forwarders(switches_only);
         let n = self.model.elements.len();
         // A standby that forwards nothing in any case (a bond's idle NIC) carries
@@ -253,7 +306,13 @@ impl Evaluator<'_> {
         while let Some(u) = queue.pop_front() {
             let ui = u.0 as usize;
             // Endpoints never forward: only a forwarding device or a seed sends on.
-            let forwards = |v: ElementId| forwarding[v.0 as usize] && !self.held_peer(v) && !standbys.contains(&v);
+            // A held group's peer that is master of another group forwards for that group,
+            // whatever the choice of holders says (its election is settled).
+            let forwards = |v: ElementId| {
+                forwarding[v.0 as usize]
+                    && (self.held_freed.contains(&v)
+                        || ((!self.held_peer(v) || tier_holders.contains(&v)) && !standbys.contains(&v)))
+            };
             if !(forwards(u) || seeded[ui]) {
                 continue;
             }
@@ -500,7 +559,7 @@ impl Evaluator<'_> {
                     for idle in local_choices(m) {
                         let carried = layer.iter().any(|(p, p_idle)| {
                             let blocked: Vec<ElementId> = standbys.iter().chain(p_idle).chain(&idle).copied().collect();
-                            self.reach_via(&[*p], m, false, &blocked)
+                            self.reach_via(&[*p], m, false, &blocked, &tier_holders)
                         });
                         if carried {
                             next.push((m, idle));
@@ -771,7 +830,7 @@ mod tests {
                     .eligible_members(tier)
                     .into_iter()
                     .filter(|&m| holder.is_none_or(|h| h == m))
-                    .filter(|&m| layer.iter().any(|&p| ev.reach_via(&[p], m, false, &standbys)))
+                    .filter(|&m| layer.iter().any(|&p| ev.reach_via(&[p], m, false, &standbys, &tier_holders)))
                     .collect();
                 if layer.is_empty() {
                     carried = false;

@@ -605,6 +605,18 @@ impl<'c, 'm> Sim<'c, 'm> {
                             // before the takeover ends gives the role back to (below).
                             self.window_opened_from(j, a, detect);
                         }
+                    } else if self.groups[j].promote_awaiting_requires {
+                        // Detection is long done: the promotion that waited for its
+                        // preconditions runs its takeover once they work again.
+                        if let Some(t) = self.promote_candidate(j, a).filter(|&t| self.takeover_allowed(j, t)) {
+                            let st = &mut self.groups[j];
+                            st.promote_awaiting_requires = false;
+                            st.token += 1;
+                            let token = st.token;
+                            let at = self.now + p.takeover_secs.max(p.dr_rto_secs[t]);
+                            self.groups[j].window_until = at;
+                            self.schedule(at, Event::Promote { group: j as u32, member: t as u32, token });
+                        }
                     } else if !self.groups[j].promote_pending {
                         if let Some(t) = self.promote_candidate(j, a) {
                             let st = &mut self.groups[j];
@@ -620,6 +632,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
                 if self.groups[j].promote_pending {
                     self.groups[j].promote_pending = false;
+                    self.groups[j].promote_awaiting_requires = false;
                 }
                 if !self.seen_ok(j, a) {
                     match self.first_ok(j, Some(a)) {
@@ -813,12 +826,14 @@ impl<'c, 'm> Sim<'c, 'm> {
         let cx = self.cx;
         let (j, i) = (group as usize, member as usize);
         if self.groups[j].token == token && self.groups[j].promote_pending {
-            self.groups[j].promote_pending = false;
             if !self.takeover_allowed(j, i) {
                 // No promotion without its preconditions; the group tries again when
-                // they return (they are watched).
+                // they return (they are watched), with the takeover time only. The
+                // service stays in this failover meanwhile.
+                self.groups[j].promote_awaiting_requires = true;
                 return;
             }
+            self.groups[j].promote_pending = false;
             let active = self.groups[j].active;
             let m = cx.model.groups[j].members[i];
             let partitioned = match active {

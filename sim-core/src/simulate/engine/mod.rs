@@ -188,6 +188,10 @@ pub(in crate::simulate) struct GroupState {
     // A standby that stopped hearing the active and promoted itself (both serve).
     pub(in crate::simulate) also_active: Option<usize>,
     pub(in crate::simulate) promote_pending: bool,
+    /// The promotion's detection is over but a failover precondition (a fencing device,
+    /// a `require`) is down: once it works again the promotion takes the takeover time
+    /// only (docs/MECHANISMS.md, failover preconditions). `promote_pending` stays set.
+    pub(in crate::simulate) promote_awaiting_requires: bool,
     /// The member whose preemption is under way (its timer runs, the active serves).
     pub(in crate::simulate) preempt_pending: Option<usize>,
     pub(in crate::simulate) preempt_token: u32,
