@@ -976,19 +976,19 @@ fn check_of_a_folder_skips_spofsims_own_outputs() {
 }
 
 /// Found by an independent trial: two hot-standby pairs that share one repair crew.
-/// Each pair is solved as a Markov chain with the crew to itself, 10.52 %
-/// unavailability where the first-come-first-served chain of the whole design (65
-/// states, solved exactly by the trial) gives 15.55 %, and the simulation agrees with
-/// the latter. The figure is kept, but no longer said without a word: the note names
-/// the crews shared across the solved parts.
+/// Alone in the design they are now solved as one chain (exact case
+/// tests/cases/exact/crews-shared.jsonc). With a router that fails too, its repairs
+/// also queue for the crew and no chain holds them: each pair keeps the crew to itself
+/// and the router's repair starts at once, optimistic, and the note says so, counting
+/// the elements left out.
 #[test]
-fn crews_shared_across_solved_parts_are_noted() {
+fn crews_shared_with_repairs_no_chain_holds_are_noted() {
     let path = std::env::temp_dir().join(format!("spofsim-crews-{}.jsonc", std::process::id()));
     std::fs::write(
         &path,
         r#"{ "name": "crew2", "repair_crews": 1,
       "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" } },
-      "components": { "internet": { "kind": "entry" }, "r": { "kind": "router", "availability": "100%" },
+      "components": { "internet": { "kind": "entry" }, "r": { "kind": "router" },
         "a-1": { "kind": "server", "nics": ["r"], "mtbf": "10d", "mttr": "2d" },
         "a-2": { "kind": "server", "nics": ["r"], "mtbf": "10d", "mttr": "2d" },
         "b-1": { "kind": "server", "nics": ["r"], "mtbf": "10d", "mttr": "2d" },
@@ -1004,7 +1004,9 @@ fn crews_shared_across_solved_parts_are_noted() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("note: repair_crews = 1:")
-            && run.stdout.contains("each of the 2 parts solved as Markov chains is given all 1 crew(s) to itself")
+            && run.stdout.contains(
+                "each of the 2 part(s) solved as Markov chains is given every crew to itself, and the repairs of the design's 1 other failing element(s) start at once"
+            )
             && run.stdout.contains("errs pessimistic"),
         "{}",
         run.stdout

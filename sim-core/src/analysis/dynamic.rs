@@ -215,8 +215,23 @@ pub fn standby_unavailability(units: &[Unit], cold: bool, crews: Option<u32>) ->
 /// The steady-state probability of each set of failed members (index: bit i = member
 /// i failed) of the chain described at [`standby_unavailability`].
 pub fn standby_failed_sets(units: &[Unit], cold: bool, crews: Option<u32>) -> Option<Vec<f64>> {
+    shared_crew_failed_sets(units, &vec![0; units.len()], &[cold], crews)
+}
+
+/// [`standby_failed_sets`] for several groups whose failed members queue for the same
+/// `crews` (first come, first served across the groups): member i belongs to group
+/// `group_of[i]`, and in a group with `cold[group]` only its first working member can
+/// fail. The index of the result is over all members (bit i = member i failed), so a
+/// reader asks its own question of it (both of one pair down, or either pair). At most
+/// 6 members in all (Σ n!/(n−k)! ordered queues: 1,957 states at 6).
+pub fn shared_crew_failed_sets(
+    units: &[Unit],
+    group_of: &[usize],
+    cold: &[bool],
+    crews: Option<u32>,
+) -> Option<Vec<f64>> {
     let n = units.len();
-    if n == 0 || n > 6 {
+    if n == 0 || n > 6 || group_of.len() != n || group_of.iter().any(|&g| g >= cold.len()) {
         return None;
     }
     let crews = crews.map_or(n, |c| (c as usize).clamp(1, n));
@@ -238,7 +253,12 @@ pub fn standby_failed_sets(units: &[Unit], cold: bool, crews: Option<u32>) -> Op
     let mut rates = vec![vec![0.0; states.len()]; states.len()];
     for (i, queue) in states.iter().enumerate() {
         let working: Vec<usize> = (0..n).filter(|m| !queue.contains(m)).collect();
-        let failing: Vec<usize> = if cold { working.iter().copied().take(1).collect() } else { working.clone() };
+        // A cold group's standbys are off: only its first working member runs.
+        let failing: Vec<usize> = working
+            .iter()
+            .copied()
+            .filter(|&m| !cold[group_of[m]] || working.iter().find(|&&w| group_of[w] == group_of[m]) == Some(&m))
+            .collect();
         for m in failing {
             let mut t = queue.clone();
             t.push(m);
@@ -352,5 +372,35 @@ mod tests {
     fn ups_battery() {
         let q = 3.0 / (8760.0 + 3.0);
         close(beyond_battery(q, 3.0 * HOUR, 900.0), 3.14975835203e-4, 1e-9);
+    }
+
+    /// Two hot pairs sharing one repair crew (MTBF 10 d, MTTR 2 d each): the chain of
+    /// ordered queues over the four members, solved in exact rationals by an
+    /// independent script (tests/oracles/crews_shared.py), gives P(a pair both down)
+    /// = 134/1569 and P(either pair both down) = 244/1569. With a crew per pair it
+    /// would be 2ρ²/(1+2ρ+2ρ²) per pair (ρ = 0.2).
+    #[test]
+    fn two_pairs_sharing_one_crew_match_the_exact_chain() {
+        let u = Unit { mtbf_secs: 10.0 * DAY, mttr_secs: 2.0 * DAY };
+        let joint = shared_crew_failed_sets(&[u; 4], &[0, 0, 1, 1], &[false, false], Some(1)).unwrap();
+        let pair_a: f64 = joint.iter().enumerate().filter(|&(m, _)| m & 0b0011 == 0b0011).map(|(_, p)| p).sum();
+        let either: f64 = joint
+            .iter()
+            .enumerate()
+            .filter(|&(m, _)| m & 0b0011 == 0b0011 || m & 0b1100 == 0b1100)
+            .map(|(_, p)| p)
+            .sum();
+        assert!((pair_a / (134.0 / 1569.0) - 1.0).abs() < 1e-9, "{pair_a}");
+        assert!((either / (244.0 / 1569.0) - 1.0).abs() < 1e-9, "{either}");
+        // One group of four is the same chain as before.
+        assert_eq!(
+            standby_failed_sets(&[u; 4], false, Some(1)).unwrap(),
+            shared_crew_failed_sets(&[u; 4], &[0; 4], &[false], Some(1)).unwrap()
+        );
+        // Cold in one group only: its standby does not fail while the other pair's both can.
+        let cold = shared_crew_failed_sets(&[u; 4], &[0, 0, 1, 1], &[true, false], None).unwrap();
+        let q = 2.0 / 12.0;
+        let hot_pair: f64 = cold.iter().enumerate().filter(|&(m, _)| m & 0b1100 == 0b1100).map(|(_, p)| p).sum();
+        assert!((hot_pair / (q * q) - 1.0).abs() < 1e-9, "{hot_pair}");
     }
 }

@@ -147,6 +147,21 @@ pub struct Module {
     /// The repair crews its Markov chain queues repairs for (`repair_crews`); `None` when
     /// repairs start at once or the part is a closed form (a UPS battery).
     pub crews: Option<u32>,
+    /// The groups whose members' repairs queue together for the crews in this chain, in
+    /// the order of `events`; empty for other parts (RAID, batteries, no crews).
+    pub crew_chains: Vec<CrewChain>,
+}
+
+/// A group solved as a chain whose failed members queue for the repair crews
+/// ([`crate::analysis::dynamic::shared_crew_failed_sets`]): what it takes to solve it
+/// again together with other groups that share the crews.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrewChain {
+    pub group: crate::model::GroupId,
+    /// Its members' own failure and repair rates, in member order.
+    pub units: Vec<crate::analysis::dynamic::Unit>,
+    /// A cold standby: only the serving member fails.
+    pub cold: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -24,7 +24,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::dynamic;
-use super::fault_tree::{BasicEvent, FaultTree, Gate, Module, Reach, ReachMember, Ref};
+use super::fault_tree::{BasicEvent, CrewChain, FaultTree, Gate, Module, Reach, ReachMember, Ref};
 use crate::model::{
     edge_targets, Arrangement, Dynamics, EdgeKind, ElementId, GroupId, Model, NetworkIndex, NodeRef, Req,
 };
@@ -348,6 +348,7 @@ impl<'m> Builder<'m> {
                         crate::units::Duration::from_secs(battery_secs)
                     ),
                     crews: None,
+                    crew_chains: Vec::new(),
                 });
                 self.battery_memo.insert(key, Ref::Event(ye));
                 Ref::Event(ye)
@@ -388,6 +389,7 @@ impl<'m> Builder<'m> {
             self.note_unsolved_dynamics(&group);
             return;
         };
+        let chain = crew_chain(self.model, g);
         let (joint, what) = match (&group.dynamics, &group.arrangement) {
             (Some(Dynamics::Rebuild { hot_spares, .. }), _) if *hot_spares == 0 => return,
             (Some(Dynamics::Rebuild { rebuild_secs, hot_spares, .. }), _) => {
@@ -487,7 +489,140 @@ impl<'m> Builder<'m> {
             self.tree.notes.push(format!("{}: not solved as a module (its members are shared with another dynamic part): each member is taken as independent", group.name));
             return;
         }
-        self.tree.modules.push(Module { events, joint, what, crews });
+        self.tree.modules.push(Module { events, joint, what, crews, crew_chains: chain.into_iter().collect() });
+    }
+
+    /// `repair_crews` are shared by every repair in the design. The groups solved as
+    /// crew chains in this tree are solved again as one chain with every other crew
+    /// chain of the design, when every element of the design whose repairs queue for a
+    /// crew is a member of one (so the chain is the whole queue: exact), with at most
+    /// [`MAX_SHARED_CREW_MEMBERS`] members in all; members outside this tree are summed
+    /// out. Otherwise a note says the figure is optimistic, and why.
+    fn share_crews(&mut self) {
+        let Some(c) = self.model.repair_crews else { return };
+        let model = self.model;
+        // Every element of the design that fails and is repaired by a crew.
+        let queued: BTreeSet<ElementId> = model
+            .elements
+            .iter()
+            .filter(|e| (e.failure.is_some() || e.generator.is_some()) && e.unavailability(0.0) > 0.0)
+            .map(|e| e.id)
+            .collect();
+        // No more failing elements than crews: no repair ever waits.
+        if queued.len() <= c as usize {
+            return;
+        }
+        // The design's crew chains, each group's members once.
+        let chains: Vec<CrewChain> =
+            (0..model.groups.len() as u32).filter_map(|g| crew_chain(model, GroupId(g))).collect();
+        let members: Vec<ElementId> =
+            chains.iter().flat_map(|ch| model.group(ch.group).members.iter().copied()).collect();
+        let disjoint = members.iter().collect::<BTreeSet<_>>().len() == members.len();
+        let whole_queue = disjoint && queued.iter().all(|e| members.contains(e));
+        let here: Vec<usize> =
+            (0..self.tree.modules.len()).filter(|&k| !self.tree.modules[k].crew_chains.is_empty()).collect();
+        let other_crew_parts =
+            self.tree.modules.iter().filter(|m| m.crews.is_some() && m.crew_chains.is_empty()).count();
+        // Failing events of this tree whose repairs queue but that no chain holds.
+        let in_modules: BTreeSet<u32> = self.tree.modules.iter().flat_map(|m| m.events.iter().copied()).collect();
+        let loose = (0..self.tree.events.len() as u32)
+            .filter(|e| !in_modules.contains(e) && self.tree.events[*e as usize].probability > 0.0)
+            .count();
+        if whole_queue && other_crew_parts == 0 && loose == 0 && members.len() <= MAX_SHARED_CREW_MEMBERS {
+            if chains.len() == 1 {
+                // The one chain is the whole queue: exact already.
+                return;
+            }
+            let units: Vec<dynamic::Unit> = chains.iter().flat_map(|ch| ch.units.iter().copied()).collect();
+            let group_of: Vec<usize> =
+                chains.iter().enumerate().flat_map(|(k, ch)| std::iter::repeat_n(k, ch.units.len())).collect();
+            let cold: Vec<bool> = chains.iter().map(|ch| ch.cold).collect();
+            if let Some(all) = dynamic::shared_crew_failed_sets(&units, &group_of, &cold, Some(c)) {
+                if self.merge_crew_chains(&here, &chains, &all, c) {
+                    return;
+                }
+            }
+        }
+        let solved = here.len() + other_crew_parts;
+        let in_chains: usize = here.iter().map(|&k| self.tree.modules[k].events.len()).sum();
+        let outside = queued.len().saturating_sub(in_chains);
+        let why = if solved == 0 {
+            format!(
+                "every repair is taken to start at once, though {} elements of the design queue for them",
+                queued.len()
+            )
+        } else if !disjoint {
+            "a member of two groups solved as chains cannot queue in both, so each part solved as a Markov chain is given every crew to itself and every other repair starts at once".to_string()
+        } else if whole_queue && members.len() > MAX_SHARED_CREW_MEMBERS {
+            format!(
+                "the groups sharing them have {} members, past the {MAX_SHARED_CREW_MEMBERS} one chain solves, so each part solved as a Markov chain is given every crew to itself",
+                members.len()
+            )
+        } else {
+            format!(
+                "each of the {solved} part(s) solved as Markov chains is given every crew to itself, and the repairs of the design's {outside} other failing element(s) start at once"
+            )
+        };
+        self.tree.notes.push(format!(
+            "repair_crews = {c}: {why}; when failures overlap a crew may be busy elsewhere, so the figure is optimistic by up to the share of downtime spent waiting for a crew; `spofsim simulate` queues repairs for the whole design"
+        ));
+    }
+
+    /// Replaces this tree's crew-chain modules (`here`) by one module: the joint
+    /// distribution `all` over every member of `chains` (in their order), summed over
+    /// the members that are not events of this tree.
+    /// `false` when a module's chain is not among `chains` (nothing replaced).
+    fn merge_crew_chains(&mut self, here: &[usize], chains: &[CrewChain], all: &[f64], crews: u32) -> bool {
+        if here.is_empty() {
+            return true;
+        }
+        // Position of each module member in the chains' order.
+        let offsets: Vec<usize> = chains
+            .iter()
+            .scan(0, |at, ch| {
+                let o = *at;
+                *at += ch.units.len();
+                Some(o)
+            })
+            .collect();
+        let mut events = Vec::new();
+        let mut bits = Vec::new();
+        let mut names = Vec::new();
+        for &k in here {
+            let m = &self.tree.modules[k];
+            for ch in &m.crew_chains {
+                let Some(at) = chains.iter().position(|x| x.group == ch.group) else { return false };
+                names.push(self.model.group(ch.group).name.clone());
+                for i in 0..ch.units.len() {
+                    bits.push(offsets[at] + i);
+                }
+            }
+            events.extend(m.events.iter().copied());
+        }
+        if events.len() != bits.len() {
+            return false;
+        }
+        let mut joint = vec![0.0; 1 << events.len()];
+        for (mask, &p) in all.iter().enumerate() {
+            let sub = bits.iter().enumerate().fold(0usize, |acc, (k, &b)| acc | ((mask >> b) & 1) << k);
+            joint[sub] += p;
+        }
+        let elsewhere: Vec<String> =
+            chains.iter().map(|ch| self.model.group(ch.group).name.clone()).filter(|n| !names.contains(n)).collect();
+        let also = if elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!(", with {} elsewhere in the design", elsewhere.join(", "))
+        };
+        let crew_text = if crews == 1 { "1 repair crew".to_string() } else { format!("{crews} repair crews") };
+        let what =
+            format!("{}: {crew_text} shared first come, first served{also} (one Markov chain)", names.join(", "));
+        let chains_here: Vec<CrewChain> = here.iter().flat_map(|&k| self.tree.modules[k].crew_chains.clone()).collect();
+        let mut kept: Vec<Module> =
+            self.tree.modules.drain(..).enumerate().filter(|(k, _)| !here.contains(k)).map(|(_, m)| m).collect();
+        kept.push(Module { events, joint, what, crews: Some(crews), crew_chains: chains_here });
+        self.tree.modules = kept;
+        true
     }
 
     fn group_down(&mut self, g: GroupId) -> Ref {
@@ -1287,27 +1422,7 @@ impl<'m> Builder<'m> {
         }
         self.tree.top = Some(top);
         self.tree.order_hint = self.order_hint();
-        // Crews matter where failures outside the solved modules can overlap.
-        let in_modules: BTreeSet<u32> = self.tree.modules.iter().flat_map(|m| m.events.iter().copied()).collect();
-        let others = (0..self.tree.events.len() as u32)
-            .filter(|e| !in_modules.contains(e) && self.tree.events[*e as usize].probability > 0.0)
-            .count();
-        // Each solved module has the crews to itself: across two modules, a crew busy
-        // in one is free in the other (found by an independent CTMC of two pairs
-        // sharing one crew: 15.55 % unavailability against 10.52 % reported).
-        // Parts solved as crew chains (RAID, standby and all-running groups), not the
-        // UPS batteries' closed forms.
-        let modules = self.tree.modules.iter().filter(|m| m.crews.is_some()).count();
-        if let Some(c) = self.model.repair_crews.filter(|_| others > 0 || modules > 1) {
-            let shared = if modules > 1 {
-                format!(", and each of the {modules} parts solved as Markov chains is given all {c} crew(s) to itself")
-            } else {
-                String::new()
-            };
-            self.tree.notes.push(format!(
-                "repair_crews = {c}: outside the parts solved as Markov chains every repair is taken to start at once{shared}; when failures overlap a crew may be busy elsewhere, so the figure is optimistic by up to the share of downtime spent waiting for a crew; `spofsim simulate` queues repairs for the whole design"
-            ));
-        }
+        self.share_crews();
         Ok(ServiceTree {
             service: s,
             tree: self.tree,
@@ -1378,6 +1493,34 @@ impl Builder<'_> {
 /// Per element: the rebuild time a RAID slot adds to each failure of its disk, for
 /// RAID groups without hot spares and for those whose spares cannot be solved as a
 /// module (then the spares are not credited: pessimistic, and noted).
+/// Most members in all that one shared-crew chain solves (Σ n!/(n−k)! ordered queues: 326
+/// states at 5; 6 would take seconds per service).
+const MAX_SHARED_CREW_MEMBERS: usize = 5;
+
+/// The chain group `g`'s failed members queue in for the repair crews, when it is solved
+/// as one ([`Builder::dynamic_members`]): `repair_crews` set, 2–6 members that each fail
+/// themselves, and either all running (active-active, no RAID) or standby (active-standby
+/// without vote quorum, hot or cold).
+fn crew_chain(model: &Model, g: GroupId) -> Option<CrewChain> {
+    model.repair_crews?;
+    let group = model.group(g);
+    if !(2..=6).contains(&group.members.len()) {
+        return None;
+    }
+    let cold = match (&group.dynamics, &group.arrangement) {
+        (None, Arrangement::ActiveActive { .. }) => false,
+        (None, Arrangement::ActiveStandby) if !group.vote_quorum => false,
+        (Some(Dynamics::ColdStandby), Arrangement::ActiveStandby) if !group.vote_quorum => true,
+        _ => return None,
+    };
+    let units = group
+        .members
+        .iter()
+        .map(|&m| model.element(m).failure.map(|f| dynamic::Unit { mtbf_secs: f.mtbf_secs, mttr_secs: f.mttr_secs }))
+        .collect::<Option<Vec<_>>>()?;
+    Some(CrewChain { group: g, units, cold })
+}
+
 pub(crate) fn rebuild_windows(model: &Model) -> Vec<f64> {
     let mut extra = vec![0.0; model.elements.len()];
     for g in &model.groups {
