@@ -391,7 +391,10 @@ impl<'m> Builder<'m> {
         };
         let chain = crew_chain(self.model, g);
         let (joint, what) = match (&group.dynamics, &group.arrangement) {
-            (Some(Dynamics::Rebuild { hot_spares, .. }), _) if *hot_spares == 0 => return,
+            (Some(Dynamics::Rebuild { hot_spares, .. }), _) if *hot_spares == 0 => {
+                self.note_unsolved_dynamics(&group);
+                return;
+            }
             (Some(Dynamics::Rebuild { rebuild_secs, hot_spares, .. }), _) => {
                 if failures.iter().any(|f| *f != failures[0]) {
                     self.note_unsolved_dynamics(&group);
@@ -420,7 +423,7 @@ impl<'m> Builder<'m> {
                 let spares =
                     if *hot_spares == 1 { "1 hot spare".to_string() } else { format!("{hot_spares} hot spares") };
                 self.tree.notes.push(format!(
-                    "{}: the hot-spare chain takes rebuild and replacement times as exponential (memoryless) and idle spares as never failing; with a fixed rebuild time, as the simulator plays it, a failure during a rebuild waits half as long on average, so this figure can be up to 2x pessimistic (RAID 1 with one spare, tests/cases/exact/raid1-hot-spare.jsonc: 1.85e-6 here, about 1.2e-6 simulated); `spofsim simulate --ideal` measures it",
+                    "{}: the hot-spare chain takes rebuild and replacement times as exponential (memoryless) and idle spares as never failing; with a fixed rebuild time, as the simulator plays it, a failure during a rebuild waits half as long on average, so this figure can be up to 2x pessimistic (RAID 1 with one spare, tests/cases/exact/raid1-hot-spare.jsonc: 1.85e-6 here, about 1.2e-6 simulated); a disk failing while it is rebuilt onto is left out, which errs the other way, by about rebuild / MTBF; `spofsim simulate --ideal` measures it",
                     group.name
                 ));
                 (
@@ -1155,6 +1158,28 @@ impl<'m> Builder<'m> {
     /// Notes for dynamic groups that could not be solved as modules.
     fn note_unsolved_dynamics(&mut self, group: &crate::model::Group) {
         let note = match &group.dynamics {
+            Some(Dynamics::Rebuild { hot_spares: 0, rebuild_secs, .. }) => {
+                // Slots are independent, each unprotected for MTTR + rebuild per
+                // failure; a replacement disk that fails during its own rebuild starts
+                // the slot over, which is left out (optimistic).
+                let worst = group
+                    .members
+                    .iter()
+                    .filter_map(|&m| self.model.element(m).failure)
+                    .map(|f| rebuild_secs / f.mtbf_secs)
+                    .fold(0.0, f64::max);
+                let n = group.members.len();
+                let beyond = match group.arrangement {
+                    Arrangement::ActiveActive { need } => n.saturating_sub(need as usize) + 1,
+                    Arrangement::ActiveStandby => n,
+                };
+                let estimate = (1.0 + worst).powi(beyond as i32) - 1.0;
+                format!(
+                    "{}: a replacement disk that fails during its own rebuild (which starts the slot over) is left out, each slot counted unprotected for MTTR + rebuild once per failure: optimistic, by up to about {}% of this part's unavailability at first order ((1 + rebuild / MTBF)^{beyond} − 1; the closed form of tests/cases/exact/raid1-rebuild.jsonc leaves it out too); `spofsim simulate --ideal` plays it out",
+                    group.name,
+                    significant(estimate * 100.0)
+                )
+            }
             Some(Dynamics::Rebuild { hot_spares, .. }) if *hot_spares > 0 => format!(
                 "{}: its hot spares are not credited (disks differ in timing, or more than 6): each slot is counted unprotected for repair + rebuild, which is pessimistic; `spofsim simulate` plays the spares out",
                 group.name

@@ -69,6 +69,8 @@ pub struct Evaluator<'m> {
     /// other members that are the master another group's own election gives (see
     /// [`Evaluator::natural_masters`]); they forward for that group as any master does.
     held_freed: Vec<ElementId>,
+    /// Whether [`Evaluator::held_freed`] is filled (see `evaluate_held_without_detours`).
+    held_detours: bool,
     /// The static engines' decision at their cap on holder choices
     /// ([`crate::model::roles::choice_groups`]): `None` when they choose no holder at
     /// all, `Some(true)` when they leave the bonds out, `Some(false)` when they choose
@@ -98,6 +100,7 @@ impl<'m> Evaluator<'m> {
             works: vec![true; model.elements.len()],
             held: None,
             held_freed: Vec::new(),
+            held_detours: true,
             engines_choose,
         }
     }
@@ -113,7 +116,20 @@ impl<'m> Evaluator<'m> {
     /// traffic for anyone, since the routes through them lead to a virtual IP they do
     /// not hold. Used by lints that ask what a held role black-holes.
     pub fn evaluate_held(&mut self, failed: &[bool], g: GroupId, holder: ElementId) -> Evaluation {
+        self.held_with(failed, g, holder, true)
+    }
+
+    /// [`Evaluator::evaluate_held`] with no detour through the held group's peers: a peer
+    /// that is master of another group forwards nothing either. What the held role costs
+    /// where that other group's election, or routing between the routers, does not
+    /// carry the traffic.
+    pub fn evaluate_held_without_detours(&mut self, failed: &[bool], g: GroupId, holder: ElementId) -> Evaluation {
+        self.held_with(failed, g, holder, false)
+    }
+
+    fn held_with(&mut self, failed: &[bool], g: GroupId, holder: ElementId, detours: bool) -> Evaluation {
         self.held = Some((g, holder));
+        self.held_detours = detours;
         let evaluation = self.evaluate(failed);
         self.held = None;
         self.held_freed.clear();
@@ -178,7 +194,7 @@ impl<'m> Evaluator<'m> {
         }
         // The needs above were judged with every held peer blocked (pessimistic); the
         // chain frees the peers that are master of another group.
-        if let Some((g, _)) = self.held {
+        if let Some((g, _)) = self.held.filter(|_| self.held_detours) {
             self.held_freed = self.natural_masters(g);
         }
         let group_works = (0..model.groups.len() as u32).map(|g| self.group_works(GroupId(g))).collect();

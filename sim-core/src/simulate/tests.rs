@@ -979,6 +979,38 @@ fn a_promotion_waiting_for_its_fencing_device_takes_the_takeover_time_once_it_re
     }
 }
 
+/// Found by a new-user trial: a two-node cluster with a quorum device and a fencing
+/// device that is down from 1 h to 3 h; db-1 (the primary) dies at 1 h 30 for 10 min.
+/// db-2 may not take over without fencing db-1, so nothing is promoted; db-1 comes back
+/// after its peers declared it gone and restarts in the takeover time (30 s): one
+/// outage of 10 min 30 s, and no data lost, since the primary never moved. It was
+/// 10 min (resumed at once) with "2 changes of primary, 2 s lost": the data followed
+/// db-2 the moment db-1 stopped, though the cluster never promoted it.
+#[test]
+fn a_primary_back_while_its_takeover_waited_for_fencing_loses_no_data() {
+    let text = r#"{ "components": { "internet": { "kind": "entry" }, "sw": { "kind": "switch" },
+         "db-1": { "kind": "server", "runs": ["db"] }, "db-2": { "kind": "server", "runs": ["db"] },
+         "qdev": { "kind": "quorum-device" }, "mgmt-sw": { "kind": "switch" } },
+       "links": [ { "between": ["internet", "sw"] }, { "between": ["sw", "db-1"] }, { "between": ["sw", "db-2"] },
+                  { "between": ["sw", "qdev"] } ],
+       "groups": { "db": { "kind": "cluster", "mode": "active-standby", "members": ["db-1/db", "db-2/db"],
+                           "quorum": "qdev", "fencing": { "device": "mgmt-sw" } },
+                   "repl": { "kind": "replication", "from": "db-1/db", "to": ["db-2/db"], "mode": "async", "lag": "1s" } },
+       "services": { "s": { "from": "internet", "through": ["db"] } },
+       "drills": [ { "name": "mg", "fail": "mgmt-sw", "at": "1h", "for": "2h" },
+                   { "name": "mg", "fail": "db-1", "at": "1h 30m", "for": "10m" } ] }"#;
+    let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal: false };
+    let s = &simulate(&model(text), &options).services[0];
+    assert_eq!((s.outages, s.max_outage_secs), (1, 630.0));
+    assert_eq!((s.rpo_events, s.data_lost_secs), (0, 0.0));
+    // With the fencing device up, db-2 takes over after deadtime + takeover, losing the lag.
+    let fenced_up = text.replace(r#"{ "name": "mg", "fail": "mgmt-sw", "at": "1h", "for": "2h" },"#, "");
+    assert_ne!(fenced_up, text);
+    let s = &simulate(&model(&fenced_up), &options).services[0];
+    assert_eq!((s.outages, s.max_outage_secs), (1, 40.0));
+    assert_eq!((s.rpo_events, s.data_lost_secs), (1, 1.0));
+}
+
 /// Found by an independent trial: a single-answer GSLB (TTL 300 s, checks every 5 s,
 /// fall 2) whose first member is down for less than detection + TTL. Clients still
 /// holding its answer reach it again once it works (RFC 1034 §3.6), and those that

@@ -354,13 +354,16 @@ impl DataState {
 
 /// The primary moves when it stops working or a cluster promotes another copy.
 /// `works`: whether a copy works now; `promoted`: the copy a cluster made active, if
-/// any. Returns the loss when the primary moved to a copy that was behind, or when the
-/// data had to be restored.
+/// any; `chosen_by_cluster`: a cluster chooses the serving copy (it has members among
+/// the copies), so a primary that is down but not destroyed moves only when the cluster
+/// promotes another. Returns the loss when the primary moved to a copy that was behind,
+/// or when the data had to be restored.
 pub fn react(
     set: &DataSet,
     state: &mut DataState,
     works: &dyn Fn(usize) -> bool,
     promoted: Option<usize>,
+    chosen_by_cluster: bool,
     site_standing: &dyn Fn(ElementId) -> bool,
     now: f64,
     rng: &mut rand_chacha::ChaCha8Rng,
@@ -397,6 +400,13 @@ pub fn react(
         return Some(take(q, state));
     }
     if works(p) && alive(p) {
+        return None;
+    }
+    // A cluster chooses the copy that serves: while it has not made another one active
+    // (still detecting, or its takeover waits for a fencing device or a precondition),
+    // the data stays where it was, and a primary that comes back before any promotion
+    // loses nothing. Only a destroyed primary moves on its own (below).
+    if chosen_by_cluster && alive(p) && promoted.is_none_or(|q| q == p) {
         return None;
     }
     // The primary is down. While it is only down (not destroyed) and no other copy
@@ -569,6 +579,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 &mut state,
                 &|i| works[i],
                 promoted,
+                !cx.data_choosers[d].is_empty(),
                 &|site| standing.contains(&site),
                 self.now,
                 &mut self.rng,

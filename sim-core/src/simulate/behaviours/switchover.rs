@@ -467,7 +467,20 @@ impl<'c, 'm> Sim<'c, 'm> {
             let back = self.groups[j].window_from.filter(|&a| self.may_take_back(j, a));
             let back = back.or_else(|| (p.takeover_preempts && self.may_hold(j, 0)).then_some(0));
             if let Some(a) = back {
-                self.call_off_window(j, a);
+                if self.now < self.groups[j].detect_until {
+                    self.call_off_window(j, a);
+                } else {
+                    // Back after its peers declared it gone: it restarts in the takeover
+                    // time (docs/MECHANISMS.md, failover preconditions), as a member
+                    // that was not waited for would (a VRRP master, whose takeover is
+                    // nothing, resumes at once).
+                    let st = &mut self.groups[j];
+                    st.awaiting_requires = false;
+                    st.window_from = None;
+                    st.switching_to = None;
+                    self.unfence(j, a);
+                    self.begin_window(j, a, p.takeover_secs);
+                }
                 return;
             }
             // The member chosen, else any member seen working that may take over now.
