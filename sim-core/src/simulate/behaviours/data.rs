@@ -352,18 +352,26 @@ impl DataState {
     }
 }
 
+/// Who chooses the copy that serves.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Chooser {
+    /// No cluster: the first working copy serves.
+    Copies,
+    /// A cluster with members among the copies, and the copy it has made active, if any
+    /// (none while it detects or waits for a precondition).
+    Cluster { promoted: Option<usize> },
+}
+
 /// The primary moves when it stops working or a cluster promotes another copy.
-/// `works`: whether a copy works now; `promoted`: the copy a cluster made active, if
-/// any; `chosen_by_cluster`: a cluster chooses the serving copy (it has members among
-/// the copies), so a primary that is down but not destroyed moves only when the cluster
-/// promotes another. Returns the loss when the primary moved to a copy that was behind,
-/// or when the data had to be restored.
+/// `works`: whether a copy works now; `chooser`: who chooses the serving copy. Under a
+/// cluster, a primary that is down but not destroyed moves only when the cluster
+/// promotes another copy. Returns the loss when the primary moved to a copy that was
+/// behind, or when the data had to be restored.
 pub fn react(
     set: &DataSet,
     state: &mut DataState,
     works: &dyn Fn(usize) -> bool,
-    promoted: Option<usize>,
-    chosen_by_cluster: bool,
+    chooser: Chooser,
     site_standing: &dyn Fn(ElementId) -> bool,
     now: f64,
     rng: &mut rand_chacha::ChaCha8Rng,
@@ -379,6 +387,10 @@ pub fn react(
     }
     let p = state.primary;
     let alive = |i: usize| !state.destroyed[i];
+    let promoted = match chooser {
+        Chooser::Copies => None,
+        Chooser::Cluster { promoted } => promoted,
+    };
     // What taking over on copy `q` loses: its lag, or for a member that starts from the
     // backup, the time since the last good run (all, with the backup's site down).
     let mut take = |q: usize, state: &mut DataState| {
@@ -406,7 +418,7 @@ pub fn react(
     // (still detecting, or its takeover waits for a fencing device or a precondition),
     // the data stays where it was, and a primary that comes back before any promotion
     // loses nothing. Only a destroyed primary moves on its own (below).
-    if chosen_by_cluster && alive(p) && promoted.is_none_or(|q| q == p) {
+    if matches!(chooser, Chooser::Cluster { .. }) && alive(p) && promoted.is_none_or(|q| q == p) {
         return None;
     }
     // The primary is down. While it is only down (not destroyed) and no other copy
@@ -578,8 +590,11 @@ impl<'c, 'm> Sim<'c, 'm> {
                 set,
                 &mut state,
                 &|i| works[i],
-                promoted,
-                !cx.data_choosers[d].is_empty(),
+                if cx.data_choosers[d].is_empty() {
+                    crate::simulate::data::Chooser::Copies
+                } else {
+                    crate::simulate::data::Chooser::Cluster { promoted }
+                },
                 &|site| standing.contains(&site),
                 self.now,
                 &mut self.rng,
