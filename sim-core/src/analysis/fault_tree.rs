@@ -174,6 +174,10 @@ pub struct FaultTree {
     /// Assumptions this tree's figure rests on beyond the standard ones, each with the
     /// direction or size of its error.
     pub notes: Vec<String>,
+    /// With `repair_crews` that the figure does not charge (a note says so): the crews,
+    /// and per event its element's own failure and repair rates (`None` for an event
+    /// without), for the estimate of what queueing adds ([`crate::analysis::crew_wait`]).
+    pub crew_queue: Option<(u32, Vec<Option<crate::analysis::dynamic::Unit>>)>,
     /// A preferred BDD variable order (event indices, first level first), from the
     /// structure the tree was built from; events not listed follow in depth-first order.
     pub order_hint: Vec<u32>,

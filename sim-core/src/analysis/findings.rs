@@ -187,7 +187,25 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
                     needs => format!("{} {}: stops although its members work: {}", g.kind, g.name, needs.join(", ")),
                 }
             } else {
-                format!("{} {}: {} down together", g.kind, g.name, lost.join(" and "))
+                // Members that work but may not take over: their takeover's
+                // preconditions (a fencing device, `require`) are down.
+                let waiting: Vec<&str> =
+                    g.members.iter().filter(|m| !is_down(**m)).map(|m| model.element(*m).name.as_str()).collect();
+                let preconditions = evaluator.failing_takeover_requires(g.id);
+                if !waiting.is_empty() && !preconditions.is_empty() {
+                    format!(
+                        "{} {}: {} down, and {} may not take over: its takeover needs what is down ({})",
+                        g.kind,
+                        g.name,
+                        lost.join(" and "),
+                        waiting.join(" and "),
+                        preconditions.join(", ")
+                    )
+                } else if lost.len() == 1 {
+                    format!("{} {}: {} down", g.kind, g.name, lost[0])
+                } else {
+                    format!("{} {}: {} down together", g.kind, g.name, lost.join(" and "))
+                }
             };
             defeats.insert(text);
         }
@@ -780,5 +798,32 @@ mod tests {
         assert_eq!(b.defeats, ["vrrp lb-vip: keeps lb-1 active (its peers still hear it), though lb-1 cannot carry the service without sw-1"], "{b:#?}");
         assert_eq!(b.services_down.len(), 1, "{b:#?}");
         assert!(b.services_down[0].1[0].contains("still down a year after sw-1 returns"), "{b:#?}");
+    }
+
+    /// Found by a new-user trial: the active node and the cluster's fencing device fail
+    /// together. The standby works but may not take over (it must fence the lost node
+    /// first); `blast` said only "db-1/db down together", hiding why the standby did not
+    /// serve.
+    #[test]
+    fn a_standby_that_may_not_take_over_is_explained_by_its_preconditions() {
+        let text = r#"{ "components": { "internet": { "kind": "entry" }, "sw": { "kind": "switch" },
+            "db-1": { "kind": "server", "nics": ["sw"], "runs": ["db"] }, "db-2": { "kind": "server", "nics": ["sw"], "runs": ["db"] },
+            "ipmi": { "kind": "switch" } },
+          "links": [ { "between": ["internet", "sw"] } ],
+          "groups": { "db": { "kind": "cluster", "mode": "active-standby", "members": ["db-1/db", "db-2/db"], "fencing": { "device": "ipmi" } } },
+          "services": { "s": { "from": "internet", "through": ["db"] } } }"#;
+        let model = crate::load(text).model.expect("loads");
+        let id = |name: &str| model.element_by_name(name).unwrap().id;
+        let b = super::blast(&model, &[id("db-1/db"), id("ipmi")]);
+        assert_eq!(
+            b.defeats,
+            ["cluster db: db-1/db down, and db-2/db may not take over: its takeover needs what is down (ipmi down)"],
+            "{b:#?}"
+        );
+        // The fencing device alone stops nothing: the active needs no takeover.
+        assert!(super::blast(&model, &[id("ipmi")]).defeats.is_empty());
+        // Both nodes down: no precondition to blame.
+        let both = super::blast(&model, &[id("db-1/db"), id("db-2/db")]);
+        assert_eq!(both.defeats, ["cluster db: db-1/db and db-2/db down together"], "{both:#?}");
     }
 }

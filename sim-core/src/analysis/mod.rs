@@ -10,6 +10,7 @@ pub mod bdd;
 pub mod bounds;
 pub mod budget;
 pub mod compile;
+pub mod crew_wait;
 pub mod dynamic;
 pub mod fault_tree;
 pub mod findings;
@@ -280,6 +281,36 @@ pub fn analyze_tree_keeping(
     let mut single_points: Vec<u32> =
         z.sets(mcs, 1, usize::MAX).into_iter().filter(|s| s.len() == 1).map(|s| c.order[s[0] as usize]).collect();
     single_points.sort_by(|&a, &b| name(a).cmp(name(b)));
+    // Crews the figure does not charge: how much queueing within each cut set adds.
+    if let Some((crews, rates)) = &tree.crew_queue {
+        let w = crew_wait::estimate(tree, &cut_sets, rates, *crews);
+        let of = if (total as usize) > cut_sets.len() {
+            format!("{} of the {total} minimal cut sets of order ≤ {max_order}", cut_sets.len())
+        } else {
+            format!("the minimal cut sets of order ≤ {max_order}")
+        };
+        if w.used > 0 {
+            let skipped = if w.skipped > 0 {
+                format!(
+                    "; {} cut set(s) with a part whose downtime is not all crew repair (a RAID rebuild, a derived event) were left out",
+                    w.skipped
+                )
+            } else {
+                String::new()
+            };
+            let share =
+                if probability > 0.0 { format!(", {:.2}x this figure", w.added / probability) } else { String::new() };
+            notes.push(format!(
+                "repair_crews = {crews}: queueing within each cut set adds about {:.3e} to the unavailability{share} (first order: {} of {of}, each solved as its own crew queue, summed: waits behind repairs outside a cut set are left out, and states with several cut sets down count once per cut set, so this is a size, not a bound{skipped}); `spofsim simulate` measures it",
+                w.added, w.used
+            ));
+        } else if w.skipped > 0 {
+            notes.push(format!(
+                "repair_crews = {crews}: no estimate of what queueing adds: the {} cut set(s) of {of} whose events can wait for each other each have a part whose downtime is not all crew repair (a RAID rebuild, a derived event); `spofsim simulate` measures it",
+                w.skipped
+            ));
+        }
+    }
     let truncated = cut_sets.len() > options.max_listed || (total as usize) > cut_sets.len();
     cut_sets.truncate(options.max_listed);
     let mut importance = Vec::new();

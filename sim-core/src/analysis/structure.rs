@@ -569,6 +569,21 @@ impl<'m> Builder<'m> {
         self.tree.notes.push(format!(
             "repair_crews = {c}: {why}; when failures overlap a crew may be busy elsewhere, so the figure is optimistic by up to the share of downtime spent waiting for a crew; `spofsim simulate` queues repairs for the whole design"
         ));
+        // The analysis estimates that share from the cut sets (`analysis::crew_wait`).
+        // An event down longer than its repair (a RAID slot's rebuild, a detection
+        // delay: time no crew spends) has no chain of its own here: left out.
+        let rates = self
+            .tree
+            .events
+            .iter()
+            .map(|ev| {
+                ev.element
+                    .filter(|e| self.extra_down_secs[e.0 as usize] == 0.0)
+                    .and_then(|e| model.element(e).failure)
+                    .map(|f| dynamic::Unit { mtbf_secs: f.mtbf_secs, mttr_secs: f.mttr_secs })
+            })
+            .collect();
+        self.tree.crew_queue = Some((c, rates));
     }
 
     /// Replaces this tree's crew-chain modules (`here`) by one module: the joint

@@ -626,6 +626,19 @@ impl Evaluator<'_> {
         out
     }
 
+    /// The failover preconditions of `group` (`require`, a fencing device) that fail in
+    /// the state last evaluated, in the same words as [`Evaluator::failing_needs`];
+    /// empty when it has none or they hold.
+    pub fn failing_takeover_requires(&self, group: GroupId) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(t) = &self.model.groups[group.0 as usize].takeover_requires {
+            self.collect_failing(&t.req, &mut out);
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     fn collect_failing(&self, req: &Req, out: &mut Vec<String>) {
         if self.holds(req) {
             return;
