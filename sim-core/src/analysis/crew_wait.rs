@@ -74,13 +74,13 @@ mod tests {
         let q = 100.0 / 1100.0;
         let tree = FaultTree::default();
         let cut = CutSet { events: vec![0, 1], probability: q * q };
-        let w = estimate(&tree, &[cut.clone()], &[Some(u), Some(u)], 1);
+        let w = estimate(&tree, std::slice::from_ref(&cut), &[Some(u), Some(u)], 1);
         let rho: f64 = 0.1;
         let exact = 2.0 * rho * rho / (1.0 + 2.0 * rho + 2.0 * rho * rho);
         assert!(((q * q + w.added) / exact - 1.0).abs() < 1e-12, "{w:?}");
         assert_eq!((w.used, w.skipped), (1, 0));
         // Two crews: no wait within a pair.
-        assert_eq!(estimate(&tree, &[cut.clone()], &[Some(u), Some(u)], 2).added, 0.0);
+        assert_eq!(estimate(&tree, std::slice::from_ref(&cut), &[Some(u), Some(u)], 2).added, 0.0);
         // An event without rates is counted as skipped, not guessed.
         let w = estimate(&tree, &[cut], &[Some(u), None], 1);
         assert_eq!((w.added, w.used, w.skipped), (0.0, 0, 1));
