@@ -112,9 +112,10 @@ fn untracked_links(
                     g.span,
                     &g.name,
                     format!(
-                        "{master_name} does not track {link_name}: when it fails, {master_name}{when} keeps the virtual IP (its adverts still reach {}) and {} survive only by a detour through {}, master of another group: a detour the figures count, but that ends if that group's role moves or {master_name} has no route through it",
+                        "{master_name} does not track {link_name}: when it fails, {master_name}{when} keeps the virtual IP (its adverts still reach {}) and {} {} only by a detour through {}, master of another group: a detour the figures count, but that ends if that group's role moves or {master_name} has no route through it",
                         backups.join(", "),
                         detoured.join(", "),
+                        if detoured.len() == 1 { "survives" } else { "survive" },
                         backups.join(", ")
                     ),
                 ));
@@ -257,7 +258,7 @@ mod tests {
         };
         // Still a warning (tracking is what keeps the design off the detour), but no
         // black hole: the figures count the detour, and the message says so.
-        let detour = "gw-1 does not track internet~gw-1: when it fails, gw-1 keeps the virtual IP (its adverts still reach gw-2) and site survive only by a detour through gw-2, master of another group: a detour the figures count, but that ends if that group's role moves or gw-1 has no route through it";
+        let detour = "gw-1 does not track internet~gw-1: when it fails, gw-1 keeps the virtual IP (its adverts still reach gw-2) and site survives only by a detour through gw-2, master of another group: a detour the figures count, but that ends if that group's role moves or gw-1 has no route through it";
         let opposite = second(r#"["gw-2", "gw-1"]"#);
         assert_ne!(opposite, UNTRACKED);
         assert_eq!(messages(&opposite), [detour]);
