@@ -185,9 +185,7 @@ fn from_second_states(model: &Model, compiled: &mut Compiled) -> Vec<FromSecond>
         .filter(|g| {
             g.switchover.is_some() && g.members.len() >= 2 && g.arrangement == Arrangement::ActiveStandby && {
                 let profile = crate::mechanisms::profile(model, g);
-                // A cold standby serves from its first working member (its standby goes
-                // cold again), so it does fail back.
-                !profile.preempt && !profile.cold_standby && profile.behaviour == crate::simulate::Behaviour::Switchover
+                !profile.preempt && profile.behaviour == crate::simulate::Behaviour::Switchover
             }
         })
         .collect();

@@ -8,20 +8,27 @@
 //! (another crew-busy term, first order in the other elements' unavailability), so the
 //! estimate errs low; it is a size for the note, not a bound.
 //!
-//! O(cut sets × s³) with s ≤ 1,957 chain states (16 at order 3).
+//! O(cut sets × s³) with s ≤ 65 chain states (16 at order 3, 65 at order 4, the largest
+//! solved).
 
 use super::dynamic::{self, Unit};
 use super::fault_tree::FaultTree;
 use super::CutSet;
 
 /// The estimate: the unavailability queueing adds, and how many cut sets it covered
-/// (`used`) or left out for want of an element's own rates (`skipped`).
+/// (`used`) or left out for want of an element's own rates (`skipped`) or for their
+/// size (`too_large`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CrewWait {
     pub added: f64,
     pub used: usize,
     pub skipped: usize,
+    /// Cut sets of more than [`MAX_ORDER`] events, left out.
+    pub too_large: usize,
 }
+
+/// The largest cut set solved as its own queue (65 ordered queues at 4 events).
+pub const MAX_ORDER: usize = 4;
 
 /// Queueing's estimated addition over `cut_sets` of `tree`, whose events' element rates
 /// are `rates` (indexed by event; `None` for an event with none, such as a derived one),
@@ -29,7 +36,7 @@ pub struct CrewWait {
 /// Cut sets with two events of one solved module whose chain already queues for the
 /// crews are left to that chain.
 pub fn estimate(tree: &FaultTree, cut_sets: &[CutSet], rates: &[Option<Unit>], crews: u32) -> CrewWait {
-    let mut out = CrewWait { added: 0.0, used: 0, skipped: 0 };
+    let mut out = CrewWait { added: 0.0, used: 0, skipped: 0, too_large: 0 };
     for cut in cut_sets.iter().filter(|c| c.events.len() > crews as usize) {
         let queued_in_a_chain = tree
             .modules
@@ -40,14 +47,20 @@ pub fn estimate(tree: &FaultTree, cut_sets: &[CutSet], rates: &[Option<Unit>], c
             continue;
         }
         let units: Option<Vec<Unit>> = cut.events.iter().map(|&e| rates.get(e as usize).copied().flatten()).collect();
-        let Some(units) = units.filter(|u| u.len() <= 6) else {
+        let Some(units) = units else {
             out.skipped += 1;
             continue;
         };
+        // Order 5 and beyond: their queues are large (326 states at 5) and their share
+        // small; counted apart, so the note can say so.
+        if units.len() > MAX_ORDER {
+            out.too_large += 1;
+            continue;
+        }
         let group_of: Vec<usize> = (0..units.len()).collect();
         let cold = vec![false; units.len()];
         let Some(joint) = dynamic::shared_crew_failed_sets(&units, &group_of, &cold, Some(crews)) else {
-            out.skipped += 1;
+            out.too_large += 1;
             continue;
         };
         let independent: f64 = units.iter().map(|u| u.mttr_secs / (u.mtbf_secs + u.mttr_secs)).product();
@@ -84,6 +97,10 @@ mod tests {
         // An event without rates is counted as skipped, not guessed.
         let w = estimate(&tree, &[cut], &[Some(u), None], 1);
         assert_eq!((w.added, w.used, w.skipped), (0.0, 0, 1));
+        // Past order 4: counted apart.
+        let five = CutSet { events: vec![0, 1, 2, 3, 4], probability: q.powi(5) };
+        let w = estimate(&tree, &[five], &[Some(u); 5], 1);
+        assert_eq!((w.added, w.used, w.skipped, w.too_large), (0.0, 0, 0, 1));
     }
 
     /// The same pair in a design: two routers in parallel, the only parts that fail,

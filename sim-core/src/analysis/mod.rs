@@ -290,24 +290,30 @@ pub fn analyze_tree_keeping(
             format!("the minimal cut sets of order ≤ {max_order}")
         };
         if w.used > 0 {
-            let skipped = if w.skipped > 0 {
-                format!(
+            let mut skipped = String::new();
+            if w.skipped > 0 {
+                skipped += &format!(
                     "; {} cut set(s) with a part whose downtime is not all crew repair (a RAID rebuild, a derived event) were left out",
                     w.skipped
-                )
-            } else {
-                String::new()
-            };
+                );
+            }
+            if w.too_large > 0 {
+                skipped +=
+                    &format!("; {} cut set(s) of more than {} events were left out", w.too_large, crew_wait::MAX_ORDER);
+            }
             let share =
                 if probability > 0.0 { format!(", {:.2}x this figure", w.added / probability) } else { String::new() };
             notes.push(format!(
                 "repair_crews = {crews}: queueing within each cut set adds about {:.3e} to the unavailability{share} (first order: {} of {of}, each solved as its own crew queue, summed: waits behind repairs outside a cut set are left out, and states with several cut sets down count once per cut set, so this is a size, not a bound{skipped}); `spofsim simulate` measures it",
                 w.added, w.used
             ));
-        } else if w.skipped > 0 {
+        } else if w.skipped + w.too_large > 0 {
             notes.push(format!(
-                "repair_crews = {crews}: no estimate of what queueing adds: the {} cut set(s) of {of} whose events can wait for each other each have a part whose downtime is not all crew repair (a RAID rebuild, a derived event); `spofsim simulate` measures it",
-                w.skipped
+                "repair_crews = {crews}: no estimate of what queueing adds: of the {} cut set(s) of {of} whose events can wait for each other, {} have a part whose downtime is not all crew repair (a RAID rebuild, a derived event) and {} more than {} events; `spofsim simulate` measures it",
+                w.skipped + w.too_large,
+                w.skipped,
+                w.too_large,
+                crew_wait::MAX_ORDER
             ));
         }
     }

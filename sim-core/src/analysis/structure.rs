@@ -531,11 +531,11 @@ impl<'m> Builder<'m> {
         let loose = (0..self.tree.events.len() as u32)
             .filter(|e| !in_modules.contains(e) && self.tree.events[*e as usize].probability > 0.0)
             .count();
+        if whole_queue && other_crew_parts == 0 && loose == 0 && chains.len() == 1 {
+            // The one chain is the whole queue: exact already (up to 6 members).
+            return;
+        }
         if whole_queue && other_crew_parts == 0 && loose == 0 && members.len() <= MAX_SHARED_CREW_MEMBERS {
-            if chains.len() == 1 {
-                // The one chain is the whole queue: exact already.
-                return;
-            }
             let units: Vec<dynamic::Unit> = chains.iter().flat_map(|ch| ch.units.iter().copied()).collect();
             let group_of: Vec<usize> =
                 chains.iter().enumerate().flat_map(|(k, ch)| std::iter::repeat_n(k, ch.units.len())).collect();
@@ -1183,11 +1183,7 @@ impl<'m> Builder<'m> {
                     .filter_map(|&m| self.model.element(m).failure)
                     .map(|f| rebuild_secs / f.mtbf_secs)
                     .fold(0.0, f64::max);
-                let n = group.members.len();
-                let beyond = match group.arrangement {
-                    Arrangement::ActiveActive { need } => n.saturating_sub(need as usize) + 1,
-                    Arrangement::ActiveStandby => n,
-                };
+                let Some(beyond) = crate::mechanisms::raid::smallest_loss(group) else { return };
                 let estimate = (1.0 + worst).powi(beyond as i32) - 1.0;
                 format!(
                     "{}: a replacement disk that fails during its own rebuild (which starts the slot over) is left out, each slot counted unprotected for MTTR + rebuild once per failure: optimistic, by up to about {}% of this part's unavailability at first order ((1 + rebuild / MTBF)^{beyond} − 1; the closed form of tests/cases/exact/raid1-rebuild.jsonc leaves it out too); `spofsim simulate --ideal` plays it out",
@@ -1530,9 +1526,6 @@ impl Builder<'_> {
     }
 }
 
-/// Per element: the rebuild time a RAID slot adds to each failure of its disk, for
-/// RAID groups without hot spares and for those whose spares cannot be solved as a
-/// module (then the spares are not credited: pessimistic, and noted).
 /// Most members in all that one shared-crew chain solves (Σ n!/(n−k)! ordered queues: 326
 /// states at 5; 6 would take seconds per service).
 const MAX_SHARED_CREW_MEMBERS: usize = 5;
@@ -1561,6 +1554,9 @@ fn crew_chain(model: &Model, g: GroupId) -> Option<CrewChain> {
     Some(CrewChain { group: g, units, cold })
 }
 
+/// Per element: the rebuild time a RAID slot adds to each failure of its disk, for
+/// RAID groups without hot spares and for those whose spares cannot be solved as a
+/// module (then the spares are not credited: pessimistic, and noted).
 pub(crate) fn rebuild_windows(model: &Model) -> Vec<f64> {
     let mut extra = vec![0.0; model.elements.len()];
     for g in &model.groups {

@@ -241,6 +241,22 @@ pub fn profile(_: &crate::model::Model, g: &crate::model::Group) -> crate::simul
     SimProfile { rebuild, ..SimProfile::plain(Behaviour::Rebuild) }
 }
 
+/// The fewest disk failures that lose a RAID group's data (its smallest cut set): one
+/// more than the disks it tolerates, 2 for RAID 10 (one mirror pair), `None` for RAID 0
+/// (no redundancy: there is no rebuild to fail during).
+pub fn smallest_loss(g: &crate::model::Group) -> Option<usize> {
+    let n = g.members.len();
+    match crate::model::count_attr(&g.attrs, "level") {
+        Some(0) => None,
+        Some(10) => Some(2),
+        _ => match g.arrangement {
+            crate::model::Arrangement::ActiveActive { need } if need as usize >= n => None,
+            crate::model::Arrangement::ActiveActive { need } => Some(n - need as usize + 1),
+            crate::model::Arrangement::ActiveStandby => Some(n),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

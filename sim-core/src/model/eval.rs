@@ -69,6 +69,8 @@ pub struct Evaluator<'m> {
     /// other members that are the master another group's own election gives (see
     /// [`Evaluator::natural_masters`]); they forward for that group as any master does.
     held_freed: Vec<ElementId>,
+    /// `held_freed` of the last held evaluation ([`Evaluator::freed_peers`]).
+    last_freed: Vec<ElementId>,
     /// Whether [`Evaluator::held_freed`] is filled (see `evaluate_held_without_detours`).
     held_detours: bool,
     /// The static engines' decision at their cap on holder choices
@@ -100,6 +102,7 @@ impl<'m> Evaluator<'m> {
             works: vec![true; model.elements.len()],
             held: None,
             held_freed: Vec::new(),
+            last_freed: Vec::new(),
             held_detours: true,
             engines_choose,
         }
@@ -113,16 +116,21 @@ impl<'m> Evaluator<'m> {
     /// role whatever happens, as a VRRP master whose adverts still reach its peers
     /// keeps the virtual IP (RFC 5798 §6.4.3): the other members work (they still
     /// answer probes and hold their own state) but are not eligible, and carry no
-    /// traffic for anyone, since the routes through them lead to a virtual IP they do
-    /// not hold. Used by lints that ask what a held role black-holes.
+    /// traffic, since the routes through them lead to a virtual IP they do not hold,
+    /// except a peer that is master of another group by that group's own election
+    /// ([`Evaluator::natural_masters`]; it forwards for that group, RFC 5798 §4.2) and,
+    /// in a chain, one that holds a group the service passes through. Used by lints that
+    /// ask what a held role black-holes; [`Evaluator::freed_peers`] names the peers so
+    /// freed.
     pub fn evaluate_held(&mut self, failed: &[bool], g: GroupId, holder: ElementId) -> Evaluation {
         self.held_with(failed, g, holder, true)
     }
 
-    /// [`Evaluator::evaluate_held`] with no detour through the held group's peers: a peer
-    /// that is master of another group forwards nothing either. What the held role costs
-    /// where that other group's election, or routing between the routers, does not
-    /// carry the traffic.
+    /// [`Evaluator::evaluate_held`] without freeing the peers that are master of another
+    /// group: what the held role costs where that other group's election, or routing
+    /// between the routers, does not carry the traffic. (A peer holding a group the
+    /// service passes through still forwards in the chain: the service crosses it as
+    /// that group's holder.)
     pub fn evaluate_held_without_detours(&mut self, failed: &[bool], g: GroupId, holder: ElementId) -> Evaluation {
         self.held_with(failed, g, holder, false)
     }
@@ -132,8 +140,14 @@ impl<'m> Evaluator<'m> {
         self.held_detours = detours;
         let evaluation = self.evaluate(failed);
         self.held = None;
-        self.held_freed.clear();
+        self.last_freed = std::mem::take(&mut self.held_freed);
         evaluation
+    }
+
+    /// The held group's peers that the last [`Evaluator::evaluate_held`] let forward as
+    /// masters of other groups.
+    pub fn freed_peers(&self) -> &[ElementId] {
+        &self.last_freed
     }
 
     /// Whether `e` is a peer of a held group's holder ([`Evaluator::evaluate_held`])

@@ -1011,6 +1011,27 @@ fn a_primary_back_while_its_takeover_waited_for_fencing_loses_no_data() {
     assert_eq!((s.rpo_events, s.data_lost_secs), (1, 1.0));
 }
 
+/// Found by a code review: a single-answer GSLB whose failover needs its DNS provider's
+/// API (`require`), down while web-1 is out for an hour. The answer cannot move, so
+/// clients keep web-1's; when web-1 returns they reach it at once (the answer never
+/// changed), not after another TTL: one outage of exactly the hour.
+#[test]
+fn a_gslb_member_back_while_its_failover_waited_serves_at_once() {
+    let text = r#"{ "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" } },
+         "components": { "internet": { "kind": "entry" }, "sw-1": { "kind": "switch" }, "sw-2": { "kind": "switch" },
+           "web-1": { "kind": "server", "nics": ["sw-1"], "runs": ["web"] },
+           "web-2": { "kind": "server", "nics": ["sw-2"], "runs": ["web"] }, "api": { "kind": "server" } },
+         "links": [ { "between": ["internet", "sw-1"] }, { "between": ["internet", "sw-2"] } ],
+         "groups": { "name": { "kind": "gslb", "members": ["web-1/web", "web-2/web"], "ttl": "300s", "require": ["api"],
+                               "check": { "type": "tcp", "interval": "5s", "fall": 2, "rise": 3 } } },
+         "services": { "svc": { "from": "internet", "through": ["name"] } },
+         "drills": [ { "name": "d", "fail": "api", "at": "29d 23h 50m", "for": "2h" },
+                     { "name": "d", "fail": "web-1", "at": "30d", "for": "1h" } ] }"#;
+    let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal: false };
+    let s = &simulate(&model(text), &options).services[0];
+    assert_eq!((s.outages, s.max_outage_secs), (1, 3600.0));
+}
+
 /// Found by an independent trial: a single-answer GSLB (TTL 300 s, checks every 5 s,
 /// fall 2) whose first member is down for less than detection + TTL. Clients still
 /// holding its answer reach it again once it works (RFC 1034 §3.6), and those that

@@ -418,7 +418,7 @@ pub fn react(
     // (still detecting, or its takeover waits for a fencing device or a precondition),
     // the data stays where it was, and a primary that comes back before any promotion
     // loses nothing. Only a destroyed primary moves on its own (below).
-    if matches!(chooser, Chooser::Cluster { .. }) && alive(p) && promoted.is_none_or(|q| q == p) {
+    if matches!(chooser, Chooser::Cluster { .. }) && alive(p) {
         return None;
     }
     // The primary is down. While it is only down (not destroyed) and no other copy

@@ -467,7 +467,9 @@ impl<'c, 'm> Sim<'c, 'm> {
             let back = self.groups[j].window_from.filter(|&a| self.may_take_back(j, a));
             let back = back.or_else(|| (p.takeover_preempts && self.may_hold(j, 0)).then_some(0));
             if let Some(a) = back {
-                if self.now < self.groups[j].detect_until {
+                // Back within detection, or a GSLB whose clients still hold its answer
+                // (the answer never changed): it serves again at once.
+                if self.now < self.groups[j].detect_until || p.takeover_is_client_caches {
                     self.call_off_window(j, a);
                 } else {
                     // Back after its peers declared it gone: it restarts in the takeover
