@@ -197,6 +197,13 @@ pub struct Unit {
     pub mttr_secs: f64,
 }
 
+impl Unit {
+    /// An element's own failure and repair means.
+    pub fn of(f: &crate::model::FailureModel) -> Unit {
+        Unit { mtbf_secs: f.mtbf_secs, mttr_secs: f.mttr_secs }
+    }
+}
+
 /// An active-standby group's unavailability: the probability that every member is
 /// failed. Members serve in priority order; with `cold`, only the serving member can
 /// fail (a standby is off while it waits); otherwise all working members can. Failed

@@ -633,8 +633,13 @@ impl Evaluator<'_> {
     /// architect's words ("ns-1 down", "no working path from internet to ns-2"), sorted; empty
     /// when its needs hold.
     pub fn failing_needs(&self, group: GroupId) -> Vec<String> {
+        self.failing(&self.model.groups[group.0 as usize].needs)
+    }
+
+    /// The parts of `req` that fail, sorted, each once.
+    fn failing(&self, req: &Req) -> Vec<String> {
         let mut out = Vec::new();
-        self.collect_failing(&self.model.groups[group.0 as usize].needs, &mut out);
+        self.collect_failing(req, &mut out);
         out.sort();
         out.dedup();
         out
@@ -644,13 +649,7 @@ impl Evaluator<'_> {
     /// the state last evaluated, in the same words as [`Evaluator::failing_needs`];
     /// empty when it has none or they hold.
     pub fn failing_takeover_requires(&self, group: GroupId) -> Vec<String> {
-        let mut out = Vec::new();
-        if let Some(t) = &self.model.groups[group.0 as usize].takeover_requires {
-            self.collect_failing(&t.req, &mut out);
-        }
-        out.sort();
-        out.dedup();
-        out
+        self.model.groups[group.0 as usize].takeover_requires.as_ref().map_or_else(Vec::new, |t| self.failing(&t.req))
     }
 
     fn collect_failing(&self, req: &Req, out: &mut Vec<String>) {
