@@ -206,10 +206,11 @@ impl Unit {
 
 /// An active-standby group's unavailability: the probability that every member is
 /// failed. Members serve in priority order; with `cold`, only the serving member can
-/// fail (a standby is off while it waits); otherwise all working members can. Failed
-/// members are repaired first come, first served by `crews` crews (`None`: one per
-/// member). Switchover is instant and perfect. States: the ordered queue of failed
-/// members (at most Σ n!/(n−k)! states; up to 6 members).
+/// fail (a standby is off while it waits) and a repaired member does not take the role
+/// back (a cluster does not fail back, docs/SEMANTICS.md §5); otherwise all working
+/// members can fail. Failed members are repaired first come, first served by `crews`
+/// crews (`None`: one per member). Switchover is instant and perfect. States: the
+/// ordered queue of failed members and, when cold, the serving member (up to 6 members).
 ///
 /// Closed form for two identical cold units and one crew: ρ² / (1 + ρ + ρ²) with
 /// ρ = MTTR / MTBF (Trivedi, *Probability and Statistics with Reliability, Queuing and
@@ -225,12 +226,23 @@ pub fn standby_failed_sets(units: &[Unit], cold: bool, crews: Option<u32>) -> Op
     shared_crew_failed_sets(units, &vec![0; units.len()], &[cold], crews)
 }
 
+/// A state of [`shared_crew_failed_sets`]'s chain: the failed members in the order they
+/// queue for a crew, and per group the member serving it (kept for cold groups only,
+/// whose serving member is the only one that ages; `None` while all are failed).
+type QueueState = (Vec<usize>, Vec<Option<usize>>);
+
+/// Most states [`shared_crew_failed_sets`] solves (dense elimination, O(states³)).
+const MAX_CHAIN_STATES: usize = 4000;
+
 /// [`standby_failed_sets`] for several groups whose failed members queue for the same
 /// `crews` (first come, first served across the groups): member i belongs to group
-/// `group_of[i]`, and in a group with `cold[group]` only its first working member can
-/// fail. The index of the result is over all members (bit i = member i failed), so a
-/// reader asks its own question of it (both of one pair down, or either pair). At most
-/// 6 members in all (Σ n!/(n−k)! ordered queues: 1,957 states at 6).
+/// `group_of[i]` (members of a group listed in priority order), and in a group with
+/// `cold[group]` only its serving member can fail. When that member fails, the first
+/// working member of the group serves at once; a repaired member waits as a standby
+/// unless none serves (no failback). The index of the result is over all members (bit i
+/// = member i failed), so a reader asks its own question of it (both of one pair down,
+/// or either pair). At most 6 members in all; only the states reachable from all-up
+/// are built (Σ n!/(n−k)! ordered queues: 1,957 at 6 hot members).
 pub fn shared_crew_failed_sets(
     units: &[Unit],
     group_of: &[usize],
@@ -242,48 +254,62 @@ pub fn shared_crew_failed_sets(
         return None;
     }
     let crews = crews.map_or(n, |c| (c as usize).clamp(1, n));
-    // Every ordered queue of distinct members.
-    let mut states: Vec<Vec<usize>> = vec![Vec::new()];
+    let first_working = |g: usize, queue: &[usize]| (0..n).find(|&m| group_of[m] == g && !queue.contains(&m));
+    let start: QueueState =
+        (Vec::new(), (0..cold.len()).map(|g| if cold[g] { first_working(g, &[]) } else { None }).collect());
+    let mut states: Vec<QueueState> = vec![start.clone()];
+    let mut index: std::collections::BTreeMap<QueueState, usize> = [(start, 0)].into_iter().collect();
+    let mut edges: Vec<(usize, usize, f64)> = Vec::new();
     let mut k = 0;
     while k < states.len() {
-        let s = states[k].clone();
-        for m in 0..n {
-            if !s.contains(&m) {
-                let mut t = s.clone();
-                t.push(m);
-                states.push(t);
+        let (queue, serving) = states[k].clone();
+        let mut next: Vec<(QueueState, f64)> = Vec::new();
+        for m in (0..n).filter(|m| !queue.contains(m)) {
+            let g = group_of[m];
+            if cold[g] && serving[g] != Some(m) {
+                continue; // a cold standby is off while it waits
             }
-        }
-        k += 1;
-    }
-    let index = |s: &[usize]| states.iter().position(|x| x == s);
-    let mut rates = vec![vec![0.0; states.len()]; states.len()];
-    for (i, queue) in states.iter().enumerate() {
-        let working: Vec<usize> = (0..n).filter(|m| !queue.contains(m)).collect();
-        // A cold group's standbys are off: only its first working member runs.
-        let failing: Vec<usize> = working
-            .iter()
-            .copied()
-            .filter(|&m| !cold[group_of[m]] || working.iter().find(|&&w| group_of[w] == group_of[m]) == Some(&m))
-            .collect();
-        for m in failing {
             let mut t = queue.clone();
             t.push(m);
-            if let Some(j) = index(&t) {
-                rates[i][j] += 1.0 / units[m].mtbf_secs;
+            let mut s = serving.clone();
+            if cold[g] {
+                s[g] = first_working(g, &t);
             }
+            next.push(((t, s), 1.0 / units[m].mtbf_secs));
         }
         for (pos, &m) in queue.iter().enumerate().take(crews) {
             let mut t = queue.clone();
             t.remove(pos);
-            if let Some(j) = index(&t) {
-                rates[i][j] += 1.0 / units[m].mttr_secs;
+            let mut s = serving.clone();
+            let g = group_of[m];
+            if cold[g] && s[g].is_none() {
+                s[g] = Some(m);
             }
+            next.push(((t, s), 1.0 / units[m].mttr_secs));
         }
+        for (state, rate) in next {
+            let j = match index.get(&state) {
+                Some(&j) => j,
+                None => {
+                    if states.len() >= MAX_CHAIN_STATES {
+                        return None;
+                    }
+                    index.insert(state.clone(), states.len());
+                    states.push(state);
+                    states.len() - 1
+                }
+            };
+            edges.push((k, j, rate));
+        }
+        k += 1;
+    }
+    let mut rates = vec![vec![0.0; states.len()]; states.len()];
+    for (i, j, r) in edges {
+        rates[i][j] += r;
     }
     let pi = stationary(&rates)?;
     let mut joint = vec![0.0; 1 << n];
-    for (queue, p) in states.iter().zip(&pi) {
+    for ((queue, _), p) in states.iter().zip(&pi) {
         joint[queue.iter().fold(0usize, |mask, &m| mask | 1 << m)] += p;
     }
     Some(joint)
@@ -372,6 +398,31 @@ mod tests {
         close(standby_unavailability(&[unit, unit], false, None).unwrap(), q * q, 1e-9);
         // Three hot units, unlimited crews: independent, q³.
         close(standby_unavailability(&[unit, unit, unit], false, None).unwrap(), q * q * q, 1e-9);
+    }
+
+    /// Oracle: DERIVATIONS.md case 24 (tests/oracles/cold_no_failback.py, an
+    /// independent helper's chain of (failed queue, serving member) in exact rationals,
+    /// checked by its own hand-built generator and simulation): cold standby of unequal
+    /// members, no failback. m1 MTBF 30 d, MTTR 1 d; m2 5 d, 3 d; m3 10 d, 2 d.
+    #[test]
+    fn cold_standby_of_unequal_members_does_not_fail_back() {
+        let m1 = Unit { mtbf_secs: 30.0 * DAY, mttr_secs: DAY };
+        let m2 = Unit { mtbf_secs: 5.0 * DAY, mttr_secs: 3.0 * DAY };
+        let m3 = Unit { mtbf_secs: 10.0 * DAY, mttr_secs: 2.0 * DAY };
+        let cases: [(&[Unit], Option<u32>, f64); 4] = [
+            (&[m1, m2], None, 4.0 / 739.0),
+            (&[m1, m2], Some(1), 29.0 / 2339.0),
+            (&[m1, m2, m3], Some(1), 524857819.0 / 211758314624.0),
+            (&[m1, m2, m3], Some(2), 159779767.0 / 365736294702.0),
+        ];
+        for (units, crews, exact) in cases {
+            close(standby_unavailability(units, true, crews).unwrap(), exact, 1e-9);
+        }
+        // Failing back would give 33/7378 for the first: the better member serving more.
+        assert!(standby_unavailability(&[m1, m2], true, None).unwrap() > 1.2 * 33.0 / 7378.0);
+        // Identical members: no difference, and the closed form holds.
+        let u = Unit { mtbf_secs: 7.0, mttr_secs: 2.0 };
+        close(standby_unavailability(&[u, u, u], true, Some(1)).unwrap(), 8.0 / 477.0, 1e-9);
     }
 
     /// Oracle: DERIVATIONS.md case 4 (numerical integration of E[(D − T)⁺]).

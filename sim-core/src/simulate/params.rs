@@ -323,9 +323,11 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
     let profile = crate::mechanisms::profile(model, g);
     // Ideal failover is the analyzer's: any working member serves, at once. A takeover
     // with preconditions still plays them (instantly), so `--ideal` measures how
-    // pessimistic the analyzer's static view of them is.
+    // pessimistic the analyzer's static view of them is. A cold standby keeps its
+    // switchover too: which member serves decides which one ages, and a cluster does
+    // not fail back (the analyzer's chain, `analysis::dynamic`, says the same).
     let behaviour = match profile.behaviour {
-        Behaviour::Switchover if ideal && g.takeover_requires.is_none() => Behaviour::Primary,
+        Behaviour::Switchover if ideal && g.takeover_requires.is_none() && !profile.cold_standby => Behaviour::Primary,
         b => b,
     };
     let need = match g.arrangement {
