@@ -264,7 +264,10 @@ fn header(r: &Responses, options: &Options, summary: &Summary) -> Vec<String> {
             "otherwise; provider circuits are {} available (mttr 4h); power NetBox does not record",
             options.circuit_availability
         ),
-        "hangs on one supply per site.".into(),
+        "hangs on one supply per site. Power panels are independent supplies, and so is a site's".into(),
+        "unrecorded power: NetBox records nothing above a panel, so a utility feed, UPS or".into(),
+        "generator that panels share is not seen (in the extending file, make such panels a \"pdu\"".into(),
+        "\"from\" a power-feed, ups or generator of your own).".into(),
         "Re-importing replaces this file: write services, expectations and overrides in a file".into(),
         "that \"extends\" it.".into(),
     ]
@@ -415,14 +418,54 @@ impl Cx<'_> {
     }
 
     /// Copies the `spofsim_*` custom fields of `object` into `entry`.
+    /// A field whose text the scenario would reject is left out with NB005 (the import
+    /// must stay valid); with both `spofsim_mtbf` and `spofsim_availability`, the
+    /// availability is left out.
     pub fn custom_failure_fields(&mut self, object: &Value, at: &str, entry: &mut Entry) {
         let Some(Value::Object(fields)) = object.get("custom_fields") else { return };
+        let has_mtbf = matches!(fields.get("spofsim_mtbf"), Some(Value::String(s)) if !s.is_empty());
         for (field, key) in
             [("spofsim_mtbf", "mtbf"), ("spofsim_mttr", "mttr"), ("spofsim_availability", "availability")]
         {
             match fields.get(field) {
                 None | Some(Value::Null) => {}
-                Some(Value::String(s)) if !s.is_empty() => entry.field(key, Value::String(s.clone())),
+                Some(Value::String(s)) if s.is_empty() => {}
+                Some(Value::String(s)) => {
+                    let problem = if key == "availability" {
+                        match serde_json::from_value::<crate::units::Fraction>(Value::String(s.clone())) {
+                            Err(e) => Some(e.to_string()),
+                            Ok(_) if has_mtbf => {
+                                Some("spofsim_mtbf is set too; a component takes one or the other".to_string())
+                            }
+                            Ok(a) if a.0 <= 0.0 => Some("0% means always down".to_string()),
+                            Ok(_) => None,
+                        }
+                    } else {
+                        match crate::units::parse_duration(s) {
+                            Err((message, _)) => Some(message),
+                            Ok(d) if key == "mtbf" && d.secs <= 0.0 => Some("an mtbf must be longer than zero".into()),
+                            Ok(_) => None,
+                        }
+                    };
+                    match problem {
+                        None => entry.field(key, Value::String(s.clone())),
+                        Some(why) => self.warn(
+                            "NB005",
+                            at,
+                            format!(
+                                "custom field {field} is \"{s}\": {why}; it is left out, so the kind's default applies"
+                            ),
+                            Some(format!(
+                                "set {field} to a {} in NetBox",
+                                if key == "availability" {
+                                    "percentage such as \"99.95%\""
+                                } else {
+                                    "duration such as \"5y\" or \"4h\""
+                                }
+                            )),
+                        ),
+                    }
+                }
                 Some(other) => self.warn(
                     "NB005",
                     at,
@@ -516,6 +559,26 @@ impl Cx<'_> {
                         near.map(|n| format!("{n} ")).unwrap_or_default(),
                         STATUSES.join(", ")
                     )),
+                );
+            }
+        }
+        // A --site NetBox does not have is a typo (with a right one beside it, silent otherwise).
+        let seen_sites: BTreeSet<&str> = r
+            .list("dcim/sites")
+            .filter_map(|o| str_of(&o.value, "slug"))
+            .chain(r.list("dcim/devices").filter_map(|o| o.value.get("site").and_then(|s| str_of(s, "slug"))))
+            .collect();
+        for site in &self.options.sites {
+            if !seen_sites.contains(site.as_str()) {
+                let near = crate::diagnostics::did_you_mean(site, seen_sites.iter().copied());
+                self.warn(
+                    "NB012",
+                    "--site",
+                    format!("no site read has the slug {site}, so nothing of it is imported"),
+                    Some(match near {
+                        Some(n) => format!("{n} (sites are given by slug)"),
+                        None => "sites are given by slug, as in NetBox's URLs".into(),
+                    }),
                 );
             }
         }

@@ -43,6 +43,8 @@ struct Cabling {
     circuit_term: BTreeMap<i64, (i64, String, String)>,
     /// (Circuit id, side) → termination.
     circuit_side: BTreeMap<(i64, String), i64>,
+    /// Cable → (its NetBox status, its URL), for cables that are not `connected`.
+    not_connected: BTreeMap<i64, (String, String)>,
     complete: bool,
 }
 
@@ -73,6 +75,10 @@ fn cabling(cx: &Cx) -> Cabling {
     };
     for cable in cx.r.list("dcim/cables") {
         let Some(cable_id) = id_of(&cable.value) else { continue };
+        // NetBox's LinkStatusChoices: connected, planned, decommissioning.
+        if let Some(status) = super::choice(&cable.value, "status").filter(|s| *s != "connected") {
+            c.not_connected.insert(cable_id, (status.to_string(), url_of(&cable.value)));
+        }
         let side = |key: &str| -> Vec<(Term, &Value)> {
             cable
                 .value
@@ -229,6 +235,16 @@ struct Connection {
 }
 
 pub fn import(cx: &mut Cx) {
+    if !cx.r.has("dcim/interfaces") && !cx.devices.is_empty() {
+        cx.warn(
+            "NB309",
+            "dcim/interfaces",
+            "no response for /api/dcim/interfaces/ was read, so no network cable is known: every device \
+             is an island"
+                .into(),
+            Some("save GET /api/dcim/interfaces/ in the folder too".into()),
+        );
+    }
     let cabling = cabling(cx);
     // The responses outlive `cx`'s borrow: iterate them while `cx` records findings.
     let r = cx.r;
@@ -239,6 +255,10 @@ pub fn import(cx: &mut Cx) {
     let mut connections: BTreeMap<(i64, i64), Connection> = BTreeMap::new();
     let mut uplinks: BTreeMap<String, Uplink> = BTreeMap::new();
     let mut out_of_scope = 0usize;
+    // Cables whose status is outside --status, and disabled interfaces: left out, said once each.
+    let mut cables_left_out: BTreeMap<i64, (String, String)> = BTreeMap::new();
+    let mut disabled: BTreeMap<i64, (String, String)> = BTreeMap::new();
+    let is_disabled = |iface: &Value| iface.get("enabled") == Some(&Value::Bool(false));
     for object in r.list("dcim/interfaces") {
         let iface = &object.value;
         let Some(id) = id_of(iface) else { continue };
@@ -248,6 +268,11 @@ pub fn import(cx: &mut Cx) {
         }
         let cabled = iface.get("cable").is_some_and(|c| !c.is_null());
         if !cabled {
+            continue;
+        }
+        // An interface shut down by its administrator (NetBox `enabled: false`) carries nothing.
+        if is_disabled(iface) {
+            disabled.insert(id, (format!("{} {}", cx.devices[&device].display, display_of(iface)), url_of(iface)));
             continue;
         }
         let netbox_far = iface
@@ -321,6 +346,16 @@ pub fn import(cx: &mut Cx) {
             }
             _ => {}
         }
+        // A cable that is planned or being decommissioned is in the design only when
+        // --status names that state (as devices are).
+        let outside = t.cables.iter().find_map(|cable| {
+            let (status, url) = cabling.not_connected.get(cable)?;
+            (!cx.options.statuses.iter().any(|s| s == status)).then(|| (*cable, status.clone(), url.clone()))
+        });
+        if let Some((cable, status, url)) = outside {
+            cables_left_out.insert(cable, (status, url));
+            continue;
+        }
         // A circuit whose far side NetBox does not record: the provider is the far end.
         if let End::Provider(name, cid) = &t.end {
             let peer = iface.get("link_peers").and_then(Value::as_array).and_then(|a| a.first());
@@ -379,6 +414,9 @@ pub fn import(cx: &mut Cx) {
         if far_device == device {
             continue;
         }
+        if r.get("dcim/interfaces", far).is_some_and(|o| is_disabled(&o.value)) {
+            continue; // said at the far interface's own turn
+        }
         let key = (id.min(far), id.max(far));
         let lag = iface.get("lag").and_then(id_of);
         let far_lag = r.get("dcim/interfaces", far).and_then(|o| o.value.get("lag")).and_then(id_of);
@@ -391,6 +429,29 @@ pub fn import(cx: &mut Cx) {
             lag_a: lag,
             lag_b: far_lag,
         });
+    }
+    for (cable, (status, url)) in cables_left_out {
+        let scope = cx.options.statuses.join(",");
+        cx.warn(
+            "NB307",
+            &url,
+            format!("cable #{cable} is {status} in NetBox, outside --status {scope}: the link through it is left out"),
+            Some(if status == "decommissioning" {
+                "remove the cable from NetBox once it is gone, or add decommissioning to --status to count it while it lasts".into()
+            } else {
+                format!("mark the cable connected in NetBox once it is, or add {status} to --status to count it")
+            }),
+        );
+    }
+    for (_, (name, url)) in disabled {
+        cx.warn(
+            "NB308",
+            &url,
+            format!(
+                "interface {name} is disabled in NetBox (enabled: false): its cable carries nothing and is left out"
+            ),
+            Some("enable the interface in NetBox if it carries traffic, or remove its cable there".into()),
+        );
     }
     if !cabling.complete && !connections.is_empty() {
         cx.note(

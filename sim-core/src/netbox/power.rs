@@ -40,6 +40,8 @@ pub fn import(cx: &mut Cx) {
     let mut no_power: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
     // PDU → the PDU it is plugged into (daisy chains).
     let mut chains: BTreeMap<String, (String, super::Device)> = BTreeMap::new();
+    // Devices whose PSUs are on more than one unit, for the panel check at the end.
+    let mut spread: Vec<(super::Device, Vec<String>)> = Vec::new();
     for (id, device) in devices {
         let RoleMapping::Kind(kind) = device.mapping else { continue };
         let ports = ports_of.remove(&id).unwrap_or_default();
@@ -97,6 +99,9 @@ pub fn import(cx: &mut Cx) {
         } else if sources.len() > 1 {
             let units: Vec<&str> =
                 sources.iter().map(|s| s.as_str().unwrap_or_default()).map(|s| banks.unit_of(s)).collect();
+            if units.iter().any(|u| *u != units[0]) {
+                spread.push((device.clone(), sources.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect()));
+            }
             if units.iter().all(|u| *u == units[0]) {
                 let inlets: std::collections::BTreeSet<&str> =
                     sources.iter().map(|s| s.as_str().unwrap_or_default()).collect();
@@ -126,6 +131,25 @@ pub fn import(cx: &mut Cx) {
     while let Some(cut) = break_pdu_loops(cx, &chains) {
         chains.remove(&cut);
     }
+    // PSUs on two PDUs that both hang on one power panel: the panel is the SPOF.
+    for (device, sources) in spread {
+        let panels: Vec<Option<String>> = sources.iter().map(|s| panel_behind(cx, s)).collect();
+        if let Some(Some(panel)) = panels.first().filter(|_| panels.iter().all(|p| p.is_some() && *p == panels[0])) {
+            let panel = panel.clone();
+            cx.warn(
+                "NB207",
+                &device.url,
+                format!(
+                    "all {} cabled PSUs of {} trace back to power panel {panel} ({}): the panel is a single point of \
+                     failure for the device",
+                    sources.len(),
+                    device.display,
+                    sources.join(", ")
+                ),
+                Some("feed the other power side from another panel (A and B panels) in the room and in NetBox".into()),
+            );
+        }
+    }
     if !have_ports && !cx.devices.is_empty() {
         cx.warn(
             "NB201",
@@ -153,6 +177,10 @@ pub fn import(cx: &mut Cx) {
 /// Where a PSU's cable leads: a PDU component (one inlet's, for a dual-inlet PDU) or a
 /// feed component.
 fn psu_source(cx: &mut Cx, banks: &Banks, port: &Value) -> Option<String> {
+    if let Some(feed) = unbuilt_feed_behind(cx, port, 0) {
+        unbuilt_feed(cx, &feed);
+        return None;
+    }
     let endpoint = port.get("connected_endpoints").and_then(Value::as_array).and_then(|a| a.first())?;
     match port.get("connected_endpoints_type").and_then(Value::as_str)? {
         "dcim.powerfeed" => Some(feed_component(cx, id_of(endpoint)?)),
@@ -202,11 +230,88 @@ fn psu_source(cx: &mut Cx, banks: &Banks, port: &Value) -> Option<String> {
     }
 }
 
+/// The power feed outside the scope (planned, while `--status` leaves planned out) that
+/// `port` hangs on, over outlets and PDU inlets: such a feed does not exist yet, so it
+/// supplies nothing. `None` when the port's supply is built or not recorded.
+fn unbuilt_feed_behind(cx: &Cx, port: &Value, depth: usize) -> Option<Value> {
+    // PDU chains are short; a loop (NB209) ends here.
+    if depth > 16 {
+        return None;
+    }
+    let endpoint = port.get("connected_endpoints").and_then(Value::as_array).and_then(|a| a.first())?;
+    match port.get("connected_endpoints_type").and_then(Value::as_str)? {
+        "dcim.powerfeed" => {
+            let feed = cx.r.get("dcim/power-feeds", id_of(endpoint)?).map_or(endpoint, |o| &o.value);
+            // NetBox's PowerFeedStatusChoices: offline, active, planned, failed (the last
+            // two are NB210: built, and assumed repaired).
+            let status = choice(feed, "status")?;
+            (status == "planned" && !cx.options.statuses.iter().any(|s| s == status)).then(|| feed.clone())
+        }
+        "dcim.poweroutlet" => {
+            let outlet = cx.r.get("dcim/power-outlets", id_of(endpoint)?)?;
+            let pdu = outlet.value.get("device").and_then(id_of)?;
+            let inlets: Vec<Value> = match outlet.value.get("power_port").and_then(id_of) {
+                Some(inlet) => cx.r.get("dcim/power-ports", inlet).map(|o| o.value.clone()).into_iter().collect(),
+                None => {
+                    cx.r.list("dcim/power-ports")
+                        .filter(|o| o.value.get("device").and_then(id_of) == Some(pdu))
+                        .map(|o| o.value.clone())
+                        .collect()
+                }
+            };
+            // Unbuilt only when every inlet that feeds the outlet is.
+            let behind: Vec<Option<Value>> = inlets.iter().map(|i| unbuilt_feed_behind(cx, i, depth + 1)).collect();
+            if behind.is_empty() || behind.iter().any(Option::is_none) {
+                return None;
+            }
+            behind.into_iter().flatten().next()
+        }
+        _ => None,
+    }
+}
+
+/// The power panel (a `power-feed` component) that `source` hangs on alone, following
+/// `from` up PDU chains and feeds; `None` at a transfer switch (two sources) or where
+/// the chain leaves what is imported (the site's unrecorded power).
+fn panel_behind(cx: &Cx, source: &str) -> Option<String> {
+    let mut at = source.to_string();
+    for _ in 0..32 {
+        let entry = cx.out.components.get(&at)?;
+        if entry.get("kind").and_then(Value::as_str) == Some("power-feed") {
+            return Some(at);
+        }
+        at = entry.get("from")?.as_str()?.to_string();
+    }
+    None
+}
+
+/// Says once per feed that a planned feed outside the scope supplies nothing.
+fn unbuilt_feed(cx: &mut Cx, feed: &Value) {
+    let scope = cx.options.statuses.join(",");
+    cx.warn(
+        "NB212",
+        &url_of(feed),
+        format!(
+            "power feed {} is planned in NetBox, outside --status {scope}: it supplies nothing, so a PSU or PDU \
+             inlet on it (or on a PDU fed only by it) counts as unpowered",
+            display_of(feed)
+        ),
+        Some("mark the feed active in NetBox once it is energised, or add planned to --status to check the design as planned".into()),
+    );
+}
+
 fn uncabled_psu(cx: &mut Cx, device: &super::Device, port: &Value) {
     let name = display_of(port);
     let cabled = port.get("cable").is_some_and(|c| !c.is_null());
     cx.summary.psus_uncabled += usize::from(!cabled);
-    let message = if cabled {
+    let message = if let Some(feed) = unbuilt_feed_behind(cx, port, 0) {
+        format!(
+            "PSU {name} of {} hangs on power feed {}, which is planned (NB212): it supplies nothing until the feed is \
+             built, so the device's other PSUs carry it alone",
+            device.display,
+            display_of(&feed)
+        )
+    } else if cabled {
         format!("PSU {name} of {} has a cable that leads to no power source", device.display)
     } else {
         format!(
@@ -248,6 +353,8 @@ fn pdu_source(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value
         if let Some(bank) = id_of(port).and_then(|p| banks.of_inlet.get(&p)) {
             let from = match source {
                 Some(s) => s,
+                // On a planned feed (NB212): what is plugged into it counts as unpowered.
+                None if unbuilt_feed_behind(cx, port, 0).is_some() => cx.unrecorded_power_of(&device.site),
                 None => {
                     cx.warn(
                         "NB205",
@@ -277,6 +384,15 @@ fn pdu_source(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value
         return chained;
     }
     let from = match sources.as_slice() {
+        // Every inlet on a planned feed (NB212): nothing plugged into it counts as powered.
+        [] if !ports.is_empty() && ports.iter().all(|p| unbuilt_feed_behind(cx, p, 0).is_some()) => {
+            if let Some(entry) = cx.out.components.get_mut(&device.id) {
+                entry.comment(
+                    "fed only by a planned power feed (NB212): nothing plugged into it counts as powered".into(),
+                );
+            }
+            cx.unrecorded_power_of(&device.site)
+        }
         [] => {
             cx.summary.devices_without_recorded_power += 1;
             cx.warn(
