@@ -16,6 +16,7 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("NB010", "warning", "a `--tag` no device read carries (a typo? tags are slugs)"),
     ("NB011", "warning", "a `--status` that is not a NetBox device status (a typo?)"),
     ("NB012", "warning", "a `--site` no site read has (a typo? sites are slugs)"),
+    ("NB013", "warning", "a field has the wrong type (a text where NetBox writes a number, a site that is not an object): read as the number it holds, or left out"),
     ("NB101", "error", "a device has no role"),
     ("NB102", "error", "a device role has no kind (names the role and its devices)"),
     ("NB201", "warning", "`dcim/power-ports` was not read: no device's power is known"),

@@ -32,7 +32,8 @@ pub fn import(cx: &mut Cx) {
             continue;
         }
         let device = a.get("interface").and_then(|i| i.get("device")).and_then(id_of);
-        let priority = a.get("priority").and_then(Value::as_i64).unwrap_or(100);
+        // NetBox's FHRPGroupAssignment.priority is a required integer (0–255).
+        let priority = cx.number_field(&a, "priority", "FHRP group assignment").map_or(100, |p| p.round() as i64);
         if let Some(device) = device {
             members.entry(group).or_default().push((device, priority));
         }
@@ -58,7 +59,13 @@ pub fn import(cx: &mut Cx) {
             }
         };
         let mut holders: Vec<(i64, String, String)> = Vec::new();
-        for (device, priority) in members.remove(&gid).unwrap_or_default() {
+        let assigned = members.remove(&gid).unwrap_or_default();
+        // A group wholly outside the scope (another site) is not this import's business.
+        let in_scope = assigned.iter().filter(|(device, _)| cx.devices.contains_key(device)).count();
+        if in_scope == 0 && !assigned.is_empty() {
+            continue;
+        }
+        for (device, priority) in assigned {
             let Some(d) = cx.component(device).cloned() else { continue };
             let Some(k) = cx.out.components.get(&d.id).and_then(|e| e.get("kind")).and_then(Value::as_str) else {
                 continue;

@@ -14,7 +14,8 @@
 //! What NetBox does not record (MTBF, MTTR, timers) comes from kind defaults, or from the
 //! custom fields `spofsim_mtbf`, `spofsim_mttr` and `spofsim_availability`. Where NetBox
 //! leaves a gap that could hide a SPOF (a PSU with no cable, a PDU inlet with no feed), the
-//! import says so and assumes the pessimistic case: one unrecorded supply per site.
+//! import says so and assumes one unrecorded supply per site (a single point of failure
+//! for what hangs on it, taken independent of the site's recorded panels).
 
 pub mod codes;
 mod fhrp;
@@ -324,8 +325,14 @@ pub(crate) fn choice<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
         other => other.get("value").and_then(Value::as_str),
     }
 }
+/// The object's page in NetBox's web UI: `display_url`, else its API `url` without the
+/// `/api` segment (NetBox's own mapping; nested objects carry only `url`).
 pub(crate) fn url_of(v: &Value) -> String {
-    str_of(v, "display_url").or_else(|| str_of(v, "url")).unwrap_or("").to_string()
+    match (str_of(v, "display_url"), str_of(v, "url")) {
+        (Some(web), _) => web.to_string(),
+        (None, Some(api)) => api.replacen("/api/", "/", 1),
+        (None, None) => String::new(),
+    }
 }
 pub(crate) fn display_of(v: &Value) -> String {
     str_of(v, "name")
@@ -418,6 +425,36 @@ impl Cx<'_> {
     }
 
     /// Copies the `spofsim_*` custom fields of `object` into `entry`.
+    /// A numeric field of `object` (`None` when absent or null). NetBox writes numbers
+    /// as numbers; anything else is NB013: a text that is a number is read as it (and
+    /// said), any other value is left out (and said), never dropped in silence.
+    pub fn number_field(&mut self, object: &Value, key: &str, what: &str) -> Option<f64> {
+        let value = object.get(key)?;
+        match value {
+            Value::Null => None,
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
+                let n = s.trim().parse::<f64>().ok();
+                self.warn(
+                    "NB013",
+                    &url_of(object),
+                    format!("{what}: {key} is the text \"{s}\", where NetBox writes a number; it is read as {s}"),
+                    Some("correct the record (or the tool that wrote it) so the API returns a number".into()),
+                );
+                n
+            }
+            other => {
+                self.warn(
+                    "NB013",
+                    &url_of(object),
+                    format!("{what}: {key} is {}, not a number; it is left out", responses::describe(other)),
+                    Some("correct the record (or the tool that wrote it) so the API returns a number".into()),
+                );
+                None
+            }
+        }
+    }
+
     /// A field whose text the scenario would reject is left out with NB005 (the import
     /// must stay valid); with both `spofsim_mtbf` and `spofsim_availability`, the
     /// availability is left out.
@@ -497,6 +534,19 @@ impl Cx<'_> {
                 continue;
             }
             let raw_site = d.get("site").and_then(|s| str_of(s, "slug")).map(str::to_owned);
+            if raw_site.is_none() {
+                let field = d.get("site").unwrap_or(&Value::Null);
+                self.warn(
+                    "NB013",
+                    &url_of(d),
+                    format!(
+                        "device {}'s site is {}, not NetBox's nested object with a \"slug\": it is imported with no site",
+                        display_of(d),
+                        responses::describe(field)
+                    ),
+                    Some("every NetBox device has a site; save the response again from the API".into()),
+                );
+            }
             if !self.options.sites.is_empty() && !raw_site.as_ref().is_some_and(|s| self.options.sites.contains(s)) {
                 continue;
             }
@@ -762,7 +812,9 @@ impl Cx<'_> {
             let place = if site.is_empty() { "devices with no site".to_string() } else { format!("site {site}") };
             entry.comment(format!(
                 "NOT IN NETBOX: the power of {place} that NetBox does not record (uncabled PDU inlets, devices \
-                 with no cabled PSU). Assumed to be ONE supply, the pessimistic case; record the real feeds in NetBox."
+                 with no cabled PSU). Assumed to be ONE supply: pessimistic for what hangs on it (its single point of \
+                 failure), but independent of the site's recorded panels, which errs optimistic if it is in fact one \
+                 of them; record the real feeds in NetBox."
             ));
             if !site.is_empty() {
                 entry.field("site", Value::String(site.clone()));

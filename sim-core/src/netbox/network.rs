@@ -45,6 +45,9 @@ struct Cabling {
     circuit_side: BTreeMap<(i64, String), i64>,
     /// Cable → (its NetBox status, its URL), for cables that are not `connected`.
     not_connected: BTreeMap<i64, (String, String)>,
+    /// Cable → its URL; circuit → its URL (for the comments: every entry names its object).
+    cable_url: BTreeMap<i64, String>,
+    circuit_url: BTreeMap<i64, String>,
     complete: bool,
 }
 
@@ -76,6 +79,7 @@ fn cabling(cx: &Cx) -> Cabling {
     for cable in cx.r.list("dcim/cables") {
         let Some(cable_id) = id_of(&cable.value) else { continue };
         // NetBox's LinkStatusChoices: connected, planned, decommissioning.
+        c.cable_url.insert(cable_id, url_of(&cable.value));
         if let Some(status) = super::choice(&cable.value, "status").filter(|s| *s != "connected") {
             c.not_connected.insert(cable_id, (status.to_string(), url_of(&cable.value)));
         }
@@ -104,6 +108,7 @@ fn cabling(cx: &Cx) -> Cabling {
                     (circuit.and_then(id_of), object.get("term_side").and_then(Value::as_str))
                 {
                     let name = circuit.and_then(|c| str_of(c, "cid")).unwrap_or("").to_string();
+                    c.circuit_url.insert(cid, circuit.map(url_of).unwrap_or_default());
                     c.circuit_term.insert(term.1, (cid, name, side.to_string()));
                     c.circuit_side.insert((cid, side.to_string()), term.1);
                 }
@@ -232,6 +237,8 @@ struct Connection {
     lag_a: Option<i64>,
     /// The far interface's LAG.
     lag_b: Option<i64>,
+    /// The interface's own cable's URL (NetBox's nested cable object).
+    cable_url: String,
 }
 
 pub fn import(cx: &mut Cx) {
@@ -369,11 +376,30 @@ pub fn import(cx: &mut Cx) {
             } else {
                 cid.clone()
             };
+            let provider_url = match netbox_far {
+                Some(("circuits.providernetwork", e)) => url_of(e),
+                _ => {
+                    peer.and_then(|p| p.get("circuit")).and_then(|c| c.get("provider")).map(url_of).unwrap_or_default()
+                }
+            };
             let entry_name = if name.is_empty() { provider } else { name.clone() };
             let circuit = peer.and_then(|p| p.get("circuit")).and_then(id_of).or(t.circuits.last().map(|c| c.0));
+            let circuit_url = peer
+                .and_then(|p| p.get("circuit"))
+                .map(url_of)
+                .or_else(|| circuit.and_then(|c| cabling.circuit_url.get(&c).cloned()))
+                .unwrap_or_default();
             uplinks.insert(
                 format!("{device:012}-{id:012}"),
-                Uplink { device, iface: display_of(iface), circuit, cid, provider: entry_name },
+                Uplink {
+                    device,
+                    iface: display_of(iface),
+                    circuit,
+                    cid,
+                    provider: entry_name,
+                    provider_url,
+                    circuit_url,
+                },
             );
             continue;
         }
@@ -389,10 +415,12 @@ pub fn import(cx: &mut Cx) {
                 let provider =
                     circuit.and_then(|c| c.get("provider")).map(display_of).unwrap_or_else(|| "provider".into());
                 let cid = circuit.and_then(|c| str_of(c, "cid")).unwrap_or("").to_string();
+                let provider_url = circuit.and_then(|c| c.get("provider")).map(url_of).unwrap_or_default();
+                let circuit_url = circuit.map(url_of).unwrap_or_default();
                 let circuit = circuit.and_then(id_of);
                 uplinks.insert(
                     format!("{device:012}-{id:012}"),
-                    Uplink { device, iface: display_of(iface), circuit, cid, provider },
+                    Uplink { device, iface: display_of(iface), circuit, cid, provider, provider_url, circuit_url },
                 );
                 continue;
             }
@@ -428,6 +456,7 @@ pub fn import(cx: &mut Cx) {
             trace: t,
             lag_a: lag,
             lag_b: far_lag,
+            cable_url: iface.get("cable").map(url_of).unwrap_or_default(),
         });
     }
     for (cable, (status, url)) in cables_left_out {
@@ -497,12 +526,12 @@ pub fn import(cx: &mut Cx) {
             ),
         );
     }
-    emit_links(cx, connections);
+    emit_links(cx, connections, &cabling);
     emit_uplinks(cx, uplinks);
     virtual_chassis(cx);
 }
 
-fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>) {
+fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>, cabling: &Cabling) {
     // How many links run through each cable and circuit.
     let mut cable_use: BTreeMap<i64, usize> = BTreeMap::new();
     let mut circuit_use: BTreeMap<i64, usize> = BTreeMap::new();
@@ -553,7 +582,8 @@ fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>) {
         }
         let mut via = Vec::new();
         for (circuit, cid) in &c.trace.circuits {
-            via.push(srlg_circuit(cx, *circuit, cid, circuit_use[circuit]));
+            let url = cabling.circuit_url.get(circuit).cloned().unwrap_or_default();
+            via.push(srlg_circuit(cx, *circuit, cid, circuit_use[circuit], &url));
         }
         for cable in &c.trace.cables {
             if cable_use[cable] >= 2 {
@@ -581,13 +611,16 @@ fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>) {
         }
         let cables: Vec<String> = c.trace.cables.iter().map(|n| format!("#{n}")).collect();
         let lag = c.lag_a.map(|_| " (LAG member, LACP)").unwrap_or("");
+        // Without dcim/cables the first cable's URL is the interface's own cable's.
+        let cable_url = cabling.cable_url.get(&first_cable).cloned().unwrap_or_else(|| c.cable_url.clone());
         entry.comment(format!(
-            "{} {} ↔ {} {}{path}{lag}; cable {}",
+            "{} {} ↔ {} {}{path}{lag}; cable {}{}",
             a.display,
             c.a_iface,
             b.display,
             c.b_iface,
-            cables.join(" ")
+            cables.join(" "),
+            at_url(&cable_url)
         ));
         entry.field("id", Value::String(link_id.clone()));
         entry.field("between", serde_json::json!([a.id, b.id]));
@@ -630,7 +663,7 @@ fn unlinkable(a: &str, b: &str) -> Option<String> {
     None
 }
 
-fn srlg_circuit(cx: &mut Cx, circuit: i64, cid: &str, uses: usize) -> String {
+fn srlg_circuit(cx: &mut Cx, circuit: i64, cid: &str, uses: usize, url: &str) -> String {
     let key = format!("circuit#{circuit}");
     if let Some(id) = cx.out.netbox_ids.get(&key) {
         return id.clone();
@@ -639,8 +672,9 @@ fn srlg_circuit(cx: &mut Cx, circuit: i64, cid: &str, uses: usize) -> String {
     cx.out.netbox_ids.insert(key, id.clone());
     let mut entry = Entry::new("srlg");
     entry.comment(format!(
-        "circuit {cid}: {uses} link(s) run through it; availability ASSUMED {} (mttr 4h): override it with the SLA in your file",
-        cx.options.circuit_availability
+        "circuit {cid}: {uses} link(s) run through it; availability ASSUMED {} (mttr 4h): override it with the SLA in your file{}",
+        cx.options.circuit_availability,
+        at_url(url)
     ));
     entry.field("availability", Value::String(cx.options.circuit_availability.clone()));
     entry.field("mttr", Value::String("4h".into()));
@@ -671,6 +705,9 @@ struct Uplink {
     cid: String,
     /// The provider network the circuit reaches, or the provider.
     provider: String,
+    /// The provider network's or provider's URL, and the circuit's.
+    provider_url: String,
+    circuit_url: String,
 }
 
 /// Provider uplinks: a link from the device to an `entry` for the provider network AT
@@ -694,18 +731,29 @@ fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, Uplink>) {
                 cx.out.netbox_ids.insert(entry_key, id.clone());
                 let mut entry = Entry::new("entry");
                 let at = if site.is_empty() { String::new() } else { format!(" as seen from site {site}") };
-                entry.comment(format!("{}{at}: where its provider circuits lead (start services here)", up.provider));
+                entry.comment(format!(
+                    "{}{at}: where its provider circuits lead (start services here){}",
+                    up.provider,
+                    at_url(&up.provider_url)
+                ));
                 cx.out.components.insert(id.clone(), entry);
                 id
             }
         };
         let via = match up.circuit {
-            Some(circuit) => Some(srlg_circuit(cx, circuit, &up.cid, 1)),
+            Some(circuit) => Some(srlg_circuit(cx, circuit, &up.cid, 1, &up.circuit_url)),
             None => None,
         };
         let link_id = cx.ids.claim_exact(&format!("uplink-{}-{}", d.id, slug(&up.iface)));
         let mut entry = Entry::new("");
-        entry.comment(format!("{} {} → circuit {} → {}", d.display, up.iface, up.cid, up.provider));
+        entry.comment(format!(
+            "{} {} → circuit {} → {}{}",
+            d.display,
+            up.iface,
+            up.cid,
+            up.provider,
+            at_url(&up.circuit_url)
+        ));
         entry.field("id", Value::String(link_id));
         entry.field("between", serde_json::json!([d.id, entry_id]));
         match via {
@@ -738,7 +786,7 @@ fn virtual_chassis(cx: &mut Cx) {
         members.sort();
         if let Some(m) = master.and_then(|m| cx.component(m).cloned()) {
             if let Some(entry) = cx.out.components.get_mut(&m.id) {
-                entry.comment(format!("master of virtual chassis {name} (its control plane)"));
+                entry.comment(format!("master of virtual chassis {name} (its control plane){}", at_url(&url_of(&vc))));
             }
         }
         for pair in members.windows(2) {
@@ -749,7 +797,7 @@ fn virtual_chassis(cx: &mut Cx) {
             let id = cx.ids.claim_exact(&format!("vc-{}-{}-{}", slug(&name), pair[0].0, pair[1].0));
             let mut entry = Entry::new("");
             entry.comment(format!(
-                "virtual chassis {name}: stack link {} ↔ {}{}",
+                "virtual chassis {name}: stack link {} ↔ {} (ASSUMED: NetBox records the chassis, not its stack cabling){}",
                 a.display,
                 b.display,
                 at_url(&url_of(&vc))

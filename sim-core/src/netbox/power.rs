@@ -60,8 +60,10 @@ pub fn import(cx: &mut Cx) {
         let mut draw = 0.0;
         let mut any_draw = false;
         for port in &ports {
-            let watts =
-                port.get("allocated_draw").and_then(Value::as_f64).or(port.get("maximum_draw").and_then(Value::as_f64));
+            let what = format!("power port {} of {}", display_of(port), device.display);
+            let allocated = cx.number_field(port, "allocated_draw", &what);
+            let maximum = cx.number_field(port, "maximum_draw", &what);
+            let watts = allocated.or(maximum);
             if let Some(w) = watts.filter(|w| *w > 0.0) {
                 draw += w;
                 any_draw = true;

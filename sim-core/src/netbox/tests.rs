@@ -992,3 +992,62 @@ fn custom_fields_site_typos_and_one_panel_behind_two_pdus() {
     assert_eq!(panel.len(), 2, "{panel:?}");
     assert!(panel.iter().all(|m| m.contains("ncsu-065-panel-1")), "{panel:?}");
 }
+
+/// Wrong types are said, never dropped in silence (NB013): an FHRP priority written as
+/// the text "200" is read as 200 (so coreswitch1 stays the master), a draw of "150W" is
+/// left out, a site that is a plain string leaves the device without a site. A group
+/// wholly outside `--site` is not this import's business: no NB504.
+#[test]
+fn wrong_types_are_said_and_groups_outside_the_scope_are_quiet() {
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let mut assignment = recorded(&pages, "ipam/fhrp-group-assignments", 1);
+    assignment["priority"] = "200".into();
+    let mut port = recorded(&pages, "dcim/power-ports", 61);
+    port["allocated_draw"] = serde_json::Value::Null;
+    port["maximum_draw"] = "150W".into();
+    let mut device = recorded(&pages, "dcim/devices", 7);
+    device["site"] = "dm-pittsfield".into();
+    pages.push(overlay("ipam/fhrp-group-assignments", "overlay/assignments.json", vec![assignment]));
+    pages.push(overlay("dcim/power-ports", "overlay/dcim__power-ports.json", vec![port]));
+    pages.push(overlay("dcim/devices", "overlay/dcim__devices.json", vec![device]));
+    let imported = import(&pages, &Options::default());
+    model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(text.contains(r#""mdf-vlan100-gw": { "kind": "vrrp", "members": ["ncsu-coreswitch1", "ncsu-coreswitch2"], "priorities": [200, 100]"#), "{text}");
+    let nb013: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB013").map(|d| d.message.as_str()).collect();
+    assert_eq!(nb013.len(), 3, "{nb013:?}");
+    assert!(nb013.iter().any(|m| m.contains("priority is the text \"200\"")), "{nb013:?}");
+    assert!(nb013.iter().any(|m| m.contains("maximum_draw is a string") && m.contains("left out")), "{nb013:?}");
+    assert!(nb013.iter().any(|m| m.contains("dmi01-pittsfield-rtr01's site")), "{nb013:?}");
+
+    let akron = import(&pages, &Options { sites: vec!["dm-akron".into()], ..Options::default() });
+    assert!(!akron.diagnostics.iter().any(|d| d.code == "NB504"), "{:#?}", akron.diagnostics);
+}
+
+/// Every entry names the NetBox object it comes from: a comment with its web page (the
+/// API URL without `/api`, as NetBox's `display_url`), or "NOT IN NETBOX" for the
+/// assumed supplies, which are no NetBox object.
+#[test]
+fn every_entry_names_its_netbox_object() {
+    let imported = with_examples();
+    let text = imported.scenario.as_deref().unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut entries = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let is_entry = line.starts_with("    { \"id\"") || (line.starts_with("    \"") && line.contains(": {"));
+        if !is_entry {
+            continue;
+        }
+        entries += 1;
+        let comments: Vec<&str> =
+            lines[..i].iter().rev().take_while(|l| l.trim_start().starts_with("//")).copied().collect();
+        assert!(
+            comments.iter().any(|c| c.contains("http://netbox.example.com/") && !c.contains("/api/"))
+                || comments.iter().any(|c| c.contains("NOT IN NETBOX")),
+            "{line}: {comments:?}"
+        );
+    }
+    assert!(entries > 200, "{entries}");
+}
