@@ -62,7 +62,7 @@ pub fn fetch(request: &Request) -> Result<Vec<Page>, String> {
         };
         let mut n = 0;
         loop {
-            let text = get(&agent, &url, request.token, request.token_source, endpoint)?;
+            let text = get(&agent, &url, request, endpoint)?;
             n += 1;
             let next = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
@@ -99,21 +99,64 @@ pub fn rebase(next: &str, base: &str) -> String {
     }
 }
 
-fn get(agent: &ureq::Agent, url: &str, token: &str, token_source: &str, endpoint: &str) -> Result<String, String> {
+/// A transport failure as a sentence that says what to check (ureq's own text names
+/// the layer, not the cause: "timeout: global", "received corrupt message").
+fn transport_error(e: &ureq::Error, timeout_secs: u64) -> String {
+    match e {
+        ureq::Error::Timeout(_) => format!(
+            "no complete answer within {timeout_secs} s (--timeout): is NetBox up and reachable from here? A large \
+             NetBox may need a longer --timeout"
+        ),
+        ureq::Error::HostNotFound => "the host name does not resolve (check the URL, or DNS)".into(),
+        ureq::Error::ConnectionFailed => {
+            "nothing answers at that address and port (is NetBox running? a firewall?)".into()
+        }
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => format!(
+            "the TLS handshake failed ({e}): with https://, the server must speak HTTPS on that port (plain HTTP? use \
+             http://) and its certificate must be trusted (an internal CA: --ca-cert FILE)"
+        ),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            format!("nothing answers at that address and port (is NetBox running? a firewall?): {io}")
+        }
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => format!(
+            "no complete answer within {timeout_secs} s (--timeout): is NetBox up and reachable from here? ({io})"
+        ),
+        ureq::Error::Io(io)
+            if io.to_string().contains("corrupt message") || io.to_string().contains("InvalidContentType") =>
+        {
+            format!(
+                "the TLS handshake failed ({io}): the server does not speak HTTPS on that port (use http://, or the \
+                 HTTPS port)"
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+fn get(agent: &ureq::Agent, url: &str, request: &Request, endpoint: &str) -> Result<String, String> {
+    let (token, token_source, timeout_secs) = (request.token, request.token_source, request.timeout_secs.max(1));
     let mut response = agent
         .get(url)
         .header("Authorization", &format!("Token {token}"))
         .header("Accept", "application/json")
         .call()
-        .map_err(|e| format!("GET {url}: {e}"))?;
+        .map_err(|e| format!("GET {url}: {}", transport_error(&e, timeout_secs)))?;
     let status = response.status().as_u16();
     let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let body = response.body_mut().read_to_string().map_err(|e| format!("GET {url}: reading the answer: {e}"))?;
     match status {
         200 => {}
-        401 | 403 => {
+        // NetBox answers a bad token with 403 {"detail": "Invalid token"} (or "Token
+        // expired"), a token without the permission with 403 and another detail.
+        401 | 403 if status == 401 || body.to_ascii_lowercase().contains("token") => {
             return Err(format!(
-                "GET {url}: HTTP {status}: NetBox refused the token; check that {token_source} holds a valid API token, that it has not expired, and that its user may read {endpoint}"
+                "GET {url}: HTTP {status}: NetBox refused the token; check that {token_source} holds a valid API token and that it has not expired (NetBox says: {})",
+                body.chars().take(120).collect::<String>().trim()
+            ))
+        }
+        403 => {
+            return Err(format!(
+                "GET {url}: HTTP 403: NetBox knows the token but refuses {endpoint}; give the token's user (or the token, if it is restricted) permission to view {endpoint}, or use a read-only token of a user who may"
             ))
         }
         404 => {
@@ -124,6 +167,14 @@ fn get(agent: &ureq::Agent, url: &str, token: &str, token_source: &str, endpoint
         other => {
             let excerpt: String = body.chars().take(200).collect();
             return Err(format!("GET {url}: HTTP {other}: {excerpt}"));
+        }
+    }
+    if content_type.contains("json") {
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&body) {
+            return Err(format!(
+                "GET {url}: the JSON answer is broken ({e}; {} bytes read): cut short by a proxy or a dropped connection? Try again, or raise --timeout",
+                body.len()
+            ));
         }
     }
     if !content_type.contains("json") || serde_json::from_str::<serde_json::Value>(&body).is_err() {

@@ -171,3 +171,31 @@ fn netbox_live_import_explains_wrong_urls() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("GET http://127.0.0.1:9/api/status/"), "{}", run.stderr);
 }
+
+/// A token NetBox knows but whose user may not read an endpoint is told apart from a bad
+/// token; an empty token variable is no token; an answer cut short is said to be cut.
+#[test]
+fn netbox_live_import_tells_permissions_empty_tokens_and_cut_answers_apart() {
+    let denied = serve(|_, _, _| {
+        (
+            "403 Forbidden",
+            "application/json",
+            r#"{"detail":"You do not have permission to perform this action."}"#.into(),
+        )
+    });
+    let token = [("NETBOX_TOKEN", "0123456789abcdef")];
+    let run = spofsim_env(&["import", "netbox", "--url", &denied], &token);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("HTTP 403: NetBox knows the token but refuses status"), "{}", run.stderr);
+    let run = spofsim_env(&["import", "netbox", "--url", &denied], &[("NETBOX_TOKEN", "  ")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("NETBOX_TOKEN holds no NetBox API token (unset or empty"), "{}", run.stderr);
+    let cut = serve(|_, _, _| ("200 OK", "application/json", r#"{"count":1,"next":null,"results":[{"id":1,"#.into()));
+    let run = spofsim_env(&["import", "netbox", "--url", &cut], &token);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("the JSON answer is broken"), "{}", run.stderr);
+    let nobody = "http://127.0.0.1:9";
+    let run = spofsim_env(&["import", "netbox", "--url", nobody, "--timeout", "5"], &token);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nothing answers at that address and port"), "{}", run.stderr);
+}

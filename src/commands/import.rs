@@ -141,9 +141,9 @@ fn format_diagnostic(d: &ImportDiagnostic) -> String {
 
 /// Reads the token from the environment, then fetches (see `spofsim::netbox_http`).
 fn fetch(base: &str, args: &NetboxArgs) -> Result<Vec<Page>, String> {
-    let token = std::env::var(&args.token_env).map_err(|_| {
+    let token = std::env::var(&args.token_env).ok().filter(|t| !t.trim().is_empty()).ok_or_else(|| {
         format!(
-            "the environment variable {} holds no NetBox API token (create one under your NetBox user's API Tokens, then export {}=...)",
+            "the environment variable {} holds no NetBox API token (unset or empty; create one under your NetBox user's API Tokens, then export {}=...)",
             args.token_env, args.token_env
         )
     })?;
