@@ -40,6 +40,7 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("NB307", "warning", "a cable is planned or decommissioning while `--status` leaves that state out: the link through it is left out"),
     ("NB308", "warning", "an interface is disabled (`enabled: false`): its cable carries nothing and is left out"),
     ("NB309", "warning", "`dcim/interfaces` was not read: no network cable is known"),
+    ("NB310", "warning", "a provider circuit is decommissioned, or planned, provisioning or deprovisioning outside `--status` (its links are left out), or offline (imported as working)"),
     ("NB401", "note", "virtual machines without a host device are not imported"),
     ("NB501", "warning", "an FHRP member on a virtual machine interface is not imported"),
     ("NB502", "warning", "an FHRP protocol spofsim does not model"),

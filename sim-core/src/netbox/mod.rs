@@ -55,6 +55,8 @@ pub const ENDPOINTS: &[&str] = &[
     "virtualization/virtual-machines",
     // Last, so the fuzz seeds' page order (pages map to endpoints by position) holds.
     "dcim/locations",
+    // Circuits' status and custom fields (their paths come from the cables above).
+    "circuits/circuits",
 ];
 
 /// Device statuses imported when `--status` is not given: what runs or will run.

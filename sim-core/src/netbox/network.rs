@@ -265,6 +265,24 @@ pub fn import(cx: &mut Cx) {
     // Cables whose status is outside --status, and disabled interfaces: left out, said once each.
     let mut cables_left_out: BTreeMap<i64, (String, String)> = BTreeMap::new();
     let mut disabled: BTreeMap<i64, (String, String)> = BTreeMap::new();
+    let mut circuits_left_out: BTreeMap<i64, (String, String, String)> = BTreeMap::new();
+    // A provider circuit not in service (NetBox's CircuitStatusChoices) carries nothing:
+    // decommissioned always; planned or provisioning unless --status has planned;
+    // deprovisioning unless it has decommissioning.
+    let circuit_outside = |circuit: i64| -> Option<(String, String, String)> {
+        let c = r.get("circuits/circuits", circuit)?;
+        let status = super::choice(&c.value, "status")?;
+        let scope = match status {
+            "decommissioned" => {
+                return Some((status.into(), str_of(&c.value, "cid").unwrap_or("").into(), url_of(&c.value)))
+            }
+            "planned" | "provisioning" => "planned",
+            "deprovisioning" => "decommissioning",
+            _ => return None,
+        };
+        (!cx.options.statuses.iter().any(|s| s == scope))
+            .then(|| (status.into(), str_of(&c.value, "cid").unwrap_or("").into(), url_of(&c.value)))
+    };
     let is_disabled = |iface: &Value| iface.get("enabled") == Some(&Value::Bool(false));
     for object in r.list("dcim/interfaces") {
         let iface = &object.value;
@@ -363,6 +381,10 @@ pub fn import(cx: &mut Cx) {
             cables_left_out.insert(cable, (status, url));
             continue;
         }
+        if let Some((circuit, why)) = t.circuits.iter().find_map(|c| circuit_outside(c.0).map(|w| (c.0, w))) {
+            circuits_left_out.insert(circuit, why);
+            continue;
+        }
         // A circuit whose far side NetBox does not record: the provider is the far end.
         if let End::Provider(name, cid) = &t.end {
             let peer = iface.get("link_peers").and_then(Value::as_array).and_then(|a| a.first());
@@ -384,6 +406,10 @@ pub fn import(cx: &mut Cx) {
             };
             let entry_name = if name.is_empty() { provider } else { name.clone() };
             let circuit = peer.and_then(|p| p.get("circuit")).and_then(id_of).or(t.circuits.last().map(|c| c.0));
+            if let Some(why) = circuit.and_then(circuit_outside) {
+                circuits_left_out.insert(circuit.unwrap_or(0), why);
+                continue;
+            }
             let circuit_url = peer
                 .and_then(|p| p.get("circuit"))
                 .map(url_of)
@@ -418,6 +444,10 @@ pub fn import(cx: &mut Cx) {
                 let provider_url = circuit.and_then(|c| c.get("provider")).map(url_of).unwrap_or_default();
                 let circuit_url = circuit.map(url_of).unwrap_or_default();
                 let circuit = circuit.and_then(id_of);
+                if let Some(why) = circuit.and_then(circuit_outside) {
+                    circuits_left_out.insert(circuit.unwrap_or(0), why);
+                    continue;
+                }
                 uplinks.insert(
                     format!("{device:012}-{id:012}"),
                     Uplink { device, iface: display_of(iface), circuit, cid, provider, provider_url, circuit_url },
@@ -470,6 +500,15 @@ pub fn import(cx: &mut Cx) {
             } else {
                 format!("mark the cable connected in NetBox once it is, or add {status} to --status to count it")
             }),
+        );
+    }
+    for (_, (status, cid, url)) in circuits_left_out {
+        let scope = cx.options.statuses.join(",");
+        cx.warn(
+            "NB310",
+            &url,
+            format!("circuit {cid} is {status} in NetBox (outside --status {scope}): the links through it are left out"),
+            Some("set the circuit's status in NetBox as it stands; --status planned (or decommissioning) counts circuits in those states".into()),
         );
     }
     for (_, (name, url)) in disabled {
@@ -678,8 +717,45 @@ fn srlg_circuit(cx: &mut Cx, circuit: i64, cid: &str, uses: usize, url: &str) ->
     ));
     entry.field("availability", Value::String(cx.options.circuit_availability.clone()));
     entry.field("mttr", Value::String("4h".into()));
+    // The circuit's own spofsim_* custom fields win over the assumed SLA.
+    if let Some(object) = cx.r.get("circuits/circuits", circuit).map(|o| (o.value.clone(), o.at.clone())) {
+        let mut own = Entry::new("");
+        cx.custom_failure_fields(&object.0, &object.1, &mut own);
+        if own.get("mtbf").is_some() {
+            entry.fields.retain(|(k, _)| k != "availability");
+        }
+        for (key, value) in own.fields {
+            entry.field(&key, value);
+        }
+        if !own_is_empty(&entry, &cx.options.circuit_availability) {
+            entry.comments[0] = format!(
+                "circuit {cid}: {uses} link(s) run through it; failure figures from its spofsim_* custom fields{}",
+                at_url(url)
+            );
+        }
+        if super::choice(&object.0, "status") == Some("offline") {
+            cx.warn(
+                "NB310",
+                &url_of(&object.0),
+                format!(
+                    "circuit {cid} is offline in NetBox; it is imported as working, so every figure assumes it is back"
+                ),
+                Some(
+                    "restore the circuit and mark it active in NetBox; to see today's risk, add a drill that fails it"
+                        .into(),
+                ),
+            );
+        }
+    }
     cx.out.components.insert(id.clone(), entry);
     id
+}
+
+/// Whether the circuit entry still holds only the assumed SLA.
+fn own_is_empty(entry: &Entry, assumed: &str) -> bool {
+    entry.get("availability").and_then(Value::as_str) == Some(assumed)
+        && entry.get("mttr").and_then(Value::as_str) == Some("4h")
+        && entry.get("mtbf").is_none()
 }
 
 fn srlg_cable(cx: &mut Cx, cable: i64, uses: usize) -> String {

@@ -1051,3 +1051,36 @@ fn every_entry_names_its_netbox_object() {
     }
     assert!(entries > 200, "{entries}");
 }
+
+/// `circuits/circuits` gives a circuit's state and its own figures: Akron's Level 3
+/// circuit KKDG4923 decommissioned is no uplink (NB310), and with custom fields MTBF 2 y
+/// and MTTR 8 h it replaces the assumed 99.9% SLA.
+#[test]
+fn circuit_status_and_custom_fields_are_read() {
+    let circuit = |status: &str, fields: serde_json::Value| {
+        overlay(
+            "circuits/circuits",
+            "circuits__circuits.json",
+            vec![serde_json::json!({ "id": 1, "url": "http://netbox.example.com/api/circuits/circuits/1/",
+                "cid": "KKDG4923", "status": { "value": status }, "custom_fields": fields })],
+        )
+    };
+    let uplink = "\"uplink-dmi01-akron-rtr01-gigabitethernet0-0-0\"";
+    let mut pages = folder("api");
+    pages.push(circuit("decommissioned", serde_json::json!({})));
+    let gone = import(&pages, &Options::default());
+    model_of(&gone);
+    assert!(!gone.scenario.as_deref().unwrap().contains(uplink));
+    assert_eq!(gone.diagnostics.iter().filter(|d| d.code == "NB310").count(), 1, "{:#?}", gone.diagnostics);
+    let mut pages = folder("api");
+    pages.push(circuit("active", serde_json::json!({ "spofsim_mtbf": "2y", "spofsim_mttr": "8h" })));
+    let own = import(&pages, &Options::default());
+    model_of(&own);
+    let text = own.scenario.as_deref().unwrap();
+    assert!(text.contains(uplink));
+    assert!(
+        component(text, "circuit-kkdg4923").contains(r#"{ "kind": "srlg", "mttr": "8h", "mtbf": "2y" }"#),
+        "{}",
+        component(text, "circuit-kkdg4923")
+    );
+}
