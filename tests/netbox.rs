@@ -50,6 +50,10 @@ fn netbox_import_never_overwrites_an_architects_file() {
     let imported = dir.join("netbox.jsonc");
     assert_eq!(spofsim(&["import", "netbox", "--from", API, "--output", imported.to_str().unwrap()]).code, 0);
     assert_eq!(spofsim(&["import", "netbox", "--from", API, "--output", imported.to_str().unwrap()]).code, 0);
+    // --save belongs to a live import: with --from it would save nothing, so it is refused.
+    let run = spofsim(&["import", "netbox", "--from", API, "--save", dir.join("saved").to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--save keeps the responses of a live import"), "{}", run.stderr);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -50,6 +50,13 @@ pub fn netbox(args: &NetboxArgs) -> Status {
         let _ = writeln!(stderr, "error: {why}");
         return Status::Invalid;
     }
+    if args.save.is_some() && args.url.is_none() {
+        let _ = writeln!(
+            stderr,
+            "error: --save keeps the responses of a live import; with --from they are already saved (give --url to read NetBox live)"
+        );
+        return Status::Invalid;
+    }
     let pages = match (&args.url, args.from.is_empty()) {
         (Some(url), _) => match fetch(url, args) {
             Ok(p) => p,
