@@ -10,6 +10,9 @@ use std::collections::BTreeSet;
 #[derive(Debug, Default)]
 pub struct Ids {
     taken: BTreeSet<String>,
+    /// (plain id, the id given instead, what, NetBox id) for every name that clashed:
+    /// the import says so, since an override of the plain id applies to the first.
+    pub clashes: Vec<(String, String, String, i64)>,
 }
 
 impl Ids {
@@ -22,6 +25,7 @@ impl Ids {
         let mut id = base.clone();
         if self.taken.contains(&id) {
             id = format!("{base}-{netbox_id}");
+            self.clashes.push((base.clone(), id.clone(), what.to_string(), netbox_id));
         }
         let mut n = 2;
         while self.taken.contains(&id) {
@@ -78,5 +82,7 @@ mod tests {
         assert_eq!(ids.claim("pp mdf", 91, "device"), "pp-mdf-91");
         assert_eq!(ids.claim("", 7, "feed"), "feed-7");
         assert_eq!(ids.claim_exact("pp-mdf"), "pp-mdf-2");
+        // The clash is kept for the import's NB014 note.
+        assert_eq!(ids.clashes, vec![("pp-mdf".into(), "pp-mdf-91".into(), "device".into(), 91)]);
     }
 }

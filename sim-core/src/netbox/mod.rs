@@ -224,6 +224,16 @@ pub fn import(pages: &[Page], options: &Options) -> Imported {
     cx.virtual_machines();
     cx.sites();
     cx.unrecorded_power_sources();
+    for (plain, given, what, netbox_id) in std::mem::take(&mut cx.ids.clashes) {
+        cx.note(
+            "NB014",
+            &format!("{what} #{netbox_id}"),
+            format!(
+                "the {what} NetBox #{netbox_id} would be \"{plain}\", which another object has: it is \"{given}\"; an \
+                 override of \"{plain}\" in your file applies to the other object"
+            ),
+        );
+    }
     let mut diagnostics = std::mem::take(&mut cx.diagnostics);
     diagnostics.sort();
     diagnostics.dedup();
