@@ -38,7 +38,7 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("NB304", "note", "cables lead to devices outside the scope"),
     ("NB305", "note", "a cable between kinds spofsim does not link (a PDU's management port, Ethernet into Fibre Channel)"),
     ("NB306", "note", "devices with no network link to another imported device (no cable, or only cables out of scope or to nowhere)"),
-    ("NB307", "warning", "a cable is planned or decommissioning while `--status` leaves that state out: the link through it is left out"),
+    ("NB307", "warning", "a cable is planned or decommissioning while `--status` leaves that state out: the link through it is left out, or the PSU or PDU inlet on a power cable counts as unpowered"),
     ("NB308", "warning", "an interface is disabled (`enabled: false`): its cable carries nothing and is left out"),
     ("NB309", "warning", "`dcim/interfaces` was not read: no network cable is known"),
     ("NB310", "warning", "a provider circuit is decommissioned, or planned, provisioning or deprovisioning outside `--status` (its links are left out), or offline (imported as working)"),

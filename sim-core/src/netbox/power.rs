@@ -79,7 +79,24 @@ pub fn import(cx: &mut Cx) {
                 uncabled_psu(cx, &device, port);
             }
         }
-        if sources.is_empty() {
+        let all_unbuilt = !ports.is_empty() && ports.iter().all(|p| unbuilt_behind(cx, p, 0).is_some());
+        if sources.is_empty() && all_unbuilt {
+            // It runs (it is in scope), so its power comes from somewhere NetBox does not say.
+            let what =
+                ports.iter().filter_map(|p| unbuilt_behind(cx, p, 0)).map(|u| u.what()).next().unwrap_or_default();
+            cx.warn(
+                "NB212",
+                &device.url,
+                format!(
+                    "every PSU of {} hangs on what is not built yet ({what}); it is in scope, so it is put on its \
+                     site's assumed \"unrecorded power\" source",
+                    device.display
+                ),
+                Some("record the supply it runs on today in NetBox, or import with planned in --status".into()),
+            );
+            let source = Value::String(cx.unrecorded_power_of(&device.site));
+            sources.extend(std::iter::repeat_n(source, ports.len()));
+        } else if sources.is_empty() {
             no_power.entry(device.site.clone()).or_default().push(device.display.clone());
             // The PSUs NetBox records (at least one), all on the assumed source: their
             // own redundancy stays, the unknown supply is the single point of failure.
@@ -179,8 +196,8 @@ pub fn import(cx: &mut Cx) {
 /// Where a PSU's cable leads: a PDU component (one inlet's, for a dual-inlet PDU) or a
 /// feed component.
 fn psu_source(cx: &mut Cx, banks: &Banks, port: &Value) -> Option<String> {
-    if let Some(feed) = unbuilt_feed_behind(cx, port, 0) {
-        unbuilt_feed(cx, &feed);
+    if let Some(unbuilt) = unbuilt_behind(cx, port, 0) {
+        unbuilt_supply(cx, &unbuilt);
         return None;
     }
     let endpoint = port.get("connected_endpoints").and_then(Value::as_array).and_then(|a| a.first())?;
@@ -232,13 +249,43 @@ fn psu_source(cx: &mut Cx, banks: &Banks, port: &Value) -> Option<String> {
     }
 }
 
-/// The power feed outside the scope (planned, while `--status` leaves planned out) that
-/// `port` hangs on, over outlets and PDU inlets: such a feed does not exist yet, so it
-/// supplies nothing. `None` when the port's supply is built or not recorded.
-fn unbuilt_feed_behind(cx: &Cx, port: &Value, depth: usize) -> Option<Value> {
+/// What is not built yet (outside the scope) between a power port and its supply: a
+/// power feed that is planned while `--status` leaves planned out, or a power cable that
+/// is planned or decommissioning outside `--status`, on the port itself or over outlets
+/// and PDU inlets. It supplies nothing.
+#[derive(Clone, Debug)]
+enum Unbuilt {
+    Feed(Value),
+    Cable(Value),
+}
+
+impl Unbuilt {
+    /// "power feed P2-5B, which is planned" / "power cable #130, which is decommissioning".
+    fn what(&self) -> String {
+        match self {
+            Unbuilt::Feed(f) => format!("power feed {}, which is planned", display_of(f)),
+            Unbuilt::Cable(c) => format!(
+                "power cable #{}, which is {}",
+                id_of(c).unwrap_or(0),
+                choice(c, "status").unwrap_or("not connected")
+            ),
+        }
+    }
+}
+
+/// The [`Unbuilt`] part between `port` and its supply; `None` when the supply is built
+/// or not recorded.
+fn unbuilt_behind(cx: &Cx, port: &Value, depth: usize) -> Option<Unbuilt> {
     // PDU chains are short; a loop (NB209) ends here.
     if depth > 16 {
         return None;
+    }
+    // NetBox's LinkStatusChoices: connected, planned, decommissioning.
+    if let Some(cable) = port.get("cable").and_then(id_of).and_then(|c| cx.r.get("dcim/cables", c)) {
+        let status = choice(&cable.value, "status").unwrap_or("connected");
+        if status != "connected" && !cx.options.statuses.iter().any(|s| s == status) {
+            return Some(Unbuilt::Cable(cable.value.clone()));
+        }
     }
     let endpoint = port.get("connected_endpoints").and_then(Value::as_array).and_then(|a| a.first())?;
     match port.get("connected_endpoints_type").and_then(Value::as_str)? {
@@ -247,7 +294,8 @@ fn unbuilt_feed_behind(cx: &Cx, port: &Value, depth: usize) -> Option<Value> {
             // NetBox's PowerFeedStatusChoices: offline, active, planned, failed (the last
             // two are NB210: built, and assumed repaired).
             let status = choice(feed, "status")?;
-            (status == "planned" && !cx.options.statuses.iter().any(|s| s == status)).then(|| feed.clone())
+            (status == "planned" && !cx.options.statuses.iter().any(|s| s == status))
+                .then(|| Unbuilt::Feed(feed.clone()))
         }
         "dcim.poweroutlet" => {
             let outlet = cx.r.get("dcim/power-outlets", id_of(endpoint)?)?;
@@ -262,7 +310,7 @@ fn unbuilt_feed_behind(cx: &Cx, port: &Value, depth: usize) -> Option<Value> {
                 }
             };
             // Unbuilt only when every inlet that feeds the outlet is.
-            let behind: Vec<Option<Value>> = inlets.iter().map(|i| unbuilt_feed_behind(cx, i, depth + 1)).collect();
+            let behind: Vec<Option<Unbuilt>> = inlets.iter().map(|i| unbuilt_behind(cx, i, depth + 1)).collect();
             if behind.is_empty() || behind.iter().any(Option::is_none) {
                 return None;
             }
@@ -287,9 +335,26 @@ fn panel_behind(cx: &Cx, source: &str) -> Option<String> {
     None
 }
 
-/// Says once per feed that a planned feed outside the scope supplies nothing.
-fn unbuilt_feed(cx: &mut Cx, feed: &Value) {
+/// Says once per feed or cable that what is not built supplies nothing.
+fn unbuilt_supply(cx: &mut Cx, unbuilt: &Unbuilt) {
     let scope = cx.options.statuses.join(",");
+    let feed = match unbuilt {
+        Unbuilt::Feed(feed) => feed,
+        Unbuilt::Cable(cable) => {
+            let status = choice(cable, "status").unwrap_or("not connected").to_string();
+            cx.warn(
+                "NB307",
+                &url_of(cable),
+                format!(
+                    "power cable #{} is {status} in NetBox, outside --status {scope}: it carries no power, so the PSU or \
+                     PDU inlet on it counts as unpowered",
+                    id_of(cable).unwrap_or(0)
+                ),
+                Some(format!("set the cable's status in NetBox as it stands, or add {status} to --status to count it")),
+            );
+            return;
+        }
+    };
     cx.warn(
         "NB212",
         &url_of(feed),
@@ -306,12 +371,12 @@ fn uncabled_psu(cx: &mut Cx, device: &super::Device, port: &Value) {
     let name = display_of(port);
     let cabled = port.get("cable").is_some_and(|c| !c.is_null());
     cx.summary.psus_uncabled += usize::from(!cabled);
-    let message = if let Some(feed) = unbuilt_feed_behind(cx, port, 0) {
+    let message = if let Some(unbuilt) = unbuilt_behind(cx, port, 0) {
         format!(
-            "PSU {name} of {} hangs on power feed {}, which is planned (NB212): it supplies nothing until the feed is \
-             built, so the device's other PSUs carry it alone",
+            "PSU {name} of {} hangs on {}: it supplies nothing until that is built, so the device's other PSUs carry \
+             it alone",
             device.display,
-            display_of(&feed)
+            unbuilt.what()
         )
     } else if cabled {
         format!("PSU {name} of {} has a cable that leads to no power source", device.display)
@@ -356,7 +421,7 @@ fn pdu_source(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value
             let from = match source {
                 Some(s) => s,
                 // On a planned feed (NB212): what is plugged into it counts as unpowered.
-                None if unbuilt_feed_behind(cx, port, 0).is_some() => cx.unrecorded_power_of(&device.site),
+                None if unbuilt_behind(cx, port, 0).is_some() => cx.unrecorded_power_of(&device.site),
                 None => {
                     cx.warn(
                         "NB205",
@@ -387,10 +452,10 @@ fn pdu_source(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value
     }
     let from = match sources.as_slice() {
         // Every inlet on a planned feed (NB212): nothing plugged into it counts as powered.
-        [] if !ports.is_empty() && ports.iter().all(|p| unbuilt_feed_behind(cx, p, 0).is_some()) => {
+        [] if !ports.is_empty() && ports.iter().all(|p| unbuilt_behind(cx, p, 0).is_some()) => {
             if let Some(entry) = cx.out.components.get_mut(&device.id) {
                 entry.comment(
-                    "fed only by a planned power feed (NB212): nothing plugged into it counts as powered".into(),
+                    "fed only over what is not built (NB212, NB307): nothing plugged into it counts as powered".into(),
                 );
             }
             cx.unrecorded_power_of(&device.site)

@@ -1084,3 +1084,37 @@ fn circuit_status_and_custom_fields_are_read() {
         component(text, "circuit-kkdg4923")
     );
 }
+
+/// Power cables have a status too: PDU A's inlet cable #128 planned leaves PDU A
+/// unpowered under `--status active` (both r105 switches on PDU B alone), and the PSU
+/// cable #130 (r105-torsw:1 PSU0 → PDU A) decommissioning is no supply even by default.
+#[test]
+fn power_cables_that_are_not_connected_supply_nothing() {
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let status = |value: &str| serde_json::json!({ "value": value, "label": value });
+    let mut inlet = recorded(&pages, "dcim/cables", 128);
+    inlet["status"] = status("planned");
+    let mut psu = recorded(&pages, "dcim/cables", 130);
+    psu["status"] = status("decommissioning");
+    let mut only_inlet = pages.clone();
+    only_inlet.push(overlay("dcim/cables", "overlay/dcim__cables.json", vec![inlet]));
+    let today = import(&only_inlet, &Options { statuses: vec!["active".into()], ..Options::default() });
+    model_of(&today);
+    let text = today.scenario.as_deref().unwrap();
+    for member in ["r105-torsw-1", "r105-torsw-2"] {
+        assert!(component(text, member).contains(r#""power": ["mdf-r105-pdu-b"]"#), "{}", component(text, member));
+    }
+    assert!(today.diagnostics.iter().any(|d| d.code == "NB307" && d.message.contains("power cable #128")));
+
+    pages.push(overlay("dcim/cables", "overlay/dcim__cables.json", vec![psu]));
+    let planned = import(&pages, &Options::default());
+    model_of(&planned);
+    let text = planned.scenario.as_deref().unwrap();
+    assert!(
+        component(text, "r105-torsw-1").contains(r#""power": ["mdf-r105-pdu-b"]"#),
+        "{}",
+        component(text, "r105-torsw-1")
+    );
+    assert!(component(text, "r105-torsw-2").contains(r#""power": ["mdf-r105-pdu-a", "mdf-r105-pdu-b"]"#));
+}
