@@ -32,6 +32,21 @@ pub fn import(cx: &mut Cx) {
             continue;
         }
         let device = a.get("interface").and_then(|i| i.get("device")).and_then(id_of);
+        // A member whose interface is shut down answers for nothing (NetBox `enabled`).
+        let interface = a.get("interface").and_then(id_of).and_then(|i| cx.r.get("dcim/interfaces", i));
+        if let Some(iface) = interface.filter(|i| i.value.get("enabled") == Some(&Value::Bool(false))) {
+            let (name, url) = (display_of(&iface.value), url_of(&iface.value));
+            let on = iface.value.get("device").map(display_of).unwrap_or_default();
+            cx.warn(
+                "NB308",
+                &url,
+                format!(
+                    "interface {on} {name} is disabled in NetBox (enabled: false): it is no member of its FHRP group"
+                ),
+                Some("enable the interface in NetBox if it holds the group's address".into()),
+            );
+            continue;
+        }
         // NetBox's FHRPGroupAssignment.priority is a required integer (0–255).
         let priority = cx.number_field(&a, "priority", "FHRP group assignment").map_or(100, |p| p.round() as i64);
         if let Some(device) = device {

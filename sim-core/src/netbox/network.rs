@@ -283,7 +283,12 @@ pub fn import(cx: &mut Cx) {
         (!cx.options.statuses.iter().any(|s| s == scope))
             .then(|| (status.into(), str_of(&c.value, "cid").unwrap_or("").into(), url_of(&c.value)))
     };
-    let is_disabled = |iface: &Value| iface.get("enabled") == Some(&Value::Bool(false));
+    // Disabled itself, or a member of a disabled LAG (the port-channel shut down).
+    let is_disabled = |iface: &Value| {
+        let off = |i: &Value| i.get("enabled") == Some(&Value::Bool(false));
+        off(iface)
+            || iface.get("lag").and_then(id_of).and_then(|l| r.get("dcim/interfaces", l)).is_some_and(|l| off(&l.value))
+    };
     for object in r.list("dcim/interfaces") {
         let iface = &object.value;
         let Some(id) = id_of(iface) else { continue };
@@ -516,18 +521,22 @@ pub fn import(cx: &mut Cx) {
             "NB308",
             &url,
             format!(
-                "interface {name} is disabled in NetBox (enabled: false): its cable carries nothing and is left out"
+                "interface {name} is disabled in NetBox (enabled: false, on it or on its LAG): its cable carries nothing and is left out"
             ),
             Some("enable the interface in NetBox if it carries traffic, or remove its cable there".into()),
         );
     }
     if !cabling.complete && !connections.is_empty() {
-        cx.note(
+        cx.warn(
             "NB303",
             "dcim/cables",
             "dcim/cables, dcim/front-ports or dcim/rear-ports was not read: links are taken from NetBox's stored \
-             traces, so cables and circuits that several links share cannot be seen"
+             traces, so cables and circuits that several links share cannot be seen, and a shared trunk or circuit \
+             that is a single point of failure is missed"
                 .into(),
+            Some(
+                "save GET /api/dcim/cables/, /api/dcim/front-ports/ and /api/dcim/rear-ports/ in the folder too".into(),
+            ),
         );
     }
     if out_of_scope > 0 {

@@ -1118,3 +1118,26 @@ fn power_cables_that_are_not_connected_supply_nothing() {
     );
     assert!(component(text, "r105-torsw-2").contains(r#""power": ["mdf-r105-pdu-a", "mdf-r105-pdu-b"]"#));
 }
+
+/// A disabled port-channel (Akron router's Po1, interface 833) carries nothing over its
+/// members (cables 35 and 36); an FHRP member whose interface is disabled
+/// (ncsu-coreswitch2 irb.100, interface 1620) is no member, so VRRP group 100 is left
+/// with one member and out (NB504).
+#[test]
+fn disabled_lags_and_fhrp_interfaces_carry_nothing() {
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let mut lag = recorded(&pages, "dcim/interfaces", 833);
+    lag["enabled"] = false.into();
+    let mut irb = recorded(&pages, "dcim/interfaces", 1620);
+    irb["enabled"] = false.into();
+    pages.push(overlay("dcim/interfaces", "overlay/dcim__interfaces.json", vec![lag, irb]));
+    let imported = import(&pages, &Options::default());
+    model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(!text.contains("\"cable-35\"") && !text.contains("\"cable-36\""));
+    assert!(text.contains("\"cable-37\""));
+    assert!(!text.contains("\"mdf-vlan100-gw\"") && text.contains("\"mdf-vlan200-gw\""));
+    let nb308 = imported.diagnostics.iter().filter(|d| d.code == "NB308").count();
+    assert_eq!(nb308, 3, "{:#?}", imported.diagnostics); // two LAG members, one FHRP interface
+}
