@@ -556,7 +556,7 @@ pub struct NetboxArgs {
     #[arg(long = "tag", value_name = "SLUG")]
     pub tags: Vec<String>,
     /// Device statuses to keep, comma-separated.
-    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "active,planned,staged")]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "active,planned,staged,offline,failed")]
     pub status: Vec<String>,
     /// A JSON file mapping device role slugs to kinds (or "skip", "pass-through"),
     /// over the built-in table: {"edge-router": "router", "console": "skip"}.

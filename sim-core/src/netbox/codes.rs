@@ -18,6 +18,7 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("NB012", "warning", "a `--site` no site read has (a typo? sites are slugs)"),
     ("NB013", "warning", "a field has the wrong type (a text where NetBox writes a number, a site that is not an object): read as the number it holds, or left out"),
     ("NB014", "note", "two objects would get one id (a feed named like a device): the later one gets its NetBox id appended"),
+    ("NB015", "warning", "a device NetBox marks offline or failed is imported as working (the figures assume it repaired)"),
     ("NB101", "error", "a device has no role"),
     ("NB102", "error", "a device role has no kind (names the role and its devices)"),
     ("NB201", "warning", "`dcim/power-ports` was not read: no device's power is known"),

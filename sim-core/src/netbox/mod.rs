@@ -59,9 +59,12 @@ pub const ENDPOINTS: &[&str] = &[
     "circuits/circuits",
 ];
 
-/// Device statuses imported when `--status` is not given: what runs or will run.
-/// (NetBox's other statuses: offline, failed, inventory, decommissioning.)
-pub const DEFAULT_STATUSES: &[&str] = &["active", "planned", "staged"];
+/// Device statuses imported when `--status` is not given: what runs or will run, and
+/// what is down now but part of the design (offline, failed: imported as working, with
+/// NB015, as failed feeds are with NB210; leaving them out would silently remove a
+/// group's member and break the architect's file). NetBox's other statuses: inventory,
+/// decommissioning.
+pub const DEFAULT_STATUSES: &[&str] = &["active", "planned", "staged", "offline", "failed"];
 
 /// How serious a finding of the import is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -569,6 +572,17 @@ impl Cx<'_> {
                 }
             }
             let display = display_of(d);
+            if matches!(status, "offline" | "failed") {
+                self.warn(
+                    "NB015",
+                    &url_of(d),
+                    format!(
+                        "device {display} is {status} in NetBox; it is imported as working, so every figure assumes it \
+                         is back: until it is, its peers carry alone"
+                    ),
+                    Some("repair it and mark it active in NetBox; to see today's risk, add a drill that fails it, or import with --status active".into()),
+                );
+            }
             let site = raw_site.map(|s| self.site_id(&s));
             let placement = match d.get("location").filter(|l| !l.is_null()) {
                 Some(location) => self.location_id(location, site.as_deref()).or_else(|| site.clone()),

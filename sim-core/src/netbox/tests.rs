@@ -1141,3 +1141,24 @@ fn disabled_lags_and_fhrp_interfaces_carry_nothing() {
     let nb308 = imported.diagnostics.iter().filter(|d| d.code == "NB308").count();
     assert_eq!(nb308, 3, "{:#?}", imported.diagnostics); // two LAG members, one FHRP interface
 }
+
+/// A core switch in RMA (ncsu-coreswitch2 failed in NetBox) stays in the design by
+/// default, as working with NB015, so both FHRP groups keep it; `--status active` leaves
+/// it out, and the groups with it.
+#[test]
+fn a_failed_device_stays_in_the_design_with_a_warning() {
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let mut switch = recorded(&pages, "dcim/devices", 97);
+    switch["status"] = serde_json::json!({ "value": "failed", "label": "Failed" });
+    pages.push(overlay("dcim/devices", "overlay/dcim__devices.json", vec![switch]));
+    let imported = import(&pages, &Options::default());
+    model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(text.contains("\"mdf-vlan100-gw\"") && text.contains("\"mdf-vlan200-gw\""));
+    let nb015: Vec<_> = imported.diagnostics.iter().filter(|d| d.code == "NB015").collect();
+    assert_eq!(nb015.len(), 1, "{nb015:#?}");
+    assert!(nb015[0].message.contains("ncsu-coreswitch2 is failed"), "{}", nb015[0].message);
+    let today = import(&pages, &Options { statuses: vec!["active".into()], ..Options::default() });
+    assert!(!today.scenario.as_deref().unwrap().contains("\"mdf-vlan100-gw\""));
+}
