@@ -40,7 +40,14 @@ fn check(model: &Model) -> Vec<Hit> {
     let mut looped_roots = BTreeSet::new();
     let is_switch = |e: ElementId| model.element(e).kind == "switch";
     let switch_links: Vec<_> = model.links.iter().filter(|l| is_switch(l.a) && is_switch(l.b)).collect();
+    // Members of one aggregate (IEEE 802.1AX) between the same two switches are one link.
+    let mut aggregates: BTreeSet<(ElementId, ElementId, &str)> = BTreeSet::new();
     for l in &switch_links {
+        if let Some(lag) = crate::mechanisms::network::lag_of(model, l.element) {
+            if !aggregates.insert((l.a.min(l.b), l.a.max(l.b), lag)) {
+                continue;
+            }
+        }
         let (ra, rb) = (find(&mut parent, l.a.0 as usize), find(&mut parent, l.b.0 as usize));
         if ra == rb {
             looped_roots.insert(ra);
@@ -91,5 +98,22 @@ mod tests {
             BAD.trim_end().trim_end_matches('}')
         );
         assert!(!codes_for(&good).iter().any(|c| c.starts_with("SPOF-L004")), "{:?}", codes_for(&good));
+    }
+
+    /// Two cables between two switches loop, unless they are one LACP aggregate; two
+    /// aggregates between the same pair loop again.
+    #[test]
+    fn an_aggregate_is_one_link() {
+        let pair = |lags: [&str; 2]| {
+            format!(
+                r#"{{ "components": {{ "sw-1": {{ "kind": "switch" }}, "sw-2": {{ "kind": "switch" }} }},
+                  "links": [ {{ "between": ["sw-1", "sw-2"]{} }}, {{ "between": ["sw-1", "sw-2"]{} }} ] }}"#,
+                lags[0], lags[1]
+            )
+        };
+        let lag = |name: &str| format!(r#", "lag": "{name}""#);
+        assert_eq!(only("SPOF-L004", &pair(["", ""])), ["SPOF-L004 sw-1"]);
+        assert!(only("SPOF-L004", &pair([&lag("po1"), &lag("po1")])).is_empty());
+        assert_eq!(only("SPOF-L004", &pair([&lag("po1"), &lag("po2")])), ["SPOF-L004 sw-1"]);
     }
 }

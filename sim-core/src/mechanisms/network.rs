@@ -133,6 +133,22 @@ pub struct LinkSpec {
     /// routed through; it fails when any of them fails, e.g. `"via": ["campus-fibre"]`.
     #[serde(default)]
     pub via: Vec<Ref>,
+    /// A link aggregation (IEEE 802.1AX, LACP; a port-channel): links between the same
+    /// two devices with the same `lag` name are members of one aggregate, which is up
+    /// while any member is. They are no loop (SPOF-L004 counts them as one link); each
+    /// member still fails on its own, e.g. `"lag": "po1"`. Inside a spanning-tree
+    /// domain the simulator still sees each member as a port (one forwarding, the
+    /// others blocked), so a member's loss costs a reconvergence LACP would not: pessimistic
+    /// by that time.
+    pub lag: Option<String>,
+}
+
+/// The link attribute naming its aggregate ([`LinkSpec::lag`]).
+pub const LAG_ATTR: &str = "lag";
+
+/// The aggregate link element `link` is a member of, if any.
+pub fn lag_of(model: &crate::model::Model, link: crate::model::ElementId) -> Option<&str> {
+    crate::model::text_attr(&model.element(link).attrs, LAG_ATTR)
 }
 
 /// Kinds on the storage network.
@@ -218,6 +234,9 @@ impl Spec for LinkSpec {
         }
         if !self.vlans.is_empty() {
             cx.attr("vlans", Attr::Text(join_vlans(&self.vlans)));
+        }
+        if let Some(lag) = &self.lag {
+            cx.attr(LAG_ATTR, Attr::Text(lag.clone()));
         }
         for end in [a, b] {
             cx.builder.edge(NodeRef::Element(me), NodeRef::Element(end), EdgeKind::Network);

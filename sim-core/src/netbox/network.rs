@@ -675,6 +675,11 @@ fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>, cablin
         if !via.is_empty() {
             entry.field("via", serde_json::json!(via));
         }
+        // Members of one LAG between two network devices: one aggregate (no L2 loop).
+        if let Some(lag) = c.lag_a.or(c.lag_b) {
+            let name = cx.r.get("dcim/interfaces", lag).map_or_else(|| format!("lag-{lag}"), |o| display_of(&o.value));
+            entry.field("lag", Value::String(format!("{} {name}", if c.lag_a.is_some() { &a.id } else { &b.id })));
+        }
         cx.out.links.insert(format!("{:012}-{:012}", first_cable, c.a), entry);
     }
     for (server, (lag, mut to)) in bonds {
