@@ -59,6 +59,9 @@ pub const ENDPOINTS: &[&str] = &[
     "circuits/circuits",
 ];
 
+/// Endpoints the import does without (a live import skips one NetBox refuses or lacks).
+pub const OPTIONAL_ENDPOINTS: &[&str] = &["circuits/circuits"];
+
 /// Device statuses imported when `--status` is not given: what runs or will run, and
 /// what is down now but part of the design (offline, failed: imported as working, with
 /// NB015, as failed feeds are with NB210; leaving them out would silently remove a
@@ -475,6 +478,9 @@ impl Cx<'_> {
     /// availability is left out.
     pub fn custom_failure_fields(&mut self, object: &Value, at: &str, entry: &mut Entry) {
         let Some(Value::Object(fields)) = object.get("custom_fields") else { return };
+        // The object's page in NetBox, where the field is mended; else where it was read.
+        let url = url_of(object);
+        let at = if url.is_empty() { at } else { url.as_str() };
         let has_mtbf = matches!(fields.get("spofsim_mtbf"), Some(Value::String(s)) if !s.is_empty());
         for (field, key) in
             [("spofsim_mtbf", "mtbf"), ("spofsim_mttr", "mttr"), ("spofsim_availability", "availability")]
@@ -484,13 +490,17 @@ impl Cx<'_> {
                 Some(Value::String(s)) if s.is_empty() => {}
                 Some(Value::String(s)) => {
                     let problem = if key == "availability" {
-                        match serde_json::from_value::<crate::units::Fraction>(Value::String(s.clone())) {
-                            Err(e) => Some(e.to_string()),
-                            Ok(_) if has_mtbf => {
+                        // As the scenario reads it (units::Fraction): "99.9%", above 0% and at most 100%.
+                        match s.trim().strip_suffix('%').map(|n| n.trim().parse::<f64>()) {
+                            None => Some("it does not end with %".to_string()),
+                            Some(Err(_)) => Some("it is not a number before the %".to_string()),
+                            Some(Ok(p)) if !(p > 0.0 && p <= 100.0) => {
+                                Some("it is not above 0% and at most 100%".to_string())
+                            }
+                            Some(Ok(_)) if has_mtbf => {
                                 Some("spofsim_mtbf is set too; a component takes one or the other".to_string())
                             }
-                            Ok(a) if a.0 <= 0.0 => Some("0% means always down".to_string()),
-                            Ok(_) => None,
+                            Some(Ok(_)) => None,
                         }
                     } else {
                         match crate::units::parse_duration(s) {

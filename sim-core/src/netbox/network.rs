@@ -574,6 +574,13 @@ pub fn import(cx: &mut Cx) {
             ),
         );
     }
+    if !cabling.circuit_url.is_empty() && !cx.r.has("circuits/circuits") {
+        cx.note(
+            "NB311",
+            "circuits/circuits",
+            "circuits/circuits was not read: every circuit is taken as active, with the assumed SLA".into(),
+        );
+    }
     emit_links(cx, connections, &cabling);
     emit_uplinks(cx, uplinks);
     virtual_chassis(cx);
@@ -860,6 +867,17 @@ fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, Uplink>) {
 /// Virtual chassis: members fail separately and reach each other over the stack
 /// (one link between consecutive members, by `vc_position`).
 fn virtual_chassis(cx: &mut Cx) {
+    let members = cx.r.list("dcim/devices").any(|d| d.value.get("virtual_chassis").is_some_and(|v| !v.is_null()));
+    if members && !cx.r.has("dcim/virtual-chassis") {
+        cx.warn(
+            "NB309",
+            "dcim/virtual-chassis",
+            "devices are members of virtual chassis, but no response for /api/dcim/virtual-chassis/ was read: their \
+             stack links are left out"
+                .into(),
+            Some("save GET /api/dcim/virtual-chassis/ in the folder too".into()),
+        );
+    }
     let chassis: Vec<Value> = cx.r.list("dcim/virtual-chassis").map(|o| o.value.clone()).collect();
     for vc in chassis {
         let name = display_of(&vc);

@@ -59,6 +59,7 @@ pub fn import(cx: &mut Cx) {
         let mut uncabled = Vec::new();
         let mut draw = 0.0;
         let mut any_draw = false;
+        let (mut capacities, mut all_rated): (Vec<f64>, bool) = (Vec::new(), true);
         for port in &ports {
             let what = format!("power port {} of {}", display_of(port), device.display);
             let allocated = cx.number_field(port, "allocated_draw", &what);
@@ -68,8 +69,31 @@ pub fn import(cx: &mut Cx) {
                 draw += w;
                 any_draw = true;
             }
+            // A PSU's maximum_draw is the most it can carry: with allocated draws (the
+            // device's share on each port), it says whether one PSU carries the device alone.
+            match (allocated.filter(|a| *a > 0.0), maximum.filter(|m| *m > 0.0)) {
+                (Some(_), Some(m)) => capacities.push(m),
+                _ => all_rated = false,
+            }
+            let marked =
+                port.get("mark_connected") == Some(&Value::Bool(true)) && port.get("cable").is_none_or(Value::is_null);
             match psu_source(cx, &banks, port) {
                 Some(source) => sources.push(Value::String(source)),
+                // NetBox's mark_connected: plugged in, to something it does not record.
+                None if marked => {
+                    cx.warn(
+                        "NB202",
+                        &url_of(port),
+                        format!(
+                            "PSU {} of {} is marked connected in NetBox, with no cable recorded: it is put on its site's \
+                             assumed \"unrecorded power\" source",
+                            display_of(port),
+                            device.display
+                        ),
+                        Some("cable it to its PDU outlet or feed in NetBox".into()),
+                    );
+                    sources.push(Value::String(cx.unrecorded_power_of(&device.site)));
+                }
                 None => uncabled.push(port),
             }
         }
@@ -139,8 +163,32 @@ pub fn import(cx: &mut Cx) {
                 );
             }
         }
+        // Every PSU rated and carrying an allocated share: the smallest rating is what one
+        // PSU can carry (scenario `psu_capacity_watts`), so a device whose draw needs two
+        // is not redundant on two.
+        let capacity = capacities.iter().copied().fold(f64::INFINITY, f64::min);
+        let rated = all_rated && !ports.is_empty() && capacity.is_finite() && sources.len() > 1;
+        // Written only where it changes the answer (one PSU short); otherwise the list form
+        // already means "one PSU is enough".
+        let short = rated && draw.is_finite() && draw > capacity;
+        if short {
+            cx.warn(
+                "NB213",
+                &device.url,
+                format!(
+                    "{} draws {draw} W (its ports' allocated draws) and its smallest PSU is rated {capacity} W \
+                     (maximum_draw): one PSU cannot carry it, so its PSUs are not redundant",
+                    device.display
+                ),
+                Some("check the draws in NetBox, or fit PSUs that each carry the whole load".into()),
+            );
+        }
         let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
-        entry.field("power", Value::Array(sources));
+        if short {
+            entry.field("power", serde_json::json!({ "from": sources, "psu_capacity_watts": capacity }));
+        } else {
+            entry.field("power", Value::Array(sources));
+        }
         // A sum past f64's range (no real rack) would write no number at all.
         if any_draw && draw.is_finite() {
             entry.field("draw_watts", serde_json::json!(draw));
@@ -176,6 +224,25 @@ pub fn import(cx: &mut Cx) {
             "no response for /api/dcim/power-ports/ was read, so no device's power is known".into(),
             Some("save GET /api/dcim/power-ports/ in the folder too".into()),
         );
+    } else if !cx.devices.is_empty() {
+        // Power ports read, but a link of their chain missing: said, not folded silently
+        // into the site's unrecorded power.
+        let missing: Vec<&str> = ["dcim/power-feeds", "dcim/power-panels", "dcim/power-outlets"]
+            .into_iter()
+            .filter(|e| !cx.r.has(e))
+            .collect();
+        if !missing.is_empty() {
+            cx.warn(
+                "NB201",
+                &missing.join(", "),
+                format!(
+                    "no response for {} was read: PSUs and PDUs whose chain runs through them hang on their site's \
+                     unrecorded power, and panels cannot be told apart",
+                    missing.iter().map(|e| format!("/api/{e}/")).collect::<Vec<_>>().join(", ")
+                ),
+                Some("save those endpoints in the folder too".into()),
+            );
+        }
     }
     for (site, names) in no_power {
         let n = names.len();

@@ -1162,3 +1162,67 @@ fn a_failed_device_stays_in_the_design_with_a_warning() {
     let today = import(&pages, &Options { statuses: vec!["active".into()], ..Options::default() });
     assert!(!today.scenario.as_deref().unwrap().contains("\"mdf-vlan100-gw\""));
 }
+
+/// Missing endpoints are said: without power feeds, panels and outlets (NB201) or
+/// virtual chassis (NB309) what runs through them is not silently folded away; without
+/// circuits/circuits every circuit is taken as active (NB311). A PSU marked connected
+/// with no cable (ncsu-coreswitch1 PSU2, port 54) is on the site's unrecorded power,
+/// not "not cabled".
+#[test]
+fn missing_endpoints_and_marked_connections_are_said() {
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let mut marked = recorded(&pages, "dcim/power-ports", 54);
+    marked["mark_connected"] = true.into();
+    pages.push(overlay("dcim/power-ports", "overlay/dcim__power-ports.json", vec![marked]));
+    let imported = import(&pages, &Options::default());
+    model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(
+        component(text, "ncsu-coreswitch1").contains(r#""power": ["p1-3a", "p2-3b", "ncsu-065-unrecorded-power"]"#),
+        "{}",
+        component(text, "ncsu-coreswitch1")
+    );
+    assert!(imported.diagnostics.iter().any(|d| d.code == "NB202" && d.message.contains("marked connected")));
+    assert!(imported.diagnostics.iter().any(|d| d.code == "NB311"));
+    let cut: Vec<Page> = folder("api")
+        .into_iter()
+        .filter(|p| !["dcim/power-feeds", "dcim/power-panels", "dcim/virtual-chassis"].contains(&p.endpoint.as_str()))
+        .collect();
+    let imported = import(&cut, &Options::default());
+    let said = |code: &str, what: &str| imported.diagnostics.iter().any(|d| d.code == code && d.message.contains(what));
+    assert!(said("NB201", "/api/dcim/power-feeds/, /api/dcim/power-panels/"), "{:#?}", imported.diagnostics);
+    assert!(said("NB309", "virtual-chassis"), "{:#?}", imported.diagnostics);
+}
+
+/// The r105 switches' PSUs are rated 650 W (maximum_draw) with 210 W allocated on each:
+/// one carries the 420 W, so they stay redundant (the list form). Rated 300 W, one PSU
+/// cannot: the power gets `psu_capacity_watts` and NB213 says so.
+#[test]
+fn psus_rated_below_the_draw_are_not_redundant() {
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let text = import(&pages, &Options::default()).scenario.unwrap();
+    assert!(component(&text, "r105-torsw-1").contains(r#""power": ["mdf-r105-pdu-a", "mdf-r105-pdu-b"]"#));
+    let ports: Vec<serde_json::Value> = [60, 61]
+        .into_iter()
+        .map(|id| {
+            let mut p = recorded(&pages, "dcim/power-ports", id);
+            p["maximum_draw"] = 300.into();
+            p
+        })
+        .collect();
+    pages.push(overlay("dcim/power-ports", "overlay/dcim__power-ports.json", ports));
+    let imported = import(&pages, &Options::default());
+    let model = model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(
+        component(text, "r105-torsw-1")
+            .contains(r#""power": { "from": ["mdf-r105-pdu-a", "mdf-r105-pdu-b"], "psu_capacity_watts": 300 }"#),
+        "{}",
+        component(text, "r105-torsw-1")
+    );
+    assert!(imported.diagnostics.iter().any(|d| d.code == "NB213" && d.message.contains("r105-torsw:1")));
+    let e = model.elements.iter().find(|e| e.name == "r105-torsw-1").unwrap();
+    assert_eq!((e.psus.len(), e.psus_needed), (2, 2));
+}
