@@ -129,6 +129,10 @@ fn file_name(p: &Path) -> String {
 
 fn check_output(output: Option<&Path>) -> Result<(), String> {
     let Some(path) = output else { return Ok(()) };
+    // Said before NetBox is read, not after: the output's folder is made if missing.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {} for --output: {e}", dir.display()))?;
+    }
     match std::fs::read_to_string(path) {
         Ok(text) if !text.starts_with(MARK) => Err(format!(
             "{} exists and was not written by `spofsim import`; it is left alone (write the import elsewhere, and \"extends\" it from your file)",
