@@ -32,7 +32,7 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("NB209", "warning", "a PDU's inlet is plugged into its own outlet, or PDUs feed each other in a loop; the loop is cut"),
     ("NB210", "warning", "a power feed NetBox marks failed or offline is imported as working (the figures assume it repaired)"),
     ("NB211", "warning", "a transfer switch has fewer than two cabled inlets (imported as a PDU on the one it has), or more than two (the first two by name are used)"),
-    ("NB212", "warning", "a power feed is planned while `--status` leaves planned out: it supplies nothing, and what hangs only on it counts as unpowered"),
+    ("NB212", "warning", "a power feed is planned while `--status` leaves planned out: it supplies nothing, and what hangs only on it counts as unpowered; or every PSU of a device in scope hangs on such feeds or cables (it is then put on the site's unrecorded power)"),
     ("NB213", "warning", "a device's allocated draw is more than its smallest PSU's maximum_draw: one PSU cannot carry it, so its PSUs are not redundant"),
     ("NB301", "warning", "a cable leads to no device (a dead end, a loop of patch panels)"),
     ("NB302", "warning", "NetBox's stored trace and the cables read disagree, or an interface's cable is not in dcim/cables; NetBox's far end is used"),

@@ -481,7 +481,8 @@ impl Cx<'_> {
         // The object's page in NetBox, where the field is mended; else where it was read.
         let url = url_of(object);
         let at = if url.is_empty() { at } else { url.as_str() };
-        let has_mtbf = matches!(fields.get("spofsim_mtbf"), Some(Value::String(s)) if !s.is_empty());
+        let has_mtbf = matches!(fields.get("spofsim_mtbf"), Some(Value::String(s))
+            if crate::units::parse_duration(s).is_ok_and(|d| d.secs > 0.0));
         for (field, key) in
             [("spofsim_mtbf", "mtbf"), ("spofsim_mttr", "mttr"), ("spofsim_availability", "availability")]
         {
@@ -509,13 +510,21 @@ impl Cx<'_> {
                             Ok(_) => None,
                         }
                     };
+                    let both = key == "availability" && has_mtbf && problem.is_some();
                     match problem {
                         None => entry.field(key, Value::String(s.clone())),
+                        Some(why) if both => self.warn(
+                            "NB005",
+                            at,
+                            format!("custom field {field} is \"{s}\": {why}; it is left out, and spofsim_mtbf applies"),
+                            Some("clear spofsim_availability or spofsim_mtbf in NetBox".into()),
+                        ),
                         Some(why) => self.warn(
                             "NB005",
                             at,
                             format!(
-                                "custom field {field} is \"{s}\": {why}; it is left out, so the kind's default applies"
+                                "custom field {field} is \"{s}\": {why}; it is left out, so the import's own figure for \
+                                 this object applies (its kind's default, or a circuit's assumed SLA)"
                             ),
                             Some(format!(
                                 "set {field} to a {} in NetBox",

@@ -70,11 +70,13 @@ pub fn import(cx: &mut Cx) {
                 any_draw = true;
             }
             // A PSU's maximum_draw is the most it can carry: with allocated draws (the
-            // device's share on each port), it says whether one PSU carries the device alone.
-            match (allocated.filter(|a| *a > 0.0), maximum.filter(|m| *m > 0.0)) {
-                (Some(_), Some(m)) => capacities.push(m),
-                _ => all_rated = false,
-            }
+            // device's share on each port), it says whether one PSU carries the device
+            // alone. Only PSUs that supply count (an uncabled bay carries nothing).
+            let rating = match (allocated.filter(|a| *a > 0.0), maximum.filter(|m| *m > 0.0)) {
+                (Some(_), Some(m)) => Some(m),
+                _ => None,
+            };
+            let supplying = sources.len();
             let marked =
                 port.get("mark_connected") == Some(&Value::Bool(true)) && port.get("cable").is_none_or(Value::is_null);
             match psu_source(cx, &banks, port) {
@@ -96,6 +98,12 @@ pub fn import(cx: &mut Cx) {
                 }
                 None => uncabled.push(port),
             }
+            if sources.len() > supplying {
+                match rating {
+                    Some(m) => capacities.push(m),
+                    None => all_rated = false,
+                }
+            }
         }
         // With no PSU cabled at all, the site-level warning below says it once.
         if !sources.is_empty() {
@@ -106,14 +114,18 @@ pub fn import(cx: &mut Cx) {
         let all_unbuilt = !ports.is_empty() && ports.iter().all(|p| unbuilt_behind(cx, p, 0).is_some());
         if sources.is_empty() && all_unbuilt {
             // It runs (it is in scope), so its power comes from somewhere NetBox does not say.
-            let what =
-                ports.iter().filter_map(|p| unbuilt_behind(cx, p, 0)).map(|u| u.what()).next().unwrap_or_default();
+            let mut parts: Vec<String> =
+                ports.iter().filter_map(|p| unbuilt_behind(cx, p, 0)).map(|u| u.what()).collect();
+            parts.sort();
+            parts.dedup();
+            let what = parts.join("; ");
             cx.warn(
                 "NB212",
                 &device.url,
                 format!(
-                    "every PSU of {} hangs on what is not built yet ({what}); it is in scope, so it is put on its \
-                     site's assumed \"unrecorded power\" source",
+                    "every PSU of {} hangs on what is outside --status ({what}); the device is in scope, so it runs \
+                     on power NetBox does not say: it is put on its site's assumed \"unrecorded power\" source \
+                     (independent of the rest, which can read better than one PSU left on its recorded chain)",
                     device.display
                 ),
                 Some("record the supply it runs on today in NetBox, or import with planned in --status".into()),
@@ -236,8 +248,9 @@ pub fn import(cx: &mut Cx) {
                 "NB201",
                 &missing.join(", "),
                 format!(
-                    "no response for {} was read: PSUs and PDUs whose chain runs through them hang on their site's \
-                     unrecorded power, and panels cannot be told apart",
+                    "no response for {} was read: the power chains through them are incomplete (feeds and panels \
+                     without their names and sites, outlets without the PDU inlet they hang on), so what the chain \
+                     shares can be missed",
                     missing.iter().map(|e| format!("/api/{e}/")).collect::<Vec<_>>().join(", ")
                 ),
                 Some("save those endpoints in the folder too".into()),

@@ -1225,4 +1225,28 @@ fn psus_rated_below_the_draw_are_not_redundant() {
     assert!(imported.diagnostics.iter().any(|d| d.code == "NB213" && d.message.contains("r105-torsw:1")));
     let e = model.elements.iter().find(|e| e.name == "r105-torsw-1").unwrap();
     assert_eq!((e.psus.len(), e.psus_needed), (2, 2));
+
+    // ncsu-coreswitch1: PSU0 and PSU1 cabled (1100 W allocated each), PSU2 and PSU3
+    // empty bays with no figures. Rated 1200 W, one cabled PSU cannot carry 2200 W; the
+    // empty bays do not hide it.
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let ports: Vec<serde_json::Value> = [52, 53]
+        .into_iter()
+        .map(|id| {
+            let mut p = recorded(&pages, "dcim/power-ports", id);
+            p["maximum_draw"] = 1200.into();
+            p
+        })
+        .collect();
+    pages.push(overlay("dcim/power-ports", "overlay/dcim__power-ports.json", ports));
+    let imported = import(&pages, &Options::default());
+    model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(
+        component(text, "ncsu-coreswitch1")
+            .contains(r#""power": { "from": ["p1-3a", "p2-3b"], "psu_capacity_watts": 1200 }"#),
+        "{}",
+        component(text, "ncsu-coreswitch1")
+    );
 }
