@@ -550,6 +550,31 @@ impl Cx<'_> {
         }
     }
 
+    /// Says, per `given` slug that is not in `seen`, that `flag` names nothing (a typo),
+    /// with the slug it probably meant.
+    fn unknown_slugs(
+        &mut self,
+        code: &'static str,
+        flag: &str,
+        given: &[String],
+        seen: &BTreeSet<&str>,
+        message: impl Fn(&str) -> String,
+        plural: &str,
+    ) {
+        for slug in given.iter().filter(|s| !seen.contains(s.as_str())) {
+            let near = crate::diagnostics::did_you_mean(slug, seen.iter().copied());
+            self.warn(
+                code,
+                flag,
+                message(slug),
+                Some(match near {
+                    Some(n) => format!("{n} ({plural} are given by slug)"),
+                    None => format!("{plural} are given by slug, as in NetBox's URLs"),
+                }),
+            );
+        }
+    }
+
     fn devices_in_scope(&mut self) {
         let mut unmapped: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let objects: Vec<&responses::Object> = self.r.list("dcim/devices").collect();
@@ -663,40 +688,28 @@ impl Cx<'_> {
             .filter_map(|o| str_of(&o.value, "slug"))
             .chain(r.list("dcim/devices").filter_map(|o| o.value.get("site").and_then(|s| str_of(s, "slug"))))
             .collect();
-        for site in &self.options.sites {
-            if !seen_sites.contains(site.as_str()) {
-                let near = crate::diagnostics::did_you_mean(site, seen_sites.iter().copied());
-                self.warn(
-                    "NB012",
-                    "--site",
-                    format!("no site read has the slug {site}, so nothing of it is imported"),
-                    Some(match near {
-                        Some(n) => format!("{n} (sites are given by slug)"),
-                        None => "sites are given by slug, as in NetBox's URLs".into(),
-                    }),
-                );
-            }
-        }
+        self.unknown_slugs(
+            "NB012",
+            "--site",
+            &self.options.sites,
+            &seen_sites,
+            |s| format!("no site read has the slug {s}, so nothing of it is imported"),
+            "sites",
+        );
         // A --tag no device carries is a typo or a tag from another NetBox: say so.
         let seen_tags: BTreeSet<&str> = r
             .list("dcim/devices")
             .flat_map(|o| o.value.get("tags").and_then(Value::as_array).into_iter().flatten())
             .filter_map(|t| str_of(t, "slug"))
             .collect();
-        for tag in &self.options.tags {
-            if !seen_tags.contains(tag.as_str()) {
-                let near = crate::diagnostics::did_you_mean(tag, seen_tags.iter().copied());
-                self.warn(
-                    "NB010",
-                    "--tag",
-                    format!("no device read carries the tag {tag}"),
-                    Some(match near {
-                        Some(n) => format!("{n} (tags are given by slug)"),
-                        None => "tags are given by slug, as in NetBox's URLs".into(),
-                    }),
-                );
-            }
-        }
+        self.unknown_slugs(
+            "NB010",
+            "--tag",
+            &self.options.tags,
+            &seen_tags,
+            |t| format!("no device read carries the tag {t}"),
+            "tags",
+        );
         for key in &self.options.roles_file_keys {
             if !seen_roles.contains(key.as_str()) {
                 let near = crate::diagnostics::did_you_mean(key, seen_roles.iter().copied());

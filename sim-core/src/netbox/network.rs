@@ -742,13 +742,14 @@ fn srlg_circuit(cx: &mut Cx, circuit: i64, cid: &str, uses: usize, url: &str) ->
     if let Some(object) = cx.r.get("circuits/circuits", circuit).map(|o| (o.value.clone(), o.at.clone())) {
         let mut own = Entry::new("");
         cx.custom_failure_fields(&object.0, &object.1, &mut own);
+        let overridden = !own.fields.is_empty();
         if own.get("mtbf").is_some() {
             entry.fields.retain(|(k, _)| k != "availability");
         }
         for (key, value) in own.fields {
             entry.field(&key, value);
         }
-        if !own_is_empty(&entry, &cx.options.circuit_availability) {
+        if overridden {
             entry.comments[0] = format!(
                 "circuit {cid}: {uses} link(s) run through it; failure figures from its spofsim_* custom fields{}",
                 at_url(url)
@@ -770,13 +771,6 @@ fn srlg_circuit(cx: &mut Cx, circuit: i64, cid: &str, uses: usize, url: &str) ->
     }
     cx.out.components.insert(id.clone(), entry);
     id
-}
-
-/// Whether the circuit entry still holds only the assumed SLA.
-fn own_is_empty(entry: &Entry, assumed: &str) -> bool {
-    entry.get("availability").and_then(Value::as_str) == Some(assumed)
-        && entry.get("mttr").and_then(Value::as_str) == Some("4h")
-        && entry.get("mtbf").is_none()
 }
 
 fn srlg_cable(cx: &mut Cx, cable: i64, uses: usize) -> String {
