@@ -487,6 +487,9 @@ pub fn single_failures_counted(model: &Model, pre_failed: &[bool]) -> (Vec<Optio
                 let entry_down = flow.down(svc.from);
                 let mut chain_ends: Vec<(ElementId, Set)> =
                     ends_idle.iter().map(|_| (svc.from, entry_down.clone())).collect();
+                // Per tier: (variants' members, "no chain reaches it", "ineligible", idle NICs).
+                type TierSets = (Vec<ElementId>, Vec<Set>, Vec<Set>, Vec<Vec<ElementId>>);
+                let mut on_tiers: Vec<TierSets> = Vec::new();
                 for &tier in &svc.through {
                     let anchors = model.anchors(tier);
                     let kept = crate::model::roles::chain_members(tier, &anchors, choice);
@@ -513,9 +516,42 @@ pub fn single_failures_counted(model: &Model, pre_failed: &[bool]) -> (Vec<Optio
                         .zip(unreached.iter().zip(of_anchor.iter().map(|&i| &ineligible[i])))
                         .map(|(&m, (lost, inel))| (m, union(lost, inel)))
                         .collect();
+                    let variant_ineligible = of_anchor.iter().map(|&i| ineligible[i].clone()).collect();
+                    on_tiers.push((
+                        members,
+                        chain_ends.iter().map(|c| c.1.clone()).collect(),
+                        variant_ineligible,
+                        idle.clone(),
+                    ));
                     ends_idle = idle;
                 }
-                let this_choice = chain_ends.iter().fold(None, |acc: Set, c| intersect(&acc, &c.1));
+                let mut this_choice = chain_ends.iter().fold(None, |acc: Set, c| intersect(&acc, &c.1));
+                // A tier that needs k ≥ 2 members: the failures after which fewer than k
+                // lie on a chain (reached from the entry, and carrying it on to the last
+                // tier: a backward pass over undirected paths, as the fault tree's).
+                let needs: Vec<usize> = svc.through.iter().map(|&t| model.tier_need(t)).collect();
+                if let (Some(first), Some(last)) = (needs.iter().position(|&k| k >= 2), on_tiers.len().checked_sub(1)) {
+                    let mut off: Vec<Vec<Set>> = vec![Vec::new(); on_tiers.len()];
+                    off[last] = on_tiers[last].2.clone();
+                    for t in (first..last).rev() {
+                        let seeds: Vec<(ElementId, Set)> =
+                            on_tiers[t + 1].0.iter().copied().zip(off[t + 1].iter().cloned()).collect();
+                        let idle = [on_tiers[t + 1].3.as_slice(), on_tiers[t].3.as_slice()];
+                        let lost = flow.not_reached_via(&seeds, &on_tiers[t].0, false, &blocked, &idle);
+                        off[t] = lost.iter().zip(&on_tiers[t].2).map(|(l, i)| union(l, i)).collect();
+                    }
+                    for t in (first..=last).filter(|&t| needs[t] >= 2) {
+                        let mut by_member: BTreeMap<ElementId, Set> = BTreeMap::new();
+                        for (v, &m) in on_tiers[t].0.iter().enumerate() {
+                            let o = union(&on_tiers[t].1[v], &off[t][v]);
+                            let every = by_member.remove(&m).map_or(o.clone(), |acc| intersect(&acc, &o));
+                            by_member.insert(m, every);
+                        }
+                        let offs: Vec<Set> = by_member.into_values().collect();
+                        let short = at_least((offs.len() + 1).saturating_sub(needs[t]), &offs);
+                        this_choice = union(&this_choice, &short);
+                    }
+                }
                 no_chain = intersect(&no_chain, &this_choice);
             }
             union(&set, &no_chain).map(|rc| std::rc::Rc::try_unwrap(rc).unwrap_or_else(|rc| rc.to_vec()))

@@ -1337,29 +1337,12 @@ impl<'m> Builder<'m> {
             }
         }
         // A tier that needs k ≥ 2 members (a pool's capacity, a shared-nothing cluster's
-        // partitions) works when k members work; whether the chain reaches k of them
-        // is not asked (found by an independent trial: 6.3 % unavailability where
-        // counting only the members the balancer reaches gives 15.3 %).
-        for &tier in &svc.through {
-            let NodeRef::Group(g) = tier else { continue };
-            let group = self.model.group(g);
-            let Arrangement::ActiveActive { need } = group.arrangement else { continue };
-            let networked = group
-                .members
-                .iter()
-                .any(|&m| self.net.closure(m).iter().any(|v| !self.net.adjacency[v.0 as usize].is_empty()));
-            if need >= 2 && networked {
-                let measured = if crate::mechanisms::profile(self.model, group).checked_from.is_some() {
-                    "; `spofsim simulate` (not `--ideal`) takes a member its balancer cannot reach out of rotation"
-                } else {
-                    ""
-                };
-                self.tree.notes.push(format!(
-                    "{} {} needs {need} members: a member that works counts even where no chain reaches it (cut off from the tier before), so the figure can be optimistic where the network can split the members{measured}",
-                    group.kind, group.name
-                ));
-            }
-        }
+        // partitions) holds only when k of them lie on a chain (docs/SEMANTICS.md §4):
+        // reached by the chain from the tier before and carrying it on to the last
+        // tier. Counting every member that works, as this did before, was optimistic
+        // (found by an independent trial: 6.3 % unavailability where 15.3 % is right).
+        let needs: Vec<usize> = svc.through.iter().map(|&t| self.model.tier_need(t)).collect();
+        let mut short_terms: Vec<Ref> = Vec::new();
         let mut tier_terms: Vec<(String, Ref)> = Vec::new();
         let mut hop_cuts: Vec<(String, Vec<Ref>)> = Vec::new();
         for choice in &choices {
@@ -1381,6 +1364,7 @@ impl<'m> Builder<'m> {
             // The same chain as Reach gates, one per prefix of the tiers (frontier search).
             let mut layers: Vec<Vec<(ElementId, Ref)>> = vec![chain_ends.clone()];
             let mut layers_idle: Vec<Vec<Vec<ElementId>>> = vec![ends_idle.clone()];
+            let mut on_tiers: Vec<TierOnChain> = Vec::new();
             for (t, &tier) in svc.through.iter().enumerate() {
                 let tier_name = self.model.name_of(tier).to_string();
                 let td = self.tier_down(tier);
@@ -1418,6 +1402,7 @@ impl<'m> Builder<'m> {
                 );
                 let members_ineligible: Vec<(ElementId, Ref)> =
                     members.iter().copied().zip(ineligible.clone()).collect();
+                let tier_ineligible = ineligible.clone();
                 chain_ends = members
                     .iter()
                     .zip(unreached.into_iter().zip(ineligible))
@@ -1428,6 +1413,12 @@ impl<'m> Builder<'m> {
                     })
                     .collect();
                 ends_idle = idle.clone();
+                on_tiers.push(TierOnChain {
+                    members: members.clone(),
+                    no_chain: chain_ends.iter().map(|c| c.1).collect(),
+                    ineligible: tier_ineligible,
+                    idle: idle.clone(),
+                });
                 let broken = chain_ends.iter().map(|c| c.1).collect();
                 let cut = self.and(format!("no-chain:{}:{tier_name}{suffix}", svc.name), broken);
                 layers.push(members_ineligible);
@@ -1441,6 +1432,9 @@ impl<'m> Builder<'m> {
                 hop_cuts[t].1.push(cut);
                 previous = tier;
             }
+            if let Some(short) = self.short_of_members(&svc, &needs, &on_tiers, &blocked, &suffix) {
+                short_terms.push(short);
+            }
         }
         for (tier_term, (hop, cuts)) in tier_terms.into_iter().zip(hop_cuts) {
             terms.push(tier_term);
@@ -1449,6 +1443,19 @@ impl<'m> Builder<'m> {
                 _ => self.and(format!("no-chain-any-holder:{}:{hop}", svc.name), cuts),
             };
             terms.push((hop, cut));
+        }
+        // Some one choice of holders must put enough members of every such tier on
+        // chains (a choice that does runs a chain through every tier, too).
+        if !short_terms.is_empty() {
+            let short_tiers: Vec<String> = svc
+                .through
+                .iter()
+                .zip(&needs)
+                .filter(|(_, &k)| k >= 2)
+                .map(|(&t, k)| format!("{} members of {} on a chain", k, self.model.name_of(t)))
+                .collect();
+            let cut = self.and(format!("short-of-members:{}", svc.name), short_terms);
+            terms.push((format!("fewer than {}", short_tiers.join(", or fewer than ")), cut));
         }
         let top = self.or(format!("service-down:{}", svc.name), terms.iter().map(|t| t.1).collect());
         if let Some(forwarding_devices) = self.too_large {
@@ -1468,7 +1475,78 @@ impl<'m> Builder<'m> {
     }
 }
 
+/// One tier of a chain under one choice of holders, for the members-on-a-chain count:
+/// per variant of a kept member, "no chain reaches it" and "it may not carry the tier".
+struct TierOnChain {
+    members: Vec<ElementId>,
+    no_chain: Vec<Ref>,
+    ineligible: Vec<Ref>,
+    idle: Vec<Vec<ElementId>>,
+}
+
 impl Builder<'_> {
+    /// "Some tier that needs k ≥ 2 members has fewer than k on a chain" under one choice
+    /// of holders (docs/SEMANTICS.md §4), or `None` when no tier needs more than one.
+    /// A member lies on a chain when the chain from the entry reaches it (`no_chain`,
+    /// from the forward pass) and it carries a chain on to the last tier: a backward
+    /// pass from the last tier, `off[t][v] = ineligible(v) ∨ ¬Reach({w ∈ t+1 : ¬off[t+1][w]}, v)`,
+    /// paths taken as undirected (a link carries both ways and a device that forwards,
+    /// forwards both ways). A member with several variants (the NICs of a per-member
+    /// bond) is on a chain when one of its variants is. Gates: one unrolled `Reach` per
+    /// hop after the first such tier.
+    fn short_of_members(
+        &mut self,
+        svc: &crate::model::Service,
+        needs: &[usize],
+        tiers: &[TierOnChain],
+        blocked: &[bool],
+        suffix: &str,
+    ) -> Option<Ref> {
+        let first = needs.iter().position(|&k| k >= 2)?;
+        let last = tiers.len().checked_sub(1)?;
+        let mut off: Vec<Vec<Ref>> = vec![Vec::new(); tiers.len()];
+        off[last] = tiers[last].ineligible.clone();
+        for t in (first..last).rev() {
+            let seeds: Vec<(ElementId, Ref)> =
+                tiers[t + 1].members.iter().copied().zip(off[t + 1].iter().copied()).collect();
+            let from = self.model.name_of(svc.through[t + 1]).to_string();
+            let to = self.model.name_of(svc.through[t]).to_string();
+            let label = format!("{}:{to}<-{from}{suffix}", svc.name);
+            let idle = [tiers[t + 1].idle.as_slice(), tiers[t].idle.as_slice()];
+            let lost = self.not_reached(&seeds, &tiers[t].members, &label, false, blocked, &idle);
+            off[t] = lost
+                .into_iter()
+                .zip(&tiers[t].ineligible)
+                .zip(&tiers[t].members)
+                .map(|((lost, &inel), &m)| {
+                    let name = format!("no-chain-onward:{label}:{}", self.model.element(m).name);
+                    self.or(name, vec![lost, inel])
+                })
+                .collect();
+        }
+        let mut shorts = Vec::new();
+        for t in (first..=last).filter(|&t| needs[t] >= 2) {
+            let tier = self.model.name_of(svc.through[t]).to_string();
+            let mut by_member: BTreeMap<ElementId, Vec<Ref>> = BTreeMap::new();
+            for (v, &m) in tiers[t].members.iter().enumerate() {
+                let name = format!("off-chain:{}:{}{suffix}", svc.name, self.model.element(m).name);
+                let o = self.or(name, vec![tiers[t].no_chain[v], off[t][v]]);
+                by_member.entry(m).or_default().push(o);
+            }
+            let offs: Vec<Ref> = by_member
+                .into_iter()
+                .map(|(m, variants)| {
+                    let name = format!("off-chain-every-variant:{}:{}{suffix}", svc.name, self.model.element(m).name);
+                    self.and(name, variants)
+                })
+                .collect();
+            let n = offs.len();
+            let name = format!("short:{}:{tier}{suffix}", svc.name);
+            shorts.push(self.at_least(name, (n + 1).saturating_sub(needs[t]), offs));
+        }
+        Some(self.or(format!("short-of-members:{}{suffix}", svc.name), shorts))
+    }
+
     /// The variants of chain member `m`: per choice of NIC for each of its per-member
     /// bonds, the NICs left idle (`model::roles::member_variants`).
     fn variants(&self, m: ElementId) -> Vec<Vec<ElementId>> {

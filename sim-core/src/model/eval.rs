@@ -228,7 +228,11 @@ impl<'m> Evaluator<'m> {
         if !self.works(svc.from) {
             reasons.push(format!("entry {} down", model.element(svc.from).name));
         }
-        let broken = self.first_broken_hop(s);
+        let outcome = self.chain_outcome(s);
+        let broken = match outcome {
+            ChainOutcome::Broken(i) => Some(i),
+            _ => None,
+        };
         let mut previous = model.element(svc.from).name.as_str();
         for (i, &tier) in svc.through.iter().enumerate() {
             let name = model.name_of(tier);
@@ -247,8 +251,31 @@ impl<'m> Evaluator<'m> {
             }
             previous = name;
         }
+        if let ChainOutcome::Short(tiers) = outcome {
+            for (i, on_chain) in tiers {
+                let tier = svc.through[i];
+                if self.tier_works(tier) {
+                    let need = model.tier_need(tier);
+                    reasons.push(format!("{}: {on_chain} of the {need} members it needs on a chain", model.name_of(tier)));
+                }
+            }
+        }
         reasons
     }
+}
+
+/// What the chain of a service comes to over every choice of role holders
+/// ([`Evaluator::chain_outcome`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ChainOutcome {
+    /// Some choice runs a chain through every tier with enough members on chains.
+    Carried,
+    /// No choice runs a chain: the first tier whose layer is empty under the choice
+    /// that gets furthest.
+    Broken(usize),
+    /// Chains run, but every choice that runs one leaves a tier that needs k ≥ 2
+    /// members short: (tier index, members on a chain) under the first such choice.
+    Short(Vec<(usize, usize)>),
 }
 
 /// §3: the ballot of group `g` if vote quorum applies to it (the cluster mechanism
@@ -450,7 +477,10 @@ impl Evaluator<'_> {
     /// `L_(i-1)`, where a group tier whose standbys forward nothing offers only its
     /// chosen holder and every other member of such a group forwards nothing. Returns
     /// the first tier index whose layer is empty under the choice that gets furthest
-    /// (no chain), or `None` when some choice runs a chain through every tier.
+    /// (no chain), or `Carried` when some choice runs a chain through every tier and,
+    /// for every tier that needs k ≥ 2 members, puts k of them on chains (a member is
+    /// on a chain when `L_i` holds it and it reaches, hop by hop, some eligible member
+    /// of every later tier).
     ///
     /// A host-local group none of whose members forwards (an active-backup bond: its
     /// idle NIC carries nothing) changes a `Reach` only where its members lie in the
@@ -465,7 +495,7 @@ impl Evaluator<'_> {
     /// one host) stay in the global enumeration, up to the static engines' cap
     /// ([`crate::model::roles::MAX_HOLDER_CHOICES`]). O(global choices × tiers ×
     /// (members × local choices)² × (V + E)), global choices ≤ 256.
-    fn first_broken_hop(&self, s: usize) -> Option<usize> {
+    fn chain_outcome(&self, s: usize) -> ChainOutcome {
         let model = self.model;
         let svc = &model.services[s];
         // Every group whose standby members forward nothing, as the simulator plays it
@@ -554,8 +584,10 @@ impl Evaluator<'_> {
             }
             choices
         };
+        let needs: Vec<usize> = svc.through.iter().map(|&t| model.tier_need(t)).collect();
         let mut pick = vec![0usize; global.len()];
         let mut furthest: Option<usize> = Some(0);
+        let mut short: Option<Vec<(usize, usize)>> = None;
         loop {
             let holder_of = |g: GroupId| global.iter().position(|x| x.0 == g).map(|k| global[k].1[pick[k]]);
             // A member holding a group the service passes through forwards, even where
@@ -576,31 +608,68 @@ impl Evaluator<'_> {
                 })
                 .filter(|m| !tier_holders.contains(m))
                 .collect();
-            let mut layer: Vec<(ElementId, Vec<ElementId>)> =
-                local_choices(svc.from).into_iter().map(|idle| (svc.from, idle)).collect();
-            let mut broken = None;
-            for (i, &tier) in svc.through.iter().enumerate() {
+            // The candidates of tier i: its eligible members (the chosen holder only,
+            // for a holder group), each with every choice of its local groups.
+            let candidates = |i: usize| -> Vec<(ElementId, Vec<ElementId>)> {
+                let tier = svc.through[i];
                 let holder = match tier {
                     NodeRef::Group(g) => holder_of(g),
                     _ => None,
                 };
-                let mut next: Vec<(ElementId, Vec<ElementId>)> = Vec::new();
-                for m in self.eligible_members(tier).into_iter().filter(|&m| holder.is_none_or(|h| h == m)) {
-                    for idle in local_choices(m) {
-                        let carried = layer.iter().any(|(p, p_idle)| {
-                            let blocked: Vec<ElementId> = standbys.iter().chain(p_idle).chain(&idle).copied().collect();
-                            self.reach_via(&[*p], m, false, &blocked, &tier_holders)
-                        });
-                        if carried {
-                            next.push((m, idle));
-                        }
-                    }
-                }
+                self.eligible_members(tier)
+                    .into_iter()
+                    .filter(|&m| holder.is_none_or(|h| h == m))
+                    .flat_map(|m| local_choices(m).into_iter().map(move |idle| (m, idle)))
+                    .collect()
+            };
+            let hop = |(p, p_idle): &(ElementId, Vec<ElementId>), (m, idle): &(ElementId, Vec<ElementId>)| {
+                let blocked: Vec<ElementId> = standbys.iter().chain(p_idle).chain(idle).copied().collect();
+                self.reach_via(&[*p], *m, false, &blocked, &tier_holders)
+            };
+            let mut layer: Vec<(ElementId, Vec<ElementId>)> =
+                local_choices(svc.from).into_iter().map(|idle| (svc.from, idle)).collect();
+            let mut forward: Vec<Vec<(ElementId, Vec<ElementId>)>> = Vec::new();
+            let mut broken = None;
+            for i in 0..svc.through.len() {
+                let next: Vec<(ElementId, Vec<ElementId>)> =
+                    candidates(i).into_iter().filter(|c| layer.iter().any(|p| hop(p, c))).collect();
                 if next.is_empty() {
                     broken = Some(i);
                     break;
                 }
+                forward.push(next.clone());
                 layer = next;
+            }
+            // A tier that needs k ≥ 2 members: k of them on a chain, reached from the
+            // entry (forward) and carrying it on to the last tier (backward, walked
+            // here in the request's direction).
+            let mut shortfall = Vec::new();
+            if broken.is_none() {
+                if let Some(first) = needs.iter().position(|&k| k >= 2) {
+                    let last = svc.through.len() - 1;
+                    let mut onward = candidates(last);
+                    for i in (first..=last).rev() {
+                        if i < last {
+                            onward = candidates(i).into_iter().filter(|c| onward.iter().any(|n| hop(c, n))).collect();
+                        }
+                        if needs[i] >= 2 {
+                            let mut on_chain: Vec<ElementId> =
+                                forward[i].iter().filter(|c| onward.contains(c)).map(|c| c.0).collect();
+                            on_chain.sort();
+                            on_chain.dedup();
+                            if on_chain.len() < needs[i] {
+                                shortfall.push((i, on_chain.len()));
+                            }
+                        }
+                    }
+                    shortfall.sort();
+                }
+            }
+            if broken.is_none() && shortfall.is_empty() {
+                return ChainOutcome::Carried;
+            }
+            if broken.is_none() && short.is_none() {
+                short = Some(shortfall);
             }
             furthest = match (furthest, broken) {
                 (_, None) | (None, _) => None,
@@ -616,8 +685,12 @@ impl Evaluator<'_> {
                 pick[k] = 0;
                 k += 1;
             }
-            if k == pick.len() || furthest.is_none() {
-                return furthest;
+            if k == pick.len() {
+                return match (short, furthest) {
+                    (Some(tiers), _) => ChainOutcome::Short(tiers),
+                    (None, Some(i)) => ChainOutcome::Broken(i),
+                    (None, None) => ChainOutcome::Carried,
+                };
             }
         }
     }
@@ -626,7 +699,7 @@ impl Evaluator<'_> {
     /// eligible members runs from the entry through every tier.
     fn service_up(&self, s: usize) -> bool {
         let svc = &self.model.services[s];
-        self.works(svc.from) && svc.through.iter().all(|&t| self.tier_works(t)) && self.first_broken_hop(s).is_none()
+        self.works(svc.from) && svc.through.iter().all(|&t| self.tier_works(t)) && self.chain_outcome(s) == ChainOutcome::Carried
     }
 
     /// The requirements of `group`'s needs that fail in the state last evaluated, in the
@@ -808,6 +881,28 @@ mod tests {
         assert_eq!(ev.group_works, vec![false]);
     }
 
+    /// A tier that needs k ≥ 2 members counts only those on a chain (§4): reached from
+    /// the tier before, and carrying the chain on to the last tier.
+    #[test]
+    fn a_pool_that_needs_two_counts_only_members_on_a_chain() {
+        let forward = load(include_str!("../../../tests/cases/exact/pool-reached-forward.jsonc"));
+        assert_eq!(service(&forward, 0, &[]), (true, vec![]));
+        // web-2 and web-3 work but hang behind the failed link: only web-1 is reached.
+        let short = vec!["pool: 1 of the 2 members it needs on a chain".to_string()];
+        assert_eq!(service(&forward, 0, &["sw-a~sw-b"]), (false, short));
+        assert_eq!(service(&forward, 0, &["web-2"]), (true, vec![]));
+        let onward = load(include_str!("../../../tests/cases/exact/pool-reached-onward.jsonc"));
+        // web-3 is reached from the balancer but cannot reach the database: with web-1
+        // down, one member is left on a chain although two work.
+        assert_eq!(service(&onward, 0, &["sw-c~sw-b"]), (true, vec![]));
+        let short = vec!["pool: 1 of the 2 members it needs on a chain".to_string()];
+        assert_eq!(service(&onward, 0, &["sw-c~sw-b", "web-1"]), (false, short));
+        assert_eq!(service(&onward, 0, &["web-1"]), (true, vec![]));
+        let nodes = load(include_str!("../../../tests/cases/exact/shared-nothing-reached.jsonc"));
+        let short = vec!["c: 1 of the 2 members it needs on a chain".to_string()];
+        assert_eq!(service(&nodes, 0, &["sw-a~sw-b"]), (false, short));
+    }
+
     /// One bonded host runs two tiers: the bond's choice is one for both hops.
     const TWO_TIERS_ON_A_BONDED_HOST: &str = r#"{ "components": { "internet": {"kind":"entry"}, "lb": {"kind":"load-balancer"},
         "sw-a": {"kind":"switch"}, "sw-b": {"kind":"switch"},
@@ -918,7 +1013,7 @@ mod tests {
                         continue;
                     }
                     let Some(every) = chain_enumerating_every_choice(&ev, s, 4096) else { continue };
-                    assert_eq!(ev.first_broken_hop(s).is_none(), every, "design {design}, service {s}");
+                    assert_eq!(!matches!(ev.chain_outcome(s), ChainOutcome::Broken(_)), every, "design {design}, service {s}");
                     compared += 1;
                 }
             }

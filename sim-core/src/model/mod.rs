@@ -613,6 +613,18 @@ impl Model {
         }
     }
 
+    /// How many members of tier `node` must lie on a chain for a service through it
+    /// (docs/SEMANTICS.md §4): an active-active group's `need`, else 1.
+    pub fn tier_need(&self, node: NodeRef) -> usize {
+        match node {
+            NodeRef::Group(g) => match self.group(g).arrangement {
+                Arrangement::ActiveActive { need } => (need as usize).max(1),
+                Arrangement::ActiveStandby => 1,
+            },
+            _ => 1,
+        }
+    }
+
     /// A stable one-line-per-item text summary, used by snapshot tests and `validate -v`.
     pub fn summary(&self) -> String {
         use std::fmt::Write;

@@ -178,6 +178,24 @@ fn ideal_simulation_agrees_with_the_exact_analysis_on_multi_tier_designs() {
     assert!(misses.len() <= 7, "{} of {compared} designs outside the 95% interval: {misses:#?}", misses.len());
 }
 
+/// docs/SEMANTICS.md §4, a tier that needs k ≥ 2 members, in the ideal simulator:
+/// only members on a chain serve (tests/oracles/DERIVATIONS.md case 25, figures from
+/// the independent enumeration and a closed form, not from the analyzer). Before, a
+/// pool member cut off from its balancer or from the database counted.
+#[test]
+fn the_ideal_run_counts_only_members_on_a_chain() {
+    let cases = [
+        (include_str!("../../../tests/cases/exact/pool-reached-forward.jsonc"), 1.0 - 514_751.0 / 50_000_000.0),
+        (include_str!("../../../tests/cases/exact/pool-reached-onward.jsonc"), 1.0 - 24_701.0 / 50_000_000.0),
+        (include_str!("../../../tests/cases/exact/shared-nothing-reached.jsonc"), 0.99f64.powi(3)),
+    ];
+    for (text, exact) in cases {
+        let m = model(text);
+        let r = simulate(&m, &ideal(3000, 8));
+        assert_close(&m.name, &r.services[0], exact, 4.0);
+    }
+}
+
 /// docs/SEMANTICS.md §4 "Only the holder forwards", in the ideal simulator, on the
 /// exact case of tests/oracles/DERIVATIONS.md case 14: with internet~lb-2 and
 /// lb-1~sw-b failed together for an hour, no holder carries the chain (lb-1 cannot

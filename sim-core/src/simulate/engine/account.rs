@@ -29,6 +29,22 @@ impl<'c, 'm> Sim<'c, 'm> {
         for g in &circuit.share_groups[s] {
             let j = g.0 as usize;
             let members = &cx.model.groups[j].members;
+            // Ideal detection is perfect and instant: a member off every chain (cut off
+            // from its balancer, or from the tiers behind it) is out of rotation at
+            // once, as the analyzer counts it (docs/SEMANTICS.md §4).
+            let ideal_on_chain = match circuit.services[s].chain.iter().position(|&(_, cg)| cg == Some(*g)) {
+                Some(t) if cx.options.ideal => Some(self.on_chain(s, t)),
+                _ => None,
+            };
+            if let Some(on) = &ideal_on_chain {
+                let st = &self.groups[j];
+                let serving = (0..members.len()).filter(|&i| st.in_rotation[i] && st.healthy[i] && on[i]).count();
+                if serving == 0 {
+                    return 0.0;
+                }
+                f *= (serving as f64 / self.cx.groups[j].need.max(1) as f64).min(1.0);
+                continue;
+            }
             let rotation = self.groups[j].in_rotation.iter().filter(|x| **x).count();
             // A request sent to a member fails unless the member carries it on through
             // the service's later tiers (docs/SEMANTICS.md §4, from that member): a

@@ -124,6 +124,61 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// docs/SEMANTICS.md §4: a chain of eligible members through the service's tiers,
     /// each reached from the previous one's member (the entry first).
     pub(in crate::simulate) fn chain(&mut self, s: usize) -> bool {
+        self.chain_runs(s) && self.enough_on_chain(s)
+    }
+
+    /// A tier that needs k ≥ 2 members, other than a load-sharing pool (whose shortfall
+    /// is a share of requests, `Sim::service_fraction`), holds only with k members on a
+    /// chain (docs/SEMANTICS.md §4): a shared-nothing cluster whose node is cut off
+    /// serves none of that node's data. O(tiers × members) searches for such a service,
+    /// none otherwise.
+    fn enough_on_chain(&mut self, s: usize) -> bool {
+        let cx = self.cx;
+        for t in 0..cx.circuit.services[s].chain.len() {
+            let Some(g) = cx.circuit.services[s].chain[t].1 else { continue };
+            let p = &cx.groups[g.0 as usize];
+            if p.need >= 2 && p.behaviour != crate::simulate::Behaviour::Share {
+                let on = self.on_chain(s, t);
+                if on.iter().filter(|&&x| x).count() < p.need {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Which members of tier `t` of service `s` lie on a chain now (docs/SEMANTICS.md
+    /// §4): eligible, reached by the chain from the entry, and carrying it on through
+    /// every later tier ([`Self::carries_onward`]). O(tiers × members) searches.
+    pub(in crate::simulate) fn on_chain(&mut self, s: usize, t: usize) -> Vec<bool> {
+        let cx = self.cx;
+        let sn = &cx.circuit.services[s];
+        let n = sn.chain[t].0.len();
+        let entry = ElementId(sn.entry);
+        if !self.carries(entry) {
+            return vec![false; n];
+        }
+        let mut ends = vec![entry];
+        for (members, group) in &sn.chain[..t] {
+            let eligible = self.eligible_members(members, *group);
+            let reached = self.reach_each(&ends, &eligible);
+            ends = eligible.into_iter().zip(reached).filter(|x| x.1).map(|x| x.0).collect();
+            if ends.is_empty() {
+                return vec![false; n];
+            }
+        }
+        (0..n)
+            .map(|i| {
+                self.tier_eligible(s, t, i)
+                    && self.reach_each(&ends, &[sn.chain[t].0[i]])[0]
+                    && self.carries_onward(s, t, i, usize::MAX)
+            })
+            .collect()
+    }
+
+    /// docs/SEMANTICS.md §4: some chain of eligible members runs through the service's
+    /// tiers (how many members of each tier lie on one is [`Self::enough_on_chain`]'s).
+    fn chain_runs(&mut self, s: usize) -> bool {
         let entry = ElementId(self.cx.circuit.services[s].entry);
         if !self.carries(entry) {
             return false;
