@@ -303,7 +303,8 @@ fn every_format_matches_its_golden_output() {
 /// relative in unavailability: series, parallel, majority quorum with a partition,
 /// votes per node, RAID rebuild windows and hot spares, cold standby with one crew, two
 /// running servers sharing one crew, a UPS battery, two VRRP groups over one router
-/// pair, Fibre Channel beside Ethernet, and the tier chain's SPOFs.
+/// pair, Fibre Channel beside Ethernet, the tier chain's SPOFs, and tiers that need k ≥ 2
+/// members on chains.
 #[test]
 fn exact_figures_match_their_independent_derivations() {
     let dir = crate::harness::root().join("tests/cases/exact");
