@@ -29,8 +29,9 @@ type Term = (String, i64);
 
 #[derive(Default)]
 struct Cabling {
-    /// Termination → (cable id, the far side's terminations).
-    far: BTreeMap<Term, (i64, Vec<Term>)>,
+    /// Termination → (cable id, the far side's terminations, this termination's place
+    /// on its own side, how many its side has).
+    far: BTreeMap<Term, (i64, Vec<Term>, usize, usize)>,
     /// Front port → (rear port, position).
     front_to_rear: BTreeMap<i64, (i64, i64)>,
     /// (Rear port, position) → front port.
@@ -116,11 +117,11 @@ fn cabling(cx: &Cx) -> Cabling {
         }
         let (a, b): (Vec<Term>, Vec<Term>) =
             (a.into_iter().map(|x| x.0).collect(), b.into_iter().map(|x| x.0).collect());
-        for term in &a {
-            c.far.insert(term.clone(), (cable_id, b.clone()));
+        for (i, term) in a.iter().enumerate() {
+            c.far.insert(term.clone(), (cable_id, b.clone(), i, a.len()));
         }
-        for term in &b {
-            c.far.insert(term.clone(), (cable_id, a.clone()));
+        for (i, term) in b.iter().enumerate() {
+            c.far.insert(term.clone(), (cable_id, a.clone(), i, b.len()));
         }
     }
     for fp in cx.r.list("dcim/front-ports") {
@@ -157,7 +158,7 @@ fn trace(c: &Cabling, interface: i64) -> Trace {
             t.end = End::Nowhere(format!("the path loops back to {} {}", at.0, at.1));
             return t;
         }
-        let Some((cable, far)) = c.far.get(&at) else {
+        let Some((cable, far, place, own)) = c.far.get(&at) else {
             t.end = End::Nowhere(if t.cables.is_empty() {
                 "no cable".into()
             } else {
@@ -166,7 +167,12 @@ fn trace(c: &Cabling, interface: i64) -> Trace {
             return t;
         };
         t.cables.push(*cable);
-        let Some((ty, id)) = far.first() else {
+        // A cable with several terminations a side (a bundle, a breakout): its pairs are
+        // taken in order, the i-th of one side with the i-th of the other, so a
+        // two-pair bundle makes two links; a single termination faces every one of the
+        // other side (each traces back to it). NetBox records no pairing of its own.
+        let pick = if far.len() == *own { *place } else { 0 };
+        let Some((ty, id)) = far.get(pick) else {
             t.end = End::Nowhere(format!("cable #{cable} has no far end"));
             return t;
         };
@@ -305,11 +311,6 @@ pub fn import(cx: &mut Cx) {
             disabled.insert(id, (format!("{} {}", cx.devices[&device].display, display_of(iface)), url_of(iface)));
             continue;
         }
-        let netbox_far = iface
-            .get("connected_endpoints")
-            .and_then(Value::as_array)
-            .and_then(|a| a.first())
-            .map(|e| (iface.get("connected_endpoints_type").and_then(Value::as_str).unwrap_or(""), e));
         let mut t = if cabling.complete {
             trace(&cabling, id)
         } else {
@@ -320,6 +321,15 @@ pub fn import(cx: &mut Cx) {
                 panels: Vec::new(),
             }
         };
+        // NetBox lists every far end of a cable with several terminations; ours is one
+        // of them (the pairs in order), else its first.
+        let ends: Vec<&Value> = iface.get("connected_endpoints").and_then(Value::as_array).into_iter().flatten().collect();
+        let ours = |e: &&&Value| matches!(t.end, End::Interface(x) if id_of(e) == Some(x));
+        let netbox_far = ends
+            .iter()
+            .find(ours)
+            .or(ends.first())
+            .map(|e| (iface.get("connected_endpoints_type").and_then(Value::as_str).unwrap_or(""), *e));
         // NetBox's stored trace decides the far end.
         match netbox_far {
             Some(("dcim.interface", e)) => {
@@ -687,7 +697,8 @@ fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>, cablin
             let name = cx.r.get("dcim/interfaces", lag).map_or_else(|| format!("lag-{lag}"), |o| display_of(&o.value));
             entry.field("lag", Value::String(format!("{} {name}", if c.lag_a.is_some() { &a.id } else { &b.id })));
         }
-        cx.out.links.insert(format!("{:012}-{:012}", first_cable, c.a), entry);
+        // Keyed by the cable, then the interface: a bundle's pairs share the cable.
+        cx.out.links.insert(format!("{:012}-{:012}-{}", first_cable, c.a, c.a_iface), entry);
     }
     for (server, (lag, mut to)) in bonds {
         to.sort();

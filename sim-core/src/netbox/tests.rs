@@ -265,6 +265,58 @@ fn a_cycle_of_patch_panels_is_reported() {
     );
 }
 
+/// A cable with two terminations a side (a two-pair bundle between two switches) makes
+/// two links, its pairs taken in order, both through the one cable (its srlg); before,
+/// each interface took the first far end, and two links of one cable from one device
+/// overwrote each other.
+#[test]
+fn a_bundle_cable_makes_one_link_per_pair() {
+    let devices = r#"{"results": [
+        {"id": 1, "name": "sw1", "role": {"slug": "access-switch"}, "site": {"slug": "s"}},
+        {"id": 2, "name": "sw2", "role": {"slug": "access-switch"}, "site": {"slug": "s"}}]}"#;
+    let ends = |mine: i64| {
+        let far = if mine < 7 { [7, 8] } else { [5, 6] };
+        format!(
+            r#""connected_endpoints_type": "dcim.interface", "connected_endpoints": [{{"id": {}, "name": "e{}", "device": {{"id": {}}}}}, {{"id": {}, "name": "e{}", "device": {{"id": {}}}}}]"#,
+            far[0],
+            far[0],
+            if mine < 7 { 2 } else { 1 },
+            far[1],
+            far[1],
+            if mine < 7 { 2 } else { 1 }
+        )
+    };
+    let interfaces = format!(
+        r#"{{"results": [
+        {{"id": 5, "name": "e5", "device": {{"id": 1}}, "cable": {{"id": 1}}, {}}},
+        {{"id": 6, "name": "e6", "device": {{"id": 1}}, "cable": {{"id": 1}}, {}}},
+        {{"id": 7, "name": "e7", "device": {{"id": 2}}, "cable": {{"id": 1}}, {}}},
+        {{"id": 8, "name": "e8", "device": {{"id": 2}}, "cable": {{"id": 1}}, {}}}]}}"#,
+        ends(5),
+        ends(6),
+        ends(7),
+        ends(8)
+    );
+    let cables = r#"{"results": [{"id": 1,
+        "a_terminations": [{"object_type": "dcim.interface", "object_id": 5}, {"object_type": "dcim.interface", "object_id": 6}],
+        "b_terminations": [{"object_type": "dcim.interface", "object_id": 7}, {"object_type": "dcim.interface", "object_id": 8}]}]}"#;
+    let pages = [
+        page("dcim/sites", SITE),
+        page("dcim/devices", devices),
+        page("dcim/interfaces", &interfaces),
+        page("dcim/cables", cables),
+        page("dcim/front-ports", r#"{"results": []}"#),
+        page("dcim/rear-ports", r#"{"results": []}"#),
+    ];
+    let imported = import(&pages, &Options::default());
+    let text = imported.scenario.clone().expect("scenario");
+    let links: Vec<&str> = text.lines().filter(|l| l.contains("\"between\"")).collect();
+    assert_eq!(links.len(), 2, "{text}");
+    assert!(!imported.diagnostics.iter().any(|d| d.code == "NB302"), "{:#?}", imported.diagnostics);
+    let m = model_of(&imported);
+    assert_eq!(m.links.len(), 2);
+}
+
 /// 50,000 devices in one site import in one pass (the walk is linear), with no panic.
 #[test]
 fn a_large_site_imports() {
