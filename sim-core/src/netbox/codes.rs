@@ -28,7 +28,7 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("NB205", "warning", "a PDU's inlet is not cabled to a feed or another PDU: it hangs on the site's unrecorded power"),
     ("NB206", "warning", "an outlet of a dual-inlet PDU records no inlet; it is put on the first, so a SPOF in the others' supply can be missed"),
     ("NB207", "warning", "every cabled PSU of a device is on one PDU or feed, or traces back to one power panel: it is the device's single point of failure"),
-    ("NB208", "warning", "a power feed's voltage, amperage or max_utilization is not a number (max_utilization then NetBox's default 80%)"),
+    ("NB208", "warning", "a power feed's voltage, amperage or max_utilization is missing or not a number, not even as text (NB013 reads text that holds one); max_utilization then NetBox's default 80%"),
     ("NB209", "warning", "a PDU's inlet is plugged into its own outlet, or PDUs feed each other in a loop; the loop is cut"),
     ("NB210", "warning", "a power feed NetBox marks failed or offline is imported as working (the figures assume it repaired)"),
     ("NB211", "warning", "a transfer switch has fewer than two cabled inlets (imported as a PDU on the one it has), or more than two (the first two by name are used)"),

@@ -780,7 +780,13 @@ fn feed_component(cx: &mut Cx, id: i64) -> String {
     // in dcim/constants.py); anything else is a response NetBox did not write as is.
     let mut number = |field: &str| -> Option<f64> {
         let value = feed.get(field).unwrap_or(&Value::Null);
-        let n = value.as_f64();
+        // A number written as text is read, with NB013, as every other number field is.
+        let n = match value {
+            Value::String(text) if text.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
+                cx.number_field(&feed, field, &format!("power feed {}", display_of(&feed)))
+            }
+            _ => value.as_f64(),
+        };
         if n.is_none() {
             cx.warn(
                 "NB208",

@@ -639,8 +639,9 @@ fn a_circuit_availability_that_is_no_percentage_is_an_error() {
     assert!(import(&folder("api"), &options).scenario.is_some());
 }
 
-/// A feed whose voltage is text and whose max_utilization is null (NetBox writes
-/// neither): NB208 for each, no capacity from the bad voltage, and nothing silent; the
+/// A feed whose amperage is words and whose max_utilization is null (NetBox writes
+/// neither): NB208 for each, no capacity without the amperage, and nothing silent; its
+/// voltage written as the text "220" is read, with NB013, as every number field is; the
 /// same feed marked failed in NetBox is NB210.
 #[test]
 fn a_power_feed_with_fields_of_the_wrong_type_is_reported() {
@@ -655,6 +656,7 @@ fn a_power_feed_with_fields_of_the_wrong_type_is_reported() {
         .unwrap()
         .clone();
     feed["voltage"] = "220".into();
+    feed["amperage"] = "lots".into();
     feed["max_utilization"] = serde_json::Value::Null;
     feed["status"] = serde_json::json!({ "value": "failed", "label": "Failed" });
     pages.push(overlay("dcim/power-feeds", "overlay/dcim__power-feeds.json", vec![feed]));
@@ -663,7 +665,10 @@ fn a_power_feed_with_fields_of_the_wrong_type_is_reported() {
     let warned: Vec<&str> =
         imported.diagnostics.iter().filter(|d| d.code == "NB208").map(|d| d.message.as_str()).collect();
     assert_eq!(warned.len(), 2, "{warned:?}");
-    assert!(warned.iter().any(|m| m.contains("voltage is a string")), "{warned:?}");
+    assert!(warned.iter().any(|m| m.contains("amperage is a string")), "{warned:?}");
+    let text_numbers: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB013").map(|d| d.message.as_str()).collect();
+    assert!(text_numbers.iter().any(|m| m.contains("voltage is the text \"220\"")), "{text_numbers:?}");
     assert!(warned.iter().any(|m| m.contains("max_utilization is null") && m.contains("80%")), "{warned:?}");
     let failed: Vec<&str> =
         imported.diagnostics.iter().filter(|d| d.code == "NB210").map(|d| d.message.as_str()).collect();
