@@ -1343,6 +1343,32 @@ impl<'m> Builder<'m> {
         // (found by an independent trial: 6.3 % unavailability where 15.3 % is right).
         let needs: Vec<usize> = svc.through.iter().map(|&t| self.model.tier_need(t)).collect();
         let mut short_terms: Vec<Ref> = Vec::new();
+        // The k members may lie on chains through different members of another tier
+        // that serves from one member at a time (a single-answer GSLB, a database
+        // cluster): only the groups whose standbys forward nothing are chosen one holder
+        // per choice, so for the others this count is the union over their members.
+        if needs.iter().any(|&k| k >= 2) {
+            let chosen: BTreeSet<GroupId> = choices.iter().flatten().map(|&(g, _)| g).collect();
+            let short: Vec<String> = svc
+                .through
+                .iter()
+                .zip(&needs)
+                .filter(|(_, &k)| k >= 2)
+                .map(|(&t, k)| format!("{} ({k})", self.model.name_of(t)))
+                .collect();
+            for &tier in &svc.through {
+                let NodeRef::Group(g) = tier else { continue };
+                let group = self.model.group(g);
+                if group.arrangement == Arrangement::ActiveStandby && group.members.len() >= 2 && !chosen.contains(&g) {
+                    self.tree.notes.push(format!(
+                        "{} need that many members on chains, counted over chains through any member of {} {}, which serves from one member at a time: optimistic where one member alone carries chains to fewer (a single-answer GSLB whose sites each reach one pool member); `spofsim simulate` measures it",
+                        short.join(", "),
+                        group.kind,
+                        group.name
+                    ));
+                }
+            }
+        }
         let mut tier_terms: Vec<(String, Ref)> = Vec::new();
         let mut hop_cuts: Vec<(String, Vec<Ref>)> = Vec::new();
         for choice in &choices {

@@ -26,9 +26,38 @@ impl<'c, 'm> Sim<'c, 'm> {
             .enumerate()
             .find_map(|(t, &(_, g))| g.filter(|g| circuit.share_groups[s].contains(g)).map(|g| (g, t)))
             .filter(|_| !cx.options.ideal);
+        // Ideal runs with choices of holders: the load-sharing tiers' share under the
+        // best single choice (each member counted on chains under that choice).
+        let share_tier = |g: &crate::model::GroupId| circuit.services[s].chain.iter().any(|&(_, cg)| cg == Some(*g));
+        if cx.options.ideal {
+            if let Some(choices) = &cx.ideal_holder_choices {
+                let mut best: f64 = 0.0;
+                for choice in choices {
+                    let mut share = 1.0;
+                    for (t, on) in self.on_chain_with_holders(s, choice) {
+                        let Some(g) = circuit.services[s].chain[t].1 else { continue };
+                        let j = g.0 as usize;
+                        if cx.groups[j].behaviour != Behaviour::Share || !circuit.share_groups[s].contains(&g) {
+                            continue;
+                        }
+                        let st = &self.groups[j];
+                        let serving = (0..on.len()).filter(|&i| st.in_rotation[i] && st.healthy[i] && on[i]).count();
+                        share *= (serving as f64 / cx.groups[j].need.max(1) as f64).min(1.0);
+                    }
+                    best = best.max(share);
+                }
+                f *= best;
+                if f == 0.0 {
+                    return 0.0;
+                }
+            }
+        }
         for g in &circuit.share_groups[s] {
             let j = g.0 as usize;
             let members = &cx.model.groups[j].members;
+            if cx.options.ideal && cx.ideal_holder_choices.is_some() && share_tier(g) && cx.groups[j].need >= 2 {
+                continue; // counted above
+            }
             // Ideal detection is perfect and instant: a member off every chain (cut off
             // from its balancer, or from the tiers behind it) is out of rotation at
             // once, as the analyzer counts it (docs/SEMANTICS.md §4).

@@ -124,6 +124,26 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// docs/SEMANTICS.md §4: a chain of eligible members through the service's tiers,
     /// each reached from the previous one's member (the entry first).
     pub(in crate::simulate) fn chain(&mut self, s: usize) -> bool {
+        // Ideal runs judge every choice of holders whole: one choice must carry the
+        // chain and put k members of each such tier on chains (mixing choices was
+        // optimistic, found by an independent audit).
+        if let Some(choices) = &self.cx.ideal_holder_choices {
+            let cx = self.cx;
+            let entry = ElementId(cx.circuit.services[s].entry);
+            if !self.carries(entry) {
+                return false;
+            }
+            if cx.circuit.services[s].chain.is_empty() {
+                return true;
+            }
+            return choices.iter().any(|choice| {
+                self.chain_with_holders(s, choice)
+                    && self.on_chain_with_holders(s, choice).iter().all(|(t, on)| {
+                        let p = &cx.groups[cx.circuit.services[s].chain[*t].1.expect("a group tier").0 as usize];
+                        p.behaviour == crate::simulate::Behaviour::Share || on.iter().filter(|&&x| x).count() >= p.need
+                    })
+            });
+        }
         self.chain_runs(s) && self.enough_on_chain(s)
     }
 
@@ -186,9 +206,6 @@ impl<'c, 'm> Sim<'c, 'm> {
         let hops = self.cx.circuit.services[s].chain.len();
         if hops == 0 {
             return true;
-        }
-        if let Some(choices) = &self.cx.ideal_holder_choices {
-            return choices.iter().any(|choice| self.chain_with_holders(s, choice));
         }
         let mut st = std::mem::take(&mut self.chains[s]);
         if st.all_dirty {
@@ -298,33 +315,8 @@ impl<'c, 'm> Sim<'c, 'm> {
     fn chain_with_holders(&mut self, s: usize, choice: &[(crate::model::GroupId, ElementId)]) -> bool {
         let cx = self.cx;
         let sn = &cx.circuit.services[s];
-        // Eligibility first (quorum asks its own questions of the network, unblocked).
-        let tiers: Vec<Vec<ElementId>> = sn
-            .chain
-            .iter()
-            .map(|(members, group)| {
-                let tier =
-                    group.map_or_else(|| crate::model::NodeRef::Element(members[0]), crate::model::NodeRef::Group);
-                let kept = crate::model::roles::chain_members(tier, members, choice);
-                let eligible = self.eligible_members(members, *group);
-                eligible.into_iter().filter(|m| kept.iter().any(|&i| members[i] == *m)).collect()
-            })
-            .collect();
-        let through = &cx.model.services[s].through;
-        let standbys: Vec<u32> = crate::model::roles::standbys(cx.model, choice, through).map(|m| m.0).collect();
-        for &m in &standbys {
-            self.transit_blocked[m as usize] += 1;
-        }
-        // The chosen holders carry, whichever member their groups' own elections hold
-        // off now (an ideal bond keeps its first working NIC, which need not be the
-        // one that serves): the live block of a member is one, whatever its reasons.
-        let mut lifted: Vec<u32> =
-            choice.iter().map(|&(_, holder)| holder.0).filter(|&h| self.transit_roles[h as usize].blocks()).collect();
-        lifted.sort_unstable();
-        lifted.dedup();
-        for &m in &lifted {
-            self.transit_blocked[m as usize] -= 1;
-        }
+        let tiers = self.tiers_with_holders(s, choice);
+        let (standbys, lifted) = self.block_for_holders(s, choice);
         // Chain ends are variants of members: (member, NICs used, NICs idle) of its bonds
         // chosen per member (`Compiled::ideal_variants`; none for most members).
         type Variant = (ElementId, Vec<ElementId>, Vec<ElementId>);
@@ -374,13 +366,109 @@ impl<'c, 'm> Sim<'c, 'm> {
                 break;
             }
         }
+        self.unblock_for_holders(&standbys, &lifted);
+        up
+    }
+
+    /// Per tier of service `s`, its eligible members that `choice` keeps (a holder
+    /// group's chosen holder only). Judged before any blocking: quorum asks its own
+    /// questions of the network, unblocked.
+    fn tiers_with_holders(&mut self, s: usize, choice: &[(crate::model::GroupId, ElementId)]) -> Vec<Vec<ElementId>> {
+        let cx = self.cx;
+        cx.circuit.services[s]
+            .chain
+            .iter()
+            .map(|(members, group)| {
+                let tier =
+                    group.map_or_else(|| crate::model::NodeRef::Element(members[0]), crate::model::NodeRef::Group);
+                let kept = crate::model::roles::chain_members(tier, members, choice);
+                let eligible = self.eligible_members(members, *group);
+                eligible.into_iter().filter(|m| kept.iter().any(|&i| members[i] == *m)).collect()
+            })
+            .collect()
+    }
+
+    /// Blocks `choice`'s standbys from carrying transit and lifts its holders' own
+    /// blocks, for a walk under that choice; returns both lists, for
+    /// [`Self::unblock_for_holders`].
+    fn block_for_holders(&mut self, s: usize, choice: &[(crate::model::GroupId, ElementId)]) -> (Vec<u32>, Vec<u32>) {
+        let cx = self.cx;
+        let through = &cx.model.services[s].through;
+        let standbys: Vec<u32> = crate::model::roles::standbys(cx.model, choice, through).map(|m| m.0).collect();
         for &m in &standbys {
-            self.transit_blocked[m as usize] -= 1;
-        }
-        for &m in &lifted {
             self.transit_blocked[m as usize] += 1;
         }
-        up
+        // The chosen holders carry, whichever member their groups' own elections hold
+        // off now (an ideal bond keeps its first working NIC, which need not be the
+        // one that serves): the live block of a member is one, whatever its reasons.
+        let mut lifted: Vec<u32> =
+            choice.iter().map(|&(_, holder)| holder.0).filter(|&h| self.transit_roles[h as usize].blocks()).collect();
+        lifted.sort_unstable();
+        lifted.dedup();
+        for &m in &lifted {
+            self.transit_blocked[m as usize] -= 1;
+        }
+        (standbys, lifted)
+    }
+
+    fn unblock_for_holders(&mut self, standbys: &[u32], lifted: &[u32]) {
+        for &m in standbys {
+            self.transit_blocked[m as usize] -= 1;
+        }
+        for &m in lifted {
+            self.transit_blocked[m as usize] += 1;
+        }
+    }
+
+    /// Per tier that needs k ≥ 2 members (by chain index), which of its members lie on
+    /// a chain under one choice of holders (ideal runs, docs/SEMANTICS.md §4): reached
+    /// from the entry through the kept members, and reaching on to the last tier, with
+    /// the choice's standbys carrying nothing. The bond NIC a member uses is the live
+    /// one here (the chain itself tries every variant). O(tiers × members) searches.
+    pub(in crate::simulate) fn on_chain_with_holders(
+        &mut self,
+        s: usize,
+        choice: &[(crate::model::GroupId, ElementId)],
+    ) -> Vec<(usize, Vec<bool>)> {
+        let cx = self.cx;
+        let sn = &cx.circuit.services[s];
+        let needy: Vec<usize> = (0..sn.chain.len())
+            .filter(|&t| sn.chain[t].1.is_some_and(|g| cx.groups[g.0 as usize].need >= 2))
+            .collect();
+        let Some(&first) = needy.first() else { return Vec::new() };
+        let entry = ElementId(sn.entry);
+        let tiers = self.tiers_with_holders(s, choice);
+        let none = || needy.iter().map(|&t| (t, vec![false; sn.chain[t].0.len()])).collect();
+        if !self.carries(entry) {
+            return none();
+        }
+        let (standbys, lifted) = self.block_for_holders(s, choice);
+        // By search, not labels (the labels do not know the choice).
+        let mut forward: Vec<Vec<ElementId>> = Vec::new();
+        let mut ends = vec![entry];
+        for tier in &tiers {
+            ends = tier.iter().copied().filter(|&b| self.reach_search(&ends, &[b], true, None, false, true)).collect();
+            forward.push(ends.clone());
+        }
+        let last = tiers.len() - 1;
+        let mut onward: Vec<Vec<ElementId>> = vec![Vec::new(); tiers.len()];
+        onward[last] = tiers[last].clone();
+        for t in (first..last).rev() {
+            let next = onward[t + 1].clone();
+            onward[t] = tiers[t]
+                .iter()
+                .copied()
+                .filter(|&m| !next.is_empty() && self.reach_search(&[m], &next, true, None, false, true))
+                .collect();
+        }
+        self.unblock_for_holders(&standbys, &lifted);
+        needy
+            .iter()
+            .map(|&t| {
+                let on = sn.chain[t].0.iter().map(|m| forward[t].contains(m) && onward[t].contains(m)).collect();
+                (t, on)
+            })
+            .collect()
     }
 
     /// The members of a tier (`members`, of `group` when the tier is a group) that may
