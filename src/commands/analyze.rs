@@ -220,8 +220,17 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
             let mut names: Vec<&str> = points.unseen[i].iter().map(|u| m.element(u.element).name.as_str()).collect();
             names.sort_unstable();
             if !names.is_empty() {
+                // Past the cap on choices the analysis lets standbys or idle bond NICs
+                // carry (its own note says so): a drill that fails such a path is down
+                // for that reason, not because a detector misses it.
+                let capped = r.notes.iter().any(|n| n.contains("choices of role holders"));
+                let why = if capped {
+                    "alone, each takes the service down in a drill: a failure the failover does not see, or one this figure misses because past the cap on choices it lets a path cross a standby or an idle bond NIC (note above); the figure with timings counts both"
+                } else {
+                    "alone, a failure the failover does not see takes the service down; the figure with timings counts that"
+                };
                 r.notes.push(format!(
-                    "counted only beside other failures in this figure, its cut sets and importance: {} (alone, a failure the failover does not see takes the service down; the figure with timings counts that)",
+                    "counted only beside other failures in this figure, its cut sets and importance: {} ({why})",
                     names.join(", ")
                 ));
             }
