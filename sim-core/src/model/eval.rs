@@ -256,7 +256,8 @@ impl<'m> Evaluator<'m> {
                 let tier = svc.through[i];
                 if self.tier_works(tier) {
                     let need = model.tier_need(tier);
-                    reasons.push(format!("{}: {on_chain} of the {need} members it needs on a chain", model.name_of(tier)));
+                    reasons
+                        .push(format!("{}: {on_chain} of the {need} members it needs on a chain", model.name_of(tier)));
                 }
             }
         }
@@ -699,7 +700,9 @@ impl Evaluator<'_> {
     /// eligible members runs from the entry through every tier.
     fn service_up(&self, s: usize) -> bool {
         let svc = &self.model.services[s];
-        self.works(svc.from) && svc.through.iter().all(|&t| self.tier_works(t)) && self.chain_outcome(s) == ChainOutcome::Carried
+        self.works(svc.from)
+            && svc.through.iter().all(|&t| self.tier_works(t))
+            && self.chain_outcome(s) == ChainOutcome::Carried
     }
 
     /// The requirements of `group`'s needs that fail in the state last evaluated, in the
@@ -1013,7 +1016,11 @@ mod tests {
                         continue;
                     }
                     let Some(every) = chain_enumerating_every_choice(&ev, s, 4096) else { continue };
-                    assert_eq!(!matches!(ev.chain_outcome(s), ChainOutcome::Broken(_)), every, "design {design}, service {s}");
+                    assert_eq!(
+                        !matches!(ev.chain_outcome(s), ChainOutcome::Broken(_)),
+                        every,
+                        "design {design}, service {s}"
+                    );
                     compared += 1;
                 }
             }

@@ -323,7 +323,8 @@ pub fn import(cx: &mut Cx) {
         };
         // NetBox lists every far end of a cable with several terminations; ours is one
         // of them (the pairs in order), else its first.
-        let ends: Vec<&Value> = iface.get("connected_endpoints").and_then(Value::as_array).into_iter().flatten().collect();
+        let ends: Vec<&Value> =
+            iface.get("connected_endpoints").and_then(Value::as_array).into_iter().flatten().collect();
         let ours = |e: &&&Value| matches!(t.end, End::Interface(x) if id_of(e) == Some(x));
         let netbox_far = ends
             .iter()

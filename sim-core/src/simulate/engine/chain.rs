@@ -432,9 +432,8 @@ impl<'c, 'm> Sim<'c, 'm> {
     ) -> Vec<(usize, Vec<bool>)> {
         let cx = self.cx;
         let sn = &cx.circuit.services[s];
-        let needy: Vec<usize> = (0..sn.chain.len())
-            .filter(|&t| sn.chain[t].1.is_some_and(|g| cx.groups[g.0 as usize].need >= 2))
-            .collect();
+        let needy: Vec<usize> =
+            (0..sn.chain.len()).filter(|&t| sn.chain[t].1.is_some_and(|g| cx.groups[g.0 as usize].need >= 2)).collect();
         let Some(&first) = needy.first() else { return Vec::new() };
         let entry = ElementId(sn.entry);
         let tiers = self.tiers_with_holders(s, choice);
