@@ -223,7 +223,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
                 // Past the cap on choices the analysis lets standbys or idle bond NICs
                 // carry (its own note says so): a drill that fails such a path is down
                 // for that reason, not because a detector misses it.
-                let capped = r.notes.iter().any(|n| n.contains("choices of role holders"));
+                let capped = r.notes.iter().any(|n| n.contains(sim_core::model::roles::CHOICE_CAP_WORDS));
                 let why = if capped {
                     "alone, each takes the service down in a drill: a failure the failover does not see, or one this figure misses because past the cap on choices it lets a path cross a standby or an idle bond NIC (note above); the figure with timings counts both"
                 } else {

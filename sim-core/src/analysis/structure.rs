@@ -1325,8 +1325,9 @@ impl<'m> Builder<'m> {
             Some(choices) => choices,
             None => {
                 self.tree.notes.push(format!(
-                    "more than {} choices of role holders for the groups whose standby members forward nothing: every member is taken to forward, so a path may cross a standby (optimistic where one must)",
-                    crate::model::roles::MAX_HOLDER_CHOICES
+                    "more than {} {} for the groups whose standby members forward nothing: every member is taken to forward, so a path may cross a standby (optimistic where one must)",
+                    crate::model::roles::MAX_HOLDER_CHOICES,
+                    crate::model::roles::CHOICE_CAP_WORDS
                 ));
                 vec![Vec::new()]
             }
@@ -1340,22 +1341,25 @@ impl<'m> Builder<'m> {
         // partitions) holds only when k of them lie on a chain (docs/SEMANTICS.md §4):
         // reached by the chain from the tier before and carrying it on to the last
         // tier. Counting every member that works, as this did before, was optimistic
-        // (found by an independent trial: 6.3 % unavailability where 15.3 % is right).
+        // (found by an independent trial: 6.3 % unavailability where counting only the
+        // members the balancer reaches gives 15.3 %; DERIVATIONS case 25: 26x).
         let needs: Vec<usize> = svc.through.iter().map(|&t| self.model.tier_need(t)).collect();
+        // Those tiers, by name with their k.
+        let needy: Vec<(String, usize)> = svc
+            .through
+            .iter()
+            .zip(&needs)
+            .filter(|(_, &k)| k >= 2)
+            .map(|(&t, &k)| (self.model.name_of(t).to_string(), k))
+            .collect();
         let mut short_terms: Vec<Ref> = Vec::new();
         // The k members may lie on chains through different members of another tier
         // that serves from one member at a time (a single-answer GSLB, a database
         // cluster): only the groups whose standbys forward nothing are chosen one holder
         // per choice, so for the others this count is the union over their members.
-        if needs.iter().any(|&k| k >= 2) {
+        if !needy.is_empty() {
             let chosen: BTreeSet<GroupId> = choices.iter().flatten().map(|&(g, _)| g).collect();
-            let short: Vec<String> = svc
-                .through
-                .iter()
-                .zip(&needs)
-                .filter(|(_, &k)| k >= 2)
-                .map(|(&t, k)| format!("{} ({k})", self.model.name_of(t)))
-                .collect();
+            let short: Vec<String> = needy.iter().map(|(name, k)| format!("{name} ({k})")).collect();
             for &tier in &svc.through {
                 let NodeRef::Group(g) = tier else { continue };
                 let group = self.model.group(g);
@@ -1473,13 +1477,8 @@ impl<'m> Builder<'m> {
         // Some one choice of holders must put enough members of every such tier on
         // chains (a choice that does runs a chain through every tier, too).
         if !short_terms.is_empty() {
-            let short_tiers: Vec<String> = svc
-                .through
-                .iter()
-                .zip(&needs)
-                .filter(|(_, &k)| k >= 2)
-                .map(|(&t, k)| format!("{} members of {} on a chain", k, self.model.name_of(t)))
-                .collect();
+            let short_tiers: Vec<String> =
+                needy.iter().map(|(name, k)| format!("{k} members of {name} on a chain")).collect();
             let cut = self.and(format!("short-of-members:{}", svc.name), short_terms);
             terms.push((format!("fewer than {}", short_tiers.join(", or fewer than ")), cut));
         }
@@ -1621,9 +1620,10 @@ impl Builder<'_> {
             None => return None,
         };
         Some(format!(
-            "{}: {list} {verb} them on, but with its active-backup bonds there would be more than {} choices of role holders, so the bonds are not chosen: a request may arrive through one NIC and leave through the other, while such a bond uses one NIC at a time (optimistic where the two directions work only through different NICs; `spofsim simulate` sends through the active NIC only and measures it)",
+            "{}: {list} {verb} them on, but with its active-backup bonds there would be more than {} {}, so the bonds are not chosen: a request may arrive through one NIC and leave through the other, while such a bond uses one NIC at a time (optimistic where the two directions work only through different NICs; `spofsim simulate` sends through the active NIC only and measures it)",
             svc.name,
             crate::model::roles::MAX_HOLDER_CHOICES,
+            crate::model::roles::CHOICE_CAP_WORDS,
         ))
     }
 }

@@ -19,6 +19,11 @@ use super::{Arrangement, ElementId, GroupId, Model, NetworkIndex, NodeRef};
 /// figure can then be optimistic where a path crosses a standby member.
 pub const MAX_HOLDER_CHOICES: usize = 256;
 
+/// The words every analysis note about passing [`MAX_HOLDER_CHOICES`] holds, so a
+/// caller can tell such a note (`analyze` names the cap as a cause of the single
+/// failures its figure leaves out).
+pub const CHOICE_CAP_WORDS: &str = "choices of role holders";
+
 /// The active-standby groups whose standby members forward no traffic and that have
 /// at least two forwarding members (with fewer, who holds changes no path). In group
 /// order. O(groups × members).

@@ -325,12 +325,10 @@ pub fn import(cx: &mut Cx) {
         // of them (the pairs in order), else its first.
         let ends: Vec<&Value> =
             iface.get("connected_endpoints").and_then(Value::as_array).into_iter().flatten().collect();
-        let ours = |e: &&&Value| matches!(t.end, End::Interface(x) if id_of(e) == Some(x));
-        let netbox_far = ends
-            .iter()
-            .find(ours)
-            .or(ends.first())
-            .map(|e| (iface.get("connected_endpoints_type").and_then(Value::as_str).unwrap_or(""), *e));
+        let ours = ends.iter().copied().find(|e| matches!(t.end, End::Interface(x) if id_of(e) == Some(x)));
+        let netbox_far = ours
+            .or(ends.first().copied())
+            .map(|e| (iface.get("connected_endpoints_type").and_then(Value::as_str).unwrap_or(""), e));
         // NetBox's stored trace decides the far end.
         match netbox_far {
             Some(("dcim.interface", e)) => {
