@@ -296,7 +296,7 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
         .into_iter()
         .map(|(index, name)| {
             let mut notes: Vec<String> = Vec::new();
-            // `dynamic`: the tree has solved dynamic parts the bounds do not credit.
+            // `dynamic`: the tree has dynamic parts (solved or read as static) the bounds do not credit.
             let (result, dynamic) = match analysed[index].take() {
                 Some((tree, Ok((r, _)))) => {
                     trees.push((name.clone(), tree));

@@ -171,6 +171,12 @@ pub struct FaultTree {
     pub gates: Vec<GateDef>,
     pub top: Option<Ref>,
     pub modules: Vec<Module>,
+    /// The tree meets a dynamic part that it does not solve and reads as static instead
+    /// (hot spares not credited, a cold standby analysed as hot, a UPS battery not
+    /// credited): its figure is pessimistic there, so bounds on the static model
+    /// widen their lower end as they do for solved modules
+    /// ([`crate::analysis::bounds::uncredited`]).
+    pub unsolved_dynamics: bool,
     /// Assumptions this tree's figure rests on beyond the standard ones, each with the
     /// direction or size of its error.
     pub notes: Vec<String>,

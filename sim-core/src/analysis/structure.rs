@@ -321,6 +321,7 @@ impl<'m> Builder<'m> {
             Some(&y) => y,
             None if self.tree.modules.iter().any(|m| matches!(x, Ref::Event(e) if m.events.contains(&e))) => {
                 // The same input behind batteries of different runtimes: not solved.
+                self.tree.unsolved_dynamics = true;
                 self.tree.notes.push(format!(
                     "{name}: its battery is not credited ({} also feeds a UPS with another runtime): pessimistic",
                     self.model.element(input).name
@@ -356,6 +357,32 @@ impl<'m> Builder<'m> {
         };
         let input_needs = self.model.element(input).needs.clone();
         let input_name = self.model.element(input).name.clone();
+        // What the input needs fails it too, and the simulator bridges that as well;
+        // here it is counted whole, except what the UPS needs itself (its site), which
+        // takes it down battery or not.
+        let own = self.model.element(ups).needs.strictly_required();
+        let mut unbridged: Vec<String> = input_needs
+            .strictly_required()
+            .into_iter()
+            .filter(|d| !own.contains(d))
+            .map(|d| self.model.element(d).name.clone())
+            .collect();
+        unbridged.sort();
+        unbridged.dedup();
+        fn elements_only(r: &Req) -> bool {
+            match r {
+                Req::Always | Req::Element(_) => true,
+                Req::All(of) => of.iter().all(elements_only),
+                _ => false,
+            }
+        }
+        if !unbridged.is_empty() || !elements_only(&input_needs) {
+            let what = if unbridged.is_empty() { "what it needs".to_string() } else { unbridged.join(", ") };
+            self.tree.unsolved_dynamics = true;
+            self.tree.notes.push(format!(
+                "{name}: its battery is credited for {input_name}'s own outages, not for those of {what}, which are counted whole: pessimistic where such an outage is shorter than the battery; `spofsim simulate` bridges them too"
+            ));
+        }
         Some((y, self.req_down(&input_needs, &input_name)))
     }
 
@@ -460,7 +487,7 @@ impl<'m> Builder<'m> {
                 };
                 if cold && group.members.iter().any(|&m| !matches!(self.model.element(m).needs, Req::Always)) {
                     self.tree.notes.push(format!(
-                        "{}: the cold standby's chain counts only the members' own failures; while a member is out for a dependency it is taken to age as if it served (slightly pessimistic)",
+                        "{}: the cold standby's chain counts only the members' own failures; what they depend on (their hosts, which the simulator powers off with an idle member so that they do not age) fails at its own rate whether the member serves or not: pessimistic, by up to those dependencies' share of this part's unavailability (1.8x on a pair whose hosts fail 100x as often as its processes); `spofsim simulate --ideal` plays it out",
                         group.name
                     ));
                 }
@@ -487,6 +514,7 @@ impl<'m> Builder<'m> {
             .collect();
         let taken = self.tree.modules.iter().any(|m| m.events.iter().any(|e| events.contains(e)));
         if events.len() != n || taken {
+            self.tree.unsolved_dynamics = true;
             self.tree.notes.push(format!("{}: not solved as a module (its members are shared with another dynamic part): each member is taken as independent", group.name));
             return;
         }
@@ -1189,14 +1217,20 @@ impl<'m> Builder<'m> {
                     significant(estimate * 100.0)
                 )
             }
-            Some(Dynamics::Rebuild { hot_spares, .. }) if *hot_spares > 0 => format!(
+            Some(Dynamics::Rebuild { hot_spares, .. }) if *hot_spares > 0 => {
+                self.tree.unsolved_dynamics = true;
+                format!(
                 "{}: its hot spares are not credited (disks differ in timing, or more than 6): each slot is counted unprotected for repair + rebuild, which is pessimistic; `spofsim simulate` plays the spares out",
                 group.name
-            ),
-            Some(Dynamics::ColdStandby) => format!(
-                "{}: the cold standby is analysed as hot (vote quorum, or more than 6 members): pessimistic; `spofsim simulate` plays it out",
+                )
+            }
+            Some(Dynamics::ColdStandby) => {
+                self.tree.unsolved_dynamics = true;
+                format!(
+                "{}: the cold standby is analysed as hot (vote quorum, more than 6 members, or members that do not fail themselves): pessimistic; `spofsim simulate` plays it out",
                 group.name
-            ),
+                )
+            }
             _ => return,
         };
         self.tree.notes.push(note);

@@ -221,6 +221,22 @@ impl Req {
         Req::AtLeast { k: 1, of }
     }
 
+    /// The elements this requirement fails without, read through `All` only (an
+    /// element under `AtLeast` or a group may be stood in for), in the order met.
+    /// O(size of the requirement).
+    pub fn strictly_required(&self) -> Vec<ElementId> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(r) = stack.pop() {
+            match r {
+                Req::Element(d) => out.push(*d),
+                Req::All(of) => stack.extend(of.iter().rev()),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// Conjunction that keeps the tree flat and drops `Always`.
     pub fn and(self, other: Req) -> Req {
         match (self, other) {
