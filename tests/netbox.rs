@@ -50,6 +50,19 @@ fn netbox_import_never_overwrites_an_architects_file() {
     let imported = dir.join("netbox.jsonc");
     assert_eq!(spofsim(&["import", "netbox", "--from", API, "--output", imported.to_str().unwrap()]).code, 0);
     assert_eq!(spofsim(&["import", "netbox", "--from", API, "--output", imported.to_str().unwrap()]).code, 0);
+    // A failed import makes no folder for its --output; a written one makes it.
+    let failed = dir.join("new-folder").join("x.jsonc");
+    let run = spofsim(&["import", "netbox", "--from", API, "--status", "bogus", "--output", failed.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written") && !dir.join("new-folder").exists(), "{}", run.stderr);
+    let made = dir.join("made").join("netbox.jsonc");
+    assert_eq!(spofsim(&["import", "netbox", "--from", API, "--output", made.to_str().unwrap()]).code, 0);
+    assert!(made.exists());
+    // An --output under a file cannot be made: said before NetBox is read.
+    let under_file = mine.join("x.jsonc");
+    let run = spofsim(&["import", "netbox", "--from", API, "--output", under_file.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is not a folder"), "{}", run.stderr);
     // --save belongs to a live import: with --from it would save nothing, so it is refused.
     let run = spofsim(&["import", "netbox", "--from", API, "--save", dir.join("saved").to_str().unwrap()]);
     assert_eq!(run.code, 2);

@@ -105,6 +105,12 @@ pub fn netbox(args: &NetboxArgs) -> Status {
     );
     match &args.output {
         Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if let Err(e) = std::fs::create_dir_all(dir) {
+                    let _ = writeln!(stderr, "error: cannot create {} for --output: {e}", dir.display());
+                    return Status::Invalid;
+                }
+            }
             if let Err(e) = std::fs::write(path, &text) {
                 let _ = writeln!(stderr, "error: cannot write {}: {e}", path.display());
                 return Status::Invalid;
@@ -129,9 +135,20 @@ fn file_name(p: &Path) -> String {
 
 fn check_output(output: Option<&Path>) -> Result<(), String> {
     let Some(path) = output else { return Ok(()) };
-    // Said before NetBox is read, not after: the output's folder is made if missing.
+    // Said before NetBox is read, not after; the output's folder is made only when the
+    // import is written, so a failed import leaves nothing behind. Here: the nearest
+    // folder that exists must be a writable folder.
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {} for --output: {e}", dir.display()))?;
+        let existing = dir.ancestors().find(|a| a.as_os_str().is_empty() || a.exists());
+        if let Some(a) = existing.filter(|a| !a.as_os_str().is_empty()) {
+            let meta = std::fs::metadata(a).map_err(|e| format!("cannot read {} for --output: {e}", a.display()))?;
+            if !meta.is_dir() {
+                return Err(format!("cannot create {} for --output: {} is not a folder", dir.display(), a.display()));
+            }
+            if meta.permissions().readonly() {
+                return Err(format!("cannot create {} for --output: {} is read-only", dir.display(), a.display()));
+            }
+        }
     }
     match std::fs::read_to_string(path) {
         Ok(text) if !text.starts_with(MARK) => Err(format!(
