@@ -346,16 +346,18 @@ impl PreparedCheck {
             // The figure with timings lies above the static one, and below the detected
             // model's upper bound plus the first-order failover downtime.
             let name = &model.services[*i].name;
-            let (high, timings) = match crate::timed::failover_term(model, &points.static_singles, &points.drills, *i) {
+            let (high, high_restarts, timings) = match crate::timed::failover_term(model, &points.static_singles, &points.drills, *i) {
                 Ok((failover, _)) => (
                     (detected.upper + failover).min(1.0),
+                    (detected.upper_with_restarts + failover).min(1.0),
                     format!("the upper one is the model's with every repair lengthened by its detection delay, plus the first-order failover downtime ({failover:e})"),
                 ),
-                Err(e) => (b.upper, format!("failover timings not included ({e}), so a target may pass that the simulation misses")),
+                Err(e) => (b.upper, b.upper_with_restarts, format!("failover timings not included ({e}), so a target may pass that the simulation misses")),
             };
-            let widened = crate::analysis::bounds::Bounds { upper: high, ..b }.for_true_figure(dynamic, crews);
+            let timed = crate::analysis::bounds::Bounds { upper: high, upper_with_restarts: high_restarts, ..b };
+            let widened = timed.for_true_figure(dynamic, crews);
             let (low, high) = (widened.lower, widened.upper);
-            let widened = match crate::analysis::bounds::widening_note(dynamic, crews) {
+            let widened = match crate::analysis::bounds::widening_note(dynamic, crews, timed.widens_for_restarts()) {
                 None => String::new(),
                 Some(w) if crews => format!("; {w}: no availability target passes on these bounds; give the analysis more time (--budget-secs) or gate on max_simulated_downtime_per_year, which queues repairs"),
                 Some(w) => format!("; {w}"),

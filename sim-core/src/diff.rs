@@ -318,7 +318,7 @@ pub fn measure(model: &Model, budget: Budget, bounds_units: u64) -> Version {
                     let crews = model.repair_crews.is_some();
                     notes.push(format!(
                         "availability from certified bounds on the static model (independent failures, instant failover){}{}",
-                        crate::analysis::bounds::widening_note(dynamic, crews).map_or(String::new(), |w| format!("; {w}")),
+                        crate::analysis::bounds::widening_note(dynamic, crews, b.widens_for_restarts()).map_or(String::new(), |w| format!("; {w}")),
                         if b.complete { String::new() } else { "; the enumeration behind them stopped at its work budget".to_string() }
                     ));
                     let b = b.for_true_figure(dynamic, crews);

@@ -132,9 +132,9 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         }
     }
     // Beyond exact reach, the tree's own approximating BDDs bound the figure too: for
-    // fault trees, and for services whose failure-state bounds are wider than 1%. Those
-    // cover the static model only, so the two are intersected only when the tree has no
-    // solved dynamic part (and then the failure-state bounds are kept as they are).
+    // fault trees, and for services whose failure-state bounds are wider than 1% and
+    // whose tree has no solved dynamic part. With a dynamic part read as static, their
+    // lower end holds for the static model only (`Bounds::from_subsetting`).
     for (a, (_, tree)) in items.iter_mut().zip(&trees) {
         let (Err(_), Ok(tree)) = (&a.result, tree) else { continue };
         if a.bounds.is_some_and(|b| b.relative_gap() <= 0.01 || !tree.modules.is_empty()) {
@@ -152,7 +152,9 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
         let found = sim_core::analysis::approx::ladder(tree, limit, stop.budget);
         stop.finish();
         let Some((b, stopped)) = found else { continue };
-        let from_tree = sim_core::analysis::bounds::Bounds::from_subsetting(b, stopped);
+        let restarts = model.as_ref().map_or(1.0, sim_core::analysis::bounds::restart_factor);
+        let dynamic = model.as_ref().is_some_and(|m| sim_core::analysis::bounds::uncredited(m, Some(tree)).0);
+        let from_tree = sim_core::analysis::bounds::Bounds::from_subsetting(b, stopped, restarts, dynamic);
         a.bounds = Some(match a.bounds {
             Some(states) => states.intersect(from_tree),
             None => from_tree,
@@ -164,7 +166,7 @@ pub fn run(args: &AnalyzeArgs, color: ColorMode, stdout_color: ColorMode) -> Sta
     for (a, (_, tree)) in items.iter_mut().zip(&trees) {
         let (Some(b), Some(m)) = (a.bounds, &model) else { continue };
         let (dynamic, crews) = sim_core::analysis::bounds::uncredited(m, tree.as_ref().ok());
-        if let Some(why) = sim_core::analysis::bounds::widening_note(dynamic, crews) {
+        if let Some(why) = sim_core::analysis::bounds::widening_note(dynamic, crews, b.widens_for_restarts()) {
             a.static_bounds = Some((b, why));
             a.bounds = Some(b.for_true_figure(dynamic, crews));
         }

@@ -177,6 +177,10 @@ pub struct FaultTree {
     /// widen their lower end as they do for solved modules
     /// ([`crate::analysis::bounds::uncredited`]).
     pub unsolved_dynamics: bool,
+    /// The tree's figure can sit below the true one by more than any bound it knows (a
+    /// cold standby of members with non-exponential lifetimes): certified bounds then
+    /// take 1 as their upper end.
+    pub uncertified_upper: bool,
     /// Assumptions this tree's figure rests on beyond the standard ones, each with the
     /// direction or size of its error.
     pub notes: Vec<String>,

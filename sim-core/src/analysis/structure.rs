@@ -282,7 +282,10 @@ impl<'m> Builder<'m> {
             match &r {
                 Req::Element(input) => match self.bridged_input_down(ups, &inputs, *input, battery_secs) {
                     Some((beyond, needs_down)) => parts.extend([beyond, needs_down]),
-                    None => parts.push(self.down(*input)),
+                    None => {
+                        self.note_unbridged(ups, *input);
+                        parts.push(self.down(*input));
+                    }
                 },
                 // A feed backed by a generator (`mechanisms::generator`): the battery
                 // bridges the feed's outages, and the generator stands in for the rest.
@@ -293,7 +296,10 @@ impl<'m> Builder<'m> {
                     };
                     let input_down = match self.bridged_input_down(ups, &inputs, *input, battery_secs) {
                         Some((beyond, needs_down)) => self.or(format!("bridged:{name}"), vec![beyond, needs_down]),
-                        None => self.down(*input),
+                        None => {
+                            self.note_unbridged(ups, *input);
+                            self.down(*input)
+                        }
                     };
                     let other_down = self.req_down(other, &name);
                     parts.push(self.and(format!("needs-either:{name}"), vec![input_down, other_down]));
@@ -302,6 +308,47 @@ impl<'m> Builder<'m> {
             }
         }
         self.or(format!("needs:{name}"), parts)
+    }
+
+    /// Notes (and flags for the bounds) what UPS `ups`'s battery is not credited for on
+    /// its input `input`: what the input needs, which fails it too and which the
+    /// simulator bridges as well, is counted whole here (pessimistic), except what the
+    /// UPS needs itself (its site), which takes it down battery or not. The input's own
+    /// outages are bridged by the battery module when it has failures of its own.
+    fn note_unbridged(&mut self, ups: ElementId, input: ElementId) {
+        fn elements_only(r: &Req) -> bool {
+            match r {
+                Req::Always | Req::Element(_) => true,
+                Req::All(of) => of.iter().all(elements_only),
+                _ => false,
+            }
+        }
+        let name = self.model.element(ups).name.clone();
+        let input_el = self.model.element(input);
+        let input_name = input_el.name.clone();
+        let input_needs = input_el.needs.clone();
+        let own = self.model.element(ups).needs.strictly_required();
+        let mut unbridged: Vec<String> = input_needs
+            .strictly_required()
+            .into_iter()
+            .filter(|d| !own.contains(d))
+            .map(|d| self.model.element(d).name.clone())
+            .collect();
+        unbridged.sort();
+        unbridged.dedup();
+        if unbridged.is_empty() && elements_only(&input_needs) {
+            return;
+        }
+        let what = if unbridged.is_empty() { "what it needs".to_string() } else { unbridged.join(", ") };
+        self.tree.unsolved_dynamics = true;
+        let own_outages = if input_el.failure.is_some() {
+            format!("{input_name}'s own outages, not for those of {what}")
+        } else {
+            format!("nothing: {input_name} does not fail itself, and outages of {what}")
+        };
+        self.tree.notes.push(format!(
+            "{name}: its battery is credited for {own_outages}, which are counted whole: pessimistic where such an outage is shorter than the battery; `spofsim simulate` bridges them too"
+        ));
     }
 
     /// A UPS input's outages beyond the battery, and its own needs failing: `None` when
@@ -357,32 +404,7 @@ impl<'m> Builder<'m> {
         };
         let input_needs = self.model.element(input).needs.clone();
         let input_name = self.model.element(input).name.clone();
-        // What the input needs fails it too, and the simulator bridges that as well;
-        // here it is counted whole, except what the UPS needs itself (its site), which
-        // takes it down battery or not.
-        let own = self.model.element(ups).needs.strictly_required();
-        let mut unbridged: Vec<String> = input_needs
-            .strictly_required()
-            .into_iter()
-            .filter(|d| !own.contains(d))
-            .map(|d| self.model.element(d).name.clone())
-            .collect();
-        unbridged.sort();
-        unbridged.dedup();
-        fn elements_only(r: &Req) -> bool {
-            match r {
-                Req::Always | Req::Element(_) => true,
-                Req::All(of) => of.iter().all(elements_only),
-                _ => false,
-            }
-        }
-        if !unbridged.is_empty() || !elements_only(&input_needs) {
-            let what = if unbridged.is_empty() { "what it needs".to_string() } else { unbridged.join(", ") };
-            self.tree.unsolved_dynamics = true;
-            self.tree.notes.push(format!(
-                "{name}: its battery is credited for {input_name}'s own outages, not for those of {what}, which are counted whole: pessimistic where such an outage is shorter than the battery; `spofsim simulate` bridges them too"
-            ));
-        }
+        self.note_unbridged(ups, input);
         Some((y, self.req_down(&input_needs, &input_name)))
     }
 
@@ -488,6 +510,15 @@ impl<'m> Builder<'m> {
                 if cold && group.members.iter().any(|&m| !matches!(self.model.element(m).needs, Req::Always)) {
                     self.tree.notes.push(format!(
                         "{}: the cold standby's chain counts only the members' own failures; what they depend on (their hosts, which the simulator powers off with an idle member so that they do not age) fails at its own rate whether the member serves or not: pessimistic, by up to those dependencies' share of this part's unavailability (1.8x on a pair whose hosts fail 100x as often as its processes); `spofsim simulate --ideal` plays it out",
+                        group.name
+                    ));
+                }
+                if cold && failures.iter().any(|f| !matches!(f.distribution, crate::model::Distribution::Exponential)) {
+                    // A member that takes over starts a fresh lifetime: with a shape
+                    // below 1 it fails early, which the chain (memoryless) misses.
+                    self.tree.uncertified_upper = true;
+                    self.tree.notes.push(format!(
+                        "{}: the cold standby's chain takes its members' lifetimes as exponential with their MTBF, but they are not (Weibull or lognormal): a member that takes over starts a fresh lifetime, which fails early when the hazard falls with age (4.5x this figure, simulated, on a pair with a Weibull shape of 0.3), so this figure can be optimistic or pessimistic by more than any bound; `spofsim simulate --ideal` plays the distributions",
                         group.name
                     ));
                 }
@@ -686,6 +717,8 @@ impl<'m> Builder<'m> {
         self.note_read_errors(&group);
         if let Some(t) = &group.takeover_requires {
             let first = self.model.element(group.members[0]).name.clone();
+            // Read as static (pessimistic): bounds widen their lower end for it.
+            self.tree.unsolved_dynamics = true;
             self.tree.notes.push(if t.preempts {
                 format!(
                     "{}: its takeover needs preconditions, counted as needed whenever {first} is down: pessimistic, since a takeover done before a precondition failed needs it no more; the error is at most P({first} down and a precondition down); a member that works but is cut off by a partition is not counted as down, so a precondition failing then is missed (optimistic, by at most P({first} cut off and a precondition down)); `spofsim simulate --ideal` measures both",
