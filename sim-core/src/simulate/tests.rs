@@ -1033,6 +1033,30 @@ fn a_primary_back_while_its_takeover_waited_for_fencing_loses_no_data() {
     assert_eq!((s.rpo_events, s.data_lost_secs), (1, 1.0));
 }
 
+/// Found by an independent audit: a cluster whose takeover needs a control plane
+/// (`require`), down from 1 h for 3 h, while the active db-a is out from 2 h for 30 min.
+/// The takeover waits; db-a comes back first and takes the role back after its
+/// takeover time in the timed run (30 min 30 s). With `--ideal` (no delays) the service
+/// stayed down for the rest of the run (100 years); it is down exactly while db-a is.
+#[test]
+fn an_ideal_member_back_while_its_takeover_waited_serves_again() {
+    let text = r#"{ "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" },
+           "switch": { "availability": "100%" }, "process": { "availability": "100%" } },
+         "components": { "internet": { "kind": "entry" }, "sw": { "kind": "switch" },
+           "db-a": { "kind": "server", "nics": ["sw"], "runs": ["db"], "mtbf": "10d", "mttr": "1d" },
+           "db-b": { "kind": "server", "nics": ["sw"], "runs": ["db"], "mtbf": "10d", "mttr": "1d" },
+           "cp": { "kind": "server", "mtbf": "10d", "mttr": "10d" } },
+         "links": [ { "between": ["internet", "sw"] } ],
+         "groups": { "db": { "kind": "cluster", "mode": "active-standby", "members": ["db-a/db", "db-b/db"], "require": ["cp"] } },
+         "services": { "s": { "from": "internet", "through": ["db"] } },
+         "drills": [ { "fail": "cp", "at": "1h", "for": "3h" }, { "fail": "db-a", "at": "2h", "for": "30m" } ] }"#;
+    for (ideal, outage) in [(true, 1800.0), (false, 1830.0)] {
+        let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal };
+        let s = &simulate(&model(text), &options).services[0];
+        assert_eq!((s.outages, s.max_outage_secs), (1, outage), "ideal: {ideal}");
+    }
+}
+
 /// Found by a code review: a single-answer GSLB whose failover needs its DNS provider's
 /// API (`require`), down while web-1 is out for an hour. The answer cannot move, so
 /// clients keep web-1's; when web-1 returns they reach it at once (the answer never

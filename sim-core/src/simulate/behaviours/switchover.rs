@@ -399,6 +399,14 @@ impl<'c, 'm> Sim<'c, 'm> {
             return;
         }
         if delay <= 0.0 {
+            // An instant takeover closes any window still open (a member back after a
+            // takeover that waited for its preconditions, in an ideal run): left open,
+            // it kept every member out of service for good.
+            let st = &mut self.groups[j];
+            st.window = false;
+            st.awaiting_requires = false;
+            st.switching_to = None;
+            st.token += 1;
             self.set_active(j, Some(target));
             return;
         }
