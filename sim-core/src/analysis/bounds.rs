@@ -81,12 +81,7 @@ pub fn uncredited(model: &Model, tree: Option<&super::FaultTree>) -> (bool, bool
         Some(t) => t.uncertified_upper,
         None => model.groups.iter().any(|g| {
             matches!(g.dynamics, Some(crate::model::Dynamics::ColdStandby))
-                && g.members.iter().any(|&m| {
-                    model
-                        .element(m)
-                        .failure
-                        .is_some_and(|f| !matches!(f.distribution, crate::model::Distribution::Exponential))
-                })
+                && g.members.iter().any(|&m| model.element(m).failure.is_some_and(|f| !f.memoryless()))
         }),
     };
     (dynamic, model.repair_crews.is_some() || cold_lifetimes)
@@ -608,9 +603,13 @@ pub fn restart_factor(model: &Model) -> f64 {
 
 /// The elements `roots` and the requirements `reqs` need, transitively (through
 /// groups' members and needs), the roots included; a network path met on the way
-/// counts every link and forwarding device (the second value says so). O(elements +
-/// needs).
-fn needs_closure(model: &Model, roots: &[crate::model::ElementId], reqs: &[Req]) -> (Vec<bool>, bool) {
+/// counts every link and forwarding device of `net`. O(elements + needs).
+fn needs_closure(
+    model: &Model,
+    net: &crate::model::NetworkIndex,
+    roots: &[crate::model::ElementId],
+    reqs: &[Req],
+) -> Vec<bool> {
     let n = model.elements.len();
     let mut seen = vec![false; n];
     let mut seen_groups = vec![false; model.groups.len()];
@@ -642,12 +641,11 @@ fn needs_closure(model: &Model, roots: &[crate::model::ElementId], reqs: &[Req])
         }
     }
     if network {
-        let net = crate::model::NetworkIndex::new(model);
         for v in model.links.iter().map(|l| l.element.0 as usize).chain((0..n).filter(|&v| net.forwarders(false)[v])) {
             seen[v] = true;
         }
     }
-    (seen, network)
+    seen
 }
 
 /// Per element: whether the lower bound for the true figure takes it as never failing,
@@ -693,7 +691,7 @@ pub fn dynamic_elements(model: &Model) -> Vec<bool> {
     // behaviour can only make worse.
     for g in &model.groups {
         if let Some(t) = &g.takeover_requires {
-            let (seen, _) = needs_closure(model, &t.req.strictly_required(), std::slice::from_ref(&t.req));
+            let seen = needs_closure(model, &net, &[], std::slice::from_ref(&t.req));
             for v in 0..n {
                 held[v] |= seen[v];
             }
@@ -717,7 +715,7 @@ pub fn dynamic_elements(model: &Model) -> Vec<bool> {
             required[d.0 as usize] = true;
         }
         // Everything the inputs need, transitively.
-        let (seen, _) = needs_closure(model, &inputs, &[]);
+        let seen = needs_closure(model, &net, &inputs, &[]);
         for v in 0..n {
             if seen[v] && !required[v] {
                 held[v] = true;

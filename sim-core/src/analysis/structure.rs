@@ -513,7 +513,7 @@ impl<'m> Builder<'m> {
                         group.name
                     ));
                 }
-                if cold && failures.iter().any(|f| !matches!(f.distribution, crate::model::Distribution::Exponential)) {
+                if cold && failures.iter().any(|f| !f.memoryless()) {
                     // A member that takes over starts a fresh lifetime: with a shape
                     // below 1 it fails early, which the chain (memoryless) misses.
                     self.tree.uncertified_upper = true;

@@ -87,6 +87,12 @@ pub struct FailureModel {
 }
 
 impl FailureModel {
+    /// Whether its time to failure is exponential (memoryless), as the Markov chains
+    /// of the exact analysis take it.
+    pub fn memoryless(&self) -> bool {
+        matches!(self.distribution, Distribution::Exponential)
+    }
+
     /// Steady-state availability MTBF / (MTBF + MTTR).
     pub fn availability(&self) -> f64 {
         self.mtbf_secs / (self.mtbf_secs + self.mttr_secs)
