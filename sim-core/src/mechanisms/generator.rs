@@ -185,4 +185,38 @@ mod tests {
         let exact = 1.0 - 1.67921e-5;
         assert!(lo <= exact && exact <= hi, "exact {exact} outside [{lo}, {hi}]");
     }
+
+    /// Found by an independent audit: the utility feed stands in its own site (a
+    /// substation) and the generator elsewhere. The ATS sees the feed without voltage
+    /// whatever the cause, so a site outage starts the generator like the feed's own
+    /// failure: an hour's drill of the site costs the 10 s start and the switch's boot
+    /// once power is back (5 min, its default), and nothing with `--ideal`, as the exact
+    /// analysis (unavailability 0) takes it. The simulator used to start
+    /// the generator only on the feed's own failures: down for the whole hour.
+    #[test]
+    fn a_feed_down_with_its_site_starts_the_generator() {
+        let text = r#"{ "defaults": { "server": { "availability": "100%" }, "nic": { "availability": "100%" },
+              "switch": { "availability": "100%" }, "link": { "availability": "100%" },
+              "process": { "availability": "100%" }, "psu": { "availability": "100%" } },
+            "sites": { "substation": { "mtbf": "30d", "mttr": "1d" } },
+            "components": { "internet": { "kind": "entry" },
+              "feed": { "kind": "power-feed", "site": "substation", "mtbf": "5y", "mttr": "10m" },
+              "gen": { "kind": "generator", "backs": "feed", "fail_to_start": 0, "availability": "100%" },
+              "pdu": { "kind": "pdu", "from": "feed", "availability": "100%" },
+              "sw": { "kind": "switch", "power": ["pdu"] },
+              "srv": { "kind": "server", "nics": ["sw"], "runs": ["web"] } },
+            "links": [ { "between": ["internet", "sw"] } ],
+            "services": { "s": { "from": "internet", "through": ["srv/web"] } },
+            "drills": [ { "fail": "substation", "at": "1h", "for": "1h" } ] }"#;
+        let loaded = crate::load(text);
+        assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+        let m = loaded.model.unwrap();
+        let tree = structure::service_trees(&m).remove(0).unwrap();
+        assert_eq!(analyze_tree(&tree, &Options::default()).unwrap().probability, 0.0);
+        for (ideal, outages, longest) in [(false, 1, 310.0), (true, 0, 0.0)] {
+            let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal };
+            let s = &simulate(&m, &options).services[0];
+            assert_eq!((s.outages, s.max_outage_secs), (outages, longest), "ideal: {ideal}");
+        }
+    }
 }

@@ -8,19 +8,27 @@ use crate::simulate::engine::{Event, Sim};
 use crate::simulate::sample;
 
 impl<'c, 'm> Sim<'c, 'm> {
-    /// The utility of `feed` was lost or came back (its own state: failure or drill).
+    /// The utility of `feed` was lost or came back: its own failure or drill, or
+    /// anything it needs (its site, a substation it hangs on). The ATS sees only
+    /// whether the feed carries voltage, so every cause starts the generator.
     pub(in crate::simulate) fn feed_changed(&mut self, feed: u32) {
         let Some(backup) = self.cx.generators[feed as usize] else { return };
         let g = backup.generator as usize;
         self.generator_token[g] += 1;
-        if self.up(feed) {
+        if self.value[feed as usize] {
             if !self.generator_idle[g] {
                 self.generator_idle[g] = true;
                 self.mark(backup.generator);
             }
         } else if self.generator_idle[g] {
             let token = self.generator_token[g];
-            self.schedule(self.now + backup.start_secs, Event::GeneratorStarted { generator: backup.generator, token });
+            if backup.start_secs == 0.0 {
+                // Within this propagation: an event at `now` would first be observed
+                // as an outage of no length.
+                self.on_generator_started(backup.generator, token);
+            } else {
+                self.schedule(self.now + backup.start_secs, Event::GeneratorStarted { generator: backup.generator, token });
+            }
         }
     }
 

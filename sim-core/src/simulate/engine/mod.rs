@@ -796,7 +796,6 @@ impl<'c, 'm> Sim<'c, 'm> {
                     self.schedule(self.now + detect + repair, Event::Repair(e));
                 }
                 self.mark(e);
-                self.feed_changed(e);
             }
             Event::Noticed(e) => {
                 self.repair_queue.push_back(e);
@@ -814,7 +813,6 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.cause(e);
                 self.schedule_failure(e);
                 self.mark(e);
-                self.feed_changed(e);
             }
             Event::DrillStart(e) => {
                 if self.up(e) {
@@ -826,7 +824,6 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
                 self.cause(e);
                 self.mark(e);
-                self.feed_changed(e);
             }
             Event::DrillEnd(e) => {
                 self.drilled[e as usize] -= 1;
@@ -835,7 +832,6 @@ impl<'c, 'm> Sim<'c, 'm> {
                 }
                 self.cause(e);
                 self.mark(e);
-                self.feed_changed(e);
             }
             Event::BatteryEmpty { element, token } => {
                 if self.battery_token[element as usize] == token {
@@ -1031,6 +1027,9 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
         match circuit.kinds[node as usize] {
             NodeKind::Element(e) => {
+                if self.cx.generators[e as usize].is_some() {
+                    self.feed_changed(e);
+                }
                 for &g in &circuit.member_of[e as usize] {
                     self.touch(g.0);
                 }
