@@ -79,12 +79,20 @@ pub fn uncredited(model: &Model, tree: Option<&super::FaultTree>) -> (bool, bool
     };
     let cold_lifetimes = match tree {
         Some(t) => t.uncertified_upper,
-        None => model.groups.iter().any(|g| {
-            matches!(g.dynamics, Some(crate::model::Dynamics::ColdStandby))
-                && g.members.iter().any(|&m| model.element(m).failure.is_some_and(|f| !f.memoryless()))
-        }),
+        None => model.groups.iter().any(|g| cold_lifetimes_not_memoryless(model, g)),
     };
     (dynamic, model.repair_crews.is_some() || cold_lifetimes)
+}
+
+/// Whether `group` is a cold standby whose members or their hosts (which the simulator
+/// powers off with an idle member) have lifetimes that are not exponential: a member
+/// that takes over starts them afresh, which no static or Markov figure bounds (a
+/// falling hazard fails early). O(members).
+pub fn cold_lifetimes_not_memoryless(model: &Model, group: &crate::model::Group) -> bool {
+    matches!(group.dynamics, Some(crate::model::Dynamics::ColdStandby))
+        && group.members.iter().flat_map(|&m| [m, model.host_node(m)]).any(|e| {
+            model.element(e).failure.is_some_and(|f| !f.memoryless())
+        })
 }
 
 macro_rules! dynamic_text {
@@ -102,10 +110,10 @@ macro_rules! restarts_text {
 /// every renderer; `None` when it did not. `restarts`: the bounds' upper end allows for
 /// RAID rebuilds that start over (`upper_with_restarts > upper`).
 pub fn widening_note(dynamic: bool, repair_crews: bool, restarts: bool) -> Option<&'static str> {
-    const CREWS: &str = "with repair_crews a failure may wait for a crew, and a cold standby of members whose lifetimes are not exponential may fail early after a takeover; where either is present, the bounds do not charge it and it can take the true unavailability above the static model's upper bound, so the certified upper bound is 1";
+    const CREWS: &str = "with repair_crews a failure may wait for a crew, and a cold standby whose members or their hosts have lifetimes that are not exponential may fail early after a takeover; where either is present, the bounds do not charge it and it can take the true unavailability above the static model's upper bound, so the certified upper bound is 1";
     const BOTH: &str = concat!(
         dynamic_text!(),
-        "; and with repair_crews a failure may wait for a crew, and a cold standby of members whose lifetimes are not exponential may fail early after a takeover: where either is present it can take the true unavailability above the upper bound, so the certified upper bound is 1"
+        "; and with repair_crews a failure may wait for a crew, and a cold standby whose members or their hosts have lifetimes that are not exponential may fail early after a takeover: where either is present it can take the true unavailability above the upper bound, so the certified upper bound is 1"
     );
     match (dynamic, repair_crews, restarts) {
         (false, false, false) => None,
@@ -901,16 +909,23 @@ mod tests {
         let weibull = cold(r#"{ "availability": "100%" }"#)
             .replace(r#""mttr": "100h","#, r#""mttr": "100h", "distribution": { "weibull": { "shape": 0.3 } },"#)
             .replace(r#""db-1/db", "db-2/db""#, r#""db-1", "db-2""#);
-        let model = crate::load(&weibull).model.expect("model");
-        let tree = structure::service_trees(&model).remove(0).expect("tree");
-        assert!(
-            tree.uncertified_upper && tree.notes.iter().any(|n| n.contains("but they are not (Weibull")),
-            "{:#?}",
-            tree.notes
-        );
-        let (dynamic, open_upper) = uncredited(&model, Some(&tree));
-        assert!(open_upper);
-        assert_eq!(certified_bounds(&model)[0].for_true_figure(dynamic, open_upper).upper, 1.0);
+        // The same with the processes as members that never fail themselves (the
+        // standby is read as hot), their hosts' Weibull lifetimes started afresh with
+        // each takeover (a review found the upper end not opened for it).
+        let hosts_weibull = cold(r#"{ "availability": "100%" }"#)
+            .replace(r#""mttr": "100h","#, r#""mttr": "100h", "distribution": { "weibull": { "shape": 0.3 } },"#);
+        for text in [weibull, hosts_weibull] {
+            let model = crate::load(&text).model.expect("model");
+            let tree = structure::service_trees(&model).remove(0).expect("tree");
+            assert!(
+                tree.uncertified_upper && tree.notes.iter().any(|n| n.contains("lifetimes are not exponential")),
+                "{:#?}",
+                tree.notes
+            );
+            let (dynamic, open_upper) = uncredited(&model, Some(&tree));
+            assert!(open_upper && uncredited(&model, None).1);
+            assert_eq!(certified_bounds(&model)[0].for_true_figure(dynamic, open_upper).upper, 1.0);
+        }
     }
 
     /// RAID 1 of two disks (MTBF 5 y, MTTR 7 d, rebuild 2 d, no spare), where a

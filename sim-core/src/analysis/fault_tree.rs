@@ -178,7 +178,7 @@ pub struct FaultTree {
     /// ([`crate::analysis::bounds::uncredited`]).
     pub unsolved_dynamics: bool,
     /// The tree's figure can sit below the true one by more than any bound it knows (a
-    /// cold standby of members with non-exponential lifetimes): certified bounds then
+    /// cold standby whose members or hosts have non-exponential lifetimes): certified bounds then
     /// take 1 as their upper end.
     pub uncertified_upper: bool,
     /// Assumptions this tree's figure rests on beyond the standard ones, each with the

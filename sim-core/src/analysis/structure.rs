@@ -416,6 +416,16 @@ impl<'m> Builder<'m> {
             return;
         }
         let group = self.model.group(g).clone();
+        if super::bounds::cold_lifetimes_not_memoryless(self.model, &group) {
+            // A member that takes over starts a fresh lifetime (its host's too): with a
+            // shape below 1 it fails early, which no chain (memoryless) or static
+            // reading bounds.
+            self.tree.uncertified_upper = true;
+            self.tree.notes.push(format!(
+                "{}: a cold standby's member that takes over starts a fresh lifetime, and so does its host (powered off with it while idle), but these lifetimes are not exponential (Weibull or lognormal): one that fails early when the hazard falls with age (4.5x this figure, simulated, on a pair with a Weibull shape of 0.3) can make this figure optimistic or pessimistic by more than any bound, so certified bounds put their upper end at 1; `spofsim simulate --ideal` plays the distributions",
+                group.name
+            ));
+        }
         let crews = self.model.repair_crews;
         let n = group.members.len();
         if !(2..=6).contains(&n) {
@@ -510,15 +520,6 @@ impl<'m> Builder<'m> {
                 if cold && group.members.iter().any(|&m| !matches!(self.model.element(m).needs, Req::Always)) {
                     self.tree.notes.push(format!(
                         "{}: the cold standby's chain counts only the members' own failures; what they depend on (their hosts, which the simulator powers off with an idle member so that they do not age) fails at its own rate whether the member serves or not: pessimistic, by up to those dependencies' share of this part's unavailability (1.8x on a pair whose hosts fail 100x as often as its processes); `spofsim simulate --ideal` plays it out",
-                        group.name
-                    ));
-                }
-                if cold && failures.iter().any(|f| !f.memoryless()) {
-                    // A member that takes over starts a fresh lifetime: with a shape
-                    // below 1 it fails early, which the chain (memoryless) misses.
-                    self.tree.uncertified_upper = true;
-                    self.tree.notes.push(format!(
-                        "{}: the cold standby's chain takes its members' lifetimes as exponential with their MTBF, but they are not (Weibull or lognormal): a member that takes over starts a fresh lifetime, which fails early when the hazard falls with age (4.5x this figure, simulated, on a pair with a Weibull shape of 0.3), so this figure can be optimistic or pessimistic by more than any bound; `spofsim simulate --ideal` plays the distributions",
                         group.name
                     ));
                 }
