@@ -7,7 +7,8 @@
 //! Galileo/DIFTree: Dugan, Sullivan & Coppit, IEEE Trans. Reliability 48(2), 1999).
 //!
 //! - RAID slots are unprotected from a disk's failure until its rebuild ends; a hot
-//!   spare starts the rebuild at once, a replacement disk only after the repair.
+//!   spare starts the rebuild at once, a replacement disk only after the repair; a
+//!   disk being rebuilt onto can fail too, and its slot starts over.
 //! - A cold standby does not age while it waits; limited repair crews serve failures
 //!   first come, first served.
 //! - A UPS carries its load through the part of an input outage its battery covers.
@@ -60,9 +61,10 @@ pub fn stationary(rates: &[Vec<f64>]) -> Option<Vec<f64>> {
 /// it starts at once (mean `rebuild_secs`) and the failed disk goes for replacement
 /// (mean `mttr_secs`); without one, the slot waits for the replacement and then
 /// rebuilds. A replaced disk fills a waiting slot, else becomes a spare. At most
-/// `crews` replacements run at once (`None`: no limit); rebuilds need no crew. Disks
-/// being rebuilt onto and idle spares do not fail (the window is short; the spare is
-/// idle). States: (slots waiting for a disk, slots rebuilding, free spares).
+/// `crews` replacements run at once (`None`: no limit); rebuilds need no crew. A disk
+/// being rebuilt onto fails at the same rate and its slot starts over (onto the next
+/// free spare, else waiting for a replacement); idle spares do not fail. States:
+/// (slots waiting for a disk, slots rebuilding, free spares).
 ///
 /// Without spares the slots are independent and the result is
 /// `((mttr + rebuild) / (mtbf + mttr + rebuild))^(tolerates+1)`-like k-of-n: the chain
@@ -141,6 +143,10 @@ impl SolvedRaidChain {
             }
             if b > 0 {
                 add((w, b - 1, sp), b as f64 * rebuild);
+                // A disk being rebuilt onto fails too: the slot starts over onto the
+                // next free spare, else waits for a replacement.
+                let to = if sp > 0 { (w, b, sp - 1) } else { (w + 1, b - 1, sp) };
+                add(to, b as f64 * lambda);
             }
         }
         let pi = stationary(&rates)?;
@@ -179,6 +185,11 @@ impl SolvedRaidChain {
                 if b > 0 && exposed(after) && !exposed(after + 1) {
                     rate += p * healthy as f64 / self.mtbf_secs * b as f64;
                 }
+            }
+            // A disk being rebuilt onto fails and the slot starts over onto a free
+            // spare: a new rebuild, the count staying w + b.
+            if b > 0 && sp > 0 && exposed(slots - (w + b)) {
+                rate += p * b as f64 / self.mtbf_secs;
             }
             // A replacement filling a waiting slot: the count stays w + b.
             let replacing = self.crews.map_or(away, |c| away.min(c as usize));
@@ -336,28 +347,46 @@ mod tests {
         assert!((a - b).abs() <= rel * b.abs(), "{a:e} vs {b:e}");
     }
 
-    /// Oracle: tests/oracles/DERIVATIONS.md case 1 — independent slots, each down for
-    /// MTTR + rebuild per failure: ((7 d + 2 d) / (5 y + 9 d))².
+    /// One slot without spares, unprotected for MTTR (1 + R / MTBF) + R per failure
+    /// (a replacement that fails during its rebuild starts the slot over).
+    fn slot_closed_form(mtbf: f64, mttr: f64, rebuild: f64) -> f64 {
+        (mtbf * rebuild + mtbf * mttr + rebuild * mttr) / ((mtbf + rebuild) * (mtbf + mttr))
+    }
+
+    /// Oracle: tests/oracles/DERIVATIONS.md case 27 — independent slots, each down for
+    /// MTTR (1 + R / MTBF) + R per failure: u² = 2.41225245771e-5.
     #[test]
     fn raid1_without_spare_is_the_slot_closed_form() {
         let u = raid_unavailability(2, 1, 0, 5.0 * YEAR, 7.0 * DAY, 2.0 * DAY, None).unwrap();
-        let slot = 9.0 * DAY / (5.0 * YEAR + 9.0 * DAY);
+        let slot = slot_closed_form(5.0 * YEAR, 7.0 * DAY, 2.0 * DAY);
         close(u, slot * slot, 1e-9);
-        close(u, 2.40816564374e-5, 1e-9);
+        close(u, 2.41225245771427e-5, 1e-9);
     }
 
-    /// Oracle: DERIVATIONS.md case 2 (the helper's 13-state chain, solved in exact
-    /// rationals): 1.84530543378e-6.
+    /// Oracle: DERIVATIONS.md case 27 (an independent helper's chain in exact
+    /// rationals, the disk being rebuilt onto failing too): 1.85446856094e-6 (case 2's
+    /// chain without that failure gave 1.84530543378e-6); and the audit's RAID 1 of
+    /// MTBF 100 d, MTTR 30 d, one spare, at four rebuild times.
     #[test]
     fn raid1_with_a_hot_spare_matches_the_independent_chain() {
         let u = raid_unavailability(2, 1, 1, 5.0 * YEAR, 7.0 * DAY, 2.0 * DAY, None).unwrap();
-        close(u, 1.84530543378e-6, 1e-9);
+        close(u, 1.85446856094319e-6, 1e-9);
+        for (rebuild_days, exact) in [
+            (1.0, 1.11372047643804e-2),
+            (10.0, 2.80913396864158e-2),
+            (30.0, 8.37728228058912e-2),
+            (60.0, 1.75840507165772e-1),
+        ] {
+            let u = raid_unavailability(2, 1, 1, 100.0 * DAY, 30.0 * DAY, rebuild_days * DAY, None).unwrap();
+            close(u, exact, 1e-9);
+        }
     }
 
-    /// Oracle: DERIVATIONS.md case 10 (an independent CTMC and renewal closed form):
-    /// RAID 5 of 3, MTBF 1 y (8760 h), replacement 24 h, rebuild 12 h; rebuild starts
-    /// with both other slots protected, per 8760-h year: 2.96332 without a spare,
-    /// 2.99033 with one.
+    /// Oracle: DERIVATIONS.md case 27 (an independent CTMC in exact rationals; case 10
+    /// gave 2.96332 and 2.99033 without restarts): RAID 5 of 3, MTBF 1 y (8760 h),
+    /// replacement 24 h, rebuild 12 h; rebuild starts (restarts included) with both
+    /// other slots protected, per 8760-h year: 2.96734168957 without a spare,
+    /// 2.99440786784 with one.
     #[test]
     fn exposed_rebuild_starts_match_the_independent_chain() {
         let year = 8760.0 * HOUR;
@@ -367,15 +396,16 @@ mod tests {
                 .exposed_rebuilds(|ok_others| ok_others == 2)
                 * year
         };
-        close(starts(0), 2.96332, 2e-6);
-        close(starts(1), 2.99033, 2e-6);
+        close(starts(0), 2.96734168956719, 1e-9);
+        close(starts(1), 2.99440786784250, 1e-9);
     }
 
-    /// RAID 5 of 4 without spares: 2-of-4 slots down, slots independent.
+    /// RAID 5 of 4 without spares: 2-of-4 slots down, slots independent, each as in
+    /// [`slot_closed_form`].
     #[test]
     fn raid5_without_spare_is_binomial() {
         let u = raid_unavailability(4, 1, 0, 2.0 * YEAR, 3.0 * DAY, 1.0 * DAY, None).unwrap();
-        let q: f64 = 4.0 * DAY / (2.0 * YEAR + 4.0 * DAY);
+        let q: f64 = slot_closed_form(2.0 * YEAR, 3.0 * DAY, DAY);
         let p = 1.0 - q;
         let exact = 6.0 * q * q * p * p + 4.0 * q * q * q * p + q.powi(4);
         close(u, exact, 1e-9);

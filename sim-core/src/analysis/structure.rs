@@ -482,8 +482,9 @@ impl<'m> Builder<'m> {
                 let spares =
                     if *hot_spares == 1 { "1 hot spare".to_string() } else { format!("{hot_spares} hot spares") };
                 self.tree.notes.push(format!(
-                    "{}: the hot-spare chain takes rebuild and replacement times as exponential (memoryless) and idle spares as never failing; with a fixed rebuild time, as the simulator plays it, a failure during a rebuild waits half as long on average, so this figure can be up to 2x pessimistic (RAID 1 with one spare, tests/cases/exact/raid1-hot-spare.jsonc: 1.85e-6 here, about 1.2e-6 simulated); a disk failing while it is rebuilt onto is left out, which errs the other way, by about rebuild / MTBF; `spofsim simulate --ideal` measures it",
-                    group.name
+                    "{}: the hot-spare chain takes rebuild and replacement times as exponential (memoryless) and idle spares as never failing, while the simulator rebuilds in a fixed time. Where rebuilds are short against MTBF a second failure during one then waits half as long on average, so this figure is pessimistic, by up to about 2x as rebuild / MTBF goes to 0 (1.46x on RAID 1 with one spare, tests/cases/exact/raid1-hot-spare.jsonc: 1.85e-6 here, 1.27e-6 simulated); where they are long, a fixed rebuild is more often cut short by the failure of the disk being rebuilt onto, so it is optimistic (12.5% low at rebuild = 0.3 MTBF, 25.6% at 0.6 MTBF, on RAID 1 with one spare: tests/oracles/DERIVATIONS.md case 27). Here rebuild / MTBF = {}; `spofsim simulate --ideal` measures it",
+                    group.name,
+                    significant(rebuild_secs / f.mtbf_secs)
                 ));
                 (
                     joint,

@@ -2,6 +2,7 @@
 //! replacement); beyond tolerance the data is lost and restored from backup.
 
 use crate::simulate::engine::{Event, Sim};
+use crate::simulate::sample;
 
 impl<'c, 'm> Sim<'c, 'm> {
     pub(in crate::simulate) fn react_rebuild(&mut self, j: usize) {
@@ -17,17 +18,35 @@ impl<'c, 'm> Sim<'c, 'm> {
                 st.slot_ok[i] = false;
                 changed = true;
                 if st.spares > 0 {
-                    st.spares -= 1;
-                    st.onto_spare[i] = true;
-                    self.start_rebuild(j, i);
+                    self.spare_into_slot(j, i);
                 }
-            } else if up && st.on_spare[i] {
-                // The replaced disk comes back as the new spare.
+            } else if !up && st.rebuilding[i] && !st.onto_spare[i] {
+                // The replacement being rebuilt onto failed: the slot starts over now,
+                // onto a free spare, else waiting for the disk's next repair.
+                st.rebuilding[i] = false;
+                if st.spares > 0 {
+                    self.spare_into_slot(j, i);
+                }
+            } else if up && (st.on_spare[i] || st.onto_spare[i]) {
+                // The replaced disk comes back as the new spare, free at once: it stands
+                // for the disk in the slot from now on (the same lifetime law; a running
+                // rebuild goes on), and the spare's clock stops.
                 st.on_spare[i] = false;
+                st.onto_spare[i] = false;
                 st.spares += 1;
+                st.spare_clock[i] += 1;
             } else if up && works && !st.slot_ok[i] && !st.rebuilding[i] {
                 // (A rebuild needs the disk powered and its site standing.)
                 self.start_rebuild(j, i);
+            }
+        }
+        // Slots waiting for their disk take the spares that became free (a failed spare
+        // replaced, or a slot's own disk back while a spare held it), after every slot
+        // above gave back what it frees.
+        for (i, &m) in members.iter().enumerate() {
+            let st = &self.groups[j];
+            if st.spares > 0 && !self.up(m.0) && !st.slot_ok[i] && !st.rebuilding[i] && !st.on_spare[i] {
+                self.spare_into_slot(j, i);
             }
         }
         let p = &cx.groups[j];
@@ -61,8 +80,74 @@ impl<'c, 'm> Sim<'c, 'm> {
         st.rebuilding[i] = true;
         st.exposure_decided[i] = false;
         st.rebuild_ends_at[i] = self.now + rebuild_secs;
-        let token = st.token;
-        self.schedule(self.now + rebuild_secs, Event::SlotRebuilt { group: j as u32, member: i as u32, token });
+        st.rebuild_serial[i] += 1;
+        let (token, serial) = (st.token, st.rebuild_serial[i]);
+        self.schedule(
+            self.now + rebuild_secs,
+            Event::SlotRebuilt { group: j as u32, member: i as u32, token, serial },
+        );
+    }
+
+    /// A free hot spare takes slot `i` (its own disk is away) and the rebuild onto it
+    /// starts. The spare is a disk like the slot's own: from now on it fails at the
+    /// slot disk's rate (in random runs), until the slot's disk comes back and takes
+    /// its place as the spare (the two are alike, so which one stands for the slot
+    /// does not matter). Idle spares do not fail (`mechanisms::raid`).
+    fn spare_into_slot(&mut self, j: usize, i: usize) {
+        let st = &mut self.groups[j];
+        st.spares -= 1;
+        st.onto_spare[i] = true;
+        st.spare_clock[i] += 1;
+        let token = st.spare_clock[i];
+        self.start_rebuild(j, i);
+        if !self.cx.options.random_failures {
+            return;
+        }
+        let disk = self.cx.model.groups[j].members[i].0;
+        if let Some(failure) = self.cx.model.elements[disk as usize].failure {
+            let at = self.now + sample::time_to_failure(&mut self.rng, &failure);
+            self.schedule(at, Event::SpareFailed { group: j as u32, member: i as u32, token });
+        }
+    }
+
+    /// The spare holding slot `member` failed: the slot is unprotected again (a rebuild
+    /// onto it ends with it) and takes another free spare, else waits for its own disk
+    /// or a spare to come back; the failed spare is replaced like the slot's disk
+    /// (noticed by the disk's monitors, repaired in its MTTR, queued for a crew) and
+    /// becomes a spare.
+    pub(in crate::simulate) fn on_spare_failed(&mut self, group: u32, member: u32, token: u32) {
+        let (j, i) = (group as usize, member as usize);
+        let st = &mut self.groups[j];
+        if st.spare_clock[i] != token || !(st.onto_spare[i] || st.on_spare[i]) {
+            return;
+        }
+        st.spare_clock[i] += 1;
+        st.slot_ok[i] = false;
+        st.rebuilding[i] = false;
+        st.onto_spare[i] = false;
+        st.on_spare[i] = false;
+        let disk = self.cx.model.groups[j].members[i].0;
+        self.cause(disk);
+        let failure = self.cx.model.elements[disk as usize].failure.expect("only failing disks' spares fail");
+        let detect = self.detection_delay(disk);
+        if self.cx.repair_crews.is_some() {
+            self.schedule(self.now + detect, Event::SpareNoticed { group, member });
+        } else {
+            let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
+            self.schedule(self.now + detect + repair, Event::SpareReplaced { group, member });
+        }
+        self.mark_group(j);
+        self.touch(group);
+    }
+
+    /// A failed spare was replaced: one more free spare, which a waiting slot takes.
+    pub(in crate::simulate) fn on_spare_replaced(&mut self, group: u32, _member: u32) {
+        if self.cx.repair_crews.is_some() {
+            self.crews_busy -= 1;
+            self.start_repairs();
+        }
+        self.groups[group as usize].spares += 1;
+        self.touch(group);
     }
 
     /// Every running rebuild that has no redundancy left, from its start or since a
@@ -95,10 +180,10 @@ impl<'c, 'm> Sim<'c, 'm> {
             if let Some(fraction) = error_at {
                 let st = &mut self.groups[j];
                 st.read_error_epoch[i] = st.losses;
-                let token = st.token;
+                let (token, serial) = (st.token, st.rebuild_serial[i]);
                 self.schedule(
                     self.now + fraction * remaining_secs,
-                    Event::ReadError { group: j as u32, member: i as u32, token },
+                    Event::ReadError { group: j as u32, member: i as u32, token, serial },
                 );
             }
         }
@@ -106,10 +191,15 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     /// A rebuild met an unrecoverable read error: the data is lost and restored from
     /// backup; without one, the array comes back empty when the rebuild time ends.
-    pub(in crate::simulate) fn on_read_error(&mut self, group: u32, member: u32, token: u32) {
+    pub(in crate::simulate) fn on_read_error(&mut self, group: u32, member: u32, token: u32, serial: u32) {
         let (j, i) = (group as usize, member as usize);
         let st = &self.groups[j];
-        if st.token != token || !st.rebuilding[i] || st.data_lost || st.read_error_epoch[i] != st.losses {
+        if st.token != token
+            || st.rebuild_serial[i] != serial
+            || !st.rebuilding[i]
+            || st.data_lost
+            || st.read_error_epoch[i] != st.losses
+        {
             return;
         }
         self.groups[j].data_lost = true;
@@ -124,9 +214,10 @@ impl<'c, 'm> Sim<'c, 'm> {
     }
 
     /// A slot's rebuild finished.
-    pub(in crate::simulate) fn on_slot_rebuilt(&mut self, group: u32, member: u32, token: u32) {
+    pub(in crate::simulate) fn on_slot_rebuilt(&mut self, group: u32, member: u32, token: u32, serial: u32) {
         let (j, i) = (group as usize, member as usize);
-        if self.groups[j].token == token && self.groups[j].rebuilding[i] {
+        let st = &self.groups[j];
+        if st.token == token && st.rebuild_serial[i] == serial && st.rebuilding[i] {
             let disk_back = self.up(self.cx.model.groups[j].members[i].0);
             let st = &mut self.groups[j];
             st.rebuilding[i] = false;
@@ -137,6 +228,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 if disk_back {
                     st.spares += 1;
                     st.on_spare[i] = false;
+                    st.spare_clock[i] += 1;
                 } else {
                     st.on_spare[i] = true;
                 }

@@ -61,6 +61,23 @@ pub(in crate::simulate) enum Event {
         group: u32,
         member: u32,
         token: u32,
+        serial: u32,
+    },
+    /// The hot spare holding RAID slot `member` failed (`behaviours::rebuild`).
+    SpareFailed {
+        group: u32,
+        member: u32,
+        token: u32,
+    },
+    /// A failed hot spare's failure was noticed: its replacement queues for a crew.
+    SpareNoticed {
+        group: u32,
+        member: u32,
+    },
+    /// A failed hot spare was replaced: the group has one more spare.
+    SpareReplaced {
+        group: u32,
+        member: u32,
     },
     /// A standby generator's start time ended.
     GeneratorStarted {
@@ -77,6 +94,7 @@ pub(in crate::simulate) enum Event {
         group: u32,
         member: u32,
         token: u32,
+        serial: u32,
     },
     RestoreDone {
         group: u32,
@@ -101,6 +119,15 @@ pub(in crate::simulate) enum Event {
         set: u32,
         token: u32,
     },
+}
+
+/// A failure waiting for a repair crew: an element, or a RAID group's failed hot spare
+/// (a disk that is no element of the design; it fails and is replaced like the slot's
+/// own disk).
+#[derive(Clone, Copy, Debug)]
+pub(in crate::simulate) enum RepairJob {
+    Element(u32),
+    Spare { group: u32, member: u32 },
 }
 
 pub(in crate::simulate) struct Scheduled {
@@ -167,6 +194,11 @@ pub(in crate::simulate) struct GroupState {
     pub(in crate::simulate) rebuilding: Vec<bool>,
     /// The slot's running rebuild writes onto a hot spare (not the replaced disk).
     pub(in crate::simulate) onto_spare: Vec<bool>,
+    /// Per slot: the failure clock of the hot spare holding it (`SpareFailed` token).
+    pub(in crate::simulate) spare_clock: Vec<u32>,
+    /// Per slot: counts the rebuilds started, so that a rebuild cut short (its spare
+    /// failed) does not end the next one (`SlotRebuilt` and `ReadError` carry it).
+    pub(in crate::simulate) rebuild_serial: Vec<u32>,
     pub(in crate::simulate) spares: u32,
     pub(in crate::simulate) data_lost: bool,
     pub(in crate::simulate) restoring: bool,
@@ -228,6 +260,8 @@ impl GroupState {
             on_spare: vec![false; m],
             rebuilding: vec![false; m],
             onto_spare: vec![false; m],
+            spare_clock: vec![0; m],
+            rebuild_serial: vec![0; m],
             rebuild_ends_at: vec![0.0; m],
             exposure_decided: vec![false; m],
             read_error_epoch: vec![0; m],
@@ -301,7 +335,7 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     /// A cold standby's failure clock, stopped while it waits.
     pub(in crate::simulate) paused: Vec<bool>,
     pub(in crate::simulate) crews_busy: u32,
-    pub(in crate::simulate) repair_queue: std::collections::VecDeque<u32>,
+    pub(in crate::simulate) repair_queue: std::collections::VecDeque<RepairJob>,
     pub(in crate::simulate) drilled: Vec<u32>,
     /// Per element: a drill asked that the next rebuild of this disk meet a read error.
     pub(in crate::simulate) read_error_due: Vec<bool>,
@@ -774,6 +808,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             | Event::OutOfRotation { group, .. }
             | Event::BackInRotation { group, .. }
             | Event::SlotRebuilt { group, .. }
+            | Event::SpareFailed { group, .. }
+            | Event::SpareReplaced { group, .. }
             | Event::ReadError { group, .. }
             | Event::RestoreDone { group, .. }
             | Event::Reconverged { group }
@@ -798,7 +834,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.mark(e);
             }
             Event::Noticed(e) => {
-                self.repair_queue.push_back(e);
+                self.repair_queue.push_back(RepairJob::Element(e));
                 self.start_repairs();
             }
             Event::Repair(e) => {
@@ -844,8 +880,14 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::SwitchDone { group, token } => self.on_switch_done(group, token),
             Event::OutOfRotation { group, member, token } => self.on_out_of_rotation(group, member, token),
             Event::BackInRotation { group, member, token } => self.on_back_in_rotation(group, member, token),
-            Event::SlotRebuilt { group, member, token } => self.on_slot_rebuilt(group, member, token),
-            Event::ReadError { group, member, token } => self.on_read_error(group, member, token),
+            Event::SlotRebuilt { group, member, token, serial } => self.on_slot_rebuilt(group, member, token, serial),
+            Event::ReadError { group, member, token, serial } => self.on_read_error(group, member, token, serial),
+            Event::SpareFailed { group, member, token } => self.on_spare_failed(group, member, token),
+            Event::SpareNoticed { group, member } => {
+                self.repair_queue.push_back(RepairJob::Spare { group, member });
+                self.start_repairs();
+            }
+            Event::SpareReplaced { group, member } => self.on_spare_replaced(group, member),
             Event::GeneratorStarted { generator, token } => self.on_generator_started(generator, token),
             Event::Transferred { element, token } => self.on_transferred(element, token),
             Event::RestoreDone { group, token } => self.on_restore_done(group, token),
@@ -880,8 +922,18 @@ impl<'c, 'm> Sim<'c, 'm> {
     pub(in crate::simulate) fn start_repairs(&mut self) {
         let crews = self.cx.repair_crews.unwrap_or(u32::MAX);
         while self.crews_busy < crews {
-            let Some(e) = self.repair_queue.pop_front() else { break };
+            let Some(job) = self.repair_queue.pop_front() else { break };
             self.crews_busy += 1;
+            let e = match job {
+                RepairJob::Element(e) => e,
+                RepairJob::Spare { group, member } => {
+                    let disk = self.cx.model.groups[group as usize].members[member as usize].0;
+                    let failure = self.cx.model.elements[disk as usize].failure.expect("only failing disks' spares fail");
+                    let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
+                    self.schedule(self.now + repair, Event::SpareReplaced { group, member });
+                    continue;
+                }
+            };
             let failure = self.cx.model.elements[e as usize].failure.expect("only failing elements are repaired");
             let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
             self.schedule(self.now + repair, Event::Repair(e));
