@@ -250,6 +250,16 @@ impl Exact {
                         let index = model.services.iter().position(|s| s.name == name);
                         let mut s = ServiceExact::not_computed(name, why);
                         s.bounds = index.map(|i| all[i].for_true_figure(dynamic, crews));
+                        // Say why they were widened, as the CLI's reports do.
+                        let widened = index.and_then(|i| {
+                            sim_core::analysis::bounds::widening_note(dynamic, crews, all[i].widens_for_restarts())
+                        });
+                        if let (Some(why), Some(i)) = (widened, index) {
+                            let (low, high) = (all[i].lower, all[i].upper);
+                            s.notes.push(format!(
+                                "the certified bounds are widened from the static model's unavailability {low:e} .. {high:e}: {why}; `spofsim simulate` measures the true figure"
+                            ));
+                        }
                         s
                     }
                     Ok((tree, r)) => {
@@ -308,6 +318,23 @@ mod tests {
                 assert!(s.unavailability.is_ok(), "{} {}: {:?}", e.file, s.name, s.unavailability);
             }
         }
+    }
+
+    /// Beyond exact reach (a budget of one BDD node), a design with UPS batteries gets
+    /// certified bounds widened for the true figure, and a note that says why (the
+    /// desktop app and the page showed the widened bounds without a reason).
+    #[test]
+    fn widened_bounds_say_why() {
+        let text = crate::examples::find("power/dual-power-path.jsonc").unwrap().text;
+        let model = sim_core::load(text).model.unwrap();
+        let exact = Exact::with_budget(&model, 1);
+        let s = &exact.services[0];
+        assert!(s.unavailability.is_err() && s.bounds.is_some(), "{:?}", s.unavailability);
+        assert!(
+            s.notes.iter().any(|n| n.contains("certified bounds are widened") && n.contains("UPS batteries")),
+            "{:#?}",
+            s.notes
+        );
     }
 
     #[test]
