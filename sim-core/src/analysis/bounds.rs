@@ -90,9 +90,11 @@ pub fn uncredited(model: &Model, tree: Option<&super::FaultTree>) -> (bool, bool
 /// falling hazard fails early). O(members).
 pub fn cold_lifetimes_not_memoryless(model: &Model, group: &crate::model::Group) -> bool {
     matches!(group.dynamics, Some(crate::model::Dynamics::ColdStandby))
-        && group.members.iter().flat_map(|&m| [m, model.host_node(m)]).any(|e| {
-            model.element(e).failure.is_some_and(|f| !f.memoryless())
-        })
+        && group
+            .members
+            .iter()
+            .flat_map(|&m| [m, model.host_node(m)])
+            .any(|e| model.element(e).failure.is_some_and(|f| !f.memoryless()))
 }
 
 macro_rules! dynamic_text {

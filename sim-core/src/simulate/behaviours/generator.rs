@@ -27,7 +27,10 @@ impl<'c, 'm> Sim<'c, 'm> {
                 // as an outage of no length.
                 self.on_generator_started(backup.generator, token);
             } else {
-                self.schedule(self.now + backup.start_secs, Event::GeneratorStarted { generator: backup.generator, token });
+                self.schedule(
+                    self.now + backup.start_secs,
+                    Event::GeneratorStarted { generator: backup.generator, token },
+                );
             }
         }
     }

@@ -82,10 +82,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         st.rebuild_ends_at[i] = self.now + rebuild_secs;
         st.rebuild_serial[i] += 1;
         let (token, serial) = (st.token, st.rebuild_serial[i]);
-        self.schedule(
-            self.now + rebuild_secs,
-            Event::SlotRebuilt { group: j as u32, member: i as u32, token, serial },
-        );
+        self.schedule(self.now + rebuild_secs, Event::SlotRebuilt { group: j as u32, member: i as u32, token, serial });
     }
 
     /// A free hot spare takes slot `i` (its own disk is away) and the rebuild onto it

@@ -928,7 +928,8 @@ impl<'c, 'm> Sim<'c, 'm> {
                 RepairJob::Element(e) => e,
                 RepairJob::Spare { group, member } => {
                     let disk = self.cx.model.groups[group as usize].members[member as usize].0;
-                    let failure = self.cx.model.elements[disk as usize].failure.expect("only failing disks' spares fail");
+                    let failure =
+                        self.cx.model.elements[disk as usize].failure.expect("only failing disks' spares fail");
                     let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
                     self.schedule(self.now + repair, Event::SpareReplaced { group, member });
                     continue;
