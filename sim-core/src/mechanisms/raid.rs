@@ -278,66 +278,59 @@ mod tests {
         assert!(!raid6.exposed(5, 4) && raid6.exposed(4, 4));
     }
 
-    /// A RAID 1 with a hot spare whose rebuilds take a second: the disks form a pool of
-    /// three (two in slots, one idle spare that does not fail) and the data is lost
-    /// only with all three away. With ρ = MTTR / MTBF the birth-death chain over disks
-    /// away (failure rates 2λ, 2λ, λ; repairs f·μ) gives U = (2/3)ρ³ / (1 + 2ρ + 2ρ² +
-    /// (2/3)ρ³) = 1.00111e-2 at MTBF 100 d, MTTR 30 d. Found by an independent audit:
-    /// the simulator let the spare holding a slot never fail (4.7e-4 simulated, the
-    /// slot's own disk being away), and the chain let a disk being rebuilt onto never
-    /// fail.
-    #[test]
-    fn a_hot_spare_in_a_slot_fails_like_the_disk_it_replaced() {
-        let text = r#"{ "defaults": { "server": { "availability": "100%" }, "nic": { "availability": "100%" },
-              "switch": { "availability": "100%" }, "link": { "availability": "100%" },
-              "process": { "availability": "100%" } },
-            "components": { "internet": { "kind": "entry" }, "sw": { "kind": "switch" },
-              "h": { "kind": "server", "nics": ["sw"], "runs": ["db"] },
-              "d0": { "kind": "disk", "in": "h", "mtbf": "100d", "mttr": "30d" },
-              "d1": { "kind": "disk", "in": "h", "mtbf": "100d", "mttr": "30d" } },
-            "links": [ { "between": ["internet", "sw"] } ],
-            "groups": { "r": { "kind": "raid", "level": 1, "in": "h", "disks": ["d0", "d1"], "rebuild": "1s", "hot_spares": 1 } },
-            "services": { "s": { "from": "internet", "through": ["h/db"] } } }"#;
-        let loaded = crate::load(text);
+    /// RAID 1 of two disks (MTBF 100 d, MTTR 30 d) with one hot spare and `rebuild`,
+    /// everything else perfect, and its `simulate --ideal` availability interval over
+    /// 20,000 years.
+    fn raid1_spare(rebuild: &str) -> (crate::model::Model, [f64; 2]) {
+        let text = format!(
+            r#"{{ "defaults": {{ "server": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }},
+                  "switch": {{ "availability": "100%" }}, "link": {{ "availability": "100%" }},
+                  "process": {{ "availability": "100%" }} }},
+                "components": {{ "internet": {{ "kind": "entry" }}, "sw": {{ "kind": "switch" }},
+                  "h": {{ "kind": "server", "nics": ["sw"], "runs": ["db"] }},
+                  "d0": {{ "kind": "disk", "in": "h", "mtbf": "100d", "mttr": "30d" }},
+                  "d1": {{ "kind": "disk", "in": "h", "mtbf": "100d", "mttr": "30d" }} }},
+                "links": [ {{ "between": ["internet", "sw"] }} ],
+                "groups": {{ "r": {{ "kind": "raid", "level": 1, "in": "h", "disks": ["d0", "d1"], "rebuild": "{rebuild}", "hot_spares": 1 }} }},
+                "services": {{ "s": {{ "from": "internet", "through": ["h/db"] }} }} }}"#
+        );
+        let loaded = crate::load(&text);
         assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
         let m = loaded.model.unwrap();
+        let options =
+            crate::simulate::SimOptions { years: 200, replications: 100, seed: 1, random_failures: true, ideal: true };
+        let ci = crate::simulate::simulate(&m, &options).services[0].availability_ci95;
+        (m, ci)
+    }
+
+    /// With rebuilds of a second the disks form a pool of three (two in slots, one
+    /// idle spare that does not fail) and the data is lost only with all three away.
+    /// With ρ = MTTR / MTBF the birth-death chain over disks away (failure rates 2λ,
+    /// 2λ, λ; repairs f·μ) gives U = (2/3)ρ³ / (1 + 2ρ + 2ρ² + (2/3)ρ³) = 1.00111e-2.
+    /// Found by an independent audit: the simulator let the spare holding a slot never
+    /// fail (4.7e-4 simulated with 1-day rebuilds, the slot's own disk being away), and
+    /// the chain let a disk being rebuilt onto never fail.
+    #[test]
+    fn a_hot_spare_in_a_slot_fails_like_the_disk_it_replaced() {
+        let (m, [lo, hi]) = raid1_spare("1s");
         let rho: f64 = 0.3;
         let closed = (2.0 / 3.0) * rho.powi(3) / (1.0 + 2.0 * rho + 2.0 * rho * rho + (2.0 / 3.0) * rho.powi(3));
         assert!((closed - 1.00111e-2).abs() < 1e-6, "{closed}");
         let tree = crate::analysis::structure::service_trees(&m).remove(0).unwrap();
         let exact = crate::analysis::analyze_tree(&tree, &crate::analysis::Options::default()).unwrap().probability;
         assert!((exact / closed - 1.0).abs() < 1e-4, "exact {exact:e} against {closed:e}");
-        let options =
-            crate::simulate::SimOptions { years: 200, replications: 100, seed: 1, random_failures: true, ideal: true };
-        let s = &crate::simulate::simulate(&m, &options).services[0];
-        let [lo, hi] = s.availability_ci95;
         assert!(lo <= 1.0 - closed && 1.0 - closed <= hi, "{closed:e} outside [{:e}, {:e}]", 1.0 - hi, 1.0 - lo);
     }
 
-    /// The same RAID 1 (MTBF 100 d, MTTR 30 d, one spare) with a fixed rebuild of 60
-    /// days, where rebuilds are often cut short by the failure of the disk being
-    /// rebuilt onto. An independent helper's discrete-event simulation and Erlang-k
-    /// chain (tests/oracles/DERIVATIONS.md case 27) give U = 0.236385; the simulator
-    /// gave 0.2296 with the spare in a slot never failing, and 0.2489 when a
-    /// replacement that failed during its rebuild waited for the rebuild's end and a
-    /// freed spare waited for the next event.
+    /// The same with a fixed rebuild of 60 days, where rebuilds are often cut short by
+    /// the failure of the disk being rebuilt onto. An independent helper's
+    /// discrete-event simulation and Erlang-k chain (tests/oracles/DERIVATIONS.md case
+    /// 27) give U = 0.236385; the simulator gave 0.2296 with the spare in a slot never
+    /// failing, and 0.2489 when a replacement that failed during its rebuild waited for
+    /// the rebuild's end and a freed spare waited for the next event.
     #[test]
     fn a_fixed_rebuild_matches_the_independent_simulation() {
-        let text = r#"{ "defaults": { "server": { "availability": "100%" }, "nic": { "availability": "100%" },
-              "switch": { "availability": "100%" }, "link": { "availability": "100%" },
-              "process": { "availability": "100%" } },
-            "components": { "internet": { "kind": "entry" }, "sw": { "kind": "switch" },
-              "h": { "kind": "server", "nics": ["sw"], "runs": ["db"] },
-              "d0": { "kind": "disk", "in": "h", "mtbf": "100d", "mttr": "30d" },
-              "d1": { "kind": "disk", "in": "h", "mtbf": "100d", "mttr": "30d" } },
-            "links": [ { "between": ["internet", "sw"] } ],
-            "groups": { "r": { "kind": "raid", "level": 1, "in": "h", "disks": ["d0", "d1"], "rebuild": "60d", "hot_spares": 1 } },
-            "services": { "s": { "from": "internet", "through": ["h/db"] } } }"#;
-        let m = crate::load(text).model.unwrap();
-        let options =
-            crate::simulate::SimOptions { years: 200, replications: 100, seed: 1, random_failures: true, ideal: true };
-        let s = &crate::simulate::simulate(&m, &options).services[0];
-        let [lo, hi] = s.availability_ci95;
+        let (_, [lo, hi]) = raid1_spare("60d");
         let oracle = 1.0 - 0.236385;
         assert!(lo <= oracle && oracle <= hi, "0.236385 outside [{:e}, {:e}]", 1.0 - hi, 1.0 - lo);
         assert!(hi - lo < 0.01, "too wide to tell: [{lo}, {hi}]");
