@@ -66,6 +66,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             self.schedule(self.now + restore, Event::RestoreDone { group: j as u32, token });
         }
         self.expose_rebuilds(j);
+        self.idle_spares_changed(j);
         if changed {
             self.mark_group(j);
         }
@@ -89,7 +90,7 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// starts. The spare is a disk like the slot's own: from now on it fails at the
     /// slot disk's rate (in random runs), until the slot's disk comes back and takes
     /// its place as the spare (the two are alike, so which one stands for the slot
-    /// does not matter). Idle spares do not fail (`mechanisms::raid`).
+    /// does not matter).
     fn spare_into_slot(&mut self, j: usize, i: usize) {
         let st = &mut self.groups[j];
         st.spares -= 1;
@@ -134,6 +135,54 @@ impl<'c, 'm> Sim<'c, 'm> {
             self.schedule(self.now + detect + repair, Event::SpareReplaced { group, member });
         }
         self.mark_group(j);
+        self.touch(group);
+    }
+
+    /// The idle spares' failure clock, drawn afresh when their count changed: each fails
+    /// at the slot disks' rate (the first disk's MTBF), as an exponential lifetime, so the
+    /// first of k fails after an exponential time of mean MTBF / k. In random runs only.
+    pub(in crate::simulate) fn idle_spares_changed(&mut self, j: usize) {
+        let st = &mut self.groups[j];
+        if st.idle_clock_spares == Some(st.spares) {
+            return;
+        }
+        st.idle_clock_spares = Some(st.spares);
+        st.idle_spare_clock += 1;
+        let (spares, token) = (st.spares, st.idle_spare_clock);
+        if spares == 0 || !self.cx.options.random_failures {
+            return;
+        }
+        let failure =
+            self.cx.model.groups[j].members.iter().find_map(|&d| self.cx.model.elements[d.0 as usize].failure);
+        if let Some(f) = failure {
+            let at = self.now + sample::exponential(&mut self.rng, f.mtbf_secs / f64::from(spares));
+            self.schedule(at, Event::IdleSpareFailed { group: j as u32, token });
+        }
+    }
+
+    /// An idle spare failed: one spare fewer until it is replaced like a slot's disk
+    /// (noticed by the disks' monitors, repaired in their MTTR, queued for a crew).
+    pub(in crate::simulate) fn on_idle_spare_failed(&mut self, group: u32, token: u32) {
+        let j = group as usize;
+        let st = &mut self.groups[j];
+        if st.idle_spare_clock != token || st.spares == 0 {
+            return;
+        }
+        st.spares -= 1;
+        let members = &self.cx.model.groups[j].members;
+        let Some(member) = members.iter().position(|&d| self.cx.model.elements[d.0 as usize].failure.is_some()) else {
+            return;
+        };
+        let disk = members[member].0;
+        let failure = self.cx.model.elements[disk as usize].failure.expect("found with a failure");
+        let detect = self.detection_delay(disk);
+        let member = member as u32;
+        if self.cx.repair_crews.is_some() {
+            self.schedule(self.now + detect, Event::SpareNoticed { group, member });
+        } else {
+            let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
+            self.schedule(self.now + detect + repair, Event::SpareReplaced { group, member });
+        }
         self.touch(group);
     }
 

@@ -69,6 +69,11 @@ pub(in crate::simulate) enum Event {
         member: u32,
         token: u32,
     },
+    /// One of a RAID group's idle hot spares failed (`behaviours::rebuild`).
+    IdleSpareFailed {
+        group: u32,
+        token: u32,
+    },
     /// A failed hot spare's failure was noticed: its replacement queues for a crew.
     SpareNoticed {
         group: u32,
@@ -196,6 +201,10 @@ pub(in crate::simulate) struct GroupState {
     pub(in crate::simulate) onto_spare: Vec<bool>,
     /// Per slot: the failure clock of the hot spare holding it (`SpareFailed` token).
     pub(in crate::simulate) spare_clock: Vec<u32>,
+    /// The idle spares' failure clock (`IdleSpareFailed` token), and the count of idle
+    /// spares it was drawn for.
+    pub(in crate::simulate) idle_spare_clock: u32,
+    pub(in crate::simulate) idle_clock_spares: Option<u32>,
     /// Per slot: counts the rebuilds started, so that a rebuild cut short (its spare
     /// failed) does not end the next one (`SlotRebuilt` and `ReadError` carry it).
     pub(in crate::simulate) rebuild_serial: Vec<u32>,
@@ -712,6 +721,9 @@ impl<'c, 'm> Sim<'c, 'm> {
             if p.stp.is_some() {
                 self.start_spanning_tree(j);
             }
+            if p.behaviour == Behaviour::Rebuild {
+                self.idle_spares_changed(j);
+            }
             self.mark(self.cx.circuit.group_node(crate::model::GroupId(j as u32)));
             // At time 0 the balancers have been checking for long: a member one cannot
             // reach is out of its rotation already.
@@ -883,6 +895,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::SlotRebuilt { group, member, token, serial } => self.on_slot_rebuilt(group, member, token, serial),
             Event::ReadError { group, member, token, serial } => self.on_read_error(group, member, token, serial),
             Event::SpareFailed { group, member, token } => self.on_spare_failed(group, member, token),
+            Event::IdleSpareFailed { group, token } => self.on_idle_spare_failed(group, token),
             Event::SpareNoticed { group, member } => {
                 self.repair_queue.push_back(RepairJob::Spare { group, member });
                 self.start_repairs();
