@@ -79,7 +79,11 @@ pub fn uncredited(model: &Model, tree: Option<&super::FaultTree>) -> (bool, bool
     };
     let cold_lifetimes = match tree {
         Some(t) => t.uncertified_upper,
-        None => model.groups.iter().any(|g| cold_lifetimes_not_memoryless(model, g)),
+        None => model.groups.iter().any(|g| {
+            cold_lifetimes_not_memoryless(model, g)
+                || (matches!(g.dynamics, Some(crate::model::Dynamics::Rebuild { hot_spares, .. }) if hot_spares > 0)
+                    && g.members.iter().any(|&m| model.element(m).failure.is_some_and(|f| !f.memoryless())))
+        }),
     };
     (dynamic, model.repair_crews.is_some() || cold_lifetimes)
 }
@@ -112,10 +116,10 @@ macro_rules! restarts_text {
 /// every renderer; `None` when it did not. `restarts`: the bounds' upper end allows for
 /// RAID rebuilds that start over (`upper_with_restarts > upper`).
 pub fn widening_note(dynamic: bool, repair_crews: bool, restarts: bool) -> Option<&'static str> {
-    const CREWS: &str = "with repair_crews a failure may wait for a crew, and a cold standby whose members or their hosts have lifetimes that are not exponential may fail early after a takeover; where either is present, the bounds do not charge it and it can take the true unavailability above the static model's upper bound, so the certified upper bound is 1";
+    const CREWS: &str = "with repair_crews a failure may wait for a crew, and a cold standby or RAID hot spares whose lifetimes (members, their hosts, disks) are not exponential may fail early after a takeover; where either is present, the bounds do not charge it and it can take the true unavailability above the static model's upper bound, so the certified upper bound is 1";
     const BOTH: &str = concat!(
         dynamic_text!(),
-        "; and with repair_crews a failure may wait for a crew, and a cold standby whose members or their hosts have lifetimes that are not exponential may fail early after a takeover: where either is present it can take the true unavailability above the upper bound, so the certified upper bound is 1"
+        "; and with repair_crews a failure may wait for a crew, and a cold standby or RAID hot spares whose lifetimes (members, their hosts, disks) are not exponential may fail early after a takeover: where either is present it can take the true unavailability above the upper bound, so the certified upper bound is 1"
     );
     match (dynamic, repair_crews, restarts) {
         (false, false, false) => None,

@@ -348,8 +348,10 @@ pub struct Switchover {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dynamics {
     /// RAID: a slot stays unprotected until its rebuild ends, onto a hot spare at once
-    /// or onto the replacement disk after the repair.
-    Rebuild { rebuild_secs: f64, hot_spares: u32, read_errors: Option<ReadErrorRisk> },
+    /// or onto the replacement disk after the repair. `mirror_pairs` (RAID 10): members
+    /// (0, 1), (2, 3), … mirror each other, and the data is lost when both slots of one
+    /// pair are unprotected (the group's needs say so on the members).
+    Rebuild { rebuild_secs: f64, hot_spares: u32, read_errors: Option<ReadErrorRisk>, mirror_pairs: bool },
     /// An active-standby group whose standbys are off (do not fail) while they wait.
     ColdStandby,
 }

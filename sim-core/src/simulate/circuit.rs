@@ -166,7 +166,17 @@ impl Circuit {
         // Paths get node numbers after groups; collect them first, number them later.
         let mut compile_req = |req: &Req| compile(req, n, &mut path_index);
         let element_needs: Vec<Expr> = model.elements.iter().map(|e| compile_req(&e.needs)).collect();
-        let group_needs: Vec<Expr> = model.groups.iter().map(|grp| compile_req(&grp.needs)).collect();
+        // A RAID group's needs on its own disks (RAID 10's mirror pairs) are the slots'
+        // business (`behaviours::rebuild`): a slot on a spare holds data while its disk
+        // is away, and a rebuilt one does not until the rebuild ends.
+        let group_needs: Vec<Expr> = model
+            .groups
+            .iter()
+            .map(|grp| match grp.dynamics {
+                Some(crate::model::Dynamics::Rebuild { .. }) => compile_req(&without_members(&grp.needs, &grp.members)),
+                _ => compile_req(&grp.needs),
+            })
+            .collect();
         let p = paths.len() as u32;
         let path_base = n + g;
         let service_base = path_base + p;
@@ -496,5 +506,15 @@ fn refs(e: &Expr, out: &mut Vec<u32>) {
         Expr::True => {}
         Expr::Node(x) => out.push(*x),
         Expr::All(of) | Expr::AtLeast(_, of) => of.iter().for_each(|x| refs(x, out)),
+    }
+}
+
+/// `req` with every requirement on one of `members` taken as met.
+fn without_members(req: &Req, members: &[crate::model::ElementId]) -> Req {
+    match req {
+        Req::Element(e) if members.contains(e) => Req::Always,
+        Req::All(of) => Req::All(of.iter().map(|r| without_members(r, members)).collect()),
+        Req::AtLeast { k, of } => Req::AtLeast { k: *k, of: of.iter().map(|r| without_members(r, members)).collect() },
+        other => other.clone(),
     }
 }

@@ -47,6 +47,9 @@ pub struct GroupParams {
     pub hot_spares: u32,
     /// Rebuilds with no redundancy left can fail on a read error (`mechanisms::raid`).
     pub read_errors: Option<crate::model::ReadErrorRisk>,
+    /// RAID 10: slots (0, 1), (2, 3), … mirror each other; the slot logic decides
+    /// (`behaviours::rebuild`), not the members' own states.
+    pub mirror_pairs: bool,
     /// A healthy member re-enters the rotation after this long (zero in `ideal` mode).
     pub readmit_secs: f64,
     /// Seconds between the members' health checks; 0 without a check (or in `ideal`
@@ -384,6 +387,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         rebuild_secs: 0.0,
         hot_spares: 0,
         read_errors: None,
+        mirror_pairs: false,
     });
     GroupParams {
         behaviour,
@@ -400,6 +404,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         rebuild_secs: rebuild.rebuild_secs,
         hot_spares: rebuild.hot_spares,
         read_errors: rebuild.read_errors,
+        mirror_pairs: rebuild.mirror_pairs,
         readmit_secs: if ideal { 0.0 } else { profile.readmit_secs },
         check_interval_secs: if ideal { 0.0 } else { profile.check_interval_secs },
         blocks_transit: profile.standby_blocks_transit,

@@ -34,6 +34,8 @@ pub struct RebuildTiming {
     pub hot_spares: u32,
     /// Rebuilds with no redundancy left can fail on an unrecoverable read error.
     pub read_errors: Option<crate::model::ReadErrorRisk>,
+    /// RAID 10: slots (0, 1), (2, 3), … mirror each other.
+    pub mirror_pairs: bool,
 }
 
 /// The typed simulator parameters of one group.

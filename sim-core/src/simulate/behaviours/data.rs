@@ -650,8 +650,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             if hit {
                 st.spares = 0;
                 st.token += 1;
-                let need = cx.groups[j].need;
-                if st.slot_ok.iter().filter(|x| **x).count() < need && !st.data_lost {
+                if !crate::simulate::behaviours::rebuild::holds_data(&cx.groups[j], &st.slot_ok) && !st.data_lost {
                     st.data_lost = true;
                     // A database at the site records the loss through its data set.
                     let counted = cx.data_sets.iter().any(|set| set.sites.contains(&Some(site_id)));

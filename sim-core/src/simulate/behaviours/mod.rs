@@ -5,7 +5,7 @@
 pub mod data;
 mod generator;
 mod probes;
-mod rebuild;
+pub(in crate::simulate) mod rebuild;
 pub(in crate::simulate) mod reconverge;
 mod restart;
 pub(in crate::simulate) mod share;

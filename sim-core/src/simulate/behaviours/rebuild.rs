@@ -49,16 +49,15 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.spare_into_slot(j, i);
             }
         }
-        let p = &cx.groups[j];
         let st = &mut self.groups[j];
-        let ok_slots = st.slot_ok.iter().filter(|x| **x).count();
-        if ok_slots < p.need && !st.data_lost {
+        let enough = holds_data(&cx.groups[j], &st.slot_ok);
+        if !enough && !st.data_lost {
             st.data_lost = true;
             changed = true;
             self.restore_from_backup(j, None);
         }
         let st = &mut self.groups[j];
-        if st.data_lost && !st.restoring && ok_slots >= p.need {
+        if st.data_lost && !st.restoring && enough {
             // The shared token stays: bumping it would orphan rebuilds still running.
             st.restoring = true;
             let token = st.token;
@@ -295,4 +294,10 @@ impl<'c, 'm> Sim<'c, 'm> {
             self.mark_group(j);
         }
     }
+}
+
+/// Whether the slots that `ok` marks hold the group's data: at least `need` of them, and
+/// for RAID 10 (`mirror_pairs`) one of each mirror pair (0, 1), (2, 3), …. O(slots).
+pub(in crate::simulate) fn holds_data(p: &crate::simulate::params::GroupParams, ok: &[bool]) -> bool {
+    ok.iter().filter(|x| **x).count() >= p.need && (!p.mirror_pairs || ok.chunks(2).all(|pair| pair.contains(&true)))
 }

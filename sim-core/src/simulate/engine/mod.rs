@@ -1246,14 +1246,13 @@ impl<'c, 'm> Sim<'c, 'm> {
             Behaviour::Share => working >= 1,
             Behaviour::Absorb | Behaviour::Reconverge => working >= p.need,
             Behaviour::Rebuild => {
-                !st.data_lost
-                    && group
-                        .members
-                        .iter()
-                        .enumerate()
-                        .filter(|&(i, &m)| st.slot_ok[i] && (st.on_spare[i] || self.works(m)))
-                        .count()
-                        >= p.need
+                let holding: Vec<bool> = group
+                    .members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &m)| st.slot_ok[i] && (st.on_spare[i] || self.works(m)))
+                    .collect();
+                !st.data_lost && crate::simulate::behaviours::rebuild::holds_data(p, &holding)
             }
         }
     }
