@@ -123,16 +123,8 @@ impl<'c, 'm> Sim<'c, 'm> {
         st.rebuilding[i] = false;
         st.onto_spare[i] = false;
         st.on_spare[i] = false;
-        let disk = self.cx.model.groups[j].members[i].0;
-        self.cause(disk);
-        let failure = self.cx.model.elements[disk as usize].failure.expect("only failing disks' spares fail");
-        let detect = self.detection_delay(disk);
-        if self.cx.repair_crews.is_some() {
-            self.schedule(self.now + detect, Event::SpareNoticed { group, member });
-        } else {
-            let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
-            self.schedule(self.now + detect + repair, Event::SpareReplaced { group, member });
-        }
+        self.cause(self.cx.model.groups[j].members[i].0);
+        self.replace_spare(group, member);
         self.mark_group(j);
         self.touch(group);
     }
@@ -172,17 +164,22 @@ impl<'c, 'm> Sim<'c, 'm> {
         let Some(member) = members.iter().position(|&d| self.cx.model.elements[d.0 as usize].failure.is_some()) else {
             return;
         };
-        let disk = members[member].0;
-        let failure = self.cx.model.elements[disk as usize].failure.expect("found with a failure");
+        self.replace_spare(group, member as u32);
+        self.touch(group);
+    }
+
+    /// A failed spare goes for replacement like slot `member`'s disk: noticed by its
+    /// monitors, then repaired in its MTTR, through a crew when crews are limited.
+    fn replace_spare(&mut self, group: u32, member: u32) {
+        let disk = self.cx.model.groups[group as usize].members[member as usize].0;
+        let failure = self.cx.model.elements[disk as usize].failure.expect("only failing disks' spares fail");
         let detect = self.detection_delay(disk);
-        let member = member as u32;
         if self.cx.repair_crews.is_some() {
             self.schedule(self.now + detect, Event::SpareNoticed { group, member });
         } else {
             let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
             self.schedule(self.now + detect + repair, Event::SpareReplaced { group, member });
         }
-        self.touch(group);
     }
 
     /// A failed spare was replaced: one more free spare, which a waiting slot takes.
