@@ -1,5 +1,9 @@
 //! Rebuild: RAID slots come back only after a rebuild (onto a hot spare or the
-//! replacement); beyond tolerance the data is lost and restored from backup.
+//! replacement); beyond tolerance (for RAID 10, both slots of a mirror pair) the data
+//! is lost and restored from backup. Every disk fails: a slot's own, a spare holding a
+//! slot (its own clock, `SpareFailed`), one being rebuilt onto (the slot starts over)
+//! and idle spares (one clock over them, `IdleSpareFailed`); failed spares are replaced
+//! like the slots' disks, and a freed spare goes to a waiting slot at once.
 
 use crate::simulate::engine::{Event, Sim};
 use crate::simulate::sample;
