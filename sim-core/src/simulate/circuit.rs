@@ -28,6 +28,25 @@ pub enum Expr {
     AtLeast(u32, Vec<Expr>),
 }
 
+/// The conjuncts of UPS `ups`'s needs that are not its power inputs (the targets of
+/// its power edges, a generator included): its site.
+fn battery_own_needs(model: &Model, ups: &crate::model::Element) -> Req {
+    let inputs = crate::model::edge_targets(model, NodeRef::Element(ups.id), crate::model::EdgeKind::Power);
+    let conjuncts = match &ups.needs {
+        Req::All(of) => of.clone(),
+        other => vec![other.clone()],
+    };
+    let own: Vec<Req> = conjuncts
+        .into_iter()
+        .filter(|r| matches!(r, Req::Element(x) if !inputs.contains(&NodeRef::Element(*x))))
+        .collect();
+    if own.is_empty() {
+        Req::Always
+    } else {
+        Req::All(own)
+    }
+}
+
 /// "Some carrying source reaches some carrying target."
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathQuery {
@@ -60,6 +79,10 @@ pub struct ServiceNodes {
 pub struct Circuit {
     pub kinds: Vec<NodeKind>,
     pub element_needs: Vec<Expr>,
+    /// Per element: what a UPS needs besides its power inputs (its site). Its battery
+    /// bridges the loss of an input only; without these it is down at once, as the
+    /// exact analysis takes it (`analysis::structure`, `needs_down_on_battery`).
+    pub battery_own_needs: Vec<Expr>,
     pub group_needs: Vec<Expr>,
     pub behaviours: Vec<Behaviour>,
     pub paths: Vec<PathQuery>,
@@ -166,6 +189,14 @@ impl Circuit {
         // Paths get node numbers after groups; collect them first, number them later.
         let mut compile_req = |req: &Req| compile(req, n, &mut path_index);
         let element_needs: Vec<Expr> = model.elements.iter().map(|e| compile_req(&e.needs)).collect();
+        let battery_own_needs: Vec<Expr> = model
+            .elements
+            .iter()
+            .map(|e| match e.battery_runtime_secs {
+                Some(secs) if secs > 0.0 => compile_req(&battery_own_needs(model, e)),
+                _ => Expr::True,
+            })
+            .collect();
         // A RAID group's needs on its own disks (RAID 10's mirror pairs) are the slots'
         // business (`behaviours::rebuild`): a slot on a spare holds data while its disk
         // is away, and a rebuilt one does not until the rebuild ends.
@@ -182,6 +213,7 @@ impl Circuit {
         let service_base = path_base + p;
         let net_node = service_base + model.services.len() as u32;
         let element_needs = element_needs.into_iter().map(|e| renumber_paths(e, path_base)).collect::<Vec<_>>();
+        let battery_own_needs = battery_own_needs.into_iter().map(|e| renumber_paths(e, path_base)).collect::<Vec<_>>();
         let group_needs = group_needs.into_iter().map(|e| renumber_paths(e, path_base)).collect::<Vec<_>>();
         let tier_node = |t: NodeRef| match t {
             NodeRef::Element(e) => e.0,
@@ -452,6 +484,7 @@ impl Circuit {
             tier_services,
             kinds,
             element_needs,
+            battery_own_needs,
             group_needs,
             behaviours,
             paths,

@@ -1209,9 +1209,16 @@ impl<'c, 'm> Sim<'c, 'm> {
             return self.restart_done(i);
         }
         self.restart_lost(i, self.unpowered(i));
-        // A UPS rides through a lost input on its battery.
+        // A UPS rides through a lost input on its battery, not through the loss of its
+        // own site: that destroys the battery with it.
         let runtime = self.cx.battery_secs[i];
         if runtime <= 0.0 {
+            return false;
+        }
+        if !self.holds(&self.cx.circuit.battery_own_needs[i]) {
+            if self.battery_since[i].take().is_some() {
+                self.battery_token[i] += 1;
+            }
             return false;
         }
         match self.battery_since[i] {
