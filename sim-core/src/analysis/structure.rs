@@ -206,6 +206,17 @@ impl<'m> Builder<'m> {
         });
         let ev = self.tree.events.len() as u32 - 1;
         self.event_of.insert(e, ev);
+        if let Some(g) = el.generator {
+            let switched = self.model.elements.iter().any(|x| x.transfer_switch.is_some_and(|t| t.alternate == e));
+            if !switched {
+                self.tree.notes.push(format!(
+                    "{}: its transfer switch is implicit and never fails: optimistic, by up to that switch's unavailability (2.28e-5 at an `ats`'s default MTBF 20y and MTTR 4h) where the load has no other power; name it as an `ats` with \"from\": [\"{}\", \"{}\"] to count it",
+                    el.name,
+                    self.model.element(g.feed).name,
+                    el.name
+                ));
+            }
+        }
         Ref::Event(ev)
     }
 
@@ -428,7 +439,11 @@ impl<'m> Builder<'m> {
         }
         let crews = self.model.repair_crews;
         let n = group.members.len();
-        if !(2..=6).contains(&n) {
+        // A RAID chain lumps identical slots by count (a few hundred states), so only
+        // its joint distribution over the slots (2^n) bounds it; the standby and crew
+        // chains follow each member (up to n! orderings of the repair queue).
+        let most = if matches!(group.dynamics, Some(Dynamics::Rebuild { .. })) { MAX_RAID_SLOTS } else { 6 };
+        if !(2..=most).contains(&n) {
             self.note_unsolved_dynamics(&group);
             return;
         }
@@ -492,7 +507,7 @@ impl<'m> Builder<'m> {
                 let spares =
                     if *hot_spares == 1 { "1 hot spare".to_string() } else { format!("{hot_spares} hot spares") };
                 self.tree.notes.push(format!(
-                    "{}: the hot-spare chain takes rebuild and replacement times as exponential (memoryless), while the simulator rebuilds in a fixed time. Where rebuilds are short against MTBF a second failure during one then waits half as long on average, so this figure is pessimistic, by up to about 2x as rebuild / MTBF goes to 0 (1.52x on RAID 1 with one spare, tests/cases/exact/raid1-hot-spare.jsonc: 1.89e-6 here, 1.24e-6 simulated); where they are long, a fixed rebuild is more often cut short by the failure of the disk being rebuilt onto, so it is optimistic (12.9% low at rebuild = 0.3 MTBF, 25.2% at 0.6 MTBF, on RAID 1 with one spare: tests/oracles/DERIVATIONS.md case 27). Here rebuild / MTBF = {}; `spofsim simulate --ideal` measures it",
+                    "{}: the hot-spare chain takes rebuild and replacement times as exponential (memoryless), while the simulator rebuilds in a fixed time. Where rebuilds are short against MTBF a second failure during one then waits half as long on average, so this figure is pessimistic, by up to about 2x as rebuild / MTBF goes to 0 (1.52x on RAID 1 with one spare: tests/cases/exact/raid1-hot-spare.jsonc gives 1.89e-6 exact against 1.24e-6 simulated); where they are long, a fixed rebuild is more often cut short by the failure of the disk being rebuilt onto, so it is optimistic (12.9% low at rebuild = 0.3 MTBF, 25.2% at 0.6 MTBF, on RAID 1 with one spare: tests/oracles/DERIVATIONS.md case 27). Here rebuild / MTBF = {}; `spofsim simulate --ideal` measures it",
                     group.name,
                     significant(rebuild_secs / f.mtbf_secs)
                 ));
@@ -1262,11 +1277,36 @@ impl<'m> Builder<'m> {
                     significant(estimate * 100.0)
                 )
             }
-            Some(Dynamics::Rebuild { hot_spares, .. }) if *hot_spares > 0 => {
+            Some(Dynamics::Rebuild { hot_spares, rebuild_secs, .. }) if *hot_spares > 0 => {
                 self.tree.unsolved_dynamics = true;
+                let why = if group.members.len() > MAX_RAID_SLOTS {
+                    format!(
+                        "it has {} slots, past the {MAX_RAID_SLOTS} whose joint distribution the exact analysis holds",
+                        group.members.len()
+                    )
+                } else if group
+                    .members
+                    .windows(2)
+                    .any(|w| self.model.element(w[0]).failure != self.model.element(w[1]).failure)
+                {
+                    "its disks differ in lifetime or repair, and the chain lumps identical slots".to_string()
+                } else {
+                    format!("{hot_spares} hot spares make its chain too large")
+                };
+                // With a spare free a slot is unprotected for the rebuild alone, without
+                // one for the repair too: per slot (MTTR + rebuild) / rebuild, to the
+                // power of the failures that lose the data.
+                let ratio = group
+                    .members
+                    .iter()
+                    .filter_map(|&m| self.model.element(m).failure)
+                    .map(|f| (f.mttr_secs + rebuild_secs) / rebuild_secs.max(1e-9))
+                    .fold(1.0, f64::max);
+                let beyond = crate::mechanisms::raid::smallest_loss(group).unwrap_or(1);
                 format!(
-                "{}: its hot spares are not credited (disks differ in timing, or more than 6): each slot is counted unprotected for repair + rebuild, which is pessimistic; `spofsim simulate` plays the spares out",
-                group.name
+                    "{}: its hot spares are not credited ({why}): each slot is counted unprotected for repair + rebuild, which is pessimistic, by up to about {}x this part's unavailability at first order (((MTTR + rebuild) / rebuild)^{beyond}, where spares never run out); `spofsim simulate` plays the spares out",
+                    group.name,
+                    significant(ratio.powi(beyond as i32))
                 )
             }
             Some(Dynamics::ColdStandby) => {
@@ -1706,6 +1746,12 @@ impl Builder<'_> {
         ))
     }
 }
+
+/// Most slots of a RAID group whose hot spares the exact analysis solves: the slots'
+/// joint distribution has 2^n entries, and each BDD node testing a slot sums over them
+/// (`Bdd::probability_with_blocks`): 4,096 at 12. Common arrays (RAID 6 of 8 to 12 disks,
+/// RAID 10 of 8 or 12) fit.
+const MAX_RAID_SLOTS: usize = 12;
 
 /// Most members in all that one shared-crew chain solves (Σ n!/(n−k)! ordered queues: 326
 /// states at 5, 1,957 at 6, each solved densely in O(states³) once per service).

@@ -26,7 +26,18 @@ fn check(model: &Model) -> Vec<Hit> {
         if backup.start_secs <= 0.0 {
             continue;
         }
-        for x in model.elements.iter().filter(|x| x.id != g.id && req_elements(&x.needs).contains(&backup.feed)) {
+        // What hangs on the feed, or on a transfer switch that takes the generator.
+        let switches: Vec<_> = model
+            .elements
+            .iter()
+            .filter(|e| e.transfer_switch.is_some_and(|t| t.alternate == g.id))
+            .map(|e| e.id)
+            .collect();
+        let on_backed_power = |x: &crate::model::Element| {
+            let needs = req_elements(&x.needs);
+            needs.contains(&backup.feed) || switches.iter().any(|s| needs.contains(s))
+        };
+        for x in model.elements.iter().filter(|x| x.id != g.id && !switches.contains(&x.id) && on_backed_power(x)) {
             let message = match x.battery_runtime_secs {
                 Some(battery) if battery >= backup.start_secs => continue,
                 Some(battery) => format!(
@@ -59,6 +70,22 @@ mod tests {
             "flywheel": { "kind": "ups", "feed": "utility", "battery_runtime": "15s" },
             "pdu-a": { "kind": "pdu", "from": "flywheel" },
             "pdu-b": { "kind": "pdu", "from": "utility" } } }"#;
+        assert_eq!(only("SPOF-L026", bad), ["SPOF-L026 flywheel", "SPOF-L026 pdu-b"]);
+    }
+
+    /// Behind an explicit utility/generator transfer switch the loads hang on the
+    /// switch: the same rule, the switch itself no load.
+    #[test]
+    fn fires_behind_an_explicit_transfer_switch() {
+        let bad = r#"{ "components": {
+            "utility": { "kind": "power-feed" },
+            "gen": { "kind": "generator", "backs": "utility", "start": "30s" },
+            "main-ats": { "kind": "ats", "from": ["utility", "gen"] },
+            "flywheel": { "kind": "ups", "feed": "main-ats", "battery_runtime": "15s" },
+            "ups": { "kind": "ups", "feed": "main-ats", "battery_runtime": "10m" },
+            "pdu-a": { "kind": "pdu", "from": "flywheel" },
+            "pdu-b": { "kind": "pdu", "from": "main-ats" },
+            "pdu-c": { "kind": "pdu", "from": "ups" } } }"#;
         assert_eq!(only("SPOF-L026", bad), ["SPOF-L026 flywheel", "SPOF-L026 pdu-b"]);
     }
 

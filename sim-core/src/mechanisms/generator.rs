@@ -91,7 +91,9 @@ pub fn backing(model: &crate::model::Model, feed: ElementId) -> Option<ElementId
 }
 
 /// After all kinds lowered: whatever needs a backed feed needs the feed or its
-/// generator. One generator per feed.
+/// generator (an implicit transfer switch that never fails), unless an `ats` takes the
+/// generator as its alternate input: that switch is then the only way to its power.
+/// One generator per feed.
 pub fn finish(b: &mut ModelBuilder) {
     let backed: Vec<(ElementId, ElementId)> =
         b.model.elements.iter().filter_map(|e| e.generator.map(|g| (g.feed, e.id))).collect();
@@ -109,6 +111,33 @@ pub fn finish(b: &mut ModelBuilder) {
             continue;
         }
         seen.push(feed);
+        // A generator named as an ATS's alternate input reaches its loads through that
+        // switch only: no implicit one.
+        let switches: Vec<ElementId> = b
+            .model
+            .elements
+            .iter()
+            .filter(|e| e.transfer_switch.is_some_and(|t| t.alternate == generator))
+            .map(|e| e.id)
+            .collect();
+        if !switches.is_empty() {
+            for ats in switches {
+                let t = b.model.elements[ats.0 as usize].transfer_switch.expect("filtered on it");
+                if t.preferred != feed {
+                    let name = |e: ElementId| b.model.elements[e.0 as usize].name.clone();
+                    let (ats_name, gen_name, feed_name, preferred_name) =
+                        (name(ats), name(generator), name(feed), name(t.preferred));
+                    let span = b.model.elements[ats.0 as usize].span;
+                    b.error(
+                        Code::ImpossibleValue,
+                        span,
+                        format!("{ats_name} takes {gen_name} as its alternate input, so its preferred input must be the feed {gen_name} backs, {feed_name}, not {preferred_name}"),
+                        format!("a generator starts when its feed loses power: write \"from\": [\"{feed_name}\", \"{gen_name}\"]"),
+                    );
+                }
+            }
+            continue;
+        }
         let either = Req::AtLeast { k: 1, of: vec![Req::Element(feed), Req::Element(generator)] };
         for i in 0..b.model.elements.len() {
             if i == generator.0 as usize || !mentions(&b.model.elements[i].needs, feed) {
@@ -218,5 +247,62 @@ mod tests {
             let s = &simulate(&m, &options).services[0];
             assert_eq!((s.outages, s.max_outage_secs), (outages, longest), "ideal: {ideal}");
         }
+    }
+
+    /// Found by a new-user trial: the transfer switch between the utility and the
+    /// generator was implicit and never failed. Named as an `ats` with the generator as
+    /// its alternate input, it is the one way to the generator's power and fails like
+    /// any box: a SPOF of the UPS behind it. Closed form (independent parts): the UPS's
+    /// input is lost beyond its battery when the switch fails past the battery, a =
+    /// q_ats · e^(−5 min / 6 h), or when the utility and the generator are both out, b =
+    /// q_utility · (1 − (1 − q_gen)(1 − 0.05)), counted whole (the note says so): U = a +
+    /// b − ab. Drills: the switch's hour costs 55 min beyond the 5 min battery and the
+    /// server's 10 min boot; the utility's hour nothing (the 10 s start is bridged).
+    #[test]
+    fn an_explicit_transfer_switch_takes_the_generator_and_can_fail() {
+        let text = r#"{ "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" },
+              "psu": { "availability": "100%" }, "process": { "availability": "100%" } },
+          "components": { "internet": { "kind": "entry" },
+            "utility": { "kind": "power-feed", "mtbf": "1y", "mttr": "3h" },
+            "gen": { "kind": "generator", "backs": "utility", "start": "10s", "fail_to_start": 0.05, "mtbf": "2y", "mttr": "8h" },
+            "main-ats": { "kind": "ats", "from": ["utility", "gen"], "mtbf": "5y", "mttr": "6h" },
+            "ups": { "kind": "ups", "feed": "main-ats", "battery_runtime": "5m", "availability": "100%" },
+            "pdu": { "kind": "pdu", "from": "ups", "availability": "100%" },
+            "sw": { "kind": "switch", "availability": "100%" },
+            "app": { "kind": "server", "nics": ["sw"], "runs": ["web"], "availability": "100%", "power": { "from": ["pdu"] } } },
+          "links": [{ "between": ["internet", "sw"] }],
+          "services": { "s": { "from": "internet", "through": ["app/web"] } },
+          "drills": [ { "fail": "main-ats", "at": "1h", "for": "1h" }, { "fail": "utility", "at": "5h", "for": "1h" } ] }"#;
+        let loaded = crate::load(text);
+        assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+        let m = loaded.model.unwrap();
+        // Only the switch takes the generator: no implicit one beside it.
+        let gen = m.elements.iter().find(|e| e.name == "gen").unwrap().id;
+        let takers: Vec<&str> =
+            m.elements.iter().filter(|e| super::mentions(&e.needs, gen)).map(|e| e.name.as_str()).collect();
+        assert_eq!(takers, ["main-ats"]);
+        let hours = |y: f64| y * 8760.0;
+        let q = |mtbf_h: f64, mttr_h: f64| mttr_h / (mtbf_h + mttr_h);
+        let a = q(hours(5.0), 6.0) * (-5.0f64 / 360.0).exp();
+        let b = q(hours(1.0), 3.0) * (1.0 - (1.0 - q(hours(2.0), 8.0)) * 0.95);
+        let expected = a + b - a * b;
+        let tree = structure::service_trees(&m).remove(0).unwrap();
+        let u = analyze_tree(&tree, &Options::default()).unwrap().probability;
+        assert!((u - expected).abs() < 1e-9 * expected, "{u:e} against {expected:e}");
+        let singles = crate::analysis::single_failures::single_failures(&m);
+        let names: Vec<&str> =
+            singles[0].as_deref().unwrap().iter().map(|e| m.elements[e.0 as usize].name.as_str()).collect();
+        assert_eq!(names, ["main-ats"]);
+        let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal: false };
+        let s = &simulate(&m, &options).services[0];
+        assert_eq!((s.outages, s.max_outage_secs), (1, 65.0 * 60.0));
+        // The preferred input must be the feed the generator backs.
+        let wrong = crate::load(&text.replace(r#""from": ["utility", "gen"]"#, r#""from": ["pdu", "gen"]"#));
+        assert!(
+            wrong.diagnostics.iter().any(|d| d.is_error()
+                && d.message.contains("its preferred input must be the feed gen backs, utility, not pdu")),
+            "{:#?}",
+            wrong.diagnostics
+        );
     }
 }

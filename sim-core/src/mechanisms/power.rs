@@ -48,7 +48,8 @@ impl Spec for FeedSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpsSpec {
-    /// The feed that charges the UPS.
+    /// The feed that charges the UPS: a `power-feed`, or an `ats` (such as the
+    /// utility/generator transfer switch in front of it).
     pub feed: Ref,
     /// How long the battery carries the load when the feed fails, e.g. "15m".
     pub battery_runtime: Duration,
@@ -73,7 +74,7 @@ impl Spec for UpsSpec {
         if let Some(w) = positive_watts(cx, self.capacity_watts, "capacity_watts") {
             cx.attr("capacity_watts", Attr::Watts(w));
         }
-        if let Some(feed) = cx.resolve_element(&self.feed, &["power-feed"], "a UPS's feed") {
+        if let Some(feed) = cx.resolve_element(&self.feed, &["power-feed", "ats"], "a UPS's feed") {
             cx.need(me, Req::Element(feed), EdgeKind::Power);
         }
     }

@@ -392,4 +392,42 @@ mod tests {
             assert_eq!((s.outages, s.max_outage_secs), (1, outage), "{spares} spare(s), {drills}");
         }
     }
+
+    /// Arrays of 8 and 12 disks with hot spares, solved by the exact analysis as a
+    /// chain lumped by counts, against an independent chain built slot by slot
+    /// (tests/oracles/DERIVATIONS.md case 28: MTBF 200 d, MTTR 5 d, rebuild 1 d). A new
+    /// user found arrays past 6 disks got no credit for their spares (RAID 10 of 8 gave
+    /// the same figure with and without one).
+    #[test]
+    fn arrays_of_8_and_12_disks_credit_their_spares() {
+        for (level, disks, spares, crews, exact) in [
+            (10, 8, 1, None, 4.1064041169973944e-4),
+            (6, 8, 2, None, 1.5125351081393847e-5),
+            (5, 12, 1, None, 7.4461041307796261e-3),
+            (6, 8, 2, Some(1), 3.1566436183044631e-4),
+            (10, 12, 1, None, 7.7073232093618962e-4),
+        ] {
+            let crews = crews.map_or(String::new(), |c| format!(r#""repair_crews": {c},"#));
+            let text = format!(
+                r#"{{ {crews} "defaults": {{ "server": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }},
+                      "switch": {{ "availability": "100%" }}, "link": {{ "availability": "100%" }},
+                      "process": {{ "availability": "100%" }}, "disk": {{ "mtbf": "200d", "mttr": "5d" }} }},
+                    "components": {{ "internet": {{ "kind": "entry" }}, "sw": {{ "kind": "switch" }},
+                      "h": {{ "kind": "server", "nics": ["sw"], "runs": ["db"] }} }},
+                    "links": [ {{ "between": ["internet", "sw"] }} ],
+                    "groups": {{ "r": {{ "kind": "raid", "level": {level}, "in": "h", "disk_count": {disks}, "rebuild": "1d", "hot_spares": {spares} }} }},
+                    "services": {{ "s": {{ "from": "internet", "through": ["h/db"] }} }} }}"#
+            );
+            let loaded = crate::load(&text);
+            assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+            let m = loaded.model.unwrap();
+            let tree = crate::analysis::structure::service_trees(&m).remove(0).unwrap();
+            assert!(!tree.unsolved_dynamics, "RAID {level} of {disks}: {:?}", tree.notes);
+            let u = crate::analysis::analyze_tree(&tree, &crate::analysis::Options::default()).unwrap().probability;
+            assert!(
+                (u - exact).abs() < 1e-9 * exact,
+                "RAID {level} of {disks}, {spares} spares: {u:e} against {exact:e}"
+            );
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! Automatic transfer switches (ATS): one output from two power inputs, for
 //! single-corded equipment (a rack ATS) or a whole distribution board.
 //!
-//! - **Vocabulary:** `ats` with `from: [preferred, alternate]` (two power sources),
+//! - **Vocabulary:** `ats` with `from: [preferred, alternate]` (two power sources; the
+//!   alternate may be the generator backing the preferred feed: a utility/generator
+//!   transfer switch, which can fail like any other),
 //!   `transfer` (the break in the output while it moves the load), `ride_through` (how
 //!   long the loads it feeds bridge a total loss of voltage) and `capacity_watts`.
 //! - **Lowering:** the ATS needs its preferred or its alternate input; whatever is
@@ -43,13 +45,19 @@ pub const DEFAULT_RIDE_THROUGH_SECS: f64 = 0.020;
 /// spofsim default (no external source): a transfer within the ITI curve's tolerance.
 pub const DEFAULT_TRANSFER_SECS: f64 = 0.010;
 
+/// What an ATS's alternate (second) input may be: any power source, or a standby
+/// generator backing its preferred input.
+const ALTERNATE_SOURCES: &[&str] = &["pdu", "ups", "power-feed", "ats", "generator"];
+
 /// An automatic transfer switch: one output, fed from its preferred input or, when that
 /// input is lost, from its alternate.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AtsSpec {
-    /// Its two inputs, preferred first: PDUs, UPSes or feeds, e.g.
-    /// `"from": ["pdu-a", "pdu-b"]`.
+    /// Its two inputs, preferred first: PDUs, UPSes, feeds or other transfer switches,
+    /// e.g. `"from": ["pdu-a", "pdu-b"]`; the alternate may be the standby generator
+    /// that backs the preferred feed (`"from": ["utility", "genset"]`), and this ATS is
+    /// then that generator's transfer switch.
     pub from: Vec<Ref>,
     /// How long the output is off while the load moves from one input to the other
     /// (default 10ms; spofsim default, take the unit's datasheet figure).
@@ -98,9 +106,14 @@ impl Spec for AtsSpec {
         if let Some(w) = super::power::positive_watts(cx, self.capacity_watts, "capacity_watts") {
             cx.attr("capacity_watts", Attr::Watts(w));
         }
-        let inputs: Vec<_> =
-            self.from.iter().filter_map(|r| cx.resolve_element(r, POWER_SOURCES, "an ats's input")).collect();
-        let [preferred, alternate] = inputs[..] else { return };
+        // The alternate may be a standby generator: this ATS is then its transfer switch
+        // (`mechanisms::generator::finish` checks that the preferred is its feed).
+        let me_name = cx.me_name();
+        let listed: Vec<&str> = self.from.iter().map(|r| r.value.as_str()).chain([me_name.as_str()]).collect();
+        let preferred = cx.resolve_listed_element(&self.from[0], POWER_SOURCES, "an ats's preferred input", &listed);
+        let alternate =
+            cx.resolve_listed_element(&self.from[1], ALTERNATE_SOURCES, "an ats's alternate input", &listed);
+        let (Some(preferred), Some(alternate)) = (preferred, alternate) else { return };
         if preferred == alternate {
             return;
         }
@@ -253,7 +266,8 @@ mod tests {
         for (from, message) in [
             (r#"["pdu-a"]"#, "an ats has two inputs, preferred first; this one lists 1"),
             (r#"["pdu-a", "pdu-a"]"#, "\"pdu-a\" is listed twice in an ats's inputs"),
-            (r#"["pdu-a", "sw"]"#, "an ats's input must be"),
+            (r#"["pdu-a", "sw"]"#, "an ats's alternate input must be a pdu, ups, power-feed, ats or generator"),
+            (r#"["sw", "pdu-a"]"#, "an ats's preferred input must be a pdu, ups, power-feed or ats"),
             (r#"["pdu-a", "pdu-b"], "transfer": "10m""#, "a transfer of 10m is no transfer switch's break"),
         ] {
             let text = DESIGN.replace(r#""from": ["pdu-a", "pdu-b"]"#, &format!(r#""from": {from}"#));
