@@ -505,7 +505,11 @@ mod budget_tests {
 
     #[test]
     fn a_small_budget_stops_cleanly_and_importance_falls_back_near_it() {
-        let tree = full_site_tree();
+        // The independent view, whose two importance passes are compared here: the
+        // site's RAID 6 of 10 with spares is a solved module, whose exact importance
+        // falls back to this view near the budget (with a note) and so would differ.
+        let mut tree = full_site_tree();
+        tree.modules.clear();
         let full = analyze_tree(&tree, &Options::default()).unwrap();
         // Too small to build the BDD at all: an error, not a wrong answer.
         let tiny = Options { max_bdd_nodes: 100, ..Options::default() };
