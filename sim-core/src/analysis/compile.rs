@@ -260,6 +260,24 @@ pub(super) fn levels<'a>(
     order
 }
 
+/// `Some(by_count)` when `joint` (over k variables, 2^k entries) gives every
+/// combination with the same number of true variables the same probability, to 1e-12
+/// relative (sums taken in different orders): the probability of one combination with
+/// c true, index c. O(2^k).
+fn exchangeable(joint: &[f64]) -> Option<Vec<f64>> {
+    let k = joint.len().trailing_zeros() as usize;
+    let mut by_count: Vec<Option<f64>> = vec![None; k + 1];
+    for (mask, &pr) in joint.iter().enumerate() {
+        let c = mask.count_ones() as usize;
+        match by_count[c] {
+            None => by_count[c] = Some(pr),
+            Some(first) if (pr - first).abs() <= 1e-12 * first.abs().max(pr.abs()) => {}
+            Some(_) => return None,
+        }
+    }
+    by_count.into_iter().collect()
+}
+
 /// The joint distributions of the tree's solved dynamic modules, on the levels of
 /// `order` (events of a module outside the tree summed out).
 pub(super) fn module_blocks(tree: &FaultTree, order: &[u32]) -> Vec<super::bdd::Block> {
@@ -277,7 +295,9 @@ pub(super) fn module_blocks(tree: &FaultTree, order: &[u32]) -> Vec<super::bdd::
                 let sub = present.iter().enumerate().fold(0, |acc, (k, &(i, _))| acc | ((mask >> i) & 1) << k);
                 joint[sub] += pr;
             }
-            Some(super::bdd::Block { levels: present.iter().map(|x| x.1).collect(), joint })
+            let levels: Vec<u32> = present.iter().map(|x| x.1).collect();
+            let by_count = levels.windows(2).all(|w| w[0] < w[1]).then(|| exchangeable(&joint)).flatten();
+            Some(super::bdd::Block { levels, joint, by_count })
         })
         .collect()
 }
