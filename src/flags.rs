@@ -457,12 +457,14 @@ pub struct CheckArgs {
 /// defaults are [`sim_core::check::CHECK_SIMULATION`]'s, so the three agree.
 #[derive(Debug, Args)]
 pub struct RunSize {
-    /// Simulated years per replication.
-    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_YEARS, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-    pub years: u32,
-    /// Independent replications (each its own random stream).
-    #[arg(long, default_value_t = sim_core::simulate::DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
-    pub replications: u64,
+    /// Simulated years per replication [default: 100; with `simulate --drills-only`,
+    /// the years the drills span, at least 1].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub years: Option<u32>,
+    /// Independent replications, each its own random stream [default: 100; with
+    /// `simulate --drills-only`, 1: every replay of the drills is the same].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub replications: Option<u64>,
     /// Random seed; printed in every report and with every simulated verdict.
     #[arg(long, default_value_t = sim_core::simulate::DEFAULT_SEED)]
     pub seed: u64,
@@ -472,10 +474,24 @@ impl RunSize {
     /// The crude simulation these flags ask for, with random failures and timings on.
     pub fn options(&self) -> sim_core::simulate::SimOptions {
         sim_core::simulate::SimOptions {
-            years: self.years,
-            replications: self.replications,
+            years: self.years.unwrap_or(sim_core::simulate::DEFAULT_YEARS),
+            replications: self.replications.unwrap_or(sim_core::simulate::DEFAULT_REPLICATIONS),
             seed: self.seed,
             ..sim_core::check::CHECK_SIMULATION
+        }
+    }
+
+    /// The replay of `model`'s drills alone: one replication unless asked for more
+    /// (each replays the same drills), over the years the drills span (at least 1)
+    /// unless `--years` is given.
+    pub fn drills_options(&self, model: &sim_core::model::Model) -> sim_core::simulate::SimOptions {
+        let last_end_secs = model.drills.iter().map(|d| d.at_secs + d.for_secs).fold(0.0, f64::max);
+        let spanned = (last_end_secs / sim_core::units::SECS_PER_YEAR).ceil().max(1.0);
+        sim_core::simulate::SimOptions {
+            years: self.years.unwrap_or(spanned.min(1_000_000.0) as u32),
+            replications: self.replications.unwrap_or(1),
+            random_failures: false,
+            ..self.options()
         }
     }
 }

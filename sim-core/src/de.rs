@@ -198,7 +198,7 @@ fn plain_words(expected: &str) -> (String, Option<String>) {
     match expected {
         "f64" | "f32" => ("a number".into(), number_help),
         "u8" | "u16" | "u32" | "u64" | "usize" => {
-            ("a whole number".into(), Some("write a whole number without quotes, e.g. 3".into()))
+            ("a whole number, 0 or more".into(), Some("write a whole number without quotes, e.g. 3".into()))
         }
         "i8" | "i16" | "i32" | "i64" => ("a whole number".into(), number_help),
         "a sequence" => ("a list".into(), Some("write a list: [\"a\", \"b\"]".into())),
@@ -482,7 +482,7 @@ mod tests {
         let e = run(r#"{"name": 3}"#).unwrap_err();
         assert_eq!((e.message.as_str(), e.span), ("expected a string, found integer `3`", Some(Span::new(9, 10))));
         let e = run(r#"{"name": "x", "count": -1}"#).unwrap_err();
-        assert_eq!(e.message, "invalid value integer `-1`: expected a whole number");
+        assert_eq!(e.message, "invalid value integer `-1`: expected a whole number, 0 or more");
         assert_eq!(e.help.as_deref(), Some("use a value of 0 or more"));
         let e = run("{}").unwrap_err();
         assert_eq!((e.message.as_str(), e.span), ("missing field \"name\"", Some(Span::new(0, 1))));

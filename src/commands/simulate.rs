@@ -26,14 +26,15 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
         );
         return Status::Invalid;
     }
-    let horizon_secs = f64::from(args.run.years) * sim_core::units::SECS_PER_YEAR;
+    let run = if args.drills_only { args.run.drills_options(&model) } else { args.run.options() };
+    let horizon_secs = f64::from(run.years) * sim_core::units::SECS_PER_YEAR;
     for d in model.drills.iter().filter(|d| d.at_secs >= horizon_secs) {
         let name = d.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
         eprintln!(
             "warning: drill{name} on {} starts at {}, after the {}-year run ends: it never happens\n  help: run with --years {}",
             model.element(d.element).name,
             sim_core::units::Duration::from_secs(d.at_secs).human(),
-            args.run.years,
+            run.years,
             (d.at_secs / sim_core::units::SECS_PER_YEAR).floor() as u64 + 1
         );
     }
@@ -43,11 +44,11 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
     if args.rare_event {
         return run_rare(args, &text, &model);
     }
-    let options = SimOptions { random_failures: !args.drills_only, ideal: args.ideal, ..args.run.options() };
+    let options = SimOptions { ideal: args.ideal, ..run };
     let compiled = Compiled::new(&model, options.clone());
     let range = match args.shard {
-        Some(s) => shard::shard_range(s.index, s.count, args.run.replications),
-        None => 0..args.run.replications,
+        Some(s) => shard::shard_range(s.index, s.count, options.replications),
+        None => 0..options.replications,
     };
     let pool = match inputs::thread_pool(args.threads) {
         Ok(p) => p,

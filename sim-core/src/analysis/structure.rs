@@ -206,6 +206,26 @@ impl<'m> Builder<'m> {
         });
         let ev = self.tree.events.len() as u32 - 1;
         self.event_of.insert(e, ev);
+        if let Some(g) = el.generator.filter(|g| g.fail_to_start > 0.0) {
+            // The feed without power: its own failure or what it needs (its site).
+            let feed = self.model.element(g.feed);
+            let up = feed
+                .needs
+                .strictly_required()
+                .iter()
+                .map(|&d| 1.0 - self.model.element(d).unavailability(0.0))
+                .product::<f64>()
+                * (1.0 - feed.unavailability(0.0));
+            self.tree.notes.push(format!(
+                "{}: a failed start (probability {} per start) is not retried: the load waits for {}'s power to return, so this figure is pessimistic, by up to {} of unavailability ({} × P({} without power)) where a retry would succeed at once; `spofsim simulate` plays the same rule",
+                el.name,
+                significant(g.fail_to_start),
+                feed.name,
+                significant(g.fail_to_start * (1.0 - up)),
+                significant(g.fail_to_start),
+                feed.name
+            ));
+        }
         if let Some(g) = el.generator {
             let switched = self.model.elements.iter().any(|x| x.transfer_switch.is_some_and(|t| t.alternate == e));
             if !switched {
@@ -357,8 +377,29 @@ impl<'m> Builder<'m> {
         } else {
             format!("nothing: {input_name} does not fail itself, and outages of {what}")
         };
+        // The battery would bridge, of each such outage (exponential repair), the
+        // share that ends within it: q · (1 − e^(−T/MTTR)).
+        let battery_secs = self.model.element(ups).battery_runtime_secs.unwrap_or(0.0);
+        let bridged: f64 = input_needs
+            .strictly_required()
+            .into_iter()
+            .filter(|d| !own.contains(d))
+            .filter_map(|d| {
+                let f = self.model.element(d).failure?;
+                let q = self.model.element(d).unavailability(0.0);
+                Some(q * (1.0 - (-battery_secs / f.mttr_secs.max(1e-9)).exp()))
+            })
+            .sum();
+        let size = if bridged > 0.0 {
+            format!(
+                ", by up to about {} of unavailability (Σ q · (1 − e^(−battery / MTTR)) over them)",
+                significant(bridged)
+            )
+        } else {
+            String::new()
+        };
         self.tree.notes.push(format!(
-            "{name}: its battery is credited for {own_outages}, which are counted whole: pessimistic where such an outage is shorter than the battery; `spofsim simulate` bridges them too"
+            "{name}: its battery is credited for {own_outages}, which are counted whole: pessimistic where such an outage is shorter than the battery{size}; `spofsim simulate` bridges them too"
         ));
     }
 

@@ -11,7 +11,7 @@ pub static LINT: Lint = Lint {
     severity: Severity::Warning,
     summary: "A PDU, UPS or feed states a capacity, but devices it powers state no draw: the overload check cannot judge it.",
     rationale: "NIST SP 800-34 Rev. 1 §5.1.3: with dual power supplies the second side carries the whole load when the first fails, so a side is only redundant if its capacity covers the summed draw. spofsim checks that sum (SPOF-L001), but only over the devices whose `draw_watts` is known; a device without one counts as drawing nothing, and a capacity with no known draws below it checks nothing at all.",
-    fix: "Give every device the PDU powers its `draw_watts` (the nameplate or measured peak), or drop the capacity if it is not meant to be checked.",
+    fix: "Give every device the PDU, UPS or feed powers its `draw_watts` (the nameplate or measured peak), or drop the capacity if it is not meant to be checked.",
     example: r#""web-1": { "kind": "server", "draw_watts": 450, "power": ["pdu-a", "pdu-b"] }"#,
     check,
 };

@@ -155,11 +155,16 @@ impl Spec for RaidSpec {
         let n = disks.len();
         if n < min || (even && n % 2 == 1) {
             let parity = if even { " (an even number)" } else { "" };
+            let help = if even && n % 2 == 1 && n >= min {
+                format!("RAID{} mirrors disks in pairs: {n} is odd, use {} or {} disks", self.level, n - 1, n + 1)
+            } else {
+                format!("add disks, or choose a level that fits {n} disks")
+            };
             cx.error(
                 Code::ImpossibleValue,
                 cx.span,
                 format!("RAID{} needs at least {min} disks{parity}, found {n}", self.level),
-                format!("add disks, or choose a level that fits {n} disks"),
+                help,
             );
             return;
         }

@@ -151,6 +151,11 @@ impl<'c, 'm> Sim<'c, 'm> {
                         "restore from backup".into()
                     };
                 }
+                // The data is lost and the restore waits for enough slots: rebuilds
+                // onto spares or replacements, not a repair.
+                Behaviour::Rebuild if st.data_lost && st.rebuilding.iter().any(|&r| r) => {
+                    return format!("{kind} rebuild before restore");
+                }
                 _ => {}
             }
         }
