@@ -128,7 +128,7 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
             "<tr><td>{}</td><td>{:.5}% ({})</td><td>{} · {} · {}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&s.name),
             s.availability * 100.0,
-            super::ci95_text(s.availability_ci95, sim.simulated_years, " – "),
+            super::ci95_text(s.availability_ci95, sim.simulated_years, sim.random_failures, " – "),
             human(d.mean),
             human(d.p95),
             human(d.p99),

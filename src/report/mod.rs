@@ -231,7 +231,12 @@ pub const ASSUMPTIONS: &[&str] = &[
 /// The 95% interval "lo .. hi" (percent, five decimals, joined by `sep`), or "n/a,
 /// 1 simulated year" when the run has fewer than two simulated years: batch means
 /// over a single year give no interval at all, not a zero-width one.
-pub fn ci95_text(ci: [f64; 2], simulated_years: f64, sep: &str) -> String {
+/// A replay of the drills alone (`random_failures` off) has nothing random to bound:
+/// "n/a, drills only".
+pub fn ci95_text(ci: [f64; 2], simulated_years: f64, random_failures: bool, sep: &str) -> String {
+    if !random_failures {
+        return "n/a, drills only".to_string();
+    }
     if simulated_years < 2.0 {
         return format!("n/a, {simulated_years} simulated year");
     }

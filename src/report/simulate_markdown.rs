@@ -48,7 +48,7 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
             "| {} | {:.5}% ({}) | {} | {} | {} | {:.3} | {} | {} |",
             cell(&s.name),
             s.availability * 100.0,
-            super::ci95_text(s.availability_ci95, report.simulated_years, " .. "),
+            super::ci95_text(s.availability_ci95, report.simulated_years, report.random_failures, " .. "),
             human(d.mean),
             human(d.p99),
             human(d.max),

@@ -46,7 +46,11 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
     for s in &report.services {
         let _ = writeln!(out, "\nservice {}", s.name);
         let with_ci = |x: f64, ci: [f64; 2]| {
-            format!("{} (95% CI {})", pct(x), super::ci95_text(ci, report.simulated_years, " .. "))
+            format!(
+                "{} (95% CI {})",
+                pct(x),
+                super::ci95_text(ci, report.simulated_years, report.random_failures, " .. ")
+            )
         };
         let nines = super::nines(1.0 - s.availability);
         let nines = if nines.is_finite() { format!("{nines:.2} nines") } else { "no downtime".into() };

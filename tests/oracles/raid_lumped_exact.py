@@ -67,7 +67,8 @@ def results(raid, n, h, c=None):
 
 if __name__ == '__main__':
     cases = {'a': (10, 8, 1, None), 'b': (6, 8, 2, None), 'c': (5, 12, 1, None),
-             'd': (6, 8, 2, 1), 'e': (10, 8, 0, None), 'f': (10, 12, 1, None)}
+             'd': (6, 8, 2, 1), 'e': (10, 8, 0, None), 'f': (10, 12, 1, None),
+             'g': (6, 16, 2, None), 'h': (10, 16, 1, None)}
     for w in sys.argv[1:] or list(cases):
         N, down, kd = results(*cases[w])
         print(w, 'lumped states', N, 'Pdown =', f'{float(down):.16e}', ' exact =', down if len(str(down)) < 400 else '(long rational)')

@@ -258,6 +258,22 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
                 (false, true) => format!(", now and when {preferred} returns"),
                 (false, false) => format!("; {} again when {preferred} returns", names(&always).join(", ")),
             };
+            // Onto a standby generator: nothing to move to until it has started.
+            if let Some(start_secs) = model.element(ts.alternate).generator.map(|g| g.start_secs) {
+                let start = crate::units::Duration::from_secs(start_secs);
+                let cost = if start_secs <= ts.ride_through_secs {
+                    format!("{start} without power while it starts, which its loads ride through ({ride})")
+                } else {
+                    format!(
+                        "{start} without power while it starts, longer than the {ride} its loads ride through: a UPS battery behind the switch bridges it, and a load without one loses power and boots again (SPOF-L026 names them)"
+                    )
+                };
+                return Some(format!(
+                    "{} moves its load to {} once it has started: {cost}",
+                    ats.name,
+                    model.element(ts.alternate).name
+                ));
+            }
             let cost = if dropped.is_empty() {
                 format!("a {transfer} break, which its loads ride through ({ride})")
             } else {

@@ -304,5 +304,14 @@ mod tests {
             "{:#?}",
             wrong.diagnostics
         );
+        // A generator listed first: the fix is to swap them.
+        let swapped = crate::load(&text.replace(r#""from": ["utility", "gen"]"#, r#""from": ["gen", "utility"]"#));
+        assert!(
+            swapped.diagnostics.iter().any(|d| d.is_error()
+                && d.message.starts_with("gen is a generator, which can only be an ats's alternate (second) input")
+                && d.help.as_deref() == Some(r#"list the feed first: "from": ["utility", "gen"]"#)),
+            "{:#?}",
+            swapped.diagnostics
+        );
     }
 }

@@ -398,19 +398,21 @@ mod tests {
         }
     }
 
-    /// Arrays of 8 and 12 disks with hot spares, solved by the exact analysis as a
+    /// Arrays of 8, 12 and 16 slots with hot spares, solved by the exact analysis as a
     /// chain lumped by counts, against an independent chain built slot by slot
     /// (tests/oracles/DERIVATIONS.md case 28: MTBF 200 d, MTTR 5 d, rebuild 1 d). A new
     /// user found arrays past 6 disks got no credit for their spares (RAID 10 of 8 gave
     /// the same figure with and without one).
     #[test]
-    fn arrays_of_8_and_12_disks_credit_their_spares() {
+    fn arrays_of_8_to_16_slots_credit_their_spares() {
         for (level, disks, spares, crews, exact) in [
             (10, 8, 1, None, 4.1064041169973944e-4),
             (6, 8, 2, None, 1.5125351081393847e-5),
             (5, 12, 1, None, 7.4461041307796261e-3),
             (6, 8, 2, Some(1), 3.1566436183044631e-4),
             (10, 12, 1, None, 7.7073232093618962e-4),
+            (6, 16, 2, None, 2.3630248384973778e-4),
+            (10, 16, 1, None, 1.2234140237349918e-3),
         ] {
             let crews = crews.map_or(String::new(), |c| format!(r#""repair_crews": {c},"#));
             let text = format!(

@@ -109,6 +109,16 @@ impl Spec for AtsSpec {
         // The alternate may be a standby generator: this ATS is then its transfer switch
         // (`mechanisms::generator::finish` checks that the preferred is its feed).
         let me_name = cx.me_name();
+        if cx.declared_kind(&self.from[0].value) == Some("generator") {
+            let (generator, other) = (&self.from[0].value, &self.from[1].value);
+            cx.error(
+                Code::ImpossibleValue,
+                self.from[0].span,
+                format!("{generator} is a generator, which can only be an ats's alternate (second) input: the ats runs on the feed it backs and moves to the generator once the feed is lost and it has started"),
+                format!("list the feed first: \"from\": [\"{other}\", \"{generator}\"]"),
+            );
+            return;
+        }
         let listed: Vec<&str> = self.from.iter().map(|r| r.value.as_str()).chain([me_name.as_str()]).collect();
         let preferred = cx.resolve_listed_element(&self.from[0], POWER_SOURCES, "an ats's preferred input", &listed);
         let alternate =
@@ -122,7 +132,7 @@ impl Spec for AtsSpec {
                 Code::ImpossibleValue,
                 cx.span,
                 format!("{} is fed from itself", cx.me_name()),
-                "name the two sources it takes its load from, e.g. \"from\": [\"pdu-a\", \"pdu-b\"]",
+                "name the two sources upstream of it that it takes its load from: feeds, UPSes or PDUs (a generator second, after the feed it backs)",
             );
             return;
         }
@@ -268,6 +278,7 @@ mod tests {
             (r#"["pdu-a", "pdu-a"]"#, "\"pdu-a\" is listed twice in an ats's inputs"),
             (r#"["pdu-a", "sw"]"#, "an ats's alternate input must be a pdu, ups, power-feed, ats or generator"),
             (r#"["sw", "pdu-a"]"#, "an ats's preferred input must be a pdu, ups, power-feed or ats"),
+            (r#"["pdu-a", "ats"]"#, "ats is fed from itself"),
             (r#"["pdu-a", "pdu-b"], "transfer": "10m""#, "a transfer of 10m is no transfer switch's break"),
         ] {
             let text = DESIGN.replace(r#""from": ["pdu-a", "pdu-b"]"#, &format!(r#""from": {from}"#));

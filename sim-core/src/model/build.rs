@@ -661,6 +661,11 @@ impl LowerCx<'_> {
         self.builder.model.elements[e.0 as usize].name.clone()
     }
 
+    /// The kind declared under `name` (a component, part or group), if any.
+    pub fn declared_kind(&self, name: &str) -> Option<&'static str> {
+        self.builder.names.get(name).map(|n| n.kind)
+    }
+
     pub fn me_name(&self) -> String {
         match self.me {
             Target::Element(e) => self.builder.model.elements[e.0 as usize].name.clone(),

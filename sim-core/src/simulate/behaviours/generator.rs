@@ -15,6 +15,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let Some(backup) = self.cx.generators[feed as usize] else { return };
         let g = backup.generator as usize;
         self.generator_token[g] += 1;
+        self.generator_starting[g] = false;
         if self.value[feed as usize] {
             if !self.generator_idle[g] {
                 self.generator_idle[g] = true;
@@ -27,6 +28,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 // as an outage of no length.
                 self.on_generator_started(backup.generator, token);
             } else {
+                self.generator_starting[g] = true;
                 self.schedule(
                     self.now + backup.start_secs,
                     Event::GeneratorStarted { generator: backup.generator, token },
@@ -42,6 +44,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         if self.generator_token[g] != token {
             return;
         }
+        self.generator_starting[g] = false;
         let Some(p) = self.cx.model.elements[g].generator else { return };
         if self.cx.options.random_failures && sample::chance(&mut self.rng, p.fail_to_start) {
             return;

@@ -154,7 +154,11 @@ impl<'c, 'm> Sim<'c, 'm> {
                 // The data is lost and the restore waits for enough slots: rebuilds
                 // onto spares or replacements, not a repair.
                 Behaviour::Rebuild if st.data_lost && st.rebuilding.iter().any(|&r| r) => {
-                    return format!("{kind} rebuild before restore");
+                    return if cx.groups[j].backups.0.is_empty() {
+                        format!("{kind} rebuild (data lost, no backup)")
+                    } else {
+                        format!("{kind} rebuild before restore")
+                    };
                 }
                 _ => {}
             }
@@ -196,6 +200,17 @@ impl<'c, 'm> Sim<'c, 'm> {
         {
             return format!("{} transfer", cx.model.elements[e].name);
         }
+        // A standby generator in the service's cone still starting: the outage waits
+        // for it (a UPS battery shorter than the start ran out before it).
+        let starting = |e: usize| {
+            self.generator_starting[e]
+                && !self.failed[e]
+                && self.drilled[e] == 0
+                && self.holds(&cx.circuit.element_needs[e])
+        };
+        if let Some(e) = (0..cx.model.elements.len()).find(|&e| cone[e] && starting(e)) {
+            return format!("{} start", cx.model.elements[e].name);
+        }
         // A UPS in the service's cone ran out of battery: the outage is its input's,
         // beyond what the battery bridges. With several drained (both feeds lost), the
         // one that ran out last is the one that stopped the service.
@@ -219,6 +234,12 @@ impl<'c, 'm> Sim<'c, 'm> {
             {
                 return format!("{} rise checks", cx.model.groups[g.0 as usize].kind);
             }
+        }
+        // A site disaster in the service's cone: everything there waits for the site.
+        if let Some(e) = (0..cx.model.elements.len())
+            .find(|&e| cone[e] && !self.up(e as u32) && cx.model.elements[e].layer == crate::model::Layer::Site)
+        {
+            return format!("{} disaster", cx.model.elements[e].name);
         }
         "repair".into()
     }

@@ -352,6 +352,9 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     /// it is starting, or its start failed). Idle counts as down.
     pub(in crate::simulate) generator_idle: Vec<bool>,
     pub(in crate::simulate) generator_token: Vec<u32>,
+    /// Per element: a standby generator starting (its feed lost, the start not over):
+    /// the outage's label while it lasts.
+    pub(in crate::simulate) generator_starting: Vec<bool>,
     /// Per element: a transfer switch fed from its alternate input.
     pub(in crate::simulate) on_alternate: Vec<bool>,
     /// Per element: the end of a transfer switch's break (its output off meanwhile).
@@ -552,6 +555,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             read_error_due: vec![false; n],
             generator_idle: cx.model.elements.iter().map(|e| e.generator.is_some()).collect(),
             generator_token: vec![0; n],
+            generator_starting: vec![false; n],
             on_alternate: vec![false; n],
             transfer_until: vec![None; n],
             transfer_token: vec![0; n],
