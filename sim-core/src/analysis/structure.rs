@@ -456,8 +456,46 @@ impl<'m> Builder<'m> {
         };
         let input_needs = self.model.element(input).needs.clone();
         let input_name = self.model.element(input).name.clone();
+        if let Some(needs_down) = self.switch_needs_down_on_battery(ups, input, battery_secs) {
+            return Some((y, needs_down));
+        }
         self.note_unbridged(ups, input);
         Some((y, self.req_down(&input_needs, &input_name)))
+    }
+
+    /// What a UPS's input `ats` needs, when it is a utility/generator transfer switch
+    /// (`mechanisms::generator`) and needs nothing the UPS does not besides its two
+    /// inputs: the battery bridges the utility's own outages as if the UPS were on the
+    /// feed, and the generator stands in for the rest, so "down" is (the utility beyond
+    /// the battery, or what it needs) and the generator down. `None` otherwise.
+    fn switch_needs_down_on_battery(&mut self, ups: ElementId, ats: ElementId, battery_secs: f64) -> Option<Ref> {
+        let t = self.model.element(ats).transfer_switch?;
+        self.model.element(t.alternate).generator.filter(|g| g.feed == t.preferred)?;
+        let either = Req::AtLeast { k: 1, of: vec![Req::Element(t.preferred), Req::Element(t.alternate)] };
+        let own = self.model.element(ups).needs.strictly_required();
+        let conjuncts = match &self.model.element(ats).needs {
+            Req::All(of) => of.clone(),
+            other => vec![other.clone()],
+        };
+        let rest_own = conjuncts.iter().all(|r| *r == either || matches!(r, Req::Element(d) if own.contains(d)));
+        if !rest_own || !conjuncts.contains(&either) {
+            return None;
+        }
+        let name = self.model.element(ups).name.clone();
+        let preferred_down = match self.bridged_input_down(ups, &[t.preferred], t.preferred, battery_secs) {
+            Some((beyond, needs_down)) => self.or(format!("bridged:{name}"), vec![beyond, needs_down]),
+            None => {
+                self.note_unbridged(ups, t.preferred);
+                self.down(t.preferred)
+            }
+        };
+        let generator_down = self.down(t.alternate);
+        let mut parts = vec![self.and(format!("needs-either:{name}"), vec![preferred_down, generator_down])];
+        // The switch's own site, which the UPS shares: down with it, battery or not.
+        for r in conjuncts.iter().filter(|r| **r != either) {
+            parts.push(self.req_down(r, &name));
+        }
+        Some(self.or(format!("switch-needs:{name}"), parts))
     }
 
     /// Registers the joint distribution of a dynamic group's members' own failures

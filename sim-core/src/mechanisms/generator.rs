@@ -252,11 +252,11 @@ mod tests {
     /// Found by a new-user trial: the transfer switch between the utility and the
     /// generator was implicit and never failed. Named as an `ats` with the generator as
     /// its alternate input, it is the one way to the generator's power and fails like
-    /// any box: a SPOF of the UPS behind it. Closed form (independent parts): the UPS's
-    /// input is lost beyond its battery when the switch fails past the battery, a =
-    /// q_ats · e^(−5 min / 6 h), or when the utility and the generator are both out, b =
-    /// q_utility · (1 − (1 − q_gen)(1 − 0.05)), counted whole (the note says so): U = a +
-    /// b − ab. Drills: the switch's hour costs 55 min beyond the 5 min battery and the
+    /// any box: a SPOF of the UPS behind it. Closed form (independent parts, as case 11
+    /// reads the implicit switch): the UPS's input is lost beyond its battery when the
+    /// switch fails past the battery, a = q_ats · e^(−5 min / 6 h), or when the utility
+    /// is out past the battery and the generator out too, b = q_utility · e^(−5 min / 3
+    /// h) · (1 − (1 − q_gen)(1 − 0.05)): U = a + b − ab. Drills: the switch's hour costs 55 min beyond the 5 min battery and the
     /// server's 10 min boot; the utility's hour nothing (the 10 s start is bridged).
     #[test]
     fn an_explicit_transfer_switch_takes_the_generator_and_can_fail() {
@@ -284,7 +284,7 @@ mod tests {
         let hours = |y: f64| y * 8760.0;
         let q = |mtbf_h: f64, mttr_h: f64| mttr_h / (mtbf_h + mttr_h);
         let a = q(hours(5.0), 6.0) * (-5.0f64 / 360.0).exp();
-        let b = q(hours(1.0), 3.0) * (1.0 - (1.0 - q(hours(2.0), 8.0)) * 0.95);
+        let b = q(hours(1.0), 3.0) * (-5.0f64 / 180.0).exp() * (1.0 - (1.0 - q(hours(2.0), 8.0)) * 0.95);
         let expected = a + b - a * b;
         let tree = structure::service_trees(&m).remove(0).unwrap();
         let u = analyze_tree(&tree, &Options::default()).unwrap().probability;
