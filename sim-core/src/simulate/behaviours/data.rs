@@ -650,7 +650,9 @@ impl<'c, 'm> Sim<'c, 'm> {
             if hit {
                 st.spares = 0;
                 st.token += 1;
-                if !crate::simulate::behaviours::rebuild::holds_data(&cx.groups[j], &st.slot_ok) && !st.data_lost {
+                if !crate::simulate::behaviours::rebuild::holds_data(&cx.groups[j], st.slot_ok.len(), |i| st.slot_ok[i])
+                    && !st.data_lost
+                {
                     st.data_lost = true;
                     // A database at the site records the loss through its data set.
                     let counted = cx.data_sets.iter().any(|set| set.sites.contains(&Some(site_id)));

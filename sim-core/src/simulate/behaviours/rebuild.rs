@@ -54,7 +54,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             }
         }
         let st = &mut self.groups[j];
-        let enough = holds_data(&cx.groups[j], &st.slot_ok);
+        let enough = holds_data(&cx.groups[j], st.slot_ok.len(), |i| st.slot_ok[i]);
         if !enough && !st.data_lost {
             st.data_lost = true;
             changed = true;
@@ -182,12 +182,12 @@ impl<'c, 'm> Sim<'c, 'm> {
             self.schedule(self.now + detect, Event::SpareNoticed { group, member });
         } else {
             let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
-            self.schedule(self.now + detect + repair, Event::SpareReplaced { group, member });
+            self.schedule(self.now + detect + repair, Event::SpareReplaced { group });
         }
     }
 
     /// A failed spare was replaced: one more free spare, which a waiting slot takes.
-    pub(in crate::simulate) fn on_spare_replaced(&mut self, group: u32, _member: u32) {
+    pub(in crate::simulate) fn on_spare_replaced(&mut self, group: u32) {
         if self.cx.repair_crews.is_some() {
             self.crews_busy -= 1;
             self.start_repairs();
@@ -297,8 +297,14 @@ impl<'c, 'm> Sim<'c, 'm> {
     }
 }
 
-/// Whether the slots that `ok` marks hold the group's data: at least `need` of them, and
-/// for RAID 10 (`mirror_pairs`) one of each mirror pair (0, 1), (2, 3), …. O(slots).
-pub(in crate::simulate) fn holds_data(p: &crate::simulate::params::GroupParams, ok: &[bool]) -> bool {
-    ok.iter().filter(|x| **x).count() >= p.need && (!p.mirror_pairs || ok.chunks(2).all(|pair| pair.contains(&true)))
+/// Whether the slots that `ok(i)` marks, of `slots`, hold the group's data: at least
+/// `need` of them, and for RAID 10 (`mirror_pairs`) one of each mirror pair (0, 1),
+/// (2, 3), …. O(slots), without allocating (it runs at every evaluation of the group).
+pub(in crate::simulate) fn holds_data(
+    p: &crate::simulate::params::GroupParams,
+    slots: usize,
+    ok: impl Fn(usize) -> bool,
+) -> bool {
+    (0..slots).filter(|&i| ok(i)).count() >= p.need
+        && (!p.mirror_pairs || (0..slots).step_by(2).all(|i| ok(i) || (i + 1 < slots && ok(i + 1))))
 }

@@ -82,7 +82,6 @@ pub(in crate::simulate) enum Event {
     /// A failed hot spare was replaced: the group has one more spare.
     SpareReplaced {
         group: u32,
-        member: u32,
     },
     /// A standby generator's start time ended.
     GeneratorStarted {
@@ -904,7 +903,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.repair_queue.push_back(RepairJob::Spare { group, member });
                 self.start_repairs();
             }
-            Event::SpareReplaced { group, member } => self.on_spare_replaced(group, member),
+            Event::SpareReplaced { group } => self.on_spare_replaced(group),
             Event::GeneratorStarted { generator, token } => self.on_generator_started(generator, token),
             Event::Transferred { element, token } => self.on_transferred(element, token),
             Event::RestoreDone { group, token } => self.on_restore_done(group, token),
@@ -948,7 +947,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                     let failure =
                         self.cx.model.elements[disk as usize].failure.expect("only failing disks' spares fail");
                     let repair = sample::exponential(&mut self.rng, failure.mttr_secs);
-                    self.schedule(self.now + repair, Event::SpareReplaced { group, member });
+                    self.schedule(self.now + repair, Event::SpareReplaced { group });
                     continue;
                 }
             };
@@ -1257,13 +1256,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             Behaviour::Share => working >= 1,
             Behaviour::Absorb | Behaviour::Reconverge => working >= p.need,
             Behaviour::Rebuild => {
-                let holding: Vec<bool> = group
-                    .members
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &m)| st.slot_ok[i] && (st.on_spare[i] || self.works(m)))
-                    .collect();
-                !st.data_lost && crate::simulate::behaviours::rebuild::holds_data(p, &holding)
+                let holding = |i: usize| st.slot_ok[i] && (st.on_spare[i] || self.works(group.members[i]));
+                !st.data_lost && crate::simulate::behaviours::rebuild::holds_data(p, group.members.len(), holding)
             }
         }
     }
