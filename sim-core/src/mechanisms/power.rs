@@ -454,5 +454,8 @@ mod tests {
         // The site's drill: 5 min + the 5 min boot; the feed's (bridged): nothing.
         assert_eq!((s.outages, s.max_outage_secs), (1, 600.0));
         assert!(s.attribution.iter().all(|c| !c.mechanism.contains("battery")), "{:?}", s.attribution);
+        // Labelled by what it waits for, though the site holds nothing on the
+        // service's path but the switch's power.
+        assert_eq!(s.timeline[0].mechanism, "dc disaster", "{:?}", s.timeline);
     }
 }

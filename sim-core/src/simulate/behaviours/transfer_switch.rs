@@ -44,8 +44,9 @@ impl<'c, 'm> Sim<'c, 'm> {
     }
 
     /// Whether an element that depends on element `ats` (its power, through PSUs and
-    /// PDUs) and for which `counts` holds is down. O(elements it feeds); called only
-    /// while a break lasts.
+    /// PDUs; or anything that needs it, such as a site's contents) and for which
+    /// `counts` holds is down. O(elements that depend on it); called only while a
+    /// break, a generator's start or a site disaster lasts.
     pub(in crate::simulate) fn powers_down_element(&self, ats: usize, counts: &dyn Fn(usize) -> bool) -> bool {
         let circuit = &self.cx.circuit;
         let elements = circuit.element_count() as usize;

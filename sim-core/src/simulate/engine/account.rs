@@ -208,7 +208,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                 && self.drilled[e] == 0
                 && self.holds(&cx.circuit.element_needs[e])
         };
-        if let Some(e) = (0..cx.model.elements.len()).find(|&e| cone[e] && starting(e)) {
+        // In the cone, or powering a forwarding device on the path (a switch).
+        let reaches = |e: usize| cone[e] || self.powers_down_element(e, &on_path);
+        if let Some(e) = (0..cx.model.elements.len()).find(|&e| starting(e) && reaches(e)) {
             return format!("{} start", cx.model.elements[e].name);
         }
         // A UPS in the service's cone ran out of battery: the outage is its input's,
@@ -237,7 +239,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
         // A site disaster in the service's cone: everything there waits for the site.
         if let Some(e) = (0..cx.model.elements.len())
-            .find(|&e| cone[e] && !self.up(e as u32) && cx.model.elements[e].layer == crate::model::Layer::Site)
+            .find(|&e| cx.model.elements[e].layer == crate::model::Layer::Site && !self.up(e as u32) && reaches(e))
         {
             return format!("{} disaster", cx.model.elements[e].name);
         }
