@@ -692,6 +692,6 @@ pub struct Block {
 }
 
 /// n choose k, as a float.
-fn binomial(n: usize, k: usize) -> f64 {
+pub(super) fn binomial(n: usize, k: usize) -> f64 {
     (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
 }

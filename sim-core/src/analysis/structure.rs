@@ -227,8 +227,7 @@ impl<'m> Builder<'m> {
             ));
         }
         if let Some(g) = el.generator {
-            let switched = self.model.elements.iter().any(|x| x.transfer_switch.is_some_and(|t| t.alternate == e));
-            if !switched {
+            if crate::mechanisms::generator::transfer_switches(self.model, e).is_empty() {
                 self.tree.notes.push(format!(
                     "{}: its transfer switch is implicit and never fails: optimistic, by up to that switch's unavailability (2.28e-5 at an `ats`'s default MTBF 20y and MTTR 4h) where the load has no other power; name it as an `ats` with \"from\": [\"{}\", \"{}\"] to count it",
                     el.name,
@@ -378,7 +377,7 @@ impl<'m> Builder<'m> {
             format!("nothing: {input_name} does not fail itself, and outages of {what}")
         };
         // The battery would bridge, of each such outage (exponential repair), the
-        // share that ends within it: q · (1 − e^(−T/MTTR)).
+        // share that ends within it: q − q · e^(−T/MTTR).
         let battery_secs = self.model.element(ups).battery_runtime_secs.unwrap_or(0.0);
         let bridged: f64 = input_needs
             .strictly_required()
@@ -387,7 +386,7 @@ impl<'m> Builder<'m> {
             .filter_map(|d| {
                 let f = self.model.element(d).failure?;
                 let q = self.model.element(d).unavailability(0.0);
-                Some(q * (1.0 - (-battery_secs / f.mttr_secs.max(1e-9)).exp()))
+                Some(q - dynamic::beyond_battery(q, f.mttr_secs.max(1e-9), battery_secs))
             })
             .sum();
         let size = if bridged > 0.0 {
@@ -570,7 +569,7 @@ impl<'m> Builder<'m> {
                 let joint: Vec<f64> = (0..1usize << n)
                     .map(|mask| {
                         let k = mask.count_ones() as usize;
-                        by_count[k] / binomial(n, k)
+                        by_count[k] / super::bdd::binomial(n, k)
                     })
                     .collect();
                 if !f.memoryless() {
@@ -1874,11 +1873,6 @@ pub(crate) fn rebuild_windows(model: &Model) -> Vec<f64> {
         }
     }
     extra
-}
-
-/// n choose k, as a float.
-fn binomial(n: usize, k: usize) -> f64 {
-    (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
 }
 
 /// A figure with three significant digits, in scientific notation below 0.01.

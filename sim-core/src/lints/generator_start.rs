@@ -27,12 +27,7 @@ fn check(model: &Model) -> Vec<Hit> {
             continue;
         }
         // What hangs on the feed, or on a transfer switch that takes the generator.
-        let switches: Vec<_> = model
-            .elements
-            .iter()
-            .filter(|e| e.transfer_switch.is_some_and(|t| t.alternate == g.id))
-            .map(|e| e.id)
-            .collect();
+        let switches = crate::mechanisms::generator::transfer_switches(model, g.id);
         let on_backed_power = |x: &crate::model::Element| {
             let needs = req_elements(&x.needs);
             needs.contains(&backup.feed) || switches.iter().any(|s| needs.contains(s))

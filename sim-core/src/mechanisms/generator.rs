@@ -90,6 +90,17 @@ pub fn backing(model: &crate::model::Model, feed: ElementId) -> Option<ElementId
     model.elements.iter().find(|e| e.generator.is_some_and(|g| g.feed == feed)).map(|e| e.id)
 }
 
+/// The transfer switches (`ats`) that take `generator` as their alternate input: its
+/// only ways to its loads when there are any. O(elements).
+pub fn transfer_switches(model: &crate::model::Model, generator: ElementId) -> Vec<ElementId> {
+    model
+        .elements
+        .iter()
+        .filter(|e| e.transfer_switch.is_some_and(|t| t.alternate == generator))
+        .map(|e| e.id)
+        .collect()
+}
+
 /// After all kinds lowered: whatever needs a backed feed needs the feed or its
 /// generator (an implicit transfer switch that never fails), unless an `ats` takes the
 /// generator as its alternate input: that switch is then the only way to its power.
@@ -113,13 +124,7 @@ pub fn finish(b: &mut ModelBuilder) {
         seen.push(feed);
         // A generator named as an ATS's alternate input reaches its loads through that
         // switch only: no implicit one.
-        let switches: Vec<ElementId> = b
-            .model
-            .elements
-            .iter()
-            .filter(|e| e.transfer_switch.is_some_and(|t| t.alternate == generator))
-            .map(|e| e.id)
-            .collect();
+        let switches = transfer_switches(&b.model, generator);
         if !switches.is_empty() {
             for ats in switches {
                 let t = b.model.elements[ats.0 as usize].transfer_switch.expect("filtered on it");

@@ -109,7 +109,7 @@ impl Spec for AtsSpec {
         // The alternate may be a standby generator: this ATS is then its transfer switch
         // (`mechanisms::generator::finish` checks that the preferred is its feed).
         let me_name = cx.me_name();
-        if cx.declared_kind(&self.from[0].value) == Some("generator") {
+        if cx.declared_kind(&self.from[0].value) == Some(<super::generator::GeneratorSpec as Spec>::INFO.name) {
             let (generator, other) = (&self.from[0].value, &self.from[1].value);
             cx.error(
                 Code::ImpossibleValue,

@@ -43,15 +43,15 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
     }
 
-    /// Whether an element that depends on element `ats` (its power, through PSUs and
+    /// Whether an element that depends on element `source` (its power, through PSUs and
     /// PDUs; or anything that needs it, such as a site's contents) and for which
     /// `counts` holds is down. O(elements that depend on it); called only while a
     /// break, a generator's start or a site disaster lasts.
-    pub(in crate::simulate) fn powers_down_element(&self, ats: usize, counts: &dyn Fn(usize) -> bool) -> bool {
+    pub(in crate::simulate) fn powers_down_element(&self, source: usize, counts: &dyn Fn(usize) -> bool) -> bool {
         let circuit = &self.cx.circuit;
         let elements = circuit.element_count() as usize;
         let mut seen = vec![false; elements];
-        let mut stack = vec![ats];
+        let mut stack = vec![source];
         while let Some(x) = stack.pop() {
             for &d in &circuit.dependents[x] {
                 let d = d as usize;
