@@ -555,8 +555,8 @@ pub struct NetboxArgs {
     /// The environment variable holding the API token (never put it on the command line).
     #[arg(long, value_name = "NAME", default_value = "NETBOX_TOKEN")]
     pub token_env: String,
-    /// Seconds to wait for each HTTP response.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    /// Seconds to wait for each HTTP response (1 or more).
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
     /// A PEM file of CA certificates to trust for --url (an internal CA); by default the
     /// Mozilla roots (webpki-roots) are trusted.

@@ -154,7 +154,10 @@ fn get(agent: &ureq::Agent, url: &str, request: &Request, endpoint: &str) -> Res
         .map_err(|e| format!("GET {url}: {}", transport_error(&e, timeout_secs)))?;
     let status = response.status().as_u16();
     let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let body = response.body_mut().read_to_string().map_err(|e| format!("GET {url}: reading the answer: {e}"))?;
+    let body = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| format!("GET {url}: reading the answer: {}", transport_error(&e, timeout_secs)))?;
     match status {
         200 => {}
         // NetBox answers a bad token with 403 {"detail": "Invalid token"} (or "Token
@@ -167,7 +170,8 @@ fn get(agent: &ureq::Agent, url: &str, request: &Request, endpoint: &str) -> Res
         }
         403 => {
             return Err(format!(
-                "GET {url}: HTTP 403: NetBox knows the token but refuses {endpoint}; give the token's user (or the token, if it is restricted) permission to view {endpoint}, or use a read-only token of a user who may"
+                "GET {url}: HTTP 403: NetBox accepts the token but refuses /api/{endpoint}/ (NetBox says: {}); give the token's user (or the token, if it is restricted) permission to view {endpoint}, or use a read-only token of a user who may",
+                body.chars().take(120).collect::<String>().trim()
             ))
         }
         404 => {

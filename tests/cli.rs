@@ -176,7 +176,7 @@ fn blast_names_two_masters_and_the_drill_to_run() {
     let view = v["view"].as_str().unwrap();
     // Its drill runs beside the other pair's (sw3~sw4 at the same time): said so.
     assert!(view.contains("the scenario's `drills` already fail sw1~sw2, though together with sw3~sw4"), "{view}");
-    assert!(view.contains("--drills-only --years 1 --replications 1"), "{view}");
+    assert!(view.contains("--drills-only`)"), "{view}");
     // A member's own switch puts it in FAULT (Init): one master, not two.
     let run = spofsim(&["blast", file, "sw1", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();

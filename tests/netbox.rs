@@ -203,7 +203,9 @@ fn netbox_live_import_tells_permissions_empty_tokens_and_cut_answers_apart() {
     let token = [("NETBOX_TOKEN", "0123456789abcdef")];
     let run = spofsim_env(&["import", "netbox", "--url", &denied], &token);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("HTTP 403: NetBox knows the token but refuses status"), "{}", run.stderr);
+    assert!(run.stderr.contains(
+        "HTTP 403: NetBox accepts the token but refuses /api/status/ (NetBox says: {\"detail\":\"You do not have permission to perform this action.\"})"
+    ), "{}", run.stderr);
     let run = spofsim_env(&["import", "netbox", "--url", &denied], &[("NETBOX_TOKEN", "  ")]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("NETBOX_TOKEN holds no NetBox API token (unset or empty"), "{}", run.stderr);

@@ -68,7 +68,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
         },
     };
     let view = format!(
-        "the state once failover has completed, with failures the failover never sees{}; the outage while it runs (detection and takeover) is not shown: a drill measures it ({drill}, then `spofsim simulate {} --drills-only --years 1 --replications 1`)",
+        "the state once failover has completed, with failures the failover never sees{}; the outage while it runs (detection and takeover) is not shown: a drill measures it ({drill}, then `spofsim simulate {} --drills-only`)",
         if failed.len() == 1 { "" } else { " (all of them failed at one instant, for the longest of their detection delays plus repair times)" },
         args.file.display()
     );
@@ -87,6 +87,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
                 "services_down": b.services_down.iter().map(|(s, r)| json!({ "service": s, "reasons": r })).collect::<Vec<_>>(),
                 "defeats": b.defeats,
                 "transfers": b.transfers,
+                "batteries": b.batteries,
                 "two_masters": b.two_masters,
                 "view": view,
             });
@@ -109,6 +110,9 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
             }
             for t in &b.transfers {
                 o.push_str(&format!("  transfer {t}\n"));
+            }
+            for t in &b.batteries {
+                o.push_str(&format!("  battery {t}\n"));
             }
             for t in &b.two_masters {
                 o.push_str(&format!(

@@ -103,6 +103,7 @@ pub fn netbox(args: &NetboxArgs) -> Status {
         "imported {} of {} devices, {} sites, {} links, {} groups; {} uncabled PSU(s), {} device(s) with no recorded power",
         s.devices_imported, s.devices_read, s.sites, s.links, s.groups, s.psus_uncabled, s.devices_without_recorded_power
     );
+    design_errors(&text, &mut stderr);
     match &args.output {
         Some(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -127,6 +128,27 @@ pub fn netbox(args: &NetboxArgs) -> Status {
         }
     }
     Status::Ok
+}
+
+/// The imported design's error-level lints, said at once: NetBox records nothing of
+/// what fixes them (a spanning tree, say), so `analyze` would otherwise be the first to
+/// show them, after the architect wrote the services.
+fn design_errors(text: &str, out: &mut impl Write) {
+    let Some(model) = sim_core::load(text).model else { return };
+    let errors: Vec<_> =
+        sim_core::lints::run(&model).into_iter().filter(|f| f.severity == sim_core::lints::Severity::Error).collect();
+    if errors.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "the imported design has {} error-level design lint(s), for what NetBox does not record (declare it in the \
+         extending file; `spofsim explain CODE` says how):",
+        errors.len()
+    );
+    for f in errors {
+        let _ = writeln!(out, "  {} [{}] {}", f.code, f.name, f.message);
+    }
 }
 
 fn file_name(p: &Path) -> String {

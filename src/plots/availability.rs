@@ -76,13 +76,18 @@ impl Figure for Availability<'_> {
                 bar.label("simulated availability")
                     .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], super::colour(0).filled()));
             }
-            let (lo, hi) = (nines(s.availability_ci95[0]), nines(s.availability_ci95[1]));
-            let whisker =
-                chart.draw_series([PathElement::new(vec![(lo, y), (hi, y)], BLACK.stroke_width(2))]).map_err(error)?;
-            if i == 0 {
-                whisker
-                    .label("95% confidence interval")
-                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2)));
+            // No whisker where the run has no interval (drills only, one year): a
+            // zero-width one would claim a certainty the run does not have.
+            if crate::report::no_ci95_reason(self.report.simulated_years, self.report.random_failures).is_none() {
+                let (lo, hi) = (nines(s.availability_ci95[0]), nines(s.availability_ci95[1]));
+                let whisker = chart
+                    .draw_series([PathElement::new(vec![(lo, y), (hi, y)], BLACK.stroke_width(2))])
+                    .map_err(error)?;
+                if i == 0 {
+                    whisker
+                        .label("95% confidence interval")
+                        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2)));
+                }
             }
             if let Some((_, t)) = self.targets.iter().find(|(name, _)| *name == s.name) {
                 let x = nines(*t);

@@ -234,13 +234,20 @@ pub const ASSUMPTIONS: &[&str] = &[
 /// A replay of the drills alone (`random_failures` off) has nothing random to bound:
 /// "n/a, drills only".
 pub fn ci95_text(ci: [f64; 2], simulated_years: f64, random_failures: bool, sep: &str) -> String {
+    match no_ci95_reason(simulated_years, random_failures) {
+        Some(reason) => format!("n/a, {reason}"),
+        None => format!("{:.5}%{sep}{:.5}%", ci[0] * 100.0, ci[1] * 100.0),
+    }
+}
+
+/// Why a run has no 95% interval ("drills only", "1 simulated year"), or `None` when
+/// it has one. Every format asks this one function, so the text's "n/a" and the JSON's
+/// `null` interval always agree.
+pub fn no_ci95_reason(simulated_years: f64, random_failures: bool) -> Option<String> {
     if !random_failures {
-        return "n/a, drills only".to_string();
+        return Some("drills only".to_string());
     }
-    if simulated_years < 2.0 {
-        return format!("n/a, {simulated_years} simulated year");
-    }
-    format!("{:.5}%{sep}{:.5}%", ci[0] * 100.0, ci[1] * 100.0)
+    (simulated_years < 2.0).then(|| format!("{simulated_years} simulated year"))
 }
 
 /// "1 replication", "3 replications".

@@ -10,7 +10,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use crate::model::eval::Evaluator;
-use crate::model::{ElementId, Medium, Model, NodeRef};
+use crate::model::{ElementId, Medium, Model, NodeRef, Req};
 
 /// Everything a failure takes down, and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +30,10 @@ pub struct Blast {
     /// Transfer switches the failure moves onto their alternate input, and what the move
     /// costs their loads ("rack-ats moves its load to pdu-b: ..."), sorted.
     pub transfers: Vec<String>,
+    /// UPSes the failure puts on battery, and what the battery buys ("ups carries its
+    /// load on its 15m battery first: ..."), sorted. Their loads are listed as down
+    /// above: the state once the battery has run out.
+    pub batteries: Vec<String>,
     /// Groups that keep a service down with this failure only while they serve from
     /// their second member (they do not fail back), sorted by group.
     pub held_on_second: Vec<HeldOnSecond>,
@@ -286,6 +290,33 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
         })
         .collect();
     transfers.sort();
+    // UPSes down only because their power inputs are: the battery carries the load
+    // first, so a failure shorter than it takes none of this down.
+    let mut batteries: Vec<String> = model
+        .elements
+        .iter()
+        .filter(|ups| is_down(ups.id) && !mask[ups.id.0 as usize])
+        .filter_map(|ups| {
+            let battery_secs = ups.battery_runtime_secs.filter(|b| *b > 0.0)?;
+            let inputs = crate::model::edge_targets(model, NodeRef::Element(ups.id), crate::model::EdgeKind::Power);
+            let conjuncts = match &ups.needs {
+                Req::All(of) => of.clone(),
+                other => vec![other.clone()],
+            };
+            let bridged = conjuncts.iter().all(|r| match r {
+                Req::Element(x) => !is_down(*x) || inputs.contains(&NodeRef::Element(*x)),
+                other => evaluator.holds(other),
+            });
+            bridged.then(|| {
+                format!(
+                    "{} carries its load on its {} battery first: a failure shorter than that takes none of its loads down (the lists above are the state once the battery has run out)",
+                    ups.name,
+                    crate::units::Duration::from_secs(battery_secs)
+                )
+            })
+        })
+        .collect();
+    batteries.sort();
     Blast {
         failed: failed_names,
         chain: layers,
@@ -294,6 +325,7 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
         services_down,
         defeats: defeats.into_iter().collect(),
         transfers,
+        batteries,
         held_on_second: Vec::new(),
         two_masters: Vec::new(),
     }

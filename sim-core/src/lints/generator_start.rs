@@ -28,24 +28,39 @@ fn check(model: &Model) -> Vec<Hit> {
         }
         // What hangs on the feed, or on a transfer switch that takes the generator.
         let switches = crate::mechanisms::generator::transfer_switches(model, g.id);
-        let on_backed_power = |x: &crate::model::Element| {
-            let needs = req_elements(&x.needs);
-            needs.contains(&backup.feed) || switches.iter().any(|s| needs.contains(s))
-        };
-        for x in model.elements.iter().filter(|x| x.id != g.id && !switches.contains(&x.id) && on_backed_power(x)) {
-            let message = match x.battery_runtime_secs {
-                Some(battery) if battery >= backup.start_secs => continue,
-                Some(battery) => format!(
-                    "{}: its {} battery cannot bridge {}'s {start} start: each outage of {feed} drops its load for {}, and every device on it boots again (its `restart`)",
-                    x.name,
-                    Duration::from_secs(battery),
-                    g.name,
-                    Duration::from_secs(backup.start_secs - battery)
-                ),
-                None => format!(
-                    "{} hangs on {feed} with no UPS: each outage of {feed} drops its load for {}'s {start} start, and it boots again (its `restart`)",
+        let on_switch = |x: &crate::model::Element| req_elements(&x.needs).iter().any(|n| switches.contains(n));
+        let on_feed = |x: &crate::model::Element| req_elements(&x.needs).contains(&backup.feed);
+        for x in model.elements.iter().filter(|x| x.id != g.id && !switches.contains(&x.id)) {
+            let message = if on_switch(x) || (on_feed(x) && switches.is_empty()) {
+                match x.battery_runtime_secs {
+                    Some(battery) if battery >= backup.start_secs => continue,
+                    Some(battery) => format!(
+                        "{}: its {} battery cannot bridge {}'s {start} start: each outage of {feed} drops its load for {}, and every device on it boots again (its `restart`)",
+                        x.name,
+                        Duration::from_secs(battery),
+                        g.name,
+                        Duration::from_secs(backup.start_secs - battery)
+                    ),
+                    None => format!(
+                        "{} hangs on {feed} with no UPS: each outage of {feed} drops its load for {}'s {start} start, and it boots again (its `restart`)",
+                        x.name, g.name
+                    ),
+                }
+            } else if on_feed(x) {
+                // A named switch takes the generator, so a load on the feed itself
+                // never gets the generator's power: it waits for the utility.
+                let names: Vec<&str> = switches.iter().map(|s| model.element(*s).name.as_str()).collect();
+                let switch = names.join(" or ");
+                let lasts = match x.battery_runtime_secs {
+                    Some(battery) => format!(" longer than its {} battery", Duration::from_secs(battery)),
+                    None => String::new(),
+                };
+                format!(
+                    "{} hangs on {feed} directly, while {} reaches its loads only through {switch}: each outage of {feed}{lasts} drops its load until {feed} is back, however long (move it behind {switch})",
                     x.name, g.name
-                ),
+                )
+            } else {
+                continue;
             };
             out.push(hit(x.span, &x.name, message));
         }
@@ -82,6 +97,32 @@ mod tests {
             "pdu-b": { "kind": "pdu", "from": "main-ats" },
             "pdu-c": { "kind": "pdu", "from": "ups" } } }"#;
         assert_eq!(only("SPOF-L026", bad), ["SPOF-L026 flywheel", "SPOF-L026 pdu-b"]);
+    }
+
+    /// A load on the utility feed itself, beside a switch that takes the generator,
+    /// never gets the generator's power: the message says it waits for the utility,
+    /// not for the start, and a long battery does not quiet it.
+    #[test]
+    fn a_load_on_the_feed_beside_a_named_switch_waits_for_the_utility() {
+        let bad = r#"{ "components": {
+            "utility": { "kind": "power-feed" },
+            "gen": { "kind": "generator", "backs": "utility", "start": "30s" },
+            "main-ats": { "kind": "ats", "from": ["utility", "gen"] },
+            "pdu-a": { "kind": "pdu", "from": "main-ats" },
+            "ups": { "kind": "ups", "feed": "utility", "battery_runtime": "10m" },
+            "pdu-b": { "kind": "pdu", "from": "utility" } } }"#;
+        let model = crate::load(bad).model.expect("fixture loads");
+        let hits = super::check(&model);
+        let text: Vec<String> = hits.iter().map(|h| h.message.clone()).collect();
+        assert_eq!(hits.len(), 3, "{text:?}");
+        let of = |name: &str| text.iter().find(|m| m.starts_with(name)).cloned().unwrap_or_default();
+        assert!(of("pdu-a").contains("drops its load for gen's 30s start"), "{text:?}");
+        assert!(
+            of("pdu-b").contains("hangs on utility directly, while gen reaches its loads only through main-ats"),
+            "{text:?}"
+        );
+        assert!(of("pdu-b").contains("until utility is back"), "{text:?}");
+        assert!(of("ups").contains("longer than its 10m battery"), "{text:?}");
     }
 
     #[test]

@@ -48,8 +48,9 @@ impl Spec for FeedSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpsSpec {
-    /// The feed that charges the UPS: a `power-feed`, or an `ats` (such as the
-    /// utility/generator transfer switch in front of it).
+    /// The feed that charges the UPS: a `power-feed`, an `ats` (such as the
+    /// utility/generator transfer switch in front of it), or a `pdu` (a rack UPS on a
+    /// PDU outlet; NetBox's imported power feeds are PDUs).
     pub feed: Ref,
     /// How long the battery carries the load when the feed fails, e.g. "15m".
     pub battery_runtime: Duration,
@@ -74,7 +75,7 @@ impl Spec for UpsSpec {
         if let Some(w) = positive_watts(cx, self.capacity_watts, "capacity_watts") {
             cx.attr("capacity_watts", Attr::Watts(w));
         }
-        if let Some(feed) = cx.resolve_element(&self.feed, &["power-feed", "ats"], "a UPS's feed") {
+        if let Some(feed) = cx.resolve_element(&self.feed, &["power-feed", "ats", "pdu"], "a UPS's feed") {
             cx.need(me, Req::Element(feed), EdgeKind::Power);
         }
     }
@@ -457,5 +458,16 @@ mod tests {
         // Labelled by what it waits for, though the site holds nothing on the
         // service's path but the switch's power.
         assert_eq!(s.timeline[0].mechanism, "dc disaster", "{:?}", s.timeline);
+        // `blast` says the same: the feed's loss goes on battery first, the site's
+        // does not.
+        let id = |n: &str| m.element_by_name(n).unwrap().id;
+        let feed = crate::analysis::findings::blast(&m, &[id("feed")]);
+        assert!(feed.down_elements.contains(&"sw".to_string()), "{feed:?}");
+        assert_eq!(
+            feed.batteries,
+            ["ups carries its load on its 15m battery first: a failure shorter than that takes none of its loads down (the lists above are the state once the battery has run out)"]
+        );
+        assert!(crate::analysis::findings::blast(&m, &[id("dc")]).batteries.is_empty());
+        assert!(crate::analysis::findings::blast(&m, &[id("ups")]).batteries.is_empty());
     }
 }

@@ -301,8 +301,9 @@ impl Evaluator<'_> {
         self.works[e.0 as usize]
     }
 
-    /// Whether a requirement holds under the current `works` vector.
-    fn holds(&self, req: &Req) -> bool {
+    /// Whether a requirement holds under the current `works` vector (the state last
+    /// evaluated).
+    pub fn holds(&self, req: &Req) -> bool {
         match req {
             Req::Always => true,
             Req::Element(e) => self.works(*e),

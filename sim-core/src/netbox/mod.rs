@@ -730,7 +730,16 @@ impl Cx<'_> {
                 "dcim/devices",
                 format!("device role \"{role}\" has no kind ({n} device(s): {})", sample(devices, 8)),
                 format!(
-                    "map it in a roles file, e.g. {{\"{role}\": \"switch\"}} (or \"skip\"), and pass --roles FILE; kinds: {}",
+                    "map it in a roles file, e.g. {{\"{role}\": \"{}\"}}, and pass --roles FILE; kinds: {}; \"skip\" \
+                     leaves its devices out (for gear no service path crosses: console servers, KVMs, out-of-band \
+                     switches), \"pass-through\" traces cables through them like patch panels",
+                    // The kind the role's name says, where it says one; else skip.
+                    DEVICE_KINDS
+                        .iter()
+                        .filter(|k| role.contains(*k))
+                        .max_by_key(|k| k.len())
+                        .copied()
+                        .unwrap_or("skip"),
                     DEVICE_KINDS.join(", ")
                 ),
             );
@@ -753,7 +762,7 @@ impl Cx<'_> {
     }
 
     fn virtual_machines(&mut self) {
-        let mut unplaced = 0usize;
+        let (mut unplaced, mut unhosted) = (0usize, 0usize);
         let vms: Vec<Value> = self.r.list("virtualization/virtual-machines").map(|o| o.value.clone()).collect();
         for vm in vms {
             let status = choice(&vm, "status").unwrap_or("active");
@@ -769,16 +778,46 @@ impl Cx<'_> {
                 unplaced += 1;
                 continue;
             };
-            let Some(device) = self.component(host).cloned() else { continue };
+            let name = display_of(&vm);
+            let Some(device) = self.component(host).cloned() else {
+                if self.r.get("dcim/devices", host).is_some() {
+                    // Outside the scope, or a role left out on purpose: as its host is.
+                    unhosted += 1;
+                } else {
+                    self.warn(
+                        "NB402",
+                        &url_of(&vm),
+                        format!(
+                            "virtual machine {name} is on device {host}, which dcim/devices does not hold: it is not \
+                             imported"
+                        ),
+                        Some("correct the VM's device in NetBox, or save dcim/devices again, every page".into()),
+                    );
+                }
+                continue;
+            };
             if device.mapping != RoleMapping::Kind("server") {
+                let RoleMapping::Kind(kind) = device.mapping else { continue };
+                self.warn(
+                    "NB402",
+                    &url_of(&vm),
+                    format!(
+                        "virtual machine {name} is on {}, which is imported as a {kind}, not a server: it is not \
+                         imported",
+                        device.display
+                    ),
+                    Some(format!(
+                        "map {}'s role to \"server\" with --roles, or correct the VM's device",
+                        device.display
+                    )),
+                );
                 continue;
             }
-            let name = display_of(&vm);
             let id = self.ids.claim(&name, id_of(&vm).unwrap_or(0), "vm");
             let mut entry = Entry::new("process");
             entry.comment(format!("virtual machine {name} on {}{}", device.display, at_url(&url_of(&vm))));
             entry.field("on", Value::String(device.id.clone()));
-            entry.field("role", Value::String(ids::slug(&name)));
+            entry.field("role", Value::String(vm_process_role(&vm).into()));
             self.out.components.insert(id, entry);
         }
         if unplaced > 0 {
@@ -788,6 +827,16 @@ impl Cx<'_> {
                 format!(
                     "{unplaced} virtual machine(s) have no host device recorded (only a cluster), so they are not imported; \
                      NetBox records placement in a VM's `device`"
+                ),
+            );
+        }
+        if unhosted > 0 {
+            self.note(
+                "NB401",
+                "virtualization/virtual-machines",
+                format!(
+                    "{unhosted} virtual machine(s) are on host devices the import leaves out (outside --site/--tag/\
+                     --status, or a role mapped to skip or pass-through), so they are not imported"
                 ),
             );
         }
@@ -884,6 +933,17 @@ impl Cx<'_> {
 }
 
 /// Names for a message, sorted: the first `shown`, then "and N more".
+/// A VM's process role (the scenario's closed set: web, ap, db, other) from its NetBox
+/// role's slug where that names one of them, else `other`.
+fn vm_process_role(vm: &Value) -> &'static str {
+    match vm.get("role").and_then(|r| str_of(r, "slug")).unwrap_or("") {
+        "web" | "web-server" | "webserver" => "web",
+        "app" | "ap" | "application" | "application-server" | "app-server" => "ap",
+        "db" | "database" | "database-server" | "db-server" => "db",
+        _ => "other",
+    }
+}
+
 pub(crate) fn sample(mut names: Vec<String>, shown: usize) -> String {
     names.sort();
     let more = names.len().saturating_sub(shown);

@@ -267,6 +267,8 @@ pub fn import(cx: &mut Cx) {
             .collect();
     let mut connections: BTreeMap<(i64, i64), Connection> = BTreeMap::new();
     let mut uplinks: BTreeMap<String, Uplink> = BTreeMap::new();
+    // Circuits whose far side NetBox does not record (no termination, no provider network).
+    let mut far_unrecorded: BTreeSet<String> = BTreeSet::new();
     let mut out_of_scope = 0usize;
     // Cables whose status is outside --status, and disabled interfaces: left out, said once each.
     let mut cables_left_out: BTreeMap<i64, (String, String)> = BTreeMap::new();
@@ -337,17 +339,31 @@ pub fn import(cx: &mut Cx) {
                 if cabling.complete && t.cables.is_empty() {
                     // The interface's own cable is not among the cables read.
                     let cable = own_cable.map_or("its cable".to_string(), |c| format!("cable #{c}"));
+                    // In the listing, but not ending here: its terminations disagree.
+                    let listed = own_cable.is_some_and(|c| r.get("dcim/cables", c).is_some());
+                    let (problem, help) = if listed {
+                        (
+                            format!("{cable} in dcim/cables does not end at this interface"),
+                            "correct the cable's terminations in NetBox, or save dcim/cables and dcim/interfaces \
+                             again from one moment",
+                        )
+                    } else {
+                        (
+                            format!("{cable} is not in dcim/cables"),
+                            "save dcim/cables again, every page, or import live with --url",
+                        )
+                    };
                     cx.warn(
                         "NB302",
                         &url_of(iface),
                         format!(
-                            "{} {}: {cable} is not in dcim/cables; NetBox's stored far end ({}) is used, and any \
-                             cable or circuit this link shares with others cannot be seen",
+                            "{} {}: {problem}; NetBox's stored far end ({}) is used, and any cable or circuit this \
+                             link shares with others cannot be seen",
                             cx.devices[&device].display,
                             display_of(iface),
                             display_of(e)
                         ),
-                        Some("save dcim/cables again, every page, or import live with --url".into()),
+                        Some(help.into()),
                     );
                     t.cables.extend(own_cable);
                 } else if cabling.complete && t.end != End::Interface(far) {
@@ -418,6 +434,11 @@ pub fn import(cx: &mut Cx) {
                     peer.and_then(|p| p.get("circuit")).and_then(|c| c.get("provider")).map(url_of).unwrap_or_default()
                 }
             };
+            // No provider network at the far end either: NetBox records nothing past the
+            // circuit, which is then taken to end at its provider (said once, NB312).
+            if !matches!(netbox_far, Some(("circuits.providernetwork", _))) {
+                far_unrecorded.insert(if cid.is_empty() { "(no cid)".to_string() } else { cid.clone() });
+            }
             let entry_name = if name.is_empty() { provider } else { name.clone() };
             let circuit = peer.and_then(|p| p.get("circuit")).and_then(id_of).or(t.circuits.last().map(|c| c.0));
             if let Some(why) = circuit.and_then(circuit_outside) {
@@ -565,7 +586,7 @@ pub fn import(cx: &mut Cx) {
     let mut islands: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, d) in &cx.devices {
         if let super::RoleMapping::Kind(kind) = d.mapping {
-            if !["pdu", "ats"].contains(&kind) && !cabled.contains(id) {
+            if !["pdu", "ats", "ups"].contains(&kind) && !cabled.contains(id) {
                 islands.entry(d.site.clone().unwrap_or_default()).or_default().push(d.display.clone());
             }
         }
@@ -587,24 +608,48 @@ pub fn import(cx: &mut Cx) {
         cx.note(
             "NB311",
             "circuits/circuits",
-            "circuits/circuits was not read: every circuit is taken as active, with the assumed SLA".into(),
+            "circuits/circuits was not read (not in the folder, or NetBox refused it: a token without permission to view circuits): every circuit is taken as active, with the assumed SLA".into(),
         );
     }
-    emit_links(cx, connections, &cabling);
-    emit_uplinks(cx, uplinks);
+    if !far_unrecorded.is_empty() {
+        let n = far_unrecorded.len();
+        cx.note(
+            "NB312",
+            "dcim/interfaces",
+            format!(
+                "{n} circuit(s) record no far end, neither a termination nor a provider network ({}): each is \
+                 taken to end at its provider, an `entry` per provider and site; if one reaches a device of yours, \
+                 cable its far termination in NetBox",
+                super::sample(far_unrecorded.into_iter().collect(), 8)
+            ),
+        );
+    }
+    // How many links run through each circuit: connections and provider uplinks alike.
+    let mut circuit_use: BTreeMap<i64, usize> = BTreeMap::new();
+    for c in connections.values() {
+        for circuit in c.trace.circuits.iter().map(|x| x.0).collect::<BTreeSet<_>>() {
+            *circuit_use.entry(circuit).or_default() += 1;
+        }
+    }
+    for circuit in uplinks.values().filter_map(|u| u.circuit) {
+        *circuit_use.entry(circuit).or_default() += 1;
+    }
+    emit_links(cx, connections, &cabling, &circuit_use);
+    emit_uplinks(cx, uplinks, &circuit_use);
     virtual_chassis(cx);
 }
 
-fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>, cabling: &Cabling) {
-    // How many links run through each cable and circuit.
+fn emit_links(
+    cx: &mut Cx,
+    connections: BTreeMap<(i64, i64), Connection>,
+    cabling: &Cabling,
+    circuit_use: &BTreeMap<i64, usize>,
+) {
+    // How many links run through each cable.
     let mut cable_use: BTreeMap<i64, usize> = BTreeMap::new();
-    let mut circuit_use: BTreeMap<i64, usize> = BTreeMap::new();
     for c in connections.values() {
         for cable in c.trace.cables.iter().collect::<BTreeSet<_>>() {
             *cable_use.entry(*cable).or_default() += 1;
-        }
-        for circuit in c.trace.circuits.iter().map(|x| x.0).collect::<BTreeSet<_>>() {
-            *circuit_use.entry(circuit).or_default() += 1;
         }
     }
     // A server's LAG (its lowest-numbered one, as a server has one `bond`) becomes a
@@ -815,7 +860,7 @@ struct Uplink {
 /// THE DEVICE'S SITE (one entry per network and site: a shared entry would let a path
 /// run from one branch's circuit through the provider to another branch), through the
 /// circuit as an `srlg` that carries the assumed availability and can be overridden.
-fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, Uplink>) {
+fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, Uplink>, circuit_use: &BTreeMap<i64, usize>) {
     for (key, up) in uplinks {
         let d = cx.devices[&up.device].clone();
         if let Some(why) = unlinkable(kind_of(&d), "entry") {
@@ -842,7 +887,7 @@ fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, Uplink>) {
             }
         };
         let via = match up.circuit {
-            Some(circuit) => Some(srlg_circuit(cx, circuit, &up.cid, 1, &up.circuit_url)),
+            Some(circuit) => Some(srlg_circuit(cx, circuit, &up.cid, circuit_use[&circuit], &up.circuit_url)),
             None => None,
         };
         let link_id = cx.ids.claim_exact(&format!("uplink-{}-{}", d.id, slug(&up.iface)));

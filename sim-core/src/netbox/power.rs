@@ -55,15 +55,27 @@ pub fn import(cx: &mut Cx) {
             transfer_switch_inputs(cx, &banks, &device, &ports);
             continue;
         }
+        if kind == "ups" {
+            ups_input(cx, &banks, id, &device, &ports);
+            continue;
+        }
         let mut sources = Vec::new();
         let mut uncabled = Vec::new();
         let mut draw = 0.0;
         let mut any_draw = false;
+        // With no allocated draw on any port, the largest maximum_draw: a port's maximum
+        // is what it draws carrying the device alone (when its partner has failed), so
+        // summing them would count a redundant device's load once per PSU. NetBox's own
+        // power utilization counts each port's maximum at its own PDU, the same load.
+        let mut largest_maximum: f64 = 0.0;
+        let mut any_allocated = false;
         let (mut capacities, mut all_rated): (Vec<f64>, bool) = (Vec::new(), true);
         for port in &ports {
             let what = format!("power port {} of {}", display_of(port), device.display);
             let allocated = cx.number_field(port, "allocated_draw", &what);
             let maximum = cx.number_field(port, "maximum_draw", &what);
+            any_allocated |= allocated.is_some_and(|a| a > 0.0);
+            largest_maximum = largest_maximum.max(maximum.unwrap_or(0.0));
             let watts = allocated.or(maximum);
             if let Some(w) = watts.filter(|w| *w > 0.0) {
                 draw += w;
@@ -201,6 +213,9 @@ pub fn import(cx: &mut Cx) {
         } else {
             entry.field("power", Value::Array(sources));
         }
+        if any_draw && !any_allocated {
+            draw = largest_maximum;
+        }
         // A sum past f64's range (no real rack) would write no number at all.
         if any_draw && draw.is_finite() {
             entry.field("draw_watts", serde_json::json!(draw));
@@ -294,7 +309,7 @@ fn psu_source(cx: &mut Cx, banks: &Banks, port: &Value) -> Option<String> {
                     let display = d.display.clone();
                     Some(banks.of_outlet(cx, pdu, outlet_id, &display))
                 }
-                Some(d) if matches!(d.mapping, RoleMapping::Kind("pdu" | "ats")) => Some(d.id.clone()),
+                Some(d) if matches!(d.mapping, RoleMapping::Kind("pdu" | "ats" | "ups")) => Some(d.id.clone()),
                 Some(d) => {
                     let who = d.display.clone();
                     cx.warn(
@@ -410,7 +425,8 @@ fn panel_behind(cx: &Cx, source: &str) -> Option<String> {
         if entry.get("kind").and_then(Value::as_str) == Some("power-feed") {
             return Some(at);
         }
-        at = entry.get("from")?.as_str()?.to_string();
+        // A UPS hangs on its `feed`: the panel's loss outlasts its battery in the end.
+        at = entry.get("from").or_else(|| entry.get("feed"))?.as_str()?.to_string();
     }
     None
 }
@@ -558,6 +574,115 @@ fn pdu_source(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value
     let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
     entry.field("from", Value::String(from));
     chained
+}
+
+/// A UPS's `feed` and `battery_runtime`. The feed is its cabled inlet's source (a feed
+/// or PDU; NB214 when inlets lead to more than one, the first by name is taken, as a
+/// UPS takes one input here), or its site's unrecorded power (NB205). NetBox records no
+/// battery runtime: the custom field `spofsim_battery_runtime` gives it, else it is
+/// imported with none (NB215), so its battery bridges nothing: pessimistic, never a
+/// credit the data does not show.
+fn ups_input(cx: &mut Cx, banks: &Banks, netbox_id: i64, device: &super::Device, ports: &[Value]) {
+    let mut inlets: Vec<(String, String)> = Vec::new();
+    let mut sorted: Vec<&Value> = ports.iter().collect();
+    sorted.sort_by(|a, b| display_of(a).cmp(&display_of(b)).then(id_of(a).cmp(&id_of(b))));
+    for port in sorted {
+        match psu_source(cx, banks, port) {
+            Some(source) if source != device.id && !inlets.iter().any(|(_, s)| *s == source) => {
+                inlets.push((display_of(port), source));
+            }
+            _ => {}
+        }
+    }
+    let feed = match inlets.as_slice() {
+        [] if !ports.is_empty() && ports.iter().all(|p| unbuilt_behind(cx, p, 0).is_some()) => {
+            cx.unrecorded_power_of(&device.site)
+        }
+        [] => {
+            cx.summary.devices_without_recorded_power += 1;
+            cx.warn(
+                "NB205",
+                &device.url,
+                format!(
+                    "UPS {}'s inlet is not cabled to a power feed or PDU; it is put on its site's assumed \"unrecorded \
+                     power\" source",
+                    device.display
+                ),
+                Some("cable the UPS's input power port to its power feed (or PDU) in NetBox".into()),
+            );
+            cx.unrecorded_power_of(&device.site)
+        }
+        [(_, only)] => only.clone(),
+        [(first, source), rest @ ..] => {
+            let others: Vec<&str> = rest.iter().map(|(name, _)| name.as_str()).collect();
+            cx.warn(
+                "NB214",
+                &device.url,
+                format!(
+                    "UPS {} has inlets on {} distinct sources; its feed is taken from {first} (the first by name),                      and {} left out: a loss of {source} counts against its battery even while another input has power",
+                    device.display,
+                    inlets.len(),
+                    others.join(", ")
+                ),
+                Some(
+                    "a UPS takes one input here: put an ats in front of it in the extending file for a dual-input                      (rectifier and bypass) unit"
+                        .into(),
+                ),
+            );
+            source.clone()
+        }
+    };
+    let runtime = cx.r.get("dcim/devices", netbox_id).and_then(|o| {
+        o.value.get("custom_fields")?.get("spofsim_battery_runtime").and_then(Value::as_str).map(str::to_string)
+    });
+    let runtime = match runtime.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => match crate::units::parse_duration(text) {
+            Ok(_) => Some(text.to_string()),
+            Err((why, _)) => {
+                cx.warn(
+                    "NB005",
+                    &device.url,
+                    format!(
+                        "custom field spofsim_battery_runtime of UPS {} is \"{text}\": {why}; it is left out",
+                        device.display
+                    ),
+                    Some("set it to a duration such as \"15m\" in NetBox".into()),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
+    entry.field("feed", Value::String(feed));
+    match runtime {
+        Some(text) => {
+            entry.field("battery_runtime", Value::String(text));
+            entry.comment("battery runtime from NetBox's custom field spofsim_battery_runtime".into());
+        }
+        None => {
+            entry.field("battery_runtime", Value::String("0s".into()));
+            entry.comment(
+                "battery runtime: ASSUMED none (NetBox records none): pessimistic; set \"battery_runtime\" in the \
+                 extending file or the custom field spofsim_battery_runtime"
+                    .into(),
+            );
+            cx.warn(
+                "NB215",
+                &device.url,
+                format!(
+                    "UPS {} records no battery runtime: it is imported with none, so its battery bridges no outage of \
+                     its input (pessimistic: every input outage reaches its loads)",
+                    device.display
+                ),
+                Some(format!(
+                    "set the custom field spofsim_battery_runtime (e.g. \"15m\", from the unit's runtime at its load) \
+                     in NetBox, or \"{}\": {{ \"battery_runtime\": \"15m\" }} in the extending file",
+                    device.id
+                )),
+            );
+        }
+    }
 }
 
 /// A transfer switch's `from`: its two cabled inlets, by inlet name (NetBox records no

@@ -37,6 +37,7 @@ pub const DEVICE_KINDS: &[&str] = &[
     "quorum-device",
     "pdu",
     "ats",
+    "ups",
 ];
 
 /// The built-in table (role slug → mapping), used unless the roles file overrides a slug.
@@ -72,6 +73,8 @@ pub fn default_table() -> BTreeMap<String, RoleMapping> {
         ("switch", Kind("switch")),
         ("tor-switch", Kind("switch")),
         ("transfer-switch", Kind("ats")),
+        ("uninterruptible-power-supply", Kind("ups")),
+        ("ups", Kind("ups")),
         ("web-server", Kind("server")),
     ];
     rows.iter().map(|(k, v)| (k.to_string(), *v)).collect()

@@ -949,6 +949,110 @@ fn a_transfer_switch_takes_its_two_inlets_and_is_its_loads_spof() {
     assert!(!spofs.iter().any(|s| s.starts_with("p1-5a") || s.starts_with("p2-5b")), "{spofs:?}");
 }
 
+/// A UPS (role mapped to `ups`): the example PDUs become UPSes fed from their inlets'
+/// feeds (P1-5A, P2-5B); the r105 switches keep a PSU on each. NetBox records no battery
+/// runtime, so each gets none with NB215 (pessimistic), unless the device's custom
+/// field `spofsim_battery_runtime` gives one; PDU A made dual-inlet (a second inlet on
+/// P2-5B) keeps its first inlet by name as its feed, with NB214. Every import loads, and
+/// with a runtime the feed's loss is bridged: neither feed is a SPOF of the switch.
+#[test]
+fn a_ups_takes_its_inlet_as_its_feed_and_a_runtime_only_from_netbox() {
+    let mut options = Options::default();
+    options.roles.insert("pdu".into(), RoleMapping::Kind("ups"));
+    let mut pages = folder("api");
+    pages.extend(folder("api-examples"));
+    let plain = import(&pages, &options);
+    model_of(&plain);
+    let text = plain.scenario.as_deref().unwrap();
+    let ups = component(text, "mdf-r105-pdu-a");
+    assert!(ups.contains(r#""kind": "ups""#) && ups.contains(r#""feed": "p1-5a", "battery_runtime": "0s""#), "{ups}");
+    assert!(component(text, "mdf-r105-pdu-b").contains(r#""feed": "p2-5b""#), "{}", component(text, "mdf-r105-pdu-b"));
+    assert!(
+        component(text, "r105-torsw-1").contains(r#""power": ["mdf-r105-pdu-a", "mdf-r105-pdu-b"]"#),
+        "{}",
+        component(text, "r105-torsw-1")
+    );
+    let nb215: Vec<&str> = plain.diagnostics.iter().filter(|d| d.code == "NB215").map(|d| d.message.as_str()).collect();
+    assert!(nb215.iter().any(|m| m.starts_with("UPS mdf-r105-pdu-a records no battery runtime")), "{nb215:?}");
+
+    let mut device = recorded(&pages, "dcim/devices", 107);
+    device["custom_fields"] = serde_json::json!({ "spofsim_battery_runtime": "15m" });
+    let mut with_runtime = pages.clone();
+    with_runtime.push(overlay("dcim/devices", "overlay/dcim__devices.json", vec![device]));
+    let imported = import(&with_runtime, &options);
+    let model = model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(component(text, "mdf-r105-pdu-a").contains(r#""battery_runtime": "15m""#), "{text}");
+    assert!(!imported.diagnostics.iter().any(|d| d.code == "NB215" && d.message.contains("mdf-r105-pdu-a")));
+    let ups = model.elements.iter().find(|e| e.name == "mdf-r105-pdu-a").unwrap();
+    assert_eq!(ups.battery_runtime_secs, Some(900.0));
+
+    let dual = import(&with_second_inlet_on_pdu_a(&[]), &options);
+    model_of(&dual);
+    let text = dual.scenario.as_deref().unwrap();
+    assert!(component(text, "mdf-r105-pdu-a").contains(r#""feed": "p1-5a""#), "{}", component(text, "mdf-r105-pdu-a"));
+    let nb214: Vec<&str> = dual.diagnostics.iter().filter(|d| d.code == "NB214").map(|d| d.message.as_str()).collect();
+    assert_eq!(nb214.len(), 1, "{nb214:?}");
+    assert!(nb214[0].starts_with("UPS mdf-r105-pdu-a has inlets on 2 distinct sources"), "{nb214:?}");
+}
+
+/// Facts found by hand in the demo's interfaces: 13 branch routers' circuits link to a
+/// circuit termination whose far side NetBox does not record (`connected_endpoints`
+/// null), so each is taken to end at its provider, and NB312 says so once, naming 13
+/// circuits; the 13 whose far end is a provider network are not in it. The three
+/// distribution switches' two PSUs carry a 650 W maximum_draw each and no allocated
+/// draw: the device draws 650 W (what one PSU carries alone), not 1300 W.
+#[test]
+fn unrecorded_circuit_ends_are_said_and_maximum_draws_are_not_summed() {
+    let imported = demo();
+    let nb312: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB312").map(|d| d.message.as_str()).collect();
+    assert_eq!(nb312.len(), 1, "{nb312:?}");
+    assert!(nb312[0].starts_with("13 circuit(s) record no far end"), "{nb312:?}");
+    let text = imported.scenario.as_deref().unwrap();
+    for switch in ["ncsu117-distswitch1", "ncsu118-distswitch1", "ncsu128-distswitch1"] {
+        assert!(component(text, switch).ends_with(r#""draw_watts": 650 },"#), "{}", component(text, switch));
+    }
+}
+
+/// A virtual machine placed on a device that is not imported as a server (the core
+/// switch, device 96), or on a device NetBox does not hold (5555), is named (NB402); one
+/// on a server (106, the Lenovo Flex system) becomes a process on it, whose role comes
+/// from the VM's NetBox role (a database server: `db`), and the import validates (it
+/// did not: the VM's name was written as the role, outside the scenario's set).
+#[test]
+fn a_vm_on_a_host_that_is_no_server_is_named() {
+    let mut pages = folder("api");
+    let vm = |id: i64, name: &str, device: i64| {
+        serde_json::json!({ "id": id, "name": name, "display": name, "status": { "value": "active" },
+            "role": { "id": 1, "slug": "database-server", "name": "Database server" },
+            "url": format!("http://netbox.example.com/api/virtualization/virtual-machines/{id}/"),
+            "device": { "id": device, "name": format!("device {device}") } })
+    };
+    pages.push(overlay(
+        "virtualization/virtual-machines",
+        "overlay/virtualization__virtual-machines.json",
+        vec![vm(9001, "vm-ok", 106), vm(9002, "vm-on-switch", 96), vm(9003, "vm-nowhere", 5555)],
+    ));
+    let imported = import(&pages, &Options::default());
+    model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    assert!(
+        component(text, "vm-ok").contains(r#""kind": "process", "on": "lenovo-flex-system-106", "role": "db""#),
+        "{}",
+        component(text, "vm-ok")
+    );
+    let nb402: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB402").map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        nb402,
+        [
+            "virtual machine vm-on-switch is on ncsu-coreswitch1, which is imported as a switch, not a server: it is not imported",
+            "virtual machine vm-nowhere is on device 5555, which dcim/devices does not hold: it is not imported",
+        ]
+    );
+}
+
 /// One object of the recorded pages (`api` then `api-examples`, later pages win), by id.
 fn recorded(pages: &[Page], endpoint: &str, id: i64) -> serde_json::Value {
     pages
