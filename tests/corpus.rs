@@ -203,6 +203,10 @@ fn drills_give_exact_outage_timings() {
         let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
         let mut actual = Vec::new();
         for s in v["services"].as_array().unwrap() {
+            // A replay of the drills has nothing random to bound: no interval, and why.
+            assert_eq!(s["availability_ci95"], serde_json::Value::Null, "{path}");
+            assert_eq!(s["full_service_ci95"], serde_json::Value::Null, "{path}");
+            assert_eq!(s["ci95_na"], "drills only", "{path}");
             for i in s["timeline"].as_array().unwrap() {
                 let secs = i["end_secs"].as_f64().unwrap() - i["start_secs"].as_f64().unwrap();
                 let state = match i["state"].as_str().unwrap() {

@@ -86,11 +86,13 @@ pub fn run(args: &SimulateArgs, color: ColorMode) -> Status {
         None => {
             let fold = pool.install(|| simulate::run_folded(&compiled, range, &|| bar.inc(1)));
             bar.finish_and_clear();
-            render(
-                &fold.report(&model.name, &services, &options).with_notes(compiled.approximations()),
-                &hash,
-                args.format,
-            )
+            let report = fold.report(&model.name, &services, &options).with_notes(compiled.approximations());
+            match args.format {
+                SimFormat::Text if !report.random_failures => {
+                    simulate_text::render_with_drills(&report, &hash, &drill_lines(&model))
+                }
+                format => render(&report, &hash, format),
+            }
         }
     };
     write_out(args.output.as_deref(), &out)
@@ -196,6 +198,22 @@ fn run_rare(args: &SimulateArgs, text: &str, model: &Model) -> Status {
         }
     };
     write_out(args.output.as_deref(), &out)
+}
+
+/// The scenario's drills, by start, then component.
+fn drill_lines(model: &sim_core::model::Model) -> Vec<crate::report::DrillLine> {
+    let mut lines: Vec<crate::report::DrillLine> = model
+        .drills
+        .iter()
+        .map(|d| crate::report::DrillLine {
+            component: model.element(d.element).name.clone(),
+            name: d.name.clone(),
+            at_secs: d.at_secs,
+            for_secs: d.for_secs,
+        })
+        .collect();
+    lines.sort_by(|a, b| a.at_secs.total_cmp(&b.at_secs).then_with(|| a.component.cmp(&b.component)));
+    lines
 }
 
 /// A shard as one line of JSON.

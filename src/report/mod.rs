@@ -250,6 +250,54 @@ pub fn no_ci95_reason(simulated_years: f64, random_failures: bool) -> Option<Str
     (simulated_years < 2.0).then(|| format!("{simulated_years} simulated year"))
 }
 
+/// A drill as a drills-only report names it: what fails, when, for how long.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrillLine {
+    pub component: String,
+    pub name: Option<String>,
+    pub at_secs: f64,
+    pub for_secs: f64,
+}
+
+impl DrillLine {
+    /// "drill db-loss: array fails at 02:00:00.000 for 10m", "drill: sw-1 fails at ...".
+    pub fn text(&self) -> String {
+        let name = self.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
+        format!(
+            "drill{name}: {} fails at {} for {}",
+            self.component,
+            sim_core::units::Duration::from_secs(self.at_secs).clock(),
+            sim_core::units::Duration::from_secs(self.for_secs).span()
+        )
+    }
+}
+
+/// The drills a timeline interval starting at `start_secs` follows: those still failing
+/// then (an outage can need two at once), else those that started last before it (an
+/// outage can outlast its drill: a boot, a restore). `drills` sorted by start.
+/// "during" for drills still failing, "after" for the last to start.
+pub fn drills_before(drills: &[DrillLine], start_secs: f64) -> (&'static str, Vec<&DrillLine>) {
+    const EPS_SECS: f64 = 1e-6;
+    let running: Vec<&DrillLine> = drills
+        .iter()
+        .filter(|d| d.at_secs <= start_secs + EPS_SECS && start_secs < d.at_secs + d.for_secs - EPS_SECS)
+        .collect();
+    if !running.is_empty() {
+        return ("during", running);
+    }
+    let Some(last) = drills.iter().rev().find(|d| d.at_secs <= start_secs + EPS_SECS) else {
+        return ("after", Vec::new());
+    };
+    ("after", drills.iter().filter(|d| d.at_secs == last.at_secs).collect())
+}
+
+/// The drills no interval of `timeline` follows (as [`drills_before`] attributes them):
+/// the service did not notice them.
+pub fn unnoticed_drills<'d>(drills: &'d [DrillLine], timeline: &[sim_core::simulate::Interval]) -> Vec<&'d DrillLine> {
+    let noticed: Vec<&DrillLine> = timeline.iter().flat_map(|i| drills_before(drills, i.start_secs).1).collect();
+    drills.iter().filter(|d| !noticed.contains(d)).collect()
+}
+
 /// "1 replication", "3 replications".
 /// What the two-master time leaves out, with its bound: the service is counted up while
 /// two VRRP/HSRP masters answer for one virtual IP, though traffic sent to the master
@@ -283,5 +331,36 @@ mod bounds_rounding_tests {
         let (low, high) = super::unavailability_bounds_sci(3.2407449e-7, 3.2477881e-7);
         assert_eq!((low.as_str(), high.as_str()), ("3.240744e-7", "3.247789e-7"));
         assert_eq!(super::availability_bounds_percent(0.0, 0.0), ("100.000000%".into(), "100.000000%".into()));
+    }
+}
+
+#[cfg(test)]
+mod drill_line_tests {
+    use super::{drills_before, unnoticed_drills, DrillLine};
+    use sim_core::simulate::{Interval, IntervalState};
+
+    fn drill(component: &str, at_secs: f64, for_secs: f64) -> DrillLine {
+        DrillLine { component: component.into(), name: None, at_secs, for_secs }
+    }
+
+    fn down(start_secs: f64, end_secs: f64) -> Interval {
+        Interval { start_secs, end_secs, state: IntervalState::Down, fraction: 0.0, mechanism: "repair".into() }
+    }
+
+    /// Two disks of a mirror drilled 1h..3h and 2h..3h: the outage at 2h needs both, so
+    /// it is during both; a restore after both ended is after the last to start; a drill
+    /// at 5h that nothing follows had no effect.
+    #[test]
+    fn an_outage_follows_the_drills_running_at_its_start_else_the_last() {
+        let drills = [drill("disk-1", 3600.0, 7200.0), drill("disk-2", 7200.0, 3600.0), drill("sw", 18000.0, 60.0)];
+        let names = |v: Vec<&DrillLine>| v.iter().map(|d| d.component.clone()).collect::<Vec<_>>();
+        assert_eq!(drills_before(&drills, 7200.0).0, "during");
+        assert_eq!(names(drills_before(&drills, 7200.0).1), ["disk-1", "disk-2"]);
+        assert_eq!(drills_before(&drills, 10800.0).0, "after");
+        assert_eq!(names(drills_before(&drills, 10800.0).1), ["disk-2"]);
+        assert!(drills_before(&drills, 60.0).1.is_empty());
+        let timeline = [down(7200.0, 10800.0), down(10800.0, 12000.0)];
+        assert_eq!(names(unnoticed_drills(&drills, &timeline)), ["sw"]);
+        assert_eq!(drills[0].text(), "drill: disk-1 fails at 01:00:00.000 for 2h");
     }
 }

@@ -15,6 +15,13 @@ fn pct(x: f64) -> String {
 }
 
 pub fn render(report: &SimReport, scenario_hash: &str) -> String {
+    render_with_drills(report, scenario_hash, &[])
+}
+
+/// [`render`], with the scenario's drills for a drills-only run: each timeline line
+/// names the drills it follows, and a drill a service does not notice says so (a
+/// replay in which a drill leaves no line would otherwise look as if it never ran).
+pub fn render_with_drills(report: &SimReport, scenario_hash: &str, drills: &[super::DrillLine]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -173,15 +180,24 @@ pub fn render(report: &SimReport, scenario_hash: &str) -> String {
                     IntervalState::Down => "down".to_string(),
                     IntervalState::Degraded => format!("degraded ({:.1}% served)", i.fraction * 100.0),
                 };
+                let after = match super::drills_before(drills, i.start_secs) {
+                    (_, d) if d.is_empty() => String::new(),
+                    (when, d) => format!("  ({when} {})", d.iter().map(|d| d.text()).collect::<Vec<_>>().join(", ")),
+                };
                 let _ = writeln!(
                     out,
-                    "    {} → {}  {}  {} for {}",
+                    "    {} → {}  {}  {} for {}{after}",
                     Duration::from_secs(i.start_secs).clock(),
                     Duration::from_secs(i.end_secs).clock(),
                     state,
                     i.mechanism,
                     Duration::from_secs(i.end_secs - i.start_secs).span()
                 );
+            }
+        }
+        if !report.random_failures {
+            for d in super::unnoticed_drills(drills, &s.timeline) {
+                let _ = writeln!(out, "  no effect: {}", d.text());
             }
         }
     }

@@ -331,8 +331,11 @@ fn psu_source(cx: &mut Cx, banks: &Banks, port: &Value) -> Option<String> {
                             "map the PDU's role to \"pdu\" with --roles",
                         ),
                         None => (
-                            format!("a PSU is plugged into {name}, which is outside the import's scope"),
-                            "widen --site/--tag/--status to include the PDU",
+                            format!(
+                                "a PSU is plugged into {name}, which the import leaves out (outside --site/--tag/\
+                                 --status, no role, or a role mapped to skip)"
+                            ),
+                            "widen --site/--tag/--status to include the PDU, or give it a role that maps to \"pdu\"",
                         ),
                     };
                     cx.warn("NB204", &url_of(port), message, Some(help.into()));

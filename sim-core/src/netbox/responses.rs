@@ -115,8 +115,11 @@ pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Respons
             None,
             std::collections::BTreeSet::new(),
             page.source.clone(),
+            0,
         ));
         listing.1.extend(results.iter().filter_map(|o| o.get("id").and_then(Value::as_i64)));
+        // Objects without a numeric id are NB002 already: read, not missing (no NB008).
+        listing.3 += results.iter().filter(|o| o.get("id").and_then(Value::as_i64).is_none()).count();
         if let Some(count) = value.get("count").and_then(Value::as_u64) {
             listing.0 = Some(listing.0.map_or(count, |c: u64| c.max(count)));
         }
@@ -139,8 +142,8 @@ pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Respons
             }
         }
     }
-    for ((endpoint, _), (count, ids, source)) in listings {
-        let read = ids.len();
+    for ((endpoint, _), (count, ids, source, idless)) in listings {
+        let read = ids.len() + idless;
         if let Some(count) = count.filter(|&c| (read as u64) < c) {
             diagnostics.push(ImportDiagnostic {
                 severity: Severity::Error,
@@ -160,8 +163,9 @@ pub fn parse(pages: &[Page], diagnostics: &mut Vec<ImportDiagnostic>) -> Respons
     out
 }
 
-/// One listing's pages together: NetBox's `count`, the distinct ids read, a source.
-type Listing = (Option<u64>, std::collections::BTreeSet<i64>, String);
+/// One listing's pages together: NetBox's `count`, the distinct ids read, a source, and
+/// how many objects had no numeric id (NB002).
+type Listing = (Option<u64>, std::collections::BTreeSet<i64>, String, usize);
 
 /// The listing a page belongs to: its source without the page part, so the pages of one
 /// listing count together: `…/dcim__cables__page3.json` → `…/dcim__cables.json`, and
@@ -375,6 +379,14 @@ mod tests {
         let mut diagnostics = Vec::new();
         parse(&whole, &mut diagnostics);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        // An object whose id is text is NB002, and only that: it was read, not lost.
+        let mut diagnostics = Vec::new();
+        let text_id = Page { text: whole[0].text.replacen(r#"{"id":1}"#, r#"{"id":"1"}"#, 1), ..whole[0].clone() };
+        assert_ne!(text_id.text, whole[0].text, "the fixture has an id to spoil");
+        parse(&[text_id, whole[1].clone()], &mut diagnostics);
+        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["NB002"], "{diagnostics:?}");
+        let mut diagnostics = Vec::new();
         // The second page lost.
         parse(&whole[..1], &mut diagnostics);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
