@@ -458,8 +458,58 @@ impl<'m> Builder<'m> {
         if let Some(needs_down) = self.switch_needs_down_on_battery(ups, input, battery_secs) {
             return Some((y, needs_down));
         }
+        if let Some(needs_down) = self.chain_down_on_battery(ups, &input_needs, battery_secs, 0) {
+            return Some((y, needs_down));
+        }
         self.note_unbridged(ups, input);
         Some((y, self.req_down(&input_needs, &input_name)))
+    }
+
+    /// What a UPS input needs, when that is a chain of plain elements (a PDU on a power
+    /// panel, as NetBox records a feed): the battery bridges each one's own outages as
+    /// it bridges the input's, so "down" is, per element, its outages beyond the battery
+    /// or what it needs in turn; what the UPS needs itself (its site) takes it down
+    /// battery or not. Each element's beyond-battery event comes from the same module
+    /// as the input's ([`Self::bridged_input_down`]). Overlapping outages of two of
+    /// them are second order in their unavailabilities, as for a transfer switch's.
+    /// `None` when `needs` is not such a chain (the caller counts it whole, with a note).
+    fn chain_down_on_battery(&mut self, ups: ElementId, needs: &Req, battery_secs: f64, depth: usize) -> Option<Ref> {
+        // Power chains are short; a loop would be a design error found elsewhere.
+        if depth > 32 {
+            return None;
+        }
+        let conjuncts = match needs {
+            Req::All(of) => of.clone(),
+            other => vec![other.clone()],
+        };
+        if !conjuncts.iter().all(|r| matches!(r, Req::Always | Req::Element(_))) {
+            return None;
+        }
+        let own = self.model.element(ups).needs.strictly_required();
+        let name = self.model.element(ups).name.clone();
+        let mut parts = Vec::new();
+        for r in conjuncts {
+            let Req::Element(d) = r else { continue };
+            if own.contains(&d) {
+                parts.push(self.down(d));
+                continue;
+            }
+            match self.bridged_input_down(ups, &[d], d, battery_secs) {
+                Some((beyond, needs_down)) => parts.extend([beyond, needs_down]),
+                // It does not fail itself: only what it needs can, bridged in turn.
+                None => {
+                    let upstream = self.model.element(d).needs.clone();
+                    match self.chain_down_on_battery(ups, &upstream, battery_secs, depth + 1) {
+                        Some(down) => parts.push(down),
+                        None => {
+                            self.note_unbridged(ups, d);
+                            parts.push(self.down(d));
+                        }
+                    }
+                }
+            }
+        }
+        Some(self.or(format!("bridged-chain:{name}"), parts))
     }
 
     /// What a UPS's input `ats` needs, when it is a utility/generator transfer switch

@@ -733,13 +733,18 @@ impl Cx<'_> {
                     "map it in a roles file, e.g. {{\"{role}\": \"{}\"}}, and pass --roles FILE; kinds: {}; \"skip\" \
                      leaves its devices out (for gear no service path crosses: console servers, KVMs, out-of-band \
                      switches), \"pass-through\" traces cables through them like patch panels",
-                    // The kind the role's name says, where it says one; else skip.
-                    DEVICE_KINDS
-                        .iter()
-                        .filter(|k| role.contains(*k))
-                        .max_by_key(|k| k.len())
-                        .copied()
-                        .unwrap_or("skip"),
+                    // The kind the role's name says, where it says one and is not
+                    // management gear (a console server is no server); else skip.
+                    if ["console", "kvm", "oob", "out-of-band", "terminal"].iter().any(|w| role.contains(w)) {
+                        "skip"
+                    } else {
+                        DEVICE_KINDS
+                            .iter()
+                            .filter(|k| role.contains(*k))
+                            .max_by_key(|k| k.len())
+                            .copied()
+                            .unwrap_or("skip")
+                    },
                     DEVICE_KINDS.join(", ")
                 ),
             );

@@ -460,6 +460,7 @@ pub fn import(cx: &mut Cx) {
                     provider: entry_name,
                     provider_url,
                     circuit_url,
+                    cables: t.cables.clone(),
                 },
             );
             continue;
@@ -485,7 +486,16 @@ pub fn import(cx: &mut Cx) {
                 }
                 uplinks.insert(
                     format!("{device:012}-{id:012}"),
-                    Uplink { device, iface: display_of(iface), circuit, cid, provider, provider_url, circuit_url },
+                    Uplink {
+                        device,
+                        iface: display_of(iface),
+                        circuit,
+                        cid,
+                        provider,
+                        provider_url,
+                        circuit_url,
+                        cables: t.cables.clone(),
+                    },
                 );
                 continue;
             }
@@ -617,9 +627,9 @@ pub fn import(cx: &mut Cx) {
             "NB312",
             "dcim/interfaces",
             format!(
-                "{n} circuit(s) record no far end, neither a termination nor a provider network ({}): each is \
-                 taken to end at its provider, an `entry` per provider and site; if one reaches a device of yours, \
-                 cable its far termination in NetBox",
+                "{n} circuit(s) lead to no recorded far end: NetBox records no cabled termination past them and no \
+                 provider network ({}); each is taken to end at its provider, an `entry` per provider and site; if \
+                 one reaches a device of yours, cable its far termination in NetBox",
                 super::sample(far_unrecorded.into_iter().collect(), 8)
             ),
         );
@@ -634,24 +644,29 @@ pub fn import(cx: &mut Cx) {
     for circuit in uplinks.values().filter_map(|u| u.circuit) {
         *circuit_use.entry(circuit).or_default() += 1;
     }
-    emit_links(cx, connections, &cabling, &circuit_use);
-    emit_uplinks(cx, uplinks, &circuit_use);
-    virtual_chassis(cx);
-}
-
-fn emit_links(
-    cx: &mut Cx,
-    connections: BTreeMap<(i64, i64), Connection>,
-    cabling: &Cabling,
-    circuit_use: &BTreeMap<i64, usize>,
-) {
-    // How many links run through each cable.
+    // And through each cable: a trunk that uplinks share is their common cause too.
     let mut cable_use: BTreeMap<i64, usize> = BTreeMap::new();
-    for c in connections.values() {
-        for cable in c.trace.cables.iter().collect::<BTreeSet<_>>() {
+    let paths = connections.values().map(|c| &c.trace.cables).chain(uplinks.values().map(|u| &u.cables));
+    for cables in paths {
+        for cable in cables.iter().collect::<BTreeSet<_>>() {
             *cable_use.entry(*cable).or_default() += 1;
         }
     }
+    let uses = Uses { circuits: circuit_use, cables: cable_use };
+    emit_links(cx, connections, &cabling, &uses);
+    emit_uplinks(cx, uplinks, &uses);
+    virtual_chassis(cx);
+}
+
+/// How many imported links (connections and provider uplinks) run through each circuit
+/// and each cable, by NetBox id.
+struct Uses {
+    circuits: BTreeMap<i64, usize>,
+    cables: BTreeMap<i64, usize>,
+}
+
+fn emit_links(cx: &mut Cx, connections: BTreeMap<(i64, i64), Connection>, cabling: &Cabling, uses: &Uses) {
+    let (circuit_use, cable_use) = (&uses.circuits, &uses.cables);
     // A server's LAG (its lowest-numbered one, as a server has one `bond`) becomes a
     // LACP bond to the switches its members reach, when no member shares a path.
     let server_lag = |c: &Connection, cx: &Cx| -> Option<(i64, i64, i64)> {
@@ -854,13 +869,15 @@ struct Uplink {
     /// The provider network's or provider's URL, and the circuit's.
     provider_url: String,
     circuit_url: String,
+    /// The cables the path runs through to the circuit (shared ones become `srlg`s).
+    cables: Vec<i64>,
 }
 
 /// Provider uplinks: a link from the device to an `entry` for the provider network AT
 /// THE DEVICE'S SITE (one entry per network and site: a shared entry would let a path
 /// run from one branch's circuit through the provider to another branch), through the
 /// circuit as an `srlg` that carries the assumed availability and can be overridden.
-fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, Uplink>, circuit_use: &BTreeMap<i64, usize>) {
+fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, Uplink>, uses: &Uses) {
     for (key, up) in uplinks {
         let d = cx.devices[&up.device].clone();
         if let Some(why) = unlinkable(kind_of(&d), "entry") {
@@ -886,10 +903,17 @@ fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, Uplink>, circuit_use: &BT
                 id
             }
         };
-        let via = match up.circuit {
-            Some(circuit) => Some(srlg_circuit(cx, circuit, &up.cid, circuit_use[&circuit], &up.circuit_url)),
-            None => None,
-        };
+        let mut via: Vec<String> = Vec::new();
+        if let Some(circuit) = up.circuit {
+            via.push(srlg_circuit(cx, circuit, &up.cid, uses.circuits[&circuit], &up.circuit_url));
+        }
+        for cable in &up.cables {
+            if uses.cables[cable] >= 2 {
+                via.push(srlg_cable(cx, *cable, uses.cables[cable]));
+            }
+        }
+        via.sort();
+        via.dedup();
         let link_id = cx.ids.claim_exact(&format!("uplink-{}-{}", d.id, slug(&up.iface)));
         let mut entry = Entry::new("");
         entry.comment(format!(
@@ -902,12 +926,12 @@ fn emit_uplinks(cx: &mut Cx, uplinks: BTreeMap<String, Uplink>, circuit_use: &BT
         ));
         entry.field("id", Value::String(link_id));
         entry.field("between", serde_json::json!([d.id, entry_id]));
-        match via {
-            Some(circuit) => entry.field("via", serde_json::json!([circuit])),
-            None => {
-                entry.field("availability", Value::String(cx.options.circuit_availability.clone()));
-                entry.field("mttr", Value::String("4h".into()));
-            }
+        if up.circuit.is_none() {
+            entry.field("availability", Value::String(cx.options.circuit_availability.clone()));
+            entry.field("mttr", Value::String("4h".into()));
+        }
+        if !via.is_empty() {
+            entry.field("via", serde_json::json!(via));
         }
         cx.out.links.insert(format!("~uplink-{key}"), entry);
     }

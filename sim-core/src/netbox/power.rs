@@ -635,33 +635,45 @@ fn ups_input(cx: &mut Cx, banks: &Banks, netbox_id: i64, device: &super::Device,
             source.clone()
         }
     };
-    let runtime = cx.r.get("dcim/devices", netbox_id).and_then(|o| {
-        o.value.get("custom_fields")?.get("spofsim_battery_runtime").and_then(Value::as_str).map(str::to_string)
-    });
-    let runtime = match runtime.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(text) => match crate::units::parse_duration(text) {
-            Ok(_) => Some(text.to_string()),
-            Err((why, _)) => {
-                cx.warn(
-                    "NB005",
-                    &device.url,
-                    format!(
-                        "custom field spofsim_battery_runtime of UPS {} is \"{text}\": {why}; it is left out",
-                        device.display
-                    ),
-                    Some("set it to a duration such as \"15m\" in NetBox".into()),
-                );
-                None
-            }
-        },
-        None => None,
+    let field =
+        cx.r.get("dcim/devices", netbox_id)
+            .and_then(|o| o.value.get("custom_fields")?.get("spofsim_battery_runtime").cloned())
+            .unwrap_or(Value::Null);
+    // Set but unreadable: NB005 says so, and the UPS gets no battery (NB215 is for none).
+    let unreadable = |cx: &mut Cx, why: String| {
+        cx.warn(
+            "NB005",
+            &device.url,
+            format!(
+                "custom field spofsim_battery_runtime of UPS {} is {why}; it is left out, so the UPS is imported with \
+                 no battery (pessimistic: every outage of its input reaches its loads)",
+                device.display
+            ),
+            Some("make spofsim_battery_runtime a text custom field holding a duration such as \"15m\"".into()),
+        );
+        None
+    };
+    let runtime: Option<Option<String>> = match &field {
+        Value::Null => None,
+        Value::String(text) if text.trim().is_empty() => None,
+        Value::String(text) => Some(match crate::units::parse_duration(text.trim()) {
+            Ok(_) => Some(text.trim().to_string()),
+            Err((why, _)) => unreadable(cx, format!("\"{text}\": {why}")),
+        }),
+        other => Some(unreadable(cx, format!("{}, not a text like \"15m\"", super::responses::describe(other)))),
     };
     let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
     entry.field("feed", Value::String(feed));
     match runtime {
-        Some(text) => {
+        Some(Some(text)) => {
             entry.field("battery_runtime", Value::String(text));
             entry.comment("battery runtime from NetBox's custom field spofsim_battery_runtime".into());
+        }
+        Some(None) => {
+            entry.field("battery_runtime", Value::String("0s".into()));
+            entry.comment(
+                "battery runtime: none (its custom field spofsim_battery_runtime is unreadable, NB005)".into(),
+            );
         }
         None => {
             entry.field("battery_runtime", Value::String("0s".into()));

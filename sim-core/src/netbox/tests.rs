@@ -986,6 +986,24 @@ fn a_ups_takes_its_inlet_as_its_feed_and_a_runtime_only_from_netbox() {
     assert!(!imported.diagnostics.iter().any(|d| d.code == "NB215" && d.message.contains("mdf-r105-pdu-a")));
     let ups = model.elements.iter().find(|e| e.name == "mdf-r105-pdu-a").unwrap();
     assert_eq!(ups.battery_runtime_secs, Some(900.0));
+    // A number (an integer custom field) is not read as a duration: NB005 says it is
+    // left out, and the UPS gets no battery, without NB215's "records none".
+    let mut device = recorded(&pages, "dcim/devices", 107);
+    device["custom_fields"] = serde_json::json!({ "spofsim_battery_runtime": 900 });
+    let mut numeric = pages.clone();
+    numeric.push(overlay("dcim/devices", "overlay/dcim__devices.json", vec![device]));
+    let imported = import(&numeric, &options);
+    model_of(&imported);
+    assert!(component(imported.scenario.as_deref().unwrap(), "mdf-r105-pdu-a").contains(r#""battery_runtime": "0s""#));
+    let about: Vec<(&str, &str)> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("UPS mdf-r105-pdu-a"))
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert_eq!(about.len(), 1, "{about:?}");
+    assert_eq!(about[0].0, "NB005");
+    assert!(about[0].1.contains("is a number, not a text like \"15m\"; it is left out"), "{about:?}");
 
     let dual = import(&with_second_inlet_on_pdu_a(&[]), &options);
     model_of(&dual);
@@ -1008,11 +1026,56 @@ fn unrecorded_circuit_ends_are_said_and_maximum_draws_are_not_summed() {
     let nb312: Vec<&str> =
         imported.diagnostics.iter().filter(|d| d.code == "NB312").map(|d| d.message.as_str()).collect();
     assert_eq!(nb312.len(), 1, "{nb312:?}");
-    assert!(nb312[0].starts_with("13 circuit(s) record no far end"), "{nb312:?}");
+    assert!(nb312[0].starts_with("13 circuit(s) lead to no recorded far end"), "{nb312:?}");
     let text = imported.scenario.as_deref().unwrap();
     for switch in ["ncsu117-distswitch1", "ncsu118-distswitch1", "ncsu128-distswitch1"] {
         assert!(component(text, switch).ends_with(r#""draw_watts": 650 },"#), "{}", component(text, switch));
     }
+}
+
+/// A campus circuit whose far side lost its cable (cable 88, PP:MDF's rear splice to
+/// circuit 319031's Z termination, removed, and NetBox's stored far ends of the eight
+/// interfaces over it cleared, as NetBox would leave them): the core side's four links
+/// become uplinks to the provider, NB312 names 319031, and each runs `via` the circuit
+/// and the trunk cable 87 the four share, whose srlg (and the circuit's) counts 4 links.
+/// Before, the uplinks missed the trunk (a common cause of all four) and the circuit's
+/// comment counted 1.
+#[test]
+fn uplinks_over_a_shared_trunk_share_its_srlg() {
+    let cleared = [863, 864, 865, 866, 1022, 1023, 1070, 1071];
+    let pages: Vec<Page> = folder("api")
+        .into_iter()
+        .map(|mut p| {
+            if p.endpoint != "dcim/cables" && p.endpoint != "dcim/interfaces" {
+                return p;
+            }
+            let mut v: serde_json::Value = serde_json::from_str(&p.text).unwrap();
+            let count = v["count"].as_u64().unwrap_or(0);
+            let Some(results) = v["results"].as_array_mut() else { return p };
+            if p.endpoint == "dcim/cables" && results.iter().any(|c| c["id"] == 88) {
+                results.retain(|c| c["id"] != 88);
+                v["count"] = (count - 1).into();
+            } else if p.endpoint == "dcim/interfaces" {
+                for i in results.iter_mut().filter(|i| cleared.iter().any(|c| i["id"] == *c)) {
+                    i["connected_endpoints"] = serde_json::Value::Null;
+                    i["connected_endpoints_type"] = serde_json::Value::Null;
+                    i["connected_endpoints_reachable"] = false.into();
+                }
+            }
+            p.text = v.to_string();
+            p
+        })
+        .collect();
+    let imported = import(&pages, &Options::default());
+    model_of(&imported);
+    let text = imported.scenario.as_deref().unwrap();
+    let nb312: Vec<&str> =
+        imported.diagnostics.iter().filter(|d| d.code == "NB312").map(|d| d.message.as_str()).collect();
+    assert!(nb312.len() == 1 && nb312[0].starts_with("14 circuit(s)"), "{nb312:?}");
+    let uplinks: Vec<&str> = text.lines().filter(|l| l.contains(r#""id": "uplink-ncsu-coreswitch"#)).collect();
+    assert_eq!(uplinks.len(), 4, "{uplinks:?}");
+    assert!(uplinks.iter().all(|l| l.contains(r#""via": ["circuit-319031", "trunk-cable-87"]"#)), "{uplinks:?}");
+    assert!(text.contains("// circuit 319031: 4 link(s) run through it"), "{text}");
 }
 
 /// A virtual machine placed on a device that is not imported as a server (the core
