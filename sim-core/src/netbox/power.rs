@@ -470,27 +470,32 @@ fn uncabled_psu(cx: &mut Cx, device: &super::Device, port: &Value) {
     let name = display_of(port);
     let cabled = port.get("cable").is_some_and(|c| !c.is_null());
     cx.summary.psus_uncabled += usize::from(!cabled);
-    let message = if let Some(unbuilt) = unbuilt_behind(cx, port, 0) {
-        format!(
-            "PSU {name} of {} hangs on {}: it supplies nothing until that is built, so the device's other PSUs carry \
-             it alone",
-            device.display,
-            unbuilt.what()
+    let (message, help) = if let Some(unbuilt) = unbuilt_behind(cx, port, 0) {
+        (
+            format!(
+                "PSU {name} of {} hangs on {}: it supplies nothing until that is built, so the device's other PSUs \
+                 carry it alone",
+                device.display,
+                unbuilt.what()
+            ),
+            "import with that state in --status to check the design as it will be built (planned is in the default)",
         )
     } else if cabled {
-        format!("PSU {name} of {} has a cable that leads to no power source", device.display)
+        (
+            format!("PSU {name} of {} has a cable that leads to no power source", device.display),
+            "complete the cable's far end in NetBox (a PDU outlet or a power feed)",
+        )
     } else {
-        format!(
-            "PSU {name} of {} is not cabled: it supplies nothing, so the cabled PSUs carry the device alone",
-            device.display
+        (
+            format!(
+                "PSU {name} of {} is not cabled: it supplies nothing, so the cabled PSUs carry the device alone",
+                device.display
+            ),
+            "cable it to a PDU outlet (on the other power side) in NetBox; a PSU bay that is empty is best deleted \
+             from the device there",
         )
     };
-    cx.warn(
-        "NB202",
-        &url_of(port),
-        message,
-        Some("cable it to a PDU outlet (on the other power side) in NetBox; a PSU bay that is empty is best deleted from the device there".into()),
-    );
+    cx.warn("NB202", &url_of(port), message, Some(help.into()));
 }
 
 /// A PDU's `from`: what its inlet is cabled to, a power feed or an outlet of another
@@ -554,7 +559,9 @@ fn pdu_source(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value
         [] if !ports.is_empty() && ports.iter().all(|p| unbuilt_behind(cx, p, 0).is_some()) => {
             if let Some(entry) = cx.out.components.get_mut(&device.id) {
                 entry.comment(
-                    "fed only over what is not built (NB212, NB307): nothing plugged into it counts as powered".into(),
+                    "fed only over what is not built (NB212, NB307): no PSU plugged into it counts it as a supply; \
+                     its `from` (the site's unrecorded power) only keeps the file valid"
+                        .into(),
                 );
             }
             cx.unrecorded_power_of(&device.site)

@@ -157,6 +157,13 @@ pub fn parse_roles_file(
                     location: value_at(&role),
                     message: format!("role \"{role}\" maps to {written}, which is not a device kind"),
                     help: Some(match near {
+                        // A kind of the scenario that NetBox cannot give its inputs.
+                        _ if kind.as_str() == Some("generator") => format!(
+                            "a generator cannot come from NetBox, which records no \"backs this feed\": map the \
+                             role to \"skip\" and write the generator in the extending file (\"gen\": {{ \"kind\": \
+                             \"generator\", \"backs\": \"<panel>\" }}, docs/MECHANISMS.md); kinds: {}",
+                            DEVICE_KINDS.join(", ")
+                        ),
                         Some(n) => format!(
                             "did you mean \"{n}\"? Kinds: {}, or \"skip\", \"pass-through\"",
                             DEVICE_KINDS.join(", ")
@@ -190,5 +197,11 @@ mod tests {
         assert!(d[0].message.contains("\"swich\""), "{}", d[0].message);
         assert!(d[0].help.as_deref().unwrap().contains("did you mean \"switch\""));
         assert_eq!(d[0].location, "roles.json:1:51");
+        // A generator is a scenario kind NetBox cannot feed: the help says where it goes.
+        let mut d = Vec::new();
+        parse_roles_file(r#"{"genset": "generator", "battery": "ups"}"#, "roles.json", &mut table, &mut d);
+        assert_eq!(table["battery"], RoleMapping::Kind("ups"));
+        assert_eq!(d.len(), 1);
+        assert!(d[0].help.as_deref().unwrap().starts_with("a generator cannot come from NetBox"), "{:?}", d[0].help);
     }
 }
