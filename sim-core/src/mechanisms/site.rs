@@ -97,3 +97,40 @@ impl Spec for SiteSpec {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Found by a NetBox trial: a branch's outage, waiting for its own router's repair,
+    /// was labelled "<other branch> disaster" while that branch's site was down, because
+    /// the other branch sits on an alternative path. Here `web` hangs on two switches in
+    /// sites s1 and s2; `web` fails for 2 h and s2 is lost for 1 h in the middle: the
+    /// outage waits for `web`'s repair throughout. When the sites themselves start the
+    /// outage (both switches' sites lost at once), the label is a disaster.
+    #[test]
+    fn a_site_elsewhere_on_the_path_is_not_what_an_outage_waits_for() {
+        let text = r#"{ "defaults": { "server": { "availability": "100%" }, "nic": { "availability": "100%" },
+              "switch": { "availability": "100%" }, "link": { "availability": "100%" },
+              "process": { "availability": "100%" } },
+            "sites": { "s1": { "availability": "100%" }, "s2": { "availability": "100%" } },
+            "components": { "internet": { "kind": "entry" },
+              "sw-1": { "kind": "switch", "site": "s1" }, "sw-2": { "kind": "switch", "site": "s2" },
+              "web": { "kind": "server", "nics": ["sw-1", "sw-2"], "runs": ["web"], "restart": "0s" } },
+            "links": [ { "between": ["internet", "sw-1"] }, { "between": ["internet", "sw-2"] } ],
+            "services": { "s": { "from": "internet", "through": ["web/web"] } },
+            "drills": [ { "fail": "web", "at": "1h", "for": "2h" }, { "fail": "s2", "at": "90m", "for": "1h" },
+                        { "fail": "s1", "at": "10h", "for": "2h" }, { "fail": "s2", "at": "10h", "for": "1h" } ] }"#;
+        let loaded = crate::load(text);
+        assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+        let m = loaded.model.unwrap();
+        let options =
+            crate::simulate::SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal: false };
+        let s = &crate::simulate::simulate(&m, &options).services[0];
+        let lines: Vec<(f64, f64, &str)> =
+            s.timeline.iter().map(|i| (i.start_secs / 60.0, i.end_secs / 60.0, i.mechanism.as_str())).collect();
+        assert_eq!(lines[0], (60.0, 180.0, "repair"), "{lines:?}");
+        // Down while both sites are (s2 back at 11 h brings sw-2 back), and waiting for them.
+        assert_eq!((lines[1].0, lines[1].1), (600.0, 660.0), "{lines:?}");
+        assert!(lines[1].2 == "s1 disaster" || lines[1].2 == "s2 disaster", "{lines:?}");
+        assert_eq!(lines.len(), 2, "{lines:?}");
+    }
+}

@@ -237,13 +237,56 @@ impl<'c, 'm> Sim<'c, 'm> {
                 return format!("{} rise checks", cx.model.groups[g.0 as usize].kind);
             }
         }
-        // A site disaster in the service's cone: everything there waits for the site.
-        if let Some(e) = (0..cx.model.elements.len())
-            .find(|&e| cx.model.elements[e].layer == crate::model::Layer::Site && !self.up(e as u32) && reaches(e))
-        {
+        // A site disaster in the service's cone, when it is what the outage waits for:
+        // the outage began with the site or with something inside it, or what began it
+        // is back. Another site on an alternative path (a branch the routed network
+        // could cross), lost while the service waits for its own repair, is not.
+        let cause = match &self.services[s].outage {
+            Some((_, name)) => cx.model.element_by_name(name).map(|e| e.id.0),
+            None => self.instant_cause(s),
+        };
+        let inside = |e: u32, site: usize| {
+            let mut at = cx.model.elements[e as usize].site;
+            for _ in 0..32 {
+                match at {
+                    Some(x) if x.0 as usize == site => return true,
+                    Some(x) => at = cx.model.elements[x.0 as usize].site,
+                    None => return false,
+                }
+            }
+            false
+        };
+        let waits_for = |site: usize| cause.is_none_or(|c| c as usize == site || inside(c, site) || self.up(c));
+        if let Some(e) = (0..cx.model.elements.len()).find(|&e| {
+            cx.model.elements[e].layer == crate::model::Layer::Site && !self.up(e as u32) && reaches(e) && waits_for(e)
+        }) {
             return format!("{} disaster", cx.model.elements[e].name);
         }
         "repair".into()
+    }
+
+    /// The instant's first change inside service `s`'s own dependencies, else in a
+    /// spanning-tree domain it hangs on (its links are paths, not dependencies), else
+    /// the last: what starts an outage that begins now.
+    fn instant_cause(&self, s: usize) -> Option<u32> {
+        let cx = self.cx;
+        let cone = &cx.circuit.service_elements[s];
+        let near = &cx.circuit.service_near_groups[s];
+        let in_near_domain = |e: u32| {
+            cx.groups.iter().enumerate().any(|(j, p)| {
+                near[j]
+                    && p.stp.as_ref().is_some_and(|stp| {
+                        stp.links.iter().any(|&(_, _, l)| l.0 == e)
+                            || cx.model.groups[j].members.iter().any(|m| m.0 == e)
+                    })
+            })
+        };
+        self.causes
+            .iter()
+            .find(|&&e| cone[e as usize])
+            .or_else(|| self.causes.iter().find(|&&e| in_near_domain(e)))
+            .or(self.causes.last())
+            .copied()
     }
 
     /// Accounts the time from the last instant to `t` at the current fractions.
@@ -346,25 +389,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                 // The instant's first change inside the service's own dependencies, else
                 // in a spanning-tree domain it hangs on (its links are paths, not
                 // dependencies), else the last.
-                let cx = self.cx;
-                let cone = &cx.circuit.service_elements[s];
-                let near = &cx.circuit.service_near_groups[s];
-                let in_near_domain = |e: u32| {
-                    cx.groups.iter().enumerate().any(|(j, p)| {
-                        near[j]
-                            && p.stp.as_ref().is_some_and(|stp| {
-                                stp.links.iter().any(|&(_, _, l)| l.0 == e)
-                                    || cx.model.groups[j].members.iter().any(|m| m.0 == e)
-                            })
-                    })
-                };
                 let cause = self
-                    .causes
-                    .iter()
-                    .find(|&&e| cone[e as usize])
-                    .or_else(|| self.causes.iter().find(|&&e| in_near_domain(e)))
-                    .or(self.causes.last())
-                    .map_or("unknown".to_string(), |&e| self.cx.model.elements[e as usize].name.clone());
+                    .instant_cause(s)
+                    .map_or("unknown".to_string(), |e| self.cx.model.elements[e as usize].name.clone());
                 self.services[s].outage = Some((self.now, cause));
                 self.cycle_outage(s);
             }
