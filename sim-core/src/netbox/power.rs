@@ -586,13 +586,10 @@ fn pdu_source(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value
     chained
 }
 
-/// A UPS's `feed` and `battery_runtime`. The feed is its cabled inlet's source (a feed
-/// or PDU; NB214 when inlets lead to more than one, the first by name is taken, as a
-/// UPS takes one input here), or its site's unrecorded power (NB205). NetBox records no
-/// battery runtime: the custom field `spofsim_battery_runtime` gives it, else it is
-/// imported with none (NB215), so its battery bridges nothing: pessimistic, never a
-/// credit the data does not show.
-fn ups_input(cx: &mut Cx, banks: &Banks, netbox_id: i64, device: &super::Device, ports: &[Value]) {
+/// A power device's cabled inlets by inlet name (then NetBox id), as (inlet name, the
+/// component it is plugged into), each source once: an inlet on the device's own outlet,
+/// or on a source another inlet already has, adds no input.
+fn distinct_inlets(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value]) -> Vec<(String, String)> {
     let mut inlets: Vec<(String, String)> = Vec::new();
     let mut sorted: Vec<&Value> = ports.iter().collect();
     sorted.sort_by(|a, b| display_of(a).cmp(&display_of(b)).then(id_of(a).cmp(&id_of(b))));
@@ -604,6 +601,17 @@ fn ups_input(cx: &mut Cx, banks: &Banks, netbox_id: i64, device: &super::Device,
             _ => {}
         }
     }
+    inlets
+}
+
+/// A UPS's `feed` and `battery_runtime`. The feed is its cabled inlet's source (a feed
+/// or PDU; NB214 when inlets lead to more than one, the first by name is taken, as a
+/// UPS takes one input here), or its site's unrecorded power (NB205). NetBox records no
+/// battery runtime: the custom field `spofsim_battery_runtime` gives it, else it is
+/// imported with none (NB215), so its battery bridges nothing: pessimistic, never a
+/// credit the data does not show.
+fn ups_input(cx: &mut Cx, banks: &Banks, netbox_id: i64, device: &super::Device, ports: &[Value]) {
+    let inlets = distinct_inlets(cx, banks, device, ports);
     let feed = match inlets.as_slice() {
         [] if !ports.is_empty() && ports.iter().all(|p| unbuilt_behind(cx, p, 0).is_some()) => {
             cx.unrecorded_power_of(&device.site)
@@ -712,18 +720,7 @@ fn ups_input(cx: &mut Cx, banks: &Banks, netbox_id: i64, device: &super::Device,
 /// so). With fewer than two it is imported as a `pdu` on the inlet it has (or on the
 /// site's unrecorded power), with NB211: one input is no transfer at all.
 fn transfer_switch_inputs(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value]) {
-    let mut inlets: Vec<(String, String)> = Vec::new();
-    let mut ports: Vec<&Value> = ports.iter().collect();
-    ports.sort_by(|a, b| display_of(a).cmp(&display_of(b)).then(id_of(a).cmp(&id_of(b))));
-    for port in ports {
-        // An inlet on its own outlet, or on the same source as another, adds no input.
-        match psu_source(cx, banks, port) {
-            Some(source) if source != device.id && !inlets.iter().any(|(_, s)| *s == source) => {
-                inlets.push((display_of(port), source));
-            }
-            _ => {}
-        }
-    }
+    let inlets = distinct_inlets(cx, banks, device, ports);
     let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
     match inlets.as_slice() {
         [(first, preferred), (second, alternate), rest @ ..] => {
