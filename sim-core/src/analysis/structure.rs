@@ -411,8 +411,27 @@ impl<'m> Builder<'m> {
         input: ElementId,
         battery_secs: f64,
     ) -> Option<(Ref, Ref)> {
+        if !inputs.contains(&input) {
+            return None;
+        }
+        let y = self.beyond_battery(ups, input, battery_secs)?;
+        let input_needs = self.model.element(input).needs.clone();
+        let input_name = self.model.element(input).name.clone();
+        if let Some(needs_down) = self.switch_needs_down_on_battery(ups, input, battery_secs) {
+            return Some((y, needs_down));
+        }
+        if let Some(needs_down) = self.chain_down_on_battery(ups, &input_needs, battery_secs, 0) {
+            return Some((y, needs_down));
+        }
+        self.note_unbridged(ups, input);
+        Some((y, self.req_down(&input_needs, &input_name)))
+    }
+
+    /// The event "`input` out beyond UPS `ups`'s battery" (its module with the input's
+    /// own event, one per input and runtime); `None` when the input does not fail itself.
+    fn beyond_battery(&mut self, ups: ElementId, input: ElementId, battery_secs: f64) -> Option<Ref> {
         let name = self.model.element(ups).name.clone();
-        let f = self.model.element(input).failure.filter(|_| inputs.contains(&input))?;
+        let f = self.model.element(input).failure?;
         let x = self.event(input);
         let key = (input, battery_secs.to_bits());
         let y = match self.battery_memo.get(&key) {
@@ -453,24 +472,15 @@ impl<'m> Builder<'m> {
                 Ref::Event(ye)
             }
         };
-        let input_needs = self.model.element(input).needs.clone();
-        let input_name = self.model.element(input).name.clone();
-        if let Some(needs_down) = self.switch_needs_down_on_battery(ups, input, battery_secs) {
-            return Some((y, needs_down));
-        }
-        if let Some(needs_down) = self.chain_down_on_battery(ups, &input_needs, battery_secs, 0) {
-            return Some((y, needs_down));
-        }
-        self.note_unbridged(ups, input);
-        Some((y, self.req_down(&input_needs, &input_name)))
+        Some(y)
     }
 
     /// What a UPS input needs, when that is a chain of plain elements (a PDU on a power
     /// panel, as NetBox records a feed): the battery bridges each one's own outages as
     /// it bridges the input's, so "down" is, per element, its outages beyond the battery
     /// or what it needs in turn; what the UPS needs itself (its site) takes it down
-    /// battery or not. Each element's beyond-battery event comes from the same module
-    /// as the input's ([`Self::bridged_input_down`]). Overlapping outages of two of
+    /// battery or not. Each element's beyond-battery event is a module like the
+    /// input's ([`Self::beyond_battery`]). Overlapping outages of two of
     /// them are second order in their unavailabilities, as for a transfer switch's.
     /// `None` when `needs` is not such a chain (the caller counts it whole, with a note).
     fn chain_down_on_battery(&mut self, ups: ElementId, needs: &Req, battery_secs: f64, depth: usize) -> Option<Ref> {
@@ -494,20 +504,22 @@ impl<'m> Builder<'m> {
                 parts.push(self.down(d));
                 continue;
             }
-            match self.bridged_input_down(ups, &[d], d, battery_secs) {
-                Some((beyond, needs_down)) => parts.extend([beyond, needs_down]),
-                // It does not fail itself: only what it needs can, bridged in turn.
-                None => {
-                    let upstream = self.model.element(d).needs.clone();
-                    match self.chain_down_on_battery(ups, &upstream, battery_secs, depth + 1) {
-                        Some(down) => parts.push(down),
-                        None => {
-                            self.note_unbridged(ups, d);
-                            parts.push(self.down(d));
-                        }
+            // Its own outages beyond the battery (none when it does not fail itself),
+            // then what it needs, bridged in turn one level further up.
+            parts.extend(self.beyond_battery(ups, d, battery_secs));
+            let upstream = self.model.element(d).needs.clone();
+            let upstream_down = match self.switch_needs_down_on_battery(ups, d, battery_secs) {
+                Some(down) => down,
+                None => match self.chain_down_on_battery(ups, &upstream, battery_secs, depth + 1) {
+                    Some(down) => down,
+                    None => {
+                        self.note_unbridged(ups, d);
+                        let d_name = self.model.element(d).name.clone();
+                        self.req_down(&upstream, &d_name)
                     }
-                }
-            }
+                },
+            };
+            parts.push(upstream_down);
         }
         Some(self.or(format!("bridged-chain:{name}"), parts))
     }

@@ -386,9 +386,6 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.end_outage(s);
             }
             if f == 0.0 && old != 0.0 {
-                // The instant's first change inside the service's own dependencies, else
-                // in a spanning-tree domain it hangs on (its links are paths, not
-                // dependencies), else the last.
                 let cause = self
                     .instant_cause(s)
                     .map_or("unknown".to_string(), |e| self.cx.model.elements[e as usize].name.clone());
