@@ -272,10 +272,10 @@ impl DrillLine {
     }
 }
 
-/// The drills a timeline interval starting at `start_secs` follows: those still failing
-/// then (an outage can need two at once), else those that started last before it (an
-/// outage can outlast its drill: a boot, a restore). `drills` sorted by start.
-/// "during" for drills still failing, "after" for the last to start.
+/// The drills a timeline interval starting at `start_secs` follows, with "during" or
+/// "after": those still failing then (an outage can need two at once), else those that
+/// started last before it (an outage can outlast its drill: a boot, a restore).
+/// `drills` sorted by start.
 pub fn drills_before(drills: &[DrillLine], start_secs: f64) -> (&'static str, Vec<&DrillLine>) {
     const EPS_SECS: f64 = 1e-6;
     let running: Vec<&DrillLine> = drills

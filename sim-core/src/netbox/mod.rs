@@ -937,7 +937,6 @@ impl Cx<'_> {
     }
 }
 
-/// Names for a message, sorted: the first `shown`, then "and N more".
 /// A VM's process role (the scenario's closed set: web, ap, db, other) from its NetBox
 /// role's slug where that names one of them, else `other`.
 fn vm_process_role(vm: &Value) -> &'static str {
@@ -949,6 +948,7 @@ fn vm_process_role(vm: &Value) -> &'static str {
     }
 }
 
+/// Names for a message, sorted: the first `shown`, then "and N more".
 pub(crate) fn sample(mut names: Vec<String>, shown: usize) -> String {
     names.sort();
     let more = names.len().saturating_sub(shown);
