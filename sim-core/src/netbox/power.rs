@@ -566,16 +566,7 @@ fn pdu_source(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value
             }
             cx.unrecorded_power_of(&device.site)
         }
-        [] => {
-            cx.summary.devices_without_recorded_power += 1;
-            cx.warn(
-                "NB205",
-                &device.url,
-                format!("PDU {}'s inlet is not cabled to a power feed or another PDU; it is put on its site's assumed \"unrecorded power\" source", device.display),
-                Some("cable the PDU's input power port to its power feed (or upstream PDU) in NetBox".into()),
-            );
-            cx.unrecorded_power_of(&device.site)
-        }
+        [] => uncabled_inlet(cx, device, "PDU", "another PDU", "upstream PDU"),
         [one, ..] => one.clone(),
     };
     if banks.is_pdu(cx, &from) {
@@ -584,6 +575,24 @@ fn pdu_source(cx: &mut Cx, banks: &Banks, device: &super::Device, ports: &[Value
     let entry = cx.out.components.get_mut(&device.id).expect("every component device has an entry");
     entry.field("from", Value::String(from));
     chained
+}
+
+/// A PDU's or UPS's (`unit`) source when no inlet is cabled (NB205): its site's
+/// assumed unrecorded power. `other` and `upstream` name what else its inlet could be
+/// plugged into, for the message and the help.
+fn uncabled_inlet(cx: &mut Cx, device: &super::Device, unit: &str, other: &str, upstream: &str) -> String {
+    cx.summary.devices_without_recorded_power += 1;
+    cx.warn(
+        "NB205",
+        &device.url,
+        format!(
+            "{unit} {}'s inlet is not cabled to a power feed or {other}; it is put on its site's assumed \"unrecorded \
+             power\" source",
+            device.display
+        ),
+        Some(format!("cable the {unit}'s input power port to its power feed (or {upstream}) in NetBox")),
+    );
+    cx.unrecorded_power_of(&device.site)
 }
 
 /// A power device's cabled inlets by inlet name (then NetBox id), as (inlet name, the
@@ -616,20 +625,7 @@ fn ups_input(cx: &mut Cx, banks: &Banks, netbox_id: i64, device: &super::Device,
         [] if !ports.is_empty() && ports.iter().all(|p| unbuilt_behind(cx, p, 0).is_some()) => {
             cx.unrecorded_power_of(&device.site)
         }
-        [] => {
-            cx.summary.devices_without_recorded_power += 1;
-            cx.warn(
-                "NB205",
-                &device.url,
-                format!(
-                    "UPS {}'s inlet is not cabled to a power feed or PDU; it is put on its site's assumed \"unrecorded \
-                     power\" source",
-                    device.display
-                ),
-                Some("cable the UPS's input power port to its power feed (or PDU) in NetBox".into()),
-            );
-            cx.unrecorded_power_of(&device.site)
-        }
+        [] => uncabled_inlet(cx, device, "UPS", "PDU", "PDU"),
         [(_, only)] => only.clone(),
         [(first, source), rest @ ..] => {
             let others: Vec<&str> = rest.iter().map(|(name, _)| name.as_str()).collect();
