@@ -118,6 +118,9 @@ pub fn render(
                 "element": s.element,
                 "kind": s.kind,
                 "unavailability": num(s.probability),
+                "beyond_battery": s.beyond_battery.as_ref().map(|b| json!({
+                    "ups": b.ups, "battery_secs": num(b.battery_secs), "unavailability": num(b.unavailability)
+                })),
                 "only_while": s.only_while.as_ref().map(|h| json!({
                     "group": h.group, "first": h.first, "serving_from": h.second, "share": num(h.share)
                 })),

@@ -98,10 +98,11 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
         for s in spofs {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {:.2e} | {} |",
+                "| `{}` | {} | {:.2e}{} | {} |",
                 cell(&s.element),
                 s.kind,
                 s.probability,
+                cell(&super::beyond_battery_text(s)),
                 match &s.suppressed {
                     Some(why) => cell(&format!("accepted: {why}. {}", s.blast.chain_text())),
                     None => cell(&format!("{}{}", s.blast.chain_text(), super::only_while_text(s))),

@@ -39,10 +39,11 @@ pub fn render(
             let services: Vec<&str> = s.blast.services_down.iter().map(|(n, _)| n.as_str()).collect();
             let _ = writeln!(
                 out,
-                "  {} ({}, unavailability {:.2e}) takes down {}{}",
+                "  {} ({}, unavailability {:.2e}{}) takes down {}{}",
                 color.verdict(&s.element, false),
                 s.kind,
                 s.probability,
+                super::beyond_battery_text(s),
                 services.join(", "),
                 super::only_while_text(s)
             );

@@ -95,7 +95,7 @@ pub struct Analysed<'a> {
 }
 
 /// How the figure with timings is made, printed with it.
-pub const TIMED_NOTE: &str = "repairs start only when a monitor or the users notice (each element down for its mean detection delay plus its MTTR, exact), plus the failover term: Σ over elements of failures per second × the service's outage when that element alone fails (a drill with every mechanism's timing, failover delays and devices booting after a power loss alike), first order (each failure counted as if everything else were up and lasting its mean time: a boot after a loss the battery bridges only sometimes is counted every time, which errs high; and each group taken as serving from its first member, except that a group that does not fail back (a bond without `primary` or with `primary_reselect` failure or better, HSRP and VRRP without preemption, a cluster) is drilled again serving from its second member, weighted by that member's share of the time, r₁/(r₁ + r₂ + r₁₂) from the rates at which its detector sees each member fail and both fail together; members beyond the second, which serve only while the first two are out, are left out, and with more than 20,000 such drills none is run and the term errs optimistic by the outage of the failures only the second member's detector misses, weighted by its share), its relative error otherwise about the other elements' unavailability; delays after several failures together (a boot after a utility outage and a failed generator start) are left out, up to the delay over that outage's length of those cut sets' share; `spofsim simulate` measures it";
+pub const TIMED_NOTE: &str = "repairs start only when a monitor or the users notice (each element down for its mean detection delay plus its MTTR, exact), plus the failover term: Σ over elements of failures per second × the service's outage when that element alone fails (a drill with every mechanism's timing, failover delays and devices booting after a power loss alike), first order (each failure counted as if everything else were up and lasting its mean time: a loss UPS batteries carry at first is drilled once per stretch of outage lengths between their runtimes, each weighted by its chance, so a boot after a battery runs out counts with the chance that the outage outlasts it; and each group taken as serving from its first member, except that a group that does not fail back (a bond without `primary` or with `primary_reselect` failure or better, HSRP and VRRP without preemption, a cluster) is drilled again serving from its second member, weighted by that member's share of the time, r₁/(r₁ + r₂ + r₁₂) from the rates at which its detector sees each member fail and both fail together; members beyond the second, which serve only while the first two are out, are left out, and with more than 20,000 such drills none is run and the term errs optimistic by the outage of the failures only the second member's detector misses, weighted by its share), its relative error otherwise about the other elements' unavailability; delays after several failures together (a boot after a utility outage and a failed generator start) are left out, up to the delay over that outage's length of those cut sets' share; `spofsim simulate` measures it";
 
 /// " only while vip serves from gw-2 (about 48% of the time)" for a single point of
 /// failure that takes services down only then; empty otherwise.
@@ -106,6 +106,20 @@ pub fn only_while_text(s: &sim_core::analysis::findings::Spof) -> String {
             h.group,
             h.second,
             sim_core::analysis::findings::share_text(h.share)
+        ),
+        None => String::new(),
+    }
+}
+
+/// ", 3.15e-4 beyond ups-1's 15m battery" for a single point of failure whose outages
+/// UPS batteries carry at first ([`sim_core::analysis::findings::BeyondBattery`]), else "".
+pub fn beyond_battery_text(s: &sim_core::analysis::findings::Spof) -> String {
+    match &s.beyond_battery {
+        Some(b) => format!(
+            "; {:.2e} beyond {}'s {} battery",
+            b.unavailability,
+            b.ups,
+            sim_core::units::Duration::from_secs(b.battery_secs)
         ),
         None => String::new(),
     }

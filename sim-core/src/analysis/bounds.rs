@@ -711,10 +711,38 @@ pub fn dynamic_elements(model: &Model) -> Vec<bool> {
             }
         }
     }
-    for (i, e) in model.elements.iter().enumerate() {
-        if e.battery_runtime_secs.is_none() {
-            continue;
+    for (_, bridged) in battery_bridged(model, &net) {
+        for v in 0..n {
+            held[v] |= bridged[v];
         }
+    }
+    held
+}
+
+/// Per element (by id): the runtimes of the UPS batteries that carry its loss at first
+/// (their inputs and all those need, but not what a UPS needs itself), unsorted,
+/// possibly repeated; empty for most elements.
+pub fn battery_runtimes_bridging(model: &Model) -> Vec<Vec<f64>> {
+    let net = crate::model::NetworkIndex::new(model);
+    let mut out = vec![Vec::new(); model.elements.len()];
+    for (runtime, bridged) in battery_bridged(model, &net) {
+        for (v, &b) in bridged.iter().enumerate() {
+            if b {
+                out[v].push(runtime);
+            }
+        }
+    }
+    out
+}
+
+/// Per UPS with a battery: its runtime in seconds and, per element, whether the battery
+/// carries that element's loss at first: the UPS's inputs and everything they need,
+/// transitively, but not what the UPS itself strictly requires besides its inputs.
+fn battery_bridged(model: &Model, net: &crate::model::NetworkIndex) -> Vec<(f64, Vec<bool>)> {
+    let n = model.elements.len();
+    let mut out = Vec::new();
+    for (i, e) in model.elements.iter().enumerate() {
+        let Some(runtime) = e.battery_runtime_secs else { continue };
         let ups = crate::model::ElementId(i as u32);
         let inputs: Vec<crate::model::ElementId> = edge_targets(model, NodeRef::Element(ups), EdgeKind::Power)
             .into_iter()
@@ -729,14 +757,10 @@ pub fn dynamic_elements(model: &Model) -> Vec<bool> {
             required[d.0 as usize] = true;
         }
         // Everything the inputs need, transitively.
-        let seen = needs_closure(model, &net, &inputs, &[]);
-        for v in 0..n {
-            if seen[v] && !required[v] {
-                held[v] = true;
-            }
-        }
+        let seen = needs_closure(model, net, &inputs, &[]);
+        out.push((runtime, (0..n).map(|v| seen[v] && !required[v]).collect()));
     }
-    held
+    out
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ pub struct Blast {
     /// load on its 15m battery first: ..."), sorted. Their loads are listed as down
     /// above: the state once the battery has run out.
     pub batteries: Vec<String>,
+    /// Those UPSes, by name, with their battery runtimes in seconds, sorted by name.
+    pub battery_runtimes: Vec<(String, f64)>,
     /// Groups that keep a service down with this failure only while they serve from
     /// their second member (they do not fail back), sorted by group.
     pub held_on_second: Vec<HeldOnSecond>,
@@ -67,6 +69,9 @@ pub struct Spof {
     /// When it takes services down only while a group serves from its second member:
     /// that group (the list is ordered by `probability` × its share).
     pub only_while: Option<HeldOnSecond>,
+    /// When UPS batteries carry what the failure cuts off, and the services it takes
+    /// down would stay up while they do: the part of its outages that outlasts them.
+    pub beyond_battery: Option<BeyondBattery>,
     pub blast: Blast,
     /// Where the element is declared.
     pub span: crate::syntax::Span,
@@ -292,7 +297,7 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
     transfers.sort();
     // UPSes down only because their power inputs are: the battery carries the load
     // first, so a failure shorter than it takes none of this down.
-    let mut batteries: Vec<String> = model
+    let mut bridging: Vec<(&str, f64)> = model
         .elements
         .iter()
         .filter(|ups| is_down(ups.id) && !mask[ups.id.0 as usize])
@@ -307,16 +312,20 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
                 Req::Element(x) => !is_down(*x) || inputs.contains(&NodeRef::Element(*x)),
                 other => evaluator.holds(other),
             });
-            bridged.then(|| {
-                format!(
-                    "{} carries its load on its {} battery first: a failure shorter than that takes none of its loads down (the lists above are the state once the battery has run out)",
-                    ups.name,
-                    crate::units::Duration::from_secs(battery_secs)
-                )
-            })
+            bridged.then_some((ups.name.as_str(), battery_secs))
         })
         .collect();
-    batteries.sort();
+    bridging.sort_by(|a, b| a.0.cmp(b.0));
+    let batteries: Vec<String> = bridging
+        .iter()
+        .map(|(name, battery_secs)| {
+            format!(
+                "{name} carries its load on its {} battery first: a failure shorter than that takes none of its loads down (the lists above are the state once the battery has run out)",
+                crate::units::Duration::from_secs(*battery_secs)
+            )
+        })
+        .collect();
+    let battery_runtimes = bridging.iter().map(|&(name, secs)| (name.to_string(), secs)).collect();
     Blast {
         failed: failed_names,
         chain: layers,
@@ -326,6 +335,7 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
         defeats: defeats.into_iter().collect(),
         transfers,
         batteries,
+        battery_runtimes,
         held_on_second: Vec::new(),
         two_masters: Vec::new(),
     }
@@ -392,6 +402,51 @@ fn two_masters(model: &Model, evaluator: &mut Evaluator, failed: &[ElementId]) -
     out
 }
 
+/// The part of a single point of failure's unavailability that outlasts the UPS
+/// batteries carrying what it cuts off ([`Spof::beyond_battery`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BeyondBattery {
+    /// The UPS with the shortest of those batteries, by name.
+    pub ups: String,
+    /// Its battery runtime, seconds.
+    pub battery_secs: f64,
+    /// q · e^(−T / MTTR): the element's unavailability q, its MTTR and the shortest
+    /// runtime T, the same formula as the exact analysis's battery modules
+    /// (`analysis::dynamic::beyond_battery`: exponential repair, no detection delay). With several batteries
+    /// the shortest is taken, which errs high where the services need only longer ones.
+    pub unavailability: f64,
+}
+
+/// [`BeyondBattery`] for the single failure of `e` with blast `blast`: `None` when no
+/// battery carries anything it cuts off, or when a service it takes down stays down
+/// with those UPSes held up (the failure also reaches it past them).
+fn beyond_battery(model: &Model, e: ElementId, blast: &Blast) -> Option<BeyondBattery> {
+    let (ups, battery_secs) = blast.battery_runtimes.iter().min_by(|a, b| a.1.total_cmp(&b.1))?.clone();
+    let window = crate::analysis::dynamic::outage_window(model, e)?;
+    // The same failure with every UPS it puts on battery held up: what the batteries save.
+    let mut held = model.clone();
+    for (name, _) in &blast.battery_runtimes {
+        let id = held.element_by_name(name)?.id;
+        held.elements[id.0 as usize].needs = Req::Always;
+    }
+    let mut mask = vec![false; model.elements.len()];
+    mask[e.0 as usize] = true;
+    let mut evaluator = Evaluator::new(&held);
+    let evaluation = evaluator.evaluate(&mask);
+    let saved = blast.services_down.iter().all(|(name, _)| {
+        model.services.iter().position(|svc| &svc.name == name).is_some_and(|i| evaluation.service_up[i])
+    });
+    if !saved {
+        return None;
+    }
+    let q = model.element(e).unavailability(0.0);
+    Some(BeyondBattery {
+        ups,
+        battery_secs,
+        unavailability: crate::analysis::dynamic::beyond_battery_delayed(q, window, battery_secs),
+    })
+}
+
 /// Single points of failure of any service (from the single-failure dataflow), and the
 /// failures the failover does not see (`unseen`, per service, from the drills of
 /// [`crate::timed::unseen_single_failures`]; empty slices when not drilled), explained;
@@ -425,6 +480,7 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<cr
                 kind: el.kind,
                 probability: el.unavailability(0.0),
                 only_while,
+                beyond_battery: beyond_battery(model, e, &blast),
                 blast,
                 span: el.span,
                 suppressed: None,
@@ -432,8 +488,11 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<cr
         })
         .collect();
     // By the probability the element takes a service down: a conditional one only for
-    // its group's share of the time.
-    let weight = |s: &Spof| s.probability * s.only_while.as_ref().map_or(1.0, |h| h.share);
+    // its group's share of the time, one behind batteries only beyond them.
+    let weight = |s: &Spof| {
+        s.beyond_battery.as_ref().map_or(s.probability, |b| b.unavailability)
+            * s.only_while.as_ref().map_or(1.0, |h| h.share)
+    };
     out.sort_by(|a, b| weight(b).total_cmp(&weight(a)).then_with(|| a.element.cmp(&b.element)));
     out
 }
@@ -724,6 +783,38 @@ mod tests {
             checked += 1;
         }
         assert_eq!(checked, 2);
+    }
+
+    /// A single point of failure behind a UPS states the part of its unavailability
+    /// beyond the battery, the cut set's figure: q · e^(−T/MTTR) (DERIVATIONS.md case
+    /// 4); one that also reaches the service past the UPS (a switch on the feed
+    /// directly) does not, since the battery does not save the service from it.
+    #[test]
+    fn a_spof_behind_a_battery_states_what_outlasts_it_and_only_then() {
+        let design = |switch_power: &str| {
+            format!(
+                r#"{{ "components": {{ "internet": {{ "kind": "entry" }},
+                    "utility": {{ "kind": "power-feed", "mtbf": "1y", "mttr": "3h" }},
+                    "ups-1": {{ "kind": "ups", "feed": "utility", "battery_runtime": "15m", "availability": "100%" }},
+                    "sw": {{ "kind": "switch", "power": ["{switch_power}"] }},
+                    "web-1": {{ "kind": "server", "nics": ["sw"], "runs": ["web"], "power": ["ups-1"] }} }},
+                  "links": [ {{ "between": ["internet", "sw"] }} ],
+                  "services": {{ "shop": {{ "from": "internet", "through": ["web-1/web"] }} }} }}"#
+            )
+        };
+        let spof_of = |text: &str| {
+            let model = crate::load(text).model.expect("loads");
+            let singles = super::super::single_failures::single_failures(&model);
+            super::spofs(&model, &singles, &[]).into_iter().find(|s| s.element == "utility").expect("utility is a SPOF")
+        };
+        let behind = spof_of(&design("ups-1"));
+        let q = 3.0 / (8760.0 + 3.0);
+        let b = behind.beyond_battery.expect("carried by the battery");
+        assert_eq!((b.ups.as_str(), b.battery_secs), ("ups-1", 900.0));
+        assert!((b.unavailability - 3.14975835203e-4).abs() < 1e-9 * 3.15e-4, "{:e}", b.unavailability);
+        assert!((behind.probability - q).abs() < 1e-12);
+        let past = spof_of(&design("utility"));
+        assert_eq!(past.beyond_battery, None);
     }
 
     /// Three database nodes and the quorum device: two nodes and the device in seoul,

@@ -384,9 +384,9 @@ impl<'m> Builder<'m> {
             .into_iter()
             .filter(|d| !own.contains(d))
             .filter_map(|d| {
-                let f = self.model.element(d).failure?;
+                let w = dynamic::outage_window(self.model, d)?;
                 let q = self.model.element(d).unavailability(0.0);
-                Some(q - dynamic::beyond_battery(q, f.mttr_secs.max(1e-9), battery_secs))
+                Some(q - dynamic::beyond_battery_delayed(q, w, battery_secs))
             })
             .sum();
         let size = if bridged > 0.0 {
@@ -449,7 +449,10 @@ impl<'m> Builder<'m> {
             None => {
                 let Ref::Event(xe) = x else { return None };
                 let q = self.tree.events[xe as usize].probability;
-                let beyond = dynamic::beyond_battery(q, f.mttr_secs, battery_secs);
+                let beyond = match dynamic::outage_window(self.model, input) {
+                    Some(w) => dynamic::beyond_battery_delayed(q, w, battery_secs),
+                    None => dynamic::beyond_battery(q, f.mttr_secs, battery_secs),
+                };
                 let input_name = self.model.element(input).name.clone();
                 self.tree.events.push(BasicEvent {
                     name: format!("{input_name} (beyond {name}'s battery)"),

@@ -170,11 +170,21 @@ pub fn detectors(model: &crate::model::Model) -> Vec<Vec<Detector>> {
 /// The mean time from a failure to its repair starting: the fastest monitor whose alert
 /// is not lost, else the users after `noticed_by_users_secs`.
 pub fn mean_detection_secs(detectors: &[Detector], noticed_by_users_secs: f64) -> f64 {
+    detection_delays(detectors, noticed_by_users_secs).iter().map(|&(p, secs)| p * secs).sum()
+}
+
+/// The distribution of the time from a failure to its repair starting, as (probability,
+/// seconds) pairs (probabilities summing to 1, the zero ones left out): each monitor
+/// (`detectors`, fastest first) sees it when every faster one's alert was lost and its
+/// own was not, else the users after `noticed_by_users_secs`.
+pub fn detection_delays(detectors: &[Detector], noticed_by_users_secs: f64) -> Vec<(f64, f64)> {
     let mut all_lost = 1.0;
-    let mut mean = 0.0;
+    let mut out = Vec::new();
     for d in detectors {
-        mean += all_lost * (1.0 - d.loss) * d.detect_secs;
+        out.push((all_lost * (1.0 - d.loss), d.detect_secs));
         all_lost *= d.loss;
     }
-    mean + all_lost * noticed_by_users_secs
+    out.push((all_lost, noticed_by_users_secs));
+    out.retain(|&(p, _)| p > 0.0);
+    out
 }

@@ -609,6 +609,12 @@ pub struct Model {
     pub noticed_by_users_secs: f64,
     /// Repairs that can run at once; `None`: no limit.
     pub repair_crews: Option<u32>,
+    /// Per element (by id), in the model with detection-lengthened repairs only
+    /// (`timed::detected_model`): the delay before its repair starts, as (probability,
+    /// seconds) pairs, whose mean its `mttr_secs` already includes. Empty otherwise.
+    /// The exact analysis's battery modules need the delay apart from the repair
+    /// (`analysis::dynamic::outage_window`).
+    pub repair_delays: Vec<Vec<(f64, f64)>>,
     /// Accepted findings, each with its reason.
     pub suppressions: Vec<Suppression>,
     /// Dependencies as a graph: an edge `a → b` means "a depends on b".
