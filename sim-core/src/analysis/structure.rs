@@ -891,7 +891,7 @@ impl<'m> Builder<'m> {
             self.tree.unsolved_dynamics = true;
             self.tree.notes.push(if t.preempts {
                 format!(
-                    "{}: its takeover needs preconditions, counted as needed whenever {first} is down: pessimistic, since a takeover done before a precondition failed needs it no more; the error is at most P({first} down and a precondition down); a member that works but is cut off by a partition is not counted as down, so a precondition failing then is missed (optimistic, by at most P({first} cut off and a precondition down)); `spofsim simulate --ideal` measures both",
+                    "{}: its takeover needs preconditions, counted as needed whenever another member than {first} carries: pessimistic, since a takeover done before a precondition failed needs it no more; the error is at most P({first} down or cut off, and a precondition down); `spofsim simulate --ideal` measures it",
                     group.name
                 )
             } else {
