@@ -185,10 +185,11 @@ struct Drilled {
     /// so no failover, seen or not, is counted on), and it is no spanning-tree bridge
     /// or link touching one (a reconvergence interrupts whichever member serves).
     from_second_secs: Vec<Option<Vec<f64>>>,
-    /// For an element whose loss UPS batteries carry at first and that took a service
-    /// down: its drills over the stretches of outage lengths between their runtimes
-    /// ([`battery_stretches`]), which replace the drill at the mean window in the failover
-    /// term. Empty otherwise.
+    /// For an element whose loss UPS batteries carry at first: its drills over the
+    /// stretches of outage lengths between their runtimes ([`battery_stretches`]),
+    /// which replace the drill at the mean window in the failover term (also where
+    /// that drill took nothing down: a longer outage can outlast a battery). Empty
+    /// otherwise.
     battery_windows: Vec<BatteryWindow>,
 }
 

@@ -711,7 +711,7 @@ pub fn dynamic_elements(model: &Model) -> Vec<bool> {
             }
         }
     }
-    for (_, bridged) in battery_bridged(model, &net) {
+    for (_, _, bridged) in battery_bridged(model, &net) {
         for v in 0..n {
             held[v] |= bridged[v];
         }
@@ -725,7 +725,7 @@ pub fn dynamic_elements(model: &Model) -> Vec<bool> {
 pub fn battery_runtimes_bridging(model: &Model) -> Vec<Vec<f64>> {
     let net = crate::model::NetworkIndex::new(model);
     let mut out = vec![Vec::new(); model.elements.len()];
-    for (runtime, bridged) in battery_bridged(model, &net) {
+    for (_, runtime, bridged) in battery_bridged(model, &net) {
         for (v, &b) in bridged.iter().enumerate() {
             if b {
                 out[v].push(runtime);
@@ -735,10 +735,13 @@ pub fn battery_runtimes_bridging(model: &Model) -> Vec<Vec<f64>> {
     out
 }
 
-/// Per UPS with a battery: its runtime in seconds and, per element, whether the battery
-/// carries that element's loss at first: the UPS's inputs and everything they need,
-/// transitively, but not what the UPS itself strictly requires besides its inputs.
-fn battery_bridged(model: &Model, net: &crate::model::NetworkIndex) -> Vec<(f64, Vec<bool>)> {
+/// Per UPS with a battery: the UPS, its runtime in seconds and, per element, whether the
+/// battery carries that element's loss at first: the UPS's inputs and everything they
+/// need, transitively, but not what the UPS itself strictly requires besides its inputs.
+pub(crate) fn battery_bridged(
+    model: &Model,
+    net: &crate::model::NetworkIndex,
+) -> Vec<(crate::model::ElementId, f64, Vec<bool>)> {
     let n = model.elements.len();
     let mut out = Vec::new();
     for (i, e) in model.elements.iter().enumerate() {
@@ -758,7 +761,7 @@ fn battery_bridged(model: &Model, net: &crate::model::NetworkIndex) -> Vec<(f64,
         }
         // Everything the inputs need, transitively.
         let seen = needs_closure(model, net, &inputs, &[]);
-        out.push((runtime, (0..n).map(|v| seen[v] && !required[v]).collect()));
+        out.push((ups, runtime, (0..n).map(|v| seen[v] && !required[v]).collect()));
     }
     out
 }

@@ -459,7 +459,9 @@ mod joint_view_tests {
             n
         };
         let top = &r.cut_sets[0];
-        assert_eq!(names(top), ["gen", "utility", "utility (beyond ups-a's battery)"]);
+        // Both batteries are credited (nested: beyond ups-a's 10 min is beyond ups-b's
+        // 2 min too), so the cut set names both events; its chance is the longer's.
+        assert_eq!(names(top), ["gen", "utility (beyond ups-a's battery)", "utility (beyond ups-b's battery)"]);
         assert!(
             (top.probability - expected).abs() < 1e-12 * expected.max(1e-300) + 1e-18,
             "{} vs {expected}",
@@ -469,9 +471,11 @@ mod joint_view_tests {
             r.importance.iter().find(|i| tree.events[i.event as usize].name == n).map(|i| i.fussell_vesely).unwrap()
         };
         assert!(fv("gen") > fv("ups-a"), "gen {} vs ups-a {}", fv("gen"), fv("ups-a"));
-        assert!(fv("utility") > fv("ups-a"), "utility {} vs ups-a {}", fv("utility"), fv("ups-a"));
+        let outage = fv("utility (beyond ups-a's battery)");
+        assert!(outage > fv("ups-a"), "utility beyond ups-a's battery {outage} vs ups-a {}", fv("ups-a"));
         // Fussell-Vesely of an event in every cut set that carries the figure is near 1.
         assert!(fv("utility (beyond ups-a's battery)") > 0.9);
+        assert!(fv("utility (beyond ups-b's battery)") > 0.9);
     }
 }
 

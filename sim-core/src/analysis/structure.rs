@@ -437,7 +437,12 @@ impl<'m> Builder<'m> {
         let y = match self.battery_memo.get(&key) {
             Some(&y) => y,
             None if self.tree.modules.iter().any(|m| matches!(x, Ref::Event(e) if m.events.contains(&e))) => {
-                // The same input behind batteries of different runtimes: not solved.
+                // The same input behind batteries of different runtimes: one module, the
+                // longer battery's outages nested in the shorter's.
+                if let Some(y) = self.nest_battery(ups, input, battery_secs) {
+                    self.battery_memo.insert(key, y);
+                    return Some(y);
+                }
                 self.tree.unsolved_dynamics = true;
                 self.tree.notes.push(format!(
                     "{name}: its battery is not credited ({} also feeds a UPS with another runtime): pessimistic",
@@ -476,6 +481,67 @@ impl<'m> Builder<'m> {
             }
         };
         Some(y)
+    }
+
+    /// `input` behind one more battery, of another runtime than those already solved
+    /// for it: its battery module ([`Self::beyond_battery`]) grows by the event "out
+    /// beyond this battery". An outage outlasts a longer battery only if it outlasts
+    /// every shorter one, so with the runtimes sorted T₁ < ... < Tₙ and bᵢ = P(out
+    /// beyond Tᵢ) the states are: up (1 − q), down within T₁ (q − b₁), beyond Tᵢ but
+    /// not Tᵢ₊₁ (bᵢ − bᵢ₊₁), beyond all (bₙ); every other combination has chance 0.
+    /// `None` when the input's event sits in a module of another kind (the caller
+    /// then leaves the battery uncredited, with a note). At most
+    /// [`MAX_NESTED_BATTERIES`] runtimes per input (the joint has 2ⁿ⁺¹ states).
+    fn nest_battery(&mut self, ups: ElementId, input: ElementId, battery_secs: f64) -> Option<Ref> {
+        let Ref::Event(xe) = self.event(input) else { return None };
+        let k = self.tree.modules.iter().position(|m| m.events.contains(&xe))?;
+        let module = &self.tree.modules[k];
+        let is_battery_module = module.events[0] == xe
+            && module.crews.is_none()
+            && module.crew_chains.is_empty()
+            && module.events[1..].iter().all(|&e| self.tree.events[e as usize].element == Some(input));
+        if !is_battery_module || module.events.len() > MAX_NESTED_BATTERIES {
+            return None;
+        }
+        let q = self.tree.events[xe as usize].probability;
+        let w = dynamic::outage_window(self.model, input)?;
+        let beyond = dynamic::beyond_battery_delayed(q, w, battery_secs);
+        let name = self.model.element(ups).name.clone();
+        let input_name = self.model.element(input).name.clone();
+        self.tree.events.push(BasicEvent {
+            name: format!("{input_name} (beyond {name}'s battery)"),
+            probability: beyond,
+            element: Some(input),
+        });
+        let ye = self.tree.events.len() as u32 - 1;
+        let mut events = self.tree.modules[k].events.clone();
+        events.push(ye);
+        // The beyond-battery events by falling chance (rising runtime), with their bits.
+        let mut ys: Vec<(f64, usize)> =
+            (1..events.len()).map(|i| (self.tree.events[events[i] as usize].probability, i)).collect();
+        ys.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut joint = vec![0.0; 1 << events.len()];
+        joint[0] = 1.0 - q;
+        let mut mask = 1usize;
+        let mut last = q;
+        for &(b, bit) in &ys {
+            joint[mask] = last - b;
+            mask |= 1 << bit;
+            last = b;
+        }
+        joint[mask] = last;
+        let runtimes = self.tree.modules[k].what.clone();
+        self.tree.modules[k] = Module {
+            events,
+            joint,
+            what: format!(
+                "{runtimes}; {name}: {input_name} outages beyond the {} battery, nested",
+                crate::units::Duration::from_secs(battery_secs)
+            ),
+            crews: None,
+            crew_chains: Vec::new(),
+        };
+        Some(Ref::Event(ye))
     }
 
     /// What a UPS input needs, when that is a chain of plain elements (a PDU on a power
@@ -1896,6 +1962,10 @@ impl Builder<'_> {
 /// instead (`Bdd::probability_with_blocks`). Common arrays (RAID 6 of 8 to 16 disks,
 /// RAID 10 of 8 to 16) fit: a RAID 6 of 16 analyses in 0.04 s.
 const MAX_RAID_SLOTS: usize = 16;
+
+/// The most batteries of different runtimes one input's module nests
+/// ([`Builder::nest_battery`]): its joint has 2ⁿ⁺¹ states, all but n + 2 of chance 0.
+const MAX_NESTED_BATTERIES: usize = 8;
 
 /// Most members in all that one shared-crew chain solves (Σ n!/(n−k)! ordered queues: 326
 /// states at 5, 1,957 at 6, each solved densely in O(states³) once per service).

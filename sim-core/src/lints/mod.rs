@@ -9,6 +9,7 @@ mod ats_transfer;
 mod backup_same_site;
 mod backup_unmonitored;
 mod backups;
+mod battery_detection;
 mod bond_one_switch;
 mod capacity_without_draws;
 mod cluster_fencing;
@@ -160,6 +161,7 @@ pub static LINTS: &[&Lint] = &[
     &serves_only_from_backup::LINT,
     &ats_transfer::LINT,
     &cluster_storage_undeclared::LINT,
+    &battery_detection::LINT,
 ];
 
 /// The first (by name) group other than `bond` with two or more members that holds

@@ -453,6 +453,59 @@ mod tests {
         assert!((u - expected).abs() < 1e-9 * expected, "{u:e} against {expected:e}");
     }
 
+    /// Found by a new-user trial: one feed behind two UPSes of different runtimes (5 min
+    /// and 1 h). An outage outlasts the longer battery only if it outlasts the shorter,
+    /// so "beyond 1 h" lies inside "beyond 5 min". Closed forms, exponential repair
+    /// (DERIVATIONS.md case 4), with b(T) = q · e^(−T/MTTR):
+    /// - the switch on the 5 min UPS, the server on the 1 h one: down beyond 5 min,
+    ///   U = b(5 min) (the shorter battery was not credited before: U = q, 33% high);
+    /// - two servers in a pool, one on each UPS: down only when both are, beyond 1 h,
+    ///   U = b(1 h); read as independent events it would be b(5 min) · b(1 h), which is
+    ///   optimistic by a factor of 1 / b(5 min).
+    #[test]
+    fn batteries_of_different_runtimes_on_one_feed_nest_their_outages() {
+        let design = |servers: &str, through: &str| {
+            format!(
+                r#"{{ "defaults": {{ "server": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }},
+                  "switch": {{ "availability": "100%" }}, "link": {{ "availability": "100%" }},
+                  "process": {{ "availability": "100%" }}, "psu": {{ "availability": "100%" }} }},
+                "components": {{ "internet": {{ "kind": "entry" }},
+                  "feed": {{ "kind": "power-feed", "mtbf": "30d", "mttr": "20m" }},
+                  "ups-s": {{ "kind": "ups", "feed": "feed", "battery_runtime": "5m", "availability": "100%" }},
+                  "ups-l": {{ "kind": "ups", "feed": "feed", "battery_runtime": "1h", "availability": "100%" }},
+                  {servers} }},
+                "links": [ {{ "between": ["internet", "sw"] }} ],
+                {through} }}"#
+            )
+        };
+        let (day, minute) = (86_400.0, 60.0);
+        let q = 20.0 * minute / (30.0 * day + 20.0 * minute);
+        let b = |t: f64| q * (-t / (20.0 * minute)).exp();
+        let figure = |text: &str| {
+            let loaded = crate::load(text);
+            assert!(!loaded.diagnostics.iter().any(|d| d.is_error()), "{:#?}", loaded.diagnostics);
+            let tree = crate::analysis::structure::service_trees(&loaded.model.unwrap()).remove(0).unwrap();
+            assert!(!tree.notes.iter().any(|n| n.contains("not credited")), "{:?}", tree.notes);
+            crate::analysis::analyze_tree(&tree, &crate::analysis::Options::default()).unwrap().probability
+        };
+        let split = design(
+            r#""sw": { "kind": "switch", "power": ["ups-s"] },
+               "srv": { "kind": "server", "power": ["ups-l"], "nics": ["sw"], "runs": ["web"] }"#,
+            r#""services": { "s": { "from": "internet", "through": ["srv/web"] } }"#,
+        );
+        let u = figure(&split);
+        assert!((u - b(5.0 * minute)).abs() < 1e-9 * u, "{u:e} against {:e}", b(5.0 * minute));
+        let pool = design(
+            r#""sw": { "kind": "switch" },
+               "srv-1": { "kind": "server", "power": ["ups-s"], "nics": ["sw"], "runs": ["web"] },
+               "srv-2": { "kind": "server", "power": ["ups-l"], "nics": ["sw"], "runs": ["web"] }"#,
+            r#""groups": { "pool": { "kind": "cluster", "mode": "active-active", "sharing": "shared-everything", "members": ["srv-1/web", "srv-2/web"] } },
+               "services": { "s": { "from": "internet", "through": ["pool"] } }"#,
+        );
+        let u = figure(&pool);
+        assert!((u - b(3600.0)).abs() < 1e-9 * u, "{u:e} against {:e}", b(3600.0));
+    }
+
     /// Found by a new-user trial: a UPS in a site that fails is destroyed with it, its
     /// battery too. The simulator used to ride through the site's loss on the battery
     /// (its site was one of its needs, like its feed), so the load outside the site

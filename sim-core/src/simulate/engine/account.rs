@@ -213,14 +213,19 @@ impl<'c, 'm> Sim<'c, 'm> {
         if let Some(e) = (0..cx.model.elements.len()).find(|&e| starting(e) && reaches(e)) {
             return format!("{} start", cx.model.elements[e].name);
         }
-        // A UPS in the service's cone ran out of battery: the outage is its input's,
-        // beyond what the battery bridges. With several drained (both feeds lost), the
-        // one that ran out last is the one that stopped the service.
+        // A UPS in the service's cone, or powering a forwarding device on its path (a
+        // switch), ran out of battery: the outage is its input's, beyond what the
+        // battery bridges. The one to blame is the one whose running out began the
+        // outage: of those drained by the outage's start, the last to run out (the
+        // second of two redundant feeds' UPSes; of a shorter and a longer battery in
+        // series, the shorter). One that ran out only after the service was already
+        // down (its loads were lost past another, unprotected way) is not.
+        let outage_start = self.services[s].outage.as_ref().map_or(self.now, |o| o.0);
         let drained = (0..cx.model.elements.len())
             .filter_map(|e| {
                 let since = self.battery_since[e]?;
                 let empty_at = since + cx.battery_secs[e];
-                (cone[e] && self.now >= empty_at && !self.value[e]).then_some((empty_at, e))
+                (empty_at <= outage_start && !self.value[e] && reaches(e)).then_some((empty_at, e))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
             .map(|(_, e)| e);
