@@ -444,9 +444,15 @@ impl<'m> Builder<'m> {
                     return Some(y);
                 }
                 self.tree.unsolved_dynamics = true;
+                let input_name = &self.model.element(input).name;
+                let bridged = self.tree.events.iter().find(|e| e.element == Some(input)).map_or(0.0, |e| {
+                    let q = e.probability;
+                    dynamic::outage_window(self.model, input)
+                        .map_or(0.0, |w| q - dynamic::beyond_battery_delayed(q, w, battery_secs))
+                });
                 self.tree.notes.push(format!(
-                    "{name}: its battery is not credited ({} also feeds a UPS with another runtime): pessimistic",
-                    self.model.element(input).name
+                    "{name}: its battery is not credited ({input_name} also feeds UPSes of other runtimes, past the {MAX_NESTED_BATTERIES} that one input's solved part nests, or its outages are solved in another part): pessimistic, by up to {} of unavailability (its outages within the battery)",
+                    significant(bridged)
                 ));
                 self.battery_memo.insert(key, x);
                 x

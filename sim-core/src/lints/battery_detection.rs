@@ -12,7 +12,7 @@ pub static LINT: Lint = Lint {
     severity: Severity::Warning,
     summary: "A UPS's battery runs out before the failure of what feeds it is noticed: the repair starts only after its loads have lost power.",
     rationale: "docs/SEMANTICS.md §5 (Detection): a repair starts only when a monitor whose alert is not lost notices the failure, else when users do (`noticed_by_users_after`, 1 h by default). A UPS bridges its input's outage for its battery runtime only (its stored energy time, IEC 62040-3), so an outage noticed later than that outlasts the battery whatever the repair takes: the battery bridges none of it, and every load on the UPS boots again. UPSes raise an on-battery alarm for exactly this (RFC 1628, UPS-MIB: the upsAlarmOnBattery alarm and the upsTrapOnBattery notification).",
-    fix: "Watch the UPS's input with a monitor faster than the battery (the UPS's on-battery SNMP trap or a poll), or lengthen the battery.",
+    fix: "Have a monitor faster than the battery watch what feeds the UPS: list the feed itself (not the UPS) in its targets, for example an snmp-trap standing for the UPS's on-battery alarm, which reports the feed's loss. Or lengthen the battery.",
     example: r#""power": { "method": "snmp-trap", "targets": ["utility"], "response": "2m" }"#,
     check,
 };
@@ -66,7 +66,7 @@ fn check(model: &Model) -> Vec<Hit> {
             u.span,
             &u.name,
             format!(
-                "{}: its {} battery runs out before anyone notices the loss of {}: the repair starts only after its loads have lost power, so the battery bridges none of such an outage",
+                "{}: its {} battery runs out before anyone notices the loss of {}: a repair starts only once the failure is noticed, so such an outage outlasts the battery by the rest of the wait and the whole repair, and every load on the UPS boots again; a monitor on the UPS itself does not see it",
                 u.name,
                 Duration::from_secs(battery_secs),
                 late.join(", ")

@@ -23,10 +23,24 @@ fn check(model: &Model) -> Vec<Hit> {
     let mut evaluator = crate::model::eval::Evaluator::new(model);
     let mut failed = vec![false; model.elements.len()];
     let mut out = Vec::new();
+    let baseline = evaluator.evaluate(&failed).service_up;
     for g in
         model.groups.iter().filter(|g| g.members.len() >= 2 && crate::mechanisms::profile(model, g).counts_dual_masters)
     {
-        let used = model.services.iter().any(|s| s.through.contains(&NodeRef::Group(g.id)));
+        // A group a service names, or one on a service's path without being named (a
+        // gateway pair the requests cross): losing all its members takes a working
+        // service down. A group on no service's path is not judged.
+        let named = model.services.iter().any(|s| s.through.contains(&NodeRef::Group(g.id)));
+        let used = named || {
+            for &m in &g.members {
+                failed[m.0 as usize] = true;
+            }
+            let up = evaluator.evaluate(&failed).service_up;
+            for &m in &g.members {
+                failed[m.0 as usize] = false;
+            }
+            up.iter().zip(&baseline).any(|(&now, &before)| before && !now)
+        };
         // Members that already never hear each other are SPOF-L029's (multicast dropped).
         if !used || net.master_sets(g, |_| true).len() > 1 {
             continue;
@@ -165,11 +179,27 @@ mod tests {
     fn two_links_or_a_shared_switch_are_fine() {
         let group = r#"{ "kind": "vrrp", "members": ["gw-1", "gw-2"] }"#;
         assert!(only("SPOF-L031", &design(group, 2)).is_empty());
-        // Unused groups are not judged.
-        let unused = design(group, 1).replace(r#""through": ["gw-vip", "web/web"]"#, r#""through": ["web/web"]"#);
-        assert!(only("SPOF-L031", &unused).is_empty());
+        // A group on no service's path is not judged: a second pair of routers that
+        // no request crosses.
+        let unused =
+            design(group, 1).replace(r#""through": ["gw-vip", "web/web"]"#, r#""through": ["web/web"]"#).replace(
+                r#"{ "between": ["internet", "gw-1"] }, { "between": ["internet", "gw-2"] },"#,
+                r#"{ "between": ["internet", "sw-2"] },"#,
+            );
+        assert!(only("SPOF-L031", &unused).is_empty(), "{unused}");
         // Members that never hear each other are SPOF-L029's, not this lint's.
         assert!(only("SPOF-L031", &design(group, 0)).is_empty());
+    }
+
+    /// Found by a new-user trial: a gateway pair the requests cross without the service
+    /// naming it splits the same way.
+    #[test]
+    fn a_group_on_the_path_but_not_named_is_judged() {
+        let group = r#"{ "kind": "vrrp", "members": ["gw-1", "gw-2"] }"#;
+        let on_path = design(group, 1).replace(r#""through": ["gw-vip", "web/web"]"#, r#""through": ["web/web"]"#);
+        let hits = messages(&on_path);
+        assert_eq!(hits.len(), 1, "{hits:#?}");
+        assert!(hits[0].contains("gw-vip's adverts between gw-1 and gw-2 cross sw-1~sw-2 alone"), "{}", hits[0]);
     }
 
     #[test]
