@@ -431,7 +431,7 @@ impl<'m> Builder<'m> {
     /// own event, one per input and runtime); `None` when the input does not fail itself.
     fn beyond_battery(&mut self, ups: ElementId, input: ElementId, battery_secs: f64) -> Option<Ref> {
         let name = self.model.element(ups).name.clone();
-        let f = self.model.element(input).failure?;
+        self.model.element(input).failure?;
         let x = self.event(input);
         let key = (input, battery_secs.to_bits());
         let y = match self.battery_memo.get(&key) {
@@ -460,17 +460,8 @@ impl<'m> Builder<'m> {
             None => {
                 let Ref::Event(xe) = x else { return None };
                 let q = self.tree.events[xe as usize].probability;
-                let beyond = match dynamic::outage_window(self.model, input) {
-                    Some(w) => dynamic::beyond_battery_delayed(q, w, battery_secs),
-                    None => dynamic::beyond_battery(q, f.mttr_secs, battery_secs),
-                };
+                let (ye, beyond) = self.push_beyond_battery(ups, input, q, battery_secs)?;
                 let input_name = self.model.element(input).name.clone();
-                self.tree.events.push(BasicEvent {
-                    name: format!("{input_name} (beyond {name}'s battery)"),
-                    probability: beyond,
-                    element: Some(input),
-                });
-                let ye = self.tree.events.len() as u32 - 1;
                 self.tree.modules.push(Module {
                     events: vec![xe, ye],
                     // y implies x: no state with y alone.
@@ -487,6 +478,29 @@ impl<'m> Builder<'m> {
             }
         };
         Some(y)
+    }
+
+    /// Adds the event "`input` out beyond UPS `ups`'s battery" (`q` the input's own
+    /// unavailability) and returns it with its probability, E[(W − T)⁺] / (MTBF + E[W])
+    /// for the input's outage W ([`dynamic::outage_window`]); `None` when the input
+    /// does not fail.
+    fn push_beyond_battery(
+        &mut self,
+        ups: ElementId,
+        input: ElementId,
+        q: f64,
+        battery_secs: f64,
+    ) -> Option<(u32, f64)> {
+        let w = dynamic::outage_window(self.model, input)?;
+        let beyond = dynamic::beyond_battery_delayed(q, w, battery_secs);
+        let name = &self.model.element(ups).name;
+        let input_name = &self.model.element(input).name;
+        self.tree.events.push(BasicEvent {
+            name: format!("{input_name} (beyond {name}'s battery)"),
+            probability: beyond,
+            element: Some(input),
+        });
+        Some((self.tree.events.len() as u32 - 1, beyond))
     }
 
     /// `input` behind one more battery, of another runtime than those already solved
@@ -510,16 +524,9 @@ impl<'m> Builder<'m> {
             return None;
         }
         let q = self.tree.events[xe as usize].probability;
-        let w = dynamic::outage_window(self.model, input)?;
-        let beyond = dynamic::beyond_battery_delayed(q, w, battery_secs);
+        let (ye, _) = self.push_beyond_battery(ups, input, q, battery_secs)?;
         let name = self.model.element(ups).name.clone();
         let input_name = self.model.element(input).name.clone();
-        self.tree.events.push(BasicEvent {
-            name: format!("{input_name} (beyond {name}'s battery)"),
-            probability: beyond,
-            element: Some(input),
-        });
-        let ye = self.tree.events.len() as u32 - 1;
         let mut events = self.tree.modules[k].events.clone();
         events.push(ye);
         // The beyond-battery events by falling chance (rising runtime), with their bits.
