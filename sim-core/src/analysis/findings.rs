@@ -412,8 +412,9 @@ pub struct BeyondBattery {
     pub battery_secs: f64,
     /// q · e^(−T / MTTR): the element's unavailability q, its MTTR and the shortest
     /// runtime T, the same formula as the exact analysis's battery modules
-    /// (`analysis::dynamic::beyond_battery`: exponential repair, no detection delay). With several batteries
-    /// the shortest is taken, which errs high where the services need only longer ones.
+    /// (`analysis::dynamic::beyond_battery`: exponential repair, no detection delay).
+    /// With several batteries the shortest is taken, which errs high where the
+    /// services need only longer ones.
     pub unavailability: f64,
 }
 
