@@ -113,7 +113,7 @@ fn detection_secs(model: &Model) -> Vec<f64> {
 
 /// The mean of each distribution of (probability, seconds) pairs.
 fn means(delays: &[Vec<(f64, f64)>]) -> Vec<f64> {
-    delays.iter().map(|delays| delays.iter().map(|&(p, secs)| p * secs).sum()).collect()
+    delays.iter().map(|d| crate::mechanisms::monitor::mean_delay_secs(d)).collect()
 }
 
 /// Per element: the distribution of its detection delay, (probability, seconds) pairs

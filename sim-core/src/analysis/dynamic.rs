@@ -407,7 +407,7 @@ impl DelayedRepair<'_> {
 pub fn outage_window(model: &crate::model::Model, e: crate::model::ElementId) -> Option<DelayedRepair<'_>> {
     let f = model.element(e).failure?;
     let delays = model.repair_delays.get(e.0 as usize).map_or(&[][..], Vec::as_slice);
-    let mean_delay: f64 = delays.iter().map(|&(p, d)| p * d).sum();
+    let mean_delay = crate::mechanisms::monitor::mean_delay_secs(delays);
     Some(DelayedRepair { delays, repair_secs: (f.mttr_secs - mean_delay).max(0.0) })
 }
 

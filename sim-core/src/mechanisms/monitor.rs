@@ -167,10 +167,10 @@ pub fn detectors(model: &crate::model::Model) -> Vec<Vec<Detector>> {
         .collect()
 }
 
-/// The mean time from a failure to its repair starting: the fastest monitor whose alert
-/// is not lost, else the users after `noticed_by_users_secs`.
-pub fn mean_detection_secs(detectors: &[Detector], noticed_by_users_secs: f64) -> f64 {
-    detection_delays(detectors, noticed_by_users_secs).iter().map(|&(p, secs)| p * secs).sum()
+/// The mean of a delay distribution of (probability, seconds) pairs, such as
+/// [`detection_delays`]'s: the mean time from a failure to its repair starting.
+pub fn mean_delay_secs(delays: &[(f64, f64)]) -> f64 {
+    delays.iter().map(|&(p, secs)| p * secs).sum()
 }
 
 /// The distribution of the time from a failure to its repair starting, as (probability,
