@@ -119,7 +119,8 @@ pub fn render(
                 "kind": s.kind,
                 "unavailability": num(s.probability),
                 "beyond_battery": s.beyond_battery.as_ref().map(|b| json!({
-                    "ups": b.ups, "battery_secs": num(b.battery_secs), "unavailability": num(b.unavailability)
+                    "ups": b.ups, "battery_secs": num(b.battery_secs), "unavailability": num(b.unavailability),
+                    "with_detection": num(b.with_detection), "detection_mean_secs": num(b.detection_mean_secs)
                 })),
                 "only_while": s.only_while.as_ref().map(|h| json!({
                     "group": h.group, "first": h.first, "serving_from": h.second, "share": num(h.share)

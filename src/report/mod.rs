@@ -111,15 +111,18 @@ pub fn only_while_text(s: &sim_core::analysis::findings::Spof) -> String {
     }
 }
 
-/// ", 3.15e-4 beyond ups-1's 15m battery" for a single point of failure whose outages
-/// UPS batteries carry at first ([`sim_core::analysis::findings::BeyondBattery`]), else "".
+/// "; 3.15e-4 beyond ups-1's 15m battery, 3.93e-4 counting the 1h wait to notice" for a
+/// single point of failure whose outages UPS batteries carry at first
+/// ([`sim_core::analysis::findings::BeyondBattery`]), else "".
 pub fn beyond_battery_text(s: &sim_core::analysis::findings::Spof) -> String {
     match &s.beyond_battery {
         Some(b) => format!(
-            "; {:.2e} beyond {}'s {} battery",
+            "; {:.2e} beyond {}'s {} battery, {:.2e} counting the {} wait to notice",
             b.unavailability,
             b.ups,
-            sim_core::units::Duration::from_secs(b.battery_secs)
+            sim_core::units::Duration::from_secs(b.battery_secs),
+            b.with_detection,
+            sim_core::units::Duration::from_secs(b.detection_mean_secs).span()
         ),
         None => String::new(),
     }

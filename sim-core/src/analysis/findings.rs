@@ -416,12 +416,27 @@ pub struct BeyondBattery {
     /// With several batteries the shortest is taken, which errs high where the
     /// services need only longer ones.
     pub unavailability: f64,
+    /// The same part with the repair starting only once the failure is noticed: the
+    /// outage is the element's detection delay (its monitors', else the users'
+    /// `noticed_by_users_secs`; `mechanisms::monitor::detection_delays`), then the
+    /// exponential repair, and this is E[(W − T)⁺] / (MTBF + E[W]) over that delay's
+    /// distribution (`analysis::dynamic::beyond_battery_delayed`), the figure with
+    /// timings' own term. A battery shorter than the wait is defeated by it, so this
+    /// can be many times [`Self::unavailability`] (SPOF-L036); the list is ranked by it.
+    pub with_detection: f64,
+    /// The mean detection delay in that figure, seconds.
+    pub detection_mean_secs: f64,
 }
 
 /// [`BeyondBattery`] for the single failure of `e` with blast `blast`: `None` when no
 /// battery carries anything it cuts off, or when a service it takes down stays down
 /// with those UPSes held up (the failure also reaches it past them).
-fn beyond_battery(model: &Model, e: ElementId, blast: &Blast) -> Option<BeyondBattery> {
+fn beyond_battery(
+    model: &Model,
+    detectors: &[Vec<crate::mechanisms::monitor::Detector>],
+    e: ElementId,
+    blast: &Blast,
+) -> Option<BeyondBattery> {
     let (ups, battery_secs) = blast.battery_runtimes.iter().min_by(|a, b| a.1.total_cmp(&b.1))?.clone();
     let window = crate::analysis::dynamic::outage_window(model, e)?;
     // The same failure with every UPS it puts on battery held up: what the batteries save.
@@ -440,11 +455,21 @@ fn beyond_battery(model: &Model, e: ElementId, blast: &Blast) -> Option<BeyondBa
     if !saved {
         return None;
     }
-    let q = model.element(e).unavailability(0.0);
+    let el = model.element(e);
+    let q = el.unavailability(0.0);
+    let delays = crate::mechanisms::monitor::detection_delays(&detectors[e.0 as usize], model.noticed_by_users_secs);
+    let detection_mean_secs = crate::mechanisms::monitor::mean_delay_secs(&delays);
+    let detected = crate::analysis::dynamic::DelayedRepair { delays: &delays, repair_secs: window.repair_secs };
     Some(BeyondBattery {
         ups,
         battery_secs,
         unavailability: crate::analysis::dynamic::beyond_battery_delayed(q, window, battery_secs),
+        with_detection: crate::analysis::dynamic::beyond_battery_delayed(
+            el.unavailability(detection_mean_secs),
+            detected,
+            battery_secs,
+        ),
+        detection_mean_secs,
     })
 }
 
@@ -456,6 +481,7 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<cr
     let mut all: BTreeSet<ElementId> = singles.iter().flatten().flatten().copied().collect();
     all.extend(unseen.iter().flatten().map(|u| u.element));
     let mut evaluator = Evaluator::new(model);
+    let detectors = crate::mechanisms::monitor::detectors(model);
     let mut out: Vec<Spof> = all
         .into_iter()
         .map(|e| {
@@ -481,7 +507,7 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<cr
                 kind: el.kind,
                 probability: el.unavailability(0.0),
                 only_while,
-                beyond_battery: beyond_battery(model, e, &blast),
+                beyond_battery: beyond_battery(model, &detectors, e, &blast),
                 blast,
                 span: el.span,
                 suppressed: None,
@@ -489,9 +515,11 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<cr
         })
         .collect();
     // By the probability the element takes a service down: a conditional one only for
-    // its group's share of the time, one behind batteries only beyond them.
+    // its group's share of the time, one behind batteries only beyond them, with the
+    // wait to notice counted (what the battery has to outlast; the static part alone can
+    // be hundreds of times smaller).
     let weight = |s: &Spof| {
-        s.beyond_battery.as_ref().map_or(s.probability, |b| b.unavailability)
+        s.beyond_battery.as_ref().map_or(s.probability, |b| b.with_detection)
             * s.only_while.as_ref().map_or(1.0, |h| h.share)
     };
     out.sort_by(|a, b| weight(b).total_cmp(&weight(a)).then_with(|| a.element.cmp(&b.element)));
@@ -814,8 +842,42 @@ mod tests {
         assert_eq!((b.ups.as_str(), b.battery_secs), ("ups-1", 900.0));
         assert!((b.unavailability - 3.14975835203e-4).abs() < 1e-9 * 3.15e-4, "{:e}", b.unavailability);
         assert!((behind.probability - q).abs() < 1e-12);
+        // Unwatched, the repair starts after the users' hour: W = 1h + Exp(3h), and
+        // E[(W − 15m)⁺] / (MTBF + E[W]) = 3.75h / 8764h.
+        assert_eq!(b.detection_mean_secs, 3600.0);
+        assert!((b.with_detection - 3.75 / 8764.0).abs() < 1e-9 * 4.3e-4, "{:e}", b.with_detection);
         let past = spof_of(&design("utility"));
         assert_eq!(past.beyond_battery, None);
+    }
+
+    /// A feed whose outages are short (5 min) behind a 15 min battery rarely outlasts
+    /// it if the repair starts at once: q · e^(−3) = 5.76e-6. But nobody watches the
+    /// feed, so the repair waits for the users' hour, and every outage outlasts the battery
+    /// by 45 min plus the repair: 3000 s / (30 d + 3900 s) = 1.15559e-3, more than the
+    /// UPS's own 8 h / (10 y + 8 h) = 9.13e-5. The list puts the feed first.
+    #[test]
+    fn a_battery_the_wait_to_notice_defeats_ranks_its_feed_by_that_wait() {
+        let text = r#"{ "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" },
+                        "psu": { "availability": "100%" }, "process": { "availability": "100%" } },
+            "components": { "internet": { "kind": "entry" },
+                "feed": { "kind": "power-feed", "mtbf": "30d", "mttr": "5m" },
+                "ups": { "kind": "ups", "feed": "feed", "battery_runtime": "15m", "mtbf": "10y", "mttr": "8h" },
+                "sw": { "kind": "switch", "availability": "100%" },
+                "srv": { "kind": "server", "power": ["ups"], "nics": ["sw"], "runs": ["web"], "availability": "100%" } },
+            "links": [ { "between": ["internet", "sw"] } ],
+            "services": { "svc": { "from": "internet", "through": ["srv/web"] } } }"#;
+        let model = crate::load(text).model.expect("loads");
+        let singles = super::super::single_failures::single_failures(&model);
+        let spofs = super::spofs(&model, &singles, &[]);
+        let names: Vec<&str> = spofs.iter().map(|s| s.element.as_str()).collect();
+        assert_eq!(names, ["feed", "ups"]);
+        let b = spofs[0].beyond_battery.as_ref().expect("carried by the battery");
+        let (mtbf, mttr, wait, battery) = (30.0 * 86_400.0, 300.0, 3600.0, 900.0);
+        let static_part = mttr / (mtbf + mttr) * (-(battery / mttr) as f64).exp();
+        assert!((b.unavailability - static_part).abs() < 1e-9 * static_part, "{:e}", b.unavailability);
+        let expected = (wait - battery + mttr) / (mtbf + wait + mttr);
+        assert!((b.with_detection - expected).abs() < 1e-9 * expected, "{:e} vs {expected:e}", b.with_detection);
+        assert!(b.with_detection > spofs[1].probability);
     }
 
     /// Three database nodes and the quorum device: two nodes and the device in seoul,
