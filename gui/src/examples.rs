@@ -45,6 +45,7 @@ pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/lb-checks-one-switch.jsonc",
     "anti-patterns/oversized-stp.jsonc",
     "anti-patterns/persistence-without-replication.jsonc",
+    "anti-patterns/pool-across-unsynced-firewalls.jsonc",
     "anti-patterns/psus-on-one-pdu.jsonc",
     "anti-patterns/raid5-large-disks.jsonc",
     "anti-patterns/replicas-one-site.jsonc",

@@ -29,7 +29,16 @@ fn check(model: &Model) -> Vec<Hit> {
         }
         let idle = secs_attr(&pool.attrs, "idle_timeout").unwrap_or(f64::INFINITY);
         let keepalive = secs_attr(&pool.attrs, "keepalive").unwrap_or(f64::INFINITY);
-        for fw in req_elements(&pool.needs).into_iter().filter(|e| model.element(*e).kind == "firewall") {
+        // The firewalls on its path, each member of a firewall pair among them.
+        let mut crossed = req_elements(&pool.needs);
+        pool.needs.visit(&mut |r| {
+            if let crate::model::Req::Group(g) = r {
+                crossed.extend(&model.group(*g).members);
+            }
+        });
+        crossed.sort();
+        crossed.dedup();
+        for fw in crossed.into_iter().filter(|e| model.element(*e).kind == "firewall") {
             let fw = model.element(fw);
             let Some(fw_idle) = secs_attr(&fw.attrs, "idle_timeout") else { continue };
             if idle > fw_idle && keepalive >= fw_idle {
@@ -67,6 +76,25 @@ mod tests {
     #[test]
     fn fires_on_growing_pools_and_idle_drops() {
         assert_eq!(codes_for(BAD).iter().filter(|c| c.starts_with("SPOF-L011")).count(), 2);
+    }
+
+    /// A firewall pair on the path: either member may hold the connections, so the
+    /// shorter idle timeout of the two decides.
+    #[test]
+    fn judges_each_member_of_a_firewall_pair_on_the_path() {
+        let pair = r#"{ "components": { "fw-1": { "kind": "firewall", "idle_timeout": "2h" },
+                "fw-2": { "kind": "firewall", "idle_timeout": "30m" },
+                "ap": { "kind": "server" }, "db": { "kind": "server" },
+                "pool": { "kind": "connection-pool", "on": "ap", "to": "db", "through": ["fw-vip"], "min": 5, "max": 5, "keepalive": "45m" } },
+            "groups": { "fw-vip": { "kind": "vrrp", "members": ["fw-1", "fw-2"] } } }"#;
+        let loaded = crate::load(pair);
+        let messages: Vec<String> = crate::lints::run(loaded.model.as_ref().expect("loads"))
+            .into_iter()
+            .filter(|f| f.code == "SPOF-L011")
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("fw-2 drops idle connections after 30m"), "{}", messages[0]);
     }
 
     /// The message names the setting at fault: a keepalive that runs too rarely is not

@@ -24,6 +24,7 @@ mod lb_single;
 mod mii_blind;
 mod monitoring;
 mod persistence;
+mod pool_failover_hang;
 mod power_overload;
 mod quorum_device_uncabled;
 mod raid_read_error;
@@ -162,6 +163,7 @@ pub static LINTS: &[&Lint] = &[
     &ats_transfer::LINT,
     &cluster_storage_undeclared::LINT,
     &battery_detection::LINT,
+    &pool_failover_hang::LINT,
 ];
 
 /// The first (by name) group other than `bond` with two or more members that holds

@@ -55,6 +55,11 @@ pub struct ModelBuilder {
     /// Devices given a `restart` of their own, with its span (`mechanisms::restart`
     /// warns when their power is not modelled).
     pub explicit_restarts: Vec<(ElementId, crate::syntax::Span)>,
+    /// Groups named where only members of some kinds may stand (a VRRP pair on a
+    /// connection pool's path must be firewalls), with the reference's span, the kinds
+    /// and the role: checked in [`ModelBuilder::finish`], once every group has its
+    /// members (groups are lowered after the components that name them).
+    pub member_kind_checks: Vec<(GroupId, Span, &'static [&'static str], &'static str)>,
     broken: std::collections::BTreeSet<String>,
 }
 
@@ -98,6 +103,8 @@ impl ModelBuilder {
             psus_needed: 0,
             generator: None,
             transfer_switch: None,
+            firewall: None,
+            connection_pool: None,
             dr_rto_secs: None,
             attrs: Attrs::new(),
             span,
@@ -276,6 +283,7 @@ impl ModelBuilder {
     /// `earlier_errors`: errors found before lowering (the model will be discarded).
     pub fn finish(mut self, earlier_errors: bool) -> (Model, Vec<Diagnostic>) {
         self.check_cycles();
+        self.check_member_kinds();
         // With errors the model is discarded; placeholders (a service whose entry did
         // not resolve) must not reach the renumbering.
         if earlier_errors || self.diagnostics.iter().any(Diagnostic::is_error) {
@@ -308,6 +316,35 @@ impl ModelBuilder {
         model.graph = graph;
         model.node_of = node_of;
         (model, self.diagnostics)
+    }
+
+    /// [`ModelBuilder::member_kind_checks`]: one error per member of a kind not allowed.
+    fn check_member_kinds(&mut self) {
+        for (g, span, kinds, role) in std::mem::take(&mut self.member_kind_checks) {
+            let group = &self.model.groups[g.0 as usize];
+            for &m in &group.members {
+                let member = &self.model.elements[m.0 as usize];
+                if kinds.contains(&member.kind) {
+                    continue;
+                }
+                let message = format!(
+                    "\"{}\" has member \"{}\", {}, but {role} must have only {} members",
+                    group.name,
+                    member.name,
+                    with_article(member.kind),
+                    kinds_phrase(kinds)
+                );
+                let help = format!(
+                    "every member must be {}: name another group, or list the devices themselves",
+                    with_article(&kinds_phrase(kinds))
+                );
+                self.diagnostics.push(
+                    Diagnostic::error(Code::WrongKind, span, message)
+                        .with_related(group.span, format!("\"{}\" is declared here", group.name))
+                        .with_help(help),
+                );
+            }
+        }
     }
 
     fn check_cycles(&mut self) {
@@ -421,6 +458,9 @@ fn renumber(model: &mut Model) -> (Vec<ElementId>, Vec<GroupId>) {
         if let Some(t) = &mut el.transfer_switch {
             e(&mut t.preferred);
             e(&mut t.alternate);
+        }
+        if let Some(pool) = &mut el.connection_pool {
+            pool.through.iter_mut().for_each(|r| req(r, &emap, &gmap));
         }
         el.psus.iter_mut().for_each(e);
         req(&mut el.needs, &emap, &gmap);

@@ -145,6 +145,10 @@ pub struct Element {
     pub generator: Option<Generator>,
     /// An automatic transfer switch's inputs and timing (`mechanisms::transfer_switch`).
     pub transfer_switch: Option<TransferSwitch>,
+    /// A stateful firewall's connection table (`mechanisms::firewall`).
+    pub firewall: Option<Firewall>,
+    /// A DB connection pool's firewalls and timeouts (`mechanisms::firewall`).
+    pub connection_pool: Option<ConnectionPool>,
     /// Seconds it takes to return to service once its power is back: self test, boot,
     /// services started (`mechanisms::restart`); 0: at once.
     pub restart_secs: f64,
@@ -196,6 +200,35 @@ pub struct TransferSwitch {
     pub transfer_secs: f64,
     /// Seconds the loads bridge a total loss of voltage (their PSUs' hold-up).
     pub ride_through_secs: f64,
+}
+
+/// A stateful firewall: it forwards a TCP segment only for a connection in its table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Firewall {
+    /// Its table is copied to the other member of its pair (FortiGate `session-pickup`,
+    /// Cisco ASA stateful failover, PAN-OS HA session sync, pfsync), so established
+    /// connections survive a move between them.
+    pub session_sync: bool,
+}
+
+/// A DB connection pool whose connections cross stateful firewalls.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConnectionPool {
+    /// What its connections cross, in series: `Req::Element` of a firewall, or
+    /// `Req::Group` of a VRRP or HSRP pair of firewalls (crossed through the member
+    /// holding the pair's address).
+    pub through: Vec<Req>,
+    /// The JDBC driver's socket (read) timeout, seconds, if set.
+    pub socket_timeout_secs: Option<f64>,
+}
+
+impl ConnectionPool {
+    /// Seconds a request on a connection whose firewall state is gone waits before it
+    /// fails and the pool drops the connection: the driver's socket timeout, else the
+    /// kernel's TCP give-up (`mechanisms::firewall::TCP_GIVE_UP_SECS`).
+    pub fn hang_secs(&self) -> f64 {
+        self.socket_timeout_secs.unwrap_or(crate::mechanisms::firewall::TCP_GIVE_UP_SECS)
+    }
 }
 
 /// A requirement gate. `Any` is `AtLeast { k: 1 }`; `All` is `AtLeast { k: n }`.

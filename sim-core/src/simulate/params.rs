@@ -135,6 +135,11 @@ pub struct Compiled<'m> {
     pub generators: Vec<Option<GeneratorBackup>>,
     /// Per element: its transfer switch's inputs and break, if it is one.
     pub transfer_switches: Vec<Option<TransferGap>>,
+    /// Per element: the firewalls its pooled connections cross, if it is such a pool
+    /// (`behaviours::pool`).
+    pub(in crate::simulate) pools: Vec<Option<super::behaviours::pool::PoolParams>>,
+    /// Per group: the pools whose connections cross it.
+    pub(in crate::simulate) pools_through_group: Vec<Vec<u32>>,
     /// Every database's copies ([`super::data`]).
     pub data_sets: Vec<DataSet>,
     /// Per data set: the services whose dependencies hold one of its copies.
@@ -165,6 +170,7 @@ impl<'m> Compiled<'m> {
         let ideal = options.ideal;
         let zero = |x: f64| if ideal { 0.0 } else { x };
         let groups: Vec<GroupParams> = model.groups.iter().map(|g| group_params(model, &circuit, g, ideal)).collect();
+        let (pools, pools_through_group) = super::behaviours::pool::compile(model, ideal);
         let detectors = crate::mechanisms::monitor::detectors(model)
             .into_iter()
             .map(|list| {
@@ -307,6 +313,8 @@ impl<'m> Compiled<'m> {
                 }
                 by_feed
             },
+            pools,
+            pools_through_group,
             transfer_switches: model
                 .elements
                 .iter()

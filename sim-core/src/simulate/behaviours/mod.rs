@@ -4,6 +4,7 @@
 
 pub mod data;
 mod generator;
+pub(in crate::simulate) mod pool;
 mod probes;
 pub(in crate::simulate) mod rebuild;
 pub(in crate::simulate) mod reconverge;

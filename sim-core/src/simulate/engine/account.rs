@@ -189,6 +189,11 @@ impl<'c, 'm> Sim<'c, 'm> {
         if (0..cx.model.elements.len()).any(|e| on_path(e) && !self.value[e] && self.restarting(e)) {
             return "restart after power loss".into();
         }
+        // A pool the service needs whose connections died with their firewall's state,
+        // still waiting for them to time out.
+        if let Some(e) = (0..cx.model.elements.len()).find(|&e| cone[e] && !self.value[e] && self.pool_hanging(e)) {
+            return format!("{} dead connections", cx.model.elements[e].name);
+        }
         if let Some((label, _)) = reconvergence {
             return label;
         }

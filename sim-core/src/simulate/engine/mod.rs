@@ -93,6 +93,11 @@ pub(in crate::simulate) enum Event {
         element: u32,
         token: u32,
     },
+    /// A pool's dead connections timed out (`behaviours::pool`).
+    PoolReconnected {
+        element: u32,
+        token: u32,
+    },
     /// A rebuild with no redundancy left met an unrecoverable read error.
     ReadError {
         group: u32,
@@ -359,6 +364,11 @@ pub(in crate::simulate) struct Sim<'c, 'm> {
     /// Per element: the end of a transfer switch's break (its output off meanwhile).
     pub(in crate::simulate) transfer_until: Vec<Option<f64>>,
     pub(in crate::simulate) transfer_token: Vec<u32>,
+    /// Per pool and stretch of its path: the firewall its connections cross now
+    /// (`behaviours::pool`); empty for other elements.
+    pub(in crate::simulate) pool_carriers: Vec<Vec<Option<u32>>>,
+    pub(in crate::simulate) pool_until: Vec<Option<f64>>,
+    pub(in crate::simulate) pool_token: Vec<u32>,
     pub(in crate::simulate) value: Vec<bool>,
     /// Per element: one if transit-blocking groups hold it as standby and none as
     /// master, plus STP domains it is reconverging in. Above zero it forwards nobody's
@@ -558,6 +568,9 @@ impl<'c, 'm> Sim<'c, 'm> {
             on_alternate: vec![false; n],
             transfer_until: vec![None; n],
             transfer_token: vec![0; n],
+            pool_carriers: cx.pools.iter().map(|p| p.as_ref().map_or(Vec::new(), |p| vec![None; p.crossings.len()])).collect(),
+            pool_until: vec![None; n],
+            pool_token: vec![0; n],
             value: vec![false; nodes],
             transit_blocked: vec![0; n],
             transit_roles: {
@@ -906,6 +919,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::SpareReplaced { group } => self.on_spare_replaced(group),
             Event::GeneratorStarted { generator, token } => self.on_generator_started(generator, token),
             Event::Transferred { element, token } => self.on_transferred(element, token),
+            Event::PoolReconnected { element, token } => self.on_pool_reconnected(element, token),
             Event::RestoreDone { group, token } => self.on_restore_done(group, token),
             Event::Reconverged { group } => self.on_reconverged(group),
             Event::Promote { group, member, token } => self.on_promote(group, member, token),
@@ -978,6 +992,7 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     pub(in crate::simulate) fn mark_group(&mut self, j: usize) {
         self.mark(self.cx.circuit.group_node(crate::model::GroupId(j as u32)));
+        self.mark_pools_through(j);
     }
 
     pub(in crate::simulate) fn touch(&mut self, j: u32) {
@@ -1202,11 +1217,14 @@ impl<'c, 'm> Sim<'c, 'm> {
             self.restart_lost(i, false);
             return false;
         }
+        // Before its needs: a pool's connections die with its firewall's state even
+        // while the firewall is down.
+        let hung = self.pool_hung(i);
         if self.holds(&self.cx.circuit.element_needs[i]) {
             if self.battery_since[i].take().is_some() {
                 self.battery_token[i] += 1;
             }
-            if self.transfer_break(i) {
+            if self.transfer_break(i) || hung {
                 return false;
             }
             return self.restart_done(i);
