@@ -118,9 +118,11 @@ pub fn render(
                 "element": s.element,
                 "kind": s.kind,
                 "unavailability": num(s.probability),
+                "with_detection": num(s.detected_probability),
+                "detection_mean_secs": num(s.detection_mean_secs),
                 "beyond_battery": s.beyond_battery.as_ref().map(|b| json!({
                     "ups": b.ups, "battery_secs": num(b.battery_secs), "unavailability": num(b.unavailability),
-                    "with_detection": num(b.with_detection), "detection_mean_secs": num(b.detection_mean_secs)
+                    "with_detection": num(b.with_detection)
                 })),
                 "only_while": s.only_while.as_ref().map(|h| json!({
                     "group": h.group, "first": h.first, "serving_from": h.second, "share": num(h.share)

@@ -102,7 +102,7 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
                 cell(&s.element),
                 s.kind,
                 s.probability,
-                cell(&super::beyond_battery_text(s)),
+                cell(&super::detected_and_battery_text(s)),
                 match &s.suppressed {
                     Some(why) => cell(&format!("accepted: {why}. {}", s.blast.chain_text())),
                     None => cell(&format!("{}{}", s.blast.chain_text(), super::only_while_text(s))),

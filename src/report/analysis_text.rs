@@ -43,7 +43,7 @@ pub fn render(
                 color.verdict(&s.element, false),
                 s.kind,
                 s.probability,
-                super::beyond_battery_text(s),
+                super::detected_and_battery_text(s),
                 services.join(", "),
                 super::only_while_text(s)
             );

@@ -64,10 +64,19 @@ pub struct HeldOnSecond {
 pub struct Spof {
     pub element: String,
     pub kind: &'static str,
-    /// Steady-state unavailability of the element.
+    /// Steady-state unavailability of the element, repairs starting at once (the exact
+    /// analysis's view).
     pub probability: f64,
+    /// The same with each repair starting only once the failure is noticed: its mean
+    /// detection delay (its monitors', else the users' `noticed_by_users_secs`;
+    /// `mechanisms::monitor::detection_delays`) added to its MTTR, as the figure with
+    /// timings' detection part has it. The list is ranked by this (or, behind a battery,
+    /// by [`BeyondBattery::with_detection`]): the wait to notice is part of every outage.
+    pub detected_probability: f64,
+    /// The mean detection delay in that figure, seconds.
+    pub detection_mean_secs: f64,
     /// When it takes services down only while a group serves from its second member:
-    /// that group (the list is ordered by `probability` × its share).
+    /// that group (the list is ordered by `detected_probability` × its share).
     pub only_while: Option<HeldOnSecond>,
     /// When UPS batteries carry what the failure cuts off, and the services it takes
     /// down would stay up while they do: the part of its outages that outlasts them.
@@ -423,20 +432,14 @@ pub struct BeyondBattery {
     /// distribution (`analysis::dynamic::beyond_battery_delayed`), the figure with
     /// timings' own term. A battery shorter than the wait is defeated by it, so this
     /// can be many times [`Self::unavailability`] (SPOF-L036); the list is ranked by it.
+    /// The delay is the SPOF's own ([`Spof::detection_mean_secs`] is its mean).
     pub with_detection: f64,
-    /// The mean detection delay in that figure, seconds.
-    pub detection_mean_secs: f64,
 }
 
 /// [`BeyondBattery`] for the single failure of `e` with blast `blast`: `None` when no
 /// battery carries anything it cuts off, or when a service it takes down stays down
 /// with those UPSes held up (the failure also reaches it past them).
-fn beyond_battery(
-    model: &Model,
-    detectors: &[Vec<crate::mechanisms::monitor::Detector>],
-    e: ElementId,
-    blast: &Blast,
-) -> Option<BeyondBattery> {
+fn beyond_battery(model: &Model, delays: &[(f64, f64)], e: ElementId, blast: &Blast) -> Option<BeyondBattery> {
     let (ups, battery_secs) = blast.battery_runtimes.iter().min_by(|a, b| a.1.total_cmp(&b.1))?.clone();
     let window = crate::analysis::dynamic::outage_window(model, e)?;
     // The same failure with every UPS it puts on battery held up: what the batteries save.
@@ -457,9 +460,8 @@ fn beyond_battery(
     }
     let el = model.element(e);
     let q = el.unavailability(0.0);
-    let delays = crate::mechanisms::monitor::detection_delays(&detectors[e.0 as usize], model.noticed_by_users_secs);
-    let detection_mean_secs = crate::mechanisms::monitor::mean_delay_secs(&delays);
-    let detected = crate::analysis::dynamic::DelayedRepair { delays: &delays, repair_secs: window.repair_secs };
+    let detection_mean_secs = crate::mechanisms::monitor::mean_delay_secs(delays);
+    let detected = crate::analysis::dynamic::DelayedRepair { delays, repair_secs: window.repair_secs };
     Some(BeyondBattery {
         ups,
         battery_secs,
@@ -469,14 +471,14 @@ fn beyond_battery(
             detected,
             battery_secs,
         ),
-        detection_mean_secs,
     })
 }
 
 /// Single points of failure of any service (from the single-failure dataflow), and the
 /// failures the failover does not see (`unseen`, per service, from the drills of
 /// [`crate::timed::unseen_single_failures`]; empty slices when not drilled), explained;
-/// sorted by probability (highest first), then name.
+/// sorted by the probability they take a service down, the wait to notice counted
+/// ([`Spof::detected_probability`]; highest first), then name.
 pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<crate::timed::Unseen>]) -> Vec<Spof> {
     let mut all: BTreeSet<ElementId> = singles.iter().flatten().flatten().copied().collect();
     all.extend(unseen.iter().flatten().map(|u| u.element));
@@ -502,24 +504,29 @@ pub fn spofs(model: &Model, singles: &[Option<Vec<ElementId>>], unseen: &[Vec<cr
             let only_while = conditional
                 .then(|| blast.held_on_second.iter().max_by(|a, b| a.share.total_cmp(&b.share)).cloned())
                 .flatten();
+            let delays =
+                crate::mechanisms::monitor::detection_delays(&detectors[e.0 as usize], model.noticed_by_users_secs);
+            let detection_mean_secs = crate::mechanisms::monitor::mean_delay_secs(&delays);
             Spof {
                 element: el.name.clone(),
                 kind: el.kind,
                 probability: el.unavailability(0.0),
+                detected_probability: el.unavailability(detection_mean_secs),
+                detection_mean_secs,
                 only_while,
-                beyond_battery: beyond_battery(model, &detectors, e, &blast),
+                beyond_battery: beyond_battery(model, &delays, e, &blast),
                 blast,
                 span: el.span,
                 suppressed: None,
             }
         })
         .collect();
-    // By the probability the element takes a service down: a conditional one only for
-    // its group's share of the time, one behind batteries only beyond them, with the
-    // wait to notice counted (what the battery has to outlast; the static part alone can
-    // be hundreds of times smaller).
+    // By the probability the element takes a service down, the wait to notice counted
+    // (for every SPOF alike: behind a battery it is what the battery has to outlast, and
+    // the static part alone can be hundreds of times smaller): a conditional one only
+    // for its group's share of the time, one behind batteries only beyond them.
     let weight = |s: &Spof| {
-        s.beyond_battery.as_ref().map_or(s.probability, |b| b.with_detection)
+        s.beyond_battery.as_ref().map_or(s.detected_probability, |b| b.with_detection)
             * s.only_while.as_ref().map_or(1.0, |h| h.share)
     };
     out.sort_by(|a, b| weight(b).total_cmp(&weight(a)).then_with(|| a.element.cmp(&b.element)));
@@ -844,7 +851,7 @@ mod tests {
         assert!((behind.probability - q).abs() < 1e-12);
         // Unwatched, the repair starts after the users' hour: W = 1h + Exp(3h), and
         // E[(W − 15m)⁺] / (MTBF + E[W]) = 3.75h / 8764h.
-        assert_eq!(b.detection_mean_secs, 3600.0);
+        assert_eq!(behind.detection_mean_secs, 3600.0);
         assert!((b.with_detection - 3.75 / 8764.0).abs() < 1e-9 * 4.3e-4, "{:e}", b.with_detection);
         let past = spof_of(&design("utility"));
         assert_eq!(past.beyond_battery, None);

@@ -11,7 +11,7 @@ pub static LINT: Lint = Lint {
     name: "pool-failover-hang",
     severity: Severity::Warning,
     summary: "A connection pool crosses a firewall pair without session sync, and its dead connections take longer than HikariCP's 30 s connection timeout to fail.",
-    rationale: "A stateful firewall forwards a TCP segment only for a connection in its table; without a stateful failover link 'all active connections are dropped' when the standby takes over (Cisco ASA configuration guide, Failover), and FortiGate's session pickup is disabled by default (FortiOS Administration Guide, FGCP). The pool's connections are then dead but look open: a request on one waits for the JDBC driver's socket timeout (0, none, by default in PgJDBC and Connector/J), else until TCP gives up, 924.6 s with Linux's default tcp_retries2 = 15 (Documentation/networking/ip-sysctl.rst). A busy pool reuses its connections within HikariCP's 500 ms validation bypass, so checking on borrow does not catch them, and once every connection hangs, requests fail after HikariCP's connectionTimeout (30 s). The fail-back after the repair does it again.",
+    rationale: "A stateful firewall forwards a TCP segment only for a connection in its table; without a stateful failover link 'all active connections are dropped' when the standby takes over (Cisco ASA configuration guide, Failover), and FortiGate's session pickup is disabled by default (FortiOS Administration Guide, FGCP). The pool's connections are then dead but look open: a request on one waits for the JDBC driver's socket timeout (0, none, by default in PgJDBC and Connector/J), else until TCP gives up, 924.6 s with Linux's default tcp_retries2 = 15 (Documentation/networking/ip-sysctl.rst). A busy pool reuses its connections within HikariCP's 500 ms validation bypass, so checking on borrow does not catch them, and once every connection hangs, requests fail after HikariCP's connectionTimeout (30 s). A pair that preempts does it again when the repaired member takes its address back.",
     fix: "Share the firewalls' connection tables (\"session_sync\": true on both members: FortiGate session-pickup, Cisco ASA stateful failover, PAN-OS HA2 session synchronization, pfsync), or give the pool's driver a socket timeout of 30 s or less (\"socket_timeout\").",
     example: r#""ap-1-ds": { "kind": "connection-pool", "on": "ap-1/ap", "to": "db", "through": ["fw-vip"], "min": 20, "max": 20, "keepalive": "10m", "socket_timeout": "30s" }"#,
     check,
@@ -49,7 +49,7 @@ fn check(model: &Model) -> Vec<Hit> {
                 e.span,
                 &e.name,
                 format!(
-                    "{} crosses {}, whose members do not share their connection tables ({} without session_sync): each failover and each fail-back leaves every pooled connection dead, and a request on one waits for {wait}",
+                    "{} crosses {}, whose members do not share their connection tables ({} without session_sync): each move of its address (a failover, and the fail-back where the pair preempts) leaves every pooled connection dead, and a request on one waits for {wait}",
                     e.name,
                     pair.name,
                     unsynced.join(", ")

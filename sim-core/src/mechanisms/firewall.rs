@@ -164,6 +164,7 @@ impl Spec for PoolSpec {
 
         // In series: the connection crosses every entry. An entry that is a VRRP or HSRP
         // pair of firewalls is crossed through whichever member holds the pair's address.
+        super::check_distinct(cx, &self.through, "the pool's path");
         let listed: Vec<&str> = self.through.iter().map(|r| r.value.as_str()).collect();
         let mut through = Vec::new();
         for r in &self.through {

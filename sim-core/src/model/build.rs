@@ -320,7 +320,11 @@ impl ModelBuilder {
 
     /// [`ModelBuilder::member_kind_checks`]: one error per member of a kind not allowed.
     fn check_member_kinds(&mut self) {
-        for (g, span, kinds, role) in std::mem::take(&mut self.member_kind_checks) {
+        let mut checks = std::mem::take(&mut self.member_kind_checks);
+        // Once per group: the first place that names it.
+        checks.sort_by_key(|c| (c.0, c.1.start));
+        checks.dedup_by_key(|c| c.0);
+        for (g, span, kinds, role) in checks {
             let group = &self.model.groups[g.0 as usize];
             for &m in &group.members {
                 let member = &self.model.elements[m.0 as usize];
