@@ -879,8 +879,8 @@ mod tests {
         let names: Vec<&str> = spofs.iter().map(|s| s.element.as_str()).collect();
         assert_eq!(names, ["feed", "ups"]);
         let b = spofs[0].beyond_battery.as_ref().expect("carried by the battery");
-        let (mtbf, mttr, wait, battery) = (30.0 * 86_400.0, 300.0, 3600.0, 900.0);
-        let static_part = mttr / (mtbf + mttr) * (-(battery / mttr) as f64).exp();
+        let (mtbf, mttr, wait, battery): (f64, f64, f64, f64) = (30.0 * 86_400.0, 300.0, 3600.0, 900.0);
+        let static_part = mttr / (mtbf + mttr) * (-(battery / mttr)).exp();
         assert!((b.unavailability - static_part).abs() < 1e-9 * static_part, "{:e}", b.unavailability);
         let expected = (wait - battery + mttr) / (mtbf + wait + mttr);
         assert!((b.with_detection - expected).abs() < 1e-9 * expected, "{:e} vs {expected:e}", b.with_detection);
