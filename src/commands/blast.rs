@@ -87,6 +87,7 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
                 "services_down": b.services_down.iter().map(|(s, r)| json!({ "service": s, "reasons": r })).collect::<Vec<_>>(),
                 "defeats": b.defeats,
                 "transfers": b.transfers,
+                "connections_lost": b.connections_lost,
                 "batteries": b.batteries,
                 "two_masters": b.two_masters,
                 "view": view,
@@ -113,6 +114,9 @@ pub fn run(args: &BlastArgs, color: ColorMode) -> Status {
             }
             for t in &b.batteries {
                 o.push_str(&format!("  battery {t}\n"));
+            }
+            for t in &b.connections_lost {
+                o.push_str(&format!("  connections lost {t}\n"));
             }
             for t in &b.two_masters {
                 o.push_str(&format!(

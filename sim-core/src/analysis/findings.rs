@@ -36,6 +36,11 @@ pub struct Blast {
     pub batteries: Vec<String>,
     /// Those UPSes, by name, with their battery runtimes in seconds, sorted by name.
     pub battery_runtimes: Vec<(String, f64)>,
+    /// Connection pools that stay up but lose their connections: the failure moves a
+    /// firewall pair they cross off its master, and the members do not share their
+    /// tables ("ap-1-ds: fw-vip moves off fw-1 without session sync: ..."), sorted
+    /// (`mechanisms::firewall`).
+    pub connections_lost: Vec<String>,
     /// Groups that keep a service down with this failure only while they serve from
     /// their second member (they do not fail back), sorted by group.
     pub held_on_second: Vec<HeldOnSecond>,
@@ -253,6 +258,40 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
             });
         }
     }
+    // Pools still up whose firewall pair moved off its master (the first member, with
+    // nothing failed) without session sync: their connections are dead.
+    let mut connections_lost: Vec<String> = model
+        .elements
+        .iter()
+        .filter(|pool| !is_down(pool.id))
+        .filter_map(|pool| {
+            let through = &pool.connection_pool.as_ref()?.through;
+            let moved: Vec<String> = through
+                .iter()
+                .filter_map(|r| match r {
+                    Req::Group(g) => {
+                        let pair = model.group(*g);
+                        let synced =
+                            pair.members.iter().all(|&m| model.element(m).firewall.is_some_and(|f| f.session_sync));
+                        let master = *pair.members.first()?;
+                        (!synced && is_down(master))
+                            .then(|| format!("{} moves off {}", pair.name, model.element(master).name))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if moved.is_empty() {
+                return None;
+            }
+            let hang = crate::units::Duration::from_secs(pool.connection_pool.as_ref()?.hang_secs()).span();
+            Some(format!(
+                "{}: {} without session sync, so every pooled connection is dead: requests on them hang {hang} from the failure (the socket timeout, else TCP's give-up), and again when a master that preempts takes the address back",
+                pool.name,
+                moved.join(" and ")
+            ))
+        })
+        .collect();
+    connections_lost.sort();
     // Transfer switches that work on their alternate input: the failure moved them.
     let mut transfers: Vec<String> = model
         .elements
@@ -343,6 +382,7 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
         services_down,
         defeats: defeats.into_iter().collect(),
         transfers,
+        connections_lost,
         batteries,
         battery_runtimes,
         held_on_second: Vec::new(),

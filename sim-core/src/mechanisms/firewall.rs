@@ -30,6 +30,9 @@ pub const TCP_GIVE_UP_SECS: f64 = 924.6;
 /// What a pool's `through` may name: a firewall, or a virtual-IP pair of firewalls.
 const FIREWALL_ON_PATH: &[&str] = &["firewall", "vrrp", "hsrp"];
 
+/// The groups that make firewalls a pair on a pool's path.
+const PAIRS: &[&str] = &["vrrp", "hsrp"];
+
 pub static KINDS: &[&dyn Kind] = &[&KindOf::<FirewallSpec>::NEW, &KindOf::<PoolSpec>::NEW];
 
 /// A stateful firewall.
@@ -169,7 +172,10 @@ impl Spec for PoolSpec {
         let mut through = Vec::new();
         for r in &self.through {
             match cx.builder.resolve_in_list(r, FIREWALL_ON_PATH, "a firewall on the pool's path", &listed) {
-                Some(Target::Element(fw)) => through.push(Req::Element(fw)),
+                Some(Target::Element(fw)) => {
+                    cx.builder.named_member_checks.push((fw, r.span, PAIRS, "the pool's path"));
+                    through.push(Req::Element(fw));
+                }
                 Some(Target::Group(pair)) => {
                     cx.builder.member_kind_checks.push((
                         pair,
@@ -245,6 +251,42 @@ mod tests {
                 r#""fw-vip" has member "fw-2", a router, but a firewall pair on a pool's path must have only firewall members"#
             ]
         );
+    }
+
+    /// `blast` of the master says what the failover costs the pool; of the backup, or
+    /// with the tables shared, nothing.
+    #[test]
+    fn blast_names_the_pools_whose_connections_the_failover_kills() {
+        let lost = |text: &str, failed: &str| {
+            let m = crate::load(text).model.expect("loads");
+            let e = m.element_by_name(failed).expect("declared").id;
+            crate::analysis::findings::blast(&m, &[e]).connections_lost
+        };
+        let plain = design("");
+        let master = lost(&plain, "fw-1");
+        assert_eq!(master.len(), 1, "{master:?}");
+        assert!(master[0].starts_with("ds: fw-vip moves off fw-1 without session sync"), "{}", master[0]);
+        assert!(master[0].contains("hang 15m 25s"), "{}", master[0]);
+        assert!(lost(&plain, "fw-2").is_empty());
+        assert!(lost(&design(r#", "session_sync": true"#), "fw-1").is_empty());
+    }
+
+    /// One member of a pair named alone: the pool needs that member (a SPOF, as
+    /// written), and a warning says the pair could stand in.
+    #[test]
+    fn one_member_of_a_pair_named_alone_is_warned_about() {
+        let loaded = crate::load(&design("").replace(r#""through": ["fw-vip"]"#, r#""through": ["fw-1"]"#));
+        let warnings: Vec<String> = loaded.diagnostics.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(
+            warnings,
+            [
+                r#""fw-1" is a member of vrrp "fw-vip", but the pool's path names it alone: only fw-1 counts there, and the other members cannot stand in for it"#
+            ]
+        );
+        let m = loaded.model.expect("a warning only");
+        let singles = crate::analysis::single_failures::single_failures(&m);
+        let names: Vec<&str> = singles[0].iter().flatten().map(|e| m.element(*e).name.as_str()).collect();
+        assert_eq!(names, ["fw-1"]);
     }
 
     /// Without session sync, each failure of the master costs the pool two hangs of

@@ -60,6 +60,10 @@ pub struct ModelBuilder {
     /// and the role: checked in [`ModelBuilder::finish`], once every group has its
     /// members (groups are lowered after the components that name them).
     pub member_kind_checks: Vec<(GroupId, Span, &'static [&'static str], &'static str)>,
+    /// Elements named alone where a group of theirs could stand (one firewall of a pair
+    /// on a pool's path), with the reference's span, the kinds of group meant and the
+    /// role: a warning in [`ModelBuilder::finish`], once the groups have their members.
+    pub named_member_checks: Vec<(ElementId, Span, &'static [&'static str], &'static str)>,
     broken: std::collections::BTreeSet<String>,
 }
 
@@ -284,6 +288,7 @@ impl ModelBuilder {
     pub fn finish(mut self, earlier_errors: bool) -> (Model, Vec<Diagnostic>) {
         self.check_cycles();
         self.check_member_kinds();
+        self.check_named_members();
         // With errors the model is discarded; placeholders (a service whose entry did
         // not resolve) must not reach the renumbering.
         if earlier_errors || self.diagnostics.iter().any(Diagnostic::is_error) {
@@ -348,6 +353,24 @@ impl ModelBuilder {
                         .with_help(help),
                 );
             }
+        }
+    }
+
+    /// [`ModelBuilder::named_member_checks`]: a warning for an element named alone that
+    /// is a member of a group of the kinds meant.
+    fn check_named_members(&mut self) {
+        for (e, span, kinds, role) in std::mem::take(&mut self.named_member_checks) {
+            let Some(group) = self.model.groups.iter().find(|g| kinds.contains(&g.kind) && g.members.contains(&e))
+            else {
+                continue;
+            };
+            let name = &self.model.elements[e.0 as usize].name;
+            let message = format!(
+                "\"{name}\" is a member of {} \"{}\", but {role} names it alone: only {name} counts there, and the other members cannot stand in for it",
+                group.kind, group.name
+            );
+            let help = format!("if the traffic goes to the group's virtual address, name \"{}\" instead", group.name);
+            self.warn(span, message, help);
         }
     }
 
