@@ -1,16 +1,16 @@
 //! Pooled DB connections across stateful firewalls (`mechanisms::firewall`): a firewall
 //! forwards a TCP segment only for a connection in its table. When the table a pool's
-//! connections were opened through is gone — the firewall failed or rebooted, or its
-//! pair's address moved to the other member without session sync (a failover, and the
-//! fail-back after it) — every pooled connection is dead, silently: the new firewall
-//! drops the segments (Cisco ASA: "all active connections are dropped" without stateful
-//! failover; FortiGate: session pickup is off by default). A request on such a
-//! connection waits for the driver's socket timeout, else the kernel's TCP give-up
-//! (924.6 s on Linux), before it fails and the pool drops the connection. A pool kept
-//! busy reuses its connections within HikariCP's 500 ms validation bypass, so a check
-//! on borrow does not catch them: the pool serves nothing until they time out. The
-//! pool is down from the loss until its connections' hang is over, counted from the
-//! loss (a firewall back sooner does not bring dead connections back).
+//! connections were opened through is gone (the firewall failed or rebooted, or its
+//! pair's address moved to the other member without session sync: a failover, or a
+//! fail-back where the pair preempts), every pooled connection is dead, silently: the
+//! new firewall drops the segments (Cisco ASA: "all active connections are dropped"
+//! without stateful failover; FortiGate: session pickup is off by default). A request
+//! on such a connection waits for the driver's socket timeout, else the kernel's TCP
+//! give-up (924.6 s on Linux), before it fails and the pool drops the connection. A
+//! pool kept busy reuses its connections within HikariCP's 500 ms validation bypass,
+//! so a check on borrow does not catch them: the pool serves nothing until they time
+//! out. The pool is down from the loss until its connections' hang is over, counted
+//! from the loss (a firewall back sooner does not bring dead connections back).
 
 use crate::model::{ElementId, Model, Req};
 use crate::simulate::engine::{Event, Sim};
