@@ -1093,6 +1093,35 @@ mod tests {
         assert!(lo <= a && a <= hi, "with timings {a} outside the simulated {lo}..{hi}");
     }
 
+    /// A utility feed (30 d, repair `utility_mttr`, pinged: seen after 30 s) backed by a
+    /// generator (start `start`, fails to start one time in five, 2 y / 8 h, polled each
+    /// minute) and a UPS of `battery` before a server (`server_extra` added to it);
+    /// everything else never fails.
+    fn generator_design(utility_mttr: &str, start: &str, battery: &str, server_extra: &str) -> String {
+        format!(
+            r#"{{ "defaults": {{ "psu": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }},
+               "process": {{ "availability": "100%" }}, "link": {{ "availability": "100%" }} }},
+              "components": {{ "internet": {{ "kind": "entry" }},
+                "utility": {{ "kind": "power-feed", "mtbf": "30d", "mttr": "{utility_mttr}" }},
+                "genset": {{ "kind": "generator", "backs": "utility", "start": "{start}", "fail_to_start": 0.2, "mtbf": "2y", "mttr": "8h" }},
+                "ups": {{ "kind": "ups", "feed": "utility", "battery_runtime": "{battery}", "availability": "100%" }},
+                "sw": {{ "kind": "switch", "availability": "100%" }},
+                "srv": {{ "kind": "server", "power": ["ups"], "nics": ["sw"], "runs": ["web"], "availability": "100%"{server_extra} }} }},
+              "links": [ {{ "between": ["internet", "sw"] }} ],
+              "monitors": {{ "m": {{ "method": "ping", "targets": ["utility"], "interval": "10s", "threshold": 3 }},
+                            "p": {{ "method": "snmp-poll", "targets": ["genset"], "interval": "1m" }} }},
+              "services": {{ "svc": {{ "from": "internet", "through": ["srv/web"] }} }} }}"#
+        )
+    }
+
+    /// [`generator_design`]'s generator, unavailable on demand: failed (2 y / 8 h, its
+    /// 1 min poll added to the repair) or failing to start (0.2), independently.
+    fn genset_on_demand() -> f64 {
+        let (hour, year) = (3600.0, 365.0 * 86_400.0);
+        let u_gen = (60.0 + 8.0 * hour) / (2.0 * year + 60.0 + 8.0 * hour);
+        1.0 - (1.0 - u_gen) * (1.0 - 0.2)
+    }
+
     /// A utility feed with a standby generator that fails to start one time in five,
     /// behind a 10 min UPS; everything else never fails. The generator starts within
     /// the battery, so a utility outage alone costs nothing; with the generator down
@@ -1104,21 +1133,9 @@ mod tests {
     /// (the audit's design with this generator: 5% optimistic against `simulate`).
     #[test]
     fn the_boot_after_a_failed_generator_start_counts() {
-        let text = r#"{ "defaults": { "psu": { "availability": "100%" }, "nic": { "availability": "100%" },
-               "process": { "availability": "100%" }, "link": { "availability": "100%" } },
-              "components": { "internet": { "kind": "entry" },
-                "utility": { "kind": "power-feed", "mtbf": "30d", "mttr": "3h" },
-                "genset": { "kind": "generator", "backs": "utility", "start": "10s", "fail_to_start": 0.2, "mtbf": "2y", "mttr": "8h" },
-                "ups": { "kind": "ups", "feed": "utility", "battery_runtime": "10m", "availability": "100%" },
-                "sw": { "kind": "switch", "availability": "100%" },
-                "srv": { "kind": "server", "power": ["ups"], "nics": ["sw"], "runs": ["web"], "availability": "100%" } },
-              "links": [ { "between": ["internet", "sw"] } ],
-              "monitors": { "m": { "method": "ping", "targets": ["utility"], "interval": "10s", "threshold": 3 },
-                            "p": { "method": "snmp-poll", "targets": ["genset"], "interval": "1m" } },
-              "services": { "svc": { "from": "internet", "through": ["srv/web"] } } }"#;
-        let (day, hour, year): (f64, f64, f64) = (86_400.0, 3600.0, 365.0 * 86_400.0);
-        let u_gen = (60.0 + 8.0 * hour) / (2.0 * year + 60.0 + 8.0 * hour);
-        let g = 1.0 - (1.0 - u_gen) * (1.0 - 0.2);
+        let text = &generator_design("3h", "10s", "10m", "");
+        let (day, hour): (f64, f64) = (86_400.0, 3600.0);
+        let g = genset_on_demand();
         let rate_u = 1.0 / (30.0 * day + 30.0 + 3.0 * hour);
         let outlasts = (-(600.0 - 30.0) / (3.0 * hour)).exp();
         let expected = rate_u * g * outlasts * 600.0;
@@ -1141,21 +1158,9 @@ mod tests {
     /// at the stretch's mean, past the start (60 s + 600 s each time).
     #[test]
     fn a_battery_shorter_than_the_generator_start_counts_the_gap_with_the_generator_running() {
-        let text = r#"{ "defaults": { "psu": { "availability": "100%" }, "nic": { "availability": "100%" },
-               "process": { "availability": "100%" }, "link": { "availability": "100%" } },
-              "components": { "internet": { "kind": "entry" },
-                "utility": { "kind": "power-feed", "mtbf": "30d", "mttr": "5m" },
-                "genset": { "kind": "generator", "backs": "utility", "start": "2m", "fail_to_start": 0.2, "mtbf": "2y", "mttr": "8h" },
-                "ups": { "kind": "ups", "feed": "utility", "battery_runtime": "1m", "availability": "100%" },
-                "sw": { "kind": "switch", "availability": "100%" },
-                "srv": { "kind": "server", "power": ["ups"], "nics": ["sw"], "runs": ["web"], "availability": "100%", "restart": "10m" } },
-              "links": [ { "between": ["internet", "sw"] } ],
-              "monitors": { "m": { "method": "ping", "targets": ["utility"], "interval": "10s", "threshold": 3 },
-                            "p": { "method": "snmp-poll", "targets": ["genset"], "interval": "1m" } },
-              "services": { "svc": { "from": "internet", "through": ["srv/web"] } } }"#;
-        let (day, hour, year): (f64, f64, f64) = (86_400.0, 3600.0, 365.0 * 86_400.0);
-        let u_gen = (60.0 + 8.0 * hour) / (2.0 * year + 60.0 + 8.0 * hour);
-        let g = 1.0 - (1.0 - u_gen) * (1.0 - 0.2);
+        let text = &generator_design("5m", "2m", "1m", r#", "restart": "10m""#);
+        let day: f64 = 86_400.0;
+        let g = genset_on_demand();
         let rate_u = 1.0 / (30.0 * day + 30.0 + 300.0);
         let outlasts = (-0.1f64).exp();
         let gap = 300.0 * ((-0.1f64).exp() - (-0.3f64).exp());

@@ -263,17 +263,17 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
     let mut connections_lost: Vec<String> = model
         .elements
         .iter()
-        .filter(|pool| !is_down(pool.id))
-        .filter_map(|pool| {
-            let through = &pool.connection_pool.as_ref()?.through;
-            let moved: Vec<String> = through
+        .filter(|el| !is_down(el.id))
+        .filter_map(|el| {
+            let pool = el.connection_pool.as_ref()?;
+            let moved: Vec<String> = pool
+                .through
                 .iter()
                 .filter_map(|r| match r {
                     Req::Group(g) => {
                         let pair = model.group(*g);
-                        let synced =
-                            pair.members.iter().all(|&m| model.element(m).firewall.is_some_and(|f| f.session_sync));
                         let master = *pair.members.first()?;
+                        let synced = crate::mechanisms::firewall::unsynced_members(model, *g).is_empty();
                         (!synced && is_down(master))
                             .then(|| format!("{} moves off {}", pair.name, model.element(master).name))
                     }
@@ -283,10 +283,10 @@ pub fn blast_with<'m>(evaluator: &mut Evaluator<'m>, failed: &[ElementId]) -> Bl
             if moved.is_empty() {
                 return None;
             }
-            let hang = crate::units::Duration::from_secs(pool.connection_pool.as_ref()?.hang_secs()).span();
+            let hang = crate::units::Duration::from_secs(pool.hang_secs()).span();
             Some(format!(
                 "{}: {} without session sync, so every pooled connection is dead: requests on them hang {hang} from the failure (the socket timeout, else TCP's give-up), and again when a master that preempts takes the address back",
-                pool.name,
+                el.name,
                 moved.join(" and ")
             ))
         })

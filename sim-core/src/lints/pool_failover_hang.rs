@@ -31,11 +31,9 @@ fn check(model: &Model) -> Vec<Hit> {
         for r in &pool.through {
             let Req::Group(g) = r else { continue };
             let pair = model.group(*g);
-            let unsynced: Vec<&str> = pair
-                .members
-                .iter()
-                .filter(|&&m| !model.element(m).firewall.is_some_and(|f| f.session_sync))
-                .map(|&m| model.element(m).name.as_str())
+            let unsynced: Vec<&str> = crate::mechanisms::firewall::unsynced_members(model, *g)
+                .into_iter()
+                .map(|m| model.element(m).name.as_str())
                 .collect();
             if unsynced.is_empty() {
                 continue;

@@ -27,6 +27,19 @@ use crate::units::Duration;
 /// a connection whose firewall state is gone waits this long without a socket timeout.
 pub const TCP_GIVE_UP_SECS: f64 = 924.6;
 
+/// The members of pair `pair` that do not copy their connection table to the others
+/// (no `session_sync`), in member order: empty when established connections survive a
+/// move of the pair's address. Read by the simulator, `blast` and SPOF-L037.
+pub fn unsynced_members(model: &crate::model::Model, pair: crate::model::GroupId) -> Vec<crate::model::ElementId> {
+    model
+        .group(pair)
+        .members
+        .iter()
+        .copied()
+        .filter(|&m| !model.element(m).firewall.is_some_and(|f| f.session_sync))
+        .collect()
+}
+
 /// What a pool's `through` may name: a firewall, or a virtual-IP pair of firewalls.
 const FIREWALL_ON_PATH: &[&str] = &["firewall", "vrrp", "hsrp"];
 

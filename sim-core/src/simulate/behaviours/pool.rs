@@ -52,11 +52,7 @@ pub(in crate::simulate) fn compile(model: &Model, ideal: bool) -> (Vec<Option<Po
                     Req::Element(fw) => Some(Crossing::Firewall(fw.0)),
                     Req::Group(g) => {
                         through_group[g.0 as usize].push(e.id.0);
-                        let synced = model
-                            .group(*g)
-                            .members
-                            .iter()
-                            .all(|&m| model.element(m).firewall.is_some_and(|f| f.session_sync));
+                        let synced = crate::mechanisms::firewall::unsynced_members(model, *g).is_empty();
                         Some(Crossing::Pair { group: g.0, synced })
                     }
                     _ => None,
