@@ -18,6 +18,13 @@
 //!   For a RAID disk whose rebuild can meet an unrecoverable read error with chance q,
 //!   o_e = (1 − q) · o_clean + q · o_error, both drilled (the error costs a restore).
 //!
+//! - **Idle drops.** A connection pool whose quiet stretches outlast a firewall's idle
+//!   timeout finds its connections dead at each stretch's end (`mechanisms::firewall`);
+//!   the pools sharing a period are played together once, from the all-up state
+//!   ([`crate::simulate::quiet_outages`]), and the term is Σ_period outage / period:
+//!   exact for the all-up state (the stretches are scheduled, not random), first order
+//!   in the other elements' unavailability.
+//!
 //! The failover term is first order. It counts each failure as if everything else were
 //! up, and takes each group as serving from its first member, except a group that does
 //! not fail back: each failure is drilled again while it serves from its second member
@@ -71,12 +78,28 @@ pub struct TimedFigure {
     /// than a first-order sum, since the service is up only while failures move a role
     /// to a member that can carry it (the simulation measures that).
     pub down_as_elected: bool,
+    /// Downtime after pools' quiet stretches left their connections dead, as a fraction
+    /// of time (0 without such pools).
+    pub idle_drops: f64,
+    /// The quiet stretches behind `idle_drops`, by period (shortest first).
+    pub quiet: Vec<QuietTerm>,
+}
+
+/// Pools whose quiet stretches, ending together, take a service down.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuietTerm {
+    /// The pools with this period in the service's dependencies, by name.
+    pub pools: Vec<String>,
+    /// Seconds between the ends of two stretches.
+    pub every_secs: f64,
+    /// Seconds the service is down after each end.
+    pub outage_secs: f64,
 }
 
 impl TimedFigure {
     /// The unavailability with timings, capped at 1.
     pub fn unavailability(&self) -> f64 {
-        (self.detected + self.failover).min(1.0)
+        (self.detected + self.failover + self.idle_drops).min(1.0)
     }
 
     /// The first-order failover term is within its range (a service down as elected
@@ -403,6 +426,8 @@ pub struct Drills {
     /// down throughout, which says nothing about the drilled failure, so none of those
     /// drills names a failure the failover does not see.
     pub down_as_elected: Vec<bool>,
+    /// Per service: the pools' quiet stretches that take it down, shortest period first.
+    pub quiet: Vec<Vec<QuietTerm>>,
 }
 
 /// Down longer than this in a run with nothing failed: down as elected, not a start-up
@@ -435,10 +460,12 @@ impl Drills {
                 runs,
                 from_second: Vec::new(),
                 down_as_elected: vec![false; model.services.len()],
+                quiet: vec![Vec::new(); model.services.len()],
             };
         }
         let mut compiled = Compiled::new(model, DRILL_OPTIONS);
         let down_as_elected = down_as_elected(&mut compiled);
+        let quiet = quiet_terms(model, &mut compiled);
         let mut evaluator = crate::model::eval::Evaluator::new(model);
         let held = standbys(model);
         let reconverges = reconverging(model);
@@ -549,8 +576,29 @@ impl Drills {
                 }
             })
             .collect();
-        Drills { detection, delays, runs: Ok(runs), from_second, down_as_elected }
+        Drills { detection, delays, runs: Ok(runs), from_second, down_as_elected, quiet }
     }
+}
+
+/// Per service: the pools' quiet stretches that take it down (the outage after one end
+/// of each period, the pools of that period in its dependencies named).
+fn quiet_terms(model: &Model, compiled: &mut Compiled) -> Vec<Vec<QuietTerm>> {
+    let outages = crate::simulate::quiet_outages(compiled);
+    (0..model.services.len())
+        .map(|s| {
+            let cone = &compiled.circuit.service_elements[s];
+            outages
+                .iter()
+                .filter(|o| o.down_secs[s] > 0.0)
+                .map(|o| {
+                    let mut pools: Vec<String> =
+                        o.pools.iter().filter(|p| cone[p.0 as usize]).map(|&p| model.element(p).name.clone()).collect();
+                    pools.sort();
+                    QuietTerm { pools, every_secs: o.every_secs, outage_secs: o.down_secs[s] }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// A single failure the failover does not see: alone, from the all-up state, it keeps
@@ -811,14 +859,30 @@ pub fn timed_figures_reusing(
             // Down with nothing failed even with perfect failover: the figure is exact
             // (0 %), not a bound on what the election leaves (SPOF-L033).
             if detected >= 1.0 - 1e-12 {
-                return Ok(TimedFigure { detected, failover: 0.0, contributors: Vec::new(), down_as_elected: false });
+                return Ok(TimedFigure {
+                    detected,
+                    failover: 0.0,
+                    contributors: Vec::new(),
+                    down_as_elected: false,
+                    idle_drops: 0.0,
+                    quiet: Vec::new(),
+                });
             }
             if drills.down_as_elected[s] {
                 let failover = (1.0 - detected).max(0.0);
-                return Ok(TimedFigure { detected, failover, contributors: Vec::new(), down_as_elected: true });
+                return Ok(TimedFigure {
+                    detected,
+                    failover,
+                    contributors: Vec::new(),
+                    down_as_elected: true,
+                    idle_drops: 0.0,
+                    quiet: Vec::new(),
+                });
             }
             let (failover, contributors) = failover_term(model, singles, drills, s)?;
-            Ok(TimedFigure { detected, failover, contributors, down_as_elected: false })
+            let quiet = drills.quiet[s].clone();
+            let idle_drops = quiet.iter().fold(0.0, |acc, q| acc + q.outage_secs / q.every_secs);
+            Ok(TimedFigure { detected, failover, contributors, down_as_elected: false, idle_drops, quiet })
         })
         .collect()
 }

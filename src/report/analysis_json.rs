@@ -5,7 +5,8 @@
 //!                 downtime_per_year_secs, bdd_nodes, coherent,
 //!                 with_timings: { unavailability, availability, detection_unavailability,
 //!                                 failover_unavailability, first_order_holds, down_as_elected,
-//!                                 contributors: [ { element, outage_secs, averaged_over_serving_member, share } ], note }
+//!                                 contributors: [ { element, outage_secs, averaged_over_serving_member, share } ],
+//!                                 idle_drop_unavailability, quiet: [ { pools, every_secs, outage_secs } ], note }
 //!                               (or { skipped: why }; absent for fault trees),
 //!                 cut_sets: { total, counts_by_order: { "1": n, .. }, truncated,
 //!                             listed: [ { order, probability, events: [..] } ] },
@@ -103,6 +104,10 @@ pub fn render(
                         "contributors": t.contributors.iter().map(|c| json!({
                             "element": c.element, "outage_secs": num(c.outage_secs),
                             "averaged_over_serving_member": c.averaged_over_serving_member, "share": num(c.share)
+                        })).collect::<Vec<_>>(),
+                        "idle_drop_unavailability": num(t.idle_drops),
+                        "quiet": t.quiet.iter().map(|q| json!({
+                            "pools": q.pools, "every_secs": num(q.every_secs), "outage_secs": num(q.outage_secs)
                         })).collect::<Vec<_>>(),
                         "note": super::TIMED_NOTE,
                     }),

@@ -44,7 +44,10 @@ pub fn render(input: &str, max_order: Option<usize>, items: &[Analysed], spofs: 
                         (1.0 - u) * 100.0,
                         nines(u),
                         Duration::from_secs(u * SECS_PER_YEAR).human(),
-                        cell(&super::failover_text(t))
+                        cell(&match super::idle_drops_text(t) {
+                            Some(idle) => format!("{}; idle drops {idle}", super::failover_text(t)),
+                            None => super::failover_text(t),
+                        })
                     );
                 }
             }

@@ -163,6 +163,9 @@ pub fn render(
                         t.detected
                     );
                     let _ = writeln!(out, "    failover, restart +{}", failover_text(t));
+                    if let Some(idle) = super::idle_drops_text(t) {
+                        let _ = writeln!(out, "    idle drops        +{idle}");
+                    }
                 }
                 Err(why) => {
                     let _ = writeln!(out, "  with timings        not computed: {why}");

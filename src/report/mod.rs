@@ -95,7 +95,7 @@ pub struct Analysed<'a> {
 }
 
 /// How the figure with timings is made, printed with it.
-pub const TIMED_NOTE: &str = "repairs start only when a monitor or the users notice (each element down for its mean detection delay plus its MTTR, exact), plus the failover term: Σ over elements of failures per second × the service's outage when that element alone fails (a drill with every mechanism's timing, failover delays and devices booting after a power loss alike), first order (each failure counted as if everything else were up and lasting its mean time: a loss UPS batteries carry at first, or of a feed a standby generator backs, is drilled once per stretch of outage lengths between the batteries' runtimes and the generator's start, each weighted by its chance, so a boot after a battery runs out counts with the chance that the outage outlasts it; and each group taken as serving from its first member, except that a group that does not fail back (a bond without `primary` or with `primary_reselect` failure or better, HSRP and VRRP without preemption, a cluster) is drilled again serving from its second member, weighted by that member's share of the time, r₁/(r₁ + r₂ + r₁₂) from the rates at which its detector sees each member fail and both fail together; members beyond the second, which serve only while the first two are out, are left out, and with more than 20,000 such drills none is run and the term errs optimistic by the outage of the failures only the second member's detector misses, weighted by its share), its relative error otherwise about the other elements' unavailability; delays after several failures together are left out, up to the delay over that outage's length of those cut sets' share, except a standby generator down or failing to start when the feed it backs fails (the boot after the feed returns), which is drilled too and weighted by the generator's unavailability on demand, the drills with it running by the rest; `spofsim simulate` measures it";
+pub const TIMED_NOTE: &str = "repairs start only when a monitor or the users notice (each element down for its mean detection delay plus its MTTR, exact), plus the failover term: Σ over elements of failures per second × the service's outage when that element alone fails (a drill with every mechanism's timing, failover delays and devices booting after a power loss alike), first order (each failure counted as if everything else were up and lasting its mean time: a loss UPS batteries carry at first, or of a feed a standby generator backs, is drilled once per stretch of outage lengths between the batteries' runtimes and the generator's start, each weighted by its chance, so a boot after a battery runs out counts with the chance that the outage outlasts it; and each group taken as serving from its first member, except that a group that does not fail back (a bond without `primary` or with `primary_reselect` failure or better, HSRP and VRRP without preemption, a cluster) is drilled again serving from its second member, weighted by that member's share of the time, r₁/(r₁ + r₂ + r₁₂) from the rates at which its detector sees each member fail and both fail together; members beyond the second, which serve only while the first two are out, are left out, and with more than 20,000 such drills none is run and the term errs optimistic by the outage of the failures only the second member's detector misses, weighted by its share), its relative error otherwise about the other elements' unavailability; delays after several failures together are left out, up to the delay over that outage's length of those cut sets' share, except a standby generator down or failing to start when the feed it backs fails (the boot after the feed returns), which is drilled too and weighted by the generator's unavailability on demand, the drills with it running by the rest; `spofsim simulate` measures it; plus, where a connection pool's declared quiet stretches outlast a firewall's idle timeout, the idle-drop term: the service's outage after one stretch's end (the pools sharing a period together, from the all-up state) over the period";
 
 /// " only while vip serves from gw-2 (about 48% of the time)" for a single point of
 /// failure that takes services down only then; empty otherwise.
@@ -168,6 +168,27 @@ pub fn failover_text(t: &sim_core::timed::TimedFigure) -> String {
     } else {
         format!("{:.3e} (first order; biggest: {}){range}", t.failover, who.join(", "))
     }
+}
+
+/// "4.2e-4 (ap-1-ds: 36s after each quiet stretch's end, every 1d)" for a figure's
+/// idle-drop term, or `None` when no pool's quiet stretch takes the service down.
+pub fn idle_drops_text(t: &sim_core::timed::TimedFigure) -> Option<String> {
+    if t.quiet.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = t
+        .quiet
+        .iter()
+        .map(|q| {
+            format!(
+                "{}: {} after each quiet stretch's end, every {}",
+                q.pools.join(", "),
+                sim_core::units::Duration::from_secs(q.outage_secs).human(),
+                sim_core::units::Duration::from_secs(q.every_secs).human()
+            )
+        })
+        .collect();
+    Some(format!("{:.3e} (pooled connections a firewall dropped while idle; {})", t.idle_drops, parts.join("; ")))
 }
 
 /// A lint finding with its position in the scenario file.

@@ -1,7 +1,7 @@
 //! SPOF-L011 connection-pool: pool sizes that pay set-up cost again, or idle pooled
 //! connections that a firewall silently drops.
 
-use super::{count_attr, hit, req_elements, secs_attr, Hit, Lint, Severity};
+use super::{count_attr, hit, Hit, Lint, Severity};
 use crate::model::Model;
 use crate::units::Duration;
 
@@ -27,40 +27,38 @@ fn check(model: &Model) -> Vec<Hit> {
                 format!("{} grows from {min} to {max} connections: set-up cost is paid under load", pool.name),
             ));
         }
-        let idle = secs_attr(&pool.attrs, "idle_timeout").unwrap_or(f64::INFINITY);
-        let keepalive = secs_attr(&pool.attrs, "keepalive").unwrap_or(f64::INFINITY);
-        // The firewalls on its path, each member of a firewall pair among them.
-        let mut crossed = req_elements(&pool.needs);
-        pool.needs.visit(&mut |r| {
-            if let crate::model::Req::Group(g) = r {
-                crossed.extend(&model.group(*g).members);
-            }
-        });
-        crossed.sort();
-        crossed.dedup();
-        for fw in crossed.into_iter().filter(|e| model.element(*e).kind == "firewall") {
+        let Some(typed) = &pool.connection_pool else { continue };
+        let idle = typed.idle_timeout_secs.unwrap_or(f64::INFINITY);
+        let keepalive = typed.keepalive_secs.unwrap_or(f64::INFINITY);
+        for (fw, fw_idle) in crate::mechanisms::firewall::idle_droppers(model, typed) {
             let fw = model.element(fw);
-            let Some(fw_idle) = secs_attr(&fw.attrs, "idle_timeout") else { continue };
-            if idle > fw_idle && keepalive >= fw_idle {
-                let drops = format!("{} drops idle connections after {}", fw.name, Duration::from_secs(fw_idle));
-                // Name the setting to change: a keepalive that runs too rarely, or none.
-                let message = match (keepalive.is_finite(), idle.is_finite()) {
-                    (true, _) => format!(
-                        "{} keeps its connections alive every {}, but {drops}: the keepalive interval is too long",
-                        pool.name,
-                        Duration::from_secs(keepalive)
-                    ),
-                    (false, true) => format!(
-                        "{} keeps idle connections up to {} with no keepalive, but {drops}",
-                        pool.name,
-                        Duration::from_secs(idle)
-                    ),
-                    (false, false) => {
-                        format!("{} never closes idle connections and sends no keepalive, but {drops}", pool.name)
-                    }
-                };
-                out.push(hit(pool.span, &pool.name, message));
-            }
+            let drops = format!("{} drops idle connections after {}", fw.name, Duration::from_secs(fw_idle));
+            // Name the setting to change: a keepalive that runs too rarely, or none.
+            let message = match (keepalive.is_finite(), idle.is_finite()) {
+                (true, _) => format!(
+                    "{} keeps its connections alive every {}, but {drops}: the keepalive interval is too long",
+                    pool.name,
+                    Duration::from_secs(keepalive)
+                ),
+                (false, true) => format!(
+                    "{} keeps idle connections up to {} with no keepalive, but {drops}",
+                    pool.name,
+                    Duration::from_secs(idle)
+                ),
+                (false, false) => {
+                    format!("{} never closes idle connections and sends no keepalive, but {drops}", pool.name)
+                }
+            };
+            // What the declared quiet stretches cost (the simulator plays it).
+            let message = match typed.quiet {
+                Some(q) if q.lasts_secs > fw_idle => format!(
+                    "{message}; after each {} quiet stretch it serves nothing for {}",
+                    Duration::from_secs(q.lasts_secs),
+                    Duration::from_secs(typed.after_quiet_hang_secs()).human()
+                ),
+                _ => message,
+            };
+            out.push(hit(pool.span, &pool.name, message));
         }
     }
     out

@@ -10,6 +10,22 @@
 //! cross it (in a pool of AP servers, each member with its own pool). `through` is a
 //! list in series; a redundant firewall pair is one entry, its VRRP or HSRP group,
 //! which the pool needs as a group (up while a member holds the address).
+//!
+//! Idle drops. A pool whose owner sends no query for a stretch (`quiet`: a night, a
+//! weekend) leaves its connections idle; a firewall on the path whose idle timeout is
+//! shorter than the stretch, and shorter than the pool's own idle timeout and keepalive
+//! interval, has dropped them from its table by the time the traffic comes back
+//! ([`idle_droppers`]), silently: the next segment on each is dropped. How long the
+//! pool then serves nothing ([`after_quiet_hang_secs`]) depends on its check on borrow:
+//! with HikariCP's (a connection idle for more than 500 ms is checked, each check
+//! giving up after `validationTimeout`, 5 s, and a request after `connectionTimeout`,
+//! 30 s: HikariCP README, "Frequently used"), a request walks the dead connections one
+//! check at a time until it gets a new one or times out: min(min × 5 s, 30 s), the
+//! wait of a request arriving alone (requests arriving together clear the dead
+//! connections sooner, so this is the longest such wait). With no check, the query
+//! waits for the socket timeout, else the TCP give-up. The simulator plays every quiet
+//! stretch's end (`simulate/behaviours/pool.rs`) and the figure with timings adds the
+//! hangs (`timed.rs`); drills and single-failure drills leave them out.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -17,7 +33,7 @@ use serde::Deserialize;
 use super::power::{lower_power, PowerSpec};
 use super::Ref;
 use crate::diagnostics::Code;
-use crate::model::{Attr, ConnectionPool, EdgeKind, Firewall, Layer, LowerCx, Req, Target};
+use crate::model::{Attr, ConnectionPool, EdgeKind, Firewall, Layer, LowerCx, PoolValidation, Quiet, Req, Target};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
 use crate::units::Duration;
 
@@ -26,6 +42,56 @@ use crate::units::Duration;
 /// timeout of 924.6 seconds" (Linux Documentation/networking/ip-sysctl.rst). A query on
 /// a connection whose firewall state is gone waits this long without a socket timeout.
 pub const TCP_GIVE_UP_SECS: f64 = 924.6;
+
+/// A firewall's idle timeout when the scenario gives none: Cisco ASA's `timeout conn`,
+/// "the default is 1:00:00" (Cisco Secure Firewall ASA command reference, `timeout`).
+pub const DEFAULT_IDLE_TIMEOUT_SECS: f64 = 3600.0;
+
+/// Seconds a pool's check on borrow waits for a connection's answer: HikariCP's
+/// `validationTimeout`, "Default: 5000" ms (HikariCP README).
+pub const VALIDATION_TIMEOUT_SECS: f64 = 5.0;
+
+/// Seconds a request waits for a connection from the pool before it fails: HikariCP's
+/// `connectionTimeout`, "Default: 30000 (30 seconds)" (HikariCP README).
+pub const CONNECTION_TIMEOUT_SECS: f64 = 30.0;
+
+/// The firewalls on `pool`'s path (each member of a firewall pair on it) that drop its
+/// idle connections before the pool itself closes or refreshes them: idle timeout not
+/// above the pool's keepalive interval, and below its idle timeout (none: kept
+/// forever), as (firewall, idle timeout in seconds), in element order. Read by SPOF-L011
+/// and the simulator.
+pub fn idle_droppers(model: &crate::model::Model, pool: &ConnectionPool) -> Vec<(crate::model::ElementId, f64)> {
+    let idle = pool.idle_timeout_secs.unwrap_or(f64::INFINITY);
+    let keepalive = pool.keepalive_secs.unwrap_or(f64::INFINITY);
+    let mut crossed: Vec<crate::model::ElementId> = Vec::new();
+    for r in &pool.through {
+        match r {
+            Req::Element(fw) => crossed.push(*fw),
+            Req::Group(pair) => crossed.extend(&model.group(*pair).members),
+            _ => {}
+        }
+    }
+    crossed.sort();
+    crossed.dedup();
+    crossed
+        .into_iter()
+        .filter_map(|fw| Some((fw, model.element(fw).firewall?.idle_timeout_secs)))
+        .filter(|&(_, fw_idle)| idle > fw_idle && keepalive >= fw_idle)
+        .collect()
+}
+
+/// Seconds `pool` serves nothing once a quiet stretch has left its idle connections
+/// dead: with a check on borrow, min(max(min, 1) × [`VALIDATION_TIMEOUT_SECS`],
+/// [`CONNECTION_TIMEOUT_SECS`]), the wait of a request arriving alone; without, the
+/// query's hang ([`ConnectionPool::hang_secs`]).
+pub fn after_quiet_hang_secs(pool: &ConnectionPool) -> f64 {
+    match pool.validation {
+        PoolValidation::OnBorrow => {
+            (f64::from(pool.min_connections.max(1)) * VALIDATION_TIMEOUT_SECS).min(CONNECTION_TIMEOUT_SECS)
+        }
+        PoolValidation::None => pool.hang_secs(),
+    }
+}
 
 /// The members of pair `pair` that do not copy their connection table to the others
 /// (no `session_sync`), in member order: empty when established connections survive a
@@ -58,7 +124,8 @@ pub struct FirewallSpec {
     /// Power draw in watts (positive); with PSU capacities, decides how many PSUs it
     /// needs, e.g. `"draw_watts": 350`.
     pub draw_watts: Option<f64>,
-    /// Idle connections are dropped (silently) after this long (default 1h).
+    /// Idle connections are dropped (silently) after this long (default 1h: Cisco ASA's
+    /// `timeout conn`).
     pub idle_timeout: Option<Duration>,
     /// Its connection table is copied to the other member of its pair, so established
     /// connections survive a move between them (default false: FortiGate's
@@ -81,14 +148,14 @@ impl Spec for FirewallSpec {
     };
     fn lower(&self, cx: &mut LowerCx) {
         lower_power(cx, &self.power, self.draw_watts);
-        let idle = self.idle_timeout.map_or(3600.0, |d| d.secs);
+        let idle = self.idle_timeout.map_or(DEFAULT_IDLE_TIMEOUT_SECS, |d| d.secs);
         if idle <= 0.0 {
             cx.error(Code::ImpossibleValue, cx.span, "idle_timeout must be longer than zero", "typical firewalls: 1h");
         }
         cx.attr("idle_timeout", Attr::Secs(idle));
         if let Some(me) = cx.me_element() {
             cx.builder.model.elements[me.0 as usize].firewall =
-                Some(Firewall { session_sync: self.session_sync.unwrap_or(false) });
+                Some(Firewall { session_sync: self.session_sync.unwrap_or(false), idle_timeout_secs: idle });
         }
     }
 }
@@ -118,6 +185,37 @@ pub struct PoolSpec {
     /// packets go nowhere waits before it fails (default none, as in PgJDBC's and
     /// Connector/J's `socketTimeout` 0: the kernel's TCP give-up, 924.6 s on Linux).
     pub socket_timeout: Option<Duration>,
+    /// Recurring stretches with no query from the owner (a night, a weekend), e.g.
+    /// `"quiet": { "lasts": "8h", "every": "1d" }`; omitted, its connections are never
+    /// idle for long. A firewall on the path that drops idle connections sooner than the
+    /// stretch lasts leaves them dead when traffic comes back.
+    pub quiet: Option<QuietSpec>,
+    /// How the pool checks a connection that sat idle before handing it out: `on-borrow`
+    /// (the default, as HikariCP does for a connection idle over 500 ms, giving up after
+    /// `validationTimeout`, 5 s) or `none` (Apache Tomcat JDBC pool's `testOnBorrow`
+    /// default, false: the query finds the connection dead).
+    pub validation: Option<ValidationSpec>,
+}
+
+/// A recurring quiet stretch of a pool's owner.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuietSpec {
+    /// How long each stretch lasts, e.g. `"8h"`.
+    pub lasts: Duration,
+    /// How often it comes, end to end, e.g. `"1d"`; longer than `lasts`.
+    pub every: Duration,
+}
+
+/// A pool's check of an idle connection before it hands it out.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ValidationSpec {
+    /// Checked, with HikariCP's 5 s `validationTimeout` (the default).
+    #[default]
+    OnBorrow,
+    /// Not checked (Tomcat JDBC pool's `testOnBorrow` false).
+    None,
 }
 
 impl Spec for PoolSpec {
@@ -204,9 +302,34 @@ impl Spec for PoolSpec {
         for req in &through {
             cx.need(me, req.clone(), EdgeKind::Network);
         }
+        let quiet = self.quiet.as_ref().and_then(|q| {
+            if q.lasts.secs <= 0.0 || q.every.secs <= q.lasts.secs {
+                cx.error(
+                    Code::ImpossibleValue,
+                    cx.span,
+                    format!(
+                        "a quiet stretch of {} every {} is impossible: it must last longer than zero and less than its period",
+                        q.lasts, q.every
+                    ),
+                    "e.g. \"quiet\": { \"lasts\": \"8h\", \"every\": \"1d\" }",
+                );
+                return None;
+            }
+            Some(Quiet { lasts_secs: q.lasts.secs, every_secs: q.every.secs })
+        });
         if !through.is_empty() {
-            cx.builder.model.elements[me.0 as usize].connection_pool =
-                Some(ConnectionPool { through, socket_timeout_secs });
+            cx.builder.model.elements[me.0 as usize].connection_pool = Some(ConnectionPool {
+                through,
+                socket_timeout_secs,
+                min_connections: self.min,
+                idle_timeout_secs: self.idle_timeout.map(|t| t.secs),
+                keepalive_secs: self.keepalive.map(|t| t.secs),
+                quiet,
+                validation: match self.validation.unwrap_or_default() {
+                    ValidationSpec::OnBorrow => PoolValidation::OnBorrow,
+                    ValidationSpec::None => PoolValidation::None,
+                },
+            });
         }
     }
 }
@@ -335,5 +458,66 @@ mod tests {
         );
         let [lo, _] = run(&design(r#", "session_sync": true"#));
         assert!(1.0 - lo < 1e-5, "synced: {:e}", 1.0 - lo);
+    }
+}
+
+#[cfg(test)]
+mod idle_drop_tests {
+    /// An LB pool of two AP servers, each with a pool of 4 connections (HikariCP's check
+    /// on borrow) across a firewall dropping connections idle 1 h, both quiet 8 h a day:
+    /// everything else perfect.
+    const TIER: &str = r#"{ "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" },
+            "process": { "availability": "100%" }, "server": { "availability": "100%" },
+            "switch": { "availability": "100%" }, "firewall": { "availability": "100%" },
+            "load-balancer": { "availability": "100%" } },
+          "components": { "internet": { "kind": "entry" }, "sw": { "kind": "switch" }, "lb": { "kind": "load-balancer" },
+            "fw": { "kind": "firewall", "idle_timeout": "1h" },
+            "ap-1": { "kind": "server", "nics": ["sw"], "runs": ["ap"] },
+            "ap-2": { "kind": "server", "nics": ["sw"], "runs": ["ap"] },
+            "db": { "kind": "server", "nics": ["sw"], "runs": ["db"] },
+            "ap-1-ds": { "kind": "connection-pool", "on": "ap-1/ap", "to": "db/db", "through": ["fw"], "min": 4, "max": 4,
+                         "quiet": { "lasts": "8h", "every": "1d" } },
+            "ap-2-ds": { "kind": "connection-pool", "on": "ap-2/ap", "to": "db/db", "through": ["fw"], "min": 4, "max": 4,
+                         "quiet": { "lasts": "8h", "every": "1d" } } },
+          "links": [ { "between": ["internet", "lb"] }, { "between": ["lb", "sw"] }, { "between": ["fw", "sw"] } ],
+          "groups": { "ap": { "kind": "lb-pool", "balancer": "lb", "members": ["ap-1/ap", "ap-2/ap"] } },
+          "services": { "shop": { "from": "internet", "through": ["ap", "db/db"] } } }"#;
+
+    /// The same night for both AP servers: both pools hang together, so the redundant
+    /// tier is down for the hang, 4 × 5 s (HikariCP's `validationTimeout`) = 20 s a day.
+    /// The figure with timings adds 20 / 86400; the simulation over 20 years measures
+    /// the same; the static figure (instant everything) stays 0.
+    #[test]
+    fn a_tier_whose_pools_go_quiet_together_is_down_for_the_hang() {
+        let model = crate::load(TIER).model.expect("loads");
+        let singles = crate::analysis::single_failures::single_failures(&model);
+        let drills = crate::timed::Drills::run(&model);
+        let t = crate::timed::timed_figures(&model, &singles, &[true], &crate::analysis::Options::default(), &drills)
+            .remove(0)
+            .expect("figure");
+        let expected = 20.0 / 86400.0;
+        assert!((t.idle_drops - expected).abs() < 1e-12, "{:e}", t.idle_drops);
+        assert_eq!(t.quiet.len(), 1);
+        assert_eq!(t.quiet[0].pools, ["ap-1-ds", "ap-2-ds"]);
+        assert_eq!(t.detected, 0.0);
+        let options = crate::simulate::SimOptions { years: 20, replications: 2, ..Default::default() };
+        let report = crate::simulate::simulate(&model, &options);
+        let simulated = 1.0 - report.services[0].availability;
+        // 365 ends a simulated year of 365 d, less the one at each run's horizon.
+        let ends = 20.0 * 365.0 - 1.0;
+        let exact = ends * 20.0 / (20.0 * crate::simulate::YEAR_SECS);
+        assert!((simulated - exact).abs() < 1e-9, "{simulated:e} against {exact:e}");
+        assert!((simulated - expected).abs() < 0.01 * expected);
+    }
+
+    /// A quiet stretch that is no shorter than its period is refused, with the fix.
+    #[test]
+    fn an_impossible_quiet_stretch_is_an_error() {
+        let bad = TIER.replacen(r#""lasts": "8h", "every": "1d""#, r#""lasts": "1d", "every": "1d""#, 1);
+        let loaded = crate::load(&bad);
+        let errors: Vec<String> =
+            loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("quiet stretch of 1d every 1d is impossible"), "{}", errors[0]);
     }
 }

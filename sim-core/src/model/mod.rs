@@ -209,6 +209,28 @@ pub struct Firewall {
     /// Cisco ASA stateful failover, PAN-OS HA session sync, pfsync), so established
     /// connections survive a move between them.
     pub session_sync: bool,
+    /// Seconds an established connection may sit idle before the firewall drops it from
+    /// its table, silently (`mechanisms::firewall::DEFAULT_IDLE_TIMEOUT_SECS` by default).
+    pub idle_timeout_secs: f64,
+}
+
+/// A stretch with no query on a pool's connections, recurring (`mechanisms::firewall`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Quiet {
+    /// Seconds each quiet stretch lasts.
+    pub lasts_secs: f64,
+    /// Seconds from the end of one quiet stretch to the end of the next.
+    pub every_secs: f64,
+}
+
+/// How a pool checks a connection it hands out after the connection sat idle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolValidation {
+    /// A check with a timeout before the connection is handed out (HikariCP always
+    /// checks a connection idle for more than 500 ms).
+    OnBorrow,
+    /// None: the query itself finds the connection dead.
+    None,
 }
 
 /// A DB connection pool whose connections cross stateful firewalls.
@@ -220,6 +242,16 @@ pub struct ConnectionPool {
     pub through: Vec<Req>,
     /// The JDBC driver's socket (read) timeout, seconds, if set.
     pub socket_timeout_secs: Option<f64>,
+    /// Connections kept open at least (`min`).
+    pub min_connections: u32,
+    /// Seconds after which the pool closes an idle connection, if it does.
+    pub idle_timeout_secs: Option<f64>,
+    /// Seconds between the pool's keepalive queries on idle connections, if it sends any.
+    pub keepalive_secs: Option<f64>,
+    /// The owner's recurring quiet stretches, if declared.
+    pub quiet: Option<Quiet>,
+    /// How it checks a connection that sat idle.
+    pub validation: PoolValidation,
 }
 
 impl ConnectionPool {
@@ -228,6 +260,12 @@ impl ConnectionPool {
     /// kernel's TCP give-up (`mechanisms::firewall::TCP_GIVE_UP_SECS`).
     pub fn hang_secs(&self) -> f64 {
         self.socket_timeout_secs.unwrap_or(crate::mechanisms::firewall::TCP_GIVE_UP_SECS)
+    }
+
+    /// Seconds the pool serves nothing after a quiet stretch that left every idle
+    /// connection dead (`mechanisms::firewall::after_quiet_hang_secs`).
+    pub fn after_quiet_hang_secs(&self) -> f64 {
+        crate::mechanisms::firewall::after_quiet_hang_secs(self)
     }
 }
 

@@ -273,6 +273,68 @@ pub fn single_failure_downtime_after(
     record.services.iter().map(|s| s.years.down_secs()).collect()
 }
 
+/// The outage that pools' quiet stretches cause (`behaviours::pool`), for the pools
+/// sharing one period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuietOutage {
+    /// Seconds between the ends of two stretches.
+    pub every_secs: f64,
+    /// The pools with this period whose idle connections a firewall drops, in element
+    /// order.
+    pub pools: Vec<crate::model::ElementId>,
+    /// Per service (index order): seconds down after one stretch's end, with nothing
+    /// failed.
+    pub down_secs: Vec<f64>,
+}
+
+/// Per period of the pools' quiet stretches that leave their connections dead (sorted by
+/// period): each service's outage after one end, from the all-up state with every
+/// mechanism's timing. The pools sharing a period end their stretches together (the
+/// same night for every owner), so a tier whose members' pools all hang at once is
+/// down. Pools of different periods are played apart. One run per period and a
+/// baseline without the stretches; `compiled` as for [`single_failure_downtime`], its
+/// pools and quiet ends restored on return.
+pub fn quiet_outages(compiled: &mut Compiled) -> Vec<QuietOutage> {
+    debug_assert!(!compiled.options.random_failures);
+    let saved = compiled.pools.clone();
+    let saved_ends = compiled.quiet_ends;
+    let quiet: Vec<(usize, behaviours::pool::AfterQuiet)> =
+        saved.iter().enumerate().filter_map(|(i, p)| Some((i, p.as_ref()?.after_quiet?))).collect();
+    let mut periods: Vec<f64> = quiet.iter().map(|(_, q)| q.every_secs).collect();
+    periods.sort_by(f64::total_cmp);
+    periods.dedup();
+    let Some(span_secs) = quiet.iter().map(|(_, q)| q.every_secs + q.hang_secs).reduce(f64::max) else {
+        return Vec::new();
+    };
+    // Past the last hang, with time for what it set off (a health check's re-admission).
+    let span_secs = span_secs + SETTLE_SECS;
+    compiled.quiet_ends = 0;
+    let baseline = single_failure_downtime_after(compiled, &[], 0.0, &[], span_secs);
+    let mut out = Vec::new();
+    for every_secs in periods {
+        for (i, p) in compiled.pools.iter_mut().enumerate() {
+            if let Some(p) = p {
+                p.after_quiet = saved[i].as_ref().and_then(|s| s.after_quiet).filter(|q| q.every_secs == every_secs);
+            }
+        }
+        compiled.quiet_ends = 1;
+        let down = single_failure_downtime_after(compiled, &[], 0.0, &[], span_secs);
+        compiled.quiet_ends = 0;
+        out.push(QuietOutage {
+            every_secs,
+            pools: quiet
+                .iter()
+                .filter(|(_, q)| q.every_secs == every_secs)
+                .map(|&(i, _)| crate::model::ElementId(i as u32))
+                .collect(),
+            down_secs: down.iter().zip(&baseline).map(|(d, b)| (d - b).max(0.0)).collect(),
+        });
+    }
+    compiled.pools = saved;
+    compiled.quiet_ends = saved_ends;
+    out
+}
+
 /// The drills of the model named `name` (one rehearsal: drills that share a name run
 /// together), run without the others from the all-up state, with no random failures and
 /// the default seed (as `simulate --drills-only` runs them, so the outcome is the same on

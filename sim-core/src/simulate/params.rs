@@ -140,6 +140,10 @@ pub struct Compiled<'m> {
     pub(in crate::simulate) pools: Vec<Option<super::behaviours::pool::PoolParams>>,
     /// Per group: the pools whose connections cross it.
     pub(in crate::simulate) pools_through_group: Vec<Vec<u32>>,
+    /// How many of each pool's quiet stretch ends play (`behaviours::pool`): all
+    /// (`u32::MAX`) in random runs, none in drills (whose outcome is the drilled
+    /// failure's); [`super::quiet_outages`] plays one.
+    pub quiet_ends: u32,
     /// Every database's copies ([`super::data`]).
     pub data_sets: Vec<DataSet>,
     /// Per data set: the services whose dependencies hold one of its copies.
@@ -168,6 +172,7 @@ impl<'m> Compiled<'m> {
     pub fn new(model: &'m Model, options: SimOptions) -> Compiled<'m> {
         let circuit = Circuit::new(model);
         let ideal = options.ideal;
+        let quiet_ends = if options.random_failures { u32::MAX } else { 0 };
         let zero = |x: f64| if ideal { 0.0 } else { x };
         let groups: Vec<GroupParams> = model.groups.iter().map(|g| group_params(model, &circuit, g, ideal)).collect();
         let (pools, pools_through_group) = super::behaviours::pool::compile(model, ideal);
@@ -315,6 +320,7 @@ impl<'m> Compiled<'m> {
             },
             pools,
             pools_through_group,
+            quiet_ends,
             transfer_switches: model
                 .elements
                 .iter()

@@ -98,6 +98,10 @@ pub(in crate::simulate) enum Event {
         element: u32,
         token: u32,
     },
+    /// A pool's quiet stretch ended with its idle connections dropped (`behaviours::pool`).
+    QuietEnded {
+        element: u32,
+    },
     /// A rebuild with no redundancy left met an unrecoverable read error.
     ReadError {
         group: u32,
@@ -689,6 +693,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.schedule(at + dur, Event::DrillEnd(e));
             }
         }
+        if cx.quiet_ends > 0 {
+            self.schedule_quiet_ends();
+        }
         self.initialise();
         while let Some(Reverse(next)) = self.queue.peek() {
             if next.at > self.horizon {
@@ -920,6 +927,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::GeneratorStarted { generator, token } => self.on_generator_started(generator, token),
             Event::Transferred { element, token } => self.on_transferred(element, token),
             Event::PoolReconnected { element, token } => self.on_pool_reconnected(element, token),
+            Event::QuietEnded { element } => self.on_quiet_ended(element),
             Event::RestoreDone { group, token } => self.on_restore_done(group, token),
             Event::Reconverged { group } => self.on_reconverged(group),
             Event::Promote { group, member, token } => self.on_promote(group, member, token),
