@@ -32,6 +32,7 @@ use serde::Deserialize;
 
 use super::power::{lower_power, PowerSpec};
 use super::Ref;
+use crate::de::Spanned;
 use crate::diagnostics::Code;
 use crate::model::{Attr, ConnectionPool, EdgeKind, Firewall, Layer, LowerCx, PoolValidation, Quiet, Req, Target};
 use crate::scenario::{Kind, KindInfo, KindOf, Section, Spec};
@@ -184,12 +185,12 @@ pub struct PoolSpec {
     /// The JDBC driver's socket (read) timeout: how long a query on a connection whose
     /// packets go nowhere waits before it fails (default none, as in PgJDBC's and
     /// Connector/J's `socketTimeout` 0: the kernel's TCP give-up, 924.6 s on Linux).
-    pub socket_timeout: Option<Duration>,
+    pub socket_timeout: Option<Spanned<Duration>>,
     /// Recurring stretches with no query from the owner (a night, a weekend), e.g.
     /// `"quiet": { "lasts": "8h", "every": "1d" }`; omitted, its connections are never
     /// idle for long. A firewall on the path that drops idle connections sooner than the
     /// stretch lasts leaves them dead when traffic comes back.
-    pub quiet: Option<QuietSpec>,
+    pub quiet: Option<Spanned<QuietSpec>>,
     /// How the pool checks a connection that sat idle before handing it out: `on-borrow`
     /// (the default, as HikariCP does for a connection idle over 500 ms, giving up after
     /// `validationTimeout`, 5 s) or `none` (Apache Tomcat JDBC pool's `testOnBorrow`
@@ -254,11 +255,11 @@ impl Spec for PoolSpec {
         if let Some(k) = self.keepalive {
             cx.attr("keepalive", Attr::Secs(k.secs));
         }
-        let socket_timeout_secs = self.socket_timeout.map(|t| t.secs);
-        if socket_timeout_secs.is_some_and(|t| t <= 0.0) {
+        let socket_timeout_secs = self.socket_timeout.as_ref().map(|t| t.value.secs);
+        if let Some(t) = self.socket_timeout.as_ref().filter(|t| t.value.secs <= 0.0) {
             cx.error(
                 Code::ImpossibleValue,
-                cx.span,
+                t.span,
                 "socket_timeout must be longer than zero",
                 "omit it for the kernel's TCP give-up, or give the driver's timeout, e.g. \"30s\"",
             );
@@ -302,11 +303,12 @@ impl Spec for PoolSpec {
         for req in &through {
             cx.need(me, req.clone(), EdgeKind::Network);
         }
-        let quiet = self.quiet.as_ref().and_then(|q| {
+        let quiet = self.quiet.as_ref().and_then(|spanned| {
+            let q = &spanned.value;
             if q.lasts.secs <= 0.0 || q.every.secs <= q.lasts.secs {
                 cx.error(
                     Code::ImpossibleValue,
-                    cx.span,
+                    spanned.span,
                     format!(
                         "a quiet stretch of {} every {} is impossible: it must last longer than zero and less than its period",
                         q.lasts, q.every

@@ -468,6 +468,12 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     pub(in crate::simulate) fn react_switchover(&mut self, j: usize) {
         let p = &self.cx.groups[j];
+        // A listening member that failed again starts over when it next returns.
+        if let Some((m, _)) = self.groups[j].listening_since {
+            if !self.works(self.cx.model.groups[j].members[m]) {
+                self.groups[j].listening_since = None;
+            }
+        }
         if self.groups[j].window && self.groups[j].awaiting_requires {
             // The takeover waits for its preconditions: the member that held the role
             // (or, preempting, the first) takes it back if it returns first; otherwise
@@ -519,7 +525,24 @@ impl<'c, 'm> Sim<'c, 'm> {
                 // again once it works, however long their caches have left to run.
                 let caches_still_point_back =
                     p.takeover_is_client_caches && self.groups[j].switching_to.is_none_or(|t| p.dr_rto_secs[t] <= 0.0);
-                if (self.now < self.groups[j].detect_until || caches_still_point_back) && self.may_take_back(j, a) {
+                let back_in_time = self.now < self.groups[j].detect_until && self.may_take_back(j, a);
+                if back_in_time && p.listens_before_claiming {
+                    // A VRRP or HSRP router back from a failure starts over: it listens
+                    // for its own Master_Down_Interval (or hold time) from its return
+                    // before it claims the address (RFC 5798 §6.4.1; an address owner,
+                    // priority 255, would not wait, and spofsim refuses 255). Whoever's
+                    // timer runs out first claims it: the returning member if before the
+                    // backup's takeover (which it calls off), else the backup, which
+                    // it then preempts, its timer still counted from its return.
+                    let claim_at = self.now + p.member_detect_secs[a] + p.takeover_secs.max(p.dr_rto_secs[a]);
+                    self.groups[j].window_from = None;
+                    if claim_at <= self.groups[j].window_until {
+                        self.unfence(j, a);
+                        self.begin_window(j, a, claim_at - self.now);
+                    } else {
+                        self.groups[j].listening_since = Some((a, self.now));
+                    }
+                } else if (back_in_time || caches_still_point_back) && self.may_take_back(j, a) {
                     self.call_off_window(j, a);
                 } else if self.groups[j].switching_to.is_some_and(|t| p.dr_rto_secs[t] > 0.0)
                     && !self.groups[j].awaiting_requires
@@ -717,7 +740,13 @@ impl<'c, 'm> Sim<'c, 'm> {
                             st.preempt_pending = Some(better);
                             st.preempt_token += 1;
                             let token = st.preempt_token;
-                            let at = self.now + p.member_preempt_secs[better];
+                            // A member that has been listening since it returned during
+                            // the failover fires its timer counted from then.
+                            let since = match st.listening_since.take() {
+                                Some((m, t)) if m == better => t,
+                                _ => self.now,
+                            };
+                            let at = (since + p.member_preempt_secs[better]).max(self.now);
                             self.schedule(at, Event::Preempt { group: j as u32, member: better as u32, token });
                             self.apply_exclusion(j);
                             self.mark_group(j);

@@ -193,6 +193,11 @@ pub(in crate::simulate) struct GroupState {
     pub(in crate::simulate) awaiting_requires: bool,
     /// The member that held the role last: taking it back needs no takeover.
     pub(in crate::simulate) last_active: Option<usize>,
+    /// A VRRP or HSRP member that returned while its failover was still being detected,
+    /// and when: it listens from then (its Master_Down_Timer runs from its return, RFC
+    /// 5798 §6.4.1), so a preemption after the backup takes over fires that long after
+    /// the return, not after the takeover.
+    pub(in crate::simulate) listening_since: Option<(usize, f64)>,
     // Share
     pub(in crate::simulate) in_rotation: Vec<bool>,
     /// Works and is reached by whoever checks it, at the last reaction.
