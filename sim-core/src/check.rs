@@ -178,11 +178,50 @@ pub fn accept_findings(model: &Model, spofs: &mut [findings::Spof], lints: &mut 
     for s in spofs.iter_mut() {
         s.suppressed = accept(crate::explain::SPOF_FINDING, &s.element);
     }
-    let expected: Vec<&str> = model.expectations.iter().flat_map(|x| x.findings.iter().copied()).collect();
-    for f in lints.iter_mut().filter(|f| f.suppressed.is_none() && expected.contains(&f.code)) {
-        f.suppressed = Some(EXPECTED_FINDING.to_string());
+    // A finding an expectation asserts is expected where that expectation looks: on a
+    // subject that concerns its service (or anywhere, with no service).
+    let scope = FindingScope::new(model);
+    for f in lints.iter_mut().filter(|f| f.suppressed.is_none()) {
+        let asserted = model
+            .expectations
+            .iter()
+            .any(|x| x.findings.contains(&f.code) && scope.concerns(model, x.service, &f.subject));
+        if asserted {
+            f.suppressed = Some(EXPECTED_FINDING.to_string());
+        }
     }
     used
+}
+
+/// Which findings concern a service: those on an element or group in its dependency
+/// cone, and those on a subject in no service's cone (a monitor, a backup, an unused
+/// device), which concern every service. Built only when an expectation ties findings
+/// to a service.
+struct FindingScope {
+    /// Per service: (elements, groups) in its cone; empty when no expectation needs it.
+    cones: Vec<(Vec<bool>, Vec<bool>)>,
+}
+
+impl FindingScope {
+    fn new(model: &Model) -> FindingScope {
+        let needed = model.expectations.iter().any(|x| x.service.is_some() && !x.findings.is_empty());
+        FindingScope { cones: if needed { crate::simulate::service_cones(model) } else { Vec::new() } }
+    }
+
+    /// Whether a finding on `subject` (an element's or group's name) concerns `service`
+    /// (`None`: the whole scenario, which every finding does).
+    fn concerns(&self, model: &Model, service: Option<usize>, subject: &str) -> bool {
+        let Some(s) = service else { return true };
+        let Some((elements, groups)) = self.cones.get(s) else { return true };
+        if let Some(e) = model.element_by_name(subject) {
+            let i = e.id.0 as usize;
+            return elements[i] || !self.cones.iter().any(|(other, _)| other[i]);
+        }
+        if let Some(j) = model.groups.iter().position(|g| g.name == subject) {
+            return groups[j] || !self.cones.iter().any(|(_, other)| other[j]);
+        }
+        true
+    }
 }
 
 /// The SPOF verdicts alone, for `analyze`'s findings reports: every `max_spofs` and
@@ -423,11 +462,12 @@ impl PreparedCheck {
             })
         });
         let mut verdicts = Vec::new();
+        let scope = FindingScope::new(model);
         for x in &model.expectations {
             let figures = Figures { exact: &unavailability, timed: &timed };
             let runs = simulated.as_ref().map(|crude| Runs { crude, rare: rare.as_ref() });
             verdicts.extend(evaluate(model, x, &singles, figures, runs, &accepted));
-            verdicts.extend(expected_findings(x, &spofs, &lints, model));
+            verdicts.extend(expected_findings(x, &spofs, &lints, model, &scope));
         }
         verdicts.extend(drills::drill_verdicts(model));
         // One agreement verdict per service whose availability is gated with timings.
@@ -466,14 +506,31 @@ impl PreparedCheck {
 }
 
 /// One verdict per finding the expectation asserts: reported (on which subjects) or not.
-fn expected_findings(x: &Expectation, spofs: &[findings::Spof], lints: &[Finding], model: &Model) -> Vec<Verdict> {
+/// With a service, only findings that concern it count (a SPOF that takes it down; a
+/// lint on a subject in its dependencies, or in no service's).
+fn expected_findings(
+    x: &Expectation,
+    spofs: &[findings::Spof],
+    lints: &[Finding],
+    model: &Model,
+    scope: &FindingScope,
+) -> Vec<Verdict> {
+    let service = x.service.map(|s| model.services[s].name.as_str());
     x.findings
         .iter()
         .map(|&code| {
             let mut subjects: Vec<&str> = if code == crate::explain::SPOF_FINDING {
-                spofs.iter().map(|s| s.element.as_str()).collect()
+                spofs
+                    .iter()
+                    .filter(|s| service.is_none_or(|name| s.blast.services_down.iter().any(|(d, _)| d == name)))
+                    .map(|s| s.element.as_str())
+                    .collect()
             } else {
-                lints.iter().filter(|f| f.code == code).map(|f| f.subject.as_str()).collect()
+                lints
+                    .iter()
+                    .filter(|f| f.code == code && scope.concerns(model, x.service, &f.subject))
+                    .map(|f| f.subject.as_str())
+                    .collect()
             };
             subjects.sort();
             subjects.dedup();
@@ -1332,5 +1389,48 @@ mod tests {
         let dns = c.lints.iter().find(|f| f.code == "SPOF-L005").unwrap();
         assert_eq!(dns.suppressed.as_deref(), Some(super::EXPECTED_FINDING));
         assert!(c.lints.iter().filter(|f| f.code != "SPOF-L005").all(|f| f.suppressed.is_none()));
+    }
+
+    /// An expectation on a service asserts findings about that service: a lint on
+    /// another service's pool, or a SPOF that only takes another service down, does not
+    /// satisfy it, and is not accepted by it either.
+    #[test]
+    fn findings_asserted_for_a_service_are_the_services_own() {
+        let text = r#"{ "defaults": { "link": { "availability": "100%" }, "nic": { "availability": "100%" } },
+          "components": { "internet": { "kind": "entry" }, "sw": { "kind": "switch" },
+            "ap-a": { "kind": "server", "nics": ["sw"], "runs": ["ap"] },
+            "ap-b": { "kind": "server", "nics": ["sw"], "runs": ["ap"] },
+            "db": { "kind": "server", "nics": ["sw"], "runs": ["db"] },
+            "fw": { "kind": "firewall" },
+            "pool-a": { "kind": "connection-pool", "on": "ap-a/ap", "to": "db/db", "through": ["fw"], "min": 5, "max": 5, "keepalive": "10m" },
+            "pool-b": { "kind": "connection-pool", "on": "ap-b/ap", "to": "db/db", "through": ["fw"], "min": 5, "max": 20, "keepalive": "10m" } },
+          "links": [ { "between": ["internet", "sw"] }, { "between": ["fw", "sw"] } ],
+          "services": { "a": { "from": "internet", "through": ["ap-a/ap", "db/db"] },
+                        "b": { "from": "internet", "through": ["ap-b/ap", "db/db"] } },
+          "expect": [ { "service": "a", "findings": ["connection-pool", "SPOF-S001"] },
+                      { "service": "b", "findings": ["connection-pool"] } ] }"#;
+        let model = crate::load(text).model.unwrap();
+        let c = super::check(&model);
+        let rows: Vec<(Option<&str>, &str, String, bool)> = c
+            .verdicts
+            .iter()
+            .filter(|v| v.measure == "findings")
+            .map(|v| (v.service.as_deref(), v.target.as_str(), v.measured.clone().unwrap_or_else(|e| e), v.passed))
+            .collect();
+        // pool-a never grows: SPOF-L011 is reported on pool-b alone, which serves b.
+        // The SPOFs of a: its own AP server and process, the pool, and what both share.
+        assert_eq!(
+            rows,
+            [
+                (Some("a"), "SPOF-L011 connection-pool", "not reported".to_string(), false),
+                (
+                    Some("a"),
+                    "SPOF-S001 single-point-of-failure",
+                    "reported on ap-a, ap-a/ap, db, db/db, fw, sw".to_string(),
+                    true
+                ),
+                (Some("b"), "SPOF-L011 connection-pool", "reported on pool-b".to_string(), true),
+            ]
+        );
     }
 }

@@ -10,8 +10,8 @@ pub static LINT: Lint = Lint {
     name: "connection-pool",
     severity: Severity::Warning,
     summary: "A connection pool has min ≠ max, or keeps connections idle longer than a firewall allows.",
-    rationale: "HikariCP documentation, 'minimumIdle' and 'keepaliveTime': a fixed-size pool (min = max, the default) pays connection set-up once; idle pooled connections can be timed out by network infrastructure, so a firewall between AP and DB may drop them unless a keepalive runs.",
-    fix: "Set min = max, and make the pool close or validate idle connections before the firewall's idle timeout (\"keepalive\" shorter than it).",
+    rationale: "HikariCP documentation, 'minimumIdle' and 'keepaliveTime': a fixed-size pool (min = max; HikariCP's minimumIdle defaults to maximumPoolSize) pays connection set-up once; idle pooled connections can be timed out by network infrastructure, so a firewall between AP and DB may drop them unless a keepalive runs within its idle timeout. Where the pool declares its quiet stretches (`quiet`), the finding says what each costs: the wait for the dead connections at its end (HikariCP's check on borrow, 5 s each up to the 30 s connectionTimeout; without one, the socket timeout or TCP's give-up), which the simulator plays and the figure with timings adds as its idle-drop term.",
+    fix: "For a growing pool, set min = max. For idle drops, send a keepalive more often than the firewall's idle timeout (\"keepalive\" shorter than it), or raise the firewall's idle timeout above the longest quiet stretch.",
     example: r#""ds": { "kind": "connection-pool", "on": "ap-1/ap", "to": "db-1/db", "through": ["fw"], "min": 20, "max": 20, "idle_timeout": "1h", "keepalive": "10m" }"#,
     check,
 };
@@ -50,9 +50,16 @@ fn check(model: &Model) -> Vec<Hit> {
                 }
             };
             // What the declared quiet stretches cost (the simulator plays it).
+            // A pair member drops them only while it forwards them.
+            let pair = typed.through.iter().find_map(|r| match r {
+                crate::model::Req::Group(g) if model.group(*g).members.contains(&fw.id) => Some(*g),
+                _ => None,
+            });
+            let while_it_forwards =
+                pair.map_or(String::new(), |g| format!(" while {} holds {}'s address", fw.name, model.group(g).name));
             let message = match typed.quiet {
                 Some(q) if q.lasts_secs > fw_idle => format!(
-                    "{message}; after each {} quiet stretch it serves nothing for {}",
+                    "{message}; after each {} quiet stretch it serves nothing for {}{while_it_forwards}",
                     Duration::from_secs(q.lasts_secs),
                     Duration::from_secs(typed.after_quiet_hang_secs()).human()
                 ),

@@ -17,9 +17,7 @@ pub static LINT: Lint = Lint {
     check,
 };
 
-/// HikariCP's `connectionTimeout` default: a request waits this long for a connection
-/// before it fails (HikariCP README, "connectionTimeout ... Default: 30000 (30 seconds)").
-const POOL_CONNECTION_TIMEOUT_SECS: f64 = 30.0;
+use crate::mechanisms::firewall::{CONNECTION_TIMEOUT_SECS as POOL_CONNECTION_TIMEOUT_SECS, TCP_GIVE_UP_SECS};
 
 fn check(model: &Model) -> Vec<Hit> {
     let mut out = Vec::new();
@@ -40,7 +38,10 @@ fn check(model: &Model) -> Vec<Hit> {
             }
             let hang = Duration::from_secs(pool.hang_secs()).span();
             let wait = match pool.socket_timeout_secs {
-                Some(_) => format!("its {hang} socket timeout"),
+                Some(t) if t <= TCP_GIVE_UP_SECS => format!("its {hang} socket timeout"),
+                Some(t) => {
+                    format!("TCP's give-up, {hang}, before its {} socket timeout", Duration::from_secs(t).span())
+                }
                 None => format!("TCP's give-up, {hang}, as it has no socket timeout"),
             };
             out.push(hit(

@@ -178,7 +178,9 @@ pub struct PoolSpec {
     pub min: u32,
     /// Connections opened at most.
     pub max: u32,
-    /// The pool closes connections idle this long (none: kept forever).
+    /// The pool closes every connection idle this long (none: kept forever). HikariCP's
+    /// `idleTimeout` retires only connections above `minimumIdle`, so with min = max it
+    /// closes none: give it only for a pool that closes every idle connection.
     pub idle_timeout: Option<Duration>,
     /// A validation query this often keeps idle connections alive.
     pub keepalive: Option<Duration>,
@@ -510,6 +512,64 @@ mod idle_drop_tests {
         let exact = ends * 20.0 / (20.0 * crate::simulate::YEAR_SECS);
         assert!((simulated - exact).abs() < 1e-9, "{simulated:e} against {exact:e}");
         assert!((simulated - expected).abs() < 0.01 * expected);
+    }
+
+    /// On a firewall pair, the member forwarding the connections at the stretch's end
+    /// decides: with everything up the first member (VRRP priority 200) holds the
+    /// address, so a short idle timeout on the backup alone costs nothing, and one on the
+    /// first member costs the hang. A pair sharing its table (session sync) shares the
+    /// timers too: either member's short timeout drops them.
+    #[test]
+    fn on_a_pair_the_member_forwarding_at_the_end_decides() {
+        let pair = |fw1: &str, fw2: &str, sync: &str| {
+            format!(
+                r#"{{ "defaults": {{ "link": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }},
+                    "process": {{ "availability": "100%" }}, "server": {{ "availability": "100%" }},
+                    "switch": {{ "availability": "100%" }}, "firewall": {{ "availability": "100%" }} }},
+                  "components": {{ "internet": {{ "kind": "entry" }}, "sw": {{ "kind": "switch" }},
+                    "fw-1": {{ "kind": "firewall", "idle_timeout": "{fw1}"{sync} }},
+                    "fw-2": {{ "kind": "firewall", "idle_timeout": "{fw2}"{sync} }},
+                    "ap": {{ "kind": "server", "nics": ["sw"], "runs": ["ap"] }},
+                    "db": {{ "kind": "server", "nics": ["sw"], "runs": ["db"] }},
+                    "ds": {{ "kind": "connection-pool", "on": "ap/ap", "to": "db/db", "through": ["fw-vip"], "min": 2, "max": 2,
+                            "quiet": {{ "lasts": "8h", "every": "1d" }} }} }},
+                  "links": [ {{ "between": ["internet", "sw"] }}, {{ "between": ["fw-1", "sw"] }}, {{ "between": ["fw-2", "sw"] }} ],
+                  "groups": {{ "fw-vip": {{ "kind": "vrrp", "members": ["fw-1", "fw-2"] }} }},
+                  "services": {{ "s": {{ "from": "internet", "through": ["ap/ap", "db/db"] }} }} }}"#
+            )
+        };
+        // 2 connections × 5 s a day when it drops them, else nothing.
+        let hang = 10.0 / 86400.0;
+        let sync = r#", "session_sync": true"#;
+        for (text, expected) in
+            [(pair("10h", "1h", ""), 0.0), (pair("1h", "10h", ""), hang), (pair("10h", "1h", sync), hang)]
+        {
+            let model = crate::load(&text).model.expect("loads");
+            let singles = crate::analysis::single_failures::single_failures(&model);
+            let drills = crate::timed::Drills::run(&model);
+            let t =
+                crate::timed::timed_figures(&model, &singles, &[true], &crate::analysis::Options::default(), &drills)
+                    .remove(0)
+                    .expect("figure");
+            assert!((t.idle_drops - expected).abs() < 1e-12, "{:e} against {expected:e}", t.idle_drops);
+            let options = crate::simulate::SimOptions { years: 3, replications: 1, ..Default::default() };
+            let simulated = 1.0 - crate::simulate::simulate(&model, &options).services[0].availability;
+            let ends = 3.0 * 365.0 - 1.0;
+            let exact = if expected > 0.0 { ends * 10.0 / (3.0 * crate::simulate::YEAR_SECS) } else { 0.0 };
+            assert!((simulated - exact).abs() < 1e-9, "{simulated:e} against {exact:e}");
+        }
+    }
+
+    /// A socket timeout longer than TCP's give-up waits only until the kernel ends the
+    /// connection (924.6 s).
+    #[test]
+    fn a_socket_timeout_beyond_tcps_give_up_waits_for_the_give_up() {
+        let long = TIER
+            .replace(r#""min": 4, "max": 4,"#, r#""min": 4, "max": 4, "validation": "none", "socket_timeout": "20m","#);
+        let model = crate::load(&long).model.expect("loads");
+        let pool = model.element_by_name("ap-1-ds").and_then(|e| e.connection_pool.as_ref()).expect("a pool");
+        assert_eq!(pool.after_quiet_hang_secs(), super::TCP_GIVE_UP_SECS);
+        assert_eq!(pool.hang_secs(), super::TCP_GIVE_UP_SECS);
     }
 
     /// A quiet stretch that is no shorter than its period is refused, with the fix.

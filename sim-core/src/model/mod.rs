@@ -256,10 +256,14 @@ pub struct ConnectionPool {
 
 impl ConnectionPool {
     /// Seconds a request on a connection whose firewall state is gone waits before it
-    /// fails and the pool drops the connection: the driver's socket timeout, else the
-    /// kernel's TCP give-up (`mechanisms::firewall::TCP_GIVE_UP_SECS`).
+    /// fails and the pool drops the connection: the driver's socket timeout, else (and at
+    /// most) the kernel's TCP give-up (`mechanisms::firewall::TCP_GIVE_UP_SECS`), which
+    /// ends the connection once its query's segments go unacknowledged that long.
     pub fn hang_secs(&self) -> f64 {
-        self.socket_timeout_secs.unwrap_or(crate::mechanisms::firewall::TCP_GIVE_UP_SECS)
+        // The kernel gives up on unacknowledged data at its own time, whatever the
+        // driver's timeout: a longer socket timeout never waits longer than that.
+        let give_up = crate::mechanisms::firewall::TCP_GIVE_UP_SECS;
+        self.socket_timeout_secs.map_or(give_up, |t| t.min(give_up))
     }
 
     /// Seconds the pool serves nothing after a quiet stretch that left every idle

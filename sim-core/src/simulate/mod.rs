@@ -210,6 +210,22 @@ pub fn simulate_reporting(model: &Model, options: &SimOptions, done: &(dyn Fn() 
         .with_notes(compiled.approximations())
 }
 
+/// Per service (index order): the elements and the groups its result depends on, its
+/// dependency cone (as the simulator's attribution takes it: needs, with the NICs and
+/// cables that attach them to the network), each as a mask by index.
+pub fn service_cones(model: &Model) -> Vec<(Vec<bool>, Vec<bool>)> {
+    let circuit = circuit::Circuit::new(model);
+    (0..model.services.len())
+        .map(|s| {
+            let mut groups = vec![false; model.groups.len()];
+            for g in &circuit.service_groups[s] {
+                groups[g.0 as usize] = true;
+            }
+            (circuit.service_elements[s].clone(), groups)
+        })
+        .collect()
+}
+
 /// When a single failure starts in a [`single_failure_downtime`] drill (after every
 /// group has settled from time 0).
 const SINGLE_FAILURE_AT_SECS: f64 = 3600.0;
@@ -299,7 +315,7 @@ pub fn quiet_outages(compiled: &mut Compiled) -> Vec<QuietOutage> {
     let saved = compiled.pools.clone();
     let saved_ends = compiled.quiet_ends;
     let quiet: Vec<(usize, behaviours::pool::AfterQuiet)> =
-        saved.iter().enumerate().filter_map(|(i, p)| Some((i, p.as_ref()?.after_quiet?))).collect();
+        saved.iter().enumerate().filter_map(|(i, p)| Some((i, p.as_ref()?.after_quiet.clone()?))).collect();
     let mut periods: Vec<f64> = quiet.iter().map(|(_, q)| q.every_secs).collect();
     periods.sort_by(f64::total_cmp);
     periods.dedup();
@@ -314,7 +330,8 @@ pub fn quiet_outages(compiled: &mut Compiled) -> Vec<QuietOutage> {
     for every_secs in periods {
         for (i, p) in compiled.pools.iter_mut().enumerate() {
             if let Some(p) = p {
-                p.after_quiet = saved[i].as_ref().and_then(|s| s.after_quiet).filter(|q| q.every_secs == every_secs);
+                p.after_quiet =
+                    saved[i].as_ref().and_then(|s| s.after_quiet.clone()).filter(|q| q.every_secs == every_secs);
             }
         }
         compiled.quiet_ends = 1;

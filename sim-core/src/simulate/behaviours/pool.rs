@@ -45,12 +45,15 @@ pub(in crate::simulate) struct PoolParams {
 }
 
 /// A pool's recurring loss of its idle connections.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(in crate::simulate) struct AfterQuiet {
     /// Seconds between the ends of two quiet stretches.
     pub every_secs: f64,
     /// Seconds the pool serves nothing from each end.
     pub hang_secs: f64,
+    /// The firewalls (element indices, sorted) that drop the connections over a
+    /// stretch: the pool's connections die if one of them forwards them at its end.
+    pub droppers: Vec<u32>,
 }
 
 /// Per element: its pool parameters, if it is a pool crossing firewalls; per group:
@@ -76,17 +79,20 @@ pub(in crate::simulate) fn compile(model: &Model, ideal: bool) -> (Vec<Option<Po
                     _ => None,
                 })
                 .collect();
-            // The quickest firewall to drop idle connections decides.
-            let dropped_after_secs = crate::mechanisms::firewall::idle_droppers(model, pool)
-                .into_iter()
-                .map(|(_, idle_secs)| idle_secs)
-                .reduce(f64::min);
-            let after_quiet = match (pool.quiet, dropped_after_secs) {
-                (Some(quiet), Some(idle_secs)) if !ideal && quiet.lasts_secs > idle_secs => {
-                    Some(AfterQuiet { every_secs: quiet.every_secs, hang_secs: pool.after_quiet_hang_secs() })
-                }
-                _ => None,
-            };
+            // The firewalls that would drop the connections over a stretch; which of
+            // them forwards the connections at its end decides.
+            let after_quiet = pool.quiet.filter(|_| !ideal).and_then(|quiet| {
+                let droppers: Vec<u32> = crate::mechanisms::firewall::idle_droppers(model, pool)
+                    .into_iter()
+                    .filter(|&(_, idle_secs)| quiet.lasts_secs > idle_secs)
+                    .map(|(fw, _)| fw.0)
+                    .collect();
+                (!droppers.is_empty()).then(|| AfterQuiet {
+                    every_secs: quiet.every_secs,
+                    hang_secs: pool.after_quiet_hang_secs(),
+                    droppers,
+                })
+            });
             Some(PoolParams { crossings, hang_secs: if ideal { 0.0 } else { pool.hang_secs() }, after_quiet })
         })
         .collect();
@@ -142,10 +148,10 @@ impl<'c, 'm> Sim<'c, 'm> {
         self.schedule(until, Event::PoolReconnected { element: i as u32, token });
     }
 
-    /// The first end of each pool's quiet stretches that leave its connections dead.
+    /// The first end of each pool's quiet stretches that may leave its connections dead.
     pub(in crate::simulate) fn schedule_quiet_ends(&mut self) {
         for i in 0..self.cx.pools.len() {
-            if let Some(q) = self.cx.pools[i].as_ref().and_then(|p| p.after_quiet) {
+            if let Some(q) = self.cx.pools[i].as_ref().and_then(|p| p.after_quiet.as_ref()) {
                 // An end at the horizon would open an outage of no length.
                 if q.every_secs < self.horizon {
                     self.schedule(q.every_secs, Event::QuietEnded { element: i as u32 });
@@ -158,14 +164,32 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// one period on.
     pub(in crate::simulate) fn on_quiet_ended(&mut self, element: u32) {
         let i = element as usize;
-        let Some(q) = self.cx.pools[i].as_ref().and_then(|p| p.after_quiet) else { return };
+        let Some(pool) = self.cx.pools[i].as_ref() else { return };
+        let Some(q) = pool.after_quiet.as_ref() else { return };
         // This is the k-th end (at k × every).
         let k = (self.now / q.every_secs).round();
         if k < f64::from(self.cx.quiet_ends) && self.now + q.every_secs < self.horizon {
             self.schedule(self.now + q.every_secs, Event::QuietEnded { element });
         }
+        // The connections die if a firewall forwarding them now dropped them: a pair's
+        // member holding the address, or any member of a synced pair (they share one
+        // table, each member's timer running on it).
+        let members = |g: u32| &self.cx.model.groups[g as usize].members;
+        let dropped = pool.crossings.iter().any(|c| match *c {
+            Crossing::Firewall(fw) => q.droppers.binary_search(&fw).is_ok(),
+            Crossing::Pair { group, synced: true } => {
+                members(group).iter().any(|m| q.droppers.binary_search(&m.0).is_ok())
+            }
+            Crossing::Pair { group, synced: false } => {
+                self.serving(group as usize).is_some_and(|a| q.droppers.binary_search(&members(group)[a].0).is_ok())
+            }
+        });
+        if !dropped {
+            return;
+        }
+        let hang_secs = q.hang_secs;
         self.cause(element);
-        self.start_hang(i, q.hang_secs);
+        self.start_hang(i, hang_secs);
         self.mark(element);
     }
 
