@@ -572,6 +572,21 @@ mod idle_drop_tests {
         assert_eq!(pool.hang_secs(), super::TCP_GIVE_UP_SECS);
     }
 
+    /// Unknown keys inside `quiet` are each reported, with the keys `quiet` takes (not
+    /// the component's own, such as `mtbf`).
+    #[test]
+    fn unknown_keys_inside_quiet_are_reported_with_quiets_keys() {
+        let bad = TIER.replacen(r#""every": "1d" }"#, r#""every": "1d", "mtbf": "1y", "starts": "22h" }"#, 1);
+        let loaded = crate::load(&bad);
+        let errors: Vec<(String, Option<String>)> =
+            loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| (d.message.clone(), d.help.clone())).collect();
+        let help = Some("expected one of: every, lasts".to_string());
+        assert_eq!(
+            errors,
+            [("unknown field \"mtbf\"".to_string(), help.clone()), ("unknown field \"starts\"".to_string(), help)]
+        );
+    }
+
     /// A quiet stretch that is no shorter than its period is refused, with the fix.
     #[test]
     fn an_impossible_quiet_stretch_is_an_error() {

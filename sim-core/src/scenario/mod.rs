@@ -106,6 +106,19 @@ fn members(node: &Node) -> &[(Key, Node)] {
     }
 }
 
+/// A copy of `node` without the member whose key is at `span`, at any depth (an
+/// unknown field inside a nested object).
+fn without_key_at(node: &Node, span: Span) -> Node {
+    let value = match &node.value {
+        Value::Object(m) => Value::Object(
+            m.iter().filter(|(k, _)| k.span != span).map(|(k, v)| (k.clone(), without_key_at(v, span))).collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| without_key_at(v, span)).collect()),
+        other => other.clone(),
+    };
+    Node { span: node.span, value }
+}
+
 /// A copy of an object node with only the members `keep` accepts.
 fn filtered(node: &Node, keep: impl Fn(&str) -> bool) -> Node {
     let kept = members(node).iter().filter(|(k, _)| keep(&k.name)).cloned().collect();
@@ -280,7 +293,8 @@ impl Loader {
         f: impl Fn(&Node) -> Result<T, DeError>,
     ) -> Option<T> {
         let mut current = node.clone();
-        for _ in 0..=members(node).len() {
+        // One retry per unknown field, nested ones included.
+        for _ in 0..=members(node).len() + 32 {
             match f(&current) {
                 Ok(v) => return Some(v),
                 Err(mut e) => {
@@ -288,6 +302,19 @@ impl Loader {
                         self.push(e, node.span);
                         return None;
                     };
+                    // The shared fields belong to the object itself, not to one nested in it.
+                    let top_level = members(node).iter().any(|(k, _)| k.name == field && Some(k.span) == e.span);
+                    if !top_level {
+                        let at = e.span;
+                        self.push(e, node.span);
+                        match at {
+                            Some(span) => {
+                                current = without_key_at(&current, span);
+                                continue;
+                            }
+                            None => return None,
+                        }
+                    }
                     if !extra_fields.is_empty() {
                         // Suggest among the kind's fields and the shared ones.
                         let mut candidates: Vec<&str> = extra_fields.to_vec();
