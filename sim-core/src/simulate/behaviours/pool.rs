@@ -207,9 +207,11 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
     }
 
-    /// Whether pool `e` is waiting for its dead connections (for attribution).
+    /// Whether pool `e` is waiting for its dead connections with every firewall on its
+    /// path forwarding again (for attribution: while one is still down, the outage
+    /// waits for that firewall first).
     pub(in crate::simulate) fn pool_hanging(&self, e: usize) -> bool {
-        self.pool_until[e].is_some_and(|until| self.now < until)
+        self.pool_until[e].is_some_and(|until| self.now < until) && self.pool_carriers[e].iter().all(Option::is_some)
     }
 }
 

@@ -186,7 +186,37 @@ impl<'c, 'm> Sim<'c, 'm> {
         // after its power came back (before a reconvergence that ends within the boot).
         let cone = &cx.circuit.service_elements[s];
         let on_path = |e: usize| cone[e] || cx.circuit.topological[e];
-        if (0..cx.model.elements.len()).any(|e| on_path(e) && !self.value[e] && self.restarting(e)) {
+        // A forwarding device outside the cone booting somewhere is not what an outage
+        // waits for while the failure that began it, inside the cone, is still there,
+        // unless that device's own supply runs through the cone (a firewall in series
+        // failed while another service's firewall reboots on its own feed: the repair;
+        // a UPS the servers share failed and the switch behind it reboots: the boot).
+        let began_with_own_failure = self.services[s]
+            .outage
+            .as_ref()
+            .and_then(|(_, name)| cx.model.element_by_name(name))
+            .is_some_and(|c| cone[c.id.0 as usize] && !self.up(c.id.0));
+        let supplied_through_cone = |e: usize| {
+            let mut seen = vec![false; cx.model.elements.len()];
+            let mut stack = vec![e];
+            while let Some(x) = stack.pop() {
+                if std::mem::replace(&mut seen[x], true) {
+                    continue;
+                }
+                if x != e && cone[x] {
+                    return true;
+                }
+                cx.model.elements[x].needs.visit(&mut |r| {
+                    if let crate::model::Req::Element(d) = r {
+                        stack.push(d.0 as usize);
+                    }
+                });
+            }
+            false
+        };
+        let may_wait_for =
+            |e: usize| cone[e] || (cx.circuit.topological[e] && (!began_with_own_failure || supplied_through_cone(e)));
+        if (0..cx.model.elements.len()).any(|e| may_wait_for(e) && !self.value[e] && self.restarting(e)) {
             return "restart after power loss".into();
         }
         // A pool the service needs whose connections died with their firewall's state,
