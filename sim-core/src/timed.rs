@@ -591,8 +591,11 @@ fn quiet_terms(model: &Model, compiled: &mut Compiled) -> Vec<Vec<QuietTerm>> {
                 .iter()
                 .filter(|o| o.down_secs[s] > 0.0)
                 .map(|o| {
-                    let mut pools: Vec<String> =
-                        o.pools.iter().filter(|p| cone[p.0 as usize]).map(|&p| model.element(p).name.clone()).collect();
+                    // The period's pools the service depends on; all of them if it
+                    // depends on none directly (its outage still followed theirs).
+                    let in_cone: Vec<_> = o.pools.iter().filter(|p| cone[p.0 as usize]).collect();
+                    let named = if in_cone.is_empty() { o.pools.iter().collect() } else { in_cone };
+                    let mut pools: Vec<String> = named.into_iter().map(|&p| model.element(p).name.clone()).collect();
                     pools.sort();
                     QuietTerm { pools, every_secs: o.every_secs, outage_secs: o.down_secs[s] }
                 })

@@ -31,6 +31,22 @@ impl Compiled<'_> {
         let model = self.model;
         let span = |secs: f64| Duration::from_secs(secs).span();
         let mut notes = Vec::new();
+        // Idle drops rest on a declared schedule, not on traffic (`behaviours::pool`).
+        for (i, pool) in self.pools.iter().enumerate() {
+            let Some(q) = pool.as_ref().and_then(|p| p.after_quiet.as_ref()) else { continue };
+            let why = match model.elements[i].connection_pool.as_ref().map(|p| p.validation) {
+                Some(crate::model::PoolValidation::OnBorrow) => {
+                    "the wait of a request arriving alone, its check on borrow walking the dead connections: pessimistic by up to that where requests arrive together"
+                }
+                _ => "no check on borrow: the socket timeout, else TCP's give-up",
+            };
+            notes.push(format!(
+                "{}: its quiet stretches end every {} from the run's start, each with no query at all, and the connections a firewall dropped meanwhile hang it {} ({why}); traffic that thins out without stopping keeps some connections fresh, which is not modelled",
+                model.elements[i].name,
+                span(q.every_secs),
+                span(q.hang_secs)
+            ));
+        }
         // A break within the ride-through is not played, so a transfer switch fed
         // through another does not move for it (`mechanisms::transfer_switch`).
         for down in model.elements.iter().filter(|e| e.transfer_switch.is_some()) {
