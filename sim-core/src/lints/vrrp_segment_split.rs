@@ -77,7 +77,8 @@ fn check(model: &Model) -> Vec<Hit> {
 }
 
 /// The links and switches the group's adverts cross with everything working, from any
-/// member, and the shared risk link groups those links run through; sorted, each once.
+/// member (a cable between two members included), and the shared risk link groups those
+/// links run through; sorted, each once.
 fn crossed(net: &NetworkIndex, model: &Model, g: &crate::model::Group) -> Vec<ElementId> {
     let mut seen = vec![false; net.adjacency.len()];
     let mut out = Vec::new();
@@ -87,7 +88,9 @@ fn crossed(net: &NetworkIndex, model: &Model, g: &crate::model::Group) -> Vec<El
     }
     while let Some(v) = stack.pop() {
         for &(w, link) in &net.adjacency[v.0 as usize] {
-            if !net.carries_adverts(g, w, true) {
+            // A cable straight to another member carries the adverts too (a pair's
+            // dedicated cable), though the member passes them no further.
+            if !net.carries_adverts(g, w, true) && !g.members.contains(&w) {
                 continue;
             }
             if !out.contains(&link) {
@@ -189,6 +192,29 @@ mod tests {
         assert!(only("SPOF-L031", &unused).is_empty(), "{unused}");
         // Members that never hear each other are SPOF-L029's, not this lint's.
         assert!(only("SPOF-L031", &design(group, 0)).is_empty());
+    }
+
+    /// Found by a new-user trial: two balancers whose adverts cross only the cable
+    /// between them (each on its own back-end switch) split when it fails.
+    #[test]
+    fn a_single_cable_between_the_members_is_flagged() {
+        let text = r#"{ "components": { "internet": { "kind": "entry" },
+                "lb-1": { "kind": "load-balancer" }, "lb-2": { "kind": "load-balancer" },
+                "sw-1": { "kind": "switch" }, "sw-2": { "kind": "switch" },
+                "web-1": { "kind": "server", "nics": ["sw-1"], "runs": ["web"] },
+                "web-2": { "kind": "server", "nics": ["sw-2"], "runs": ["web"] } },
+              "links": [ { "between": ["internet", "lb-1"] }, { "between": ["internet", "lb-2"] },
+                         { "between": ["lb-1", "sw-1"] }, { "between": ["lb-2", "sw-2"] }, LB_CABLES ],
+              "groups": { "vip": { "kind": "vrrp", "members": ["lb-1", "lb-2"] },
+                          "web": { "kind": "lb-pool", "members": ["web-1/web", "web-2/web"], "balancer": "vip" } },
+              "services": { "s": { "from": "internet", "through": ["vip", "web"] } } }"#;
+        let one = text.replace("LB_CABLES", r#"{ "between": ["lb-1", "lb-2"] }"#);
+        let hits = messages(&one);
+        assert_eq!(hits.len(), 1, "{hits:#?}");
+        assert!(hits[0].contains("vip's adverts between lb-1 and lb-2 cross lb-1~lb-2 alone"), "{}", hits[0]);
+        assert!(hits[0].contains("both become master"), "{}", hits[0]);
+        let two = text.replace("LB_CABLES", r#"{ "between": ["lb-1", "lb-2"] }, { "between": ["lb-1", "lb-2"] }"#);
+        assert!(only("SPOF-L031", &two).is_empty(), "{two}");
     }
 
     /// Found by a new-user trial: a gateway pair the requests cross without the service

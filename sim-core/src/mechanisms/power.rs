@@ -311,6 +311,12 @@ pub fn finish(b: &mut ModelBuilder) {
     }
 }
 
+/// Whether `e` is on a device's supply: one of its PSUs, or a power source (a PDU, a
+/// UPS, a feed, a transfer switch) it draws from directly.
+pub fn is_supply(e: &crate::model::Element) -> bool {
+    e.kind == PsuSpec::INFO.name || crate::mechanisms::POWER_SOURCES.contains(&e.kind)
+}
+
 /// The power sources element `e` (a PSU, a PDU, a transfer switch) draws from, up to
 /// the feeds, each once, in walk order (depth first, inputs in order).
 pub fn upstream_power(model: &crate::model::Model, e: ElementId) -> Vec<ElementId> {

@@ -1133,3 +1133,33 @@ fn a_fenced_node_rejoins_with_quorum_when_the_survivor_dies() {
         assert_eq!(s.max_outage_secs, expected, "ideal {ideal}");
     }
 }
+
+/// A pool nobody checks sends to every member configured (HAProxy without `check`),
+/// from the start as later: a member its balancer cannot reach fails its share all
+/// along. With a check it is out of rotation from the start. Found by a drill in which
+/// a VRRP split let the backup balancer put such a member back: before, the unchecked
+/// pool served in full until then and lost half its requests only afterwards.
+#[test]
+fn an_unchecked_pool_sends_to_a_member_its_balancer_cannot_reach_from_the_start() {
+    let text = |check: &str| {
+        format!(
+            r#"{{ "defaults": {{ "link": {{ "availability": "100%" }}, "nic": {{ "availability": "100%" }},
+                              "switch": {{ "availability": "100%" }}, "server": {{ "availability": "100%" }},
+                              "process": {{ "availability": "100%" }}, "load-balancer": {{ "availability": "100%" }} }},
+             "components": {{ "internet": {{ "kind": "entry" }}, "lb": {{ "kind": "load-balancer" }},
+                              "sw-1": {{ "kind": "switch" }}, "sw-2": {{ "kind": "switch" }},
+                              "web-1": {{ "kind": "server", "nics": ["sw-1"], "runs": ["web"] }},
+                              "web-2": {{ "kind": "server", "nics": ["sw-2"], "runs": ["web"] }} }},
+             "links": [ {{ "between": ["internet", "lb"] }}, {{ "between": ["lb", "sw-1"] }} ],
+             "groups": {{ "web": {{ "kind": "lb-pool", "members": ["web-1/web", "web-2/web"], "balancer": "lb" {check} }} }},
+             "services": {{ "s": {{ "from": "internet", "through": ["web"] }} }} }}"#
+        )
+    };
+    let options = SimOptions { years: 1, replications: 1, seed: 1, random_failures: false, ideal: false };
+    let unchecked = simulate(&model(&text("")), &options);
+    let s = &unchecked.services[0];
+    assert_eq!((s.availability, s.full_service, s.requests_served), (1.0, 0.0, 0.5));
+    let checked = simulate(&model(&text(r#", "check": { "type": "http" }"#)), &options);
+    let s = &checked.services[0];
+    assert_eq!((s.availability, s.full_service, s.requests_served), (1.0, 1.0, 1.0));
+}

@@ -159,7 +159,10 @@ impl<'c, 'm> Sim<'c, 'm> {
                             st.readmit_pending[i] = false;
                             st.removal_token[i] += 1;
                         }
-                    } else if self.now == 0.0 && st.in_rotation[i] {
+                    } else if self.now == 0.0 && st.in_rotation[i] && p.sees != Visibility::Nothing {
+                        // (A pool nobody checks sends to every member configured,
+                        // reached or not, from the start as later: HAProxy without
+                        // `check`.)
                         st.readmit_pending[i] = false;
                         st.removal_pending[i] = true;
                         st.removal_token[i] += 1;

@@ -197,22 +197,18 @@ impl<'c, 'm> Sim<'c, 'm> {
             .and_then(|(_, name)| cx.model.element_by_name(name))
             .is_some_and(|c| cone[c.id.0 as usize] && !self.up(c.id.0));
         let supplied_through_cone = |e: usize| {
-            let mut seen = vec![false; cx.model.elements.len()];
-            let mut stack = vec![e];
-            while let Some(x) = stack.pop() {
-                if std::mem::replace(&mut seen[x], true) {
-                    continue;
+            // Its PSUs (or a source it draws from directly) and everything above them.
+            let mut supplies = Vec::new();
+            cx.model.elements[e].needs.visit(&mut |r| {
+                if let crate::model::Req::Element(d) = r {
+                    supplies.push(*d);
                 }
-                if x != e && cone[x] {
-                    return true;
-                }
-                cx.model.elements[x].needs.visit(&mut |r| {
-                    if let crate::model::Req::Element(d) = r {
-                        stack.push(d.0 as usize);
-                    }
-                });
-            }
-            false
+            });
+            supplies.retain(|&d| crate::mechanisms::power::is_supply(cx.model.element(d)));
+            supplies.iter().any(|&d| {
+                cone[d.0 as usize]
+                    || crate::mechanisms::power::upstream_power(cx.model, d).iter().any(|src| cone[src.0 as usize])
+            })
         };
         let may_wait_for =
             |e: usize| cone[e] || (cx.circuit.topological[e] && (!began_with_own_failure || supplied_through_cone(e)));

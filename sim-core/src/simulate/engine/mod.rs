@@ -822,7 +822,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             track.mechanism = mechanism;
             track.since = 0.0;
             if f == 0.0 {
-                track.outage = Some((0.0, "initial state".into()));
+                track.outage = Some((0.0, "from the start".into()));
             }
         }
         // Each data set starts on the copy its cluster made active (else its source).
