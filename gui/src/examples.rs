@@ -42,6 +42,7 @@ pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/dns-rr-no-health-check.jsonc",
     "anti-patterns/flywheel-shorter-than-generator-start.jsonc",
     "anti-patterns/l2-loop-without-stp.jsonc",
+    "anti-patterns/lacp-without-mlag.jsonc",
     "anti-patterns/lb-checks-one-switch.jsonc",
     "anti-patterns/oversized-stp.jsonc",
     "anti-patterns/persistence-without-replication.jsonc",

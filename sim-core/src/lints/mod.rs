@@ -20,6 +20,7 @@ mod dns_no_check;
 mod dr_rto;
 mod generator_start;
 mod l2_loop;
+mod lacp_without_mlag;
 mod lb_single;
 mod mii_blind;
 mod monitoring;
@@ -164,6 +165,7 @@ pub static LINTS: &[&Lint] = &[
     &cluster_storage_undeclared::LINT,
     &battery_detection::LINT,
     &pool_failover_hang::LINT,
+    &lacp_without_mlag::LINT,
 ];
 
 /// The first (by name) group other than `bond` with two or more members that holds

@@ -573,6 +573,59 @@ fn primary_index(
     None
 }
 
+/// The switch attribute naming its MLAG peer (`"mlag_peer"` on a switch, lowered by
+/// `mechanisms::network`).
+pub const MLAG_PEER: &str = "mlag_peer";
+
+/// The switches (or routers) a bond's NICs are cabled to, sorted, each once.
+pub fn bond_switches(model: &crate::model::Model, g: &crate::model::Group) -> Vec<ElementId> {
+    let mut far: Vec<ElementId> = model
+        .links
+        .iter()
+        .filter(|l| l.medium == crate::model::Medium::Access && g.members.contains(&l.a))
+        .map(|l| l.b)
+        .collect();
+    far.sort_unstable();
+    far.dedup();
+    far
+}
+
+/// Whether two switches are declared an MLAG pair (either names the other).
+pub fn mlag_pair(model: &crate::model::Model, a: ElementId, b: ElementId) -> bool {
+    let names = |x: ElementId, y: ElementId| matches!(model.element(x).attrs.get(MLAG_PEER), Some(Attr::Text(p)) if *p == model.element(y).name);
+    names(a, b) || names(b, a)
+}
+
+/// Whether a LACP bond's NICs end on switches that cannot form one aggregate: two or
+/// more switches, not one MLAG pair.
+pub fn lacp_without_mlag(model: &crate::model::Model, g: &crate::model::Group) -> bool {
+    if g.kind != BondSpec::INFO.name || !matches!(g.attrs.get("mode"), Some(Attr::Text(m)) if m == "lacp") {
+        return false;
+    }
+    match bond_switches(model, g).as_slice() {
+        [] | [_] => false,
+        [a, b] => !mlag_pair(model, *a, *b),
+        _ => true,
+    }
+}
+
+/// A LACP bond across switches that are not one MLAG pair forms one aggregator per
+/// switch (each answers LACP with its own system id) and carries traffic on one of them
+/// at a time: Linux bonding.rst, 'ad_select': with the default `stable`, "reselection of
+/// the active aggregator occurs only when all slaves of the active aggregator are down".
+/// So it fails over as an active-backup bond monitored by MII (802.3ad mode forces
+/// miimon to 100 ms when unset: drivers/net/bonding/bond_main.c, bond_check_params) and
+/// does not fail back.
+pub fn finish(b: &mut crate::model::ModelBuilder) {
+    let split: Vec<usize> =
+        (0..b.model.groups.len()).filter(|&j| lacp_without_mlag(&b.model, &b.model.groups[j])).collect();
+    for j in split {
+        let g = &mut b.model.groups[j];
+        g.arrangement = Arrangement::ActiveStandby;
+        g.attrs.insert("aggregators", Attr::Text("one per switch".into()));
+    }
+}
+
 /// Simulated timing: active-backup switches over after its monitor (MII or ARP) sees
 /// the loss; LACP spreads traffic over the links and absorbs a loss.
 /// The idle NIC of an active-backup bond carries nothing (Linux bonding docs, "active-backup").

@@ -59,6 +59,7 @@ pub static REGISTRY: &[&[&dyn Kind]] = &[
 /// their device), run in this order after lowering.
 pub static FINISHERS: &[fn(&mut crate::model::ModelBuilder)] = &[
     power::finish,
+    bond::finish,
     generator::finish,
     load_balancer::finish,
     dns::finish,

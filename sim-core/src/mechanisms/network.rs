@@ -49,6 +49,13 @@ pub struct SwitchSpec {
     /// Gateway multicast domain) or a virtual switch whose IGMP snooping or security
     /// policy filters it. VRRP/HSRP multicast adverts cannot cross such a switch.
     pub multicast: Option<bool>,
+    /// The switch it pairs with in multi-chassis link aggregation (MLAG: Cisco vPC,
+    /// Arista MLAG, Juniper MC-LAG; IEEE 802.1AX-2014 calls it a Distributed Resilient
+    /// Network Interconnect): the two answer LACP as one partner, so a server's LACP
+    /// bond across them carries traffic on both. Declared on either switch of the pair,
+    /// e.g. `"mlag_peer": "sw-2"`. Without it, a LACP bond across two switches uses one
+    /// at a time (see `bond`).
+    pub mlag_peer: Option<Ref>,
 }
 
 impl Spec for SwitchSpec {
@@ -71,6 +78,21 @@ impl Spec for SwitchSpec {
         if self.multicast == Some(false) {
             if let Some(me) = cx.me_element() {
                 cx.builder.drops_multicast.insert(me);
+            }
+        }
+        if let Some(peer) = &self.mlag_peer {
+            if let Some(p) = cx.resolve_element(peer, &["switch"], "an MLAG peer") {
+                if Some(p) == cx.me_element() {
+                    cx.error(
+                        Code::ImpossibleValue,
+                        peer.span,
+                        "a switch cannot be its own MLAG peer",
+                        "name the other switch of the pair (the one the vPC / MLAG peer link joins it to)",
+                    );
+                } else {
+                    let name = cx.element_name(p);
+                    cx.attr(super::bond::MLAG_PEER, Attr::Text(name));
+                }
             }
         }
     }
