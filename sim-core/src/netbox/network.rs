@@ -970,6 +970,22 @@ fn virtual_chassis(cx: &mut Cx) {
                 entry.comment(format!("master of virtual chassis {name} (its control plane){}", at_url(&url_of(&vc))));
             }
         }
+        // Two switches of one chassis answer LACP as one partner (a cross-stack
+        // EtherChannel, or an MLAG pair NetBox records as a chassis): a server's LAG
+        // across them aggregates.
+        if let [one, two] = members.as_slice() {
+            let (a, b) = (cx.devices[&one.1].clone(), cx.devices[&two.1].clone());
+            if kind_of(&a) == "switch" && kind_of(&b) == "switch" {
+                if let Some(entry) = cx.out.components.get_mut(&a.id) {
+                    entry.comment(format!(
+                        "mlag_peer: {} shares virtual chassis {name} (ASSUMED: the two answer LACP as one partner){}",
+                        b.display,
+                        at_url(&url_of(&vc))
+                    ));
+                    entry.field("mlag_peer", Value::String(b.id.clone()));
+                }
+            }
+        }
         for pair in members.windows(2) {
             let (a, b) = (cx.devices[&pair[0].1].clone(), cx.devices[&pair[1].1].clone());
             if unlinkable(kind_of(&a), kind_of(&b)).is_some() {

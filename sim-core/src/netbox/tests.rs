@@ -474,7 +474,28 @@ fn a_server_lag_becomes_a_bond() {
     let text = imported.scenario.clone().unwrap();
     assert!(component(&text, "srv").contains(r#""bond": { "mode": "lacp", "to": ["sw-a", "sw-b"] }"#), "{text}");
     assert!(!text.contains(r#""between": ["srv""#), "{text}");
-    model_of(&imported);
+    let lacp = |model: &crate::model::Model| {
+        model.groups.iter().find(|g| g.name == "srv/bond").expect("bond").arrangement.clone()
+    };
+    // Two independent switches: one aggregator per switch, one NIC at a time.
+    assert_eq!(lacp(&model_of(&imported)), crate::model::Arrangement::ActiveStandby);
+    // The two switches of one virtual chassis answer LACP as one partner.
+    let in_chassis = devices
+        .replace(r#""name": "sw-a", "#, r#""name": "sw-a", "virtual_chassis": {"id": 7}, "vc_position": 1, "#)
+        .replace(r#""name": "sw-b", "#, r#""name": "sw-b", "virtual_chassis": {"id": 7}, "vc_position": 2, "#);
+    let chassis = r#"{"results": [{"id": 7, "name": "tor-stack", "master": {"id": 2}}]}"#;
+    let imported = import(
+        &[
+            page("dcim/sites", SITE),
+            page("dcim/devices", &in_chassis),
+            page("dcim/interfaces", interfaces),
+            page("dcim/virtual-chassis", chassis),
+        ],
+        &Options::default(),
+    );
+    let text = imported.scenario.clone().unwrap();
+    assert!(component(&text, "sw-a").contains(r#""mlag_peer": "sw-b""#), "{text}");
+    assert_eq!(lacp(&model_of(&imported)), crate::model::Arrangement::ActiveActive { need: 1 });
 }
 
 #[test]
