@@ -44,6 +44,7 @@ pub static EXAMPLES: &[Example] = examples![
     "anti-patterns/l2-loop-without-stp.jsonc",
     "anti-patterns/lacp-without-mlag.jsonc",
     "anti-patterns/lb-checks-one-switch.jsonc",
+    "anti-patterns/lb-pool-without-health-check.jsonc",
     "anti-patterns/oversized-stp.jsonc",
     "anti-patterns/persistence-without-replication.jsonc",
     "anti-patterns/pool-across-unsynced-firewalls.jsonc",

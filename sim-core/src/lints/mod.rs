@@ -21,6 +21,7 @@ mod dr_rto;
 mod generator_start;
 mod l2_loop;
 mod lacp_without_mlag;
+mod lb_pool_no_check;
 mod lb_single;
 mod mii_blind;
 mod monitoring;
@@ -166,6 +167,7 @@ pub static LINTS: &[&Lint] = &[
     &battery_detection::LINT,
     &pool_failover_hang::LINT,
     &lacp_without_mlag::LINT,
+    &lb_pool_no_check::LINT,
 ];
 
 /// The first (by name) group other than `bond` with two or more members that holds

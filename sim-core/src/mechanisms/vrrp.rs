@@ -504,6 +504,7 @@ pub fn profile(model: &crate::model::Model, g: &crate::model::Group) -> crate::s
         peers_same_segment: true,
         preempt: matches!(g.attrs.get("preempt"), Some(Attr::Flag(true))),
         listens_before_claiming: true,
+        preempt_timer_from_ready: g.kind == VrrpSpec::INFO.name,
         // Two masters answer for the virtual IP while the adverts are cut.
         counts_dual_masters: true,
         ..SimProfile::plain(Behaviour::Switchover)

@@ -77,6 +77,8 @@ pub struct GroupParams {
     pub fences: bool,
     /// See [`super::SimProfile::listens_before_claiming`].
     pub listens_before_claiming: bool,
+    /// See [`super::SimProfile::preempt_timer_from_ready`].
+    pub preempt_timer_from_ready: bool,
     /// Vote quorum (docs/SEMANTICS.md §3): who votes.
     pub votes: Option<crate::model::Votes>,
     /// Members talk over the network, so peer detectors depend on it.
@@ -439,6 +441,7 @@ fn group_params(model: &Model, circuit: &Circuit, g: &Group, ideal: bool) -> Gro
         keeps_promoted: profile.keeps_promoted,
         fences: profile.fences,
         listens_before_claiming: profile.listens_before_claiming,
+        preempt_timer_from_ready: profile.preempt_timer_from_ready,
         votes,
         // An ideal run keeps the switchover of a group with preconditions (to play
         // them); its peers must then see a partition too, or a cut-off active that

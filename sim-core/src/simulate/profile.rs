@@ -80,6 +80,13 @@ pub struct SimProfile {
     /// time before it claims it (VRRP: Master_Down_Interval, RFC 5798 §6.4.1; HSRP: the
     /// hold time, RFC 2281 §5.4), instead of claiming it at once.
     pub listens_before_claiming: bool,
+    /// A preempting member's timer runs from the moment it outranks the active with its
+    /// own state (working, out of FAULT, its priority restored), whether or not it hears
+    /// the active yet (VRRP: the Master_Down_Timer set on entering Backup, RFC 5798
+    /// §6.4.1, which discarding lower-priority adverts does not reset, §6.4.2); without,
+    /// from the moment the simulation first finds it outranking the active, hearing it
+    /// (HSRP: the coup answers the active's hello, RFC 2281 §5).
+    pub preempt_timer_from_ready: bool,
     /// A cold standby: members not serving are powered off and do not age.
     pub cold_standby: bool,
     pub rebuild: Option<RebuildTiming>,
@@ -114,6 +121,7 @@ impl SimProfile {
             keeps_promoted: false,
             fences: false,
             listens_before_claiming: false,
+            preempt_timer_from_ready: false,
             cold_standby: false,
             rebuild: None,
             stp: None,

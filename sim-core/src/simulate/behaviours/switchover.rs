@@ -157,6 +157,25 @@ impl<'c, 'm> Sim<'c, 'm> {
 
     /// Whether member `i` would take the role from the active `a` under preemption: it
     /// works, is not in FAULT, and (with tracking) its priority now beats `a`'s.
+    /// Keeps `outranks_since` up to date: each member that, out of FAULT, outranks the
+    /// active now (whether or not it hears it: a spanning tree may still hold the port
+    /// its adverts cross), from when it first did.
+    fn note_outranking(&mut self, j: usize) {
+        let n = self.cx.model.groups[j].members.len();
+        for i in 0..n {
+            let outranks = match self.groups[j].active {
+                Some(a) if a != i => !self.in_fault(j, i) && self.preempts_over(j, i, a),
+                _ => false,
+            };
+            let since = &mut self.groups[j].outranks_since[i];
+            match (outranks, *since) {
+                (true, None) => *since = Some(self.now),
+                (false, Some(_)) => *since = None,
+                _ => {}
+            }
+        }
+    }
+
     fn preempts_over(&self, j: usize, i: usize, a: usize) -> bool {
         let m = self.cx.model.groups[j].members[i];
         if !self.works(m) || self.track_faulted(j, i) {
@@ -474,6 +493,9 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.groups[j].listening_since = None;
             }
         }
+        if p.preempt && p.preempt_timer_from_ready {
+            self.note_outranking(j);
+        }
         if self.groups[j].window && self.groups[j].awaiting_requires {
             // The takeover waits for its preconditions: the member that held the role
             // (or, preempting, the first) takes it back if it returns first; otherwise
@@ -744,6 +766,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                             // the failover fires its timer counted from then.
                             let since = match st.listening_since.take() {
                                 Some((m, t)) if m == better => t,
+                                _ if p.preempt_timer_from_ready => st.outranks_since[better].unwrap_or(self.now),
                                 _ => self.now,
                             };
                             let at = (since + p.member_preempt_secs[better]).max(self.now);

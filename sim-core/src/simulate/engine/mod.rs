@@ -198,6 +198,9 @@ pub(in crate::simulate) struct GroupState {
     /// 5798 §6.4.1), so a preemption after the backup takes over fires that long after
     /// the return, not after the takeover.
     pub(in crate::simulate) listening_since: Option<(usize, f64)>,
+    /// Per member: since when it has outranked the active with its own state (see
+    /// `SimProfile::preempt_timer_from_ready`); `None` while it does not.
+    pub(in crate::simulate) outranks_since: Vec<Option<f64>>,
     // Share
     pub(in crate::simulate) in_rotation: Vec<bool>,
     /// Works and is reached by whoever checks it, at the last reaction.
@@ -289,6 +292,7 @@ impl GroupState {
             read_error_epoch: vec![0; m],
             spares,
             was_working: vec![true; m],
+            outranks_since: vec![None; m],
             ..GroupState::default()
         }
     }
