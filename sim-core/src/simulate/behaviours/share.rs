@@ -271,7 +271,98 @@ impl<'c, 'm> Sim<'c, 'm> {
                 } else if reach != v.reach {
                     let in_rotation_then = v.in_rotation(now, p.detect_secs, p.readmit_secs);
                     *v = CheckView { reach, since_secs: now, in_rotation_then };
+                    // Its verdict turns later: judged again then while the pair is
+                    // split (a split's share follows each balancer's own rotation;
+                    // `split_verdicts_ahead` covers a split that starts meanwhile).
+                    let turn_secs = if reach { p.readmit_secs } else { p.detect_secs };
+                    if turn_secs > 0.0 && self.groups[k].also_active.is_some() {
+                        self.schedule(now + turn_secs, Event::SplitVerdict { group: j as u32 });
+                    }
                 }
+            }
+        }
+    }
+
+    /// The served share of pool `j` for service `s` while the VRRP pair that balances it
+    /// is split (two masters; `None` otherwise): each master the service's entry reaches
+    /// sends its requests over its own rotation (its own verdicts, `CheckView`; every
+    /// member configured without a check), and a request succeeds only on a member that
+    /// master reaches and that carries it on (`tier`, as the caller's rule). The
+    /// masters take equal shares of the requests (which one the upstream routers or
+    /// hosts pick is not modelled): the mean of each one's min(serving / in rotation,
+    /// serving / need). O(masters × members) searches.
+    pub(in crate::simulate) fn split_share(&mut self, s: usize, j: usize, tier: Option<usize>) -> Option<f64> {
+        let k = self.check_balancers(j).or(match self.cx.groups[j].checked_from {
+            Some(crate::model::NodeRef::Group(g))
+                if self.cx.groups[g.0 as usize].behaviour == Behaviour::Switchover =>
+            {
+                Some(g.0 as usize)
+            }
+            _ => None,
+        })?;
+        let (Some(a), Some(b)) = (self.groups[k].active, self.groups[k].also_active) else { return None };
+        let balancers = &self.cx.model.groups[k].members;
+        let entry = self.cx.model.services[s].from;
+        let masters: Vec<usize> = [a, b]
+            .into_iter()
+            .filter(|&c| {
+                self.works(balancers[c]) && self.reach_search(&[entry], &[balancers[c]], true, None, false, true)
+            })
+            .collect();
+        if masters.is_empty() {
+            return None;
+        }
+        let (p, members) = (&self.cx.groups[j], &self.cx.model.groups[j].members);
+        let need = p.need.max(1) as f64;
+        let mut sum = 0.0;
+        for &c in &masters {
+            let (mut rotation, mut serving) = (0usize, 0usize);
+            for (i, &m) in members.iter().enumerate() {
+                let views = &self.groups[j].check_views;
+                let in_rotation = match views.get(c) {
+                    Some(v) => v[i].in_rotation(self.now, p.detect_secs, p.readmit_secs),
+                    None => self.groups[j].in_rotation[i],
+                };
+                if !in_rotation {
+                    continue;
+                }
+                rotation += 1;
+                if self.works(m)
+                    && self.reach_in_data_centre(&[balancers[c]], m, true)
+                    && tier.is_none_or(|t| self.carries_onward(s, t, i, usize::MAX))
+                {
+                    serving += 1;
+                }
+            }
+            if rotation > 0 {
+                sum += (serving as f64 / rotation as f64).min(serving as f64 / need);
+            }
+        }
+        Some(sum / masters.len() as f64)
+    }
+
+    /// Balancer group `k` has just split (two masters): every pool it checks is judged
+    /// again when one of its balancers' own verdicts turns from now on.
+    pub(in crate::simulate) fn split_verdicts_ahead(&mut self, k: usize) {
+        let now = self.now;
+        for j in 0..self.groups.len() {
+            if self.check_balancers(j) != Some(k) {
+                continue;
+            }
+            let p = &self.cx.groups[j];
+            let mut turns: Vec<f64> = Vec::new();
+            for views in &self.groups[j].check_views {
+                for v in views {
+                    let turn = v.since_secs + if v.reach { p.readmit_secs } else { p.detect_secs };
+                    if turn > now && turn.is_finite() {
+                        turns.push(turn);
+                    }
+                }
+            }
+            turns.sort_by(f64::total_cmp);
+            turns.dedup();
+            for at in turns {
+                self.schedule(at, Event::SplitVerdict { group: j as u32 });
             }
         }
     }

@@ -928,6 +928,7 @@ impl<'c, 'm> Sim<'c, 'm> {
                 self.groups[j].also_active = Some(i);
                 self.apply_exclusion(j);
                 self.mark_group(j);
+                self.split_verdicts_ahead(j);
                 let (split, dual) = (cx.groups[j].counts_split_brain, cx.groups[j].counts_dual_masters);
                 if split || dual {
                     self.groups[j].split_since = Some(self.now);

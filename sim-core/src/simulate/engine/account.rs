@@ -80,6 +80,14 @@ impl<'c, 'm> Sim<'c, 'm> {
             // pool member cut off from the database, a GSLB site whose backends are
             // gone while its front door still answers the checks.
             let tier = stranding.filter(|&(sg, _)| sg == *g).map(|(_, t)| t);
+            // Two masters balancing the pool: each over its own rotation.
+            if let Some(share) = (!cx.options.ideal).then(|| self.split_share(s, j, tier)).flatten() {
+                if share == 0.0 {
+                    return 0.0;
+                }
+                f *= share;
+                continue;
+            }
             let mut serving = 0;
             for i in 0..members.len() {
                 let st = &self.groups[j];
@@ -465,6 +473,17 @@ impl<'c, 'm> Sim<'c, 'm> {
         if let Some(j) = self.services[s].stranded {
             // Requests go to a member that cannot carry them on: nothing takes it out.
             return format!("{} sends to a member cut off from the next tier", self.cx.model.groups[j as usize].kind);
+        }
+        // A pool whose balancers are split: each master sends to members it may not
+        // reach (`behaviours::share::split_share`).
+        for g in &self.cx.circuit.service_groups[s] {
+            let j = g.0 as usize;
+            if let Some(crate::model::NodeRef::Group(b)) = self.cx.groups[j].checked_from {
+                let st = &self.groups[b.0 as usize];
+                if self.cx.groups[j].behaviour == Behaviour::Share && st.active.is_some() && st.also_active.is_some() {
+                    return format!("{} balanced by two masters", self.cx.model.groups[j].kind);
+                }
+            }
         }
         // A member still in rotation while unhealthy (waiting for detection) comes
         // first, in any group: it is why requests fail now.

@@ -121,6 +121,12 @@ pub(in crate::simulate) enum Event {
         member: u32,
         token: u32,
     },
+    /// A balancer's own verdict on a pool member turns (its `interval × fall` or
+    /// `interval × rise` has run) while the balancers' pair is split: the pool's served
+    /// share is judged again (`behaviours::share::split_share`).
+    SplitVerdict {
+        group: u32,
+    },
     /// A preempting member's timer fires: it takes the role (`behaviours::switchover`).
     Preempt {
         group: u32,
@@ -858,7 +864,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             | Event::RestoreDone { group, .. }
             | Event::Reconverged { group }
             | Event::Promote { group, .. }
-            | Event::Preempt { group, .. } => self.group_changed(group as usize),
+            | Event::Preempt { group, .. }
+            | Event::SplitVerdict { group } => self.group_changed(group as usize),
             _ => {}
         }
         match event {
@@ -941,6 +948,7 @@ impl<'c, 'm> Sim<'c, 'm> {
             Event::Reconverged { group } => self.on_reconverged(group),
             Event::Promote { group, member, token } => self.on_promote(group, member, token),
             Event::Preempt { group, member, token } => self.on_preempt(group, member, token),
+            Event::SplitVerdict { .. } => {}
             Event::DataRestored { set, token } => self.on_data_restored(set, token),
         }
     }
