@@ -11,7 +11,7 @@ pub static LINT: Lint = Lint {
     name: "lacp-without-mlag",
     severity: Severity::Warning,
     summary: "A LACP bond spans switches that are not one MLAG pair: only one switch carries its traffic, and the bond moves to the other only when every link to the first is down.",
-    rationale: "IEEE 802.1AX (802.3ad) aggregates only links to one partner system: two independent switches answer LACP with two system ids, so the Linux bond forms one aggregator per switch and uses one (bonding.rst, 'ad_select': with the default `stable`, 'reselection of the active aggregator occurs only when all slaves of the active aggregator are down'). The bond then behaves as active-backup monitored by MII (802.3ad forces miimon to 100 ms when unset: drivers/net/bonding/bond_main.c, bond_check_params): a failure beyond the active switch's port, such as its uplink, is never seen and the server stays cut off until the repair, and the bond does not move back when the first switch returns. Multi-chassis link aggregation (Cisco vPC, Arista MLAG, Juniper MC-LAG; IEEE 802.1AX-2014's Distributed Resilient Network Interconnect) makes the pair one partner, and traffic arriving at the switch that lost its uplink crosses the peer link. spofsim plays the bond as active-backup with MII unless the switches are declared a pair.",
+    rationale: "IEEE 802.1AX (802.3ad) aggregates only links to one partner system: two independent switches answer LACP with two system ids, so the Linux bond forms one aggregator per switch and uses one (bonding.rst, 'ad_select': with the default `stable`, 'reselection of the active aggregator occurs only when all slaves of the active aggregator are down'). The bond then behaves as active-backup monitored by MII (802.3ad forces miimon to 100 ms when unset: drivers/net/bonding/bond_main.c, bond_check_params): a failure beyond the active switch's port, such as its uplink, is never seen and the server stays cut off until the repair, and the bond does not move back when the first switch returns. Multi-chassis link aggregation (Cisco vPC, Arista MLAG, Juniper MC-LAG; IEEE 802.1AX-2014's Distributed Resilient Network Interconnect) makes the pair one partner, and traffic arriving at the switch that lost its uplink crosses the peer link. spofsim plays the bond as active-backup with MII unless the switches are declared a pair; a declared pair is taken as aggregating whatever its peer link does (model the peer link as an ordinary link: a vPC secondary that suspends its ports when the peer link fails is not modelled).",
     fix: "If the two switches run vPC / MLAG / MC-LAG, say so (\"mlag_peer\": \"sw-2\" on sw-1); otherwise use an active-backup bond with ARP monitoring and validation (\"monitor\": { \"arp\": { \"targets\": [\"gw-1\", \"gw-2\"], \"validate\": \"all\" } }), which sees a failure beyond the switch.",
     example: r#""sw-1": { "kind": "switch", "mlag_peer": "sw-2" }"#,
     check,
@@ -22,6 +22,12 @@ fn check(model: &Model) -> Vec<Hit> {
     let mut out = Vec::new();
     for g in model.groups.iter().filter(|g| lacp_without_mlag(model, g)) {
         let names: Vec<&str> = bond_switches(model, g).into_iter().map(|s| model.element(s).name.as_str()).collect();
+        // The bond starts on its first NIC: the switch that NIC is cabled to.
+        let first = model
+            .links
+            .iter()
+            .find(|l| l.medium == crate::model::Medium::Access && g.members.first() == Some(&l.a))
+            .map_or(names[0], |l| model.element(l.b).name.as_str());
         out.push(hit(
             g.span,
             &g.name,
@@ -29,7 +35,7 @@ fn check(model: &Model) -> Vec<Hit> {
                 "{}'s LACP bond spans {}, which are not one MLAG pair: it forms one aggregator per switch and carries traffic on {} alone, moving only when all its links there are down (a failure beyond the switch is never seen)",
                 g.name,
                 names.join(" and "),
-                names[0]
+                first
             ),
         ));
     }

@@ -9,7 +9,7 @@ pub static LINT: Lint = Lint {
     name: "lb-pool-no-health-check",
     severity: Severity::Warning,
     summary: "A load-balancer pool has no health check: a dead or unreachable member keeps its share of the requests until it is repaired.",
-    rationale: "HAProxy sends to a server without `check` whatever its state (HAProxy configuration manual, doc/configuration.txt, 'check': \"This option enables health checks on the server. By default, a server is always considered available.\"); nginx's passive `max_fails` only skips a server after requests to it have failed. A member that fails, or that the active balancer can no longer reach, therefore keeps receiving its share of the requests, which fail, for the whole repair: the service stays up, so the availability figure does not move, while every member's every failure costs its share of the requests. spofsim plays it: the simulation's requests served and full service count that share.",
+    rationale: "HAProxy sends to a server without `check` whatever its state (HAProxy configuration manual, doc/configuration.txt, 'check': \"This option enables health checks on the server. By default, a server is always considered available.\"); spofsim models the balancer without retries (HAProxy's `option redispatch` with `retries`, or nginx's default `proxy_next_upstream error timeout`, resend a failed connection to another server and lose fewer requests: pessimistic there). A member that fails, or that the active balancer can no longer reach, therefore keeps receiving its share of the requests, which fail, for the whole repair: the service stays up, so the availability figure does not move, while every member's every failure costs its share of the requests. spofsim plays it: the simulation's requests served and full service count that share.",
     fix: "Give the pool a health check (\"check\": { \"type\": \"http\", \"url\": \"/health\" }): the balancer then takes a dead member out after interval × fall.",
     example: r#""web-pool": { "kind": "lb-pool", "balancer": "lb-vip", "members": ["web-1/web", "web-2/web"], "check": { "type": "http", "url": "/health" } }"#,
     check,
@@ -18,7 +18,7 @@ pub static LINT: Lint = Lint {
 /// O(groups).
 fn check(model: &Model) -> Vec<Hit> {
     groups_of_kind(model, "lb-pool")
-        .filter(|g| g.switchover.as_ref().is_some_and(|s| s.sees == Visibility::Nothing))
+        .filter(|g| g.members.len() >= 2 && g.switchover.as_ref().is_some_and(|s| s.sees == Visibility::Nothing))
         .map(|g| {
             hit(
                 g.span,

@@ -17,7 +17,10 @@ pub static LINT: Lint = Lint {
 
 fn check(model: &Model) -> Vec<Hit> {
     let mut out = Vec::new();
-    for g in groups_of_kind(model, "bond").filter(|g| text_attr(&g.attrs, "monitor") == Some("mii")) {
+    // A LACP bond that aggregates (one switch, or an MLAG pair) uses every link at once:
+    // a switch's uplink lost leaves the other's (through the peer link).
+    let aggregates = |g: &crate::model::Group| matches!(g.arrangement, crate::model::Arrangement::ActiveActive { .. });
+    for g in groups_of_kind(model, "bond").filter(|g| text_attr(&g.attrs, "monitor") == Some("mii") && !aggregates(g)) {
         // Per member switch: how many uplinks it has, when fewer than two.
         let mut blind: Vec<(&str, usize)> = Vec::new();
         for l in model.links.iter().filter(|l| l.medium == Medium::Access && g.members.contains(&l.a)) {

@@ -194,7 +194,7 @@ pub fn dual_master_caveat(secs: f64) -> String {
 
 fn dual_master_loss(secs: f64) -> String {
     format!(
-        "traffic that the upstream routers or the hosts' ARP caches send to the master cut off from the servers is lost: not modelled, optimistic by up to {}",
+        "traffic that the upstream routers or the hosts' ARP caches send to the master cut off from the servers is lost: not modelled (a pool balanced by both masters is: its requests served count each master's own rotation), optimistic by up to {}",
         crate::units::Duration::from_secs(secs).human()
     )
 }

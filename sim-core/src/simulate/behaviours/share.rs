@@ -32,11 +32,12 @@ impl CheckView {
     /// `readmit_secs` of reach (`rise` × `inter`), one in leaves after `detect_secs`
     /// without (`fall` × `inter`).
     fn in_rotation(&self, now_secs: f64, detect_secs: f64, readmit_secs: f64) -> bool {
-        let held_secs = now_secs - self.since_secs;
+        // The same sums the events that turn a verdict are scheduled at (a
+        // difference could fall short of the timer by a rounding).
         if self.reach {
-            self.in_rotation_then || held_secs >= readmit_secs
+            self.in_rotation_then || now_secs >= self.since_secs + readmit_secs
         } else {
-            self.in_rotation_then && held_secs < detect_secs
+            self.in_rotation_then && now_secs < self.since_secs + detect_secs
         }
     }
 }
@@ -289,8 +290,9 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// member configured without a check), and a request succeeds only on a member that
     /// master reaches and that carries it on (`tier`, as the caller's rule). The
     /// masters take equal shares of the requests (which one the upstream routers or
-    /// hosts pick is not modelled): the mean of each one's min(serving / in rotation,
-    /// serving / need). O(masters × members) searches.
+    /// hosts pick is not modelled): the mean of each one's serving / in rotation,
+    /// capped by the capacity of the members serving either, |serving| / need.
+    /// O(masters × members) searches.
     pub(in crate::simulate) fn split_share(&mut self, s: usize, j: usize, tier: Option<usize>) -> Option<f64> {
         let k = self.check_balancers(j).or(match self.cx.groups[j].checked_from {
             Some(crate::model::NodeRef::Group(g))
@@ -315,6 +317,7 @@ impl<'c, 'm> Sim<'c, 'm> {
         let (p, members) = (&self.cx.groups[j], &self.cx.model.groups[j].members);
         let need = p.need.max(1) as f64;
         let mut sum = 0.0;
+        let mut serving_any = vec![false; members.len()];
         for &c in &masters {
             let (mut rotation, mut serving) = (0usize, 0usize);
             for (i, &m) in members.iter().enumerate() {
@@ -332,13 +335,15 @@ impl<'c, 'm> Sim<'c, 'm> {
                     && tier.is_none_or(|t| self.carries_onward(s, t, i, usize::MAX))
                 {
                     serving += 1;
+                    serving_any[i] = true;
                 }
             }
             if rotation > 0 {
-                sum += (serving as f64 / rotation as f64).min(serving as f64 / need);
+                sum += serving as f64 / rotation as f64;
             }
         }
-        Some(sum / masters.len() as f64)
+        let capacity = serving_any.iter().filter(|&&x| x).count() as f64 / need;
+        Some((sum / masters.len() as f64).min(capacity))
     }
 
     /// Balancer group `k` has just split (two masters): every pool it checks is judged

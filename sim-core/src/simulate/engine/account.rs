@@ -480,7 +480,8 @@ impl<'c, 'm> Sim<'c, 'm> {
             let j = g.0 as usize;
             if let Some(crate::model::NodeRef::Group(b)) = self.cx.groups[j].checked_from {
                 let st = &self.groups[b.0 as usize];
-                if self.cx.groups[j].behaviour == Behaviour::Share && st.active.is_some() && st.also_active.is_some() {
+                let split = st.active.is_some() && st.also_active.is_some();
+                if self.cx.groups[j].behaviour == Behaviour::Share && split && !self.cx.options.ideal {
                     return format!("{} balanced by two masters", self.cx.model.groups[j].kind);
                 }
             }
