@@ -3,7 +3,7 @@
 //! active-backup bond that only sees its own links.
 
 use super::{hit, Hit, Lint, Severity};
-use crate::mechanisms::bond::{bond_switches, lacp_without_mlag};
+use crate::mechanisms::bond::{bond_switches, first_switch, lacp_without_mlag};
 use crate::model::Model;
 
 pub static LINT: Lint = Lint {
@@ -23,11 +23,7 @@ fn check(model: &Model) -> Vec<Hit> {
     for g in model.groups.iter().filter(|g| lacp_without_mlag(model, g)) {
         let names: Vec<&str> = bond_switches(model, g).into_iter().map(|s| model.element(s).name.as_str()).collect();
         // The bond starts on its first NIC: the switch that NIC is cabled to.
-        let first = model
-            .links
-            .iter()
-            .find(|l| l.medium == crate::model::Medium::Access && g.members.first() == Some(&l.a))
-            .map_or(names[0], |l| model.element(l.b).name.as_str());
+        let first = first_switch(model, g).map_or(names[0], |s| model.element(s).name.as_str());
         out.push(hit(
             g.span,
             &g.name,

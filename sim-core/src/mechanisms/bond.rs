@@ -577,14 +577,22 @@ fn primary_index(
 /// `mechanisms::network`).
 pub const MLAG_PEER: &str = "mlag_peer";
 
+/// The switch (or router) each of a bond's NICs is cabled to, as (NIC, far end).
+fn nic_switches<'m>(
+    model: &'m crate::model::Model,
+    g: &'m crate::model::Group,
+) -> impl Iterator<Item = (ElementId, ElementId)> + 'm {
+    model.links.iter().filter(move |l| l.medium == Medium::Access && g.members.contains(&l.a)).map(|l| (l.a, l.b))
+}
+
+/// The switch the bond starts on: its first NIC's.
+pub fn first_switch(model: &crate::model::Model, g: &crate::model::Group) -> Option<ElementId> {
+    nic_switches(model, g).find(|(nic, _)| g.members.first() == Some(nic)).map(|(_, far)| far)
+}
+
 /// The switches (or routers) a bond's NICs are cabled to, sorted, each once.
 pub fn bond_switches(model: &crate::model::Model, g: &crate::model::Group) -> Vec<ElementId> {
-    let mut far: Vec<ElementId> = model
-        .links
-        .iter()
-        .filter(|l| l.medium == crate::model::Medium::Access && g.members.contains(&l.a))
-        .map(|l| l.b)
-        .collect();
+    let mut far: Vec<ElementId> = nic_switches(model, g).map(|(_, far)| far).collect();
     far.sort_unstable();
     far.dedup();
     far

@@ -294,15 +294,7 @@ impl<'c, 'm> Sim<'c, 'm> {
     /// capped by the capacity of the members serving either, |serving| / need.
     /// O(masters × members) searches.
     pub(in crate::simulate) fn split_share(&mut self, s: usize, j: usize, tier: Option<usize>) -> Option<f64> {
-        let k = self.check_balancers(j).or(match self.cx.groups[j].checked_from {
-            Some(crate::model::NodeRef::Group(g))
-                if self.cx.groups[g.0 as usize].behaviour == Behaviour::Switchover =>
-            {
-                Some(g.0 as usize)
-            }
-            _ => None,
-        })?;
-        let (Some(a), Some(b)) = (self.groups[k].active, self.groups[k].also_active) else { return None };
+        let (k, a, b) = self.split_balancers(j)?;
         let balancers = &self.cx.model.groups[k].members;
         let entry = self.cx.model.services[s].from;
         let masters: Vec<usize> = [a, b]
@@ -344,6 +336,20 @@ impl<'c, 'm> Sim<'c, 'm> {
         }
         let capacity = serving_any.iter().filter(|&&x| x).count() as f64 / need;
         Some((sum / masters.len() as f64).min(capacity))
+    }
+
+    /// The active-standby group balancing share group `j` and its two masters, while it
+    /// has two (a split); `None` otherwise.
+    pub(in crate::simulate) fn split_balancers(&self, j: usize) -> Option<(usize, usize, usize)> {
+        let Some(crate::model::NodeRef::Group(g)) = self.cx.groups[j].checked_from else { return None };
+        let k = g.0 as usize;
+        if self.cx.groups[j].behaviour != Behaviour::Share || self.cx.groups[k].behaviour != Behaviour::Switchover {
+            return None;
+        }
+        match (self.groups[k].active, self.groups[k].also_active) {
+            (Some(a), Some(b)) => Some((k, a, b)),
+            _ => None,
+        }
     }
 
     /// Balancer group `k` has just split (two masters): every pool it checks is judged

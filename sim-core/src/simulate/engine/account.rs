@@ -478,12 +478,8 @@ impl<'c, 'm> Sim<'c, 'm> {
         // reach (`behaviours::share::split_share`).
         for g in &self.cx.circuit.service_groups[s] {
             let j = g.0 as usize;
-            if let Some(crate::model::NodeRef::Group(b)) = self.cx.groups[j].checked_from {
-                let st = &self.groups[b.0 as usize];
-                let split = st.active.is_some() && st.also_active.is_some();
-                if self.cx.groups[j].behaviour == Behaviour::Share && split && !self.cx.options.ideal {
-                    return format!("{} balanced by two masters", self.cx.model.groups[j].kind);
-                }
+            if !self.cx.options.ideal && self.split_balancers(j).is_some() {
+                return format!("{} balanced by two masters", self.cx.model.groups[j].kind);
             }
         }
         // A member still in rotation while unhealthy (waiting for detection) comes
